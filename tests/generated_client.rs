@@ -1,0 +1,61 @@
+//! The generated crate on its own: what the hand-written hooks add to every request.
+
+use httpmock::prelude::*;
+use openrouter_analytics_api::{Client, Error, RequestContext};
+use openrouter_analytics_e2e::activity_body;
+use reqwest::header::{HeaderMap, HeaderValue};
+
+fn client(server: &MockServer, context: RequestContext) -> Client {
+    Client::new_with_client(&server.base_url(), reqwest::Client::new(), context)
+}
+
+#[tokio::test]
+async fn hooks_send_context_headers_and_drop_progenitors_api_version() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/activity")
+                .query_param("date", "2026-11-01")
+                .header("x-openrouter-title", "per-attempt")
+                .header_missing("api-version");
+            then.status(200).json_body(activity_body(2));
+        })
+        .await;
+    let mut headers = HeaderMap::new();
+    headers.insert("x-openrouter-title", HeaderValue::from_static("per-attempt"));
+    let context = RequestContext::new(headers, None);
+    let response = client(&server, context.clone())
+        .get_user_activity()
+        .date("2026-11-01")
+        .send()
+        .await
+        .expect("200");
+    assert_eq!(response.data.len(), 2);
+    assert_eq!(response.data[0].cached_tokens, 10);
+    mock.assert_async().await;
+    assert_eq!(context.response_head().map(|h| h.status.as_u16()), Some(200));
+}
+
+#[tokio::test]
+async fn the_response_head_survives_an_undecodable_body() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.path("/activity");
+            then.status(500)
+                .header("x-request-id", "abc")
+                .body("<html>upstream broke</html>");
+        })
+        .await;
+    let context = RequestContext::default();
+    let err = client(&server, context.clone())
+        .get_user_activity()
+        .send()
+        .await
+        .expect_err("HTML is not an error body");
+    assert!(matches!(err, Error::InvalidResponsePayload(..)), "{err:?}");
+    let head = context.response_head().expect("head recorded");
+    assert_eq!(head.status.as_u16(), 500);
+    assert_eq!(head.headers["x-request-id"], "abc");
+}

@@ -1,0 +1,68 @@
+//! Maintainer tasks for the workspace, run as `cargo xtask <task>`.
+//!
+//! - `generate`: regenerate the low-level client crate from `openapi/openrouter.yaml`.
+//! - `check`: fail with a diff when the checked-in generated code is stale.
+//! - `drift --upstream FILE`: list every difference between our spec and an upstream
+//!   OpenRouter document for the operations we cover.
+
+mod codegen;
+mod drift;
+mod spec;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: cargo xtask <task>
+
+tasks:
+  generate                 regenerate the generated crates from openapi/openrouter.yaml
+  check                    exit 1 with a diff if the generated code is not what `generate` writes
+  drift --upstream FILE    compare our spec with an upstream OpenAPI document (3.0 or 3.1, YAML or JSON)
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let root = workspace_root();
+    let result = match args.first().map(String::as_str) {
+        Some("generate") if args.len() == 1 => codegen::generate(&root),
+        Some("check") if args.len() == 1 => codegen::check(&root),
+        Some("drift") => match parse_drift_args(&args[1..]) {
+            Some(upstream) => drift::run(&root.join(spec::SPEC_PATH), &upstream),
+            None => usage_error(),
+        },
+        Some("-h" | "--help" | "help") => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        _ => usage_error(),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn usage_error() -> Result<(), String> {
+    Err(USAGE.trim_end().to_string())
+}
+
+fn parse_drift_args(args: &[String]) -> Option<PathBuf> {
+    match args {
+        [flag, file] if flag == "--upstream" => Some(PathBuf::from(file)),
+        [arg] => arg.strip_prefix("--upstream=").map(PathBuf::from),
+        _ => None,
+    }
+}
+
+/// The workspace root: the parent of this crate's manifest directory.
+fn workspace_root() -> PathBuf {
+    let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest_dir
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| manifest_dir.to_path_buf())
+}
