@@ -23,7 +23,10 @@ async fn hooks_send_context_headers_and_drop_progenitors_api_version() {
         })
         .await;
     let mut headers = HeaderMap::new();
-    headers.insert("x-openrouter-title", HeaderValue::from_static("per-attempt"));
+    headers.insert(
+        "x-openrouter-title",
+        HeaderValue::from_static("per-attempt"),
+    );
     let context = RequestContext::new(headers, None);
     let response = client(&server, context.clone())
         .get_user_activity()
@@ -34,7 +37,10 @@ async fn hooks_send_context_headers_and_drop_progenitors_api_version() {
     assert_eq!(response.data.len(), 2);
     assert_eq!(response.data[0].cached_tokens, 10);
     mock.assert_async().await;
-    assert_eq!(context.response_head().map(|h| h.status.as_u16()), Some(200));
+    assert_eq!(
+        context.response_head().map(|h| h.status.as_u16()),
+        Some(200)
+    );
 }
 
 #[tokio::test]

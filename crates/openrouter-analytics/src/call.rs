@@ -1,0 +1,278 @@
+//! One call of an operation: per-call options, and the retry loop every operation
+//! shares.
+
+use std::future::Future;
+use std::time::{Duration, Instant};
+
+use openrouter_analytics_api as api;
+use openrouter_analytics_api::types::ErrorResponse;
+use openrouter_analytics_api::{RequestContext, ResponseValue};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+
+use crate::client::{AppHeaders, Client};
+use crate::error::{ApiErrorDetail, Error, Result};
+use crate::retry::RetryConfig;
+
+/// Most bytes read from an error response the API does not describe; the rest is
+/// left unread so that a hostile or broken server cannot make us buffer megabytes.
+const MAX_ERROR_BODY: usize = 64 * 1024;
+
+/// An operation of the API: its parameters, and how to send them once.
+///
+/// Implemented by this crate's parameter types only.
+pub trait Operation: Clone + Send + Sync + sealed::Sealed {
+    /// The decoded success response.
+    type Output: Send;
+
+    /// The operation's name, in snake case, as used in logs and errors.
+    const NAME: &'static str;
+
+    /// Checks the parameters before anything is sent.
+    fn validate(&self) -> Result<()>;
+
+    /// Sends one attempt through the generated client.
+    fn send_once(
+        &self,
+        api: &api::Client,
+    ) -> impl Future<Output = Result<ResponseValue<Self::Output>, api::Error<ErrorResponse>>> + Send;
+}
+
+pub(crate) mod sealed {
+    pub trait Sealed {}
+}
+
+/// Options of one call that override the client's.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct CallOptions {
+    retry: Option<RetryConfig>,
+    timeout: Option<Duration>,
+    app: AppHeaders,
+    extra_headers: Vec<(String, String)>,
+}
+
+/// A call being prepared: the operation's parameters plus per-call options. Send it
+/// with `send().await` (or `send()` on the blocking client).
+///
+/// The option methods here apply to every operation; the parameter methods are on
+/// each operation's alias ([`GetUserActivity`](crate::GetUserActivity), ...).
+#[derive(Clone, Debug)]
+#[must_use = "a call does nothing until it is sent"]
+pub struct Call<'c, Op, Mode = Async> {
+    pub(crate) client: &'c Client,
+    pub(crate) mode: Mode,
+    pub(crate) params: Op,
+    pub(crate) options: CallOptions,
+}
+
+/// Marks a [`Call`] made from async code: `send()` is an `async fn`.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Async;
+
+impl<'c, Op, Mode> Call<'c, Op, Mode> {
+    pub(crate) fn new(client: &'c Client, mode: Mode, params: Op) -> Self {
+        Self {
+            client,
+            mode,
+            params,
+            options: CallOptions::default(),
+        }
+    }
+
+    /// Retry policy for this call only, replacing the client's.
+    pub fn retry(mut self, retry: RetryConfig) -> Self {
+        self.options.retry = Some(retry);
+        self
+    }
+
+    /// Attempt this call once, whatever the client's retry policy.
+    pub fn no_retries(self) -> Self {
+        self.retry(RetryConfig::disabled())
+    }
+
+    /// Per-attempt timeout for this call only.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// `HTTP-Referer` for this call only.
+    pub fn http_referer(mut self, referer: impl Into<String>) -> Self {
+        self.options.app.http_referer = Some(referer.into());
+        self
+    }
+
+    /// `X-OpenRouter-Title` for this call only.
+    pub fn app_title(mut self, title: impl Into<String>) -> Self {
+        self.options.app.app_title = Some(title.into());
+        self
+    }
+
+    /// `X-OpenRouter-Categories` for this call only (comma-joined).
+    pub fn app_categories<I, S>(mut self, categories: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.options.app.app_categories = Some(categories.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Any other header for this call, replacing one of the same name. An invalid
+    /// name or value makes `send` fail with
+    /// [`ErrorKind::InvalidRequest`](crate::ErrorKind::InvalidRequest) before
+    /// anything is sent.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.extra_headers.push((name.into(), value.into()));
+        self
+    }
+}
+
+impl<Op: Operation> Call<'_, Op, Async> {
+    /// Sends the call, retrying as configured, and decodes the response.
+    ///
+    /// # Errors
+    /// See [`Error`]: its [`kind`](Error::kind) says what went wrong. Dropping the
+    /// returned future cancels the call, including any wait between attempts.
+    pub async fn send(self) -> Result<Op::Output> {
+        execute(self.client, &self.params, &self.options).await
+    }
+}
+
+/// The one retry loop behind every operation.
+pub(crate) async fn execute<Op: Operation>(
+    client: &Client,
+    params: &Op,
+    options: &CallOptions,
+) -> Result<Op::Output> {
+    let fail = |err: Error| err.with_operation(Op::NAME);
+    params.validate().map_err(fail)?;
+    let headers = request_headers(client, options).map_err(fail)?;
+    let shared = &client.shared;
+    let retry = options.retry.as_ref().unwrap_or(&shared.retry);
+    let timeout = options.timeout.unwrap_or(shared.timeout);
+    let started = Instant::now();
+    let mut attempt: u32 = 0;
+    loop {
+        attempt += 1;
+        let context = RequestContext::new(headers.clone(), Some(timeout));
+        let api =
+            api::Client::new_with_client(&shared.base_url, shared.http.clone(), context.clone());
+        tracing::debug!(operation = Op::NAME, attempt, "sending request");
+        let error = match params.send_once(&api).await {
+            Ok(response) => {
+                tracing::debug!(operation = Op::NAME, attempt, status = %response.status(), "response decoded");
+                return Ok(response.into_inner());
+            }
+            Err(error) => classify(error, &context).await,
+        };
+        match retry.next_delay(attempt, started.elapsed(), &error) {
+            Some(wait) => {
+                tracing::warn!(
+                    operation = Op::NAME,
+                    attempt,
+                    status = error.status().map(|s| s.as_u16()),
+                    error = %error,
+                    wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
+                    "attempt failed; retrying"
+                );
+                tokio::time::sleep(wait).await;
+            }
+            None => {
+                tracing::debug!(operation = Op::NAME, attempt, error = %error, "giving up");
+                return Err(fail(error.with_attempts(attempt)));
+            }
+        }
+    }
+}
+
+/// The client's default headers with this call's overrides on top.
+fn request_headers(client: &Client, options: &CallOptions) -> Result<HeaderMap> {
+    let mut headers = client.shared.default_headers.clone();
+    options
+        .app
+        .apply(&mut headers)
+        .map_err(|err| Error::invalid_request(err.to_string()))?;
+    for (name, value) in &options.extra_headers {
+        let name = HeaderName::try_from(name.as_str())
+            .map_err(|_| Error::invalid_request(format!("{name:?} is not a valid header name")))?;
+        let value = HeaderValue::from_str(value).map_err(|_| {
+            Error::invalid_request(format!("the value of header {name} is not valid in HTTP"))
+        })?;
+        headers.insert(name, value);
+    }
+    Ok(headers)
+}
+
+/// Turns what the generated client returned into this crate's error.
+async fn classify(error: api::Error<ErrorResponse>, context: &RequestContext) -> Error {
+    match error {
+        api::Error::ErrorResponse(response) => {
+            let status = response.status();
+            let headers = response.headers().clone();
+            let body = response.into_inner();
+            Error::from_status(status, headers, Some(detail_of(body)), b"")
+        }
+        api::Error::UnexpectedResponse(response) => {
+            let status = response.status();
+            let headers = response.headers().clone();
+            let body = match read_bounded(response, MAX_ERROR_BODY).await {
+                Ok(body) => body,
+                Err(err) => return Error::transport(err),
+            };
+            if status.is_success() {
+                let message = format!("status {status} is not one the API describes");
+                return Error::decode(Some(status), Some(headers), &body, message, None);
+            }
+            let detail = serde_json::from_slice::<ErrorResponse>(&body)
+                .ok()
+                .map(detail_of);
+            Error::from_status(status, headers, detail, &body)
+        }
+        api::Error::InvalidResponsePayload(body, source) => match context.response_head() {
+            Some(head) if !head.status.is_success() => {
+                Error::from_status(head.status, head.headers, None, &body)
+            }
+            Some(head) => Error::decode(
+                Some(head.status),
+                Some(head.headers),
+                &body,
+                source.to_string(),
+                Some(Box::new(source)),
+            ),
+            None => Error::decode(
+                None,
+                None,
+                &body,
+                source.to_string(),
+                Some(Box::new(source)),
+            ),
+        },
+        api::Error::CommunicationError(err)
+        | api::Error::ResponseBodyError(err)
+        | api::Error::InvalidUpgrade(err) => Error::transport(err),
+        api::Error::InvalidRequest(message) | api::Error::Custom(message) => {
+            Error::invalid_request(message)
+        }
+    }
+}
+
+fn detail_of(body: ErrorResponse) -> ApiErrorDetail {
+    ApiErrorDetail {
+        code: body.error.code,
+        message: body.error.message,
+        metadata: body.error.metadata,
+    }
+}
+
+/// Reads at most `limit` bytes of the body.
+async fn read_bounded(mut response: reqwest::Response, limit: usize) -> reqwest::Result<Vec<u8>> {
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await? {
+        let room = limit - body.len();
+        body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        if body.len() >= limit {
+            break;
+        }
+    }
+    Ok(body)
+}

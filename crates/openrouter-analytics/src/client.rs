@@ -1,0 +1,462 @@
+//! The configured client: key, base URL, default headers, timeouts and retries.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
+
+use crate::analytics::Analytics;
+use crate::error::{Error, Result};
+use crate::retry::RetryConfig;
+
+/// OpenRouter's API root.
+pub const DEFAULT_BASE_URL: &str = "https://openrouter.ai/api/v1";
+/// Environment variable the API key is read from when the builder has none.
+pub const API_KEY_ENV: &str = "OPENROUTER_API_KEY";
+/// Environment variable the base URL is read from when the builder has none.
+pub const BASE_URL_ENV: &str = "OPENROUTER_BASE_URL";
+/// Default limit on one attempt, from connecting to the end of the body.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// Default limit on establishing a connection.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+pub(crate) const HTTP_REFERER: HeaderName = HeaderName::from_static("http-referer");
+pub(crate) const APP_TITLE: HeaderName = HeaderName::from_static("x-openrouter-title");
+pub(crate) const APP_CATEGORIES: HeaderName = HeaderName::from_static("x-openrouter-categories");
+
+const DEFAULT_USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
+
+/// A client for OpenRouter's Analytics API.
+///
+/// Cheap to clone (an `Arc` inside): build one and share it. Every operation sends the
+/// API key as a bearer token, the app-attribution headers that are set, and a
+/// User-Agent naming this crate.
+///
+/// ```no_run
+/// # async fn run() -> Result<(), openrouter_analytics::Error> {
+/// use openrouter_analytics::Client;
+///
+/// // Reads OPENROUTER_API_KEY (and OPENROUTER_BASE_URL, if set).
+/// let client = Client::from_env()?;
+/// let activity = client.analytics().get_user_activity().send().await?;
+/// let spend: f64 = activity.data.iter().map(|row| row.usage).sum();
+/// println!("${spend:.2} over the last 30 days");
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    pub(crate) shared: Arc<Shared>,
+}
+
+pub(crate) struct Shared {
+    pub(crate) http: reqwest::Client,
+    pub(crate) base_url: String,
+    /// Authorization (marked sensitive), User-Agent and the app headers that are set.
+    pub(crate) default_headers: HeaderMap,
+    pub(crate) timeout: Duration,
+    pub(crate) retry: RetryConfig,
+}
+
+impl Client {
+    /// A builder with every default; see [`ClientBuilder`].
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A client configured from the environment: the key from `OPENROUTER_API_KEY`, the
+    /// base URL from `OPENROUTER_BASE_URL` (default [`DEFAULT_BASE_URL`]).
+    ///
+    /// # Errors
+    /// [`ErrorKind::Config`](crate::ErrorKind::Config) when no key is set or a value is
+    /// invalid.
+    pub fn from_env() -> Result<Self> {
+        Self::builder().build()
+    }
+
+    /// The Analytics operations.
+    pub fn analytics(&self) -> Analytics<'_> {
+        Analytics::new(self)
+    }
+
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &str {
+        &self.shared.base_url
+    }
+
+    /// The client-wide retry policy.
+    pub fn retry_config(&self) -> &RetryConfig {
+        &self.shared.retry
+    }
+
+    /// The per-attempt timeout.
+    pub fn timeout(&self) -> Duration {
+        self.shared.timeout
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let shared = &self.shared;
+        let mut s = f.debug_struct("Client");
+        s.field("base_url", &shared.base_url)
+            .field("api_key", &"<redacted>");
+        for (name, label) in [
+            (&HTTP_REFERER, "http_referer"),
+            (&APP_TITLE, "app_title"),
+            (&APP_CATEGORIES, "app_categories"),
+            (&USER_AGENT, "user_agent"),
+        ] {
+            if let Some(value) = shared.default_headers.get(name) {
+                s.field(label, &String::from_utf8_lossy(value.as_bytes()));
+            }
+        }
+        s.field("timeout", &shared.timeout)
+            .field("retry", &shared.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Builds a [`Client`]. Every setting is optional except the API key, which may also
+/// come from `OPENROUTER_API_KEY`.
+///
+/// ```
+/// use std::time::Duration;
+/// use openrouter_analytics::{Client, RetryConfig};
+///
+/// let client = Client::builder()
+///     .api_key("sk-or-v1-...")
+///     .http_referer("https://spend.example.com")
+///     .app_title("Spend dashboard")
+///     .app_categories(["finops", "dashboard"])
+///     .timeout(Duration::from_secs(20))
+///     .retry(RetryConfig::default().max_attempts(4))
+///     .build()?;
+/// assert_eq!(client.base_url(), "https://openrouter.ai/api/v1");
+/// # Ok::<(), openrouter_analytics::Error>(())
+/// ```
+#[derive(Clone, Default)]
+pub struct ClientBuilder {
+    api_key: Option<String>,
+    base_url: Option<String>,
+    http_referer: Option<String>,
+    app_title: Option<String>,
+    app_categories: Option<Vec<String>>,
+    user_agent: Option<String>,
+    timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
+    retry: Option<RetryConfig>,
+    http_client: Option<reqwest::Client>,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
+            .field("base_url", &self.base_url)
+            .field("http_referer", &self.http_referer)
+            .field("app_title", &self.app_title)
+            .field("app_categories", &self.app_categories)
+            .field("user_agent", &self.user_agent)
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("retry", &self.retry)
+            .field(
+                "http_client",
+                &self.http_client.as_ref().map(|_| "<custom>"),
+            )
+            .finish()
+    }
+}
+
+impl ClientBuilder {
+    /// The API key (a management key for the Analytics API). Without it,
+    /// `OPENROUTER_API_KEY` is used.
+    pub fn api_key(mut self, key: impl Into<String>) -> Self {
+        self.api_key = Some(key.into());
+        self
+    }
+
+    /// The API root (default `OPENROUTER_BASE_URL`, else [`DEFAULT_BASE_URL`]).
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// Your app's URL, sent as `HTTP-Referer` for attribution.
+    pub fn http_referer(mut self, referer: impl Into<String>) -> Self {
+        self.http_referer = Some(referer.into());
+        self
+    }
+
+    /// Your app's display name, sent as `X-OpenRouter-Title`.
+    pub fn app_title(mut self, title: impl Into<String>) -> Self {
+        self.app_title = Some(title.into());
+        self
+    }
+
+    /// Your app's categories, sent comma-joined as `X-OpenRouter-Categories`.
+    pub fn app_categories<I, S>(mut self, categories: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.app_categories = Some(categories.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Replaces the default User-Agent (`openrouter-analytics/<version>`).
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = Some(user_agent.into());
+        self
+    }
+
+    /// Limit on one attempt, from connecting to the last byte of the body
+    /// (default [`DEFAULT_TIMEOUT`]). Retries get a fresh limit each.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Limit on establishing a connection (default [`DEFAULT_CONNECT_TIMEOUT`]).
+    /// Ignored when you supply your own `reqwest::Client`, which has its own.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// The client-wide retry policy (default [`RetryConfig::default`]).
+    pub fn retry(mut self, retry: RetryConfig) -> Self {
+        self.retry = Some(retry);
+        self
+    }
+
+    /// Use your own `reqwest::Client` (proxies, TLS roots, connection pool settings).
+    /// The key and headers are still added to every request; the per-attempt timeout
+    /// still applies.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
+    /// Builds the client.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Config`](crate::ErrorKind::Config), naming the setting, when there
+    /// is no API key, the base URL is not an `http(s)` URL, a header value has
+    /// characters HTTP forbids, or the HTTP client cannot be created.
+    pub fn build(self) -> Result<Client> {
+        self.build_with_env(|name| std::env::var(name).ok())
+    }
+
+    fn build_with_env(self, env: impl Fn(&str) -> Option<String>) -> Result<Client> {
+        let api_key = self
+            .api_key
+            .or_else(|| env(API_KEY_ENV))
+            .map(|key| key.trim().to_string())
+            .filter(|key| !key.is_empty())
+            .ok_or_else(|| {
+                Error::config(format!(
+                    "no API key: call ClientBuilder::api_key or set {API_KEY_ENV} \
+                     (the Analytics API needs a management key)"
+                ))
+            })?;
+        let base_url = self
+            .base_url
+            .or_else(|| env(BASE_URL_ENV).filter(|url| !url.trim().is_empty()))
+            .unwrap_or_else(|| DEFAULT_BASE_URL.to_string());
+        let base_url = validate_base_url(&base_url)?;
+
+        let mut headers = HeaderMap::new();
+        let mut auth = HeaderValue::from_str(&format!("Bearer {api_key}")).map_err(|_| {
+            Error::config("the API key contains characters not allowed in an HTTP header")
+        })?;
+        auth.set_sensitive(true);
+        headers.insert(AUTHORIZATION, auth);
+        let user_agent = self.user_agent.as_deref().unwrap_or(DEFAULT_USER_AGENT);
+        headers.insert(USER_AGENT, header_value("user_agent", user_agent)?);
+        let app = AppHeaders {
+            http_referer: self.http_referer,
+            app_title: self.app_title,
+            app_categories: self.app_categories,
+        };
+        app.apply(&mut headers)?;
+
+        let http = match self.http_client {
+            Some(client) => client,
+            None => reqwest::Client::builder()
+                .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+                // Never send the key to another host: OpenRouter does not redirect.
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .map_err(|err| Error::config(format!("cannot create the HTTP client: {err}")))?,
+        };
+        Ok(Client {
+            shared: Arc::new(Shared {
+                http,
+                base_url,
+                default_headers: headers,
+                timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
+                retry: self.retry.unwrap_or_default(),
+            }),
+        })
+    }
+}
+
+fn validate_base_url(raw: &str) -> Result<String> {
+    let trimmed = raw.trim().trim_end_matches('/');
+    let url = reqwest::Url::parse(trimmed)
+        .map_err(|err| Error::config(format!("base URL {trimmed:?} is not a URL: {err}")))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err(Error::config(format!(
+            "base URL {trimmed:?} must be an http:// or https:// URL with a host"
+        )));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(Error::config(
+            "base URL must not contain credentials; use ClientBuilder::api_key",
+        ));
+    }
+    Ok(trimmed.to_string())
+}
+
+fn header_value(setting: &str, value: &str) -> Result<HeaderValue> {
+    HeaderValue::from_str(value).map_err(|_| {
+        Error::config(format!(
+            "{setting} {value:?} contains characters not allowed in an HTTP header"
+        ))
+    })
+}
+
+/// The app-attribution headers, as set on the client or on one call.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct AppHeaders {
+    pub(crate) http_referer: Option<String>,
+    pub(crate) app_title: Option<String>,
+    pub(crate) app_categories: Option<Vec<String>>,
+}
+
+impl AppHeaders {
+    /// Sets (replacing) each header that has a value.
+    pub(crate) fn apply(&self, headers: &mut HeaderMap) -> Result<()> {
+        if let Some(referer) = &self.http_referer {
+            headers.insert(HTTP_REFERER, header_value("http_referer", referer)?);
+        }
+        if let Some(title) = &self.app_title {
+            headers.insert(APP_TITLE, header_value("app_title", title)?);
+        }
+        if let Some(categories) = &self.app_categories {
+            let joined = categories
+                .iter()
+                .map(|c| c.trim())
+                .filter(|c| !c.is_empty())
+                .collect::<Vec<_>>()
+                .join(",");
+            if joined.is_empty() {
+                headers.remove(APP_CATEGORIES);
+            } else {
+                headers.insert(APP_CATEGORIES, header_value("app_categories", &joined)?);
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ErrorKind;
+
+    fn no_env(_: &str) -> Option<String> {
+        None
+    }
+
+    #[test]
+    fn missing_key_is_a_config_error_naming_the_variable() {
+        let err = Client::builder()
+            .build_with_env(no_env)
+            .expect_err("no key");
+        assert_eq!(err.kind(), ErrorKind::Config);
+        assert!(err.to_string().contains(API_KEY_ENV), "{err}");
+        let err = Client::builder()
+            .api_key("   ")
+            .build_with_env(no_env)
+            .expect_err("blank key");
+        assert_eq!(err.kind(), ErrorKind::Config);
+    }
+
+    #[test]
+    fn environment_fills_in_key_and_base_url_but_the_builder_wins() {
+        let env = |name: &str| match name {
+            API_KEY_ENV => Some("sk-env".to_string()),
+            BASE_URL_ENV => Some("http://127.0.0.1:9/api/".to_string()),
+            _ => None,
+        };
+        let client = Client::builder().build_with_env(env).expect("env config");
+        assert_eq!(client.base_url(), "http://127.0.0.1:9/api");
+        assert_eq!(
+            client.shared.default_headers[AUTHORIZATION],
+            "Bearer sk-env"
+        );
+        let client = Client::builder()
+            .api_key("sk-arg")
+            .base_url("https://example.test/v1")
+            .build_with_env(env)
+            .expect("builder config");
+        assert_eq!(client.base_url(), "https://example.test/v1");
+        assert_eq!(
+            client.shared.default_headers[AUTHORIZATION],
+            "Bearer sk-arg"
+        );
+        assert!(client.shared.default_headers[AUTHORIZATION].is_sensitive());
+        let client = Client::builder()
+            .api_key("k")
+            .build_with_env(no_env)
+            .expect("default");
+        assert_eq!(client.base_url(), DEFAULT_BASE_URL);
+    }
+
+    #[test]
+    fn bad_values_are_config_errors_not_panics() {
+        let cases = [
+            Client::builder().api_key("k").base_url("ftp://x"),
+            Client::builder().api_key("k").base_url("not a url"),
+            Client::builder()
+                .api_key("k")
+                .base_url("https://user:pw@host"),
+            Client::builder().api_key("line\nbreak"),
+            Client::builder().api_key("k").app_title("bad\r\nheader"),
+            Client::builder().api_key("k").http_referer("\u{0}"),
+            Client::builder().api_key("k").user_agent("a\nb"),
+        ];
+        for builder in cases {
+            let err = builder.build_with_env(no_env).expect_err("must fail");
+            assert_eq!(err.kind(), ErrorKind::Config);
+            assert!(!err.to_string().contains("line\nbreak"));
+        }
+    }
+
+    #[test]
+    fn debug_output_never_shows_the_key() {
+        let builder = Client::builder().api_key("sk-or-v1-secret").app_title("t");
+        assert!(!format!("{builder:?}").contains("secret"));
+        let client = builder.build_with_env(no_env).expect("build");
+        let shown = format!("{client:?} {client:#?}");
+        assert!(!shown.contains("secret"), "{shown}");
+        assert!(shown.contains("<redacted>"));
+        assert!(shown.contains("app_title"));
+    }
+
+    #[test]
+    fn categories_are_comma_joined_and_blank_ones_dropped() {
+        let mut headers = HeaderMap::new();
+        AppHeaders {
+            app_categories: Some(vec!["cli-agent".into(), " ".into(), " finops ".into()]),
+            ..AppHeaders::default()
+        }
+        .apply(&mut headers)
+        .expect("valid");
+        assert_eq!(headers[APP_CATEGORIES], "cli-agent,finops");
+    }
+}

@@ -1,0 +1,79 @@
+//! A typed Rust client for [OpenRouter](https://openrouter.ai)'s Analytics API: where
+//! your spend, requests and tokens went.
+//!
+//! - [`Client`]: API key from the builder or `OPENROUTER_API_KEY`, app-attribution
+//!   headers, timeouts, and a [`RetryConfig`] with a client default and per-call override.
+//! - [`Analytics`]: `get_user_activity`, `get_analytics_meta` and `query_analytics`,
+//!   with typed parameters and responses ([`types`]).
+//! - [`Error`]: one error type whose [`ErrorKind`] tells a 401 from a 429 from a
+//!   dropped connection, without ever printing your key.
+//! - [`blocking`] (feature `blocking`): the same API without an async runtime.
+//!
+//! # Quick start
+//!
+//! ```no_run
+//! use openrouter_analytics::Client;
+//!
+//! # async fn run() -> Result<(), openrouter_analytics::Error> {
+//! // The Analytics API needs a management key.
+//! let client = Client::builder()
+//!     .api_key(std::env::var("OPENROUTER_API_KEY").unwrap_or_default())
+//!     .app_title("Spend dashboard")
+//!     .build()?;
+//!
+//! let activity = client.analytics().get_user_activity().send().await?;
+//! let mut by_model = std::collections::BTreeMap::<&str, f64>::new();
+//! for row in &activity.data {
+//!     *by_model.entry(&row.model).or_default() += row.usage;
+//! }
+//! for (model, usd) in by_model {
+//!     println!("{model:40} ${usd:>10.4}");
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Errors and retries
+//!
+//! Connection failures, timeouts, 408, 429 and 5XX are retried with exponential backoff
+//! (see [`RetryConfig`] for the defaults and the budget); `Retry-After` is honoured.
+//! Each retry is logged through `tracing` at `WARN` (operation, attempt, status, wait),
+//! never with the key.
+//!
+//! ```no_run
+//! # async fn run(client: openrouter_analytics::Client) {
+//! use openrouter_analytics::ErrorKind;
+//!
+//! match client.analytics().get_analytics_meta().no_retries().send().await {
+//!     Ok(meta) => println!("{} metrics", meta.data.metrics.len()),
+//!     Err(err) if err.kind() == ErrorKind::Forbidden => eprintln!("{err}"),
+//!     Err(err) => eprintln!("failed after {} attempts: {err}", err.attempts()),
+//! }
+//! # }
+//! ```
+#![warn(missing_docs)]
+
+mod analytics;
+#[cfg(feature = "blocking")]
+pub mod blocking;
+mod call;
+mod client;
+mod error;
+mod retry;
+
+pub use analytics::{
+    ActivityDate, ActivityParams, Analytics, GetAnalyticsMeta, GetUserActivity, MetaParams,
+    QueryAnalytics, QueryParams, parse_day,
+};
+pub use call::{Async, Call, Operation};
+pub use client::{
+    API_KEY_ENV, BASE_URL_ENV, Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_TIMEOUT,
+};
+pub use error::{ApiErrorDetail, Error, ErrorKind, MAX_BODY_SNIPPET, Result};
+pub use retry::{
+    RetryConfig, StatusRange, parse_retry_after, parse_retry_after_ms, server_requested_delay,
+};
+
+/// The API's request and response types, generated from the OpenAPI spec.
+pub use openrouter_analytics_api::types;

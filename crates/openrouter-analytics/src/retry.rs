@@ -1,0 +1,292 @@
+//! When and how long to wait before trying a failed call again.
+
+use std::time::{Duration, SystemTime};
+
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+
+use crate::error::{Error, ErrorKind};
+
+/// Retry policy: exponential backoff with jitter, bounded by a total time budget.
+///
+/// The default retries connection failures, timeouts and the statuses 408, 429 and 5XX,
+/// waiting 500 ms, then 750 ms, growing by 1.5x up to 60 s between attempts, plus up to
+/// 1 s of random jitter, for at most 2 minutes in all (OpenRouter's official SDKs use
+/// the same intervals but a 1 hour budget, which looks like a hang). A `Retry-After`
+/// or `retry-after-ms` header on the response replaces the computed wait; when it asks
+/// for more time than the budget has left, the error is returned at once.
+///
+/// ```
+/// use std::time::Duration;
+/// use openrouter_analytics::RetryConfig;
+///
+/// let patient = RetryConfig::default()
+///     .max_elapsed_time(Duration::from_secs(600))
+///     .max_attempts(10);
+/// let never = RetryConfig::disabled();
+/// assert_eq!(never.max_attempts_limit(), Some(1));
+/// # let _ = patient;
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct RetryConfig {
+    initial_interval: Duration,
+    max_interval: Duration,
+    exponent: f64,
+    max_elapsed_time: Duration,
+    jitter: Duration,
+    max_attempts: Option<u32>,
+    retry_connection_errors: bool,
+    retry_statuses: Vec<StatusRange>,
+}
+
+/// An inclusive range of HTTP statuses, e.g. `500..=599`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StatusRange {
+    first: u16,
+    last: u16,
+}
+
+impl StatusRange {
+    /// One status.
+    pub const fn single(status: u16) -> Self {
+        Self {
+            first: status,
+            last: status,
+        }
+    }
+
+    /// Every status from `first` to `last`, both included.
+    pub const fn between(first: u16, last: u16) -> Self {
+        Self { first, last }
+    }
+
+    /// Whether `status` is in the range.
+    pub fn contains(&self, status: StatusCode) -> bool {
+        (self.first..=self.last).contains(&status.as_u16())
+    }
+}
+
+impl Default for RetryConfig {
+    fn default() -> Self {
+        Self {
+            initial_interval: Duration::from_millis(500),
+            max_interval: Duration::from_secs(60),
+            exponent: 1.5,
+            max_elapsed_time: Duration::from_secs(120),
+            jitter: Duration::from_secs(1),
+            max_attempts: None,
+            retry_connection_errors: true,
+            retry_statuses: vec![
+                StatusRange::single(408),
+                StatusRange::single(429),
+                StatusRange::between(500, 599),
+            ],
+        }
+    }
+}
+
+impl RetryConfig {
+    /// No retries: every call is attempted exactly once.
+    pub fn disabled() -> Self {
+        Self::default().max_attempts(1)
+    }
+
+    /// The first wait (default 500 ms).
+    pub fn initial_interval(mut self, interval: Duration) -> Self {
+        self.initial_interval = interval;
+        self
+    }
+
+    /// The longest computed wait between two attempts (default 60 s).
+    pub fn max_interval(mut self, interval: Duration) -> Self {
+        self.max_interval = interval;
+        self
+    }
+
+    /// How much each wait grows over the previous one (default 1.5). Values below 1
+    /// (or not finite) are treated as 1.
+    pub fn exponent(mut self, exponent: f64) -> Self {
+        self.exponent = exponent;
+        self
+    }
+
+    /// The total time budget from the first attempt; no retry starts after it (default
+    /// 2 minutes). The attempt running when it ends is bounded by its own timeout.
+    pub fn max_elapsed_time(mut self, budget: Duration) -> Self {
+        self.max_elapsed_time = budget;
+        self
+    }
+
+    /// The most random time added to each computed wait (default 1 s; zero disables).
+    pub fn jitter(mut self, jitter: Duration) -> Self {
+        self.jitter = jitter;
+        self
+    }
+
+    /// The most attempts in all, the first included (default: no limit but the budget).
+    /// `0` is treated as `1`.
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = Some(attempts.max(1));
+        self
+    }
+
+    /// Whether connection failures and timeouts are retried (default `true`).
+    pub fn retry_connection_errors(mut self, retry: bool) -> Self {
+        self.retry_connection_errors = retry;
+        self
+    }
+
+    /// Which statuses are retried (default 408, 429 and 500 to 599).
+    pub fn retry_statuses(mut self, statuses: impl IntoIterator<Item = StatusRange>) -> Self {
+        self.retry_statuses = statuses.into_iter().collect();
+        self
+    }
+
+    /// The attempt limit, if one is set.
+    pub fn max_attempts_limit(&self) -> Option<u32> {
+        self.max_attempts
+    }
+
+    /// The total time budget.
+    pub fn max_elapsed(&self) -> Duration {
+        self.max_elapsed_time
+    }
+
+    /// The computed wait after failed attempt number `attempt` (1-based), before
+    /// jitter: `initial * exponent^(attempt-1)`, capped at the max interval.
+    pub fn backoff(&self, attempt: u32) -> Duration {
+        let exponent = if self.exponent.is_finite() && self.exponent >= 1.0 {
+            self.exponent
+        } else {
+            1.0
+        };
+        let power = i32::try_from(attempt.saturating_sub(1)).unwrap_or(i32::MAX);
+        let secs = self.initial_interval.as_secs_f64() * exponent.powi(power);
+        let cap = self.max_interval.as_secs_f64();
+        if secs.is_finite() && secs < cap {
+            Duration::from_secs_f64(secs)
+        } else {
+            self.max_interval
+        }
+    }
+
+    /// Whether this failure is worth another attempt, whatever the budget says.
+    pub fn is_retryable(&self, error: &Error) -> bool {
+        match error.kind() {
+            ErrorKind::Connection | ErrorKind::Timeout => self.retry_connection_errors,
+            _ => error
+                .status()
+                .is_some_and(|status| self.retry_statuses.iter().any(|r| r.contains(status))),
+        }
+    }
+
+    /// How long to wait before attempt `attempt + 1`, or `None` to give up now.
+    ///
+    /// `elapsed` is the time since the first attempt started.
+    pub(crate) fn next_delay(
+        &self,
+        attempt: u32,
+        elapsed: Duration,
+        error: &Error,
+    ) -> Option<Duration> {
+        if !self.is_retryable(error) || self.max_attempts.is_some_and(|max| attempt >= max) {
+            return None;
+        }
+        let remaining = self.max_elapsed_time.checked_sub(elapsed)?;
+        let delay = match error.headers().and_then(server_requested_delay) {
+            Some(requested) => requested,
+            None => self.backoff(attempt) + self.random_jitter(),
+        };
+        (delay < remaining).then_some(delay)
+    }
+
+    fn random_jitter(&self) -> Duration {
+        let max = u64::try_from(self.jitter.as_millis()).unwrap_or(u64::MAX);
+        if max == 0 {
+            Duration::ZERO
+        } else {
+            Duration::from_millis(fastrand::u64(0..=max))
+        }
+    }
+}
+
+/// The wait a response asks for: `retry-after-ms` (milliseconds), else `Retry-After`
+/// as delta-seconds or an HTTP-date. Values that do not parse, are negative or not
+/// finite are ignored, as if the header were absent.
+pub fn server_requested_delay(headers: &HeaderMap) -> Option<Duration> {
+    let text = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+    };
+    if let Some(ms) = text("retry-after-ms").and_then(parse_retry_after_ms) {
+        return Some(ms);
+    }
+    text("retry-after").and_then(|value| parse_retry_after(value, SystemTime::now()))
+}
+
+/// Parses a `retry-after-ms` value: non-negative milliseconds, possibly fractional.
+pub fn parse_retry_after_ms(value: &str) -> Option<Duration> {
+    let ms: f64 = value.trim().parse().ok()?;
+    if !ms.is_finite() || ms < 0.0 {
+        return None;
+    }
+    Duration::try_from_secs_f64(ms / 1000.0).ok()
+}
+
+/// Parses a `Retry-After` value relative to `now`: delta-seconds (`120`) or an
+/// HTTP-date (`Wed, 21 Oct 2026 07:28:00 GMT`; a date in the past means no wait).
+pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
+    let value = value.trim();
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        return value.parse::<u64>().ok().map(Duration::from_secs);
+    }
+    let when = httpdate::parse_http_date(value).ok()?;
+    Some(when.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_by_the_exponent_and_caps() {
+        let config = RetryConfig::default();
+        assert_eq!(config.backoff(1), Duration::from_millis(500));
+        assert_eq!(config.backoff(2), Duration::from_millis(750));
+        assert_eq!(config.backoff(3), Duration::from_millis(1125));
+        assert_eq!(config.backoff(40), Duration::from_secs(60));
+        assert_eq!(config.backoff(u32::MAX), Duration::from_secs(60));
+        let flat = RetryConfig::default().exponent(f64::NAN);
+        assert_eq!(flat.backoff(5), Duration::from_millis(500));
+    }
+
+    #[test]
+    fn retry_after_forms() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000);
+        assert_eq!(parse_retry_after("7", now), Some(Duration::from_secs(7)));
+        assert_eq!(parse_retry_after(" 0 ", now), Some(Duration::ZERO));
+        let later = httpdate::fmt_http_date(now + Duration::from_secs(30));
+        assert_eq!(
+            parse_retry_after(&later, now),
+            Some(Duration::from_secs(30))
+        );
+        let earlier = httpdate::fmt_http_date(now - Duration::from_secs(30));
+        assert_eq!(parse_retry_after(&earlier, now), Some(Duration::ZERO));
+        for garbage in ["", "-5", "soon", "1.5", "99999999999999999999999"] {
+            assert_eq!(parse_retry_after(garbage, now), None, "{garbage:?}");
+        }
+        assert_eq!(
+            parse_retry_after_ms("250"),
+            Some(Duration::from_millis(250))
+        );
+        assert_eq!(
+            parse_retry_after_ms("1.5"),
+            Some(Duration::from_micros(1500))
+        );
+        for garbage in ["-1", "NaN", "inf", "x", "1e400"] {
+            assert_eq!(parse_retry_after_ms(garbage), None, "{garbage:?}");
+        }
+    }
+}
