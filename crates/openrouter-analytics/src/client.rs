@@ -25,7 +25,9 @@ pub(crate) const HTTP_REFERER: HeaderName = HeaderName::from_static("http-refere
 pub(crate) const APP_TITLE: HeaderName = HeaderName::from_static("x-openrouter-title");
 pub(crate) const APP_CATEGORIES: HeaderName = HeaderName::from_static("x-openrouter-categories");
 
-const DEFAULT_USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
+/// The User-Agent sent unless [`ClientBuilder::user_agent`] replaces it.
+pub const DEFAULT_USER_AGENT: &str =
+    concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
 
 /// A client for OpenRouter's Analytics API.
 ///

@@ -1,0 +1,93 @@
+//! The blocking client: the same operations for callers without an async runtime.
+
+use std::time::Duration;
+
+use httpmock::prelude::*;
+use openrouter_analytics::blocking::Client;
+use openrouter_analytics::{ErrorKind, RetryConfig};
+use openrouter_analytics_e2e::{activity_body, error_body};
+
+fn client(server: &MockServer) -> Client {
+    Client::builder()
+        .api_key("sk-or-v1-blocking")
+        .with(|b| {
+            b.base_url(server.base_url())
+                .app_title("Nightly export")
+                .retry(
+                    RetryConfig::default()
+                        .initial_interval(Duration::from_millis(10))
+                        .jitter(Duration::ZERO)
+                        .max_attempts(3),
+                )
+        })
+        .build()
+        .expect("valid config")
+}
+
+#[test]
+fn blocking_calls_work_without_a_runtime_of_the_callers_own() {
+    let server = MockServer::start();
+    let activity = server.mock(|when, then| {
+        when.method(GET)
+            .path("/activity")
+            .query_param("date", "2026-11-01")
+            .header("authorization", "Bearer sk-or-v1-blocking")
+            .header("x-openrouter-title", "Nightly export");
+        then.status(200).json_body(activity_body(4));
+    });
+    let client = client(&server);
+    let response = client
+        .analytics()
+        .get_user_activity()
+        .date("2026-11-01")
+        .send()
+        .expect("200");
+    assert_eq!(response.data.len(), 4);
+    activity.assert();
+}
+
+#[test]
+fn blocking_calls_retry_and_return_typed_errors() {
+    let server = MockServer::start();
+    let meta = server.mock(|when, then| {
+        when.path("/analytics/meta");
+        then.status(503).json_body(error_body(503, "busy"));
+    });
+    let err = client(&server)
+        .analytics()
+        .get_analytics_meta()
+        .send()
+        .expect_err("503");
+    assert_eq!(err.kind(), ErrorKind::Server);
+    assert_eq!(err.attempts(), 3);
+    meta.assert_calls(3);
+
+    let err = client(&server)
+        .analytics()
+        .query_analytics()
+        .send()
+        .expect_err("no metrics");
+    assert_eq!(err.kind(), ErrorKind::InvalidRequest);
+}
+
+#[tokio::test]
+async fn blocking_inside_an_async_runtime_is_an_error_not_a_panic() {
+    let server = MockServer::start_async().await;
+    let any = server
+        .mock_async(|when, then| {
+            when.any_request();
+            then.status(200).json_body(activity_body(0));
+        })
+        .await;
+    let client = client(&server);
+    let err = client
+        .analytics()
+        .get_user_activity()
+        .send()
+        .expect_err("inside a runtime");
+    assert_eq!(err.kind(), ErrorKind::InvalidRequest);
+    assert!(err.to_string().contains("async"), "{err}");
+    any.assert_calls_async(0).await;
+    // Dropping the client, and its runtime, here must not panic either.
+    drop(client);
+}

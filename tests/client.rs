@@ -1,0 +1,571 @@
+//! The client against a local server: headers, query encoding, request bodies, typed
+//! responses and the mapping of every status to an error kind.
+
+use std::time::Duration;
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use httpmock::prelude::*;
+use openrouter_analytics::types::{
+    ActivityGroupBy, AnalyticsFilterScalar, AnalyticsFilterValue, AnalyticsGranularity,
+    AnalyticsOperator, AnalyticsSortDirection,
+};
+use openrouter_analytics::{Client, DEFAULT_USER_AGENT, ErrorKind, RetryConfig};
+use openrouter_analytics_e2e::{activity_body, error_body};
+use serde_json::json;
+
+const KEY: &str = "sk-or-v1-test-key";
+
+fn builder(server: &MockServer) -> openrouter_analytics::ClientBuilder {
+    Client::builder()
+        .api_key(KEY)
+        .base_url(server.base_url())
+        .retry(RetryConfig::disabled())
+}
+
+fn client(server: &MockServer) -> Client {
+    builder(server).build().expect("valid config")
+}
+
+#[tokio::test]
+async fn every_call_sends_key_user_agent_and_accept_and_no_unset_app_header() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/activity")
+                .header("authorization", format!("Bearer {KEY}"))
+                .header("user-agent", DEFAULT_USER_AGENT)
+                .header("accept", "application/json")
+                .header_missing("http-referer")
+                .header_missing("x-openrouter-title")
+                .header_missing("x-openrouter-categories")
+                .header_missing("api-version");
+            then.status(200).json_body(activity_body(3));
+        })
+        .await;
+    let activity = client(&server)
+        .analytics()
+        .get_user_activity()
+        .send()
+        .await
+        .expect("200");
+    mock.assert_async().await;
+    assert!(DEFAULT_USER_AGENT.starts_with("openrouter-analytics/"));
+    assert_eq!(activity.data.len(), 3);
+    assert_eq!(activity.data[1].endpoint_id, "ep-1");
+    assert_eq!(activity.data[1].cached_tokens, 10);
+    assert!((activity.data[1].usage - 0.03).abs() < 1e-12);
+    assert_eq!(activity.data[0].workspace_id, None);
+}
+
+#[tokio::test]
+async fn app_headers_are_sent_on_every_operation_when_set() {
+    let server = MockServer::start_async().await;
+    let app_headers = |when: httpmock::When| {
+        when.header("http-referer", "https://spend.example.com")
+            .header("x-openrouter-title", "Spend dashboard")
+            .header("x-openrouter-categories", "finops,dashboard")
+            .header("user-agent", "my-exporter/2.0")
+    };
+    let activity = server
+        .mock_async(|when, then| {
+            app_headers(when.method(GET).path("/activity"));
+            then.status(200).json_body(activity_body(0));
+        })
+        .await;
+    let meta = server
+        .mock_async(|when, then| {
+            app_headers(when.method(GET).path("/analytics/meta"));
+            then.status(200).json_body(meta_body());
+        })
+        .await;
+    let query = server
+        .mock_async(|when, then| {
+            app_headers(when.method(POST).path("/analytics/query"));
+            then.status(200).json_body(query_body());
+        })
+        .await;
+    let client = builder(&server)
+        .http_referer("https://spend.example.com")
+        .app_title("Spend dashboard")
+        .app_categories(["finops", "dashboard"])
+        .user_agent("my-exporter/2.0")
+        .build()
+        .expect("valid");
+    let analytics = client.analytics();
+    analytics
+        .get_user_activity()
+        .send()
+        .await
+        .expect("activity");
+    analytics.get_analytics_meta().send().await.expect("meta");
+    analytics
+        .query_analytics()
+        .metrics(["request_count"])
+        .send()
+        .await
+        .expect("query");
+    activity.assert_async().await;
+    meta.assert_async().await;
+    query.assert_async().await;
+}
+
+#[tokio::test]
+async fn per_call_headers_override_the_client_defaults_for_that_call_only() {
+    let server = MockServer::start_async().await;
+    let overridden = server
+        .mock_async(|when, then| {
+            when.path("/activity")
+                .header("x-openrouter-title", "Nightly export")
+                .header("http-referer", "https://other.example.com")
+                .header("x-openrouter-categories", "batch")
+                .header("x-trace-id", "t-1");
+            then.status(200).json_body(activity_body(0));
+        })
+        .await;
+    let defaults = server
+        .mock_async(|when, then| {
+            when.path("/activity")
+                .header("x-openrouter-title", "Dashboard")
+                .header("http-referer", "https://spend.example.com")
+                .header_missing("x-trace-id");
+            then.status(200).json_body(activity_body(0));
+        })
+        .await;
+    let client = builder(&server)
+        .app_title("Dashboard")
+        .http_referer("https://spend.example.com")
+        .build()
+        .expect("valid");
+    client
+        .analytics()
+        .get_user_activity()
+        .app_title("Nightly export")
+        .http_referer("https://other.example.com")
+        .app_categories(["batch"])
+        .header("X-Trace-Id", "t-1")
+        .send()
+        .await
+        .expect("override call");
+    client
+        .analytics()
+        .get_user_activity()
+        .send()
+        .await
+        .expect("default call");
+    overridden.assert_async().await;
+    defaults.assert_async().await;
+}
+
+#[tokio::test]
+async fn invalid_per_call_header_fails_before_sending() {
+    let server = MockServer::start_async().await;
+    let any = server
+        .mock_async(|when, then| {
+            when.any_request();
+            then.status(200).json_body(activity_body(0));
+        })
+        .await;
+    let client = client(&server);
+    for call in [
+        client
+            .analytics()
+            .get_user_activity()
+            .app_title("bad\nvalue"),
+        client
+            .analytics()
+            .get_user_activity()
+            .header("bad name", "v"),
+        client
+            .analytics()
+            .get_user_activity()
+            .header("x-ok", "bad\r\n"),
+    ] {
+        let err = call.send().await.expect_err("invalid header");
+        assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{err}");
+        assert_eq!(err.attempts(), 0);
+    }
+    any.assert_calls_async(0).await;
+}
+
+#[tokio::test]
+async fn activity_parameters_are_encoded_in_the_query() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.path("/activity")
+                .query_param("date", "2026-11-01")
+                .query_param("api_key_hash", "abc 123&x=y")
+                .query_param("user_id", "user_42")
+                .query_param("group_by", "workspace")
+                .query_param("workspace_id", "550e8400-e29b-41d4-a716-446655440000");
+            let mut body = activity_body(1);
+            body["data"][0]["workspace_id"] = json!("550e8400-e29b-41d4-a716-446655440000");
+            then.status(200).json_body(body);
+        })
+        .await;
+    let activity = client(&server)
+        .analytics()
+        .get_user_activity()
+        .date(NaiveDate::from_ymd_opt(2026, 11, 1).expect("date"))
+        .api_key_hash("abc 123&x=y")
+        .user_id("user_42")
+        .group_by(ActivityGroupBy::Workspace)
+        .workspace_id("550e8400-e29b-41d4-a716-446655440000")
+        .send()
+        .await
+        .expect("200");
+    mock.assert_async().await;
+    assert_eq!(
+        activity.data[0].workspace_id.as_deref(),
+        Some("550e8400-e29b-41d4-a716-446655440000")
+    );
+}
+
+#[tokio::test]
+async fn unset_activity_parameters_are_left_out_and_string_dates_pass_through() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.path("/activity")
+                .query_param("date", "2026-02-28")
+                .query_param_missing("api_key_hash")
+                .query_param_missing("user_id")
+                .query_param_missing("group_by")
+                .query_param_missing("workspace_id");
+            then.status(200).json_body(activity_body(0));
+        })
+        .await;
+    client(&server)
+        .analytics()
+        .get_user_activity()
+        .date("2026-02-28")
+        .send()
+        .await
+        .expect("200");
+    mock.assert_async().await;
+}
+
+#[tokio::test]
+async fn malformed_date_is_rejected_before_anything_is_sent() {
+    let server = MockServer::start_async().await;
+    let any = server
+        .mock_async(|when, then| {
+            when.any_request();
+            then.status(200).json_body(activity_body(0));
+        })
+        .await;
+    let err = client(&server)
+        .analytics()
+        .get_user_activity()
+        .date("11/01/2026")
+        .send()
+        .await
+        .expect_err("bad date");
+    assert_eq!(err.kind(), ErrorKind::InvalidRequest);
+    assert_eq!(err.operation(), Some("get_user_activity"));
+    assert!(err.to_string().contains("YYYY-MM-DD"), "{err}");
+    any.assert_calls_async(0).await;
+}
+
+#[tokio::test]
+async fn query_builder_sends_the_typed_body_and_decodes_rows() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/analytics/query")
+                .header("content-type", "application/json")
+                .json_body(json!({
+                    "metrics": ["request_count", "total_cost"],
+                    "dimensions": ["model"],
+                    "filters": [
+                        {"field": "model", "operator": "eq", "value": "openai/gpt-4o"},
+                        {"field": "provider", "operator": "in", "value": ["OpenAI", 2.5]}
+                    ],
+                    "granularity": "day",
+                    "time_range": {"start": "2026-11-01T00:00:00Z", "end": "2026-11-08T00:00:00Z"},
+                    "order_by": {"field": "request_count", "direction": "desc"},
+                    "limit": 100,
+                    "group_limit": 10
+                }));
+            then.status(200).json_body(query_body());
+        })
+        .await;
+    let start = Utc
+        .with_ymd_and_hms(2026, 11, 1, 0, 0, 0)
+        .single()
+        .expect("time");
+    let result = client(&server)
+        .analytics()
+        .query_analytics()
+        .metrics(["request_count", "total_cost"])
+        .dimensions(["model"])
+        .filter(
+            "model",
+            AnalyticsOperator::Eq,
+            AnalyticsFilterValue::String("openai/gpt-4o".into()),
+        )
+        .filter(
+            "provider",
+            AnalyticsOperator::In,
+            vec![
+                AnalyticsFilterScalar::String("OpenAI".into()),
+                AnalyticsFilterScalar::Double(2.5),
+            ],
+        )
+        .granularity(AnalyticsGranularity::Day)
+        .time_range(start, start + chrono::Duration::days(7))
+        .order_by("request_count", AnalyticsSortDirection::Desc)
+        .limit(100)
+        .group_limit(10)
+        .send()
+        .await
+        .expect("200");
+    mock.assert_async().await;
+    assert_eq!(result.data.metadata.row_count, 1);
+    assert!(!result.data.metadata.truncated);
+    assert_eq!(result.data.data[0]["request_count"], json!(1500));
+    assert_eq!(
+        result.data.warnings,
+        vec!["unresolved api_key_id".to_string()]
+    );
+}
+
+#[tokio::test]
+async fn invalid_query_is_rejected_before_sending() {
+    let server = MockServer::start_async().await;
+    let any = server
+        .mock_async(|when, then| {
+            when.any_request();
+            then.status(200).json_body(query_body());
+        })
+        .await;
+    let client = client(&server);
+    let err = client
+        .analytics()
+        .query_analytics()
+        .send()
+        .await
+        .expect_err("no metric");
+    assert_eq!(err.kind(), ErrorKind::InvalidRequest);
+    let err = client
+        .analytics()
+        .query_analytics()
+        .metrics(["request_count"])
+        .dimensions(["a", "b", "c"])
+        .send()
+        .await
+        .expect_err("three dimensions");
+    assert_eq!(err.kind(), ErrorKind::InvalidRequest);
+    any.assert_calls_async(0).await;
+}
+
+#[tokio::test]
+async fn meta_is_decoded_into_typed_enums() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/analytics/meta");
+            then.status(200).json_body(meta_body());
+        })
+        .await;
+    let meta = client(&server)
+        .analytics()
+        .get_analytics_meta()
+        .send()
+        .await
+        .expect("200");
+    assert_eq!(meta.data.metrics[0].name, "request_count");
+    assert_eq!(meta.data.granularities[0].name, AnalyticsGranularity::Day);
+    assert_eq!(meta.data.operators[1].name, AnalyticsOperator::NotIn);
+}
+
+#[tokio::test]
+async fn each_error_status_maps_to_its_kind_with_openrouters_detail() {
+    let cases = [
+        (400, ErrorKind::BadRequest),
+        (401, ErrorKind::Unauthorized),
+        (403, ErrorKind::Forbidden),
+        (404, ErrorKind::NotFound),
+        (408, ErrorKind::OtherStatus),
+        (409, ErrorKind::OtherStatus),
+        (429, ErrorKind::RateLimited),
+        (500, ErrorKind::Server),
+        (502, ErrorKind::Server),
+        (503, ErrorKind::Server),
+    ];
+    let server = MockServer::start_async().await;
+    let client = client(&server);
+    for (status, kind) in cases {
+        let mock = server
+            .mock_async(|when, then| {
+                when.path("/activity");
+                then.status(status)
+                    .header("x-request-id", format!("req-{status}"))
+                    .json_body(json!({
+                        "error": {"code": status, "message": format!("failure {status}"),
+                                  "metadata": {"provider_name": "X"}},
+                        "user_id": null
+                    }));
+            })
+            .await;
+        let err = client
+            .analytics()
+            .get_user_activity()
+            .send()
+            .await
+            .expect_err("error status");
+        assert_eq!(err.kind(), kind, "{status}: {err}");
+        assert_eq!(err.status().map(|s| s.as_u16()), Some(status));
+        let detail = err.detail().expect("OpenRouter error object");
+        assert_eq!(detail.code, i64::from(status));
+        assert_eq!(detail.message, format!("failure {status}"));
+        assert_eq!(
+            detail
+                .metadata
+                .as_ref()
+                .and_then(|m| m.get("provider_name")),
+            Some(&json!("X"))
+        );
+        assert_eq!(
+            err.headers()
+                .and_then(|h| h.get("x-request-id"))
+                .map(|v| v.as_bytes()),
+            Some(format!("req-{status}").as_bytes())
+        );
+        assert_eq!(err.attempts(), 1);
+        let shown = err.to_string();
+        assert!(shown.contains(&format!("failure {status}")), "{shown}");
+        assert!(
+            !shown.contains('\n') && !shown.contains("x-request-id"),
+            "{shown}"
+        );
+        mock.delete_async().await;
+    }
+}
+
+#[tokio::test]
+async fn non_management_key_error_names_the_fix() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.path("/analytics/meta");
+            then.status(403).json_body(error_body(
+                403,
+                "Only management keys can perform this operation",
+            ));
+        })
+        .await;
+    let err = client(&server)
+        .analytics()
+        .get_analytics_meta()
+        .send()
+        .await
+        .expect_err("403");
+    assert_eq!(err.kind(), ErrorKind::Forbidden);
+    assert!(err.needs_management_key());
+    let shown = err.to_string();
+    assert!(shown.contains("management key"), "{shown}");
+    assert!(shown.contains("settings/management-keys"), "{shown}");
+    assert!(!shown.contains(KEY));
+}
+
+#[tokio::test]
+async fn non_json_error_keeps_status_and_raw_text() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.path("/activity");
+            then.status(401).body("Missing Authentication header");
+        })
+        .await;
+    let err = client(&server)
+        .analytics()
+        .get_user_activity()
+        .send()
+        .await
+        .expect_err("401");
+    assert_eq!(err.kind(), ErrorKind::Unauthorized);
+    assert!(err.detail().is_none());
+    assert_eq!(err.body_snippet(), Some("Missing Authentication header"));
+}
+
+#[tokio::test]
+async fn a_success_with_the_wrong_shape_is_a_decode_error() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.path("/activity");
+            then.status(200)
+                .json_body(json!({"data": [{"date": "2026-11-01"}]}));
+        })
+        .await;
+    let err = client(&server)
+        .analytics()
+        .get_user_activity()
+        .send()
+        .await
+        .expect_err("missing fields");
+    assert_eq!(err.kind(), ErrorKind::Decode);
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(200));
+    assert!(err.body_snippet().is_some_and(|s| s.contains("2026-11-01")));
+    assert!(std::error::Error::source(&err).is_some());
+}
+
+#[tokio::test]
+async fn per_call_timeout_bounds_the_attempt() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.path("/activity");
+            then.status(200)
+                .delay(Duration::from_secs(3))
+                .json_body(activity_body(0));
+        })
+        .await;
+    let started = std::time::Instant::now();
+    let err = client(&server)
+        .analytics()
+        .get_user_activity()
+        .timeout(Duration::from_millis(200))
+        .send()
+        .await
+        .expect_err("too slow");
+    assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+fn meta_body() -> serde_json::Value {
+    json!({"data": {
+        "metrics": [{"name": "request_count", "display_label": "Requests", "is_rate": false, "display_format": "number"}],
+        "dimensions": [{"name": "model", "display_label": "Model"}],
+        "operators": [{"name": "eq", "value_type": "scalar"}, {"name": "not_in", "value_type": "array"}],
+        "granularities": [{"name": "day", "display_label": "Day"}]
+    }})
+}
+
+fn query_body() -> serde_json::Value {
+    json!({"data": {
+        "data": [{"date__day": "2026-11-01T00:00:00.000Z", "model": "openai/gpt-4o", "request_count": 1500}],
+        "metadata": {"query_time_ms": 42.0, "row_count": 1, "truncated": false},
+        "warnings": ["unresolved api_key_id"]
+    }})
+}
+
+#[test]
+fn call_futures_are_send_so_they_can_be_spawned() {
+    fn assert_send<T: Send>(_: &T) {}
+    let client = Client::builder()
+        .api_key(KEY)
+        .build()
+        .expect("valid config");
+    let analytics = client.analytics();
+    assert_send(&analytics.get_user_activity().send());
+    assert_send(&analytics.get_analytics_meta().send());
+    assert_send(&analytics.query_analytics().metrics(["x"]).send());
+}

@@ -1,0 +1,396 @@
+//! Retries against a local server: which failures are retried, how often, on what
+//! schedule, how `Retry-After` is honoured, and the total budget.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use httpmock::prelude::*;
+use openrouter_analytics::{Client, ErrorKind, RetryConfig, StatusRange};
+use openrouter_analytics_e2e::{activity_body, error_body};
+
+const MS: fn(u64) -> Duration = Duration::from_millis;
+
+fn client(base_url: &str, retry: RetryConfig) -> Client {
+    Client::builder()
+        .api_key("sk-or-v1-test")
+        .base_url(base_url)
+        .retry(retry)
+        .build()
+        .expect("valid config")
+}
+
+/// Fast, deterministic backoff: 20 ms, 40 ms, 80 ms... no jitter.
+fn quick() -> RetryConfig {
+    RetryConfig::default()
+        .initial_interval(MS(20))
+        .exponent(2.0)
+        .jitter(Duration::ZERO)
+        .max_elapsed_time(Duration::from_secs(10))
+}
+
+/// Records when each request arrived.
+#[derive(Clone, Default)]
+struct Arrivals(Arc<Mutex<Vec<Instant>>>);
+
+impl Arrivals {
+    fn record(&self) -> impl Fn(&HttpMockRequest) -> bool + Send + Sync + 'static {
+        let times = Arc::clone(&self.0);
+        move |_| {
+            times.lock().expect("lock").push(Instant::now());
+            true
+        }
+    }
+
+    fn gaps(&self) -> Vec<Duration> {
+        let times = self.0.lock().expect("lock");
+        times.windows(2).map(|w| w[1] - w[0]).collect()
+    }
+}
+
+fn assert_gap(actual: Duration, expected: Duration) {
+    // Sleeping never ends early; scheduling on a busy machine may end it late.
+    assert!(
+        actual + MS(5) >= expected && actual <= expected + MS(400),
+        "gap {actual:?}, expected about {expected:?}"
+    );
+}
+
+#[tokio::test]
+async fn retryable_status_is_retried_on_the_configured_schedule() {
+    let server = MockServer::start_async().await;
+    let arrivals = Arrivals::default();
+    let mock = server
+        .mock_async(|when, then| {
+            when.path("/activity").is_true(arrivals.record());
+            then.status(503).json_body(error_body(503, "overloaded"));
+        })
+        .await;
+    let retry = quick().initial_interval(MS(100)).max_attempts(4);
+    let err = client(&server.base_url(), retry)
+        .analytics()
+        .get_user_activity()
+        .send()
+        .await
+        .expect_err("always 503");
+    assert_eq!(err.kind(), ErrorKind::Server);
+    assert_eq!(err.attempts(), 4);
+    assert!(err.to_string().contains("after 4 attempts"), "{err}");
+    mock.assert_calls_async(4).await;
+    let gaps = arrivals.gaps();
+    assert_eq!(gaps.len(), 3);
+    for (gap, expected) in gaps.iter().zip([100, 200, 400]) {
+        assert_gap(*gap, MS(expected));
+    }
+}
+
+#[tokio::test]
+async fn failures_then_success_returns_the_success() {
+    let server = MockServer::start_async().await;
+    let failing = server
+        .mock_async(|when, then| {
+            when.path("/activity");
+            then.status(500)
+                .json_body(error_body(500, "boom"))
+                .up_to_n_times(2);
+        })
+        .await;
+    let succeeding = server
+        .mock_async(|when, then| {
+            when.path("/activity");
+            then.status(200).json_body(activity_body(2));
+        })
+        .await;
+    let activity = client(&server.base_url(), quick())
+        .analytics()
+        .get_user_activity()
+        .send()
+        .await
+        .expect("eventually 200");
+    assert_eq!(activity.data.len(), 2);
+    failing.assert_calls_async(2).await;
+    succeeding.assert_calls_async(1).await;
+}
+
+#[tokio::test]
+async fn statuses_408_429_and_5xx_are_retried_by_default() {
+    for status in [408, 429, 500, 502, 504, 599] {
+        let server = MockServer::start_async().await;
+        let mock = server
+            .mock_async(|when, then| {
+                when.path("/analytics/meta");
+                then.status(status).body("try again");
+            })
+            .await;
+        let err = client(&server.base_url(), quick().max_attempts(3))
+            .analytics()
+            .get_analytics_meta()
+            .send()
+            .await
+            .expect_err("always failing");
+        assert_eq!(err.attempts(), 3, "{status}");
+        mock.assert_calls_async(3).await;
+    }
+}
+
+#[tokio::test]
+async fn other_client_errors_are_not_retried() {
+    for status in [400, 401, 403, 404, 409, 422] {
+        let server = MockServer::start_async().await;
+        let mock = server
+            .mock_async(|when, then| {
+                when.path("/activity");
+                then.status(status).json_body(error_body(status, "no"));
+            })
+            .await;
+        let err = client(&server.base_url(), quick())
+            .analytics()
+            .get_user_activity()
+            .send()
+            .await
+            .expect_err("client error");
+        assert_eq!(err.attempts(), 1, "{status}");
+        mock.assert_calls_async(1).await;
+    }
+}
+
+#[tokio::test]
+async fn retried_statuses_are_configurable() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.path("/activity");
+            then.status(500).json_body(error_body(500, "boom"));
+        })
+        .await;
+    let only_429 = quick().retry_statuses([StatusRange::single(429)]);
+    let err = client(&server.base_url(), only_429)
+        .analytics()
+        .get_user_activity()
+        .send()
+        .await
+        .expect_err("500");
+    assert_eq!(err.attempts(), 1);
+    mock.assert_calls_async(1).await;
+}
+
+#[tokio::test]
+async fn retry_after_in_seconds_replaces_the_backoff() {
+    let server = MockServer::start_async().await;
+    let arrivals = Arrivals::default();
+    server
+        .mock_async(|when, then| {
+            when.path("/activity").is_true(arrivals.record());
+            then.status(429)
+                .header("retry-after", "1")
+                .json_body(error_body(429, "slow down"));
+        })
+        .await;
+    let err = client(&server.base_url(), quick().max_attempts(2))
+        .analytics()
+        .get_user_activity()
+        .send()
+        .await
+        .expect_err("429");
+    assert_eq!(err.kind(), ErrorKind::RateLimited);
+    assert_eq!(err.attempts(), 2);
+    assert_gap(arrivals.gaps()[0], Duration::from_secs(1));
+}
+
+#[tokio::test]
+async fn retry_after_as_http_date_is_honoured() {
+    let server = MockServer::start_async().await;
+    let arrivals = Arrivals::default();
+    let when_ready = httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(2));
+    server
+        .mock_async(|when, then| {
+            when.path("/activity").is_true(arrivals.record());
+            then.status(503)
+                .header("retry-after", when_ready.as_str())
+                .body("busy");
+        })
+        .await;
+    client(&server.base_url(), quick().max_attempts(2))
+        .analytics()
+        .get_user_activity()
+        .send()
+        .await
+        .expect_err("503");
+    // An HTTP-date has whole seconds, so "2 s from now" means 1 to 2 s of waiting.
+    let gap = arrivals.gaps()[0];
+    assert!(gap >= MS(900) && gap <= MS(2600), "{gap:?}");
+}
+
+#[tokio::test]
+async fn retry_after_ms_wins_over_retry_after() {
+    let server = MockServer::start_async().await;
+    let arrivals = Arrivals::default();
+    server
+        .mock_async(|when, then| {
+            when.path("/activity").is_true(arrivals.record());
+            then.status(503)
+                .header("retry-after-ms", "300")
+                .header("retry-after", "5")
+                .body("busy");
+        })
+        .await;
+    client(&server.base_url(), quick().max_attempts(2))
+        .analytics()
+        .get_user_activity()
+        .send()
+        .await
+        .expect_err("503");
+    assert_gap(arrivals.gaps()[0], MS(300));
+}
+
+#[tokio::test]
+async fn a_wait_beyond_the_budget_returns_the_error_at_once() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.path("/activity");
+            then.status(429)
+                .header("retry-after", "30")
+                .json_body(error_body(429, "come back later"));
+        })
+        .await;
+    let started = Instant::now();
+    let err = client(
+        &server.base_url(),
+        quick().max_elapsed_time(Duration::from_secs(5)),
+    )
+    .analytics()
+    .get_user_activity()
+    .send()
+    .await
+    .expect_err("429");
+    assert_eq!(err.kind(), ErrorKind::RateLimited);
+    assert_eq!(err.attempts(), 1);
+    assert_eq!(
+        err.headers()
+            .and_then(|h| h.get("retry-after"))
+            .map(|v| v.as_bytes()),
+        Some(&b"30"[..])
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+    mock.assert_calls_async(1).await;
+}
+
+#[tokio::test]
+async fn the_budget_bounds_a_long_outage() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.path("/activity");
+            then.status(503).body("down");
+        })
+        .await;
+    let retry = quick()
+        .initial_interval(MS(50))
+        .exponent(1.0)
+        .max_elapsed_time(MS(600));
+    let started = Instant::now();
+    let err = client(&server.base_url(), retry)
+        .analytics()
+        .get_user_activity()
+        .send()
+        .await
+        .expect_err("503");
+    let elapsed = started.elapsed();
+    assert!(err.attempts() >= 3, "{}", err.attempts());
+    assert!(
+        elapsed >= MS(300) && elapsed < Duration::from_secs(3),
+        "{elapsed:?}"
+    );
+}
+
+#[tokio::test]
+async fn connection_refused_is_retried_unless_disabled() {
+    let closed = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        listener.local_addr().expect("addr")
+    };
+    let base_url = format!("http://{closed}");
+    let err = client(&base_url, quick().max_attempts(3))
+        .analytics()
+        .get_user_activity()
+        .send()
+        .await
+        .expect_err("refused");
+    assert_eq!(err.kind(), ErrorKind::Connection, "{err}");
+    assert_eq!(err.attempts(), 3);
+    assert!(err.status().is_none());
+
+    let err = client(&base_url, quick().retry_connection_errors(false))
+        .analytics()
+        .get_user_activity()
+        .send()
+        .await
+        .expect_err("refused");
+    assert_eq!(err.kind(), ErrorKind::Connection);
+    assert_eq!(err.attempts(), 1);
+}
+
+#[tokio::test]
+async fn timeouts_are_retried_each_with_a_fresh_limit() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.path("/activity");
+            then.status(200)
+                .delay(Duration::from_secs(2))
+                .json_body(activity_body(0));
+        })
+        .await;
+    let started = Instant::now();
+    let err = client(&server.base_url(), quick().max_attempts(2))
+        .analytics()
+        .get_user_activity()
+        .timeout(MS(150))
+        .send()
+        .await
+        .expect_err("slow");
+    assert_eq!(err.kind(), ErrorKind::Timeout);
+    assert_eq!(err.attempts(), 2);
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+    mock.assert_calls_async(2).await;
+}
+
+#[tokio::test]
+async fn per_call_retry_overrides_the_client_default_both_ways() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.path("/activity");
+            then.status(503).body("down");
+        })
+        .await;
+    let never = client(&server.base_url(), RetryConfig::disabled());
+    let err = never
+        .analytics()
+        .get_user_activity()
+        .retry(quick().max_attempts(3))
+        .send()
+        .await
+        .expect_err("503");
+    assert_eq!(err.attempts(), 3);
+    mock.assert_calls_async(3).await;
+
+    let retrying = client(&server.base_url(), quick().max_attempts(5));
+    let err = retrying
+        .analytics()
+        .get_user_activity()
+        .no_retries()
+        .send()
+        .await
+        .expect_err("503");
+    assert_eq!(err.attempts(), 1);
+    mock.assert_calls_async(4).await;
+}
