@@ -569,3 +569,38 @@ fn call_futures_are_send_so_they_can_be_spawned() {
     assert_send(&analytics.get_analytics_meta().send());
     assert_send(&analytics.query_analytics().metrics(["x"]).send());
 }
+
+#[tokio::test]
+async fn a_callers_own_reqwest_client_is_used_and_still_gets_key_and_headers() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.path("/activity")
+                .header("x-from-custom-client", "yes")
+                .header("authorization", format!("Bearer {KEY}"))
+                .header("x-openrouter-title", "Custom");
+            then.status(200).json_body(activity_body(1));
+        })
+        .await;
+    let mut defaults = reqwest::header::HeaderMap::new();
+    defaults.insert(
+        "x-from-custom-client",
+        reqwest::header::HeaderValue::from_static("yes"),
+    );
+    let http = reqwest::Client::builder()
+        .default_headers(defaults)
+        .build()
+        .expect("reqwest client");
+    let client = builder(&server)
+        .http_client(http)
+        .app_title("Custom")
+        .build()
+        .expect("valid");
+    client
+        .analytics()
+        .get_user_activity()
+        .send()
+        .await
+        .expect("200");
+    mock.assert_async().await;
+}
