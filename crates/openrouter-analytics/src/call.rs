@@ -59,6 +59,8 @@ pub(crate) struct CallOptions {
 #[must_use = "a call does nothing until it is sent"]
 pub struct Call<'c, Op, Mode = Async> {
     pub(crate) client: &'c Client,
+    // Only the blocking mode carries state (its runtime); `Async` is a marker.
+    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
     pub(crate) mode: Mode,
     pub(crate) params: Op,
     pub(crate) options: CallOptions,

@@ -7,7 +7,8 @@
 //!   with typed parameters and responses ([`types`]).
 //! - [`Error`]: one error type whose [`ErrorKind`] tells a 401 from a 429 from a
 //!   dropped connection, without ever printing your key.
-//! - [`blocking`] (feature `blocking`): the same API without an async runtime.
+//! - `blocking` (module behind the `blocking` feature): the same API without an async
+//!   runtime.
 //!
 //! # Quick start
 //!
