@@ -1,0 +1,484 @@
+//! The mock server and the handles of the mocks registered on it.
+
+use std::fmt;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use httpmock::{HttpMockRequest, Mock, MockServer};
+use openrouter_analytics::{Client, ClientBuilder, RetryConfig};
+use openrouter_analytics_api::types::{ActivityItem, AnalyticsMeta, AnalyticsQueryResult};
+
+use crate::generated::MockServerExt;
+use crate::reply::Reply;
+use crate::request::{ExpectedRequest, SentRequest};
+
+/// The API key [`MockOpenRouter::client_builder`] configures. The mock server accepts
+/// any key; assert on it with [`ExpectedRequest::api_key`].
+pub const TEST_API_KEY: &str = "sk-or-v1-mock-test-key";
+
+/// Fast, deterministic retries for tests: waits of 10, 20, 40 and 80 ms, no jitter, at
+/// most 5 attempts, within 10 s.
+///
+/// ```
+/// use openrouter_analytics_mock::fast_retries;
+///
+/// assert_eq!(fast_retries().max_attempts_limit(), Some(5));
+/// ```
+pub fn fast_retries() -> RetryConfig {
+    RetryConfig::default()
+        .initial_interval(Duration::from_millis(10))
+        .exponent(2.0)
+        .jitter(Duration::ZERO)
+        .max_attempts(5)
+        .max_elapsed_time(Duration::from_secs(10))
+}
+
+/// An operation of the Analytics API, as the mock server routes it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Endpoint {
+    /// `GET /activity`.
+    GetUserActivity,
+    /// `GET /analytics/meta`.
+    GetAnalyticsMeta,
+    /// `POST /analytics/query`.
+    QueryAnalytics,
+}
+
+impl Endpoint {
+    /// The spec's operation id in snake case, as the client's errors name it.
+    pub fn operation_id(self) -> &'static str {
+        match self {
+            Self::GetUserActivity => "get_user_activity",
+            Self::GetAnalyticsMeta => "get_analytics_meta",
+            Self::QueryAnalytics => "query_analytics",
+        }
+    }
+}
+
+impl fmt::Display for Endpoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.operation_id())
+    }
+}
+
+/// A local stand-in for OpenRouter's Analytics API on `127.0.0.1`.
+///
+/// Each helper registers a mock for one operation and returns an [`EndpointMock`]
+/// through which you assert on the requests it answered. Mocks live until the
+/// server is dropped (or [`EndpointMock::delete`]); the server goes back to
+/// httpmock's pool when `MockOpenRouter` is dropped.
+///
+/// ```
+/// use openrouter_analytics::ErrorKind;
+/// use openrouter_analytics_mock::MockOpenRouter;
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// let openrouter = MockOpenRouter::start_async().await;
+/// openrouter.activity_error(403, "Only management keys can perform this operation");
+///
+/// let err = openrouter
+///     .client()
+///     .analytics()
+///     .get_user_activity()
+///     .send()
+///     .await
+///     .expect_err("403");
+/// assert_eq!(err.kind(), ErrorKind::Forbidden);
+/// assert!(err.needs_management_key());
+/// # }
+/// ```
+pub struct MockOpenRouter {
+    server: MockServer,
+}
+
+impl fmt::Debug for MockOpenRouter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MockOpenRouter")
+            .field("base_url", &self.server.base_url())
+            .finish()
+    }
+}
+
+impl MockOpenRouter {
+    /// Starts a server (or takes an idle one from httpmock's pool), for async tests.
+    pub async fn start_async() -> Self {
+        Self {
+            server: MockServer::start_async().await,
+        }
+    }
+
+    /// Starts a server (or takes an idle one from httpmock's pool), for tests without
+    /// an async runtime.
+    ///
+    /// ```
+    /// let openrouter = openrouter_analytics_mock::MockOpenRouter::start();
+    /// assert!(openrouter.base_url().starts_with("http://127.0.0.1:"));
+    /// ```
+    pub fn start() -> Self {
+        Self {
+            server: MockServer::start(),
+        }
+    }
+
+    /// The server's root URL, `http://127.0.0.1:<port>`, for
+    /// `Client::builder().base_url(..)`.
+    pub fn base_url(&self) -> String {
+        self.server.base_url()
+    }
+
+    /// The underlying httpmock server, for the generated typed helpers
+    /// ([`MockServerExt`](crate::MockServerExt)) or plain `mock(..)` calls.
+    pub fn server(&self) -> &MockServer {
+        &self.server
+    }
+
+    /// A client builder pointed at this server, with [`TEST_API_KEY`] and retries
+    /// disabled; add app headers, a retry policy (e.g. [`fast_retries`]) or a timeout.
+    pub fn client_builder(&self) -> ClientBuilder {
+        Client::builder()
+            .api_key(TEST_API_KEY)
+            .base_url(self.base_url())
+            .retry(RetryConfig::disabled())
+    }
+
+    /// `client_builder().build()`: a client for this server with [`TEST_API_KEY`] and no
+    /// retries.
+    ///
+    /// # Panics
+    /// If the HTTP client cannot be built at all (its TLS backend fails to
+    /// initialise); the configuration itself is always valid.
+    pub fn client(&self) -> Client {
+        match self.client_builder().build() {
+            Ok(client) => client,
+            Err(err) => panic!("openrouter-analytics-mock: cannot build a client: {err}"),
+        }
+    }
+
+    /// Answers `endpoint` with `replies` in order, the last one again for every later
+    /// request: `[Reply::error(503, ..), Reply::activity(rows)]` fails once, then
+    /// succeeds from then on. With no replies at all it answers `501`.
+    ///
+    /// ```
+    /// use openrouter_analytics::ErrorKind;
+    /// use openrouter_analytics_mock::{Endpoint, MockOpenRouter, Reply, sample_meta};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let openrouter = MockOpenRouter::start_async().await;
+    /// let meta = openrouter.replies(
+    ///     Endpoint::GetAnalyticsMeta,
+    ///     [Reply::error(429, "slow down").header("retry-after", "0"), Reply::meta(sample_meta())],
+    /// );
+    /// let client = openrouter.client();
+    /// let first = client.analytics().get_analytics_meta().send().await;
+    /// assert_eq!(first.expect_err("429").kind(), ErrorKind::RateLimited);
+    /// let second = client.analytics().get_analytics_meta().send().await.expect("200");
+    /// assert_eq!(second.data.metrics.len(), 2);
+    /// meta.assert_calls(2);
+    /// # }
+    /// ```
+    pub fn replies(
+        &self,
+        endpoint: Endpoint,
+        replies: impl IntoIterator<Item = Reply>,
+    ) -> EndpointMock<'_> {
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let script: Arc<[Reply]> = replies.into_iter().collect();
+        let recorded = Arc::clone(&log);
+        let responder = move |request: &HttpMockRequest| {
+            let index = {
+                let mut log = lock(&recorded);
+                log.push(SentRequest::from_httpmock(request));
+                log.len() - 1
+            };
+            script
+                .get(index)
+                .or_else(|| script.last())
+                .map_or_else(
+                    || Reply::text(501, "openrouter-analytics-mock: no reply configured"),
+                    Clone::clone,
+                )
+                .to_response()
+        };
+        // The generated `When` wrappers match the operation's method and path.
+        let mock = match endpoint {
+            Endpoint::GetUserActivity => self.server.get_user_activity(|_when, then| {
+                then.into_inner().respond_with(responder);
+            }),
+            Endpoint::GetAnalyticsMeta => self.server.get_analytics_meta(|_when, then| {
+                then.into_inner().respond_with(responder);
+            }),
+            Endpoint::QueryAnalytics => self.server.query_analytics(|_when, then| {
+                then.into_inner().respond_with(responder);
+            }),
+        };
+        EndpointMock {
+            mock,
+            endpoint,
+            log,
+        }
+    }
+
+    /// Answers every request to `endpoint` with `reply`.
+    pub fn reply(&self, endpoint: Endpoint, reply: Reply) -> EndpointMock<'_> {
+        self.replies(endpoint, [reply])
+    }
+
+    /// Answers every request to `endpoint` with `status` and OpenRouter's error body
+    /// `{"error": {"code": status, "message": message}}`.
+    pub fn error(
+        &self,
+        endpoint: Endpoint,
+        status: u16,
+        message: impl Into<String>,
+    ) -> EndpointMock<'_> {
+        self.reply(endpoint, Reply::error(status, message))
+    }
+
+    /// Answers `GET /activity` with `rows`.
+    ///
+    /// ```
+    /// use openrouter_analytics_mock::{MockOpenRouter, activity_row};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let openrouter = MockOpenRouter::start_async().await;
+    /// let activity = openrouter.activity_rows([activity_row("openai/gpt-4o", 2.5)]);
+    /// let client = openrouter.client();
+    /// let response = client.analytics().get_user_activity().send().await.expect("200");
+    /// assert_eq!(response.data[0].usage, 2.5);
+    /// activity.assert_calls(1);
+    /// # }
+    /// ```
+    pub fn activity_rows(&self, rows: impl IntoIterator<Item = ActivityItem>) -> EndpointMock<'_> {
+        self.reply(Endpoint::GetUserActivity, Reply::activity(rows))
+    }
+
+    /// Answers `GET /activity` with `status` and OpenRouter's error body carrying
+    /// `message`.
+    pub fn activity_error(&self, status: u16, message: impl Into<String>) -> EndpointMock<'_> {
+        self.error(Endpoint::GetUserActivity, status, message)
+    }
+
+    /// Answers the first `failures` requests to `GET /activity` with `status` and an
+    /// OpenRouter error body, and every later one with `rows`.
+    ///
+    /// ```
+    /// use openrouter_analytics_mock::{MockOpenRouter, activity_row, fast_retries};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let openrouter = MockOpenRouter::start_async().await;
+    /// let rows = [activity_row("openai/gpt-4o", 1.0)];
+    /// let activity = openrouter.activity_fails_then_succeeds(2, 503, rows);
+    /// let client = openrouter.client_builder().retry(fast_retries()).build().expect("client");
+    /// let response = client.analytics().get_user_activity().send().await.expect("third attempt");
+    /// assert_eq!(response.data.len(), 1);
+    /// activity.assert_calls(3);
+    /// # }
+    /// ```
+    pub fn activity_fails_then_succeeds(
+        &self,
+        failures: usize,
+        status: u16,
+        rows: impl IntoIterator<Item = ActivityItem>,
+    ) -> EndpointMock<'_> {
+        let failure = Reply::error(status, format!("simulated failure ({status})"));
+        let replies = std::iter::repeat_n(failure, failures).chain([Reply::activity(rows)]);
+        self.replies(Endpoint::GetUserActivity, replies)
+    }
+
+    /// Answers `GET /analytics/meta` with `meta` (see [`sample_meta`](crate::sample_meta)).
+    pub fn analytics_meta(&self, meta: AnalyticsMeta) -> EndpointMock<'_> {
+        self.reply(Endpoint::GetAnalyticsMeta, Reply::meta(meta))
+    }
+
+    /// Answers `POST /analytics/query` with `result` (see
+    /// [`query_result`](crate::query_result)).
+    ///
+    /// ```
+    /// use openrouter_analytics_mock::{ExpectedRequest, MockOpenRouter, query_result, query_row};
+    /// use serde_json::json;
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let openrouter = MockOpenRouter::start_async().await;
+    /// let query = openrouter.analytics_query(query_result([query_row([
+    ///     ("model", json!("openai/gpt-4o")),
+    ///     ("request_count", json!(1500)),
+    /// ])]));
+    /// let result = openrouter
+    ///     .client()
+    ///     .analytics()
+    ///     .query_analytics()
+    ///     .metrics(["request_count"])
+    ///     .dimensions(["model"])
+    ///     .send()
+    ///     .await
+    ///     .expect("200");
+    /// assert_eq!(result.data.data[0]["request_count"], 1500);
+    /// query.assert_sent(&ExpectedRequest::new().json_body(&json!({
+    ///     "metrics": ["request_count"],
+    ///     "dimensions": ["model"],
+    /// })));
+    /// # }
+    /// ```
+    pub fn analytics_query(&self, result: AnalyticsQueryResult) -> EndpointMock<'_> {
+        self.reply(Endpoint::QueryAnalytics, Reply::query(result))
+    }
+}
+
+/// A mock registered on a [`MockOpenRouter`]: the requests it answered, and assertions
+/// on them.
+pub struct EndpointMock<'a> {
+    mock: Mock<'a>,
+    endpoint: Endpoint,
+    log: Arc<Mutex<Vec<SentRequest>>>,
+}
+
+impl fmt::Debug for EndpointMock<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EndpointMock")
+            .field("endpoint", &self.endpoint)
+            .field("requests", &*lock(&self.log))
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a> EndpointMock<'a> {
+    /// The operation this mock answers.
+    pub fn endpoint(&self) -> Endpoint {
+        self.endpoint
+    }
+
+    /// How many requests it has answered.
+    pub fn calls(&self) -> usize {
+        lock(&self.log).len()
+    }
+
+    /// The requests it has answered, oldest first.
+    pub fn requests(&self) -> Vec<SentRequest> {
+        lock(&self.log).clone()
+    }
+
+    /// The most recent request it answered.
+    pub fn last_request(&self) -> Option<SentRequest> {
+        lock(&self.log).last().cloned()
+    }
+
+    /// The time between each answered request and the next (one fewer than
+    /// [`calls`](Self::calls)), e.g. to check a retry schedule.
+    pub fn arrival_gaps(&self) -> Vec<Duration> {
+        lock(&self.log)
+            .windows(2)
+            .map(|pair| pair[1].received_at() - pair[0].received_at())
+            .collect()
+    }
+
+    /// Asserts that it answered exactly `expected` requests.
+    ///
+    /// # Panics
+    /// When the count differs; the message lists the requests it did answer.
+    pub fn assert_calls(&self, expected: usize) {
+        let log = lock(&self.log);
+        if log.len() != expected {
+            let sent: Vec<String> = log.iter().map(SentRequest::summary).collect();
+            panic!(
+                "{}: expected {expected} request(s), answered {}: {sent:#?}",
+                self.endpoint,
+                log.len()
+            );
+        }
+    }
+
+    /// Asserts that it answered at least one request and that **every** request it
+    /// answered (each retry, each call) matches `expected`.
+    ///
+    /// # Panics
+    /// When no request arrived, or with every difference of every request that does
+    /// not match.
+    pub fn assert_sent(&self, expected: &ExpectedRequest) {
+        let log = lock(&self.log);
+        if log.is_empty() {
+            panic!("{}: expected a request, none arrived", self.endpoint);
+        }
+        let report: Vec<String> = log
+            .iter()
+            .enumerate()
+            .filter_map(|(index, request)| describe(index, log.len(), request, expected))
+            .collect();
+        if !report.is_empty() {
+            panic!("{}: {}", self.endpoint, report.join("\n"));
+        }
+    }
+
+    /// Asserts that it answered exactly one request and that it matches `expected`:
+    /// [`assert_calls(1)`](Self::assert_calls) and [`assert_sent`](Self::assert_sent).
+    ///
+    /// # Panics
+    /// As those two do.
+    pub fn assert_sent_once(&self, expected: &ExpectedRequest) {
+        self.assert_calls(1);
+        self.assert_sent(expected);
+    }
+
+    /// Asserts that the request number `index` (0 = the first) arrived and matches
+    /// `expected`.
+    ///
+    /// # Panics
+    /// When fewer than `index + 1` requests arrived, or with every difference.
+    pub fn assert_sent_nth(&self, index: usize, expected: &ExpectedRequest) {
+        let log = lock(&self.log);
+        let Some(request) = log.get(index) else {
+            panic!(
+                "{}: expected request {} of at least {}, only {} arrived",
+                self.endpoint,
+                index + 1,
+                index + 1,
+                log.len()
+            );
+        };
+        if let Some(report) = describe(index, log.len(), request, expected) {
+            panic!("{}: {report}", self.endpoint);
+        }
+    }
+
+    /// The underlying httpmock mock.
+    pub fn mock(&self) -> &Mock<'a> {
+        &self.mock
+    }
+
+    /// Removes the mock from the server: later requests go to other mocks (or get
+    /// `404`). The recorded requests go with it.
+    pub fn delete(mut self) {
+        self.mock.delete();
+    }
+
+    /// [`delete`](Self::delete), for async tests.
+    pub async fn delete_async(self) {
+        self.mock.delete_async().await;
+    }
+}
+
+fn describe(
+    index: usize,
+    count: usize,
+    request: &SentRequest,
+    expected: &ExpectedRequest,
+) -> Option<String> {
+    let mismatches = expected.mismatches(request);
+    if mismatches.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "request {} of {count} ({}) differs from what was expected:\n  - {}",
+        index + 1,
+        request.summary(),
+        mismatches.join("\n  - ")
+    ))
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
