@@ -2,12 +2,12 @@
 
 use std::time::Duration;
 
-use httpmock::prelude::*;
 use openrouter_analytics::blocking::Client;
 use openrouter_analytics::{ErrorKind, RetryConfig};
-use openrouter_analytics_e2e::{activity_body, error_body};
+use openrouter_analytics_e2e::activity_body;
+use openrouter_analytics_mock::{Endpoint, ExpectedRequest, MockOpenRouter, Reply};
 
-fn client(server: &MockServer) -> Client {
+fn client(server: &MockOpenRouter) -> Client {
     Client::builder()
         .api_key("sk-or-v1-blocking")
         .with(|b| {
@@ -26,15 +26,11 @@ fn client(server: &MockServer) -> Client {
 
 #[test]
 fn blocking_calls_work_without_a_runtime_of_the_callers_own() {
-    let server = MockServer::start();
-    let activity = server.mock(|when, then| {
-        when.method(GET)
-            .path("/activity")
-            .query_param("date", "2026-11-01")
-            .header("authorization", "Bearer sk-or-v1-blocking")
-            .header("x-openrouter-title", "Nightly export");
-        then.status(200).json_body(activity_body(4));
-    });
+    let server = MockOpenRouter::start();
+    let activity = server.reply(
+        Endpoint::GetUserActivity,
+        Reply::json(200, &activity_body(4)),
+    );
     let client = client(&server);
     let response = client
         .analytics()
@@ -43,16 +39,18 @@ fn blocking_calls_work_without_a_runtime_of_the_callers_own() {
         .send()
         .expect("200");
     assert_eq!(response.data.len(), 4);
-    activity.assert();
+    activity.assert_sent_once(
+        &ExpectedRequest::new()
+            .date("2026-11-01")
+            .api_key("sk-or-v1-blocking")
+            .app_title("Nightly export"),
+    );
 }
 
 #[test]
 fn blocking_calls_retry_and_return_typed_errors() {
-    let server = MockServer::start();
-    let meta = server.mock(|when, then| {
-        when.path("/analytics/meta");
-        then.status(503).json_body(error_body(503, "busy"));
-    });
+    let server = MockOpenRouter::start();
+    let meta = server.error(Endpoint::GetAnalyticsMeta, 503, "busy");
     let err = client(&server)
         .analytics()
         .get_analytics_meta()
@@ -72,13 +70,8 @@ fn blocking_calls_retry_and_return_typed_errors() {
 
 #[tokio::test]
 async fn blocking_inside_an_async_runtime_is_an_error_not_a_panic() {
-    let server = MockServer::start_async().await;
-    let any = server
-        .mock_async(|when, then| {
-            when.any_request();
-            then.status(200).json_body(activity_body(0));
-        })
-        .await;
+    let server = MockOpenRouter::start_async().await;
+    let activity = server.activity_rows([]);
     let client = client(&server);
     let err = client
         .analytics()
@@ -87,7 +80,7 @@ async fn blocking_inside_an_async_runtime_is_an_error_not_a_panic() {
         .expect_err("inside a runtime");
     assert_eq!(err.kind(), ErrorKind::InvalidRequest);
     assert!(err.to_string().contains("async"), "{err}");
-    any.assert_calls_async(0).await;
+    activity.assert_calls(0);
     // Dropping the client, and its runtime, here must not panic either.
     drop(client);
 }

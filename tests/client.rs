@@ -4,52 +4,43 @@
 use std::time::Duration;
 
 use chrono::{NaiveDate, TimeZone, Utc};
-use httpmock::prelude::*;
 use openrouter_analytics::types::{
     ActivityGroupBy, AnalyticsFilterScalar, AnalyticsFilterValue, AnalyticsGranularity,
     AnalyticsOperator, AnalyticsSortDirection,
 };
-use openrouter_analytics::{Client, DEFAULT_USER_AGENT, ErrorKind, RetryConfig};
-use openrouter_analytics_e2e::{activity_body, error_body};
+use openrouter_analytics::{Client, DEFAULT_USER_AGENT, ErrorKind};
+use openrouter_analytics_e2e::activity_body;
+use openrouter_analytics_mock::{
+    Endpoint, ExpectedRequest, MockOpenRouter, MockServerExt, Reply, TEST_API_KEY,
+    activity_response,
+};
 use serde_json::json;
 
-const KEY: &str = "sk-or-v1-test-key";
-
-fn builder(server: &MockServer) -> openrouter_analytics::ClientBuilder {
-    Client::builder()
-        .api_key(KEY)
-        .base_url(server.base_url())
-        .retry(RetryConfig::disabled())
-}
-
-fn client(server: &MockServer) -> Client {
-    builder(server).build().expect("valid config")
-}
+// The mock server's `client()` and `client_builder()` use this key and no retries.
+const KEY: &str = TEST_API_KEY;
 
 #[tokio::test]
 async fn every_call_sends_key_user_agent_and_accept_and_no_unset_app_header() {
-    let server = MockServer::start_async().await;
-    let mock = server
-        .mock_async(|when, then| {
-            when.method(GET)
-                .path("/activity")
-                .header("authorization", format!("Bearer {KEY}"))
-                .header("user-agent", DEFAULT_USER_AGENT)
-                .header("accept", "application/json")
-                .header_missing("http-referer")
-                .header_missing("x-openrouter-title")
-                .header_missing("x-openrouter-categories")
-                .header_missing("api-version");
-            then.status(200).json_body(activity_body(3));
-        })
-        .await;
-    let activity = client(&server)
+    let server = MockOpenRouter::start_async().await;
+    let mock = server.reply(
+        Endpoint::GetUserActivity,
+        Reply::json(200, &activity_body(3)),
+    );
+    let activity = server
+        .client()
         .analytics()
         .get_user_activity()
         .send()
         .await
         .expect("200");
-    mock.assert_async().await;
+    mock.assert_sent_once(
+        &ExpectedRequest::new()
+            .api_key(KEY)
+            .user_agent(DEFAULT_USER_AGENT)
+            .header("accept", "application/json")
+            .no_app_headers()
+            .no_header("api-version"),
+    );
     assert!(DEFAULT_USER_AGENT.starts_with("openrouter-analytics/"));
     assert_eq!(activity.data.len(), 3);
     assert_eq!(activity.data[1].endpoint_id, "ep-1");
@@ -60,32 +51,15 @@ async fn every_call_sends_key_user_agent_and_accept_and_no_unset_app_header() {
 
 #[tokio::test]
 async fn app_headers_are_sent_on_every_operation_when_set() {
-    let server = MockServer::start_async().await;
-    let app_headers = |when: httpmock::When| {
-        when.header("http-referer", "https://spend.example.com")
-            .header("x-openrouter-title", "Spend dashboard")
-            .header("x-openrouter-categories", "finops,dashboard")
-            .header("user-agent", "my-exporter/2.0")
-    };
-    let activity = server
-        .mock_async(|when, then| {
-            app_headers(when.method(GET).path("/activity"));
-            then.status(200).json_body(activity_body(0));
-        })
-        .await;
-    let meta = server
-        .mock_async(|when, then| {
-            app_headers(when.method(GET).path("/analytics/meta"));
-            then.status(200).json_body(meta_body());
-        })
-        .await;
-    let query = server
-        .mock_async(|when, then| {
-            app_headers(when.method(POST).path("/analytics/query"));
-            then.status(200).json_body(query_body());
-        })
-        .await;
-    let client = builder(&server)
+    let server = MockOpenRouter::start_async().await;
+    let activity = server.reply(
+        Endpoint::GetUserActivity,
+        Reply::json(200, &activity_body(0)),
+    );
+    let meta = server.reply(Endpoint::GetAnalyticsMeta, Reply::json(200, &meta_body()));
+    let query = server.reply(Endpoint::QueryAnalytics, Reply::json(200, &query_body()));
+    let client = server
+        .client_builder()
         .http_referer("https://spend.example.com")
         .app_title("Spend dashboard")
         .app_categories(["finops", "dashboard"])
@@ -105,34 +79,22 @@ async fn app_headers_are_sent_on_every_operation_when_set() {
         .send()
         .await
         .expect("query");
-    activity.assert_async().await;
-    meta.assert_async().await;
-    query.assert_async().await;
+    let app_headers = ExpectedRequest::new()
+        .http_referer("https://spend.example.com")
+        .app_title("Spend dashboard")
+        .header("x-openrouter-categories", "finops,dashboard")
+        .user_agent("my-exporter/2.0");
+    for mock in [activity, meta, query] {
+        mock.assert_sent_once(&app_headers);
+    }
 }
 
 #[tokio::test]
 async fn per_call_headers_override_the_client_defaults_for_that_call_only() {
-    let server = MockServer::start_async().await;
-    let overridden = server
-        .mock_async(|when, then| {
-            when.path("/activity")
-                .header("x-openrouter-title", "Nightly export")
-                .header("http-referer", "https://other.example.com")
-                .header("x-openrouter-categories", "batch")
-                .header("x-trace-id", "t-1");
-            then.status(200).json_body(activity_body(0));
-        })
-        .await;
-    let defaults = server
-        .mock_async(|when, then| {
-            when.path("/activity")
-                .header("x-openrouter-title", "Dashboard")
-                .header("http-referer", "https://spend.example.com")
-                .header_missing("x-trace-id");
-            then.status(200).json_body(activity_body(0));
-        })
-        .await;
-    let client = builder(&server)
+    let server = MockOpenRouter::start_async().await;
+    let activity = server.activity_rows([]);
+    let client = server
+        .client_builder()
         .app_title("Dashboard")
         .http_referer("https://spend.example.com")
         .build()
@@ -153,20 +115,30 @@ async fn per_call_headers_override_the_client_defaults_for_that_call_only() {
         .send()
         .await
         .expect("default call");
-    overridden.assert_async().await;
-    defaults.assert_async().await;
+    activity.assert_calls(2);
+    activity.assert_sent_nth(
+        0,
+        &ExpectedRequest::new()
+            .app_title("Nightly export")
+            .http_referer("https://other.example.com")
+            .header("x-openrouter-categories", "batch")
+            .header("x-trace-id", "t-1"),
+    );
+    activity.assert_sent_nth(
+        1,
+        &ExpectedRequest::new()
+            .app_title("Dashboard")
+            .http_referer("https://spend.example.com")
+            .no_header("x-openrouter-categories")
+            .no_header("x-trace-id"),
+    );
 }
 
 #[tokio::test]
 async fn invalid_per_call_header_fails_before_sending() {
-    let server = MockServer::start_async().await;
-    let any = server
-        .mock_async(|when, then| {
-            when.any_request();
-            then.status(200).json_body(activity_body(0));
-        })
-        .await;
-    let client = client(&server);
+    let server = MockOpenRouter::start_async().await;
+    let activity = server.activity_rows([]);
+    let client = server.client();
     for call in [
         client
             .analytics()
@@ -185,26 +157,17 @@ async fn invalid_per_call_header_fails_before_sending() {
         assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{err}");
         assert_eq!(err.attempts(), 0);
     }
-    any.assert_calls_async(0).await;
+    activity.assert_calls(0);
 }
 
 #[tokio::test]
 async fn activity_parameters_are_encoded_in_the_query() {
-    let server = MockServer::start_async().await;
-    let mock = server
-        .mock_async(|when, then| {
-            when.path("/activity")
-                .query_param("date", "2026-11-01")
-                .query_param("api_key_hash", "abc 123&x=y")
-                .query_param("user_id", "user_42")
-                .query_param("group_by", "workspace")
-                .query_param("workspace_id", "550e8400-e29b-41d4-a716-446655440000");
-            let mut body = activity_body(1);
-            body["data"][0]["workspace_id"] = json!("550e8400-e29b-41d4-a716-446655440000");
-            then.status(200).json_body(body);
-        })
-        .await;
-    let activity = client(&server)
+    let server = MockOpenRouter::start_async().await;
+    let mut body = activity_body(1);
+    body["data"][0]["workspace_id"] = json!("550e8400-e29b-41d4-a716-446655440000");
+    let mock = server.reply(Endpoint::GetUserActivity, Reply::json(200, &body));
+    let activity = server
+        .client()
         .analytics()
         .get_user_activity()
         .date(NaiveDate::from_ymd_opt(2026, 11, 1).expect("date"))
@@ -215,7 +178,14 @@ async fn activity_parameters_are_encoded_in_the_query() {
         .send()
         .await
         .expect("200");
-    mock.assert_async().await;
+    mock.assert_sent_once(
+        &ExpectedRequest::new()
+            .date("2026-11-01")
+            .api_key_hash("abc 123&x=y")
+            .user_id("user_42")
+            .group_by("workspace")
+            .workspace_id("550e8400-e29b-41d4-a716-446655440000"),
+    );
     assert_eq!(
         activity.data[0].workspace_id.as_deref(),
         Some("550e8400-e29b-41d4-a716-446655440000")
@@ -224,38 +194,29 @@ async fn activity_parameters_are_encoded_in_the_query() {
 
 #[tokio::test]
 async fn unset_activity_parameters_are_left_out_and_string_dates_pass_through() {
-    let server = MockServer::start_async().await;
-    let mock = server
-        .mock_async(|when, then| {
-            when.path("/activity")
-                .query_param("date", "2026-02-28")
-                .query_param_missing("api_key_hash")
-                .query_param_missing("user_id")
-                .query_param_missing("group_by")
-                .query_param_missing("workspace_id");
-            then.status(200).json_body(activity_body(0));
-        })
-        .await;
-    client(&server)
+    let server = MockOpenRouter::start_async().await;
+    let mock = server.activity_rows([]);
+    server
+        .client()
         .analytics()
         .get_user_activity()
         .date("2026-02-28")
         .send()
         .await
         .expect("200");
-    mock.assert_async().await;
+    mock.assert_sent_once(
+        &ExpectedRequest::new()
+            .date("2026-02-28")
+            .no_other_query_params(),
+    );
 }
 
 #[tokio::test]
 async fn malformed_date_is_rejected_before_anything_is_sent() {
-    let server = MockServer::start_async().await;
-    let any = server
-        .mock_async(|when, then| {
-            when.any_request();
-            then.status(200).json_body(activity_body(0));
-        })
-        .await;
-    let err = client(&server)
+    let server = MockOpenRouter::start_async().await;
+    let activity = server.activity_rows([]);
+    let err = server
+        .client()
         .analytics()
         .get_user_activity()
         .date("11/01/2026")
@@ -265,38 +226,19 @@ async fn malformed_date_is_rejected_before_anything_is_sent() {
     assert_eq!(err.kind(), ErrorKind::InvalidRequest);
     assert_eq!(err.operation(), Some("get_user_activity"));
     assert!(err.to_string().contains("YYYY-MM-DD"), "{err}");
-    any.assert_calls_async(0).await;
+    activity.assert_calls(0);
 }
 
 #[tokio::test]
 async fn query_builder_sends_the_typed_body_and_decodes_rows() {
-    let server = MockServer::start_async().await;
-    let mock = server
-        .mock_async(|when, then| {
-            when.method(POST)
-                .path("/analytics/query")
-                .header("content-type", "application/json")
-                .json_body(json!({
-                    "metrics": ["request_count", "total_cost"],
-                    "dimensions": ["model"],
-                    "filters": [
-                        {"field": "model", "operator": "eq", "value": "openai/gpt-4o"},
-                        {"field": "provider", "operator": "in", "value": ["OpenAI", 2.5]}
-                    ],
-                    "granularity": "day",
-                    "time_range": {"start": "2026-11-01T00:00:00Z", "end": "2026-11-08T00:00:00Z"},
-                    "order_by": {"field": "request_count", "direction": "desc"},
-                    "limit": 100,
-                    "group_limit": 10
-                }));
-            then.status(200).json_body(query_body());
-        })
-        .await;
+    let server = MockOpenRouter::start_async().await;
+    let mock = server.reply(Endpoint::QueryAnalytics, Reply::json(200, &query_body()));
     let start = Utc
         .with_ymd_and_hms(2026, 11, 1, 0, 0, 0)
         .single()
         .expect("time");
-    let result = client(&server)
+    let result = server
+        .client()
         .analytics()
         .query_analytics()
         .metrics(["request_count", "total_cost"])
@@ -322,7 +264,23 @@ async fn query_builder_sends_the_typed_body_and_decodes_rows() {
         .send()
         .await
         .expect("200");
-    mock.assert_async().await;
+    mock.assert_sent_once(
+        &ExpectedRequest::new()
+            .header("content-type", "application/json")
+            .json_body(&json!({
+                "metrics": ["request_count", "total_cost"],
+                "dimensions": ["model"],
+                "filters": [
+                    {"field": "model", "operator": "eq", "value": "openai/gpt-4o"},
+                    {"field": "provider", "operator": "in", "value": ["OpenAI", 2.5]}
+                ],
+                "granularity": "day",
+                "time_range": {"start": "2026-11-01T00:00:00Z", "end": "2026-11-08T00:00:00Z"},
+                "order_by": {"field": "request_count", "direction": "desc"},
+                "limit": 100,
+                "group_limit": 10
+            })),
+    );
     assert_eq!(result.data.metadata.row_count, 1);
     assert!(!result.data.metadata.truncated);
     assert_eq!(result.data.data[0]["request_count"], json!(1500));
@@ -334,14 +292,9 @@ async fn query_builder_sends_the_typed_body_and_decodes_rows() {
 
 #[tokio::test]
 async fn invalid_query_is_rejected_before_sending() {
-    let server = MockServer::start_async().await;
-    let any = server
-        .mock_async(|when, then| {
-            when.any_request();
-            then.status(200).json_body(query_body());
-        })
-        .await;
-    let client = client(&server);
+    let server = MockOpenRouter::start_async().await;
+    let query = server.reply(Endpoint::QueryAnalytics, Reply::json(200, &query_body()));
+    let client = server.client();
     let err = client
         .analytics()
         .query_analytics()
@@ -358,19 +311,15 @@ async fn invalid_query_is_rejected_before_sending() {
         .await
         .expect_err("three dimensions");
     assert_eq!(err.kind(), ErrorKind::InvalidRequest);
-    any.assert_calls_async(0).await;
+    query.assert_calls(0);
 }
 
 #[tokio::test]
 async fn meta_is_decoded_into_typed_enums() {
-    let server = MockServer::start_async().await;
-    server
-        .mock_async(|when, then| {
-            when.method(GET).path("/analytics/meta");
-            then.status(200).json_body(meta_body());
-        })
-        .await;
-    let meta = client(&server)
+    let server = MockOpenRouter::start_async().await;
+    server.reply(Endpoint::GetAnalyticsMeta, Reply::json(200, &meta_body()));
+    let meta = server
+        .client()
         .analytics()
         .get_analytics_meta()
         .send()
@@ -395,21 +344,18 @@ async fn each_error_status_maps_to_its_kind_with_openrouters_detail() {
         (502, ErrorKind::Server),
         (503, ErrorKind::Server),
     ];
-    let server = MockServer::start_async().await;
-    let client = client(&server);
+    let server = MockOpenRouter::start_async().await;
+    let client = server.client();
     for (status, kind) in cases {
-        let mock = server
-            .mock_async(|when, then| {
-                when.path("/activity");
-                then.status(status)
-                    .header("x-request-id", format!("req-{status}"))
-                    .json_body(json!({
-                        "error": {"code": status, "message": format!("failure {status}"),
-                                  "metadata": {"provider_name": "X"}},
-                        "user_id": null
-                    }));
-            })
-            .await;
+        let body = json!({
+            "error": {"code": status, "message": format!("failure {status}"),
+                      "metadata": {"provider_name": "X"}},
+            "user_id": null
+        });
+        let mock = server.reply(
+            Endpoint::GetUserActivity,
+            Reply::json(status, &body).header("x-request-id", format!("req-{status}")),
+        );
         let err = client
             .analytics()
             .get_user_activity()
@@ -447,17 +393,14 @@ async fn each_error_status_maps_to_its_kind_with_openrouters_detail() {
 
 #[tokio::test]
 async fn non_management_key_error_names_the_fix() {
-    let server = MockServer::start_async().await;
-    server
-        .mock_async(|when, then| {
-            when.path("/analytics/meta");
-            then.status(403).json_body(error_body(
-                403,
-                "Only management keys can perform this operation",
-            ));
-        })
-        .await;
-    let err = client(&server)
+    let server = MockOpenRouter::start_async().await;
+    server.error(
+        Endpoint::GetAnalyticsMeta,
+        403,
+        "Only management keys can perform this operation",
+    );
+    let err = server
+        .client()
         .analytics()
         .get_analytics_meta()
         .send()
@@ -473,14 +416,13 @@ async fn non_management_key_error_names_the_fix() {
 
 #[tokio::test]
 async fn non_json_error_keeps_status_and_raw_text() {
-    let server = MockServer::start_async().await;
-    server
-        .mock_async(|when, then| {
-            when.path("/activity");
-            then.status(401).body("Missing Authentication header");
-        })
-        .await;
-    let err = client(&server)
+    let server = MockOpenRouter::start_async().await;
+    server.reply(
+        Endpoint::GetUserActivity,
+        Reply::text(401, "Missing Authentication header"),
+    );
+    let err = server
+        .client()
         .analytics()
         .get_user_activity()
         .send()
@@ -493,15 +435,13 @@ async fn non_json_error_keeps_status_and_raw_text() {
 
 #[tokio::test]
 async fn a_success_with_the_wrong_shape_is_a_decode_error() {
-    let server = MockServer::start_async().await;
-    server
-        .mock_async(|when, then| {
-            when.path("/activity");
-            then.status(200)
-                .json_body(json!({"data": [{"date": "2026-11-01"}]}));
-        })
-        .await;
-    let err = client(&server)
+    let server = MockOpenRouter::start_async().await;
+    server.reply(
+        Endpoint::GetUserActivity,
+        Reply::json(200, &json!({"data": [{"date": "2026-11-01"}]})),
+    );
+    let err = server
+        .client()
         .analytics()
         .get_user_activity()
         .send()
@@ -515,17 +455,16 @@ async fn a_success_with_the_wrong_shape_is_a_decode_error() {
 
 #[tokio::test]
 async fn per_call_timeout_bounds_the_attempt() {
-    let server = MockServer::start_async().await;
-    server
-        .mock_async(|when, then| {
-            when.path("/activity");
-            then.status(200)
-                .delay(Duration::from_secs(3))
-                .json_body(activity_body(0));
-        })
-        .await;
+    let server = MockOpenRouter::start_async().await;
+    // The generated typed helper, with httpmock's own `delay` for what the spec cannot say.
+    server.server().get_user_activity(|_, then| {
+        then.ok(&activity_response([]))
+            .into_inner()
+            .delay(Duration::from_secs(3));
+    });
     let started = std::time::Instant::now();
-    let err = client(&server)
+    let err = server
+        .client()
         .analytics()
         .get_user_activity()
         .timeout(Duration::from_millis(200))
@@ -572,16 +511,8 @@ fn call_futures_are_send_so_they_can_be_spawned() {
 
 #[tokio::test]
 async fn a_callers_own_reqwest_client_is_used_and_still_gets_key_and_headers() {
-    let server = MockServer::start_async().await;
-    let mock = server
-        .mock_async(|when, then| {
-            when.path("/activity")
-                .header("x-from-custom-client", "yes")
-                .header("authorization", format!("Bearer {KEY}"))
-                .header("x-openrouter-title", "Custom");
-            then.status(200).json_body(activity_body(1));
-        })
-        .await;
+    let server = MockOpenRouter::start_async().await;
+    let mock = server.activity_rows([]);
     let mut defaults = reqwest::header::HeaderMap::new();
     defaults.insert(
         "x-from-custom-client",
@@ -591,7 +522,8 @@ async fn a_callers_own_reqwest_client_is_used_and_still_gets_key_and_headers() {
         .default_headers(defaults)
         .build()
         .expect("reqwest client");
-    let client = builder(&server)
+    let client = server
+        .client_builder()
         .http_client(http)
         .app_title("Custom")
         .build()
@@ -602,5 +534,10 @@ async fn a_callers_own_reqwest_client_is_used_and_still_gets_key_and_headers() {
         .send()
         .await
         .expect("200");
-    mock.assert_async().await;
+    mock.assert_sent_once(
+        &ExpectedRequest::new()
+            .header("x-from-custom-client", "yes")
+            .api_key(KEY)
+            .app_title("Custom"),
+    );
 }

@@ -1,27 +1,20 @@
 //! Configuration from the environment. One test in this binary, because environment
 //! variables are process-wide and tests in one binary run in parallel.
 
-use httpmock::prelude::*;
 use openrouter_analytics::{API_KEY_ENV, BASE_URL_ENV, Client, ErrorKind};
 use openrouter_analytics_e2e::activity_body;
+use openrouter_analytics_mock::{Endpoint, ExpectedRequest, MockOpenRouter, Reply};
 
 #[tokio::test]
 async fn key_and_base_url_come_from_the_environment_unless_given() {
-    let server = MockServer::start_async().await;
-    let from_env = server
-        .mock_async(|when, then| {
-            when.path("/activity")
-                .header("authorization", "Bearer sk-from-env");
-            then.status(200).json_body(activity_body(1));
-        })
-        .await;
-    let from_arg = server
-        .mock_async(|when, then| {
-            when.path("/activity")
-                .header("authorization", "Bearer sk-from-arg");
-            then.status(200).json_body(activity_body(2));
-        })
-        .await;
+    let server = MockOpenRouter::start_async().await;
+    let activity = server.replies(
+        Endpoint::GetUserActivity,
+        [
+            Reply::json(200, &activity_body(1)),
+            Reply::json(200, &activity_body(2)),
+        ],
+    );
 
     // SAFETY: this binary's only test; nothing else reads the environment concurrently.
     unsafe {
@@ -56,6 +49,7 @@ async fn key_and_base_url_come_from_the_environment_unless_given() {
         .expect("200");
     assert_eq!(rows.data.len(), 2);
 
-    from_env.assert_calls_async(1).await;
-    from_arg.assert_calls_async(1).await;
+    activity.assert_calls(2);
+    activity.assert_sent_nth(0, &ExpectedRequest::new().api_key("sk-from-env"));
+    activity.assert_sent_nth(1, &ExpectedRequest::new().api_key("sk-from-arg"));
 }

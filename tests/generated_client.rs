@@ -1,27 +1,21 @@
 //! The generated crate on its own: what the hand-written hooks add to every request.
 
-use httpmock::prelude::*;
 use openrouter_analytics_api::{Client, Error, RequestContext};
 use openrouter_analytics_e2e::activity_body;
+use openrouter_analytics_mock::{Endpoint, ExpectedRequest, MockOpenRouter, Reply};
 use reqwest::header::{HeaderMap, HeaderValue};
 
-fn client(server: &MockServer, context: RequestContext) -> Client {
+fn client(server: &MockOpenRouter, context: RequestContext) -> Client {
     Client::new_with_client(&server.base_url(), reqwest::Client::new(), context)
 }
 
 #[tokio::test]
 async fn hooks_send_context_headers_and_drop_progenitors_api_version() {
-    let server = MockServer::start_async().await;
-    let mock = server
-        .mock_async(|when, then| {
-            when.method(GET)
-                .path("/activity")
-                .query_param("date", "2026-11-01")
-                .header("x-openrouter-title", "per-attempt")
-                .header_missing("api-version");
-            then.status(200).json_body(activity_body(2));
-        })
-        .await;
+    let server = MockOpenRouter::start_async().await;
+    let mock = server.reply(
+        Endpoint::GetUserActivity,
+        Reply::json(200, &activity_body(2)),
+    );
     let mut headers = HeaderMap::new();
     headers.insert(
         "x-openrouter-title",
@@ -36,7 +30,12 @@ async fn hooks_send_context_headers_and_drop_progenitors_api_version() {
         .expect("200");
     assert_eq!(response.data.len(), 2);
     assert_eq!(response.data[0].cached_tokens, 10);
-    mock.assert_async().await;
+    mock.assert_sent_once(
+        &ExpectedRequest::new()
+            .date("2026-11-01")
+            .app_title("per-attempt")
+            .no_header("api-version"),
+    );
     assert_eq!(
         context.response_head().map(|h| h.status.as_u16()),
         Some(200)
@@ -45,15 +44,11 @@ async fn hooks_send_context_headers_and_drop_progenitors_api_version() {
 
 #[tokio::test]
 async fn the_response_head_survives_an_undecodable_body() {
-    let server = MockServer::start_async().await;
-    server
-        .mock_async(|when, then| {
-            when.path("/activity");
-            then.status(500)
-                .header("x-request-id", "abc")
-                .body("<html>upstream broke</html>");
-        })
-        .await;
+    let server = MockOpenRouter::start_async().await;
+    server.reply(
+        Endpoint::GetUserActivity,
+        Reply::text(500, "<html>upstream broke</html>").header("x-request-id", "abc"),
+    );
     let context = RequestContext::default();
     let err = client(&server, context.clone())
         .get_user_activity()

@@ -1,12 +1,12 @@
 //! Retries against a local server: which failures are retried, how often, on what
 //! schedule, how `Retry-After` is honoured, and the total budget.
 
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use httpmock::prelude::*;
 use openrouter_analytics::{Client, ErrorKind, RetryConfig, StatusRange};
-use openrouter_analytics_e2e::{activity_body, error_body};
+use openrouter_analytics_mock::{
+    Endpoint, MockOpenRouter, MockServerExt, Reply, activity_response, activity_row,
+};
 
 const MS: fn(u64) -> Duration = Duration::from_millis;
 
@@ -14,6 +14,14 @@ fn client(base_url: &str, retry: RetryConfig) -> Client {
     Client::builder()
         .api_key("sk-or-v1-test")
         .base_url(base_url)
+        .retry(retry)
+        .build()
+        .expect("valid config")
+}
+
+fn mock_client(server: &MockOpenRouter, retry: RetryConfig) -> Client {
+    server
+        .client_builder()
         .retry(retry)
         .build()
         .expect("valid config")
@@ -28,25 +36,6 @@ fn quick() -> RetryConfig {
         .max_elapsed_time(Duration::from_secs(10))
 }
 
-/// Records when each request arrived.
-#[derive(Clone, Default)]
-struct Arrivals(Arc<Mutex<Vec<Instant>>>);
-
-impl Arrivals {
-    fn record(&self) -> impl Fn(&HttpMockRequest) -> bool + Send + Sync + 'static {
-        let times = Arc::clone(&self.0);
-        move |_| {
-            times.lock().expect("lock").push(Instant::now());
-            true
-        }
-    }
-
-    fn gaps(&self) -> Vec<Duration> {
-        let times = self.0.lock().expect("lock");
-        times.windows(2).map(|w| w[1] - w[0]).collect()
-    }
-}
-
 fn assert_gap(actual: Duration, expected: Duration) {
     // Sleeping never ends early; scheduling on a busy machine may end it late.
     assert!(
@@ -57,16 +46,10 @@ fn assert_gap(actual: Duration, expected: Duration) {
 
 #[tokio::test]
 async fn retryable_status_is_retried_on_the_configured_schedule() {
-    let server = MockServer::start_async().await;
-    let arrivals = Arrivals::default();
-    let mock = server
-        .mock_async(|when, then| {
-            when.path("/activity").is_true(arrivals.record());
-            then.status(503).json_body(error_body(503, "overloaded"));
-        })
-        .await;
+    let server = MockOpenRouter::start_async().await;
+    let mock = server.activity_error(503, "overloaded");
     let retry = quick().initial_interval(MS(100)).max_attempts(4);
-    let err = client(&server.base_url(), retry)
+    let err = mock_client(&server, retry)
         .analytics()
         .get_user_activity()
         .send()
@@ -75,8 +58,8 @@ async fn retryable_status_is_retried_on_the_configured_schedule() {
     assert_eq!(err.kind(), ErrorKind::Server);
     assert_eq!(err.attempts(), 4);
     assert!(err.to_string().contains("after 4 attempts"), "{err}");
-    mock.assert_calls_async(4).await;
-    let gaps = arrivals.gaps();
+    mock.assert_calls(4);
+    let gaps = mock.arrival_gaps();
     assert_eq!(gaps.len(), 3);
     for (gap, expected) in gaps.iter().zip([100, 200, 400]) {
         assert_gap(*gap, MS(expected));
@@ -85,107 +68,77 @@ async fn retryable_status_is_retried_on_the_configured_schedule() {
 
 #[tokio::test]
 async fn failures_then_success_returns_the_success() {
-    let server = MockServer::start_async().await;
-    let failing = server
-        .mock_async(|when, then| {
-            when.path("/activity");
-            then.status(500)
-                .json_body(error_body(500, "boom"))
-                .up_to_n_times(2);
-        })
-        .await;
-    let succeeding = server
-        .mock_async(|when, then| {
-            when.path("/activity");
-            then.status(200).json_body(activity_body(2));
-        })
-        .await;
-    let activity = client(&server.base_url(), quick())
+    let server = MockOpenRouter::start_async().await;
+    let rows = [
+        activity_row("openai/gpt-4o", 1.0),
+        activity_row("anthropic/claude-sonnet-4", 2.0),
+    ];
+    let mock = server.activity_fails_then_succeeds(2, 500, rows.clone());
+    let activity = mock_client(&server, quick())
         .analytics()
         .get_user_activity()
         .send()
         .await
         .expect("eventually 200");
-    assert_eq!(activity.data.len(), 2);
-    failing.assert_calls_async(2).await;
-    succeeding.assert_calls_async(1).await;
+    assert_eq!(activity.data, rows);
+    mock.assert_calls(3);
 }
 
 #[tokio::test]
 async fn statuses_408_429_and_5xx_are_retried_by_default() {
     for status in [408, 429, 500, 502, 504, 599] {
-        let server = MockServer::start_async().await;
-        let mock = server
-            .mock_async(|when, then| {
-                when.path("/analytics/meta");
-                then.status(status).body("try again");
-            })
-            .await;
-        let err = client(&server.base_url(), quick().max_attempts(3))
+        let server = MockOpenRouter::start_async().await;
+        let mock = server.reply(Endpoint::GetAnalyticsMeta, Reply::text(status, "try again"));
+        let err = mock_client(&server, quick().max_attempts(3))
             .analytics()
             .get_analytics_meta()
             .send()
             .await
             .expect_err("always failing");
         assert_eq!(err.attempts(), 3, "{status}");
-        mock.assert_calls_async(3).await;
+        mock.assert_calls(3);
     }
 }
 
 #[tokio::test]
 async fn other_client_errors_are_not_retried() {
     for status in [400, 401, 403, 404, 409, 422] {
-        let server = MockServer::start_async().await;
-        let mock = server
-            .mock_async(|when, then| {
-                when.path("/activity");
-                then.status(status).json_body(error_body(status, "no"));
-            })
-            .await;
-        let err = client(&server.base_url(), quick())
+        let server = MockOpenRouter::start_async().await;
+        let mock = server.activity_error(status, "no");
+        let err = mock_client(&server, quick())
             .analytics()
             .get_user_activity()
             .send()
             .await
             .expect_err("client error");
         assert_eq!(err.attempts(), 1, "{status}");
-        mock.assert_calls_async(1).await;
+        mock.assert_calls(1);
     }
 }
 
 #[tokio::test]
 async fn retried_statuses_are_configurable() {
-    let server = MockServer::start_async().await;
-    let mock = server
-        .mock_async(|when, then| {
-            when.path("/activity");
-            then.status(500).json_body(error_body(500, "boom"));
-        })
-        .await;
+    let server = MockOpenRouter::start_async().await;
+    let mock = server.activity_error(500, "boom");
     let only_429 = quick().retry_statuses([StatusRange::single(429)]);
-    let err = client(&server.base_url(), only_429)
+    let err = mock_client(&server, only_429)
         .analytics()
         .get_user_activity()
         .send()
         .await
         .expect_err("500");
     assert_eq!(err.attempts(), 1);
-    mock.assert_calls_async(1).await;
+    mock.assert_calls(1);
 }
 
 #[tokio::test]
 async fn retry_after_in_seconds_replaces_the_backoff() {
-    let server = MockServer::start_async().await;
-    let arrivals = Arrivals::default();
-    server
-        .mock_async(|when, then| {
-            when.path("/activity").is_true(arrivals.record());
-            then.status(429)
-                .header("retry-after", "1")
-                .json_body(error_body(429, "slow down"));
-        })
-        .await;
-    let err = client(&server.base_url(), quick().max_attempts(2))
+    let server = MockOpenRouter::start_async().await;
+    let mock = server.reply(
+        Endpoint::GetUserActivity,
+        Reply::error(429, "slow down").header("retry-after", "1"),
+    );
+    let err = mock_client(&server, quick().max_attempts(2))
         .analytics()
         .get_user_activity()
         .send()
@@ -193,76 +146,60 @@ async fn retry_after_in_seconds_replaces_the_backoff() {
         .expect_err("429");
     assert_eq!(err.kind(), ErrorKind::RateLimited);
     assert_eq!(err.attempts(), 2);
-    assert_gap(arrivals.gaps()[0], Duration::from_secs(1));
+    assert_gap(mock.arrival_gaps()[0], Duration::from_secs(1));
 }
 
 #[tokio::test]
 async fn retry_after_as_http_date_is_honoured() {
-    let server = MockServer::start_async().await;
-    let arrivals = Arrivals::default();
+    let server = MockOpenRouter::start_async().await;
     let when_ready = httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(2));
-    server
-        .mock_async(|when, then| {
-            when.path("/activity").is_true(arrivals.record());
-            then.status(503)
-                .header("retry-after", when_ready.as_str())
-                .body("busy");
-        })
-        .await;
-    client(&server.base_url(), quick().max_attempts(2))
+    let mock = server.reply(
+        Endpoint::GetUserActivity,
+        Reply::text(503, "busy").header("retry-after", when_ready),
+    );
+    mock_client(&server, quick().max_attempts(2))
         .analytics()
         .get_user_activity()
         .send()
         .await
         .expect_err("503");
     // An HTTP-date has whole seconds, so "2 s from now" means 1 to 2 s of waiting.
-    let gap = arrivals.gaps()[0];
+    let gap = mock.arrival_gaps()[0];
     assert!(gap >= MS(900) && gap <= MS(2600), "{gap:?}");
 }
 
 #[tokio::test]
 async fn retry_after_ms_wins_over_retry_after() {
-    let server = MockServer::start_async().await;
-    let arrivals = Arrivals::default();
-    server
-        .mock_async(|when, then| {
-            when.path("/activity").is_true(arrivals.record());
-            then.status(503)
-                .header("retry-after-ms", "300")
-                .header("retry-after", "5")
-                .body("busy");
-        })
-        .await;
-    client(&server.base_url(), quick().max_attempts(2))
+    let server = MockOpenRouter::start_async().await;
+    let mock = server.reply(
+        Endpoint::GetUserActivity,
+        Reply::text(503, "busy")
+            .header("retry-after-ms", "300")
+            .header("retry-after", "5"),
+    );
+    mock_client(&server, quick().max_attempts(2))
         .analytics()
         .get_user_activity()
         .send()
         .await
         .expect_err("503");
-    assert_gap(arrivals.gaps()[0], MS(300));
+    assert_gap(mock.arrival_gaps()[0], MS(300));
 }
 
 #[tokio::test]
 async fn a_wait_beyond_the_budget_returns_the_error_at_once() {
-    let server = MockServer::start_async().await;
-    let mock = server
-        .mock_async(|when, then| {
-            when.path("/activity");
-            then.status(429)
-                .header("retry-after", "30")
-                .json_body(error_body(429, "come back later"));
-        })
-        .await;
+    let server = MockOpenRouter::start_async().await;
+    let mock = server.reply(
+        Endpoint::GetUserActivity,
+        Reply::error(429, "come back later").header("retry-after", "30"),
+    );
     let started = Instant::now();
-    let err = client(
-        &server.base_url(),
-        quick().max_elapsed_time(Duration::from_secs(5)),
-    )
-    .analytics()
-    .get_user_activity()
-    .send()
-    .await
-    .expect_err("429");
+    let err = mock_client(&server, quick().max_elapsed_time(Duration::from_secs(5)))
+        .analytics()
+        .get_user_activity()
+        .send()
+        .await
+        .expect_err("429");
     assert_eq!(err.kind(), ErrorKind::RateLimited);
     assert_eq!(err.attempts(), 1);
     assert_eq!(
@@ -276,24 +213,19 @@ async fn a_wait_beyond_the_budget_returns_the_error_at_once() {
         "{:?}",
         started.elapsed()
     );
-    mock.assert_calls_async(1).await;
+    mock.assert_calls(1);
 }
 
 #[tokio::test]
 async fn the_budget_bounds_a_long_outage() {
-    let server = MockServer::start_async().await;
-    server
-        .mock_async(|when, then| {
-            when.path("/activity");
-            then.status(503).body("down");
-        })
-        .await;
+    let server = MockOpenRouter::start_async().await;
+    server.reply(Endpoint::GetUserActivity, Reply::text(503, "down"));
     let retry = quick()
         .initial_interval(MS(50))
         .exponent(1.0)
         .max_elapsed_time(MS(600));
     let started = Instant::now();
-    let err = client(&server.base_url(), retry)
+    let err = mock_client(&server, retry)
         .analytics()
         .get_user_activity()
         .send()
@@ -336,17 +268,14 @@ async fn connection_refused_is_retried_unless_disabled() {
 
 #[tokio::test]
 async fn timeouts_are_retried_each_with_a_fresh_limit() {
-    let server = MockServer::start_async().await;
-    let mock = server
-        .mock_async(|when, then| {
-            when.path("/activity");
-            then.status(200)
-                .delay(Duration::from_secs(2))
-                .json_body(activity_body(0));
-        })
-        .await;
+    let server = MockOpenRouter::start_async().await;
+    let mock = server.server().get_user_activity(|_, then| {
+        then.ok(&activity_response([]))
+            .into_inner()
+            .delay(Duration::from_secs(2));
+    });
     let started = Instant::now();
-    let err = client(&server.base_url(), quick().max_attempts(2))
+    let err = mock_client(&server, quick().max_attempts(2))
         .analytics()
         .get_user_activity()
         .timeout(MS(150))
@@ -365,14 +294,9 @@ async fn timeouts_are_retried_each_with_a_fresh_limit() {
 
 #[tokio::test]
 async fn per_call_retry_overrides_the_client_default_both_ways() {
-    let server = MockServer::start_async().await;
-    let mock = server
-        .mock_async(|when, then| {
-            when.path("/activity");
-            then.status(503).body("down");
-        })
-        .await;
-    let never = client(&server.base_url(), RetryConfig::disabled());
+    let server = MockOpenRouter::start_async().await;
+    let mock = server.reply(Endpoint::GetUserActivity, Reply::text(503, "down"));
+    let never = mock_client(&server, RetryConfig::disabled());
     let err = never
         .analytics()
         .get_user_activity()
@@ -381,9 +305,9 @@ async fn per_call_retry_overrides_the_client_default_both_ways() {
         .await
         .expect_err("503");
     assert_eq!(err.attempts(), 3);
-    mock.assert_calls_async(3).await;
+    mock.assert_calls(3);
 
-    let retrying = client(&server.base_url(), quick().max_attempts(5));
+    let retrying = mock_client(&server, quick().max_attempts(5));
     let err = retrying
         .analytics()
         .get_user_activity()
@@ -392,5 +316,5 @@ async fn per_call_retry_overrides_the_client_default_both_ways() {
         .await
         .expect_err("503");
     assert_eq!(err.attempts(), 1);
-    mock.assert_calls_async(4).await;
+    mock.assert_calls(4);
 }
