@@ -1,0 +1,368 @@
+//! `openrouter activity`: daily spend, requests and tokens, raw or summarised.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use openrouter_analytics::types::{ActivityGroupBy, ActivityItem, ActivityResponse};
+use openrouter_analytics::{Client, Error};
+use serde::ser::{Serialize, SerializeMap, Serializer};
+
+use crate::args::{ActivityArgs, Format, GroupBy, SortKey, SummaryKey};
+use crate::output::table::{Align, Table, percent, thousands, usd};
+use crate::output::{csv_error, csv_writer, plain_number, write_json};
+use crate::parse::parse_activity_date;
+use crate::report::{Group, Totals, sort_groups, sort_rows, summarise};
+
+/// The API fields of an activity row, in the order the API documents them; the CSV
+/// header of unsummarised output.
+pub const ROW_FIELDS: [&str; 13] = [
+    "date",
+    "model",
+    "model_permaslug",
+    "endpoint_id",
+    "provider_name",
+    "usage",
+    "byok_usage_inference",
+    "requests",
+    "prompt_tokens",
+    "completion_tokens",
+    "reasoning_tokens",
+    "cached_tokens",
+    "workspace_id",
+];
+
+/// The numeric fields of a summary row, after its key columns.
+const SUMMARY_FIELDS: [&str; 7] = [
+    "requests",
+    "prompt_tokens",
+    "completion_tokens",
+    "reasoning_tokens",
+    "cached_tokens",
+    "usage",
+    "byok_usage_inference",
+];
+
+/// A checked `openrouter activity` command line.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    date: Option<String>,
+    api_key_hash: Option<String>,
+    user_id: Option<String>,
+    group_by: Option<GroupBy>,
+    workspace_id: Option<String>,
+    by: Vec<SummaryKey>,
+    sort: Option<SortKey>,
+}
+
+impl Plan {
+    /// Checks the flags; the error is a one-line usage message.
+    pub fn new(args: &ActivityArgs) -> Result<Self, String> {
+        let date = args.date.as_deref().map(parse_activity_date).transpose()?;
+        if args.by.contains(&SummaryKey::Workspace) && args.group_by != Some(GroupBy::Workspace) {
+            return Err(
+                "--by workspace needs rows split by workspace; add --group-by workspace".into(),
+            );
+        }
+        let mut by = Vec::new();
+        for key in &args.by {
+            if by.contains(key) {
+                return Err(format!(
+                    "--by lists {} twice",
+                    summary_column(*key).to_lowercase()
+                ));
+            }
+            by.push(*key);
+        }
+        Ok(Self {
+            date,
+            api_key_hash: args.api_key_hash.clone(),
+            user_id: args.user_id.clone(),
+            group_by: args.group_by,
+            workspace_id: args.workspace_id.clone(),
+            by,
+            sort: args.sort,
+        })
+    }
+
+    /// What the request looks like, for `-v`.
+    pub fn describe(&self, base_url: &str) -> String {
+        let params = [
+            ("date", self.date.as_deref()),
+            ("api_key_hash", self.api_key_hash.as_deref()),
+            ("user_id", self.user_id.as_deref()),
+            ("group_by", self.group_by.map(|_| "workspace")),
+            ("workspace_id", self.workspace_id.as_deref()),
+        ];
+        let query: Vec<String> = params
+            .iter()
+            .filter_map(|(name, value)| value.map(|v| format!("{name}={v}")))
+            .collect();
+        let query = if query.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", query.join("&"))
+        };
+        format!("GET {}/activity{query}", base_url.trim_end_matches('/'))
+    }
+
+    /// Sends the request.
+    pub async fn fetch(&self, client: &Client) -> Result<ActivityResponse, Error> {
+        let mut call = client.analytics().get_user_activity();
+        if let Some(date) = &self.date {
+            call = call.date(date.as_str());
+        }
+        if let Some(hash) = &self.api_key_hash {
+            call = call.api_key_hash(hash.as_str());
+        }
+        if let Some(user) = &self.user_id {
+            call = call.user_id(user.as_str());
+        }
+        if let Some(GroupBy::Workspace) = self.group_by {
+            call = call.group_by(ActivityGroupBy::Workspace);
+        }
+        if let Some(workspace) = &self.workspace_id {
+            call = call.workspace_id(workspace.as_str());
+        }
+        call.send().await
+    }
+
+    /// Prints the response in `format`, summarised and sorted as asked.
+    pub fn print(
+        &self,
+        mut response: ActivityResponse,
+        format: Format,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        if self.by.is_empty() {
+            if let Some(key) = self.sort {
+                sort_rows(&mut response.data, key);
+            }
+            return match format {
+                Format::Json => write_json(out, &response),
+                Format::Csv => rows_csv(&response.data, out),
+                Format::Table => rows_table(&response.data, self.shows_workspace(&response), out),
+            };
+        }
+        let mut groups = summarise(&response.data, &self.by);
+        sort_groups(&mut groups, self.sort.unwrap_or(SortKey::Cost));
+        match format {
+            Format::Json => summary_json(&groups, &self.by, out),
+            Format::Csv => summary_csv(&groups, &self.by, out),
+            Format::Table => summary_table(&groups, &self.by, out),
+        }
+    }
+
+    fn shows_workspace(&self, response: &ActivityResponse) -> bool {
+        self.group_by.is_some() || response.data.iter().any(|r| r.workspace_id.is_some())
+    }
+}
+
+/// The API's field name for a summary key (the CSV and JSON column).
+fn summary_field(key: SummaryKey) -> &'static str {
+    match key {
+        SummaryKey::Model => "model",
+        SummaryKey::Provider => "provider_name",
+        SummaryKey::Date => "date",
+        SummaryKey::Workspace => "workspace_id",
+    }
+}
+
+/// The table header for a summary key.
+fn summary_column(key: SummaryKey) -> &'static str {
+    match key {
+        SummaryKey::Model => "MODEL",
+        SummaryKey::Provider => "PROVIDER",
+        SummaryKey::Date => "DATE",
+        SummaryKey::Workspace => "WORKSPACE",
+    }
+}
+
+fn number_columns() -> [(&'static str, Align); 5] {
+    [
+        ("REQUESTS", Align::Right),
+        ("PROMPT", Align::Right),
+        ("COMPLETION", Align::Right),
+        ("REASONING", Align::Right),
+        ("CACHED", Align::Right),
+    ]
+}
+
+fn number_cells(t: &Totals) -> [String; 5] {
+    [
+        thousands(t.requests),
+        thousands(t.prompt_tokens),
+        thousands(t.completion_tokens),
+        thousands(t.reasoning_tokens),
+        thousands(t.cached_tokens),
+    ]
+}
+
+fn rows_table(rows: &[ActivityItem], workspace: bool, out: &mut dyn Write) -> io::Result<()> {
+    let totals = Totals::sum(&rows.iter().map(Totals::of).collect::<Vec<_>>()).rounded();
+    let byok = totals.byok_usage_inference != 0.0;
+    let mut columns = vec![
+        ("DATE", Align::Left),
+        ("MODEL", Align::Left),
+        ("PROVIDER", Align::Left),
+    ];
+    if workspace {
+        columns.push(("WORKSPACE", Align::Left));
+    }
+    columns.extend(number_columns());
+    columns.push(("COST (USD)", Align::Right));
+    if byok {
+        columns.push(("BYOK (USD)", Align::Right));
+    }
+    let mut table = Table::new(columns);
+    let line = |labels: Vec<String>, t: &Totals| {
+        let mut cells = labels;
+        cells.extend(number_cells(t));
+        cells.push(usd(t.usage));
+        if byok {
+            cells.push(usd(t.byok_usage_inference));
+        }
+        cells
+    };
+    for row in rows {
+        let mut labels = vec![
+            row.date.clone(),
+            row.model.clone(),
+            row.provider_name.clone(),
+        ];
+        if workspace {
+            labels.push(row.workspace_id.clone().unwrap_or_default());
+        }
+        table.row(line(labels, &Totals::of(row)));
+    }
+    table.rule();
+    let mut labels = vec!["TOTAL".to_string(), String::new(), String::new()];
+    if workspace {
+        labels.push(String::new());
+    }
+    table.row(line(labels, &totals));
+    table.write(out)
+}
+
+fn summary_table(groups: &[Group], keys: &[SummaryKey], out: &mut dyn Write) -> io::Result<()> {
+    let totals = Totals::sum(groups.iter().map(|g| &g.totals)).rounded();
+    let byok = totals.byok_usage_inference != 0.0;
+    let mut columns: Vec<(&str, Align)> = keys
+        .iter()
+        .map(|&k| (summary_column(k), Align::Left))
+        .collect();
+    columns.extend(number_columns());
+    columns.push(("COST (USD)", Align::Right));
+    columns.push(("SHARE", Align::Right));
+    if byok {
+        columns.push(("BYOK (USD)", Align::Right));
+    }
+    let mut table = Table::new(columns);
+    let line = |labels: Vec<String>, t: &Totals| {
+        let mut cells = labels;
+        cells.extend(number_cells(t));
+        cells.push(usd(t.usage));
+        cells.push(percent(t.usage, totals.usage));
+        if byok {
+            cells.push(usd(t.byok_usage_inference));
+        }
+        cells
+    };
+    for group in groups {
+        let labels = group
+            .labels
+            .iter()
+            .map(|l| {
+                if l.is_empty() {
+                    "-".to_string()
+                } else {
+                    l.clone()
+                }
+            })
+            .collect();
+        table.row(line(labels, &group.totals));
+    }
+    table.rule();
+    let mut labels = vec!["TOTAL".to_string()];
+    labels.resize(keys.len(), String::new());
+    table.row(line(labels, &totals));
+    table.write(out)
+}
+
+fn rows_csv(rows: &[ActivityItem], out: &mut dyn Write) -> io::Result<()> {
+    let mut csv = csv_writer(out);
+    csv.write_record(ROW_FIELDS).map_err(csv_error)?;
+    for row in rows {
+        csv.write_record([
+            row.date.clone(),
+            row.model.clone(),
+            row.model_permaslug.clone(),
+            row.endpoint_id.clone(),
+            row.provider_name.clone(),
+            plain_number(row.usage),
+            plain_number(row.byok_usage_inference),
+            row.requests.to_string(),
+            row.prompt_tokens.to_string(),
+            row.completion_tokens.to_string(),
+            row.reasoning_tokens.to_string(),
+            row.cached_tokens.to_string(),
+            row.workspace_id.clone().unwrap_or_default(),
+        ])
+        .map_err(csv_error)?;
+    }
+    csv.flush()
+}
+
+fn summary_csv(groups: &[Group], keys: &[SummaryKey], out: &mut dyn Write) -> io::Result<()> {
+    let mut csv = csv_writer(out);
+    let header = keys.iter().map(|&k| summary_field(k)).chain(SUMMARY_FIELDS);
+    csv.write_record(header).map_err(csv_error)?;
+    for group in groups {
+        let t = &group.totals;
+        let record = group.labels.iter().cloned().chain([
+            t.requests.to_string(),
+            t.prompt_tokens.to_string(),
+            t.completion_tokens.to_string(),
+            t.reasoning_tokens.to_string(),
+            t.cached_tokens.to_string(),
+            plain_number(t.usage),
+            plain_number(t.byok_usage_inference),
+        ]);
+        csv.write_record(record).map_err(csv_error)?;
+    }
+    csv.flush()
+}
+
+/// A summary row as JSON: its key columns first, then the sums, in CSV order.
+struct SummaryRow<'a> {
+    keys: &'a [SummaryKey],
+    group: &'a Group,
+}
+
+impl Serialize for SummaryRow<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let t = &self.group.totals;
+        let mut map = serializer.serialize_map(Some(self.keys.len() + SUMMARY_FIELDS.len()))?;
+        for (key, label) in self.keys.iter().zip(&self.group.labels) {
+            map.serialize_entry(summary_field(*key), label)?;
+        }
+        map.serialize_entry("requests", &t.requests)?;
+        map.serialize_entry("prompt_tokens", &t.prompt_tokens)?;
+        map.serialize_entry("completion_tokens", &t.completion_tokens)?;
+        map.serialize_entry("reasoning_tokens", &t.reasoning_tokens)?;
+        map.serialize_entry("cached_tokens", &t.cached_tokens)?;
+        map.serialize_entry("usage", &t.usage)?;
+        map.serialize_entry("byok_usage_inference", &t.byok_usage_inference)?;
+        map.end()
+    }
+}
+
+/// `{"data": [...]}` with one object per summary row.
+fn summary_json(groups: &[Group], keys: &[SummaryKey], out: &mut dyn Write) -> io::Result<()> {
+    let rows: Vec<SummaryRow<'_>> = groups
+        .iter()
+        .map(|group| SummaryRow { keys, group })
+        .collect();
+    let mut envelope = BTreeMap::new();
+    envelope.insert("data", rows);
+    write_json(out, &envelope)
+}

@@ -1,0 +1,418 @@
+//! The command line: commands, flags, their environment variables and help texts.
+
+use std::time::Duration;
+
+use clap::builder::BoolishValueParser;
+use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
+
+use crate::parse::parse_duration;
+
+/// The exit-code table shown at the end of every `--help`.
+macro_rules! exit_codes_help {
+    () => {
+        "\
+Exit codes:
+  0  success
+  1  any other failure (an unreadable response, output that cannot be written)
+  2  usage error: unknown flag, missing or invalid value (e.g. a --date not in YYYY-MM-DD form)
+  3  configuration error: no API key, an invalid --base-url or header value
+  4  OpenRouter answered with an error status (401 bad key, 403 not a management key, 429, 5XX...)
+  5  network failure: OpenRouter could not be reached, or did not answer within --timeout
+
+The API key is never printed, not in errors and not with -v."
+    };
+}
+
+/// Shown at the end of every `--help`.
+pub const EXIT_CODES_HELP: &str = exit_codes_help!();
+
+const CONNECTION: &str = "Connection";
+const RETRIES: &str = "Retries";
+const OUTPUT: &str = "Output";
+
+/// `openrouter`: where your OpenRouter money and tokens went.
+#[derive(Debug, Parser)]
+#[command(
+    name = "openrouter",
+    version,
+    about = "See where your OpenRouter spend, requests and tokens went (needs a management key).",
+    long_about = "See where your OpenRouter spend, requests and tokens went.\n\n\
+        Every command calls OpenRouter's Analytics API, which needs a management key: create one at \
+        https://openrouter.ai/settings/management-keys and put it in OPENROUTER_API_KEY.\n\n\
+        Start with `openrouter activity --by model`.",
+    after_help = EXIT_CODES_HELP,
+    propagate_version = true
+)]
+pub struct Cli {
+    /// Options every command takes.
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options shared by every command; each can be given before or after the command name.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Management key for the Analytics API (never printed).
+    #[arg(
+        long,
+        env = "OPENROUTER_API_KEY",
+        hide_env_values = true,
+        value_name = "KEY",
+        global = true,
+        help_heading = CONNECTION
+    )]
+    pub api_key: Option<String>,
+
+    /// The API root requests go to.
+    #[arg(
+        long,
+        help = "API root [default: https://openrouter.ai/api/v1]",
+        env = "OPENROUTER_BASE_URL",
+        value_name = "URL",
+        global = true,
+        help_heading = CONNECTION
+    )]
+    pub base_url: Option<String>,
+
+    /// Your app's URL, sent as the HTTP-Referer header for attribution.
+    #[arg(
+        long,
+        env = "OPENROUTER_HTTP_REFERER",
+        value_name = "URL",
+        global = true,
+        help_heading = CONNECTION
+    )]
+    pub http_referer: Option<String>,
+
+    /// Your app's name, sent as the X-OpenRouter-Title header.
+    #[arg(
+        long,
+        env = "OPENROUTER_APP_TITLE",
+        value_name = "TITLE",
+        global = true,
+        help_heading = CONNECTION
+    )]
+    pub app_title: Option<String>,
+
+    /// Your app's categories, comma-separated, sent as the X-OpenRouter-Categories header.
+    #[arg(
+        long,
+        env = "OPENROUTER_APP_CATEGORIES",
+        value_name = "LIST",
+        value_delimiter = ',',
+        global = true,
+        help_heading = CONNECTION
+    )]
+    pub app_categories: Vec<String>,
+
+    /// Limit on each attempt, e.g. 30s, 1500ms, 2m (a bare number is seconds) [default: 60s].
+    #[arg(
+        long,
+        env = "OPENROUTER_TIMEOUT",
+        value_name = "DURATION",
+        value_parser = parse_duration,
+        global = true,
+        help_heading = CONNECTION
+    )]
+    pub timeout: Option<Duration>,
+
+    /// Try each request once: no retries on connection errors, timeouts, 408, 429 or 5XX.
+    #[arg(
+        long,
+        env = "OPENROUTER_NO_RETRIES",
+        value_parser = BoolishValueParser::new(),
+        action = ArgAction::SetTrue,
+        global = true,
+        help_heading = RETRIES
+    )]
+    pub no_retries: bool,
+
+    /// First wait before a retry; later waits grow 1.5x [default: 500ms].
+    #[arg(
+        long,
+        env = "OPENROUTER_RETRY_INITIAL_INTERVAL",
+        value_name = "DURATION",
+        value_parser = parse_duration,
+        global = true,
+        help_heading = RETRIES
+    )]
+    pub retry_initial_interval: Option<Duration>,
+
+    /// Longest wait between two attempts [default: 60s].
+    #[arg(
+        long,
+        env = "OPENROUTER_RETRY_MAX_INTERVAL",
+        value_name = "DURATION",
+        value_parser = parse_duration,
+        global = true,
+        help_heading = RETRIES
+    )]
+    pub retry_max_interval: Option<Duration>,
+
+    /// Total time budget for a request and its retries [default: 2m].
+    #[arg(
+        long,
+        env = "OPENROUTER_RETRY_MAX_ELAPSED_TIME",
+        value_name = "DURATION",
+        value_parser = parse_duration,
+        global = true,
+        help_heading = RETRIES
+    )]
+    pub retry_max_elapsed_time: Option<Duration>,
+
+    /// Most attempts per request, the first included [default: no limit but the budget].
+    #[arg(
+        long,
+        env = "OPENROUTER_RETRY_MAX_ATTEMPTS",
+        value_name = "N",
+        value_parser = clap::value_parser!(u32).range(1..),
+        global = true,
+        help_heading = RETRIES
+    )]
+    pub retry_max_attempts: Option<u32>,
+
+    /// Most random time added to each wait; 0 turns it off [default: 1s].
+    #[arg(
+        long,
+        env = "OPENROUTER_RETRY_JITTER",
+        value_name = "DURATION",
+        value_parser = parse_duration,
+        global = true,
+        help_heading = RETRIES
+    )]
+    pub retry_jitter: Option<Duration>,
+
+    /// Output format [default: table when stdout is a terminal, json otherwise].
+    #[arg(
+        short = 'f',
+        long,
+        env = "OPENROUTER_FORMAT",
+        value_enum,
+        global = true,
+        help_heading = OUTPUT
+    )]
+    pub format: Option<Format>,
+
+    /// Log requests, responses and retries to stderr (the key is never logged).
+    #[arg(short, long, action = ArgAction::Count, global = true, help_heading = OUTPUT)]
+    pub verbose: u8,
+
+    /// Spinner on stderr while waiting for OpenRouter: auto shows it when stderr is a
+    /// terminal and -v is off.
+    #[arg(
+        long,
+        env = "OPENROUTER_PROGRESS",
+        value_enum,
+        default_value_t = Progress::Auto,
+        global = true,
+        help_heading = OUTPUT
+    )]
+    pub progress: Progress,
+}
+
+/// How results are printed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Aligned columns for people, costs in USD, with a totals row.
+    Table,
+    /// The API's response as JSON (summaries when --by is given), for jq and scripts.
+    Json,
+    /// A header row, then one row per item.
+    Csv,
+}
+
+/// When to show the spinner.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Progress {
+    /// When stderr is a terminal and -v is off.
+    Auto,
+    /// Always, even when stderr is redirected.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Daily spend, requests and tokens per model endpoint over the last 30 completed UTC days.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Activity(ActivityArgs),
+
+    /// Flexible analytics: list what can be queried, or run a query.
+    #[command(subcommand)]
+    Analytics(AnalyticsCommand),
+}
+
+/// `openrouter analytics ...`.
+#[derive(Debug, Subcommand)]
+pub enum AnalyticsCommand {
+    /// The metrics, dimensions, filter operators and granularities a query accepts.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Meta,
+
+    /// Aggregate metrics over a time range, grouped by up to two dimensions.
+    #[command(
+        after_help = concat!(
+            "Examples:\n",
+            "  openrouter analytics query -m request_count -d model --from 2026-11-01 --to 2026-11-07\n",
+            "  openrouter analytics query -m request_count --filter provider:in:OpenAI,Azure -g day\n\n",
+            exit_codes_help!()
+        )
+    )]
+    Query(QueryArgs),
+}
+
+/// `openrouter activity`.
+#[derive(Debug, Args)]
+pub struct ActivityArgs {
+    /// Only this UTC day, one of the last 30 completed days.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: Option<String>,
+
+    /// Only the activity of the API key with this SHA-256 hash (hex).
+    #[arg(long, value_name = "HASH")]
+    pub api_key_hash: Option<String>,
+
+    /// Only the activity of this organization member.
+    #[arg(long, value_name = "ID")]
+    pub user_id: Option<String>,
+
+    /// Split rows by workspace as well (adds a workspace column).
+    #[arg(long, value_enum, value_name = "DIMENSION")]
+    pub group_by: Option<GroupBy>,
+
+    /// Only the activity attributed to this workspace.
+    #[arg(long, value_name = "ID")]
+    pub workspace_id: Option<String>,
+
+    /// Summarise: one row per model, provider, date or workspace (comma-separate to
+    /// combine, e.g. date,model); workspace needs --group-by workspace.
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "KEY")]
+    pub by: Vec<SummaryKey>,
+
+    /// Sort rows: cost, requests and tokens (prompt + completion) largest first, name
+    /// A to Z [default: API order; cost for summaries].
+    #[arg(long, value_enum, value_name = "KEY")]
+    pub sort: Option<SortKey>,
+}
+
+/// A dimension activity rows can additionally be split by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum GroupBy {
+    /// One row per workspace as well.
+    Workspace,
+}
+
+/// What `--by` summarises over.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SummaryKey {
+    /// The model's slug.
+    Model,
+    /// The provider that served the requests.
+    Provider,
+    /// The UTC day.
+    Date,
+    /// The workspace (with --group-by workspace).
+    Workspace,
+}
+
+/// What `--sort` orders by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SortKey {
+    /// Money spent, largest first.
+    Cost,
+    /// Requests, most first.
+    Requests,
+    /// Prompt plus completion tokens, most first.
+    Tokens,
+    /// The row's labels (date, model, provider, workspace), A to Z.
+    Name,
+}
+
+/// `openrouter analytics query`.
+#[derive(Debug, Args)]
+pub struct QueryArgs {
+    /// Metric to compute (repeat or comma-separate); see `openrouter analytics meta`.
+    #[arg(
+        short,
+        long = "metric",
+        visible_alias = "metrics",
+        value_delimiter = ',',
+        required = true,
+        value_name = "NAME"
+    )]
+    pub metrics: Vec<String>,
+
+    /// Dimension to group by, at most two (repeat or comma-separate).
+    #[arg(
+        short,
+        long = "dimension",
+        visible_alias = "dimensions",
+        value_delimiter = ',',
+        value_name = "NAME"
+    )]
+    pub dimensions: Vec<String>,
+
+    /// Filter FIELD:OPERATOR:VALUE, e.g. model:eq:openai/gpt-4o or provider:in:OpenAI,Azure
+    /// (operators eq, neq, in, not_in, gt, gte, lt, lte; numbers are sent as numbers unless
+    /// quoted as JSON, e.g. user:eq:"42"). Repeat for up to 20.
+    #[arg(long = "filter", value_name = "FIELD:OP:VALUE")]
+    pub filters: Vec<String>,
+
+    /// Start of the time range (included): YYYY-MM-DD (UTC midnight) or RFC 3339.
+    #[arg(long, value_name = "TIME")]
+    pub from: Option<String>,
+
+    /// End of the time range (excluded); a bare YYYY-MM-DD includes that whole day
+    /// [default with --from: now].
+    #[arg(long, value_name = "TIME")]
+    pub to: Option<String>,
+
+    /// Time bucket size; without it the whole range is one bucket.
+    #[arg(short, long, value_enum)]
+    pub granularity: Option<Granularity>,
+
+    /// Sort by a requested metric or dimension, request_count or date; add :asc for
+    /// ascending [default direction: desc].
+    #[arg(long, value_name = "FIELD[:asc|:desc]")]
+    pub order_by: Option<String>,
+
+    /// Most rows to return [server default: 1000].
+    #[arg(long, value_name = "N")]
+    pub limit: Option<u32>,
+
+    /// Most rows for each combination of dimension values.
+    #[arg(long, value_name = "N")]
+    pub group_limit: Option<u32>,
+}
+
+/// A query's time bucket size.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Granularity {
+    /// One-minute buckets.
+    Minute,
+    /// One-hour buckets.
+    Hour,
+    /// One-day buckets.
+    Day,
+    /// One-week buckets.
+    Week,
+    /// One-month buckets.
+    Month,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,153 @@
+//! `openrouter`: see where your OpenRouter money and tokens went, from the command line.
+//!
+//! ```text
+//! $ export OPENROUTER_API_KEY=sk-or-v1-...   # a management key
+//! $ openrouter activity --by model
+//! $ openrouter activity --date 2026-11-01 --format csv > day.csv
+//! $ openrouter analytics meta
+//! $ openrouter analytics query -m request_count -d model --from 2026-11-01 --to 2026-11-07
+//! ```
+//!
+//! Built on the `openrouter-analytics` client crate. Results go to stdout as an aligned
+//! table (the default on a terminal), JSON (the default when stdout is a pipe or a
+//! file) or CSV; everything else (errors, `-v` logs, the spinner) goes to stderr, and the
+//! API key is never printed. Exit codes: 0 success, 1 other failure, 2 usage error,
+//! 3 configuration error (no key), 4 error status from OpenRouter, 5 network failure.
+//!
+//! Modules: [`args`] (the command line), [`parse`] (flag values), [`setup`] (the
+//! client), [`activity`], [`meta`] and [`query`] (the commands), [`report`] (totals and
+//! summaries), [`output`] (formats), [`progress`] (the spinner), [`logging`] (`-v`),
+//! [`secret`] (redaction) and [`exit`] (exit codes and error lines).
+
+mod activity;
+mod args;
+mod exit;
+mod logging;
+mod meta;
+mod output;
+mod parse;
+mod progress;
+mod query;
+mod report;
+mod secret;
+mod setup;
+
+use std::io::{self, BufWriter, IsTerminal, Write};
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::args::{AnalyticsCommand, Cli, Command, Progress as ProgressMode};
+use crate::exit::{Failure, Operation, code, one_line};
+use crate::progress::{Progress, with_progress};
+use crate::secret::Redactor;
+
+fn main() -> ExitCode {
+    // clap prints its own usage errors and exits with 2 (0 for --help and --version).
+    let cli = Cli::parse();
+    let redactor = Redactor::new(cli.global.api_key.as_deref());
+    match run(cli, &redactor) {
+        Ok(()) => ExitCode::from(code::SUCCESS),
+        Err(failure) => {
+            let line = one_line(&redactor.redact(&failure.message));
+            let _ = writeln!(io::stderr().lock(), "error: {line}");
+            ExitCode::from(failure.code)
+        }
+    }
+}
+
+/// A command line whose flags have been checked.
+enum Plan {
+    Activity(activity::Plan),
+    Meta,
+    Query(query::Plan),
+}
+
+/// A response, ready to print.
+enum Response {
+    Activity(openrouter_analytics::types::ActivityResponse),
+    Meta(openrouter_analytics::types::AnalyticsMetaResponse),
+    Query(openrouter_analytics::types::AnalyticsQueryResponse),
+}
+
+fn run(cli: Cli, redactor: &Redactor) -> Result<(), Failure> {
+    let global = &cli.global;
+    // Usage first (exit 2), then configuration (exit 3), then the network.
+    let plan = match &cli.command {
+        Command::Activity(args) => {
+            Plan::Activity(activity::Plan::new(args).map_err(Failure::usage)?)
+        }
+        Command::Analytics(AnalyticsCommand::Meta) => Plan::Meta,
+        Command::Analytics(AnalyticsCommand::Query(args)) => {
+            Plan::Query(query::Plan::new(args).map_err(Failure::usage)?)
+        }
+    };
+    let format = output::resolve_format(global.format);
+    let client = setup::build_client(global)?;
+    let base_url = client.base_url().to_string();
+
+    let verbose = global.verbose > 0;
+    let progress = match global.progress {
+        ProgressMode::Always => true,
+        ProgressMode::Never => false,
+        ProgressMode::Auto => !verbose && io::stderr().is_terminal(),
+    }
+    .then(|| Progress::new(redactor.clone()));
+    logging::init(verbose, progress.as_ref(), redactor);
+
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|err| Failure::other(format!("cannot start the async runtime: {err}")))?;
+    let (operation, result) = runtime.block_on(async {
+        let progress = progress.as_ref();
+        match &plan {
+            Plan::Activity(plan) => {
+                tracing::debug!("{}", plan.describe(&base_url));
+                let result =
+                    with_progress(progress, "fetching activity", plan.fetch(&client)).await;
+                (Operation::Activity, result.map(Response::Activity))
+            }
+            Plan::Meta => {
+                tracing::debug!("{}", meta::describe(&base_url));
+                let result = with_progress(
+                    progress,
+                    "fetching the query vocabulary",
+                    meta::fetch(&client),
+                )
+                .await;
+                (Operation::Meta, result.map(Response::Meta))
+            }
+            Plan::Query(plan) => {
+                tracing::debug!("{}", plan.describe(&base_url));
+                let result =
+                    with_progress(progress, "running the query", plan.fetch(&client)).await;
+                (Operation::Query, result.map(Response::Query))
+            }
+        }
+    });
+    let response = result.map_err(|err| Failure::from_client(&err, operation, &base_url))?;
+
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let printed = match (&plan, response) {
+        (Plan::Activity(plan), Response::Activity(response)) => {
+            tracing::debug!(rows = response.data.len(), "activity received");
+            plan.print(response, format, &mut out)
+        }
+        (Plan::Meta, Response::Meta(response)) => meta::print(&response, format, &mut out),
+        (Plan::Query(plan), Response::Query(response)) => {
+            for warning in &response.data.warnings {
+                let _ = writeln!(io::stderr().lock(), "warning: {}", one_line(warning));
+            }
+            plan.print(&response, format, &mut out)
+        }
+        _ => Ok(()),
+    };
+    match printed.and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        // `openrouter activity | head`: the reader has all it wanted.
+        Err(err) if err.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        Err(err) => Err(Failure::output(&err)),
+    }
+}

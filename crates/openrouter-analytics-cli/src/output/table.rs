@@ -1,0 +1,187 @@
+//! Aligned text tables for people: a header, rows, an optional rule and totals row.
+
+use std::io::{self, Write};
+
+/// How a column's cells line up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Align {
+    /// Text: flush left.
+    Left,
+    /// Numbers: flush right.
+    Right,
+}
+
+#[derive(Clone, Debug)]
+enum Line {
+    Cells(Vec<String>),
+    Rule,
+}
+
+/// A table being built; [`Table::write`] prints it.
+#[derive(Clone, Debug)]
+pub struct Table {
+    headers: Vec<String>,
+    align: Vec<Align>,
+    lines: Vec<Line>,
+}
+
+impl Table {
+    /// A table with these columns.
+    pub fn new<S: Into<String>>(columns: impl IntoIterator<Item = (S, Align)>) -> Self {
+        let (headers, align) = columns
+            .into_iter()
+            .map(|(header, align)| (header.into(), align))
+            .unzip();
+        Self {
+            headers,
+            align,
+            lines: Vec::new(),
+        }
+    }
+
+    /// Adds a row; missing cells are blank, extra ones are dropped.
+    pub fn row(&mut self, cells: Vec<String>) {
+        self.lines.push(Line::Cells(cells));
+    }
+
+    /// Adds a line of dashes under every column (before a totals row).
+    pub fn rule(&mut self) {
+        self.lines.push(Line::Rule);
+    }
+
+    /// Prints the table: columns two spaces apart, no trailing spaces.
+    pub fn write(&self, out: &mut dyn Write) -> io::Result<()> {
+        let columns = self.headers.len();
+        let mut widths: Vec<usize> = self.headers.iter().map(|h| width(h)).collect();
+        for line in &self.lines {
+            if let Line::Cells(cells) = line {
+                for (w, cell) in widths.iter_mut().zip(cells) {
+                    *w = (*w).max(width(cell));
+                }
+            }
+        }
+        let blank = String::new();
+        let mut print = |cells: &mut dyn Iterator<Item = String>| -> io::Result<()> {
+            let mut line = String::new();
+            for (i, cell) in cells.enumerate().take(columns) {
+                if i > 0 {
+                    line.push_str("  ");
+                }
+                let pad = widths[i].saturating_sub(width(&cell));
+                match self.align[i] {
+                    Align::Left => {
+                        line.push_str(&cell);
+                        line.extend(std::iter::repeat_n(' ', pad));
+                    }
+                    Align::Right => {
+                        line.extend(std::iter::repeat_n(' ', pad));
+                        line.push_str(&cell);
+                    }
+                }
+            }
+            writeln!(out, "{}", line.trim_end())
+        };
+        print(&mut self.headers.iter().cloned())?;
+        for line in &self.lines {
+            match line {
+                Line::Cells(cells) => {
+                    print(&mut (0..columns).map(|i| sanitize(cells.get(i).unwrap_or(&blank))))?
+                }
+                Line::Rule => print(&mut widths.iter().map(|&w| "-".repeat(w)))?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Display width, counted in characters (good enough for slugs and numbers).
+fn width(text: &str) -> usize {
+    text.chars().count()
+}
+
+/// A cell on one line: control characters (a newline in a model name) become spaces.
+fn sanitize(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+/// `1234567` as `1,234,567`.
+pub fn thousands(value: i64) -> String {
+    group_digits(&value.unsigned_abs().to_string(), value < 0)
+}
+
+/// Dollars with four decimals and thousands separators: `$1,234.5678`.
+pub fn usd(value: f64) -> String {
+    if !value.is_finite() {
+        return value.to_string();
+    }
+    let fixed = format!("{:.4}", value.abs());
+    let (int, frac) = fixed.split_once('.').unwrap_or((&fixed, ""));
+    let negative = value < 0.0 && fixed.chars().any(|c| c != '0' && c != '.');
+    let grouped = group_digits(int, false);
+    let sign = if negative { "-" } else { "" };
+    format!("{sign}${grouped}.{frac}")
+}
+
+/// `part / whole` as a percentage with one decimal, blank when `whole` is zero.
+pub fn percent(part: f64, whole: f64) -> String {
+    if whole == 0.0 || !whole.is_finite() {
+        return String::new();
+    }
+    format!("{:.1}%", part / whole * 100.0)
+}
+
+fn group_digits(digits: &str, negative: bool) -> String {
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if negative {
+        out.push('-');
+    }
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(-1234567), "-1,234,567");
+        assert_eq!(thousands(i64::MIN), "-9,223,372,036,854,775,808");
+        assert_eq!(usd(0.0), "$0.0000");
+        assert_eq!(usd(1234.56789), "$1,234.5679");
+        assert_eq!(usd(-0.5), "-$0.5000");
+        assert_eq!(usd(-0.00001), "$0.0000");
+        assert_eq!(percent(1.0, 4.0), "25.0%");
+        assert_eq!(percent(1.0, 0.0), "");
+    }
+
+    #[test]
+    fn columns_align_and_lines_have_no_trailing_space() {
+        let mut table = Table::new([("NAME", Align::Left), ("N", Align::Right)]);
+        table.row(vec!["a".into(), "1".into()]);
+        table.row(vec!["long\nname".into(), "1,000".into()]);
+        table.rule();
+        table.row(vec!["TOTAL".into()]);
+        let mut out = Vec::new();
+        table.write(&mut out).expect("write");
+        let text = String::from_utf8(out).expect("utf8");
+        assert_eq!(
+            text,
+            "NAME           N\n\
+             a              1\n\
+             long name  1,000\n\
+             ---------  -----\n\
+             TOTAL\n"
+        );
+    }
+}

@@ -1,0 +1,245 @@
+//! Activity arithmetic: totals, summaries by model/provider/date/workspace, sorting.
+
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
+
+use openrouter_analytics::types::ActivityItem;
+
+use crate::args::{SortKey, SummaryKey};
+
+/// Sums of the numeric columns of some activity rows.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Totals {
+    /// Requests.
+    pub requests: i64,
+    /// Input tokens.
+    pub prompt_tokens: i64,
+    /// Output tokens.
+    pub completion_tokens: i64,
+    /// Reasoning tokens.
+    pub reasoning_tokens: i64,
+    /// Input tokens served from the cache.
+    pub cached_tokens: i64,
+    /// OpenRouter credits spent, USD.
+    pub usage: f64,
+    /// Spend billed to your own provider keys, USD.
+    pub byok_usage_inference: f64,
+}
+
+impl Totals {
+    /// The numbers of one row.
+    pub fn of(row: &ActivityItem) -> Self {
+        Self {
+            requests: row.requests,
+            prompt_tokens: row.prompt_tokens,
+            completion_tokens: row.completion_tokens,
+            reasoning_tokens: row.reasoning_tokens,
+            cached_tokens: row.cached_tokens,
+            usage: row.usage,
+            byok_usage_inference: row.byok_usage_inference,
+        }
+    }
+
+    /// Adds `other` (integers saturate rather than overflow).
+    pub fn add(&mut self, other: &Self) {
+        self.requests = self.requests.saturating_add(other.requests);
+        self.prompt_tokens = self.prompt_tokens.saturating_add(other.prompt_tokens);
+        self.completion_tokens = self
+            .completion_tokens
+            .saturating_add(other.completion_tokens);
+        self.reasoning_tokens = self.reasoning_tokens.saturating_add(other.reasoning_tokens);
+        self.cached_tokens = self.cached_tokens.saturating_add(other.cached_tokens);
+        self.usage += other.usage;
+        self.byok_usage_inference += other.byok_usage_inference;
+    }
+
+    /// Prompt plus completion tokens, what `--sort tokens` orders by.
+    pub fn tokens(&self) -> i64 {
+        self.prompt_tokens.saturating_add(self.completion_tokens)
+    }
+
+    /// The sum of all rows.
+    pub fn sum<'a>(items: impl IntoIterator<Item = &'a Self>) -> Self {
+        let mut total = Self::default();
+        for item in items {
+            total.add(item);
+        }
+        total
+    }
+
+    /// The dollar amounts rounded to 1e-10, which removes the noise of adding binary
+    /// floating-point numbers (0.1 + 0.2) without changing any real amount.
+    pub fn rounded(mut self) -> Self {
+        self.usage = round_money(self.usage);
+        self.byok_usage_inference = round_money(self.byok_usage_inference);
+        self
+    }
+}
+
+fn round_money(value: f64) -> f64 {
+    let rounded = (value * 1e10).round() / 1e10;
+    if rounded.is_finite() { rounded } else { value }
+}
+
+/// One row of a summary: the values of the `--by` keys and the sums of their rows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Group {
+    /// One value per `--by` key, in the order given.
+    pub labels: Vec<String>,
+    /// The sums.
+    pub totals: Totals,
+}
+
+/// The value of one summary key for a row.
+pub fn label_of(row: &ActivityItem, key: SummaryKey) -> &str {
+    match key {
+        SummaryKey::Model => &row.model,
+        SummaryKey::Provider => &row.provider_name,
+        SummaryKey::Date => &row.date,
+        SummaryKey::Workspace => row.workspace_id.as_deref().unwrap_or(""),
+    }
+}
+
+/// Groups `rows` by the values of `keys`, summing each group, in label order.
+pub fn summarise(rows: &[ActivityItem], keys: &[SummaryKey]) -> Vec<Group> {
+    let mut groups: BTreeMap<Vec<&str>, Totals> = BTreeMap::new();
+    for row in rows {
+        let labels = keys.iter().map(|&key| label_of(row, key)).collect();
+        groups.entry(labels).or_default().add(&Totals::of(row));
+    }
+    groups
+        .into_iter()
+        .map(|(labels, totals)| Group {
+            labels: labels.into_iter().map(str::to_string).collect(),
+            totals: totals.rounded(),
+        })
+        .collect()
+}
+
+/// Orders two items by `key`: numbers largest first, names A to Z; ties by name.
+fn compare(key: SortKey, a: (&Totals, &[&str]), b: (&Totals, &[&str])) -> Ordering {
+    let by_name = || a.1.cmp(b.1);
+    let primary = match key {
+        SortKey::Cost => b.0.usage.total_cmp(&a.0.usage),
+        SortKey::Requests => b.0.requests.cmp(&a.0.requests),
+        SortKey::Tokens => b.0.tokens().cmp(&a.0.tokens()),
+        SortKey::Name => Ordering::Equal,
+    };
+    primary.then_with(by_name)
+}
+
+/// Sorts summary rows.
+pub fn sort_groups(groups: &mut [Group], key: SortKey) {
+    groups.sort_by(|a, b| {
+        let la: Vec<&str> = a.labels.iter().map(String::as_str).collect();
+        let lb: Vec<&str> = b.labels.iter().map(String::as_str).collect();
+        compare(key, (&a.totals, &la), (&b.totals, &lb))
+    });
+}
+
+/// Sorts activity rows; their name is date, model, provider, workspace.
+pub fn sort_rows(rows: &mut [ActivityItem], key: SortKey) {
+    rows.sort_by(|a, b| {
+        let name = |row: &ActivityItem| -> [String; 4] {
+            [
+                row.date.clone(),
+                row.model.clone(),
+                row.provider_name.clone(),
+                row.workspace_id.clone().unwrap_or_default(),
+            ]
+        };
+        let (na, nb) = (name(a), name(b));
+        let la: Vec<&str> = na.iter().map(String::as_str).collect();
+        let lb: Vec<&str> = nb.iter().map(String::as_str).collect();
+        compare(key, (&Totals::of(a), &la), (&Totals::of(b), &lb))
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    pub(crate) fn row(
+        date: &str,
+        model: &str,
+        provider: &str,
+        usage: f64,
+        requests: i64,
+    ) -> ActivityItem {
+        ActivityItem {
+            byok_usage_inference: 0.0,
+            cached_tokens: 1,
+            completion_tokens: 20,
+            date: date.into(),
+            endpoint_id: "ep".into(),
+            model: model.into(),
+            model_permaslug: format!("{model}-v1"),
+            prompt_tokens: requests * 10,
+            provider_name: provider.into(),
+            reasoning_tokens: 0,
+            requests,
+            usage,
+            workspace_id: None,
+        }
+    }
+
+    #[test]
+    fn summaries_sum_each_group_and_round_away_float_noise() {
+        let rows = [
+            row("2026-11-01", "a/x", "P", 0.1, 1),
+            row("2026-11-02", "a/x", "Q", 0.2, 2),
+            row("2026-11-01", "b/y", "P", 1.0, 3),
+        ];
+        let by_model = summarise(&rows, &[SummaryKey::Model]);
+        assert_eq!(by_model.len(), 2);
+        assert_eq!(by_model[0].labels, ["a/x"]);
+        assert_eq!(by_model[0].totals.usage, 0.3);
+        assert_eq!(by_model[0].totals.requests, 3);
+        assert_eq!(by_model[0].totals.completion_tokens, 40);
+        let by_date_provider = summarise(&rows, &[SummaryKey::Date, SummaryKey::Provider]);
+        assert_eq!(by_date_provider.len(), 2);
+        assert_eq!(by_date_provider[0].labels, ["2026-11-01", "P"]);
+        assert_eq!(by_date_provider[0].totals.requests, 4);
+    }
+
+    #[test]
+    fn sorting_puts_big_numbers_first_and_names_in_order() {
+        let mut rows = vec![
+            row("2026-11-02", "b", "P", 0.5, 9),
+            row("2026-11-01", "a", "P", 2.0, 1),
+            row("2026-11-01", "c", "P", 1.0, 5),
+        ];
+        sort_rows(&mut rows, SortKey::Cost);
+        assert_eq!(
+            rows.iter().map(|r| r.model.as_str()).collect::<Vec<_>>(),
+            ["a", "c", "b"]
+        );
+        sort_rows(&mut rows, SortKey::Requests);
+        assert_eq!(
+            rows.iter().map(|r| r.model.as_str()).collect::<Vec<_>>(),
+            ["b", "c", "a"]
+        );
+        sort_rows(&mut rows, SortKey::Name);
+        assert_eq!(
+            rows.iter().map(|r| r.model.as_str()).collect::<Vec<_>>(),
+            ["a", "c", "b"]
+        );
+
+        let mut groups = summarise(&rows, &[SummaryKey::Model]);
+        sort_groups(&mut groups, SortKey::Tokens);
+        assert_eq!(groups[0].labels, ["b"]);
+    }
+
+    #[test]
+    fn integer_sums_saturate() {
+        let mut total = Totals {
+            requests: i64::MAX,
+            ..Totals::default()
+        };
+        total.add(&Totals {
+            requests: 5,
+            ..Totals::default()
+        });
+        assert_eq!(total.requests, i64::MAX);
+    }
+}

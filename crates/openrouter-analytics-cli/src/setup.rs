@@ -1,0 +1,81 @@
+//! The client, built from the global options.
+
+use openrouter_analytics::{Client, DEFAULT_BASE_URL, DEFAULT_USER_AGENT, RetryConfig};
+
+use crate::args::GlobalArgs;
+use crate::exit::Failure;
+
+/// The User-Agent: this tool, then the client crate.
+pub fn user_agent() -> String {
+    format!(
+        "{}/{} {DEFAULT_USER_AGENT}",
+        env!("CARGO_PKG_NAME"),
+        env!("CARGO_PKG_VERSION")
+    )
+}
+
+/// The retry policy the flags describe, on top of the client's defaults.
+pub fn retry_config(args: &GlobalArgs) -> RetryConfig {
+    let mut retry = RetryConfig::default();
+    if let Some(interval) = args.retry_initial_interval {
+        retry = retry.initial_interval(interval);
+    }
+    if let Some(interval) = args.retry_max_interval {
+        retry = retry.max_interval(interval);
+    }
+    if let Some(budget) = args.retry_max_elapsed_time {
+        retry = retry.max_elapsed_time(budget);
+    }
+    if let Some(jitter) = args.retry_jitter {
+        retry = retry.jitter(jitter);
+    }
+    if let Some(attempts) = args.retry_max_attempts {
+        retry = retry.max_attempts(attempts);
+    }
+    if args.no_retries {
+        retry = retry.max_attempts(1);
+    }
+    retry
+}
+
+/// The API key from `--api-key` / `OPENROUTER_API_KEY`, if any is set and not blank.
+pub fn api_key(args: &GlobalArgs) -> Option<&str> {
+    args.api_key
+        .as_deref()
+        .map(str::trim)
+        .filter(|key| !key.is_empty())
+}
+
+/// The base URL requests will go to, for messages.
+pub fn base_url(args: &GlobalArgs) -> &str {
+    args.base_url
+        .as_deref()
+        .map(str::trim)
+        .filter(|url| !url.is_empty())
+        .unwrap_or(DEFAULT_BASE_URL)
+}
+
+/// Builds the client, or says which setting is missing or wrong.
+pub fn build_client(args: &GlobalArgs) -> Result<Client, Failure> {
+    let key = api_key(args).ok_or_else(Failure::no_api_key)?;
+    let mut builder = Client::builder()
+        .api_key(key)
+        .base_url(base_url(args))
+        .user_agent(user_agent())
+        .retry(retry_config(args));
+    if let Some(referer) = &args.http_referer {
+        builder = builder.http_referer(referer.as_str());
+    }
+    if let Some(title) = &args.app_title {
+        builder = builder.app_title(title.as_str());
+    }
+    if !args.app_categories.is_empty() {
+        builder = builder.app_categories(args.app_categories.iter().map(String::as_str));
+    }
+    if let Some(timeout) = args.timeout {
+        builder = builder.timeout(timeout);
+    }
+    builder
+        .build()
+        .map_err(|err| Failure::config(format!("{err}; check the connection options")))
+}
