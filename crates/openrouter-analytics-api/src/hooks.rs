@@ -19,13 +19,15 @@ const PROGENITOR_API_VERSION: HeaderName = HeaderName::from_static("api-version"
 /// What one attempt of one operation sends beyond its parameters, and where it
 /// records the head of the response it got.
 ///
-/// Build a [`Client`] per attempt with
-/// `Client::new_with_client(base_url, http_client, context)`: constructing it costs
-/// a string copy and a reference-count increment.
+/// Build a [`Client`] with `Client::new_with_client(base_url, http_client, context)`
+/// and keep a clone of the context to read the response head from; cloning a
+/// context costs two reference-count increments.
 #[derive(Clone, Debug, Default)]
 pub struct RequestContext {
-    headers: HeaderMap,
+    // Shared so that cloning a context (once per call) never copies the headers.
+    headers: Arc<HeaderMap>,
     timeout: Option<Duration>,
+    error_body_limit: Option<usize>,
     response_head: Arc<Mutex<Option<ResponseHead>>>,
 }
 
@@ -44,10 +46,25 @@ impl RequestContext {
     /// the same names) and bounds the whole attempt, body included, by `timeout`.
     pub fn new(headers: HeaderMap, timeout: Option<Duration>) -> Self {
         Self {
-            headers,
+            headers: Arc::new(headers),
             timeout,
+            error_body_limit: None,
             response_head: Arc::default(),
         }
+    }
+
+    /// Keeps at most `limit` bytes of the body of a non-success response and closes
+    /// the connection on the rest. The generated client reads the whole body of every
+    /// error status the API describes; without a limit a broken or hostile server can
+    /// make it buffer any amount.
+    pub fn with_error_body_limit(mut self, limit: usize) -> Self {
+        self.error_body_limit = Some(limit);
+        self
+    }
+
+    /// The limit set by [`with_error_body_limit`](Self::with_error_body_limit).
+    pub fn error_body_limit(&self) -> Option<usize> {
+        self.error_body_limit
     }
 
     /// The headers this context adds to a request.
@@ -66,6 +83,15 @@ impl RequestContext {
             |poisoned| poisoned.into_inner().clone(),
             |head| head.clone(),
         )
+    }
+
+    /// Like [`response_head`](Self::response_head), but leaves nothing behind, so that
+    /// a context reused for the next attempt cannot report this attempt's response.
+    pub fn take_response_head(&self) -> Option<ResponseHead> {
+        match self.response_head.lock() {
+            Ok(mut slot) => slot.take(),
+            Err(poisoned) => poisoned.into_inner().take(),
+        }
     }
 
     fn record(&self, head: ResponseHead) {
@@ -87,10 +113,13 @@ impl ClientHooks<RequestContext> for Client {
         headers.remove(PROGENITOR_API_VERSION);
         // Replace rather than add, so a per-call value wins over any earlier one.
         for name in context.headers.keys() {
-            headers.remove(name);
-        }
-        for (name, value) in context.headers.iter() {
-            headers.append(name.clone(), value.clone());
+            let mut values = context.headers.get_all(name).iter();
+            if let Some(first) = values.next() {
+                headers.insert(name.clone(), first.clone());
+            }
+            for value in values {
+                headers.append(name.clone(), value.clone());
+            }
         }
         if let Some(timeout) = context.timeout {
             *request.timeout_mut() = Some(timeout);
@@ -110,5 +139,68 @@ impl ClientHooks<RequestContext> for Client {
             });
         }
         Ok(())
+    }
+
+    async fn exec(
+        &self,
+        request: reqwest::Request,
+        _info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        let response = self.client().execute(request).await?;
+        match self.inner().error_body_limit {
+            Some(limit) if !response.status().is_success() => cap_body(response, limit).await,
+            _ => Ok(response),
+        }
+    }
+}
+
+/// The response with its body cut to at most `limit` bytes (read within the request's
+/// timeout); the unread rest is dropped with the connection.
+async fn cap_body(
+    mut response: reqwest::Response,
+    limit: usize,
+) -> reqwest::Result<reqwest::Response> {
+    let limit_u64 = u64::try_from(limit).unwrap_or(u64::MAX);
+    if response
+        .content_length()
+        .is_some_and(|len| len <= limit_u64)
+    {
+        return Ok(response);
+    }
+    let mut body = Vec::new();
+    while body.len() < limit {
+        let Some(chunk) = response.chunk().await? else {
+            break;
+        };
+        let room = limit - body.len();
+        body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+    }
+    let (parts, unread) = http::Response::<reqwest::Body>::from(response).into_parts();
+    drop(unread);
+    Ok(http::Response::from_parts(parts, body).into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn taking_the_response_head_leaves_none_for_the_next_attempt() {
+        let context = RequestContext::default();
+        let reused = context.clone();
+        context.record(ResponseHead {
+            status: reqwest::StatusCode::BAD_GATEWAY,
+            headers: HeaderMap::new(),
+        });
+        assert_eq!(
+            reused.response_head().map(|head| head.status.as_u16()),
+            Some(502),
+            "clones share the slot"
+        );
+        assert_eq!(
+            reused.take_response_head().map(|head| head.status.as_u16()),
+            Some(502)
+        );
+        assert_eq!(context.response_head(), None);
     }
 }

@@ -227,20 +227,27 @@ pub fn server_requested_delay(headers: &HeaderMap) -> Option<Duration> {
 }
 
 /// Parses a `retry-after-ms` value: non-negative milliseconds, possibly fractional.
+/// A value too large for a [`Duration`] is the longest wait there is, not garbage.
 pub fn parse_retry_after_ms(value: &str) -> Option<Duration> {
     let ms: f64 = value.trim().parse().ok()?;
     if !ms.is_finite() || ms < 0.0 {
         return None;
     }
-    Duration::try_from_secs_f64(ms / 1000.0).ok()
+    // Finite and not negative, so the only possible failure is overflow.
+    Some(Duration::try_from_secs_f64(ms / 1000.0).unwrap_or(Duration::MAX))
 }
 
 /// Parses a `Retry-After` value relative to `now`: delta-seconds (`120`) or an
 /// HTTP-date (`Wed, 21 Oct 2026 07:28:00 GMT`; a date in the past means no wait).
+/// Delta-seconds too large for a `u64` saturate (as RFC 9111 asks of caches) rather
+/// than being ignored, so such a response is never retried at once.
 pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     let value = value.trim();
     if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
-        return value.parse::<u64>().ok().map(Duration::from_secs);
+        // All digits, so the only possible parse failure is overflow.
+        return Some(Duration::from_secs(
+            value.parse::<u64>().unwrap_or(u64::MAX),
+        ));
     }
     let when = httpdate::parse_http_date(value).ok()?;
     Some(when.duration_since(now).unwrap_or(Duration::ZERO))
@@ -274,9 +281,14 @@ mod tests {
         );
         let earlier = httpdate::fmt_http_date(now - Duration::from_secs(30));
         assert_eq!(parse_retry_after(&earlier, now), Some(Duration::ZERO));
-        for garbage in ["", "-5", "soon", "1.5", "99999999999999999999999"] {
+        for garbage in ["", "-5", "soon", "1.5", "+5", "5 s"] {
             assert_eq!(parse_retry_after(garbage, now), None, "{garbage:?}");
         }
+        assert_eq!(
+            parse_retry_after("99999999999999999999999", now),
+            Some(Duration::from_secs(u64::MAX)),
+            "an overflowing wait saturates instead of being ignored"
+        );
         assert_eq!(
             parse_retry_after_ms("250"),
             Some(Duration::from_millis(250))
@@ -285,8 +297,11 @@ mod tests {
             parse_retry_after_ms("1.5"),
             Some(Duration::from_micros(1500))
         );
-        for garbage in ["-1", "NaN", "inf", "x", "1e400"] {
+        for garbage in ["-1", "NaN", "inf", "x", "1e400", ""] {
             assert_eq!(parse_retry_after_ms(garbage), None, "{garbage:?}");
+        }
+        for huge in ["1e300", "99999999999999999999999"] {
+            assert_eq!(parse_retry_after_ms(huge), Some(Duration::MAX), "{huge:?}");
         }
     }
 }
