@@ -84,3 +84,17 @@ async fn blocking_inside_an_async_runtime_is_an_error_not_a_panic() {
     // Dropping the client, and its runtime, here must not panic either.
     drop(client);
 }
+
+#[test]
+fn blocking_send_with_raw_body_returns_the_bytes_the_server_sent() {
+    let server = MockOpenRouter::start();
+    let body = serde_json::to_string(&activity_body(2)).expect("JSON");
+    server.reply(Endpoint::GetUserActivity, Reply::text(200, body.clone()));
+    let response = client(&server)
+        .analytics()
+        .get_user_activity()
+        .send_with_raw_body()
+        .expect("200");
+    assert_eq!(response.raw_body.as_ref(), body.as_bytes());
+    assert_eq!(response.value.data.len(), 2);
+}

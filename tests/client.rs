@@ -541,3 +541,66 @@ async fn a_callers_own_reqwest_client_is_used_and_still_gets_key_and_headers() {
             .app_title("Custom"),
     );
 }
+
+/// What OpenRouter might send tomorrow: keys in its own order, a field this crate
+/// does not know yet, an explicit null.
+const ACTIVITY_WITH_UNKNOWN_FIELD: &str = r#"{"data": [{"date": "2026-11-01", "model": "vendor/model-1", "model_permaslug": "vendor/model-1-2026", "endpoint_id": "ep-1", "provider_name": "Provider", "usage": 0.5, "byok_usage_inference": 0.0, "requests": 2, "prompt_tokens": 10, "completion_tokens": 20, "reasoning_tokens": 0, "cached_tokens": 3, "workspace_id": null, "brand_new_field": {"nested": [1, 2]}}]}"#;
+
+#[tokio::test]
+async fn send_with_raw_body_returns_the_exact_bytes_and_the_decoded_value() {
+    let server = MockOpenRouter::start_async().await;
+    server.reply(
+        Endpoint::GetUserActivity,
+        Reply::text(200, ACTIVITY_WITH_UNKNOWN_FIELD),
+    );
+    let response = server
+        .client()
+        .analytics()
+        .get_user_activity()
+        .send_with_raw_body()
+        .await
+        .expect("200");
+    assert_eq!(
+        response.raw_body.as_ref(),
+        ACTIVITY_WITH_UNKNOWN_FIELD.as_bytes()
+    );
+    assert_eq!(response.value.data.len(), 1);
+    assert_eq!(response.value.data[0].cached_tokens, 3);
+}
+
+#[tokio::test]
+async fn send_with_raw_body_keeps_the_body_of_the_attempt_that_succeeded() {
+    let server = MockOpenRouter::start_async().await;
+    let mock = server.replies(
+        Endpoint::GetAnalyticsMeta,
+        [Reply::error(503, "busy"), Reply::json(200, &meta_body())],
+    );
+    let response = server
+        .client_builder()
+        .retry(openrouter_analytics_mock::fast_retries())
+        .build()
+        .expect("valid config")
+        .analytics()
+        .get_analytics_meta()
+        .send_with_raw_body()
+        .await
+        .expect("second attempt succeeds");
+    mock.assert_calls(2);
+    let sent: serde_json::Value = serde_json::from_slice(&response.raw_body).expect("JSON");
+    assert_eq!(sent, meta_body());
+    assert!(!response.value.data.metrics.is_empty());
+}
+
+#[tokio::test]
+async fn send_with_raw_body_still_returns_typed_errors() {
+    let server = MockOpenRouter::start_async().await;
+    server.activity_error(401, "No auth credentials found");
+    let err = server
+        .client()
+        .analytics()
+        .get_user_activity()
+        .send_with_raw_body()
+        .await
+        .expect_err("401");
+    assert_eq!(err.kind(), ErrorKind::Unauthorized);
+}

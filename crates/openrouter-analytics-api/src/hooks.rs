@@ -8,6 +8,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use bytes::Bytes;
 use progenitor_client::{ClientHooks, ClientInfo, Error, OperationInfo};
 use reqwest::header::{HeaderMap, HeaderName};
 
@@ -28,7 +29,9 @@ pub struct RequestContext {
     headers: Arc<HeaderMap>,
     timeout: Option<Duration>,
     error_body_limit: Option<usize>,
+    keep_success_body: bool,
     response_head: Arc<Mutex<Option<ResponseHead>>>,
+    success_body: Arc<Mutex<Option<Bytes>>>,
 }
 
 /// Status and headers of a response, kept even when its body cannot be decoded
@@ -49,7 +52,9 @@ impl RequestContext {
             headers: Arc::new(headers),
             timeout,
             error_body_limit: None,
+            keep_success_body: false,
             response_head: Arc::default(),
+            success_body: Arc::default(),
         }
     }
 
@@ -60,6 +65,20 @@ impl RequestContext {
     pub fn with_error_body_limit(mut self, limit: usize) -> Self {
         self.error_body_limit = Some(limit);
         self
+    }
+
+    /// Keeps the exact bytes of a successful response's body, to be read with
+    /// [`take_success_body`](Self::take_success_body) after the call. The body is
+    /// still decoded as usual; the kept copy shares its buffer.
+    pub fn keeping_success_body(mut self) -> Self {
+        self.keep_success_body = true;
+        self
+    }
+
+    /// The body kept by [`keeping_success_body`](Self::keeping_success_body), if a
+    /// successful response arrived since the last take.
+    pub fn take_success_body(&self) -> Option<Bytes> {
+        lock(&self.success_body).take()
     }
 
     /// The limit set by [`with_error_body_limit`](Self::with_error_body_limit).
@@ -79,27 +98,25 @@ impl RequestContext {
 
     /// Status and headers of the response the attempt received, if it received one.
     pub fn response_head(&self) -> Option<ResponseHead> {
-        self.response_head.lock().map_or_else(
-            |poisoned| poisoned.into_inner().clone(),
-            |head| head.clone(),
-        )
+        lock(&self.response_head).clone()
     }
 
     /// Like [`response_head`](Self::response_head), but leaves nothing behind, so that
     /// a context reused for the next attempt cannot report this attempt's response.
     pub fn take_response_head(&self) -> Option<ResponseHead> {
-        match self.response_head.lock() {
-            Ok(mut slot) => slot.take(),
-            Err(poisoned) => poisoned.into_inner().take(),
-        }
+        lock(&self.response_head).take()
     }
 
     fn record(&self, head: ResponseHead) {
-        match self.response_head.lock() {
-            Ok(mut slot) => *slot = Some(head),
-            Err(poisoned) => *poisoned.into_inner() = Some(head),
-        }
+        *lock(&self.response_head) = Some(head);
     }
+}
+
+/// A slot's guard; a panic elsewhere while holding it leaves only a stale value, so
+/// poisoning is not an error here.
+fn lock<T>(slot: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    slot.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 impl ClientHooks<RequestContext> for Client {
@@ -147,11 +164,41 @@ impl ClientHooks<RequestContext> for Client {
         _info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
         let response = self.client().execute(request).await?;
-        match self.inner().error_body_limit {
-            Some(limit) if !response.status().is_success() => cap_body(response, limit).await,
-            _ => Ok(response),
+        let context = self.inner();
+        if response.status().is_success() {
+            if context.keep_success_body {
+                let (response, body) = buffer_body(response).await?;
+                *lock(&context.success_body) = Some(body);
+                return Ok(response);
+            }
+            return Ok(response);
+        }
+        match context.error_body_limit {
+            Some(limit) => cap_body(response, limit).await,
+            None => Ok(response),
         }
     }
+}
+
+/// Reads the whole body (within the request's timeout) and returns the response
+/// rebuilt around it, with the bytes themselves.
+async fn buffer_body(
+    mut response: reqwest::Response,
+) -> reqwest::Result<(reqwest::Response, Bytes)> {
+    let capacity = response
+        .content_length()
+        .and_then(|len| usize::try_from(len).ok())
+        .unwrap_or(0);
+    let mut body = Vec::with_capacity(capacity);
+    while let Some(chunk) = response.chunk().await? {
+        body.extend_from_slice(&chunk);
+    }
+    let body = Bytes::from(body);
+    let (parts, _) = http::Response::<reqwest::Body>::from(response).into_parts();
+    Ok((
+        http::Response::from_parts(parts, reqwest::Body::from(body.clone())).into(),
+        body,
+    ))
 }
 
 /// The response with its body cut to at most `limit` bytes (read within the request's

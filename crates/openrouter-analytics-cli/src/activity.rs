@@ -4,12 +4,12 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use openrouter_analytics::types::{ActivityGroupBy, ActivityItem, ActivityResponse};
-use openrouter_analytics::{Client, Error};
+use openrouter_analytics::{Client, Error, WithRawBody};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use crate::args::{ActivityArgs, Format, GroupBy, SortKey, SummaryKey};
 use crate::output::table::{Align, Table, percent, thousands, usd};
-use crate::output::{csv_error, csv_writer, plain_number, write_json};
+use crate::output::{csv_error, csv_writer, plain_number, write_json, write_raw_json};
 use crate::parse::parse_activity_date;
 use crate::report::{Group, Totals, sort_groups, sort_rows, summarise};
 
@@ -106,7 +106,7 @@ impl Plan {
     }
 
     /// Sends the request.
-    pub async fn fetch(&self, client: &Client) -> Result<ActivityResponse, Error> {
+    pub async fn fetch(&self, client: &Client) -> Result<WithRawBody<ActivityResponse>, Error> {
         let mut call = client.analytics().get_user_activity();
         if let Some(date) = &self.date {
             call = call.date(date.as_str());
@@ -123,16 +123,21 @@ impl Plan {
         if let Some(workspace) = &self.workspace_id {
             call = call.workspace_id(workspace.as_str());
         }
-        call.send().await
+        call.send_with_raw_body().await
     }
 
-    /// Prints the response in `format`, summarised and sorted as asked.
+    /// Prints the response in `format`, summarised and sorted as asked. Unsummarised,
+    /// unsorted JSON is `raw`, the body as OpenRouter sent it.
     pub fn print(
         &self,
         mut response: ActivityResponse,
+        raw: &[u8],
         format: Format,
         out: &mut dyn Write,
     ) -> io::Result<()> {
+        if self.by.is_empty() && self.sort.is_none() && matches!(format, Format::Json) {
+            return write_raw_json(out, raw);
+        }
         if self.by.is_empty() {
             if let Some(key) = self.sort {
                 sort_rows(&mut response.data, key);

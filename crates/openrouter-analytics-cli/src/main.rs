@@ -36,6 +36,7 @@ use std::io::{self, BufWriter, IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
+use openrouter_analytics::WithRawBody;
 
 use crate::args::{AnalyticsCommand, Cli, Command, Progress as ProgressMode};
 use crate::exit::{Failure, Operation, code, one_line};
@@ -65,9 +66,9 @@ enum Plan {
 
 /// A response, ready to print.
 enum Response {
-    Activity(openrouter_analytics::types::ActivityResponse),
-    Meta(openrouter_analytics::types::AnalyticsMetaResponse),
-    Query(openrouter_analytics::types::AnalyticsQueryResponse),
+    Activity(WithRawBody<openrouter_analytics::types::ActivityResponse>),
+    Meta(WithRawBody<openrouter_analytics::types::AnalyticsMetaResponse>),
+    Query(WithRawBody<openrouter_analytics::types::AnalyticsQueryResponse>),
 }
 
 fn run(cli: Cli, redactor: &Redactor) -> Result<(), Failure> {
@@ -132,15 +133,17 @@ fn run(cli: Cli, redactor: &Redactor) -> Result<(), Failure> {
     let mut out = BufWriter::new(stdout.lock());
     let printed = match (&plan, response) {
         (Plan::Activity(plan), Response::Activity(response)) => {
-            tracing::debug!(rows = response.data.len(), "activity received");
-            plan.print(response, format, &mut out)
+            tracing::debug!(rows = response.value.data.len(), "activity received");
+            plan.print(response.value, &response.raw_body, format, &mut out)
         }
-        (Plan::Meta, Response::Meta(response)) => meta::print(&response, format, &mut out),
+        (Plan::Meta, Response::Meta(response)) => {
+            meta::print(&response.value, &response.raw_body, format, &mut out)
+        }
         (Plan::Query(plan), Response::Query(response)) => {
-            for warning in &response.data.warnings {
+            for warning in &response.value.data.warnings {
                 let _ = writeln!(io::stderr().lock(), "warning: {}", one_line(warning));
             }
-            plan.print(&response, format, &mut out)
+            plan.print(&response.value, &response.raw_body, format, &mut out)
         }
         _ => Ok(()),
     };

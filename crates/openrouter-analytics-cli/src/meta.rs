@@ -3,11 +3,11 @@
 use std::io::{self, Write};
 
 use openrouter_analytics::types::AnalyticsMetaResponse;
-use openrouter_analytics::{Client, Error};
+use openrouter_analytics::{Client, Error, WithRawBody};
 
 use crate::args::Format;
 use crate::output::table::{Align, Table};
-use crate::output::{csv_error, csv_writer, write_json};
+use crate::output::{csv_error, csv_writer, write_raw_json};
 
 /// The CSV header: one row per metric, dimension, operator or granularity.
 pub const CSV_FIELDS: [&str; 6] = [
@@ -25,18 +25,23 @@ pub fn describe(base_url: &str) -> String {
 }
 
 /// Sends the request.
-pub async fn fetch(client: &Client) -> Result<AnalyticsMetaResponse, Error> {
-    client.analytics().get_analytics_meta().send().await
+pub async fn fetch(client: &Client) -> Result<WithRawBody<AnalyticsMetaResponse>, Error> {
+    client
+        .analytics()
+        .get_analytics_meta()
+        .send_with_raw_body()
+        .await
 }
 
-/// Prints the vocabulary in `format`.
+/// Prints the vocabulary in `format`; JSON is `raw`, the body as OpenRouter sent it.
 pub fn print(
     response: &AnalyticsMetaResponse,
+    raw: &[u8],
     format: Format,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     match format {
-        Format::Json => write_json(out, response),
+        Format::Json => write_raw_json(out, raw),
         Format::Csv => csv(response, out),
         Format::Table => table(response, out),
     }

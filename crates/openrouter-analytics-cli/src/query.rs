@@ -7,12 +7,12 @@ use chrono::{DateTime, Utc};
 use openrouter_analytics::types::{
     AnalyticsGranularity, AnalyticsQueryResponse, AnalyticsSortDirection,
 };
-use openrouter_analytics::{Client, Error};
+use openrouter_analytics::{Client, Error, WithRawBody};
 use serde_json::{Map, Value};
 
 use crate::args::{Format, Granularity, QueryArgs};
 use crate::output::table::{Align, Table};
-use crate::output::{cell, csv_error, csv_writer, write_json};
+use crate::output::{cell, csv_error, csv_writer, write_raw_json};
 use crate::parse::{Filter, RangeEnd, parse_filter, parse_order_by, parse_time};
 
 /// Most dimensions a query may group by.
@@ -117,7 +117,10 @@ impl Plan {
     }
 
     /// Sends the query, built with the client's typed request methods.
-    pub async fn fetch(&self, client: &Client) -> Result<AnalyticsQueryResponse, Error> {
+    pub async fn fetch(
+        &self,
+        client: &Client,
+    ) -> Result<WithRawBody<AnalyticsQueryResponse>, Error> {
         let mut call = client
             .analytics()
             .query_analytics()
@@ -141,7 +144,7 @@ impl Plan {
         if let Some(limit) = self.group_limit {
             call = call.group_limit(limit);
         }
-        call.send().await
+        call.send_with_raw_body().await
     }
 
     /// Prints the result in `format`. Warnings from OpenRouter go to stderr in every
@@ -149,13 +152,14 @@ impl Plan {
     pub fn print(
         &self,
         response: &AnalyticsQueryResponse,
+        raw: &[u8],
         format: Format,
         out: &mut dyn Write,
     ) -> io::Result<()> {
         let result = &response.data;
         let columns = self.columns(&result.data);
         match format {
-            Format::Json => write_json(out, response)?,
+            Format::Json => write_raw_json(out, raw)?,
             Format::Csv => {
                 let mut csv = csv_writer(out);
                 csv.write_record(&columns).map_err(csv_error)?;

@@ -166,6 +166,37 @@ fn activity_json_is_the_api_response_with_every_field() {
 }
 
 #[test]
+fn json_is_the_body_openrouter_sent_byte_for_byte() {
+    // Keys in the API's order, an explicit null and a field the client does not know:
+    // re-encoding the typed response would reorder, drop or rewrite each of them.
+    let activity = r#"{"data":[{"date":"2026-11-01","model":"m/1","model_permaslug":"m/1-x","endpoint_id":"e","provider_name":"P","usage":0.10,"byok_usage_inference":0,"requests":1,"prompt_tokens":2,"completion_tokens":3,"reasoning_tokens":0,"cached_tokens":0,"workspace_id":null,"added_next_week":[1,"two"]}]}"#;
+    let query = r#"{"data":{"data":[{"model":"m/1","cost":1.50}],"metadata":{"query_time_ms":3,"row_count":1,"truncated":false},"cachedAt":null,"warnings":[],"new_summary":{"x":1}}}"#;
+    let server = MockServer::start();
+    server.mock(|when, then| {
+        when.method(GET).path("/activity");
+        then.status(200).body(activity);
+    });
+    server.mock(|when, then| {
+        when.method(POST).path("/analytics/query");
+        then.status(200).body(query);
+    });
+    let out = run(cli(&server).args(["activity", "-f", "json"])).ok();
+    assert_eq!(out.stdout, format!("{activity}\n"));
+    let out = run(cli(&server).args([
+        "analytics",
+        "query",
+        "-m",
+        "cost",
+        "-d",
+        "model",
+        "-f",
+        "json",
+    ]))
+    .ok();
+    assert_eq!(out.stdout, format!("{query}\n"));
+}
+
+#[test]
 fn json_is_the_default_when_stdout_is_not_a_terminal() {
     let server = MockServer::start();
     mock_activity(&server, activity());

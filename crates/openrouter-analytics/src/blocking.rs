@@ -18,7 +18,7 @@ use std::sync::Arc;
 use crate::analytics::{
     ActivityParams, GetAnalyticsMeta, GetUserActivity, MetaParams, QueryAnalytics, QueryParams,
 };
-use crate::call::{Call, Operation, execute};
+use crate::call::{Call, Operation, WithRawBody, execute, with_raw_body};
 use crate::client::ClientBuilder;
 use crate::error::{Error, Result};
 
@@ -171,7 +171,27 @@ impl<Op: Operation> Call<'_, Op, Blocking> {
             .with_operation(Op::NAME));
         }
         let runtime = self.mode.runtime.get()?;
-        runtime.block_on(execute(self.client, &self.params, &self.options))
+        let (value, _) =
+            runtime.block_on(execute(self.client, &self.params, &self.options, false))?;
+        Ok(value)
+    }
+
+    /// Like [`send`](Self::send), and also returns the exact bytes of the response
+    /// body (see the async [`send_with_raw_body`](crate::Call::send_with_raw_body)).
+    ///
+    /// # Errors
+    /// As [`send`](Self::send).
+    pub fn send_with_raw_body(self) -> Result<WithRawBody<Op::Output>> {
+        if tokio::runtime::Handle::try_current().is_ok() {
+            return Err(Error::invalid_request(
+                "the blocking client was called from inside an async runtime; use the async Client there",
+            )
+            .with_operation(Op::NAME));
+        }
+        let runtime = self.mode.runtime.get()?;
+        let (value, raw_body) =
+            runtime.block_on(execute(self.client, &self.params, &self.options, true))?;
+        with_raw_body::<Op>(value, raw_body)
     }
 }
 

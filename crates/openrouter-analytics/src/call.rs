@@ -4,6 +4,7 @@
 use std::future::Future;
 use std::time::{Duration, Instant};
 
+use bytes::Bytes;
 use openrouter_analytics_api as api;
 use openrouter_analytics_api::types::ErrorResponse;
 use openrouter_analytics_api::{RequestContext, ResponseValue};
@@ -136,7 +137,57 @@ impl<Op: Operation> Call<'_, Op, Async> {
     /// See [`Error`]: its [`kind`](Error::kind) says what went wrong. Dropping the
     /// returned future cancels the call, including any wait between attempts.
     pub async fn send(self) -> Result<Op::Output> {
-        execute(self.client, &self.params, &self.options).await
+        let (value, _) = execute(self.client, &self.params, &self.options, false).await?;
+        Ok(value)
+    }
+
+    /// Like [`send`](Self::send), and also returns the exact bytes of the response
+    /// body: for passing the API's JSON on unchanged (fields this crate does not know
+    /// yet included) while still getting it checked and decoded.
+    ///
+    /// # Errors
+    /// As [`send`](Self::send).
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn run(client: openrouter_analytics::Client) -> openrouter_analytics::Result<()> {
+    /// let activity = client.analytics().get_user_activity().send_with_raw_body().await?;
+    /// println!("{} rows", activity.value.data.len());
+    /// std::io::Write::write_all(&mut std::io::stdout(), &activity.raw_body).ok();
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn send_with_raw_body(self) -> Result<WithRawBody<Op::Output>> {
+        let (value, raw_body) = execute(self.client, &self.params, &self.options, true).await?;
+        with_raw_body::<Op>(value, raw_body)
+    }
+}
+
+/// A decoded response and the exact bytes it was decoded from.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct WithRawBody<T> {
+    /// The decoded response.
+    pub value: T,
+    /// The response body as the server sent it.
+    pub raw_body: Bytes,
+}
+
+pub(crate) fn with_raw_body<Op: Operation>(
+    value: Op::Output,
+    raw_body: Option<Bytes>,
+) -> Result<WithRawBody<Op::Output>> {
+    match raw_body {
+        Some(raw_body) => Ok(WithRawBody { value, raw_body }),
+        // The hooks keep every successful body when asked; reaching this is a bug.
+        None => Err(Error::decode(
+            None,
+            None,
+            b"",
+            "the response body was not kept".to_owned(),
+            None,
+        )
+        .with_operation(Op::NAME)),
     }
 }
 
@@ -145,7 +196,8 @@ pub(crate) async fn execute<Op: Operation>(
     client: &Client,
     params: &Op,
     options: &CallOptions,
-) -> Result<Op::Output> {
+    keep_raw_body: bool,
+) -> Result<(Op::Output, Option<Bytes>)> {
     let fail = |err: Error| err.with_operation(Op::NAME);
     params.validate().map_err(fail)?;
     let headers = request_headers(client, options).map_err(fail)?;
@@ -154,7 +206,11 @@ pub(crate) async fn execute<Op: Operation>(
     let timeout = options.timeout.unwrap_or(shared.timeout);
     // One generated client per call, reused by every attempt: building it copies the
     // base URL, which showed up in the per-call benchmark.
-    let context = RequestContext::new(headers, Some(timeout)).with_error_body_limit(MAX_ERROR_BODY);
+    let mut context =
+        RequestContext::new(headers, Some(timeout)).with_error_body_limit(MAX_ERROR_BODY);
+    if keep_raw_body {
+        context = context.keeping_success_body();
+    }
     let api = api::Client::new_with_client(&shared.base_url, shared.http.clone(), context.clone());
     let started = Instant::now();
     let mut attempt: u32 = 0;
@@ -164,7 +220,7 @@ pub(crate) async fn execute<Op: Operation>(
         let error = match params.send_once(&api).await {
             Ok(response) => {
                 tracing::debug!(operation = Op::NAME, attempt, status = %response.status(), "response decoded");
-                return Ok(response.into_inner());
+                return Ok((response.into_inner(), context.take_success_body()));
             }
             Err(error) => classify(error, &context).await,
         };

@@ -66,7 +66,9 @@ pub use analytics::{
     ActivityDate, ActivityParams, Analytics, GetAnalyticsMeta, GetUserActivity, MetaParams,
     QueryAnalytics, QueryParams, parse_day,
 };
-pub use call::{Async, Call, Operation};
+/// The buffer type of [`WithRawBody::raw_body`], re-exported so callers need not depend on `bytes`.
+pub use bytes::Bytes;
+pub use call::{Async, Call, Operation, WithRawBody};
 pub use client::{
     API_KEY_ENV, BASE_URL_ENV, Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,

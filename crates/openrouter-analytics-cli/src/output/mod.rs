@@ -26,6 +26,15 @@ pub fn write_json<T: Serialize + ?Sized>(out: &mut dyn Write, value: &T) -> io::
     writeln!(out)
 }
 
+/// A response body exactly as OpenRouter sent it, ending with a newline.
+pub fn write_raw_json(out: &mut dyn Write, raw: &[u8]) -> io::Result<()> {
+    out.write_all(raw)?;
+    if raw.last() != Some(&b'\n') {
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
 /// A CSV writer over `out` (RFC 4180 quoting, `\n` line ends).
 pub fn csv_writer(out: &mut dyn Write) -> csv::Writer<&mut dyn Write> {
     csv::WriterBuilder::new()
