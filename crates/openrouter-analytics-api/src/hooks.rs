@@ -30,8 +30,15 @@ pub struct RequestContext {
     timeout: Option<Duration>,
     error_body_limit: Option<usize>,
     keep_success_body: bool,
-    response_head: Arc<Mutex<Option<ResponseHead>>>,
-    success_body: Arc<Mutex<Option<Bytes>>>,
+    // One allocation for both slots: a context is created for every call.
+    received: Arc<Mutex<Received>>,
+}
+
+/// What the hooks saw of the response, for the caller to read after the attempt.
+#[derive(Debug, Default)]
+struct Received {
+    head: Option<ResponseHead>,
+    success_body: Option<Bytes>,
 }
 
 /// Status and headers of a response, kept even when its body cannot be decoded
@@ -47,14 +54,14 @@ pub struct ResponseHead {
 impl RequestContext {
     /// A context that sends `headers` (replacing any the request already has under
     /// the same names) and bounds the whole attempt, body included, by `timeout`.
-    pub fn new(headers: HeaderMap, timeout: Option<Duration>) -> Self {
+    /// `headers` may be an `Arc<HeaderMap>` shared with other contexts.
+    pub fn new(headers: impl Into<Arc<HeaderMap>>, timeout: Option<Duration>) -> Self {
         Self {
-            headers: Arc::new(headers),
+            headers: headers.into(),
             timeout,
             error_body_limit: None,
             keep_success_body: false,
-            response_head: Arc::default(),
-            success_body: Arc::default(),
+            received: Arc::default(),
         }
     }
 
@@ -78,7 +85,7 @@ impl RequestContext {
     /// The body kept by [`keeping_success_body`](Self::keeping_success_body), if a
     /// successful response arrived since the last take.
     pub fn take_success_body(&self) -> Option<Bytes> {
-        lock(&self.success_body).take()
+        lock(&self.received).success_body.take()
     }
 
     /// The limit set by [`with_error_body_limit`](Self::with_error_body_limit).
@@ -98,17 +105,17 @@ impl RequestContext {
 
     /// Status and headers of the response the attempt received, if it received one.
     pub fn response_head(&self) -> Option<ResponseHead> {
-        lock(&self.response_head).clone()
+        lock(&self.received).head.clone()
     }
 
     /// Like [`response_head`](Self::response_head), but leaves nothing behind, so that
     /// a context reused for the next attempt cannot report this attempt's response.
     pub fn take_response_head(&self) -> Option<ResponseHead> {
-        lock(&self.response_head).take()
+        lock(&self.received).head.take()
     }
 
     fn record(&self, head: ResponseHead) {
-        *lock(&self.response_head) = Some(head);
+        lock(&self.received).head = Some(head);
     }
 }
 
@@ -129,14 +136,15 @@ impl ClientHooks<RequestContext> for Client {
         let headers = request.headers_mut();
         headers.remove(PROGENITOR_API_VERSION);
         // Replace rather than add, so a per-call value wins over any earlier one.
-        for name in context.headers.keys() {
-            let mut values = context.headers.get_all(name).iter();
-            if let Some(first) = values.next() {
-                headers.insert(name.clone(), first.clone());
-            }
-            for value in values {
+        // `iter` yields a name's values one after another.
+        let mut previous: Option<&HeaderName> = None;
+        for (name, value) in context.headers.iter() {
+            if previous == Some(name) {
                 headers.append(name.clone(), value.clone());
+            } else {
+                headers.insert(name.clone(), value.clone());
             }
+            previous = Some(name);
         }
         if let Some(timeout) = context.timeout {
             *request.timeout_mut() = Some(timeout);
@@ -168,7 +176,7 @@ impl ClientHooks<RequestContext> for Client {
         if response.status().is_success() {
             if context.keep_success_body {
                 let (response, body) = buffer_body(response).await?;
-                *lock(&context.success_body) = Some(body);
+                lock(&context.received).success_body = Some(body);
                 return Ok(response);
             }
             return Ok(response);

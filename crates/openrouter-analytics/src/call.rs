@@ -2,6 +2,7 @@
 //! shares.
 
 use std::future::Future;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -244,9 +245,14 @@ pub(crate) async fn execute<Op: Operation>(
     }
 }
 
-/// The client's default headers with this call's overrides on top.
-fn request_headers(client: &Client, options: &CallOptions) -> Result<HeaderMap> {
-    let mut headers = client.shared.default_headers.clone();
+/// The client's default headers with this call's overrides on top; without overrides,
+/// the client's own map, shared rather than copied.
+fn request_headers(client: &Client, options: &CallOptions) -> Result<Arc<HeaderMap>> {
+    let defaults = &client.shared.default_headers;
+    if options.app.is_unset() && options.extra_headers.is_empty() {
+        return Ok(Arc::clone(defaults));
+    }
+    let mut headers = HeaderMap::clone(defaults);
     options
         .app
         .apply(&mut headers)
@@ -259,7 +265,7 @@ fn request_headers(client: &Client, options: &CallOptions) -> Result<HeaderMap> 
         })?;
         headers.insert(name, value);
     }
-    Ok(headers)
+    Ok(Arc::new(headers))
 }
 
 /// Turns what the generated client returned into this crate's error.

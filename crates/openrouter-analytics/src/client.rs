@@ -55,8 +55,9 @@ pub struct Client {
 pub(crate) struct Shared {
     pub(crate) http: reqwest::Client,
     pub(crate) base_url: String,
-    /// Authorization (marked sensitive), User-Agent and the app headers that are set.
-    pub(crate) default_headers: HeaderMap,
+    /// Authorization (marked sensitive), User-Agent and the app headers that are set;
+    /// shared with every call that does not override one of them.
+    pub(crate) default_headers: Arc<HeaderMap>,
     pub(crate) timeout: Duration,
     pub(crate) retry: RetryConfig,
 }
@@ -298,7 +299,7 @@ impl ClientBuilder {
             shared: Arc::new(Shared {
                 http,
                 base_url,
-                default_headers: headers,
+                default_headers: Arc::new(headers),
                 timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
                 retry: self.retry.unwrap_or_default(),
             }),
@@ -340,6 +341,11 @@ pub(crate) struct AppHeaders {
 }
 
 impl AppHeaders {
+    /// True when no header is set, so that applying these changes nothing.
+    pub(crate) fn is_unset(&self) -> bool {
+        self.http_referer.is_none() && self.app_title.is_none() && self.app_categories.is_none()
+    }
+
     /// Sets (replacing) each header that has a value.
     pub(crate) fn apply(&self, headers: &mut HeaderMap) -> Result<()> {
         if let Some(referer) = &self.http_referer {
