@@ -1,6 +1,7 @@
 //! One call of an operation: per-call options, and the retry loop every operation
 //! shares.
 
+use std::fmt;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -44,12 +45,30 @@ pub(crate) mod sealed {
 }
 
 /// Options of one call that override the client's.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub(crate) struct CallOptions {
     retry: Option<RetryConfig>,
     timeout: Option<Duration>,
     app: AppHeaders,
     extra_headers: Vec<(String, String)>,
+}
+
+impl fmt::Debug for CallOptions {
+    // Names only for the extra headers: a caller may pass a credential through
+    // `Call::header`, and Debug output ends up in logs.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let header_names: Vec<&str> = self
+            .extra_headers
+            .iter()
+            .map(|(name, _)| name.as_str())
+            .collect();
+        f.debug_struct("CallOptions")
+            .field("retry", &self.retry)
+            .field("timeout", &self.timeout)
+            .field("app", &self.app)
+            .field("extra_headers", &header_names)
+            .finish()
+    }
 }
 
 /// A call being prepared: the operation's parameters plus per-call options. Send it
@@ -340,4 +359,20 @@ async fn read_bounded(mut response: reqwest::Response, limit: usize) -> reqwest:
         }
     }
     Ok(body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_shows_extra_header_names_but_never_their_values() {
+        let options = CallOptions {
+            extra_headers: vec![("x-upstream-token".into(), "secret-value-123".into())],
+            ..CallOptions::default()
+        };
+        let debug = format!("{options:?}");
+        assert!(debug.contains("x-upstream-token"), "{debug}");
+        assert!(!debug.contains("secret-value-123"), "{debug}");
+    }
 }
