@@ -173,56 +173,43 @@ impl ClientHooks<RequestContext> for Client {
     ) -> reqwest::Result<reqwest::Response> {
         let response = self.client().execute(request).await?;
         let context = self.inner();
-        if response.status().is_success() {
-            if context.keep_success_body {
-                let (response, body) = buffer_body(response).await?;
-                lock(&context.received).success_body = Some(body);
-                return Ok(response);
-            }
+        if !response.status().is_success() {
+            return match context.error_body_limit {
+                Some(limit) if !fits(&response, limit) => Ok(read_body(response, limit).await?.0),
+                _ => Ok(response),
+            };
+        }
+        if !context.keep_success_body {
             return Ok(response);
         }
-        match context.error_body_limit {
-            Some(limit) => cap_body(response, limit).await,
-            None => Ok(response),
-        }
+        let (response, body) = read_body(response, usize::MAX).await?;
+        lock(&context.received).success_body = Some(body);
+        Ok(response)
     }
 }
 
-/// Reads the whole body (within the request's timeout) and returns the response
-/// rebuilt around it, with the bytes themselves.
-async fn buffer_body(
+/// Whether the response announces a body of at most `limit` bytes.
+fn fits(response: &reqwest::Response, limit: usize) -> bool {
+    let limit = u64::try_from(limit).unwrap_or(u64::MAX);
+    response.content_length().is_some_and(|len| len <= limit)
+}
+
+/// Most bytes reserved up front from what `Content-Length` announces: the header is
+/// the server's word, and a lying one must not make us allocate a terabyte.
+const MAX_PREALLOCATION: usize = 1024 * 1024;
+
+/// Reads at most `limit` bytes of the body (within the request's timeout) and returns
+/// the response rebuilt around them, with the bytes themselves; any unread rest is
+/// dropped with the connection.
+async fn read_body(
     mut response: reqwest::Response,
+    limit: usize,
 ) -> reqwest::Result<(reqwest::Response, Bytes)> {
-    let capacity = response
+    let announced = response
         .content_length()
         .and_then(|len| usize::try_from(len).ok())
         .unwrap_or(0);
-    let mut body = Vec::with_capacity(capacity);
-    while let Some(chunk) = response.chunk().await? {
-        body.extend_from_slice(&chunk);
-    }
-    let body = Bytes::from(body);
-    let (parts, _) = http::Response::<reqwest::Body>::from(response).into_parts();
-    Ok((
-        http::Response::from_parts(parts, reqwest::Body::from(body.clone())).into(),
-        body,
-    ))
-}
-
-/// The response with its body cut to at most `limit` bytes (read within the request's
-/// timeout); the unread rest is dropped with the connection.
-async fn cap_body(
-    mut response: reqwest::Response,
-    limit: usize,
-) -> reqwest::Result<reqwest::Response> {
-    let limit_u64 = u64::try_from(limit).unwrap_or(u64::MAX);
-    if response
-        .content_length()
-        .is_some_and(|len| len <= limit_u64)
-    {
-        return Ok(response);
-    }
-    let mut body = Vec::new();
+    let mut body = Vec::with_capacity(announced.min(limit).min(MAX_PREALLOCATION));
     while body.len() < limit {
         let Some(chunk) = response.chunk().await? else {
             break;
@@ -230,9 +217,12 @@ async fn cap_body(
         let room = limit - body.len();
         body.extend_from_slice(&chunk[..chunk.len().min(room)]);
     }
-    let (parts, unread) = http::Response::<reqwest::Body>::from(response).into_parts();
-    drop(unread);
-    Ok(http::Response::from_parts(parts, body).into())
+    let body = Bytes::from(body);
+    let (parts, _unread) = http::Response::<reqwest::Body>::from(response).into_parts();
+    Ok((
+        http::Response::from_parts(parts, reqwest::Body::from(body.clone())).into(),
+        body,
+    ))
 }
 
 #[cfg(test)]
