@@ -46,7 +46,7 @@ pub fn api_key(args: &GlobalArgs) -> Option<&str> {
         .filter(|key| !key.is_empty())
 }
 
-/// The base URL requests will go to, for messages.
+/// The base URL to send to: `--base-url` / `OPENROUTER_BASE_URL` unless blank, else the default.
 pub fn base_url(args: &GlobalArgs) -> &str {
     args.base_url
         .as_deref()

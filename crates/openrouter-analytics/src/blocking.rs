@@ -15,6 +15,8 @@
 use std::fmt;
 use std::sync::Arc;
 
+use bytes::Bytes;
+
 use crate::analytics::{
     ActivityParams, GetAnalyticsMeta, GetUserActivity, MetaParams, QueryAnalytics, QueryParams,
 };
@@ -164,15 +166,7 @@ impl<Op: Operation> Call<'_, Op, Blocking> {
     /// when called from inside an async runtime, where blocking would stall it (use the
     /// async client there).
     pub fn send(self) -> Result<Op::Output> {
-        if tokio::runtime::Handle::try_current().is_ok() {
-            return Err(Error::invalid_request(
-                "the blocking client was called from inside an async runtime; use the async Client there",
-            )
-            .with_operation(Op::NAME));
-        }
-        let runtime = self.mode.runtime.get()?;
-        let (value, _) =
-            runtime.block_on(execute(self.client, &self.params, &self.options, false))?;
+        let (value, _) = self.block_on_execute(false)?;
         Ok(value)
     }
 
@@ -182,6 +176,11 @@ impl<Op: Operation> Call<'_, Op, Blocking> {
     /// # Errors
     /// As [`send`](Self::send).
     pub fn send_with_raw_body(self) -> Result<WithRawBody<Op::Output>> {
+        let (value, raw_body) = self.block_on_execute(true)?;
+        with_raw_body::<Op>(value, raw_body)
+    }
+
+    fn block_on_execute(self, keep_raw_body: bool) -> Result<(Op::Output, Option<Bytes>)> {
         if tokio::runtime::Handle::try_current().is_ok() {
             return Err(Error::invalid_request(
                 "the blocking client was called from inside an async runtime; use the async Client there",
@@ -189,9 +188,12 @@ impl<Op: Operation> Call<'_, Op, Blocking> {
             .with_operation(Op::NAME));
         }
         let runtime = self.mode.runtime.get()?;
-        let (value, raw_body) =
-            runtime.block_on(execute(self.client, &self.params, &self.options, true))?;
-        with_raw_body::<Op>(value, raw_body)
+        runtime.block_on(execute(
+            self.client,
+            &self.params,
+            &self.options,
+            keep_raw_body,
+        ))
     }
 }
 
