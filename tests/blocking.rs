@@ -68,20 +68,36 @@ fn blocking_calls_retry_and_return_typed_errors() {
     assert_eq!(err.kind(), ErrorKind::InvalidRequest);
 }
 
-#[tokio::test]
-async fn blocking_inside_an_async_runtime_is_an_error_not_a_panic() {
+/// `spawn_blocking` and `block_in_place` are where async code runs sync code; the
+/// blocking client works there, as `reqwest::blocking` does.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn blocking_calls_work_from_spawn_blocking_and_block_in_place() {
     let server = MockOpenRouter::start_async().await;
     let activity = server.activity_rows([]);
     let client = client(&server);
-    let err = client
-        .analytics()
-        .get_user_activity()
-        .send()
-        .expect_err("inside a runtime");
-    assert_eq!(err.kind(), ErrorKind::InvalidRequest);
-    assert!(err.to_string().contains("async"), "{err}");
-    activity.assert_calls(0);
-    // Dropping the client, and its runtime, here must not panic either.
+
+    let from_spawn_blocking = client.clone();
+    let rows = tokio::task::spawn_blocking(move || {
+        from_spawn_blocking
+            .analytics()
+            .get_user_activity()
+            .send()
+            .map(|response| response.data.len())
+    })
+    .await
+    .expect("the blocking task finishes");
+    assert_eq!(rows.expect("works inside spawn_blocking"), 0);
+
+    let rows = tokio::task::block_in_place(|| {
+        client
+            .analytics()
+            .get_user_activity()
+            .send()
+            .map(|response| response.data.len())
+    });
+    assert_eq!(rows.expect("works inside block_in_place"), 0);
+    activity.assert_calls(2);
+    // Dropping the client, and its runtime, inside an async context must not panic.
     drop(client);
 }
 

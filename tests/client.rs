@@ -509,6 +509,79 @@ fn call_futures_are_send_so_they_can_be_spawned() {
     assert_send(&analytics.query_analytics().metrics(["x"]).send());
 }
 
+/// Calls own a handle to their client, so their futures are `'static`: they can be
+/// spawned, and outlive the client value they came from.
+#[tokio::test]
+async fn calls_can_be_spawned_and_outlive_the_client_value() {
+    let server = MockOpenRouter::start_async().await;
+    let mock = server.reply(
+        Endpoint::GetUserActivity,
+        Reply::json(200, &activity_body(2)),
+    );
+    let client = server.client();
+    let call = client.analytics().get_user_activity().date("2026-11-01");
+    drop(client);
+    let task = tokio::spawn(call.send());
+    let activity = task.await.expect("the task finishes").expect("200");
+    assert_eq!(activity.data.len(), 2);
+    mock.assert_sent_once(&ExpectedRequest::new().date("2026-11-01").api_key(KEY));
+}
+
+/// Every operation is reachable by name too, with text arguments parsed as the
+/// parameter's type; the answer is the API's JSON.
+#[tokio::test]
+async fn operations_can_be_called_by_name() {
+    let server = MockOpenRouter::start_async().await;
+    let mock = server.reply(
+        Endpoint::GetUserActivity,
+        Reply::json(200, &activity_body(1)),
+    );
+    let client = server.client();
+    let answer = client
+        .operation("analytics", "get_user_activity")
+        .expect("known operation")
+        .arg("date", "2026-11-01")
+        .arg("group_by", "workspace")
+        .send_with_raw_body()
+        .await
+        .expect("200");
+    assert_eq!(answer.value["data"].as_array().map(Vec::len), Some(1));
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(&answer.raw_body).expect("JSON"),
+        activity_body(1)
+    );
+    mock.assert_sent_once(
+        &ExpectedRequest::new()
+            .date("2026-11-01")
+            .query_param("group_by", "workspace"),
+    );
+
+    let err = client
+        .operation("analytics", "get_user_activity")
+        .expect("known operation")
+        .arg("date", "2026-02-30")
+        .send()
+        .await
+        .expect_err("the hand-written date check applies by name too");
+    assert_eq!(err.kind(), ErrorKind::InvalidRequest);
+    let err = client
+        .operation("analytics", "get_user_activity")
+        .expect("known operation")
+        .arg("colour", "blue")
+        .send()
+        .await
+        .expect_err("unknown parameter");
+    assert!(err.to_string().contains("api_key_hash"), "{err}");
+    let err = client
+        .operation("analytics", "no_such_method")
+        .expect_err("unknown operation");
+    assert!(
+        err.to_string().contains("analytics.query_analytics"),
+        "{err}"
+    );
+    mock.assert_calls(1);
+}
+
 #[tokio::test]
 async fn a_callers_own_reqwest_client_is_used_and_still_gets_key_and_headers() {
     let server = MockOpenRouter::start_async().await;

@@ -1,13 +1,15 @@
 //! Maintainer tasks for the workspace, run as `cargo xtask <task>`.
 //!
-//! - `generate`: regenerate the low-level client crate, and the typed httpmock helpers
-//!   of the mock crate, from `openapi/openrouter.yaml`.
+//! - `generate`: regenerate the low-level client crate, the client crate's typed layer
+//!   (one call per operation) and the typed httpmock helpers of the mock crate, from
+//!   `openapi/openrouter.yaml`.
 //! - `check`: fail with a diff when the checked-in generated code is stale.
 //! - `drift --upstream FILE`: list every difference between our spec and an upstream
 //!   OpenRouter document for the operations we cover.
 
 mod codegen;
 mod drift;
+mod sdk;
 mod spec;
 
 use std::path::{Path, PathBuf};

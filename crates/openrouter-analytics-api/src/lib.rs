@@ -6,9 +6,9 @@
 //! handling, retries and typed errors on top of this one. Use this crate directly when
 //! you need the raw request builders.
 //!
-//! The generated code lives in a private module; this file names every public item
-//! it re-exports, so that a regeneration that renames or drops a type breaks the
-//! build here instead of silently changing the public surface.
+//! The generated code lives in a private module whose types and builders are
+//! re-exported whole; `cargo xtask check` keeps a snapshot of the public API, so a
+//! regeneration that renames or drops a type shows up in review.
 //!
 //! ```no_run
 //! use openrouter_analytics_api::{Client, RequestContext};
@@ -39,38 +39,8 @@ mod generated;
 pub use generated::{ByteStream, Client, ClientInfo, Error, ResponseValue};
 pub use hooks::{RequestContext, ResponseHead};
 
-/// The request and response types of the API.
-pub mod types {
-    pub use crate::generated::types::{
-        ActivityGroupBy, ActivityItem, ActivityResponse, AnalyticsClassifierDimensions,
-        AnalyticsClassifierFilter, AnalyticsClassifierFilters, AnalyticsDimensionInfo,
-        AnalyticsDisplayFormat, AnalyticsFilter, AnalyticsFilterScalar, AnalyticsFilterValue,
-        AnalyticsGranularity, AnalyticsGranularityInfo, AnalyticsMeta, AnalyticsMetaResponse,
-        AnalyticsMetricInfo, AnalyticsOperator, AnalyticsOperatorInfo, AnalyticsOperatorValueType,
-        AnalyticsOrderBy, AnalyticsQueryMetadata, AnalyticsQueryRequest, AnalyticsQueryResponse,
-        AnalyticsQueryResult, AnalyticsSortDirection, AnalyticsTimeRange, ErrorDetail,
-        ErrorResponse,
-    };
-
-    /// Builders for the types above, e.g. `ActivityItem::builder()`.
-    pub mod builder {
-        pub use crate::generated::types::builder::{
-            ActivityItem, ActivityResponse, AnalyticsClassifierDimensions,
-            AnalyticsClassifierFilter, AnalyticsClassifierFilters, AnalyticsDimensionInfo,
-            AnalyticsFilter, AnalyticsGranularityInfo, AnalyticsMeta, AnalyticsMetaResponse,
-            AnalyticsMetricInfo, AnalyticsOperatorInfo, AnalyticsOrderBy, AnalyticsQueryMetadata,
-            AnalyticsQueryRequest, AnalyticsQueryResponse, AnalyticsQueryResult,
-            AnalyticsTimeRange, ErrorDetail, ErrorResponse,
-        };
-    }
-
-    /// The error of the types' `TryFrom` and `FromStr` conversions.
-    pub mod error {
-        pub use crate::generated::types::error::ConversionError;
-    }
-}
+/// The request and response types of the API, with builders (`types::builder`).
+pub use generated::types;
 
 /// Request builders returned by the [`Client`] operation methods.
-pub mod builder {
-    pub use crate::generated::builder::{GetAnalyticsMeta, GetUserActivity, QueryAnalytics};
-}
+pub use generated::builder;

@@ -1,7 +1,10 @@
 //! A synchronous client, for programs without an async runtime.
 //!
-//! It owns a small tokio runtime (one worker thread) and drives the async client on it,
-//! so the operations, options and errors are the same as the async ones.
+//! It owns a small tokio runtime (one worker thread) and runs the async client there;
+//! `send()` hands the call to that thread and waits for its answer on a channel, as
+//! `reqwest::blocking` does. So the operations, options and errors are the async ones,
+//! and it works from any thread that may block: plain threads, and inside
+//! `tokio::task::spawn_blocking` or `block_in_place`.
 //!
 //! ```no_run
 //! use openrouter_analytics::blocking::Client;
@@ -12,25 +15,26 @@
 //! # Ok::<(), openrouter_analytics::Error>(())
 //! ```
 
+use std::cell::Cell;
 use std::fmt;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use bytes::Bytes;
 
-use crate::analytics::{
-    ActivityParams, GetAnalyticsMeta, GetUserActivity, MetaParams, QueryAnalytics, QueryParams,
-};
 use crate::call::{Call, Operation, WithRawBody, execute, with_raw_body};
 use crate::client::ClientBuilder;
 use crate::error::{Error, Result};
 
 /// A blocking [`crate::Client`]. Cheap to clone; clones share the runtime.
+///
+/// The operation groups (`client.analytics()`, ...) are the async client's, with
+/// calls whose `send()` blocks.
 #[derive(Clone)]
 pub struct Client {
     client: crate::Client,
     runtime: Arc<Runtime>,
 }
-
 /// Builds a blocking [`Client`]; the settings are those of [`crate::ClientBuilder`].
 #[derive(Clone, Debug, Default)]
 pub struct Builder {
@@ -58,21 +62,29 @@ impl Client {
     /// [`ErrorKind::Config`](crate::ErrorKind::Config) when the runtime cannot be
     /// started.
     pub fn from_async(client: crate::Client) -> Result<Self> {
+        static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+        let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .thread_name("openrouter-analytics-blocking")
+            .on_thread_start(move || RUNTIME_OF_THIS_THREAD.set(Some(id)))
             .enable_all()
             .build()
             .map_err(|err| Error::config(format!("cannot start the blocking runtime: {err}")))?;
         Ok(Self {
             client,
-            runtime: Arc::new(Runtime(Some(runtime))),
+            runtime: Arc::new(Runtime {
+                id,
+                runtime: Some(runtime),
+            }),
         })
     }
 
-    /// The Analytics operations.
-    pub fn analytics(&self) -> Analytics<'_> {
-        Analytics { client: self }
+    /// What the generated operation groups put in their calls.
+    pub(crate) fn mode(&self) -> Blocking {
+        Blocking {
+            runtime: Arc::clone(&self.runtime),
+        }
     }
 
     /// The async client underneath.
@@ -128,45 +140,15 @@ pub struct Blocking {
     runtime: Arc<Runtime>,
 }
 
-/// The Analytics operations of a blocking client.
-#[derive(Clone, Copy, Debug)]
-pub struct Analytics<'c> {
-    client: &'c Client,
-}
-
-impl<'c> Analytics<'c> {
-    fn call<Op>(self, params: Op) -> Call<'c, Op, Blocking> {
-        let mode = Blocking {
-            runtime: Arc::clone(&self.client.runtime),
-        };
-        Call::new(&self.client.client, mode, params)
-    }
-
-    /// See [`crate::Analytics::get_user_activity`].
-    pub fn get_user_activity(self) -> GetUserActivity<'c, Blocking> {
-        self.call(ActivityParams::default())
-    }
-
-    /// See [`crate::Analytics::get_analytics_meta`].
-    pub fn get_analytics_meta(self) -> GetAnalyticsMeta<'c, Blocking> {
-        self.call(MetaParams)
-    }
-
-    /// See [`crate::Analytics::query_analytics`].
-    pub fn query_analytics(self) -> QueryAnalytics<'c, Blocking> {
-        self.call(QueryParams::default())
-    }
-}
-
-impl<Op: Operation> Call<'_, Op, Blocking> {
+impl<Op: Operation> Call<Op, Blocking> {
     /// Sends the call and waits for the outcome, retrying as configured.
     ///
     /// # Errors
-    /// As the async `send`; also [`ErrorKind::InvalidRequest`](crate::ErrorKind::InvalidRequest)
-    /// when called from inside an async runtime, where blocking would stall it (use the
-    /// async client there).
+    /// As the async `send`; also [`ErrorKind::Runtime`](crate::ErrorKind::Runtime)
+    /// when the client's runtime cannot run the call: it was called from that runtime's
+    /// own thread (e.g. from an observer callback), where waiting would deadlock.
     pub fn send(self) -> Result<Op::Output> {
-        let (value, _) = self.block_on_execute(false)?;
+        let (value, _) = self.wait(false)?;
         Ok(value)
     }
 
@@ -176,42 +158,70 @@ impl<Op: Operation> Call<'_, Op, Blocking> {
     /// # Errors
     /// As [`send`](Self::send).
     pub fn send_with_raw_body(self) -> Result<WithRawBody<Op::Output>> {
-        let (value, raw_body) = self.block_on_execute(true)?;
-        with_raw_body::<Op>(value, raw_body)
+        let name = self.params.name();
+        let (value, raw_body) = self.wait(true)?;
+        with_raw_body(name, value, raw_body)
     }
 
-    fn block_on_execute(self, keep_raw_body: bool) -> Result<(Op::Output, Option<Bytes>)> {
-        if tokio::runtime::Handle::try_current().is_ok() {
-            return Err(Error::invalid_request(
-                "the blocking client was called from inside an async runtime; use the async Client there",
-            )
-            .with_operation(Op::NAME));
+    /// Runs the call on the client's runtime and waits for it on a channel. Unlike
+    /// `Runtime::block_on`, this works wherever the thread may block, including
+    /// `spawn_blocking` and `block_in_place` inside another runtime.
+    fn wait(self, keep_raw_body: bool) -> Result<(Op::Output, Option<Bytes>)> {
+        let name = self.params.name();
+        let fail = |err: Error| err.with_operation(name);
+        let runtime = &self.mode.runtime;
+        if RUNTIME_OF_THIS_THREAD.get() == Some(runtime.id) {
+            return Err(fail(Error::runtime(
+                "the blocking client was called from its own runtime's thread, where \
+                 waiting for the call would deadlock; use the async Client there",
+            )));
         }
-        let runtime = self.mode.runtime.get()?;
-        runtime.block_on(execute(
-            self.client,
-            &self.params,
-            &self.options,
-            keep_raw_body,
-        ))
+        let handle = runtime.handle().map_err(fail)?;
+        let (sender, receiver) = std::sync::mpsc::sync_channel(1);
+        let Call {
+            client,
+            params,
+            options,
+            ..
+        } = self;
+        handle.spawn(async move {
+            let outcome = execute(&client, &params, &options, keep_raw_body).await;
+            // The caller only stops waiting by going away; then nobody needs the outcome.
+            let _ = sender.send(outcome);
+        });
+        receiver.recv().unwrap_or_else(|_| {
+            Err(fail(Error::runtime(
+                "the blocking runtime shut down before the call finished",
+            )))
+        })
     }
+}
+
+thread_local! {
+    /// The id of the blocking runtime this thread works for, if any.
+    static RUNTIME_OF_THIS_THREAD: Cell<Option<u64>> = const { Cell::new(None) };
 }
 
 /// The runtime, shut down without blocking when dropped: dropping a tokio runtime
 /// inside another runtime's context would otherwise panic.
-struct Runtime(Option<tokio::runtime::Runtime>);
+struct Runtime {
+    /// Tells this runtime's threads apart from every other thread.
+    id: u64,
+    runtime: Option<tokio::runtime::Runtime>,
+}
 
 impl Runtime {
-    fn get(&self) -> Result<&tokio::runtime::Runtime> {
-        self.0
+    fn handle(&self) -> Result<&tokio::runtime::Handle> {
+        self.runtime
             .as_ref()
-            .ok_or_else(|| Error::config("the blocking runtime has shut down"))
+            .map(tokio::runtime::Runtime::handle)
+            .ok_or_else(|| Error::runtime("the blocking runtime has shut down"))
     }
 }
 
 impl Drop for Runtime {
     fn drop(&mut self) {
-        if let Some(runtime) = self.0.take() {
+        if let Some(runtime) = self.runtime.take() {
             runtime.shutdown_background();
         }
     }

@@ -2,14 +2,13 @@
 //! shares.
 
 use std::fmt;
-use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use openrouter_analytics_api as api;
+use openrouter_analytics_api::RequestContext;
 use openrouter_analytics_api::types::ErrorResponse;
-use openrouter_analytics_api::{RequestContext, ResponseValue};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
 use crate::client::{AppHeaders, Client};
@@ -20,28 +19,59 @@ use crate::retry::RetryConfig;
 /// left unread so that a hostile or broken server cannot make us buffer megabytes.
 const MAX_ERROR_BODY: usize = 64 * 1024;
 
-/// An operation of the API: its parameters, and how to send them once.
+/// An operation of the API: its parameters, its response, and its name.
 ///
-/// Implemented by this crate's parameter types only.
-pub trait Operation: Clone + Send + Sync + sealed::Sealed {
+/// Implemented by this crate's parameter types only (one per operation, generated from
+/// the spec); it appears in bounds such as `impl<Op: Operation> Call<Op>`. How an
+/// operation is sent is crate-private, so the generated low-level crate stays out of
+/// the public API.
+pub trait Operation: Clone + Send + Sync + 'static + sealed::Sender {
     /// The decoded success response.
-    type Output: Send;
+    type Output: Send + 'static;
 
-    /// The operation's name, in snake case, as used in logs and errors.
-    const NAME: &'static str;
-
-    /// Checks the parameters before anything is sent.
-    fn validate(&self) -> Result<()>;
-
-    /// Sends one attempt through the generated client.
-    fn send_once(
-        &self,
-        api: &api::Client,
-    ) -> impl Future<Output = Result<ResponseValue<Self::Output>, api::Error<ErrorResponse>>> + Send;
+    /// The operation's name (its `operationId` in snake case), as used in logs and
+    /// errors.
+    fn name(&self) -> &'static str;
 }
 
 pub(crate) mod sealed {
-    pub trait Sealed {}
+    use std::future::Future;
+
+    use openrouter_analytics_api as api;
+    use openrouter_analytics_api::ResponseValue;
+    use openrouter_analytics_api::types::ErrorResponse;
+
+    use crate::error::Result;
+
+    /// The half of [`Operation`](super::Operation) that touches the generated client.
+    /// `pub` inside a private module: nameable by this crate only (the sealed-trait
+    /// pattern), so neither users nor rustdoc see it.
+    pub trait Sender {
+        /// Checks the parameters before anything is sent.
+        fn validate(&self) -> Result<()>;
+
+        /// Sends one attempt through the generated client.
+        fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> impl Future<
+            Output = Result<
+                ResponseValue<<Self as super::Operation>::Output>,
+                api::Error<ErrorResponse>,
+            >,
+        > + Send
+        where
+            Self: super::Operation;
+    }
+}
+
+/// Extra checks of one operation's parameters, written by hand beside the generated
+/// layer (e.g. a strict date); the generated `validate` calls it after checking that
+/// required parameters are set. Operations without such checks get the default.
+pub(crate) trait Validate {
+    fn validate(&self) -> Result<()> {
+        Ok(())
+    }
 }
 
 /// Options of one call that override the client's.
@@ -75,11 +105,15 @@ impl fmt::Debug for CallOptions {
 /// with `send().await` (or `send()` on the blocking client).
 ///
 /// The option methods here apply to every operation; the parameter methods are on
-/// each operation's alias ([`GetUserActivity`](crate::GetUserActivity), ...).
+/// each operation's alias ([`analytics::GetUserActivity`](crate::analytics::GetUserActivity), ...).
+/// A call owns a handle to its client, so it can be built in one place and sent (or
+/// spawned) in another.
 #[derive(Clone, Debug)]
 #[must_use = "a call does nothing until it is sent"]
-pub struct Call<'c, Op, Mode = Async> {
-    pub(crate) client: &'c Client,
+pub struct Call<Op, Mode = Async> {
+    // An owned handle (an `Arc` inside), so that a call's future is `'static` and can be
+    // handed to `tokio::spawn`.
+    pub(crate) client: Client,
     // Only the blocking mode carries state (its runtime); `Async` is a marker.
     #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
     pub(crate) mode: Mode,
@@ -91,8 +125,8 @@ pub struct Call<'c, Op, Mode = Async> {
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Async;
 
-impl<'c, Op, Mode> Call<'c, Op, Mode> {
-    pub(crate) fn new(client: &'c Client, mode: Mode, params: Op) -> Self {
+impl<Op, Mode> Call<Op, Mode> {
+    pub(crate) fn new(client: Client, mode: Mode, params: Op) -> Self {
         Self {
             client,
             mode,
@@ -150,14 +184,14 @@ impl<'c, Op, Mode> Call<'c, Op, Mode> {
     }
 }
 
-impl<Op: Operation> Call<'_, Op, Async> {
+impl<Op: Operation> Call<Op, Async> {
     /// Sends the call, retrying as configured, and decodes the response.
     ///
     /// # Errors
     /// See [`Error`]: its [`kind`](Error::kind) says what went wrong. Dropping the
     /// returned future cancels the call, including any wait between attempts.
     pub async fn send(self) -> Result<Op::Output> {
-        let (value, _) = execute(self.client, &self.params, &self.options, false).await?;
+        let (value, _) = execute(&self.client, &self.params, &self.options, false).await?;
         Ok(value)
     }
 
@@ -178,8 +212,8 @@ impl<Op: Operation> Call<'_, Op, Async> {
     /// # }
     /// ```
     pub async fn send_with_raw_body(self) -> Result<WithRawBody<Op::Output>> {
-        let (value, raw_body) = execute(self.client, &self.params, &self.options, true).await?;
-        with_raw_body::<Op>(value, raw_body)
+        let (value, raw_body) = execute(&self.client, &self.params, &self.options, true).await?;
+        with_raw_body(self.params.name(), value, raw_body)
     }
 }
 
@@ -193,10 +227,11 @@ pub struct WithRawBody<T> {
     pub raw_body: Bytes,
 }
 
-pub(crate) fn with_raw_body<Op: Operation>(
-    value: Op::Output,
+pub(crate) fn with_raw_body<T>(
+    operation: &'static str,
+    value: T,
     raw_body: Option<Bytes>,
-) -> Result<WithRawBody<Op::Output>> {
+) -> Result<WithRawBody<T>> {
     match raw_body {
         Some(raw_body) => Ok(WithRawBody { value, raw_body }),
         // The hooks keep every successful body when asked; reaching this is a bug.
@@ -207,7 +242,7 @@ pub(crate) fn with_raw_body<Op: Operation>(
             "the response body was not kept".to_owned(),
             None,
         )
-        .with_operation(Op::NAME)),
+        .with_operation(operation)),
     }
 }
 
@@ -218,8 +253,9 @@ pub(crate) async fn execute<Op: Operation>(
     options: &CallOptions,
     keep_raw_body: bool,
 ) -> Result<(Op::Output, Option<Bytes>)> {
-    let fail = |err: Error| err.with_operation(Op::NAME);
-    params.validate().map_err(fail)?;
+    let name = params.name();
+    let fail = |err: Error| err.with_operation(name);
+    sealed::Sender::validate(params).map_err(fail)?;
     let headers = request_headers(client, options).map_err(fail)?;
     let shared = &client.shared;
     let retry = options.retry.as_ref().unwrap_or(&shared.retry);
@@ -236,10 +272,10 @@ pub(crate) async fn execute<Op: Operation>(
     let mut attempt: u32 = 0;
     loop {
         attempt += 1;
-        tracing::debug!(operation = Op::NAME, attempt, "sending request");
-        let error = match params.send_once(&api).await {
+        tracing::debug!(operation = name, attempt, "sending request");
+        let error = match sealed::Sender::send_once(params, &api).await {
             Ok(response) => {
-                tracing::debug!(operation = Op::NAME, attempt, status = %response.status(), "response decoded");
+                tracing::debug!(operation = name, attempt, status = %response.status(), "response decoded");
                 return Ok((response.into_inner(), context.take_success_body()));
             }
             Err(error) => classify(error, &context).await,
@@ -247,7 +283,7 @@ pub(crate) async fn execute<Op: Operation>(
         match retry.next_delay(attempt, started.elapsed(), &error) {
             Some(wait) => {
                 tracing::warn!(
-                    operation = Op::NAME,
+                    operation = name,
                     attempt,
                     status = error.status().map(|s| s.as_u16()),
                     error = %error,
@@ -257,7 +293,7 @@ pub(crate) async fn execute<Op: Operation>(
                 tokio::time::sleep(wait).await;
             }
             None => {
-                tracing::debug!(operation = Op::NAME, attempt, error = %error, "giving up");
+                tracing::debug!(operation = name, attempt, error = %error, "giving up");
                 return Err(fail(error.with_attempts(attempt)));
             }
         }

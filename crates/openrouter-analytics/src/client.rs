@@ -6,7 +6,6 @@ use std::time::Duration;
 
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
 
-use crate::analytics::Analytics;
 use crate::error::{Error, Result};
 use crate::retry::RetryConfig;
 
@@ -76,11 +75,6 @@ impl Client {
     /// invalid.
     pub fn from_env() -> Result<Self> {
         Self::builder().build()
-    }
-
-    /// The Analytics operations.
-    pub fn analytics(&self) -> Analytics<'_> {
-        Analytics::new(self)
     }
 
     /// The base URL requests go to.

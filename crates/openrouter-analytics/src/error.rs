@@ -45,6 +45,9 @@ pub enum ErrorKind {
     Config,
     /// A parameter was invalid (e.g. a malformed date); nothing was sent.
     InvalidRequest,
+    /// The blocking client could not run the call: its runtime has shut down, or it
+    /// was called from that runtime's own thread.
+    Runtime,
 }
 
 impl ErrorKind {
@@ -75,6 +78,7 @@ impl ErrorKind {
             Self::Decode => "undecodable response",
             Self::Config => "invalid configuration",
             Self::InvalidRequest => "invalid request",
+            Self::Runtime => "blocking client unavailable",
         }
     }
 }
@@ -149,6 +153,14 @@ impl Error {
 
     pub(crate) fn invalid_request(message: impl Into<String>) -> Self {
         let mut err = Self::new(ErrorKind::InvalidRequest);
+        err.inner.message = Some(message.into());
+        err
+    }
+
+    /// The blocking client's runtime cannot run the call.
+    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
+    pub(crate) fn runtime(message: impl Into<String>) -> Self {
+        let mut err = Self::new(ErrorKind::Runtime);
         err.inner.message = Some(message.into());
         err
     }

@@ -3,8 +3,10 @@
 //!
 //! - [`Client`]: API key from the builder or `OPENROUTER_API_KEY`, app-attribution
 //!   headers, timeouts, and a [`RetryConfig`] with a client default and per-call override.
-//! - [`Analytics`]: `get_user_activity`, `get_analytics_meta` and `query_analytics`,
-//!   with typed parameters and responses ([`types`]).
+//! - One group of operations per tag of the API, e.g. [`Analytics`]
+//!   (`client.analytics()`: `get_user_activity`, `get_analytics_meta`,
+//!   `query_analytics`), with typed parameters and responses ([`types`]). The groups
+//!   and calls are generated from the spec, so every operation it describes is here.
 //! - [`Error`]: one error type whose [`ErrorKind`] tells a 401 from a 429 from a
 //!   dropped connection, without ever printing your key.
 //! - `blocking` (module behind the `blocking` feature): the same API without an async
@@ -54,18 +56,21 @@
 //! ```
 #![warn(missing_docs)]
 
-mod analytics;
 #[cfg(feature = "blocking")]
 pub mod blocking;
 mod call;
 mod client;
+mod dynamic;
 mod error;
+// The typed layer, written by `cargo xtask generate` from the spec (xtask/src/sdk.rs):
+// one group per tag (`client.analytics()`), one call per operation.
+#[rustfmt::skip]
+#[allow(unused_imports)]
+mod generated;
 mod retry;
+// Hand-written sugar for single operations, beside the generated layer.
+mod sugar;
 
-pub use analytics::{
-    ActivityDate, ActivityParams, Analytics, GetAnalyticsMeta, GetUserActivity, MetaParams,
-    QueryAnalytics, QueryParams, parse_day,
-};
 /// The buffer type of [`WithRawBody::raw_body`], re-exported so callers need not depend on `bytes`.
 pub use bytes::Bytes;
 pub use call::{Async, Call, Operation, WithRawBody};
@@ -73,10 +78,16 @@ pub use client::{
     API_KEY_ENV, BASE_URL_ENV, Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
 };
+pub use dynamic::{ByName, CallByName, OperationInfo, ParameterInfo, find_operation, operations};
 pub use error::{ApiErrorDetail, Error, ErrorKind, MAX_BODY_SNIPPET, Result};
+pub use generated::*;
 pub use retry::{
     RetryConfig, StatusRange, parse_retry_after, parse_retry_after_ms, server_requested_delay,
 };
+pub use sugar::{ActivityDate, parse_day};
 
 /// The API's request and response types, generated from the OpenAPI spec.
 pub use openrouter_analytics_api::types;
+/// The HTTP client underneath, re-exported because it appears in this crate's API
+/// ([`ClientBuilder::http_client`], header and status types).
+pub use reqwest;

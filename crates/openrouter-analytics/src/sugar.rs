@@ -1,96 +1,24 @@
-//! The Analytics operations: activity, query vocabulary and analytics queries.
+//! Hand-written sugar for single operations, beside the generated layer
+//! (`generated.rs`): a validated date for `get_user_activity`, and typed setters and
+//! validation for `query_analytics`.
+//!
+//! The generator is told about each piece here (xtask/src/sdk.rs, `HAND_WRITTEN`), so
+//! it leaves those setters, checks or parameter types out.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use openrouter_analytics_api as api;
 use openrouter_analytics_api::types::{
-    ActivityGroupBy, ActivityResponse, AnalyticsClassifierDimensions, AnalyticsClassifierFilters,
-    AnalyticsFilter, AnalyticsFilterValue, AnalyticsGranularity, AnalyticsMetaResponse,
-    AnalyticsOperator, AnalyticsOrderBy, AnalyticsQueryRequest, AnalyticsQueryResponse,
-    AnalyticsSortDirection, AnalyticsTimeRange, ErrorResponse,
+    AnalyticsClassifierDimensions, AnalyticsClassifierFilters, AnalyticsFilter,
+    AnalyticsFilterValue, AnalyticsGranularity, AnalyticsOperator, AnalyticsOrderBy,
+    AnalyticsQueryRequest, AnalyticsQueryResponse, AnalyticsSortDirection, AnalyticsTimeRange,
+    ErrorResponse,
 };
 use openrouter_analytics_api::{Error as ApiError, ResponseValue};
 
-use crate::call::{Async, Call, Operation, sealed};
-use crate::client::Client;
+use crate::call::{Call, Operation, Validate, sealed};
+use crate::dynamic::{FromArgs, parse_body};
 use crate::error::{Error, Result};
-
-/// The Analytics operations of a client; from [`Client::analytics`].
-#[derive(Clone, Copy, Debug)]
-pub struct Analytics<'c> {
-    client: &'c Client,
-}
-
-impl<'c> Analytics<'c> {
-    pub(crate) fn new(client: &'c Client) -> Self {
-        Self { client }
-    }
-
-    /// `GET /activity`: daily spend, requests and tokens per model endpoint over the
-    /// last 30 completed UTC days. Needs a management key.
-    ///
-    /// ```no_run
-    /// # async fn run(client: openrouter_analytics::Client) -> Result<(), openrouter_analytics::Error> {
-    /// use chrono::NaiveDate;
-    /// use openrouter_analytics::types::ActivityGroupBy;
-    ///
-    /// let day = NaiveDate::from_ymd_opt(2026, 11, 1).expect("valid date");
-    /// let activity = client
-    ///     .analytics()
-    ///     .get_user_activity()
-    ///     .date(day)
-    ///     .group_by(ActivityGroupBy::Workspace)
-    ///     .send()
-    ///     .await?;
-    /// for row in &activity.data {
-    ///     println!("{} {} ${:.4}", row.date, row.model, row.usage);
-    /// }
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn get_user_activity(self) -> GetUserActivity<'c> {
-        Call::new(self.client, Async, ActivityParams::default())
-    }
-
-    /// `GET /analytics/meta`: the metrics, dimensions, operators and granularities
-    /// that [`query_analytics`](Self::query_analytics) accepts.
-    pub fn get_analytics_meta(self) -> GetAnalyticsMeta<'c> {
-        Call::new(self.client, Async, MetaParams)
-    }
-
-    /// `POST /analytics/query`: aggregate metrics over a time range.
-    ///
-    /// ```no_run
-    /// # async fn run(client: openrouter_analytics::Client) -> Result<(), openrouter_analytics::Error> {
-    /// use chrono::{Duration, Utc};
-    /// use openrouter_analytics::types::{AnalyticsGranularity, AnalyticsSortDirection};
-    ///
-    /// let end = Utc::now();
-    /// let result = client
-    ///     .analytics()
-    ///     .query_analytics()
-    ///     .metrics(["request_count"])
-    ///     .dimensions(["model"])
-    ///     .time_range(end - Duration::days(7), end)
-    ///     .granularity(AnalyticsGranularity::Day)
-    ///     .order_by("request_count", AnalyticsSortDirection::Desc)
-    ///     .limit(100)
-    ///     .send()
-    ///     .await?;
-    /// println!("{} rows in {} ms", result.data.metadata.row_count, result.data.metadata.query_time_ms);
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn query_analytics(self) -> QueryAnalytics<'c> {
-        Call::new(self.client, Async, QueryParams::default())
-    }
-}
-
-/// A `GET /activity` call; see [`Analytics::get_user_activity`].
-pub type GetUserActivity<'c, Mode = Async> = Call<'c, ActivityParams, Mode>;
-/// A `GET /analytics/meta` call; see [`Analytics::get_analytics_meta`].
-pub type GetAnalyticsMeta<'c, Mode = Async> = Call<'c, MetaParams, Mode>;
-/// A `POST /analytics/query` call; see [`Analytics::query_analytics`].
-pub type QueryAnalytics<'c, Mode = Async> = Call<'c, QueryParams, Mode>;
+use crate::generated::analytics::GetUserActivityParams;
 
 /// A day for the activity `date` filter: a [`NaiveDate`], or a `YYYY-MM-DD` string that
 /// is checked before anything is sent.
@@ -132,6 +60,7 @@ impl ActivityDate {
 }
 
 /// Parses a strict `YYYY-MM-DD` calendar day.
+#[doc(hidden)] // for the CLI's argument parsing; not part of the supported API
 pub fn parse_day(text: &str) -> Result<NaiveDate> {
     let bytes = text.as_bytes();
     let shaped = bytes.len() == 10
@@ -152,117 +81,35 @@ pub fn parse_day(text: &str) -> Result<NaiveDate> {
     })
 }
 
-/// Parameters of `GET /activity`.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ActivityParams {
-    date: Option<ActivityDate>,
-    api_key_hash: Option<String>,
-    user_id: Option<String>,
-    group_by: Option<ActivityGroupBy>,
-    workspace_id: Option<String>,
-}
-
-impl<Mode> Call<'_, ActivityParams, Mode> {
-    /// Only this UTC day, which must be among the last 30 completed days.
+impl<Mode> Call<GetUserActivityParams, Mode> {
+    /// Only this UTC day, which must be among the last 30 completed days: a
+    /// [`NaiveDate`], or a `YYYY-MM-DD` string that is checked before anything is sent.
     pub fn date(mut self, date: impl Into<ActivityDate>) -> Self {
-        self.params.date = Some(date.into());
-        self
-    }
-
-    /// Only the activity of the API key with this SHA-256 hash (hex).
-    pub fn api_key_hash(mut self, hash: impl Into<String>) -> Self {
-        self.params.api_key_hash = Some(hash.into());
-        self
-    }
-
-    /// Only the activity of this organization member.
-    pub fn user_id(mut self, user_id: impl Into<String>) -> Self {
-        self.params.user_id = Some(user_id.into());
-        self
-    }
-
-    /// Split rows by workspace as well; each row then carries `workspace_id`.
-    pub fn group_by(mut self, group_by: ActivityGroupBy) -> Self {
-        self.params.group_by = Some(group_by);
-        self
-    }
-
-    /// Only the activity attributed to this workspace.
-    pub fn workspace_id(mut self, workspace_id: impl Into<String>) -> Self {
-        self.params.workspace_id = Some(workspace_id.into());
+        self.params.date = Some(match date.into().0 {
+            DateInput::Date(date) => date.format("%Y-%m-%d").to_string(),
+            DateInput::Text(text) => text,
+        });
         self
     }
 }
 
-impl sealed::Sealed for ActivityParams {}
-
-impl Operation for ActivityParams {
-    type Output = ActivityResponse;
-    const NAME: &'static str = "get_user_activity";
-
+impl Validate for GetUserActivityParams {
     fn validate(&self) -> Result<()> {
-        if let Some(date) = &self.date {
-            date.to_query_value()?;
+        match &self.date {
+            Some(date) => parse_day(date).map(drop),
+            None => Ok(()),
         }
-        Ok(())
-    }
-
-    async fn send_once(
-        &self,
-        api: &api::Client,
-    ) -> Result<ResponseValue<ActivityResponse>, ApiError<ErrorResponse>> {
-        let mut request = api.get_user_activity();
-        if let Some(date) = &self.date {
-            let value = date
-                .to_query_value()
-                .map_err(|err| ApiError::InvalidRequest(err.to_string()))?;
-            request = request.date(value);
-        }
-        if let Some(hash) = &self.api_key_hash {
-            request = request.api_key_hash(hash.clone());
-        }
-        if let Some(user_id) = &self.user_id {
-            request = request.user_id(user_id.clone());
-        }
-        if let Some(group_by) = self.group_by {
-            request = request.group_by(group_by);
-        }
-        if let Some(workspace_id) = &self.workspace_id {
-            request = request.workspace_id(workspace_id.clone());
-        }
-        request.send().await
     }
 }
 
-/// Parameters of `GET /analytics/meta` (there are none).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct MetaParams;
-
-impl sealed::Sealed for MetaParams {}
-
-impl Operation for MetaParams {
-    type Output = AnalyticsMetaResponse;
-    const NAME: &'static str = "get_analytics_meta";
-
-    fn validate(&self) -> Result<()> {
-        Ok(())
-    }
-
-    async fn send_once(
-        &self,
-        api: &api::Client,
-    ) -> Result<ResponseValue<AnalyticsMetaResponse>, ApiError<ErrorResponse>> {
-        api.get_analytics_meta().send().await
-    }
-}
-
-/// Parameters of `POST /analytics/query`: the request body.
+/// Parameters of `POST /analytics/query`: the request body, built up by typed setters
+/// (hand-written: `filter` appends, which the generated body builder cannot).
 #[derive(Clone, Debug, PartialEq)]
-pub struct QueryParams {
+pub struct QueryAnalyticsParams {
     body: AnalyticsQueryRequest,
 }
 
-impl Default for QueryParams {
+impl Default for QueryAnalyticsParams {
     fn default() -> Self {
         Self {
             body: AnalyticsQueryRequest {
@@ -281,18 +128,23 @@ impl Default for QueryParams {
     }
 }
 
-impl QueryParams {
+impl QueryAnalyticsParams {
     /// The request body as it will be sent.
-    pub fn body(&self) -> &AnalyticsQueryRequest {
+    pub fn request_body(&self) -> &AnalyticsQueryRequest {
         &self.body
     }
 }
 
-impl<Mode> Call<'_, QueryParams, Mode> {
+impl<Mode> Call<QueryAnalyticsParams, Mode> {
     /// Replaces the whole request body, e.g. one deserialized from a file.
-    pub fn request(mut self, body: AnalyticsQueryRequest) -> Self {
+    pub fn body(mut self, body: AnalyticsQueryRequest) -> Self {
         self.params.body = body;
         self
+    }
+
+    /// The same as [`body`](Self::body) (its name before every operation got `body`).
+    pub fn request(self, body: AnalyticsQueryRequest) -> Self {
+        self.body(body)
     }
 
     /// The metrics to compute (at least one), e.g. `request_count`.
@@ -318,7 +170,7 @@ impl<Mode> Call<'_, QueryParams, Mode> {
     /// Adds a filter condition (at most 20 in all).
     ///
     /// ```no_run
-    /// # fn f(call: openrouter_analytics::QueryAnalytics<'_>) {
+    /// # fn f(call: openrouter_analytics::analytics::QueryAnalytics) {
     /// use openrouter_analytics::types::{AnalyticsFilterScalar, AnalyticsFilterValue, AnalyticsOperator};
     /// let call = call
     ///     .filter("model", AnalyticsOperator::Eq, AnalyticsFilterValue::String("openai/gpt-4o".into()))
@@ -395,12 +247,31 @@ impl<Mode> Call<'_, QueryParams, Mode> {
     }
 }
 
-impl sealed::Sealed for QueryParams {}
-
-impl Operation for QueryParams {
+impl Operation for QueryAnalyticsParams {
     type Output = AnalyticsQueryResponse;
-    const NAME: &'static str = "query_analytics";
 
+    fn name(&self) -> &'static str {
+        "query_analytics"
+    }
+}
+
+impl FromArgs for QueryAnalyticsParams {
+    fn from_args(args: &[(String, String)], body: Option<serde_json::Value>) -> Result<Self> {
+        if let Some((name, _)) = args.first() {
+            return Err(Error::invalid_request(format!(
+                "query_analytics has no parameter {name:?}; its request is the body"
+            )));
+        }
+        let body = body.ok_or_else(|| {
+            Error::invalid_request("query_analytics needs a request body (metrics, ...)")
+        })?;
+        Ok(Self {
+            body: parse_body(body)?,
+        })
+    }
+}
+
+impl sealed::Sender for QueryAnalyticsParams {
     fn validate(&self) -> Result<()> {
         let body = &self.body;
         if body.metrics.is_empty() {
@@ -459,27 +330,35 @@ mod tests {
         }
         let typed = ActivityDate::from(NaiveDate::from_ymd_opt(2026, 3, 9).expect("date"));
         assert_eq!(typed.to_query_value().expect("valid"), "2026-03-09");
+        let params = GetUserActivityParams {
+            date: Some("2026-02-30".into()),
+            ..GetUserActivityParams::default()
+        };
+        assert_eq!(
+            Validate::validate(&params).map_err(|e| e.kind()),
+            Err(crate::ErrorKind::InvalidRequest)
+        );
     }
 
     #[test]
     fn query_validation_catches_what_the_server_would_reject() {
-        let ok = QueryParams {
+        let ok = QueryAnalyticsParams {
             body: AnalyticsQueryRequest {
                 metrics: vec!["request_count".into()],
-                ..QueryParams::default().body
+                ..QueryAnalyticsParams::default().body
             },
         };
-        assert!(ok.validate().is_ok());
-        assert!(QueryParams::default().validate().is_err());
+        assert!(sealed::Sender::validate(&ok).is_ok());
+        assert!(sealed::Sender::validate(&QueryAnalyticsParams::default()).is_err());
         let mut three = ok.clone();
         three.body.dimensions = vec!["a".into(), "b".into(), "c".into()];
-        assert!(three.validate().is_err());
+        assert!(sealed::Sender::validate(&three).is_err());
         let mut backwards = ok.clone();
         let now = Utc::now();
         backwards.body.time_range = Some(AnalyticsTimeRange {
             start: now,
             end: now,
         });
-        assert!(backwards.validate().is_err());
+        assert!(sealed::Sender::validate(&backwards).is_err());
     }
 }

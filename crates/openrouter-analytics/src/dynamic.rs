@@ -1,0 +1,258 @@
+//! Operations named at run time: every operation of the spec, found by its group and
+//! method name, with parameters given as text and the body as JSON. This is what the
+//! `openrouter api <group> <method>` command is built on; typed code should use the
+//! typed calls (`client.api_keys().list()`) instead.
+//!
+//! The table of operations and the dispatch are generated with the typed layer
+//! (`generated.rs`), so an operation added to the spec is reachable here too.
+
+use openrouter_analytics_api as api;
+use openrouter_analytics_api::ResponseValue;
+use openrouter_analytics_api::types::ErrorResponse;
+use serde::de::DeserializeOwned;
+
+use crate::call::{Call, Operation, sealed};
+use crate::client::Client;
+use crate::error::{Error, Result};
+
+/// One operation of the API, as the spec describes it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct OperationInfo {
+    /// The group, the spec's tag in snake case (`api_keys`): `client.<group>()`.
+    pub group: &'static str,
+    /// The method in snake case (`list`): `client.<group>().<method>()`.
+    pub method: &'static str,
+    /// The name used in logs and errors: the spec's `operationId` in snake case.
+    pub operation_id: &'static str,
+    /// The HTTP method (`GET`, `POST`, ...).
+    pub http_method: &'static str,
+    /// The path below the base URL, with `{parameters}`.
+    pub path: &'static str,
+    /// One line on what the operation does.
+    pub summary: &'static str,
+    /// The path and query parameters.
+    pub parameters: &'static [ParameterInfo],
+    /// Whether the operation takes a JSON request body.
+    pub has_body: bool,
+}
+
+/// One path or query parameter of an [`OperationInfo`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ParameterInfo {
+    /// The parameter's name, as the API spells it.
+    pub name: &'static str,
+    /// `"path"` or `"query"`.
+    pub location: &'static str,
+    /// Whether the operation fails without it.
+    pub required: bool,
+    /// What it means.
+    pub description: &'static str,
+}
+
+/// Every operation the client knows, in the spec's order.
+pub fn operations() -> &'static [OperationInfo] {
+    crate::generated::OPERATIONS
+}
+
+/// The operation `client.<group>().<method>()`, if there is one.
+pub fn find_operation(group: &str, method: &str) -> Option<&'static OperationInfo> {
+    operations()
+        .iter()
+        .find(|op| op.group == group && op.method == method)
+}
+
+/// The parameters of an operation called by name: text arguments and a JSON body,
+/// checked against the operation's types before anything is sent.
+#[derive(Clone, Debug)]
+pub struct ByName {
+    operation: &'static OperationInfo,
+    args: Vec<(String, String)>,
+    body: Option<serde_json::Value>,
+}
+
+impl ByName {
+    /// The operation this call will send.
+    pub fn operation(&self) -> &'static OperationInfo {
+        self.operation
+    }
+}
+
+/// A call of an operation named at run time; from [`Client::operation`].
+pub type CallByName<Mode = crate::call::Async> = Call<ByName, Mode>;
+
+impl Client {
+    /// A call of the operation `group`/`method` (snake case, as in
+    /// `client.api_keys().list()`), for tools that take operations by name. The
+    /// response is the API's JSON, decoded and checked by the operation's own type.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidRequest`](crate::ErrorKind::InvalidRequest), listing the
+    /// known names, when there is no such operation.
+    ///
+    /// ```no_run
+    /// # async fn run(client: openrouter_analytics::Client) -> openrouter_analytics::Result<()> {
+    /// let keys = client
+    ///     .operation("api_keys", "list")?
+    ///     .arg("include_disabled", "true")
+    ///     .send()
+    ///     .await?;
+    /// println!("{keys}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn operation(&self, group: &str, method: &str) -> Result<CallByName> {
+        Ok(Call::new(
+            self.clone(),
+            crate::call::Async,
+            by_name(group, method)?,
+        ))
+    }
+}
+
+#[cfg(feature = "blocking")]
+impl crate::blocking::Client {
+    /// See [`Client::operation`](crate::Client::operation).
+    ///
+    /// # Errors
+    /// As [`Client::operation`](crate::Client::operation).
+    pub fn operation(
+        &self,
+        group: &str,
+        method: &str,
+    ) -> Result<CallByName<crate::blocking::Blocking>> {
+        Ok(Call::new(
+            self.as_async().clone(),
+            self.mode(),
+            by_name(group, method)?,
+        ))
+    }
+}
+
+fn by_name(group: &str, method: &str) -> Result<ByName> {
+    let operation = find_operation(group, method).ok_or_else(|| {
+        let known: Vec<String> = operations()
+            .iter()
+            .map(|op| format!("{}.{}", op.group, op.method))
+            .collect();
+        Error::invalid_request(format!(
+            "there is no operation {group}.{method}; known: {}",
+            known.join(", ")
+        ))
+    })?;
+    Ok(ByName {
+        operation,
+        args: Vec::new(),
+        body: None,
+    })
+}
+
+impl<Mode> Call<ByName, Mode> {
+    /// Sets a path or query parameter from text (`"true"`, `"42"`, `"daily"`); it is
+    /// parsed as the parameter's type when the call is sent.
+    pub fn arg(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.params.args.push((name.into(), value.into()));
+        self
+    }
+
+    /// Sets the JSON request body; it is checked against the body's type when the call
+    /// is sent.
+    pub fn body_json(mut self, body: serde_json::Value) -> Self {
+        self.params.body = Some(body);
+        self
+    }
+}
+
+impl Operation for ByName {
+    type Output = serde_json::Value;
+
+    fn name(&self) -> &'static str {
+        self.operation.operation_id
+    }
+}
+
+impl sealed::Sender for ByName {
+    fn validate(&self) -> Result<()> {
+        crate::generated::validate_by_name(self.operation.operation_id, &self.args, &self.body)
+    }
+
+    async fn send_once(
+        &self,
+        api: &api::Client,
+    ) -> Result<ResponseValue<serde_json::Value>, api::Error<ErrorResponse>> {
+        crate::generated::send_by_name(self.operation.operation_id, &self.args, &self.body, api)
+            .await
+    }
+}
+
+/// Building an operation's parameters from text arguments and a JSON body: generated
+/// for every operation, hand-written where the parameters are.
+pub(crate) trait FromArgs: Sized {
+    fn from_args(args: &[(String, String)], body: Option<serde_json::Value>) -> Result<Self>;
+}
+
+/// Parses one text argument as the parameter's type: as a JSON string first (text,
+/// enums, dates), then as JSON (numbers, booleans, arrays).
+pub(crate) fn parse_arg<T: DeserializeOwned>(name: &str, text: &str) -> Result<T> {
+    serde_json::from_value(serde_json::Value::String(text.to_owned()))
+        .or_else(|_| serde_json::from_str(text))
+        .map_err(|err| {
+            Error::invalid_request(format!(
+                "parameter {name}: {:?} is not a valid value: {err}",
+                text.chars().take(60).collect::<String>()
+            ))
+        })
+}
+
+/// Parses the JSON body as the operation's body type.
+pub(crate) fn parse_body<T: DeserializeOwned>(body: serde_json::Value) -> Result<T> {
+    serde_json::from_value(body)
+        .map_err(|err| Error::invalid_request(format!("the request body is not valid: {err}")))
+}
+
+/// An unknown parameter name, listing the known ones.
+pub(crate) fn unknown_arg(operation: &str, name: &str, known: &[&str]) -> Error {
+    Error::invalid_request(format!(
+        "{operation} has no parameter {name:?}; its parameters: {}",
+        if known.is_empty() {
+            "none".to_owned()
+        } else {
+            known.join(", ")
+        }
+    ))
+}
+
+/// A body given to an operation that takes none.
+pub(crate) fn unexpected_body(operation: &str) -> Error {
+    Error::invalid_request(format!("{operation} takes no request body"))
+}
+
+/// Checks and sends one typed operation for a call by name, answering with its
+/// response as JSON.
+pub(crate) async fn send_as_json<P>(
+    args: &[(String, String)],
+    body: &Option<serde_json::Value>,
+    api: &api::Client,
+) -> Result<ResponseValue<serde_json::Value>, api::Error<ErrorResponse>>
+where
+    P: Operation + FromArgs,
+    P::Output: serde::Serialize,
+{
+    let params = P::from_args(args, body.clone())
+        .map_err(|err| api::Error::InvalidRequest(err.to_string()))?;
+    let response = sealed::Sender::send_once(&params, api).await?;
+    let status = response.status();
+    let headers = response.headers().clone();
+    let value = serde_json::to_value(response.into_inner())
+        .map_err(|err| api::Error::InvalidRequest(err.to_string()))?;
+    Ok(ResponseValue::new(value, status, headers))
+}
+
+/// Checks one typed operation's arguments for a call by name.
+pub(crate) fn validate_as<P: Operation + FromArgs>(
+    args: &[(String, String)],
+    body: &Option<serde_json::Value>,
+) -> Result<()> {
+    sealed::Sender::validate(&P::from_args(args, body.clone())?)
+}

@@ -1,0 +1,841 @@
+//! The client crate's typed layer (`crates/openrouter-analytics/src/generated.rs`):
+//! for every operation of the spec, `client.<group>().<method>()` on the async and
+//! the blocking client, a parameter type with one setter per parameter, and the
+//! `Operation` impl that sends it through progenitor's builder.
+//!
+//! Two inputs: the spec, for what the API calls things (tags, SDK method names,
+//! descriptions, parameter names), and progenitor's generated client, parsed with
+//! `syn`, for the Rust types of each parameter, body and response. Reading the types
+//! from progenitor's output rather than recomputing them keeps the two layers in step
+//! whatever typify decides.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+use openapiv3::{OpenAPI, Parameter, ReferenceOr};
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{format_ident, quote};
+
+/// Sugar written by hand in `crates/openrouter-analytics/src/sugar.rs`, which the
+/// generated layer must leave room for.
+struct HandWritten {
+    /// The operation, by `operationId`.
+    operation_id: &'static str,
+    /// Setters written by hand (they take a friendlier type), so not generated.
+    setters: &'static [&'static str],
+    /// `Validate` is implemented by hand (extra checks before sending).
+    validate: bool,
+    /// The whole parameter type is written by hand (it lives in `crate::sugar`); only
+    /// the accessor, the alias and the by-name dispatch are generated.
+    params: bool,
+}
+
+const HAND_WRITTEN: &[HandWritten] = &[
+    HandWritten {
+        operation_id: "getUserActivity",
+        setters: &["date"],
+        validate: true,
+        params: false,
+    },
+    HandWritten {
+        operation_id: "queryAnalytics",
+        setters: &[],
+        validate: true,
+        params: true,
+    },
+];
+
+/// Names every call already has (`Call`'s options), which a parameter or body field
+/// must not shadow.
+const CALL_METHODS: &[&str] = &[
+    "retry",
+    "no_retries",
+    "timeout",
+    "http_referer",
+    "app_title",
+    "app_categories",
+    "header",
+    "send",
+    "send_with_raw_body",
+    "body",
+    "body_map",
+    "allow_retrying_writes",
+];
+
+/// The operations of the spec, in its order, with what progenitor made of them.
+struct Operation {
+    operation_id: String,
+    snake_id: String,
+    group: String,
+    method: String,
+    http_method: String,
+    path: String,
+    summary: String,
+    description: String,
+    parameters: Vec<Param>,
+    body: Option<Body>,
+    output: syn::Type,
+    hand: Option<&'static HandWritten>,
+}
+
+struct Param {
+    name: String,
+    field: String,
+    location: String,
+    required: bool,
+    description: String,
+    ty: syn::Type,
+}
+
+struct Body {
+    /// `types::X`
+    ty: syn::Type,
+    /// `types::builder::X`
+    builder: syn::Type,
+    /// The body's fields, from typify's builder: name and value type.
+    fields: Vec<(String, syn::Type)>,
+}
+
+/// What progenitor generated for one operation.
+struct Builder {
+    fields: BTreeMap<String, syn::Type>,
+    output: syn::Type,
+    error: syn::Type,
+}
+
+/// Renders the typed layer from the spec and the generated client's source.
+pub fn render(spec: &OpenAPI, generated_client: &str) -> Result<String, String> {
+    let file = syn::parse_file(generated_client)
+        .map_err(|err| format!("the generated client does not parse: {err}"))?;
+    let builders = builders(&file)?;
+    let body_fields = body_builder_fields(&file);
+    let operations = operations(spec, &builders, &body_fields)?;
+    let tags = tag_descriptions(spec);
+    let tokens = emit(&operations, &tags);
+    let file: syn::File =
+        syn::parse2(tokens).map_err(|err| format!("the typed layer does not parse: {err}"))?;
+    Ok(prettyplease::unparse(&file))
+}
+
+/// progenitor's `pub mod builder`: each operation's builder struct (its fields) and
+/// the type its `send` returns.
+fn builders(file: &syn::File) -> Result<BTreeMap<String, Builder>, String> {
+    let module = file
+        .items
+        .iter()
+        .find_map(|item| match item {
+            syn::Item::Mod(m) if m.ident == "builder" => m.content.as_ref(),
+            _ => None,
+        })
+        .ok_or("the generated client has no `builder` module (is the interface style Builder?)")?;
+    let mut fields = BTreeMap::new();
+    let mut sends = BTreeMap::new();
+    for item in &module.1 {
+        match item {
+            syn::Item::Struct(s) => {
+                let named: BTreeMap<String, syn::Type> = s
+                    .fields
+                    .iter()
+                    .filter_map(|f| Some((f.ident.as_ref()?.to_string(), f.ty.clone())))
+                    .filter(|(name, _)| name != "client")
+                    .collect();
+                fields.insert(s.ident.to_string(), named);
+            }
+            syn::Item::Impl(i) => {
+                let Some(name) = type_name(&i.self_ty) else {
+                    continue;
+                };
+                for item in &i.items {
+                    if let syn::ImplItem::Fn(f) = item
+                        && f.sig.ident == "send"
+                        && let syn::ReturnType::Type(_, ty) = &f.sig.output
+                    {
+                        sends.insert(name.clone(), (**ty).clone());
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = BTreeMap::new();
+    for (name, fields) in fields {
+        let Some(result) = sends.remove(&name) else {
+            continue;
+        };
+        let [ok, err] = generic_args(&result)[..] else {
+            return Err(format!("builder {name}: `send` does not return a Result"));
+        };
+        let output = generic_args(ok)
+            .first()
+            .map(|ty| (*ty).clone())
+            .ok_or_else(|| format!("builder {name}: `send` does not return a ResponseValue"))?;
+        let error = generic_args(err)
+            .first()
+            .map(|ty| (*ty).clone())
+            .ok_or_else(|| format!("builder {name}: `send` has no error type"))?;
+        out.insert(
+            name,
+            Builder {
+                fields,
+                output,
+                error,
+            },
+        );
+    }
+    Ok(out)
+}
+
+/// typify's `types::builder` structs: the fields of each (for body field setters).
+fn body_builder_fields(file: &syn::File) -> BTreeMap<String, Vec<(String, syn::Type)>> {
+    let types = file.items.iter().find_map(|item| match item {
+        syn::Item::Mod(m) if m.ident == "types" => m.content.as_ref(),
+        _ => None,
+    });
+    let builder = types.and_then(|(_, items)| {
+        items.iter().find_map(|item| match item {
+            syn::Item::Mod(m) if m.ident == "builder" => m.content.as_ref(),
+            _ => None,
+        })
+    });
+    let mut out = BTreeMap::new();
+    for item in builder
+        .map(|(_, items)| items.as_slice())
+        .unwrap_or_default()
+    {
+        if let syn::Item::Struct(s) = item {
+            let fields = s
+                .fields
+                .iter()
+                .filter_map(|f| {
+                    let result = generic_args(&f.ty);
+                    Some((f.ident.as_ref()?.to_string(), (*result.first()?).clone()))
+                })
+                .map(|(name, ty)| (name, in_types_module(&ty)))
+                .collect();
+            out.insert(s.ident.to_string(), fields);
+        }
+    }
+    out
+}
+
+/// typify's builder fields name sibling types as `super::X`; seen from our crate they
+/// are `types::X`.
+fn in_types_module(ty: &syn::Type) -> syn::Type {
+    let text = quote!(#ty).to_string().replace("super ::", "types ::");
+    syn::parse_str(&text).map_or_else(|_| ty.clone(), |ty| prelude_names(&ty))
+}
+
+/// `::std::string::String` -> `String` (and `Vec`, `Option`): the prelude's names read
+/// better in docs and signatures.
+fn prelude_names(ty: &syn::Type) -> syn::Type {
+    let text = quote!(#ty)
+        .to_string()
+        .replace(":: std :: string :: String", "String")
+        .replace(":: std :: vec :: Vec", "Vec")
+        .replace(":: std :: option :: Option", "Option");
+    syn::parse_str(&text).unwrap_or_else(|_| ty.clone())
+}
+
+fn type_name(ty: &syn::Type) -> Option<String> {
+    match ty {
+        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+        _ => None,
+    }
+}
+
+/// The type arguments of the last path segment: `Result<A, B>` -> `[A, B]`.
+fn generic_args(ty: &syn::Type) -> Vec<&syn::Type> {
+    let syn::Type::Path(p) = ty else {
+        return Vec::new();
+    };
+    let Some(last) = p.path.segments.last() else {
+        return Vec::new();
+    };
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return Vec::new();
+    };
+    args.args
+        .iter()
+        .filter_map(|arg| match arg {
+            syn::GenericArgument::Type(ty) => Some(ty),
+            _ => None,
+        })
+        .collect()
+}
+
+fn is_named(ty: &syn::Type, name: &str) -> bool {
+    type_name(ty).as_deref() == Some(name)
+}
+
+fn operations(
+    spec: &OpenAPI,
+    builders: &BTreeMap<String, Builder>,
+    body_fields: &BTreeMap<String, Vec<(String, syn::Type)>>,
+) -> Result<Vec<Operation>, String> {
+    let mut out = Vec::new();
+    let mut seen = BTreeSet::new();
+    for (path, item) in &spec.paths.paths {
+        let ReferenceOr::Item(item) = item else {
+            return Err(format!("{path}: path references are not supported"));
+        };
+        for (http_method, op) in item.iter() {
+            let where_ = format!("{} {path}", http_method.to_uppercase());
+            let operation_id = op
+                .operation_id
+                .clone()
+                .ok_or_else(|| format!("{where_}: no operationId"))?;
+            let snake_id = operation_id.to_snake_case();
+            let group = op
+                .tags
+                .first()
+                .ok_or_else(|| format!("{where_}: no tag (the tag names its group)"))?
+                .to_snake_case();
+            let method = op
+                .extensions
+                .get("x-speakeasy-name-override")
+                .and_then(|v| v.as_str())
+                .unwrap_or(&operation_id)
+                .to_snake_case();
+            if !seen.insert((group.clone(), method.clone())) {
+                return Err(format!(
+                    "{where_}: a second operation named {group}.{method}"
+                ));
+            }
+            let builder_name = operation_id.to_upper_camel_case();
+            let builder = builders.get(&builder_name).ok_or_else(|| {
+                format!("{where_}: progenitor generated no builder {builder_name}")
+            })?;
+            if !is_named(&builder.error, "ErrorResponse") {
+                return Err(format!(
+                    "{where_}: its error responses must use the shared ErrorResponse schema"
+                ));
+            }
+            if is_named(&builder.output, "ByteStream") {
+                return Err(format!("{where_}: its success response is not JSON"));
+            }
+            let hand = HAND_WRITTEN
+                .iter()
+                .find(|hand| hand.operation_id == operation_id);
+            let mut parameters = Vec::new();
+            for parameter in item.parameters.iter().chain(&op.parameters) {
+                let parameter = resolve_parameter(spec, parameter)
+                    .ok_or_else(|| format!("{where_}: a parameter reference does not resolve"))?;
+                let (location, data) = match parameter {
+                    Parameter::Query { parameter_data, .. } => ("query", parameter_data),
+                    Parameter::Path { parameter_data, .. } => ("path", parameter_data),
+                    Parameter::Header { parameter_data, .. } => ("header", parameter_data),
+                    Parameter::Cookie { parameter_data, .. } => ("cookie", parameter_data),
+                };
+                let field = data.name.to_snake_case();
+                let slot = builder.fields.get(&field).ok_or_else(|| {
+                    format!("{where_}: progenitor's builder has no field {field}")
+                })?;
+                let ty = unwrap_slot(slot)
+                    .ok_or_else(|| format!("{where_}: unexpected builder field type"))?;
+                if CALL_METHODS.contains(&field.as_str()) {
+                    return Err(format!(
+                        "{where_}: parameter {field} would shadow a call option of that name"
+                    ));
+                }
+                parameters.push(Param {
+                    name: data.name.clone(),
+                    field,
+                    location: location.to_string(),
+                    required: data.required,
+                    description: data.description.clone().unwrap_or_default(),
+                    ty,
+                });
+            }
+            let body = match builder.fields.get("body") {
+                Some(slot) if op.request_body.is_some() => {
+                    let builder_ty = generic_args(slot)
+                        .first()
+                        .map(|ty| (*ty).clone())
+                        .ok_or_else(|| format!("{where_}: unexpected body field type"))?;
+                    let name = type_name(&builder_ty).unwrap_or_default();
+                    let ty: syn::Type = syn::parse_str(&format!("types::{name}"))
+                        .map_err(|err| format!("{where_}: {err}"))?;
+                    let fields = body_fields.get(&name).cloned().unwrap_or_default();
+                    Some(Body {
+                        ty,
+                        builder: builder_ty,
+                        fields,
+                    })
+                }
+                _ => None,
+            };
+            out.push(Operation {
+                operation_id,
+                snake_id,
+                group,
+                method,
+                http_method: http_method.to_uppercase(),
+                path: path.clone(),
+                summary: op.summary.clone().unwrap_or_default(),
+                description: op.description.clone().unwrap_or_default(),
+                parameters,
+                body,
+                output: builder.output.clone(),
+                hand,
+            });
+        }
+    }
+    for hand in HAND_WRITTEN {
+        if !out.iter().any(|op| op.operation_id == hand.operation_id) {
+            return Err(format!(
+                "HAND_WRITTEN names {}, which is not in the spec",
+                hand.operation_id
+            ));
+        }
+    }
+    Ok(out)
+}
+
+fn resolve_parameter<'a>(
+    spec: &'a OpenAPI,
+    parameter: &'a ReferenceOr<Parameter>,
+) -> Option<&'a Parameter> {
+    match parameter {
+        ReferenceOr::Item(parameter) => Some(parameter),
+        ReferenceOr::Reference { reference } => {
+            let name = reference.strip_prefix("#/components/parameters/")?;
+            match spec.components.as_ref()?.parameters.get(name)? {
+                ReferenceOr::Item(parameter) => Some(parameter),
+                ReferenceOr::Reference { .. } => None,
+            }
+        }
+    }
+}
+
+/// A builder field `Result<Option<T>, String>` or `Result<T, String>` -> `T`.
+fn unwrap_slot(slot: &syn::Type) -> Option<syn::Type> {
+    let inner = *generic_args(slot).first()?;
+    if is_named(inner, "Option") {
+        generic_args(inner).first().map(|ty| prelude_names(ty))
+    } else {
+        Some(prelude_names(inner))
+    }
+}
+
+fn tag_descriptions(spec: &OpenAPI) -> BTreeMap<String, String> {
+    spec.tags
+        .iter()
+        .map(|tag| {
+            (
+                tag.name.to_snake_case(),
+                tag.description.clone().unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+fn ident(name: &str) -> Ident {
+    // Every name here comes from snake- or camel-casing the spec's names; a keyword
+    // becomes a raw identifier.
+    if syn::parse_str::<Ident>(name).is_ok() {
+        Ident::new(name, Span::call_site())
+    } else {
+        Ident::new_raw(name, Span::call_site())
+    }
+}
+
+fn doc(text: &str) -> TokenStream {
+    let lines: Vec<TokenStream> = text
+        .trim()
+        .lines()
+        .map(|line| {
+            let line = format!(" {}", line.trim_end());
+            quote!(#[doc = #line])
+        })
+        .collect();
+    quote!(#(#lines)*)
+}
+
+fn emit(operations: &[Operation], tags: &BTreeMap<String, String>) -> TokenStream {
+    let mut groups: Vec<&str> = Vec::new();
+    for op in operations {
+        if !groups.contains(&op.group.as_str()) {
+            groups.push(&op.group);
+        }
+    }
+    let group_items = groups.iter().map(|group| {
+        let ops: Vec<&Operation> = operations.iter().filter(|op| op.group == *group).collect();
+        emit_group(
+            group,
+            tags.get(*group).map(String::as_str).unwrap_or(""),
+            &ops,
+        )
+    });
+    let table = operations.iter().map(emit_info);
+    let send_arms = operations.iter().map(|op| {
+        let id = &op.snake_id;
+        let params = params_path(op);
+        quote!(#id => send_as_json::<#params>(args, body, api).await,)
+    });
+    let validate_arms = operations.iter().map(|op| {
+        let id = &op.snake_id;
+        let params = params_path(op);
+        quote!(#id => validate_as::<#params>(args, body),)
+    });
+    quote! {
+        //! The typed layer: one group per tag, one call per operation.
+        use openrouter_analytics_api as api;
+        use openrouter_analytics_api::ResponseValue;
+        use openrouter_analytics_api::types;
+        use openrouter_analytics_api::types::ErrorResponse;
+
+        use crate::call::{Async, Call, Operation, Validate, sealed};
+        use crate::client::Client;
+        use crate::dynamic::{
+            FromArgs, OperationInfo, ParameterInfo, parse_arg, parse_body, send_as_json,
+            unexpected_body, unknown_arg, validate_as,
+        };
+        use crate::error::{Error, Result};
+
+        #(#group_items)*
+
+        /// Every operation, in the spec's order.
+        pub(crate) static OPERATIONS: &[OperationInfo] = &[#(#table)*];
+
+        /// Sends the operation `operation_id` with text arguments and a JSON body.
+        pub(crate) async fn send_by_name(
+            operation_id: &str,
+            args: &[(String, String)],
+            body: &Option<serde_json::Value>,
+            api: &api::Client,
+        ) -> std::result::Result<ResponseValue<serde_json::Value>, api::Error<ErrorResponse>> {
+            match operation_id {
+                #(#send_arms)*
+                other => Err(api::Error::InvalidRequest(format!("unknown operation {other}"))),
+            }
+        }
+
+        /// Checks text arguments and a JSON body for the operation `operation_id`.
+        pub(crate) fn validate_by_name(
+            operation_id: &str,
+            args: &[(String, String)],
+            body: &Option<serde_json::Value>,
+        ) -> Result<()> {
+            match operation_id {
+                #(#validate_arms)*
+                other => Err(Error::invalid_request(format!("unknown operation {other}"))),
+            }
+        }
+    }
+}
+
+fn params_name(op: &Operation) -> Ident {
+    format_ident!("{}Params", op.method.to_upper_camel_case())
+}
+
+fn params_path(op: &Operation) -> TokenStream {
+    let module = ident(&op.group);
+    let params = params_name(op);
+    quote!(#module::#params)
+}
+
+fn emit_info(op: &Operation) -> TokenStream {
+    let (group, method, id, http, path, summary) = (
+        &op.group,
+        &op.method,
+        &op.snake_id,
+        &op.http_method,
+        &op.path,
+        op.summary.trim(),
+    );
+    let has_body = op.body.is_some();
+    let params = op.parameters.iter().map(|p| {
+        let (name, location, required, description) =
+            (&p.name, &p.location, p.required, p.description.trim());
+        quote!(ParameterInfo { name: #name, location: #location, required: #required, description: #description },)
+    });
+    quote! {
+        OperationInfo {
+            group: #group,
+            method: #method,
+            operation_id: #id,
+            http_method: #http,
+            path: #path,
+            summary: #summary,
+            parameters: &[#(#params)*],
+            has_body: #has_body,
+        },
+    }
+}
+
+fn emit_group(group: &str, description: &str, ops: &[&Operation]) -> TokenStream {
+    let struct_name = format_ident!("{}", group.to_upper_camel_case());
+    let module = ident(group);
+    let accessor = ident(group);
+    let struct_doc = doc(&format!(
+        "The {group} operations of a client: `client.{group}()`.\n\n{description}"
+    ));
+    let methods = ops.iter().map(|op| {
+        let method = ident(&op.method);
+        let alias = format_ident!("{}", op.method.to_upper_camel_case());
+        let docs = doc(&operation_doc(op));
+        quote! {
+            #docs
+            pub fn #method(&self) -> #module::#alias<Mode> {
+                Call::new(self.client.clone(), self.mode.clone(), Default::default())
+            }
+        }
+    });
+    let accessor_doc = doc(&format!("The {group} operations."));
+    let module_doc = doc(&format!(
+        "Calls and parameters of the {group} operations (see [`{struct_name}`])."
+    ));
+    let items = ops.iter().map(|op| emit_operation(op));
+    quote! {
+        #struct_doc
+        #[derive(Clone, Debug)]
+        pub struct #struct_name<Mode = Async> {
+            client: Client,
+            mode: Mode,
+        }
+
+        impl<Mode: Clone> #struct_name<Mode> {
+            #(#methods)*
+        }
+
+        impl Client {
+            #accessor_doc
+            pub fn #accessor(&self) -> #struct_name {
+                #struct_name { client: self.clone(), mode: Async }
+            }
+        }
+
+        #[cfg(feature = "blocking")]
+        impl crate::blocking::Client {
+            #accessor_doc
+            pub fn #accessor(&self) -> #struct_name<crate::blocking::Blocking> {
+                #struct_name { client: self.as_async().clone(), mode: self.mode() }
+            }
+        }
+
+        #module_doc
+        pub mod #module {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #(#items)*
+        }
+    }
+}
+
+fn operation_doc(op: &Operation) -> String {
+    let mut text = format!("`{} {}`", op.http_method, op.path);
+    if !op.summary.trim().is_empty() {
+        text.push_str(": ");
+        text.push_str(op.summary.trim());
+    }
+    if !op.description.trim().is_empty() {
+        text.push_str("\n\n");
+        text.push_str(op.description.trim());
+    }
+    text
+}
+
+fn emit_operation(op: &Operation) -> TokenStream {
+    let params = params_name(op);
+    let alias = format_ident!("{}", op.method.to_upper_camel_case());
+    let alias_doc = doc(&format!(
+        "A call of `{} {}`; from `client.{}().{}()`.",
+        op.http_method, op.path, op.group, op.method
+    ));
+    if op.hand.is_some_and(|hand| hand.params) {
+        return quote! {
+            pub use crate::sugar::#params;
+
+            #alias_doc
+            pub type #alias<Mode = Async> = Call<#params, Mode>;
+        };
+    }
+    let id = &op.snake_id;
+    let progenitor_method = ident(&op.snake_id);
+    let output = &op.output;
+    let hand_setters = op.hand.map(|hand| hand.setters).unwrap_or_default();
+
+    let mut fields = Vec::new();
+    let mut setters = Vec::new();
+    let mut sends = Vec::new();
+    let mut required = Vec::new();
+    let mut from_args = Vec::new();
+    let mut known = Vec::new();
+    for p in &op.parameters {
+        let field = ident(&p.field);
+        let ty = &p.ty;
+        let name = &p.name;
+        let field_doc = doc(&format!("`{}` ({} parameter)", p.name, p.location));
+        fields.push(quote!(#field_doc pub(crate) #field: Option<#ty>,));
+        if !hand_setters.contains(&p.field.as_str()) {
+            let text = if p.description.trim().is_empty() {
+                format!("Sets the `{}` {} parameter.", p.name, p.location)
+            } else {
+                p.description.trim().to_string()
+            };
+            let text = if p.required {
+                format!("{text}\n\nRequired: sending without it fails before anything is sent.")
+            } else {
+                text
+            };
+            let setter_doc = doc(&text);
+            setters.push(quote! {
+                #setter_doc
+                pub fn #field(mut self, value: impl Into<#ty>) -> Self {
+                    self.params.#field = Some(value.into());
+                    self
+                }
+            });
+        }
+        sends.push(quote! {
+            if let Some(value) = &self.#field {
+                request = request.#field(value.clone());
+            }
+        });
+        if p.required {
+            required.push(quote! {
+                if self.#field.is_none() {
+                    return Err(Error::invalid_request(format!(
+                        "{} needs the parameter {}", #id, #name
+                    )));
+                }
+            });
+        }
+        from_args.push(quote!(#name => params.#field = Some(parse_arg(name, value)?),));
+        known.push(name.clone());
+    }
+    let mut body_field = quote!();
+    let mut body_arg = quote!(if body.is_some() {
+        return Err(unexpected_body(#id));
+    });
+    if let Some(body) = &op.body {
+        let (ty, builder) = (&body.ty, &body.builder);
+        body_field = quote!(
+            /// The request body, built up field by field.
+            pub(crate) body: #builder,
+        );
+        setters.push(quote! {
+            /// Sets the whole request body.
+            pub fn body(mut self, body: #ty) -> Self {
+                self.params.body = body.into();
+                self
+            }
+
+            /// Edits the request body with its builder, e.g. `.body_map(|b| b.name("x"))`.
+            pub fn body_map(
+                mut self,
+                edit: impl FnOnce(#builder) -> #builder,
+            ) -> Self {
+                self.params.body = edit(self.params.body);
+                self
+            }
+        });
+        let param_names: BTreeSet<&str> = op.parameters.iter().map(|p| p.field.as_str()).collect();
+        for (name, ty) in &body.fields {
+            if param_names.contains(name.as_str())
+                || CALL_METHODS.contains(&name.as_str())
+                || hand_setters.contains(&name.as_str())
+            {
+                continue;
+            }
+            let field = ident(name);
+            let setter_doc = doc(&format!("Sets the body's `{name}` field."));
+            setters.push(quote! {
+                #setter_doc
+                pub fn #field(mut self, value: impl Into<#ty>) -> Self {
+                    self.params.body = self.params.body.#field(value.into());
+                    self
+                }
+            });
+        }
+        sends.push(quote!(request = request.body(self.body.clone());));
+        body_arg = quote! {
+            if let Some(body) = body {
+                params.body = parse_body::<#ty>(body)?.into();
+            }
+        };
+    }
+    let validate_impl = if op.hand.is_some_and(|hand| hand.validate) {
+        quote!()
+    } else {
+        quote!(impl Validate for #params {})
+    };
+    let params_doc = doc(&format!(
+        "Parameters of `{} {}` (`{}`).",
+        op.http_method, op.path, op.snake_id
+    ));
+    let parse_args = if from_args.is_empty() {
+        quote! {
+            if let Some((name, _)) = args.first() {
+                return Err(unknown_arg(#id, name, &[]));
+            }
+        }
+    } else {
+        quote! {
+            for (name, value) in args {
+                match name.as_str() {
+                    #(#from_args)*
+                    other => return Err(unknown_arg(#id, other, &[#(#known),*])),
+                }
+            }
+        }
+    };
+    quote! {
+        #params_doc
+        #[derive(Clone, Debug, Default)]
+        pub struct #params {
+            #(#fields)*
+            #body_field
+        }
+
+        #alias_doc
+        pub type #alias<Mode = Async> = Call<#params, Mode>;
+
+        impl<Mode> Call<#params, Mode> {
+            #(#setters)*
+        }
+
+        impl Operation for #params {
+            type Output = #output;
+
+            fn name(&self) -> &'static str {
+                #id
+            }
+        }
+
+        #validate_impl
+
+        impl sealed::Sender for #params {
+            fn validate(&self) -> Result<()> {
+                #(#required)*
+                Validate::validate(self)
+            }
+
+            // Parameters of every type are cloned alike; some are `Copy`.
+            #[allow(clippy::clone_on_copy)]
+            async fn send_once(
+                &self,
+                api: &api::Client,
+            ) -> std::result::Result<ResponseValue<#output>, api::Error<ErrorResponse>> {
+                #[allow(unused_mut)]
+                let mut request = api.#progenitor_method();
+                #(#sends)*
+                request.send().await
+            }
+        }
+
+        impl FromArgs for #params {
+            fn from_args(
+                args: &[(String, String)],
+                body: Option<serde_json::Value>,
+            ) -> Result<Self> {
+                #[allow(unused_mut)]
+                let mut params = Self::default();
+                #parse_args
+                #body_arg
+                Ok(params)
+            }
+        }
+    }
+}
