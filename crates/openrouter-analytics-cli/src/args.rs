@@ -246,6 +246,17 @@ pub enum Command {
     /// Flexible analytics: list what can be queried, or run a query.
     #[command(subcommand)]
     Analytics(AnalyticsCommand),
+
+    /// Any operation of the API, by group and method, printing its JSON answer.
+    #[command(
+        after_help = concat!(
+            "Examples:\n",
+            "  openrouter api analytics get-user-activity --date 2026-11-01\n",
+            "  openrouter api analytics query-analytics --body @query.json\n\n",
+            exit_codes_help!()
+        )
+    )]
+    Api(crate::api::ApiArgs),
 }
 
 /// `openrouter analytics ...`.

@@ -41,6 +41,8 @@ pub enum Operation {
     Meta,
     /// `openrouter analytics query`.
     Query,
+    /// `openrouter api ...`.
+    Api,
 }
 
 impl Failure {
@@ -118,6 +120,7 @@ impl Failure {
                      and operators a query accepts"
                 }
                 Operation::Meta => "check --base-url",
+                Operation::Api => "check the parameters and the body against `--help`",
             }),
             ErrorKind::NotFound => {
                 status_error("check --base-url (it should end in /api/v1) and the ids you passed")

@@ -6,6 +6,7 @@
 //! $ openrouter activity --date 2026-11-01 --format csv > day.csv
 //! $ openrouter analytics meta
 //! $ openrouter analytics query -m request_count -d model --from 2026-11-01 --to 2026-11-07
+//! $ openrouter api analytics get-user-activity --date 2026-11-01
 //! ```
 //!
 //! Built on the `openrouter-analytics` client crate. Results go to stdout as an aligned
@@ -15,11 +16,13 @@
 //! 3 configuration error (no key), 4 error status from OpenRouter, 5 network failure.
 //!
 //! Modules: [`args`] (the command line), [`parse`] (flag values), [`setup`] (the
-//! client), [`activity`], [`meta`] and [`query`] (the commands), [`report`] (totals and
+//! client), [`activity`], [`meta`] and [`query`] (the commands), [`api`] (any operation
+//! by name, built from the spec's table of operations), [`report`] (totals and
 //! summaries), [`output`] (formats), [`progress`] (the spinner), [`logging`] (`-v`),
 //! [`secret`] (redaction) and [`exit`] (exit codes and error lines).
 
 mod activity;
+mod api;
 mod args;
 mod exit;
 mod logging;
@@ -62,6 +65,7 @@ enum Plan {
     Activity(activity::Plan),
     Meta,
     Query(query::Plan),
+    Api(api::Plan),
 }
 
 /// A response, ready to print.
@@ -69,6 +73,7 @@ enum Response {
     Activity(WithRawBody<openrouter_analytics::types::ActivityResponse>),
     Meta(WithRawBody<openrouter_analytics::types::AnalyticsMetaResponse>),
     Query(WithRawBody<openrouter_analytics::types::AnalyticsQueryResponse>),
+    Api(WithRawBody<serde_json::Value>),
 }
 
 fn run(cli: Cli, redactor: &Redactor) -> Result<(), Failure> {
@@ -82,6 +87,7 @@ fn run(cli: Cli, redactor: &Redactor) -> Result<(), Failure> {
         Command::Analytics(AnalyticsCommand::Query(args)) => {
             Plan::Query(query::Plan::new(args).map_err(Failure::usage)?)
         }
+        Command::Api(args) => Plan::Api(api::Plan::new(args).map_err(Failure::usage)?),
     };
     let format = output::resolve_format(global.format);
     let client = setup::build_client(global)?;
@@ -125,6 +131,12 @@ fn run(cli: Cli, redactor: &Redactor) -> Result<(), Failure> {
                     with_progress(progress, "running the query", plan.fetch(&client)).await;
                 (Operation::Query, result.map(Response::Query))
             }
+            Plan::Api(plan) => {
+                tracing::debug!("{}", plan.describe(&base_url));
+                let result =
+                    with_progress(progress, "waiting for OpenRouter", plan.fetch(&client)).await;
+                (Operation::Api, result.map(Response::Api))
+            }
         }
     });
     let response = result.map_err(|err| Failure::from_client(&err, operation, &base_url))?;
@@ -145,6 +157,7 @@ fn run(cli: Cli, redactor: &Redactor) -> Result<(), Failure> {
             }
             plan.print(&response.value, &response.raw_body, format, &mut out)
         }
+        (Plan::Api(_), Response::Api(response)) => api::print(&response.raw_body, &mut out),
         _ => Ok(()),
     };
     match printed.and_then(|()| out.flush()) {

@@ -1156,3 +1156,92 @@ fn the_spinner_says_what_it_waits_for_on_stderr_only() {
     assert!(last.starts_with("error: "), "{last:?}");
     assert!(out.stdout.is_empty());
 }
+
+/// `openrouter api <group> <method>` reaches any operation of the spec: flags become
+/// query parameters, the answer is printed byte for byte, retries and the key apply.
+#[test]
+fn api_command_calls_an_operation_by_name_and_prints_its_json() {
+    let server = MockServer::start();
+    let body = r#"{"data":[],"extra_field_from_a_newer_api":{"kept":true}}"#;
+    let mut busy = server.mock(|when, then| {
+        when.method(GET)
+            .path("/activity")
+            .query_param("date", "2026-11-01")
+            .query_param("group_by", "workspace")
+            .header("authorization", format!("Bearer {KEY}"))
+            .header("x-openrouter-title", "Spend job");
+        then.status(503).body("busy");
+    });
+    let run1 = run(cli(&server).args([
+        "api",
+        "analytics",
+        "get-user-activity",
+        "--date",
+        "2026-11-01",
+        "--group-by",
+        "workspace",
+        "--app-title",
+        "Spend job",
+        "--retry-max-attempts",
+        "1",
+    ]));
+    assert_eq!(run1.code, 4, "503 is an API error: {}", run1.stderr);
+    busy.assert_calls(1);
+    busy.delete();
+
+    let ok = server.mock(|when, then| {
+        when.method(GET)
+            .path("/activity")
+            .query_param("date", "2026-11-01")
+            .header("authorization", format!("Bearer {KEY}"));
+        then.status(200)
+            .header("content-type", "application/json")
+            .body(body);
+    });
+    let out = run(cli(&server).args([
+        "api",
+        "analytics",
+        "get-user-activity",
+        "--date",
+        "2026-11-01",
+    ]))
+    .ok();
+    assert_eq!(out.stdout.trim_end(), body);
+    ok.assert_calls(1);
+    assert!(!out.stderr.contains(KEY));
+}
+
+#[test]
+fn api_command_checks_parameters_and_bodies_before_sending() {
+    let server = MockServer::start();
+    let any = server.mock(|when, then| {
+        when.any_request();
+        then.status(200).body("{}");
+    });
+    let bad_date = run(cli(&server).args([
+        "api",
+        "analytics",
+        "get-user-activity",
+        "--date",
+        "2026-02-30",
+    ]));
+    assert_eq!(bad_date.code, 2, "{}", bad_date.stderr);
+    assert!(
+        bad_date.stderr.contains("2026-02-30"),
+        "{}",
+        bad_date.stderr
+    );
+    let bad_body = run(cli(&server).args(["api", "analytics", "query-analytics", "--body", "[1,"]));
+    assert_eq!(bad_body.code, 2, "{}", bad_body.stderr);
+    let wrong_shape = run(cli(&server).args([
+        "api",
+        "analytics",
+        "query-analytics",
+        "--body",
+        r#"{"metrics": 5}"#,
+    ]));
+    assert_eq!(wrong_shape.code, 2, "{}", wrong_shape.stderr);
+    let unknown = run(cli(&server).args(["api", "analytics", "no-such-method"]));
+    assert_eq!(unknown.code, 2, "{}", unknown.stderr);
+    any.assert_calls(0);
+}
