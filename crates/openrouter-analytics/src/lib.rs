@@ -2,7 +2,8 @@
 //! your spend, requests and tokens went.
 //!
 //! - [`Client`]: API key from the builder or `OPENROUTER_API_KEY`, app-attribution
-//!   headers, timeouts, and a [`RetryConfig`] with a client default and per-call override.
+//!   headers, timeouts, a [`RetryConfig`] with a client default and per-call override,
+//!   and an optional observer of attempts and retries ([`AttemptEvent`]).
 //! - [`Analytics`]: `get_user_activity`, `get_analytics_meta` and `query_analytics`,
 //!   with typed parameters and responses ([`types`]).
 //! - [`Error`]: one error type whose [`ErrorKind`] tells a 401 from a 429 from a
@@ -37,9 +38,11 @@
 //! # Errors and retries
 //!
 //! Connection failures, timeouts, 408, 429 and 5XX are retried with exponential backoff
-//! (see [`RetryConfig`] for the defaults and the budget); `Retry-After` is honoured.
-//! Each retry is logged through `tracing` at `WARN` (operation, attempt, status, wait),
-//! never with the key.
+//! (see [`RetryConfig`] for the defaults and the budget, which bounds the whole call);
+//! `Retry-After` can lengthen a wait, never shorten it. TLS failures and unknown hosts
+//! are never retried. Each retry is logged through `tracing` at `WARN` (operation,
+//! attempt, status, wait), never with the key, and reported to the client's
+//! [observer](ClientBuilder::observer) as an [`AttemptEvent`].
 //!
 //! ```no_run
 //! # async fn run(client: openrouter_analytics::Client) {
@@ -60,6 +63,7 @@ pub mod blocking;
 mod call;
 mod client;
 mod error;
+mod observe;
 mod retry;
 
 pub use analytics::{
@@ -74,9 +78,11 @@ pub use client::{
     DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
 };
 pub use error::{ApiErrorDetail, Error, ErrorKind, MAX_BODY_SNIPPET, Result};
-pub use retry::{
-    RetryConfig, StatusRange, parse_retry_after, parse_retry_after_ms, server_requested_delay,
-};
+pub use observe::AttemptEvent;
+pub use retry::{RetryConfig, StatusRange};
+// Public for the fuzz targets and the CLI only; not part of the supported API.
+#[doc(hidden)]
+pub use retry::{parse_retry_after, parse_retry_after_ms, server_requested_delay};
 
 /// The API's request and response types, generated from the OpenAPI spec.
 pub use openrouter_analytics_api::types;
