@@ -1,6 +1,7 @@
 //! The client against a local server: headers, query encoding, request bodies, typed
 //! responses and the mapping of every status to an error kind.
 
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::{NaiveDate, TimeZone, Utc};
@@ -8,7 +9,7 @@ use openrouter_analytics::types::{
     ActivityGroupBy, AnalyticsFilterScalar, AnalyticsFilterValue, AnalyticsGranularity,
     AnalyticsOperator, AnalyticsSortDirection,
 };
-use openrouter_analytics::{Client, DEFAULT_USER_AGENT, ErrorKind};
+use openrouter_analytics::{AttemptEvent, Client, DEFAULT_USER_AGENT, ErrorKind, RetryConfig};
 use openrouter_analytics_e2e::activity_body;
 use openrouter_analytics_mock::{
     Endpoint, ExpectedRequest, MockOpenRouter, MockServerExt, Reply, TEST_API_KEY,
@@ -676,4 +677,137 @@ async fn send_with_raw_body_still_returns_typed_errors() {
         .await
         .expect_err("401");
     assert_eq!(err.kind(), ErrorKind::Unauthorized);
+}
+
+#[tokio::test]
+async fn an_invalid_per_call_app_header_is_reported_once_as_an_invalid_request() {
+    let server = MockOpenRouter::start_async().await;
+    let activity = server.activity_rows([]);
+    let err = server
+        .client()
+        .analytics()
+        .get_user_activity()
+        .app_title("bad\r\n")
+        .send()
+        .await
+        .expect_err("invalid header");
+    assert_eq!(err.kind(), ErrorKind::InvalidRequest);
+    assert_eq!(
+        err.to_string(),
+        "get_user_activity: invalid request: app_title contains characters not allowed in an \
+         HTTP header (line breaks or other control characters)"
+    );
+    activity.assert_calls(0);
+}
+
+#[tokio::test]
+async fn the_observer_sees_each_attempt_the_retry_and_its_wait() {
+    let server = MockOpenRouter::start_async().await;
+    let mock = server.replies(
+        Endpoint::GetUserActivity,
+        [
+            Reply::text(503, "busy"),
+            Reply::json(200, &activity_body(1)),
+        ],
+    );
+    let events = Arc::new(Mutex::new(Vec::new()));
+    let seen = Arc::clone(&events);
+    let client = server
+        .client_builder()
+        .retry(
+            RetryConfig::default()
+                .initial_interval(Duration::from_millis(40))
+                .jitter(Duration::ZERO),
+        )
+        .observer(move |event: &AttemptEvent| seen.lock().expect("lock").push(event.clone()))
+        .build()
+        .expect("valid config");
+    assert!(format!("{client:?}").contains("observer"), "{client:?}");
+    client
+        .analytics()
+        .get_user_activity()
+        .send()
+        .await
+        .expect("the retry succeeds");
+    mock.assert_calls(2);
+
+    let events = events.lock().expect("lock").clone();
+    assert_eq!(events.len(), 4, "{events:#?}");
+    assert!(
+        matches!(
+            events[0],
+            AttemptEvent::Started {
+                operation: "get_user_activity",
+                attempt: 1,
+                ..
+            }
+        ),
+        "{events:#?}"
+    );
+    match &events[1] {
+        AttemptEvent::Retrying {
+            operation,
+            attempt,
+            status,
+            kind,
+            wait,
+            ..
+        } => {
+            assert_eq!(*operation, "get_user_activity");
+            assert_eq!(*attempt, 1);
+            assert_eq!(status.map(|s| s.as_u16()), Some(503));
+            assert_eq!(*kind, ErrorKind::Server);
+            assert_eq!(*wait, Duration::from_millis(40));
+        }
+        other => panic!("expected a retry, got {other:?}"),
+    }
+    assert!(
+        matches!(events[2], AttemptEvent::Started { attempt: 2, .. }),
+        "{events:#?}"
+    );
+    match &events[3] {
+        AttemptEvent::Succeeded {
+            attempt, status, ..
+        } => {
+            assert_eq!(*attempt, 2);
+            assert_eq!(status.as_u16(), 200);
+        }
+        other => panic!("expected a success, got {other:?}"),
+    }
+    assert!(events.iter().all(|e| e.operation() == "get_user_activity"));
+    assert_eq!(events[3].attempt(), 2);
+}
+
+#[tokio::test]
+async fn the_observer_sees_the_call_give_up() {
+    let server = MockOpenRouter::start_async().await;
+    server.activity_error(401, "no such key");
+    let events = Arc::new(Mutex::new(Vec::new()));
+    let seen = Arc::clone(&events);
+    let client = server
+        .client_builder()
+        .observer(move |event: &AttemptEvent| seen.lock().expect("lock").push(event.clone()))
+        .build()
+        .expect("valid config");
+    client
+        .analytics()
+        .get_user_activity()
+        .send()
+        .await
+        .expect_err("401");
+    let events = events.lock().expect("lock").clone();
+    assert_eq!(events.len(), 2, "{events:#?}");
+    match &events[1] {
+        AttemptEvent::Failed {
+            attempt,
+            status,
+            kind,
+            ..
+        } => {
+            assert_eq!(*attempt, 1);
+            assert_eq!(status.map(|s| s.as_u16()), Some(401));
+            assert_eq!(*kind, ErrorKind::Unauthorized);
+        }
+        other => panic!("expected the end, got {other:?}"),
+    }
 }

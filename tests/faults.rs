@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use openrouter_analytics::types::ActivityResponse;
 use openrouter_analytics::{Client, Error, ErrorKind, MAX_BODY_SNIPPET, RetryConfig};
 use openrouter_analytics_e2e::fault_server::{Fault, FaultServer, Reply, closed_port};
+use openrouter_analytics_e2e::tls_server::UntrustedTlsServer;
 use openrouter_analytics_e2e::{activity_body, error_body};
 
 const KEY: &str = "sk-or-v1-fault-suite-key";
@@ -189,6 +190,22 @@ async fn an_empty_body_fails_by_status() {
         assert_eq!(err.kind(), kind, "{status}: {err}");
         assert_eq!(err.attempts(), attempts, "{status}");
         assert_eq!(err.body_snippet(), Some(""), "{status}");
+        if status != 200 {
+            // A sentence, not a dangling `...(503 Service Unavailable): ` .
+            let reason = reqwest::StatusCode::from_u16(status).expect("valid status");
+            let retries = if attempts > 1 {
+                format!(" (after {attempts} attempts)")
+            } else {
+                String::new()
+            };
+            assert_eq!(
+                err.to_string(),
+                format!(
+                    "get_user_activity: {} ({reason}): the response had no body{retries}",
+                    err.kind()
+                )
+            );
+        }
         assert_within(elapsed, Duration::from_secs(3));
     }
 }
@@ -458,4 +475,52 @@ async fn a_lying_content_length_is_not_trusted_for_allocation() {
     assert_eq!(err.kind(), ErrorKind::Connection, "{err}");
     assert_one_short_line(&err);
     assert_within(started.elapsed(), Duration::from_secs(3));
+}
+
+/// A client with every default but the key and base URL: the retry policy that would
+/// keep retrying a connection failure for two minutes.
+fn default_client(base_url: &str) -> Client {
+    Client::builder()
+        .api_key(KEY)
+        .base_url(base_url)
+        .build()
+        .expect("valid config")
+}
+
+#[tokio::test]
+async fn an_untrusted_certificate_fails_at_once_naming_tls() {
+    let server = UntrustedTlsServer::start().await;
+    let (err, elapsed) = fails(&default_client(&server.base_url())).await;
+    assert_eq!(err.kind(), ErrorKind::Tls, "{err}");
+    assert_eq!(err.attempts(), 1, "{err}");
+    assert!(err.status().is_none());
+    let shown = err.to_string();
+    assert!(
+        shown.starts_with("get_user_activity: TLS failure: 127.0.0.1: invalid peer certificate"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("certificate is trusted"),
+        "says what to check: {shown}"
+    );
+    assert_one_short_line(&err);
+    assert_eq!(server.connections(), 1, "no second handshake");
+    assert_within(elapsed, Duration::from_secs(2));
+}
+
+#[tokio::test]
+async fn an_unknown_host_fails_at_once_naming_it() {
+    // `.invalid` never resolves (RFC 6761); the resolver says so without waiting.
+    let (err, elapsed) = fails(&default_client("http://openrouter-test.invalid")).await;
+    assert_eq!(err.kind(), ErrorKind::UnknownHost, "{err}");
+    assert_eq!(err.attempts(), 1, "{err}");
+    let shown = err.to_string();
+    assert!(
+        shown
+            .starts_with("get_user_activity: unknown host: openrouter-test.invalid does not exist"),
+        "{shown}"
+    );
+    assert!(shown.contains("check the base URL"), "{shown}");
+    assert_one_short_line(&err);
+    assert_within(elapsed, Duration::from_secs(2));
 }

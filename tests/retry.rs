@@ -4,6 +4,7 @@
 use std::time::{Duration, Instant};
 
 use openrouter_analytics::{Client, ErrorKind, RetryConfig, StatusRange};
+use openrouter_analytics_e2e::fault_server::{Fault, FaultServer, Reply as RawReply};
 use openrouter_analytics_mock::{
     Endpoint, MockOpenRouter, MockServerExt, Reply, activity_response, activity_row,
 };
@@ -317,4 +318,121 @@ async fn per_call_retry_overrides_the_client_default_both_ways() {
         .expect_err("503");
     assert_eq!(err.attempts(), 1);
     mock.assert_calls(4);
+}
+
+#[tokio::test]
+async fn retry_after_zero_never_shortens_the_backoff() {
+    // Each server answers 503 asking for no wait at all, forever. With our backoff of
+    // 500 ms, 750 ms, 1125 ms, 1688 ms (no jitter), a 3 s budget has room for 4
+    // attempts; without the floor the client would send hundreds.
+    let past = httpdate::fmt_http_date(std::time::SystemTime::now() - Duration::from_secs(3600));
+    let cases = [
+        ("retry-after", "0".to_string()),
+        ("retry-after-ms", "0".to_string()),
+        ("retry-after", past),
+    ];
+    // The three calls run side by side: each takes the whole 3 s budget.
+    let [a, b, c] = cases;
+    let (a, b, c) = tokio::join!(
+        spin_check(a.0, a.1),
+        spin_check(b.0, b.1),
+        spin_check(c.0, c.1)
+    );
+    for (name, value, err, calls) in [a, b, c] {
+        assert_eq!(err.kind(), ErrorKind::Server, "{name}: {value}");
+        assert!(
+            (2..=4).contains(&err.attempts()),
+            "{name}: {value}: {} attempts",
+            err.attempts()
+        );
+        assert_eq!(calls, err.attempts() as usize, "{name}: {value}");
+    }
+}
+
+/// Calls a server answering 503 with `name: value` forever, with default backoff and no
+/// jitter, for 3 s; returns the error and how many requests the server saw.
+async fn spin_check(
+    name: &'static str,
+    value: String,
+) -> (&'static str, String, openrouter_analytics::Error, usize) {
+    let server = MockOpenRouter::start_async().await;
+    let mock = server.reply(
+        Endpoint::GetUserActivity,
+        Reply::text(503, "busy").header(name, value.as_str()),
+    );
+    let retry = RetryConfig::default()
+        .jitter(Duration::ZERO)
+        .max_elapsed_time(Duration::from_secs(3));
+    let err = mock_client(&server, retry)
+        .analytics()
+        .get_user_activity()
+        .send()
+        .await
+        .expect_err("always 503");
+    let calls = mock.calls();
+    (name, value, err, calls)
+}
+
+#[tokio::test]
+async fn an_attempt_timeout_is_cut_to_the_rest_of_the_budget() {
+    // The server never sends headers; the attempt timeout (5 s) is longer than the
+    // whole budget (1.5 s), and the budget wins.
+    let server = FaultServer::always(Fault::SlowHead {
+        delay: Duration::from_secs(60),
+        reply: RawReply::new(200),
+    })
+    .await;
+    let client = Client::builder()
+        .api_key("sk-or-v1-test")
+        .base_url(server.base_url())
+        .timeout(Duration::from_secs(5))
+        .retry(RetryConfig::default().max_elapsed_time(MS(1500)))
+        .build()
+        .expect("valid config");
+    let started = Instant::now();
+    let err = client
+        .analytics()
+        .get_user_activity()
+        .send()
+        .await
+        .expect_err("no answer");
+    let elapsed = started.elapsed();
+    assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
+    assert_eq!(err.attempts(), 1);
+    assert!(err.to_string().contains("time budget"), "{err}");
+    assert!(
+        elapsed >= MS(1400) && elapsed < MS(2500),
+        "returned after {elapsed:?}"
+    );
+
+    // After failed attempts, the last one gets only what is left.
+    let server = FaultServer::start(|n| match n {
+        0 => Fault::Respond(RawReply::new(503)),
+        _ => Fault::SlowHead {
+            delay: Duration::from_secs(60),
+            reply: RawReply::new(200),
+        },
+    })
+    .await;
+    let client = Client::builder()
+        .api_key("sk-or-v1-test")
+        .base_url(server.base_url())
+        .timeout(Duration::from_secs(5))
+        .retry(quick().initial_interval(MS(500)).max_elapsed_time(MS(1500)))
+        .build()
+        .expect("valid config");
+    let started = Instant::now();
+    let err = client
+        .analytics()
+        .get_user_activity()
+        .send()
+        .await
+        .expect_err("no answer");
+    let elapsed = started.elapsed();
+    assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
+    assert_eq!(err.attempts(), 2);
+    assert!(
+        elapsed >= MS(1400) && elapsed < MS(2500),
+        "returned after {elapsed:?}"
+    );
 }

@@ -3,6 +3,7 @@
 use serde_json::{Value, json};
 
 pub mod fault_server;
+pub mod tls_server;
 
 /// One activity row as OpenRouter sends it, with `usage` and `model` varying by `n`.
 pub fn activity_row(n: usize) -> Value {

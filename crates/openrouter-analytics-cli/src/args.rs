@@ -17,7 +17,8 @@ Exit codes:
   2  usage error: unknown flag, missing or invalid value (e.g. a --date not in YYYY-MM-DD form)
   3  configuration error: no API key, an invalid --base-url or header value
   4  OpenRouter answered with an error status (401 bad key, 403 not a management key, 429, 5XX...)
-  5  network failure: OpenRouter could not be reached, or did not answer within --timeout
+  5  network failure: OpenRouter could not be reached (unknown host, TLS failure...),
+     or did not answer within --timeout
 
 The API key is never printed, not in errors and not with -v."
     };

@@ -19,7 +19,8 @@ pub mod code {
     pub const CONFIG: u8 = 3;
     /// OpenRouter answered with an error status.
     pub const API: u8 = 4;
-    /// OpenRouter could not be reached or did not answer in time.
+    /// OpenRouter could not be reached (including an unknown host or a TLS failure) or
+    /// did not answer in time.
     pub const NETWORK: u8 = 5;
 }
 
@@ -135,6 +136,19 @@ impl Failure {
                 message: format!(
                     "cannot reach {base_url} ({err}); check your network connection and \
                      --base-url / OPENROUTER_BASE_URL"
+                ),
+            },
+            // Permanent, but exit 5 rather than 3: a network's DNS or TLS-intercepting
+            // proxy causes these as often as a mistyped --base-url does.
+            ErrorKind::UnknownHost => Self {
+                code: code::NETWORK,
+                message: format!("{err} (--base-url / OPENROUTER_BASE_URL)"),
+            },
+            ErrorKind::Tls => Self {
+                code: code::NETWORK,
+                message: format!(
+                    "{err} (--base-url / OPENROUTER_BASE_URL; or a proxy on your network \
+                     intercepts TLS)"
                 ),
             },
             ErrorKind::Timeout => Self {

@@ -9,7 +9,6 @@ use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
 use tracing_subscriber::{Layer, fmt};
 
-use crate::progress::Progress;
 use crate::secret::Redactor;
 
 /// The `tracing` targets of the tool and the client crate.
@@ -19,25 +18,19 @@ fn our_targets() -> Targets {
         .with_target("openrouter_analytics", Level::DEBUG)
 }
 
-/// Installs the global subscriber: a stderr log when `verbose`, and the spinner's
-/// listener when there is a spinner. Does nothing when neither is wanted.
-pub fn init(verbose: bool, progress: Option<&Progress>, redactor: &Redactor) {
-    if !verbose && progress.is_none() {
+/// Installs the global subscriber, a stderr log, when `verbose`; otherwise does
+/// nothing.
+pub fn init(verbose: bool, redactor: &Redactor) {
+    if !verbose {
         return;
     }
-    let log = verbose.then(|| {
-        fmt::layer()
-            .with_writer(StderrLines {
-                redactor: redactor.clone(),
-            })
-            .with_filter(our_targets())
-    });
-    let spinner = progress.map(|p| p.listener().with_filter(our_targets()));
+    let log = fmt::layer()
+        .with_writer(StderrLines {
+            redactor: redactor.clone(),
+        })
+        .with_filter(our_targets());
     // Fails only when a subscriber is already set, which this binary never does.
-    let _ = tracing_subscriber::registry()
-        .with(log)
-        .with(spinner)
-        .try_init();
+    let _ = tracing_subscriber::registry().with(log).try_init();
 }
 
 /// Hands the log one line buffer per event, written out redacted when dropped.

@@ -90,9 +90,6 @@ fn run(cli: Cli, redactor: &Redactor) -> Result<(), Failure> {
         Command::Api(args) => Plan::Api(api::Plan::new(args).map_err(Failure::usage)?),
     };
     let format = output::resolve_format(global.format);
-    let client = setup::build_client(global)?;
-    let base_url = client.base_url().to_string();
-
     let verbose = global.verbose > 0;
     let progress = match global.progress {
         ProgressMode::Always => true,
@@ -100,7 +97,10 @@ fn run(cli: Cli, redactor: &Redactor) -> Result<(), Failure> {
         ProgressMode::Auto => !verbose && io::stderr().is_terminal(),
     }
     .then(|| Progress::new(redactor.clone()));
-    logging::init(verbose, progress.as_ref(), redactor);
+    // The spinner hears of attempts and retries through the client's observer.
+    let client = setup::build_client(global, progress.as_ref())?;
+    let base_url = client.base_url().to_string();
+    logging::init(verbose, redactor);
 
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

@@ -1,21 +1,16 @@
 //! The spinner on stderr while a request is in flight or waiting to retry.
 //!
-//! A small task redraws one line of stderr ten times a second; it learns about retries
-//! from the client's `tracing` events (the `WARN` event with a `wait_ms` field that the
-//! client emits before each wait). Nothing of it goes to stdout, and the line is
-//! erased before the result or an error is printed.
+//! A small task redraws one line of stderr ten times a second; it learns about attempts
+//! and retries from the client's observer ([`AttemptEvent`]). Nothing of it goes to
+//! stdout, and the line is erased before the result or an error is printed.
 
-use std::fmt;
 use std::future::Future;
 use std::io::{self, Write};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use openrouter_analytics::{AttemptEvent, ErrorKind};
 use tokio::sync::Notify;
-use tracing::field::{Field, Visit};
-use tracing::{Event, Subscriber};
-use tracing_subscriber::Layer;
-use tracing_subscriber::layer::Context;
 
 use crate::secret::Redactor;
 
@@ -53,11 +48,10 @@ impl Progress {
         }
     }
 
-    /// The `tracing` layer that tells the spinner about attempts and retries.
-    pub fn listener(&self) -> Listener {
-        Listener {
-            state: Arc::clone(&self.state),
-        }
+    /// The client observer that tells the spinner about attempts and retries.
+    pub fn observer(&self) -> impl Fn(&AttemptEvent) + Send + Sync + 'static {
+        let state = Arc::clone(&self.state);
+        move |event: &AttemptEvent| state.observe(event)
     }
 
     /// Runs `work` with the spinner turning, labelled `label`, and erases it after.
@@ -122,84 +116,34 @@ fn get(slot: &Mutex<String>) -> String {
         .clone()
 }
 
-/// Listens to the client's events and updates the spinner's text.
-#[derive(Debug)]
-pub struct Listener {
-    state: Arc<State>,
-}
-
-impl<S: Subscriber> Layer<S> for Listener {
-    fn on_event(&self, event: &Event<'_>, _ctx: Context<'_, S>) {
-        if !event
-            .metadata()
-            .target()
-            .starts_with("openrouter_analytics")
-        {
-            return;
-        }
-        let mut fields = Fields::default();
-        event.record(&mut fields);
-        let label = get(&self.state.label);
-        if let Some(wait_ms) = fields.wait_ms {
-            let reason = match (fields.status, fields.error) {
-                (Some(status), _) => format!("HTTP {status}"),
-                (None, Some(error)) => error,
-                (None, None) => "failed".into(),
-            };
-            let status = format!(
-                "waiting {:.1}s to retry after {reason}",
-                Duration::from_millis(wait_ms).as_secs_f64()
-            );
-            set(&self.state.status, status);
-        } else if fields.message.as_deref() == Some("sending request")
-            && let Some(attempt) = fields.attempt.filter(|&n| n > 1)
-        {
-            set(&self.state.status, format!("{label}, attempt {attempt}"));
-        }
-    }
-}
-
-/// The fields of a client event that matter to the spinner.
-#[derive(Debug, Default)]
-struct Fields {
-    message: Option<String>,
-    attempt: Option<u64>,
-    status: Option<u64>,
-    wait_ms: Option<u64>,
-    error: Option<String>,
-}
-
-impl Visit for Fields {
-    fn record_u64(&mut self, field: &Field, value: u64) {
-        match field.name() {
-            "attempt" => self.attempt = Some(value),
-            "status" => self.status = Some(value),
-            "wait_ms" => self.wait_ms = Some(value),
+impl State {
+    /// Updates the spinner's text for one step of the call.
+    fn observe(&self, event: &AttemptEvent) {
+        match event {
+            AttemptEvent::Retrying {
+                status, kind, wait, ..
+            } => {
+                let reason = match status {
+                    Some(status) => format!("HTTP {}", status.as_u16()),
+                    None => describe(*kind),
+                };
+                let status = format!("waiting {:.1}s to retry after {reason}", wait.as_secs_f64());
+                set(&self.status, status);
+            }
+            AttemptEvent::Started { attempt, .. } if *attempt > 1 => {
+                let label = get(&self.label);
+                set(&self.status, format!("{label}, attempt {attempt}"));
+            }
             _ => {}
         }
     }
-
-    fn record_i64(&mut self, field: &Field, value: i64) {
-        if let Ok(value) = u64::try_from(value) {
-            self.record_u64(field, value);
-        }
-    }
-
-    fn record_str(&mut self, field: &Field, value: &str) {
-        self.record_text(field, value.to_string());
-    }
-
-    fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
-        self.record_text(field, format!("{value:?}"));
-    }
 }
 
-impl Fields {
-    fn record_text(&mut self, field: &Field, text: String) {
-        match field.name() {
-            "message" => self.message = Some(text),
-            "error" => self.error = Some(text),
-            _ => {}
-        }
+/// A failure without a status, as the spinner words it.
+fn describe(kind: ErrorKind) -> String {
+    match kind {
+        ErrorKind::Timeout => "a timeout".into(),
+        ErrorKind::Connection => "a connection failure".into(),
+        other => other.to_string(),
     }
 }

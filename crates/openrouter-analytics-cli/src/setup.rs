@@ -4,6 +4,7 @@ use openrouter_analytics::{Client, DEFAULT_BASE_URL, DEFAULT_USER_AGENT, RetryCo
 
 use crate::args::GlobalArgs;
 use crate::exit::Failure;
+use crate::progress::Progress;
 
 /// The User-Agent: this tool, then the client crate.
 pub fn user_agent() -> String {
@@ -55,8 +56,9 @@ pub fn base_url(args: &GlobalArgs) -> &str {
         .unwrap_or(DEFAULT_BASE_URL)
 }
 
-/// Builds the client, or says which setting is missing or wrong.
-pub fn build_client(args: &GlobalArgs) -> Result<Client, Failure> {
+/// Builds the client, reporting its attempts to `progress` if there is a spinner, or
+/// says which setting is missing or wrong.
+pub fn build_client(args: &GlobalArgs, progress: Option<&Progress>) -> Result<Client, Failure> {
     let key = api_key(args).ok_or_else(Failure::no_api_key)?;
     let mut builder = Client::builder()
         .api_key(key)
@@ -74,6 +76,9 @@ pub fn build_client(args: &GlobalArgs) -> Result<Client, Failure> {
     }
     if let Some(timeout) = args.timeout {
         builder = builder.timeout(timeout);
+    }
+    if let Some(progress) = progress {
+        builder = builder.observer(progress.observer());
     }
     builder
         .build()

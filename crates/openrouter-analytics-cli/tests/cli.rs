@@ -855,6 +855,30 @@ fn connection_refused_is_a_network_error() {
 }
 
 #[test]
+fn an_unknown_host_is_a_network_error_at_once_naming_the_host() {
+    // Default retries: a name that does not exist is not retried.
+    let started = std::time::Instant::now();
+    let out = run(bare().env("OPENROUTER_API_KEY", KEY).args([
+        "--base-url",
+        "http://openrouter-test.invalid/api/v1",
+        "activity",
+    ]));
+    assert_eq!(out.code, 5);
+    let line = out.error_line();
+    assert!(
+        line.contains("unknown host: openrouter-test.invalid does not exist"),
+        "{line}"
+    );
+    assert!(line.contains("--base-url"), "{line}");
+    assert!(!line.contains("attempts"), "one attempt: {line}");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
 fn a_slow_answer_is_a_timeout() {
     let server = MockServer::start();
     server.mock(|when, then| {

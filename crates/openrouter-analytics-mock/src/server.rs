@@ -22,7 +22,7 @@ pub const TEST_API_KEY: &str = "sk-or-v1-mock-test-key";
 /// ```
 /// use openrouter_analytics_mock::fast_retries;
 ///
-/// assert_eq!(fast_retries().max_attempts_limit(), Some(5));
+/// assert_eq!(fast_retries().get_max_attempts(), Some(5));
 /// ```
 pub fn fast_retries() -> RetryConfig {
     RetryConfig::default()

@@ -13,6 +13,7 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
 use crate::client::{AppHeaders, Client};
 use crate::error::{ApiErrorDetail, Error, Result};
+use crate::observe::AttemptEvent;
 use crate::retry::RetryConfig;
 
 /// Most bytes read from an error response (described by the API or not); the rest is
@@ -268,17 +269,48 @@ pub(crate) async fn execute<Op: Operation>(
         context = context.keeping_success_body();
     }
     let api = api::Client::new_with_client(&shared.base_url, shared.http.clone(), context.clone());
+    let notify = |event: AttemptEvent| {
+        if let Some(observer) = &shared.observer {
+            observer.notify(&event);
+        }
+    };
+    let budget = retry.get_max_elapsed_time();
     let started = Instant::now();
     let mut attempt: u32 = 0;
     loop {
-        attempt += 1;
+        attempt = attempt.saturating_add(1);
         tracing::debug!(operation = name, attempt, "sending request");
-        let error = match sealed::Sender::send_once(params, &api).await {
+        notify(AttemptEvent::Started {
+            operation: name,
+            attempt,
+        });
+        let once = async {
+            match sealed::Sender::send_once(params, &api).await {
+                Ok(response) => Ok(response),
+                Err(error) => Err(classify(error, &context).await),
+            }
+        };
+        // One deadline: the attempt may not outlive the retry budget. Cut short here
+        // rather than through the request's own timeout, which `context` fixes per call.
+        let remaining = budget.saturating_sub(started.elapsed());
+        let outcome = if remaining < timeout {
+            tokio::time::timeout(remaining, once)
+                .await
+                .unwrap_or_else(|_| Err(Error::out_of_time(budget)))
+        } else {
+            once.await
+        };
+        let error = match outcome {
             Ok(response) => {
                 tracing::debug!(operation = name, attempt, status = %response.status(), "response decoded");
+                notify(AttemptEvent::Succeeded {
+                    operation: name,
+                    attempt,
+                    status: response.status(),
+                });
                 return Ok((response.into_inner(), context.take_success_body()));
             }
-            Err(error) => classify(error, &context).await,
+            Err(error) => error,
         };
         match retry.next_delay(attempt, started.elapsed(), &error) {
             Some(wait) => {
@@ -290,10 +322,23 @@ pub(crate) async fn execute<Op: Operation>(
                     wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
                     "attempt failed; retrying"
                 );
+                notify(AttemptEvent::Retrying {
+                    operation: name,
+                    attempt,
+                    status: error.status(),
+                    kind: error.kind(),
+                    wait,
+                });
                 tokio::time::sleep(wait).await;
             }
             None => {
                 tracing::debug!(operation = name, attempt, error = %error, "giving up");
+                notify(AttemptEvent::Failed {
+                    operation: name,
+                    attempt,
+                    status: error.status(),
+                    kind: error.kind(),
+                });
                 return Err(fail(error.with_attempts(attempt)));
             }
         }
@@ -308,10 +353,11 @@ fn request_headers(client: &Client, options: &CallOptions) -> Result<Arc<HeaderM
         return Ok(Arc::clone(defaults));
     }
     let mut headers = HeaderMap::clone(defaults);
+    // The message names the setting; as a call's option it is an invalid request.
     options
         .app
         .apply(&mut headers)
-        .map_err(|err| Error::invalid_request(err.to_string()))?;
+        .map_err(Error::invalid_request)?;
     for (name, value) in &options.extra_headers {
         let name = HeaderName::try_from(name.as_str())
             .map_err(|_| Error::invalid_request(format!("{name:?} is not a valid header name")))?;

@@ -7,6 +7,7 @@ use std::time::Duration;
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
 
 use crate::error::{Error, Result};
+use crate::observe::{AttemptEvent, Observer};
 use crate::retry::RetryConfig;
 
 /// OpenRouter's API root.
@@ -59,6 +60,7 @@ pub(crate) struct Shared {
     pub(crate) default_headers: Arc<HeaderMap>,
     pub(crate) timeout: Duration,
     pub(crate) retry: RetryConfig,
+    pub(crate) observer: Option<Observer>,
 }
 
 impl Client {
@@ -111,6 +113,7 @@ impl fmt::Debug for Client {
         }
         s.field("timeout", &shared.timeout)
             .field("retry", &shared.retry)
+            .field("observer", &shared.observer)
             .finish_non_exhaustive()
     }
 }
@@ -145,6 +148,7 @@ pub struct ClientBuilder {
     connect_timeout: Option<Duration>,
     retry: Option<RetryConfig>,
     http_client: Option<reqwest::Client>,
+    observer: Option<Observer>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -163,6 +167,7 @@ impl fmt::Debug for ClientBuilder {
                 "http_client",
                 &self.http_client.as_ref().map(|_| "<custom>"),
             )
+            .field("observer", &self.observer)
             .finish()
     }
 }
@@ -210,7 +215,8 @@ impl ClientBuilder {
     }
 
     /// Limit on one attempt, from connecting to the last byte of the body
-    /// (default [`DEFAULT_TIMEOUT`]). Retries get a fresh limit each.
+    /// (default [`DEFAULT_TIMEOUT`]). Retries get a fresh limit each, cut to what is
+    /// left of the retry budget ([`RetryConfig::max_elapsed_time`]).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -226,6 +232,15 @@ impl ClientBuilder {
     /// The client-wide retry policy (default [`RetryConfig::default`]).
     pub fn retry(mut self, retry: RetryConfig) -> Self {
         self.retry = Some(retry);
+        self
+    }
+
+    /// Calls `observer` at each step of every call: before each attempt, on success,
+    /// before each wait to retry, and on giving up (see [`AttemptEvent`]). For progress
+    /// displays and metrics; it runs inline in the call, so keep it quick and never
+    /// let it panic. Replaces any earlier observer.
+    pub fn observer(mut self, observer: impl Fn(&AttemptEvent) + Send + Sync + 'static) -> Self {
+        self.observer = Some(Observer::new(observer));
         self
     }
 
@@ -272,13 +287,16 @@ impl ClientBuilder {
         auth.set_sensitive(true);
         headers.insert(AUTHORIZATION, auth);
         let user_agent = self.user_agent.as_deref().unwrap_or(DEFAULT_USER_AGENT);
-        headers.insert(USER_AGENT, header_value("user_agent", user_agent)?);
+        headers.insert(
+            USER_AGENT,
+            header_value("user_agent", user_agent).map_err(Error::config)?,
+        );
         let app = AppHeaders {
             http_referer: self.http_referer,
             app_title: self.app_title,
             app_categories: self.app_categories,
         };
-        app.apply(&mut headers)?;
+        app.apply(&mut headers).map_err(Error::config)?;
 
         let http = match self.http_client {
             Some(client) => client,
@@ -296,6 +314,7 @@ impl ClientBuilder {
                 default_headers: Arc::new(headers),
                 timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
                 retry: self.retry.unwrap_or_default(),
+                observer: self.observer,
             }),
         })
     }
@@ -318,11 +337,14 @@ fn validate_base_url(raw: &str) -> Result<String> {
     Ok(trimmed.to_string())
 }
 
-fn header_value(setting: &str, value: &str) -> Result<HeaderValue> {
+/// The value as a header, or a message naming the setting (never the value, which
+/// may be a secret of the caller's) that the caller turns into its kind of error.
+fn header_value(setting: &str, value: &str) -> std::result::Result<HeaderValue, String> {
     HeaderValue::from_str(value).map_err(|_| {
-        Error::config(format!(
-            "{setting} {value:?} contains characters not allowed in an HTTP header"
-        ))
+        format!(
+            "{setting} contains characters not allowed in an HTTP header \
+             (line breaks or other control characters)"
+        )
     })
 }
 
@@ -340,8 +362,9 @@ impl AppHeaders {
         self.http_referer.is_none() && self.app_title.is_none() && self.app_categories.is_none()
     }
 
-    /// Sets (replacing) each header that has a value.
-    pub(crate) fn apply(&self, headers: &mut HeaderMap) -> Result<()> {
+    /// Sets (replacing) each header that has a value. The error is a message naming
+    /// the setting: a configuration error on the builder, an invalid request on a call.
+    pub(crate) fn apply(&self, headers: &mut HeaderMap) -> std::result::Result<(), String> {
         if let Some(referer) = &self.http_referer {
             headers.insert(HTTP_REFERER, header_value("http_referer", referer)?);
         }

@@ -1,6 +1,7 @@
 //! The crate's one error type.
 
 use std::fmt;
+use std::time::Duration;
 
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
@@ -36,14 +37,23 @@ pub enum ErrorKind {
     /// Any other non-success status, e.g. 408.
     OtherStatus,
     /// The connection could not be made or broke before the response was complete.
+    /// Retried: it may work next time (a temporary DNS failure is one of these).
     Connection,
+    /// TLS failed: the server's certificate is not trusted (self-signed, expired, for
+    /// another name) or the handshake failed (e.g. `https://` to a plain-HTTP port).
+    /// Never retried: the next attempt would meet the same certificate.
+    Tls,
+    /// DNS says the base URL's host name does not exist. Never retried: check the
+    /// base URL.
+    UnknownHost,
     /// An attempt took longer than its timeout.
     Timeout,
     /// A successful response whose body is not what the API describes.
     Decode,
     /// The client could not be built: no API key, an invalid header value or URL.
     Config,
-    /// A parameter was invalid (e.g. a malformed date); nothing was sent.
+    /// A parameter was invalid (e.g. a malformed date) or the request could not be
+    /// built; nothing was sent.
     InvalidRequest,
     /// The blocking client could not run the call: its runtime has shut down, or it
     /// was called from that runtime's own thread.
@@ -74,6 +84,8 @@ impl ErrorKind {
             Self::Server => "server error",
             Self::OtherStatus => "unexpected status",
             Self::Connection => "connection failed",
+            Self::Tls => "TLS failure",
+            Self::UnknownHost => "unknown host",
             Self::Timeout => "timed out",
             Self::Decode => "undecodable response",
             Self::Config => "invalid configuration",
@@ -83,8 +95,17 @@ impl ErrorKind {
     }
 }
 
+impl fmt::Display for ErrorKind {
+    /// A few lowercase words, e.g. `rate limited`, `connection failed`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.describe())
+    }
+}
+
 /// OpenRouter's own description of an error, from the `error` object of its body.
+// Non-exhaustive: OpenRouter may add fields to its error object.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ApiErrorDetail {
     /// OpenRouter's error code (usually the HTTP status).
     pub code: i64,
@@ -165,17 +186,52 @@ impl Error {
         err
     }
 
-    /// A connection failure or timeout, from reqwest.
+    /// A failure to get a response, from reqwest: classified by its cause chain into
+    /// a retryable connection failure or timeout, or a permanent TLS, DNS or request
+    /// building failure.
     pub(crate) fn transport(source: reqwest::Error) -> Self {
-        let kind = if source.is_timeout() {
-            ErrorKind::Timeout
+        let host = source
+            .url()
+            .and_then(|url| url.host_str())
+            .unwrap_or("the server")
+            .to_owned();
+        // reqwest's own message names the URL; the cause chain says what failed.
+        let cause = transport_summary(&source);
+        let (kind, message) = if source.is_builder() {
+            (
+                ErrorKind::InvalidRequest,
+                format!("the request could not be built: {cause}"),
+            )
         } else {
-            ErrorKind::Connection
+            match classify_cause(&source) {
+                Cause::Tls(detail) => (
+                    ErrorKind::Tls,
+                    format!(
+                        "{host}: {detail}; check the base URL's scheme and host, and that \
+                         the server's certificate is trusted"
+                    ),
+                ),
+                Cause::UnknownHost => (
+                    ErrorKind::UnknownHost,
+                    format!("{host} does not exist ({cause}); check the base URL"),
+                ),
+                Cause::Other if source.is_timeout() => (ErrorKind::Timeout, cause),
+                Cause::Other => (ErrorKind::Connection, cause),
+            }
         };
         let mut err = Self::new(kind);
-        // reqwest's own message names the URL; the cause chain says what failed.
-        err.inner.message = Some(transport_summary(&source));
+        err.inner.message = Some(message);
         err.inner.source = Some(Box::new(source));
+        err
+    }
+
+    /// An attempt cut short because the call's retry budget ran out.
+    pub(crate) fn out_of_time(budget: Duration) -> Self {
+        let mut err = Self::new(ErrorKind::Timeout);
+        err.inner.message = Some(format!(
+            "no answer before the call's time budget of {budget:?} ran out \
+             (RetryConfig::max_elapsed_time)"
+        ));
         err
     }
 
@@ -285,14 +341,20 @@ impl fmt::Display for Error {
             Some(status) => write!(f, "{} ({status})", inner.kind.describe())?,
             None => f.write_str(inner.kind.describe())?,
         }
-        let text = inner
-            .detail
-            .as_ref()
-            .map(|d| d.message.as_str())
-            .or(inner.message.as_deref())
-            .or(inner.body_snippet.as_deref());
-        if let Some(text) = text {
-            write!(f, ": {}", one_line(text, 200))?;
+        let text = [
+            inner.detail.as_ref().map(|d| d.message.as_str()),
+            inner.message.as_deref(),
+            inner.body_snippet.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        .find(|text| !text.trim().is_empty());
+        match text {
+            Some(text) => write!(f, ": {}", one_line(text, 200))?,
+            // Say so rather than end on a bare colon.
+            None if inner.detail.is_some() => f.write_str(": the error had no message")?,
+            None if inner.status.is_some() => f.write_str(": the response had no body")?,
+            None => {}
         }
         if self.needs_management_key() {
             f.write_str(
@@ -352,6 +414,61 @@ fn transport_summary(error: &reqwest::Error) -> String {
         cause = next;
     }
     cause.to_string()
+}
+
+/// What a transport error's cause chain says about retrying it.
+#[derive(Debug, PartialEq, Eq)]
+enum Cause {
+    /// A TLS failure, with rustls's description.
+    Tls(String),
+    /// DNS answered that the name does not exist.
+    UnknownHost,
+    /// Anything else: maybe temporary.
+    Other,
+}
+
+/// Walks `error`'s cause chain for a rustls error or a definite DNS "no such name".
+fn classify_cause(error: &(dyn std::error::Error + 'static)) -> Cause {
+    let mut cause = Some(error);
+    while let Some(current) = cause {
+        if let Some(tls) = current.downcast_ref::<rustls::Error>() {
+            return Cause::Tls(tls.to_string());
+        }
+        if let Some(io) = current.downcast_ref::<std::io::Error>() {
+            if is_unknown_host(io) {
+                return Cause::UnknownHost;
+            }
+            // `io::Error::source` skips the error it wraps (it returns that error's
+            // source), and the wrapped one is where rustls puts its error.
+            if let Some(inner) = io.get_ref() {
+                cause = Some(inner);
+                continue;
+            }
+        }
+        cause = current.source();
+    }
+    Cause::Other
+}
+
+/// Whether a resolver error says the name does not exist, as opposed to a temporary
+/// failure ("Temporary failure in name resolution") that a retry may get past.
+fn is_unknown_host(error: &std::io::Error) -> bool {
+    /// Windows' WSAHOST_NOT_FOUND, which std reports as an OS error.
+    const WSAHOST_NOT_FOUND: i32 = 11001;
+    const NO_SUCH_NAME: [&str; 3] = [
+        // glibc and musl (EAI_NONAME, EAI_NODATA)
+        "Name or service not known",
+        "No address associated with hostname",
+        // macOS and the BSDs (EAI_NONAME)
+        "nodename nor servname provided, or not known",
+    ];
+    if cfg!(windows) && error.raw_os_error() == Some(WSAHOST_NOT_FOUND) {
+        return true;
+    }
+    // std's wording for a getaddrinfo failure, followed by gai_strerror's.
+    let message = error.to_string();
+    message.starts_with("failed to lookup address information")
+        && NO_SUCH_NAME.iter().any(|text| message.contains(text))
 }
 
 fn snippet(body: &[u8]) -> String {
@@ -443,5 +560,106 @@ mod tests {
         let s = snippet(body.as_bytes());
         assert!(!s.contains('\u{FFFD}'));
         assert_eq!(s.len(), MAX_BODY_SNIPPET);
+    }
+
+    #[test]
+    fn an_empty_or_blank_error_body_reads_as_a_sentence() {
+        for body in [&b""[..], b"  \r\n\t "] {
+            let err = Error::from_status(
+                StatusCode::SERVICE_UNAVAILABLE,
+                HeaderMap::new(),
+                None,
+                body,
+            )
+            .with_operation("get_user_activity")
+            .with_attempts(1);
+            assert_eq!(
+                err.to_string(),
+                "get_user_activity: server error (503 Service Unavailable): the response had no body"
+            );
+        }
+        let blank = ApiErrorDetail {
+            code: 500,
+            message: " ".into(),
+            metadata: None,
+        };
+        let err = Error::from_status(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            HeaderMap::new(),
+            Some(blank),
+            b"",
+        )
+        .with_operation("get_analytics_meta")
+        .with_attempts(3);
+        assert_eq!(
+            err.to_string(),
+            "get_analytics_meta: server error (500 Internal Server Error): the error had no \
+             message (after 3 attempts)"
+        );
+    }
+
+    /// An error with a source, standing in for the layers of reqwest and hyper-util.
+    #[derive(Debug)]
+    struct Layer {
+        message: &'static str,
+        source: Box<dyn std::error::Error + Send + Sync>,
+    }
+
+    impl fmt::Display for Layer {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(self.message)
+        }
+    }
+
+    impl std::error::Error for Layer {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            Some(&*self.source)
+        }
+    }
+
+    /// `client error (Connect)` → `dns error` → the resolver's io::Error, as reqwest
+    /// reports a failed lookup.
+    fn dns_failure(resolver_says: &'static str) -> Layer {
+        let io = std::io::Error::other(format!(
+            "failed to lookup address information: {resolver_says}"
+        ));
+        Layer {
+            message: "client error (Connect)",
+            source: Box::new(Layer {
+                message: "dns error",
+                source: Box::new(io),
+            }),
+        }
+    }
+
+    #[test]
+    fn a_temporary_resolver_failure_may_be_retried_but_a_missing_name_may_not() {
+        assert_eq!(
+            classify_cause(&dns_failure("Temporary failure in name resolution")),
+            Cause::Other
+        );
+        assert_eq!(
+            classify_cause(&dns_failure("Name or service not known")),
+            Cause::UnknownHost
+        );
+        assert_eq!(
+            classify_cause(&dns_failure("nodename nor servname provided, or not known")),
+            Cause::UnknownHost
+        );
+        let refused = std::io::Error::from(std::io::ErrorKind::ConnectionRefused);
+        assert_eq!(classify_cause(&refused), Cause::Other);
+    }
+
+    #[test]
+    fn a_rustls_error_inside_an_io_error_is_a_tls_failure() {
+        let tls = rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer);
+        let chain = Layer {
+            message: "client error (Connect)",
+            source: Box::new(std::io::Error::new(std::io::ErrorKind::InvalidData, tls)),
+        };
+        assert_eq!(
+            classify_cause(&chain),
+            Cause::Tls("invalid peer certificate: UnknownIssuer".into())
+        );
     }
 }

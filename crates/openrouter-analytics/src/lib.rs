@@ -2,7 +2,8 @@
 //! your spend, requests and tokens went.
 //!
 //! - [`Client`]: API key from the builder or `OPENROUTER_API_KEY`, app-attribution
-//!   headers, timeouts, and a [`RetryConfig`] with a client default and per-call override.
+//!   headers, timeouts, a [`RetryConfig`] with a client default and per-call override,
+//!   and an optional observer of attempts and retries ([`AttemptEvent`]).
 //! - One group of operations per tag of the API, e.g. [`Analytics`]
 //!   (`client.analytics()`: `get_user_activity`, `get_analytics_meta`,
 //!   `query_analytics`), with typed parameters and responses ([`types`]). The groups
@@ -39,9 +40,11 @@
 //! # Errors and retries
 //!
 //! Connection failures, timeouts, 408, 429 and 5XX are retried with exponential backoff
-//! (see [`RetryConfig`] for the defaults and the budget); `Retry-After` is honoured.
-//! Each retry is logged through `tracing` at `WARN` (operation, attempt, status, wait),
-//! never with the key.
+//! (see [`RetryConfig`] for the defaults and the budget, which bounds the whole call);
+//! `Retry-After` can lengthen a wait, never shorten it. TLS failures and unknown hosts
+//! are never retried. Each retry is logged through `tracing` at `WARN` (operation,
+//! attempt, status, wait), never with the key, and reported to the client's
+//! [observer](ClientBuilder::observer) as an [`AttemptEvent`].
 //!
 //! ```no_run
 //! # async fn run(client: openrouter_analytics::Client) {
@@ -67,6 +70,7 @@ mod error;
 #[rustfmt::skip]
 #[allow(unused_imports)]
 mod generated;
+mod observe;
 mod retry;
 // Hand-written sugar for single operations, beside the generated layer.
 mod sugar;
@@ -81,9 +85,11 @@ pub use client::{
 pub use dynamic::{ByName, CallByName, OperationInfo, ParameterInfo, find_operation, operations};
 pub use error::{ApiErrorDetail, Error, ErrorKind, MAX_BODY_SNIPPET, Result};
 pub use generated::*;
-pub use retry::{
-    RetryConfig, StatusRange, parse_retry_after, parse_retry_after_ms, server_requested_delay,
-};
+pub use observe::AttemptEvent;
+pub use retry::{RetryConfig, StatusRange};
+// Public for the fuzz targets and the CLI only; not part of the supported API.
+#[doc(hidden)]
+pub use retry::{parse_retry_after, parse_retry_after_ms, server_requested_delay};
 pub use sugar::{ActivityDate, parse_day};
 
 /// The API's request and response types, generated from the OpenAPI spec.
