@@ -114,3 +114,47 @@ fn blocking_send_with_raw_body_returns_the_bytes_the_server_sent() {
     assert_eq!(response.raw_body.as_ref(), body.as_bytes());
     assert_eq!(response.value.data.len(), 2);
 }
+
+/// The one place the blocking client cannot work: its own runtime's thread (here, from
+/// an observer callback, which runs there). Waiting would deadlock, so it says so.
+#[test]
+fn blocking_from_the_clients_own_runtime_thread_is_a_runtime_error_not_a_deadlock() {
+    use std::sync::{Arc, Mutex, OnceLock};
+
+    use openrouter_analytics::AttemptEvent;
+
+    let server = MockOpenRouter::start();
+    let activity = server.activity_rows([]);
+    let meta = server.error(Endpoint::GetAnalyticsMeta, 500, "not reached");
+    let this_client: Arc<OnceLock<Client>> = Arc::default();
+    let inner_outcome: Arc<Mutex<Option<ErrorKind>>> = Arc::default();
+    let (client_slot, outcome_slot) = (Arc::clone(&this_client), Arc::clone(&inner_outcome));
+    let base_url = server.base_url();
+    let client = Client::builder()
+        .api_key("sk-or-v1-blocking")
+        .with(move |b| {
+            b.base_url(base_url)
+                .retry(RetryConfig::disabled())
+                .observer(move |event| {
+                    if let (AttemptEvent::Started { .. }, Some(client)) = (event, client_slot.get())
+                    {
+                        let result = client.analytics().get_analytics_meta().send();
+                        *outcome_slot.lock().expect("lock") = result.err().map(|err| err.kind());
+                    }
+                })
+        })
+        .build()
+        .expect("valid config");
+    assert!(this_client.set(client.clone()).is_ok());
+    client
+        .analytics()
+        .get_user_activity()
+        .send()
+        .expect("the outer call still succeeds");
+    assert_eq!(
+        *inner_outcome.lock().expect("lock"),
+        Some(ErrorKind::Runtime)
+    );
+    activity.assert_calls(1);
+    meta.assert_calls(0);
+}
