@@ -8,6 +8,7 @@
 
 mod codegen;
 mod drift;
+mod open_enums;
 mod spec;
 
 use std::path::{Path, PathBuf};

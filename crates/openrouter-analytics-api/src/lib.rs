@@ -40,6 +40,10 @@ pub use generated::{ByteStream, Client, ClientInfo, Error, ResponseValue};
 pub use hooks::{RequestContext, ResponseHead};
 
 /// The request and response types of the API.
+///
+/// Every string enum is open (see `xtask/src/open_enums.rs`): a value the spec does not
+/// list, e.g. one a newer API sends, is kept in its `Unknown(String)` variant, and unknown
+/// object fields are ignored, so new values and fields never fail decoding.
 pub mod types {
     pub use crate::generated::types::{
         ActivityGroupBy, ActivityItem, ActivityResponse, AnalyticsClassifierDimensions,
@@ -64,7 +68,7 @@ pub mod types {
         };
     }
 
-    /// The error of the types' `TryFrom` and `FromStr` conversions.
+    /// The error of the builders' `TryFrom` conversions (the enums' conversions cannot fail).
     pub mod error {
         pub use crate::generated::types::error::ConversionError;
     }

@@ -224,8 +224,8 @@ impl Operation for ActivityParams {
         if let Some(user_id) = &self.user_id {
             request = request.user_id(user_id.clone());
         }
-        if let Some(group_by) = self.group_by {
-            request = request.group_by(group_by);
+        if let Some(group_by) = &self.group_by {
+            request = request.group_by(group_by.clone());
         }
         if let Some(workspace_id) = &self.workspace_id {
             request = request.workspace_id(workspace_id.clone());
