@@ -89,7 +89,7 @@ fn is_replaced_impl(item: &Item, opened: &[String]) -> bool {
     };
     let self_name = last_ident(&self_ty.path);
     let trait_name = last_ident(trait_path);
-    self_name.is_some_and(|name| opened.iter().any(|o| *o == name))
+    self_name.is_some_and(|name| opened.contains(&name))
         && trait_name.is_some_and(|name| matches!(name.as_str(), "Display" | "FromStr" | "TryFrom"))
 }
 
