@@ -2,14 +2,16 @@
 //!
 //! Two files come from the spec: the low-level client
 //! (`crates/openrouter-analytics-api/src/generated.rs`) and progenitor's typed httpmock
-//! helpers for it (`crates/openrouter-analytics-mock/src/generated.rs`). Both are
-//! formatted with prettyplease, so the output does not depend on the toolchain.
+//! helpers for it (`crates/openrouter-analytics-mock/src/generated.rs`). Both go through
+//! [`open_enums`] (open string enums, no `deny_unknown_fields`) and are formatted with
+//! prettyplease, so the output does not depend on the toolchain.
 
 use std::path::Path;
 
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
 use quote::quote;
 
+use crate::open_enums;
 use crate::spec::{SPEC_PATH, load_openapi};
 
 /// Where the generated client lives, relative to the workspace root.
@@ -137,8 +139,9 @@ fn render_mock(spec: &openapiv3::OpenAPI) -> Result<String, String> {
 }
 
 fn format_file(tokens: proc_macro2::TokenStream) -> Result<String, String> {
-    let file: syn::File =
+    let mut file: syn::File =
         syn::parse2(tokens).map_err(|err| format!("generated code does not parse: {err}"))?;
+    open_enums::process(&mut file)?;
     Ok(with_header(&prettyplease::unparse(&file)))
 }
 
@@ -274,6 +277,122 @@ mod tests {
         assert!(err.contains("cargo xtask generate"), "{err}");
 
         generate(root.path()).expect("generate");
+        assert!(check(root.path()).is_ok());
+    }
+
+    /// A small spec: a component enum used in a query parameter and a response, an
+    /// inline enum, and an object that forbids unknown fields.
+    const OPEN_ENUM_FIXTURE: &str = r#"
+openapi: 3.0.3
+info: {title: fixture, version: '1'}
+paths:
+  /things:
+    get:
+      operationId: listThings
+      parameters:
+        - name: size
+          in: query
+          schema: {$ref: '#/components/schemas/Size'}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Thing'}
+components:
+  schemas:
+    Size:
+      type: string
+      enum: [small, large]
+    Thing:
+      type: object
+      additionalProperties: false
+      required: [size, shape]
+      properties:
+        size: {$ref: '#/components/schemas/Size'}
+        shape:
+          type: string
+          enum: [round, square]
+"#;
+
+    #[test]
+    fn every_string_enum_of_a_spec_is_opened_and_no_object_denies_unknown_fields() {
+        let spec: openapiv3::OpenAPI =
+            serde_yaml_ng::from_str(OPEN_ENUM_FIXTURE).expect("fixture parses");
+        // What progenitor emits before the open-enum pass: closed, `Copy` enums and an
+        // object that rejects unknown fields.
+        let raw = Generator::new(&settings())
+            .generate_tokens(&spec)
+            .expect("generates")
+            .to_string();
+        assert!(raw.contains("deny_unknown_fields"), "{raw}");
+        assert!(raw.contains("Copy"), "{raw}");
+
+        let client = render_client(&spec).expect("renders");
+        for (name, values) in [
+            ("Size", ["small", "large"]),
+            ("ThingShape", ["round", "square"]),
+        ] {
+            assert!(client.contains(&format!("pub enum {name} {{")), "{client}");
+            assert!(
+                client.contains(&format!("impl ::std::convert::From<&str> for {name} {{")),
+                "{name}: {client}"
+            );
+            assert!(
+                !client.contains(&format!("TryFrom<&str> for {name}")),
+                "{name} keeps typify's closed conversion: {client}"
+            );
+            for value in values {
+                assert!(
+                    client.contains(&format!("\"{value}\" => Self::")),
+                    "{client}"
+                );
+            }
+        }
+        assert_eq!(
+            client.matches("Unknown(::std::string::String),").count(),
+            2,
+            "{client}"
+        );
+        assert!(!client.contains("Copy"), "{client}");
+        assert!(!client.contains("deny_unknown_fields"), "{client}");
+        // The query parameter is serialized with serde, which the open enum implements.
+        assert!(
+            client.contains("impl ::serde::Serialize for Size {"),
+            "{client}"
+        );
+        assert!(
+            client.contains("QueryParam::new(\"size\", &size)"),
+            "{client}"
+        );
+    }
+
+    #[test]
+    fn a_hand_edited_open_enum_fails_the_check() {
+        let root = scratch_root();
+        let client_path = root.path().join(CLIENT_OUTPUT);
+        let generated = std::fs::read_to_string(&client_path).expect("read client");
+        // A value added by hand to an open enum instead of to the spec.
+        let edited = generated.replacen(
+            "        ///`day`\n        Day,\n",
+            "        ///`day`\n        Day,\n        Quarter,\n",
+            1,
+        );
+        assert_ne!(generated, edited, "the fixture edit must apply");
+        std::fs::write(&client_path, edited).expect("write client");
+        let err = check(root.path()).expect_err("a hand-edited open enum must fail");
+        assert!(
+            err.contains(&format!("{CLIENT_OUTPUT} (checked in)")),
+            "{err}"
+        );
+        assert!(err.contains("-        Quarter,"), "{err}");
+        assert!(err.contains("cargo xtask generate"), "{err}");
+
+        generate(root.path()).expect("generate");
+        assert_eq!(
+            std::fs::read_to_string(&client_path).expect("read"),
+            generated
+        );
         assert!(check(root.path()).is_ok());
     }
 

@@ -9,6 +9,7 @@
 
 mod codegen;
 mod drift;
+mod open_enums;
 mod sdk;
 mod spec;
 

@@ -9,55 +9,144 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 #[allow(clippy::all)]
 pub mod types {
     ///A dimension that activity rows can additionally be split by.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    ///
+    /// Open enum: a value not listed here is kept, exactly as sent, in
+    /// [`ActivityGroupBy::Unknown`]. Parsing, `From` and deserializing always pick
+    /// the named variant for a listed value, so compare with the named variants (or
+    /// `as_str()`) rather than building `Unknown` from a listed value.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum ActivityGroupBy {
-        #[serde(rename = "workspace")]
+        ///`workspace`
         Workspace,
+        /// A value this SDK does not list, kept exactly as sent.
+        Unknown(::std::string::String),
+    }
+    impl ActivityGroupBy {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Workspace => "workspace",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this is one of the listed values (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
     impl ::std::fmt::Display for ActivityGroupBy {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Workspace => f.write_str("workspace"),
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for ActivityGroupBy {
+        fn from(value: &str) -> Self {
+            match value {
+                "workspace" => Self::Workspace,
+                _ => Self::Unknown(value.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for ActivityGroupBy {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "workspace" => Self::Workspace,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::convert::From<ActivityGroupBy> for ::std::string::String {
+        fn from(value: ActivityGroupBy) -> Self {
+            match value {
+                ActivityGroupBy::Unknown(value) => value,
+                known => known.as_str().to_owned(),
             }
         }
     }
     impl ::std::str::FromStr for ActivityGroupBy {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "workspace" => Ok(Self::Workspace),
-                _ => Err("invalid value".into()),
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for ActivityGroupBy {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ActivityGroupBy {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct ActivityGroupByVisitor;
+            impl<'de> ::serde::de::Visitor<'de> for ActivityGroupByVisitor {
+                type Value = ActivityGroupBy;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (ActivityGroupBy)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<ActivityGroupBy, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(ActivityGroupBy::from(value))
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<ActivityGroupBy, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(ActivityGroupBy::from(value))
+                }
             }
+            deserializer.deserialize_str(ActivityGroupByVisitor)
         }
     }
-    impl ::std::convert::TryFrom<&str> for ActivityGroupBy {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
+    impl schemars::JsonSchema for ActivityGroupBy {
+        fn schema_name() -> ::std::string::String {
+            "ActivityGroupBy".to_owned()
         }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for ActivityGroupBy {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            let known = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                enum_values: ::std::option::Option::Some(
+                    ::std::vec![::serde_json::Value::String("workspace".to_owned())],
+                ),
+                ..::std::default::Default::default()
+            };
+            let other = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                ..::std::default::Default::default()
+            };
+            schemars::schema::SchemaObject {
+                subschemas: ::std::option::Option::Some(
+                    ::std::boxed::Box::new(schemars::schema::SubschemaValidation {
+                        any_of: ::std::option::Option::Some(
+                            ::std::vec![known.into(), other.into(),],
+                        ),
+                        ..::std::default::Default::default()
+                    }),
+                ),
+                ..::std::default::Default::default()
+            }
+                .into()
         }
     }
     ///Usage of one model endpoint on one UTC day.
@@ -202,71 +291,170 @@ pub mod types {
         }
     }
     ///How a metric's values are meant to be shown.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    ///
+    /// Open enum: a value not listed here is kept, exactly as sent, in
+    /// [`AnalyticsDisplayFormat::Unknown`]. Parsing, `From` and deserializing always pick
+    /// the named variant for a listed value, so compare with the named variants (or
+    /// `as_str()`) rather than building `Unknown` from a listed value.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum AnalyticsDisplayFormat {
-        #[serde(rename = "number")]
+        ///`number`
         Number,
-        #[serde(rename = "currency")]
+        ///`currency`
         Currency,
-        #[serde(rename = "percent")]
+        ///`percent`
         Percent,
-        #[serde(rename = "latency")]
+        ///`latency`
         Latency,
-        #[serde(rename = "throughput")]
+        ///`throughput`
         Throughput,
+        /// A value this SDK does not list, kept exactly as sent.
+        Unknown(::std::string::String),
+    }
+    impl AnalyticsDisplayFormat {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Number => "number",
+                Self::Currency => "currency",
+                Self::Percent => "percent",
+                Self::Latency => "latency",
+                Self::Throughput => "throughput",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this is one of the listed values (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
     impl ::std::fmt::Display for AnalyticsDisplayFormat {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Number => f.write_str("number"),
-                Self::Currency => f.write_str("currency"),
-                Self::Percent => f.write_str("percent"),
-                Self::Latency => f.write_str("latency"),
-                Self::Throughput => f.write_str("throughput"),
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for AnalyticsDisplayFormat {
+        fn from(value: &str) -> Self {
+            match value {
+                "number" => Self::Number,
+                "currency" => Self::Currency,
+                "percent" => Self::Percent,
+                "latency" => Self::Latency,
+                "throughput" => Self::Throughput,
+                _ => Self::Unknown(value.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for AnalyticsDisplayFormat {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "number" => Self::Number,
+                "currency" => Self::Currency,
+                "percent" => Self::Percent,
+                "latency" => Self::Latency,
+                "throughput" => Self::Throughput,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::convert::From<AnalyticsDisplayFormat> for ::std::string::String {
+        fn from(value: AnalyticsDisplayFormat) -> Self {
+            match value {
+                AnalyticsDisplayFormat::Unknown(value) => value,
+                known => known.as_str().to_owned(),
             }
         }
     }
     impl ::std::str::FromStr for AnalyticsDisplayFormat {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "number" => Ok(Self::Number),
-                "currency" => Ok(Self::Currency),
-                "percent" => Ok(Self::Percent),
-                "latency" => Ok(Self::Latency),
-                "throughput" => Ok(Self::Throughput),
-                _ => Err("invalid value".into()),
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for AnalyticsDisplayFormat {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AnalyticsDisplayFormat {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct AnalyticsDisplayFormatVisitor;
+            impl<'de> ::serde::de::Visitor<'de> for AnalyticsDisplayFormatVisitor {
+                type Value = AnalyticsDisplayFormat;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (AnalyticsDisplayFormat)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<AnalyticsDisplayFormat, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(AnalyticsDisplayFormat::from(value))
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<AnalyticsDisplayFormat, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(AnalyticsDisplayFormat::from(value))
+                }
             }
+            deserializer.deserialize_str(AnalyticsDisplayFormatVisitor)
         }
     }
-    impl ::std::convert::TryFrom<&str> for AnalyticsDisplayFormat {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
+    impl schemars::JsonSchema for AnalyticsDisplayFormat {
+        fn schema_name() -> ::std::string::String {
+            "AnalyticsDisplayFormat".to_owned()
         }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for AnalyticsDisplayFormat {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            let known = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                enum_values: ::std::option::Option::Some(
+                    ::std::vec![
+                        ::serde_json::Value::String("number".to_owned()),
+                        ::serde_json::Value::String("currency".to_owned()),
+                        ::serde_json::Value::String("percent".to_owned()),
+                        ::serde_json::Value::String("latency".to_owned()),
+                        ::serde_json::Value::String("throughput".to_owned())
+                    ],
+                ),
+                ..::std::default::Default::default()
+            };
+            let other = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                ..::std::default::Default::default()
+            };
+            schemars::schema::SchemaObject {
+                subschemas: ::std::option::Option::Some(
+                    ::std::boxed::Box::new(schemars::schema::SubschemaValidation {
+                        any_of: ::std::option::Option::Some(
+                            ::std::vec![known.into(), other.into(),],
+                        ),
+                        ..::std::default::Default::default()
+                    }),
+                ),
+                ..::std::default::Default::default()
+            }
+                .into()
         }
     }
     ///One filter condition on a dimension.
@@ -347,71 +535,170 @@ pub mod types {
         }
     }
     ///The size of a time bucket.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    ///
+    /// Open enum: a value not listed here is kept, exactly as sent, in
+    /// [`AnalyticsGranularity::Unknown`]. Parsing, `From` and deserializing always pick
+    /// the named variant for a listed value, so compare with the named variants (or
+    /// `as_str()`) rather than building `Unknown` from a listed value.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum AnalyticsGranularity {
-        #[serde(rename = "minute")]
+        ///`minute`
         Minute,
-        #[serde(rename = "hour")]
+        ///`hour`
         Hour,
-        #[serde(rename = "day")]
+        ///`day`
         Day,
-        #[serde(rename = "week")]
+        ///`week`
         Week,
-        #[serde(rename = "month")]
+        ///`month`
         Month,
+        /// A value this SDK does not list, kept exactly as sent.
+        Unknown(::std::string::String),
+    }
+    impl AnalyticsGranularity {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Minute => "minute",
+                Self::Hour => "hour",
+                Self::Day => "day",
+                Self::Week => "week",
+                Self::Month => "month",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this is one of the listed values (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
     impl ::std::fmt::Display for AnalyticsGranularity {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Minute => f.write_str("minute"),
-                Self::Hour => f.write_str("hour"),
-                Self::Day => f.write_str("day"),
-                Self::Week => f.write_str("week"),
-                Self::Month => f.write_str("month"),
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for AnalyticsGranularity {
+        fn from(value: &str) -> Self {
+            match value {
+                "minute" => Self::Minute,
+                "hour" => Self::Hour,
+                "day" => Self::Day,
+                "week" => Self::Week,
+                "month" => Self::Month,
+                _ => Self::Unknown(value.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for AnalyticsGranularity {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "minute" => Self::Minute,
+                "hour" => Self::Hour,
+                "day" => Self::Day,
+                "week" => Self::Week,
+                "month" => Self::Month,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::convert::From<AnalyticsGranularity> for ::std::string::String {
+        fn from(value: AnalyticsGranularity) -> Self {
+            match value {
+                AnalyticsGranularity::Unknown(value) => value,
+                known => known.as_str().to_owned(),
             }
         }
     }
     impl ::std::str::FromStr for AnalyticsGranularity {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "minute" => Ok(Self::Minute),
-                "hour" => Ok(Self::Hour),
-                "day" => Ok(Self::Day),
-                "week" => Ok(Self::Week),
-                "month" => Ok(Self::Month),
-                _ => Err("invalid value".into()),
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for AnalyticsGranularity {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AnalyticsGranularity {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct AnalyticsGranularityVisitor;
+            impl<'de> ::serde::de::Visitor<'de> for AnalyticsGranularityVisitor {
+                type Value = AnalyticsGranularity;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (AnalyticsGranularity)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<AnalyticsGranularity, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(AnalyticsGranularity::from(value))
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<AnalyticsGranularity, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(AnalyticsGranularity::from(value))
+                }
             }
+            deserializer.deserialize_str(AnalyticsGranularityVisitor)
         }
     }
-    impl ::std::convert::TryFrom<&str> for AnalyticsGranularity {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
+    impl schemars::JsonSchema for AnalyticsGranularity {
+        fn schema_name() -> ::std::string::String {
+            "AnalyticsGranularity".to_owned()
         }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for AnalyticsGranularity {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            let known = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                enum_values: ::std::option::Option::Some(
+                    ::std::vec![
+                        ::serde_json::Value::String("minute".to_owned()),
+                        ::serde_json::Value::String("hour".to_owned()),
+                        ::serde_json::Value::String("day".to_owned()),
+                        ::serde_json::Value::String("week".to_owned()),
+                        ::serde_json::Value::String("month".to_owned())
+                    ],
+                ),
+                ..::std::default::Default::default()
+            };
+            let other = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                ..::std::default::Default::default()
+            };
+            schemars::schema::SchemaObject {
+                subschemas: ::std::option::Option::Some(
+                    ::std::boxed::Box::new(schemars::schema::SubschemaValidation {
+                        any_of: ::std::option::Option::Some(
+                            ::std::vec![known.into(), other.into(),],
+                        ),
+                        ..::std::default::Default::default()
+                    }),
+                ),
+                ..::std::default::Default::default()
+            }
+                .into()
         }
     }
     ///A time bucket size.
@@ -494,83 +781,188 @@ pub mod types {
         }
     }
     ///A filter comparison.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    ///
+    /// Open enum: a value not listed here is kept, exactly as sent, in
+    /// [`AnalyticsOperator::Unknown`]. Parsing, `From` and deserializing always pick
+    /// the named variant for a listed value, so compare with the named variants (or
+    /// `as_str()`) rather than building `Unknown` from a listed value.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum AnalyticsOperator {
-        #[serde(rename = "eq")]
+        ///`eq`
         Eq,
-        #[serde(rename = "neq")]
+        ///`neq`
         Neq,
-        #[serde(rename = "in")]
+        ///`in`
         In,
-        #[serde(rename = "not_in")]
+        ///`not_in`
         NotIn,
-        #[serde(rename = "gt")]
+        ///`gt`
         Gt,
-        #[serde(rename = "gte")]
+        ///`gte`
         Gte,
-        #[serde(rename = "lt")]
+        ///`lt`
         Lt,
-        #[serde(rename = "lte")]
+        ///`lte`
         Lte,
+        /// A value this SDK does not list, kept exactly as sent.
+        Unknown(::std::string::String),
+    }
+    impl AnalyticsOperator {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Eq => "eq",
+                Self::Neq => "neq",
+                Self::In => "in",
+                Self::NotIn => "not_in",
+                Self::Gt => "gt",
+                Self::Gte => "gte",
+                Self::Lt => "lt",
+                Self::Lte => "lte",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this is one of the listed values (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
     impl ::std::fmt::Display for AnalyticsOperator {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Eq => f.write_str("eq"),
-                Self::Neq => f.write_str("neq"),
-                Self::In => f.write_str("in"),
-                Self::NotIn => f.write_str("not_in"),
-                Self::Gt => f.write_str("gt"),
-                Self::Gte => f.write_str("gte"),
-                Self::Lt => f.write_str("lt"),
-                Self::Lte => f.write_str("lte"),
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for AnalyticsOperator {
+        fn from(value: &str) -> Self {
+            match value {
+                "eq" => Self::Eq,
+                "neq" => Self::Neq,
+                "in" => Self::In,
+                "not_in" => Self::NotIn,
+                "gt" => Self::Gt,
+                "gte" => Self::Gte,
+                "lt" => Self::Lt,
+                "lte" => Self::Lte,
+                _ => Self::Unknown(value.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for AnalyticsOperator {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "eq" => Self::Eq,
+                "neq" => Self::Neq,
+                "in" => Self::In,
+                "not_in" => Self::NotIn,
+                "gt" => Self::Gt,
+                "gte" => Self::Gte,
+                "lt" => Self::Lt,
+                "lte" => Self::Lte,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::convert::From<AnalyticsOperator> for ::std::string::String {
+        fn from(value: AnalyticsOperator) -> Self {
+            match value {
+                AnalyticsOperator::Unknown(value) => value,
+                known => known.as_str().to_owned(),
             }
         }
     }
     impl ::std::str::FromStr for AnalyticsOperator {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "eq" => Ok(Self::Eq),
-                "neq" => Ok(Self::Neq),
-                "in" => Ok(Self::In),
-                "not_in" => Ok(Self::NotIn),
-                "gt" => Ok(Self::Gt),
-                "gte" => Ok(Self::Gte),
-                "lt" => Ok(Self::Lt),
-                "lte" => Ok(Self::Lte),
-                _ => Err("invalid value".into()),
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for AnalyticsOperator {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AnalyticsOperator {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct AnalyticsOperatorVisitor;
+            impl<'de> ::serde::de::Visitor<'de> for AnalyticsOperatorVisitor {
+                type Value = AnalyticsOperator;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (AnalyticsOperator)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<AnalyticsOperator, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(AnalyticsOperator::from(value))
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<AnalyticsOperator, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(AnalyticsOperator::from(value))
+                }
             }
+            deserializer.deserialize_str(AnalyticsOperatorVisitor)
         }
     }
-    impl ::std::convert::TryFrom<&str> for AnalyticsOperator {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
+    impl schemars::JsonSchema for AnalyticsOperator {
+        fn schema_name() -> ::std::string::String {
+            "AnalyticsOperator".to_owned()
         }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for AnalyticsOperator {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            let known = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                enum_values: ::std::option::Option::Some(
+                    ::std::vec![
+                        ::serde_json::Value::String("eq".to_owned()),
+                        ::serde_json::Value::String("neq".to_owned()),
+                        ::serde_json::Value::String("in".to_owned()),
+                        ::serde_json::Value::String("not_in".to_owned()),
+                        ::serde_json::Value::String("gt".to_owned()),
+                        ::serde_json::Value::String("gte".to_owned()),
+                        ::serde_json::Value::String("lt".to_owned()),
+                        ::serde_json::Value::String("lte".to_owned())
+                    ],
+                ),
+                ..::std::default::Default::default()
+            };
+            let other = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                ..::std::default::Default::default()
+            };
+            schemars::schema::SchemaObject {
+                subschemas: ::std::option::Option::Some(
+                    ::std::boxed::Box::new(schemars::schema::SubschemaValidation {
+                        any_of: ::std::option::Option::Some(
+                            ::std::vec![known.into(), other.into(),],
+                        ),
+                        ..::std::default::Default::default()
+                    }),
+                ),
+                ..::std::default::Default::default()
+            }
+                .into()
         }
     }
     ///A filter operator and the kind of value it takes.
@@ -592,59 +984,152 @@ pub mod types {
         }
     }
     ///Whether an operator compares against one value or a list.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    ///
+    /// Open enum: a value not listed here is kept, exactly as sent, in
+    /// [`AnalyticsOperatorValueType::Unknown`]. Parsing, `From` and deserializing always pick
+    /// the named variant for a listed value, so compare with the named variants (or
+    /// `as_str()`) rather than building `Unknown` from a listed value.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum AnalyticsOperatorValueType {
-        #[serde(rename = "scalar")]
+        ///`scalar`
         Scalar,
-        #[serde(rename = "array")]
+        ///`array`
         Array,
+        /// A value this SDK does not list, kept exactly as sent.
+        Unknown(::std::string::String),
+    }
+    impl AnalyticsOperatorValueType {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Scalar => "scalar",
+                Self::Array => "array",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this is one of the listed values (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
     impl ::std::fmt::Display for AnalyticsOperatorValueType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Scalar => f.write_str("scalar"),
-                Self::Array => f.write_str("array"),
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for AnalyticsOperatorValueType {
+        fn from(value: &str) -> Self {
+            match value {
+                "scalar" => Self::Scalar,
+                "array" => Self::Array,
+                _ => Self::Unknown(value.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for AnalyticsOperatorValueType {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "scalar" => Self::Scalar,
+                "array" => Self::Array,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::convert::From<AnalyticsOperatorValueType> for ::std::string::String {
+        fn from(value: AnalyticsOperatorValueType) -> Self {
+            match value {
+                AnalyticsOperatorValueType::Unknown(value) => value,
+                known => known.as_str().to_owned(),
             }
         }
     }
     impl ::std::str::FromStr for AnalyticsOperatorValueType {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "scalar" => Ok(Self::Scalar),
-                "array" => Ok(Self::Array),
-                _ => Err("invalid value".into()),
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for AnalyticsOperatorValueType {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AnalyticsOperatorValueType {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct AnalyticsOperatorValueTypeVisitor;
+            impl<'de> ::serde::de::Visitor<'de> for AnalyticsOperatorValueTypeVisitor {
+                type Value = AnalyticsOperatorValueType;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (AnalyticsOperatorValueType)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<AnalyticsOperatorValueType, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(AnalyticsOperatorValueType::from(value))
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<AnalyticsOperatorValueType, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(AnalyticsOperatorValueType::from(value))
+                }
             }
+            deserializer.deserialize_str(AnalyticsOperatorValueTypeVisitor)
         }
     }
-    impl ::std::convert::TryFrom<&str> for AnalyticsOperatorValueType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
+    impl schemars::JsonSchema for AnalyticsOperatorValueType {
+        fn schema_name() -> ::std::string::String {
+            "AnalyticsOperatorValueType".to_owned()
         }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for AnalyticsOperatorValueType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            let known = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                enum_values: ::std::option::Option::Some(
+                    ::std::vec![
+                        ::serde_json::Value::String("scalar".to_owned()),
+                        ::serde_json::Value::String("array".to_owned())
+                    ],
+                ),
+                ..::std::default::Default::default()
+            };
+            let other = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                ..::std::default::Default::default()
+            };
+            schemars::schema::SchemaObject {
+                subschemas: ::std::option::Option::Some(
+                    ::std::boxed::Box::new(schemars::schema::SubschemaValidation {
+                        any_of: ::std::option::Option::Some(
+                            ::std::vec![known.into(), other.into(),],
+                        ),
+                        ..::std::default::Default::default()
+                    }),
+                ),
+                ..::std::default::Default::default()
+            }
+                .into()
         }
     }
     ///Sort order of the result rows.
@@ -775,59 +1260,152 @@ pub mod types {
         }
     }
     ///Ascending or descending.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    ///
+    /// Open enum: a value not listed here is kept, exactly as sent, in
+    /// [`AnalyticsSortDirection::Unknown`]. Parsing, `From` and deserializing always pick
+    /// the named variant for a listed value, so compare with the named variants (or
+    /// `as_str()`) rather than building `Unknown` from a listed value.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum AnalyticsSortDirection {
-        #[serde(rename = "asc")]
+        ///`asc`
         Asc,
-        #[serde(rename = "desc")]
+        ///`desc`
         Desc,
+        /// A value this SDK does not list, kept exactly as sent.
+        Unknown(::std::string::String),
+    }
+    impl AnalyticsSortDirection {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Asc => "asc",
+                Self::Desc => "desc",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this is one of the listed values (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
     }
     impl ::std::fmt::Display for AnalyticsSortDirection {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Asc => f.write_str("asc"),
-                Self::Desc => f.write_str("desc"),
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for AnalyticsSortDirection {
+        fn from(value: &str) -> Self {
+            match value {
+                "asc" => Self::Asc,
+                "desc" => Self::Desc,
+                _ => Self::Unknown(value.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for AnalyticsSortDirection {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "asc" => Self::Asc,
+                "desc" => Self::Desc,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::convert::From<AnalyticsSortDirection> for ::std::string::String {
+        fn from(value: AnalyticsSortDirection) -> Self {
+            match value {
+                AnalyticsSortDirection::Unknown(value) => value,
+                known => known.as_str().to_owned(),
             }
         }
     }
     impl ::std::str::FromStr for AnalyticsSortDirection {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "asc" => Ok(Self::Asc),
-                "desc" => Ok(Self::Desc),
-                _ => Err("invalid value".into()),
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for AnalyticsSortDirection {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AnalyticsSortDirection {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct AnalyticsSortDirectionVisitor;
+            impl<'de> ::serde::de::Visitor<'de> for AnalyticsSortDirectionVisitor {
+                type Value = AnalyticsSortDirection;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (AnalyticsSortDirection)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<AnalyticsSortDirection, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(AnalyticsSortDirection::from(value))
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<AnalyticsSortDirection, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(AnalyticsSortDirection::from(value))
+                }
             }
+            deserializer.deserialize_str(AnalyticsSortDirectionVisitor)
         }
     }
-    impl ::std::convert::TryFrom<&str> for AnalyticsSortDirection {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
+    impl schemars::JsonSchema for AnalyticsSortDirection {
+        fn schema_name() -> ::std::string::String {
+            "AnalyticsSortDirection".to_owned()
         }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for AnalyticsSortDirection {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            let known = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                enum_values: ::std::option::Option::Some(
+                    ::std::vec![
+                        ::serde_json::Value::String("asc".to_owned()),
+                        ::serde_json::Value::String("desc".to_owned())
+                    ],
+                ),
+                ..::std::default::Default::default()
+            };
+            let other = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                ..::std::default::Default::default()
+            };
+            schemars::schema::SchemaObject {
+                subschemas: ::std::option::Option::Some(
+                    ::std::boxed::Box::new(schemars::schema::SubschemaValidation {
+                        any_of: ::std::option::Option::Some(
+                            ::std::vec![known.into(), other.into(),],
+                        ),
+                        ..::std::default::Default::default()
+                    }),
+                ),
+                ..::std::default::Default::default()
+            }
+                .into()
         }
     }
     ///A half-open time window.

@@ -40,6 +40,10 @@ pub use generated::{ByteStream, Client, ClientInfo, Error, ResponseValue};
 pub use hooks::{RequestContext, ResponseHead};
 
 /// The request and response types of the API, with builders (`types::builder`).
+///
+/// Every string enum is open (see `xtask/src/open_enums.rs`): a value the spec does not
+/// list, e.g. one a newer API sends, is kept in its `Unknown(String)` variant, and unknown
+/// object fields are ignored, so new values and fields never fail decoding.
 pub use generated::types;
 
 /// Request builders returned by the [`Client`] operation methods.

@@ -2,7 +2,6 @@
 //!
 //! Each returns a message fit for a one-line usage error; none panics on any input.
 
-use std::str::FromStr;
 use std::time::Duration;
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
@@ -116,8 +115,14 @@ pub fn parse_filter(text: &str) -> Result<Filter, String> {
     if field.is_empty() {
         return Err(error("the field is empty"));
     }
-    let operator = AnalyticsOperator::from_str(op.trim())
-        .map_err(|_| error("the operator must be one of eq, neq, in, not_in, gt, gte, lt, lte"))?;
+    // The operator decides whether the value is a list, so only operators this tool
+    // knows are accepted (the SDK's enum would also carry an unknown one).
+    let operator = AnalyticsOperator::from(op.trim());
+    if !operator.is_known() {
+        return Err(error(
+            "the operator must be one of eq, neq, in, not_in, gt, gte, lt, lte",
+        ));
+    }
     let value = match operator {
         AnalyticsOperator::In | AnalyticsOperator::NotIn => list_value(value).map_err(error)?,
         _ => scalar_value(value).map(scalar_to_value).map_err(error)?,

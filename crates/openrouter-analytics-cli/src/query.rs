@@ -127,16 +127,20 @@ impl Plan {
             .metrics(self.metrics.iter().map(String::as_str))
             .dimensions(self.dimensions.iter().map(String::as_str));
         for filter in &self.filters {
-            call = call.filter(filter.field.as_str(), filter.operator, filter.value.clone());
+            call = call.filter(
+                filter.field.as_str(),
+                filter.operator.clone(),
+                filter.value.clone(),
+            );
         }
         if let Some((start, end)) = self.time_range {
             call = call.time_range(start, end);
         }
-        if let Some(granularity) = self.granularity {
-            call = call.granularity(granularity);
+        if let Some(granularity) = &self.granularity {
+            call = call.granularity(granularity.clone());
         }
         if let Some((field, direction)) = &self.order_by {
-            call = call.order_by(field.as_str(), *direction);
+            call = call.order_by(field.as_str(), direction.clone());
         }
         if let Some(limit) = self.limit {
             call = call.limit(limit);

@@ -558,6 +558,55 @@ fn meta_in_three_formats() {
     assert_eq!(mock.calls(), 3);
 }
 
+/// Values and fields a newer OpenRouter may send: shown as sent, not an error.
+#[test]
+fn meta_shows_values_this_tool_does_not_know_in_every_format() {
+    let body = json!({ "data": {
+        "metrics": [
+            { "name": "energy", "display_label": "Energy", "is_rate": false,
+              "display_format": "kilowatt_hours", "unit": "kWh" }
+        ],
+        "dimensions": [ { "name": "model", "display_label": "Model", "category": "model" } ],
+        "operators": [ { "name": "between", "value_type": "range" } ],
+        "granularities": [ { "name": "quarter", "display_label": "Quarter" } ],
+        "classifiers": []
+    }});
+    let server = MockServer::start();
+    let mock = server.mock(|when, then| {
+        when.method(GET).path("/analytics/meta");
+        then.status(200).json_body(body.clone());
+    });
+
+    let out = run(cli(&server).args(["analytics", "meta", "-f", "csv"])).ok();
+    let (_, rows) = out.csv();
+    assert_eq!(
+        rows,
+        [
+            ["metric", "energy", "Energy", "kilowatt_hours", "false", ""],
+            ["dimension", "model", "Model", "", "", ""],
+            ["operator", "between", "", "", "", "range"],
+            ["granularity", "quarter", "Quarter", "", "", ""],
+        ]
+    );
+
+    let out = run(cli(&server).args(["analytics", "meta", "-f", "table"])).ok();
+    let line = |start: &str| {
+        out.stdout
+            .lines()
+            .find(|l| l.starts_with(start))
+            .unwrap_or_else(|| panic!("no {start} row: {}", out.stdout))
+            .split_whitespace()
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(line("energy"), ["energy", "Energy", "kilowatt_hours", "no"]);
+    assert_eq!(line("between"), ["between", "range"]);
+    assert_eq!(line("quarter"), ["quarter", "Quarter"]);
+
+    let out = run(cli(&server).args(["analytics", "meta", "-f", "json"])).ok();
+    assert_eq!(out.json(), body);
+    assert_eq!(mock.calls(), 3);
+}
+
 // ---------------------------------------------------------------- analytics query
 
 fn query_result() -> Value {
