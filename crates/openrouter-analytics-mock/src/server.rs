@@ -8,7 +8,6 @@ use httpmock::{HttpMockRequest, Mock, MockServer};
 use openrouter_analytics::{Client, ClientBuilder, RetryConfig};
 use openrouter_analytics_api::types::{ActivityItem, AnalyticsMeta, AnalyticsQueryResult};
 
-use crate::generated::MockServerExt;
 use crate::reply::Reply;
 use crate::request::{ExpectedRequest, SentRequest};
 
@@ -33,25 +32,95 @@ pub fn fast_retries() -> RetryConfig {
         .max_elapsed_time(Duration::from_secs(10))
 }
 
-/// An operation of the Analytics API, as the mock server routes it.
+/// An operation of the API, as the mock server routes it: its HTTP method and path.
+///
+/// Every operation of the spec has one: [`Endpoint::find`] looks it up by the names
+/// of the client's call (`client.api_keys().list()` is `Endpoint::find("api_keys",
+/// "list")`), from the client's generated table of operations. The three Analytics
+/// operations also have constants.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Endpoint {
+pub struct Endpoint {
+    http_method: &'static str,
+    path: &'static str,
+    operation_id: &'static str,
+}
+
+#[allow(non_upper_case_globals)] // named like the enum variants they used to be
+impl Endpoint {
     /// `GET /activity`.
-    GetUserActivity,
+    pub const GetUserActivity: Self = Self::new("GET", "/activity", "get_user_activity");
     /// `GET /analytics/meta`.
-    GetAnalyticsMeta,
+    pub const GetAnalyticsMeta: Self = Self::new("GET", "/analytics/meta", "get_analytics_meta");
     /// `POST /analytics/query`.
-    QueryAnalytics,
+    pub const QueryAnalytics: Self = Self::new("POST", "/analytics/query", "query_analytics");
 }
 
 impl Endpoint {
+    const fn new(
+        http_method: &'static str,
+        path: &'static str,
+        operation_id: &'static str,
+    ) -> Self {
+        Self {
+            http_method,
+            path,
+            operation_id,
+        }
+    }
+
+    /// The operation `client.<group>().<method>()`, if the spec has it.
+    ///
+    /// ```
+    /// use openrouter_analytics_mock::Endpoint;
+    ///
+    /// let meta = Endpoint::find("analytics", "get_analytics_meta").expect("in the spec");
+    /// assert_eq!(meta, Endpoint::GetAnalyticsMeta);
+    /// assert_eq!(Endpoint::find("analytics", "no_such_call"), None);
+    /// ```
+    pub fn find(group: &str, method: &str) -> Option<Self> {
+        openrouter_analytics::find_operation(group, method).map(Self::from)
+    }
+
     /// The spec's operation id in snake case, as the client's errors name it.
     pub fn operation_id(self) -> &'static str {
-        match self {
-            Self::GetUserActivity => "get_user_activity",
-            Self::GetAnalyticsMeta => "get_analytics_meta",
-            Self::QueryAnalytics => "query_analytics",
+        self.operation_id
+    }
+
+    /// The HTTP method, e.g. `GET`.
+    pub fn http_method(self) -> &'static str {
+        self.http_method
+    }
+
+    /// The path template, e.g. `/keys/{hash}`.
+    pub fn path(self) -> &'static str {
+        self.path
+    }
+
+    /// A regular expression matching the path, each `{parameter}` one segment.
+    fn path_pattern(self) -> String {
+        let mut pattern = String::from("^");
+        for (i, segment) in self.path.split('/').enumerate() {
+            if i > 0 {
+                pattern.push('/');
+            }
+            if segment.starts_with('{') && segment.ends_with('}') {
+                pattern.push_str("[^/]+");
+            } else {
+                pattern.push_str(&regex::escape(segment));
+            }
         }
+        pattern.push('$');
+        pattern
+    }
+}
+
+impl From<&'static openrouter_analytics::OperationInfo> for Endpoint {
+    fn from(operation: &'static openrouter_analytics::OperationInfo) -> Self {
+        Self::new(
+            operation.http_method,
+            operation.path,
+            operation.operation_id,
+        )
     }
 }
 
@@ -201,18 +270,17 @@ impl MockOpenRouter {
                 )
                 .to_response()
         };
-        // The generated `When` wrappers match the operation's method and path.
-        let mock = match endpoint {
-            Endpoint::GetUserActivity => self.server.get_user_activity(|_when, then| {
-                then.into_inner().respond_with(responder);
-            }),
-            Endpoint::GetAnalyticsMeta => self.server.get_analytics_meta(|_when, then| {
-                then.into_inner().respond_with(responder);
-            }),
-            Endpoint::QueryAnalytics => self.server.query_analytics(|_when, then| {
-                then.into_inner().respond_with(responder);
-            }),
-        };
+        // Method and path, as the spec gives them: any operation, no code of its own.
+        let path = regex::Regex::new(&endpoint.path_pattern());
+        let mock = self.server.mock(|when, then| {
+            let when = when.method(endpoint.http_method);
+            match path {
+                Ok(path) => when.path_matches(path),
+                // An escaped path always compiles; match nothing rather than panic.
+                Err(_) => when.path("\u{0}"),
+            };
+            then.respond_with(responder);
+        });
         EndpointMock {
             mock,
             endpoint,
@@ -481,4 +549,45 @@ fn describe(
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_named_endpoints_are_the_specs() {
+        for (constant, group, method) in [
+            (Endpoint::GetUserActivity, "analytics", "get_user_activity"),
+            (
+                Endpoint::GetAnalyticsMeta,
+                "analytics",
+                "get_analytics_meta",
+            ),
+            (Endpoint::QueryAnalytics, "analytics", "query_analytics"),
+        ] {
+            assert_eq!(Endpoint::find(group, method), Some(constant));
+        }
+    }
+
+    #[test]
+    fn every_operation_routes_by_method_and_path_template() {
+        for operation in openrouter_analytics::operations() {
+            let endpoint = Endpoint::from(operation);
+            let pattern = regex::Regex::new(&endpoint.path_pattern()).expect("compiles");
+            let concrete: String = endpoint
+                .path()
+                .split('/')
+                .map(|s| if s.starts_with('{') { "abc-123" } else { s })
+                .collect::<Vec<_>>()
+                .join("/");
+            assert!(pattern.is_match(&concrete), "{endpoint}: {concrete}");
+            assert!(
+                !pattern.is_match(&format!("{concrete}/extra")),
+                "{endpoint}"
+            );
+        }
+        let pattern = Endpoint::new("GET", "/keys/{hash}", "get_key").path_pattern();
+        assert_eq!(pattern, "^/keys/[^/]+$");
+    }
 }
