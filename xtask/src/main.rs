@@ -2,13 +2,15 @@
 //!
 //! - `generate`: regenerate the low-level client crate, and the typed httpmock helpers
 //!   of the mock crate, from `openapi/openrouter.yaml`.
-//! - `check`: fail with a diff when the checked-in generated code is stale.
+//! - `check`: fail with a diff when the checked-in generated code, or a crate's public API
+//!   snapshot (`public-api.txt`, see surface.rs), is stale.
 //! - `drift --upstream FILE`: list every difference between our spec and an upstream
 //!   OpenRouter document for the operations we cover.
 
 mod codegen;
 mod drift;
 mod spec;
+mod surface;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
