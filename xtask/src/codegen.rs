@@ -28,14 +28,14 @@ const MOCK_OUTPUT: &str = "crates/openrouter-analytics-mock/src/generated.rs";
 const MOCK_TYPES_CRATE: &str = "openrouter_analytics_api";
 
 /// One generated file: its path and its expected content.
-struct Output {
-    path: &'static str,
-    content: String,
+pub(crate) struct Output {
+    pub(crate) path: &'static str,
+    pub(crate) content: String,
 }
 
 /// Writes every generated file from the spec.
 pub fn generate(root: &Path) -> Result<(), String> {
-    for output in render_all(root)? {
+    for output in crate::surface::with_snapshots(root, render_all(root)?)? {
         let path = root.join(output.path);
         let unchanged = std::fs::read_to_string(&path).is_ok_and(|old| old == output.content);
         if unchanged {
@@ -57,7 +57,7 @@ pub fn generate(root: &Path) -> Result<(), String> {
 /// `generate` would write.
 pub fn check(root: &Path) -> Result<(), String> {
     let mut report = String::new();
-    for output in render_all(root)? {
+    for output in crate::surface::with_snapshots(root, render_all(root)?)? {
         let path = root.join(output.path);
         let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
         if on_disk != output.content {
@@ -68,7 +68,7 @@ pub fn check(root: &Path) -> Result<(), String> {
                     .context_radius(3)
                     .header(
                         &format!("{} (checked in)", output.path),
-                        &format!("{} (from {SPEC_PATH})", output.path),
+                        &format!("{} (from {SPEC_PATH} and the sources)", output.path),
                     )
                     .to_string(),
             );
@@ -166,6 +166,7 @@ mod tests {
             std::fs::create_dir_all(target.parent().expect("has parent")).expect("mkdir");
             std::fs::copy(real_root.join(relative), target).expect("copy");
         }
+        crate::surface::copy_library_crates(&real_root, dir.path());
         dir
     }
 

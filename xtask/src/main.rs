@@ -1,9 +1,11 @@
 //! Maintainer tasks for the workspace, run as `cargo xtask <task>`.
 //!
 //! - `generate`: regenerate the low-level client crate, the client crate's typed layer
-//!   (one call per operation) and the typed httpmock helpers of the mock crate, from
+//!   (one call per operation), the typed httpmock helpers of the mock crate, and each
+//!   library crate's public API snapshot (`public-api.txt`, see surface.rs), from
 //!   `openapi/openrouter.yaml`.
-//! - `check`: fail with a diff when the checked-in generated code is stale.
+//! - `check`: fail with a diff when the checked-in generated code, or a crate's public API
+//!   snapshot, is stale.
 //! - `drift --upstream FILE`: list every difference between our spec and an upstream
 //!   OpenRouter document for the operations we cover.
 
@@ -12,6 +14,7 @@ mod drift;
 mod open_enums;
 mod sdk;
 mod spec;
+mod surface;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
