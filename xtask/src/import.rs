@@ -970,3 +970,272 @@ fn str_of(node: &Value, key: &str) -> String {
 fn todo() -> Value {
     Value::String(NEEDS_DESCRIPTION.to_string())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const OURS: &str = r##"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+tags:
+  - name: Analytics
+    description: Reports.
+paths: {}
+components:
+  responses:
+    Unauthorized:
+      description: Bad key.
+      content:
+        application/json:
+          schema: {$ref: '#/components/schemas/ErrorResponse'}
+  schemas:
+    ErrorResponse: {type: object, properties: {error: {type: object}}}
+"##;
+
+    const UPSTREAM: &str = r##"
+openapi: 3.1.0
+info: {title: up, version: '9'}
+paths:
+  /things/{hash}:
+    parameters:
+      - {name: HTTP-Referer, in: header, schema: {type: string}}
+      - {$ref: '#/components/parameters/Hash'}
+    patch:
+      operationId: updateThing
+      tags: [Things]
+      x-speakeasy-name-override: update
+      description: Upstream words that must not be copied.
+      parameters:
+        - {name: X-OpenRouter-Title, in: header, schema: {type: string}}
+        - {name: offset, in: query, schema: {type: [integer, 'null'], minimum: 0}}
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              description: Upstream words.
+              properties:
+                label: {type: string, examples: [x]}
+                kind: {type: string, const: thing}
+      responses:
+        '200':
+          description: Upstream words.
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [data]
+                properties:
+                  data:
+                    type: object
+                    required: [hash, owner, expires_at]
+                    properties:
+                      hash: {type: string}
+                      expires_at: {type: [string, 'null'], format: date-time}
+                      owner: {anyOf: [{$ref: '#/components/schemas/Owner'}, {type: 'null'}]}
+        '401':
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/UnauthorizedResponse'}
+        '429':
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/TooManyRequestsResponse'}
+        '529':
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/OverloadedResponse'}
+components:
+  parameters:
+    Hash: {name: hash, in: path, required: true, schema: {type: string}}
+  schemas:
+    Owner:
+      type: [object, 'null']
+      description: Upstream words.
+      required: [id]
+      properties:
+        id: {type: string}
+    UnauthorizedResponse: {type: object, properties: {error: {type: object}}}
+    TooManyRequestsResponse: {type: object, properties: {error: {type: object}, retry: {type: integer}}}
+    OverloadedResponse: {type: object, properties: {error: {type: object}}}
+"##;
+
+    fn parse(text: &str) -> Value {
+        serde_yaml_ng::from_str(text).expect("fixture parses")
+    }
+
+    fn import_fixture(ours: &str) -> (Value, Vec<String>) {
+        let mut ours = parse(ours);
+        let report =
+            import(&mut ours, &parse(UPSTREAM), &["updateThing".to_string()]).expect("imports");
+        (ours, report)
+    }
+
+    fn at<'v>(doc: &'v Value, path: &[&str]) -> &'v Value {
+        path.iter().fold(doc, |node, key| {
+            node.get(*key)
+                .unwrap_or_else(|| panic!("no {key} in {}", to_yaml(node)))
+        })
+    }
+
+    #[test]
+    fn import_rewrites_the_operation_for_progenitor() {
+        let (doc, report) = import_fixture(OURS);
+        let op = at(&doc, &["paths", "/things/{hash}", "patch"]);
+        assert_eq!(at(op, &["operationId"]), &parse("updateThing"));
+        assert_eq!(at(op, &["tags"]), &parse("[Things]"));
+        assert_eq!(at(op, &["x-speakeasy-name-override"]), &parse("update"));
+        // Path-level parameters are hoisted; the app headers are not imported.
+        let parameters = at(op, &["parameters"]);
+        assert_eq!(
+            parameters,
+            &parse(&format!(
+                "
+- {{name: hash, in: path, required: true, description: '{NEEDS_DESCRIPTION}', schema: {{type: string}}}}
+- {{name: offset, in: query, required: false, description: '{NEEDS_DESCRIPTION}',
+    schema: {{type: integer, nullable: true, minimum: 0}}}}
+"
+            ))
+        );
+        // Inline bodies are named; const became a one-value enum; examples are gone.
+        assert_eq!(
+            at(
+                op,
+                &["requestBody", "content", "application/json", "schema"]
+            ),
+            &parse("{$ref: '#/components/schemas/UpdateThingRequest'}")
+        );
+        let schemas = at(&doc, &["components", "schemas"]);
+        assert_eq!(
+            at(schemas, &["UpdateThingRequest", "properties"]),
+            &parse("{label: {type: string}, kind: {type: string, enum: [thing]}}")
+        );
+        assert_eq!(
+            at(schemas, &["UpdateThingResponse", "properties", "data"]),
+            &parse("{$ref: '#/components/schemas/UpdateThingResponseData'}")
+        );
+        // Null types and anyOf-with-null: nullable, and the named schema is not itself
+        // nullable (typify #1011); the property is.
+        let data = at(schemas, &["UpdateThingResponseData", "properties"]);
+        assert_eq!(
+            at(data, &["expires_at"]),
+            &parse("{type: string, format: date-time, nullable: true}")
+        );
+        assert_eq!(
+            at(data, &["owner"]),
+            &parse("{nullable: true, allOf: [{$ref: '#/components/schemas/Owner'}]}")
+        );
+        assert_eq!(at(schemas, &["Owner", "type"]), &parse("object"));
+        assert!(at(schemas, &["Owner"]).get("nullable").is_none());
+        // Several error schemas: each status refers to our shared responses, 529 by range.
+        assert_eq!(
+            at(op, &["responses"]),
+            &parse(&format!(
+                "
+'200':
+  description: '{NEEDS_DESCRIPTION}'
+  content:
+    application/json:
+      schema: {{$ref: '#/components/schemas/UpdateThingResponse'}}
+'401': {{$ref: '#/components/responses/Unauthorized'}}
+'429': {{$ref: '#/components/responses/TooManyRequests'}}
+'5XX': {{$ref: '#/components/responses/ServerError'}}
+"
+            ))
+        );
+        let responses = at(&doc, &["components", "responses"]);
+        assert_eq!(
+            at(
+                responses,
+                &["TooManyRequests", "content", "application/json", "schema"]
+            ),
+            &parse("{$ref: '#/components/schemas/ErrorResponse'}")
+        );
+        assert!(responses.get("ServerError").is_some());
+        for upstream_only in [
+            "UnauthorizedResponse",
+            "TooManyRequestsResponse",
+            "OverloadedResponse",
+        ] {
+            assert!(
+                schemas.get(upstream_only).is_none(),
+                "{upstream_only} copied"
+            );
+        }
+        // Upstream wording is not copied; what we owe is reported.
+        let text = to_yaml(&doc);
+        assert!(!text.contains("Upstream words"), "{text}");
+        assert!(
+            report.contains(&"needs a description: paths./things/{hash}.patch.summary".to_string())
+        );
+        assert!(report.contains(&"needs a description: tags[Things].description".to_string()));
+        assert!(
+            report
+                .contains(&"needs a description: components.schemas.Owner.description".to_string())
+        );
+    }
+
+    #[test]
+    fn importing_twice_changes_nothing_and_keeps_our_words_and_facts() {
+        let (first, _) = import_fixture(OURS);
+        let once = to_yaml(&first);
+        let (second, _) = import_fixture(&once);
+        assert_eq!(to_yaml(&second), once);
+
+        // Our descriptions, and a property and a parameter only we have, survive.
+        let edited = once
+            .replacen(
+                &format!("summary: '{NEEDS_DESCRIPTION}'"),
+                "summary: Change a thing",
+                1,
+            )
+            .replace(
+                "      required:\n        - id\n      properties:\n        id:\n          type: string\n",
+                "      required:\n        - id\n        - since\n      properties:\n        id:\n          type: string\n          description: Our words.\n        since:\n          type: integer\n",
+            );
+        assert_ne!(edited, once, "the fixture edits must apply");
+        let (third, report) = import_fixture(&edited);
+        let op = at(&third, &["paths", "/things/{hash}", "patch"]);
+        assert_eq!(at(op, &["summary"]), &parse("Change a thing"));
+        let owner = at(&third, &["components", "schemas", "Owner"]);
+        assert_eq!(
+            at(owner, &["properties", "id", "description"]),
+            &parse("Our words.")
+        );
+        assert_eq!(
+            at(owner, &["properties", "since"]),
+            &parse("{type: integer}")
+        );
+        assert!(
+            at(owner, &["required"])
+                .as_sequence()
+                .is_some_and(|r| r.contains(&parse("since")))
+        );
+        assert!(
+            report.iter().any(|l| l.contains("kept .since")),
+            "{report:#?}"
+        );
+        let (fourth, _) = import_fixture(&to_yaml(&third));
+        assert_eq!(to_yaml(&fourth), to_yaml(&third));
+    }
+
+    #[test]
+    fn unknown_operations_are_refused() {
+        let mut ours = parse(OURS);
+        let err =
+            import(&mut ours, &parse(UPSTREAM), &["nope".to_string()]).expect_err("unknown id");
+        assert!(err.contains("nope"), "{err}");
+    }
+
+    #[test]
+    fn names_come_from_operation_and_tag() {
+        assert_eq!(base_name("list", Some("API Keys")), "ListApiKeys");
+        assert_eq!(
+            base_name("getWorkspace", Some("Workspaces")),
+            "GetWorkspace"
+        );
+        assert_eq!(pascal("rate_limit"), "RateLimit");
+    }
+}
