@@ -848,6 +848,915 @@ pub mod types {
             Default::default()
         }
     }
+    ///`BulkAddWorkspaceMembersId`
+    #[derive(
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    #[serde(transparent)]
+    pub struct BulkAddWorkspaceMembersId(::std::string::String);
+    impl ::std::ops::Deref for BulkAddWorkspaceMembersId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<BulkAddWorkspaceMembersId> for ::std::string::String {
+        fn from(value: BulkAddWorkspaceMembersId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for BulkAddWorkspaceMembersId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BulkAddWorkspaceMembersId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for BulkAddWorkspaceMembersId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for BulkAddWorkspaceMembersId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///TODO: needs a description
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct BulkAddWorkspaceMembersRequest {
+        pub user_ids: ::std::vec::Vec<::std::string::String>,
+    }
+    impl BulkAddWorkspaceMembersRequest {
+        pub fn builder() -> builder::BulkAddWorkspaceMembersRequest {
+            Default::default()
+        }
+    }
+    ///TODO: needs a description
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct BulkAddWorkspaceMembersResponse {
+        pub added_count: i64,
+        pub data: ::std::vec::Vec<WorkspaceMember>,
+    }
+    impl BulkAddWorkspaceMembersResponse {
+        pub fn builder() -> builder::BulkAddWorkspaceMembersResponse {
+            Default::default()
+        }
+    }
+    ///`BulkRemoveWorkspaceMembersId`
+    #[derive(
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    #[serde(transparent)]
+    pub struct BulkRemoveWorkspaceMembersId(::std::string::String);
+    impl ::std::ops::Deref for BulkRemoveWorkspaceMembersId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<BulkRemoveWorkspaceMembersId> for ::std::string::String {
+        fn from(value: BulkRemoveWorkspaceMembersId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for BulkRemoveWorkspaceMembersId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BulkRemoveWorkspaceMembersId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for BulkRemoveWorkspaceMembersId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for BulkRemoveWorkspaceMembersId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///TODO: needs a description
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct BulkRemoveWorkspaceMembersRequest {
+        pub user_ids: ::std::vec::Vec<::std::string::String>,
+    }
+    impl BulkRemoveWorkspaceMembersRequest {
+        pub fn builder() -> builder::BulkRemoveWorkspaceMembersRequest {
+            Default::default()
+        }
+    }
+    ///TODO: needs a description
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct BulkRemoveWorkspaceMembersResponse {
+        pub removed_count: i64,
+    }
+    impl BulkRemoveWorkspaceMembersResponse {
+        pub fn builder() -> builder::BulkRemoveWorkspaceMembersResponse {
+            Default::default()
+        }
+    }
+    ///TODO: needs a description
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct CreateKeysRequest {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub creator_user_id: ::std::option::Option<CreateKeysRequestCreatorUserId>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub include_byok_in_limit: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub limit: ::std::option::Option<f64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub limit_reset: ::std::option::Option<CreateKeysRequestLimitReset>,
+        pub name: CreateKeysRequestName,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub workspace_id: ::std::option::Option<::uuid::Uuid>,
+    }
+    impl CreateKeysRequest {
+        pub fn builder() -> builder::CreateKeysRequest {
+            Default::default()
+        }
+    }
+    ///`CreateKeysRequestCreatorUserId`
+    #[derive(
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    #[serde(transparent)]
+    pub struct CreateKeysRequestCreatorUserId(::std::string::String);
+    impl ::std::ops::Deref for CreateKeysRequestCreatorUserId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CreateKeysRequestCreatorUserId> for ::std::string::String {
+        fn from(value: CreateKeysRequestCreatorUserId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CreateKeysRequestCreatorUserId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CreateKeysRequestCreatorUserId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CreateKeysRequestCreatorUserId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateKeysRequestCreatorUserId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`CreateKeysRequestLimitReset`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CreateKeysRequestLimitReset {
+        #[serde(rename = "daily")]
+        Daily,
+        #[serde(rename = "weekly")]
+        Weekly,
+        #[serde(rename = "monthly")]
+        Monthly,
+    }
+    impl ::std::fmt::Display for CreateKeysRequestLimitReset {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Daily => f.write_str("daily"),
+                Self::Weekly => f.write_str("weekly"),
+                Self::Monthly => f.write_str("monthly"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CreateKeysRequestLimitReset {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "daily" => Ok(Self::Daily),
+                "weekly" => Ok(Self::Weekly),
+                "monthly" => Ok(Self::Monthly),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CreateKeysRequestLimitReset {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CreateKeysRequestLimitReset {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///`CreateKeysRequestName`
+    #[derive(
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    #[serde(transparent)]
+    pub struct CreateKeysRequestName(::std::string::String);
+    impl ::std::ops::Deref for CreateKeysRequestName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CreateKeysRequestName> for ::std::string::String {
+        fn from(value: CreateKeysRequestName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CreateKeysRequestName {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CreateKeysRequestName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CreateKeysRequestName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateKeysRequestName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///TODO: needs a description
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct CreateKeysResponse {
+        pub data: CreateKeysResponseData,
+        pub key: ::std::string::String,
+    }
+    impl CreateKeysResponse {
+        pub fn builder() -> builder::CreateKeysResponse {
+            Default::default()
+        }
+    }
+    ///TODO: needs a description
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct CreateKeysResponseData {
+        pub byok_usage: f64,
+        pub byok_usage_daily: f64,
+        pub byok_usage_monthly: f64,
+        pub byok_usage_weekly: f64,
+        pub created_at: ::std::string::String,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub creator_user_id: ::std::option::Option<::std::string::String>,
+        pub disabled: bool,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        pub hash: ::std::string::String,
+        pub include_byok_in_limit: bool,
+        pub label: ::std::string::String,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub limit: ::std::option::Option<f64>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub limit_remaining: ::std::option::Option<f64>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub limit_reset: ::std::option::Option<::std::string::String>,
+        pub name: ::std::string::String,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub updated_at: ::std::option::Option<::std::string::String>,
+        pub usage: f64,
+        pub usage_daily: f64,
+        pub usage_monthly: f64,
+        pub usage_weekly: f64,
+        pub workspace_id: ::std::string::String,
+    }
+    impl CreateKeysResponseData {
+        pub fn builder() -> builder::CreateKeysResponseData {
+            Default::default()
+        }
+    }
+    ///TODO: needs a description
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct CreateWorkspaceRequest {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub default_image_model: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub default_provider_sort: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub default_text_model: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<CreateWorkspaceRequestDescription>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub io_logging_api_key_ids: ::std::option::Option<::std::vec::Vec<i64>>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub io_logging_sampling_rate: ::std::option::Option<f64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_data_discount_logging_enabled: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_observability_broadcast_enabled: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_observability_io_logging_enabled: ::std::option::Option<bool>,
+        pub name: CreateWorkspaceRequestName,
+        pub slug: CreateWorkspaceRequestSlug,
+    }
+    impl CreateWorkspaceRequest {
+        pub fn builder() -> builder::CreateWorkspaceRequest {
+            Default::default()
+        }
+    }
+    ///`CreateWorkspaceRequestDescription`
+    #[derive(
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    #[serde(transparent)]
+    pub struct CreateWorkspaceRequestDescription(::std::string::String);
+    impl ::std::ops::Deref for CreateWorkspaceRequestDescription {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CreateWorkspaceRequestDescription>
+    for ::std::string::String {
+        fn from(value: CreateWorkspaceRequestDescription) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CreateWorkspaceRequestDescription {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 500usize {
+                return Err("longer than 500 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CreateWorkspaceRequestDescription {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CreateWorkspaceRequestDescription {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateWorkspaceRequestDescription {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`CreateWorkspaceRequestName`
+    #[derive(
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    #[serde(transparent)]
+    pub struct CreateWorkspaceRequestName(::std::string::String);
+    impl ::std::ops::Deref for CreateWorkspaceRequestName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CreateWorkspaceRequestName> for ::std::string::String {
+        fn from(value: CreateWorkspaceRequestName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CreateWorkspaceRequestName {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CreateWorkspaceRequestName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CreateWorkspaceRequestName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateWorkspaceRequestName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`CreateWorkspaceRequestSlug`
+    #[derive(
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    #[serde(transparent)]
+    pub struct CreateWorkspaceRequestSlug(::std::string::String);
+    impl ::std::ops::Deref for CreateWorkspaceRequestSlug {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CreateWorkspaceRequestSlug> for ::std::string::String {
+        fn from(value: CreateWorkspaceRequestSlug) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CreateWorkspaceRequestSlug {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 50usize {
+                return Err("longer than 50 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CreateWorkspaceRequestSlug {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CreateWorkspaceRequestSlug {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateWorkspaceRequestSlug {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///TODO: needs a description
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct CreateWorkspaceResponse {
+        pub data: Workspace,
+    }
+    impl CreateWorkspaceResponse {
+        pub fn builder() -> builder::CreateWorkspaceResponse {
+            Default::default()
+        }
+    }
+    ///TODO: needs a description
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct DeleteKeysResponse {
+        pub deleted: bool,
+    }
+    impl DeleteKeysResponse {
+        pub fn builder() -> builder::DeleteKeysResponse {
+            Default::default()
+        }
+    }
+    ///`DeleteWorkspaceBudgetId`
+    #[derive(
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    #[serde(transparent)]
+    pub struct DeleteWorkspaceBudgetId(::std::string::String);
+    impl ::std::ops::Deref for DeleteWorkspaceBudgetId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<DeleteWorkspaceBudgetId> for ::std::string::String {
+        fn from(value: DeleteWorkspaceBudgetId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for DeleteWorkspaceBudgetId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for DeleteWorkspaceBudgetId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for DeleteWorkspaceBudgetId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for DeleteWorkspaceBudgetId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///TODO: needs a description
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct DeleteWorkspaceBudgetResponse {
+        pub deleted: bool,
+    }
+    impl DeleteWorkspaceBudgetResponse {
+        pub fn builder() -> builder::DeleteWorkspaceBudgetResponse {
+            Default::default()
+        }
+    }
+    ///`DeleteWorkspaceId`
+    #[derive(
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    #[serde(transparent)]
+    pub struct DeleteWorkspaceId(::std::string::String);
+    impl ::std::ops::Deref for DeleteWorkspaceId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<DeleteWorkspaceId> for ::std::string::String {
+        fn from(value: DeleteWorkspaceId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for DeleteWorkspaceId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for DeleteWorkspaceId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for DeleteWorkspaceId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for DeleteWorkspaceId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///TODO: needs a description
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct DeleteWorkspaceResponse {
+        pub deleted: bool,
+    }
+    impl DeleteWorkspaceResponse {
+        pub fn builder() -> builder::DeleteWorkspaceResponse {
+            Default::default()
+        }
+    }
     ///`ErrorDetail`
     #[derive(
         ::serde::Deserialize,
@@ -893,6 +1802,2402 @@ pub mod types {
     impl ErrorResponse {
         pub fn builder() -> builder::ErrorResponse {
             Default::default()
+        }
+    }
+    ///TODO: needs a description
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct GenerationResponse {
+        pub data: GenerationResponseData,
+    }
+    impl GenerationResponse {
+        pub fn builder() -> builder::GenerationResponse {
+            Default::default()
+        }
+    }
+    ///TODO: needs a description
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct GenerationResponseData {
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub api_type: ::std::option::Option<GenerationResponseDataApiType>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub app_id: ::std::option::Option<i64>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub cache_discount: ::std::option::Option<f64>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub cancelled: ::std::option::Option<bool>,
+        pub created_at: ::std::string::String,
+        pub data_region: GenerationResponseDataDataRegion,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub external_user: ::std::option::Option<::std::string::String>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub finish_reason: ::std::option::Option<::std::string::String>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub generation_time: ::std::option::Option<f64>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub http_referer: ::std::option::Option<::std::string::String>,
+        pub id: ::std::string::String,
+        pub is_byok: bool,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub latency: ::std::option::Option<f64>,
+        pub model: ::std::string::String,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub moderation_latency: ::std::option::Option<f64>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub native_finish_reason: ::std::option::Option<::std::string::String>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub native_tokens_cached: ::std::option::Option<i64>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub native_tokens_completion: ::std::option::Option<i64>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub native_tokens_completion_images: ::std::option::Option<i64>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub native_tokens_prompt: ::std::option::Option<i64>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub native_tokens_reasoning: ::std::option::Option<i64>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub num_fetches: ::std::option::Option<i64>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub num_input_audio_prompt: ::std::option::Option<i64>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub num_media_completion: ::std::option::Option<i64>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub num_media_prompt: ::std::option::Option<i64>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub num_search_results: ::std::option::Option<i64>,
+        pub origin: ::std::string::String,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub preset_id: ::std::option::Option<::std::string::String>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub provider_name: ::std::option::Option<::std::string::String>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub provider_responses: ::std::option::Option<::std::vec::Vec<ProviderResponse>>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub request_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub response_cache_source_id: ::std::option::Option<::std::string::String>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub router: ::std::option::Option<::std::string::String>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub service_tier: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub session_id: ::std::option::Option<::std::string::String>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub streamed: ::std::option::Option<bool>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub tokens_completion: ::std::option::Option<i64>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub tokens_prompt: ::std::option::Option<i64>,
+        pub total_cost: f64,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub upstream_id: ::std::option::Option<::std::string::String>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub upstream_inference_cost: ::std::option::Option<f64>,
+        pub usage: f64,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub user_agent: ::std::option::Option<::std::string::String>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub web_search_engine: ::std::option::Option<::std::string::String>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub workspace_id: ::std::option::Option<::std::string::String>,
+    }
+    impl GenerationResponseData {
+        pub fn builder() -> builder::GenerationResponseData {
+            Default::default()
+        }
+    }
+    ///`GenerationResponseDataApiType`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum GenerationResponseDataApiType {
+        #[serde(rename = "completions")]
+        Completions,
+        #[serde(rename = "embeddings")]
+        Embeddings,
+        #[serde(rename = "rerank")]
+        Rerank,
+        #[serde(rename = "tts")]
+        Tts,
+        #[serde(rename = "stt")]
+        Stt,
+        #[serde(rename = "video")]
+        Video,
+        #[serde(rename = "image")]
+        Image,
+    }
+    impl ::std::fmt::Display for GenerationResponseDataApiType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Completions => f.write_str("completions"),
+                Self::Embeddings => f.write_str("embeddings"),
+                Self::Rerank => f.write_str("rerank"),
+                Self::Tts => f.write_str("tts"),
+                Self::Stt => f.write_str("stt"),
+                Self::Video => f.write_str("video"),
+                Self::Image => f.write_str("image"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for GenerationResponseDataApiType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "completions" => Ok(Self::Completions),
+                "embeddings" => Ok(Self::Embeddings),
+                "rerank" => Ok(Self::Rerank),
+                "tts" => Ok(Self::Tts),
+                "stt" => Ok(Self::Stt),
+                "video" => Ok(Self::Video),
+                "image" => Ok(Self::Image),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GenerationResponseDataApiType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for GenerationResponseDataApiType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///`GenerationResponseDataDataRegion`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum GenerationResponseDataDataRegion {
+        #[serde(rename = "global")]
+        Global,
+        #[serde(rename = "europe")]
+        Europe,
+        #[serde(rename = "us")]
+        Us,
+    }
+    impl ::std::fmt::Display for GenerationResponseDataDataRegion {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Global => f.write_str("global"),
+                Self::Europe => f.write_str("europe"),
+                Self::Us => f.write_str("us"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for GenerationResponseDataDataRegion {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "global" => Ok(Self::Global),
+                "europe" => Ok(Self::Europe),
+                "us" => Ok(Self::Us),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GenerationResponseDataDataRegion {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for GenerationResponseDataDataRegion {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///TODO: needs a description
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct GetCreditsResponse {
+        pub data: GetCreditsResponseData,
+    }
+    impl GetCreditsResponse {
+        pub fn builder() -> builder::GetCreditsResponse {
+            Default::default()
+        }
+    }
+    ///TODO: needs a description
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct GetCreditsResponseData {
+        pub total_credits: f64,
+        pub total_usage: f64,
+    }
+    impl GetCreditsResponseData {
+        pub fn builder() -> builder::GetCreditsResponseData {
+            Default::default()
+        }
+    }
+    ///TODO: needs a description
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct GetCurrentKeyResponse {
+        pub data: GetCurrentKeyResponseData,
+    }
+    impl GetCurrentKeyResponse {
+        pub fn builder() -> builder::GetCurrentKeyResponse {
+            Default::default()
+        }
+    }
+    ///TODO: needs a description
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct GetCurrentKeyResponseData {
+        pub byok_usage: f64,
+        pub byok_usage_daily: f64,
+        pub byok_usage_monthly: f64,
+        pub byok_usage_weekly: f64,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub creator_user_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        pub include_byok_in_limit: bool,
+        pub is_free_tier: bool,
+        pub is_management_key: bool,
+        pub is_provisioning_key: bool,
+        pub label: ::std::string::String,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub limit: ::std::option::Option<f64>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub limit_remaining: ::std::option::Option<f64>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub limit_reset: ::std::option::Option<::std::string::String>,
+        pub rate_limit: GetCurrentKeyResponseDataRateLimit,
+        pub usage: f64,
+        pub usage_daily: f64,
+        pub usage_monthly: f64,
+        pub usage_weekly: f64,
+    }
+    impl GetCurrentKeyResponseData {
+        pub fn builder() -> builder::GetCurrentKeyResponseData {
+            Default::default()
+        }
+    }
+    ///TODO: needs a description
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct GetCurrentKeyResponseDataRateLimit {
+        pub interval: ::std::string::String,
+        pub note: ::std::string::String,
+        pub requests: i64,
+    }
+    impl GetCurrentKeyResponseDataRateLimit {
+        pub fn builder() -> builder::GetCurrentKeyResponseDataRateLimit {
+            Default::default()
+        }
+    }
+    ///`GetGenerationId`
+    #[derive(
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    #[serde(transparent)]
+    pub struct GetGenerationId(::std::string::String);
+    impl ::std::ops::Deref for GetGenerationId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<GetGenerationId> for ::std::string::String {
+        fn from(value: GetGenerationId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for GetGenerationId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GetGenerationId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for GetGenerationId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for GetGenerationId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///TODO: needs a description
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct GetKeyResponse {
+        pub data: GetKeyResponseData,
+    }
+    impl GetKeyResponse {
+        pub fn builder() -> builder::GetKeyResponse {
+            Default::default()
+        }
+    }
+    ///TODO: needs a description
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct GetKeyResponseData {
+        pub byok_usage: f64,
+        pub byok_usage_daily: f64,
+        pub byok_usage_monthly: f64,
+        pub byok_usage_weekly: f64,
+        pub created_at: ::std::string::String,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub creator_user_id: ::std::option::Option<::std::string::String>,
+        pub disabled: bool,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        pub hash: ::std::string::String,
+        pub include_byok_in_limit: bool,
+        pub label: ::std::string::String,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub limit: ::std::option::Option<f64>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub limit_remaining: ::std::option::Option<f64>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub limit_reset: ::std::option::Option<::std::string::String>,
+        pub name: ::std::string::String,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub updated_at: ::std::option::Option<::std::string::String>,
+        pub usage: f64,
+        pub usage_daily: f64,
+        pub usage_monthly: f64,
+        pub usage_weekly: f64,
+        pub workspace_id: ::std::string::String,
+    }
+    impl GetKeyResponseData {
+        pub fn builder() -> builder::GetKeyResponseData {
+            Default::default()
+        }
+    }
+    ///`GetWorkspaceBudgetId`
+    #[derive(
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    #[serde(transparent)]
+    pub struct GetWorkspaceBudgetId(::std::string::String);
+    impl ::std::ops::Deref for GetWorkspaceBudgetId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<GetWorkspaceBudgetId> for ::std::string::String {
+        fn from(value: GetWorkspaceBudgetId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for GetWorkspaceBudgetId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GetWorkspaceBudgetId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for GetWorkspaceBudgetId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for GetWorkspaceBudgetId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///TODO: needs a description
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct GetWorkspaceBudgetResponse {
+        pub data: WorkspaceBudget,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub include_byok_in_budgets: ::std::option::Option<bool>,
+    }
+    impl GetWorkspaceBudgetResponse {
+        pub fn builder() -> builder::GetWorkspaceBudgetResponse {
+            Default::default()
+        }
+    }
+    ///`GetWorkspaceId`
+    #[derive(
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    #[serde(transparent)]
+    pub struct GetWorkspaceId(::std::string::String);
+    impl ::std::ops::Deref for GetWorkspaceId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<GetWorkspaceId> for ::std::string::String {
+        fn from(value: GetWorkspaceId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for GetWorkspaceId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GetWorkspaceId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for GetWorkspaceId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for GetWorkspaceId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///TODO: needs a description
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct GetWorkspaceResponse {
+        pub data: Workspace,
+    }
+    impl GetWorkspaceResponse {
+        pub fn builder() -> builder::GetWorkspaceResponse {
+            Default::default()
+        }
+    }
+    ///TODO: needs a description
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct ListApiKeysResponse {
+        pub data: ::std::vec::Vec<ListApiKeysResponseDataItem>,
+    }
+    impl ListApiKeysResponse {
+        pub fn builder() -> builder::ListApiKeysResponse {
+            Default::default()
+        }
+    }
+    ///TODO: needs a description
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct ListApiKeysResponseDataItem {
+        pub byok_usage: f64,
+        pub byok_usage_daily: f64,
+        pub byok_usage_monthly: f64,
+        pub byok_usage_weekly: f64,
+        pub created_at: ::std::string::String,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub creator_user_id: ::std::option::Option<::std::string::String>,
+        pub disabled: bool,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        pub hash: ::std::string::String,
+        pub include_byok_in_limit: bool,
+        pub label: ::std::string::String,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub limit: ::std::option::Option<f64>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub limit_remaining: ::std::option::Option<f64>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub limit_reset: ::std::option::Option<::std::string::String>,
+        pub name: ::std::string::String,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub updated_at: ::std::option::Option<::std::string::String>,
+        pub usage: f64,
+        pub usage_daily: f64,
+        pub usage_monthly: f64,
+        pub usage_weekly: f64,
+        pub workspace_id: ::std::string::String,
+    }
+    impl ListApiKeysResponseDataItem {
+        pub fn builder() -> builder::ListApiKeysResponseDataItem {
+            Default::default()
+        }
+    }
+    ///TODO: needs a description
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct ListOrganizationMembersResponse {
+        pub data: ::std::vec::Vec<ListOrganizationMembersResponseDataItem>,
+        pub total_count: i64,
+    }
+    impl ListOrganizationMembersResponse {
+        pub fn builder() -> builder::ListOrganizationMembersResponse {
+            Default::default()
+        }
+    }
+    ///TODO: needs a description
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct ListOrganizationMembersResponseDataItem {
+        pub email: ::std::string::String,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub first_name: ::std::option::Option<::std::string::String>,
+        pub id: ::std::string::String,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub last_name: ::std::option::Option<::std::string::String>,
+        pub role: ListOrganizationMembersResponseDataItemRole,
+    }
+    impl ListOrganizationMembersResponseDataItem {
+        pub fn builder() -> builder::ListOrganizationMembersResponseDataItem {
+            Default::default()
+        }
+    }
+    ///`ListOrganizationMembersResponseDataItemRole`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum ListOrganizationMembersResponseDataItemRole {
+        #[serde(rename = "org:admin")]
+        OrgAdmin,
+        #[serde(rename = "org:member")]
+        OrgMember,
+    }
+    impl ::std::fmt::Display for ListOrganizationMembersResponseDataItemRole {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::OrgAdmin => f.write_str("org:admin"),
+                Self::OrgMember => f.write_str("org:member"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ListOrganizationMembersResponseDataItemRole {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "org:admin" => Ok(Self::OrgAdmin),
+                "org:member" => Ok(Self::OrgMember),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ListOrganizationMembersResponseDataItemRole {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ListOrganizationMembersResponseDataItemRole {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///`ListWorkspaceBudgetsId`
+    #[derive(
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    #[serde(transparent)]
+    pub struct ListWorkspaceBudgetsId(::std::string::String);
+    impl ::std::ops::Deref for ListWorkspaceBudgetsId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ListWorkspaceBudgetsId> for ::std::string::String {
+        fn from(value: ListWorkspaceBudgetsId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ListWorkspaceBudgetsId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ListWorkspaceBudgetsId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ListWorkspaceBudgetsId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ListWorkspaceBudgetsId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///TODO: needs a description
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct ListWorkspaceBudgetsResponse {
+        pub data: ::std::vec::Vec<WorkspaceBudget>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub include_byok_in_budgets: ::std::option::Option<bool>,
+    }
+    impl ListWorkspaceBudgetsResponse {
+        pub fn builder() -> builder::ListWorkspaceBudgetsResponse {
+            Default::default()
+        }
+    }
+    ///`ListWorkspaceMembersId`
+    #[derive(
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    #[serde(transparent)]
+    pub struct ListWorkspaceMembersId(::std::string::String);
+    impl ::std::ops::Deref for ListWorkspaceMembersId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ListWorkspaceMembersId> for ::std::string::String {
+        fn from(value: ListWorkspaceMembersId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ListWorkspaceMembersId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ListWorkspaceMembersId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ListWorkspaceMembersId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ListWorkspaceMembersId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///TODO: needs a description
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct ListWorkspaceMembersResponse {
+        pub data: ::std::vec::Vec<WorkspaceMember>,
+        pub total_count: i64,
+    }
+    impl ListWorkspaceMembersResponse {
+        pub fn builder() -> builder::ListWorkspaceMembersResponse {
+            Default::default()
+        }
+    }
+    ///TODO: needs a description
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct ListWorkspacesResponse {
+        pub data: ::std::vec::Vec<Workspace>,
+        pub total_count: i64,
+    }
+    impl ListWorkspacesResponse {
+        pub fn builder() -> builder::ListWorkspacesResponse {
+            Default::default()
+        }
+    }
+    ///TODO: needs a description
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct ProviderResponse {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub endpoint_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_byok: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub latency: ::std::option::Option<f64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub model_permaslug: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub provider_name: ::std::option::Option<ProviderResponseProviderName>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub routed_service_tier: ::std::option::Option<
+            ProviderResponseRoutedServiceTier,
+        >,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub status: ::std::option::Option<i64>,
+    }
+    impl ProviderResponse {
+        pub fn builder() -> builder::ProviderResponse {
+            Default::default()
+        }
+    }
+    ///`ProviderResponseProviderName`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum ProviderResponseProviderName {
+        AnyScale,
+        Atoma,
+        #[serde(rename = "Cent-ML")]
+        CentMl,
+        #[serde(rename = "CrofAI")]
+        CrofAi,
+        Enfer,
+        GoPomelo,
+        HuggingFace,
+        Hyperbolic,
+        #[serde(rename = "Hyperbolic 2")]
+        Hyperbolic2,
+        InoCloud,
+        Kluster,
+        Lambda,
+        Lepton,
+        #[serde(rename = "Lynn 2")]
+        Lynn2,
+        Lynn,
+        Mancer,
+        Modal,
+        Nineteen,
+        #[serde(rename = "OctoAI")]
+        OctoAi,
+        Recursal,
+        Reflection,
+        Replicate,
+        #[serde(rename = "SambaNova 2")]
+        SambaNova2,
+        #[serde(rename = "SF Compute")]
+        SfCompute,
+        Targon,
+        #[serde(rename = "Together 2")]
+        Together2,
+        Ubicloud,
+        #[serde(rename = "01.AI")]
+        X01Ai,
+        #[serde(rename = "AkashML")]
+        AkashMl,
+        #[serde(rename = "AI21")]
+        Ai21,
+        AionLabs,
+        Alibaba,
+        Ambient,
+        Baidu,
+        #[serde(rename = "Amazon Bedrock")]
+        AmazonBedrock,
+        #[serde(rename = "Amazon Nova")]
+        AmazonNova,
+        Anthropic,
+        #[serde(rename = "Arcee AI")]
+        ArceeAi,
+        AtlasCloud,
+        Avian,
+        Azure,
+        BaseTen,
+        BytePlus,
+        #[serde(rename = "Black Forest Labs")]
+        BlackForestLabs,
+        Cerebras,
+        Chutes,
+        Cirrascale,
+        #[serde(rename = "Claude Platform on AWS")]
+        ClaudePlatformOnAws,
+        Clarifai,
+        Cloudflare,
+        Cohere,
+        CoreWeave,
+        Crucible,
+        Crusoe,
+        Darkbloom,
+        Databricks,
+        Decart,
+        Deepgram,
+        DeepInfra,
+        DeepSeek,
+        #[serde(rename = "DekaLLM")]
+        DekaLlm,
+        DigitalOcean,
+        Featherless,
+        Fireworks,
+        #[serde(rename = "Fish Audio")]
+        FishAudio,
+        Friendli,
+        #[serde(rename = "GMICloud")]
+        GmiCloud,
+        Google,
+        #[serde(rename = "Google AI Studio")]
+        GoogleAiStudio,
+        Groq,
+        HeyGen,
+        Inception,
+        Inceptron,
+        InferenceNet,
+        Ionstream,
+        Infermatic,
+        #[serde(rename = "Io Net")]
+        IoNet,
+        #[serde(rename = "Inferact vLLM")]
+        InferactVLlm,
+        Inflection,
+        Liquid,
+        Makora,
+        Mara,
+        #[serde(rename = "Mancer 2")]
+        Mancer2,
+        Meta,
+        Minimax,
+        ModelRun,
+        Mistral,
+        Modular,
+        #[serde(rename = "Moonshot AI")]
+        MoonshotAi,
+        Morph,
+        #[serde(rename = "VoyageAI by MongoDB")]
+        VoyageAiByMongoDb,
+        NCompass,
+        Nebius,
+        #[serde(rename = "Nex AGI")]
+        NexAgi,
+        NextBit,
+        Novita,
+        Nvidia,
+        #[serde(rename = "OpenAI")]
+        OpenAi,
+        OpenInference,
+        Parasail,
+        Poolside,
+        Perceptron,
+        Perplexity,
+        Phala,
+        Recraft,
+        Reka,
+        Relace,
+        #[serde(rename = "Sail Research")]
+        SailResearch,
+        #[serde(rename = "Sakana AI")]
+        SakanaAi,
+        SambaNova,
+        Seed,
+        SiliconFlow,
+        Sourceful,
+        StepFun,
+        Stealth,
+        StreamLake,
+        Switchpoint,
+        Tencent,
+        Tenstorrent,
+        #[serde(rename = "Thinking Machines")]
+        ThinkingMachines,
+        Together,
+        Upstage,
+        Venice,
+        Wafer,
+        WandB,
+        Quiver,
+        Krea,
+        Runway,
+        Xiaomi,
+        #[serde(rename = "xAI")]
+        XAi,
+        #[serde(rename = "Z.AI")]
+        ZAi,
+        FakeProvider,
+    }
+    impl ::std::fmt::Display for ProviderResponseProviderName {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::AnyScale => f.write_str("AnyScale"),
+                Self::Atoma => f.write_str("Atoma"),
+                Self::CentMl => f.write_str("Cent-ML"),
+                Self::CrofAi => f.write_str("CrofAI"),
+                Self::Enfer => f.write_str("Enfer"),
+                Self::GoPomelo => f.write_str("GoPomelo"),
+                Self::HuggingFace => f.write_str("HuggingFace"),
+                Self::Hyperbolic => f.write_str("Hyperbolic"),
+                Self::Hyperbolic2 => f.write_str("Hyperbolic 2"),
+                Self::InoCloud => f.write_str("InoCloud"),
+                Self::Kluster => f.write_str("Kluster"),
+                Self::Lambda => f.write_str("Lambda"),
+                Self::Lepton => f.write_str("Lepton"),
+                Self::Lynn2 => f.write_str("Lynn 2"),
+                Self::Lynn => f.write_str("Lynn"),
+                Self::Mancer => f.write_str("Mancer"),
+                Self::Modal => f.write_str("Modal"),
+                Self::Nineteen => f.write_str("Nineteen"),
+                Self::OctoAi => f.write_str("OctoAI"),
+                Self::Recursal => f.write_str("Recursal"),
+                Self::Reflection => f.write_str("Reflection"),
+                Self::Replicate => f.write_str("Replicate"),
+                Self::SambaNova2 => f.write_str("SambaNova 2"),
+                Self::SfCompute => f.write_str("SF Compute"),
+                Self::Targon => f.write_str("Targon"),
+                Self::Together2 => f.write_str("Together 2"),
+                Self::Ubicloud => f.write_str("Ubicloud"),
+                Self::X01Ai => f.write_str("01.AI"),
+                Self::AkashMl => f.write_str("AkashML"),
+                Self::Ai21 => f.write_str("AI21"),
+                Self::AionLabs => f.write_str("AionLabs"),
+                Self::Alibaba => f.write_str("Alibaba"),
+                Self::Ambient => f.write_str("Ambient"),
+                Self::Baidu => f.write_str("Baidu"),
+                Self::AmazonBedrock => f.write_str("Amazon Bedrock"),
+                Self::AmazonNova => f.write_str("Amazon Nova"),
+                Self::Anthropic => f.write_str("Anthropic"),
+                Self::ArceeAi => f.write_str("Arcee AI"),
+                Self::AtlasCloud => f.write_str("AtlasCloud"),
+                Self::Avian => f.write_str("Avian"),
+                Self::Azure => f.write_str("Azure"),
+                Self::BaseTen => f.write_str("BaseTen"),
+                Self::BytePlus => f.write_str("BytePlus"),
+                Self::BlackForestLabs => f.write_str("Black Forest Labs"),
+                Self::Cerebras => f.write_str("Cerebras"),
+                Self::Chutes => f.write_str("Chutes"),
+                Self::Cirrascale => f.write_str("Cirrascale"),
+                Self::ClaudePlatformOnAws => f.write_str("Claude Platform on AWS"),
+                Self::Clarifai => f.write_str("Clarifai"),
+                Self::Cloudflare => f.write_str("Cloudflare"),
+                Self::Cohere => f.write_str("Cohere"),
+                Self::CoreWeave => f.write_str("CoreWeave"),
+                Self::Crucible => f.write_str("Crucible"),
+                Self::Crusoe => f.write_str("Crusoe"),
+                Self::Darkbloom => f.write_str("Darkbloom"),
+                Self::Databricks => f.write_str("Databricks"),
+                Self::Decart => f.write_str("Decart"),
+                Self::Deepgram => f.write_str("Deepgram"),
+                Self::DeepInfra => f.write_str("DeepInfra"),
+                Self::DeepSeek => f.write_str("DeepSeek"),
+                Self::DekaLlm => f.write_str("DekaLLM"),
+                Self::DigitalOcean => f.write_str("DigitalOcean"),
+                Self::Featherless => f.write_str("Featherless"),
+                Self::Fireworks => f.write_str("Fireworks"),
+                Self::FishAudio => f.write_str("Fish Audio"),
+                Self::Friendli => f.write_str("Friendli"),
+                Self::GmiCloud => f.write_str("GMICloud"),
+                Self::Google => f.write_str("Google"),
+                Self::GoogleAiStudio => f.write_str("Google AI Studio"),
+                Self::Groq => f.write_str("Groq"),
+                Self::HeyGen => f.write_str("HeyGen"),
+                Self::Inception => f.write_str("Inception"),
+                Self::Inceptron => f.write_str("Inceptron"),
+                Self::InferenceNet => f.write_str("InferenceNet"),
+                Self::Ionstream => f.write_str("Ionstream"),
+                Self::Infermatic => f.write_str("Infermatic"),
+                Self::IoNet => f.write_str("Io Net"),
+                Self::InferactVLlm => f.write_str("Inferact vLLM"),
+                Self::Inflection => f.write_str("Inflection"),
+                Self::Liquid => f.write_str("Liquid"),
+                Self::Makora => f.write_str("Makora"),
+                Self::Mara => f.write_str("Mara"),
+                Self::Mancer2 => f.write_str("Mancer 2"),
+                Self::Meta => f.write_str("Meta"),
+                Self::Minimax => f.write_str("Minimax"),
+                Self::ModelRun => f.write_str("ModelRun"),
+                Self::Mistral => f.write_str("Mistral"),
+                Self::Modular => f.write_str("Modular"),
+                Self::MoonshotAi => f.write_str("Moonshot AI"),
+                Self::Morph => f.write_str("Morph"),
+                Self::VoyageAiByMongoDb => f.write_str("VoyageAI by MongoDB"),
+                Self::NCompass => f.write_str("NCompass"),
+                Self::Nebius => f.write_str("Nebius"),
+                Self::NexAgi => f.write_str("Nex AGI"),
+                Self::NextBit => f.write_str("NextBit"),
+                Self::Novita => f.write_str("Novita"),
+                Self::Nvidia => f.write_str("Nvidia"),
+                Self::OpenAi => f.write_str("OpenAI"),
+                Self::OpenInference => f.write_str("OpenInference"),
+                Self::Parasail => f.write_str("Parasail"),
+                Self::Poolside => f.write_str("Poolside"),
+                Self::Perceptron => f.write_str("Perceptron"),
+                Self::Perplexity => f.write_str("Perplexity"),
+                Self::Phala => f.write_str("Phala"),
+                Self::Recraft => f.write_str("Recraft"),
+                Self::Reka => f.write_str("Reka"),
+                Self::Relace => f.write_str("Relace"),
+                Self::SailResearch => f.write_str("Sail Research"),
+                Self::SakanaAi => f.write_str("Sakana AI"),
+                Self::SambaNova => f.write_str("SambaNova"),
+                Self::Seed => f.write_str("Seed"),
+                Self::SiliconFlow => f.write_str("SiliconFlow"),
+                Self::Sourceful => f.write_str("Sourceful"),
+                Self::StepFun => f.write_str("StepFun"),
+                Self::Stealth => f.write_str("Stealth"),
+                Self::StreamLake => f.write_str("StreamLake"),
+                Self::Switchpoint => f.write_str("Switchpoint"),
+                Self::Tencent => f.write_str("Tencent"),
+                Self::Tenstorrent => f.write_str("Tenstorrent"),
+                Self::ThinkingMachines => f.write_str("Thinking Machines"),
+                Self::Together => f.write_str("Together"),
+                Self::Upstage => f.write_str("Upstage"),
+                Self::Venice => f.write_str("Venice"),
+                Self::Wafer => f.write_str("Wafer"),
+                Self::WandB => f.write_str("WandB"),
+                Self::Quiver => f.write_str("Quiver"),
+                Self::Krea => f.write_str("Krea"),
+                Self::Runway => f.write_str("Runway"),
+                Self::Xiaomi => f.write_str("Xiaomi"),
+                Self::XAi => f.write_str("xAI"),
+                Self::ZAi => f.write_str("Z.AI"),
+                Self::FakeProvider => f.write_str("FakeProvider"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ProviderResponseProviderName {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "AnyScale" => Ok(Self::AnyScale),
+                "Atoma" => Ok(Self::Atoma),
+                "Cent-ML" => Ok(Self::CentMl),
+                "CrofAI" => Ok(Self::CrofAi),
+                "Enfer" => Ok(Self::Enfer),
+                "GoPomelo" => Ok(Self::GoPomelo),
+                "HuggingFace" => Ok(Self::HuggingFace),
+                "Hyperbolic" => Ok(Self::Hyperbolic),
+                "Hyperbolic 2" => Ok(Self::Hyperbolic2),
+                "InoCloud" => Ok(Self::InoCloud),
+                "Kluster" => Ok(Self::Kluster),
+                "Lambda" => Ok(Self::Lambda),
+                "Lepton" => Ok(Self::Lepton),
+                "Lynn 2" => Ok(Self::Lynn2),
+                "Lynn" => Ok(Self::Lynn),
+                "Mancer" => Ok(Self::Mancer),
+                "Modal" => Ok(Self::Modal),
+                "Nineteen" => Ok(Self::Nineteen),
+                "OctoAI" => Ok(Self::OctoAi),
+                "Recursal" => Ok(Self::Recursal),
+                "Reflection" => Ok(Self::Reflection),
+                "Replicate" => Ok(Self::Replicate),
+                "SambaNova 2" => Ok(Self::SambaNova2),
+                "SF Compute" => Ok(Self::SfCompute),
+                "Targon" => Ok(Self::Targon),
+                "Together 2" => Ok(Self::Together2),
+                "Ubicloud" => Ok(Self::Ubicloud),
+                "01.AI" => Ok(Self::X01Ai),
+                "AkashML" => Ok(Self::AkashMl),
+                "AI21" => Ok(Self::Ai21),
+                "AionLabs" => Ok(Self::AionLabs),
+                "Alibaba" => Ok(Self::Alibaba),
+                "Ambient" => Ok(Self::Ambient),
+                "Baidu" => Ok(Self::Baidu),
+                "Amazon Bedrock" => Ok(Self::AmazonBedrock),
+                "Amazon Nova" => Ok(Self::AmazonNova),
+                "Anthropic" => Ok(Self::Anthropic),
+                "Arcee AI" => Ok(Self::ArceeAi),
+                "AtlasCloud" => Ok(Self::AtlasCloud),
+                "Avian" => Ok(Self::Avian),
+                "Azure" => Ok(Self::Azure),
+                "BaseTen" => Ok(Self::BaseTen),
+                "BytePlus" => Ok(Self::BytePlus),
+                "Black Forest Labs" => Ok(Self::BlackForestLabs),
+                "Cerebras" => Ok(Self::Cerebras),
+                "Chutes" => Ok(Self::Chutes),
+                "Cirrascale" => Ok(Self::Cirrascale),
+                "Claude Platform on AWS" => Ok(Self::ClaudePlatformOnAws),
+                "Clarifai" => Ok(Self::Clarifai),
+                "Cloudflare" => Ok(Self::Cloudflare),
+                "Cohere" => Ok(Self::Cohere),
+                "CoreWeave" => Ok(Self::CoreWeave),
+                "Crucible" => Ok(Self::Crucible),
+                "Crusoe" => Ok(Self::Crusoe),
+                "Darkbloom" => Ok(Self::Darkbloom),
+                "Databricks" => Ok(Self::Databricks),
+                "Decart" => Ok(Self::Decart),
+                "Deepgram" => Ok(Self::Deepgram),
+                "DeepInfra" => Ok(Self::DeepInfra),
+                "DeepSeek" => Ok(Self::DeepSeek),
+                "DekaLLM" => Ok(Self::DekaLlm),
+                "DigitalOcean" => Ok(Self::DigitalOcean),
+                "Featherless" => Ok(Self::Featherless),
+                "Fireworks" => Ok(Self::Fireworks),
+                "Fish Audio" => Ok(Self::FishAudio),
+                "Friendli" => Ok(Self::Friendli),
+                "GMICloud" => Ok(Self::GmiCloud),
+                "Google" => Ok(Self::Google),
+                "Google AI Studio" => Ok(Self::GoogleAiStudio),
+                "Groq" => Ok(Self::Groq),
+                "HeyGen" => Ok(Self::HeyGen),
+                "Inception" => Ok(Self::Inception),
+                "Inceptron" => Ok(Self::Inceptron),
+                "InferenceNet" => Ok(Self::InferenceNet),
+                "Ionstream" => Ok(Self::Ionstream),
+                "Infermatic" => Ok(Self::Infermatic),
+                "Io Net" => Ok(Self::IoNet),
+                "Inferact vLLM" => Ok(Self::InferactVLlm),
+                "Inflection" => Ok(Self::Inflection),
+                "Liquid" => Ok(Self::Liquid),
+                "Makora" => Ok(Self::Makora),
+                "Mara" => Ok(Self::Mara),
+                "Mancer 2" => Ok(Self::Mancer2),
+                "Meta" => Ok(Self::Meta),
+                "Minimax" => Ok(Self::Minimax),
+                "ModelRun" => Ok(Self::ModelRun),
+                "Mistral" => Ok(Self::Mistral),
+                "Modular" => Ok(Self::Modular),
+                "Moonshot AI" => Ok(Self::MoonshotAi),
+                "Morph" => Ok(Self::Morph),
+                "VoyageAI by MongoDB" => Ok(Self::VoyageAiByMongoDb),
+                "NCompass" => Ok(Self::NCompass),
+                "Nebius" => Ok(Self::Nebius),
+                "Nex AGI" => Ok(Self::NexAgi),
+                "NextBit" => Ok(Self::NextBit),
+                "Novita" => Ok(Self::Novita),
+                "Nvidia" => Ok(Self::Nvidia),
+                "OpenAI" => Ok(Self::OpenAi),
+                "OpenInference" => Ok(Self::OpenInference),
+                "Parasail" => Ok(Self::Parasail),
+                "Poolside" => Ok(Self::Poolside),
+                "Perceptron" => Ok(Self::Perceptron),
+                "Perplexity" => Ok(Self::Perplexity),
+                "Phala" => Ok(Self::Phala),
+                "Recraft" => Ok(Self::Recraft),
+                "Reka" => Ok(Self::Reka),
+                "Relace" => Ok(Self::Relace),
+                "Sail Research" => Ok(Self::SailResearch),
+                "Sakana AI" => Ok(Self::SakanaAi),
+                "SambaNova" => Ok(Self::SambaNova),
+                "Seed" => Ok(Self::Seed),
+                "SiliconFlow" => Ok(Self::SiliconFlow),
+                "Sourceful" => Ok(Self::Sourceful),
+                "StepFun" => Ok(Self::StepFun),
+                "Stealth" => Ok(Self::Stealth),
+                "StreamLake" => Ok(Self::StreamLake),
+                "Switchpoint" => Ok(Self::Switchpoint),
+                "Tencent" => Ok(Self::Tencent),
+                "Tenstorrent" => Ok(Self::Tenstorrent),
+                "Thinking Machines" => Ok(Self::ThinkingMachines),
+                "Together" => Ok(Self::Together),
+                "Upstage" => Ok(Self::Upstage),
+                "Venice" => Ok(Self::Venice),
+                "Wafer" => Ok(Self::Wafer),
+                "WandB" => Ok(Self::WandB),
+                "Quiver" => Ok(Self::Quiver),
+                "Krea" => Ok(Self::Krea),
+                "Runway" => Ok(Self::Runway),
+                "Xiaomi" => Ok(Self::Xiaomi),
+                "xAI" => Ok(Self::XAi),
+                "Z.AI" => Ok(Self::ZAi),
+                "FakeProvider" => Ok(Self::FakeProvider),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ProviderResponseProviderName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ProviderResponseProviderName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///`ProviderResponseRoutedServiceTier`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum ProviderResponseRoutedServiceTier {
+        #[serde(rename = "flex")]
+        Flex,
+        #[serde(rename = "priority")]
+        Priority,
+    }
+    impl ::std::fmt::Display for ProviderResponseRoutedServiceTier {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Flex => f.write_str("flex"),
+                Self::Priority => f.write_str("priority"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ProviderResponseRoutedServiceTier {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "flex" => Ok(Self::Flex),
+                "priority" => Ok(Self::Priority),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ProviderResponseRoutedServiceTier {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ProviderResponseRoutedServiceTier {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///TODO: needs a description
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct UpdateKeysRequest {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub disabled: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub include_byok_in_limit: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub limit: ::std::option::Option<f64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub limit_reset: ::std::option::Option<UpdateKeysRequestLimitReset>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+    }
+    impl UpdateKeysRequest {
+        pub fn builder() -> builder::UpdateKeysRequest {
+            Default::default()
+        }
+    }
+    ///`UpdateKeysRequestLimitReset`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum UpdateKeysRequestLimitReset {
+        #[serde(rename = "daily")]
+        Daily,
+        #[serde(rename = "weekly")]
+        Weekly,
+        #[serde(rename = "monthly")]
+        Monthly,
+    }
+    impl ::std::fmt::Display for UpdateKeysRequestLimitReset {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Daily => f.write_str("daily"),
+                Self::Weekly => f.write_str("weekly"),
+                Self::Monthly => f.write_str("monthly"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for UpdateKeysRequestLimitReset {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "daily" => Ok(Self::Daily),
+                "weekly" => Ok(Self::Weekly),
+                "monthly" => Ok(Self::Monthly),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for UpdateKeysRequestLimitReset {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for UpdateKeysRequestLimitReset {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///TODO: needs a description
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct UpdateKeysResponse {
+        pub data: UpdateKeysResponseData,
+    }
+    impl UpdateKeysResponse {
+        pub fn builder() -> builder::UpdateKeysResponse {
+            Default::default()
+        }
+    }
+    ///TODO: needs a description
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct UpdateKeysResponseData {
+        pub byok_usage: f64,
+        pub byok_usage_daily: f64,
+        pub byok_usage_monthly: f64,
+        pub byok_usage_weekly: f64,
+        pub created_at: ::std::string::String,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub creator_user_id: ::std::option::Option<::std::string::String>,
+        pub disabled: bool,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        pub hash: ::std::string::String,
+        pub include_byok_in_limit: bool,
+        pub label: ::std::string::String,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub limit: ::std::option::Option<f64>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub limit_remaining: ::std::option::Option<f64>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub limit_reset: ::std::option::Option<::std::string::String>,
+        pub name: ::std::string::String,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub updated_at: ::std::option::Option<::std::string::String>,
+        pub usage: f64,
+        pub usage_daily: f64,
+        pub usage_monthly: f64,
+        pub usage_weekly: f64,
+        pub workspace_id: ::std::string::String,
+    }
+    impl UpdateKeysResponseData {
+        pub fn builder() -> builder::UpdateKeysResponseData {
+            Default::default()
+        }
+    }
+    ///`UpdateWorkspaceId`
+    #[derive(
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    #[serde(transparent)]
+    pub struct UpdateWorkspaceId(::std::string::String);
+    impl ::std::ops::Deref for UpdateWorkspaceId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<UpdateWorkspaceId> for ::std::string::String {
+        fn from(value: UpdateWorkspaceId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for UpdateWorkspaceId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for UpdateWorkspaceId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for UpdateWorkspaceId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UpdateWorkspaceId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///TODO: needs a description
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct UpdateWorkspaceRequest {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub default_image_model: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub default_provider_sort: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub default_text_model: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<UpdateWorkspaceRequestDescription>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub io_logging_api_key_ids: ::std::option::Option<::std::vec::Vec<i64>>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub io_logging_sampling_rate: ::std::option::Option<f64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_data_discount_logging_enabled: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_observability_broadcast_enabled: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_observability_io_logging_enabled: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<UpdateWorkspaceRequestName>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub slug: ::std::option::Option<UpdateWorkspaceRequestSlug>,
+    }
+    impl UpdateWorkspaceRequest {
+        pub fn builder() -> builder::UpdateWorkspaceRequest {
+            Default::default()
+        }
+    }
+    ///`UpdateWorkspaceRequestDescription`
+    #[derive(
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    #[serde(transparent)]
+    pub struct UpdateWorkspaceRequestDescription(::std::string::String);
+    impl ::std::ops::Deref for UpdateWorkspaceRequestDescription {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<UpdateWorkspaceRequestDescription>
+    for ::std::string::String {
+        fn from(value: UpdateWorkspaceRequestDescription) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for UpdateWorkspaceRequestDescription {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 500usize {
+                return Err("longer than 500 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for UpdateWorkspaceRequestDescription {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for UpdateWorkspaceRequestDescription {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UpdateWorkspaceRequestDescription {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`UpdateWorkspaceRequestName`
+    #[derive(
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    #[serde(transparent)]
+    pub struct UpdateWorkspaceRequestName(::std::string::String);
+    impl ::std::ops::Deref for UpdateWorkspaceRequestName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<UpdateWorkspaceRequestName> for ::std::string::String {
+        fn from(value: UpdateWorkspaceRequestName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for UpdateWorkspaceRequestName {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for UpdateWorkspaceRequestName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for UpdateWorkspaceRequestName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UpdateWorkspaceRequestName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`UpdateWorkspaceRequestSlug`
+    #[derive(
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    #[serde(transparent)]
+    pub struct UpdateWorkspaceRequestSlug(::std::string::String);
+    impl ::std::ops::Deref for UpdateWorkspaceRequestSlug {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<UpdateWorkspaceRequestSlug> for ::std::string::String {
+        fn from(value: UpdateWorkspaceRequestSlug) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for UpdateWorkspaceRequestSlug {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 50usize {
+                return Err("longer than 50 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for UpdateWorkspaceRequestSlug {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for UpdateWorkspaceRequestSlug {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UpdateWorkspaceRequestSlug {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///TODO: needs a description
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct UpdateWorkspaceResponse {
+        pub data: Workspace,
+    }
+    impl UpdateWorkspaceResponse {
+        pub fn builder() -> builder::UpdateWorkspaceResponse {
+            Default::default()
+        }
+    }
+    ///`UpsertWorkspaceBudgetId`
+    #[derive(
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    #[serde(transparent)]
+    pub struct UpsertWorkspaceBudgetId(::std::string::String);
+    impl ::std::ops::Deref for UpsertWorkspaceBudgetId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<UpsertWorkspaceBudgetId> for ::std::string::String {
+        fn from(value: UpsertWorkspaceBudgetId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for UpsertWorkspaceBudgetId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for UpsertWorkspaceBudgetId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for UpsertWorkspaceBudgetId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UpsertWorkspaceBudgetId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///TODO: needs a description
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct UpsertWorkspaceBudgetRequest {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub include_byok_in_budgets: ::std::option::Option<bool>,
+        pub limit_usd: f64,
+    }
+    impl UpsertWorkspaceBudgetRequest {
+        pub fn builder() -> builder::UpsertWorkspaceBudgetRequest {
+            Default::default()
+        }
+    }
+    ///TODO: needs a description
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct UpsertWorkspaceBudgetResponse {
+        pub data: WorkspaceBudget,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub include_byok_in_budgets: ::std::option::Option<bool>,
+    }
+    impl UpsertWorkspaceBudgetResponse {
+        pub fn builder() -> builder::UpsertWorkspaceBudgetResponse {
+            Default::default()
+        }
+    }
+    ///TODO: needs a description
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct Workspace {
+        pub created_at: ::std::string::String,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub created_by: ::std::option::Option<::std::string::String>,
+        pub default_guardrail_id: ::uuid::Uuid,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub default_image_model: ::std::option::Option<::std::string::String>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub default_provider_sort: ::std::option::Option<::std::string::String>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub default_text_model: ::std::option::Option<::std::string::String>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub description: ::std::option::Option<::std::string::String>,
+        pub id: ::uuid::Uuid,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub include_byok_in_budgets: ::std::option::Option<bool>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub io_logging_api_key_ids: ::std::option::Option<::std::vec::Vec<i64>>,
+        pub io_logging_sampling_rate: f64,
+        pub is_data_discount_logging_enabled: bool,
+        pub is_observability_broadcast_enabled: bool,
+        pub is_observability_io_logging_enabled: bool,
+        pub name: ::std::string::String,
+        pub slug: ::std::string::String,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub updated_at: ::std::option::Option<::std::string::String>,
+    }
+    impl Workspace {
+        pub fn builder() -> builder::Workspace {
+            Default::default()
+        }
+    }
+    ///TODO: needs a description
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct WorkspaceBudget {
+        pub created_at: ::std::string::String,
+        pub id: ::uuid::Uuid,
+        pub limit_usd: f64,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub reset_interval: ::std::option::Option<WorkspaceBudgetResetInterval>,
+        pub updated_at: ::std::string::String,
+        pub workspace_id: ::uuid::Uuid,
+    }
+    impl WorkspaceBudget {
+        pub fn builder() -> builder::WorkspaceBudget {
+            Default::default()
+        }
+    }
+    ///TODO: needs a description
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum WorkspaceBudgetInterval {
+        #[serde(rename = "daily")]
+        Daily,
+        #[serde(rename = "weekly")]
+        Weekly,
+        #[serde(rename = "monthly")]
+        Monthly,
+        #[serde(rename = "lifetime")]
+        Lifetime,
+    }
+    impl ::std::fmt::Display for WorkspaceBudgetInterval {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Daily => f.write_str("daily"),
+                Self::Weekly => f.write_str("weekly"),
+                Self::Monthly => f.write_str("monthly"),
+                Self::Lifetime => f.write_str("lifetime"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for WorkspaceBudgetInterval {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "daily" => Ok(Self::Daily),
+                "weekly" => Ok(Self::Weekly),
+                "monthly" => Ok(Self::Monthly),
+                "lifetime" => Ok(Self::Lifetime),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for WorkspaceBudgetInterval {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for WorkspaceBudgetInterval {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///`WorkspaceBudgetResetInterval`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum WorkspaceBudgetResetInterval {
+        #[serde(rename = "daily")]
+        Daily,
+        #[serde(rename = "weekly")]
+        Weekly,
+        #[serde(rename = "monthly")]
+        Monthly,
+    }
+    impl ::std::fmt::Display for WorkspaceBudgetResetInterval {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Daily => f.write_str("daily"),
+                Self::Weekly => f.write_str("weekly"),
+                Self::Monthly => f.write_str("monthly"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for WorkspaceBudgetResetInterval {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "daily" => Ok(Self::Daily),
+                "weekly" => Ok(Self::Weekly),
+                "monthly" => Ok(Self::Monthly),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for WorkspaceBudgetResetInterval {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for WorkspaceBudgetResetInterval {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///TODO: needs a description
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct WorkspaceMember {
+        pub created_at: ::std::string::String,
+        pub id: ::uuid::Uuid,
+        pub role: WorkspaceMemberRole,
+        pub user_id: ::std::string::String,
+        pub workspace_id: ::uuid::Uuid,
+    }
+    impl WorkspaceMember {
+        pub fn builder() -> builder::WorkspaceMember {
+            Default::default()
+        }
+    }
+    ///`WorkspaceMemberRole`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum WorkspaceMemberRole {
+        #[serde(rename = "admin")]
+        Admin,
+        #[serde(rename = "member")]
+        Member,
+    }
+    impl ::std::fmt::Display for WorkspaceMemberRole {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Admin => f.write_str("admin"),
+                Self::Member => f.write_str("member"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for WorkspaceMemberRole {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "admin" => Ok(Self::Admin),
+                "member" => Ok(Self::Member),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for WorkspaceMemberRole {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for WorkspaceMemberRole {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     /// Types for composing complex structures.
@@ -2575,6 +5880,1271 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct BulkAddWorkspaceMembersRequest {
+            user_ids: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for BulkAddWorkspaceMembersRequest {
+            fn default() -> Self {
+                Self {
+                    user_ids: Err("no value supplied for user_ids".to_string()),
+                }
+            }
+        }
+        impl BulkAddWorkspaceMembersRequest {
+            pub fn user_ids<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_ids = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_ids: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<BulkAddWorkspaceMembersRequest>
+        for super::BulkAddWorkspaceMembersRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: BulkAddWorkspaceMembersRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { user_ids: value.user_ids? })
+            }
+        }
+        impl ::std::convert::From<super::BulkAddWorkspaceMembersRequest>
+        for BulkAddWorkspaceMembersRequest {
+            fn from(value: super::BulkAddWorkspaceMembersRequest) -> Self {
+                Self {
+                    user_ids: Ok(value.user_ids),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct BulkAddWorkspaceMembersResponse {
+            added_count: ::std::result::Result<i64, ::std::string::String>,
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::WorkspaceMember>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for BulkAddWorkspaceMembersResponse {
+            fn default() -> Self {
+                Self {
+                    added_count: Err("no value supplied for added_count".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                }
+            }
+        }
+        impl BulkAddWorkspaceMembersResponse {
+            pub fn added_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.added_count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for added_count: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::WorkspaceMember>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<BulkAddWorkspaceMembersResponse>
+        for super::BulkAddWorkspaceMembersResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: BulkAddWorkspaceMembersResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    added_count: value.added_count?,
+                    data: value.data?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::BulkAddWorkspaceMembersResponse>
+        for BulkAddWorkspaceMembersResponse {
+            fn from(value: super::BulkAddWorkspaceMembersResponse) -> Self {
+                Self {
+                    added_count: Ok(value.added_count),
+                    data: Ok(value.data),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct BulkRemoveWorkspaceMembersRequest {
+            user_ids: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for BulkRemoveWorkspaceMembersRequest {
+            fn default() -> Self {
+                Self {
+                    user_ids: Err("no value supplied for user_ids".to_string()),
+                }
+            }
+        }
+        impl BulkRemoveWorkspaceMembersRequest {
+            pub fn user_ids<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_ids = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_ids: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<BulkRemoveWorkspaceMembersRequest>
+        for super::BulkRemoveWorkspaceMembersRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: BulkRemoveWorkspaceMembersRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { user_ids: value.user_ids? })
+            }
+        }
+        impl ::std::convert::From<super::BulkRemoveWorkspaceMembersRequest>
+        for BulkRemoveWorkspaceMembersRequest {
+            fn from(value: super::BulkRemoveWorkspaceMembersRequest) -> Self {
+                Self {
+                    user_ids: Ok(value.user_ids),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct BulkRemoveWorkspaceMembersResponse {
+            removed_count: ::std::result::Result<i64, ::std::string::String>,
+        }
+        impl ::std::default::Default for BulkRemoveWorkspaceMembersResponse {
+            fn default() -> Self {
+                Self {
+                    removed_count: Err("no value supplied for removed_count".to_string()),
+                }
+            }
+        }
+        impl BulkRemoveWorkspaceMembersResponse {
+            pub fn removed_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.removed_count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for removed_count: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<BulkRemoveWorkspaceMembersResponse>
+        for super::BulkRemoveWorkspaceMembersResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: BulkRemoveWorkspaceMembersResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    removed_count: value.removed_count?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::BulkRemoveWorkspaceMembersResponse>
+        for BulkRemoveWorkspaceMembersResponse {
+            fn from(value: super::BulkRemoveWorkspaceMembersResponse) -> Self {
+                Self {
+                    removed_count: Ok(value.removed_count),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CreateKeysRequest {
+            creator_user_id: ::std::result::Result<
+                ::std::option::Option<super::CreateKeysRequestCreatorUserId>,
+                ::std::string::String,
+            >,
+            expires_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            include_byok_in_limit: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            limit: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            limit_reset: ::std::result::Result<
+                ::std::option::Option<super::CreateKeysRequestLimitReset>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                super::CreateKeysRequestName,
+                ::std::string::String,
+            >,
+            workspace_id: ::std::result::Result<
+                ::std::option::Option<::uuid::Uuid>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CreateKeysRequest {
+            fn default() -> Self {
+                Self {
+                    creator_user_id: Ok(Default::default()),
+                    expires_at: Ok(Default::default()),
+                    include_byok_in_limit: Ok(Default::default()),
+                    limit: Ok(Default::default()),
+                    limit_reset: Ok(Default::default()),
+                    name: Err("no value supplied for name".to_string()),
+                    workspace_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl CreateKeysRequest {
+            pub fn creator_user_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CreateKeysRequestCreatorUserId>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.creator_user_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for creator_user_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn expires_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.expires_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for expires_at: {e}")
+                    });
+                self
+            }
+            pub fn include_byok_in_limit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.include_byok_in_limit = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for include_byok_in_limit: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn limit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.limit = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for limit: {e}")
+                    });
+                self
+            }
+            pub fn limit_reset<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CreateKeysRequestLimitReset>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.limit_reset = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for limit_reset: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::CreateKeysRequestName>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn workspace_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.workspace_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for workspace_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreateKeysRequest> for super::CreateKeysRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateKeysRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    creator_user_id: value.creator_user_id?,
+                    expires_at: value.expires_at?,
+                    include_byok_in_limit: value.include_byok_in_limit?,
+                    limit: value.limit?,
+                    limit_reset: value.limit_reset?,
+                    name: value.name?,
+                    workspace_id: value.workspace_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreateKeysRequest> for CreateKeysRequest {
+            fn from(value: super::CreateKeysRequest) -> Self {
+                Self {
+                    creator_user_id: Ok(value.creator_user_id),
+                    expires_at: Ok(value.expires_at),
+                    include_byok_in_limit: Ok(value.include_byok_in_limit),
+                    limit: Ok(value.limit),
+                    limit_reset: Ok(value.limit_reset),
+                    name: Ok(value.name),
+                    workspace_id: Ok(value.workspace_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CreateKeysResponse {
+            data: ::std::result::Result<
+                super::CreateKeysResponseData,
+                ::std::string::String,
+            >,
+            key: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for CreateKeysResponse {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                    key: Err("no value supplied for key".to_string()),
+                }
+            }
+        }
+        impl CreateKeysResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::CreateKeysResponseData>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn key<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.key = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for key: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreateKeysResponse> for super::CreateKeysResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateKeysResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data: value.data?,
+                    key: value.key?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreateKeysResponse> for CreateKeysResponse {
+            fn from(value: super::CreateKeysResponse) -> Self {
+                Self {
+                    data: Ok(value.data),
+                    key: Ok(value.key),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CreateKeysResponseData {
+            byok_usage: ::std::result::Result<f64, ::std::string::String>,
+            byok_usage_daily: ::std::result::Result<f64, ::std::string::String>,
+            byok_usage_monthly: ::std::result::Result<f64, ::std::string::String>,
+            byok_usage_weekly: ::std::result::Result<f64, ::std::string::String>,
+            created_at: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            creator_user_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            disabled: ::std::result::Result<bool, ::std::string::String>,
+            expires_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            hash: ::std::result::Result<::std::string::String, ::std::string::String>,
+            include_byok_in_limit: ::std::result::Result<bool, ::std::string::String>,
+            label: ::std::result::Result<::std::string::String, ::std::string::String>,
+            limit: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            limit_remaining: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            limit_reset: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            updated_at: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            usage: ::std::result::Result<f64, ::std::string::String>,
+            usage_daily: ::std::result::Result<f64, ::std::string::String>,
+            usage_monthly: ::std::result::Result<f64, ::std::string::String>,
+            usage_weekly: ::std::result::Result<f64, ::std::string::String>,
+            workspace_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CreateKeysResponseData {
+            fn default() -> Self {
+                Self {
+                    byok_usage: Err("no value supplied for byok_usage".to_string()),
+                    byok_usage_daily: Err(
+                        "no value supplied for byok_usage_daily".to_string(),
+                    ),
+                    byok_usage_monthly: Err(
+                        "no value supplied for byok_usage_monthly".to_string(),
+                    ),
+                    byok_usage_weekly: Err(
+                        "no value supplied for byok_usage_weekly".to_string(),
+                    ),
+                    created_at: Err("no value supplied for created_at".to_string()),
+                    creator_user_id: Err(
+                        "no value supplied for creator_user_id".to_string(),
+                    ),
+                    disabled: Err("no value supplied for disabled".to_string()),
+                    expires_at: Ok(Default::default()),
+                    hash: Err("no value supplied for hash".to_string()),
+                    include_byok_in_limit: Err(
+                        "no value supplied for include_byok_in_limit".to_string(),
+                    ),
+                    label: Err("no value supplied for label".to_string()),
+                    limit: Err("no value supplied for limit".to_string()),
+                    limit_remaining: Err(
+                        "no value supplied for limit_remaining".to_string(),
+                    ),
+                    limit_reset: Err("no value supplied for limit_reset".to_string()),
+                    name: Err("no value supplied for name".to_string()),
+                    updated_at: Err("no value supplied for updated_at".to_string()),
+                    usage: Err("no value supplied for usage".to_string()),
+                    usage_daily: Err("no value supplied for usage_daily".to_string()),
+                    usage_monthly: Err(
+                        "no value supplied for usage_monthly".to_string(),
+                    ),
+                    usage_weekly: Err("no value supplied for usage_weekly".to_string()),
+                    workspace_id: Err("no value supplied for workspace_id".to_string()),
+                }
+            }
+        }
+        impl CreateKeysResponseData {
+            pub fn byok_usage<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.byok_usage = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for byok_usage: {e}")
+                    });
+                self
+            }
+            pub fn byok_usage_daily<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.byok_usage_daily = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for byok_usage_daily: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn byok_usage_monthly<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.byok_usage_monthly = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for byok_usage_monthly: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn byok_usage_weekly<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.byok_usage_weekly = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for byok_usage_weekly: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn creator_user_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.creator_user_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for creator_user_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn disabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.disabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for disabled: {e}")
+                    });
+                self
+            }
+            pub fn expires_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.expires_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for expires_at: {e}")
+                    });
+                self
+            }
+            pub fn hash<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.hash = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for hash: {e}")
+                    });
+                self
+            }
+            pub fn include_byok_in_limit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.include_byok_in_limit = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for include_byok_in_limit: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn label<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.label = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for label: {e}")
+                    });
+                self
+            }
+            pub fn limit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.limit = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for limit: {e}")
+                    });
+                self
+            }
+            pub fn limit_remaining<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.limit_remaining = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for limit_remaining: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn limit_reset<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.limit_reset = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for limit_reset: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
+                self
+            }
+            pub fn usage<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.usage = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for usage: {e}")
+                    });
+                self
+            }
+            pub fn usage_daily<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.usage_daily = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for usage_daily: {e}")
+                    });
+                self
+            }
+            pub fn usage_monthly<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.usage_monthly = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for usage_monthly: {e}")
+                    });
+                self
+            }
+            pub fn usage_weekly<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.usage_weekly = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for usage_weekly: {e}")
+                    });
+                self
+            }
+            pub fn workspace_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.workspace_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for workspace_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreateKeysResponseData>
+        for super::CreateKeysResponseData {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateKeysResponseData,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    byok_usage: value.byok_usage?,
+                    byok_usage_daily: value.byok_usage_daily?,
+                    byok_usage_monthly: value.byok_usage_monthly?,
+                    byok_usage_weekly: value.byok_usage_weekly?,
+                    created_at: value.created_at?,
+                    creator_user_id: value.creator_user_id?,
+                    disabled: value.disabled?,
+                    expires_at: value.expires_at?,
+                    hash: value.hash?,
+                    include_byok_in_limit: value.include_byok_in_limit?,
+                    label: value.label?,
+                    limit: value.limit?,
+                    limit_remaining: value.limit_remaining?,
+                    limit_reset: value.limit_reset?,
+                    name: value.name?,
+                    updated_at: value.updated_at?,
+                    usage: value.usage?,
+                    usage_daily: value.usage_daily?,
+                    usage_monthly: value.usage_monthly?,
+                    usage_weekly: value.usage_weekly?,
+                    workspace_id: value.workspace_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreateKeysResponseData>
+        for CreateKeysResponseData {
+            fn from(value: super::CreateKeysResponseData) -> Self {
+                Self {
+                    byok_usage: Ok(value.byok_usage),
+                    byok_usage_daily: Ok(value.byok_usage_daily),
+                    byok_usage_monthly: Ok(value.byok_usage_monthly),
+                    byok_usage_weekly: Ok(value.byok_usage_weekly),
+                    created_at: Ok(value.created_at),
+                    creator_user_id: Ok(value.creator_user_id),
+                    disabled: Ok(value.disabled),
+                    expires_at: Ok(value.expires_at),
+                    hash: Ok(value.hash),
+                    include_byok_in_limit: Ok(value.include_byok_in_limit),
+                    label: Ok(value.label),
+                    limit: Ok(value.limit),
+                    limit_remaining: Ok(value.limit_remaining),
+                    limit_reset: Ok(value.limit_reset),
+                    name: Ok(value.name),
+                    updated_at: Ok(value.updated_at),
+                    usage: Ok(value.usage),
+                    usage_daily: Ok(value.usage_daily),
+                    usage_monthly: Ok(value.usage_monthly),
+                    usage_weekly: Ok(value.usage_weekly),
+                    workspace_id: Ok(value.workspace_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CreateWorkspaceRequest {
+            default_image_model: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            default_provider_sort: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            default_text_model: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<super::CreateWorkspaceRequestDescription>,
+                ::std::string::String,
+            >,
+            io_logging_api_key_ids: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<i64>>,
+                ::std::string::String,
+            >,
+            io_logging_sampling_rate: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            is_data_discount_logging_enabled: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            is_observability_broadcast_enabled: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            is_observability_io_logging_enabled: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                super::CreateWorkspaceRequestName,
+                ::std::string::String,
+            >,
+            slug: ::std::result::Result<
+                super::CreateWorkspaceRequestSlug,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CreateWorkspaceRequest {
+            fn default() -> Self {
+                Self {
+                    default_image_model: Ok(Default::default()),
+                    default_provider_sort: Ok(Default::default()),
+                    default_text_model: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    io_logging_api_key_ids: Ok(Default::default()),
+                    io_logging_sampling_rate: Ok(Default::default()),
+                    is_data_discount_logging_enabled: Ok(Default::default()),
+                    is_observability_broadcast_enabled: Ok(Default::default()),
+                    is_observability_io_logging_enabled: Ok(Default::default()),
+                    name: Err("no value supplied for name".to_string()),
+                    slug: Err("no value supplied for slug".to_string()),
+                }
+            }
+        }
+        impl CreateWorkspaceRequest {
+            pub fn default_image_model<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.default_image_model = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for default_image_model: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn default_provider_sort<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.default_provider_sort = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for default_provider_sort: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn default_text_model<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.default_text_model = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for default_text_model: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CreateWorkspaceRequestDescription>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn io_logging_api_key_ids<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i64>>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.io_logging_api_key_ids = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for io_logging_api_key_ids: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn io_logging_sampling_rate<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.io_logging_sampling_rate = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for io_logging_sampling_rate: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn is_data_discount_logging_enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_data_discount_logging_enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for is_data_discount_logging_enabled: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn is_observability_broadcast_enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_observability_broadcast_enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for is_observability_broadcast_enabled: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn is_observability_io_logging_enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_observability_io_logging_enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for is_observability_io_logging_enabled: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::CreateWorkspaceRequestName>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn slug<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::CreateWorkspaceRequestSlug>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.slug = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for slug: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreateWorkspaceRequest>
+        for super::CreateWorkspaceRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateWorkspaceRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    default_image_model: value.default_image_model?,
+                    default_provider_sort: value.default_provider_sort?,
+                    default_text_model: value.default_text_model?,
+                    description: value.description?,
+                    io_logging_api_key_ids: value.io_logging_api_key_ids?,
+                    io_logging_sampling_rate: value.io_logging_sampling_rate?,
+                    is_data_discount_logging_enabled: value
+                        .is_data_discount_logging_enabled?,
+                    is_observability_broadcast_enabled: value
+                        .is_observability_broadcast_enabled?,
+                    is_observability_io_logging_enabled: value
+                        .is_observability_io_logging_enabled?,
+                    name: value.name?,
+                    slug: value.slug?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreateWorkspaceRequest>
+        for CreateWorkspaceRequest {
+            fn from(value: super::CreateWorkspaceRequest) -> Self {
+                Self {
+                    default_image_model: Ok(value.default_image_model),
+                    default_provider_sort: Ok(value.default_provider_sort),
+                    default_text_model: Ok(value.default_text_model),
+                    description: Ok(value.description),
+                    io_logging_api_key_ids: Ok(value.io_logging_api_key_ids),
+                    io_logging_sampling_rate: Ok(value.io_logging_sampling_rate),
+                    is_data_discount_logging_enabled: Ok(
+                        value.is_data_discount_logging_enabled,
+                    ),
+                    is_observability_broadcast_enabled: Ok(
+                        value.is_observability_broadcast_enabled,
+                    ),
+                    is_observability_io_logging_enabled: Ok(
+                        value.is_observability_io_logging_enabled,
+                    ),
+                    name: Ok(value.name),
+                    slug: Ok(value.slug),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CreateWorkspaceResponse {
+            data: ::std::result::Result<super::Workspace, ::std::string::String>,
+        }
+        impl ::std::default::Default for CreateWorkspaceResponse {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                }
+            }
+        }
+        impl CreateWorkspaceResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::Workspace>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreateWorkspaceResponse>
+        for super::CreateWorkspaceResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateWorkspaceResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { data: value.data? })
+            }
+        }
+        impl ::std::convert::From<super::CreateWorkspaceResponse>
+        for CreateWorkspaceResponse {
+            fn from(value: super::CreateWorkspaceResponse) -> Self {
+                Self { data: Ok(value.data) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct DeleteKeysResponse {
+            deleted: ::std::result::Result<bool, ::std::string::String>,
+        }
+        impl ::std::default::Default for DeleteKeysResponse {
+            fn default() -> Self {
+                Self {
+                    deleted: Err("no value supplied for deleted".to_string()),
+                }
+            }
+        }
+        impl DeleteKeysResponse {
+            pub fn deleted<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.deleted = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for deleted: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DeleteKeysResponse> for super::DeleteKeysResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DeleteKeysResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { deleted: value.deleted? })
+            }
+        }
+        impl ::std::convert::From<super::DeleteKeysResponse> for DeleteKeysResponse {
+            fn from(value: super::DeleteKeysResponse) -> Self {
+                Self { deleted: Ok(value.deleted) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct DeleteWorkspaceBudgetResponse {
+            deleted: ::std::result::Result<bool, ::std::string::String>,
+        }
+        impl ::std::default::Default for DeleteWorkspaceBudgetResponse {
+            fn default() -> Self {
+                Self {
+                    deleted: Err("no value supplied for deleted".to_string()),
+                }
+            }
+        }
+        impl DeleteWorkspaceBudgetResponse {
+            pub fn deleted<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.deleted = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for deleted: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DeleteWorkspaceBudgetResponse>
+        for super::DeleteWorkspaceBudgetResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DeleteWorkspaceBudgetResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { deleted: value.deleted? })
+            }
+        }
+        impl ::std::convert::From<super::DeleteWorkspaceBudgetResponse>
+        for DeleteWorkspaceBudgetResponse {
+            fn from(value: super::DeleteWorkspaceBudgetResponse) -> Self {
+                Self { deleted: Ok(value.deleted) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct DeleteWorkspaceResponse {
+            deleted: ::std::result::Result<bool, ::std::string::String>,
+        }
+        impl ::std::default::Default for DeleteWorkspaceResponse {
+            fn default() -> Self {
+                Self {
+                    deleted: Err("no value supplied for deleted".to_string()),
+                }
+            }
+        }
+        impl DeleteWorkspaceResponse {
+            pub fn deleted<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.deleted = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for deleted: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DeleteWorkspaceResponse>
+        for super::DeleteWorkspaceResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DeleteWorkspaceResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { deleted: value.deleted? })
+            }
+        }
+        impl ::std::convert::From<super::DeleteWorkspaceResponse>
+        for DeleteWorkspaceResponse {
+            fn from(value: super::DeleteWorkspaceResponse) -> Self {
+                Self { deleted: Ok(value.deleted) }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ErrorDetail {
             code: ::std::result::Result<i64, ::std::string::String>,
             message: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -2745,6 +7315,4836 @@ pub mod types {
                 }
             }
         }
+        #[derive(Clone, Debug)]
+        pub struct GenerationResponse {
+            data: ::std::result::Result<
+                super::GenerationResponseData,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for GenerationResponse {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                }
+            }
+        }
+        impl GenerationResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::GenerationResponseData>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<GenerationResponse> for super::GenerationResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: GenerationResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { data: value.data? })
+            }
+        }
+        impl ::std::convert::From<super::GenerationResponse> for GenerationResponse {
+            fn from(value: super::GenerationResponse) -> Self {
+                Self { data: Ok(value.data) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct GenerationResponseData {
+            api_type: ::std::result::Result<
+                ::std::option::Option<super::GenerationResponseDataApiType>,
+                ::std::string::String,
+            >,
+            app_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            cache_discount: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            cancelled: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            created_at: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            data_region: ::std::result::Result<
+                super::GenerationResponseDataDataRegion,
+                ::std::string::String,
+            >,
+            external_user: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            finish_reason: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            generation_time: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            http_referer: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            is_byok: ::std::result::Result<bool, ::std::string::String>,
+            latency: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            model: ::std::result::Result<::std::string::String, ::std::string::String>,
+            moderation_latency: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            native_finish_reason: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            native_tokens_cached: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            native_tokens_completion: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            native_tokens_completion_images: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            native_tokens_prompt: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            native_tokens_reasoning: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            num_fetches: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            num_input_audio_prompt: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            num_media_completion: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            num_media_prompt: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            num_search_results: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            origin: ::std::result::Result<::std::string::String, ::std::string::String>,
+            preset_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            provider_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            provider_responses: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::ProviderResponse>>,
+                ::std::string::String,
+            >,
+            request_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            response_cache_source_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            router: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            service_tier: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            session_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            streamed: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            tokens_completion: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            tokens_prompt: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            total_cost: ::std::result::Result<f64, ::std::string::String>,
+            upstream_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            upstream_inference_cost: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            usage: ::std::result::Result<f64, ::std::string::String>,
+            user_agent: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            web_search_engine: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            workspace_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for GenerationResponseData {
+            fn default() -> Self {
+                Self {
+                    api_type: Err("no value supplied for api_type".to_string()),
+                    app_id: Err("no value supplied for app_id".to_string()),
+                    cache_discount: Err(
+                        "no value supplied for cache_discount".to_string(),
+                    ),
+                    cancelled: Err("no value supplied for cancelled".to_string()),
+                    created_at: Err("no value supplied for created_at".to_string()),
+                    data_region: Err("no value supplied for data_region".to_string()),
+                    external_user: Err(
+                        "no value supplied for external_user".to_string(),
+                    ),
+                    finish_reason: Err(
+                        "no value supplied for finish_reason".to_string(),
+                    ),
+                    generation_time: Err(
+                        "no value supplied for generation_time".to_string(),
+                    ),
+                    http_referer: Err("no value supplied for http_referer".to_string()),
+                    id: Err("no value supplied for id".to_string()),
+                    is_byok: Err("no value supplied for is_byok".to_string()),
+                    latency: Err("no value supplied for latency".to_string()),
+                    model: Err("no value supplied for model".to_string()),
+                    moderation_latency: Err(
+                        "no value supplied for moderation_latency".to_string(),
+                    ),
+                    native_finish_reason: Err(
+                        "no value supplied for native_finish_reason".to_string(),
+                    ),
+                    native_tokens_cached: Err(
+                        "no value supplied for native_tokens_cached".to_string(),
+                    ),
+                    native_tokens_completion: Err(
+                        "no value supplied for native_tokens_completion".to_string(),
+                    ),
+                    native_tokens_completion_images: Err(
+                        "no value supplied for native_tokens_completion_images"
+                            .to_string(),
+                    ),
+                    native_tokens_prompt: Err(
+                        "no value supplied for native_tokens_prompt".to_string(),
+                    ),
+                    native_tokens_reasoning: Err(
+                        "no value supplied for native_tokens_reasoning".to_string(),
+                    ),
+                    num_fetches: Err("no value supplied for num_fetches".to_string()),
+                    num_input_audio_prompt: Err(
+                        "no value supplied for num_input_audio_prompt".to_string(),
+                    ),
+                    num_media_completion: Err(
+                        "no value supplied for num_media_completion".to_string(),
+                    ),
+                    num_media_prompt: Err(
+                        "no value supplied for num_media_prompt".to_string(),
+                    ),
+                    num_search_results: Err(
+                        "no value supplied for num_search_results".to_string(),
+                    ),
+                    origin: Err("no value supplied for origin".to_string()),
+                    preset_id: Err("no value supplied for preset_id".to_string()),
+                    provider_name: Err(
+                        "no value supplied for provider_name".to_string(),
+                    ),
+                    provider_responses: Err(
+                        "no value supplied for provider_responses".to_string(),
+                    ),
+                    request_id: Ok(Default::default()),
+                    response_cache_source_id: Ok(Default::default()),
+                    router: Err("no value supplied for router".to_string()),
+                    service_tier: Err("no value supplied for service_tier".to_string()),
+                    session_id: Ok(Default::default()),
+                    streamed: Err("no value supplied for streamed".to_string()),
+                    tokens_completion: Err(
+                        "no value supplied for tokens_completion".to_string(),
+                    ),
+                    tokens_prompt: Err(
+                        "no value supplied for tokens_prompt".to_string(),
+                    ),
+                    total_cost: Err("no value supplied for total_cost".to_string()),
+                    upstream_id: Err("no value supplied for upstream_id".to_string()),
+                    upstream_inference_cost: Err(
+                        "no value supplied for upstream_inference_cost".to_string(),
+                    ),
+                    usage: Err("no value supplied for usage".to_string()),
+                    user_agent: Err("no value supplied for user_agent".to_string()),
+                    web_search_engine: Err(
+                        "no value supplied for web_search_engine".to_string(),
+                    ),
+                    workspace_id: Err("no value supplied for workspace_id".to_string()),
+                }
+            }
+        }
+        impl GenerationResponseData {
+            pub fn api_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::GenerationResponseDataApiType>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.api_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for api_type: {e}")
+                    });
+                self
+            }
+            pub fn app_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.app_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for app_id: {e}")
+                    });
+                self
+            }
+            pub fn cache_discount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cache_discount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for cache_discount: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn cancelled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cancelled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for cancelled: {e}")
+                    });
+                self
+            }
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn data_region<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::GenerationResponseDataDataRegion>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data_region = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data_region: {e}")
+                    });
+                self
+            }
+            pub fn external_user<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.external_user = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for external_user: {e}")
+                    });
+                self
+            }
+            pub fn finish_reason<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.finish_reason = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for finish_reason: {e}")
+                    });
+                self
+            }
+            pub fn generation_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.generation_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for generation_time: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn http_referer<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.http_referer = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for http_referer: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn is_byok<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_byok = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for is_byok: {e}")
+                    });
+                self
+            }
+            pub fn latency<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.latency = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for latency: {e}")
+                    });
+                self
+            }
+            pub fn model<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.model = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for model: {e}")
+                    });
+                self
+            }
+            pub fn moderation_latency<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.moderation_latency = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for moderation_latency: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn native_finish_reason<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.native_finish_reason = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for native_finish_reason: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn native_tokens_cached<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.native_tokens_cached = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for native_tokens_cached: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn native_tokens_completion<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.native_tokens_completion = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for native_tokens_completion: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn native_tokens_completion_images<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.native_tokens_completion_images = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for native_tokens_completion_images: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn native_tokens_prompt<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.native_tokens_prompt = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for native_tokens_prompt: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn native_tokens_reasoning<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.native_tokens_reasoning = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for native_tokens_reasoning: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn num_fetches<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.num_fetches = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for num_fetches: {e}")
+                    });
+                self
+            }
+            pub fn num_input_audio_prompt<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.num_input_audio_prompt = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for num_input_audio_prompt: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn num_media_completion<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.num_media_completion = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for num_media_completion: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn num_media_prompt<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.num_media_prompt = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for num_media_prompt: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn num_search_results<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.num_search_results = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for num_search_results: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn origin<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.origin = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for origin: {e}")
+                    });
+                self
+            }
+            pub fn preset_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.preset_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for preset_id: {e}")
+                    });
+                self
+            }
+            pub fn provider_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.provider_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for provider_name: {e}")
+                    });
+                self
+            }
+            pub fn provider_responses<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::ProviderResponse>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.provider_responses = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for provider_responses: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn request_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.request_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for request_id: {e}")
+                    });
+                self
+            }
+            pub fn response_cache_source_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.response_cache_source_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for response_cache_source_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn router<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.router = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for router: {e}")
+                    });
+                self
+            }
+            pub fn service_tier<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.service_tier = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for service_tier: {e}")
+                    });
+                self
+            }
+            pub fn session_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.session_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for session_id: {e}")
+                    });
+                self
+            }
+            pub fn streamed<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.streamed = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for streamed: {e}")
+                    });
+                self
+            }
+            pub fn tokens_completion<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tokens_completion = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for tokens_completion: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn tokens_prompt<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tokens_prompt = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for tokens_prompt: {e}")
+                    });
+                self
+            }
+            pub fn total_cost<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_cost = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total_cost: {e}")
+                    });
+                self
+            }
+            pub fn upstream_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.upstream_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for upstream_id: {e}")
+                    });
+                self
+            }
+            pub fn upstream_inference_cost<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.upstream_inference_cost = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for upstream_inference_cost: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn usage<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.usage = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for usage: {e}")
+                    });
+                self
+            }
+            pub fn user_agent<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_agent = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_agent: {e}")
+                    });
+                self
+            }
+            pub fn web_search_engine<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.web_search_engine = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for web_search_engine: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn workspace_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.workspace_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for workspace_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<GenerationResponseData>
+        for super::GenerationResponseData {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: GenerationResponseData,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    api_type: value.api_type?,
+                    app_id: value.app_id?,
+                    cache_discount: value.cache_discount?,
+                    cancelled: value.cancelled?,
+                    created_at: value.created_at?,
+                    data_region: value.data_region?,
+                    external_user: value.external_user?,
+                    finish_reason: value.finish_reason?,
+                    generation_time: value.generation_time?,
+                    http_referer: value.http_referer?,
+                    id: value.id?,
+                    is_byok: value.is_byok?,
+                    latency: value.latency?,
+                    model: value.model?,
+                    moderation_latency: value.moderation_latency?,
+                    native_finish_reason: value.native_finish_reason?,
+                    native_tokens_cached: value.native_tokens_cached?,
+                    native_tokens_completion: value.native_tokens_completion?,
+                    native_tokens_completion_images: value
+                        .native_tokens_completion_images?,
+                    native_tokens_prompt: value.native_tokens_prompt?,
+                    native_tokens_reasoning: value.native_tokens_reasoning?,
+                    num_fetches: value.num_fetches?,
+                    num_input_audio_prompt: value.num_input_audio_prompt?,
+                    num_media_completion: value.num_media_completion?,
+                    num_media_prompt: value.num_media_prompt?,
+                    num_search_results: value.num_search_results?,
+                    origin: value.origin?,
+                    preset_id: value.preset_id?,
+                    provider_name: value.provider_name?,
+                    provider_responses: value.provider_responses?,
+                    request_id: value.request_id?,
+                    response_cache_source_id: value.response_cache_source_id?,
+                    router: value.router?,
+                    service_tier: value.service_tier?,
+                    session_id: value.session_id?,
+                    streamed: value.streamed?,
+                    tokens_completion: value.tokens_completion?,
+                    tokens_prompt: value.tokens_prompt?,
+                    total_cost: value.total_cost?,
+                    upstream_id: value.upstream_id?,
+                    upstream_inference_cost: value.upstream_inference_cost?,
+                    usage: value.usage?,
+                    user_agent: value.user_agent?,
+                    web_search_engine: value.web_search_engine?,
+                    workspace_id: value.workspace_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::GenerationResponseData>
+        for GenerationResponseData {
+            fn from(value: super::GenerationResponseData) -> Self {
+                Self {
+                    api_type: Ok(value.api_type),
+                    app_id: Ok(value.app_id),
+                    cache_discount: Ok(value.cache_discount),
+                    cancelled: Ok(value.cancelled),
+                    created_at: Ok(value.created_at),
+                    data_region: Ok(value.data_region),
+                    external_user: Ok(value.external_user),
+                    finish_reason: Ok(value.finish_reason),
+                    generation_time: Ok(value.generation_time),
+                    http_referer: Ok(value.http_referer),
+                    id: Ok(value.id),
+                    is_byok: Ok(value.is_byok),
+                    latency: Ok(value.latency),
+                    model: Ok(value.model),
+                    moderation_latency: Ok(value.moderation_latency),
+                    native_finish_reason: Ok(value.native_finish_reason),
+                    native_tokens_cached: Ok(value.native_tokens_cached),
+                    native_tokens_completion: Ok(value.native_tokens_completion),
+                    native_tokens_completion_images: Ok(
+                        value.native_tokens_completion_images,
+                    ),
+                    native_tokens_prompt: Ok(value.native_tokens_prompt),
+                    native_tokens_reasoning: Ok(value.native_tokens_reasoning),
+                    num_fetches: Ok(value.num_fetches),
+                    num_input_audio_prompt: Ok(value.num_input_audio_prompt),
+                    num_media_completion: Ok(value.num_media_completion),
+                    num_media_prompt: Ok(value.num_media_prompt),
+                    num_search_results: Ok(value.num_search_results),
+                    origin: Ok(value.origin),
+                    preset_id: Ok(value.preset_id),
+                    provider_name: Ok(value.provider_name),
+                    provider_responses: Ok(value.provider_responses),
+                    request_id: Ok(value.request_id),
+                    response_cache_source_id: Ok(value.response_cache_source_id),
+                    router: Ok(value.router),
+                    service_tier: Ok(value.service_tier),
+                    session_id: Ok(value.session_id),
+                    streamed: Ok(value.streamed),
+                    tokens_completion: Ok(value.tokens_completion),
+                    tokens_prompt: Ok(value.tokens_prompt),
+                    total_cost: Ok(value.total_cost),
+                    upstream_id: Ok(value.upstream_id),
+                    upstream_inference_cost: Ok(value.upstream_inference_cost),
+                    usage: Ok(value.usage),
+                    user_agent: Ok(value.user_agent),
+                    web_search_engine: Ok(value.web_search_engine),
+                    workspace_id: Ok(value.workspace_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct GetCreditsResponse {
+            data: ::std::result::Result<
+                super::GetCreditsResponseData,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for GetCreditsResponse {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                }
+            }
+        }
+        impl GetCreditsResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::GetCreditsResponseData>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<GetCreditsResponse> for super::GetCreditsResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: GetCreditsResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { data: value.data? })
+            }
+        }
+        impl ::std::convert::From<super::GetCreditsResponse> for GetCreditsResponse {
+            fn from(value: super::GetCreditsResponse) -> Self {
+                Self { data: Ok(value.data) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct GetCreditsResponseData {
+            total_credits: ::std::result::Result<f64, ::std::string::String>,
+            total_usage: ::std::result::Result<f64, ::std::string::String>,
+        }
+        impl ::std::default::Default for GetCreditsResponseData {
+            fn default() -> Self {
+                Self {
+                    total_credits: Err(
+                        "no value supplied for total_credits".to_string(),
+                    ),
+                    total_usage: Err("no value supplied for total_usage".to_string()),
+                }
+            }
+        }
+        impl GetCreditsResponseData {
+            pub fn total_credits<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_credits = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total_credits: {e}")
+                    });
+                self
+            }
+            pub fn total_usage<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_usage = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total_usage: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<GetCreditsResponseData>
+        for super::GetCreditsResponseData {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: GetCreditsResponseData,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    total_credits: value.total_credits?,
+                    total_usage: value.total_usage?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::GetCreditsResponseData>
+        for GetCreditsResponseData {
+            fn from(value: super::GetCreditsResponseData) -> Self {
+                Self {
+                    total_credits: Ok(value.total_credits),
+                    total_usage: Ok(value.total_usage),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct GetCurrentKeyResponse {
+            data: ::std::result::Result<
+                super::GetCurrentKeyResponseData,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for GetCurrentKeyResponse {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                }
+            }
+        }
+        impl GetCurrentKeyResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::GetCurrentKeyResponseData>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<GetCurrentKeyResponse>
+        for super::GetCurrentKeyResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: GetCurrentKeyResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { data: value.data? })
+            }
+        }
+        impl ::std::convert::From<super::GetCurrentKeyResponse>
+        for GetCurrentKeyResponse {
+            fn from(value: super::GetCurrentKeyResponse) -> Self {
+                Self { data: Ok(value.data) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct GetCurrentKeyResponseData {
+            byok_usage: ::std::result::Result<f64, ::std::string::String>,
+            byok_usage_daily: ::std::result::Result<f64, ::std::string::String>,
+            byok_usage_monthly: ::std::result::Result<f64, ::std::string::String>,
+            byok_usage_weekly: ::std::result::Result<f64, ::std::string::String>,
+            creator_user_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            expires_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            include_byok_in_limit: ::std::result::Result<bool, ::std::string::String>,
+            is_free_tier: ::std::result::Result<bool, ::std::string::String>,
+            is_management_key: ::std::result::Result<bool, ::std::string::String>,
+            is_provisioning_key: ::std::result::Result<bool, ::std::string::String>,
+            label: ::std::result::Result<::std::string::String, ::std::string::String>,
+            limit: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            limit_remaining: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            limit_reset: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            rate_limit: ::std::result::Result<
+                super::GetCurrentKeyResponseDataRateLimit,
+                ::std::string::String,
+            >,
+            usage: ::std::result::Result<f64, ::std::string::String>,
+            usage_daily: ::std::result::Result<f64, ::std::string::String>,
+            usage_monthly: ::std::result::Result<f64, ::std::string::String>,
+            usage_weekly: ::std::result::Result<f64, ::std::string::String>,
+        }
+        impl ::std::default::Default for GetCurrentKeyResponseData {
+            fn default() -> Self {
+                Self {
+                    byok_usage: Err("no value supplied for byok_usage".to_string()),
+                    byok_usage_daily: Err(
+                        "no value supplied for byok_usage_daily".to_string(),
+                    ),
+                    byok_usage_monthly: Err(
+                        "no value supplied for byok_usage_monthly".to_string(),
+                    ),
+                    byok_usage_weekly: Err(
+                        "no value supplied for byok_usage_weekly".to_string(),
+                    ),
+                    creator_user_id: Err(
+                        "no value supplied for creator_user_id".to_string(),
+                    ),
+                    expires_at: Ok(Default::default()),
+                    include_byok_in_limit: Err(
+                        "no value supplied for include_byok_in_limit".to_string(),
+                    ),
+                    is_free_tier: Err("no value supplied for is_free_tier".to_string()),
+                    is_management_key: Err(
+                        "no value supplied for is_management_key".to_string(),
+                    ),
+                    is_provisioning_key: Err(
+                        "no value supplied for is_provisioning_key".to_string(),
+                    ),
+                    label: Err("no value supplied for label".to_string()),
+                    limit: Err("no value supplied for limit".to_string()),
+                    limit_remaining: Err(
+                        "no value supplied for limit_remaining".to_string(),
+                    ),
+                    limit_reset: Err("no value supplied for limit_reset".to_string()),
+                    rate_limit: Err("no value supplied for rate_limit".to_string()),
+                    usage: Err("no value supplied for usage".to_string()),
+                    usage_daily: Err("no value supplied for usage_daily".to_string()),
+                    usage_monthly: Err(
+                        "no value supplied for usage_monthly".to_string(),
+                    ),
+                    usage_weekly: Err("no value supplied for usage_weekly".to_string()),
+                }
+            }
+        }
+        impl GetCurrentKeyResponseData {
+            pub fn byok_usage<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.byok_usage = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for byok_usage: {e}")
+                    });
+                self
+            }
+            pub fn byok_usage_daily<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.byok_usage_daily = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for byok_usage_daily: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn byok_usage_monthly<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.byok_usage_monthly = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for byok_usage_monthly: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn byok_usage_weekly<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.byok_usage_weekly = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for byok_usage_weekly: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn creator_user_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.creator_user_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for creator_user_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn expires_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.expires_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for expires_at: {e}")
+                    });
+                self
+            }
+            pub fn include_byok_in_limit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.include_byok_in_limit = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for include_byok_in_limit: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn is_free_tier<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_free_tier = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for is_free_tier: {e}")
+                    });
+                self
+            }
+            pub fn is_management_key<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_management_key = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for is_management_key: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn is_provisioning_key<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_provisioning_key = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for is_provisioning_key: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn label<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.label = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for label: {e}")
+                    });
+                self
+            }
+            pub fn limit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.limit = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for limit: {e}")
+                    });
+                self
+            }
+            pub fn limit_remaining<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.limit_remaining = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for limit_remaining: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn limit_reset<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.limit_reset = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for limit_reset: {e}")
+                    });
+                self
+            }
+            pub fn rate_limit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::GetCurrentKeyResponseDataRateLimit>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.rate_limit = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for rate_limit: {e}")
+                    });
+                self
+            }
+            pub fn usage<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.usage = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for usage: {e}")
+                    });
+                self
+            }
+            pub fn usage_daily<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.usage_daily = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for usage_daily: {e}")
+                    });
+                self
+            }
+            pub fn usage_monthly<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.usage_monthly = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for usage_monthly: {e}")
+                    });
+                self
+            }
+            pub fn usage_weekly<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.usage_weekly = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for usage_weekly: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<GetCurrentKeyResponseData>
+        for super::GetCurrentKeyResponseData {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: GetCurrentKeyResponseData,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    byok_usage: value.byok_usage?,
+                    byok_usage_daily: value.byok_usage_daily?,
+                    byok_usage_monthly: value.byok_usage_monthly?,
+                    byok_usage_weekly: value.byok_usage_weekly?,
+                    creator_user_id: value.creator_user_id?,
+                    expires_at: value.expires_at?,
+                    include_byok_in_limit: value.include_byok_in_limit?,
+                    is_free_tier: value.is_free_tier?,
+                    is_management_key: value.is_management_key?,
+                    is_provisioning_key: value.is_provisioning_key?,
+                    label: value.label?,
+                    limit: value.limit?,
+                    limit_remaining: value.limit_remaining?,
+                    limit_reset: value.limit_reset?,
+                    rate_limit: value.rate_limit?,
+                    usage: value.usage?,
+                    usage_daily: value.usage_daily?,
+                    usage_monthly: value.usage_monthly?,
+                    usage_weekly: value.usage_weekly?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::GetCurrentKeyResponseData>
+        for GetCurrentKeyResponseData {
+            fn from(value: super::GetCurrentKeyResponseData) -> Self {
+                Self {
+                    byok_usage: Ok(value.byok_usage),
+                    byok_usage_daily: Ok(value.byok_usage_daily),
+                    byok_usage_monthly: Ok(value.byok_usage_monthly),
+                    byok_usage_weekly: Ok(value.byok_usage_weekly),
+                    creator_user_id: Ok(value.creator_user_id),
+                    expires_at: Ok(value.expires_at),
+                    include_byok_in_limit: Ok(value.include_byok_in_limit),
+                    is_free_tier: Ok(value.is_free_tier),
+                    is_management_key: Ok(value.is_management_key),
+                    is_provisioning_key: Ok(value.is_provisioning_key),
+                    label: Ok(value.label),
+                    limit: Ok(value.limit),
+                    limit_remaining: Ok(value.limit_remaining),
+                    limit_reset: Ok(value.limit_reset),
+                    rate_limit: Ok(value.rate_limit),
+                    usage: Ok(value.usage),
+                    usage_daily: Ok(value.usage_daily),
+                    usage_monthly: Ok(value.usage_monthly),
+                    usage_weekly: Ok(value.usage_weekly),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct GetCurrentKeyResponseDataRateLimit {
+            interval: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            note: ::std::result::Result<::std::string::String, ::std::string::String>,
+            requests: ::std::result::Result<i64, ::std::string::String>,
+        }
+        impl ::std::default::Default for GetCurrentKeyResponseDataRateLimit {
+            fn default() -> Self {
+                Self {
+                    interval: Err("no value supplied for interval".to_string()),
+                    note: Err("no value supplied for note".to_string()),
+                    requests: Err("no value supplied for requests".to_string()),
+                }
+            }
+        }
+        impl GetCurrentKeyResponseDataRateLimit {
+            pub fn interval<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.interval = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for interval: {e}")
+                    });
+                self
+            }
+            pub fn note<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.note = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for note: {e}")
+                    });
+                self
+            }
+            pub fn requests<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.requests = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for requests: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<GetCurrentKeyResponseDataRateLimit>
+        for super::GetCurrentKeyResponseDataRateLimit {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: GetCurrentKeyResponseDataRateLimit,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    interval: value.interval?,
+                    note: value.note?,
+                    requests: value.requests?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::GetCurrentKeyResponseDataRateLimit>
+        for GetCurrentKeyResponseDataRateLimit {
+            fn from(value: super::GetCurrentKeyResponseDataRateLimit) -> Self {
+                Self {
+                    interval: Ok(value.interval),
+                    note: Ok(value.note),
+                    requests: Ok(value.requests),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct GetKeyResponse {
+            data: ::std::result::Result<
+                super::GetKeyResponseData,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for GetKeyResponse {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                }
+            }
+        }
+        impl GetKeyResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::GetKeyResponseData>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<GetKeyResponse> for super::GetKeyResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: GetKeyResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { data: value.data? })
+            }
+        }
+        impl ::std::convert::From<super::GetKeyResponse> for GetKeyResponse {
+            fn from(value: super::GetKeyResponse) -> Self {
+                Self { data: Ok(value.data) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct GetKeyResponseData {
+            byok_usage: ::std::result::Result<f64, ::std::string::String>,
+            byok_usage_daily: ::std::result::Result<f64, ::std::string::String>,
+            byok_usage_monthly: ::std::result::Result<f64, ::std::string::String>,
+            byok_usage_weekly: ::std::result::Result<f64, ::std::string::String>,
+            created_at: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            creator_user_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            disabled: ::std::result::Result<bool, ::std::string::String>,
+            expires_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            hash: ::std::result::Result<::std::string::String, ::std::string::String>,
+            include_byok_in_limit: ::std::result::Result<bool, ::std::string::String>,
+            label: ::std::result::Result<::std::string::String, ::std::string::String>,
+            limit: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            limit_remaining: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            limit_reset: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            updated_at: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            usage: ::std::result::Result<f64, ::std::string::String>,
+            usage_daily: ::std::result::Result<f64, ::std::string::String>,
+            usage_monthly: ::std::result::Result<f64, ::std::string::String>,
+            usage_weekly: ::std::result::Result<f64, ::std::string::String>,
+            workspace_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for GetKeyResponseData {
+            fn default() -> Self {
+                Self {
+                    byok_usage: Err("no value supplied for byok_usage".to_string()),
+                    byok_usage_daily: Err(
+                        "no value supplied for byok_usage_daily".to_string(),
+                    ),
+                    byok_usage_monthly: Err(
+                        "no value supplied for byok_usage_monthly".to_string(),
+                    ),
+                    byok_usage_weekly: Err(
+                        "no value supplied for byok_usage_weekly".to_string(),
+                    ),
+                    created_at: Err("no value supplied for created_at".to_string()),
+                    creator_user_id: Err(
+                        "no value supplied for creator_user_id".to_string(),
+                    ),
+                    disabled: Err("no value supplied for disabled".to_string()),
+                    expires_at: Ok(Default::default()),
+                    hash: Err("no value supplied for hash".to_string()),
+                    include_byok_in_limit: Err(
+                        "no value supplied for include_byok_in_limit".to_string(),
+                    ),
+                    label: Err("no value supplied for label".to_string()),
+                    limit: Err("no value supplied for limit".to_string()),
+                    limit_remaining: Err(
+                        "no value supplied for limit_remaining".to_string(),
+                    ),
+                    limit_reset: Err("no value supplied for limit_reset".to_string()),
+                    name: Err("no value supplied for name".to_string()),
+                    updated_at: Err("no value supplied for updated_at".to_string()),
+                    usage: Err("no value supplied for usage".to_string()),
+                    usage_daily: Err("no value supplied for usage_daily".to_string()),
+                    usage_monthly: Err(
+                        "no value supplied for usage_monthly".to_string(),
+                    ),
+                    usage_weekly: Err("no value supplied for usage_weekly".to_string()),
+                    workspace_id: Err("no value supplied for workspace_id".to_string()),
+                }
+            }
+        }
+        impl GetKeyResponseData {
+            pub fn byok_usage<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.byok_usage = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for byok_usage: {e}")
+                    });
+                self
+            }
+            pub fn byok_usage_daily<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.byok_usage_daily = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for byok_usage_daily: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn byok_usage_monthly<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.byok_usage_monthly = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for byok_usage_monthly: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn byok_usage_weekly<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.byok_usage_weekly = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for byok_usage_weekly: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn creator_user_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.creator_user_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for creator_user_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn disabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.disabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for disabled: {e}")
+                    });
+                self
+            }
+            pub fn expires_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.expires_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for expires_at: {e}")
+                    });
+                self
+            }
+            pub fn hash<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.hash = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for hash: {e}")
+                    });
+                self
+            }
+            pub fn include_byok_in_limit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.include_byok_in_limit = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for include_byok_in_limit: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn label<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.label = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for label: {e}")
+                    });
+                self
+            }
+            pub fn limit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.limit = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for limit: {e}")
+                    });
+                self
+            }
+            pub fn limit_remaining<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.limit_remaining = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for limit_remaining: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn limit_reset<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.limit_reset = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for limit_reset: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
+                self
+            }
+            pub fn usage<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.usage = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for usage: {e}")
+                    });
+                self
+            }
+            pub fn usage_daily<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.usage_daily = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for usage_daily: {e}")
+                    });
+                self
+            }
+            pub fn usage_monthly<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.usage_monthly = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for usage_monthly: {e}")
+                    });
+                self
+            }
+            pub fn usage_weekly<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.usage_weekly = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for usage_weekly: {e}")
+                    });
+                self
+            }
+            pub fn workspace_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.workspace_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for workspace_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<GetKeyResponseData> for super::GetKeyResponseData {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: GetKeyResponseData,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    byok_usage: value.byok_usage?,
+                    byok_usage_daily: value.byok_usage_daily?,
+                    byok_usage_monthly: value.byok_usage_monthly?,
+                    byok_usage_weekly: value.byok_usage_weekly?,
+                    created_at: value.created_at?,
+                    creator_user_id: value.creator_user_id?,
+                    disabled: value.disabled?,
+                    expires_at: value.expires_at?,
+                    hash: value.hash?,
+                    include_byok_in_limit: value.include_byok_in_limit?,
+                    label: value.label?,
+                    limit: value.limit?,
+                    limit_remaining: value.limit_remaining?,
+                    limit_reset: value.limit_reset?,
+                    name: value.name?,
+                    updated_at: value.updated_at?,
+                    usage: value.usage?,
+                    usage_daily: value.usage_daily?,
+                    usage_monthly: value.usage_monthly?,
+                    usage_weekly: value.usage_weekly?,
+                    workspace_id: value.workspace_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::GetKeyResponseData> for GetKeyResponseData {
+            fn from(value: super::GetKeyResponseData) -> Self {
+                Self {
+                    byok_usage: Ok(value.byok_usage),
+                    byok_usage_daily: Ok(value.byok_usage_daily),
+                    byok_usage_monthly: Ok(value.byok_usage_monthly),
+                    byok_usage_weekly: Ok(value.byok_usage_weekly),
+                    created_at: Ok(value.created_at),
+                    creator_user_id: Ok(value.creator_user_id),
+                    disabled: Ok(value.disabled),
+                    expires_at: Ok(value.expires_at),
+                    hash: Ok(value.hash),
+                    include_byok_in_limit: Ok(value.include_byok_in_limit),
+                    label: Ok(value.label),
+                    limit: Ok(value.limit),
+                    limit_remaining: Ok(value.limit_remaining),
+                    limit_reset: Ok(value.limit_reset),
+                    name: Ok(value.name),
+                    updated_at: Ok(value.updated_at),
+                    usage: Ok(value.usage),
+                    usage_daily: Ok(value.usage_daily),
+                    usage_monthly: Ok(value.usage_monthly),
+                    usage_weekly: Ok(value.usage_weekly),
+                    workspace_id: Ok(value.workspace_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct GetWorkspaceBudgetResponse {
+            data: ::std::result::Result<super::WorkspaceBudget, ::std::string::String>,
+            include_byok_in_budgets: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for GetWorkspaceBudgetResponse {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                    include_byok_in_budgets: Ok(Default::default()),
+                }
+            }
+        }
+        impl GetWorkspaceBudgetResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::WorkspaceBudget>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn include_byok_in_budgets<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.include_byok_in_budgets = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for include_byok_in_budgets: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<GetWorkspaceBudgetResponse>
+        for super::GetWorkspaceBudgetResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: GetWorkspaceBudgetResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data: value.data?,
+                    include_byok_in_budgets: value.include_byok_in_budgets?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::GetWorkspaceBudgetResponse>
+        for GetWorkspaceBudgetResponse {
+            fn from(value: super::GetWorkspaceBudgetResponse) -> Self {
+                Self {
+                    data: Ok(value.data),
+                    include_byok_in_budgets: Ok(value.include_byok_in_budgets),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct GetWorkspaceResponse {
+            data: ::std::result::Result<super::Workspace, ::std::string::String>,
+        }
+        impl ::std::default::Default for GetWorkspaceResponse {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                }
+            }
+        }
+        impl GetWorkspaceResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::Workspace>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<GetWorkspaceResponse>
+        for super::GetWorkspaceResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: GetWorkspaceResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { data: value.data? })
+            }
+        }
+        impl ::std::convert::From<super::GetWorkspaceResponse> for GetWorkspaceResponse {
+            fn from(value: super::GetWorkspaceResponse) -> Self {
+                Self { data: Ok(value.data) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ListApiKeysResponse {
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::ListApiKeysResponseDataItem>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ListApiKeysResponse {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                }
+            }
+        }
+        impl ListApiKeysResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::ListApiKeysResponseDataItem>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ListApiKeysResponse>
+        for super::ListApiKeysResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ListApiKeysResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { data: value.data? })
+            }
+        }
+        impl ::std::convert::From<super::ListApiKeysResponse> for ListApiKeysResponse {
+            fn from(value: super::ListApiKeysResponse) -> Self {
+                Self { data: Ok(value.data) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ListApiKeysResponseDataItem {
+            byok_usage: ::std::result::Result<f64, ::std::string::String>,
+            byok_usage_daily: ::std::result::Result<f64, ::std::string::String>,
+            byok_usage_monthly: ::std::result::Result<f64, ::std::string::String>,
+            byok_usage_weekly: ::std::result::Result<f64, ::std::string::String>,
+            created_at: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            creator_user_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            disabled: ::std::result::Result<bool, ::std::string::String>,
+            expires_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            hash: ::std::result::Result<::std::string::String, ::std::string::String>,
+            include_byok_in_limit: ::std::result::Result<bool, ::std::string::String>,
+            label: ::std::result::Result<::std::string::String, ::std::string::String>,
+            limit: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            limit_remaining: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            limit_reset: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            updated_at: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            usage: ::std::result::Result<f64, ::std::string::String>,
+            usage_daily: ::std::result::Result<f64, ::std::string::String>,
+            usage_monthly: ::std::result::Result<f64, ::std::string::String>,
+            usage_weekly: ::std::result::Result<f64, ::std::string::String>,
+            workspace_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ListApiKeysResponseDataItem {
+            fn default() -> Self {
+                Self {
+                    byok_usage: Err("no value supplied for byok_usage".to_string()),
+                    byok_usage_daily: Err(
+                        "no value supplied for byok_usage_daily".to_string(),
+                    ),
+                    byok_usage_monthly: Err(
+                        "no value supplied for byok_usage_monthly".to_string(),
+                    ),
+                    byok_usage_weekly: Err(
+                        "no value supplied for byok_usage_weekly".to_string(),
+                    ),
+                    created_at: Err("no value supplied for created_at".to_string()),
+                    creator_user_id: Err(
+                        "no value supplied for creator_user_id".to_string(),
+                    ),
+                    disabled: Err("no value supplied for disabled".to_string()),
+                    expires_at: Ok(Default::default()),
+                    hash: Err("no value supplied for hash".to_string()),
+                    include_byok_in_limit: Err(
+                        "no value supplied for include_byok_in_limit".to_string(),
+                    ),
+                    label: Err("no value supplied for label".to_string()),
+                    limit: Err("no value supplied for limit".to_string()),
+                    limit_remaining: Err(
+                        "no value supplied for limit_remaining".to_string(),
+                    ),
+                    limit_reset: Err("no value supplied for limit_reset".to_string()),
+                    name: Err("no value supplied for name".to_string()),
+                    updated_at: Err("no value supplied for updated_at".to_string()),
+                    usage: Err("no value supplied for usage".to_string()),
+                    usage_daily: Err("no value supplied for usage_daily".to_string()),
+                    usage_monthly: Err(
+                        "no value supplied for usage_monthly".to_string(),
+                    ),
+                    usage_weekly: Err("no value supplied for usage_weekly".to_string()),
+                    workspace_id: Err("no value supplied for workspace_id".to_string()),
+                }
+            }
+        }
+        impl ListApiKeysResponseDataItem {
+            pub fn byok_usage<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.byok_usage = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for byok_usage: {e}")
+                    });
+                self
+            }
+            pub fn byok_usage_daily<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.byok_usage_daily = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for byok_usage_daily: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn byok_usage_monthly<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.byok_usage_monthly = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for byok_usage_monthly: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn byok_usage_weekly<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.byok_usage_weekly = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for byok_usage_weekly: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn creator_user_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.creator_user_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for creator_user_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn disabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.disabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for disabled: {e}")
+                    });
+                self
+            }
+            pub fn expires_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.expires_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for expires_at: {e}")
+                    });
+                self
+            }
+            pub fn hash<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.hash = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for hash: {e}")
+                    });
+                self
+            }
+            pub fn include_byok_in_limit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.include_byok_in_limit = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for include_byok_in_limit: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn label<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.label = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for label: {e}")
+                    });
+                self
+            }
+            pub fn limit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.limit = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for limit: {e}")
+                    });
+                self
+            }
+            pub fn limit_remaining<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.limit_remaining = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for limit_remaining: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn limit_reset<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.limit_reset = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for limit_reset: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
+                self
+            }
+            pub fn usage<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.usage = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for usage: {e}")
+                    });
+                self
+            }
+            pub fn usage_daily<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.usage_daily = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for usage_daily: {e}")
+                    });
+                self
+            }
+            pub fn usage_monthly<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.usage_monthly = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for usage_monthly: {e}")
+                    });
+                self
+            }
+            pub fn usage_weekly<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.usage_weekly = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for usage_weekly: {e}")
+                    });
+                self
+            }
+            pub fn workspace_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.workspace_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for workspace_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ListApiKeysResponseDataItem>
+        for super::ListApiKeysResponseDataItem {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ListApiKeysResponseDataItem,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    byok_usage: value.byok_usage?,
+                    byok_usage_daily: value.byok_usage_daily?,
+                    byok_usage_monthly: value.byok_usage_monthly?,
+                    byok_usage_weekly: value.byok_usage_weekly?,
+                    created_at: value.created_at?,
+                    creator_user_id: value.creator_user_id?,
+                    disabled: value.disabled?,
+                    expires_at: value.expires_at?,
+                    hash: value.hash?,
+                    include_byok_in_limit: value.include_byok_in_limit?,
+                    label: value.label?,
+                    limit: value.limit?,
+                    limit_remaining: value.limit_remaining?,
+                    limit_reset: value.limit_reset?,
+                    name: value.name?,
+                    updated_at: value.updated_at?,
+                    usage: value.usage?,
+                    usage_daily: value.usage_daily?,
+                    usage_monthly: value.usage_monthly?,
+                    usage_weekly: value.usage_weekly?,
+                    workspace_id: value.workspace_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ListApiKeysResponseDataItem>
+        for ListApiKeysResponseDataItem {
+            fn from(value: super::ListApiKeysResponseDataItem) -> Self {
+                Self {
+                    byok_usage: Ok(value.byok_usage),
+                    byok_usage_daily: Ok(value.byok_usage_daily),
+                    byok_usage_monthly: Ok(value.byok_usage_monthly),
+                    byok_usage_weekly: Ok(value.byok_usage_weekly),
+                    created_at: Ok(value.created_at),
+                    creator_user_id: Ok(value.creator_user_id),
+                    disabled: Ok(value.disabled),
+                    expires_at: Ok(value.expires_at),
+                    hash: Ok(value.hash),
+                    include_byok_in_limit: Ok(value.include_byok_in_limit),
+                    label: Ok(value.label),
+                    limit: Ok(value.limit),
+                    limit_remaining: Ok(value.limit_remaining),
+                    limit_reset: Ok(value.limit_reset),
+                    name: Ok(value.name),
+                    updated_at: Ok(value.updated_at),
+                    usage: Ok(value.usage),
+                    usage_daily: Ok(value.usage_daily),
+                    usage_monthly: Ok(value.usage_monthly),
+                    usage_weekly: Ok(value.usage_weekly),
+                    workspace_id: Ok(value.workspace_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ListOrganizationMembersResponse {
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::ListOrganizationMembersResponseDataItem>,
+                ::std::string::String,
+            >,
+            total_count: ::std::result::Result<i64, ::std::string::String>,
+        }
+        impl ::std::default::Default for ListOrganizationMembersResponse {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                    total_count: Err("no value supplied for total_count".to_string()),
+                }
+            }
+        }
+        impl ListOrganizationMembersResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::ListOrganizationMembersResponseDataItem>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn total_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total_count: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ListOrganizationMembersResponse>
+        for super::ListOrganizationMembersResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ListOrganizationMembersResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data: value.data?,
+                    total_count: value.total_count?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ListOrganizationMembersResponse>
+        for ListOrganizationMembersResponse {
+            fn from(value: super::ListOrganizationMembersResponse) -> Self {
+                Self {
+                    data: Ok(value.data),
+                    total_count: Ok(value.total_count),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ListOrganizationMembersResponseDataItem {
+            email: ::std::result::Result<::std::string::String, ::std::string::String>,
+            first_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            last_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            role: ::std::result::Result<
+                super::ListOrganizationMembersResponseDataItemRole,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ListOrganizationMembersResponseDataItem {
+            fn default() -> Self {
+                Self {
+                    email: Err("no value supplied for email".to_string()),
+                    first_name: Err("no value supplied for first_name".to_string()),
+                    id: Err("no value supplied for id".to_string()),
+                    last_name: Err("no value supplied for last_name".to_string()),
+                    role: Err("no value supplied for role".to_string()),
+                }
+            }
+        }
+        impl ListOrganizationMembersResponseDataItem {
+            pub fn email<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.email = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for email: {e}")
+                    });
+                self
+            }
+            pub fn first_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.first_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for first_name: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn last_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for last_name: {e}")
+                    });
+                self
+            }
+            pub fn role<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    super::ListOrganizationMembersResponseDataItemRole,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.role = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for role: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ListOrganizationMembersResponseDataItem>
+        for super::ListOrganizationMembersResponseDataItem {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ListOrganizationMembersResponseDataItem,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    email: value.email?,
+                    first_name: value.first_name?,
+                    id: value.id?,
+                    last_name: value.last_name?,
+                    role: value.role?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ListOrganizationMembersResponseDataItem>
+        for ListOrganizationMembersResponseDataItem {
+            fn from(value: super::ListOrganizationMembersResponseDataItem) -> Self {
+                Self {
+                    email: Ok(value.email),
+                    first_name: Ok(value.first_name),
+                    id: Ok(value.id),
+                    last_name: Ok(value.last_name),
+                    role: Ok(value.role),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ListWorkspaceBudgetsResponse {
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::WorkspaceBudget>,
+                ::std::string::String,
+            >,
+            include_byok_in_budgets: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ListWorkspaceBudgetsResponse {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                    include_byok_in_budgets: Ok(Default::default()),
+                }
+            }
+        }
+        impl ListWorkspaceBudgetsResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::WorkspaceBudget>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn include_byok_in_budgets<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.include_byok_in_budgets = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for include_byok_in_budgets: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ListWorkspaceBudgetsResponse>
+        for super::ListWorkspaceBudgetsResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ListWorkspaceBudgetsResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data: value.data?,
+                    include_byok_in_budgets: value.include_byok_in_budgets?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ListWorkspaceBudgetsResponse>
+        for ListWorkspaceBudgetsResponse {
+            fn from(value: super::ListWorkspaceBudgetsResponse) -> Self {
+                Self {
+                    data: Ok(value.data),
+                    include_byok_in_budgets: Ok(value.include_byok_in_budgets),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ListWorkspaceMembersResponse {
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::WorkspaceMember>,
+                ::std::string::String,
+            >,
+            total_count: ::std::result::Result<i64, ::std::string::String>,
+        }
+        impl ::std::default::Default for ListWorkspaceMembersResponse {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                    total_count: Err("no value supplied for total_count".to_string()),
+                }
+            }
+        }
+        impl ListWorkspaceMembersResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::WorkspaceMember>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn total_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total_count: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ListWorkspaceMembersResponse>
+        for super::ListWorkspaceMembersResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ListWorkspaceMembersResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data: value.data?,
+                    total_count: value.total_count?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ListWorkspaceMembersResponse>
+        for ListWorkspaceMembersResponse {
+            fn from(value: super::ListWorkspaceMembersResponse) -> Self {
+                Self {
+                    data: Ok(value.data),
+                    total_count: Ok(value.total_count),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ListWorkspacesResponse {
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::Workspace>,
+                ::std::string::String,
+            >,
+            total_count: ::std::result::Result<i64, ::std::string::String>,
+        }
+        impl ::std::default::Default for ListWorkspacesResponse {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                    total_count: Err("no value supplied for total_count".to_string()),
+                }
+            }
+        }
+        impl ListWorkspacesResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Workspace>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn total_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total_count: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ListWorkspacesResponse>
+        for super::ListWorkspacesResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ListWorkspacesResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data: value.data?,
+                    total_count: value.total_count?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ListWorkspacesResponse>
+        for ListWorkspacesResponse {
+            fn from(value: super::ListWorkspacesResponse) -> Self {
+                Self {
+                    data: Ok(value.data),
+                    total_count: Ok(value.total_count),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ProviderResponse {
+            endpoint_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            is_byok: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            latency: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            model_permaslug: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            provider_name: ::std::result::Result<
+                ::std::option::Option<super::ProviderResponseProviderName>,
+                ::std::string::String,
+            >,
+            routed_service_tier: ::std::result::Result<
+                ::std::option::Option<super::ProviderResponseRoutedServiceTier>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ProviderResponse {
+            fn default() -> Self {
+                Self {
+                    endpoint_id: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    is_byok: Ok(Default::default()),
+                    latency: Ok(Default::default()),
+                    model_permaslug: Ok(Default::default()),
+                    provider_name: Ok(Default::default()),
+                    routed_service_tier: Ok(Default::default()),
+                    status: Err("no value supplied for status".to_string()),
+                }
+            }
+        }
+        impl ProviderResponse {
+            pub fn endpoint_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.endpoint_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for endpoint_id: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn is_byok<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_byok = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for is_byok: {e}")
+                    });
+                self
+            }
+            pub fn latency<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.latency = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for latency: {e}")
+                    });
+                self
+            }
+            pub fn model_permaslug<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.model_permaslug = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for model_permaslug: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn provider_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ProviderResponseProviderName>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.provider_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for provider_name: {e}")
+                    });
+                self
+            }
+            pub fn routed_service_tier<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ProviderResponseRoutedServiceTier>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.routed_service_tier = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for routed_service_tier: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ProviderResponse> for super::ProviderResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ProviderResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    endpoint_id: value.endpoint_id?,
+                    id: value.id?,
+                    is_byok: value.is_byok?,
+                    latency: value.latency?,
+                    model_permaslug: value.model_permaslug?,
+                    provider_name: value.provider_name?,
+                    routed_service_tier: value.routed_service_tier?,
+                    status: value.status?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ProviderResponse> for ProviderResponse {
+            fn from(value: super::ProviderResponse) -> Self {
+                Self {
+                    endpoint_id: Ok(value.endpoint_id),
+                    id: Ok(value.id),
+                    is_byok: Ok(value.is_byok),
+                    latency: Ok(value.latency),
+                    model_permaslug: Ok(value.model_permaslug),
+                    provider_name: Ok(value.provider_name),
+                    routed_service_tier: Ok(value.routed_service_tier),
+                    status: Ok(value.status),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UpdateKeysRequest {
+            disabled: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            include_byok_in_limit: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            limit: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            limit_reset: ::std::result::Result<
+                ::std::option::Option<super::UpdateKeysRequestLimitReset>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UpdateKeysRequest {
+            fn default() -> Self {
+                Self {
+                    disabled: Ok(Default::default()),
+                    include_byok_in_limit: Ok(Default::default()),
+                    limit: Ok(Default::default()),
+                    limit_reset: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                }
+            }
+        }
+        impl UpdateKeysRequest {
+            pub fn disabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.disabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for disabled: {e}")
+                    });
+                self
+            }
+            pub fn include_byok_in_limit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.include_byok_in_limit = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for include_byok_in_limit: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn limit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.limit = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for limit: {e}")
+                    });
+                self
+            }
+            pub fn limit_reset<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::UpdateKeysRequestLimitReset>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.limit_reset = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for limit_reset: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UpdateKeysRequest> for super::UpdateKeysRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpdateKeysRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    disabled: value.disabled?,
+                    include_byok_in_limit: value.include_byok_in_limit?,
+                    limit: value.limit?,
+                    limit_reset: value.limit_reset?,
+                    name: value.name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UpdateKeysRequest> for UpdateKeysRequest {
+            fn from(value: super::UpdateKeysRequest) -> Self {
+                Self {
+                    disabled: Ok(value.disabled),
+                    include_byok_in_limit: Ok(value.include_byok_in_limit),
+                    limit: Ok(value.limit),
+                    limit_reset: Ok(value.limit_reset),
+                    name: Ok(value.name),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UpdateKeysResponse {
+            data: ::std::result::Result<
+                super::UpdateKeysResponseData,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UpdateKeysResponse {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                }
+            }
+        }
+        impl UpdateKeysResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::UpdateKeysResponseData>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UpdateKeysResponse> for super::UpdateKeysResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpdateKeysResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { data: value.data? })
+            }
+        }
+        impl ::std::convert::From<super::UpdateKeysResponse> for UpdateKeysResponse {
+            fn from(value: super::UpdateKeysResponse) -> Self {
+                Self { data: Ok(value.data) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UpdateKeysResponseData {
+            byok_usage: ::std::result::Result<f64, ::std::string::String>,
+            byok_usage_daily: ::std::result::Result<f64, ::std::string::String>,
+            byok_usage_monthly: ::std::result::Result<f64, ::std::string::String>,
+            byok_usage_weekly: ::std::result::Result<f64, ::std::string::String>,
+            created_at: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            creator_user_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            disabled: ::std::result::Result<bool, ::std::string::String>,
+            expires_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            hash: ::std::result::Result<::std::string::String, ::std::string::String>,
+            include_byok_in_limit: ::std::result::Result<bool, ::std::string::String>,
+            label: ::std::result::Result<::std::string::String, ::std::string::String>,
+            limit: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            limit_remaining: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            limit_reset: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            updated_at: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            usage: ::std::result::Result<f64, ::std::string::String>,
+            usage_daily: ::std::result::Result<f64, ::std::string::String>,
+            usage_monthly: ::std::result::Result<f64, ::std::string::String>,
+            usage_weekly: ::std::result::Result<f64, ::std::string::String>,
+            workspace_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UpdateKeysResponseData {
+            fn default() -> Self {
+                Self {
+                    byok_usage: Err("no value supplied for byok_usage".to_string()),
+                    byok_usage_daily: Err(
+                        "no value supplied for byok_usage_daily".to_string(),
+                    ),
+                    byok_usage_monthly: Err(
+                        "no value supplied for byok_usage_monthly".to_string(),
+                    ),
+                    byok_usage_weekly: Err(
+                        "no value supplied for byok_usage_weekly".to_string(),
+                    ),
+                    created_at: Err("no value supplied for created_at".to_string()),
+                    creator_user_id: Err(
+                        "no value supplied for creator_user_id".to_string(),
+                    ),
+                    disabled: Err("no value supplied for disabled".to_string()),
+                    expires_at: Ok(Default::default()),
+                    hash: Err("no value supplied for hash".to_string()),
+                    include_byok_in_limit: Err(
+                        "no value supplied for include_byok_in_limit".to_string(),
+                    ),
+                    label: Err("no value supplied for label".to_string()),
+                    limit: Err("no value supplied for limit".to_string()),
+                    limit_remaining: Err(
+                        "no value supplied for limit_remaining".to_string(),
+                    ),
+                    limit_reset: Err("no value supplied for limit_reset".to_string()),
+                    name: Err("no value supplied for name".to_string()),
+                    updated_at: Err("no value supplied for updated_at".to_string()),
+                    usage: Err("no value supplied for usage".to_string()),
+                    usage_daily: Err("no value supplied for usage_daily".to_string()),
+                    usage_monthly: Err(
+                        "no value supplied for usage_monthly".to_string(),
+                    ),
+                    usage_weekly: Err("no value supplied for usage_weekly".to_string()),
+                    workspace_id: Err("no value supplied for workspace_id".to_string()),
+                }
+            }
+        }
+        impl UpdateKeysResponseData {
+            pub fn byok_usage<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.byok_usage = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for byok_usage: {e}")
+                    });
+                self
+            }
+            pub fn byok_usage_daily<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.byok_usage_daily = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for byok_usage_daily: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn byok_usage_monthly<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.byok_usage_monthly = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for byok_usage_monthly: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn byok_usage_weekly<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.byok_usage_weekly = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for byok_usage_weekly: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn creator_user_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.creator_user_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for creator_user_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn disabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.disabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for disabled: {e}")
+                    });
+                self
+            }
+            pub fn expires_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.expires_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for expires_at: {e}")
+                    });
+                self
+            }
+            pub fn hash<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.hash = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for hash: {e}")
+                    });
+                self
+            }
+            pub fn include_byok_in_limit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.include_byok_in_limit = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for include_byok_in_limit: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn label<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.label = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for label: {e}")
+                    });
+                self
+            }
+            pub fn limit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.limit = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for limit: {e}")
+                    });
+                self
+            }
+            pub fn limit_remaining<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.limit_remaining = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for limit_remaining: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn limit_reset<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.limit_reset = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for limit_reset: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
+                self
+            }
+            pub fn usage<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.usage = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for usage: {e}")
+                    });
+                self
+            }
+            pub fn usage_daily<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.usage_daily = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for usage_daily: {e}")
+                    });
+                self
+            }
+            pub fn usage_monthly<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.usage_monthly = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for usage_monthly: {e}")
+                    });
+                self
+            }
+            pub fn usage_weekly<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.usage_weekly = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for usage_weekly: {e}")
+                    });
+                self
+            }
+            pub fn workspace_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.workspace_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for workspace_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UpdateKeysResponseData>
+        for super::UpdateKeysResponseData {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpdateKeysResponseData,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    byok_usage: value.byok_usage?,
+                    byok_usage_daily: value.byok_usage_daily?,
+                    byok_usage_monthly: value.byok_usage_monthly?,
+                    byok_usage_weekly: value.byok_usage_weekly?,
+                    created_at: value.created_at?,
+                    creator_user_id: value.creator_user_id?,
+                    disabled: value.disabled?,
+                    expires_at: value.expires_at?,
+                    hash: value.hash?,
+                    include_byok_in_limit: value.include_byok_in_limit?,
+                    label: value.label?,
+                    limit: value.limit?,
+                    limit_remaining: value.limit_remaining?,
+                    limit_reset: value.limit_reset?,
+                    name: value.name?,
+                    updated_at: value.updated_at?,
+                    usage: value.usage?,
+                    usage_daily: value.usage_daily?,
+                    usage_monthly: value.usage_monthly?,
+                    usage_weekly: value.usage_weekly?,
+                    workspace_id: value.workspace_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UpdateKeysResponseData>
+        for UpdateKeysResponseData {
+            fn from(value: super::UpdateKeysResponseData) -> Self {
+                Self {
+                    byok_usage: Ok(value.byok_usage),
+                    byok_usage_daily: Ok(value.byok_usage_daily),
+                    byok_usage_monthly: Ok(value.byok_usage_monthly),
+                    byok_usage_weekly: Ok(value.byok_usage_weekly),
+                    created_at: Ok(value.created_at),
+                    creator_user_id: Ok(value.creator_user_id),
+                    disabled: Ok(value.disabled),
+                    expires_at: Ok(value.expires_at),
+                    hash: Ok(value.hash),
+                    include_byok_in_limit: Ok(value.include_byok_in_limit),
+                    label: Ok(value.label),
+                    limit: Ok(value.limit),
+                    limit_remaining: Ok(value.limit_remaining),
+                    limit_reset: Ok(value.limit_reset),
+                    name: Ok(value.name),
+                    updated_at: Ok(value.updated_at),
+                    usage: Ok(value.usage),
+                    usage_daily: Ok(value.usage_daily),
+                    usage_monthly: Ok(value.usage_monthly),
+                    usage_weekly: Ok(value.usage_weekly),
+                    workspace_id: Ok(value.workspace_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UpdateWorkspaceRequest {
+            default_image_model: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            default_provider_sort: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            default_text_model: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<super::UpdateWorkspaceRequestDescription>,
+                ::std::string::String,
+            >,
+            io_logging_api_key_ids: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<i64>>,
+                ::std::string::String,
+            >,
+            io_logging_sampling_rate: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            is_data_discount_logging_enabled: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            is_observability_broadcast_enabled: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            is_observability_io_logging_enabled: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<super::UpdateWorkspaceRequestName>,
+                ::std::string::String,
+            >,
+            slug: ::std::result::Result<
+                ::std::option::Option<super::UpdateWorkspaceRequestSlug>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UpdateWorkspaceRequest {
+            fn default() -> Self {
+                Self {
+                    default_image_model: Ok(Default::default()),
+                    default_provider_sort: Ok(Default::default()),
+                    default_text_model: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    io_logging_api_key_ids: Ok(Default::default()),
+                    io_logging_sampling_rate: Ok(Default::default()),
+                    is_data_discount_logging_enabled: Ok(Default::default()),
+                    is_observability_broadcast_enabled: Ok(Default::default()),
+                    is_observability_io_logging_enabled: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    slug: Ok(Default::default()),
+                }
+            }
+        }
+        impl UpdateWorkspaceRequest {
+            pub fn default_image_model<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.default_image_model = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for default_image_model: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn default_provider_sort<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.default_provider_sort = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for default_provider_sort: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn default_text_model<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.default_text_model = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for default_text_model: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::UpdateWorkspaceRequestDescription>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn io_logging_api_key_ids<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i64>>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.io_logging_api_key_ids = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for io_logging_api_key_ids: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn io_logging_sampling_rate<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.io_logging_sampling_rate = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for io_logging_sampling_rate: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn is_data_discount_logging_enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_data_discount_logging_enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for is_data_discount_logging_enabled: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn is_observability_broadcast_enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_observability_broadcast_enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for is_observability_broadcast_enabled: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn is_observability_io_logging_enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_observability_io_logging_enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for is_observability_io_logging_enabled: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::UpdateWorkspaceRequestName>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn slug<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::UpdateWorkspaceRequestSlug>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.slug = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for slug: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UpdateWorkspaceRequest>
+        for super::UpdateWorkspaceRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpdateWorkspaceRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    default_image_model: value.default_image_model?,
+                    default_provider_sort: value.default_provider_sort?,
+                    default_text_model: value.default_text_model?,
+                    description: value.description?,
+                    io_logging_api_key_ids: value.io_logging_api_key_ids?,
+                    io_logging_sampling_rate: value.io_logging_sampling_rate?,
+                    is_data_discount_logging_enabled: value
+                        .is_data_discount_logging_enabled?,
+                    is_observability_broadcast_enabled: value
+                        .is_observability_broadcast_enabled?,
+                    is_observability_io_logging_enabled: value
+                        .is_observability_io_logging_enabled?,
+                    name: value.name?,
+                    slug: value.slug?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UpdateWorkspaceRequest>
+        for UpdateWorkspaceRequest {
+            fn from(value: super::UpdateWorkspaceRequest) -> Self {
+                Self {
+                    default_image_model: Ok(value.default_image_model),
+                    default_provider_sort: Ok(value.default_provider_sort),
+                    default_text_model: Ok(value.default_text_model),
+                    description: Ok(value.description),
+                    io_logging_api_key_ids: Ok(value.io_logging_api_key_ids),
+                    io_logging_sampling_rate: Ok(value.io_logging_sampling_rate),
+                    is_data_discount_logging_enabled: Ok(
+                        value.is_data_discount_logging_enabled,
+                    ),
+                    is_observability_broadcast_enabled: Ok(
+                        value.is_observability_broadcast_enabled,
+                    ),
+                    is_observability_io_logging_enabled: Ok(
+                        value.is_observability_io_logging_enabled,
+                    ),
+                    name: Ok(value.name),
+                    slug: Ok(value.slug),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UpdateWorkspaceResponse {
+            data: ::std::result::Result<super::Workspace, ::std::string::String>,
+        }
+        impl ::std::default::Default for UpdateWorkspaceResponse {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                }
+            }
+        }
+        impl UpdateWorkspaceResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::Workspace>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UpdateWorkspaceResponse>
+        for super::UpdateWorkspaceResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpdateWorkspaceResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { data: value.data? })
+            }
+        }
+        impl ::std::convert::From<super::UpdateWorkspaceResponse>
+        for UpdateWorkspaceResponse {
+            fn from(value: super::UpdateWorkspaceResponse) -> Self {
+                Self { data: Ok(value.data) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UpsertWorkspaceBudgetRequest {
+            include_byok_in_budgets: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            limit_usd: ::std::result::Result<f64, ::std::string::String>,
+        }
+        impl ::std::default::Default for UpsertWorkspaceBudgetRequest {
+            fn default() -> Self {
+                Self {
+                    include_byok_in_budgets: Ok(Default::default()),
+                    limit_usd: Err("no value supplied for limit_usd".to_string()),
+                }
+            }
+        }
+        impl UpsertWorkspaceBudgetRequest {
+            pub fn include_byok_in_budgets<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.include_byok_in_budgets = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for include_byok_in_budgets: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn limit_usd<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.limit_usd = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for limit_usd: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UpsertWorkspaceBudgetRequest>
+        for super::UpsertWorkspaceBudgetRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpsertWorkspaceBudgetRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    include_byok_in_budgets: value.include_byok_in_budgets?,
+                    limit_usd: value.limit_usd?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UpsertWorkspaceBudgetRequest>
+        for UpsertWorkspaceBudgetRequest {
+            fn from(value: super::UpsertWorkspaceBudgetRequest) -> Self {
+                Self {
+                    include_byok_in_budgets: Ok(value.include_byok_in_budgets),
+                    limit_usd: Ok(value.limit_usd),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UpsertWorkspaceBudgetResponse {
+            data: ::std::result::Result<super::WorkspaceBudget, ::std::string::String>,
+            include_byok_in_budgets: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UpsertWorkspaceBudgetResponse {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                    include_byok_in_budgets: Ok(Default::default()),
+                }
+            }
+        }
+        impl UpsertWorkspaceBudgetResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::WorkspaceBudget>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn include_byok_in_budgets<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.include_byok_in_budgets = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for include_byok_in_budgets: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UpsertWorkspaceBudgetResponse>
+        for super::UpsertWorkspaceBudgetResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpsertWorkspaceBudgetResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data: value.data?,
+                    include_byok_in_budgets: value.include_byok_in_budgets?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UpsertWorkspaceBudgetResponse>
+        for UpsertWorkspaceBudgetResponse {
+            fn from(value: super::UpsertWorkspaceBudgetResponse) -> Self {
+                Self {
+                    data: Ok(value.data),
+                    include_byok_in_budgets: Ok(value.include_byok_in_budgets),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct Workspace {
+            created_at: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            created_by: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            default_guardrail_id: ::std::result::Result<
+                ::uuid::Uuid,
+                ::std::string::String,
+            >,
+            default_image_model: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            default_provider_sort: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            default_text_model: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
+            include_byok_in_budgets: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            io_logging_api_key_ids: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<i64>>,
+                ::std::string::String,
+            >,
+            io_logging_sampling_rate: ::std::result::Result<f64, ::std::string::String>,
+            is_data_discount_logging_enabled: ::std::result::Result<
+                bool,
+                ::std::string::String,
+            >,
+            is_observability_broadcast_enabled: ::std::result::Result<
+                bool,
+                ::std::string::String,
+            >,
+            is_observability_io_logging_enabled: ::std::result::Result<
+                bool,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            slug: ::std::result::Result<::std::string::String, ::std::string::String>,
+            updated_at: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for Workspace {
+            fn default() -> Self {
+                Self {
+                    created_at: Err("no value supplied for created_at".to_string()),
+                    created_by: Err("no value supplied for created_by".to_string()),
+                    default_guardrail_id: Err(
+                        "no value supplied for default_guardrail_id".to_string(),
+                    ),
+                    default_image_model: Err(
+                        "no value supplied for default_image_model".to_string(),
+                    ),
+                    default_provider_sort: Err(
+                        "no value supplied for default_provider_sort".to_string(),
+                    ),
+                    default_text_model: Err(
+                        "no value supplied for default_text_model".to_string(),
+                    ),
+                    description: Err("no value supplied for description".to_string()),
+                    id: Err("no value supplied for id".to_string()),
+                    include_byok_in_budgets: Ok(Default::default()),
+                    io_logging_api_key_ids: Err(
+                        "no value supplied for io_logging_api_key_ids".to_string(),
+                    ),
+                    io_logging_sampling_rate: Err(
+                        "no value supplied for io_logging_sampling_rate".to_string(),
+                    ),
+                    is_data_discount_logging_enabled: Err(
+                        "no value supplied for is_data_discount_logging_enabled"
+                            .to_string(),
+                    ),
+                    is_observability_broadcast_enabled: Err(
+                        "no value supplied for is_observability_broadcast_enabled"
+                            .to_string(),
+                    ),
+                    is_observability_io_logging_enabled: Err(
+                        "no value supplied for is_observability_io_logging_enabled"
+                            .to_string(),
+                    ),
+                    name: Err("no value supplied for name".to_string()),
+                    slug: Err("no value supplied for slug".to_string()),
+                    updated_at: Err("no value supplied for updated_at".to_string()),
+                }
+            }
+        }
+        impl Workspace {
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn created_by<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_by = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_by: {e}")
+                    });
+                self
+            }
+            pub fn default_guardrail_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::uuid::Uuid>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.default_guardrail_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for default_guardrail_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn default_image_model<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.default_image_model = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for default_image_model: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn default_provider_sort<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.default_provider_sort = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for default_provider_sort: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn default_text_model<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.default_text_model = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for default_text_model: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::uuid::Uuid>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn include_byok_in_budgets<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.include_byok_in_budgets = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for include_byok_in_budgets: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn io_logging_api_key_ids<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i64>>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.io_logging_api_key_ids = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for io_logging_api_key_ids: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn io_logging_sampling_rate<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.io_logging_sampling_rate = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for io_logging_sampling_rate: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn is_data_discount_logging_enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_data_discount_logging_enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for is_data_discount_logging_enabled: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn is_observability_broadcast_enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_observability_broadcast_enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for is_observability_broadcast_enabled: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn is_observability_io_logging_enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_observability_io_logging_enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for is_observability_io_logging_enabled: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn slug<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.slug = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for slug: {e}")
+                    });
+                self
+            }
+            pub fn updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Workspace> for super::Workspace {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Workspace,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    created_at: value.created_at?,
+                    created_by: value.created_by?,
+                    default_guardrail_id: value.default_guardrail_id?,
+                    default_image_model: value.default_image_model?,
+                    default_provider_sort: value.default_provider_sort?,
+                    default_text_model: value.default_text_model?,
+                    description: value.description?,
+                    id: value.id?,
+                    include_byok_in_budgets: value.include_byok_in_budgets?,
+                    io_logging_api_key_ids: value.io_logging_api_key_ids?,
+                    io_logging_sampling_rate: value.io_logging_sampling_rate?,
+                    is_data_discount_logging_enabled: value
+                        .is_data_discount_logging_enabled?,
+                    is_observability_broadcast_enabled: value
+                        .is_observability_broadcast_enabled?,
+                    is_observability_io_logging_enabled: value
+                        .is_observability_io_logging_enabled?,
+                    name: value.name?,
+                    slug: value.slug?,
+                    updated_at: value.updated_at?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Workspace> for Workspace {
+            fn from(value: super::Workspace) -> Self {
+                Self {
+                    created_at: Ok(value.created_at),
+                    created_by: Ok(value.created_by),
+                    default_guardrail_id: Ok(value.default_guardrail_id),
+                    default_image_model: Ok(value.default_image_model),
+                    default_provider_sort: Ok(value.default_provider_sort),
+                    default_text_model: Ok(value.default_text_model),
+                    description: Ok(value.description),
+                    id: Ok(value.id),
+                    include_byok_in_budgets: Ok(value.include_byok_in_budgets),
+                    io_logging_api_key_ids: Ok(value.io_logging_api_key_ids),
+                    io_logging_sampling_rate: Ok(value.io_logging_sampling_rate),
+                    is_data_discount_logging_enabled: Ok(
+                        value.is_data_discount_logging_enabled,
+                    ),
+                    is_observability_broadcast_enabled: Ok(
+                        value.is_observability_broadcast_enabled,
+                    ),
+                    is_observability_io_logging_enabled: Ok(
+                        value.is_observability_io_logging_enabled,
+                    ),
+                    name: Ok(value.name),
+                    slug: Ok(value.slug),
+                    updated_at: Ok(value.updated_at),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct WorkspaceBudget {
+            created_at: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
+            limit_usd: ::std::result::Result<f64, ::std::string::String>,
+            reset_interval: ::std::result::Result<
+                ::std::option::Option<super::WorkspaceBudgetResetInterval>,
+                ::std::string::String,
+            >,
+            updated_at: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            workspace_id: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
+        }
+        impl ::std::default::Default for WorkspaceBudget {
+            fn default() -> Self {
+                Self {
+                    created_at: Err("no value supplied for created_at".to_string()),
+                    id: Err("no value supplied for id".to_string()),
+                    limit_usd: Err("no value supplied for limit_usd".to_string()),
+                    reset_interval: Err(
+                        "no value supplied for reset_interval".to_string(),
+                    ),
+                    updated_at: Err("no value supplied for updated_at".to_string()),
+                    workspace_id: Err("no value supplied for workspace_id".to_string()),
+                }
+            }
+        }
+        impl WorkspaceBudget {
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::uuid::Uuid>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn limit_usd<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.limit_usd = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for limit_usd: {e}")
+                    });
+                self
+            }
+            pub fn reset_interval<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::WorkspaceBudgetResetInterval>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.reset_interval = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for reset_interval: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
+                self
+            }
+            pub fn workspace_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::uuid::Uuid>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.workspace_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for workspace_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<WorkspaceBudget> for super::WorkspaceBudget {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: WorkspaceBudget,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    created_at: value.created_at?,
+                    id: value.id?,
+                    limit_usd: value.limit_usd?,
+                    reset_interval: value.reset_interval?,
+                    updated_at: value.updated_at?,
+                    workspace_id: value.workspace_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::WorkspaceBudget> for WorkspaceBudget {
+            fn from(value: super::WorkspaceBudget) -> Self {
+                Self {
+                    created_at: Ok(value.created_at),
+                    id: Ok(value.id),
+                    limit_usd: Ok(value.limit_usd),
+                    reset_interval: Ok(value.reset_interval),
+                    updated_at: Ok(value.updated_at),
+                    workspace_id: Ok(value.workspace_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct WorkspaceMember {
+            created_at: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
+            role: ::std::result::Result<
+                super::WorkspaceMemberRole,
+                ::std::string::String,
+            >,
+            user_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            workspace_id: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
+        }
+        impl ::std::default::Default for WorkspaceMember {
+            fn default() -> Self {
+                Self {
+                    created_at: Err("no value supplied for created_at".to_string()),
+                    id: Err("no value supplied for id".to_string()),
+                    role: Err("no value supplied for role".to_string()),
+                    user_id: Err("no value supplied for user_id".to_string()),
+                    workspace_id: Err("no value supplied for workspace_id".to_string()),
+                }
+            }
+        }
+        impl WorkspaceMember {
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::uuid::Uuid>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn role<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::WorkspaceMemberRole>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.role = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for role: {e}")
+                    });
+                self
+            }
+            pub fn user_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_id: {e}")
+                    });
+                self
+            }
+            pub fn workspace_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::uuid::Uuid>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.workspace_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for workspace_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<WorkspaceMember> for super::WorkspaceMember {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: WorkspaceMember,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    created_at: value.created_at?,
+                    id: value.id?,
+                    role: value.role?,
+                    user_id: value.user_id?,
+                    workspace_id: value.workspace_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::WorkspaceMember> for WorkspaceMember {
+            fn from(value: super::WorkspaceMember) -> Self {
+                Self {
+                    created_at: Ok(value.created_at),
+                    id: Ok(value.id),
+                    role: Ok(value.role),
+                    user_id: Ok(value.user_id),
+                    workspace_id: Ok(value.workspace_id),
+                }
+            }
+        }
     }
     /// Error types.
     pub mod error {
@@ -2899,6 +12299,383 @@ let response = client.query_analytics()
 ```*/
     pub fn query_analytics(&self) -> builder::QueryAnalytics<'_> {
         builder::QueryAnalytics::new(self)
+    }
+    /**TODO: needs a description
+
+TODO: needs a description
+
+Sends a `GET` request to `/credits`
+
+```ignore
+let response = client.get_credits()
+    .send()
+    .await;
+```*/
+    pub fn get_credits(&self) -> builder::GetCredits<'_> {
+        builder::GetCredits::new(self)
+    }
+    /**TODO: needs a description
+
+TODO: needs a description
+
+Sends a `GET` request to `/generation`
+
+Arguments:
+- `id`: TODO: needs a description
+```ignore
+let response = client.get_generation()
+    .id(id)
+    .send()
+    .await;
+```*/
+    pub fn get_generation(&self) -> builder::GetGeneration<'_> {
+        builder::GetGeneration::new(self)
+    }
+    /**TODO: needs a description
+
+TODO: needs a description
+
+Sends a `GET` request to `/key`
+
+```ignore
+let response = client.get_current_key()
+    .send()
+    .await;
+```*/
+    pub fn get_current_key(&self) -> builder::GetCurrentKey<'_> {
+        builder::GetCurrentKey::new(self)
+    }
+    /**TODO: needs a description
+
+TODO: needs a description
+
+Sends a `GET` request to `/keys`
+
+Arguments:
+- `include_disabled`: TODO: needs a description
+- `offset`: TODO: needs a description
+- `workspace_id`: TODO: needs a description
+```ignore
+let response = client.list()
+    .include_disabled(include_disabled)
+    .offset(offset)
+    .workspace_id(workspace_id)
+    .send()
+    .await;
+```*/
+    pub fn list(&self) -> builder::List<'_> {
+        builder::List::new(self)
+    }
+    /**TODO: needs a description
+
+TODO: needs a description
+
+Sends a `POST` request to `/keys`
+
+```ignore
+let response = client.create_keys()
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn create_keys(&self) -> builder::CreateKeys<'_> {
+        builder::CreateKeys::new(self)
+    }
+    /**TODO: needs a description
+
+TODO: needs a description
+
+Sends a `GET` request to `/keys/{hash}`
+
+Arguments:
+- `hash`: TODO: needs a description
+```ignore
+let response = client.get_key()
+    .hash(hash)
+    .send()
+    .await;
+```*/
+    pub fn get_key(&self) -> builder::GetKey<'_> {
+        builder::GetKey::new(self)
+    }
+    /**TODO: needs a description
+
+TODO: needs a description
+
+Sends a `DELETE` request to `/keys/{hash}`
+
+Arguments:
+- `hash`: TODO: needs a description
+```ignore
+let response = client.delete_keys()
+    .hash(hash)
+    .send()
+    .await;
+```*/
+    pub fn delete_keys(&self) -> builder::DeleteKeys<'_> {
+        builder::DeleteKeys::new(self)
+    }
+    /**TODO: needs a description
+
+TODO: needs a description
+
+Sends a `PATCH` request to `/keys/{hash}`
+
+Arguments:
+- `hash`: TODO: needs a description
+- `body`
+```ignore
+let response = client.update_keys()
+    .hash(hash)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn update_keys(&self) -> builder::UpdateKeys<'_> {
+        builder::UpdateKeys::new(self)
+    }
+    /**TODO: needs a description
+
+TODO: needs a description
+
+Sends a `GET` request to `/organization/members`
+
+Arguments:
+- `limit`: TODO: needs a description
+- `offset`: TODO: needs a description
+```ignore
+let response = client.list_organization_members()
+    .limit(limit)
+    .offset(offset)
+    .send()
+    .await;
+```*/
+    pub fn list_organization_members(&self) -> builder::ListOrganizationMembers<'_> {
+        builder::ListOrganizationMembers::new(self)
+    }
+    /**TODO: needs a description
+
+TODO: needs a description
+
+Sends a `GET` request to `/workspaces`
+
+Arguments:
+- `limit`: TODO: needs a description
+- `offset`: TODO: needs a description
+```ignore
+let response = client.list_workspaces()
+    .limit(limit)
+    .offset(offset)
+    .send()
+    .await;
+```*/
+    pub fn list_workspaces(&self) -> builder::ListWorkspaces<'_> {
+        builder::ListWorkspaces::new(self)
+    }
+    /**TODO: needs a description
+
+TODO: needs a description
+
+Sends a `POST` request to `/workspaces`
+
+```ignore
+let response = client.create_workspace()
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn create_workspace(&self) -> builder::CreateWorkspace<'_> {
+        builder::CreateWorkspace::new(self)
+    }
+    /**TODO: needs a description
+
+TODO: needs a description
+
+Sends a `GET` request to `/workspaces/{id}`
+
+Arguments:
+- `id`: TODO: needs a description
+```ignore
+let response = client.get_workspace()
+    .id(id)
+    .send()
+    .await;
+```*/
+    pub fn get_workspace(&self) -> builder::GetWorkspace<'_> {
+        builder::GetWorkspace::new(self)
+    }
+    /**TODO: needs a description
+
+TODO: needs a description
+
+Sends a `DELETE` request to `/workspaces/{id}`
+
+Arguments:
+- `id`: TODO: needs a description
+```ignore
+let response = client.delete_workspace()
+    .id(id)
+    .send()
+    .await;
+```*/
+    pub fn delete_workspace(&self) -> builder::DeleteWorkspace<'_> {
+        builder::DeleteWorkspace::new(self)
+    }
+    /**TODO: needs a description
+
+TODO: needs a description
+
+Sends a `PATCH` request to `/workspaces/{id}`
+
+Arguments:
+- `id`: TODO: needs a description
+- `body`
+```ignore
+let response = client.update_workspace()
+    .id(id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn update_workspace(&self) -> builder::UpdateWorkspace<'_> {
+        builder::UpdateWorkspace::new(self)
+    }
+    /**TODO: needs a description
+
+TODO: needs a description
+
+Sends a `GET` request to `/workspaces/{id}/budgets`
+
+Arguments:
+- `id`: TODO: needs a description
+```ignore
+let response = client.list_workspace_budgets()
+    .id(id)
+    .send()
+    .await;
+```*/
+    pub fn list_workspace_budgets(&self) -> builder::ListWorkspaceBudgets<'_> {
+        builder::ListWorkspaceBudgets::new(self)
+    }
+    /**TODO: needs a description
+
+TODO: needs a description
+
+Sends a `GET` request to `/workspaces/{id}/budgets/{interval}`
+
+Arguments:
+- `id`: TODO: needs a description
+- `interval`: TODO: needs a description
+```ignore
+let response = client.get_workspace_budget()
+    .id(id)
+    .interval(interval)
+    .send()
+    .await;
+```*/
+    pub fn get_workspace_budget(&self) -> builder::GetWorkspaceBudget<'_> {
+        builder::GetWorkspaceBudget::new(self)
+    }
+    /**TODO: needs a description
+
+TODO: needs a description
+
+Sends a `PUT` request to `/workspaces/{id}/budgets/{interval}`
+
+Arguments:
+- `id`: TODO: needs a description
+- `interval`: TODO: needs a description
+- `body`
+```ignore
+let response = client.upsert_workspace_budget()
+    .id(id)
+    .interval(interval)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn upsert_workspace_budget(&self) -> builder::UpsertWorkspaceBudget<'_> {
+        builder::UpsertWorkspaceBudget::new(self)
+    }
+    /**TODO: needs a description
+
+TODO: needs a description
+
+Sends a `DELETE` request to `/workspaces/{id}/budgets/{interval}`
+
+Arguments:
+- `id`: TODO: needs a description
+- `interval`: TODO: needs a description
+```ignore
+let response = client.delete_workspace_budget()
+    .id(id)
+    .interval(interval)
+    .send()
+    .await;
+```*/
+    pub fn delete_workspace_budget(&self) -> builder::DeleteWorkspaceBudget<'_> {
+        builder::DeleteWorkspaceBudget::new(self)
+    }
+    /**TODO: needs a description
+
+TODO: needs a description
+
+Sends a `GET` request to `/workspaces/{id}/members`
+
+Arguments:
+- `id`: TODO: needs a description
+- `limit`: TODO: needs a description
+- `offset`: TODO: needs a description
+```ignore
+let response = client.list_workspace_members()
+    .id(id)
+    .limit(limit)
+    .offset(offset)
+    .send()
+    .await;
+```*/
+    pub fn list_workspace_members(&self) -> builder::ListWorkspaceMembers<'_> {
+        builder::ListWorkspaceMembers::new(self)
+    }
+    /**TODO: needs a description
+
+TODO: needs a description
+
+Sends a `POST` request to `/workspaces/{id}/members/add`
+
+Arguments:
+- `id`: TODO: needs a description
+- `body`
+```ignore
+let response = client.bulk_add_workspace_members()
+    .id(id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn bulk_add_workspace_members(&self) -> builder::BulkAddWorkspaceMembers<'_> {
+        builder::BulkAddWorkspaceMembers::new(self)
+    }
+    /**TODO: needs a description
+
+TODO: needs a description
+
+Sends a `POST` request to `/workspaces/{id}/members/remove`
+
+Arguments:
+- `id`: TODO: needs a description
+- `body`
+```ignore
+let response = client.bulk_remove_workspace_members()
+    .id(id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn bulk_remove_workspace_members(
+        &self,
+    ) -> builder::BulkRemoveWorkspaceMembers<'_> {
+        builder::BulkRemoveWorkspaceMembers::new(self)
     }
 }
 /// Types for composing operation parameters.
@@ -3263,6 +13040,2357 @@ pub mod builder {
                     )
                 }
                 408u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_credits`]
+
+[`Client::get_credits`]: super::Client::get_credits*/
+    #[derive(Debug, Clone)]
+    pub struct GetCredits<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> GetCredits<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self { client: client }
+        }
+        ///Sends a `GET` request to `/credits`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::GetCreditsResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client } = self;
+            let url = format!("{}/credits", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_credits",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_generation`]
+
+[`Client::get_generation`]: super::Client::get_generation*/
+    #[derive(Debug, Clone)]
+    pub struct GetGeneration<'a> {
+        client: &'a super::Client,
+        id: Result<types::GetGenerationId, String>,
+    }
+    impl<'a> GetGeneration<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::GetGenerationId>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `GetGenerationId` for id failed".to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/generation`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::GenerationResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/generation", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("id", &id))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_generation",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                402u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_current_key`]
+
+[`Client::get_current_key`]: super::Client::get_current_key*/
+    #[derive(Debug, Clone)]
+    pub struct GetCurrentKey<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> GetCurrentKey<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self { client: client }
+        }
+        ///Sends a `GET` request to `/key`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::GetCurrentKeyResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client } = self;
+            let url = format!("{}/key", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_current_key",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list`]
+
+[`Client::list`]: super::Client::list*/
+    #[derive(Debug, Clone)]
+    pub struct List<'a> {
+        client: &'a super::Client,
+        include_disabled: Result<Option<::std::string::String>, String>,
+        offset: Result<Option<u64>, String>,
+        workspace_id: Result<Option<::uuid::Uuid>, String>,
+    }
+    impl<'a> List<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                include_disabled: Ok(None),
+                offset: Ok(None),
+                workspace_id: Ok(None),
+            }
+        }
+        pub fn include_disabled<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.include_disabled = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for include_disabled failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<u64>,
+        {
+            self.offset = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `u64` for offset failed".to_string());
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for workspace_id failed".to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/keys`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ListApiKeysResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, include_disabled, offset, workspace_id } = self;
+            let include_disabled = include_disabled.map_err(Error::InvalidRequest)?;
+            let offset = offset.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/keys", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "include_disabled",
+                        &include_disabled,
+                    ),
+                )
+                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .query(
+                    &progenitor_client::QueryParam::new("workspace_id", &workspace_id),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::create_keys`]
+
+[`Client::create_keys`]: super::Client::create_keys*/
+    #[derive(Debug, Clone)]
+    pub struct CreateKeys<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::CreateKeysRequest, String>,
+    }
+    impl<'a> CreateKeys<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CreateKeysRequest>,
+            <V as std::convert::TryInto<
+                types::CreateKeysRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `CreateKeysRequest` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::CreateKeysRequest,
+            ) -> types::builder::CreateKeysRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/keys`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::CreateKeysResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::CreateKeysRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/keys", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "create_keys",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                201u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_key`]
+
+[`Client::get_key`]: super::Client::get_key*/
+    #[derive(Debug, Clone)]
+    pub struct GetKey<'a> {
+        client: &'a super::Client,
+        hash: Result<::std::string::String, String>,
+    }
+    impl<'a> GetKey<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                hash: Err("hash was not initialized".to_string()),
+            }
+        }
+        pub fn hash<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.hash = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for hash failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/keys/{hash}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::GetKeyResponse>, Error<types::ErrorResponse>> {
+            let Self { client, hash } = self;
+            let hash = hash.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/keys/{}", client.baseurl, encode_path(& hash.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_key",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::delete_keys`]
+
+[`Client::delete_keys`]: super::Client::delete_keys*/
+    #[derive(Debug, Clone)]
+    pub struct DeleteKeys<'a> {
+        client: &'a super::Client,
+        hash: Result<::std::string::String, String>,
+    }
+    impl<'a> DeleteKeys<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                hash: Err("hash was not initialized".to_string()),
+            }
+        }
+        pub fn hash<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.hash = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for hash failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `DELETE` request to `/keys/{hash}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::DeleteKeysResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, hash } = self;
+            let hash = hash.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/keys/{}", client.baseurl, encode_path(& hash.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "delete_keys",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::update_keys`]
+
+[`Client::update_keys`]: super::Client::update_keys*/
+    #[derive(Debug, Clone)]
+    pub struct UpdateKeys<'a> {
+        client: &'a super::Client,
+        hash: Result<::std::string::String, String>,
+        body: Result<types::builder::UpdateKeysRequest, String>,
+    }
+    impl<'a> UpdateKeys<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                hash: Err("hash was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn hash<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.hash = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for hash failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::UpdateKeysRequest>,
+            <V as std::convert::TryInto<
+                types::UpdateKeysRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `UpdateKeysRequest` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::UpdateKeysRequest,
+            ) -> types::builder::UpdateKeysRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PATCH` request to `/keys/{hash}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::UpdateKeysResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, hash, body } = self;
+            let hash = hash.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::UpdateKeysRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/keys/{}", client.baseurl, encode_path(& hash.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .patch(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "update_keys",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_organization_members`]
+
+[`Client::list_organization_members`]: super::Client::list_organization_members*/
+    #[derive(Debug, Clone)]
+    pub struct ListOrganizationMembers<'a> {
+        client: &'a super::Client,
+        limit: Result<Option<::std::num::NonZeroU64>, String>,
+        offset: Result<Option<u64>, String>,
+    }
+    impl<'a> ListOrganizationMembers<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                limit: Ok(None),
+                offset: Ok(None),
+            }
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::num::NonZeroU64>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU64` for limit failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<u64>,
+        {
+            self.offset = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `u64` for offset failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/organization/members`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ListOrganizationMembersResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, limit, offset } = self;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let offset = offset.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/organization/members", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_organization_members",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_workspaces`]
+
+[`Client::list_workspaces`]: super::Client::list_workspaces*/
+    #[derive(Debug, Clone)]
+    pub struct ListWorkspaces<'a> {
+        client: &'a super::Client,
+        limit: Result<Option<::std::num::NonZeroU64>, String>,
+        offset: Result<Option<u64>, String>,
+    }
+    impl<'a> ListWorkspaces<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                limit: Ok(None),
+                offset: Ok(None),
+            }
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::num::NonZeroU64>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU64` for limit failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<u64>,
+        {
+            self.offset = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `u64` for offset failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/workspaces`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ListWorkspacesResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, limit, offset } = self;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let offset = offset.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/workspaces", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_workspaces",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::create_workspace`]
+
+[`Client::create_workspace`]: super::Client::create_workspace*/
+    #[derive(Debug, Clone)]
+    pub struct CreateWorkspace<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::CreateWorkspaceRequest, String>,
+    }
+    impl<'a> CreateWorkspace<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CreateWorkspaceRequest>,
+            <V as std::convert::TryInto<
+                types::CreateWorkspaceRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `CreateWorkspaceRequest` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::CreateWorkspaceRequest,
+            ) -> types::builder::CreateWorkspaceRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/workspaces`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::CreateWorkspaceResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::CreateWorkspaceRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/workspaces", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "create_workspace",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                201u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_workspace`]
+
+[`Client::get_workspace`]: super::Client::get_workspace*/
+    #[derive(Debug, Clone)]
+    pub struct GetWorkspace<'a> {
+        client: &'a super::Client,
+        id: Result<types::GetWorkspaceId, String>,
+    }
+    impl<'a> GetWorkspace<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::GetWorkspaceId>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `GetWorkspaceId` for id failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/workspaces/{id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::GetWorkspaceResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/workspaces/{}", client.baseurl, encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_workspace",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::delete_workspace`]
+
+[`Client::delete_workspace`]: super::Client::delete_workspace*/
+    #[derive(Debug, Clone)]
+    pub struct DeleteWorkspace<'a> {
+        client: &'a super::Client,
+        id: Result<types::DeleteWorkspaceId, String>,
+    }
+    impl<'a> DeleteWorkspace<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DeleteWorkspaceId>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `DeleteWorkspaceId` for id failed".to_string()
+                });
+            self
+        }
+        ///Sends a `DELETE` request to `/workspaces/{id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::DeleteWorkspaceResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/workspaces/{}", client.baseurl, encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "delete_workspace",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::update_workspace`]
+
+[`Client::update_workspace`]: super::Client::update_workspace*/
+    #[derive(Debug, Clone)]
+    pub struct UpdateWorkspace<'a> {
+        client: &'a super::Client,
+        id: Result<types::UpdateWorkspaceId, String>,
+        body: Result<types::builder::UpdateWorkspaceRequest, String>,
+    }
+    impl<'a> UpdateWorkspace<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::UpdateWorkspaceId>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `UpdateWorkspaceId` for id failed".to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::UpdateWorkspaceRequest>,
+            <V as std::convert::TryInto<
+                types::UpdateWorkspaceRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `UpdateWorkspaceRequest` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::UpdateWorkspaceRequest,
+            ) -> types::builder::UpdateWorkspaceRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PATCH` request to `/workspaces/{id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::UpdateWorkspaceResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, id, body } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::UpdateWorkspaceRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/workspaces/{}", client.baseurl, encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .patch(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "update_workspace",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_workspace_budgets`]
+
+[`Client::list_workspace_budgets`]: super::Client::list_workspace_budgets*/
+    #[derive(Debug, Clone)]
+    pub struct ListWorkspaceBudgets<'a> {
+        client: &'a super::Client,
+        id: Result<types::ListWorkspaceBudgetsId, String>,
+    }
+    impl<'a> ListWorkspaceBudgets<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ListWorkspaceBudgetsId>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `ListWorkspaceBudgetsId` for id failed".to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/workspaces/{id}/budgets`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ListWorkspaceBudgetsResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/workspaces/{}/budgets", client.baseurl, encode_path(& id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_workspace_budgets",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_workspace_budget`]
+
+[`Client::get_workspace_budget`]: super::Client::get_workspace_budget*/
+    #[derive(Debug, Clone)]
+    pub struct GetWorkspaceBudget<'a> {
+        client: &'a super::Client,
+        id: Result<types::GetWorkspaceBudgetId, String>,
+        interval: Result<types::WorkspaceBudgetInterval, String>,
+    }
+    impl<'a> GetWorkspaceBudget<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                interval: Err("interval was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::GetWorkspaceBudgetId>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `GetWorkspaceBudgetId` for id failed".to_string()
+                });
+            self
+        }
+        pub fn interval<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::WorkspaceBudgetInterval>,
+        {
+            self.interval = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `WorkspaceBudgetInterval` for interval failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/workspaces/{id}/budgets/{interval}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::GetWorkspaceBudgetResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, id, interval } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let interval = interval.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/workspaces/{}/budgets/{}", client.baseurl, encode_path(& id
+                .to_string()), encode_path(& interval.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_workspace_budget",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::upsert_workspace_budget`]
+
+[`Client::upsert_workspace_budget`]: super::Client::upsert_workspace_budget*/
+    #[derive(Debug, Clone)]
+    pub struct UpsertWorkspaceBudget<'a> {
+        client: &'a super::Client,
+        id: Result<types::UpsertWorkspaceBudgetId, String>,
+        interval: Result<types::WorkspaceBudgetInterval, String>,
+        body: Result<types::builder::UpsertWorkspaceBudgetRequest, String>,
+    }
+    impl<'a> UpsertWorkspaceBudget<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                interval: Err("interval was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::UpsertWorkspaceBudgetId>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `UpsertWorkspaceBudgetId` for id failed".to_string()
+                });
+            self
+        }
+        pub fn interval<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::WorkspaceBudgetInterval>,
+        {
+            self.interval = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `WorkspaceBudgetInterval` for interval failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::UpsertWorkspaceBudgetRequest>,
+            <V as std::convert::TryInto<
+                types::UpsertWorkspaceBudgetRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `UpsertWorkspaceBudgetRequest` for body failed: {}",
+                        s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::UpsertWorkspaceBudgetRequest,
+            ) -> types::builder::UpsertWorkspaceBudgetRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/workspaces/{id}/budgets/{interval}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::UpsertWorkspaceBudgetResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, id, interval, body } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let interval = interval.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::UpsertWorkspaceBudgetRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/workspaces/{}/budgets/{}", client.baseurl, encode_path(& id
+                .to_string()), encode_path(& interval.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "upsert_workspace_budget",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::delete_workspace_budget`]
+
+[`Client::delete_workspace_budget`]: super::Client::delete_workspace_budget*/
+    #[derive(Debug, Clone)]
+    pub struct DeleteWorkspaceBudget<'a> {
+        client: &'a super::Client,
+        id: Result<types::DeleteWorkspaceBudgetId, String>,
+        interval: Result<types::WorkspaceBudgetInterval, String>,
+    }
+    impl<'a> DeleteWorkspaceBudget<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                interval: Err("interval was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DeleteWorkspaceBudgetId>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `DeleteWorkspaceBudgetId` for id failed".to_string()
+                });
+            self
+        }
+        pub fn interval<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::WorkspaceBudgetInterval>,
+        {
+            self.interval = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `WorkspaceBudgetInterval` for interval failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `DELETE` request to `/workspaces/{id}/budgets/{interval}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::DeleteWorkspaceBudgetResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, id, interval } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let interval = interval.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/workspaces/{}/budgets/{}", client.baseurl, encode_path(& id
+                .to_string()), encode_path(& interval.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "delete_workspace_budget",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_workspace_members`]
+
+[`Client::list_workspace_members`]: super::Client::list_workspace_members*/
+    #[derive(Debug, Clone)]
+    pub struct ListWorkspaceMembers<'a> {
+        client: &'a super::Client,
+        id: Result<types::ListWorkspaceMembersId, String>,
+        limit: Result<Option<::std::num::NonZeroU64>, String>,
+        offset: Result<Option<u64>, String>,
+    }
+    impl<'a> ListWorkspaceMembers<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                limit: Ok(None),
+                offset: Ok(None),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ListWorkspaceMembersId>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `ListWorkspaceMembersId` for id failed".to_string()
+                });
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::num::NonZeroU64>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU64` for limit failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<u64>,
+        {
+            self.offset = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `u64` for offset failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/workspaces/{id}/members`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ListWorkspaceMembersResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, id, limit, offset } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let offset = offset.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/workspaces/{}/members", client.baseurl, encode_path(& id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_workspace_members",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::bulk_add_workspace_members`]
+
+[`Client::bulk_add_workspace_members`]: super::Client::bulk_add_workspace_members*/
+    #[derive(Debug, Clone)]
+    pub struct BulkAddWorkspaceMembers<'a> {
+        client: &'a super::Client,
+        id: Result<types::BulkAddWorkspaceMembersId, String>,
+        body: Result<types::builder::BulkAddWorkspaceMembersRequest, String>,
+    }
+    impl<'a> BulkAddWorkspaceMembers<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::BulkAddWorkspaceMembersId>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `BulkAddWorkspaceMembersId` for id failed".to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::BulkAddWorkspaceMembersRequest>,
+            <V as std::convert::TryInto<
+                types::BulkAddWorkspaceMembersRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `BulkAddWorkspaceMembersRequest` for body failed: {}",
+                        s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::BulkAddWorkspaceMembersRequest,
+            ) -> types::builder::BulkAddWorkspaceMembersRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/workspaces/{id}/members/add`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::BulkAddWorkspaceMembersResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, id, body } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::BulkAddWorkspaceMembersRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/workspaces/{}/members/add", client.baseurl, encode_path(& id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "bulk_add_workspace_members",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::bulk_remove_workspace_members`]
+
+[`Client::bulk_remove_workspace_members`]: super::Client::bulk_remove_workspace_members*/
+    #[derive(Debug, Clone)]
+    pub struct BulkRemoveWorkspaceMembers<'a> {
+        client: &'a super::Client,
+        id: Result<types::BulkRemoveWorkspaceMembersId, String>,
+        body: Result<types::builder::BulkRemoveWorkspaceMembersRequest, String>,
+    }
+    impl<'a> BulkRemoveWorkspaceMembers<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::BulkRemoveWorkspaceMembersId>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `BulkRemoveWorkspaceMembersId` for id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::BulkRemoveWorkspaceMembersRequest>,
+            <V as std::convert::TryInto<
+                types::BulkRemoveWorkspaceMembersRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `BulkRemoveWorkspaceMembersRequest` for body failed: {}",
+                        s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::BulkRemoveWorkspaceMembersRequest,
+            ) -> types::builder::BulkRemoveWorkspaceMembersRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/workspaces/{id}/members/remove`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::BulkRemoveWorkspaceMembersResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, id, body } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::BulkRemoveWorkspaceMembersRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/workspaces/{}/members/remove", client.baseurl, encode_path(& id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "bulk_remove_workspace_members",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,

@@ -51,6 +51,23 @@ pub mod types {
         AnalyticsQueryResult, AnalyticsSortDirection, AnalyticsTimeRange, ErrorDetail,
         ErrorResponse,
     };
+    // The account operations' top-level types, which the mock crate's generated helpers
+    // name. (Interim list; nested types stay reachable through these.)
+    pub use crate::generated::types::{
+        BulkAddWorkspaceMembersId, BulkAddWorkspaceMembersRequest, BulkAddWorkspaceMembersResponse,
+        BulkRemoveWorkspaceMembersId, BulkRemoveWorkspaceMembersRequest,
+        BulkRemoveWorkspaceMembersResponse, CreateKeysRequest, CreateKeysResponse,
+        CreateWorkspaceRequest, CreateWorkspaceResponse, DeleteKeysResponse,
+        DeleteWorkspaceBudgetId, DeleteWorkspaceBudgetResponse, DeleteWorkspaceId,
+        DeleteWorkspaceResponse, GenerationResponse, GetCreditsResponse, GetCurrentKeyResponse,
+        GetGenerationId, GetKeyResponse, GetWorkspaceBudgetId, GetWorkspaceBudgetResponse,
+        GetWorkspaceId, GetWorkspaceResponse, ListApiKeysResponse, ListOrganizationMembersResponse,
+        ListWorkspaceBudgetsId, ListWorkspaceBudgetsResponse, ListWorkspaceMembersId,
+        ListWorkspaceMembersResponse, ListWorkspacesResponse, UpdateKeysRequest,
+        UpdateKeysResponse, UpdateWorkspaceId, UpdateWorkspaceRequest, UpdateWorkspaceResponse,
+        UpsertWorkspaceBudgetId, UpsertWorkspaceBudgetRequest, UpsertWorkspaceBudgetResponse,
+        WorkspaceBudgetInterval,
+    };
 
     /// Builders for the types above, e.g. `ActivityItem::builder()`.
     pub mod builder {
