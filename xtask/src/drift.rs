@@ -203,13 +203,21 @@ impl<'a> Operation<'a> {
 
     /// The schema of the first success (2XX) response.
     fn ok_response_schema(&self) -> Option<&'a Value> {
-        let (_, response) = self
+        self.ok_response().and_then(|(_, schema)| schema)
+    }
+
+    /// The first success status and its JSON schema.
+    fn ok_response(&self) -> Option<(&'a str, Option<&'a Value>)> {
+        let (status, response) = self
             .operation
             .get("responses")?
             .as_object()?
             .iter()
             .find(|(status, _)| status.starts_with('2'))?;
-        json_schema(self.doc, self.doc.resolve(response))
+        Some((
+            status.as_str(),
+            json_schema(self.doc, self.doc.resolve(response)),
+        ))
     }
 
     fn statuses(&self) -> BTreeSet<String> {
@@ -291,6 +299,12 @@ fn compare_operations(label: &str, ours: &Operation, upstream: &Operation, out: 
 
     compare_statuses(label, &ours.statuses(), &upstream.statuses(), out);
 
+    let ok_label = format!(
+        "{} response",
+        ours.ok_response()
+            .or_else(|| upstream.ok_response())
+            .map_or("200", |(status, _)| status)
+    );
     for (what, ours_schema, upstream_schema) in [
         (
             "request body",
@@ -298,7 +312,7 @@ fn compare_operations(label: &str, ours: &Operation, upstream: &Operation, out: 
             upstream.request_schema(),
         ),
         (
-            "200 response",
+            ok_label.as_str(),
             ours.ok_response_schema(),
             upstream.ok_response_schema(),
         ),
