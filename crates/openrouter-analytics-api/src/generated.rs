@@ -912,7 +912,7 @@ pub mod types {
                 })
         }
     }
-    ///TODO: needs a description
+    ///The users to add (1 to 100).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -929,7 +929,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///The result of adding members.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -1012,7 +1012,7 @@ pub mod types {
                 })
         }
     }
-    ///TODO: needs a description
+    ///The users to remove (1 to 100).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -1029,7 +1029,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///The result of removing members.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -1046,7 +1046,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///A new API key: a name and, optionally, a spending limit, expiry and workspace.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -1264,7 +1264,7 @@ pub mod types {
                 })
         }
     }
-    ///TODO: needs a description
+    ///The new key and its secret, which cannot be fetched again.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -1282,7 +1282,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///The new API key.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -1302,9 +1302,17 @@ pub mod types {
         pub disabled: bool,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///The end user of yours the key was made for, if any.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub external_user: ::std::option::Option<::std::string::String>,
         pub hash: ::std::string::String,
         pub include_byok_in_limit: bool,
         pub label: ::std::string::String,
+        ///When the key last made a request; null if never.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub last_used_at: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub limit: ::std::option::Option<f64>,
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -1325,7 +1333,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///A new workspace: a name, a unique slug and optional settings.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -1561,7 +1569,7 @@ pub mod types {
                 })
         }
     }
-    ///TODO: needs a description
+    ///Envelope of the new workspace.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -1578,7 +1586,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///Confirms a deletion.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -1659,7 +1667,7 @@ pub mod types {
                 })
         }
     }
-    ///TODO: needs a description
+    ///Confirms a removal.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -1740,7 +1748,7 @@ pub mod types {
                 })
         }
     }
-    ///TODO: needs a description
+    ///Confirms a deletion.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -1804,7 +1812,29 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///The daily request allowance for free (`:free`) model variants, reset at UTC midnight.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct FreeModelDailyRequests {
+        ///Requests allowed per day.
+        pub limit: i64,
+        ///Requests left today.
+        pub remaining: i64,
+        ///Requests made today.
+        pub used: i64,
+    }
+    impl FreeModelDailyRequests {
+        pub fn builder() -> builder::FreeModelDailyRequests {
+            Default::default()
+        }
+    }
+    ///Envelope of one generation.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -1821,7 +1851,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///Usage, cost and routing facts of one generation.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -2057,7 +2087,7 @@ pub mod types {
             value.parse()
         }
     }
-    ///TODO: needs a description
+    ///Envelope of the credit totals.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -2074,7 +2104,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///Credits bought and used, in US dollars.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -2092,7 +2122,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///Envelope of the current key.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -2109,7 +2139,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///Limits, usage and budgets of the key making the request.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -2119,14 +2149,24 @@ pub mod types {
         schemars::JsonSchema
     )]
     pub struct GetCurrentKeyResponseData {
+        ///The data regions requests with this key may be routed to; empty when none is allowed.
+        pub allowed_data_regions: ::std::vec::Vec<
+            GetCurrentKeyResponseDataAllowedDataRegionsItem,
+        >,
+        ///Every budget that applies to this key, in the order they are checked.
+        pub budgets: ::std::vec::Vec<KeyBudget>,
         pub byok_usage: f64,
         pub byok_usage_daily: f64,
         pub byok_usage_monthly: f64,
         pub byok_usage_weekly: f64,
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub creator_user_id: ::std::option::Option<::std::string::String>,
+        ///The budget that would refuse requests first; null when nothing is budgeted.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub effective_budget: ::std::option::Option<KeyBudget>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        pub free_model_daily_requests: FreeModelDailyRequests,
         pub include_byok_in_limit: bool,
         pub is_free_tier: bool,
         pub is_management_key: bool,
@@ -2138,18 +2178,86 @@ pub mod types {
         pub limit_remaining: ::std::option::Option<f64>,
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub limit_reset: ::std::option::Option<::std::string::String>,
+        ///The organization that owns the key; null for a personal key.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub organization_id: ::std::option::Option<::std::string::String>,
         pub rate_limit: GetCurrentKeyResponseDataRateLimit,
         pub usage: f64,
         pub usage_daily: f64,
         pub usage_monthly: f64,
         pub usage_weekly: f64,
+        ///The workspace the key spends in; null when it has none (e.g. its workspace was deleted).
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub workspace_id: ::std::option::Option<::std::string::String>,
     }
     impl GetCurrentKeyResponseData {
         pub fn builder() -> builder::GetCurrentKeyResponseData {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///`GetCurrentKeyResponseDataAllowedDataRegionsItem`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum GetCurrentKeyResponseDataAllowedDataRegionsItem {
+        #[serde(rename = "global")]
+        Global,
+        #[serde(rename = "europe")]
+        Europe,
+        #[serde(rename = "us")]
+        Us,
+    }
+    impl ::std::fmt::Display for GetCurrentKeyResponseDataAllowedDataRegionsItem {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Global => f.write_str("global"),
+                Self::Europe => f.write_str("europe"),
+                Self::Us => f.write_str("us"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for GetCurrentKeyResponseDataAllowedDataRegionsItem {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "global" => Ok(Self::Global),
+                "europe" => Ok(Self::Europe),
+                "us" => Ok(Self::Us),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for GetCurrentKeyResponseDataAllowedDataRegionsItem {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for GetCurrentKeyResponseDataAllowedDataRegionsItem {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///A legacy rate limit, no longer enforced.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -2232,7 +2340,7 @@ pub mod types {
                 })
         }
     }
-    ///TODO: needs a description
+    ///Envelope of one key.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -2249,7 +2357,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///An API key (never its secret).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -2269,9 +2377,17 @@ pub mod types {
         pub disabled: bool,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///The end user of yours the key was made for, if any.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub external_user: ::std::option::Option<::std::string::String>,
         pub hash: ::std::string::String,
         pub include_byok_in_limit: bool,
         pub label: ::std::string::String,
+        ///When the key last made a request; null if never.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub last_used_at: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub limit: ::std::option::Option<f64>,
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -2356,7 +2472,7 @@ pub mod types {
                 })
         }
     }
-    ///TODO: needs a description
+    ///Envelope of one workspace budget.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -2439,7 +2555,7 @@ pub mod types {
                 })
         }
     }
-    ///TODO: needs a description
+    ///Envelope of one workspace.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -2456,7 +2572,177 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///One budget that applies to requests made with a key, and the spend counted against it.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct KeyBudget {
+        ///The workspace budget, for the `workspace` scope.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub budget_id: ::std::option::Option<::std::string::String>,
+        ///The guardrail that sets this budget, for guardrail scopes.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub guardrail_id: ::std::option::Option<::std::string::String>,
+        ///Whether spend on your own provider keys counts.
+        pub include_byok: bool,
+        ///The limit for the current window, in US dollars.
+        pub limit_usd: f64,
+        ///Limit minus spend; zero or less means requests are refused until the reset.
+        pub remaining_usd: f64,
+        ///The UTC window the spend is counted over; null for a budget that never resets.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub reset_interval: ::std::option::Option<KeyBudgetResetInterval>,
+        ///When the window ends; null for a budget that never resets.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub resets_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///Which layer sets the budget; layers are listed in the order they are checked.
+        pub scope: KeyBudgetScope,
+        ///Spend counted against the limit in the current window, in US dollars.
+        pub spend_usd: f64,
+    }
+    impl KeyBudget {
+        pub fn builder() -> builder::KeyBudget {
+            Default::default()
+        }
+    }
+    ///The UTC window the spend is counted over; null for a budget that never resets.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum KeyBudgetResetInterval {
+        #[serde(rename = "daily")]
+        Daily,
+        #[serde(rename = "weekly")]
+        Weekly,
+        #[serde(rename = "monthly")]
+        Monthly,
+    }
+    impl ::std::fmt::Display for KeyBudgetResetInterval {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Daily => f.write_str("daily"),
+                Self::Weekly => f.write_str("weekly"),
+                Self::Monthly => f.write_str("monthly"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for KeyBudgetResetInterval {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "daily" => Ok(Self::Daily),
+                "weekly" => Ok(Self::Weekly),
+                "monthly" => Ok(Self::Monthly),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for KeyBudgetResetInterval {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for KeyBudgetResetInterval {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///Which layer sets the budget; layers are listed in the order they are checked.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum KeyBudgetScope {
+        #[serde(rename = "workspace_default_member")]
+        WorkspaceDefaultMember,
+        #[serde(rename = "workspace_default_key")]
+        WorkspaceDefaultKey,
+        #[serde(rename = "member")]
+        Member,
+        #[serde(rename = "api_key")]
+        ApiKey,
+        #[serde(rename = "workspace")]
+        Workspace,
+        #[serde(rename = "key_limit")]
+        KeyLimit,
+    }
+    impl ::std::fmt::Display for KeyBudgetScope {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::WorkspaceDefaultMember => f.write_str("workspace_default_member"),
+                Self::WorkspaceDefaultKey => f.write_str("workspace_default_key"),
+                Self::Member => f.write_str("member"),
+                Self::ApiKey => f.write_str("api_key"),
+                Self::Workspace => f.write_str("workspace"),
+                Self::KeyLimit => f.write_str("key_limit"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for KeyBudgetScope {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "workspace_default_member" => Ok(Self::WorkspaceDefaultMember),
+                "workspace_default_key" => Ok(Self::WorkspaceDefaultKey),
+                "member" => Ok(Self::Member),
+                "api_key" => Ok(Self::ApiKey),
+                "workspace" => Ok(Self::Workspace),
+                "key_limit" => Ok(Self::KeyLimit),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for KeyBudgetScope {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for KeyBudgetScope {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///One page of API keys.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -2473,7 +2759,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///An API key (never its secret).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -2493,9 +2779,17 @@ pub mod types {
         pub disabled: bool,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///The end user of yours the key was made for, if any.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub external_user: ::std::option::Option<::std::string::String>,
         pub hash: ::std::string::String,
         pub include_byok_in_limit: bool,
         pub label: ::std::string::String,
+        ///When the key last made a request; null if never.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub last_used_at: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub limit: ::std::option::Option<f64>,
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -2516,7 +2810,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///One page of organization members.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -2534,7 +2828,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///A member of the organization.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -2678,7 +2972,7 @@ pub mod types {
                 })
         }
     }
-    ///TODO: needs a description
+    ///The budgets of a workspace.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -2761,7 +3055,7 @@ pub mod types {
                 })
         }
     }
-    ///TODO: needs a description
+    ///One page of workspace members.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -2779,7 +3073,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///One page of workspaces.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -2797,7 +3091,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///One attempt at a provider while serving a generation.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -3365,7 +3659,7 @@ pub mod types {
             value.parse()
         }
     }
-    ///TODO: needs a description
+    ///The fields of an API key to change.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -3452,7 +3746,7 @@ pub mod types {
             value.parse()
         }
     }
-    ///TODO: needs a description
+    ///Envelope of the changed key.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -3469,7 +3763,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///The API key as changed.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -3489,9 +3783,17 @@ pub mod types {
         pub disabled: bool,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///The end user of yours the key was made for, if any.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub external_user: ::std::option::Option<::std::string::String>,
         pub hash: ::std::string::String,
         pub include_byok_in_limit: bool,
         pub label: ::std::string::String,
+        ///When the key last made a request; null if never.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub last_used_at: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub limit: ::std::option::Option<f64>,
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -3576,7 +3878,7 @@ pub mod types {
                 })
         }
     }
-    ///TODO: needs a description
+    ///The settings of a workspace to change.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -3815,7 +4117,7 @@ pub mod types {
                 })
         }
     }
-    ///TODO: needs a description
+    ///Envelope of the changed workspace.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -3896,7 +4198,7 @@ pub mod types {
                 })
         }
     }
-    ///TODO: needs a description
+    ///The limit to set, in US dollars.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -3915,7 +4217,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///Envelope of the budget as set.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -3934,7 +4236,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///A workspace: a group of API keys and members with its own settings and budgets.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -3975,7 +4277,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///A spending limit on a workspace for one interval.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -3998,7 +4300,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///The window a budget counts spend over; `lifetime` never resets.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -4123,7 +4425,7 @@ pub mod types {
             value.parse()
         }
     }
-    ///TODO: needs a description
+    ///A member of a workspace and their role in it.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -6325,9 +6627,17 @@ pub mod types {
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
             >,
+            external_user: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             hash: ::std::result::Result<::std::string::String, ::std::string::String>,
             include_byok_in_limit: ::std::result::Result<bool, ::std::string::String>,
             label: ::std::result::Result<::std::string::String, ::std::string::String>,
+            last_used_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
             limit: ::std::result::Result<
                 ::std::option::Option<f64>,
                 ::std::string::String,
@@ -6373,11 +6683,15 @@ pub mod types {
                     ),
                     disabled: Err("no value supplied for disabled".to_string()),
                     expires_at: Ok(Default::default()),
+                    external_user: Err(
+                        "no value supplied for external_user".to_string(),
+                    ),
                     hash: Err("no value supplied for hash".to_string()),
                     include_byok_in_limit: Err(
                         "no value supplied for include_byok_in_limit".to_string(),
                     ),
                     label: Err("no value supplied for label".to_string()),
+                    last_used_at: Err("no value supplied for last_used_at".to_string()),
                     limit: Err("no value supplied for limit".to_string()),
                     limit_remaining: Err(
                         "no value supplied for limit_remaining".to_string(),
@@ -6502,6 +6816,18 @@ pub mod types {
                     });
                 self
             }
+            pub fn external_user<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.external_user = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for external_user: {e}")
+                    });
+                self
+            }
             pub fn hash<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -6537,6 +6863,20 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for label: {e}")
+                    });
+                self
+            }
+            pub fn last_used_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last_used_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for last_used_at: {e}")
                     });
                 self
             }
@@ -6678,9 +7018,11 @@ pub mod types {
                     creator_user_id: value.creator_user_id?,
                     disabled: value.disabled?,
                     expires_at: value.expires_at?,
+                    external_user: value.external_user?,
                     hash: value.hash?,
                     include_byok_in_limit: value.include_byok_in_limit?,
                     label: value.label?,
+                    last_used_at: value.last_used_at?,
                     limit: value.limit?,
                     limit_remaining: value.limit_remaining?,
                     limit_reset: value.limit_reset?,
@@ -6706,9 +7048,11 @@ pub mod types {
                     creator_user_id: Ok(value.creator_user_id),
                     disabled: Ok(value.disabled),
                     expires_at: Ok(value.expires_at),
+                    external_user: Ok(value.external_user),
                     hash: Ok(value.hash),
                     include_byok_in_limit: Ok(value.include_byok_in_limit),
                     label: Ok(value.label),
+                    last_used_at: Ok(value.last_used_at),
                     limit: Ok(value.limit),
                     limit_remaining: Ok(value.limit_remaining),
                     limit_reset: Ok(value.limit_reset),
@@ -7312,6 +7656,82 @@ pub mod types {
                     error: Ok(value.error),
                     openrouter_metadata: Ok(value.openrouter_metadata),
                     user_id: Ok(value.user_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct FreeModelDailyRequests {
+            limit: ::std::result::Result<i64, ::std::string::String>,
+            remaining: ::std::result::Result<i64, ::std::string::String>,
+            used: ::std::result::Result<i64, ::std::string::String>,
+        }
+        impl ::std::default::Default for FreeModelDailyRequests {
+            fn default() -> Self {
+                Self {
+                    limit: Err("no value supplied for limit".to_string()),
+                    remaining: Err("no value supplied for remaining".to_string()),
+                    used: Err("no value supplied for used".to_string()),
+                }
+            }
+        }
+        impl FreeModelDailyRequests {
+            pub fn limit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.limit = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for limit: {e}")
+                    });
+                self
+            }
+            pub fn remaining<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.remaining = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for remaining: {e}")
+                    });
+                self
+            }
+            pub fn used<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.used = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for used: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<FreeModelDailyRequests>
+        for super::FreeModelDailyRequests {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: FreeModelDailyRequests,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    limit: value.limit?,
+                    remaining: value.remaining?,
+                    used: value.used?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::FreeModelDailyRequests>
+        for FreeModelDailyRequests {
+            fn from(value: super::FreeModelDailyRequests) -> Self {
+                Self {
+                    limit: Ok(value.limit),
+                    remaining: Ok(value.remaining),
+                    used: Ok(value.used),
                 }
             }
         }
@@ -8453,6 +8873,14 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct GetCurrentKeyResponseData {
+            allowed_data_regions: ::std::result::Result<
+                ::std::vec::Vec<super::GetCurrentKeyResponseDataAllowedDataRegionsItem>,
+                ::std::string::String,
+            >,
+            budgets: ::std::result::Result<
+                ::std::vec::Vec<super::KeyBudget>,
+                ::std::string::String,
+            >,
             byok_usage: ::std::result::Result<f64, ::std::string::String>,
             byok_usage_daily: ::std::result::Result<f64, ::std::string::String>,
             byok_usage_monthly: ::std::result::Result<f64, ::std::string::String>,
@@ -8461,8 +8889,16 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            effective_budget: ::std::result::Result<
+                ::std::option::Option<super::KeyBudget>,
+                ::std::string::String,
+            >,
             expires_at: ::std::result::Result<
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            free_model_daily_requests: ::std::result::Result<
+                super::FreeModelDailyRequests,
                 ::std::string::String,
             >,
             include_byok_in_limit: ::std::result::Result<bool, ::std::string::String>,
@@ -8482,6 +8918,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            organization_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             rate_limit: ::std::result::Result<
                 super::GetCurrentKeyResponseDataRateLimit,
                 ::std::string::String,
@@ -8490,10 +8930,18 @@ pub mod types {
             usage_daily: ::std::result::Result<f64, ::std::string::String>,
             usage_monthly: ::std::result::Result<f64, ::std::string::String>,
             usage_weekly: ::std::result::Result<f64, ::std::string::String>,
+            workspace_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for GetCurrentKeyResponseData {
             fn default() -> Self {
                 Self {
+                    allowed_data_regions: Err(
+                        "no value supplied for allowed_data_regions".to_string(),
+                    ),
+                    budgets: Err("no value supplied for budgets".to_string()),
                     byok_usage: Err("no value supplied for byok_usage".to_string()),
                     byok_usage_daily: Err(
                         "no value supplied for byok_usage_daily".to_string(),
@@ -8507,7 +8955,13 @@ pub mod types {
                     creator_user_id: Err(
                         "no value supplied for creator_user_id".to_string(),
                     ),
+                    effective_budget: Err(
+                        "no value supplied for effective_budget".to_string(),
+                    ),
                     expires_at: Ok(Default::default()),
+                    free_model_daily_requests: Err(
+                        "no value supplied for free_model_daily_requests".to_string(),
+                    ),
                     include_byok_in_limit: Err(
                         "no value supplied for include_byok_in_limit".to_string(),
                     ),
@@ -8524,6 +8978,9 @@ pub mod types {
                         "no value supplied for limit_remaining".to_string(),
                     ),
                     limit_reset: Err("no value supplied for limit_reset".to_string()),
+                    organization_id: Err(
+                        "no value supplied for organization_id".to_string(),
+                    ),
                     rate_limit: Err("no value supplied for rate_limit".to_string()),
                     usage: Err("no value supplied for usage".to_string()),
                     usage_daily: Err("no value supplied for usage_daily".to_string()),
@@ -8531,10 +8988,41 @@ pub mod types {
                         "no value supplied for usage_monthly".to_string(),
                     ),
                     usage_weekly: Err("no value supplied for usage_weekly".to_string()),
+                    workspace_id: Err("no value supplied for workspace_id".to_string()),
                 }
             }
         }
         impl GetCurrentKeyResponseData {
+            pub fn allowed_data_regions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<
+                        super::GetCurrentKeyResponseDataAllowedDataRegionsItem,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.allowed_data_regions = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for allowed_data_regions: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn budgets<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::KeyBudget>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.budgets = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for budgets: {e}")
+                    });
+                self
+            }
             pub fn byok_usage<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<f64>,
@@ -8603,6 +9091,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn effective_budget<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::KeyBudget>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.effective_budget = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for effective_budget: {e}"
+                        )
+                    });
+                self
+            }
             pub fn expires_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -8614,6 +9116,20 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for expires_at: {e}")
+                    });
+                self
+            }
+            pub fn free_model_daily_requests<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::FreeModelDailyRequests>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.free_model_daily_requests = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for free_model_daily_requests: {e}"
+                        )
                     });
                 self
             }
@@ -8721,6 +9237,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn organization_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.organization_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for organization_id: {e}"
+                        )
+                    });
+                self
+            }
             pub fn rate_limit<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::GetCurrentKeyResponseDataRateLimit>,
@@ -8781,6 +9311,18 @@ pub mod types {
                     });
                 self
             }
+            pub fn workspace_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.workspace_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for workspace_id: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<GetCurrentKeyResponseData>
         for super::GetCurrentKeyResponseData {
@@ -8789,12 +9331,16 @@ pub mod types {
                 value: GetCurrentKeyResponseData,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
+                    allowed_data_regions: value.allowed_data_regions?,
+                    budgets: value.budgets?,
                     byok_usage: value.byok_usage?,
                     byok_usage_daily: value.byok_usage_daily?,
                     byok_usage_monthly: value.byok_usage_monthly?,
                     byok_usage_weekly: value.byok_usage_weekly?,
                     creator_user_id: value.creator_user_id?,
+                    effective_budget: value.effective_budget?,
                     expires_at: value.expires_at?,
+                    free_model_daily_requests: value.free_model_daily_requests?,
                     include_byok_in_limit: value.include_byok_in_limit?,
                     is_free_tier: value.is_free_tier?,
                     is_management_key: value.is_management_key?,
@@ -8803,11 +9349,13 @@ pub mod types {
                     limit: value.limit?,
                     limit_remaining: value.limit_remaining?,
                     limit_reset: value.limit_reset?,
+                    organization_id: value.organization_id?,
                     rate_limit: value.rate_limit?,
                     usage: value.usage?,
                     usage_daily: value.usage_daily?,
                     usage_monthly: value.usage_monthly?,
                     usage_weekly: value.usage_weekly?,
+                    workspace_id: value.workspace_id?,
                 })
             }
         }
@@ -8815,12 +9363,16 @@ pub mod types {
         for GetCurrentKeyResponseData {
             fn from(value: super::GetCurrentKeyResponseData) -> Self {
                 Self {
+                    allowed_data_regions: Ok(value.allowed_data_regions),
+                    budgets: Ok(value.budgets),
                     byok_usage: Ok(value.byok_usage),
                     byok_usage_daily: Ok(value.byok_usage_daily),
                     byok_usage_monthly: Ok(value.byok_usage_monthly),
                     byok_usage_weekly: Ok(value.byok_usage_weekly),
                     creator_user_id: Ok(value.creator_user_id),
+                    effective_budget: Ok(value.effective_budget),
                     expires_at: Ok(value.expires_at),
+                    free_model_daily_requests: Ok(value.free_model_daily_requests),
                     include_byok_in_limit: Ok(value.include_byok_in_limit),
                     is_free_tier: Ok(value.is_free_tier),
                     is_management_key: Ok(value.is_management_key),
@@ -8829,11 +9381,13 @@ pub mod types {
                     limit: Ok(value.limit),
                     limit_remaining: Ok(value.limit_remaining),
                     limit_reset: Ok(value.limit_reset),
+                    organization_id: Ok(value.organization_id),
                     rate_limit: Ok(value.rate_limit),
                     usage: Ok(value.usage),
                     usage_daily: Ok(value.usage_daily),
                     usage_monthly: Ok(value.usage_monthly),
                     usage_weekly: Ok(value.usage_weekly),
+                    workspace_id: Ok(value.workspace_id),
                 }
             }
         }
@@ -8976,9 +9530,17 @@ pub mod types {
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
             >,
+            external_user: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             hash: ::std::result::Result<::std::string::String, ::std::string::String>,
             include_byok_in_limit: ::std::result::Result<bool, ::std::string::String>,
             label: ::std::result::Result<::std::string::String, ::std::string::String>,
+            last_used_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
             limit: ::std::result::Result<
                 ::std::option::Option<f64>,
                 ::std::string::String,
@@ -9024,11 +9586,15 @@ pub mod types {
                     ),
                     disabled: Err("no value supplied for disabled".to_string()),
                     expires_at: Ok(Default::default()),
+                    external_user: Err(
+                        "no value supplied for external_user".to_string(),
+                    ),
                     hash: Err("no value supplied for hash".to_string()),
                     include_byok_in_limit: Err(
                         "no value supplied for include_byok_in_limit".to_string(),
                     ),
                     label: Err("no value supplied for label".to_string()),
+                    last_used_at: Err("no value supplied for last_used_at".to_string()),
                     limit: Err("no value supplied for limit".to_string()),
                     limit_remaining: Err(
                         "no value supplied for limit_remaining".to_string(),
@@ -9153,6 +9719,18 @@ pub mod types {
                     });
                 self
             }
+            pub fn external_user<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.external_user = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for external_user: {e}")
+                    });
+                self
+            }
             pub fn hash<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -9188,6 +9766,20 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for label: {e}")
+                    });
+                self
+            }
+            pub fn last_used_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last_used_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for last_used_at: {e}")
                     });
                 self
             }
@@ -9328,9 +9920,11 @@ pub mod types {
                     creator_user_id: value.creator_user_id?,
                     disabled: value.disabled?,
                     expires_at: value.expires_at?,
+                    external_user: value.external_user?,
                     hash: value.hash?,
                     include_byok_in_limit: value.include_byok_in_limit?,
                     label: value.label?,
+                    last_used_at: value.last_used_at?,
                     limit: value.limit?,
                     limit_remaining: value.limit_remaining?,
                     limit_reset: value.limit_reset?,
@@ -9355,9 +9949,11 @@ pub mod types {
                     creator_user_id: Ok(value.creator_user_id),
                     disabled: Ok(value.disabled),
                     expires_at: Ok(value.expires_at),
+                    external_user: Ok(value.external_user),
                     hash: Ok(value.hash),
                     include_byok_in_limit: Ok(value.include_byok_in_limit),
                     label: Ok(value.label),
+                    last_used_at: Ok(value.last_used_at),
                     limit: Ok(value.limit),
                     limit_remaining: Ok(value.limit_remaining),
                     limit_reset: Ok(value.limit_reset),
@@ -9476,6 +10072,198 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct KeyBudget {
+            budget_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            guardrail_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            include_byok: ::std::result::Result<bool, ::std::string::String>,
+            limit_usd: ::std::result::Result<f64, ::std::string::String>,
+            remaining_usd: ::std::result::Result<f64, ::std::string::String>,
+            reset_interval: ::std::result::Result<
+                ::std::option::Option<super::KeyBudgetResetInterval>,
+                ::std::string::String,
+            >,
+            resets_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            scope: ::std::result::Result<super::KeyBudgetScope, ::std::string::String>,
+            spend_usd: ::std::result::Result<f64, ::std::string::String>,
+        }
+        impl ::std::default::Default for KeyBudget {
+            fn default() -> Self {
+                Self {
+                    budget_id: Err("no value supplied for budget_id".to_string()),
+                    guardrail_id: Err("no value supplied for guardrail_id".to_string()),
+                    include_byok: Err("no value supplied for include_byok".to_string()),
+                    limit_usd: Err("no value supplied for limit_usd".to_string()),
+                    remaining_usd: Err(
+                        "no value supplied for remaining_usd".to_string(),
+                    ),
+                    reset_interval: Err(
+                        "no value supplied for reset_interval".to_string(),
+                    ),
+                    resets_at: Err("no value supplied for resets_at".to_string()),
+                    scope: Err("no value supplied for scope".to_string()),
+                    spend_usd: Err("no value supplied for spend_usd".to_string()),
+                }
+            }
+        }
+        impl KeyBudget {
+            pub fn budget_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.budget_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for budget_id: {e}")
+                    });
+                self
+            }
+            pub fn guardrail_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.guardrail_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for guardrail_id: {e}")
+                    });
+                self
+            }
+            pub fn include_byok<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.include_byok = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for include_byok: {e}")
+                    });
+                self
+            }
+            pub fn limit_usd<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.limit_usd = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for limit_usd: {e}")
+                    });
+                self
+            }
+            pub fn remaining_usd<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.remaining_usd = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for remaining_usd: {e}")
+                    });
+                self
+            }
+            pub fn reset_interval<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::KeyBudgetResetInterval>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.reset_interval = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for reset_interval: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn resets_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.resets_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for resets_at: {e}")
+                    });
+                self
+            }
+            pub fn scope<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::KeyBudgetScope>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.scope = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for scope: {e}")
+                    });
+                self
+            }
+            pub fn spend_usd<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.spend_usd = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for spend_usd: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<KeyBudget> for super::KeyBudget {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: KeyBudget,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    budget_id: value.budget_id?,
+                    guardrail_id: value.guardrail_id?,
+                    include_byok: value.include_byok?,
+                    limit_usd: value.limit_usd?,
+                    remaining_usd: value.remaining_usd?,
+                    reset_interval: value.reset_interval?,
+                    resets_at: value.resets_at?,
+                    scope: value.scope?,
+                    spend_usd: value.spend_usd?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::KeyBudget> for KeyBudget {
+            fn from(value: super::KeyBudget) -> Self {
+                Self {
+                    budget_id: Ok(value.budget_id),
+                    guardrail_id: Ok(value.guardrail_id),
+                    include_byok: Ok(value.include_byok),
+                    limit_usd: Ok(value.limit_usd),
+                    remaining_usd: Ok(value.remaining_usd),
+                    reset_interval: Ok(value.reset_interval),
+                    resets_at: Ok(value.resets_at),
+                    scope: Ok(value.scope),
+                    spend_usd: Ok(value.spend_usd),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ListApiKeysResponse {
             data: ::std::result::Result<
                 ::std::vec::Vec<super::ListApiKeysResponseDataItem>,
@@ -9538,9 +10326,17 @@ pub mod types {
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
             >,
+            external_user: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             hash: ::std::result::Result<::std::string::String, ::std::string::String>,
             include_byok_in_limit: ::std::result::Result<bool, ::std::string::String>,
             label: ::std::result::Result<::std::string::String, ::std::string::String>,
+            last_used_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
             limit: ::std::result::Result<
                 ::std::option::Option<f64>,
                 ::std::string::String,
@@ -9586,11 +10382,15 @@ pub mod types {
                     ),
                     disabled: Err("no value supplied for disabled".to_string()),
                     expires_at: Ok(Default::default()),
+                    external_user: Err(
+                        "no value supplied for external_user".to_string(),
+                    ),
                     hash: Err("no value supplied for hash".to_string()),
                     include_byok_in_limit: Err(
                         "no value supplied for include_byok_in_limit".to_string(),
                     ),
                     label: Err("no value supplied for label".to_string()),
+                    last_used_at: Err("no value supplied for last_used_at".to_string()),
                     limit: Err("no value supplied for limit".to_string()),
                     limit_remaining: Err(
                         "no value supplied for limit_remaining".to_string(),
@@ -9715,6 +10515,18 @@ pub mod types {
                     });
                 self
             }
+            pub fn external_user<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.external_user = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for external_user: {e}")
+                    });
+                self
+            }
             pub fn hash<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -9750,6 +10562,20 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for label: {e}")
+                    });
+                self
+            }
+            pub fn last_used_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last_used_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for last_used_at: {e}")
                     });
                 self
             }
@@ -9891,9 +10717,11 @@ pub mod types {
                     creator_user_id: value.creator_user_id?,
                     disabled: value.disabled?,
                     expires_at: value.expires_at?,
+                    external_user: value.external_user?,
                     hash: value.hash?,
                     include_byok_in_limit: value.include_byok_in_limit?,
                     label: value.label?,
+                    last_used_at: value.last_used_at?,
                     limit: value.limit?,
                     limit_remaining: value.limit_remaining?,
                     limit_reset: value.limit_reset?,
@@ -9919,9 +10747,11 @@ pub mod types {
                     creator_user_id: Ok(value.creator_user_id),
                     disabled: Ok(value.disabled),
                     expires_at: Ok(value.expires_at),
+                    external_user: Ok(value.external_user),
                     hash: Ok(value.hash),
                     include_byok_in_limit: Ok(value.include_byok_in_limit),
                     label: Ok(value.label),
+                    last_used_at: Ok(value.last_used_at),
                     limit: Ok(value.limit),
                     limit_remaining: Ok(value.limit_remaining),
                     limit_reset: Ok(value.limit_reset),
@@ -10680,9 +11510,17 @@ pub mod types {
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
             >,
+            external_user: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             hash: ::std::result::Result<::std::string::String, ::std::string::String>,
             include_byok_in_limit: ::std::result::Result<bool, ::std::string::String>,
             label: ::std::result::Result<::std::string::String, ::std::string::String>,
+            last_used_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
             limit: ::std::result::Result<
                 ::std::option::Option<f64>,
                 ::std::string::String,
@@ -10728,11 +11566,15 @@ pub mod types {
                     ),
                     disabled: Err("no value supplied for disabled".to_string()),
                     expires_at: Ok(Default::default()),
+                    external_user: Err(
+                        "no value supplied for external_user".to_string(),
+                    ),
                     hash: Err("no value supplied for hash".to_string()),
                     include_byok_in_limit: Err(
                         "no value supplied for include_byok_in_limit".to_string(),
                     ),
                     label: Err("no value supplied for label".to_string()),
+                    last_used_at: Err("no value supplied for last_used_at".to_string()),
                     limit: Err("no value supplied for limit".to_string()),
                     limit_remaining: Err(
                         "no value supplied for limit_remaining".to_string(),
@@ -10857,6 +11699,18 @@ pub mod types {
                     });
                 self
             }
+            pub fn external_user<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.external_user = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for external_user: {e}")
+                    });
+                self
+            }
             pub fn hash<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -10892,6 +11746,20 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for label: {e}")
+                    });
+                self
+            }
+            pub fn last_used_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last_used_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for last_used_at: {e}")
                     });
                 self
             }
@@ -11033,9 +11901,11 @@ pub mod types {
                     creator_user_id: value.creator_user_id?,
                     disabled: value.disabled?,
                     expires_at: value.expires_at?,
+                    external_user: value.external_user?,
                     hash: value.hash?,
                     include_byok_in_limit: value.include_byok_in_limit?,
                     label: value.label?,
+                    last_used_at: value.last_used_at?,
                     limit: value.limit?,
                     limit_remaining: value.limit_remaining?,
                     limit_reset: value.limit_reset?,
@@ -11061,9 +11931,11 @@ pub mod types {
                     creator_user_id: Ok(value.creator_user_id),
                     disabled: Ok(value.disabled),
                     expires_at: Ok(value.expires_at),
+                    external_user: Ok(value.external_user),
                     hash: Ok(value.hash),
                     include_byok_in_limit: Ok(value.include_byok_in_limit),
                     label: Ok(value.label),
+                    last_used_at: Ok(value.last_used_at),
                     limit: Ok(value.limit),
                     limit_remaining: Ok(value.limit_remaining),
                     limit_reset: Ok(value.limit_reset),
@@ -12180,9 +13052,9 @@ pub mod types {
     }
 }
 #[derive(Clone, Debug)]
-/**Client for OpenRouter Analytics API
+/**Client for OpenRouter Analytics and Account API
 
-The usage and spend reporting part of the OpenRouter API, as covered by the openrouter-analytics crates. Every operation here needs a management key.
+The reporting and account management part of the OpenRouter API, as covered by the openrouter-analytics crates: activity and analytics, API keys, credits, organization members, workspaces and their budgets, and generation metadata. Most operations need a management key; each says which key it needs.
 
 Version: 1.0.0*/
 pub struct Client {
@@ -12300,9 +13172,9 @@ let response = client.query_analytics()
     pub fn query_analytics(&self) -> builder::QueryAnalytics<'_> {
         builder::QueryAnalytics::new(self)
     }
-    /**TODO: needs a description
+    /**Credit balance
 
-TODO: needs a description
+Credits bought and credits used by the account, in US dollars. Needs a management key.
 
 Sends a `GET` request to `/credits`
 
@@ -12314,14 +13186,14 @@ let response = client.get_credits()
     pub fn get_credits(&self) -> builder::GetCredits<'_> {
         builder::GetCredits::new(self)
     }
-    /**TODO: needs a description
+    /**Metadata of one generation
 
-TODO: needs a description
+Tokens, cost, latency, provider and routing facts of one completed request. Works with any API key.
 
 Sends a `GET` request to `/generation`
 
 Arguments:
-- `id`: TODO: needs a description
+- `id`: The ID of the generation, as returned with the completion.
 ```ignore
 let response = client.get_generation()
     .id(id)
@@ -12331,9 +13203,9 @@ let response = client.get_generation()
     pub fn get_generation(&self) -> builder::GetGeneration<'_> {
         builder::GetGeneration::new(self)
     }
-    /**TODO: needs a description
+    /**The key making this request
 
-TODO: needs a description
+Limits, usage and budgets of the API key used to authenticate this request. Works with any API key.
 
 Sends a `GET` request to `/key`
 
@@ -12345,19 +13217,21 @@ let response = client.get_current_key()
     pub fn get_current_key(&self) -> builder::GetCurrentKey<'_> {
         builder::GetCurrentKey::new(self)
     }
-    /**TODO: needs a description
+    /**List API keys
 
-TODO: needs a description
+The API keys of the account, optionally of one workspace. Needs a management key.
 
 Sends a `GET` request to `/keys`
 
 Arguments:
-- `include_disabled`: TODO: needs a description
-- `offset`: TODO: needs a description
-- `workspace_id`: TODO: needs a description
+- `include_disabled`: Also list disabled keys (`true` or `false`).
+- `include_expired`: Also list keys past their expiry date.
+- `offset`: How many items to skip, for paging.
+- `workspace_id`: Only the keys of this workspace (a UUID).
 ```ignore
 let response = client.list()
     .include_disabled(include_disabled)
+    .include_expired(include_expired)
     .offset(offset)
     .workspace_id(workspace_id)
     .send()
@@ -12366,9 +13240,9 @@ let response = client.list()
     pub fn list(&self) -> builder::List<'_> {
         builder::List::new(self)
     }
-    /**TODO: needs a description
+    /**Create an API key
 
-TODO: needs a description
+Creates a key and returns its secret, which is shown only in this response. Needs a management key.
 
 Sends a `POST` request to `/keys`
 
@@ -12381,14 +13255,14 @@ let response = client.create_keys()
     pub fn create_keys(&self) -> builder::CreateKeys<'_> {
         builder::CreateKeys::new(self)
     }
-    /**TODO: needs a description
+    /**One API key
 
-TODO: needs a description
+An API key by its hash. Needs a management key.
 
 Sends a `GET` request to `/keys/{hash}`
 
 Arguments:
-- `hash`: TODO: needs a description
+- `hash`: The hash that identifies the key.
 ```ignore
 let response = client.get_key()
     .hash(hash)
@@ -12398,14 +13272,14 @@ let response = client.get_key()
     pub fn get_key(&self) -> builder::GetKey<'_> {
         builder::GetKey::new(self)
     }
-    /**TODO: needs a description
+    /**Delete an API key
 
-TODO: needs a description
+Deletes an API key for good. Needs a management key.
 
 Sends a `DELETE` request to `/keys/{hash}`
 
 Arguments:
-- `hash`: TODO: needs a description
+- `hash`: The hash that identifies the key.
 ```ignore
 let response = client.delete_keys()
     .hash(hash)
@@ -12415,14 +13289,14 @@ let response = client.delete_keys()
     pub fn delete_keys(&self) -> builder::DeleteKeys<'_> {
         builder::DeleteKeys::new(self)
     }
-    /**TODO: needs a description
+    /**Change an API key
 
-TODO: needs a description
+Renames, disables or re-limits an API key; fields left out are unchanged. Needs a management key.
 
 Sends a `PATCH` request to `/keys/{hash}`
 
 Arguments:
-- `hash`: TODO: needs a description
+- `hash`: The hash that identifies the key.
 - `body`
 ```ignore
 let response = client.update_keys()
@@ -12434,15 +13308,15 @@ let response = client.update_keys()
     pub fn update_keys(&self) -> builder::UpdateKeys<'_> {
         builder::UpdateKeys::new(self)
     }
-    /**TODO: needs a description
+    /**List organization members
 
-TODO: needs a description
+The members of the organization that owns the key, one page at a time. Needs a management key.
 
 Sends a `GET` request to `/organization/members`
 
 Arguments:
-- `limit`: TODO: needs a description
-- `offset`: TODO: needs a description
+- `limit`: Most items per page (at most 100).
+- `offset`: How many items to skip, for paging.
 ```ignore
 let response = client.list_organization_members()
     .limit(limit)
@@ -12453,15 +13327,15 @@ let response = client.list_organization_members()
     pub fn list_organization_members(&self) -> builder::ListOrganizationMembers<'_> {
         builder::ListOrganizationMembers::new(self)
     }
-    /**TODO: needs a description
+    /**List workspaces
 
-TODO: needs a description
+The workspaces of the account, one page at a time. Needs a management key.
 
 Sends a `GET` request to `/workspaces`
 
 Arguments:
-- `limit`: TODO: needs a description
-- `offset`: TODO: needs a description
+- `limit`: Most items per page (at most 100).
+- `offset`: How many items to skip, for paging.
 ```ignore
 let response = client.list_workspaces()
     .limit(limit)
@@ -12472,9 +13346,9 @@ let response = client.list_workspaces()
     pub fn list_workspaces(&self) -> builder::ListWorkspaces<'_> {
         builder::ListWorkspaces::new(self)
     }
-    /**TODO: needs a description
+    /**Create a workspace
 
-TODO: needs a description
+Creates a workspace with a name and a unique slug. Needs a management key.
 
 Sends a `POST` request to `/workspaces`
 
@@ -12487,14 +13361,14 @@ let response = client.create_workspace()
     pub fn create_workspace(&self) -> builder::CreateWorkspace<'_> {
         builder::CreateWorkspace::new(self)
     }
-    /**TODO: needs a description
+    /**One workspace
 
-TODO: needs a description
+A workspace by its ID or slug. Needs a management key.
 
 Sends a `GET` request to `/workspaces/{id}`
 
 Arguments:
-- `id`: TODO: needs a description
+- `id`: The workspace, by ID or slug.
 ```ignore
 let response = client.get_workspace()
     .id(id)
@@ -12504,14 +13378,14 @@ let response = client.get_workspace()
     pub fn get_workspace(&self) -> builder::GetWorkspace<'_> {
         builder::GetWorkspace::new(self)
     }
-    /**TODO: needs a description
+    /**Delete a workspace
 
-TODO: needs a description
+Deletes a workspace; one that still has active API keys cannot be deleted. Needs a management key.
 
 Sends a `DELETE` request to `/workspaces/{id}`
 
 Arguments:
-- `id`: TODO: needs a description
+- `id`: The workspace, by ID or slug.
 ```ignore
 let response = client.delete_workspace()
     .id(id)
@@ -12521,14 +13395,14 @@ let response = client.delete_workspace()
     pub fn delete_workspace(&self) -> builder::DeleteWorkspace<'_> {
         builder::DeleteWorkspace::new(self)
     }
-    /**TODO: needs a description
+    /**Change a workspace
 
-TODO: needs a description
+Changes the settings of a workspace; fields left out are unchanged. Needs a management key.
 
 Sends a `PATCH` request to `/workspaces/{id}`
 
 Arguments:
-- `id`: TODO: needs a description
+- `id`: The workspace, by ID or slug.
 - `body`
 ```ignore
 let response = client.update_workspace()
@@ -12540,14 +13414,14 @@ let response = client.update_workspace()
     pub fn update_workspace(&self) -> builder::UpdateWorkspace<'_> {
         builder::UpdateWorkspace::new(self)
     }
-    /**TODO: needs a description
+    /**A workspace's budgets
 
-TODO: needs a description
+Every spending budget set on a workspace. Needs a management key.
 
 Sends a `GET` request to `/workspaces/{id}/budgets`
 
 Arguments:
-- `id`: TODO: needs a description
+- `id`: The workspace, by ID or slug.
 ```ignore
 let response = client.list_workspace_budgets()
     .id(id)
@@ -12557,15 +13431,15 @@ let response = client.list_workspace_budgets()
     pub fn list_workspace_budgets(&self) -> builder::ListWorkspaceBudgets<'_> {
         builder::ListWorkspaceBudgets::new(self)
     }
-    /**TODO: needs a description
+    /**One workspace budget
 
-TODO: needs a description
+The budget of a workspace for one interval. Needs a management key.
 
 Sends a `GET` request to `/workspaces/{id}/budgets/{interval}`
 
 Arguments:
-- `id`: TODO: needs a description
-- `interval`: TODO: needs a description
+- `id`: The workspace, by ID or slug.
+- `interval`: The budget interval.
 ```ignore
 let response = client.get_workspace_budget()
     .id(id)
@@ -12576,15 +13450,15 @@ let response = client.get_workspace_budget()
     pub fn get_workspace_budget(&self) -> builder::GetWorkspaceBudget<'_> {
         builder::GetWorkspaceBudget::new(self)
     }
-    /**TODO: needs a description
+    /**Set a workspace budget
 
-TODO: needs a description
+Creates or replaces the budget of a workspace for one interval. Needs a management key.
 
 Sends a `PUT` request to `/workspaces/{id}/budgets/{interval}`
 
 Arguments:
-- `id`: TODO: needs a description
-- `interval`: TODO: needs a description
+- `id`: The workspace, by ID or slug.
+- `interval`: The budget interval.
 - `body`
 ```ignore
 let response = client.upsert_workspace_budget()
@@ -12597,15 +13471,15 @@ let response = client.upsert_workspace_budget()
     pub fn upsert_workspace_budget(&self) -> builder::UpsertWorkspaceBudget<'_> {
         builder::UpsertWorkspaceBudget::new(self)
     }
-    /**TODO: needs a description
+    /**Remove a workspace budget
 
-TODO: needs a description
+Removes the budget of a workspace for one interval. Needs a management key.
 
 Sends a `DELETE` request to `/workspaces/{id}/budgets/{interval}`
 
 Arguments:
-- `id`: TODO: needs a description
-- `interval`: TODO: needs a description
+- `id`: The workspace, by ID or slug.
+- `interval`: The budget interval.
 ```ignore
 let response = client.delete_workspace_budget()
     .id(id)
@@ -12616,16 +13490,16 @@ let response = client.delete_workspace_budget()
     pub fn delete_workspace_budget(&self) -> builder::DeleteWorkspaceBudget<'_> {
         builder::DeleteWorkspaceBudget::new(self)
     }
-    /**TODO: needs a description
+    /**List workspace members
 
-TODO: needs a description
+The members of a workspace, one page at a time. Needs a management key.
 
 Sends a `GET` request to `/workspaces/{id}/members`
 
 Arguments:
-- `id`: TODO: needs a description
-- `limit`: TODO: needs a description
-- `offset`: TODO: needs a description
+- `id`: The workspace, by ID or slug.
+- `limit`: Most items per page (at most 100).
+- `offset`: How many items to skip, for paging.
 ```ignore
 let response = client.list_workspace_members()
     .id(id)
@@ -12637,14 +13511,14 @@ let response = client.list_workspace_members()
     pub fn list_workspace_members(&self) -> builder::ListWorkspaceMembers<'_> {
         builder::ListWorkspaceMembers::new(self)
     }
-    /**TODO: needs a description
+    /**Add workspace members
 
-TODO: needs a description
+Adds organization members to a workspace. Needs a management key.
 
 Sends a `POST` request to `/workspaces/{id}/members/add`
 
 Arguments:
-- `id`: TODO: needs a description
+- `id`: The workspace, by ID or slug.
 - `body`
 ```ignore
 let response = client.bulk_add_workspace_members()
@@ -12656,14 +13530,14 @@ let response = client.bulk_add_workspace_members()
     pub fn bulk_add_workspace_members(&self) -> builder::BulkAddWorkspaceMembers<'_> {
         builder::BulkAddWorkspaceMembers::new(self)
     }
-    /**TODO: needs a description
+    /**Remove workspace members
 
-TODO: needs a description
+Removes members from a workspace; members with active API keys in it cannot be removed. Needs a management key.
 
 Sends a `POST` request to `/workspaces/{id}/members/remove`
 
 Arguments:
-- `id`: TODO: needs a description
+- `id`: The workspace, by ID or slug.
 - `body`
 ```ignore
 let response = client.bulk_remove_workspace_members()
@@ -13304,6 +14178,7 @@ pub mod builder {
     pub struct List<'a> {
         client: &'a super::Client,
         include_disabled: Result<Option<::std::string::String>, String>,
+        include_expired: Result<Option<bool>, String>,
         offset: Result<Option<u64>, String>,
         workspace_id: Result<Option<::uuid::Uuid>, String>,
     }
@@ -13312,6 +14187,7 @@ pub mod builder {
             Self {
                 client: client,
                 include_disabled: Ok(None),
+                include_expired: Ok(None),
                 offset: Ok(None),
                 workspace_id: Ok(None),
             }
@@ -13326,6 +14202,18 @@ pub mod builder {
                 .map_err(|_| {
                     "conversion to `:: std :: string :: String` for include_disabled failed"
                         .to_string()
+                });
+            self
+        }
+        pub fn include_expired<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.include_expired = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `bool` for include_expired failed".to_string()
                 });
             self
         }
@@ -13358,8 +14246,15 @@ pub mod builder {
             ResponseValue<types::ListApiKeysResponse>,
             Error<types::ErrorResponse>,
         > {
-            let Self { client, include_disabled, offset, workspace_id } = self;
+            let Self {
+                client,
+                include_disabled,
+                include_expired,
+                offset,
+                workspace_id,
+            } = self;
             let include_disabled = include_disabled.map_err(Error::InvalidRequest)?;
+            let include_expired = include_expired.map_err(Error::InvalidRequest)?;
             let offset = offset.map_err(Error::InvalidRequest)?;
             let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
             let url = format!("{}/keys", client.baseurl,);
@@ -13383,6 +14278,12 @@ pub mod builder {
                     &progenitor_client::QueryParam::new(
                         "include_disabled",
                         &include_disabled,
+                    ),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "include_expired",
+                        &include_expired,
                     ),
                 )
                 .query(&progenitor_client::QueryParam::new("offset", &offset))

@@ -479,6 +479,16 @@ pub mod operations {
                 Self(self.0.query_param_missing("include_disabled"))
             }
         }
+        pub fn include_expired<T>(self, value: T) -> Self
+        where
+            T: Into<Option<bool>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("include_expired", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("include_expired"))
+            }
+        }
         pub fn offset<T>(self, value: T) -> Self
         where
             T: Into<Option<u64>>,
