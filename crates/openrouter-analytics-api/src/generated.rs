@@ -13120,7 +13120,7 @@ const _: () = {
 impl Client {
     /**Daily activity per model endpoint
 
-Activity of the account over the last 30 completed UTC days, one row per day, model and endpoint. With `group_by=workspace` each row is further split per workspace and carries `workspace_id`.
+Activity of the account over the last 30 completed UTC days, one row per day, model and endpoint. With `group_by=workspace` each row is further split per workspace and carries `workspace_id`. Needs a management key.
 
 Sends a `GET` request to `/activity`
 
@@ -13145,7 +13145,7 @@ let response = client.get_user_activity()
     }
     /**What the analytics query accepts
 
-The metrics, dimensions, filter operators and time granularities that `POST /analytics/query` understands.
+The metrics, dimensions, filter operators and time granularities that `POST /analytics/query` understands. Needs a management key.
 
 Sends a `GET` request to `/analytics/meta`
 
@@ -13159,7 +13159,7 @@ let response = client.get_analytics_meta()
     }
     /**Run an analytics query
 
-Aggregates metrics over a time range, optionally grouped by up to two dimensions and bucketed by a time granularity.
+Aggregates metrics over a time range, optionally grouped by up to two dimensions and bucketed by a time granularity. Needs a management key.
 
 Sends a `POST` request to `/analytics/query`
 
