@@ -4,8 +4,16 @@
 //! or 3.1. For every operation in our spec the upstream operation with the same method
 //! and path is compared: parameters (name, location, required, type, enum) and the JSON
 //! schemas of the request body and the 200 response (property names, types, formats,
-//! nullability, required sets, enums, array items and unions). Descriptions and examples
-//! are wording, not facts, and are ignored.
+//! nullability, required sets, enums, array items and unions) and the response
+//! statuses. Descriptions and examples are wording, not facts, and are ignored.
+//!
+//! The rewrites `cargo xtask import` makes are no drift: `type: [T, "null"]` equals
+//! `nullable: true`; `const: x` equals `enum: [x]`; `anyOf: [$ref, {type: null}]` equals
+//! `allOf: [$ref]` + `nullable`; an open enum (`x-` marked, or `anyOf: [enum, {type:
+//! string}]`) equals the closed one; error statuses are compared, not their schemas (ours
+//! all share `ErrorResponse`), and our `4XX`/`5XX` covers the upstream statuses it took in;
+//! a path matches whatever its parameters are called (`/keys/{id}` is `/keys/{hash}`);
+//! the app attribution headers, which our client sends on every request, are ignored.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -55,9 +63,10 @@ pub fn compare_documents(ours: &Value, upstream: &Value) -> Vec<String> {
                 continue;
             };
             let label = format!("{} {path}", method.to_uppercase());
-            let upstream_item = upstream
-                .get("paths")
-                .and_then(|paths| paths.get(path))
+            let upstream_path = matching_path(upstream, path);
+            let upstream_item = upstream_path
+                .as_deref()
+                .and_then(|p| upstream.get("paths")?.get(p))
                 .map(|item| Doc(upstream).resolve(item));
             let Some(upstream_operation) = upstream_item.and_then(|item| item.get(method)) else {
                 out.push(format!("{label}: operation missing upstream"));
@@ -67,17 +76,68 @@ pub fn compare_documents(ours: &Value, upstream: &Value) -> Vec<String> {
                 doc: Doc(ours),
                 item,
                 operation,
+                path_names: template_names(path),
             };
             let upstream_op = Operation {
                 doc: Doc(upstream),
                 item: upstream_item.unwrap_or(&Value::Null),
                 operation: upstream_operation,
+                path_names: template_names(upstream_path.as_deref().unwrap_or(path)),
             };
             compare_operations(&label, &ours_op, &upstream_op, &mut out);
         }
     }
     out
 }
+
+/// The upstream path that is `path` up to the names of its parameters.
+fn matching_path(upstream: &Value, path: &str) -> Option<String> {
+    let paths = upstream.get("paths")?.as_object()?;
+    if paths.contains_key(path) {
+        return Some(path.to_string());
+    }
+    let shape = template_shape(path);
+    paths
+        .keys()
+        .find(|candidate| template_shape(candidate) == shape)
+        .cloned()
+}
+
+/// `/workspaces/{id}/budgets/{interval}` -> `/workspaces/{}/budgets/{}`.
+fn template_shape(path: &str) -> String {
+    let mut out = String::new();
+    let mut in_name = false;
+    for c in path.chars() {
+        match c {
+            '{' => {
+                in_name = true;
+                out.push('{');
+            }
+            '}' => {
+                in_name = false;
+                out.push('}');
+            }
+            _ if in_name => {}
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// The parameter names of a path template, in order.
+fn template_names(path: &str) -> Vec<String> {
+    path.split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name.to_string()))
+        .collect()
+}
+
+/// Header parameters our client sets on every request, never per operation.
+const APP_HEADERS: [&str; 3] = [
+    "http-referer",
+    "x-openrouter-title",
+    "x-openrouter-categories",
+];
 
 #[derive(Clone, Copy)]
 struct Doc<'a>(&'a Value);
@@ -105,6 +165,8 @@ struct Operation<'a> {
     doc: Doc<'a>,
     item: &'a Value,
     operation: &'a Value,
+    /// The path's parameter names in order; path parameters are keyed by position.
+    path_names: Vec<String>,
 }
 
 impl<'a> Operation<'a> {
@@ -117,8 +179,17 @@ impl<'a> Operation<'a> {
         ] {
             for parameter in list.and_then(Value::as_array).into_iter().flatten() {
                 let parameter = self.doc.resolve(parameter);
-                let name = str_field(parameter, "name");
+                let mut name = str_field(parameter, "name");
                 let location = str_field(parameter, "in");
+                if location == "header" && APP_HEADERS.contains(&name.to_ascii_lowercase().as_str())
+                {
+                    continue;
+                }
+                if location == "path"
+                    && let Some(position) = self.path_names.iter().position(|n| *n == name)
+                {
+                    name = format!("#{}", position + 1);
+                }
                 out.insert((location, name), parameter);
             }
         }
@@ -130,11 +201,31 @@ impl<'a> Operation<'a> {
         json_schema(self.doc, body)
     }
 
+    /// The schema of the first success (2XX) response.
     fn ok_response_schema(&self) -> Option<&'a Value> {
-        let response = self
-            .doc
-            .resolve(self.operation.get("responses")?.get("200")?);
-        json_schema(self.doc, response)
+        self.ok_response().and_then(|(_, schema)| schema)
+    }
+
+    /// The first success status and its JSON schema.
+    fn ok_response(&self) -> Option<(&'a str, Option<&'a Value>)> {
+        let (status, response) = self
+            .operation
+            .get("responses")?
+            .as_object()?
+            .iter()
+            .find(|(status, _)| status.starts_with('2'))?;
+        Some((
+            status.as_str(),
+            json_schema(self.doc, self.doc.resolve(response)),
+        ))
+    }
+
+    fn statuses(&self) -> BTreeSet<String> {
+        self.operation
+            .get("responses")
+            .and_then(Value::as_object)
+            .map(|r| r.keys().map(|k| k.to_ascii_uppercase()).collect())
+            .unwrap_or_default()
     }
 }
 
@@ -162,8 +253,21 @@ fn str_field(node: &Value, key: &str) -> String {
 fn compare_operations(label: &str, ours: &Operation, upstream: &Operation, out: &mut Vec<String>) {
     let ours_params = ours.parameters();
     let upstream_params = upstream.parameters();
+    let shown = |op: &Operation, location: &str, name: &str| -> String {
+        match name.strip_prefix('#').and_then(|n| n.parse::<usize>().ok()) {
+            Some(position) if location == "path" => op
+                .path_names
+                .get(position - 1)
+                .cloned()
+                .unwrap_or_else(|| name.to_string()),
+            _ => name.to_string(),
+        }
+    };
     for ((location, name), ours_param) in &ours_params {
-        let at = format!("{label}: {location} parameter `{name}`");
+        let at = format!(
+            "{label}: {location} parameter `{}`",
+            shown(ours, location, name)
+        );
         let Some(upstream_param) = upstream_params.get(&(location.clone(), name.clone())) else {
             out.push(format!("{at}: only in ours"));
             continue;
@@ -187,11 +291,20 @@ fn compare_operations(label: &str, ours: &Operation, upstream: &Operation, out: 
     for (location, name) in upstream_params.keys() {
         if !ours_params.contains_key(&(location.clone(), name.clone())) {
             out.push(format!(
-                "{label}: {location} parameter `{name}`: only upstream"
+                "{label}: {location} parameter `{}`: only upstream",
+                shown(upstream, location, name)
             ));
         }
     }
 
+    compare_statuses(label, &ours.statuses(), &upstream.statuses(), out);
+
+    let ok_label = format!(
+        "{} response",
+        ours.ok_response()
+            .or_else(|| upstream.ok_response())
+            .map_or("200", |(status, _)| status)
+    );
     for (what, ours_schema, upstream_schema) in [
         (
             "request body",
@@ -199,7 +312,7 @@ fn compare_operations(label: &str, ours: &Operation, upstream: &Operation, out: 
             upstream.request_schema(),
         ),
         (
-            "200 response",
+            ok_label.as_str(),
             ours.ok_response_schema(),
             upstream.ok_response_schema(),
         ),
@@ -210,6 +323,34 @@ fn compare_operations(label: &str, ours: &Operation, upstream: &Operation, out: 
             (Some(_), None) => out.push(format!("{at}: only in ours")),
             (None, Some(_)) => out.push(format!("{at}: only upstream")),
             (None, None) => {}
+        }
+    }
+}
+
+/// Which statuses are answered. Error bodies are not compared: ours all share one
+/// schema. Our range (`5XX`) stands for the upstream statuses in it that we do not list.
+fn compare_statuses(
+    label: &str,
+    ours: &BTreeSet<String>,
+    upstream: &BTreeSet<String>,
+    out: &mut Vec<String>,
+) {
+    let range_of = |status: &str| format!("{}XX", &status[..1.min(status.len())]);
+    for status in upstream {
+        if !ours.contains(status) && !ours.contains(&range_of(status)) {
+            out.push(format!("{label}: response {status}: only upstream"));
+        }
+    }
+    for status in ours {
+        let covered = if status.ends_with("XX") {
+            upstream
+                .iter()
+                .any(|s| s == status || (range_of(s) == *status && !ours.contains(s)))
+        } else {
+            upstream.contains(status)
+        };
+        if !covered {
+            out.push(format!("{label}: response {status}: only in ours"));
         }
     }
 }
@@ -263,6 +404,19 @@ impl<'a> Shape<'a> {
             }
             shape.enum_values = Some(set);
         }
+        if let Some(value) = node.get("const") {
+            let mut set = BTreeSet::new();
+            if value.is_null() {
+                shape.nullable = true;
+            } else {
+                set.insert(
+                    value
+                        .as_str()
+                        .map_or_else(|| value.to_string(), str::to_string),
+                );
+            }
+            shape.enum_values = Some(set);
+        }
         if let Some(properties) = node.get("properties").and_then(Value::as_object) {
             shape.properties = properties.iter().map(|(k, v)| (k.clone(), v)).collect();
         }
@@ -289,6 +443,38 @@ impl<'a> Shape<'a> {
                     shape.variants.push(resolved);
                 }
             }
+        }
+        // An open enum spelled `anyOf: [{enum: [..]}, {type: string}]` is the enum.
+        if shape.variants.len() == 2 && shape.types.is_empty() {
+            let is_enum = |v: &Value| v.get("enum").is_some();
+            let is_plain_string = |v: &Value| {
+                v.get("enum").is_none()
+                    && v.get("format").is_none()
+                    && v.get("type").and_then(Value::as_str) == Some("string")
+            };
+            let (a, b) = (shape.variants[0], shape.variants[1]);
+            if is_enum(a) && is_plain_string(b) {
+                shape.variants = vec![a];
+            } else if is_enum(b) && is_plain_string(a) {
+                shape.variants = vec![b];
+            }
+        }
+        // `allOf` members all hold: their facts add up.
+        for member in node
+            .get("allOf")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let inner = Shape::of(doc, member);
+            shape.types.extend(inner.types);
+            shape.nullable |= inner.nullable;
+            shape.format = shape.format.or(inner.format);
+            shape.enum_values = shape.enum_values.or(inner.enum_values);
+            shape.properties.extend(inner.properties);
+            shape.required.extend(inner.required);
+            shape.items = shape.items.or(inner.items);
+            shape.variants.extend(inner.variants);
         }
         // A lone non-null variant is the same fact as the variant itself.
         if shape.variants.len() == 1 && shape.types.is_empty() {
@@ -653,5 +839,135 @@ paths:
         let f = fixture("up.json", "{ not json");
         let err = run(&f.ours, &f.upstream).expect_err("bad JSON must fail");
         assert!(err.contains("up.json"), "{err}");
+    }
+}
+
+#[cfg(test)]
+mod rewrite_equivalence_tests {
+    use super::*;
+
+    /// Our 3.0.3 spelling, as `cargo xtask import` writes it.
+    const OURS: &str = r##"
+openapi: 3.0.3
+paths:
+  /keys/{id}:
+    delete:
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+        - {name: offset, in: query, schema: {type: integer, nullable: true}}
+      responses:
+        '200':
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Deleted'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '404': {$ref: '#/components/responses/NotFound'}
+        '5XX': {$ref: '#/components/responses/ServerError'}
+components:
+  responses:
+    Unauthorized: {content: {application/json: {schema: {$ref: '#/components/schemas/ErrorResponse'}}}}
+    NotFound: {content: {application/json: {schema: {$ref: '#/components/schemas/ErrorResponse'}}}}
+    ServerError: {content: {application/json: {schema: {$ref: '#/components/schemas/ErrorResponse'}}}}
+  schemas:
+    ErrorResponse: {type: object, properties: {error: {type: object}}}
+    Owner: {type: object, required: [id], properties: {id: {type: string}}}
+    Tier: {type: string, enum: [standard, flex]}
+    Deleted:
+      type: object
+      required: [deleted, owner, tier]
+      properties:
+        deleted: {type: boolean, enum: [true]}
+        owner: {nullable: true, allOf: [{$ref: '#/components/schemas/Owner'}]}
+        tier: {$ref: '#/components/schemas/Tier'}
+"##;
+
+    /// The same facts the 3.1 way: other path parameter name, type lists, const,
+    /// anyOf with null, an open enum, one error schema per status, 529 and 500.
+    const UPSTREAM: &str = r##"
+openapi: 3.1.0
+paths:
+  /keys/{hash}:
+    parameters:
+      - {name: HTTP-Referer, in: header, schema: {type: string}}
+    delete:
+      parameters:
+        - {name: hash, in: path, required: true, schema: {type: string}}
+        - {name: offset, in: query, schema: {type: [integer, 'null']}}
+        - {name: X-OpenRouter-Title, in: header, schema: {type: string}}
+      responses:
+        '200':
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [deleted, owner, tier]
+                properties:
+                  deleted: {type: boolean, const: true}
+                  owner: {anyOf: [{$ref: '#/components/schemas/Owner'}, {type: 'null'}]}
+                  tier:
+                    anyOf:
+                      - {type: string, enum: [standard, flex], x-speakeasy-unknown-values: allow}
+                      - {type: string}
+        '401': {content: {application/json: {schema: {$ref: '#/components/schemas/UnauthorizedResponse'}}}}
+        '404': {content: {application/json: {schema: {$ref: '#/components/schemas/NotFoundResponse'}}}}
+        '500': {content: {application/json: {schema: {$ref: '#/components/schemas/InternalServerResponse'}}}}
+        '529': {content: {application/json: {schema: {$ref: '#/components/schemas/OverloadedResponse'}}}}
+components:
+  schemas:
+    Owner: {type: [object, 'null'], required: [id], properties: {id: {type: string}}}
+    UnauthorizedResponse: {type: object, properties: {error: {type: object}, a: {type: string}}}
+    NotFoundResponse: {type: object, properties: {error: {type: object}, b: {type: string}}}
+    InternalServerResponse: {type: object, properties: {error: {type: object}}}
+    OverloadedResponse: {type: object, properties: {error: {type: object}}}
+"##;
+
+    fn parse(text: &str) -> Value {
+        serde_yaml_ng::from_str(text).expect("fixture parses")
+    }
+
+    #[test]
+    fn import_rewrites_are_not_drift() {
+        assert_eq!(
+            compare_documents(&parse(OURS), &parse(UPSTREAM)),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn real_differences_still_show_through_the_rewrites() {
+        let upstream = UPSTREAM
+            .replace("const: true", "const: false")
+            .replace("'404': {content", "'409': {content")
+            .replace("[standard, flex]", "[standard, flex, ultrafast]")
+            .replace("{type: [integer, 'null']}", "{type: integer}");
+        let lines = compare_documents(&parse(OURS), &parse(&upstream));
+        let expected = [
+            "DELETE /keys/{id}: query parameter `offset`: nullable is true in ours, false upstream",
+            "DELETE /keys/{id}: response 409: only upstream",
+            "DELETE /keys/{id}: response 404: only in ours",
+            "DELETE /keys/{id}: 200 response: .deleted: enum is [true] in ours, [false] upstream",
+        ];
+        for line in expected {
+            assert!(
+                lines.iter().any(|l| l == line),
+                "missing {line:?} in {lines:#?}"
+            );
+        }
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.contains(".tier") && l.contains("ultrafast")),
+            "{lines:#?}"
+        );
+        assert_eq!(lines.len(), expected.len() + 1, "{lines:#?}");
+    }
+
+    #[test]
+    fn a_range_stands_only_for_statuses_it_took_in() {
+        let ours: BTreeSet<String> = ["200", "5XX"].map(String::from).into();
+        let upstream: BTreeSet<String> = ["200"].map(String::from).into();
+        let mut out = Vec::new();
+        compare_statuses("X", &ours, &upstream, &mut out);
+        assert_eq!(out, vec!["X: response 5XX: only in ours".to_string()]);
     }
 }

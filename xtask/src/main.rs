@@ -8,10 +8,14 @@
 //!   snapshot, is stale.
 //! - `drift --upstream FILE`: list every difference between our spec and an upstream
 //!   OpenRouter document for the operations we cover.
+//! - `import --upstream FILE OPERATION_ID...`: bring operations (and the schemas they
+//!   reach) from an upstream OpenAPI 3.1 document into our spec, rewritten to 3.0.3.
 
 mod codegen;
 mod drift;
+mod import;
 mod open_enums;
+mod rewrite;
 mod sdk;
 mod spec;
 mod surface;
@@ -26,6 +30,8 @@ tasks:
   generate                 regenerate the generated crates from openapi/openrouter.yaml
   check                    exit 1 with a diff if the generated code is not what `generate` writes
   drift --upstream FILE    compare our spec with an upstream OpenAPI document (3.0 or 3.1, YAML or JSON)
+  import --upstream FILE OPERATION_ID...
+                           copy operations from an upstream document into openapi/openrouter.yaml
 ";
 
 fn main() -> ExitCode {
@@ -36,6 +42,10 @@ fn main() -> ExitCode {
         Some("check") if args.len() == 1 => codegen::check(&root),
         Some("drift") => match parse_drift_args(&args[1..]) {
             Some(upstream) => drift::run(&root.join(spec::SPEC_PATH), &upstream),
+            None => usage_error(),
+        },
+        Some("import") => match parse_import_args(&args[1..]) {
+            Some((upstream, ids)) => import::run(&root, &upstream, &ids),
             None => usage_error(),
         },
         Some("-h" | "--help" | "help") => {
@@ -63,6 +73,28 @@ fn parse_drift_args(args: &[String]) -> Option<PathBuf> {
         [arg] => arg.strip_prefix("--upstream=").map(PathBuf::from),
         _ => None,
     }
+}
+
+/// `--upstream FILE` (or `--upstream=FILE`) and at least one operationId, in any order.
+fn parse_import_args(args: &[String]) -> Option<(PathBuf, Vec<String>)> {
+    let mut upstream = None;
+    let mut ids = Vec::new();
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        if arg == "--upstream" {
+            upstream = Some(PathBuf::from(rest.next()?));
+        } else if let Some(file) = arg.strip_prefix("--upstream=") {
+            upstream = Some(PathBuf::from(file));
+        } else if arg.starts_with('-') {
+            return None;
+        } else {
+            ids.push(arg.clone());
+        }
+    }
+    if ids.is_empty() {
+        return None;
+    }
+    Some((upstream?, ids))
 }
 
 /// The workspace root: the parent of this crate's manifest directory.

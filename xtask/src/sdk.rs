@@ -680,10 +680,22 @@ fn emit_operation(op: &Operation) -> TokenStream {
                 text
             };
             let setter_doc = doc(&text);
+            // `TryInto`, as progenitor's builders take: constrained strings are
+            // newtypes that only `TryFrom<&str>`. A failed conversion is reported when
+            // the call is sent, before anything goes out.
             setters.push(quote! {
                 #setter_doc
-                pub fn #field(mut self, value: impl Into<#ty>) -> Self {
-                    self.params.#field = Some(value.into());
+                pub fn #field<V>(mut self, value: V) -> Self
+                where
+                    V: TryInto<#ty>,
+                    V::Error: std::fmt::Display,
+                {
+                    match value.try_into() {
+                        Ok(value) => self.params.#field = Some(value),
+                        Err(err) => {
+                            self.params.invalid.get_or_insert(format!("{}: {err}", #name));
+                        }
+                    }
                     self
                 }
             });
@@ -743,8 +755,12 @@ fn emit_operation(op: &Operation) -> TokenStream {
             let setter_doc = doc(&format!("Sets the body's `{name}` field."));
             setters.push(quote! {
                 #setter_doc
-                pub fn #field(mut self, value: impl Into<#ty>) -> Self {
-                    self.params.body = self.params.body.#field(value.into());
+                pub fn #field<V>(mut self, value: V) -> Self
+                where
+                    V: TryInto<#ty>,
+                    V::Error: std::fmt::Display,
+                {
+                    self.params.body = self.params.body.#field(value);
                     self
                 }
             });
@@ -787,6 +803,8 @@ fn emit_operation(op: &Operation) -> TokenStream {
         pub struct #params {
             #(#fields)*
             #body_field
+            /// The first parameter value that did not convert to its type.
+            pub(crate) invalid: Option<String>,
         }
 
         #alias_doc
@@ -808,6 +826,9 @@ fn emit_operation(op: &Operation) -> TokenStream {
 
         impl sealed::Sender for #params {
             fn validate(&self) -> Result<()> {
+                if let Some(invalid) = &self.invalid {
+                    return Err(Error::invalid_request(format!("{}: parameter {invalid}", #id)));
+                }
                 #(#required)*
                 Validate::validate(self)
             }

@@ -1426,6 +1426,1018 @@ pub mod types {
             Default::default()
         }
     }
+    ///`BulkAddWorkspaceMembersId`
+    #[derive(
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    #[serde(transparent)]
+    pub struct BulkAddWorkspaceMembersId(::std::string::String);
+    impl ::std::ops::Deref for BulkAddWorkspaceMembersId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<BulkAddWorkspaceMembersId> for ::std::string::String {
+        fn from(value: BulkAddWorkspaceMembersId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for BulkAddWorkspaceMembersId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BulkAddWorkspaceMembersId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for BulkAddWorkspaceMembersId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for BulkAddWorkspaceMembersId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///The users to add (1 to 100).
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct BulkAddWorkspaceMembersRequest {
+        pub user_ids: ::std::vec::Vec<::std::string::String>,
+    }
+    impl BulkAddWorkspaceMembersRequest {
+        pub fn builder() -> builder::BulkAddWorkspaceMembersRequest {
+            Default::default()
+        }
+    }
+    ///The result of adding members.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct BulkAddWorkspaceMembersResponse {
+        pub added_count: i64,
+        pub data: ::std::vec::Vec<WorkspaceMember>,
+    }
+    impl BulkAddWorkspaceMembersResponse {
+        pub fn builder() -> builder::BulkAddWorkspaceMembersResponse {
+            Default::default()
+        }
+    }
+    ///`BulkRemoveWorkspaceMembersId`
+    #[derive(
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    #[serde(transparent)]
+    pub struct BulkRemoveWorkspaceMembersId(::std::string::String);
+    impl ::std::ops::Deref for BulkRemoveWorkspaceMembersId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<BulkRemoveWorkspaceMembersId> for ::std::string::String {
+        fn from(value: BulkRemoveWorkspaceMembersId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for BulkRemoveWorkspaceMembersId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BulkRemoveWorkspaceMembersId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for BulkRemoveWorkspaceMembersId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for BulkRemoveWorkspaceMembersId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///The users to remove (1 to 100).
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct BulkRemoveWorkspaceMembersRequest {
+        pub user_ids: ::std::vec::Vec<::std::string::String>,
+    }
+    impl BulkRemoveWorkspaceMembersRequest {
+        pub fn builder() -> builder::BulkRemoveWorkspaceMembersRequest {
+            Default::default()
+        }
+    }
+    ///The result of removing members.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct BulkRemoveWorkspaceMembersResponse {
+        pub removed_count: i64,
+    }
+    impl BulkRemoveWorkspaceMembersResponse {
+        pub fn builder() -> builder::BulkRemoveWorkspaceMembersResponse {
+            Default::default()
+        }
+    }
+    ///A new API key: a name and, optionally, a spending limit, expiry and workspace.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct CreateKeysRequest {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub creator_user_id: ::std::option::Option<CreateKeysRequestCreatorUserId>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub include_byok_in_limit: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub limit: ::std::option::Option<f64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub limit_reset: ::std::option::Option<CreateKeysRequestLimitReset>,
+        pub name: CreateKeysRequestName,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub workspace_id: ::std::option::Option<::uuid::Uuid>,
+    }
+    impl CreateKeysRequest {
+        pub fn builder() -> builder::CreateKeysRequest {
+            Default::default()
+        }
+    }
+    ///`CreateKeysRequestCreatorUserId`
+    #[derive(
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    #[serde(transparent)]
+    pub struct CreateKeysRequestCreatorUserId(::std::string::String);
+    impl ::std::ops::Deref for CreateKeysRequestCreatorUserId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CreateKeysRequestCreatorUserId> for ::std::string::String {
+        fn from(value: CreateKeysRequestCreatorUserId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CreateKeysRequestCreatorUserId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CreateKeysRequestCreatorUserId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CreateKeysRequestCreatorUserId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateKeysRequestCreatorUserId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`CreateKeysRequestLimitReset`
+    ///
+    /// Open enum: a value not listed here is kept, exactly as sent, in
+    /// [`CreateKeysRequestLimitReset::Unknown`]. Parsing, `From` and deserializing always pick
+    /// the named variant for a listed value, so compare with the named variants (or
+    /// `as_str()`) rather than building `Unknown` from a listed value.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum CreateKeysRequestLimitReset {
+        ///`daily`
+        Daily,
+        ///`weekly`
+        Weekly,
+        ///`monthly`
+        Monthly,
+        /// A value this SDK does not list, kept exactly as sent.
+        Unknown(::std::string::String),
+    }
+    impl CreateKeysRequestLimitReset {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Daily => "daily",
+                Self::Weekly => "weekly",
+                Self::Monthly => "monthly",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this is one of the listed values (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for CreateKeysRequestLimitReset {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for CreateKeysRequestLimitReset {
+        fn from(value: &str) -> Self {
+            match value {
+                "daily" => Self::Daily,
+                "weekly" => Self::Weekly,
+                "monthly" => Self::Monthly,
+                _ => Self::Unknown(value.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for CreateKeysRequestLimitReset {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "daily" => Self::Daily,
+                "weekly" => Self::Weekly,
+                "monthly" => Self::Monthly,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::convert::From<CreateKeysRequestLimitReset> for ::std::string::String {
+        fn from(value: CreateKeysRequestLimitReset) -> Self {
+            match value {
+                CreateKeysRequestLimitReset::Unknown(value) => value,
+                known => known.as_str().to_owned(),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CreateKeysRequestLimitReset {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for CreateKeysRequestLimitReset {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateKeysRequestLimitReset {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct CreateKeysRequestLimitResetVisitor;
+            impl<'de> ::serde::de::Visitor<'de> for CreateKeysRequestLimitResetVisitor {
+                type Value = CreateKeysRequestLimitReset;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (CreateKeysRequestLimitReset)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<CreateKeysRequestLimitReset, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(CreateKeysRequestLimitReset::from(value))
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<CreateKeysRequestLimitReset, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(CreateKeysRequestLimitReset::from(value))
+                }
+            }
+            deserializer.deserialize_str(CreateKeysRequestLimitResetVisitor)
+        }
+    }
+    impl schemars::JsonSchema for CreateKeysRequestLimitReset {
+        fn schema_name() -> ::std::string::String {
+            "CreateKeysRequestLimitReset".to_owned()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            let known = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                enum_values: ::std::option::Option::Some(
+                    ::std::vec![
+                        ::serde_json::Value::String("daily".to_owned()),
+                        ::serde_json::Value::String("weekly".to_owned()),
+                        ::serde_json::Value::String("monthly".to_owned())
+                    ],
+                ),
+                ..::std::default::Default::default()
+            };
+            let other = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                ..::std::default::Default::default()
+            };
+            schemars::schema::SchemaObject {
+                subschemas: ::std::option::Option::Some(
+                    ::std::boxed::Box::new(schemars::schema::SubschemaValidation {
+                        any_of: ::std::option::Option::Some(
+                            ::std::vec![known.into(), other.into(),],
+                        ),
+                        ..::std::default::Default::default()
+                    }),
+                ),
+                ..::std::default::Default::default()
+            }
+                .into()
+        }
+    }
+    ///`CreateKeysRequestName`
+    #[derive(
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    #[serde(transparent)]
+    pub struct CreateKeysRequestName(::std::string::String);
+    impl ::std::ops::Deref for CreateKeysRequestName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CreateKeysRequestName> for ::std::string::String {
+        fn from(value: CreateKeysRequestName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CreateKeysRequestName {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CreateKeysRequestName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CreateKeysRequestName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateKeysRequestName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///The new key and its secret, which cannot be fetched again.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct CreateKeysResponse {
+        pub data: CreateKeysResponseData,
+        pub key: ::std::string::String,
+    }
+    impl CreateKeysResponse {
+        pub fn builder() -> builder::CreateKeysResponse {
+            Default::default()
+        }
+    }
+    ///The new API key.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct CreateKeysResponseData {
+        pub byok_usage: f64,
+        pub byok_usage_daily: f64,
+        pub byok_usage_monthly: f64,
+        pub byok_usage_weekly: f64,
+        pub created_at: ::std::string::String,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub creator_user_id: ::std::option::Option<::std::string::String>,
+        pub disabled: bool,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///The end user of yours the key was made for, if any.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub external_user: ::std::option::Option<::std::string::String>,
+        pub hash: ::std::string::String,
+        pub include_byok_in_limit: bool,
+        pub label: ::std::string::String,
+        ///When the key last made a request; null if never.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub last_used_at: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub limit: ::std::option::Option<f64>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub limit_remaining: ::std::option::Option<f64>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub limit_reset: ::std::option::Option<::std::string::String>,
+        pub name: ::std::string::String,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub updated_at: ::std::option::Option<::std::string::String>,
+        pub usage: f64,
+        pub usage_daily: f64,
+        pub usage_monthly: f64,
+        pub usage_weekly: f64,
+        pub workspace_id: ::std::string::String,
+    }
+    impl CreateKeysResponseData {
+        pub fn builder() -> builder::CreateKeysResponseData {
+            Default::default()
+        }
+    }
+    ///A new workspace: a name, a unique slug and optional settings.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct CreateWorkspaceRequest {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub default_image_model: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub default_provider_sort: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub default_text_model: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<CreateWorkspaceRequestDescription>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub io_logging_api_key_ids: ::std::option::Option<::std::vec::Vec<i64>>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub io_logging_sampling_rate: ::std::option::Option<f64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_data_discount_logging_enabled: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_observability_broadcast_enabled: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_observability_io_logging_enabled: ::std::option::Option<bool>,
+        pub name: CreateWorkspaceRequestName,
+        pub slug: CreateWorkspaceRequestSlug,
+    }
+    impl CreateWorkspaceRequest {
+        pub fn builder() -> builder::CreateWorkspaceRequest {
+            Default::default()
+        }
+    }
+    ///`CreateWorkspaceRequestDescription`
+    #[derive(
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    #[serde(transparent)]
+    pub struct CreateWorkspaceRequestDescription(::std::string::String);
+    impl ::std::ops::Deref for CreateWorkspaceRequestDescription {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CreateWorkspaceRequestDescription>
+    for ::std::string::String {
+        fn from(value: CreateWorkspaceRequestDescription) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CreateWorkspaceRequestDescription {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 500usize {
+                return Err("longer than 500 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CreateWorkspaceRequestDescription {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CreateWorkspaceRequestDescription {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateWorkspaceRequestDescription {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`CreateWorkspaceRequestName`
+    #[derive(
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    #[serde(transparent)]
+    pub struct CreateWorkspaceRequestName(::std::string::String);
+    impl ::std::ops::Deref for CreateWorkspaceRequestName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CreateWorkspaceRequestName> for ::std::string::String {
+        fn from(value: CreateWorkspaceRequestName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CreateWorkspaceRequestName {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CreateWorkspaceRequestName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CreateWorkspaceRequestName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateWorkspaceRequestName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`CreateWorkspaceRequestSlug`
+    #[derive(
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    #[serde(transparent)]
+    pub struct CreateWorkspaceRequestSlug(::std::string::String);
+    impl ::std::ops::Deref for CreateWorkspaceRequestSlug {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CreateWorkspaceRequestSlug> for ::std::string::String {
+        fn from(value: CreateWorkspaceRequestSlug) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CreateWorkspaceRequestSlug {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 50usize {
+                return Err("longer than 50 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CreateWorkspaceRequestSlug {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CreateWorkspaceRequestSlug {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateWorkspaceRequestSlug {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///Envelope of the new workspace.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct CreateWorkspaceResponse {
+        pub data: Workspace,
+    }
+    impl CreateWorkspaceResponse {
+        pub fn builder() -> builder::CreateWorkspaceResponse {
+            Default::default()
+        }
+    }
+    ///Confirms a deletion.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct DeleteKeysResponse {
+        pub deleted: bool,
+    }
+    impl DeleteKeysResponse {
+        pub fn builder() -> builder::DeleteKeysResponse {
+            Default::default()
+        }
+    }
+    ///`DeleteWorkspaceBudgetId`
+    #[derive(
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    #[serde(transparent)]
+    pub struct DeleteWorkspaceBudgetId(::std::string::String);
+    impl ::std::ops::Deref for DeleteWorkspaceBudgetId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<DeleteWorkspaceBudgetId> for ::std::string::String {
+        fn from(value: DeleteWorkspaceBudgetId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for DeleteWorkspaceBudgetId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for DeleteWorkspaceBudgetId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for DeleteWorkspaceBudgetId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for DeleteWorkspaceBudgetId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///Confirms a removal.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct DeleteWorkspaceBudgetResponse {
+        pub deleted: bool,
+    }
+    impl DeleteWorkspaceBudgetResponse {
+        pub fn builder() -> builder::DeleteWorkspaceBudgetResponse {
+            Default::default()
+        }
+    }
+    ///`DeleteWorkspaceId`
+    #[derive(
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    #[serde(transparent)]
+    pub struct DeleteWorkspaceId(::std::string::String);
+    impl ::std::ops::Deref for DeleteWorkspaceId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<DeleteWorkspaceId> for ::std::string::String {
+        fn from(value: DeleteWorkspaceId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for DeleteWorkspaceId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for DeleteWorkspaceId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for DeleteWorkspaceId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for DeleteWorkspaceId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///Confirms a deletion.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct DeleteWorkspaceResponse {
+        pub deleted: bool,
+    }
+    impl DeleteWorkspaceResponse {
+        pub fn builder() -> builder::DeleteWorkspaceResponse {
+            Default::default()
+        }
+    }
     ///`ErrorDetail`
     #[derive(
         ::serde::Deserialize,
@@ -1471,6 +2483,4242 @@ pub mod types {
     impl ErrorResponse {
         pub fn builder() -> builder::ErrorResponse {
             Default::default()
+        }
+    }
+    ///The daily request allowance for free (`:free`) model variants, reset at UTC midnight.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct FreeModelDailyRequests {
+        ///Requests allowed per day.
+        pub limit: i64,
+        ///Requests left today.
+        pub remaining: i64,
+        ///Requests made today.
+        pub used: i64,
+    }
+    impl FreeModelDailyRequests {
+        pub fn builder() -> builder::FreeModelDailyRequests {
+            Default::default()
+        }
+    }
+    ///Envelope of one generation.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct GenerationResponse {
+        pub data: GenerationResponseData,
+    }
+    impl GenerationResponse {
+        pub fn builder() -> builder::GenerationResponse {
+            Default::default()
+        }
+    }
+    ///Usage, cost and routing facts of one generation.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct GenerationResponseData {
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub api_type: ::std::option::Option<GenerationResponseDataApiType>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub app_id: ::std::option::Option<i64>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub cache_discount: ::std::option::Option<f64>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub cancelled: ::std::option::Option<bool>,
+        pub created_at: ::std::string::String,
+        pub data_region: GenerationResponseDataDataRegion,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub external_user: ::std::option::Option<::std::string::String>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub finish_reason: ::std::option::Option<::std::string::String>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub generation_time: ::std::option::Option<f64>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub http_referer: ::std::option::Option<::std::string::String>,
+        pub id: ::std::string::String,
+        pub is_byok: bool,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub latency: ::std::option::Option<f64>,
+        pub model: ::std::string::String,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub moderation_latency: ::std::option::Option<f64>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub native_finish_reason: ::std::option::Option<::std::string::String>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub native_tokens_cached: ::std::option::Option<i64>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub native_tokens_completion: ::std::option::Option<i64>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub native_tokens_completion_images: ::std::option::Option<i64>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub native_tokens_prompt: ::std::option::Option<i64>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub native_tokens_reasoning: ::std::option::Option<i64>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub num_fetches: ::std::option::Option<i64>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub num_input_audio_prompt: ::std::option::Option<i64>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub num_media_completion: ::std::option::Option<i64>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub num_media_prompt: ::std::option::Option<i64>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub num_search_results: ::std::option::Option<i64>,
+        pub origin: ::std::string::String,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub preset_id: ::std::option::Option<::std::string::String>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub provider_name: ::std::option::Option<::std::string::String>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub provider_responses: ::std::option::Option<::std::vec::Vec<ProviderResponse>>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub request_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub response_cache_source_id: ::std::option::Option<::std::string::String>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub router: ::std::option::Option<::std::string::String>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub service_tier: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub session_id: ::std::option::Option<::std::string::String>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub streamed: ::std::option::Option<bool>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub tokens_completion: ::std::option::Option<i64>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub tokens_prompt: ::std::option::Option<i64>,
+        pub total_cost: f64,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub upstream_id: ::std::option::Option<::std::string::String>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub upstream_inference_cost: ::std::option::Option<f64>,
+        pub usage: f64,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub user_agent: ::std::option::Option<::std::string::String>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub web_search_engine: ::std::option::Option<::std::string::String>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub workspace_id: ::std::option::Option<::std::string::String>,
+    }
+    impl GenerationResponseData {
+        pub fn builder() -> builder::GenerationResponseData {
+            Default::default()
+        }
+    }
+    ///`GenerationResponseDataApiType`
+    ///
+    /// Open enum: a value not listed here is kept, exactly as sent, in
+    /// [`GenerationResponseDataApiType::Unknown`]. Parsing, `From` and deserializing always pick
+    /// the named variant for a listed value, so compare with the named variants (or
+    /// `as_str()`) rather than building `Unknown` from a listed value.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum GenerationResponseDataApiType {
+        ///`completions`
+        Completions,
+        ///`embeddings`
+        Embeddings,
+        ///`rerank`
+        Rerank,
+        ///`tts`
+        Tts,
+        ///`stt`
+        Stt,
+        ///`video`
+        Video,
+        ///`image`
+        Image,
+        /// A value this SDK does not list, kept exactly as sent.
+        Unknown(::std::string::String),
+    }
+    impl GenerationResponseDataApiType {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Completions => "completions",
+                Self::Embeddings => "embeddings",
+                Self::Rerank => "rerank",
+                Self::Tts => "tts",
+                Self::Stt => "stt",
+                Self::Video => "video",
+                Self::Image => "image",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this is one of the listed values (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for GenerationResponseDataApiType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for GenerationResponseDataApiType {
+        fn from(value: &str) -> Self {
+            match value {
+                "completions" => Self::Completions,
+                "embeddings" => Self::Embeddings,
+                "rerank" => Self::Rerank,
+                "tts" => Self::Tts,
+                "stt" => Self::Stt,
+                "video" => Self::Video,
+                "image" => Self::Image,
+                _ => Self::Unknown(value.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for GenerationResponseDataApiType {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "completions" => Self::Completions,
+                "embeddings" => Self::Embeddings,
+                "rerank" => Self::Rerank,
+                "tts" => Self::Tts,
+                "stt" => Self::Stt,
+                "video" => Self::Video,
+                "image" => Self::Image,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::convert::From<GenerationResponseDataApiType> for ::std::string::String {
+        fn from(value: GenerationResponseDataApiType) -> Self {
+            match value {
+                GenerationResponseDataApiType::Unknown(value) => value,
+                known => known.as_str().to_owned(),
+            }
+        }
+    }
+    impl ::std::str::FromStr for GenerationResponseDataApiType {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for GenerationResponseDataApiType {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for GenerationResponseDataApiType {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct GenerationResponseDataApiTypeVisitor;
+            impl<'de> ::serde::de::Visitor<'de>
+            for GenerationResponseDataApiTypeVisitor {
+                type Value = GenerationResponseDataApiType;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (GenerationResponseDataApiType)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<GenerationResponseDataApiType, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(GenerationResponseDataApiType::from(value))
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<GenerationResponseDataApiType, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(GenerationResponseDataApiType::from(value))
+                }
+            }
+            deserializer.deserialize_str(GenerationResponseDataApiTypeVisitor)
+        }
+    }
+    impl schemars::JsonSchema for GenerationResponseDataApiType {
+        fn schema_name() -> ::std::string::String {
+            "GenerationResponseDataApiType".to_owned()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            let known = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                enum_values: ::std::option::Option::Some(
+                    ::std::vec![
+                        ::serde_json::Value::String("completions".to_owned()),
+                        ::serde_json::Value::String("embeddings".to_owned()),
+                        ::serde_json::Value::String("rerank".to_owned()),
+                        ::serde_json::Value::String("tts".to_owned()),
+                        ::serde_json::Value::String("stt".to_owned()),
+                        ::serde_json::Value::String("video".to_owned()),
+                        ::serde_json::Value::String("image".to_owned())
+                    ],
+                ),
+                ..::std::default::Default::default()
+            };
+            let other = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                ..::std::default::Default::default()
+            };
+            schemars::schema::SchemaObject {
+                subschemas: ::std::option::Option::Some(
+                    ::std::boxed::Box::new(schemars::schema::SubschemaValidation {
+                        any_of: ::std::option::Option::Some(
+                            ::std::vec![known.into(), other.into(),],
+                        ),
+                        ..::std::default::Default::default()
+                    }),
+                ),
+                ..::std::default::Default::default()
+            }
+                .into()
+        }
+    }
+    ///`GenerationResponseDataDataRegion`
+    ///
+    /// Open enum: a value not listed here is kept, exactly as sent, in
+    /// [`GenerationResponseDataDataRegion::Unknown`]. Parsing, `From` and deserializing always pick
+    /// the named variant for a listed value, so compare with the named variants (or
+    /// `as_str()`) rather than building `Unknown` from a listed value.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum GenerationResponseDataDataRegion {
+        ///`global`
+        Global,
+        ///`europe`
+        Europe,
+        ///`us`
+        Us,
+        /// A value this SDK does not list, kept exactly as sent.
+        Unknown(::std::string::String),
+    }
+    impl GenerationResponseDataDataRegion {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Global => "global",
+                Self::Europe => "europe",
+                Self::Us => "us",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this is one of the listed values (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for GenerationResponseDataDataRegion {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for GenerationResponseDataDataRegion {
+        fn from(value: &str) -> Self {
+            match value {
+                "global" => Self::Global,
+                "europe" => Self::Europe,
+                "us" => Self::Us,
+                _ => Self::Unknown(value.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String>
+    for GenerationResponseDataDataRegion {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "global" => Self::Global,
+                "europe" => Self::Europe,
+                "us" => Self::Us,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::convert::From<GenerationResponseDataDataRegion>
+    for ::std::string::String {
+        fn from(value: GenerationResponseDataDataRegion) -> Self {
+            match value {
+                GenerationResponseDataDataRegion::Unknown(value) => value,
+                known => known.as_str().to_owned(),
+            }
+        }
+    }
+    impl ::std::str::FromStr for GenerationResponseDataDataRegion {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for GenerationResponseDataDataRegion {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for GenerationResponseDataDataRegion {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct GenerationResponseDataDataRegionVisitor;
+            impl<'de> ::serde::de::Visitor<'de>
+            for GenerationResponseDataDataRegionVisitor {
+                type Value = GenerationResponseDataDataRegion;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (GenerationResponseDataDataRegion)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<GenerationResponseDataDataRegion, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        GenerationResponseDataDataRegion::from(value),
+                    )
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<GenerationResponseDataDataRegion, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        GenerationResponseDataDataRegion::from(value),
+                    )
+                }
+            }
+            deserializer.deserialize_str(GenerationResponseDataDataRegionVisitor)
+        }
+    }
+    impl schemars::JsonSchema for GenerationResponseDataDataRegion {
+        fn schema_name() -> ::std::string::String {
+            "GenerationResponseDataDataRegion".to_owned()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            let known = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                enum_values: ::std::option::Option::Some(
+                    ::std::vec![
+                        ::serde_json::Value::String("global".to_owned()),
+                        ::serde_json::Value::String("europe".to_owned()),
+                        ::serde_json::Value::String("us".to_owned())
+                    ],
+                ),
+                ..::std::default::Default::default()
+            };
+            let other = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                ..::std::default::Default::default()
+            };
+            schemars::schema::SchemaObject {
+                subschemas: ::std::option::Option::Some(
+                    ::std::boxed::Box::new(schemars::schema::SubschemaValidation {
+                        any_of: ::std::option::Option::Some(
+                            ::std::vec![known.into(), other.into(),],
+                        ),
+                        ..::std::default::Default::default()
+                    }),
+                ),
+                ..::std::default::Default::default()
+            }
+                .into()
+        }
+    }
+    ///Envelope of the credit totals.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct GetCreditsResponse {
+        pub data: GetCreditsResponseData,
+    }
+    impl GetCreditsResponse {
+        pub fn builder() -> builder::GetCreditsResponse {
+            Default::default()
+        }
+    }
+    ///Credits bought and used, in US dollars.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct GetCreditsResponseData {
+        pub total_credits: f64,
+        pub total_usage: f64,
+    }
+    impl GetCreditsResponseData {
+        pub fn builder() -> builder::GetCreditsResponseData {
+            Default::default()
+        }
+    }
+    ///Envelope of the current key.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct GetCurrentKeyResponse {
+        pub data: GetCurrentKeyResponseData,
+    }
+    impl GetCurrentKeyResponse {
+        pub fn builder() -> builder::GetCurrentKeyResponse {
+            Default::default()
+        }
+    }
+    ///Limits, usage and budgets of the key making the request.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct GetCurrentKeyResponseData {
+        ///The data regions requests with this key may be routed to; empty when none is allowed.
+        pub allowed_data_regions: ::std::vec::Vec<
+            GetCurrentKeyResponseDataAllowedDataRegionsItem,
+        >,
+        ///Every budget that applies to this key, in the order they are checked.
+        pub budgets: ::std::vec::Vec<KeyBudget>,
+        pub byok_usage: f64,
+        pub byok_usage_daily: f64,
+        pub byok_usage_monthly: f64,
+        pub byok_usage_weekly: f64,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub creator_user_id: ::std::option::Option<::std::string::String>,
+        ///The budget that would refuse requests first; null when nothing is budgeted.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub effective_budget: ::std::option::Option<KeyBudget>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        pub free_model_daily_requests: FreeModelDailyRequests,
+        pub include_byok_in_limit: bool,
+        pub is_free_tier: bool,
+        pub is_management_key: bool,
+        pub is_provisioning_key: bool,
+        pub label: ::std::string::String,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub limit: ::std::option::Option<f64>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub limit_remaining: ::std::option::Option<f64>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub limit_reset: ::std::option::Option<::std::string::String>,
+        ///The organization that owns the key; null for a personal key.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub organization_id: ::std::option::Option<::std::string::String>,
+        pub rate_limit: GetCurrentKeyResponseDataRateLimit,
+        pub usage: f64,
+        pub usage_daily: f64,
+        pub usage_monthly: f64,
+        pub usage_weekly: f64,
+        ///The workspace the key spends in; null when it has none (e.g. its workspace was deleted).
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub workspace_id: ::std::option::Option<::std::string::String>,
+    }
+    impl GetCurrentKeyResponseData {
+        pub fn builder() -> builder::GetCurrentKeyResponseData {
+            Default::default()
+        }
+    }
+    ///`GetCurrentKeyResponseDataAllowedDataRegionsItem`
+    ///
+    /// Open enum: a value not listed here is kept, exactly as sent, in
+    /// [`GetCurrentKeyResponseDataAllowedDataRegionsItem::Unknown`]. Parsing, `From` and deserializing always pick
+    /// the named variant for a listed value, so compare with the named variants (or
+    /// `as_str()`) rather than building `Unknown` from a listed value.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum GetCurrentKeyResponseDataAllowedDataRegionsItem {
+        ///`global`
+        Global,
+        ///`europe`
+        Europe,
+        ///`us`
+        Us,
+        /// A value this SDK does not list, kept exactly as sent.
+        Unknown(::std::string::String),
+    }
+    impl GetCurrentKeyResponseDataAllowedDataRegionsItem {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Global => "global",
+                Self::Europe => "europe",
+                Self::Us => "us",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this is one of the listed values (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for GetCurrentKeyResponseDataAllowedDataRegionsItem {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for GetCurrentKeyResponseDataAllowedDataRegionsItem {
+        fn from(value: &str) -> Self {
+            match value {
+                "global" => Self::Global,
+                "europe" => Self::Europe,
+                "us" => Self::Us,
+                _ => Self::Unknown(value.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String>
+    for GetCurrentKeyResponseDataAllowedDataRegionsItem {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "global" => Self::Global,
+                "europe" => Self::Europe,
+                "us" => Self::Us,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::convert::From<GetCurrentKeyResponseDataAllowedDataRegionsItem>
+    for ::std::string::String {
+        fn from(value: GetCurrentKeyResponseDataAllowedDataRegionsItem) -> Self {
+            match value {
+                GetCurrentKeyResponseDataAllowedDataRegionsItem::Unknown(value) => value,
+                known => known.as_str().to_owned(),
+            }
+        }
+    }
+    impl ::std::str::FromStr for GetCurrentKeyResponseDataAllowedDataRegionsItem {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for GetCurrentKeyResponseDataAllowedDataRegionsItem {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de>
+    for GetCurrentKeyResponseDataAllowedDataRegionsItem {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct GetCurrentKeyResponseDataAllowedDataRegionsItemVisitor;
+            impl<'de> ::serde::de::Visitor<'de>
+            for GetCurrentKeyResponseDataAllowedDataRegionsItemVisitor {
+                type Value = GetCurrentKeyResponseDataAllowedDataRegionsItem;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str(
+                        "a string (GetCurrentKeyResponseDataAllowedDataRegionsItem)",
+                    )
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<
+                    GetCurrentKeyResponseDataAllowedDataRegionsItem,
+                    E,
+                >
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        GetCurrentKeyResponseDataAllowedDataRegionsItem::from(value),
+                    )
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<
+                    GetCurrentKeyResponseDataAllowedDataRegionsItem,
+                    E,
+                >
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        GetCurrentKeyResponseDataAllowedDataRegionsItem::from(value),
+                    )
+                }
+            }
+            deserializer
+                .deserialize_str(GetCurrentKeyResponseDataAllowedDataRegionsItemVisitor)
+        }
+    }
+    impl schemars::JsonSchema for GetCurrentKeyResponseDataAllowedDataRegionsItem {
+        fn schema_name() -> ::std::string::String {
+            "GetCurrentKeyResponseDataAllowedDataRegionsItem".to_owned()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            let known = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                enum_values: ::std::option::Option::Some(
+                    ::std::vec![
+                        ::serde_json::Value::String("global".to_owned()),
+                        ::serde_json::Value::String("europe".to_owned()),
+                        ::serde_json::Value::String("us".to_owned())
+                    ],
+                ),
+                ..::std::default::Default::default()
+            };
+            let other = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                ..::std::default::Default::default()
+            };
+            schemars::schema::SchemaObject {
+                subschemas: ::std::option::Option::Some(
+                    ::std::boxed::Box::new(schemars::schema::SubschemaValidation {
+                        any_of: ::std::option::Option::Some(
+                            ::std::vec![known.into(), other.into(),],
+                        ),
+                        ..::std::default::Default::default()
+                    }),
+                ),
+                ..::std::default::Default::default()
+            }
+                .into()
+        }
+    }
+    ///A legacy rate limit, no longer enforced.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct GetCurrentKeyResponseDataRateLimit {
+        pub interval: ::std::string::String,
+        pub note: ::std::string::String,
+        pub requests: i64,
+    }
+    impl GetCurrentKeyResponseDataRateLimit {
+        pub fn builder() -> builder::GetCurrentKeyResponseDataRateLimit {
+            Default::default()
+        }
+    }
+    ///`GetGenerationId`
+    #[derive(
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    #[serde(transparent)]
+    pub struct GetGenerationId(::std::string::String);
+    impl ::std::ops::Deref for GetGenerationId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<GetGenerationId> for ::std::string::String {
+        fn from(value: GetGenerationId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for GetGenerationId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GetGenerationId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for GetGenerationId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for GetGenerationId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///Envelope of one key.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct GetKeyResponse {
+        pub data: GetKeyResponseData,
+    }
+    impl GetKeyResponse {
+        pub fn builder() -> builder::GetKeyResponse {
+            Default::default()
+        }
+    }
+    ///An API key (never its secret).
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct GetKeyResponseData {
+        pub byok_usage: f64,
+        pub byok_usage_daily: f64,
+        pub byok_usage_monthly: f64,
+        pub byok_usage_weekly: f64,
+        pub created_at: ::std::string::String,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub creator_user_id: ::std::option::Option<::std::string::String>,
+        pub disabled: bool,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///The end user of yours the key was made for, if any.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub external_user: ::std::option::Option<::std::string::String>,
+        pub hash: ::std::string::String,
+        pub include_byok_in_limit: bool,
+        pub label: ::std::string::String,
+        ///When the key last made a request; null if never.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub last_used_at: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub limit: ::std::option::Option<f64>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub limit_remaining: ::std::option::Option<f64>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub limit_reset: ::std::option::Option<::std::string::String>,
+        pub name: ::std::string::String,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub updated_at: ::std::option::Option<::std::string::String>,
+        pub usage: f64,
+        pub usage_daily: f64,
+        pub usage_monthly: f64,
+        pub usage_weekly: f64,
+        pub workspace_id: ::std::string::String,
+    }
+    impl GetKeyResponseData {
+        pub fn builder() -> builder::GetKeyResponseData {
+            Default::default()
+        }
+    }
+    ///`GetWorkspaceBudgetId`
+    #[derive(
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    #[serde(transparent)]
+    pub struct GetWorkspaceBudgetId(::std::string::String);
+    impl ::std::ops::Deref for GetWorkspaceBudgetId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<GetWorkspaceBudgetId> for ::std::string::String {
+        fn from(value: GetWorkspaceBudgetId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for GetWorkspaceBudgetId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GetWorkspaceBudgetId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for GetWorkspaceBudgetId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for GetWorkspaceBudgetId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///Envelope of one workspace budget.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct GetWorkspaceBudgetResponse {
+        pub data: WorkspaceBudget,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub include_byok_in_budgets: ::std::option::Option<bool>,
+    }
+    impl GetWorkspaceBudgetResponse {
+        pub fn builder() -> builder::GetWorkspaceBudgetResponse {
+            Default::default()
+        }
+    }
+    ///`GetWorkspaceId`
+    #[derive(
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    #[serde(transparent)]
+    pub struct GetWorkspaceId(::std::string::String);
+    impl ::std::ops::Deref for GetWorkspaceId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<GetWorkspaceId> for ::std::string::String {
+        fn from(value: GetWorkspaceId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for GetWorkspaceId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GetWorkspaceId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for GetWorkspaceId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for GetWorkspaceId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///Envelope of one workspace.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct GetWorkspaceResponse {
+        pub data: Workspace,
+    }
+    impl GetWorkspaceResponse {
+        pub fn builder() -> builder::GetWorkspaceResponse {
+            Default::default()
+        }
+    }
+    ///One budget that applies to requests made with a key, and the spend counted against it.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct KeyBudget {
+        ///The workspace budget, for the `workspace` scope.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub budget_id: ::std::option::Option<::std::string::String>,
+        ///The guardrail that sets this budget, for guardrail scopes.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub guardrail_id: ::std::option::Option<::std::string::String>,
+        ///Whether spend on your own provider keys counts.
+        pub include_byok: bool,
+        ///The limit for the current window, in US dollars.
+        pub limit_usd: f64,
+        ///Limit minus spend; zero or less means requests are refused until the reset.
+        pub remaining_usd: f64,
+        ///The UTC window the spend is counted over; null for a budget that never resets.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub reset_interval: ::std::option::Option<KeyBudgetResetInterval>,
+        ///When the window ends; null for a budget that never resets.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub resets_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///Which layer sets the budget; layers are listed in the order they are checked.
+        pub scope: KeyBudgetScope,
+        ///Spend counted against the limit in the current window, in US dollars.
+        pub spend_usd: f64,
+    }
+    impl KeyBudget {
+        pub fn builder() -> builder::KeyBudget {
+            Default::default()
+        }
+    }
+    ///The UTC window the spend is counted over; null for a budget that never resets.
+    ///
+    /// Open enum: a value not listed here is kept, exactly as sent, in
+    /// [`KeyBudgetResetInterval::Unknown`]. Parsing, `From` and deserializing always pick
+    /// the named variant for a listed value, so compare with the named variants (or
+    /// `as_str()`) rather than building `Unknown` from a listed value.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum KeyBudgetResetInterval {
+        ///`daily`
+        Daily,
+        ///`weekly`
+        Weekly,
+        ///`monthly`
+        Monthly,
+        /// A value this SDK does not list, kept exactly as sent.
+        Unknown(::std::string::String),
+    }
+    impl KeyBudgetResetInterval {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Daily => "daily",
+                Self::Weekly => "weekly",
+                Self::Monthly => "monthly",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this is one of the listed values (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for KeyBudgetResetInterval {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for KeyBudgetResetInterval {
+        fn from(value: &str) -> Self {
+            match value {
+                "daily" => Self::Daily,
+                "weekly" => Self::Weekly,
+                "monthly" => Self::Monthly,
+                _ => Self::Unknown(value.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for KeyBudgetResetInterval {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "daily" => Self::Daily,
+                "weekly" => Self::Weekly,
+                "monthly" => Self::Monthly,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::convert::From<KeyBudgetResetInterval> for ::std::string::String {
+        fn from(value: KeyBudgetResetInterval) -> Self {
+            match value {
+                KeyBudgetResetInterval::Unknown(value) => value,
+                known => known.as_str().to_owned(),
+            }
+        }
+    }
+    impl ::std::str::FromStr for KeyBudgetResetInterval {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for KeyBudgetResetInterval {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for KeyBudgetResetInterval {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct KeyBudgetResetIntervalVisitor;
+            impl<'de> ::serde::de::Visitor<'de> for KeyBudgetResetIntervalVisitor {
+                type Value = KeyBudgetResetInterval;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (KeyBudgetResetInterval)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<KeyBudgetResetInterval, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(KeyBudgetResetInterval::from(value))
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<KeyBudgetResetInterval, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(KeyBudgetResetInterval::from(value))
+                }
+            }
+            deserializer.deserialize_str(KeyBudgetResetIntervalVisitor)
+        }
+    }
+    impl schemars::JsonSchema for KeyBudgetResetInterval {
+        fn schema_name() -> ::std::string::String {
+            "KeyBudgetResetInterval".to_owned()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            let known = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                enum_values: ::std::option::Option::Some(
+                    ::std::vec![
+                        ::serde_json::Value::String("daily".to_owned()),
+                        ::serde_json::Value::String("weekly".to_owned()),
+                        ::serde_json::Value::String("monthly".to_owned())
+                    ],
+                ),
+                ..::std::default::Default::default()
+            };
+            let other = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                ..::std::default::Default::default()
+            };
+            schemars::schema::SchemaObject {
+                subschemas: ::std::option::Option::Some(
+                    ::std::boxed::Box::new(schemars::schema::SubschemaValidation {
+                        any_of: ::std::option::Option::Some(
+                            ::std::vec![known.into(), other.into(),],
+                        ),
+                        ..::std::default::Default::default()
+                    }),
+                ),
+                ..::std::default::Default::default()
+            }
+                .into()
+        }
+    }
+    ///Which layer sets the budget; layers are listed in the order they are checked.
+    ///
+    /// Open enum: a value not listed here is kept, exactly as sent, in
+    /// [`KeyBudgetScope::Unknown`]. Parsing, `From` and deserializing always pick
+    /// the named variant for a listed value, so compare with the named variants (or
+    /// `as_str()`) rather than building `Unknown` from a listed value.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum KeyBudgetScope {
+        ///`workspace_default_member`
+        WorkspaceDefaultMember,
+        ///`workspace_default_key`
+        WorkspaceDefaultKey,
+        ///`member`
+        Member,
+        ///`api_key`
+        ApiKey,
+        ///`workspace`
+        Workspace,
+        ///`key_limit`
+        KeyLimit,
+        /// A value this SDK does not list, kept exactly as sent.
+        Unknown(::std::string::String),
+    }
+    impl KeyBudgetScope {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::WorkspaceDefaultMember => "workspace_default_member",
+                Self::WorkspaceDefaultKey => "workspace_default_key",
+                Self::Member => "member",
+                Self::ApiKey => "api_key",
+                Self::Workspace => "workspace",
+                Self::KeyLimit => "key_limit",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this is one of the listed values (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for KeyBudgetScope {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for KeyBudgetScope {
+        fn from(value: &str) -> Self {
+            match value {
+                "workspace_default_member" => Self::WorkspaceDefaultMember,
+                "workspace_default_key" => Self::WorkspaceDefaultKey,
+                "member" => Self::Member,
+                "api_key" => Self::ApiKey,
+                "workspace" => Self::Workspace,
+                "key_limit" => Self::KeyLimit,
+                _ => Self::Unknown(value.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for KeyBudgetScope {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "workspace_default_member" => Self::WorkspaceDefaultMember,
+                "workspace_default_key" => Self::WorkspaceDefaultKey,
+                "member" => Self::Member,
+                "api_key" => Self::ApiKey,
+                "workspace" => Self::Workspace,
+                "key_limit" => Self::KeyLimit,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::convert::From<KeyBudgetScope> for ::std::string::String {
+        fn from(value: KeyBudgetScope) -> Self {
+            match value {
+                KeyBudgetScope::Unknown(value) => value,
+                known => known.as_str().to_owned(),
+            }
+        }
+    }
+    impl ::std::str::FromStr for KeyBudgetScope {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for KeyBudgetScope {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for KeyBudgetScope {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct KeyBudgetScopeVisitor;
+            impl<'de> ::serde::de::Visitor<'de> for KeyBudgetScopeVisitor {
+                type Value = KeyBudgetScope;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (KeyBudgetScope)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<KeyBudgetScope, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(KeyBudgetScope::from(value))
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<KeyBudgetScope, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(KeyBudgetScope::from(value))
+                }
+            }
+            deserializer.deserialize_str(KeyBudgetScopeVisitor)
+        }
+    }
+    impl schemars::JsonSchema for KeyBudgetScope {
+        fn schema_name() -> ::std::string::String {
+            "KeyBudgetScope".to_owned()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            let known = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                enum_values: ::std::option::Option::Some(
+                    ::std::vec![
+                        ::serde_json::Value::String("workspace_default_member"
+                        .to_owned()), ::serde_json::Value::String("workspace_default_key"
+                        .to_owned()), ::serde_json::Value::String("member".to_owned()),
+                        ::serde_json::Value::String("api_key".to_owned()),
+                        ::serde_json::Value::String("workspace".to_owned()),
+                        ::serde_json::Value::String("key_limit".to_owned())
+                    ],
+                ),
+                ..::std::default::Default::default()
+            };
+            let other = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                ..::std::default::Default::default()
+            };
+            schemars::schema::SchemaObject {
+                subschemas: ::std::option::Option::Some(
+                    ::std::boxed::Box::new(schemars::schema::SubschemaValidation {
+                        any_of: ::std::option::Option::Some(
+                            ::std::vec![known.into(), other.into(),],
+                        ),
+                        ..::std::default::Default::default()
+                    }),
+                ),
+                ..::std::default::Default::default()
+            }
+                .into()
+        }
+    }
+    ///One page of API keys.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct ListApiKeysResponse {
+        pub data: ::std::vec::Vec<ListApiKeysResponseDataItem>,
+    }
+    impl ListApiKeysResponse {
+        pub fn builder() -> builder::ListApiKeysResponse {
+            Default::default()
+        }
+    }
+    ///An API key (never its secret).
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct ListApiKeysResponseDataItem {
+        pub byok_usage: f64,
+        pub byok_usage_daily: f64,
+        pub byok_usage_monthly: f64,
+        pub byok_usage_weekly: f64,
+        pub created_at: ::std::string::String,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub creator_user_id: ::std::option::Option<::std::string::String>,
+        pub disabled: bool,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///The end user of yours the key was made for, if any.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub external_user: ::std::option::Option<::std::string::String>,
+        pub hash: ::std::string::String,
+        pub include_byok_in_limit: bool,
+        pub label: ::std::string::String,
+        ///When the key last made a request; null if never.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub last_used_at: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub limit: ::std::option::Option<f64>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub limit_remaining: ::std::option::Option<f64>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub limit_reset: ::std::option::Option<::std::string::String>,
+        pub name: ::std::string::String,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub updated_at: ::std::option::Option<::std::string::String>,
+        pub usage: f64,
+        pub usage_daily: f64,
+        pub usage_monthly: f64,
+        pub usage_weekly: f64,
+        pub workspace_id: ::std::string::String,
+    }
+    impl ListApiKeysResponseDataItem {
+        pub fn builder() -> builder::ListApiKeysResponseDataItem {
+            Default::default()
+        }
+    }
+    ///One page of organization members.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct ListOrganizationMembersResponse {
+        pub data: ::std::vec::Vec<ListOrganizationMembersResponseDataItem>,
+        pub total_count: i64,
+    }
+    impl ListOrganizationMembersResponse {
+        pub fn builder() -> builder::ListOrganizationMembersResponse {
+            Default::default()
+        }
+    }
+    ///A member of the organization.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct ListOrganizationMembersResponseDataItem {
+        pub email: ::std::string::String,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub first_name: ::std::option::Option<::std::string::String>,
+        pub id: ::std::string::String,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub last_name: ::std::option::Option<::std::string::String>,
+        pub role: ListOrganizationMembersResponseDataItemRole,
+    }
+    impl ListOrganizationMembersResponseDataItem {
+        pub fn builder() -> builder::ListOrganizationMembersResponseDataItem {
+            Default::default()
+        }
+    }
+    ///`ListOrganizationMembersResponseDataItemRole`
+    ///
+    /// Open enum: a value not listed here is kept, exactly as sent, in
+    /// [`ListOrganizationMembersResponseDataItemRole::Unknown`]. Parsing, `From` and deserializing always pick
+    /// the named variant for a listed value, so compare with the named variants (or
+    /// `as_str()`) rather than building `Unknown` from a listed value.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum ListOrganizationMembersResponseDataItemRole {
+        ///`org:admin`
+        OrgAdmin,
+        ///`org:member`
+        OrgMember,
+        /// A value this SDK does not list, kept exactly as sent.
+        Unknown(::std::string::String),
+    }
+    impl ListOrganizationMembersResponseDataItemRole {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::OrgAdmin => "org:admin",
+                Self::OrgMember => "org:member",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this is one of the listed values (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for ListOrganizationMembersResponseDataItemRole {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for ListOrganizationMembersResponseDataItemRole {
+        fn from(value: &str) -> Self {
+            match value {
+                "org:admin" => Self::OrgAdmin,
+                "org:member" => Self::OrgMember,
+                _ => Self::Unknown(value.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String>
+    for ListOrganizationMembersResponseDataItemRole {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "org:admin" => Self::OrgAdmin,
+                "org:member" => Self::OrgMember,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::convert::From<ListOrganizationMembersResponseDataItemRole>
+    for ::std::string::String {
+        fn from(value: ListOrganizationMembersResponseDataItemRole) -> Self {
+            match value {
+                ListOrganizationMembersResponseDataItemRole::Unknown(value) => value,
+                known => known.as_str().to_owned(),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ListOrganizationMembersResponseDataItemRole {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for ListOrganizationMembersResponseDataItemRole {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ListOrganizationMembersResponseDataItemRole {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct ListOrganizationMembersResponseDataItemRoleVisitor;
+            impl<'de> ::serde::de::Visitor<'de>
+            for ListOrganizationMembersResponseDataItemRoleVisitor {
+                type Value = ListOrganizationMembersResponseDataItemRole;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (ListOrganizationMembersResponseDataItemRole)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<
+                    ListOrganizationMembersResponseDataItemRole,
+                    E,
+                >
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        ListOrganizationMembersResponseDataItemRole::from(value),
+                    )
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<
+                    ListOrganizationMembersResponseDataItemRole,
+                    E,
+                >
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        ListOrganizationMembersResponseDataItemRole::from(value),
+                    )
+                }
+            }
+            deserializer
+                .deserialize_str(ListOrganizationMembersResponseDataItemRoleVisitor)
+        }
+    }
+    impl schemars::JsonSchema for ListOrganizationMembersResponseDataItemRole {
+        fn schema_name() -> ::std::string::String {
+            "ListOrganizationMembersResponseDataItemRole".to_owned()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            let known = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                enum_values: ::std::option::Option::Some(
+                    ::std::vec![
+                        ::serde_json::Value::String("org:admin".to_owned()),
+                        ::serde_json::Value::String("org:member".to_owned())
+                    ],
+                ),
+                ..::std::default::Default::default()
+            };
+            let other = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                ..::std::default::Default::default()
+            };
+            schemars::schema::SchemaObject {
+                subschemas: ::std::option::Option::Some(
+                    ::std::boxed::Box::new(schemars::schema::SubschemaValidation {
+                        any_of: ::std::option::Option::Some(
+                            ::std::vec![known.into(), other.into(),],
+                        ),
+                        ..::std::default::Default::default()
+                    }),
+                ),
+                ..::std::default::Default::default()
+            }
+                .into()
+        }
+    }
+    ///`ListWorkspaceBudgetsId`
+    #[derive(
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    #[serde(transparent)]
+    pub struct ListWorkspaceBudgetsId(::std::string::String);
+    impl ::std::ops::Deref for ListWorkspaceBudgetsId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ListWorkspaceBudgetsId> for ::std::string::String {
+        fn from(value: ListWorkspaceBudgetsId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ListWorkspaceBudgetsId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ListWorkspaceBudgetsId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ListWorkspaceBudgetsId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ListWorkspaceBudgetsId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///The budgets of a workspace.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct ListWorkspaceBudgetsResponse {
+        pub data: ::std::vec::Vec<WorkspaceBudget>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub include_byok_in_budgets: ::std::option::Option<bool>,
+    }
+    impl ListWorkspaceBudgetsResponse {
+        pub fn builder() -> builder::ListWorkspaceBudgetsResponse {
+            Default::default()
+        }
+    }
+    ///`ListWorkspaceMembersId`
+    #[derive(
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    #[serde(transparent)]
+    pub struct ListWorkspaceMembersId(::std::string::String);
+    impl ::std::ops::Deref for ListWorkspaceMembersId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ListWorkspaceMembersId> for ::std::string::String {
+        fn from(value: ListWorkspaceMembersId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ListWorkspaceMembersId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ListWorkspaceMembersId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ListWorkspaceMembersId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ListWorkspaceMembersId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///One page of workspace members.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct ListWorkspaceMembersResponse {
+        pub data: ::std::vec::Vec<WorkspaceMember>,
+        pub total_count: i64,
+    }
+    impl ListWorkspaceMembersResponse {
+        pub fn builder() -> builder::ListWorkspaceMembersResponse {
+            Default::default()
+        }
+    }
+    ///One page of workspaces.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct ListWorkspacesResponse {
+        pub data: ::std::vec::Vec<Workspace>,
+        pub total_count: i64,
+    }
+    impl ListWorkspacesResponse {
+        pub fn builder() -> builder::ListWorkspacesResponse {
+            Default::default()
+        }
+    }
+    ///One attempt at a provider while serving a generation.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct ProviderResponse {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub endpoint_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_byok: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub latency: ::std::option::Option<f64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub model_permaslug: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub provider_name: ::std::option::Option<ProviderResponseProviderName>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub routed_service_tier: ::std::option::Option<
+            ProviderResponseRoutedServiceTier,
+        >,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub status: ::std::option::Option<i64>,
+    }
+    impl ProviderResponse {
+        pub fn builder() -> builder::ProviderResponse {
+            Default::default()
+        }
+    }
+    ///`ProviderResponseProviderName`
+    ///
+    /// Open enum: a value not listed here is kept, exactly as sent, in
+    /// [`ProviderResponseProviderName::Unknown`]. Parsing, `From` and deserializing always pick
+    /// the named variant for a listed value, so compare with the named variants (or
+    /// `as_str()`) rather than building `Unknown` from a listed value.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum ProviderResponseProviderName {
+        ///`AnyScale`
+        AnyScale,
+        ///`Atoma`
+        Atoma,
+        ///`Cent-ML`
+        CentMl,
+        ///`CrofAI`
+        CrofAi,
+        ///`Enfer`
+        Enfer,
+        ///`GoPomelo`
+        GoPomelo,
+        ///`HuggingFace`
+        HuggingFace,
+        ///`Hyperbolic`
+        Hyperbolic,
+        ///`Hyperbolic 2`
+        Hyperbolic2,
+        ///`InoCloud`
+        InoCloud,
+        ///`Kluster`
+        Kluster,
+        ///`Lambda`
+        Lambda,
+        ///`Lepton`
+        Lepton,
+        ///`Lynn 2`
+        Lynn2,
+        ///`Lynn`
+        Lynn,
+        ///`Mancer`
+        Mancer,
+        ///`Modal`
+        Modal,
+        ///`Nineteen`
+        Nineteen,
+        ///`OctoAI`
+        OctoAi,
+        ///`Recursal`
+        Recursal,
+        ///`Reflection`
+        Reflection,
+        ///`Replicate`
+        Replicate,
+        ///`SambaNova 2`
+        SambaNova2,
+        ///`SF Compute`
+        SfCompute,
+        ///`Targon`
+        Targon,
+        ///`Together 2`
+        Together2,
+        ///`Ubicloud`
+        Ubicloud,
+        ///`01.AI`
+        X01Ai,
+        ///`AkashML`
+        AkashMl,
+        ///`AI21`
+        Ai21,
+        ///`AionLabs`
+        AionLabs,
+        ///`Alibaba`
+        Alibaba,
+        ///`Ambient`
+        Ambient,
+        ///`Baidu`
+        Baidu,
+        ///`Amazon Bedrock`
+        AmazonBedrock,
+        ///`Amazon Nova`
+        AmazonNova,
+        ///`Anthropic`
+        Anthropic,
+        ///`Arcee AI`
+        ArceeAi,
+        ///`AtlasCloud`
+        AtlasCloud,
+        ///`Avian`
+        Avian,
+        ///`Azure`
+        Azure,
+        ///`BaseTen`
+        BaseTen,
+        ///`BytePlus`
+        BytePlus,
+        ///`Black Forest Labs`
+        BlackForestLabs,
+        ///`Cerebras`
+        Cerebras,
+        ///`Chutes`
+        Chutes,
+        ///`Cirrascale`
+        Cirrascale,
+        ///`Claude Platform on AWS`
+        ClaudePlatformOnAws,
+        ///`Clarifai`
+        Clarifai,
+        ///`Cloudflare`
+        Cloudflare,
+        ///`Cohere`
+        Cohere,
+        ///`CoreWeave`
+        CoreWeave,
+        ///`Crucible`
+        Crucible,
+        ///`Crusoe`
+        Crusoe,
+        ///`Darkbloom`
+        Darkbloom,
+        ///`Databricks`
+        Databricks,
+        ///`Decart`
+        Decart,
+        ///`Deepgram`
+        Deepgram,
+        ///`DeepInfra`
+        DeepInfra,
+        ///`DeepSeek`
+        DeepSeek,
+        ///`DekaLLM`
+        DekaLlm,
+        ///`DigitalOcean`
+        DigitalOcean,
+        ///`Featherless`
+        Featherless,
+        ///`Fireworks`
+        Fireworks,
+        ///`Fish Audio`
+        FishAudio,
+        ///`Friendli`
+        Friendli,
+        ///`GMICloud`
+        GmiCloud,
+        ///`Google`
+        Google,
+        ///`Google AI Studio`
+        GoogleAiStudio,
+        ///`Groq`
+        Groq,
+        ///`HeyGen`
+        HeyGen,
+        ///`Inception`
+        Inception,
+        ///`Inceptron`
+        Inceptron,
+        ///`InferenceNet`
+        InferenceNet,
+        ///`Ionstream`
+        Ionstream,
+        ///`Infermatic`
+        Infermatic,
+        ///`Io Net`
+        IoNet,
+        ///`Inferact vLLM`
+        InferactVLlm,
+        ///`Inflection`
+        Inflection,
+        ///`Liquid`
+        Liquid,
+        ///`Makora`
+        Makora,
+        ///`Mara`
+        Mara,
+        ///`Mancer 2`
+        Mancer2,
+        ///`Meta`
+        Meta,
+        ///`Minimax`
+        Minimax,
+        ///`ModelRun`
+        ModelRun,
+        ///`Mistral`
+        Mistral,
+        ///`Modular`
+        Modular,
+        ///`Moonshot AI`
+        MoonshotAi,
+        ///`Morph`
+        Morph,
+        ///`VoyageAI by MongoDB`
+        VoyageAiByMongoDb,
+        ///`NCompass`
+        NCompass,
+        ///`Nebius`
+        Nebius,
+        ///`Nex AGI`
+        NexAgi,
+        ///`NextBit`
+        NextBit,
+        ///`Novita`
+        Novita,
+        ///`Nvidia`
+        Nvidia,
+        ///`OpenAI`
+        OpenAi,
+        ///`OpenInference`
+        OpenInference,
+        ///`Parasail`
+        Parasail,
+        ///`Poolside`
+        Poolside,
+        ///`Perceptron`
+        Perceptron,
+        ///`Perplexity`
+        Perplexity,
+        ///`Phala`
+        Phala,
+        ///`Recraft`
+        Recraft,
+        ///`Reka`
+        Reka,
+        ///`Relace`
+        Relace,
+        ///`Sail Research`
+        SailResearch,
+        ///`Sakana AI`
+        SakanaAi,
+        ///`SambaNova`
+        SambaNova,
+        ///`Seed`
+        Seed,
+        ///`SiliconFlow`
+        SiliconFlow,
+        ///`Sourceful`
+        Sourceful,
+        ///`StepFun`
+        StepFun,
+        ///`Stealth`
+        Stealth,
+        ///`StreamLake`
+        StreamLake,
+        ///`Switchpoint`
+        Switchpoint,
+        ///`Tencent`
+        Tencent,
+        ///`Tenstorrent`
+        Tenstorrent,
+        ///`Thinking Machines`
+        ThinkingMachines,
+        ///`Together`
+        Together,
+        ///`Upstage`
+        Upstage,
+        ///`Venice`
+        Venice,
+        ///`Wafer`
+        Wafer,
+        ///`WandB`
+        WandB,
+        ///`Quiver`
+        Quiver,
+        ///`Krea`
+        Krea,
+        ///`Runway`
+        Runway,
+        ///`Xiaomi`
+        Xiaomi,
+        ///`xAI`
+        XAi,
+        ///`Z.AI`
+        ZAi,
+        ///`FakeProvider`
+        FakeProvider,
+        /// A value this SDK does not list, kept exactly as sent.
+        Unknown(::std::string::String),
+    }
+    impl ProviderResponseProviderName {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::AnyScale => "AnyScale",
+                Self::Atoma => "Atoma",
+                Self::CentMl => "Cent-ML",
+                Self::CrofAi => "CrofAI",
+                Self::Enfer => "Enfer",
+                Self::GoPomelo => "GoPomelo",
+                Self::HuggingFace => "HuggingFace",
+                Self::Hyperbolic => "Hyperbolic",
+                Self::Hyperbolic2 => "Hyperbolic 2",
+                Self::InoCloud => "InoCloud",
+                Self::Kluster => "Kluster",
+                Self::Lambda => "Lambda",
+                Self::Lepton => "Lepton",
+                Self::Lynn2 => "Lynn 2",
+                Self::Lynn => "Lynn",
+                Self::Mancer => "Mancer",
+                Self::Modal => "Modal",
+                Self::Nineteen => "Nineteen",
+                Self::OctoAi => "OctoAI",
+                Self::Recursal => "Recursal",
+                Self::Reflection => "Reflection",
+                Self::Replicate => "Replicate",
+                Self::SambaNova2 => "SambaNova 2",
+                Self::SfCompute => "SF Compute",
+                Self::Targon => "Targon",
+                Self::Together2 => "Together 2",
+                Self::Ubicloud => "Ubicloud",
+                Self::X01Ai => "01.AI",
+                Self::AkashMl => "AkashML",
+                Self::Ai21 => "AI21",
+                Self::AionLabs => "AionLabs",
+                Self::Alibaba => "Alibaba",
+                Self::Ambient => "Ambient",
+                Self::Baidu => "Baidu",
+                Self::AmazonBedrock => "Amazon Bedrock",
+                Self::AmazonNova => "Amazon Nova",
+                Self::Anthropic => "Anthropic",
+                Self::ArceeAi => "Arcee AI",
+                Self::AtlasCloud => "AtlasCloud",
+                Self::Avian => "Avian",
+                Self::Azure => "Azure",
+                Self::BaseTen => "BaseTen",
+                Self::BytePlus => "BytePlus",
+                Self::BlackForestLabs => "Black Forest Labs",
+                Self::Cerebras => "Cerebras",
+                Self::Chutes => "Chutes",
+                Self::Cirrascale => "Cirrascale",
+                Self::ClaudePlatformOnAws => "Claude Platform on AWS",
+                Self::Clarifai => "Clarifai",
+                Self::Cloudflare => "Cloudflare",
+                Self::Cohere => "Cohere",
+                Self::CoreWeave => "CoreWeave",
+                Self::Crucible => "Crucible",
+                Self::Crusoe => "Crusoe",
+                Self::Darkbloom => "Darkbloom",
+                Self::Databricks => "Databricks",
+                Self::Decart => "Decart",
+                Self::Deepgram => "Deepgram",
+                Self::DeepInfra => "DeepInfra",
+                Self::DeepSeek => "DeepSeek",
+                Self::DekaLlm => "DekaLLM",
+                Self::DigitalOcean => "DigitalOcean",
+                Self::Featherless => "Featherless",
+                Self::Fireworks => "Fireworks",
+                Self::FishAudio => "Fish Audio",
+                Self::Friendli => "Friendli",
+                Self::GmiCloud => "GMICloud",
+                Self::Google => "Google",
+                Self::GoogleAiStudio => "Google AI Studio",
+                Self::Groq => "Groq",
+                Self::HeyGen => "HeyGen",
+                Self::Inception => "Inception",
+                Self::Inceptron => "Inceptron",
+                Self::InferenceNet => "InferenceNet",
+                Self::Ionstream => "Ionstream",
+                Self::Infermatic => "Infermatic",
+                Self::IoNet => "Io Net",
+                Self::InferactVLlm => "Inferact vLLM",
+                Self::Inflection => "Inflection",
+                Self::Liquid => "Liquid",
+                Self::Makora => "Makora",
+                Self::Mara => "Mara",
+                Self::Mancer2 => "Mancer 2",
+                Self::Meta => "Meta",
+                Self::Minimax => "Minimax",
+                Self::ModelRun => "ModelRun",
+                Self::Mistral => "Mistral",
+                Self::Modular => "Modular",
+                Self::MoonshotAi => "Moonshot AI",
+                Self::Morph => "Morph",
+                Self::VoyageAiByMongoDb => "VoyageAI by MongoDB",
+                Self::NCompass => "NCompass",
+                Self::Nebius => "Nebius",
+                Self::NexAgi => "Nex AGI",
+                Self::NextBit => "NextBit",
+                Self::Novita => "Novita",
+                Self::Nvidia => "Nvidia",
+                Self::OpenAi => "OpenAI",
+                Self::OpenInference => "OpenInference",
+                Self::Parasail => "Parasail",
+                Self::Poolside => "Poolside",
+                Self::Perceptron => "Perceptron",
+                Self::Perplexity => "Perplexity",
+                Self::Phala => "Phala",
+                Self::Recraft => "Recraft",
+                Self::Reka => "Reka",
+                Self::Relace => "Relace",
+                Self::SailResearch => "Sail Research",
+                Self::SakanaAi => "Sakana AI",
+                Self::SambaNova => "SambaNova",
+                Self::Seed => "Seed",
+                Self::SiliconFlow => "SiliconFlow",
+                Self::Sourceful => "Sourceful",
+                Self::StepFun => "StepFun",
+                Self::Stealth => "Stealth",
+                Self::StreamLake => "StreamLake",
+                Self::Switchpoint => "Switchpoint",
+                Self::Tencent => "Tencent",
+                Self::Tenstorrent => "Tenstorrent",
+                Self::ThinkingMachines => "Thinking Machines",
+                Self::Together => "Together",
+                Self::Upstage => "Upstage",
+                Self::Venice => "Venice",
+                Self::Wafer => "Wafer",
+                Self::WandB => "WandB",
+                Self::Quiver => "Quiver",
+                Self::Krea => "Krea",
+                Self::Runway => "Runway",
+                Self::Xiaomi => "Xiaomi",
+                Self::XAi => "xAI",
+                Self::ZAi => "Z.AI",
+                Self::FakeProvider => "FakeProvider",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this is one of the listed values (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for ProviderResponseProviderName {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for ProviderResponseProviderName {
+        fn from(value: &str) -> Self {
+            match value {
+                "AnyScale" => Self::AnyScale,
+                "Atoma" => Self::Atoma,
+                "Cent-ML" => Self::CentMl,
+                "CrofAI" => Self::CrofAi,
+                "Enfer" => Self::Enfer,
+                "GoPomelo" => Self::GoPomelo,
+                "HuggingFace" => Self::HuggingFace,
+                "Hyperbolic" => Self::Hyperbolic,
+                "Hyperbolic 2" => Self::Hyperbolic2,
+                "InoCloud" => Self::InoCloud,
+                "Kluster" => Self::Kluster,
+                "Lambda" => Self::Lambda,
+                "Lepton" => Self::Lepton,
+                "Lynn 2" => Self::Lynn2,
+                "Lynn" => Self::Lynn,
+                "Mancer" => Self::Mancer,
+                "Modal" => Self::Modal,
+                "Nineteen" => Self::Nineteen,
+                "OctoAI" => Self::OctoAi,
+                "Recursal" => Self::Recursal,
+                "Reflection" => Self::Reflection,
+                "Replicate" => Self::Replicate,
+                "SambaNova 2" => Self::SambaNova2,
+                "SF Compute" => Self::SfCompute,
+                "Targon" => Self::Targon,
+                "Together 2" => Self::Together2,
+                "Ubicloud" => Self::Ubicloud,
+                "01.AI" => Self::X01Ai,
+                "AkashML" => Self::AkashMl,
+                "AI21" => Self::Ai21,
+                "AionLabs" => Self::AionLabs,
+                "Alibaba" => Self::Alibaba,
+                "Ambient" => Self::Ambient,
+                "Baidu" => Self::Baidu,
+                "Amazon Bedrock" => Self::AmazonBedrock,
+                "Amazon Nova" => Self::AmazonNova,
+                "Anthropic" => Self::Anthropic,
+                "Arcee AI" => Self::ArceeAi,
+                "AtlasCloud" => Self::AtlasCloud,
+                "Avian" => Self::Avian,
+                "Azure" => Self::Azure,
+                "BaseTen" => Self::BaseTen,
+                "BytePlus" => Self::BytePlus,
+                "Black Forest Labs" => Self::BlackForestLabs,
+                "Cerebras" => Self::Cerebras,
+                "Chutes" => Self::Chutes,
+                "Cirrascale" => Self::Cirrascale,
+                "Claude Platform on AWS" => Self::ClaudePlatformOnAws,
+                "Clarifai" => Self::Clarifai,
+                "Cloudflare" => Self::Cloudflare,
+                "Cohere" => Self::Cohere,
+                "CoreWeave" => Self::CoreWeave,
+                "Crucible" => Self::Crucible,
+                "Crusoe" => Self::Crusoe,
+                "Darkbloom" => Self::Darkbloom,
+                "Databricks" => Self::Databricks,
+                "Decart" => Self::Decart,
+                "Deepgram" => Self::Deepgram,
+                "DeepInfra" => Self::DeepInfra,
+                "DeepSeek" => Self::DeepSeek,
+                "DekaLLM" => Self::DekaLlm,
+                "DigitalOcean" => Self::DigitalOcean,
+                "Featherless" => Self::Featherless,
+                "Fireworks" => Self::Fireworks,
+                "Fish Audio" => Self::FishAudio,
+                "Friendli" => Self::Friendli,
+                "GMICloud" => Self::GmiCloud,
+                "Google" => Self::Google,
+                "Google AI Studio" => Self::GoogleAiStudio,
+                "Groq" => Self::Groq,
+                "HeyGen" => Self::HeyGen,
+                "Inception" => Self::Inception,
+                "Inceptron" => Self::Inceptron,
+                "InferenceNet" => Self::InferenceNet,
+                "Ionstream" => Self::Ionstream,
+                "Infermatic" => Self::Infermatic,
+                "Io Net" => Self::IoNet,
+                "Inferact vLLM" => Self::InferactVLlm,
+                "Inflection" => Self::Inflection,
+                "Liquid" => Self::Liquid,
+                "Makora" => Self::Makora,
+                "Mara" => Self::Mara,
+                "Mancer 2" => Self::Mancer2,
+                "Meta" => Self::Meta,
+                "Minimax" => Self::Minimax,
+                "ModelRun" => Self::ModelRun,
+                "Mistral" => Self::Mistral,
+                "Modular" => Self::Modular,
+                "Moonshot AI" => Self::MoonshotAi,
+                "Morph" => Self::Morph,
+                "VoyageAI by MongoDB" => Self::VoyageAiByMongoDb,
+                "NCompass" => Self::NCompass,
+                "Nebius" => Self::Nebius,
+                "Nex AGI" => Self::NexAgi,
+                "NextBit" => Self::NextBit,
+                "Novita" => Self::Novita,
+                "Nvidia" => Self::Nvidia,
+                "OpenAI" => Self::OpenAi,
+                "OpenInference" => Self::OpenInference,
+                "Parasail" => Self::Parasail,
+                "Poolside" => Self::Poolside,
+                "Perceptron" => Self::Perceptron,
+                "Perplexity" => Self::Perplexity,
+                "Phala" => Self::Phala,
+                "Recraft" => Self::Recraft,
+                "Reka" => Self::Reka,
+                "Relace" => Self::Relace,
+                "Sail Research" => Self::SailResearch,
+                "Sakana AI" => Self::SakanaAi,
+                "SambaNova" => Self::SambaNova,
+                "Seed" => Self::Seed,
+                "SiliconFlow" => Self::SiliconFlow,
+                "Sourceful" => Self::Sourceful,
+                "StepFun" => Self::StepFun,
+                "Stealth" => Self::Stealth,
+                "StreamLake" => Self::StreamLake,
+                "Switchpoint" => Self::Switchpoint,
+                "Tencent" => Self::Tencent,
+                "Tenstorrent" => Self::Tenstorrent,
+                "Thinking Machines" => Self::ThinkingMachines,
+                "Together" => Self::Together,
+                "Upstage" => Self::Upstage,
+                "Venice" => Self::Venice,
+                "Wafer" => Self::Wafer,
+                "WandB" => Self::WandB,
+                "Quiver" => Self::Quiver,
+                "Krea" => Self::Krea,
+                "Runway" => Self::Runway,
+                "Xiaomi" => Self::Xiaomi,
+                "xAI" => Self::XAi,
+                "Z.AI" => Self::ZAi,
+                "FakeProvider" => Self::FakeProvider,
+                _ => Self::Unknown(value.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for ProviderResponseProviderName {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "AnyScale" => Self::AnyScale,
+                "Atoma" => Self::Atoma,
+                "Cent-ML" => Self::CentMl,
+                "CrofAI" => Self::CrofAi,
+                "Enfer" => Self::Enfer,
+                "GoPomelo" => Self::GoPomelo,
+                "HuggingFace" => Self::HuggingFace,
+                "Hyperbolic" => Self::Hyperbolic,
+                "Hyperbolic 2" => Self::Hyperbolic2,
+                "InoCloud" => Self::InoCloud,
+                "Kluster" => Self::Kluster,
+                "Lambda" => Self::Lambda,
+                "Lepton" => Self::Lepton,
+                "Lynn 2" => Self::Lynn2,
+                "Lynn" => Self::Lynn,
+                "Mancer" => Self::Mancer,
+                "Modal" => Self::Modal,
+                "Nineteen" => Self::Nineteen,
+                "OctoAI" => Self::OctoAi,
+                "Recursal" => Self::Recursal,
+                "Reflection" => Self::Reflection,
+                "Replicate" => Self::Replicate,
+                "SambaNova 2" => Self::SambaNova2,
+                "SF Compute" => Self::SfCompute,
+                "Targon" => Self::Targon,
+                "Together 2" => Self::Together2,
+                "Ubicloud" => Self::Ubicloud,
+                "01.AI" => Self::X01Ai,
+                "AkashML" => Self::AkashMl,
+                "AI21" => Self::Ai21,
+                "AionLabs" => Self::AionLabs,
+                "Alibaba" => Self::Alibaba,
+                "Ambient" => Self::Ambient,
+                "Baidu" => Self::Baidu,
+                "Amazon Bedrock" => Self::AmazonBedrock,
+                "Amazon Nova" => Self::AmazonNova,
+                "Anthropic" => Self::Anthropic,
+                "Arcee AI" => Self::ArceeAi,
+                "AtlasCloud" => Self::AtlasCloud,
+                "Avian" => Self::Avian,
+                "Azure" => Self::Azure,
+                "BaseTen" => Self::BaseTen,
+                "BytePlus" => Self::BytePlus,
+                "Black Forest Labs" => Self::BlackForestLabs,
+                "Cerebras" => Self::Cerebras,
+                "Chutes" => Self::Chutes,
+                "Cirrascale" => Self::Cirrascale,
+                "Claude Platform on AWS" => Self::ClaudePlatformOnAws,
+                "Clarifai" => Self::Clarifai,
+                "Cloudflare" => Self::Cloudflare,
+                "Cohere" => Self::Cohere,
+                "CoreWeave" => Self::CoreWeave,
+                "Crucible" => Self::Crucible,
+                "Crusoe" => Self::Crusoe,
+                "Darkbloom" => Self::Darkbloom,
+                "Databricks" => Self::Databricks,
+                "Decart" => Self::Decart,
+                "Deepgram" => Self::Deepgram,
+                "DeepInfra" => Self::DeepInfra,
+                "DeepSeek" => Self::DeepSeek,
+                "DekaLLM" => Self::DekaLlm,
+                "DigitalOcean" => Self::DigitalOcean,
+                "Featherless" => Self::Featherless,
+                "Fireworks" => Self::Fireworks,
+                "Fish Audio" => Self::FishAudio,
+                "Friendli" => Self::Friendli,
+                "GMICloud" => Self::GmiCloud,
+                "Google" => Self::Google,
+                "Google AI Studio" => Self::GoogleAiStudio,
+                "Groq" => Self::Groq,
+                "HeyGen" => Self::HeyGen,
+                "Inception" => Self::Inception,
+                "Inceptron" => Self::Inceptron,
+                "InferenceNet" => Self::InferenceNet,
+                "Ionstream" => Self::Ionstream,
+                "Infermatic" => Self::Infermatic,
+                "Io Net" => Self::IoNet,
+                "Inferact vLLM" => Self::InferactVLlm,
+                "Inflection" => Self::Inflection,
+                "Liquid" => Self::Liquid,
+                "Makora" => Self::Makora,
+                "Mara" => Self::Mara,
+                "Mancer 2" => Self::Mancer2,
+                "Meta" => Self::Meta,
+                "Minimax" => Self::Minimax,
+                "ModelRun" => Self::ModelRun,
+                "Mistral" => Self::Mistral,
+                "Modular" => Self::Modular,
+                "Moonshot AI" => Self::MoonshotAi,
+                "Morph" => Self::Morph,
+                "VoyageAI by MongoDB" => Self::VoyageAiByMongoDb,
+                "NCompass" => Self::NCompass,
+                "Nebius" => Self::Nebius,
+                "Nex AGI" => Self::NexAgi,
+                "NextBit" => Self::NextBit,
+                "Novita" => Self::Novita,
+                "Nvidia" => Self::Nvidia,
+                "OpenAI" => Self::OpenAi,
+                "OpenInference" => Self::OpenInference,
+                "Parasail" => Self::Parasail,
+                "Poolside" => Self::Poolside,
+                "Perceptron" => Self::Perceptron,
+                "Perplexity" => Self::Perplexity,
+                "Phala" => Self::Phala,
+                "Recraft" => Self::Recraft,
+                "Reka" => Self::Reka,
+                "Relace" => Self::Relace,
+                "Sail Research" => Self::SailResearch,
+                "Sakana AI" => Self::SakanaAi,
+                "SambaNova" => Self::SambaNova,
+                "Seed" => Self::Seed,
+                "SiliconFlow" => Self::SiliconFlow,
+                "Sourceful" => Self::Sourceful,
+                "StepFun" => Self::StepFun,
+                "Stealth" => Self::Stealth,
+                "StreamLake" => Self::StreamLake,
+                "Switchpoint" => Self::Switchpoint,
+                "Tencent" => Self::Tencent,
+                "Tenstorrent" => Self::Tenstorrent,
+                "Thinking Machines" => Self::ThinkingMachines,
+                "Together" => Self::Together,
+                "Upstage" => Self::Upstage,
+                "Venice" => Self::Venice,
+                "Wafer" => Self::Wafer,
+                "WandB" => Self::WandB,
+                "Quiver" => Self::Quiver,
+                "Krea" => Self::Krea,
+                "Runway" => Self::Runway,
+                "Xiaomi" => Self::Xiaomi,
+                "xAI" => Self::XAi,
+                "Z.AI" => Self::ZAi,
+                "FakeProvider" => Self::FakeProvider,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::convert::From<ProviderResponseProviderName> for ::std::string::String {
+        fn from(value: ProviderResponseProviderName) -> Self {
+            match value {
+                ProviderResponseProviderName::Unknown(value) => value,
+                known => known.as_str().to_owned(),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ProviderResponseProviderName {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for ProviderResponseProviderName {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ProviderResponseProviderName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct ProviderResponseProviderNameVisitor;
+            impl<'de> ::serde::de::Visitor<'de> for ProviderResponseProviderNameVisitor {
+                type Value = ProviderResponseProviderName;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (ProviderResponseProviderName)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<ProviderResponseProviderName, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(ProviderResponseProviderName::from(value))
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<ProviderResponseProviderName, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(ProviderResponseProviderName::from(value))
+                }
+            }
+            deserializer.deserialize_str(ProviderResponseProviderNameVisitor)
+        }
+    }
+    impl schemars::JsonSchema for ProviderResponseProviderName {
+        fn schema_name() -> ::std::string::String {
+            "ProviderResponseProviderName".to_owned()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            let known = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                enum_values: ::std::option::Option::Some(
+                    ::std::vec![
+                        ::serde_json::Value::String("AnyScale".to_owned()),
+                        ::serde_json::Value::String("Atoma".to_owned()),
+                        ::serde_json::Value::String("Cent-ML".to_owned()),
+                        ::serde_json::Value::String("CrofAI".to_owned()),
+                        ::serde_json::Value::String("Enfer".to_owned()),
+                        ::serde_json::Value::String("GoPomelo".to_owned()),
+                        ::serde_json::Value::String("HuggingFace".to_owned()),
+                        ::serde_json::Value::String("Hyperbolic".to_owned()),
+                        ::serde_json::Value::String("Hyperbolic 2".to_owned()),
+                        ::serde_json::Value::String("InoCloud".to_owned()),
+                        ::serde_json::Value::String("Kluster".to_owned()),
+                        ::serde_json::Value::String("Lambda".to_owned()),
+                        ::serde_json::Value::String("Lepton".to_owned()),
+                        ::serde_json::Value::String("Lynn 2".to_owned()),
+                        ::serde_json::Value::String("Lynn".to_owned()),
+                        ::serde_json::Value::String("Mancer".to_owned()),
+                        ::serde_json::Value::String("Modal".to_owned()),
+                        ::serde_json::Value::String("Nineteen".to_owned()),
+                        ::serde_json::Value::String("OctoAI".to_owned()),
+                        ::serde_json::Value::String("Recursal".to_owned()),
+                        ::serde_json::Value::String("Reflection".to_owned()),
+                        ::serde_json::Value::String("Replicate".to_owned()),
+                        ::serde_json::Value::String("SambaNova 2".to_owned()),
+                        ::serde_json::Value::String("SF Compute".to_owned()),
+                        ::serde_json::Value::String("Targon".to_owned()),
+                        ::serde_json::Value::String("Together 2".to_owned()),
+                        ::serde_json::Value::String("Ubicloud".to_owned()),
+                        ::serde_json::Value::String("01.AI".to_owned()),
+                        ::serde_json::Value::String("AkashML".to_owned()),
+                        ::serde_json::Value::String("AI21".to_owned()),
+                        ::serde_json::Value::String("AionLabs".to_owned()),
+                        ::serde_json::Value::String("Alibaba".to_owned()),
+                        ::serde_json::Value::String("Ambient".to_owned()),
+                        ::serde_json::Value::String("Baidu".to_owned()),
+                        ::serde_json::Value::String("Amazon Bedrock".to_owned()),
+                        ::serde_json::Value::String("Amazon Nova".to_owned()),
+                        ::serde_json::Value::String("Anthropic".to_owned()),
+                        ::serde_json::Value::String("Arcee AI".to_owned()),
+                        ::serde_json::Value::String("AtlasCloud".to_owned()),
+                        ::serde_json::Value::String("Avian".to_owned()),
+                        ::serde_json::Value::String("Azure".to_owned()),
+                        ::serde_json::Value::String("BaseTen".to_owned()),
+                        ::serde_json::Value::String("BytePlus".to_owned()),
+                        ::serde_json::Value::String("Black Forest Labs".to_owned()),
+                        ::serde_json::Value::String("Cerebras".to_owned()),
+                        ::serde_json::Value::String("Chutes".to_owned()),
+                        ::serde_json::Value::String("Cirrascale".to_owned()),
+                        ::serde_json::Value::String("Claude Platform on AWS".to_owned()),
+                        ::serde_json::Value::String("Clarifai".to_owned()),
+                        ::serde_json::Value::String("Cloudflare".to_owned()),
+                        ::serde_json::Value::String("Cohere".to_owned()),
+                        ::serde_json::Value::String("CoreWeave".to_owned()),
+                        ::serde_json::Value::String("Crucible".to_owned()),
+                        ::serde_json::Value::String("Crusoe".to_owned()),
+                        ::serde_json::Value::String("Darkbloom".to_owned()),
+                        ::serde_json::Value::String("Databricks".to_owned()),
+                        ::serde_json::Value::String("Decart".to_owned()),
+                        ::serde_json::Value::String("Deepgram".to_owned()),
+                        ::serde_json::Value::String("DeepInfra".to_owned()),
+                        ::serde_json::Value::String("DeepSeek".to_owned()),
+                        ::serde_json::Value::String("DekaLLM".to_owned()),
+                        ::serde_json::Value::String("DigitalOcean".to_owned()),
+                        ::serde_json::Value::String("Featherless".to_owned()),
+                        ::serde_json::Value::String("Fireworks".to_owned()),
+                        ::serde_json::Value::String("Fish Audio".to_owned()),
+                        ::serde_json::Value::String("Friendli".to_owned()),
+                        ::serde_json::Value::String("GMICloud".to_owned()),
+                        ::serde_json::Value::String("Google".to_owned()),
+                        ::serde_json::Value::String("Google AI Studio".to_owned()),
+                        ::serde_json::Value::String("Groq".to_owned()),
+                        ::serde_json::Value::String("HeyGen".to_owned()),
+                        ::serde_json::Value::String("Inception".to_owned()),
+                        ::serde_json::Value::String("Inceptron".to_owned()),
+                        ::serde_json::Value::String("InferenceNet".to_owned()),
+                        ::serde_json::Value::String("Ionstream".to_owned()),
+                        ::serde_json::Value::String("Infermatic".to_owned()),
+                        ::serde_json::Value::String("Io Net".to_owned()),
+                        ::serde_json::Value::String("Inferact vLLM".to_owned()),
+                        ::serde_json::Value::String("Inflection".to_owned()),
+                        ::serde_json::Value::String("Liquid".to_owned()),
+                        ::serde_json::Value::String("Makora".to_owned()),
+                        ::serde_json::Value::String("Mara".to_owned()),
+                        ::serde_json::Value::String("Mancer 2".to_owned()),
+                        ::serde_json::Value::String("Meta".to_owned()),
+                        ::serde_json::Value::String("Minimax".to_owned()),
+                        ::serde_json::Value::String("ModelRun".to_owned()),
+                        ::serde_json::Value::String("Mistral".to_owned()),
+                        ::serde_json::Value::String("Modular".to_owned()),
+                        ::serde_json::Value::String("Moonshot AI".to_owned()),
+                        ::serde_json::Value::String("Morph".to_owned()),
+                        ::serde_json::Value::String("VoyageAI by MongoDB".to_owned()),
+                        ::serde_json::Value::String("NCompass".to_owned()),
+                        ::serde_json::Value::String("Nebius".to_owned()),
+                        ::serde_json::Value::String("Nex AGI".to_owned()),
+                        ::serde_json::Value::String("NextBit".to_owned()),
+                        ::serde_json::Value::String("Novita".to_owned()),
+                        ::serde_json::Value::String("Nvidia".to_owned()),
+                        ::serde_json::Value::String("OpenAI".to_owned()),
+                        ::serde_json::Value::String("OpenInference".to_owned()),
+                        ::serde_json::Value::String("Parasail".to_owned()),
+                        ::serde_json::Value::String("Poolside".to_owned()),
+                        ::serde_json::Value::String("Perceptron".to_owned()),
+                        ::serde_json::Value::String("Perplexity".to_owned()),
+                        ::serde_json::Value::String("Phala".to_owned()),
+                        ::serde_json::Value::String("Recraft".to_owned()),
+                        ::serde_json::Value::String("Reka".to_owned()),
+                        ::serde_json::Value::String("Relace".to_owned()),
+                        ::serde_json::Value::String("Sail Research".to_owned()),
+                        ::serde_json::Value::String("Sakana AI".to_owned()),
+                        ::serde_json::Value::String("SambaNova".to_owned()),
+                        ::serde_json::Value::String("Seed".to_owned()),
+                        ::serde_json::Value::String("SiliconFlow".to_owned()),
+                        ::serde_json::Value::String("Sourceful".to_owned()),
+                        ::serde_json::Value::String("StepFun".to_owned()),
+                        ::serde_json::Value::String("Stealth".to_owned()),
+                        ::serde_json::Value::String("StreamLake".to_owned()),
+                        ::serde_json::Value::String("Switchpoint".to_owned()),
+                        ::serde_json::Value::String("Tencent".to_owned()),
+                        ::serde_json::Value::String("Tenstorrent".to_owned()),
+                        ::serde_json::Value::String("Thinking Machines".to_owned()),
+                        ::serde_json::Value::String("Together".to_owned()),
+                        ::serde_json::Value::String("Upstage".to_owned()),
+                        ::serde_json::Value::String("Venice".to_owned()),
+                        ::serde_json::Value::String("Wafer".to_owned()),
+                        ::serde_json::Value::String("WandB".to_owned()),
+                        ::serde_json::Value::String("Quiver".to_owned()),
+                        ::serde_json::Value::String("Krea".to_owned()),
+                        ::serde_json::Value::String("Runway".to_owned()),
+                        ::serde_json::Value::String("Xiaomi".to_owned()),
+                        ::serde_json::Value::String("xAI".to_owned()),
+                        ::serde_json::Value::String("Z.AI".to_owned()),
+                        ::serde_json::Value::String("FakeProvider".to_owned())
+                    ],
+                ),
+                ..::std::default::Default::default()
+            };
+            let other = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                ..::std::default::Default::default()
+            };
+            schemars::schema::SchemaObject {
+                subschemas: ::std::option::Option::Some(
+                    ::std::boxed::Box::new(schemars::schema::SubschemaValidation {
+                        any_of: ::std::option::Option::Some(
+                            ::std::vec![known.into(), other.into(),],
+                        ),
+                        ..::std::default::Default::default()
+                    }),
+                ),
+                ..::std::default::Default::default()
+            }
+                .into()
+        }
+    }
+    ///`ProviderResponseRoutedServiceTier`
+    ///
+    /// Open enum: a value not listed here is kept, exactly as sent, in
+    /// [`ProviderResponseRoutedServiceTier::Unknown`]. Parsing, `From` and deserializing always pick
+    /// the named variant for a listed value, so compare with the named variants (or
+    /// `as_str()`) rather than building `Unknown` from a listed value.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum ProviderResponseRoutedServiceTier {
+        ///`flex`
+        Flex,
+        ///`priority`
+        Priority,
+        /// A value this SDK does not list, kept exactly as sent.
+        Unknown(::std::string::String),
+    }
+    impl ProviderResponseRoutedServiceTier {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Flex => "flex",
+                Self::Priority => "priority",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this is one of the listed values (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for ProviderResponseRoutedServiceTier {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for ProviderResponseRoutedServiceTier {
+        fn from(value: &str) -> Self {
+            match value {
+                "flex" => Self::Flex,
+                "priority" => Self::Priority,
+                _ => Self::Unknown(value.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String>
+    for ProviderResponseRoutedServiceTier {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "flex" => Self::Flex,
+                "priority" => Self::Priority,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::convert::From<ProviderResponseRoutedServiceTier>
+    for ::std::string::String {
+        fn from(value: ProviderResponseRoutedServiceTier) -> Self {
+            match value {
+                ProviderResponseRoutedServiceTier::Unknown(value) => value,
+                known => known.as_str().to_owned(),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ProviderResponseRoutedServiceTier {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for ProviderResponseRoutedServiceTier {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ProviderResponseRoutedServiceTier {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct ProviderResponseRoutedServiceTierVisitor;
+            impl<'de> ::serde::de::Visitor<'de>
+            for ProviderResponseRoutedServiceTierVisitor {
+                type Value = ProviderResponseRoutedServiceTier;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (ProviderResponseRoutedServiceTier)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<ProviderResponseRoutedServiceTier, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        ProviderResponseRoutedServiceTier::from(value),
+                    )
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<ProviderResponseRoutedServiceTier, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        ProviderResponseRoutedServiceTier::from(value),
+                    )
+                }
+            }
+            deserializer.deserialize_str(ProviderResponseRoutedServiceTierVisitor)
+        }
+    }
+    impl schemars::JsonSchema for ProviderResponseRoutedServiceTier {
+        fn schema_name() -> ::std::string::String {
+            "ProviderResponseRoutedServiceTier".to_owned()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            let known = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                enum_values: ::std::option::Option::Some(
+                    ::std::vec![
+                        ::serde_json::Value::String("flex".to_owned()),
+                        ::serde_json::Value::String("priority".to_owned())
+                    ],
+                ),
+                ..::std::default::Default::default()
+            };
+            let other = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                ..::std::default::Default::default()
+            };
+            schemars::schema::SchemaObject {
+                subschemas: ::std::option::Option::Some(
+                    ::std::boxed::Box::new(schemars::schema::SubschemaValidation {
+                        any_of: ::std::option::Option::Some(
+                            ::std::vec![known.into(), other.into(),],
+                        ),
+                        ..::std::default::Default::default()
+                    }),
+                ),
+                ..::std::default::Default::default()
+            }
+                .into()
+        }
+    }
+    ///The fields of an API key to change.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct UpdateKeysRequest {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub disabled: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub include_byok_in_limit: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub limit: ::std::option::Option<f64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub limit_reset: ::std::option::Option<UpdateKeysRequestLimitReset>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+    }
+    impl UpdateKeysRequest {
+        pub fn builder() -> builder::UpdateKeysRequest {
+            Default::default()
+        }
+    }
+    ///`UpdateKeysRequestLimitReset`
+    ///
+    /// Open enum: a value not listed here is kept, exactly as sent, in
+    /// [`UpdateKeysRequestLimitReset::Unknown`]. Parsing, `From` and deserializing always pick
+    /// the named variant for a listed value, so compare with the named variants (or
+    /// `as_str()`) rather than building `Unknown` from a listed value.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum UpdateKeysRequestLimitReset {
+        ///`daily`
+        Daily,
+        ///`weekly`
+        Weekly,
+        ///`monthly`
+        Monthly,
+        /// A value this SDK does not list, kept exactly as sent.
+        Unknown(::std::string::String),
+    }
+    impl UpdateKeysRequestLimitReset {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Daily => "daily",
+                Self::Weekly => "weekly",
+                Self::Monthly => "monthly",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this is one of the listed values (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for UpdateKeysRequestLimitReset {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for UpdateKeysRequestLimitReset {
+        fn from(value: &str) -> Self {
+            match value {
+                "daily" => Self::Daily,
+                "weekly" => Self::Weekly,
+                "monthly" => Self::Monthly,
+                _ => Self::Unknown(value.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for UpdateKeysRequestLimitReset {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "daily" => Self::Daily,
+                "weekly" => Self::Weekly,
+                "monthly" => Self::Monthly,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::convert::From<UpdateKeysRequestLimitReset> for ::std::string::String {
+        fn from(value: UpdateKeysRequestLimitReset) -> Self {
+            match value {
+                UpdateKeysRequestLimitReset::Unknown(value) => value,
+                known => known.as_str().to_owned(),
+            }
+        }
+    }
+    impl ::std::str::FromStr for UpdateKeysRequestLimitReset {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for UpdateKeysRequestLimitReset {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UpdateKeysRequestLimitReset {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct UpdateKeysRequestLimitResetVisitor;
+            impl<'de> ::serde::de::Visitor<'de> for UpdateKeysRequestLimitResetVisitor {
+                type Value = UpdateKeysRequestLimitReset;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (UpdateKeysRequestLimitReset)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<UpdateKeysRequestLimitReset, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(UpdateKeysRequestLimitReset::from(value))
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<UpdateKeysRequestLimitReset, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(UpdateKeysRequestLimitReset::from(value))
+                }
+            }
+            deserializer.deserialize_str(UpdateKeysRequestLimitResetVisitor)
+        }
+    }
+    impl schemars::JsonSchema for UpdateKeysRequestLimitReset {
+        fn schema_name() -> ::std::string::String {
+            "UpdateKeysRequestLimitReset".to_owned()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            let known = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                enum_values: ::std::option::Option::Some(
+                    ::std::vec![
+                        ::serde_json::Value::String("daily".to_owned()),
+                        ::serde_json::Value::String("weekly".to_owned()),
+                        ::serde_json::Value::String("monthly".to_owned())
+                    ],
+                ),
+                ..::std::default::Default::default()
+            };
+            let other = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                ..::std::default::Default::default()
+            };
+            schemars::schema::SchemaObject {
+                subschemas: ::std::option::Option::Some(
+                    ::std::boxed::Box::new(schemars::schema::SubschemaValidation {
+                        any_of: ::std::option::Option::Some(
+                            ::std::vec![known.into(), other.into(),],
+                        ),
+                        ..::std::default::Default::default()
+                    }),
+                ),
+                ..::std::default::Default::default()
+            }
+                .into()
+        }
+    }
+    ///Envelope of the changed key.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct UpdateKeysResponse {
+        pub data: UpdateKeysResponseData,
+    }
+    impl UpdateKeysResponse {
+        pub fn builder() -> builder::UpdateKeysResponse {
+            Default::default()
+        }
+    }
+    ///The API key as changed.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct UpdateKeysResponseData {
+        pub byok_usage: f64,
+        pub byok_usage_daily: f64,
+        pub byok_usage_monthly: f64,
+        pub byok_usage_weekly: f64,
+        pub created_at: ::std::string::String,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub creator_user_id: ::std::option::Option<::std::string::String>,
+        pub disabled: bool,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///The end user of yours the key was made for, if any.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub external_user: ::std::option::Option<::std::string::String>,
+        pub hash: ::std::string::String,
+        pub include_byok_in_limit: bool,
+        pub label: ::std::string::String,
+        ///When the key last made a request; null if never.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub last_used_at: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub limit: ::std::option::Option<f64>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub limit_remaining: ::std::option::Option<f64>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub limit_reset: ::std::option::Option<::std::string::String>,
+        pub name: ::std::string::String,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub updated_at: ::std::option::Option<::std::string::String>,
+        pub usage: f64,
+        pub usage_daily: f64,
+        pub usage_monthly: f64,
+        pub usage_weekly: f64,
+        pub workspace_id: ::std::string::String,
+    }
+    impl UpdateKeysResponseData {
+        pub fn builder() -> builder::UpdateKeysResponseData {
+            Default::default()
+        }
+    }
+    ///`UpdateWorkspaceId`
+    #[derive(
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    #[serde(transparent)]
+    pub struct UpdateWorkspaceId(::std::string::String);
+    impl ::std::ops::Deref for UpdateWorkspaceId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<UpdateWorkspaceId> for ::std::string::String {
+        fn from(value: UpdateWorkspaceId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for UpdateWorkspaceId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for UpdateWorkspaceId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for UpdateWorkspaceId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UpdateWorkspaceId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///The settings of a workspace to change.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct UpdateWorkspaceRequest {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub default_image_model: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub default_provider_sort: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub default_text_model: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<UpdateWorkspaceRequestDescription>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub io_logging_api_key_ids: ::std::option::Option<::std::vec::Vec<i64>>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub io_logging_sampling_rate: ::std::option::Option<f64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_data_discount_logging_enabled: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_observability_broadcast_enabled: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_observability_io_logging_enabled: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<UpdateWorkspaceRequestName>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub slug: ::std::option::Option<UpdateWorkspaceRequestSlug>,
+    }
+    impl UpdateWorkspaceRequest {
+        pub fn builder() -> builder::UpdateWorkspaceRequest {
+            Default::default()
+        }
+    }
+    ///`UpdateWorkspaceRequestDescription`
+    #[derive(
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    #[serde(transparent)]
+    pub struct UpdateWorkspaceRequestDescription(::std::string::String);
+    impl ::std::ops::Deref for UpdateWorkspaceRequestDescription {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<UpdateWorkspaceRequestDescription>
+    for ::std::string::String {
+        fn from(value: UpdateWorkspaceRequestDescription) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for UpdateWorkspaceRequestDescription {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 500usize {
+                return Err("longer than 500 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for UpdateWorkspaceRequestDescription {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for UpdateWorkspaceRequestDescription {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UpdateWorkspaceRequestDescription {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`UpdateWorkspaceRequestName`
+    #[derive(
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    #[serde(transparent)]
+    pub struct UpdateWorkspaceRequestName(::std::string::String);
+    impl ::std::ops::Deref for UpdateWorkspaceRequestName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<UpdateWorkspaceRequestName> for ::std::string::String {
+        fn from(value: UpdateWorkspaceRequestName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for UpdateWorkspaceRequestName {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 100usize {
+                return Err("longer than 100 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for UpdateWorkspaceRequestName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for UpdateWorkspaceRequestName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UpdateWorkspaceRequestName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`UpdateWorkspaceRequestSlug`
+    #[derive(
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    #[serde(transparent)]
+    pub struct UpdateWorkspaceRequestSlug(::std::string::String);
+    impl ::std::ops::Deref for UpdateWorkspaceRequestSlug {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<UpdateWorkspaceRequestSlug> for ::std::string::String {
+        fn from(value: UpdateWorkspaceRequestSlug) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for UpdateWorkspaceRequestSlug {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 50usize {
+                return Err("longer than 50 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for UpdateWorkspaceRequestSlug {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for UpdateWorkspaceRequestSlug {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UpdateWorkspaceRequestSlug {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///Envelope of the changed workspace.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct UpdateWorkspaceResponse {
+        pub data: Workspace,
+    }
+    impl UpdateWorkspaceResponse {
+        pub fn builder() -> builder::UpdateWorkspaceResponse {
+            Default::default()
+        }
+    }
+    ///`UpsertWorkspaceBudgetId`
+    #[derive(
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    #[serde(transparent)]
+    pub struct UpsertWorkspaceBudgetId(::std::string::String);
+    impl ::std::ops::Deref for UpsertWorkspaceBudgetId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<UpsertWorkspaceBudgetId> for ::std::string::String {
+        fn from(value: UpsertWorkspaceBudgetId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for UpsertWorkspaceBudgetId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for UpsertWorkspaceBudgetId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for UpsertWorkspaceBudgetId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UpsertWorkspaceBudgetId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///The limit to set, in US dollars.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct UpsertWorkspaceBudgetRequest {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub include_byok_in_budgets: ::std::option::Option<bool>,
+        pub limit_usd: f64,
+    }
+    impl UpsertWorkspaceBudgetRequest {
+        pub fn builder() -> builder::UpsertWorkspaceBudgetRequest {
+            Default::default()
+        }
+    }
+    ///Envelope of the budget as set.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct UpsertWorkspaceBudgetResponse {
+        pub data: WorkspaceBudget,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub include_byok_in_budgets: ::std::option::Option<bool>,
+    }
+    impl UpsertWorkspaceBudgetResponse {
+        pub fn builder() -> builder::UpsertWorkspaceBudgetResponse {
+            Default::default()
+        }
+    }
+    ///A workspace: a group of API keys and members with its own settings and budgets.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct Workspace {
+        pub created_at: ::std::string::String,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub created_by: ::std::option::Option<::std::string::String>,
+        pub default_guardrail_id: ::uuid::Uuid,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub default_image_model: ::std::option::Option<::std::string::String>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub default_provider_sort: ::std::option::Option<::std::string::String>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub default_text_model: ::std::option::Option<::std::string::String>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub description: ::std::option::Option<::std::string::String>,
+        pub id: ::uuid::Uuid,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub include_byok_in_budgets: ::std::option::Option<bool>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub io_logging_api_key_ids: ::std::option::Option<::std::vec::Vec<i64>>,
+        pub io_logging_sampling_rate: f64,
+        pub is_data_discount_logging_enabled: bool,
+        pub is_observability_broadcast_enabled: bool,
+        pub is_observability_io_logging_enabled: bool,
+        pub name: ::std::string::String,
+        pub slug: ::std::string::String,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub updated_at: ::std::option::Option<::std::string::String>,
+    }
+    impl Workspace {
+        pub fn builder() -> builder::Workspace {
+            Default::default()
+        }
+    }
+    ///A spending limit on a workspace for one interval.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct WorkspaceBudget {
+        pub created_at: ::std::string::String,
+        pub id: ::uuid::Uuid,
+        pub limit_usd: f64,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub reset_interval: ::std::option::Option<WorkspaceBudgetResetInterval>,
+        pub updated_at: ::std::string::String,
+        pub workspace_id: ::uuid::Uuid,
+    }
+    impl WorkspaceBudget {
+        pub fn builder() -> builder::WorkspaceBudget {
+            Default::default()
+        }
+    }
+    ///The window a budget counts spend over; `lifetime` never resets.
+    ///
+    /// Open enum: a value not listed here is kept, exactly as sent, in
+    /// [`WorkspaceBudgetInterval::Unknown`]. Parsing, `From` and deserializing always pick
+    /// the named variant for a listed value, so compare with the named variants (or
+    /// `as_str()`) rather than building `Unknown` from a listed value.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum WorkspaceBudgetInterval {
+        ///`daily`
+        Daily,
+        ///`weekly`
+        Weekly,
+        ///`monthly`
+        Monthly,
+        ///`lifetime`
+        Lifetime,
+        /// A value this SDK does not list, kept exactly as sent.
+        Unknown(::std::string::String),
+    }
+    impl WorkspaceBudgetInterval {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Daily => "daily",
+                Self::Weekly => "weekly",
+                Self::Monthly => "monthly",
+                Self::Lifetime => "lifetime",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this is one of the listed values (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for WorkspaceBudgetInterval {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for WorkspaceBudgetInterval {
+        fn from(value: &str) -> Self {
+            match value {
+                "daily" => Self::Daily,
+                "weekly" => Self::Weekly,
+                "monthly" => Self::Monthly,
+                "lifetime" => Self::Lifetime,
+                _ => Self::Unknown(value.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for WorkspaceBudgetInterval {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "daily" => Self::Daily,
+                "weekly" => Self::Weekly,
+                "monthly" => Self::Monthly,
+                "lifetime" => Self::Lifetime,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::convert::From<WorkspaceBudgetInterval> for ::std::string::String {
+        fn from(value: WorkspaceBudgetInterval) -> Self {
+            match value {
+                WorkspaceBudgetInterval::Unknown(value) => value,
+                known => known.as_str().to_owned(),
+            }
+        }
+    }
+    impl ::std::str::FromStr for WorkspaceBudgetInterval {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for WorkspaceBudgetInterval {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for WorkspaceBudgetInterval {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct WorkspaceBudgetIntervalVisitor;
+            impl<'de> ::serde::de::Visitor<'de> for WorkspaceBudgetIntervalVisitor {
+                type Value = WorkspaceBudgetInterval;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (WorkspaceBudgetInterval)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<WorkspaceBudgetInterval, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(WorkspaceBudgetInterval::from(value))
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<WorkspaceBudgetInterval, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(WorkspaceBudgetInterval::from(value))
+                }
+            }
+            deserializer.deserialize_str(WorkspaceBudgetIntervalVisitor)
+        }
+    }
+    impl schemars::JsonSchema for WorkspaceBudgetInterval {
+        fn schema_name() -> ::std::string::String {
+            "WorkspaceBudgetInterval".to_owned()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            let known = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                enum_values: ::std::option::Option::Some(
+                    ::std::vec![
+                        ::serde_json::Value::String("daily".to_owned()),
+                        ::serde_json::Value::String("weekly".to_owned()),
+                        ::serde_json::Value::String("monthly".to_owned()),
+                        ::serde_json::Value::String("lifetime".to_owned())
+                    ],
+                ),
+                ..::std::default::Default::default()
+            };
+            let other = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                ..::std::default::Default::default()
+            };
+            schemars::schema::SchemaObject {
+                subschemas: ::std::option::Option::Some(
+                    ::std::boxed::Box::new(schemars::schema::SubschemaValidation {
+                        any_of: ::std::option::Option::Some(
+                            ::std::vec![known.into(), other.into(),],
+                        ),
+                        ..::std::default::Default::default()
+                    }),
+                ),
+                ..::std::default::Default::default()
+            }
+                .into()
+        }
+    }
+    ///`WorkspaceBudgetResetInterval`
+    ///
+    /// Open enum: a value not listed here is kept, exactly as sent, in
+    /// [`WorkspaceBudgetResetInterval::Unknown`]. Parsing, `From` and deserializing always pick
+    /// the named variant for a listed value, so compare with the named variants (or
+    /// `as_str()`) rather than building `Unknown` from a listed value.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum WorkspaceBudgetResetInterval {
+        ///`daily`
+        Daily,
+        ///`weekly`
+        Weekly,
+        ///`monthly`
+        Monthly,
+        /// A value this SDK does not list, kept exactly as sent.
+        Unknown(::std::string::String),
+    }
+    impl WorkspaceBudgetResetInterval {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Daily => "daily",
+                Self::Weekly => "weekly",
+                Self::Monthly => "monthly",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this is one of the listed values (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for WorkspaceBudgetResetInterval {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for WorkspaceBudgetResetInterval {
+        fn from(value: &str) -> Self {
+            match value {
+                "daily" => Self::Daily,
+                "weekly" => Self::Weekly,
+                "monthly" => Self::Monthly,
+                _ => Self::Unknown(value.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for WorkspaceBudgetResetInterval {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "daily" => Self::Daily,
+                "weekly" => Self::Weekly,
+                "monthly" => Self::Monthly,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::convert::From<WorkspaceBudgetResetInterval> for ::std::string::String {
+        fn from(value: WorkspaceBudgetResetInterval) -> Self {
+            match value {
+                WorkspaceBudgetResetInterval::Unknown(value) => value,
+                known => known.as_str().to_owned(),
+            }
+        }
+    }
+    impl ::std::str::FromStr for WorkspaceBudgetResetInterval {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for WorkspaceBudgetResetInterval {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for WorkspaceBudgetResetInterval {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct WorkspaceBudgetResetIntervalVisitor;
+            impl<'de> ::serde::de::Visitor<'de> for WorkspaceBudgetResetIntervalVisitor {
+                type Value = WorkspaceBudgetResetInterval;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (WorkspaceBudgetResetInterval)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<WorkspaceBudgetResetInterval, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(WorkspaceBudgetResetInterval::from(value))
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<WorkspaceBudgetResetInterval, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(WorkspaceBudgetResetInterval::from(value))
+                }
+            }
+            deserializer.deserialize_str(WorkspaceBudgetResetIntervalVisitor)
+        }
+    }
+    impl schemars::JsonSchema for WorkspaceBudgetResetInterval {
+        fn schema_name() -> ::std::string::String {
+            "WorkspaceBudgetResetInterval".to_owned()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            let known = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                enum_values: ::std::option::Option::Some(
+                    ::std::vec![
+                        ::serde_json::Value::String("daily".to_owned()),
+                        ::serde_json::Value::String("weekly".to_owned()),
+                        ::serde_json::Value::String("monthly".to_owned())
+                    ],
+                ),
+                ..::std::default::Default::default()
+            };
+            let other = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                ..::std::default::Default::default()
+            };
+            schemars::schema::SchemaObject {
+                subschemas: ::std::option::Option::Some(
+                    ::std::boxed::Box::new(schemars::schema::SubschemaValidation {
+                        any_of: ::std::option::Option::Some(
+                            ::std::vec![known.into(), other.into(),],
+                        ),
+                        ..::std::default::Default::default()
+                    }),
+                ),
+                ..::std::default::Default::default()
+            }
+                .into()
+        }
+    }
+    ///A member of a workspace and their role in it.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct WorkspaceMember {
+        pub created_at: ::std::string::String,
+        pub id: ::uuid::Uuid,
+        pub role: WorkspaceMemberRole,
+        pub user_id: ::std::string::String,
+        pub workspace_id: ::uuid::Uuid,
+    }
+    impl WorkspaceMember {
+        pub fn builder() -> builder::WorkspaceMember {
+            Default::default()
+        }
+    }
+    ///`WorkspaceMemberRole`
+    ///
+    /// Open enum: a value not listed here is kept, exactly as sent, in
+    /// [`WorkspaceMemberRole::Unknown`]. Parsing, `From` and deserializing always pick
+    /// the named variant for a listed value, so compare with the named variants (or
+    /// `as_str()`) rather than building `Unknown` from a listed value.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum WorkspaceMemberRole {
+        ///`admin`
+        Admin,
+        ///`member`
+        Member,
+        /// A value this SDK does not list, kept exactly as sent.
+        Unknown(::std::string::String),
+    }
+    impl WorkspaceMemberRole {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Admin => "admin",
+                Self::Member => "member",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this is one of the listed values (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for WorkspaceMemberRole {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for WorkspaceMemberRole {
+        fn from(value: &str) -> Self {
+            match value {
+                "admin" => Self::Admin,
+                "member" => Self::Member,
+                _ => Self::Unknown(value.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for WorkspaceMemberRole {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "admin" => Self::Admin,
+                "member" => Self::Member,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::convert::From<WorkspaceMemberRole> for ::std::string::String {
+        fn from(value: WorkspaceMemberRole) -> Self {
+            match value {
+                WorkspaceMemberRole::Unknown(value) => value,
+                known => known.as_str().to_owned(),
+            }
+        }
+    }
+    impl ::std::str::FromStr for WorkspaceMemberRole {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for WorkspaceMemberRole {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for WorkspaceMemberRole {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct WorkspaceMemberRoleVisitor;
+            impl<'de> ::serde::de::Visitor<'de> for WorkspaceMemberRoleVisitor {
+                type Value = WorkspaceMemberRole;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (WorkspaceMemberRole)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<WorkspaceMemberRole, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(WorkspaceMemberRole::from(value))
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<WorkspaceMemberRole, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(WorkspaceMemberRole::from(value))
+                }
+            }
+            deserializer.deserialize_str(WorkspaceMemberRoleVisitor)
+        }
+    }
+    impl schemars::JsonSchema for WorkspaceMemberRole {
+        fn schema_name() -> ::std::string::String {
+            "WorkspaceMemberRole".to_owned()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            let known = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                enum_values: ::std::option::Option::Some(
+                    ::std::vec![
+                        ::serde_json::Value::String("admin".to_owned()),
+                        ::serde_json::Value::String("member".to_owned())
+                    ],
+                ),
+                ..::std::default::Default::default()
+            };
+            let other = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                ..::std::default::Default::default()
+            };
+            schemars::schema::SchemaObject {
+                subschemas: ::std::option::Option::Some(
+                    ::std::boxed::Box::new(schemars::schema::SubschemaValidation {
+                        any_of: ::std::option::Option::Some(
+                            ::std::vec![known.into(), other.into(),],
+                        ),
+                        ..::std::default::Default::default()
+                    }),
+                ),
+                ..::std::default::Default::default()
+            }
+                .into()
         }
     }
     /// Types for composing complex structures.
@@ -3153,6 +8401,1313 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct BulkAddWorkspaceMembersRequest {
+            user_ids: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for BulkAddWorkspaceMembersRequest {
+            fn default() -> Self {
+                Self {
+                    user_ids: Err("no value supplied for user_ids".to_string()),
+                }
+            }
+        }
+        impl BulkAddWorkspaceMembersRequest {
+            pub fn user_ids<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_ids = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_ids: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<BulkAddWorkspaceMembersRequest>
+        for super::BulkAddWorkspaceMembersRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: BulkAddWorkspaceMembersRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { user_ids: value.user_ids? })
+            }
+        }
+        impl ::std::convert::From<super::BulkAddWorkspaceMembersRequest>
+        for BulkAddWorkspaceMembersRequest {
+            fn from(value: super::BulkAddWorkspaceMembersRequest) -> Self {
+                Self {
+                    user_ids: Ok(value.user_ids),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct BulkAddWorkspaceMembersResponse {
+            added_count: ::std::result::Result<i64, ::std::string::String>,
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::WorkspaceMember>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for BulkAddWorkspaceMembersResponse {
+            fn default() -> Self {
+                Self {
+                    added_count: Err("no value supplied for added_count".to_string()),
+                    data: Err("no value supplied for data".to_string()),
+                }
+            }
+        }
+        impl BulkAddWorkspaceMembersResponse {
+            pub fn added_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.added_count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for added_count: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::WorkspaceMember>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<BulkAddWorkspaceMembersResponse>
+        for super::BulkAddWorkspaceMembersResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: BulkAddWorkspaceMembersResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    added_count: value.added_count?,
+                    data: value.data?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::BulkAddWorkspaceMembersResponse>
+        for BulkAddWorkspaceMembersResponse {
+            fn from(value: super::BulkAddWorkspaceMembersResponse) -> Self {
+                Self {
+                    added_count: Ok(value.added_count),
+                    data: Ok(value.data),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct BulkRemoveWorkspaceMembersRequest {
+            user_ids: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for BulkRemoveWorkspaceMembersRequest {
+            fn default() -> Self {
+                Self {
+                    user_ids: Err("no value supplied for user_ids".to_string()),
+                }
+            }
+        }
+        impl BulkRemoveWorkspaceMembersRequest {
+            pub fn user_ids<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_ids = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_ids: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<BulkRemoveWorkspaceMembersRequest>
+        for super::BulkRemoveWorkspaceMembersRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: BulkRemoveWorkspaceMembersRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { user_ids: value.user_ids? })
+            }
+        }
+        impl ::std::convert::From<super::BulkRemoveWorkspaceMembersRequest>
+        for BulkRemoveWorkspaceMembersRequest {
+            fn from(value: super::BulkRemoveWorkspaceMembersRequest) -> Self {
+                Self {
+                    user_ids: Ok(value.user_ids),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct BulkRemoveWorkspaceMembersResponse {
+            removed_count: ::std::result::Result<i64, ::std::string::String>,
+        }
+        impl ::std::default::Default for BulkRemoveWorkspaceMembersResponse {
+            fn default() -> Self {
+                Self {
+                    removed_count: Err("no value supplied for removed_count".to_string()),
+                }
+            }
+        }
+        impl BulkRemoveWorkspaceMembersResponse {
+            pub fn removed_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.removed_count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for removed_count: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<BulkRemoveWorkspaceMembersResponse>
+        for super::BulkRemoveWorkspaceMembersResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: BulkRemoveWorkspaceMembersResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    removed_count: value.removed_count?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::BulkRemoveWorkspaceMembersResponse>
+        for BulkRemoveWorkspaceMembersResponse {
+            fn from(value: super::BulkRemoveWorkspaceMembersResponse) -> Self {
+                Self {
+                    removed_count: Ok(value.removed_count),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CreateKeysRequest {
+            creator_user_id: ::std::result::Result<
+                ::std::option::Option<super::CreateKeysRequestCreatorUserId>,
+                ::std::string::String,
+            >,
+            expires_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            include_byok_in_limit: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            limit: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            limit_reset: ::std::result::Result<
+                ::std::option::Option<super::CreateKeysRequestLimitReset>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                super::CreateKeysRequestName,
+                ::std::string::String,
+            >,
+            workspace_id: ::std::result::Result<
+                ::std::option::Option<::uuid::Uuid>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CreateKeysRequest {
+            fn default() -> Self {
+                Self {
+                    creator_user_id: Ok(Default::default()),
+                    expires_at: Ok(Default::default()),
+                    include_byok_in_limit: Ok(Default::default()),
+                    limit: Ok(Default::default()),
+                    limit_reset: Ok(Default::default()),
+                    name: Err("no value supplied for name".to_string()),
+                    workspace_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl CreateKeysRequest {
+            pub fn creator_user_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CreateKeysRequestCreatorUserId>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.creator_user_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for creator_user_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn expires_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.expires_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for expires_at: {e}")
+                    });
+                self
+            }
+            pub fn include_byok_in_limit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.include_byok_in_limit = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for include_byok_in_limit: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn limit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.limit = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for limit: {e}")
+                    });
+                self
+            }
+            pub fn limit_reset<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CreateKeysRequestLimitReset>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.limit_reset = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for limit_reset: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::CreateKeysRequestName>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn workspace_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.workspace_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for workspace_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreateKeysRequest> for super::CreateKeysRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateKeysRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    creator_user_id: value.creator_user_id?,
+                    expires_at: value.expires_at?,
+                    include_byok_in_limit: value.include_byok_in_limit?,
+                    limit: value.limit?,
+                    limit_reset: value.limit_reset?,
+                    name: value.name?,
+                    workspace_id: value.workspace_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreateKeysRequest> for CreateKeysRequest {
+            fn from(value: super::CreateKeysRequest) -> Self {
+                Self {
+                    creator_user_id: Ok(value.creator_user_id),
+                    expires_at: Ok(value.expires_at),
+                    include_byok_in_limit: Ok(value.include_byok_in_limit),
+                    limit: Ok(value.limit),
+                    limit_reset: Ok(value.limit_reset),
+                    name: Ok(value.name),
+                    workspace_id: Ok(value.workspace_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CreateKeysResponse {
+            data: ::std::result::Result<
+                super::CreateKeysResponseData,
+                ::std::string::String,
+            >,
+            key: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for CreateKeysResponse {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                    key: Err("no value supplied for key".to_string()),
+                }
+            }
+        }
+        impl CreateKeysResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::CreateKeysResponseData>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn key<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.key = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for key: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreateKeysResponse> for super::CreateKeysResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateKeysResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data: value.data?,
+                    key: value.key?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreateKeysResponse> for CreateKeysResponse {
+            fn from(value: super::CreateKeysResponse) -> Self {
+                Self {
+                    data: Ok(value.data),
+                    key: Ok(value.key),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CreateKeysResponseData {
+            byok_usage: ::std::result::Result<f64, ::std::string::String>,
+            byok_usage_daily: ::std::result::Result<f64, ::std::string::String>,
+            byok_usage_monthly: ::std::result::Result<f64, ::std::string::String>,
+            byok_usage_weekly: ::std::result::Result<f64, ::std::string::String>,
+            created_at: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            creator_user_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            disabled: ::std::result::Result<bool, ::std::string::String>,
+            expires_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            external_user: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            hash: ::std::result::Result<::std::string::String, ::std::string::String>,
+            include_byok_in_limit: ::std::result::Result<bool, ::std::string::String>,
+            label: ::std::result::Result<::std::string::String, ::std::string::String>,
+            last_used_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            limit: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            limit_remaining: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            limit_reset: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            updated_at: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            usage: ::std::result::Result<f64, ::std::string::String>,
+            usage_daily: ::std::result::Result<f64, ::std::string::String>,
+            usage_monthly: ::std::result::Result<f64, ::std::string::String>,
+            usage_weekly: ::std::result::Result<f64, ::std::string::String>,
+            workspace_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CreateKeysResponseData {
+            fn default() -> Self {
+                Self {
+                    byok_usage: Err("no value supplied for byok_usage".to_string()),
+                    byok_usage_daily: Err(
+                        "no value supplied for byok_usage_daily".to_string(),
+                    ),
+                    byok_usage_monthly: Err(
+                        "no value supplied for byok_usage_monthly".to_string(),
+                    ),
+                    byok_usage_weekly: Err(
+                        "no value supplied for byok_usage_weekly".to_string(),
+                    ),
+                    created_at: Err("no value supplied for created_at".to_string()),
+                    creator_user_id: Err(
+                        "no value supplied for creator_user_id".to_string(),
+                    ),
+                    disabled: Err("no value supplied for disabled".to_string()),
+                    expires_at: Ok(Default::default()),
+                    external_user: Err(
+                        "no value supplied for external_user".to_string(),
+                    ),
+                    hash: Err("no value supplied for hash".to_string()),
+                    include_byok_in_limit: Err(
+                        "no value supplied for include_byok_in_limit".to_string(),
+                    ),
+                    label: Err("no value supplied for label".to_string()),
+                    last_used_at: Err("no value supplied for last_used_at".to_string()),
+                    limit: Err("no value supplied for limit".to_string()),
+                    limit_remaining: Err(
+                        "no value supplied for limit_remaining".to_string(),
+                    ),
+                    limit_reset: Err("no value supplied for limit_reset".to_string()),
+                    name: Err("no value supplied for name".to_string()),
+                    updated_at: Err("no value supplied for updated_at".to_string()),
+                    usage: Err("no value supplied for usage".to_string()),
+                    usage_daily: Err("no value supplied for usage_daily".to_string()),
+                    usage_monthly: Err(
+                        "no value supplied for usage_monthly".to_string(),
+                    ),
+                    usage_weekly: Err("no value supplied for usage_weekly".to_string()),
+                    workspace_id: Err("no value supplied for workspace_id".to_string()),
+                }
+            }
+        }
+        impl CreateKeysResponseData {
+            pub fn byok_usage<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.byok_usage = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for byok_usage: {e}")
+                    });
+                self
+            }
+            pub fn byok_usage_daily<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.byok_usage_daily = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for byok_usage_daily: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn byok_usage_monthly<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.byok_usage_monthly = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for byok_usage_monthly: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn byok_usage_weekly<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.byok_usage_weekly = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for byok_usage_weekly: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn creator_user_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.creator_user_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for creator_user_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn disabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.disabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for disabled: {e}")
+                    });
+                self
+            }
+            pub fn expires_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.expires_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for expires_at: {e}")
+                    });
+                self
+            }
+            pub fn external_user<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.external_user = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for external_user: {e}")
+                    });
+                self
+            }
+            pub fn hash<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.hash = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for hash: {e}")
+                    });
+                self
+            }
+            pub fn include_byok_in_limit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.include_byok_in_limit = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for include_byok_in_limit: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn label<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.label = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for label: {e}")
+                    });
+                self
+            }
+            pub fn last_used_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last_used_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for last_used_at: {e}")
+                    });
+                self
+            }
+            pub fn limit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.limit = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for limit: {e}")
+                    });
+                self
+            }
+            pub fn limit_remaining<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.limit_remaining = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for limit_remaining: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn limit_reset<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.limit_reset = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for limit_reset: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
+                self
+            }
+            pub fn usage<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.usage = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for usage: {e}")
+                    });
+                self
+            }
+            pub fn usage_daily<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.usage_daily = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for usage_daily: {e}")
+                    });
+                self
+            }
+            pub fn usage_monthly<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.usage_monthly = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for usage_monthly: {e}")
+                    });
+                self
+            }
+            pub fn usage_weekly<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.usage_weekly = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for usage_weekly: {e}")
+                    });
+                self
+            }
+            pub fn workspace_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.workspace_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for workspace_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreateKeysResponseData>
+        for super::CreateKeysResponseData {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateKeysResponseData,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    byok_usage: value.byok_usage?,
+                    byok_usage_daily: value.byok_usage_daily?,
+                    byok_usage_monthly: value.byok_usage_monthly?,
+                    byok_usage_weekly: value.byok_usage_weekly?,
+                    created_at: value.created_at?,
+                    creator_user_id: value.creator_user_id?,
+                    disabled: value.disabled?,
+                    expires_at: value.expires_at?,
+                    external_user: value.external_user?,
+                    hash: value.hash?,
+                    include_byok_in_limit: value.include_byok_in_limit?,
+                    label: value.label?,
+                    last_used_at: value.last_used_at?,
+                    limit: value.limit?,
+                    limit_remaining: value.limit_remaining?,
+                    limit_reset: value.limit_reset?,
+                    name: value.name?,
+                    updated_at: value.updated_at?,
+                    usage: value.usage?,
+                    usage_daily: value.usage_daily?,
+                    usage_monthly: value.usage_monthly?,
+                    usage_weekly: value.usage_weekly?,
+                    workspace_id: value.workspace_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreateKeysResponseData>
+        for CreateKeysResponseData {
+            fn from(value: super::CreateKeysResponseData) -> Self {
+                Self {
+                    byok_usage: Ok(value.byok_usage),
+                    byok_usage_daily: Ok(value.byok_usage_daily),
+                    byok_usage_monthly: Ok(value.byok_usage_monthly),
+                    byok_usage_weekly: Ok(value.byok_usage_weekly),
+                    created_at: Ok(value.created_at),
+                    creator_user_id: Ok(value.creator_user_id),
+                    disabled: Ok(value.disabled),
+                    expires_at: Ok(value.expires_at),
+                    external_user: Ok(value.external_user),
+                    hash: Ok(value.hash),
+                    include_byok_in_limit: Ok(value.include_byok_in_limit),
+                    label: Ok(value.label),
+                    last_used_at: Ok(value.last_used_at),
+                    limit: Ok(value.limit),
+                    limit_remaining: Ok(value.limit_remaining),
+                    limit_reset: Ok(value.limit_reset),
+                    name: Ok(value.name),
+                    updated_at: Ok(value.updated_at),
+                    usage: Ok(value.usage),
+                    usage_daily: Ok(value.usage_daily),
+                    usage_monthly: Ok(value.usage_monthly),
+                    usage_weekly: Ok(value.usage_weekly),
+                    workspace_id: Ok(value.workspace_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CreateWorkspaceRequest {
+            default_image_model: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            default_provider_sort: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            default_text_model: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<super::CreateWorkspaceRequestDescription>,
+                ::std::string::String,
+            >,
+            io_logging_api_key_ids: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<i64>>,
+                ::std::string::String,
+            >,
+            io_logging_sampling_rate: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            is_data_discount_logging_enabled: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            is_observability_broadcast_enabled: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            is_observability_io_logging_enabled: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                super::CreateWorkspaceRequestName,
+                ::std::string::String,
+            >,
+            slug: ::std::result::Result<
+                super::CreateWorkspaceRequestSlug,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CreateWorkspaceRequest {
+            fn default() -> Self {
+                Self {
+                    default_image_model: Ok(Default::default()),
+                    default_provider_sort: Ok(Default::default()),
+                    default_text_model: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    io_logging_api_key_ids: Ok(Default::default()),
+                    io_logging_sampling_rate: Ok(Default::default()),
+                    is_data_discount_logging_enabled: Ok(Default::default()),
+                    is_observability_broadcast_enabled: Ok(Default::default()),
+                    is_observability_io_logging_enabled: Ok(Default::default()),
+                    name: Err("no value supplied for name".to_string()),
+                    slug: Err("no value supplied for slug".to_string()),
+                }
+            }
+        }
+        impl CreateWorkspaceRequest {
+            pub fn default_image_model<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.default_image_model = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for default_image_model: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn default_provider_sort<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.default_provider_sort = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for default_provider_sort: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn default_text_model<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.default_text_model = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for default_text_model: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CreateWorkspaceRequestDescription>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn io_logging_api_key_ids<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i64>>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.io_logging_api_key_ids = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for io_logging_api_key_ids: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn io_logging_sampling_rate<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.io_logging_sampling_rate = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for io_logging_sampling_rate: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn is_data_discount_logging_enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_data_discount_logging_enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for is_data_discount_logging_enabled: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn is_observability_broadcast_enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_observability_broadcast_enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for is_observability_broadcast_enabled: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn is_observability_io_logging_enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_observability_io_logging_enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for is_observability_io_logging_enabled: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::CreateWorkspaceRequestName>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn slug<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::CreateWorkspaceRequestSlug>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.slug = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for slug: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreateWorkspaceRequest>
+        for super::CreateWorkspaceRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateWorkspaceRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    default_image_model: value.default_image_model?,
+                    default_provider_sort: value.default_provider_sort?,
+                    default_text_model: value.default_text_model?,
+                    description: value.description?,
+                    io_logging_api_key_ids: value.io_logging_api_key_ids?,
+                    io_logging_sampling_rate: value.io_logging_sampling_rate?,
+                    is_data_discount_logging_enabled: value
+                        .is_data_discount_logging_enabled?,
+                    is_observability_broadcast_enabled: value
+                        .is_observability_broadcast_enabled?,
+                    is_observability_io_logging_enabled: value
+                        .is_observability_io_logging_enabled?,
+                    name: value.name?,
+                    slug: value.slug?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreateWorkspaceRequest>
+        for CreateWorkspaceRequest {
+            fn from(value: super::CreateWorkspaceRequest) -> Self {
+                Self {
+                    default_image_model: Ok(value.default_image_model),
+                    default_provider_sort: Ok(value.default_provider_sort),
+                    default_text_model: Ok(value.default_text_model),
+                    description: Ok(value.description),
+                    io_logging_api_key_ids: Ok(value.io_logging_api_key_ids),
+                    io_logging_sampling_rate: Ok(value.io_logging_sampling_rate),
+                    is_data_discount_logging_enabled: Ok(
+                        value.is_data_discount_logging_enabled,
+                    ),
+                    is_observability_broadcast_enabled: Ok(
+                        value.is_observability_broadcast_enabled,
+                    ),
+                    is_observability_io_logging_enabled: Ok(
+                        value.is_observability_io_logging_enabled,
+                    ),
+                    name: Ok(value.name),
+                    slug: Ok(value.slug),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CreateWorkspaceResponse {
+            data: ::std::result::Result<super::Workspace, ::std::string::String>,
+        }
+        impl ::std::default::Default for CreateWorkspaceResponse {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                }
+            }
+        }
+        impl CreateWorkspaceResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::Workspace>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreateWorkspaceResponse>
+        for super::CreateWorkspaceResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateWorkspaceResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { data: value.data? })
+            }
+        }
+        impl ::std::convert::From<super::CreateWorkspaceResponse>
+        for CreateWorkspaceResponse {
+            fn from(value: super::CreateWorkspaceResponse) -> Self {
+                Self { data: Ok(value.data) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct DeleteKeysResponse {
+            deleted: ::std::result::Result<bool, ::std::string::String>,
+        }
+        impl ::std::default::Default for DeleteKeysResponse {
+            fn default() -> Self {
+                Self {
+                    deleted: Err("no value supplied for deleted".to_string()),
+                }
+            }
+        }
+        impl DeleteKeysResponse {
+            pub fn deleted<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.deleted = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for deleted: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DeleteKeysResponse> for super::DeleteKeysResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DeleteKeysResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { deleted: value.deleted? })
+            }
+        }
+        impl ::std::convert::From<super::DeleteKeysResponse> for DeleteKeysResponse {
+            fn from(value: super::DeleteKeysResponse) -> Self {
+                Self { deleted: Ok(value.deleted) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct DeleteWorkspaceBudgetResponse {
+            deleted: ::std::result::Result<bool, ::std::string::String>,
+        }
+        impl ::std::default::Default for DeleteWorkspaceBudgetResponse {
+            fn default() -> Self {
+                Self {
+                    deleted: Err("no value supplied for deleted".to_string()),
+                }
+            }
+        }
+        impl DeleteWorkspaceBudgetResponse {
+            pub fn deleted<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.deleted = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for deleted: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DeleteWorkspaceBudgetResponse>
+        for super::DeleteWorkspaceBudgetResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DeleteWorkspaceBudgetResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { deleted: value.deleted? })
+            }
+        }
+        impl ::std::convert::From<super::DeleteWorkspaceBudgetResponse>
+        for DeleteWorkspaceBudgetResponse {
+            fn from(value: super::DeleteWorkspaceBudgetResponse) -> Self {
+                Self { deleted: Ok(value.deleted) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct DeleteWorkspaceResponse {
+            deleted: ::std::result::Result<bool, ::std::string::String>,
+        }
+        impl ::std::default::Default for DeleteWorkspaceResponse {
+            fn default() -> Self {
+                Self {
+                    deleted: Err("no value supplied for deleted".to_string()),
+                }
+            }
+        }
+        impl DeleteWorkspaceResponse {
+            pub fn deleted<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.deleted = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for deleted: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DeleteWorkspaceResponse>
+        for super::DeleteWorkspaceResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DeleteWorkspaceResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { deleted: value.deleted? })
+            }
+        }
+        impl ::std::convert::From<super::DeleteWorkspaceResponse>
+        for DeleteWorkspaceResponse {
+            fn from(value: super::DeleteWorkspaceResponse) -> Self {
+                Self { deleted: Ok(value.deleted) }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ErrorDetail {
             code: ::std::result::Result<i64, ::std::string::String>,
             message: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -3323,6 +9878,5364 @@ pub mod types {
                 }
             }
         }
+        #[derive(Clone, Debug)]
+        pub struct FreeModelDailyRequests {
+            limit: ::std::result::Result<i64, ::std::string::String>,
+            remaining: ::std::result::Result<i64, ::std::string::String>,
+            used: ::std::result::Result<i64, ::std::string::String>,
+        }
+        impl ::std::default::Default for FreeModelDailyRequests {
+            fn default() -> Self {
+                Self {
+                    limit: Err("no value supplied for limit".to_string()),
+                    remaining: Err("no value supplied for remaining".to_string()),
+                    used: Err("no value supplied for used".to_string()),
+                }
+            }
+        }
+        impl FreeModelDailyRequests {
+            pub fn limit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.limit = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for limit: {e}")
+                    });
+                self
+            }
+            pub fn remaining<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.remaining = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for remaining: {e}")
+                    });
+                self
+            }
+            pub fn used<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.used = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for used: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<FreeModelDailyRequests>
+        for super::FreeModelDailyRequests {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: FreeModelDailyRequests,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    limit: value.limit?,
+                    remaining: value.remaining?,
+                    used: value.used?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::FreeModelDailyRequests>
+        for FreeModelDailyRequests {
+            fn from(value: super::FreeModelDailyRequests) -> Self {
+                Self {
+                    limit: Ok(value.limit),
+                    remaining: Ok(value.remaining),
+                    used: Ok(value.used),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct GenerationResponse {
+            data: ::std::result::Result<
+                super::GenerationResponseData,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for GenerationResponse {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                }
+            }
+        }
+        impl GenerationResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::GenerationResponseData>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<GenerationResponse> for super::GenerationResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: GenerationResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { data: value.data? })
+            }
+        }
+        impl ::std::convert::From<super::GenerationResponse> for GenerationResponse {
+            fn from(value: super::GenerationResponse) -> Self {
+                Self { data: Ok(value.data) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct GenerationResponseData {
+            api_type: ::std::result::Result<
+                ::std::option::Option<super::GenerationResponseDataApiType>,
+                ::std::string::String,
+            >,
+            app_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            cache_discount: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            cancelled: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            created_at: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            data_region: ::std::result::Result<
+                super::GenerationResponseDataDataRegion,
+                ::std::string::String,
+            >,
+            external_user: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            finish_reason: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            generation_time: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            http_referer: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            is_byok: ::std::result::Result<bool, ::std::string::String>,
+            latency: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            model: ::std::result::Result<::std::string::String, ::std::string::String>,
+            moderation_latency: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            native_finish_reason: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            native_tokens_cached: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            native_tokens_completion: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            native_tokens_completion_images: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            native_tokens_prompt: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            native_tokens_reasoning: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            num_fetches: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            num_input_audio_prompt: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            num_media_completion: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            num_media_prompt: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            num_search_results: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            origin: ::std::result::Result<::std::string::String, ::std::string::String>,
+            preset_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            provider_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            provider_responses: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::ProviderResponse>>,
+                ::std::string::String,
+            >,
+            request_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            response_cache_source_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            router: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            service_tier: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            session_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            streamed: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            tokens_completion: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            tokens_prompt: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            total_cost: ::std::result::Result<f64, ::std::string::String>,
+            upstream_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            upstream_inference_cost: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            usage: ::std::result::Result<f64, ::std::string::String>,
+            user_agent: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            web_search_engine: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            workspace_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for GenerationResponseData {
+            fn default() -> Self {
+                Self {
+                    api_type: Err("no value supplied for api_type".to_string()),
+                    app_id: Err("no value supplied for app_id".to_string()),
+                    cache_discount: Err(
+                        "no value supplied for cache_discount".to_string(),
+                    ),
+                    cancelled: Err("no value supplied for cancelled".to_string()),
+                    created_at: Err("no value supplied for created_at".to_string()),
+                    data_region: Err("no value supplied for data_region".to_string()),
+                    external_user: Err(
+                        "no value supplied for external_user".to_string(),
+                    ),
+                    finish_reason: Err(
+                        "no value supplied for finish_reason".to_string(),
+                    ),
+                    generation_time: Err(
+                        "no value supplied for generation_time".to_string(),
+                    ),
+                    http_referer: Err("no value supplied for http_referer".to_string()),
+                    id: Err("no value supplied for id".to_string()),
+                    is_byok: Err("no value supplied for is_byok".to_string()),
+                    latency: Err("no value supplied for latency".to_string()),
+                    model: Err("no value supplied for model".to_string()),
+                    moderation_latency: Err(
+                        "no value supplied for moderation_latency".to_string(),
+                    ),
+                    native_finish_reason: Err(
+                        "no value supplied for native_finish_reason".to_string(),
+                    ),
+                    native_tokens_cached: Err(
+                        "no value supplied for native_tokens_cached".to_string(),
+                    ),
+                    native_tokens_completion: Err(
+                        "no value supplied for native_tokens_completion".to_string(),
+                    ),
+                    native_tokens_completion_images: Err(
+                        "no value supplied for native_tokens_completion_images"
+                            .to_string(),
+                    ),
+                    native_tokens_prompt: Err(
+                        "no value supplied for native_tokens_prompt".to_string(),
+                    ),
+                    native_tokens_reasoning: Err(
+                        "no value supplied for native_tokens_reasoning".to_string(),
+                    ),
+                    num_fetches: Err("no value supplied for num_fetches".to_string()),
+                    num_input_audio_prompt: Err(
+                        "no value supplied for num_input_audio_prompt".to_string(),
+                    ),
+                    num_media_completion: Err(
+                        "no value supplied for num_media_completion".to_string(),
+                    ),
+                    num_media_prompt: Err(
+                        "no value supplied for num_media_prompt".to_string(),
+                    ),
+                    num_search_results: Err(
+                        "no value supplied for num_search_results".to_string(),
+                    ),
+                    origin: Err("no value supplied for origin".to_string()),
+                    preset_id: Err("no value supplied for preset_id".to_string()),
+                    provider_name: Err(
+                        "no value supplied for provider_name".to_string(),
+                    ),
+                    provider_responses: Err(
+                        "no value supplied for provider_responses".to_string(),
+                    ),
+                    request_id: Ok(Default::default()),
+                    response_cache_source_id: Ok(Default::default()),
+                    router: Err("no value supplied for router".to_string()),
+                    service_tier: Err("no value supplied for service_tier".to_string()),
+                    session_id: Ok(Default::default()),
+                    streamed: Err("no value supplied for streamed".to_string()),
+                    tokens_completion: Err(
+                        "no value supplied for tokens_completion".to_string(),
+                    ),
+                    tokens_prompt: Err(
+                        "no value supplied for tokens_prompt".to_string(),
+                    ),
+                    total_cost: Err("no value supplied for total_cost".to_string()),
+                    upstream_id: Err("no value supplied for upstream_id".to_string()),
+                    upstream_inference_cost: Err(
+                        "no value supplied for upstream_inference_cost".to_string(),
+                    ),
+                    usage: Err("no value supplied for usage".to_string()),
+                    user_agent: Err("no value supplied for user_agent".to_string()),
+                    web_search_engine: Err(
+                        "no value supplied for web_search_engine".to_string(),
+                    ),
+                    workspace_id: Err("no value supplied for workspace_id".to_string()),
+                }
+            }
+        }
+        impl GenerationResponseData {
+            pub fn api_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::GenerationResponseDataApiType>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.api_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for api_type: {e}")
+                    });
+                self
+            }
+            pub fn app_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.app_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for app_id: {e}")
+                    });
+                self
+            }
+            pub fn cache_discount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cache_discount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for cache_discount: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn cancelled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cancelled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for cancelled: {e}")
+                    });
+                self
+            }
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn data_region<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::GenerationResponseDataDataRegion>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data_region = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data_region: {e}")
+                    });
+                self
+            }
+            pub fn external_user<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.external_user = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for external_user: {e}")
+                    });
+                self
+            }
+            pub fn finish_reason<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.finish_reason = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for finish_reason: {e}")
+                    });
+                self
+            }
+            pub fn generation_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.generation_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for generation_time: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn http_referer<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.http_referer = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for http_referer: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn is_byok<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_byok = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for is_byok: {e}")
+                    });
+                self
+            }
+            pub fn latency<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.latency = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for latency: {e}")
+                    });
+                self
+            }
+            pub fn model<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.model = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for model: {e}")
+                    });
+                self
+            }
+            pub fn moderation_latency<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.moderation_latency = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for moderation_latency: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn native_finish_reason<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.native_finish_reason = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for native_finish_reason: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn native_tokens_cached<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.native_tokens_cached = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for native_tokens_cached: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn native_tokens_completion<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.native_tokens_completion = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for native_tokens_completion: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn native_tokens_completion_images<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.native_tokens_completion_images = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for native_tokens_completion_images: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn native_tokens_prompt<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.native_tokens_prompt = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for native_tokens_prompt: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn native_tokens_reasoning<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.native_tokens_reasoning = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for native_tokens_reasoning: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn num_fetches<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.num_fetches = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for num_fetches: {e}")
+                    });
+                self
+            }
+            pub fn num_input_audio_prompt<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.num_input_audio_prompt = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for num_input_audio_prompt: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn num_media_completion<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.num_media_completion = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for num_media_completion: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn num_media_prompt<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.num_media_prompt = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for num_media_prompt: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn num_search_results<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.num_search_results = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for num_search_results: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn origin<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.origin = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for origin: {e}")
+                    });
+                self
+            }
+            pub fn preset_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.preset_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for preset_id: {e}")
+                    });
+                self
+            }
+            pub fn provider_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.provider_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for provider_name: {e}")
+                    });
+                self
+            }
+            pub fn provider_responses<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::ProviderResponse>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.provider_responses = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for provider_responses: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn request_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.request_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for request_id: {e}")
+                    });
+                self
+            }
+            pub fn response_cache_source_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.response_cache_source_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for response_cache_source_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn router<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.router = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for router: {e}")
+                    });
+                self
+            }
+            pub fn service_tier<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.service_tier = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for service_tier: {e}")
+                    });
+                self
+            }
+            pub fn session_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.session_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for session_id: {e}")
+                    });
+                self
+            }
+            pub fn streamed<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.streamed = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for streamed: {e}")
+                    });
+                self
+            }
+            pub fn tokens_completion<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tokens_completion = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for tokens_completion: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn tokens_prompt<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tokens_prompt = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for tokens_prompt: {e}")
+                    });
+                self
+            }
+            pub fn total_cost<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_cost = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total_cost: {e}")
+                    });
+                self
+            }
+            pub fn upstream_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.upstream_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for upstream_id: {e}")
+                    });
+                self
+            }
+            pub fn upstream_inference_cost<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.upstream_inference_cost = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for upstream_inference_cost: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn usage<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.usage = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for usage: {e}")
+                    });
+                self
+            }
+            pub fn user_agent<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_agent = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_agent: {e}")
+                    });
+                self
+            }
+            pub fn web_search_engine<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.web_search_engine = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for web_search_engine: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn workspace_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.workspace_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for workspace_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<GenerationResponseData>
+        for super::GenerationResponseData {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: GenerationResponseData,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    api_type: value.api_type?,
+                    app_id: value.app_id?,
+                    cache_discount: value.cache_discount?,
+                    cancelled: value.cancelled?,
+                    created_at: value.created_at?,
+                    data_region: value.data_region?,
+                    external_user: value.external_user?,
+                    finish_reason: value.finish_reason?,
+                    generation_time: value.generation_time?,
+                    http_referer: value.http_referer?,
+                    id: value.id?,
+                    is_byok: value.is_byok?,
+                    latency: value.latency?,
+                    model: value.model?,
+                    moderation_latency: value.moderation_latency?,
+                    native_finish_reason: value.native_finish_reason?,
+                    native_tokens_cached: value.native_tokens_cached?,
+                    native_tokens_completion: value.native_tokens_completion?,
+                    native_tokens_completion_images: value
+                        .native_tokens_completion_images?,
+                    native_tokens_prompt: value.native_tokens_prompt?,
+                    native_tokens_reasoning: value.native_tokens_reasoning?,
+                    num_fetches: value.num_fetches?,
+                    num_input_audio_prompt: value.num_input_audio_prompt?,
+                    num_media_completion: value.num_media_completion?,
+                    num_media_prompt: value.num_media_prompt?,
+                    num_search_results: value.num_search_results?,
+                    origin: value.origin?,
+                    preset_id: value.preset_id?,
+                    provider_name: value.provider_name?,
+                    provider_responses: value.provider_responses?,
+                    request_id: value.request_id?,
+                    response_cache_source_id: value.response_cache_source_id?,
+                    router: value.router?,
+                    service_tier: value.service_tier?,
+                    session_id: value.session_id?,
+                    streamed: value.streamed?,
+                    tokens_completion: value.tokens_completion?,
+                    tokens_prompt: value.tokens_prompt?,
+                    total_cost: value.total_cost?,
+                    upstream_id: value.upstream_id?,
+                    upstream_inference_cost: value.upstream_inference_cost?,
+                    usage: value.usage?,
+                    user_agent: value.user_agent?,
+                    web_search_engine: value.web_search_engine?,
+                    workspace_id: value.workspace_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::GenerationResponseData>
+        for GenerationResponseData {
+            fn from(value: super::GenerationResponseData) -> Self {
+                Self {
+                    api_type: Ok(value.api_type),
+                    app_id: Ok(value.app_id),
+                    cache_discount: Ok(value.cache_discount),
+                    cancelled: Ok(value.cancelled),
+                    created_at: Ok(value.created_at),
+                    data_region: Ok(value.data_region),
+                    external_user: Ok(value.external_user),
+                    finish_reason: Ok(value.finish_reason),
+                    generation_time: Ok(value.generation_time),
+                    http_referer: Ok(value.http_referer),
+                    id: Ok(value.id),
+                    is_byok: Ok(value.is_byok),
+                    latency: Ok(value.latency),
+                    model: Ok(value.model),
+                    moderation_latency: Ok(value.moderation_latency),
+                    native_finish_reason: Ok(value.native_finish_reason),
+                    native_tokens_cached: Ok(value.native_tokens_cached),
+                    native_tokens_completion: Ok(value.native_tokens_completion),
+                    native_tokens_completion_images: Ok(
+                        value.native_tokens_completion_images,
+                    ),
+                    native_tokens_prompt: Ok(value.native_tokens_prompt),
+                    native_tokens_reasoning: Ok(value.native_tokens_reasoning),
+                    num_fetches: Ok(value.num_fetches),
+                    num_input_audio_prompt: Ok(value.num_input_audio_prompt),
+                    num_media_completion: Ok(value.num_media_completion),
+                    num_media_prompt: Ok(value.num_media_prompt),
+                    num_search_results: Ok(value.num_search_results),
+                    origin: Ok(value.origin),
+                    preset_id: Ok(value.preset_id),
+                    provider_name: Ok(value.provider_name),
+                    provider_responses: Ok(value.provider_responses),
+                    request_id: Ok(value.request_id),
+                    response_cache_source_id: Ok(value.response_cache_source_id),
+                    router: Ok(value.router),
+                    service_tier: Ok(value.service_tier),
+                    session_id: Ok(value.session_id),
+                    streamed: Ok(value.streamed),
+                    tokens_completion: Ok(value.tokens_completion),
+                    tokens_prompt: Ok(value.tokens_prompt),
+                    total_cost: Ok(value.total_cost),
+                    upstream_id: Ok(value.upstream_id),
+                    upstream_inference_cost: Ok(value.upstream_inference_cost),
+                    usage: Ok(value.usage),
+                    user_agent: Ok(value.user_agent),
+                    web_search_engine: Ok(value.web_search_engine),
+                    workspace_id: Ok(value.workspace_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct GetCreditsResponse {
+            data: ::std::result::Result<
+                super::GetCreditsResponseData,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for GetCreditsResponse {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                }
+            }
+        }
+        impl GetCreditsResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::GetCreditsResponseData>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<GetCreditsResponse> for super::GetCreditsResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: GetCreditsResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { data: value.data? })
+            }
+        }
+        impl ::std::convert::From<super::GetCreditsResponse> for GetCreditsResponse {
+            fn from(value: super::GetCreditsResponse) -> Self {
+                Self { data: Ok(value.data) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct GetCreditsResponseData {
+            total_credits: ::std::result::Result<f64, ::std::string::String>,
+            total_usage: ::std::result::Result<f64, ::std::string::String>,
+        }
+        impl ::std::default::Default for GetCreditsResponseData {
+            fn default() -> Self {
+                Self {
+                    total_credits: Err(
+                        "no value supplied for total_credits".to_string(),
+                    ),
+                    total_usage: Err("no value supplied for total_usage".to_string()),
+                }
+            }
+        }
+        impl GetCreditsResponseData {
+            pub fn total_credits<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_credits = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total_credits: {e}")
+                    });
+                self
+            }
+            pub fn total_usage<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_usage = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total_usage: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<GetCreditsResponseData>
+        for super::GetCreditsResponseData {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: GetCreditsResponseData,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    total_credits: value.total_credits?,
+                    total_usage: value.total_usage?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::GetCreditsResponseData>
+        for GetCreditsResponseData {
+            fn from(value: super::GetCreditsResponseData) -> Self {
+                Self {
+                    total_credits: Ok(value.total_credits),
+                    total_usage: Ok(value.total_usage),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct GetCurrentKeyResponse {
+            data: ::std::result::Result<
+                super::GetCurrentKeyResponseData,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for GetCurrentKeyResponse {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                }
+            }
+        }
+        impl GetCurrentKeyResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::GetCurrentKeyResponseData>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<GetCurrentKeyResponse>
+        for super::GetCurrentKeyResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: GetCurrentKeyResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { data: value.data? })
+            }
+        }
+        impl ::std::convert::From<super::GetCurrentKeyResponse>
+        for GetCurrentKeyResponse {
+            fn from(value: super::GetCurrentKeyResponse) -> Self {
+                Self { data: Ok(value.data) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct GetCurrentKeyResponseData {
+            allowed_data_regions: ::std::result::Result<
+                ::std::vec::Vec<super::GetCurrentKeyResponseDataAllowedDataRegionsItem>,
+                ::std::string::String,
+            >,
+            budgets: ::std::result::Result<
+                ::std::vec::Vec<super::KeyBudget>,
+                ::std::string::String,
+            >,
+            byok_usage: ::std::result::Result<f64, ::std::string::String>,
+            byok_usage_daily: ::std::result::Result<f64, ::std::string::String>,
+            byok_usage_monthly: ::std::result::Result<f64, ::std::string::String>,
+            byok_usage_weekly: ::std::result::Result<f64, ::std::string::String>,
+            creator_user_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            effective_budget: ::std::result::Result<
+                ::std::option::Option<super::KeyBudget>,
+                ::std::string::String,
+            >,
+            expires_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            free_model_daily_requests: ::std::result::Result<
+                super::FreeModelDailyRequests,
+                ::std::string::String,
+            >,
+            include_byok_in_limit: ::std::result::Result<bool, ::std::string::String>,
+            is_free_tier: ::std::result::Result<bool, ::std::string::String>,
+            is_management_key: ::std::result::Result<bool, ::std::string::String>,
+            is_provisioning_key: ::std::result::Result<bool, ::std::string::String>,
+            label: ::std::result::Result<::std::string::String, ::std::string::String>,
+            limit: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            limit_remaining: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            limit_reset: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            organization_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            rate_limit: ::std::result::Result<
+                super::GetCurrentKeyResponseDataRateLimit,
+                ::std::string::String,
+            >,
+            usage: ::std::result::Result<f64, ::std::string::String>,
+            usage_daily: ::std::result::Result<f64, ::std::string::String>,
+            usage_monthly: ::std::result::Result<f64, ::std::string::String>,
+            usage_weekly: ::std::result::Result<f64, ::std::string::String>,
+            workspace_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for GetCurrentKeyResponseData {
+            fn default() -> Self {
+                Self {
+                    allowed_data_regions: Err(
+                        "no value supplied for allowed_data_regions".to_string(),
+                    ),
+                    budgets: Err("no value supplied for budgets".to_string()),
+                    byok_usage: Err("no value supplied for byok_usage".to_string()),
+                    byok_usage_daily: Err(
+                        "no value supplied for byok_usage_daily".to_string(),
+                    ),
+                    byok_usage_monthly: Err(
+                        "no value supplied for byok_usage_monthly".to_string(),
+                    ),
+                    byok_usage_weekly: Err(
+                        "no value supplied for byok_usage_weekly".to_string(),
+                    ),
+                    creator_user_id: Err(
+                        "no value supplied for creator_user_id".to_string(),
+                    ),
+                    effective_budget: Err(
+                        "no value supplied for effective_budget".to_string(),
+                    ),
+                    expires_at: Ok(Default::default()),
+                    free_model_daily_requests: Err(
+                        "no value supplied for free_model_daily_requests".to_string(),
+                    ),
+                    include_byok_in_limit: Err(
+                        "no value supplied for include_byok_in_limit".to_string(),
+                    ),
+                    is_free_tier: Err("no value supplied for is_free_tier".to_string()),
+                    is_management_key: Err(
+                        "no value supplied for is_management_key".to_string(),
+                    ),
+                    is_provisioning_key: Err(
+                        "no value supplied for is_provisioning_key".to_string(),
+                    ),
+                    label: Err("no value supplied for label".to_string()),
+                    limit: Err("no value supplied for limit".to_string()),
+                    limit_remaining: Err(
+                        "no value supplied for limit_remaining".to_string(),
+                    ),
+                    limit_reset: Err("no value supplied for limit_reset".to_string()),
+                    organization_id: Err(
+                        "no value supplied for organization_id".to_string(),
+                    ),
+                    rate_limit: Err("no value supplied for rate_limit".to_string()),
+                    usage: Err("no value supplied for usage".to_string()),
+                    usage_daily: Err("no value supplied for usage_daily".to_string()),
+                    usage_monthly: Err(
+                        "no value supplied for usage_monthly".to_string(),
+                    ),
+                    usage_weekly: Err("no value supplied for usage_weekly".to_string()),
+                    workspace_id: Err("no value supplied for workspace_id".to_string()),
+                }
+            }
+        }
+        impl GetCurrentKeyResponseData {
+            pub fn allowed_data_regions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<
+                        super::GetCurrentKeyResponseDataAllowedDataRegionsItem,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.allowed_data_regions = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for allowed_data_regions: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn budgets<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::KeyBudget>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.budgets = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for budgets: {e}")
+                    });
+                self
+            }
+            pub fn byok_usage<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.byok_usage = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for byok_usage: {e}")
+                    });
+                self
+            }
+            pub fn byok_usage_daily<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.byok_usage_daily = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for byok_usage_daily: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn byok_usage_monthly<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.byok_usage_monthly = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for byok_usage_monthly: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn byok_usage_weekly<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.byok_usage_weekly = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for byok_usage_weekly: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn creator_user_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.creator_user_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for creator_user_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn effective_budget<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::KeyBudget>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.effective_budget = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for effective_budget: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn expires_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.expires_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for expires_at: {e}")
+                    });
+                self
+            }
+            pub fn free_model_daily_requests<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::FreeModelDailyRequests>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.free_model_daily_requests = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for free_model_daily_requests: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn include_byok_in_limit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.include_byok_in_limit = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for include_byok_in_limit: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn is_free_tier<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_free_tier = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for is_free_tier: {e}")
+                    });
+                self
+            }
+            pub fn is_management_key<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_management_key = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for is_management_key: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn is_provisioning_key<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_provisioning_key = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for is_provisioning_key: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn label<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.label = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for label: {e}")
+                    });
+                self
+            }
+            pub fn limit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.limit = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for limit: {e}")
+                    });
+                self
+            }
+            pub fn limit_remaining<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.limit_remaining = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for limit_remaining: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn limit_reset<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.limit_reset = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for limit_reset: {e}")
+                    });
+                self
+            }
+            pub fn organization_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.organization_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for organization_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn rate_limit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::GetCurrentKeyResponseDataRateLimit>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.rate_limit = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for rate_limit: {e}")
+                    });
+                self
+            }
+            pub fn usage<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.usage = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for usage: {e}")
+                    });
+                self
+            }
+            pub fn usage_daily<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.usage_daily = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for usage_daily: {e}")
+                    });
+                self
+            }
+            pub fn usage_monthly<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.usage_monthly = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for usage_monthly: {e}")
+                    });
+                self
+            }
+            pub fn usage_weekly<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.usage_weekly = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for usage_weekly: {e}")
+                    });
+                self
+            }
+            pub fn workspace_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.workspace_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for workspace_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<GetCurrentKeyResponseData>
+        for super::GetCurrentKeyResponseData {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: GetCurrentKeyResponseData,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    allowed_data_regions: value.allowed_data_regions?,
+                    budgets: value.budgets?,
+                    byok_usage: value.byok_usage?,
+                    byok_usage_daily: value.byok_usage_daily?,
+                    byok_usage_monthly: value.byok_usage_monthly?,
+                    byok_usage_weekly: value.byok_usage_weekly?,
+                    creator_user_id: value.creator_user_id?,
+                    effective_budget: value.effective_budget?,
+                    expires_at: value.expires_at?,
+                    free_model_daily_requests: value.free_model_daily_requests?,
+                    include_byok_in_limit: value.include_byok_in_limit?,
+                    is_free_tier: value.is_free_tier?,
+                    is_management_key: value.is_management_key?,
+                    is_provisioning_key: value.is_provisioning_key?,
+                    label: value.label?,
+                    limit: value.limit?,
+                    limit_remaining: value.limit_remaining?,
+                    limit_reset: value.limit_reset?,
+                    organization_id: value.organization_id?,
+                    rate_limit: value.rate_limit?,
+                    usage: value.usage?,
+                    usage_daily: value.usage_daily?,
+                    usage_monthly: value.usage_monthly?,
+                    usage_weekly: value.usage_weekly?,
+                    workspace_id: value.workspace_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::GetCurrentKeyResponseData>
+        for GetCurrentKeyResponseData {
+            fn from(value: super::GetCurrentKeyResponseData) -> Self {
+                Self {
+                    allowed_data_regions: Ok(value.allowed_data_regions),
+                    budgets: Ok(value.budgets),
+                    byok_usage: Ok(value.byok_usage),
+                    byok_usage_daily: Ok(value.byok_usage_daily),
+                    byok_usage_monthly: Ok(value.byok_usage_monthly),
+                    byok_usage_weekly: Ok(value.byok_usage_weekly),
+                    creator_user_id: Ok(value.creator_user_id),
+                    effective_budget: Ok(value.effective_budget),
+                    expires_at: Ok(value.expires_at),
+                    free_model_daily_requests: Ok(value.free_model_daily_requests),
+                    include_byok_in_limit: Ok(value.include_byok_in_limit),
+                    is_free_tier: Ok(value.is_free_tier),
+                    is_management_key: Ok(value.is_management_key),
+                    is_provisioning_key: Ok(value.is_provisioning_key),
+                    label: Ok(value.label),
+                    limit: Ok(value.limit),
+                    limit_remaining: Ok(value.limit_remaining),
+                    limit_reset: Ok(value.limit_reset),
+                    organization_id: Ok(value.organization_id),
+                    rate_limit: Ok(value.rate_limit),
+                    usage: Ok(value.usage),
+                    usage_daily: Ok(value.usage_daily),
+                    usage_monthly: Ok(value.usage_monthly),
+                    usage_weekly: Ok(value.usage_weekly),
+                    workspace_id: Ok(value.workspace_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct GetCurrentKeyResponseDataRateLimit {
+            interval: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            note: ::std::result::Result<::std::string::String, ::std::string::String>,
+            requests: ::std::result::Result<i64, ::std::string::String>,
+        }
+        impl ::std::default::Default for GetCurrentKeyResponseDataRateLimit {
+            fn default() -> Self {
+                Self {
+                    interval: Err("no value supplied for interval".to_string()),
+                    note: Err("no value supplied for note".to_string()),
+                    requests: Err("no value supplied for requests".to_string()),
+                }
+            }
+        }
+        impl GetCurrentKeyResponseDataRateLimit {
+            pub fn interval<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.interval = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for interval: {e}")
+                    });
+                self
+            }
+            pub fn note<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.note = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for note: {e}")
+                    });
+                self
+            }
+            pub fn requests<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.requests = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for requests: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<GetCurrentKeyResponseDataRateLimit>
+        for super::GetCurrentKeyResponseDataRateLimit {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: GetCurrentKeyResponseDataRateLimit,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    interval: value.interval?,
+                    note: value.note?,
+                    requests: value.requests?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::GetCurrentKeyResponseDataRateLimit>
+        for GetCurrentKeyResponseDataRateLimit {
+            fn from(value: super::GetCurrentKeyResponseDataRateLimit) -> Self {
+                Self {
+                    interval: Ok(value.interval),
+                    note: Ok(value.note),
+                    requests: Ok(value.requests),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct GetKeyResponse {
+            data: ::std::result::Result<
+                super::GetKeyResponseData,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for GetKeyResponse {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                }
+            }
+        }
+        impl GetKeyResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::GetKeyResponseData>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<GetKeyResponse> for super::GetKeyResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: GetKeyResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { data: value.data? })
+            }
+        }
+        impl ::std::convert::From<super::GetKeyResponse> for GetKeyResponse {
+            fn from(value: super::GetKeyResponse) -> Self {
+                Self { data: Ok(value.data) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct GetKeyResponseData {
+            byok_usage: ::std::result::Result<f64, ::std::string::String>,
+            byok_usage_daily: ::std::result::Result<f64, ::std::string::String>,
+            byok_usage_monthly: ::std::result::Result<f64, ::std::string::String>,
+            byok_usage_weekly: ::std::result::Result<f64, ::std::string::String>,
+            created_at: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            creator_user_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            disabled: ::std::result::Result<bool, ::std::string::String>,
+            expires_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            external_user: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            hash: ::std::result::Result<::std::string::String, ::std::string::String>,
+            include_byok_in_limit: ::std::result::Result<bool, ::std::string::String>,
+            label: ::std::result::Result<::std::string::String, ::std::string::String>,
+            last_used_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            limit: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            limit_remaining: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            limit_reset: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            updated_at: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            usage: ::std::result::Result<f64, ::std::string::String>,
+            usage_daily: ::std::result::Result<f64, ::std::string::String>,
+            usage_monthly: ::std::result::Result<f64, ::std::string::String>,
+            usage_weekly: ::std::result::Result<f64, ::std::string::String>,
+            workspace_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for GetKeyResponseData {
+            fn default() -> Self {
+                Self {
+                    byok_usage: Err("no value supplied for byok_usage".to_string()),
+                    byok_usage_daily: Err(
+                        "no value supplied for byok_usage_daily".to_string(),
+                    ),
+                    byok_usage_monthly: Err(
+                        "no value supplied for byok_usage_monthly".to_string(),
+                    ),
+                    byok_usage_weekly: Err(
+                        "no value supplied for byok_usage_weekly".to_string(),
+                    ),
+                    created_at: Err("no value supplied for created_at".to_string()),
+                    creator_user_id: Err(
+                        "no value supplied for creator_user_id".to_string(),
+                    ),
+                    disabled: Err("no value supplied for disabled".to_string()),
+                    expires_at: Ok(Default::default()),
+                    external_user: Err(
+                        "no value supplied for external_user".to_string(),
+                    ),
+                    hash: Err("no value supplied for hash".to_string()),
+                    include_byok_in_limit: Err(
+                        "no value supplied for include_byok_in_limit".to_string(),
+                    ),
+                    label: Err("no value supplied for label".to_string()),
+                    last_used_at: Err("no value supplied for last_used_at".to_string()),
+                    limit: Err("no value supplied for limit".to_string()),
+                    limit_remaining: Err(
+                        "no value supplied for limit_remaining".to_string(),
+                    ),
+                    limit_reset: Err("no value supplied for limit_reset".to_string()),
+                    name: Err("no value supplied for name".to_string()),
+                    updated_at: Err("no value supplied for updated_at".to_string()),
+                    usage: Err("no value supplied for usage".to_string()),
+                    usage_daily: Err("no value supplied for usage_daily".to_string()),
+                    usage_monthly: Err(
+                        "no value supplied for usage_monthly".to_string(),
+                    ),
+                    usage_weekly: Err("no value supplied for usage_weekly".to_string()),
+                    workspace_id: Err("no value supplied for workspace_id".to_string()),
+                }
+            }
+        }
+        impl GetKeyResponseData {
+            pub fn byok_usage<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.byok_usage = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for byok_usage: {e}")
+                    });
+                self
+            }
+            pub fn byok_usage_daily<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.byok_usage_daily = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for byok_usage_daily: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn byok_usage_monthly<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.byok_usage_monthly = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for byok_usage_monthly: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn byok_usage_weekly<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.byok_usage_weekly = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for byok_usage_weekly: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn creator_user_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.creator_user_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for creator_user_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn disabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.disabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for disabled: {e}")
+                    });
+                self
+            }
+            pub fn expires_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.expires_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for expires_at: {e}")
+                    });
+                self
+            }
+            pub fn external_user<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.external_user = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for external_user: {e}")
+                    });
+                self
+            }
+            pub fn hash<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.hash = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for hash: {e}")
+                    });
+                self
+            }
+            pub fn include_byok_in_limit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.include_byok_in_limit = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for include_byok_in_limit: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn label<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.label = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for label: {e}")
+                    });
+                self
+            }
+            pub fn last_used_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last_used_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for last_used_at: {e}")
+                    });
+                self
+            }
+            pub fn limit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.limit = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for limit: {e}")
+                    });
+                self
+            }
+            pub fn limit_remaining<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.limit_remaining = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for limit_remaining: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn limit_reset<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.limit_reset = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for limit_reset: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
+                self
+            }
+            pub fn usage<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.usage = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for usage: {e}")
+                    });
+                self
+            }
+            pub fn usage_daily<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.usage_daily = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for usage_daily: {e}")
+                    });
+                self
+            }
+            pub fn usage_monthly<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.usage_monthly = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for usage_monthly: {e}")
+                    });
+                self
+            }
+            pub fn usage_weekly<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.usage_weekly = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for usage_weekly: {e}")
+                    });
+                self
+            }
+            pub fn workspace_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.workspace_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for workspace_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<GetKeyResponseData> for super::GetKeyResponseData {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: GetKeyResponseData,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    byok_usage: value.byok_usage?,
+                    byok_usage_daily: value.byok_usage_daily?,
+                    byok_usage_monthly: value.byok_usage_monthly?,
+                    byok_usage_weekly: value.byok_usage_weekly?,
+                    created_at: value.created_at?,
+                    creator_user_id: value.creator_user_id?,
+                    disabled: value.disabled?,
+                    expires_at: value.expires_at?,
+                    external_user: value.external_user?,
+                    hash: value.hash?,
+                    include_byok_in_limit: value.include_byok_in_limit?,
+                    label: value.label?,
+                    last_used_at: value.last_used_at?,
+                    limit: value.limit?,
+                    limit_remaining: value.limit_remaining?,
+                    limit_reset: value.limit_reset?,
+                    name: value.name?,
+                    updated_at: value.updated_at?,
+                    usage: value.usage?,
+                    usage_daily: value.usage_daily?,
+                    usage_monthly: value.usage_monthly?,
+                    usage_weekly: value.usage_weekly?,
+                    workspace_id: value.workspace_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::GetKeyResponseData> for GetKeyResponseData {
+            fn from(value: super::GetKeyResponseData) -> Self {
+                Self {
+                    byok_usage: Ok(value.byok_usage),
+                    byok_usage_daily: Ok(value.byok_usage_daily),
+                    byok_usage_monthly: Ok(value.byok_usage_monthly),
+                    byok_usage_weekly: Ok(value.byok_usage_weekly),
+                    created_at: Ok(value.created_at),
+                    creator_user_id: Ok(value.creator_user_id),
+                    disabled: Ok(value.disabled),
+                    expires_at: Ok(value.expires_at),
+                    external_user: Ok(value.external_user),
+                    hash: Ok(value.hash),
+                    include_byok_in_limit: Ok(value.include_byok_in_limit),
+                    label: Ok(value.label),
+                    last_used_at: Ok(value.last_used_at),
+                    limit: Ok(value.limit),
+                    limit_remaining: Ok(value.limit_remaining),
+                    limit_reset: Ok(value.limit_reset),
+                    name: Ok(value.name),
+                    updated_at: Ok(value.updated_at),
+                    usage: Ok(value.usage),
+                    usage_daily: Ok(value.usage_daily),
+                    usage_monthly: Ok(value.usage_monthly),
+                    usage_weekly: Ok(value.usage_weekly),
+                    workspace_id: Ok(value.workspace_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct GetWorkspaceBudgetResponse {
+            data: ::std::result::Result<super::WorkspaceBudget, ::std::string::String>,
+            include_byok_in_budgets: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for GetWorkspaceBudgetResponse {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                    include_byok_in_budgets: Ok(Default::default()),
+                }
+            }
+        }
+        impl GetWorkspaceBudgetResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::WorkspaceBudget>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn include_byok_in_budgets<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.include_byok_in_budgets = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for include_byok_in_budgets: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<GetWorkspaceBudgetResponse>
+        for super::GetWorkspaceBudgetResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: GetWorkspaceBudgetResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data: value.data?,
+                    include_byok_in_budgets: value.include_byok_in_budgets?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::GetWorkspaceBudgetResponse>
+        for GetWorkspaceBudgetResponse {
+            fn from(value: super::GetWorkspaceBudgetResponse) -> Self {
+                Self {
+                    data: Ok(value.data),
+                    include_byok_in_budgets: Ok(value.include_byok_in_budgets),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct GetWorkspaceResponse {
+            data: ::std::result::Result<super::Workspace, ::std::string::String>,
+        }
+        impl ::std::default::Default for GetWorkspaceResponse {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                }
+            }
+        }
+        impl GetWorkspaceResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::Workspace>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<GetWorkspaceResponse>
+        for super::GetWorkspaceResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: GetWorkspaceResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { data: value.data? })
+            }
+        }
+        impl ::std::convert::From<super::GetWorkspaceResponse> for GetWorkspaceResponse {
+            fn from(value: super::GetWorkspaceResponse) -> Self {
+                Self { data: Ok(value.data) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct KeyBudget {
+            budget_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            guardrail_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            include_byok: ::std::result::Result<bool, ::std::string::String>,
+            limit_usd: ::std::result::Result<f64, ::std::string::String>,
+            remaining_usd: ::std::result::Result<f64, ::std::string::String>,
+            reset_interval: ::std::result::Result<
+                ::std::option::Option<super::KeyBudgetResetInterval>,
+                ::std::string::String,
+            >,
+            resets_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            scope: ::std::result::Result<super::KeyBudgetScope, ::std::string::String>,
+            spend_usd: ::std::result::Result<f64, ::std::string::String>,
+        }
+        impl ::std::default::Default for KeyBudget {
+            fn default() -> Self {
+                Self {
+                    budget_id: Err("no value supplied for budget_id".to_string()),
+                    guardrail_id: Err("no value supplied for guardrail_id".to_string()),
+                    include_byok: Err("no value supplied for include_byok".to_string()),
+                    limit_usd: Err("no value supplied for limit_usd".to_string()),
+                    remaining_usd: Err(
+                        "no value supplied for remaining_usd".to_string(),
+                    ),
+                    reset_interval: Err(
+                        "no value supplied for reset_interval".to_string(),
+                    ),
+                    resets_at: Err("no value supplied for resets_at".to_string()),
+                    scope: Err("no value supplied for scope".to_string()),
+                    spend_usd: Err("no value supplied for spend_usd".to_string()),
+                }
+            }
+        }
+        impl KeyBudget {
+            pub fn budget_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.budget_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for budget_id: {e}")
+                    });
+                self
+            }
+            pub fn guardrail_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.guardrail_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for guardrail_id: {e}")
+                    });
+                self
+            }
+            pub fn include_byok<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.include_byok = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for include_byok: {e}")
+                    });
+                self
+            }
+            pub fn limit_usd<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.limit_usd = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for limit_usd: {e}")
+                    });
+                self
+            }
+            pub fn remaining_usd<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.remaining_usd = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for remaining_usd: {e}")
+                    });
+                self
+            }
+            pub fn reset_interval<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::KeyBudgetResetInterval>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.reset_interval = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for reset_interval: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn resets_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.resets_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for resets_at: {e}")
+                    });
+                self
+            }
+            pub fn scope<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::KeyBudgetScope>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.scope = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for scope: {e}")
+                    });
+                self
+            }
+            pub fn spend_usd<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.spend_usd = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for spend_usd: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<KeyBudget> for super::KeyBudget {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: KeyBudget,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    budget_id: value.budget_id?,
+                    guardrail_id: value.guardrail_id?,
+                    include_byok: value.include_byok?,
+                    limit_usd: value.limit_usd?,
+                    remaining_usd: value.remaining_usd?,
+                    reset_interval: value.reset_interval?,
+                    resets_at: value.resets_at?,
+                    scope: value.scope?,
+                    spend_usd: value.spend_usd?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::KeyBudget> for KeyBudget {
+            fn from(value: super::KeyBudget) -> Self {
+                Self {
+                    budget_id: Ok(value.budget_id),
+                    guardrail_id: Ok(value.guardrail_id),
+                    include_byok: Ok(value.include_byok),
+                    limit_usd: Ok(value.limit_usd),
+                    remaining_usd: Ok(value.remaining_usd),
+                    reset_interval: Ok(value.reset_interval),
+                    resets_at: Ok(value.resets_at),
+                    scope: Ok(value.scope),
+                    spend_usd: Ok(value.spend_usd),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ListApiKeysResponse {
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::ListApiKeysResponseDataItem>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ListApiKeysResponse {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                }
+            }
+        }
+        impl ListApiKeysResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::ListApiKeysResponseDataItem>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ListApiKeysResponse>
+        for super::ListApiKeysResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ListApiKeysResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { data: value.data? })
+            }
+        }
+        impl ::std::convert::From<super::ListApiKeysResponse> for ListApiKeysResponse {
+            fn from(value: super::ListApiKeysResponse) -> Self {
+                Self { data: Ok(value.data) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ListApiKeysResponseDataItem {
+            byok_usage: ::std::result::Result<f64, ::std::string::String>,
+            byok_usage_daily: ::std::result::Result<f64, ::std::string::String>,
+            byok_usage_monthly: ::std::result::Result<f64, ::std::string::String>,
+            byok_usage_weekly: ::std::result::Result<f64, ::std::string::String>,
+            created_at: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            creator_user_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            disabled: ::std::result::Result<bool, ::std::string::String>,
+            expires_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            external_user: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            hash: ::std::result::Result<::std::string::String, ::std::string::String>,
+            include_byok_in_limit: ::std::result::Result<bool, ::std::string::String>,
+            label: ::std::result::Result<::std::string::String, ::std::string::String>,
+            last_used_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            limit: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            limit_remaining: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            limit_reset: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            updated_at: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            usage: ::std::result::Result<f64, ::std::string::String>,
+            usage_daily: ::std::result::Result<f64, ::std::string::String>,
+            usage_monthly: ::std::result::Result<f64, ::std::string::String>,
+            usage_weekly: ::std::result::Result<f64, ::std::string::String>,
+            workspace_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ListApiKeysResponseDataItem {
+            fn default() -> Self {
+                Self {
+                    byok_usage: Err("no value supplied for byok_usage".to_string()),
+                    byok_usage_daily: Err(
+                        "no value supplied for byok_usage_daily".to_string(),
+                    ),
+                    byok_usage_monthly: Err(
+                        "no value supplied for byok_usage_monthly".to_string(),
+                    ),
+                    byok_usage_weekly: Err(
+                        "no value supplied for byok_usage_weekly".to_string(),
+                    ),
+                    created_at: Err("no value supplied for created_at".to_string()),
+                    creator_user_id: Err(
+                        "no value supplied for creator_user_id".to_string(),
+                    ),
+                    disabled: Err("no value supplied for disabled".to_string()),
+                    expires_at: Ok(Default::default()),
+                    external_user: Err(
+                        "no value supplied for external_user".to_string(),
+                    ),
+                    hash: Err("no value supplied for hash".to_string()),
+                    include_byok_in_limit: Err(
+                        "no value supplied for include_byok_in_limit".to_string(),
+                    ),
+                    label: Err("no value supplied for label".to_string()),
+                    last_used_at: Err("no value supplied for last_used_at".to_string()),
+                    limit: Err("no value supplied for limit".to_string()),
+                    limit_remaining: Err(
+                        "no value supplied for limit_remaining".to_string(),
+                    ),
+                    limit_reset: Err("no value supplied for limit_reset".to_string()),
+                    name: Err("no value supplied for name".to_string()),
+                    updated_at: Err("no value supplied for updated_at".to_string()),
+                    usage: Err("no value supplied for usage".to_string()),
+                    usage_daily: Err("no value supplied for usage_daily".to_string()),
+                    usage_monthly: Err(
+                        "no value supplied for usage_monthly".to_string(),
+                    ),
+                    usage_weekly: Err("no value supplied for usage_weekly".to_string()),
+                    workspace_id: Err("no value supplied for workspace_id".to_string()),
+                }
+            }
+        }
+        impl ListApiKeysResponseDataItem {
+            pub fn byok_usage<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.byok_usage = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for byok_usage: {e}")
+                    });
+                self
+            }
+            pub fn byok_usage_daily<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.byok_usage_daily = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for byok_usage_daily: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn byok_usage_monthly<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.byok_usage_monthly = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for byok_usage_monthly: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn byok_usage_weekly<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.byok_usage_weekly = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for byok_usage_weekly: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn creator_user_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.creator_user_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for creator_user_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn disabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.disabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for disabled: {e}")
+                    });
+                self
+            }
+            pub fn expires_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.expires_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for expires_at: {e}")
+                    });
+                self
+            }
+            pub fn external_user<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.external_user = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for external_user: {e}")
+                    });
+                self
+            }
+            pub fn hash<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.hash = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for hash: {e}")
+                    });
+                self
+            }
+            pub fn include_byok_in_limit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.include_byok_in_limit = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for include_byok_in_limit: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn label<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.label = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for label: {e}")
+                    });
+                self
+            }
+            pub fn last_used_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last_used_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for last_used_at: {e}")
+                    });
+                self
+            }
+            pub fn limit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.limit = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for limit: {e}")
+                    });
+                self
+            }
+            pub fn limit_remaining<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.limit_remaining = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for limit_remaining: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn limit_reset<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.limit_reset = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for limit_reset: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
+                self
+            }
+            pub fn usage<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.usage = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for usage: {e}")
+                    });
+                self
+            }
+            pub fn usage_daily<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.usage_daily = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for usage_daily: {e}")
+                    });
+                self
+            }
+            pub fn usage_monthly<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.usage_monthly = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for usage_monthly: {e}")
+                    });
+                self
+            }
+            pub fn usage_weekly<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.usage_weekly = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for usage_weekly: {e}")
+                    });
+                self
+            }
+            pub fn workspace_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.workspace_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for workspace_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ListApiKeysResponseDataItem>
+        for super::ListApiKeysResponseDataItem {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ListApiKeysResponseDataItem,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    byok_usage: value.byok_usage?,
+                    byok_usage_daily: value.byok_usage_daily?,
+                    byok_usage_monthly: value.byok_usage_monthly?,
+                    byok_usage_weekly: value.byok_usage_weekly?,
+                    created_at: value.created_at?,
+                    creator_user_id: value.creator_user_id?,
+                    disabled: value.disabled?,
+                    expires_at: value.expires_at?,
+                    external_user: value.external_user?,
+                    hash: value.hash?,
+                    include_byok_in_limit: value.include_byok_in_limit?,
+                    label: value.label?,
+                    last_used_at: value.last_used_at?,
+                    limit: value.limit?,
+                    limit_remaining: value.limit_remaining?,
+                    limit_reset: value.limit_reset?,
+                    name: value.name?,
+                    updated_at: value.updated_at?,
+                    usage: value.usage?,
+                    usage_daily: value.usage_daily?,
+                    usage_monthly: value.usage_monthly?,
+                    usage_weekly: value.usage_weekly?,
+                    workspace_id: value.workspace_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ListApiKeysResponseDataItem>
+        for ListApiKeysResponseDataItem {
+            fn from(value: super::ListApiKeysResponseDataItem) -> Self {
+                Self {
+                    byok_usage: Ok(value.byok_usage),
+                    byok_usage_daily: Ok(value.byok_usage_daily),
+                    byok_usage_monthly: Ok(value.byok_usage_monthly),
+                    byok_usage_weekly: Ok(value.byok_usage_weekly),
+                    created_at: Ok(value.created_at),
+                    creator_user_id: Ok(value.creator_user_id),
+                    disabled: Ok(value.disabled),
+                    expires_at: Ok(value.expires_at),
+                    external_user: Ok(value.external_user),
+                    hash: Ok(value.hash),
+                    include_byok_in_limit: Ok(value.include_byok_in_limit),
+                    label: Ok(value.label),
+                    last_used_at: Ok(value.last_used_at),
+                    limit: Ok(value.limit),
+                    limit_remaining: Ok(value.limit_remaining),
+                    limit_reset: Ok(value.limit_reset),
+                    name: Ok(value.name),
+                    updated_at: Ok(value.updated_at),
+                    usage: Ok(value.usage),
+                    usage_daily: Ok(value.usage_daily),
+                    usage_monthly: Ok(value.usage_monthly),
+                    usage_weekly: Ok(value.usage_weekly),
+                    workspace_id: Ok(value.workspace_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ListOrganizationMembersResponse {
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::ListOrganizationMembersResponseDataItem>,
+                ::std::string::String,
+            >,
+            total_count: ::std::result::Result<i64, ::std::string::String>,
+        }
+        impl ::std::default::Default for ListOrganizationMembersResponse {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                    total_count: Err("no value supplied for total_count".to_string()),
+                }
+            }
+        }
+        impl ListOrganizationMembersResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::ListOrganizationMembersResponseDataItem>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn total_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total_count: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ListOrganizationMembersResponse>
+        for super::ListOrganizationMembersResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ListOrganizationMembersResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data: value.data?,
+                    total_count: value.total_count?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ListOrganizationMembersResponse>
+        for ListOrganizationMembersResponse {
+            fn from(value: super::ListOrganizationMembersResponse) -> Self {
+                Self {
+                    data: Ok(value.data),
+                    total_count: Ok(value.total_count),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ListOrganizationMembersResponseDataItem {
+            email: ::std::result::Result<::std::string::String, ::std::string::String>,
+            first_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            last_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            role: ::std::result::Result<
+                super::ListOrganizationMembersResponseDataItemRole,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ListOrganizationMembersResponseDataItem {
+            fn default() -> Self {
+                Self {
+                    email: Err("no value supplied for email".to_string()),
+                    first_name: Err("no value supplied for first_name".to_string()),
+                    id: Err("no value supplied for id".to_string()),
+                    last_name: Err("no value supplied for last_name".to_string()),
+                    role: Err("no value supplied for role".to_string()),
+                }
+            }
+        }
+        impl ListOrganizationMembersResponseDataItem {
+            pub fn email<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.email = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for email: {e}")
+                    });
+                self
+            }
+            pub fn first_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.first_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for first_name: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn last_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for last_name: {e}")
+                    });
+                self
+            }
+            pub fn role<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    super::ListOrganizationMembersResponseDataItemRole,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.role = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for role: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ListOrganizationMembersResponseDataItem>
+        for super::ListOrganizationMembersResponseDataItem {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ListOrganizationMembersResponseDataItem,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    email: value.email?,
+                    first_name: value.first_name?,
+                    id: value.id?,
+                    last_name: value.last_name?,
+                    role: value.role?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ListOrganizationMembersResponseDataItem>
+        for ListOrganizationMembersResponseDataItem {
+            fn from(value: super::ListOrganizationMembersResponseDataItem) -> Self {
+                Self {
+                    email: Ok(value.email),
+                    first_name: Ok(value.first_name),
+                    id: Ok(value.id),
+                    last_name: Ok(value.last_name),
+                    role: Ok(value.role),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ListWorkspaceBudgetsResponse {
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::WorkspaceBudget>,
+                ::std::string::String,
+            >,
+            include_byok_in_budgets: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ListWorkspaceBudgetsResponse {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                    include_byok_in_budgets: Ok(Default::default()),
+                }
+            }
+        }
+        impl ListWorkspaceBudgetsResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::WorkspaceBudget>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn include_byok_in_budgets<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.include_byok_in_budgets = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for include_byok_in_budgets: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ListWorkspaceBudgetsResponse>
+        for super::ListWorkspaceBudgetsResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ListWorkspaceBudgetsResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data: value.data?,
+                    include_byok_in_budgets: value.include_byok_in_budgets?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ListWorkspaceBudgetsResponse>
+        for ListWorkspaceBudgetsResponse {
+            fn from(value: super::ListWorkspaceBudgetsResponse) -> Self {
+                Self {
+                    data: Ok(value.data),
+                    include_byok_in_budgets: Ok(value.include_byok_in_budgets),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ListWorkspaceMembersResponse {
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::WorkspaceMember>,
+                ::std::string::String,
+            >,
+            total_count: ::std::result::Result<i64, ::std::string::String>,
+        }
+        impl ::std::default::Default for ListWorkspaceMembersResponse {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                    total_count: Err("no value supplied for total_count".to_string()),
+                }
+            }
+        }
+        impl ListWorkspaceMembersResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::WorkspaceMember>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn total_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total_count: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ListWorkspaceMembersResponse>
+        for super::ListWorkspaceMembersResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ListWorkspaceMembersResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data: value.data?,
+                    total_count: value.total_count?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ListWorkspaceMembersResponse>
+        for ListWorkspaceMembersResponse {
+            fn from(value: super::ListWorkspaceMembersResponse) -> Self {
+                Self {
+                    data: Ok(value.data),
+                    total_count: Ok(value.total_count),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ListWorkspacesResponse {
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::Workspace>,
+                ::std::string::String,
+            >,
+            total_count: ::std::result::Result<i64, ::std::string::String>,
+        }
+        impl ::std::default::Default for ListWorkspacesResponse {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                    total_count: Err("no value supplied for total_count".to_string()),
+                }
+            }
+        }
+        impl ListWorkspacesResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Workspace>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn total_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total_count: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ListWorkspacesResponse>
+        for super::ListWorkspacesResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ListWorkspacesResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data: value.data?,
+                    total_count: value.total_count?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ListWorkspacesResponse>
+        for ListWorkspacesResponse {
+            fn from(value: super::ListWorkspacesResponse) -> Self {
+                Self {
+                    data: Ok(value.data),
+                    total_count: Ok(value.total_count),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ProviderResponse {
+            endpoint_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            is_byok: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            latency: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            model_permaslug: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            provider_name: ::std::result::Result<
+                ::std::option::Option<super::ProviderResponseProviderName>,
+                ::std::string::String,
+            >,
+            routed_service_tier: ::std::result::Result<
+                ::std::option::Option<super::ProviderResponseRoutedServiceTier>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ProviderResponse {
+            fn default() -> Self {
+                Self {
+                    endpoint_id: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    is_byok: Ok(Default::default()),
+                    latency: Ok(Default::default()),
+                    model_permaslug: Ok(Default::default()),
+                    provider_name: Ok(Default::default()),
+                    routed_service_tier: Ok(Default::default()),
+                    status: Err("no value supplied for status".to_string()),
+                }
+            }
+        }
+        impl ProviderResponse {
+            pub fn endpoint_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.endpoint_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for endpoint_id: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn is_byok<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_byok = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for is_byok: {e}")
+                    });
+                self
+            }
+            pub fn latency<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.latency = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for latency: {e}")
+                    });
+                self
+            }
+            pub fn model_permaslug<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.model_permaslug = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for model_permaslug: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn provider_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ProviderResponseProviderName>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.provider_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for provider_name: {e}")
+                    });
+                self
+            }
+            pub fn routed_service_tier<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ProviderResponseRoutedServiceTier>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.routed_service_tier = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for routed_service_tier: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ProviderResponse> for super::ProviderResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ProviderResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    endpoint_id: value.endpoint_id?,
+                    id: value.id?,
+                    is_byok: value.is_byok?,
+                    latency: value.latency?,
+                    model_permaslug: value.model_permaslug?,
+                    provider_name: value.provider_name?,
+                    routed_service_tier: value.routed_service_tier?,
+                    status: value.status?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ProviderResponse> for ProviderResponse {
+            fn from(value: super::ProviderResponse) -> Self {
+                Self {
+                    endpoint_id: Ok(value.endpoint_id),
+                    id: Ok(value.id),
+                    is_byok: Ok(value.is_byok),
+                    latency: Ok(value.latency),
+                    model_permaslug: Ok(value.model_permaslug),
+                    provider_name: Ok(value.provider_name),
+                    routed_service_tier: Ok(value.routed_service_tier),
+                    status: Ok(value.status),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UpdateKeysRequest {
+            disabled: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            include_byok_in_limit: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            limit: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            limit_reset: ::std::result::Result<
+                ::std::option::Option<super::UpdateKeysRequestLimitReset>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UpdateKeysRequest {
+            fn default() -> Self {
+                Self {
+                    disabled: Ok(Default::default()),
+                    include_byok_in_limit: Ok(Default::default()),
+                    limit: Ok(Default::default()),
+                    limit_reset: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                }
+            }
+        }
+        impl UpdateKeysRequest {
+            pub fn disabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.disabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for disabled: {e}")
+                    });
+                self
+            }
+            pub fn include_byok_in_limit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.include_byok_in_limit = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for include_byok_in_limit: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn limit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.limit = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for limit: {e}")
+                    });
+                self
+            }
+            pub fn limit_reset<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::UpdateKeysRequestLimitReset>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.limit_reset = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for limit_reset: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UpdateKeysRequest> for super::UpdateKeysRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpdateKeysRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    disabled: value.disabled?,
+                    include_byok_in_limit: value.include_byok_in_limit?,
+                    limit: value.limit?,
+                    limit_reset: value.limit_reset?,
+                    name: value.name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UpdateKeysRequest> for UpdateKeysRequest {
+            fn from(value: super::UpdateKeysRequest) -> Self {
+                Self {
+                    disabled: Ok(value.disabled),
+                    include_byok_in_limit: Ok(value.include_byok_in_limit),
+                    limit: Ok(value.limit),
+                    limit_reset: Ok(value.limit_reset),
+                    name: Ok(value.name),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UpdateKeysResponse {
+            data: ::std::result::Result<
+                super::UpdateKeysResponseData,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UpdateKeysResponse {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                }
+            }
+        }
+        impl UpdateKeysResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::UpdateKeysResponseData>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UpdateKeysResponse> for super::UpdateKeysResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpdateKeysResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { data: value.data? })
+            }
+        }
+        impl ::std::convert::From<super::UpdateKeysResponse> for UpdateKeysResponse {
+            fn from(value: super::UpdateKeysResponse) -> Self {
+                Self { data: Ok(value.data) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UpdateKeysResponseData {
+            byok_usage: ::std::result::Result<f64, ::std::string::String>,
+            byok_usage_daily: ::std::result::Result<f64, ::std::string::String>,
+            byok_usage_monthly: ::std::result::Result<f64, ::std::string::String>,
+            byok_usage_weekly: ::std::result::Result<f64, ::std::string::String>,
+            created_at: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            creator_user_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            disabled: ::std::result::Result<bool, ::std::string::String>,
+            expires_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            external_user: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            hash: ::std::result::Result<::std::string::String, ::std::string::String>,
+            include_byok_in_limit: ::std::result::Result<bool, ::std::string::String>,
+            label: ::std::result::Result<::std::string::String, ::std::string::String>,
+            last_used_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            limit: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            limit_remaining: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            limit_reset: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            updated_at: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            usage: ::std::result::Result<f64, ::std::string::String>,
+            usage_daily: ::std::result::Result<f64, ::std::string::String>,
+            usage_monthly: ::std::result::Result<f64, ::std::string::String>,
+            usage_weekly: ::std::result::Result<f64, ::std::string::String>,
+            workspace_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UpdateKeysResponseData {
+            fn default() -> Self {
+                Self {
+                    byok_usage: Err("no value supplied for byok_usage".to_string()),
+                    byok_usage_daily: Err(
+                        "no value supplied for byok_usage_daily".to_string(),
+                    ),
+                    byok_usage_monthly: Err(
+                        "no value supplied for byok_usage_monthly".to_string(),
+                    ),
+                    byok_usage_weekly: Err(
+                        "no value supplied for byok_usage_weekly".to_string(),
+                    ),
+                    created_at: Err("no value supplied for created_at".to_string()),
+                    creator_user_id: Err(
+                        "no value supplied for creator_user_id".to_string(),
+                    ),
+                    disabled: Err("no value supplied for disabled".to_string()),
+                    expires_at: Ok(Default::default()),
+                    external_user: Err(
+                        "no value supplied for external_user".to_string(),
+                    ),
+                    hash: Err("no value supplied for hash".to_string()),
+                    include_byok_in_limit: Err(
+                        "no value supplied for include_byok_in_limit".to_string(),
+                    ),
+                    label: Err("no value supplied for label".to_string()),
+                    last_used_at: Err("no value supplied for last_used_at".to_string()),
+                    limit: Err("no value supplied for limit".to_string()),
+                    limit_remaining: Err(
+                        "no value supplied for limit_remaining".to_string(),
+                    ),
+                    limit_reset: Err("no value supplied for limit_reset".to_string()),
+                    name: Err("no value supplied for name".to_string()),
+                    updated_at: Err("no value supplied for updated_at".to_string()),
+                    usage: Err("no value supplied for usage".to_string()),
+                    usage_daily: Err("no value supplied for usage_daily".to_string()),
+                    usage_monthly: Err(
+                        "no value supplied for usage_monthly".to_string(),
+                    ),
+                    usage_weekly: Err("no value supplied for usage_weekly".to_string()),
+                    workspace_id: Err("no value supplied for workspace_id".to_string()),
+                }
+            }
+        }
+        impl UpdateKeysResponseData {
+            pub fn byok_usage<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.byok_usage = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for byok_usage: {e}")
+                    });
+                self
+            }
+            pub fn byok_usage_daily<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.byok_usage_daily = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for byok_usage_daily: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn byok_usage_monthly<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.byok_usage_monthly = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for byok_usage_monthly: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn byok_usage_weekly<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.byok_usage_weekly = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for byok_usage_weekly: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn creator_user_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.creator_user_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for creator_user_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn disabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.disabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for disabled: {e}")
+                    });
+                self
+            }
+            pub fn expires_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.expires_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for expires_at: {e}")
+                    });
+                self
+            }
+            pub fn external_user<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.external_user = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for external_user: {e}")
+                    });
+                self
+            }
+            pub fn hash<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.hash = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for hash: {e}")
+                    });
+                self
+            }
+            pub fn include_byok_in_limit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.include_byok_in_limit = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for include_byok_in_limit: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn label<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.label = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for label: {e}")
+                    });
+                self
+            }
+            pub fn last_used_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last_used_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for last_used_at: {e}")
+                    });
+                self
+            }
+            pub fn limit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.limit = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for limit: {e}")
+                    });
+                self
+            }
+            pub fn limit_remaining<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.limit_remaining = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for limit_remaining: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn limit_reset<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.limit_reset = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for limit_reset: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
+                self
+            }
+            pub fn usage<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.usage = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for usage: {e}")
+                    });
+                self
+            }
+            pub fn usage_daily<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.usage_daily = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for usage_daily: {e}")
+                    });
+                self
+            }
+            pub fn usage_monthly<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.usage_monthly = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for usage_monthly: {e}")
+                    });
+                self
+            }
+            pub fn usage_weekly<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.usage_weekly = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for usage_weekly: {e}")
+                    });
+                self
+            }
+            pub fn workspace_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.workspace_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for workspace_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UpdateKeysResponseData>
+        for super::UpdateKeysResponseData {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpdateKeysResponseData,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    byok_usage: value.byok_usage?,
+                    byok_usage_daily: value.byok_usage_daily?,
+                    byok_usage_monthly: value.byok_usage_monthly?,
+                    byok_usage_weekly: value.byok_usage_weekly?,
+                    created_at: value.created_at?,
+                    creator_user_id: value.creator_user_id?,
+                    disabled: value.disabled?,
+                    expires_at: value.expires_at?,
+                    external_user: value.external_user?,
+                    hash: value.hash?,
+                    include_byok_in_limit: value.include_byok_in_limit?,
+                    label: value.label?,
+                    last_used_at: value.last_used_at?,
+                    limit: value.limit?,
+                    limit_remaining: value.limit_remaining?,
+                    limit_reset: value.limit_reset?,
+                    name: value.name?,
+                    updated_at: value.updated_at?,
+                    usage: value.usage?,
+                    usage_daily: value.usage_daily?,
+                    usage_monthly: value.usage_monthly?,
+                    usage_weekly: value.usage_weekly?,
+                    workspace_id: value.workspace_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UpdateKeysResponseData>
+        for UpdateKeysResponseData {
+            fn from(value: super::UpdateKeysResponseData) -> Self {
+                Self {
+                    byok_usage: Ok(value.byok_usage),
+                    byok_usage_daily: Ok(value.byok_usage_daily),
+                    byok_usage_monthly: Ok(value.byok_usage_monthly),
+                    byok_usage_weekly: Ok(value.byok_usage_weekly),
+                    created_at: Ok(value.created_at),
+                    creator_user_id: Ok(value.creator_user_id),
+                    disabled: Ok(value.disabled),
+                    expires_at: Ok(value.expires_at),
+                    external_user: Ok(value.external_user),
+                    hash: Ok(value.hash),
+                    include_byok_in_limit: Ok(value.include_byok_in_limit),
+                    label: Ok(value.label),
+                    last_used_at: Ok(value.last_used_at),
+                    limit: Ok(value.limit),
+                    limit_remaining: Ok(value.limit_remaining),
+                    limit_reset: Ok(value.limit_reset),
+                    name: Ok(value.name),
+                    updated_at: Ok(value.updated_at),
+                    usage: Ok(value.usage),
+                    usage_daily: Ok(value.usage_daily),
+                    usage_monthly: Ok(value.usage_monthly),
+                    usage_weekly: Ok(value.usage_weekly),
+                    workspace_id: Ok(value.workspace_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UpdateWorkspaceRequest {
+            default_image_model: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            default_provider_sort: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            default_text_model: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<super::UpdateWorkspaceRequestDescription>,
+                ::std::string::String,
+            >,
+            io_logging_api_key_ids: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<i64>>,
+                ::std::string::String,
+            >,
+            io_logging_sampling_rate: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            is_data_discount_logging_enabled: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            is_observability_broadcast_enabled: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            is_observability_io_logging_enabled: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<super::UpdateWorkspaceRequestName>,
+                ::std::string::String,
+            >,
+            slug: ::std::result::Result<
+                ::std::option::Option<super::UpdateWorkspaceRequestSlug>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UpdateWorkspaceRequest {
+            fn default() -> Self {
+                Self {
+                    default_image_model: Ok(Default::default()),
+                    default_provider_sort: Ok(Default::default()),
+                    default_text_model: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    io_logging_api_key_ids: Ok(Default::default()),
+                    io_logging_sampling_rate: Ok(Default::default()),
+                    is_data_discount_logging_enabled: Ok(Default::default()),
+                    is_observability_broadcast_enabled: Ok(Default::default()),
+                    is_observability_io_logging_enabled: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    slug: Ok(Default::default()),
+                }
+            }
+        }
+        impl UpdateWorkspaceRequest {
+            pub fn default_image_model<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.default_image_model = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for default_image_model: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn default_provider_sort<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.default_provider_sort = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for default_provider_sort: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn default_text_model<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.default_text_model = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for default_text_model: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::UpdateWorkspaceRequestDescription>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn io_logging_api_key_ids<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i64>>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.io_logging_api_key_ids = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for io_logging_api_key_ids: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn io_logging_sampling_rate<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.io_logging_sampling_rate = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for io_logging_sampling_rate: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn is_data_discount_logging_enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_data_discount_logging_enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for is_data_discount_logging_enabled: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn is_observability_broadcast_enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_observability_broadcast_enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for is_observability_broadcast_enabled: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn is_observability_io_logging_enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_observability_io_logging_enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for is_observability_io_logging_enabled: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::UpdateWorkspaceRequestName>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn slug<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::UpdateWorkspaceRequestSlug>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.slug = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for slug: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UpdateWorkspaceRequest>
+        for super::UpdateWorkspaceRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpdateWorkspaceRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    default_image_model: value.default_image_model?,
+                    default_provider_sort: value.default_provider_sort?,
+                    default_text_model: value.default_text_model?,
+                    description: value.description?,
+                    io_logging_api_key_ids: value.io_logging_api_key_ids?,
+                    io_logging_sampling_rate: value.io_logging_sampling_rate?,
+                    is_data_discount_logging_enabled: value
+                        .is_data_discount_logging_enabled?,
+                    is_observability_broadcast_enabled: value
+                        .is_observability_broadcast_enabled?,
+                    is_observability_io_logging_enabled: value
+                        .is_observability_io_logging_enabled?,
+                    name: value.name?,
+                    slug: value.slug?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UpdateWorkspaceRequest>
+        for UpdateWorkspaceRequest {
+            fn from(value: super::UpdateWorkspaceRequest) -> Self {
+                Self {
+                    default_image_model: Ok(value.default_image_model),
+                    default_provider_sort: Ok(value.default_provider_sort),
+                    default_text_model: Ok(value.default_text_model),
+                    description: Ok(value.description),
+                    io_logging_api_key_ids: Ok(value.io_logging_api_key_ids),
+                    io_logging_sampling_rate: Ok(value.io_logging_sampling_rate),
+                    is_data_discount_logging_enabled: Ok(
+                        value.is_data_discount_logging_enabled,
+                    ),
+                    is_observability_broadcast_enabled: Ok(
+                        value.is_observability_broadcast_enabled,
+                    ),
+                    is_observability_io_logging_enabled: Ok(
+                        value.is_observability_io_logging_enabled,
+                    ),
+                    name: Ok(value.name),
+                    slug: Ok(value.slug),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UpdateWorkspaceResponse {
+            data: ::std::result::Result<super::Workspace, ::std::string::String>,
+        }
+        impl ::std::default::Default for UpdateWorkspaceResponse {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                }
+            }
+        }
+        impl UpdateWorkspaceResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::Workspace>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UpdateWorkspaceResponse>
+        for super::UpdateWorkspaceResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpdateWorkspaceResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { data: value.data? })
+            }
+        }
+        impl ::std::convert::From<super::UpdateWorkspaceResponse>
+        for UpdateWorkspaceResponse {
+            fn from(value: super::UpdateWorkspaceResponse) -> Self {
+                Self { data: Ok(value.data) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UpsertWorkspaceBudgetRequest {
+            include_byok_in_budgets: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            limit_usd: ::std::result::Result<f64, ::std::string::String>,
+        }
+        impl ::std::default::Default for UpsertWorkspaceBudgetRequest {
+            fn default() -> Self {
+                Self {
+                    include_byok_in_budgets: Ok(Default::default()),
+                    limit_usd: Err("no value supplied for limit_usd".to_string()),
+                }
+            }
+        }
+        impl UpsertWorkspaceBudgetRequest {
+            pub fn include_byok_in_budgets<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.include_byok_in_budgets = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for include_byok_in_budgets: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn limit_usd<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.limit_usd = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for limit_usd: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UpsertWorkspaceBudgetRequest>
+        for super::UpsertWorkspaceBudgetRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpsertWorkspaceBudgetRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    include_byok_in_budgets: value.include_byok_in_budgets?,
+                    limit_usd: value.limit_usd?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UpsertWorkspaceBudgetRequest>
+        for UpsertWorkspaceBudgetRequest {
+            fn from(value: super::UpsertWorkspaceBudgetRequest) -> Self {
+                Self {
+                    include_byok_in_budgets: Ok(value.include_byok_in_budgets),
+                    limit_usd: Ok(value.limit_usd),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UpsertWorkspaceBudgetResponse {
+            data: ::std::result::Result<super::WorkspaceBudget, ::std::string::String>,
+            include_byok_in_budgets: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UpsertWorkspaceBudgetResponse {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                    include_byok_in_budgets: Ok(Default::default()),
+                }
+            }
+        }
+        impl UpsertWorkspaceBudgetResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::WorkspaceBudget>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn include_byok_in_budgets<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.include_byok_in_budgets = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for include_byok_in_budgets: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UpsertWorkspaceBudgetResponse>
+        for super::UpsertWorkspaceBudgetResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpsertWorkspaceBudgetResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data: value.data?,
+                    include_byok_in_budgets: value.include_byok_in_budgets?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UpsertWorkspaceBudgetResponse>
+        for UpsertWorkspaceBudgetResponse {
+            fn from(value: super::UpsertWorkspaceBudgetResponse) -> Self {
+                Self {
+                    data: Ok(value.data),
+                    include_byok_in_budgets: Ok(value.include_byok_in_budgets),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct Workspace {
+            created_at: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            created_by: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            default_guardrail_id: ::std::result::Result<
+                ::uuid::Uuid,
+                ::std::string::String,
+            >,
+            default_image_model: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            default_provider_sort: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            default_text_model: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
+            include_byok_in_budgets: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            io_logging_api_key_ids: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<i64>>,
+                ::std::string::String,
+            >,
+            io_logging_sampling_rate: ::std::result::Result<f64, ::std::string::String>,
+            is_data_discount_logging_enabled: ::std::result::Result<
+                bool,
+                ::std::string::String,
+            >,
+            is_observability_broadcast_enabled: ::std::result::Result<
+                bool,
+                ::std::string::String,
+            >,
+            is_observability_io_logging_enabled: ::std::result::Result<
+                bool,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            slug: ::std::result::Result<::std::string::String, ::std::string::String>,
+            updated_at: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for Workspace {
+            fn default() -> Self {
+                Self {
+                    created_at: Err("no value supplied for created_at".to_string()),
+                    created_by: Err("no value supplied for created_by".to_string()),
+                    default_guardrail_id: Err(
+                        "no value supplied for default_guardrail_id".to_string(),
+                    ),
+                    default_image_model: Err(
+                        "no value supplied for default_image_model".to_string(),
+                    ),
+                    default_provider_sort: Err(
+                        "no value supplied for default_provider_sort".to_string(),
+                    ),
+                    default_text_model: Err(
+                        "no value supplied for default_text_model".to_string(),
+                    ),
+                    description: Err("no value supplied for description".to_string()),
+                    id: Err("no value supplied for id".to_string()),
+                    include_byok_in_budgets: Ok(Default::default()),
+                    io_logging_api_key_ids: Err(
+                        "no value supplied for io_logging_api_key_ids".to_string(),
+                    ),
+                    io_logging_sampling_rate: Err(
+                        "no value supplied for io_logging_sampling_rate".to_string(),
+                    ),
+                    is_data_discount_logging_enabled: Err(
+                        "no value supplied for is_data_discount_logging_enabled"
+                            .to_string(),
+                    ),
+                    is_observability_broadcast_enabled: Err(
+                        "no value supplied for is_observability_broadcast_enabled"
+                            .to_string(),
+                    ),
+                    is_observability_io_logging_enabled: Err(
+                        "no value supplied for is_observability_io_logging_enabled"
+                            .to_string(),
+                    ),
+                    name: Err("no value supplied for name".to_string()),
+                    slug: Err("no value supplied for slug".to_string()),
+                    updated_at: Err("no value supplied for updated_at".to_string()),
+                }
+            }
+        }
+        impl Workspace {
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn created_by<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_by = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_by: {e}")
+                    });
+                self
+            }
+            pub fn default_guardrail_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::uuid::Uuid>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.default_guardrail_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for default_guardrail_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn default_image_model<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.default_image_model = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for default_image_model: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn default_provider_sort<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.default_provider_sort = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for default_provider_sort: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn default_text_model<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.default_text_model = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for default_text_model: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::uuid::Uuid>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn include_byok_in_budgets<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.include_byok_in_budgets = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for include_byok_in_budgets: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn io_logging_api_key_ids<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i64>>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.io_logging_api_key_ids = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for io_logging_api_key_ids: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn io_logging_sampling_rate<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.io_logging_sampling_rate = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for io_logging_sampling_rate: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn is_data_discount_logging_enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_data_discount_logging_enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for is_data_discount_logging_enabled: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn is_observability_broadcast_enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_observability_broadcast_enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for is_observability_broadcast_enabled: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn is_observability_io_logging_enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_observability_io_logging_enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for is_observability_io_logging_enabled: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn slug<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.slug = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for slug: {e}")
+                    });
+                self
+            }
+            pub fn updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Workspace> for super::Workspace {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Workspace,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    created_at: value.created_at?,
+                    created_by: value.created_by?,
+                    default_guardrail_id: value.default_guardrail_id?,
+                    default_image_model: value.default_image_model?,
+                    default_provider_sort: value.default_provider_sort?,
+                    default_text_model: value.default_text_model?,
+                    description: value.description?,
+                    id: value.id?,
+                    include_byok_in_budgets: value.include_byok_in_budgets?,
+                    io_logging_api_key_ids: value.io_logging_api_key_ids?,
+                    io_logging_sampling_rate: value.io_logging_sampling_rate?,
+                    is_data_discount_logging_enabled: value
+                        .is_data_discount_logging_enabled?,
+                    is_observability_broadcast_enabled: value
+                        .is_observability_broadcast_enabled?,
+                    is_observability_io_logging_enabled: value
+                        .is_observability_io_logging_enabled?,
+                    name: value.name?,
+                    slug: value.slug?,
+                    updated_at: value.updated_at?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Workspace> for Workspace {
+            fn from(value: super::Workspace) -> Self {
+                Self {
+                    created_at: Ok(value.created_at),
+                    created_by: Ok(value.created_by),
+                    default_guardrail_id: Ok(value.default_guardrail_id),
+                    default_image_model: Ok(value.default_image_model),
+                    default_provider_sort: Ok(value.default_provider_sort),
+                    default_text_model: Ok(value.default_text_model),
+                    description: Ok(value.description),
+                    id: Ok(value.id),
+                    include_byok_in_budgets: Ok(value.include_byok_in_budgets),
+                    io_logging_api_key_ids: Ok(value.io_logging_api_key_ids),
+                    io_logging_sampling_rate: Ok(value.io_logging_sampling_rate),
+                    is_data_discount_logging_enabled: Ok(
+                        value.is_data_discount_logging_enabled,
+                    ),
+                    is_observability_broadcast_enabled: Ok(
+                        value.is_observability_broadcast_enabled,
+                    ),
+                    is_observability_io_logging_enabled: Ok(
+                        value.is_observability_io_logging_enabled,
+                    ),
+                    name: Ok(value.name),
+                    slug: Ok(value.slug),
+                    updated_at: Ok(value.updated_at),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct WorkspaceBudget {
+            created_at: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
+            limit_usd: ::std::result::Result<f64, ::std::string::String>,
+            reset_interval: ::std::result::Result<
+                ::std::option::Option<super::WorkspaceBudgetResetInterval>,
+                ::std::string::String,
+            >,
+            updated_at: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            workspace_id: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
+        }
+        impl ::std::default::Default for WorkspaceBudget {
+            fn default() -> Self {
+                Self {
+                    created_at: Err("no value supplied for created_at".to_string()),
+                    id: Err("no value supplied for id".to_string()),
+                    limit_usd: Err("no value supplied for limit_usd".to_string()),
+                    reset_interval: Err(
+                        "no value supplied for reset_interval".to_string(),
+                    ),
+                    updated_at: Err("no value supplied for updated_at".to_string()),
+                    workspace_id: Err("no value supplied for workspace_id".to_string()),
+                }
+            }
+        }
+        impl WorkspaceBudget {
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::uuid::Uuid>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn limit_usd<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.limit_usd = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for limit_usd: {e}")
+                    });
+                self
+            }
+            pub fn reset_interval<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::WorkspaceBudgetResetInterval>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.reset_interval = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for reset_interval: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
+                self
+            }
+            pub fn workspace_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::uuid::Uuid>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.workspace_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for workspace_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<WorkspaceBudget> for super::WorkspaceBudget {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: WorkspaceBudget,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    created_at: value.created_at?,
+                    id: value.id?,
+                    limit_usd: value.limit_usd?,
+                    reset_interval: value.reset_interval?,
+                    updated_at: value.updated_at?,
+                    workspace_id: value.workspace_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::WorkspaceBudget> for WorkspaceBudget {
+            fn from(value: super::WorkspaceBudget) -> Self {
+                Self {
+                    created_at: Ok(value.created_at),
+                    id: Ok(value.id),
+                    limit_usd: Ok(value.limit_usd),
+                    reset_interval: Ok(value.reset_interval),
+                    updated_at: Ok(value.updated_at),
+                    workspace_id: Ok(value.workspace_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct WorkspaceMember {
+            created_at: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
+            role: ::std::result::Result<
+                super::WorkspaceMemberRole,
+                ::std::string::String,
+            >,
+            user_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            workspace_id: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
+        }
+        impl ::std::default::Default for WorkspaceMember {
+            fn default() -> Self {
+                Self {
+                    created_at: Err("no value supplied for created_at".to_string()),
+                    id: Err("no value supplied for id".to_string()),
+                    role: Err("no value supplied for role".to_string()),
+                    user_id: Err("no value supplied for user_id".to_string()),
+                    workspace_id: Err("no value supplied for workspace_id".to_string()),
+                }
+            }
+        }
+        impl WorkspaceMember {
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::uuid::Uuid>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn role<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::WorkspaceMemberRole>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.role = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for role: {e}")
+                    });
+                self
+            }
+            pub fn user_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_id: {e}")
+                    });
+                self
+            }
+            pub fn workspace_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::uuid::Uuid>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.workspace_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for workspace_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<WorkspaceMember> for super::WorkspaceMember {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: WorkspaceMember,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    created_at: value.created_at?,
+                    id: value.id?,
+                    role: value.role?,
+                    user_id: value.user_id?,
+                    workspace_id: value.workspace_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::WorkspaceMember> for WorkspaceMember {
+            fn from(value: super::WorkspaceMember) -> Self {
+                Self {
+                    created_at: Ok(value.created_at),
+                    id: Ok(value.id),
+                    role: Ok(value.role),
+                    user_id: Ok(value.user_id),
+                    workspace_id: Ok(value.workspace_id),
+                }
+            }
+        }
     }
     /// Error types.
     pub mod error {
@@ -3358,9 +15271,9 @@ pub mod types {
     }
 }
 #[derive(Clone, Debug)]
-/**Client for OpenRouter Analytics API
+/**Client for OpenRouter Analytics and Account API
 
-The usage and spend reporting part of the OpenRouter API, as covered by the openrouter-analytics crates. Every operation here needs a management key.
+The reporting and account management part of the OpenRouter API, as covered by the openrouter-analytics crates: activity and analytics, API keys, credits, organization members, workspaces and their budgets, and generation metadata. Most operations need a management key; each says which key it needs.
 
 Version: 1.0.0*/
 pub struct Client {
@@ -3426,7 +15339,7 @@ const _: () = {
 impl Client {
     /**Daily activity per model endpoint
 
-Activity of the account over the last 30 completed UTC days, one row per day, model and endpoint. With `group_by=workspace` each row is further split per workspace and carries `workspace_id`.
+Activity of the account over the last 30 completed UTC days, one row per day, model and endpoint. With `group_by=workspace` each row is further split per workspace and carries `workspace_id`. Needs a management key.
 
 Sends a `GET` request to `/activity`
 
@@ -3451,7 +15364,7 @@ let response = client.get_user_activity()
     }
     /**What the analytics query accepts
 
-The metrics, dimensions, filter operators and time granularities that `POST /analytics/query` understands.
+The metrics, dimensions, filter operators and time granularities that `POST /analytics/query` understands. Needs a management key.
 
 Sends a `GET` request to `/analytics/meta`
 
@@ -3465,7 +15378,7 @@ let response = client.get_analytics_meta()
     }
     /**Run an analytics query
 
-Aggregates metrics over a time range, optionally grouped by up to two dimensions and bucketed by a time granularity.
+Aggregates metrics over a time range, optionally grouped by up to two dimensions and bucketed by a time granularity. Needs a management key.
 
 Sends a `POST` request to `/analytics/query`
 
@@ -3477,6 +15390,385 @@ let response = client.query_analytics()
 ```*/
     pub fn query_analytics(&self) -> builder::QueryAnalytics<'_> {
         builder::QueryAnalytics::new(self)
+    }
+    /**Credit balance
+
+Credits bought and credits used by the account, in US dollars. Needs a management key.
+
+Sends a `GET` request to `/credits`
+
+```ignore
+let response = client.get_credits()
+    .send()
+    .await;
+```*/
+    pub fn get_credits(&self) -> builder::GetCredits<'_> {
+        builder::GetCredits::new(self)
+    }
+    /**Metadata of one generation
+
+Tokens, cost, latency, provider and routing facts of one completed request. Works with any API key.
+
+Sends a `GET` request to `/generation`
+
+Arguments:
+- `id`: The ID of the generation, as returned with the completion.
+```ignore
+let response = client.get_generation()
+    .id(id)
+    .send()
+    .await;
+```*/
+    pub fn get_generation(&self) -> builder::GetGeneration<'_> {
+        builder::GetGeneration::new(self)
+    }
+    /**The key making this request
+
+Limits, usage and budgets of the API key used to authenticate this request. Works with any API key.
+
+Sends a `GET` request to `/key`
+
+```ignore
+let response = client.get_current_key()
+    .send()
+    .await;
+```*/
+    pub fn get_current_key(&self) -> builder::GetCurrentKey<'_> {
+        builder::GetCurrentKey::new(self)
+    }
+    /**List API keys
+
+The API keys of the account, optionally of one workspace. Needs a management key.
+
+Sends a `GET` request to `/keys`
+
+Arguments:
+- `include_disabled`: Also list disabled keys (`true` or `false`).
+- `include_expired`: Also list keys past their expiry date.
+- `offset`: How many items to skip, for paging.
+- `workspace_id`: Only the keys of this workspace (a UUID).
+```ignore
+let response = client.list()
+    .include_disabled(include_disabled)
+    .include_expired(include_expired)
+    .offset(offset)
+    .workspace_id(workspace_id)
+    .send()
+    .await;
+```*/
+    pub fn list(&self) -> builder::List<'_> {
+        builder::List::new(self)
+    }
+    /**Create an API key
+
+Creates a key and returns its secret, which is shown only in this response. Needs a management key.
+
+Sends a `POST` request to `/keys`
+
+```ignore
+let response = client.create_keys()
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn create_keys(&self) -> builder::CreateKeys<'_> {
+        builder::CreateKeys::new(self)
+    }
+    /**One API key
+
+An API key by its hash. Needs a management key.
+
+Sends a `GET` request to `/keys/{hash}`
+
+Arguments:
+- `hash`: The hash that identifies the key.
+```ignore
+let response = client.get_key()
+    .hash(hash)
+    .send()
+    .await;
+```*/
+    pub fn get_key(&self) -> builder::GetKey<'_> {
+        builder::GetKey::new(self)
+    }
+    /**Delete an API key
+
+Deletes an API key for good. Needs a management key.
+
+Sends a `DELETE` request to `/keys/{hash}`
+
+Arguments:
+- `hash`: The hash that identifies the key.
+```ignore
+let response = client.delete_keys()
+    .hash(hash)
+    .send()
+    .await;
+```*/
+    pub fn delete_keys(&self) -> builder::DeleteKeys<'_> {
+        builder::DeleteKeys::new(self)
+    }
+    /**Change an API key
+
+Renames, disables or re-limits an API key; fields left out are unchanged. Needs a management key.
+
+Sends a `PATCH` request to `/keys/{hash}`
+
+Arguments:
+- `hash`: The hash that identifies the key.
+- `body`
+```ignore
+let response = client.update_keys()
+    .hash(hash)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn update_keys(&self) -> builder::UpdateKeys<'_> {
+        builder::UpdateKeys::new(self)
+    }
+    /**List organization members
+
+The members of the organization that owns the key, one page at a time. Needs a management key.
+
+Sends a `GET` request to `/organization/members`
+
+Arguments:
+- `limit`: Most items per page (at most 100).
+- `offset`: How many items to skip, for paging.
+```ignore
+let response = client.list_organization_members()
+    .limit(limit)
+    .offset(offset)
+    .send()
+    .await;
+```*/
+    pub fn list_organization_members(&self) -> builder::ListOrganizationMembers<'_> {
+        builder::ListOrganizationMembers::new(self)
+    }
+    /**List workspaces
+
+The workspaces of the account, one page at a time. Needs a management key.
+
+Sends a `GET` request to `/workspaces`
+
+Arguments:
+- `limit`: Most items per page (at most 100).
+- `offset`: How many items to skip, for paging.
+```ignore
+let response = client.list_workspaces()
+    .limit(limit)
+    .offset(offset)
+    .send()
+    .await;
+```*/
+    pub fn list_workspaces(&self) -> builder::ListWorkspaces<'_> {
+        builder::ListWorkspaces::new(self)
+    }
+    /**Create a workspace
+
+Creates a workspace with a name and a unique slug. Needs a management key.
+
+Sends a `POST` request to `/workspaces`
+
+```ignore
+let response = client.create_workspace()
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn create_workspace(&self) -> builder::CreateWorkspace<'_> {
+        builder::CreateWorkspace::new(self)
+    }
+    /**One workspace
+
+A workspace by its ID or slug. Needs a management key.
+
+Sends a `GET` request to `/workspaces/{id}`
+
+Arguments:
+- `id`: The workspace, by ID or slug.
+```ignore
+let response = client.get_workspace()
+    .id(id)
+    .send()
+    .await;
+```*/
+    pub fn get_workspace(&self) -> builder::GetWorkspace<'_> {
+        builder::GetWorkspace::new(self)
+    }
+    /**Delete a workspace
+
+Deletes a workspace; one that still has active API keys cannot be deleted. Needs a management key.
+
+Sends a `DELETE` request to `/workspaces/{id}`
+
+Arguments:
+- `id`: The workspace, by ID or slug.
+```ignore
+let response = client.delete_workspace()
+    .id(id)
+    .send()
+    .await;
+```*/
+    pub fn delete_workspace(&self) -> builder::DeleteWorkspace<'_> {
+        builder::DeleteWorkspace::new(self)
+    }
+    /**Change a workspace
+
+Changes the settings of a workspace; fields left out are unchanged. Needs a management key.
+
+Sends a `PATCH` request to `/workspaces/{id}`
+
+Arguments:
+- `id`: The workspace, by ID or slug.
+- `body`
+```ignore
+let response = client.update_workspace()
+    .id(id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn update_workspace(&self) -> builder::UpdateWorkspace<'_> {
+        builder::UpdateWorkspace::new(self)
+    }
+    /**A workspace's budgets
+
+Every spending budget set on a workspace. Needs a management key.
+
+Sends a `GET` request to `/workspaces/{id}/budgets`
+
+Arguments:
+- `id`: The workspace, by ID or slug.
+```ignore
+let response = client.list_workspace_budgets()
+    .id(id)
+    .send()
+    .await;
+```*/
+    pub fn list_workspace_budgets(&self) -> builder::ListWorkspaceBudgets<'_> {
+        builder::ListWorkspaceBudgets::new(self)
+    }
+    /**One workspace budget
+
+The budget of a workspace for one interval. Needs a management key.
+
+Sends a `GET` request to `/workspaces/{id}/budgets/{interval}`
+
+Arguments:
+- `id`: The workspace, by ID or slug.
+- `interval`: The budget interval.
+```ignore
+let response = client.get_workspace_budget()
+    .id(id)
+    .interval(interval)
+    .send()
+    .await;
+```*/
+    pub fn get_workspace_budget(&self) -> builder::GetWorkspaceBudget<'_> {
+        builder::GetWorkspaceBudget::new(self)
+    }
+    /**Set a workspace budget
+
+Creates or replaces the budget of a workspace for one interval. Needs a management key.
+
+Sends a `PUT` request to `/workspaces/{id}/budgets/{interval}`
+
+Arguments:
+- `id`: The workspace, by ID or slug.
+- `interval`: The budget interval.
+- `body`
+```ignore
+let response = client.upsert_workspace_budget()
+    .id(id)
+    .interval(interval)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn upsert_workspace_budget(&self) -> builder::UpsertWorkspaceBudget<'_> {
+        builder::UpsertWorkspaceBudget::new(self)
+    }
+    /**Remove a workspace budget
+
+Removes the budget of a workspace for one interval. Needs a management key.
+
+Sends a `DELETE` request to `/workspaces/{id}/budgets/{interval}`
+
+Arguments:
+- `id`: The workspace, by ID or slug.
+- `interval`: The budget interval.
+```ignore
+let response = client.delete_workspace_budget()
+    .id(id)
+    .interval(interval)
+    .send()
+    .await;
+```*/
+    pub fn delete_workspace_budget(&self) -> builder::DeleteWorkspaceBudget<'_> {
+        builder::DeleteWorkspaceBudget::new(self)
+    }
+    /**List workspace members
+
+The members of a workspace, one page at a time. Needs a management key.
+
+Sends a `GET` request to `/workspaces/{id}/members`
+
+Arguments:
+- `id`: The workspace, by ID or slug.
+- `limit`: Most items per page (at most 100).
+- `offset`: How many items to skip, for paging.
+```ignore
+let response = client.list_workspace_members()
+    .id(id)
+    .limit(limit)
+    .offset(offset)
+    .send()
+    .await;
+```*/
+    pub fn list_workspace_members(&self) -> builder::ListWorkspaceMembers<'_> {
+        builder::ListWorkspaceMembers::new(self)
+    }
+    /**Add workspace members
+
+Adds organization members to a workspace. Needs a management key.
+
+Sends a `POST` request to `/workspaces/{id}/members/add`
+
+Arguments:
+- `id`: The workspace, by ID or slug.
+- `body`
+```ignore
+let response = client.bulk_add_workspace_members()
+    .id(id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn bulk_add_workspace_members(&self) -> builder::BulkAddWorkspaceMembers<'_> {
+        builder::BulkAddWorkspaceMembers::new(self)
+    }
+    /**Remove workspace members
+
+Removes members from a workspace; members with active API keys in it cannot be removed. Needs a management key.
+
+Sends a `POST` request to `/workspaces/{id}/members/remove`
+
+Arguments:
+- `id`: The workspace, by ID or slug.
+- `body`
+```ignore
+let response = client.bulk_remove_workspace_members()
+    .id(id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn bulk_remove_workspace_members(
+        &self,
+    ) -> builder::BulkRemoveWorkspaceMembers<'_> {
+        builder::BulkRemoveWorkspaceMembers::new(self)
     }
 }
 /// Types for composing operation parameters.
@@ -3841,6 +16133,2384 @@ pub mod builder {
                     )
                 }
                 408u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_credits`]
+
+[`Client::get_credits`]: super::Client::get_credits*/
+    #[derive(Debug, Clone)]
+    pub struct GetCredits<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> GetCredits<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self { client: client }
+        }
+        ///Sends a `GET` request to `/credits`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::GetCreditsResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client } = self;
+            let url = format!("{}/credits", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_credits",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_generation`]
+
+[`Client::get_generation`]: super::Client::get_generation*/
+    #[derive(Debug, Clone)]
+    pub struct GetGeneration<'a> {
+        client: &'a super::Client,
+        id: Result<types::GetGenerationId, String>,
+    }
+    impl<'a> GetGeneration<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::GetGenerationId>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `GetGenerationId` for id failed".to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/generation`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::GenerationResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/generation", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("id", &id))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_generation",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                402u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_current_key`]
+
+[`Client::get_current_key`]: super::Client::get_current_key*/
+    #[derive(Debug, Clone)]
+    pub struct GetCurrentKey<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> GetCurrentKey<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self { client: client }
+        }
+        ///Sends a `GET` request to `/key`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::GetCurrentKeyResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client } = self;
+            let url = format!("{}/key", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_current_key",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list`]
+
+[`Client::list`]: super::Client::list*/
+    #[derive(Debug, Clone)]
+    pub struct List<'a> {
+        client: &'a super::Client,
+        include_disabled: Result<Option<::std::string::String>, String>,
+        include_expired: Result<Option<bool>, String>,
+        offset: Result<Option<u64>, String>,
+        workspace_id: Result<Option<::uuid::Uuid>, String>,
+    }
+    impl<'a> List<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                include_disabled: Ok(None),
+                include_expired: Ok(None),
+                offset: Ok(None),
+                workspace_id: Ok(None),
+            }
+        }
+        pub fn include_disabled<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.include_disabled = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for include_disabled failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn include_expired<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.include_expired = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `bool` for include_expired failed".to_string()
+                });
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<u64>,
+        {
+            self.offset = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `u64` for offset failed".to_string());
+            self
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for workspace_id failed".to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/keys`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ListApiKeysResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self {
+                client,
+                include_disabled,
+                include_expired,
+                offset,
+                workspace_id,
+            } = self;
+            let include_disabled = include_disabled.map_err(Error::InvalidRequest)?;
+            let include_expired = include_expired.map_err(Error::InvalidRequest)?;
+            let offset = offset.map_err(Error::InvalidRequest)?;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/keys", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "include_disabled",
+                        &include_disabled,
+                    ),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "include_expired",
+                        &include_expired,
+                    ),
+                )
+                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .query(
+                    &progenitor_client::QueryParam::new("workspace_id", &workspace_id),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::create_keys`]
+
+[`Client::create_keys`]: super::Client::create_keys*/
+    #[derive(Debug, Clone)]
+    pub struct CreateKeys<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::CreateKeysRequest, String>,
+    }
+    impl<'a> CreateKeys<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CreateKeysRequest>,
+            <V as std::convert::TryInto<
+                types::CreateKeysRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `CreateKeysRequest` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::CreateKeysRequest,
+            ) -> types::builder::CreateKeysRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/keys`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::CreateKeysResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::CreateKeysRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/keys", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "create_keys",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                201u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_key`]
+
+[`Client::get_key`]: super::Client::get_key*/
+    #[derive(Debug, Clone)]
+    pub struct GetKey<'a> {
+        client: &'a super::Client,
+        hash: Result<::std::string::String, String>,
+    }
+    impl<'a> GetKey<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                hash: Err("hash was not initialized".to_string()),
+            }
+        }
+        pub fn hash<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.hash = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for hash failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/keys/{hash}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::GetKeyResponse>, Error<types::ErrorResponse>> {
+            let Self { client, hash } = self;
+            let hash = hash.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/keys/{}", client.baseurl, encode_path(& hash.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_key",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::delete_keys`]
+
+[`Client::delete_keys`]: super::Client::delete_keys*/
+    #[derive(Debug, Clone)]
+    pub struct DeleteKeys<'a> {
+        client: &'a super::Client,
+        hash: Result<::std::string::String, String>,
+    }
+    impl<'a> DeleteKeys<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                hash: Err("hash was not initialized".to_string()),
+            }
+        }
+        pub fn hash<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.hash = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for hash failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `DELETE` request to `/keys/{hash}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::DeleteKeysResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, hash } = self;
+            let hash = hash.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/keys/{}", client.baseurl, encode_path(& hash.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "delete_keys",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::update_keys`]
+
+[`Client::update_keys`]: super::Client::update_keys*/
+    #[derive(Debug, Clone)]
+    pub struct UpdateKeys<'a> {
+        client: &'a super::Client,
+        hash: Result<::std::string::String, String>,
+        body: Result<types::builder::UpdateKeysRequest, String>,
+    }
+    impl<'a> UpdateKeys<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                hash: Err("hash was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn hash<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.hash = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for hash failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::UpdateKeysRequest>,
+            <V as std::convert::TryInto<
+                types::UpdateKeysRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `UpdateKeysRequest` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::UpdateKeysRequest,
+            ) -> types::builder::UpdateKeysRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PATCH` request to `/keys/{hash}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::UpdateKeysResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, hash, body } = self;
+            let hash = hash.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::UpdateKeysRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/keys/{}", client.baseurl, encode_path(& hash.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .patch(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "update_keys",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_organization_members`]
+
+[`Client::list_organization_members`]: super::Client::list_organization_members*/
+    #[derive(Debug, Clone)]
+    pub struct ListOrganizationMembers<'a> {
+        client: &'a super::Client,
+        limit: Result<Option<::std::num::NonZeroU64>, String>,
+        offset: Result<Option<u64>, String>,
+    }
+    impl<'a> ListOrganizationMembers<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                limit: Ok(None),
+                offset: Ok(None),
+            }
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::num::NonZeroU64>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU64` for limit failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<u64>,
+        {
+            self.offset = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `u64` for offset failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/organization/members`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ListOrganizationMembersResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, limit, offset } = self;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let offset = offset.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/organization/members", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_organization_members",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_workspaces`]
+
+[`Client::list_workspaces`]: super::Client::list_workspaces*/
+    #[derive(Debug, Clone)]
+    pub struct ListWorkspaces<'a> {
+        client: &'a super::Client,
+        limit: Result<Option<::std::num::NonZeroU64>, String>,
+        offset: Result<Option<u64>, String>,
+    }
+    impl<'a> ListWorkspaces<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                limit: Ok(None),
+                offset: Ok(None),
+            }
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::num::NonZeroU64>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU64` for limit failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<u64>,
+        {
+            self.offset = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `u64` for offset failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/workspaces`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ListWorkspacesResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, limit, offset } = self;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let offset = offset.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/workspaces", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_workspaces",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::create_workspace`]
+
+[`Client::create_workspace`]: super::Client::create_workspace*/
+    #[derive(Debug, Clone)]
+    pub struct CreateWorkspace<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::CreateWorkspaceRequest, String>,
+    }
+    impl<'a> CreateWorkspace<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CreateWorkspaceRequest>,
+            <V as std::convert::TryInto<
+                types::CreateWorkspaceRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `CreateWorkspaceRequest` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::CreateWorkspaceRequest,
+            ) -> types::builder::CreateWorkspaceRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/workspaces`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::CreateWorkspaceResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::CreateWorkspaceRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/workspaces", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "create_workspace",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                201u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_workspace`]
+
+[`Client::get_workspace`]: super::Client::get_workspace*/
+    #[derive(Debug, Clone)]
+    pub struct GetWorkspace<'a> {
+        client: &'a super::Client,
+        id: Result<types::GetWorkspaceId, String>,
+    }
+    impl<'a> GetWorkspace<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::GetWorkspaceId>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `GetWorkspaceId` for id failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/workspaces/{id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::GetWorkspaceResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/workspaces/{}", client.baseurl, encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_workspace",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::delete_workspace`]
+
+[`Client::delete_workspace`]: super::Client::delete_workspace*/
+    #[derive(Debug, Clone)]
+    pub struct DeleteWorkspace<'a> {
+        client: &'a super::Client,
+        id: Result<types::DeleteWorkspaceId, String>,
+    }
+    impl<'a> DeleteWorkspace<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DeleteWorkspaceId>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `DeleteWorkspaceId` for id failed".to_string()
+                });
+            self
+        }
+        ///Sends a `DELETE` request to `/workspaces/{id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::DeleteWorkspaceResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/workspaces/{}", client.baseurl, encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "delete_workspace",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::update_workspace`]
+
+[`Client::update_workspace`]: super::Client::update_workspace*/
+    #[derive(Debug, Clone)]
+    pub struct UpdateWorkspace<'a> {
+        client: &'a super::Client,
+        id: Result<types::UpdateWorkspaceId, String>,
+        body: Result<types::builder::UpdateWorkspaceRequest, String>,
+    }
+    impl<'a> UpdateWorkspace<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::UpdateWorkspaceId>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `UpdateWorkspaceId` for id failed".to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::UpdateWorkspaceRequest>,
+            <V as std::convert::TryInto<
+                types::UpdateWorkspaceRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `UpdateWorkspaceRequest` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::UpdateWorkspaceRequest,
+            ) -> types::builder::UpdateWorkspaceRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PATCH` request to `/workspaces/{id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::UpdateWorkspaceResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, id, body } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::UpdateWorkspaceRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/workspaces/{}", client.baseurl, encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .patch(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "update_workspace",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_workspace_budgets`]
+
+[`Client::list_workspace_budgets`]: super::Client::list_workspace_budgets*/
+    #[derive(Debug, Clone)]
+    pub struct ListWorkspaceBudgets<'a> {
+        client: &'a super::Client,
+        id: Result<types::ListWorkspaceBudgetsId, String>,
+    }
+    impl<'a> ListWorkspaceBudgets<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ListWorkspaceBudgetsId>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `ListWorkspaceBudgetsId` for id failed".to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/workspaces/{id}/budgets`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ListWorkspaceBudgetsResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/workspaces/{}/budgets", client.baseurl, encode_path(& id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_workspace_budgets",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_workspace_budget`]
+
+[`Client::get_workspace_budget`]: super::Client::get_workspace_budget*/
+    #[derive(Debug, Clone)]
+    pub struct GetWorkspaceBudget<'a> {
+        client: &'a super::Client,
+        id: Result<types::GetWorkspaceBudgetId, String>,
+        interval: Result<types::WorkspaceBudgetInterval, String>,
+    }
+    impl<'a> GetWorkspaceBudget<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                interval: Err("interval was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::GetWorkspaceBudgetId>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `GetWorkspaceBudgetId` for id failed".to_string()
+                });
+            self
+        }
+        pub fn interval<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::WorkspaceBudgetInterval>,
+        {
+            self.interval = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `WorkspaceBudgetInterval` for interval failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/workspaces/{id}/budgets/{interval}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::GetWorkspaceBudgetResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, id, interval } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let interval = interval.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/workspaces/{}/budgets/{}", client.baseurl, encode_path(& id
+                .to_string()), encode_path(& interval.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_workspace_budget",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::upsert_workspace_budget`]
+
+[`Client::upsert_workspace_budget`]: super::Client::upsert_workspace_budget*/
+    #[derive(Debug, Clone)]
+    pub struct UpsertWorkspaceBudget<'a> {
+        client: &'a super::Client,
+        id: Result<types::UpsertWorkspaceBudgetId, String>,
+        interval: Result<types::WorkspaceBudgetInterval, String>,
+        body: Result<types::builder::UpsertWorkspaceBudgetRequest, String>,
+    }
+    impl<'a> UpsertWorkspaceBudget<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                interval: Err("interval was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::UpsertWorkspaceBudgetId>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `UpsertWorkspaceBudgetId` for id failed".to_string()
+                });
+            self
+        }
+        pub fn interval<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::WorkspaceBudgetInterval>,
+        {
+            self.interval = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `WorkspaceBudgetInterval` for interval failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::UpsertWorkspaceBudgetRequest>,
+            <V as std::convert::TryInto<
+                types::UpsertWorkspaceBudgetRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `UpsertWorkspaceBudgetRequest` for body failed: {}",
+                        s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::UpsertWorkspaceBudgetRequest,
+            ) -> types::builder::UpsertWorkspaceBudgetRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/workspaces/{id}/budgets/{interval}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::UpsertWorkspaceBudgetResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, id, interval, body } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let interval = interval.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::UpsertWorkspaceBudgetRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/workspaces/{}/budgets/{}", client.baseurl, encode_path(& id
+                .to_string()), encode_path(& interval.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "upsert_workspace_budget",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::delete_workspace_budget`]
+
+[`Client::delete_workspace_budget`]: super::Client::delete_workspace_budget*/
+    #[derive(Debug, Clone)]
+    pub struct DeleteWorkspaceBudget<'a> {
+        client: &'a super::Client,
+        id: Result<types::DeleteWorkspaceBudgetId, String>,
+        interval: Result<types::WorkspaceBudgetInterval, String>,
+    }
+    impl<'a> DeleteWorkspaceBudget<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                interval: Err("interval was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DeleteWorkspaceBudgetId>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `DeleteWorkspaceBudgetId` for id failed".to_string()
+                });
+            self
+        }
+        pub fn interval<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::WorkspaceBudgetInterval>,
+        {
+            self.interval = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `WorkspaceBudgetInterval` for interval failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `DELETE` request to `/workspaces/{id}/budgets/{interval}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::DeleteWorkspaceBudgetResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, id, interval } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let interval = interval.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/workspaces/{}/budgets/{}", client.baseurl, encode_path(& id
+                .to_string()), encode_path(& interval.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "delete_workspace_budget",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_workspace_members`]
+
+[`Client::list_workspace_members`]: super::Client::list_workspace_members*/
+    #[derive(Debug, Clone)]
+    pub struct ListWorkspaceMembers<'a> {
+        client: &'a super::Client,
+        id: Result<types::ListWorkspaceMembersId, String>,
+        limit: Result<Option<::std::num::NonZeroU64>, String>,
+        offset: Result<Option<u64>, String>,
+    }
+    impl<'a> ListWorkspaceMembers<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                limit: Ok(None),
+                offset: Ok(None),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ListWorkspaceMembersId>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `ListWorkspaceMembersId` for id failed".to_string()
+                });
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::num::NonZeroU64>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU64` for limit failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<u64>,
+        {
+            self.offset = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `u64` for offset failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/workspaces/{id}/members`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ListWorkspaceMembersResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, id, limit, offset } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let offset = offset.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/workspaces/{}/members", client.baseurl, encode_path(& id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_workspace_members",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::bulk_add_workspace_members`]
+
+[`Client::bulk_add_workspace_members`]: super::Client::bulk_add_workspace_members*/
+    #[derive(Debug, Clone)]
+    pub struct BulkAddWorkspaceMembers<'a> {
+        client: &'a super::Client,
+        id: Result<types::BulkAddWorkspaceMembersId, String>,
+        body: Result<types::builder::BulkAddWorkspaceMembersRequest, String>,
+    }
+    impl<'a> BulkAddWorkspaceMembers<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::BulkAddWorkspaceMembersId>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `BulkAddWorkspaceMembersId` for id failed".to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::BulkAddWorkspaceMembersRequest>,
+            <V as std::convert::TryInto<
+                types::BulkAddWorkspaceMembersRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `BulkAddWorkspaceMembersRequest` for body failed: {}",
+                        s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::BulkAddWorkspaceMembersRequest,
+            ) -> types::builder::BulkAddWorkspaceMembersRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/workspaces/{id}/members/add`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::BulkAddWorkspaceMembersResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, id, body } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::BulkAddWorkspaceMembersRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/workspaces/{}/members/add", client.baseurl, encode_path(& id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "bulk_add_workspace_members",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::bulk_remove_workspace_members`]
+
+[`Client::bulk_remove_workspace_members`]: super::Client::bulk_remove_workspace_members*/
+    #[derive(Debug, Clone)]
+    pub struct BulkRemoveWorkspaceMembers<'a> {
+        client: &'a super::Client,
+        id: Result<types::BulkRemoveWorkspaceMembersId, String>,
+        body: Result<types::builder::BulkRemoveWorkspaceMembersRequest, String>,
+    }
+    impl<'a> BulkRemoveWorkspaceMembers<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::BulkRemoveWorkspaceMembersId>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `BulkRemoveWorkspaceMembersId` for id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::BulkRemoveWorkspaceMembersRequest>,
+            <V as std::convert::TryInto<
+                types::BulkRemoveWorkspaceMembersRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `BulkRemoveWorkspaceMembersRequest` for body failed: {}",
+                        s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::BulkRemoveWorkspaceMembersRequest,
+            ) -> types::builder::BulkRemoveWorkspaceMembersRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/workspaces/{id}/members/remove`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::BulkRemoveWorkspaceMembersResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, id, body } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::BulkRemoveWorkspaceMembersRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/workspaces/{}/members/remove", client.baseurl, encode_path(& id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "bulk_remove_workspace_members",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,

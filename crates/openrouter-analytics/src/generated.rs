@@ -24,19 +24,19 @@ pub struct Analytics<Mode = Async> {
 impl<Mode: Clone> Analytics<Mode> {
     /// `GET /activity`: Daily activity per model endpoint
     ///
-    /// Activity of the account over the last 30 completed UTC days, one row per day, model and endpoint. With `group_by=workspace` each row is further split per workspace and carries `workspace_id`.
+    /// Activity of the account over the last 30 completed UTC days, one row per day, model and endpoint. With `group_by=workspace` each row is further split per workspace and carries `workspace_id`. Needs a management key.
     pub fn get_user_activity(&self) -> analytics::GetUserActivity<Mode> {
         Call::new(self.client.clone(), self.mode.clone(), Default::default())
     }
     /// `GET /analytics/meta`: What the analytics query accepts
     ///
-    /// The metrics, dimensions, filter operators and time granularities that `POST /analytics/query` understands.
+    /// The metrics, dimensions, filter operators and time granularities that `POST /analytics/query` understands. Needs a management key.
     pub fn get_analytics_meta(&self) -> analytics::GetAnalyticsMeta<Mode> {
         Call::new(self.client.clone(), self.mode.clone(), Default::default())
     }
     /// `POST /analytics/query`: Run an analytics query
     ///
-    /// Aggregates metrics over a time range, optionally grouped by up to two dimensions and bucketed by a time granularity.
+    /// Aggregates metrics over a time range, optionally grouped by up to two dimensions and bucketed by a time granularity. Needs a management key.
     pub fn query_analytics(&self) -> analytics::QueryAnalytics<Mode> {
         Call::new(self.client.clone(), self.mode.clone(), Default::default())
     }
@@ -77,28 +77,70 @@ pub mod analytics {
         pub(crate) group_by: Option<types::ActivityGroupBy>,
         /// `workspace_id` (query parameter)
         pub(crate) workspace_id: Option<String>,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
     }
     /// A call of `GET /activity`; from `client.analytics().get_user_activity()`.
     pub type GetUserActivity<Mode = Async> = Call<GetUserActivityParams, Mode>;
     impl<Mode> Call<GetUserActivityParams, Mode> {
         /// Only the activity of the API key with this SHA-256 hash (hex).
-        pub fn api_key_hash(mut self, value: impl Into<String>) -> Self {
-            self.params.api_key_hash = Some(value.into());
+        pub fn api_key_hash<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.api_key_hash = Some(value),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "api_key_hash"));
+                }
+            }
             self
         }
         /// Only the activity of this organization member.
-        pub fn user_id(mut self, value: impl Into<String>) -> Self {
-            self.params.user_id = Some(value.into());
+        pub fn user_id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.user_id = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "user_id"));
+                }
+            }
             self
         }
         /// Split rows by this dimension as well.
-        pub fn group_by(mut self, value: impl Into<types::ActivityGroupBy>) -> Self {
-            self.params.group_by = Some(value.into());
+        pub fn group_by<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::ActivityGroupBy>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.group_by = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "group_by"));
+                }
+            }
             self
         }
         /// Only the activity attributed to this workspace (a UUID of the account).
-        pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
-            self.params.workspace_id = Some(value.into());
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.workspace_id = Some(value),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "workspace_id"));
+                }
+            }
             self
         }
     }
@@ -110,6 +152,13 @@ pub mod analytics {
     }
     impl sealed::Sender for GetUserActivityParams {
         fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "get_user_activity"),
+                    ),
+                );
+            }
             Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
@@ -179,7 +228,10 @@ pub mod analytics {
     }
     /// Parameters of `GET /analytics/meta` (`get_analytics_meta`).
     #[derive(Clone, Debug, Default)]
-    pub struct GetAnalyticsMetaParams {}
+    pub struct GetAnalyticsMetaParams {
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
     /// A call of `GET /analytics/meta`; from `client.analytics().get_analytics_meta()`.
     pub type GetAnalyticsMeta<Mode = Async> = Call<GetAnalyticsMetaParams, Mode>;
     impl<Mode> Call<GetAnalyticsMetaParams, Mode> {}
@@ -192,6 +244,13 @@ pub mod analytics {
     impl Validate for GetAnalyticsMetaParams {}
     impl sealed::Sender for GetAnalyticsMetaParams {
         fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "get_analytics_meta"),
+                    ),
+                );
+            }
             Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
@@ -226,6 +285,2812 @@ pub mod analytics {
     pub use crate::sugar::QueryAnalyticsParams;
     /// A call of `POST /analytics/query`; from `client.analytics().query_analytics()`.
     pub type QueryAnalytics<Mode = Async> = Call<QueryAnalyticsParams, Mode>;
+}
+/// The credits operations of a client: `client.credits()`.
+///
+/// The credit balance of the account.
+#[derive(Clone, Debug)]
+pub struct Credits<Mode = Async> {
+    client: Client,
+    mode: Mode,
+}
+impl<Mode: Clone> Credits<Mode> {
+    /// `GET /credits`: Credit balance
+    ///
+    /// Credits bought and credits used by the account, in US dollars. Needs a management key.
+    pub fn get_credits(&self) -> credits::GetCredits<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+}
+impl Client {
+    /// The credits operations.
+    pub fn credits(&self) -> Credits {
+        Credits {
+            client: self.clone(),
+            mode: Async,
+        }
+    }
+}
+#[cfg(feature = "blocking")]
+impl crate::blocking::Client {
+    /// The credits operations.
+    pub fn credits(&self) -> Credits<crate::blocking::Blocking> {
+        Credits {
+            client: self.as_async().clone(),
+            mode: self.mode(),
+        }
+    }
+}
+/// Calls and parameters of the credits operations (see [`Credits`]).
+pub mod credits {
+    #[allow(unused_imports)]
+    use super::*;
+    /// Parameters of `GET /credits` (`get_credits`).
+    #[derive(Clone, Debug, Default)]
+    pub struct GetCreditsParams {
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `GET /credits`; from `client.credits().get_credits()`.
+    pub type GetCredits<Mode = Async> = Call<GetCreditsParams, Mode>;
+    impl<Mode> Call<GetCreditsParams, Mode> {}
+    impl Operation for GetCreditsParams {
+        type Output = types::GetCreditsResponse;
+        fn name(&self) -> &'static str {
+            "get_credits"
+        }
+    }
+    impl Validate for GetCreditsParams {}
+    impl sealed::Sender for GetCreditsParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "get_credits"),
+                    ),
+                );
+            }
+            Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::GetCreditsResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.get_credits();
+            request.send().await
+        }
+    }
+    impl FromArgs for GetCreditsParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            if let Some((name, _)) = args.first() {
+                return Err(unknown_arg("get_credits", name, &[]));
+            }
+            if body.is_some() {
+                return Err(unexpected_body("get_credits"));
+            }
+            Ok(params)
+        }
+    }
+}
+/// The generations operations of a client: `client.generations()`.
+///
+/// What a single request (a generation) cost and how it was served.
+#[derive(Clone, Debug)]
+pub struct Generations<Mode = Async> {
+    client: Client,
+    mode: Mode,
+}
+impl<Mode: Clone> Generations<Mode> {
+    /// `GET /generation`: Metadata of one generation
+    ///
+    /// Tokens, cost, latency, provider and routing facts of one completed request. Works with any API key.
+    pub fn get_generation(&self) -> generations::GetGeneration<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+}
+impl Client {
+    /// The generations operations.
+    pub fn generations(&self) -> Generations {
+        Generations {
+            client: self.clone(),
+            mode: Async,
+        }
+    }
+}
+#[cfg(feature = "blocking")]
+impl crate::blocking::Client {
+    /// The generations operations.
+    pub fn generations(&self) -> Generations<crate::blocking::Blocking> {
+        Generations {
+            client: self.as_async().clone(),
+            mode: self.mode(),
+        }
+    }
+}
+/// Calls and parameters of the generations operations (see [`Generations`]).
+pub mod generations {
+    #[allow(unused_imports)]
+    use super::*;
+    /// Parameters of `GET /generation` (`get_generation`).
+    #[derive(Clone, Debug, Default)]
+    pub struct GetGenerationParams {
+        /// `id` (query parameter)
+        pub(crate) id: Option<types::GetGenerationId>,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `GET /generation`; from `client.generations().get_generation()`.
+    pub type GetGeneration<Mode = Async> = Call<GetGenerationParams, Mode>;
+    impl<Mode> Call<GetGenerationParams, Mode> {
+        /// The ID of the generation, as returned with the completion.
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::GetGenerationId>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.id = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "id"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for GetGenerationParams {
+        type Output = types::GenerationResponse;
+        fn name(&self) -> &'static str {
+            "get_generation"
+        }
+    }
+    impl Validate for GetGenerationParams {}
+    impl sealed::Sender for GetGenerationParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "get_generation"),
+                    ),
+                );
+            }
+            if self.id.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!("{} needs the parameter {}", "get_generation", "id"),
+                    ),
+                );
+            }
+            Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::GenerationResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.get_generation();
+            if let Some(value) = &self.id {
+                request = request.id(value.clone());
+            }
+            request.send().await
+        }
+    }
+    impl FromArgs for GetGenerationParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "id" => params.id = Some(parse_arg(name, value)?),
+                    other => return Err(unknown_arg("get_generation", other, &["id"])),
+                }
+            }
+            if body.is_some() {
+                return Err(unexpected_body("get_generation"));
+            }
+            Ok(params)
+        }
+    }
+}
+/// The api_keys operations of a client: `client.api_keys()`.
+///
+/// Create, inspect, change and delete API keys.
+#[derive(Clone, Debug)]
+pub struct ApiKeys<Mode = Async> {
+    client: Client,
+    mode: Mode,
+}
+impl<Mode: Clone> ApiKeys<Mode> {
+    /// `GET /key`: The key making this request
+    ///
+    /// Limits, usage and budgets of the API key used to authenticate this request. Works with any API key.
+    pub fn get_current_key_metadata(&self) -> api_keys::GetCurrentKeyMetadata<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `GET /keys`: List API keys
+    ///
+    /// The API keys of the account, optionally of one workspace. Needs a management key.
+    pub fn list(&self) -> api_keys::List<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `POST /keys`: Create an API key
+    ///
+    /// Creates a key and returns its secret, which is shown only in this response. Needs a management key.
+    pub fn create(&self) -> api_keys::Create<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `GET /keys/{hash}`: One API key
+    ///
+    /// An API key by its hash. Needs a management key.
+    pub fn get(&self) -> api_keys::Get<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `DELETE /keys/{hash}`: Delete an API key
+    ///
+    /// Deletes an API key for good. Needs a management key.
+    pub fn delete(&self) -> api_keys::Delete<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `PATCH /keys/{hash}`: Change an API key
+    ///
+    /// Renames, disables or re-limits an API key; fields left out are unchanged. Needs a management key.
+    pub fn update(&self) -> api_keys::Update<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+}
+impl Client {
+    /// The api_keys operations.
+    pub fn api_keys(&self) -> ApiKeys {
+        ApiKeys {
+            client: self.clone(),
+            mode: Async,
+        }
+    }
+}
+#[cfg(feature = "blocking")]
+impl crate::blocking::Client {
+    /// The api_keys operations.
+    pub fn api_keys(&self) -> ApiKeys<crate::blocking::Blocking> {
+        ApiKeys {
+            client: self.as_async().clone(),
+            mode: self.mode(),
+        }
+    }
+}
+/// Calls and parameters of the api_keys operations (see [`ApiKeys`]).
+pub mod api_keys {
+    #[allow(unused_imports)]
+    use super::*;
+    /// Parameters of `GET /key` (`get_current_key`).
+    #[derive(Clone, Debug, Default)]
+    pub struct GetCurrentKeyMetadataParams {
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `GET /key`; from `client.api_keys().get_current_key_metadata()`.
+    pub type GetCurrentKeyMetadata<Mode = Async> = Call<
+        GetCurrentKeyMetadataParams,
+        Mode,
+    >;
+    impl<Mode> Call<GetCurrentKeyMetadataParams, Mode> {}
+    impl Operation for GetCurrentKeyMetadataParams {
+        type Output = types::GetCurrentKeyResponse;
+        fn name(&self) -> &'static str {
+            "get_current_key"
+        }
+    }
+    impl Validate for GetCurrentKeyMetadataParams {}
+    impl sealed::Sender for GetCurrentKeyMetadataParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "get_current_key"),
+                    ),
+                );
+            }
+            Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::GetCurrentKeyResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.get_current_key();
+            request.send().await
+        }
+    }
+    impl FromArgs for GetCurrentKeyMetadataParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            if let Some((name, _)) = args.first() {
+                return Err(unknown_arg("get_current_key", name, &[]));
+            }
+            if body.is_some() {
+                return Err(unexpected_body("get_current_key"));
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `GET /keys` (`list`).
+    #[derive(Clone, Debug, Default)]
+    pub struct ListParams {
+        /// `include_disabled` (query parameter)
+        pub(crate) include_disabled: Option<String>,
+        /// `offset` (query parameter)
+        pub(crate) offset: Option<u64>,
+        /// `workspace_id` (query parameter)
+        pub(crate) workspace_id: Option<::uuid::Uuid>,
+        /// `include_expired` (query parameter)
+        pub(crate) include_expired: Option<bool>,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `GET /keys`; from `client.api_keys().list()`.
+    pub type List<Mode = Async> = Call<ListParams, Mode>;
+    impl<Mode> Call<ListParams, Mode> {
+        /// Also list disabled keys (`true` or `false`).
+        pub fn include_disabled<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.include_disabled = Some(value),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "include_disabled"));
+                }
+            }
+            self
+        }
+        /// How many items to skip, for paging.
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<u64>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.offset = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "offset"));
+                }
+            }
+            self
+        }
+        /// Only the keys of this workspace (a UUID).
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<::uuid::Uuid>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.workspace_id = Some(value),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "workspace_id"));
+                }
+            }
+            self
+        }
+        /// Also list keys past their expiry date.
+        pub fn include_expired<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<bool>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.include_expired = Some(value),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "include_expired"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for ListParams {
+        type Output = types::ListApiKeysResponse;
+        fn name(&self) -> &'static str {
+            "list"
+        }
+    }
+    impl Validate for ListParams {}
+    impl sealed::Sender for ListParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(format!("{}: parameter {invalid}", "list")),
+                );
+            }
+            Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::ListApiKeysResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.list();
+            if let Some(value) = &self.include_disabled {
+                request = request.include_disabled(value.clone());
+            }
+            if let Some(value) = &self.offset {
+                request = request.offset(value.clone());
+            }
+            if let Some(value) = &self.workspace_id {
+                request = request.workspace_id(value.clone());
+            }
+            if let Some(value) = &self.include_expired {
+                request = request.include_expired(value.clone());
+            }
+            request.send().await
+        }
+    }
+    impl FromArgs for ListParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "include_disabled" => {
+                        params.include_disabled = Some(parse_arg(name, value)?);
+                    }
+                    "offset" => params.offset = Some(parse_arg(name, value)?),
+                    "workspace_id" => params.workspace_id = Some(parse_arg(name, value)?),
+                    "include_expired" => {
+                        params.include_expired = Some(parse_arg(name, value)?);
+                    }
+                    other => {
+                        return Err(
+                            unknown_arg(
+                                "list",
+                                other,
+                                &[
+                                    "include_disabled",
+                                    "offset",
+                                    "workspace_id",
+                                    "include_expired",
+                                ],
+                            ),
+                        );
+                    }
+                }
+            }
+            if body.is_some() {
+                return Err(unexpected_body("list"));
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `POST /keys` (`create_keys`).
+    #[derive(Clone, Debug, Default)]
+    pub struct CreateParams {
+        /// The request body, built up field by field.
+        pub(crate) body: types::builder::CreateKeysRequest,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `POST /keys`; from `client.api_keys().create()`.
+    pub type Create<Mode = Async> = Call<CreateParams, Mode>;
+    impl<Mode> Call<CreateParams, Mode> {
+        /// Sets the whole request body.
+        pub fn body(mut self, body: types::CreateKeysRequest) -> Self {
+            self.params.body = body.into();
+            self
+        }
+        /// Edits the request body with its builder, e.g. `.body_map(|b| b.name("x"))`.
+        pub fn body_map(
+            mut self,
+            edit: impl FnOnce(
+                types::builder::CreateKeysRequest,
+            ) -> types::builder::CreateKeysRequest,
+        ) -> Self {
+            self.params.body = edit(self.params.body);
+            self
+        }
+        /// Sets the body's `creator_user_id` field.
+        pub fn creator_user_id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<Option<types::CreateKeysRequestCreatorUserId>>,
+            V::Error: std::fmt::Display,
+        {
+            self.params.body = self.params.body.creator_user_id(value);
+            self
+        }
+        /// Sets the body's `expires_at` field.
+        pub fn expires_at<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<Option<::chrono::DateTime<::chrono::offset::Utc>>>,
+            V::Error: std::fmt::Display,
+        {
+            self.params.body = self.params.body.expires_at(value);
+            self
+        }
+        /// Sets the body's `include_byok_in_limit` field.
+        pub fn include_byok_in_limit<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<Option<bool>>,
+            V::Error: std::fmt::Display,
+        {
+            self.params.body = self.params.body.include_byok_in_limit(value);
+            self
+        }
+        /// Sets the body's `limit` field.
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<Option<f64>>,
+            V::Error: std::fmt::Display,
+        {
+            self.params.body = self.params.body.limit(value);
+            self
+        }
+        /// Sets the body's `limit_reset` field.
+        pub fn limit_reset<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<Option<types::CreateKeysRequestLimitReset>>,
+            V::Error: std::fmt::Display,
+        {
+            self.params.body = self.params.body.limit_reset(value);
+            self
+        }
+        /// Sets the body's `name` field.
+        pub fn name<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::CreateKeysRequestName>,
+            V::Error: std::fmt::Display,
+        {
+            self.params.body = self.params.body.name(value);
+            self
+        }
+        /// Sets the body's `workspace_id` field.
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<Option<::uuid::Uuid>>,
+            V::Error: std::fmt::Display,
+        {
+            self.params.body = self.params.body.workspace_id(value);
+            self
+        }
+    }
+    impl Operation for CreateParams {
+        type Output = types::CreateKeysResponse;
+        fn name(&self) -> &'static str {
+            "create_keys"
+        }
+    }
+    impl Validate for CreateParams {}
+    impl sealed::Sender for CreateParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "create_keys"),
+                    ),
+                );
+            }
+            Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::CreateKeysResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.create_keys();
+            request = request.body(self.body.clone());
+            request.send().await
+        }
+    }
+    impl FromArgs for CreateParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            if let Some((name, _)) = args.first() {
+                return Err(unknown_arg("create_keys", name, &[]));
+            }
+            if let Some(body) = body {
+                params.body = parse_body::<types::CreateKeysRequest>(body)?.into();
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `GET /keys/{hash}` (`get_key`).
+    #[derive(Clone, Debug, Default)]
+    pub struct GetParams {
+        /// `hash` (path parameter)
+        pub(crate) hash: Option<String>,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `GET /keys/{hash}`; from `client.api_keys().get()`.
+    pub type Get<Mode = Async> = Call<GetParams, Mode>;
+    impl<Mode> Call<GetParams, Mode> {
+        /// The hash that identifies the key.
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn hash<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.hash = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "hash"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for GetParams {
+        type Output = types::GetKeyResponse;
+        fn name(&self) -> &'static str {
+            "get_key"
+        }
+    }
+    impl Validate for GetParams {}
+    impl sealed::Sender for GetParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(format!("{}: parameter {invalid}", "get_key")),
+                );
+            }
+            if self.hash.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!("{} needs the parameter {}", "get_key", "hash"),
+                    ),
+                );
+            }
+            Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::GetKeyResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.get_key();
+            if let Some(value) = &self.hash {
+                request = request.hash(value.clone());
+            }
+            request.send().await
+        }
+    }
+    impl FromArgs for GetParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "hash" => params.hash = Some(parse_arg(name, value)?),
+                    other => return Err(unknown_arg("get_key", other, &["hash"])),
+                }
+            }
+            if body.is_some() {
+                return Err(unexpected_body("get_key"));
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `DELETE /keys/{hash}` (`delete_keys`).
+    #[derive(Clone, Debug, Default)]
+    pub struct DeleteParams {
+        /// `hash` (path parameter)
+        pub(crate) hash: Option<String>,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `DELETE /keys/{hash}`; from `client.api_keys().delete()`.
+    pub type Delete<Mode = Async> = Call<DeleteParams, Mode>;
+    impl<Mode> Call<DeleteParams, Mode> {
+        /// The hash that identifies the key.
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn hash<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.hash = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "hash"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for DeleteParams {
+        type Output = types::DeleteKeysResponse;
+        fn name(&self) -> &'static str {
+            "delete_keys"
+        }
+    }
+    impl Validate for DeleteParams {}
+    impl sealed::Sender for DeleteParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "delete_keys"),
+                    ),
+                );
+            }
+            if self.hash.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!("{} needs the parameter {}", "delete_keys", "hash"),
+                    ),
+                );
+            }
+            Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::DeleteKeysResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.delete_keys();
+            if let Some(value) = &self.hash {
+                request = request.hash(value.clone());
+            }
+            request.send().await
+        }
+    }
+    impl FromArgs for DeleteParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "hash" => params.hash = Some(parse_arg(name, value)?),
+                    other => return Err(unknown_arg("delete_keys", other, &["hash"])),
+                }
+            }
+            if body.is_some() {
+                return Err(unexpected_body("delete_keys"));
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `PATCH /keys/{hash}` (`update_keys`).
+    #[derive(Clone, Debug, Default)]
+    pub struct UpdateParams {
+        /// `hash` (path parameter)
+        pub(crate) hash: Option<String>,
+        /// The request body, built up field by field.
+        pub(crate) body: types::builder::UpdateKeysRequest,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `PATCH /keys/{hash}`; from `client.api_keys().update()`.
+    pub type Update<Mode = Async> = Call<UpdateParams, Mode>;
+    impl<Mode> Call<UpdateParams, Mode> {
+        /// The hash that identifies the key.
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn hash<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.hash = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "hash"));
+                }
+            }
+            self
+        }
+        /// Sets the whole request body.
+        pub fn body(mut self, body: types::UpdateKeysRequest) -> Self {
+            self.params.body = body.into();
+            self
+        }
+        /// Edits the request body with its builder, e.g. `.body_map(|b| b.name("x"))`.
+        pub fn body_map(
+            mut self,
+            edit: impl FnOnce(
+                types::builder::UpdateKeysRequest,
+            ) -> types::builder::UpdateKeysRequest,
+        ) -> Self {
+            self.params.body = edit(self.params.body);
+            self
+        }
+        /// Sets the body's `disabled` field.
+        pub fn disabled<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<Option<bool>>,
+            V::Error: std::fmt::Display,
+        {
+            self.params.body = self.params.body.disabled(value);
+            self
+        }
+        /// Sets the body's `include_byok_in_limit` field.
+        pub fn include_byok_in_limit<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<Option<bool>>,
+            V::Error: std::fmt::Display,
+        {
+            self.params.body = self.params.body.include_byok_in_limit(value);
+            self
+        }
+        /// Sets the body's `limit` field.
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<Option<f64>>,
+            V::Error: std::fmt::Display,
+        {
+            self.params.body = self.params.body.limit(value);
+            self
+        }
+        /// Sets the body's `limit_reset` field.
+        pub fn limit_reset<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<Option<types::UpdateKeysRequestLimitReset>>,
+            V::Error: std::fmt::Display,
+        {
+            self.params.body = self.params.body.limit_reset(value);
+            self
+        }
+        /// Sets the body's `name` field.
+        pub fn name<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<Option<String>>,
+            V::Error: std::fmt::Display,
+        {
+            self.params.body = self.params.body.name(value);
+            self
+        }
+    }
+    impl Operation for UpdateParams {
+        type Output = types::UpdateKeysResponse;
+        fn name(&self) -> &'static str {
+            "update_keys"
+        }
+    }
+    impl Validate for UpdateParams {}
+    impl sealed::Sender for UpdateParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "update_keys"),
+                    ),
+                );
+            }
+            if self.hash.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!("{} needs the parameter {}", "update_keys", "hash"),
+                    ),
+                );
+            }
+            Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::UpdateKeysResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.update_keys();
+            if let Some(value) = &self.hash {
+                request = request.hash(value.clone());
+            }
+            request = request.body(self.body.clone());
+            request.send().await
+        }
+    }
+    impl FromArgs for UpdateParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "hash" => params.hash = Some(parse_arg(name, value)?),
+                    other => return Err(unknown_arg("update_keys", other, &["hash"])),
+                }
+            }
+            if let Some(body) = body {
+                params.body = parse_body::<types::UpdateKeysRequest>(body)?.into();
+            }
+            Ok(params)
+        }
+    }
+}
+/// The organization operations of a client: `client.organization()`.
+///
+/// The members of the organization that owns the key.
+#[derive(Clone, Debug)]
+pub struct Organization<Mode = Async> {
+    client: Client,
+    mode: Mode,
+}
+impl<Mode: Clone> Organization<Mode> {
+    /// `GET /organization/members`: List organization members
+    ///
+    /// The members of the organization that owns the key, one page at a time. Needs a management key.
+    pub fn list_members(&self) -> organization::ListMembers<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+}
+impl Client {
+    /// The organization operations.
+    pub fn organization(&self) -> Organization {
+        Organization {
+            client: self.clone(),
+            mode: Async,
+        }
+    }
+}
+#[cfg(feature = "blocking")]
+impl crate::blocking::Client {
+    /// The organization operations.
+    pub fn organization(&self) -> Organization<crate::blocking::Blocking> {
+        Organization {
+            client: self.as_async().clone(),
+            mode: self.mode(),
+        }
+    }
+}
+/// Calls and parameters of the organization operations (see [`Organization`]).
+pub mod organization {
+    #[allow(unused_imports)]
+    use super::*;
+    /// Parameters of `GET /organization/members` (`list_organization_members`).
+    #[derive(Clone, Debug, Default)]
+    pub struct ListMembersParams {
+        /// `offset` (query parameter)
+        pub(crate) offset: Option<u64>,
+        /// `limit` (query parameter)
+        pub(crate) limit: Option<::std::num::NonZeroU64>,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `GET /organization/members`; from `client.organization().list_members()`.
+    pub type ListMembers<Mode = Async> = Call<ListMembersParams, Mode>;
+    impl<Mode> Call<ListMembersParams, Mode> {
+        /// How many items to skip, for paging.
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<u64>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.offset = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "offset"));
+                }
+            }
+            self
+        }
+        /// Most items per page (at most 100).
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<::std::num::NonZeroU64>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.limit = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "limit"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for ListMembersParams {
+        type Output = types::ListOrganizationMembersResponse;
+        fn name(&self) -> &'static str {
+            "list_organization_members"
+        }
+    }
+    impl Validate for ListMembersParams {}
+    impl sealed::Sender for ListMembersParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "list_organization_members"),
+                    ),
+                );
+            }
+            Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::ListOrganizationMembersResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.list_organization_members();
+            if let Some(value) = &self.offset {
+                request = request.offset(value.clone());
+            }
+            if let Some(value) = &self.limit {
+                request = request.limit(value.clone());
+            }
+            request.send().await
+        }
+    }
+    impl FromArgs for ListMembersParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "offset" => params.offset = Some(parse_arg(name, value)?),
+                    "limit" => params.limit = Some(parse_arg(name, value)?),
+                    other => {
+                        return Err(
+                            unknown_arg(
+                                "list_organization_members",
+                                other,
+                                &["offset", "limit"],
+                            ),
+                        );
+                    }
+                }
+            }
+            if body.is_some() {
+                return Err(unexpected_body("list_organization_members"));
+            }
+            Ok(params)
+        }
+    }
+}
+/// The workspaces operations of a client: `client.workspaces()`.
+///
+/// Workspaces, their spending budgets and their members.
+#[derive(Clone, Debug)]
+pub struct Workspaces<Mode = Async> {
+    client: Client,
+    mode: Mode,
+}
+impl<Mode: Clone> Workspaces<Mode> {
+    /// `GET /workspaces`: List workspaces
+    ///
+    /// The workspaces of the account, one page at a time. Needs a management key.
+    pub fn list(&self) -> workspaces::List<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `POST /workspaces`: Create a workspace
+    ///
+    /// Creates a workspace with a name and a unique slug. Needs a management key.
+    pub fn create(&self) -> workspaces::Create<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `GET /workspaces/{id}`: One workspace
+    ///
+    /// A workspace by its ID or slug. Needs a management key.
+    pub fn get(&self) -> workspaces::Get<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `DELETE /workspaces/{id}`: Delete a workspace
+    ///
+    /// Deletes a workspace; one that still has active API keys cannot be deleted. Needs a management key.
+    pub fn delete(&self) -> workspaces::Delete<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `PATCH /workspaces/{id}`: Change a workspace
+    ///
+    /// Changes the settings of a workspace; fields left out are unchanged. Needs a management key.
+    pub fn update(&self) -> workspaces::Update<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `GET /workspaces/{id}/budgets`: A workspace's budgets
+    ///
+    /// Every spending budget set on a workspace. Needs a management key.
+    pub fn list_budgets(&self) -> workspaces::ListBudgets<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `GET /workspaces/{id}/budgets/{interval}`: One workspace budget
+    ///
+    /// The budget of a workspace for one interval. Needs a management key.
+    pub fn get_budget(&self) -> workspaces::GetBudget<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `PUT /workspaces/{id}/budgets/{interval}`: Set a workspace budget
+    ///
+    /// Creates or replaces the budget of a workspace for one interval. Needs a management key.
+    pub fn set_budget(&self) -> workspaces::SetBudget<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `DELETE /workspaces/{id}/budgets/{interval}`: Remove a workspace budget
+    ///
+    /// Removes the budget of a workspace for one interval. Needs a management key.
+    pub fn delete_budget(&self) -> workspaces::DeleteBudget<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `GET /workspaces/{id}/members`: List workspace members
+    ///
+    /// The members of a workspace, one page at a time. Needs a management key.
+    pub fn list_members(&self) -> workspaces::ListMembers<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `POST /workspaces/{id}/members/add`: Add workspace members
+    ///
+    /// Adds organization members to a workspace. Needs a management key.
+    pub fn bulk_add_members(&self) -> workspaces::BulkAddMembers<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `POST /workspaces/{id}/members/remove`: Remove workspace members
+    ///
+    /// Removes members from a workspace; members with active API keys in it cannot be removed. Needs a management key.
+    pub fn bulk_remove_members(&self) -> workspaces::BulkRemoveMembers<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+}
+impl Client {
+    /// The workspaces operations.
+    pub fn workspaces(&self) -> Workspaces {
+        Workspaces {
+            client: self.clone(),
+            mode: Async,
+        }
+    }
+}
+#[cfg(feature = "blocking")]
+impl crate::blocking::Client {
+    /// The workspaces operations.
+    pub fn workspaces(&self) -> Workspaces<crate::blocking::Blocking> {
+        Workspaces {
+            client: self.as_async().clone(),
+            mode: self.mode(),
+        }
+    }
+}
+/// Calls and parameters of the workspaces operations (see [`Workspaces`]).
+pub mod workspaces {
+    #[allow(unused_imports)]
+    use super::*;
+    /// Parameters of `GET /workspaces` (`list_workspaces`).
+    #[derive(Clone, Debug, Default)]
+    pub struct ListParams {
+        /// `offset` (query parameter)
+        pub(crate) offset: Option<u64>,
+        /// `limit` (query parameter)
+        pub(crate) limit: Option<::std::num::NonZeroU64>,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `GET /workspaces`; from `client.workspaces().list()`.
+    pub type List<Mode = Async> = Call<ListParams, Mode>;
+    impl<Mode> Call<ListParams, Mode> {
+        /// How many items to skip, for paging.
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<u64>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.offset = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "offset"));
+                }
+            }
+            self
+        }
+        /// Most items per page (at most 100).
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<::std::num::NonZeroU64>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.limit = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "limit"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for ListParams {
+        type Output = types::ListWorkspacesResponse;
+        fn name(&self) -> &'static str {
+            "list_workspaces"
+        }
+    }
+    impl Validate for ListParams {}
+    impl sealed::Sender for ListParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "list_workspaces"),
+                    ),
+                );
+            }
+            Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::ListWorkspacesResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.list_workspaces();
+            if let Some(value) = &self.offset {
+                request = request.offset(value.clone());
+            }
+            if let Some(value) = &self.limit {
+                request = request.limit(value.clone());
+            }
+            request.send().await
+        }
+    }
+    impl FromArgs for ListParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "offset" => params.offset = Some(parse_arg(name, value)?),
+                    "limit" => params.limit = Some(parse_arg(name, value)?),
+                    other => {
+                        return Err(
+                            unknown_arg("list_workspaces", other, &["offset", "limit"]),
+                        );
+                    }
+                }
+            }
+            if body.is_some() {
+                return Err(unexpected_body("list_workspaces"));
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `POST /workspaces` (`create_workspace`).
+    #[derive(Clone, Debug, Default)]
+    pub struct CreateParams {
+        /// The request body, built up field by field.
+        pub(crate) body: types::builder::CreateWorkspaceRequest,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `POST /workspaces`; from `client.workspaces().create()`.
+    pub type Create<Mode = Async> = Call<CreateParams, Mode>;
+    impl<Mode> Call<CreateParams, Mode> {
+        /// Sets the whole request body.
+        pub fn body(mut self, body: types::CreateWorkspaceRequest) -> Self {
+            self.params.body = body.into();
+            self
+        }
+        /// Edits the request body with its builder, e.g. `.body_map(|b| b.name("x"))`.
+        pub fn body_map(
+            mut self,
+            edit: impl FnOnce(
+                types::builder::CreateWorkspaceRequest,
+            ) -> types::builder::CreateWorkspaceRequest,
+        ) -> Self {
+            self.params.body = edit(self.params.body);
+            self
+        }
+        /// Sets the body's `default_image_model` field.
+        pub fn default_image_model<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<Option<String>>,
+            V::Error: std::fmt::Display,
+        {
+            self.params.body = self.params.body.default_image_model(value);
+            self
+        }
+        /// Sets the body's `default_provider_sort` field.
+        pub fn default_provider_sort<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<Option<String>>,
+            V::Error: std::fmt::Display,
+        {
+            self.params.body = self.params.body.default_provider_sort(value);
+            self
+        }
+        /// Sets the body's `default_text_model` field.
+        pub fn default_text_model<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<Option<String>>,
+            V::Error: std::fmt::Display,
+        {
+            self.params.body = self.params.body.default_text_model(value);
+            self
+        }
+        /// Sets the body's `description` field.
+        pub fn description<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<Option<types::CreateWorkspaceRequestDescription>>,
+            V::Error: std::fmt::Display,
+        {
+            self.params.body = self.params.body.description(value);
+            self
+        }
+        /// Sets the body's `io_logging_api_key_ids` field.
+        pub fn io_logging_api_key_ids<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<Option<Vec<i64>>>,
+            V::Error: std::fmt::Display,
+        {
+            self.params.body = self.params.body.io_logging_api_key_ids(value);
+            self
+        }
+        /// Sets the body's `io_logging_sampling_rate` field.
+        pub fn io_logging_sampling_rate<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<Option<f64>>,
+            V::Error: std::fmt::Display,
+        {
+            self.params.body = self.params.body.io_logging_sampling_rate(value);
+            self
+        }
+        /// Sets the body's `is_data_discount_logging_enabled` field.
+        pub fn is_data_discount_logging_enabled<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<Option<bool>>,
+            V::Error: std::fmt::Display,
+        {
+            self.params.body = self.params.body.is_data_discount_logging_enabled(value);
+            self
+        }
+        /// Sets the body's `is_observability_broadcast_enabled` field.
+        pub fn is_observability_broadcast_enabled<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<Option<bool>>,
+            V::Error: std::fmt::Display,
+        {
+            self.params.body = self
+                .params
+                .body
+                .is_observability_broadcast_enabled(value);
+            self
+        }
+        /// Sets the body's `is_observability_io_logging_enabled` field.
+        pub fn is_observability_io_logging_enabled<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<Option<bool>>,
+            V::Error: std::fmt::Display,
+        {
+            self.params.body = self
+                .params
+                .body
+                .is_observability_io_logging_enabled(value);
+            self
+        }
+        /// Sets the body's `name` field.
+        pub fn name<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::CreateWorkspaceRequestName>,
+            V::Error: std::fmt::Display,
+        {
+            self.params.body = self.params.body.name(value);
+            self
+        }
+        /// Sets the body's `slug` field.
+        pub fn slug<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::CreateWorkspaceRequestSlug>,
+            V::Error: std::fmt::Display,
+        {
+            self.params.body = self.params.body.slug(value);
+            self
+        }
+    }
+    impl Operation for CreateParams {
+        type Output = types::CreateWorkspaceResponse;
+        fn name(&self) -> &'static str {
+            "create_workspace"
+        }
+    }
+    impl Validate for CreateParams {}
+    impl sealed::Sender for CreateParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "create_workspace"),
+                    ),
+                );
+            }
+            Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::CreateWorkspaceResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.create_workspace();
+            request = request.body(self.body.clone());
+            request.send().await
+        }
+    }
+    impl FromArgs for CreateParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            if let Some((name, _)) = args.first() {
+                return Err(unknown_arg("create_workspace", name, &[]));
+            }
+            if let Some(body) = body {
+                params.body = parse_body::<types::CreateWorkspaceRequest>(body)?.into();
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `GET /workspaces/{id}` (`get_workspace`).
+    #[derive(Clone, Debug, Default)]
+    pub struct GetParams {
+        /// `id` (path parameter)
+        pub(crate) id: Option<types::GetWorkspaceId>,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `GET /workspaces/{id}`; from `client.workspaces().get()`.
+    pub type Get<Mode = Async> = Call<GetParams, Mode>;
+    impl<Mode> Call<GetParams, Mode> {
+        /// The workspace, by ID or slug.
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::GetWorkspaceId>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.id = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "id"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for GetParams {
+        type Output = types::GetWorkspaceResponse;
+        fn name(&self) -> &'static str {
+            "get_workspace"
+        }
+    }
+    impl Validate for GetParams {}
+    impl sealed::Sender for GetParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "get_workspace"),
+                    ),
+                );
+            }
+            if self.id.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!("{} needs the parameter {}", "get_workspace", "id"),
+                    ),
+                );
+            }
+            Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::GetWorkspaceResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.get_workspace();
+            if let Some(value) = &self.id {
+                request = request.id(value.clone());
+            }
+            request.send().await
+        }
+    }
+    impl FromArgs for GetParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "id" => params.id = Some(parse_arg(name, value)?),
+                    other => return Err(unknown_arg("get_workspace", other, &["id"])),
+                }
+            }
+            if body.is_some() {
+                return Err(unexpected_body("get_workspace"));
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `DELETE /workspaces/{id}` (`delete_workspace`).
+    #[derive(Clone, Debug, Default)]
+    pub struct DeleteParams {
+        /// `id` (path parameter)
+        pub(crate) id: Option<types::DeleteWorkspaceId>,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `DELETE /workspaces/{id}`; from `client.workspaces().delete()`.
+    pub type Delete<Mode = Async> = Call<DeleteParams, Mode>;
+    impl<Mode> Call<DeleteParams, Mode> {
+        /// The workspace, by ID or slug.
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::DeleteWorkspaceId>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.id = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "id"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for DeleteParams {
+        type Output = types::DeleteWorkspaceResponse;
+        fn name(&self) -> &'static str {
+            "delete_workspace"
+        }
+    }
+    impl Validate for DeleteParams {}
+    impl sealed::Sender for DeleteParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "delete_workspace"),
+                    ),
+                );
+            }
+            if self.id.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!("{} needs the parameter {}", "delete_workspace", "id"),
+                    ),
+                );
+            }
+            Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::DeleteWorkspaceResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.delete_workspace();
+            if let Some(value) = &self.id {
+                request = request.id(value.clone());
+            }
+            request.send().await
+        }
+    }
+    impl FromArgs for DeleteParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "id" => params.id = Some(parse_arg(name, value)?),
+                    other => return Err(unknown_arg("delete_workspace", other, &["id"])),
+                }
+            }
+            if body.is_some() {
+                return Err(unexpected_body("delete_workspace"));
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `PATCH /workspaces/{id}` (`update_workspace`).
+    #[derive(Clone, Debug, Default)]
+    pub struct UpdateParams {
+        /// `id` (path parameter)
+        pub(crate) id: Option<types::UpdateWorkspaceId>,
+        /// The request body, built up field by field.
+        pub(crate) body: types::builder::UpdateWorkspaceRequest,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `PATCH /workspaces/{id}`; from `client.workspaces().update()`.
+    pub type Update<Mode = Async> = Call<UpdateParams, Mode>;
+    impl<Mode> Call<UpdateParams, Mode> {
+        /// The workspace, by ID or slug.
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::UpdateWorkspaceId>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.id = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "id"));
+                }
+            }
+            self
+        }
+        /// Sets the whole request body.
+        pub fn body(mut self, body: types::UpdateWorkspaceRequest) -> Self {
+            self.params.body = body.into();
+            self
+        }
+        /// Edits the request body with its builder, e.g. `.body_map(|b| b.name("x"))`.
+        pub fn body_map(
+            mut self,
+            edit: impl FnOnce(
+                types::builder::UpdateWorkspaceRequest,
+            ) -> types::builder::UpdateWorkspaceRequest,
+        ) -> Self {
+            self.params.body = edit(self.params.body);
+            self
+        }
+        /// Sets the body's `default_image_model` field.
+        pub fn default_image_model<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<Option<String>>,
+            V::Error: std::fmt::Display,
+        {
+            self.params.body = self.params.body.default_image_model(value);
+            self
+        }
+        /// Sets the body's `default_provider_sort` field.
+        pub fn default_provider_sort<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<Option<String>>,
+            V::Error: std::fmt::Display,
+        {
+            self.params.body = self.params.body.default_provider_sort(value);
+            self
+        }
+        /// Sets the body's `default_text_model` field.
+        pub fn default_text_model<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<Option<String>>,
+            V::Error: std::fmt::Display,
+        {
+            self.params.body = self.params.body.default_text_model(value);
+            self
+        }
+        /// Sets the body's `description` field.
+        pub fn description<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<Option<types::UpdateWorkspaceRequestDescription>>,
+            V::Error: std::fmt::Display,
+        {
+            self.params.body = self.params.body.description(value);
+            self
+        }
+        /// Sets the body's `io_logging_api_key_ids` field.
+        pub fn io_logging_api_key_ids<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<Option<Vec<i64>>>,
+            V::Error: std::fmt::Display,
+        {
+            self.params.body = self.params.body.io_logging_api_key_ids(value);
+            self
+        }
+        /// Sets the body's `io_logging_sampling_rate` field.
+        pub fn io_logging_sampling_rate<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<Option<f64>>,
+            V::Error: std::fmt::Display,
+        {
+            self.params.body = self.params.body.io_logging_sampling_rate(value);
+            self
+        }
+        /// Sets the body's `is_data_discount_logging_enabled` field.
+        pub fn is_data_discount_logging_enabled<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<Option<bool>>,
+            V::Error: std::fmt::Display,
+        {
+            self.params.body = self.params.body.is_data_discount_logging_enabled(value);
+            self
+        }
+        /// Sets the body's `is_observability_broadcast_enabled` field.
+        pub fn is_observability_broadcast_enabled<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<Option<bool>>,
+            V::Error: std::fmt::Display,
+        {
+            self.params.body = self
+                .params
+                .body
+                .is_observability_broadcast_enabled(value);
+            self
+        }
+        /// Sets the body's `is_observability_io_logging_enabled` field.
+        pub fn is_observability_io_logging_enabled<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<Option<bool>>,
+            V::Error: std::fmt::Display,
+        {
+            self.params.body = self
+                .params
+                .body
+                .is_observability_io_logging_enabled(value);
+            self
+        }
+        /// Sets the body's `name` field.
+        pub fn name<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<Option<types::UpdateWorkspaceRequestName>>,
+            V::Error: std::fmt::Display,
+        {
+            self.params.body = self.params.body.name(value);
+            self
+        }
+        /// Sets the body's `slug` field.
+        pub fn slug<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<Option<types::UpdateWorkspaceRequestSlug>>,
+            V::Error: std::fmt::Display,
+        {
+            self.params.body = self.params.body.slug(value);
+            self
+        }
+    }
+    impl Operation for UpdateParams {
+        type Output = types::UpdateWorkspaceResponse;
+        fn name(&self) -> &'static str {
+            "update_workspace"
+        }
+    }
+    impl Validate for UpdateParams {}
+    impl sealed::Sender for UpdateParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "update_workspace"),
+                    ),
+                );
+            }
+            if self.id.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!("{} needs the parameter {}", "update_workspace", "id"),
+                    ),
+                );
+            }
+            Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::UpdateWorkspaceResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.update_workspace();
+            if let Some(value) = &self.id {
+                request = request.id(value.clone());
+            }
+            request = request.body(self.body.clone());
+            request.send().await
+        }
+    }
+    impl FromArgs for UpdateParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "id" => params.id = Some(parse_arg(name, value)?),
+                    other => return Err(unknown_arg("update_workspace", other, &["id"])),
+                }
+            }
+            if let Some(body) = body {
+                params.body = parse_body::<types::UpdateWorkspaceRequest>(body)?.into();
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `GET /workspaces/{id}/budgets` (`list_workspace_budgets`).
+    #[derive(Clone, Debug, Default)]
+    pub struct ListBudgetsParams {
+        /// `id` (path parameter)
+        pub(crate) id: Option<types::ListWorkspaceBudgetsId>,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `GET /workspaces/{id}/budgets`; from `client.workspaces().list_budgets()`.
+    pub type ListBudgets<Mode = Async> = Call<ListBudgetsParams, Mode>;
+    impl<Mode> Call<ListBudgetsParams, Mode> {
+        /// The workspace, by ID or slug.
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::ListWorkspaceBudgetsId>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.id = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "id"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for ListBudgetsParams {
+        type Output = types::ListWorkspaceBudgetsResponse;
+        fn name(&self) -> &'static str {
+            "list_workspace_budgets"
+        }
+    }
+    impl Validate for ListBudgetsParams {}
+    impl sealed::Sender for ListBudgetsParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "list_workspace_budgets"),
+                    ),
+                );
+            }
+            if self.id.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{} needs the parameter {}", "list_workspace_budgets", "id"
+                        ),
+                    ),
+                );
+            }
+            Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::ListWorkspaceBudgetsResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.list_workspace_budgets();
+            if let Some(value) = &self.id {
+                request = request.id(value.clone());
+            }
+            request.send().await
+        }
+    }
+    impl FromArgs for ListBudgetsParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "id" => params.id = Some(parse_arg(name, value)?),
+                    other => {
+                        return Err(unknown_arg("list_workspace_budgets", other, &["id"]));
+                    }
+                }
+            }
+            if body.is_some() {
+                return Err(unexpected_body("list_workspace_budgets"));
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `GET /workspaces/{id}/budgets/{interval}` (`get_workspace_budget`).
+    #[derive(Clone, Debug, Default)]
+    pub struct GetBudgetParams {
+        /// `id` (path parameter)
+        pub(crate) id: Option<types::GetWorkspaceBudgetId>,
+        /// `interval` (path parameter)
+        pub(crate) interval: Option<types::WorkspaceBudgetInterval>,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `GET /workspaces/{id}/budgets/{interval}`; from `client.workspaces().get_budget()`.
+    pub type GetBudget<Mode = Async> = Call<GetBudgetParams, Mode>;
+    impl<Mode> Call<GetBudgetParams, Mode> {
+        /// The workspace, by ID or slug.
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::GetWorkspaceBudgetId>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.id = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "id"));
+                }
+            }
+            self
+        }
+        /// The budget interval.
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn interval<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::WorkspaceBudgetInterval>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.interval = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "interval"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for GetBudgetParams {
+        type Output = types::GetWorkspaceBudgetResponse;
+        fn name(&self) -> &'static str {
+            "get_workspace_budget"
+        }
+    }
+    impl Validate for GetBudgetParams {}
+    impl sealed::Sender for GetBudgetParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "get_workspace_budget"),
+                    ),
+                );
+            }
+            if self.id.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{} needs the parameter {}", "get_workspace_budget", "id"
+                        ),
+                    ),
+                );
+            }
+            if self.interval.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{} needs the parameter {}", "get_workspace_budget",
+                            "interval"
+                        ),
+                    ),
+                );
+            }
+            Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::GetWorkspaceBudgetResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.get_workspace_budget();
+            if let Some(value) = &self.id {
+                request = request.id(value.clone());
+            }
+            if let Some(value) = &self.interval {
+                request = request.interval(value.clone());
+            }
+            request.send().await
+        }
+    }
+    impl FromArgs for GetBudgetParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "id" => params.id = Some(parse_arg(name, value)?),
+                    "interval" => params.interval = Some(parse_arg(name, value)?),
+                    other => {
+                        return Err(
+                            unknown_arg(
+                                "get_workspace_budget",
+                                other,
+                                &["id", "interval"],
+                            ),
+                        );
+                    }
+                }
+            }
+            if body.is_some() {
+                return Err(unexpected_body("get_workspace_budget"));
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `PUT /workspaces/{id}/budgets/{interval}` (`upsert_workspace_budget`).
+    #[derive(Clone, Debug, Default)]
+    pub struct SetBudgetParams {
+        /// `id` (path parameter)
+        pub(crate) id: Option<types::UpsertWorkspaceBudgetId>,
+        /// `interval` (path parameter)
+        pub(crate) interval: Option<types::WorkspaceBudgetInterval>,
+        /// The request body, built up field by field.
+        pub(crate) body: types::builder::UpsertWorkspaceBudgetRequest,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `PUT /workspaces/{id}/budgets/{interval}`; from `client.workspaces().set_budget()`.
+    pub type SetBudget<Mode = Async> = Call<SetBudgetParams, Mode>;
+    impl<Mode> Call<SetBudgetParams, Mode> {
+        /// The workspace, by ID or slug.
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::UpsertWorkspaceBudgetId>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.id = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "id"));
+                }
+            }
+            self
+        }
+        /// The budget interval.
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn interval<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::WorkspaceBudgetInterval>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.interval = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "interval"));
+                }
+            }
+            self
+        }
+        /// Sets the whole request body.
+        pub fn body(mut self, body: types::UpsertWorkspaceBudgetRequest) -> Self {
+            self.params.body = body.into();
+            self
+        }
+        /// Edits the request body with its builder, e.g. `.body_map(|b| b.name("x"))`.
+        pub fn body_map(
+            mut self,
+            edit: impl FnOnce(
+                types::builder::UpsertWorkspaceBudgetRequest,
+            ) -> types::builder::UpsertWorkspaceBudgetRequest,
+        ) -> Self {
+            self.params.body = edit(self.params.body);
+            self
+        }
+        /// Sets the body's `include_byok_in_budgets` field.
+        pub fn include_byok_in_budgets<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<Option<bool>>,
+            V::Error: std::fmt::Display,
+        {
+            self.params.body = self.params.body.include_byok_in_budgets(value);
+            self
+        }
+        /// Sets the body's `limit_usd` field.
+        pub fn limit_usd<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<f64>,
+            V::Error: std::fmt::Display,
+        {
+            self.params.body = self.params.body.limit_usd(value);
+            self
+        }
+    }
+    impl Operation for SetBudgetParams {
+        type Output = types::UpsertWorkspaceBudgetResponse;
+        fn name(&self) -> &'static str {
+            "upsert_workspace_budget"
+        }
+    }
+    impl Validate for SetBudgetParams {}
+    impl sealed::Sender for SetBudgetParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "upsert_workspace_budget"),
+                    ),
+                );
+            }
+            if self.id.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{} needs the parameter {}", "upsert_workspace_budget", "id"
+                        ),
+                    ),
+                );
+            }
+            if self.interval.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{} needs the parameter {}", "upsert_workspace_budget",
+                            "interval"
+                        ),
+                    ),
+                );
+            }
+            Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::UpsertWorkspaceBudgetResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.upsert_workspace_budget();
+            if let Some(value) = &self.id {
+                request = request.id(value.clone());
+            }
+            if let Some(value) = &self.interval {
+                request = request.interval(value.clone());
+            }
+            request = request.body(self.body.clone());
+            request.send().await
+        }
+    }
+    impl FromArgs for SetBudgetParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "id" => params.id = Some(parse_arg(name, value)?),
+                    "interval" => params.interval = Some(parse_arg(name, value)?),
+                    other => {
+                        return Err(
+                            unknown_arg(
+                                "upsert_workspace_budget",
+                                other,
+                                &["id", "interval"],
+                            ),
+                        );
+                    }
+                }
+            }
+            if let Some(body) = body {
+                params.body = parse_body::<types::UpsertWorkspaceBudgetRequest>(body)?
+                    .into();
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `DELETE /workspaces/{id}/budgets/{interval}` (`delete_workspace_budget`).
+    #[derive(Clone, Debug, Default)]
+    pub struct DeleteBudgetParams {
+        /// `id` (path parameter)
+        pub(crate) id: Option<types::DeleteWorkspaceBudgetId>,
+        /// `interval` (path parameter)
+        pub(crate) interval: Option<types::WorkspaceBudgetInterval>,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `DELETE /workspaces/{id}/budgets/{interval}`; from `client.workspaces().delete_budget()`.
+    pub type DeleteBudget<Mode = Async> = Call<DeleteBudgetParams, Mode>;
+    impl<Mode> Call<DeleteBudgetParams, Mode> {
+        /// The workspace, by ID or slug.
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::DeleteWorkspaceBudgetId>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.id = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "id"));
+                }
+            }
+            self
+        }
+        /// The budget interval.
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn interval<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::WorkspaceBudgetInterval>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.interval = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "interval"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for DeleteBudgetParams {
+        type Output = types::DeleteWorkspaceBudgetResponse;
+        fn name(&self) -> &'static str {
+            "delete_workspace_budget"
+        }
+    }
+    impl Validate for DeleteBudgetParams {}
+    impl sealed::Sender for DeleteBudgetParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "delete_workspace_budget"),
+                    ),
+                );
+            }
+            if self.id.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{} needs the parameter {}", "delete_workspace_budget", "id"
+                        ),
+                    ),
+                );
+            }
+            if self.interval.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{} needs the parameter {}", "delete_workspace_budget",
+                            "interval"
+                        ),
+                    ),
+                );
+            }
+            Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::DeleteWorkspaceBudgetResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.delete_workspace_budget();
+            if let Some(value) = &self.id {
+                request = request.id(value.clone());
+            }
+            if let Some(value) = &self.interval {
+                request = request.interval(value.clone());
+            }
+            request.send().await
+        }
+    }
+    impl FromArgs for DeleteBudgetParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "id" => params.id = Some(parse_arg(name, value)?),
+                    "interval" => params.interval = Some(parse_arg(name, value)?),
+                    other => {
+                        return Err(
+                            unknown_arg(
+                                "delete_workspace_budget",
+                                other,
+                                &["id", "interval"],
+                            ),
+                        );
+                    }
+                }
+            }
+            if body.is_some() {
+                return Err(unexpected_body("delete_workspace_budget"));
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `GET /workspaces/{id}/members` (`list_workspace_members`).
+    #[derive(Clone, Debug, Default)]
+    pub struct ListMembersParams {
+        /// `id` (path parameter)
+        pub(crate) id: Option<types::ListWorkspaceMembersId>,
+        /// `offset` (query parameter)
+        pub(crate) offset: Option<u64>,
+        /// `limit` (query parameter)
+        pub(crate) limit: Option<::std::num::NonZeroU64>,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `GET /workspaces/{id}/members`; from `client.workspaces().list_members()`.
+    pub type ListMembers<Mode = Async> = Call<ListMembersParams, Mode>;
+    impl<Mode> Call<ListMembersParams, Mode> {
+        /// The workspace, by ID or slug.
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::ListWorkspaceMembersId>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.id = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "id"));
+                }
+            }
+            self
+        }
+        /// How many items to skip, for paging.
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<u64>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.offset = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "offset"));
+                }
+            }
+            self
+        }
+        /// Most items per page (at most 100).
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<::std::num::NonZeroU64>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.limit = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "limit"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for ListMembersParams {
+        type Output = types::ListWorkspaceMembersResponse;
+        fn name(&self) -> &'static str {
+            "list_workspace_members"
+        }
+    }
+    impl Validate for ListMembersParams {}
+    impl sealed::Sender for ListMembersParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "list_workspace_members"),
+                    ),
+                );
+            }
+            if self.id.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{} needs the parameter {}", "list_workspace_members", "id"
+                        ),
+                    ),
+                );
+            }
+            Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::ListWorkspaceMembersResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.list_workspace_members();
+            if let Some(value) = &self.id {
+                request = request.id(value.clone());
+            }
+            if let Some(value) = &self.offset {
+                request = request.offset(value.clone());
+            }
+            if let Some(value) = &self.limit {
+                request = request.limit(value.clone());
+            }
+            request.send().await
+        }
+    }
+    impl FromArgs for ListMembersParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "id" => params.id = Some(parse_arg(name, value)?),
+                    "offset" => params.offset = Some(parse_arg(name, value)?),
+                    "limit" => params.limit = Some(parse_arg(name, value)?),
+                    other => {
+                        return Err(
+                            unknown_arg(
+                                "list_workspace_members",
+                                other,
+                                &["id", "offset", "limit"],
+                            ),
+                        );
+                    }
+                }
+            }
+            if body.is_some() {
+                return Err(unexpected_body("list_workspace_members"));
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `POST /workspaces/{id}/members/add` (`bulk_add_workspace_members`).
+    #[derive(Clone, Debug, Default)]
+    pub struct BulkAddMembersParams {
+        /// `id` (path parameter)
+        pub(crate) id: Option<types::BulkAddWorkspaceMembersId>,
+        /// The request body, built up field by field.
+        pub(crate) body: types::builder::BulkAddWorkspaceMembersRequest,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `POST /workspaces/{id}/members/add`; from `client.workspaces().bulk_add_members()`.
+    pub type BulkAddMembers<Mode = Async> = Call<BulkAddMembersParams, Mode>;
+    impl<Mode> Call<BulkAddMembersParams, Mode> {
+        /// The workspace, by ID or slug.
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::BulkAddWorkspaceMembersId>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.id = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "id"));
+                }
+            }
+            self
+        }
+        /// Sets the whole request body.
+        pub fn body(mut self, body: types::BulkAddWorkspaceMembersRequest) -> Self {
+            self.params.body = body.into();
+            self
+        }
+        /// Edits the request body with its builder, e.g. `.body_map(|b| b.name("x"))`.
+        pub fn body_map(
+            mut self,
+            edit: impl FnOnce(
+                types::builder::BulkAddWorkspaceMembersRequest,
+            ) -> types::builder::BulkAddWorkspaceMembersRequest,
+        ) -> Self {
+            self.params.body = edit(self.params.body);
+            self
+        }
+        /// Sets the body's `user_ids` field.
+        pub fn user_ids<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<Vec<String>>,
+            V::Error: std::fmt::Display,
+        {
+            self.params.body = self.params.body.user_ids(value);
+            self
+        }
+    }
+    impl Operation for BulkAddMembersParams {
+        type Output = types::BulkAddWorkspaceMembersResponse;
+        fn name(&self) -> &'static str {
+            "bulk_add_workspace_members"
+        }
+    }
+    impl Validate for BulkAddMembersParams {}
+    impl sealed::Sender for BulkAddMembersParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "bulk_add_workspace_members"),
+                    ),
+                );
+            }
+            if self.id.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{} needs the parameter {}", "bulk_add_workspace_members",
+                            "id"
+                        ),
+                    ),
+                );
+            }
+            Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::BulkAddWorkspaceMembersResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.bulk_add_workspace_members();
+            if let Some(value) = &self.id {
+                request = request.id(value.clone());
+            }
+            request = request.body(self.body.clone());
+            request.send().await
+        }
+    }
+    impl FromArgs for BulkAddMembersParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "id" => params.id = Some(parse_arg(name, value)?),
+                    other => {
+                        return Err(
+                            unknown_arg("bulk_add_workspace_members", other, &["id"]),
+                        );
+                    }
+                }
+            }
+            if let Some(body) = body {
+                params.body = parse_body::<types::BulkAddWorkspaceMembersRequest>(body)?
+                    .into();
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `POST /workspaces/{id}/members/remove` (`bulk_remove_workspace_members`).
+    #[derive(Clone, Debug, Default)]
+    pub struct BulkRemoveMembersParams {
+        /// `id` (path parameter)
+        pub(crate) id: Option<types::BulkRemoveWorkspaceMembersId>,
+        /// The request body, built up field by field.
+        pub(crate) body: types::builder::BulkRemoveWorkspaceMembersRequest,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `POST /workspaces/{id}/members/remove`; from `client.workspaces().bulk_remove_members()`.
+    pub type BulkRemoveMembers<Mode = Async> = Call<BulkRemoveMembersParams, Mode>;
+    impl<Mode> Call<BulkRemoveMembersParams, Mode> {
+        /// The workspace, by ID or slug.
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::BulkRemoveWorkspaceMembersId>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.id = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "id"));
+                }
+            }
+            self
+        }
+        /// Sets the whole request body.
+        pub fn body(mut self, body: types::BulkRemoveWorkspaceMembersRequest) -> Self {
+            self.params.body = body.into();
+            self
+        }
+        /// Edits the request body with its builder, e.g. `.body_map(|b| b.name("x"))`.
+        pub fn body_map(
+            mut self,
+            edit: impl FnOnce(
+                types::builder::BulkRemoveWorkspaceMembersRequest,
+            ) -> types::builder::BulkRemoveWorkspaceMembersRequest,
+        ) -> Self {
+            self.params.body = edit(self.params.body);
+            self
+        }
+        /// Sets the body's `user_ids` field.
+        pub fn user_ids<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<Vec<String>>,
+            V::Error: std::fmt::Display,
+        {
+            self.params.body = self.params.body.user_ids(value);
+            self
+        }
+    }
+    impl Operation for BulkRemoveMembersParams {
+        type Output = types::BulkRemoveWorkspaceMembersResponse;
+        fn name(&self) -> &'static str {
+            "bulk_remove_workspace_members"
+        }
+    }
+    impl Validate for BulkRemoveMembersParams {}
+    impl sealed::Sender for BulkRemoveMembersParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{}: parameter {invalid}", "bulk_remove_workspace_members"
+                        ),
+                    ),
+                );
+            }
+            if self.id.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{} needs the parameter {}", "bulk_remove_workspace_members",
+                            "id"
+                        ),
+                    ),
+                );
+            }
+            Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::BulkRemoveWorkspaceMembersResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.bulk_remove_workspace_members();
+            if let Some(value) = &self.id {
+                request = request.id(value.clone());
+            }
+            request = request.body(self.body.clone());
+            request.send().await
+        }
+    }
+    impl FromArgs for BulkRemoveMembersParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "id" => params.id = Some(parse_arg(name, value)?),
+                    other => {
+                        return Err(
+                            unknown_arg("bulk_remove_workspace_members", other, &["id"]),
+                        );
+                    }
+                }
+            }
+            if let Some(body) = body {
+                params.body = parse_body::<
+                    types::BulkRemoveWorkspaceMembersRequest,
+                >(body)?
+                    .into();
+            }
+            Ok(params)
+        }
+    }
 }
 /// Every operation, in the spec's order.
 pub(crate) static OPERATIONS: &[OperationInfo] = &[
@@ -290,6 +3155,395 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         parameters: &[],
         has_body: true,
     },
+    OperationInfo {
+        group: "credits",
+        method: "get_credits",
+        operation_id: "get_credits",
+        http_method: "GET",
+        path: "/credits",
+        summary: "Credit balance",
+        parameters: &[],
+        has_body: false,
+    },
+    OperationInfo {
+        group: "generations",
+        method: "get_generation",
+        operation_id: "get_generation",
+        http_method: "GET",
+        path: "/generation",
+        summary: "Metadata of one generation",
+        parameters: &[
+            ParameterInfo {
+                name: "id",
+                location: "query",
+                required: true,
+                description: "The ID of the generation, as returned with the completion.",
+            },
+        ],
+        has_body: false,
+    },
+    OperationInfo {
+        group: "api_keys",
+        method: "get_current_key_metadata",
+        operation_id: "get_current_key",
+        http_method: "GET",
+        path: "/key",
+        summary: "The key making this request",
+        parameters: &[],
+        has_body: false,
+    },
+    OperationInfo {
+        group: "api_keys",
+        method: "list",
+        operation_id: "list",
+        http_method: "GET",
+        path: "/keys",
+        summary: "List API keys",
+        parameters: &[
+            ParameterInfo {
+                name: "include_disabled",
+                location: "query",
+                required: false,
+                description: "Also list disabled keys (`true` or `false`).",
+            },
+            ParameterInfo {
+                name: "offset",
+                location: "query",
+                required: false,
+                description: "How many items to skip, for paging.",
+            },
+            ParameterInfo {
+                name: "workspace_id",
+                location: "query",
+                required: false,
+                description: "Only the keys of this workspace (a UUID).",
+            },
+            ParameterInfo {
+                name: "include_expired",
+                location: "query",
+                required: false,
+                description: "Also list keys past their expiry date.",
+            },
+        ],
+        has_body: false,
+    },
+    OperationInfo {
+        group: "api_keys",
+        method: "create",
+        operation_id: "create_keys",
+        http_method: "POST",
+        path: "/keys",
+        summary: "Create an API key",
+        parameters: &[],
+        has_body: true,
+    },
+    OperationInfo {
+        group: "api_keys",
+        method: "get",
+        operation_id: "get_key",
+        http_method: "GET",
+        path: "/keys/{hash}",
+        summary: "One API key",
+        parameters: &[
+            ParameterInfo {
+                name: "hash",
+                location: "path",
+                required: true,
+                description: "The hash that identifies the key.",
+            },
+        ],
+        has_body: false,
+    },
+    OperationInfo {
+        group: "api_keys",
+        method: "delete",
+        operation_id: "delete_keys",
+        http_method: "DELETE",
+        path: "/keys/{hash}",
+        summary: "Delete an API key",
+        parameters: &[
+            ParameterInfo {
+                name: "hash",
+                location: "path",
+                required: true,
+                description: "The hash that identifies the key.",
+            },
+        ],
+        has_body: false,
+    },
+    OperationInfo {
+        group: "api_keys",
+        method: "update",
+        operation_id: "update_keys",
+        http_method: "PATCH",
+        path: "/keys/{hash}",
+        summary: "Change an API key",
+        parameters: &[
+            ParameterInfo {
+                name: "hash",
+                location: "path",
+                required: true,
+                description: "The hash that identifies the key.",
+            },
+        ],
+        has_body: true,
+    },
+    OperationInfo {
+        group: "organization",
+        method: "list_members",
+        operation_id: "list_organization_members",
+        http_method: "GET",
+        path: "/organization/members",
+        summary: "List organization members",
+        parameters: &[
+            ParameterInfo {
+                name: "offset",
+                location: "query",
+                required: false,
+                description: "How many items to skip, for paging.",
+            },
+            ParameterInfo {
+                name: "limit",
+                location: "query",
+                required: false,
+                description: "Most items per page (at most 100).",
+            },
+        ],
+        has_body: false,
+    },
+    OperationInfo {
+        group: "workspaces",
+        method: "list",
+        operation_id: "list_workspaces",
+        http_method: "GET",
+        path: "/workspaces",
+        summary: "List workspaces",
+        parameters: &[
+            ParameterInfo {
+                name: "offset",
+                location: "query",
+                required: false,
+                description: "How many items to skip, for paging.",
+            },
+            ParameterInfo {
+                name: "limit",
+                location: "query",
+                required: false,
+                description: "Most items per page (at most 100).",
+            },
+        ],
+        has_body: false,
+    },
+    OperationInfo {
+        group: "workspaces",
+        method: "create",
+        operation_id: "create_workspace",
+        http_method: "POST",
+        path: "/workspaces",
+        summary: "Create a workspace",
+        parameters: &[],
+        has_body: true,
+    },
+    OperationInfo {
+        group: "workspaces",
+        method: "get",
+        operation_id: "get_workspace",
+        http_method: "GET",
+        path: "/workspaces/{id}",
+        summary: "One workspace",
+        parameters: &[
+            ParameterInfo {
+                name: "id",
+                location: "path",
+                required: true,
+                description: "The workspace, by ID or slug.",
+            },
+        ],
+        has_body: false,
+    },
+    OperationInfo {
+        group: "workspaces",
+        method: "delete",
+        operation_id: "delete_workspace",
+        http_method: "DELETE",
+        path: "/workspaces/{id}",
+        summary: "Delete a workspace",
+        parameters: &[
+            ParameterInfo {
+                name: "id",
+                location: "path",
+                required: true,
+                description: "The workspace, by ID or slug.",
+            },
+        ],
+        has_body: false,
+    },
+    OperationInfo {
+        group: "workspaces",
+        method: "update",
+        operation_id: "update_workspace",
+        http_method: "PATCH",
+        path: "/workspaces/{id}",
+        summary: "Change a workspace",
+        parameters: &[
+            ParameterInfo {
+                name: "id",
+                location: "path",
+                required: true,
+                description: "The workspace, by ID or slug.",
+            },
+        ],
+        has_body: true,
+    },
+    OperationInfo {
+        group: "workspaces",
+        method: "list_budgets",
+        operation_id: "list_workspace_budgets",
+        http_method: "GET",
+        path: "/workspaces/{id}/budgets",
+        summary: "A workspace's budgets",
+        parameters: &[
+            ParameterInfo {
+                name: "id",
+                location: "path",
+                required: true,
+                description: "The workspace, by ID or slug.",
+            },
+        ],
+        has_body: false,
+    },
+    OperationInfo {
+        group: "workspaces",
+        method: "get_budget",
+        operation_id: "get_workspace_budget",
+        http_method: "GET",
+        path: "/workspaces/{id}/budgets/{interval}",
+        summary: "One workspace budget",
+        parameters: &[
+            ParameterInfo {
+                name: "id",
+                location: "path",
+                required: true,
+                description: "The workspace, by ID or slug.",
+            },
+            ParameterInfo {
+                name: "interval",
+                location: "path",
+                required: true,
+                description: "The budget interval.",
+            },
+        ],
+        has_body: false,
+    },
+    OperationInfo {
+        group: "workspaces",
+        method: "set_budget",
+        operation_id: "upsert_workspace_budget",
+        http_method: "PUT",
+        path: "/workspaces/{id}/budgets/{interval}",
+        summary: "Set a workspace budget",
+        parameters: &[
+            ParameterInfo {
+                name: "id",
+                location: "path",
+                required: true,
+                description: "The workspace, by ID or slug.",
+            },
+            ParameterInfo {
+                name: "interval",
+                location: "path",
+                required: true,
+                description: "The budget interval.",
+            },
+        ],
+        has_body: true,
+    },
+    OperationInfo {
+        group: "workspaces",
+        method: "delete_budget",
+        operation_id: "delete_workspace_budget",
+        http_method: "DELETE",
+        path: "/workspaces/{id}/budgets/{interval}",
+        summary: "Remove a workspace budget",
+        parameters: &[
+            ParameterInfo {
+                name: "id",
+                location: "path",
+                required: true,
+                description: "The workspace, by ID or slug.",
+            },
+            ParameterInfo {
+                name: "interval",
+                location: "path",
+                required: true,
+                description: "The budget interval.",
+            },
+        ],
+        has_body: false,
+    },
+    OperationInfo {
+        group: "workspaces",
+        method: "list_members",
+        operation_id: "list_workspace_members",
+        http_method: "GET",
+        path: "/workspaces/{id}/members",
+        summary: "List workspace members",
+        parameters: &[
+            ParameterInfo {
+                name: "id",
+                location: "path",
+                required: true,
+                description: "The workspace, by ID or slug.",
+            },
+            ParameterInfo {
+                name: "offset",
+                location: "query",
+                required: false,
+                description: "How many items to skip, for paging.",
+            },
+            ParameterInfo {
+                name: "limit",
+                location: "query",
+                required: false,
+                description: "Most items per page (at most 100).",
+            },
+        ],
+        has_body: false,
+    },
+    OperationInfo {
+        group: "workspaces",
+        method: "bulk_add_members",
+        operation_id: "bulk_add_workspace_members",
+        http_method: "POST",
+        path: "/workspaces/{id}/members/add",
+        summary: "Add workspace members",
+        parameters: &[
+            ParameterInfo {
+                name: "id",
+                location: "path",
+                required: true,
+                description: "The workspace, by ID or slug.",
+            },
+        ],
+        has_body: true,
+    },
+    OperationInfo {
+        group: "workspaces",
+        method: "bulk_remove_members",
+        operation_id: "bulk_remove_workspace_members",
+        http_method: "POST",
+        path: "/workspaces/{id}/members/remove",
+        summary: "Remove workspace members",
+        parameters: &[
+            ParameterInfo {
+                name: "id",
+                location: "path",
+                required: true,
+                description: "The workspace, by ID or slug.",
+            },
+        ],
+        has_body: true,
+    },
 ];
 /// Sends the operation `operation_id` with text arguments and a JSON body.
 pub(crate) async fn send_by_name(
@@ -308,6 +3562,55 @@ pub(crate) async fn send_by_name(
         "query_analytics" => {
             send_as_json::<analytics::QueryAnalyticsParams>(args, body, api).await
         }
+        "get_credits" => send_as_json::<credits::GetCreditsParams>(args, body, api).await,
+        "get_generation" => {
+            send_as_json::<generations::GetGenerationParams>(args, body, api).await
+        }
+        "get_current_key" => {
+            send_as_json::<api_keys::GetCurrentKeyMetadataParams>(args, body, api).await
+        }
+        "list" => send_as_json::<api_keys::ListParams>(args, body, api).await,
+        "create_keys" => send_as_json::<api_keys::CreateParams>(args, body, api).await,
+        "get_key" => send_as_json::<api_keys::GetParams>(args, body, api).await,
+        "delete_keys" => send_as_json::<api_keys::DeleteParams>(args, body, api).await,
+        "update_keys" => send_as_json::<api_keys::UpdateParams>(args, body, api).await,
+        "list_organization_members" => {
+            send_as_json::<organization::ListMembersParams>(args, body, api).await
+        }
+        "list_workspaces" => {
+            send_as_json::<workspaces::ListParams>(args, body, api).await
+        }
+        "create_workspace" => {
+            send_as_json::<workspaces::CreateParams>(args, body, api).await
+        }
+        "get_workspace" => send_as_json::<workspaces::GetParams>(args, body, api).await,
+        "delete_workspace" => {
+            send_as_json::<workspaces::DeleteParams>(args, body, api).await
+        }
+        "update_workspace" => {
+            send_as_json::<workspaces::UpdateParams>(args, body, api).await
+        }
+        "list_workspace_budgets" => {
+            send_as_json::<workspaces::ListBudgetsParams>(args, body, api).await
+        }
+        "get_workspace_budget" => {
+            send_as_json::<workspaces::GetBudgetParams>(args, body, api).await
+        }
+        "upsert_workspace_budget" => {
+            send_as_json::<workspaces::SetBudgetParams>(args, body, api).await
+        }
+        "delete_workspace_budget" => {
+            send_as_json::<workspaces::DeleteBudgetParams>(args, body, api).await
+        }
+        "list_workspace_members" => {
+            send_as_json::<workspaces::ListMembersParams>(args, body, api).await
+        }
+        "bulk_add_workspace_members" => {
+            send_as_json::<workspaces::BulkAddMembersParams>(args, body, api).await
+        }
+        "bulk_remove_workspace_members" => {
+            send_as_json::<workspaces::BulkRemoveMembersParams>(args, body, api).await
+        }
         other => Err(api::Error::InvalidRequest(format!("unknown operation {other}"))),
     }
 }
@@ -325,6 +3628,43 @@ pub(crate) fn validate_by_name(
             validate_as::<analytics::GetAnalyticsMetaParams>(args, body)
         }
         "query_analytics" => validate_as::<analytics::QueryAnalyticsParams>(args, body),
+        "get_credits" => validate_as::<credits::GetCreditsParams>(args, body),
+        "get_generation" => validate_as::<generations::GetGenerationParams>(args, body),
+        "get_current_key" => {
+            validate_as::<api_keys::GetCurrentKeyMetadataParams>(args, body)
+        }
+        "list" => validate_as::<api_keys::ListParams>(args, body),
+        "create_keys" => validate_as::<api_keys::CreateParams>(args, body),
+        "get_key" => validate_as::<api_keys::GetParams>(args, body),
+        "delete_keys" => validate_as::<api_keys::DeleteParams>(args, body),
+        "update_keys" => validate_as::<api_keys::UpdateParams>(args, body),
+        "list_organization_members" => {
+            validate_as::<organization::ListMembersParams>(args, body)
+        }
+        "list_workspaces" => validate_as::<workspaces::ListParams>(args, body),
+        "create_workspace" => validate_as::<workspaces::CreateParams>(args, body),
+        "get_workspace" => validate_as::<workspaces::GetParams>(args, body),
+        "delete_workspace" => validate_as::<workspaces::DeleteParams>(args, body),
+        "update_workspace" => validate_as::<workspaces::UpdateParams>(args, body),
+        "list_workspace_budgets" => {
+            validate_as::<workspaces::ListBudgetsParams>(args, body)
+        }
+        "get_workspace_budget" => validate_as::<workspaces::GetBudgetParams>(args, body),
+        "upsert_workspace_budget" => {
+            validate_as::<workspaces::SetBudgetParams>(args, body)
+        }
+        "delete_workspace_budget" => {
+            validate_as::<workspaces::DeleteBudgetParams>(args, body)
+        }
+        "list_workspace_members" => {
+            validate_as::<workspaces::ListMembersParams>(args, body)
+        }
+        "bulk_add_workspace_members" => {
+            validate_as::<workspaces::BulkAddMembersParams>(args, body)
+        }
+        "bulk_remove_workspace_members" => {
+            validate_as::<workspaces::BulkRemoveMembersParams>(args, body)
+        }
         other => Err(Error::invalid_request(format!("unknown operation {other}"))),
     }
 }

@@ -92,8 +92,13 @@ pub use retry::{RetryConfig, StatusRange};
 pub use retry::{parse_retry_after, parse_retry_after_ms, server_requested_delay};
 pub use sugar::{ActivityDate, parse_day};
 
+/// Date and time types of the API's timestamps and days, re-exported because they
+/// appear in this crate's API (`chrono::NaiveDate`, `chrono::DateTime<Utc>`).
+pub use chrono;
 /// The API's request and response types, generated from the OpenAPI spec.
 pub use openrouter_analytics_api::types;
 /// The HTTP client underneath, re-exported because it appears in this crate's API
 /// ([`ClientBuilder::http_client`], header and status types).
 pub use reqwest;
+/// The UUID type of workspace ids, re-exported because it appears in this crate's API.
+pub use uuid;
