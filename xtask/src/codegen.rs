@@ -115,7 +115,17 @@ fn settings() -> GenerationSettings {
         .with_inner_type(quote!(crate::hooks::RequestContext))
         .with_hooks(HooksMode::Expected)
         .with_derive("PartialEq")
-        .with_derive("schemars::JsonSchema");
+        .with_derive("schemars::JsonSchema")
+        // Secrets (`format: password`, e.g. a new key) get a type whose Debug redacts them.
+        .with_conversion(
+            schemars::schema::SchemaObject {
+                instance_type: Some(schemars::schema::InstanceType::String.into()),
+                format: Some("password".to_string()),
+                ..Default::default()
+            },
+            "crate::Secret",
+            std::iter::empty(),
+        );
     settings
 }
 

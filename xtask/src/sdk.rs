@@ -45,6 +45,11 @@ const HAND_WRITTEN: &[HandWritten] = &[
     },
 ];
 
+/// POST operations that only read (safe to send again), unlike every other POST and
+/// PATCH, which create or change something and are not resent after an attempt that
+/// may have reached the server.
+const READ_ONLY_POSTS: &[&str] = &["queryAnalytics"];
+
 /// Names every call already has (`Call`'s options), which a parameter or body field
 /// must not shadow.
 const CALL_METHODS: &[&str] = &[
@@ -76,6 +81,11 @@ struct Operation {
     body: Option<Body>,
     output: syn::Type,
     hand: Option<&'static HandWritten>,
+    /// Creates or changes something: not resent after it may have reached the server.
+    writes: bool,
+    /// For a list paged by `offset`: the item type, and whether the answer carries
+    /// `total_count`.
+    paged: Option<(syn::Type, bool)>,
 }
 
 struct Param {
@@ -109,7 +119,8 @@ pub fn render(spec: &OpenAPI, generated_client: &str) -> Result<String, String> 
         .map_err(|err| format!("the generated client does not parse: {err}"))?;
     let builders = builders(&file)?;
     let body_fields = body_builder_fields(&file);
-    let operations = operations(spec, &builders, &body_fields)?;
+    let type_fields = type_fields(&file);
+    let operations = operations(spec, &builders, &body_fields, &type_fields)?;
     let tags = tag_descriptions(spec);
     let tokens = emit(&operations, &tags);
     let file: syn::File =
@@ -218,6 +229,47 @@ fn body_builder_fields(file: &syn::File) -> BTreeMap<String, Vec<(String, syn::T
     out
 }
 
+/// The fields of each struct in progenitor's `types` module (for paged responses).
+fn type_fields(file: &syn::File) -> BTreeMap<String, Vec<(String, syn::Type)>> {
+    let types = file.items.iter().find_map(|item| match item {
+        syn::Item::Mod(m) if m.ident == "types" => m.content.as_ref(),
+        _ => None,
+    });
+    let mut out = BTreeMap::new();
+    for item in types.map(|(_, items)| items.as_slice()).unwrap_or_default() {
+        if let syn::Item::Struct(s) = item {
+            let fields = s
+                .fields
+                .iter()
+                .filter_map(|f| Some((f.ident.as_ref()?.to_string(), prelude_names(&f.ty))))
+                .collect();
+            out.insert(s.ident.to_string(), fields);
+        }
+    }
+    out
+}
+
+/// The item type and `total_count` presence of a list answer `{data: [T], ...}`.
+fn page_shape(
+    output: &syn::Type,
+    type_fields: &BTreeMap<String, Vec<(String, syn::Type)>>,
+) -> Option<(syn::Type, bool)> {
+    let fields = type_fields.get(&type_name(output)?)?;
+    let data = fields.iter().find(|(name, _)| name == "data")?;
+    if !is_named(&data.1, "Vec") {
+        return None;
+    }
+    let item = *generic_args(&data.1).first()?;
+    // Sibling types are named bare inside `types`; seen from our crate, `types::X`.
+    let item = match item {
+        syn::Type::Path(p) if p.qself.is_none() && p.path.segments.len() == 1 => {
+            syn::parse_str(&format!("types::{}", quote!(#item))).ok()?
+        }
+        other => other.clone(),
+    };
+    Some((item, fields.iter().any(|(name, _)| name == "total_count")))
+}
+
 /// typify's builder fields name sibling types as `super::X`; seen from our crate they
 /// are `types::X`.
 fn in_types_module(ty: &syn::Type) -> syn::Type {
@@ -271,6 +323,7 @@ fn operations(
     spec: &OpenAPI,
     builders: &BTreeMap<String, Builder>,
     body_fields: &BTreeMap<String, Vec<(String, syn::Type)>>,
+    type_fields: &BTreeMap<String, Vec<(String, syn::Type)>>,
 ) -> Result<Vec<Operation>, String> {
     let mut out = Vec::new();
     let mut seen = BTreeSet::new();
@@ -364,7 +417,16 @@ fn operations(
                 }
                 _ => None,
             };
+            let writes = matches!(http_method, "post" | "patch")
+                && !READ_ONLY_POSTS.contains(&operation_id.as_str());
+            let paged = if parameters.iter().any(|p| p.name == "offset") {
+                page_shape(&builder.output, type_fields)
+            } else {
+                None
+            };
             out.push(Operation {
+                writes,
+                paged,
                 operation_id,
                 snake_id,
                 group,
@@ -544,6 +606,7 @@ fn emit_info(op: &Operation) -> TokenStream {
         op.summary.trim(),
     );
     let has_body = op.body.is_some();
+    let writes = op.writes;
     let params = op.parameters.iter().map(|p| {
         let (name, location, required, description) =
             (&p.name, &p.location, p.required, p.description.trim());
@@ -559,6 +622,7 @@ fn emit_info(op: &Operation) -> TokenStream {
             summary: #summary,
             parameters: &[#(#params)*],
             has_body: #has_body,
+            writes: #writes,
         },
     }
 }
@@ -777,6 +841,55 @@ fn emit_operation(op: &Operation) -> TokenStream {
     } else {
         quote!(impl Validate for #params {})
     };
+    let is_write = if op.writes {
+        quote! {
+            fn is_write(&self) -> bool {
+                true
+            }
+        }
+    } else {
+        quote!()
+    };
+    let paged_impl = match &op.paged {
+        Some((item, has_total)) => {
+            let total = if *has_total {
+                quote!(u64::try_from(output.total_count).ok())
+            } else {
+                quote!({
+                    let _ = output;
+                    None
+                })
+            };
+            quote! {
+                impl crate::paging::Paged for #params {
+                    type Item = #item;
+                }
+
+                impl crate::paging::sealed::Pages for #params {
+                    fn offset(&self) -> u64 {
+                        self.offset.and_then(|offset| u64::try_from(offset).ok()).unwrap_or(0)
+                    }
+
+                    fn set_offset(&mut self, offset: u64) {
+                        self.offset = TryFrom::try_from(offset).ok();
+                    }
+
+                    fn page_items(output: &#output) -> usize {
+                        output.data.len()
+                    }
+
+                    fn into_items(output: #output) -> Vec<#item> {
+                        output.data
+                    }
+
+                    fn total_count(output: &#output) -> Option<u64> {
+                        #total
+                    }
+                }
+            }
+        }
+        None => quote!(),
+    };
     let params_doc = doc(&format!(
         "Parameters of `{} {}` (`{}`).",
         op.http_method, op.path, op.snake_id
@@ -824,7 +937,11 @@ fn emit_operation(op: &Operation) -> TokenStream {
 
         #validate_impl
 
+        #paged_impl
+
         impl sealed::Sender for #params {
+            #is_write
+
             fn validate(&self) -> Result<()> {
                 if let Some(invalid) = &self.invalid {
                     return Err(Error::invalid_request(format!("{}: parameter {invalid}", #id)));

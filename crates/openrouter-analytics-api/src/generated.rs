@@ -1948,7 +1948,7 @@ pub mod types {
     )]
     pub struct CreateKeysResponse {
         pub data: CreateKeysResponseData,
-        pub key: ::std::string::String,
+        pub key: crate::Secret,
     }
     impl CreateKeysResponse {
         pub fn builder() -> builder::CreateKeysResponse {
@@ -8772,7 +8772,7 @@ pub mod types {
                 super::CreateKeysResponseData,
                 ::std::string::String,
             >,
-            key: ::std::result::Result<::std::string::String, ::std::string::String>,
+            key: ::std::result::Result<crate::Secret, ::std::string::String>,
         }
         impl ::std::default::Default for CreateKeysResponse {
             fn default() -> Self {
@@ -8797,7 +8797,7 @@ pub mod types {
             }
             pub fn key<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<crate::Secret>,
                 T::Error: ::std::fmt::Display,
             {
                 self.key = value

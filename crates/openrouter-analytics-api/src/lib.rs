@@ -31,6 +31,7 @@
 //! ```
 
 mod hooks;
+mod secret;
 
 #[rustfmt::skip]
 #[allow(missing_docs, unused_imports, clippy::all)]
@@ -38,6 +39,7 @@ mod generated;
 
 pub use generated::{ByteStream, Client, ClientInfo, Error, ResponseValue};
 pub use hooks::{RequestContext, ResponseHead};
+pub use secret::Secret;
 
 /// The request and response types of the API, with builders (`types::builder`).
 ///

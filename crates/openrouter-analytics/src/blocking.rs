@@ -20,11 +20,12 @@ use std::fmt;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use bytes::Bytes;
+use std::future::Future;
 
-use crate::call::{Call, Operation, WithRawBody, execute, with_raw_body};
+use crate::call::{Async, Call, Operation, WithRawBody};
 use crate::client::ClientBuilder;
 use crate::error::{Error, Result};
+use crate::paging::Paged;
 
 /// A blocking [`crate::Client`]. Cheap to clone; clones share the runtime.
 ///
@@ -148,8 +149,7 @@ impl<Op: Operation> Call<Op, Blocking> {
     /// when the client's runtime cannot run the call: it was called from that runtime's
     /// own thread (e.g. from an observer callback), where waiting would deadlock.
     pub fn send(self) -> Result<Op::Output> {
-        let (value, _) = self.wait(false)?;
-        Ok(value)
+        self.wait(|call| call.send())
     }
 
     /// Like [`send`](Self::send), and also returns the exact bytes of the response
@@ -158,18 +158,21 @@ impl<Op: Operation> Call<Op, Blocking> {
     /// # Errors
     /// As [`send`](Self::send).
     pub fn send_with_raw_body(self) -> Result<WithRawBody<Op::Output>> {
-        let name = self.params.name();
-        let (value, raw_body) = self.wait(true)?;
-        with_raw_body(name, value, raw_body)
+        self.wait(|call| call.send_with_raw_body())
     }
 
-    /// Runs the call on the client's runtime and waits for it on a channel. Unlike
-    /// `Runtime::block_on`, this works wherever the thread may block, including
-    /// `spawn_blocking` and `block_in_place` inside another runtime.
-    fn wait(self, keep_raw_body: bool) -> Result<(Op::Output, Option<Bytes>)> {
+    /// Runs what `start` makes of the async twin of this call on the client's runtime,
+    /// and waits for it on a channel. Unlike `Runtime::block_on`, this works wherever
+    /// the thread may block, including `spawn_blocking` and `block_in_place` inside
+    /// another runtime.
+    fn wait<T, F>(self, start: impl FnOnce(Call<Op, Async>) -> F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: Future<Output = Result<T>> + Send + 'static,
+    {
         let name = self.params.name();
         let fail = |err: Error| err.with_operation(name);
-        let runtime = &self.mode.runtime;
+        let runtime = Arc::clone(&self.mode.runtime);
         if RUNTIME_OF_THIS_THREAD.get() == Some(runtime.id) {
             return Err(fail(Error::runtime(
                 "the blocking client was called from its own runtime's thread, where \
@@ -178,22 +181,39 @@ impl<Op: Operation> Call<Op, Blocking> {
         }
         let handle = runtime.handle().map_err(fail)?;
         let (sender, receiver) = std::sync::mpsc::sync_channel(1);
-        let Call {
-            client,
-            params,
-            options,
-            ..
-        } = self;
+        let future = start(Call {
+            client: self.client,
+            mode: Async,
+            params: self.params,
+            options: self.options,
+        });
         handle.spawn(async move {
-            let outcome = execute(&client, &params, &options, keep_raw_body).await;
             // The caller only stops waiting by going away; then nobody needs the outcome.
-            let _ = sender.send(outcome);
+            let _ = sender.send(future.await);
         });
         receiver.recv().unwrap_or_else(|_| {
             Err(fail(Error::runtime(
                 "the blocking runtime shut down before the call finished",
             )))
         })
+    }
+}
+
+impl<Op: Paged> Call<Op, Blocking> {
+    /// See the async [`send_all_pages`](crate::Call::send_all_pages).
+    ///
+    /// # Errors
+    /// As [`send`](Self::send).
+    pub fn send_all_pages(self) -> Result<Vec<WithRawBody<Op::Output>>> {
+        self.wait(|call| call.send_all_pages())
+    }
+
+    /// See the async [`collect_all`](crate::Call::collect_all).
+    ///
+    /// # Errors
+    /// As [`send`](Self::send).
+    pub fn collect_all(self) -> Result<Vec<Op::Item>> {
+        self.wait(|call| call.collect_all())
     }
 }
 

@@ -51,6 +51,12 @@ pub(crate) mod sealed {
         /// Checks the parameters before anything is sent.
         fn validate(&self) -> Result<()>;
 
+        /// Whether the operation creates or changes something (a POST or PATCH that is
+        /// not a read), so that sending it twice could do it twice.
+        fn is_write(&self) -> bool {
+            false
+        }
+
         /// Sends one attempt through the generated client.
         fn send_once(
             &self,
@@ -82,6 +88,7 @@ pub(crate) struct CallOptions {
     timeout: Option<Duration>,
     app: AppHeaders,
     extra_headers: Vec<(String, String)>,
+    retry_writes: bool,
 }
 
 impl fmt::Debug for CallOptions {
@@ -98,6 +105,7 @@ impl fmt::Debug for CallOptions {
             .field("timeout", &self.timeout)
             .field("app", &self.app)
             .field("extra_headers", &header_names)
+            .field("retry_writes", &self.retry_writes)
             .finish()
     }
 }
@@ -145,6 +153,20 @@ impl<Op, Mode> Call<Op, Mode> {
     /// Attempt this call once, whatever the client's retry policy.
     pub fn no_retries(self) -> Self {
         self.retry(RetryConfig::disabled())
+    }
+
+    /// Let the retry policy resend this call even when it changes something and the
+    /// failed attempt may have reached OpenRouter.
+    ///
+    /// By default a write (creating a key, updating a workspace, adding members: a POST
+    /// or PATCH that is not a read) is retried only where nothing can have happened: a
+    /// refused connection, or a 429. After a timeout, a connection lost mid-response or
+    /// a 5XX, the first attempt may have taken effect, and a second could create a
+    /// second key. Call this when a duplicate is harmless or you will reconcile.
+    /// Reads, PUT (setting a budget) and DELETE are always retried as configured.
+    pub fn allow_retrying_writes(mut self) -> Self {
+        self.options.retry_writes = true;
+        self
     }
 
     /// Per-attempt timeout for this call only.
@@ -275,6 +297,7 @@ pub(crate) async fn execute<Op: Operation>(
         }
     };
     let budget = retry.get_max_elapsed_time();
+    let guard_writes = sealed::Sender::is_write(params) && !options.retry_writes;
     let started = Instant::now();
     let mut attempt: u32 = 0;
     loop {
@@ -312,7 +335,19 @@ pub(crate) async fn execute<Op: Operation>(
             }
             Err(error) => error,
         };
-        match retry.next_delay(attempt, started.elapsed(), &error) {
+        // A write whose attempt may have taken effect is not sent again unasked.
+        let may_repeat = !guard_writes || !error.may_have_reached_server();
+        let next = if may_repeat {
+            retry.next_delay(attempt, started.elapsed(), &error)
+        } else {
+            tracing::debug!(
+                operation = name,
+                attempt,
+                "not retrying a write that may have reached the server"
+            );
+            None
+        };
+        match next {
             Some(wait) => {
                 tracing::warn!(
                     operation = name,

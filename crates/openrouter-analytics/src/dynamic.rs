@@ -35,6 +35,10 @@ pub struct OperationInfo {
     pub parameters: &'static [ParameterInfo],
     /// Whether the operation takes a JSON request body.
     pub has_body: bool,
+    /// Whether it creates or changes something (a POST or PATCH that is not a read):
+    /// such calls are not resent after an attempt that may have reached the server,
+    /// unless [`Call::allow_retrying_writes`] says so.
+    pub writes: bool,
 }
 
 /// One path or query parameter of an [`OperationInfo`].
@@ -173,6 +177,10 @@ impl Operation for ByName {
 }
 
 impl sealed::Sender for ByName {
+    fn is_write(&self) -> bool {
+        self.operation.writes
+    }
+
     fn validate(&self) -> Result<()> {
         crate::generated::validate_by_name(self.operation.operation_id, &self.args, &self.body)
     }

@@ -145,6 +145,9 @@ struct Inner {
     attempts: u32,
     message: Option<String>,
     source: Option<BoxedSource>,
+    /// Whether the request may have reached the server (false only when the failure
+    /// was in connecting), which decides whether a write may be sent again.
+    maybe_sent: bool,
 }
 
 pub(crate) type BoxedSource = Box<dyn std::error::Error + Send + Sync + 'static>;
@@ -162,6 +165,7 @@ impl Error {
                 attempts: 0,
                 message: None,
                 source: None,
+                maybe_sent: false,
             }),
         }
     }
@@ -221,6 +225,9 @@ impl Error {
         };
         let mut err = Self::new(kind);
         err.inner.message = Some(message);
+        // A failure while connecting (refused, unreachable, TLS) sent nothing; after
+        // that, the request may have been read.
+        err.inner.maybe_sent = !source.is_connect() && !source.is_builder();
         err.inner.source = Some(Box::new(source));
         err
     }
@@ -228,6 +235,7 @@ impl Error {
     /// An attempt cut short because the call's retry budget ran out.
     pub(crate) fn out_of_time(budget: Duration) -> Self {
         let mut err = Self::new(ErrorKind::Timeout);
+        err.inner.maybe_sent = true;
         err.inner.message = Some(format!(
             "no answer before the call's time budget of {budget:?} ran out \
              (RetryConfig::max_elapsed_time)"
@@ -244,6 +252,8 @@ impl Error {
     ) -> Self {
         let mut err = Self::new(ErrorKind::from_status(status));
         err.inner.status = Some(status);
+        // A 429 is a refusal before any work; any other status may follow a change.
+        err.inner.maybe_sent = status != StatusCode::TOO_MANY_REQUESTS;
         err.inner.headers = Some(headers);
         if detail.is_none() {
             err.inner.body_snippet = Some(snippet(body));
@@ -267,6 +277,12 @@ impl Error {
         err.inner.message = Some(message);
         err.inner.source = source;
         err
+    }
+
+    /// Whether the failed attempt may have changed something on the server, so that
+    /// sending a write again could do it twice.
+    pub(crate) fn may_have_reached_server(&self) -> bool {
+        self.inner.maybe_sent
     }
 
     pub(crate) fn with_operation(mut self, operation: &'static str) -> Self {

@@ -725,6 +725,31 @@ pub mod api_keys {
         }
     }
     impl Validate for ListParams {}
+    impl crate::paging::Paged for ListParams {
+        type Item = types::ListApiKeysResponseDataItem;
+    }
+    impl crate::paging::sealed::Pages for ListParams {
+        fn offset(&self) -> u64 {
+            self.offset.and_then(|offset| u64::try_from(offset).ok()).unwrap_or(0)
+        }
+        fn set_offset(&mut self, offset: u64) {
+            self.offset = TryFrom::try_from(offset).ok();
+        }
+        fn page_items(output: &types::ListApiKeysResponse) -> usize {
+            output.data.len()
+        }
+        fn into_items(
+            output: types::ListApiKeysResponse,
+        ) -> Vec<types::ListApiKeysResponseDataItem> {
+            output.data
+        }
+        fn total_count(output: &types::ListApiKeysResponse) -> Option<u64> {
+            {
+                let _ = output;
+                None
+            }
+        }
+    }
     impl sealed::Sender for ListParams {
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
@@ -896,6 +921,9 @@ pub mod api_keys {
     }
     impl Validate for CreateParams {}
     impl sealed::Sender for CreateParams {
+        fn is_write(&self) -> bool {
+            true
+        }
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
                 return Err(
@@ -1208,6 +1236,9 @@ pub mod api_keys {
     }
     impl Validate for UpdateParams {}
     impl sealed::Sender for UpdateParams {
+        fn is_write(&self) -> bool {
+            true
+        }
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
                 return Err(
@@ -1350,6 +1381,28 @@ pub mod organization {
         }
     }
     impl Validate for ListMembersParams {}
+    impl crate::paging::Paged for ListMembersParams {
+        type Item = types::ListOrganizationMembersResponseDataItem;
+    }
+    impl crate::paging::sealed::Pages for ListMembersParams {
+        fn offset(&self) -> u64 {
+            self.offset.and_then(|offset| u64::try_from(offset).ok()).unwrap_or(0)
+        }
+        fn set_offset(&mut self, offset: u64) {
+            self.offset = TryFrom::try_from(offset).ok();
+        }
+        fn page_items(output: &types::ListOrganizationMembersResponse) -> usize {
+            output.data.len()
+        }
+        fn into_items(
+            output: types::ListOrganizationMembersResponse,
+        ) -> Vec<types::ListOrganizationMembersResponseDataItem> {
+            output.data
+        }
+        fn total_count(output: &types::ListOrganizationMembersResponse) -> Option<u64> {
+            u64::try_from(output.total_count).ok()
+        }
+    }
     impl sealed::Sender for ListMembersParams {
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
@@ -1563,6 +1616,26 @@ pub mod workspaces {
         }
     }
     impl Validate for ListParams {}
+    impl crate::paging::Paged for ListParams {
+        type Item = types::Workspace;
+    }
+    impl crate::paging::sealed::Pages for ListParams {
+        fn offset(&self) -> u64 {
+            self.offset.and_then(|offset| u64::try_from(offset).ok()).unwrap_or(0)
+        }
+        fn set_offset(&mut self, offset: u64) {
+            self.offset = TryFrom::try_from(offset).ok();
+        }
+        fn page_items(output: &types::ListWorkspacesResponse) -> usize {
+            output.data.len()
+        }
+        fn into_items(output: types::ListWorkspacesResponse) -> Vec<types::Workspace> {
+            output.data
+        }
+        fn total_count(output: &types::ListWorkspacesResponse) -> Option<u64> {
+            u64::try_from(output.total_count).ok()
+        }
+    }
     impl sealed::Sender for ListParams {
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
@@ -1757,6 +1830,9 @@ pub mod workspaces {
     }
     impl Validate for CreateParams {}
     impl sealed::Sender for CreateParams {
+        fn is_write(&self) -> bool {
+            true
+        }
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
                 return Err(
@@ -2131,6 +2207,9 @@ pub mod workspaces {
     }
     impl Validate for UpdateParams {}
     impl sealed::Sender for UpdateParams {
+        fn is_write(&self) -> bool {
+            true
+        }
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
                 return Err(
@@ -2770,6 +2849,28 @@ pub mod workspaces {
         }
     }
     impl Validate for ListMembersParams {}
+    impl crate::paging::Paged for ListMembersParams {
+        type Item = types::WorkspaceMember;
+    }
+    impl crate::paging::sealed::Pages for ListMembersParams {
+        fn offset(&self) -> u64 {
+            self.offset.and_then(|offset| u64::try_from(offset).ok()).unwrap_or(0)
+        }
+        fn set_offset(&mut self, offset: u64) {
+            self.offset = TryFrom::try_from(offset).ok();
+        }
+        fn page_items(output: &types::ListWorkspaceMembersResponse) -> usize {
+            output.data.len()
+        }
+        fn into_items(
+            output: types::ListWorkspaceMembersResponse,
+        ) -> Vec<types::WorkspaceMember> {
+            output.data
+        }
+        fn total_count(output: &types::ListWorkspaceMembersResponse) -> Option<u64> {
+            u64::try_from(output.total_count).ok()
+        }
+    }
     impl sealed::Sender for ListMembersParams {
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
@@ -2903,6 +3004,9 @@ pub mod workspaces {
     }
     impl Validate for BulkAddMembersParams {}
     impl sealed::Sender for BulkAddMembersParams {
+        fn is_write(&self) -> bool {
+            true
+        }
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
                 return Err(
@@ -3026,6 +3130,9 @@ pub mod workspaces {
     }
     impl Validate for BulkRemoveMembersParams {}
     impl sealed::Sender for BulkRemoveMembersParams {
+        fn is_write(&self) -> bool {
+            true
+        }
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
                 return Err(
@@ -3134,6 +3241,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        writes: false,
     },
     OperationInfo {
         group: "analytics",
@@ -3144,6 +3252,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         summary: "What the analytics query accepts",
         parameters: &[],
         has_body: false,
+        writes: false,
     },
     OperationInfo {
         group: "analytics",
@@ -3154,6 +3263,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         summary: "Run an analytics query",
         parameters: &[],
         has_body: true,
+        writes: false,
     },
     OperationInfo {
         group: "credits",
@@ -3164,6 +3274,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         summary: "Credit balance",
         parameters: &[],
         has_body: false,
+        writes: false,
     },
     OperationInfo {
         group: "generations",
@@ -3181,6 +3292,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        writes: false,
     },
     OperationInfo {
         group: "api_keys",
@@ -3191,6 +3303,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         summary: "The key making this request",
         parameters: &[],
         has_body: false,
+        writes: false,
     },
     OperationInfo {
         group: "api_keys",
@@ -3226,6 +3339,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        writes: false,
     },
     OperationInfo {
         group: "api_keys",
@@ -3236,6 +3350,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         summary: "Create an API key",
         parameters: &[],
         has_body: true,
+        writes: true,
     },
     OperationInfo {
         group: "api_keys",
@@ -3253,6 +3368,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        writes: false,
     },
     OperationInfo {
         group: "api_keys",
@@ -3270,6 +3386,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        writes: false,
     },
     OperationInfo {
         group: "api_keys",
@@ -3287,6 +3404,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: true,
+        writes: true,
     },
     OperationInfo {
         group: "organization",
@@ -3310,6 +3428,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        writes: false,
     },
     OperationInfo {
         group: "workspaces",
@@ -3333,6 +3452,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        writes: false,
     },
     OperationInfo {
         group: "workspaces",
@@ -3343,6 +3463,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         summary: "Create a workspace",
         parameters: &[],
         has_body: true,
+        writes: true,
     },
     OperationInfo {
         group: "workspaces",
@@ -3360,6 +3481,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        writes: false,
     },
     OperationInfo {
         group: "workspaces",
@@ -3377,6 +3499,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        writes: false,
     },
     OperationInfo {
         group: "workspaces",
@@ -3394,6 +3517,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: true,
+        writes: true,
     },
     OperationInfo {
         group: "workspaces",
@@ -3411,6 +3535,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        writes: false,
     },
     OperationInfo {
         group: "workspaces",
@@ -3434,6 +3559,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        writes: false,
     },
     OperationInfo {
         group: "workspaces",
@@ -3457,6 +3583,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: true,
+        writes: false,
     },
     OperationInfo {
         group: "workspaces",
@@ -3480,6 +3607,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        writes: false,
     },
     OperationInfo {
         group: "workspaces",
@@ -3509,6 +3637,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        writes: false,
     },
     OperationInfo {
         group: "workspaces",
@@ -3526,6 +3655,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: true,
+        writes: true,
     },
     OperationInfo {
         group: "workspaces",
@@ -3543,6 +3673,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: true,
+        writes: true,
     },
 ];
 /// Sends the operation `operation_id` with text arguments and a JSON body.

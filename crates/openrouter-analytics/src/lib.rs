@@ -71,6 +71,7 @@ mod error;
 #[allow(unused_imports)]
 mod generated;
 mod observe;
+mod paging;
 mod retry;
 // Hand-written sugar for single operations, beside the generated layer.
 mod sugar;
@@ -86,6 +87,7 @@ pub use dynamic::{ByName, CallByName, OperationInfo, ParameterInfo, find_operati
 pub use error::{ApiErrorDetail, Error, ErrorKind, MAX_BODY_SNIPPET, Result};
 pub use generated::*;
 pub use observe::AttemptEvent;
+pub use paging::Paged;
 pub use retry::{RetryConfig, StatusRange};
 // Public for the fuzz targets and the CLI only; not part of the supported API.
 #[doc(hidden)]

@@ -1,0 +1,230 @@
+//! Writes are safe to retry: a POST or PATCH that creates or changes something is sent
+//! again only where nothing can have happened (a refused connection, a 429), unless
+//! the call opts in; reads, PUT and DELETE keep the normal policy. And the secret a new
+//! key comes with never shows in Debug output.
+
+use std::time::Duration;
+
+use openrouter_analytics::{Client, ErrorKind, RetryConfig};
+use openrouter_analytics_e2e::fault_server::{Fault, FaultServer, Reply, closed_port};
+use serde_json::{Value, json};
+
+const KEY: &str = "sk-or-v1-writes-test";
+const NEW_SECRET: &str = "sk-or-v1-brand-new-secret-0123456789";
+
+fn key_object(name: &str) -> Value {
+    json!({
+        "hash": "f01d52606dc8f0a8303a7b5cc3fa07109c2e346cec7c0a16b40de462992ce943",
+        "name": name,
+        "label": "sk-or-v1-0e6...1c96",
+        "disabled": false,
+        "limit": 25.0,
+        "limit_remaining": 25.0,
+        "limit_reset": "monthly",
+        "include_byok_in_limit": false,
+        "usage": 0.0, "usage_daily": 0.0, "usage_weekly": 0.0, "usage_monthly": 0.0,
+        "byok_usage": 0.0, "byok_usage_daily": 0.0, "byok_usage_weekly": 0.0, "byok_usage_monthly": 0.0,
+        "created_at": "2026-11-26T10:00:00Z",
+        "updated_at": null,
+        "expires_at": null,
+        "creator_user_id": null,
+        "external_user": null,
+        "last_used_at": null,
+        "workspace_id": "0df9a3a5-7f4b-4f4e-9d43-2b9f1f3b8a11"
+    })
+}
+
+fn created() -> Reply {
+    Reply::json(
+        201,
+        &json!({"data": key_object("ci-bot"), "key": NEW_SECRET}),
+    )
+}
+
+fn client(base_url: &str) -> Client {
+    Client::builder()
+        .api_key(KEY)
+        .base_url(base_url)
+        .timeout(Duration::from_millis(300))
+        .retry(
+            RetryConfig::default()
+                .initial_interval(Duration::from_millis(5))
+                .jitter(Duration::ZERO)
+                .max_attempts(3)
+                .max_elapsed_time(Duration::from_secs(10)),
+        )
+        .build()
+        .expect("valid config")
+}
+
+async fn create_key(
+    base_url: &str,
+) -> openrouter_analytics::Result<openrouter_analytics::types::CreateKeysResponse> {
+    client(base_url)
+        .api_keys()
+        .create()
+        .name("ci-bot")
+        .limit(25.0)
+        .send()
+        .await
+}
+
+/// Each failure after which the first attempt may have taken effect: the write is
+/// attempted once, and the error says what happened.
+#[tokio::test]
+async fn a_write_is_not_resent_after_it_may_have_reached_the_server() {
+    let cases: [(&str, Fault, ErrorKind); 3] = [
+        (
+            "5XX",
+            Fault::Respond(Reply::json(
+                503,
+                &json!({"error": {"code": 503, "message": "busy"}}),
+            )),
+            ErrorKind::Server,
+        ),
+        (
+            "reset mid-response",
+            Fault::ResetMidBody {
+                reply: created(),
+                sent: 10,
+            },
+            ErrorKind::Connection,
+        ),
+        (
+            "timeout after sending",
+            Fault::SlowHead {
+                delay: Duration::from_secs(2),
+                reply: created(),
+            },
+            ErrorKind::Timeout,
+        ),
+    ];
+    for (case, fault, kind) in cases {
+        let server = FaultServer::always(fault).await;
+        let err = create_key(&server.base_url()).await.expect_err(case);
+        assert_eq!(err.kind(), kind, "{case}: {err}");
+        assert_eq!(err.attempts(), 1, "{case}: {err}");
+        assert_eq!(server.requests(), 1, "{case}: the write went out once");
+    }
+}
+
+#[tokio::test]
+async fn a_write_is_retried_where_nothing_can_have_happened() {
+    // 429: refused before any work.
+    let server = FaultServer::start(|n| match n {
+        0 => Fault::Respond(Reply::json(
+            429,
+            &json!({"error": {"code": 429, "message": "slow down"}}),
+        )),
+        _ => Fault::Respond(created()),
+    })
+    .await;
+    let created = create_key(&server.base_url())
+        .await
+        .expect("201 after a 429");
+    assert_eq!(created.data.name, "ci-bot");
+    assert_eq!(server.requests(), 2);
+
+    // A refused connection: nothing was sent at all.
+    let err = create_key(&format!("http://127.0.0.1:{}", closed_port()))
+        .await
+        .expect_err("nobody listens");
+    assert_eq!(err.kind(), ErrorKind::Connection);
+    assert_eq!(err.attempts(), 3, "connection refused is retried: {err}");
+}
+
+#[tokio::test]
+async fn a_call_may_opt_in_to_retrying_its_write() {
+    let server = FaultServer::start(|n| match n {
+        0 => Fault::Respond(Reply::json(
+            502,
+            &json!({"error": {"code": 502, "message": "bad gateway"}}),
+        )),
+        _ => Fault::Respond(created()),
+    })
+    .await;
+    let created = client(&server.base_url())
+        .api_keys()
+        .create()
+        .name("ci-bot")
+        .allow_retrying_writes()
+        .send()
+        .await
+        .expect("201 after an allowed retry");
+    assert_eq!(created.data.hash.len(), 64);
+    assert_eq!(server.requests(), 2);
+}
+
+/// PATCH is a write too; GET, PUT (set a budget), DELETE and the read-only analytics
+/// query POST keep being retried after a 5XX.
+#[tokio::test]
+async fn patch_is_guarded_and_reads_put_delete_and_the_query_are_not() {
+    let busy = || {
+        Fault::Respond(Reply::json(
+            503,
+            &json!({"error": {"code": 503, "message": "busy"}}),
+        ))
+    };
+    let server = FaultServer::always(busy()).await;
+    let client = client(&server.base_url());
+    let err = client
+        .api_keys()
+        .update()
+        .hash("f01d5260")
+        .disabled(true)
+        .send()
+        .await
+        .expect_err("503");
+    assert_eq!(err.attempts(), 1, "PATCH: {err}");
+
+    let attempts = [
+        client.api_keys().list().send().await.map(drop),
+        client
+            .api_keys()
+            .delete()
+            .hash("f01d5260")
+            .send()
+            .await
+            .map(drop),
+        client
+            .workspaces()
+            .set_budget()
+            .id("ws-prod")
+            .interval("monthly")
+            .limit_usd(100.0)
+            .send()
+            .await
+            .map(drop),
+        client
+            .analytics()
+            .query_analytics()
+            .metrics(["request_count"])
+            .send()
+            .await
+            .map(drop),
+    ];
+    for (i, result) in attempts.into_iter().enumerate() {
+        let err = result.expect_err("503");
+        assert_eq!(err.attempts(), 3, "call {i}: {err}");
+    }
+    // 1 PATCH + 4 calls x 3 attempts.
+    assert_eq!(server.requests(), 13);
+}
+
+#[tokio::test]
+async fn a_new_keys_secret_is_redacted_in_debug_but_readable() {
+    let server = FaultServer::always(Fault::Respond(created())).await;
+    let created = create_key(&server.base_url()).await.expect("201");
+    assert_eq!(created.key.expose_secret(), NEW_SECRET);
+    for shown in [
+        format!("{created:?}"),
+        format!("{created:#?}"),
+        format!("{:?}", created.key),
+    ] {
+        assert!(!shown.contains(NEW_SECRET), "{shown}");
+        assert!(shown.contains("<redacted>"), "{shown}");
+    }
+    // Passing the answer on (e.g. to JSON) keeps the secret: it is the caller's to keep.
+    let json = serde_json::to_value(&created).expect("serializes");
+    assert_eq!(json["key"], NEW_SECRET);
+}
