@@ -256,6 +256,19 @@ async fn trace_level_logs_never_show_the_key() {
         .send()
         .await
         .expect("200");
+    // A per-call header may carry a credential too: its value stays out of the logs.
+    client(&fine.base_url())
+        .analytics()
+        .get_user_activity()
+        .header("x-upstream-token", KEY)
+        .send()
+        .await
+        .expect("200 with a per-call header");
+    assert_eq!(
+        fine.received()[1].header("x-upstream-token"),
+        Some(KEY),
+        "the per-call header did go out"
+    );
     let errors = every_call_error().await;
     assert_eq!(errors.len(), 10);
 

@@ -5,24 +5,37 @@
 //!
 //! `cargo build --release -p openrouter-analytics-benches --example call_instructions`
 //! then `valgrind --tool=callgrind target/release/examples/call_instructions client 2000`
-//! (or `bare 2000`).
+//! (or `bare 2000`). A third argument, `gzip`, `br` or `zstd`, makes the server send the
+//! body encoded that way, to count what decoding it costs.
 
+use std::io::Write as _;
 use std::time::Duration;
 
 use openrouter_analytics::types::ActivityResponse;
 use openrouter_analytics::{Client, DEFAULT_USER_AGENT};
-use openrouter_analytics_benches::{KEY, LoopbackServer, activity_body, http_response};
+use openrouter_analytics_benches::{
+    KEY, LoopbackServer, activity_body, http_response, http_response_encoded,
+};
 use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderValue, USER_AGENT};
 
 fn main() {
     let mut args = std::env::args().skip(1);
     let variant = args.next().unwrap_or_default();
     let calls: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(0);
-    if !matches!(variant.as_str(), "client" | "bare") || calls == 0 {
-        eprintln!("usage: call_instructions client|bare CALLS");
+    let encoding = args.next();
+    if !matches!(variant.as_str(), "client" | "bare")
+        || calls == 0
+        || !matches!(encoding.as_deref(), None | Some("gzip" | "br" | "zstd"))
+    {
+        eprintln!("usage: call_instructions client|bare CALLS [gzip|br|zstd]");
         std::process::exit(2);
     }
-    let server = LoopbackServer::fixed(http_response(200, "OK", &activity_body(3)));
+    let body = activity_body(3);
+    let response = match encoding.as_deref() {
+        Some(encoding) => http_response_encoded(200, "OK", encoding, &encode(encoding, &body)),
+        None => http_response(200, "OK", &body),
+    };
+    let server = LoopbackServer::fixed(response);
     let base_url = server.base_url();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -67,4 +80,24 @@ fn main() {
             std::hint::black_box(response);
         }
     });
+}
+
+/// `body` encoded as the `compression` bench encodes it.
+fn encode(encoding: &str, body: &[u8]) -> Vec<u8> {
+    match encoding {
+        "gzip" => {
+            let mut out = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(6));
+            out.write_all(body).expect("gzip");
+            out.finish().expect("gzip")
+        }
+        "br" => {
+            let mut out = Vec::new();
+            {
+                let mut writer = brotli::CompressorWriter::new(&mut out, 64 * 1024, 5, 22);
+                writer.write_all(body).expect("brotli");
+            }
+            out
+        }
+        _ => zstd::encode_all(body, 3).expect("zstd"),
+    }
 }

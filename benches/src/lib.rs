@@ -96,6 +96,20 @@ pub fn http_response(status: u16, reason: &str, body: &[u8]) -> Vec<u8> {
     out
 }
 
+/// Like [`http_response`], with the body already encoded as `Content-Encoding:
+/// encoding` says (`gzip`, `br`, `zstd`...).
+pub fn http_response_encoded(status: u16, reason: &str, encoding: &str, body: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(body.len() + 160);
+    write!(
+        out,
+        "HTTP/1.1 {status} {reason}\r\ncontent-type: application/json\r\ncontent-encoding: {encoding}\r\ncontent-length: {}\r\nconnection: keep-alive\r\n\r\n",
+        body.len()
+    )
+    .expect("writing to a Vec cannot fail");
+    out.extend_from_slice(body);
+    out
+}
+
 /// What the server answers to each request it reads: the complete response bytes.
 pub type Responder = Arc<dyn Fn() -> Arc<[u8]> + Send + Sync>;
 

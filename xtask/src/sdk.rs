@@ -865,6 +865,8 @@ fn emit_operation(op: &Operation) -> TokenStream {
                     type Item = #item;
                 }
 
+                // The offset's type follows the spec (`u64` today): convert whatever it is.
+                #[allow(clippy::useless_conversion)]
                 impl crate::paging::sealed::Pages for #params {
                     fn offset(&self) -> u64 {
                         self.offset.and_then(|offset| u64::try_from(offset).ok()).unwrap_or(0)

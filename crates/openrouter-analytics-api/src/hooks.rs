@@ -188,7 +188,9 @@ impl ClientHooks<RequestContext> for Client {
     }
 }
 
-/// Whether the response announces a body of at most `limit` bytes.
+/// Whether the response announces a body of at most `limit` bytes. A compressed
+/// response never does: reqwest decodes it before the hooks see it and drops its
+/// `Content-Length` (the compressed size), so the cap always applies to decoded bytes.
 fn fits(response: &reqwest::Response, limit: usize) -> bool {
     let limit = u64::try_from(limit).unwrap_or(u64::MAX);
     response.content_length().is_some_and(|len| len <= limit)

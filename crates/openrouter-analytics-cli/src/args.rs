@@ -15,7 +15,8 @@ Exit codes:
   0  success
   1  any other failure (an unreadable response, output that cannot be written)
   2  usage error: unknown flag, missing or invalid value (e.g. a --date not in YYYY-MM-DD form)
-  3  configuration error: no API key, an invalid --base-url or header value
+  3  configuration error: no API key, an invalid --base-url (or a plain http:// one to a host
+     that is not loopback, without --allow-insecure-http) or header value
   4  OpenRouter answered with an error status (401 bad key, 403 not a management key, 429, 5XX...)
   5  network failure: OpenRouter could not be reached (unknown host, TLS failure...),
      or did not answer within --timeout
@@ -71,13 +72,27 @@ pub struct GlobalArgs {
     /// The API root requests go to.
     #[arg(
         long,
-        help = "API root [default: https://openrouter.ai/api/v1]",
+        help = "API root: https://, or plain http:// to 127.0.0.1, ::1 or localhost \
+                [default: https://openrouter.ai/api/v1]",
         env = "OPENROUTER_BASE_URL",
         value_name = "URL",
         global = true,
         help_heading = CONNECTION
     )]
     pub base_url: Option<String>,
+
+    /// Allow a plain http:// --base-url to a host that is not loopback. The key then
+    /// crosses the network unencrypted: only for a trusted hop, e.g. a proxy on your
+    /// private network.
+    #[arg(
+        long,
+        env = "OPENROUTER_ALLOW_INSECURE_HTTP",
+        value_parser = BoolishValueParser::new(),
+        action = ArgAction::SetTrue,
+        global = true,
+        help_heading = CONNECTION
+    )]
+    pub allow_insecure_http: bool,
 
     /// Your app's URL, sent as the HTTP-Referer header for attribution.
     #[arg(

@@ -34,6 +34,8 @@ mod query;
 mod report;
 mod secret;
 mod setup;
+#[cfg(test)]
+mod test_alloc;
 
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::process::ExitCode;

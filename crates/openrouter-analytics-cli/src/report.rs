@@ -117,41 +117,40 @@ pub fn summarise(rows: &[ActivityItem], keys: &[SummaryKey]) -> Vec<Group> {
 }
 
 /// Orders two items by `key`: numbers largest first, names A to Z; ties by name.
-fn compare(key: SortKey, a: (&Totals, &[&str]), b: (&Totals, &[&str])) -> Ordering {
-    let by_name = || a.1.cmp(b.1);
+/// `by_name` compares the two names; it runs only when the numbers tie, and borrows
+/// rather than builds them, since a sort calls this O(n log n) times.
+fn compare(key: SortKey, a: &Totals, b: &Totals, by_name: impl FnOnce() -> Ordering) -> Ordering {
     let primary = match key {
-        SortKey::Cost => b.0.usage.total_cmp(&a.0.usage),
-        SortKey::Requests => b.0.requests.cmp(&a.0.requests),
-        SortKey::Tokens => b.0.tokens().cmp(&a.0.tokens()),
+        SortKey::Cost => b.usage.total_cmp(&a.usage),
+        SortKey::Requests => b.requests.cmp(&a.requests),
+        SortKey::Tokens => b.tokens().cmp(&a.tokens()),
         SortKey::Name => Ordering::Equal,
     };
     primary.then_with(by_name)
 }
 
-/// Sorts summary rows.
+/// Sorts summary rows (stable: equal rows keep their order).
 pub fn sort_groups(groups: &mut [Group], key: SortKey) {
-    groups.sort_by(|a, b| {
-        let la: Vec<&str> = a.labels.iter().map(String::as_str).collect();
-        let lb: Vec<&str> = b.labels.iter().map(String::as_str).collect();
-        compare(key, (&a.totals, &la), (&b.totals, &lb))
-    });
+    groups.sort_by(|a, b| compare(key, &a.totals, &b.totals, || a.labels.cmp(&b.labels)));
 }
 
-/// Sorts activity rows; their name is date, model, provider, workspace.
+/// A row's name, the labels `--sort name` and ties compare: date, model, provider,
+/// workspace (none sorts as empty), borrowed from the row.
+fn row_name(row: &ActivityItem) -> (&str, &str, &str, &str) {
+    (
+        &row.date,
+        &row.model,
+        &row.provider_name,
+        row.workspace_id.as_deref().unwrap_or(""),
+    )
+}
+
+/// Sorts activity rows (stable: equal rows keep the API's order).
 pub fn sort_rows(rows: &mut [ActivityItem], key: SortKey) {
     rows.sort_by(|a, b| {
-        let name = |row: &ActivityItem| -> [String; 4] {
-            [
-                row.date.clone(),
-                row.model.clone(),
-                row.provider_name.clone(),
-                row.workspace_id.clone().unwrap_or_default(),
-            ]
-        };
-        let (na, nb) = (name(a), name(b));
-        let la: Vec<&str> = na.iter().map(String::as_str).collect();
-        let lb: Vec<&str> = nb.iter().map(String::as_str).collect();
-        compare(key, (&Totals::of(a), &la), (&Totals::of(b), &lb))
+        compare(key, &Totals::of(a), &Totals::of(b), || {
+            row_name(a).cmp(&row_name(b))
+        })
     });
 }
 
@@ -228,6 +227,86 @@ mod tests {
         let mut groups = summarise(&rows, &[SummaryKey::Model]);
         sort_groups(&mut groups, SortKey::Tokens);
         assert_eq!(groups[0].labels, ["b"]);
+    }
+
+    #[test]
+    fn ties_are_broken_by_name_then_keep_the_api_order() {
+        let tagged = |endpoint: &str, mut r: ActivityItem| {
+            r.endpoint_id = endpoint.into();
+            r
+        };
+        let mut ws = row("2026-11-01", "a", "P", 1.0, 1);
+        ws.workspace_id = Some("ws-1".into());
+        let mut empty_ws = row("2026-11-01", "a", "P", 1.0, 1);
+        empty_ws.workspace_id = Some(String::new());
+        let mut rows = vec![
+            tagged("1", row("2026-11-02", "a", "P", 1.0, 1)),
+            tagged("2", ws),
+            tagged("3", row("2026-11-01", "b", "P", 1.0, 1)),
+            tagged("4", row("2026-11-01", "a", "Q", 1.0, 1)),
+            // Same name as "6" (no workspace sorts as an empty one): API order kept.
+            tagged("5", empty_ws),
+            tagged("6", row("2026-11-01", "a", "P", 1.0, 1)),
+            tagged("7", row("2026-11-01", "a", "P", 3.0, 1)),
+        ];
+        sort_rows(&mut rows, SortKey::Cost);
+        let order = |rows: &[ActivityItem]| {
+            rows.iter()
+                .map(|r| r.endpoint_id.clone())
+                .collect::<Vec<_>>()
+                .join(",")
+        };
+        // Cost first; equal costs by date, model, provider, then workspace.
+        assert_eq!(order(&rows), "7,5,6,2,4,3,1");
+        sort_rows(&mut rows, SortKey::Name);
+        assert_eq!(
+            order(&rows),
+            "7,5,6,2,4,3,1",
+            "7 ties 5 and 6 on name and stays first"
+        );
+
+        let group = |labels: &[&str], usage: f64| Group {
+            labels: labels.iter().map(|l| l.to_string()).collect(),
+            totals: Totals {
+                usage,
+                ..Totals::default()
+            },
+        };
+        let mut groups = vec![
+            group(&["b", "x"], 1.0),
+            group(&["a", "y"], 1.0),
+            group(&["a", "x"], 1.0),
+            group(&["c", "x"], 2.0),
+        ];
+        sort_groups(&mut groups, SortKey::Cost);
+        let labels: Vec<String> = groups.iter().map(|g| g.labels.join("/")).collect();
+        assert_eq!(labels, ["c/x", "a/x", "a/y", "b/x"]);
+    }
+
+    #[test]
+    fn sorting_allocates_nothing_per_comparison() {
+        let mut rows: Vec<ActivityItem> = (0..200)
+            .map(|n| {
+                let mut r = row("2026-11-01", &format!("m{}", n % 5), "P", 1.0, 1);
+                r.workspace_id = Some(format!("ws-{}", n % 3));
+                r
+            })
+            .collect();
+        let mut groups = summarise(&rows, &[SummaryKey::Model, SummaryKey::Workspace]);
+        for key in [
+            SortKey::Cost,
+            SortKey::Requests,
+            SortKey::Tokens,
+            SortKey::Name,
+        ] {
+            let allocations = crate::test_alloc::count(|| {
+                sort_rows(&mut rows, key);
+                sort_groups(&mut groups, key);
+            });
+            // A stable sort of 200 items may allocate its scratch buffer once or twice;
+            // cloning labels per comparison allocated thousands of times.
+            assert!(allocations <= 4, "{key:?}: {allocations} allocations");
+        }
     }
 
     #[test]

@@ -80,7 +80,20 @@ pub fn build_client(args: &GlobalArgs, progress: Option<&Progress>) -> Result<Cl
     if let Some(progress) = progress {
         builder = builder.observer(progress.observer());
     }
-    builder
-        .build()
-        .map_err(|err| Failure::config(format!("{err}; check the connection options")))
+    let builder = builder.danger_allow_insecure_http(args.allow_insecure_http);
+    builder.clone().build().map_err(|err| {
+        // The builder alone decides which URLs may carry the key; when allowing
+        // plain HTTP is what would make it accept this one, name the CLI's opt-in
+        // rather than the library method its message names.
+        if !args.allow_insecure_http && builder.danger_allow_insecure_http(true).build().is_ok() {
+            Failure::config(format!(
+                "base URL {} (--base-url / OPENROUTER_BASE_URL) is plain http:// to a host that is not loopback, so the API \
+                 key would cross the network unencrypted; use https://, or pass \
+                 --allow-insecure-http (OPENROUTER_ALLOW_INSECURE_HTTP=1) to send it anyway",
+                base_url(args)
+            ))
+        } else {
+            Failure::config(format!("{err}; check the connection options"))
+        }
+    })
 }

@@ -12,9 +12,10 @@ use serde_json::{Value, json};
 const KEY: &str = "sk-or-v1-cli-test-secret-0123456789";
 
 /// Every variable the binary reads, so that the caller's environment cannot leak in.
-const ENV_VARS: [&str; 15] = [
+const ENV_VARS: [&str; 16] = [
     "OPENROUTER_API_KEY",
     "OPENROUTER_BASE_URL",
+    "OPENROUTER_ALLOW_INSECURE_HTTP",
     "OPENROUTER_HTTP_REFERER",
     "OPENROUTER_APP_TITLE",
     "OPENROUTER_APP_CATEGORIES",
@@ -827,6 +828,92 @@ fn invalid_base_url_is_a_configuration_error() {
     ]));
     assert_eq!(out.code, 3);
     assert!(out.error_line().contains("base URL"), "{}", out.stderr);
+}
+
+/// A host that is not loopback and never resolves (`.invalid` is reserved, RFC 2606):
+/// reaching the network step proves the configuration was accepted, without any
+/// traffic leaving the machine.
+const REMOTE_PLAIN_HTTP: &str = "http://openrouter-test.invalid/api/v1";
+
+#[test]
+fn plain_http_to_a_remote_host_is_refused_unless_allowed() {
+    for via_env in [false, true] {
+        let mut cmd = bare();
+        cmd.env("OPENROUTER_API_KEY", KEY);
+        if via_env {
+            cmd.env("OPENROUTER_BASE_URL", REMOTE_PLAIN_HTTP);
+        } else {
+            cmd.args(["--base-url", REMOTE_PLAIN_HTTP]);
+        }
+        let out = run(cmd.args(["--no-retries", "activity"]));
+        assert_eq!(out.code, 3, "stderr: {}", out.stderr);
+        let line = out.error_line();
+        for expected in [
+            REMOTE_PLAIN_HTTP,
+            "unencrypted",
+            "https://",
+            "--allow-insecure-http",
+            "OPENROUTER_ALLOW_INSECURE_HTTP",
+        ] {
+            assert!(line.contains(expected), "no {expected:?} in: {line}");
+        }
+        assert!(!out.stderr.contains(KEY));
+    }
+
+    // With the opt-in (flag or variable) the configuration passes and the call fails
+    // where a call to an unresolvable host fails: at the network (exit 5), not 3.
+    let allowed_by_flag = run(bare().env("OPENROUTER_API_KEY", KEY).args([
+        "--base-url",
+        REMOTE_PLAIN_HTTP,
+        "--allow-insecure-http",
+        "--no-retries",
+        "--timeout",
+        "10s",
+        "activity",
+    ]));
+    let allowed_by_env = run(bare()
+        .env("OPENROUTER_API_KEY", KEY)
+        .env("OPENROUTER_BASE_URL", REMOTE_PLAIN_HTTP)
+        .env("OPENROUTER_ALLOW_INSECURE_HTTP", "1")
+        .args(["--no-retries", "--timeout", "10s", "activity"]));
+    for out in [allowed_by_flag, allowed_by_env] {
+        assert_eq!(out.code, 5, "stderr: {}", out.stderr);
+        assert!(
+            out.error_line()
+                .contains(&format!("{REMOTE_PLAIN_HTTP} did not answer"))
+                || out
+                    .error_line()
+                    .contains(&format!("cannot reach {REMOTE_PLAIN_HTTP}")),
+            "{}",
+            out.stderr
+        );
+    }
+}
+
+#[test]
+fn plain_http_to_localhost_needs_no_opt_in() {
+    let server = MockServer::start();
+    let mock = mock_activity(&server, activity());
+    // httpmock listens on 127.0.0.1; reach it by the name `localhost`.
+    let url = format!("http://localhost:{}", server.port());
+    let out = run(bare().env("OPENROUTER_API_KEY", KEY).args([
+        "--base-url",
+        &url,
+        "--no-retries",
+        "activity",
+    ]))
+    .ok();
+    assert!(out.stdout.contains("\"data\""), "{}", out.stdout);
+    assert_eq!(mock.calls(), 1);
+    // And an https:// base URL anywhere is fine as far as configuration goes: the
+    // unresolvable host fails at the network, not at the configuration.
+    let out = run(bare().env("OPENROUTER_API_KEY", KEY).args([
+        "--base-url",
+        "https://openrouter-test.invalid/api/v1",
+        "--no-retries",
+        "activity",
+    ]));
+    assert_eq!(out.code, 5, "stderr: {}", out.stderr);
 }
 
 #[test]

@@ -246,7 +246,8 @@ impl<Op: Operation> Call<Op, Async> {
 pub struct WithRawBody<T> {
     /// The decoded response.
     pub value: T,
-    /// The response body as the server sent it.
+    /// The response body as the server sent it, after undoing any `Content-Encoding`
+    /// (gzip, brotli...): the JSON text itself.
     pub raw_body: Bytes,
 }
 
@@ -396,9 +397,13 @@ fn request_headers(client: &Client, options: &CallOptions) -> Result<Arc<HeaderM
     for (name, value) in &options.extra_headers {
         let name = HeaderName::try_from(name.as_str())
             .map_err(|_| Error::invalid_request(format!("{name:?} is not a valid header name")))?;
-        let value = HeaderValue::from_str(value).map_err(|_| {
+        let mut value = HeaderValue::from_str(value).map_err(|_| {
             Error::invalid_request(format!("the value of header {name} is not valid in HTTP"))
         })?;
+        // A per-call header may well be a credential (a proxy token, a second key):
+        // treat it like the API key, so that `Debug` of the request shows no value and
+        // HTTP/2 keeps it out of the HPACK table.
+        value.set_sensitive(true);
         headers.insert(name, value);
     }
     Ok(Arc::new(headers))
@@ -491,5 +496,35 @@ mod tests {
         let debug = format!("{options:?}");
         assert!(debug.contains("x-upstream-token"), "{debug}");
         assert!(!debug.contains("secret-value-123"), "{debug}");
+    }
+
+    #[test]
+    fn per_call_header_values_are_marked_sensitive() {
+        let client = Client::builder()
+            .api_key("sk-test")
+            .base_url("http://127.0.0.1:9")
+            .build()
+            .expect("client");
+        let options = CallOptions {
+            app: AppHeaders {
+                app_title: Some("per-call title".into()),
+                ..AppHeaders::default()
+            },
+            extra_headers: vec![
+                ("x-upstream-token".into(), "secret-value-123".into()),
+                ("x-other".into(), "also-secret".into()),
+            ],
+            ..CallOptions::default()
+        };
+        let headers = request_headers(&client, &options).expect("valid headers");
+        for name in ["x-upstream-token", "x-other", "authorization"] {
+            assert!(headers[name].is_sensitive(), "{name} is not sensitive");
+        }
+        assert_eq!(headers["x-upstream-token"], "secret-value-123");
+        let debug = format!("{headers:?}");
+        assert!(!debug.contains("secret-value-123"), "{debug}");
+        assert!(!debug.contains("also-secret"), "{debug}");
+        // The app headers are attribution, not secrets: left readable in logs.
+        assert!(!headers["x-openrouter-title"].is_sensitive());
     }
 }

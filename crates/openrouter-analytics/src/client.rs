@@ -121,6 +121,12 @@ impl fmt::Debug for Client {
 /// Builds a [`Client`]. Every setting is optional except the API key, which may also
 /// come from `OPENROUTER_API_KEY`.
 ///
+/// The base URL must be `https://`, except for loopback hosts (`127.0.0.0/8`, `::1`,
+/// `localhost`: tests and local proxies), which may be plain `http://`. Any other
+/// `http://` base URL, from [`base_url`](Self::base_url) or `OPENROUTER_BASE_URL`, is a
+/// configuration error, because every request carries the management key as a bearer
+/// token; [`danger_allow_insecure_http`](Self::danger_allow_insecure_http) lifts that.
+///
 /// ```
 /// use std::time::Duration;
 /// use openrouter_analytics::{Client, RetryConfig};
@@ -149,6 +155,7 @@ pub struct ClientBuilder {
     retry: Option<RetryConfig>,
     http_client: Option<reqwest::Client>,
     observer: Option<Observer>,
+    allow_insecure_http: bool,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -168,6 +175,7 @@ impl fmt::Debug for ClientBuilder {
                 &self.http_client.as_ref().map(|_| "<custom>"),
             )
             .field("observer", &self.observer)
+            .field("allow_insecure_http", &self.allow_insecure_http)
             .finish()
     }
 }
@@ -181,6 +189,8 @@ impl ClientBuilder {
     }
 
     /// The API root (default `OPENROUTER_BASE_URL`, else [`DEFAULT_BASE_URL`]).
+    /// `https://`, or plain `http://` to a loopback host; see
+    /// [`danger_allow_insecure_http`](Self::danger_allow_insecure_http) for others.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
         self
@@ -252,12 +262,42 @@ impl ClientBuilder {
         self
     }
 
+    /// Allows a plain `http://` base URL to a host that is not loopback (default:
+    /// refused). The API key then crosses the network unencrypted, readable by anyone
+    /// on the path: use it only for a trusted network hop, such as a proxy on the same
+    /// private network that forwards over HTTPS. Loopback hosts (`127.0.0.0/8`, `::1`,
+    /// `localhost`) never need it.
+    ///
+    /// ```
+    /// use openrouter_analytics::{Client, ErrorKind};
+    ///
+    /// let refused = Client::builder()
+    ///     .api_key("sk-or-v1-...")
+    ///     .base_url("http://proxy.internal:8080/api/v1")
+    ///     .build();
+    /// assert_eq!(refused.unwrap_err().kind(), ErrorKind::Config);
+    ///
+    /// let client = Client::builder()
+    ///     .api_key("sk-or-v1-...")
+    ///     .base_url("http://proxy.internal:8080/api/v1")
+    ///     .danger_allow_insecure_http(true)
+    ///     .build()?;
+    /// assert_eq!(client.base_url(), "http://proxy.internal:8080/api/v1");
+    /// # Ok::<(), openrouter_analytics::Error>(())
+    /// ```
+    pub fn danger_allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
+        self
+    }
+
     /// Builds the client.
     ///
     /// # Errors
     /// [`ErrorKind::Config`](crate::ErrorKind::Config), naming the setting, when there
-    /// is no API key, the base URL is not an `http(s)` URL, a header value has
-    /// characters HTTP forbids, or the HTTP client cannot be created.
+    /// is no API key, the base URL is not an `http(s)` URL (or is plain `http://` to a
+    /// host that is not loopback, without
+    /// [`danger_allow_insecure_http`](Self::danger_allow_insecure_http)), a header value
+    /// has characters HTTP forbids, or the HTTP client cannot be created.
     pub fn build(self) -> Result<Client> {
         self.build_with_env(|name| std::env::var(name).ok())
     }
@@ -278,7 +318,7 @@ impl ClientBuilder {
             .base_url
             .or_else(|| env(BASE_URL_ENV).filter(|url| !url.trim().is_empty()))
             .unwrap_or_else(|| DEFAULT_BASE_URL.to_string());
-        let base_url = validate_base_url(&base_url)?;
+        let base_url = validate_base_url(&base_url, self.allow_insecure_http)?;
 
         let mut headers = HeaderMap::new();
         let mut auth = HeaderValue::from_str(&format!("Bearer {api_key}")).map_err(|_| {
@@ -320,7 +360,8 @@ impl ClientBuilder {
     }
 }
 
-fn validate_base_url(raw: &str) -> Result<String> {
+/// Checks the base URL: the one place that decides where the key may be sent.
+fn validate_base_url(raw: &str, allow_insecure_http: bool) -> Result<String> {
     let trimmed = raw.trim().trim_end_matches('/');
     let url = reqwest::Url::parse(trimmed)
         .map_err(|err| Error::config(format!("base URL {trimmed:?} is not a URL: {err}")))?;
@@ -334,7 +375,32 @@ fn validate_base_url(raw: &str) -> Result<String> {
             "base URL must not contain credentials; use ClientBuilder::api_key",
         ));
     }
+    // Every request carries the management key as a bearer token: over plain HTTP
+    // anyone on the path can read it, except on loopback, where nothing is on the path.
+    if url.scheme() == "http" && !allow_insecure_http && !is_loopback(&url) {
+        // The fix first: `Display` cuts messages at 200 characters, and a URL is long.
+        return Err(Error::config(format!(
+            "use https://, or ClientBuilder::danger_allow_insecure_http(true) to send the API \
+             key unencrypted: plain http:// to a host that is not loopback ({trimmed:?})"
+        )));
+    }
     Ok(trimmed.to_string())
+}
+
+/// Whether the URL's host is loopback: `localhost`, `127.0.0.0/8` or `::1` (also as
+/// the IPv4-mapped `::ffff:127.x.y.z`).
+fn is_loopback(url: &reqwest::Url) -> bool {
+    let Some(host) = url.host_str() else {
+        return false;
+    };
+    // The URL parser has already lowercased names and normalised addresses
+    // (`127.1` is `127.0.0.1`, IPv6 is bracketed).
+    if host == "localhost" {
+        return true;
+    }
+    let ip = host.trim_start_matches('[').trim_end_matches(']');
+    ip.parse::<std::net::IpAddr>()
+        .is_ok_and(|ip| ip.to_canonical().is_loopback())
 }
 
 /// The value as a header, or a message naming the setting (never the value, which
@@ -460,6 +526,83 @@ mod tests {
             assert_eq!(err.kind(), ErrorKind::Config);
             assert!(!err.to_string().contains("line\nbreak"));
         }
+    }
+
+    #[test]
+    fn plain_http_is_for_loopback_hosts_only() {
+        let build = |url: &str, allow: bool| {
+            Client::builder()
+                .api_key("k")
+                .base_url(url)
+                .danger_allow_insecure_http(allow)
+                .build_with_env(no_env)
+        };
+        for loopback in [
+            "http://127.0.0.1:9/api/v1",
+            "http://127.8.9.10",
+            "http://127.1:8080",
+            "http://[::1]:9/api/v1",
+            "http://[::ffff:127.0.0.1]:9",
+            "http://localhost:9/api/v1",
+            "http://LOCALHOST",
+        ] {
+            let client = build(loopback, false).unwrap_or_else(|err| panic!("{loopback}: {err}"));
+            assert!(client.base_url().starts_with("http://"), "{loopback}");
+        }
+        for remote in [
+            "http://example.com",
+            "http://example.com/api/v1",
+            "http://10.0.0.1:8080",
+            "http://192.168.1.2",
+            "http://[2001:db8::1]",
+            "http://0.0.0.0:9",
+            "http://localhost.example.com",
+            "http://128.0.0.1",
+        ] {
+            let err = build(remote, false).expect_err(remote);
+            assert_eq!(err.kind(), ErrorKind::Config, "{remote}");
+            let message = err.to_string();
+            assert!(
+                message.contains("danger_allow_insecure_http") && message.contains("https://"),
+                "{remote}: {message}"
+            );
+            // The explicit opt-in lets it through.
+            let client = build(remote, true).unwrap_or_else(|err| panic!("{remote}: {err}"));
+            assert_eq!(client.base_url(), remote);
+        }
+        for secure in [
+            "https://example.com/api/v1",
+            "https://10.0.0.1",
+            "https://localhost:8443",
+        ] {
+            build(secure, false).unwrap_or_else(|err| panic!("{secure}: {err}"));
+        }
+    }
+
+    #[test]
+    fn plain_http_from_the_environment_is_checked_too() {
+        let env = |url: &'static str| {
+            move |name: &str| match name {
+                API_KEY_ENV => Some("sk-env".to_string()),
+                BASE_URL_ENV => Some(url.to_string()),
+                _ => None,
+            }
+        };
+        let err = Client::builder()
+            .build_with_env(env("http://openrouter.example/api/v1"))
+            .expect_err("remote plain http from the environment");
+        assert_eq!(err.kind(), ErrorKind::Config);
+        assert!(
+            err.to_string().contains("http://openrouter.example"),
+            "{err}"
+        );
+        Client::builder()
+            .danger_allow_insecure_http(true)
+            .build_with_env(env("http://openrouter.example/api/v1"))
+            .expect("opted in");
+        Client::builder()
+            .build_with_env(env("http://localhost:9/api/v1"))
+            .expect("loopback");
     }
 
     #[test]

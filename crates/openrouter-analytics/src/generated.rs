@@ -728,6 +728,7 @@ pub mod api_keys {
     impl crate::paging::Paged for ListParams {
         type Item = types::ListApiKeysResponseDataItem;
     }
+    #[allow(clippy::useless_conversion)]
     impl crate::paging::sealed::Pages for ListParams {
         fn offset(&self) -> u64 {
             self.offset.and_then(|offset| u64::try_from(offset).ok()).unwrap_or(0)
@@ -1384,6 +1385,7 @@ pub mod organization {
     impl crate::paging::Paged for ListMembersParams {
         type Item = types::ListOrganizationMembersResponseDataItem;
     }
+    #[allow(clippy::useless_conversion)]
     impl crate::paging::sealed::Pages for ListMembersParams {
         fn offset(&self) -> u64 {
             self.offset.and_then(|offset| u64::try_from(offset).ok()).unwrap_or(0)
@@ -1619,6 +1621,7 @@ pub mod workspaces {
     impl crate::paging::Paged for ListParams {
         type Item = types::Workspace;
     }
+    #[allow(clippy::useless_conversion)]
     impl crate::paging::sealed::Pages for ListParams {
         fn offset(&self) -> u64 {
             self.offset.and_then(|offset| u64::try_from(offset).ok()).unwrap_or(0)
@@ -2852,6 +2855,7 @@ pub mod workspaces {
     impl crate::paging::Paged for ListMembersParams {
         type Item = types::WorkspaceMember;
     }
+    #[allow(clippy::useless_conversion)]
     impl crate::paging::sealed::Pages for ListMembersParams {
         fn offset(&self) -> u64 {
             self.offset.and_then(|offset| u64::try_from(offset).ok()).unwrap_or(0)
