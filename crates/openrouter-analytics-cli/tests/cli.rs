@@ -878,12 +878,10 @@ fn plain_http_to_a_remote_host_is_refused_unless_allowed() {
         .args(["--no-retries", "--timeout", "10s", "activity"]));
     for out in [allowed_by_flag, allowed_by_env] {
         assert_eq!(out.code, 5, "stderr: {}", out.stderr);
+        // The host does not resolve: the network-level failure names it.
         assert!(
             out.error_line()
-                .contains(&format!("{REMOTE_PLAIN_HTTP} did not answer"))
-                || out
-                    .error_line()
-                    .contains(&format!("cannot reach {REMOTE_PLAIN_HTTP}")),
+                .contains("unknown host: openrouter-test.invalid does not exist"),
             "{}",
             out.stderr
         );
@@ -996,10 +994,10 @@ fn an_unknown_host_is_a_network_error_at_once_naming_the_host() {
     let started = std::time::Instant::now();
     let out = run(bare().env("OPENROUTER_API_KEY", KEY).args([
         "--base-url",
-        "http://openrouter-test.invalid/api/v1",
+        "https://openrouter-test.invalid/api/v1",
         "activity",
     ]));
-    assert_eq!(out.code, 5);
+    assert_eq!(out.code, 5, "{}", out.stderr);
     let line = out.error_line();
     assert!(
         line.contains("unknown host: openrouter-test.invalid does not exist"),
