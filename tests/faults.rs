@@ -511,7 +511,7 @@ async fn an_untrusted_certificate_fails_at_once_naming_tls() {
 #[tokio::test]
 async fn an_unknown_host_fails_at_once_naming_it() {
     // `.invalid` never resolves (RFC 6761); the resolver says so without waiting.
-    let (err, elapsed) = fails(&default_client("http://openrouter-test.invalid")).await;
+    let (err, elapsed) = fails(&default_client("https://openrouter-test.invalid")).await;
     assert_eq!(err.kind(), ErrorKind::UnknownHost, "{err}");
     assert_eq!(err.attempts(), 1, "{err}");
     let shown = err.to_string();

@@ -316,7 +316,12 @@ pub(crate) async fn execute<Op: Operation>(
         };
         // One deadline: the attempt may not outlive the retry budget. Cut short here
         // rather than through the request's own timeout, which `context` fixes per call.
-        let remaining = budget.saturating_sub(started.elapsed());
+        // Before the first attempt nothing has elapsed to speak of: no clock read.
+        let remaining = if attempt == 1 {
+            budget
+        } else {
+            budget.saturating_sub(started.elapsed())
+        };
         let outcome = if remaining < timeout {
             tokio::time::timeout(remaining, once)
                 .await
