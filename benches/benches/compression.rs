@@ -21,8 +21,8 @@ use std::time::{Duration, Instant};
 
 use openrouter_analytics::Client;
 use openrouter_analytics_benches::{
-    KEY, LoopbackServer, activity_body, http_response, http_response_encoded, machine_summary,
-    median,
+    KEY, LoopbackServer, activity_body, encode, http_response, http_response_encoded,
+    machine_summary, median,
 };
 
 /// Counts live heap bytes and their peak; everything else is the system allocator.
@@ -60,26 +60,6 @@ const ENCODINGS: [(&str, &str); 3] = [
     ("br", "brotli, quality 5, 4 MiB window"),
     ("zstd", "zstd, level 3 (its default)"),
 ];
-
-fn encode(encoding: &str, body: &[u8]) -> Vec<u8> {
-    match encoding {
-        "gzip" => {
-            let mut out = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(6));
-            out.write_all(body).expect("gzip");
-            out.finish().expect("gzip")
-        }
-        "br" => {
-            let mut out = Vec::new();
-            {
-                let mut writer = brotli::CompressorWriter::new(&mut out, 64 * 1024, 5, 22);
-                writer.write_all(body).expect("brotli");
-            }
-            out
-        }
-        "zstd" => zstd::encode_all(body, 3).expect("zstd"),
-        other => panic!("no encoder for {other}"),
-    }
-}
 
 /// A report whose rows vary like real ones: 60 models from 15 providers, each served by
 /// one endpoint with a UUID-like id (an endpoint id names a model's endpoint, so it
@@ -177,7 +157,7 @@ fn wire(runtime: &tokio::runtime::Runtime) {
     let mut gzip = Vec::new();
     for (encoding, label) in ENCODINGS {
         let started = Instant::now();
-        let encoded = encode(encoding, &body);
+        let encoded = encode(encoding, &body).expect("a known encoding");
         let took = started.elapsed();
         println!(
             "{label:<36} {:>9.2} MB {:>13.1}% {:>9.0} ms",
@@ -197,7 +177,7 @@ fn wire(runtime: &tokio::runtime::Runtime) {
     println!("noisy rows ({:.1} MB of JSON):", mb(noisy.len()));
     for (encoding, label) in ENCODINGS {
         let started = Instant::now();
-        let encoded = encode(encoding, &noisy);
+        let encoded = encode(encoding, &noisy).expect("a known encoding");
         let took = started.elapsed();
         println!(
             "{label:<36} {:>9.2} MB {:>13.1}% {:>9.0} ms",
@@ -271,7 +251,7 @@ fn calls_per_second(runtime: &tokio::runtime::Runtime) {
             LoopbackServer::fixed(http_response(200, "OK", &body)),
         )];
         for (encoding, _) in ENCODINGS {
-            let encoded = encode(encoding, &body);
+            let encoded = encode(encoding, &body).expect("a known encoding");
             servers.push((
                 encoding,
                 encoded.len(),

@@ -8,13 +8,12 @@
 //! (or `bare 2000`). A third argument, `gzip`, `br` or `zstd`, makes the server send the
 //! body encoded that way, to count what decoding it costs.
 
-use std::io::Write as _;
 use std::time::Duration;
 
 use openrouter_analytics::types::ActivityResponse;
 use openrouter_analytics::{Client, DEFAULT_USER_AGENT};
 use openrouter_analytics_benches::{
-    KEY, LoopbackServer, activity_body, http_response, http_response_encoded,
+    KEY, LoopbackServer, activity_body, encode, http_response, http_response_encoded,
 };
 use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderValue, USER_AGENT};
 
@@ -32,7 +31,12 @@ fn main() {
     }
     let body = activity_body(3);
     let response = match encoding.as_deref() {
-        Some(encoding) => http_response_encoded(200, "OK", encoding, &encode(encoding, &body)),
+        Some(encoding) => http_response_encoded(
+            200,
+            "OK",
+            encoding,
+            &encode(encoding, &body).expect("a known encoding"),
+        ),
         None => http_response(200, "OK", &body),
     };
     let server = LoopbackServer::fixed(response);
@@ -80,24 +84,4 @@ fn main() {
             std::hint::black_box(response);
         }
     });
-}
-
-/// `body` encoded as the `compression` bench encodes it.
-fn encode(encoding: &str, body: &[u8]) -> Vec<u8> {
-    match encoding {
-        "gzip" => {
-            let mut out = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(6));
-            out.write_all(body).expect("gzip");
-            out.finish().expect("gzip")
-        }
-        "br" => {
-            let mut out = Vec::new();
-            {
-                let mut writer = brotli::CompressorWriter::new(&mut out, 64 * 1024, 5, 22);
-                writer.write_all(body).expect("brotli");
-            }
-            out
-        }
-        _ => zstd::encode_all(body, 3).expect("zstd"),
-    }
 }

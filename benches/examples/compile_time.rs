@@ -38,7 +38,11 @@ fn main() {
         let root = root.canonicalize().expect("workspace root exists");
         let reqwest = workspace_reqwest_line(&root);
         let scratch = std::env::temp_dir().join(format!("compile-time-{}", std::process::id()));
-        let baseline = write_program(&scratch.join("baseline"), &baseline_manifest(&reqwest), BASELINE);
+        let baseline = write_program(
+            &scratch.join("baseline"),
+            &baseline_manifest(&reqwest),
+            BASELINE,
+        );
         let client = write_program(&scratch.join("client"), &client_manifest(&root), CLIENT);
         let (mut base_times, mut client_times) = (Vec::new(), Vec::new());
         for _ in 0..rounds {
@@ -139,7 +143,11 @@ fn cold_build(dir: &Path) -> Duration {
         .current_dir(dir)
         .status()
         .expect("cargo runs");
-    assert!(status.success(), "cargo generate-lockfile failed in {}", dir.display());
+    assert!(
+        status.success(),
+        "cargo generate-lockfile failed in {}",
+        dir.display()
+    );
     let started = Instant::now();
     let status = Command::new("cargo")
         .args(["build", "--release", "--offline", "--quiet"])

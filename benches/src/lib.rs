@@ -262,6 +262,29 @@ pub fn machine_summary() -> String {
     )
 }
 
+/// `body` encoded as a server typically would: gzip at level 6 (zlib's default), brotli
+/// at quality 5 with a 4 MiB window, zstd at level 3 (its default). `None` for another
+/// encoding.
+pub fn encode(encoding: &str, body: &[u8]) -> Option<Vec<u8>> {
+    match encoding {
+        "gzip" => {
+            let mut out = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(6));
+            out.write_all(body).ok()?;
+            out.finish().ok()
+        }
+        "br" => {
+            let mut out = Vec::new();
+            {
+                let mut writer = brotli::CompressorWriter::new(&mut out, 64 * 1024, 5, 22);
+                writer.write_all(body).ok()?;
+            }
+            Some(out)
+        }
+        "zstd" => zstd::encode_all(body, 3).ok(),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
