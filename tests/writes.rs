@@ -228,3 +228,51 @@ async fn a_new_keys_secret_is_redacted_in_debug_but_readable() {
     let json = serde_json::to_value(&created).expect("serializes");
     assert_eq!(json["key"], NEW_SECRET);
 }
+
+/// Body fields take their values directly (`.name("x")`, even where the field is
+/// optional), and a value the type refuses (an empty key name) fails before sending.
+#[tokio::test]
+async fn body_setters_take_plain_values_and_check_them_before_sending() {
+    use openrouter_analytics_mock::{Endpoint, ExpectedRequest, MockOpenRouter, Reply};
+
+    let server = MockOpenRouter::start_async().await;
+    let update = Endpoint::find("api_keys", "update").expect("in the spec");
+    let mock = server.reply(
+        update,
+        Reply::json(200, &json!({"data": key_object("renamed")})),
+    );
+    let updated = server
+        .client()
+        .api_keys()
+        .update()
+        .hash("f01d5260")
+        .name("renamed")
+        .limit(5.0)
+        .disabled(true)
+        .send()
+        .await
+        .expect("200");
+    assert_eq!(updated.data.name, "renamed");
+    mock.assert_sent_once(&ExpectedRequest::new().json_body(&json!({
+        "name": "renamed",
+        "limit": 5.0,
+        "disabled": true
+    })));
+
+    let create = Endpoint::find("api_keys", "create").expect("in the spec");
+    let never = server.reply(
+        create,
+        Reply::json(201, &json!({"data": key_object("x"), "key": NEW_SECRET})),
+    );
+    let err = server
+        .client()
+        .api_keys()
+        .create()
+        .name("")
+        .send()
+        .await
+        .expect_err("an empty name is refused");
+    assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{err}");
+    assert!(err.to_string().contains("name"), "{err}");
+    never.assert_calls(0);
+}

@@ -817,14 +817,27 @@ fn emit_operation(op: &Operation) -> TokenStream {
             }
             let field = ident(name);
             let setter_doc = doc(&format!("Sets the body's `{name}` field."));
+            // An optional field takes the value itself (`.name("x")`, not
+            // `Some(..)`): the builder leaves unset fields out of the JSON anyway.
+            let (value_ty, wrap) = if is_named(ty, "Option") {
+                let inner = generic_args(ty).first().map(|inner| (*inner).clone());
+                (inner.unwrap_or_else(|| ty.clone()), quote!(Some(value)))
+            } else {
+                (ty.clone(), quote!(value))
+            };
             setters.push(quote! {
                 #setter_doc
                 pub fn #field<V>(mut self, value: V) -> Self
                 where
-                    V: TryInto<#ty>,
+                    V: TryInto<#value_ty>,
                     V::Error: std::fmt::Display,
                 {
-                    self.params.body = self.params.body.#field(value);
+                    match value.try_into() {
+                        Ok(value) => self.params.body = self.params.body.#field(#wrap),
+                        Err(err) => {
+                            self.params.invalid.get_or_insert(format!("{}: {err}", #name));
+                        }
+                    }
                     self
                 }
             });

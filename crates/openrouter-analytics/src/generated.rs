@@ -853,46 +853,86 @@ pub mod api_keys {
         /// Sets the body's `creator_user_id` field.
         pub fn creator_user_id<V>(mut self, value: V) -> Self
         where
-            V: TryInto<Option<types::CreateKeysRequestCreatorUserId>>,
+            V: TryInto<types::CreateKeysRequestCreatorUserId>,
             V::Error: std::fmt::Display,
         {
-            self.params.body = self.params.body.creator_user_id(value);
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self.params.body.creator_user_id(Some(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "creator_user_id"));
+                }
+            }
             self
         }
         /// Sets the body's `expires_at` field.
         pub fn expires_at<V>(mut self, value: V) -> Self
         where
-            V: TryInto<Option<::chrono::DateTime<::chrono::offset::Utc>>>,
+            V: TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
             V::Error: std::fmt::Display,
         {
-            self.params.body = self.params.body.expires_at(value);
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.expires_at(Some(value)),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "expires_at"));
+                }
+            }
             self
         }
         /// Sets the body's `include_byok_in_limit` field.
         pub fn include_byok_in_limit<V>(mut self, value: V) -> Self
         where
-            V: TryInto<Option<bool>>,
+            V: TryInto<bool>,
             V::Error: std::fmt::Display,
         {
-            self.params.body = self.params.body.include_byok_in_limit(value);
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self
+                        .params
+                        .body
+                        .include_byok_in_limit(Some(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "include_byok_in_limit"));
+                }
+            }
             self
         }
         /// Sets the body's `limit` field.
         pub fn limit<V>(mut self, value: V) -> Self
         where
-            V: TryInto<Option<f64>>,
+            V: TryInto<f64>,
             V::Error: std::fmt::Display,
         {
-            self.params.body = self.params.body.limit(value);
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.limit(Some(value)),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "limit"));
+                }
+            }
             self
         }
         /// Sets the body's `limit_reset` field.
         pub fn limit_reset<V>(mut self, value: V) -> Self
         where
-            V: TryInto<Option<types::CreateKeysRequestLimitReset>>,
+            V: TryInto<types::CreateKeysRequestLimitReset>,
             V::Error: std::fmt::Display,
         {
-            self.params.body = self.params.body.limit_reset(value);
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.limit_reset(Some(value)),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "limit_reset"));
+                }
+            }
             self
         }
         /// Sets the body's `name` field.
@@ -901,16 +941,30 @@ pub mod api_keys {
             V: TryInto<types::CreateKeysRequestName>,
             V::Error: std::fmt::Display,
         {
-            self.params.body = self.params.body.name(value);
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.name(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "name"));
+                }
+            }
             self
         }
         /// Sets the body's `workspace_id` field.
         pub fn workspace_id<V>(mut self, value: V) -> Self
         where
-            V: TryInto<Option<::uuid::Uuid>>,
+            V: TryInto<::uuid::Uuid>,
             V::Error: std::fmt::Display,
         {
-            self.params.body = self.params.body.workspace_id(value);
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self.params.body.workspace_id(Some(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "workspace_id"));
+                }
+            }
             self
         }
     }
@@ -1186,46 +1240,80 @@ pub mod api_keys {
         /// Sets the body's `disabled` field.
         pub fn disabled<V>(mut self, value: V) -> Self
         where
-            V: TryInto<Option<bool>>,
+            V: TryInto<bool>,
             V::Error: std::fmt::Display,
         {
-            self.params.body = self.params.body.disabled(value);
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.disabled(Some(value)),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "disabled"));
+                }
+            }
             self
         }
         /// Sets the body's `include_byok_in_limit` field.
         pub fn include_byok_in_limit<V>(mut self, value: V) -> Self
         where
-            V: TryInto<Option<bool>>,
+            V: TryInto<bool>,
             V::Error: std::fmt::Display,
         {
-            self.params.body = self.params.body.include_byok_in_limit(value);
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self
+                        .params
+                        .body
+                        .include_byok_in_limit(Some(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "include_byok_in_limit"));
+                }
+            }
             self
         }
         /// Sets the body's `limit` field.
         pub fn limit<V>(mut self, value: V) -> Self
         where
-            V: TryInto<Option<f64>>,
+            V: TryInto<f64>,
             V::Error: std::fmt::Display,
         {
-            self.params.body = self.params.body.limit(value);
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.limit(Some(value)),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "limit"));
+                }
+            }
             self
         }
         /// Sets the body's `limit_reset` field.
         pub fn limit_reset<V>(mut self, value: V) -> Self
         where
-            V: TryInto<Option<types::UpdateKeysRequestLimitReset>>,
+            V: TryInto<types::UpdateKeysRequestLimitReset>,
             V::Error: std::fmt::Display,
         {
-            self.params.body = self.params.body.limit_reset(value);
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.limit_reset(Some(value)),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "limit_reset"));
+                }
+            }
             self
         }
         /// Sets the body's `name` field.
         pub fn name<V>(mut self, value: V) -> Self
         where
-            V: TryInto<Option<String>>,
+            V: TryInto<String>,
             V::Error: std::fmt::Display,
         {
-            self.params.body = self.params.body.name(value);
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.name(Some(value)),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "name"));
+                }
+            }
             self
         }
     }
@@ -1722,88 +1810,185 @@ pub mod workspaces {
         /// Sets the body's `default_image_model` field.
         pub fn default_image_model<V>(mut self, value: V) -> Self
         where
-            V: TryInto<Option<String>>,
+            V: TryInto<String>,
             V::Error: std::fmt::Display,
         {
-            self.params.body = self.params.body.default_image_model(value);
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self.params.body.default_image_model(Some(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "default_image_model"));
+                }
+            }
             self
         }
         /// Sets the body's `default_provider_sort` field.
         pub fn default_provider_sort<V>(mut self, value: V) -> Self
         where
-            V: TryInto<Option<String>>,
+            V: TryInto<String>,
             V::Error: std::fmt::Display,
         {
-            self.params.body = self.params.body.default_provider_sort(value);
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self
+                        .params
+                        .body
+                        .default_provider_sort(Some(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "default_provider_sort"));
+                }
+            }
             self
         }
         /// Sets the body's `default_text_model` field.
         pub fn default_text_model<V>(mut self, value: V) -> Self
         where
-            V: TryInto<Option<String>>,
+            V: TryInto<String>,
             V::Error: std::fmt::Display,
         {
-            self.params.body = self.params.body.default_text_model(value);
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self.params.body.default_text_model(Some(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "default_text_model"));
+                }
+            }
             self
         }
         /// Sets the body's `description` field.
         pub fn description<V>(mut self, value: V) -> Self
         where
-            V: TryInto<Option<types::CreateWorkspaceRequestDescription>>,
+            V: TryInto<types::CreateWorkspaceRequestDescription>,
             V::Error: std::fmt::Display,
         {
-            self.params.body = self.params.body.description(value);
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.description(Some(value)),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "description"));
+                }
+            }
             self
         }
         /// Sets the body's `io_logging_api_key_ids` field.
         pub fn io_logging_api_key_ids<V>(mut self, value: V) -> Self
         where
-            V: TryInto<Option<Vec<i64>>>,
+            V: TryInto<Vec<i64>>,
             V::Error: std::fmt::Display,
         {
-            self.params.body = self.params.body.io_logging_api_key_ids(value);
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self
+                        .params
+                        .body
+                        .io_logging_api_key_ids(Some(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "io_logging_api_key_ids"));
+                }
+            }
             self
         }
         /// Sets the body's `io_logging_sampling_rate` field.
         pub fn io_logging_sampling_rate<V>(mut self, value: V) -> Self
         where
-            V: TryInto<Option<f64>>,
+            V: TryInto<f64>,
             V::Error: std::fmt::Display,
         {
-            self.params.body = self.params.body.io_logging_sampling_rate(value);
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self
+                        .params
+                        .body
+                        .io_logging_sampling_rate(Some(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "io_logging_sampling_rate"));
+                }
+            }
             self
         }
         /// Sets the body's `is_data_discount_logging_enabled` field.
         pub fn is_data_discount_logging_enabled<V>(mut self, value: V) -> Self
         where
-            V: TryInto<Option<bool>>,
+            V: TryInto<bool>,
             V::Error: std::fmt::Display,
         {
-            self.params.body = self.params.body.is_data_discount_logging_enabled(value);
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self
+                        .params
+                        .body
+                        .is_data_discount_logging_enabled(Some(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(
+                            format!("{}: {err}", "is_data_discount_logging_enabled"),
+                        );
+                }
+            }
             self
         }
         /// Sets the body's `is_observability_broadcast_enabled` field.
         pub fn is_observability_broadcast_enabled<V>(mut self, value: V) -> Self
         where
-            V: TryInto<Option<bool>>,
+            V: TryInto<bool>,
             V::Error: std::fmt::Display,
         {
-            self.params.body = self
-                .params
-                .body
-                .is_observability_broadcast_enabled(value);
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self
+                        .params
+                        .body
+                        .is_observability_broadcast_enabled(Some(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(
+                            format!("{}: {err}", "is_observability_broadcast_enabled"),
+                        );
+                }
+            }
             self
         }
         /// Sets the body's `is_observability_io_logging_enabled` field.
         pub fn is_observability_io_logging_enabled<V>(mut self, value: V) -> Self
         where
-            V: TryInto<Option<bool>>,
+            V: TryInto<bool>,
             V::Error: std::fmt::Display,
         {
-            self.params.body = self
-                .params
-                .body
-                .is_observability_io_logging_enabled(value);
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self
+                        .params
+                        .body
+                        .is_observability_io_logging_enabled(Some(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(
+                            format!("{}: {err}", "is_observability_io_logging_enabled"),
+                        );
+                }
+            }
             self
         }
         /// Sets the body's `name` field.
@@ -1812,7 +1997,12 @@ pub mod workspaces {
             V: TryInto<types::CreateWorkspaceRequestName>,
             V::Error: std::fmt::Display,
         {
-            self.params.body = self.params.body.name(value);
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.name(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "name"));
+                }
+            }
             self
         }
         /// Sets the body's `slug` field.
@@ -1821,7 +2011,12 @@ pub mod workspaces {
             V: TryInto<types::CreateWorkspaceRequestSlug>,
             V::Error: std::fmt::Display,
         {
-            self.params.body = self.params.body.slug(value);
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.slug(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "slug"));
+                }
+            }
             self
         }
     }
@@ -2099,106 +2294,213 @@ pub mod workspaces {
         /// Sets the body's `default_image_model` field.
         pub fn default_image_model<V>(mut self, value: V) -> Self
         where
-            V: TryInto<Option<String>>,
+            V: TryInto<String>,
             V::Error: std::fmt::Display,
         {
-            self.params.body = self.params.body.default_image_model(value);
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self.params.body.default_image_model(Some(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "default_image_model"));
+                }
+            }
             self
         }
         /// Sets the body's `default_provider_sort` field.
         pub fn default_provider_sort<V>(mut self, value: V) -> Self
         where
-            V: TryInto<Option<String>>,
+            V: TryInto<String>,
             V::Error: std::fmt::Display,
         {
-            self.params.body = self.params.body.default_provider_sort(value);
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self
+                        .params
+                        .body
+                        .default_provider_sort(Some(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "default_provider_sort"));
+                }
+            }
             self
         }
         /// Sets the body's `default_text_model` field.
         pub fn default_text_model<V>(mut self, value: V) -> Self
         where
-            V: TryInto<Option<String>>,
+            V: TryInto<String>,
             V::Error: std::fmt::Display,
         {
-            self.params.body = self.params.body.default_text_model(value);
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self.params.body.default_text_model(Some(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "default_text_model"));
+                }
+            }
             self
         }
         /// Sets the body's `description` field.
         pub fn description<V>(mut self, value: V) -> Self
         where
-            V: TryInto<Option<types::UpdateWorkspaceRequestDescription>>,
+            V: TryInto<types::UpdateWorkspaceRequestDescription>,
             V::Error: std::fmt::Display,
         {
-            self.params.body = self.params.body.description(value);
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.description(Some(value)),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "description"));
+                }
+            }
             self
         }
         /// Sets the body's `io_logging_api_key_ids` field.
         pub fn io_logging_api_key_ids<V>(mut self, value: V) -> Self
         where
-            V: TryInto<Option<Vec<i64>>>,
+            V: TryInto<Vec<i64>>,
             V::Error: std::fmt::Display,
         {
-            self.params.body = self.params.body.io_logging_api_key_ids(value);
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self
+                        .params
+                        .body
+                        .io_logging_api_key_ids(Some(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "io_logging_api_key_ids"));
+                }
+            }
             self
         }
         /// Sets the body's `io_logging_sampling_rate` field.
         pub fn io_logging_sampling_rate<V>(mut self, value: V) -> Self
         where
-            V: TryInto<Option<f64>>,
+            V: TryInto<f64>,
             V::Error: std::fmt::Display,
         {
-            self.params.body = self.params.body.io_logging_sampling_rate(value);
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self
+                        .params
+                        .body
+                        .io_logging_sampling_rate(Some(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "io_logging_sampling_rate"));
+                }
+            }
             self
         }
         /// Sets the body's `is_data_discount_logging_enabled` field.
         pub fn is_data_discount_logging_enabled<V>(mut self, value: V) -> Self
         where
-            V: TryInto<Option<bool>>,
+            V: TryInto<bool>,
             V::Error: std::fmt::Display,
         {
-            self.params.body = self.params.body.is_data_discount_logging_enabled(value);
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self
+                        .params
+                        .body
+                        .is_data_discount_logging_enabled(Some(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(
+                            format!("{}: {err}", "is_data_discount_logging_enabled"),
+                        );
+                }
+            }
             self
         }
         /// Sets the body's `is_observability_broadcast_enabled` field.
         pub fn is_observability_broadcast_enabled<V>(mut self, value: V) -> Self
         where
-            V: TryInto<Option<bool>>,
+            V: TryInto<bool>,
             V::Error: std::fmt::Display,
         {
-            self.params.body = self
-                .params
-                .body
-                .is_observability_broadcast_enabled(value);
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self
+                        .params
+                        .body
+                        .is_observability_broadcast_enabled(Some(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(
+                            format!("{}: {err}", "is_observability_broadcast_enabled"),
+                        );
+                }
+            }
             self
         }
         /// Sets the body's `is_observability_io_logging_enabled` field.
         pub fn is_observability_io_logging_enabled<V>(mut self, value: V) -> Self
         where
-            V: TryInto<Option<bool>>,
+            V: TryInto<bool>,
             V::Error: std::fmt::Display,
         {
-            self.params.body = self
-                .params
-                .body
-                .is_observability_io_logging_enabled(value);
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self
+                        .params
+                        .body
+                        .is_observability_io_logging_enabled(Some(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(
+                            format!("{}: {err}", "is_observability_io_logging_enabled"),
+                        );
+                }
+            }
             self
         }
         /// Sets the body's `name` field.
         pub fn name<V>(mut self, value: V) -> Self
         where
-            V: TryInto<Option<types::UpdateWorkspaceRequestName>>,
+            V: TryInto<types::UpdateWorkspaceRequestName>,
             V::Error: std::fmt::Display,
         {
-            self.params.body = self.params.body.name(value);
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.name(Some(value)),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "name"));
+                }
+            }
             self
         }
         /// Sets the body's `slug` field.
         pub fn slug<V>(mut self, value: V) -> Self
         where
-            V: TryInto<Option<types::UpdateWorkspaceRequestSlug>>,
+            V: TryInto<types::UpdateWorkspaceRequestSlug>,
             V::Error: std::fmt::Display,
         {
-            self.params.body = self.params.body.slug(value);
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.slug(Some(value)),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "slug"));
+                }
+            }
             self
         }
     }
@@ -2553,10 +2855,22 @@ pub mod workspaces {
         /// Sets the body's `include_byok_in_budgets` field.
         pub fn include_byok_in_budgets<V>(mut self, value: V) -> Self
         where
-            V: TryInto<Option<bool>>,
+            V: TryInto<bool>,
             V::Error: std::fmt::Display,
         {
-            self.params.body = self.params.body.include_byok_in_budgets(value);
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self
+                        .params
+                        .body
+                        .include_byok_in_budgets(Some(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "include_byok_in_budgets"));
+                }
+            }
             self
         }
         /// Sets the body's `limit_usd` field.
@@ -2565,7 +2879,12 @@ pub mod workspaces {
             V: TryInto<f64>,
             V::Error: std::fmt::Display,
         {
-            self.params.body = self.params.body.limit_usd(value);
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.limit_usd(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "limit_usd"));
+                }
+            }
             self
         }
     }
@@ -2996,7 +3315,12 @@ pub mod workspaces {
             V: TryInto<Vec<String>>,
             V::Error: std::fmt::Display,
         {
-            self.params.body = self.params.body.user_ids(value);
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.user_ids(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "user_ids"));
+                }
+            }
             self
         }
     }
@@ -3122,7 +3446,12 @@ pub mod workspaces {
             V: TryInto<Vec<String>>,
             V::Error: std::fmt::Display,
         {
-            self.params.body = self.params.body.user_ids(value);
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.user_ids(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "user_ids"));
+                }
+            }
             self
         }
     }
