@@ -245,7 +245,7 @@ async fn listing_keys_hides_disabled_and_expired_ones_and_pages_by_offset() {
     assert!(
         all.data[0]
             .expires_at
-            .is_some_and(|at| at.to_rfc3339() < "2026-11-26".to_string())
+            .is_some_and(|at| at.to_rfc3339().as_str() < "2026-11-26")
     );
 
     let list = mock(&sample, "api_keys", "list");

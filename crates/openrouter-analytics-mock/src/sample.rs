@@ -82,8 +82,17 @@ const WORKSPACES: [WorkspaceSpec; 3] = [
     },
 ];
 
-/// The organization's members: (id, first name, last name, email, admin).
-const MEMBERS: [(&str, Option<&str>, Option<&str>, &str, bool); 7] = [
+/// An organization member: (id, first name, last name, email, admin).
+type MemberSpec = (
+    &'static str,
+    Option<&'static str>,
+    Option<&'static str>,
+    &'static str,
+    bool,
+);
+
+/// The organization's members.
+const MEMBERS: [MemberSpec; 7] = [
     (
         "user_2pK7mQ9xLr4VbT0wZsHe3N1a",
         Some("Amara"),
@@ -805,9 +814,7 @@ fn budget(spec: &(u128, usize, Option<&str>, f64, &str)) -> WorkspaceBudget {
     }
 }
 
-fn member(
-    spec: &(&str, Option<&str>, Option<&str>, &str, bool),
-) -> ListOrganizationMembersResponseDataItem {
+fn member(spec: &MemberSpec) -> ListOrganizationMembersResponseDataItem {
     let (id, first, last, email, admin) = *spec;
     ListOrganizationMembersResponseDataItem {
         email: email.to_string(),
