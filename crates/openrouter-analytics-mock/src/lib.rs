@@ -13,6 +13,10 @@
 //!   [`EndpointMock::assert_sent`] with an [`ExpectedRequest`] (query parameters, app
 //!   headers, key, body), or the raw [`SentRequest`]s.
 //! - Realistic typed fixtures: [`activity_row`], [`sample_meta`], [`query_result`].
+//! - A whole account: [`MockOpenRouter::sample_account`] answers every operation from
+//!   [`SampleAccount`] (30 days of activity, keys, members, workspaces, budgets,
+//!   credits, generations), ids and paging included; the `openrouter-mock` binary
+//!   serves the same on a port of your choice.
 //! - The typed httpmock helpers that progenitor generates from the spec, for anything
 //!   else: [`MockServerExt`] on [`MockOpenRouter::server`], with one `When`/`Then` pair
 //!   per operation in [`operations`].
@@ -70,6 +74,8 @@
 mod fixtures;
 mod reply;
 mod request;
+mod sample;
+mod sample_answer;
 mod server;
 
 #[rustfmt::skip]
@@ -113,7 +119,11 @@ pub use fixtures::{
 };
 pub use reply::Reply;
 pub use request::{ExpectedRequest, SentRequest};
-pub use server::{Endpoint, EndpointMock, MockOpenRouter, TEST_API_KEY, fast_retries};
+pub use sample::{
+    DEFAULT_PAGE_SIZE, SAMPLE_DAYS, SAMPLE_FIRST_DAY, SAMPLE_INFERENCE_KEY, SAMPLE_LAST_DAY,
+    SAMPLE_NOW, SAMPLE_ORGANIZATION_ID, SAMPLE_REVOKED_KEY, SampleAccount,
+};
+pub use server::{Endpoint, EndpointMock, MockOpenRouter, SampleMocks, TEST_API_KEY, fast_retries};
 
 /// The httpmock version this crate is built on, re-exported so that tests can use
 /// [`MockOpenRouter::server`] without a dependency of their own.

@@ -43,6 +43,39 @@ impl SentRequest {
         }
     }
 
+    /// A request built by hand, e.g. to ask
+    /// [`SampleAccount::answer`](crate::SampleAccount::answer) from a server of your
+    /// own: `method` and `path` (without the query string), no query, headers or body
+    /// yet.
+    pub fn new(method: impl Into<String>, path: impl Into<String>) -> Self {
+        Self {
+            method: method.into(),
+            path: path.into(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: Vec::new(),
+            received_at: Instant::now(),
+        }
+    }
+
+    /// Adds a query parameter (decoded).
+    pub fn with_query_param(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.query.push((name.into(), value.into()));
+        self
+    }
+
+    /// Adds a header.
+    pub fn with_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Sets the body.
+    pub fn with_body(mut self, body: impl Into<Vec<u8>>) -> Self {
+        self.body = body.into();
+        self
+    }
+
     /// The HTTP method, e.g. `GET`.
     pub fn method(&self) -> &str {
         &self.method

@@ -10,6 +10,7 @@ use openrouter_analytics_api::types::{ActivityItem, AnalyticsMeta, AnalyticsQuer
 
 use crate::reply::Reply;
 use crate::request::{ExpectedRequest, SentRequest};
+use crate::sample::SampleAccount;
 
 /// The API key [`MockOpenRouter::client_builder`] configures. The mock server accepts
 /// any key; assert on it with [`ExpectedRequest::api_key`].
@@ -252,23 +253,52 @@ impl MockOpenRouter {
         endpoint: Endpoint,
         replies: impl IntoIterator<Item = Reply>,
     ) -> EndpointMock<'_> {
-        let log = Arc::new(Mutex::new(Vec::new()));
         let script: Arc<[Reply]> = replies.into_iter().collect();
+        self.respond_with(endpoint, move |_request: &SentRequest, index: usize| {
+            script.get(index).or_else(|| script.last()).map_or_else(
+                || Reply::text(501, "openrouter-analytics-mock: no reply configured"),
+                Clone::clone,
+            )
+        })
+    }
+
+    /// Answers `endpoint` with whatever `answer` computes from each request and its
+    /// number (0 for the first this mock answers), e.g. an answer that depends on a
+    /// query parameter.
+    ///
+    /// ```
+    /// use openrouter_analytics_mock::{Endpoint, MockOpenRouter, Reply, activity_row};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let openrouter = MockOpenRouter::start_async().await;
+    /// openrouter.respond_with(Endpoint::GetUserActivity, |request, _| {
+    ///     let day = request.query_param("date").unwrap_or("2026-11-01");
+    ///     Reply::activity([openrouter_analytics::types::ActivityItem {
+    ///         date: day.to_string(),
+    ///         ..activity_row("openai/gpt-4o", 1.0)
+    ///     }])
+    /// });
+    /// let client = openrouter.client();
+    /// let rows = client.analytics().get_user_activity().date("2026-11-03").send().await.expect("200");
+    /// assert_eq!(rows.data[0].date, "2026-11-03");
+    /// # }
+    /// ```
+    pub fn respond_with(
+        &self,
+        endpoint: Endpoint,
+        answer: impl Fn(&SentRequest, usize) -> Reply + Send + Sync + 'static,
+    ) -> EndpointMock<'_> {
+        let log = Arc::new(Mutex::new(Vec::new()));
         let recorded = Arc::clone(&log);
         let responder = move |request: &HttpMockRequest| {
+            let sent = SentRequest::from_httpmock(request);
             let index = {
                 let mut log = lock(&recorded);
-                log.push(SentRequest::from_httpmock(request));
+                log.push(sent.clone());
                 log.len() - 1
             };
-            script
-                .get(index)
-                .or_else(|| script.last())
-                .map_or_else(
-                    || Reply::text(501, "openrouter-analytics-mock: no reply configured"),
-                    Clone::clone,
-                )
-                .to_response()
+            answer(&sent, index).to_response()
         };
         // Method and path, as the spec gives them: any operation, no code of its own.
         let path = regex::Regex::new(&endpoint.path_pattern());
@@ -286,6 +316,52 @@ impl MockOpenRouter {
             endpoint,
             log,
         }
+    }
+
+    /// Answers every operation of the spec from the [`SampleAccount`]: one mock per
+    /// operation, each answering with [`SampleAccount::answer`], so ids, paging and
+    /// errors are consistent across operations. Returns the mocks, to assert on what
+    /// each operation was sent.
+    ///
+    /// Mocks registered earlier win, so register a different answer for one operation
+    /// (an error, a retry sequence) **before** calling this.
+    ///
+    /// ```
+    /// use openrouter_analytics_mock::{ExpectedRequest, MockOpenRouter};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let openrouter = MockOpenRouter::start_async().await;
+    /// let sample = openrouter.sample_account();
+    /// let client = openrouter.client();
+    /// let workspace = client.workspaces().get().id("production").send().await.expect("200");
+    /// assert_eq!(workspace.data.name, "Production");
+    /// let credits = client.credits().get_credits().send().await.expect("200");
+    /// assert!(credits.data.total_usage < credits.data.total_credits);
+    /// sample
+    ///     .mock("workspaces", "get")
+    ///     .expect("an operation of the spec")
+    ///     .assert_sent_once(&ExpectedRequest::new().no_other_query_params());
+    /// # }
+    /// ```
+    pub fn sample_account(&self) -> SampleMocks<'_> {
+        self.sample_account_from(SampleAccount::new())
+    }
+
+    /// [`sample_account`](Self::sample_account) with an account of your own making,
+    /// e.g. `SampleAccount::new().with_page_size(2)` to exercise paging.
+    pub fn sample_account_from(&self, account: SampleAccount) -> SampleMocks<'_> {
+        let account = Arc::new(account);
+        let mocks = openrouter_analytics::operations()
+            .iter()
+            .map(|operation| {
+                let account = Arc::clone(&account);
+                self.respond_with(Endpoint::from(operation), move |request, _| {
+                    account.answer(request)
+                })
+            })
+            .collect();
+        SampleMocks { account, mocks }
     }
 
     /// Answers every request to `endpoint` with `reply`.
@@ -394,6 +470,49 @@ impl MockOpenRouter {
     /// ```
     pub fn analytics_query(&self, result: AnalyticsQueryResult) -> EndpointMock<'_> {
         self.reply(Endpoint::QueryAnalytics, Reply::query(result))
+    }
+}
+
+/// The mocks [`MockOpenRouter::sample_account`] registered, one per operation, and the
+/// account they answer from.
+pub struct SampleMocks<'a> {
+    account: Arc<SampleAccount>,
+    mocks: Vec<EndpointMock<'a>>,
+}
+
+impl fmt::Debug for SampleMocks<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SampleMocks")
+            .field("operations", &self.mocks.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a> SampleMocks<'a> {
+    /// The account the mocks answer from.
+    pub fn account(&self) -> &SampleAccount {
+        &self.account
+    }
+
+    /// The mock of `client.<group>().<method>()`, if the spec has that operation.
+    pub fn mock(&self, group: &str, method: &str) -> Option<&EndpointMock<'a>> {
+        let endpoint = Endpoint::find(group, method)?;
+        self.endpoint(endpoint)
+    }
+
+    /// The mock of `endpoint`.
+    pub fn endpoint(&self, endpoint: Endpoint) -> Option<&EndpointMock<'a>> {
+        self.mocks.iter().find(|mock| mock.endpoint == endpoint)
+    }
+
+    /// Every mock, in the order of [`openrouter_analytics::operations`].
+    pub fn mocks(&self) -> &[EndpointMock<'a>] {
+        &self.mocks
+    }
+
+    /// How many requests the mocks answered in all.
+    pub fn calls(&self) -> usize {
+        self.mocks.iter().map(EndpointMock::calls).sum()
     }
 }
 

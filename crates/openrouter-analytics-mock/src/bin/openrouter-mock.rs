@@ -1,0 +1,243 @@
+//! `openrouter-mock`: a local stand-in for OpenRouter that serves the sample account
+//! for every operation of the spec, in the spirit of stripe-mock. Try the SDK, the CLI
+//! or your own code without a key or the network.
+//!
+//! A small hyper server rather than httpmock's standalone one: httpmock's cannot be
+//! given our answers without its `remote` feature (a second HTTP client stack), while
+//! hyper, hyper-util and tokio are already built for httpmock, so this costs nothing.
+
+use std::convert::Infallible;
+use std::io::Write;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Instant;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use openrouter_analytics_mock::{
+    DEFAULT_PAGE_SIZE, Reply, SAMPLE_INFERENCE_KEY, SAMPLE_REVOKED_KEY, SampleAccount, SentRequest,
+};
+use tokio::net::TcpListener;
+
+/// The default port, as stripe-mock's 12111 is Stripe's: easy to remember.
+const DEFAULT_PORT: u16 = 4010;
+/// Request bodies larger than this are refused (the API's bodies are a few hundred
+/// bytes).
+const MAX_BODY: usize = 1 << 20;
+
+fn help() -> String {
+    format!(
+        "openrouter-mock: serve OpenRouter's account API for a realistic sample account on 127.0.0.1
+
+Usage: openrouter-mock [--port PORT] [--page-size N]
+
+Options:
+  --port PORT      Port to listen on (default {DEFAULT_PORT}); 0 picks a free port.
+  --page-size N    Items per page of the list operations when the request sends no
+                   `limit` (default {DEFAULT_PAGE_SIZE}, the API's default).
+  -h, --help       Print this help.
+
+On startup it prints the base URL to use, e.g.
+
+  OPENROUTER_BASE_URL=http://127.0.0.1:{DEFAULT_PORT}
+
+Every operation answers both at its bare path (/credits, /keys/HASH) and below
+/api/v1 (/api/v1/credits), so either base URL works. Each request is logged to
+stderr (method, path, status). Answers come from the sample account of the
+openrouter-analytics-mock crate: the same every run; writes answer as OpenRouter
+would but change nothing.
+
+Keys: any bearer key is accepted as a management key. Without one, or with
+{SAMPLE_REVOKED_KEY}, every operation answers 401; with
+{SAMPLE_INFERENCE_KEY}
+(an ordinary key) operations that need a management key answer 403.
+
+Try it:
+  openrouter-mock &
+  OPENROUTER_BASE_URL=http://127.0.0.1:{DEFAULT_PORT} OPENROUTER_API_KEY=sk-or-v1-mock \\
+    openrouter api credits get-credits
+"
+    )
+}
+
+struct Options {
+    port: u16,
+    page_size: usize,
+}
+
+fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Options>, String> {
+    let mut options = Options {
+        port: DEFAULT_PORT,
+        page_size: DEFAULT_PAGE_SIZE,
+    };
+    while let Some(arg) = args.next() {
+        let (name, inline) = match arg.split_once('=') {
+            Some((name, value)) => (name.to_string(), Some(value.to_string())),
+            None => (arg.clone(), None),
+        };
+        let mut value = |what: &str| {
+            inline
+                .clone()
+                .or_else(|| args.next())
+                .ok_or_else(|| format!("{name} needs a value ({what})"))
+        };
+        match name.as_str() {
+            "-h" | "--help" => return Ok(None),
+            "--port" => {
+                let text = value("a port number")?;
+                options.port = text
+                    .parse()
+                    .map_err(|_| format!("--port: {text:?} is not a port number (0 to 65535)"))?;
+            }
+            "--page-size" => {
+                let text = value("a number of items")?;
+                options.page_size = text
+                    .parse()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or_else(|| format!("--page-size: {text:?} is not a positive number"))?;
+            }
+            other => return Err(format!("unknown option {other:?}; see --help")),
+        }
+    }
+    Ok(Some(options))
+}
+
+fn main() -> ExitCode {
+    let options = match parse_args(std::env::args().skip(1)) {
+        Ok(Some(options)) => options,
+        Ok(None) => {
+            print!("{}", help());
+            return ExitCode::SUCCESS;
+        }
+        Err(message) => {
+            eprintln!("openrouter-mock: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    // One thread is plenty for a local mock, and the machine's cores are for the tests.
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("openrouter-mock: cannot start the runtime: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(serve(options)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("openrouter-mock: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(options: Options) -> Result<(), String> {
+    let listener = TcpListener::bind(("127.0.0.1", options.port))
+        .await
+        .map_err(|err| format!("cannot listen on 127.0.0.1:{}: {err}", options.port))?;
+    let address = listener
+        .local_addr()
+        .map_err(|err| format!("cannot read the bound address: {err}"))?;
+    // stdout carries only this line, so scripts (and tests) can read the URL with
+    // `--port 0`; it is flushed at once because stdout may be a pipe.
+    let mut stdout = std::io::stdout();
+    writeln!(stdout, "OPENROUTER_BASE_URL=http://{address}")
+        .and_then(|()| stdout.flush())
+        .map_err(|err| format!("cannot write to stdout: {err}"))?;
+    eprintln!(
+        "openrouter-mock: serving the sample account on http://{address} (and below /api/v1); Ctrl-C stops"
+    );
+    let account = Arc::new(SampleAccount::new().with_page_size(options.page_size));
+    loop {
+        let (stream, _) = match listener.accept().await {
+            Ok(connection) => connection,
+            Err(err) => {
+                // Running out of file descriptors, say: keep serving the others.
+                eprintln!("openrouter-mock: accept failed: {err}");
+                continue;
+            }
+        };
+        let account = Arc::clone(&account);
+        tokio::spawn(async move {
+            let service = service_fn(move |request| handle(Arc::clone(&account), request));
+            if let Err(err) = http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), service)
+                .await
+            {
+                eprintln!("openrouter-mock: connection: {err}");
+            }
+        });
+    }
+}
+
+async fn handle(
+    account: Arc<SampleAccount>,
+    request: Request<Incoming>,
+) -> Result<Response<Full<Bytes>>, Infallible> {
+    let started = Instant::now();
+    let method = request.method().to_string();
+    let path = request.uri().path().to_string();
+    let query_string = request.uri().query().map(str::to_string);
+    let headers: Vec<(String, String)> = request
+        .headers()
+        .iter()
+        .map(|(name, value)| {
+            (
+                name.as_str().to_string(),
+                String::from_utf8_lossy(value.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
+    let body = Limited::new(request.into_body(), MAX_BODY).collect().await;
+    let reply = match body {
+        Ok(body) => {
+            // The real API lives below /api/v1; the mock answers there and at the root.
+            let bare = path
+                .strip_prefix("/api/v1")
+                .filter(|rest| rest.starts_with('/'))
+                .unwrap_or(&path);
+            let mut sent = SentRequest::new(method.clone(), bare).with_body(body.to_bytes());
+            for (name, value) in
+                form_urlencoded::parse(query_string.as_deref().unwrap_or("").as_bytes())
+            {
+                sent = sent.with_query_param(name, value);
+            }
+            for (name, value) in headers {
+                sent = sent.with_header(name, value);
+            }
+            account.answer(&sent)
+        }
+        Err(err) => Reply::error(413, format!("The request body could not be read: {err}")),
+    };
+    let shown_query = query_string.map(|q| format!("?{q}")).unwrap_or_default();
+    eprintln!(
+        "{method} {path}{shown_query} -> {} ({:.1} ms)",
+        reply.status(),
+        started.elapsed().as_secs_f64() * 1000.0
+    );
+    Ok(to_response(&reply))
+}
+
+fn to_response(reply: &Reply) -> Response<Full<Bytes>> {
+    let mut response = Response::new(Full::new(Bytes::copy_from_slice(reply.body())));
+    *response.status_mut() =
+        StatusCode::from_u16(reply.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    for (name, value) in reply.headers() {
+        if let (Ok(name), Ok(value)) = (
+            hyper::header::HeaderName::try_from(name.as_str()),
+            hyper::header::HeaderValue::try_from(value.as_str()),
+        ) {
+            response.headers_mut().append(name, value);
+        }
+    }
+    response
+}

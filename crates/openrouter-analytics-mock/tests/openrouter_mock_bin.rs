@@ -1,0 +1,109 @@
+//! The `openrouter-mock` binary: started on a free port, called with the client and
+//! without a key, then stopped. It lives in this crate's tests because Cargo gives the
+//! path of a binary only to its own package's tests.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+use openrouter_analytics::{Client, ErrorKind};
+
+/// Kills the server when the test ends, passed or not.
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn start() -> (Server, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_openrouter-mock"))
+        .args(["--port", "0", "--page-size", "2"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the binary starts");
+    let stdout = child.stdout.take().expect("piped stdout");
+    let server = Server(child);
+    let mut line = String::new();
+    BufReader::new(stdout)
+        .read_line(&mut line)
+        .expect("the URL line");
+    let url = line
+        .trim()
+        .strip_prefix("OPENROUTER_BASE_URL=")
+        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+        .to_string();
+    assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+    (server, url)
+}
+
+#[tokio::test]
+async fn serves_the_sample_account_and_refuses_requests_without_a_key() {
+    let (_server, url) = start();
+
+    let client = Client::builder()
+        .api_key("sk-or-v1-binary-test")
+        .base_url(&url)
+        .build()
+        .expect("client");
+    let credits = client.credits().get_credits().send().await.expect("200");
+    assert_eq!(credits.data.total_credits, 15_000.0);
+    let keys = client.api_keys().list().send().await.expect("200");
+    assert_eq!(keys.data.len(), 2, "--page-size 2");
+    let workspace = client
+        .workspaces()
+        .get()
+        .id("sandbox")
+        .send()
+        .await
+        .expect("200");
+    assert_eq!(workspace.data.name, "Sandbox");
+
+    // The real API's prefix works too.
+    let prefixed = Client::builder()
+        .api_key("sk-or-v1-binary-test")
+        .base_url(format!("{url}/api/v1"))
+        .build()
+        .expect("client");
+    let missing = prefixed
+        .generations()
+        .get_generation()
+        .id("gen-none")
+        .send()
+        .await
+        .expect_err("404");
+    assert_eq!(missing.kind(), ErrorKind::NotFound);
+
+    let http = openrouter_analytics::reqwest::Client::new();
+    let response = http
+        .get(format!("{url}/api/v1/credits"))
+        .send()
+        .await
+        .expect("an answer");
+    assert_eq!(response.status().as_u16(), 401);
+    let body: serde_json::Value = response.json().await.expect("JSON");
+    assert_eq!(
+        body,
+        serde_json::json!({"error": {"code": 401, "message": "No auth credentials found"}})
+    );
+}
+
+#[test]
+fn help_names_the_options_and_bad_options_are_usage_errors() {
+    let help = Command::new(env!("CARGO_BIN_EXE_openrouter-mock"))
+        .arg("--help")
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&help.stdout);
+    assert!(help.status.success());
+    for needle in ["--port", "--page-size", "/api/v1", "OPENROUTER_BASE_URL"] {
+        assert!(text.contains(needle), "{needle} in {text}");
+    }
+    let bad = Command::new(env!("CARGO_BIN_EXE_openrouter-mock"))
+        .args(["--port", "http"])
+        .output()
+        .expect("runs");
+    assert_eq!(bad.status.code(), Some(2));
+}
