@@ -10,8 +10,11 @@
 //!   Cargo.toml) decoded with serde_json into a derived struct;
 //! - `client`: the same call through `openrouter-analytics` from ROOT.
 //!
-//! The two builds alternate, `--rounds N` times (default 1), and the ratio of their wall
-//! times is printed; registries must already hold the sources (`cargo fetch` once).
+//! The two builds alternate, `--rounds N` times (default 1). Printed: wall time and CPU
+//! time (user + system of the build's processes, from `/proc/self/stat`), and their
+//! ratios. CPU time is the steadier figure on a shared machine: other load stretches
+//! wall time far more than it changes the work done. Registries must already hold the
+//! sources (`cargo fetch` once).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -32,8 +35,10 @@ fn main() {
         eprintln!("usage: compile_time [--rounds N] WORKSPACE_ROOT...");
         std::process::exit(2);
     }
-    println!("| workspace | baseline (s) | client (s) | client / baseline |");
-    println!("| --- | ---: | ---: | ---: |");
+    println!(
+        "| workspace | baseline wall (s) | client wall (s) | wall ratio | baseline CPU (s) | client CPU (s) | **CPU ratio** |"
+    );
+    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
     for root in &roots {
         let root = root.canonicalize().expect("workspace root exists");
         let reqwest = workspace_reqwest_line(&root);
@@ -44,18 +49,27 @@ fn main() {
             BASELINE,
         );
         let client = write_program(&scratch.join("client"), &client_manifest(&root), CLIENT);
-        let (mut base_times, mut client_times) = (Vec::new(), Vec::new());
+        let (mut base_wall, mut client_wall) = (Vec::new(), Vec::new());
+        let (mut base_cpu, mut client_cpu) = (Vec::new(), Vec::new());
         for _ in 0..rounds {
-            base_times.push(cold_build(&baseline));
-            client_times.push(cold_build(&client));
+            let (wall, cpu) = cold_build(&baseline);
+            base_wall.push(wall);
+            base_cpu.push(cpu);
+            let (wall, cpu) = cold_build(&client);
+            client_wall.push(wall);
+            client_cpu.push(cpu);
         }
-        let (b, c) = (median(&mut base_times), median(&mut client_times));
+        let (bw, cw) = (median(&mut base_wall), median(&mut client_wall));
+        let (bc, cc) = (median(&mut base_cpu), median(&mut client_cpu));
         println!(
-            "| {} | {:.1} | {:.1} | **{:.2}x** |",
+            "| {} | {:.1} | {:.1} | {:.2}x | {:.1} | {:.1} | **{:.2}x** |",
             root.display(),
-            b.as_secs_f64(),
-            c.as_secs_f64(),
-            c.as_secs_f64() / b.as_secs_f64()
+            bw.as_secs_f64(),
+            cw.as_secs_f64(),
+            cw.as_secs_f64() / bw.as_secs_f64(),
+            bc.as_secs_f64(),
+            cc.as_secs_f64(),
+            cc.as_secs_f64() / bc.as_secs_f64()
         );
         let _ = std::fs::remove_dir_all(&scratch);
     }
@@ -132,8 +146,21 @@ fn write_program(dir: &Path, manifest: &str, main: &str) -> PathBuf {
     dir.to_path_buf()
 }
 
-/// One build from nothing: a fresh target directory each time.
-fn cold_build(dir: &Path) -> Duration {
+/// CPU time (user + system) of this process's waited-for children so far: fields 16
+/// and 17 of `/proc/self/stat`, in clock ticks (100 a second on Linux).
+fn children_cpu() -> Duration {
+    let stat = std::fs::read_to_string("/proc/self/stat").expect("/proc/self/stat (Linux)");
+    // The command name (field 2) may hold spaces; the fields after it start past ')'.
+    let after_name = &stat[stat.rfind(')').expect("stat has the name in parentheses") + 2..];
+    let fields: Vec<&str> = after_name.split_whitespace().collect();
+    // Field 3 is fields[0] here, so fields 16 and 17 are fields[13] and fields[14].
+    let ticks: u64 =
+        fields[13].parse::<u64>().expect("cutime") + fields[14].parse::<u64>().expect("cstime");
+    Duration::from_millis(ticks * 10)
+}
+
+/// One build from nothing: a fresh target directory each time. Wall and CPU time.
+fn cold_build(dir: &Path) -> (Duration, Duration) {
     let target = dir.join("target");
     let _ = std::fs::remove_dir_all(&target);
     // Resolve (and lock) first, outside the timing.
@@ -148,6 +175,7 @@ fn cold_build(dir: &Path) -> Duration {
         "cargo generate-lockfile failed in {}",
         dir.display()
     );
+    let cpu_before = children_cpu();
     let started = Instant::now();
     let status = Command::new("cargo")
         .args(["build", "--release", "--offline", "--quiet"])
@@ -157,7 +185,7 @@ fn cold_build(dir: &Path) -> Duration {
         .status()
         .expect("cargo runs");
     assert!(status.success(), "the build failed in {}", dir.display());
-    started.elapsed()
+    (started.elapsed(), children_cpu().saturating_sub(cpu_before))
 }
 
 fn median(times: &mut [Duration]) -> Duration {
