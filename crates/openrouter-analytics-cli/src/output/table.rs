@@ -104,7 +104,7 @@ fn width(text: &str) -> usize {
 }
 
 /// A cell on one line: control characters (a newline in a model name) become spaces.
-fn sanitize(text: &str) -> String {
+pub fn sanitize(text: &str) -> String {
     text.chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect()
