@@ -7,6 +7,8 @@
 //! $ openrouter analytics meta
 //! $ openrouter analytics query -m request_count -d model --from 2026-11-01 --to 2026-11-07
 //! $ openrouter api analytics get-user-activity --date 2026-11-01
+//! $ openrouter keys list --sort usage
+//! $ openrouter activity --key ci-bot --by model
 //! ```
 //!
 //! Built on the `openrouter-analytics` client crate. Results go to stdout as an aligned
@@ -16,7 +18,8 @@
 //! 3 configuration error (no key), 4 error status from OpenRouter, 5 network failure.
 //!
 //! Modules: [`args`] (the command line), [`parse`] (flag values), [`setup`] (the
-//! client), [`activity`], [`meta`] and [`query`] (the commands), [`api`] (any operation
+//! client), [`activity`], [`meta`] and [`query`] (the commands), [`account`] (key,
+//! credits, keys, members, workspaces, generation, and `activity --key/--user`), [`api`] (any operation
 //! by name, built from the spec's table of operations), [`report`] (totals and
 //! summaries), [`output`] (formats), [`progress`] (the spinner), [`logging`] (`-v`),
 //! [`secret`] (redaction) and [`exit`] (exit codes and error lines).
