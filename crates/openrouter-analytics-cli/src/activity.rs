@@ -7,7 +7,9 @@ use openrouter_analytics::types::{ActivityGroupBy, ActivityItem, ActivityRespons
 use openrouter_analytics::{Client, Error, WithRawBody};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
+use crate::account;
 use crate::args::{ActivityArgs, Format, GroupBy, SortKey, SummaryKey};
+use crate::exit::Failure;
 use crate::output::table::{Align, Table, percent, thousands, usd};
 use crate::output::{csv_error, csv_writer, plain_number, write_json, write_raw_json};
 use crate::parse::parse_activity_date;
@@ -48,6 +50,10 @@ pub struct Plan {
     date: Option<String>,
     api_key_hash: Option<String>,
     user_id: Option<String>,
+    /// `--key`, until [`Plan::resolve`] turns it into `api_key_hash`.
+    key: Option<String>,
+    /// `--user`, until [`Plan::resolve`] turns it into `user_id`.
+    user: Option<String>,
     group_by: Option<GroupBy>,
     workspace_id: Option<String>,
     by: Vec<SummaryKey>,
@@ -77,11 +83,26 @@ impl Plan {
             date,
             api_key_hash: args.api_key_hash.clone(),
             user_id: args.user_id.clone(),
+            key: non_blank(args.key.as_deref(), "--key")?,
+            user: non_blank(args.user.as_deref(), "--user")?,
             group_by: args.group_by,
             workspace_id: args.workspace_id.clone(),
             by,
             sort: args.sort,
         })
+    }
+
+    /// Looks up `--key` and `--user` (a name, an email) in the keys and members lists
+    /// and filters by the hash and id they stand for; an unknown or ambiguous one is a
+    /// usage error listing the candidates.
+    pub async fn resolve(&mut self, ctx: &account::Context<'_>) -> Result<(), Failure> {
+        if let Some(key) = self.key.take() {
+            self.api_key_hash = Some(account::resolve::key_hash(ctx, &key).await?);
+        }
+        if let Some(user) = self.user.take() {
+            self.user_id = Some(account::resolve::user_id(ctx, &user).await?);
+        }
+        Ok(())
     }
 
     /// What the request looks like, for `-v`.
@@ -159,6 +180,14 @@ impl Plan {
 
     fn shows_workspace(&self, response: &ActivityResponse) -> bool {
         self.group_by.is_some() || response.data.iter().any(|r| r.workspace_id.is_some())
+    }
+}
+
+/// A name flag's value, which must say something when given.
+fn non_blank(value: Option<&str>, flag: &str) -> Result<Option<String>, String> {
+    match value.map(str::trim) {
+        Some("") => Err(format!("{flag} must not be empty")),
+        other => Ok(other.map(str::to_string)),
     }
 }
 

@@ -39,7 +39,7 @@ const OUTPUT: &str = "Output";
     version,
     about = "See where your OpenRouter spend, requests and tokens went (needs a management key).",
     long_about = "See where your OpenRouter spend, requests and tokens went.\n\n\
-        Every command calls OpenRouter's Analytics API, which needs a management key: create one at \
+        Every command calls OpenRouter's API with a management key: create one at \
         https://openrouter.ai/settings/management-keys and put it in OPENROUTER_API_KEY.\n\n\
         Start with `openrouter activity --by model`.",
     after_help = EXIT_CODES_HELP,
@@ -273,6 +273,10 @@ pub enum Command {
         )
     )]
     Api(crate::api::ApiArgs),
+
+    /// The account commands: key, credits, keys, members, workspaces, generation.
+    #[command(flatten)]
+    Account(crate::account::AccountCommand),
 }
 
 /// `openrouter analytics ...`.
@@ -308,6 +312,16 @@ pub struct ActivityArgs {
     /// Only the activity of this organization member.
     #[arg(long, value_name = "ID")]
     pub user_id: Option<String>,
+
+    /// Only the activity of this API key: its hash, or its name (exact, else the one
+    /// name that matches ignoring case), looked up in `openrouter keys list`.
+    #[arg(long, value_name = "NAME_OR_HASH", conflicts_with = "api_key_hash")]
+    pub key: Option<String>,
+
+    /// Only the activity of this member: their email or id, looked up in
+    /// `openrouter members`.
+    #[arg(long, value_name = "EMAIL_OR_ID", conflicts_with = "user_id")]
+    pub user: Option<String>,
 
     /// Split rows by workspace as well (adds a workspace column).
     #[arg(long, value_enum, value_name = "DIMENSION")]

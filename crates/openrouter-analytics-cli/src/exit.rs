@@ -44,6 +44,8 @@ pub enum Operation {
     Query,
     /// `openrouter api ...`.
     Api,
+    /// The account commands (`key`, `keys`, `members`, `workspaces`...).
+    Account,
 }
 
 impl Failure {
@@ -122,6 +124,7 @@ impl Failure {
                 }
                 Operation::Meta => "check --base-url",
                 Operation::Api => "check the parameters and the body against `--help`",
+                Operation::Account => "check the flags and values against the command's `--help`",
             }),
             ErrorKind::NotFound => {
                 status_error("check --base-url (it should end in /api/v1) and the ids you passed")

@@ -7,6 +7,8 @@
 //! $ openrouter analytics meta
 //! $ openrouter analytics query -m request_count -d model --from 2026-11-01 --to 2026-11-07
 //! $ openrouter api analytics get-user-activity --date 2026-11-01
+//! $ openrouter keys list --sort usage
+//! $ openrouter activity --key ci-bot --by model
 //! ```
 //!
 //! Built on the `openrouter-analytics` client crate. Results go to stdout as an aligned
@@ -16,11 +18,13 @@
 //! 3 configuration error (no key), 4 error status from OpenRouter, 5 network failure.
 //!
 //! Modules: [`args`] (the command line), [`parse`] (flag values), [`setup`] (the
-//! client), [`activity`], [`meta`] and [`query`] (the commands), [`api`] (any operation
+//! client), [`activity`], [`meta`] and [`query`] (the commands), [`account`] (key,
+//! credits, keys, members, workspaces, generation, and `activity --key/--user`), [`api`] (any operation
 //! by name, built from the spec's table of operations), [`report`] (totals and
 //! summaries), [`output`] (formats), [`progress`] (the spinner), [`logging`] (`-v`),
 //! [`secret`] (redaction) and [`exit`] (exit codes and error lines).
 
+mod account;
 mod activity;
 mod api;
 mod args;
@@ -68,6 +72,7 @@ enum Plan {
     Meta,
     Query(query::Plan),
     Api(api::Plan),
+    Account(account::Plan),
 }
 
 /// A response, ready to print.
@@ -76,12 +81,14 @@ enum Response {
     Meta(WithRawBody<openrouter_analytics::types::AnalyticsMetaResponse>),
     Query(WithRawBody<openrouter_analytics::types::AnalyticsQueryResponse>),
     Api(WithRawBody<serde_json::Value>),
+    /// Already printed: the account commands print their own output.
+    Printed,
 }
 
 fn run(cli: Cli, redactor: &Redactor) -> Result<(), Failure> {
     let global = &cli.global;
     // Usage first (exit 2), then configuration (exit 3), then the network.
-    let plan = match &cli.command {
+    let mut plan = match &cli.command {
         Command::Activity(args) => {
             Plan::Activity(activity::Plan::new(args).map_err(Failure::usage)?)
         }
@@ -90,6 +97,9 @@ fn run(cli: Cli, redactor: &Redactor) -> Result<(), Failure> {
             Plan::Query(query::Plan::new(args).map_err(Failure::usage)?)
         }
         Command::Api(args) => Plan::Api(api::Plan::new(args).map_err(Failure::usage)?),
+        Command::Account(command) => {
+            Plan::Account(account::Plan::new(command).map_err(Failure::usage)?)
+        }
     };
     let format = output::resolve_format(global.format);
     let verbose = global.verbose > 0;
@@ -108,6 +118,18 @@ fn run(cli: Cli, redactor: &Redactor) -> Result<(), Failure> {
         .enable_all()
         .build()
         .map_err(|err| Failure::other(format!("cannot start the async runtime: {err}")))?;
+    let ctx = account::Context {
+        client: &client,
+        progress: progress.as_ref(),
+        base_url: &base_url,
+    };
+    // `activity --key/--user` name a key or a person; find the hash or id first.
+    if let Plan::Activity(plan) = &mut plan {
+        runtime.block_on(plan.resolve(&ctx))?;
+    }
+    if let Plan::Account(plan) = &plan {
+        return account::run(plan, &ctx, &runtime, format);
+    }
     let (operation, result) = runtime.block_on(async {
         let progress = progress.as_ref();
         match &plan {
@@ -139,6 +161,8 @@ fn run(cli: Cli, redactor: &Redactor) -> Result<(), Failure> {
                     with_progress(progress, "waiting for OpenRouter", plan.fetch(&client)).await;
                 (Operation::Api, result.map(Response::Api))
             }
+            // Sent and printed by `account::run` above.
+            Plan::Account(_) => (Operation::Account, Ok(Response::Printed)),
         }
     });
     let response = result.map_err(|err| Failure::from_client(&err, operation, &base_url))?;

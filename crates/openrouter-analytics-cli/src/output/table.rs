@@ -2,6 +2,8 @@
 
 use std::io::{self, Write};
 
+use unicode_width::UnicodeWidthStr;
+
 /// How a column's cells line up.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Align {
@@ -94,13 +96,15 @@ impl Table {
     }
 }
 
-/// Display width, counted in characters (good enough for slugs and numbers).
+/// Display width in terminal columns: a CJK character or an emoji takes two, a
+/// combining mark none, so that names in any script line up (counting `char`s would
+/// push every cell after a wide name out of its column).
 fn width(text: &str) -> usize {
-    text.chars().count()
+    UnicodeWidthStr::width(text)
 }
 
 /// A cell on one line: control characters (a newline in a model name) become spaces.
-fn sanitize(text: &str) -> String {
+pub fn sanitize(text: &str) -> String {
     text.chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect()
@@ -183,5 +187,27 @@ mod tests {
              ---------  -----\n\
              TOTAL\n"
         );
+    }
+
+    #[test]
+    fn wide_characters_take_two_columns() {
+        let mut table = Table::new([("NAME", Align::Left), ("USD", Align::Right)]);
+        table.row(vec!["研究チーム".into(), "$1.0000".into()]);
+        table.row(vec!["bot 🤖".into(), "$12.0000".into()]);
+        table.row(vec!["ascii".into(), "$0.5000".into()]);
+        let mut out = Vec::new();
+        table.write(&mut out).expect("write");
+        let text = String::from_utf8(out).expect("utf8");
+        // 研究チーム is five characters but ten columns wide; 🤖 is two.
+        assert_eq!(
+            text,
+            "NAME             USD\n\
+             研究チーム   $1.0000\n\
+             bot 🤖      $12.0000\n\
+             ascii        $0.5000\n"
+        );
+        for line in text.lines() {
+            assert_eq!(width(line), 20, "{line:?}");
+        }
     }
 }

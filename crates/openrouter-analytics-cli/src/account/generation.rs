@@ -1,0 +1,150 @@
+//! `openrouter generation ID`: one request's model, provider, tokens, cost and latency.
+
+use std::io::{self, Write};
+
+use clap::Args;
+use openrouter_analytics::types::GenerationResponseData;
+
+use super::view::{self, write_fields};
+use super::{Context, Output};
+use crate::args::Format;
+use crate::exit::Failure;
+use crate::output::table::{thousands, usd};
+use crate::output::{csv_error, csv_writer, plain_number, write_raw_json};
+
+/// The CSV header: the API's field names.
+pub const CSV_FIELDS: [&str; 15] = [
+    "id",
+    "created_at",
+    "model",
+    "provider_name",
+    "tokens_prompt",
+    "tokens_completion",
+    "native_tokens_reasoning",
+    "native_tokens_cached",
+    "total_cost",
+    "usage",
+    "is_byok",
+    "latency",
+    "generation_time",
+    "finish_reason",
+    "streamed",
+];
+
+/// `openrouter generation`.
+#[derive(Debug, Args)]
+pub struct GenerationArgs {
+    /// The generation's id (the `id` of a completion response, e.g. gen-...).
+    pub id: String,
+}
+
+/// Checks the id.
+pub fn check(args: &GenerationArgs) -> Result<String, String> {
+    let id = args.id.trim();
+    if id.is_empty() {
+        Err("the generation id must not be empty".into())
+    } else {
+        Ok(id.to_string())
+    }
+}
+
+/// `openrouter generation ID`.
+pub async fn show(ctx: &Context<'_>, id: &str, format: Format) -> Result<Output, Failure> {
+    ctx.describe("GET", &format!("/generation?id={id}"));
+    let response = ctx
+        .call(
+            "fetching the generation",
+            ctx.client
+                .generations()
+                .get_generation()
+                .id(id)
+                .send_with_raw_body(),
+        )
+        .await?;
+    let generation = &response.value.data;
+    Output::render(|out| match format {
+        Format::Json => write_raw_json(out, &response.raw_body),
+        Format::Csv => generation_csv(generation, out),
+        Format::Table => write_fields(out, &fields(generation)),
+    })
+}
+
+/// Milliseconds for people: `1,234 ms`; blank when the API does not say.
+pub fn millis(value: Option<f64>) -> String {
+    match value {
+        Some(ms) if ms.is_finite() => format!("{} ms", thousands(ms.round() as i64)),
+        _ => String::new(),
+    }
+}
+
+/// A token count, blank when the API does not say.
+fn tokens(value: Option<i64>) -> String {
+    value.map(thousands).unwrap_or_default()
+}
+
+fn fields(g: &GenerationResponseData) -> Vec<(&'static str, String)> {
+    let mut fields = vec![
+        ("ID", g.id.clone()),
+        ("Created (UTC)", view::time_text(&g.created_at)),
+        ("Model", g.model.clone()),
+        ("Provider", g.provider_name.clone().unwrap_or_default()),
+        ("Prompt tokens", tokens(g.tokens_prompt)),
+        ("Completion tokens", tokens(g.tokens_completion)),
+    ];
+    if let Some(reasoning) = g.native_tokens_reasoning.filter(|&n| n != 0) {
+        fields.push(("Reasoning tokens", thousands(reasoning)));
+    }
+    if let Some(cached) = g.native_tokens_cached.filter(|&n| n != 0) {
+        fields.push(("Cached tokens", thousands(cached)));
+    }
+    fields.extend([
+        ("Cost", usd(g.total_cost)),
+        ("BYOK", view::yes_no(g.is_byok)),
+        ("Latency", millis(g.latency)),
+        ("Generation time", millis(g.generation_time)),
+        ("Finish reason", g.finish_reason.clone().unwrap_or_default()),
+        ("Streamed", g.streamed.map(view::yes_no).unwrap_or_default()),
+    ]);
+    fields
+}
+
+fn generation_csv(g: &GenerationResponseData, out: &mut dyn Write) -> io::Result<()> {
+    let number = |value: Option<i64>| value.map(|n| n.to_string()).unwrap_or_default();
+    let float = |value: Option<f64>| value.map(plain_number).unwrap_or_default();
+    let mut csv = csv_writer(out);
+    csv.write_record(CSV_FIELDS).map_err(csv_error)?;
+    csv.write_record([
+        g.id.clone(),
+        g.created_at.clone(),
+        g.model.clone(),
+        g.provider_name.clone().unwrap_or_default(),
+        number(g.tokens_prompt),
+        number(g.tokens_completion),
+        number(g.native_tokens_reasoning),
+        number(g.native_tokens_cached),
+        plain_number(g.total_cost),
+        plain_number(g.usage),
+        g.is_byok.to_string(),
+        float(g.latency),
+        float(g.generation_time),
+        g.finish_reason.clone().unwrap_or_default(),
+        g.streamed.map(|s| s.to_string()).unwrap_or_default(),
+    ])
+    .map_err(csv_error)?;
+    csv.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn milliseconds_are_grouped_and_rounded() {
+        assert_eq!(millis(Some(1234.4)), "1,234 ms");
+        assert_eq!(millis(Some(0.6)), "1 ms");
+        assert_eq!(millis(None), "");
+        assert_eq!(millis(Some(f64::NAN)), "");
+        assert_eq!(tokens(Some(12345)), "12,345");
+        assert_eq!(tokens(None), "");
+    }
+}

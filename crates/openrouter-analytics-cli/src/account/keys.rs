@@ -1,0 +1,774 @@
+//! `openrouter keys list|show|create|update|delete`: the account's API keys and the
+//! spend of each.
+
+use std::cmp::Ordering;
+use std::io::{self, Write};
+
+use chrono::{DateTime, Utc};
+use clap::{Args, Subcommand, ValueEnum};
+use openrouter_analytics::types::{self, CreateKeysRequestLimitReset, UpdateKeysRequestLimitReset};
+use openrouter_analytics::uuid::Uuid;
+use openrouter_analytics::{ErrorKind, WithRawBody};
+use serde_json::Value;
+
+use super::key::limit_with_reset;
+use super::view::{self, write_fields};
+use super::{Context, Output, confirm, examples};
+use crate::args::Format;
+use crate::exit::{Failure, Operation};
+use crate::output::table::{Align, Table, usd};
+use crate::output::{csv_error, csv_writer, plain_number, write_raw_json};
+use crate::parse::{RangeEnd, parse_time};
+use crate::progress::with_progress;
+
+/// The CSV header of every keys command: the API's field names (`create` adds `key`).
+pub const CSV_FIELDS: [&str; 17] = [
+    "name",
+    "label",
+    "hash",
+    "disabled",
+    "limit",
+    "limit_remaining",
+    "limit_reset",
+    "include_byok_in_limit",
+    "usage_daily",
+    "usage_weekly",
+    "usage_monthly",
+    "usage",
+    "byok_usage",
+    "last_used_at",
+    "created_at",
+    "expires_at",
+    "workspace_id",
+];
+
+/// `openrouter keys ...`.
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Every API key with its limit and its spend today, this week, this month and in
+    /// total (all pages).
+    #[command(after_help = examples(&[
+        "openrouter keys list --sort usage",
+        "openrouter keys list --include-disabled -f csv > keys.csv",
+    ]))]
+    List(ListArgs),
+
+    /// One API key, by its hash.
+    #[command(after_help = examples(&["openrouter keys show 6f1c...e2"]))]
+    Show(HashArg),
+
+    /// Create an API key; its secret is printed once, on stdout, and never again.
+    #[command(after_help = examples(&[
+        "openrouter keys create --name ci --limit 25 --limit-reset monthly",
+        "openrouter keys create --name temp --expires-at 2026-12-31 -f json | jq -r .key",
+    ]))]
+    Create(CreateArgs),
+
+    /// Rename, disable or re-enable an API key, or change its limit.
+    #[command(after_help = examples(&[
+        "openrouter keys update 6f1c...e2 --disabled true",
+        "openrouter keys update 6f1c...e2 --limit 50 --limit-reset weekly",
+    ]))]
+    Update(UpdateArgs),
+
+    /// Delete an API key (asks first on a terminal; --yes otherwise).
+    #[command(after_help = examples(&["openrouter keys delete 6f1c...e2 --yes"]))]
+    Delete(DeleteArgs),
+}
+
+/// `openrouter keys list`.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Also list disabled keys.
+    #[arg(long)]
+    pub include_disabled: bool,
+
+    /// Only the keys of this workspace (a UUID).
+    #[arg(long, value_name = "ID", value_parser = parse_uuid)]
+    pub workspace_id: Option<Uuid>,
+
+    /// Sort: usage (total spend, largest first), name (A to Z) or created (newest
+    /// first) [default: API order].
+    #[arg(long, value_enum, value_name = "KEY")]
+    pub sort: Option<KeySort>,
+}
+
+/// What `keys list --sort` orders by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum KeySort {
+    /// Total spend, largest first.
+    Usage,
+    /// Name, A to Z (case-insensitive).
+    Name,
+    /// Creation time, newest first.
+    Created,
+}
+
+/// A key's hash, as `keys list` shows it.
+#[derive(Debug, Args)]
+pub struct HashArg {
+    /// The key's hash (the HASH column of `openrouter keys list`).
+    pub hash: String,
+}
+
+/// How often a key's limit resets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LimitReset {
+    /// Every UTC day.
+    Daily,
+    /// Every week.
+    Weekly,
+    /// Every month.
+    Monthly,
+}
+
+impl LimitReset {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Daily => "daily",
+            Self::Weekly => "weekly",
+            Self::Monthly => "monthly",
+        }
+    }
+}
+
+/// `openrouter keys create`.
+#[derive(Debug, Args)]
+pub struct CreateArgs {
+    /// The key's name.
+    #[arg(long)]
+    pub name: String,
+
+    /// Most it may spend, in US dollars [default: no limit].
+    #[arg(long, value_name = "USD", value_parser = parse_usd)]
+    pub limit: Option<f64>,
+
+    /// Reset the limit every day, week or month [default: never].
+    #[arg(long, value_enum, value_name = "PERIOD")]
+    pub limit_reset: Option<LimitReset>,
+
+    /// When the key stops working: YYYY-MM-DD (UTC midnight) or RFC 3339.
+    #[arg(long, value_name = "TIME")]
+    pub expires_at: Option<String>,
+
+    /// Count spend on your own provider keys (BYOK) against the limit.
+    #[arg(long)]
+    pub include_byok_in_limit: bool,
+
+    /// Create it in this workspace (a UUID) [default: the default workspace].
+    #[arg(long, value_name = "ID", value_parser = parse_uuid)]
+    pub workspace_id: Option<Uuid>,
+}
+
+/// `openrouter keys update`.
+#[derive(Debug, Args)]
+pub struct UpdateArgs {
+    /// The key's hash.
+    pub hash: String,
+
+    /// A new name.
+    #[arg(long)]
+    pub name: Option<String>,
+
+    /// true disables the key, false enables it again.
+    #[arg(long, value_name = "true|false")]
+    pub disabled: Option<bool>,
+
+    /// A new limit, in US dollars.
+    #[arg(long, value_name = "USD", value_parser = parse_usd)]
+    pub limit: Option<f64>,
+
+    /// Reset the limit every day, week or month.
+    #[arg(long, value_enum, value_name = "PERIOD")]
+    pub limit_reset: Option<LimitReset>,
+
+    /// Whether spend on your own provider keys (BYOK) counts against the limit.
+    #[arg(long, value_name = "true|false")]
+    pub include_byok_in_limit: Option<bool>,
+}
+
+/// `openrouter keys delete`.
+#[derive(Debug, Args)]
+pub struct DeleteArgs {
+    /// The key's hash.
+    pub hash: String,
+
+    /// Delete without asking (needed when stdin is not a terminal).
+    #[arg(short, long)]
+    pub yes: bool,
+}
+
+/// `--workspace-id`: a UUID, checked before anything is sent.
+pub fn parse_uuid(text: &str) -> Result<Uuid, String> {
+    text.trim()
+        .parse()
+        .map_err(|_| format!("{text:?} is not a UUID (e.g. 0b3c9b5e-4f8a-4c1e-9d2e-7a6b5c4d3e2f)"))
+}
+
+/// `--limit`: a number of dollars, zero or more.
+pub fn parse_usd(text: &str) -> Result<f64, String> {
+    let value: f64 = text
+        .trim()
+        .trim_start_matches('$')
+        .parse()
+        .map_err(|_| format!("{text:?} is not an amount in dollars (e.g. 25 or 12.50)"))?;
+    if value.is_finite() && value >= 0.0 {
+        Ok(value)
+    } else {
+        Err(format!("{text:?}: the limit must be zero or more"))
+    }
+}
+
+/// A checked keys command line.
+#[derive(Debug)]
+pub enum Plan {
+    /// `keys list`.
+    List {
+        include_disabled: bool,
+        workspace_id: Option<Uuid>,
+        sort: Option<KeySort>,
+    },
+    /// `keys show`.
+    Show(String),
+    /// `keys create`, its body ready.
+    Create(types::CreateKeysRequest),
+    /// `keys update`.
+    Update {
+        hash: String,
+        body: types::UpdateKeysRequest,
+    },
+    /// `keys delete`; `ask` when the terminal must confirm.
+    Delete { hash: String, ask: bool },
+}
+
+impl Plan {
+    /// Checks the flags; the error is a one-line usage message.
+    pub fn new(command: &KeysCommand) -> Result<Self, String> {
+        Ok(match command {
+            KeysCommand::List(args) => Self::List {
+                include_disabled: args.include_disabled,
+                workspace_id: args.workspace_id,
+                sort: args.sort,
+            },
+            KeysCommand::Show(args) => Self::Show(non_empty_hash(&args.hash)?),
+            KeysCommand::Create(args) => {
+                if args.name.trim().is_empty() {
+                    return Err("--name must not be empty".into());
+                }
+                let expires_at = args
+                    .expires_at
+                    .as_deref()
+                    .map(|text| parse_time("--expires-at", text, RangeEnd::Start))
+                    .transpose()?;
+                Self::Create(types::CreateKeysRequest {
+                    creator_user_id: None,
+                    expires_at,
+                    include_byok_in_limit: args.include_byok_in_limit.then_some(true),
+                    limit: args.limit,
+                    limit_reset: args
+                        .limit_reset
+                        .map(|r| CreateKeysRequestLimitReset::from(r.as_str())),
+                    name: args
+                        .name
+                        .as_str()
+                        .try_into()
+                        .map_err(|err| format!("--name: {err}"))?,
+                    workspace_id: args.workspace_id,
+                })
+            }
+            KeysCommand::Update(args) => {
+                let body = types::UpdateKeysRequest {
+                    disabled: args.disabled,
+                    include_byok_in_limit: args.include_byok_in_limit,
+                    limit: args.limit,
+                    limit_reset: args
+                        .limit_reset
+                        .map(|r| UpdateKeysRequestLimitReset::from(r.as_str())),
+                    name: args.name.clone(),
+                };
+                if body == types::UpdateKeysRequest::default() {
+                    return Err(
+                        "nothing to update: give at least one of --name, --disabled, \
+                                --limit, --limit-reset, --include-byok-in-limit"
+                            .into(),
+                    );
+                }
+                Self::Update {
+                    hash: non_empty_hash(&args.hash)?,
+                    body,
+                }
+            }
+            KeysCommand::Delete(args) => {
+                let hash = non_empty_hash(&args.hash)?;
+                let ask = confirm::check(args.yes, &format!("API key {hash}"))?;
+                Self::Delete { hash, ask }
+            }
+        })
+    }
+
+    /// The confirmation question, when a deletion must be confirmed on the terminal.
+    pub fn question(&self) -> Option<String> {
+        match self {
+            Self::Delete { hash, ask: true } => Some(format!("API key {hash}")),
+            _ => None,
+        }
+    }
+
+    /// Sends the request(s) and renders the answer.
+    pub async fn execute(&self, ctx: &Context<'_>, format: Format) -> Result<Output, Failure> {
+        match self {
+            Self::List {
+                include_disabled,
+                workspace_id,
+                sort,
+            } => {
+                let pages = fetch_all(ctx, *include_disabled, *workspace_id).await?;
+                let mut keys = zip_pages(pages)?;
+                if let Some(sort) = sort {
+                    sort_keys(&mut keys, *sort);
+                }
+                Output::render(|out| match format {
+                    Format::Json => {
+                        view::write_list_json(out, keys.into_iter().map(|(_, raw)| raw).collect())
+                    }
+                    Format::Csv => keys_csv(keys.iter().map(|(key, _)| key), None, out),
+                    Format::Table => list_table(keys.iter().map(|(key, _)| key), out),
+                })
+            }
+            Self::Show(hash) => {
+                ctx.describe("GET", &format!("/keys/{hash}"));
+                let response = ctx
+                    .call(
+                        "fetching the key",
+                        ctx.client
+                            .api_keys()
+                            .get()
+                            .hash(hash.as_str())
+                            .send_with_raw_body(),
+                    )
+                    .await?;
+                single(
+                    KeyView::from(&response.value.data),
+                    &response.raw_body,
+                    format,
+                )
+            }
+            Self::Create(body) => create(ctx, body, format).await,
+            Self::Update { hash, body } => {
+                ctx.describe("PATCH", &format!("/keys/{hash}"));
+                let response = ctx
+                    .call(
+                        "updating the key",
+                        ctx.client
+                            .api_keys()
+                            .update()
+                            .hash(hash.as_str())
+                            .body(body.clone())
+                            .send_with_raw_body(),
+                    )
+                    .await?;
+                single(
+                    KeyView::from(&response.value.data),
+                    &response.raw_body,
+                    format,
+                )
+            }
+            Self::Delete { hash, .. } => {
+                ctx.describe("DELETE", &format!("/keys/{hash}"));
+                let response = ctx
+                    .call(
+                        "deleting the key",
+                        ctx.client
+                            .api_keys()
+                            .delete()
+                            .hash(hash.as_str())
+                            .send_with_raw_body(),
+                    )
+                    .await?;
+                deleted(
+                    &format!("API key {hash}"),
+                    response.value.deleted,
+                    &response.raw_body,
+                    format,
+                )
+            }
+        }
+    }
+}
+
+fn non_empty_hash(hash: &str) -> Result<String, String> {
+    let hash = hash.trim();
+    if hash.is_empty() {
+        Err("the key's hash must not be empty".into())
+    } else {
+        Ok(hash.to_string())
+    }
+}
+
+/// Every page of `GET /keys`.
+pub async fn fetch_all(
+    ctx: &Context<'_>,
+    include_disabled: bool,
+    workspace_id: Option<Uuid>,
+) -> Result<Vec<WithRawBody<types::ListApiKeysResponse>>, Failure> {
+    let mut query = Vec::new();
+    let mut call = ctx.client.api_keys().list();
+    if include_disabled {
+        call = call.include_disabled("true");
+        query.push("include_disabled=true".to_string());
+    }
+    if let Some(workspace) = workspace_id {
+        call = call.workspace_id(workspace);
+        query.push(format!("workspace_id={workspace}"));
+    }
+    let query = if query.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", query.join("&"))
+    };
+    ctx.describe("GET", &format!("/keys{query} (every page)"));
+    ctx.call("listing API keys", call.send_all_pages()).await
+}
+
+/// Each key, decoded and as sent, in page order.
+fn zip_pages(
+    pages: Vec<WithRawBody<types::ListApiKeysResponse>>,
+) -> Result<Vec<(types::ListApiKeysResponseDataItem, Value)>, Failure> {
+    let raw = view::page_items(pages.iter().map(|page| &page.raw_body[..]))
+        .map_err(|err| Failure::other(format!("listing API keys: {err}")))?;
+    let typed: Vec<_> = pages.into_iter().flat_map(|page| page.value.data).collect();
+    if raw.len() != typed.len() {
+        return Err(Failure::other(
+            "listing API keys: the pages' items did not decode one for one",
+        ));
+    }
+    Ok(typed.into_iter().zip(raw).collect())
+}
+
+/// Sorts keys (stable: equal keys keep the API's order).
+fn sort_keys<T>(keys: &mut [(types::ListApiKeysResponseDataItem, T)], sort: KeySort) {
+    keys.sort_by(|(a, _), (b, _)| match sort {
+        KeySort::Usage => b.usage.total_cmp(&a.usage),
+        KeySort::Name => compare_names(&a.name, &b.name),
+        KeySort::Created => created(b).cmp(&created(a)),
+    });
+}
+
+/// A to Z ignoring case, then by exact text so that the order is total.
+fn compare_names(a: &str, b: &str) -> Ordering {
+    a.to_lowercase()
+        .cmp(&b.to_lowercase())
+        .then_with(|| a.cmp(b))
+}
+
+/// When a key was created, for sorting (an unreadable time sorts as the oldest).
+fn created(key: &types::ListApiKeysResponseDataItem) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(&key.created_at)
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+/// The fields of a key that every keys command prints; the API sends them under four
+/// type names (list item, get, create, update).
+#[derive(Clone, Debug, PartialEq)]
+pub struct KeyView {
+    name: String,
+    label: String,
+    hash: String,
+    disabled: bool,
+    limit: Option<f64>,
+    limit_remaining: Option<f64>,
+    limit_reset: Option<String>,
+    include_byok_in_limit: bool,
+    usage_daily: f64,
+    usage_weekly: f64,
+    usage_monthly: f64,
+    usage: f64,
+    byok_usage: f64,
+    last_used_at: Option<DateTime<Utc>>,
+    created_at: String,
+    expires_at: Option<DateTime<Utc>>,
+    workspace_id: String,
+}
+
+macro_rules! key_view_from {
+    ($($ty:ty),*) => {$(
+        impl From<&$ty> for KeyView {
+            fn from(key: &$ty) -> Self {
+                Self {
+                    name: key.name.clone(),
+                    label: key.label.clone(),
+                    hash: key.hash.clone(),
+                    disabled: key.disabled,
+                    limit: key.limit,
+                    limit_remaining: key.limit_remaining,
+                    limit_reset: key.limit_reset.clone(),
+                    include_byok_in_limit: key.include_byok_in_limit,
+                    usage_daily: key.usage_daily,
+                    usage_weekly: key.usage_weekly,
+                    usage_monthly: key.usage_monthly,
+                    usage: key.usage,
+                    byok_usage: key.byok_usage,
+                    last_used_at: key.last_used_at,
+                    created_at: key.created_at.clone(),
+                    expires_at: key.expires_at,
+                    workspace_id: key.workspace_id.clone(),
+                }
+            }
+        }
+    )*};
+}
+
+key_view_from!(
+    types::ListApiKeysResponseDataItem,
+    types::GetKeyResponseData,
+    types::CreateKeysResponseData,
+    types::UpdateKeysResponseData
+);
+
+impl KeyView {
+    fn csv_record(&self) -> Vec<String> {
+        vec![
+            self.name.clone(),
+            self.label.clone(),
+            self.hash.clone(),
+            self.disabled.to_string(),
+            self.limit.map(plain_number).unwrap_or_default(),
+            self.limit_remaining.map(plain_number).unwrap_or_default(),
+            self.limit_reset.clone().unwrap_or_default(),
+            self.include_byok_in_limit.to_string(),
+            plain_number(self.usage_daily),
+            plain_number(self.usage_weekly),
+            plain_number(self.usage_monthly),
+            plain_number(self.usage),
+            plain_number(self.byok_usage),
+            view::csv_time(self.last_used_at.as_ref()),
+            self.created_at.clone(),
+            view::csv_time(self.expires_at.as_ref()),
+            self.workspace_id.clone(),
+        ]
+    }
+
+    fn fields(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("Name", self.name.clone()),
+            ("Label", self.label.clone()),
+            ("Hash", self.hash.clone()),
+            ("Disabled", view::yes_no(self.disabled)),
+            ("Workspace", self.workspace_id.clone()),
+            (
+                "Limit",
+                limit_with_reset(self.limit, self.limit_reset.as_deref()),
+            ),
+            ("Remaining", view::optional_usd(self.limit_remaining)),
+            ("BYOK in limit", view::yes_no(self.include_byok_in_limit)),
+            ("Usage today", usd(self.usage_daily)),
+            ("Usage this week", usd(self.usage_weekly)),
+            ("Usage this month", usd(self.usage_monthly)),
+            ("Usage total", usd(self.usage)),
+            ("BYOK usage total", usd(self.byok_usage)),
+            (
+                "Last used (UTC)",
+                view::optional_time(self.last_used_at.as_ref(), "never"),
+            ),
+            ("Created (UTC)", view::time_text(&self.created_at)),
+            (
+                "Expires (UTC)",
+                view::optional_time(self.expires_at.as_ref(), "never"),
+            ),
+        ]
+    }
+}
+
+/// The per-key spend view: one row per key, a totals row under the spend columns.
+fn list_table<'a>(
+    keys: impl Iterator<Item = &'a types::ListApiKeysResponseDataItem>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let mut table = Table::new([
+        ("NAME", Align::Left),
+        ("LABEL", Align::Left),
+        ("HASH", Align::Left),
+        ("DISABLED", Align::Left),
+        ("LIMIT (USD)", Align::Right),
+        ("REMAINING (USD)", Align::Right),
+        ("TODAY (USD)", Align::Right),
+        ("WEEK (USD)", Align::Right),
+        ("MONTH (USD)", Align::Right),
+        ("TOTAL (USD)", Align::Right),
+        ("LAST USED (UTC)", Align::Left),
+    ]);
+    let mut sums = [0.0_f64; 4];
+    for key in keys {
+        for (sum, value) in sums.iter_mut().zip([
+            key.usage_daily,
+            key.usage_weekly,
+            key.usage_monthly,
+            key.usage,
+        ]) {
+            *sum += value;
+        }
+        table.row(vec![
+            key.name.clone(),
+            key.label.clone(),
+            key.hash.clone(),
+            view::yes_no(key.disabled),
+            view::limit(key.limit),
+            view::optional_usd(key.limit_remaining),
+            usd(key.usage_daily),
+            usd(key.usage_weekly),
+            usd(key.usage_monthly),
+            usd(key.usage),
+            view::optional_time(key.last_used_at.as_ref(), "never"),
+        ]);
+    }
+    table.rule();
+    let mut total = vec!["TOTAL".to_string()];
+    total.resize(6, String::new());
+    total.extend(sums.iter().map(|&sum| usd(view::difference(sum, 0.0))));
+    table.row(total);
+    table.write(out)
+}
+
+/// One key per CSV row; `secret` adds the `key` column `create` prints.
+fn keys_csv<'a>(
+    keys: impl Iterator<Item = &'a types::ListApiKeysResponseDataItem>,
+    secret: Option<&str>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let views: Vec<KeyView> = keys.map(KeyView::from).collect();
+    views_csv(&views, secret, out)
+}
+
+fn views_csv(keys: &[KeyView], secret: Option<&str>, out: &mut dyn Write) -> io::Result<()> {
+    let mut csv = csv_writer(out);
+    let mut header: Vec<&str> = CSV_FIELDS.to_vec();
+    if secret.is_some() {
+        header.push("key");
+    }
+    csv.write_record(&header).map_err(csv_error)?;
+    for key in keys {
+        let mut record = key.csv_record();
+        if let Some(secret) = secret {
+            record.push(secret.to_string());
+        }
+        csv.write_record(&record).map_err(csv_error)?;
+    }
+    csv.flush()
+}
+
+/// One key, in `format`; JSON is the API's body as sent.
+fn single(key: KeyView, raw: &[u8], format: Format) -> Result<Output, Failure> {
+    Output::render(|out| match format {
+        Format::Json => write_raw_json(out, raw),
+        Format::Csv => views_csv(std::slice::from_ref(&key), None, out),
+        Format::Table => write_fields(out, &key.fields()),
+    })
+}
+
+/// What a deletion prints: the API's body as JSON, else a line (or a CSV row) saying
+/// it is gone.
+pub fn deleted(what: &str, done: bool, raw: &[u8], format: Format) -> Result<Output, Failure> {
+    Output::render(|out| match format {
+        Format::Json => write_raw_json(out, raw),
+        Format::Csv => writeln!(out, "deleted\n{done}"),
+        Format::Table if done => writeln!(out, "Deleted {what}."),
+        Format::Table => writeln!(out, "OpenRouter did not delete {what}."),
+    })
+}
+
+/// The note on stderr beside a new key's secret.
+pub const SECRET_NOTE: &str = "This is the new key's secret, shown this once: store it now, \
+    OpenRouter will not show it again.";
+
+/// `keys create`: the new key and its secret, once, on stdout.
+async fn create(
+    ctx: &Context<'_>,
+    body: &types::CreateKeysRequest,
+    format: Format,
+) -> Result<Output, Failure> {
+    ctx.describe("POST", "/keys");
+    let work = ctx
+        .client
+        .api_keys()
+        .create()
+        .body(body.clone())
+        .send_with_raw_body();
+    let response = with_progress(ctx.progress, "creating the key", work)
+        .await
+        .map_err(|err| {
+            if err.kind() == ErrorKind::Decode {
+                // The body holds the secret: say what happened without quoting it.
+                Failure::other(
+                    "create_keys: OpenRouter's answer could not be read, so the new key's \
+                     secret cannot be shown; the key may have been created: look for it \
+                     with `openrouter keys list` and delete it",
+                )
+            } else {
+                Failure::from_client(&err, Operation::Account, ctx.base_url)
+            }
+        })?;
+    let created = &response.value;
+    let key = KeyView::from(&created.data);
+    let secret = created.key.expose_secret();
+    let mut output = Output::render(|out| match format {
+        Format::Json => write_raw_json(out, &response.raw_body),
+        Format::Csv => views_csv(std::slice::from_ref(&key), Some(secret), out),
+        Format::Table => {
+            let mut fields = key.fields();
+            fields.push(("Key (secret)", secret.to_string()));
+            write_fields(out, &fields)
+        }
+    })?;
+    output.notes.push(SECRET_NOTE.into());
+    Ok(output)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(name: &str, usage: f64, created_at: &str) -> types::ListApiKeysResponseDataItem {
+        serde_json::from_value(serde_json::json!({
+            "byok_usage": 0.0, "byok_usage_daily": 0.0, "byok_usage_monthly": 0.0,
+            "byok_usage_weekly": 0.0, "created_at": created_at, "creator_user_id": null,
+            "disabled": false, "expires_at": null, "external_user": null,
+            "hash": format!("h-{name}"), "include_byok_in_limit": false, "label": "sk-or-v1-a...b",
+            "last_used_at": null, "limit": null, "limit_remaining": null, "limit_reset": null,
+            "name": name, "updated_at": null, "usage": usage, "usage_daily": 0.0,
+            "usage_monthly": 0.0, "usage_weekly": 0.0, "workspace_id": "ws"
+        }))
+        .expect("a key")
+    }
+
+    fn names<T>(keys: &[(types::ListApiKeysResponseDataItem, T)]) -> Vec<&str> {
+        keys.iter().map(|(k, _)| k.name.as_str()).collect()
+    }
+
+    #[test]
+    fn keys_sort_by_usage_name_or_creation() {
+        let mut keys = vec![
+            (key("beta", 1.0, "2026-01-02T00:00:00Z"), ()),
+            (key("Alpha", 3.0, "2026-01-01T00:00:00Z"), ()),
+            (key("gamma", 2.0, "2026-01-03T00:00:00Z"), ()),
+            (key("alpha", 2.0, "not a time"), ()),
+        ];
+        sort_keys(&mut keys, KeySort::Usage);
+        assert_eq!(names(&keys), ["Alpha", "gamma", "alpha", "beta"]);
+        sort_keys(&mut keys, KeySort::Name);
+        assert_eq!(names(&keys), ["Alpha", "alpha", "beta", "gamma"]);
+        sort_keys(&mut keys, KeySort::Created);
+        assert_eq!(names(&keys), ["gamma", "beta", "Alpha", "alpha"]);
+    }
+
+    #[test]
+    fn flag_values_are_checked() {
+        assert_eq!(parse_usd("25"), Ok(25.0));
+        assert_eq!(parse_usd("$12.50"), Ok(12.5));
+        assert!(parse_usd("-1").is_err());
+        assert!(parse_usd("NaN").is_err());
+        assert!(parse_usd("ten").is_err());
+        assert!(parse_uuid("0b3c9b5e-4f8a-4c1e-9d2e-7a6b5c4d3e2f").is_ok());
+        assert!(parse_uuid("ws-1").is_err());
+    }
+}

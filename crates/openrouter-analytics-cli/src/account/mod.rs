@@ -1,0 +1,203 @@
+//! The account commands: the key in use (`key`), `credits`, API keys (`keys`),
+//! organization `members`, `workspaces` and one `generation`, plus the name lookups
+//! behind `activity --key` and `--user` ([`resolve`]).
+//!
+//! Each command is a [`Plan`] checked before anything is sent; [`run`] asks before a
+//! deletion, sends, and prints. JSON output is the API's body byte for byte, or for a
+//! list that came in pages, `{"data":[...]}` with every page's items as sent.
+
+mod confirm;
+mod generation;
+mod key;
+mod keys;
+mod members;
+pub mod resolve;
+mod view;
+mod workspaces;
+
+use std::future::Future;
+use std::io::{self, Write};
+
+use clap::Subcommand;
+use openrouter_analytics::{Client, Error};
+
+use crate::args::{EXIT_CODES_HELP, Format};
+use crate::exit::{Failure, Operation};
+use crate::progress::{Progress, with_progress};
+
+/// `Examples:` then the exit-code table, for a command's `--help`.
+fn examples(lines: &[&str]) -> String {
+    let mut text = String::from("Examples:\n");
+    for line in lines {
+        text.push_str("  ");
+        text.push_str(line);
+        text.push('\n');
+    }
+    text.push('\n');
+    text.push_str(EXIT_CODES_HELP);
+    text
+}
+
+/// The account commands, flattened into `openrouter`'s top level.
+#[derive(Debug, Subcommand)]
+pub enum AccountCommand {
+    /// The API key in use: its limit, spend and budgets.
+    ///
+    /// Label, management key or not, limit and what is left of it, spend today, this
+    /// week, this month and in total, and the budgets that apply to it.
+    #[command(after_help = examples(&["openrouter key", "openrouter key -f json | jq .data.limit_remaining"]))]
+    Key,
+
+    /// Credits bought, credits used, and the balance left.
+    #[command(after_help = examples(&["openrouter credits", "openrouter credits -f csv"]))]
+    Credits,
+
+    /// The account's API keys: spend per key; show, create, update or delete one.
+    #[command(subcommand)]
+    Keys(keys::KeysCommand),
+
+    /// The organization's members: id, name, email and role.
+    #[command(after_help = examples(&["openrouter members", "openrouter members -f csv > members.csv"]))]
+    Members,
+
+    /// Workspaces: list, show, budgets, members; create, update or delete one.
+    #[command(subcommand)]
+    Workspaces(workspaces::WorkspacesCommand),
+
+    /// One request by its generation id: model, provider, tokens, cost, latency.
+    #[command(after_help = examples(&["openrouter generation gen-1234567890-abcdef"]))]
+    Generation(generation::GenerationArgs),
+}
+
+/// A checked account command line.
+#[derive(Debug)]
+pub enum Plan {
+    /// `openrouter key`.
+    Key,
+    /// `openrouter credits`.
+    Credits,
+    /// `openrouter keys ...`.
+    Keys(keys::Plan),
+    /// `openrouter members`.
+    Members,
+    /// `openrouter workspaces ...`.
+    Workspaces(workspaces::Plan),
+    /// `openrouter generation ID`.
+    Generation(String),
+}
+
+impl Plan {
+    /// Checks the flags; the error is a one-line usage message.
+    pub fn new(command: &AccountCommand) -> Result<Self, String> {
+        Ok(match command {
+            AccountCommand::Key => Self::Key,
+            AccountCommand::Credits => Self::Credits,
+            AccountCommand::Keys(command) => Self::Keys(keys::Plan::new(command)?),
+            AccountCommand::Members => Self::Members,
+            AccountCommand::Workspaces(command) => {
+                Self::Workspaces(workspaces::Plan::new(command)?)
+            }
+            AccountCommand::Generation(args) => Self::Generation(generation::check(args)?),
+        })
+    }
+
+    /// What to ask the user before sending, for a deletion on a terminal.
+    fn question(&self) -> Option<String> {
+        match self {
+            Self::Keys(plan) => plan.question(),
+            Self::Workspaces(plan) => plan.question(),
+            _ => None,
+        }
+    }
+
+    async fn execute(&self, ctx: &Context<'_>, format: Format) -> Result<Output, Failure> {
+        match self {
+            Self::Key => key::current(ctx, format).await,
+            Self::Credits => key::credits(ctx, format).await,
+            Self::Keys(plan) => plan.execute(ctx, format).await,
+            Self::Members => members::list(ctx, format).await,
+            Self::Workspaces(plan) => plan.execute(ctx, format).await,
+            Self::Generation(id) => generation::show(ctx, id, format).await,
+        }
+    }
+}
+
+/// What a command needs to send its requests.
+pub struct Context<'a> {
+    /// The client, built from the global options.
+    pub client: &'a Client,
+    /// The spinner, when there is one.
+    pub progress: Option<&'a Progress>,
+    /// The API root, for `-v` and error messages.
+    pub base_url: &'a str,
+}
+
+impl Context<'_> {
+    /// Logs the request for `-v`, e.g. `GET https://openrouter.ai/api/v1/keys`.
+    pub fn describe(&self, method: &str, path: &str) {
+        tracing::debug!("{method} {}{path}", self.base_url.trim_end_matches('/'));
+    }
+
+    /// Runs one request (or one series of pages) under the spinner, turning a client
+    /// error into the failure line and exit code every command uses.
+    pub async fn call<T>(
+        &self,
+        label: &str,
+        work: impl Future<Output = Result<T, Error>>,
+    ) -> Result<T, Failure> {
+        with_progress(self.progress, label, work)
+            .await
+            .map_err(|err| Failure::from_client(&err, Operation::Account, self.base_url))
+    }
+}
+
+/// A command's result: what goes to stdout, and notes for stderr.
+#[derive(Debug, Default)]
+pub struct Output {
+    /// Printed to stdout.
+    pub stdout: Vec<u8>,
+    /// Printed to stderr after it, one line each.
+    pub notes: Vec<String>,
+}
+
+impl Output {
+    /// Renders into a fresh buffer (writing to memory fails only on a formatting bug).
+    fn render(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<Self, Failure> {
+        let mut stdout = Vec::new();
+        write(&mut stdout).map_err(|err| Failure::output(&err))?;
+        Ok(Self {
+            stdout,
+            notes: Vec::new(),
+        })
+    }
+}
+
+/// Runs an account command: asks before a deletion on a terminal, sends, prints.
+pub fn run(
+    plan: &Plan,
+    ctx: &Context<'_>,
+    runtime: &tokio::runtime::Runtime,
+    format: Format,
+) -> Result<(), Failure> {
+    if let Some(question) = plan.question() {
+        confirm::ask(&question)?;
+    }
+    let output = runtime.block_on(plan.execute(ctx, format))?;
+    let written = {
+        let mut stdout = io::stdout().lock();
+        stdout
+            .write_all(&output.stdout)
+            .and_then(|()| stdout.flush())
+    };
+    match written {
+        Ok(()) => {}
+        // `openrouter keys list | head`: the reader has all it wanted.
+        Err(err) if err.kind() == io::ErrorKind::BrokenPipe => {}
+        Err(err) => return Err(Failure::output(&err)),
+    }
+    let mut stderr = io::stderr().lock();
+    for note in &output.notes {
+        let _ = writeln!(stderr, "{note}");
+    }
+    Ok(())
+}

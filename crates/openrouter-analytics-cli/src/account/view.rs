@@ -1,0 +1,173 @@
+//! Formatting shared by the account commands: money, limits, times, label/value
+//! lists, and the `{"data":[...]}` of a list that came in several pages.
+
+use std::io::{self, Write};
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+use unicode_width::UnicodeWidthStr;
+
+use crate::output::table::{sanitize, usd};
+
+/// A spending limit: dollars as every table prints them, or `none` when the key or
+/// budget has no limit (the API's `null`).
+pub fn limit(value: Option<f64>) -> String {
+    value.map(usd).unwrap_or_else(|| "none".into())
+}
+
+/// An optional dollar amount: blank when the API says nothing (e.g. what is left of
+/// a limit that does not exist).
+pub fn optional_usd(value: Option<f64>) -> String {
+    value.map(usd).unwrap_or_default()
+}
+
+/// `a - b` in dollars without binary floating-point noise (`0.3 - 0.1` is not
+/// `0.19999999999999998` here), so that a balance prints as the figures it came from.
+pub fn difference(a: f64, b: f64) -> f64 {
+    let rounded = ((a - b) * 1e10).round() / 1e10;
+    if rounded.is_finite() { rounded } else { a - b }
+}
+
+/// A moment for a table: `2026-11-01 12:34` (UTC, as the column header says).
+pub fn time(value: &DateTime<Utc>) -> String {
+    value.format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// An optional moment: `when_none` (e.g. `never`) when there is none.
+pub fn optional_time(value: Option<&DateTime<Utc>>, when_none: &str) -> String {
+    value.map(time).unwrap_or_else(|| when_none.into())
+}
+
+/// A moment the API sends as text (`created_at`): shortened like [`time`] when it is
+/// RFC 3339, else shown as sent, so that an unexpected format is still readable.
+pub fn time_text(value: &str) -> String {
+    DateTime::parse_from_rfc3339(value)
+        .map(|t| time(&t.with_timezone(&Utc)))
+        .unwrap_or_else(|_| value.to_string())
+}
+
+/// `yes` / `no`.
+pub fn yes_no(value: bool) -> String {
+    if value { "yes" } else { "no" }.into()
+}
+
+/// A moment for CSV: RFC 3339 as the API sends it, blank when there is none.
+pub fn csv_time(value: Option<&DateTime<Utc>>) -> String {
+    value
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
+        .unwrap_or_default()
+}
+
+/// Prints `label  value` lines, the values lined up after the widest label: the
+/// table form of a single object (one key, one workspace, one generation).
+pub fn write_fields(out: &mut dyn Write, fields: &[(&str, String)]) -> io::Result<()> {
+    let width = fields
+        .iter()
+        .map(|(label, _)| label.width())
+        .max()
+        .unwrap_or(0);
+    for (label, value) in fields {
+        let pad = width.saturating_sub(label.width());
+        let line = format!("{label}{}  {}", " ".repeat(pad), sanitize(value));
+        writeln!(out, "{}", line.trim_end())?;
+    }
+    Ok(())
+}
+
+/// The items of every page, taken from each page's exact body (so that fields this
+/// tool does not know survive), in page order.
+pub fn page_items<'a>(pages: impl IntoIterator<Item = &'a [u8]>) -> Result<Vec<Value>, String> {
+    let mut items = Vec::new();
+    for (number, page) in pages.into_iter().enumerate() {
+        let body: Value = serde_json::from_slice(page)
+            .map_err(|err| format!("page {} is not JSON: {err}", number + 1))?;
+        match body.get("data") {
+            Some(Value::Array(data)) => items.extend(data.iter().cloned()),
+            _ => return Err(format!("page {} has no `data` list", number + 1)),
+        }
+    }
+    Ok(items)
+}
+
+/// `{"data": [...]}`: a whole list, as one JSON document.
+pub fn write_list_json(out: &mut dyn Write, items: Vec<Value>) -> io::Result<()> {
+    let mut envelope = serde_json::Map::new();
+    envelope.insert("data".into(), Value::Array(items));
+    crate::output::write_json(out, &Value::Object(envelope))
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn money_limits_and_balances() {
+        assert_eq!(limit(None), "none");
+        assert_eq!(limit(Some(25.0)), "$25.0000");
+        assert_eq!(limit(Some(1234.5)), "$1,234.5000");
+        assert_eq!(optional_usd(None), "");
+        assert_eq!(optional_usd(Some(0.00005)), "$0.0001");
+        assert_eq!(difference(0.3, 0.1), 0.2);
+        assert_eq!(difference(10.0, 12.5), -2.5);
+        assert_eq!(usd(difference(100.0, 42.125)), "$57.8750");
+    }
+
+    #[test]
+    fn times_are_short_utc_or_as_sent() {
+        let t = Utc
+            .with_ymd_and_hms(2026, 11, 1, 12, 34, 56)
+            .single()
+            .expect("time");
+        assert_eq!(time(&t), "2026-11-01 12:34");
+        assert_eq!(optional_time(None, "never"), "never");
+        assert_eq!(optional_time(Some(&t), "never"), "2026-11-01 12:34");
+        assert_eq!(time_text("2026-11-01T14:34:00+02:00"), "2026-11-01 12:34");
+        assert_eq!(time_text("yesterday"), "yesterday");
+        assert_eq!(csv_time(Some(&t)), "2026-11-01T12:34:56Z");
+        assert_eq!(csv_time(None), "");
+        assert_eq!(yes_no(true), "yes");
+    }
+
+    #[test]
+    fn fields_line_up_after_the_widest_label() {
+        let mut out = Vec::new();
+        write_fields(
+            &mut out,
+            &[
+                ("Name", "研究".into()),
+                ("Management key", "no".into()),
+                ("Note", "two\nlines".into()),
+                ("Empty", String::new()),
+            ],
+        )
+        .expect("write");
+        assert_eq!(
+            String::from_utf8(out).expect("utf8"),
+            "Name            研究\n\
+             Management key  no\n\
+             Note            two lines\n\
+             Empty\n"
+        );
+    }
+
+    #[test]
+    fn pages_are_joined_keeping_unknown_fields() {
+        let first = br#"{"data":[{"id":1,"new_field":{"x":[1,2]}}],"total_count":2}"#;
+        let second = br#"{"data":[{"id":2}],"total_count":2}"#;
+        let items = page_items([&first[..], &second[..]]).expect("pages");
+        assert_eq!(
+            items,
+            [json!({"id":1,"new_field":{"x":[1,2]}}), json!({"id":2})]
+        );
+        let err = page_items([&b"{\"items\":[]}"[..]]).expect_err("no data");
+        assert!(err.contains("page 1"), "{err}");
+        let mut out = Vec::new();
+        write_list_json(&mut out, items).expect("write");
+        let back: Value = serde_json::from_slice(&out).expect("json");
+        assert_eq!(back["data"][0]["new_field"]["x"][1], 2);
+        assert_eq!(back["data"].as_array().map(Vec::len), Some(2));
+    }
+}

@@ -1,0 +1,1164 @@
+//! The account commands (`key`, `credits`, `keys`, `members`, `workspaces`,
+//! `generation`, `activity --key/--user`) of the built `openrouter` binary against
+//! local mock servers (127.0.0.1 only): every format, the requests sent, paging,
+//! secrets, confirmations and exit codes.
+
+use std::process::{Command, Output, Stdio};
+
+use httpmock::prelude::*;
+use serde_json::{Value, json};
+use unicode_width::UnicodeWidthStr;
+
+const KEY: &str = "sk-or-v1-account-test-management-key-0123";
+const SECRET: &str = "sk-or-v1-brand-new-secret-4f9a8b7c6d5e";
+const WS: &str = "0b3c9b5e-4f8a-4c1e-9d2e-7a6b5c4d3e2f";
+
+/// Every variable the binary reads, so that the caller's environment cannot leak in.
+const ENV_VARS: [&str; 16] = [
+    "OPENROUTER_API_KEY",
+    "OPENROUTER_BASE_URL",
+    "OPENROUTER_ALLOW_INSECURE_HTTP",
+    "OPENROUTER_HTTP_REFERER",
+    "OPENROUTER_APP_TITLE",
+    "OPENROUTER_APP_CATEGORIES",
+    "OPENROUTER_TIMEOUT",
+    "OPENROUTER_NO_RETRIES",
+    "OPENROUTER_RETRY_INITIAL_INTERVAL",
+    "OPENROUTER_RETRY_MAX_INTERVAL",
+    "OPENROUTER_RETRY_MAX_ELAPSED_TIME",
+    "OPENROUTER_RETRY_MAX_ATTEMPTS",
+    "OPENROUTER_RETRY_JITTER",
+    "OPENROUTER_FORMAT",
+    "OPENROUTER_PROGRESS",
+    "RUST_LOG",
+];
+
+/// The binary pointed at `server`, with the test key, fast retries, and no stdin
+/// (so never a terminal).
+fn cli(server: &MockServer) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_openrouter"));
+    for var in ENV_VARS {
+        cmd.env_remove(var);
+    }
+    cmd.env("OPENROUTER_API_KEY", KEY)
+        .args(["--base-url", &server.base_url()])
+        .args([
+            "--retry-initial-interval",
+            "5ms",
+            "--retry-max-interval",
+            "10ms",
+        ])
+        .args(["--retry-jitter", "0", "--retry-max-elapsed-time", "10s"])
+        .stdin(Stdio::null());
+    cmd
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(cmd: &mut Command) -> Run {
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = cmd.output().expect("the binary runs");
+    Run {
+        code: status.code().expect("exited, not killed"),
+        stdout: String::from_utf8(stdout).expect("utf-8 stdout"),
+        stderr: String::from_utf8(stderr).expect("utf-8 stderr"),
+    }
+}
+
+impl Run {
+    fn ok(self) -> Self {
+        assert_eq!(self.code, 0, "stderr: {}", self.stderr);
+        assert!(!self.stderr.contains(KEY), "{}", self.stderr);
+        self
+    }
+
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout).expect("stdout is JSON")
+    }
+
+    fn csv(&self) -> (Vec<String>, Vec<Vec<String>>) {
+        let mut reader = csv::Reader::from_reader(self.stdout.as_bytes());
+        let header = reader
+            .headers()
+            .expect("header")
+            .iter()
+            .map(String::from)
+            .collect();
+        let rows = reader
+            .records()
+            .map(|r| r.expect("record").iter().map(String::from).collect())
+            .collect();
+        (header, rows)
+    }
+
+    /// The error line: exactly one line on stderr, starting with `error: `.
+    fn error_line(&self) -> &str {
+        let lines: Vec<&str> = self.stderr.lines().collect();
+        assert_eq!(lines.len(), 1, "one line expected: {:?}", self.stderr);
+        assert!(lines[0].starts_with("error: "), "{}", self.stderr);
+        assert!(self.stdout.is_empty(), "nothing on stdout: {}", self.stdout);
+        lines[0]
+    }
+
+    /// The value after `label` in a label/value listing.
+    fn field(&self, label: &str) -> String {
+        self.stdout
+            .lines()
+            .find_map(|line| {
+                let rest = line.strip_prefix(label)?;
+                rest.starts_with("  ").then(|| rest.trim().to_string())
+            })
+            .unwrap_or_else(|| panic!("no {label:?} in {}", self.stdout))
+    }
+}
+
+/// The display column where `needle` starts in `line`.
+fn column_of(line: &str, needle: &str) -> usize {
+    let at = line
+        .find(needle)
+        .unwrap_or_else(|| panic!("{needle:?} in {line:?}"));
+    line[..at].width()
+}
+
+// ---------------------------------------------------------------- fixtures
+
+fn api_key(name: &str, hash: &str, usage: f64) -> Value {
+    json!({
+        "byok_usage": 0.0, "byok_usage_daily": 0.0, "byok_usage_monthly": 0.0,
+        "byok_usage_weekly": 0.0, "created_at": "2026-10-01T08:00:00Z",
+        "creator_user_id": null, "disabled": false, "expires_at": null,
+        "external_user": null, "hash": hash, "include_byok_in_limit": false,
+        "label": format!("sk-or-v1-{}...", &hash[..3]), "last_used_at": "2026-11-02T09:30:00Z",
+        "limit": 100.0, "limit_remaining": 100.0 - usage, "limit_reset": "monthly",
+        "name": name, "updated_at": null, "usage": usage, "usage_daily": usage / 10.0,
+        "usage_monthly": usage / 2.0, "usage_weekly": usage / 4.0, "workspace_id": WS
+    })
+}
+
+/// Two pages of keys: the second is shorter, so paging stops there. The CJK name,
+/// the emoji and the field this tool does not know are on purpose.
+fn mock_key_pages(server: &MockServer) -> (httpmock::Mock<'_>, httpmock::Mock<'_>) {
+    let mut odd = api_key("研究チーム", "ccc333", 0.3);
+    odd["added_next_year"] = json!({"nested": [1, "two"]});
+    odd["disabled"] = json!(true);
+    odd["limit"] = Value::Null;
+    odd["limit_remaining"] = Value::Null;
+    odd["last_used_at"] = Value::Null;
+    odd["created_at"] = json!("2026-10-03T08:00:00Z");
+    let first = server.mock(|when, then| {
+        when.method(GET).path("/keys").query_param_missing("offset");
+        then.status(200).json_body(json!({"data": [
+            api_key("prod", "aaa111", 12.5),
+            api_key("CI bot 🤖", "bbb222", 40.0),
+        ]}));
+    });
+    let second = server.mock(|when, then| {
+        when.method(GET).path("/keys").query_param("offset", "2");
+        then.status(200).json_body(json!({"data": [odd]}));
+    });
+    (first, second)
+}
+
+fn member(id: &str, first: Option<&str>, last: Option<&str>, email: &str, role: &str) -> Value {
+    json!({"id": id, "first_name": first, "last_name": last, "email": email, "role": role})
+}
+
+fn mock_member_pages(server: &MockServer) -> (httpmock::Mock<'_>, httpmock::Mock<'_>) {
+    let first = server.mock(|when, then| {
+        when.method(GET)
+            .path("/organization/members")
+            .query_param_missing("offset");
+        then.status(200)
+            .json_body(json!({"total_count": 3, "data": [
+                member("user_1", Some("Ada"), Some("Lovelace"), "ada@example.com", "org_admin"),
+                member("user_2", Some("太郎"), Some("山田"), "taro@example.com", "org_member"),
+            ]}));
+    });
+    let second = server.mock(|when, then| {
+        when.method(GET)
+            .path("/organization/members")
+            .query_param("offset", "2");
+        then.status(200)
+            .json_body(json!({"total_count": 3, "data": [
+                member("user_3", None, None, "Bob@Example.com", "org_member"),
+            ]}));
+    });
+    (first, second)
+}
+
+fn workspace(id: &str, slug: &str, name: &str) -> Value {
+    json!({
+        "created_at": "2026-09-01T10:00:00Z", "created_by": "user_1",
+        "default_guardrail_id": "11111111-2222-4333-8444-555555555555",
+        "default_image_model": null, "default_provider_sort": null,
+        "default_text_model": "openai/gpt-4o", "description": "ML research", "id": id,
+        "include_byok_in_budgets": false, "io_logging_api_key_ids": null,
+        "io_logging_sampling_rate": 0.25, "is_data_discount_logging_enabled": false,
+        "is_observability_broadcast_enabled": true,
+        "is_observability_io_logging_enabled": false, "name": name, "slug": slug,
+        "updated_at": null
+    })
+}
+
+// ---------------------------------------------------------------- key, credits
+
+fn current_key() -> Value {
+    json!({"data": {
+        "allowed_data_regions": ["global"],
+        "budgets": [{
+            "budget_id": "b1", "guardrail_id": null, "include_byok": false,
+            "limit_usd": 100.0, "remaining_usd": 87.5, "reset_interval": "monthly",
+            "resets_at": "2026-12-01T00:00:00Z", "scope": "api_key", "spend_usd": 12.5
+        }],
+        "byok_usage": 0.0, "byok_usage_daily": 0.0, "byok_usage_monthly": 0.0,
+        "byok_usage_weekly": 0.0, "creator_user_id": null, "effective_budget": null,
+        "expires_at": null,
+        "free_model_daily_requests": {"limit": 50, "remaining": 50, "used": 0},
+        "include_byok_in_limit": false, "is_free_tier": false, "is_management_key": true,
+        "is_provisioning_key": false, "label": "sk-or-v1-0d1...2e3", "limit": 100.0,
+        "limit_remaining": 87.5, "limit_reset": "monthly", "organization_id": null,
+        "rate_limit": {"interval": "10s", "note": "", "requests": 100},
+        "usage": 12.5, "usage_daily": 1.25, "usage_monthly": 12.5, "usage_weekly": 3.0,
+        "workspace_id": null, "new_field": 1
+    }})
+}
+
+#[test]
+fn key_shows_the_key_in_use_in_three_formats() {
+    let server = MockServer::start();
+    let body = current_key().to_string();
+    let mock = server.mock(|when, then| {
+        when.method(GET).path("/key");
+        then.status(200).body(&body);
+    });
+    let out = run(cli(&server).args(["key", "-f", "table"])).ok();
+    assert_eq!(out.field("Label"), "sk-or-v1-0d1...2e3");
+    assert_eq!(out.field("Management key"), "yes");
+    assert_eq!(out.field("Limit"), "$100.0000 (monthly)");
+    assert_eq!(out.field("Remaining"), "$87.5000");
+    assert_eq!(out.field("Usage today"), "$1.2500");
+    assert_eq!(out.field("Usage this week"), "$3.0000");
+    assert_eq!(out.field("Usage this month"), "$12.5000");
+    assert_eq!(out.field("Expires (UTC)"), "never");
+    assert!(out.stdout.contains("Budgets (1)"), "{}", out.stdout);
+    let budget = out
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("api_key"))
+        .expect("a budget row");
+    assert_eq!(
+        budget.split_whitespace().collect::<Vec<_>>(),
+        [
+            "api_key",
+            "$100.0000",
+            "$12.5000",
+            "$87.5000",
+            "monthly",
+            "2026-12-01",
+            "00:00"
+        ]
+    );
+
+    let out = run(cli(&server).args(["key", "-f", "json"])).ok();
+    assert_eq!(
+        out.stdout,
+        format!("{body}\n"),
+        "the API's body byte for byte"
+    );
+
+    let out = run(cli(&server).args(["key", "-f", "csv"])).ok();
+    let (header, rows) = out.csv();
+    assert_eq!(
+        header[..4],
+        ["label", "is_management_key", "limit", "limit_remaining"]
+    );
+    assert_eq!(
+        rows,
+        [[
+            "sk-or-v1-0d1...2e3",
+            "true",
+            "100",
+            "87.5",
+            "monthly",
+            "1.25",
+            "3",
+            "12.5",
+            "12.5",
+            "0",
+            "",
+            ""
+        ]]
+    );
+    mock.assert_calls(3);
+}
+
+#[test]
+fn credits_shows_the_balance_in_three_formats() {
+    let server = MockServer::start();
+    let body = r#"{"data":{"total_credits":100.3,"total_usage":42.1}}"#;
+    server.mock(|when, then| {
+        when.method(GET).path("/credits");
+        then.status(200).body(body);
+    });
+    let out = run(cli(&server).args(["credits", "-f", "table"])).ok();
+    assert_eq!(
+        out.stdout,
+        "Total credits  $100.3000\nTotal usage    $42.1000\nBalance        $58.2000\n"
+    );
+    let out = run(cli(&server).args(["credits", "-f", "json"])).ok();
+    assert_eq!(out.stdout, format!("{body}\n"));
+    let out = run(cli(&server).args(["credits", "-f", "csv"])).ok();
+    assert_eq!(
+        out.stdout,
+        "total_credits,total_usage,balance\n100.3,42.1,58.2\n"
+    );
+}
+
+// ---------------------------------------------------------------- keys
+
+#[test]
+fn keys_list_follows_every_page_and_sends_the_filters() {
+    let server = MockServer::start();
+    let (first, second) = mock_key_pages(&server);
+    let filtering = MockServer::start();
+    let filtered = filtering.mock(|when, then| {
+        when.method(GET)
+            .path("/keys")
+            .query_param("include_disabled", "true")
+            .query_param("workspace_id", WS)
+            .query_param_missing("offset");
+        then.status(200).json_body(json!({"data": []}));
+    });
+    let out = run(cli(&server).args(["keys", "list", "-f", "json"])).ok();
+    let data = out.json()["data"].clone();
+    assert_eq!(data.as_array().map(Vec::len), Some(3));
+    assert_eq!(data[0]["hash"], "aaa111");
+    assert_eq!(data[2]["name"], "研究チーム");
+    assert_eq!(
+        data[2]["added_next_year"],
+        json!({"nested": [1, "two"]}),
+        "unknown fields survive"
+    );
+    first.assert_calls(1);
+    second.assert_calls(1);
+
+    let out = run(cli(&filtering).args([
+        "keys",
+        "list",
+        "--include-disabled",
+        "--workspace-id",
+        WS,
+        "-f",
+        "json",
+    ]))
+    .ok();
+    assert_eq!(out.json(), json!({"data": []}));
+    filtered.assert_calls(1);
+}
+
+#[test]
+fn keys_list_table_lines_up_wide_names_and_totals_the_spend() {
+    let server = MockServer::start();
+    mock_key_pages(&server);
+    let out = run(cli(&server).args(["keys", "list", "-f", "table"])).ok();
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines.len(), 6, "{}", out.stdout);
+    assert!(lines[0].starts_with("NAME"), "{}", lines[0]);
+    for header in [
+        "LABEL",
+        "HASH",
+        "DISABLED",
+        "LIMIT (USD)",
+        "TODAY (USD)",
+        "WEEK (USD)",
+        "MONTH (USD)",
+        "TOTAL (USD)",
+        "LAST USED (UTC)",
+    ] {
+        assert!(lines[0].contains(header), "{header} in {}", lines[0]);
+    }
+    // The hash column starts at the same display column on every row, CJK and
+    // emoji names included.
+    let hash_column = column_of(lines[0], "HASH");
+    assert_eq!(column_of(lines[1], "aaa111"), hash_column);
+    assert_eq!(column_of(lines[2], "bbb222"), hash_column);
+    assert_eq!(column_of(lines[3], "ccc333"), hash_column);
+    // Right-aligned money ends where its header ends.
+    let total_end = column_of(lines[0], "TOTAL (USD)") + "TOTAL (USD)".len();
+    assert_eq!(
+        column_of(lines[2], "$40.0000") + "$40.0000".len(),
+        total_end
+    );
+    let prod: Vec<&str> = lines[1].split_whitespace().collect();
+    assert_eq!(
+        prod,
+        [
+            "prod",
+            "sk-or-v1-aaa...",
+            "aaa111",
+            "no",
+            "$100.0000",
+            "$87.5000",
+            "$1.2500",
+            "$3.1250",
+            "$6.2500",
+            "$12.5000",
+            "2026-11-02",
+            "09:30"
+        ]
+    );
+    let odd: Vec<&str> = lines[3].split_whitespace().collect();
+    assert_eq!(odd[3..6], ["yes", "none", "$0.0300"], "no limit; disabled");
+    assert_eq!(odd.last(), Some(&"never"));
+    assert!(lines[4].starts_with("----"));
+    let total: Vec<&str> = lines[5].split_whitespace().collect();
+    assert_eq!(
+        total,
+        ["TOTAL", "$5.2800", "$13.2000", "$26.4000", "$52.8000"]
+    );
+}
+
+#[test]
+fn keys_list_csv_has_the_api_fields_one_row_per_key() {
+    let server = MockServer::start();
+    mock_key_pages(&server);
+    let out = run(cli(&server).args(["keys", "list", "-f", "csv"])).ok();
+    let (header, rows) = out.csv();
+    assert_eq!(
+        header,
+        [
+            "name",
+            "label",
+            "hash",
+            "disabled",
+            "limit",
+            "limit_remaining",
+            "limit_reset",
+            "include_byok_in_limit",
+            "usage_daily",
+            "usage_weekly",
+            "usage_monthly",
+            "usage",
+            "byok_usage",
+            "last_used_at",
+            "created_at",
+            "expires_at",
+            "workspace_id"
+        ]
+    );
+    assert_eq!(rows.len(), 3);
+    assert_eq!(rows[1][0], "CI bot 🤖");
+    assert_eq!(rows[1][11], "40");
+    assert_eq!(rows[0][13], "2026-11-02T09:30:00Z");
+    assert_eq!(rows[2][4], "", "no limit is blank");
+    assert_eq!(rows[2][3], "true");
+}
+
+#[test]
+fn keys_list_sorts_by_usage_name_or_creation_in_every_format() {
+    let server = MockServer::start();
+    mock_key_pages(&server);
+    let names = |sort: &str, format: &str| -> Vec<String> {
+        let out = run(cli(&server).args(["keys", "list", "--sort", sort, "-f", format])).ok();
+        match format {
+            "json" => out.json()["data"]
+                .as_array()
+                .expect("data")
+                .iter()
+                .map(|k| k["name"].as_str().expect("name").to_string())
+                .collect(),
+            _ => out.csv().1.into_iter().map(|row| row[0].clone()).collect(),
+        }
+    };
+    assert_eq!(names("usage", "json"), ["CI bot 🤖", "prod", "研究チーム"]);
+    assert_eq!(names("usage", "csv"), ["CI bot 🤖", "prod", "研究チーム"]);
+    assert_eq!(names("name", "csv"), ["CI bot 🤖", "prod", "研究チーム"]);
+    assert_eq!(
+        names("created", "json"),
+        ["研究チーム", "prod", "CI bot 🤖"]
+    );
+    let out = run(cli(&server).args(["keys", "list", "--sort", "usage", "-f", "json"])).ok();
+    assert_eq!(
+        out.json()["data"][2]["added_next_year"],
+        json!({"nested": [1, "two"]}),
+        "a sorted item keeps its unknown fields"
+    );
+}
+
+#[test]
+fn keys_show_gets_one_key_in_three_formats() {
+    let server = MockServer::start();
+    let body = json!({"data": api_key("prod", "aaa111", 12.5)}).to_string();
+    let mock = server.mock(|when, then| {
+        when.method(GET).path("/keys/aaa111");
+        then.status(200).body(&body);
+    });
+    let out = run(cli(&server).args(["keys", "show", "aaa111", "-f", "table"])).ok();
+    assert_eq!(out.field("Name"), "prod");
+    assert_eq!(out.field("Hash"), "aaa111");
+    assert_eq!(out.field("Limit"), "$100.0000 (monthly)");
+    assert_eq!(out.field("Usage total"), "$12.5000");
+    assert_eq!(out.field("Last used (UTC)"), "2026-11-02 09:30");
+    let out = run(cli(&server).args(["keys", "show", "aaa111", "-f", "json"])).ok();
+    assert_eq!(out.stdout, format!("{body}\n"));
+    let out = run(cli(&server).args(["keys", "show", "aaa111", "-f", "csv"])).ok();
+    let (header, rows) = out.csv();
+    assert_eq!(header[2], "hash");
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0][2], "aaa111");
+    mock.assert_calls(3);
+}
+
+fn mock_create(server: &MockServer, request: Value) -> httpmock::Mock<'_> {
+    let mut created = api_key("ci", "ddd444", 0.0);
+    created["expires_at"] = json!("2026-12-31T00:00:00Z");
+    server.mock(|when, then| {
+        when.method(POST).path("/keys").json_body(request);
+        then.status(201)
+            .json_body(json!({"data": created, "key": SECRET}));
+    })
+}
+
+#[test]
+fn keys_create_sends_the_flags_and_prints_the_secret_once_on_stdout_only() {
+    let server = MockServer::start();
+    let mock = mock_create(
+        &server,
+        json!({
+            "name": "ci", "limit": 25.0, "limit_reset": "monthly",
+            "expires_at": "2026-12-31T00:00:00Z", "include_byok_in_limit": true,
+            "workspace_id": WS
+        }),
+    );
+    let args = [
+        "keys",
+        "create",
+        "--name",
+        "ci",
+        "--limit",
+        "25",
+        "--limit-reset",
+        "monthly",
+        "--expires-at",
+        "2026-12-31",
+        "--include-byok-in-limit",
+        "--workspace-id",
+        WS,
+    ];
+    for format in ["table", "csv", "json"] {
+        for verbose in [false, true] {
+            let mut cmd = cli(&server);
+            cmd.args(args).args(["-f", format]);
+            if verbose {
+                cmd.arg("-v");
+            }
+            let out = run(&mut cmd).ok();
+            assert_eq!(
+                out.stdout.matches(SECRET).count(),
+                1,
+                "{format}: {}",
+                out.stdout
+            );
+            assert!(
+                !out.stderr.contains(SECRET),
+                "{format} -v={verbose}: {}",
+                out.stderr
+            );
+            assert!(
+                out.stderr.contains("will not show it again"),
+                "{}",
+                out.stderr
+            );
+            if verbose {
+                assert!(out.stderr.contains("POST"), "{}", out.stderr);
+            }
+            match format {
+                "table" => {
+                    assert_eq!(out.field("Key (secret)"), SECRET);
+                    assert_eq!(out.field("Hash"), "ddd444");
+                }
+                "csv" => {
+                    let (header, rows) = out.csv();
+                    assert_eq!(header.last().map(String::as_str), Some("key"));
+                    assert_eq!(rows[0].last().map(String::as_str), Some(SECRET));
+                }
+                _ => assert_eq!(out.json()["key"], SECRET),
+            }
+        }
+    }
+    mock.assert_calls(6);
+}
+
+#[test]
+fn keys_create_sends_only_the_name_when_that_is_all() {
+    let server = MockServer::start();
+    let mock = mock_create(&server, json!({"name": "ci"}));
+    let out = run(cli(&server).args(["keys", "create", "--name", "ci", "-f", "json"])).ok();
+    assert_eq!(out.json()["data"]["hash"], "ddd444");
+    mock.assert_calls(1);
+}
+
+#[test]
+fn keys_create_checks_its_flags_before_sending() {
+    let server = MockServer::start();
+    let any = server.mock(|when, then| {
+        when.any_request();
+        then.status(500);
+    });
+    for bad in [
+        vec!["--name", "ci", "--limit", "-5"],
+        vec!["--name", "ci", "--expires-at", "next week"],
+        vec!["--name", "ci", "--workspace-id", "ws-1"],
+        vec!["--name", "ci", "--limit-reset", "yearly"],
+        vec!["--name", " "],
+    ] {
+        let out = run(cli(&server).args(["keys", "create"]).args(&bad));
+        assert_eq!(out.code, 2, "{bad:?}: {}", out.stderr);
+    }
+    any.assert_calls(0);
+}
+
+#[test]
+fn keys_update_sends_only_the_fields_given() {
+    let server = MockServer::start();
+    let mut updated = api_key("prod", "aaa111", 12.5);
+    updated["disabled"] = json!(true);
+    let body = json!({"data": updated}).to_string();
+    let mock = server.mock(|when, then| {
+        when.method(PATCH)
+            .path("/keys/aaa111")
+            .json_body(json!({"disabled": true, "limit": 50.0, "limit_reset": "weekly"}));
+        then.status(200).body(&body);
+    });
+    let args = [
+        "keys",
+        "update",
+        "aaa111",
+        "--disabled",
+        "true",
+        "--limit",
+        "50",
+        "--limit-reset",
+        "weekly",
+    ];
+    let out = run(cli(&server).args(args).args(["-f", "table"])).ok();
+    assert_eq!(out.field("Disabled"), "yes");
+    let out = run(cli(&server).args(args).args(["-f", "json"])).ok();
+    assert_eq!(out.stdout, format!("{body}\n"));
+    let out = run(cli(&server).args(args).args(["-f", "csv"])).ok();
+    assert_eq!(out.csv().1[0][3], "true");
+    mock.assert_calls(3);
+
+    let renamed = server.mock(|when, then| {
+        when.method(PATCH)
+            .path("/keys/bbb222")
+            .json_body(json!({"name": "CI 🤖", "include_byok_in_limit": false}));
+        then.status(200)
+            .json_body(json!({"data": api_key("CI 🤖", "bbb222", 1.0)}));
+    });
+    run(cli(&server).args([
+        "keys",
+        "update",
+        "bbb222",
+        "--name",
+        "CI 🤖",
+        "--include-byok-in-limit",
+        "false",
+        "-f",
+        "json",
+    ]))
+    .ok();
+    renamed.assert_calls(1);
+
+    let out = run(cli(&server).args(["keys", "update", "aaa111"]));
+    assert_eq!(out.code, 2);
+    assert!(
+        out.error_line().contains("nothing to update"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn keys_delete_refuses_without_a_terminal_or_yes_and_deletes_with_yes() {
+    let server = MockServer::start();
+    let mock = server.mock(|when, then| {
+        when.method(DELETE).path("/keys/aaa111");
+        then.status(200).body(r#"{"deleted":true}"#);
+    });
+    let out = run(cli(&server).args(["keys", "delete", "aaa111"]));
+    assert_eq!(out.code, 2);
+    let line = out.error_line();
+    assert!(
+        line.contains("--yes") && line.contains("not a terminal"),
+        "{line}"
+    );
+    mock.assert_calls(0);
+
+    let out = run(cli(&server).args(["keys", "delete", "aaa111", "--yes", "-f", "table"])).ok();
+    assert_eq!(out.stdout, "Deleted API key aaa111.\n");
+    let out = run(cli(&server).args(["keys", "delete", "aaa111", "-y", "-f", "json"])).ok();
+    assert_eq!(out.stdout, "{\"deleted\":true}\n");
+    let out = run(cli(&server).args(["keys", "delete", "aaa111", "--yes", "-f", "csv"])).ok();
+    assert_eq!(out.stdout, "deleted\ntrue\n");
+    mock.assert_calls(3);
+}
+
+#[test]
+fn a_key_that_is_not_a_management_key_exits_4_with_the_fix() {
+    let server = MockServer::start();
+    let mock = server.mock(|when, then| {
+        when.method(GET).path("/keys");
+        then.status(403).json_body(json!({"error": {
+            "code": 403, "message": "Only management keys can perform this operation"
+        }}));
+    });
+    let out = run(cli(&server).args(["keys", "list"]));
+    assert_eq!(out.code, 4);
+    let line = out.error_line();
+    assert!(line.contains("not a management key"), "{line}");
+    assert!(!line.contains(KEY));
+    mock.assert_calls(1);
+}
+
+// ---------------------------------------------------------------- members
+
+#[test]
+fn members_follow_every_page_in_three_formats() {
+    let server = MockServer::start();
+    let (first, second) = mock_member_pages(&server);
+    let out = run(cli(&server).args(["members", "-f", "table"])).ok();
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines.len(), 4, "{}", out.stdout);
+    let email = column_of(lines[0], "EMAIL");
+    assert_eq!(column_of(lines[1], "ada@example.com"), email);
+    assert_eq!(
+        column_of(lines[2], "taro@example.com"),
+        email,
+        "CJK names line up"
+    );
+    assert_eq!(column_of(lines[3], "Bob@Example.com"), email);
+    assert_eq!(
+        lines[2].split_whitespace().collect::<Vec<_>>(),
+        ["user_2", "太郎", "山田", "taro@example.com", "org_member"]
+    );
+
+    let out = run(cli(&server).args(["members", "-f", "json"])).ok();
+    let data = out.json()["data"].clone();
+    assert_eq!(data.as_array().map(Vec::len), Some(3));
+    assert_eq!(data[2]["email"], "Bob@Example.com");
+
+    let out = run(cli(&server).args(["members", "-f", "csv"])).ok();
+    let (header, rows) = out.csv();
+    assert_eq!(header, ["id", "first_name", "last_name", "email", "role"]);
+    assert_eq!(
+        rows[0],
+        ["user_1", "Ada", "Lovelace", "ada@example.com", "org_admin"]
+    );
+    assert_eq!(rows[2], ["user_3", "", "", "Bob@Example.com", "org_member"]);
+    first.assert_calls(3);
+    second.assert_calls(3);
+}
+
+// ---------------------------------------------------------------- workspaces
+
+#[test]
+fn workspaces_list_follows_every_page_in_three_formats() {
+    let server = MockServer::start();
+    let first = server.mock(|when, then| {
+        when.method(GET)
+            .path("/workspaces")
+            .query_param_missing("offset");
+        then.status(200)
+            .json_body(json!({"total_count": 3, "data": [
+                workspace(WS, "research", "研究"),
+                workspace("22222222-2222-4222-8222-222222222222", "ops", "Ops 🚀"),
+            ]}));
+    });
+    let second = server.mock(|when, then| {
+        when.method(GET)
+            .path("/workspaces")
+            .query_param("offset", "2");
+        then.status(200)
+            .json_body(json!({"total_count": 3, "data": [
+                workspace("33333333-3333-4333-8333-333333333333", "default", "Default"),
+            ]}));
+    });
+    let out = run(cli(&server).args(["workspaces", "list", "-f", "table"])).ok();
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines.len(), 4, "{}", out.stdout);
+    let created = column_of(lines[0], "CREATED (UTC)");
+    for line in &lines[1..] {
+        assert_eq!(column_of(line, "2026-09-01 10:00"), created, "{line}");
+    }
+    let out = run(cli(&server).args(["workspaces", "list", "-f", "json"])).ok();
+    assert_eq!(out.json()["data"][2]["slug"], "default");
+    assert_eq!(out.json()["data"].as_array().map(Vec::len), Some(3));
+    let out = run(cli(&server).args(["workspaces", "list", "-f", "csv"])).ok();
+    let (header, rows) = out.csv();
+    assert_eq!(header[..4], ["id", "slug", "name", "description"]);
+    assert_eq!(rows.len(), 3);
+    assert_eq!(rows[1][2], "Ops 🚀");
+    first.assert_calls(3);
+    second.assert_calls(3);
+}
+
+#[test]
+fn workspaces_show_budgets_and_members() {
+    let server = MockServer::start();
+    let show_body = json!({"data": workspace(WS, "research", "研究")}).to_string();
+    server.mock(|when, then| {
+        when.method(GET).path("/workspaces/research");
+        then.status(200).body(&show_body);
+    });
+    let budgets_body = json!({"include_byok_in_budgets": true, "data": [
+        {"id": "44444444-4444-4444-8444-444444444444", "workspace_id": WS, "limit_usd": 500.0,
+         "reset_interval": "monthly", "created_at": "2026-09-01T10:00:00Z",
+         "updated_at": "2026-10-01T10:00:00Z"},
+        {"id": "55555555-5555-4555-8555-555555555555", "workspace_id": WS, "limit_usd": 2000.0,
+         "reset_interval": null, "created_at": "2026-09-01T10:00:00Z",
+         "updated_at": "2026-09-01T10:00:00Z"}
+    ]})
+    .to_string();
+    server.mock(|when, then| {
+        when.method(GET).path("/workspaces/research/budgets");
+        then.status(200).body(&budgets_body);
+    });
+    let ws_member = |n: u32, user: &str, role: &str| {
+        json!({"id": format!("66666666-6666-4666-8666-66666666666{n}"), "user_id": user,
+               "role": role, "created_at": "2026-09-02T10:00:00Z", "workspace_id": WS})
+    };
+    let members_first = server.mock(|when, then| {
+        when.method(GET)
+            .path("/workspaces/research/members")
+            .query_param_missing("offset");
+        then.status(200)
+            .json_body(json!({"total_count": 3, "data": [
+                ws_member(1, "user_1", "admin"), ws_member(2, "user_2", "member")
+            ]}));
+    });
+    let members_second = server.mock(|when, then| {
+        when.method(GET)
+            .path("/workspaces/research/members")
+            .query_param("offset", "2");
+        then.status(200)
+            .json_body(json!({"total_count": 3, "data": [ws_member(3, "user_3", "member")]}));
+    });
+
+    let out = run(cli(&server).args(["workspaces", "show", "research", "-f", "table"])).ok();
+    assert_eq!(out.field("Name"), "研究");
+    assert_eq!(out.field("Default text model"), "openai/gpt-4o");
+    assert_eq!(out.field("Observability broadcast"), "yes");
+    let out = run(cli(&server).args(["workspaces", "show", "research", "-f", "json"])).ok();
+    assert_eq!(out.stdout, format!("{show_body}\n"));
+    let out = run(cli(&server).args(["workspaces", "show", "research", "-f", "csv"])).ok();
+    assert_eq!(out.csv().1[0][..3], [WS, "research", "研究"]);
+
+    let out = run(cli(&server).args(["workspaces", "budgets", "research", "-f", "table"])).ok();
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(
+        lines[1].split_whitespace().take(2).collect::<Vec<_>>(),
+        ["monthly", "$500.0000"]
+    );
+    assert_eq!(
+        lines[2].split_whitespace().take(2).collect::<Vec<_>>(),
+        ["never", "$2,000.0000"]
+    );
+    assert_eq!(lines[3], "BYOK spend counts against budgets: yes");
+    let out = run(cli(&server).args(["workspaces", "budgets", "research", "-f", "json"])).ok();
+    assert_eq!(out.stdout, format!("{budgets_body}\n"));
+    let out = run(cli(&server).args(["workspaces", "budgets", "research", "-f", "csv"])).ok();
+    let (header, rows) = out.csv();
+    assert_eq!(
+        header,
+        [
+            "id",
+            "workspace_id",
+            "limit_usd",
+            "reset_interval",
+            "created_at",
+            "updated_at"
+        ]
+    );
+    assert_eq!(rows[1][2..4], ["2000", ""]);
+
+    let out = run(cli(&server).args(["workspaces", "members", "research", "-f", "table"])).ok();
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines.len(), 4, "{}", out.stdout);
+    assert_eq!(
+        lines[3].split_whitespace().collect::<Vec<_>>(),
+        ["user_3", "member", "2026-09-02", "10:00"]
+    );
+    let out = run(cli(&server).args(["workspaces", "members", "research", "-f", "json"])).ok();
+    assert_eq!(out.json()["data"].as_array().map(Vec::len), Some(3));
+    let out = run(cli(&server).args(["workspaces", "members", "research", "-f", "csv"])).ok();
+    let (header, rows) = out.csv();
+    assert_eq!(
+        header,
+        ["id", "user_id", "role", "created_at", "workspace_id"]
+    );
+    assert_eq!(rows[0][1..3], ["user_1", "admin"]);
+    members_first.assert_calls(3);
+    members_second.assert_calls(3);
+}
+
+#[test]
+fn workspaces_create_update_and_delete_send_the_bodies() {
+    let server = MockServer::start();
+    let created = server.mock(|when, then| {
+        when.method(POST).path("/workspaces").json_body(json!({
+            "name": "研究", "slug": "kenkyu", "description": "ML",
+            "default_text_model": "openai/gpt-4o", "io_logging_api_key_ids": [3, 4],
+            "io_logging_sampling_rate": 0.5, "is_observability_broadcast_enabled": true
+        }));
+        then.status(201)
+            .json_body(json!({"data": workspace(WS, "kenkyu", "研究")}));
+    });
+    let out = run(cli(&server).args([
+        "workspaces",
+        "create",
+        "--name",
+        "研究",
+        "--slug",
+        "kenkyu",
+        "--description",
+        "ML",
+        "--default-text-model",
+        "openai/gpt-4o",
+        "--io-logging-api-key-ids",
+        "3,4",
+        "--io-logging-sampling-rate",
+        "0.5",
+        "--is-observability-broadcast-enabled",
+        "true",
+        "-f",
+        "table",
+    ]))
+    .ok();
+    assert_eq!(out.field("Slug"), "kenkyu");
+    created.assert_calls(1);
+
+    let updated = server.mock(|when, then| {
+        when.method(PATCH)
+            .path("/workspaces/kenkyu")
+            .json_body(json!({"name": "Research", "is_data_discount_logging_enabled": false}));
+        then.status(200)
+            .json_body(json!({"data": workspace(WS, "kenkyu", "Research")}));
+    });
+    let out = run(cli(&server).args([
+        "workspaces",
+        "update",
+        "kenkyu",
+        "--name",
+        "Research",
+        "--is-data-discount-logging-enabled",
+        "false",
+        "-f",
+        "csv",
+    ]))
+    .ok();
+    assert_eq!(out.csv().1[0][2], "Research");
+    updated.assert_calls(1);
+    let out = run(cli(&server).args(["workspaces", "update", "kenkyu"]));
+    assert_eq!(out.code, 2, "nothing to update");
+    let out = run(cli(&server).args([
+        "workspaces",
+        "create",
+        "--name",
+        &"x".repeat(101),
+        "--slug",
+        "x",
+    ]));
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.error_line().contains("longer than 100"),
+        "{}",
+        out.stderr
+    );
+
+    let deleted = server.mock(|when, then| {
+        when.method(DELETE).path("/workspaces/kenkyu");
+        then.status(200).body(r#"{"deleted":true}"#);
+    });
+    let out = run(cli(&server).args(["workspaces", "delete", "kenkyu"]));
+    assert_eq!(out.code, 2);
+    assert!(out.error_line().contains("--yes"), "{}", out.stderr);
+    deleted.assert_calls(0);
+    let out =
+        run(cli(&server).args(["workspaces", "delete", "kenkyu", "--yes", "-f", "json"])).ok();
+    assert_eq!(out.stdout, "{\"deleted\":true}\n");
+    let out =
+        run(cli(&server).args(["workspaces", "delete", "kenkyu", "--yes", "-f", "table"])).ok();
+    assert_eq!(out.stdout, "Deleted workspace kenkyu.\n");
+    deleted.assert_calls(2);
+    created.assert_calls(1);
+}
+
+// ---------------------------------------------------------------- generation
+
+#[test]
+fn generation_shows_one_request_in_three_formats() {
+    let server = MockServer::start();
+    let mut body = json!({"data": {
+        "id": "gen-123", "created_at": "2026-11-02T09:30:00Z", "model": "openai/gpt-4o",
+        "provider_name": "OpenAI", "origin": "", "data_region": "global", "is_byok": false,
+        "tokens_prompt": 1200, "tokens_completion": 345, "native_tokens_reasoning": 0,
+        "native_tokens_cached": 100, "total_cost": 0.012345, "usage": 0.012345,
+        "latency": 1534.6, "generation_time": 1200.0, "finish_reason": "stop",
+        "streamed": true, "later_field": "kept"
+    }});
+    // Fields the API always sends, null here.
+    for field in [
+        "api_type",
+        "app_id",
+        "cache_discount",
+        "cancelled",
+        "external_user",
+        "http_referer",
+        "moderation_latency",
+        "native_finish_reason",
+        "native_tokens_completion",
+        "native_tokens_completion_images",
+        "native_tokens_prompt",
+        "num_fetches",
+        "num_input_audio_prompt",
+        "num_media_completion",
+        "num_media_prompt",
+        "num_search_results",
+        "preset_id",
+        "provider_responses",
+        "router",
+        "service_tier",
+        "upstream_id",
+        "upstream_inference_cost",
+        "user_agent",
+        "web_search_engine",
+        "workspace_id",
+    ] {
+        body["data"][field] = Value::Null;
+    }
+    let body = body.to_string();
+    let mock = server.mock(|when, then| {
+        when.method(GET)
+            .path("/generation")
+            .query_param("id", "gen-123");
+        then.status(200).body(&body);
+    });
+    let out = run(cli(&server).args(["generation", "gen-123", "-f", "table"])).ok();
+    assert_eq!(out.field("Model"), "openai/gpt-4o");
+    assert_eq!(out.field("Provider"), "OpenAI");
+    assert_eq!(out.field("Prompt tokens"), "1,200");
+    assert_eq!(out.field("Completion tokens"), "345");
+    assert_eq!(out.field("Cached tokens"), "100");
+    assert_eq!(out.field("Cost"), "$0.0123");
+    assert_eq!(out.field("Latency"), "1,535 ms");
+    assert!(!out.stdout.contains("Reasoning tokens"), "zero is left out");
+    let out = run(cli(&server).args(["generation", "gen-123", "-f", "json"])).ok();
+    assert_eq!(out.stdout, format!("{body}\n"));
+    let out = run(cli(&server).args(["generation", "gen-123", "-f", "csv"])).ok();
+    let (header, rows) = out.csv();
+    assert_eq!(header[..4], ["id", "created_at", "model", "provider_name"]);
+    assert_eq!(rows[0][8], "0.012345");
+    assert_eq!(rows[0][11], "1534.6");
+    mock.assert_calls(3);
+}
+
+// ---------------------------------------------------------------- activity --key / --user
+
+fn mock_activity_for<'a>(server: &'a MockServer, param: &str, value: &str) -> httpmock::Mock<'a> {
+    server.mock(|when, then| {
+        when.method(GET).path("/activity").query_param(param, value);
+        then.status(200).json_body(json!({"data": []}));
+    })
+}
+
+#[test]
+fn activity_key_is_resolved_by_hash_name_or_unique_name_through_every_page() {
+    let server = MockServer::start();
+    let (first, second) = mock_key_pages(&server);
+    let by_hash = mock_activity_for(&server, "api_key_hash", "ccc333");
+    let by_name = mock_activity_for(&server, "api_key_hash", "bbb222");
+    let by_prod = mock_activity_for(&server, "api_key_hash", "aaa111");
+    // The last key is on page 2, and disabled: found all the same.
+    run(cli(&server).args(["activity", "--key", "研究チーム", "-f", "json"])).ok();
+    run(cli(&server).args(["activity", "--key", "ccc333", "-f", "json"])).ok();
+    by_hash.assert_calls(2);
+    run(cli(&server).args(["activity", "--key", "ci BOT 🤖", "-f", "json"])).ok();
+    by_name.assert_calls(1);
+    let out = run(cli(&server).args(["-v", "activity", "--key", "prod", "-f", "json"])).ok();
+    assert!(
+        out.stderr.contains("/keys?include_disabled=true"),
+        "{}",
+        out.stderr
+    );
+    by_prod.assert_calls(1);
+    first.assert_calls(4);
+    second.assert_calls(4);
+}
+
+#[test]
+fn an_unknown_or_ambiguous_key_is_a_usage_error_listing_the_candidates() {
+    let server = MockServer::start();
+    server.mock(|when, then| {
+        when.method(GET).path("/keys").query_param_missing("offset");
+        then.status(200).json_body(json!({"data": [
+            api_key("Prod", "aaa111", 1.0), api_key("PROD", "bbb222", 1.0),
+        ]}));
+    });
+    // The end of the list: an empty page.
+    server.mock(|when, then| {
+        when.method(GET).path("/keys").query_param("offset", "2");
+        then.status(200).json_body(json!({"data": []}));
+    });
+    let activity = server.mock(|when, then| {
+        when.path("/activity");
+        then.status(200).json_body(json!({"data": []}));
+    });
+    let out = run(cli(&server).args(["activity", "--key", "prod"]));
+    assert_eq!(out.code, 2);
+    let line = out.error_line();
+    assert!(line.contains("matches 2 API keys"), "{line}");
+    assert!(
+        line.contains("\"Prod\" (aaa111)") && line.contains("\"PROD\" (bbb222)"),
+        "{line}"
+    );
+    let out = run(cli(&server).args(["activity", "--key", "staging"]));
+    assert_eq!(out.code, 2);
+    let line = out.error_line();
+    assert!(line.contains("not the name or hash"), "{line}");
+    assert!(
+        line.contains("\"Prod\" (aaa111), \"PROD\" (bbb222)"),
+        "{line}"
+    );
+    activity.assert_calls(0);
+
+    let out = run(cli(&server).args(["activity", "--key", "x", "--api-key-hash", "y"]));
+    assert_eq!(out.code, 2, "--key and --api-key-hash conflict");
+}
+
+#[test]
+fn activity_user_is_resolved_by_id_or_email_and_unknown_ones_are_listed() {
+    let server = MockServer::start();
+    let (first, second) = mock_member_pages(&server);
+    let bob = mock_activity_for(&server, "user_id", "user_3");
+    let ada = mock_activity_for(&server, "user_id", "user_1");
+    run(cli(&server).args(["activity", "--user", "bob@example.COM", "-f", "json"])).ok();
+    bob.assert_calls(1);
+    run(cli(&server).args(["activity", "--user", "user_1", "-f", "json"])).ok();
+    ada.assert_calls(1);
+    let out = run(cli(&server).args(["activity", "--user", "carol@example.com"]));
+    assert_eq!(out.code, 2);
+    let line = out.error_line();
+    assert!(line.contains("not the email or id of a member"), "{line}");
+    assert!(line.contains("ada@example.com (user_1)"), "{line}");
+    assert!(line.contains("Bob@Example.com (user_3)"), "{line}");
+    first.assert_calls(3);
+    second.assert_calls(3);
+}
