@@ -34,6 +34,8 @@ mod query;
 mod report;
 mod secret;
 mod setup;
+#[allow(dead_code)] // used by the report command, next
+mod svg;
 #[cfg(test)]
 mod test_alloc;
 
