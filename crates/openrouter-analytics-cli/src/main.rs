@@ -18,13 +18,15 @@
 //! Modules: [`args`] (the command line), [`parse`] (flag values), [`setup`] (the
 //! client), [`activity`], [`meta`] and [`query`] (the commands), [`api`] (any operation
 //! by name, built from the spec's table of operations), [`report`] (totals and
-//! summaries), [`output`] (formats), [`progress`] (the spinner), [`logging`] (`-v`),
+//! summaries), [`html_report`] and [`svg`] (the HTML report and its charts),
+//! [`output`] (formats), [`progress`] (the spinner), [`logging`] (`-v`),
 //! [`secret`] (redaction) and [`exit`] (exit codes and error lines).
 
 mod activity;
 mod api;
 mod args;
 mod exit;
+mod html_report;
 mod logging;
 mod meta;
 mod output;
@@ -34,7 +36,6 @@ mod query;
 mod report;
 mod secret;
 mod setup;
-#[allow(dead_code)] // used by the report command, next
 mod svg;
 #[cfg(test)]
 mod test_alloc;
@@ -70,6 +71,7 @@ enum Plan {
     Meta,
     Query(query::Plan),
     Api(api::Plan),
+    Report(html_report::Plan),
 }
 
 /// A response, ready to print.
@@ -78,6 +80,7 @@ enum Response {
     Meta(WithRawBody<openrouter_analytics::types::AnalyticsMetaResponse>),
     Query(WithRawBody<openrouter_analytics::types::AnalyticsQueryResponse>),
     Api(WithRawBody<serde_json::Value>),
+    Report(Box<html_report::Fetched>),
 }
 
 fn run(cli: Cli, redactor: &Redactor) -> Result<(), Failure> {
@@ -92,6 +95,9 @@ fn run(cli: Cli, redactor: &Redactor) -> Result<(), Failure> {
             Plan::Query(query::Plan::new(args).map_err(Failure::usage)?)
         }
         Command::Api(args) => Plan::Api(api::Plan::new(args).map_err(Failure::usage)?),
+        Command::Report(args) => {
+            Plan::Report(html_report::Plan::new(args).map_err(Failure::usage)?)
+        }
     };
     let format = output::resolve_format(global.format);
     let verbose = global.verbose > 0;
@@ -141,12 +147,28 @@ fn run(cli: Cli, redactor: &Redactor) -> Result<(), Failure> {
                     with_progress(progress, "waiting for OpenRouter", plan.fetch(&client)).await;
                 (Operation::Api, result.map(Response::Api))
             }
+            Plan::Report(plan) => {
+                tracing::debug!("{}", plan.describe(&base_url));
+                let result = with_progress(
+                    progress,
+                    "fetching activity, credits and keys",
+                    plan.fetch(&client, redactor),
+                )
+                .await;
+                // Only the activity request can fail the report.
+                (
+                    Operation::Activity,
+                    result.map(|fetched| Response::Report(Box::new(fetched))),
+                )
+            }
         }
     });
     let response = result.map_err(|err| Failure::from_client(&err, operation, &base_url))?;
 
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
+    // Where the report went and its totals, for stderr once the page is out.
+    let mut report_line: Option<String> = None;
     let printed = match (&plan, response) {
         (Plan::Activity(plan), Response::Activity(response)) => {
             tracing::debug!(rows = response.value.data.len(), "activity received");
@@ -162,10 +184,20 @@ fn run(cli: Cli, redactor: &Redactor) -> Result<(), Failure> {
             plan.print(&response.value, &response.raw_body, format, &mut out)
         }
         (Plan::Api(_), Response::Api(response)) => api::print(&response.raw_body, &mut out),
+        (Plan::Report(plan), Response::Report(fetched)) => {
+            let now = chrono::Utc::now().format("%Y-%m-%d %H:%M UTC").to_string();
+            plan.write(&fetched, &now, redactor, &mut out)
+                .map(|summary| report_line = Some(summary))
+        }
         _ => Ok(()),
     };
     match printed.and_then(|()| out.flush()) {
-        Ok(()) => Ok(()),
+        Ok(()) => {
+            if let Some(line) = report_line {
+                let _ = writeln!(io::stderr().lock(), "{}", redactor.redact(&line));
+            }
+            Ok(())
+        }
         // `openrouter activity | head`: the reader has all it wanted.
         Err(err) if err.kind() == io::ErrorKind::BrokenPipe => Ok(()),
         Err(err) => Err(Failure::output(&err)),
