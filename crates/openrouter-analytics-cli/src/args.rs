@@ -286,6 +286,9 @@ pub enum Command {
         )
     )]
     Report(crate::html_report::ReportArgs),
+
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions(crate::completions::CompletionsArgs),
 }
 
 /// `openrouter analytics ...`.

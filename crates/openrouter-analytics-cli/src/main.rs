@@ -19,12 +19,13 @@
 //! client), [`activity`], [`meta`] and [`query`] (the commands), [`api`] (any operation
 //! by name, built from the spec's table of operations), [`report`] (totals and
 //! summaries), [`html_report`] and [`svg`] (the HTML report and its charts),
-//! [`output`] (formats), [`progress`] (the spinner), [`logging`] (`-v`),
+//! [`completions`] (shell completion scripts), [`output`] (formats), [`progress`] (the spinner), [`logging`] (`-v`),
 //! [`secret`] (redaction) and [`exit`] (exit codes and error lines).
 
 mod activity;
 mod api;
 mod args;
+mod completions;
 mod exit;
 mod html_report;
 mod logging;
@@ -85,6 +86,14 @@ enum Response {
 
 fn run(cli: Cli, redactor: &Redactor) -> Result<(), Failure> {
     let global = &cli.global;
+    // Needs no key and no network: print and stop.
+    if let Command::Completions(args) = &cli.command {
+        let stdout = io::stdout();
+        return match completions::print(args.shell, &mut stdout.lock()) {
+            Err(err) if err.kind() != io::ErrorKind::BrokenPipe => Err(Failure::output(&err)),
+            _ => Ok(()),
+        };
+    }
     // Usage first (exit 2), then configuration (exit 3), then the network.
     let plan = match &cli.command {
         Command::Activity(args) => {
@@ -98,6 +107,7 @@ fn run(cli: Cli, redactor: &Redactor) -> Result<(), Failure> {
         Command::Report(args) => {
             Plan::Report(html_report::Plan::new(args).map_err(Failure::usage)?)
         }
+        Command::Completions(_) => return Ok(()),
     };
     let format = output::resolve_format(global.format);
     let verbose = global.verbose > 0;
