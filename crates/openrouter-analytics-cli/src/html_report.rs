@@ -303,15 +303,25 @@ pub fn daily_spend_series(
     series
 }
 
+/// A token count: its name, colour, dash pattern and where it is in the totals.
+type TokenKind = (
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+    fn(&Totals) -> i64,
+);
+
 /// Prompt, completion, reasoning and cached tokens per day of `days`.
 fn daily_token_series(by_date: &[Group], days: &[String]) -> Vec<Series> {
     let totals: BTreeMap<&str, &Totals> = by_date
         .iter()
         .filter_map(|g| g.labels.first().map(|d| (d.as_str(), &g.totals)))
         .collect();
-    let kinds: [(&str, &'static str, Option<&'static str>, fn(&Totals) -> i64); 4] = [
+    let kinds: [TokenKind; 4] = [
         ("prompt", "#0072B2", None, |t| t.prompt_tokens),
-        ("completion", "#E69F00", Some("8 4"), |t| t.completion_tokens),
+        ("completion", "#E69F00", Some("8 4"), |t| {
+            t.completion_tokens
+        }),
         ("reasoning", "#009E73", Some("2 3"), |t| t.reasoning_tokens),
         ("cached", "#CC79A7", Some("8 3 2 3"), |t| t.cached_tokens),
     ];
@@ -432,7 +442,12 @@ fn card(page: &mut String, id: &str, label: &str, value: &str) {
 fn totals_section(page: &mut String, totals: &Totals, period: &str) {
     page.push_str("<section id=\"totals\">\n<h2>Totals</h2>\n<dl class=\"cards\">");
     card(page, "total-spend", "Spend (USD)", &usd(totals.usage));
-    card(page, "total-requests", "Requests", &thousands(totals.requests));
+    card(
+        page,
+        "total-requests",
+        "Requests",
+        &thousands(totals.requests),
+    );
     card(
         page,
         "total-tokens",
@@ -535,7 +550,12 @@ fn daily_spend_section(
         format: &usd,
     };
     page.push_str("<section id=\"daily-spend\">\n");
-    page.push_str(&svg::stacked_bars("chart-daily-spend", &frame, &days, &series));
+    page.push_str(&svg::stacked_bars(
+        "chart-daily-spend",
+        &frame,
+        &days,
+        &series,
+    ));
     legend(page, &series, false);
     if has_other {
         let _ = writeln!(
@@ -551,13 +571,13 @@ fn daily_spend_section(
     number_headers(page);
     page.push_str("<th class=\"num\">COST (USD)</th></tr></thead><tbody>\n");
     for group in by_date {
-        let _ = write!(
-            page,
-            "<tr><td>{}</td>",
-            escape(&group.labels.join(" "))
-        );
+        let _ = write!(page, "<tr><td>{}</td>", escape(&group.labels.join(" ")));
         number_cells(page, &group.totals);
-        let _ = writeln!(page, "<td class=\"num\">{}</td></tr>", usd(group.totals.usage));
+        let _ = writeln!(
+            page,
+            "<td class=\"num\">{}</td></tr>",
+            usd(group.totals.usage)
+        );
     }
     page.push_str("</tbody></table></details>\n</section>\n");
 }
@@ -567,7 +587,11 @@ fn provider_section(page: &mut String, by_provider: &[Group], totals: &Totals) {
         .iter()
         .map(|g| {
             let name = g.labels.first().cloned().unwrap_or_default();
-            let name = if name.is_empty() { "-".to_string() } else { name };
+            let name = if name.is_empty() {
+                "-".to_string()
+            } else {
+                name
+            };
             let text = format!(
                 "{} · {}",
                 usd(g.totals.usage),
@@ -650,13 +674,22 @@ fn models_section(page: &mut String, by_model: &[Group], totals: &Totals) {
             percent(t.usage, totals.usage)
         );
         if byok {
-            let _ = write!(page, "<td class=\"num\">{}</td>", usd(t.byok_usage_inference));
+            let _ = write!(
+                page,
+                "<td class=\"num\">{}</td>",
+                usd(t.byok_usage_inference)
+            );
         }
         page.push_str("</tr>\n");
     };
     for group in by_model.iter().take(TABLE_MODELS) {
         let label = group.labels.first().map(String::as_str).unwrap_or("");
-        row(page, "", if label.is_empty() { "-" } else { label }, &group.totals);
+        row(
+            page,
+            "",
+            if label.is_empty() { "-" } else { label },
+            &group.totals,
+        );
     }
     if by_model.len() > TABLE_MODELS {
         let rest = Totals::sum(by_model[TABLE_MODELS..].iter().map(|g| &g.totals)).rounded();
@@ -674,7 +707,9 @@ fn keys_section(page: &mut String, keys: &Result<Vec<ListApiKeysResponseDataItem
         Err(message) => {
             refused(
                 page,
-                &format!("The per-key spend is not shown: {message}. Listing keys needs a management key."),
+                &format!(
+                    "The per-key spend is not shown: {message}. Listing keys needs a management key."
+                ),
             );
             page.push_str("</section>\n");
             return;
@@ -805,7 +840,10 @@ mod tests {
         // Eight models or fewer: no "other".
         let (top, other) = top_with_other(&by_model[..8], 8);
         assert!(!other);
-        assert_eq!(daily_spend_series(&by_date_model, &days, &top, other).len(), 8);
+        assert_eq!(
+            daily_spend_series(&by_date_model, &days, &top, other).len(),
+            8
+        );
     }
 
     #[test]
@@ -822,7 +860,12 @@ mod tests {
     #[test]
     fn the_page_escapes_names_and_loads_nothing() {
         let rows = vec![
-            item("2026-11-01", "<img src=x onerror=alert(1)>", "A&B \"quoted\"", 1.5),
+            item(
+                "2026-11-01",
+                "<img src=x onerror=alert(1)>",
+                "A&B \"quoted\"",
+                1.5,
+            ),
             item("2026-11-02", "模型/🚀-chat", "'single'", 0.25),
         ];
         let mut fetched = data(rows);

@@ -23,6 +23,10 @@ pub const PALETTE: [&str; 8] = [
 /// The colour of the "other" bucket: a neutral grey that no palette colour resembles.
 pub const OTHER_COLOUR: &str = "#B0B0B0";
 
+/// The one colour of horizontal bars: they compare one quantity, so colours would
+/// only suggest groups that are not there (Okabe-Ito blue).
+pub const BAR_COLOUR: &str = "#0072B2";
+
 /// Width of every chart, in CSS pixels (the page scales it down on narrow screens).
 pub const WIDTH: f64 = 960.0;
 
@@ -231,7 +235,12 @@ fn empty_note(out: &mut String, plot: &Plot) {
 
 /// Bars stacked per category, one segment per series in series order; each segment
 /// and each bar has a tooltip with its value.
-pub fn stacked_bars(id: &str, frame: &Frame<'_>, categories: &[String], series: &[Series]) -> String {
+pub fn stacked_bars(
+    id: &str,
+    frame: &Frame<'_>,
+    categories: &[String],
+    series: &[Series],
+) -> String {
     let height = 400.0;
     let plot = Plot::standard(height);
     let stacks = stack(series, categories.len());
@@ -299,7 +308,11 @@ pub fn lines(id: &str, frame: &Frame<'_>, categories: &[String], series: &[Serie
         let points: Vec<(f64, f64, f64)> = (0..categories.len())
             .map(|i| {
                 let value = s.values.get(i).copied().unwrap_or(0.0);
-                let value = if value.is_finite() { value.max(0.0) } else { 0.0 };
+                let value = if value.is_finite() {
+                    value.max(0.0)
+                } else {
+                    0.0
+                };
                 let x = plot.left + band * (i as f64 + 0.5);
                 (x, plot.y(value, axis_top), value)
             })
@@ -378,14 +391,17 @@ pub fn horizontal_bars(id: &str, frame: &Frame<'_>, items: &[(String, f64, Strin
     }
     for (i, (label, value, text)) in items.iter().enumerate() {
         let y = plot.top + row * i as f64;
-        let value = if value.is_finite() { value.max(0.0) } else { 0.0 };
+        let value = if value.is_finite() {
+            value.max(0.0)
+        } else {
+            0.0
+        };
         let w = value / axis_top * plot.width;
-        let colour = PALETTE[i % PALETTE.len()];
         let _ = write!(
             out,
             "<g><title>{label}: {text}</title>\
              <text class=\"bar-label\" x=\"{x}\" y=\"{ly:.1}\">{label}</text>\
-             <rect x=\"{x}\" y=\"{by:.1}\" width=\"{w:.2}\" height=\"16\" fill=\"{colour}\"/>\
+             <rect x=\"{x}\" y=\"{by:.1}\" width=\"{w:.2}\" height=\"16\" fill=\"{BAR_COLOUR}\"/>\
              <text class=\"value\" x=\"{vx:.1}\" y=\"{vy:.1}\">{text}</text></g>",
             label = escape(label),
             text = escape(text),
@@ -438,10 +454,7 @@ mod tests {
 
     #[test]
     fn escaping_covers_markup_quotes_and_control_characters() {
-        assert_eq!(
-            escape(r#"<script>&"'"#),
-            "&lt;script&gt;&amp;&quot;&#39;"
-        );
+        assert_eq!(escape(r#"<script>&"'"#), "&lt;script&gt;&amp;&quot;&#39;");
         assert_eq!(escape("a\nb\u{7}"), "a b ");
         assert_eq!(escape("模型 🚀 é"), "模型 🚀 é");
     }
@@ -483,8 +496,18 @@ mod tests {
         let categories = vec!["2026-11-01".to_string(), "2026-11-02".to_string()];
         let evil = series("<b>\"x\" & 'y'</b>", &[1.0, 2.0]);
         for svg in [
-            stacked_bars("c1", &frame("Spend <daily>"), &categories, &[evil.clone()]),
-            lines("c2", &frame("Spend <daily>"), &categories, &[evil.clone()]),
+            stacked_bars(
+                "c1",
+                &frame("Spend <daily>"),
+                &categories,
+                std::slice::from_ref(&evil),
+            ),
+            lines(
+                "c2",
+                &frame("Spend <daily>"),
+                &categories,
+                std::slice::from_ref(&evil),
+            ),
             horizontal_bars(
                 "c3",
                 &frame("Spend <daily>"),
