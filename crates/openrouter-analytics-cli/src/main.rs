@@ -19,12 +19,13 @@
 //! client), [`activity`], [`meta`] and [`query`] (the commands), [`api`] (any operation
 //! by name, built from the spec's table of operations), [`report`] (totals and
 //! summaries), [`html_report`] and [`svg`] (the HTML report and its charts),
-//! [`completions`] (shell completion scripts), [`output`] (formats), [`progress`] (the spinner), [`logging`] (`-v`),
+//! [`completions`] (shell completion scripts), [`buckets`] (query time columns), [`output`] (formats), [`progress`] (the spinner), [`logging`] (`-v`),
 //! [`secret`] (redaction) and [`exit`] (exit codes and error lines).
 
 mod activity;
 mod api;
 mod args;
+mod buckets;
 mod completions;
 mod exit;
 mod html_report;
