@@ -277,6 +277,22 @@ pub enum Command {
     /// The account commands: key, credits, keys, members, workspaces, generation.
     #[command(flatten)]
     Account(crate::account::AccountCommand),
+
+    /// Write an HTML report of the period: totals, credits, charts of daily spend by
+    /// model, spend by provider and tokens by day, top models and spend per key.
+    #[command(
+        after_help = concat!(
+            "The page opens offline: no script, nothing loaded from anywhere, and no API key in it.\n\n",
+            "Examples:\n",
+            "  openrouter report\n",
+            "  openrouter report -o - --api-key-hash 4f2a... > key.html\n\n",
+            exit_codes_help!()
+        )
+    )]
+    Report(crate::html_report::ReportArgs),
+
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions(crate::completions::CompletionsArgs),
 }
 
 /// `openrouter analytics ...`.

@@ -21,14 +21,18 @@
 //! client), [`activity`], [`meta`] and [`query`] (the commands), [`account`] (key,
 //! credits, keys, members, workspaces, generation, and `activity --key/--user`), [`api`] (any operation
 //! by name, built from the spec's table of operations), [`report`] (totals and
-//! summaries), [`output`] (formats), [`progress`] (the spinner), [`logging`] (`-v`),
+//! summaries), [`html_report`] and [`svg`] (the HTML report and its charts),
+//! [`completions`] (shell completion scripts), [`buckets`] (query time columns), [`output`] (formats), [`progress`] (the spinner), [`logging`] (`-v`),
 //! [`secret`] (redaction) and [`exit`] (exit codes and error lines).
 
 mod account;
 mod activity;
 mod api;
 mod args;
+mod buckets;
+mod completions;
 mod exit;
+mod html_report;
 mod logging;
 mod meta;
 mod output;
@@ -38,6 +42,7 @@ mod query;
 mod report;
 mod secret;
 mod setup;
+mod svg;
 #[cfg(test)]
 mod test_alloc;
 
@@ -73,6 +78,7 @@ enum Plan {
     Query(query::Plan),
     Api(api::Plan),
     Account(account::Plan),
+    Report(html_report::Plan),
 }
 
 /// A response, ready to print.
@@ -83,10 +89,19 @@ enum Response {
     Api(WithRawBody<serde_json::Value>),
     /// Already printed: the account commands print their own output.
     Printed,
+    Report(Box<html_report::Fetched>),
 }
 
 fn run(cli: Cli, redactor: &Redactor) -> Result<(), Failure> {
     let global = &cli.global;
+    // Needs no key and no network: print and stop.
+    if let Command::Completions(args) = &cli.command {
+        let stdout = io::stdout();
+        return match completions::print(args.shell, &mut stdout.lock()) {
+            Err(err) if err.kind() != io::ErrorKind::BrokenPipe => Err(Failure::output(&err)),
+            _ => Ok(()),
+        };
+    }
     // Usage first (exit 2), then configuration (exit 3), then the network.
     let mut plan = match &cli.command {
         Command::Activity(args) => {
@@ -100,6 +115,10 @@ fn run(cli: Cli, redactor: &Redactor) -> Result<(), Failure> {
         Command::Account(command) => {
             Plan::Account(account::Plan::new(command).map_err(Failure::usage)?)
         }
+        Command::Report(args) => {
+            Plan::Report(html_report::Plan::new(args).map_err(Failure::usage)?)
+        }
+        Command::Completions(_) => return Ok(()),
     };
     let format = output::resolve_format(global.format);
     let verbose = global.verbose > 0;
@@ -163,12 +182,28 @@ fn run(cli: Cli, redactor: &Redactor) -> Result<(), Failure> {
             }
             // Sent and printed by `account::run` above.
             Plan::Account(_) => (Operation::Account, Ok(Response::Printed)),
+            Plan::Report(plan) => {
+                tracing::debug!("{}", plan.describe(&base_url));
+                let result = with_progress(
+                    progress,
+                    "fetching activity, credits and keys",
+                    plan.fetch(&client, redactor),
+                )
+                .await;
+                // Only the activity request can fail the report.
+                (
+                    Operation::Activity,
+                    result.map(|fetched| Response::Report(Box::new(fetched))),
+                )
+            }
         }
     });
     let response = result.map_err(|err| Failure::from_client(&err, operation, &base_url))?;
 
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
+    // Where the report went and its totals, for stderr once the page is out.
+    let mut report_line: Option<String> = None;
     let printed = match (&plan, response) {
         (Plan::Activity(plan), Response::Activity(response)) => {
             tracing::debug!(rows = response.value.data.len(), "activity received");
@@ -184,10 +219,20 @@ fn run(cli: Cli, redactor: &Redactor) -> Result<(), Failure> {
             plan.print(&response.value, &response.raw_body, format, &mut out)
         }
         (Plan::Api(_), Response::Api(response)) => api::print(&response.raw_body, &mut out),
+        (Plan::Report(plan), Response::Report(fetched)) => {
+            let now = chrono::Utc::now().format("%Y-%m-%d %H:%M UTC").to_string();
+            plan.write(&fetched, &now, redactor, &mut out)
+                .map(|summary| report_line = Some(summary))
+        }
         _ => Ok(()),
     };
     match printed.and_then(|()| out.flush()) {
-        Ok(()) => Ok(()),
+        Ok(()) => {
+            if let Some(line) = report_line {
+                let _ = writeln!(io::stderr().lock(), "{}", redactor.redact(&line));
+            }
+            Ok(())
+        }
         // `openrouter activity | head`: the reader has all it wanted.
         Err(err) if err.kind() == io::ErrorKind::BrokenPipe => Ok(()),
         Err(err) => Err(Failure::output(&err)),

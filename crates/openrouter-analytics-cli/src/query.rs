@@ -11,6 +11,7 @@ use openrouter_analytics::{Client, Error, WithRawBody};
 use serde_json::{Map, Value};
 
 use crate::args::{Format, Granularity, QueryArgs};
+use crate::buckets;
 use crate::output::table::{Align, Table};
 use crate::output::{cell, csv_error, csv_writer, write_raw_json};
 use crate::parse::{Filter, RangeEnd, parse_filter, parse_order_by, parse_time};
@@ -28,6 +29,8 @@ pub struct Plan {
     filters: Vec<Filter>,
     time_range: Option<(DateTime<Utc>, DateTime<Utc>)>,
     granularity: Option<AnalyticsGranularity>,
+    /// The bucket size as given, which names the time column in tables and CSV.
+    bucket: Option<Granularity>,
     order_by: Option<(String, AnalyticsSortDirection)>,
     limit: Option<u32>,
     group_limit: Option<u32>,
@@ -91,6 +94,7 @@ impl Plan {
             filters,
             time_range,
             granularity: args.granularity.map(granularity),
+            bucket: args.granularity,
             order_by,
             limit: args.limit,
             group_limit: args.group_limit,
@@ -162,13 +166,34 @@ impl Plan {
     ) -> io::Result<()> {
         let result = &response.data;
         let columns = self.columns(&result.data);
+        // With a granularity, the time column is named by it and day buckets are days.
+        let time = self.bucket.and_then(|bucket| {
+            let unnamed: Vec<&str> = columns
+                .iter()
+                .map(String::as_str)
+                .filter(|c| !self.dimensions.iter().chain(&self.metrics).any(|n| n == c))
+                .collect();
+            buckets::time_column(&unnamed, &result.data).map(|c| (c.to_string(), bucket))
+        });
+        let header = |column: &String| match &time {
+            Some((name, bucket)) if name == column => buckets::label(*bucket).to_string(),
+            _ => column.clone(),
+        };
+        let cell = |row: &Map<String, Value>, column: &String| match &time {
+            Some((name, bucket)) if name == column => row
+                .get(column)
+                .map(|v| buckets::cell(v, *bucket))
+                .unwrap_or_default(),
+            _ => row_cell(row, column),
+        };
         match format {
             Format::Json => write_raw_json(out, raw)?,
             Format::Csv => {
                 let mut csv = csv_writer(out);
-                csv.write_record(&columns).map_err(csv_error)?;
+                csv.write_record(columns.iter().map(header))
+                    .map_err(csv_error)?;
                 for row in &result.data {
-                    csv.write_record(columns.iter().map(|c| row_cell(row, c)))
+                    csv.write_record(columns.iter().map(|c| cell(row, c)))
                         .map_err(csv_error)?;
                 }
                 csv.flush()?;
@@ -180,10 +205,10 @@ impl Plan {
                             matches!(row.get(c), Some(Value::Number(_) | Value::Null) | None)
                         });
                     let align = if numeric { Align::Right } else { Align::Left };
-                    (c.to_uppercase(), align)
+                    (header(c).to_uppercase(), align)
                 }));
                 for row in &result.data {
-                    table.row(columns.iter().map(|c| row_cell(row, c)).collect());
+                    table.row(columns.iter().map(|c| cell(row, c)).collect());
                 }
                 table.write(out)?;
                 let meta = &result.metadata;

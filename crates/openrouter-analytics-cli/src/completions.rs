@@ -1,0 +1,48 @@
+//! `openrouter completions SHELL`: the shell completion script, from the same command
+//! definition that parses the command line, so it never falls behind a new flag.
+
+use std::io::{self, Write};
+
+use clap::{Args, CommandFactory};
+use clap_complete::Shell;
+
+use crate::args::Cli;
+
+/// `openrouter completions`.
+#[derive(Debug, Args)]
+#[command(after_help = "Install, e.g.:\n  \
+    bash:       openrouter completions bash > ~/.local/share/bash-completion/completions/openrouter\n  \
+    zsh:        openrouter completions zsh > \"${fpath[1]}/_openrouter\"\n  \
+    fish:       openrouter completions fish > ~/.config/fish/completions/openrouter.fish\n  \
+    powershell: openrouter completions powershell >> $PROFILE")]
+pub struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_enum)]
+    pub shell: Shell,
+}
+
+/// Writes the completion script for `shell` to `out`.
+pub fn print(shell: Shell, out: &mut dyn Write) -> io::Result<()> {
+    let mut command = Cli::command();
+    let name = command.get_name().to_string();
+    clap_complete::generate(shell, &mut command, name, out);
+    out.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_shell_gets_a_script_naming_the_commands() {
+        for shell in [Shell::Bash, Shell::Zsh, Shell::Fish, Shell::PowerShell] {
+            let mut out = Vec::new();
+            print(shell, &mut out).expect("generate");
+            let script = String::from_utf8(out).expect("utf-8");
+            assert!(script.contains("openrouter"), "{shell}");
+            for command in ["activity", "report", "completions"] {
+                assert!(script.contains(command), "{shell}: {command}");
+            }
+        }
+    }
+}
