@@ -478,6 +478,72 @@ fn the_page_shows_what_activity_by_model_provider_and_date_print_to_the_cent() {
     assert!(out.stdout.is_empty());
 }
 
+/// The whole path: `openrouter report` against the sample account that
+/// `openrouter-mock` serves writes every section, and its figures are what `activity
+/// --by model` and `keys list` print for that account, to the cent.
+#[test]
+fn the_report_of_the_sample_account_has_every_section_and_the_clis_figures() {
+    let openrouter = openrouter_analytics_mock::MockOpenRouter::start();
+    openrouter.sample_account();
+    let server = openrouter.server();
+    let dir = TempDir::new();
+    let (_, html, out) = write_report(server, &dir);
+    for id in [
+        "totals",
+        "credits",
+        "daily-spend",
+        "providers",
+        "tokens",
+        "models",
+        "keys",
+    ] {
+        assert!(
+            html.contains(&format!("<section id=\"{id}\">")),
+            "no {id} section"
+        );
+    }
+    assert!(!html.contains("could not"), "a section was refused");
+    assert!(html.matches("<svg").count() >= 3, "three charts");
+
+    // Every model row and the total, as `activity --by model` prints them.
+    let models = activity_table(server, "model");
+    assert!(models.len() >= 12, "{models:?}");
+    for row in &models {
+        let mut on_page = html_row(row);
+        if row[0] == "TOTAL" {
+            on_page = on_page.replace("<tr>", "<tr class=\"total\">");
+        }
+        assert!(html.contains(&on_page), "row {row:?} is not on the page");
+    }
+    let total = models.last().expect("a TOTAL row");
+    assert!(
+        out.stderr.contains(&total[6]),
+        "stderr totals: {}",
+        out.stderr
+    );
+
+    // The per-key table's totals, as `keys list` prints them.
+    let keys = run(cli(server).args(["keys", "list", "-f", "table"])).ok();
+    let totals = table_rows(&keys.stdout)
+        .into_iter()
+        .find(|row| row.first().map(String::as_str) == Some("TOTAL"))
+        .expect("keys list prints a TOTAL row");
+    for spend in &totals[1..] {
+        assert!(html.contains(spend.as_str()), "{spend} is not on the page");
+    }
+    let credits = run(cli(server).args(["credits", "-f", "csv"])).ok();
+    let balance = credits
+        .stdout
+        .lines()
+        .nth(1)
+        .and_then(|l| l.split(',').nth(2))
+        .expect("balance");
+    assert!(
+        html.contains("$1,014.3000") && balance.starts_with("1014.3"),
+        "{balance}"
+    );
+}
+
 #[test]
 fn the_page_loads_nothing_and_never_holds_the_key() {
     let server = sample_server();
