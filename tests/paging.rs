@@ -16,25 +16,7 @@ fn member(n: usize) -> Value {
 }
 
 fn api_key(n: usize) -> Value {
-    json!({
-        "hash": format!("{n:064x}"),
-        "name": format!("key {n}"),
-        "label": format!("sk-or-v1-{n:03}...abcd"),
-        "disabled": false,
-        "limit": null,
-        "limit_remaining": null,
-        "limit_reset": null,
-        "include_byok_in_limit": false,
-        "usage": 1.5, "usage_daily": 0.1, "usage_weekly": 0.5, "usage_monthly": 1.5,
-        "byok_usage": 0.0, "byok_usage_daily": 0.0, "byok_usage_weekly": 0.0, "byok_usage_monthly": 0.0,
-        "created_at": "2026-10-01T00:00:00Z",
-        "updated_at": null,
-        "expires_at": null,
-        "creator_user_id": null,
-        "external_user": null,
-        "last_used_at": null,
-        "workspace_id": "0df9a3a5-7f4b-4f4e-9d43-2b9f1f3b8a11"
-    })
+    openrouter_analytics_e2e::api_key(&format!("key {n}"), n)
 }
 
 /// A server holding `total` members, answering pages of at most `page` from `offset`.

@@ -6,6 +6,7 @@
 use std::time::Duration;
 
 use openrouter_analytics::{Client, ErrorKind, RetryConfig};
+use openrouter_analytics_e2e::api_key;
 use openrouter_analytics_e2e::fault_server::{Fault, FaultServer, Reply, closed_port};
 use serde_json::{Value, json};
 
@@ -13,25 +14,7 @@ const KEY: &str = "sk-or-v1-writes-test";
 const NEW_SECRET: &str = "sk-or-v1-brand-new-secret-0123456789";
 
 fn key_object(name: &str) -> Value {
-    json!({
-        "hash": "f01d52606dc8f0a8303a7b5cc3fa07109c2e346cec7c0a16b40de462992ce943",
-        "name": name,
-        "label": "sk-or-v1-0e6...1c96",
-        "disabled": false,
-        "limit": 25.0,
-        "limit_remaining": 25.0,
-        "limit_reset": "monthly",
-        "include_byok_in_limit": false,
-        "usage": 0.0, "usage_daily": 0.0, "usage_weekly": 0.0, "usage_monthly": 0.0,
-        "byok_usage": 0.0, "byok_usage_daily": 0.0, "byok_usage_weekly": 0.0, "byok_usage_monthly": 0.0,
-        "created_at": "2026-11-26T10:00:00Z",
-        "updated_at": null,
-        "expires_at": null,
-        "creator_user_id": null,
-        "external_user": null,
-        "last_used_at": null,
-        "workspace_id": "0df9a3a5-7f4b-4f4e-9d43-2b9f1f3b8a11"
-    })
+    api_key(name, 0xf01d)
 }
 
 fn created() -> Reply {

@@ -32,3 +32,27 @@ pub fn activity_body(rows: usize) -> Value {
 pub fn error_body(code: u16, message: &str) -> Value {
     json!({ "error": { "code": code, "message": message } })
 }
+
+/// One API key object as `GET /keys`, `POST /keys` and `PATCH /keys/{hash}` send it, named
+/// `name`, its hash derived from `n`, with a $25 monthly limit and no spend yet.
+pub fn api_key(name: &str, n: usize) -> Value {
+    json!({
+        "hash": format!("{n:064x}"),
+        "name": name,
+        "label": format!("sk-or-v1-{n:03}...abcd"),
+        "disabled": false,
+        "limit": 25.0,
+        "limit_remaining": 25.0,
+        "limit_reset": "monthly",
+        "include_byok_in_limit": false,
+        "usage": 0.0, "usage_daily": 0.0, "usage_weekly": 0.0, "usage_monthly": 0.0,
+        "byok_usage": 0.0, "byok_usage_daily": 0.0, "byok_usage_weekly": 0.0, "byok_usage_monthly": 0.0,
+        "created_at": "2026-11-26T10:00:00Z",
+        "updated_at": null,
+        "expires_at": null,
+        "creator_user_id": null,
+        "external_user": null,
+        "last_used_at": null,
+        "workspace_id": "0df9a3a5-7f4b-4f4e-9d43-2b9f1f3b8a11"
+    })
+}

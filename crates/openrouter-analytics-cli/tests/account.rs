@@ -3,7 +3,7 @@
 //! local mock servers (127.0.0.1 only): every format, the requests sent, paging,
 //! secrets, confirmations and exit codes.
 
-use std::process::{Command, Output, Stdio};
+use std::process::Command;
 
 use httpmock::prelude::*;
 use serde_json::{Value, json};
@@ -13,113 +13,16 @@ const KEY: &str = "sk-or-v1-account-test-management-key-0123";
 const SECRET: &str = "sk-or-v1-brand-new-secret-4f9a8b7c6d5e";
 const WS: &str = "0b3c9b5e-4f8a-4c1e-9d2e-7a6b5c4d3e2f";
 
-/// Every variable the binary reads, so that the caller's environment cannot leak in.
-const ENV_VARS: [&str; 16] = [
-    "OPENROUTER_API_KEY",
-    "OPENROUTER_BASE_URL",
-    "OPENROUTER_ALLOW_INSECURE_HTTP",
-    "OPENROUTER_HTTP_REFERER",
-    "OPENROUTER_APP_TITLE",
-    "OPENROUTER_APP_CATEGORIES",
-    "OPENROUTER_TIMEOUT",
-    "OPENROUTER_NO_RETRIES",
-    "OPENROUTER_RETRY_INITIAL_INTERVAL",
-    "OPENROUTER_RETRY_MAX_INTERVAL",
-    "OPENROUTER_RETRY_MAX_ELAPSED_TIME",
-    "OPENROUTER_RETRY_MAX_ATTEMPTS",
-    "OPENROUTER_RETRY_JITTER",
-    "OPENROUTER_FORMAT",
-    "OPENROUTER_PROGRESS",
-    "RUST_LOG",
-];
+mod common;
+
+use common::run;
 
 /// The binary pointed at `server`, with the test key, fast retries, and no stdin
 /// (so never a terminal).
 fn cli(server: &MockServer) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_openrouter"));
-    for var in ENV_VARS {
-        cmd.env_remove(var);
-    }
-    cmd.env("OPENROUTER_API_KEY", KEY)
-        .args(["--base-url", &server.base_url()])
-        .args([
-            "--retry-initial-interval",
-            "5ms",
-            "--retry-max-interval",
-            "10ms",
-        ])
-        .args(["--retry-jitter", "0", "--retry-max-elapsed-time", "10s"])
-        .stdin(Stdio::null());
-    cmd
+    common::cli(&server.base_url(), KEY)
 }
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(cmd: &mut Command) -> Run {
-    let Output {
-        status,
-        stdout,
-        stderr,
-    } = cmd.output().expect("the binary runs");
-    Run {
-        code: status.code().expect("exited, not killed"),
-        stdout: String::from_utf8(stdout).expect("utf-8 stdout"),
-        stderr: String::from_utf8(stderr).expect("utf-8 stderr"),
-    }
-}
-
-impl Run {
-    fn ok(self) -> Self {
-        assert_eq!(self.code, 0, "stderr: {}", self.stderr);
-        assert!(!self.stderr.contains(KEY), "{}", self.stderr);
-        self
-    }
-
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout).expect("stdout is JSON")
-    }
-
-    fn csv(&self) -> (Vec<String>, Vec<Vec<String>>) {
-        let mut reader = csv::Reader::from_reader(self.stdout.as_bytes());
-        let header = reader
-            .headers()
-            .expect("header")
-            .iter()
-            .map(String::from)
-            .collect();
-        let rows = reader
-            .records()
-            .map(|r| r.expect("record").iter().map(String::from).collect())
-            .collect();
-        (header, rows)
-    }
-
-    /// The error line: exactly one line on stderr, starting with `error: `.
-    fn error_line(&self) -> &str {
-        let lines: Vec<&str> = self.stderr.lines().collect();
-        assert_eq!(lines.len(), 1, "one line expected: {:?}", self.stderr);
-        assert!(lines[0].starts_with("error: "), "{}", self.stderr);
-        assert!(self.stdout.is_empty(), "nothing on stdout: {}", self.stdout);
-        lines[0]
-    }
-
-    /// The value after `label` in a label/value listing.
-    fn field(&self, label: &str) -> String {
-        self.stdout
-            .lines()
-            .find_map(|line| {
-                let rest = line.strip_prefix(label)?;
-                rest.starts_with("  ").then(|| rest.trim().to_string())
-            })
-            .unwrap_or_else(|| panic!("no {label:?} in {}", self.stdout))
-    }
-}
-
-/// The display column where `needle` starts in `line`.
 fn column_of(line: &str, needle: &str) -> usize {
     let at = line
         .find(needle)

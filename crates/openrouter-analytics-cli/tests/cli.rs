@@ -3,7 +3,7 @@
 //! environment, the spinner, and that the key is never printed.
 
 use std::net::TcpListener;
-use std::process::{Command, Output};
+use std::process::Command;
 use std::time::Duration;
 
 use httpmock::prelude::*;
@@ -11,102 +11,13 @@ use serde_json::{Value, json};
 
 const KEY: &str = "sk-or-v1-cli-test-secret-0123456789";
 
-/// Every variable the binary reads, so that the caller's environment cannot leak in.
-const ENV_VARS: [&str; 16] = [
-    "OPENROUTER_API_KEY",
-    "OPENROUTER_BASE_URL",
-    "OPENROUTER_ALLOW_INSECURE_HTTP",
-    "OPENROUTER_HTTP_REFERER",
-    "OPENROUTER_APP_TITLE",
-    "OPENROUTER_APP_CATEGORIES",
-    "OPENROUTER_TIMEOUT",
-    "OPENROUTER_NO_RETRIES",
-    "OPENROUTER_RETRY_INITIAL_INTERVAL",
-    "OPENROUTER_RETRY_MAX_INTERVAL",
-    "OPENROUTER_RETRY_MAX_ELAPSED_TIME",
-    "OPENROUTER_RETRY_MAX_ATTEMPTS",
-    "OPENROUTER_RETRY_JITTER",
-    "OPENROUTER_FORMAT",
-    "OPENROUTER_PROGRESS",
-    "RUST_LOG",
-];
+mod common;
 
-/// The binary with a clean environment and no key or base URL.
-fn bare() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_openrouter"));
-    for var in ENV_VARS {
-        cmd.env_remove(var);
-    }
-    cmd
-}
+use common::{bare, run};
 
 /// The binary pointed at `server`, with the test key in the environment and fast retries.
 fn cli(server: &MockServer) -> Command {
-    let mut cmd = bare();
-    cmd.env("OPENROUTER_API_KEY", KEY)
-        .args(["--base-url", &server.base_url()])
-        .args([
-            "--retry-initial-interval",
-            "5ms",
-            "--retry-max-interval",
-            "10ms",
-        ])
-        .args(["--retry-jitter", "0", "--retry-max-elapsed-time", "10s"]);
-    cmd
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(cmd: &mut Command) -> Run {
-    let Output {
-        status,
-        stdout,
-        stderr,
-    } = cmd.output().expect("the binary runs");
-    Run {
-        code: status.code().expect("exited, not killed"),
-        stdout: String::from_utf8(stdout).expect("utf-8 stdout"),
-        stderr: String::from_utf8(stderr).expect("utf-8 stderr"),
-    }
-}
-
-impl Run {
-    fn ok(self) -> Self {
-        assert_eq!(self.code, 0, "stderr: {}", self.stderr);
-        self
-    }
-
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout).expect("stdout is JSON")
-    }
-
-    fn csv(&self) -> (Vec<String>, Vec<Vec<String>>) {
-        let mut reader = csv::Reader::from_reader(self.stdout.as_bytes());
-        let header = reader
-            .headers()
-            .expect("header")
-            .iter()
-            .map(String::from)
-            .collect();
-        let rows = reader
-            .records()
-            .map(|r| r.expect("record").iter().map(String::from).collect())
-            .collect();
-        (header, rows)
-    }
-
-    /// The error line: exactly one line on stderr, starting with `error: `.
-    fn error_line(&self) -> &str {
-        let lines: Vec<&str> = self.stderr.lines().collect();
-        assert_eq!(lines.len(), 1, "one line expected: {:?}", self.stderr);
-        assert!(lines[0].starts_with("error: "), "{}", self.stderr);
-        assert!(self.stdout.is_empty(), "nothing on stdout: {}", self.stdout);
-        lines[0]
-    }
+    common::cli(&server.base_url(), KEY)
 }
 
 fn row(date: &str, model: &str, provider: &str, usage: f64, requests: i64) -> Value {

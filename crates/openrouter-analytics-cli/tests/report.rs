@@ -10,7 +10,7 @@
 //! (from the repository root) writes it again.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
@@ -19,69 +19,16 @@ use serde_json::{Value, json};
 
 const KEY: &str = "sk-or-v1-report-test-secret-0123456789";
 
-/// Every variable the binary reads, so that the caller's environment cannot leak in.
-const ENV_VARS: [&str; 16] = [
-    "OPENROUTER_API_KEY",
-    "OPENROUTER_BASE_URL",
-    "OPENROUTER_ALLOW_INSECURE_HTTP",
-    "OPENROUTER_HTTP_REFERER",
-    "OPENROUTER_APP_TITLE",
-    "OPENROUTER_APP_CATEGORIES",
-    "OPENROUTER_TIMEOUT",
-    "OPENROUTER_NO_RETRIES",
-    "OPENROUTER_RETRY_INITIAL_INTERVAL",
-    "OPENROUTER_RETRY_MAX_INTERVAL",
-    "OPENROUTER_RETRY_MAX_ELAPSED_TIME",
-    "OPENROUTER_RETRY_MAX_ATTEMPTS",
-    "OPENROUTER_RETRY_JITTER",
-    "OPENROUTER_FORMAT",
-    "OPENROUTER_PROGRESS",
-    "RUST_LOG",
-];
+mod common;
+
+use common::{Run, run};
 
 /// The binary pointed at `server`, with the test key in the environment and fast,
 /// few retries.
 fn cli(server: &MockServer) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_openrouter"));
-    for var in ENV_VARS {
-        cmd.env_remove(var);
-    }
-    cmd.env("OPENROUTER_API_KEY", KEY)
-        .args(["--base-url", &server.base_url()])
-        .args([
-            "--retry-initial-interval",
-            "5ms",
-            "--retry-max-interval",
-            "10ms",
-        ])
-        .args(["--retry-jitter", "0", "--retry-max-attempts", "2"]);
+    let mut cmd = common::cli(&server.base_url(), KEY);
+    cmd.args(["--retry-max-attempts", "2"]);
     cmd
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(cmd: &mut Command) -> Run {
-    let Output {
-        status,
-        stdout,
-        stderr,
-    } = cmd.output().expect("the binary runs");
-    Run {
-        code: status.code().expect("exited, not killed"),
-        stdout: String::from_utf8(stdout).expect("utf-8 stdout"),
-        stderr: String::from_utf8(stderr).expect("utf-8 stderr"),
-    }
-}
-
-impl Run {
-    fn ok(self) -> Self {
-        assert_eq!(self.code, 0, "stderr: {}", self.stderr);
-        self
-    }
 }
 
 /// A fresh directory under the system's temporary one, removed on drop.

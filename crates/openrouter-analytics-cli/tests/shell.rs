@@ -8,16 +8,9 @@ use serde_json::json;
 
 const KEY: &str = "sk-or-v1-shell-test-secret-0123456789";
 
-/// The binary with none of the caller's OpenRouter settings.
-fn bare() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_openrouter"));
-    for (var, _) in std::env::vars() {
-        if var.starts_with("OPENROUTER_") || var == "RUST_LOG" {
-            cmd.env_remove(var);
-        }
-    }
-    cmd
-}
+mod common;
+
+use common::bare;
 
 fn stdout_of(cmd: &mut Command) -> String {
     let out = cmd.output().expect("the binary runs");
