@@ -27,7 +27,8 @@ use crate::error::{Error, ErrorKind};
 /// - **One deadline.** The budget ([`max_elapsed_time`](Self::max_elapsed_time))
 ///   bounds the whole call: each attempt's timeout is cut to what is left of it, so a
 ///   call never outlives its budget by a whole attempt timeout. An attempt cut short
-///   this way fails with [`ErrorKind::Timeout`]. (A zero budget leaves no time for any
+///   this way fails with [`ErrorKind::Timeout`], or, when an earlier attempt got an answer, with that
+///   attempt's error (a 503 storm ends as a 503). (A zero budget leaves no time for any
 ///   attempt; use [`disabled`](Self::disabled) to send each call once.)
 ///
 /// ```
