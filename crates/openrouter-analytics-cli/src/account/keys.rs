@@ -9,7 +9,6 @@ use clap::{Args, Subcommand, ValueEnum};
 use openrouter_analytics::types::{self, CreateKeysRequestLimitReset, UpdateKeysRequestLimitReset};
 use openrouter_analytics::uuid::Uuid;
 use openrouter_analytics::{ErrorKind, WithRawBody};
-use serde_json::Value;
 
 use super::key::limit_with_reset;
 use super::view::{self, write_fields};
@@ -433,7 +432,7 @@ pub async fn fetch_all(
 /// Each key, decoded and as sent, in page order.
 fn zip_pages(
     pages: Vec<WithRawBody<types::ListApiKeysResponse>>,
-) -> Result<Vec<(types::ListApiKeysResponseDataItem, Value)>, Failure> {
+) -> Result<Vec<(types::ListApiKeysResponseDataItem, view::RawItem)>, Failure> {
     let raw = view::page_items(pages.iter().map(|page| &page.raw_body[..]))
         .map_err(|err| Failure::other(format!("listing API keys: {err}")))?;
     let typed: Vec<_> = pages.into_iter().flat_map(|page| page.value.data).collect();

@@ -4,7 +4,7 @@
 use std::io::{self, Write};
 
 use chrono::{DateTime, Utc};
-use serde_json::Value;
+use serde_json::value::RawValue;
 use unicode_width::UnicodeWidthStr;
 
 use crate::output::table::{sanitize, usd};
@@ -74,32 +74,40 @@ pub fn write_fields(out: &mut dyn Write, fields: &[(&str, String)]) -> io::Resul
     Ok(())
 }
 
-/// The items of every page, taken from each page's exact body (so that fields this
-/// tool does not know survive), in page order.
-pub fn page_items<'a>(pages: impl IntoIterator<Item = &'a [u8]>) -> Result<Vec<Value>, String> {
+/// One list item exactly as the API sent it.
+pub type RawItem = Box<RawValue>;
+
+/// The items of every page, each exactly as its page's body holds it (fields this tool
+/// does not know, and the API's field order, survive), in page order.
+pub fn page_items<'a>(pages: impl IntoIterator<Item = &'a [u8]>) -> Result<Vec<RawItem>, String> {
+    #[derive(serde::Deserialize)]
+    struct Page {
+        data: Vec<RawItem>,
+    }
     let mut items = Vec::new();
     for (number, page) in pages.into_iter().enumerate() {
-        let body: Value = serde_json::from_slice(page)
-            .map_err(|err| format!("page {} is not JSON: {err}", number + 1))?;
-        match body.get("data") {
-            Some(Value::Array(data)) => items.extend(data.iter().cloned()),
-            _ => return Err(format!("page {} has no `data` list", number + 1)),
-        }
+        let page: Page = serde_json::from_slice(page)
+            .map_err(|err| format!("page {} has no `data` list: {err}", number + 1))?;
+        items.extend(page.data);
     }
     Ok(items)
 }
 
-/// `{"data": [...]}`: a whole list, as one JSON document.
-pub fn write_list_json(out: &mut dyn Write, items: Vec<Value>) -> io::Result<()> {
-    let mut envelope = serde_json::Map::new();
-    envelope.insert("data".into(), Value::Array(items));
-    crate::output::write_json(out, &Value::Object(envelope))
+/// `{"data":[...]}`: a whole list as one JSON document, its items spliced in as sent.
+pub fn write_list_json(out: &mut dyn Write, items: Vec<RawItem>) -> io::Result<()> {
+    out.write_all(b"{\"data\":[")?;
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.write_all(b",")?;
+        }
+        out.write_all(item.get().as_bytes())?;
+    }
+    out.write_all(b"]}\n")
 }
 
 #[cfg(test)]
 mod tests {
     use chrono::TimeZone;
-    use serde_json::json;
 
     use super::*;
 
@@ -154,20 +162,26 @@ mod tests {
     }
 
     #[test]
-    fn pages_are_joined_keeping_unknown_fields() {
-        let first = br#"{"data":[{"id":1,"new_field":{"x":[1,2]}}],"total_count":2}"#;
+    fn pages_are_joined_keeping_unknown_fields_and_the_apis_field_order() {
+        // `zeta` before `alpha`: a JSON map would sort them.
+        let first = br#"{"data":[{"zeta":1,"new_field":{"x":[1,2]},"alpha":"a"}],"total_count":2}"#;
         let second = br#"{"data":[{"id":2}],"total_count":2}"#;
         let items = page_items([&first[..], &second[..]]).expect("pages");
+        let texts: Vec<&str> = items.iter().map(|item| item.get()).collect();
         assert_eq!(
-            items,
-            [json!({"id":1,"new_field":{"x":[1,2]}}), json!({"id":2})]
+            texts,
+            [
+                r#"{"zeta":1,"new_field":{"x":[1,2]},"alpha":"a"}"#,
+                r#"{"id":2}"#
+            ]
         );
         let err = page_items([&b"{\"items\":[]}"[..]]).expect_err("no data");
         assert!(err.contains("page 1"), "{err}");
         let mut out = Vec::new();
         write_list_json(&mut out, items).expect("write");
-        let back: Value = serde_json::from_slice(&out).expect("json");
-        assert_eq!(back["data"][0]["new_field"]["x"][1], 2);
-        assert_eq!(back["data"].as_array().map(Vec::len), Some(2));
+        assert_eq!(
+            String::from_utf8(out).expect("utf8"),
+            "{\"data\":[{\"zeta\":1,\"new_field\":{\"x\":[1,2]},\"alpha\":\"a\"},{\"id\":2}]}\n"
+        );
     }
 }
