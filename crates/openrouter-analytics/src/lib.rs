@@ -1,5 +1,6 @@
-//! A typed Rust client for [OpenRouter](https://openrouter.ai)'s Analytics API: where
-//! your spend, requests and tokens went.
+//! A typed Rust client for [OpenRouter](https://openrouter.ai)'s account side: the
+//! Analytics API (where your spend, requests and tokens went), API keys, credits,
+//! organization members, workspaces and budgets, and generation lookups.
 //!
 //! - [`Client`]: API key from the builder or `OPENROUTER_API_KEY`, app-attribution
 //!   headers, timeouts, a [`RetryConfig`] with a client default and per-call override,
@@ -7,7 +8,10 @@
 //! - One group of operations per tag of the API, e.g. [`Analytics`]
 //!   (`client.analytics()`: `get_user_activity`, `get_analytics_meta`,
 //!   `query_analytics`), with typed parameters and responses ([`types`]). The groups
-//!   and calls are generated from the spec, so every operation it describes is here.
+//!   and calls are generated from the spec, so every operation it describes is here:
+//!   [`ApiKeys`], [`Credits`], [`Organization`], [`Workspaces`], [`Generations`] too.
+//!   Lists paged by `offset` have `collect_all()`; writes are not resent after they
+//!   may have reached OpenRouter unless a call allows it.
 //! - [`Error`]: one error type whose [`ErrorKind`] tells a 401 from a 429 from a
 //!   dropped connection, without ever printing your key.
 //! - `blocking` (module behind the `blocking` feature): the same API without an async
