@@ -43,6 +43,7 @@ mod report;
 mod secret;
 mod setup;
 mod svg;
+mod terminal;
 #[cfg(test)]
 mod test_alloc;
 
@@ -64,7 +65,7 @@ fn main() -> ExitCode {
     match run(cli, &redactor) {
         Ok(()) => ExitCode::from(code::SUCCESS),
         Err(failure) => {
-            let line = one_line(&redactor.redact(&failure.message));
+            let line = terminal::safe(&one_line(&redactor.redact(&failure.message))).into_owned();
             let _ = writeln!(io::stderr().lock(), "error: {line}");
             ExitCode::from(failure.code)
         }
