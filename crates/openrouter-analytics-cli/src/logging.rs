@@ -10,6 +10,7 @@ use tracing_subscriber::util::SubscriberInitExt;
 use tracing_subscriber::{Layer, fmt};
 
 use crate::secret::Redactor;
+use crate::terminal;
 
 /// The `tracing` targets of the tool and the client crate.
 fn our_targets() -> Targets {
@@ -50,7 +51,9 @@ impl<'a> MakeWriter<'a> for StderrLines {
     }
 }
 
-/// One log event's text, kept whole so that the key cannot straddle two writes.
+/// One log event's text, kept whole so that the key cannot straddle two writes, and
+/// written as one terminal-safe line: an error message or body from the network may
+/// hold escape sequences, bidi overrides or newlines (which would forge log lines).
 struct RedactedLine {
     redactor: Redactor,
     buffer: Vec<u8>,
@@ -73,7 +76,40 @@ impl Drop for RedactedLine {
             return;
         }
         let text = String::from_utf8_lossy(&self.buffer);
-        let text = self.redactor.redact(&text);
-        let _ = io::stderr().lock().write_all(text.as_bytes());
+        let _ = io::stderr()
+            .lock()
+            .write_all(safe_line(&self.redactor, &text).as_bytes());
+    }
+}
+
+/// An event's text as it reaches stderr: redacted, every control and bidi character
+/// escaped visibly, and one final newline.
+fn safe_line(redactor: &Redactor, text: &str) -> String {
+    let redacted = redactor.redact(text);
+    let body = redacted.strip_suffix('\n').unwrap_or(&redacted);
+    let mut line = terminal::safe(body).into_owned();
+    line.push('\n');
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_event_is_one_line_without_escapes_bidi_or_the_key() {
+        let redactor = Redactor::new(Some("sk-or-v1-logging-test-key"));
+        let line = safe_line(
+            &redactor,
+            "WARN retrying: bad \x1b[31mRED\x1b[0m \u{202e}evil\nforged line sk-or-v1-logging-test-key\n",
+        );
+        assert_eq!(line.matches('\n').count(), 1, "{line}");
+        assert!(line.ends_with('\n'));
+        assert!(
+            !line.contains('\u{1b}') && !line.contains('\u{202e}'),
+            "{line}"
+        );
+        assert!(!line.contains("sk-or-v1-logging-test-key"), "{line}");
+        assert!(line.contains("bad \\x1b[31mRED"), "{line}");
     }
 }

@@ -215,7 +215,8 @@ fn run(cli: Cli, redactor: &Redactor) -> Result<(), Failure> {
         }
         (Plan::Query(plan), Response::Query(response)) => {
             for warning in &response.value.data.warnings {
-                let _ = writeln!(io::stderr().lock(), "warning: {}", one_line(warning));
+                let warning = terminal::safe(&one_line(&redactor.redact(warning))).into_owned();
+                let _ = writeln!(io::stderr().lock(), "warning: {warning}");
             }
             plan.print(&response.value, &response.raw_body, format, &mut out)
         }
@@ -230,7 +231,8 @@ fn run(cli: Cli, redactor: &Redactor) -> Result<(), Failure> {
     match printed.and_then(|()| out.flush()) {
         Ok(()) => {
             if let Some(line) = report_line {
-                let _ = writeln!(io::stderr().lock(), "{}", redactor.redact(&line));
+                let line = terminal::safe(&redactor.redact(&line)).into_owned();
+                let _ = writeln!(io::stderr().lock(), "{line}");
             }
             Ok(())
         }

@@ -90,7 +90,7 @@ async fn spin(state: Arc<State>, stop: Arc<Notify>) {
         let status = get(&state.status);
         let line = format!(
             "{CLEAR}{frame} {} ({:.1}s)",
-            state.redactor.redact(&status),
+            crate::terminal::safe(&state.redactor.redact(&status)),
             started.elapsed().as_secs_f64()
         );
         let mut stderr = io::stderr().lock();

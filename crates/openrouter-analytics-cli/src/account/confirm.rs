@@ -26,6 +26,7 @@ pub fn check(yes: bool, what: &str) -> Result<bool, String> {
 pub fn ask(what: &str) -> Result<(), Failure> {
     {
         let mut stderr = io::stderr().lock();
+        let what = crate::terminal::safe(what);
         let _ = write!(stderr, "Delete {what}? This cannot be undone. [y/N] ");
         let _ = stderr.flush();
     }

@@ -671,8 +671,12 @@ pub fn deleted(what: &str, done: bool, raw: &[u8], format: Format) -> Result<Out
     Output::render(|out| match format {
         Format::Json => write_raw_json(out, raw),
         Format::Csv => writeln!(out, "deleted\n{done}"),
-        Format::Table if done => writeln!(out, "Deleted {what}."),
-        Format::Table => writeln!(out, "OpenRouter did not delete {what}."),
+        Format::Table if done => writeln!(out, "Deleted {}.", crate::terminal::safe(what)),
+        Format::Table => writeln!(
+            out,
+            "OpenRouter did not delete {}.",
+            crate::terminal::safe(what)
+        ),
     })
 }
 

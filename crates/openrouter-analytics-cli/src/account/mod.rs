@@ -197,7 +197,7 @@ pub fn run(
     }
     let mut stderr = io::stderr().lock();
     for note in &output.notes {
-        let _ = writeln!(stderr, "{note}");
+        let _ = writeln!(stderr, "{}", crate::terminal::safe(note));
     }
     Ok(())
 }

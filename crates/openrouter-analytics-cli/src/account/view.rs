@@ -156,7 +156,7 @@ mod tests {
             String::from_utf8(out).expect("utf8"),
             "Name            研究\n\
              Management key  no\n\
-             Note            two lines\n\
+             Note            two\\nlines\n\
              Empty\n"
         );
     }

@@ -4,6 +4,8 @@ use std::io::{self, Write};
 
 use unicode_width::UnicodeWidthStr;
 
+use crate::terminal;
+
 /// How a column's cells line up.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Align {
@@ -19,7 +21,8 @@ enum Line {
     Rule,
 }
 
-/// A table being built; [`Table::write`] prints it.
+/// A table being built; [`Table::write`] prints it. Every header and cell goes through
+/// [`sanitize`] as it is added, so widths are measured on what is printed.
 #[derive(Clone, Debug)]
 pub struct Table {
     headers: Vec<String>,
@@ -32,7 +35,7 @@ impl Table {
     pub fn new<S: Into<String>>(columns: impl IntoIterator<Item = (S, Align)>) -> Self {
         let (headers, align) = columns
             .into_iter()
-            .map(|(header, align)| (header.into(), align))
+            .map(|(header, align)| (sanitize(&header.into()), align))
             .unzip();
         Self {
             headers,
@@ -43,6 +46,7 @@ impl Table {
 
     /// Adds a row; missing cells are blank, extra ones are dropped.
     pub fn row(&mut self, cells: Vec<String>) {
+        let cells = cells.iter().map(|cell| sanitize(cell)).collect();
         self.lines.push(Line::Cells(cells));
     }
 
@@ -87,7 +91,7 @@ impl Table {
         for line in &self.lines {
             match line {
                 Line::Cells(cells) => {
-                    print(&mut (0..columns).map(|i| sanitize(cells.get(i).unwrap_or(&blank))))?
+                    print(&mut (0..columns).map(|i| cells.get(i).unwrap_or(&blank).clone()))?
                 }
                 Line::Rule => print(&mut widths.iter().map(|&w| "-".repeat(w)))?,
             }
@@ -103,11 +107,10 @@ fn width(text: &str) -> usize {
     UnicodeWidthStr::width(text)
 }
 
-/// A cell on one line: control characters (a newline in a model name) become spaces.
+/// A cell as it may reach a terminal, on one line: controls (a newline in a model
+/// name, an escape sequence) and bidi overrides are shown escaped ([`terminal::safe`]).
 pub fn sanitize(text: &str) -> String {
-    text.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect()
+    terminal::safe(text).into_owned()
 }
 
 /// `1234567` as `1,234,567`.
@@ -181,12 +184,32 @@ mod tests {
         let text = String::from_utf8(out).expect("utf8");
         assert_eq!(
             text,
-            "NAME           N\n\
-             a              1\n\
-             long name  1,000\n\
-             ---------  -----\n\
+            "NAME            N\n\
+             a               1\n\
+             long\\nname  1,000\n\
+             ----------  -----\n\
              TOTAL\n"
         );
+    }
+
+    #[test]
+    fn escapes_and_bidi_overrides_are_shown_escaped_and_measured_as_shown() {
+        let mut table = Table::new([("NAME", Align::Left), ("N", Align::Right)]);
+        table.row(vec!["\u{202e}gpj.exe".into(), "1".into()]);
+        table.row(vec!["\x1b[31mred\x1b]0;title\x07".into(), "22".into()]);
+        table.row(vec!["plain".into(), "333".into()]);
+        let mut out = Vec::new();
+        table.write(&mut out).expect("write");
+        let text = String::from_utf8(out).expect("utf8");
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{202e}'),
+            "{text}"
+        );
+        assert!(text.contains("<U+202E>gpj.exe"), "{text}");
+        assert!(text.contains("\\x1b[31mred"), "{text}");
+        // Every line is as wide as the widest, so the numbers stay in their column.
+        let widths: Vec<usize> = text.lines().map(width).collect();
+        assert!(widths.iter().all(|&w| w == widths[0]), "{text}");
     }
 
     #[test]

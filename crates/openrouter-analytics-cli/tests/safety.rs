@@ -1,0 +1,214 @@
+//! What the built `openrouter` binary prints when the network sends hostile text or
+//! numbers (local mock servers on 127.0.0.1 only): escape sequences and bidi overrides
+//! never reach the terminal raw, CSV cells never start a spreadsheet formula, and token
+//! sums and dollar amounts are exact or refused, never `inf` or a 309-digit figure.
+
+use std::process::Command;
+
+use httpmock::prelude::*;
+use serde_json::{Value, json};
+use unicode_width::UnicodeWidthStr;
+
+const KEY: &str = "sk-or-v1-safety-test-management-key-0123";
+const WS: &str = "0b3c9b5e-4f8a-4c1e-9d2e-7a6b5c4d3e2f";
+/// An error message that recolours the terminal, retitles the window and reverses text.
+const HOSTILE: &str = "bad \x1b[31mRED\x1b[0m \x1b]0;title\x07 \u{202e}evil";
+/// How the CLI shows [`HOSTILE`]'s first escape sequence: visibly, as text.
+const ESCAPED_RED: &str = "bad \\x1b[31mRED";
+
+mod common;
+
+use common::run;
+
+fn cli(server: &MockServer) -> Command {
+    common::cli(&server.base_url(), KEY)
+}
+
+/// No raw ESC, BEL, C1 control or bidi override anywhere in `text`.
+fn assert_terminal_safe(text: &str) {
+    for c in text.chars() {
+        let unsafe_char = (c.is_control() && c != '\n')
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+        assert!(
+            !unsafe_char,
+            "raw U+{:04X} reached the terminal: {text:?}",
+            u32::from(c)
+        );
+    }
+}
+
+fn mock_activity_error<'a>(server: &'a MockServer, status: u16, body: &str) -> httpmock::Mock<'a> {
+    let body = body.to_string();
+    server.mock(move |when, then| {
+        when.method(GET).path("/activity");
+        then.status(status)
+            .header("content-type", "text/plain")
+            .body(body);
+    })
+}
+
+fn error_body(message: &str) -> String {
+    json!({"error": {"code": 400, "message": message}}).to_string()
+}
+
+// ---------------------------------------------------------------- terminal safety
+
+#[test]
+fn an_error_message_with_escapes_and_bidi_is_shown_escaped_on_the_error_line() {
+    let server = MockServer::start();
+    mock_activity_error(&server, 400, &error_body(HOSTILE));
+    let out = run(cli(&server).args(["activity"]));
+    assert_eq!(out.code, 4, "{}", out.stderr);
+    let line = out.error_line();
+    assert_terminal_safe(&out.stderr);
+    assert!(line.contains(ESCAPED_RED), "{line}");
+    assert!(line.contains("<U+202E>evil"), "{line}");
+}
+
+#[test]
+fn a_non_json_error_body_is_shown_escaped_on_the_error_line() {
+    let server = MockServer::start();
+    mock_activity_error(&server, 400, &format!("<html>{HOSTILE}</html>"));
+    let out = run(cli(&server).args(["activity"]));
+    assert_eq!(out.code, 4, "{}", out.stderr);
+    out.error_line();
+    assert_terminal_safe(&out.stderr);
+    assert!(out.stderr.contains(ESCAPED_RED), "{}", out.stderr);
+}
+
+#[test]
+fn verbose_logs_of_retries_and_failures_are_terminal_safe_one_line_each() {
+    let server = MockServer::start();
+    // A 503 is retried, so the client logs the hostile body in its retry warning too.
+    let mock = mock_activity_error(&server, 503, &format!("{HOSTILE}\nforged: log line"));
+    let out = run(cli(&server).args(["-v", "--retry-max-attempts", "2", "activity"]));
+    assert_eq!(out.code, 4, "{}", out.stderr);
+    mock.assert_calls(2);
+    assert_terminal_safe(&out.stderr);
+    // The hostile text did reach the log (escaped), and its newline forged no line.
+    let logged = out
+        .stderr
+        .lines()
+        .filter(|line| !line.starts_with("error: ") && line.contains(ESCAPED_RED))
+        .count();
+    assert!(logged >= 1, "{}", out.stderr);
+    assert!(
+        !out.stderr.lines().any(|line| line.starts_with("forged")),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn verbose_logs_of_a_json_error_message_are_terminal_safe() {
+    let server = MockServer::start();
+    mock_activity_error(&server, 400, &error_body(HOSTILE));
+    let out = run(cli(&server).args(["-v", "activity"]));
+    assert_eq!(out.code, 4, "{}", out.stderr);
+    assert_terminal_safe(&out.stderr);
+    assert!(
+        out.stderr.lines().count() >= 2,
+        "a log line and the error line: {}",
+        out.stderr
+    );
+}
+
+#[test]
+fn query_warnings_are_shown_escaped() {
+    let server = MockServer::start();
+    server.mock(|when, then| {
+        when.method(POST).path("/analytics/query");
+        then.status(200).json_body(json!({ "data": {
+            "data": [{ "model": "m", "request_count": 1 }],
+            "metadata": { "query_time_ms": 1, "row_count": 1, "truncated": false },
+            "cachedAt": null,
+            "warnings": [HOSTILE, "second\nwarning"]
+        }}));
+    });
+    let out = run(cli(&server).args([
+        "analytics",
+        "query",
+        "-m",
+        "request_count",
+        "-d",
+        "model",
+        "-f",
+        "csv",
+    ]))
+    .ok();
+    assert_terminal_safe(&out.stderr);
+    let warnings: Vec<&str> = out.stderr.lines().collect();
+    assert_eq!(warnings.len(), 2, "{}", out.stderr);
+    assert!(
+        warnings[0].starts_with("warning: bad \\x1b[31mRED"),
+        "{}",
+        out.stderr
+    );
+    assert!(warnings[0].ends_with("<U+202E>evil"), "{}", out.stderr);
+    assert_eq!(warnings[1], "warning: second warning");
+}
+
+fn api_key(name: &str, hash: &str, usage: f64) -> Value {
+    json!({
+        "byok_usage": 0.0, "byok_usage_daily": 0.0, "byok_usage_monthly": 0.0,
+        "byok_usage_weekly": 0.0, "created_at": "2026-10-01T08:00:00Z",
+        "creator_user_id": null, "disabled": false, "expires_at": null,
+        "external_user": null, "hash": hash, "include_byok_in_limit": false,
+        "label": "sk-or-v1-abc...", "last_used_at": null,
+        "limit": null, "limit_remaining": null, "limit_reset": null,
+        "name": name, "updated_at": null, "usage": usage, "usage_daily": usage,
+        "usage_monthly": usage, "usage_weekly": usage, "workspace_id": WS
+    })
+}
+
+/// `/keys` answering `keys` on the first page and nothing after it.
+fn mock_keys(server: &MockServer, keys: Vec<Value>) {
+    let count = keys.len();
+    server.mock(|when, then| {
+        when.method(GET).path("/keys").query_param_missing("offset");
+        then.status(200)
+            .json_body(json!({ "data": keys, "total_count": count }));
+    });
+    server.mock(|when, then| {
+        when.method(GET).path("/keys").query_param_exists("offset");
+        then.status(200)
+            .json_body(json!({ "data": [], "total_count": count }));
+    });
+}
+
+#[test]
+fn a_key_named_with_escapes_and_bidi_lines_up_in_the_keys_table() {
+    let server = MockServer::start();
+    mock_keys(
+        &server,
+        vec![
+            api_key("\u{202e}gpj.exe\u{2066}", "aaa111", 1.0),
+            api_key("\x1b[2J\x1b]0;pwned\x07wipe", "bbb222", 2.0),
+            api_key("plain", "ccc333", 3.0),
+        ],
+    );
+    let out = run(cli(&server).args(["keys", "list", "-f", "table"])).ok();
+    assert_terminal_safe(&out.stdout);
+    assert!(
+        out.stdout.contains("<U+202E>gpj.exe<U+2066>"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("\\x1b[2J"), "{}", out.stdout);
+    let column = |line: &str, needle: &str| {
+        let at = line
+            .find(needle)
+            .unwrap_or_else(|| panic!("{needle} in {line}"));
+        line[..at].width()
+    };
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    let hashes: Vec<usize> = ["aaa111", "bbb222", "ccc333"]
+        .iter()
+        .map(|hash| {
+            let line = lines.iter().find(|l| l.contains(hash)).expect("row");
+            column(line, hash)
+        })
+        .collect();
+    assert_eq!(hashes[0], column(lines[0], "HASH"), "{}", out.stdout);
+    assert!(hashes.iter().all(|&h| h == hashes[0]), "{}", out.stdout);
+}
