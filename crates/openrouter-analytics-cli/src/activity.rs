@@ -10,27 +10,28 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 use crate::account;
 use crate::args::{ActivityArgs, Format, GroupBy, SortKey, SummaryKey};
 use crate::exit::Failure;
+use crate::output::sheet::{Column, Sheet, number, text};
 use crate::output::table::{Align, Table, percent, thousands, usd};
-use crate::output::{csv_error, csv_writer, plain_number, write_json, write_raw_json};
+use crate::output::{plain_number, write_json, write_raw_json};
 use crate::parse::parse_activity_date;
 use crate::report::{Group, Totals, sort_groups, sort_rows, summarise};
 
 /// The API fields of an activity row, in the order the API documents them; the CSV
 /// header of unsummarised output.
-pub const ROW_FIELDS: [&str; 13] = [
-    "date",
-    "model",
-    "model_permaslug",
-    "endpoint_id",
-    "provider_name",
-    "usage",
-    "byok_usage_inference",
-    "requests",
-    "prompt_tokens",
-    "completion_tokens",
-    "reasoning_tokens",
-    "cached_tokens",
-    "workspace_id",
+pub const ROW_FIELDS: [Column; 13] = [
+    text("date"),
+    text("model"),
+    text("model_permaslug"),
+    text("endpoint_id"),
+    text("provider_name"),
+    number("usage"),
+    number("byok_usage_inference"),
+    number("requests"),
+    number("prompt_tokens"),
+    number("completion_tokens"),
+    number("reasoning_tokens"),
+    number("cached_tokens"),
+    text("workspace_id"),
 ];
 
 /// The numeric fields of a summary row, after its key columns.
@@ -323,10 +324,9 @@ fn summary_table(groups: &[Group], keys: &[SummaryKey], out: &mut dyn Write) -> 
 }
 
 fn rows_csv(rows: &[ActivityItem], out: &mut dyn Write) -> io::Result<()> {
-    let mut csv = csv_writer(out);
-    csv.write_record(ROW_FIELDS).map_err(csv_error)?;
+    let mut csv = Sheet::new(out, ROW_FIELDS)?;
     for row in rows {
-        csv.write_record([
+        csv.row([
             row.date.clone(),
             row.model.clone(),
             row.model_permaslug.clone(),
@@ -340,16 +340,17 @@ fn rows_csv(rows: &[ActivityItem], out: &mut dyn Write) -> io::Result<()> {
             row.reasoning_tokens.to_string(),
             row.cached_tokens.to_string(),
             row.workspace_id.clone().unwrap_or_default(),
-        ])
-        .map_err(csv_error)?;
+        ])?;
     }
-    csv.flush()
+    csv.finish()
 }
 
 fn summary_csv(groups: &[Group], keys: &[SummaryKey], out: &mut dyn Write) -> io::Result<()> {
-    let mut csv = csv_writer(out);
-    let header = keys.iter().map(|&k| summary_field(k)).chain(SUMMARY_FIELDS);
-    csv.write_record(header).map_err(csv_error)?;
+    let header = keys
+        .iter()
+        .map(|&k| text(summary_field(k)))
+        .chain(SUMMARY_FIELDS.map(number));
+    let mut csv = Sheet::new(out, header)?;
     for group in groups {
         let t = &group.totals;
         let record = group.labels.iter().cloned().chain([
@@ -361,9 +362,9 @@ fn summary_csv(groups: &[Group], keys: &[SummaryKey], out: &mut dyn Write) -> io
             plain_number(t.usage),
             plain_number(t.byok_usage_inference),
         ]);
-        csv.write_record(record).map_err(csv_error)?;
+        csv.row(record)?;
     }
-    csv.flush()
+    csv.finish()
 }
 
 /// A summary row as JSON: its key columns first, then the sums, in CSV order.

@@ -213,6 +213,20 @@ pub struct GlobalArgs {
     )]
     pub format: Option<Format>,
 
+    /// CSV cells exactly as the API sent them. By default a text cell (a name, label,
+    /// email, model, id) that starts with =, +, -, @, a tab or a carriage return gets a
+    /// leading ' so that a spreadsheet shows it as text instead of running it as a
+    /// formula; numbers are never changed.
+    #[arg(
+        long,
+        env = "OPENROUTER_CSV_RAW",
+        value_parser = BoolishValueParser::new(),
+        action = ArgAction::SetTrue,
+        global = true,
+        help_heading = OUTPUT
+    )]
+    pub csv_raw: bool,
+
     /// Log requests, responses and retries to stderr (the key is never logged).
     #[arg(short, long, action = ArgAction::Count, global = true, help_heading = OUTPUT)]
     pub verbose: u8,

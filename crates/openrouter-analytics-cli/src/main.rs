@@ -122,6 +122,7 @@ fn run(cli: Cli, redactor: &Redactor) -> Result<(), Failure> {
         Command::Completions(_) => return Ok(()),
     };
     let format = output::resolve_format(global.format);
+    output::sheet::set_raw(global.csv_raw);
     let verbose = global.verbose > 0;
     let progress = match global.progress {
         ProgressMode::Always => true,

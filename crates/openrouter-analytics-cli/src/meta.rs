@@ -6,17 +6,18 @@ use openrouter_analytics::types::AnalyticsMetaResponse;
 use openrouter_analytics::{Client, Error, WithRawBody};
 
 use crate::args::Format;
+use crate::output::sheet::{Column, Sheet, text};
 use crate::output::table::{Align, Table};
-use crate::output::{csv_error, csv_writer, write_raw_json};
+use crate::output::write_raw_json;
 
 /// The CSV header: one row per metric, dimension, operator or granularity.
-pub const CSV_FIELDS: [&str; 6] = [
-    "kind",
-    "name",
-    "display_label",
-    "display_format",
-    "is_rate",
-    "value_type",
+pub const CSV_FIELDS: [Column; 6] = [
+    text("kind"),
+    text("name"),
+    text("display_label"),
+    text("display_format"),
+    text("is_rate"),
+    text("value_type"),
 ];
 
 /// What the request looks like, for `-v`.
@@ -91,12 +92,11 @@ fn csv(response: &AnalyticsMetaResponse, out: &mut dyn Write) -> io::Result<()> 
             String::new(),
         ]);
     }
-    let mut csv = csv_writer(out);
-    csv.write_record(CSV_FIELDS).map_err(csv_error)?;
+    let mut csv = Sheet::new(out, CSV_FIELDS)?;
     for row in rows {
-        csv.write_record(row).map_err(csv_error)?;
+        csv.row(row)?;
     }
-    csv.flush()
+    csv.finish()
 }
 
 /// Four small tables, one per section, each under a title.

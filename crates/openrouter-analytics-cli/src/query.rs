@@ -12,8 +12,9 @@ use serde_json::{Map, Value};
 
 use crate::args::{Format, Granularity, QueryArgs};
 use crate::buckets;
+use crate::output::sheet::{Kind, Sheet};
 use crate::output::table::{Align, Table};
-use crate::output::{cell, csv_error, csv_writer, write_raw_json};
+use crate::output::{cell, write_raw_json};
 use crate::parse::{Filter, RangeEnd, parse_filter, parse_order_by, parse_time};
 
 /// Most dimensions a query may group by.
@@ -189,22 +190,27 @@ impl Plan {
         match format {
             Format::Json => write_raw_json(out, raw)?,
             Format::Csv => {
-                let mut csv = csv_writer(out);
-                csv.write_record(columns.iter().map(header))
-                    .map_err(csv_error)?;
+                let kinds = columns.iter().map(|c| {
+                    let is_time = time.as_ref().is_some_and(|(name, _)| name == c);
+                    if numeric(&result.data, c) && !is_time {
+                        Kind::Number
+                    } else {
+                        Kind::Text
+                    }
+                });
+                let mut csv = Sheet::new(out, columns.iter().map(header).zip(kinds))?;
                 for row in &result.data {
-                    csv.write_record(columns.iter().map(|c| cell(row, c)))
-                        .map_err(csv_error)?;
+                    csv.row(columns.iter().map(|c| cell(row, c)))?;
                 }
-                csv.flush()?;
+                csv.finish()?;
             }
             Format::Table => {
                 let mut table = Table::new(columns.iter().map(|c| {
-                    let numeric = !result.data.is_empty()
-                        && result.data.iter().all(|row| {
-                            matches!(row.get(c), Some(Value::Number(_) | Value::Null) | None)
-                        });
-                    let align = if numeric { Align::Right } else { Align::Left };
+                    let align = if numeric(&result.data, c) {
+                        Align::Right
+                    } else {
+                        Align::Left
+                    };
                     (header(c).to_uppercase(), align)
                 }));
                 for row in &result.data {
@@ -254,6 +260,15 @@ impl Plan {
         }
         columns
     }
+}
+
+/// Whether every row holds a number (or nothing) in `column`: such a column is aligned
+/// right in tables and written as numbers in CSV.
+fn numeric(rows: &[Map<String, Value>], column: &str) -> bool {
+    !rows.is_empty()
+        && rows
+            .iter()
+            .all(|row| matches!(row.get(column), Some(Value::Number(_) | Value::Null) | None))
 }
 
 fn row_cell(row: &Map<String, Value>, column: &str) -> String {

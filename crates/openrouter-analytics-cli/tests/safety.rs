@@ -212,3 +212,138 @@ fn a_key_named_with_escapes_and_bidi_lines_up_in_the_keys_table() {
     assert_eq!(hashes[0], column(lines[0], "HASH"), "{}", out.stdout);
     assert!(hashes.iter().all(|&h| h == hashes[0]), "{}", out.stdout);
 }
+
+// ---------------------------------------------------------------- CSV formulas
+
+/// Key names a spreadsheet would run as formulas.
+const FORMULAS: [&str; 5] = [
+    "=HYPERLINK(\"http://evil\",\"x\")",
+    "+cmd|' /C calc'!A0",
+    "@SUM(1)",
+    "-1+1",
+    "\tTabbed",
+];
+
+fn formula_keys() -> Vec<Value> {
+    FORMULAS
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let mut key = api_key(name, &format!("hash{i}"), 1.0);
+            // A refund: negative amounts are numbers and must stay numbers.
+            key["usage_daily"] = json!(-2.5);
+            key
+        })
+        .collect()
+}
+
+#[test]
+fn keys_list_csv_neutralises_formula_names_and_keeps_negative_numbers() {
+    let server = MockServer::start();
+    mock_keys(&server, formula_keys());
+    let out = run(cli(&server).args(["keys", "list", "-f", "csv"])).ok();
+    let (header, rows) = out.csv();
+    let column = |name: &str| header.iter().position(|h| h == name).expect(name);
+    assert_eq!(rows.len(), FORMULAS.len());
+    for (row, name) in rows.iter().zip(FORMULAS) {
+        assert_eq!(row[column("name")], format!("'{name}"));
+        assert_eq!(row[column("usage_daily")], "-2.5");
+        assert_eq!(row[column("usage")], "1");
+        assert!(row[column("hash")].starts_with("hash"));
+    }
+}
+
+#[test]
+fn csv_raw_flag_and_variable_write_cells_as_sent() {
+    let server = MockServer::start();
+    mock_keys(&server, formula_keys());
+    let by_flag = run(cli(&server).args(["--csv-raw", "keys", "list", "-f", "csv"])).ok();
+    let by_env = run(cli(&server)
+        .env("OPENROUTER_CSV_RAW", "1")
+        .args(["keys", "list", "-f", "csv"]))
+    .ok();
+    for out in [by_flag, by_env] {
+        let (header, rows) = out.csv();
+        let name = header.iter().position(|h| h == "name").expect("name");
+        let names: Vec<&str> = rows.iter().map(|row| row[name].as_str()).collect();
+        assert_eq!(names, FORMULAS);
+    }
+}
+
+fn activity_row(model: &str, provider: &str, usage: f64) -> Value {
+    json!({
+        "date": "2026-11-01", "model": model, "model_permaslug": model,
+        "endpoint_id": "ep-1", "provider_name": provider, "usage": usage,
+        "byok_usage_inference": 0.0, "requests": 1, "prompt_tokens": 10,
+        "completion_tokens": 5, "reasoning_tokens": 0, "cached_tokens": 0
+    })
+}
+
+#[test]
+fn activity_csv_by_model_and_raw_rows_neutralise_names_not_numbers() {
+    let server = MockServer::start();
+    server.mock(|when, then| {
+        when.method(GET).path("/activity");
+        then.status(200).json_body(json!({ "data": [
+            activity_row("=1+1", "@Provider", -0.25),
+            activity_row("+evil", "-Provider", 1.0),
+        ]}));
+    });
+    let out = run(cli(&server).args(["activity", "--by", "model", "-f", "csv"])).ok();
+    let (header, rows) = out.csv();
+    assert_eq!(header[0], "model");
+    let usage = header.iter().position(|h| h == "usage").expect("usage");
+    let mut got: Vec<(String, String)> = rows
+        .iter()
+        .map(|row| (row[0].clone(), row[usage].clone()))
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            ("'+evil".to_string(), "1".to_string()),
+            ("'=1+1".to_string(), "-0.25".to_string())
+        ]
+    );
+
+    let out = run(cli(&server).args(["activity", "-f", "csv"])).ok();
+    let (header, rows) = out.csv();
+    let at = |name: &str| header.iter().position(|h| h == name).expect(name);
+    assert_eq!(rows[0][at("model")], "'=1+1");
+    assert_eq!(rows[0][at("provider_name")], "'@Provider");
+    assert_eq!(rows[0][at("usage")], "-0.25");
+    assert_eq!(rows[1][at("provider_name")], "'-Provider");
+}
+
+#[test]
+fn query_csv_neutralises_text_cells_and_column_names_but_not_numbers() {
+    let server = MockServer::start();
+    server.mock(|when, then| {
+        when.method(POST).path("/analytics/query");
+        then.status(200).json_body(json!({ "data": {
+            "data": [
+                { "model": "=cmd", "cost": -1.5, "@extra": "x" },
+                { "model": "ok", "cost": 2, "@extra": "-y" }
+            ],
+            "metadata": { "query_time_ms": 1, "row_count": 2, "truncated": false },
+            "cachedAt": null,
+            "warnings": []
+        }}));
+    });
+    let out = run(cli(&server).args([
+        "analytics",
+        "query",
+        "-m",
+        "cost",
+        "-d",
+        "model",
+        "-f",
+        "csv",
+    ]))
+    .ok();
+    assert_eq!(
+        out.stdout, "'@extra,model,cost\nx,'=cmd,-1.5\n'-y,ok,2\n",
+        "{}",
+        out.stdout
+    );
+}

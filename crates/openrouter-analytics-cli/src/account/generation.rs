@@ -9,26 +9,27 @@ use super::view::{self, write_fields};
 use super::{Context, Output};
 use crate::args::Format;
 use crate::exit::Failure;
+use crate::output::sheet::{Column, Sheet, number, text};
 use crate::output::table::{thousands, usd};
-use crate::output::{csv_error, csv_writer, plain_number, write_raw_json};
+use crate::output::{plain_number, write_raw_json};
 
 /// The CSV header: the API's field names.
-pub const CSV_FIELDS: [&str; 15] = [
-    "id",
-    "created_at",
-    "model",
-    "provider_name",
-    "tokens_prompt",
-    "tokens_completion",
-    "native_tokens_reasoning",
-    "native_tokens_cached",
-    "total_cost",
-    "usage",
-    "is_byok",
-    "latency",
-    "generation_time",
-    "finish_reason",
-    "streamed",
+pub const CSV_FIELDS: [Column; 15] = [
+    text("id"),
+    text("created_at"),
+    text("model"),
+    text("provider_name"),
+    number("tokens_prompt"),
+    number("tokens_completion"),
+    number("native_tokens_reasoning"),
+    number("native_tokens_cached"),
+    number("total_cost"),
+    number("usage"),
+    text("is_byok"),
+    number("latency"),
+    number("generation_time"),
+    text("finish_reason"),
+    text("streamed"),
 ];
 
 /// `openrouter generation`.
@@ -111,9 +112,8 @@ fn fields(g: &GenerationResponseData) -> Vec<(&'static str, String)> {
 fn generation_csv(g: &GenerationResponseData, out: &mut dyn Write) -> io::Result<()> {
     let number = |value: Option<i64>| value.map(|n| n.to_string()).unwrap_or_default();
     let float = |value: Option<f64>| value.map(plain_number).unwrap_or_default();
-    let mut csv = csv_writer(out);
-    csv.write_record(CSV_FIELDS).map_err(csv_error)?;
-    csv.write_record([
+    let mut csv = Sheet::new(out, CSV_FIELDS)?;
+    csv.row([
         g.id.clone(),
         g.created_at.clone(),
         g.model.clone(),
@@ -129,9 +129,8 @@ fn generation_csv(g: &GenerationResponseData, out: &mut dyn Write) -> io::Result
         float(g.generation_time),
         g.finish_reason.clone().unwrap_or_default(),
         g.streamed.map(|s| s.to_string()).unwrap_or_default(),
-    ])
-    .map_err(csv_error)?;
-    csv.flush()
+    ])?;
+    csv.finish()
 }
 
 #[cfg(test)]

@@ -8,24 +8,25 @@ use super::view::{self, write_fields};
 use super::{Context, Output};
 use crate::args::Format;
 use crate::exit::Failure;
+use crate::output::sheet::{Column, Sheet, number, text};
 use crate::output::table::{Align, Table, usd};
-use crate::output::{csv_error, csv_writer, plain_number, write_raw_json};
+use crate::output::{plain_number, write_raw_json};
 
 /// The CSV header of `openrouter key`: the API's field names (budgets are in the table
 /// and the JSON, being a list of their own).
-pub const KEY_CSV_FIELDS: [&str; 12] = [
-    "label",
-    "is_management_key",
-    "limit",
-    "limit_remaining",
-    "limit_reset",
-    "usage_daily",
-    "usage_weekly",
-    "usage_monthly",
-    "usage",
-    "byok_usage",
-    "expires_at",
-    "workspace_id",
+pub const KEY_CSV_FIELDS: [Column; 12] = [
+    text("label"),
+    text("is_management_key"),
+    number("limit"),
+    number("limit_remaining"),
+    text("limit_reset"),
+    number("usage_daily"),
+    number("usage_weekly"),
+    number("usage_monthly"),
+    number("usage"),
+    number("byok_usage"),
+    text("expires_at"),
+    text("workspace_id"),
 ];
 
 /// `openrouter key`.
@@ -116,9 +117,8 @@ fn budgets_table(budgets: &[KeyBudget], out: &mut dyn Write) -> io::Result<()> {
 }
 
 fn key_csv(key: &GetCurrentKeyResponseData, out: &mut dyn Write) -> io::Result<()> {
-    let mut csv = csv_writer(out);
-    csv.write_record(KEY_CSV_FIELDS).map_err(csv_error)?;
-    csv.write_record([
+    let mut csv = Sheet::new(out, KEY_CSV_FIELDS)?;
+    csv.row([
         key.label.clone(),
         key.is_management_key.to_string(),
         key.limit.map(plain_number).unwrap_or_default(),
@@ -131,9 +131,8 @@ fn key_csv(key: &GetCurrentKeyResponseData, out: &mut dyn Write) -> io::Result<(
         plain_number(key.byok_usage),
         view::csv_time(key.expires_at.as_ref()),
         key.workspace_id.clone().unwrap_or_default(),
-    ])
-    .map_err(csv_error)?;
-    csv.flush()
+    ])?;
+    csv.finish()
 }
 
 /// `openrouter credits`.
@@ -166,16 +165,20 @@ fn balance(credits: &GetCreditsResponseData) -> f64 {
 }
 
 fn credits_csv(credits: &GetCreditsResponseData, out: &mut dyn Write) -> io::Result<()> {
-    let mut csv = csv_writer(out);
-    csv.write_record(["total_credits", "total_usage", "balance"])
-        .map_err(csv_error)?;
-    csv.write_record([
+    let mut csv = Sheet::new(
+        out,
+        [
+            number("total_credits"),
+            number("total_usage"),
+            number("balance"),
+        ],
+    )?;
+    csv.row([
         plain_number(credits.total_credits),
         plain_number(credits.total_usage),
         plain_number(balance(credits)),
-    ])
-    .map_err(csv_error)?;
-    csv.flush()
+    ])?;
+    csv.finish()
 }
 
 #[cfg(test)]

@@ -15,30 +15,31 @@ use super::view::{self, write_fields};
 use super::{Context, Output, confirm, examples};
 use crate::args::Format;
 use crate::exit::{Failure, Operation};
+use crate::output::sheet::{Column, Sheet, number, text};
 use crate::output::table::{Align, Table, usd};
-use crate::output::{csv_error, csv_writer, plain_number, write_raw_json};
+use crate::output::{plain_number, write_raw_json};
 use crate::parse::{RangeEnd, parse_time};
 use crate::progress::with_progress;
 
 /// The CSV header of every keys command: the API's field names (`create` adds `key`).
-pub const CSV_FIELDS: [&str; 17] = [
-    "name",
-    "label",
-    "hash",
-    "disabled",
-    "limit",
-    "limit_remaining",
-    "limit_reset",
-    "include_byok_in_limit",
-    "usage_daily",
-    "usage_weekly",
-    "usage_monthly",
-    "usage",
-    "byok_usage",
-    "last_used_at",
-    "created_at",
-    "expires_at",
-    "workspace_id",
+pub const CSV_FIELDS: [Column; 17] = [
+    text("name"),
+    text("label"),
+    text("hash"),
+    text("disabled"),
+    number("limit"),
+    number("limit_remaining"),
+    text("limit_reset"),
+    text("include_byok_in_limit"),
+    number("usage_daily"),
+    number("usage_weekly"),
+    number("usage_monthly"),
+    number("usage"),
+    number("byok_usage"),
+    text("last_used_at"),
+    text("created_at"),
+    text("expires_at"),
+    text("workspace_id"),
 ];
 
 /// `openrouter keys ...`.
@@ -640,20 +641,19 @@ fn keys_csv<'a>(
 }
 
 fn views_csv(keys: &[KeyView], secret: Option<&str>, out: &mut dyn Write) -> io::Result<()> {
-    let mut csv = csv_writer(out);
-    let mut header: Vec<&str> = CSV_FIELDS.to_vec();
+    let mut header: Vec<Column> = CSV_FIELDS.to_vec();
     if secret.is_some() {
-        header.push("key");
+        header.push(text("key"));
     }
-    csv.write_record(&header).map_err(csv_error)?;
+    let mut csv = Sheet::new(out, header)?;
     for key in keys {
         let mut record = key.csv_record();
         if let Some(secret) = secret {
             record.push(secret.to_string());
         }
-        csv.write_record(&record).map_err(csv_error)?;
+        csv.row(&record)?;
     }
-    csv.flush()
+    csv.finish()
 }
 
 /// One key, in `format`; JSON is the API's body as sent.

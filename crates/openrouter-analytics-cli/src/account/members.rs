@@ -11,11 +11,17 @@ use super::view;
 use super::{Context, Output};
 use crate::args::Format;
 use crate::exit::Failure;
+use crate::output::sheet::{Column, Sheet, text};
 use crate::output::table::{Align, Table};
-use crate::output::{csv_error, csv_writer};
 
 /// The CSV header: the API's field names.
-pub const CSV_FIELDS: [&str; 5] = ["id", "first_name", "last_name", "email", "role"];
+pub const CSV_FIELDS: [Column; 5] = [
+    text("id"),
+    text("first_name"),
+    text("last_name"),
+    text("email"),
+    text("role"),
+];
 
 /// Every page of `GET /organization/members`.
 pub async fn fetch_all(
@@ -80,19 +86,17 @@ fn members_csv(
     members: &[ListOrganizationMembersResponseDataItem],
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let mut csv = csv_writer(out);
-    csv.write_record(CSV_FIELDS).map_err(csv_error)?;
+    let mut csv = Sheet::new(out, CSV_FIELDS)?;
     for member in members {
-        csv.write_record([
+        csv.row([
             member.id.clone(),
             member.first_name.clone().unwrap_or_default(),
             member.last_name.clone().unwrap_or_default(),
             member.email.clone(),
             member.role.to_string(),
-        ])
-        .map_err(csv_error)?;
+        ])?;
     }
-    csv.flush()
+    csv.finish()
 }
 
 #[cfg(test)]

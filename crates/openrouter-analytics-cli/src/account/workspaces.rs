@@ -11,39 +11,46 @@ use super::view::{self, write_fields};
 use super::{Context, Output, confirm, examples};
 use crate::args::Format;
 use crate::exit::Failure;
+use crate::output::sheet::{Column, Sheet, number, text};
 use crate::output::table::{Align, Table, usd};
-use crate::output::{csv_error, csv_writer, plain_number, write_raw_json};
+use crate::output::{plain_number, write_raw_json};
 
 /// The CSV header of `list`, `show`, `create` and `update`: the API's field names.
-pub const CSV_FIELDS: [&str; 14] = [
-    "id",
-    "slug",
-    "name",
-    "description",
-    "created_at",
-    "updated_at",
-    "created_by",
-    "default_text_model",
-    "default_image_model",
-    "default_provider_sort",
-    "io_logging_sampling_rate",
-    "is_data_discount_logging_enabled",
-    "is_observability_broadcast_enabled",
-    "is_observability_io_logging_enabled",
+pub const CSV_FIELDS: [Column; 14] = [
+    text("id"),
+    text("slug"),
+    text("name"),
+    text("description"),
+    text("created_at"),
+    text("updated_at"),
+    text("created_by"),
+    text("default_text_model"),
+    text("default_image_model"),
+    text("default_provider_sort"),
+    number("io_logging_sampling_rate"),
+    text("is_data_discount_logging_enabled"),
+    text("is_observability_broadcast_enabled"),
+    text("is_observability_io_logging_enabled"),
 ];
 
 /// The CSV header of `budgets`.
-pub const BUDGET_CSV_FIELDS: [&str; 6] = [
-    "id",
-    "workspace_id",
-    "limit_usd",
-    "reset_interval",
-    "created_at",
-    "updated_at",
+pub const BUDGET_CSV_FIELDS: [Column; 6] = [
+    text("id"),
+    text("workspace_id"),
+    number("limit_usd"),
+    text("reset_interval"),
+    text("created_at"),
+    text("updated_at"),
 ];
 
 /// The CSV header of `members`.
-pub const MEMBER_CSV_FIELDS: [&str; 5] = ["id", "user_id", "role", "created_at", "workspace_id"];
+pub const MEMBER_CSV_FIELDS: [Column; 5] = [
+    text("id"),
+    text("user_id"),
+    text("role"),
+    text("created_at"),
+    text("workspace_id"),
+];
 
 /// `openrouter workspaces ...`.
 #[derive(Debug, Subcommand)]
@@ -461,12 +468,11 @@ fn csv_record(w: &Workspace) -> [String; 14] {
 }
 
 fn workspaces_csv(workspaces: &[Workspace], out: &mut dyn Write) -> io::Result<()> {
-    let mut csv = csv_writer(out);
-    csv.write_record(CSV_FIELDS).map_err(csv_error)?;
+    let mut csv = Sheet::new(out, CSV_FIELDS)?;
     for w in workspaces {
-        csv.write_record(csv_record(w)).map_err(csv_error)?;
+        csv.row(csv_record(w))?;
     }
-    csv.flush()
+    csv.finish()
 }
 
 /// One workspace, in `format`; JSON is the API's body as sent.
@@ -563,10 +569,9 @@ fn budgets_table(
 }
 
 fn budgets_csv(budgets: &[WorkspaceBudget], out: &mut dyn Write) -> io::Result<()> {
-    let mut csv = csv_writer(out);
-    csv.write_record(BUDGET_CSV_FIELDS).map_err(csv_error)?;
+    let mut csv = Sheet::new(out, BUDGET_CSV_FIELDS)?;
     for budget in budgets {
-        csv.write_record([
+        csv.row([
             budget.id.to_string(),
             budget.workspace_id.to_string(),
             plain_number(budget.limit_usd),
@@ -577,10 +582,9 @@ fn budgets_csv(budgets: &[WorkspaceBudget], out: &mut dyn Write) -> io::Result<(
                 .unwrap_or_default(),
             budget.created_at.clone(),
             budget.updated_at.clone(),
-        ])
-        .map_err(csv_error)?;
+        ])?;
     }
-    csv.flush()
+    csv.finish()
 }
 
 fn members_table(members: &[WorkspaceMember], out: &mut dyn Write) -> io::Result<()> {
@@ -600,19 +604,17 @@ fn members_table(members: &[WorkspaceMember], out: &mut dyn Write) -> io::Result
 }
 
 fn members_csv(members: &[WorkspaceMember], out: &mut dyn Write) -> io::Result<()> {
-    let mut csv = csv_writer(out);
-    csv.write_record(MEMBER_CSV_FIELDS).map_err(csv_error)?;
+    let mut csv = Sheet::new(out, MEMBER_CSV_FIELDS)?;
     for member in members {
-        csv.write_record([
+        csv.row([
             member.id.to_string(),
             member.user_id.clone(),
             member.role.to_string(),
             member.created_at.clone(),
             member.workspace_id.to_string(),
-        ])
-        .map_err(csv_error)?;
+        ])?;
     }
-    csv.flush()
+    csv.finish()
 }
 
 #[cfg(test)]

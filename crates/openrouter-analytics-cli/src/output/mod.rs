@@ -1,5 +1,6 @@
 //! Printing results: the three formats and the helpers the commands share.
 
+pub mod sheet;
 pub mod table;
 
 use std::io::{self, IsTerminal, Write};
@@ -33,13 +34,6 @@ pub fn write_raw_json(out: &mut dyn Write, raw: &[u8]) -> io::Result<()> {
         writeln!(out)?;
     }
     Ok(())
-}
-
-/// A CSV writer over `out` (RFC 4180 quoting, `\n` line ends).
-pub fn csv_writer(out: &mut dyn Write) -> csv::Writer<&mut dyn Write> {
-    csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(out)
 }
 
 /// Turns a CSV error into an I/O error, keeping a broken pipe recognisable.

@@ -1,0 +1,183 @@
+//! CSV that is safe to open in a spreadsheet.
+//!
+//! Anyone who can name an API key, a workspace or a model can make a cell start with
+//! `=`, `+`, `-` or `@`; Excel, LibreOffice and Google Sheets run such a cell as a
+//! formula (`=HYPERLINK(..)`, `+cmd|..`). Every CSV the tool writes goes through
+//! [`Sheet`], which knows whether each column holds text or numbers: a text cell that
+//! begins with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`
+//! (OWASP's advice), so the spreadsheet shows it as text. Number cells are written as
+//! they are, so `-1.5` stays a number; a "number" cell that does not read back as a
+//! finite number is treated as text. `--csv-raw` (or `OPENROUTER_CSV_RAW=1`) turns the
+//! neutralising off for readers that are not spreadsheets.
+
+use std::borrow::Cow;
+use std::io::{self, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use super::csv_error;
+
+/// Whether `--csv-raw` was given: cells are written exactly as they are.
+static RAW: AtomicBool = AtomicBool::new(false);
+
+/// Sets `--csv-raw` for every CSV this process writes (`main` calls it once).
+pub fn set_raw(raw: bool) {
+    RAW.store(raw, Ordering::Relaxed);
+}
+
+/// What a column holds, which decides whether its cells may start a formula.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// Names, labels, emails, ids, dates: neutralised when they look like a formula.
+    Text,
+    /// Amounts and counts: written as they are, minus sign included.
+    Number,
+}
+
+/// A column: its header and what it holds.
+pub type Column = (&'static str, Kind);
+
+/// A text column.
+pub const fn text(name: &'static str) -> Column {
+    (name, Kind::Text)
+}
+
+/// A number column.
+pub const fn number(name: &'static str) -> Column {
+    (name, Kind::Number)
+}
+
+/// A CSV document being written: RFC 4180 quoting, `\n` line ends, a header row, then
+/// [`Sheet::row`]s whose cells are neutralised by their column's [`Kind`].
+pub struct Sheet<'w> {
+    writer: csv::Writer<&'w mut dyn Write>,
+    kinds: Vec<Kind>,
+    raw: bool,
+}
+
+impl<'w> Sheet<'w> {
+    /// Starts a document with these columns and writes the header row (header cells
+    /// are text: a query's column names come from the network).
+    pub fn new<S: AsRef<str>>(
+        out: &'w mut dyn Write,
+        columns: impl IntoIterator<Item = (S, Kind)>,
+    ) -> io::Result<Self> {
+        Self::with_raw(out, columns, RAW.load(Ordering::Relaxed))
+    }
+
+    fn with_raw<S: AsRef<str>>(
+        out: &'w mut dyn Write,
+        columns: impl IntoIterator<Item = (S, Kind)>,
+        raw: bool,
+    ) -> io::Result<Self> {
+        let writer = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::Any(b'\n'))
+            .from_writer(out);
+        let mut sheet = Self {
+            writer,
+            kinds: Vec::new(),
+            raw,
+        };
+        let mut names = Vec::new();
+        for (name, kind) in columns {
+            names.push(name);
+            sheet.kinds.push(kind);
+        }
+        sheet.write_cells(names.iter().map(|name| (Kind::Text, name.as_ref())))?;
+        Ok(sheet)
+    }
+
+    /// Writes one row; a cell past the declared columns counts as text.
+    pub fn row<S: AsRef<str>>(&mut self, cells: impl IntoIterator<Item = S>) -> io::Result<()> {
+        let kinds = self.kinds.clone();
+        let kinds = kinds.into_iter().chain(std::iter::repeat(Kind::Text));
+        let cells: Vec<S> = cells.into_iter().collect();
+        self.write_cells(kinds.zip(cells.iter().map(AsRef::as_ref)))
+    }
+
+    fn write_cells<'c>(&mut self, cells: impl Iterator<Item = (Kind, &'c str)>) -> io::Result<()> {
+        for (kind, value) in cells {
+            let value = if self.raw {
+                Cow::Borrowed(value)
+            } else {
+                safe_cell(kind, value)
+            };
+            self.writer
+                .write_field(value.as_bytes())
+                .map_err(csv_error)?;
+        }
+        self.writer
+            .write_record(std::iter::empty::<&[u8]>())
+            .map_err(csv_error)
+    }
+
+    /// Flushes what is buffered.
+    pub fn finish(mut self) -> io::Result<()> {
+        self.writer.flush()
+    }
+}
+
+/// A cell as a spreadsheet may safely read it: numbers as they are, text that would
+/// start a formula with a leading `'`.
+pub fn safe_cell(kind: Kind, value: &str) -> Cow<'_, str> {
+    let is_number = kind == Kind::Number && value.parse::<f64>().is_ok_and(f64::is_finite);
+    if !is_number && value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        Cow::Owned(format!("'{value}"))
+    } else {
+        Cow::Borrowed(value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn document(raw: bool) -> String {
+        let mut out = Vec::new();
+        let mut sheet = Sheet::with_raw(
+            &mut out,
+            [text("name"), number("usage"), text("@header")],
+            raw,
+        )
+        .expect("header");
+        for (name, usage) in [
+            ("=HYPERLINK(\"http://evil\",\"x\")", "-1.5"),
+            ("+cmd|' /C calc'!A0", "2"),
+            ("@SUM(1)", "-0"),
+            ("-1+1", "=1+1"),
+            ("\tTab", "inf"),
+            ("\rreturn", ""),
+            ("plain, \"quoted\"", "3e2"),
+        ] {
+            sheet.row([name, usage, "-x"]).expect("row");
+        }
+        sheet.finish().expect("flush");
+        String::from_utf8(out).expect("utf8")
+    }
+
+    #[test]
+    fn text_that_starts_a_formula_gets_a_quote_numbers_stay_numbers() {
+        assert_eq!(
+            document(false),
+            "name,usage,'@header\n\
+             \"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\",-1.5,'-x\n\
+             '+cmd|' /C calc'!A0,2,'-x\n\
+             '@SUM(1),-0,'-x\n\
+             '-1+1,'=1+1,'-x\n\
+             '\tTab,inf,'-x\n\
+             \"'\rreturn\",,'-x\n\
+             \"plain, \"\"quoted\"\"\",3e2,'-x\n"
+        );
+    }
+
+    #[test]
+    fn raw_writes_every_cell_as_it_is() {
+        let raw = document(true);
+        assert!(
+            raw.starts_with("name,usage,@header\n\"=HYPERLINK("),
+            "{raw}"
+        );
+        assert!(raw.contains("\n-1+1,=1+1,-x\n"), "{raw}");
+        assert!(raw.contains("\n+cmd|' /C calc'!A0,2,-x\n"), "{raw}");
+        assert!(raw.contains("\n@SUM(1),-0,-x\n"), "{raw}");
+    }
+}
