@@ -10,6 +10,7 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 use crate::account;
 use crate::args::{ActivityArgs, Format, GroupBy, SortKey, SummaryKey};
 use crate::exit::Failure;
+use crate::output::money;
 use crate::output::sheet::{Column, Sheet, number, text};
 use crate::output::table::{Align, Table, percent, thousands, usd};
 use crate::output::{plain_number, write_json, write_raw_json};
@@ -385,8 +386,11 @@ impl Serialize for SummaryRow<'_> {
         map.serialize_entry("completion_tokens", &t.completion_tokens)?;
         map.serialize_entry("reasoning_tokens", &t.reasoning_tokens)?;
         map.serialize_entry("cached_tokens", &t.cached_tokens)?;
-        map.serialize_entry("usage", &t.usage)?;
-        map.serialize_entry("byok_usage_inference", &t.byok_usage_inference)?;
+        map.serialize_entry("usage", &money::checked(t.usage))?;
+        map.serialize_entry(
+            "byok_usage_inference",
+            &money::checked(t.byok_usage_inference),
+        )?;
         map.end()
     }
 }

@@ -4,6 +4,8 @@ use std::io;
 
 use openrouter_analytics::{Error, ErrorKind};
 
+use crate::output::money::Unprintable;
+
 /// Where to create the key the Analytics API needs.
 pub const MANAGEMENT_KEYS_URL: &str = "https://openrouter.ai/settings/management-keys";
 
@@ -81,9 +83,16 @@ impl Failure {
         ))
     }
 
-    /// Writing the output failed.
+    /// Writing the output failed, or rendering it found a dollar amount it will not
+    /// print ([`Unprintable`]: exit 1 with its own message).
     pub fn output(err: &io::Error) -> Self {
-        Self::other(format!("cannot write the output: {err}"))
+        match err
+            .get_ref()
+            .and_then(|inner| inner.downcast_ref::<Unprintable>())
+        {
+            Some(unprintable) => Self::other(unprintable.to_string()),
+            None => Self::other(format!("cannot write the output: {err}")),
+        }
     }
 
     /// An error from the client, with the fix that goes with it.

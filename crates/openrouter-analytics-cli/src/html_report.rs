@@ -182,6 +182,8 @@ impl Plan {
         stdout: &mut dyn Write,
     ) -> io::Result<String> {
         let page = render(fetched, &self.filters, generated_at);
+        // No page (and no file) when an amount on it could not be printed.
+        crate::output::money::check()?;
         // A second line of defence: the key was never put on the page, but a server
         // could echo it in a name.
         let page = redactor.redact(&page);
@@ -198,6 +200,7 @@ impl Plan {
             }
         };
         let totals = model_totals(&summarise(&fetched.activity, &[SummaryKey::Model]));
+        // The page showed these totals, so they are printable.
         Ok(format!(
             "report written to {place}\n{}: {} spent, {} requests, {} tokens",
             period(&fetched.activity),
@@ -310,7 +313,7 @@ type TokenKind = (
     &'static str,
     &'static str,
     Option<&'static str>,
-    fn(&Totals) -> i64,
+    fn(&Totals) -> i128,
 );
 
 /// Prompt, completion, reasoning and cached tokens per day of `days`.

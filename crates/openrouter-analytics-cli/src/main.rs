@@ -47,7 +47,7 @@ mod terminal;
 #[cfg(test)]
 mod test_alloc;
 
-use std::io::{self, BufWriter, IsTerminal, Write};
+use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -202,8 +202,9 @@ fn run(cli: Cli, redactor: &Redactor) -> Result<(), Failure> {
     });
     let response = result.map_err(|err| Failure::from_client(&err, operation, &base_url))?;
 
-    let stdout = io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
+    // Rendered in memory first: nothing reaches stdout when an amount in the answer
+    // cannot be printed (`output::money`).
+    let mut out: Vec<u8> = Vec::new();
     // Where the report went and its totals, for stderr once the page is out.
     let mut report_line: Option<String> = None;
     let printed = match (&plan, response) {
@@ -229,7 +230,13 @@ fn run(cli: Cli, redactor: &Redactor) -> Result<(), Failure> {
         }
         _ => Ok(()),
     };
-    match printed.and_then(|()| out.flush()) {
+    let written = printed
+        .and_then(|()| output::money::check())
+        .and_then(|()| {
+            let mut stdout = io::stdout().lock();
+            stdout.write_all(&out).and_then(|()| stdout.flush())
+        });
+    match written {
         Ok(()) => {
             if let Some(line) = report_line {
                 let line = terminal::safe(&redactor.redact(&line)).into_owned();

@@ -42,6 +42,34 @@ fn duration_error(text: &str) -> String {
     )
 }
 
+/// Parses a decimal number that must be finite: `1e309` (infinity once parsed), `inf`
+/// and `NaN` are refused, rather than sent as `null` or an absurd amount. `what` says
+/// what the number is, e.g. `an amount in dollars (e.g. 25 or 12.50)`.
+pub fn parse_finite(text: &str, what: &str) -> Result<f64, String> {
+    let value: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("{:?} is not {what}", shorten(text)))?;
+    if value.is_finite() {
+        Ok(value)
+    } else {
+        Err(format!(
+            "{:?} is not a finite number; give {what}",
+            shorten(text)
+        ))
+    }
+}
+
+/// `--io-logging-sampling-rate`: a share from 0 to 1.
+pub fn parse_rate(text: &str) -> Result<f64, String> {
+    let value = parse_finite(text, "a share from 0 to 1 (e.g. 0.25)")?;
+    if (0.0..=1.0).contains(&value) {
+        Ok(value)
+    } else {
+        Err(format!("{:?}: the rate must be from 0 to 1", shorten(text)))
+    }
+}
+
 /// Checks an activity `--date`, returning it unchanged.
 pub fn parse_activity_date(text: &str) -> Result<String, String> {
     parse_day(text).map(|_| text.to_string()).map_err(|_| {
@@ -250,6 +278,23 @@ mod tests {
         ] {
             assert!(parse_duration(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn float_flags_must_be_finite() {
+        assert_eq!(parse_finite(" 12.5 ", "x"), Ok(12.5));
+        for bad in ["1e309", "-1e309", "inf", "NaN", "infinity"] {
+            let err = parse_finite(bad, "x").expect_err(bad);
+            assert!(err.contains("not a finite number"), "{err}");
+        }
+        assert!(
+            parse_finite("ten", "an amount")
+                .expect_err("word")
+                .contains("an amount")
+        );
+        assert_eq!(parse_rate("0.25"), Ok(0.25));
+        assert!(parse_rate("1.5").is_err());
+        assert!(parse_rate("1e309").expect_err("inf").contains("finite"));
     }
 
     #[test]

@@ -7,19 +7,20 @@ use openrouter_analytics::types::ActivityItem;
 
 use crate::args::{SortKey, SummaryKey};
 
-/// Sums of the numeric columns of some activity rows.
+/// Sums of the numeric columns of some activity rows. The counts are `i128`, so that
+/// summing `i64` counts is exact: overflowing it would take 2^64 rows.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Totals {
     /// Requests.
-    pub requests: i64,
+    pub requests: i128,
     /// Input tokens.
-    pub prompt_tokens: i64,
+    pub prompt_tokens: i128,
     /// Output tokens.
-    pub completion_tokens: i64,
+    pub completion_tokens: i128,
     /// Reasoning tokens.
-    pub reasoning_tokens: i64,
+    pub reasoning_tokens: i128,
     /// Input tokens served from the cache.
-    pub cached_tokens: i64,
+    pub cached_tokens: i128,
     /// OpenRouter credits spent, USD.
     pub usage: f64,
     /// Spend billed to your own provider keys, USD.
@@ -30,17 +31,19 @@ impl Totals {
     /// The numbers of one row.
     pub fn of(row: &ActivityItem) -> Self {
         Self {
-            requests: row.requests,
-            prompt_tokens: row.prompt_tokens,
-            completion_tokens: row.completion_tokens,
-            reasoning_tokens: row.reasoning_tokens,
-            cached_tokens: row.cached_tokens,
+            requests: row.requests.into(),
+            prompt_tokens: row.prompt_tokens.into(),
+            completion_tokens: row.completion_tokens.into(),
+            reasoning_tokens: row.reasoning_tokens.into(),
+            cached_tokens: row.cached_tokens.into(),
             usage: row.usage,
             byok_usage_inference: row.byok_usage_inference,
         }
     }
 
-    /// Adds `other` (integers saturate rather than overflow).
+    /// Adds `other`. The counts are exact (the `i128` sums of `i64` values cannot
+    /// reach the saturation bound in practice); a dollar sum that overflows becomes
+    /// infinite, which printing refuses ([`crate::output::money`]).
     pub fn add(&mut self, other: &Self) {
         self.requests = self.requests.saturating_add(other.requests);
         self.prompt_tokens = self.prompt_tokens.saturating_add(other.prompt_tokens);
@@ -54,7 +57,7 @@ impl Totals {
     }
 
     /// Prompt plus completion tokens, what `--sort tokens` orders by.
-    pub fn tokens(&self) -> i64 {
+    pub fn tokens(&self) -> i128 {
         self.prompt_tokens.saturating_add(self.completion_tokens)
     }
 
@@ -310,15 +313,17 @@ mod tests {
     }
 
     #[test]
-    fn integer_sums_saturate() {
-        let mut total = Totals {
-            requests: i64::MAX,
-            ..Totals::default()
-        };
-        total.add(&Totals {
-            requests: 5,
-            ..Totals::default()
-        });
-        assert_eq!(total.requests, i64::MAX);
+    fn integer_sums_are_exact_past_i64() {
+        let mut a = row("2026-11-01", "m", "P", 1.0, 1);
+        a.prompt_tokens = i64::MAX;
+        a.completion_tokens = i64::MAX;
+        let mut b = a.clone();
+        b.prompt_tokens = 5;
+        let groups = summarise(&[a, b], &[SummaryKey::Model]);
+        let total = groups[0].totals;
+        assert_eq!(total.prompt_tokens, i128::from(i64::MAX) + 5);
+        assert_eq!(total.completion_tokens, 2 * i128::from(i64::MAX));
+        assert_eq!(total.tokens(), 3 * i128::from(i64::MAX) + 5);
+        assert_eq!(total.requests, 2);
     }
 }

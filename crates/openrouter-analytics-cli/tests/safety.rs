@@ -347,3 +347,157 @@ fn query_csv_neutralises_text_cells_and_column_names_but_not_numbers() {
         out.stdout
     );
 }
+
+// ---------------------------------------------------------------- numbers
+
+fn mock_activity(server: &MockServer, rows: Vec<Value>) {
+    server.mock(|when, then| {
+        when.method(GET).path("/activity");
+        then.status(200).json_body(json!({ "data": rows }));
+    });
+}
+
+/// Exit 1 with the one error line about an unprintable amount, and nothing on stdout.
+fn assert_refused_amount(out: &common::Run, why: &str) {
+    assert_eq!(out.code, 1, "stdout: {} stderr: {}", out.stdout, out.stderr);
+    let line = out.error_line();
+    assert!(line.contains("dollar amount"), "{line}");
+    assert!(line.contains(why), "{line}");
+    assert!(
+        !line
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|w| w == "inf" || w == "NaN"),
+        "{line}"
+    );
+}
+
+#[test]
+fn costs_that_sum_to_infinity_are_an_error_in_every_summary_format() {
+    let server = MockServer::start();
+    mock_activity(
+        &server,
+        vec![
+            activity_row("m/a", "P", 1e308),
+            activity_row("m/a", "P", 1e308),
+        ],
+    );
+    for format in ["table", "csv", "json"] {
+        let out = run(cli(&server).args(["activity", "--by", "model", "-f", format]));
+        assert_refused_amount(&out, "not a finite number");
+    }
+}
+
+#[test]
+fn a_huge_cost_is_an_error_not_a_309_digit_amount_but_raw_json_passes_it_on() {
+    let server = MockServer::start();
+    mock_activity(&server, vec![activity_row("m/a", "P", 1e308)]);
+    for args in [
+        &["activity", "-f", "table"][..],
+        &["activity", "-f", "csv"],
+        &["activity", "--by", "provider", "-f", "table"],
+    ] {
+        let out = run(cli(&server).args(args));
+        assert_refused_amount(&out, "larger than");
+        assert!(out.stderr.contains("1e308"), "{}", out.stderr);
+    }
+    // JSON without a summary is the API's bytes: nothing is computed or reformatted.
+    let out = run(cli(&server).args(["activity", "-f", "json"])).ok();
+    assert_eq!(out.json()["data"][0]["usage"], json!(1e308));
+}
+
+#[test]
+fn keys_with_a_huge_spend_are_an_error_never_an_inf_total() {
+    let server = MockServer::start();
+    mock_keys(
+        &server,
+        vec![api_key("a", "aaa111", 1e308), api_key("b", "bbb222", 1e308)],
+    );
+    // Each key's 1e308 is refused before their sum (infinity) could be printed.
+    for format in ["table", "csv"] {
+        let out = run(cli(&server).args(["keys", "list", "-f", format]));
+        assert_refused_amount(&out, "larger than");
+    }
+}
+
+#[test]
+fn a_report_with_an_infinite_total_writes_no_file() {
+    let server = MockServer::start();
+    mock_activity(
+        &server,
+        vec![
+            activity_row("m/a", "P", 1e308),
+            activity_row("m/b", "P", 1e308),
+        ],
+    );
+    server.mock(|when, then| {
+        when.method(GET).path("/credits");
+        then.status(200)
+            .json_body(json!({ "data": { "total_credits": 10.0, "total_usage": 1.0 } }));
+    });
+    mock_keys(&server, vec![api_key("a", "aaa111", 1.0)]);
+    let file = std::env::temp_dir().join(format!("openrouter-safety-{}.html", std::process::id()));
+    let _ = std::fs::remove_file(&file);
+    let out = run(cli(&server).args(["report", "-o"]).arg(&file));
+    assert_refused_amount(&out, "not a finite number");
+    assert!(!file.exists(), "a report was written");
+}
+
+#[test]
+fn token_sums_past_i64_are_exact() {
+    let server = MockServer::start();
+    let mut big = activity_row("m/a", "P", 1.0);
+    big["prompt_tokens"] = json!(i64::MAX);
+    mock_activity(&server, vec![big.clone(), big.clone(), big]);
+    let exact = (3 * i128::from(i64::MAX)).to_string();
+
+    let out = run(cli(&server).args(["activity", "--by", "model", "-f", "csv"])).ok();
+    let (header, rows) = out.csv();
+    let at = header
+        .iter()
+        .position(|h| h == "prompt_tokens")
+        .expect("column");
+    assert_eq!(rows[0][at], exact);
+
+    let out = run(cli(&server).args(["activity", "--by", "model", "-f", "json"])).ok();
+    assert!(
+        out.stdout.contains(&format!("\"prompt_tokens\": {exact}")),
+        "{}",
+        out.stdout
+    );
+
+    let out = run(cli(&server).args(["activity", "--by", "model", "-f", "table"])).ok();
+    assert!(
+        out.stdout.contains("27,670,116,110,564,327,421"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn float_flags_that_are_not_finite_are_usage_errors_and_send_nothing() {
+    let server = MockServer::start();
+    let any = server.mock(|when, then| {
+        when.any_request();
+        then.status(500);
+    });
+    for args in [
+        &["keys", "create", "--name", "n", "--limit", "1e309"][..],
+        &["keys", "update", "abc", "--limit=-1e309"],
+        &["keys", "create", "--name", "n", "--limit", "NaN"],
+        &[
+            "workspaces",
+            "create",
+            "--name",
+            "n",
+            "--slug",
+            "s",
+            "--io-logging-sampling-rate",
+            "1e309",
+        ],
+    ] {
+        let out = run(cli(&server).args(args));
+        assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
+        assert!(out.stderr.contains("not a finite number"), "{}", out.stderr);
+    }
+    any.assert_calls(0);
+}

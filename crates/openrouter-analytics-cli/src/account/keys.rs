@@ -207,12 +207,11 @@ pub fn parse_uuid(text: &str) -> Result<Uuid, String> {
 
 /// `--limit`: a number of dollars, zero or more.
 pub fn parse_usd(text: &str) -> Result<f64, String> {
-    let value: f64 = text
-        .trim()
-        .trim_start_matches('$')
-        .parse()
-        .map_err(|_| format!("{text:?} is not an amount in dollars (e.g. 25 or 12.50)"))?;
-    if value.is_finite() && value >= 0.0 {
+    let value = crate::parse::parse_finite(
+        text.trim().trim_start_matches('$'),
+        "an amount in dollars (e.g. 25 or 12.50)",
+    )?;
+    if value >= 0.0 {
         Ok(value)
     } else {
         Err(format!("{text:?}: the limit must be zero or more"))
@@ -770,6 +769,11 @@ mod tests {
         assert_eq!(parse_usd("$12.50"), Ok(12.5));
         assert!(parse_usd("-1").is_err());
         assert!(parse_usd("NaN").is_err());
+        assert!(
+            parse_usd("1e309")
+                .expect_err("inf")
+                .contains("not a finite number")
+        );
         assert!(parse_usd("ten").is_err());
         assert!(parse_uuid("0b3c9b5e-4f8a-4c1e-9d2e-7a6b5c4d3e2f").is_ok());
         assert!(parse_uuid("ws-1").is_err());

@@ -164,7 +164,10 @@ impl Output {
     /// Renders into a fresh buffer (writing to memory fails only on a formatting bug).
     fn render(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<Self, Failure> {
         let mut stdout = Vec::new();
-        write(&mut stdout).map_err(|err| Failure::output(&err))?;
+        // Nothing reaches stdout when an amount could not be printed.
+        write(&mut stdout)
+            .and_then(|()| crate::output::money::check())
+            .map_err(|err| Failure::output(&err))?;
         Ok(Self {
             stdout,
             notes: Vec::new(),

@@ -121,7 +121,7 @@ pub struct Settings {
     pub io_logging_api_key_ids: Option<Vec<i64>>,
 
     /// The share of requests whose prompts and completions are logged, 0 to 1.
-    #[arg(long, value_name = "RATE")]
+    #[arg(long, value_name = "RATE", value_parser = crate::parse::parse_rate)]
     pub io_logging_sampling_rate: Option<f64>,
 
     /// Log data for the data discount.

@@ -1,5 +1,6 @@
 //! Printing results: the three formats and the helpers the commands share.
 
+pub mod money;
 pub mod sheet;
 pub mod table;
 
@@ -54,7 +55,11 @@ pub fn cell(value: &serde_json::Value) -> String {
 }
 
 /// A dollar amount as it goes into CSV: the shortest text that reads back as the same
-/// number, never in exponent form.
+/// number, never in exponent form. An amount that is not
+/// [printable](money::printable) shows as `?` and fails the command ([`money::check`]).
 pub fn plain_number(value: f64) -> String {
+    if !money::printable(value) {
+        return "?".into();
+    }
     value.to_string()
 }

@@ -4,6 +4,7 @@ use std::io::{self, Write};
 
 use unicode_width::UnicodeWidthStr;
 
+use super::money;
 use crate::terminal;
 
 /// How a column's cells line up.
@@ -113,15 +114,18 @@ pub fn sanitize(text: &str) -> String {
     terminal::safe(text).into_owned()
 }
 
-/// `1234567` as `1,234,567`.
-pub fn thousands(value: i64) -> String {
+/// `1234567` as `1,234,567` (any integer up to `i128`, so sums print exactly).
+pub fn thousands(value: impl Into<i128>) -> String {
+    let value = value.into();
     group_digits(&value.unsigned_abs().to_string(), value < 0)
 }
 
-/// Dollars with four decimals and thousands separators: `$1,234.5678`.
+/// Dollars with four decimals and thousands separators: `$1,234.5678`. An amount that
+/// is not [printable](money::printable) shows as `?` and fails the command before
+/// anything is printed ([`money::check`]).
 pub fn usd(value: f64) -> String {
-    if !value.is_finite() {
-        return value.to_string();
+    if !money::printable(value) {
+        return "?".into();
     }
     let fixed = format!("{:.4}", value.abs());
     let (int, frac) = fixed.split_once('.').unwrap_or((&fixed, ""));
@@ -133,10 +137,11 @@ pub fn usd(value: f64) -> String {
 
 /// `part / whole` as a percentage with one decimal, blank when `whole` is zero.
 pub fn percent(part: f64, whole: f64) -> String {
-    if whole == 0.0 || !whole.is_finite() {
+    let share = part / whole * 100.0;
+    if whole == 0.0 || !whole.is_finite() || !share.is_finite() {
         return String::new();
     }
-    format!("{:.1}%", part / whole * 100.0)
+    format!("{share:.1}%")
 }
 
 fn group_digits(digits: &str, negative: bool) -> String {
@@ -164,6 +169,10 @@ mod tests {
         assert_eq!(thousands(1000), "1,000");
         assert_eq!(thousands(-1234567), "-1,234,567");
         assert_eq!(thousands(i64::MIN), "-9,223,372,036,854,775,808");
+        assert_eq!(
+            thousands(i128::from(i64::MAX) * 3),
+            "27,670,116,110,564,327,421"
+        );
         assert_eq!(usd(0.0), "$0.0000");
         assert_eq!(usd(1234.56789), "$1,234.5679");
         assert_eq!(usd(-0.5), "-$0.5000");
