@@ -13,7 +13,8 @@ macro_rules! exit_codes_help {
         "\
 Exit codes:
   0  success
-  1  any other failure (an unreadable response, output that cannot be written)
+  1  any other failure (an unreadable response, output that cannot be written, a dollar
+     amount that is not a finite number or is beyond $1,000,000,000,000)
   2  usage error: unknown flag, missing or invalid value (e.g. a --date not in YYYY-MM-DD form)
   3  configuration error: no API key, an invalid --base-url (or a plain http:// one to a host
      that is not loopback, without --allow-insecure-http) or header value

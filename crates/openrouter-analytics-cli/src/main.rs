@@ -22,7 +22,7 @@
 //! credits, keys, members, workspaces, generation, and `activity --key/--user`), [`api`] (any operation
 //! by name, built from the spec's table of operations), [`report`] (totals and
 //! summaries), [`html_report`] and [`svg`] (the HTML report and its charts),
-//! [`completions`] (shell completion scripts), [`buckets`] (query time columns), [`output`] (formats), [`progress`] (the spinner), [`logging`] (`-v`),
+//! [`completions`] (shell completion scripts), [`buckets`] (query time columns), [`output`] (formats; CSV cells safe for spreadsheets, printable dollar amounts), [`terminal`] (network text made safe for a terminal), [`progress`] (the spinner), [`logging`] (`-v`),
 //! [`secret`] (redaction) and [`exit`] (exit codes and error lines).
 
 mod account;
@@ -239,8 +239,10 @@ fn run(cli: Cli, redactor: &Redactor) -> Result<(), Failure> {
     match written {
         Ok(()) => {
             if let Some(line) = report_line {
-                let line = terminal::safe(&redactor.redact(&line)).into_owned();
-                let _ = writeln!(io::stderr().lock(), "{line}");
+                let mut stderr = io::stderr().lock();
+                for line in redactor.redact(&line).lines() {
+                    let _ = writeln!(stderr, "{}", terminal::safe(line));
+                }
             }
             Ok(())
         }

@@ -501,3 +501,27 @@ fn float_flags_that_are_not_finite_are_usage_errors_and_send_nothing() {
     }
     any.assert_calls(0);
 }
+
+#[test]
+fn the_reports_stderr_summary_is_terminal_safe_and_stays_two_lines() {
+    let server = MockServer::start();
+    let mut row = activity_row("m/a", "P", 1.0);
+    row["date"] = json!("2026-11-01\x1b]0;pwned\x07\u{202e}");
+    mock_activity(&server, vec![row]);
+    server.mock(|when, then| {
+        when.method(GET).path("/credits");
+        then.status(200)
+            .json_body(json!({ "data": { "total_credits": 10.0, "total_usage": 1.0 } }));
+    });
+    mock_keys(&server, vec![api_key("a", "aaa111", 1.0)]);
+    let out = run(cli(&server).args(["report", "-o", "-"])).ok();
+    assert_terminal_safe(&out.stderr);
+    let lines: Vec<&str> = out.stderr.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", out.stderr);
+    assert_eq!(lines[0], "report written to stdout");
+    assert!(
+        lines[1].contains("\\x1b]0;pwned\\x07<U+202E>"),
+        "{}",
+        out.stderr
+    );
+}
