@@ -72,48 +72,56 @@ impl<'w> Sheet<'w> {
         let writer = csv::WriterBuilder::new()
             .terminator(csv::Terminator::Any(b'\n'))
             .from_writer(out);
-        let mut sheet = Self {
-            writer,
-            kinds: Vec::new(),
-            raw,
-        };
         let mut names = Vec::new();
+        let mut kinds = Vec::new();
         for (name, kind) in columns {
             names.push(name);
-            sheet.kinds.push(kind);
+            kinds.push(kind);
         }
-        sheet.write_cells(names.iter().map(|name| (Kind::Text, name.as_ref())))?;
+        let mut sheet = Self { writer, kinds, raw };
+        let header = names.iter().map(|name| (Kind::Text, name.as_ref()));
+        write_cells(&mut sheet.writer, sheet.raw, header)?;
         Ok(sheet)
     }
 
     /// Writes one row; a cell past the declared columns counts as text.
     pub fn row<S: AsRef<str>>(&mut self, cells: impl IntoIterator<Item = S>) -> io::Result<()> {
-        let kinds = self.kinds.clone();
-        let kinds = kinds.into_iter().chain(std::iter::repeat(Kind::Text));
+        let kinds = self
+            .kinds
+            .iter()
+            .copied()
+            .chain(std::iter::repeat(Kind::Text));
         let cells: Vec<S> = cells.into_iter().collect();
-        self.write_cells(kinds.zip(cells.iter().map(AsRef::as_ref)))
-    }
-
-    fn write_cells<'c>(&mut self, cells: impl Iterator<Item = (Kind, &'c str)>) -> io::Result<()> {
-        for (kind, value) in cells {
-            let value = if self.raw {
-                Cow::Borrowed(value)
-            } else {
-                safe_cell(kind, value)
-            };
-            self.writer
-                .write_field(value.as_bytes())
-                .map_err(csv_error)?;
-        }
-        self.writer
-            .write_record(std::iter::empty::<&[u8]>())
-            .map_err(csv_error)
+        write_cells(
+            &mut self.writer,
+            self.raw,
+            kinds.zip(cells.iter().map(AsRef::as_ref)),
+        )
     }
 
     /// Flushes what is buffered.
     pub fn finish(mut self) -> io::Result<()> {
         self.writer.flush()
     }
+}
+
+/// Writes one record, each cell made [safe](safe_cell) unless `raw`.
+fn write_cells<'c>(
+    writer: &mut csv::Writer<&mut dyn Write>,
+    raw: bool,
+    cells: impl Iterator<Item = (Kind, &'c str)>,
+) -> io::Result<()> {
+    for (kind, value) in cells {
+        let value = if raw {
+            Cow::Borrowed(value)
+        } else {
+            safe_cell(kind, value)
+        };
+        writer.write_field(value.as_bytes()).map_err(csv_error)?;
+    }
+    writer
+        .write_record(std::iter::empty::<&[u8]>())
+        .map_err(csv_error)
 }
 
 /// A cell as a spreadsheet may safely read it: numbers as they are, text that would
