@@ -24,6 +24,10 @@ thread_local! {
 }
 
 /// Whether `value` may be printed as dollars; if not, it is remembered for [`check`].
+///
+/// ```text
+/// printable(12.5) == true;  printable(1e308) == false;  printable(f64::INFINITY) == false
+/// ```
 pub fn printable(value: f64) -> bool {
     let ok = value.is_finite() && value.abs() < MAX_USD;
     if !ok {

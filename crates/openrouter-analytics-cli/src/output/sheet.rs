@@ -48,6 +48,12 @@ pub const fn number(name: &'static str) -> Column {
 
 /// A CSV document being written: RFC 4180 quoting, `\n` line ends, a header row, then
 /// [`Sheet::row`]s whose cells are neutralised by their column's [`Kind`].
+///
+/// ```text
+/// let mut csv = Sheet::new(out, [text("name"), number("usage")])?;
+/// csv.row(["=HYPERLINK(\"http://evil\")", "-2.5"])?;   // '=HYPERLINK(..),-2.5
+/// csv.finish()?;
+/// ```
 pub struct Sheet<'w> {
     writer: csv::Writer<&'w mut dyn Write>,
     kinds: Vec<Kind>,
@@ -126,6 +132,13 @@ fn write_cells<'c>(
 
 /// A cell as a spreadsheet may safely read it: numbers as they are, text that would
 /// start a formula with a leading `'`.
+///
+/// ```text
+/// safe_cell(Kind::Text, "@SUM(1)")  == "'@SUM(1)"
+/// safe_cell(Kind::Text, "-1+1")     == "'-1+1"
+/// safe_cell(Kind::Number, "-1.5")   == "-1.5"
+/// safe_cell(Kind::Number, "=1")     == "'=1"    (not a number, so text)
+/// ```
 pub fn safe_cell(kind: Kind, value: &str) -> Cow<'_, str> {
     let is_number = kind == Kind::Number && value.parse::<f64>().is_ok_and(f64::is_finite);
     if !is_number && value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
