@@ -39,6 +39,10 @@ pub struct OperationInfo {
     /// such calls are not resent after an attempt that may have reached the server,
     /// unless [`Call::allow_retrying_writes`] says so.
     pub writes: bool,
+    /// Whether the spec marks a string of its request body or answers as a secret
+    /// (`format: password`, e.g. the key `api_keys.create` returns): its errors keep
+    /// no part of the response body ([`Error::body_withheld`]).
+    pub carries_secret: bool,
 }
 
 /// One path or query parameter of an [`OperationInfo`].
@@ -179,6 +183,14 @@ impl Operation for ByName {
 impl sealed::Sender for ByName {
     fn is_write(&self) -> bool {
         self.operation.writes
+    }
+
+    fn carries_secret(&self) -> bool {
+        self.operation.carries_secret
+    }
+
+    fn is_delete(&self) -> bool {
+        self.operation.http_method == "DELETE"
     }
 
     fn validate(&self) -> Result<()> {
