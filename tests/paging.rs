@@ -214,7 +214,13 @@ async fn a_short_page_does_not_end_a_list_before_its_total_count() {
 async fn a_list_that_ends_short_of_its_total_count_is_an_error() {
     // total_count says 250; the pages hold 100, 50, then nothing.
     let server = MockOpenRouter::start_async().await;
-    sized_pages(&server, "/organization/members", member, &[100, 50], Some(250));
+    sized_pages(
+        &server,
+        "/organization/members",
+        member,
+        &[100, 50],
+        Some(250),
+    );
     let err = client(&server)
         .organization()
         .list_members()
@@ -272,7 +278,10 @@ async fn a_server_that_ignores_offset_but_changes_a_field_stops_at_the_first_rep
     assert_eq!(err.kind(), ErrorKind::Decode);
     let shown = err.to_string();
     assert!(shown.contains("came twice"), "{shown}");
-    assert!(shown.contains(&format!("{:064x}", 0)), "names the hash: {shown}");
+    assert!(
+        shown.contains(&format!("{:064x}", 0)),
+        "names the hash: {shown}"
+    );
     assert!(shown.contains("after 100 items"), "{shown}");
     assert_eq!(server.requests(), 2);
     let targets: Vec<String> = server.received().into_iter().map(|r| r.target).collect();
@@ -307,7 +316,10 @@ async fn reaching_the_page_cap_is_an_error_not_part_of_the_list() {
         .await
         .expect_err("25 pages and no end");
     assert_eq!(err.kind(), ErrorKind::Decode);
-    assert!(err.to_string().contains("within 25 pages (25 items"), "{err}");
+    assert!(
+        err.to_string().contains("within 25 pages (25 items"),
+        "{err}"
+    );
     endless.assert_calls(25);
     // The default, for a list no one bounded.
     assert_eq!(openrouter_analytics::DEFAULT_MAX_PAGES, 10_000);

@@ -349,8 +349,14 @@ fn broken_create_answers() -> Vec<(&'static str, Reply)> {
             "only the key",
             Reply::json(201, &serde_json::json!({ "key": CREATED })),
         ),
-        ("a 200 where 201 is documented", Reply::json(200, &created_body())),
-        ("the secret where data belongs", Reply::json(201, &secret_in_wrong_place)),
+        (
+            "a 200 where 201 is documented",
+            Reply::json(200, &created_body()),
+        ),
+        (
+            "the secret where data belongs",
+            Reply::json(201, &secret_in_wrong_place),
+        ),
         (
             "cut short",
             Reply::new(201)
@@ -392,7 +398,10 @@ async fn a_create_answer_that_does_not_decode_keeps_no_part_of_the_secret() {
     assert!(err.to_string().contains("at line 1 column"), "{err}");
     let err = create_fails(broken_create_answers()[2].1.clone()).await;
     assert_eq!(err.status().map(|s| s.as_u16()), Some(200));
-    assert!(err.to_string().contains("not one the API describes"), "{err}");
+    assert!(
+        err.to_string().contains("not one the API describes"),
+        "{err}"
+    );
 }
 
 #[tokio::test]
@@ -413,7 +422,11 @@ async fn operations_whose_answers_hold_no_secret_keep_their_snippet() {
         .filter(|op| op.carries_secret)
         .map(|op| op.operation_id)
         .collect();
-    assert_eq!(with_secrets, ["create_keys"], "only createKeys returns a secret today");
+    assert_eq!(
+        with_secrets,
+        ["create_keys"],
+        "only createKeys returns a secret today"
+    );
 }
 
 #[tokio::test]
@@ -434,9 +447,12 @@ async fn the_raw_body_of_a_created_key_shows_only_its_length() {
         assert!(shown.contains(&format!("<{body_len} bytes>")), "{shown}");
     }
     // By name (`openrouter api`), the same operation is flagged the same way.
-    let server = FaultServer::always(Fault::Respond(Reply::json(201, &serde_json::json!({
-        "key": CREATED
-    }))))
+    let server = FaultServer::always(Fault::Respond(Reply::json(
+        201,
+        &serde_json::json!({
+            "key": CREATED
+        }),
+    )))
     .await;
     let err = client(&server.base_url())
         .operation("api_keys", "create")

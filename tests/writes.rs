@@ -279,11 +279,30 @@ async fn delete_everything(first: Fault) -> Vec<(&'static str, openrouter_analyt
         ("workspaces.delete_budget", 2),
     ] {
         let first = first.clone();
-        let server = FaultServer::start(move |n| if n == 0 { first.clone() } else { Fault::Respond(not_found()) }).await;
+        let server = FaultServer::start(move |n| {
+            if n == 0 {
+                first.clone()
+            } else {
+                Fault::Respond(not_found())
+            }
+        })
+        .await;
         let client = client(&server.base_url());
         let result = match op {
-            0 => client.api_keys().delete().hash("f01d").send().await.map(|_| ()),
-            1 => client.workspaces().delete().id("research").send().await.map(|_| ()),
+            0 => client
+                .api_keys()
+                .delete()
+                .hash("f01d")
+                .send()
+                .await
+                .map(|_| ()),
+            1 => client
+                .workspaces()
+                .delete()
+                .id("research")
+                .send()
+                .await
+                .map(|_| ()),
             _ => client
                 .workspaces()
                 .delete_budget()

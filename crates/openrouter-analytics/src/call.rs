@@ -281,10 +281,7 @@ impl<T: fmt::Debug> fmt::Debug for WithRawBody<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("WithRawBody")
             .field("value", &self.value)
-            .field(
-                "raw_body",
-                &format_args!("<{} bytes>", self.raw_body.len()),
-            )
+            .field("raw_body", &format_args!("<{} bytes>", self.raw_body.len()))
             .finish()
     }
 }

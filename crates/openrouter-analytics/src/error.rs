@@ -481,7 +481,10 @@ impl fmt::Debug for Error {
             s.field("body_snippet", &one_line(snippet, 200));
         }
         if inner.body_withheld {
-            s.field("body_snippet", &"<withheld: the operation's bodies carry a secret>");
+            s.field(
+                "body_snippet",
+                &"<withheld: the operation's bodies carry a secret>",
+            );
         }
         if inner.already_gone {
             s.field("already_gone", &true);
