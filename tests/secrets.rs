@@ -490,3 +490,20 @@ async fn trace_level_logs_never_show_a_created_key() {
     assert!(logs.contains("attempt failed; retrying"), "{logs}");
     assert_no_created("trace output", &logs);
 }
+
+#[test]
+fn a_call_by_name_of_an_operation_with_secrets_shows_no_body_in_debug() {
+    let client = client("http://127.0.0.1:9");
+    let call = client
+        .operation("api_keys", "create")
+        .expect("known")
+        .body_json(serde_json::json!({ "name": CREATED }));
+    assert_no_created("CallByName Debug", &format!("{call:?} {call:#?}"));
+    // Other operations keep their body visible for debugging.
+    let call = client
+        .operation("api_keys", "update")
+        .expect("known")
+        .arg("hash", "f01d")
+        .body_json(serde_json::json!({ "name": "visible" }));
+    assert!(format!("{call:?}").contains("visible"));
+}
