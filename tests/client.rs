@@ -811,3 +811,75 @@ async fn the_observer_sees_the_call_give_up() {
         other => panic!("expected the end, got {other:?}"),
     }
 }
+
+#[test]
+fn a_base_url_with_a_query_a_fragment_or_credentials_is_a_config_error() {
+    // Each would send requests elsewhere: `?x=1` + `/activity` asks for the query
+    // `x=1/activity`; `#frag` swallows the path; `user:pw@` is a second credential.
+    for url in [
+        "http://127.0.0.1:9/api/v1?x=1",
+        "http://127.0.0.1:9/api/v1?",
+        "http://127.0.0.1:9/api/v1#frag",
+        "https://openrouter.ai/api/v1?key=value#frag",
+        "https://user:hunter2-PASSWORD@openrouter.ai/api/v1",
+        "https://user@openrouter.ai/api/v1",
+    ] {
+        let err = Client::builder()
+            .api_key("sk-or-v1-test")
+            .base_url(url)
+            .build()
+            .expect_err(url);
+        assert_eq!(err.kind(), ErrorKind::Config, "{url}");
+        let shown = format!("{err} {err:?}");
+        assert!(!shown.contains("hunter2"), "{url}: {shown}");
+        let expected = if url.contains('@') {
+            "credentials"
+        } else {
+            "must not have a query"
+        };
+        assert!(shown.contains(expected), "{url}: {shown}");
+    }
+}
+
+#[test]
+fn no_base_url_error_shows_a_password_even_when_the_url_is_invalid_too() {
+    for url in [
+        // Not a URL at all (a space in the host), with a password.
+        "https://user:hunter2-PASSWORD@open router.ai/api/v1",
+        // A port that is not a number, a password with a slash in it.
+        "http://user:hunter2/PASSWORD@127.0.0.1:port/api",
+        // No scheme the client accepts.
+        "ftp://user:hunter2-PASSWORD@127.0.0.1/api",
+        // Plain HTTP to a host that is not loopback.
+        "http://user:hunter2-PASSWORD@example.com/api",
+        // Several @, the password between them.
+        "https://a@b:hunter2-PASSWORD@openrouter.ai/api/v1",
+    ] {
+        let builder = Client::builder().api_key("sk-or-v1-test").base_url(url);
+        assert!(!format!("{builder:?}").contains("hunter2"), "{builder:?}");
+        let err = builder.build().expect_err(url);
+        assert_eq!(err.kind(), ErrorKind::Config, "{url}");
+        for shown in [err.to_string(), format!("{err:?}"), format!("{err:#?}")] {
+            assert!(!shown.contains("hunter2"), "{url}: {shown}");
+            assert!(!shown.contains("PASSWORD"), "{url}: {shown}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_base_url_with_a_path_and_a_trailing_slash_still_works() {
+    let server = MockOpenRouter::start_async().await;
+    let mock = server.server().mock(|when, then| {
+        when.method("GET").path("/api/v1/credits");
+        then.status(200)
+            .json_body(json!({"data": {"total_credits": 10.0, "total_usage": 2.5}}));
+    });
+    let client = Client::builder()
+        .api_key("sk-or-v1-test")
+        .base_url(format!("{}/api/v1/", server.base_url()))
+        .build()
+        .expect("valid");
+    let credits = client.credits().get_credits().send().await.expect("200");
+    assert_eq!(credits.data.total_credits, 10.0);
+    mock.assert_calls(1);
+}

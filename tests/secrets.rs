@@ -293,3 +293,217 @@ async fn trace_level_logs_never_show_the_key() {
     }
     assert_clean("trace output", &logs);
 }
+
+// ------------------------------------------------ a created key's secret (issue 16)
+
+/// The secret of a key `POST /keys` creates: no output but the decoded value's
+/// `expose_secret()` may contain it.
+const CREATED: &str = "sk-or-v1-CREATED-canary-9e2d41c7b85fa036";
+/// Part of it, in case something prints it cut.
+const CREATED_CORE: &str = "CREATED-canary";
+
+#[track_caller]
+fn assert_no_created(what: &str, text: &str) {
+    assert!(
+        !text.contains(CREATED) && !text.contains(CREATED_CORE),
+        "{what} shows the created key: {text}"
+    );
+}
+
+/// Every rendering of the error, its snippet and its cause chain.
+#[track_caller]
+fn assert_error_keeps_no_created_key(what: &str, err: &Error) {
+    assert_no_created(what, &format!("{err}"));
+    assert_no_created(what, &format!("{err:?}"));
+    assert_no_created(what, &format!("{err:#?}"));
+    assert_eq!(err.body_snippet(), None, "{what}: {err:?}");
+    assert!(err.body_withheld(), "{what}: {err:?}");
+    let mut source = std::error::Error::source(err);
+    while let Some(cause) = source {
+        assert_no_created(what, &format!("{cause} {cause:?}"));
+        source = cause.source();
+    }
+}
+
+/// A complete `POST /keys` answer carrying [`CREATED`].
+fn created_body() -> serde_json::Value {
+    serde_json::json!({
+        "data": openrouter_analytics_e2e::api_key("ci", 7),
+        "key": CREATED,
+    })
+}
+
+/// Answers to `POST /keys` that do not decode, each with the secret in it.
+fn broken_create_answers() -> Vec<(&'static str, Reply)> {
+    let mut no_hash = created_body();
+    no_hash["data"]
+        .as_object_mut()
+        .expect("an object")
+        .remove("hash");
+    let mut secret_in_wrong_place = created_body();
+    // serde quotes a string it finds where an object belongs: the secret, here.
+    secret_in_wrong_place["data"] = serde_json::json!(CREATED);
+    vec![
+        ("data.hash missing", Reply::json(201, &no_hash)),
+        (
+            "only the key",
+            Reply::json(201, &serde_json::json!({ "key": CREATED })),
+        ),
+        (
+            "a 200 where 201 is documented",
+            Reply::json(200, &created_body()),
+        ),
+        (
+            "the secret where data belongs",
+            Reply::json(201, &secret_in_wrong_place),
+        ),
+        (
+            "cut short",
+            Reply::new(201)
+                .header("content-type", "application/json")
+                .body(format!("{{\"key\":\"{CREATED}\",\"data\":{{")),
+        ),
+        (
+            "an error status with the secret in a page",
+            Reply::new(502).body(format!("<html>upstream said {CREATED}</html>")),
+        ),
+    ]
+}
+
+async fn create_fails(reply: Reply) -> Error {
+    let server = FaultServer::always(Fault::Respond(reply)).await;
+    client(&server.base_url())
+        .api_keys()
+        .create()
+        .name("ci")
+        .send()
+        .await
+        .expect_err("the answer does not decode")
+}
+
+#[tokio::test]
+async fn a_create_answer_that_does_not_decode_keeps_no_part_of_the_secret() {
+    logs();
+    for (case, reply) in broken_create_answers() {
+        let err = create_fails(reply).await;
+        assert_error_keeps_no_created_key(case, &err);
+        assert_eq!(err.operation(), Some("create_keys"), "{case}");
+    }
+    // What is safe to say still is: the missing field's name, where the JSON broke.
+    let (_, no_hash) = &broken_create_answers()[0];
+    let err = create_fails(no_hash.clone()).await;
+    assert_eq!(err.kind(), openrouter_analytics::ErrorKind::Decode);
+    assert!(err.to_string().contains("missing field `hash`"), "{err}");
+    let err = create_fails(broken_create_answers()[3].1.clone()).await;
+    assert!(err.to_string().contains("at line 1 column"), "{err}");
+    let err = create_fails(broken_create_answers()[2].1.clone()).await;
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(200));
+    assert!(
+        err.to_string().contains("not one the API describes"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn operations_whose_answers_hold_no_secret_keep_their_snippet() {
+    let server = FaultServer::always(Fault::Respond(Reply::new(200).body("not json"))).await;
+    let err = client(&server.base_url())
+        .analytics()
+        .get_user_activity()
+        .send()
+        .await
+        .expect_err("not JSON");
+    assert_eq!(err.body_snippet(), Some("not json"));
+    assert!(!err.body_withheld());
+    let info = openrouter_analytics::find_operation("api_keys", "create").expect("create");
+    assert!(info.carries_secret);
+    let with_secrets: Vec<&str> = openrouter_analytics::operations()
+        .iter()
+        .filter(|op| op.carries_secret)
+        .map(|op| op.operation_id)
+        .collect();
+    assert_eq!(
+        with_secrets,
+        ["create_keys"],
+        "only createKeys returns a secret today"
+    );
+}
+
+#[tokio::test]
+async fn the_raw_body_of_a_created_key_shows_only_its_length() {
+    logs();
+    let server = FaultServer::always(Fault::Respond(Reply::json(201, &created_body()))).await;
+    let created = client(&server.base_url())
+        .api_keys()
+        .create()
+        .name("ci")
+        .send_with_raw_body()
+        .await
+        .expect("created");
+    assert_eq!(created.value.key.expose_secret(), CREATED);
+    let body_len = created.raw_body.len();
+    for shown in [format!("{created:?}"), format!("{created:#?}")] {
+        assert_no_created("WithRawBody Debug", &shown);
+        assert!(shown.contains(&format!("<{body_len} bytes>")), "{shown}");
+    }
+    // By name (`openrouter api`), the same operation is flagged the same way.
+    let server = FaultServer::always(Fault::Respond(Reply::json(
+        201,
+        &serde_json::json!({
+            "key": CREATED
+        }),
+    )))
+    .await;
+    let err = client(&server.base_url())
+        .operation("api_keys", "create")
+        .expect("known")
+        .body_json(serde_json::json!({ "name": "ci" }))
+        .send_with_raw_body()
+        .await
+        .expect_err("no data");
+    assert_error_keeps_no_created_key("by name", &err);
+}
+
+#[tokio::test]
+async fn trace_level_logs_never_show_a_created_key() {
+    let captured = logs();
+    for (_, reply) in broken_create_answers() {
+        create_fails(reply).await;
+    }
+    // A 502 is retried first: its error is logged at WARN with the wait.
+    let retried = FaultServer::always(Fault::Respond(
+        Reply::new(503).body(format!("busy {CREATED}")),
+    ))
+    .await;
+    client(&retried.base_url())
+        .api_keys()
+        .create()
+        .name("ci")
+        .allow_retrying_writes()
+        .send()
+        .await
+        .expect_err("503");
+    assert_eq!(retried.requests(), 2, "retried once");
+    tracing::trace!("created-key capture done");
+    let logs = captured.text();
+    assert!(logs.contains("create_keys"), "{logs}");
+    assert!(logs.contains("attempt failed; retrying"), "{logs}");
+    assert_no_created("trace output", &logs);
+}
+
+#[test]
+fn a_call_by_name_of_an_operation_with_secrets_shows_no_body_in_debug() {
+    let client = client("http://127.0.0.1:9");
+    let call = client
+        .operation("api_keys", "create")
+        .expect("known")
+        .body_json(serde_json::json!({ "name": CREATED }));
+    assert_no_created("CallByName Debug", &format!("{call:?} {call:#?}"));
+    // Other operations keep their body visible for debugging.
+    let call = client
+        .operation("api_keys", "update")
+        .expect("known")
+        .arg("hash", "f01d")
+        .body_json(serde_json::json!({ "name": "visible" }));
+    assert!(format!("{call:?}").contains("visible"));
+}

@@ -259,3 +259,151 @@ async fn body_setters_take_plain_values_and_check_them_before_sending() {
     assert!(err.to_string().contains("name"), "{err}");
     never.assert_calls(0);
 }
+
+// ------------------------------------------------ a DELETE whose answer was lost
+
+fn not_found() -> Reply {
+    Reply::json(
+        404,
+        &json!({"error": {"code": 404, "message": "Not found"}}),
+    )
+}
+
+/// Every DELETE of the spec, each called with the fault server's answers: the first
+/// attempt may have been applied (`first`), the retry is told 404.
+async fn delete_everything(first: Fault) -> Vec<(&'static str, openrouter_analytics::Error)> {
+    let mut errors = Vec::new();
+    for (name, op) in [
+        ("api_keys.delete", 0),
+        ("workspaces.delete", 1),
+        ("workspaces.delete_budget", 2),
+    ] {
+        let first = first.clone();
+        let server = FaultServer::start(move |n| {
+            if n == 0 {
+                first.clone()
+            } else {
+                Fault::Respond(not_found())
+            }
+        })
+        .await;
+        let client = client(&server.base_url());
+        let result = match op {
+            0 => client
+                .api_keys()
+                .delete()
+                .hash("f01d")
+                .send()
+                .await
+                .map(|_| ()),
+            1 => client
+                .workspaces()
+                .delete()
+                .id("research")
+                .send()
+                .await
+                .map(|_| ()),
+            _ => client
+                .workspaces()
+                .delete_budget()
+                .id("research")
+                .interval("monthly")
+                .send()
+                .await
+                .map(|_| ()),
+        };
+        let err = result.expect_err("404 on the retry");
+        assert_eq!(server.requests(), 2, "{name}: retried once");
+        let methods: Vec<String> = server.received().into_iter().map(|r| r.method).collect();
+        assert_eq!(methods, ["DELETE", "DELETE"], "{name}");
+        errors.push((name, err));
+    }
+    errors
+}
+
+#[tokio::test]
+async fn a_retried_delete_answered_404_after_a_lost_answer_is_already_gone() {
+    // The case: the connection drops after the request was read, then 404.
+    for first in [
+        Fault::ResetBeforeResponse,
+        Fault::Respond(Reply::json(
+            502,
+            &json!({"error": {"code": 502, "message": "bad gateway"}}),
+        )),
+        Fault::SlowHead {
+            delay: Duration::from_secs(2),
+            reply: Reply::json(200, &json!({"deleted": true})),
+        },
+    ] {
+        for (name, err) in delete_everything(first.clone()).await {
+            assert_eq!(err.kind(), ErrorKind::NotFound, "{name} after {first:?}");
+            assert!(err.is_already_gone(), "{name} after {first:?}: {err:?}");
+            assert_eq!(err.attempts(), 2);
+            assert!(err.to_string().contains("most likely deleted it"), "{err}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_404_to_the_first_attempt_or_after_a_429_is_a_plain_not_found() {
+    // Nothing was applied before the 404: the id is wrong.
+    let server = FaultServer::always(Fault::Respond(not_found())).await;
+    let err = client(&server.base_url())
+        .api_keys()
+        .delete()
+        .hash("f01d")
+        .send()
+        .await
+        .expect_err("404");
+    assert_eq!(err.kind(), ErrorKind::NotFound);
+    assert!(!err.is_already_gone());
+    assert!(!err.to_string().contains("deleted it"), "{err}");
+    // A 429 is a refusal before any work.
+    for (_, err) in delete_everything(Fault::Respond(Reply::json(
+        429,
+        &json!({"error": {"code": 429, "message": "slow down"}}),
+    )))
+    .await
+    {
+        assert_eq!(err.kind(), ErrorKind::NotFound);
+        assert!(!err.is_already_gone(), "{err:?}");
+    }
+    // A GET answered 404 after a lost answer is not a deletion.
+    let server = FaultServer::start(|n| {
+        if n == 0 {
+            Fault::ResetBeforeResponse
+        } else {
+            Fault::Respond(not_found())
+        }
+    })
+    .await;
+    let err = client(&server.base_url())
+        .api_keys()
+        .get()
+        .hash("f01d")
+        .send()
+        .await
+        .expect_err("404");
+    assert_eq!(server.requests(), 2);
+    assert!(!err.is_already_gone());
+}
+
+#[tokio::test]
+async fn a_delete_by_name_is_already_gone_too() {
+    let server = FaultServer::start(|n| {
+        if n == 0 {
+            Fault::ResetBeforeResponse
+        } else {
+            Fault::Respond(not_found())
+        }
+    })
+    .await;
+    let err = client(&server.base_url())
+        .operation("api_keys", "delete")
+        .expect("known")
+        .arg("hash", "f01d")
+        .send()
+        .await
+        .expect_err("404");
+    assert!(err.is_already_gone(), "{err:?}");
+}

@@ -408,6 +408,21 @@ components:
     }
 
     #[test]
+    fn a_secret_in_a_request_body_or_an_answer_is_a_secret_type() {
+        let spec: openapiv3::OpenAPI =
+            serde_yaml_ng::from_str(crate::sdk::tests::SECRET_FIXTURE).expect("fixture parses");
+        let client = render_client(&spec).expect("renders");
+        // `Secret`'s Debug redacts; the structs derive Debug over it.
+        assert_eq!(
+            client.matches("pub key: crate::Secret,").count(),
+            1,
+            "{client}"
+        );
+        assert!(client.contains("pub token: crate::Secret,"), "{client}");
+        assert!(!client.contains("pub id: crate::Secret"), "{client}");
+    }
+
+    #[test]
     fn an_invalid_spec_is_reported_with_its_location() {
         let root = scratch_root();
         let spec_path = root.path().join(SPEC_PATH);

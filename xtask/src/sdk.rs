@@ -83,9 +83,25 @@ struct Operation {
     hand: Option<&'static HandWritten>,
     /// Creates or changes something: not resent after it may have reached the server.
     writes: bool,
-    /// For a list paged by `offset`: the item type, and whether the answer carries
-    /// `total_count`.
-    paged: Option<(syn::Type, bool)>,
+    /// Its request body or an answer holds a string the spec marks as a secret
+    /// (`format: password`): errors keep no part of its bodies.
+    carries_secret: bool,
+    /// A `DELETE`: a 404 after an attempt that may have been applied means "already
+    /// gone".
+    deletes: bool,
+    /// For a list paged by `offset`: its shape.
+    paged: Option<PageShape>,
+}
+
+/// What paging needs to know of a list answer `{data: [T], ...}`.
+struct PageShape {
+    /// `T`.
+    item: syn::Type,
+    /// Whether the answer carries `total_count`.
+    has_total: bool,
+    /// The item's identity: its `id` or else its `hash` field, and whether that field
+    /// is optional.
+    identity: Option<(String, bool)>,
 }
 
 struct Param {
@@ -249,17 +265,28 @@ fn type_fields(file: &syn::File) -> BTreeMap<String, Vec<(String, syn::Type)>> {
     out
 }
 
-/// The item type and `total_count` presence of a list answer `{data: [T], ...}`.
+/// The shape of a list answer `{data: [T], ...}`: `T`, whether `total_count` is
+/// there, and which field of `T` identifies an item (`id`, else `hash`).
 fn page_shape(
     output: &syn::Type,
     type_fields: &BTreeMap<String, Vec<(String, syn::Type)>>,
-) -> Option<(syn::Type, bool)> {
+) -> Option<PageShape> {
     let fields = type_fields.get(&type_name(output)?)?;
     let data = fields.iter().find(|(name, _)| name == "data")?;
     if !is_named(&data.1, "Vec") {
         return None;
     }
     let item = *generic_args(&data.1).first()?;
+    let identity = type_name(item)
+        .and_then(|name| type_fields.get(&name))
+        .and_then(|item_fields| {
+            ["id", "hash"].iter().find_map(|wanted| {
+                item_fields
+                    .iter()
+                    .find(|(name, _)| name == wanted)
+                    .map(|(name, ty)| (name.clone(), is_named(ty, "Option")))
+            })
+        });
     // Sibling types are named bare inside `types`; seen from our crate, `types::X`.
     let item = match item {
         syn::Type::Path(p) if p.qself.is_none() && p.path.segments.len() == 1 => {
@@ -267,7 +294,53 @@ fn page_shape(
         }
         other => other.clone(),
     };
-    Some((item, fields.iter().any(|(name, _)| name == "total_count")))
+    Some(PageShape {
+        item,
+        has_total: fields.iter().any(|(name, _)| name == "total_count"),
+        identity,
+    })
+}
+
+/// Whether `value` (part of the spec, as JSON) holds a schema with `format: password`,
+/// following `$ref`s into `components` (each once, so that cycles end).
+fn holds_secret(
+    value: &serde_json::Value,
+    components: &serde_json::Value,
+    seen: &mut BTreeSet<String>,
+) -> bool {
+    match value {
+        serde_json::Value::Object(map) => {
+            if map.get("format").and_then(|f| f.as_str()) == Some("password") {
+                return true;
+            }
+            if let Some(reference) = map.get("$ref").and_then(|r| r.as_str())
+                && seen.insert(reference.to_string())
+                && let Some(pointer) = reference.strip_prefix("#/components")
+                && let Some(target) = components.pointer(pointer)
+                && holds_secret(target, components, seen)
+            {
+                return true;
+            }
+            map.iter()
+                .filter(|(key, _)| !matches!(key.as_str(), "example" | "examples" | "default"))
+                .any(|(_, value)| holds_secret(value, components, seen))
+        }
+        serde_json::Value::Array(items) => items
+            .iter()
+            .any(|value| holds_secret(value, components, seen)),
+        _ => false,
+    }
+}
+
+/// Whether an operation's request body or any of its answers holds a secret string.
+fn carries_secret(op: &openapiv3::Operation, components: &serde_json::Value) -> bool {
+    let parts = [
+        serde_json::to_value(&op.request_body).unwrap_or_default(),
+        serde_json::to_value(&op.responses).unwrap_or_default(),
+    ];
+    parts
+        .iter()
+        .any(|part| holds_secret(part, components, &mut BTreeSet::new()))
 }
 
 /// typify's builder fields name sibling types as `super::X`; seen from our crate they
@@ -327,6 +400,7 @@ fn operations(
 ) -> Result<Vec<Operation>, String> {
     let mut out = Vec::new();
     let mut seen = BTreeSet::new();
+    let components = serde_json::to_value(&spec.components).unwrap_or_default();
     for (path, item) in &spec.paths.paths {
         let ReferenceOr::Item(item) = item else {
             return Err(format!("{path}: path references are not supported"));
@@ -426,6 +500,8 @@ fn operations(
             };
             out.push(Operation {
                 writes,
+                carries_secret: carries_secret(op, &components),
+                deletes: http_method == "delete",
                 paged,
                 operation_id,
                 snake_id,
@@ -607,6 +683,7 @@ fn emit_info(op: &Operation) -> TokenStream {
     );
     let has_body = op.body.is_some();
     let writes = op.writes;
+    let carries_secret = op.carries_secret;
     let params = op.parameters.iter().map(|p| {
         let (name, location, required, description) =
             (&p.name, &p.location, p.required, p.description.trim());
@@ -623,6 +700,7 @@ fn emit_info(op: &Operation) -> TokenStream {
             parameters: &[#(#params)*],
             has_body: #has_body,
             writes: #writes,
+            carries_secret: #carries_secret,
         },
     }
 }
@@ -863,8 +941,44 @@ fn emit_operation(op: &Operation) -> TokenStream {
     } else {
         quote!()
     };
+    let carries_secret = if op.carries_secret {
+        quote! {
+            fn carries_secret(&self) -> bool {
+                true
+            }
+        }
+    } else {
+        quote!()
+    };
+    let is_delete = if op.deletes {
+        quote! {
+            fn is_delete(&self) -> bool {
+                true
+            }
+        }
+    } else {
+        quote!()
+    };
     let paged_impl = match &op.paged {
-        Some((item, has_total)) => {
+        Some(PageShape {
+            item,
+            has_total,
+            identity,
+        }) => {
+            let item_id = match identity {
+                Some((field, optional)) => {
+                    let field = ident(field);
+                    if *optional {
+                        quote!(item.#field.as_ref().map(|id| id.to_string()))
+                    } else {
+                        quote!(Some(item.#field.to_string()))
+                    }
+                }
+                None => quote!({
+                    let _ = item;
+                    None
+                }),
+            };
             let total = if *has_total {
                 quote!(u64::try_from(output.total_count).ok())
             } else {
@@ -889,16 +1003,20 @@ fn emit_operation(op: &Operation) -> TokenStream {
                         self.offset = TryFrom::try_from(offset).ok();
                     }
 
-                    fn page_items(output: &#output) -> usize {
-                        output.data.len()
-                    }
-
                     fn into_items(output: #output) -> Vec<#item> {
                         output.data
                     }
 
                     fn total_count(output: &#output) -> Option<u64> {
                         #total
+                    }
+
+                    fn item_id(item: &#item) -> Option<String> {
+                        #item_id
+                    }
+
+                    fn page(output: &#output) -> &[#item] {
+                        &output.data
                     }
                 }
             }
@@ -957,6 +1075,10 @@ fn emit_operation(op: &Operation) -> TokenStream {
         impl sealed::Sender for #params {
             #is_write
 
+            #carries_secret
+
+            #is_delete
+
             fn validate(&self) -> Result<()> {
                 if let Some(invalid) = &self.invalid {
                     return Err(Error::invalid_request(format!("{}: parameter {invalid}", #id)));
@@ -990,5 +1112,118 @@ fn emit_operation(op: &Operation) -> TokenStream {
                 Ok(params)
             }
         }
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// A secret in a request body, one in an answer reached through a shared response
+    /// and two schema references, and operations without any.
+    pub(crate) const SECRET_FIXTURE: &str = r#"
+openapi: 3.0.3
+info: {title: fixture, version: '1'}
+tags: [{name: Keys}]
+paths:
+  /provider-keys:
+    post:
+      tags: [Keys]
+      operationId: addProviderKey
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/ProviderKeyRequest'}
+      responses:
+        '201':
+          description: added
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Plain'}
+  /tokens:
+    post:
+      tags: [Keys]
+      operationId: exchangeToken
+      responses:
+        '200': {$ref: '#/components/responses/Token'}
+    delete:
+      tags: [Keys]
+      operationId: deleteToken
+      responses:
+        '200':
+          description: deleted
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Plain'}
+  /plain:
+    get:
+      tags: [Keys]
+      operationId: getPlain
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Plain'
+              example: {format: password}
+components:
+  responses:
+    Token:
+      description: a token
+      content:
+        application/json:
+          schema: {$ref: '#/components/schemas/TokenResponse'}
+  schemas:
+    ProviderKeyRequest:
+      type: object
+      required: [provider, key]
+      properties:
+        provider: {type: string}
+        key: {type: string, format: password}
+    TokenResponse:
+      type: object
+      required: [data]
+      properties:
+        data:
+          type: array
+          items: {$ref: '#/components/schemas/TokenData'}
+    TokenData:
+      type: object
+      required: [token]
+      properties:
+        token: {type: string, format: password}
+    Plain:
+      type: object
+      required: [id]
+      properties:
+        id: {type: string}
+        same: {$ref: '#/components/schemas/Plain'}
+"#;
+
+    fn secret_operations(spec: &OpenAPI) -> Vec<String> {
+        let components = serde_json::to_value(&spec.components).expect("components");
+        spec.operations()
+            .filter(|(_, _, op)| carries_secret(op, &components))
+            .filter_map(|(_, _, op)| op.operation_id.clone())
+            .collect()
+    }
+
+    #[test]
+    fn secrets_are_found_in_request_bodies_and_answers_through_references() {
+        let spec: OpenAPI = serde_yaml_ng::from_str(SECRET_FIXTURE).expect("fixture parses");
+        // The example that looks like a schema does not count; the cycle ends.
+        assert_eq!(
+            secret_operations(&spec),
+            ["addProviderKey", "exchangeToken"]
+        );
+    }
+
+    #[test]
+    fn in_our_spec_only_creating_a_key_returns_a_secret() {
+        let spec = crate::spec::load_openapi(&crate::workspace_root().join(crate::spec::SPEC_PATH))
+            .expect("our spec");
+        assert_eq!(secret_operations(&spec), ["createKeys"]);
     }
 }

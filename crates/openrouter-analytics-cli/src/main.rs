@@ -200,7 +200,20 @@ fn run(cli: Cli, redactor: &Redactor) -> Result<(), Failure> {
             }
         }
     });
-    let response = result.map_err(|err| Failure::from_client(&err, operation, &base_url))?;
+    let response = match result {
+        Ok(response) => response,
+        // `api <group> delete...`: a retried DELETE found the thing gone, most likely
+        // because the attempt whose answer was lost deleted it. No answer to print.
+        Err(err) if err.is_already_gone() => {
+            let _ = writeln!(
+                io::stderr().lock(),
+                "{}",
+                account::already_gone_note("the resource")
+            );
+            return Ok(());
+        }
+        Err(err) => return Err(Failure::from_client(&err, operation, &base_url)),
+    };
 
     // Rendered in memory first: nothing reaches stdout when an amount in the answer
     // cannot be printed (`output::money`).

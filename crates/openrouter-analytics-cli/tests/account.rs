@@ -45,8 +45,9 @@ fn api_key(name: &str, hash: &str, usage: f64) -> Value {
     })
 }
 
-/// Two pages of keys: the second is shorter, so paging stops there. The CJK name,
-/// the emoji and the field this tool does not know are on purpose.
+/// Two pages of keys, the second shorter, then an empty page that ends the list
+/// (`GET /keys` has no `total_count`). The CJK name, the emoji and the field this tool
+/// does not know are on purpose.
 fn mock_key_pages(server: &MockServer) -> (httpmock::Mock<'_>, httpmock::Mock<'_>) {
     let mut odd = api_key("研究チーム", "ccc333", 0.3);
     odd["added_next_year"] = json!({"nested": [1, "two"]});
@@ -65,6 +66,10 @@ fn mock_key_pages(server: &MockServer) -> (httpmock::Mock<'_>, httpmock::Mock<'_
     let second = server.mock(|when, then| {
         when.method(GET).path("/keys").query_param("offset", "2");
         then.status(200).json_body(json!({"data": [odd]}));
+    });
+    server.mock(|when, then| {
+        when.method(GET).path("/keys").query_param("offset", "3");
+        then.status(200).json_body(json!({"data": []}));
     });
     (first, second)
 }
@@ -1064,4 +1069,191 @@ fn activity_user_is_resolved_by_id_or_email_and_unknown_ones_are_listed() {
     assert!(line.contains("Bob@Example.com (user_3)"), "{line}");
     first.assert_calls(3);
     second.assert_calls(3);
+}
+
+// ---------------------------------------------------------------- issue 16
+
+#[test]
+fn keys_create_with_an_answer_that_does_not_decode_never_prints_the_secret() {
+    let mut no_hash = api_key("ci", "ddd444", 0.0);
+    no_hash.as_object_mut().expect("object").remove("hash");
+    let answers = [
+        (201, json!({"data": no_hash, "key": SECRET}).to_string()),
+        (201, json!({"key": SECRET}).to_string()),
+        (
+            200,
+            json!({"data": api_key("ci", "ddd444", 0.0), "key": SECRET}).to_string(),
+        ),
+        (502, format!("<html>{SECRET}</html>")),
+    ];
+    for (status, body) in answers {
+        let server = MockServer::start();
+        let mock = server.mock(|when, then| {
+            when.method(POST).path("/keys");
+            then.status(status)
+                .header("content-type", "application/json")
+                .body(&body);
+        });
+        for verbose in [false, true] {
+            let mut cmd = cli(&server);
+            if verbose {
+                cmd.arg("-v");
+            }
+            let out = run(cmd.args(["keys", "create", "--name", "ci", "-f", "json"]));
+            assert_ne!(out.code, 0, "{status} {body}: {}", out.stderr);
+            assert!(out.stdout.is_empty(), "{}", out.stdout);
+            assert!(
+                !out.stderr.contains(SECRET) && !out.stderr.contains("brand-new-secret"),
+                "{status} {body} (-v {verbose}): the secret on stderr: {}",
+                out.stderr
+            );
+            assert!(out.stderr.contains("error: "), "{}", out.stderr);
+        }
+        mock.assert_calls(2);
+    }
+}
+
+#[test]
+fn a_paged_list_that_does_not_add_up_fails_instead_of_printing_part_of_it() {
+    // `/keys` ignoring offset: the same two keys again at offset 2.
+    let server = MockServer::start();
+    let keys = server.mock(|when, then| {
+        when.method(GET).path("/keys");
+        then.status(200).json_body(json!({"data": [
+            api_key("prod", "aaa111", 12.5),
+            api_key("ci", "bbb222", 40.0),
+        ]}));
+    });
+    for format in ["table", "json", "csv"] {
+        let out = run(cli(&server).args(["keys", "list", "-f", format]));
+        assert_eq!(out.code, 1, "{format}: {}", out.stderr);
+        let line = out.error_line();
+        assert!(line.contains("came twice"), "{line}");
+        assert!(line.contains("aaa111"), "{line}");
+    }
+    keys.assert_calls(6);
+
+    // Members and workspaces: total_count says 3, the list ends after 2.
+    let server = MockServer::start();
+    for path in ["/organization/members", "/workspaces"] {
+        let item = |n: usize| match path {
+            "/workspaces" => workspace(
+                &format!("{n}{n}{n}{n}{n}{n}{n}{n}-2222-4222-8222-222222222222"),
+                &format!("ws{n}"),
+                "W",
+            ),
+            _ => member(
+                &format!("user_{n}"),
+                None,
+                None,
+                "a@example.com",
+                "org_member",
+            ),
+        };
+        server.mock(|when, then| {
+            when.method(GET).path(path).query_param_missing("offset");
+            then.status(200)
+                .json_body(json!({"total_count": 3, "data": [item(1), item(2)]}));
+        });
+        server.mock(|when, then| {
+            when.method(GET).path(path).query_param("offset", "2");
+            then.status(200)
+                .json_body(json!({"total_count": 3, "data": []}));
+        });
+    }
+    for command in [&["members"][..], &["workspaces", "list"]] {
+        let out = run(cli(&server).args(command).args(["-f", "json"]));
+        assert_eq!(out.code, 1, "{command:?}: {}", out.stderr);
+        assert!(
+            out.error_line().contains("2 of the 3"),
+            "{command:?}: {}",
+            out.stderr
+        );
+    }
+}
+
+/// A server on 127.0.0.1 that reads the first request and closes the connection
+/// without answering (the answer is lost), then answers every later request with 404.
+fn loses_the_first_answer_then_404() -> (String, std::thread::JoinHandle<usize>) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let base_url = format!("http://{}", listener.local_addr().expect("address"));
+    let handle = std::thread::spawn(move || {
+        let mut requests = 0;
+        for stream in listener.incoming().take(2) {
+            let mut stream = stream.expect("accepted");
+            let mut head = Vec::new();
+            let mut byte = [0u8; 1];
+            while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).unwrap_or(0) == 1 {
+                head.push(byte[0]);
+            }
+            assert!(
+                head.starts_with(b"DELETE "),
+                "{}",
+                String::from_utf8_lossy(&head)
+            );
+            requests += 1;
+            if requests == 1 {
+                drop(stream);
+                continue;
+            }
+            let body = r#"{"error":{"code":404,"message":"Not found"}}"#;
+            let _ = write!(
+                stream,
+                "HTTP/1.1 404 Not Found\r\ncontent-type: application/json\r\n\
+                 content-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+        requests
+    });
+    (base_url, handle)
+}
+
+#[test]
+fn a_delete_whose_answer_was_lost_and_whose_retry_gets_404_exits_0_with_a_note() {
+    for (command, what) in [
+        (&["keys", "delete", "aaa111", "--yes"][..], "API key aaa111"),
+        (
+            &["workspaces", "delete", "research", "--yes"],
+            "workspace research",
+        ),
+        (
+            &[
+                "api",
+                "workspaces",
+                "delete-budget",
+                "--id",
+                "research",
+                "--interval",
+                "monthly",
+            ],
+            "the resource",
+        ),
+    ] {
+        for format in ["table", "json", "csv"] {
+            let (base_url, server) = loses_the_first_answer_then_404();
+            let out = run(common::cli(&base_url, KEY)
+                .args(command)
+                .args(["-f", format]))
+            .ok();
+            assert_eq!(server.join().expect("server"), 2, "retried once");
+            assert!(out.stdout.is_empty(), "{command:?}: {}", out.stdout);
+            assert!(
+                out.stderr.starts_with(&format!("note: {what} is gone")),
+                "{command:?}: {}",
+                out.stderr
+            );
+            assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
+        }
+    }
+    // A 404 to the first attempt still blames the id: exit 4.
+    let server = MockServer::start();
+    server.mock(|when, then| {
+        when.method(DELETE).path("/keys/zzz999");
+        then.status(404)
+            .json_body(json!({"error": {"code": 404, "message": "Not found"}}));
+    });
+    let out = run(cli(&server).args(["keys", "delete", "zzz999", "--yes"]));
+    assert_eq!(out.code, 4, "{}", out.stderr);
 }

@@ -741,6 +741,33 @@ fn invalid_base_url_is_a_configuration_error() {
     assert!(out.error_line().contains("base URL"), "{}", out.stderr);
 }
 
+#[test]
+fn a_base_url_with_a_query_fragment_or_password_exits_3_and_never_shows_the_password() {
+    for url in [
+        "http://127.0.0.1:9/api/v1?x=1",
+        "http://127.0.0.1:9/api/v1#frag",
+        "https://user:hunter2-PASSWORD@127.0.0.1:9/api/v1",
+        // Invalid as well: the parser's error must not echo the password either.
+        "https://user:hunter2-PASSWORD@open router.ai/api/v1",
+        "http://user:hunter2/PASSWORD@127.0.0.1:port/api",
+    ] {
+        for how in ["flag", "env"] {
+            let mut cmd = bare();
+            cmd.env("OPENROUTER_API_KEY", KEY);
+            match how {
+                "flag" => cmd.args(["--base-url", url]),
+                _ => cmd.env("OPENROUTER_BASE_URL", url),
+            };
+            let out = run(cmd.args(["credits"]));
+            assert_eq!(out.code, 3, "{url} ({how}): {}", out.stderr);
+            let line = out.error_line();
+            assert!(line.contains("base URL"), "{line}");
+            assert!(!out.stderr.contains("hunter2"), "{url}: {}", out.stderr);
+            assert!(!out.stderr.contains("PASSWORD"), "{url}: {}", out.stderr);
+        }
+    }
+}
+
 /// A host that is not loopback and never resolves (`.invalid` is reserved, RFC 2606):
 /// reaching the network step proves the configuration was accepted, without any
 /// traffic leaving the machine.

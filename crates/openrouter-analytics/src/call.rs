@@ -12,7 +12,7 @@ use openrouter_analytics_api::types::ErrorResponse;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
 use crate::client::{AppHeaders, Client};
-use crate::error::{ApiErrorDetail, Error, Result};
+use crate::error::{ApiErrorDetail, Error, ErrorKind, Result};
 use crate::observe::AttemptEvent;
 use crate::retry::RetryConfig;
 
@@ -57,6 +57,18 @@ pub(crate) mod sealed {
             false
         }
 
+        /// Whether the spec marks a string of the operation's request body or answers
+        /// as a secret (`format: password`), so that no error may keep its bodies.
+        fn carries_secret(&self) -> bool {
+            false
+        }
+
+        /// Whether the operation is a DELETE, whose 404 after an attempt that may have
+        /// been applied means "already gone".
+        fn is_delete(&self) -> bool {
+            false
+        }
+
         /// Sends one attempt through the generated client.
         fn send_once(
             &self,
@@ -89,6 +101,8 @@ pub(crate) struct CallOptions {
     app: AppHeaders,
     extra_headers: Vec<(String, String)>,
     retry_writes: bool,
+    /// For a paged list: the most pages `send_all_pages` follows (see paging.rs).
+    pub(crate) max_pages: Option<usize>,
 }
 
 impl fmt::Debug for CallOptions {
@@ -106,6 +120,7 @@ impl fmt::Debug for CallOptions {
             .field("app", &self.app)
             .field("extra_headers", &header_names)
             .field("retry_writes", &self.retry_writes)
+            .field("max_pages", &self.max_pages)
             .finish()
     }
 }
@@ -241,7 +256,18 @@ impl<Op: Operation> Call<Op, Async> {
 }
 
 /// A decoded response and the exact bytes it was decoded from.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// `Debug` shows the decoded value (whose secrets, such as a new key, print as
+/// `Secret(<redacted>)`) and only the length of the raw body, which holds every
+/// secret of the answer in clear.
+///
+/// ```
+/// # use openrouter_analytics::{Bytes, WithRawBody};
+/// # fn show(response: &WithRawBody<serde_json::Value>) {
+/// println!("{response:?}"); // WithRawBody { value: .., raw_body: "<123 bytes>" }
+/// # }
+/// ```
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct WithRawBody<T> {
     /// The decoded response.
@@ -249,6 +275,15 @@ pub struct WithRawBody<T> {
     /// The response body as the server sent it, after undoing any `Content-Encoding`
     /// (gzip, brotli...): the JSON text itself.
     pub raw_body: Bytes,
+}
+
+impl<T: fmt::Debug> fmt::Debug for WithRawBody<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WithRawBody")
+            .field("value", &self.value)
+            .field("raw_body", &format_args!("<{} bytes>", self.raw_body.len()))
+            .finish()
+    }
 }
 
 pub(crate) fn with_raw_body<T>(
@@ -299,6 +334,11 @@ pub(crate) async fn execute<Op: Operation>(
     };
     let budget = retry.get_max_elapsed_time();
     let guard_writes = sealed::Sender::is_write(params) && !options.retry_writes;
+    let carries_secret = sealed::Sender::carries_secret(params);
+    let is_delete = sealed::Sender::is_delete(params);
+    // Whether an attempt before this one may have been applied (a DELETE answered 404
+    // afterwards is then most likely gone because of it).
+    let mut maybe_applied = false;
     let started = Instant::now();
     let mut attempt: u32 = 0;
     // The failure of the attempt before this one, for when the deadline cuts this one.
@@ -354,8 +394,15 @@ pub(crate) async fn execute<Op: Operation>(
                 });
                 return Ok((response.into_inner(), context.take_success_body()));
             }
+            Err(error) if carries_secret => error.withhold_body(),
             Err(error) => error,
         };
+        let error = if is_delete && maybe_applied && error.kind() == ErrorKind::NotFound {
+            error.already_gone()
+        } else {
+            error
+        };
+        maybe_applied |= error.may_have_reached_server();
         // A write whose attempt may have taken effect is not sent again unasked.
         let may_repeat = !guard_writes || !error.may_have_reached_server();
         let next = if may_repeat {

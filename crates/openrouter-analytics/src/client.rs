@@ -1,5 +1,6 @@
 //! The configured client: key, base URL, default headers, timeouts and retries.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
@@ -162,7 +163,10 @@ impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
-            .field("base_url", &self.base_url)
+            .field(
+                "base_url",
+                &self.base_url.as_deref().map(without_credentials),
+            )
             .field("http_referer", &self.http_referer)
             .field("app_title", &self.app_title)
             .field("app_categories", &self.app_categories)
@@ -361,19 +365,32 @@ impl ClientBuilder {
 }
 
 /// Checks the base URL: the one place that decides where the key may be sent.
+///
+/// Refused: anything but `http(s)://host[:port][/path]`. Credentials (`user:pw@`)
+/// would travel in a second place beside the key; a query or a fragment would swallow
+/// the operation's path (`...?x=1` + `/activity` asks for `?x=1/activity`). No message
+/// quotes the credentials, even when the URL is otherwise invalid too.
 fn validate_base_url(raw: &str, allow_insecure_http: bool) -> Result<String> {
     let trimmed = raw.trim().trim_end_matches('/');
+    let shown = without_credentials(trimmed);
     let url = reqwest::Url::parse(trimmed)
-        .map_err(|err| Error::config(format!("base URL {trimmed:?} is not a URL: {err}")))?;
-    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        .map_err(|err| Error::config(format!("base URL {shown:?} is not a URL: {err}")))?;
+    if !url.username().is_empty() || url.password().is_some() {
         return Err(Error::config(format!(
-            "base URL {trimmed:?} must be an http:// or https:// URL with a host"
+            "base URL {shown:?} must not contain credentials (user:password@); use \
+             ClientBuilder::api_key"
         )));
     }
-    if !url.username().is_empty() || url.password().is_some() {
-        return Err(Error::config(
-            "base URL must not contain credentials; use ClientBuilder::api_key",
-        ));
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err(Error::config(format!(
+            "base URL {shown:?} must be an http:// or https:// URL with a host"
+        )));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(Error::config(format!(
+            "base URL {shown:?} must not have a query (?...) or a fragment (#...): the \
+             operation's path is added after it"
+        )));
     }
     // Every request carries the management key as a bearer token: over plain HTTP
     // anyone on the path can read it, except on loopback, where nothing is on the path.
@@ -381,10 +398,23 @@ fn validate_base_url(raw: &str, allow_insecure_http: bool) -> Result<String> {
         // The fix first: `Display` cuts messages at 200 characters, and a URL is long.
         return Err(Error::config(format!(
             "use https://, or ClientBuilder::danger_allow_insecure_http(true) to send the API \
-             key unencrypted: plain http:// to a host that is not loopback ({trimmed:?})"
+             key unencrypted: plain http:// to a host that is not loopback ({shown:?})"
         )));
     }
     Ok(trimmed.to_string())
+}
+
+/// `url` fit to quote in an error: everything from the start of the authority (after
+/// `://`, else the start) to the last `@` becomes `***`, so that a password shows
+/// nowhere, even in text the URL parser rejects (where `@`, `/` and `#` may sit
+/// anywhere). Masks more than the userinfo when a later `@` is in the path or query;
+/// an error message loses little by that.
+fn without_credentials(url: &str) -> Cow<'_, str> {
+    let start = url.find("://").map_or(0, |i| i + 3);
+    match url[start..].rfind('@') {
+        Some(at) => Cow::Owned(format!("{}***{}", &url[..start], &url[start + at..])),
+        None => Cow::Borrowed(url),
+    }
 }
 
 /// Whether the URL's host is loopback: `localhost`, `127.0.0.0/8` or `::1` (also as

@@ -6,6 +6,8 @@
 //! The table of operations and the dispatch are generated with the typed layer
 //! (`generated.rs`), so an operation added to the spec is reachable here too.
 
+use std::fmt;
+
 use openrouter_analytics_api as api;
 use openrouter_analytics_api::ResponseValue;
 use openrouter_analytics_api::types::ErrorResponse;
@@ -39,6 +41,10 @@ pub struct OperationInfo {
     /// such calls are not resent after an attempt that may have reached the server,
     /// unless [`Call::allow_retrying_writes`] says so.
     pub writes: bool,
+    /// Whether the spec marks a string of its request body or answers as a secret
+    /// (`format: password`, e.g. the key `api_keys.create` returns): its errors keep
+    /// no part of the response body ([`Error::body_withheld`]).
+    pub carries_secret: bool,
 }
 
 /// One path or query parameter of an [`OperationInfo`].
@@ -69,11 +75,29 @@ pub fn find_operation(group: &str, method: &str) -> Option<&'static OperationInf
 
 /// The parameters of an operation called by name: text arguments and a JSON body,
 /// checked against the operation's types before anything is sent.
-#[derive(Clone, Debug)]
+///
+/// `Debug` leaves the body out for an operation that
+/// [carries a secret](OperationInfo::carries_secret): as JSON text it is no `Secret`.
+#[derive(Clone)]
 pub struct ByName {
     operation: &'static OperationInfo,
     args: Vec<(String, String)>,
     body: Option<serde_json::Value>,
+}
+
+impl fmt::Debug for ByName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut s = f.debug_struct("ByName");
+        s.field("operation", &self.operation.operation_id)
+            .field("args", &self.args);
+        match &self.body {
+            Some(_) if self.operation.carries_secret => {
+                s.field("body", &"<withheld: the operation's body may carry a secret>")
+            }
+            body => s.field("body", body),
+        };
+        s.finish()
+    }
 }
 
 impl ByName {
@@ -179,6 +203,14 @@ impl Operation for ByName {
 impl sealed::Sender for ByName {
     fn is_write(&self) -> bool {
         self.operation.writes
+    }
+
+    fn carries_secret(&self) -> bool {
+        self.operation.carries_secret
+    }
+
+    fn is_delete(&self) -> bool {
+        self.operation.http_method == "DELETE"
     }
 
     fn validate(&self) -> Result<()> {

@@ -148,6 +148,10 @@ struct Inner {
     /// Whether the request may have reached the server (false only when the failure
     /// was in connecting), which decides whether a write may be sent again.
     maybe_sent: bool,
+    /// The body was not kept because the operation's bodies carry a secret.
+    body_withheld: bool,
+    /// A 404 to a retried DELETE after an earlier attempt that may have been applied.
+    already_gone: bool,
 }
 
 pub(crate) type BoxedSource = Box<dyn std::error::Error + Send + Sync + 'static>;
@@ -166,6 +170,8 @@ impl Error {
                 message: None,
                 source: None,
                 maybe_sent: false,
+                body_withheld: false,
+                already_gone: false,
             }),
         }
     }
@@ -279,10 +285,45 @@ impl Error {
         err
     }
 
+    /// A list whose pages do not add up (an item twice, fewer items than
+    /// `total_count`, too many pages): paging stopped rather than return part of it.
+    pub(crate) fn incomplete_list(message: String) -> Self {
+        let mut err = Self::new(ErrorKind::Decode);
+        err.inner.message = Some(message);
+        err
+    }
+
     /// Whether the failed attempt may have changed something on the server, so that
     /// sending a write again could do it twice.
     pub(crate) fn may_have_reached_server(&self) -> bool {
         self.inner.maybe_sent
+    }
+
+    /// Drops everything this error kept of the response body, for an operation whose
+    /// bodies may hold a secret: the snippet goes, and a decoding failure keeps only
+    /// what the parser says about the API's own schema (a missing field's name, the
+    /// line and column), never a value it quotes from the body.
+    pub(crate) fn withhold_body(mut self) -> Self {
+        let inner = &mut self.inner;
+        if inner.body_snippet.take().is_some() {
+            inner.body_withheld = true;
+        }
+        if inner.kind == ErrorKind::Decode {
+            if let Some(source) = inner.source.take() {
+                inner.message = Some(match source.downcast_ref::<serde_json::Error>() {
+                    Some(json) => safe_json_message(json),
+                    None => "the response does not match the API's description".to_owned(),
+                });
+            }
+            inner.body_withheld = true;
+        }
+        self
+    }
+
+    /// Marks a 404 to a DELETE sent again after an attempt that may have been applied.
+    pub(crate) fn already_gone(mut self) -> Self {
+        self.inner.already_gone = true;
+        self
     }
 
     pub(crate) fn with_operation(mut self, operation: &'static str) -> Self {
@@ -336,6 +377,33 @@ impl Error {
         self.inner.attempts
     }
 
+    /// True for a 404 to a DELETE that was sent again after an earlier attempt may
+    /// have been applied (its connection broke after the request went out, it timed
+    /// out, or it got a 5XX): the thing is most likely gone because that earlier
+    /// attempt deleted it, and only its answer was lost. The kind stays
+    /// [`ErrorKind::NotFound`]; treat this as done rather than as a wrong id.
+    ///
+    /// ```no_run
+    /// # async fn run(client: openrouter_analytics::Client) -> openrouter_analytics::Result<()> {
+    /// match client.api_keys().delete().hash("6f1c").send().await {
+    ///     Ok(_) => println!("deleted"),
+    ///     Err(err) if err.is_already_gone() => println!("deleted (the answer was lost)"),
+    ///     Err(err) => return Err(err),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn is_already_gone(&self) -> bool {
+        self.inner.already_gone
+    }
+
+    /// True when the response body was not kept because the operation's bodies may
+    /// hold a secret (e.g. the new key of `api_keys().create()`):
+    /// [`body_snippet`](Self::body_snippet) is then `None` whatever the body was.
+    pub fn body_withheld(&self) -> bool {
+        self.inner.body_withheld
+    }
+
     /// True for a 403 whose message says only management keys may call the endpoint.
     /// The fix is to create a management key in OpenRouter's settings and use it.
     pub fn needs_management_key(&self) -> bool {
@@ -369,8 +437,18 @@ impl fmt::Display for Error {
             Some(text) => write!(f, ": {}", one_line(text, 200))?,
             // Say so rather than end on a bare colon.
             None if inner.detail.is_some() => f.write_str(": the error had no message")?,
+            None if inner.body_withheld => f.write_str(WITHHELD)?,
             None if inner.status.is_some() => f.write_str(": the response had no body")?,
             None => {}
+        }
+        if inner.body_withheld && text.is_some() {
+            f.write_str(WITHHELD)?;
+        }
+        if inner.already_gone {
+            f.write_str(
+                " (the DELETE was sent again after an attempt whose answer was lost; that \
+                 attempt most likely deleted it)",
+            )?;
         }
         if self.needs_management_key() {
             f.write_str(
@@ -401,6 +479,15 @@ impl fmt::Debug for Error {
         }
         if let Some(snippet) = &inner.body_snippet {
             s.field("body_snippet", &one_line(snippet, 200));
+        }
+        if inner.body_withheld {
+            s.field(
+                "body_snippet",
+                &"<withheld: the operation's bodies carry a secret>",
+            );
+        }
+        if inner.already_gone {
+            s.field("already_gone", &true);
         }
         if let Some(message) = &inner.message {
             s.field("message", message);
@@ -485,6 +572,28 @@ fn is_unknown_host(error: &std::io::Error) -> bool {
     let message = error.to_string();
     message.starts_with("failed to lookup address information")
         && NO_SUCH_NAME.iter().any(|text| message.contains(text))
+}
+
+/// What `Display` adds when the body was withheld.
+const WITHHELD: &str = " (the response body is not shown: this operation's answers carry a secret)";
+
+/// A JSON decoding error in words that quote nothing from the body: serde_json puts
+/// the offending value in some messages (`invalid type: string "..."`), and the value
+/// may be the secret.
+fn safe_json_message(error: &serde_json::Error) -> String {
+    use serde_json::error::Category;
+    let text = error.to_string();
+    let what = match error.classify() {
+        // Field names come from the API's schema, not from the body.
+        Category::Data if text.starts_with("missing field") => {
+            return text;
+        }
+        Category::Data => "the JSON does not match the API's description",
+        Category::Syntax => "the body is not valid JSON",
+        Category::Eof => "the body ended before the JSON did",
+        Category::Io => "the body could not be read",
+    };
+    format!("{what} at line {} column {}", error.line(), error.column())
 }
 
 fn snippet(body: &[u8]) -> String {

@@ -736,9 +736,6 @@ pub mod api_keys {
         fn set_offset(&mut self, offset: u64) {
             self.offset = TryFrom::try_from(offset).ok();
         }
-        fn page_items(output: &types::ListApiKeysResponse) -> usize {
-            output.data.len()
-        }
         fn into_items(
             output: types::ListApiKeysResponse,
         ) -> Vec<types::ListApiKeysResponseDataItem> {
@@ -749,6 +746,14 @@ pub mod api_keys {
                 let _ = output;
                 None
             }
+        }
+        fn item_id(item: &types::ListApiKeysResponseDataItem) -> Option<String> {
+            Some(item.hash.to_string())
+        }
+        fn page(
+            output: &types::ListApiKeysResponse,
+        ) -> &[types::ListApiKeysResponseDataItem] {
+            &output.data
         }
     }
     impl sealed::Sender for ListParams {
@@ -979,6 +984,9 @@ pub mod api_keys {
         fn is_write(&self) -> bool {
             true
         }
+        fn carries_secret(&self) -> bool {
+            true
+        }
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
                 return Err(
@@ -1141,6 +1149,9 @@ pub mod api_keys {
     }
     impl Validate for DeleteParams {}
     impl sealed::Sender for DeleteParams {
+        fn is_delete(&self) -> bool {
+            true
+        }
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
                 return Err(
@@ -1481,9 +1492,6 @@ pub mod organization {
         fn set_offset(&mut self, offset: u64) {
             self.offset = TryFrom::try_from(offset).ok();
         }
-        fn page_items(output: &types::ListOrganizationMembersResponse) -> usize {
-            output.data.len()
-        }
         fn into_items(
             output: types::ListOrganizationMembersResponse,
         ) -> Vec<types::ListOrganizationMembersResponseDataItem> {
@@ -1491,6 +1499,16 @@ pub mod organization {
         }
         fn total_count(output: &types::ListOrganizationMembersResponse) -> Option<u64> {
             u64::try_from(output.total_count).ok()
+        }
+        fn item_id(
+            item: &types::ListOrganizationMembersResponseDataItem,
+        ) -> Option<String> {
+            Some(item.id.to_string())
+        }
+        fn page(
+            output: &types::ListOrganizationMembersResponse,
+        ) -> &[types::ListOrganizationMembersResponseDataItem] {
+            &output.data
         }
     }
     impl sealed::Sender for ListMembersParams {
@@ -1717,14 +1735,17 @@ pub mod workspaces {
         fn set_offset(&mut self, offset: u64) {
             self.offset = TryFrom::try_from(offset).ok();
         }
-        fn page_items(output: &types::ListWorkspacesResponse) -> usize {
-            output.data.len()
-        }
         fn into_items(output: types::ListWorkspacesResponse) -> Vec<types::Workspace> {
             output.data
         }
         fn total_count(output: &types::ListWorkspacesResponse) -> Option<u64> {
             u64::try_from(output.total_count).ok()
+        }
+        fn item_id(item: &types::Workspace) -> Option<String> {
+            Some(item.id.to_string())
+        }
+        fn page(output: &types::ListWorkspacesResponse) -> &[types::Workspace] {
+            &output.data
         }
     }
     impl sealed::Sender for ListParams {
@@ -2195,6 +2216,9 @@ pub mod workspaces {
     }
     impl Validate for DeleteParams {}
     impl sealed::Sender for DeleteParams {
+        fn is_delete(&self) -> bool {
+            true
+        }
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
                 return Err(
@@ -3028,6 +3052,9 @@ pub mod workspaces {
     }
     impl Validate for DeleteBudgetParams {}
     impl sealed::Sender for DeleteBudgetParams {
+        fn is_delete(&self) -> bool {
+            true
+        }
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
                 return Err(
@@ -3182,9 +3209,6 @@ pub mod workspaces {
         fn set_offset(&mut self, offset: u64) {
             self.offset = TryFrom::try_from(offset).ok();
         }
-        fn page_items(output: &types::ListWorkspaceMembersResponse) -> usize {
-            output.data.len()
-        }
         fn into_items(
             output: types::ListWorkspaceMembersResponse,
         ) -> Vec<types::WorkspaceMember> {
@@ -3192,6 +3216,14 @@ pub mod workspaces {
         }
         fn total_count(output: &types::ListWorkspaceMembersResponse) -> Option<u64> {
             u64::try_from(output.total_count).ok()
+        }
+        fn item_id(item: &types::WorkspaceMember) -> Option<String> {
+            Some(item.id.to_string())
+        }
+        fn page(
+            output: &types::ListWorkspaceMembersResponse,
+        ) -> &[types::WorkspaceMember] {
+            &output.data
         }
     }
     impl sealed::Sender for ListMembersParams {
@@ -3575,6 +3607,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         ],
         has_body: false,
         writes: false,
+        carries_secret: false,
     },
     OperationInfo {
         group: "analytics",
@@ -3586,6 +3619,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         parameters: &[],
         has_body: false,
         writes: false,
+        carries_secret: false,
     },
     OperationInfo {
         group: "analytics",
@@ -3597,6 +3631,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         parameters: &[],
         has_body: true,
         writes: false,
+        carries_secret: false,
     },
     OperationInfo {
         group: "credits",
@@ -3608,6 +3643,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         parameters: &[],
         has_body: false,
         writes: false,
+        carries_secret: false,
     },
     OperationInfo {
         group: "generations",
@@ -3626,6 +3662,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         ],
         has_body: false,
         writes: false,
+        carries_secret: false,
     },
     OperationInfo {
         group: "api_keys",
@@ -3637,6 +3674,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         parameters: &[],
         has_body: false,
         writes: false,
+        carries_secret: false,
     },
     OperationInfo {
         group: "api_keys",
@@ -3673,6 +3711,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         ],
         has_body: false,
         writes: false,
+        carries_secret: false,
     },
     OperationInfo {
         group: "api_keys",
@@ -3684,6 +3723,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         parameters: &[],
         has_body: true,
         writes: true,
+        carries_secret: true,
     },
     OperationInfo {
         group: "api_keys",
@@ -3702,6 +3742,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         ],
         has_body: false,
         writes: false,
+        carries_secret: false,
     },
     OperationInfo {
         group: "api_keys",
@@ -3720,6 +3761,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         ],
         has_body: false,
         writes: false,
+        carries_secret: false,
     },
     OperationInfo {
         group: "api_keys",
@@ -3738,6 +3780,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         ],
         has_body: true,
         writes: true,
+        carries_secret: false,
     },
     OperationInfo {
         group: "organization",
@@ -3762,6 +3805,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         ],
         has_body: false,
         writes: false,
+        carries_secret: false,
     },
     OperationInfo {
         group: "workspaces",
@@ -3786,6 +3830,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         ],
         has_body: false,
         writes: false,
+        carries_secret: false,
     },
     OperationInfo {
         group: "workspaces",
@@ -3797,6 +3842,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         parameters: &[],
         has_body: true,
         writes: true,
+        carries_secret: false,
     },
     OperationInfo {
         group: "workspaces",
@@ -3815,6 +3861,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         ],
         has_body: false,
         writes: false,
+        carries_secret: false,
     },
     OperationInfo {
         group: "workspaces",
@@ -3833,6 +3880,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         ],
         has_body: false,
         writes: false,
+        carries_secret: false,
     },
     OperationInfo {
         group: "workspaces",
@@ -3851,6 +3899,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         ],
         has_body: true,
         writes: true,
+        carries_secret: false,
     },
     OperationInfo {
         group: "workspaces",
@@ -3869,6 +3918,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         ],
         has_body: false,
         writes: false,
+        carries_secret: false,
     },
     OperationInfo {
         group: "workspaces",
@@ -3893,6 +3943,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         ],
         has_body: false,
         writes: false,
+        carries_secret: false,
     },
     OperationInfo {
         group: "workspaces",
@@ -3917,6 +3968,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         ],
         has_body: true,
         writes: false,
+        carries_secret: false,
     },
     OperationInfo {
         group: "workspaces",
@@ -3941,6 +3993,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         ],
         has_body: false,
         writes: false,
+        carries_secret: false,
     },
     OperationInfo {
         group: "workspaces",
@@ -3971,6 +4024,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         ],
         has_body: false,
         writes: false,
+        carries_secret: false,
     },
     OperationInfo {
         group: "workspaces",
@@ -3989,6 +4043,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         ],
         has_body: true,
         writes: true,
+        carries_secret: false,
     },
     OperationInfo {
         group: "workspaces",
@@ -4007,6 +4062,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         ],
         has_body: true,
         writes: true,
+        carries_secret: false,
     },
 ];
 /// Sends the operation `operation_id` with text arguments and a JSON body.

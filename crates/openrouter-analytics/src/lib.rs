@@ -91,7 +91,7 @@ pub use dynamic::{ByName, CallByName, OperationInfo, ParameterInfo, find_operati
 pub use error::{ApiErrorDetail, Error, ErrorKind, MAX_BODY_SNIPPET, Result};
 pub use generated::*;
 pub use observe::AttemptEvent;
-pub use paging::Paged;
+pub use paging::{DEFAULT_MAX_PAGES, Paged};
 pub use retry::{RetryConfig, StatusRange};
 // Public for the fuzz targets and the CLI only; not part of the supported API.
 #[doc(hidden)]

@@ -2,7 +2,7 @@
 //! workspaces, workspace members) get [`Call::send_all_pages`] and
 //! [`Call::collect_all`], generated from the spec like the calls themselves.
 
-use bytes::Bytes;
+use std::collections::HashSet;
 
 use crate::call::{Async, Call, Operation, WithRawBody, execute, with_raw_body};
 use crate::error::{Error, Result};
@@ -26,9 +26,11 @@ pub(crate) mod sealed {
         fn set_offset(&mut self, offset: u64);
 
         /// The page's items.
-        fn page_items(output: &<Self as crate::call::Operation>::Output) -> usize
+        fn page(
+            output: &<Self as crate::call::Operation>::Output,
+        ) -> &[<Self as super::Paged>::Item]
         where
-            Self: crate::call::Operation;
+            Self: super::Paged;
 
         /// Moves the items out of a page.
         fn into_items(
@@ -41,23 +43,58 @@ pub(crate) mod sealed {
         fn total_count(output: &<Self as crate::call::Operation>::Output) -> Option<u64>
         where
             Self: crate::call::Operation;
+
+        /// What identifies an item (its `id`, else its `hash`), when the spec gives
+        /// items one.
+        fn item_id(item: &<Self as super::Paged>::Item) -> Option<String>
+        where
+            Self: super::Paged;
     }
 }
 
-/// The most pages one `send_all_pages` follows: a server that ignores `offset` must
-/// not make a call loop forever.
-const MAX_PAGES: usize = 10_000;
+/// The most pages one `send_all_pages` follows unless the call says otherwise
+/// ([`Call::max_pages`]): a server that keeps answering new items must not make a call
+/// loop forever. Reaching it is an error.
+pub const DEFAULT_MAX_PAGES: usize = 10_000;
+
+impl<Op: Paged, Mode> Call<Op, Mode> {
+    /// The most pages [`send_all_pages`](Call::send_all_pages) and
+    /// [`collect_all`](Call::collect_all) follow before giving up with an error
+    /// (default [`DEFAULT_MAX_PAGES`]; at least 1). Bounds the memory a list that never
+    /// ends can take; a list that needs more pages fails rather than come back cut.
+    ///
+    /// ```no_run
+    /// # async fn run(client: openrouter_analytics::Client) -> openrouter_analytics::Result<()> {
+    /// let keys = client.api_keys().list().max_pages(50).collect_all().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn max_pages(mut self, pages: usize) -> Self {
+        self.options.max_pages = Some(pages.max(1));
+        self
+    }
+}
+
+/// Most characters of an item's id quoted in an error.
+const MAX_ID_IN_ERROR: usize = 80;
 
 impl<Op: Paged> Call<Op, Async> {
-    /// Sends the call once per page, from its offset (0 unless set) onwards, until a
-    /// page is empty, shorter than the pages before it, or the answer's `total_count`
-    /// is reached. Each page is retried as the call is. Returns every page, decoded
-    /// and with its exact bytes (for passing the API's JSON on).
+    /// Sends the call once per page, from its offset (0 unless set) onwards, and
+    /// returns every page, decoded and with its exact bytes (for passing the API's
+    /// JSON on). Each page is retried as the call is.
+    ///
+    /// Where the answer has `total_count`, pages are followed until that many items
+    /// have come or a page is empty; without it, until a page is empty. A short page
+    /// does not end the list (a server may cut a page short and still have more).
     ///
     /// # Errors
-    /// The first page's error, as [`send`](Call::send); also
-    /// [`ErrorKind::Decode`](crate::ErrorKind::Decode) when a server answers the same
-    /// page again instead of moving on.
+    /// The first failing page's error, as [`send`](Call::send). Never a part of the
+    /// list as success: [`ErrorKind::Decode`](crate::ErrorKind::Decode) when an item
+    /// comes twice (by its `id` or `hash`: a server that ignores `offset`), a page
+    /// repeats the previous one byte for byte, the list ends with fewer items than its
+    /// `total_count`, or [`max_pages`](Call::max_pages) pages (10,000 unless set)
+    /// were not enough. Paging stops at the first
+    /// such page, so memory holds at most the pages up to it and one id per item.
     ///
     /// ```no_run
     /// # async fn run(client: openrouter_analytics::Client) -> openrouter_analytics::Result<()> {
@@ -75,40 +112,59 @@ impl<Op: Paged> Call<Op, Async> {
             ..
         } = self;
         let name = params.name();
+        let max_pages = options.max_pages.unwrap_or(DEFAULT_MAX_PAGES);
+        let fail = |message: String| Error::incomplete_list(message).with_operation(name);
         let mut pages: Vec<WithRawBody<Op::Output>> = Vec::new();
-        let (mut seen, mut largest) = (0u64, 0usize);
-        let mut previous: Option<Bytes> = None;
+        let mut ids: HashSet<String> = HashSet::new();
+        let mut delivered = 0u64;
         loop {
+            let offset = params.offset();
             let (value, raw_body) = execute(&client, &params, &options, true).await?;
             let page = with_raw_body(name, value, raw_body)?;
-            if previous.as_ref() == Some(&page.raw_body) {
-                return Err(Error::decode(
-                    None,
-                    None,
-                    &page.raw_body,
-                    format!(
-                        "the server answered offset {} with the previous page again",
-                        params.offset()
-                    ),
-                    None,
-                )
-                .with_operation(name));
+            for item in Op::page(&page.value) {
+                if let Some(id) = Op::item_id(item)
+                    && let Some(id) = ids.replace(id)
+                {
+                    let id: String = id.chars().take(MAX_ID_IN_ERROR).collect();
+                    return Err(fail(format!(
+                        "item {id:?} came twice (at offset {offset}, after {delivered} \
+                         items): the server ignores offset, or the list changed meanwhile"
+                    )));
+                }
             }
-            let count = Op::page_items(&page.value);
+            // Items without an id: a page equal to the one before is the sign.
+            if !Op::page(&page.value).is_empty()
+                && pages
+                    .last()
+                    .is_some_and(|previous| previous.raw_body == page.raw_body)
+            {
+                return Err(fail(format!(
+                    "the server answered offset {offset} with the previous page again"
+                )));
+            }
+            let count = Op::page(&page.value).len();
             let total = Op::total_count(&page.value);
-            seen += u64::try_from(count).unwrap_or(u64::MAX);
-            let short = count == 0 || count < largest;
-            largest = largest.max(count);
-            previous = Some(page.raw_body.clone());
+            delivered = delivered.saturating_add(u64::try_from(count).unwrap_or(u64::MAX));
             pages.push(page);
-            let done = short || total.is_some_and(|total| seen >= total);
-            if done || pages.len() >= MAX_PAGES {
+            if count == 0 {
+                return match total {
+                    Some(total) if delivered < total => Err(fail(format!(
+                        "the list ended after {delivered} of the {total} items its \
+                         total_count announced"
+                    ))),
+                    _ => Ok(pages),
+                };
+            }
+            if total.is_some_and(|total| delivered >= total) {
                 return Ok(pages);
             }
-            let next = params
-                .offset()
-                .saturating_add(u64::try_from(count).unwrap_or(u64::MAX));
-            params.set_offset(next);
+            if pages.len() >= max_pages {
+                return Err(fail(format!(
+                    "the list did not end within {max_pages} pages ({delivered} items; \
+                     Call::max_pages raises the limit)"
+                )));
+            }
+            params.set_offset(offset.saturating_add(u64::try_from(count).unwrap_or(u64::MAX)));
         }
     }
 

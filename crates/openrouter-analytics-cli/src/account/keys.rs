@@ -374,8 +374,9 @@ impl Plan {
             }
             Self::Delete { hash, .. } => {
                 ctx.describe("DELETE", &format!("/keys/{hash}"));
+                let what = format!("API key {hash}");
                 let response = ctx
-                    .call(
+                    .delete(
                         "deleting the key",
                         ctx.client
                             .api_keys()
@@ -384,12 +385,12 @@ impl Plan {
                             .send_with_raw_body(),
                     )
                     .await?;
-                deleted(
-                    &format!("API key {hash}"),
-                    response.value.deleted,
-                    &response.raw_body,
-                    format,
-                )
+                match response {
+                    Some(response) => {
+                        deleted(&what, response.value.deleted, &response.raw_body, format)
+                    }
+                    None => Ok(Output::already_gone(&what)),
+                }
             }
         }
     }

@@ -149,6 +149,33 @@ impl Context<'_> {
             .await
             .map_err(|err| Failure::from_client(&err, Operation::Account, self.base_url))
     }
+
+    /// Like [`call`](Self::call) for a DELETE: `None` when the client says the thing
+    /// is already gone (a 404 to a retry after an attempt that may have deleted it).
+    pub async fn delete<T>(
+        &self,
+        label: &str,
+        work: impl Future<Output = Result<T, Error>>,
+    ) -> Result<Option<T>, Failure> {
+        match with_progress(self.progress, label, work).await {
+            Ok(value) => Ok(Some(value)),
+            Err(err) if err.is_already_gone() => Ok(None),
+            Err(err) => Err(Failure::from_client(
+                &err,
+                Operation::Account,
+                self.base_url,
+            )),
+        }
+    }
+}
+
+/// The note on stderr when a retried DELETE found `what` gone.
+pub fn already_gone_note(what: &str) -> String {
+    format!(
+        "note: {what} is gone: the first attempt to delete it lost its answer (the \
+         connection broke, it timed out or OpenRouter failed), and the retry was told it \
+         no longer exists, so that attempt most likely deleted it"
+    )
 }
 
 /// A command's result: what goes to stdout, and notes for stderr.
@@ -161,6 +188,15 @@ pub struct Output {
 }
 
 impl Output {
+    /// Nothing on stdout (there is no answer to print) and the note that `what` was
+    /// already gone.
+    fn already_gone(what: &str) -> Self {
+        Self {
+            stdout: Vec::new(),
+            notes: vec![already_gone_note(what)],
+        }
+    }
+
     /// Renders into a fresh buffer (writing to memory fails only on a formatting bug).
     fn render(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<Self, Failure> {
         let mut stdout = Vec::new();

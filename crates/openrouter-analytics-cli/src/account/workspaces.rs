@@ -405,18 +405,19 @@ impl Plan {
             }
             Self::Delete { id, .. } => {
                 ctx.describe("DELETE", &format!("/workspaces/{id}"));
+                let what = format!("workspace {id}");
                 let response = ctx
-                    .call(
+                    .delete(
                         "deleting the workspace",
                         api.delete().id(id.as_str()).send_with_raw_body(),
                     )
                     .await?;
-                deleted(
-                    &format!("workspace {id}"),
-                    response.value.deleted,
-                    &response.raw_body,
-                    format,
-                )
+                match response {
+                    Some(response) => {
+                        deleted(&what, response.value.deleted, &response.raw_body, format)
+                    }
+                    None => Ok(Output::already_gone(&what)),
+                }
             }
         }
     }
