@@ -850,7 +850,7 @@ pub mod api_keys {
             self.params.body = edit(self.params.body);
             self
         }
-        /// Sets the body's `creator_user_id` field.
+        /// Sets the body's `creator_user_id` field. It can also be sent as `null`, which clears it: see [`clear_creator_user_id`](Self::clear_creator_user_id).
         pub fn creator_user_id<V>(mut self, value: V) -> Self
         where
             V: TryInto<types::CreateKeysRequestCreatorUserId>,
@@ -858,7 +858,10 @@ pub mod api_keys {
         {
             match value.try_into() {
                 Ok(value) => {
-                    self.params.body = self.params.body.creator_user_id(Some(value));
+                    self.params.body = self
+                        .params
+                        .body
+                        .creator_user_id(api::Nullable::Value(value));
                 }
                 Err(err) => {
                     self.params
@@ -868,18 +871,57 @@ pub mod api_keys {
             }
             self
         }
-        /// Sets the body's `expires_at` field.
+        /// Sends the body's `creator_user_id` field as `null`, which clears the setting on the server (leaving the field out keeps it unchanged).
+        pub fn clear_creator_user_id(mut self) -> Self {
+            self.params.body = self
+                .params
+                .body
+                .creator_user_id(
+                    api::Nullable::<types::CreateKeysRequestCreatorUserId>::Null,
+                );
+            self
+        }
+        /// Sets the body's `expires_at` field. It can also be sent as `null`, which clears it: see [`clear_expires_at`](Self::clear_expires_at).
         pub fn expires_at<V>(mut self, value: V) -> Self
         where
             V: TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
             V::Error: std::fmt::Display,
         {
             match value.try_into() {
-                Ok(value) => self.params.body = self.params.body.expires_at(Some(value)),
+                Ok(value) => {
+                    self.params.body = self
+                        .params
+                        .body
+                        .expires_at(api::Nullable::Value(value));
+                }
                 Err(err) => {
                     self.params
                         .invalid
                         .get_or_insert(format!("{}: {err}", "expires_at"));
+                }
+            }
+            self
+        }
+        /// Sends the body's `expires_at` field as `null`, which clears the setting on the server (leaving the field out keeps it unchanged).
+        pub fn clear_expires_at(mut self) -> Self {
+            self.params.body = self
+                .params
+                .body
+                .expires_at(
+                    api::Nullable::<::chrono::DateTime<::chrono::offset::Utc>>::Null,
+                );
+            self
+        }
+        /// Sets the body's `external` field.
+        pub fn external<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::CreateKeysRequestExternal>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.external(Some(value)),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "external"));
                 }
             }
             self
@@ -905,34 +947,57 @@ pub mod api_keys {
             }
             self
         }
-        /// Sets the body's `limit` field.
+        /// Sets the body's `limit` field. It can also be sent as `null`, which clears it: see [`clear_limit`](Self::clear_limit).
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: TryInto<f64>,
             V::Error: std::fmt::Display,
         {
             match value.try_into() {
-                Ok(value) => self.params.body = self.params.body.limit(Some(value)),
+                Ok(value) => {
+                    self.params.body = self
+                        .params
+                        .body
+                        .limit(api::Nullable::Value(value));
+                }
                 Err(err) => {
                     self.params.invalid.get_or_insert(format!("{}: {err}", "limit"));
                 }
             }
             self
         }
-        /// Sets the body's `limit_reset` field.
+        /// Sends the body's `limit` field as `null`, which clears the setting on the server (leaving the field out keeps it unchanged).
+        pub fn clear_limit(mut self) -> Self {
+            self.params.body = self.params.body.limit(api::Nullable::<f64>::Null);
+            self
+        }
+        /// Sets the body's `limit_reset` field. It can also be sent as `null`, which clears it: see [`clear_limit_reset`](Self::clear_limit_reset).
         pub fn limit_reset<V>(mut self, value: V) -> Self
         where
             V: TryInto<types::CreateKeysRequestLimitReset>,
             V::Error: std::fmt::Display,
         {
             match value.try_into() {
-                Ok(value) => self.params.body = self.params.body.limit_reset(Some(value)),
+                Ok(value) => {
+                    self.params.body = self
+                        .params
+                        .body
+                        .limit_reset(api::Nullable::Value(value));
+                }
                 Err(err) => {
                     self.params
                         .invalid
                         .get_or_insert(format!("{}: {err}", "limit_reset"));
                 }
             }
+            self
+        }
+        /// Sends the body's `limit_reset` field as `null`, which clears the setting on the server (leaving the field out keeps it unchanged).
+        pub fn clear_limit_reset(mut self) -> Self {
+            self.params.body = self
+                .params
+                .body
+                .limit_reset(api::Nullable::<types::CreateKeysRequestLimitReset>::Null);
             self
         }
         /// Sets the body's `name` field.
@@ -1272,34 +1337,57 @@ pub mod api_keys {
             }
             self
         }
-        /// Sets the body's `limit` field.
+        /// Sets the body's `limit` field. It can also be sent as `null`, which clears it: see [`clear_limit`](Self::clear_limit).
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: TryInto<f64>,
             V::Error: std::fmt::Display,
         {
             match value.try_into() {
-                Ok(value) => self.params.body = self.params.body.limit(Some(value)),
+                Ok(value) => {
+                    self.params.body = self
+                        .params
+                        .body
+                        .limit(api::Nullable::Value(value));
+                }
                 Err(err) => {
                     self.params.invalid.get_or_insert(format!("{}: {err}", "limit"));
                 }
             }
             self
         }
-        /// Sets the body's `limit_reset` field.
+        /// Sends the body's `limit` field as `null`, which clears the setting on the server (leaving the field out keeps it unchanged).
+        pub fn clear_limit(mut self) -> Self {
+            self.params.body = self.params.body.limit(api::Nullable::<f64>::Null);
+            self
+        }
+        /// Sets the body's `limit_reset` field. It can also be sent as `null`, which clears it: see [`clear_limit_reset`](Self::clear_limit_reset).
         pub fn limit_reset<V>(mut self, value: V) -> Self
         where
             V: TryInto<types::UpdateKeysRequestLimitReset>,
             V::Error: std::fmt::Display,
         {
             match value.try_into() {
-                Ok(value) => self.params.body = self.params.body.limit_reset(Some(value)),
+                Ok(value) => {
+                    self.params.body = self
+                        .params
+                        .body
+                        .limit_reset(api::Nullable::Value(value));
+                }
                 Err(err) => {
                     self.params
                         .invalid
                         .get_or_insert(format!("{}: {err}", "limit_reset"));
                 }
             }
+            self
+        }
+        /// Sends the body's `limit_reset` field as `null`, which clears the setting on the server (leaving the field out keeps it unchanged).
+        pub fn clear_limit_reset(mut self) -> Self {
+            self.params.body = self
+                .params
+                .body
+                .limit_reset(api::Nullable::<types::UpdateKeysRequestLimitReset>::Null);
             self
         }
         /// Sets the body's `name` field.
@@ -1312,6 +1400,24 @@ pub mod api_keys {
                 Ok(value) => self.params.body = self.params.body.name(Some(value)),
                 Err(err) => {
                     self.params.invalid.get_or_insert(format!("{}: {err}", "name"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `workspace_id` field.
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<::uuid::Uuid>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self.params.body.workspace_id(Some(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "workspace_id"));
                 }
             }
             self
@@ -1807,7 +1913,7 @@ pub mod workspaces {
             self.params.body = edit(self.params.body);
             self
         }
-        /// Sets the body's `default_image_model` field.
+        /// Sets the body's `default_image_model` field. It can also be sent as `null`, which clears it: see [`clear_default_image_model`](Self::clear_default_image_model).
         pub fn default_image_model<V>(mut self, value: V) -> Self
         where
             V: TryInto<String>,
@@ -1815,7 +1921,10 @@ pub mod workspaces {
         {
             match value.try_into() {
                 Ok(value) => {
-                    self.params.body = self.params.body.default_image_model(Some(value));
+                    self.params.body = self
+                        .params
+                        .body
+                        .default_image_model(api::Nullable::Value(value));
                 }
                 Err(err) => {
                     self.params
@@ -1825,7 +1934,15 @@ pub mod workspaces {
             }
             self
         }
-        /// Sets the body's `default_provider_sort` field.
+        /// Sends the body's `default_image_model` field as `null`, which clears the setting on the server (leaving the field out keeps it unchanged).
+        pub fn clear_default_image_model(mut self) -> Self {
+            self.params.body = self
+                .params
+                .body
+                .default_image_model(api::Nullable::<String>::Null);
+            self
+        }
+        /// Sets the body's `default_provider_sort` field. It can also be sent as `null`, which clears it: see [`clear_default_provider_sort`](Self::clear_default_provider_sort).
         pub fn default_provider_sort<V>(mut self, value: V) -> Self
         where
             V: TryInto<String>,
@@ -1836,7 +1953,7 @@ pub mod workspaces {
                     self.params.body = self
                         .params
                         .body
-                        .default_provider_sort(Some(value));
+                        .default_provider_sort(api::Nullable::Value(value));
                 }
                 Err(err) => {
                     self.params
@@ -1846,7 +1963,15 @@ pub mod workspaces {
             }
             self
         }
-        /// Sets the body's `default_text_model` field.
+        /// Sends the body's `default_provider_sort` field as `null`, which clears the setting on the server (leaving the field out keeps it unchanged).
+        pub fn clear_default_provider_sort(mut self) -> Self {
+            self.params.body = self
+                .params
+                .body
+                .default_provider_sort(api::Nullable::<String>::Null);
+            self
+        }
+        /// Sets the body's `default_text_model` field. It can also be sent as `null`, which clears it: see [`clear_default_text_model`](Self::clear_default_text_model).
         pub fn default_text_model<V>(mut self, value: V) -> Self
         where
             V: TryInto<String>,
@@ -1854,7 +1979,10 @@ pub mod workspaces {
         {
             match value.try_into() {
                 Ok(value) => {
-                    self.params.body = self.params.body.default_text_model(Some(value));
+                    self.params.body = self
+                        .params
+                        .body
+                        .default_text_model(api::Nullable::Value(value));
                 }
                 Err(err) => {
                     self.params
@@ -1864,14 +1992,27 @@ pub mod workspaces {
             }
             self
         }
-        /// Sets the body's `description` field.
+        /// Sends the body's `default_text_model` field as `null`, which clears the setting on the server (leaving the field out keeps it unchanged).
+        pub fn clear_default_text_model(mut self) -> Self {
+            self.params.body = self
+                .params
+                .body
+                .default_text_model(api::Nullable::<String>::Null);
+            self
+        }
+        /// Sets the body's `description` field. It can also be sent as `null`, which clears it: see [`clear_description`](Self::clear_description).
         pub fn description<V>(mut self, value: V) -> Self
         where
             V: TryInto<types::CreateWorkspaceRequestDescription>,
             V::Error: std::fmt::Display,
         {
             match value.try_into() {
-                Ok(value) => self.params.body = self.params.body.description(Some(value)),
+                Ok(value) => {
+                    self.params.body = self
+                        .params
+                        .body
+                        .description(api::Nullable::Value(value));
+                }
                 Err(err) => {
                     self.params
                         .invalid
@@ -1880,7 +2021,48 @@ pub mod workspaces {
             }
             self
         }
-        /// Sets the body's `io_logging_api_key_ids` field.
+        /// Sends the body's `description` field as `null`, which clears the setting on the server (leaving the field out keeps it unchanged).
+        pub fn clear_description(mut self) -> Self {
+            self.params.body = self
+                .params
+                .body
+                .description(
+                    api::Nullable::<types::CreateWorkspaceRequestDescription>::Null,
+                );
+            self
+        }
+        /// Sets the body's `disabled_server_tools` field. It can also be sent as `null`, which clears it: see [`clear_disabled_server_tools`](Self::clear_disabled_server_tools).
+        pub fn disabled_server_tools<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<Vec<types::WorkspaceServerTool>>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self
+                        .params
+                        .body
+                        .disabled_server_tools(api::Nullable::Value(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "disabled_server_tools"));
+                }
+            }
+            self
+        }
+        /// Sends the body's `disabled_server_tools` field as `null`, which clears the setting on the server (leaving the field out keeps it unchanged).
+        pub fn clear_disabled_server_tools(mut self) -> Self {
+            self.params.body = self
+                .params
+                .body
+                .disabled_server_tools(
+                    api::Nullable::<Vec<types::WorkspaceServerTool>>::Null,
+                );
+            self
+        }
+        /// Sets the body's `io_logging_api_key_ids` field. It can also be sent as `null`, which clears it: see [`clear_io_logging_api_key_ids`](Self::clear_io_logging_api_key_ids).
         pub fn io_logging_api_key_ids<V>(mut self, value: V) -> Self
         where
             V: TryInto<Vec<i64>>,
@@ -1891,7 +2073,7 @@ pub mod workspaces {
                     self.params.body = self
                         .params
                         .body
-                        .io_logging_api_key_ids(Some(value));
+                        .io_logging_api_key_ids(api::Nullable::Value(value));
                 }
                 Err(err) => {
                     self.params
@@ -1899,6 +2081,14 @@ pub mod workspaces {
                         .get_or_insert(format!("{}: {err}", "io_logging_api_key_ids"));
                 }
             }
+            self
+        }
+        /// Sends the body's `io_logging_api_key_ids` field as `null`, which clears the setting on the server (leaving the field out keeps it unchanged).
+        pub fn clear_io_logging_api_key_ids(mut self) -> Self {
+            self.params.body = self
+                .params
+                .body
+                .io_logging_api_key_ids(api::Nullable::<Vec<i64>>::Null);
             self
         }
         /// Sets the body's `io_logging_sampling_rate` field.
@@ -2164,6 +2354,8 @@ pub mod workspaces {
     pub struct DeleteParams {
         /// `id` (path parameter)
         pub(crate) id: Option<types::DeleteWorkspaceId>,
+        /// `confirm_default_workspace_deletion` (query parameter)
+        pub(crate) confirm_default_workspace_deletion: Option<bool>,
         /// The first parameter value that did not convert to its type.
         pub(crate) invalid: Option<String>,
     }
@@ -2182,6 +2374,24 @@ pub mod workspaces {
                 Ok(value) => self.params.id = Some(value),
                 Err(err) => {
                     self.params.invalid.get_or_insert(format!("{}: {err}", "id"));
+                }
+            }
+            self
+        }
+        /// Must be true to delete the account's default workspace, which also turns off the account's inference keys that belong to no workspace and removes its budgets, guardrails and broadcast settings. Has no effect on other workspaces.
+        pub fn confirm_default_workspace_deletion<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<bool>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.confirm_default_workspace_deletion = Some(value),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(
+                            format!("{}: {err}", "confirm_default_workspace_deletion"),
+                        );
                 }
             }
             self
@@ -2225,6 +2435,9 @@ pub mod workspaces {
             if let Some(value) = &self.id {
                 request = request.id(value.clone());
             }
+            if let Some(value) = &self.confirm_default_workspace_deletion {
+                request = request.confirm_default_workspace_deletion(value.clone());
+            }
             request.send().await
         }
     }
@@ -2238,7 +2451,20 @@ pub mod workspaces {
             for (name, value) in args {
                 match name.as_str() {
                     "id" => params.id = Some(parse_arg(name, value)?),
-                    other => return Err(unknown_arg("delete_workspace", other, &["id"])),
+                    "confirm_default_workspace_deletion" => {
+                        params.confirm_default_workspace_deletion = Some(
+                            parse_arg(name, value)?,
+                        );
+                    }
+                    other => {
+                        return Err(
+                            unknown_arg(
+                                "delete_workspace",
+                                other,
+                                &["id", "confirm_default_workspace_deletion"],
+                            ),
+                        );
+                    }
                 }
             }
             if body.is_some() {
@@ -2291,7 +2517,7 @@ pub mod workspaces {
             self.params.body = edit(self.params.body);
             self
         }
-        /// Sets the body's `default_image_model` field.
+        /// Sets the body's `default_image_model` field. It can also be sent as `null`, which clears it: see [`clear_default_image_model`](Self::clear_default_image_model).
         pub fn default_image_model<V>(mut self, value: V) -> Self
         where
             V: TryInto<String>,
@@ -2299,7 +2525,10 @@ pub mod workspaces {
         {
             match value.try_into() {
                 Ok(value) => {
-                    self.params.body = self.params.body.default_image_model(Some(value));
+                    self.params.body = self
+                        .params
+                        .body
+                        .default_image_model(api::Nullable::Value(value));
                 }
                 Err(err) => {
                     self.params
@@ -2309,7 +2538,15 @@ pub mod workspaces {
             }
             self
         }
-        /// Sets the body's `default_provider_sort` field.
+        /// Sends the body's `default_image_model` field as `null`, which clears the setting on the server (leaving the field out keeps it unchanged).
+        pub fn clear_default_image_model(mut self) -> Self {
+            self.params.body = self
+                .params
+                .body
+                .default_image_model(api::Nullable::<String>::Null);
+            self
+        }
+        /// Sets the body's `default_provider_sort` field. It can also be sent as `null`, which clears it: see [`clear_default_provider_sort`](Self::clear_default_provider_sort).
         pub fn default_provider_sort<V>(mut self, value: V) -> Self
         where
             V: TryInto<String>,
@@ -2320,7 +2557,7 @@ pub mod workspaces {
                     self.params.body = self
                         .params
                         .body
-                        .default_provider_sort(Some(value));
+                        .default_provider_sort(api::Nullable::Value(value));
                 }
                 Err(err) => {
                     self.params
@@ -2330,7 +2567,15 @@ pub mod workspaces {
             }
             self
         }
-        /// Sets the body's `default_text_model` field.
+        /// Sends the body's `default_provider_sort` field as `null`, which clears the setting on the server (leaving the field out keeps it unchanged).
+        pub fn clear_default_provider_sort(mut self) -> Self {
+            self.params.body = self
+                .params
+                .body
+                .default_provider_sort(api::Nullable::<String>::Null);
+            self
+        }
+        /// Sets the body's `default_text_model` field. It can also be sent as `null`, which clears it: see [`clear_default_text_model`](Self::clear_default_text_model).
         pub fn default_text_model<V>(mut self, value: V) -> Self
         where
             V: TryInto<String>,
@@ -2338,7 +2583,10 @@ pub mod workspaces {
         {
             match value.try_into() {
                 Ok(value) => {
-                    self.params.body = self.params.body.default_text_model(Some(value));
+                    self.params.body = self
+                        .params
+                        .body
+                        .default_text_model(api::Nullable::Value(value));
                 }
                 Err(err) => {
                     self.params
@@ -2348,14 +2596,27 @@ pub mod workspaces {
             }
             self
         }
-        /// Sets the body's `description` field.
+        /// Sends the body's `default_text_model` field as `null`, which clears the setting on the server (leaving the field out keeps it unchanged).
+        pub fn clear_default_text_model(mut self) -> Self {
+            self.params.body = self
+                .params
+                .body
+                .default_text_model(api::Nullable::<String>::Null);
+            self
+        }
+        /// Sets the body's `description` field. It can also be sent as `null`, which clears it: see [`clear_description`](Self::clear_description).
         pub fn description<V>(mut self, value: V) -> Self
         where
             V: TryInto<types::UpdateWorkspaceRequestDescription>,
             V::Error: std::fmt::Display,
         {
             match value.try_into() {
-                Ok(value) => self.params.body = self.params.body.description(Some(value)),
+                Ok(value) => {
+                    self.params.body = self
+                        .params
+                        .body
+                        .description(api::Nullable::Value(value));
+                }
                 Err(err) => {
                     self.params
                         .invalid
@@ -2364,7 +2625,48 @@ pub mod workspaces {
             }
             self
         }
-        /// Sets the body's `io_logging_api_key_ids` field.
+        /// Sends the body's `description` field as `null`, which clears the setting on the server (leaving the field out keeps it unchanged).
+        pub fn clear_description(mut self) -> Self {
+            self.params.body = self
+                .params
+                .body
+                .description(
+                    api::Nullable::<types::UpdateWorkspaceRequestDescription>::Null,
+                );
+            self
+        }
+        /// Sets the body's `disabled_server_tools` field. It can also be sent as `null`, which clears it: see [`clear_disabled_server_tools`](Self::clear_disabled_server_tools).
+        pub fn disabled_server_tools<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<Vec<types::WorkspaceServerTool>>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self
+                        .params
+                        .body
+                        .disabled_server_tools(api::Nullable::Value(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "disabled_server_tools"));
+                }
+            }
+            self
+        }
+        /// Sends the body's `disabled_server_tools` field as `null`, which clears the setting on the server (leaving the field out keeps it unchanged).
+        pub fn clear_disabled_server_tools(mut self) -> Self {
+            self.params.body = self
+                .params
+                .body
+                .disabled_server_tools(
+                    api::Nullable::<Vec<types::WorkspaceServerTool>>::Null,
+                );
+            self
+        }
+        /// Sets the body's `io_logging_api_key_ids` field. It can also be sent as `null`, which clears it: see [`clear_io_logging_api_key_ids`](Self::clear_io_logging_api_key_ids).
         pub fn io_logging_api_key_ids<V>(mut self, value: V) -> Self
         where
             V: TryInto<Vec<i64>>,
@@ -2375,7 +2677,7 @@ pub mod workspaces {
                     self.params.body = self
                         .params
                         .body
-                        .io_logging_api_key_ids(Some(value));
+                        .io_logging_api_key_ids(api::Nullable::Value(value));
                 }
                 Err(err) => {
                     self.params
@@ -2383,6 +2685,14 @@ pub mod workspaces {
                         .get_or_insert(format!("{}: {err}", "io_logging_api_key_ids"));
                 }
             }
+            self
+        }
+        /// Sends the body's `io_logging_api_key_ids` field as `null`, which clears the setting on the server (leaving the field out keeps it unchanged).
+        pub fn clear_io_logging_api_key_ids(mut self) -> Self {
+            self.params.body = self
+                .params
+                .body
+                .io_logging_api_key_ids(api::Nullable::<Vec<i64>>::Null);
             self
         }
         /// Sets the body's `io_logging_sampling_rate` field.
@@ -3574,6 +3884,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        nullable_body_fields: &[],
         writes: false,
     },
     OperationInfo {
@@ -3585,6 +3896,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         summary: "What the analytics query accepts",
         parameters: &[],
         has_body: false,
+        nullable_body_fields: &[],
         writes: false,
     },
     OperationInfo {
@@ -3596,6 +3908,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         summary: "Run an analytics query",
         parameters: &[],
         has_body: true,
+        nullable_body_fields: &[],
         writes: false,
     },
     OperationInfo {
@@ -3607,6 +3920,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         summary: "Credit balance",
         parameters: &[],
         has_body: false,
+        nullable_body_fields: &[],
         writes: false,
     },
     OperationInfo {
@@ -3625,6 +3939,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        nullable_body_fields: &[],
         writes: false,
     },
     OperationInfo {
@@ -3636,6 +3951,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         summary: "The key making this request",
         parameters: &[],
         has_body: false,
+        nullable_body_fields: &[],
         writes: false,
     },
     OperationInfo {
@@ -3672,6 +3988,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        nullable_body_fields: &[],
         writes: false,
     },
     OperationInfo {
@@ -3683,6 +4000,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         summary: "Create an API key",
         parameters: &[],
         has_body: true,
+        nullable_body_fields: &["creator_user_id", "expires_at", "limit", "limit_reset"],
         writes: true,
     },
     OperationInfo {
@@ -3701,6 +4019,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        nullable_body_fields: &[],
         writes: false,
     },
     OperationInfo {
@@ -3719,6 +4038,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        nullable_body_fields: &[],
         writes: false,
     },
     OperationInfo {
@@ -3737,6 +4057,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: true,
+        nullable_body_fields: &["limit", "limit_reset"],
         writes: true,
     },
     OperationInfo {
@@ -3761,6 +4082,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        nullable_body_fields: &[],
         writes: false,
     },
     OperationInfo {
@@ -3785,6 +4107,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        nullable_body_fields: &[],
         writes: false,
     },
     OperationInfo {
@@ -3796,6 +4119,14 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         summary: "Create a workspace",
         parameters: &[],
         has_body: true,
+        nullable_body_fields: &[
+            "default_image_model",
+            "default_provider_sort",
+            "default_text_model",
+            "description",
+            "disabled_server_tools",
+            "io_logging_api_key_ids",
+        ],
         writes: true,
     },
     OperationInfo {
@@ -3814,6 +4145,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        nullable_body_fields: &[],
         writes: false,
     },
     OperationInfo {
@@ -3830,8 +4162,15 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 required: true,
                 description: "The workspace, by ID or slug.",
             },
+            ParameterInfo {
+                name: "confirm_default_workspace_deletion",
+                location: "query",
+                required: false,
+                description: "Must be true to delete the account's default workspace, which also turns off the account's inference keys that belong to no workspace and removes its budgets, guardrails and broadcast settings. Has no effect on other workspaces.",
+            },
         ],
         has_body: false,
+        nullable_body_fields: &[],
         writes: false,
     },
     OperationInfo {
@@ -3850,6 +4189,14 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: true,
+        nullable_body_fields: &[
+            "default_image_model",
+            "default_provider_sort",
+            "default_text_model",
+            "description",
+            "disabled_server_tools",
+            "io_logging_api_key_ids",
+        ],
         writes: true,
     },
     OperationInfo {
@@ -3868,6 +4215,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        nullable_body_fields: &[],
         writes: false,
     },
     OperationInfo {
@@ -3892,6 +4240,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        nullable_body_fields: &[],
         writes: false,
     },
     OperationInfo {
@@ -3916,6 +4265,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: true,
+        nullable_body_fields: &[],
         writes: false,
     },
     OperationInfo {
@@ -3940,6 +4290,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        nullable_body_fields: &[],
         writes: false,
     },
     OperationInfo {
@@ -3970,6 +4321,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        nullable_body_fields: &[],
         writes: false,
     },
     OperationInfo {
@@ -3988,6 +4340,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: true,
+        nullable_body_fields: &[],
         writes: true,
     },
     OperationInfo {
@@ -4006,6 +4359,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: true,
+        nullable_body_fields: &[],
         writes: true,
     },
 ];
