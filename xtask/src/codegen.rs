@@ -11,8 +11,8 @@ use std::path::Path;
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
 use quote::quote;
 
-use crate::open_enums;
 use crate::spec::{SPEC_PATH, load_openapi};
+use crate::{nullable, open_enums};
 
 /// Where the generated client lives, relative to the workspace root.
 const CLIENT_OUTPUT: &str = "crates/openrouter-analytics-api/src/generated.rs";
@@ -134,7 +134,7 @@ fn render_client(spec: &openapiv3::OpenAPI) -> Result<String, String> {
     let tokens = generator
         .generate_tokens(spec)
         .map_err(|err| format!("progenitor cannot generate a client: {err}"))?;
-    format_file(tokens)
+    format_file(tokens, Some(spec))
 }
 
 /// Typed `httpmock` helpers for every operation: a `When`/`Then` pair per operation
@@ -145,13 +145,21 @@ fn render_mock(spec: &openapiv3::OpenAPI) -> Result<String, String> {
     let tokens = generator
         .httpmock(spec, MOCK_TYPES_CRATE)
         .map_err(|err| format!("progenitor cannot generate httpmock helpers: {err}"))?;
-    format_file(tokens)
+    format_file(tokens, None)
 }
 
-fn format_file(tokens: proc_macro2::TokenStream) -> Result<String, String> {
+/// Parses, post-processes and formats generated code; `spec` is given for the client,
+/// whose request types get [`nullable`] fields (the mock helpers only name them).
+fn format_file(
+    tokens: proc_macro2::TokenStream,
+    spec: Option<&openapiv3::OpenAPI>,
+) -> Result<String, String> {
     let mut file: syn::File =
         syn::parse2(tokens).map_err(|err| format!("generated code does not parse: {err}"))?;
     open_enums::process(&mut file)?;
+    if let Some(spec) = spec {
+        nullable::process(&mut file, spec)?;
+    }
     Ok(with_header(&prettyplease::unparse(&file)))
 }
 

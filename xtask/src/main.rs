@@ -14,6 +14,7 @@
 mod codegen;
 mod drift;
 mod import;
+mod nullable;
 mod open_enums;
 mod rewrite;
 mod sdk;

@@ -491,6 +491,9 @@ fn operations(
                 }
                 _ => None,
             };
+            if let Some(body) = &body {
+                check_clear_setters(&where_, body, &parameters)?;
+            }
             let writes = matches!(http_method, "post" | "patch")
                 && !READ_ONLY_POSTS.contains(&operation_id.as_str());
             let paged = if parameters.iter().any(|p| p.name == "offset") {
@@ -682,6 +685,7 @@ fn emit_info(op: &Operation) -> TokenStream {
         op.summary.trim(),
     );
     let has_body = op.body.is_some();
+    let nullable_body_fields = nullable_field_names(op);
     let writes = op.writes;
     let carries_secret = op.carries_secret;
     let params = op.parameters.iter().map(|p| {
@@ -699,6 +703,7 @@ fn emit_info(op: &Operation) -> TokenStream {
             summary: #summary,
             parameters: &[#(#params)*],
             has_body: #has_body,
+            nullable_body_fields: &[#(#nullable_body_fields),*],
             writes: #writes,
             carries_secret: #carries_secret,
         },
@@ -891,6 +896,10 @@ fn emit_operation(op: &Operation) -> TokenStream {
                 || CALL_METHODS.contains(&name.as_str())
                 || hand_setters.contains(&name.as_str())
             {
+                continue;
+            }
+            if let Some(nullable) = nullable_setters(name, ty) {
+                setters.push(nullable);
                 continue;
             }
             let field = ident(name);
@@ -1113,6 +1122,88 @@ fn emit_operation(op: &Operation) -> TokenStream {
             }
         }
     }
+}
+
+// --- Nullable body fields (issue 16): see xtask/src/nullable.rs. ---
+
+/// The inner type of a `Nullable<T>` body field, if it is one.
+fn nullable_inner(ty: &syn::Type) -> Option<syn::Type> {
+    if !is_named(ty, "Nullable") {
+        return None;
+    }
+    generic_args(ty).first().map(|inner| (*inner).clone())
+}
+
+/// The body fields of `op` that can be sent as `null` (the spec's optional `nullable`
+/// ones), as the API spells them.
+fn nullable_field_names(op: &Operation) -> Vec<String> {
+    op.body
+        .iter()
+        .flat_map(|body| &body.fields)
+        .filter(|(_, ty)| nullable_inner(ty).is_some())
+        .map(|(name, _)| name.clone())
+        .collect()
+}
+
+/// A `clear_<field>()` setter must not take the name of a parameter, a body field or a
+/// call option.
+fn check_clear_setters(where_: &str, body: &Body, parameters: &[Param]) -> Result<(), String> {
+    for (name, ty) in &body.fields {
+        if nullable_inner(ty).is_none() {
+            continue;
+        }
+        let clear = format!("clear_{name}");
+        if CALL_METHODS.contains(&clear.as_str())
+            || parameters.iter().any(|p| p.field == clear)
+            || body.fields.iter().any(|(other, _)| *other == clear)
+        {
+            return Err(format!(
+                "{where_}: the setter {clear}() for the nullable body field {name} would \
+                 clash with a parameter, body field or call option of that name"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// For a `Nullable<T>` body field: a setter that sends a value and `clear_<field>()`,
+/// which sends `null`.
+fn nullable_setters(name: &str, ty: &syn::Type) -> Option<TokenStream> {
+    let value_ty = nullable_inner(ty)?;
+    let field = ident(name);
+    let clear = format_ident!("clear_{}", name);
+    let setter_doc = doc(&format!(
+        "Sets the body's `{name}` field. It can also be sent as `null`, which clears it: \
+         see [`clear_{name}`](Self::clear_{name})."
+    ));
+    let clear_doc = doc(&format!(
+        "Sends the body's `{name}` field as `null`, which clears the setting on the \
+         server (leaving the field out keeps it unchanged)."
+    ));
+    Some(quote! {
+        #setter_doc
+        pub fn #field<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<#value_ty>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self.params.body.#field(api::Nullable::Value(value));
+                }
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", #name));
+                }
+            }
+            self
+        }
+
+        #clear_doc
+        pub fn #clear(mut self) -> Self {
+            self.params.body = self.params.body.#field(api::Nullable::<#value_ty>::Null);
+            self
+        }
+    })
 }
 
 #[cfg(test)]

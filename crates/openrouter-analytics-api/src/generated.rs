@@ -1634,16 +1634,18 @@ pub mod types {
         schemars::JsonSchema
     )]
     pub struct CreateKeysRequest {
+        #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+        pub creator_user_id: crate::Nullable<CreateKeysRequestCreatorUserId>,
+        #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+        pub expires_at: crate::Nullable<::chrono::DateTime<::chrono::offset::Utc>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub creator_user_id: ::std::option::Option<CreateKeysRequestCreatorUserId>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        pub external: ::std::option::Option<CreateKeysRequestExternal>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub include_byok_in_limit: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub limit: ::std::option::Option<f64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub limit_reset: ::std::option::Option<CreateKeysRequestLimitReset>,
+        #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+        pub limit: crate::Nullable<f64>,
+        #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+        pub limit_reset: crate::Nullable<CreateKeysRequestLimitReset>,
         pub name: CreateKeysRequestName,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub workspace_id: ::std::option::Option<::uuid::Uuid>,
@@ -1716,6 +1718,27 @@ pub mod types {
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
                 })
+        }
+    }
+    ///A partner's own identity for the new key: who it is for and, optionally, a key of the partner's choosing (at least 32 characters; OpenRouter keeps only its hash and never returns it).
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct CreateKeysRequestExternal {
+        ///A key chosen by the partner (32 characters or more), kept secret.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub api_key: ::std::option::Option<crate::Secret>,
+        ///The partner's identifier of the end user the key is for.
+        pub user: ::std::string::String,
+    }
+    impl CreateKeysRequestExternal {
+        pub fn builder() -> builder::CreateKeysRequestExternal {
+            Default::default()
         }
     }
     ///`CreateKeysRequestLimitReset`
@@ -2016,16 +2039,19 @@ pub mod types {
         schemars::JsonSchema
     )]
     pub struct CreateWorkspaceRequest {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub default_image_model: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub default_provider_sort: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub default_text_model: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub description: ::std::option::Option<CreateWorkspaceRequestDescription>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub io_logging_api_key_ids: ::std::option::Option<::std::vec::Vec<i64>>,
+        #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+        pub default_image_model: crate::Nullable<::std::string::String>,
+        #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+        pub default_provider_sort: crate::Nullable<::std::string::String>,
+        #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+        pub default_text_model: crate::Nullable<::std::string::String>,
+        #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+        pub description: crate::Nullable<CreateWorkspaceRequestDescription>,
+        ///Server tools (named `openrouter:<tool>`, e.g. `openrouter:web_search`) that requests in this workspace may not use; null or an empty list allows all.
+        #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+        pub disabled_server_tools: crate::Nullable<::std::vec::Vec<WorkspaceServerTool>>,
+        #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+        pub io_logging_api_key_ids: crate::Nullable<::std::vec::Vec<i64>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub io_logging_sampling_rate: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5514,12 +5540,15 @@ pub mod types {
         pub disabled: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub include_byok_in_limit: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub limit: ::std::option::Option<f64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub limit_reset: ::std::option::Option<UpdateKeysRequestLimitReset>,
+        #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+        pub limit: crate::Nullable<f64>,
+        #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+        pub limit_reset: crate::Nullable<UpdateKeysRequestLimitReset>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
+        ///Moves the key to this workspace; the key's secret stays the same. Giving the workspace it is already in changes nothing.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub workspace_id: ::std::option::Option<::uuid::Uuid>,
     }
     impl UpdateKeysRequest {
         pub fn builder() -> builder::UpdateKeysRequest {
@@ -5824,16 +5853,19 @@ pub mod types {
         schemars::JsonSchema
     )]
     pub struct UpdateWorkspaceRequest {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub default_image_model: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub default_provider_sort: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub default_text_model: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub description: ::std::option::Option<UpdateWorkspaceRequestDescription>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub io_logging_api_key_ids: ::std::option::Option<::std::vec::Vec<i64>>,
+        #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+        pub default_image_model: crate::Nullable<::std::string::String>,
+        #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+        pub default_provider_sort: crate::Nullable<::std::string::String>,
+        #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+        pub default_text_model: crate::Nullable<::std::string::String>,
+        #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+        pub description: crate::Nullable<UpdateWorkspaceRequestDescription>,
+        ///Server tools (named `openrouter:<tool>`, e.g. `openrouter:web_search`) that requests in this workspace may not use; null or an empty list allows all.
+        #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+        pub disabled_server_tools: crate::Nullable<::std::vec::Vec<WorkspaceServerTool>>,
+        #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+        pub io_logging_api_key_ids: crate::Nullable<::std::vec::Vec<i64>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub io_logging_sampling_rate: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6697,6 +6729,223 @@ pub mod types {
                     ::std::vec![
                         ::serde_json::Value::String("admin".to_owned()),
                         ::serde_json::Value::String("member".to_owned())
+                    ],
+                ),
+                ..::std::default::Default::default()
+            };
+            let other = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                ..::std::default::Default::default()
+            };
+            schemars::schema::SchemaObject {
+                subschemas: ::std::option::Option::Some(
+                    ::std::boxed::Box::new(schemars::schema::SubschemaValidation {
+                        any_of: ::std::option::Option::Some(
+                            ::std::vec![known.into(), other.into(),],
+                        ),
+                        ..::std::default::Default::default()
+                    }),
+                ),
+                ..::std::default::Default::default()
+            }
+                .into()
+        }
+    }
+    ///A tool OpenRouter runs on its own servers for a model (open list).
+    ///
+    /// Open enum: a value not listed here is kept, exactly as sent, in
+    /// [`WorkspaceServerTool::Unknown`]. Parsing, `From` and deserializing always pick
+    /// the named variant for a listed value, so compare with the named variants (or
+    /// `as_str()`) rather than building `Unknown` from a listed value.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum WorkspaceServerTool {
+        ///`openrouter:advisor`
+        OpenrouterAdvisor,
+        ///`openrouter:apply_patch`
+        OpenrouterApplyPatch,
+        ///`openrouter:bash`
+        OpenrouterBash,
+        ///`openrouter:datetime`
+        OpenrouterDatetime,
+        ///`openrouter:fusion`
+        OpenrouterFusion,
+        ///`openrouter:image_generation`
+        OpenrouterImageGeneration,
+        ///`openrouter:experimental__search_models`
+        OpenrouterExperimentalSearchModels,
+        ///`openrouter:shell`
+        OpenrouterShell,
+        ///`openrouter:subagent`
+        OpenrouterSubagent,
+        ///`openrouter:tool_search`
+        OpenrouterToolSearch,
+        ///`openrouter:web_fetch`
+        OpenrouterWebFetch,
+        ///`openrouter:web_search`
+        OpenrouterWebSearch,
+        /// A value this SDK does not list, kept exactly as sent.
+        Unknown(::std::string::String),
+    }
+    impl WorkspaceServerTool {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::OpenrouterAdvisor => "openrouter:advisor",
+                Self::OpenrouterApplyPatch => "openrouter:apply_patch",
+                Self::OpenrouterBash => "openrouter:bash",
+                Self::OpenrouterDatetime => "openrouter:datetime",
+                Self::OpenrouterFusion => "openrouter:fusion",
+                Self::OpenrouterImageGeneration => "openrouter:image_generation",
+                Self::OpenrouterExperimentalSearchModels => {
+                    "openrouter:experimental__search_models"
+                }
+                Self::OpenrouterShell => "openrouter:shell",
+                Self::OpenrouterSubagent => "openrouter:subagent",
+                Self::OpenrouterToolSearch => "openrouter:tool_search",
+                Self::OpenrouterWebFetch => "openrouter:web_fetch",
+                Self::OpenrouterWebSearch => "openrouter:web_search",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this is one of the listed values (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for WorkspaceServerTool {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for WorkspaceServerTool {
+        fn from(value: &str) -> Self {
+            match value {
+                "openrouter:advisor" => Self::OpenrouterAdvisor,
+                "openrouter:apply_patch" => Self::OpenrouterApplyPatch,
+                "openrouter:bash" => Self::OpenrouterBash,
+                "openrouter:datetime" => Self::OpenrouterDatetime,
+                "openrouter:fusion" => Self::OpenrouterFusion,
+                "openrouter:image_generation" => Self::OpenrouterImageGeneration,
+                "openrouter:experimental__search_models" => {
+                    Self::OpenrouterExperimentalSearchModels
+                }
+                "openrouter:shell" => Self::OpenrouterShell,
+                "openrouter:subagent" => Self::OpenrouterSubagent,
+                "openrouter:tool_search" => Self::OpenrouterToolSearch,
+                "openrouter:web_fetch" => Self::OpenrouterWebFetch,
+                "openrouter:web_search" => Self::OpenrouterWebSearch,
+                _ => Self::Unknown(value.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for WorkspaceServerTool {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "openrouter:advisor" => Self::OpenrouterAdvisor,
+                "openrouter:apply_patch" => Self::OpenrouterApplyPatch,
+                "openrouter:bash" => Self::OpenrouterBash,
+                "openrouter:datetime" => Self::OpenrouterDatetime,
+                "openrouter:fusion" => Self::OpenrouterFusion,
+                "openrouter:image_generation" => Self::OpenrouterImageGeneration,
+                "openrouter:experimental__search_models" => {
+                    Self::OpenrouterExperimentalSearchModels
+                }
+                "openrouter:shell" => Self::OpenrouterShell,
+                "openrouter:subagent" => Self::OpenrouterSubagent,
+                "openrouter:tool_search" => Self::OpenrouterToolSearch,
+                "openrouter:web_fetch" => Self::OpenrouterWebFetch,
+                "openrouter:web_search" => Self::OpenrouterWebSearch,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::convert::From<WorkspaceServerTool> for ::std::string::String {
+        fn from(value: WorkspaceServerTool) -> Self {
+            match value {
+                WorkspaceServerTool::Unknown(value) => value,
+                known => known.as_str().to_owned(),
+            }
+        }
+    }
+    impl ::std::str::FromStr for WorkspaceServerTool {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for WorkspaceServerTool {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for WorkspaceServerTool {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct WorkspaceServerToolVisitor;
+            impl<'de> ::serde::de::Visitor<'de> for WorkspaceServerToolVisitor {
+                type Value = WorkspaceServerTool;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (WorkspaceServerTool)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<WorkspaceServerTool, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(WorkspaceServerTool::from(value))
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<WorkspaceServerTool, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(WorkspaceServerTool::from(value))
+                }
+            }
+            deserializer.deserialize_str(WorkspaceServerToolVisitor)
+        }
+    }
+    impl schemars::JsonSchema for WorkspaceServerTool {
+        fn schema_name() -> ::std::string::String {
+            "WorkspaceServerTool".to_owned()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            let known = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                enum_values: ::std::option::Option::Some(
+                    ::std::vec![
+                        ::serde_json::Value::String("openrouter:advisor".to_owned()),
+                        ::serde_json::Value::String("openrouter:apply_patch".to_owned()),
+                        ::serde_json::Value::String("openrouter:bash".to_owned()),
+                        ::serde_json::Value::String("openrouter:datetime".to_owned()),
+                        ::serde_json::Value::String("openrouter:fusion".to_owned()),
+                        ::serde_json::Value::String("openrouter:image_generation"
+                        .to_owned()),
+                        ::serde_json::Value::String("openrouter:experimental__search_models"
+                        .to_owned()), ::serde_json::Value::String("openrouter:shell"
+                        .to_owned()), ::serde_json::Value::String("openrouter:subagent"
+                        .to_owned()),
+                        ::serde_json::Value::String("openrouter:tool_search".to_owned()),
+                        ::serde_json::Value::String("openrouter:web_fetch".to_owned()),
+                        ::serde_json::Value::String("openrouter:web_search".to_owned())
                     ],
                 ),
                 ..::std::default::Default::default()
@@ -8600,23 +8849,24 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct CreateKeysRequest {
             creator_user_id: ::std::result::Result<
-                ::std::option::Option<super::CreateKeysRequestCreatorUserId>,
+                crate::Nullable<super::CreateKeysRequestCreatorUserId>,
                 ::std::string::String,
             >,
             expires_at: ::std::result::Result<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                crate::Nullable<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            external: ::std::result::Result<
+                ::std::option::Option<super::CreateKeysRequestExternal>,
                 ::std::string::String,
             >,
             include_byok_in_limit: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            limit: ::std::result::Result<
-                ::std::option::Option<f64>,
-                ::std::string::String,
-            >,
+            limit: ::std::result::Result<crate::Nullable<f64>, ::std::string::String>,
             limit_reset: ::std::result::Result<
-                ::std::option::Option<super::CreateKeysRequestLimitReset>,
+                crate::Nullable<super::CreateKeysRequestLimitReset>,
                 ::std::string::String,
             >,
             name: ::std::result::Result<
@@ -8633,6 +8883,7 @@ pub mod types {
                 Self {
                     creator_user_id: Ok(Default::default()),
                     expires_at: Ok(Default::default()),
+                    external: Ok(Default::default()),
                     include_byok_in_limit: Ok(Default::default()),
                     limit: Ok(Default::default()),
                     limit_reset: Ok(Default::default()),
@@ -8645,7 +8896,7 @@ pub mod types {
             pub fn creator_user_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CreateKeysRequestCreatorUserId>,
+                    crate::Nullable<super::CreateKeysRequestCreatorUserId>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -8661,7 +8912,7 @@ pub mod types {
             pub fn expires_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                    crate::Nullable<::chrono::DateTime<::chrono::offset::Utc>>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -8669,6 +8920,20 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for expires_at: {e}")
+                    });
+                self
+            }
+            pub fn external<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CreateKeysRequestExternal>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.external = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for external: {e}")
                     });
                 self
             }
@@ -8688,7 +8953,7 @@ pub mod types {
             }
             pub fn limit<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T: ::std::convert::TryInto<crate::Nullable<f64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.limit = value
@@ -8701,7 +8966,7 @@ pub mod types {
             pub fn limit_reset<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CreateKeysRequestLimitReset>,
+                    crate::Nullable<super::CreateKeysRequestLimitReset>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -8745,6 +9010,7 @@ pub mod types {
                 Ok(Self {
                     creator_user_id: value.creator_user_id?,
                     expires_at: value.expires_at?,
+                    external: value.external?,
                     include_byok_in_limit: value.include_byok_in_limit?,
                     limit: value.limit?,
                     limit_reset: value.limit_reset?,
@@ -8758,11 +9024,75 @@ pub mod types {
                 Self {
                     creator_user_id: Ok(value.creator_user_id),
                     expires_at: Ok(value.expires_at),
+                    external: Ok(value.external),
                     include_byok_in_limit: Ok(value.include_byok_in_limit),
                     limit: Ok(value.limit),
                     limit_reset: Ok(value.limit_reset),
                     name: Ok(value.name),
                     workspace_id: Ok(value.workspace_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CreateKeysRequestExternal {
+            api_key: ::std::result::Result<
+                ::std::option::Option<crate::Secret>,
+                ::std::string::String,
+            >,
+            user: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for CreateKeysRequestExternal {
+            fn default() -> Self {
+                Self {
+                    api_key: Ok(Default::default()),
+                    user: Err("no value supplied for user".to_string()),
+                }
+            }
+        }
+        impl CreateKeysRequestExternal {
+            pub fn api_key<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Secret>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.api_key = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for api_key: {e}")
+                    });
+                self
+            }
+            pub fn user<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreateKeysRequestExternal>
+        for super::CreateKeysRequestExternal {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateKeysRequestExternal,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    api_key: value.api_key?,
+                    user: value.user?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreateKeysRequestExternal>
+        for CreateKeysRequestExternal {
+            fn from(value: super::CreateKeysRequestExternal) -> Self {
+                Self {
+                    api_key: Ok(value.api_key),
+                    user: Ok(value.user),
                 }
             }
         }
@@ -9288,23 +9618,27 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct CreateWorkspaceRequest {
             default_image_model: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Nullable<::std::string::String>,
                 ::std::string::String,
             >,
             default_provider_sort: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Nullable<::std::string::String>,
                 ::std::string::String,
             >,
             default_text_model: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Nullable<::std::string::String>,
                 ::std::string::String,
             >,
             description: ::std::result::Result<
-                ::std::option::Option<super::CreateWorkspaceRequestDescription>,
+                crate::Nullable<super::CreateWorkspaceRequestDescription>,
+                ::std::string::String,
+            >,
+            disabled_server_tools: ::std::result::Result<
+                crate::Nullable<::std::vec::Vec<super::WorkspaceServerTool>>,
                 ::std::string::String,
             >,
             io_logging_api_key_ids: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<i64>>,
+                crate::Nullable<::std::vec::Vec<i64>>,
                 ::std::string::String,
             >,
             io_logging_sampling_rate: ::std::result::Result<
@@ -9339,6 +9673,7 @@ pub mod types {
                     default_provider_sort: Ok(Default::default()),
                     default_text_model: Ok(Default::default()),
                     description: Ok(Default::default()),
+                    disabled_server_tools: Ok(Default::default()),
                     io_logging_api_key_ids: Ok(Default::default()),
                     io_logging_sampling_rate: Ok(Default::default()),
                     is_data_discount_logging_enabled: Ok(Default::default()),
@@ -9352,7 +9687,7 @@ pub mod types {
         impl CreateWorkspaceRequest {
             pub fn default_image_model<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Nullable<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.default_image_model = value
@@ -9366,7 +9701,7 @@ pub mod types {
             }
             pub fn default_provider_sort<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Nullable<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.default_provider_sort = value
@@ -9380,7 +9715,7 @@ pub mod types {
             }
             pub fn default_text_model<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Nullable<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.default_text_model = value
@@ -9395,7 +9730,7 @@ pub mod types {
             pub fn description<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CreateWorkspaceRequestDescription>,
+                    crate::Nullable<super::CreateWorkspaceRequestDescription>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -9406,9 +9741,25 @@ pub mod types {
                     });
                 self
             }
+            pub fn disabled_server_tools<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    crate::Nullable<::std::vec::Vec<super::WorkspaceServerTool>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.disabled_server_tools = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for disabled_server_tools: {e}"
+                        )
+                    });
+                self
+            }
             pub fn io_logging_api_key_ids<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i64>>>,
+                T: ::std::convert::TryInto<crate::Nullable<::std::vec::Vec<i64>>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.io_logging_api_key_ids = value
@@ -9512,6 +9863,7 @@ pub mod types {
                     default_provider_sort: value.default_provider_sort?,
                     default_text_model: value.default_text_model?,
                     description: value.description?,
+                    disabled_server_tools: value.disabled_server_tools?,
                     io_logging_api_key_ids: value.io_logging_api_key_ids?,
                     io_logging_sampling_rate: value.io_logging_sampling_rate?,
                     is_data_discount_logging_enabled: value
@@ -9533,6 +9885,7 @@ pub mod types {
                     default_provider_sort: Ok(value.default_provider_sort),
                     default_text_model: Ok(value.default_text_model),
                     description: Ok(value.description),
+                    disabled_server_tools: Ok(value.disabled_server_tools),
                     io_logging_api_key_ids: Ok(value.io_logging_api_key_ids),
                     io_logging_sampling_rate: Ok(value.io_logging_sampling_rate),
                     is_data_discount_logging_enabled: Ok(
@@ -13554,16 +13907,17 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            limit: ::std::result::Result<
-                ::std::option::Option<f64>,
-                ::std::string::String,
-            >,
+            limit: ::std::result::Result<crate::Nullable<f64>, ::std::string::String>,
             limit_reset: ::std::result::Result<
-                ::std::option::Option<super::UpdateKeysRequestLimitReset>,
+                crate::Nullable<super::UpdateKeysRequestLimitReset>,
                 ::std::string::String,
             >,
             name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            workspace_id: ::std::result::Result<
+                ::std::option::Option<::uuid::Uuid>,
                 ::std::string::String,
             >,
         }
@@ -13575,6 +13929,7 @@ pub mod types {
                     limit: Ok(Default::default()),
                     limit_reset: Ok(Default::default()),
                     name: Ok(Default::default()),
+                    workspace_id: Ok(Default::default()),
                 }
             }
         }
@@ -13607,7 +13962,7 @@ pub mod types {
             }
             pub fn limit<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T: ::std::convert::TryInto<crate::Nullable<f64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.limit = value
@@ -13620,7 +13975,7 @@ pub mod types {
             pub fn limit_reset<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::UpdateKeysRequestLimitReset>,
+                    crate::Nullable<super::UpdateKeysRequestLimitReset>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -13643,6 +13998,18 @@ pub mod types {
                     });
                 self
             }
+            pub fn workspace_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.workspace_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for workspace_id: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<UpdateKeysRequest> for super::UpdateKeysRequest {
             type Error = super::error::ConversionError;
@@ -13655,6 +14022,7 @@ pub mod types {
                     limit: value.limit?,
                     limit_reset: value.limit_reset?,
                     name: value.name?,
+                    workspace_id: value.workspace_id?,
                 })
             }
         }
@@ -13666,6 +14034,7 @@ pub mod types {
                     limit: Ok(value.limit),
                     limit_reset: Ok(value.limit_reset),
                     name: Ok(value.name),
+                    workspace_id: Ok(value.workspace_id),
                 }
             }
         }
@@ -14171,23 +14540,27 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct UpdateWorkspaceRequest {
             default_image_model: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Nullable<::std::string::String>,
                 ::std::string::String,
             >,
             default_provider_sort: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Nullable<::std::string::String>,
                 ::std::string::String,
             >,
             default_text_model: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Nullable<::std::string::String>,
                 ::std::string::String,
             >,
             description: ::std::result::Result<
-                ::std::option::Option<super::UpdateWorkspaceRequestDescription>,
+                crate::Nullable<super::UpdateWorkspaceRequestDescription>,
+                ::std::string::String,
+            >,
+            disabled_server_tools: ::std::result::Result<
+                crate::Nullable<::std::vec::Vec<super::WorkspaceServerTool>>,
                 ::std::string::String,
             >,
             io_logging_api_key_ids: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<i64>>,
+                crate::Nullable<::std::vec::Vec<i64>>,
                 ::std::string::String,
             >,
             io_logging_sampling_rate: ::std::result::Result<
@@ -14222,6 +14595,7 @@ pub mod types {
                     default_provider_sort: Ok(Default::default()),
                     default_text_model: Ok(Default::default()),
                     description: Ok(Default::default()),
+                    disabled_server_tools: Ok(Default::default()),
                     io_logging_api_key_ids: Ok(Default::default()),
                     io_logging_sampling_rate: Ok(Default::default()),
                     is_data_discount_logging_enabled: Ok(Default::default()),
@@ -14235,7 +14609,7 @@ pub mod types {
         impl UpdateWorkspaceRequest {
             pub fn default_image_model<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Nullable<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.default_image_model = value
@@ -14249,7 +14623,7 @@ pub mod types {
             }
             pub fn default_provider_sort<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Nullable<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.default_provider_sort = value
@@ -14263,7 +14637,7 @@ pub mod types {
             }
             pub fn default_text_model<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Nullable<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.default_text_model = value
@@ -14278,7 +14652,7 @@ pub mod types {
             pub fn description<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::UpdateWorkspaceRequestDescription>,
+                    crate::Nullable<super::UpdateWorkspaceRequestDescription>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -14289,9 +14663,25 @@ pub mod types {
                     });
                 self
             }
+            pub fn disabled_server_tools<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    crate::Nullable<::std::vec::Vec<super::WorkspaceServerTool>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.disabled_server_tools = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for disabled_server_tools: {e}"
+                        )
+                    });
+                self
+            }
             pub fn io_logging_api_key_ids<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i64>>>,
+                T: ::std::convert::TryInto<crate::Nullable<::std::vec::Vec<i64>>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.io_logging_api_key_ids = value
@@ -14399,6 +14789,7 @@ pub mod types {
                     default_provider_sort: value.default_provider_sort?,
                     default_text_model: value.default_text_model?,
                     description: value.description?,
+                    disabled_server_tools: value.disabled_server_tools?,
                     io_logging_api_key_ids: value.io_logging_api_key_ids?,
                     io_logging_sampling_rate: value.io_logging_sampling_rate?,
                     is_data_discount_logging_enabled: value
@@ -14420,6 +14811,7 @@ pub mod types {
                     default_provider_sort: Ok(value.default_provider_sort),
                     default_text_model: Ok(value.default_text_model),
                     description: Ok(value.description),
+                    disabled_server_tools: Ok(value.disabled_server_tools),
                     io_logging_api_key_ids: Ok(value.io_logging_api_key_ids),
                     io_logging_sampling_rate: Ok(value.io_logging_sampling_rate),
                     is_data_discount_logging_enabled: Ok(
@@ -15605,9 +15997,11 @@ Sends a `DELETE` request to `/workspaces/{id}`
 
 Arguments:
 - `id`: The workspace, by ID or slug.
+- `confirm_default_workspace_deletion`: Must be true to delete the account's default workspace, which also turns off the account's inference keys that belong to no workspace and removes its budgets, guardrails and broadcast settings. Has no effect on other workspaces.
 ```ignore
 let response = client.delete_workspace()
     .id(id)
+    .confirm_default_workspace_deletion(confirm_default_workspace_deletion)
     .send()
     .await;
 ```*/
@@ -17415,12 +17809,14 @@ pub mod builder {
     pub struct DeleteWorkspace<'a> {
         client: &'a super::Client,
         id: Result<types::DeleteWorkspaceId, String>,
+        confirm_default_workspace_deletion: Result<Option<bool>, String>,
     }
     impl<'a> DeleteWorkspace<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 id: Err("id was not initialized".to_string()),
+                confirm_default_workspace_deletion: Ok(None),
             }
         }
         pub fn id<V>(mut self, value: V) -> Self
@@ -17434,6 +17830,19 @@ pub mod builder {
                 });
             self
         }
+        pub fn confirm_default_workspace_deletion<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.confirm_default_workspace_deletion = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `bool` for confirm_default_workspace_deletion failed"
+                        .to_string()
+                });
+            self
+        }
         ///Sends a `DELETE` request to `/workspaces/{id}`
         pub async fn send(
             self,
@@ -17441,8 +17850,10 @@ pub mod builder {
             ResponseValue<types::DeleteWorkspaceResponse>,
             Error<types::ErrorResponse>,
         > {
-            let Self { client, id } = self;
+            let Self { client, id, confirm_default_workspace_deletion } = self;
             let id = id.map_err(Error::InvalidRequest)?;
+            let confirm_default_workspace_deletion = confirm_default_workspace_deletion
+                .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/workspaces/{}", client.baseurl, encode_path(& id.to_string()),
             );
@@ -17461,6 +17872,12 @@ pub mod builder {
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "confirm_default_workspace_deletion",
+                        &confirm_default_workspace_deletion,
+                    ),
                 )
                 .headers(header_map)
                 .build()?;

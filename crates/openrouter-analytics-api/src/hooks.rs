@@ -30,6 +30,8 @@ pub struct RequestContext {
     timeout: Option<Duration>,
     error_body_limit: Option<usize>,
     keep_success_body: bool,
+    // The exact JSON body to send instead of the one the builder serialized.
+    json_body: Option<Bytes>,
     // One allocation for both slots: a context is created for every call.
     received: Arc<Mutex<Received>>,
 }
@@ -61,6 +63,7 @@ impl RequestContext {
             timeout,
             error_body_limit: None,
             keep_success_body: false,
+            json_body: None,
             received: Arc::default(),
         }
     }
@@ -80,6 +83,29 @@ impl RequestContext {
     pub fn keeping_success_body(mut self) -> Self {
         self.keep_success_body = true;
         self
+    }
+
+    /// Sends `body` (JSON text) as the request body, exactly as given, instead of the
+    /// one the operation's builder serialized from its typed body. The typed body is
+    /// still built and checked; this only changes what goes on the wire, so that
+    /// fields the spec does not know (or `null`s, or number spellings) are not lost.
+    /// Calls by name (`openrouter api ... --body`) use it; the context applies it only
+    /// to requests that have a body.
+    ///
+    /// ```
+    /// use openrouter_analytics_api::RequestContext;
+    ///
+    /// let context = RequestContext::default().with_json_body(r#"{"name":"ci","new_field":1}"#);
+    /// assert_eq!(context.json_body().map(|b| &b[..]), Some(&br#"{"name":"ci","new_field":1}"#[..]));
+    /// ```
+    pub fn with_json_body(mut self, body: impl Into<Bytes>) -> Self {
+        self.json_body = Some(body.into());
+        self
+    }
+
+    /// The body set by [`with_json_body`](Self::with_json_body).
+    pub fn json_body(&self) -> Option<&Bytes> {
+        self.json_body.as_ref()
     }
 
     /// The body kept by [`keeping_success_body`](Self::keeping_success_body), if a
@@ -148,6 +174,15 @@ impl ClientHooks<RequestContext> for Client {
         }
         if let Some(timeout) = context.timeout {
             *request.timeout_mut() = Some(timeout);
+        }
+        if let Some(body) = &context.json_body
+            && request.body().is_some()
+        {
+            *request.body_mut() = Some(reqwest::Body::from(body.clone()));
+            request.headers_mut().insert(
+                reqwest::header::CONTENT_TYPE,
+                reqwest::header::HeaderValue::from_static("application/json"),
+            );
         }
         Ok(())
     }

@@ -31,6 +31,7 @@
 //! ```
 
 mod hooks;
+mod nullable;
 mod secret;
 
 #[rustfmt::skip]
@@ -39,6 +40,7 @@ mod generated;
 
 pub use generated::{ByteStream, Client, ClientInfo, Error, ResponseValue};
 pub use hooks::{RequestContext, ResponseHead};
+pub use nullable::Nullable;
 pub use secret::Secret;
 
 /// The request and response types of the API, with builders (`types::builder`).

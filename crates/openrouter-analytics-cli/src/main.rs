@@ -30,6 +30,7 @@ mod activity;
 mod api;
 mod args;
 mod buckets;
+mod clear;
 mod completions;
 mod exit;
 mod html_report;

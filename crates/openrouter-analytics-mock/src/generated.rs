@@ -1168,6 +1168,23 @@ pub mod operations {
                 .unwrap();
             Self(self.0.path_matches(re))
         }
+        pub fn confirm_default_workspace_deletion<T>(self, value: T) -> Self
+        where
+            T: Into<Option<bool>>,
+        {
+            if let Some(value) = value.into() {
+                Self(
+                    self
+                        .0
+                        .query_param(
+                            "confirm_default_workspace_deletion",
+                            value.to_string(),
+                        ),
+                )
+            } else {
+                Self(self.0.query_param_missing("confirm_default_workspace_deletion"))
+            }
+        }
     }
     pub struct DeleteWorkspaceThen(::httpmock::Then);
     impl DeleteWorkspaceThen {

@@ -413,7 +413,7 @@ impl Call<'_> {
             "disabled": false,
             "limit": body.limit,
             "limit_remaining": body.limit,
-            "limit_reset": body.limit_reset.as_ref().map(|r| r.as_str()),
+            "limit_reset": body.limit_reset.as_value().map(|r| r.as_str()),
             "include_byok_in_limit": body.include_byok_in_limit.unwrap_or(false),
             "usage": 0.0, "usage_daily": 0.0, "usage_weekly": 0.0, "usage_monthly": 0.0,
             "byok_usage": 0.0, "byok_usage_daily": 0.0, "byok_usage_weekly": 0.0, "byok_usage_monthly": 0.0,
@@ -432,7 +432,7 @@ impl Call<'_> {
         let mut key = self.key()?;
         let (body, sent) = self.body::<UpdateKeysRequest>()?;
         merge(&mut key, &sent);
-        if body.limit.is_some() || sent.contains_key("limit") {
+        if !body.limit.is_absent() {
             // A new limit starts with the current window's usage counted against it.
             let used = match key["limit_reset"].as_str() {
                 Some("daily") => &key["usage_daily"],

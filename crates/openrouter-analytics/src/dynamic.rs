@@ -9,6 +9,7 @@
 use std::fmt;
 
 use openrouter_analytics_api as api;
+use openrouter_analytics_api::ClientInfo as _;
 use openrouter_analytics_api::ResponseValue;
 use openrouter_analytics_api::types::ErrorResponse;
 use serde::de::DeserializeOwned;
@@ -37,6 +38,10 @@ pub struct OperationInfo {
     pub parameters: &'static [ParameterInfo],
     /// Whether the operation takes a JSON request body.
     pub has_body: bool,
+    /// The body fields that may be sent as `null` to clear them (the spec's optional
+    /// `nullable` ones), as the API spells them; the typed call has a
+    /// `clear_<field>()` setter for each, and their type is [`Nullable`](crate::Nullable).
+    pub nullable_body_fields: &'static [&'static str],
     /// Whether it creates or changes something (a POST or PATCH that is not a read):
     /// such calls are not resent after an attempt that may have reached the server,
     /// unless [`Call::allow_retrying_writes`] says so.
@@ -184,8 +189,24 @@ impl<Mode> Call<ByName, Mode> {
         self
     }
 
-    /// Sets the JSON request body; it is checked against the body's type when the call
-    /// is sent.
+    /// Sets the JSON request body. When the call is sent, the fields the spec knows are
+    /// checked against the body's type (a wrong type or a missing required field fails
+    /// before anything is sent); then the JSON goes out **as given**: a field the spec
+    /// does not know is sent, never dropped, and an explicit `null` stays `null`.
+    ///
+    /// ```no_run
+    /// # async fn run(client: openrouter_analytics::Client) -> openrouter_analytics::Result<()> {
+    /// // Remove a key's limit: `{"limit": null}` is sent as written.
+    /// let key = client
+    ///     .operation("api_keys", "update")?
+    ///     .arg("hash", "6f1c...e2")
+    ///     .body_json(serde_json::json!({ "limit": null }))
+    ///     .send()
+    ///     .await?;
+    /// # let _ = key;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn body_json(mut self, body: serde_json::Value) -> Self {
         self.params.body = Some(body);
         self
@@ -281,6 +302,22 @@ where
 {
     let params = P::from_args(args, body.clone())
         .map_err(|err| api::Error::InvalidRequest(err.to_string()))?;
+    // The typed body checked the known fields; the JSON goes out as given, so that a
+    // field the spec does not know (yet) is sent rather than dropped.
+    let with_body;
+    let api = match body {
+        Some(body) => {
+            let bytes = serde_json::to_vec(body)
+                .map_err(|err| api::Error::InvalidRequest(err.to_string()))?;
+            with_body = api::Client::new_with_client(
+                api.baseurl(),
+                api.client().clone(),
+                api.inner().clone().with_json_body(bytes),
+            );
+            &with_body
+        }
+        None => api,
+    };
     let response = sealed::Sender::send_once(&params, api).await?;
     let status = response.status();
     let headers = response.headers().clone();

@@ -855,7 +855,7 @@ pub mod api_keys {
             self.params.body = edit(self.params.body);
             self
         }
-        /// Sets the body's `creator_user_id` field.
+        /// Sets the body's `creator_user_id` field. It can also be sent as `null`, which clears it: see [`clear_creator_user_id`](Self::clear_creator_user_id).
         pub fn creator_user_id<V>(mut self, value: V) -> Self
         where
             V: TryInto<types::CreateKeysRequestCreatorUserId>,
@@ -863,7 +863,10 @@ pub mod api_keys {
         {
             match value.try_into() {
                 Ok(value) => {
-                    self.params.body = self.params.body.creator_user_id(Some(value));
+                    self.params.body = self
+                        .params
+                        .body
+                        .creator_user_id(api::Nullable::Value(value));
                 }
                 Err(err) => {
                     self.params
@@ -873,18 +876,57 @@ pub mod api_keys {
             }
             self
         }
-        /// Sets the body's `expires_at` field.
+        /// Sends the body's `creator_user_id` field as `null`, which clears the setting on the server (leaving the field out keeps it unchanged).
+        pub fn clear_creator_user_id(mut self) -> Self {
+            self.params.body = self
+                .params
+                .body
+                .creator_user_id(
+                    api::Nullable::<types::CreateKeysRequestCreatorUserId>::Null,
+                );
+            self
+        }
+        /// Sets the body's `expires_at` field. It can also be sent as `null`, which clears it: see [`clear_expires_at`](Self::clear_expires_at).
         pub fn expires_at<V>(mut self, value: V) -> Self
         where
             V: TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
             V::Error: std::fmt::Display,
         {
             match value.try_into() {
-                Ok(value) => self.params.body = self.params.body.expires_at(Some(value)),
+                Ok(value) => {
+                    self.params.body = self
+                        .params
+                        .body
+                        .expires_at(api::Nullable::Value(value));
+                }
                 Err(err) => {
                     self.params
                         .invalid
                         .get_or_insert(format!("{}: {err}", "expires_at"));
+                }
+            }
+            self
+        }
+        /// Sends the body's `expires_at` field as `null`, which clears the setting on the server (leaving the field out keeps it unchanged).
+        pub fn clear_expires_at(mut self) -> Self {
+            self.params.body = self
+                .params
+                .body
+                .expires_at(
+                    api::Nullable::<::chrono::DateTime<::chrono::offset::Utc>>::Null,
+                );
+            self
+        }
+        /// Sets the body's `external` field.
+        pub fn external<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::CreateKeysRequestExternal>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.external(Some(value)),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "external"));
                 }
             }
             self
@@ -910,34 +952,57 @@ pub mod api_keys {
             }
             self
         }
-        /// Sets the body's `limit` field.
+        /// Sets the body's `limit` field. It can also be sent as `null`, which clears it: see [`clear_limit`](Self::clear_limit).
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: TryInto<f64>,
             V::Error: std::fmt::Display,
         {
             match value.try_into() {
-                Ok(value) => self.params.body = self.params.body.limit(Some(value)),
+                Ok(value) => {
+                    self.params.body = self
+                        .params
+                        .body
+                        .limit(api::Nullable::Value(value));
+                }
                 Err(err) => {
                     self.params.invalid.get_or_insert(format!("{}: {err}", "limit"));
                 }
             }
             self
         }
-        /// Sets the body's `limit_reset` field.
+        /// Sends the body's `limit` field as `null`, which clears the setting on the server (leaving the field out keeps it unchanged).
+        pub fn clear_limit(mut self) -> Self {
+            self.params.body = self.params.body.limit(api::Nullable::<f64>::Null);
+            self
+        }
+        /// Sets the body's `limit_reset` field. It can also be sent as `null`, which clears it: see [`clear_limit_reset`](Self::clear_limit_reset).
         pub fn limit_reset<V>(mut self, value: V) -> Self
         where
             V: TryInto<types::CreateKeysRequestLimitReset>,
             V::Error: std::fmt::Display,
         {
             match value.try_into() {
-                Ok(value) => self.params.body = self.params.body.limit_reset(Some(value)),
+                Ok(value) => {
+                    self.params.body = self
+                        .params
+                        .body
+                        .limit_reset(api::Nullable::Value(value));
+                }
                 Err(err) => {
                     self.params
                         .invalid
                         .get_or_insert(format!("{}: {err}", "limit_reset"));
                 }
             }
+            self
+        }
+        /// Sends the body's `limit_reset` field as `null`, which clears the setting on the server (leaving the field out keeps it unchanged).
+        pub fn clear_limit_reset(mut self) -> Self {
+            self.params.body = self
+                .params
+                .body
+                .limit_reset(api::Nullable::<types::CreateKeysRequestLimitReset>::Null);
             self
         }
         /// Sets the body's `name` field.
@@ -1283,34 +1348,57 @@ pub mod api_keys {
             }
             self
         }
-        /// Sets the body's `limit` field.
+        /// Sets the body's `limit` field. It can also be sent as `null`, which clears it: see [`clear_limit`](Self::clear_limit).
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: TryInto<f64>,
             V::Error: std::fmt::Display,
         {
             match value.try_into() {
-                Ok(value) => self.params.body = self.params.body.limit(Some(value)),
+                Ok(value) => {
+                    self.params.body = self
+                        .params
+                        .body
+                        .limit(api::Nullable::Value(value));
+                }
                 Err(err) => {
                     self.params.invalid.get_or_insert(format!("{}: {err}", "limit"));
                 }
             }
             self
         }
-        /// Sets the body's `limit_reset` field.
+        /// Sends the body's `limit` field as `null`, which clears the setting on the server (leaving the field out keeps it unchanged).
+        pub fn clear_limit(mut self) -> Self {
+            self.params.body = self.params.body.limit(api::Nullable::<f64>::Null);
+            self
+        }
+        /// Sets the body's `limit_reset` field. It can also be sent as `null`, which clears it: see [`clear_limit_reset`](Self::clear_limit_reset).
         pub fn limit_reset<V>(mut self, value: V) -> Self
         where
             V: TryInto<types::UpdateKeysRequestLimitReset>,
             V::Error: std::fmt::Display,
         {
             match value.try_into() {
-                Ok(value) => self.params.body = self.params.body.limit_reset(Some(value)),
+                Ok(value) => {
+                    self.params.body = self
+                        .params
+                        .body
+                        .limit_reset(api::Nullable::Value(value));
+                }
                 Err(err) => {
                     self.params
                         .invalid
                         .get_or_insert(format!("{}: {err}", "limit_reset"));
                 }
             }
+            self
+        }
+        /// Sends the body's `limit_reset` field as `null`, which clears the setting on the server (leaving the field out keeps it unchanged).
+        pub fn clear_limit_reset(mut self) -> Self {
+            self.params.body = self
+                .params
+                .body
+                .limit_reset(api::Nullable::<types::UpdateKeysRequestLimitReset>::Null);
             self
         }
         /// Sets the body's `name` field.
@@ -1323,6 +1411,24 @@ pub mod api_keys {
                 Ok(value) => self.params.body = self.params.body.name(Some(value)),
                 Err(err) => {
                     self.params.invalid.get_or_insert(format!("{}: {err}", "name"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `workspace_id` field.
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<::uuid::Uuid>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self.params.body.workspace_id(Some(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "workspace_id"));
                 }
             }
             self
@@ -1828,7 +1934,7 @@ pub mod workspaces {
             self.params.body = edit(self.params.body);
             self
         }
-        /// Sets the body's `default_image_model` field.
+        /// Sets the body's `default_image_model` field. It can also be sent as `null`, which clears it: see [`clear_default_image_model`](Self::clear_default_image_model).
         pub fn default_image_model<V>(mut self, value: V) -> Self
         where
             V: TryInto<String>,
@@ -1836,7 +1942,10 @@ pub mod workspaces {
         {
             match value.try_into() {
                 Ok(value) => {
-                    self.params.body = self.params.body.default_image_model(Some(value));
+                    self.params.body = self
+                        .params
+                        .body
+                        .default_image_model(api::Nullable::Value(value));
                 }
                 Err(err) => {
                     self.params
@@ -1846,7 +1955,15 @@ pub mod workspaces {
             }
             self
         }
-        /// Sets the body's `default_provider_sort` field.
+        /// Sends the body's `default_image_model` field as `null`, which clears the setting on the server (leaving the field out keeps it unchanged).
+        pub fn clear_default_image_model(mut self) -> Self {
+            self.params.body = self
+                .params
+                .body
+                .default_image_model(api::Nullable::<String>::Null);
+            self
+        }
+        /// Sets the body's `default_provider_sort` field. It can also be sent as `null`, which clears it: see [`clear_default_provider_sort`](Self::clear_default_provider_sort).
         pub fn default_provider_sort<V>(mut self, value: V) -> Self
         where
             V: TryInto<String>,
@@ -1857,7 +1974,7 @@ pub mod workspaces {
                     self.params.body = self
                         .params
                         .body
-                        .default_provider_sort(Some(value));
+                        .default_provider_sort(api::Nullable::Value(value));
                 }
                 Err(err) => {
                     self.params
@@ -1867,7 +1984,15 @@ pub mod workspaces {
             }
             self
         }
-        /// Sets the body's `default_text_model` field.
+        /// Sends the body's `default_provider_sort` field as `null`, which clears the setting on the server (leaving the field out keeps it unchanged).
+        pub fn clear_default_provider_sort(mut self) -> Self {
+            self.params.body = self
+                .params
+                .body
+                .default_provider_sort(api::Nullable::<String>::Null);
+            self
+        }
+        /// Sets the body's `default_text_model` field. It can also be sent as `null`, which clears it: see [`clear_default_text_model`](Self::clear_default_text_model).
         pub fn default_text_model<V>(mut self, value: V) -> Self
         where
             V: TryInto<String>,
@@ -1875,7 +2000,10 @@ pub mod workspaces {
         {
             match value.try_into() {
                 Ok(value) => {
-                    self.params.body = self.params.body.default_text_model(Some(value));
+                    self.params.body = self
+                        .params
+                        .body
+                        .default_text_model(api::Nullable::Value(value));
                 }
                 Err(err) => {
                     self.params
@@ -1885,14 +2013,27 @@ pub mod workspaces {
             }
             self
         }
-        /// Sets the body's `description` field.
+        /// Sends the body's `default_text_model` field as `null`, which clears the setting on the server (leaving the field out keeps it unchanged).
+        pub fn clear_default_text_model(mut self) -> Self {
+            self.params.body = self
+                .params
+                .body
+                .default_text_model(api::Nullable::<String>::Null);
+            self
+        }
+        /// Sets the body's `description` field. It can also be sent as `null`, which clears it: see [`clear_description`](Self::clear_description).
         pub fn description<V>(mut self, value: V) -> Self
         where
             V: TryInto<types::CreateWorkspaceRequestDescription>,
             V::Error: std::fmt::Display,
         {
             match value.try_into() {
-                Ok(value) => self.params.body = self.params.body.description(Some(value)),
+                Ok(value) => {
+                    self.params.body = self
+                        .params
+                        .body
+                        .description(api::Nullable::Value(value));
+                }
                 Err(err) => {
                     self.params
                         .invalid
@@ -1901,7 +2042,48 @@ pub mod workspaces {
             }
             self
         }
-        /// Sets the body's `io_logging_api_key_ids` field.
+        /// Sends the body's `description` field as `null`, which clears the setting on the server (leaving the field out keeps it unchanged).
+        pub fn clear_description(mut self) -> Self {
+            self.params.body = self
+                .params
+                .body
+                .description(
+                    api::Nullable::<types::CreateWorkspaceRequestDescription>::Null,
+                );
+            self
+        }
+        /// Sets the body's `disabled_server_tools` field. It can also be sent as `null`, which clears it: see [`clear_disabled_server_tools`](Self::clear_disabled_server_tools).
+        pub fn disabled_server_tools<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<Vec<types::WorkspaceServerTool>>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self
+                        .params
+                        .body
+                        .disabled_server_tools(api::Nullable::Value(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "disabled_server_tools"));
+                }
+            }
+            self
+        }
+        /// Sends the body's `disabled_server_tools` field as `null`, which clears the setting on the server (leaving the field out keeps it unchanged).
+        pub fn clear_disabled_server_tools(mut self) -> Self {
+            self.params.body = self
+                .params
+                .body
+                .disabled_server_tools(
+                    api::Nullable::<Vec<types::WorkspaceServerTool>>::Null,
+                );
+            self
+        }
+        /// Sets the body's `io_logging_api_key_ids` field. It can also be sent as `null`, which clears it: see [`clear_io_logging_api_key_ids`](Self::clear_io_logging_api_key_ids).
         pub fn io_logging_api_key_ids<V>(mut self, value: V) -> Self
         where
             V: TryInto<Vec<i64>>,
@@ -1912,7 +2094,7 @@ pub mod workspaces {
                     self.params.body = self
                         .params
                         .body
-                        .io_logging_api_key_ids(Some(value));
+                        .io_logging_api_key_ids(api::Nullable::Value(value));
                 }
                 Err(err) => {
                     self.params
@@ -1920,6 +2102,14 @@ pub mod workspaces {
                         .get_or_insert(format!("{}: {err}", "io_logging_api_key_ids"));
                 }
             }
+            self
+        }
+        /// Sends the body's `io_logging_api_key_ids` field as `null`, which clears the setting on the server (leaving the field out keeps it unchanged).
+        pub fn clear_io_logging_api_key_ids(mut self) -> Self {
+            self.params.body = self
+                .params
+                .body
+                .io_logging_api_key_ids(api::Nullable::<Vec<i64>>::Null);
             self
         }
         /// Sets the body's `io_logging_sampling_rate` field.
@@ -2185,6 +2375,8 @@ pub mod workspaces {
     pub struct DeleteParams {
         /// `id` (path parameter)
         pub(crate) id: Option<types::DeleteWorkspaceId>,
+        /// `confirm_default_workspace_deletion` (query parameter)
+        pub(crate) confirm_default_workspace_deletion: Option<bool>,
         /// The first parameter value that did not convert to its type.
         pub(crate) invalid: Option<String>,
     }
@@ -2203,6 +2395,24 @@ pub mod workspaces {
                 Ok(value) => self.params.id = Some(value),
                 Err(err) => {
                     self.params.invalid.get_or_insert(format!("{}: {err}", "id"));
+                }
+            }
+            self
+        }
+        /// Must be true to delete the account's default workspace, which also turns off the account's inference keys that belong to no workspace and removes its budgets, guardrails and broadcast settings. Has no effect on other workspaces.
+        pub fn confirm_default_workspace_deletion<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<bool>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.confirm_default_workspace_deletion = Some(value),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(
+                            format!("{}: {err}", "confirm_default_workspace_deletion"),
+                        );
                 }
             }
             self
@@ -2249,6 +2459,9 @@ pub mod workspaces {
             if let Some(value) = &self.id {
                 request = request.id(value.clone());
             }
+            if let Some(value) = &self.confirm_default_workspace_deletion {
+                request = request.confirm_default_workspace_deletion(value.clone());
+            }
             request.send().await
         }
     }
@@ -2262,7 +2475,20 @@ pub mod workspaces {
             for (name, value) in args {
                 match name.as_str() {
                     "id" => params.id = Some(parse_arg(name, value)?),
-                    other => return Err(unknown_arg("delete_workspace", other, &["id"])),
+                    "confirm_default_workspace_deletion" => {
+                        params.confirm_default_workspace_deletion = Some(
+                            parse_arg(name, value)?,
+                        );
+                    }
+                    other => {
+                        return Err(
+                            unknown_arg(
+                                "delete_workspace",
+                                other,
+                                &["id", "confirm_default_workspace_deletion"],
+                            ),
+                        );
+                    }
                 }
             }
             if body.is_some() {
@@ -2315,7 +2541,7 @@ pub mod workspaces {
             self.params.body = edit(self.params.body);
             self
         }
-        /// Sets the body's `default_image_model` field.
+        /// Sets the body's `default_image_model` field. It can also be sent as `null`, which clears it: see [`clear_default_image_model`](Self::clear_default_image_model).
         pub fn default_image_model<V>(mut self, value: V) -> Self
         where
             V: TryInto<String>,
@@ -2323,7 +2549,10 @@ pub mod workspaces {
         {
             match value.try_into() {
                 Ok(value) => {
-                    self.params.body = self.params.body.default_image_model(Some(value));
+                    self.params.body = self
+                        .params
+                        .body
+                        .default_image_model(api::Nullable::Value(value));
                 }
                 Err(err) => {
                     self.params
@@ -2333,7 +2562,15 @@ pub mod workspaces {
             }
             self
         }
-        /// Sets the body's `default_provider_sort` field.
+        /// Sends the body's `default_image_model` field as `null`, which clears the setting on the server (leaving the field out keeps it unchanged).
+        pub fn clear_default_image_model(mut self) -> Self {
+            self.params.body = self
+                .params
+                .body
+                .default_image_model(api::Nullable::<String>::Null);
+            self
+        }
+        /// Sets the body's `default_provider_sort` field. It can also be sent as `null`, which clears it: see [`clear_default_provider_sort`](Self::clear_default_provider_sort).
         pub fn default_provider_sort<V>(mut self, value: V) -> Self
         where
             V: TryInto<String>,
@@ -2344,7 +2581,7 @@ pub mod workspaces {
                     self.params.body = self
                         .params
                         .body
-                        .default_provider_sort(Some(value));
+                        .default_provider_sort(api::Nullable::Value(value));
                 }
                 Err(err) => {
                     self.params
@@ -2354,7 +2591,15 @@ pub mod workspaces {
             }
             self
         }
-        /// Sets the body's `default_text_model` field.
+        /// Sends the body's `default_provider_sort` field as `null`, which clears the setting on the server (leaving the field out keeps it unchanged).
+        pub fn clear_default_provider_sort(mut self) -> Self {
+            self.params.body = self
+                .params
+                .body
+                .default_provider_sort(api::Nullable::<String>::Null);
+            self
+        }
+        /// Sets the body's `default_text_model` field. It can also be sent as `null`, which clears it: see [`clear_default_text_model`](Self::clear_default_text_model).
         pub fn default_text_model<V>(mut self, value: V) -> Self
         where
             V: TryInto<String>,
@@ -2362,7 +2607,10 @@ pub mod workspaces {
         {
             match value.try_into() {
                 Ok(value) => {
-                    self.params.body = self.params.body.default_text_model(Some(value));
+                    self.params.body = self
+                        .params
+                        .body
+                        .default_text_model(api::Nullable::Value(value));
                 }
                 Err(err) => {
                     self.params
@@ -2372,14 +2620,27 @@ pub mod workspaces {
             }
             self
         }
-        /// Sets the body's `description` field.
+        /// Sends the body's `default_text_model` field as `null`, which clears the setting on the server (leaving the field out keeps it unchanged).
+        pub fn clear_default_text_model(mut self) -> Self {
+            self.params.body = self
+                .params
+                .body
+                .default_text_model(api::Nullable::<String>::Null);
+            self
+        }
+        /// Sets the body's `description` field. It can also be sent as `null`, which clears it: see [`clear_description`](Self::clear_description).
         pub fn description<V>(mut self, value: V) -> Self
         where
             V: TryInto<types::UpdateWorkspaceRequestDescription>,
             V::Error: std::fmt::Display,
         {
             match value.try_into() {
-                Ok(value) => self.params.body = self.params.body.description(Some(value)),
+                Ok(value) => {
+                    self.params.body = self
+                        .params
+                        .body
+                        .description(api::Nullable::Value(value));
+                }
                 Err(err) => {
                     self.params
                         .invalid
@@ -2388,7 +2649,48 @@ pub mod workspaces {
             }
             self
         }
-        /// Sets the body's `io_logging_api_key_ids` field.
+        /// Sends the body's `description` field as `null`, which clears the setting on the server (leaving the field out keeps it unchanged).
+        pub fn clear_description(mut self) -> Self {
+            self.params.body = self
+                .params
+                .body
+                .description(
+                    api::Nullable::<types::UpdateWorkspaceRequestDescription>::Null,
+                );
+            self
+        }
+        /// Sets the body's `disabled_server_tools` field. It can also be sent as `null`, which clears it: see [`clear_disabled_server_tools`](Self::clear_disabled_server_tools).
+        pub fn disabled_server_tools<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<Vec<types::WorkspaceServerTool>>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self
+                        .params
+                        .body
+                        .disabled_server_tools(api::Nullable::Value(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "disabled_server_tools"));
+                }
+            }
+            self
+        }
+        /// Sends the body's `disabled_server_tools` field as `null`, which clears the setting on the server (leaving the field out keeps it unchanged).
+        pub fn clear_disabled_server_tools(mut self) -> Self {
+            self.params.body = self
+                .params
+                .body
+                .disabled_server_tools(
+                    api::Nullable::<Vec<types::WorkspaceServerTool>>::Null,
+                );
+            self
+        }
+        /// Sets the body's `io_logging_api_key_ids` field. It can also be sent as `null`, which clears it: see [`clear_io_logging_api_key_ids`](Self::clear_io_logging_api_key_ids).
         pub fn io_logging_api_key_ids<V>(mut self, value: V) -> Self
         where
             V: TryInto<Vec<i64>>,
@@ -2399,7 +2701,7 @@ pub mod workspaces {
                     self.params.body = self
                         .params
                         .body
-                        .io_logging_api_key_ids(Some(value));
+                        .io_logging_api_key_ids(api::Nullable::Value(value));
                 }
                 Err(err) => {
                     self.params
@@ -2407,6 +2709,14 @@ pub mod workspaces {
                         .get_or_insert(format!("{}: {err}", "io_logging_api_key_ids"));
                 }
             }
+            self
+        }
+        /// Sends the body's `io_logging_api_key_ids` field as `null`, which clears the setting on the server (leaving the field out keeps it unchanged).
+        pub fn clear_io_logging_api_key_ids(mut self) -> Self {
+            self.params.body = self
+                .params
+                .body
+                .io_logging_api_key_ids(api::Nullable::<Vec<i64>>::Null);
             self
         }
         /// Sets the body's `io_logging_sampling_rate` field.
@@ -3606,6 +3916,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        nullable_body_fields: &[],
         writes: false,
         carries_secret: false,
     },
@@ -3618,6 +3929,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         summary: "What the analytics query accepts",
         parameters: &[],
         has_body: false,
+        nullable_body_fields: &[],
         writes: false,
         carries_secret: false,
     },
@@ -3630,6 +3942,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         summary: "Run an analytics query",
         parameters: &[],
         has_body: true,
+        nullable_body_fields: &[],
         writes: false,
         carries_secret: false,
     },
@@ -3642,6 +3955,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         summary: "Credit balance",
         parameters: &[],
         has_body: false,
+        nullable_body_fields: &[],
         writes: false,
         carries_secret: false,
     },
@@ -3661,6 +3975,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        nullable_body_fields: &[],
         writes: false,
         carries_secret: false,
     },
@@ -3673,6 +3988,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         summary: "The key making this request",
         parameters: &[],
         has_body: false,
+        nullable_body_fields: &[],
         writes: false,
         carries_secret: false,
     },
@@ -3710,6 +4026,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        nullable_body_fields: &[],
         writes: false,
         carries_secret: false,
     },
@@ -3722,6 +4039,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         summary: "Create an API key",
         parameters: &[],
         has_body: true,
+        nullable_body_fields: &["creator_user_id", "expires_at", "limit", "limit_reset"],
         writes: true,
         carries_secret: true,
     },
@@ -3741,6 +4059,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        nullable_body_fields: &[],
         writes: false,
         carries_secret: false,
     },
@@ -3760,6 +4079,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        nullable_body_fields: &[],
         writes: false,
         carries_secret: false,
     },
@@ -3779,6 +4099,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: true,
+        nullable_body_fields: &["limit", "limit_reset"],
         writes: true,
         carries_secret: false,
     },
@@ -3804,6 +4125,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        nullable_body_fields: &[],
         writes: false,
         carries_secret: false,
     },
@@ -3829,6 +4151,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        nullable_body_fields: &[],
         writes: false,
         carries_secret: false,
     },
@@ -3841,6 +4164,14 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         summary: "Create a workspace",
         parameters: &[],
         has_body: true,
+        nullable_body_fields: &[
+            "default_image_model",
+            "default_provider_sort",
+            "default_text_model",
+            "description",
+            "disabled_server_tools",
+            "io_logging_api_key_ids",
+        ],
         writes: true,
         carries_secret: false,
     },
@@ -3860,6 +4191,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        nullable_body_fields: &[],
         writes: false,
         carries_secret: false,
     },
@@ -3877,8 +4209,15 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 required: true,
                 description: "The workspace, by ID or slug.",
             },
+            ParameterInfo {
+                name: "confirm_default_workspace_deletion",
+                location: "query",
+                required: false,
+                description: "Must be true to delete the account's default workspace, which also turns off the account's inference keys that belong to no workspace and removes its budgets, guardrails and broadcast settings. Has no effect on other workspaces.",
+            },
         ],
         has_body: false,
+        nullable_body_fields: &[],
         writes: false,
         carries_secret: false,
     },
@@ -3898,6 +4237,14 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: true,
+        nullable_body_fields: &[
+            "default_image_model",
+            "default_provider_sort",
+            "default_text_model",
+            "description",
+            "disabled_server_tools",
+            "io_logging_api_key_ids",
+        ],
         writes: true,
         carries_secret: false,
     },
@@ -3917,6 +4264,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        nullable_body_fields: &[],
         writes: false,
         carries_secret: false,
     },
@@ -3942,6 +4290,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        nullable_body_fields: &[],
         writes: false,
         carries_secret: false,
     },
@@ -3967,6 +4316,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: true,
+        nullable_body_fields: &[],
         writes: false,
         carries_secret: false,
     },
@@ -3992,6 +4342,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        nullable_body_fields: &[],
         writes: false,
         carries_secret: false,
     },
@@ -4023,6 +4374,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        nullable_body_fields: &[],
         writes: false,
         carries_secret: false,
     },
@@ -4042,6 +4394,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: true,
+        nullable_body_fields: &[],
         writes: true,
         carries_secret: false,
     },
@@ -4061,6 +4414,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: true,
+        nullable_body_fields: &[],
         writes: true,
         carries_secret: false,
     },

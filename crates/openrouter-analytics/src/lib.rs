@@ -101,6 +101,10 @@ pub use sugar::{ActivityDate, parse_day};
 /// Date and time types of the API's timestamps and days, re-exported because they
 /// appear in this crate's API (`chrono::NaiveDate`, `chrono::DateTime<Utc>`).
 pub use chrono;
+/// An optional, nullable request-body field: left out, sent as `null` (clearing it) or
+/// sent with a value; see the README's "Clearing a field" and the typed calls'
+/// `clear_<field>()` setters.
+pub use openrouter_analytics_api::Nullable;
 /// The API's request and response types, generated from the OpenAPI spec.
 pub use openrouter_analytics_api::types;
 /// The HTTP client underneath, re-exported because it appears in this crate's API

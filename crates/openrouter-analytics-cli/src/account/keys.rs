@@ -6,6 +6,7 @@ use std::io::{self, Write};
 
 use chrono::{DateTime, Utc};
 use clap::{Args, Subcommand, ValueEnum};
+use openrouter_analytics::Nullable;
 use openrouter_analytics::types::{self, CreateKeysRequestLimitReset, UpdateKeysRequestLimitReset};
 use openrouter_analytics::uuid::Uuid;
 use openrouter_analytics::{ErrorKind, WithRawBody};
@@ -14,6 +15,7 @@ use super::key::limit_with_reset;
 use super::view::{self, write_fields};
 use super::{Context, Output, confirm, examples};
 use crate::args::Format;
+use crate::clear::{ClearArgs, Cleared};
 use crate::exit::{Failure, Operation};
 use crate::output::sheet::{Column, Sheet, number, text};
 use crate::output::table::{Align, Table, usd};
@@ -64,10 +66,11 @@ pub enum KeysCommand {
     ]))]
     Create(CreateArgs),
 
-    /// Rename, disable or re-enable an API key, or change its limit.
+    /// Rename, disable or re-enable an API key, change or remove its limit, or move it.
     #[command(after_help = examples(&[
         "openrouter keys update 6f1c...e2 --disabled true",
         "openrouter keys update 6f1c...e2 --limit 50 --limit-reset weekly",
+        "openrouter keys update 6f1c...e2 --clear limit --clear limit-reset",
     ]))]
     Update(UpdateArgs),
 
@@ -185,6 +188,14 @@ pub struct UpdateArgs {
     /// Whether spend on your own provider keys (BYOK) counts against the limit.
     #[arg(long, value_name = "true|false")]
     pub include_byok_in_limit: Option<bool>,
+
+    /// Move the key to this workspace (a UUID); its secret stays the same.
+    #[arg(long, value_name = "ID", value_parser = parse_uuid)]
+    pub workspace_id: Option<Uuid>,
+
+    /// `--clear limit`, `--clear limit-reset`: remove the limit or its reset.
+    #[command(flatten)]
+    pub clear: ClearArgs,
 }
 
 /// `openrouter keys delete`.
@@ -260,13 +271,15 @@ impl Plan {
                     .map(|text| parse_time("--expires-at", text, RangeEnd::Start))
                     .transpose()?;
                 Self::Create(types::CreateKeysRequest {
-                    creator_user_id: None,
-                    expires_at,
+                    creator_user_id: Nullable::Absent,
+                    expires_at: Nullable::from_option(expires_at),
+                    external: None,
                     include_byok_in_limit: args.include_byok_in_limit.then_some(true),
-                    limit: args.limit,
-                    limit_reset: args
-                        .limit_reset
-                        .map(|r| CreateKeysRequestLimitReset::from(r.as_str())),
+                    limit: Nullable::from_option(args.limit),
+                    limit_reset: Nullable::from_option(
+                        args.limit_reset
+                            .map(|r| CreateKeysRequestLimitReset::from(r.as_str())),
+                    ),
                     name: args
                         .name
                         .as_str()
@@ -276,19 +289,31 @@ impl Plan {
                 })
             }
             KeysCommand::Update(args) => {
+                let given: Vec<&str> = [
+                    ("limit", args.limit.is_some()),
+                    ("limit_reset", args.limit_reset.is_some()),
+                ]
+                .into_iter()
+                .filter_map(|(name, set)| set.then_some(name))
+                .collect();
+                let cleared = Cleared::check(&args.clear, "api_keys", "update", &given)?;
                 let body = types::UpdateKeysRequest {
                     disabled: args.disabled,
                     include_byok_in_limit: args.include_byok_in_limit,
-                    limit: args.limit,
-                    limit_reset: args
-                        .limit_reset
-                        .map(|r| UpdateKeysRequestLimitReset::from(r.as_str())),
+                    limit: cleared.nullable("limit", args.limit),
+                    limit_reset: cleared.nullable(
+                        "limit_reset",
+                        args.limit_reset
+                            .map(|r| UpdateKeysRequestLimitReset::from(r.as_str())),
+                    ),
                     name: args.name.clone(),
+                    workspace_id: args.workspace_id,
                 };
                 if body == types::UpdateKeysRequest::default() {
                     return Err(
                         "nothing to update: give at least one of --name, --disabled, \
-                                --limit, --limit-reset, --include-byok-in-limit"
+                                --limit, --limit-reset, --include-byok-in-limit, \
+                                --workspace-id, --clear FIELD"
                             .into(),
                     );
                 }

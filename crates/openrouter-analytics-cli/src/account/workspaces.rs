@@ -10,6 +10,7 @@ use super::keys::deleted;
 use super::view::{self, write_fields};
 use super::{Context, Output, confirm, examples};
 use crate::args::Format;
+use crate::clear::{ClearArgs, Cleared};
 use crate::exit::Failure;
 use crate::output::sheet::{Column, Sheet, number, text};
 use crate::output::table::{Align, Table, usd};
@@ -120,6 +121,11 @@ pub struct Settings {
     #[arg(long, value_name = "IDS", value_delimiter = ',')]
     pub io_logging_api_key_ids: Option<Vec<i64>>,
 
+    /// Server tools requests in this workspace may not use (comma-separated, e.g.
+    /// openrouter:web_search,openrouter:bash).
+    #[arg(long, value_name = "TOOLS", value_delimiter = ',')]
+    pub disabled_server_tools: Option<Vec<String>>,
+
     /// The share of requests whose prompts and completions are logged, 0 to 1.
     #[arg(long, value_name = "RATE", value_parser = crate::parse::parse_rate)]
     pub io_logging_sampling_rate: Option<f64>,
@@ -170,6 +176,10 @@ pub struct UpdateArgs {
     /// Everything else.
     #[command(flatten)]
     pub settings: Settings,
+
+    /// `--clear description`, `--clear default-text-model`...: remove a setting.
+    #[command(flatten)]
+    pub clear: ClearArgs,
 }
 
 /// `openrouter workspaces delete`.
@@ -177,6 +187,11 @@ pub struct UpdateArgs {
 pub struct DeleteArgs {
     /// The workspace's id or slug.
     pub id: String,
+
+    /// Needed to delete the account's default workspace, which also turns off the
+    /// account's inference keys outside any workspace (ignored for other workspaces).
+    #[arg(long)]
+    pub confirm_default_workspace_deletion: bool,
 
     /// Delete without asking (needed when stdin is not a terminal).
     #[arg(short, long)]
@@ -203,6 +218,10 @@ impl Settings {
         set(
             "default_provider_sort",
             self.default_provider_sort.clone().map(Value::from),
+        );
+        set(
+            "disabled_server_tools",
+            self.disabled_server_tools.clone().map(Value::from),
         );
         set(
             "io_logging_api_key_ids",
@@ -253,8 +272,13 @@ pub enum Plan {
         id: String,
         body: types::UpdateWorkspaceRequest,
     },
-    /// `delete ID`; `ask` when the terminal must confirm.
-    Delete { id: String, ask: bool },
+    /// `delete ID`; `ask` when the terminal must confirm; `confirm_default` sends
+    /// `confirm_default_workspace_deletion=true`.
+    Delete {
+        id: String,
+        ask: bool,
+        confirm_default: bool,
+    },
 }
 
 fn non_empty_id(id: &str) -> Result<String, String> {
@@ -290,6 +314,11 @@ impl Plan {
                     fields.insert("slug".into(), slug.clone().into());
                 }
                 args.settings.fields(&mut fields);
+                let given: Vec<&str> = fields.keys().map(String::as_str).collect();
+                let cleared = Cleared::check(&args.clear, "workspaces", "update", &given)?;
+                for field in cleared.fields() {
+                    fields.insert(field.into(), Value::Null);
+                }
                 if fields.is_empty() {
                     return Err("nothing to update: give at least one flag to change (see \
                                 `openrouter workspaces update --help`)"
@@ -303,7 +332,11 @@ impl Plan {
             WorkspacesCommand::Delete(args) => {
                 let id = non_empty_id(&args.id)?;
                 let ask = confirm::check(args.yes, &format!("workspace {id}"))?;
-                Self::Delete { id, ask }
+                Self::Delete {
+                    id,
+                    ask,
+                    confirm_default: args.confirm_default_workspace_deletion,
+                }
             }
         })
     }
@@ -311,7 +344,7 @@ impl Plan {
     /// The confirmation question, when a deletion must be confirmed on the terminal.
     pub fn question(&self) -> Option<String> {
         match self {
-            Self::Delete { id, ask: true } => Some(format!("workspace {id}")),
+            Self::Delete { id, ask: true, .. } => Some(format!("workspace {id}")),
             _ => None,
         }
     }
@@ -403,14 +436,24 @@ impl Plan {
                     .await?;
                 single(&response.value.data, &response.raw_body, format)
             }
-            Self::Delete { id, .. } => {
-                ctx.describe("DELETE", &format!("/workspaces/{id}"));
+            Self::Delete {
+                id,
+                confirm_default,
+                ..
+            } => {
+                let mut call = api.delete().id(id.as_str());
+                if *confirm_default {
+                    call = call.confirm_default_workspace_deletion(true);
+                    ctx.describe(
+                        "DELETE",
+                        &format!("/workspaces/{id}?confirm_default_workspace_deletion=true"),
+                    );
+                } else {
+                    ctx.describe("DELETE", &format!("/workspaces/{id}"));
+                }
                 let what = format!("workspace {id}");
                 let response = ctx
-                    .delete(
-                        "deleting the workspace",
-                        api.delete().id(id.as_str()).send_with_raw_body(),
-                    )
+                    .delete("deleting the workspace", call.send_with_raw_body())
                     .await?;
                 match response {
                     Some(response) => {
@@ -632,6 +675,7 @@ mod tests {
             default_text_model: Some("openai/gpt-4o".into()),
             default_image_model: None,
             default_provider_sort: None,
+            disabled_server_tools: None,
             io_logging_api_key_ids: Some(vec![1, 2]),
             io_logging_sampling_rate: Some(0.5),
             is_data_discount_logging_enabled: None,
