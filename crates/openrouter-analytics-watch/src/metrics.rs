@@ -77,9 +77,9 @@ pub const FAMILIES: &[(&str, &str, &str)] = &[
         "Mean daily spend of the last 7 completed UTC days, in US dollars.",
     ),
     (
-        "openrouter_runway_days",
+        "openrouter_runway_seconds",
         "gauge",
-        "Days the balance lasts at the mean daily spend of the last 7 completed days (+Inf without spend).",
+        "How long the balance lasts at the mean daily spend of the last 7 completed days, in seconds (/ 86400 for days; +Inf without spend).",
     ),
     (
         "openrouter_key_usage_usd",
@@ -148,7 +148,7 @@ pub const FAMILIES: &[(&str, &str, &str)] = &[
 /// let text = render(Some(&snapshot), &health, day);
 /// assert!(text.contains("\nopenrouter_credits_balance_usd 74.5\n"));
 /// assert!(text.contains("\nopenrouter_up 1\n"));
-/// assert!(text.contains("\nopenrouter_runway_days +Inf\n"));
+/// assert!(text.contains("\nopenrouter_runway_seconds +Inf\n"));
 /// ```
 pub fn render(snapshot: Option<&Snapshot>, health: &Health, last_day: NaiveDate) -> String {
     let mut out = String::with_capacity(4096);
@@ -230,8 +230,13 @@ pub fn render(snapshot: Option<&Snapshot>, health: &Health, last_day: NaiveDate)
             &[],
             runway.mean_daily_spend_usd,
         );
-        family(&mut out, "openrouter_runway_days");
-        sample(&mut out, "openrouter_runway_days", &[], runway.days);
+        family(&mut out, "openrouter_runway_seconds");
+        sample(
+            &mut out,
+            "openrouter_runway_seconds",
+            &[],
+            runway.days * 86_400.0,
+        );
     }
     if !snapshot.keys.is_empty() {
         family(&mut out, "openrouter_key_usage_usd");

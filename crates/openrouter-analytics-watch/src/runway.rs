@@ -35,6 +35,16 @@ impl DailySpend {
         Self { days: map }
     }
 
+    /// The spend per day of activity rows (rows whose date is not a day are skipped).
+    pub fn from_activity(rows: &[openrouter_analytics::types::ActivityItem]) -> Self {
+        Self::new(rows.iter().filter_map(|row| {
+            let day = row.date.get(..10)?;
+            NaiveDate::parse_from_str(day, "%Y-%m-%d")
+                .ok()
+                .map(|day| (day, row.usage))
+        }))
+    }
+
     /// The spend on `day` (0 when there is none).
     pub fn on(&self, day: NaiveDate) -> f64 {
         self.days.get(&day).copied().unwrap_or(0.0)
