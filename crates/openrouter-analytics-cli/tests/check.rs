@@ -208,8 +208,8 @@ fn bad_rules_and_dates_are_usage_errors() {
     for (args, needle) in [
         (vec!["check"], "no rule to check"),
         (
-            vec!["check", "--balance-below", "-3"],
-            "--balance-below must be a number above 0",
+            vec!["check", "--balance-below=-3"],
+            "--balance-below must be a number of 0 or more, not -3",
         ),
         (
             vec!["check", "--spike", "2", "--date", "2999-01-01"],
@@ -383,7 +383,7 @@ fn the_exporter_serves_the_account_and_stops_on_sigterm() {
     let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let address = free.local_addr().unwrap().to_string();
     drop(free);
-    let mut child = cli(&openrouter)
+    let child = cli(&openrouter)
         .args(["exporter", "--listen", &address, "--interval", "1h"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

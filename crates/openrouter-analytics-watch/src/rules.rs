@@ -110,8 +110,13 @@ impl Rules {
             if let Some(value) = value
                 && (!value.is_finite() || value < 0.0 || (name == "spike" && value == 0.0))
             {
+                let bound = if name == "spike" {
+                    "above 0"
+                } else {
+                    "of 0 or more"
+                };
                 return Err(RulesError(format!(
-                    "{name} must be a number above 0, not {value}"
+                    "{name} must be a number {bound}, not {value}"
                 )));
             }
         }
