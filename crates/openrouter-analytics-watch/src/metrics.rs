@@ -143,7 +143,8 @@ pub const FAMILIES: &[(&str, &str, &str)] = &[
 ///
 /// let mut snapshot = Snapshot::default();
 /// snapshot.credits = Some(Credits::new(100.0, 25.5));
-/// let health = Health { up: true, ..Default::default() };
+/// let mut health = Health::default();
+/// health.up = true;
 /// let day = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
 /// let text = render(Some(&snapshot), &health, day);
 /// assert!(text.contains("\nopenrouter_credits_balance_usd 74.5\n"));

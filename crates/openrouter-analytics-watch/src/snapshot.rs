@@ -135,7 +135,9 @@ impl Periods {
     /// ```
     /// use openrouter_analytics_watch::Periods;
     ///
-    /// let usage = Periods { day: 1.0, week: 2.0, month: 3.0, total: 4.0, ..Default::default() };
+    /// let mut usage = Periods::default();
+/// usage.week = 2.0;
+/// usage.total = 4.0;
     /// assert_eq!(usage.for_reset(Some("weekly")), 2.0);
     /// assert_eq!(usage.for_reset(None), 4.0);
     /// ```
