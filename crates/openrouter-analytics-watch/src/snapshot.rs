@@ -136,8 +136,8 @@ impl Periods {
     /// use openrouter_analytics_watch::Periods;
     ///
     /// let mut usage = Periods::default();
-/// usage.week = 2.0;
-/// usage.total = 4.0;
+    /// usage.week = 2.0;
+    /// usage.total = 4.0;
     /// assert_eq!(usage.for_reset(Some("weekly")), 2.0);
     /// assert_eq!(usage.for_reset(None), 4.0);
     /// ```
