@@ -21,6 +21,7 @@ Exit codes:
   4  OpenRouter answered with an error status (401 bad key, 403 not a management key, 429, 5XX...)
   5  network failure: OpenRouter could not be reached (unknown host, TLS failure...),
      or did not answer within --timeout
+  6  openrouter check: at least one rule was crossed
 
 The API key is never printed, not in errors and not with -v."
     };
@@ -305,6 +306,31 @@ pub enum Command {
         )
     )]
     Report(crate::html_report::ReportArgs),
+
+    /// Check alert rules (balance, runway, key limits, daily spend, spikes, budgets)
+    /// for cron and CI: exit 6 when one is crossed.
+    #[command(
+        after_help = concat!(
+            "Examples:\n",
+            "  openrouter check --balance-below 20 --runway-below 14\n",
+            "  openrouter check --key-usage-above 80 --key ci-bot --spike 3 --by model\n",
+            "  openrouter check --rules rules.toml --webhook \"$SLACK_WEBHOOK_URL\"\n\n",
+            exit_codes_help!()
+        )
+    )]
+    Check(crate::check::CheckArgs),
+
+    /// Serve Prometheus metrics of the account (credits, runway, keys, budgets, spend
+    /// per model) at /metrics, refreshed on an interval, until SIGTERM or Ctrl-C.
+    #[command(
+        after_help = concat!(
+            "Examples:\n",
+            "  openrouter exporter\n",
+            "  openrouter exporter --listen 0.0.0.0:9464 --interval 5m\n\n",
+            exit_codes_help!()
+        )
+    )]
+    Exporter(crate::exporter::ExporterArgs),
 
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     Completions(crate::completions::CompletionsArgs),

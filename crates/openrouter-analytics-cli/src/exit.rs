@@ -24,6 +24,8 @@ pub mod code {
     /// OpenRouter could not be reached (including an unknown host or a TLS failure) or
     /// did not answer in time.
     pub const NETWORK: u8 = 5;
+    /// `openrouter check`: at least one rule was crossed.
+    pub const RULE_CROSSED: u8 = 6;
 }
 
 /// A failure: the exit code and the message (without the `error: ` prefix).

@@ -19,6 +19,7 @@ use openrouter_analytics::types::{
     ActivityItem, GetCreditsResponseData, ListApiKeysResponseDataItem,
 };
 use openrouter_analytics::{Client, Error};
+use openrouter_analytics_watch::{DailySpend, Runway};
 
 use crate::activity;
 use crate::args::{ActivityArgs, GroupBy, SortKey, SummaryKey};
@@ -409,7 +410,17 @@ pub fn render(data: &Fetched, filters: &[(&'static str, String)], generated_at: 
         filters = filters_text(filters),
     );
     totals_section(&mut page, &totals, &period);
-    credits_section(&mut page, &data.credits);
+    // The runway needs the whole account's spend: not with a filter.
+    let runway = match (&data.credits, filters.is_empty()) {
+        (Ok(credits), true) => {
+            let spend = DailySpend::from_activity(rows);
+            spend.iter().last().map(|(last, _)| {
+                Runway::new(credits.total_credits - credits.total_usage, &spend, last)
+            })
+        }
+        _ => None,
+    };
+    credits_section(&mut page, &data.credits, runway.as_ref());
     daily_spend_section(&mut page, &by_model, &by_date, &by_date_model);
     provider_section(&mut page, &by_provider, &totals);
     tokens_section(&mut page, &by_date);
@@ -482,7 +493,11 @@ fn refused(page: &mut String, message: &str) {
     let _ = writeln!(page, "<p class=\"refused\">{}</p>", escape(message));
 }
 
-fn credits_section(page: &mut String, credits: &Result<GetCreditsResponseData, String>) {
+fn credits_section(
+    page: &mut String,
+    credits: &Result<GetCreditsResponseData, String>,
+    runway: Option<&Runway>,
+) {
     page.push_str("<section id=\"credits\">\n<h2>Credits</h2>\n");
     match credits {
         Ok(credits) => {
@@ -505,6 +520,14 @@ fn credits_section(page: &mut String, credits: &Result<GetCreditsResponseData, S
                 "Used, all time (USD)",
                 &usd(credits.total_usage),
             );
+            if let Some(runway) = runway {
+                card(
+                    page,
+                    "credits-runway",
+                    &format!("Runway (spend of the 7 days to {})", runway.window_end),
+                    &runway.describe(),
+                );
+            }
             page.push_str("</dl>\n");
         }
         Err(message) => refused(
@@ -809,6 +832,29 @@ mod tests {
             usage,
             workspace_id: None,
         }
+    }
+
+    #[test]
+    fn the_credits_section_has_the_runway_only_for_the_whole_account() {
+        // 7 dollars a day over the 7 days to the 10th; a balance of 70 lasts 10 days.
+        let activity: Vec<ActivityItem> = (4..=10)
+            .map(|d| item(&format!("2026-11-{d:02}"), "m", "p", 7.0))
+            .collect();
+        let fetched = Fetched {
+            activity,
+            credits: Ok(GetCreditsResponseData {
+                total_credits: 100.0,
+                total_usage: 30.0,
+            }),
+            keys: Ok(Vec::new()),
+        };
+        let page = render(&fetched, &[], "now");
+        assert!(
+            page.contains("<dt>Runway (spend of the 7 days to 2026-11-10)</dt><dd id=\"credits-runway\">10.0 days</dd>"),
+            "{page}"
+        );
+        let filtered = render(&fetched, &[("key", "k".into())], "now");
+        assert!(!filtered.contains("credits-runway"));
     }
 
     fn data(activity: Vec<ActivityItem>) -> Fetched {

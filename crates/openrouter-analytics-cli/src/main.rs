@@ -15,13 +15,15 @@
 //! table (the default on a terminal), JSON (the default when stdout is a pipe or a
 //! file) or CSV; everything else (errors, `-v` logs, the spinner) goes to stderr, and the
 //! API key is never printed. Exit codes: 0 success, 1 other failure, 2 usage error,
-//! 3 configuration error (no key), 4 error status from OpenRouter, 5 network failure.
+//! 3 configuration error (no key), 4 error status from OpenRouter, 5 network failure,
+//! 6 a rule of `openrouter check` crossed.
 //!
 //! Modules: [`args`] (the command line), [`parse`] (flag values), [`setup`] (the
 //! client), [`activity`], [`meta`] and [`query`] (the commands), [`account`] (key,
 //! credits, keys, members, workspaces, generation, and `activity --key/--user`), [`api`] (any operation
 //! by name, built from the spec's table of operations), [`report`] (totals and
 //! summaries), [`html_report`] and [`svg`] (the HTML report and its charts),
+//! [`check`] (alert rules) and [`exporter`] (Prometheus metrics),
 //! [`completions`] (shell completion scripts), [`buckets`] (query time columns), [`output`] (formats; CSV cells safe for spreadsheets, printable dollar amounts), [`terminal`] (network text made safe for a terminal), [`progress`] (the spinner), [`logging`] (`-v`),
 //! [`secret`] (redaction) and [`exit`] (exit codes and error lines).
 
@@ -30,9 +32,11 @@ mod activity;
 mod api;
 mod args;
 mod buckets;
+mod check;
 mod clear;
 mod completions;
 mod exit;
+mod exporter;
 mod html_report;
 mod logging;
 mod meta;
@@ -81,6 +85,8 @@ enum Plan {
     Api(api::Plan),
     Account(account::Plan),
     Report(html_report::Plan),
+    Check(check::Plan),
+    Exporter(exporter::Plan),
 }
 
 /// A response, ready to print.
@@ -120,6 +126,12 @@ fn run(cli: Cli, redactor: &Redactor) -> Result<(), Failure> {
         Command::Report(args) => {
             Plan::Report(html_report::Plan::new(args).map_err(Failure::usage)?)
         }
+        Command::Check(args) => {
+            Plan::Check(check::Plan::new(args, global).map_err(Failure::usage)?)
+        }
+        Command::Exporter(args) => {
+            Plan::Exporter(exporter::Plan::new(args).map_err(Failure::usage)?)
+        }
         Command::Completions(_) => return Ok(()),
     };
     let format = output::resolve_format(global.format);
@@ -152,6 +164,12 @@ fn run(cli: Cli, redactor: &Redactor) -> Result<(), Failure> {
     if let Plan::Account(plan) = &plan {
         return account::run(plan, &ctx, &runtime, format);
     }
+    if let Plan::Check(plan) = &plan {
+        return check::run(plan, &ctx, global, &runtime, format);
+    }
+    if let Plan::Exporter(plan) = &plan {
+        return exporter::run(plan, &client, &runtime, redactor);
+    }
     let (operation, result) = runtime.block_on(async {
         let progress = progress.as_ref();
         match &plan {
@@ -183,8 +201,10 @@ fn run(cli: Cli, redactor: &Redactor) -> Result<(), Failure> {
                     with_progress(progress, "waiting for OpenRouter", plan.fetch(&client)).await;
                 (Operation::Api, result.map(Response::Api))
             }
-            // Sent and printed by `account::run` above.
-            Plan::Account(_) => (Operation::Account, Ok(Response::Printed)),
+            // Sent and printed by `account::run`, `check::run`, `exporter::run` above.
+            Plan::Account(_) | Plan::Check(_) | Plan::Exporter(_) => {
+                (Operation::Account, Ok(Response::Printed))
+            }
             Plan::Report(plan) => {
                 tracing::debug!("{}", plan.describe(&base_url));
                 let result = with_progress(

@@ -225,7 +225,41 @@ fn credits_shows_the_balance_in_three_formats() {
     let out = run(cli(&server).args(["credits", "-f", "csv"])).ok();
     assert_eq!(
         out.stdout,
-        "total_credits,total_usage,balance\n100.3,42.1,58.2\n"
+        "total_credits,total_usage,balance,mean_daily_spend_7d,runway_days\n100.3,42.1,58.2,,\n"
+    );
+}
+
+#[test]
+fn credits_shows_the_runway_at_the_last_weeks_mean_spend() {
+    let server = MockServer::start();
+    server.mock(|when, then| {
+        when.method(GET).path("/credits");
+        then.status(200)
+            .body(r#"{"data":{"total_credits":100.3,"total_usage":42.1}}"#);
+    });
+    // 14 dollars over the 7 days to yesterday (one day of it 8 days ago does not count).
+    let today = chrono::Utc::now().date_naive();
+    let day = |back: u64| (today - chrono::Days::new(back)).to_string();
+    let row = |date: String, usage: f64| {
+        json!({"date": date, "model": "m", "model_permaslug": "m", "endpoint_id": "e",
+               "provider_name": "p", "usage": usage, "byok_usage_inference": 0.0, "requests": 1,
+               "prompt_tokens": 1, "completion_tokens": 1, "reasoning_tokens": 0, "cached_tokens": 0})
+    };
+    server.mock(|when, then| {
+        when.method(GET).path("/activity");
+        then.status(200)
+            .json_body(json!({"data": [row(day(1), 10.0), row(day(7), 4.0), row(day(8), 100.0)]}));
+    });
+    let out = run(cli(&server).args(["credits", "-f", "table"])).ok();
+    assert_eq!(out.field("Runway"), "29.1 days");
+    assert_eq!(
+        out.field("Mean daily spend"),
+        format!("$2.0000 (the 7 days to {})", day(1))
+    );
+    let out = run(cli(&server).args(["credits", "-f", "csv"])).ok();
+    assert_eq!(
+        out.stdout,
+        "total_credits,total_usage,balance,mean_daily_spend_7d,runway_days\n100.3,42.1,58.2,2,29.10\n"
     );
 }
 

@@ -96,9 +96,10 @@ impl fmt::Debug for ByName {
         s.field("operation", &self.operation.operation_id)
             .field("args", &self.args);
         match &self.body {
-            Some(_) if self.operation.carries_secret => {
-                s.field("body", &"<withheld: the operation's body may carry a secret>")
-            }
+            Some(_) if self.operation.carries_secret => s.field(
+                "body",
+                &"<withheld: the operation's body may carry a secret>",
+            ),
             body => s.field("body", body),
         };
         s.finish()

@@ -2,7 +2,9 @@
 
 use std::io::{self, Write};
 
+use chrono::Utc;
 use openrouter_analytics::types::{GetCreditsResponseData, GetCurrentKeyResponseData, KeyBudget};
+use openrouter_analytics_watch::{DailySpend, Runway};
 
 use super::view::{self, write_fields};
 use super::{Context, Output};
@@ -135,7 +137,8 @@ fn key_csv(key: &GetCurrentKeyResponseData, out: &mut dyn Write) -> io::Result<(
     csv.finish()
 }
 
-/// `openrouter credits`.
+/// `openrouter credits`: the balance, and its runway at the last 7 completed days'
+/// mean spend (from `GET /activity`; if that fails the runway is left out with a note).
 pub async fn credits(ctx: &Context<'_>, format: Format) -> Result<Output, Failure> {
     ctx.describe("GET", "/credits");
     let response = ctx
@@ -145,18 +148,54 @@ pub async fn credits(ctx: &Context<'_>, format: Format) -> Result<Output, Failur
         )
         .await?;
     let credits = &response.value.data;
-    Output::render(|out| match format {
+    ctx.describe("GET", "/activity");
+    let activity = ctx
+        .call(
+            "fetching activity for the runway",
+            ctx.client.analytics().get_user_activity().send(),
+        )
+        .await;
+    let yesterday = Utc::now()
+        .date_naive()
+        .pred_opt()
+        .unwrap_or_else(|| Utc::now().date_naive());
+    let mut notes = Vec::new();
+    let runway = match activity {
+        Ok(activity) => Some(Runway::new(
+            balance(credits),
+            &DailySpend::from_activity(&activity.data),
+            yesterday,
+        )),
+        Err(failure) => {
+            notes.push(format!("note: no runway: {}", failure.message));
+            None
+        }
+    };
+    let mut output = Output::render(|out| match format {
         Format::Json => write_raw_json(out, &response.raw_body),
-        Format::Csv => credits_csv(credits, out),
-        Format::Table => write_fields(
-            out,
-            &[
+        Format::Csv => credits_csv(credits, runway.as_ref(), out),
+        Format::Table => {
+            let mut fields = vec![
                 ("Total credits", usd(credits.total_credits)),
                 ("Total usage", usd(credits.total_usage)),
                 ("Balance", usd(balance(credits))),
-            ],
-        ),
-    })
+            ];
+            if let Some(runway) = &runway {
+                fields.push((
+                    "Mean daily spend",
+                    format!(
+                        "{} (the 7 days to {})",
+                        usd(runway.mean_daily_spend_usd),
+                        runway.window_end
+                    ),
+                ));
+                fields.push(("Runway", runway.describe()));
+            }
+            write_fields(out, &fields)
+        }
+    })?;
+    output.notes = notes;
+    Ok(output)
 }
 
 /// What is left: credits bought minus credits used.
@@ -164,19 +203,37 @@ fn balance(credits: &GetCreditsResponseData) -> f64 {
     view::difference(credits.total_credits, credits.total_usage)
 }
 
-fn credits_csv(credits: &GetCreditsResponseData, out: &mut dyn Write) -> io::Result<()> {
+fn credits_csv(
+    credits: &GetCreditsResponseData,
+    runway: Option<&Runway>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let mut csv = Sheet::new(
         out,
         [
             number("total_credits"),
             number("total_usage"),
             number("balance"),
+            number("mean_daily_spend_7d"),
+            number("runway_days"),
         ],
     )?;
+    let (mean, days) = match runway {
+        Some(runway) if runway.days.is_infinite() => {
+            (plain_number(runway.mean_daily_spend_usd), "inf".to_string())
+        }
+        Some(runway) => (
+            plain_number(runway.mean_daily_spend_usd),
+            format!("{:.2}", runway.days),
+        ),
+        None => (String::new(), String::new()),
+    };
     csv.row([
         plain_number(credits.total_credits),
         plain_number(credits.total_usage),
         plain_number(balance(credits)),
+        mean,
+        days,
     ])?;
     csv.finish()
 }

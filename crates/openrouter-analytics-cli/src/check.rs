@@ -1,0 +1,367 @@
+//! `openrouter check`: alert rules for cron and CI. Prints one line per rule with its
+//! figure and threshold, posts the crossed ones to `--webhook`, and exits 6 when at
+//! least one is crossed. The rules and their figures are the watch crate's.
+
+use std::fmt;
+use std::fs;
+use std::io::{self, Write};
+use std::path::PathBuf;
+
+use chrono::{Days, NaiveDate, Utc};
+use clap::{Args, ValueEnum};
+use openrouter_analytics::parse_day;
+use openrouter_analytics_watch::{Outcome, Rules, Snapshot, SpikeBy, Webhook, alert_text};
+use serde_json::json;
+
+use crate::account::Context;
+use crate::args::{Format, GlobalArgs};
+use crate::exit::{Failure, Operation, code};
+use crate::output::sheet::{Sheet, number, text};
+use crate::output::table::{Align, Table};
+use crate::output::{plain_number, write_json};
+use crate::progress::with_progress;
+use crate::setup;
+use crate::terminal;
+
+/// A webhook URL as given on the command line: a secret, never in `Debug`.
+#[derive(Clone)]
+pub struct WebhookUrl(String);
+
+impl fmt::Debug for WebhookUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("WebhookUrl(<redacted>)")
+    }
+}
+
+fn webhook_url(text: &str) -> Result<WebhookUrl, String> {
+    Ok(WebhookUrl(text.to_string()))
+}
+
+/// What the spike rule compares.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SpikeScope {
+    /// The account's total spend.
+    Total,
+    /// Each model's spend.
+    Model,
+}
+
+/// `openrouter check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Crossed when the credit balance is below USD.
+    #[arg(long, value_name = "USD")]
+    pub balance_below: Option<f64>,
+
+    /// Crossed when the balance lasts fewer than DAYS at the mean daily spend of the 7
+    /// days ending on --date.
+    #[arg(long, value_name = "DAYS")]
+    pub runway_below: Option<f64>,
+
+    /// Crossed for each key (with a limit, not disabled) whose spend in its limit's
+    /// window is above PERCENT of the limit.
+    #[arg(long, value_name = "PERCENT")]
+    pub key_usage_above: Option<f64>,
+
+    /// Only this key for --key-usage-above: its name (ignoring case), hash or the first
+    /// 8+ characters of the hash (repeat for more).
+    #[arg(long = "key", value_name = "NAME_OR_HASH")]
+    pub keys: Vec<String>,
+
+    /// Crossed when the spend on --date is above USD.
+    #[arg(long, value_name = "USD")]
+    pub daily_spend_above: Option<f64>,
+
+    /// Crossed when the spend on --date is more than FACTOR times the mean of the 7
+    /// days before it.
+    #[arg(long, value_name = "FACTOR")]
+    pub spike: Option<f64>,
+
+    /// Whether --spike looks at the total or at each model [default: total].
+    #[arg(long, value_enum, value_name = "SCOPE")]
+    pub by: Option<SpikeScope>,
+
+    /// Crossed for each workspace budget whose spend is above PERCENT of its limit.
+    #[arg(long, value_name = "PERCENT")]
+    pub budget_above: Option<f64>,
+
+    /// Read rules from a TOML file (balance_below, runway_below, key_usage_above, keys,
+    /// daily_spend_above, spike, spike_by, budget_above); flags win over it.
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
+
+    /// The UTC day the daily rules judge; the runway uses the 7 days ending on it
+    /// [default: yesterday].
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: Option<String>,
+
+    /// Post the crossed rules to this Slack-compatible incoming webhook as
+    /// {"text": ...} (Discord: the webhook URL + /slack). A secret: never printed.
+    #[arg(
+        long,
+        env = "OPENROUTER_WEBHOOK_URL",
+        hide_env_values = true,
+        value_name = "URL",
+        value_parser = webhook_url
+    )]
+    pub webhook: Option<WebhookUrl>,
+}
+
+/// A checked `openrouter check` command line.
+#[derive(Debug)]
+pub struct Plan {
+    rules: Rules,
+    day: NaiveDate,
+    webhook: Option<Webhook>,
+}
+
+impl Plan {
+    /// Reads the rules file, checks every value; the error is a one-line usage message.
+    pub fn new(args: &CheckArgs, global: &GlobalArgs) -> Result<Self, String> {
+        let mut flags = Rules::default();
+        flags.balance_below = args.balance_below;
+        flags.runway_below = args.runway_below;
+        flags.key_usage_above = args.key_usage_above;
+        flags.keys = args.keys.clone();
+        flags.daily_spend_above = args.daily_spend_above;
+        flags.spike = args.spike;
+        flags.spike_by = match args.by {
+            Some(SpikeScope::Model) => SpikeBy::Model,
+            _ => SpikeBy::Total,
+        };
+        flags.budget_above = args.budget_above;
+        flags
+            .validate()
+            .map_err(|err| format!("{}", err).replace('_', "-").replacen("", "--", 1))?;
+        let rules = match &args.rules {
+            Some(path) => {
+                let text = fs::read_to_string(path)
+                    .map_err(|err| format!("cannot read --rules {}: {err}", path.display()))?;
+                Rules::from_toml(&text)
+                    .map_err(|err| format!("--rules {}: {err}", path.display()))?
+                    .overridden_by(flags)
+            }
+            None => flags,
+        };
+        if rules.is_empty() {
+            return Err(
+                "no rule to check: give at least one of --balance-below, --runway-below, \
+                 --key-usage-above, --daily-spend-above, --spike, --budget-above or --rules"
+                    .into(),
+            );
+        }
+        let today = Utc::now().date_naive();
+        let day = match &args.date {
+            Some(text) => parse_day(text.trim())
+                .map_err(|_| format!("--date {text:?} is not a day in YYYY-MM-DD form"))?,
+            None => today.checked_sub_days(Days::new(1)).unwrap_or(today),
+        };
+        if day >= today {
+            return Err(format!(
+                "--date {day} is not a completed UTC day; give yesterday ({}) or earlier",
+                today.pred_opt().unwrap_or(today)
+            ));
+        }
+        let webhook = args
+            .webhook
+            .as_ref()
+            .map(|url| Webhook::parse(&url.0, global.allow_insecure_http))
+            .transpose()
+            .map_err(|err| format!("--webhook: {err}"))?;
+        Ok(Self {
+            rules,
+            day,
+            webhook,
+        })
+    }
+}
+
+/// Fetches what the rules need, checks them, prints, posts the crossed ones, and
+/// exits 6 when one is crossed.
+pub fn run(
+    plan: &Plan,
+    ctx: &Context<'_>,
+    global: &GlobalArgs,
+    runtime: &tokio::runtime::Runtime,
+    format: Format,
+) -> Result<(), Failure> {
+    let needs = plan.rules.needs();
+    let snapshot = runtime
+        .block_on(with_progress(
+            ctx.progress,
+            "fetching the account's figures",
+            Snapshot::fetch(ctx.client, needs),
+        ))
+        .map_err(|err| Failure::from_client(&err, Operation::Account, ctx.base_url))?;
+    let unknown = plan.rules.unknown_keys(&snapshot);
+    if !unknown.is_empty() {
+        let names: Vec<String> = snapshot
+            .keys
+            .iter()
+            .map(|k| terminal::safe(&k.name).into_owned())
+            .collect();
+        return Err(Failure::usage(format!(
+            "--key {} names no key; the keys are: {}",
+            unknown.join(", "),
+            names.join(", ")
+        )));
+    }
+    if needs.activity {
+        let oldest = Utc::now()
+            .date_naive()
+            .checked_sub_days(Days::new(30))
+            .unwrap_or(plan.day);
+        if plan.day < oldest {
+            let _ = writeln!(
+                io::stderr().lock(),
+                "warning: OpenRouter's activity covers the last 30 completed UTC days; \
+                 {} is older, so its spend counts as 0",
+                plan.day
+            );
+        }
+    }
+    let outcomes = plan.rules.evaluate(&snapshot, plan.day);
+    let printed = {
+        let mut stdout = io::stdout().lock();
+        print(&outcomes, plan.day, format, &mut stdout).and_then(|()| stdout.flush())
+    };
+    match printed {
+        Ok(()) => {}
+        Err(err) if err.kind() == io::ErrorKind::BrokenPipe => {}
+        Err(err) => return Err(Failure::output(&err)),
+    }
+    let crossed: Vec<&Outcome> = outcomes.iter().filter(|o| o.crossed).collect();
+    if crossed.is_empty() {
+        return Ok(());
+    }
+    let mut webhook_note = String::new();
+    if let Some(webhook) = &plan.webhook {
+        let text = alert_text(&outcomes, plan.day);
+        let http = openrouter_analytics::reqwest::Client::builder()
+            .user_agent(setup::user_agent())
+            .timeout(ctx.client.timeout())
+            .build();
+        let posted = match http {
+            Ok(http) => runtime
+                .block_on(with_progress(
+                    ctx.progress,
+                    "posting to the webhook",
+                    webhook.post(&http, &setup::retry_config(global), &text),
+                ))
+                .map_err(|err| err.to_string()),
+            Err(_) => Err("cannot set up an HTTP client for the webhook".to_string()),
+        };
+        webhook_note = match posted {
+            Ok(()) => "; posted to the webhook".to_string(),
+            Err(err) => {
+                let _ = writeln!(
+                    io::stderr().lock(),
+                    "warning: the webhook failed: {}",
+                    terminal::safe(&err)
+                );
+                "; the webhook FAILED".to_string()
+            }
+        };
+    }
+    let names: Vec<&str> = crossed.iter().map(|o| o.rule.name()).collect();
+    let mut names_unique = names.clone();
+    names_unique.dedup();
+    Err(Failure {
+        code: code::RULE_CROSSED,
+        message: format!(
+            "{} of {} checks crossed their threshold ({}){webhook_note}",
+            crossed.len(),
+            outcomes.len(),
+            names_unique.join(", ")
+        ),
+    })
+}
+
+/// Prints the outcomes: a table, JSON (`{"date", "crossed", "rules": [...]}`) or CSV.
+fn print(
+    outcomes: &[Outcome],
+    day: NaiveDate,
+    format: Format,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match format {
+        Format::Json => {
+            let rules: Vec<_> = outcomes
+                .iter()
+                .map(|o| {
+                    json!({
+                        "rule": o.rule.name(),
+                        "subject": o.subject,
+                        "figure": finite(o.figure),
+                        "threshold": o.threshold,
+                        "unit": o.rule.unit().name(),
+                        "crossed": o.crossed,
+                    })
+                })
+                .collect();
+            let crossed = outcomes.iter().filter(|o| o.crossed).count();
+            write_json(
+                out,
+                &json!({ "date": day.to_string(), "crossed": crossed, "rules": rules }),
+            )
+        }
+        Format::Csv => {
+            let mut csv = Sheet::new(
+                out,
+                [
+                    text("rule"),
+                    text("subject"),
+                    number("figure"),
+                    number("threshold"),
+                    text("unit"),
+                    text("status"),
+                ],
+            )?;
+            for o in outcomes {
+                csv.row([
+                    o.rule.name().to_string(),
+                    o.subject.clone().unwrap_or_default(),
+                    if o.figure.is_infinite() {
+                        "inf".to_string()
+                    } else {
+                        plain_number(o.figure)
+                    },
+                    plain_number(o.threshold),
+                    o.rule.unit().name().to_string(),
+                    status(o).to_string(),
+                ])?;
+            }
+            csv.finish()
+        }
+        Format::Table => {
+            let mut table = Table::new([
+                ("RULE", Align::Left),
+                ("SUBJECT", Align::Left),
+                ("FIGURE", Align::Right),
+                ("THRESHOLD", Align::Right),
+                ("STATUS", Align::Left),
+            ]);
+            for o in outcomes {
+                let unit = o.rule.unit();
+                table.row(vec![
+                    o.rule.name().to_string(),
+                    terminal::safe(o.subject.as_deref().unwrap_or("")).into_owned(),
+                    unit.format(o.figure),
+                    unit.format(o.threshold),
+                    status(o).to_string(),
+                ]);
+            }
+            table.write(out)?;
+            writeln!(out, "(day judged: {day})")
+        }
+    }
+}
+
+fn status(outcome: &Outcome) -> &'static str {
+    if outcome.crossed { "CROSSED" } else { "ok" }
+}
+
+/// A figure for JSON: `null` for an unlimited one.
+fn finite(value: f64) -> Option<f64> {
+    value.is_finite().then_some(value)
+}

@@ -1,0 +1,100 @@
+//! `openrouter exporter`: the watch crate's Prometheus exporter on a local address,
+//! until SIGTERM or Ctrl-C.
+
+use std::io::{self, Write};
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use clap::Args;
+use openrouter_analytics::Client;
+use openrouter_analytics_watch::{DEFAULT_LISTEN, Exporter, ExporterConfig, shutdown_signal};
+
+use crate::exit::Failure;
+use crate::parse::parse_duration;
+use crate::secret::Redactor;
+use crate::terminal;
+
+/// `openrouter exporter`.
+#[derive(Debug, Args)]
+pub struct ExporterArgs {
+    /// Address to serve /metrics and /healthz on; anything but loopback exposes your
+    /// spend figures to the network, so it must be asked for.
+    #[arg(long, value_name = "ADDR:PORT", default_value = DEFAULT_LISTEN)]
+    pub listen: SocketAddr,
+
+    /// Time between two refreshes from OpenRouter (scrapes never trigger one), e.g.
+    /// 60s, 5m.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "60s")]
+    pub interval: Duration,
+
+    /// Longest a refresh may take before it counts as failed [default: the interval].
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub refresh_timeout: Option<Duration>,
+}
+
+/// A checked `openrouter exporter` command line.
+#[derive(Debug)]
+pub struct Plan {
+    listen: SocketAddr,
+    config: ExporterConfig,
+}
+
+impl Plan {
+    /// Checks the values; the error is a one-line usage message.
+    pub fn new(args: &ExporterArgs) -> Result<Self, String> {
+        if args.interval < Duration::from_secs(1) {
+            return Err(
+                "--interval must be at least 1s (every refresh sends several requests)".into(),
+            );
+        }
+        let mut config = ExporterConfig::new(args.interval);
+        if let Some(timeout) = args.refresh_timeout {
+            if timeout.is_zero() {
+                return Err("--refresh-timeout must be above 0".into());
+            }
+            config.refresh_timeout = timeout;
+        }
+        Ok(Self {
+            listen: args.listen,
+            config,
+        })
+    }
+}
+
+/// Binds, says where on stderr, serves until SIGTERM or Ctrl-C; refresh failures go to
+/// stderr as they happen.
+pub fn run(
+    plan: &Plan,
+    client: &Client,
+    runtime: &tokio::runtime::Runtime,
+    redactor: &Redactor,
+) -> Result<(), Failure> {
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(plan.listen)
+            .await
+            .map_err(|err| Failure::config(format!("cannot listen on {}: {err}", plan.listen)))?;
+        let address = listener.local_addr().unwrap_or(plan.listen);
+        let _ = writeln!(
+            io::stderr().lock(),
+            "openrouter exporter: serving http://{address}/metrics, refreshing every {:?}",
+            plan.config.interval
+        );
+        let exporter = Exporter::new(client.clone(), plan.config.clone());
+        let redactor = redactor.clone();
+        exporter
+            .serve_reporting(listener, shutdown_signal(), move |result| {
+                if let Err(err) = result {
+                    let text = redactor.redact(&err.to_string()).into_owned();
+                    let _ = writeln!(
+                        io::stderr().lock(),
+                        "warning: refresh failed, serving the last good values: {}",
+                        terminal::safe(&crate::exit::one_line(&text))
+                    );
+                }
+            })
+            .await
+            .map_err(|err| Failure::other(format!("the exporter stopped: {err}")))?;
+        let _ = writeln!(io::stderr().lock(), "openrouter exporter: stopped");
+        Ok(())
+    })
+}

@@ -1,0 +1,429 @@
+//! `openrouter check` and `openrouter exporter` end to end: the built binary against the
+//! mock crate's sample account, and a local webhook.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use httpmock::prelude::*;
+use openrouter_analytics_mock::{MockOpenRouter, SampleAccount};
+use serde_json::Value;
+
+use common::{Run, run};
+
+const KEY: &str = "sk-or-v1-check-test-key";
+const DAY: &str = "2026-11-25";
+
+fn cli(openrouter: &MockOpenRouter) -> Command {
+    common::cli(&openrouter.base_url(), KEY)
+}
+
+fn sample() -> MockOpenRouter {
+    let openrouter = MockOpenRouter::start();
+    openrouter.sample_account();
+    openrouter
+}
+
+fn balance() -> f64 {
+    let account = SampleAccount::new();
+    let credits = account.credits();
+    ((credits.total_credits - credits.total_usage) * 1e6).round() / 1e6
+}
+
+/// Spend of the sample account per day, for days in `from..=to`.
+fn spend(from: &str, to: &str) -> f64 {
+    SampleAccount::new()
+        .activity()
+        .iter()
+        .filter(|row| row.date.as_str() >= from && row.date.as_str() <= to)
+        .map(|row| row.usage)
+        .sum()
+}
+
+fn rules(run: &Run) -> Vec<Value> {
+    run.json()["rules"].as_array().unwrap().clone()
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() < 1e-6 * b.abs().max(1.0)
+}
+
+#[test]
+fn rules_that_hold_exit_0_and_print_their_figures() {
+    let openrouter = sample();
+    let out = run(cli(&openrouter).args([
+        "check",
+        "--date",
+        DAY,
+        "--balance-below",
+        "1",
+        "--daily-spend-above",
+        "100000",
+        "--runway-below",
+        "1",
+        "-f",
+        "json",
+    ]))
+    .ok();
+    let rules = rules(&out);
+    assert_eq!(out.json()["crossed"], 0);
+    assert_eq!(out.json()["date"], DAY);
+    assert_eq!(rules[0]["rule"], "balance-below");
+    assert!(close(rules[0]["figure"].as_f64().unwrap(), balance()));
+    assert_eq!(rules[0]["crossed"], false);
+    // Runway: the balance over the mean of the 7 days ending on --date.
+    let mean = spend("2026-11-19", DAY) / 7.0;
+    assert!(
+        close(rules[1]["figure"].as_f64().unwrap(), balance() / mean),
+        "{rules:?}"
+    );
+    assert!(close(rules[2]["figure"].as_f64().unwrap(), spend(DAY, DAY)));
+}
+
+#[test]
+fn a_crossed_rule_exits_6_and_every_format_shows_the_figure_and_threshold() {
+    let openrouter = sample();
+    let threshold = (balance() + 1.0).to_string();
+    let args = [
+        "check",
+        "--date",
+        DAY,
+        "--balance-below",
+        &threshold,
+        "--spike",
+        "1000",
+    ];
+    let json = run(cli(&openrouter).args(args).args(["-f", "json"]));
+    assert_eq!(json.code, 6, "{}", json.stderr);
+    assert!(
+        json.stderr
+            .contains("1 of 2 checks crossed their threshold (balance-below)"),
+        "{}",
+        json.stderr
+    );
+    let rules = rules(&json);
+    assert_eq!(rules[0]["crossed"], true);
+    assert_eq!(rules[0]["threshold"].as_f64().unwrap(), balance() + 1.0);
+    // The spike: the day against the mean of the 7 days before it.
+    let factor = spend(DAY, DAY) / (spend("2026-11-18", "2026-11-24") / 7.0);
+    assert!(close(rules[1]["figure"].as_f64().unwrap(), factor));
+    assert_eq!(rules[1]["crossed"], false);
+
+    let table = run(cli(&openrouter).args(args).args(["-f", "table"]));
+    assert_eq!(table.code, 6);
+    let line = table
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("balance-below"))
+        .unwrap();
+    assert!(line.contains(&format!("${:.4}", balance())), "{line}");
+    assert!(line.ends_with("CROSSED"), "{line}");
+    assert!(table.stdout.contains(&format!("(day judged: {DAY})")));
+
+    let csv = run(cli(&openrouter).args(args).args(["-f", "csv"]));
+    assert_eq!(csv.code, 6);
+    let (header, rows) = csv.csv();
+    assert_eq!(
+        header,
+        ["rule", "subject", "figure", "threshold", "unit", "status"]
+    );
+    assert_eq!(rows[0][0], "balance-below");
+    assert_eq!(rows[0][4], "usd");
+    assert_eq!(rows[0][5], "CROSSED");
+    assert_eq!(rows[1][5], "ok");
+}
+
+#[test]
+fn key_and_budget_rules_judge_each_key_and_budget() {
+    let openrouter = sample();
+    let account = SampleAccount::new();
+    let key = account
+        .keys()
+        .iter()
+        .find(|k| k.limit.is_some() && !k.disabled && k.expires_at.is_none())
+        .expect("a sample key with a limit");
+    let out = run(cli(&openrouter).args([
+        "check",
+        "--date",
+        DAY,
+        "--key-usage-above",
+        "0",
+        "--key",
+        &key.name,
+        "--budget-above",
+        "100000",
+        "-f",
+        "json",
+    ]));
+    let rules = rules(&out);
+    let keys: Vec<&Value> = rules
+        .iter()
+        .filter(|r| r["rule"] == "key-usage-above")
+        .collect();
+    assert_eq!(keys.len(), 1, "{rules:?}");
+    assert_eq!(
+        keys[0]["subject"],
+        format!("{} ({})", key.name, &key.hash[..12])
+    );
+    let used = match key.limit_reset.as_deref() {
+        Some("daily") => key.usage_daily,
+        Some("weekly") => key.usage_weekly,
+        Some("monthly") => key.usage_monthly,
+        _ => key.usage,
+    } + if key.include_byok_in_limit {
+        match key.limit_reset.as_deref() {
+            Some("daily") => key.byok_usage_daily,
+            Some("weekly") => key.byok_usage_weekly,
+            Some("monthly") => key.byok_usage_monthly,
+            _ => key.byok_usage,
+        }
+    } else {
+        0.0
+    };
+    let percent = used / key.limit.unwrap() * 100.0;
+    assert!(
+        close(keys[0]["figure"].as_f64().unwrap(), percent),
+        "{keys:?} vs {percent}"
+    );
+    assert_eq!(keys[0]["crossed"], percent > 0.0);
+    let budgets = rules.iter().filter(|r| r["rule"] == "budget-above").count();
+    assert_eq!(budgets, account.budgets().len());
+
+    let unknown =
+        run(cli(&openrouter).args(["check", "--key-usage-above", "50", "--key", "no-such-key"]));
+    assert_eq!(unknown.code, 2, "{}", unknown.stderr);
+    assert!(
+        unknown
+            .error_line()
+            .contains("--key no-such-key names no key")
+    );
+}
+
+#[test]
+fn bad_rules_and_dates_are_usage_errors() {
+    let openrouter = sample();
+    for (args, needle) in [
+        (vec!["check"], "no rule to check"),
+        (
+            vec!["check", "--balance-below=-3"],
+            "--balance-below must be a number of 0 or more, not -3",
+        ),
+        (
+            vec!["check", "--spike", "2", "--date", "2999-01-01"],
+            "is not a completed UTC day",
+        ),
+        (
+            vec!["check", "--spike", "2", "--date", "yesterday"],
+            "YYYY-MM-DD",
+        ),
+    ] {
+        let out = run(cli(&openrouter).args(&args));
+        assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
+        assert!(
+            out.error_line().contains(needle),
+            "{args:?}: {}",
+            out.stderr
+        );
+    }
+    let dir = std::env::temp_dir().join(format!("openrouter-check-rules-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("rules.toml");
+    std::fs::write(&file, "balance_below = 1000000\nspike = 1000\n").unwrap();
+    let out = run(cli(&openrouter)
+        .args(["check", "--date", DAY, "-f", "json", "--rules"])
+        .arg(&file));
+    assert_eq!(out.code, 6, "{}", out.stderr);
+    assert_eq!(rules(&out).len(), 2);
+    std::fs::write(&file, "balance_belw = 1\n").unwrap();
+    let out = run(cli(&openrouter).args(["check", "--rules"]).arg(&file));
+    assert_eq!(out.code, 2);
+    assert!(out.error_line().contains("balance_belw"), "{}", out.stderr);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+const HOOK_PATH: &str = "/services/T000/B000/very-secret-token";
+
+#[test]
+fn the_webhook_gets_the_crossed_rules_as_text_and_its_url_is_never_printed() {
+    let openrouter = sample();
+    let hook_server = MockServer::start();
+    let hook = hook_server.mock(|when, then| {
+        when.method(POST)
+            .path(HOOK_PATH)
+            .header("content-type", "application/json")
+            .body_includes("\"text\":\"openrouter check: 1 rule crossed (day judged: 2026-11-25)\\n- balance-below: balance $");
+        then.status(200).body("ok");
+    });
+    let url = hook_server.url(HOOK_PATH);
+    let out = run(cli(&openrouter)
+        .args([
+            "check",
+            "-v",
+            "--date",
+            DAY,
+            "--balance-below",
+            "1000000",
+            "--daily-spend-above",
+            "1000000",
+        ])
+        .args(["-f", "json", "--webhook", &url]));
+    assert_eq!(out.code, 6, "{}", out.stderr);
+    hook.assert_calls(1);
+    assert!(
+        out.stderr.contains("posted to the webhook"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("very-secret-token"), "{}", out.stderr);
+    assert!(!out.stdout.contains("very-secret-token"));
+
+    // Nothing crossed: nothing posted.
+    let out = run(cli(&openrouter).args([
+        "check",
+        "--date",
+        DAY,
+        "--balance-below",
+        "0",
+        "--webhook",
+        &url,
+    ]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    hook.assert_calls(1);
+}
+
+#[test]
+fn a_failed_webhook_still_prints_and_exits_6_and_says_so() {
+    let openrouter = sample();
+    let hook_server = MockServer::start();
+    let hook = hook_server.mock(|when, then| {
+        when.method(POST).path(HOOK_PATH);
+        then.status(500).body("no");
+    });
+    let url = hook_server.url(HOOK_PATH);
+    let out = run(cli(&openrouter).args([
+        "check",
+        "--date",
+        DAY,
+        "--balance-below",
+        "1000000",
+        "-f",
+        "json",
+        "--webhook",
+        &url,
+    ]));
+    assert_eq!(out.code, 6, "{}", out.stderr);
+    assert_eq!(rules(&out)[0]["crossed"], true);
+    assert!(
+        out.stderr
+            .contains("warning: the webhook failed: the webhook answered 500"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("the webhook FAILED"), "{}", out.stderr);
+    assert!(!out.stderr.contains("very-secret-token"), "{}", out.stderr);
+    // A 500 may have been delivered: not resent.
+    hook.assert_calls(1);
+
+    // Refused connection: retried, then reported, still without the URL.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let dead = format!("http://{}{HOOK_PATH}", closed.local_addr().unwrap());
+    drop(closed);
+    let out = run(cli(&openrouter).args([
+        "check",
+        "--date",
+        DAY,
+        "--balance-below",
+        "1000000",
+        "--retry-max-attempts",
+        "2",
+        "--webhook",
+        &dead,
+    ]));
+    assert_eq!(out.code, 6, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("cannot connect to the webhook"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("after 2 attempts"), "{}", out.stderr);
+    assert!(!out.stderr.contains("very-secret-token"), "{}", out.stderr);
+
+    // Plain http to another host is refused before anything is sent, URL unprinted.
+    let out = run(cli(&openrouter).args([
+        "check",
+        "--balance-below",
+        "1",
+        "--webhook",
+        "http://hooks.example.com/very-secret-token",
+    ]));
+    assert_eq!(out.code, 2);
+    assert!(out.error_line().contains("plain http://"), "{}", out.stderr);
+    assert!(!out.stderr.contains("very-secret-token"));
+}
+
+fn http_get(address: &str, path: &str) -> Option<String> {
+    let mut stream = TcpStream::connect(address).ok()?;
+    stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).ok()?;
+    Some(answer)
+}
+
+#[test]
+fn the_exporter_serves_the_account_and_stops_on_sigterm() {
+    let openrouter = sample();
+    let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = free.local_addr().unwrap().to_string();
+    drop(free);
+    let child = cli(&openrouter)
+        .args(["exporter", "--listen", &address, "--interval", "1h"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    let metrics = loop {
+        if let Some(answer) = http_get(&address, "/metrics")
+            && answer.contains("\nopenrouter_up 1\n")
+        {
+            break answer;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the exporter never came up"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(metrics.starts_with("HTTP/1.1 200"), "{metrics}");
+    assert!(
+        metrics.contains(&format!("\nopenrouter_credits_balance_usd {}\n", balance())),
+        "{metrics}"
+    );
+    assert!(
+        http_get(&address, "/healthz")
+            .unwrap()
+            .ends_with("\r\n\r\nok\n")
+    );
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains(&format!("serving http://{address}/metrics")),
+        "{stderr}"
+    );
+    assert!(stderr.contains("openrouter exporter: stopped"), "{stderr}");
+    assert!(!stderr.contains("sk-or-v1"), "{stderr}");
+}

@@ -1,0 +1,571 @@
+//! `openrouter check`: rules over the account's figures, each held or crossed.
+
+use std::fmt;
+
+use openrouter_analytics::chrono::NaiveDate;
+use serde::Deserialize;
+
+use crate::runway::TRAILING_DAYS;
+use crate::snapshot::{Needs, Snapshot, percent};
+
+/// What the spike rule compares.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum SpikeBy {
+    /// The account's total spend.
+    #[default]
+    Total,
+    /// Each model's spend.
+    Model,
+}
+
+/// The thresholds to check; a rule that is `None` is not checked. Also the shape of a
+/// `--rules` TOML file (same names, `snake_case`).
+///
+/// ```
+/// use openrouter_analytics_watch::Rules;
+///
+/// let rules = Rules::from_toml("balance_below = 20\nspike = 3.0\nspike_by = \"model\"\n").unwrap();
+/// assert_eq!(rules.balance_below, Some(20.0));
+/// assert!(rules.needs().activity && rules.needs().credits);
+/// assert!(Rules::from_toml("balance_belo = 20").is_err()); // a typo is an error
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct Rules {
+    /// Crossed when the credit balance is below this many US dollars.
+    pub balance_below: Option<f64>,
+    /// Crossed when the runway is shorter than this many days.
+    pub runway_below: Option<f64>,
+    /// Crossed for each key whose spend in its limit's window is above this percentage
+    /// of the limit.
+    pub key_usage_above: Option<f64>,
+    /// Only these keys (name, hash or hash prefix) for `key_usage_above`.
+    #[serde(default)]
+    pub keys: Vec<String>,
+    /// Crossed when the day's spend is above this many US dollars.
+    pub daily_spend_above: Option<f64>,
+    /// Crossed when the day's spend is more than this many times the mean of the 7 days
+    /// before it.
+    pub spike: Option<f64>,
+    /// Whether the spike rule looks at the total or at each model.
+    #[serde(default)]
+    pub spike_by: SpikeBy,
+    /// Crossed for each workspace budget whose spend is above this percentage of its
+    /// limit.
+    pub budget_above: Option<f64>,
+}
+
+/// A rules file that could not be read.
+#[derive(Debug)]
+pub struct RulesError(String);
+
+impl fmt::Display for RulesError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for RulesError {}
+
+impl Rules {
+    /// Reads a rules file's text.
+    pub fn from_toml(text: &str) -> Result<Self, RulesError> {
+        let rules: Self =
+            toml::from_str(text).map_err(|err| RulesError(crate::one_line(&err.to_string())))?;
+        rules.validate()?;
+        Ok(rules)
+    }
+
+    /// The file's rules with the flags' on top (a flag wins).
+    pub fn overridden_by(mut self, flags: Rules) -> Self {
+        self.balance_below = flags.balance_below.or(self.balance_below);
+        self.runway_below = flags.runway_below.or(self.runway_below);
+        self.key_usage_above = flags.key_usage_above.or(self.key_usage_above);
+        if !flags.keys.is_empty() {
+            self.keys = flags.keys;
+        }
+        self.daily_spend_above = flags.daily_spend_above.or(self.daily_spend_above);
+        self.spike = flags.spike.or(self.spike);
+        if flags.spike_by != SpikeBy::Total {
+            self.spike_by = flags.spike_by;
+        }
+        self.budget_above = flags.budget_above.or(self.budget_above);
+        self
+    }
+
+    /// Every threshold is a finite number, not negative (a spike factor above 0).
+    pub fn validate(&self) -> Result<(), RulesError> {
+        let checks = [
+            ("balance_below", self.balance_below),
+            ("runway_below", self.runway_below),
+            ("key_usage_above", self.key_usage_above),
+            ("daily_spend_above", self.daily_spend_above),
+            ("spike", self.spike),
+            ("budget_above", self.budget_above),
+        ];
+        for (name, value) in checks {
+            if let Some(value) = value
+                && (!value.is_finite() || value < 0.0 || (name == "spike" && value == 0.0))
+            {
+                let bound = if name == "spike" {
+                    "above 0"
+                } else {
+                    "of 0 or more"
+                };
+                return Err(RulesError(format!(
+                    "{name} must be a number {bound}, not {value}"
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether no rule is set.
+    pub fn is_empty(&self) -> bool {
+        self.needs() == Needs::default()
+    }
+
+    /// What must be fetched to check these rules.
+    pub fn needs(&self) -> Needs {
+        let mut needs = Needs::default();
+        if self.balance_below.is_some() || self.runway_below.is_some() {
+            needs.credits = true;
+        }
+        if self.runway_below.is_some() || self.daily_spend_above.is_some() || self.spike.is_some() {
+            needs.activity = true;
+        }
+        needs.keys = self.key_usage_above.is_some();
+        needs.budgets = self.budget_above.is_some();
+        needs
+    }
+
+    /// The `keys` filter entries that name no key of the snapshot.
+    pub fn unknown_keys<'a>(&'a self, snapshot: &Snapshot) -> Vec<&'a str> {
+        self.keys
+            .iter()
+            .filter(|wanted| !snapshot.keys.iter().any(|key| key.matches(wanted)))
+            .map(String::as_str)
+            .collect()
+    }
+
+    /// Checks every rule against `snapshot`, the daily rules and the runway judging
+    /// `day`. One outcome per rule, or per key, model or budget for those rules, in the
+    /// order the rules are listed above.
+    pub fn evaluate(&self, snapshot: &Snapshot, day: NaiveDate) -> Vec<Outcome> {
+        let mut outcomes = Vec::new();
+        let mut push = |rule, subject: Option<String>, figure: f64, threshold: f64| {
+            let crossed = match rule {
+                Rule::BalanceBelow | Rule::RunwayBelow => figure < threshold,
+                _ => figure > threshold,
+            };
+            outcomes.push(Outcome {
+                rule,
+                subject,
+                figure,
+                threshold,
+                crossed,
+            });
+        };
+        if let (Some(threshold), Some(credits)) = (self.balance_below, snapshot.credits) {
+            push(Rule::BalanceBelow, None, credits.balance_usd, threshold);
+        }
+        if let (Some(threshold), Some(runway)) = (self.runway_below, snapshot.runway(day)) {
+            push(Rule::RunwayBelow, None, runway.days, threshold);
+        }
+        if let Some(threshold) = self.key_usage_above {
+            for key in &snapshot.keys {
+                let wanted =
+                    self.keys.is_empty() || self.keys.iter().any(|wanted| key.matches(wanted));
+                let Some(limit) = key.limit_usd else { continue };
+                if !wanted || key.disabled {
+                    continue;
+                }
+                let subject = format!("{} ({})", key.name, key.short_hash);
+                push(
+                    Rule::KeyUsageAbove,
+                    Some(subject),
+                    percent(key.usage_for_limit(), limit),
+                    threshold,
+                );
+            }
+        }
+        let daily = snapshot.daily_spend();
+        if let Some(threshold) = self.daily_spend_above {
+            push(Rule::DailySpendAbove, None, daily.on(day), threshold);
+        }
+        if let Some(factor) = self.spike {
+            match self.spike_by {
+                SpikeBy::Total => push(Rule::Spike, None, spike(&daily, day), factor),
+                SpikeBy::Model => {
+                    if let Some(models) = snapshot.models_on(day) {
+                        for model in models.keys() {
+                            let spend = snapshot.daily_spend_of(model);
+                            push(Rule::Spike, Some(model.clone()), spike(&spend, day), factor);
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(threshold) = self.budget_above {
+            for budget in &snapshot.budgets {
+                let subject = format!("{} {}", budget.workspace, budget.interval);
+                push(
+                    Rule::BudgetAbove,
+                    Some(subject),
+                    budget.percent_used(),
+                    threshold,
+                );
+            }
+        }
+        outcomes
+    }
+}
+
+/// The day's spend over the mean of the 7 days before it: 0 when nothing was spent,
+/// infinite for spend after 7 days of none.
+fn spike(spend: &crate::DailySpend, day: NaiveDate) -> f64 {
+    let baseline = spend.mean_of_days_before(day, TRAILING_DAYS);
+    let today = spend.on(day);
+    if baseline > 0.0 {
+        today / baseline
+    } else if today > 0.0 {
+        f64::INFINITY
+    } else {
+        0.0
+    }
+}
+
+/// Which rule an outcome is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Rule {
+    /// `--balance-below`.
+    BalanceBelow,
+    /// `--runway-below`.
+    RunwayBelow,
+    /// `--key-usage-above`.
+    KeyUsageAbove,
+    /// `--daily-spend-above`.
+    DailySpendAbove,
+    /// `--spike`.
+    Spike,
+    /// `--budget-above`.
+    BudgetAbove,
+}
+
+/// How a rule's figure and threshold are written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Unit {
+    /// US dollars.
+    Usd,
+    /// Days.
+    Days,
+    /// A percentage.
+    Percent,
+    /// A multiple.
+    Factor,
+}
+
+impl Rule {
+    /// The rule's name, as its flag without the dashes: `balance-below`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::BalanceBelow => "balance-below",
+            Self::RunwayBelow => "runway-below",
+            Self::KeyUsageAbove => "key-usage-above",
+            Self::DailySpendAbove => "daily-spend-above",
+            Self::Spike => "spike",
+            Self::BudgetAbove => "budget-above",
+        }
+    }
+
+    /// The figure the rule looks at, for people.
+    pub fn figure_name(self) -> &'static str {
+        match self {
+            Self::BalanceBelow => "balance",
+            Self::RunwayBelow => "runway",
+            Self::KeyUsageAbove => "usage of the limit",
+            Self::DailySpendAbove => "spend",
+            Self::Spike => "spend against the 7 days before",
+            Self::BudgetAbove => "spend of the budget",
+        }
+    }
+
+    /// The unit of its figure and threshold.
+    pub fn unit(self) -> Unit {
+        match self {
+            Self::BalanceBelow | Self::DailySpendAbove => Unit::Usd,
+            Self::RunwayBelow => Unit::Days,
+            Self::KeyUsageAbove | Self::BudgetAbove => Unit::Percent,
+            Self::Spike => Unit::Factor,
+        }
+    }
+}
+
+impl Unit {
+    /// The unit's name in JSON and CSV: `usd`, `days`, `percent`, `factor`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Usd => "usd",
+            Self::Days => "days",
+            Self::Percent => "percent",
+            Self::Factor => "factor",
+        }
+    }
+
+    /// `value` written in this unit: `$4.1200`, `12.5 days`, `81.0%`, `3.20x`.
+    ///
+    /// ```
+    /// use openrouter_analytics_watch::Unit;
+    ///
+    /// assert_eq!(Unit::Usd.format(4.12), "$4.1200");
+    /// assert_eq!(Unit::Days.format(f64::INFINITY), "unlimited days");
+    /// assert_eq!(Unit::Percent.format(81.0), "81.0%");
+    /// ```
+    pub fn format(self, value: f64) -> String {
+        if value.is_infinite() {
+            return match self {
+                Self::Days => "unlimited days".to_string(),
+                _ => "unlimited".to_string(),
+            };
+        }
+        match self {
+            Self::Usd if value < 0.0 => format!("-${:.4}", -value),
+            Self::Usd => format!("${value:.4}"),
+            Self::Days => format!("{value:.1} days"),
+            Self::Percent => format!("{value:.1}%"),
+            Self::Factor => format!("{value:.2}x"),
+        }
+    }
+}
+
+/// One rule checked: the figure, the threshold and whether it was crossed.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct Outcome {
+    /// The rule.
+    pub rule: Rule,
+    /// The key, model or budget it is about, for the per-item rules (text from the API).
+    pub subject: Option<String>,
+    /// The figure: dollars, days, percent or a factor (see [`Rule::unit`]).
+    pub figure: f64,
+    /// The rule's threshold, in the same unit.
+    pub threshold: f64,
+    /// Whether the figure crossed the threshold.
+    pub crossed: bool,
+}
+
+impl Outcome {
+    /// One line for people: `key-usage-above ci (4f2a…): usage of the limit 91.0% is above 80.0%`.
+    pub fn describe(&self) -> String {
+        let unit = self.rule.unit();
+        let (word, side) = match self.rule {
+            Rule::BalanceBelow | Rule::RunwayBelow => ("below", "not below"),
+            _ => ("above", "not above"),
+        };
+        let subject = self
+            .subject
+            .as_deref()
+            .map(|s| format!(" {s}"))
+            .unwrap_or_default();
+        format!(
+            "{}{subject}: {} {} is {} {}",
+            self.rule.name(),
+            self.rule.figure_name(),
+            unit.format(self.figure),
+            if self.crossed { word } else { side },
+            unit.format(self.threshold)
+        )
+    }
+}
+
+/// The webhook's message: a first line with the count and the day, then one line per
+/// crossed rule.
+pub fn alert_text(outcomes: &[Outcome], day: NaiveDate) -> String {
+    let crossed: Vec<&Outcome> = outcomes.iter().filter(|o| o.crossed).collect();
+    let mut text = format!(
+        "openrouter check: {} rule{} crossed (day judged: {day})",
+        crossed.len(),
+        if crossed.len() == 1 { "" } else { "s" }
+    );
+    for outcome in crossed {
+        text.push_str("\n- ");
+        text.push_str(&outcome.describe());
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::snapshot::{BudgetFigures, Credits, KeyFigures, ModelDay, Periods};
+
+    fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, d).unwrap()
+    }
+
+    fn model_day(spend: f64) -> ModelDay {
+        ModelDay {
+            spend_usd: spend,
+            ..Default::default()
+        }
+    }
+
+    fn key(name: &str, limit: Option<f64>, month: f64, disabled: bool) -> KeyFigures {
+        KeyFigures {
+            name: name.into(),
+            hash: format!("{name}-0123456789abcdef"),
+            short_hash: format!("{name}-0123456789abcdef")[..12].to_string(),
+            workspace_id: "w".into(),
+            disabled,
+            limit_usd: limit,
+            limit_remaining_usd: None,
+            limit_reset: Some("monthly".into()),
+            include_byok_in_limit: false,
+            usage: Periods {
+                day: 0.0,
+                week: 0.0,
+                month,
+                total: month,
+            },
+            byok_usage: Periods::default(),
+        }
+    }
+
+    /// Days 1..=7 spend 1 dollar on model a; day 8 spends 5 on a and 1 on b.
+    fn snapshot() -> Snapshot {
+        let mut activity = BTreeMap::new();
+        for d in 1..=7 {
+            activity.insert(day(d), BTreeMap::from([("a".to_string(), model_day(1.0))]));
+        }
+        activity.insert(
+            day(8),
+            BTreeMap::from([
+                ("a".to_string(), model_day(5.0)),
+                ("b".to_string(), model_day(1.0)),
+            ]),
+        );
+        Snapshot {
+            credits: Some(Credits::new(30.0, 0.0)),
+            keys: vec![
+                key("ci", Some(10.0), 9.0, false),
+                key("dev", Some(10.0), 1.0, false),
+                key("nolimit", None, 50.0, false),
+                key("off", Some(1.0), 5.0, true),
+            ],
+            budgets: vec![BudgetFigures {
+                workspace_id: "w".into(),
+                workspace: "prod".into(),
+                interval: "monthly".into(),
+                limit_usd: 20.0,
+                spend_usd: 19.0,
+            }],
+            activity,
+        }
+    }
+
+    #[test]
+    fn every_rule_reports_its_figure_and_whether_it_was_crossed() {
+        let rules = Rules {
+            balance_below: Some(50.0),
+            runway_below: Some(3.0),
+            key_usage_above: Some(80.0),
+            daily_spend_above: Some(5.0),
+            spike: Some(3.0),
+            budget_above: Some(90.0),
+            ..Default::default()
+        };
+        let outcomes = rules.evaluate(&snapshot(), day(8));
+        let seen: Vec<(&str, Option<&str>, f64, bool)> = outcomes
+            .iter()
+            .map(|o| (o.rule.name(), o.subject.as_deref(), o.figure, o.crossed))
+            .collect();
+        // Runway: 30 over the mean of days 2..=8 (6 + 6) / 7 = 12/7 a day = 17.5 days.
+        assert_eq!(
+            seen,
+            vec![
+                ("balance-below", None, 30.0, true),
+                ("runway-below", None, 30.0 / (12.0 / 7.0), false),
+                ("key-usage-above", Some("ci (ci-012345678)"), 90.0, true),
+                ("key-usage-above", Some("dev (dev-01234567)"), 10.0, false),
+                ("daily-spend-above", None, 6.0, true),
+                ("spike", None, 6.0, true),
+                ("budget-above", Some("prod monthly"), 95.0, true),
+            ]
+        );
+    }
+
+    #[test]
+    fn the_spike_per_model_treats_a_new_model_as_unlimited() {
+        let rules = Rules {
+            spike: Some(4.0),
+            spike_by: SpikeBy::Model,
+            ..Default::default()
+        };
+        let outcomes = rules.evaluate(&snapshot(), day(8));
+        assert_eq!(outcomes.len(), 2);
+        assert_eq!(outcomes[0].subject.as_deref(), Some("a"));
+        assert_eq!(outcomes[0].figure, 5.0);
+        assert!(outcomes[0].crossed);
+        assert_eq!(outcomes[1].figure, f64::INFINITY);
+        assert!(outcomes[1].crossed);
+        // A quiet day holds.
+        let quiet = rules.evaluate(&snapshot(), day(7));
+        assert!(quiet.iter().all(|o| !o.crossed), "{quiet:?}");
+    }
+
+    #[test]
+    fn keys_narrow_the_key_rule_and_unknown_ones_are_reported() {
+        let rules = Rules {
+            key_usage_above: Some(50.0),
+            keys: vec!["DEV".into(), "missing".into()],
+            ..Default::default()
+        };
+        let outcomes = rules.evaluate(&snapshot(), day(8));
+        assert_eq!(outcomes.len(), 1);
+        assert_eq!(outcomes[0].subject.as_deref(), Some("dev (dev-01234567)"));
+        assert_eq!(rules.unknown_keys(&snapshot()), vec!["missing"]);
+    }
+
+    #[test]
+    fn a_rules_file_is_checked_and_flags_win() {
+        let file = Rules::from_toml(
+            "balance_below = 10\nkey_usage_above = 80\nkeys = [\"ci\"]\nspike_by = \"model\"\nspike = 2\n",
+        )
+        .unwrap();
+        let flags = Rules {
+            balance_below: Some(25.0),
+            ..Default::default()
+        };
+        let rules = file.overridden_by(flags);
+        assert_eq!(rules.balance_below, Some(25.0));
+        assert_eq!(rules.key_usage_above, Some(80.0));
+        assert_eq!(rules.keys, vec!["ci".to_string()]);
+        assert_eq!(rules.spike_by, SpikeBy::Model);
+        assert!(Rules::from_toml("spike = 0").is_err());
+        assert!(Rules::from_toml("balance_below = -1").is_err());
+        assert!(Rules::from_toml("balance_below = \"ten\"").is_err());
+        assert!(Rules::default().is_empty());
+    }
+
+    #[test]
+    fn the_alert_text_lists_the_crossed_rules_only() {
+        let rules = Rules {
+            balance_below: Some(50.0),
+            daily_spend_above: Some(100.0),
+            ..Default::default()
+        };
+        let text = alert_text(&rules.evaluate(&snapshot(), day(8)), day(8));
+        assert_eq!(
+            text,
+            "openrouter check: 1 rule crossed (day judged: 2026-11-08)\n\
+             - balance-below: balance $30.0000 is below $50.0000"
+        );
+    }
+}

@@ -1,0 +1,522 @@
+//! What the account looks like at one moment: credits, keys, workspace budgets and
+//! the daily activity, fetched with the client and reduced to the figures rules and
+//! metrics need.
+
+use std::collections::BTreeMap;
+
+use openrouter_analytics::chrono::NaiveDate;
+use openrouter_analytics::types::{
+    ActivityItem, GetCreditsResponseData, ListApiKeysResponseDataItem, Workspace, WorkspaceBudget,
+};
+use openrouter_analytics::{Client, Error};
+
+use crate::runway::{DailySpend, Runway};
+
+/// Characters of a key's hash used as its `key_hash` label and short name.
+pub const SHORT_HASH_LEN: usize = 12;
+
+/// Which parts of the account to fetch (each is one or more requests).
+///
+/// ```
+/// use openrouter_analytics_watch::Needs;
+///
+/// let needs = Needs::all();
+/// assert!(needs.credits && needs.keys && needs.budgets && needs.activity);
+/// assert!(!Needs::default().credits);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Needs {
+    /// `GET /credits`.
+    pub credits: bool,
+    /// `GET /keys` (every page, disabled keys included).
+    pub keys: bool,
+    /// `GET /workspaces` (every page), then `GET /workspaces/{id}/budgets` for each; the
+    /// spend is summed from the keys list, so this fetches the keys too.
+    pub budgets: bool,
+    /// `GET /activity` (the last 30 completed UTC days, one request).
+    pub activity: bool,
+}
+
+impl Needs {
+    /// Everything: what the exporter fetches on each refresh.
+    pub fn all() -> Self {
+        Self {
+            credits: true,
+            keys: true,
+            budgets: true,
+            activity: true,
+        }
+    }
+}
+
+/// The credit balance.
+#[derive(Clone, Copy, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct Credits {
+    /// Credits bought, in US dollars.
+    pub purchased_usd: f64,
+    /// Credits used, in US dollars.
+    pub used_usd: f64,
+    /// Bought minus used, rounded to the micro-dollar (no float noise).
+    pub balance_usd: f64,
+}
+
+impl Credits {
+    /// From the numbers `GET /credits` returns.
+    ///
+    /// ```
+    /// use openrouter_analytics_watch::Credits;
+    ///
+    /// let credits = Credits::new(0.3, 0.1);
+    /// assert_eq!(credits.balance_usd, 0.2);
+    /// ```
+    pub fn new(purchased_usd: f64, used_usd: f64) -> Self {
+        Self {
+            purchased_usd,
+            used_usd,
+            balance_usd: round_micro(purchased_usd - used_usd),
+        }
+    }
+}
+
+impl From<&GetCreditsResponseData> for Credits {
+    fn from(data: &GetCreditsResponseData) -> Self {
+        Self::new(data.total_credits, data.total_usage)
+    }
+}
+
+/// One API key's spend and limit (never its secret: the API does not list it).
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct KeyFigures {
+    /// The key's name.
+    pub name: String,
+    /// Its SHA-256 hash (public: it identifies the key, it does not unlock it).
+    pub hash: String,
+    /// The first [`SHORT_HASH_LEN`] characters of the hash.
+    pub short_hash: String,
+    /// The workspace it belongs to.
+    pub workspace_id: String,
+    /// Whether it is disabled.
+    pub disabled: bool,
+    /// Its spending limit in US dollars, if it has one.
+    pub limit_usd: Option<f64>,
+    /// What is left of the limit, if it has one.
+    pub limit_remaining_usd: Option<f64>,
+    /// When the limit resets (`daily`, `weekly`, `monthly`), or `None` for never.
+    pub limit_reset: Option<String>,
+    /// Whether spend on your own provider keys counts against the limit.
+    pub include_byok_in_limit: bool,
+    /// Spend today (UTC), this week, this month and in total.
+    pub usage: Periods,
+    /// The same for spend on your own provider keys (BYOK).
+    pub byok_usage: Periods,
+}
+
+/// Spend over the usual windows, in US dollars.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct Periods {
+    /// Today (UTC) so far.
+    pub day: f64,
+    /// This week (UTC) so far.
+    pub week: f64,
+    /// This month (UTC) so far.
+    pub month: f64,
+    /// Since the key was made.
+    pub total: f64,
+}
+
+impl Periods {
+    /// The window named by a limit's reset (`daily`, `weekly`, `monthly`; anything else,
+    /// or none, is the total).
+    ///
+    /// ```
+    /// use openrouter_analytics_watch::Periods;
+    ///
+    /// let mut usage = Periods::default();
+    /// usage.week = 2.0;
+    /// usage.total = 4.0;
+    /// assert_eq!(usage.for_reset(Some("weekly")), 2.0);
+    /// assert_eq!(usage.for_reset(None), 4.0);
+    /// ```
+    pub fn for_reset(&self, reset: Option<&str>) -> f64 {
+        match reset {
+            Some("daily") => self.day,
+            Some("weekly") => self.week,
+            Some("monthly") => self.month,
+            _ => self.total,
+        }
+    }
+}
+
+impl KeyFigures {
+    /// The spend counted against the key's limit in its current window (BYOK spend
+    /// included when the key says so).
+    pub fn usage_for_limit(&self) -> f64 {
+        let reset = self.limit_reset.as_deref();
+        let byok = if self.include_byok_in_limit {
+            self.byok_usage.for_reset(reset)
+        } else {
+            0.0
+        };
+        round_micro(self.usage.for_reset(reset) + byok)
+    }
+
+    /// Whether `name_or_hash` names this key: its hash, the start of its hash (at least
+    /// 8 characters) or its name (ignoring case).
+    pub fn matches(&self, name_or_hash: &str) -> bool {
+        let wanted = name_or_hash.trim();
+        self.hash == wanted
+            || (wanted.len() >= 8 && self.hash.starts_with(wanted))
+            || self.name.eq_ignore_ascii_case(wanted)
+    }
+}
+
+impl From<&ListApiKeysResponseDataItem> for KeyFigures {
+    fn from(key: &ListApiKeysResponseDataItem) -> Self {
+        Self {
+            name: key.name.clone(),
+            hash: key.hash.clone(),
+            short_hash: key.hash.chars().take(SHORT_HASH_LEN).collect(),
+            workspace_id: key.workspace_id.clone(),
+            disabled: key.disabled,
+            limit_usd: key.limit,
+            limit_remaining_usd: key.limit_remaining,
+            limit_reset: key.limit_reset.clone(),
+            include_byok_in_limit: key.include_byok_in_limit,
+            usage: Periods {
+                day: key.usage_daily,
+                week: key.usage_weekly,
+                month: key.usage_monthly,
+                total: key.usage,
+            },
+            byok_usage: Periods {
+                day: key.byok_usage_daily,
+                week: key.byok_usage_weekly,
+                month: key.byok_usage_monthly,
+                total: key.byok_usage,
+            },
+        }
+    }
+}
+
+/// A workspace budget and the spend counted against it.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct BudgetFigures {
+    /// The workspace's id.
+    pub workspace_id: String,
+    /// The workspace's slug (its `workspace` label).
+    pub workspace: String,
+    /// The window: `daily`, `weekly`, `monthly` or `lifetime`.
+    pub interval: String,
+    /// The limit in US dollars.
+    pub limit_usd: f64,
+    /// The spend of the workspace's keys in the window (see [`Snapshot::budgets`]).
+    pub spend_usd: f64,
+}
+
+impl BudgetFigures {
+    /// Spend as a percentage of the limit (infinite for a zero limit with spend).
+    pub fn percent_used(&self) -> f64 {
+        percent(self.spend_usd, self.limit_usd)
+    }
+}
+
+/// One model's requests, tokens and spend on one day.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ModelDay {
+    /// US dollars of OpenRouter credits.
+    pub spend_usd: f64,
+    /// Requests.
+    pub requests: i64,
+    /// Input tokens.
+    pub prompt_tokens: i64,
+    /// Output tokens.
+    pub completion_tokens: i64,
+    /// Reasoning tokens.
+    pub reasoning_tokens: i64,
+    /// Input tokens served from the cache.
+    pub cached_tokens: i64,
+}
+
+impl ModelDay {
+    fn add(&mut self, row: &ActivityItem) {
+        self.spend_usd += row.usage;
+        self.requests += row.requests;
+        self.prompt_tokens += row.prompt_tokens;
+        self.completion_tokens += row.completion_tokens;
+        self.reasoning_tokens += row.reasoning_tokens;
+        self.cached_tokens += row.cached_tokens;
+    }
+}
+
+/// The account's figures at one moment. A part that was not asked for ([`Needs`]) is
+/// empty (`None` for credits).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct Snapshot {
+    /// The credit balance.
+    pub credits: Option<Credits>,
+    /// Every key, disabled ones included, in the API's order.
+    pub keys: Vec<KeyFigures>,
+    /// Every workspace budget. The API gives a budget's limit but not its spend; the
+    /// spend is the sum, over the keys of the workspace, of their usage in the budget's
+    /// window (today, this week, this month, in total), BYOK spend included when the
+    /// workspace counts it. Spend of deleted keys is not in the keys list, so for a
+    /// `lifetime` budget the figure can be low.
+    pub budgets: Vec<BudgetFigures>,
+    /// Per UTC day, per model: the activity rows summed (all days the API returned).
+    pub activity: BTreeMap<NaiveDate, BTreeMap<String, ModelDay>>,
+}
+
+impl Snapshot {
+    /// Fetches what `needs` asks for, one request after the other; the first failure is
+    /// the error (a snapshot is never partly filled).
+    pub async fn fetch(client: &Client, needs: Needs) -> Result<Self, Error> {
+        let mut snapshot = Self::default();
+        if needs.credits {
+            let credits = client.credits().get_credits().send().await?;
+            snapshot.credits = Some(Credits::from(&credits.data));
+        }
+        let keys = if needs.keys || needs.budgets {
+            client
+                .api_keys()
+                .list()
+                .include_disabled("true")
+                .collect_all()
+                .await?
+        } else {
+            Vec::new()
+        };
+        if needs.budgets {
+            let workspaces = client.workspaces().list().collect_all().await?;
+            let mut budgets = Vec::new();
+            for workspace in &workspaces {
+                let answer = client
+                    .workspaces()
+                    .list_budgets()
+                    .id(workspace.id.to_string())
+                    .send()
+                    .await?;
+                budgets.extend(answer.data);
+            }
+            snapshot.budgets = budget_figures(&workspaces, &budgets, &keys);
+        }
+        if needs.keys {
+            snapshot.keys = keys.iter().map(KeyFigures::from).collect();
+        }
+        if needs.activity {
+            let activity = client.analytics().get_user_activity().send().await?;
+            snapshot.activity = by_day_and_model(&activity.data);
+        }
+        Ok(snapshot)
+    }
+
+    /// Spend per UTC day, summed over models.
+    pub fn daily_spend(&self) -> DailySpend {
+        DailySpend::new(
+            self.activity
+                .iter()
+                .map(|(day, models)| (*day, models.values().map(|m| m.spend_usd).sum())),
+        )
+    }
+
+    /// One model's spend per UTC day.
+    pub fn daily_spend_of(&self, model: &str) -> DailySpend {
+        DailySpend::new(
+            self.activity
+                .iter()
+                .filter_map(|(day, models)| models.get(model).map(|m| (*day, m.spend_usd))),
+        )
+    }
+
+    /// The models of one day (empty when it had no activity).
+    pub fn models_on(&self, day: NaiveDate) -> Option<&BTreeMap<String, ModelDay>> {
+        self.activity.get(&day)
+    }
+
+    /// The runway on `day`: the balance over the mean daily spend of the 7 days ending
+    /// on it; `None` without credits.
+    pub fn runway(&self, day: NaiveDate) -> Option<Runway> {
+        self.credits
+            .map(|credits| Runway::new(credits.balance_usd, &self.daily_spend(), day))
+    }
+}
+
+/// Activity rows summed per day and model; rows with a date that is not a day are
+/// skipped (the API never sends one).
+pub fn by_day_and_model(rows: &[ActivityItem]) -> BTreeMap<NaiveDate, BTreeMap<String, ModelDay>> {
+    let mut days: BTreeMap<NaiveDate, BTreeMap<String, ModelDay>> = BTreeMap::new();
+    for row in rows {
+        let Some(day) = row
+            .date
+            .get(..10)
+            .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+        else {
+            continue;
+        };
+        days.entry(day)
+            .or_default()
+            .entry(row.model.clone())
+            .or_default()
+            .add(row);
+    }
+    days
+}
+
+fn budget_figures(
+    workspaces: &[Workspace],
+    budgets: &[WorkspaceBudget],
+    keys: &[ListApiKeysResponseDataItem],
+) -> Vec<BudgetFigures> {
+    budgets
+        .iter()
+        .map(|budget| {
+            let id = budget.workspace_id.to_string();
+            let workspace = workspaces.iter().find(|w| w.id == budget.workspace_id);
+            let with_byok = workspace
+                .and_then(|w| w.include_byok_in_budgets)
+                .unwrap_or(false);
+            let interval = budget
+                .reset_interval
+                .as_ref()
+                .map(|i| i.to_string())
+                .unwrap_or_else(|| "lifetime".to_string());
+            let reset = match interval.as_str() {
+                "lifetime" => None,
+                other => Some(other),
+            };
+            let spend: f64 = keys
+                .iter()
+                .filter(|key| key.workspace_id.eq_ignore_ascii_case(&id))
+                .map(|key| {
+                    let figures = KeyFigures::from(key);
+                    let byok = if with_byok {
+                        figures.byok_usage.for_reset(reset)
+                    } else {
+                        0.0
+                    };
+                    figures.usage.for_reset(reset) + byok
+                })
+                .sum();
+            BudgetFigures {
+                workspace_id: id,
+                workspace: workspace
+                    .map(|w| w.slug.clone())
+                    .unwrap_or_else(|| budget.workspace_id.to_string()),
+                interval,
+                limit_usd: budget.limit_usd,
+                spend_usd: round_micro(spend),
+            }
+        })
+        .collect()
+}
+
+/// `part` as a percentage of `whole`: 0 when both are 0, infinite for a part of nothing.
+pub fn percent(part: f64, whole: f64) -> f64 {
+    if whole > 0.0 {
+        part / whole * 100.0
+    } else if part > 0.0 {
+        f64::INFINITY
+    } else {
+        0.0
+    }
+}
+
+/// Rounded to the micro-dollar, the precision OpenRouter reports.
+pub fn round_micro(value: f64) -> f64 {
+    (value * 1e6).round() / 1e6
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(date: &str, model: &str, usage: f64, requests: i64) -> ActivityItem {
+        ActivityItem {
+            byok_usage_inference: 0.0,
+            cached_tokens: 1,
+            completion_tokens: 2,
+            date: date.into(),
+            endpoint_id: "e".into(),
+            model: model.into(),
+            model_permaslug: model.into(),
+            prompt_tokens: 3,
+            provider_name: "p".into(),
+            reasoning_tokens: 4,
+            requests,
+            usage,
+            workspace_id: None,
+        }
+    }
+
+    #[test]
+    fn rows_sum_per_day_and_model_and_bad_dates_are_skipped() {
+        let days = by_day_and_model(&[
+            row("2026-11-01", "a", 1.0, 2),
+            row("2026-11-01 00:00:00", "a", 0.5, 1),
+            row("2026-11-01", "b", 2.0, 1),
+            row("2026-11-02", "a", 4.0, 1),
+            row("yesterday", "a", 100.0, 1),
+        ]);
+        let first = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
+        assert_eq!(days.len(), 2);
+        assert_eq!(days[&first]["a"].spend_usd, 1.5);
+        assert_eq!(days[&first]["a"].requests, 3);
+        assert_eq!(days[&first]["a"].prompt_tokens, 6);
+        assert_eq!(days[&first]["b"].reasoning_tokens, 4);
+        let snapshot = Snapshot {
+            activity: days,
+            ..Default::default()
+        };
+        assert_eq!(snapshot.daily_spend().on(first), 3.5);
+        assert_eq!(snapshot.daily_spend_of("b").on(first), 2.0);
+    }
+
+    #[test]
+    fn a_key_counts_the_usage_of_its_reset_window_and_byok_when_it_says_so() {
+        let mut key = KeyFigures {
+            name: "ci".into(),
+            hash: "0123456789abcdef".into(),
+            short_hash: "0123456789ab".into(),
+            workspace_id: "w".into(),
+            disabled: false,
+            limit_usd: Some(10.0),
+            limit_remaining_usd: None,
+            limit_reset: Some("monthly".into()),
+            include_byok_in_limit: false,
+            usage: Periods {
+                day: 1.0,
+                week: 2.0,
+                month: 3.0,
+                total: 4.0,
+            },
+            byok_usage: Periods {
+                day: 0.1,
+                week: 0.2,
+                month: 0.3,
+                total: 0.4,
+            },
+        };
+        assert_eq!(key.usage_for_limit(), 3.0);
+        key.include_byok_in_limit = true;
+        assert_eq!(key.usage_for_limit(), 3.3);
+        key.limit_reset = None;
+        assert_eq!(key.usage_for_limit(), 4.4);
+        assert!(key.matches("CI"));
+        assert!(key.matches("01234567"));
+        assert!(!key.matches("0123"));
+        assert!(!key.matches("other"));
+    }
+
+    #[test]
+    fn percentages_of_nothing_are_zero_or_infinite() {
+        assert_eq!(percent(5.0, 10.0), 50.0);
+        assert_eq!(percent(0.0, 0.0), 0.0);
+        assert_eq!(percent(1.0, 0.0), f64::INFINITY);
+    }
+}

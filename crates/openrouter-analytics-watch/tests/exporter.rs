@@ -1,0 +1,537 @@
+//! The exporter against the mock crate's sample account and misbehaving servers, and
+//! against the real Prometheus tools (`prometheus`, `promtool`) when installed.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use openrouter_analytics::chrono::NaiveDate;
+use openrouter_analytics::{Client, reqwest};
+use openrouter_analytics_mock::{Endpoint, MockOpenRouter, Reply, SAMPLE_LAST_DAY};
+use openrouter_analytics_watch::{Exporter, ExporterConfig, FAMILIES};
+use tokio::net::TcpListener;
+
+/// The sample account's "now" is 2026-11-26: its last completed day is 2026-11-25.
+fn sample_today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 26).unwrap()
+}
+
+/// Starts serving `exporter` (no refresh loop) on a free port; returns the base URL.
+async fn serve_only(exporter: &Exporter) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(
+        exporter
+            .clone()
+            .serve_only(listener, std::future::pending()),
+    );
+    url
+}
+
+async fn get(url: &str) -> (u16, String) {
+    let response = reqwest::get(url).await.unwrap();
+    let status = response.status().as_u16();
+    (status, response.text().await.unwrap())
+}
+
+/// The samples of an exposition: `name{labels}` exactly as written, to their value.
+fn samples(text: &str) -> BTreeMap<String, f64> {
+    text.lines()
+        .filter(|line| !line.starts_with('#') && !line.is_empty())
+        .map(|line| {
+            let (series, value) = line.rsplit_once(' ').unwrap();
+            let value = match value {
+                "+Inf" => f64::INFINITY,
+                other => other.parse().unwrap(),
+            };
+            (series.to_string(), value)
+        })
+        .collect()
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() < 1e-9 * b.abs().max(1.0)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_exposition_has_the_sample_accounts_figures() {
+    let openrouter = MockOpenRouter::start_async().await;
+    let sample = openrouter.sample_account();
+    let account = sample.account();
+    let exporter = Exporter::new(
+        openrouter.client(),
+        ExporterConfig::new(Duration::from_secs(3600)).today(sample_today()),
+    );
+    exporter.refresh().await.unwrap();
+    let url = serve_only(&exporter).await;
+    let (status, text) = get(&format!("{url}/metrics")).await;
+    assert_eq!(status, 200);
+    let metrics = samples(&text);
+
+    let credits = account.credits();
+    let balance = credits.total_credits - credits.total_usage;
+    assert!(
+        close(metrics["openrouter_credits_balance_usd"], balance),
+        "{text}"
+    );
+    assert_eq!(
+        metrics["openrouter_credits_purchased_usd"],
+        credits.total_credits
+    );
+    assert_eq!(metrics["openrouter_up"], 1.0);
+    assert_eq!(metrics["openrouter_refresh_errors_total"], 0.0);
+    assert!(metrics["openrouter_last_success_timestamp_seconds"] > 1.7e9);
+
+    // Runway: the balance over the mean spend of 2026-11-19..=2026-11-25.
+    let week: f64 = account
+        .activity()
+        .iter()
+        .filter(|row| row.date.as_str() >= "2026-11-19" && row.date.as_str() <= SAMPLE_LAST_DAY)
+        .map(|row| row.usage)
+        .sum();
+    assert!(week > 0.0);
+    assert!(close(
+        metrics["openrouter_spend_mean_daily_7d_usd"],
+        week / 7.0
+    ));
+    assert!(close(
+        metrics["openrouter_runway_seconds"],
+        balance / (week / 7.0) * 86_400.0
+    ));
+
+    // Every key (expired ones are not listed): its usage per period, under its name and
+    // short hash.
+    let now: openrouter_analytics::chrono::DateTime<openrouter_analytics::chrono::Utc> =
+        openrouter_analytics_mock::SAMPLE_NOW.parse().unwrap();
+    let live = account
+        .keys()
+        .iter()
+        .filter(|k| k.expires_at.is_none_or(|at| at > now));
+    assert!(live.clone().count() >= 3);
+    for key in live {
+        let labels = format!("key=\"{}\",key_hash=\"{}\"", key.name, &key.hash[..12]);
+        let month = format!("openrouter_key_usage_usd{{{labels},period=\"month\"}}");
+        let found = metrics
+            .get(&month)
+            .unwrap_or_else(|| panic!("{month} not in {text}"));
+        assert_eq!(*found, key.usage_monthly, "{month}");
+        let total = format!("openrouter_key_usage_usd{{{labels},period=\"total\"}}");
+        assert_eq!(metrics[&total], key.usage, "{total}");
+        let disabled = format!("openrouter_key_disabled{{{labels}}}");
+        assert_eq!(metrics[&disabled], if key.disabled { 1.0 } else { 0.0 });
+        if let Some(limit) = key.limit {
+            let reset = key.limit_reset.as_deref().unwrap_or("never");
+            let series = format!("openrouter_key_limit_usd{{{labels},reset=\"{reset}\"}}");
+            assert_eq!(metrics[&series], limit, "{series}");
+        }
+    }
+    // Every budget's limit, by workspace slug and interval.
+    assert!(!account.budgets().is_empty());
+    for budget in account.budgets() {
+        let workspace = account
+            .workspaces()
+            .iter()
+            .find(|w| w.id == budget.workspace_id)
+            .unwrap();
+        let interval = budget
+            .reset_interval
+            .as_ref()
+            .map(|i| i.to_string())
+            .unwrap_or_else(|| "lifetime".into());
+        let series = format!(
+            "openrouter_workspace_budget_limit_usd{{workspace=\"{}\",interval=\"{interval}\"}}",
+            workspace.slug
+        );
+        assert_eq!(metrics[&series], budget.limit_usd, "{series}");
+    }
+    // Per model, the last completed day.
+    let mut by_model: BTreeMap<&str, (f64, i64)> = BTreeMap::new();
+    for row in account
+        .activity()
+        .iter()
+        .filter(|r| r.date == SAMPLE_LAST_DAY)
+    {
+        let entry = by_model.entry(&row.model).or_default();
+        entry.0 += row.usage;
+        entry.1 += row.requests;
+    }
+    assert!(!by_model.is_empty());
+    for (model, (spend, requests)) in by_model {
+        let series = format!("openrouter_model_last_day_spend_usd{{model=\"{model}\"}}");
+        assert!(close(metrics[&series], spend), "{series}");
+        let series = format!("openrouter_model_last_day_requests{{model=\"{model}\"}}");
+        assert_eq!(metrics[&series], requests as f64, "{series}");
+    }
+    // No label holds a date.
+    assert!(!text.contains("=\"2026-"), "{text}");
+    let (status, body) = get(&format!("{url}/healthz")).await;
+    assert_eq!((status, body.as_str()), (200, "ok\n"));
+    assert_eq!(get(&format!("{url}/other")).await.0, 404);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_refresh_keeps_the_last_good_values_and_says_so() {
+    let openrouter = MockOpenRouter::start_async().await;
+    let credits = Endpoint::find("credits", "get_credits").unwrap();
+    let good = serde_json::json!({"data": {"total_credits": 100.0, "total_usage": 40.0}});
+    // Registered before the sample account: it answers /credits.
+    openrouter.replies(
+        credits,
+        [
+            Reply::json(200, &good),
+            Reply::error(401, "User not found"),
+            Reply::error(429, "Rate limit exceeded").header("retry-after", "0"),
+            Reply::error(503, "Service unavailable"),
+        ],
+    );
+    let _sample = openrouter.sample_account();
+    let exporter = Exporter::new(
+        openrouter.client(),
+        ExporterConfig::new(Duration::from_secs(3600)).today(sample_today()),
+    );
+    exporter.refresh().await.unwrap();
+    let first = samples(std::str::from_utf8(&exporter.scrape()).unwrap());
+    assert_eq!(first["openrouter_credits_balance_usd"], 60.0);
+    for errors in 1..=3 {
+        let err = exporter.refresh().await.unwrap_err();
+        assert!(!err.to_string().contains("sk-or-"), "{err}");
+        let now = samples(std::str::from_utf8(&exporter.scrape()).unwrap());
+        assert_eq!(now["openrouter_up"], 0.0);
+        assert_eq!(now["openrouter_refresh_errors_total"], errors as f64);
+        assert_eq!(now["openrouter_refreshes_total"], errors as f64 + 1.0);
+        assert_eq!(now["openrouter_credits_balance_usd"], 60.0);
+        assert_eq!(
+            now["openrouter_last_success_timestamp_seconds"],
+            first["openrouter_last_success_timestamp_seconds"]
+        );
+    }
+}
+
+/// A server that accepts connections and never answers.
+async fn black_hole() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((stream, _)) = listener.accept().await {
+            held.push(stream);
+        }
+    });
+    url
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_scrape_never_waits_on_a_slow_openrouter() {
+    let client = Client::builder()
+        .api_key("sk-or-v1-test")
+        .base_url(black_hole().await)
+        .timeout(Duration::from_secs(30))
+        .retry(openrouter_analytics::RetryConfig::disabled())
+        .build()
+        .unwrap();
+    let mut config = ExporterConfig::new(Duration::from_secs(3600)).today(sample_today());
+    config.refresh_timeout = Duration::from_millis(1500);
+    let exporter = Exporter::new(client, config);
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/metrics", listener.local_addr().unwrap());
+    tokio::spawn(exporter.clone().serve(listener, std::future::pending()));
+    // The refresh hangs on the server; scrapes answer meanwhile, at once.
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_millis(1000) {
+        let scrape = Instant::now();
+        let (status, text) = get(&url).await;
+        assert_eq!(status, 200);
+        assert!(text.contains("\nopenrouter_up 0\n"), "{text}");
+        assert!(
+            scrape.elapsed() < Duration::from_millis(500),
+            "{:?}",
+            scrape.elapsed()
+        );
+    }
+    // Then the refresh gives up and counts as failed.
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    let metrics = samples(&get(&url).await.1);
+    assert_eq!(metrics["openrouter_refresh_errors_total"], 1.0);
+    assert_eq!(metrics["openrouter_up"], 0.0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_burst_of_scrapes_sends_nothing_to_openrouter_and_copies_nothing() {
+    let openrouter = MockOpenRouter::start_async().await;
+    let sample = openrouter.sample_account();
+    let exporter = Exporter::new(
+        openrouter.client(),
+        ExporterConfig::new(Duration::from_secs(3600)).today(sample_today()),
+    );
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/metrics", listener.local_addr().unwrap());
+    tokio::spawn(exporter.clone().serve(listener, std::future::pending()));
+    // Wait for the first refresh.
+    let started = Instant::now();
+    while !get(&url).await.1.contains("\nopenrouter_up 1\n") {
+        assert!(started.elapsed() < Duration::from_secs(20), "no refresh");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let after_refresh = sample.calls();
+    assert!(after_refresh >= 5, "{after_refresh}");
+    let http = reqwest::Client::new();
+    let expected = get(&url).await.1;
+    for _ in 0..20 {
+        let scrapes: Vec<_> = (0..50)
+            .map(|_| {
+                let http = http.clone();
+                let url = url.clone();
+                tokio::spawn(
+                    async move { http.get(&url).send().await.unwrap().text().await.unwrap() },
+                )
+            })
+            .collect();
+        for scrape in scrapes {
+            assert_eq!(scrape.await.unwrap(), expected);
+        }
+    }
+    assert_eq!(sample.calls(), after_refresh, "a scrape reached OpenRouter");
+    // Every scrape hands out the same buffer: nothing is rendered or copied per scrape.
+    assert_eq!(exporter.scrape().as_ptr(), exporter.scrape().as_ptr());
+}
+
+// ---- The real tools -------------------------------------------------------------
+
+/// The path of a tool, or `None` after saying loudly that the test is skipped; under
+/// `CI=true` a missing tool fails the test.
+fn tool(name: &str) -> Option<PathBuf> {
+    let found = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|dir| dir.join(name))
+            .find(|path| path.is_file())
+    });
+    if found.is_none() {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("{name} is not installed, and CI=true: install Debian's `prometheus` package");
+        }
+        eprintln!(
+            "SKIPPED: {name} is not installed (Debian's `prometheus` package); this test did not run"
+        );
+    }
+    found
+}
+
+fn workspace_file(path: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .join(path)
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("openrouter-watch-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+async fn sample_exposition() -> String {
+    let openrouter = MockOpenRouter::start_async().await;
+    let _sample = openrouter.sample_account();
+    let exporter = Exporter::new(
+        openrouter.client(),
+        ExporterConfig::new(Duration::from_secs(3600)).today(sample_today()),
+    );
+    exporter.refresh().await.unwrap();
+    String::from_utf8(exporter.scrape().to_vec()).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn promtool_accepts_the_exposition() {
+    let Some(promtool) = tool("promtool") else {
+        return;
+    };
+    let text = sample_exposition().await;
+    let mut child = Command::new(promtool)
+        .args(["check", "metrics"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(
+        output.status.success(),
+        "promtool check metrics: {}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// Every `openrouter_...` name in a PromQL text, without the histogram-style suffixes
+/// (there are none) and without the label names.
+fn metric_names(promql: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let bytes = promql.as_bytes();
+    let mut i = 0;
+    while let Some(found) = promql[i..].find("openrouter_") {
+        let start = i + found;
+        let mut end = start;
+        while end < bytes.len() && (bytes[end].is_ascii_alphanumeric() || bytes[end] == b'_') {
+            end += 1;
+        }
+        names.push(promql[start..end].to_string());
+        i = end;
+    }
+    names
+}
+
+#[test]
+fn promtool_accepts_the_alert_rules_and_they_use_served_metrics() {
+    let rules = workspace_file("docs/prometheus/openrouter-alerts.yml");
+    let text = std::fs::read_to_string(&rules).unwrap();
+    let parsed: serde_yaml_ng::Value = serde_yaml_ng::from_str(&text).unwrap();
+    let mut exprs = Vec::new();
+    for group in parsed["groups"].as_sequence().unwrap() {
+        for rule in group["rules"].as_sequence().unwrap() {
+            exprs.push(rule["expr"].as_str().unwrap().to_string());
+        }
+    }
+    assert!(exprs.len() >= 4, "{exprs:?}");
+    for name in exprs.iter().flat_map(|e| metric_names(e)) {
+        assert!(
+            FAMILIES.iter().any(|(n, _, _)| *n == name),
+            "{name} is not served"
+        );
+    }
+    let Some(promtool) = tool("promtool") else {
+        return;
+    };
+    let output = Command::new(promtool)
+        .args(["check", "rules"])
+        .arg(&rules)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "promtool check rules: {}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn the_dashboard_queries_only_served_metrics() {
+    let path = workspace_file("docs/grafana/openrouter-dashboard.json");
+    let dashboard: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let mut exprs = Vec::new();
+    for panel in dashboard["panels"].as_array().unwrap() {
+        for target in panel["targets"].as_array().into_iter().flatten() {
+            exprs.push(target["expr"].as_str().unwrap().to_string());
+        }
+    }
+    assert!(exprs.len() >= 8, "{exprs:?}");
+    let mut used = 0;
+    for name in exprs.iter().flat_map(|e| metric_names(e)) {
+        assert!(
+            FAMILIES.iter().any(|(n, _, _)| *n == name),
+            "{name} is not served"
+        );
+        used += 1;
+    }
+    assert!(used >= exprs.len());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_real_prometheus_scrapes_the_balance_and_a_keys_usage() {
+    let Some(prometheus) = tool("prometheus") else {
+        return;
+    };
+    let openrouter = MockOpenRouter::start_async().await;
+    let sample = openrouter.sample_account();
+    let account = sample.account().clone();
+    let exporter = Exporter::new(
+        openrouter.client(),
+        ExporterConfig::new(Duration::from_secs(3600)).today(sample_today()),
+    );
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let target = listener.local_addr().unwrap();
+    tokio::spawn(exporter.clone().serve(listener, std::future::pending()));
+
+    let dir = temp_dir("prometheus");
+    let web = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let web_addr = web.local_addr().unwrap();
+    drop(web);
+    std::fs::write(
+        dir.join("prometheus.yml"),
+        format!(
+            "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nscrape_configs:\n  - job_name: openrouter\n    static_configs:\n      - targets: ['{target}']\n"
+        ),
+    )
+    .unwrap();
+    let child = Command::new(prometheus)
+        .arg(format!(
+            "--config.file={}",
+            dir.join("prometheus.yml").display()
+        ))
+        .arg(format!(
+            "--storage.tsdb.path={}",
+            dir.join("data").display()
+        ))
+        .arg(format!("--web.listen-address={web_addr}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    struct Kill(std::process::Child);
+    impl Drop for Kill {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let _prometheus = Kill(child);
+
+    let query = |promql: String| {
+        let url = format!("http://{web_addr}/api/v1/query");
+        async move {
+            let answer = reqwest::Client::new()
+                .get(url)
+                .query(&[("query", promql)])
+                .send()
+                .await
+                .ok()?;
+            let body: serde_json::Value = answer.json().await.ok()?;
+            let value = body["data"]["result"][0]["value"][1].as_str()?.to_string();
+            value.parse::<f64>().ok()
+        }
+    };
+    let started = Instant::now();
+    let balance = loop {
+        if let Some(value) = query("openrouter_credits_balance_usd".into()).await {
+            break value;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "Prometheus never scraped the exporter"
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    };
+    let credits = account.credits();
+    assert!(
+        close(balance, credits.total_credits - credits.total_usage),
+        "{balance}"
+    );
+    let key = &account.keys()[0];
+    let usage = query(format!(
+        "openrouter_key_usage_usd{{key_hash=\"{}\",period=\"month\"}}",
+        &key.hash[..12]
+    ))
+    .await
+    .unwrap();
+    assert_eq!(usage, key.usage_monthly);
+    let _ = std::fs::remove_dir_all(&dir);
+}
