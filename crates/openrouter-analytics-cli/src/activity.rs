@@ -95,7 +95,11 @@ impl Plan {
             if args.db.db.is_some() {
                 return Err("--db reads the history store; add --since YYYY-MM-DD".into());
             }
-            if let Some(key) = args.by.iter().find(|k| matches!(k, SummaryKey::Key | SummaryKey::Month)) {
+            if let Some(key) = args
+                .by
+                .iter()
+                .find(|k| matches!(k, SummaryKey::Key | SummaryKey::Month))
+            {
                 return Err(format!(
                     "--by {} reads the history store; add --since YYYY-MM-DD (and run `openrouter sync` first)",
                     summary_field(*key)
@@ -150,8 +154,12 @@ impl Plan {
         let fail = |err: openrouter_analytics_store::Error| history::store_failure(&err, None);
         history::warn_gaps(&mut store, &query)?;
         let printed = if self.by.is_empty() {
-            let mut rows: Vec<ActivityItem> =
-                store.rows(&query).map_err(fail)?.iter().map(history::item).collect();
+            let mut rows: Vec<ActivityItem> = store
+                .rows(&query)
+                .map_err(fail)?
+                .iter()
+                .map(history::item)
+                .collect();
             if let Some(key) = self.sort {
                 sort_rows(&mut rows, key);
             }
@@ -161,8 +169,12 @@ impl Plan {
                 Format::Table => rows_table(&rows, self.group_by.is_some(), out),
             }
         } else {
-            let mut groups: Vec<Group> =
-                store.summarise(&query).map_err(fail)?.iter().map(history::group).collect();
+            let mut groups: Vec<Group> = store
+                .summarise(&query)
+                .map_err(fail)?
+                .iter()
+                .map(history::group)
+                .collect();
             sort_groups(&mut groups, self.sort.unwrap_or(SortKey::Cost));
             match format {
                 Format::Json => summary_json(&groups, &self.by, out),
@@ -319,7 +331,11 @@ fn number_cells(t: &Totals) -> [String; 5] {
     ]
 }
 
-pub(crate) fn rows_table(rows: &[ActivityItem], workspace: bool, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn rows_table(
+    rows: &[ActivityItem],
+    workspace: bool,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let totals = Totals::sum(&rows.iter().map(Totals::of).collect::<Vec<_>>()).rounded();
     let byok = totals.byok_usage_inference != 0.0;
     let mut columns = vec![

@@ -56,7 +56,9 @@ pub fn rewrite_format_arg(args: Vec<OsString>) -> Vec<OsString> {
     while let Some(arg) = iter.next() {
         let text = arg.to_string_lossy();
         if (text == "-f" || text == "--format")
-            && iter.peek().is_some_and(|next| next.eq_ignore_ascii_case("focus"))
+            && iter
+                .peek()
+                .is_some_and(|next| next.eq_ignore_ascii_case("focus"))
         {
             iter.next();
             focus = true;
@@ -137,7 +139,10 @@ pub fn run(args: &ExportArgs, format: Option<Format>, out: &mut dyn Write) -> Re
         match format {
             Some(Format::Json) => {
                 let items: Vec<_> = rows.iter().map(history::item).collect();
-                write_json(out, &openrouter_analytics::types::ActivityResponse { data: items })
+                write_json(
+                    out,
+                    &openrouter_analytics::types::ActivityResponse { data: items },
+                )
             }
             Some(Format::Table) => {
                 return Err(Failure::usage(
@@ -251,7 +256,14 @@ mod tests {
     #[test]
     fn focus_is_rewritten_for_export_only() {
         assert_eq!(
-            rewrite_format_arg(os(&["openrouter", "export", "--since", "2026-01-01", "-f", "focus"])),
+            rewrite_format_arg(os(&[
+                "openrouter",
+                "export",
+                "--since",
+                "2026-01-01",
+                "-f",
+                "focus"
+            ])),
             os(&["openrouter", "export", "--since", "2026-01-01", "--focus"])
         );
         assert_eq!(

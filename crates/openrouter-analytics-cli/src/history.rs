@@ -8,7 +8,9 @@ use chrono::{Duration, NaiveDate, Utc};
 use clap::Args;
 use openrouter_analytics::Client;
 use openrouter_analytics::types::ActivityItem;
-use openrouter_analytics_store::{ActivityRow, Dimension, Error, Query, Store, SyncOptions, Target};
+use openrouter_analytics_store::{
+    ActivityRow, Dimension, Error, Query, Store, SyncOptions, Target,
+};
 
 use crate::args::{GroupBy, SummaryKey};
 use crate::exit::{Failure, Operation};
@@ -21,7 +23,12 @@ pub struct DbArgs {
     /// The history store: a file path, sqlite:PATH or postgres://USER:PASSWORD@HOST/DB
     /// (the password is never printed) [default: ~/.local/share/openrouter/history.db,
     /// or the platform's data directory].
-    #[arg(long, env = "OPENROUTER_DB", hide_env_values = true, value_name = "TARGET")]
+    #[arg(
+        long,
+        env = "OPENROUTER_DB",
+        hide_env_values = true,
+        value_name = "TARGET"
+    )]
     pub db: Option<String>,
 }
 
@@ -99,9 +106,8 @@ pub struct Range {
 /// Parses `--since` and `--until` (YYYY-MM-DD, UTC days, both included).
 pub fn parse_range(since: &str, until: Option<&str>) -> Result<Range, String> {
     let day = |flag: &str, text: &str| {
-        NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
-            format!("{flag} {text:?} is not a calendar day; use the form YYYY-MM-DD")
-        })
+        NaiveDate::parse_from_str(text, "%Y-%m-%d")
+            .map_err(|_| format!("{flag} {text:?} is not a calendar day; use the form YYYY-MM-DD"))
     };
     let since = day("--since", since)?;
     let until = until.map(|u| day("--until", u)).transpose()?;

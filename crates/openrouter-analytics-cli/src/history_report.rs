@@ -69,7 +69,11 @@ fn sections(store: &mut Store, query: &Query) -> Result<String, Failure> {
     // Month over month, stacked by the top models.
     let mut ranked: Vec<_> = by_model.iter().collect();
     ranked.sort_by(|a, b| b.totals.usage.total_cmp(&a.totals.usage));
-    let top: Vec<String> = ranked.iter().take(TOP_MODELS).map(|g| g.labels[0].clone()).collect();
+    let top: Vec<String> = ranked
+        .iter()
+        .take(TOP_MODELS)
+        .map(|g| g.labels[0].clone())
+        .collect();
     let months: Vec<String> = {
         let mut m: Vec<String> = by_month_model.iter().map(|g| g.labels[0].clone()).collect();
         m.dedup();
@@ -154,12 +158,20 @@ fn sections(store: &mut Store, query: &Query) -> Result<String, Failure> {
     page.push_str("<section id=\"balance\">\n<h2>Credit balance over time</h2>\n");
     let times: Vec<String> = balances
         .iter()
-        .map(|b| b.taken_at.get(..16).unwrap_or(&b.taken_at).replace('T', " "))
+        .map(|b| {
+            b.taken_at
+                .get(..16)
+                .unwrap_or(&b.taken_at)
+                .replace('T', " ")
+        })
         .collect();
     let balance = Series {
         name: "balance".into(),
         colour: PALETTE[4],
-        values: balances.iter().map(|b| b.total_credits - b.total_usage).collect(),
+        values: balances
+            .iter()
+            .map(|b| b.total_credits - b.total_usage)
+            .collect(),
         dash: None,
     };
     page.push_str(&svg::lines(

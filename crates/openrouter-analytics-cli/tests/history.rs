@@ -40,7 +40,11 @@ fn two_months(db: &str) {
 }
 
 fn one_window_usage() -> f64 {
-    SampleAccount::new().activity().iter().map(|r| r.usage).sum()
+    SampleAccount::new()
+        .activity()
+        .iter()
+        .map(|r| r.usage)
+        .sum()
 }
 
 #[test]
@@ -50,8 +54,17 @@ fn sync_then_activity_since_reads_months_and_keys_from_both_stores() {
         two_months(&db);
         // No key and no server needed to read.
         let out = run(bare().args([
-            "activity", "--since", "2026-10-27", "--until", "2026-12-25", "--by", "month", "-f",
-            "json", "--db", &db,
+            "activity",
+            "--since",
+            "2026-10-27",
+            "--until",
+            "2026-12-25",
+            "--by",
+            "month",
+            "-f",
+            "json",
+            "--db",
+            &db,
         ]))
         .ok();
         assert!(!out.stderr.contains("warning"), "{}", out.stderr);
@@ -74,9 +87,17 @@ fn sync_then_activity_since_reads_months_and_keys_from_both_stores() {
         assert!((total - 2.0 * one_window_usage()).abs() < 1e-6, "{total}");
 
         // --by key: one row per key with activity, summing to each key's rows.
-        let out = run(bare()
-            .env("OPENROUTER_DB", &db)
-            .args(["activity", "--since", "2026-10-27", "--until", "2026-11-25", "--by", "key", "-f", "csv"]))
+        let out = run(bare().env("OPENROUTER_DB", &db).args([
+            "activity",
+            "--since",
+            "2026-10-27",
+            "--until",
+            "2026-11-25",
+            "--by",
+            "key",
+            "-f",
+            "csv",
+        ]))
         .ok();
         let (header, rows) = out.csv();
         assert_eq!(header[0], "api_key");
@@ -96,7 +117,15 @@ fn sync_then_activity_since_reads_months_and_keys_from_both_stores() {
 
         // Every other --by key, and the table.
         let out = run(bare().args([
-            "activity", "--since", "2026-11-01", "--by", "date,model", "-f", "table", "--db", &db,
+            "activity",
+            "--since",
+            "2026-11-01",
+            "--by",
+            "date,model",
+            "-f",
+            "table",
+            "--db",
+            &db,
         ]))
         .ok();
         assert!(out.stdout.contains("2026-12-25"), "{}", out.stdout);
@@ -111,18 +140,38 @@ fn gaps_are_named_and_a_missing_store_exits_2() {
     let openrouter = MockOpenRouter::start();
     let _s = openrouter.sample_account();
     sync(&openrouter, &db).ok();
-    let out = run(bare().args(["activity", "--since", "2026-10-20", "--until", "2026-10-30", "--by", "date", "-f", "csv", "--db", &db])).ok();
+    let out = run(bare().args([
+        "activity",
+        "--since",
+        "2026-10-20",
+        "--until",
+        "2026-10-30",
+        "--by",
+        "date",
+        "-f",
+        "csv",
+        "--db",
+        &db,
+    ]))
+    .ok();
     assert!(
-        out.stderr.contains("no data for 7 days of the range (2026-10-20 to 2026-10-26)"),
+        out.stderr
+            .contains("no data for 7 days of the range (2026-10-20 to 2026-10-26)"),
         "{}",
         out.stderr
     );
     assert_eq!(out.csv().1.len(), 4);
 
     let missing = dir.path().join("none.db");
-    let out = run(bare().args(["activity", "--since", "2026-01-01", "--db"]).arg(&missing));
+    let out = run(bare()
+        .args(["activity", "--since", "2026-01-01", "--db"])
+        .arg(&missing));
     assert_eq!(out.code, 2, "{}", out.stderr);
-    assert!(out.error_line().contains("no history store"), "{}", out.stderr);
+    assert!(
+        out.error_line().contains("no history store"),
+        "{}",
+        out.stderr
+    );
     assert!(!missing.exists());
     // --by key / month without --since is a usage error.
     let out = run(bare().args(["activity", "--by", "month"]));
@@ -138,24 +187,53 @@ fn export_writes_csv_and_focus_rows_that_add_up() {
         let _s = openrouter.sample_account();
         sync(&openrouter, &db).ok();
         let sample = SampleAccount::new();
-        let out = run(bare().args(["export", "--since", "2026-10-27", "-f", "csv", "--db", &db])).ok();
+        let out =
+            run(bare().args(["export", "--since", "2026-10-27", "-f", "csv", "--db", &db])).ok();
         let (header, rows) = out.csv();
         assert_eq!(header[0], "date");
         assert_eq!(rows.len(), sample.activity().len());
 
-        let out = run(bare().args(["export", "--since", "2026-10-27", "-f", "focus", "--db", &db])).ok();
+        let out = run(bare().args([
+            "export",
+            "--since",
+            "2026-10-27",
+            "-f",
+            "focus",
+            "--db",
+            &db,
+        ]))
+        .ok();
         let (header, rows) = out.csv();
         for column in [
-            "BilledCost", "EffectiveCost", "ListCost", "ContractedCost", "ChargePeriodStart",
-            "ChargePeriodEnd", "BillingCurrency", "ServiceName", "ProviderName", "SkuId",
-            "BillingAccountId", "ChargeCategory", "PublisherName",
+            "BilledCost",
+            "EffectiveCost",
+            "ListCost",
+            "ContractedCost",
+            "ChargePeriodStart",
+            "ChargePeriodEnd",
+            "BillingCurrency",
+            "ServiceName",
+            "ProviderName",
+            "SkuId",
+            "BillingAccountId",
+            "ChargeCategory",
+            "PublisherName",
         ] {
-            assert!(header.iter().any(|h| h == column), "{column} missing: {header:?}");
+            assert!(
+                header.iter().any(|h| h == column),
+                "{column} missing: {header:?}"
+            );
         }
         let col = |name: &str| header.iter().position(|h| h == name).expect("column");
-        let billed: f64 = rows.iter().map(|r| r[col("BilledCost")].parse::<f64>().expect("cost")).sum();
+        let billed: f64 = rows
+            .iter()
+            .map(|r| r[col("BilledCost")].parse::<f64>().expect("cost"))
+            .sum();
         assert!((billed - one_window_usage()).abs() < 1e-6);
-        let first = rows.iter().find(|r| r[col("ChargePeriodStart")] == "2026-11-03T00:00:00Z").expect("a row");
+        let first = rows
+            .iter()
+            .find(|r| r[col("ChargePeriodStart")] == "2026-11-03T00:00:00Z")
+            .expect("a row");
         assert_eq!(first[col("ChargePeriodEnd")], "2026-11-04T00:00:00Z");
         assert_eq!(first[col("BillingPeriodStart")], "2026-11-01T00:00:00Z");
         assert_eq!(first[col("BillingCurrency")], "USD");
@@ -177,7 +255,12 @@ fn report_since_adds_months_keys_and_balance() {
     .ok();
     assert!(out.stderr.contains("report written"), "{}", out.stderr);
     let html = std::fs::read_to_string(&page).expect("page");
-    for id in ["id=\"monthly\"", "id=\"key-months\"", "id=\"balance\"", "id=\"credits\""] {
+    for id in [
+        "id=\"monthly\"",
+        "id=\"key-months\"",
+        "id=\"balance\"",
+        "id=\"credits\"",
+    ] {
         assert!(html.contains(id), "{id}");
     }
     assert!(html.contains(">2026-12<"), "months across");
@@ -189,7 +272,10 @@ fn a_failed_sync_exits_as_today_and_logs_the_run_only() {
     let dir = tempfile::tempdir().expect("dir");
     for db in dbs(&dir) {
         let openrouter = MockOpenRouter::start();
-        let _a = openrouter.reply(Endpoint::GetUserActivity, Reply::error(401, "No auth credentials found"));
+        let _a = openrouter.reply(
+            Endpoint::GetUserActivity,
+            Reply::error(401, "No auth credentials found"),
+        );
         let out = sync(&openrouter, &db);
         assert_eq!(out.code, 4, "{}", out.stderr);
         assert!(out.error_line().contains("401"), "{}", out.stderr);
@@ -197,7 +283,10 @@ fn a_failed_sync_exits_as_today_and_logs_the_run_only() {
         let runs = store.runs().expect("runs");
         assert_eq!(runs.len(), 1);
         assert_eq!(runs[0].status, "failed");
-        let all = Query::new("2000-01-01".parse().expect("d"), "2999-01-01".parse().expect("d"));
+        let all = Query::new(
+            "2000-01-01".parse().expect("d"),
+            "2999-01-01".parse().expect("d"),
+        );
         assert!(store.rows(&all).expect("rows").is_empty());
     }
 }
@@ -206,17 +295,26 @@ fn a_failed_sync_exits_as_today_and_logs_the_run_only() {
 fn database_passwords_never_reach_the_terminal() {
     let openrouter = MockOpenRouter::start();
     let _s = openrouter.sample_account();
-    let out = run(cli(&openrouter.base_url(), KEY)
-        .args(["sync", "-v", "--db", "postgres://alice:Sup3r-Secret@127.0.0.1:1/spend"]));
+    let out = run(cli(&openrouter.base_url(), KEY).args([
+        "sync",
+        "-v",
+        "--db",
+        "postgres://alice:Sup3r-Secret@127.0.0.1:1/spend",
+    ]));
     assert_eq!(out.code, 1, "{}", out.stderr);
     assert!(!out.stderr.contains("Sup3r-Secret"), "{}", out.stderr);
     assert!(out.stderr.contains("alice:***@"), "{}", out.stderr);
     let out = run(bare()
-        .env("OPENROUTER_DB", "postgres://alice:Sup3r-Secret@127.0.0.1:1/spend")
+        .env(
+            "OPENROUTER_DB",
+            "postgres://alice:Sup3r-Secret@127.0.0.1:1/spend",
+        )
         .args(["activity", "--since", "2026-01-01"]));
     assert_eq!(out.code, 1, "{}", out.stderr);
     assert!(!out.stderr.contains("Sup3r-Secret"), "{}", out.stderr);
-    let help = run(bare().env("OPENROUTER_DB", "postgres://a:Sup3r-Secret@h/d").args(["sync", "--help"]));
+    let help = run(bare()
+        .env("OPENROUTER_DB", "postgres://a:Sup3r-Secret@h/d")
+        .args(["sync", "--help"]));
     assert!(!help.stdout.contains("Sup3r-Secret"));
 }
 
@@ -227,10 +325,19 @@ fn a_file_that_is_not_a_store_is_refused_and_left_as_it_was() {
     std::fs::write(&file, "shopping list\n").expect("write");
     let openrouter = MockOpenRouter::start();
     let _s = openrouter.sample_account();
-    let out = run(cli(&openrouter.base_url(), KEY).args(["sync", "--db"]).arg(&file));
+    let out = run(cli(&openrouter.base_url(), KEY)
+        .args(["sync", "--db"])
+        .arg(&file));
     assert_eq!(out.code, 1, "{}", out.stderr);
-    assert!(out.error_line().contains("not a history store"), "{}", out.stderr);
-    assert_eq!(std::fs::read_to_string(&file).expect("read"), "shopping list\n");
+    assert!(
+        out.error_line().contains("not a history store"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(
+        std::fs::read_to_string(&file).expect("read"),
+        "shopping list\n"
+    );
 }
 
 /// A sync killed with SIGKILL at moments spread over its run leaves the store either
@@ -246,8 +353,14 @@ fn a_sync_killed_at_any_moment_leaves_the_store_as_it_was() {
     let openrouter = MockOpenRouter::start();
     let _s = openrouter.sample_account();
     sync(&openrouter, &db).ok();
-    let all = Query::new("2000-01-01".parse().expect("d"), "2999-01-01".parse().expect("d"));
-    let before = Store::open_existing(&target).expect("open").rows(&all).expect("rows");
+    let all = Query::new(
+        "2000-01-01".parse().expect("d"),
+        "2999-01-01".parse().expect("d"),
+    );
+    let before = Store::open_existing(&target)
+        .expect("open")
+        .rows(&all)
+        .expect("rows");
 
     // The killed run: a big window (slow to write) of other days.
     let big = MockOpenRouter::start();
@@ -266,7 +379,11 @@ fn a_sync_killed_at_any_moment_leaves_the_store_as_it_was() {
     let start = Instant::now();
     sync(&big, &format!("sqlite:{}", copy.display())).ok();
     let full = start.elapsed();
-    let after = Store::open_existing(&Target::Sqlite(copy)).expect("copy").rows(&all).expect("rows").len();
+    let after = Store::open_existing(&Target::Sqlite(copy))
+        .expect("copy")
+        .rows(&all)
+        .expect("rows")
+        .len();
     assert!(after > before.len());
 
     let mut outcomes = BTreeMap::new();
@@ -287,7 +404,11 @@ fn a_sync_killed_at_any_moment_leaves_the_store_as_it_was() {
             assert_eq!(now, before, "killed at {wait:?}: changed but not complete");
             *outcomes.entry("before").or_insert(0) += 1;
         } else {
-            assert_eq!(now.len(), after, "killed at {wait:?}: a partial run is visible");
+            assert_eq!(
+                now.len(),
+                after,
+                "killed at {wait:?}: a partial run is visible"
+            );
             *outcomes.entry("after").or_insert(0) += 1;
             break;
         }

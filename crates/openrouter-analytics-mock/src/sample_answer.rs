@@ -23,8 +23,7 @@ use uuid::Uuid;
 use crate::reply::Reply;
 use crate::request::SentRequest;
 use crate::sample::{
-    DIMENSIONS, METRICS, SAMPLE_INFERENCE_KEY, SAMPLE_NOW,
-    SAMPLE_REVOKED_KEY, SampleAccount,
+    DIMENSIONS, METRICS, SAMPLE_INFERENCE_KEY, SAMPLE_NOW, SAMPLE_REVOKED_KEY, SampleAccount,
 };
 
 /// Operations any key may call; every other one needs a management key.

@@ -119,9 +119,8 @@ impl Conn {
                 Ok(Conn::Sqlite(conn))
             }
             Target::Postgres(url) => {
-                let config: postgres::Config = url
-                    .parse()
-                    .map_err(|err| Error::database(target, &err))?;
+                let config: postgres::Config =
+                    url.parse().map_err(|err| Error::database(target, &err))?;
                 if config.get_ssl_mode() == postgres::config::SslMode::Require {
                     return Err(Error::BadTarget(
                         "sslmode=require asks for TLS, which this build does not include: \
@@ -130,8 +129,7 @@ impl Conn {
                             .into(),
                     ));
                 }
-                let client = config
-                    .connect(postgres::NoTls)
+                let client = off_runtime(target, || config.connect(postgres::NoTls))?
                     .map_err(|err| Error::database(target, &err))?;
                 Ok(Conn::Postgres(Box::new(client)))
             }
@@ -144,8 +142,7 @@ impl Conn {
             Conn::Sqlite(c) => c
                 .execute_batch(sql)
                 .map_err(|err| Error::database(target, &err)),
-            Conn::Postgres(c) => c
-                .batch_execute(sql)
+            Conn::Postgres(c) => off_runtime(target, || c.batch_execute(sql))?
                 .map_err(|err| Error::database(target, &err)),
         }
     }
@@ -171,7 +168,7 @@ impl Conn {
                 let boxed = pg_params(params);
                 let refs: Vec<&(dyn postgres::types::ToSql + Sync)> =
                     boxed.iter().map(|b| b.as_ref()).collect();
-                c.execute(sql, &refs)
+                off_runtime(target, || c.execute(sql, &refs))?
                     .map_err(|err| Error::database(target, &err))
             }
         }
@@ -198,7 +195,9 @@ impl Conn {
                     let mut values = Vec::with_capacity(columns);
                     for i in 0..columns {
                         use rusqlite::types::ValueRef;
-                        let value = row.get_ref(i).map_err(|err| Error::database(target, &err))?;
+                        let value = row
+                            .get_ref(i)
+                            .map_err(|err| Error::database(target, &err))?;
                         values.push(match value {
                             ValueRef::Null => Val::Null,
                             ValueRef::Integer(i) => Val::Int(i),
@@ -217,8 +216,7 @@ impl Conn {
                 let boxed = pg_params(params);
                 let refs: Vec<&(dyn postgres::types::ToSql + Sync)> =
                     boxed.iter().map(|b| b.as_ref()).collect();
-                let rows = c
-                    .query(sql, &refs)
+                let rows = off_runtime(target, || c.query(sql, &refs))?
                     .map_err(|err| Error::database(target, &err))?;
                 let mut out = Vec::with_capacity(rows.len());
                 for row in rows {
@@ -236,7 +234,8 @@ impl Conn {
                             row.try_get::<_, Option<bool>>(i)
                                 .map(|v| v.map(|v| Val::Int(v.into())))
                         } else {
-                            row.try_get::<_, Option<String>>(i).map(|v| v.map(Val::Text))
+                            row.try_get::<_, Option<String>>(i)
+                                .map(|v| v.map(Val::Text))
                         };
                         values.push(
                             value
@@ -277,6 +276,17 @@ impl Conn {
     pub(crate) fn rollback(&mut self, target: &Target) {
         let _ = self.batch(target, "ROLLBACK");
     }
+}
+
+/// Runs a call of the synchronous PostgreSQL driver on a thread of its own: the
+/// driver runs a runtime of its own, which cannot start on a thread that is already
+/// inside an async runtime (as `Store::sync`'s caller is).
+fn off_runtime<T: Send>(target: &Target, f: impl FnOnce() -> T + Send) -> Result<T, Error> {
+    std::thread::scope(|scope| scope.spawn(f).join()).map_err(|_| {
+        Error::Database(format!(
+            "{target}: the database call failed (its thread panicked)"
+        ))
+    })
 }
 
 fn sqlite_value(value: &Val) -> rusqlite::types::Value {

@@ -35,8 +35,20 @@ pub enum Error {
 }
 
 impl Error {
-    pub(crate) fn database(target: &Target, err: &dyn fmt::Display) -> Self {
-        Error::Database(format!("{target}: {}", target.redact(&err.to_string())))
+    /// A driver's error with its causes (PostgreSQL's own message is a cause of the
+    /// driver's terse "db error"), the password removed.
+    pub(crate) fn database(target: &Target, err: &(dyn std::error::Error + 'static)) -> Self {
+        let mut text = err.to_string();
+        let mut source = err.source();
+        while let Some(cause) = source {
+            let cause_text = cause.to_string();
+            if !text.contains(&cause_text) {
+                text.push_str(": ");
+                text.push_str(&cause_text);
+            }
+            source = cause.source();
+        }
+        Error::Database(format!("{target}: {}", target.redact(&text)))
     }
 
     /// The OpenRouter error behind a failed sync, if that is what failed.

@@ -69,7 +69,9 @@ pub struct Store {
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Store").field("target", &self.target).finish_non_exhaustive()
+        f.debug_struct("Store")
+            .field("target", &self.target)
+            .finish_non_exhaustive()
     }
 }
 
@@ -92,7 +94,10 @@ impl Store {
             check_sqlite_file(target, path)?;
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
                 fs::create_dir_all(dir).map_err(|err| {
-                    Error::Io(format!("cannot create the store's directory {}: {err}", dir.display()))
+                    Error::Io(format!(
+                        "cannot create the store's directory {}: {err}",
+                        dir.display()
+                    ))
                 })?;
             }
         }
@@ -206,7 +211,8 @@ impl Store {
         }?;
         if let Conn::Sqlite(_) = self.conn {
             // Readers do not wait for a sync's transaction, nor it for them.
-            self.conn.query(&self.target, "PRAGMA journal_mode = WAL", &[])?;
+            self.conn
+                .query(&self.target, "PRAGMA journal_mode = WAL", &[])?;
         }
         Ok(())
     }

@@ -329,10 +329,7 @@ impl Store {
         sql.push_str(&from);
         if !columns.is_empty() {
             let positions: Vec<String> = (1..=columns.len()).map(|i| i.to_string()).collect();
-            sql.push_str(&format!(
-                " GROUP BY {0} ORDER BY {0}",
-                positions.join(", ")
-            ));
+            sql.push_str(&format!(" GROUP BY {0} ORDER BY {0}", positions.join(", ")));
         } else {
             sql.push_str(" HAVING COUNT(*) > 0");
         }

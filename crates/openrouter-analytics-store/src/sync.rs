@@ -129,7 +129,10 @@ struct Fetched {
     budgets: Vec<(Workspace, WorkspaceBudget)>,
 }
 
-async fn fetch(client: &Client, options: &SyncOptions) -> Result<Fetched, openrouter_analytics::Error> {
+async fn fetch(
+    client: &Client,
+    options: &SyncOptions,
+) -> Result<Fetched, openrouter_analytics::Error> {
     options.progress("fetching activity");
     let (activity, workspace_activity) = if options.group_by_workspace {
         let split = client
@@ -145,7 +148,14 @@ async fn fetch(client: &Client, options: &SyncOptions) -> Result<Fetched, openro
         (rows, Vec::new())
     };
     options.progress("fetching keys");
-    let keys = client.api_keys().list().collect_all().await?;
+    // Disabled and expired keys too: their spend and limits belong in the history.
+    let keys = client
+        .api_keys()
+        .list()
+        .include_disabled("true")
+        .include_expired(true)
+        .collect_all()
+        .await?;
     options.progress("fetching credits");
     let credits = client.credits().get_credits().send().await?.data;
     options.progress("fetching workspace budgets");
@@ -153,7 +163,12 @@ async fn fetch(client: &Client, options: &SyncOptions) -> Result<Fetched, openro
     let mut budgets = Vec::new();
     for workspace in workspaces {
         let id = workspace.id.to_string();
-        let list = client.workspaces().list_budgets().id(id.as_str()).send().await?;
+        let list = client
+            .workspaces()
+            .list_budgets()
+            .id(id.as_str())
+            .send()
+            .await?;
         budgets.extend(list.data.into_iter().map(|b| (workspace.clone(), b)));
     }
     options.progress(&format!("fetching activity of {} keys", keys.len()));
@@ -188,7 +203,11 @@ async fn fetch(client: &Client, options: &SyncOptions) -> Result<Fetched, openro
 fn sum_workspaces(rows: &[ActivityItem]) -> Vec<ActivityItem> {
     let mut sums: BTreeMap<(String, String, String), ActivityItem> = BTreeMap::new();
     for row in rows {
-        let key = (row.date.clone(), row.endpoint_id.clone(), row.model_permaslug.clone());
+        let key = (
+            row.date.clone(),
+            row.endpoint_id.clone(),
+            row.model_permaslug.clone(),
+        );
         match sums.get_mut(&key) {
             Some(sum) => add(sum, row),
             None => {
@@ -275,7 +294,11 @@ impl Store {
     /// eprintln!("{summary}");
     /// # Ok(()) }
     /// ```
-    pub async fn sync(&mut self, client: &Client, options: &SyncOptions) -> Result<SyncSummary, Error> {
+    pub async fn sync(
+        &mut self,
+        client: &Client,
+        options: &SyncOptions,
+    ) -> Result<SyncSummary, Error> {
         let started_at = now();
         let run_id = format!("{started_at}-{}", std::process::id());
         match fetch(client, options).await {
@@ -355,7 +378,8 @@ impl Store {
         for (hash, rows) in &fetched.key_activity {
             let rows = dedupe(rows, |_| hash.clone());
             key_rows += rows.len();
-            changed += self.upsert_activity("openrouter_key_activity", "api_key_hash", &rows, run_id)?;
+            changed +=
+                self.upsert_activity("openrouter_key_activity", "api_key_hash", &rows, run_id)?;
         }
         let mut splits = vec!["account", "key"];
         if options.group_by_workspace {

@@ -39,7 +39,11 @@ impl Target {
     /// `~/Library/Application Support/openrouter`; on Windows `%APPDATA%\openrouter`).
     /// `None` when no home directory is known.
     pub fn default_path() -> Option<PathBuf> {
-        let env = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty()).map(PathBuf::from);
+        let env = |name: &str| {
+            std::env::var_os(name)
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        };
         let dir = if cfg!(windows) {
             env("APPDATA")
         } else if cfg!(target_os = "macos") {
@@ -134,7 +138,9 @@ impl FromStr for Target {
                 ))),
             };
         }
-        let path = text.strip_prefix("sqlite://").or_else(|| text.strip_prefix("sqlite:"));
+        let path = text
+            .strip_prefix("sqlite://")
+            .or_else(|| text.strip_prefix("sqlite:"));
         match path {
             Some("") => Err(Error::BadTarget("sqlite: needs a file path".into())),
             Some(path) => Ok(Target::Sqlite(PathBuf::from(path))),

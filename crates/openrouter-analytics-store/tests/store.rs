@@ -7,7 +7,6 @@ mod pg;
 
 use std::collections::BTreeMap;
 
-
 use openrouter_analytics::chrono::NaiveDate;
 use openrouter_analytics_mock::{Endpoint, MockOpenRouter, Reply, SampleAccount, TEST_API_KEY};
 use openrouter_analytics_store::{Dimension, Error, Query, Store, SyncOptions, Target};
@@ -99,21 +98,38 @@ fn sync_keeps_the_window_and_a_rerun_changes_nothing() {
         let all = Query::new(day("2000-01-01"), day("2999-12-31"));
         let credits = store.credit_history(&all).expect("credits");
         assert_eq!(credits.len(), 1, "{name}");
-        assert!(close(credits[0].total_credits, account.credits().total_credits), "{name}");
-        assert_eq!(store.key_history(&all).expect("keys").len(), account.keys().len(), "{name}");
-        assert_eq!(store.budget_history(&all).expect("budgets").len(), account.budgets().len(), "{name}");
+        assert!(
+            close(credits[0].total_credits, account.credits().total_credits),
+            "{name}"
+        );
+        assert_eq!(
+            store.key_history(&all).expect("keys").len(),
+            account.keys().len(),
+            "{name}"
+        );
+        assert_eq!(
+            store.budget_history(&all).expect("budgets").len(),
+            account.budgets().len(),
+            "{name}"
+        );
         let runs = store.runs().expect("runs");
         assert_eq!(runs.len(), 1, "{name}");
         assert_eq!(runs[0].status, "ok", "{name}");
 
         // A rerun over the same window: nothing changes but the log and snapshots.
         let rows_before = store.rows(&q).expect("rows");
-        let second = rt.block_on(store.sync(&client, &SyncOptions::default())).expect("rerun");
+        let second = rt
+            .block_on(store.sync(&client, &SyncOptions::default()))
+            .expect("rerun");
         assert_eq!(second.changed_rows, 0, "{name}");
         assert_eq!(store.rows(&q).expect("rows"), rows_before, "{name}");
         assert_eq!(store.summarise(&q).expect("summarise"), stored, "{name}");
         assert_eq!(store.runs().expect("runs").len(), 2, "{name}");
-        assert_eq!(store.credit_history(&all).expect("credits").len(), 2, "{name}");
+        assert_eq!(
+            store.credit_history(&all).expect("credits").len(),
+            2,
+            "{name}"
+        );
     }
 }
 
@@ -124,20 +140,33 @@ fn windows_a_month_apart_merge_into_sixty_days() {
         let mut store = Store::open(&target).expect("open");
         for today in ["2026-11-26", "2026-12-26"] {
             let openrouter = MockOpenRouter::start();
-            let _sample = openrouter.sample_account_from(SampleAccount::new().with_today(day(today)));
+            let _sample =
+                openrouter.sample_account_from(SampleAccount::new().with_today(day(today)));
             rt.block_on(store.sync(&openrouter.client(), &SyncOptions::default()))
                 .unwrap_or_else(|e| panic!("{name}: {e}"));
         }
         let q = Query::new(day("2026-10-27"), day("2026-12-25"));
         assert!(store.missing_days(&q).expect("gaps").is_empty(), "{name}");
-        let per_day = store.summarise(&q.clone().by(&[Dimension::Day])).expect("by day");
+        let per_day = store
+            .summarise(&q.clone().by(&[Dimension::Day]))
+            .expect("by day");
         assert_eq!(per_day.len(), 60, "{name}");
-        let months = store.summarise(&q.clone().by(&[Dimension::Month])).expect("by month");
+        let months = store
+            .summarise(&q.clone().by(&[Dimension::Month]))
+            .expect("by month");
         let labels: Vec<&str> = months.iter().map(|m| m.labels[0].as_str()).collect();
         assert_eq!(labels, ["2026-10", "2026-11", "2026-12"], "{name}");
         let total: f64 = months.iter().map(|m| m.totals.usage).sum();
-        let one_window: f64 = SampleAccount::new().activity().iter().map(|r| r.usage).sum();
-        assert!(close(total, 2.0 * one_window), "{name}: {total} vs {}", 2.0 * one_window);
+        let one_window: f64 = SampleAccount::new()
+            .activity()
+            .iter()
+            .map(|r| r.usage)
+            .sum();
+        assert!(
+            close(total, 2.0 * one_window),
+            "{name}: {total} vs {}",
+            2.0 * one_window
+        );
         // A range reaching before the first sync names the days it lacks.
         let wider = Query::new(day("2026-10-20"), day("2026-10-28"));
         let missing = store.missing_days(&wider).expect("gaps");
@@ -177,7 +206,10 @@ fn a_failed_fetch_writes_only_the_run_log() {
     let rt = runtime();
     for (name, target, _keep) in targets() {
         let openrouter = MockOpenRouter::start();
-        let _activity = openrouter.reply(Endpoint::GetUserActivity, Reply::error(401, "No auth credentials found"));
+        let _activity = openrouter.reply(
+            Endpoint::GetUserActivity,
+            Reply::error(401, "No auth credentials found"),
+        );
         let mut store = Store::open(&target).expect("open");
         let err = rt
             .block_on(store.sync(&openrouter.client(), &SyncOptions::default()))
@@ -186,15 +218,25 @@ fn a_failed_fetch_writes_only_the_run_log() {
         let runs = store.runs().expect("runs");
         assert_eq!(runs.len(), 1, "{name}");
         assert_eq!(runs[0].status, "failed", "{name}");
-        assert!(runs[0].error.as_deref().unwrap_or_default().contains("401"), "{name}: {:?}", runs[0].error);
+        assert!(
+            runs[0].error.as_deref().unwrap_or_default().contains("401"),
+            "{name}: {:?}",
+            runs[0].error
+        );
         let all = Query::new(day("2000-01-01"), day("2999-12-31"));
         assert!(store.rows(&all).expect("rows").is_empty(), "{name}");
-        assert!(store.credit_history(&all).expect("credits").is_empty(), "{name}");
+        assert!(
+            store.credit_history(&all).expect("credits").is_empty(),
+            "{name}"
+        );
         assert!(store.covered_range().expect("covered").is_none(), "{name}");
 
         // A failure after the activity (a 5XX on the key list) stores nothing either.
         let openrouter = MockOpenRouter::start();
-        let _keys = openrouter.reply(Endpoint::find("api_keys", "list").expect("op"), Reply::error(503, "down"));
+        let _keys = openrouter.reply(
+            Endpoint::find("api_keys", "list").expect("op"),
+            Reply::error(503, "down"),
+        );
         let _rest = openrouter.sample_account();
         let err = rt
             .block_on(store.sync(&openrouter.client(), &SyncOptions::default()))
@@ -223,11 +265,16 @@ fn two_syncs_at_once_both_succeed_without_duplicates() {
             })
             .collect();
         for thread in threads {
-            thread.join().expect("thread").unwrap_or_else(|e| panic!("{name}: {e}"));
+            thread
+                .join()
+                .expect("thread")
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
         }
         let mut store = Store::open(&target).expect("open");
         let (first, last) = sample.account().activity_window();
-        let rows = store.rows(&Query::new(day(&first), day(&last))).expect("rows");
+        let rows = store
+            .rows(&Query::new(day(&first), day(&last)))
+            .expect("rows");
         assert_eq!(rows.len(), sample.account().activity().len(), "{name}");
         assert_eq!(store.runs().expect("runs").len(), 2, "{name}");
     }
@@ -240,8 +287,11 @@ fn the_api_key_is_never_stored() {
         let openrouter = MockOpenRouter::start();
         let _sample = openrouter.sample_account();
         let mut store = Store::open(&target).expect("open");
-        rt.block_on(store.sync(&openrouter.client(), &SyncOptions::default().group_by_workspace(true)))
-            .expect("sync");
+        rt.block_on(store.sync(
+            &openrouter.client(),
+            &SyncOptions::default().group_by_workspace(true),
+        ))
+        .expect("sync");
         drop(store);
         match &target {
             Target::Sqlite(path) => {
@@ -251,7 +301,10 @@ fn the_api_key_is_never_stored() {
                 bytes.extend(std::fs::read(wal).unwrap_or_default());
                 let needle = TEST_API_KEY.as_bytes();
                 assert!(bytes.len() > 4096, "{name}");
-                assert!(!bytes.windows(needle.len()).any(|w| w == needle), "{name}: key in the file");
+                assert!(
+                    !bytes.windows(needle.len()).any(|w| w == needle),
+                    "{name}: key in the file"
+                );
             }
             Target::Postgres(url) => {
                 let mut client = postgres::Client::connect(url, postgres::NoTls).expect("connect");
@@ -282,13 +335,18 @@ fn a_file_that_is_not_a_store_is_refused_and_untouched() {
     let dir = tempfile::tempdir().expect("dir");
     // Random bytes.
     let junk = dir.path().join("junk.db");
-    let bytes: Vec<u8> = (0..5000u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
+    let bytes: Vec<u8> = (0..5000u32)
+        .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
+        .collect();
     std::fs::write(&junk, &bytes).expect("write");
     let err = Store::open(&Target::Sqlite(junk.clone())).expect_err("junk");
     assert!(matches!(err, Error::NotAStore(_)), "{err}");
     assert!(err.to_string().contains("untouched"), "{err}");
     assert_eq!(std::fs::read(&junk).expect("read"), bytes);
-    assert!(matches!(Store::open_existing(&Target::Sqlite(junk.clone())), Err(Error::NotAStore(_))));
+    assert!(matches!(
+        Store::open_existing(&Target::Sqlite(junk.clone())),
+        Err(Error::NotAStore(_))
+    ));
 
     // Another program's SQLite database.
     let other = dir.path().join("other.db");
@@ -305,7 +363,10 @@ fn a_file_that_is_not_a_store_is_refused_and_untouched() {
 
     // Reading a store that does not exist creates nothing.
     let none = dir.path().join("none.db");
-    assert!(matches!(Store::open_existing(&Target::Sqlite(none.clone())), Err(Error::NoStore(_))));
+    assert!(matches!(
+        Store::open_existing(&Target::Sqlite(none.clone())),
+        Err(Error::NoStore(_))
+    ));
     assert!(!none.exists());
 }
 
@@ -323,15 +384,26 @@ fn run_sqlite(path: &std::path::Path, sql: &str) {
 
 #[test]
 fn another_programs_postgres_tables_are_refused_and_untouched() {
-    let Some(url) = pg::fresh_database() else { return };
-    pg::execute(&url, "CREATE TABLE openrouter_activity (x INT); INSERT INTO openrouter_activity VALUES (42);");
+    let Some(url) = pg::fresh_database() else {
+        return;
+    };
+    pg::execute(
+        &url,
+        "CREATE TABLE openrouter_activity (x INT); INSERT INTO openrouter_activity VALUES (42);",
+    );
     let err = Store::open(&url.parse().expect("url")).expect_err("foreign");
     assert!(matches!(err, Error::ForeignDatabase(_)), "{err}");
     let mut client = postgres::Client::connect(&url, postgres::NoTls).expect("connect");
-    let x: i32 = client.query_one("SELECT x FROM openrouter_activity", &[]).expect("row").get(0);
+    let x: i32 = client
+        .query_one("SELECT x FROM openrouter_activity", &[])
+        .expect("row")
+        .get(0);
     assert_eq!(x, 42);
     let meta = client
-        .query("SELECT 1 FROM information_schema.tables WHERE table_name = 'openrouter_store_meta'", &[])
+        .query(
+            "SELECT 1 FROM information_schema.tables WHERE table_name = 'openrouter_store_meta'",
+            &[],
+        )
         .expect("q");
     assert!(meta.is_empty());
     // Unrelated tables of other programs are fine: a shared database.
@@ -356,13 +428,21 @@ fn a_store_from_a_newer_version_is_refused() {
             "{name}: {err}"
         );
         assert!(err.to_string().contains("newer"), "{name}: {err}");
-        assert!(matches!(Store::open_existing(&target), Err(Error::SchemaTooNew { .. })), "{name}");
+        assert!(
+            matches!(
+                Store::open_existing(&target),
+                Err(Error::SchemaTooNew { .. })
+            ),
+            "{name}"
+        );
     }
 }
 
 #[test]
 fn database_passwords_are_never_shown() {
-    let target: Target = "postgres://alice:p%40ss-w0rd@127.0.0.1:1/db".parse().expect("url");
+    let target: Target = "postgres://alice:p%40ss-w0rd@127.0.0.1:1/db"
+        .parse()
+        .expect("url");
     assert!(!target.to_string().contains("w0rd"), "{target}");
     assert!(!format!("{target:?}").contains("w0rd"));
     // Nothing listens on port 1: the connection error names the store, not the password.
@@ -379,9 +459,13 @@ fn database_passwords_are_never_shown() {
         assert!(!text.contains("Wrong-Secret-99"), "{text}");
         assert!(text.contains("password"), "{text}");
     }
-    let bad = "postgres://bob:hunter2@[::1".parse::<Target>().expect_err("bad url");
+    let bad = "postgres://bob:hunter2@[::1"
+        .parse::<Target>()
+        .expect_err("bad url");
     assert!(!bad.to_string().contains("hunter2"), "{bad}");
-    let tls = "postgres://bob:hunter2@127.0.0.1/db?sslmode=require".parse::<Target>().expect("url");
+    let tls = "postgres://bob:hunter2@127.0.0.1/db?sslmode=require"
+        .parse::<Target>()
+        .expect("url");
     let err = Store::open(&tls).expect_err("tls");
     assert!(err.to_string().contains("sslmode=require"), "{err}");
 }
@@ -395,7 +479,10 @@ fn indexes_answer_a_summary_by_model() {
         // PostgreSQL's planner scans a small table however it is indexed; the
         // benchmark records its plan on a year of rows (BENCHMARKS.md).
         if name == "sqlite" {
-            assert!(plan.contains("COVERING INDEX openrouter_activity_by_model"), "{plan}");
+            assert!(
+                plan.contains("COVERING INDEX openrouter_activity_by_model"),
+                "{plan}"
+            );
         }
     }
 }

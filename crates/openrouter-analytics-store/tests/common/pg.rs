@@ -62,8 +62,17 @@ fn as_user(user: Option<&str>, program: &Path) -> Command {
 fn start() -> Result<PgServer, String> {
     let bin = bin_dir().ok_or("no PostgreSQL server (apt-get install postgresql)")?;
     let user = if is_root() {
-        let exists = |u: &str| Command::new("id").arg(u).output().is_ok_and(|o| o.status.success());
-        Some(if exists("postgres") { "postgres" } else { "nobody" })
+        let exists = |u: &str| {
+            Command::new("id")
+                .arg(u)
+                .output()
+                .is_ok_and(|o| o.status.success())
+        };
+        Some(if exists("postgres") {
+            "postgres"
+        } else {
+            "nobody"
+        })
     } else {
         None
     };
@@ -88,12 +97,23 @@ fn start() -> Result<PgServer, String> {
     let out = as_user(user, &bin.join("initdb"))
         .arg("-D")
         .arg(&data)
-        .args(["-U", "postgres", "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--no-sync"])
+        .args([
+            "-U",
+            "postgres",
+            "--auth-local=trust",
+            "--auth-host=scram-sha-256",
+            "-E",
+            "UTF8",
+            "--no-sync",
+        ])
         .arg(format!("--pwfile={}", pwfile.display()))
         .output()
         .map_err(|e| format!("initdb: {e}"))?;
     if !out.status.success() {
-        return Err(format!("initdb failed: {}", String::from_utf8_lossy(&out.stderr)));
+        return Err(format!(
+            "initdb failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
     }
     let port = TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
