@@ -121,14 +121,29 @@ async fn today_moves_the_activity_window() {
         .base_url(&url)
         .build()
         .expect("client");
-    let activity = client.analytics().get_user_activity().send().await.expect("200");
+    let activity = client
+        .analytics()
+        .get_user_activity()
+        .send()
+        .await
+        .expect("200");
     let first = activity.data.iter().map(|r| r.date.as_str()).min();
     let last = activity.data.iter().map(|r| r.date.as_str()).max();
     assert_eq!((first, last), (Some("2026-12-16"), Some("2027-01-14")));
     // A day of the moved window is accepted; one of the usual window is not.
-    let day = client.analytics().get_user_activity().date("2027-01-14").send().await;
+    let day = client
+        .analytics()
+        .get_user_activity()
+        .date("2027-01-14")
+        .send()
+        .await;
     assert!(!day.expect("in the window").data.is_empty());
-    let old = client.analytics().get_user_activity().date("2026-11-01").send().await;
+    let old = client
+        .analytics()
+        .get_user_activity()
+        .date("2026-11-01")
+        .send()
+        .await;
     assert!(old.is_err());
 
     let bad = Command::new(env!("CARGO_BIN_EXE_openrouter-mock"))

@@ -110,7 +110,7 @@ impl Query {
     }
 
     /// `FROM ... WHERE ...` and its parameters.
-    fn from_where(&self) -> Result<(String, Vec<Val>), Error> {
+    fn sql_source(&self) -> Result<(String, Vec<Val>), Error> {
         let mut params: Vec<Val> = vec![day(self.since).into(), day(self.until).into()];
         if self.per_key() {
             if self.workspaces || self.dimensions.contains(&Dimension::Workspace) {
@@ -306,7 +306,7 @@ impl Store {
     /// # Ok(()) }
     /// ```
     pub fn summarise(&mut self, query: &Query) -> Result<Vec<Summary>, Error> {
-        let (from, params) = query.from_where()?;
+        let (from, params) = query.sql_source()?;
         let columns: Vec<&str> = query
             .dimensions
             .iter()
@@ -348,7 +348,7 @@ impl Store {
     /// The query's rows (its dimensions are ignored), by day, then model and
     /// provider.
     pub fn rows(&mut self, query: &Query) -> Result<Vec<ActivityRow>, Error> {
-        let (from, params) = query.from_where()?;
+        let (from, params) = query.sql_source()?;
         let extra = if query.per_key() {
             "'', a.api_key_hash"
         } else {
@@ -516,7 +516,7 @@ impl Store {
     /// The database's plan for a query (SQLite `EXPLAIN QUERY PLAN`, PostgreSQL
     /// `EXPLAIN`), one line per step: shows which index answers a summary.
     pub fn explain_summarise(&mut self, query: &Query) -> Result<Vec<String>, Error> {
-        let (from, params) = query.from_where()?;
+        let (from, params) = query.sql_source()?;
         let prefix = if self.conn.is_postgres() {
             "EXPLAIN"
         } else {
