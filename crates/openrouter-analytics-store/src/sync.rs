@@ -62,7 +62,7 @@ impl SyncOptions {
     }
 
     /// Per-key activity requests in flight at once (at least 1; default
-    /// [`DEFAULT_KEY_CONCURRENCY`]).
+    /// 4).
     pub fn key_concurrency(mut self, n: usize) -> Self {
         self.key_concurrency = Some(n.max(1));
         self
