@@ -42,7 +42,7 @@ use crate::codegen::Output;
 
 /// The library crates whose public API is snapshotted: crate directory and snapshot file,
 /// relative to the workspace root.
-const SNAPSHOTS: [(&str, &str); 3] = [
+const SNAPSHOTS: [(&str, &str); 4] = [
     (
         "crates/openrouter-analytics",
         "crates/openrouter-analytics/public-api.txt",
@@ -54,6 +54,10 @@ const SNAPSHOTS: [(&str, &str); 3] = [
     (
         "crates/openrouter-analytics-mock",
         "crates/openrouter-analytics-mock/public-api.txt",
+    ),
+    (
+        "crates/openrouter-analytics-store",
+        "crates/openrouter-analytics-store/public-api.txt",
     ),
 ];
 

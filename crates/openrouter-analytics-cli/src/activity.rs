@@ -60,6 +60,9 @@ pub struct Plan {
     workspace_id: Option<String>,
     by: Vec<SummaryKey>,
     sort: Option<SortKey>,
+    /// `--since`/`--until`: read the history store instead of OpenRouter.
+    range: Option<crate::history::Range>,
+    db: crate::history::DbArgs,
 }
 
 impl Plan {
@@ -70,6 +73,40 @@ impl Plan {
             return Err(
                 "--by workspace needs rows split by workspace; add --group-by workspace".into(),
             );
+        }
+        let range = args
+            .since
+            .as_deref()
+            .map(|since| crate::history::parse_range(since, args.until.as_deref()))
+            .transpose()?;
+        if range.is_some() {
+            let live_only = [
+                ("--date", args.date.is_some()),
+                ("--user-id", args.user_id.is_some()),
+                ("--user", args.user.is_some()),
+                ("--key", args.key.is_some()),
+                ("--workspace-id", args.workspace_id.is_some()),
+            ];
+            if let Some((flag, _)) = live_only.iter().find(|(_, given)| *given) {
+                return Err(format!(
+                    "{flag} asks OpenRouter's last 30 days; it cannot be combined with --since \
+                     (the store keeps per-key activity: use --api-key-hash or --by key)"
+                ));
+            }
+        } else {
+            if args.db.db.is_some() {
+                return Err("--db reads the history store; add --since YYYY-MM-DD".into());
+            }
+            if let Some(key) = args
+                .by
+                .iter()
+                .find(|k| matches!(k, SummaryKey::Key | SummaryKey::Month))
+            {
+                return Err(format!(
+                    "--by {} reads the history store; add --since YYYY-MM-DD (and run `openrouter sync` first)",
+                    summary_field(*key)
+                ));
+            }
         }
         let mut by = Vec::new();
         for key in &args.by {
@@ -91,7 +128,66 @@ impl Plan {
             workspace_id: args.workspace_id.clone(),
             by,
             sort: args.sort,
+            range,
+            db: args.db.clone(),
         })
+    }
+
+    /// Whether this reads the history store (`--since`) rather than OpenRouter.
+    pub fn is_history(&self) -> bool {
+        self.range.is_some()
+    }
+
+    /// Prints the stored activity of the range, summarised and sorted as asked,
+    /// after a warning naming any day of the range no sync covered.
+    pub fn print_history(&self, format: Format, out: &mut dyn Write) -> Result<(), Failure> {
+        use crate::history;
+        let Some(range) = self.range else {
+            return Ok(());
+        };
+        let (mut store, until) = history::open_for_range(&self.db, range)?;
+        let dimensions: Vec<_> = self.by.iter().map(|k| history::dimension(*k)).collect();
+        let mut query = openrouter_analytics_store::Query::new(range.since, until)
+            .by(&dimensions)
+            .workspaces(self.group_by.is_some());
+        if let Some(hash) = &self.api_key_hash {
+            query = query.api_key_hash(hash.clone());
+        }
+        let fail = |err: openrouter_analytics_store::Error| history::store_failure(&err, None);
+        history::warn_gaps(&mut store, &query)?;
+        let printed = if self.by.is_empty() {
+            let mut rows: Vec<ActivityItem> = store
+                .rows(&query)
+                .map_err(fail)?
+                .iter()
+                .map(history::item)
+                .collect();
+            if let Some(key) = self.sort {
+                sort_rows(&mut rows, key);
+            }
+            match format {
+                Format::Json => write_json(out, &ActivityResponse { data: rows }),
+                Format::Csv => rows_csv(&rows, out),
+                Format::Table => rows_table(&rows, self.group_by.is_some(), out),
+            }
+        } else {
+            let mut groups: Vec<Group> = store
+                .summarise(&query)
+                .map_err(fail)?
+                .iter()
+                .map(history::group)
+                .collect();
+            sort_groups(&mut groups, self.sort.unwrap_or(SortKey::Cost));
+            match format {
+                Format::Json => summary_json(&groups, &self.by, out),
+                Format::Csv => summary_csv(&groups, &self.by, out),
+                Format::Table => summary_table(&groups, &self.by, out),
+            }
+        };
+        match printed.and_then(|()| out.flush()) {
+            Err(err) if err.kind() != io::ErrorKind::BrokenPipe => Err(Failure::output(&err)),
+            _ => Ok(()),
+        }
     }
 
     /// Looks up `--key` and `--user` (a name, an email) in the keys and members lists
@@ -200,6 +296,8 @@ fn summary_field(key: SummaryKey) -> &'static str {
         SummaryKey::Provider => "provider_name",
         SummaryKey::Date => "date",
         SummaryKey::Workspace => "workspace_id",
+        SummaryKey::Key => "api_key",
+        SummaryKey::Month => "month",
     }
 }
 
@@ -210,6 +308,8 @@ fn summary_column(key: SummaryKey) -> &'static str {
         SummaryKey::Provider => "PROVIDER",
         SummaryKey::Date => "DATE",
         SummaryKey::Workspace => "WORKSPACE",
+        SummaryKey::Key => "API KEY",
+        SummaryKey::Month => "MONTH",
     }
 }
 
@@ -233,7 +333,11 @@ fn number_cells(t: &Totals) -> [String; 5] {
     ]
 }
 
-fn rows_table(rows: &[ActivityItem], workspace: bool, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn rows_table(
+    rows: &[ActivityItem],
+    workspace: bool,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let totals = Totals::sum(&rows.iter().map(Totals::of).collect::<Vec<_>>()).rounded();
     let byok = totals.byok_usage_inference != 0.0;
     let mut columns = vec![
@@ -324,7 +428,7 @@ fn summary_table(groups: &[Group], keys: &[SummaryKey], out: &mut dyn Write) -> 
     table.write(out)
 }
 
-fn rows_csv(rows: &[ActivityItem], out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn rows_csv(rows: &[ActivityItem], out: &mut dyn Write) -> io::Result<()> {
     let mut csv = Sheet::new(out, ROW_FIELDS)?;
     for row in rows {
         csv.row([

@@ -334,6 +334,32 @@ pub enum Command {
 
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     Completions(crate::completions::CompletionsArgs),
+
+    /// Keep history past the 30-day window: fetch the activity, per-key spend, credits,
+    /// keys and budgets into the history store (SQLite file or PostgreSQL), one
+    /// transaction per run. Run it daily, e.g. from cron.
+    #[command(
+        after_help = concat!(
+            "Examples:\n",
+            "  openrouter sync\n",
+            "  openrouter sync --db postgres://openrouter@db.internal/spend --group-by workspace\n",
+            "  17 6 * * *  openrouter sync --progress never   # crontab: every day at 06:17\n\n",
+            exit_codes_help!()
+        )
+    )]
+    Sync(crate::history::SyncArgs),
+
+    /// Write the stored activity of a range as CSV or as FOCUS 1.2 cost and usage rows
+    /// (`-f focus`) for FinOps tools.
+    #[command(
+        after_help = concat!(
+            "Examples:\n",
+            "  openrouter export --since 2026-01-01 --until 2026-03-31 -f csv > q1.csv\n",
+            "  openrouter export --since 2026-01-01 -f focus > focus.csv\n\n",
+            exit_codes_help!()
+        )
+    )]
+    Export(crate::export::ExportArgs),
 }
 
 /// `openrouter analytics ...`.
@@ -397,7 +423,23 @@ pub struct ActivityArgs {
     /// A to Z [default: API order; cost for summaries].
     #[arg(long, value_enum, value_name = "KEY")]
     pub sort: Option<SortKey>,
+
+    /// Read the history store (see `openrouter sync`) from this UTC day on, instead
+    /// of asking OpenRouter for its last 30 days.
+    #[arg(long, value_name = "YYYY-MM-DD", help_heading = HISTORY)]
+    pub since: Option<String>,
+
+    /// The last day read from the store [default: the last day synced].
+    #[arg(long, value_name = "YYYY-MM-DD", requires = "since", help_heading = HISTORY)]
+    pub until: Option<String>,
+
+    /// The history store to read.
+    #[command(flatten, next_help_heading = HISTORY)]
+    pub db: crate::history::DbArgs,
 }
+
+/// Help heading of the history-store flags.
+pub const HISTORY: &str = "History";
 
 /// A dimension activity rows can additionally be split by.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -417,6 +459,10 @@ pub enum SummaryKey {
     Date,
     /// The workspace (with --group-by workspace).
     Workspace,
+    /// The API key, by name (with --since: read from the store's per-key activity).
+    Key,
+    /// The month, YYYY-MM (with --since).
+    Month,
 }
 
 /// What `--sort` orders by.

@@ -67,6 +67,20 @@ pub struct ReportArgs {
     /// Only the activity attributed to this workspace.
     #[arg(long, value_name = "ID")]
     pub workspace_id: Option<String>,
+
+    /// Report on the history store (see `openrouter sync`) from this UTC day on,
+    /// adding month-over-month spend by model, spend per key per month and the
+    /// credit balance over time.
+    #[arg(long, value_name = "YYYY-MM-DD", help_heading = crate::args::HISTORY)]
+    pub since: Option<String>,
+
+    /// The last day read from the store [default: the last day synced].
+    #[arg(long, value_name = "YYYY-MM-DD", requires = "since", help_heading = crate::args::HISTORY)]
+    pub until: Option<String>,
+
+    /// The history store to read.
+    #[command(flatten, next_help_heading = crate::args::HISTORY)]
+    pub db: crate::history::DbArgs,
 }
 
 /// Where the page goes.
@@ -84,6 +98,8 @@ pub struct Plan {
     target: Target,
     /// The filters given, shown on the page so that a reader knows what it covers.
     filters: Vec<(&'static str, String)>,
+    /// `--since`/`--until` and `--db`: the page is made from the history store.
+    history: Option<(crate::history::Range, crate::history::DbArgs)>,
 }
 
 /// What OpenRouter answered. Only activity is required: credits and keys need
@@ -96,6 +112,8 @@ pub struct Fetched {
     pub credits: Result<GetCreditsResponseData, String>,
     /// Every API key, or why they are missing.
     pub keys: Result<Vec<ListApiKeysResponseDataItem>, String>,
+    /// The history store's own sections (report over `--since`), already HTML.
+    pub history_sections: Option<String>,
 }
 
 impl Plan {
@@ -112,7 +130,16 @@ impl Plan {
             user: None,
             by: Vec::new(),
             sort: None,
+            since: args.since.clone(),
+            until: args.until.clone(),
+            db: args.db.clone(),
         })?;
+        let history = args
+            .since
+            .as_deref()
+            .map(|since| crate::history::parse_range(since, args.until.as_deref()))
+            .transpose()?
+            .map(|range| (range, args.db.clone()));
         let target = if args.output.as_os_str() == "-" {
             Target::Stdout
         } else {
@@ -131,7 +158,13 @@ impl Plan {
             activity,
             target,
             filters,
+            history,
         })
+    }
+
+    /// The range and store of a report on the history store (`--since`).
+    pub fn history(&self) -> Option<&(crate::history::Range, crate::history::DbArgs)> {
+        self.history.as_ref()
     }
 
     /// What the requests look like, for `-v`.
@@ -170,6 +203,7 @@ impl Plan {
             activity,
             credits,
             keys,
+            history_sections: None,
         })
     }
 
@@ -182,7 +216,10 @@ impl Plan {
         redactor: &Redactor,
         stdout: &mut dyn Write,
     ) -> io::Result<String> {
-        let page = render(fetched, &self.filters, generated_at);
+        let mut page = render(fetched, &self.filters, generated_at);
+        if let Some(sections) = &fetched.history_sections {
+            crate::history_report::insert(&mut page, sections);
+        }
         // No page (and no file) when an amount on it could not be printed.
         crate::output::money::check()?;
         // A second line of defence: the key was never put on the page, but a server
@@ -862,6 +899,7 @@ mod tests {
             activity,
             credits: Err("get_credits: forbidden (403 Forbidden)".into()),
             keys: Ok(Vec::new()),
+            history_sections: None,
         }
     }
 

@@ -36,7 +36,10 @@ mod check;
 mod clear;
 mod completions;
 mod exit;
+mod export;
 mod exporter;
+mod history;
+mod history_report;
 mod html_report;
 mod logging;
 mod meta;
@@ -65,7 +68,8 @@ use crate::secret::Redactor;
 
 fn main() -> ExitCode {
     // clap prints its own usage errors and exits with 2 (0 for --help and --version).
-    let cli = Cli::parse();
+    // `export -f focus`: a format only that command has (see export.rs).
+    let cli = Cli::parse_from(export::rewrite_format_arg(std::env::args_os().collect()));
     let redactor = Redactor::new(cli.global.api_key.as_deref());
     match run(cli, &redactor) {
         Ok(()) => ExitCode::from(code::SUCCESS),
@@ -133,7 +137,37 @@ fn run(cli: Cli, redactor: &Redactor) -> Result<(), Failure> {
             Plan::Exporter(exporter::Plan::new(args).map_err(Failure::usage)?)
         }
         Command::Completions(_) => return Ok(()),
+        // Needs the client: run once it is built, below.
+        Command::Sync(_) => Plan::Meta,
+        // Reads the store only: no key, no network.
+        Command::Export(args) => {
+            let stdout = io::stdout();
+            let mut out = BufWriter::new(stdout.lock());
+            return export::run(args, global.format, &mut out);
+        }
     };
+    // `--since`: the history store answers; no key, no network.
+    if let Plan::Activity(plan) = &plan
+        && plan.is_history()
+    {
+        let stdout = io::stdout();
+        let mut out = BufWriter::new(stdout.lock());
+        return plan.print_history(output::resolve_format(global.format), &mut out);
+    }
+    if let Plan::Report(plan) = &plan
+        && let Some((range, db)) = plan.history()
+    {
+        let fetched = history_report::fetch(*range, db)?;
+        let stdout = io::stdout();
+        let mut out = BufWriter::new(stdout.lock());
+        let now = chrono::Utc::now().format("%Y-%m-%d %H:%M UTC").to_string();
+        let line = plan
+            .write(&fetched, &now, redactor, &mut out)
+            .and_then(|line| out.flush().map(|()| line))
+            .map_err(|err| Failure::output(&err))?;
+        let _ = writeln!(io::stderr().lock(), "{}", redactor.redact(&line));
+        return Ok(());
+    }
     let format = output::resolve_format(global.format);
     output::sheet::set_raw(global.csv_raw);
     let verbose = global.verbose > 0;
@@ -169,6 +203,9 @@ fn run(cli: Cli, redactor: &Redactor) -> Result<(), Failure> {
     }
     if let Plan::Exporter(plan) = &plan {
         return exporter::run(plan, &client, &runtime, redactor);
+    }
+    if let Command::Sync(args) = &cli.command {
+        return history::sync(args, &client, &runtime, progress.is_some());
     }
     let (operation, result) = runtime.block_on(async {
         let progress = progress.as_ref();

@@ -100,6 +100,10 @@ pub fn label_of(row: &ActivityItem, key: SummaryKey) -> &str {
         SummaryKey::Provider => &row.provider_name,
         SummaryKey::Date => &row.date,
         SummaryKey::Workspace => row.workspace_id.as_deref().unwrap_or(""),
+        // Only the store's summaries group by these (`--since`): a live row has no
+        // key, and its month is the start of its date.
+        SummaryKey::Key => "",
+        SummaryKey::Month => row.date.get(..7).unwrap_or(&row.date),
     }
 }
 

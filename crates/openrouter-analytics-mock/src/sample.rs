@@ -523,6 +523,40 @@ impl SampleAccount {
         self
     }
 
+    /// The same account seen on another day: its 30 days of activity move so that
+    /// they end the day before `today` (numbers unchanged). Serving it with two
+    /// `today`s a month apart gives a store more than 30 days of history to show.
+    ///
+    /// ```
+    /// use openrouter_analytics_mock::SampleAccount;
+    ///
+    /// let today = "2027-01-15".parse().expect("a date");
+    /// let account = SampleAccount::new().with_today(today);
+    /// assert_eq!(account.activity_window(), ("2026-12-16".to_string(), "2027-01-14".to_string()));
+    /// ```
+    pub fn with_today(mut self, today: NaiveDate) -> Self {
+        let usual: NaiveDate = SAMPLE_LAST_DAY.parse().unwrap_or_default();
+        let shift = (today - usual).num_days() - 1;
+        for row in &mut self.activity {
+            if let Ok(date) = row.date.parse::<NaiveDate>() {
+                let moved = date + openrouter_analytics::chrono::Duration::days(shift);
+                row.date = moved.format("%Y-%m-%d").to_string();
+            }
+        }
+        self
+    }
+
+    /// The first and last day of the activity (`YYYY-MM-DD`): [`SAMPLE_FIRST_DAY`]
+    /// and [`SAMPLE_LAST_DAY`] unless moved by [`SampleAccount::with_today`].
+    pub fn activity_window(&self) -> (String, String) {
+        let first = self.activity.iter().map(|r| r.date.as_str()).min();
+        let last = self.activity.iter().map(|r| r.date.as_str()).max();
+        (
+            first.unwrap_or(SAMPLE_FIRST_DAY).to_string(),
+            last.unwrap_or(SAMPLE_LAST_DAY).to_string(),
+        )
+    }
+
     /// The page size of list operations without `limit` ([`DEFAULT_PAGE_SIZE`] unless
     /// changed).
     pub fn page_size(&self) -> usize {

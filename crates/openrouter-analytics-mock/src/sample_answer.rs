@@ -23,8 +23,7 @@ use uuid::Uuid;
 use crate::reply::Reply;
 use crate::request::SentRequest;
 use crate::sample::{
-    DIMENSIONS, METRICS, SAMPLE_FIRST_DAY, SAMPLE_INFERENCE_KEY, SAMPLE_LAST_DAY, SAMPLE_NOW,
-    SAMPLE_REVOKED_KEY, SampleAccount,
+    DIMENSIONS, METRICS, SAMPLE_INFERENCE_KEY, SAMPLE_NOW, SAMPLE_REVOKED_KEY, SampleAccount,
 };
 
 /// Operations any key may call; every other one needs a management key.
@@ -318,11 +317,12 @@ impl Call<'_> {
 
     fn activity(&self) -> Answer {
         let date = self.query("date");
+        let (first, last) = self.account.activity_window();
         if let Some(date) = date
-            && !(SAMPLE_FIRST_DAY..=SAMPLE_LAST_DAY).contains(&date)
+            && !(first.as_str()..=last.as_str()).contains(&date)
         {
             return Err(bad_request(format!(
-                "Invalid date {date}: must be a day within the last 30 completed UTC days ({SAMPLE_FIRST_DAY} to {SAMPLE_LAST_DAY})"
+                "Invalid date {date}: must be a day within the last 30 completed UTC days ({first} to {last})"
             )));
         }
         let grouped = match self.query("group_by") {

@@ -18,8 +18,13 @@ impl Drop for Server {
 }
 
 fn start() -> (Server, String) {
+    start_with(&[])
+}
+
+fn start_with(extra: &[&str]) -> (Server, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_openrouter-mock"))
         .args(["--port", "0", "--page-size", "2"])
+        .args(extra)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -106,4 +111,45 @@ fn help_names_the_options_and_bad_options_are_usage_errors() {
         .output()
         .expect("runs");
     assert_eq!(bad.status.code(), Some(2));
+}
+
+#[tokio::test]
+async fn today_moves_the_activity_window() {
+    let (_server, url) = start_with(&["--today", "2027-01-15"]);
+    let client = Client::builder()
+        .api_key("sk-or-v1-binary-test")
+        .base_url(&url)
+        .build()
+        .expect("client");
+    let activity = client
+        .analytics()
+        .get_user_activity()
+        .send()
+        .await
+        .expect("200");
+    let first = activity.data.iter().map(|r| r.date.as_str()).min();
+    let last = activity.data.iter().map(|r| r.date.as_str()).max();
+    assert_eq!((first, last), (Some("2026-12-16"), Some("2027-01-14")));
+    // A day of the moved window is accepted; one of the usual window is not.
+    let day = client
+        .analytics()
+        .get_user_activity()
+        .date("2027-01-14")
+        .send()
+        .await;
+    assert!(!day.expect("in the window").data.is_empty());
+    let old = client
+        .analytics()
+        .get_user_activity()
+        .date("2026-11-01")
+        .send()
+        .await;
+    assert!(old.is_err());
+
+    let bad = Command::new(env!("CARGO_BIN_EXE_openrouter-mock"))
+        .args(["--today", "tomorrow"])
+        .output()
+        .expect("runs");
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("YYYY-MM-DD"));
 }

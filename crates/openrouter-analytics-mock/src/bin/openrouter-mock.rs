@@ -34,12 +34,15 @@ fn help() -> String {
     format!(
         "openrouter-mock: serve OpenRouter's account API for a realistic sample account on 127.0.0.1
 
-Usage: openrouter-mock [--port PORT] [--page-size N]
+Usage: openrouter-mock [--port PORT] [--page-size N] [--today YYYY-MM-DD]
 
 Options:
   --port PORT      Port to listen on (default {DEFAULT_PORT}); 0 picks a free port.
   --page-size N    Items per page of the list operations when the request sends no
                    `limit` (default {DEFAULT_PAGE_SIZE}, the API's default).
+  --today DATE     Serve the account as seen on DATE (YYYY-MM-DD): its 30 days of
+                   activity end the day before. Run it twice a month apart, syncing
+                   each time, to give `openrouter sync` more than 30 days of history.
   -h, --help       Print this help.
 
 On startup it prints the base URL to use, e.g.
@@ -68,12 +71,14 @@ Try it:
 struct Options {
     port: u16,
     page_size: usize,
+    today: Option<openrouter_analytics::chrono::NaiveDate>,
 }
 
 fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Options>, String> {
     let mut options = Options {
         port: DEFAULT_PORT,
         page_size: DEFAULT_PAGE_SIZE,
+        today: None,
     };
     while let Some(arg) = args.next() {
         let (name, inline) = match arg.split_once('=') {
@@ -101,6 +106,13 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Options>,
                     .ok()
                     .filter(|n| *n > 0)
                     .ok_or_else(|| format!("--page-size: {text:?} is not a positive number"))?;
+            }
+            "--today" => {
+                let text = value("a day, YYYY-MM-DD")?;
+                options.today =
+                    Some(text.parse().map_err(|_| {
+                        format!("--today: {text:?} is not a day in YYYY-MM-DD form")
+                    })?);
             }
             other => return Err(format!("unknown option {other:?}; see --help")),
         }
@@ -156,7 +168,11 @@ async fn serve(options: Options) -> Result<(), String> {
     eprintln!(
         "openrouter-mock: serving the sample account on http://{address} (and below /api/v1); Ctrl-C stops"
     );
-    let account = Arc::new(SampleAccount::new().with_page_size(options.page_size));
+    let mut account = SampleAccount::new().with_page_size(options.page_size);
+    if let Some(today) = options.today {
+        account = account.with_today(today);
+    }
+    let account = Arc::new(account);
     loop {
         let (stream, _) = match listener.accept().await {
             Ok(connection) => connection,

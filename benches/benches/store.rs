@@ -1,0 +1,210 @@
+//! The history store's budgets (BENCHMARKS.md section "History store"):
+//!
+//! 1. `openrouter sync` of a window of 90,000 activity rows against fetching and
+//!    decoding the same answers with the client, side by side, for SQLite and
+//!    PostgreSQL (budgets: 1.5x and 2.5x).
+//! 2. A year of stored history (about 1 M rows): the `activity --since <a year ago>
+//!    --by model` summary, timed, with the database's plan showing the index.
+//!
+//! Everything runs on 127.0.0.1: an httpmock server for OpenRouter, a SQLite file in a
+//! temporary directory, and PostgreSQL started by the bench as in the store's tests
+//! (skipped with a message when the package is missing).
+
+#[path = "../../crates/openrouter-analytics-store/tests/common/pg.rs"]
+mod pg;
+
+use std::time::{Duration, Instant};
+
+use openrouter_analytics::chrono::{Duration as Days, NaiveDate};
+use openrouter_analytics::types::ActivityItem;
+use openrouter_analytics_benches::median;
+use openrouter_analytics_mock::{Endpoint, MockOpenRouter, Reply};
+use openrouter_analytics_store::{Dimension, Query, Store, SyncOptions, Target};
+use serde_json::json;
+
+const WINDOW_ROWS: usize = 90_000;
+const ENDPOINTS: usize = WINDOW_ROWS / 30;
+const ROUNDS: usize = 3;
+
+fn rows(last_day: NaiveDate, endpoints: usize) -> Vec<ActivityItem> {
+    let mut out = Vec::with_capacity(30 * endpoints);
+    for d in 0..30 {
+        let date = (last_day - Days::days(29 - d))
+            .format("%Y-%m-%d")
+            .to_string();
+        for e in 0..endpoints {
+            out.push(ActivityItem {
+                byok_usage_inference: 0.0,
+                cached_tokens: 10,
+                completion_tokens: 125,
+                date: date.clone(),
+                endpoint_id: format!("ep-{e}"),
+                model: format!("vendor/model-{}", e % 40),
+                model_permaslug: format!("vendor/model-{}-2026-01-01", e % 40),
+                prompt_tokens: 50,
+                provider_name: format!("Provider {}", e % 9),
+                reasoning_tokens: 25,
+                requests: 5,
+                usage: 0.015 * (e as f64 + 1.0),
+                workspace_id: None,
+            });
+        }
+    }
+    out
+}
+
+/// The account's other answers: no keys (so no per-key requests), credits, no
+/// workspaces.
+fn rest(openrouter: &MockOpenRouter) {
+    openrouter.reply(
+        Endpoint::find("api_keys", "list").expect("op"),
+        Reply::json(200, &json!({ "data": [] })),
+    );
+    openrouter.reply(
+        Endpoint::find("credits", "get_credits").expect("op"),
+        Reply::json(
+            200,
+            &json!({ "data": { "total_credits": 100.0, "total_usage": 10.0 } }),
+        ),
+    );
+    openrouter.reply(
+        Endpoint::find("workspaces", "list").expect("op"),
+        Reply::json(200, &json!({ "data": [], "total_count": 0 })),
+    );
+}
+
+/// Fetch and decode what a sync fetches, without storing it.
+async fn fetch_only(client: &openrouter_analytics::Client) -> usize {
+    let activity = client
+        .analytics()
+        .get_user_activity()
+        .send()
+        .await
+        .expect("activity");
+    let keys = client.api_keys().list().collect_all().await.expect("keys");
+    let credits = client
+        .credits()
+        .get_credits()
+        .send()
+        .await
+        .expect("credits");
+    let workspaces = client
+        .workspaces()
+        .list()
+        .collect_all()
+        .await
+        .expect("workspaces");
+    activity.data.len()
+        + keys.len()
+        + workspaces.len()
+        + usize::from(credits.data.total_credits > 0.0)
+}
+
+fn secs(d: Duration) -> f64 {
+    d.as_secs_f64()
+}
+
+fn main() {
+    // `cargo test --benches` runs bench binaries without `--bench`: nothing to measure.
+    if !std::env::args().any(|a| a == "--bench") {
+        return;
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let openrouter = MockOpenRouter::start();
+    let last = NaiveDate::from_ymd_opt(2026, 11, 25).expect("day");
+    openrouter.reply(
+        Endpoint::GetUserActivity,
+        Reply::activity(rows(last, ENDPOINTS)),
+    );
+    rest(&openrouter);
+    let client = openrouter
+        .client_builder()
+        .timeout(Duration::from_secs(600))
+        .build()
+        .expect("client");
+
+    let dir = tempfile::tempdir().expect("dir");
+    let mut targets = vec![("SQLite", Target::Sqlite(dir.path().join("bench.db")), 1.5)];
+    match pg::fresh_database() {
+        Some(url) => targets.push(("PostgreSQL", url.parse().expect("url"), 2.5)),
+        None => eprintln!("PostgreSQL: skipped (no server)"),
+    }
+
+    println!("\n== sync of {WINDOW_ROWS} activity rows vs fetch+decode of the same answers ==");
+    println!("| store | fetch+decode (s, median) | sync (s, median) | ratio | budget |");
+    println!("| --- | ---: | ---: | ---: | ---: |");
+    for (name, target, budget) in &targets {
+        let mut store = Store::open(target).expect("open");
+        let mut fetch_times = Vec::new();
+        let mut sync_times = Vec::new();
+        for round in 0..ROUNDS {
+            let start = Instant::now();
+            let n = runtime.block_on(fetch_only(&client));
+            fetch_times.push(secs(start.elapsed()));
+            assert!(n >= WINDOW_ROWS);
+            let start = Instant::now();
+            let summary = runtime
+                .block_on(store.sync(&client, &SyncOptions::default()))
+                .expect("sync");
+            sync_times.push(secs(start.elapsed()));
+            // The first round inserts; later rounds find every row unchanged.
+            eprintln!("{name} round {round}: {summary}");
+        }
+        let (f, s) = (median(&fetch_times), median(&sync_times));
+        // The insert (first round) is the costly write; report it on its own too.
+        println!(
+            "| {name} | {f:.3} | {s:.3} (first, inserting: {:.3}) | **{:.2}x** (first: {:.2}x) | {budget}x |",
+            sync_times[0],
+            s / f,
+            sync_times[0] / fetch_times[0]
+        );
+    }
+
+    println!("\n== a year of history (~1 M rows): summary by model ==");
+    println!("| store | rows | `--by model` over a year (ms, median of 5) | plan |");
+    println!("| --- | ---: | ---: | --- |");
+    for (name, target, _) in &targets {
+        let mut store = Store::open(target).expect("open");
+        // 12 windows of 30 days, 2,800 endpoints a day: 1,008,000 rows.
+        let mut window_end = last;
+        for _ in 0..12 {
+            let openrouter = MockOpenRouter::start();
+            openrouter.reply(
+                Endpoint::GetUserActivity,
+                Reply::activity(rows(window_end, 2_800)),
+            );
+            rest(&openrouter);
+            let client = openrouter
+                .client_builder()
+                .timeout(Duration::from_secs(600))
+                .build()
+                .expect("client");
+            runtime
+                .block_on(store.sync(&client, &SyncOptions::default()))
+                .expect("sync");
+            window_end -= Days::days(30);
+        }
+        let since = last - Days::days(364);
+        let query = Query::new(since, last).by(&[Dimension::Model]);
+        let total = store
+            .rows(&Query::new(since - Days::days(30), last))
+            .expect("rows")
+            .len();
+        let mut times = Vec::new();
+        for _ in 0..5 {
+            let start = Instant::now();
+            let groups = store.summarise(&query).expect("summarise");
+            times.push(secs(start.elapsed()) * 1000.0);
+            assert_eq!(groups.len(), 40);
+        }
+        let plan = store.explain_summarise(&query).expect("plan").join(" / ");
+        println!(
+            "| {name} | {total} | {:.1} | {} |",
+            median(&times),
+            plan.replace('|', "/")
+        );
+    }
+}

@@ -1,0 +1,226 @@
+//! The history store from the command line: `openrouter sync`, and `activity` /
+//! `report` / `export` over a range (`--since`). Thin glue: parse, call the store
+//! crate's API, render with the same formatters as the live commands.
+
+use std::io::{self, Write};
+
+use chrono::{Duration, NaiveDate, Utc};
+use clap::Args;
+use openrouter_analytics::Client;
+use openrouter_analytics::types::ActivityItem;
+use openrouter_analytics_store::{
+    ActivityRow, Dimension, Error, Query, Store, SyncOptions, Target,
+};
+
+use crate::args::{GroupBy, SummaryKey};
+use crate::exit::{Failure, Operation};
+use crate::report::{Group, Totals};
+use crate::terminal;
+
+/// `--db`: shared by `sync`, `activity`, `report` and `export`.
+#[derive(Debug, Args, Clone, Default)]
+pub struct DbArgs {
+    /// The history store: a file path, sqlite:PATH or postgres://USER:PASSWORD@HOST/DB
+    /// (the password is never printed) [default: ~/.local/share/openrouter/history.db,
+    /// or the platform's data directory].
+    #[arg(
+        long,
+        env = "OPENROUTER_DB",
+        hide_env_values = true,
+        value_name = "TARGET"
+    )]
+    pub db: Option<String>,
+}
+
+/// `openrouter sync`.
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// Where to keep the history.
+    #[command(flatten)]
+    pub db: DbArgs,
+
+    /// Also keep the activity split by workspace (read it back with
+    /// `activity --since ... --group-by workspace`).
+    #[arg(long, value_enum, value_name = "DIMENSION")]
+    pub group_by: Option<GroupBy>,
+
+    /// Per-key activity requests in flight at once.
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=32))]
+    pub key_concurrency: u16,
+}
+
+/// The store named by `--db`, `OPENROUTER_DB` or the default path.
+pub fn target(db: &DbArgs) -> Result<Target, Failure> {
+    Target::resolve(db.db.as_deref()).map_err(|err| store_failure(&err, None))
+}
+
+/// A store error as a failure: no store is a usage error (exit 2), a location that
+/// cannot be understood a configuration error (3), the rest 1; a failed fetch keeps
+/// the exit code of the live commands.
+pub fn store_failure(err: &Error, base_url: Option<&str>) -> Failure {
+    if let (Some(fetch), Some(base_url)) = (err.fetch_error(), base_url) {
+        return Failure::from_client(fetch, Operation::Activity, base_url);
+    }
+    match err {
+        Error::NoStore(_) => Failure::usage(err.to_string()),
+        Error::BadTarget(_) => Failure::config(err.to_string()),
+        _ => Failure::other(err.to_string()),
+    }
+}
+
+/// Runs `openrouter sync`: progress lines (when asked for) and a one-line summary on
+/// stderr, nothing on stdout.
+pub fn sync(
+    args: &SyncArgs,
+    client: &Client,
+    runtime: &tokio::runtime::Runtime,
+    progress: bool,
+) -> Result<(), Failure> {
+    let target = target(&args.db)?;
+    let mut store = Store::open(&target).map_err(|err| store_failure(&err, None))?;
+    let mut options = SyncOptions::default()
+        .group_by_workspace(args.group_by == Some(GroupBy::Workspace))
+        .key_concurrency(usize::from(args.key_concurrency));
+    if progress {
+        options = options.on_progress(|line| {
+            let _ = writeln!(io::stderr().lock(), "sync: {line}");
+        });
+    }
+    let summary = runtime
+        .block_on(store.sync(client, &options))
+        .map_err(|err| store_failure(&err, Some(client.base_url())))?;
+    let line = format!("{summary} into {}", store.target());
+    let _ = writeln!(io::stderr().lock(), "{}", terminal::safe(&line));
+    Ok(())
+}
+
+/// A `--since` / `--until` range, checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Range {
+    /// The first day.
+    pub since: NaiveDate,
+    /// The last day, if given.
+    pub until: Option<NaiveDate>,
+}
+
+/// Parses `--since` and `--until` (YYYY-MM-DD, UTC days, both included).
+pub fn parse_range(since: &str, until: Option<&str>) -> Result<Range, String> {
+    let day = |flag: &str, text: &str| {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d")
+            .map_err(|_| format!("{flag} {text:?} is not a calendar day; use the form YYYY-MM-DD"))
+    };
+    let since = day("--since", since)?;
+    let until = until.map(|u| day("--until", u)).transpose()?;
+    if let Some(until) = until
+        && until < since
+    {
+        return Err(format!("--until {until} is before --since {since}"));
+    }
+    Ok(Range { since, until })
+}
+
+/// Opens the store for reading and fixes the range's end: `--until`, else the last
+/// day a sync covered (else yesterday, UTC).
+pub fn open_for_range(db: &DbArgs, range: Range) -> Result<(Store, NaiveDate), Failure> {
+    let target = target(db)?;
+    let mut store = Store::open_existing(&target).map_err(|err| store_failure(&err, None))?;
+    let until = match range.until {
+        Some(until) => until,
+        None => store
+            .covered_range()
+            .map_err(|err| store_failure(&err, None))?
+            .map(|(_, last)| last)
+            .unwrap_or_else(|| Utc::now().date_naive() - Duration::days(1)),
+    };
+    Ok((store, until))
+}
+
+/// Warns on stderr about the days of the range no sync covered: their activity is
+/// unknown, so the totals leave them out.
+pub fn warn_gaps(store: &mut Store, query: &Query) -> Result<(), Failure> {
+    let missing = store
+        .missing_days(query)
+        .map_err(|err| store_failure(&err, None))?;
+    if !missing.is_empty() {
+        let _ = writeln!(
+            io::stderr().lock(),
+            "warning: the store has no data for {} day{} of the range ({}); the totals leave {} out",
+            missing.len(),
+            if missing.len() == 1 { "" } else { "s" },
+            day_ranges(&missing),
+            if missing.len() == 1 { "it" } else { "them" }
+        );
+    }
+    Ok(())
+}
+
+/// `2026-01-01 to 2026-01-05, 2026-02-11`.
+pub fn day_ranges(days: &[NaiveDate]) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < days.len() {
+        let start = days[i];
+        let mut end = start;
+        while i + 1 < days.len() && days[i + 1] == end + Duration::days(1) {
+            end = days[i + 1];
+            i += 1;
+        }
+        parts.push(if start == end {
+            start.to_string()
+        } else {
+            format!("{start} to {end}")
+        });
+        i += 1;
+    }
+    parts.join(", ")
+}
+
+/// The store's dimension for a `--by` key.
+pub fn dimension(key: SummaryKey) -> Dimension {
+    match key {
+        SummaryKey::Model => Dimension::Model,
+        SummaryKey::Provider => Dimension::Provider,
+        SummaryKey::Date => Dimension::Day,
+        SummaryKey::Workspace => Dimension::Workspace,
+        SummaryKey::Key => Dimension::Key,
+        SummaryKey::Month => Dimension::Month,
+    }
+}
+
+/// A stored row as the API's activity item, for the live commands' formatters.
+pub fn item(row: &ActivityRow) -> ActivityItem {
+    let t = &row.totals;
+    ActivityItem {
+        date: row.date.clone(),
+        model: row.model.clone(),
+        model_permaslug: row.model_permaslug.clone(),
+        endpoint_id: row.endpoint_id.clone(),
+        provider_name: row.provider_name.clone(),
+        workspace_id: row.workspace_id.clone(),
+        usage: t.usage,
+        byok_usage_inference: t.byok_usage_inference,
+        requests: t.requests,
+        prompt_tokens: t.prompt_tokens,
+        completion_tokens: t.completion_tokens,
+        reasoning_tokens: t.reasoning_tokens,
+        cached_tokens: t.cached_tokens,
+    }
+}
+
+/// A stored summary as the CLI's summary group.
+pub fn group(summary: &openrouter_analytics_store::Summary) -> Group {
+    let t = &summary.totals;
+    Group {
+        labels: summary.labels.clone(),
+        totals: Totals {
+            requests: t.requests,
+            prompt_tokens: t.prompt_tokens,
+            completion_tokens: t.completion_tokens,
+            reasoning_tokens: t.reasoning_tokens,
+            cached_tokens: t.cached_tokens,
+            usage: t.usage,
+            byok_usage_inference: t.byok_usage_inference,
+        }
+        .rounded(),
+    }
+}

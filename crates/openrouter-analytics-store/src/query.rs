@@ -1,0 +1,539 @@
+//! Reading a store: rows and sums over any range, by any dimension, and the
+//! snapshots and runs.
+
+use chrono::NaiveDate;
+
+use crate::backend::Val;
+use crate::{Error, Store};
+
+/// What a [`Summary`] groups by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Dimension {
+    /// The UTC day, `YYYY-MM-DD`.
+    Day,
+    /// The month, `YYYY-MM`.
+    Month,
+    /// The model's slug.
+    Model,
+    /// The provider that served the requests.
+    Provider,
+    /// The workspace id (needs [`Query::workspaces`]).
+    Workspace,
+    /// The API key: its name (its hash when the store has no name for it). Read from
+    /// the per-key activity, so only keys that existed at a sync are counted.
+    Key,
+}
+
+/// Which stored activity to read: a range of days (both ends included), grouping
+/// dimensions and filters.
+///
+/// ```
+/// use openrouter_analytics_store::{Dimension, Query};
+///
+/// let since = "2026-01-01".parse()?;
+/// let until = "2026-06-30".parse()?;
+/// let query = Query::new(since, until).by(&[Dimension::Month, Dimension::Key]);
+/// assert_eq!(query.dimensions(), &[Dimension::Month, Dimension::Key]);
+/// # Ok::<(), chrono::ParseError>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Query {
+    since: NaiveDate,
+    until: NaiveDate,
+    dimensions: Vec<Dimension>,
+    workspaces: bool,
+    api_key_hash: Option<String>,
+}
+
+impl Query {
+    /// Every stored day from `since` to `until`, both included.
+    pub fn new(since: NaiveDate, until: NaiveDate) -> Self {
+        Self {
+            since,
+            until,
+            dimensions: Vec::new(),
+            workspaces: false,
+            api_key_hash: None,
+        }
+    }
+
+    /// Groups by these dimensions, in this order.
+    pub fn by(mut self, dimensions: &[Dimension]) -> Self {
+        self.dimensions = dimensions.to_vec();
+        self
+    }
+
+    /// Reads the rows split by workspace (stored by syncs with `group_by_workspace`)
+    /// instead of the account's.
+    pub fn workspaces(mut self, split: bool) -> Self {
+        self.workspaces = split;
+        self
+    }
+
+    /// Only the activity of the key with this hash (read from the per-key activity).
+    pub fn api_key_hash(mut self, hash: impl Into<String>) -> Self {
+        self.api_key_hash = Some(hash.into());
+        self
+    }
+
+    /// The first day.
+    pub fn since(&self) -> NaiveDate {
+        self.since
+    }
+
+    /// The last day.
+    pub fn until(&self) -> NaiveDate {
+        self.until
+    }
+
+    /// The grouping dimensions.
+    pub fn dimensions(&self) -> &[Dimension] {
+        &self.dimensions
+    }
+
+    /// Reads the per-key table: for the key dimension or a key filter.
+    fn per_key(&self) -> bool {
+        self.api_key_hash.is_some() || self.dimensions.contains(&Dimension::Key)
+    }
+
+    /// The split name the coverage of this query is recorded under.
+    fn split(&self) -> &'static str {
+        if self.per_key() {
+            "key"
+        } else if self.workspaces {
+            "workspace"
+        } else {
+            "account"
+        }
+    }
+
+    /// `FROM ... WHERE ...` and its parameters.
+    fn sql_source(&self) -> Result<(String, Vec<Val>), Error> {
+        let mut params: Vec<Val> = vec![day(self.since).into(), day(self.until).into()];
+        if self.per_key() {
+            if self.workspaces || self.dimensions.contains(&Dimension::Workspace) {
+                return Err(Error::BadTarget(
+                    "per-key activity is not split by workspace: the key and workspace \
+                     dimensions cannot be combined"
+                        .into(),
+                ));
+            }
+            let mut sql = "FROM openrouter_key_activity a LEFT JOIN openrouter_api_key k \
+                           ON k.api_key_hash = a.api_key_hash WHERE a.day >= $1 AND a.day <= $2"
+                .to_string();
+            if let Some(hash) = &self.api_key_hash {
+                sql.push_str(" AND a.api_key_hash = $3");
+                params.push(hash.clone().into());
+            }
+            return Ok((sql, params));
+        }
+        if self.dimensions.contains(&Dimension::Workspace) && !self.workspaces {
+            return Err(Error::BadTarget(
+                "the workspace dimension needs the rows split by workspace (--group-by workspace)"
+                    .into(),
+            ));
+        }
+        let split = if self.workspaces {
+            "a.workspace_id <> ''"
+        } else {
+            "a.workspace_id = ''"
+        };
+        Ok((
+            format!("FROM openrouter_activity a WHERE {split} AND a.day >= $1 AND a.day <= $2"),
+            params,
+        ))
+    }
+}
+
+/// A day as the store writes it.
+pub(crate) fn day(date: NaiveDate) -> String {
+    date.format("%Y-%m-%d").to_string()
+}
+
+/// Sums of the numeric columns of some activity rows.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct Totals {
+    /// Requests.
+    pub requests: i64,
+    /// Input tokens.
+    pub prompt_tokens: i64,
+    /// Output tokens.
+    pub completion_tokens: i64,
+    /// Reasoning tokens.
+    pub reasoning_tokens: i64,
+    /// Input tokens served from the cache.
+    pub cached_tokens: i64,
+    /// OpenRouter credits spent, USD.
+    pub usage: f64,
+    /// Spend billed to your own provider keys, USD.
+    pub byok_usage_inference: f64,
+}
+
+/// One group of a [`Store::summarise`] answer.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct Summary {
+    /// One value per dimension, in the query's order.
+    pub labels: Vec<String>,
+    /// The sums of the group's rows.
+    pub totals: Totals,
+}
+
+/// One stored activity row.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct ActivityRow {
+    /// The UTC day, `YYYY-MM-DD`.
+    pub date: String,
+    /// The model's slug.
+    pub model: String,
+    /// The model's permanent slug.
+    pub model_permaslug: String,
+    /// The model endpoint.
+    pub endpoint_id: String,
+    /// The provider.
+    pub provider_name: String,
+    /// The workspace (split rows only).
+    pub workspace_id: Option<String>,
+    /// The API key's hash (per-key rows only).
+    pub api_key_hash: Option<String>,
+    /// The numbers.
+    pub totals: Totals,
+}
+
+/// The credit balance as one sync saw it.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct CreditSnapshot {
+    /// When (RFC 3339, UTC).
+    pub taken_at: String,
+    /// Credits bought, USD.
+    pub total_credits: f64,
+    /// Credits used, USD.
+    pub total_usage: f64,
+}
+
+/// One API key as one sync saw it.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct KeySnapshot {
+    /// When (RFC 3339, UTC).
+    pub taken_at: String,
+    /// The key's hash.
+    pub api_key_hash: String,
+    /// Its name.
+    pub name: String,
+    /// Whether it was disabled.
+    pub disabled: bool,
+    /// Its total usage, USD.
+    pub usage: f64,
+    /// Its spending limit, USD.
+    pub limit: Option<f64>,
+    /// What was left of the limit, USD.
+    pub limit_remaining: Option<f64>,
+}
+
+/// One workspace budget as one sync saw it.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct BudgetSnapshot {
+    /// When (RFC 3339, UTC).
+    pub taken_at: String,
+    /// The workspace.
+    pub workspace_id: String,
+    /// Its name.
+    pub workspace_name: String,
+    /// `daily`, `weekly`, `monthly`, or none for a budget that never resets.
+    pub reset_interval: Option<String>,
+    /// The limit, USD.
+    pub limit_usd: f64,
+}
+
+/// One entry of the run log.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct Run {
+    /// The run's id.
+    pub run_id: String,
+    /// When it started (RFC 3339, UTC).
+    pub started_at: String,
+    /// When it ended.
+    pub finished_at: String,
+    /// `ok` or `failed`.
+    pub status: String,
+    /// Activity rows written.
+    pub activity_rows: i64,
+    /// Per-key activity rows written.
+    pub key_rows: i64,
+    /// Why it failed.
+    pub error: Option<String>,
+}
+
+const SUMS: &str = "CAST(SUM(a.requests) AS BIGINT), CAST(SUM(a.prompt_tokens) AS BIGINT), \
+    CAST(SUM(a.completion_tokens) AS BIGINT), CAST(SUM(a.reasoning_tokens) AS BIGINT), \
+    CAST(SUM(a.cached_tokens) AS BIGINT), SUM(a.usage), SUM(a.byok_usage_inference)";
+
+fn totals(values: &[Val]) -> Totals {
+    let int = |i: usize| values.get(i).map_or(0, Val::int);
+    let real = |i: usize| values.get(i).map_or(0.0, Val::real);
+    Totals {
+        requests: int(0),
+        prompt_tokens: int(1),
+        completion_tokens: int(2),
+        reasoning_tokens: int(3),
+        cached_tokens: int(4),
+        usage: real(5),
+        byok_usage_inference: real(6),
+    }
+}
+
+impl Store {
+    /// Sums the query's rows by its dimensions, in label order; no dimension gives
+    /// one group (the grand total, when there are rows). The grouping runs in the
+    /// database, on its indexes.
+    ///
+    /// ```no_run
+    /// # fn run(store: &mut openrouter_analytics_store::Store) -> Result<(), openrouter_analytics_store::Error> {
+    /// use openrouter_analytics_store::{Dimension, Query};
+    ///
+    /// let q = Query::new("2026-01-01".parse().unwrap(), "2026-12-31".parse().unwrap());
+    /// for group in store.summarise(&q.by(&[Dimension::Model]))? {
+    ///     println!("{} {:.2}", group.labels[0], group.totals.usage);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn summarise(&mut self, query: &Query) -> Result<Vec<Summary>, Error> {
+        let (from, params) = query.sql_source()?;
+        let columns: Vec<&str> = query
+            .dimensions
+            .iter()
+            .map(|d| match d {
+                Dimension::Day => "a.day",
+                Dimension::Month => "substr(a.day, 1, 7)",
+                Dimension::Model => "a.model",
+                Dimension::Provider => "a.provider_name",
+                Dimension::Workspace => "a.workspace_id",
+                Dimension::Key => "COALESCE(k.name, a.api_key_hash)",
+            })
+            .collect();
+        let mut sql = String::from("SELECT ");
+        for column in &columns {
+            sql.push_str(column);
+            sql.push_str(", ");
+        }
+        sql.push_str(SUMS);
+        sql.push(' ');
+        sql.push_str(&from);
+        if !columns.is_empty() {
+            let positions: Vec<String> = (1..=columns.len()).map(|i| i.to_string()).collect();
+            sql.push_str(&format!(" GROUP BY {0} ORDER BY {0}", positions.join(", ")));
+        } else {
+            sql.push_str(" HAVING COUNT(*) > 0");
+        }
+        let target = self.target.clone();
+        let rows = self.conn.query(&target, &sql, &params)?;
+        let n = columns.len();
+        Ok(rows
+            .into_iter()
+            .map(|row| Summary {
+                labels: row[..n].iter().map(Val::text).collect(),
+                totals: totals(&row[n..]),
+            })
+            .collect())
+    }
+
+    /// The query's rows (its dimensions are ignored), by day, then model and
+    /// provider.
+    pub fn rows(&mut self, query: &Query) -> Result<Vec<ActivityRow>, Error> {
+        let (from, params) = query.sql_source()?;
+        let extra = if query.per_key() {
+            "'', a.api_key_hash"
+        } else {
+            "a.workspace_id, ''"
+        };
+        let sql = format!(
+            "SELECT a.day, a.model, a.model_permaslug, a.endpoint_id, a.provider_name, {extra}, \
+             a.requests, a.prompt_tokens, a.completion_tokens, a.reasoning_tokens, a.cached_tokens, \
+             a.usage, a.byok_usage_inference {from} \
+             ORDER BY a.day, a.model, a.provider_name, 6, 7, a.endpoint_id"
+        );
+        let target = self.target.clone();
+        let rows = self.conn.query(&target, &sql, &params)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                let non_empty = |v: &Val| Some(v.text()).filter(|t| !t.is_empty());
+                ActivityRow {
+                    date: r[0].text(),
+                    model: r[1].text(),
+                    model_permaslug: r[2].text(),
+                    endpoint_id: r[3].text(),
+                    provider_name: r[4].text(),
+                    workspace_id: non_empty(&r[5]),
+                    api_key_hash: non_empty(&r[6]),
+                    totals: totals(&r[7..]),
+                }
+            })
+            .collect())
+    }
+
+    /// The days of the query's range that no sync covered (for its kind of rows:
+    /// the account's, split by workspace, or per key), oldest first. Activity for
+    /// those days is unknown, not zero.
+    pub fn missing_days(&mut self, query: &Query) -> Result<Vec<NaiveDate>, Error> {
+        let target = self.target.clone();
+        let covered: std::collections::BTreeSet<String> = self
+            .conn
+            .query(
+                &target,
+                "SELECT day FROM openrouter_covered_day WHERE split = $1 AND day >= $2 AND day <= $3",
+                &[
+                    query.split().into(),
+                    day(query.since).into(),
+                    day(query.until).into(),
+                ],
+            )?
+            .into_iter()
+            .filter_map(|r| r.first().map(Val::text))
+            .collect();
+        Ok(query
+            .since
+            .iter_days()
+            .take_while(|d| *d <= query.until)
+            .filter(|d| !covered.contains(&day(*d)))
+            .collect())
+    }
+
+    /// The first and last day any sync covered, if any.
+    pub fn covered_range(&mut self) -> Result<Option<(NaiveDate, NaiveDate)>, Error> {
+        let target = self.target.clone();
+        let rows = self.conn.query(
+            &target,
+            "SELECT MIN(day), MAX(day) FROM openrouter_covered_day",
+            &[],
+        )?;
+        let parse = |v: &Val| NaiveDate::parse_from_str(&v.text(), "%Y-%m-%d").ok();
+        Ok(rows
+            .first()
+            .and_then(|r| Some((parse(r.first()?)?, parse(r.get(1)?)?))))
+    }
+
+    /// The credit balance at each sync whose snapshot falls in the range (by the
+    /// snapshot's UTC day), oldest first.
+    pub fn credit_history(&mut self, query: &Query) -> Result<Vec<CreditSnapshot>, Error> {
+        let target = self.target.clone();
+        let rows = self.conn.query(
+            &target,
+            "SELECT taken_at, total_credits, total_usage FROM openrouter_credit_snapshot \
+             WHERE substr(taken_at, 1, 10) >= $1 AND substr(taken_at, 1, 10) <= $2 ORDER BY taken_at",
+            &[day(query.since).into(), day(query.until).into()],
+        )?;
+        Ok(rows
+            .into_iter()
+            .map(|r| CreditSnapshot {
+                taken_at: r[0].text(),
+                total_credits: r[1].real(),
+                total_usage: r[2].real(),
+            })
+            .collect())
+    }
+
+    /// Every key at each sync in the range, oldest first.
+    pub fn key_history(&mut self, query: &Query) -> Result<Vec<KeySnapshot>, Error> {
+        let target = self.target.clone();
+        let rows = self.conn.query(
+            &target,
+            "SELECT s.taken_at, s.api_key_hash, COALESCE(k.name, s.api_key_hash), s.disabled, \
+             s.usage, s.key_limit, s.limit_remaining FROM openrouter_key_snapshot s \
+             LEFT JOIN openrouter_api_key k ON k.api_key_hash = s.api_key_hash \
+             WHERE substr(s.taken_at, 1, 10) >= $1 AND substr(s.taken_at, 1, 10) <= $2 \
+             ORDER BY s.taken_at, s.api_key_hash",
+            &[day(query.since).into(), day(query.until).into()],
+        )?;
+        Ok(rows
+            .into_iter()
+            .map(|r| KeySnapshot {
+                taken_at: r[0].text(),
+                api_key_hash: r[1].text(),
+                name: r[2].text(),
+                disabled: r[3].int() != 0,
+                usage: r[4].real(),
+                limit: r[5].opt_real(),
+                limit_remaining: r[6].opt_real(),
+            })
+            .collect())
+    }
+
+    /// Every workspace budget at each sync in the range, oldest first.
+    pub fn budget_history(&mut self, query: &Query) -> Result<Vec<BudgetSnapshot>, Error> {
+        let target = self.target.clone();
+        let rows = self.conn.query(
+            &target,
+            "SELECT taken_at, workspace_id, workspace_name, reset_interval, limit_usd \
+             FROM openrouter_budget_snapshot \
+             WHERE substr(taken_at, 1, 10) >= $1 AND substr(taken_at, 1, 10) <= $2 \
+             ORDER BY taken_at, workspace_name, reset_interval",
+            &[day(query.since).into(), day(query.until).into()],
+        )?;
+        Ok(rows
+            .into_iter()
+            .map(|r| BudgetSnapshot {
+                taken_at: r[0].text(),
+                workspace_id: r[1].text(),
+                workspace_name: r[2].text(),
+                reset_interval: r[3].opt_text(),
+                limit_usd: r[4].real(),
+            })
+            .collect())
+    }
+
+    /// The run log, newest first.
+    pub fn runs(&mut self) -> Result<Vec<Run>, Error> {
+        let target = self.target.clone();
+        let rows = self.conn.query(
+            &target,
+            "SELECT run_id, started_at, finished_at, status, activity_rows, key_rows, error \
+             FROM openrouter_sync_run ORDER BY started_at DESC, run_id DESC",
+            &[],
+        )?;
+        Ok(rows
+            .into_iter()
+            .map(|r| Run {
+                run_id: r[0].text(),
+                started_at: r[1].text(),
+                finished_at: r[2].text(),
+                status: r[3].text(),
+                activity_rows: r[4].int(),
+                key_rows: r[5].int(),
+                error: r[6].opt_text(),
+            })
+            .collect())
+    }
+
+    /// The database's plan for a query (SQLite `EXPLAIN QUERY PLAN`, PostgreSQL
+    /// `EXPLAIN`), one line per step: shows which index answers a summary.
+    pub fn explain_summarise(&mut self, query: &Query) -> Result<Vec<String>, Error> {
+        let (from, params) = query.sql_source()?;
+        let prefix = if self.conn.is_postgres() {
+            "EXPLAIN"
+        } else {
+            "EXPLAIN QUERY PLAN"
+        };
+        let group = if query.dimensions.contains(&Dimension::Model) {
+            "a.model"
+        } else {
+            "a.day"
+        };
+        let sql = format!("{prefix} SELECT {group}, {SUMS} {from} GROUP BY 1");
+        let target = self.target.clone();
+        Ok(self
+            .conn
+            .query(&target, &sql, &params)?
+            .into_iter()
+            .map(|r| r.iter().map(Val::text).collect::<Vec<_>>().join(" "))
+            .collect())
+    }
+}

@@ -1,0 +1,126 @@
+//! The schema, one migration per version, embedded in the binary and run on open.
+//!
+//! Written once for both databases: SQLite reads `BIGINT` as an integer and
+//! `DOUBLE PRECISION` as a real. Days are `YYYY-MM-DD` text (ISO order sorts and
+//! compares as dates; PostgreSQL users cast with `day::date`), moments RFC 3339 text.
+//! Every table name starts with `openrouter_`, so a shared PostgreSQL database can hold
+//! the store beside other programs' tables.
+
+/// The migrations, oldest first; the schema version is the number applied.
+pub(crate) const MIGRATIONS: &[&str] = &[V1];
+
+/// The newest schema version this crate knows.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// What `openrouter_store_meta.application` holds in every store.
+pub(crate) const APPLICATION: &str = "openrouter-analytics-store";
+
+/// Every table of the store, to recognise another program's tables with our names.
+pub(crate) const TABLES: &[&str] = &[
+    "openrouter_store_meta",
+    "openrouter_sync_run",
+    "openrouter_covered_day",
+    "openrouter_activity",
+    "openrouter_key_activity",
+    "openrouter_api_key",
+    "openrouter_key_snapshot",
+    "openrouter_credit_snapshot",
+    "openrouter_budget_snapshot",
+];
+
+const V1: &str = "
+CREATE TABLE openrouter_sync_run (
+    run_id        TEXT PRIMARY KEY,
+    started_at    TEXT NOT NULL,
+    finished_at   TEXT NOT NULL,
+    status        TEXT NOT NULL,
+    activity_rows BIGINT NOT NULL,
+    key_rows      BIGINT NOT NULL,
+    first_day     TEXT,
+    last_day      TEXT,
+    error         TEXT
+);
+CREATE TABLE openrouter_covered_day (
+    day    TEXT NOT NULL,
+    split  TEXT NOT NULL,
+    run_id TEXT NOT NULL,
+    PRIMARY KEY (day, split)
+);
+CREATE TABLE openrouter_activity (
+    day                  TEXT NOT NULL,
+    workspace_id         TEXT NOT NULL,
+    endpoint_id          TEXT NOT NULL,
+    model_permaslug      TEXT NOT NULL,
+    model                TEXT NOT NULL,
+    provider_name        TEXT NOT NULL,
+    usage                DOUBLE PRECISION NOT NULL,
+    byok_usage_inference DOUBLE PRECISION NOT NULL,
+    requests             BIGINT NOT NULL,
+    prompt_tokens        BIGINT NOT NULL,
+    completion_tokens    BIGINT NOT NULL,
+    reasoning_tokens     BIGINT NOT NULL,
+    cached_tokens        BIGINT NOT NULL,
+    run_id               TEXT NOT NULL,
+    PRIMARY KEY (day, workspace_id, endpoint_id, model_permaslug)
+);
+CREATE INDEX openrouter_activity_by_model
+    ON openrouter_activity (workspace_id, day, model, provider_name, usage, byok_usage_inference,
+                            requests, prompt_tokens, completion_tokens, reasoning_tokens, cached_tokens);
+CREATE TABLE openrouter_key_activity (
+    day                  TEXT NOT NULL,
+    api_key_hash         TEXT NOT NULL,
+    endpoint_id          TEXT NOT NULL,
+    model_permaslug      TEXT NOT NULL,
+    model                TEXT NOT NULL,
+    provider_name        TEXT NOT NULL,
+    usage                DOUBLE PRECISION NOT NULL,
+    byok_usage_inference DOUBLE PRECISION NOT NULL,
+    requests             BIGINT NOT NULL,
+    prompt_tokens        BIGINT NOT NULL,
+    completion_tokens    BIGINT NOT NULL,
+    reasoning_tokens     BIGINT NOT NULL,
+    cached_tokens        BIGINT NOT NULL,
+    run_id               TEXT NOT NULL,
+    PRIMARY KEY (day, api_key_hash, endpoint_id, model_permaslug)
+);
+CREATE TABLE openrouter_api_key (
+    api_key_hash TEXT PRIMARY KEY,
+    name         TEXT NOT NULL,
+    label        TEXT NOT NULL,
+    workspace_id TEXT NOT NULL,
+    created_at   TEXT NOT NULL,
+    run_id       TEXT NOT NULL
+);
+CREATE TABLE openrouter_key_snapshot (
+    run_id          TEXT NOT NULL,
+    taken_at        TEXT NOT NULL,
+    api_key_hash    TEXT NOT NULL,
+    disabled        BIGINT NOT NULL,
+    usage           DOUBLE PRECISION NOT NULL,
+    usage_daily     DOUBLE PRECISION NOT NULL,
+    usage_weekly    DOUBLE PRECISION NOT NULL,
+    usage_monthly   DOUBLE PRECISION NOT NULL,
+    byok_usage      DOUBLE PRECISION NOT NULL,
+    key_limit       DOUBLE PRECISION,
+    limit_remaining DOUBLE PRECISION,
+    limit_reset     TEXT,
+    PRIMARY KEY (run_id, api_key_hash)
+);
+CREATE TABLE openrouter_credit_snapshot (
+    run_id        TEXT PRIMARY KEY,
+    taken_at      TEXT NOT NULL,
+    total_credits DOUBLE PRECISION NOT NULL,
+    total_usage   DOUBLE PRECISION NOT NULL
+);
+CREATE INDEX openrouter_credit_snapshot_by_time ON openrouter_credit_snapshot (taken_at);
+CREATE TABLE openrouter_budget_snapshot (
+    run_id         TEXT NOT NULL,
+    taken_at       TEXT NOT NULL,
+    workspace_id   TEXT NOT NULL,
+    workspace_name TEXT NOT NULL,
+    budget_id      TEXT NOT NULL,
+    reset_interval TEXT,
+    limit_usd      DOUBLE PRECISION NOT NULL,
+    PRIMARY KEY (run_id, budget_id)
+);
+";

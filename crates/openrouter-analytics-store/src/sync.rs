@@ -1,0 +1,559 @@
+//! `Store::sync`: fetch the window, then write it in one transaction.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+
+use chrono::{Duration, NaiveDate, SecondsFormat, Utc};
+use futures_util::stream::{self, StreamExt, TryStreamExt};
+use openrouter_analytics::Client;
+use openrouter_analytics::types::{
+    ActivityGroupBy, ActivityItem, GetCreditsResponseData, ListApiKeysResponseDataItem, Workspace,
+    WorkspaceBudget,
+};
+
+use crate::backend::Val;
+use crate::query::day;
+use crate::{Error, Store};
+
+/// How many per-key activity requests are in flight at once.
+pub const DEFAULT_KEY_CONCURRENCY: usize = 4;
+
+/// The days `GET /activity` answers for.
+const WINDOW_DAYS: i64 = 30;
+
+/// Rows per multi-row `INSERT` (14 parameters each; well under both databases'
+/// limits on parameters per statement).
+const CHUNK: usize = 500;
+
+/// A progress callback: one short line per step.
+type OnProgress = Arc<dyn Fn(&str) + Send + Sync>;
+
+/// How a [`Store::sync`] runs.
+///
+/// ```
+/// use openrouter_analytics_store::SyncOptions;
+///
+/// let options = SyncOptions::default().group_by_workspace(true).key_concurrency(2);
+/// ```
+#[derive(Clone, Default)]
+#[non_exhaustive]
+pub struct SyncOptions {
+    group_by_workspace: bool,
+    key_concurrency: Option<usize>,
+    on_progress: Option<OnProgress>,
+}
+
+impl fmt::Debug for SyncOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SyncOptions")
+            .field("group_by_workspace", &self.group_by_workspace)
+            .field("key_concurrency", &self.key_concurrency)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SyncOptions {
+    /// Also fetch and keep the activity split by workspace (the account's rows are
+    /// then the sums of the workspaces').
+    pub fn group_by_workspace(mut self, split: bool) -> Self {
+        self.group_by_workspace = split;
+        self
+    }
+
+    /// Per-key activity requests in flight at once (at least 1; default
+    /// 4).
+    pub fn key_concurrency(mut self, n: usize) -> Self {
+        self.key_concurrency = Some(n.max(1));
+        self
+    }
+
+    /// Called with a short line before each step (for a progress display).
+    pub fn on_progress(mut self, f: impl Fn(&str) + Send + Sync + 'static) -> Self {
+        self.on_progress = Some(Arc::new(f));
+        self
+    }
+
+    fn progress(&self, line: &str) {
+        if let Some(f) = &self.on_progress {
+            f(line);
+        }
+    }
+}
+
+/// What a sync stored.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct SyncSummary {
+    /// The run's id in the run log.
+    pub run_id: String,
+    /// The days the answer covered.
+    pub first_day: NaiveDate,
+    /// The last of them.
+    pub last_day: NaiveDate,
+    /// Activity rows received (account and workspace rows).
+    pub activity_rows: usize,
+    /// Per-key activity rows received.
+    pub key_rows: usize,
+    /// Keys snapshotted.
+    pub keys: usize,
+    /// Workspace budgets snapshotted.
+    pub budgets: usize,
+    /// Rows added or changed by this run (0 for a rerun over the same data).
+    pub changed_rows: u64,
+}
+
+impl fmt::Display for SyncSummary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "synced {} to {}: {} activity rows, {} per-key rows, {} keys, {} budgets ({} rows new or changed)",
+            self.first_day,
+            self.last_day,
+            self.activity_rows,
+            self.key_rows,
+            self.keys,
+            self.budgets,
+            self.changed_rows
+        )
+    }
+}
+
+/// Everything one run fetched.
+struct Fetched {
+    activity: Vec<ActivityItem>,
+    workspace_activity: Vec<ActivityItem>,
+    key_activity: Vec<(String, Vec<ActivityItem>)>,
+    keys: Vec<ListApiKeysResponseDataItem>,
+    credits: GetCreditsResponseData,
+    budgets: Vec<(Workspace, WorkspaceBudget)>,
+}
+
+async fn fetch(
+    client: &Client,
+    options: &SyncOptions,
+) -> Result<Fetched, openrouter_analytics::Error> {
+    options.progress("fetching activity");
+    let (activity, workspace_activity) = if options.group_by_workspace {
+        let split = client
+            .analytics()
+            .get_user_activity()
+            .group_by(ActivityGroupBy::Workspace)
+            .send()
+            .await?
+            .data;
+        (sum_workspaces(&split), split)
+    } else {
+        let rows = client.analytics().get_user_activity().send().await?.data;
+        (rows, Vec::new())
+    };
+    options.progress("fetching keys");
+    // Disabled and expired keys too: their spend and limits belong in the history.
+    let keys = client
+        .api_keys()
+        .list()
+        .include_disabled("true")
+        .include_expired(true)
+        .collect_all()
+        .await?;
+    options.progress("fetching credits");
+    let credits = client.credits().get_credits().send().await?.data;
+    options.progress("fetching workspace budgets");
+    let workspaces = client.workspaces().list().collect_all().await?;
+    let mut budgets = Vec::new();
+    for workspace in workspaces {
+        let id = workspace.id.to_string();
+        let list = client
+            .workspaces()
+            .list_budgets()
+            .id(id.as_str())
+            .send()
+            .await?;
+        budgets.extend(list.data.into_iter().map(|b| (workspace.clone(), b)));
+    }
+    options.progress(&format!("fetching activity of {} keys", keys.len()));
+    let concurrency = options.key_concurrency.unwrap_or(DEFAULT_KEY_CONCURRENCY);
+    let key_activity: Vec<(String, Vec<ActivityItem>)> = stream::iter(keys.iter().map(|key| {
+        let hash = key.hash.clone();
+        async move {
+            let rows = client
+                .analytics()
+                .get_user_activity()
+                .api_key_hash(hash.as_str())
+                .send()
+                .await?
+                .data;
+            Ok::<_, openrouter_analytics::Error>((hash, rows))
+        }
+    }))
+    .buffered(concurrency)
+    .try_collect()
+    .await?;
+    Ok(Fetched {
+        activity,
+        workspace_activity,
+        key_activity,
+        keys,
+        credits,
+        budgets,
+    })
+}
+
+/// The account's rows from the rows split by workspace: one per day and endpoint.
+fn sum_workspaces(rows: &[ActivityItem]) -> Vec<ActivityItem> {
+    let mut sums: BTreeMap<(String, String, String), ActivityItem> = BTreeMap::new();
+    for row in rows {
+        let key = (
+            row.date.clone(),
+            row.endpoint_id.clone(),
+            row.model_permaslug.clone(),
+        );
+        match sums.get_mut(&key) {
+            Some(sum) => add(sum, row),
+            None => {
+                let mut first = row.clone();
+                first.workspace_id = None;
+                sums.insert(key, first);
+            }
+        }
+    }
+    sums.into_values().collect()
+}
+
+fn add(sum: &mut ActivityItem, row: &ActivityItem) {
+    sum.usage += row.usage;
+    sum.byok_usage_inference += row.byok_usage_inference;
+    sum.requests = sum.requests.saturating_add(row.requests);
+    sum.prompt_tokens = sum.prompt_tokens.saturating_add(row.prompt_tokens);
+    sum.completion_tokens = sum.completion_tokens.saturating_add(row.completion_tokens);
+    sum.reasoning_tokens = sum.reasoning_tokens.saturating_add(row.reasoning_tokens);
+    sum.cached_tokens = sum.cached_tokens.saturating_add(row.cached_tokens);
+}
+
+/// Rows with the same key summed (the store's primary key must be unique within one
+/// statement).
+fn dedupe<'a>(
+    rows: impl IntoIterator<Item = &'a ActivityItem>,
+    group: impl Fn(&ActivityItem) -> String,
+) -> Vec<(String, ActivityItem)> {
+    let mut out: BTreeMap<(String, String, String, String), (String, ActivityItem)> =
+        BTreeMap::new();
+    for row in rows {
+        let g = group(row);
+        let key = (
+            row.date.clone(),
+            g.clone(),
+            row.endpoint_id.clone(),
+            row.model_permaslug.clone(),
+        );
+        match out.get_mut(&key) {
+            Some((_, sum)) => add(sum, row),
+            None => {
+                out.insert(key, (g, row.clone()));
+            }
+        }
+    }
+    out.into_values().collect()
+}
+
+/// The days the answer covered: the 30 completed UTC days before now, or, when the
+/// rows say the server's clock is elsewhere (a mock, a skewed clock), the 30 days
+/// ending on the newest row's day.
+fn window(rows: &[ActivityItem], today: NaiveDate) -> (NaiveDate, NaiveDate) {
+    let last = today - Duration::days(1);
+    let first = last - Duration::days(WINDOW_DAYS - 1);
+    let days: Vec<NaiveDate> = rows
+        .iter()
+        .filter_map(|r| NaiveDate::parse_from_str(&r.date, "%Y-%m-%d").ok())
+        .collect();
+    if days.iter().all(|d| (first..=last).contains(d)) {
+        return (first, last);
+    }
+    let newest = days.iter().max().copied().unwrap_or(last);
+    (newest - Duration::days(WINDOW_DAYS - 1), newest)
+}
+
+fn now() -> String {
+    Utc::now().to_rfc3339_opts(SecondsFormat::Micros, true)
+}
+
+impl Store {
+    /// Fetches the activity window, the per-key activity, the credits, every key and
+    /// the workspace budgets, then writes them in one transaction with the run's log
+    /// entry. Rows are upserted: a rerun over the same window changes nothing.
+    ///
+    /// Any failed request fails the run: the store then gets only the log entry
+    /// (status `failed`, the error), and the error is [`Error::Fetch`].
+    ///
+    /// ```no_run
+    /// # async fn run(client: openrouter_analytics::Client) -> Result<(), openrouter_analytics_store::Error> {
+    /// use openrouter_analytics_store::{Store, SyncOptions, Target};
+    ///
+    /// let mut store = Store::open(&Target::resolve(None)?)?;
+    /// let summary = store.sync(&client, &SyncOptions::default()).await?;
+    /// eprintln!("{summary}");
+    /// # Ok(()) }
+    /// ```
+    pub async fn sync(
+        &mut self,
+        client: &Client,
+        options: &SyncOptions,
+    ) -> Result<SyncSummary, Error> {
+        let started_at = now();
+        let run_id = format!("{started_at}-{}", std::process::id());
+        match fetch(client, options).await {
+            Ok(fetched) => {
+                options.progress("writing");
+                self.write_run(&run_id, &started_at, &fetched, options)
+            }
+            Err(err) => {
+                let message = err.to_string();
+                self.log_failure(&run_id, &started_at, &message)?;
+                Err(Error::Fetch(err))
+            }
+        }
+    }
+
+    fn log_failure(&mut self, run_id: &str, started_at: &str, message: &str) -> Result<(), Error> {
+        let target = self.target.clone();
+        self.conn.begin_write(&target)?;
+        let result = self.conn.execute(
+            &target,
+            "INSERT INTO openrouter_sync_run (run_id, started_at, finished_at, status, activity_rows, key_rows, error) \
+             VALUES ($1, $2, $3, 'failed', 0, 0, $4)",
+            &[run_id.into(), started_at.into(), now().into(), message.into()],
+        );
+        match result {
+            Ok(_) => self.conn.commit(&target),
+            Err(err) => {
+                self.conn.rollback(&target);
+                Err(err)
+            }
+        }
+    }
+
+    fn write_run(
+        &mut self,
+        run_id: &str,
+        started_at: &str,
+        fetched: &Fetched,
+        options: &SyncOptions,
+    ) -> Result<SyncSummary, Error> {
+        let target = self.target.clone();
+        self.conn.begin_write(&target)?;
+        match self.write_locked(run_id, started_at, fetched, options) {
+            Ok(summary) => {
+                self.conn.commit(&target)?;
+                Ok(summary)
+            }
+            Err(err) => {
+                self.conn.rollback(&target);
+                Err(err)
+            }
+        }
+    }
+
+    fn write_locked(
+        &mut self,
+        run_id: &str,
+        started_at: &str,
+        fetched: &Fetched,
+        options: &SyncOptions,
+    ) -> Result<SyncSummary, Error> {
+        let (first, last) = window(&fetched.activity, Utc::now().date_naive());
+        let mut changed = 0;
+        let account = dedupe(&fetched.activity, |_| String::new());
+        changed += self.upsert_activity("openrouter_activity", "workspace_id", &account, run_id)?;
+        let split = dedupe(&fetched.workspace_activity, |r| {
+            r.workspace_id.clone().unwrap_or_default()
+        });
+        // A row without a workspace in the split answer is kept under "-" so that it
+        // is not mistaken for the account's row.
+        let split: Vec<(String, ActivityItem)> = split
+            .into_iter()
+            .map(|(w, r)| (if w.is_empty() { "-".to_string() } else { w }, r))
+            .collect();
+        changed += self.upsert_activity("openrouter_activity", "workspace_id", &split, run_id)?;
+        let mut key_rows = 0;
+        for (hash, rows) in &fetched.key_activity {
+            let rows = dedupe(rows, |_| hash.clone());
+            key_rows += rows.len();
+            changed +=
+                self.upsert_activity("openrouter_key_activity", "api_key_hash", &rows, run_id)?;
+        }
+        let mut splits = vec!["account", "key"];
+        if options.group_by_workspace {
+            splits.push("workspace");
+        }
+        for split_name in splits {
+            for d in first.iter_days().take_while(|d| *d <= last) {
+                self.exec(
+                    "INSERT INTO openrouter_covered_day (day, split, run_id) VALUES ($1, $2, $3) \
+                     ON CONFLICT (day, split) DO NOTHING",
+                    &[day(d).into(), split_name.into(), run_id.into()],
+                )?;
+            }
+        }
+        let taken_at = now();
+        for key in &fetched.keys {
+            changed += self.exec(
+                "INSERT INTO openrouter_api_key (api_key_hash, name, label, workspace_id, created_at, run_id) \
+                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (api_key_hash) DO UPDATE SET \
+                 name = excluded.name, label = excluded.label, workspace_id = excluded.workspace_id, \
+                 created_at = excluded.created_at, run_id = excluded.run_id \
+                 WHERE openrouter_api_key.name <> excluded.name OR openrouter_api_key.label <> excluded.label \
+                 OR openrouter_api_key.workspace_id <> excluded.workspace_id",
+                &[
+                    key.hash.as_str().into(),
+                    key.name.as_str().into(),
+                    key.label.as_str().into(),
+                    key.workspace_id.as_str().into(),
+                    key.created_at.as_str().into(),
+                    run_id.into(),
+                ],
+            )?;
+            self.exec(
+                "INSERT INTO openrouter_key_snapshot (run_id, taken_at, api_key_hash, disabled, usage, \
+                 usage_daily, usage_weekly, usage_monthly, byok_usage, key_limit, limit_remaining, limit_reset) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
+                 ON CONFLICT (run_id, api_key_hash) DO NOTHING",
+                &[
+                    run_id.into(),
+                    taken_at.as_str().into(),
+                    key.hash.as_str().into(),
+                    i64::from(key.disabled).into(),
+                    key.usage.into(),
+                    key.usage_daily.into(),
+                    key.usage_weekly.into(),
+                    key.usage_monthly.into(),
+                    key.byok_usage.into(),
+                    key.limit.into(),
+                    key.limit_remaining.into(),
+                    key.limit_reset.clone().into(),
+                ],
+            )?;
+        }
+        self.exec(
+            "INSERT INTO openrouter_credit_snapshot (run_id, taken_at, total_credits, total_usage) \
+             VALUES ($1, $2, $3, $4)",
+            &[
+                run_id.into(),
+                taken_at.as_str().into(),
+                fetched.credits.total_credits.into(),
+                fetched.credits.total_usage.into(),
+            ],
+        )?;
+        for (workspace, budget) in &fetched.budgets {
+            self.exec(
+                "INSERT INTO openrouter_budget_snapshot (run_id, taken_at, workspace_id, workspace_name, \
+                 budget_id, reset_interval, limit_usd) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+                 ON CONFLICT (run_id, budget_id) DO NOTHING",
+                &[
+                    run_id.into(),
+                    taken_at.as_str().into(),
+                    workspace.id.to_string().into(),
+                    workspace.name.as_str().into(),
+                    budget.id.to_string().into(),
+                    budget.reset_interval.as_ref().map(|i| i.as_str().to_string()).into(),
+                    budget.limit_usd.into(),
+                ],
+            )?;
+        }
+        let activity_rows = account.len() + split.len();
+        self.exec(
+            "INSERT INTO openrouter_sync_run (run_id, started_at, finished_at, status, activity_rows, \
+             key_rows, first_day, last_day, error) VALUES ($1, $2, $3, 'ok', $4, $5, $6, $7, NULL)",
+            &[
+                run_id.into(),
+                started_at.into(),
+                now().into(),
+                (activity_rows as i64).into(),
+                (key_rows as i64).into(),
+                day(first).into(),
+                day(last).into(),
+            ],
+        )?;
+        Ok(SyncSummary {
+            run_id: run_id.to_string(),
+            first_day: first,
+            last_day: last,
+            activity_rows,
+            key_rows,
+            keys: fetched.keys.len(),
+            budgets: fetched.budgets.len(),
+            changed_rows: changed,
+        })
+    }
+
+    fn exec(&mut self, sql: &str, params: &[Val]) -> Result<u64, Error> {
+        let target = self.target.clone();
+        self.conn.execute(&target, sql, params)
+    }
+
+    /// Upserts activity rows, `CHUNK` to a statement; a row whose numbers are
+    /// unchanged is not rewritten (and not counted).
+    fn upsert_activity(
+        &mut self,
+        table: &str,
+        group_column: &str,
+        rows: &[(String, ActivityItem)],
+        run_id: &str,
+    ) -> Result<u64, Error> {
+        const COLUMNS: usize = 14;
+        let mut changed = 0;
+        for chunk in rows.chunks(CHUNK) {
+            let mut sql = format!(
+                "INSERT INTO {table} (day, {group_column}, endpoint_id, model_permaslug, model, \
+                 provider_name, usage, byok_usage_inference, requests, prompt_tokens, \
+                 completion_tokens, reasoning_tokens, cached_tokens, run_id) VALUES "
+            );
+            let mut params = Vec::with_capacity(chunk.len() * COLUMNS);
+            for (i, (group, row)) in chunk.iter().enumerate() {
+                if i > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push('(');
+                for c in 0..COLUMNS {
+                    if c > 0 {
+                        sql.push_str(", ");
+                    }
+                    sql.push('$');
+                    sql.push_str(&(i * COLUMNS + c + 1).to_string());
+                }
+                sql.push(')');
+                params.extend([
+                    Val::Text(row.date.clone()),
+                    Val::Text(group.clone()),
+                    Val::Text(row.endpoint_id.clone()),
+                    Val::Text(row.model_permaslug.clone()),
+                    Val::Text(row.model.clone()),
+                    Val::Text(row.provider_name.clone()),
+                    Val::Real(row.usage),
+                    Val::Real(row.byok_usage_inference),
+                    Val::Int(row.requests),
+                    Val::Int(row.prompt_tokens),
+                    Val::Int(row.completion_tokens),
+                    Val::Int(row.reasoning_tokens),
+                    Val::Int(row.cached_tokens),
+                    Val::Text(run_id.to_string()),
+                ]);
+            }
+            let t = table;
+            sql.push_str(&format!(
+                " ON CONFLICT (day, {group_column}, endpoint_id, model_permaslug) DO UPDATE SET \
+                 model = excluded.model, provider_name = excluded.provider_name, usage = excluded.usage, \
+                 byok_usage_inference = excluded.byok_usage_inference, requests = excluded.requests, \
+                 prompt_tokens = excluded.prompt_tokens, completion_tokens = excluded.completion_tokens, \
+                 reasoning_tokens = excluded.reasoning_tokens, cached_tokens = excluded.cached_tokens, \
+                 run_id = excluded.run_id \
+                 WHERE {t}.usage <> excluded.usage OR {t}.byok_usage_inference <> excluded.byok_usage_inference \
+                 OR {t}.requests <> excluded.requests OR {t}.prompt_tokens <> excluded.prompt_tokens \
+                 OR {t}.completion_tokens <> excluded.completion_tokens \
+                 OR {t}.reasoning_tokens <> excluded.reasoning_tokens OR {t}.cached_tokens <> excluded.cached_tokens \
+                 OR {t}.model <> excluded.model OR {t}.provider_name <> excluded.provider_name"
+            ));
+            changed += self.exec(&sql, &params)?;
+        }
+        Ok(changed)
+    }
+}
