@@ -23,7 +23,7 @@ const PROGENITOR_API_VERSION: HeaderName = HeaderName::from_static("api-version"
 /// Build a [`Client`] with `Client::new_with_client(base_url, http_client, context)`
 /// and keep a clone of the context to read the response head from; cloning a
 /// context costs two reference-count increments.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct RequestContext {
     // Shared so that cloning a context (once per call) never copies the headers.
     headers: Arc<HeaderMap>,
@@ -36,8 +36,43 @@ pub struct RequestContext {
     received: Arc<Mutex<Received>>,
 }
 
+// Bodies by length only: a by-name request body may hold a provider key, and a kept
+// success body may be a created key's answer.
+impl std::fmt::Debug for RequestContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let received = lock(&self.received);
+        f.debug_struct("RequestContext")
+            .field("headers", &self.headers)
+            .field("timeout", &self.timeout)
+            .field("error_body_limit", &self.error_body_limit)
+            .field("keep_success_body", &self.keep_success_body)
+            .field(
+                "json_body",
+                &self.json_body.as_ref().map(|body| BodyLength(body.len())),
+            )
+            .field("response_head", &received.head)
+            .field(
+                "success_body",
+                &received
+                    .success_body
+                    .as_ref()
+                    .map(|body| BodyLength(body.len())),
+            )
+            .finish()
+    }
+}
+
+/// Shows a body as `<N bytes>`.
+struct BodyLength(usize);
+
+impl std::fmt::Debug for BodyLength {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "<{} bytes>", self.0)
+    }
+}
+
 /// What the hooks saw of the response, for the caller to read after the attempt.
-#[derive(Debug, Default)]
+#[derive(Default)]
 struct Received {
     head: Option<ResponseHead>,
     success_body: Option<Bytes>,
@@ -265,6 +300,18 @@ async fn read_body(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn debug_shows_bodies_by_length_only() {
+        let context = RequestContext::default()
+            .with_json_body(r#"{"provider":"openai","key":"sk-canary-request"}"#);
+        lock(&context.received).success_body =
+            Some(Bytes::from_static(br#"{"key":"sk-or-v1-canary-answer"}"#));
+        let shown = format!("{context:?} {context:#?}");
+        assert!(!shown.contains("canary"), "{shown}");
+        assert!(shown.contains("<47 bytes>"), "{shown}");
+        assert!(shown.contains("<32 bytes>"), "{shown}");
+    }
 
     #[test]
     fn taking_the_response_head_leaves_none_for_the_next_attempt() {

@@ -213,11 +213,11 @@ pub fn group(summary: &openrouter_analytics_store::Summary) -> Group {
     Group {
         labels: summary.labels.clone(),
         totals: Totals {
-            requests: t.requests,
-            prompt_tokens: t.prompt_tokens,
-            completion_tokens: t.completion_tokens,
-            reasoning_tokens: t.reasoning_tokens,
-            cached_tokens: t.cached_tokens,
+            requests: t.requests.into(),
+            prompt_tokens: t.prompt_tokens.into(),
+            completion_tokens: t.completion_tokens.into(),
+            reasoning_tokens: t.reasoning_tokens.into(),
+            cached_tokens: t.cached_tokens.into(),
             usage: t.usage,
             byok_usage_inference: t.byok_usage_inference,
         }

@@ -884,6 +884,7 @@ mod tests {
                 total_usage: 30.0,
             }),
             keys: Ok(Vec::new()),
+            history_sections: None,
         };
         let page = render(&fetched, &[], "now");
         assert!(

@@ -141,31 +141,29 @@ fn run(cli: Cli, redactor: &Redactor) -> Result<(), Failure> {
         Command::Sync(_) => Plan::Meta,
         // Reads the store only: no key, no network.
         Command::Export(args) => {
-            let stdout = io::stdout();
-            let mut out = BufWriter::new(stdout.lock());
-            return export::run(args, global.format, &mut out);
+            return write_rendered(|out| export::run(args, global.format, out));
         }
     };
     // `--since`: the history store answers; no key, no network.
     if let Plan::Activity(plan) = &plan
         && plan.is_history()
     {
-        let stdout = io::stdout();
-        let mut out = BufWriter::new(stdout.lock());
-        return plan.print_history(output::resolve_format(global.format), &mut out);
+        let format = output::resolve_format(global.format);
+        return write_rendered(|out| plan.print_history(format, out));
     }
     if let Plan::Report(plan) = &plan
         && let Some((range, db)) = plan.history()
     {
         let fetched = history_report::fetch(*range, db)?;
-        let stdout = io::stdout();
-        let mut out = BufWriter::new(stdout.lock());
         let now = chrono::Utc::now().format("%Y-%m-%d %H:%M UTC").to_string();
-        let line = plan
-            .write(&fetched, &now, redactor, &mut out)
-            .and_then(|line| out.flush().map(|()| line))
-            .map_err(|err| Failure::output(&err))?;
-        let _ = writeln!(io::stderr().lock(), "{}", redactor.redact(&line));
+        let line = write_rendered(|out| {
+            plan.write(&fetched, &now, redactor, out)
+                .map_err(|err| Failure::output(&err))
+        })?;
+        let mut stderr = io::stderr().lock();
+        for line in redactor.redact(&line).lines() {
+            let _ = writeln!(stderr, "{}", terminal::safe(line));
+        }
         return Ok(());
     }
     let format = output::resolve_format(global.format);
@@ -319,6 +317,26 @@ fn run(cli: Cli, redactor: &Redactor) -> Result<(), Failure> {
         }
         // `openrouter activity | head`: the reader has all it wanted.
         Err(err) if err.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        Err(err) => Err(Failure::output(&err)),
+    }
+}
+
+/// Renders into memory, then writes to stdout only if rendering succeeded and every
+/// amount could be printed (`output::money`), as the commands that call OpenRouter do:
+/// a failure never leaves part of a table behind. A reader that closed the pipe
+/// (`| head`) is not a failure.
+fn write_rendered<T>(
+    render: impl FnOnce(&mut Vec<u8>) -> Result<T, Failure>,
+) -> Result<T, Failure> {
+    let mut out: Vec<u8> = Vec::new();
+    let rendered = render(&mut out)?;
+    let written = output::money::check().and_then(|()| {
+        let mut stdout = io::stdout().lock();
+        stdout.write_all(&out).and_then(|()| stdout.flush())
+    });
+    match written {
+        Ok(()) => Ok(rendered),
+        Err(err) if err.kind() == io::ErrorKind::BrokenPipe => Ok(rendered),
         Err(err) => Err(Failure::output(&err)),
     }
 }
