@@ -8,7 +8,7 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
-    ///TODO: needs a description
+    ///One Artificial Analysis score.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -1448,7 +1448,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///An app's rank and tokens in the window.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -1469,7 +1469,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///The answer of: app rankings.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -1586,7 +1586,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///The request body of: assign keys to a guardrail.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -1669,7 +1669,7 @@ pub mod types {
                 })
         }
     }
-    ///TODO: needs a description
+    ///The answer of: assign keys to a guardrail.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -1686,7 +1686,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///The request body of: assign members to a guardrail.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -1769,7 +1769,7 @@ pub mod types {
                 })
         }
     }
-    ///TODO: needs a description
+    ///The answer of: assign members to a guardrail.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -1885,7 +1885,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///The request body of: unassign keys from a guardrail.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -1968,7 +1968,7 @@ pub mod types {
                 })
         }
     }
-    ///TODO: needs a description
+    ///The answer of: unassign keys from a guardrail.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -1985,7 +1985,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///The request body of: unassign members from a guardrail.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -2070,7 +2070,7 @@ pub mod types {
                 })
         }
     }
-    ///TODO: needs a description
+    ///The answer of: unassign members from a guardrail.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -2087,7 +2087,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///A provider key you brought, masked: its provider, name, state and who may use it.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -2126,7 +2126,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///A provider that accepts your own key.
     ///
     /// Open enum: a value not listed here is kept, exactly as sent, in
     /// [`ByokProviderSlug::Unknown`]. Parsing, `From` and deserializing always pick
@@ -2875,7 +2875,7 @@ pub mod types {
                 .into()
         }
     }
-    ///TODO: needs a description
+    ///What a custom content filter does on a match.
     ///
     /// Open enum: a value not listed here is kept, exactly as sent, in
     /// [`ContentFilterAction::Unknown`]. Parsing, `From` and deserializing always pick
@@ -3030,7 +3030,7 @@ pub mod types {
                 .into()
         }
     }
-    ///TODO: needs a description
+    ///What a built-in content filter does on a match.
     ///
     /// Open enum: a value not listed here is kept, exactly as sent, in
     /// [`ContentFilterBuiltinAction::Unknown`]. Parsing, `From` and deserializing always pick
@@ -3185,7 +3185,7 @@ pub mod types {
                 .into()
         }
     }
-    ///TODO: needs a description
+    ///A built-in content filter that is on, and what it does on a match.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -3207,7 +3207,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///A built-in content filter to turn on, and what to do on a match.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -3360,7 +3360,7 @@ pub mod types {
                 })
         }
     }
-    ///TODO: needs a description
+    ///A built-in content filter.
     ///
     /// Open enum: a value not listed here is kept, exactly as sent, in
     /// [`ContentFilterBuiltinSlug::Unknown`]. Parsing, `From` and deserializing always pick
@@ -3545,7 +3545,7 @@ pub mod types {
                 .into()
         }
     }
-    ///TODO: needs a description
+    ///A custom content filter: a pattern and what to do on a match.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -3693,7 +3693,7 @@ pub mod types {
                 })
         }
     }
-    ///TODO: needs a description
+    ///The request body of: create an authorization code.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -4126,7 +4126,7 @@ pub mod types {
                 .into()
         }
     }
-    ///TODO: needs a description
+    ///The answer of: create an authorization code.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -4143,7 +4143,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///An authorization code and when it expires.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -4162,7 +4162,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///The request body of: add a provider key (byok).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -4188,7 +4188,7 @@ pub mod types {
         pub disabled: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub is_fallback: ::std::option::Option<bool>,
-        pub key: CreateByokKeyRequestKey,
+        pub key: crate::Secret,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<CreateByokKeyRequestName>,
         pub provider: ByokProviderSlug,
@@ -4198,70 +4198,6 @@ pub mod types {
     impl CreateByokKeyRequest {
         pub fn builder() -> builder::CreateByokKeyRequest {
             Default::default()
-        }
-    }
-    ///`CreateByokKeyRequestKey`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
-    #[serde(transparent)]
-    pub struct CreateByokKeyRequestKey(::std::string::String);
-    impl ::std::ops::Deref for CreateByokKeyRequestKey {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<CreateByokKeyRequestKey> for ::std::string::String {
-        fn from(value: CreateByokKeyRequestKey) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for CreateByokKeyRequestKey {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CreateByokKeyRequestKey {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for CreateByokKeyRequestKey {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CreateByokKeyRequestKey {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
         }
     }
     ///`CreateByokKeyRequestName`
@@ -4328,7 +4264,7 @@ pub mod types {
                 })
         }
     }
-    ///TODO: needs a description
+    ///The answer of: add a provider key (byok).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -4363,7 +4299,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///The request body of: create a guardrail.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -4563,7 +4499,7 @@ pub mod types {
                 })
         }
     }
-    ///TODO: needs a description
+    ///The answer of: create a guardrail.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -4962,7 +4898,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///The request body of: add an observability destination.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -5249,7 +5185,7 @@ pub mod types {
                 .into()
         }
     }
-    ///TODO: needs a description
+    ///The answer of: add an observability destination.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -5266,7 +5202,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///The request body of: map a scim group to a workspace.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -5441,7 +5377,7 @@ pub mod types {
                 .into()
         }
     }
-    ///TODO: needs a description
+    ///The answer of: map a scim group to a workspace.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -5711,7 +5647,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///One Design Arena rating.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -5732,7 +5668,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///Parameter values the model uses when a request gives none.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -5761,7 +5697,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///The answer of: delete a provider key (byok).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -5778,7 +5714,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///The answer of: delete a guardrail.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -5812,7 +5748,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///The answer of: delete an observability destination.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -5829,7 +5765,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///The answer of: delete a scim group mapping.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -6008,7 +5944,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///The state of an endpoint: 0 is up, negative values are degrees of trouble.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -6105,7 +6041,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///The request body of: exchange an authorization code for a key.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -6299,7 +6235,7 @@ pub mod types {
                 .into()
         }
     }
-    ///TODO: needs a description
+    ///The answer of: exchange an authorization code for a key.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -6309,7 +6245,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     pub struct ExchangeAuthCodeForApiKeyResponse {
-        pub key: ::std::string::String,
+        pub key: crate::Secret,
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub user_id: ::std::option::Option<::std::string::String>,
     }
@@ -6381,7 +6317,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///The stored prompt, completion and error of a generation.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -6427,7 +6363,7 @@ pub mod types {
             Self::Variant2(value)
         }
     }
-    ///TODO: needs a description
+    ///The prompt as plain text.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -6444,7 +6380,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///The prompt as chat messages.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -6461,7 +6397,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///What the model answered.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -6481,7 +6417,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///Why a generation failed.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -6506,7 +6442,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///One failed attempt with a provider.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -6528,7 +6464,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///The answer of: stored content of a generation.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -8338,7 +8274,7 @@ pub mod types {
                 .into()
         }
     }
-    ///TODO: needs a description
+    ///The answer of: get a provider key (byok).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -8718,7 +8654,7 @@ pub mod types {
                 })
         }
     }
-    ///TODO: needs a description
+    ///The answer of: get a guardrail.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -9662,7 +9598,7 @@ pub mod types {
                 .into()
         }
     }
-    ///TODO: needs a description
+    ///The answer of: get an observability destination.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -9679,7 +9615,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///The answer of: get a preset.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -9760,7 +9696,7 @@ pub mod types {
                 })
         }
     }
-    ///TODO: needs a description
+    ///The answer of: get a preset version.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -10754,7 +10690,7 @@ pub mod types {
                 .into()
         }
     }
-    ///TODO: needs a description
+    ///The answer of: get a scim group mapping.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -11096,7 +11032,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///A guardrail: a spend limit with its reset interval and rules on models, providers, data retention and content, applied to the keys and members assigned to it.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -11166,7 +11102,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///How often a guardrail's spend limit starts over.
     ///
     /// Open enum: a value not listed here is kept, exactly as sent, in
     /// [`GuardrailInterval::Unknown`]. Parsing, `From` and deserializing always pick
@@ -11321,7 +11257,7 @@ pub mod types {
                 .into()
         }
     }
-    ///TODO: needs a description
+    ///A kind of input a model accepts.
     ///
     /// Open enum: a value not listed here is kept, exactly as sent, in
     /// [`InputModality::Unknown`]. Parsing, `From` and deserializing always pick
@@ -11488,7 +11424,7 @@ pub mod types {
                 .into()
         }
     }
-    ///TODO: needs a description
+    ///The instruction format a model expects.
     ///
     /// Open enum: a value not listed here is kept, exactly as sent, in
     /// [`InstructType::Unknown`]. Parsing, `From` and deserializing always pick
@@ -11757,7 +11693,7 @@ pub mod types {
                 .into()
         }
     }
-    ///TODO: needs a description
+    ///An API key assigned to a guardrail.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -12964,7 +12900,7 @@ pub mod types {
                 .into()
         }
     }
-    ///TODO: needs a description
+    ///The answer of: list provider keys (byok).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -12982,7 +12918,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///A model and the endpoints that serve it.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -13004,7 +12940,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///The answer of: list a model's endpoints.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -13044,7 +12980,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///What the model takes in and gives out.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -13068,7 +13004,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///The answer of: endpoints with zero data retention.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -13168,7 +13104,7 @@ pub mod types {
                 })
         }
     }
-    ///TODO: needs a description
+    ///The answer of: list guardrails.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -13186,7 +13122,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///The answer of: list a guardrail's keys.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -13204,7 +13140,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///The answer of: list a guardrail's members.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -13222,7 +13158,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///The answer of: list observability destinations.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -13444,7 +13380,7 @@ pub mod types {
                 .into()
         }
     }
-    ///TODO: needs a description
+    ///The answer of: list a preset's versions.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -13526,7 +13462,7 @@ pub mod types {
                 })
         }
     }
-    ///TODO: needs a description
+    ///The answer of: list presets.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -13544,7 +13480,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///The answer of: list providers.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -13561,7 +13497,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///A provider and links to its policies.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -16880,7 +16816,7 @@ pub mod types {
                 .into()
         }
     }
-    ///TODO: needs a description
+    ///The answer of: list scim group mappings.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -16898,7 +16834,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///The answer of: list scim groups.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -17099,7 +17035,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///An organization member assigned to a guardrail.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -17122,7 +17058,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///A model of the catalog: id, context length, pricing, modalities and supported parameters.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -17171,7 +17107,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///The model an alias slug stands for.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -17189,7 +17125,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///What a model takes in and gives out, and its tokenizer.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -17213,7 +17149,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///Benchmark scores of a model.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -17232,7 +17168,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///The model family (tokenizer group).
     ///
     /// Open enum: a value not listed here is kept, exactly as sent, in
     /// [`ModelGroup::Unknown`]. Parsing, `From` and deserializing always pick
@@ -17489,7 +17425,7 @@ pub mod types {
                 .into()
         }
     }
-    ///TODO: needs a description
+    ///Links about a model.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -17506,7 +17442,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///Whether and how a model reasons before answering.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -17533,7 +17469,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///The answer of: get a model.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -17550,7 +17486,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///The answer of: count models.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -17567,7 +17503,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///The number of models.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -17584,7 +17520,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///The answer of: list the models this key may use.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -17603,7 +17539,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///The models of the catalog.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -17630,7 +17566,7 @@ pub mod types {
             Self(value)
         }
     }
-    ///TODO: needs a description
+    ///Links that come with the catalog.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -17648,7 +17584,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///A destination that sends traces to Arize.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -17685,7 +17621,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///Settings for sending traces to Arize.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -18066,7 +18002,7 @@ pub mod types {
                 .into()
         }
     }
-    ///TODO: needs a description
+    ///A destination that sends traces to Braintrust.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -18103,7 +18039,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///Settings for sending traces to Braintrust.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -18420,7 +18356,7 @@ pub mod types {
                 .into()
         }
     }
-    ///TODO: needs a description
+    ///A destination that sends traces to ClickHouse.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -18457,7 +18393,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///Settings for sending traces to ClickHouse.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -18906,7 +18842,7 @@ pub mod types {
                 .into()
         }
     }
-    ///TODO: needs a description
+    ///A destination that sends traces to Datadog.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -18943,7 +18879,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///Settings for sending traces to Datadog.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -19253,7 +19189,7 @@ pub mod types {
                 .into()
         }
     }
-    ///TODO: needs a description
+    ///Where a workspace's request traces go: one of the destination kinds, with its settings.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -19383,7 +19319,7 @@ pub mod types {
             Self::WebhookDestination(value)
         }
     }
-    ///TODO: needs a description
+    ///Conditions combined with and/or.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -19563,7 +19499,7 @@ pub mod types {
             ObservabilityFilterRuleGroupLogic::And
         }
     }
-    ///TODO: needs a description
+    ///One condition on a request's fields.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -20059,7 +19995,7 @@ pub mod types {
             Self::Number(value)
         }
     }
-    ///TODO: needs a description
+    ///Which requests are traced.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -20078,7 +20014,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///Which requests are traced (all when absent).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -20097,7 +20033,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///A destination that sends traces to Grafana.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -20134,7 +20070,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///Settings for sending traces to Grafana.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -20449,7 +20385,7 @@ pub mod types {
                 .into()
         }
     }
-    ///TODO: needs a description
+    ///A destination that sends traces to Langfuse.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -20486,7 +20422,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///Settings for sending traces to Langfuse.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -20803,7 +20739,7 @@ pub mod types {
                 .into()
         }
     }
-    ///TODO: needs a description
+    ///A destination that sends traces to LangSmith.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -20840,7 +20776,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///Settings for sending traces to LangSmith.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -21168,7 +21104,7 @@ pub mod types {
                 .into()
         }
     }
-    ///TODO: needs a description
+    ///A destination that sends traces to New Relic.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -21205,7 +21141,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///Settings for sending traces to New Relic.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -21620,7 +21556,7 @@ pub mod types {
                 .into()
         }
     }
-    ///TODO: needs a description
+    ///A destination that sends traces to Opik.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -21657,7 +21593,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///Settings for sending traces to Opik.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -22034,7 +21970,7 @@ pub mod types {
                 .into()
         }
     }
-    ///TODO: needs a description
+    ///A destination that sends traces to an OpenTelemetry collector.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -22071,7 +22007,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///Settings for sending traces to an OpenTelemetry collector.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -22245,7 +22181,7 @@ pub mod types {
                 .into()
         }
     }
-    ///TODO: needs a description
+    ///A destination that sends traces to PostHog.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -22282,7 +22218,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///Settings for sending traces to PostHog.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -22524,7 +22460,7 @@ pub mod types {
                 .into()
         }
     }
-    ///TODO: needs a description
+    ///A destination that sends traces to Ramp.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -22561,7 +22497,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///Settings for sending traces to Ramp.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -22806,7 +22742,7 @@ pub mod types {
                 .into()
         }
     }
-    ///TODO: needs a description
+    ///A destination that sends traces to Amazon S3.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -22843,7 +22779,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///Settings for sending traces to Amazon S3.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -23235,7 +23171,7 @@ pub mod types {
                 .into()
         }
     }
-    ///TODO: needs a description
+    ///A destination that sends traces to Sentry.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -23272,7 +23208,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///Settings for sending traces to Sentry.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -23513,7 +23449,7 @@ pub mod types {
                 .into()
         }
     }
-    ///TODO: needs a description
+    ///A destination that sends traces to Snowflake.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -23550,7 +23486,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///Settings for sending traces to Snowflake.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -23874,7 +23810,7 @@ pub mod types {
                 .into()
         }
     }
-    ///TODO: needs a description
+    ///A destination that sends traces to Weave.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -23911,7 +23847,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///Settings for sending traces to Weave.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -24290,7 +24226,7 @@ pub mod types {
                 .into()
         }
     }
-    ///TODO: needs a description
+    ///A destination that sends traces to a webhook.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -24327,7 +24263,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///Settings for sending traces to a webhook.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -24707,7 +24643,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///A kind of output a model produces.
     ///
     /// Open enum: a value not listed here is kept, exactly as sent, in
     /// [`OutputModality::Unknown`]. Parsing, `From` and deserializing always pick
@@ -24892,7 +24828,7 @@ pub mod types {
                 .into()
         }
     }
-    ///TODO: needs a description
+    ///A request parameter a model supports.
     ///
     /// Open enum: a value not listed here is kept, exactly as sent, in
     /// [`Parameter::Unknown`]. Parsing, `From` and deserializing always pick
@@ -25182,7 +25118,7 @@ pub mod types {
                 .into()
         }
     }
-    ///TODO: needs a description
+    ///Most tokens a single request may use.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -25200,7 +25136,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///Percentiles of a measurement over recent requests.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -25220,7 +25156,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///A preset: saved model and parameter settings under a slug.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -25252,7 +25188,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///One version of a preset's settings.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -25277,7 +25213,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///Whether a preset is in use.
     ///
     /// Open enum: a value not listed here is kept, exactly as sent, in
     /// [`PresetStatus::Unknown`]. Parsing, `From` and deserializing always pick
@@ -25432,7 +25368,7 @@ pub mod types {
                 .into()
         }
     }
-    ///TODO: needs a description
+    ///A preset together with its current version.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -25466,7 +25402,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///The current version of a preset.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -25484,7 +25420,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///A price that applies under a condition (e.g. longer prompts).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -25521,7 +25457,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///Which parts of a request the prompt-injection scan reads.
     ///
     /// Open enum: a value not listed here is kept, exactly as sent, in
     /// [`PromptInjectionScanScope::Unknown`]. Parsing, `From` and deserializing always pick
@@ -25670,7 +25606,7 @@ pub mod types {
                 .into()
         }
     }
-    ///TODO: needs a description
+    ///The display name of a provider.
     ///
     /// Open enum: a value not listed here is kept, exactly as sent, in
     /// [`ProviderName::Unknown`]. Parsing, `From` and deserializing always pick
@@ -27556,7 +27492,7 @@ pub mod types {
                 .into()
         }
     }
-    ///TODO: needs a description
+    ///One provider's endpoint for a model: pricing, limits, quantization, recent latency and uptime.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -27601,7 +27537,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///What an endpoint charges, in US dollars per token, request or unit.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -27647,7 +27583,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///What a model costs, in US dollars per token, request or unit.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -27693,7 +27629,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///The numeric precision an endpoint runs the model at.
     ///
     /// Open enum: a value not listed here is kept, exactly as sent, in
     /// [`Quantization::Other`]. Parsing, `From` and deserializing always pick
@@ -27902,7 +27838,7 @@ pub mod types {
                 .into()
         }
     }
-    ///TODO: needs a description
+    ///One model's tokens in one bucket.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -27921,7 +27857,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///The window and grain of the rankings.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -28082,7 +28018,7 @@ pub mod types {
                 .into()
         }
     }
-    ///TODO: needs a description
+    ///The answer of: daily model rankings.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -28100,7 +28036,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///How much reasoning a request asks for.
     ///
     /// Open enum: a value not listed here is kept, exactly as sent, in
     /// [`ReasoningEffort::Unknown`]. Parsing, `From` and deserializing always pick
@@ -28279,7 +28215,7 @@ pub mod types {
                 .into()
         }
     }
-    ///TODO: needs a description
+    ///A group pushed by your identity provider over SCIM.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -28302,7 +28238,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///A SCIM group mapped to a workspace role.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -28474,7 +28410,7 @@ pub mod types {
                 .into()
         }
     }
-    ///TODO: needs a description
+    ///Spend per session for one app, model and session length.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -28656,7 +28592,7 @@ pub mod types {
                 .into()
         }
     }
-    ///TODO: needs a description
+    ///When the session figures were computed and which window they cover.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -28819,7 +28755,7 @@ pub mod types {
                 .into()
         }
     }
-    ///TODO: needs a description
+    ///The answer of: cost per session.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -28837,7 +28773,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///The request body of: rate a generation.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -29175,7 +29111,7 @@ pub mod types {
                 })
         }
     }
-    ///TODO: needs a description
+    ///The answer of: rate a generation.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -29192,7 +29128,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///The stored feedback.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -29209,7 +29145,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///Limits of the model's main provider.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -29230,7 +29166,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///What the benchmark run cost.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -29248,7 +29184,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///A model's Artificial Analysis scores.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -29419,7 +29355,7 @@ pub mod types {
                 .into()
         }
     }
-    ///TODO: needs a description
+    ///A model's Design Arena rating.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -29589,7 +29525,7 @@ pub mod types {
                 .into()
         }
     }
-    ///TODO: needs a description
+    ///A model's Design Arena tournament record.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -29615,7 +29551,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///Which sources and filters produced the scores.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -29938,7 +29874,7 @@ pub mod types {
                 .into()
         }
     }
-    ///TODO: needs a description
+    ///A model's score on one of OpenRouter's benchmarks.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -30264,7 +30200,7 @@ pub mod types {
                 .into()
         }
     }
-    ///TODO: needs a description
+    ///The answer of: benchmark scores of models.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -30322,7 +30258,7 @@ pub mod types {
             Self::SearchItem(value)
         }
     }
-    ///TODO: needs a description
+    ///A search lane's score on one of OpenRouter's search benchmarks.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -30982,7 +30918,7 @@ pub mod types {
                 .into()
         }
     }
-    ///TODO: needs a description
+    ///How a search benchmark lane was configured.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -31004,7 +30940,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///The request body of: change a provider key (byok).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -31032,77 +30968,13 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub is_fallback: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub key: ::std::option::Option<UpdateByokKeyRequestKey>,
+        pub key: ::std::option::Option<crate::Secret>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<UpdateByokKeyRequestName>,
     }
     impl UpdateByokKeyRequest {
         pub fn builder() -> builder::UpdateByokKeyRequest {
             Default::default()
-        }
-    }
-    ///`UpdateByokKeyRequestKey`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
-    #[serde(transparent)]
-    pub struct UpdateByokKeyRequestKey(::std::string::String);
-    impl ::std::ops::Deref for UpdateByokKeyRequestKey {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<UpdateByokKeyRequestKey> for ::std::string::String {
-        fn from(value: UpdateByokKeyRequestKey) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for UpdateByokKeyRequestKey {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for UpdateByokKeyRequestKey {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for UpdateByokKeyRequestKey {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for UpdateByokKeyRequestKey {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
         }
     }
     ///`UpdateByokKeyRequestName`
@@ -31169,7 +31041,7 @@ pub mod types {
                 })
         }
     }
-    ///TODO: needs a description
+    ///The answer of: change a provider key (byok).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -31204,7 +31076,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///The request body of: change a guardrail.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -31404,7 +31276,7 @@ pub mod types {
                 })
         }
     }
-    ///TODO: needs a description
+    ///The answer of: change a guardrail.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -31671,7 +31543,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///The request body of: change an observability destination.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -31710,7 +31582,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///The answer of: change an observability destination.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -31745,7 +31617,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///TODO: needs a description
+    ///The request body of: change a scim group mapping.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -31918,7 +31790,7 @@ pub mod types {
                 .into()
         }
     }
-    ///TODO: needs a description
+    ///The answer of: change a scim group mapping.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -36380,10 +36252,7 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            key: ::std::result::Result<
-                super::CreateByokKeyRequestKey,
-                ::std::string::String,
-            >,
+            key: ::std::result::Result<crate::Secret, ::std::string::String>,
             name: ::std::result::Result<
                 ::std::option::Option<super::CreateByokKeyRequestName>,
                 ::std::string::String,
@@ -36487,7 +36356,7 @@ pub mod types {
             }
             pub fn key<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::CreateByokKeyRequestKey>,
+                T: ::std::convert::TryInto<crate::Secret>,
                 T::Error: ::std::fmt::Display,
             {
                 self.key = value
@@ -39391,7 +39260,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct ExchangeAuthCodeForApiKeyResponse {
-            key: ::std::result::Result<::std::string::String, ::std::string::String>,
+            key: ::std::result::Result<crate::Secret, ::std::string::String>,
             user_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -39408,7 +39277,7 @@ pub mod types {
         impl ExchangeAuthCodeForApiKeyResponse {
             pub fn key<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<crate::Secret>,
                 T::Error: ::std::fmt::Display,
             {
                 self.key = value
@@ -60027,7 +59896,7 @@ pub mod types {
                 ::std::string::String,
             >,
             key: ::std::result::Result<
-                ::std::option::Option<super::UpdateByokKeyRequestKey>,
+                ::std::option::Option<crate::Secret>,
                 ::std::string::String,
             >,
             name: ::std::result::Result<
@@ -60123,9 +59992,7 @@ pub mod types {
             }
             pub fn key<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::UpdateByokKeyRequestKey>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Secret>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.key = value
@@ -63099,9 +62966,9 @@ let response = client.query_analytics()
     pub fn query_analytics(&self) -> builder::QueryAnalytics<'_> {
         builder::QueryAnalytics::new(self)
     }
-    /**TODO: needs a description
+    /**Exchange an authorization code for a key
 
-TODO: needs a description
+Ends the PKCE sign-in flow: trades the code OpenRouter gave your callback for an API key the user controls. The answer's `key` is a secret, shown this once. Works with any API key.
 
 Sends a `POST` request to `/auth/keys`
 
@@ -63116,9 +62983,9 @@ let response = client.exchange_auth_code_for_api_key()
     ) -> builder::ExchangeAuthCodeForApiKey<'_> {
         builder::ExchangeAuthCodeForApiKey::new(self)
     }
-    /**TODO: needs a description
+    /**Create an authorization code
 
-TODO: needs a description
+Starts the PKCE flow from the server side: an authorization code for the callback URL, later exchanged for a user-controlled key. Works with any API key.
 
 Sends a `POST` request to `/auth/keys/code`
 
@@ -63131,22 +62998,22 @@ let response = client.create_auth_keys_code()
     pub fn create_auth_keys_code(&self) -> builder::CreateAuthKeysCode<'_> {
         builder::CreateAuthKeysCode::new(self)
     }
-    /**TODO: needs a description
+    /**Benchmark scores of models
 
-TODO: needs a description
+Scores of models from several benchmark sources (Artificial Analysis, Design Arena and OpenRouter's own runs), filtered by source, task and benchmark. Works with any API key.
 
 Sends a `GET` request to `/benchmarks`
 
 Arguments:
-- `arena`: TODO: needs a description
-- `benchmark_type`: TODO: needs a description
-- `category`: TODO: needs a description
-- `include_run_config`: TODO: needs a description
-- `max_results`: TODO: needs a description
-- `search_engine`: TODO: needs a description
-- `search_surface`: TODO: needs a description
-- `source`: TODO: needs a description
-- `task_type`: TODO: needs a description
+- `arena`: Design Arena: which arena (`models` when absent).
+- `benchmark_type`: Only this one OpenRouter benchmark.
+- `category`: Design Arena: only this category of the arena.
+- `include_run_config`: Search benchmarks: include each lane's configuration.
+- `max_results`: Most items to return; all when absent.
+- `search_engine`: Search benchmarks: only this search engine.
+- `search_surface`: Search benchmarks: only this request surface.
+- `source`: Only this benchmark source (the shape of the items depends on it).
+- `task_type`: Only this kind of task.
 ```ignore
 let response = client.get_benchmarks()
     .arena(arena)
@@ -63164,17 +63031,17 @@ let response = client.get_benchmarks()
     pub fn get_benchmarks(&self) -> builder::GetBenchmarks<'_> {
         builder::GetBenchmarks::new(self)
     }
-    /**TODO: needs a description
+    /**List provider keys (BYOK)
 
-TODO: needs a description
+The provider credentials you brought (BYOK) in a workspace, one page at a time; the default workspace unless `workspace_id` is given. Keys come masked. Needs a management key.
 
 Sends a `GET` request to `/byok`
 
 Arguments:
-- `limit`: TODO: needs a description
-- `offset`: TODO: needs a description
-- `provider`: TODO: needs a description
-- `workspace_id`: TODO: needs a description
+- `limit`: Most items per page.
+- `offset`: How many items to skip, for paging.
+- `provider`: Only this provider's keys.
+- `workspace_id`: The workspace; the account's default workspace when absent.
 ```ignore
 let response = client.list_byok_keys()
     .limit(limit)
@@ -63187,9 +63054,9 @@ let response = client.list_byok_keys()
     pub fn list_byok_keys(&self) -> builder::ListByokKeys<'_> {
         builder::ListByokKeys::new(self)
     }
-    /**TODO: needs a description
+    /**Add a provider key (BYOK)
 
-TODO: needs a description
+Stores a provider's API key so that requests to that provider are billed to your account with it. The key is sent once and never returned. Needs a management key.
 
 Sends a `POST` request to `/byok`
 
@@ -63202,14 +63069,14 @@ let response = client.create_byok_key()
     pub fn create_byok_key(&self) -> builder::CreateByokKey<'_> {
         builder::CreateByokKey::new(self)
     }
-    /**TODO: needs a description
+    /**Get a provider key (BYOK)
 
-TODO: needs a description
+One stored provider credential, masked. Needs a management key.
 
 Sends a `GET` request to `/byok/{id}`
 
 Arguments:
-- `id`: TODO: needs a description
+- `id`: The provider key's id.
 ```ignore
 let response = client.get_byok_key()
     .id(id)
@@ -63219,14 +63086,14 @@ let response = client.get_byok_key()
     pub fn get_byok_key(&self) -> builder::GetByokKey<'_> {
         builder::GetByokKey::new(self)
     }
-    /**TODO: needs a description
+    /**Delete a provider key (BYOK)
 
-TODO: needs a description
+Deletes a stored provider credential; its key material is erased. Needs a management key.
 
 Sends a `DELETE` request to `/byok/{id}`
 
 Arguments:
-- `id`: TODO: needs a description
+- `id`: The provider key's id.
 ```ignore
 let response = client.delete_byok_key()
     .id(id)
@@ -63236,14 +63103,14 @@ let response = client.delete_byok_key()
     pub fn delete_byok_key(&self) -> builder::DeleteByokKey<'_> {
         builder::DeleteByokKey::new(self)
     }
-    /**TODO: needs a description
+    /**Change a provider key (BYOK)
 
-TODO: needs a description
+Changes a stored provider credential: its name, whether it is on or a fallback, which keys, users and models may use it, or the key itself (sending `key` replaces it). Needs a management key.
 
 Sends a `PATCH` request to `/byok/{id}`
 
 Arguments:
-- `id`: TODO: needs a description
+- `id`: The provider key's id.
 - `body`
 ```ignore
 let response = client.update_byok_key()
@@ -63269,20 +63136,20 @@ let response = client.get_credits()
     pub fn get_credits(&self) -> builder::GetCredits<'_> {
         builder::GetCredits::new(self)
     }
-    /**TODO: needs a description
+    /**App rankings
 
-TODO: needs a description
+Public apps ranked by tokens used in a date window, optionally by marketplace category, one page at a time. Works with any API key.
 
 Sends a `GET` request to `/datasets/app-rankings`
 
 Arguments:
-- `category`: TODO: needs a description
-- `end_date`: TODO: needs a description
-- `limit`: TODO: needs a description
-- `offset`: TODO: needs a description
-- `sort`: TODO: needs a description
-- `start_date`: TODO: needs a description
-- `subcategory`: TODO: needs a description
+- `category`: Only apps in this marketplace category.
+- `end_date`: Last UTC day of the window (YYYY-MM-DD), inclusive; the last complete day when absent.
+- `limit`: Most items per page.
+- `offset`: How many items to skip, for paging.
+- `sort`: `popular`: by tokens in the window; `trending`: by growth.
+- `start_date`: First UTC day of the window (YYYY-MM-DD), inclusive.
+- `subcategory`: Only apps in this marketplace subcategory (wins over `category`).
 ```ignore
 let response = client.get_app_rankings()
     .category(category)
@@ -63298,20 +63165,20 @@ let response = client.get_app_rankings()
     pub fn get_app_rankings(&self) -> builder::GetAppRankings<'_> {
         builder::GetAppRankings::new(self)
     }
-    /**TODO: needs a description
+    /**Daily model rankings
 
-TODO: needs a description
+Tokens used per model and day (or week, month) for the most used public models, plus one row for all the others. Works with any API key.
 
 Sends a `GET` request to `/datasets/rankings-daily`
 
 Arguments:
-- `category`: TODO: needs a description
-- `context_bucket`: TODO: needs a description
-- `end_date`: TODO: needs a description
-- `language_type`: TODO: needs a description
-- `modality`: TODO: needs a description
-- `period`: TODO: needs a description
-- `start_date`: TODO: needs a description
+- `category`: Only activity of this use-case category.
+- `context_bucket`: Only requests whose context length is in this bucket.
+- `end_date`: Last UTC day of the window (YYYY-MM-DD), inclusive; the last complete day when absent.
+- `language_type`: Only natural-language or only programming activity.
+- `modality`: Only models of this modality.
+- `period`: Size of each row's bucket: day, week or month.
+- `start_date`: First UTC day of the window (YYYY-MM-DD), inclusive.
 ```ignore
 let response = client.get_rankings_daily()
     .category(category)
@@ -63327,18 +63194,18 @@ let response = client.get_rankings_daily()
     pub fn get_rankings_daily(&self) -> builder::GetRankingsDaily<'_> {
         builder::GetRankingsDaily::new(self)
     }
-    /**TODO: needs a description
+    /**Cost per session
 
-TODO: needs a description
+Aggregated spend per session of published agent harnesses, by app, model and session length, refreshed weekly. Works with any API key.
 
 Sends a `GET` request to `/datasets/session-cost`
 
 Arguments:
-- `app_slug`: TODO: needs a description
-- `limit`: TODO: needs a description
-- `model`: TODO: needs a description
-- `offset`: TODO: needs a description
-- `turn_range`: TODO: needs a description
+- `app_slug`: Only this harness.
+- `limit`: Most cells per page (1 to 500).
+- `model`: Only this model (its versioned slug).
+- `offset`: How many items to skip, for paging.
+- `turn_range`: Only sessions with this many turns.
 ```ignore
 let response = client.get_session_cost()
     .app_slug(app_slug)
@@ -63352,9 +63219,9 @@ let response = client.get_session_cost()
     pub fn get_session_cost(&self) -> builder::GetSessionCost<'_> {
         builder::GetSessionCost::new(self)
     }
-    /**TODO: needs a description
+    /**Endpoints with zero data retention
 
-TODO: needs a description
+The model endpoints that keep no data, i.e. what remains available when zero data retention is required. Works with any API key.
 
 Sends a `GET` request to `/endpoints/zdr`
 
@@ -63474,14 +63341,14 @@ let response = client.get_generation()
     pub fn get_generation(&self) -> builder::GetGeneration<'_> {
         builder::GetGeneration::new(self)
     }
-    /**TODO: needs a description
+    /**Stored content of a generation
 
-TODO: needs a description
+The prompt, the completion and any error stored for one request, where content is kept. Works with any API key.
 
 Sends a `GET` request to `/generation/content`
 
 Arguments:
-- `id`: TODO: needs a description
+- `id`: The generation's id (as in a response's `id`).
 ```ignore
 let response = client.list_generation_content()
     .id(id)
@@ -63491,9 +63358,9 @@ let response = client.list_generation_content()
     pub fn list_generation_content(&self) -> builder::ListGenerationContent<'_> {
         builder::ListGenerationContent::new(self)
     }
-    /**TODO: needs a description
+    /**Rate a generation
 
-TODO: needs a description
+Sends feedback (a category and an optional comment) about one request the account made. Needs a management key.
 
 Sends a `POST` request to `/generation/feedback`
 
@@ -63506,16 +63373,16 @@ let response = client.submit_generation_feedback()
     pub fn submit_generation_feedback(&self) -> builder::SubmitGenerationFeedback<'_> {
         builder::SubmitGenerationFeedback::new(self)
     }
-    /**TODO: needs a description
+    /**List guardrails
 
-TODO: needs a description
+The guardrails of the account (spend limits and model, provider and content rules), one page at a time. Needs a management key.
 
 Sends a `GET` request to `/guardrails`
 
 Arguments:
-- `limit`: TODO: needs a description
-- `offset`: TODO: needs a description
-- `workspace_id`: TODO: needs a description
+- `limit`: Most items per page.
+- `offset`: How many items to skip, for paging.
+- `workspace_id`: The workspace; the account's default workspace when absent.
 ```ignore
 let response = client.list_guardrails()
     .limit(limit)
@@ -63527,9 +63394,9 @@ let response = client.list_guardrails()
     pub fn list_guardrails(&self) -> builder::ListGuardrails<'_> {
         builder::ListGuardrails::new(self)
     }
-    /**TODO: needs a description
+    /**Create a guardrail
 
-TODO: needs a description
+Creates a guardrail. It applies to nothing until keys or members are assigned to it. Needs a management key.
 
 Sends a `POST` request to `/guardrails`
 
@@ -63542,15 +63409,15 @@ let response = client.create_guardrail()
     pub fn create_guardrail(&self) -> builder::CreateGuardrail<'_> {
         builder::CreateGuardrail::new(self)
     }
-    /**TODO: needs a description
+    /**List all key assignments
 
-TODO: needs a description
+Every API key assigned to any guardrail of the account, one page at a time. Needs a management key.
 
 Sends a `GET` request to `/guardrails/assignments/keys`
 
 Arguments:
-- `limit`: TODO: needs a description
-- `offset`: TODO: needs a description
+- `limit`: Most items per page.
+- `offset`: How many items to skip, for paging.
 ```ignore
 let response = client.list_key_assignments()
     .limit(limit)
@@ -63561,15 +63428,15 @@ let response = client.list_key_assignments()
     pub fn list_key_assignments(&self) -> builder::ListKeyAssignments<'_> {
         builder::ListKeyAssignments::new(self)
     }
-    /**TODO: needs a description
+    /**List all member assignments
 
-TODO: needs a description
+Every organization member assigned to any guardrail of the account, one page at a time. Needs a management key.
 
 Sends a `GET` request to `/guardrails/assignments/members`
 
 Arguments:
-- `limit`: TODO: needs a description
-- `offset`: TODO: needs a description
+- `limit`: Most items per page.
+- `offset`: How many items to skip, for paging.
 ```ignore
 let response = client.list_member_assignments()
     .limit(limit)
@@ -63580,14 +63447,14 @@ let response = client.list_member_assignments()
     pub fn list_member_assignments(&self) -> builder::ListMemberAssignments<'_> {
         builder::ListMemberAssignments::new(self)
     }
-    /**TODO: needs a description
+    /**Get a guardrail
 
-TODO: needs a description
+One guardrail by id. Needs a management key.
 
 Sends a `GET` request to `/guardrails/{id}`
 
 Arguments:
-- `id`: TODO: needs a description
+- `id`: The guardrail's id.
 ```ignore
 let response = client.get_guardrail()
     .id(id)
@@ -63597,14 +63464,14 @@ let response = client.get_guardrail()
     pub fn get_guardrail(&self) -> builder::GetGuardrail<'_> {
         builder::GetGuardrail::new(self)
     }
-    /**TODO: needs a description
+    /**Delete a guardrail
 
-TODO: needs a description
+Deletes a guardrail and its assignments. Needs a management key.
 
 Sends a `DELETE` request to `/guardrails/{id}`
 
 Arguments:
-- `id`: TODO: needs a description
+- `id`: The guardrail's id.
 ```ignore
 let response = client.delete_guardrail()
     .id(id)
@@ -63614,14 +63481,14 @@ let response = client.delete_guardrail()
     pub fn delete_guardrail(&self) -> builder::DeleteGuardrail<'_> {
         builder::DeleteGuardrail::new(self)
     }
-    /**TODO: needs a description
+    /**Change a guardrail
 
-TODO: needs a description
+Changes a guardrail; a list sent replaces the whole list. Needs a management key.
 
 Sends a `PATCH` request to `/guardrails/{id}`
 
 Arguments:
-- `id`: TODO: needs a description
+- `id`: The guardrail's id.
 - `body`
 ```ignore
 let response = client.update_guardrail()
@@ -63633,16 +63500,16 @@ let response = client.update_guardrail()
     pub fn update_guardrail(&self) -> builder::UpdateGuardrail<'_> {
         builder::UpdateGuardrail::new(self)
     }
-    /**TODO: needs a description
+    /**List a guardrail's keys
 
-TODO: needs a description
+The API keys assigned to one guardrail, one page at a time. Needs a management key.
 
 Sends a `GET` request to `/guardrails/{id}/assignments/keys`
 
 Arguments:
-- `id`: TODO: needs a description
-- `limit`: TODO: needs a description
-- `offset`: TODO: needs a description
+- `id`: The guardrail's id.
+- `limit`: Most items per page.
+- `offset`: How many items to skip, for paging.
 ```ignore
 let response = client.list_guardrail_key_assignments()
     .id(id)
@@ -63656,14 +63523,14 @@ let response = client.list_guardrail_key_assignments()
     ) -> builder::ListGuardrailKeyAssignments<'_> {
         builder::ListGuardrailKeyAssignments::new(self)
     }
-    /**TODO: needs a description
+    /**Assign keys to a guardrail
 
-TODO: needs a description
+Assigns API keys (by hash) to a guardrail; a key holds one guardrail, so this replaces any it had. Needs a management key.
 
 Sends a `POST` request to `/guardrails/{id}/assignments/keys`
 
 Arguments:
-- `id`: TODO: needs a description
+- `id`: The guardrail's id.
 - `body`
 ```ignore
 let response = client.bulk_assign_keys_to_guardrail()
@@ -63677,14 +63544,14 @@ let response = client.bulk_assign_keys_to_guardrail()
     ) -> builder::BulkAssignKeysToGuardrail<'_> {
         builder::BulkAssignKeysToGuardrail::new(self)
     }
-    /**TODO: needs a description
+    /**Unassign keys from a guardrail
 
-TODO: needs a description
+Takes API keys (by hash) off a guardrail. Needs a management key.
 
 Sends a `POST` request to `/guardrails/{id}/assignments/keys/remove`
 
 Arguments:
-- `id`: TODO: needs a description
+- `id`: The guardrail's id.
 - `body`
 ```ignore
 let response = client.bulk_unassign_keys_from_guardrail()
@@ -63698,16 +63565,16 @@ let response = client.bulk_unassign_keys_from_guardrail()
     ) -> builder::BulkUnassignKeysFromGuardrail<'_> {
         builder::BulkUnassignKeysFromGuardrail::new(self)
     }
-    /**TODO: needs a description
+    /**List a guardrail's members
 
-TODO: needs a description
+The organization members assigned to one guardrail, one page at a time. Needs a management key.
 
 Sends a `GET` request to `/guardrails/{id}/assignments/members`
 
 Arguments:
-- `id`: TODO: needs a description
-- `limit`: TODO: needs a description
-- `offset`: TODO: needs a description
+- `id`: The guardrail's id.
+- `limit`: Most items per page.
+- `offset`: How many items to skip, for paging.
 ```ignore
 let response = client.list_guardrail_member_assignments()
     .id(id)
@@ -63721,14 +63588,14 @@ let response = client.list_guardrail_member_assignments()
     ) -> builder::ListGuardrailMemberAssignments<'_> {
         builder::ListGuardrailMemberAssignments::new(self)
     }
-    /**TODO: needs a description
+    /**Assign members to a guardrail
 
-TODO: needs a description
+Assigns organization members (by user id) to a guardrail. Needs a management key.
 
 Sends a `POST` request to `/guardrails/{id}/assignments/members`
 
 Arguments:
-- `id`: TODO: needs a description
+- `id`: The guardrail's id.
 - `body`
 ```ignore
 let response = client.bulk_assign_members_to_guardrail()
@@ -63742,14 +63609,14 @@ let response = client.bulk_assign_members_to_guardrail()
     ) -> builder::BulkAssignMembersToGuardrail<'_> {
         builder::BulkAssignMembersToGuardrail::new(self)
     }
-    /**TODO: needs a description
+    /**Unassign members from a guardrail
 
-TODO: needs a description
+Takes organization members (by user id) off a guardrail. Needs a management key.
 
 Sends a `POST` request to `/guardrails/{id}/assignments/members/remove`
 
 Arguments:
-- `id`: TODO: needs a description
+- `id`: The guardrail's id.
 - `body`
 ```ignore
 let response = client.bulk_unassign_members_from_guardrail()
@@ -63868,15 +63735,15 @@ let response = client.update_keys()
     pub fn update_keys(&self) -> builder::UpdateKeys<'_> {
         builder::UpdateKeys::new(self)
     }
-    /**TODO: needs a description
+    /**Get a model
 
-TODO: needs a description
+One model by author and slug (a variant suffix such as `:free` is accepted), with its pricing, context length and capabilities. Works with any API key.
 
 Sends a `GET` request to `/model/{author}/{slug}`
 
 Arguments:
-- `author`: TODO: needs a description
-- `slug`: TODO: needs a description
+- `author`: The model's author (the part before `/` in its id).
+- `slug`: The slug (the model's, after `/`; or the preset's).
 ```ignore
 let response = client.get_model()
     .author(author)
@@ -63887,44 +63754,44 @@ let response = client.get_model()
     pub fn get_model(&self) -> builder::GetModel<'_> {
         builder::GetModel::new(self)
     }
-    /**TODO: needs a description
+    /**List models
 
-TODO: needs a description
+The model catalog with pricing, context length and capabilities, filtered and sorted on the server; pages only when `offset` or `limit` is given. Works with any API key.
 
 Sends a `GET` request to `/models`
 
 Arguments:
-- `arch`: TODO: needs a description
-- `category`: TODO: needs a description
-- `context`: TODO: needs a description
-- `distillable`: TODO: needs a description
-- `input_modalities`: TODO: needs a description
-- `limit`: TODO: needs a description
-- `max_age_days`: TODO: needs a description
-- `max_agentic_index`: TODO: needs a description
-- `max_coding_index`: TODO: needs a description
-- `max_intelligence_index`: TODO: needs a description
-- `max_output_price`: TODO: needs a description
-- `max_price`: TODO: needs a description
-- `max_tool_success_rate`: TODO: needs a description
-- `min_age_days`: TODO: needs a description
-- `min_agentic_index`: TODO: needs a description
-- `min_coding_index`: TODO: needs a description
-- `min_intelligence_index`: TODO: needs a description
-- `min_output_price`: TODO: needs a description
-- `min_price`: TODO: needs a description
-- `min_tool_success_rate`: TODO: needs a description
-- `model_authors`: TODO: needs a description
-- `offset`: TODO: needs a description
-- `output_modalities`: TODO: needs a description
-- `providers`: TODO: needs a description
-- `q`: TODO: needs a description
-- `region`: TODO: needs a description
-- `sort`: TODO: needs a description
-- `supported_parameters`: TODO: needs a description
-- `use_rss`: TODO: needs a description
-- `use_rss_chat_links`: TODO: needs a description
-- `zdr`: TODO: needs a description
+- `arch`: Only this model family (e.g. GPT, Claude).
+- `category`: Only models for this use case.
+- `context`: Smallest context length, in tokens.
+- `distillable`: Only distillable models (`true`) or only the others (`false`).
+- `input_modalities`: Only models accepting these input modalities (comma-separated).
+- `limit`: Most models per page (at most 1000).
+- `max_age_days`: Only models at most this many days old.
+- `max_agentic_index`: Highest Artificial Analysis agentic index.
+- `max_coding_index`: Highest Artificial Analysis coding index.
+- `max_intelligence_index`: Highest Artificial Analysis intelligence index.
+- `max_output_price`: Highest completion price, in US dollars per million tokens.
+- `max_price`: Highest prompt price, in US dollars per million tokens.
+- `max_tool_success_rate`: Highest share of tool calls that succeed (0 to 1).
+- `min_age_days`: Only models at least this many days old.
+- `min_agentic_index`: Lowest Artificial Analysis agentic index.
+- `min_coding_index`: Lowest Artificial Analysis coding index.
+- `min_intelligence_index`: Lowest Artificial Analysis intelligence index.
+- `min_output_price`: Lowest completion price, in US dollars per million tokens.
+- `min_price`: Lowest prompt price, in US dollars per million tokens.
+- `min_tool_success_rate`: Lowest share of tool calls that succeed (0 to 1).
+- `model_authors`: Only models by these authors (comma-separated slugs).
+- `offset`: How many items to skip, for paging.
+- `output_modalities`: Only models with these output modalities (comma-separated, e.g. `text,image`).
+- `providers`: Only models served by these providers (comma-separated).
+- `q`: Search text matched against model names and slugs.
+- `region`: Only models with endpoints in this data region.
+- `sort`: Order of the models, chosen on the server.
+- `supported_parameters`: Only models supporting these parameters (comma-separated).
+- `use_rss`: Answer as an RSS feed.
+- `use_rss_chat_links`: In the RSS feed, link items to the chat.
+- `zdr`: `true`: only models with a zero-data-retention endpoint.
 ```ignore
 let response = client.get_models()
     .arch(arch)
@@ -63964,14 +63831,14 @@ let response = client.get_models()
     pub fn get_models(&self) -> builder::GetModels<'_> {
         builder::GetModels::new(self)
     }
-    /**TODO: needs a description
+    /**Count models
 
-TODO: needs a description
+How many models the catalog has, optionally for some output modalities. Works with any API key.
 
 Sends a `GET` request to `/models/count`
 
 Arguments:
-- `output_modalities`: TODO: needs a description
+- `output_modalities`: Only models with these output modalities (comma-separated, e.g. `text,image`).
 ```ignore
 let response = client.list_models_count()
     .output_modalities(output_modalities)
@@ -63981,15 +63848,15 @@ let response = client.list_models_count()
     pub fn list_models_count(&self) -> builder::ListModelsCount<'_> {
         builder::ListModelsCount::new(self)
     }
-    /**TODO: needs a description
+    /**List the models this key may use
 
-TODO: needs a description
+The catalog narrowed by the key's provider preferences, privacy settings and guardrails. Works with any API key.
 
 Sends a `GET` request to `/models/user`
 
 Arguments:
-- `limit`: TODO: needs a description
-- `offset`: TODO: needs a description
+- `limit`: Most items per page.
+- `offset`: How many items to skip, for paging.
 ```ignore
 let response = client.list_models_user()
     .limit(limit)
@@ -64000,15 +63867,15 @@ let response = client.list_models_user()
     pub fn list_models_user(&self) -> builder::ListModelsUser<'_> {
         builder::ListModelsUser::new(self)
     }
-    /**TODO: needs a description
+    /**List a model's endpoints
 
-TODO: needs a description
+The providers serving one model, each with its pricing, limits, quantization and recent latency and uptime. Works with any API key.
 
 Sends a `GET` request to `/models/{author}/{slug}/endpoints`
 
 Arguments:
-- `author`: TODO: needs a description
-- `slug`: TODO: needs a description
+- `author`: The model's author (the part before `/` in its id).
+- `slug`: The slug (the model's, after `/`; or the preset's).
 ```ignore
 let response = client.list_endpoints()
     .author(author)
@@ -64019,16 +63886,16 @@ let response = client.list_endpoints()
     pub fn list_endpoints(&self) -> builder::ListEndpoints<'_> {
         builder::ListEndpoints::new(self)
     }
-    /**TODO: needs a description
+    /**List observability destinations
 
-TODO: needs a description
+Where a workspace sends traces of its requests (Langfuse, Datadog, S3, a webhook, ...), one page at a time; the default workspace unless `workspace_id` is given. Needs a management key.
 
 Sends a `GET` request to `/observability/destinations`
 
 Arguments:
-- `limit`: TODO: needs a description
-- `offset`: TODO: needs a description
-- `workspace_id`: TODO: needs a description
+- `limit`: Most items per page.
+- `offset`: How many items to skip, for paging.
+- `workspace_id`: The workspace; the account's default workspace when absent.
 ```ignore
 let response = client.list_observability_destinations()
     .limit(limit)
@@ -64042,9 +63909,9 @@ let response = client.list_observability_destinations()
     ) -> builder::ListObservabilityDestinations<'_> {
         builder::ListObservabilityDestinations::new(self)
     }
-    /**TODO: needs a description
+    /**Add an observability destination
 
-TODO: needs a description
+Starts sending traces of a workspace's requests to a destination (at most five per type). Needs a management key.
 
 Sends a `POST` request to `/observability/destinations`
 
@@ -64059,14 +63926,14 @@ let response = client.create_observability_destination()
     ) -> builder::CreateObservabilityDestination<'_> {
         builder::CreateObservabilityDestination::new(self)
     }
-    /**TODO: needs a description
+    /**Get an observability destination
 
-TODO: needs a description
+One destination by id. Needs a management key.
 
 Sends a `GET` request to `/observability/destinations/{id}`
 
 Arguments:
-- `id`: TODO: needs a description
+- `id`: The destination's id.
 ```ignore
 let response = client.get_observability_destination()
     .id(id)
@@ -64078,14 +63945,14 @@ let response = client.get_observability_destination()
     ) -> builder::GetObservabilityDestination<'_> {
         builder::GetObservabilityDestination::new(self)
     }
-    /**TODO: needs a description
+    /**Delete an observability destination
 
-TODO: needs a description
+Stops sending traces to a destination and deletes it. Needs a management key.
 
 Sends a `DELETE` request to `/observability/destinations/{id}`
 
 Arguments:
-- `id`: TODO: needs a description
+- `id`: The destination's id.
 ```ignore
 let response = client.delete_observability_destination()
     .id(id)
@@ -64097,14 +63964,14 @@ let response = client.delete_observability_destination()
     ) -> builder::DeleteObservabilityDestination<'_> {
         builder::DeleteObservabilityDestination::new(self)
     }
-    /**TODO: needs a description
+    /**Change an observability destination
 
-TODO: needs a description
+Changes the fields sent; the others stay as they are. Needs a management key.
 
 Sends a `PATCH` request to `/observability/destinations/{id}`
 
 Arguments:
-- `id`: TODO: needs a description
+- `id`: The destination's id.
 - `body`
 ```ignore
 let response = client.update_observability_destination()
@@ -64168,15 +64035,15 @@ let response = client.update_organization_settings()
     ) -> builder::UpdateOrganizationSettings<'_> {
         builder::UpdateOrganizationSettings::new(self)
     }
-    /**TODO: needs a description
+    /**List presets
 
-TODO: needs a description
+The account's presets (saved model and parameter settings), most recently changed first, one page at a time. Works with any API key.
 
 Sends a `GET` request to `/presets`
 
 Arguments:
-- `limit`: TODO: needs a description
-- `offset`: TODO: needs a description
+- `limit`: Most items per page.
+- `offset`: How many items to skip, for paging.
 ```ignore
 let response = client.list_presets()
     .limit(limit)
@@ -64187,14 +64054,14 @@ let response = client.list_presets()
     pub fn list_presets(&self) -> builder::ListPresets<'_> {
         builder::ListPresets::new(self)
     }
-    /**TODO: needs a description
+    /**Get a preset
 
-TODO: needs a description
+One preset by slug, with its current version. Works with any API key.
 
 Sends a `GET` request to `/presets/{slug}`
 
 Arguments:
-- `slug`: TODO: needs a description
+- `slug`: The slug (the model's, after `/`; or the preset's).
 ```ignore
 let response = client.get_preset()
     .slug(slug)
@@ -64204,16 +64071,16 @@ let response = client.get_preset()
     pub fn get_preset(&self) -> builder::GetPreset<'_> {
         builder::GetPreset::new(self)
     }
-    /**TODO: needs a description
+    /**List a preset's versions
 
-TODO: needs a description
+Every version of one preset, oldest first, one page at a time. Works with any API key.
 
 Sends a `GET` request to `/presets/{slug}/versions`
 
 Arguments:
-- `slug`: TODO: needs a description
-- `limit`: TODO: needs a description
-- `offset`: TODO: needs a description
+- `slug`: The slug (the model's, after `/`; or the preset's).
+- `limit`: Most items per page.
+- `offset`: How many items to skip, for paging.
 ```ignore
 let response = client.list_preset_versions()
     .slug(slug)
@@ -64225,15 +64092,15 @@ let response = client.list_preset_versions()
     pub fn list_preset_versions(&self) -> builder::ListPresetVersions<'_> {
         builder::ListPresetVersions::new(self)
     }
-    /**TODO: needs a description
+    /**Get a preset version
 
-TODO: needs a description
+One version of a preset. Works with any API key.
 
 Sends a `GET` request to `/presets/{slug}/versions/{version}`
 
 Arguments:
-- `slug`: TODO: needs a description
-- `version`: TODO: needs a description
+- `slug`: The slug (the model's, after `/`; or the preset's).
+- `version`: The version number.
 ```ignore
 let response = client.get_preset_version()
     .slug(slug)
@@ -64244,9 +64111,9 @@ let response = client.get_preset_version()
     pub fn get_preset_version(&self) -> builder::GetPresetVersion<'_> {
         builder::GetPresetVersion::new(self)
     }
-    /**TODO: needs a description
+    /**List providers
 
-TODO: needs a description
+The providers OpenRouter routes to, with links to their policies. Works with any API key.
 
 Sends a `GET` request to `/providers`
 
@@ -64258,15 +64125,15 @@ let response = client.list_providers()
     pub fn list_providers(&self) -> builder::ListProviders<'_> {
         builder::ListProviders::new(self)
     }
-    /**TODO: needs a description
+    /**List SCIM group mappings
 
-TODO: needs a description
+Which identity-provider (SCIM) groups give membership of which workspace, with which role, one page at a time. Needs a management key.
 
 Sends a `GET` request to `/scim/group-mappings`
 
 Arguments:
-- `limit`: TODO: needs a description
-- `offset`: TODO: needs a description
+- `limit`: Most items per page.
+- `offset`: How many items to skip, for paging.
 ```ignore
 let response = client.list_scim_group_mappings()
     .limit(limit)
@@ -64277,9 +64144,9 @@ let response = client.list_scim_group_mappings()
     pub fn list_scim_group_mappings(&self) -> builder::ListScimGroupMappings<'_> {
         builder::ListScimGroupMappings::new(self)
     }
-    /**TODO: needs a description
+    /**Map a SCIM group to a workspace
 
-TODO: needs a description
+Gives the members of a SCIM group a role in a workspace. Needs a management key.
 
 Sends a `POST` request to `/scim/group-mappings`
 
@@ -64292,14 +64159,14 @@ let response = client.create_scim_group_mapping()
     pub fn create_scim_group_mapping(&self) -> builder::CreateScimGroupMapping<'_> {
         builder::CreateScimGroupMapping::new(self)
     }
-    /**TODO: needs a description
+    /**Get a SCIM group mapping
 
-TODO: needs a description
+One mapping by id. Needs a management key.
 
 Sends a `GET` request to `/scim/group-mappings/{id}`
 
 Arguments:
-- `id`: TODO: needs a description
+- `id`: The mapping's id.
 ```ignore
 let response = client.get_scim_group_mapping()
     .id(id)
@@ -64309,15 +64176,15 @@ let response = client.get_scim_group_mapping()
     pub fn get_scim_group_mapping(&self) -> builder::GetScimGroupMapping<'_> {
         builder::GetScimGroupMapping::new(self)
     }
-    /**TODO: needs a description
+    /**Delete a SCIM group mapping
 
-TODO: needs a description
+Deletes a mapping; `keep_members` (required) says whether the members it added stay. Needs a management key.
 
 Sends a `DELETE` request to `/scim/group-mappings/{id}`
 
 Arguments:
-- `id`: TODO: needs a description
-- `keep_members`: TODO: needs a description
+- `id`: The mapping's id.
+- `keep_members`: Whether the members the mapping added stay in the workspace (`true`) or are removed (`false`). There is no default.
 ```ignore
 let response = client.delete_scim_group_mapping()
     .id(id)
@@ -64328,14 +64195,14 @@ let response = client.delete_scim_group_mapping()
     pub fn delete_scim_group_mapping(&self) -> builder::DeleteScimGroupMapping<'_> {
         builder::DeleteScimGroupMapping::new(self)
     }
-    /**TODO: needs a description
+    /**Change a SCIM group mapping
 
-TODO: needs a description
+Changes the workspace role a mapping gives. Needs a management key.
 
 Sends a `PATCH` request to `/scim/group-mappings/{id}`
 
 Arguments:
-- `id`: TODO: needs a description
+- `id`: The mapping's id.
 - `body`
 ```ignore
 let response = client.update_scim_group_mapping()
@@ -64347,15 +64214,15 @@ let response = client.update_scim_group_mapping()
     pub fn update_scim_group_mapping(&self) -> builder::UpdateScimGroupMapping<'_> {
         builder::UpdateScimGroupMapping::new(self)
     }
-    /**TODO: needs a description
+    /**List SCIM groups
 
-TODO: needs a description
+The groups your identity provider pushed over SCIM, one page at a time. Needs a management key.
 
 Sends a `GET` request to `/scim/groups`
 
 Arguments:
-- `limit`: TODO: needs a description
-- `offset`: TODO: needs a description
+- `limit`: Most items per page.
+- `offset`: How many items to skip, for paging.
 ```ignore
 let response = client.list_scim_groups()
     .limit(limit)

@@ -288,24 +288,24 @@ pub mod analytics {
 }
 /// The o_auth operations of a client: `client.o_auth()`.
 ///
-/// TODO: needs a description
+/// The PKCE flow that gives a user-controlled key to an app.
 #[derive(Clone, Debug)]
 pub struct OAuth<Mode = Async> {
     client: Client,
     mode: Mode,
 }
 impl<Mode: Clone> OAuth<Mode> {
-    /// `POST /auth/keys`: TODO: needs a description
+    /// `POST /auth/keys`: Exchange an authorization code for a key
     ///
-    /// TODO: needs a description
+    /// Ends the PKCE sign-in flow: trades the code OpenRouter gave your callback for an API key the user controls. The answer's `key` is a secret, shown this once. Works with any API key.
     pub fn exchange_auth_code_for_api_key(
         &self,
     ) -> o_auth::ExchangeAuthCodeForApiKey<Mode> {
         Call::new(self.client.clone(), self.mode.clone(), Default::default())
     }
-    /// `POST /auth/keys/code`: TODO: needs a description
+    /// `POST /auth/keys/code`: Create an authorization code
     ///
-    /// TODO: needs a description
+    /// Starts the PKCE flow from the server side: an authorization code for the callback URL, later exchanged for a user-controlled key. Works with any API key.
     pub fn create_auth_code(&self) -> o_auth::CreateAuthCode<Mode> {
         Call::new(self.client.clone(), self.mode.clone(), Default::default())
     }
@@ -721,16 +721,16 @@ pub mod o_auth {
 }
 /// The benchmarks operations of a client: `client.benchmarks()`.
 ///
-/// TODO: needs a description
+/// Benchmark scores of models.
 #[derive(Clone, Debug)]
 pub struct Benchmarks<Mode = Async> {
     client: Client,
     mode: Mode,
 }
 impl<Mode: Clone> Benchmarks<Mode> {
-    /// `GET /benchmarks`: TODO: needs a description
+    /// `GET /benchmarks`: Benchmark scores of models
     ///
-    /// TODO: needs a description
+    /// Scores of models from several benchmark sources (Artificial Analysis, Design Arena and OpenRouter's own runs), filtered by source, task and benchmark. Works with any API key.
     pub fn get_benchmarks(&self) -> benchmarks::GetBenchmarks<Mode> {
         Call::new(self.client.clone(), self.mode.clone(), Default::default())
     }
@@ -785,7 +785,7 @@ pub mod benchmarks {
     /// A call of `GET /benchmarks`; from `client.benchmarks().get_benchmarks()`.
     pub type GetBenchmarks<Mode = Async> = Call<GetBenchmarksParams, Mode>;
     impl<Mode> Call<GetBenchmarksParams, Mode> {
-        /// TODO: needs a description
+        /// Only this benchmark source (the shape of the items depends on it).
         pub fn source<V>(mut self, value: V) -> Self
         where
             V: TryInto<types::GetBenchmarksSource>,
@@ -799,7 +799,7 @@ pub mod benchmarks {
             }
             self
         }
-        /// TODO: needs a description
+        /// Only this kind of task.
         pub fn task_type<V>(mut self, value: V) -> Self
         where
             V: TryInto<types::GetBenchmarksTaskType>,
@@ -813,7 +813,7 @@ pub mod benchmarks {
             }
             self
         }
-        /// TODO: needs a description
+        /// Only this one OpenRouter benchmark.
         pub fn benchmark_type<V>(mut self, value: V) -> Self
         where
             V: TryInto<types::GetBenchmarksBenchmarkType>,
@@ -829,7 +829,7 @@ pub mod benchmarks {
             }
             self
         }
-        /// TODO: needs a description
+        /// Search benchmarks: include each lane's configuration.
         pub fn include_run_config<V>(mut self, value: V) -> Self
         where
             V: TryInto<bool>,
@@ -845,7 +845,7 @@ pub mod benchmarks {
             }
             self
         }
-        /// TODO: needs a description
+        /// Search benchmarks: only this search engine.
         pub fn search_engine<V>(mut self, value: V) -> Self
         where
             V: TryInto<String>,
@@ -861,7 +861,7 @@ pub mod benchmarks {
             }
             self
         }
-        /// TODO: needs a description
+        /// Search benchmarks: only this request surface.
         pub fn search_surface<V>(mut self, value: V) -> Self
         where
             V: TryInto<types::GetBenchmarksSearchSurface>,
@@ -877,7 +877,7 @@ pub mod benchmarks {
             }
             self
         }
-        /// TODO: needs a description
+        /// Design Arena: which arena (`models` when absent).
         pub fn arena<V>(mut self, value: V) -> Self
         where
             V: TryInto<types::GetBenchmarksArena>,
@@ -891,7 +891,7 @@ pub mod benchmarks {
             }
             self
         }
-        /// TODO: needs a description
+        /// Design Arena: only this category of the arena.
         pub fn category<V>(mut self, value: V) -> Self
         where
             V: TryInto<String>,
@@ -905,7 +905,7 @@ pub mod benchmarks {
             }
             self
         }
-        /// TODO: needs a description
+        /// Most items to return; all when absent.
         pub fn max_results<V>(mut self, value: V) -> Self
         where
             V: TryInto<::std::num::NonZeroU64>,
@@ -1036,40 +1036,40 @@ pub mod benchmarks {
 }
 /// The byok operations of a client: `client.byok()`.
 ///
-/// TODO: needs a description
+/// Your own provider keys (bring your own key), used and billed through OpenRouter.
 #[derive(Clone, Debug)]
 pub struct Byok<Mode = Async> {
     client: Client,
     mode: Mode,
 }
 impl<Mode: Clone> Byok<Mode> {
-    /// `GET /byok`: TODO: needs a description
+    /// `GET /byok`: List provider keys (BYOK)
     ///
-    /// TODO: needs a description
+    /// The provider credentials you brought (BYOK) in a workspace, one page at a time; the default workspace unless `workspace_id` is given. Keys come masked. Needs a management key.
     pub fn list(&self) -> byok::List<Mode> {
         Call::new(self.client.clone(), self.mode.clone(), Default::default())
     }
-    /// `POST /byok`: TODO: needs a description
+    /// `POST /byok`: Add a provider key (BYOK)
     ///
-    /// TODO: needs a description
+    /// Stores a provider's API key so that requests to that provider are billed to your account with it. The key is sent once and never returned. Needs a management key.
     pub fn create(&self) -> byok::Create<Mode> {
         Call::new(self.client.clone(), self.mode.clone(), Default::default())
     }
-    /// `GET /byok/{id}`: TODO: needs a description
+    /// `GET /byok/{id}`: Get a provider key (BYOK)
     ///
-    /// TODO: needs a description
+    /// One stored provider credential, masked. Needs a management key.
     pub fn get(&self) -> byok::Get<Mode> {
         Call::new(self.client.clone(), self.mode.clone(), Default::default())
     }
-    /// `DELETE /byok/{id}`: TODO: needs a description
+    /// `DELETE /byok/{id}`: Delete a provider key (BYOK)
     ///
-    /// TODO: needs a description
+    /// Deletes a stored provider credential; its key material is erased. Needs a management key.
     pub fn delete(&self) -> byok::Delete<Mode> {
         Call::new(self.client.clone(), self.mode.clone(), Default::default())
     }
-    /// `PATCH /byok/{id}`: TODO: needs a description
+    /// `PATCH /byok/{id}`: Change a provider key (BYOK)
     ///
-    /// TODO: needs a description
+    /// Changes a stored provider credential: its name, whether it is on or a fallback, which keys, users and models may use it, or the key itself (sending `key` replaces it). Needs a management key.
     pub fn update(&self) -> byok::Update<Mode> {
         Call::new(self.client.clone(), self.mode.clone(), Default::default())
     }
@@ -1114,7 +1114,7 @@ pub mod byok {
     /// A call of `GET /byok`; from `client.byok().list()`.
     pub type List<Mode = Async> = Call<ListParams, Mode>;
     impl<Mode> Call<ListParams, Mode> {
-        /// TODO: needs a description
+        /// How many items to skip, for paging.
         pub fn offset<V>(mut self, value: V) -> Self
         where
             V: TryInto<u64>,
@@ -1128,7 +1128,7 @@ pub mod byok {
             }
             self
         }
-        /// TODO: needs a description
+        /// Most items per page.
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: TryInto<::std::num::NonZeroU64>,
@@ -1142,7 +1142,7 @@ pub mod byok {
             }
             self
         }
-        /// TODO: needs a description
+        /// The workspace; the account's default workspace when absent.
         pub fn workspace_id<V>(mut self, value: V) -> Self
         where
             V: TryInto<::uuid::Uuid>,
@@ -1158,7 +1158,7 @@ pub mod byok {
             }
             self
         }
-        /// TODO: needs a description
+        /// Only this provider's keys.
         pub fn provider<V>(mut self, value: V) -> Self
         where
             V: TryInto<types::ListByokKeysProvider>,
@@ -1383,7 +1383,7 @@ pub mod byok {
         /// Sets the body's `key` field.
         pub fn key<V>(mut self, value: V) -> Self
         where
-            V: TryInto<types::CreateByokKeyRequestKey>,
+            V: TryInto<api::Secret>,
             V::Error: std::fmt::Display,
         {
             match value.try_into() {
@@ -1503,7 +1503,7 @@ pub mod byok {
     /// A call of `GET /byok/{id}`; from `client.byok().get()`.
     pub type Get<Mode = Async> = Call<GetParams, Mode>;
     impl<Mode> Call<GetParams, Mode> {
-        /// TODO: needs a description
+        /// The provider key's id.
         ///
         /// Required: sending without it fails before anything is sent.
         pub fn id<V>(mut self, value: V) -> Self
@@ -1591,7 +1591,7 @@ pub mod byok {
     /// A call of `DELETE /byok/{id}`; from `client.byok().delete()`.
     pub type Delete<Mode = Async> = Call<DeleteParams, Mode>;
     impl<Mode> Call<DeleteParams, Mode> {
-        /// TODO: needs a description
+        /// The provider key's id.
         ///
         /// Required: sending without it fails before anything is sent.
         pub fn id<V>(mut self, value: V) -> Self
@@ -1681,7 +1681,7 @@ pub mod byok {
     /// A call of `PATCH /byok/{id}`; from `client.byok().update()`.
     pub type Update<Mode = Async> = Call<UpdateParams, Mode>;
     impl<Mode> Call<UpdateParams, Mode> {
-        /// TODO: needs a description
+        /// The provider key's id.
         ///
         /// Required: sending without it fails before anything is sent.
         pub fn id<V>(mut self, value: V) -> Self
@@ -1802,7 +1802,7 @@ pub mod byok {
         /// Sets the body's `key` field.
         pub fn key<V>(mut self, value: V) -> Self
         where
-            V: TryInto<types::UpdateByokKeyRequestKey>,
+            V: TryInto<api::Secret>,
             V::Error: std::fmt::Display,
         {
             match value.try_into() {
@@ -1991,28 +1991,28 @@ pub mod credits {
 }
 /// The datasets operations of a client: `client.datasets()`.
 ///
-/// TODO: needs a description
+/// Public usage datasets: app and model rankings, cost per session.
 #[derive(Clone, Debug)]
 pub struct Datasets<Mode = Async> {
     client: Client,
     mode: Mode,
 }
 impl<Mode: Clone> Datasets<Mode> {
-    /// `GET /datasets/app-rankings`: TODO: needs a description
+    /// `GET /datasets/app-rankings`: App rankings
     ///
-    /// TODO: needs a description
+    /// Public apps ranked by tokens used in a date window, optionally by marketplace category, one page at a time. Works with any API key.
     pub fn get_app_rankings(&self) -> datasets::GetAppRankings<Mode> {
         Call::new(self.client.clone(), self.mode.clone(), Default::default())
     }
-    /// `GET /datasets/rankings-daily`: TODO: needs a description
+    /// `GET /datasets/rankings-daily`: Daily model rankings
     ///
-    /// TODO: needs a description
+    /// Tokens used per model and day (or week, month) for the most used public models, plus one row for all the others. Works with any API key.
     pub fn get_rankings_daily(&self) -> datasets::GetRankingsDaily<Mode> {
         Call::new(self.client.clone(), self.mode.clone(), Default::default())
     }
-    /// `GET /datasets/session-cost`: TODO: needs a description
+    /// `GET /datasets/session-cost`: Cost per session
     ///
-    /// TODO: needs a description
+    /// Aggregated spend per session of published agent harnesses, by app, model and session length, refreshed weekly. Works with any API key.
     pub fn get_session_cost(&self) -> datasets::GetSessionCost<Mode> {
         Call::new(self.client.clone(), self.mode.clone(), Default::default())
     }
@@ -2063,7 +2063,7 @@ pub mod datasets {
     /// A call of `GET /datasets/app-rankings`; from `client.datasets().get_app_rankings()`.
     pub type GetAppRankings<Mode = Async> = Call<GetAppRankingsParams, Mode>;
     impl<Mode> Call<GetAppRankingsParams, Mode> {
-        /// TODO: needs a description
+        /// Only apps in this marketplace category.
         pub fn category<V>(mut self, value: V) -> Self
         where
             V: TryInto<types::GetAppRankingsCategory>,
@@ -2077,7 +2077,7 @@ pub mod datasets {
             }
             self
         }
-        /// TODO: needs a description
+        /// Only apps in this marketplace subcategory (wins over `category`).
         pub fn subcategory<V>(mut self, value: V) -> Self
         where
             V: TryInto<types::GetAppRankingsSubcategory>,
@@ -2093,7 +2093,7 @@ pub mod datasets {
             }
             self
         }
-        /// TODO: needs a description
+        /// `popular`: by tokens in the window; `trending`: by growth.
         pub fn sort<V>(mut self, value: V) -> Self
         where
             V: TryInto<types::GetAppRankingsSort>,
@@ -2107,7 +2107,7 @@ pub mod datasets {
             }
             self
         }
-        /// TODO: needs a description
+        /// First UTC day of the window (YYYY-MM-DD), inclusive.
         pub fn start_date<V>(mut self, value: V) -> Self
         where
             V: TryInto<String>,
@@ -2123,7 +2123,7 @@ pub mod datasets {
             }
             self
         }
-        /// TODO: needs a description
+        /// Last UTC day of the window (YYYY-MM-DD), inclusive; the last complete day when absent.
         pub fn end_date<V>(mut self, value: V) -> Self
         where
             V: TryInto<String>,
@@ -2137,7 +2137,7 @@ pub mod datasets {
             }
             self
         }
-        /// TODO: needs a description
+        /// Most items per page.
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: TryInto<::std::num::NonZeroU64>,
@@ -2151,7 +2151,7 @@ pub mod datasets {
             }
             self
         }
-        /// TODO: needs a description
+        /// How many items to skip, for paging.
         pub fn offset<V>(mut self, value: V) -> Self
         where
             V: TryInto<i64>,
@@ -2308,7 +2308,7 @@ pub mod datasets {
     /// A call of `GET /datasets/rankings-daily`; from `client.datasets().get_rankings_daily()`.
     pub type GetRankingsDaily<Mode = Async> = Call<GetRankingsDailyParams, Mode>;
     impl<Mode> Call<GetRankingsDailyParams, Mode> {
-        /// TODO: needs a description
+        /// First UTC day of the window (YYYY-MM-DD), inclusive.
         pub fn start_date<V>(mut self, value: V) -> Self
         where
             V: TryInto<String>,
@@ -2324,7 +2324,7 @@ pub mod datasets {
             }
             self
         }
-        /// TODO: needs a description
+        /// Last UTC day of the window (YYYY-MM-DD), inclusive; the last complete day when absent.
         pub fn end_date<V>(mut self, value: V) -> Self
         where
             V: TryInto<String>,
@@ -2338,7 +2338,7 @@ pub mod datasets {
             }
             self
         }
-        /// TODO: needs a description
+        /// Size of each row's bucket: day, week or month.
         pub fn period<V>(mut self, value: V) -> Self
         where
             V: TryInto<types::GetRankingsDailyPeriod>,
@@ -2352,7 +2352,7 @@ pub mod datasets {
             }
             self
         }
-        /// TODO: needs a description
+        /// Only models of this modality.
         pub fn modality<V>(mut self, value: V) -> Self
         where
             V: TryInto<types::GetRankingsDailyModality>,
@@ -2366,7 +2366,7 @@ pub mod datasets {
             }
             self
         }
-        /// TODO: needs a description
+        /// Only requests whose context length is in this bucket.
         pub fn context_bucket<V>(mut self, value: V) -> Self
         where
             V: TryInto<types::GetRankingsDailyContextBucket>,
@@ -2382,7 +2382,7 @@ pub mod datasets {
             }
             self
         }
-        /// TODO: needs a description
+        /// Only activity of this use-case category.
         pub fn category<V>(mut self, value: V) -> Self
         where
             V: TryInto<types::GetRankingsDailyCategory>,
@@ -2396,7 +2396,7 @@ pub mod datasets {
             }
             self
         }
-        /// TODO: needs a description
+        /// Only natural-language or only programming activity.
         pub fn language_type<V>(mut self, value: V) -> Self
         where
             V: TryInto<types::GetRankingsDailyLanguageType>,
@@ -2529,7 +2529,7 @@ pub mod datasets {
     /// A call of `GET /datasets/session-cost`; from `client.datasets().get_session_cost()`.
     pub type GetSessionCost<Mode = Async> = Call<GetSessionCostParams, Mode>;
     impl<Mode> Call<GetSessionCostParams, Mode> {
-        /// TODO: needs a description
+        /// Only this harness.
         pub fn app_slug<V>(mut self, value: V) -> Self
         where
             V: TryInto<String>,
@@ -2543,7 +2543,7 @@ pub mod datasets {
             }
             self
         }
-        /// TODO: needs a description
+        /// Only this model (its versioned slug).
         pub fn model<V>(mut self, value: V) -> Self
         where
             V: TryInto<String>,
@@ -2557,7 +2557,7 @@ pub mod datasets {
             }
             self
         }
-        /// TODO: needs a description
+        /// Only sessions with this many turns.
         pub fn turn_range<V>(mut self, value: V) -> Self
         where
             V: TryInto<types::GetSessionCostTurnRange>,
@@ -2573,7 +2573,7 @@ pub mod datasets {
             }
             self
         }
-        /// TODO: needs a description
+        /// Most cells per page (1 to 500).
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: TryInto<::std::num::NonZeroU64>,
@@ -2587,7 +2587,7 @@ pub mod datasets {
             }
             self
         }
-        /// TODO: needs a description
+        /// How many items to skip, for paging.
         pub fn offset<V>(mut self, value: V) -> Self
         where
             V: TryInto<i64>,
@@ -2708,22 +2708,22 @@ pub mod datasets {
 }
 /// The endpoints operations of a client: `client.endpoints()`.
 ///
-/// TODO: needs a description
+/// The providers' endpoints serving each model.
 #[derive(Clone, Debug)]
 pub struct Endpoints<Mode = Async> {
     client: Client,
     mode: Mode,
 }
 impl<Mode: Clone> Endpoints<Mode> {
-    /// `GET /endpoints/zdr`: TODO: needs a description
+    /// `GET /endpoints/zdr`: Endpoints with zero data retention
     ///
-    /// TODO: needs a description
+    /// The model endpoints that keep no data, i.e. what remains available when zero data retention is required. Works with any API key.
     pub fn list_zdr_endpoints(&self) -> endpoints::ListZdrEndpoints<Mode> {
         Call::new(self.client.clone(), self.mode.clone(), Default::default())
     }
-    /// `GET /models/{author}/{slug}/endpoints`: TODO: needs a description
+    /// `GET /models/{author}/{slug}/endpoints`: List a model's endpoints
     ///
-    /// TODO: needs a description
+    /// The providers serving one model, each with its pricing, limits, quantization and recent latency and uptime. Works with any API key.
     pub fn list(&self) -> endpoints::List<Mode> {
         Call::new(self.client.clone(), self.mode.clone(), Default::default())
     }
@@ -2820,7 +2820,7 @@ pub mod endpoints {
     /// A call of `GET /models/{author}/{slug}/endpoints`; from `client.endpoints().list()`.
     pub type List<Mode = Async> = Call<ListParams, Mode>;
     impl<Mode> Call<ListParams, Mode> {
-        /// TODO: needs a description
+        /// The model's author (the part before `/` in its id).
         ///
         /// Required: sending without it fails before anything is sent.
         pub fn author<V>(mut self, value: V) -> Self
@@ -2836,7 +2836,7 @@ pub mod endpoints {
             }
             self
         }
-        /// TODO: needs a description
+        /// The slug (the model's, after `/`; or the preset's).
         ///
         /// Required: sending without it fails before anything is sent.
         pub fn slug<V>(mut self, value: V) -> Self
@@ -3582,15 +3582,15 @@ impl<Mode: Clone> Generations<Mode> {
     pub fn get_generation(&self) -> generations::GetGeneration<Mode> {
         Call::new(self.client.clone(), self.mode.clone(), Default::default())
     }
-    /// `GET /generation/content`: TODO: needs a description
+    /// `GET /generation/content`: Stored content of a generation
     ///
-    /// TODO: needs a description
+    /// The prompt, the completion and any error stored for one request, where content is kept. Works with any API key.
     pub fn list_generation_content(&self) -> generations::ListGenerationContent<Mode> {
         Call::new(self.client.clone(), self.mode.clone(), Default::default())
     }
-    /// `POST /generation/feedback`: TODO: needs a description
+    /// `POST /generation/feedback`: Rate a generation
     ///
-    /// TODO: needs a description
+    /// Sends feedback (a category and an optional comment) about one request the account made. Needs a management key.
     pub fn submit_feedback(&self) -> generations::SubmitFeedback<Mode> {
         Call::new(self.client.clone(), self.mode.clone(), Default::default())
     }
@@ -3720,7 +3720,7 @@ pub mod generations {
         Mode,
     >;
     impl<Mode> Call<ListGenerationContentParams, Mode> {
-        /// TODO: needs a description
+        /// The generation's id (as in a response's `id`).
         ///
         /// Required: sending without it fails before anything is sent.
         pub fn id<V>(mut self, value: V) -> Self
@@ -3929,92 +3929,92 @@ pub mod generations {
 }
 /// The guardrails operations of a client: `client.guardrails()`.
 ///
-/// TODO: needs a description
+/// Spend limits and model, provider and data rules for API keys and members.
 #[derive(Clone, Debug)]
 pub struct Guardrails<Mode = Async> {
     client: Client,
     mode: Mode,
 }
 impl<Mode: Clone> Guardrails<Mode> {
-    /// `GET /guardrails`: TODO: needs a description
+    /// `GET /guardrails`: List guardrails
     ///
-    /// TODO: needs a description
+    /// The guardrails of the account (spend limits and model, provider and content rules), one page at a time. Needs a management key.
     pub fn list(&self) -> guardrails::List<Mode> {
         Call::new(self.client.clone(), self.mode.clone(), Default::default())
     }
-    /// `POST /guardrails`: TODO: needs a description
+    /// `POST /guardrails`: Create a guardrail
     ///
-    /// TODO: needs a description
+    /// Creates a guardrail. It applies to nothing until keys or members are assigned to it. Needs a management key.
     pub fn create(&self) -> guardrails::Create<Mode> {
         Call::new(self.client.clone(), self.mode.clone(), Default::default())
     }
-    /// `GET /guardrails/assignments/keys`: TODO: needs a description
+    /// `GET /guardrails/assignments/keys`: List all key assignments
     ///
-    /// TODO: needs a description
+    /// Every API key assigned to any guardrail of the account, one page at a time. Needs a management key.
     pub fn list_key_assignments(&self) -> guardrails::ListKeyAssignments<Mode> {
         Call::new(self.client.clone(), self.mode.clone(), Default::default())
     }
-    /// `GET /guardrails/assignments/members`: TODO: needs a description
+    /// `GET /guardrails/assignments/members`: List all member assignments
     ///
-    /// TODO: needs a description
+    /// Every organization member assigned to any guardrail of the account, one page at a time. Needs a management key.
     pub fn list_member_assignments(&self) -> guardrails::ListMemberAssignments<Mode> {
         Call::new(self.client.clone(), self.mode.clone(), Default::default())
     }
-    /// `GET /guardrails/{id}`: TODO: needs a description
+    /// `GET /guardrails/{id}`: Get a guardrail
     ///
-    /// TODO: needs a description
+    /// One guardrail by id. Needs a management key.
     pub fn get(&self) -> guardrails::Get<Mode> {
         Call::new(self.client.clone(), self.mode.clone(), Default::default())
     }
-    /// `DELETE /guardrails/{id}`: TODO: needs a description
+    /// `DELETE /guardrails/{id}`: Delete a guardrail
     ///
-    /// TODO: needs a description
+    /// Deletes a guardrail and its assignments. Needs a management key.
     pub fn delete(&self) -> guardrails::Delete<Mode> {
         Call::new(self.client.clone(), self.mode.clone(), Default::default())
     }
-    /// `PATCH /guardrails/{id}`: TODO: needs a description
+    /// `PATCH /guardrails/{id}`: Change a guardrail
     ///
-    /// TODO: needs a description
+    /// Changes a guardrail; a list sent replaces the whole list. Needs a management key.
     pub fn update(&self) -> guardrails::Update<Mode> {
         Call::new(self.client.clone(), self.mode.clone(), Default::default())
     }
-    /// `GET /guardrails/{id}/assignments/keys`: TODO: needs a description
+    /// `GET /guardrails/{id}/assignments/keys`: List a guardrail's keys
     ///
-    /// TODO: needs a description
+    /// The API keys assigned to one guardrail, one page at a time. Needs a management key.
     pub fn list_guardrail_key_assignments(
         &self,
     ) -> guardrails::ListGuardrailKeyAssignments<Mode> {
         Call::new(self.client.clone(), self.mode.clone(), Default::default())
     }
-    /// `POST /guardrails/{id}/assignments/keys`: TODO: needs a description
+    /// `POST /guardrails/{id}/assignments/keys`: Assign keys to a guardrail
     ///
-    /// TODO: needs a description
+    /// Assigns API keys (by hash) to a guardrail; a key holds one guardrail, so this replaces any it had. Needs a management key.
     pub fn bulk_assign_keys(&self) -> guardrails::BulkAssignKeys<Mode> {
         Call::new(self.client.clone(), self.mode.clone(), Default::default())
     }
-    /// `POST /guardrails/{id}/assignments/keys/remove`: TODO: needs a description
+    /// `POST /guardrails/{id}/assignments/keys/remove`: Unassign keys from a guardrail
     ///
-    /// TODO: needs a description
+    /// Takes API keys (by hash) off a guardrail. Needs a management key.
     pub fn bulk_unassign_keys(&self) -> guardrails::BulkUnassignKeys<Mode> {
         Call::new(self.client.clone(), self.mode.clone(), Default::default())
     }
-    /// `GET /guardrails/{id}/assignments/members`: TODO: needs a description
+    /// `GET /guardrails/{id}/assignments/members`: List a guardrail's members
     ///
-    /// TODO: needs a description
+    /// The organization members assigned to one guardrail, one page at a time. Needs a management key.
     pub fn list_guardrail_member_assignments(
         &self,
     ) -> guardrails::ListGuardrailMemberAssignments<Mode> {
         Call::new(self.client.clone(), self.mode.clone(), Default::default())
     }
-    /// `POST /guardrails/{id}/assignments/members`: TODO: needs a description
+    /// `POST /guardrails/{id}/assignments/members`: Assign members to a guardrail
     ///
-    /// TODO: needs a description
+    /// Assigns organization members (by user id) to a guardrail. Needs a management key.
     pub fn bulk_assign_members(&self) -> guardrails::BulkAssignMembers<Mode> {
         Call::new(self.client.clone(), self.mode.clone(), Default::default())
     }
-    /// `POST /guardrails/{id}/assignments/members/remove`: TODO: needs a description
+    /// `POST /guardrails/{id}/assignments/members/remove`: Unassign members from a guardrail
     ///
-    /// TODO: needs a description
+    /// Takes organization members (by user id) off a guardrail. Needs a management key.
     pub fn bulk_unassign_members(&self) -> guardrails::BulkUnassignMembers<Mode> {
         Call::new(self.client.clone(), self.mode.clone(), Default::default())
     }
@@ -4057,7 +4057,7 @@ pub mod guardrails {
     /// A call of `GET /guardrails`; from `client.guardrails().list()`.
     pub type List<Mode = Async> = Call<ListParams, Mode>;
     impl<Mode> Call<ListParams, Mode> {
-        /// TODO: needs a description
+        /// How many items to skip, for paging.
         pub fn offset<V>(mut self, value: V) -> Self
         where
             V: TryInto<u64>,
@@ -4071,7 +4071,7 @@ pub mod guardrails {
             }
             self
         }
-        /// TODO: needs a description
+        /// Most items per page.
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: TryInto<::std::num::NonZeroU64>,
@@ -4085,7 +4085,7 @@ pub mod guardrails {
             }
             self
         }
-        /// TODO: needs a description
+        /// The workspace; the account's default workspace when absent.
         pub fn workspace_id<V>(mut self, value: V) -> Self
         where
             V: TryInto<::uuid::Uuid>,
@@ -4673,7 +4673,7 @@ pub mod guardrails {
     /// A call of `GET /guardrails/assignments/keys`; from `client.guardrails().list_key_assignments()`.
     pub type ListKeyAssignments<Mode = Async> = Call<ListKeyAssignmentsParams, Mode>;
     impl<Mode> Call<ListKeyAssignmentsParams, Mode> {
-        /// TODO: needs a description
+        /// How many items to skip, for paging.
         pub fn offset<V>(mut self, value: V) -> Self
         where
             V: TryInto<u64>,
@@ -4687,7 +4687,7 @@ pub mod guardrails {
             }
             self
         }
-        /// TODO: needs a description
+        /// Most items per page.
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: TryInto<::std::num::NonZeroU64>,
@@ -4806,7 +4806,7 @@ pub mod guardrails {
         Mode,
     >;
     impl<Mode> Call<ListMemberAssignmentsParams, Mode> {
-        /// TODO: needs a description
+        /// How many items to skip, for paging.
         pub fn offset<V>(mut self, value: V) -> Self
         where
             V: TryInto<u64>,
@@ -4820,7 +4820,7 @@ pub mod guardrails {
             }
             self
         }
-        /// TODO: needs a description
+        /// Most items per page.
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: TryInto<::std::num::NonZeroU64>,
@@ -4934,7 +4934,7 @@ pub mod guardrails {
     /// A call of `GET /guardrails/{id}`; from `client.guardrails().get()`.
     pub type Get<Mode = Async> = Call<GetParams, Mode>;
     impl<Mode> Call<GetParams, Mode> {
-        /// TODO: needs a description
+        /// The guardrail's id.
         ///
         /// Required: sending without it fails before anything is sent.
         pub fn id<V>(mut self, value: V) -> Self
@@ -5022,7 +5022,7 @@ pub mod guardrails {
     /// A call of `DELETE /guardrails/{id}`; from `client.guardrails().delete()`.
     pub type Delete<Mode = Async> = Call<DeleteParams, Mode>;
     impl<Mode> Call<DeleteParams, Mode> {
-        /// TODO: needs a description
+        /// The guardrail's id.
         ///
         /// Required: sending without it fails before anything is sent.
         pub fn id<V>(mut self, value: V) -> Self
@@ -5112,7 +5112,7 @@ pub mod guardrails {
     /// A call of `PATCH /guardrails/{id}`; from `client.guardrails().update()`.
     pub type Update<Mode = Async> = Call<UpdateParams, Mode>;
     impl<Mode> Call<UpdateParams, Mode> {
-        /// TODO: needs a description
+        /// The guardrail's id.
         ///
         /// Required: sending without it fails before anything is sent.
         pub fn id<V>(mut self, value: V) -> Self
@@ -5598,7 +5598,7 @@ pub mod guardrails {
         Mode,
     >;
     impl<Mode> Call<ListGuardrailKeyAssignmentsParams, Mode> {
-        /// TODO: needs a description
+        /// The guardrail's id.
         ///
         /// Required: sending without it fails before anything is sent.
         pub fn id<V>(mut self, value: V) -> Self
@@ -5614,7 +5614,7 @@ pub mod guardrails {
             }
             self
         }
-        /// TODO: needs a description
+        /// How many items to skip, for paging.
         pub fn offset<V>(mut self, value: V) -> Self
         where
             V: TryInto<u64>,
@@ -5628,7 +5628,7 @@ pub mod guardrails {
             }
             self
         }
-        /// TODO: needs a description
+        /// Most items per page.
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: TryInto<::std::num::NonZeroU64>,
@@ -5760,7 +5760,7 @@ pub mod guardrails {
     /// A call of `POST /guardrails/{id}/assignments/keys`; from `client.guardrails().bulk_assign_keys()`.
     pub type BulkAssignKeys<Mode = Async> = Call<BulkAssignKeysParams, Mode>;
     impl<Mode> Call<BulkAssignKeysParams, Mode> {
-        /// TODO: needs a description
+        /// The guardrail's id.
         ///
         /// Required: sending without it fails before anything is sent.
         pub fn id<V>(mut self, value: V) -> Self
@@ -5894,7 +5894,7 @@ pub mod guardrails {
     /// A call of `POST /guardrails/{id}/assignments/keys/remove`; from `client.guardrails().bulk_unassign_keys()`.
     pub type BulkUnassignKeys<Mode = Async> = Call<BulkUnassignKeysParams, Mode>;
     impl<Mode> Call<BulkUnassignKeysParams, Mode> {
-        /// TODO: needs a description
+        /// The guardrail's id.
         ///
         /// Required: sending without it fails before anything is sent.
         pub fn id<V>(mut self, value: V) -> Self
@@ -6038,7 +6038,7 @@ pub mod guardrails {
         Mode,
     >;
     impl<Mode> Call<ListGuardrailMemberAssignmentsParams, Mode> {
-        /// TODO: needs a description
+        /// The guardrail's id.
         ///
         /// Required: sending without it fails before anything is sent.
         pub fn id<V>(mut self, value: V) -> Self
@@ -6054,7 +6054,7 @@ pub mod guardrails {
             }
             self
         }
-        /// TODO: needs a description
+        /// How many items to skip, for paging.
         pub fn offset<V>(mut self, value: V) -> Self
         where
             V: TryInto<u64>,
@@ -6068,7 +6068,7 @@ pub mod guardrails {
             }
             self
         }
-        /// TODO: needs a description
+        /// Most items per page.
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: TryInto<::std::num::NonZeroU64>,
@@ -6201,7 +6201,7 @@ pub mod guardrails {
     /// A call of `POST /guardrails/{id}/assignments/members`; from `client.guardrails().bulk_assign_members()`.
     pub type BulkAssignMembers<Mode = Async> = Call<BulkAssignMembersParams, Mode>;
     impl<Mode> Call<BulkAssignMembersParams, Mode> {
-        /// TODO: needs a description
+        /// The guardrail's id.
         ///
         /// Required: sending without it fails before anything is sent.
         pub fn id<V>(mut self, value: V) -> Self
@@ -6340,7 +6340,7 @@ pub mod guardrails {
     /// A call of `POST /guardrails/{id}/assignments/members/remove`; from `client.guardrails().bulk_unassign_members()`.
     pub type BulkUnassignMembers<Mode = Async> = Call<BulkUnassignMembersParams, Mode>;
     impl<Mode> Call<BulkUnassignMembersParams, Mode> {
-        /// TODO: needs a description
+        /// The guardrail's id.
         ///
         /// Required: sending without it fails before anything is sent.
         pub fn id<V>(mut self, value: V) -> Self
@@ -7342,34 +7342,34 @@ pub mod api_keys {
 }
 /// The models operations of a client: `client.models()`.
 ///
-/// TODO: needs a description
+/// The model catalog: pricing, context lengths, capabilities.
 #[derive(Clone, Debug)]
 pub struct Models<Mode = Async> {
     client: Client,
     mode: Mode,
 }
 impl<Mode: Clone> Models<Mode> {
-    /// `GET /model/{author}/{slug}`: TODO: needs a description
+    /// `GET /model/{author}/{slug}`: Get a model
     ///
-    /// TODO: needs a description
+    /// One model by author and slug (a variant suffix such as `:free` is accepted), with its pricing, context length and capabilities. Works with any API key.
     pub fn get(&self) -> models::Get<Mode> {
         Call::new(self.client.clone(), self.mode.clone(), Default::default())
     }
-    /// `GET /models`: TODO: needs a description
+    /// `GET /models`: List models
     ///
-    /// TODO: needs a description
+    /// The model catalog with pricing, context length and capabilities, filtered and sorted on the server; pages only when `offset` or `limit` is given. Works with any API key.
     pub fn list(&self) -> models::List<Mode> {
         Call::new(self.client.clone(), self.mode.clone(), Default::default())
     }
-    /// `GET /models/count`: TODO: needs a description
+    /// `GET /models/count`: Count models
     ///
-    /// TODO: needs a description
+    /// How many models the catalog has, optionally for some output modalities. Works with any API key.
     pub fn count(&self) -> models::Count<Mode> {
         Call::new(self.client.clone(), self.mode.clone(), Default::default())
     }
-    /// `GET /models/user`: TODO: needs a description
+    /// `GET /models/user`: List the models this key may use
     ///
-    /// TODO: needs a description
+    /// The catalog narrowed by the key's provider preferences, privacy settings and guardrails. Works with any API key.
     pub fn list_for_user(&self) -> models::ListForUser<Mode> {
         Call::new(self.client.clone(), self.mode.clone(), Default::default())
     }
@@ -7410,7 +7410,7 @@ pub mod models {
     /// A call of `GET /model/{author}/{slug}`; from `client.models().get()`.
     pub type Get<Mode = Async> = Call<GetParams, Mode>;
     impl<Mode> Call<GetParams, Mode> {
-        /// TODO: needs a description
+        /// The model's author (the part before `/` in its id).
         ///
         /// Required: sending without it fails before anything is sent.
         pub fn author<V>(mut self, value: V) -> Self
@@ -7426,7 +7426,7 @@ pub mod models {
             }
             self
         }
-        /// TODO: needs a description
+        /// The slug (the model's, after `/`; or the preset's).
         ///
         /// Required: sending without it fails before anything is sent.
         pub fn slug<V>(mut self, value: V) -> Self
@@ -7587,7 +7587,7 @@ pub mod models {
     /// A call of `GET /models`; from `client.models().list()`.
     pub type List<Mode = Async> = Call<ListParams, Mode>;
     impl<Mode> Call<ListParams, Mode> {
-        /// TODO: needs a description
+        /// How many items to skip, for paging.
         pub fn offset<V>(mut self, value: V) -> Self
         where
             V: TryInto<u64>,
@@ -7601,7 +7601,7 @@ pub mod models {
             }
             self
         }
-        /// TODO: needs a description
+        /// Most models per page (at most 1000).
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: TryInto<::std::num::NonZeroU64>,
@@ -7615,7 +7615,7 @@ pub mod models {
             }
             self
         }
-        /// TODO: needs a description
+        /// Only models for this use case.
         pub fn category<V>(mut self, value: V) -> Self
         where
             V: TryInto<types::GetModelsCategory>,
@@ -7629,7 +7629,7 @@ pub mod models {
             }
             self
         }
-        /// TODO: needs a description
+        /// Only models supporting these parameters (comma-separated).
         pub fn supported_parameters<V>(mut self, value: V) -> Self
         where
             V: TryInto<String>,
@@ -7645,7 +7645,7 @@ pub mod models {
             }
             self
         }
-        /// TODO: needs a description
+        /// Only models with these output modalities (comma-separated, e.g. `text,image`).
         pub fn output_modalities<V>(mut self, value: V) -> Self
         where
             V: TryInto<String>,
@@ -7661,7 +7661,7 @@ pub mod models {
             }
             self
         }
-        /// TODO: needs a description
+        /// Order of the models, chosen on the server.
         pub fn sort<V>(mut self, value: V) -> Self
         where
             V: TryInto<types::GetModelsSort>,
@@ -7675,7 +7675,7 @@ pub mod models {
             }
             self
         }
-        /// TODO: needs a description
+        /// Answer as an RSS feed.
         pub fn use_rss<V>(mut self, value: V) -> Self
         where
             V: TryInto<String>,
@@ -7689,7 +7689,7 @@ pub mod models {
             }
             self
         }
-        /// TODO: needs a description
+        /// In the RSS feed, link items to the chat.
         pub fn use_rss_chat_links<V>(mut self, value: V) -> Self
         where
             V: TryInto<String>,
@@ -7705,7 +7705,7 @@ pub mod models {
             }
             self
         }
-        /// TODO: needs a description
+        /// Search text matched against model names and slugs.
         pub fn q<V>(mut self, value: V) -> Self
         where
             V: TryInto<String>,
@@ -7719,7 +7719,7 @@ pub mod models {
             }
             self
         }
-        /// TODO: needs a description
+        /// Only models accepting these input modalities (comma-separated).
         pub fn input_modalities<V>(mut self, value: V) -> Self
         where
             V: TryInto<String>,
@@ -7735,7 +7735,7 @@ pub mod models {
             }
             self
         }
-        /// TODO: needs a description
+        /// Smallest context length, in tokens.
         pub fn context<V>(mut self, value: V) -> Self
         where
             V: TryInto<::std::num::NonZeroU64>,
@@ -7749,7 +7749,7 @@ pub mod models {
             }
             self
         }
-        /// TODO: needs a description
+        /// Lowest prompt price, in US dollars per million tokens.
         pub fn min_price<V>(mut self, value: V) -> Self
         where
             V: TryInto<f64>,
@@ -7763,7 +7763,7 @@ pub mod models {
             }
             self
         }
-        /// TODO: needs a description
+        /// Highest prompt price, in US dollars per million tokens.
         pub fn max_price<V>(mut self, value: V) -> Self
         where
             V: TryInto<f64>,
@@ -7777,7 +7777,7 @@ pub mod models {
             }
             self
         }
-        /// TODO: needs a description
+        /// Only this model family (e.g. GPT, Claude).
         pub fn arch<V>(mut self, value: V) -> Self
         where
             V: TryInto<String>,
@@ -7791,7 +7791,7 @@ pub mod models {
             }
             self
         }
-        /// TODO: needs a description
+        /// Only models by these authors (comma-separated slugs).
         pub fn model_authors<V>(mut self, value: V) -> Self
         where
             V: TryInto<String>,
@@ -7807,7 +7807,7 @@ pub mod models {
             }
             self
         }
-        /// TODO: needs a description
+        /// Only models served by these providers (comma-separated).
         pub fn providers<V>(mut self, value: V) -> Self
         where
             V: TryInto<String>,
@@ -7821,7 +7821,7 @@ pub mod models {
             }
             self
         }
-        /// TODO: needs a description
+        /// Only distillable models (`true`) or only the others (`false`).
         pub fn distillable<V>(mut self, value: V) -> Self
         where
             V: TryInto<types::GetModelsDistillable>,
@@ -7837,7 +7837,7 @@ pub mod models {
             }
             self
         }
-        /// TODO: needs a description
+        /// `true`: only models with a zero-data-retention endpoint.
         pub fn zdr<V>(mut self, value: V) -> Self
         where
             V: TryInto<types::GetModelsZdr>,
@@ -7851,7 +7851,7 @@ pub mod models {
             }
             self
         }
-        /// TODO: needs a description
+        /// Only models with endpoints in this data region.
         pub fn region<V>(mut self, value: V) -> Self
         where
             V: TryInto<types::GetModelsRegion>,
@@ -7865,7 +7865,7 @@ pub mod models {
             }
             self
         }
-        /// TODO: needs a description
+        /// Lowest completion price, in US dollars per million tokens.
         pub fn min_output_price<V>(mut self, value: V) -> Self
         where
             V: TryInto<f64>,
@@ -7881,7 +7881,7 @@ pub mod models {
             }
             self
         }
-        /// TODO: needs a description
+        /// Highest completion price, in US dollars per million tokens.
         pub fn max_output_price<V>(mut self, value: V) -> Self
         where
             V: TryInto<f64>,
@@ -7897,7 +7897,7 @@ pub mod models {
             }
             self
         }
-        /// TODO: needs a description
+        /// Only models at least this many days old.
         pub fn min_age_days<V>(mut self, value: V) -> Self
         where
             V: TryInto<u64>,
@@ -7913,7 +7913,7 @@ pub mod models {
             }
             self
         }
-        /// TODO: needs a description
+        /// Only models at most this many days old.
         pub fn max_age_days<V>(mut self, value: V) -> Self
         where
             V: TryInto<u64>,
@@ -7929,7 +7929,7 @@ pub mod models {
             }
             self
         }
-        /// TODO: needs a description
+        /// Lowest Artificial Analysis intelligence index.
         pub fn min_intelligence_index<V>(mut self, value: V) -> Self
         where
             V: TryInto<f64>,
@@ -7945,7 +7945,7 @@ pub mod models {
             }
             self
         }
-        /// TODO: needs a description
+        /// Highest Artificial Analysis intelligence index.
         pub fn max_intelligence_index<V>(mut self, value: V) -> Self
         where
             V: TryInto<f64>,
@@ -7961,7 +7961,7 @@ pub mod models {
             }
             self
         }
-        /// TODO: needs a description
+        /// Lowest Artificial Analysis coding index.
         pub fn min_coding_index<V>(mut self, value: V) -> Self
         where
             V: TryInto<f64>,
@@ -7977,7 +7977,7 @@ pub mod models {
             }
             self
         }
-        /// TODO: needs a description
+        /// Highest Artificial Analysis coding index.
         pub fn max_coding_index<V>(mut self, value: V) -> Self
         where
             V: TryInto<f64>,
@@ -7993,7 +7993,7 @@ pub mod models {
             }
             self
         }
-        /// TODO: needs a description
+        /// Lowest Artificial Analysis agentic index.
         pub fn min_agentic_index<V>(mut self, value: V) -> Self
         where
             V: TryInto<f64>,
@@ -8009,7 +8009,7 @@ pub mod models {
             }
             self
         }
-        /// TODO: needs a description
+        /// Highest Artificial Analysis agentic index.
         pub fn max_agentic_index<V>(mut self, value: V) -> Self
         where
             V: TryInto<f64>,
@@ -8025,7 +8025,7 @@ pub mod models {
             }
             self
         }
-        /// TODO: needs a description
+        /// Lowest share of tool calls that succeed (0 to 1).
         pub fn min_tool_success_rate<V>(mut self, value: V) -> Self
         where
             V: TryInto<f64>,
@@ -8041,7 +8041,7 @@ pub mod models {
             }
             self
         }
-        /// TODO: needs a description
+        /// Highest share of tool calls that succeed (0 to 1).
         pub fn max_tool_success_rate<V>(mut self, value: V) -> Self
         where
             V: TryInto<f64>,
@@ -8312,7 +8312,7 @@ pub mod models {
     /// A call of `GET /models/count`; from `client.models().count()`.
     pub type Count<Mode = Async> = Call<CountParams, Mode>;
     impl<Mode> Call<CountParams, Mode> {
-        /// TODO: needs a description
+        /// Only models with these output modalities (comma-separated, e.g. `text,image`).
         pub fn output_modalities<V>(mut self, value: V) -> Self
         where
             V: TryInto<String>,
@@ -8405,7 +8405,7 @@ pub mod models {
     /// A call of `GET /models/user`; from `client.models().list_for_user()`.
     pub type ListForUser<Mode = Async> = Call<ListForUserParams, Mode>;
     impl<Mode> Call<ListForUserParams, Mode> {
-        /// TODO: needs a description
+        /// How many items to skip, for paging.
         pub fn offset<V>(mut self, value: V) -> Self
         where
             V: TryInto<u64>,
@@ -8419,7 +8419,7 @@ pub mod models {
             }
             self
         }
-        /// TODO: needs a description
+        /// Most items per page.
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: TryInto<::std::num::NonZeroU64>,
@@ -8498,40 +8498,40 @@ pub mod models {
 }
 /// The observability operations of a client: `client.observability()`.
 ///
-/// TODO: needs a description
+/// Destinations that receive traces of a workspace's requests.
 #[derive(Clone, Debug)]
 pub struct Observability<Mode = Async> {
     client: Client,
     mode: Mode,
 }
 impl<Mode: Clone> Observability<Mode> {
-    /// `GET /observability/destinations`: TODO: needs a description
+    /// `GET /observability/destinations`: List observability destinations
     ///
-    /// TODO: needs a description
+    /// Where a workspace sends traces of its requests (Langfuse, Datadog, S3, a webhook, ...), one page at a time; the default workspace unless `workspace_id` is given. Needs a management key.
     pub fn list(&self) -> observability::List<Mode> {
         Call::new(self.client.clone(), self.mode.clone(), Default::default())
     }
-    /// `POST /observability/destinations`: TODO: needs a description
+    /// `POST /observability/destinations`: Add an observability destination
     ///
-    /// TODO: needs a description
+    /// Starts sending traces of a workspace's requests to a destination (at most five per type). Needs a management key.
     pub fn create(&self) -> observability::Create<Mode> {
         Call::new(self.client.clone(), self.mode.clone(), Default::default())
     }
-    /// `GET /observability/destinations/{id}`: TODO: needs a description
+    /// `GET /observability/destinations/{id}`: Get an observability destination
     ///
-    /// TODO: needs a description
+    /// One destination by id. Needs a management key.
     pub fn get(&self) -> observability::Get<Mode> {
         Call::new(self.client.clone(), self.mode.clone(), Default::default())
     }
-    /// `DELETE /observability/destinations/{id}`: TODO: needs a description
+    /// `DELETE /observability/destinations/{id}`: Delete an observability destination
     ///
-    /// TODO: needs a description
+    /// Stops sending traces to a destination and deletes it. Needs a management key.
     pub fn delete(&self) -> observability::Delete<Mode> {
         Call::new(self.client.clone(), self.mode.clone(), Default::default())
     }
-    /// `PATCH /observability/destinations/{id}`: TODO: needs a description
+    /// `PATCH /observability/destinations/{id}`: Change an observability destination
     ///
-    /// TODO: needs a description
+    /// Changes the fields sent; the others stay as they are. Needs a management key.
     pub fn update(&self) -> observability::Update<Mode> {
         Call::new(self.client.clone(), self.mode.clone(), Default::default())
     }
@@ -8574,7 +8574,7 @@ pub mod observability {
     /// A call of `GET /observability/destinations`; from `client.observability().list()`.
     pub type List<Mode = Async> = Call<ListParams, Mode>;
     impl<Mode> Call<ListParams, Mode> {
-        /// TODO: needs a description
+        /// How many items to skip, for paging.
         pub fn offset<V>(mut self, value: V) -> Self
         where
             V: TryInto<u64>,
@@ -8588,7 +8588,7 @@ pub mod observability {
             }
             self
         }
-        /// TODO: needs a description
+        /// Most items per page.
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: TryInto<::std::num::NonZeroU64>,
@@ -8602,7 +8602,7 @@ pub mod observability {
             }
             self
         }
-        /// TODO: needs a description
+        /// The workspace; the account's default workspace when absent.
         pub fn workspace_id<V>(mut self, value: V) -> Self
         where
             V: TryInto<::uuid::Uuid>,
@@ -9022,7 +9022,7 @@ pub mod observability {
     /// A call of `GET /observability/destinations/{id}`; from `client.observability().get()`.
     pub type Get<Mode = Async> = Call<GetParams, Mode>;
     impl<Mode> Call<GetParams, Mode> {
-        /// TODO: needs a description
+        /// The destination's id.
         ///
         /// Required: sending without it fails before anything is sent.
         pub fn id<V>(mut self, value: V) -> Self
@@ -9119,7 +9119,7 @@ pub mod observability {
     /// A call of `DELETE /observability/destinations/{id}`; from `client.observability().delete()`.
     pub type Delete<Mode = Async> = Call<DeleteParams, Mode>;
     impl<Mode> Call<DeleteParams, Mode> {
-        /// TODO: needs a description
+        /// The destination's id.
         ///
         /// Required: sending without it fails before anything is sent.
         pub fn id<V>(mut self, value: V) -> Self
@@ -9222,7 +9222,7 @@ pub mod observability {
     /// A call of `PATCH /observability/destinations/{id}`; from `client.observability().update()`.
     pub type Update<Mode = Async> = Call<UpdateParams, Mode>;
     impl<Mode> Call<UpdateParams, Mode> {
-        /// TODO: needs a description
+        /// The destination's id.
         ///
         /// Required: sending without it fails before anything is sent.
         pub fn id<V>(mut self, value: V) -> Self
@@ -9867,34 +9867,34 @@ pub mod organization {
 }
 /// The presets operations of a client: `client.presets()`.
 ///
-/// TODO: needs a description
+/// Saved model and parameter settings, and their versions.
 #[derive(Clone, Debug)]
 pub struct Presets<Mode = Async> {
     client: Client,
     mode: Mode,
 }
 impl<Mode: Clone> Presets<Mode> {
-    /// `GET /presets`: TODO: needs a description
+    /// `GET /presets`: List presets
     ///
-    /// TODO: needs a description
+    /// The account's presets (saved model and parameter settings), most recently changed first, one page at a time. Works with any API key.
     pub fn list(&self) -> presets::List<Mode> {
         Call::new(self.client.clone(), self.mode.clone(), Default::default())
     }
-    /// `GET /presets/{slug}`: TODO: needs a description
+    /// `GET /presets/{slug}`: Get a preset
     ///
-    /// TODO: needs a description
+    /// One preset by slug, with its current version. Works with any API key.
     pub fn get(&self) -> presets::Get<Mode> {
         Call::new(self.client.clone(), self.mode.clone(), Default::default())
     }
-    /// `GET /presets/{slug}/versions`: TODO: needs a description
+    /// `GET /presets/{slug}/versions`: List a preset's versions
     ///
-    /// TODO: needs a description
+    /// Every version of one preset, oldest first, one page at a time. Works with any API key.
     pub fn list_versions(&self) -> presets::ListVersions<Mode> {
         Call::new(self.client.clone(), self.mode.clone(), Default::default())
     }
-    /// `GET /presets/{slug}/versions/{version}`: TODO: needs a description
+    /// `GET /presets/{slug}/versions/{version}`: Get a preset version
     ///
-    /// TODO: needs a description
+    /// One version of a preset. Works with any API key.
     pub fn get_version(&self) -> presets::GetVersion<Mode> {
         Call::new(self.client.clone(), self.mode.clone(), Default::default())
     }
@@ -9935,7 +9935,7 @@ pub mod presets {
     /// A call of `GET /presets`; from `client.presets().list()`.
     pub type List<Mode = Async> = Call<ListParams, Mode>;
     impl<Mode> Call<ListParams, Mode> {
-        /// TODO: needs a description
+        /// How many items to skip, for paging.
         pub fn offset<V>(mut self, value: V) -> Self
         where
             V: TryInto<u64>,
@@ -9949,7 +9949,7 @@ pub mod presets {
             }
             self
         }
-        /// TODO: needs a description
+        /// Most items per page.
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: TryInto<::std::num::NonZeroU64>,
@@ -10057,7 +10057,7 @@ pub mod presets {
     /// A call of `GET /presets/{slug}`; from `client.presets().get()`.
     pub type Get<Mode = Async> = Call<GetParams, Mode>;
     impl<Mode> Call<GetParams, Mode> {
-        /// TODO: needs a description
+        /// The slug (the model's, after `/`; or the preset's).
         ///
         /// Required: sending without it fails before anything is sent.
         pub fn slug<V>(mut self, value: V) -> Self
@@ -10149,7 +10149,7 @@ pub mod presets {
     /// A call of `GET /presets/{slug}/versions`; from `client.presets().list_versions()`.
     pub type ListVersions<Mode = Async> = Call<ListVersionsParams, Mode>;
     impl<Mode> Call<ListVersionsParams, Mode> {
-        /// TODO: needs a description
+        /// The slug (the model's, after `/`; or the preset's).
         ///
         /// Required: sending without it fails before anything is sent.
         pub fn slug<V>(mut self, value: V) -> Self
@@ -10165,7 +10165,7 @@ pub mod presets {
             }
             self
         }
-        /// TODO: needs a description
+        /// How many items to skip, for paging.
         pub fn offset<V>(mut self, value: V) -> Self
         where
             V: TryInto<u64>,
@@ -10179,7 +10179,7 @@ pub mod presets {
             }
             self
         }
-        /// TODO: needs a description
+        /// Most items per page.
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: TryInto<::std::num::NonZeroU64>,
@@ -10308,7 +10308,7 @@ pub mod presets {
     /// A call of `GET /presets/{slug}/versions/{version}`; from `client.presets().get_version()`.
     pub type GetVersion<Mode = Async> = Call<GetVersionParams, Mode>;
     impl<Mode> Call<GetVersionParams, Mode> {
-        /// TODO: needs a description
+        /// The slug (the model's, after `/`; or the preset's).
         ///
         /// Required: sending without it fails before anything is sent.
         pub fn slug<V>(mut self, value: V) -> Self
@@ -10324,7 +10324,7 @@ pub mod presets {
             }
             self
         }
-        /// TODO: needs a description
+        /// The version number.
         ///
         /// Required: sending without it fails before anything is sent.
         pub fn version<V>(mut self, value: V) -> Self
@@ -10427,16 +10427,16 @@ pub mod presets {
 }
 /// The providers operations of a client: `client.providers()`.
 ///
-/// TODO: needs a description
+/// The providers OpenRouter routes requests to.
 #[derive(Clone, Debug)]
 pub struct Providers<Mode = Async> {
     client: Client,
     mode: Mode,
 }
 impl<Mode: Clone> Providers<Mode> {
-    /// `GET /providers`: TODO: needs a description
+    /// `GET /providers`: List providers
     ///
-    /// TODO: needs a description
+    /// The providers OpenRouter routes to, with links to their policies. Works with any API key.
     pub fn list(&self) -> providers::List<Mode> {
         Call::new(self.client.clone(), self.mode.clone(), Default::default())
     }
@@ -10523,46 +10523,46 @@ pub mod providers {
 }
 /// The scim operations of a client: `client.scim()`.
 ///
-/// TODO: needs a description
+/// Groups from your identity provider and the workspace roles they give.
 #[derive(Clone, Debug)]
 pub struct Scim<Mode = Async> {
     client: Client,
     mode: Mode,
 }
 impl<Mode: Clone> Scim<Mode> {
-    /// `GET /scim/group-mappings`: TODO: needs a description
+    /// `GET /scim/group-mappings`: List SCIM group mappings
     ///
-    /// TODO: needs a description
+    /// Which identity-provider (SCIM) groups give membership of which workspace, with which role, one page at a time. Needs a management key.
     pub fn list_mappings(&self) -> scim::ListMappings<Mode> {
         Call::new(self.client.clone(), self.mode.clone(), Default::default())
     }
-    /// `POST /scim/group-mappings`: TODO: needs a description
+    /// `POST /scim/group-mappings`: Map a SCIM group to a workspace
     ///
-    /// TODO: needs a description
+    /// Gives the members of a SCIM group a role in a workspace. Needs a management key.
     pub fn create(&self) -> scim::Create<Mode> {
         Call::new(self.client.clone(), self.mode.clone(), Default::default())
     }
-    /// `GET /scim/group-mappings/{id}`: TODO: needs a description
+    /// `GET /scim/group-mappings/{id}`: Get a SCIM group mapping
     ///
-    /// TODO: needs a description
+    /// One mapping by id. Needs a management key.
     pub fn read(&self) -> scim::Read<Mode> {
         Call::new(self.client.clone(), self.mode.clone(), Default::default())
     }
-    /// `DELETE /scim/group-mappings/{id}`: TODO: needs a description
+    /// `DELETE /scim/group-mappings/{id}`: Delete a SCIM group mapping
     ///
-    /// TODO: needs a description
+    /// Deletes a mapping; `keep_members` (required) says whether the members it added stay. Needs a management key.
     pub fn delete(&self) -> scim::Delete<Mode> {
         Call::new(self.client.clone(), self.mode.clone(), Default::default())
     }
-    /// `PATCH /scim/group-mappings/{id}`: TODO: needs a description
+    /// `PATCH /scim/group-mappings/{id}`: Change a SCIM group mapping
     ///
-    /// TODO: needs a description
+    /// Changes the workspace role a mapping gives. Needs a management key.
     pub fn update(&self) -> scim::Update<Mode> {
         Call::new(self.client.clone(), self.mode.clone(), Default::default())
     }
-    /// `GET /scim/groups`: TODO: needs a description
+    /// `GET /scim/groups`: List SCIM groups
     ///
-    /// TODO: needs a description
+    /// The groups your identity provider pushed over SCIM, one page at a time. Needs a management key.
     pub fn list_groups(&self) -> scim::ListGroups<Mode> {
         Call::new(self.client.clone(), self.mode.clone(), Default::default())
     }
@@ -10603,7 +10603,7 @@ pub mod scim {
     /// A call of `GET /scim/group-mappings`; from `client.scim().list_mappings()`.
     pub type ListMappings<Mode = Async> = Call<ListMappingsParams, Mode>;
     impl<Mode> Call<ListMappingsParams, Mode> {
-        /// TODO: needs a description
+        /// How many items to skip, for paging.
         pub fn offset<V>(mut self, value: V) -> Self
         where
             V: TryInto<u64>,
@@ -10617,7 +10617,7 @@ pub mod scim {
             }
             self
         }
-        /// TODO: needs a description
+        /// Most items per page.
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: TryInto<::std::num::NonZeroU64>,
@@ -10856,7 +10856,7 @@ pub mod scim {
     /// A call of `GET /scim/group-mappings/{id}`; from `client.scim().read()`.
     pub type Read<Mode = Async> = Call<ReadParams, Mode>;
     impl<Mode> Call<ReadParams, Mode> {
-        /// TODO: needs a description
+        /// The mapping's id.
         ///
         /// Required: sending without it fails before anything is sent.
         pub fn id<V>(mut self, value: V) -> Self
@@ -10950,7 +10950,7 @@ pub mod scim {
     /// A call of `DELETE /scim/group-mappings/{id}`; from `client.scim().delete()`.
     pub type Delete<Mode = Async> = Call<DeleteParams, Mode>;
     impl<Mode> Call<DeleteParams, Mode> {
-        /// TODO: needs a description
+        /// The mapping's id.
         ///
         /// Required: sending without it fails before anything is sent.
         pub fn id<V>(mut self, value: V) -> Self
@@ -10966,7 +10966,7 @@ pub mod scim {
             }
             self
         }
-        /// TODO: needs a description
+        /// Whether the members the mapping added stay in the workspace (`true`) or are removed (`false`). There is no default.
         ///
         /// Required: sending without it fails before anything is sent.
         pub fn keep_members<V>(mut self, value: V) -> Self
@@ -11083,7 +11083,7 @@ pub mod scim {
     /// A call of `PATCH /scim/group-mappings/{id}`; from `client.scim().update()`.
     pub type Update<Mode = Async> = Call<UpdateParams, Mode>;
     impl<Mode> Call<UpdateParams, Mode> {
-        /// TODO: needs a description
+        /// The mapping's id.
         ///
         /// Required: sending without it fails before anything is sent.
         pub fn id<V>(mut self, value: V) -> Self
@@ -11214,7 +11214,7 @@ pub mod scim {
     /// A call of `GET /scim/groups`; from `client.scim().list_groups()`.
     pub type ListGroups<Mode = Async> = Call<ListGroupsParams, Mode>;
     impl<Mode> Call<ListGroupsParams, Mode> {
-        /// TODO: needs a description
+        /// How many items to skip, for paging.
         pub fn offset<V>(mut self, value: V) -> Self
         where
             V: TryInto<u64>,
@@ -11228,7 +11228,7 @@ pub mod scim {
             }
             self
         }
-        /// TODO: needs a description
+        /// Most items per page.
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: TryInto<::std::num::NonZeroU64>,
@@ -13378,7 +13378,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         operation_id: "exchange_auth_code_for_api_key",
         http_method: "POST",
         path: "/auth/keys",
-        summary: "TODO: needs a description",
+        summary: "Exchange an authorization code for a key",
         parameters: &[],
         has_body: true,
         writes: true,
@@ -13389,7 +13389,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         operation_id: "create_auth_keys_code",
         http_method: "POST",
         path: "/auth/keys/code",
-        summary: "TODO: needs a description",
+        summary: "Create an authorization code",
         parameters: &[],
         has_body: true,
         writes: true,
@@ -13400,61 +13400,61 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         operation_id: "get_benchmarks",
         http_method: "GET",
         path: "/benchmarks",
-        summary: "TODO: needs a description",
+        summary: "Benchmark scores of models",
         parameters: &[
             ParameterInfo {
                 name: "source",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "Only this benchmark source (the shape of the items depends on it).",
             },
             ParameterInfo {
                 name: "task_type",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "Only this kind of task.",
             },
             ParameterInfo {
                 name: "benchmark_type",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "Only this one OpenRouter benchmark.",
             },
             ParameterInfo {
                 name: "include_run_config",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "Search benchmarks: include each lane's configuration.",
             },
             ParameterInfo {
                 name: "search_engine",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "Search benchmarks: only this search engine.",
             },
             ParameterInfo {
                 name: "search_surface",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "Search benchmarks: only this request surface.",
             },
             ParameterInfo {
                 name: "arena",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "Design Arena: which arena (`models` when absent).",
             },
             ParameterInfo {
                 name: "category",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "Design Arena: only this category of the arena.",
             },
             ParameterInfo {
                 name: "max_results",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "Most items to return; all when absent.",
             },
         ],
         has_body: false,
@@ -13466,31 +13466,31 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         operation_id: "list_byok_keys",
         http_method: "GET",
         path: "/byok",
-        summary: "TODO: needs a description",
+        summary: "List provider keys (BYOK)",
         parameters: &[
             ParameterInfo {
                 name: "offset",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "How many items to skip, for paging.",
             },
             ParameterInfo {
                 name: "limit",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "Most items per page.",
             },
             ParameterInfo {
                 name: "workspace_id",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "The workspace; the account's default workspace when absent.",
             },
             ParameterInfo {
                 name: "provider",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "Only this provider's keys.",
             },
         ],
         has_body: false,
@@ -13502,7 +13502,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         operation_id: "create_byok_key",
         http_method: "POST",
         path: "/byok",
-        summary: "TODO: needs a description",
+        summary: "Add a provider key (BYOK)",
         parameters: &[],
         has_body: true,
         writes: true,
@@ -13513,13 +13513,13 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         operation_id: "get_byok_key",
         http_method: "GET",
         path: "/byok/{id}",
-        summary: "TODO: needs a description",
+        summary: "Get a provider key (BYOK)",
         parameters: &[
             ParameterInfo {
                 name: "id",
                 location: "path",
                 required: true,
-                description: "TODO: needs a description",
+                description: "The provider key's id.",
             },
         ],
         has_body: false,
@@ -13531,13 +13531,13 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         operation_id: "delete_byok_key",
         http_method: "DELETE",
         path: "/byok/{id}",
-        summary: "TODO: needs a description",
+        summary: "Delete a provider key (BYOK)",
         parameters: &[
             ParameterInfo {
                 name: "id",
                 location: "path",
                 required: true,
-                description: "TODO: needs a description",
+                description: "The provider key's id.",
             },
         ],
         has_body: false,
@@ -13549,13 +13549,13 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         operation_id: "update_byok_key",
         http_method: "PATCH",
         path: "/byok/{id}",
-        summary: "TODO: needs a description",
+        summary: "Change a provider key (BYOK)",
         parameters: &[
             ParameterInfo {
                 name: "id",
                 location: "path",
                 required: true,
-                description: "TODO: needs a description",
+                description: "The provider key's id.",
             },
         ],
         has_body: true,
@@ -13578,49 +13578,49 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         operation_id: "get_app_rankings",
         http_method: "GET",
         path: "/datasets/app-rankings",
-        summary: "TODO: needs a description",
+        summary: "App rankings",
         parameters: &[
             ParameterInfo {
                 name: "category",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "Only apps in this marketplace category.",
             },
             ParameterInfo {
                 name: "subcategory",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "Only apps in this marketplace subcategory (wins over `category`).",
             },
             ParameterInfo {
                 name: "sort",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "`popular`: by tokens in the window; `trending`: by growth.",
             },
             ParameterInfo {
                 name: "start_date",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "First UTC day of the window (YYYY-MM-DD), inclusive.",
             },
             ParameterInfo {
                 name: "end_date",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "Last UTC day of the window (YYYY-MM-DD), inclusive; the last complete day when absent.",
             },
             ParameterInfo {
                 name: "limit",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "Most items per page.",
             },
             ParameterInfo {
                 name: "offset",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "How many items to skip, for paging.",
             },
         ],
         has_body: false,
@@ -13632,49 +13632,49 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         operation_id: "get_rankings_daily",
         http_method: "GET",
         path: "/datasets/rankings-daily",
-        summary: "TODO: needs a description",
+        summary: "Daily model rankings",
         parameters: &[
             ParameterInfo {
                 name: "start_date",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "First UTC day of the window (YYYY-MM-DD), inclusive.",
             },
             ParameterInfo {
                 name: "end_date",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "Last UTC day of the window (YYYY-MM-DD), inclusive; the last complete day when absent.",
             },
             ParameterInfo {
                 name: "period",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "Size of each row's bucket: day, week or month.",
             },
             ParameterInfo {
                 name: "modality",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "Only models of this modality.",
             },
             ParameterInfo {
                 name: "context_bucket",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "Only requests whose context length is in this bucket.",
             },
             ParameterInfo {
                 name: "category",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "Only activity of this use-case category.",
             },
             ParameterInfo {
                 name: "language_type",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "Only natural-language or only programming activity.",
             },
         ],
         has_body: false,
@@ -13686,37 +13686,37 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         operation_id: "get_session_cost",
         http_method: "GET",
         path: "/datasets/session-cost",
-        summary: "TODO: needs a description",
+        summary: "Cost per session",
         parameters: &[
             ParameterInfo {
                 name: "app_slug",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "Only this harness.",
             },
             ParameterInfo {
                 name: "model",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "Only this model (its versioned slug).",
             },
             ParameterInfo {
                 name: "turn_range",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "Only sessions with this many turns.",
             },
             ParameterInfo {
                 name: "limit",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "Most cells per page (1 to 500).",
             },
             ParameterInfo {
                 name: "offset",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "How many items to skip, for paging.",
             },
         ],
         has_body: false,
@@ -13728,7 +13728,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         operation_id: "list_endpoints_zdr",
         http_method: "GET",
         path: "/endpoints/zdr",
-        summary: "TODO: needs a description",
+        summary: "Endpoints with zero data retention",
         parameters: &[],
         has_body: false,
         writes: false,
@@ -13858,13 +13858,13 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         operation_id: "list_generation_content",
         http_method: "GET",
         path: "/generation/content",
-        summary: "TODO: needs a description",
+        summary: "Stored content of a generation",
         parameters: &[
             ParameterInfo {
                 name: "id",
                 location: "query",
                 required: true,
-                description: "TODO: needs a description",
+                description: "The generation's id (as in a response's `id`).",
             },
         ],
         has_body: false,
@@ -13876,7 +13876,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         operation_id: "submit_generation_feedback",
         http_method: "POST",
         path: "/generation/feedback",
-        summary: "TODO: needs a description",
+        summary: "Rate a generation",
         parameters: &[],
         has_body: true,
         writes: true,
@@ -13887,25 +13887,25 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         operation_id: "list_guardrails",
         http_method: "GET",
         path: "/guardrails",
-        summary: "TODO: needs a description",
+        summary: "List guardrails",
         parameters: &[
             ParameterInfo {
                 name: "offset",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "How many items to skip, for paging.",
             },
             ParameterInfo {
                 name: "limit",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "Most items per page.",
             },
             ParameterInfo {
                 name: "workspace_id",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "The workspace; the account's default workspace when absent.",
             },
         ],
         has_body: false,
@@ -13917,7 +13917,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         operation_id: "create_guardrail",
         http_method: "POST",
         path: "/guardrails",
-        summary: "TODO: needs a description",
+        summary: "Create a guardrail",
         parameters: &[],
         has_body: true,
         writes: true,
@@ -13928,19 +13928,19 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         operation_id: "list_key_assignments",
         http_method: "GET",
         path: "/guardrails/assignments/keys",
-        summary: "TODO: needs a description",
+        summary: "List all key assignments",
         parameters: &[
             ParameterInfo {
                 name: "offset",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "How many items to skip, for paging.",
             },
             ParameterInfo {
                 name: "limit",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "Most items per page.",
             },
         ],
         has_body: false,
@@ -13952,19 +13952,19 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         operation_id: "list_member_assignments",
         http_method: "GET",
         path: "/guardrails/assignments/members",
-        summary: "TODO: needs a description",
+        summary: "List all member assignments",
         parameters: &[
             ParameterInfo {
                 name: "offset",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "How many items to skip, for paging.",
             },
             ParameterInfo {
                 name: "limit",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "Most items per page.",
             },
         ],
         has_body: false,
@@ -13976,13 +13976,13 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         operation_id: "get_guardrail",
         http_method: "GET",
         path: "/guardrails/{id}",
-        summary: "TODO: needs a description",
+        summary: "Get a guardrail",
         parameters: &[
             ParameterInfo {
                 name: "id",
                 location: "path",
                 required: true,
-                description: "TODO: needs a description",
+                description: "The guardrail's id.",
             },
         ],
         has_body: false,
@@ -13994,13 +13994,13 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         operation_id: "delete_guardrail",
         http_method: "DELETE",
         path: "/guardrails/{id}",
-        summary: "TODO: needs a description",
+        summary: "Delete a guardrail",
         parameters: &[
             ParameterInfo {
                 name: "id",
                 location: "path",
                 required: true,
-                description: "TODO: needs a description",
+                description: "The guardrail's id.",
             },
         ],
         has_body: false,
@@ -14012,13 +14012,13 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         operation_id: "update_guardrail",
         http_method: "PATCH",
         path: "/guardrails/{id}",
-        summary: "TODO: needs a description",
+        summary: "Change a guardrail",
         parameters: &[
             ParameterInfo {
                 name: "id",
                 location: "path",
                 required: true,
-                description: "TODO: needs a description",
+                description: "The guardrail's id.",
             },
         ],
         has_body: true,
@@ -14030,25 +14030,25 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         operation_id: "list_guardrail_key_assignments",
         http_method: "GET",
         path: "/guardrails/{id}/assignments/keys",
-        summary: "TODO: needs a description",
+        summary: "List a guardrail's keys",
         parameters: &[
             ParameterInfo {
                 name: "id",
                 location: "path",
                 required: true,
-                description: "TODO: needs a description",
+                description: "The guardrail's id.",
             },
             ParameterInfo {
                 name: "offset",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "How many items to skip, for paging.",
             },
             ParameterInfo {
                 name: "limit",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "Most items per page.",
             },
         ],
         has_body: false,
@@ -14060,13 +14060,13 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         operation_id: "bulk_assign_keys_to_guardrail",
         http_method: "POST",
         path: "/guardrails/{id}/assignments/keys",
-        summary: "TODO: needs a description",
+        summary: "Assign keys to a guardrail",
         parameters: &[
             ParameterInfo {
                 name: "id",
                 location: "path",
                 required: true,
-                description: "TODO: needs a description",
+                description: "The guardrail's id.",
             },
         ],
         has_body: true,
@@ -14078,13 +14078,13 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         operation_id: "bulk_unassign_keys_from_guardrail",
         http_method: "POST",
         path: "/guardrails/{id}/assignments/keys/remove",
-        summary: "TODO: needs a description",
+        summary: "Unassign keys from a guardrail",
         parameters: &[
             ParameterInfo {
                 name: "id",
                 location: "path",
                 required: true,
-                description: "TODO: needs a description",
+                description: "The guardrail's id.",
             },
         ],
         has_body: true,
@@ -14096,25 +14096,25 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         operation_id: "list_guardrail_member_assignments",
         http_method: "GET",
         path: "/guardrails/{id}/assignments/members",
-        summary: "TODO: needs a description",
+        summary: "List a guardrail's members",
         parameters: &[
             ParameterInfo {
                 name: "id",
                 location: "path",
                 required: true,
-                description: "TODO: needs a description",
+                description: "The guardrail's id.",
             },
             ParameterInfo {
                 name: "offset",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "How many items to skip, for paging.",
             },
             ParameterInfo {
                 name: "limit",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "Most items per page.",
             },
         ],
         has_body: false,
@@ -14126,13 +14126,13 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         operation_id: "bulk_assign_members_to_guardrail",
         http_method: "POST",
         path: "/guardrails/{id}/assignments/members",
-        summary: "TODO: needs a description",
+        summary: "Assign members to a guardrail",
         parameters: &[
             ParameterInfo {
                 name: "id",
                 location: "path",
                 required: true,
-                description: "TODO: needs a description",
+                description: "The guardrail's id.",
             },
         ],
         has_body: true,
@@ -14144,13 +14144,13 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         operation_id: "bulk_unassign_members_from_guardrail",
         http_method: "POST",
         path: "/guardrails/{id}/assignments/members/remove",
-        summary: "TODO: needs a description",
+        summary: "Unassign members from a guardrail",
         parameters: &[
             ParameterInfo {
                 name: "id",
                 location: "path",
                 required: true,
-                description: "TODO: needs a description",
+                description: "The guardrail's id.",
             },
         ],
         has_body: true,
@@ -14274,19 +14274,19 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         operation_id: "get_model",
         http_method: "GET",
         path: "/model/{author}/{slug}",
-        summary: "TODO: needs a description",
+        summary: "Get a model",
         parameters: &[
             ParameterInfo {
                 name: "author",
                 location: "path",
                 required: true,
-                description: "TODO: needs a description",
+                description: "The model's author (the part before `/` in its id).",
             },
             ParameterInfo {
                 name: "slug",
                 location: "path",
                 required: true,
-                description: "TODO: needs a description",
+                description: "The slug (the model's, after `/`; or the preset's).",
             },
         ],
         has_body: false,
@@ -14298,193 +14298,193 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         operation_id: "get_models",
         http_method: "GET",
         path: "/models",
-        summary: "TODO: needs a description",
+        summary: "List models",
         parameters: &[
             ParameterInfo {
                 name: "offset",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "How many items to skip, for paging.",
             },
             ParameterInfo {
                 name: "limit",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "Most models per page (at most 1000).",
             },
             ParameterInfo {
                 name: "category",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "Only models for this use case.",
             },
             ParameterInfo {
                 name: "supported_parameters",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "Only models supporting these parameters (comma-separated).",
             },
             ParameterInfo {
                 name: "output_modalities",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "Only models with these output modalities (comma-separated, e.g. `text,image`).",
             },
             ParameterInfo {
                 name: "sort",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "Order of the models, chosen on the server.",
             },
             ParameterInfo {
                 name: "use_rss",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "Answer as an RSS feed.",
             },
             ParameterInfo {
                 name: "use_rss_chat_links",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "In the RSS feed, link items to the chat.",
             },
             ParameterInfo {
                 name: "q",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "Search text matched against model names and slugs.",
             },
             ParameterInfo {
                 name: "input_modalities",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "Only models accepting these input modalities (comma-separated).",
             },
             ParameterInfo {
                 name: "context",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "Smallest context length, in tokens.",
             },
             ParameterInfo {
                 name: "min_price",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "Lowest prompt price, in US dollars per million tokens.",
             },
             ParameterInfo {
                 name: "max_price",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "Highest prompt price, in US dollars per million tokens.",
             },
             ParameterInfo {
                 name: "arch",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "Only this model family (e.g. GPT, Claude).",
             },
             ParameterInfo {
                 name: "model_authors",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "Only models by these authors (comma-separated slugs).",
             },
             ParameterInfo {
                 name: "providers",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "Only models served by these providers (comma-separated).",
             },
             ParameterInfo {
                 name: "distillable",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "Only distillable models (`true`) or only the others (`false`).",
             },
             ParameterInfo {
                 name: "zdr",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "`true`: only models with a zero-data-retention endpoint.",
             },
             ParameterInfo {
                 name: "region",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "Only models with endpoints in this data region.",
             },
             ParameterInfo {
                 name: "min_output_price",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "Lowest completion price, in US dollars per million tokens.",
             },
             ParameterInfo {
                 name: "max_output_price",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "Highest completion price, in US dollars per million tokens.",
             },
             ParameterInfo {
                 name: "min_age_days",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "Only models at least this many days old.",
             },
             ParameterInfo {
                 name: "max_age_days",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "Only models at most this many days old.",
             },
             ParameterInfo {
                 name: "min_intelligence_index",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "Lowest Artificial Analysis intelligence index.",
             },
             ParameterInfo {
                 name: "max_intelligence_index",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "Highest Artificial Analysis intelligence index.",
             },
             ParameterInfo {
                 name: "min_coding_index",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "Lowest Artificial Analysis coding index.",
             },
             ParameterInfo {
                 name: "max_coding_index",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "Highest Artificial Analysis coding index.",
             },
             ParameterInfo {
                 name: "min_agentic_index",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "Lowest Artificial Analysis agentic index.",
             },
             ParameterInfo {
                 name: "max_agentic_index",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "Highest Artificial Analysis agentic index.",
             },
             ParameterInfo {
                 name: "min_tool_success_rate",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "Lowest share of tool calls that succeed (0 to 1).",
             },
             ParameterInfo {
                 name: "max_tool_success_rate",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "Highest share of tool calls that succeed (0 to 1).",
             },
         ],
         has_body: false,
@@ -14496,13 +14496,13 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         operation_id: "list_models_count",
         http_method: "GET",
         path: "/models/count",
-        summary: "TODO: needs a description",
+        summary: "Count models",
         parameters: &[
             ParameterInfo {
                 name: "output_modalities",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "Only models with these output modalities (comma-separated, e.g. `text,image`).",
             },
         ],
         has_body: false,
@@ -14514,19 +14514,19 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         operation_id: "list_models_user",
         http_method: "GET",
         path: "/models/user",
-        summary: "TODO: needs a description",
+        summary: "List the models this key may use",
         parameters: &[
             ParameterInfo {
                 name: "offset",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "How many items to skip, for paging.",
             },
             ParameterInfo {
                 name: "limit",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "Most items per page.",
             },
         ],
         has_body: false,
@@ -14538,19 +14538,19 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         operation_id: "list_endpoints",
         http_method: "GET",
         path: "/models/{author}/{slug}/endpoints",
-        summary: "TODO: needs a description",
+        summary: "List a model's endpoints",
         parameters: &[
             ParameterInfo {
                 name: "author",
                 location: "path",
                 required: true,
-                description: "TODO: needs a description",
+                description: "The model's author (the part before `/` in its id).",
             },
             ParameterInfo {
                 name: "slug",
                 location: "path",
                 required: true,
-                description: "TODO: needs a description",
+                description: "The slug (the model's, after `/`; or the preset's).",
             },
         ],
         has_body: false,
@@ -14562,25 +14562,25 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         operation_id: "list_observability_destinations",
         http_method: "GET",
         path: "/observability/destinations",
-        summary: "TODO: needs a description",
+        summary: "List observability destinations",
         parameters: &[
             ParameterInfo {
                 name: "offset",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "How many items to skip, for paging.",
             },
             ParameterInfo {
                 name: "limit",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "Most items per page.",
             },
             ParameterInfo {
                 name: "workspace_id",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "The workspace; the account's default workspace when absent.",
             },
         ],
         has_body: false,
@@ -14592,7 +14592,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         operation_id: "create_observability_destination",
         http_method: "POST",
         path: "/observability/destinations",
-        summary: "TODO: needs a description",
+        summary: "Add an observability destination",
         parameters: &[],
         has_body: true,
         writes: true,
@@ -14603,13 +14603,13 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         operation_id: "get_observability_destination",
         http_method: "GET",
         path: "/observability/destinations/{id}",
-        summary: "TODO: needs a description",
+        summary: "Get an observability destination",
         parameters: &[
             ParameterInfo {
                 name: "id",
                 location: "path",
                 required: true,
-                description: "TODO: needs a description",
+                description: "The destination's id.",
             },
         ],
         has_body: false,
@@ -14621,13 +14621,13 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         operation_id: "delete_observability_destination",
         http_method: "DELETE",
         path: "/observability/destinations/{id}",
-        summary: "TODO: needs a description",
+        summary: "Delete an observability destination",
         parameters: &[
             ParameterInfo {
                 name: "id",
                 location: "path",
                 required: true,
-                description: "TODO: needs a description",
+                description: "The destination's id.",
             },
         ],
         has_body: false,
@@ -14639,13 +14639,13 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         operation_id: "update_observability_destination",
         http_method: "PATCH",
         path: "/observability/destinations/{id}",
-        summary: "TODO: needs a description",
+        summary: "Change an observability destination",
         parameters: &[
             ParameterInfo {
                 name: "id",
                 location: "path",
                 required: true,
-                description: "TODO: needs a description",
+                description: "The destination's id.",
             },
         ],
         has_body: true,
@@ -14703,19 +14703,19 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         operation_id: "list_presets",
         http_method: "GET",
         path: "/presets",
-        summary: "TODO: needs a description",
+        summary: "List presets",
         parameters: &[
             ParameterInfo {
                 name: "offset",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "How many items to skip, for paging.",
             },
             ParameterInfo {
                 name: "limit",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "Most items per page.",
             },
         ],
         has_body: false,
@@ -14727,13 +14727,13 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         operation_id: "get_preset",
         http_method: "GET",
         path: "/presets/{slug}",
-        summary: "TODO: needs a description",
+        summary: "Get a preset",
         parameters: &[
             ParameterInfo {
                 name: "slug",
                 location: "path",
                 required: true,
-                description: "TODO: needs a description",
+                description: "The slug (the model's, after `/`; or the preset's).",
             },
         ],
         has_body: false,
@@ -14745,25 +14745,25 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         operation_id: "list_preset_versions",
         http_method: "GET",
         path: "/presets/{slug}/versions",
-        summary: "TODO: needs a description",
+        summary: "List a preset's versions",
         parameters: &[
             ParameterInfo {
                 name: "slug",
                 location: "path",
                 required: true,
-                description: "TODO: needs a description",
+                description: "The slug (the model's, after `/`; or the preset's).",
             },
             ParameterInfo {
                 name: "offset",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "How many items to skip, for paging.",
             },
             ParameterInfo {
                 name: "limit",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "Most items per page.",
             },
         ],
         has_body: false,
@@ -14775,19 +14775,19 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         operation_id: "get_preset_version",
         http_method: "GET",
         path: "/presets/{slug}/versions/{version}",
-        summary: "TODO: needs a description",
+        summary: "Get a preset version",
         parameters: &[
             ParameterInfo {
                 name: "slug",
                 location: "path",
                 required: true,
-                description: "TODO: needs a description",
+                description: "The slug (the model's, after `/`; or the preset's).",
             },
             ParameterInfo {
                 name: "version",
                 location: "path",
                 required: true,
-                description: "TODO: needs a description",
+                description: "The version number.",
             },
         ],
         has_body: false,
@@ -14799,7 +14799,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         operation_id: "list_providers",
         http_method: "GET",
         path: "/providers",
-        summary: "TODO: needs a description",
+        summary: "List providers",
         parameters: &[],
         has_body: false,
         writes: false,
@@ -14810,19 +14810,19 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         operation_id: "list_scim_group_mappings",
         http_method: "GET",
         path: "/scim/group-mappings",
-        summary: "TODO: needs a description",
+        summary: "List SCIM group mappings",
         parameters: &[
             ParameterInfo {
                 name: "offset",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "How many items to skip, for paging.",
             },
             ParameterInfo {
                 name: "limit",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "Most items per page.",
             },
         ],
         has_body: false,
@@ -14834,7 +14834,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         operation_id: "create_scim_group_mapping",
         http_method: "POST",
         path: "/scim/group-mappings",
-        summary: "TODO: needs a description",
+        summary: "Map a SCIM group to a workspace",
         parameters: &[],
         has_body: true,
         writes: true,
@@ -14845,13 +14845,13 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         operation_id: "get_scim_group_mapping",
         http_method: "GET",
         path: "/scim/group-mappings/{id}",
-        summary: "TODO: needs a description",
+        summary: "Get a SCIM group mapping",
         parameters: &[
             ParameterInfo {
                 name: "id",
                 location: "path",
                 required: true,
-                description: "TODO: needs a description",
+                description: "The mapping's id.",
             },
         ],
         has_body: false,
@@ -14863,19 +14863,19 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         operation_id: "delete_scim_group_mapping",
         http_method: "DELETE",
         path: "/scim/group-mappings/{id}",
-        summary: "TODO: needs a description",
+        summary: "Delete a SCIM group mapping",
         parameters: &[
             ParameterInfo {
                 name: "id",
                 location: "path",
                 required: true,
-                description: "TODO: needs a description",
+                description: "The mapping's id.",
             },
             ParameterInfo {
                 name: "keep_members",
                 location: "query",
                 required: true,
-                description: "TODO: needs a description",
+                description: "Whether the members the mapping added stay in the workspace (`true`) or are removed (`false`). There is no default.",
             },
         ],
         has_body: false,
@@ -14887,13 +14887,13 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         operation_id: "update_scim_group_mapping",
         http_method: "PATCH",
         path: "/scim/group-mappings/{id}",
-        summary: "TODO: needs a description",
+        summary: "Change a SCIM group mapping",
         parameters: &[
             ParameterInfo {
                 name: "id",
                 location: "path",
                 required: true,
-                description: "TODO: needs a description",
+                description: "The mapping's id.",
             },
         ],
         has_body: true,
@@ -14905,19 +14905,19 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         operation_id: "list_scim_groups",
         http_method: "GET",
         path: "/scim/groups",
-        summary: "TODO: needs a description",
+        summary: "List SCIM groups",
         parameters: &[
             ParameterInfo {
                 name: "offset",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "How many items to skip, for paging.",
             },
             ParameterInfo {
                 name: "limit",
                 location: "query",
                 required: false,
-                description: "TODO: needs a description",
+                description: "Most items per page.",
             },
         ],
         has_body: false,
