@@ -125,6 +125,22 @@ fn settings() -> GenerationSettings {
             },
             "crate::Secret",
             std::iter::empty(),
+        )
+        // A secret that must not be empty (a provider key sent to BYOK) is the same type:
+        // typify matches conversions on the whole schema, and a newtype checking the
+        // length would print the secret in its Debug. OpenRouter rejects an empty one.
+        .with_conversion(
+            schemars::schema::SchemaObject {
+                instance_type: Some(schemars::schema::InstanceType::String.into()),
+                format: Some("password".to_string()),
+                string: Some(Box::new(schemars::schema::StringValidation {
+                    min_length: Some(1),
+                    ..Default::default()
+                })),
+                ..Default::default()
+            },
+            "crate::Secret",
+            std::iter::empty(),
         );
     settings
 }

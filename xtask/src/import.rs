@@ -31,6 +31,10 @@ use serde_yaml_ng::{Mapping, Value};
 use crate::rewrite::{self, set};
 use crate::spec::{SPEC_PATH, load_ordered, to_yaml};
 
+/// The prefix of the extensions our generator reads (`x-openrouter-read-only`,
+/// `x-openrouter-hand-written`), which a re-import keeps.
+pub const OUR_EXTENSIONS: &str = "x-openrouter-";
+
 /// Stands in for a description we still have to write.
 pub const NEEDS_DESCRIPTION: &str = "TODO: needs a description";
 
@@ -523,16 +527,28 @@ impl<'a> Importer<'a> {
         let nullable = map.shift_remove("nullable").and_then(|v| v.as_bool()) == Some(true);
         let mut unique = name.to_string();
         let mut n = 2;
+        // Neither another inline object of that name nor an upstream component schema
+        // (which keeps its own name) may hold the name.
         while self
             .schemas
             .get(unique.as_str())
             .is_some_and(|s| s != &Value::Mapping(map.clone()))
+            || self.upstream_schema(&unique).is_some()
         {
             unique = format!("{name}{n}");
             n += 1;
         }
         set(&mut self.schemas, &unique, Value::Mapping(map));
         reference(&unique, nullable)
+    }
+
+    /// The upstream component schema `name`, if there is one.
+    fn upstream_schema(&self, name: &str) -> Option<&'a Value> {
+        let upstream: &'a Value = self.upstream;
+        upstream
+            .get("components")
+            .and_then(|c| c.get("schemas"))
+            .and_then(|s| s.get(name))
     }
 
     /// Copies every upstream component schema reached so far (and those they reach).
@@ -676,6 +692,24 @@ fn carry_over(new: &mut Value, old: &Value, at: &str, report: &mut Vec<String>) 
         {
             set(new_map, key, value.clone());
         }
+    }
+    // `format: password` is our mark of a secret string (a created key, a provider key):
+    // upstream does not mark them, and dropping it would put the secret in Debug output.
+    let marked_secret = old_map.get("format").and_then(Value::as_str) == Some("password");
+    let plain_string = new_map.get("type").and_then(Value::as_str) == Some("string")
+        && !new_map.contains_key("format");
+    if marked_secret && plain_string {
+        set(new_map, "format", Value::String("password".into()));
+    }
+    // Our own extensions (`x-openrouter-...`: hand-written sugar, read-only POSTs) are
+    // facts about our generator, not upstream's; they stay.
+    let ours: Vec<(Value, Value)> = old_map
+        .iter()
+        .filter(|(k, _)| k.as_str().is_some_and(|k| k.starts_with(OUR_EXTENSIONS)))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    for (k, v) in ours {
+        new_map.entry(k).or_insert(v);
     }
     if let (Some(Value::Mapping(old_props)), Some(Value::Mapping(new_props))) =
         (old_map.get("properties"), new_map.get("properties"))
@@ -1219,6 +1253,69 @@ components:
         );
         let (fourth, _) = import_fixture(&to_yaml(&third));
         assert_eq!(to_yaml(&fourth), to_yaml(&third));
+    }
+
+    #[test]
+    fn a_reimport_keeps_our_secret_marks_and_extensions() {
+        let (first, _) = import_fixture(OURS);
+        let once = to_yaml(&first);
+        let edited = once
+            .replacen(
+                "        label:\n          type: string\n",
+                "        label:\n          type: string\n          format: password\n",
+                1,
+            )
+            .replacen(
+                "      operationId: updateThing\n",
+                "      operationId: updateThing\n      x-openrouter-read-only: true\n      x-openrouter-hand-written:\n        validate: true\n",
+                1,
+            );
+        assert_eq!(edited.matches("x-openrouter-").count(), 2, "{edited}");
+        assert!(
+            edited.contains("format: password"),
+            "the fixture edit must apply"
+        );
+        let (again, _) = import_fixture(&edited);
+        let label = at(
+            &again,
+            &[
+                "components",
+                "schemas",
+                "UpdateThingRequest",
+                "properties",
+                "label",
+            ],
+        );
+        assert_eq!(label, &parse("{type: string, format: password}"));
+        let op = at(&again, &["paths", "/things/{hash}", "patch"]);
+        assert_eq!(at(op, &["x-openrouter-read-only"]), &parse("true"));
+        assert_eq!(
+            at(op, &["x-openrouter-hand-written"]),
+            &parse("{validate: true}")
+        );
+        assert_eq!(
+            to_yaml(&import_fixture(&to_yaml(&again)).0),
+            to_yaml(&again)
+        );
+    }
+
+    #[test]
+    fn an_inline_object_never_takes_an_upstream_schema_name() {
+        let upstream = UPSTREAM.replace(
+            "  schemas:\n    Owner:\n",
+            "  schemas:\n    UpdateThingResponse: {type: object, properties: {other: {type: string}}}\n    Owner:\n",
+        );
+        assert_ne!(upstream, UPSTREAM, "the fixture edit must apply");
+        let mut ours = parse(OURS);
+        import(&mut ours, &parse(&upstream), &["updateThing".to_string()]).expect("imports");
+        let op = at(&ours, &["paths", "/things/{hash}", "patch"]);
+        assert_eq!(
+            at(
+                op,
+                &["responses", "200", "content", "application/json", "schema"]
+            ),
+            &parse("{$ref: '#/components/schemas/UpdateThingResponse2'}")
+        );
     }
 
     #[test]

@@ -17,12 +17,12 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
 /// Sugar written by hand in `crates/openrouter-analytics/src/sugar.rs`, which the
-/// generated layer must leave room for.
+/// generated layer must leave room for. Declared on the operation in the spec:
+/// `x-openrouter-hand-written: {setters: [date], validate: true, params: false}`.
+#[derive(Default)]
 struct HandWritten {
-    /// The operation, by `operationId`.
-    operation_id: &'static str,
     /// Setters written by hand (they take a friendlier type), so not generated.
-    setters: &'static [&'static str],
+    setters: Vec<String>,
     /// `Validate` is implemented by hand (extra checks before sending).
     validate: bool,
     /// The whole parameter type is written by hand (it lives in `crate::sugar`); only
@@ -30,28 +30,49 @@ struct HandWritten {
     params: bool,
 }
 
-const HAND_WRITTEN: &[HandWritten] = &[
-    HandWritten {
-        operation_id: "getUserActivity",
-        setters: &["date"],
-        validate: true,
-        params: false,
-    },
-    HandWritten {
-        operation_id: "queryAnalytics",
-        setters: &[],
-        validate: true,
-        params: true,
-    },
-];
+impl HandWritten {
+    /// Reads the extension's value; an unknown key or a wrong type is an error, so a
+    /// misspelt key cannot silently generate a setter that the sugar also defines.
+    fn from_value(value: &serde_json::Value) -> Result<Self, String> {
+        let map = value.as_object().ok_or("expected a mapping")?;
+        let mut out = Self::default();
+        for (key, value) in map {
+            match key.as_str() {
+                "setters" => {
+                    out.setters = value
+                        .as_array()
+                        .and_then(|names| {
+                            names
+                                .iter()
+                                .map(|n| n.as_str().map(str::to_string))
+                                .collect()
+                        })
+                        .ok_or("`setters` must be a list of names")?;
+                }
+                "validate" => {
+                    out.validate = value.as_bool().ok_or("`validate` must be a boolean")?
+                }
+                "params" => out.params = value.as_bool().ok_or("`params` must be a boolean")?,
+                other => return Err(format!("unknown key `{other}`")),
+            }
+        }
+        Ok(out)
+    }
+}
 
-/// POST operations that only read (safe to send again), unlike every other POST and
-/// PATCH, which create or change something and are not resent after an attempt that
-/// may have reached the server.
-const READ_ONLY_POSTS: &[&str] = &["queryAnalytics"];
+/// The spec extension declaring hand-written sugar for an operation.
+const HAND_WRITTEN: &str = "x-openrouter-hand-written";
 
-/// Names every call already has (`Call`'s options), which a parameter or body field
-/// must not shadow.
+/// The spec extension marking a POST that only reads (safe to send again, e.g.
+/// `queryAnalytics`), unlike every other POST and PATCH, which create or change
+/// something and are not resent after an attempt that may have reached the server.
+const READ_ONLY: &str = "x-openrouter-read-only";
+
+/// Names every call already has, which a parameter or body field must not shadow: the
+/// options of the hand-written `Call` type (`call.rs`) and the body setters this
+/// generator adds to every call. This is knowledge about our own `Call`, not about any
+/// operation, so it lives here rather than in the spec; a test checks it against the
+/// `pub fn`s of `call.rs` and `blocking.rs` so that it cannot fall behind.
 const CALL_METHODS: &[&str] = &[
     "retry",
     "no_retries",
@@ -65,11 +86,13 @@ const CALL_METHODS: &[&str] = &[
     "body",
     "body_map",
     "allow_retrying_writes",
+    "send_all_pages",
+    "collect_all",
+    "max_pages",
 ];
 
 /// The operations of the spec, in its order, with what progenitor made of them.
 struct Operation {
-    operation_id: String,
     snake_id: String,
     group: String,
     method: String,
@@ -80,7 +103,7 @@ struct Operation {
     parameters: Vec<Param>,
     body: Option<Body>,
     output: syn::Type,
-    hand: Option<&'static HandWritten>,
+    hand: Option<HandWritten>,
     /// Creates or changes something: not resent after it may have reached the server.
     writes: bool,
     /// Its request body or an answer holds a string the spec marks as a secret
@@ -287,13 +310,7 @@ fn page_shape(
                     .map(|(name, ty)| (name.clone(), is_named(ty, "Option")))
             })
         });
-    // Sibling types are named bare inside `types`; seen from our crate, `types::X`.
-    let item = match item {
-        syn::Type::Path(p) if p.qself.is_none() && p.path.segments.len() == 1 => {
-            syn::parse_str(&format!("types::{}", quote!(#item))).ok()?
-        }
-        other => other.clone(),
-    };
+    let item = prelude_names(&seen_from_client(item));
     Some(PageShape {
         item,
         has_total: fields.iter().any(|(name, _)| name == "total_count"),
@@ -343,10 +360,53 @@ fn carries_secret(op: &openapiv3::Operation, components: &serde_json::Value) -> 
         .any(|part| holds_secret(part, components, &mut BTreeSet::new()))
 }
 
+/// Sibling types are named bare inside `types`; seen from our crate, `types::X`. The
+/// arguments of `Option<..>` (a nullable item) and `Vec<..>` are qualified the same way.
+fn seen_from_client(ty: &syn::Type) -> syn::Type {
+    let syn::Type::Path(p) = ty else {
+        return ty.clone();
+    };
+    if p.qself.is_some() {
+        return ty.clone();
+    }
+    let mut p = p.clone();
+    let Some(last) = p.path.segments.last_mut() else {
+        return ty.clone();
+    };
+    let wrapper = matches!(last.ident.to_string().as_str(), "Option" | "Vec" | "Box");
+    if let syn::PathArguments::AngleBracketed(args) = &mut last.arguments {
+        for arg in &mut args.args {
+            if let syn::GenericArgument::Type(inner) = arg {
+                *inner = seen_from_client(inner);
+            }
+        }
+    }
+    let bare = p.path.leading_colon.is_none() && p.path.segments.len() == 1;
+    let builtin = matches!(
+        last_ident_text(&p.path).as_str(),
+        "String" | "bool" | "i64" | "u64" | "i32" | "f64" | "f32" | "Value"
+    );
+    if bare && !wrapper && !builtin {
+        return syn::parse_str(&format!("types::{}", quote!(#p))).unwrap_or_else(|_| ty.clone());
+    }
+    syn::Type::Path(p)
+}
+
+fn last_ident_text(path: &syn::Path) -> String {
+    path.segments
+        .last()
+        .map(|s| s.ident.to_string())
+        .unwrap_or_default()
+}
+
 /// typify's builder fields name sibling types as `super::X`; seen from our crate they
 /// are `types::X`.
 fn in_types_module(ty: &syn::Type) -> syn::Type {
-    let text = quote!(#ty).to_string().replace("super ::", "types ::");
+    // `crate::Secret` (a secret body field) is the API crate's, `api::Secret` from here.
+    let text = quote!(#ty)
+        .to_string()
+        .replace("super ::", "types ::")
+        .replace("crate :: Secret", "api :: Secret");
     syn::parse_str(&text).map_or_else(|_| ty.clone(), |ty| prelude_names(&ty))
 }
 
@@ -440,9 +500,12 @@ fn operations(
             if is_named(&builder.output, "ByteStream") {
                 return Err(format!("{where_}: its success response is not JSON"));
             }
-            let hand = HAND_WRITTEN
-                .iter()
-                .find(|hand| hand.operation_id == operation_id);
+            let hand: Option<HandWritten> = op
+                .extensions
+                .get(HAND_WRITTEN)
+                .map(HandWritten::from_value)
+                .transpose()
+                .map_err(|err| format!("{where_}: {HAND_WRITTEN}: {err}"))?;
             let mut parameters = Vec::new();
             for parameter in item.parameters.iter().chain(&op.parameters) {
                 let parameter = resolve_parameter(spec, parameter)
@@ -494,8 +557,17 @@ fn operations(
             if let Some(body) = &body {
                 check_clear_setters(&where_, body, &parameters)?;
             }
-            let writes = matches!(http_method, "post" | "patch")
-                && !READ_ONLY_POSTS.contains(&operation_id.as_str());
+            let read_only = match op.extensions.get(READ_ONLY) {
+                None => false,
+                Some(serde_json::Value::Bool(flag)) => *flag,
+                Some(_) => return Err(format!("{where_}: {READ_ONLY} must be true or false")),
+            };
+            if read_only && http_method != "post" {
+                return Err(format!(
+                    "{where_}: {READ_ONLY} is for POSTs; other methods say it by their method"
+                ));
+            }
+            let writes = matches!(http_method, "post" | "patch") && !read_only;
             let paged = if parameters.iter().any(|p| p.name == "offset") {
                 page_shape(&builder.output, type_fields)
             } else {
@@ -506,7 +578,6 @@ fn operations(
                 carries_secret: carries_secret(op, &components),
                 deletes: http_method == "delete",
                 paged,
-                operation_id,
                 snake_id,
                 group,
                 method,
@@ -519,14 +590,6 @@ fn operations(
                 output: builder.output.clone(),
                 hand,
             });
-        }
-    }
-    for hand in HAND_WRITTEN {
-        if !out.iter().any(|op| op.operation_id == hand.operation_id) {
-            return Err(format!(
-                "HAND_WRITTEN names {}, which is not in the spec",
-                hand.operation_id
-            ));
         }
     }
     Ok(out)
@@ -790,7 +853,7 @@ fn emit_operation(op: &Operation) -> TokenStream {
         "A call of `{} {}`; from `client.{}().{}()`.",
         op.http_method, op.path, op.group, op.method
     ));
-    if op.hand.is_some_and(|hand| hand.params) {
+    if op.hand.as_ref().is_some_and(|hand| hand.params) {
         return quote! {
             pub use crate::sugar::#params;
 
@@ -801,7 +864,11 @@ fn emit_operation(op: &Operation) -> TokenStream {
     let id = &op.snake_id;
     let progenitor_method = ident(&op.snake_id);
     let output = &op.output;
-    let hand_setters = op.hand.map(|hand| hand.setters).unwrap_or_default();
+    let hand_setters: Vec<&str> = op
+        .hand
+        .iter()
+        .flat_map(|hand| hand.setters.iter().map(String::as_str))
+        .collect();
 
     let mut fields = Vec::new();
     let mut setters = Vec::new();
@@ -936,7 +1003,7 @@ fn emit_operation(op: &Operation) -> TokenStream {
             }
         };
     }
-    let validate_impl = if op.hand.is_some_and(|hand| hand.validate) {
+    let validate_impl = if op.hand.as_ref().is_some_and(|hand| hand.validate) {
         quote!()
     } else {
         quote!(impl Validate for #params {})
@@ -1312,9 +1379,86 @@ components:
     }
 
     #[test]
-    fn in_our_spec_only_creating_a_key_returns_a_secret() {
+    fn in_our_spec_the_key_creating_operations_carry_secrets() {
         let spec = crate::spec::load_openapi(&crate::workspace_root().join(crate::spec::SPEC_PATH))
             .expect("our spec");
-        assert_eq!(secret_operations(&spec), ["createKeys"]);
+        let mut found = secret_operations(&spec);
+        found.sort();
+        assert_eq!(
+            found,
+            [
+                "createBYOKKey",
+                "createKeys",
+                "exchangeAuthCodeForAPIKey",
+                "updateBYOKKey"
+            ]
+        );
+    }
+}
+
+#[cfg(test)]
+mod call_methods_tests {
+    use super::CALL_METHODS;
+
+    /// The `pub fn` names of every `impl .. Call<..>` block in a source file.
+    fn call_methods_in(source: &str) -> Vec<String> {
+        let file = syn::parse_file(source).expect("the client's source parses");
+        let mut names = Vec::new();
+        for item in file.items {
+            let syn::Item::Impl(block) = item else {
+                continue;
+            };
+            let syn::Type::Path(self_ty) = block.self_ty.as_ref() else {
+                continue;
+            };
+            if self_ty.path.segments.last().map(|s| s.ident.to_string()) != Some("Call".into())
+                || block.trait_.is_some()
+            {
+                continue;
+            }
+            for inner in block.items {
+                if let syn::ImplItem::Fn(method) = inner
+                    && matches!(method.vis, syn::Visibility::Public(_))
+                {
+                    names.push(method.sig.ident.to_string());
+                }
+            }
+        }
+        names
+    }
+
+    #[test]
+    fn the_hand_written_extension_is_read_strictly() {
+        let hand = super::HandWritten::from_value(&serde_json::json!({
+            "setters": ["date"], "validate": true
+        }))
+        .expect("valid");
+        assert_eq!(hand.setters, ["date"]);
+        assert!(hand.validate && !hand.params);
+        let err = super::HandWritten::from_value(&serde_json::json!({"setter": ["date"]}))
+            .err()
+            .expect("a misspelt key is refused");
+        assert!(err.contains("setter"), "{err}");
+        assert!(super::HandWritten::from_value(&serde_json::json!({"validate": "yes"})).is_err());
+    }
+
+    /// CALL_METHODS is generator knowledge about the hand-written `Call`; this keeps it
+    /// from falling behind when `Call` gains an option.
+    #[test]
+    fn every_public_method_of_call_is_reserved() {
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../crates/openrouter-analytics/src");
+        let mut found = Vec::new();
+        for file in ["call.rs", "blocking.rs", "paging.rs"] {
+            let source = std::fs::read_to_string(src.join(file)).expect("source readable");
+            found.extend(call_methods_in(&source));
+        }
+        assert!(found.len() >= 12, "found only {found:?}");
+        for name in &found {
+            assert!(
+                CALL_METHODS.contains(&name.as_str()),
+                "Call::{name} is not in CALL_METHODS, so a parameter of that name would shadow it"
+            );
+        }
     }
 }
