@@ -904,7 +904,7 @@ fn sample_call(
     }
     if op.has_body {
         let body = match op.operation_id {
-            "query_analytics" => json!({"metrics": ["total_cost"], "dimensions": ["model"]}),
+            "query_analytics" => json!({"metrics": ["total_usage"], "dimensions": ["model"]}),
             "create_keys" => json!({"name": "By name"}),
             "update_keys" => json!({"name": "CI evals (renamed)"}),
             "create_workspace" => json!({"name": "By name", "slug": "by-name"}),
