@@ -17,6 +17,8 @@ use openrouter_analytics_api::types::{
 };
 use uuid::Uuid;
 
+use crate::sample_catalog::Catalog;
+
 /// The moment the sample account is a snapshot of: 08:00 UTC on 2026-11-26, so the
 /// activity window is the 30 completed days before it.
 pub const SAMPLE_NOW: &str = "2026-11-26T08:00:00Z";
@@ -480,7 +482,30 @@ pub struct SampleAccount {
     inference_key: GetCurrentKeyResponseData,
     generations: Vec<GenerationResponseData>,
     meta: AnalyticsMeta,
+    catalog: Catalog,
     page_size: usize,
+}
+
+/// A request that succeeds on the [`SampleAccount`] for one operation: values for its
+/// required parameters (and a few optional ones) and, for an operation with a body, a
+/// valid body. [`SampleAccount::example_call`] gives one for every operation, so
+/// tests and demos can call each operation without knowing the sample's ids.
+///
+/// ```
+/// use openrouter_analytics_mock::SampleAccount;
+///
+/// let call = SampleAccount::new().example_call("get_key").expect("an operation");
+/// assert_eq!(call.args[0].0, "hash");
+/// assert!(call.body.is_none());
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct SampleCall {
+    /// `(parameter name as the API spells it, value as text)`: path and query
+    /// parameters.
+    pub args: Vec<(String, String)>,
+    /// The JSON body, for operations that take one.
+    pub body: Option<serde_json::Value>,
 }
 
 impl Default for SampleAccount {
@@ -518,6 +543,7 @@ impl SampleAccount {
             inference_key,
             generations: generations(),
             meta: meta(),
+            catalog: Catalog::load(),
             keys,
             page_size: DEFAULT_PAGE_SIZE,
         }
@@ -625,6 +651,39 @@ impl SampleAccount {
     /// The generation with this id.
     pub fn generation(&self, id: &str) -> Option<&GenerationResponseData> {
         self.generations.iter().find(|g| g.id == id)
+    }
+
+    /// The records of the governance and catalog side, as OpenRouter sends them:
+    /// `guardrails`, `key_assignments`, `member_assignments`, `byok_keys` (provider keys
+    /// masked), `observability_destinations`, `scim_groups`, `scim_group_mappings`,
+    /// `presets`, `preset_versions`, `models` (prices per token as decimal strings),
+    /// `model_endpoints`, `providers` and `external_users`. Empty for another name.
+    ///
+    /// ```
+    /// use openrouter_analytics_mock::SampleAccount;
+    ///
+    /// let account = SampleAccount::new();
+    /// let gpt4o = account
+    ///     .records("models")
+    ///     .iter()
+    ///     .find(|m| m["id"] == "openai/gpt-4o")
+    ///     .expect("a model of the activity");
+    /// assert_eq!(gpt4o["pricing"]["prompt"], "0.0000025");
+    /// ```
+    pub fn records(&self, collection: &str) -> &[serde_json::Value] {
+        self.catalog.records(collection)
+    }
+
+    /// A request that succeeds on this account for the operation `operation_id` (as in
+    /// [`openrouter_analytics::operations`]); `None` for an unknown id.
+    pub fn example_call(&self, operation_id: &str) -> Option<SampleCall> {
+        self.catalog
+            .example(operation_id)
+            .map(|(args, body)| SampleCall { args, body })
+    }
+
+    pub(crate) fn catalog(&self) -> &Catalog {
+        &self.catalog
     }
 
     /// The analytics vocabulary: the metrics, dimensions, operators and granularities

@@ -29,13 +29,31 @@ use crate::sample::{
 };
 
 /// Operations any key may call; every other one needs a management key.
-const ANY_KEY: [&str; 2] = ["get_current_key", "get_generation"];
+const ANY_KEY: [&str; 17] = [
+    "get_current_key",
+    "get_generation",
+    "list_generation_content",
+    "submit_generation_feedback",
+    "get_models",
+    "get_model",
+    "list_models_count",
+    "list_models_user",
+    "list_endpoints",
+    "list_endpoints_zdr",
+    "list_providers",
+    "get_app_rankings",
+    "get_rankings_daily",
+    "get_session_cost",
+    "get_benchmarks",
+    "create_auth_keys_code",
+    "exchange_auth_code_for_api_key",
+];
 /// The most items a page may hold (the spec's `maximum` of `limit`).
 const MAX_LIMIT: u64 = 100;
 /// The spec's default `limit` of an analytics query.
 const QUERY_DEFAULT_LIMIT: usize = 1000;
 
-type Answer = Result<Reply, Reply>;
+pub(crate) type Answer = Result<Reply, Reply>;
 
 impl SampleAccount {
     /// OpenRouter's answer to `request` for this account: the operation found by method
@@ -112,12 +130,14 @@ impl SampleAccount {
             "list_workspace_members" => call.workspace_members(),
             "bulk_add_workspace_members" => call.add_members(),
             "bulk_remove_workspace_members" => call.remove_members(),
-            other => Err(Reply::error(
-                501,
-                format!(
-                    "openrouter-analytics-mock: the sample account has no answer for {other} yet"
-                ),
-            )),
+            other => call.catalog(other).unwrap_or_else(|| {
+                Err(Reply::error(
+                    501,
+                    format!(
+                        "openrouter-analytics-mock: the sample account has no answer for {other} yet"
+                    ),
+                ))
+            }),
         }
     }
 }
@@ -194,7 +214,7 @@ fn to_value(value: &impl Serialize) -> Value {
     serde_json::to_value(value).unwrap_or(Value::Null)
 }
 
-fn ok(status: u16, value: &impl Serialize) -> Answer {
+pub(crate) fn ok(status: u16, value: &impl Serialize) -> Answer {
     Ok(Reply::json(status, value))
 }
 
@@ -202,12 +222,12 @@ fn deleted() -> Answer {
     ok(200, &json!({ "deleted": true }))
 }
 
-fn bad_request(message: impl Into<String>) -> Reply {
+pub(crate) fn bad_request(message: impl Into<String>) -> Reply {
     Reply::error(400, message)
 }
 
 /// A deterministic id for something a write creates, from what names it.
-fn derived_uuid(seed: &str) -> Uuid {
+pub(crate) fn derived_uuid(seed: &str) -> Uuid {
     let high = u128::from(fnv(seed, 0));
     let low = u128::from(fnv(seed, 1));
     uuid::Builder::from_random_bytes(((high << 64) | low).to_be_bytes()).into_uuid()
@@ -232,22 +252,22 @@ fn fnv(seed: &str, salt: u64) -> u64 {
 }
 
 /// One request being answered.
-struct Call<'a> {
-    account: &'a SampleAccount,
-    request: &'a SentRequest,
+pub(crate) struct Call<'a> {
+    pub(crate) account: &'a SampleAccount,
+    pub(crate) request: &'a SentRequest,
     path: BTreeMap<&'static str, String>,
 }
 
 impl Call<'_> {
-    fn path_param(&self, name: &str) -> &str {
+    pub(crate) fn path_param(&self, name: &str) -> &str {
         self.path.get(name).map_or("", String::as_str)
     }
 
-    fn query(&self, name: &str) -> Option<&str> {
+    pub(crate) fn query(&self, name: &str) -> Option<&str> {
         self.request.query_param(name)
     }
 
-    fn query_number(&self, name: &str) -> Result<Option<u64>, Reply> {
+    pub(crate) fn query_number(&self, name: &str) -> Result<Option<u64>, Reply> {
         match self.query(name) {
             None => Ok(None),
             Some(text) => text.parse().map(Some).map_err(|_| {
@@ -258,7 +278,7 @@ impl Call<'_> {
         }
     }
 
-    fn query_bool(&self, name: &str) -> Result<bool, Reply> {
+    pub(crate) fn query_bool(&self, name: &str) -> Result<bool, Reply> {
         match self.query(name) {
             None | Some("false") => Ok(false),
             Some("true") => Ok(true),
@@ -292,7 +312,11 @@ impl Call<'_> {
         }
     }
 
-    fn page_of(&self, items: Vec<Value>, has_limit: bool) -> Result<(Vec<Value>, usize), Reply> {
+    pub(crate) fn page_of(
+        &self,
+        items: Vec<Value>,
+        has_limit: bool,
+    ) -> Result<(Vec<Value>, usize), Reply> {
         let offset = self.query_number("offset")?.unwrap_or(0);
         let limit = if has_limit {
             match self.query_number("limit")? {
@@ -961,7 +985,7 @@ fn round_to(value: f64, decimals: i32) -> f64 {
 mod tests {
     use super::*;
 
-    fn query(account: &SampleAccount, body: Value) -> Reply {
+    fn ask(account: &SampleAccount, body: Value) -> Reply {
         account.answer(
             &SentRequest::new("POST", "/analytics/query")
                 .with_header("authorization", "Bearer sk-or-v1-test")
@@ -1027,7 +1051,7 @@ mod tests {
     fn every_metric_adds_up_from_the_activity() {
         let account = SampleAccount::new();
         let names: Vec<&str> = METRICS.iter().map(|m| m.0).collect();
-        let reply = query(&account, json!({"metrics": names, "dimensions": ["model"]}));
+        let reply = ask(&account, json!({"metrics": names, "dimensions": ["model"]}));
         assert_eq!(
             reply.status(),
             200,
@@ -1088,7 +1112,7 @@ mod tests {
     #[test]
     fn api_key_id_groups_by_the_keys_hash() {
         let account = SampleAccount::new();
-        let body = json_of(&query(
+        let body = json_of(&ask(
             &account,
             json!({"metrics": ["total_usage"], "dimensions": ["api_key_id"]}),
         ));
@@ -1121,13 +1145,13 @@ mod tests {
                 "limited to a time range of 31 days",
             ),
         ] {
-            let reply = query(&account, body.clone());
+            let reply = ask(&account, body.clone());
             assert_eq!(reply.status(), 400, "{body}");
             let text = json_of(&reply)["error"]["message"].to_string();
             assert!(text.contains(message), "{body}: {text}");
         }
         // Spend over the same long range is fine.
-        let reply = query(
+        let reply = ask(
             &account,
             json!({"metrics": ["total_usage"], "time_range": {
                 "start": "2026-10-01T00:00:00Z", "end": "2026-11-26T00:00:00Z"}}),

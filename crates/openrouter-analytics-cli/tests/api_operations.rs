@@ -1,0 +1,67 @@
+//! `openrouter api <group> <method>` end to end for every operation of the spec: the
+//! built binary calls the mock crate's sample account with the sample's example
+//! request (parameters as flags, the body as `--body`), exits 0 and prints the API's
+//! JSON, and the operation's own mock saw exactly that request.
+
+mod common;
+
+use common::{cli, run};
+use openrouter_analytics::operations;
+use openrouter_analytics_mock::{Endpoint, MockOpenRouter, SampleAccount};
+
+/// `api_keys` -> `api-keys`, `get_key` -> `get-key`.
+fn kebab(name: &str) -> String {
+    name.replace('_', "-")
+}
+
+#[test]
+fn every_operation_runs_through_openrouter_api_against_the_sample_account() {
+    let server = MockOpenRouter::start();
+    let sample = server.sample_account();
+    let account = SampleAccount::new();
+    let mut called = 0;
+    for op in operations() {
+        let example = account
+            .example_call(op.operation_id)
+            .unwrap_or_else(|| panic!("{}: the sample has no example call", op.operation_id));
+        let mut command = cli(&server.base_url(), "sk-or-v1-cli-every-operation");
+        command.args(["api", &kebab(op.group), &kebab(op.method)]);
+        for (name, value) in &example.args {
+            command.arg(format!("--{}", kebab(name))).arg(value);
+        }
+        if let Some(body) = &example.body {
+            command.arg("--body").arg(body.to_string());
+        }
+        let out = run(&mut command);
+        assert_eq!(
+            out.code, 0,
+            "openrouter api {} {}: {}",
+            op.group, op.method, out.stderr
+        );
+        if !out.stdout.trim().is_empty() {
+            let _: serde_json::Value = serde_json::from_str(&out.stdout)
+                .unwrap_or_else(|err| panic!("{}: stdout is not JSON ({err})", op.operation_id));
+        }
+        let mock = sample
+            .endpoint(Endpoint::from(op))
+            .unwrap_or_else(|| panic!("{}: a mock per operation", op.operation_id));
+        mock.assert_calls(1);
+        let request = mock.last_request().expect("one request");
+        assert_eq!(request.method(), op.http_method, "{}", op.operation_id);
+        if let Some(body) = &example.body {
+            let sent: serde_json::Value =
+                serde_json::from_slice(request.body()).expect("a JSON body");
+            for (name, value) in body.as_object().expect("an object body") {
+                assert_eq!(
+                    sent.get(name),
+                    Some(value),
+                    "{}: {name} as given",
+                    op.operation_id
+                );
+            }
+        }
+        called += 1;
+    }
+    assert_eq!(called, operations().len());
+    assert_eq!(sample.calls(), operations().len());
+}
