@@ -971,3 +971,80 @@ fn every_operation_answers_2xx_from_the_sample_account_by_name_blocking() {
     }
     assert_eq!(sample.calls(), openrouter_analytics::operations().len());
 }
+
+/// Guardrails, their key assignments and model prices through the typed client, async
+/// and blocking: the sample's records, consistent with its workspaces and keys.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn guardrails_assignments_and_model_prices_through_the_typed_client() {
+    let server = MockOpenRouter::start_async().await;
+    let sample = server.sample_account();
+    let client = server.client();
+    let account = sample.account().clone();
+    let records = account.records("guardrails");
+
+    let page = client
+        .guardrails()
+        .list()
+        .offset(1)
+        .limit(2)
+        .send()
+        .await
+        .expect("200");
+    assert_eq!(page.total_count as usize, records.len());
+    assert_eq!(page.data.len(), 2);
+    assert_eq!(
+        records[1]["id"].as_str(),
+        Some(page.data[0].id.to_string().as_str())
+    );
+    for workspace in account.workspaces() {
+        let guardrail = client
+            .guardrails()
+            .get()
+            .id(workspace.default_guardrail_id)
+            .send()
+            .await
+            .unwrap_or_else(|err| panic!("{}: {err}", workspace.slug));
+        assert_eq!(
+            guardrail.data.workspace_id.as_deref(),
+            Some(workspace.id.to_string().as_str())
+        );
+    }
+    let cap = records
+        .iter()
+        .find(|g| g["name"] == "Per-person daily cap")
+        .and_then(|g| g["id"].as_str())
+        .expect("the shared guardrail");
+    let assigned = client
+        .guardrails()
+        .list_guardrail_key_assignments()
+        .id(cap)
+        .send()
+        .await
+        .expect("200");
+    assert!(!assigned.data.is_empty());
+    for assignment in &assigned.data {
+        let key = account.key(&assignment.key_hash).expect("a sample key");
+        assert_eq!(assignment.key_name, key.name);
+    }
+
+    let model = client
+        .models()
+        .get()
+        .author("openai")
+        .slug("gpt-4o")
+        .send()
+        .await
+        .expect("200");
+    assert_eq!(model.data.pricing.prompt, "0.0000025");
+    assert_eq!(model.data.pricing.completion, "0.00001");
+
+    let blocking = tokio::task::spawn_blocking(move || {
+        let client =
+            openrouter_analytics::blocking::Client::from_async(client).expect("blocking client");
+        client.guardrails().list().send().map(|r| r.total_count)
+    })
+    .await
+    .expect("joined")
+    .expect("200");
+    assert_eq!(blocking as usize, records.len());
+}
