@@ -677,9 +677,7 @@ impl SampleAccount {
     /// A request that succeeds on this account for the operation `operation_id` (as in
     /// [`openrouter_analytics::operations`]); `None` for an unknown id.
     pub fn example_call(&self, operation_id: &str) -> Option<SampleCall> {
-        self.catalog
-            .example(operation_id)
-            .map(|(args, body)| SampleCall { args, body })
+        self.catalog.example(operation_id)
     }
 
     pub(crate) fn catalog(&self) -> &Catalog {

@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value, json};
 
 use crate::reply::Reply;
-use crate::sample::SAMPLE_NOW;
+use crate::sample::{SAMPLE_NOW, SampleCall};
 use crate::sample_answer::{Answer, Call, bad_request, derived_uuid, ok};
 
 /// The records, the canned answers and an example request per operation.
@@ -59,10 +59,7 @@ impl Catalog {
     }
 
     /// The example request of an operation: its arguments and body.
-    pub(crate) fn example(
-        &self,
-        operation_id: &str,
-    ) -> Option<(Vec<(String, String)>, Option<Value>)> {
+    pub(crate) fn example(&self, operation_id: &str) -> Option<SampleCall> {
         let example = self.examples.get(operation_id)?;
         let args = example
             .get("args")
@@ -80,7 +77,7 @@ impl Catalog {
             })
             .unwrap_or_default();
         let body = example.get("body").filter(|b| !b.is_null()).cloned();
-        Some((args, body))
+        Some(SampleCall { args, body })
     }
 }
 
