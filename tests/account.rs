@@ -878,43 +878,23 @@ async fn a_503_is_retried_and_then_the_sample_answers() {
     assert_eq!(sample.calls(), 0);
 }
 
-/// The arguments a call by name needs on the sample account: every required parameter
-/// and, for operations with a body, a valid one. An operation added to the spec without
-/// an answer in the sample fails the test below.
+/// The sample's example request of `op` as a call by name: its parameters and body.
+/// An operation added to the spec without an example in the sample fails here.
 fn sample_call(
     client: &Client,
     account: &SampleAccount,
     op: &openrouter_analytics::OperationInfo,
 ) -> openrouter_analytics::CallByName {
+    let example = account
+        .example_call(op.operation_id)
+        .unwrap_or_else(|| panic!("{}: the sample has no example call", op.operation_id));
     let mut call = client
         .operation(op.group, op.method)
         .expect("a listed operation");
-    for parameter in op.parameters.iter().filter(|p| p.required) {
-        let value = match (op.group, parameter.name) {
-            ("generations", "id") => account.generations()[0].id.clone(),
-            (_, "id") => "sandbox".to_string(),
-            (_, "hash") => hash_of(account, "CI evals"),
-            (_, "interval") => "lifetime".to_string(),
-            (_, other) => panic!(
-                "{}: no sample value for the parameter {other}",
-                op.operation_id
-            ),
-        };
-        call = call.arg(parameter.name, value);
+    for (name, value) in example.args {
+        call = call.arg(name, value);
     }
-    if op.has_body {
-        let body = match op.operation_id {
-            "query_analytics" => json!({"metrics": ["total_cost"], "dimensions": ["model"]}),
-            "create_keys" => json!({"name": "By name"}),
-            "update_keys" => json!({"name": "CI evals (renamed)"}),
-            "create_workspace" => json!({"name": "By name", "slug": "by-name"}),
-            "update_workspace" => json!({"description": null}),
-            "upsert_workspace_budget" => json!({"limit_usd": 10.0}),
-            "bulk_add_workspace_members" | "bulk_remove_workspace_members" => {
-                json!({"user_ids": [PRIYA]})
-            }
-            other => panic!("{other}: no sample body"),
-        };
+    if let Some(body) = example.body {
         call = call.body_json(body);
     }
     call
@@ -927,17 +907,12 @@ async fn every_operation_answers_2xx_from_the_sample_account_by_name() {
     let client = server.client();
     let account = sample.account().clone();
     for op in openrouter_analytics::operations() {
+        // Decoded by the operation's generated response type on the way.
         let response = sample_call(&client, &account, op)
             .send()
             .await
             .unwrap_or_else(|err| panic!("{}.{}: {err}", op.group, op.method));
-        assert!(
-            response.get("data").is_some()
-                || response.get("deleted").is_some()
-                || response.get("removed_count").is_some(),
-            "{}: {response}",
-            op.operation_id
-        );
+        assert_answered(op, &response);
         let mock = sample
             .endpoint(Endpoint::from(op))
             .expect("a mock per operation");
@@ -945,4 +920,131 @@ async fn every_operation_answers_2xx_from_the_sample_account_by_name() {
         assert_eq!(request.method(), op.http_method, "{}", op.operation_id);
     }
     assert_eq!(sample.calls(), openrouter_analytics::operations().len());
+}
+
+/// What every 2XX body of the API holds: records, a count, or (`204`) nothing.
+fn assert_answered(op: &openrouter_analytics::OperationInfo, response: &serde_json::Value) {
+    let known = [
+        "data",
+        "deleted",
+        "removed_count",
+        "assigned_count",
+        "unassigned_count",
+        "key",
+    ];
+    assert!(
+        response.is_null() || known.iter().any(|field| response.get(field).is_some()),
+        "{}: {response}",
+        op.operation_id
+    );
+}
+
+/// The same through the blocking client: every operation, by name, on the sample.
+#[test]
+fn every_operation_answers_2xx_from_the_sample_account_by_name_blocking() {
+    let server = MockOpenRouter::start();
+    let sample = server.sample_account();
+    let account = sample.account().clone();
+    let client =
+        openrouter_analytics::blocking::Client::from_async(server.client()).expect("client");
+    for op in openrouter_analytics::operations() {
+        let example = account
+            .example_call(op.operation_id)
+            .unwrap_or_else(|| panic!("{}: the sample has no example call", op.operation_id));
+        let mut call = client
+            .operation(op.group, op.method)
+            .expect("a listed operation");
+        for (name, value) in example.args {
+            call = call.arg(name, value);
+        }
+        if let Some(body) = example.body {
+            call = call.body_json(body);
+        }
+        let response = call
+            .send()
+            .unwrap_or_else(|err| panic!("{}.{}: {err}", op.group, op.method));
+        assert_answered(op, &response);
+        let mock = sample
+            .endpoint(Endpoint::from(op))
+            .expect("a mock per operation");
+        mock.assert_calls(1);
+    }
+    assert_eq!(sample.calls(), openrouter_analytics::operations().len());
+}
+
+/// Guardrails, their key assignments and model prices through the typed client, async
+/// and blocking: the sample's records, consistent with its workspaces and keys.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn guardrails_assignments_and_model_prices_through_the_typed_client() {
+    let server = MockOpenRouter::start_async().await;
+    let sample = server.sample_account();
+    let client = server.client();
+    let account = sample.account().clone();
+    let records = account.records("guardrails");
+
+    let page = client
+        .guardrails()
+        .list()
+        .offset(1)
+        .limit(2)
+        .send()
+        .await
+        .expect("200");
+    assert_eq!(page.total_count as usize, records.len());
+    assert_eq!(page.data.len(), 2);
+    assert_eq!(
+        records[1]["id"].as_str(),
+        Some(page.data[0].id.to_string().as_str())
+    );
+    for workspace in account.workspaces() {
+        let guardrail = client
+            .guardrails()
+            .get()
+            .id(workspace.default_guardrail_id)
+            .send()
+            .await
+            .unwrap_or_else(|err| panic!("{}: {err}", workspace.slug));
+        assert_eq!(
+            guardrail.data.workspace_id.as_deref(),
+            Some(workspace.id.to_string().as_str())
+        );
+    }
+    let cap = records
+        .iter()
+        .find(|g| g["name"] == "Per-person daily cap")
+        .and_then(|g| g["id"].as_str())
+        .expect("the shared guardrail");
+    let assigned = client
+        .guardrails()
+        .list_guardrail_key_assignments()
+        .id(cap)
+        .send()
+        .await
+        .expect("200");
+    assert!(!assigned.data.is_empty());
+    for assignment in &assigned.data {
+        let key = account.key(&assignment.key_hash).expect("a sample key");
+        assert_eq!(assignment.key_name, key.name);
+    }
+
+    let model = client
+        .models()
+        .get()
+        .author("openai")
+        .slug("gpt-4o")
+        .send()
+        .await
+        .expect("200");
+    assert_eq!(model.data.pricing.prompt, "0.0000025");
+    assert_eq!(model.data.pricing.completion, "0.00001");
+
+    let blocking = tokio::task::spawn_blocking(move || {
+        let client =
+            openrouter_analytics::blocking::Client::from_async(client).expect("blocking client");
+        client.guardrails().list().send().map(|r| r.total_count)
+    })
+    .await
+    .expect("joined")
+    .expect("200");
+    assert_eq!(blocking as usize, records.len());
 }

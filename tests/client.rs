@@ -242,7 +242,7 @@ async fn query_builder_sends_the_typed_body_and_decodes_rows() {
         .client()
         .analytics()
         .query_analytics()
-        .metrics(["request_count", "total_cost"])
+        .metrics(["request_count", "total_usage"])
         .dimensions(["model"])
         .filter(
             "model",
@@ -269,7 +269,7 @@ async fn query_builder_sends_the_typed_body_and_decodes_rows() {
         &ExpectedRequest::new()
             .header("content-type", "application/json")
             .json_body(&json!({
-                "metrics": ["request_count", "total_cost"],
+                "metrics": ["request_count", "total_usage"],
                 "dimensions": ["model"],
                 "filters": [
                     {"field": "model", "operator": "eq", "value": "openai/gpt-4o"},

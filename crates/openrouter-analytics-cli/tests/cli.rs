@@ -82,7 +82,7 @@ fn json_is_the_body_openrouter_sent_byte_for_byte() {
     // Keys in the API's order, an explicit null and a field the client does not know:
     // re-encoding the typed response would reorder, drop or rewrite each of them.
     let activity = r#"{"data":[{"date":"2026-11-01","model":"m/1","model_permaslug":"m/1-x","endpoint_id":"e","provider_name":"P","usage":0.10,"byok_usage_inference":0,"requests":1,"prompt_tokens":2,"completion_tokens":3,"reasoning_tokens":0,"cached_tokens":0,"workspace_id":null,"added_next_week":[1,"two"]}]}"#;
-    let query = r#"{"data":{"data":[{"model":"m/1","cost":1.50}],"metadata":{"query_time_ms":3,"row_count":1,"truncated":false},"cachedAt":null,"warnings":[],"new_summary":{"x":1}}}"#;
+    let query = r#"{"data":{"data":[{"model":"m/1","total_usage":1.50}],"metadata":{"query_time_ms":3,"row_count":1,"truncated":false},"cachedAt":null,"warnings":[],"new_summary":{"x":1}}}"#;
     let server = MockServer::start();
     server.mock(|when, then| {
         when.method(GET).path("/activity");
@@ -98,7 +98,7 @@ fn json_is_the_body_openrouter_sent_byte_for_byte() {
         "analytics",
         "query",
         "-m",
-        "cost",
+        "total_usage",
         "-d",
         "model",
         "-f",
@@ -402,7 +402,7 @@ fn meta_body() -> Value {
     json!({ "data": {
         "metrics": [
             { "name": "request_count", "display_label": "Requests", "is_rate": false, "display_format": "number" },
-            { "name": "cost", "display_label": "Cost", "is_rate": false, "display_format": "currency" },
+            { "name": "total_usage", "display_label": "Spend", "is_rate": false, "display_format": "currency" },
             { "name": "cache_hit_rate", "display_label": "Cache hit rate", "is_rate": true, "display_format": "percent" }
         ],
         "dimensions": [ { "name": "model", "display_label": "Model" } ],
@@ -524,8 +524,8 @@ fn meta_shows_values_this_tool_does_not_know_in_every_format() {
 fn query_result() -> Value {
     json!({ "data": {
         "data": [
-            { "date": "2026-11-01", "model": "openai/gpt-4o", "request_count": 120, "cost": 1.5 },
-            { "date": "2026-11-02", "model": "a, \"quoted\" model", "request_count": 7, "cost": null }
+            { "date": "2026-11-01", "model": "openai/gpt-4o", "request_count": 120, "total_usage": 1.5 },
+            { "date": "2026-11-02", "model": "a, \"quoted\" model", "request_count": 7, "total_usage": null }
         ],
         "metadata": { "query_time_ms": 12.5, "row_count": 2, "truncated": true },
         "cachedAt": 1762000000000.0,
@@ -541,16 +541,16 @@ fn query_flags_become_the_request_body() {
             .path("/analytics/query")
             .header("content-type", "application/json")
             .json_body(json!({
-                "metrics": ["request_count", "cost"],
+                "metrics": ["request_count", "total_usage"],
                 "dimensions": ["model"],
                 "filters": [
                     { "field": "provider", "operator": "in", "value": ["OpenAI", "Azure"] },
-                    { "field": "prompt_tokens", "operator": "gte", "value": 1000.0 },
+                    { "field": "tokens_prompt", "operator": "gte", "value": 1000.0 },
                     { "field": "user", "operator": "eq", "value": "42" }
                 ],
                 "time_range": { "start": "2026-11-01T00:00:00Z", "end": "2026-11-08T00:00:00Z" },
                 "granularity": "day",
-                "order_by": { "field": "cost", "direction": "asc" },
+                "order_by": { "field": "total_usage", "direction": "asc" },
                 "limit": 50,
                 "group_limit": 5
             }));
@@ -560,13 +560,13 @@ fn query_flags_become_the_request_body() {
         "analytics",
         "query",
         "--metric",
-        "request_count,cost",
+        "request_count,total_usage",
         "-d",
         "model",
         "--filter",
         "provider:in:OpenAI,Azure",
         "--filter",
-        "prompt_tokens:gte:1000",
+        "tokens_prompt:gte:1000",
         "--filter",
         "user:eq:\"42\"",
         "--from",
@@ -576,7 +576,7 @@ fn query_flags_become_the_request_body() {
         "--granularity",
         "day",
         "--order-by",
-        "cost:asc",
+        "total_usage:asc",
         "--limit",
         "50",
         "--group-limit",
@@ -614,13 +614,13 @@ fn query_csv_and_table_put_the_time_bucket_then_dimensions_then_metrics() {
         "analytics",
         "query",
         "-m",
-        "request_count,cost",
+        "request_count,total_usage",
         "-d",
         "model",
     ];
     let out = run(cli(&server).args(args).args(["-f", "csv"])).ok();
     let (header, rows) = out.csv();
-    assert_eq!(header, ["date", "model", "request_count", "cost"]);
+    assert_eq!(header, ["date", "model", "request_count", "total_usage"]);
     assert_eq!(rows[0], ["2026-11-01", "openai/gpt-4o", "120", "1.5"]);
     assert_eq!(rows[1], ["2026-11-02", "a, \"quoted\" model", "7", ""]);
 
@@ -628,11 +628,11 @@ fn query_csv_and_table_put_the_time_bucket_then_dimensions_then_metrics() {
     let lines: Vec<&str> = out.stdout.lines().collect();
     assert_eq!(
         lines[0],
-        "DATE        MODEL              REQUEST_COUNT  COST"
+        "DATE        MODEL              REQUEST_COUNT  TOTAL_USAGE"
     );
     assert_eq!(
         lines[1],
-        "2026-11-01  openai/gpt-4o                120   1.5"
+        "2026-11-01  openai/gpt-4o                120          1.5"
     );
     assert_eq!(lines[2], "2026-11-02  a, \"quoted\" model              7");
     assert_eq!(

@@ -88,15 +88,15 @@ pub fn error_response(code: i64, message: impl Into<String>) -> ErrorResponse {
     }
 }
 
-/// A small but complete analytics vocabulary: the metrics `request_count` and
-/// `total_cost`, the dimensions `model` and `provider`, the operators `eq` and `in`,
+/// A small but complete analytics vocabulary in OpenRouter's names: the metrics
+/// `request_count` and `total_usage`, the dimensions `model` and `provider`, the operators `eq` and `in`,
 /// and the granularities `hour` and `day`.
 ///
 /// ```
 /// use openrouter_analytics_mock::sample_meta;
 ///
 /// let meta = sample_meta();
-/// assert!(meta.metrics.iter().any(|m| m.name == "total_cost"));
+/// assert!(meta.metrics.iter().any(|m| m.name == "total_usage"));
 /// ```
 pub fn sample_meta() -> AnalyticsMeta {
     let metric = |name: &str, label: &str, display_format| AnalyticsMetricInfo {
@@ -112,7 +112,7 @@ pub fn sample_meta() -> AnalyticsMeta {
     AnalyticsMeta {
         metrics: vec![
             metric("request_count", "Requests", AnalyticsDisplayFormat::Number),
-            metric("total_cost", "Spend", AnalyticsDisplayFormat::Currency),
+            metric("total_usage", "Spend", AnalyticsDisplayFormat::Currency),
         ],
         dimensions: vec![
             dimension("model", "Model"),

@@ -15,8 +15,11 @@
 //! - Realistic typed fixtures: [`activity_row`], [`sample_meta`], [`query_result`].
 //! - A whole account: [`MockOpenRouter::sample_account`] answers every operation from
 //!   [`SampleAccount`] (30 days of activity, keys, members, workspaces, budgets,
-//!   credits, generations), ids and paging included; the `openrouter-mock` binary
-//!   serves the same on a port of your choice.
+//!   credits, generations, guardrails and their assignments, BYOK keys, observability
+//!   destinations, SCIM groups, presets, models with prices, providers, external
+//!   users, organization settings, rankings and benchmarks), ids and paging included,
+//!   with a working example request per operation ([`SampleAccount::example_call`]);
+//!   the `openrouter-mock` binary serves the same on a port of your choice.
 //! - The typed httpmock helpers that progenitor generates from the spec, for anything
 //!   else: [`MockServerExt`] on [`MockOpenRouter::server`], with one `When`/`Then` pair
 //!   per operation in [`operations`].
@@ -76,6 +79,7 @@ mod reply;
 mod request;
 mod sample;
 mod sample_answer;
+mod sample_catalog;
 mod server;
 
 #[rustfmt::skip]
@@ -121,7 +125,7 @@ pub use reply::Reply;
 pub use request::{ExpectedRequest, SentRequest};
 pub use sample::{
     DEFAULT_PAGE_SIZE, SAMPLE_DAYS, SAMPLE_FIRST_DAY, SAMPLE_INFERENCE_KEY, SAMPLE_LAST_DAY,
-    SAMPLE_NOW, SAMPLE_ORGANIZATION_ID, SAMPLE_REVOKED_KEY, SampleAccount,
+    SAMPLE_NOW, SAMPLE_ORGANIZATION_ID, SAMPLE_REVOKED_KEY, SampleAccount, SampleCall,
 };
 pub use server::{Endpoint, EndpointMock, MockOpenRouter, SampleMocks, TEST_API_KEY, fast_retries};
 

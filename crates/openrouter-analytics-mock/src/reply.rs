@@ -51,6 +51,15 @@ impl Reply {
         }
     }
 
+    /// `status` with no body and no headers, e.g. a `204 No Content`.
+    pub(crate) fn empty(status: u16) -> Self {
+        Self {
+            status,
+            headers: Vec::new(),
+            body: Vec::new(),
+        }
+    }
+
     /// `status` with a `text/plain` body, e.g. a proxy's error page.
     pub fn text(status: u16, body: impl Into<String>) -> Self {
         Self {

@@ -17,6 +17,8 @@ use openrouter_analytics_api::types::{
 };
 use uuid::Uuid;
 
+use crate::sample_catalog::Catalog;
+
 /// The moment the sample account is a snapshot of: 08:00 UTC on 2026-11-26, so the
 /// activity window is the 30 completed days before it.
 pub const SAMPLE_NOW: &str = "2026-11-26T08:00:00Z";
@@ -413,26 +415,30 @@ struct Stream {
     byok: bool,
     /// The first and last day (0 = 2026-10-27) with traffic.
     days: (usize, usize),
+    /// Typical time to the first token, in milliseconds.
+    latency: f64,
+    /// Typical generation speed, in tokens per second.
+    throughput: f64,
 }
 
 const ALL_DAYS: (usize, usize) = (0, SAMPLE_DAYS - 1);
 
 #[rustfmt::skip] // one stream a line reads as a table
 const STREAMS: [Stream; 14] = [
-    Stream { model: "openai/gpt-4o", permaslug: "openai/gpt-4o-2024-11-20", provider: "OpenAI", endpoint_id: "5d2a8f3e-1c4b-4e9a-b7d6-0f8e2a4c6b11", key: 0, requests: 2400.0, prompt: 1800.0, completion: 420.0, reasoning: 0.0, cached_share: 0.35, price_prompt: 2.5, price_completion: 10.0, price_cached: 1.25, byok: false, days: ALL_DAYS },
-    Stream { model: "openai/gpt-4o-mini", permaslug: "openai/gpt-4o-mini-2024-07-18", provider: "OpenAI", endpoint_id: "7e4c0a2f-3d6b-4a8e-9c1f-2b0d4f6a8c22", key: 1, requests: 9000.0, prompt: 900.0, completion: 180.0, reasoning: 0.0, cached_share: 0.2, price_prompt: 0.15, price_completion: 0.6, price_cached: 0.075, byok: false, days: ALL_DAYS },
-    Stream { model: "openai/o4-mini", permaslug: "openai/o4-mini-2025-04-16", provider: "OpenAI", endpoint_id: "9a6e2c4b-5f8d-4c0a-8e3b-4d2f6b8a0e33", key: 3, requests: 600.0, prompt: 2500.0, completion: 900.0, reasoning: 1800.0, cached_share: 0.1, price_prompt: 1.1, price_completion: 4.4, price_cached: 0.275, byok: false, days: ALL_DAYS },
-    Stream { model: "anthropic/claude-sonnet-4", permaslug: "anthropic/claude-4-sonnet-20250522", provider: "Anthropic", endpoint_id: "b1f3d5e7-7a9c-4e2b-a5d0-6f4b8d0c2a44", key: 0, requests: 1100.0, prompt: 6500.0, completion: 700.0, reasoning: 300.0, cached_share: 0.6, price_prompt: 3.0, price_completion: 15.0, price_cached: 0.3, byok: false, days: ALL_DAYS },
-    Stream { model: "anthropic/claude-sonnet-4", permaslug: "anthropic/claude-4-sonnet-20250522", provider: "Amazon Bedrock", endpoint_id: "c3a5e7f9-9b1d-4f4c-b6e2-8a6d0f2e4b55", key: 0, requests: 400.0, prompt: 6500.0, completion: 700.0, reasoning: 300.0, cached_share: 0.0, price_prompt: 3.0, price_completion: 15.0, price_cached: 0.3, byok: true, days: (20, 24) },
-    Stream { model: "anthropic/claude-3.5-haiku", permaslug: "anthropic/claude-3-5-haiku-20241022", provider: "Anthropic", endpoint_id: "d5c7a9b1-b3d5-4a6e-8f04-0c8f2b4a6d66", key: 1, requests: 3000.0, prompt: 1400.0, completion: 260.0, reasoning: 0.0, cached_share: 0.3, price_prompt: 0.8, price_completion: 4.0, price_cached: 0.08, byok: false, days: ALL_DAYS },
-    Stream { model: "google/gemini-2.5-pro", permaslug: "google/gemini-2.5-pro", provider: "Google", endpoint_id: "e7e9c1d3-d5f7-4b8a-9a26-2e0b4d6c8f77", key: 2, requests: 350.0, prompt: 12000.0, completion: 1500.0, reasoning: 2200.0, cached_share: 0.25, price_prompt: 1.25, price_completion: 10.0, price_cached: 0.31, byok: false, days: ALL_DAYS },
-    Stream { model: "google/gemini-2.5-flash", permaslug: "google/gemini-2.5-flash", provider: "Google AI Studio", endpoint_id: "f9b1e3f5-f7a9-4dac-ab48-4a2d6f8e0b88", key: 4, requests: 5000.0, prompt: 1100.0, completion: 300.0, reasoning: 150.0, cached_share: 0.15, price_prompt: 0.3, price_completion: 2.5, price_cached: 0.075, byok: false, days: (0, 23) },
-    Stream { model: "meta-llama/llama-3.3-70b-instruct", permaslug: "meta-llama/llama-3.3-70b-instruct", provider: "Groq", endpoint_id: "0b3d5f7a-1c3e-4e0f-bc6a-6c4f8b0a2d99", key: 3, requests: 2000.0, prompt: 800.0, completion: 220.0, reasoning: 0.0, cached_share: 0.0, price_prompt: 0.59, price_completion: 0.79, price_cached: 0.0, byok: false, days: ALL_DAYS },
-    Stream { model: "meta-llama/llama-4-maverick", permaslug: "meta-llama/llama-4-maverick-17b-128e-instruct", provider: "Meta", endpoint_id: "1d5f7b9c-3e5a-4f2b-8d8c-8e6b0d2c4faa", key: 2, requests: 900.0, prompt: 1500.0, completion: 300.0, reasoning: 0.0, cached_share: 0.0, price_prompt: 0.15, price_completion: 0.6, price_cached: 0.0, byok: false, days: ALL_DAYS },
-    Stream { model: "mistralai/mistral-large-2411", permaslug: "mistralai/mistral-large-2411", provider: "Mistral", endpoint_id: "2f7b9d1e-5a7c-4b4d-9fae-0a8d2f4e6bbb", key: 2, requests: 400.0, prompt: 2200.0, completion: 500.0, reasoning: 0.0, cached_share: 0.0, price_prompt: 2.0, price_completion: 6.0, price_cached: 0.0, byok: false, days: ALL_DAYS },
-    Stream { model: "mistralai/codestral-2508", permaslug: "mistralai/codestral-2508", provider: "Mistral", endpoint_id: "3a9d1f3b-7c9e-4d6f-a0c2-2c0f4b6a8dcc", key: 5, requests: 1200.0, prompt: 1800.0, completion: 120.0, reasoning: 0.0, cached_share: 0.0, price_prompt: 0.3, price_completion: 0.9, price_cached: 0.0, byok: false, days: (0, 6) },
-    Stream { model: "deepseek/deepseek-r1", permaslug: "deepseek/deepseek-r1", provider: "DeepSeek", endpoint_id: "4c1f3b5d-9e1a-4f8b-b2e4-4e2b6d8c0fdd", key: 2, requests: 250.0, prompt: 1500.0, completion: 900.0, reasoning: 3000.0, cached_share: 0.1, price_prompt: 0.55, price_completion: 2.19, price_cached: 0.14, byok: false, days: ALL_DAYS },
-    Stream { model: "deepseek/deepseek-chat-v3-0324", permaslug: "deepseek/deepseek-chat-v3-0324", provider: "DeepInfra", endpoint_id: "6e3b5d7f-0a2c-4a0d-83f6-6a4d8f0e2bee", key: 1, requests: 1500.0, prompt: 1200.0, completion: 350.0, reasoning: 0.0, cached_share: 0.2, price_prompt: 0.28, price_completion: 0.88, price_cached: 0.07, byok: false, days: ALL_DAYS },
+    Stream { model: "openai/gpt-4o", permaslug: "openai/gpt-4o-2024-11-20", provider: "OpenAI", endpoint_id: "5d2a8f3e-1c4b-4e9a-b7d6-0f8e2a4c6b11", key: 0, requests: 2400.0, prompt: 1800.0, completion: 420.0, reasoning: 0.0, cached_share: 0.35, price_prompt: 2.5, price_completion: 10.0, price_cached: 1.25, byok: false, days: ALL_DAYS, latency: 640.0, throughput: 78.0 },
+    Stream { model: "openai/gpt-4o-mini", permaslug: "openai/gpt-4o-mini-2024-07-18", provider: "OpenAI", endpoint_id: "7e4c0a2f-3d6b-4a8e-9c1f-2b0d4f6a8c22", key: 1, requests: 9000.0, prompt: 900.0, completion: 180.0, reasoning: 0.0, cached_share: 0.2, price_prompt: 0.15, price_completion: 0.6, price_cached: 0.075, byok: false, days: ALL_DAYS, latency: 420.0, throughput: 112.0 },
+    Stream { model: "openai/o4-mini", permaslug: "openai/o4-mini-2025-04-16", provider: "OpenAI", endpoint_id: "9a6e2c4b-5f8d-4c0a-8e3b-4d2f6b8a0e33", key: 3, requests: 600.0, prompt: 2500.0, completion: 900.0, reasoning: 1800.0, cached_share: 0.1, price_prompt: 1.1, price_completion: 4.4, price_cached: 0.275, byok: false, days: ALL_DAYS, latency: 2900.0, throughput: 96.0 },
+    Stream { model: "anthropic/claude-sonnet-4", permaslug: "anthropic/claude-4-sonnet-20250522", provider: "Anthropic", endpoint_id: "b1f3d5e7-7a9c-4e2b-a5d0-6f4b8d0c2a44", key: 0, requests: 1100.0, prompt: 6500.0, completion: 700.0, reasoning: 300.0, cached_share: 0.6, price_prompt: 3.0, price_completion: 15.0, price_cached: 0.3, byok: false, days: ALL_DAYS, latency: 1150.0, throughput: 62.0 },
+    Stream { model: "anthropic/claude-sonnet-4", permaslug: "anthropic/claude-4-sonnet-20250522", provider: "Amazon Bedrock", endpoint_id: "c3a5e7f9-9b1d-4f4c-b6e2-8a6d0f2e4b55", key: 0, requests: 400.0, prompt: 6500.0, completion: 700.0, reasoning: 300.0, cached_share: 0.0, price_prompt: 3.0, price_completion: 15.0, price_cached: 0.3, byok: true, days: (20, 24), latency: 1380.0, throughput: 55.0 },
+    Stream { model: "anthropic/claude-3.5-haiku", permaslug: "anthropic/claude-3-5-haiku-20241022", provider: "Anthropic", endpoint_id: "d5c7a9b1-b3d5-4a6e-8f04-0c8f2b4a6d66", key: 1, requests: 3000.0, prompt: 1400.0, completion: 260.0, reasoning: 0.0, cached_share: 0.3, price_prompt: 0.8, price_completion: 4.0, price_cached: 0.08, byok: false, days: ALL_DAYS, latency: 710.0, throughput: 88.0 },
+    Stream { model: "google/gemini-2.5-pro", permaslug: "google/gemini-2.5-pro", provider: "Google", endpoint_id: "e7e9c1d3-d5f7-4b8a-9a26-2e0b4d6c8f77", key: 2, requests: 350.0, prompt: 12000.0, completion: 1500.0, reasoning: 2200.0, cached_share: 0.25, price_prompt: 1.25, price_completion: 10.0, price_cached: 0.31, byok: false, days: ALL_DAYS, latency: 3400.0, throughput: 84.0 },
+    Stream { model: "google/gemini-2.5-flash", permaslug: "google/gemini-2.5-flash", provider: "Google AI Studio", endpoint_id: "f9b1e3f5-f7a9-4dac-ab48-4a2d6f8e0b88", key: 4, requests: 5000.0, prompt: 1100.0, completion: 300.0, reasoning: 150.0, cached_share: 0.15, price_prompt: 0.3, price_completion: 2.5, price_cached: 0.075, byok: false, days: (0, 23), latency: 520.0, throughput: 190.0 },
+    Stream { model: "meta-llama/llama-3.3-70b-instruct", permaslug: "meta-llama/llama-3.3-70b-instruct", provider: "Groq", endpoint_id: "0b3d5f7a-1c3e-4e0f-bc6a-6c4f8b0a2d99", key: 3, requests: 2000.0, prompt: 800.0, completion: 220.0, reasoning: 0.0, cached_share: 0.0, price_prompt: 0.59, price_completion: 0.79, price_cached: 0.0, byok: false, days: ALL_DAYS, latency: 210.0, throughput: 310.0 },
+    Stream { model: "meta-llama/llama-4-maverick", permaslug: "meta-llama/llama-4-maverick-17b-128e-instruct", provider: "Meta", endpoint_id: "1d5f7b9c-3e5a-4f2b-8d8c-8e6b0d2c4faa", key: 2, requests: 900.0, prompt: 1500.0, completion: 300.0, reasoning: 0.0, cached_share: 0.0, price_prompt: 0.15, price_completion: 0.6, price_cached: 0.0, byok: false, days: ALL_DAYS, latency: 450.0, throughput: 125.0 },
+    Stream { model: "mistralai/mistral-large-2411", permaslug: "mistralai/mistral-large-2411", provider: "Mistral", endpoint_id: "2f7b9d1e-5a7c-4b4d-9fae-0a8d2f4e6bbb", key: 2, requests: 400.0, prompt: 2200.0, completion: 500.0, reasoning: 0.0, cached_share: 0.0, price_prompt: 2.0, price_completion: 6.0, price_cached: 0.0, byok: false, days: ALL_DAYS, latency: 560.0, throughput: 46.0 },
+    Stream { model: "mistralai/codestral-2508", permaslug: "mistralai/codestral-2508", provider: "Mistral", endpoint_id: "3a9d1f3b-7c9e-4d6f-a0c2-2c0f4b6a8dcc", key: 5, requests: 1200.0, prompt: 1800.0, completion: 120.0, reasoning: 0.0, cached_share: 0.0, price_prompt: 0.3, price_completion: 0.9, price_cached: 0.0, byok: false, days: (0, 6), latency: 300.0, throughput: 140.0 },
+    Stream { model: "deepseek/deepseek-r1", permaslug: "deepseek/deepseek-r1", provider: "DeepSeek", endpoint_id: "4c1f3b5d-9e1a-4f8b-b2e4-4e2b6d8c0fdd", key: 2, requests: 250.0, prompt: 1500.0, completion: 900.0, reasoning: 3000.0, cached_share: 0.1, price_prompt: 0.55, price_completion: 2.19, price_cached: 0.14, byok: false, days: ALL_DAYS, latency: 4200.0, throughput: 32.0 },
+    Stream { model: "deepseek/deepseek-chat-v3-0324", permaslug: "deepseek/deepseek-chat-v3-0324", provider: "DeepInfra", endpoint_id: "6e3b5d7f-0a2c-4a0d-83f6-6a4d8f0e2bee", key: 1, requests: 1500.0, prompt: 1200.0, completion: 350.0, reasoning: 0.0, cached_share: 0.2, price_prompt: 0.28, price_completion: 0.88, price_cached: 0.07, byok: false, days: ALL_DAYS, latency: 980.0, throughput: 38.0 },
 ];
 
 /// OpenRouters fee on inference billed to your own provider key (BYOK).
@@ -464,6 +470,8 @@ pub struct SampleAccount {
     activity: Vec<ActivityItem>,
     /// For each activity row, the index of the key that made it.
     activity_keys: Vec<usize>,
+    /// For each activity row, how fast it was served.
+    activity_performance: Vec<Performance>,
     keys: Vec<ListApiKeysResponseDataItem>,
     members: Vec<ListOrganizationMembersResponseDataItem>,
     workspaces: Vec<Workspace>,
@@ -474,7 +482,30 @@ pub struct SampleAccount {
     inference_key: GetCurrentKeyResponseData,
     generations: Vec<GenerationResponseData>,
     meta: AnalyticsMeta,
+    catalog: Catalog,
     page_size: usize,
+}
+
+/// A request that succeeds on the [`SampleAccount`] for one operation: values for its
+/// required parameters (and a few optional ones) and, for an operation with a body, a
+/// valid body. [`SampleAccount::example_call`] gives one for every operation, so
+/// tests and demos can call each operation without knowing the sample's ids.
+///
+/// ```
+/// use openrouter_analytics_mock::SampleAccount;
+///
+/// let call = SampleAccount::new().example_call("get_key").expect("an operation");
+/// assert_eq!(call.args[0].0, "hash");
+/// assert!(call.body.is_none());
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct SampleCall {
+    /// `(parameter name as the API spells it, value as text)`: path and query
+    /// parameters.
+    pub args: Vec<(String, String)>,
+    /// The JSON body, for operations that take one.
+    pub body: Option<serde_json::Value>,
 }
 
 impl Default for SampleAccount {
@@ -486,7 +517,7 @@ impl Default for SampleAccount {
 impl SampleAccount {
     /// The sample account (the same every time).
     pub fn new() -> Self {
-        let (activity, activity_keys) = activity();
+        let (activity, activity_keys, activity_performance) = activity();
         let keys: Vec<_> = KEYS
             .iter()
             .enumerate()
@@ -499,6 +530,7 @@ impl SampleAccount {
         Self {
             activity,
             activity_keys,
+            activity_performance,
             members: MEMBERS.iter().map(member).collect(),
             workspace_members: WORKSPACE_MEMBERS.iter().map(workspace_member).collect(),
             workspaces,
@@ -511,6 +543,7 @@ impl SampleAccount {
             inference_key,
             generations: generations(),
             meta: meta(),
+            catalog: Catalog::load(),
             keys,
             page_size: DEFAULT_PAGE_SIZE,
         }
@@ -586,6 +619,11 @@ impl SampleAccount {
             .and_then(|k| self.keys.get(*k))
     }
 
+    /// How fast activity row number `index` was served.
+    pub(crate) fn activity_performance(&self, index: usize) -> Option<Performance> {
+        self.activity_performance.get(index).copied()
+    }
+
     /// Every API key, the disabled and the expired one included.
     pub fn keys(&self) -> &[ListApiKeysResponseDataItem] {
         &self.keys
@@ -649,6 +687,37 @@ impl SampleAccount {
         self.generations.iter().find(|g| g.id == id)
     }
 
+    /// The records of the governance and catalog side, as OpenRouter sends them:
+    /// `guardrails`, `key_assignments`, `member_assignments`, `byok_keys` (provider keys
+    /// masked), `observability_destinations`, `scim_groups`, `scim_group_mappings`,
+    /// `presets`, `preset_versions`, `models` (prices per token as decimal strings),
+    /// `model_endpoints`, `providers` and `external_users`. Empty for another name.
+    ///
+    /// ```
+    /// use openrouter_analytics_mock::SampleAccount;
+    ///
+    /// let account = SampleAccount::new();
+    /// let gpt4o = account
+    ///     .records("models")
+    ///     .iter()
+    ///     .find(|m| m["id"] == "openai/gpt-4o")
+    ///     .expect("a model of the activity");
+    /// assert_eq!(gpt4o["pricing"]["prompt"], "0.0000025");
+    /// ```
+    pub fn records(&self, collection: &str) -> &[serde_json::Value] {
+        self.catalog.records(collection)
+    }
+
+    /// A request that succeeds on this account for the operation `operation_id` (as in
+    /// [`openrouter_analytics::operations`]); `None` for an unknown id.
+    pub fn example_call(&self, operation_id: &str) -> Option<SampleCall> {
+        self.catalog.example(operation_id)
+    }
+
+    pub(crate) fn catalog(&self) -> &Catalog {
+        &self.catalog
+    }
+
     /// The analytics vocabulary: the metrics, dimensions, operators and granularities
     /// `POST /analytics/query` accepts on this account.
     pub fn meta(&self) -> &AnalyticsMeta {
@@ -682,9 +751,24 @@ fn wobble(day: usize, stream: usize, salt: usize) -> f64 {
     0.9 + n as f64 / 200.0
 }
 
-fn activity() -> (Vec<ActivityItem>, Vec<usize>) {
+/// How fast one activity row's requests were served: what the latency and throughput
+/// metrics of an analytics query aggregate.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Performance {
+    /// Mean time to the first token, in milliseconds.
+    pub(crate) latency: f64,
+    /// Median time to the first token, in milliseconds.
+    pub(crate) p50: f64,
+    /// 90th percentile of the time to the first token, in milliseconds.
+    pub(crate) p90: f64,
+    /// Mean generation speed, in tokens per second.
+    pub(crate) throughput: f64,
+}
+
+fn activity() -> (Vec<ActivityItem>, Vec<usize>, Vec<Performance>) {
     let mut rows = Vec::new();
     let mut keys = Vec::new();
+    let mut performance = Vec::new();
     for d in 0..SAMPLE_DAYS {
         let date = day(d);
         let weekday = match date.weekday() {
@@ -730,9 +814,18 @@ fn activity() -> (Vec<ActivityItem>, Vec<usize>) {
                 ),
             });
             keys.push(stream.key);
+            // Latency has a long tail: the median sits below the mean, the 90th
+            // percentile well above it.
+            let latency = stream.latency * wobble(d, s, 4);
+            performance.push(Performance {
+                latency: round(latency, 1),
+                p50: round(latency * 0.82, 1),
+                p90: round(latency * 1.9, 1),
+                throughput: round(stream.throughput * wobble(d, s, 5), 1),
+            });
         }
     }
-    (rows, keys)
+    (rows, keys, performance)
 }
 
 fn key(
@@ -1155,35 +1248,49 @@ fn generations() -> Vec<GenerationResponseData> {
         .collect()
 }
 
-/// The metrics `POST /analytics/query` answers on the sample, with their activity
-/// column: (name, label, format).
-pub(crate) const METRICS: [(&str, &str, &str); 7] = [
-    ("request_count", "Requests", "number"),
-    ("total_cost", "Spend", "currency"),
-    ("byok_cost", "BYOK inference", "currency"),
-    ("prompt_tokens", "Prompt tokens", "number"),
-    ("completion_tokens", "Completion tokens", "number"),
-    ("reasoning_tokens", "Reasoning tokens", "number"),
-    ("cached_tokens", "Cached tokens", "number"),
+/// The metrics `POST /analytics/query` answers on the sample, OpenRouter's names:
+/// (name, label, display format, whether it is a rate rather than a sum).
+pub(crate) const METRICS: [(&str, &str, &str, bool); 10] = [
+    ("total_usage", "Spend", "currency", false),
+    ("request_count", "Requests", "number", false),
+    ("tokens_total", "Total tokens", "number", false),
+    ("tokens_prompt", "Prompt tokens", "number", false),
+    ("tokens_completion", "Completion tokens", "number", false),
+    ("cache_hit_rate", "Cache hit rate", "percent", true),
+    ("avg_latency", "Average latency", "latency", true),
+    ("p50_latency", "Median latency", "latency", true),
+    ("p90_latency", "P90 latency", "latency", true),
+    ("avg_throughput", "Average throughput", "throughput", true),
 ];
 
-/// The dimensions the sample groups and filters by: (name, label).
-pub(crate) const DIMENSIONS: [(&str, &str); 5] = [
+/// The metrics measured per generation (speed rather than spend), which OpenRouter
+/// answers only for ranges of at most [`PER_GENERATION_MAX_DAYS`] days.
+pub(crate) const PER_GENERATION_METRICS: [&str; 4] = [
+    "avg_latency",
+    "p50_latency",
+    "p90_latency",
+    "avg_throughput",
+];
+
+/// The longest time range a query of a per-generation metric may span.
+pub(crate) const PER_GENERATION_MAX_DAYS: i64 = 31;
+
+/// The dimensions the sample groups and filters by: (name, label). `api_key_id` is the
+/// key's hash, the id the key operations use.
+pub(crate) const DIMENSIONS: [(&str, &str); 3] = [
     ("model", "Model"),
     ("provider", "Provider"),
-    ("workspace", "Workspace"),
-    ("api_key", "API key"),
-    ("date", "Date"),
+    ("api_key_id", "API key"),
 ];
 
 fn meta() -> AnalyticsMeta {
     AnalyticsMeta {
         metrics: METRICS
             .iter()
-            .map(|(name, label, format)| AnalyticsMetricInfo {
+            .map(|(name, label, format, is_rate)| AnalyticsMetricInfo {
                 display_format: AnalyticsDisplayFormat::from(*format),
                 display_label: label.to_string(),
-                is_rate: false,
+                is_rate: *is_rate,
                 name: name.to_string(),
             })
             .collect(),

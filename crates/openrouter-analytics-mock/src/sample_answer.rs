@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use openrouter_analytics::OperationInfo;
 use openrouter_analytics::chrono::{DateTime, Datelike, NaiveDate, Utc};
 use openrouter_analytics_api::types::{
-    AnalyticsFilterScalar, AnalyticsFilterValue, AnalyticsQueryRequest,
+    ActivityItem, AnalyticsFilterScalar, AnalyticsFilterValue, AnalyticsQueryRequest,
     BulkAddWorkspaceMembersRequest, BulkRemoveWorkspaceMembersRequest, CreateKeysRequest,
     CreateWorkspaceRequest, UpdateKeysRequest, UpdateWorkspaceRequest,
     UpsertWorkspaceBudgetRequest, WorkspaceBudgetInterval,
@@ -23,17 +23,36 @@ use uuid::Uuid;
 use crate::reply::Reply;
 use crate::request::SentRequest;
 use crate::sample::{
-    DIMENSIONS, METRICS, SAMPLE_INFERENCE_KEY, SAMPLE_NOW, SAMPLE_REVOKED_KEY, SampleAccount,
+    DIMENSIONS, METRICS, PER_GENERATION_MAX_DAYS, PER_GENERATION_METRICS, Performance,
+    SAMPLE_INFERENCE_KEY, SAMPLE_NOW, SAMPLE_REVOKED_KEY, SampleAccount,
 };
 
 /// Operations any key may call; every other one needs a management key.
-const ANY_KEY: [&str; 2] = ["get_current_key", "get_generation"];
+const ANY_KEY: [&str; 17] = [
+    "get_current_key",
+    "get_generation",
+    "list_generation_content",
+    "submit_generation_feedback",
+    "get_models",
+    "get_model",
+    "list_models_count",
+    "list_models_user",
+    "list_endpoints",
+    "list_endpoints_zdr",
+    "list_providers",
+    "get_app_rankings",
+    "get_rankings_daily",
+    "get_session_cost",
+    "get_benchmarks",
+    "create_auth_keys_code",
+    "exchange_auth_code_for_api_key",
+];
 /// The most items a page may hold (the spec's `maximum` of `limit`).
 const MAX_LIMIT: u64 = 100;
 /// The spec's default `limit` of an analytics query.
 const QUERY_DEFAULT_LIMIT: usize = 1000;
 
-type Answer = Result<Reply, Reply>;
+pub(crate) type Answer = Result<Reply, Reply>;
 
 impl SampleAccount {
     /// OpenRouter's answer to `request` for this account: the operation found by method
@@ -110,12 +129,14 @@ impl SampleAccount {
             "list_workspace_members" => call.workspace_members(),
             "bulk_add_workspace_members" => call.add_members(),
             "bulk_remove_workspace_members" => call.remove_members(),
-            other => Err(Reply::error(
-                501,
-                format!(
-                    "openrouter-analytics-mock: the sample account has no answer for {other} yet"
-                ),
-            )),
+            other => call.catalog(other).unwrap_or_else(|| {
+                Err(Reply::error(
+                    501,
+                    format!(
+                        "openrouter-analytics-mock: the sample account has no answer for {other} yet"
+                    ),
+                ))
+            }),
         }
     }
 }
@@ -192,7 +213,7 @@ fn to_value(value: &impl Serialize) -> Value {
     serde_json::to_value(value).unwrap_or(Value::Null)
 }
 
-fn ok(status: u16, value: &impl Serialize) -> Answer {
+pub(crate) fn ok(status: u16, value: &impl Serialize) -> Answer {
     Ok(Reply::json(status, value))
 }
 
@@ -200,12 +221,12 @@ fn deleted() -> Answer {
     ok(200, &json!({ "deleted": true }))
 }
 
-fn bad_request(message: impl Into<String>) -> Reply {
+pub(crate) fn bad_request(message: impl Into<String>) -> Reply {
     Reply::error(400, message)
 }
 
 /// A deterministic id for something a write creates, from what names it.
-fn derived_uuid(seed: &str) -> Uuid {
+pub(crate) fn derived_uuid(seed: &str) -> Uuid {
     let high = u128::from(fnv(seed, 0));
     let low = u128::from(fnv(seed, 1));
     uuid::Builder::from_random_bytes(((high << 64) | low).to_be_bytes()).into_uuid()
@@ -230,22 +251,22 @@ fn fnv(seed: &str, salt: u64) -> u64 {
 }
 
 /// One request being answered.
-struct Call<'a> {
-    account: &'a SampleAccount,
-    request: &'a SentRequest,
+pub(crate) struct Call<'a> {
+    pub(crate) account: &'a SampleAccount,
+    pub(crate) request: &'a SentRequest,
     path: BTreeMap<&'static str, String>,
 }
 
 impl Call<'_> {
-    fn path_param(&self, name: &str) -> &str {
+    pub(crate) fn path_param(&self, name: &str) -> &str {
         self.path.get(name).map_or("", String::as_str)
     }
 
-    fn query(&self, name: &str) -> Option<&str> {
+    pub(crate) fn query(&self, name: &str) -> Option<&str> {
         self.request.query_param(name)
     }
 
-    fn query_number(&self, name: &str) -> Result<Option<u64>, Reply> {
+    pub(crate) fn query_number(&self, name: &str) -> Result<Option<u64>, Reply> {
         match self.query(name) {
             None => Ok(None),
             Some(text) => text.parse().map(Some).map_err(|_| {
@@ -256,7 +277,7 @@ impl Call<'_> {
         }
     }
 
-    fn query_bool(&self, name: &str) -> Result<bool, Reply> {
+    pub(crate) fn query_bool(&self, name: &str) -> Result<bool, Reply> {
         match self.query(name) {
             None | Some("false") => Ok(false),
             Some("true") => Ok(true),
@@ -290,7 +311,11 @@ impl Call<'_> {
         }
     }
 
-    fn page_of(&self, items: Vec<Value>, has_limit: bool) -> Result<(Vec<Value>, usize), Reply> {
+    pub(crate) fn page_of(
+        &self,
+        items: Vec<Value>,
+        has_limit: bool,
+    ) -> Result<(Vec<Value>, usize), Reply> {
         let offset = self.query_number("offset")?.unwrap_or(0);
         let limit = if has_limit {
             match self.query_number("limit")? {
@@ -719,12 +744,11 @@ fn dimension(account: &SampleAccount, index: usize, name: &str) -> String {
     match name {
         "model" => row.model.clone(),
         "provider" => row.provider_name.clone(),
-        "workspace" => row.workspace_id.clone().unwrap_or_default(),
-        "api_key" => account
+        "api_key_id" => account
             .activity_key(index)
             .map(|k| k.hash.clone())
             .unwrap_or_default(),
-        _ => row.date.clone(),
+        _ => String::new(),
     }
 }
 
@@ -757,12 +781,24 @@ fn analytics_query(
     query: &AnalyticsQueryRequest,
 ) -> Result<Value, String> {
     for metric in &query.metrics {
-        if !METRICS.iter().any(|(name, _, _)| name == metric) {
+        if !METRICS.iter().any(|(name, ..)| name == metric) {
             return Err(format!("Unknown metric: {metric}"));
         }
     }
     if query.metrics.is_empty() {
         return Err("metrics must name at least one metric".to_string());
+    }
+    if let Some(range) = &query.time_range
+        && range.end - range.start
+            > openrouter_analytics::chrono::Duration::days(PER_GENERATION_MAX_DAYS)
+        && let Some(metric) = query
+            .metrics
+            .iter()
+            .find(|m| PER_GENERATION_METRICS.contains(&m.as_str()))
+    {
+        return Err(format!(
+            "The metric {metric} is limited to a time range of {PER_GENERATION_MAX_DAYS} days"
+        ));
     }
     for name in &query.dimensions {
         if !DIMENSIONS.iter().any(|(known, _)| known == name) {
@@ -779,7 +815,7 @@ fn analytics_query(
         Some(range) => (range.start, range.end),
         None => (DateTime::<Utc>::MIN_UTC, DateTime::<Utc>::MAX_UTC),
     };
-    let mut groups: BTreeMap<Vec<String>, Vec<f64>> = BTreeMap::new();
+    let mut groups: BTreeMap<Vec<String>, Totals> = BTreeMap::new();
     'rows: for (index, row) in account.activity().iter().enumerate() {
         let day_start = format!("{}T00:00:00Z", row.date)
             .parse::<DateTime<Utc>>()
@@ -817,27 +853,14 @@ fn analytics_query(
         if let Some(bucket) = bucket(&row.date, granularity) {
             key.push(bucket);
         }
-        let values: Vec<f64> = query
-            .metrics
-            .iter()
-            .map(|metric| match metric.as_str() {
-                "request_count" => row.requests as f64,
-                "total_cost" => row.usage,
-                "byok_cost" => row.byok_usage_inference,
-                "prompt_tokens" => row.prompt_tokens as f64,
-                "completion_tokens" => row.completion_tokens as f64,
-                "reasoning_tokens" => row.reasoning_tokens as f64,
-                _ => row.cached_tokens as f64,
-            })
-            .collect();
-        let sums = groups.entry(key).or_insert_with(|| vec![0.0; values.len()]);
-        for (sum, value) in sums.iter_mut().zip(values) {
-            *sum += value;
-        }
+        groups
+            .entry(key)
+            .or_default()
+            .add(row, account.activity_performance(index));
     }
     let mut rows: Vec<Map<String, Value>> = groups
         .into_iter()
-        .map(|(key, sums)| {
+        .map(|(key, totals)| {
             let mut row = Map::new();
             let mut key = key.into_iter();
             for name in &query.dimensions {
@@ -846,13 +869,8 @@ fn analytics_query(
             if granularity.is_some() {
                 row.insert("date".to_string(), json!(key.next()));
             }
-            for (metric, sum) in query.metrics.iter().zip(sums) {
-                let value = if metric.ends_with("cost") {
-                    json!((sum * 1e6).round() / 1e6)
-                } else {
-                    json!(sum.round() as i64)
-                };
-                row.insert(metric.clone(), value);
+            for metric in &query.metrics {
+                row.insert(metric.clone(), totals.metric(metric));
             }
             row
         })
@@ -887,4 +905,257 @@ fn analytics_query(
         "data": rows,
         "metadata": { "query_time_ms": 37.0, "row_count": rows.len(), "truncated": truncated },
     }))
+}
+
+/// The sums behind every metric of one row of an analytics query's answer.
+#[derive(Default)]
+struct Totals {
+    usage: f64,
+    requests: f64,
+    prompt: f64,
+    completion: f64,
+    cached: f64,
+    /// Latency and throughput, each weighted by its row's requests.
+    latency: f64,
+    throughput: f64,
+    /// (median, 90th percentile, requests) of each row, for the group's percentiles.
+    percentiles: Vec<(f64, f64, f64)>,
+}
+
+impl Totals {
+    fn add(&mut self, row: &ActivityItem, performance: Option<Performance>) {
+        let requests = row.requests as f64;
+        self.usage += row.usage;
+        self.requests += requests;
+        self.prompt += row.prompt_tokens as f64;
+        // OpenRouter counts reasoning tokens as completion tokens.
+        self.completion += (row.completion_tokens + row.reasoning_tokens) as f64;
+        self.cached += row.cached_tokens as f64;
+        if let Some(performance) = performance {
+            self.latency += performance.latency * requests;
+            self.throughput += performance.throughput * requests;
+            self.percentiles
+                .push((performance.p50, performance.p90, requests));
+        }
+    }
+
+    /// The value of `metric` (one of [`METRICS`]) over the group.
+    fn metric(&self, metric: &str) -> Value {
+        let per_request = |sum: f64| {
+            if self.requests > 0.0 {
+                json!(round_to(sum / self.requests, 1))
+            } else {
+                Value::Null
+            }
+        };
+        match metric {
+            "total_usage" => json!(round_to(self.usage, 6)),
+            "request_count" => json!(self.requests.round() as i64),
+            "tokens_total" => json!((self.prompt + self.completion).round() as i64),
+            "tokens_prompt" => json!(self.prompt.round() as i64),
+            "tokens_completion" => json!(self.completion.round() as i64),
+            "cache_hit_rate" if self.prompt > 0.0 => json!(round_to(self.cached / self.prompt, 4)),
+            "avg_latency" => per_request(self.latency),
+            "avg_throughput" => per_request(self.throughput),
+            "p50_latency" => json!(self.percentile(|p| p.0, 0.5)),
+            "p90_latency" => json!(self.percentile(|p| p.1, 0.9)),
+            _ => Value::Null,
+        }
+    }
+
+    /// The request-weighted `share` percentile of the rows' own percentiles.
+    fn percentile(&self, of: fn(&(f64, f64, f64)) -> f64, share: f64) -> Option<f64> {
+        let mut values: Vec<(f64, f64)> = self.percentiles.iter().map(|p| (of(p), p.2)).collect();
+        values.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let total: f64 = values.iter().map(|v| v.1).sum();
+        let mut seen = 0.0;
+        values.into_iter().find_map(|(value, weight)| {
+            seen += weight;
+            (seen >= share * total).then_some(value)
+        })
+    }
+}
+
+fn round_to(value: f64, decimals: i32) -> f64 {
+    let scale = 10f64.powi(decimals);
+    (value * scale).round() / scale + 0.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ask(account: &SampleAccount, body: Value) -> Reply {
+        account.answer(
+            &SentRequest::new("POST", "/analytics/query")
+                .with_header("authorization", "Bearer sk-or-v1-test")
+                .with_body(body.to_string()),
+        )
+    }
+
+    fn json_of(reply: &Reply) -> Value {
+        serde_json::from_slice(reply.body()).expect("JSON")
+    }
+
+    #[test]
+    fn meta_speaks_openrouters_vocabulary() {
+        let account = SampleAccount::new();
+        let metrics: Vec<&str> = account
+            .meta()
+            .metrics
+            .iter()
+            .map(|m| m.name.as_str())
+            .collect();
+        assert_eq!(
+            metrics,
+            [
+                "total_usage",
+                "request_count",
+                "tokens_total",
+                "tokens_prompt",
+                "tokens_completion",
+                "cache_hit_rate",
+                "avg_latency",
+                "p50_latency",
+                "p90_latency",
+                "avg_throughput"
+            ]
+        );
+        let dimensions: Vec<&str> = account
+            .meta()
+            .dimensions
+            .iter()
+            .map(|d| d.name.as_str())
+            .collect();
+        assert_eq!(dimensions, ["model", "provider", "api_key_id"]);
+        let rates: Vec<&str> = account
+            .meta()
+            .metrics
+            .iter()
+            .filter(|m| m.is_rate)
+            .map(|m| m.name.as_str())
+            .collect();
+        assert_eq!(
+            rates,
+            [
+                "cache_hit_rate",
+                "avg_latency",
+                "p50_latency",
+                "p90_latency",
+                "avg_throughput"
+            ]
+        );
+    }
+
+    #[test]
+    fn every_metric_adds_up_from_the_activity() {
+        let account = SampleAccount::new();
+        let names: Vec<&str> = METRICS.iter().map(|m| m.0).collect();
+        let reply = ask(&account, json!({"metrics": names, "dimensions": ["model"]}));
+        assert_eq!(
+            reply.status(),
+            200,
+            "{:?}",
+            String::from_utf8_lossy(reply.body())
+        );
+        let body = json_of(&reply);
+        let rows = body["data"]["data"].as_array().expect("rows");
+        let gpt4o = rows
+            .iter()
+            .find(|r| r["model"] == "openai/gpt-4o")
+            .expect("a gpt-4o row");
+        let of_model = || {
+            account
+                .activity()
+                .iter()
+                .filter(|r| r.model == "openai/gpt-4o")
+        };
+        let usage: f64 = of_model().map(|r| r.usage).sum();
+        let prompt: i64 = of_model().map(|r| r.prompt_tokens).sum();
+        let completion: i64 = of_model()
+            .map(|r| r.completion_tokens + r.reasoning_tokens)
+            .sum();
+        let cached: i64 = of_model().map(|r| r.cached_tokens).sum();
+        let requests: i64 = of_model().map(|r| r.requests).sum();
+        assert!((gpt4o["total_usage"].as_f64().expect("number") - usage).abs() < 1e-5);
+        assert_eq!(gpt4o["request_count"], json!(requests));
+        assert_eq!(gpt4o["tokens_prompt"], json!(prompt));
+        assert_eq!(gpt4o["tokens_completion"], json!(completion));
+        assert_eq!(gpt4o["tokens_total"], json!(prompt + completion));
+        let rate = gpt4o["cache_hit_rate"].as_f64().expect("rate");
+        assert!(
+            (rate - cached as f64 / prompt as f64).abs() < 1e-4,
+            "{rate}"
+        );
+        let (p50, avg, p90) = (
+            gpt4o["p50_latency"].as_f64().expect("p50"),
+            gpt4o["avg_latency"].as_f64().expect("avg"),
+            gpt4o["p90_latency"].as_f64().expect("p90"),
+        );
+        assert!(p50 < avg && avg < p90, "{p50} {avg} {p90}");
+        // Groq's Llama is the fastest stream of the sample, DeepSeek R1 the slowest.
+        let speed = |model: &str| {
+            rows.iter()
+                .find(|r| r["model"] == model)
+                .and_then(|r| r["avg_throughput"].as_f64())
+                .expect("throughput")
+        };
+        assert!(speed("meta-llama/llama-3.3-70b-instruct") > speed("deepseek/deepseek-r1"));
+        // The default order is the first metric, largest first.
+        let spend: Vec<f64> = rows
+            .iter()
+            .map(|r| r["total_usage"].as_f64().expect("number"))
+            .collect();
+        assert!(spend.windows(2).all(|w| w[0] >= w[1]), "{spend:?}");
+    }
+
+    #[test]
+    fn api_key_id_groups_by_the_keys_hash() {
+        let account = SampleAccount::new();
+        let body = json_of(&ask(
+            &account,
+            json!({"metrics": ["total_usage"], "dimensions": ["api_key_id"]}),
+        ));
+        let rows = body["data"]["data"].as_array().expect("rows");
+        for row in rows {
+            let hash = row["api_key_id"].as_str().expect("a hash");
+            let key = account.key(hash).expect("a key of the account");
+            let window: f64 = account.activity_of_key(&key.hash).map(|r| r.usage).sum();
+            assert!((row["total_usage"].as_f64().expect("number") - window).abs() < 1e-5);
+        }
+        assert!(rows.len() >= 5);
+    }
+
+    #[test]
+    fn names_openrouter_does_not_have_and_long_latency_ranges_are_refused() {
+        let account = SampleAccount::new();
+        for (body, message) in [
+            (
+                json!({"metrics": ["total_cost"]}),
+                "Unknown metric: total_cost",
+            ),
+            (json!({"metrics": ["cost"]}), "Unknown metric: cost"),
+            (
+                json!({"metrics": ["total_usage"], "dimensions": ["api_key"]}),
+                "Unknown dimension: api_key",
+            ),
+            (
+                json!({"metrics": ["p90_latency"], "time_range": {
+                    "start": "2026-10-01T00:00:00Z", "end": "2026-11-26T00:00:00Z"}}),
+                "limited to a time range of 31 days",
+            ),
+        ] {
+            let reply = ask(&account, body.clone());
+            assert_eq!(reply.status(), 400, "{body}");
+            let text = json_of(&reply)["error"]["message"].to_string();
+            assert!(text.contains(message), "{body}: {text}");
+        }
+        // Spend over the same long range is fine.
+        let reply = ask(
+            &account,
+            json!({"metrics": ["total_usage"], "time_range": {
+                "start": "2026-10-01T00:00:00Z", "end": "2026-11-26T00:00:00Z"}}),
+        );
+        assert_eq!(reply.status(), 200);
+    }
 }

@@ -101,7 +101,7 @@ async fn meta_and_query_answers_decode_to_what_was_given() {
     openrouter.analytics_meta(sample_meta());
     let result = query_result([query_row([
         ("model", json!("openai/gpt-4o")),
-        ("total_cost", json!(12.5)),
+        ("total_usage", json!(12.5)),
     ])]);
     openrouter.analytics_query(result.clone());
     let client = openrouter.client();
@@ -115,7 +115,7 @@ async fn meta_and_query_answers_decode_to_what_was_given() {
     let query = client
         .analytics()
         .query_analytics()
-        .metrics(["total_cost"])
+        .metrics(["total_usage"])
         .send()
         .await
         .expect("query");

@@ -95,6 +95,36 @@ async fn serves_the_sample_account_and_refuses_requests_without_a_key() {
     );
 }
 
+/// Every operation of the spec, called by name through the client (so decoded by its
+/// generated response type) against the binary with the sample's example request.
+#[tokio::test]
+async fn every_operation_answers_through_the_binary() {
+    let (_server, url) = start();
+    let client = Client::builder()
+        .api_key("sk-or-v1-binary-test")
+        .base_url(&url)
+        .build()
+        .expect("client");
+    let account = openrouter_analytics_mock::SampleAccount::new();
+    for op in openrouter_analytics::operations() {
+        let example = account
+            .example_call(op.operation_id)
+            .unwrap_or_else(|| panic!("{}: the sample has no example call", op.operation_id));
+        let mut call = client
+            .operation(op.group, op.method)
+            .expect("a listed operation");
+        for (name, value) in example.args {
+            call = call.arg(name, value);
+        }
+        if let Some(body) = example.body {
+            call = call.body_json(body);
+        }
+        call.send()
+            .await
+            .unwrap_or_else(|err| panic!("{}.{}: {err}", op.group, op.method));
+    }
+}
+
 #[test]
 fn help_names_the_options_and_bad_options_are_usage_errors() {
     let help = Command::new(env!("CARGO_BIN_EXE_openrouter-mock"))

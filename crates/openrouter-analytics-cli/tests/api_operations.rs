@@ -1,0 +1,96 @@
+//! `openrouter api <group> <method>` end to end for every operation of the spec: the
+//! built binary calls the mock crate's sample account with the sample's example
+//! request (parameters as flags, the body as `--body`), exits 0 and prints the API's
+//! JSON, and the operation's own mock saw exactly that request.
+
+mod common;
+
+use common::{cli, run};
+use openrouter_analytics::operations;
+use openrouter_analytics_mock::{Endpoint, MockOpenRouter, SampleAccount};
+
+/// `api_keys` -> `api-keys`, `get_key` -> `get-key`.
+fn kebab(name: &str) -> String {
+    name.replace('_', "-")
+}
+
+/// Operations `openrouter api` cannot call yet, with why; each must still fail, so the
+/// entry goes when the CLI is fixed (issue 17's generated flags are being rewritten).
+const KNOWN_CLI_FAILURES: &[(&str, &str)] = &[(
+    "get_preset_version",
+    "the path parameter `version` becomes `--version`, which clashes with clap's own \
+     --version flag: clap's debug assertion panics (exit 101)",
+)];
+
+#[test]
+fn every_operation_runs_through_openrouter_api_against_the_sample_account() {
+    let server = MockOpenRouter::start();
+    let sample = server.sample_account();
+    let account = SampleAccount::new();
+    let mut called = 0;
+    let mut known = 0;
+    let mut failures = Vec::new();
+    for op in operations() {
+        let example = account
+            .example_call(op.operation_id)
+            .unwrap_or_else(|| panic!("{}: the sample has no example call", op.operation_id));
+        let mut command = cli(&server.base_url(), "sk-or-v1-cli-every-operation");
+        command.args(["api", &kebab(op.group), &kebab(op.method)]);
+        for (name, value) in &example.args {
+            command.arg(format!("--{}", kebab(name))).arg(value);
+        }
+        if let Some(body) = &example.body {
+            command.arg("--body").arg(body.to_string());
+        }
+        let out = run(&mut command);
+        if let Some((_, why)) = KNOWN_CLI_FAILURES
+            .iter()
+            .find(|(id, _)| *id == op.operation_id)
+        {
+            assert_ne!(
+                out.code, 0,
+                "{} works now ({why} is fixed): remove it from KNOWN_CLI_FAILURES",
+                op.operation_id
+            );
+            known += 1;
+            continue;
+        }
+        if out.code != 0 {
+            failures.push(format!(
+                "openrouter api {} {}: exit {}: {}",
+                op.group, op.method, out.code, out.stderr
+            ));
+            continue;
+        }
+        if !out.stdout.trim().is_empty() {
+            let _: serde_json::Value = serde_json::from_str(&out.stdout)
+                .unwrap_or_else(|err| panic!("{}: stdout is not JSON ({err})", op.operation_id));
+        }
+        let mock = sample
+            .endpoint(Endpoint::from(op))
+            .unwrap_or_else(|| panic!("{}: a mock per operation", op.operation_id));
+        mock.assert_calls(1);
+        let request = mock.last_request().expect("one request");
+        assert_eq!(request.method(), op.http_method, "{}", op.operation_id);
+        if let Some(body) = &example.body {
+            let sent: serde_json::Value =
+                serde_json::from_slice(request.body()).expect("a JSON body");
+            // An explicit `null` (clear the field) is dropped by the generated body types
+            // until the explicit-nulls work of the safety issue lands; every other field
+            // must arrive as given.
+            let given = body.as_object().expect("an object body");
+            for (name, value) in given.iter().filter(|(_, v)| !v.is_null()) {
+                assert_eq!(
+                    sent.get(name),
+                    Some(value),
+                    "{}: {name} as given",
+                    op.operation_id
+                );
+            }
+        }
+        called += 1;
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert_eq!(called + known, operations().len());
+    assert_eq!(sample.calls(), called);
+}

@@ -1,0 +1,1096 @@
+//! The sample account's governance and catalog side — guardrails and their key and
+//! member assignments, BYOK provider keys, observability destinations, SCIM groups,
+//! presets, models with prices, endpoints, providers, external users, organization
+//! settings, rankings and benchmarks — and how the operations on them answer.
+//!
+//! The records are data (`sample_catalog.json`, consistent with the rest of the sample:
+//! the guardrails are the workspaces' default guardrails plus two shared ones, assigned
+//! to the sample's keys and members; the models are the ones in the activity, at the
+//! prices the activity was charged). Each operation is a row of [`ANSWERS`] saying what
+//! kind of answer it is (a page of a collection, one record, a create, an update, ...),
+//! so an operation of the same shape needs a row, not code.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value, json};
+
+use crate::reply::Reply;
+use crate::sample::{SAMPLE_NOW, SampleCall};
+use crate::sample_answer::{Answer, Call, bad_request, derived_uuid, ok};
+
+/// The records, the canned answers and an example request per operation.
+const CATALOG: &str = include_str!("sample_catalog.json");
+
+/// The sample's catalog records, loaded from [`CATALOG`].
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct Catalog {
+    collections: Map<String, Value>,
+    answers: Map<String, Value>,
+    examples: Map<String, Value>,
+}
+
+impl Catalog {
+    /// The catalog (empty if the embedded JSON were broken, which a test rules out).
+    pub(crate) fn load() -> Self {
+        let Ok(Value::Object(mut all)) = serde_json::from_str::<Value>(CATALOG) else {
+            return Self::default();
+        };
+        let mut take = |name: &str| match all.remove(name) {
+            Some(Value::Object(map)) => map,
+            _ => Map::new(),
+        };
+        Self {
+            collections: take("collections"),
+            answers: take("answers"),
+            examples: take("examples"),
+        }
+    }
+
+    /// The records of a collection (`"guardrails"`, `"byok_keys"`, ...).
+    pub(crate) fn records(&self, collection: &str) -> &[Value] {
+        self.collections
+            .get(collection)
+            .and_then(Value::as_array)
+            .map_or(&[], Vec::as_slice)
+    }
+
+    fn answer(&self, name: &str) -> Option<&Value> {
+        self.answers.get(name)
+    }
+
+    /// The example request of an operation: its arguments and body.
+    pub(crate) fn example(&self, operation_id: &str) -> Option<SampleCall> {
+        let example = self.examples.get(operation_id)?;
+        let args = example
+            .get("args")
+            .and_then(Value::as_object)
+            .map(|args| {
+                args.iter()
+                    .map(|(name, value)| {
+                        let text = match value {
+                            Value::String(text) => text.clone(),
+                            other => other.to_string(),
+                        };
+                        (name.clone(), text)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let body = example.get("body").filter(|b| !b.is_null()).cloned();
+        Some(SampleCall { args, body })
+    }
+}
+
+/// How a query parameter narrows a list.
+#[derive(Clone, Copy)]
+enum Filter {
+    /// Items whose field equals the parameter (ignoring ASCII case).
+    Equals(&'static str, &'static str),
+    /// Items whose field contains the parameter (ignoring ASCII case).
+    Contains(&'static str, &'static str),
+    /// Items whose boolean field is false are left out unless the parameter is `true`.
+    HiddenUnless(&'static str, &'static str),
+}
+
+/// What an operation answers.
+#[derive(Clone, Copy)]
+enum Kind {
+    /// A page of a collection: `{"data": [...], "total_count": n}` (and `links` for
+    /// the model lists), narrowed by the path's record (`parent`) and the filters.
+    List {
+        collection: &'static str,
+        parent: Option<Parent>,
+        filters: &'static [Filter],
+        links: bool,
+    },
+    /// One record, found by the path parameters joined with `/`: `{"data": record}`.
+    Get(Record),
+    /// A new record from the body over the first record of the collection: `201`.
+    Create {
+        collection: &'static str,
+        key: &'static str,
+        required: &'static [&'static str],
+        /// A body field that is a secret: never echoed, shown masked in `label`.
+        secret: Option<&'static str>,
+    },
+    /// The record with the body's fields set: `{"data": record}`.
+    Update {
+        record: Record,
+        required: &'static [&'static str],
+    },
+    /// `{"deleted": true}`, or `204` without a body.
+    Delete {
+        record: Record,
+        no_content: bool,
+        required_query: Option<&'static str>,
+    },
+    /// Adds (or removes) the body's keys or members to a guardrail:
+    /// `{"assigned_count": n}` / `{"unassigned_count": n}`.
+    Assign {
+        collection: &'static str,
+        body_field: &'static str,
+        item_field: &'static str,
+        assign: bool,
+    },
+    /// A canned answer.
+    Fixed(&'static str),
+    /// A canned answer per value of a query parameter (`404` for another value).
+    FixedBy(&'static str, &'static str),
+    /// The canned answer with the body's fields set.
+    FixedUpdate(&'static str, &'static [&'static str]),
+    /// A preset with its designated version.
+    Preset,
+    /// A preset's versions, or one of them (`version` in the path).
+    PresetVersions { one: bool },
+    /// How many models there are.
+    ModelCount,
+    /// Feedback on a generation the sample knows.
+    Feedback,
+}
+
+/// Where a record is: its collection, the path parameters naming it and its field.
+#[derive(Clone, Copy)]
+struct Record {
+    collection: &'static str,
+    params: &'static [&'static str],
+    field: &'static str,
+    what: &'static str,
+}
+
+/// A list below a record (`/guardrails/{id}/assignments/keys`): the record must exist
+/// and the items' `field` names it.
+#[derive(Clone, Copy)]
+struct Parent {
+    record: Record,
+    field: &'static str,
+}
+
+const fn record(
+    collection: &'static str,
+    params: &'static [&'static str],
+    field: &'static str,
+    what: &'static str,
+) -> Record {
+    Record {
+        collection,
+        params,
+        field,
+        what,
+    }
+}
+
+const GUARDRAIL: Record = record("guardrails", &["id"], "id", "Guardrail");
+const BYOK_KEY: Record = record("byok_keys", &["id"], "id", "BYOK key");
+const DESTINATION: Record = record(
+    "observability_destinations",
+    &["id"],
+    "id",
+    "Observability destination",
+);
+const SCIM_MAPPING: Record = record("scim_group_mappings", &["id"], "id", "SCIM group mapping");
+const EXTERNAL_USER: Record = record("external_users", &["user"], "user", "External user");
+const MODEL: Record = record("models", &["author", "slug"], "id", "Model");
+const MODEL_ENDPOINTS: Record = record("model_endpoints", &["author", "slug"], "id", "Model");
+
+const fn list(collection: &'static str, filters: &'static [Filter]) -> Kind {
+    Kind::List {
+        collection,
+        parent: None,
+        filters,
+        links: false,
+    }
+}
+
+const fn assignments(collection: &'static str) -> Kind {
+    Kind::List {
+        collection,
+        parent: Some(Parent {
+            record: GUARDRAIL,
+            field: "guardrail_id",
+        }),
+        filters: &[],
+        links: false,
+    }
+}
+
+const WORKSPACE: Filter = Filter::Equals("workspace_id", "workspace_id");
+const MODEL_FILTERS: &[Filter] = &[Filter::Contains("q", "id")];
+
+/// Every operation the catalog answers, by operation id.
+const ANSWERS: &[(&str, Kind)] = &[
+    ("list_guardrails", list("guardrails", &[WORKSPACE])),
+    ("get_guardrail", Kind::Get(GUARDRAIL)),
+    (
+        "create_guardrail",
+        Kind::Create {
+            collection: "guardrails",
+            key: "id",
+            required: &["name"],
+            secret: None,
+        },
+    ),
+    (
+        "update_guardrail",
+        Kind::Update {
+            record: GUARDRAIL,
+            required: &[],
+        },
+    ),
+    (
+        "delete_guardrail",
+        Kind::Delete {
+            record: GUARDRAIL,
+            no_content: false,
+            required_query: None,
+        },
+    ),
+    ("list_key_assignments", list("key_assignments", &[])),
+    ("list_member_assignments", list("member_assignments", &[])),
+    (
+        "list_guardrail_key_assignments",
+        assignments("key_assignments"),
+    ),
+    (
+        "list_guardrail_member_assignments",
+        assignments("member_assignments"),
+    ),
+    (
+        "bulk_assign_keys_to_guardrail",
+        Kind::Assign {
+            collection: "key_assignments",
+            body_field: "key_hashes",
+            item_field: "key_hash",
+            assign: true,
+        },
+    ),
+    (
+        "bulk_unassign_keys_from_guardrail",
+        Kind::Assign {
+            collection: "key_assignments",
+            body_field: "key_hashes",
+            item_field: "key_hash",
+            assign: false,
+        },
+    ),
+    (
+        "bulk_assign_members_to_guardrail",
+        Kind::Assign {
+            collection: "member_assignments",
+            body_field: "member_user_ids",
+            item_field: "user_id",
+            assign: true,
+        },
+    ),
+    (
+        "bulk_unassign_members_from_guardrail",
+        Kind::Assign {
+            collection: "member_assignments",
+            body_field: "member_user_ids",
+            item_field: "user_id",
+            assign: false,
+        },
+    ),
+    (
+        "list_byok_keys",
+        list(
+            "byok_keys",
+            &[WORKSPACE, Filter::Equals("provider", "provider")],
+        ),
+    ),
+    ("get_byok_key", Kind::Get(BYOK_KEY)),
+    (
+        "create_byok_key",
+        Kind::Create {
+            collection: "byok_keys",
+            key: "id",
+            required: &["provider", "key"],
+            secret: Some("key"),
+        },
+    ),
+    (
+        "update_byok_key",
+        Kind::Update {
+            record: BYOK_KEY,
+            required: &[],
+        },
+    ),
+    (
+        "delete_byok_key",
+        Kind::Delete {
+            record: BYOK_KEY,
+            no_content: false,
+            required_query: None,
+        },
+    ),
+    (
+        "list_observability_destinations",
+        list("observability_destinations", &[WORKSPACE]),
+    ),
+    ("get_observability_destination", Kind::Get(DESTINATION)),
+    (
+        "create_observability_destination",
+        Kind::Create {
+            collection: "observability_destinations",
+            key: "id",
+            required: &["type", "name", "config"],
+            secret: None,
+        },
+    ),
+    (
+        "update_observability_destination",
+        Kind::Update {
+            record: DESTINATION,
+            required: &[],
+        },
+    ),
+    (
+        "delete_observability_destination",
+        Kind::Delete {
+            record: DESTINATION,
+            no_content: false,
+            required_query: None,
+        },
+    ),
+    ("list_scim_groups", list("scim_groups", &[])),
+    ("list_scim_group_mappings", list("scim_group_mappings", &[])),
+    ("get_scim_group_mapping", Kind::Get(SCIM_MAPPING)),
+    (
+        "create_scim_group_mapping",
+        Kind::Create {
+            collection: "scim_group_mappings",
+            key: "id",
+            required: &["scim_group_id", "workspace_id", "role"],
+            secret: None,
+        },
+    ),
+    (
+        "update_scim_group_mapping",
+        Kind::Update {
+            record: SCIM_MAPPING,
+            required: &["role"],
+        },
+    ),
+    (
+        "delete_scim_group_mapping",
+        Kind::Delete {
+            record: SCIM_MAPPING,
+            no_content: false,
+            required_query: Some("keep_members"),
+        },
+    ),
+    ("list_presets", list("presets", &[])),
+    ("get_preset", Kind::Preset),
+    ("list_preset_versions", Kind::PresetVersions { one: false }),
+    ("get_preset_version", Kind::PresetVersions { one: true }),
+    (
+        "get_models",
+        Kind::List {
+            collection: "models",
+            parent: None,
+            filters: MODEL_FILTERS,
+            links: true,
+        },
+    ),
+    (
+        "list_models_user",
+        Kind::List {
+            collection: "models",
+            parent: None,
+            filters: MODEL_FILTERS,
+            links: true,
+        },
+    ),
+    ("get_model", Kind::Get(MODEL)),
+    ("list_models_count", Kind::ModelCount),
+    ("list_endpoints", Kind::Get(MODEL_ENDPOINTS)),
+    ("list_endpoints_zdr", Kind::Fixed("endpoints_zdr")),
+    ("list_providers", Kind::Fixed("providers")),
+    (
+        "list_external_users",
+        list(
+            "external_users",
+            &[
+                Filter::Contains("user", "user"),
+                Filter::HiddenUnless("include_inactive", "is_active"),
+            ],
+        ),
+    ),
+    ("get_external_user", Kind::Get(EXTERNAL_USER)),
+    (
+        "create_external_user",
+        Kind::Create {
+            collection: "external_users",
+            key: "user",
+            required: &["user"],
+            secret: None,
+        },
+    ),
+    (
+        "update_external_user",
+        Kind::Update {
+            record: EXTERNAL_USER,
+            required: &["is_active"],
+        },
+    ),
+    (
+        "delete_external_user",
+        Kind::Delete {
+            record: EXTERNAL_USER,
+            no_content: true,
+            required_query: None,
+        },
+    ),
+    (
+        "get_organization_settings",
+        Kind::Fixed("organization_settings"),
+    ),
+    (
+        "update_organization_settings",
+        Kind::FixedUpdate(
+            "organization_settings",
+            &["is_filtered_model_catalog_enabled"],
+        ),
+    ),
+    (
+        "list_generation_content",
+        Kind::FixedBy("generation_content", "id"),
+    ),
+    ("submit_generation_feedback", Kind::Feedback),
+    ("create_auth_keys_code", Kind::Fixed("auth_code")),
+    (
+        "exchange_auth_code_for_api_key",
+        Kind::Fixed("exchanged_key"),
+    ),
+    ("get_app_rankings", Kind::Fixed("app_rankings")),
+    ("get_rankings_daily", Kind::Fixed("rankings_daily")),
+    ("get_session_cost", Kind::Fixed("session_cost")),
+    ("get_benchmarks", Kind::Fixed("benchmarks")),
+];
+
+/// Body fields whose values are secrets wherever they appear (a destination's
+/// `config`): answers show them masked.
+fn is_secret_name(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    ["key", "secret", "token", "password"]
+        .iter()
+        .any(|word| name.ends_with(word))
+        && name != "publickey"
+}
+
+/// `sk-or...Y2kA`: enough to recognise a secret, not to use it.
+fn masked(secret: &str) -> String {
+    let chars: Vec<char> = secret.chars().collect();
+    if chars.len() <= 8 {
+        return "****".to_string();
+    }
+    let head: String = chars[..4].iter().collect();
+    let tail: String = chars[chars.len() - 4..].iter().collect();
+    format!("{head}...{tail}")
+}
+
+fn mask_secrets(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            for (name, field) in map.iter_mut() {
+                match field {
+                    Value::String(text) if is_secret_name(name) => *text = masked(text),
+                    other => mask_secrets(other),
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(mask_secrets),
+        _ => {}
+    }
+}
+
+fn text_of(value: &Value) -> Option<&str> {
+    value.as_str()
+}
+
+impl Call<'_> {
+    /// The catalog's answer to this operation, or `None` when the catalog has no row
+    /// for it.
+    pub(crate) fn catalog(&self, operation_id: &str) -> Option<Answer> {
+        let (_, kind) = ANSWERS.iter().find(|(id, _)| *id == operation_id)?;
+        Some(self.catalog_answer(*kind))
+    }
+
+    fn records(&self, collection: &str) -> &[Value] {
+        self.account.catalog().records(collection)
+    }
+
+    fn find(&self, record: Record) -> Result<&Value, Reply> {
+        let id: Vec<&str> = record.params.iter().map(|p| self.path_param(p)).collect();
+        let id = id.join("/");
+        self.records(record.collection)
+            .iter()
+            .find(|r| {
+                r.get(record.field)
+                    .and_then(text_of)
+                    .is_some_and(|v| v.eq_ignore_ascii_case(&id))
+            })
+            .ok_or_else(|| Reply::error(404, format!("{} {id} not found", record.what)))
+    }
+
+    /// The body as a JSON object with `required` fields present.
+    fn object_body(&self, required: &[&str]) -> Result<Map<String, Value>, Reply> {
+        let value: Value = serde_json::from_slice(self.request.body())
+            .map_err(|err| bad_request(format!("Invalid JSON body: {err}")))?;
+        let Value::Object(map) = value else {
+            return Err(bad_request("Invalid request body: expected an object"));
+        };
+        if let Some(missing) = required.iter().find(|f| !map.contains_key(**f)) {
+            return Err(bad_request(format!(
+                "Invalid request body: {missing} is required"
+            )));
+        }
+        if let Some(workspace) = map.get("workspace_id").and_then(text_of)
+            && self.account.workspace(workspace).is_none()
+        {
+            return Err(Reply::error(
+                404,
+                format!("Workspace {workspace} not found"),
+            ));
+        }
+        Ok(map)
+    }
+
+    fn catalog_answer(&self, kind: Kind) -> Answer {
+        match kind {
+            Kind::List {
+                collection,
+                parent,
+                filters,
+                links,
+            } => self.catalog_list(collection, parent, filters, links),
+            Kind::Get(record) => ok(200, &json!({ "data": self.find(record)? })),
+            Kind::Create {
+                collection,
+                key,
+                required,
+                secret,
+            } => self.catalog_create(collection, key, required, secret),
+            Kind::Update { record, required } => {
+                let mut item = self.find(record)?.clone();
+                let sent = self.object_body(required)?;
+                merge_into(&mut item, &sent);
+                if item.get("updated_at").is_some() {
+                    item["updated_at"] = json!(SAMPLE_NOW);
+                }
+                if let Some(secret) = sent.get("key").and_then(text_of) {
+                    // A replaced BYOK key: only its mask comes back.
+                    item["label"] = json!(masked(secret));
+                    if let Value::Object(map) = &mut item {
+                        map.remove("key");
+                    }
+                }
+                mask_secrets(&mut item);
+                ok(200, &json!({ "data": item }))
+            }
+            Kind::Delete {
+                record,
+                no_content,
+                required_query,
+            } => {
+                self.find(record)?;
+                if let Some(name) = required_query {
+                    self.query_bool(name)?;
+                    if self.query(name).is_none() {
+                        return Err(bad_request(format!("Missing query parameter {name}")));
+                    }
+                }
+                if no_content {
+                    Ok(Reply::empty(204))
+                } else {
+                    ok(200, &json!({ "deleted": true }))
+                }
+            }
+            Kind::Assign {
+                collection,
+                body_field,
+                item_field,
+                assign,
+            } => self.catalog_assign(collection, body_field, item_field, assign),
+            Kind::Fixed(name) => self.fixed(name),
+            Kind::FixedBy(name, param) => {
+                let id = self
+                    .query(param)
+                    .filter(|id| !id.is_empty())
+                    .ok_or_else(|| bad_request(format!("Missing query parameter {param}")))?;
+                let answer = self
+                    .account
+                    .catalog()
+                    .answer(name)
+                    .and_then(|all| all.get(id))
+                    .ok_or_else(|| Reply::error(404, format!("Generation {id} not found")))?;
+                ok(200, answer)
+            }
+            Kind::FixedUpdate(name, required) => {
+                let mut answer = self.fixed_value(name)?.clone();
+                let sent = self.object_body(required)?;
+                merge_into(&mut answer["data"], &sent);
+                ok(200, &answer)
+            }
+            Kind::Preset => {
+                let preset = self.preset()?;
+                let designated = preset.get("designated_version_id").and_then(text_of);
+                let version = self
+                    .records("preset_versions")
+                    .iter()
+                    .find(|v| designated.is_some() && v.get("id").and_then(text_of) == designated)
+                    .cloned()
+                    .unwrap_or(Value::Null);
+                let mut data = preset.clone();
+                data["designated_version"] = version;
+                ok(200, &json!({ "data": data }))
+            }
+            Kind::PresetVersions { one } => self.preset_versions(one),
+            Kind::ModelCount => ok(
+                200,
+                &json!({ "data": { "count": self.records("models").len() } }),
+            ),
+            Kind::Feedback => {
+                let sent = self.object_body(&["generation_id", "category"])?;
+                let id = sent
+                    .get("generation_id")
+                    .and_then(text_of)
+                    .unwrap_or_default();
+                if self.account.generation(id).is_none() {
+                    return Err(Reply::error(404, format!("Generation {id} not found")));
+                }
+                self.fixed("feedback")
+            }
+        }
+    }
+
+    fn fixed_value(&self, name: &str) -> Result<&Value, Reply> {
+        self.account
+            .catalog()
+            .answer(name)
+            .ok_or_else(|| Reply::error(500, format!("openrouter-analytics-mock: no {name}")))
+    }
+
+    fn fixed(&self, name: &str) -> Answer {
+        if name == "providers" {
+            return ok(200, &json!({ "data": self.records("providers") }));
+        }
+        ok(200, self.fixed_value(name)?)
+    }
+
+    fn catalog_list(
+        &self,
+        collection: &str,
+        parent: Option<Parent>,
+        filters: &[Filter],
+        links: bool,
+    ) -> Answer {
+        let parent_id = match parent {
+            Some(parent) => Some((
+                parent.field,
+                self.find(parent.record)?
+                    .get(parent.record.field)
+                    .and_then(text_of)
+                    .unwrap_or_default()
+                    .to_string(),
+            )),
+            None => None,
+        };
+        let mut items: Vec<Value> = Vec::new();
+        'items: for item in self.records(collection) {
+            if let Some((field, id)) = &parent_id
+                && item.get(*field).and_then(text_of) != Some(id.as_str())
+            {
+                continue;
+            }
+            for filter in filters {
+                let keep = match *filter {
+                    Filter::Equals(param, field) => self.query(param).is_none_or(|want| {
+                        item.get(field)
+                            .and_then(text_of)
+                            .is_some_and(|v| v.eq_ignore_ascii_case(want))
+                    }),
+                    Filter::Contains(param, field) => self.query(param).is_none_or(|want| {
+                        item.get(field).and_then(text_of).is_some_and(|v| {
+                            v.to_ascii_lowercase().contains(&want.to_ascii_lowercase())
+                        })
+                    }),
+                    Filter::HiddenUnless(param, field) => {
+                        self.query_bool(param)? || item.get(field) != Some(&Value::Bool(false))
+                    }
+                };
+                if !keep {
+                    continue 'items;
+                }
+            }
+            items.push(item.clone());
+        }
+        let (page, total) = self.page_of(items, true)?;
+        if links {
+            let offset = self.query_number("offset")?.unwrap_or(0) as usize;
+            let next = (offset + page.len() < total).then(|| {
+                format!(
+                    "{}?offset={}&limit={}",
+                    self.request.path(),
+                    offset + page.len(),
+                    page.len().max(1)
+                )
+            });
+            ok(
+                200,
+                &json!({ "data": page, "total_count": total, "links": { "next": next } }),
+            )
+        } else {
+            ok(200, &json!({ "data": page, "total_count": total }))
+        }
+    }
+
+    fn catalog_create(
+        &self,
+        collection: &str,
+        key: &str,
+        required: &[&str],
+        secret: Option<&str>,
+    ) -> Answer {
+        let mut sent = self.object_body(required)?;
+        let template = self
+            .records(collection)
+            .first()
+            .cloned()
+            .unwrap_or_else(|| json!({}));
+        let mut item = template;
+        // Optional fields the template set but the body does not: back to empty.
+        if let Value::Object(map) = &mut item {
+            for (name, value) in map.iter_mut() {
+                if !sent.contains_key(name) {
+                    match value {
+                        Value::Array(_) => *value = Value::Null,
+                        Value::String(_) if name == "description" => *value = Value::Null,
+                        _ => {}
+                    }
+                }
+            }
+        }
+        let secret_value = secret.and_then(|field| sent.remove(field));
+        merge_into(&mut item, &sent);
+        if key == "id" {
+            let seed = format!("{collection}:{}", Value::Object(sent.clone()));
+            item["id"] = json!(derived_uuid(&seed));
+        } else if self
+            .records(collection)
+            .iter()
+            .any(|r| r.get(key) == sent.get(key))
+        {
+            return Err(Reply::error(
+                409,
+                format!(
+                    "{} already exists",
+                    sent.get(key).and_then(text_of).unwrap_or("It")
+                ),
+            ));
+        }
+        for stamp in ["created_at", "updated_at"] {
+            if item.get(stamp).is_some() {
+                item[stamp] = json!(SAMPLE_NOW);
+            }
+        }
+        if let Some(Value::String(secret)) = &secret_value {
+            item["label"] = json!(masked(secret));
+        }
+        if item.get("workspace_id").is_some() && !sent.contains_key("workspace_id") {
+            item["workspace_id"] = json!(self.account.workspaces()[0].id.to_string());
+        }
+        mask_secrets(&mut item);
+        ok(201, &json!({ "data": item }))
+    }
+
+    fn catalog_assign(
+        &self,
+        collection: &str,
+        body_field: &str,
+        item_field: &str,
+        assign: bool,
+    ) -> Answer {
+        let guardrail = self.find(GUARDRAIL)?;
+        let guardrail_id = guardrail.get("id").and_then(text_of).unwrap_or_default();
+        let sent = self.object_body(&[body_field])?;
+        let wanted: Vec<&str> = sent
+            .get(body_field)
+            .and_then(Value::as_array)
+            .map(|ids| ids.iter().filter_map(text_of).collect())
+            .unwrap_or_default();
+        let assigned: Vec<&str> = self
+            .records(collection)
+            .iter()
+            .filter(|a| a.get("guardrail_id").and_then(text_of) == Some(guardrail_id))
+            .filter_map(|a| a.get(item_field).and_then(text_of))
+            .collect();
+        let mut counted = BTreeMap::new();
+        for id in wanted {
+            let known = if item_field == "key_hash" {
+                self.account.key(id).is_some()
+            } else {
+                self.account.members().iter().any(|m| m.id == id)
+            };
+            if !known {
+                let what = if item_field == "key_hash" {
+                    "API key"
+                } else {
+                    "Member"
+                };
+                return Err(bad_request(format!("{what} {id} not found")));
+            }
+            if assigned.contains(&id) != assign {
+                counted.insert(id, ());
+            }
+        }
+        let field = if assign {
+            "assigned_count"
+        } else {
+            "unassigned_count"
+        };
+        ok(200, &json!({ field: counted.len() }))
+    }
+
+    fn preset(&self) -> Result<&Value, Reply> {
+        let slug = self.path_param("slug");
+        self.records("presets")
+            .iter()
+            .find(|p| p.get("slug").and_then(text_of) == Some(slug))
+            .ok_or_else(|| Reply::error(404, format!("Preset {slug} not found")))
+    }
+
+    fn preset_versions(&self, one: bool) -> Answer {
+        let preset = self.preset()?;
+        let id = preset.get("id").and_then(text_of);
+        let versions: Vec<Value> = self
+            .records("preset_versions")
+            .iter()
+            .filter(|v| v.get("preset_id").and_then(text_of) == id)
+            .cloned()
+            .collect();
+        if !one {
+            let (page, total) = self.page_of(versions, true)?;
+            return ok(200, &json!({ "data": page, "total_count": total }));
+        }
+        let wanted = self.path_param("version");
+        versions
+            .into_iter()
+            .find(|v| v.get("version").map(Value::to_string).as_deref() == Some(wanted))
+            .map_or_else(
+                || {
+                    Err(Reply::error(
+                        404,
+                        format!("Preset {} has no version {wanted}", self.path_param("slug")),
+                    ))
+                },
+                |version| ok(200, &json!({ "data": version })),
+            )
+    }
+}
+
+/// Sets the fields `sent` names on `target`, `null` included.
+fn merge_into(target: &mut Value, sent: &Map<String, Value>) {
+    if let Value::Object(target) = target {
+        for (name, value) in sent {
+            target.insert(name.clone(), value.clone());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_embedded_catalog_loads_with_every_collection() {
+        let catalog = Catalog::load();
+        for name in [
+            "guardrails",
+            "key_assignments",
+            "member_assignments",
+            "byok_keys",
+            "observability_destinations",
+            "scim_groups",
+            "scim_group_mappings",
+            "presets",
+            "preset_versions",
+            "models",
+            "model_endpoints",
+            "providers",
+            "external_users",
+        ] {
+            assert!(!catalog.records(name).is_empty(), "{name}");
+        }
+    }
+
+    /// The request `call` describes for `op`: path parameters in the path, the others
+    /// in the query, the body as JSON, with a management key.
+    fn request_of(
+        op: &openrouter_analytics::OperationInfo,
+        call: &crate::SampleCall,
+    ) -> crate::SentRequest {
+        let mut path = op.path.to_string();
+        let mut query = Vec::new();
+        for (name, value) in &call.args {
+            let placeholder = format!("{{{name}}}");
+            if path.contains(&placeholder) {
+                path = path.replace(&placeholder, value);
+            } else {
+                query.push((name.clone(), value.clone()));
+            }
+        }
+        let mut request = crate::SentRequest::new(op.http_method, path)
+            .with_header("authorization", "Bearer sk-or-v1-management");
+        for (name, value) in query {
+            request = request.with_query_param(name, value);
+        }
+        if let Some(body) = &call.body {
+            request = request.with_body(body.to_string());
+        }
+        request
+    }
+
+    #[test]
+    fn every_operation_has_an_example_call_that_the_sample_answers_with_2xx() {
+        let account = crate::SampleAccount::new();
+        for op in openrouter_analytics::operations() {
+            let call = account
+                .example_call(op.operation_id)
+                .unwrap_or_else(|| panic!("{}: no example call", op.operation_id));
+            for parameter in op.parameters.iter().filter(|p| p.required) {
+                assert!(
+                    call.args.iter().any(|(name, _)| name == parameter.name),
+                    "{}: the example lacks {}",
+                    op.operation_id,
+                    parameter.name
+                );
+            }
+            assert_eq!(call.body.is_some(), op.has_body, "{}", op.operation_id);
+            let reply = account.answer(&request_of(op, &call));
+            assert!(
+                (200..300).contains(&reply.status()),
+                "{}: {} {}",
+                op.operation_id,
+                reply.status(),
+                String::from_utf8_lossy(reply.body())
+            );
+        }
+    }
+
+    #[test]
+    fn guardrail_assignments_count_only_what_changes_and_refuse_unknown_keys() {
+        let account = crate::SampleAccount::new();
+        let spend_cap = account
+            .records("guardrails")
+            .iter()
+            .find(|g| g["name"] == "Per-person daily cap")
+            .and_then(|g| g["id"].as_str())
+            .expect("the shared guardrail")
+            .to_string();
+        let assigned: Vec<&str> = account
+            .records("key_assignments")
+            .iter()
+            .filter(|a| a["guardrail_id"] == spend_cap.as_str())
+            .filter_map(|a| a["key_hash"].as_str())
+            .collect();
+        let unassigned = account
+            .keys()
+            .iter()
+            .find(|k| !assigned.contains(&k.hash.as_str()))
+            .expect("a key without it");
+        let post = |path: &str, body: Value| {
+            account.answer(
+                &crate::SentRequest::new("POST", path)
+                    .with_header("authorization", "Bearer sk-or-v1-management")
+                    .with_body(body.to_string()),
+            )
+        };
+        let path = format!("/guardrails/{spend_cap}/assignments/keys");
+        let reply = post(
+            &path,
+            json!({"key_hashes": [assigned[0], unassigned.hash, unassigned.hash]}),
+        );
+        assert_eq!(reply.status(), 200);
+        let body: Value = serde_json::from_slice(reply.body()).expect("JSON");
+        assert_eq!(body, json!({"assigned_count": 1}));
+        let reply = post(
+            &format!("{path}/remove"),
+            json!({"key_hashes": [assigned[0], unassigned.hash]}),
+        );
+        let body: Value = serde_json::from_slice(reply.body()).expect("JSON");
+        assert_eq!(body, json!({"unassigned_count": 1}));
+        let reply = post(&path, json!({"key_hashes": ["no-such-hash"]}));
+        assert_eq!(reply.status(), 400);
+        let reply = post(
+            "/guardrails/00000000-0000-4000-8000-000000000000/assignments/keys",
+            json!({"key_hashes": [unassigned.hash]}),
+        );
+        assert_eq!(reply.status(), 404);
+    }
+
+    #[test]
+    fn a_created_byok_key_comes_back_masked_and_never_echoed() {
+        let account = crate::SampleAccount::new();
+        let secret = "mst-2f9c0d8e7b6a5f4e3d2c1b0a9f8e7d6c";
+        let reply = account.answer(
+            &crate::SentRequest::new("POST", "/byok")
+                .with_header("authorization", "Bearer sk-or-v1-management")
+                .with_body(json!({"provider": "mistral", "key": secret}).to_string()),
+        );
+        assert_eq!(reply.status(), 201);
+        let text = String::from_utf8_lossy(reply.body()).into_owned();
+        assert!(!text.contains(secret), "{text}");
+        let body: Value = serde_json::from_str(&text).expect("JSON");
+        assert_eq!(body["data"]["label"], "mst-...7d6c");
+        assert_eq!(body["data"]["provider"], "mistral");
+        assert!(body["data"].get("key").is_none());
+        // Every stored key is masked too.
+        for key in account.records("byok_keys") {
+            assert!(
+                key["label"].as_str().is_some_and(|l| l.contains("...")),
+                "{key}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_models_are_the_activitys_at_the_prices_it_was_charged() {
+        let account = crate::SampleAccount::new();
+        for row in account.activity() {
+            let model = account
+                .records("models")
+                .iter()
+                .find(|m| m["id"] == row.model.as_str())
+                .unwrap_or_else(|| panic!("{} is in the activity but not the models", row.model));
+            let per_token = |field: &str| -> f64 {
+                model["pricing"][field]
+                    .as_str()
+                    .and_then(|p| p.parse().ok())
+                    .expect("a price as a decimal string")
+            };
+            assert!(per_token("prompt") > 0.0 && per_token("completion") > per_token("prompt"));
+        }
+        let reply = account.answer(
+            &crate::SentRequest::new("GET", "/models")
+                .with_header("authorization", "Bearer sk-or-v1-management")
+                .with_query_param("limit", "5")
+                .with_query_param("offset", "10"),
+        );
+        let body: Value = serde_json::from_slice(reply.body()).expect("JSON");
+        let total = account.records("models").len();
+        assert_eq!(body["total_count"], total);
+        assert_eq!(body["data"].as_array().map(Vec::len), Some(total - 10));
+        assert_eq!(body["links"]["next"], Value::Null);
+    }
+
+    #[test]
+    fn secrets_are_masked_by_name_anywhere_in_a_record() {
+        let mut value = json!({"config": {"apiKey": "dd-0123456789abcdef", "secretKey": "short",
+            "publicKey": "pk-lf-123456789", "url": "https://x"}});
+        mask_secrets(&mut value);
+        assert_eq!(value["config"]["apiKey"], "dd-0...cdef");
+        assert_eq!(value["config"]["secretKey"], "****");
+        assert_eq!(value["config"]["publicKey"], "pk-lf-123456789");
+        assert_eq!(value["config"]["url"], "https://x");
+    }
+}
