@@ -86,6 +86,8 @@ struct Operation {
     /// For a list paged by `offset`: the item type, and whether the answer carries
     /// `total_count`.
     paged: Option<(syn::Type, bool)>,
+    /// The top-level fields of the JSON body, for the table of operations.
+    body_fields: Vec<crate::cli_table::FieldSpec>,
 }
 
 struct Param {
@@ -95,6 +97,8 @@ struct Param {
     required: bool,
     description: String,
     ty: syn::Type,
+    /// Its `ValueType`, for the table of operations.
+    value: TokenStream,
 }
 
 struct Body {
@@ -397,6 +401,7 @@ fn operations(
                     required: data.required,
                     description: data.description.clone().unwrap_or_default(),
                     ty,
+                    value: crate::cli_table::parameter_value(spec, data),
                 });
             }
             let body = match builder.fields.get("body") {
@@ -424,7 +429,10 @@ fn operations(
             } else {
                 None
             };
+            let body_fields = crate::cli_table::body_fields(spec, op.request_body.as_ref())
+                .map_err(|err| format!("{where_}: {err}"))?;
             out.push(Operation {
+                body_fields,
                 writes,
                 paged,
                 operation_id,
@@ -549,8 +557,8 @@ fn emit(operations: &[Operation], tags: &BTreeMap<String, String>) -> TokenStrea
         use crate::call::{Async, Call, Operation, Validate, sealed};
         use crate::client::Client;
         use crate::dynamic::{
-            FromArgs, OperationInfo, ParameterInfo, parse_arg, parse_body, send_as_json,
-            unexpected_body, unknown_arg, validate_as,
+            FieldInfo, FromArgs, OperationInfo, ParameterInfo, ValueType, parse_arg, parse_body,
+            send_as_json, unexpected_body, unknown_arg, validate_as,
         };
         use crate::error::{Error, Result};
 
@@ -608,10 +616,12 @@ fn emit_info(op: &Operation) -> TokenStream {
     let has_body = op.body.is_some();
     let writes = op.writes;
     let params = op.parameters.iter().map(|p| {
-        let (name, location, required, description) =
-            (&p.name, &p.location, p.required, p.description.trim());
-        quote!(ParameterInfo { name: #name, location: #location, required: #required, description: #description },)
+        let (name, location, required, value) = (&p.name, &p.location, p.required, &p.value);
+        let description = p.description.split_whitespace().collect::<Vec<_>>().join(" ");
+        quote!(ParameterInfo { name: #name, location: #location, required: #required, description: #description, value: #value },)
     });
+    let description = op.description.trim();
+    let body_fields = op.body_fields.iter().map(crate::cli_table::emit_field);
     quote! {
         OperationInfo {
             group: #group,
@@ -620,8 +630,10 @@ fn emit_info(op: &Operation) -> TokenStream {
             http_method: #http,
             path: #path,
             summary: #summary,
+            description: #description,
             parameters: &[#(#params)*],
             has_body: #has_body,
+            body_fields: &[#(#body_fields)*],
             writes: #writes,
         },
     }
