@@ -32,6 +32,7 @@ mod args;
 mod buckets;
 mod completions;
 mod exit;
+mod flags;
 mod html_report;
 mod logging;
 mod meta;
@@ -122,6 +123,7 @@ fn run(cli: Cli, redactor: &Redactor) -> Result<(), Failure> {
         Command::Completions(_) => return Ok(()),
     };
     let format = output::resolve_format(global.format);
+    output::set_table_width(global.wide);
     let verbose = global.verbose > 0;
     let progress = match global.progress {
         ProgressMode::Always => true,
