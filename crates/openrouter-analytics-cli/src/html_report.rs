@@ -22,7 +22,7 @@ use openrouter_analytics::{Client, Error};
 
 use crate::activity;
 use crate::args::{ActivityArgs, GroupBy, SortKey, SummaryKey};
-use crate::output::table::{percent, thousands, usd};
+use crate::output::table::{percent, thousands, usd, usd_fine};
 use crate::report::{Group, Totals, sort_groups, summarise};
 use crate::secret::Redactor;
 use crate::svg::{self, Frame, OTHER_COLOUR, PALETTE, Series, escape};
@@ -201,7 +201,7 @@ impl Plan {
         Ok(format!(
             "report written to {place}\n{}: {} spent, {} requests, {} tokens",
             period(&fetched.activity),
-            usd(totals.usage),
+            usd_fine(totals.usage),
             thousands(totals.requests),
             thousands(totals.tokens())
         ))
@@ -443,7 +443,7 @@ fn card(page: &mut String, id: &str, label: &str, value: &str) {
 
 fn totals_section(page: &mut String, totals: &Totals, period: &str) {
     page.push_str("<section id=\"totals\">\n<h2>Totals</h2>\n<dl class=\"cards\">");
-    card(page, "total-spend", "Spend (USD)", &usd(totals.usage));
+    card(page, "total-spend", "Spend (USD)", &usd_fine(totals.usage));
     card(
         page,
         "total-requests",
@@ -461,7 +461,7 @@ fn totals_section(page: &mut String, totals: &Totals, period: &str) {
             page,
             "total-byok",
             "BYOK spend (USD)",
-            &usd(totals.byok_usage_inference),
+            &usd_fine(totals.byok_usage_inference),
         );
     }
     let _ = write!(
@@ -488,19 +488,19 @@ fn credits_section(page: &mut String, credits: &Result<GetCreditsResponseData, S
                 page,
                 "credits-balance",
                 "Balance (USD)",
-                &usd(credits.total_credits - credits.total_usage),
+                &usd_fine(credits.total_credits - credits.total_usage),
             );
             card(
                 page,
                 "credits-total",
                 "Total credits (USD)",
-                &usd(credits.total_credits),
+                &usd_fine(credits.total_credits),
             );
             card(
                 page,
                 "credits-used",
                 "Used, all time (USD)",
-                &usd(credits.total_usage),
+                &usd_fine(credits.total_usage),
             );
             page.push_str("</dl>\n");
         }
@@ -549,7 +549,7 @@ fn daily_spend_section(
         title: "Daily spend by model",
         x_label: "Day (UTC)",
         y_label: "Spend (USD)",
-        format: &usd,
+        format: &usd_fine,
     };
     page.push_str("<section id=\"daily-spend\">\n");
     page.push_str(&svg::stacked_bars(
@@ -578,7 +578,7 @@ fn daily_spend_section(
         let _ = writeln!(
             page,
             "<td class=\"num\">{}</td></tr>",
-            usd(group.totals.usage)
+            usd_fine(group.totals.usage)
         );
     }
     page.push_str("</tbody></table></details>\n</section>\n");
@@ -596,7 +596,7 @@ fn provider_section(page: &mut String, by_provider: &[Group], totals: &Totals) {
             };
             let text = format!(
                 "{} · {}",
-                usd(g.totals.usage),
+                usd_fine(g.totals.usage),
                 percent(g.totals.usage, totals.usage)
             );
             (name, g.totals.usage, text)
@@ -606,7 +606,7 @@ fn provider_section(page: &mut String, by_provider: &[Group], totals: &Totals) {
         title: "Spend by provider",
         x_label: "Spend (USD)",
         y_label: "Provider",
-        format: &usd,
+        format: &usd_fine,
     };
     page.push_str("<section id=\"providers\">\n");
     page.push_str(&svg::horizontal_bars("chart-providers", &frame, &items));
@@ -672,14 +672,14 @@ fn models_section(page: &mut String, by_model: &[Group], totals: &Totals) {
         let _ = write!(
             page,
             "<td class=\"num\">{}</td><td class=\"num\">{}</td>",
-            usd(t.usage),
+            usd_fine(t.usage),
             percent(t.usage, totals.usage)
         );
         if byok {
             let _ = write!(
                 page,
                 "<td class=\"num\">{}</td>",
-                usd(t.byok_usage_inference)
+                usd_fine(t.byok_usage_inference)
             );
         }
         page.push_str("</tr>\n");

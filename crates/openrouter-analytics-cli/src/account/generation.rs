@@ -9,7 +9,7 @@ use super::view::{self, write_fields};
 use super::{Context, Output};
 use crate::args::Format;
 use crate::exit::Failure;
-use crate::output::table::{thousands, usd};
+use crate::output::table::{thousands, usd_fine};
 use crate::output::{csv_error, csv_writer, plain_number, write_raw_json};
 
 /// The CSV header: the API's field names.
@@ -98,7 +98,7 @@ fn fields(g: &GenerationResponseData) -> Vec<(&'static str, String)> {
         fields.push(("Cached tokens", thousands(cached)));
     }
     fields.extend([
-        ("Cost", usd(g.total_cost)),
+        ("Cost", usd_fine(g.total_cost)),
         ("BYOK", view::yes_no(g.is_byok)),
         ("Latency", millis(g.latency)),
         ("Generation time", millis(g.generation_time)),
