@@ -523,16 +523,28 @@ impl<'a> Importer<'a> {
         let nullable = map.shift_remove("nullable").and_then(|v| v.as_bool()) == Some(true);
         let mut unique = name.to_string();
         let mut n = 2;
+        // Neither another inline object of that name nor an upstream component schema
+        // (which keeps its own name) may hold the name.
         while self
             .schemas
             .get(unique.as_str())
             .is_some_and(|s| s != &Value::Mapping(map.clone()))
+            || self.upstream_schema(&unique).is_some()
         {
             unique = format!("{name}{n}");
             n += 1;
         }
         set(&mut self.schemas, &unique, Value::Mapping(map));
         reference(&unique, nullable)
+    }
+
+    /// The upstream component schema `name`, if there is one.
+    fn upstream_schema(&self, name: &str) -> Option<&'a Value> {
+        let upstream: &'a Value = self.upstream;
+        upstream
+            .get("components")
+            .and_then(|c| c.get("schemas"))
+            .and_then(|s| s.get(name))
     }
 
     /// Copies every upstream component schema reached so far (and those they reach).

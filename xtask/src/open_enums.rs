@@ -37,6 +37,9 @@ use syn::{Attribute, Fields, Ident, Item, ItemEnum, LitStr, Meta, Path, Token};
 
 /// The name of the variant that keeps values the spec does not list.
 const UNKNOWN_VARIANT: &str = "Unknown";
+/// Its name in an enum that lists a value named `Unknown` (such as quantization's
+/// `unknown`).
+const OTHER_VARIANT: &str = "Other";
 
 /// Opens every string enum and strips `deny_unknown_fields`, recursing into modules.
 pub fn process(file: &mut syn::File) -> Result<(), String> {
@@ -151,6 +154,9 @@ struct StringEnum {
     json_schema: bool,
     /// `(variant, value on the wire)`, in the spec's order.
     variants: Vec<(Ident, String)>,
+    /// The variant that keeps values not listed: `Unknown`, or `Other` when a listed
+    /// value already has that name.
+    open_variant: &'static str,
 }
 
 impl StringEnum {
@@ -198,15 +204,20 @@ impl StringEnum {
                     variant.ident
                 ));
             }
-            if variant.ident == UNKNOWN_VARIANT {
-                return Err(format!(
-                    "enum {name}: a known value is named `{UNKNOWN_VARIANT}`, which the open \
-                     enum needs for values it does not know"
-                ));
-            }
             let value = wire_value(name, variant)?;
             variants.push((variant.ident.clone(), value));
         }
+        let named = |wanted: &str| variants.iter().any(|(ident, _)| ident == wanted);
+        let open_variant = match (named(UNKNOWN_VARIANT), named(OTHER_VARIANT)) {
+            (false, _) => UNKNOWN_VARIANT,
+            (true, false) => OTHER_VARIANT,
+            (true, true) => {
+                return Err(format!(
+                    "enum {name}: known values are named `{UNKNOWN_VARIANT}` and \
+                     `{OTHER_VARIANT}`, which the open enum needs for values it does not know"
+                ));
+            }
+        };
         Ok(Some(Self {
             name: name.clone(),
             vis: item.vis.clone(),
@@ -214,6 +225,7 @@ impl StringEnum {
             derives,
             json_schema,
             variants,
+            open_variant,
         }))
     }
 
@@ -226,7 +238,8 @@ impl StringEnum {
             variants,
             ..
         } = self;
-        let unknown = Ident::new(UNKNOWN_VARIANT, Span::call_site());
+        let open_variant = self.open_variant;
+        let unknown = Ident::new(open_variant, Span::call_site());
         let idents: Vec<&Ident> = variants.iter().map(|(ident, _)| ident).collect();
         let values: Vec<LitStr> = variants
             .iter()
@@ -239,13 +252,13 @@ impl StringEnum {
         // Several doc lines rather than one long one, for people reading the generated file.
         let open_doc = [
             " Open enum: a value not listed here is kept, exactly as sent, in".to_string(),
-            format!(
-                " [`{name}::{UNKNOWN_VARIANT}`]. Parsing, `From` and deserializing always pick"
-            ),
+            format!(" [`{name}::{open_variant}`]. Parsing, `From` and deserializing always pick"),
             " the named variant for a listed value, so compare with the named variants (or"
                 .to_string(),
-            format!(" `as_str()`) rather than building `{UNKNOWN_VARIANT}` from a listed value."),
+            format!(" `as_str()`) rather than building `{open_variant}` from a listed value."),
         ];
+        let is_known_doc =
+            format!(" Whether this is one of the listed values (not `{open_variant}`).");
         let visitor = format_ident!("{name}Visitor");
         let expecting = format!("a string ({name})");
         let json_schema = self.json_schema.then(|| {
@@ -312,7 +325,7 @@ impl StringEnum {
                         Self::#unknown(value) => value.as_str(),
                     }
                 }
-                /// Whether this is one of the listed values (not `Unknown`).
+                #[doc = #is_known_doc]
                 pub fn is_known(&self) -> bool {
                     !matches!(self, Self::#unknown(_))
                 }
@@ -551,14 +564,33 @@ mod tests {
     }
 
     #[test]
+    fn a_listed_unknown_value_moves_the_open_variant_to_other() {
+        let out = processed(
+            r#"
+            #[derive(::serde::Deserialize, ::serde::Serialize)]
+            pub enum Quantization {
+                #[serde(rename = "fp8")]
+                Fp8,
+                #[serde(rename = "unknown")]
+                Unknown,
+            }
+            "#,
+        )
+        .expect("processes");
+        assert!(out.contains("Other(::std::string::String),"), "{out}");
+        assert!(out.contains("\"unknown\" => Self::Unknown"), "{out}");
+        assert!(out.contains("_ => Self::Other(value.to_owned())"), "{out}");
+    }
+
+    #[test]
     fn what_the_open_enum_would_lose_is_an_error() {
         let err = processed(
             r#"
             #[derive(::serde::Deserialize, ::serde::Serialize)]
-            pub enum Status { Known, Unknown }
+            pub enum Status { Known, Unknown, Other }
             "#,
         )
-        .expect_err("a known `Unknown` collides");
+        .expect_err("known `Unknown` and `Other` collide");
         assert!(err.contains("enum Status"), "{err}");
 
         let err = processed(

@@ -13,6 +13,8 @@
 //! | `exclusiveMinimum: n` | `minimum: n` + `exclusiveMinimum: true` (same for maximum) |
 //! | `$ref` beside other keywords | `allOf: [$ref]` beside them (3.0 ignores a `$ref`'s siblings) |
 //! | `pattern` | dropped: progenitor would check it with the `regress` crate, rejecting a response whose value OpenRouter's own pattern no longer matches |
+//! | `enum` on an `integer` or `number` | dropped: typify would close it (a value added later would fail to decode) and its generated impl does not compile in edition 2024 |
+//! | `anyOf: [{type: string, enum: ['true', 'false']}, {type: boolean}]` | `type: boolean`: both are the same on the wire of a query string, and an open string enum cannot be told from a boolean |
 
 use serde_yaml_ng::{Mapping, Value};
 
@@ -136,6 +138,20 @@ fn schema_map(map: &Mapping) -> Mapping {
         }
         set(&mut out, "allOf", Value::Sequence(all_of));
     }
+    if matches!(
+        out.get("type").and_then(Value::as_str),
+        Some("integer" | "number")
+    ) {
+        out.shift_remove("enum");
+    }
+    if let Some(Value::Sequence(members)) = out.get("anyOf").or_else(|| out.get("oneOf"))
+        && members.len() == 2
+        && members.iter().all(is_boolean_like)
+    {
+        out.shift_remove("anyOf");
+        out.shift_remove("oneOf");
+        set(&mut out, "type", Value::String("boolean".into()));
+    }
     if nullable {
         set(&mut out, "nullable", Value::Bool(true));
     } else if out.len() == 1
@@ -147,6 +163,26 @@ fn schema_map(map: &Mapping) -> Mapping {
         return only.clone();
     }
     out
+}
+
+/// `{type: boolean}`, or a string enum of exactly `"true"` and `"false"`.
+fn is_boolean_like(node: &Value) -> bool {
+    let Some(map) = node.as_mapping() else {
+        return false;
+    };
+    match map.get("type").and_then(Value::as_str) {
+        Some("boolean") => map.len() == 1,
+        Some("string") => {
+            let mut values: Vec<&str> = map
+                .get("enum")
+                .and_then(Value::as_sequence)
+                .map(|values| values.iter().filter_map(Value::as_str).collect())
+                .unwrap_or_default();
+            values.sort_unstable();
+            map.len() == 2 && values == ["false", "true"]
+        }
+        _ => false,
+    }
 }
 
 /// `{type: "null"}` (or `{type: ["null"]}`, `{enum: [null]}`, `{const: null}`).
@@ -221,6 +257,28 @@ mod tests {
         assert_eq!(
             rewrite("{anyOf: [{type: string}, {type: number}, {type: 'null'}]}"),
             yaml("{anyOf: [{type: string}, {type: number}], nullable: true}")
+        );
+    }
+
+    #[test]
+    fn number_enums_open_and_boolean_spellings_become_booleans() {
+        assert_eq!(
+            rewrite("{type: integer, enum: [0, -1, -2], example: 0}"),
+            yaml("{type: integer}")
+        );
+        assert_eq!(
+            rewrite("{type: string, enum: ['0', '1']}"),
+            yaml("{type: string, enum: ['0', '1']}")
+        );
+        assert_eq!(
+            rewrite(
+                "{anyOf: [{type: string, enum: ['true', 'false']}, {type: boolean}], example: false}"
+            ),
+            yaml("{type: boolean}")
+        );
+        assert_eq!(
+            rewrite("{anyOf: [{type: string, enum: ['yes', 'no']}, {type: boolean}]}"),
+            yaml("{anyOf: [{type: string, enum: ['yes', 'no']}, {type: boolean}]}")
         );
     }
 

@@ -264,14 +264,47 @@ fn page_shape(
         return None;
     }
     let item = *generic_args(&data.1).first()?;
-    // Sibling types are named bare inside `types`; seen from our crate, `types::X`.
-    let item = match item {
-        syn::Type::Path(p) if p.qself.is_none() && p.path.segments.len() == 1 => {
-            syn::parse_str(&format!("types::{}", quote!(#item))).ok()?
-        }
-        other => other.clone(),
-    };
+    let item = prelude_names(&seen_from_client(item));
     Some((item, fields.iter().any(|(name, _)| name == "total_count")))
+}
+
+/// Sibling types are named bare inside `types`; seen from our crate, `types::X`. The
+/// arguments of `Option<..>` (a nullable item) and `Vec<..>` are qualified the same way.
+fn seen_from_client(ty: &syn::Type) -> syn::Type {
+    let syn::Type::Path(p) = ty else {
+        return ty.clone();
+    };
+    if p.qself.is_some() {
+        return ty.clone();
+    }
+    let mut p = p.clone();
+    let Some(last) = p.path.segments.last_mut() else {
+        return ty.clone();
+    };
+    let wrapper = matches!(last.ident.to_string().as_str(), "Option" | "Vec" | "Box");
+    if let syn::PathArguments::AngleBracketed(args) = &mut last.arguments {
+        for arg in &mut args.args {
+            if let syn::GenericArgument::Type(inner) = arg {
+                *inner = seen_from_client(inner);
+            }
+        }
+    }
+    let bare = p.path.leading_colon.is_none() && p.path.segments.len() == 1;
+    let builtin = matches!(
+        last_ident_text(&p.path).as_str(),
+        "String" | "bool" | "i64" | "u64" | "i32" | "f64" | "f32" | "Value"
+    );
+    if bare && !wrapper && !builtin {
+        return syn::parse_str(&format!("types::{}", quote!(#p))).unwrap_or_else(|_| ty.clone());
+    }
+    syn::Type::Path(p)
+}
+
+fn last_ident_text(path: &syn::Path) -> String {
+    path.segments
+        .last()
+        .map(|s| s.ident.to_string())
+        .unwrap_or_default()
 }
 
 /// typify's builder fields name sibling types as `super::X`; seen from our crate they

@@ -286,6 +286,1613 @@ pub mod analytics {
     /// A call of `POST /analytics/query`; from `client.analytics().query_analytics()`.
     pub type QueryAnalytics<Mode = Async> = Call<QueryAnalyticsParams, Mode>;
 }
+/// The o_auth operations of a client: `client.o_auth()`.
+///
+/// TODO: needs a description
+#[derive(Clone, Debug)]
+pub struct OAuth<Mode = Async> {
+    client: Client,
+    mode: Mode,
+}
+impl<Mode: Clone> OAuth<Mode> {
+    /// `POST /auth/keys`: TODO: needs a description
+    ///
+    /// TODO: needs a description
+    pub fn exchange_auth_code_for_api_key(
+        &self,
+    ) -> o_auth::ExchangeAuthCodeForApiKey<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `POST /auth/keys/code`: TODO: needs a description
+    ///
+    /// TODO: needs a description
+    pub fn create_auth_code(&self) -> o_auth::CreateAuthCode<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+}
+impl Client {
+    /// The o_auth operations.
+    pub fn o_auth(&self) -> OAuth {
+        OAuth {
+            client: self.clone(),
+            mode: Async,
+        }
+    }
+}
+#[cfg(feature = "blocking")]
+impl crate::blocking::Client {
+    /// The o_auth operations.
+    pub fn o_auth(&self) -> OAuth<crate::blocking::Blocking> {
+        OAuth {
+            client: self.as_async().clone(),
+            mode: self.mode(),
+        }
+    }
+}
+/// Calls and parameters of the o_auth operations (see [`OAuth`]).
+pub mod o_auth {
+    #[allow(unused_imports)]
+    use super::*;
+    /// Parameters of `POST /auth/keys` (`exchange_auth_code_for_api_key`).
+    #[derive(Clone, Debug, Default)]
+    pub struct ExchangeAuthCodeForApiKeyParams {
+        /// The request body, built up field by field.
+        pub(crate) body: types::builder::ExchangeAuthCodeForApiKeyRequest,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `POST /auth/keys`; from `client.o_auth().exchange_auth_code_for_api_key()`.
+    pub type ExchangeAuthCodeForApiKey<Mode = Async> = Call<
+        ExchangeAuthCodeForApiKeyParams,
+        Mode,
+    >;
+    impl<Mode> Call<ExchangeAuthCodeForApiKeyParams, Mode> {
+        /// Sets the whole request body.
+        pub fn body(mut self, body: types::ExchangeAuthCodeForApiKeyRequest) -> Self {
+            self.params.body = body.into();
+            self
+        }
+        /// Edits the request body with its builder, e.g. `.body_map(|b| b.name("x"))`.
+        pub fn body_map(
+            mut self,
+            edit: impl FnOnce(
+                types::builder::ExchangeAuthCodeForApiKeyRequest,
+            ) -> types::builder::ExchangeAuthCodeForApiKeyRequest,
+        ) -> Self {
+            self.params.body = edit(self.params.body);
+            self
+        }
+        /// Sets the body's `code` field.
+        pub fn code<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.code(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "code"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `code_challenge_method` field.
+        pub fn code_challenge_method<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::ExchangeAuthCodeForApiKeyRequestCodeChallengeMethod>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self
+                        .params
+                        .body
+                        .code_challenge_method(Some(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "code_challenge_method"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `code_verifier` field.
+        pub fn code_verifier<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self.params.body.code_verifier(Some(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "code_verifier"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for ExchangeAuthCodeForApiKeyParams {
+        type Output = types::ExchangeAuthCodeForApiKeyResponse;
+        fn name(&self) -> &'static str {
+            "exchange_auth_code_for_api_key"
+        }
+    }
+    impl Validate for ExchangeAuthCodeForApiKeyParams {}
+    impl sealed::Sender for ExchangeAuthCodeForApiKeyParams {
+        fn is_write(&self) -> bool {
+            true
+        }
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{}: parameter {invalid}", "exchange_auth_code_for_api_key"
+                        ),
+                    ),
+                );
+            }
+            Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::ExchangeAuthCodeForApiKeyResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.exchange_auth_code_for_api_key();
+            request = request.body(self.body.clone());
+            request.send().await
+        }
+    }
+    impl FromArgs for ExchangeAuthCodeForApiKeyParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            if let Some((name, _)) = args.first() {
+                return Err(unknown_arg("exchange_auth_code_for_api_key", name, &[]));
+            }
+            if let Some(body) = body {
+                params.body = parse_body::<
+                    types::ExchangeAuthCodeForApiKeyRequest,
+                >(body)?
+                    .into();
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `POST /auth/keys/code` (`create_auth_keys_code`).
+    #[derive(Clone, Debug, Default)]
+    pub struct CreateAuthCodeParams {
+        /// The request body, built up field by field.
+        pub(crate) body: types::builder::CreateAuthKeysCodeRequest,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `POST /auth/keys/code`; from `client.o_auth().create_auth_code()`.
+    pub type CreateAuthCode<Mode = Async> = Call<CreateAuthCodeParams, Mode>;
+    impl<Mode> Call<CreateAuthCodeParams, Mode> {
+        /// Sets the whole request body.
+        pub fn body(mut self, body: types::CreateAuthKeysCodeRequest) -> Self {
+            self.params.body = body.into();
+            self
+        }
+        /// Edits the request body with its builder, e.g. `.body_map(|b| b.name("x"))`.
+        pub fn body_map(
+            mut self,
+            edit: impl FnOnce(
+                types::builder::CreateAuthKeysCodeRequest,
+            ) -> types::builder::CreateAuthKeysCodeRequest,
+        ) -> Self {
+            self.params.body = edit(self.params.body);
+            self
+        }
+        /// Sets the body's `callback_url` field.
+        pub fn callback_url<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.callback_url(value),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "callback_url"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `code_challenge` field.
+        pub fn code_challenge<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self.params.body.code_challenge(Some(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "code_challenge"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `code_challenge_method` field.
+        pub fn code_challenge_method<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::CreateAuthKeysCodeRequestCodeChallengeMethod>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self
+                        .params
+                        .body
+                        .code_challenge_method(Some(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "code_challenge_method"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `expires_at` field.
+        pub fn expires_at<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.expires_at(Some(value)),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "expires_at"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `key_label` field.
+        pub fn key_label<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::CreateAuthKeysCodeRequestKeyLabel>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.key_label(Some(value)),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "key_label"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `limit` field.
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<f64>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.limit(Some(value)),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "limit"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `spawn_agent` field.
+        pub fn spawn_agent<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.spawn_agent(Some(value)),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "spawn_agent"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `spawn_cloud` field.
+        pub fn spawn_cloud<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.spawn_cloud(Some(value)),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "spawn_cloud"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `usage_limit_type` field.
+        pub fn usage_limit_type<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::CreateAuthKeysCodeRequestUsageLimitType>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self.params.body.usage_limit_type(Some(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "usage_limit_type"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `workspace_id` field.
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<::uuid::Uuid>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self.params.body.workspace_id(Some(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "workspace_id"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for CreateAuthCodeParams {
+        type Output = types::CreateAuthKeysCodeResponse;
+        fn name(&self) -> &'static str {
+            "create_auth_keys_code"
+        }
+    }
+    impl Validate for CreateAuthCodeParams {}
+    impl sealed::Sender for CreateAuthCodeParams {
+        fn is_write(&self) -> bool {
+            true
+        }
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "create_auth_keys_code"),
+                    ),
+                );
+            }
+            Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::CreateAuthKeysCodeResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.create_auth_keys_code();
+            request = request.body(self.body.clone());
+            request.send().await
+        }
+    }
+    impl FromArgs for CreateAuthCodeParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            if let Some((name, _)) = args.first() {
+                return Err(unknown_arg("create_auth_keys_code", name, &[]));
+            }
+            if let Some(body) = body {
+                params.body = parse_body::<types::CreateAuthKeysCodeRequest>(body)?
+                    .into();
+            }
+            Ok(params)
+        }
+    }
+}
+/// The benchmarks operations of a client: `client.benchmarks()`.
+///
+/// TODO: needs a description
+#[derive(Clone, Debug)]
+pub struct Benchmarks<Mode = Async> {
+    client: Client,
+    mode: Mode,
+}
+impl<Mode: Clone> Benchmarks<Mode> {
+    /// `GET /benchmarks`: TODO: needs a description
+    ///
+    /// TODO: needs a description
+    pub fn get_benchmarks(&self) -> benchmarks::GetBenchmarks<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+}
+impl Client {
+    /// The benchmarks operations.
+    pub fn benchmarks(&self) -> Benchmarks {
+        Benchmarks {
+            client: self.clone(),
+            mode: Async,
+        }
+    }
+}
+#[cfg(feature = "blocking")]
+impl crate::blocking::Client {
+    /// The benchmarks operations.
+    pub fn benchmarks(&self) -> Benchmarks<crate::blocking::Blocking> {
+        Benchmarks {
+            client: self.as_async().clone(),
+            mode: self.mode(),
+        }
+    }
+}
+/// Calls and parameters of the benchmarks operations (see [`Benchmarks`]).
+pub mod benchmarks {
+    #[allow(unused_imports)]
+    use super::*;
+    /// Parameters of `GET /benchmarks` (`get_benchmarks`).
+    #[derive(Clone, Debug, Default)]
+    pub struct GetBenchmarksParams {
+        /// `source` (query parameter)
+        pub(crate) source: Option<types::GetBenchmarksSource>,
+        /// `task_type` (query parameter)
+        pub(crate) task_type: Option<types::GetBenchmarksTaskType>,
+        /// `benchmark_type` (query parameter)
+        pub(crate) benchmark_type: Option<types::GetBenchmarksBenchmarkType>,
+        /// `include_run_config` (query parameter)
+        pub(crate) include_run_config: Option<bool>,
+        /// `search_engine` (query parameter)
+        pub(crate) search_engine: Option<String>,
+        /// `search_surface` (query parameter)
+        pub(crate) search_surface: Option<types::GetBenchmarksSearchSurface>,
+        /// `arena` (query parameter)
+        pub(crate) arena: Option<types::GetBenchmarksArena>,
+        /// `category` (query parameter)
+        pub(crate) category: Option<String>,
+        /// `max_results` (query parameter)
+        pub(crate) max_results: Option<::std::num::NonZeroU64>,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `GET /benchmarks`; from `client.benchmarks().get_benchmarks()`.
+    pub type GetBenchmarks<Mode = Async> = Call<GetBenchmarksParams, Mode>;
+    impl<Mode> Call<GetBenchmarksParams, Mode> {
+        /// TODO: needs a description
+        pub fn source<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::GetBenchmarksSource>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.source = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "source"));
+                }
+            }
+            self
+        }
+        /// TODO: needs a description
+        pub fn task_type<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::GetBenchmarksTaskType>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.task_type = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "task_type"));
+                }
+            }
+            self
+        }
+        /// TODO: needs a description
+        pub fn benchmark_type<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::GetBenchmarksBenchmarkType>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.benchmark_type = Some(value),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "benchmark_type"));
+                }
+            }
+            self
+        }
+        /// TODO: needs a description
+        pub fn include_run_config<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<bool>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.include_run_config = Some(value),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "include_run_config"));
+                }
+            }
+            self
+        }
+        /// TODO: needs a description
+        pub fn search_engine<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.search_engine = Some(value),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "search_engine"));
+                }
+            }
+            self
+        }
+        /// TODO: needs a description
+        pub fn search_surface<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::GetBenchmarksSearchSurface>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.search_surface = Some(value),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "search_surface"));
+                }
+            }
+            self
+        }
+        /// TODO: needs a description
+        pub fn arena<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::GetBenchmarksArena>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.arena = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "arena"));
+                }
+            }
+            self
+        }
+        /// TODO: needs a description
+        pub fn category<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.category = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "category"));
+                }
+            }
+            self
+        }
+        /// TODO: needs a description
+        pub fn max_results<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<::std::num::NonZeroU64>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.max_results = Some(value),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "max_results"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for GetBenchmarksParams {
+        type Output = types::UnifiedBenchmarksResponse;
+        fn name(&self) -> &'static str {
+            "get_benchmarks"
+        }
+    }
+    impl Validate for GetBenchmarksParams {}
+    impl sealed::Sender for GetBenchmarksParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "get_benchmarks"),
+                    ),
+                );
+            }
+            Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::UnifiedBenchmarksResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.get_benchmarks();
+            if let Some(value) = &self.source {
+                request = request.source(value.clone());
+            }
+            if let Some(value) = &self.task_type {
+                request = request.task_type(value.clone());
+            }
+            if let Some(value) = &self.benchmark_type {
+                request = request.benchmark_type(value.clone());
+            }
+            if let Some(value) = &self.include_run_config {
+                request = request.include_run_config(value.clone());
+            }
+            if let Some(value) = &self.search_engine {
+                request = request.search_engine(value.clone());
+            }
+            if let Some(value) = &self.search_surface {
+                request = request.search_surface(value.clone());
+            }
+            if let Some(value) = &self.arena {
+                request = request.arena(value.clone());
+            }
+            if let Some(value) = &self.category {
+                request = request.category(value.clone());
+            }
+            if let Some(value) = &self.max_results {
+                request = request.max_results(value.clone());
+            }
+            request.send().await
+        }
+    }
+    impl FromArgs for GetBenchmarksParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "source" => params.source = Some(parse_arg(name, value)?),
+                    "task_type" => params.task_type = Some(parse_arg(name, value)?),
+                    "benchmark_type" => {
+                        params.benchmark_type = Some(parse_arg(name, value)?);
+                    }
+                    "include_run_config" => {
+                        params.include_run_config = Some(parse_arg(name, value)?);
+                    }
+                    "search_engine" => {
+                        params.search_engine = Some(parse_arg(name, value)?);
+                    }
+                    "search_surface" => {
+                        params.search_surface = Some(parse_arg(name, value)?);
+                    }
+                    "arena" => params.arena = Some(parse_arg(name, value)?),
+                    "category" => params.category = Some(parse_arg(name, value)?),
+                    "max_results" => params.max_results = Some(parse_arg(name, value)?),
+                    other => {
+                        return Err(
+                            unknown_arg(
+                                "get_benchmarks",
+                                other,
+                                &[
+                                    "source",
+                                    "task_type",
+                                    "benchmark_type",
+                                    "include_run_config",
+                                    "search_engine",
+                                    "search_surface",
+                                    "arena",
+                                    "category",
+                                    "max_results",
+                                ],
+                            ),
+                        );
+                    }
+                }
+            }
+            if body.is_some() {
+                return Err(unexpected_body("get_benchmarks"));
+            }
+            Ok(params)
+        }
+    }
+}
+/// The byok operations of a client: `client.byok()`.
+///
+/// TODO: needs a description
+#[derive(Clone, Debug)]
+pub struct Byok<Mode = Async> {
+    client: Client,
+    mode: Mode,
+}
+impl<Mode: Clone> Byok<Mode> {
+    /// `GET /byok`: TODO: needs a description
+    ///
+    /// TODO: needs a description
+    pub fn list(&self) -> byok::List<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `POST /byok`: TODO: needs a description
+    ///
+    /// TODO: needs a description
+    pub fn create(&self) -> byok::Create<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `GET /byok/{id}`: TODO: needs a description
+    ///
+    /// TODO: needs a description
+    pub fn get(&self) -> byok::Get<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `DELETE /byok/{id}`: TODO: needs a description
+    ///
+    /// TODO: needs a description
+    pub fn delete(&self) -> byok::Delete<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `PATCH /byok/{id}`: TODO: needs a description
+    ///
+    /// TODO: needs a description
+    pub fn update(&self) -> byok::Update<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+}
+impl Client {
+    /// The byok operations.
+    pub fn byok(&self) -> Byok {
+        Byok {
+            client: self.clone(),
+            mode: Async,
+        }
+    }
+}
+#[cfg(feature = "blocking")]
+impl crate::blocking::Client {
+    /// The byok operations.
+    pub fn byok(&self) -> Byok<crate::blocking::Blocking> {
+        Byok {
+            client: self.as_async().clone(),
+            mode: self.mode(),
+        }
+    }
+}
+/// Calls and parameters of the byok operations (see [`Byok`]).
+pub mod byok {
+    #[allow(unused_imports)]
+    use super::*;
+    /// Parameters of `GET /byok` (`list_byok_keys`).
+    #[derive(Clone, Debug, Default)]
+    pub struct ListParams {
+        /// `offset` (query parameter)
+        pub(crate) offset: Option<u64>,
+        /// `limit` (query parameter)
+        pub(crate) limit: Option<::std::num::NonZeroU64>,
+        /// `workspace_id` (query parameter)
+        pub(crate) workspace_id: Option<::uuid::Uuid>,
+        /// `provider` (query parameter)
+        pub(crate) provider: Option<types::ListByokKeysProvider>,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `GET /byok`; from `client.byok().list()`.
+    pub type List<Mode = Async> = Call<ListParams, Mode>;
+    impl<Mode> Call<ListParams, Mode> {
+        /// TODO: needs a description
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<u64>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.offset = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "offset"));
+                }
+            }
+            self
+        }
+        /// TODO: needs a description
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<::std::num::NonZeroU64>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.limit = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "limit"));
+                }
+            }
+            self
+        }
+        /// TODO: needs a description
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<::uuid::Uuid>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.workspace_id = Some(value),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "workspace_id"));
+                }
+            }
+            self
+        }
+        /// TODO: needs a description
+        pub fn provider<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::ListByokKeysProvider>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.provider = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "provider"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for ListParams {
+        type Output = types::ListByokKeysResponse;
+        fn name(&self) -> &'static str {
+            "list_byok_keys"
+        }
+    }
+    impl Validate for ListParams {}
+    impl crate::paging::Paged for ListParams {
+        type Item = types::ByokKey;
+    }
+    #[allow(clippy::useless_conversion)]
+    impl crate::paging::sealed::Pages for ListParams {
+        fn offset(&self) -> u64 {
+            self.offset.and_then(|offset| u64::try_from(offset).ok()).unwrap_or(0)
+        }
+        fn set_offset(&mut self, offset: u64) {
+            self.offset = TryFrom::try_from(offset).ok();
+        }
+        fn page_items(output: &types::ListByokKeysResponse) -> usize {
+            output.data.len()
+        }
+        fn into_items(output: types::ListByokKeysResponse) -> Vec<types::ByokKey> {
+            output.data
+        }
+        fn total_count(output: &types::ListByokKeysResponse) -> Option<u64> {
+            u64::try_from(output.total_count).ok()
+        }
+    }
+    impl sealed::Sender for ListParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "list_byok_keys"),
+                    ),
+                );
+            }
+            Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::ListByokKeysResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.list_byok_keys();
+            if let Some(value) = &self.offset {
+                request = request.offset(value.clone());
+            }
+            if let Some(value) = &self.limit {
+                request = request.limit(value.clone());
+            }
+            if let Some(value) = &self.workspace_id {
+                request = request.workspace_id(value.clone());
+            }
+            if let Some(value) = &self.provider {
+                request = request.provider(value.clone());
+            }
+            request.send().await
+        }
+    }
+    impl FromArgs for ListParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "offset" => params.offset = Some(parse_arg(name, value)?),
+                    "limit" => params.limit = Some(parse_arg(name, value)?),
+                    "workspace_id" => params.workspace_id = Some(parse_arg(name, value)?),
+                    "provider" => params.provider = Some(parse_arg(name, value)?),
+                    other => {
+                        return Err(
+                            unknown_arg(
+                                "list_byok_keys",
+                                other,
+                                &["offset", "limit", "workspace_id", "provider"],
+                            ),
+                        );
+                    }
+                }
+            }
+            if body.is_some() {
+                return Err(unexpected_body("list_byok_keys"));
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `POST /byok` (`create_byok_key`).
+    #[derive(Clone, Debug, Default)]
+    pub struct CreateParams {
+        /// The request body, built up field by field.
+        pub(crate) body: types::builder::CreateByokKeyRequest,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `POST /byok`; from `client.byok().create()`.
+    pub type Create<Mode = Async> = Call<CreateParams, Mode>;
+    impl<Mode> Call<CreateParams, Mode> {
+        /// Sets the whole request body.
+        pub fn body(mut self, body: types::CreateByokKeyRequest) -> Self {
+            self.params.body = body.into();
+            self
+        }
+        /// Edits the request body with its builder, e.g. `.body_map(|b| b.name("x"))`.
+        pub fn body_map(
+            mut self,
+            edit: impl FnOnce(
+                types::builder::CreateByokKeyRequest,
+            ) -> types::builder::CreateByokKeyRequest,
+        ) -> Self {
+            self.params.body = edit(self.params.body);
+            self
+        }
+        /// Sets the body's `allowed_api_key_hashes` field.
+        pub fn allowed_api_key_hashes<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<Vec<String>>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self
+                        .params
+                        .body
+                        .allowed_api_key_hashes(Some(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "allowed_api_key_hashes"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `allowed_models` field.
+        pub fn allowed_models<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<Vec<String>>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self.params.body.allowed_models(Some(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "allowed_models"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `allowed_user_ids` field.
+        pub fn allowed_user_ids<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<Vec<String>>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self.params.body.allowed_user_ids(Some(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "allowed_user_ids"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `disabled` field.
+        pub fn disabled<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<bool>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.disabled(Some(value)),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "disabled"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `is_fallback` field.
+        pub fn is_fallback<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<bool>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.is_fallback(Some(value)),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "is_fallback"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `key` field.
+        pub fn key<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::CreateByokKeyRequestKey>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.key(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "key"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `name` field.
+        pub fn name<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::CreateByokKeyRequestName>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.name(Some(value)),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "name"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `provider` field.
+        pub fn provider<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::ByokProviderSlug>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.provider(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "provider"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `workspace_id` field.
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<::uuid::Uuid>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self.params.body.workspace_id(Some(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "workspace_id"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for CreateParams {
+        type Output = types::CreateByokKeyResponse;
+        fn name(&self) -> &'static str {
+            "create_byok_key"
+        }
+    }
+    impl Validate for CreateParams {}
+    impl sealed::Sender for CreateParams {
+        fn is_write(&self) -> bool {
+            true
+        }
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "create_byok_key"),
+                    ),
+                );
+            }
+            Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::CreateByokKeyResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.create_byok_key();
+            request = request.body(self.body.clone());
+            request.send().await
+        }
+    }
+    impl FromArgs for CreateParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            if let Some((name, _)) = args.first() {
+                return Err(unknown_arg("create_byok_key", name, &[]));
+            }
+            if let Some(body) = body {
+                params.body = parse_body::<types::CreateByokKeyRequest>(body)?.into();
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `GET /byok/{id}` (`get_byok_key`).
+    #[derive(Clone, Debug, Default)]
+    pub struct GetParams {
+        /// `id` (path parameter)
+        pub(crate) id: Option<::uuid::Uuid>,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `GET /byok/{id}`; from `client.byok().get()`.
+    pub type Get<Mode = Async> = Call<GetParams, Mode>;
+    impl<Mode> Call<GetParams, Mode> {
+        /// TODO: needs a description
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<::uuid::Uuid>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.id = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "id"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for GetParams {
+        type Output = types::GetByokKeyResponse;
+        fn name(&self) -> &'static str {
+            "get_byok_key"
+        }
+    }
+    impl Validate for GetParams {}
+    impl sealed::Sender for GetParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "get_byok_key"),
+                    ),
+                );
+            }
+            if self.id.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!("{} needs the parameter {}", "get_byok_key", "id"),
+                    ),
+                );
+            }
+            Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::GetByokKeyResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.get_byok_key();
+            if let Some(value) = &self.id {
+                request = request.id(value.clone());
+            }
+            request.send().await
+        }
+    }
+    impl FromArgs for GetParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "id" => params.id = Some(parse_arg(name, value)?),
+                    other => return Err(unknown_arg("get_byok_key", other, &["id"])),
+                }
+            }
+            if body.is_some() {
+                return Err(unexpected_body("get_byok_key"));
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `DELETE /byok/{id}` (`delete_byok_key`).
+    #[derive(Clone, Debug, Default)]
+    pub struct DeleteParams {
+        /// `id` (path parameter)
+        pub(crate) id: Option<::uuid::Uuid>,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `DELETE /byok/{id}`; from `client.byok().delete()`.
+    pub type Delete<Mode = Async> = Call<DeleteParams, Mode>;
+    impl<Mode> Call<DeleteParams, Mode> {
+        /// TODO: needs a description
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<::uuid::Uuid>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.id = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "id"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for DeleteParams {
+        type Output = types::DeleteByokKeyResponse;
+        fn name(&self) -> &'static str {
+            "delete_byok_key"
+        }
+    }
+    impl Validate for DeleteParams {}
+    impl sealed::Sender for DeleteParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "delete_byok_key"),
+                    ),
+                );
+            }
+            if self.id.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!("{} needs the parameter {}", "delete_byok_key", "id"),
+                    ),
+                );
+            }
+            Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::DeleteByokKeyResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.delete_byok_key();
+            if let Some(value) = &self.id {
+                request = request.id(value.clone());
+            }
+            request.send().await
+        }
+    }
+    impl FromArgs for DeleteParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "id" => params.id = Some(parse_arg(name, value)?),
+                    other => return Err(unknown_arg("delete_byok_key", other, &["id"])),
+                }
+            }
+            if body.is_some() {
+                return Err(unexpected_body("delete_byok_key"));
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `PATCH /byok/{id}` (`update_byok_key`).
+    #[derive(Clone, Debug, Default)]
+    pub struct UpdateParams {
+        /// `id` (path parameter)
+        pub(crate) id: Option<::uuid::Uuid>,
+        /// The request body, built up field by field.
+        pub(crate) body: types::builder::UpdateByokKeyRequest,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `PATCH /byok/{id}`; from `client.byok().update()`.
+    pub type Update<Mode = Async> = Call<UpdateParams, Mode>;
+    impl<Mode> Call<UpdateParams, Mode> {
+        /// TODO: needs a description
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<::uuid::Uuid>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.id = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "id"));
+                }
+            }
+            self
+        }
+        /// Sets the whole request body.
+        pub fn body(mut self, body: types::UpdateByokKeyRequest) -> Self {
+            self.params.body = body.into();
+            self
+        }
+        /// Edits the request body with its builder, e.g. `.body_map(|b| b.name("x"))`.
+        pub fn body_map(
+            mut self,
+            edit: impl FnOnce(
+                types::builder::UpdateByokKeyRequest,
+            ) -> types::builder::UpdateByokKeyRequest,
+        ) -> Self {
+            self.params.body = edit(self.params.body);
+            self
+        }
+        /// Sets the body's `allowed_api_key_hashes` field.
+        pub fn allowed_api_key_hashes<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<Vec<String>>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self
+                        .params
+                        .body
+                        .allowed_api_key_hashes(Some(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "allowed_api_key_hashes"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `allowed_models` field.
+        pub fn allowed_models<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<Vec<String>>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self.params.body.allowed_models(Some(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "allowed_models"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `allowed_user_ids` field.
+        pub fn allowed_user_ids<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<Vec<String>>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self.params.body.allowed_user_ids(Some(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "allowed_user_ids"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `disabled` field.
+        pub fn disabled<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<bool>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.disabled(Some(value)),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "disabled"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `is_fallback` field.
+        pub fn is_fallback<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<bool>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.is_fallback(Some(value)),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "is_fallback"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `key` field.
+        pub fn key<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::UpdateByokKeyRequestKey>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.key(Some(value)),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "key"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `name` field.
+        pub fn name<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::UpdateByokKeyRequestName>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.name(Some(value)),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "name"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for UpdateParams {
+        type Output = types::UpdateByokKeyResponse;
+        fn name(&self) -> &'static str {
+            "update_byok_key"
+        }
+    }
+    impl Validate for UpdateParams {}
+    impl sealed::Sender for UpdateParams {
+        fn is_write(&self) -> bool {
+            true
+        }
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "update_byok_key"),
+                    ),
+                );
+            }
+            if self.id.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!("{} needs the parameter {}", "update_byok_key", "id"),
+                    ),
+                );
+            }
+            Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::UpdateByokKeyResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.update_byok_key();
+            if let Some(value) = &self.id {
+                request = request.id(value.clone());
+            }
+            request = request.body(self.body.clone());
+            request.send().await
+        }
+    }
+    impl FromArgs for UpdateParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "id" => params.id = Some(parse_arg(name, value)?),
+                    other => return Err(unknown_arg("update_byok_key", other, &["id"])),
+                }
+            }
+            if let Some(body) = body {
+                params.body = parse_body::<types::UpdateByokKeyRequest>(body)?.into();
+            }
+            Ok(params)
+        }
+    }
+}
 /// The credits operations of a client: `client.credits()`.
 ///
 /// The credit balance of the account.
@@ -382,6 +1989,1584 @@ pub mod credits {
         }
     }
 }
+/// The datasets operations of a client: `client.datasets()`.
+///
+/// TODO: needs a description
+#[derive(Clone, Debug)]
+pub struct Datasets<Mode = Async> {
+    client: Client,
+    mode: Mode,
+}
+impl<Mode: Clone> Datasets<Mode> {
+    /// `GET /datasets/app-rankings`: TODO: needs a description
+    ///
+    /// TODO: needs a description
+    pub fn get_app_rankings(&self) -> datasets::GetAppRankings<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `GET /datasets/rankings-daily`: TODO: needs a description
+    ///
+    /// TODO: needs a description
+    pub fn get_rankings_daily(&self) -> datasets::GetRankingsDaily<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `GET /datasets/session-cost`: TODO: needs a description
+    ///
+    /// TODO: needs a description
+    pub fn get_session_cost(&self) -> datasets::GetSessionCost<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+}
+impl Client {
+    /// The datasets operations.
+    pub fn datasets(&self) -> Datasets {
+        Datasets {
+            client: self.clone(),
+            mode: Async,
+        }
+    }
+}
+#[cfg(feature = "blocking")]
+impl crate::blocking::Client {
+    /// The datasets operations.
+    pub fn datasets(&self) -> Datasets<crate::blocking::Blocking> {
+        Datasets {
+            client: self.as_async().clone(),
+            mode: self.mode(),
+        }
+    }
+}
+/// Calls and parameters of the datasets operations (see [`Datasets`]).
+pub mod datasets {
+    #[allow(unused_imports)]
+    use super::*;
+    /// Parameters of `GET /datasets/app-rankings` (`get_app_rankings`).
+    #[derive(Clone, Debug, Default)]
+    pub struct GetAppRankingsParams {
+        /// `category` (query parameter)
+        pub(crate) category: Option<types::GetAppRankingsCategory>,
+        /// `subcategory` (query parameter)
+        pub(crate) subcategory: Option<types::GetAppRankingsSubcategory>,
+        /// `sort` (query parameter)
+        pub(crate) sort: Option<types::GetAppRankingsSort>,
+        /// `start_date` (query parameter)
+        pub(crate) start_date: Option<String>,
+        /// `end_date` (query parameter)
+        pub(crate) end_date: Option<String>,
+        /// `limit` (query parameter)
+        pub(crate) limit: Option<::std::num::NonZeroU64>,
+        /// `offset` (query parameter)
+        pub(crate) offset: Option<i64>,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `GET /datasets/app-rankings`; from `client.datasets().get_app_rankings()`.
+    pub type GetAppRankings<Mode = Async> = Call<GetAppRankingsParams, Mode>;
+    impl<Mode> Call<GetAppRankingsParams, Mode> {
+        /// TODO: needs a description
+        pub fn category<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::GetAppRankingsCategory>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.category = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "category"));
+                }
+            }
+            self
+        }
+        /// TODO: needs a description
+        pub fn subcategory<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::GetAppRankingsSubcategory>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.subcategory = Some(value),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "subcategory"));
+                }
+            }
+            self
+        }
+        /// TODO: needs a description
+        pub fn sort<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::GetAppRankingsSort>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.sort = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "sort"));
+                }
+            }
+            self
+        }
+        /// TODO: needs a description
+        pub fn start_date<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.start_date = Some(value),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "start_date"));
+                }
+            }
+            self
+        }
+        /// TODO: needs a description
+        pub fn end_date<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.end_date = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "end_date"));
+                }
+            }
+            self
+        }
+        /// TODO: needs a description
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<::std::num::NonZeroU64>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.limit = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "limit"));
+                }
+            }
+            self
+        }
+        /// TODO: needs a description
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<i64>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.offset = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "offset"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for GetAppRankingsParams {
+        type Output = types::AppRankingsResponse;
+        fn name(&self) -> &'static str {
+            "get_app_rankings"
+        }
+    }
+    impl Validate for GetAppRankingsParams {}
+    impl crate::paging::Paged for GetAppRankingsParams {
+        type Item = types::AppRankingsItem;
+    }
+    #[allow(clippy::useless_conversion)]
+    impl crate::paging::sealed::Pages for GetAppRankingsParams {
+        fn offset(&self) -> u64 {
+            self.offset.and_then(|offset| u64::try_from(offset).ok()).unwrap_or(0)
+        }
+        fn set_offset(&mut self, offset: u64) {
+            self.offset = TryFrom::try_from(offset).ok();
+        }
+        fn page_items(output: &types::AppRankingsResponse) -> usize {
+            output.data.len()
+        }
+        fn into_items(
+            output: types::AppRankingsResponse,
+        ) -> Vec<types::AppRankingsItem> {
+            output.data
+        }
+        fn total_count(output: &types::AppRankingsResponse) -> Option<u64> {
+            {
+                let _ = output;
+                None
+            }
+        }
+    }
+    impl sealed::Sender for GetAppRankingsParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "get_app_rankings"),
+                    ),
+                );
+            }
+            Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::AppRankingsResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.get_app_rankings();
+            if let Some(value) = &self.category {
+                request = request.category(value.clone());
+            }
+            if let Some(value) = &self.subcategory {
+                request = request.subcategory(value.clone());
+            }
+            if let Some(value) = &self.sort {
+                request = request.sort(value.clone());
+            }
+            if let Some(value) = &self.start_date {
+                request = request.start_date(value.clone());
+            }
+            if let Some(value) = &self.end_date {
+                request = request.end_date(value.clone());
+            }
+            if let Some(value) = &self.limit {
+                request = request.limit(value.clone());
+            }
+            if let Some(value) = &self.offset {
+                request = request.offset(value.clone());
+            }
+            request.send().await
+        }
+    }
+    impl FromArgs for GetAppRankingsParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "category" => params.category = Some(parse_arg(name, value)?),
+                    "subcategory" => params.subcategory = Some(parse_arg(name, value)?),
+                    "sort" => params.sort = Some(parse_arg(name, value)?),
+                    "start_date" => params.start_date = Some(parse_arg(name, value)?),
+                    "end_date" => params.end_date = Some(parse_arg(name, value)?),
+                    "limit" => params.limit = Some(parse_arg(name, value)?),
+                    "offset" => params.offset = Some(parse_arg(name, value)?),
+                    other => {
+                        return Err(
+                            unknown_arg(
+                                "get_app_rankings",
+                                other,
+                                &[
+                                    "category",
+                                    "subcategory",
+                                    "sort",
+                                    "start_date",
+                                    "end_date",
+                                    "limit",
+                                    "offset",
+                                ],
+                            ),
+                        );
+                    }
+                }
+            }
+            if body.is_some() {
+                return Err(unexpected_body("get_app_rankings"));
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `GET /datasets/rankings-daily` (`get_rankings_daily`).
+    #[derive(Clone, Debug, Default)]
+    pub struct GetRankingsDailyParams {
+        /// `start_date` (query parameter)
+        pub(crate) start_date: Option<String>,
+        /// `end_date` (query parameter)
+        pub(crate) end_date: Option<String>,
+        /// `period` (query parameter)
+        pub(crate) period: Option<types::GetRankingsDailyPeriod>,
+        /// `modality` (query parameter)
+        pub(crate) modality: Option<types::GetRankingsDailyModality>,
+        /// `context_bucket` (query parameter)
+        pub(crate) context_bucket: Option<types::GetRankingsDailyContextBucket>,
+        /// `category` (query parameter)
+        pub(crate) category: Option<types::GetRankingsDailyCategory>,
+        /// `language_type` (query parameter)
+        pub(crate) language_type: Option<types::GetRankingsDailyLanguageType>,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `GET /datasets/rankings-daily`; from `client.datasets().get_rankings_daily()`.
+    pub type GetRankingsDaily<Mode = Async> = Call<GetRankingsDailyParams, Mode>;
+    impl<Mode> Call<GetRankingsDailyParams, Mode> {
+        /// TODO: needs a description
+        pub fn start_date<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.start_date = Some(value),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "start_date"));
+                }
+            }
+            self
+        }
+        /// TODO: needs a description
+        pub fn end_date<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.end_date = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "end_date"));
+                }
+            }
+            self
+        }
+        /// TODO: needs a description
+        pub fn period<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::GetRankingsDailyPeriod>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.period = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "period"));
+                }
+            }
+            self
+        }
+        /// TODO: needs a description
+        pub fn modality<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::GetRankingsDailyModality>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.modality = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "modality"));
+                }
+            }
+            self
+        }
+        /// TODO: needs a description
+        pub fn context_bucket<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::GetRankingsDailyContextBucket>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.context_bucket = Some(value),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "context_bucket"));
+                }
+            }
+            self
+        }
+        /// TODO: needs a description
+        pub fn category<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::GetRankingsDailyCategory>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.category = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "category"));
+                }
+            }
+            self
+        }
+        /// TODO: needs a description
+        pub fn language_type<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::GetRankingsDailyLanguageType>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.language_type = Some(value),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "language_type"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for GetRankingsDailyParams {
+        type Output = types::RankingsDailyResponse;
+        fn name(&self) -> &'static str {
+            "get_rankings_daily"
+        }
+    }
+    impl Validate for GetRankingsDailyParams {}
+    impl sealed::Sender for GetRankingsDailyParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "get_rankings_daily"),
+                    ),
+                );
+            }
+            Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::RankingsDailyResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.get_rankings_daily();
+            if let Some(value) = &self.start_date {
+                request = request.start_date(value.clone());
+            }
+            if let Some(value) = &self.end_date {
+                request = request.end_date(value.clone());
+            }
+            if let Some(value) = &self.period {
+                request = request.period(value.clone());
+            }
+            if let Some(value) = &self.modality {
+                request = request.modality(value.clone());
+            }
+            if let Some(value) = &self.context_bucket {
+                request = request.context_bucket(value.clone());
+            }
+            if let Some(value) = &self.category {
+                request = request.category(value.clone());
+            }
+            if let Some(value) = &self.language_type {
+                request = request.language_type(value.clone());
+            }
+            request.send().await
+        }
+    }
+    impl FromArgs for GetRankingsDailyParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "start_date" => params.start_date = Some(parse_arg(name, value)?),
+                    "end_date" => params.end_date = Some(parse_arg(name, value)?),
+                    "period" => params.period = Some(parse_arg(name, value)?),
+                    "modality" => params.modality = Some(parse_arg(name, value)?),
+                    "context_bucket" => {
+                        params.context_bucket = Some(parse_arg(name, value)?);
+                    }
+                    "category" => params.category = Some(parse_arg(name, value)?),
+                    "language_type" => {
+                        params.language_type = Some(parse_arg(name, value)?);
+                    }
+                    other => {
+                        return Err(
+                            unknown_arg(
+                                "get_rankings_daily",
+                                other,
+                                &[
+                                    "start_date",
+                                    "end_date",
+                                    "period",
+                                    "modality",
+                                    "context_bucket",
+                                    "category",
+                                    "language_type",
+                                ],
+                            ),
+                        );
+                    }
+                }
+            }
+            if body.is_some() {
+                return Err(unexpected_body("get_rankings_daily"));
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `GET /datasets/session-cost` (`get_session_cost`).
+    #[derive(Clone, Debug, Default)]
+    pub struct GetSessionCostParams {
+        /// `app_slug` (query parameter)
+        pub(crate) app_slug: Option<String>,
+        /// `model` (query parameter)
+        pub(crate) model: Option<String>,
+        /// `turn_range` (query parameter)
+        pub(crate) turn_range: Option<types::GetSessionCostTurnRange>,
+        /// `limit` (query parameter)
+        pub(crate) limit: Option<::std::num::NonZeroU64>,
+        /// `offset` (query parameter)
+        pub(crate) offset: Option<i64>,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `GET /datasets/session-cost`; from `client.datasets().get_session_cost()`.
+    pub type GetSessionCost<Mode = Async> = Call<GetSessionCostParams, Mode>;
+    impl<Mode> Call<GetSessionCostParams, Mode> {
+        /// TODO: needs a description
+        pub fn app_slug<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.app_slug = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "app_slug"));
+                }
+            }
+            self
+        }
+        /// TODO: needs a description
+        pub fn model<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.model = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "model"));
+                }
+            }
+            self
+        }
+        /// TODO: needs a description
+        pub fn turn_range<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::GetSessionCostTurnRange>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.turn_range = Some(value),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "turn_range"));
+                }
+            }
+            self
+        }
+        /// TODO: needs a description
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<::std::num::NonZeroU64>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.limit = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "limit"));
+                }
+            }
+            self
+        }
+        /// TODO: needs a description
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<i64>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.offset = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "offset"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for GetSessionCostParams {
+        type Output = types::SessionCostResponse;
+        fn name(&self) -> &'static str {
+            "get_session_cost"
+        }
+    }
+    impl Validate for GetSessionCostParams {}
+    impl crate::paging::Paged for GetSessionCostParams {
+        type Item = types::SessionCostItem;
+    }
+    #[allow(clippy::useless_conversion)]
+    impl crate::paging::sealed::Pages for GetSessionCostParams {
+        fn offset(&self) -> u64 {
+            self.offset.and_then(|offset| u64::try_from(offset).ok()).unwrap_or(0)
+        }
+        fn set_offset(&mut self, offset: u64) {
+            self.offset = TryFrom::try_from(offset).ok();
+        }
+        fn page_items(output: &types::SessionCostResponse) -> usize {
+            output.data.len()
+        }
+        fn into_items(
+            output: types::SessionCostResponse,
+        ) -> Vec<types::SessionCostItem> {
+            output.data
+        }
+        fn total_count(output: &types::SessionCostResponse) -> Option<u64> {
+            {
+                let _ = output;
+                None
+            }
+        }
+    }
+    impl sealed::Sender for GetSessionCostParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "get_session_cost"),
+                    ),
+                );
+            }
+            Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::SessionCostResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.get_session_cost();
+            if let Some(value) = &self.app_slug {
+                request = request.app_slug(value.clone());
+            }
+            if let Some(value) = &self.model {
+                request = request.model(value.clone());
+            }
+            if let Some(value) = &self.turn_range {
+                request = request.turn_range(value.clone());
+            }
+            if let Some(value) = &self.limit {
+                request = request.limit(value.clone());
+            }
+            if let Some(value) = &self.offset {
+                request = request.offset(value.clone());
+            }
+            request.send().await
+        }
+    }
+    impl FromArgs for GetSessionCostParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "app_slug" => params.app_slug = Some(parse_arg(name, value)?),
+                    "model" => params.model = Some(parse_arg(name, value)?),
+                    "turn_range" => params.turn_range = Some(parse_arg(name, value)?),
+                    "limit" => params.limit = Some(parse_arg(name, value)?),
+                    "offset" => params.offset = Some(parse_arg(name, value)?),
+                    other => {
+                        return Err(
+                            unknown_arg(
+                                "get_session_cost",
+                                other,
+                                &["app_slug", "model", "turn_range", "limit", "offset"],
+                            ),
+                        );
+                    }
+                }
+            }
+            if body.is_some() {
+                return Err(unexpected_body("get_session_cost"));
+            }
+            Ok(params)
+        }
+    }
+}
+/// The endpoints operations of a client: `client.endpoints()`.
+///
+/// TODO: needs a description
+#[derive(Clone, Debug)]
+pub struct Endpoints<Mode = Async> {
+    client: Client,
+    mode: Mode,
+}
+impl<Mode: Clone> Endpoints<Mode> {
+    /// `GET /endpoints/zdr`: TODO: needs a description
+    ///
+    /// TODO: needs a description
+    pub fn list_zdr_endpoints(&self) -> endpoints::ListZdrEndpoints<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `GET /models/{author}/{slug}/endpoints`: TODO: needs a description
+    ///
+    /// TODO: needs a description
+    pub fn list(&self) -> endpoints::List<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+}
+impl Client {
+    /// The endpoints operations.
+    pub fn endpoints(&self) -> Endpoints {
+        Endpoints {
+            client: self.clone(),
+            mode: Async,
+        }
+    }
+}
+#[cfg(feature = "blocking")]
+impl crate::blocking::Client {
+    /// The endpoints operations.
+    pub fn endpoints(&self) -> Endpoints<crate::blocking::Blocking> {
+        Endpoints {
+            client: self.as_async().clone(),
+            mode: self.mode(),
+        }
+    }
+}
+/// Calls and parameters of the endpoints operations (see [`Endpoints`]).
+pub mod endpoints {
+    #[allow(unused_imports)]
+    use super::*;
+    /// Parameters of `GET /endpoints/zdr` (`list_endpoints_zdr`).
+    #[derive(Clone, Debug, Default)]
+    pub struct ListZdrEndpointsParams {
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `GET /endpoints/zdr`; from `client.endpoints().list_zdr_endpoints()`.
+    pub type ListZdrEndpoints<Mode = Async> = Call<ListZdrEndpointsParams, Mode>;
+    impl<Mode> Call<ListZdrEndpointsParams, Mode> {}
+    impl Operation for ListZdrEndpointsParams {
+        type Output = types::ListEndpointsZdrResponse;
+        fn name(&self) -> &'static str {
+            "list_endpoints_zdr"
+        }
+    }
+    impl Validate for ListZdrEndpointsParams {}
+    impl sealed::Sender for ListZdrEndpointsParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "list_endpoints_zdr"),
+                    ),
+                );
+            }
+            Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::ListEndpointsZdrResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.list_endpoints_zdr();
+            request.send().await
+        }
+    }
+    impl FromArgs for ListZdrEndpointsParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            if let Some((name, _)) = args.first() {
+                return Err(unknown_arg("list_endpoints_zdr", name, &[]));
+            }
+            if body.is_some() {
+                return Err(unexpected_body("list_endpoints_zdr"));
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `GET /models/{author}/{slug}/endpoints` (`list_endpoints`).
+    #[derive(Clone, Debug, Default)]
+    pub struct ListParams {
+        /// `author` (path parameter)
+        pub(crate) author: Option<String>,
+        /// `slug` (path parameter)
+        pub(crate) slug: Option<String>,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `GET /models/{author}/{slug}/endpoints`; from `client.endpoints().list()`.
+    pub type List<Mode = Async> = Call<ListParams, Mode>;
+    impl<Mode> Call<ListParams, Mode> {
+        /// TODO: needs a description
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn author<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.author = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "author"));
+                }
+            }
+            self
+        }
+        /// TODO: needs a description
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn slug<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.slug = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "slug"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for ListParams {
+        type Output = types::ListEndpointsResponse2;
+        fn name(&self) -> &'static str {
+            "list_endpoints"
+        }
+    }
+    impl Validate for ListParams {}
+    impl sealed::Sender for ListParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "list_endpoints"),
+                    ),
+                );
+            }
+            if self.author.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!("{} needs the parameter {}", "list_endpoints", "author"),
+                    ),
+                );
+            }
+            if self.slug.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!("{} needs the parameter {}", "list_endpoints", "slug"),
+                    ),
+                );
+            }
+            Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::ListEndpointsResponse2>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.list_endpoints();
+            if let Some(value) = &self.author {
+                request = request.author(value.clone());
+            }
+            if let Some(value) = &self.slug {
+                request = request.slug(value.clone());
+            }
+            request.send().await
+        }
+    }
+    impl FromArgs for ListParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "author" => params.author = Some(parse_arg(name, value)?),
+                    "slug" => params.slug = Some(parse_arg(name, value)?),
+                    other => {
+                        return Err(
+                            unknown_arg("list_endpoints", other, &["author", "slug"]),
+                        );
+                    }
+                }
+            }
+            if body.is_some() {
+                return Err(unexpected_body("list_endpoints"));
+            }
+            Ok(params)
+        }
+    }
+}
+/// The external_users operations of a client: `client.external_users()`.
+///
+/// The user strings your application tags requests and keys with, registered so that their spend can be tracked and limited.
+#[derive(Clone, Debug)]
+pub struct ExternalUsers<Mode = Async> {
+    client: Client,
+    mode: Mode,
+}
+impl<Mode: Clone> ExternalUsers<Mode> {
+    /// `GET /external-users`: List external users
+    ///
+    /// The external users registered for the organization (the `user` strings your application passes on requests or on API keys), one page at a time. Needs a management key.
+    pub fn list(&self) -> external_users::List<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `POST /external-users`: Register an external user
+    ///
+    /// Registers a user string so that its spend can be tracked and limited. Needs a management key.
+    pub fn create(&self) -> external_users::Create<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `GET /external-users/{user}`: Get an external user
+    ///
+    /// One external user's registration. Needs a management key.
+    pub fn get(&self) -> external_users::Get<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `DELETE /external-users/{user}`: Delete an external user
+    ///
+    /// Removes an external user's registration. Needs a management key.
+    pub fn delete(&self) -> external_users::Delete<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `PATCH /external-users/{user}`: Activate or deactivate an external user
+    ///
+    /// Turns an external user's registration on or off. Needs a management key.
+    pub fn update(&self) -> external_users::Update<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+}
+impl Client {
+    /// The external_users operations.
+    pub fn external_users(&self) -> ExternalUsers {
+        ExternalUsers {
+            client: self.clone(),
+            mode: Async,
+        }
+    }
+}
+#[cfg(feature = "blocking")]
+impl crate::blocking::Client {
+    /// The external_users operations.
+    pub fn external_users(&self) -> ExternalUsers<crate::blocking::Blocking> {
+        ExternalUsers {
+            client: self.as_async().clone(),
+            mode: self.mode(),
+        }
+    }
+}
+/// Calls and parameters of the external_users operations (see [`ExternalUsers`]).
+pub mod external_users {
+    #[allow(unused_imports)]
+    use super::*;
+    /// Parameters of `GET /external-users` (`list_external_users`).
+    #[derive(Clone, Debug, Default)]
+    pub struct ListParams {
+        /// `offset` (query parameter)
+        pub(crate) offset: Option<u64>,
+        /// `limit` (query parameter)
+        pub(crate) limit: Option<::std::num::NonZeroU64>,
+        /// `user` (query parameter)
+        pub(crate) user: Option<String>,
+        /// `include_inactive` (query parameter)
+        pub(crate) include_inactive: Option<bool>,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `GET /external-users`; from `client.external_users().list()`.
+    pub type List<Mode = Async> = Call<ListParams, Mode>;
+    impl<Mode> Call<ListParams, Mode> {
+        /// How many items to skip, for paging.
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<u64>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.offset = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "offset"));
+                }
+            }
+            self
+        }
+        /// Most items per page (at most 100).
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<::std::num::NonZeroU64>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.limit = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "limit"));
+                }
+            }
+            self
+        }
+        /// Only the registration of this exact user string (also the way to find one a path cannot address, such as `.`).
+        pub fn user<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.user = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "user"));
+                }
+            }
+            self
+        }
+        /// Also list deactivated registrations.
+        pub fn include_inactive<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<bool>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.include_inactive = Some(value),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "include_inactive"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for ListParams {
+        type Output = types::ListExternalUsersResponse;
+        fn name(&self) -> &'static str {
+            "list_external_users"
+        }
+    }
+    impl Validate for ListParams {}
+    impl crate::paging::Paged for ListParams {
+        type Item = types::ExternalUser;
+    }
+    #[allow(clippy::useless_conversion)]
+    impl crate::paging::sealed::Pages for ListParams {
+        fn offset(&self) -> u64 {
+            self.offset.and_then(|offset| u64::try_from(offset).ok()).unwrap_or(0)
+        }
+        fn set_offset(&mut self, offset: u64) {
+            self.offset = TryFrom::try_from(offset).ok();
+        }
+        fn page_items(output: &types::ListExternalUsersResponse) -> usize {
+            output.data.len()
+        }
+        fn into_items(
+            output: types::ListExternalUsersResponse,
+        ) -> Vec<types::ExternalUser> {
+            output.data
+        }
+        fn total_count(output: &types::ListExternalUsersResponse) -> Option<u64> {
+            u64::try_from(output.total_count).ok()
+        }
+    }
+    impl sealed::Sender for ListParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "list_external_users"),
+                    ),
+                );
+            }
+            Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::ListExternalUsersResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.list_external_users();
+            if let Some(value) = &self.offset {
+                request = request.offset(value.clone());
+            }
+            if let Some(value) = &self.limit {
+                request = request.limit(value.clone());
+            }
+            if let Some(value) = &self.user {
+                request = request.user(value.clone());
+            }
+            if let Some(value) = &self.include_inactive {
+                request = request.include_inactive(value.clone());
+            }
+            request.send().await
+        }
+    }
+    impl FromArgs for ListParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "offset" => params.offset = Some(parse_arg(name, value)?),
+                    "limit" => params.limit = Some(parse_arg(name, value)?),
+                    "user" => params.user = Some(parse_arg(name, value)?),
+                    "include_inactive" => {
+                        params.include_inactive = Some(parse_arg(name, value)?);
+                    }
+                    other => {
+                        return Err(
+                            unknown_arg(
+                                "list_external_users",
+                                other,
+                                &["offset", "limit", "user", "include_inactive"],
+                            ),
+                        );
+                    }
+                }
+            }
+            if body.is_some() {
+                return Err(unexpected_body("list_external_users"));
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `POST /external-users` (`create_external_user`).
+    #[derive(Clone, Debug, Default)]
+    pub struct CreateParams {
+        /// The request body, built up field by field.
+        pub(crate) body: types::builder::CreateExternalUserRequest,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `POST /external-users`; from `client.external_users().create()`.
+    pub type Create<Mode = Async> = Call<CreateParams, Mode>;
+    impl<Mode> Call<CreateParams, Mode> {
+        /// Sets the whole request body.
+        pub fn body(mut self, body: types::CreateExternalUserRequest) -> Self {
+            self.params.body = body.into();
+            self
+        }
+        /// Edits the request body with its builder, e.g. `.body_map(|b| b.name("x"))`.
+        pub fn body_map(
+            mut self,
+            edit: impl FnOnce(
+                types::builder::CreateExternalUserRequest,
+            ) -> types::builder::CreateExternalUserRequest,
+        ) -> Self {
+            self.params.body = edit(self.params.body);
+            self
+        }
+        /// Sets the body's `user` field.
+        pub fn user<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.user(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "user"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for CreateParams {
+        type Output = types::ExternalUserResponse;
+        fn name(&self) -> &'static str {
+            "create_external_user"
+        }
+    }
+    impl Validate for CreateParams {}
+    impl sealed::Sender for CreateParams {
+        fn is_write(&self) -> bool {
+            true
+        }
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "create_external_user"),
+                    ),
+                );
+            }
+            Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::ExternalUserResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.create_external_user();
+            request = request.body(self.body.clone());
+            request.send().await
+        }
+    }
+    impl FromArgs for CreateParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            if let Some((name, _)) = args.first() {
+                return Err(unknown_arg("create_external_user", name, &[]));
+            }
+            if let Some(body) = body {
+                params.body = parse_body::<types::CreateExternalUserRequest>(body)?
+                    .into();
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `GET /external-users/{user}` (`get_external_user`).
+    #[derive(Clone, Debug, Default)]
+    pub struct GetParams {
+        /// `user` (path parameter)
+        pub(crate) user: Option<String>,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `GET /external-users/{user}`; from `client.external_users().get()`.
+    pub type Get<Mode = Async> = Call<GetParams, Mode>;
+    impl<Mode> Call<GetParams, Mode> {
+        /// The user string (case-sensitive; percent-encoded in the path).
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn user<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.user = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "user"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for GetParams {
+        type Output = types::ExternalUserResponse;
+        fn name(&self) -> &'static str {
+            "get_external_user"
+        }
+    }
+    impl Validate for GetParams {}
+    impl sealed::Sender for GetParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "get_external_user"),
+                    ),
+                );
+            }
+            if self.user.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!("{} needs the parameter {}", "get_external_user", "user"),
+                    ),
+                );
+            }
+            Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::ExternalUserResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.get_external_user();
+            if let Some(value) = &self.user {
+                request = request.user(value.clone());
+            }
+            request.send().await
+        }
+    }
+    impl FromArgs for GetParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "user" => params.user = Some(parse_arg(name, value)?),
+                    other => {
+                        return Err(unknown_arg("get_external_user", other, &["user"]));
+                    }
+                }
+            }
+            if body.is_some() {
+                return Err(unexpected_body("get_external_user"));
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `DELETE /external-users/{user}` (`delete_external_user`).
+    #[derive(Clone, Debug, Default)]
+    pub struct DeleteParams {
+        /// `user` (path parameter)
+        pub(crate) user: Option<String>,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `DELETE /external-users/{user}`; from `client.external_users().delete()`.
+    pub type Delete<Mode = Async> = Call<DeleteParams, Mode>;
+    impl<Mode> Call<DeleteParams, Mode> {
+        /// The user string (case-sensitive; percent-encoded in the path).
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn user<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.user = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "user"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for DeleteParams {
+        type Output = ();
+        fn name(&self) -> &'static str {
+            "delete_external_user"
+        }
+    }
+    impl Validate for DeleteParams {}
+    impl sealed::Sender for DeleteParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "delete_external_user"),
+                    ),
+                );
+            }
+            if self.user.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{} needs the parameter {}", "delete_external_user", "user"
+                        ),
+                    ),
+                );
+            }
+            Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<ResponseValue<()>, api::Error<ErrorResponse>> {
+            #[allow(unused_mut)]
+            let mut request = api.delete_external_user();
+            if let Some(value) = &self.user {
+                request = request.user(value.clone());
+            }
+            request.send().await
+        }
+    }
+    impl FromArgs for DeleteParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "user" => params.user = Some(parse_arg(name, value)?),
+                    other => {
+                        return Err(unknown_arg("delete_external_user", other, &["user"]));
+                    }
+                }
+            }
+            if body.is_some() {
+                return Err(unexpected_body("delete_external_user"));
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `PATCH /external-users/{user}` (`update_external_user`).
+    #[derive(Clone, Debug, Default)]
+    pub struct UpdateParams {
+        /// `user` (path parameter)
+        pub(crate) user: Option<String>,
+        /// The request body, built up field by field.
+        pub(crate) body: types::builder::UpdateExternalUserRequest,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `PATCH /external-users/{user}`; from `client.external_users().update()`.
+    pub type Update<Mode = Async> = Call<UpdateParams, Mode>;
+    impl<Mode> Call<UpdateParams, Mode> {
+        /// The user string (case-sensitive; percent-encoded in the path).
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn user<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.user = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "user"));
+                }
+            }
+            self
+        }
+        /// Sets the whole request body.
+        pub fn body(mut self, body: types::UpdateExternalUserRequest) -> Self {
+            self.params.body = body.into();
+            self
+        }
+        /// Edits the request body with its builder, e.g. `.body_map(|b| b.name("x"))`.
+        pub fn body_map(
+            mut self,
+            edit: impl FnOnce(
+                types::builder::UpdateExternalUserRequest,
+            ) -> types::builder::UpdateExternalUserRequest,
+        ) -> Self {
+            self.params.body = edit(self.params.body);
+            self
+        }
+        /// Sets the body's `is_active` field.
+        pub fn is_active<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<bool>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.is_active(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "is_active"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for UpdateParams {
+        type Output = types::ExternalUserResponse;
+        fn name(&self) -> &'static str {
+            "update_external_user"
+        }
+    }
+    impl Validate for UpdateParams {}
+    impl sealed::Sender for UpdateParams {
+        fn is_write(&self) -> bool {
+            true
+        }
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "update_external_user"),
+                    ),
+                );
+            }
+            if self.user.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{} needs the parameter {}", "update_external_user", "user"
+                        ),
+                    ),
+                );
+            }
+            Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::ExternalUserResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.update_external_user();
+            if let Some(value) = &self.user {
+                request = request.user(value.clone());
+            }
+            request = request.body(self.body.clone());
+            request.send().await
+        }
+    }
+    impl FromArgs for UpdateParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "user" => params.user = Some(parse_arg(name, value)?),
+                    other => {
+                        return Err(unknown_arg("update_external_user", other, &["user"]));
+                    }
+                }
+            }
+            if let Some(body) = body {
+                params.body = parse_body::<types::UpdateExternalUserRequest>(body)?
+                    .into();
+            }
+            Ok(params)
+        }
+    }
+}
 /// The generations operations of a client: `client.generations()`.
 ///
 /// What a single request (a generation) cost and how it was served.
@@ -395,6 +3580,18 @@ impl<Mode: Clone> Generations<Mode> {
     ///
     /// Tokens, cost, latency, provider and routing facts of one completed request. Works with any API key.
     pub fn get_generation(&self) -> generations::GetGeneration<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `GET /generation/content`: TODO: needs a description
+    ///
+    /// TODO: needs a description
+    pub fn list_generation_content(&self) -> generations::ListGenerationContent<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `POST /generation/feedback`: TODO: needs a description
+    ///
+    /// TODO: needs a description
+    pub fn submit_feedback(&self) -> generations::SubmitFeedback<Mode> {
         Call::new(self.client.clone(), self.mode.clone(), Default::default())
     }
 }
@@ -505,6 +3702,2767 @@ pub mod generations {
             }
             if body.is_some() {
                 return Err(unexpected_body("get_generation"));
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `GET /generation/content` (`list_generation_content`).
+    #[derive(Clone, Debug, Default)]
+    pub struct ListGenerationContentParams {
+        /// `id` (query parameter)
+        pub(crate) id: Option<types::ListGenerationContentId>,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `GET /generation/content`; from `client.generations().list_generation_content()`.
+    pub type ListGenerationContent<Mode = Async> = Call<
+        ListGenerationContentParams,
+        Mode,
+    >;
+    impl<Mode> Call<ListGenerationContentParams, Mode> {
+        /// TODO: needs a description
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::ListGenerationContentId>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.id = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "id"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for ListGenerationContentParams {
+        type Output = types::GenerationContentResponse;
+        fn name(&self) -> &'static str {
+            "list_generation_content"
+        }
+    }
+    impl Validate for ListGenerationContentParams {}
+    impl sealed::Sender for ListGenerationContentParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "list_generation_content"),
+                    ),
+                );
+            }
+            if self.id.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{} needs the parameter {}", "list_generation_content", "id"
+                        ),
+                    ),
+                );
+            }
+            Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::GenerationContentResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.list_generation_content();
+            if let Some(value) = &self.id {
+                request = request.id(value.clone());
+            }
+            request.send().await
+        }
+    }
+    impl FromArgs for ListGenerationContentParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "id" => params.id = Some(parse_arg(name, value)?),
+                    other => {
+                        return Err(
+                            unknown_arg("list_generation_content", other, &["id"]),
+                        );
+                    }
+                }
+            }
+            if body.is_some() {
+                return Err(unexpected_body("list_generation_content"));
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `POST /generation/feedback` (`submit_generation_feedback`).
+    #[derive(Clone, Debug, Default)]
+    pub struct SubmitFeedbackParams {
+        /// The request body, built up field by field.
+        pub(crate) body: types::builder::SubmitGenerationFeedbackRequest,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `POST /generation/feedback`; from `client.generations().submit_feedback()`.
+    pub type SubmitFeedback<Mode = Async> = Call<SubmitFeedbackParams, Mode>;
+    impl<Mode> Call<SubmitFeedbackParams, Mode> {
+        /// Sets the whole request body.
+        pub fn body(mut self, body: types::SubmitGenerationFeedbackRequest) -> Self {
+            self.params.body = body.into();
+            self
+        }
+        /// Edits the request body with its builder, e.g. `.body_map(|b| b.name("x"))`.
+        pub fn body_map(
+            mut self,
+            edit: impl FnOnce(
+                types::builder::SubmitGenerationFeedbackRequest,
+            ) -> types::builder::SubmitGenerationFeedbackRequest,
+        ) -> Self {
+            self.params.body = edit(self.params.body);
+            self
+        }
+        /// Sets the body's `category` field.
+        pub fn category<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::SubmitGenerationFeedbackRequestCategory>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.category(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "category"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `comment` field.
+        pub fn comment<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::SubmitGenerationFeedbackRequestComment>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.comment(Some(value)),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "comment"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `generation_id` field.
+        pub fn generation_id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::SubmitGenerationFeedbackRequestGenerationId>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.generation_id(value),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "generation_id"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for SubmitFeedbackParams {
+        type Output = types::SubmitGenerationFeedbackResponse;
+        fn name(&self) -> &'static str {
+            "submit_generation_feedback"
+        }
+    }
+    impl Validate for SubmitFeedbackParams {}
+    impl sealed::Sender for SubmitFeedbackParams {
+        fn is_write(&self) -> bool {
+            true
+        }
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "submit_generation_feedback"),
+                    ),
+                );
+            }
+            Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::SubmitGenerationFeedbackResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.submit_generation_feedback();
+            request = request.body(self.body.clone());
+            request.send().await
+        }
+    }
+    impl FromArgs for SubmitFeedbackParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            if let Some((name, _)) = args.first() {
+                return Err(unknown_arg("submit_generation_feedback", name, &[]));
+            }
+            if let Some(body) = body {
+                params.body = parse_body::<types::SubmitGenerationFeedbackRequest>(body)?
+                    .into();
+            }
+            Ok(params)
+        }
+    }
+}
+/// The guardrails operations of a client: `client.guardrails()`.
+///
+/// TODO: needs a description
+#[derive(Clone, Debug)]
+pub struct Guardrails<Mode = Async> {
+    client: Client,
+    mode: Mode,
+}
+impl<Mode: Clone> Guardrails<Mode> {
+    /// `GET /guardrails`: TODO: needs a description
+    ///
+    /// TODO: needs a description
+    pub fn list(&self) -> guardrails::List<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `POST /guardrails`: TODO: needs a description
+    ///
+    /// TODO: needs a description
+    pub fn create(&self) -> guardrails::Create<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `GET /guardrails/assignments/keys`: TODO: needs a description
+    ///
+    /// TODO: needs a description
+    pub fn list_key_assignments(&self) -> guardrails::ListKeyAssignments<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `GET /guardrails/assignments/members`: TODO: needs a description
+    ///
+    /// TODO: needs a description
+    pub fn list_member_assignments(&self) -> guardrails::ListMemberAssignments<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `GET /guardrails/{id}`: TODO: needs a description
+    ///
+    /// TODO: needs a description
+    pub fn get(&self) -> guardrails::Get<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `DELETE /guardrails/{id}`: TODO: needs a description
+    ///
+    /// TODO: needs a description
+    pub fn delete(&self) -> guardrails::Delete<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `PATCH /guardrails/{id}`: TODO: needs a description
+    ///
+    /// TODO: needs a description
+    pub fn update(&self) -> guardrails::Update<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `GET /guardrails/{id}/assignments/keys`: TODO: needs a description
+    ///
+    /// TODO: needs a description
+    pub fn list_guardrail_key_assignments(
+        &self,
+    ) -> guardrails::ListGuardrailKeyAssignments<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `POST /guardrails/{id}/assignments/keys`: TODO: needs a description
+    ///
+    /// TODO: needs a description
+    pub fn bulk_assign_keys(&self) -> guardrails::BulkAssignKeys<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `POST /guardrails/{id}/assignments/keys/remove`: TODO: needs a description
+    ///
+    /// TODO: needs a description
+    pub fn bulk_unassign_keys(&self) -> guardrails::BulkUnassignKeys<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `GET /guardrails/{id}/assignments/members`: TODO: needs a description
+    ///
+    /// TODO: needs a description
+    pub fn list_guardrail_member_assignments(
+        &self,
+    ) -> guardrails::ListGuardrailMemberAssignments<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `POST /guardrails/{id}/assignments/members`: TODO: needs a description
+    ///
+    /// TODO: needs a description
+    pub fn bulk_assign_members(&self) -> guardrails::BulkAssignMembers<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `POST /guardrails/{id}/assignments/members/remove`: TODO: needs a description
+    ///
+    /// TODO: needs a description
+    pub fn bulk_unassign_members(&self) -> guardrails::BulkUnassignMembers<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+}
+impl Client {
+    /// The guardrails operations.
+    pub fn guardrails(&self) -> Guardrails {
+        Guardrails {
+            client: self.clone(),
+            mode: Async,
+        }
+    }
+}
+#[cfg(feature = "blocking")]
+impl crate::blocking::Client {
+    /// The guardrails operations.
+    pub fn guardrails(&self) -> Guardrails<crate::blocking::Blocking> {
+        Guardrails {
+            client: self.as_async().clone(),
+            mode: self.mode(),
+        }
+    }
+}
+/// Calls and parameters of the guardrails operations (see [`Guardrails`]).
+pub mod guardrails {
+    #[allow(unused_imports)]
+    use super::*;
+    /// Parameters of `GET /guardrails` (`list_guardrails`).
+    #[derive(Clone, Debug, Default)]
+    pub struct ListParams {
+        /// `offset` (query parameter)
+        pub(crate) offset: Option<u64>,
+        /// `limit` (query parameter)
+        pub(crate) limit: Option<::std::num::NonZeroU64>,
+        /// `workspace_id` (query parameter)
+        pub(crate) workspace_id: Option<::uuid::Uuid>,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `GET /guardrails`; from `client.guardrails().list()`.
+    pub type List<Mode = Async> = Call<ListParams, Mode>;
+    impl<Mode> Call<ListParams, Mode> {
+        /// TODO: needs a description
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<u64>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.offset = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "offset"));
+                }
+            }
+            self
+        }
+        /// TODO: needs a description
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<::std::num::NonZeroU64>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.limit = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "limit"));
+                }
+            }
+            self
+        }
+        /// TODO: needs a description
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<::uuid::Uuid>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.workspace_id = Some(value),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "workspace_id"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for ListParams {
+        type Output = types::ListGuardrailsResponse;
+        fn name(&self) -> &'static str {
+            "list_guardrails"
+        }
+    }
+    impl Validate for ListParams {}
+    impl crate::paging::Paged for ListParams {
+        type Item = types::Guardrail;
+    }
+    #[allow(clippy::useless_conversion)]
+    impl crate::paging::sealed::Pages for ListParams {
+        fn offset(&self) -> u64 {
+            self.offset.and_then(|offset| u64::try_from(offset).ok()).unwrap_or(0)
+        }
+        fn set_offset(&mut self, offset: u64) {
+            self.offset = TryFrom::try_from(offset).ok();
+        }
+        fn page_items(output: &types::ListGuardrailsResponse) -> usize {
+            output.data.len()
+        }
+        fn into_items(output: types::ListGuardrailsResponse) -> Vec<types::Guardrail> {
+            output.data
+        }
+        fn total_count(output: &types::ListGuardrailsResponse) -> Option<u64> {
+            u64::try_from(output.total_count).ok()
+        }
+    }
+    impl sealed::Sender for ListParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "list_guardrails"),
+                    ),
+                );
+            }
+            Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::ListGuardrailsResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.list_guardrails();
+            if let Some(value) = &self.offset {
+                request = request.offset(value.clone());
+            }
+            if let Some(value) = &self.limit {
+                request = request.limit(value.clone());
+            }
+            if let Some(value) = &self.workspace_id {
+                request = request.workspace_id(value.clone());
+            }
+            request.send().await
+        }
+    }
+    impl FromArgs for ListParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "offset" => params.offset = Some(parse_arg(name, value)?),
+                    "limit" => params.limit = Some(parse_arg(name, value)?),
+                    "workspace_id" => params.workspace_id = Some(parse_arg(name, value)?),
+                    other => {
+                        return Err(
+                            unknown_arg(
+                                "list_guardrails",
+                                other,
+                                &["offset", "limit", "workspace_id"],
+                            ),
+                        );
+                    }
+                }
+            }
+            if body.is_some() {
+                return Err(unexpected_body("list_guardrails"));
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `POST /guardrails` (`create_guardrail`).
+    #[derive(Clone, Debug, Default)]
+    pub struct CreateParams {
+        /// The request body, built up field by field.
+        pub(crate) body: types::builder::CreateGuardrailRequest,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `POST /guardrails`; from `client.guardrails().create()`.
+    pub type Create<Mode = Async> = Call<CreateParams, Mode>;
+    impl<Mode> Call<CreateParams, Mode> {
+        /// Sets the whole request body.
+        pub fn body(mut self, body: types::CreateGuardrailRequest) -> Self {
+            self.params.body = body.into();
+            self
+        }
+        /// Edits the request body with its builder, e.g. `.body_map(|b| b.name("x"))`.
+        pub fn body_map(
+            mut self,
+            edit: impl FnOnce(
+                types::builder::CreateGuardrailRequest,
+            ) -> types::builder::CreateGuardrailRequest,
+        ) -> Self {
+            self.params.body = edit(self.params.body);
+            self
+        }
+        /// Sets the body's `allowed_models` field.
+        pub fn allowed_models<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<Vec<String>>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self.params.body.allowed_models(Some(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "allowed_models"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `allowed_providers` field.
+        pub fn allowed_providers<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<Vec<String>>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self.params.body.allowed_providers(Some(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "allowed_providers"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `content_filter_builtins` field.
+        pub fn content_filter_builtins<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<Vec<types::ContentFilterBuiltinEntryInput>>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self
+                        .params
+                        .body
+                        .content_filter_builtins(Some(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "content_filter_builtins"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `content_filters` field.
+        pub fn content_filters<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<Vec<types::ContentFilterEntry>>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self.params.body.content_filters(Some(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "content_filters"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `description` field.
+        pub fn description<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::CreateGuardrailRequestDescription>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.description(Some(value)),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "description"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `enable_free_model_publication` field.
+        pub fn enable_free_model_publication<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<bool>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self
+                        .params
+                        .body
+                        .enable_free_model_publication(Some(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(
+                            format!("{}: {err}", "enable_free_model_publication"),
+                        );
+                }
+            }
+            self
+        }
+        /// Sets the body's `enable_free_model_training` field.
+        pub fn enable_free_model_training<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<bool>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self
+                        .params
+                        .body
+                        .enable_free_model_training(Some(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(
+                            format!("{}: {err}", "enable_free_model_training"),
+                        );
+                }
+            }
+            self
+        }
+        /// Sets the body's `enable_paid_model_training` field.
+        pub fn enable_paid_model_training<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<bool>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self
+                        .params
+                        .body
+                        .enable_paid_model_training(Some(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(
+                            format!("{}: {err}", "enable_paid_model_training"),
+                        );
+                }
+            }
+            self
+        }
+        /// Sets the body's `enforce_zdr` field.
+        pub fn enforce_zdr<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<bool>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.enforce_zdr(Some(value)),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "enforce_zdr"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `enforce_zdr_anthropic` field.
+        pub fn enforce_zdr_anthropic<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<bool>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self
+                        .params
+                        .body
+                        .enforce_zdr_anthropic(Some(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "enforce_zdr_anthropic"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `enforce_zdr_google` field.
+        pub fn enforce_zdr_google<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<bool>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self.params.body.enforce_zdr_google(Some(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "enforce_zdr_google"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `enforce_zdr_openai` field.
+        pub fn enforce_zdr_openai<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<bool>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self.params.body.enforce_zdr_openai(Some(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "enforce_zdr_openai"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `enforce_zdr_other` field.
+        pub fn enforce_zdr_other<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<bool>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self.params.body.enforce_zdr_other(Some(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "enforce_zdr_other"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `enforce_zdr_xai` field.
+        pub fn enforce_zdr_xai<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<bool>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self.params.body.enforce_zdr_xai(Some(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "enforce_zdr_xai"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `ignored_models` field.
+        pub fn ignored_models<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<Vec<String>>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self.params.body.ignored_models(Some(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "ignored_models"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `ignored_providers` field.
+        pub fn ignored_providers<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<Vec<String>>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self.params.body.ignored_providers(Some(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "ignored_providers"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `include_byok_in_budgets` field.
+        pub fn include_byok_in_budgets<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<bool>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self
+                        .params
+                        .body
+                        .include_byok_in_budgets(Some(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "include_byok_in_budgets"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `limit_usd` field.
+        pub fn limit_usd<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<f64>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.limit_usd(Some(value)),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "limit_usd"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `name` field.
+        pub fn name<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::CreateGuardrailRequestName>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.name(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "name"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `reset_interval` field.
+        pub fn reset_interval<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::GuardrailInterval>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self.params.body.reset_interval(Some(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "reset_interval"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `workspace_id` field.
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<::uuid::Uuid>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self.params.body.workspace_id(Some(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "workspace_id"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for CreateParams {
+        type Output = types::CreateGuardrailResponse;
+        fn name(&self) -> &'static str {
+            "create_guardrail"
+        }
+    }
+    impl Validate for CreateParams {}
+    impl sealed::Sender for CreateParams {
+        fn is_write(&self) -> bool {
+            true
+        }
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "create_guardrail"),
+                    ),
+                );
+            }
+            Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::CreateGuardrailResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.create_guardrail();
+            request = request.body(self.body.clone());
+            request.send().await
+        }
+    }
+    impl FromArgs for CreateParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            if let Some((name, _)) = args.first() {
+                return Err(unknown_arg("create_guardrail", name, &[]));
+            }
+            if let Some(body) = body {
+                params.body = parse_body::<types::CreateGuardrailRequest>(body)?.into();
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `GET /guardrails/assignments/keys` (`list_key_assignments`).
+    #[derive(Clone, Debug, Default)]
+    pub struct ListKeyAssignmentsParams {
+        /// `offset` (query parameter)
+        pub(crate) offset: Option<u64>,
+        /// `limit` (query parameter)
+        pub(crate) limit: Option<::std::num::NonZeroU64>,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `GET /guardrails/assignments/keys`; from `client.guardrails().list_key_assignments()`.
+    pub type ListKeyAssignments<Mode = Async> = Call<ListKeyAssignmentsParams, Mode>;
+    impl<Mode> Call<ListKeyAssignmentsParams, Mode> {
+        /// TODO: needs a description
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<u64>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.offset = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "offset"));
+                }
+            }
+            self
+        }
+        /// TODO: needs a description
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<::std::num::NonZeroU64>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.limit = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "limit"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for ListKeyAssignmentsParams {
+        type Output = types::ListKeyAssignmentsResponse;
+        fn name(&self) -> &'static str {
+            "list_key_assignments"
+        }
+    }
+    impl Validate for ListKeyAssignmentsParams {}
+    impl crate::paging::Paged for ListKeyAssignmentsParams {
+        type Item = types::KeyAssignment;
+    }
+    #[allow(clippy::useless_conversion)]
+    impl crate::paging::sealed::Pages for ListKeyAssignmentsParams {
+        fn offset(&self) -> u64 {
+            self.offset.and_then(|offset| u64::try_from(offset).ok()).unwrap_or(0)
+        }
+        fn set_offset(&mut self, offset: u64) {
+            self.offset = TryFrom::try_from(offset).ok();
+        }
+        fn page_items(output: &types::ListKeyAssignmentsResponse) -> usize {
+            output.data.len()
+        }
+        fn into_items(
+            output: types::ListKeyAssignmentsResponse,
+        ) -> Vec<types::KeyAssignment> {
+            output.data
+        }
+        fn total_count(output: &types::ListKeyAssignmentsResponse) -> Option<u64> {
+            u64::try_from(output.total_count).ok()
+        }
+    }
+    impl sealed::Sender for ListKeyAssignmentsParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "list_key_assignments"),
+                    ),
+                );
+            }
+            Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::ListKeyAssignmentsResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.list_key_assignments();
+            if let Some(value) = &self.offset {
+                request = request.offset(value.clone());
+            }
+            if let Some(value) = &self.limit {
+                request = request.limit(value.clone());
+            }
+            request.send().await
+        }
+    }
+    impl FromArgs for ListKeyAssignmentsParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "offset" => params.offset = Some(parse_arg(name, value)?),
+                    "limit" => params.limit = Some(parse_arg(name, value)?),
+                    other => {
+                        return Err(
+                            unknown_arg(
+                                "list_key_assignments",
+                                other,
+                                &["offset", "limit"],
+                            ),
+                        );
+                    }
+                }
+            }
+            if body.is_some() {
+                return Err(unexpected_body("list_key_assignments"));
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `GET /guardrails/assignments/members` (`list_member_assignments`).
+    #[derive(Clone, Debug, Default)]
+    pub struct ListMemberAssignmentsParams {
+        /// `offset` (query parameter)
+        pub(crate) offset: Option<u64>,
+        /// `limit` (query parameter)
+        pub(crate) limit: Option<::std::num::NonZeroU64>,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `GET /guardrails/assignments/members`; from `client.guardrails().list_member_assignments()`.
+    pub type ListMemberAssignments<Mode = Async> = Call<
+        ListMemberAssignmentsParams,
+        Mode,
+    >;
+    impl<Mode> Call<ListMemberAssignmentsParams, Mode> {
+        /// TODO: needs a description
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<u64>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.offset = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "offset"));
+                }
+            }
+            self
+        }
+        /// TODO: needs a description
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<::std::num::NonZeroU64>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.limit = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "limit"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for ListMemberAssignmentsParams {
+        type Output = types::ListMemberAssignmentsResponse;
+        fn name(&self) -> &'static str {
+            "list_member_assignments"
+        }
+    }
+    impl Validate for ListMemberAssignmentsParams {}
+    impl crate::paging::Paged for ListMemberAssignmentsParams {
+        type Item = types::MemberAssignment;
+    }
+    #[allow(clippy::useless_conversion)]
+    impl crate::paging::sealed::Pages for ListMemberAssignmentsParams {
+        fn offset(&self) -> u64 {
+            self.offset.and_then(|offset| u64::try_from(offset).ok()).unwrap_or(0)
+        }
+        fn set_offset(&mut self, offset: u64) {
+            self.offset = TryFrom::try_from(offset).ok();
+        }
+        fn page_items(output: &types::ListMemberAssignmentsResponse) -> usize {
+            output.data.len()
+        }
+        fn into_items(
+            output: types::ListMemberAssignmentsResponse,
+        ) -> Vec<types::MemberAssignment> {
+            output.data
+        }
+        fn total_count(output: &types::ListMemberAssignmentsResponse) -> Option<u64> {
+            u64::try_from(output.total_count).ok()
+        }
+    }
+    impl sealed::Sender for ListMemberAssignmentsParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "list_member_assignments"),
+                    ),
+                );
+            }
+            Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::ListMemberAssignmentsResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.list_member_assignments();
+            if let Some(value) = &self.offset {
+                request = request.offset(value.clone());
+            }
+            if let Some(value) = &self.limit {
+                request = request.limit(value.clone());
+            }
+            request.send().await
+        }
+    }
+    impl FromArgs for ListMemberAssignmentsParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "offset" => params.offset = Some(parse_arg(name, value)?),
+                    "limit" => params.limit = Some(parse_arg(name, value)?),
+                    other => {
+                        return Err(
+                            unknown_arg(
+                                "list_member_assignments",
+                                other,
+                                &["offset", "limit"],
+                            ),
+                        );
+                    }
+                }
+            }
+            if body.is_some() {
+                return Err(unexpected_body("list_member_assignments"));
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `GET /guardrails/{id}` (`get_guardrail`).
+    #[derive(Clone, Debug, Default)]
+    pub struct GetParams {
+        /// `id` (path parameter)
+        pub(crate) id: Option<::uuid::Uuid>,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `GET /guardrails/{id}`; from `client.guardrails().get()`.
+    pub type Get<Mode = Async> = Call<GetParams, Mode>;
+    impl<Mode> Call<GetParams, Mode> {
+        /// TODO: needs a description
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<::uuid::Uuid>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.id = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "id"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for GetParams {
+        type Output = types::GetGuardrailResponse;
+        fn name(&self) -> &'static str {
+            "get_guardrail"
+        }
+    }
+    impl Validate for GetParams {}
+    impl sealed::Sender for GetParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "get_guardrail"),
+                    ),
+                );
+            }
+            if self.id.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!("{} needs the parameter {}", "get_guardrail", "id"),
+                    ),
+                );
+            }
+            Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::GetGuardrailResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.get_guardrail();
+            if let Some(value) = &self.id {
+                request = request.id(value.clone());
+            }
+            request.send().await
+        }
+    }
+    impl FromArgs for GetParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "id" => params.id = Some(parse_arg(name, value)?),
+                    other => return Err(unknown_arg("get_guardrail", other, &["id"])),
+                }
+            }
+            if body.is_some() {
+                return Err(unexpected_body("get_guardrail"));
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `DELETE /guardrails/{id}` (`delete_guardrail`).
+    #[derive(Clone, Debug, Default)]
+    pub struct DeleteParams {
+        /// `id` (path parameter)
+        pub(crate) id: Option<::uuid::Uuid>,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `DELETE /guardrails/{id}`; from `client.guardrails().delete()`.
+    pub type Delete<Mode = Async> = Call<DeleteParams, Mode>;
+    impl<Mode> Call<DeleteParams, Mode> {
+        /// TODO: needs a description
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<::uuid::Uuid>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.id = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "id"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for DeleteParams {
+        type Output = types::DeleteGuardrailResponse;
+        fn name(&self) -> &'static str {
+            "delete_guardrail"
+        }
+    }
+    impl Validate for DeleteParams {}
+    impl sealed::Sender for DeleteParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "delete_guardrail"),
+                    ),
+                );
+            }
+            if self.id.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!("{} needs the parameter {}", "delete_guardrail", "id"),
+                    ),
+                );
+            }
+            Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::DeleteGuardrailResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.delete_guardrail();
+            if let Some(value) = &self.id {
+                request = request.id(value.clone());
+            }
+            request.send().await
+        }
+    }
+    impl FromArgs for DeleteParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "id" => params.id = Some(parse_arg(name, value)?),
+                    other => return Err(unknown_arg("delete_guardrail", other, &["id"])),
+                }
+            }
+            if body.is_some() {
+                return Err(unexpected_body("delete_guardrail"));
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `PATCH /guardrails/{id}` (`update_guardrail`).
+    #[derive(Clone, Debug, Default)]
+    pub struct UpdateParams {
+        /// `id` (path parameter)
+        pub(crate) id: Option<::uuid::Uuid>,
+        /// The request body, built up field by field.
+        pub(crate) body: types::builder::UpdateGuardrailRequest,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `PATCH /guardrails/{id}`; from `client.guardrails().update()`.
+    pub type Update<Mode = Async> = Call<UpdateParams, Mode>;
+    impl<Mode> Call<UpdateParams, Mode> {
+        /// TODO: needs a description
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<::uuid::Uuid>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.id = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "id"));
+                }
+            }
+            self
+        }
+        /// Sets the whole request body.
+        pub fn body(mut self, body: types::UpdateGuardrailRequest) -> Self {
+            self.params.body = body.into();
+            self
+        }
+        /// Edits the request body with its builder, e.g. `.body_map(|b| b.name("x"))`.
+        pub fn body_map(
+            mut self,
+            edit: impl FnOnce(
+                types::builder::UpdateGuardrailRequest,
+            ) -> types::builder::UpdateGuardrailRequest,
+        ) -> Self {
+            self.params.body = edit(self.params.body);
+            self
+        }
+        /// Sets the body's `allowed_models` field.
+        pub fn allowed_models<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<Vec<String>>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self.params.body.allowed_models(Some(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "allowed_models"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `allowed_providers` field.
+        pub fn allowed_providers<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<Vec<String>>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self.params.body.allowed_providers(Some(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "allowed_providers"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `content_filter_builtins` field.
+        pub fn content_filter_builtins<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<Vec<types::ContentFilterBuiltinEntryInput>>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self
+                        .params
+                        .body
+                        .content_filter_builtins(Some(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "content_filter_builtins"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `content_filters` field.
+        pub fn content_filters<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<Vec<types::ContentFilterEntry>>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self.params.body.content_filters(Some(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "content_filters"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `description` field.
+        pub fn description<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::UpdateGuardrailRequestDescription>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.description(Some(value)),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "description"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `enable_free_model_publication` field.
+        pub fn enable_free_model_publication<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<bool>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self
+                        .params
+                        .body
+                        .enable_free_model_publication(Some(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(
+                            format!("{}: {err}", "enable_free_model_publication"),
+                        );
+                }
+            }
+            self
+        }
+        /// Sets the body's `enable_free_model_training` field.
+        pub fn enable_free_model_training<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<bool>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self
+                        .params
+                        .body
+                        .enable_free_model_training(Some(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(
+                            format!("{}: {err}", "enable_free_model_training"),
+                        );
+                }
+            }
+            self
+        }
+        /// Sets the body's `enable_paid_model_training` field.
+        pub fn enable_paid_model_training<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<bool>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self
+                        .params
+                        .body
+                        .enable_paid_model_training(Some(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(
+                            format!("{}: {err}", "enable_paid_model_training"),
+                        );
+                }
+            }
+            self
+        }
+        /// Sets the body's `enforce_zdr` field.
+        pub fn enforce_zdr<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<bool>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.enforce_zdr(Some(value)),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "enforce_zdr"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `enforce_zdr_anthropic` field.
+        pub fn enforce_zdr_anthropic<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<bool>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self
+                        .params
+                        .body
+                        .enforce_zdr_anthropic(Some(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "enforce_zdr_anthropic"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `enforce_zdr_google` field.
+        pub fn enforce_zdr_google<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<bool>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self.params.body.enforce_zdr_google(Some(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "enforce_zdr_google"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `enforce_zdr_openai` field.
+        pub fn enforce_zdr_openai<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<bool>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self.params.body.enforce_zdr_openai(Some(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "enforce_zdr_openai"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `enforce_zdr_other` field.
+        pub fn enforce_zdr_other<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<bool>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self.params.body.enforce_zdr_other(Some(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "enforce_zdr_other"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `enforce_zdr_xai` field.
+        pub fn enforce_zdr_xai<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<bool>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self.params.body.enforce_zdr_xai(Some(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "enforce_zdr_xai"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `ignored_models` field.
+        pub fn ignored_models<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<Vec<String>>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self.params.body.ignored_models(Some(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "ignored_models"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `ignored_providers` field.
+        pub fn ignored_providers<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<Vec<String>>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self.params.body.ignored_providers(Some(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "ignored_providers"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `include_byok_in_budgets` field.
+        pub fn include_byok_in_budgets<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<bool>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self
+                        .params
+                        .body
+                        .include_byok_in_budgets(Some(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "include_byok_in_budgets"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `limit_usd` field.
+        pub fn limit_usd<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<f64>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.limit_usd(Some(value)),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "limit_usd"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `name` field.
+        pub fn name<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::UpdateGuardrailRequestName>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.name(Some(value)),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "name"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `reset_interval` field.
+        pub fn reset_interval<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::GuardrailInterval>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self.params.body.reset_interval(Some(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "reset_interval"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for UpdateParams {
+        type Output = types::UpdateGuardrailResponse;
+        fn name(&self) -> &'static str {
+            "update_guardrail"
+        }
+    }
+    impl Validate for UpdateParams {}
+    impl sealed::Sender for UpdateParams {
+        fn is_write(&self) -> bool {
+            true
+        }
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "update_guardrail"),
+                    ),
+                );
+            }
+            if self.id.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!("{} needs the parameter {}", "update_guardrail", "id"),
+                    ),
+                );
+            }
+            Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::UpdateGuardrailResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.update_guardrail();
+            if let Some(value) = &self.id {
+                request = request.id(value.clone());
+            }
+            request = request.body(self.body.clone());
+            request.send().await
+        }
+    }
+    impl FromArgs for UpdateParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "id" => params.id = Some(parse_arg(name, value)?),
+                    other => return Err(unknown_arg("update_guardrail", other, &["id"])),
+                }
+            }
+            if let Some(body) = body {
+                params.body = parse_body::<types::UpdateGuardrailRequest>(body)?.into();
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `GET /guardrails/{id}/assignments/keys` (`list_guardrail_key_assignments`).
+    #[derive(Clone, Debug, Default)]
+    pub struct ListGuardrailKeyAssignmentsParams {
+        /// `id` (path parameter)
+        pub(crate) id: Option<::uuid::Uuid>,
+        /// `offset` (query parameter)
+        pub(crate) offset: Option<u64>,
+        /// `limit` (query parameter)
+        pub(crate) limit: Option<::std::num::NonZeroU64>,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `GET /guardrails/{id}/assignments/keys`; from `client.guardrails().list_guardrail_key_assignments()`.
+    pub type ListGuardrailKeyAssignments<Mode = Async> = Call<
+        ListGuardrailKeyAssignmentsParams,
+        Mode,
+    >;
+    impl<Mode> Call<ListGuardrailKeyAssignmentsParams, Mode> {
+        /// TODO: needs a description
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<::uuid::Uuid>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.id = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "id"));
+                }
+            }
+            self
+        }
+        /// TODO: needs a description
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<u64>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.offset = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "offset"));
+                }
+            }
+            self
+        }
+        /// TODO: needs a description
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<::std::num::NonZeroU64>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.limit = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "limit"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for ListGuardrailKeyAssignmentsParams {
+        type Output = types::ListKeyAssignmentsResponse;
+        fn name(&self) -> &'static str {
+            "list_guardrail_key_assignments"
+        }
+    }
+    impl Validate for ListGuardrailKeyAssignmentsParams {}
+    impl crate::paging::Paged for ListGuardrailKeyAssignmentsParams {
+        type Item = types::KeyAssignment;
+    }
+    #[allow(clippy::useless_conversion)]
+    impl crate::paging::sealed::Pages for ListGuardrailKeyAssignmentsParams {
+        fn offset(&self) -> u64 {
+            self.offset.and_then(|offset| u64::try_from(offset).ok()).unwrap_or(0)
+        }
+        fn set_offset(&mut self, offset: u64) {
+            self.offset = TryFrom::try_from(offset).ok();
+        }
+        fn page_items(output: &types::ListKeyAssignmentsResponse) -> usize {
+            output.data.len()
+        }
+        fn into_items(
+            output: types::ListKeyAssignmentsResponse,
+        ) -> Vec<types::KeyAssignment> {
+            output.data
+        }
+        fn total_count(output: &types::ListKeyAssignmentsResponse) -> Option<u64> {
+            u64::try_from(output.total_count).ok()
+        }
+    }
+    impl sealed::Sender for ListGuardrailKeyAssignmentsParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{}: parameter {invalid}", "list_guardrail_key_assignments"
+                        ),
+                    ),
+                );
+            }
+            if self.id.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{} needs the parameter {}",
+                            "list_guardrail_key_assignments", "id"
+                        ),
+                    ),
+                );
+            }
+            Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::ListKeyAssignmentsResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.list_guardrail_key_assignments();
+            if let Some(value) = &self.id {
+                request = request.id(value.clone());
+            }
+            if let Some(value) = &self.offset {
+                request = request.offset(value.clone());
+            }
+            if let Some(value) = &self.limit {
+                request = request.limit(value.clone());
+            }
+            request.send().await
+        }
+    }
+    impl FromArgs for ListGuardrailKeyAssignmentsParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "id" => params.id = Some(parse_arg(name, value)?),
+                    "offset" => params.offset = Some(parse_arg(name, value)?),
+                    "limit" => params.limit = Some(parse_arg(name, value)?),
+                    other => {
+                        return Err(
+                            unknown_arg(
+                                "list_guardrail_key_assignments",
+                                other,
+                                &["id", "offset", "limit"],
+                            ),
+                        );
+                    }
+                }
+            }
+            if body.is_some() {
+                return Err(unexpected_body("list_guardrail_key_assignments"));
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `POST /guardrails/{id}/assignments/keys` (`bulk_assign_keys_to_guardrail`).
+    #[derive(Clone, Debug, Default)]
+    pub struct BulkAssignKeysParams {
+        /// `id` (path parameter)
+        pub(crate) id: Option<::uuid::Uuid>,
+        /// The request body, built up field by field.
+        pub(crate) body: types::builder::BulkAssignKeysRequest,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `POST /guardrails/{id}/assignments/keys`; from `client.guardrails().bulk_assign_keys()`.
+    pub type BulkAssignKeys<Mode = Async> = Call<BulkAssignKeysParams, Mode>;
+    impl<Mode> Call<BulkAssignKeysParams, Mode> {
+        /// TODO: needs a description
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<::uuid::Uuid>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.id = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "id"));
+                }
+            }
+            self
+        }
+        /// Sets the whole request body.
+        pub fn body(mut self, body: types::BulkAssignKeysRequest) -> Self {
+            self.params.body = body.into();
+            self
+        }
+        /// Edits the request body with its builder, e.g. `.body_map(|b| b.name("x"))`.
+        pub fn body_map(
+            mut self,
+            edit: impl FnOnce(
+                types::builder::BulkAssignKeysRequest,
+            ) -> types::builder::BulkAssignKeysRequest,
+        ) -> Self {
+            self.params.body = edit(self.params.body);
+            self
+        }
+        /// Sets the body's `key_hashes` field.
+        pub fn key_hashes<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<Vec<types::BulkAssignKeysRequestKeyHashesItem>>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.key_hashes(value),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "key_hashes"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for BulkAssignKeysParams {
+        type Output = types::BulkAssignKeysResponse;
+        fn name(&self) -> &'static str {
+            "bulk_assign_keys_to_guardrail"
+        }
+    }
+    impl Validate for BulkAssignKeysParams {}
+    impl sealed::Sender for BulkAssignKeysParams {
+        fn is_write(&self) -> bool {
+            true
+        }
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{}: parameter {invalid}", "bulk_assign_keys_to_guardrail"
+                        ),
+                    ),
+                );
+            }
+            if self.id.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{} needs the parameter {}", "bulk_assign_keys_to_guardrail",
+                            "id"
+                        ),
+                    ),
+                );
+            }
+            Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::BulkAssignKeysResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.bulk_assign_keys_to_guardrail();
+            if let Some(value) = &self.id {
+                request = request.id(value.clone());
+            }
+            request = request.body(self.body.clone());
+            request.send().await
+        }
+    }
+    impl FromArgs for BulkAssignKeysParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "id" => params.id = Some(parse_arg(name, value)?),
+                    other => {
+                        return Err(
+                            unknown_arg("bulk_assign_keys_to_guardrail", other, &["id"]),
+                        );
+                    }
+                }
+            }
+            if let Some(body) = body {
+                params.body = parse_body::<types::BulkAssignKeysRequest>(body)?.into();
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `POST /guardrails/{id}/assignments/keys/remove` (`bulk_unassign_keys_from_guardrail`).
+    #[derive(Clone, Debug, Default)]
+    pub struct BulkUnassignKeysParams {
+        /// `id` (path parameter)
+        pub(crate) id: Option<::uuid::Uuid>,
+        /// The request body, built up field by field.
+        pub(crate) body: types::builder::BulkUnassignKeysRequest,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `POST /guardrails/{id}/assignments/keys/remove`; from `client.guardrails().bulk_unassign_keys()`.
+    pub type BulkUnassignKeys<Mode = Async> = Call<BulkUnassignKeysParams, Mode>;
+    impl<Mode> Call<BulkUnassignKeysParams, Mode> {
+        /// TODO: needs a description
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<::uuid::Uuid>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.id = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "id"));
+                }
+            }
+            self
+        }
+        /// Sets the whole request body.
+        pub fn body(mut self, body: types::BulkUnassignKeysRequest) -> Self {
+            self.params.body = body.into();
+            self
+        }
+        /// Edits the request body with its builder, e.g. `.body_map(|b| b.name("x"))`.
+        pub fn body_map(
+            mut self,
+            edit: impl FnOnce(
+                types::builder::BulkUnassignKeysRequest,
+            ) -> types::builder::BulkUnassignKeysRequest,
+        ) -> Self {
+            self.params.body = edit(self.params.body);
+            self
+        }
+        /// Sets the body's `key_hashes` field.
+        pub fn key_hashes<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<Vec<types::BulkUnassignKeysRequestKeyHashesItem>>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.key_hashes(value),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "key_hashes"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for BulkUnassignKeysParams {
+        type Output = types::BulkUnassignKeysResponse;
+        fn name(&self) -> &'static str {
+            "bulk_unassign_keys_from_guardrail"
+        }
+    }
+    impl Validate for BulkUnassignKeysParams {}
+    impl sealed::Sender for BulkUnassignKeysParams {
+        fn is_write(&self) -> bool {
+            true
+        }
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{}: parameter {invalid}",
+                            "bulk_unassign_keys_from_guardrail"
+                        ),
+                    ),
+                );
+            }
+            if self.id.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{} needs the parameter {}",
+                            "bulk_unassign_keys_from_guardrail", "id"
+                        ),
+                    ),
+                );
+            }
+            Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::BulkUnassignKeysResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.bulk_unassign_keys_from_guardrail();
+            if let Some(value) = &self.id {
+                request = request.id(value.clone());
+            }
+            request = request.body(self.body.clone());
+            request.send().await
+        }
+    }
+    impl FromArgs for BulkUnassignKeysParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "id" => params.id = Some(parse_arg(name, value)?),
+                    other => {
+                        return Err(
+                            unknown_arg(
+                                "bulk_unassign_keys_from_guardrail",
+                                other,
+                                &["id"],
+                            ),
+                        );
+                    }
+                }
+            }
+            if let Some(body) = body {
+                params.body = parse_body::<types::BulkUnassignKeysRequest>(body)?.into();
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `GET /guardrails/{id}/assignments/members` (`list_guardrail_member_assignments`).
+    #[derive(Clone, Debug, Default)]
+    pub struct ListGuardrailMemberAssignmentsParams {
+        /// `id` (path parameter)
+        pub(crate) id: Option<::uuid::Uuid>,
+        /// `offset` (query parameter)
+        pub(crate) offset: Option<u64>,
+        /// `limit` (query parameter)
+        pub(crate) limit: Option<::std::num::NonZeroU64>,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `GET /guardrails/{id}/assignments/members`; from `client.guardrails().list_guardrail_member_assignments()`.
+    pub type ListGuardrailMemberAssignments<Mode = Async> = Call<
+        ListGuardrailMemberAssignmentsParams,
+        Mode,
+    >;
+    impl<Mode> Call<ListGuardrailMemberAssignmentsParams, Mode> {
+        /// TODO: needs a description
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<::uuid::Uuid>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.id = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "id"));
+                }
+            }
+            self
+        }
+        /// TODO: needs a description
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<u64>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.offset = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "offset"));
+                }
+            }
+            self
+        }
+        /// TODO: needs a description
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<::std::num::NonZeroU64>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.limit = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "limit"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for ListGuardrailMemberAssignmentsParams {
+        type Output = types::ListMemberAssignmentsResponse;
+        fn name(&self) -> &'static str {
+            "list_guardrail_member_assignments"
+        }
+    }
+    impl Validate for ListGuardrailMemberAssignmentsParams {}
+    impl crate::paging::Paged for ListGuardrailMemberAssignmentsParams {
+        type Item = types::MemberAssignment;
+    }
+    #[allow(clippy::useless_conversion)]
+    impl crate::paging::sealed::Pages for ListGuardrailMemberAssignmentsParams {
+        fn offset(&self) -> u64 {
+            self.offset.and_then(|offset| u64::try_from(offset).ok()).unwrap_or(0)
+        }
+        fn set_offset(&mut self, offset: u64) {
+            self.offset = TryFrom::try_from(offset).ok();
+        }
+        fn page_items(output: &types::ListMemberAssignmentsResponse) -> usize {
+            output.data.len()
+        }
+        fn into_items(
+            output: types::ListMemberAssignmentsResponse,
+        ) -> Vec<types::MemberAssignment> {
+            output.data
+        }
+        fn total_count(output: &types::ListMemberAssignmentsResponse) -> Option<u64> {
+            u64::try_from(output.total_count).ok()
+        }
+    }
+    impl sealed::Sender for ListGuardrailMemberAssignmentsParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{}: parameter {invalid}",
+                            "list_guardrail_member_assignments"
+                        ),
+                    ),
+                );
+            }
+            if self.id.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{} needs the parameter {}",
+                            "list_guardrail_member_assignments", "id"
+                        ),
+                    ),
+                );
+            }
+            Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::ListMemberAssignmentsResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.list_guardrail_member_assignments();
+            if let Some(value) = &self.id {
+                request = request.id(value.clone());
+            }
+            if let Some(value) = &self.offset {
+                request = request.offset(value.clone());
+            }
+            if let Some(value) = &self.limit {
+                request = request.limit(value.clone());
+            }
+            request.send().await
+        }
+    }
+    impl FromArgs for ListGuardrailMemberAssignmentsParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "id" => params.id = Some(parse_arg(name, value)?),
+                    "offset" => params.offset = Some(parse_arg(name, value)?),
+                    "limit" => params.limit = Some(parse_arg(name, value)?),
+                    other => {
+                        return Err(
+                            unknown_arg(
+                                "list_guardrail_member_assignments",
+                                other,
+                                &["id", "offset", "limit"],
+                            ),
+                        );
+                    }
+                }
+            }
+            if body.is_some() {
+                return Err(unexpected_body("list_guardrail_member_assignments"));
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `POST /guardrails/{id}/assignments/members` (`bulk_assign_members_to_guardrail`).
+    #[derive(Clone, Debug, Default)]
+    pub struct BulkAssignMembersParams {
+        /// `id` (path parameter)
+        pub(crate) id: Option<::uuid::Uuid>,
+        /// The request body, built up field by field.
+        pub(crate) body: types::builder::BulkAssignMembersRequest,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `POST /guardrails/{id}/assignments/members`; from `client.guardrails().bulk_assign_members()`.
+    pub type BulkAssignMembers<Mode = Async> = Call<BulkAssignMembersParams, Mode>;
+    impl<Mode> Call<BulkAssignMembersParams, Mode> {
+        /// TODO: needs a description
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<::uuid::Uuid>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.id = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "id"));
+                }
+            }
+            self
+        }
+        /// Sets the whole request body.
+        pub fn body(mut self, body: types::BulkAssignMembersRequest) -> Self {
+            self.params.body = body.into();
+            self
+        }
+        /// Edits the request body with its builder, e.g. `.body_map(|b| b.name("x"))`.
+        pub fn body_map(
+            mut self,
+            edit: impl FnOnce(
+                types::builder::BulkAssignMembersRequest,
+            ) -> types::builder::BulkAssignMembersRequest,
+        ) -> Self {
+            self.params.body = edit(self.params.body);
+            self
+        }
+        /// Sets the body's `member_user_ids` field.
+        pub fn member_user_ids<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<Vec<types::BulkAssignMembersRequestMemberUserIdsItem>>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.member_user_ids(value),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "member_user_ids"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for BulkAssignMembersParams {
+        type Output = types::BulkAssignMembersResponse;
+        fn name(&self) -> &'static str {
+            "bulk_assign_members_to_guardrail"
+        }
+    }
+    impl Validate for BulkAssignMembersParams {}
+    impl sealed::Sender for BulkAssignMembersParams {
+        fn is_write(&self) -> bool {
+            true
+        }
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{}: parameter {invalid}", "bulk_assign_members_to_guardrail"
+                        ),
+                    ),
+                );
+            }
+            if self.id.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{} needs the parameter {}",
+                            "bulk_assign_members_to_guardrail", "id"
+                        ),
+                    ),
+                );
+            }
+            Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::BulkAssignMembersResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.bulk_assign_members_to_guardrail();
+            if let Some(value) = &self.id {
+                request = request.id(value.clone());
+            }
+            request = request.body(self.body.clone());
+            request.send().await
+        }
+    }
+    impl FromArgs for BulkAssignMembersParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "id" => params.id = Some(parse_arg(name, value)?),
+                    other => {
+                        return Err(
+                            unknown_arg(
+                                "bulk_assign_members_to_guardrail",
+                                other,
+                                &["id"],
+                            ),
+                        );
+                    }
+                }
+            }
+            if let Some(body) = body {
+                params.body = parse_body::<types::BulkAssignMembersRequest>(body)?
+                    .into();
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `POST /guardrails/{id}/assignments/members/remove` (`bulk_unassign_members_from_guardrail`).
+    #[derive(Clone, Debug, Default)]
+    pub struct BulkUnassignMembersParams {
+        /// `id` (path parameter)
+        pub(crate) id: Option<::uuid::Uuid>,
+        /// The request body, built up field by field.
+        pub(crate) body: types::builder::BulkUnassignMembersRequest,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `POST /guardrails/{id}/assignments/members/remove`; from `client.guardrails().bulk_unassign_members()`.
+    pub type BulkUnassignMembers<Mode = Async> = Call<BulkUnassignMembersParams, Mode>;
+    impl<Mode> Call<BulkUnassignMembersParams, Mode> {
+        /// TODO: needs a description
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<::uuid::Uuid>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.id = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "id"));
+                }
+            }
+            self
+        }
+        /// Sets the whole request body.
+        pub fn body(mut self, body: types::BulkUnassignMembersRequest) -> Self {
+            self.params.body = body.into();
+            self
+        }
+        /// Edits the request body with its builder, e.g. `.body_map(|b| b.name("x"))`.
+        pub fn body_map(
+            mut self,
+            edit: impl FnOnce(
+                types::builder::BulkUnassignMembersRequest,
+            ) -> types::builder::BulkUnassignMembersRequest,
+        ) -> Self {
+            self.params.body = edit(self.params.body);
+            self
+        }
+        /// Sets the body's `member_user_ids` field.
+        pub fn member_user_ids<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<Vec<types::BulkUnassignMembersRequestMemberUserIdsItem>>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.member_user_ids(value),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "member_user_ids"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for BulkUnassignMembersParams {
+        type Output = types::BulkUnassignMembersResponse;
+        fn name(&self) -> &'static str {
+            "bulk_unassign_members_from_guardrail"
+        }
+    }
+    impl Validate for BulkUnassignMembersParams {}
+    impl sealed::Sender for BulkUnassignMembersParams {
+        fn is_write(&self) -> bool {
+            true
+        }
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{}: parameter {invalid}",
+                            "bulk_unassign_members_from_guardrail"
+                        ),
+                    ),
+                );
+            }
+            if self.id.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{} needs the parameter {}",
+                            "bulk_unassign_members_from_guardrail", "id"
+                        ),
+                    ),
+                );
+            }
+            Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::BulkUnassignMembersResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.bulk_unassign_members_from_guardrail();
+            if let Some(value) = &self.id {
+                request = request.id(value.clone());
+            }
+            request = request.body(self.body.clone());
+            request.send().await
+        }
+    }
+    impl FromArgs for BulkUnassignMembersParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "id" => params.id = Some(parse_arg(name, value)?),
+                    other => {
+                        return Err(
+                            unknown_arg(
+                                "bulk_unassign_members_from_guardrail",
+                                other,
+                                &["id"],
+                            ),
+                        );
+                    }
+                }
+            }
+            if let Some(body) = body {
+                params.body = parse_body::<types::BulkUnassignMembersRequest>(body)?
+                    .into();
             }
             Ok(params)
         }
@@ -1382,9 +7340,2190 @@ pub mod api_keys {
         }
     }
 }
+/// The models operations of a client: `client.models()`.
+///
+/// TODO: needs a description
+#[derive(Clone, Debug)]
+pub struct Models<Mode = Async> {
+    client: Client,
+    mode: Mode,
+}
+impl<Mode: Clone> Models<Mode> {
+    /// `GET /model/{author}/{slug}`: TODO: needs a description
+    ///
+    /// TODO: needs a description
+    pub fn get(&self) -> models::Get<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `GET /models`: TODO: needs a description
+    ///
+    /// TODO: needs a description
+    pub fn list(&self) -> models::List<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `GET /models/count`: TODO: needs a description
+    ///
+    /// TODO: needs a description
+    pub fn count(&self) -> models::Count<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `GET /models/user`: TODO: needs a description
+    ///
+    /// TODO: needs a description
+    pub fn list_for_user(&self) -> models::ListForUser<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+}
+impl Client {
+    /// The models operations.
+    pub fn models(&self) -> Models {
+        Models {
+            client: self.clone(),
+            mode: Async,
+        }
+    }
+}
+#[cfg(feature = "blocking")]
+impl crate::blocking::Client {
+    /// The models operations.
+    pub fn models(&self) -> Models<crate::blocking::Blocking> {
+        Models {
+            client: self.as_async().clone(),
+            mode: self.mode(),
+        }
+    }
+}
+/// Calls and parameters of the models operations (see [`Models`]).
+pub mod models {
+    #[allow(unused_imports)]
+    use super::*;
+    /// Parameters of `GET /model/{author}/{slug}` (`get_model`).
+    #[derive(Clone, Debug, Default)]
+    pub struct GetParams {
+        /// `author` (path parameter)
+        pub(crate) author: Option<String>,
+        /// `slug` (path parameter)
+        pub(crate) slug: Option<String>,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `GET /model/{author}/{slug}`; from `client.models().get()`.
+    pub type Get<Mode = Async> = Call<GetParams, Mode>;
+    impl<Mode> Call<GetParams, Mode> {
+        /// TODO: needs a description
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn author<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.author = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "author"));
+                }
+            }
+            self
+        }
+        /// TODO: needs a description
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn slug<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.slug = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "slug"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for GetParams {
+        type Output = types::ModelResponse;
+        fn name(&self) -> &'static str {
+            "get_model"
+        }
+    }
+    impl Validate for GetParams {}
+    impl sealed::Sender for GetParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "get_model"),
+                    ),
+                );
+            }
+            if self.author.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!("{} needs the parameter {}", "get_model", "author"),
+                    ),
+                );
+            }
+            if self.slug.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!("{} needs the parameter {}", "get_model", "slug"),
+                    ),
+                );
+            }
+            Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::ModelResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.get_model();
+            if let Some(value) = &self.author {
+                request = request.author(value.clone());
+            }
+            if let Some(value) = &self.slug {
+                request = request.slug(value.clone());
+            }
+            request.send().await
+        }
+    }
+    impl FromArgs for GetParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "author" => params.author = Some(parse_arg(name, value)?),
+                    "slug" => params.slug = Some(parse_arg(name, value)?),
+                    other => {
+                        return Err(unknown_arg("get_model", other, &["author", "slug"]));
+                    }
+                }
+            }
+            if body.is_some() {
+                return Err(unexpected_body("get_model"));
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `GET /models` (`get_models`).
+    #[derive(Clone, Debug, Default)]
+    pub struct ListParams {
+        /// `offset` (query parameter)
+        pub(crate) offset: Option<u64>,
+        /// `limit` (query parameter)
+        pub(crate) limit: Option<::std::num::NonZeroU64>,
+        /// `category` (query parameter)
+        pub(crate) category: Option<types::GetModelsCategory>,
+        /// `supported_parameters` (query parameter)
+        pub(crate) supported_parameters: Option<String>,
+        /// `output_modalities` (query parameter)
+        pub(crate) output_modalities: Option<String>,
+        /// `sort` (query parameter)
+        pub(crate) sort: Option<types::GetModelsSort>,
+        /// `use_rss` (query parameter)
+        pub(crate) use_rss: Option<String>,
+        /// `use_rss_chat_links` (query parameter)
+        pub(crate) use_rss_chat_links: Option<String>,
+        /// `q` (query parameter)
+        pub(crate) q: Option<String>,
+        /// `input_modalities` (query parameter)
+        pub(crate) input_modalities: Option<String>,
+        /// `context` (query parameter)
+        pub(crate) context: Option<::std::num::NonZeroU64>,
+        /// `min_price` (query parameter)
+        pub(crate) min_price: Option<f64>,
+        /// `max_price` (query parameter)
+        pub(crate) max_price: Option<f64>,
+        /// `arch` (query parameter)
+        pub(crate) arch: Option<String>,
+        /// `model_authors` (query parameter)
+        pub(crate) model_authors: Option<String>,
+        /// `providers` (query parameter)
+        pub(crate) providers: Option<String>,
+        /// `distillable` (query parameter)
+        pub(crate) distillable: Option<types::GetModelsDistillable>,
+        /// `zdr` (query parameter)
+        pub(crate) zdr: Option<types::GetModelsZdr>,
+        /// `region` (query parameter)
+        pub(crate) region: Option<types::GetModelsRegion>,
+        /// `min_output_price` (query parameter)
+        pub(crate) min_output_price: Option<f64>,
+        /// `max_output_price` (query parameter)
+        pub(crate) max_output_price: Option<f64>,
+        /// `min_age_days` (query parameter)
+        pub(crate) min_age_days: Option<u64>,
+        /// `max_age_days` (query parameter)
+        pub(crate) max_age_days: Option<u64>,
+        /// `min_intelligence_index` (query parameter)
+        pub(crate) min_intelligence_index: Option<f64>,
+        /// `max_intelligence_index` (query parameter)
+        pub(crate) max_intelligence_index: Option<f64>,
+        /// `min_coding_index` (query parameter)
+        pub(crate) min_coding_index: Option<f64>,
+        /// `max_coding_index` (query parameter)
+        pub(crate) max_coding_index: Option<f64>,
+        /// `min_agentic_index` (query parameter)
+        pub(crate) min_agentic_index: Option<f64>,
+        /// `max_agentic_index` (query parameter)
+        pub(crate) max_agentic_index: Option<f64>,
+        /// `min_tool_success_rate` (query parameter)
+        pub(crate) min_tool_success_rate: Option<f64>,
+        /// `max_tool_success_rate` (query parameter)
+        pub(crate) max_tool_success_rate: Option<f64>,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `GET /models`; from `client.models().list()`.
+    pub type List<Mode = Async> = Call<ListParams, Mode>;
+    impl<Mode> Call<ListParams, Mode> {
+        /// TODO: needs a description
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<u64>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.offset = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "offset"));
+                }
+            }
+            self
+        }
+        /// TODO: needs a description
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<::std::num::NonZeroU64>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.limit = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "limit"));
+                }
+            }
+            self
+        }
+        /// TODO: needs a description
+        pub fn category<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::GetModelsCategory>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.category = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "category"));
+                }
+            }
+            self
+        }
+        /// TODO: needs a description
+        pub fn supported_parameters<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.supported_parameters = Some(value),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "supported_parameters"));
+                }
+            }
+            self
+        }
+        /// TODO: needs a description
+        pub fn output_modalities<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.output_modalities = Some(value),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "output_modalities"));
+                }
+            }
+            self
+        }
+        /// TODO: needs a description
+        pub fn sort<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::GetModelsSort>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.sort = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "sort"));
+                }
+            }
+            self
+        }
+        /// TODO: needs a description
+        pub fn use_rss<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.use_rss = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "use_rss"));
+                }
+            }
+            self
+        }
+        /// TODO: needs a description
+        pub fn use_rss_chat_links<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.use_rss_chat_links = Some(value),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "use_rss_chat_links"));
+                }
+            }
+            self
+        }
+        /// TODO: needs a description
+        pub fn q<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.q = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "q"));
+                }
+            }
+            self
+        }
+        /// TODO: needs a description
+        pub fn input_modalities<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.input_modalities = Some(value),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "input_modalities"));
+                }
+            }
+            self
+        }
+        /// TODO: needs a description
+        pub fn context<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<::std::num::NonZeroU64>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.context = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "context"));
+                }
+            }
+            self
+        }
+        /// TODO: needs a description
+        pub fn min_price<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<f64>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.min_price = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "min_price"));
+                }
+            }
+            self
+        }
+        /// TODO: needs a description
+        pub fn max_price<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<f64>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.max_price = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "max_price"));
+                }
+            }
+            self
+        }
+        /// TODO: needs a description
+        pub fn arch<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.arch = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "arch"));
+                }
+            }
+            self
+        }
+        /// TODO: needs a description
+        pub fn model_authors<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.model_authors = Some(value),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "model_authors"));
+                }
+            }
+            self
+        }
+        /// TODO: needs a description
+        pub fn providers<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.providers = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "providers"));
+                }
+            }
+            self
+        }
+        /// TODO: needs a description
+        pub fn distillable<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::GetModelsDistillable>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.distillable = Some(value),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "distillable"));
+                }
+            }
+            self
+        }
+        /// TODO: needs a description
+        pub fn zdr<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::GetModelsZdr>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.zdr = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "zdr"));
+                }
+            }
+            self
+        }
+        /// TODO: needs a description
+        pub fn region<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::GetModelsRegion>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.region = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "region"));
+                }
+            }
+            self
+        }
+        /// TODO: needs a description
+        pub fn min_output_price<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<f64>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.min_output_price = Some(value),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "min_output_price"));
+                }
+            }
+            self
+        }
+        /// TODO: needs a description
+        pub fn max_output_price<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<f64>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.max_output_price = Some(value),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "max_output_price"));
+                }
+            }
+            self
+        }
+        /// TODO: needs a description
+        pub fn min_age_days<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<u64>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.min_age_days = Some(value),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "min_age_days"));
+                }
+            }
+            self
+        }
+        /// TODO: needs a description
+        pub fn max_age_days<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<u64>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.max_age_days = Some(value),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "max_age_days"));
+                }
+            }
+            self
+        }
+        /// TODO: needs a description
+        pub fn min_intelligence_index<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<f64>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.min_intelligence_index = Some(value),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "min_intelligence_index"));
+                }
+            }
+            self
+        }
+        /// TODO: needs a description
+        pub fn max_intelligence_index<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<f64>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.max_intelligence_index = Some(value),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "max_intelligence_index"));
+                }
+            }
+            self
+        }
+        /// TODO: needs a description
+        pub fn min_coding_index<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<f64>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.min_coding_index = Some(value),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "min_coding_index"));
+                }
+            }
+            self
+        }
+        /// TODO: needs a description
+        pub fn max_coding_index<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<f64>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.max_coding_index = Some(value),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "max_coding_index"));
+                }
+            }
+            self
+        }
+        /// TODO: needs a description
+        pub fn min_agentic_index<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<f64>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.min_agentic_index = Some(value),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "min_agentic_index"));
+                }
+            }
+            self
+        }
+        /// TODO: needs a description
+        pub fn max_agentic_index<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<f64>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.max_agentic_index = Some(value),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "max_agentic_index"));
+                }
+            }
+            self
+        }
+        /// TODO: needs a description
+        pub fn min_tool_success_rate<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<f64>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.min_tool_success_rate = Some(value),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "min_tool_success_rate"));
+                }
+            }
+            self
+        }
+        /// TODO: needs a description
+        pub fn max_tool_success_rate<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<f64>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.max_tool_success_rate = Some(value),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "max_tool_success_rate"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for ListParams {
+        type Output = types::ModelsListResponse;
+        fn name(&self) -> &'static str {
+            "get_models"
+        }
+    }
+    impl Validate for ListParams {}
+    impl sealed::Sender for ListParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "get_models"),
+                    ),
+                );
+            }
+            Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::ModelsListResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.get_models();
+            if let Some(value) = &self.offset {
+                request = request.offset(value.clone());
+            }
+            if let Some(value) = &self.limit {
+                request = request.limit(value.clone());
+            }
+            if let Some(value) = &self.category {
+                request = request.category(value.clone());
+            }
+            if let Some(value) = &self.supported_parameters {
+                request = request.supported_parameters(value.clone());
+            }
+            if let Some(value) = &self.output_modalities {
+                request = request.output_modalities(value.clone());
+            }
+            if let Some(value) = &self.sort {
+                request = request.sort(value.clone());
+            }
+            if let Some(value) = &self.use_rss {
+                request = request.use_rss(value.clone());
+            }
+            if let Some(value) = &self.use_rss_chat_links {
+                request = request.use_rss_chat_links(value.clone());
+            }
+            if let Some(value) = &self.q {
+                request = request.q(value.clone());
+            }
+            if let Some(value) = &self.input_modalities {
+                request = request.input_modalities(value.clone());
+            }
+            if let Some(value) = &self.context {
+                request = request.context(value.clone());
+            }
+            if let Some(value) = &self.min_price {
+                request = request.min_price(value.clone());
+            }
+            if let Some(value) = &self.max_price {
+                request = request.max_price(value.clone());
+            }
+            if let Some(value) = &self.arch {
+                request = request.arch(value.clone());
+            }
+            if let Some(value) = &self.model_authors {
+                request = request.model_authors(value.clone());
+            }
+            if let Some(value) = &self.providers {
+                request = request.providers(value.clone());
+            }
+            if let Some(value) = &self.distillable {
+                request = request.distillable(value.clone());
+            }
+            if let Some(value) = &self.zdr {
+                request = request.zdr(value.clone());
+            }
+            if let Some(value) = &self.region {
+                request = request.region(value.clone());
+            }
+            if let Some(value) = &self.min_output_price {
+                request = request.min_output_price(value.clone());
+            }
+            if let Some(value) = &self.max_output_price {
+                request = request.max_output_price(value.clone());
+            }
+            if let Some(value) = &self.min_age_days {
+                request = request.min_age_days(value.clone());
+            }
+            if let Some(value) = &self.max_age_days {
+                request = request.max_age_days(value.clone());
+            }
+            if let Some(value) = &self.min_intelligence_index {
+                request = request.min_intelligence_index(value.clone());
+            }
+            if let Some(value) = &self.max_intelligence_index {
+                request = request.max_intelligence_index(value.clone());
+            }
+            if let Some(value) = &self.min_coding_index {
+                request = request.min_coding_index(value.clone());
+            }
+            if let Some(value) = &self.max_coding_index {
+                request = request.max_coding_index(value.clone());
+            }
+            if let Some(value) = &self.min_agentic_index {
+                request = request.min_agentic_index(value.clone());
+            }
+            if let Some(value) = &self.max_agentic_index {
+                request = request.max_agentic_index(value.clone());
+            }
+            if let Some(value) = &self.min_tool_success_rate {
+                request = request.min_tool_success_rate(value.clone());
+            }
+            if let Some(value) = &self.max_tool_success_rate {
+                request = request.max_tool_success_rate(value.clone());
+            }
+            request.send().await
+        }
+    }
+    impl FromArgs for ListParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "offset" => params.offset = Some(parse_arg(name, value)?),
+                    "limit" => params.limit = Some(parse_arg(name, value)?),
+                    "category" => params.category = Some(parse_arg(name, value)?),
+                    "supported_parameters" => {
+                        params.supported_parameters = Some(parse_arg(name, value)?);
+                    }
+                    "output_modalities" => {
+                        params.output_modalities = Some(parse_arg(name, value)?);
+                    }
+                    "sort" => params.sort = Some(parse_arg(name, value)?),
+                    "use_rss" => params.use_rss = Some(parse_arg(name, value)?),
+                    "use_rss_chat_links" => {
+                        params.use_rss_chat_links = Some(parse_arg(name, value)?);
+                    }
+                    "q" => params.q = Some(parse_arg(name, value)?),
+                    "input_modalities" => {
+                        params.input_modalities = Some(parse_arg(name, value)?);
+                    }
+                    "context" => params.context = Some(parse_arg(name, value)?),
+                    "min_price" => params.min_price = Some(parse_arg(name, value)?),
+                    "max_price" => params.max_price = Some(parse_arg(name, value)?),
+                    "arch" => params.arch = Some(parse_arg(name, value)?),
+                    "model_authors" => {
+                        params.model_authors = Some(parse_arg(name, value)?);
+                    }
+                    "providers" => params.providers = Some(parse_arg(name, value)?),
+                    "distillable" => params.distillable = Some(parse_arg(name, value)?),
+                    "zdr" => params.zdr = Some(parse_arg(name, value)?),
+                    "region" => params.region = Some(parse_arg(name, value)?),
+                    "min_output_price" => {
+                        params.min_output_price = Some(parse_arg(name, value)?);
+                    }
+                    "max_output_price" => {
+                        params.max_output_price = Some(parse_arg(name, value)?);
+                    }
+                    "min_age_days" => params.min_age_days = Some(parse_arg(name, value)?),
+                    "max_age_days" => params.max_age_days = Some(parse_arg(name, value)?),
+                    "min_intelligence_index" => {
+                        params.min_intelligence_index = Some(parse_arg(name, value)?);
+                    }
+                    "max_intelligence_index" => {
+                        params.max_intelligence_index = Some(parse_arg(name, value)?);
+                    }
+                    "min_coding_index" => {
+                        params.min_coding_index = Some(parse_arg(name, value)?);
+                    }
+                    "max_coding_index" => {
+                        params.max_coding_index = Some(parse_arg(name, value)?);
+                    }
+                    "min_agentic_index" => {
+                        params.min_agentic_index = Some(parse_arg(name, value)?);
+                    }
+                    "max_agentic_index" => {
+                        params.max_agentic_index = Some(parse_arg(name, value)?);
+                    }
+                    "min_tool_success_rate" => {
+                        params.min_tool_success_rate = Some(parse_arg(name, value)?);
+                    }
+                    "max_tool_success_rate" => {
+                        params.max_tool_success_rate = Some(parse_arg(name, value)?);
+                    }
+                    other => {
+                        return Err(
+                            unknown_arg(
+                                "get_models",
+                                other,
+                                &[
+                                    "offset",
+                                    "limit",
+                                    "category",
+                                    "supported_parameters",
+                                    "output_modalities",
+                                    "sort",
+                                    "use_rss",
+                                    "use_rss_chat_links",
+                                    "q",
+                                    "input_modalities",
+                                    "context",
+                                    "min_price",
+                                    "max_price",
+                                    "arch",
+                                    "model_authors",
+                                    "providers",
+                                    "distillable",
+                                    "zdr",
+                                    "region",
+                                    "min_output_price",
+                                    "max_output_price",
+                                    "min_age_days",
+                                    "max_age_days",
+                                    "min_intelligence_index",
+                                    "max_intelligence_index",
+                                    "min_coding_index",
+                                    "max_coding_index",
+                                    "min_agentic_index",
+                                    "max_agentic_index",
+                                    "min_tool_success_rate",
+                                    "max_tool_success_rate",
+                                ],
+                            ),
+                        );
+                    }
+                }
+            }
+            if body.is_some() {
+                return Err(unexpected_body("get_models"));
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `GET /models/count` (`list_models_count`).
+    #[derive(Clone, Debug, Default)]
+    pub struct CountParams {
+        /// `output_modalities` (query parameter)
+        pub(crate) output_modalities: Option<String>,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `GET /models/count`; from `client.models().count()`.
+    pub type Count<Mode = Async> = Call<CountParams, Mode>;
+    impl<Mode> Call<CountParams, Mode> {
+        /// TODO: needs a description
+        pub fn output_modalities<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.output_modalities = Some(value),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "output_modalities"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for CountParams {
+        type Output = types::ModelsCountResponse;
+        fn name(&self) -> &'static str {
+            "list_models_count"
+        }
+    }
+    impl Validate for CountParams {}
+    impl sealed::Sender for CountParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "list_models_count"),
+                    ),
+                );
+            }
+            Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::ModelsCountResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.list_models_count();
+            if let Some(value) = &self.output_modalities {
+                request = request.output_modalities(value.clone());
+            }
+            request.send().await
+        }
+    }
+    impl FromArgs for CountParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "output_modalities" => {
+                        params.output_modalities = Some(parse_arg(name, value)?);
+                    }
+                    other => {
+                        return Err(
+                            unknown_arg(
+                                "list_models_count",
+                                other,
+                                &["output_modalities"],
+                            ),
+                        );
+                    }
+                }
+            }
+            if body.is_some() {
+                return Err(unexpected_body("list_models_count"));
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `GET /models/user` (`list_models_user`).
+    #[derive(Clone, Debug, Default)]
+    pub struct ListForUserParams {
+        /// `offset` (query parameter)
+        pub(crate) offset: Option<u64>,
+        /// `limit` (query parameter)
+        pub(crate) limit: Option<::std::num::NonZeroU64>,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `GET /models/user`; from `client.models().list_for_user()`.
+    pub type ListForUser<Mode = Async> = Call<ListForUserParams, Mode>;
+    impl<Mode> Call<ListForUserParams, Mode> {
+        /// TODO: needs a description
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<u64>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.offset = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "offset"));
+                }
+            }
+            self
+        }
+        /// TODO: needs a description
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<::std::num::NonZeroU64>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.limit = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "limit"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for ListForUserParams {
+        type Output = types::ModelsListResponse;
+        fn name(&self) -> &'static str {
+            "list_models_user"
+        }
+    }
+    impl Validate for ListForUserParams {}
+    impl sealed::Sender for ListForUserParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "list_models_user"),
+                    ),
+                );
+            }
+            Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::ModelsListResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.list_models_user();
+            if let Some(value) = &self.offset {
+                request = request.offset(value.clone());
+            }
+            if let Some(value) = &self.limit {
+                request = request.limit(value.clone());
+            }
+            request.send().await
+        }
+    }
+    impl FromArgs for ListForUserParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "offset" => params.offset = Some(parse_arg(name, value)?),
+                    "limit" => params.limit = Some(parse_arg(name, value)?),
+                    other => {
+                        return Err(
+                            unknown_arg("list_models_user", other, &["offset", "limit"]),
+                        );
+                    }
+                }
+            }
+            if body.is_some() {
+                return Err(unexpected_body("list_models_user"));
+            }
+            Ok(params)
+        }
+    }
+}
+/// The observability operations of a client: `client.observability()`.
+///
+/// TODO: needs a description
+#[derive(Clone, Debug)]
+pub struct Observability<Mode = Async> {
+    client: Client,
+    mode: Mode,
+}
+impl<Mode: Clone> Observability<Mode> {
+    /// `GET /observability/destinations`: TODO: needs a description
+    ///
+    /// TODO: needs a description
+    pub fn list(&self) -> observability::List<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `POST /observability/destinations`: TODO: needs a description
+    ///
+    /// TODO: needs a description
+    pub fn create(&self) -> observability::Create<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `GET /observability/destinations/{id}`: TODO: needs a description
+    ///
+    /// TODO: needs a description
+    pub fn get(&self) -> observability::Get<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `DELETE /observability/destinations/{id}`: TODO: needs a description
+    ///
+    /// TODO: needs a description
+    pub fn delete(&self) -> observability::Delete<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `PATCH /observability/destinations/{id}`: TODO: needs a description
+    ///
+    /// TODO: needs a description
+    pub fn update(&self) -> observability::Update<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+}
+impl Client {
+    /// The observability operations.
+    pub fn observability(&self) -> Observability {
+        Observability {
+            client: self.clone(),
+            mode: Async,
+        }
+    }
+}
+#[cfg(feature = "blocking")]
+impl crate::blocking::Client {
+    /// The observability operations.
+    pub fn observability(&self) -> Observability<crate::blocking::Blocking> {
+        Observability {
+            client: self.as_async().clone(),
+            mode: self.mode(),
+        }
+    }
+}
+/// Calls and parameters of the observability operations (see [`Observability`]).
+pub mod observability {
+    #[allow(unused_imports)]
+    use super::*;
+    /// Parameters of `GET /observability/destinations` (`list_observability_destinations`).
+    #[derive(Clone, Debug, Default)]
+    pub struct ListParams {
+        /// `offset` (query parameter)
+        pub(crate) offset: Option<u64>,
+        /// `limit` (query parameter)
+        pub(crate) limit: Option<::std::num::NonZeroU64>,
+        /// `workspace_id` (query parameter)
+        pub(crate) workspace_id: Option<::uuid::Uuid>,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `GET /observability/destinations`; from `client.observability().list()`.
+    pub type List<Mode = Async> = Call<ListParams, Mode>;
+    impl<Mode> Call<ListParams, Mode> {
+        /// TODO: needs a description
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<u64>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.offset = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "offset"));
+                }
+            }
+            self
+        }
+        /// TODO: needs a description
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<::std::num::NonZeroU64>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.limit = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "limit"));
+                }
+            }
+            self
+        }
+        /// TODO: needs a description
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<::uuid::Uuid>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.workspace_id = Some(value),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "workspace_id"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for ListParams {
+        type Output = types::ListObservabilityDestinationsResponse;
+        fn name(&self) -> &'static str {
+            "list_observability_destinations"
+        }
+    }
+    impl Validate for ListParams {}
+    impl crate::paging::Paged for ListParams {
+        type Item = types::ObservabilityDestination;
+    }
+    #[allow(clippy::useless_conversion)]
+    impl crate::paging::sealed::Pages for ListParams {
+        fn offset(&self) -> u64 {
+            self.offset.and_then(|offset| u64::try_from(offset).ok()).unwrap_or(0)
+        }
+        fn set_offset(&mut self, offset: u64) {
+            self.offset = TryFrom::try_from(offset).ok();
+        }
+        fn page_items(output: &types::ListObservabilityDestinationsResponse) -> usize {
+            output.data.len()
+        }
+        fn into_items(
+            output: types::ListObservabilityDestinationsResponse,
+        ) -> Vec<types::ObservabilityDestination> {
+            output.data
+        }
+        fn total_count(
+            output: &types::ListObservabilityDestinationsResponse,
+        ) -> Option<u64> {
+            u64::try_from(output.total_count).ok()
+        }
+    }
+    impl sealed::Sender for ListParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{}: parameter {invalid}", "list_observability_destinations"
+                        ),
+                    ),
+                );
+            }
+            Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::ListObservabilityDestinationsResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.list_observability_destinations();
+            if let Some(value) = &self.offset {
+                request = request.offset(value.clone());
+            }
+            if let Some(value) = &self.limit {
+                request = request.limit(value.clone());
+            }
+            if let Some(value) = &self.workspace_id {
+                request = request.workspace_id(value.clone());
+            }
+            request.send().await
+        }
+    }
+    impl FromArgs for ListParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "offset" => params.offset = Some(parse_arg(name, value)?),
+                    "limit" => params.limit = Some(parse_arg(name, value)?),
+                    "workspace_id" => params.workspace_id = Some(parse_arg(name, value)?),
+                    other => {
+                        return Err(
+                            unknown_arg(
+                                "list_observability_destinations",
+                                other,
+                                &["offset", "limit", "workspace_id"],
+                            ),
+                        );
+                    }
+                }
+            }
+            if body.is_some() {
+                return Err(unexpected_body("list_observability_destinations"));
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `POST /observability/destinations` (`create_observability_destination`).
+    #[derive(Clone, Debug, Default)]
+    pub struct CreateParams {
+        /// The request body, built up field by field.
+        pub(crate) body: types::builder::CreateObservabilityDestinationRequest,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `POST /observability/destinations`; from `client.observability().create()`.
+    pub type Create<Mode = Async> = Call<CreateParams, Mode>;
+    impl<Mode> Call<CreateParams, Mode> {
+        /// Sets the whole request body.
+        pub fn body(
+            mut self,
+            body: types::CreateObservabilityDestinationRequest,
+        ) -> Self {
+            self.params.body = body.into();
+            self
+        }
+        /// Edits the request body with its builder, e.g. `.body_map(|b| b.name("x"))`.
+        pub fn body_map(
+            mut self,
+            edit: impl FnOnce(
+                types::builder::CreateObservabilityDestinationRequest,
+            ) -> types::builder::CreateObservabilityDestinationRequest,
+        ) -> Self {
+            self.params.body = edit(self.params.body);
+            self
+        }
+        /// Sets the body's `api_key_hashes` field.
+        pub fn api_key_hashes<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<Vec<String>>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self.params.body.api_key_hashes(Some(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "api_key_hashes"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `broadcast_generation_cost` field.
+        pub fn broadcast_generation_cost<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<bool>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self.params.body.broadcast_generation_cost(value);
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(
+                            format!("{}: {err}", "broadcast_generation_cost"),
+                        );
+                }
+            }
+            self
+        }
+        /// Sets the body's `broadcast_generation_identity` field.
+        pub fn broadcast_generation_identity<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<bool>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self
+                        .params
+                        .body
+                        .broadcast_generation_identity(value);
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(
+                            format!("{}: {err}", "broadcast_generation_identity"),
+                        );
+                }
+            }
+            self
+        }
+        /// Sets the body's `broadcast_generation_request_context` field.
+        pub fn broadcast_generation_request_context<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<bool>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self
+                        .params
+                        .body
+                        .broadcast_generation_request_context(value);
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(
+                            format!("{}: {err}", "broadcast_generation_request_context"),
+                        );
+                }
+            }
+            self
+        }
+        /// Sets the body's `config` field.
+        pub fn config<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<::serde_json::Map<String, ::serde_json::Value>>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.config(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "config"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `enabled` field.
+        pub fn enabled<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<bool>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.enabled(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "enabled"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `filter_rules` field.
+        pub fn filter_rules<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::ObservabilityFilterRulesConfigNullable>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self.params.body.filter_rules(Some(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "filter_rules"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `name` field.
+        pub fn name<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.name(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "name"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `privacy_mode` field.
+        pub fn privacy_mode<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<bool>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.privacy_mode(value),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "privacy_mode"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `sampling_rate` field.
+        pub fn sampling_rate<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<f64>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self.params.body.sampling_rate(Some(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "sampling_rate"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `type_` field.
+        pub fn type_<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::CreateObservabilityDestinationRequestType>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.type_(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "type_"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `workspace_id` field.
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<::uuid::Uuid>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self.params.body.workspace_id(Some(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "workspace_id"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for CreateParams {
+        type Output = types::CreateObservabilityDestinationResponse;
+        fn name(&self) -> &'static str {
+            "create_observability_destination"
+        }
+    }
+    impl Validate for CreateParams {}
+    impl sealed::Sender for CreateParams {
+        fn is_write(&self) -> bool {
+            true
+        }
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{}: parameter {invalid}", "create_observability_destination"
+                        ),
+                    ),
+                );
+            }
+            Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::CreateObservabilityDestinationResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.create_observability_destination();
+            request = request.body(self.body.clone());
+            request.send().await
+        }
+    }
+    impl FromArgs for CreateParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            if let Some((name, _)) = args.first() {
+                return Err(unknown_arg("create_observability_destination", name, &[]));
+            }
+            if let Some(body) = body {
+                params.body = parse_body::<
+                    types::CreateObservabilityDestinationRequest,
+                >(body)?
+                    .into();
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `GET /observability/destinations/{id}` (`get_observability_destination`).
+    #[derive(Clone, Debug, Default)]
+    pub struct GetParams {
+        /// `id` (path parameter)
+        pub(crate) id: Option<::uuid::Uuid>,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `GET /observability/destinations/{id}`; from `client.observability().get()`.
+    pub type Get<Mode = Async> = Call<GetParams, Mode>;
+    impl<Mode> Call<GetParams, Mode> {
+        /// TODO: needs a description
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<::uuid::Uuid>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.id = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "id"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for GetParams {
+        type Output = types::GetObservabilityDestinationResponse;
+        fn name(&self) -> &'static str {
+            "get_observability_destination"
+        }
+    }
+    impl Validate for GetParams {}
+    impl sealed::Sender for GetParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{}: parameter {invalid}", "get_observability_destination"
+                        ),
+                    ),
+                );
+            }
+            if self.id.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{} needs the parameter {}", "get_observability_destination",
+                            "id"
+                        ),
+                    ),
+                );
+            }
+            Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::GetObservabilityDestinationResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.get_observability_destination();
+            if let Some(value) = &self.id {
+                request = request.id(value.clone());
+            }
+            request.send().await
+        }
+    }
+    impl FromArgs for GetParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "id" => params.id = Some(parse_arg(name, value)?),
+                    other => {
+                        return Err(
+                            unknown_arg("get_observability_destination", other, &["id"]),
+                        );
+                    }
+                }
+            }
+            if body.is_some() {
+                return Err(unexpected_body("get_observability_destination"));
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `DELETE /observability/destinations/{id}` (`delete_observability_destination`).
+    #[derive(Clone, Debug, Default)]
+    pub struct DeleteParams {
+        /// `id` (path parameter)
+        pub(crate) id: Option<::uuid::Uuid>,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `DELETE /observability/destinations/{id}`; from `client.observability().delete()`.
+    pub type Delete<Mode = Async> = Call<DeleteParams, Mode>;
+    impl<Mode> Call<DeleteParams, Mode> {
+        /// TODO: needs a description
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<::uuid::Uuid>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.id = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "id"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for DeleteParams {
+        type Output = types::DeleteObservabilityDestinationResponse;
+        fn name(&self) -> &'static str {
+            "delete_observability_destination"
+        }
+    }
+    impl Validate for DeleteParams {}
+    impl sealed::Sender for DeleteParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{}: parameter {invalid}", "delete_observability_destination"
+                        ),
+                    ),
+                );
+            }
+            if self.id.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{} needs the parameter {}",
+                            "delete_observability_destination", "id"
+                        ),
+                    ),
+                );
+            }
+            Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::DeleteObservabilityDestinationResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.delete_observability_destination();
+            if let Some(value) = &self.id {
+                request = request.id(value.clone());
+            }
+            request.send().await
+        }
+    }
+    impl FromArgs for DeleteParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "id" => params.id = Some(parse_arg(name, value)?),
+                    other => {
+                        return Err(
+                            unknown_arg(
+                                "delete_observability_destination",
+                                other,
+                                &["id"],
+                            ),
+                        );
+                    }
+                }
+            }
+            if body.is_some() {
+                return Err(unexpected_body("delete_observability_destination"));
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `PATCH /observability/destinations/{id}` (`update_observability_destination`).
+    #[derive(Clone, Debug, Default)]
+    pub struct UpdateParams {
+        /// `id` (path parameter)
+        pub(crate) id: Option<::uuid::Uuid>,
+        /// The request body, built up field by field.
+        pub(crate) body: types::builder::UpdateObservabilityDestinationRequest,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `PATCH /observability/destinations/{id}`; from `client.observability().update()`.
+    pub type Update<Mode = Async> = Call<UpdateParams, Mode>;
+    impl<Mode> Call<UpdateParams, Mode> {
+        /// TODO: needs a description
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<::uuid::Uuid>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.id = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "id"));
+                }
+            }
+            self
+        }
+        /// Sets the whole request body.
+        pub fn body(
+            mut self,
+            body: types::UpdateObservabilityDestinationRequest,
+        ) -> Self {
+            self.params.body = body.into();
+            self
+        }
+        /// Edits the request body with its builder, e.g. `.body_map(|b| b.name("x"))`.
+        pub fn body_map(
+            mut self,
+            edit: impl FnOnce(
+                types::builder::UpdateObservabilityDestinationRequest,
+            ) -> types::builder::UpdateObservabilityDestinationRequest,
+        ) -> Self {
+            self.params.body = edit(self.params.body);
+            self
+        }
+        /// Sets the body's `api_key_hashes` field.
+        pub fn api_key_hashes<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<Vec<String>>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self.params.body.api_key_hashes(Some(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "api_key_hashes"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `broadcast_generation_cost` field.
+        pub fn broadcast_generation_cost<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<bool>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self
+                        .params
+                        .body
+                        .broadcast_generation_cost(Some(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(
+                            format!("{}: {err}", "broadcast_generation_cost"),
+                        );
+                }
+            }
+            self
+        }
+        /// Sets the body's `broadcast_generation_identity` field.
+        pub fn broadcast_generation_identity<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<bool>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self
+                        .params
+                        .body
+                        .broadcast_generation_identity(Some(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(
+                            format!("{}: {err}", "broadcast_generation_identity"),
+                        );
+                }
+            }
+            self
+        }
+        /// Sets the body's `broadcast_generation_request_context` field.
+        pub fn broadcast_generation_request_context<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<bool>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self
+                        .params
+                        .body
+                        .broadcast_generation_request_context(Some(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(
+                            format!("{}: {err}", "broadcast_generation_request_context"),
+                        );
+                }
+            }
+            self
+        }
+        /// Sets the body's `config` field.
+        pub fn config<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<::serde_json::Map<String, ::serde_json::Value>>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.config(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "config"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `enabled` field.
+        pub fn enabled<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<bool>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.enabled(Some(value)),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "enabled"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `filter_rules` field.
+        pub fn filter_rules<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::ObservabilityFilterRulesConfigNullable>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self.params.body.filter_rules(Some(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "filter_rules"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `name` field.
+        pub fn name<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.name(Some(value)),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "name"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `privacy_mode` field.
+        pub fn privacy_mode<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<bool>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self.params.body.privacy_mode(Some(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "privacy_mode"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `sampling_rate` field.
+        pub fn sampling_rate<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<f64>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self.params.body.sampling_rate(Some(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "sampling_rate"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for UpdateParams {
+        type Output = types::UpdateObservabilityDestinationResponse;
+        fn name(&self) -> &'static str {
+            "update_observability_destination"
+        }
+    }
+    impl Validate for UpdateParams {}
+    impl sealed::Sender for UpdateParams {
+        fn is_write(&self) -> bool {
+            true
+        }
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{}: parameter {invalid}", "update_observability_destination"
+                        ),
+                    ),
+                );
+            }
+            if self.id.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{} needs the parameter {}",
+                            "update_observability_destination", "id"
+                        ),
+                    ),
+                );
+            }
+            Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::UpdateObservabilityDestinationResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.update_observability_destination();
+            if let Some(value) = &self.id {
+                request = request.id(value.clone());
+            }
+            request = request.body(self.body.clone());
+            request.send().await
+        }
+    }
+    impl FromArgs for UpdateParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "id" => params.id = Some(parse_arg(name, value)?),
+                    other => {
+                        return Err(
+                            unknown_arg(
+                                "update_observability_destination",
+                                other,
+                                &["id"],
+                            ),
+                        );
+                    }
+                }
+            }
+            if let Some(body) = body {
+                params.body = parse_body::<
+                    types::UpdateObservabilityDestinationRequest,
+                >(body)?
+                    .into();
+            }
+            Ok(params)
+        }
+    }
+}
 /// The organization operations of a client: `client.organization()`.
 ///
-/// The members of the organization that owns the key.
+/// The members and settings of the organization that owns the key.
 #[derive(Clone, Debug)]
 pub struct Organization<Mode = Async> {
     client: Client,
@@ -1395,6 +9534,18 @@ impl<Mode: Clone> Organization<Mode> {
     ///
     /// The members of the organization that owns the key, one page at a time. Needs a management key.
     pub fn list_members(&self) -> organization::ListMembers<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `GET /organization/settings`: Get the organization's settings
+    ///
+    /// The settings of the organization that owns the key. Needs a management key.
+    pub fn get_settings(&self) -> organization::GetSettings<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `PATCH /organization/settings`: Change the organization's settings
+    ///
+    /// Changes the settings of the organization that owns the key. Needs a management key.
+    pub fn update_settings(&self) -> organization::UpdateSettings<Mode> {
         Call::new(self.client.clone(), self.mode.clone(), Default::default())
     }
 }
@@ -1547,6 +9698,1629 @@ pub mod organization {
             }
             if body.is_some() {
                 return Err(unexpected_body("list_organization_members"));
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `GET /organization/settings` (`get_organization_settings`).
+    #[derive(Clone, Debug, Default)]
+    pub struct GetSettingsParams {
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `GET /organization/settings`; from `client.organization().get_settings()`.
+    pub type GetSettings<Mode = Async> = Call<GetSettingsParams, Mode>;
+    impl<Mode> Call<GetSettingsParams, Mode> {}
+    impl Operation for GetSettingsParams {
+        type Output = types::OrganizationSettingsResponse;
+        fn name(&self) -> &'static str {
+            "get_organization_settings"
+        }
+    }
+    impl Validate for GetSettingsParams {}
+    impl sealed::Sender for GetSettingsParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "get_organization_settings"),
+                    ),
+                );
+            }
+            Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::OrganizationSettingsResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.get_organization_settings();
+            request.send().await
+        }
+    }
+    impl FromArgs for GetSettingsParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            if let Some((name, _)) = args.first() {
+                return Err(unknown_arg("get_organization_settings", name, &[]));
+            }
+            if body.is_some() {
+                return Err(unexpected_body("get_organization_settings"));
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `PATCH /organization/settings` (`update_organization_settings`).
+    #[derive(Clone, Debug, Default)]
+    pub struct UpdateSettingsParams {
+        /// The request body, built up field by field.
+        pub(crate) body: types::builder::UpdateOrganizationSettingsRequest,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `PATCH /organization/settings`; from `client.organization().update_settings()`.
+    pub type UpdateSettings<Mode = Async> = Call<UpdateSettingsParams, Mode>;
+    impl<Mode> Call<UpdateSettingsParams, Mode> {
+        /// Sets the whole request body.
+        pub fn body(mut self, body: types::UpdateOrganizationSettingsRequest) -> Self {
+            self.params.body = body.into();
+            self
+        }
+        /// Edits the request body with its builder, e.g. `.body_map(|b| b.name("x"))`.
+        pub fn body_map(
+            mut self,
+            edit: impl FnOnce(
+                types::builder::UpdateOrganizationSettingsRequest,
+            ) -> types::builder::UpdateOrganizationSettingsRequest,
+        ) -> Self {
+            self.params.body = edit(self.params.body);
+            self
+        }
+        /// Sets the body's `is_filtered_model_catalog_enabled` field.
+        pub fn is_filtered_model_catalog_enabled<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<bool>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self
+                        .params
+                        .body
+                        .is_filtered_model_catalog_enabled(value);
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(
+                            format!("{}: {err}", "is_filtered_model_catalog_enabled"),
+                        );
+                }
+            }
+            self
+        }
+    }
+    impl Operation for UpdateSettingsParams {
+        type Output = types::OrganizationSettingsResponse;
+        fn name(&self) -> &'static str {
+            "update_organization_settings"
+        }
+    }
+    impl Validate for UpdateSettingsParams {}
+    impl sealed::Sender for UpdateSettingsParams {
+        fn is_write(&self) -> bool {
+            true
+        }
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{}: parameter {invalid}", "update_organization_settings"
+                        ),
+                    ),
+                );
+            }
+            Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::OrganizationSettingsResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.update_organization_settings();
+            request = request.body(self.body.clone());
+            request.send().await
+        }
+    }
+    impl FromArgs for UpdateSettingsParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            if let Some((name, _)) = args.first() {
+                return Err(unknown_arg("update_organization_settings", name, &[]));
+            }
+            if let Some(body) = body {
+                params.body = parse_body::<
+                    types::UpdateOrganizationSettingsRequest,
+                >(body)?
+                    .into();
+            }
+            Ok(params)
+        }
+    }
+}
+/// The presets operations of a client: `client.presets()`.
+///
+/// TODO: needs a description
+#[derive(Clone, Debug)]
+pub struct Presets<Mode = Async> {
+    client: Client,
+    mode: Mode,
+}
+impl<Mode: Clone> Presets<Mode> {
+    /// `GET /presets`: TODO: needs a description
+    ///
+    /// TODO: needs a description
+    pub fn list(&self) -> presets::List<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `GET /presets/{slug}`: TODO: needs a description
+    ///
+    /// TODO: needs a description
+    pub fn get(&self) -> presets::Get<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `GET /presets/{slug}/versions`: TODO: needs a description
+    ///
+    /// TODO: needs a description
+    pub fn list_versions(&self) -> presets::ListVersions<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `GET /presets/{slug}/versions/{version}`: TODO: needs a description
+    ///
+    /// TODO: needs a description
+    pub fn get_version(&self) -> presets::GetVersion<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+}
+impl Client {
+    /// The presets operations.
+    pub fn presets(&self) -> Presets {
+        Presets {
+            client: self.clone(),
+            mode: Async,
+        }
+    }
+}
+#[cfg(feature = "blocking")]
+impl crate::blocking::Client {
+    /// The presets operations.
+    pub fn presets(&self) -> Presets<crate::blocking::Blocking> {
+        Presets {
+            client: self.as_async().clone(),
+            mode: self.mode(),
+        }
+    }
+}
+/// Calls and parameters of the presets operations (see [`Presets`]).
+pub mod presets {
+    #[allow(unused_imports)]
+    use super::*;
+    /// Parameters of `GET /presets` (`list_presets`).
+    #[derive(Clone, Debug, Default)]
+    pub struct ListParams {
+        /// `offset` (query parameter)
+        pub(crate) offset: Option<u64>,
+        /// `limit` (query parameter)
+        pub(crate) limit: Option<::std::num::NonZeroU64>,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `GET /presets`; from `client.presets().list()`.
+    pub type List<Mode = Async> = Call<ListParams, Mode>;
+    impl<Mode> Call<ListParams, Mode> {
+        /// TODO: needs a description
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<u64>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.offset = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "offset"));
+                }
+            }
+            self
+        }
+        /// TODO: needs a description
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<::std::num::NonZeroU64>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.limit = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "limit"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for ListParams {
+        type Output = types::ListPresetsResponse;
+        fn name(&self) -> &'static str {
+            "list_presets"
+        }
+    }
+    impl Validate for ListParams {}
+    impl crate::paging::Paged for ListParams {
+        type Item = types::Preset;
+    }
+    #[allow(clippy::useless_conversion)]
+    impl crate::paging::sealed::Pages for ListParams {
+        fn offset(&self) -> u64 {
+            self.offset.and_then(|offset| u64::try_from(offset).ok()).unwrap_or(0)
+        }
+        fn set_offset(&mut self, offset: u64) {
+            self.offset = TryFrom::try_from(offset).ok();
+        }
+        fn page_items(output: &types::ListPresetsResponse) -> usize {
+            output.data.len()
+        }
+        fn into_items(output: types::ListPresetsResponse) -> Vec<types::Preset> {
+            output.data
+        }
+        fn total_count(output: &types::ListPresetsResponse) -> Option<u64> {
+            u64::try_from(output.total_count).ok()
+        }
+    }
+    impl sealed::Sender for ListParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "list_presets"),
+                    ),
+                );
+            }
+            Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::ListPresetsResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.list_presets();
+            if let Some(value) = &self.offset {
+                request = request.offset(value.clone());
+            }
+            if let Some(value) = &self.limit {
+                request = request.limit(value.clone());
+            }
+            request.send().await
+        }
+    }
+    impl FromArgs for ListParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "offset" => params.offset = Some(parse_arg(name, value)?),
+                    "limit" => params.limit = Some(parse_arg(name, value)?),
+                    other => {
+                        return Err(
+                            unknown_arg("list_presets", other, &["offset", "limit"]),
+                        );
+                    }
+                }
+            }
+            if body.is_some() {
+                return Err(unexpected_body("list_presets"));
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `GET /presets/{slug}` (`get_preset`).
+    #[derive(Clone, Debug, Default)]
+    pub struct GetParams {
+        /// `slug` (path parameter)
+        pub(crate) slug: Option<types::GetPresetSlug>,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `GET /presets/{slug}`; from `client.presets().get()`.
+    pub type Get<Mode = Async> = Call<GetParams, Mode>;
+    impl<Mode> Call<GetParams, Mode> {
+        /// TODO: needs a description
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn slug<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::GetPresetSlug>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.slug = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "slug"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for GetParams {
+        type Output = types::GetPresetResponse;
+        fn name(&self) -> &'static str {
+            "get_preset"
+        }
+    }
+    impl Validate for GetParams {}
+    impl sealed::Sender for GetParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "get_preset"),
+                    ),
+                );
+            }
+            if self.slug.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!("{} needs the parameter {}", "get_preset", "slug"),
+                    ),
+                );
+            }
+            Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::GetPresetResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.get_preset();
+            if let Some(value) = &self.slug {
+                request = request.slug(value.clone());
+            }
+            request.send().await
+        }
+    }
+    impl FromArgs for GetParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "slug" => params.slug = Some(parse_arg(name, value)?),
+                    other => return Err(unknown_arg("get_preset", other, &["slug"])),
+                }
+            }
+            if body.is_some() {
+                return Err(unexpected_body("get_preset"));
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `GET /presets/{slug}/versions` (`list_preset_versions`).
+    #[derive(Clone, Debug, Default)]
+    pub struct ListVersionsParams {
+        /// `slug` (path parameter)
+        pub(crate) slug: Option<types::ListPresetVersionsSlug>,
+        /// `offset` (query parameter)
+        pub(crate) offset: Option<u64>,
+        /// `limit` (query parameter)
+        pub(crate) limit: Option<::std::num::NonZeroU64>,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `GET /presets/{slug}/versions`; from `client.presets().list_versions()`.
+    pub type ListVersions<Mode = Async> = Call<ListVersionsParams, Mode>;
+    impl<Mode> Call<ListVersionsParams, Mode> {
+        /// TODO: needs a description
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn slug<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::ListPresetVersionsSlug>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.slug = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "slug"));
+                }
+            }
+            self
+        }
+        /// TODO: needs a description
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<u64>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.offset = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "offset"));
+                }
+            }
+            self
+        }
+        /// TODO: needs a description
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<::std::num::NonZeroU64>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.limit = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "limit"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for ListVersionsParams {
+        type Output = types::ListPresetVersionsResponse;
+        fn name(&self) -> &'static str {
+            "list_preset_versions"
+        }
+    }
+    impl Validate for ListVersionsParams {}
+    impl crate::paging::Paged for ListVersionsParams {
+        type Item = Option<types::PresetDesignatedVersion>;
+    }
+    #[allow(clippy::useless_conversion)]
+    impl crate::paging::sealed::Pages for ListVersionsParams {
+        fn offset(&self) -> u64 {
+            self.offset.and_then(|offset| u64::try_from(offset).ok()).unwrap_or(0)
+        }
+        fn set_offset(&mut self, offset: u64) {
+            self.offset = TryFrom::try_from(offset).ok();
+        }
+        fn page_items(output: &types::ListPresetVersionsResponse) -> usize {
+            output.data.len()
+        }
+        fn into_items(
+            output: types::ListPresetVersionsResponse,
+        ) -> Vec<Option<types::PresetDesignatedVersion>> {
+            output.data
+        }
+        fn total_count(output: &types::ListPresetVersionsResponse) -> Option<u64> {
+            u64::try_from(output.total_count).ok()
+        }
+    }
+    impl sealed::Sender for ListVersionsParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "list_preset_versions"),
+                    ),
+                );
+            }
+            if self.slug.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{} needs the parameter {}", "list_preset_versions", "slug"
+                        ),
+                    ),
+                );
+            }
+            Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::ListPresetVersionsResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.list_preset_versions();
+            if let Some(value) = &self.slug {
+                request = request.slug(value.clone());
+            }
+            if let Some(value) = &self.offset {
+                request = request.offset(value.clone());
+            }
+            if let Some(value) = &self.limit {
+                request = request.limit(value.clone());
+            }
+            request.send().await
+        }
+    }
+    impl FromArgs for ListVersionsParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "slug" => params.slug = Some(parse_arg(name, value)?),
+                    "offset" => params.offset = Some(parse_arg(name, value)?),
+                    "limit" => params.limit = Some(parse_arg(name, value)?),
+                    other => {
+                        return Err(
+                            unknown_arg(
+                                "list_preset_versions",
+                                other,
+                                &["slug", "offset", "limit"],
+                            ),
+                        );
+                    }
+                }
+            }
+            if body.is_some() {
+                return Err(unexpected_body("list_preset_versions"));
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `GET /presets/{slug}/versions/{version}` (`get_preset_version`).
+    #[derive(Clone, Debug, Default)]
+    pub struct GetVersionParams {
+        /// `slug` (path parameter)
+        pub(crate) slug: Option<types::GetPresetVersionSlug>,
+        /// `version` (path parameter)
+        pub(crate) version: Option<types::GetPresetVersionVersion>,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `GET /presets/{slug}/versions/{version}`; from `client.presets().get_version()`.
+    pub type GetVersion<Mode = Async> = Call<GetVersionParams, Mode>;
+    impl<Mode> Call<GetVersionParams, Mode> {
+        /// TODO: needs a description
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn slug<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::GetPresetVersionSlug>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.slug = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "slug"));
+                }
+            }
+            self
+        }
+        /// TODO: needs a description
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn version<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::GetPresetVersionVersion>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.version = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "version"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for GetVersionParams {
+        type Output = types::GetPresetVersionResponse;
+        fn name(&self) -> &'static str {
+            "get_preset_version"
+        }
+    }
+    impl Validate for GetVersionParams {}
+    impl sealed::Sender for GetVersionParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "get_preset_version"),
+                    ),
+                );
+            }
+            if self.slug.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{} needs the parameter {}", "get_preset_version", "slug"
+                        ),
+                    ),
+                );
+            }
+            if self.version.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{} needs the parameter {}", "get_preset_version", "version"
+                        ),
+                    ),
+                );
+            }
+            Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::GetPresetVersionResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.get_preset_version();
+            if let Some(value) = &self.slug {
+                request = request.slug(value.clone());
+            }
+            if let Some(value) = &self.version {
+                request = request.version(value.clone());
+            }
+            request.send().await
+        }
+    }
+    impl FromArgs for GetVersionParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "slug" => params.slug = Some(parse_arg(name, value)?),
+                    "version" => params.version = Some(parse_arg(name, value)?),
+                    other => {
+                        return Err(
+                            unknown_arg(
+                                "get_preset_version",
+                                other,
+                                &["slug", "version"],
+                            ),
+                        );
+                    }
+                }
+            }
+            if body.is_some() {
+                return Err(unexpected_body("get_preset_version"));
+            }
+            Ok(params)
+        }
+    }
+}
+/// The providers operations of a client: `client.providers()`.
+///
+/// TODO: needs a description
+#[derive(Clone, Debug)]
+pub struct Providers<Mode = Async> {
+    client: Client,
+    mode: Mode,
+}
+impl<Mode: Clone> Providers<Mode> {
+    /// `GET /providers`: TODO: needs a description
+    ///
+    /// TODO: needs a description
+    pub fn list(&self) -> providers::List<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+}
+impl Client {
+    /// The providers operations.
+    pub fn providers(&self) -> Providers {
+        Providers {
+            client: self.clone(),
+            mode: Async,
+        }
+    }
+}
+#[cfg(feature = "blocking")]
+impl crate::blocking::Client {
+    /// The providers operations.
+    pub fn providers(&self) -> Providers<crate::blocking::Blocking> {
+        Providers {
+            client: self.as_async().clone(),
+            mode: self.mode(),
+        }
+    }
+}
+/// Calls and parameters of the providers operations (see [`Providers`]).
+pub mod providers {
+    #[allow(unused_imports)]
+    use super::*;
+    /// Parameters of `GET /providers` (`list_providers`).
+    #[derive(Clone, Debug, Default)]
+    pub struct ListParams {
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `GET /providers`; from `client.providers().list()`.
+    pub type List<Mode = Async> = Call<ListParams, Mode>;
+    impl<Mode> Call<ListParams, Mode> {}
+    impl Operation for ListParams {
+        type Output = types::ListProvidersResponse;
+        fn name(&self) -> &'static str {
+            "list_providers"
+        }
+    }
+    impl Validate for ListParams {}
+    impl sealed::Sender for ListParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "list_providers"),
+                    ),
+                );
+            }
+            Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::ListProvidersResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.list_providers();
+            request.send().await
+        }
+    }
+    impl FromArgs for ListParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            if let Some((name, _)) = args.first() {
+                return Err(unknown_arg("list_providers", name, &[]));
+            }
+            if body.is_some() {
+                return Err(unexpected_body("list_providers"));
+            }
+            Ok(params)
+        }
+    }
+}
+/// The scim operations of a client: `client.scim()`.
+///
+/// TODO: needs a description
+#[derive(Clone, Debug)]
+pub struct Scim<Mode = Async> {
+    client: Client,
+    mode: Mode,
+}
+impl<Mode: Clone> Scim<Mode> {
+    /// `GET /scim/group-mappings`: TODO: needs a description
+    ///
+    /// TODO: needs a description
+    pub fn list_mappings(&self) -> scim::ListMappings<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `POST /scim/group-mappings`: TODO: needs a description
+    ///
+    /// TODO: needs a description
+    pub fn create(&self) -> scim::Create<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `GET /scim/group-mappings/{id}`: TODO: needs a description
+    ///
+    /// TODO: needs a description
+    pub fn read(&self) -> scim::Read<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `DELETE /scim/group-mappings/{id}`: TODO: needs a description
+    ///
+    /// TODO: needs a description
+    pub fn delete(&self) -> scim::Delete<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `PATCH /scim/group-mappings/{id}`: TODO: needs a description
+    ///
+    /// TODO: needs a description
+    pub fn update(&self) -> scim::Update<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `GET /scim/groups`: TODO: needs a description
+    ///
+    /// TODO: needs a description
+    pub fn list_groups(&self) -> scim::ListGroups<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+}
+impl Client {
+    /// The scim operations.
+    pub fn scim(&self) -> Scim {
+        Scim {
+            client: self.clone(),
+            mode: Async,
+        }
+    }
+}
+#[cfg(feature = "blocking")]
+impl crate::blocking::Client {
+    /// The scim operations.
+    pub fn scim(&self) -> Scim<crate::blocking::Blocking> {
+        Scim {
+            client: self.as_async().clone(),
+            mode: self.mode(),
+        }
+    }
+}
+/// Calls and parameters of the scim operations (see [`Scim`]).
+pub mod scim {
+    #[allow(unused_imports)]
+    use super::*;
+    /// Parameters of `GET /scim/group-mappings` (`list_scim_group_mappings`).
+    #[derive(Clone, Debug, Default)]
+    pub struct ListMappingsParams {
+        /// `offset` (query parameter)
+        pub(crate) offset: Option<u64>,
+        /// `limit` (query parameter)
+        pub(crate) limit: Option<::std::num::NonZeroU64>,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `GET /scim/group-mappings`; from `client.scim().list_mappings()`.
+    pub type ListMappings<Mode = Async> = Call<ListMappingsParams, Mode>;
+    impl<Mode> Call<ListMappingsParams, Mode> {
+        /// TODO: needs a description
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<u64>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.offset = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "offset"));
+                }
+            }
+            self
+        }
+        /// TODO: needs a description
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<::std::num::NonZeroU64>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.limit = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "limit"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for ListMappingsParams {
+        type Output = types::ListScimGroupMappingsResponse;
+        fn name(&self) -> &'static str {
+            "list_scim_group_mappings"
+        }
+    }
+    impl Validate for ListMappingsParams {}
+    impl crate::paging::Paged for ListMappingsParams {
+        type Item = types::ScimGroupMapping;
+    }
+    #[allow(clippy::useless_conversion)]
+    impl crate::paging::sealed::Pages for ListMappingsParams {
+        fn offset(&self) -> u64 {
+            self.offset.and_then(|offset| u64::try_from(offset).ok()).unwrap_or(0)
+        }
+        fn set_offset(&mut self, offset: u64) {
+            self.offset = TryFrom::try_from(offset).ok();
+        }
+        fn page_items(output: &types::ListScimGroupMappingsResponse) -> usize {
+            output.data.len()
+        }
+        fn into_items(
+            output: types::ListScimGroupMappingsResponse,
+        ) -> Vec<types::ScimGroupMapping> {
+            output.data
+        }
+        fn total_count(output: &types::ListScimGroupMappingsResponse) -> Option<u64> {
+            u64::try_from(output.total_count).ok()
+        }
+    }
+    impl sealed::Sender for ListMappingsParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "list_scim_group_mappings"),
+                    ),
+                );
+            }
+            Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::ListScimGroupMappingsResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.list_scim_group_mappings();
+            if let Some(value) = &self.offset {
+                request = request.offset(value.clone());
+            }
+            if let Some(value) = &self.limit {
+                request = request.limit(value.clone());
+            }
+            request.send().await
+        }
+    }
+    impl FromArgs for ListMappingsParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "offset" => params.offset = Some(parse_arg(name, value)?),
+                    "limit" => params.limit = Some(parse_arg(name, value)?),
+                    other => {
+                        return Err(
+                            unknown_arg(
+                                "list_scim_group_mappings",
+                                other,
+                                &["offset", "limit"],
+                            ),
+                        );
+                    }
+                }
+            }
+            if body.is_some() {
+                return Err(unexpected_body("list_scim_group_mappings"));
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `POST /scim/group-mappings` (`create_scim_group_mapping`).
+    #[derive(Clone, Debug, Default)]
+    pub struct CreateParams {
+        /// The request body, built up field by field.
+        pub(crate) body: types::builder::CreateScimGroupMappingRequest,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `POST /scim/group-mappings`; from `client.scim().create()`.
+    pub type Create<Mode = Async> = Call<CreateParams, Mode>;
+    impl<Mode> Call<CreateParams, Mode> {
+        /// Sets the whole request body.
+        pub fn body(mut self, body: types::CreateScimGroupMappingRequest) -> Self {
+            self.params.body = body.into();
+            self
+        }
+        /// Edits the request body with its builder, e.g. `.body_map(|b| b.name("x"))`.
+        pub fn body_map(
+            mut self,
+            edit: impl FnOnce(
+                types::builder::CreateScimGroupMappingRequest,
+            ) -> types::builder::CreateScimGroupMappingRequest,
+        ) -> Self {
+            self.params.body = edit(self.params.body);
+            self
+        }
+        /// Sets the body's `role` field.
+        pub fn role<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::CreateScimGroupMappingRequestRole>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.role(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "role"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `scim_group_id` field.
+        pub fn scim_group_id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<::uuid::Uuid>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.scim_group_id(value),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "scim_group_id"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `workspace_id` field.
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<::uuid::Uuid>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.workspace_id(value),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "workspace_id"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for CreateParams {
+        type Output = types::CreateScimGroupMappingResponse;
+        fn name(&self) -> &'static str {
+            "create_scim_group_mapping"
+        }
+    }
+    impl Validate for CreateParams {}
+    impl sealed::Sender for CreateParams {
+        fn is_write(&self) -> bool {
+            true
+        }
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "create_scim_group_mapping"),
+                    ),
+                );
+            }
+            Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::CreateScimGroupMappingResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.create_scim_group_mapping();
+            request = request.body(self.body.clone());
+            request.send().await
+        }
+    }
+    impl FromArgs for CreateParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            if let Some((name, _)) = args.first() {
+                return Err(unknown_arg("create_scim_group_mapping", name, &[]));
+            }
+            if let Some(body) = body {
+                params.body = parse_body::<types::CreateScimGroupMappingRequest>(body)?
+                    .into();
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `GET /scim/group-mappings/{id}` (`get_scim_group_mapping`).
+    #[derive(Clone, Debug, Default)]
+    pub struct ReadParams {
+        /// `id` (path parameter)
+        pub(crate) id: Option<::uuid::Uuid>,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `GET /scim/group-mappings/{id}`; from `client.scim().read()`.
+    pub type Read<Mode = Async> = Call<ReadParams, Mode>;
+    impl<Mode> Call<ReadParams, Mode> {
+        /// TODO: needs a description
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<::uuid::Uuid>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.id = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "id"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for ReadParams {
+        type Output = types::GetScimGroupMappingResponse;
+        fn name(&self) -> &'static str {
+            "get_scim_group_mapping"
+        }
+    }
+    impl Validate for ReadParams {}
+    impl sealed::Sender for ReadParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "get_scim_group_mapping"),
+                    ),
+                );
+            }
+            if self.id.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{} needs the parameter {}", "get_scim_group_mapping", "id"
+                        ),
+                    ),
+                );
+            }
+            Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::GetScimGroupMappingResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.get_scim_group_mapping();
+            if let Some(value) = &self.id {
+                request = request.id(value.clone());
+            }
+            request.send().await
+        }
+    }
+    impl FromArgs for ReadParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "id" => params.id = Some(parse_arg(name, value)?),
+                    other => {
+                        return Err(unknown_arg("get_scim_group_mapping", other, &["id"]));
+                    }
+                }
+            }
+            if body.is_some() {
+                return Err(unexpected_body("get_scim_group_mapping"));
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `DELETE /scim/group-mappings/{id}` (`delete_scim_group_mapping`).
+    #[derive(Clone, Debug, Default)]
+    pub struct DeleteParams {
+        /// `id` (path parameter)
+        pub(crate) id: Option<::uuid::Uuid>,
+        /// `keep_members` (query parameter)
+        pub(crate) keep_members: Option<bool>,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `DELETE /scim/group-mappings/{id}`; from `client.scim().delete()`.
+    pub type Delete<Mode = Async> = Call<DeleteParams, Mode>;
+    impl<Mode> Call<DeleteParams, Mode> {
+        /// TODO: needs a description
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<::uuid::Uuid>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.id = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "id"));
+                }
+            }
+            self
+        }
+        /// TODO: needs a description
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn keep_members<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<bool>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.keep_members = Some(value),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "keep_members"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for DeleteParams {
+        type Output = types::DeleteScimGroupMappingResponse;
+        fn name(&self) -> &'static str {
+            "delete_scim_group_mapping"
+        }
+    }
+    impl Validate for DeleteParams {}
+    impl sealed::Sender for DeleteParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "delete_scim_group_mapping"),
+                    ),
+                );
+            }
+            if self.id.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{} needs the parameter {}", "delete_scim_group_mapping",
+                            "id"
+                        ),
+                    ),
+                );
+            }
+            if self.keep_members.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{} needs the parameter {}", "delete_scim_group_mapping",
+                            "keep_members"
+                        ),
+                    ),
+                );
+            }
+            Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::DeleteScimGroupMappingResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.delete_scim_group_mapping();
+            if let Some(value) = &self.id {
+                request = request.id(value.clone());
+            }
+            if let Some(value) = &self.keep_members {
+                request = request.keep_members(value.clone());
+            }
+            request.send().await
+        }
+    }
+    impl FromArgs for DeleteParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "id" => params.id = Some(parse_arg(name, value)?),
+                    "keep_members" => params.keep_members = Some(parse_arg(name, value)?),
+                    other => {
+                        return Err(
+                            unknown_arg(
+                                "delete_scim_group_mapping",
+                                other,
+                                &["id", "keep_members"],
+                            ),
+                        );
+                    }
+                }
+            }
+            if body.is_some() {
+                return Err(unexpected_body("delete_scim_group_mapping"));
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `PATCH /scim/group-mappings/{id}` (`update_scim_group_mapping`).
+    #[derive(Clone, Debug, Default)]
+    pub struct UpdateParams {
+        /// `id` (path parameter)
+        pub(crate) id: Option<::uuid::Uuid>,
+        /// The request body, built up field by field.
+        pub(crate) body: types::builder::UpdateScimGroupMappingRequest,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `PATCH /scim/group-mappings/{id}`; from `client.scim().update()`.
+    pub type Update<Mode = Async> = Call<UpdateParams, Mode>;
+    impl<Mode> Call<UpdateParams, Mode> {
+        /// TODO: needs a description
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<::uuid::Uuid>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.id = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "id"));
+                }
+            }
+            self
+        }
+        /// Sets the whole request body.
+        pub fn body(mut self, body: types::UpdateScimGroupMappingRequest) -> Self {
+            self.params.body = body.into();
+            self
+        }
+        /// Edits the request body with its builder, e.g. `.body_map(|b| b.name("x"))`.
+        pub fn body_map(
+            mut self,
+            edit: impl FnOnce(
+                types::builder::UpdateScimGroupMappingRequest,
+            ) -> types::builder::UpdateScimGroupMappingRequest,
+        ) -> Self {
+            self.params.body = edit(self.params.body);
+            self
+        }
+        /// Sets the body's `role` field.
+        pub fn role<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::UpdateScimGroupMappingRequestRole>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.role(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "role"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for UpdateParams {
+        type Output = types::UpdateScimGroupMappingResponse;
+        fn name(&self) -> &'static str {
+            "update_scim_group_mapping"
+        }
+    }
+    impl Validate for UpdateParams {}
+    impl sealed::Sender for UpdateParams {
+        fn is_write(&self) -> bool {
+            true
+        }
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "update_scim_group_mapping"),
+                    ),
+                );
+            }
+            if self.id.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{} needs the parameter {}", "update_scim_group_mapping",
+                            "id"
+                        ),
+                    ),
+                );
+            }
+            Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::UpdateScimGroupMappingResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.update_scim_group_mapping();
+            if let Some(value) = &self.id {
+                request = request.id(value.clone());
+            }
+            request = request.body(self.body.clone());
+            request.send().await
+        }
+    }
+    impl FromArgs for UpdateParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "id" => params.id = Some(parse_arg(name, value)?),
+                    other => {
+                        return Err(
+                            unknown_arg("update_scim_group_mapping", other, &["id"]),
+                        );
+                    }
+                }
+            }
+            if let Some(body) = body {
+                params.body = parse_body::<types::UpdateScimGroupMappingRequest>(body)?
+                    .into();
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `GET /scim/groups` (`list_scim_groups`).
+    #[derive(Clone, Debug, Default)]
+    pub struct ListGroupsParams {
+        /// `offset` (query parameter)
+        pub(crate) offset: Option<u64>,
+        /// `limit` (query parameter)
+        pub(crate) limit: Option<::std::num::NonZeroU64>,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `GET /scim/groups`; from `client.scim().list_groups()`.
+    pub type ListGroups<Mode = Async> = Call<ListGroupsParams, Mode>;
+    impl<Mode> Call<ListGroupsParams, Mode> {
+        /// TODO: needs a description
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<u64>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.offset = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "offset"));
+                }
+            }
+            self
+        }
+        /// TODO: needs a description
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<::std::num::NonZeroU64>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.limit = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "limit"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for ListGroupsParams {
+        type Output = types::ListScimGroupsResponse;
+        fn name(&self) -> &'static str {
+            "list_scim_groups"
+        }
+    }
+    impl Validate for ListGroupsParams {}
+    impl crate::paging::Paged for ListGroupsParams {
+        type Item = types::ScimGroup;
+    }
+    #[allow(clippy::useless_conversion)]
+    impl crate::paging::sealed::Pages for ListGroupsParams {
+        fn offset(&self) -> u64 {
+            self.offset.and_then(|offset| u64::try_from(offset).ok()).unwrap_or(0)
+        }
+        fn set_offset(&mut self, offset: u64) {
+            self.offset = TryFrom::try_from(offset).ok();
+        }
+        fn page_items(output: &types::ListScimGroupsResponse) -> usize {
+            output.data.len()
+        }
+        fn into_items(output: types::ListScimGroupsResponse) -> Vec<types::ScimGroup> {
+            output.data
+        }
+        fn total_count(output: &types::ListScimGroupsResponse) -> Option<u64> {
+            u64::try_from(output.total_count).ok()
+        }
+    }
+    impl sealed::Sender for ListGroupsParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "list_scim_groups"),
+                    ),
+                );
+            }
+            Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::ListScimGroupsResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.list_scim_groups();
+            if let Some(value) = &self.offset {
+                request = request.offset(value.clone());
+            }
+            if let Some(value) = &self.limit {
+                request = request.limit(value.clone());
+            }
+            request.send().await
+        }
+    }
+    impl FromArgs for ListGroupsParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "offset" => params.offset = Some(parse_arg(name, value)?),
+                    "limit" => params.limit = Some(parse_arg(name, value)?),
+                    other => {
+                        return Err(
+                            unknown_arg("list_scim_groups", other, &["offset", "limit"]),
+                        );
+                    }
+                }
+            }
+            if body.is_some() {
+                return Err(unexpected_body("list_scim_groups"));
             }
             Ok(params)
         }
@@ -3681,6 +13455,655 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         writes: false,
     },
     OperationInfo {
+        group: "o_auth",
+        method: "exchange_auth_code_for_api_key",
+        operation_id: "exchange_auth_code_for_api_key",
+        http_method: "POST",
+        path: "/auth/keys",
+        summary: "TODO: needs a description",
+        description: "TODO: needs a description",
+        parameters: &[],
+        has_body: true,
+        body_fields: &[
+            FieldInfo {
+                name: "code",
+                required: true,
+                nullable: false,
+                description: "",
+                value: ValueType::String,
+            },
+            FieldInfo {
+                name: "code_challenge_method",
+                required: false,
+                nullable: true,
+                description: "",
+                value: ValueType::Enum(&["S256", "plain"]),
+            },
+            FieldInfo {
+                name: "code_verifier",
+                required: false,
+                nullable: false,
+                description: "",
+                value: ValueType::String,
+            },
+        ],
+        writes: true,
+    },
+    OperationInfo {
+        group: "o_auth",
+        method: "create_auth_code",
+        operation_id: "create_auth_keys_code",
+        http_method: "POST",
+        path: "/auth/keys/code",
+        summary: "TODO: needs a description",
+        description: "TODO: needs a description",
+        parameters: &[],
+        has_body: true,
+        body_fields: &[
+            FieldInfo {
+                name: "callback_url",
+                required: true,
+                nullable: false,
+                description: "",
+                value: ValueType::String,
+            },
+            FieldInfo {
+                name: "code_challenge",
+                required: false,
+                nullable: false,
+                description: "",
+                value: ValueType::String,
+            },
+            FieldInfo {
+                name: "code_challenge_method",
+                required: false,
+                nullable: false,
+                description: "",
+                value: ValueType::Enum(&["S256", "plain"]),
+            },
+            FieldInfo {
+                name: "expires_at",
+                required: false,
+                nullable: true,
+                description: "",
+                value: ValueType::DateTime,
+            },
+            FieldInfo {
+                name: "key_label",
+                required: false,
+                nullable: false,
+                description: "",
+                value: ValueType::String,
+            },
+            FieldInfo {
+                name: "limit",
+                required: false,
+                nullable: false,
+                description: "",
+                value: ValueType::Number,
+            },
+            FieldInfo {
+                name: "spawn_agent",
+                required: false,
+                nullable: false,
+                description: "",
+                value: ValueType::String,
+            },
+            FieldInfo {
+                name: "spawn_cloud",
+                required: false,
+                nullable: false,
+                description: "",
+                value: ValueType::String,
+            },
+            FieldInfo {
+                name: "usage_limit_type",
+                required: false,
+                nullable: false,
+                description: "",
+                value: ValueType::Enum(&["daily", "weekly", "monthly"]),
+            },
+            FieldInfo {
+                name: "workspace_id",
+                required: false,
+                nullable: false,
+                description: "",
+                value: ValueType::Uuid,
+            },
+        ],
+        writes: true,
+    },
+    OperationInfo {
+        group: "benchmarks",
+        method: "get_benchmarks",
+        operation_id: "get_benchmarks",
+        http_method: "GET",
+        path: "/benchmarks",
+        summary: "TODO: needs a description",
+        description: "TODO: needs a description",
+        parameters: &[
+            ParameterInfo {
+                name: "source",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::Enum(
+                    &["artificial-analysis", "design-arena", "openrouter"],
+                ),
+            },
+            ParameterInfo {
+                name: "task_type",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::Enum(&["coding", "intelligence", "agentic", "search"]),
+            },
+            ParameterInfo {
+                name: "benchmark_type",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::Enum(
+                    &[
+                        "gpqa_diamond",
+                        "tau_bench_verified_airline",
+                        "search_browsecomp",
+                        "search_hle",
+                        "search_dsqa",
+                        "search_widesearch",
+                    ],
+                ),
+            },
+            ParameterInfo {
+                name: "include_run_config",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::Boolean,
+            },
+            ParameterInfo {
+                name: "search_engine",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::String,
+            },
+            ParameterInfo {
+                name: "search_surface",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::Enum(&["server-tool", "plugin"]),
+            },
+            ParameterInfo {
+                name: "arena",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::Enum(&["models", "builders", "agents"]),
+            },
+            ParameterInfo {
+                name: "category",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::String,
+            },
+            ParameterInfo {
+                name: "max_results",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::Integer,
+            },
+        ],
+        has_body: false,
+        body_fields: &[],
+        writes: false,
+    },
+    OperationInfo {
+        group: "byok",
+        method: "list",
+        operation_id: "list_byok_keys",
+        http_method: "GET",
+        path: "/byok",
+        summary: "TODO: needs a description",
+        description: "TODO: needs a description",
+        parameters: &[
+            ParameterInfo {
+                name: "offset",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::Integer,
+            },
+            ParameterInfo {
+                name: "limit",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::Integer,
+            },
+            ParameterInfo {
+                name: "workspace_id",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::Uuid,
+            },
+            ParameterInfo {
+                name: "provider",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::Enum(
+                    &[
+                        "ai21",
+                        "aion-labs",
+                        "akashml",
+                        "alibaba",
+                        "amazon-bedrock",
+                        "amazon-nova",
+                        "ambient",
+                        "anthropic",
+                        "arcee-ai",
+                        "atlas-cloud",
+                        "avian",
+                        "azure",
+                        "baidu",
+                        "baseten",
+                        "black-forest-labs",
+                        "byteplus",
+                        "cerebras",
+                        "chutes",
+                        "cirrascale",
+                        "clarifai",
+                        "cloudflare",
+                        "cohere",
+                        "coreweave",
+                        "crusoe",
+                        "darkbloom",
+                        "databricks",
+                        "decart",
+                        "deepgram",
+                        "deepinfra",
+                        "deepseek",
+                        "dekallm",
+                        "digitalocean",
+                        "featherless",
+                        "fireworks",
+                        "fish-audio",
+                        "friendli",
+                        "gmicloud",
+                        "google-ai-studio",
+                        "google-vertex",
+                        "groq",
+                        "heygen",
+                        "inception",
+                        "inceptron",
+                        "inferact-vllm",
+                        "inference-net",
+                        "infermatic",
+                        "inflection",
+                        "io-net",
+                        "ionstream",
+                        "krea",
+                        "liquid",
+                        "makora",
+                        "mancer",
+                        "mara",
+                        "meta",
+                        "minimax",
+                        "mistral",
+                        "modal",
+                        "modelrun",
+                        "modular",
+                        "moonshotai",
+                        "morph",
+                        "ncompass",
+                        "nebius",
+                        "nex-agi",
+                        "nextbit",
+                        "novita",
+                        "nvidia",
+                        "open-inference",
+                        "openai",
+                        "parasail",
+                        "perceptron",
+                        "perplexity",
+                        "phala",
+                        "poolside",
+                        "quiver",
+                        "recraft",
+                        "reka",
+                        "relace",
+                        "runway",
+                        "sail-research",
+                        "sakana",
+                        "sakana-ai",
+                        "sambanova",
+                        "seed",
+                        "siliconflow",
+                        "sourceful",
+                        "stepfun",
+                        "streamlake",
+                        "switchpoint",
+                        "tencent",
+                        "tenstorrent",
+                        "thinkingmachines",
+                        "together",
+                        "upstage",
+                        "venice",
+                        "wafer",
+                        "wandb",
+                        "wandb-legacy",
+                        "xai",
+                        "xiaomi",
+                        "z-ai",
+                    ],
+                ),
+            },
+        ],
+        has_body: false,
+        body_fields: &[],
+        writes: false,
+    },
+    OperationInfo {
+        group: "byok",
+        method: "create",
+        operation_id: "create_byok_key",
+        http_method: "POST",
+        path: "/byok",
+        summary: "TODO: needs a description",
+        description: "TODO: needs a description",
+        parameters: &[],
+        has_body: true,
+        body_fields: &[
+            FieldInfo {
+                name: "allowed_api_key_hashes",
+                required: false,
+                nullable: true,
+                description: "",
+                value: ValueType::Array(&ValueType::String),
+            },
+            FieldInfo {
+                name: "allowed_models",
+                required: false,
+                nullable: true,
+                description: "",
+                value: ValueType::Array(&ValueType::String),
+            },
+            FieldInfo {
+                name: "allowed_user_ids",
+                required: false,
+                nullable: true,
+                description: "",
+                value: ValueType::Array(&ValueType::String),
+            },
+            FieldInfo {
+                name: "disabled",
+                required: false,
+                nullable: false,
+                description: "",
+                value: ValueType::Boolean,
+            },
+            FieldInfo {
+                name: "is_fallback",
+                required: false,
+                nullable: false,
+                description: "",
+                value: ValueType::Boolean,
+            },
+            FieldInfo {
+                name: "key",
+                required: true,
+                nullable: false,
+                description: "",
+                value: ValueType::String,
+            },
+            FieldInfo {
+                name: "name",
+                required: false,
+                nullable: true,
+                description: "",
+                value: ValueType::String,
+            },
+            FieldInfo {
+                name: "provider",
+                required: true,
+                nullable: false,
+                description: "TODO: needs a description",
+                value: ValueType::Enum(
+                    &[
+                        "ai21",
+                        "aion-labs",
+                        "akashml",
+                        "alibaba",
+                        "amazon-bedrock",
+                        "amazon-nova",
+                        "ambient",
+                        "anthropic",
+                        "arcee-ai",
+                        "atlas-cloud",
+                        "avian",
+                        "azure",
+                        "baidu",
+                        "baseten",
+                        "black-forest-labs",
+                        "byteplus",
+                        "cerebras",
+                        "chutes",
+                        "cirrascale",
+                        "clarifai",
+                        "cloudflare",
+                        "cohere",
+                        "coreweave",
+                        "crusoe",
+                        "darkbloom",
+                        "databricks",
+                        "decart",
+                        "deepgram",
+                        "deepinfra",
+                        "deepseek",
+                        "dekallm",
+                        "digitalocean",
+                        "featherless",
+                        "fireworks",
+                        "fish-audio",
+                        "friendli",
+                        "gmicloud",
+                        "google-ai-studio",
+                        "google-vertex",
+                        "groq",
+                        "heygen",
+                        "inception",
+                        "inceptron",
+                        "inferact-vllm",
+                        "inference-net",
+                        "infermatic",
+                        "inflection",
+                        "io-net",
+                        "ionstream",
+                        "krea",
+                        "liquid",
+                        "makora",
+                        "mancer",
+                        "mara",
+                        "meta",
+                        "minimax",
+                        "mistral",
+                        "modal",
+                        "modelrun",
+                        "modular",
+                        "moonshotai",
+                        "morph",
+                        "ncompass",
+                        "nebius",
+                        "nex-agi",
+                        "nextbit",
+                        "novita",
+                        "nvidia",
+                        "open-inference",
+                        "openai",
+                        "parasail",
+                        "perceptron",
+                        "perplexity",
+                        "phala",
+                        "poolside",
+                        "quiver",
+                        "recraft",
+                        "reka",
+                        "relace",
+                        "runway",
+                        "sail-research",
+                        "sakana",
+                        "sakana-ai",
+                        "sambanova",
+                        "seed",
+                        "siliconflow",
+                        "sourceful",
+                        "stepfun",
+                        "streamlake",
+                        "switchpoint",
+                        "tencent",
+                        "tenstorrent",
+                        "thinkingmachines",
+                        "together",
+                        "upstage",
+                        "venice",
+                        "wafer",
+                        "wandb",
+                        "wandb-legacy",
+                        "xai",
+                        "xiaomi",
+                        "z-ai",
+                    ],
+                ),
+            },
+            FieldInfo {
+                name: "workspace_id",
+                required: false,
+                nullable: false,
+                description: "",
+                value: ValueType::Uuid,
+            },
+        ],
+        writes: true,
+    },
+    OperationInfo {
+        group: "byok",
+        method: "get",
+        operation_id: "get_byok_key",
+        http_method: "GET",
+        path: "/byok/{id}",
+        summary: "TODO: needs a description",
+        description: "TODO: needs a description",
+        parameters: &[
+            ParameterInfo {
+                name: "id",
+                location: "path",
+                required: true,
+                description: "TODO: needs a description",
+                value: ValueType::Uuid,
+            },
+        ],
+        has_body: false,
+        body_fields: &[],
+        writes: false,
+    },
+    OperationInfo {
+        group: "byok",
+        method: "delete",
+        operation_id: "delete_byok_key",
+        http_method: "DELETE",
+        path: "/byok/{id}",
+        summary: "TODO: needs a description",
+        description: "TODO: needs a description",
+        parameters: &[
+            ParameterInfo {
+                name: "id",
+                location: "path",
+                required: true,
+                description: "TODO: needs a description",
+                value: ValueType::Uuid,
+            },
+        ],
+        has_body: false,
+        body_fields: &[],
+        writes: false,
+    },
+    OperationInfo {
+        group: "byok",
+        method: "update",
+        operation_id: "update_byok_key",
+        http_method: "PATCH",
+        path: "/byok/{id}",
+        summary: "TODO: needs a description",
+        description: "TODO: needs a description",
+        parameters: &[
+            ParameterInfo {
+                name: "id",
+                location: "path",
+                required: true,
+                description: "TODO: needs a description",
+                value: ValueType::Uuid,
+            },
+        ],
+        has_body: true,
+        body_fields: &[
+            FieldInfo {
+                name: "allowed_api_key_hashes",
+                required: false,
+                nullable: true,
+                description: "",
+                value: ValueType::Array(&ValueType::String),
+            },
+            FieldInfo {
+                name: "allowed_models",
+                required: false,
+                nullable: true,
+                description: "",
+                value: ValueType::Array(&ValueType::String),
+            },
+            FieldInfo {
+                name: "allowed_user_ids",
+                required: false,
+                nullable: true,
+                description: "",
+                value: ValueType::Array(&ValueType::String),
+            },
+            FieldInfo {
+                name: "disabled",
+                required: false,
+                nullable: false,
+                description: "",
+                value: ValueType::Boolean,
+            },
+            FieldInfo {
+                name: "is_fallback",
+                required: false,
+                nullable: false,
+                description: "",
+                value: ValueType::Boolean,
+            },
+            FieldInfo {
+                name: "key",
+                required: false,
+                nullable: false,
+                description: "",
+                value: ValueType::String,
+            },
+            FieldInfo {
+                name: "name",
+                required: false,
+                nullable: true,
+                description: "",
+                value: ValueType::String,
+            },
+        ],
+        writes: true,
+    },
+    OperationInfo {
         group: "credits",
         method: "get_credits",
         operation_id: "get_credits",
@@ -3692,6 +14115,367 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         has_body: false,
         body_fields: &[],
         writes: false,
+    },
+    OperationInfo {
+        group: "datasets",
+        method: "get_app_rankings",
+        operation_id: "get_app_rankings",
+        http_method: "GET",
+        path: "/datasets/app-rankings",
+        summary: "TODO: needs a description",
+        description: "TODO: needs a description",
+        parameters: &[
+            ParameterInfo {
+                name: "category",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::Enum(
+                    &["coding", "creative", "productivity", "entertainment"],
+                ),
+            },
+            ParameterInfo {
+                name: "subcategory",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::Enum(
+                    &[
+                        "cli-agent",
+                        "ide-extension",
+                        "cloud-agent",
+                        "programming-app",
+                        "native-app-builder",
+                        "creative-writing",
+                        "video-gen",
+                        "image-gen",
+                        "audio-gen",
+                        "roleplay",
+                        "game",
+                        "writing-assistant",
+                        "general-chat",
+                        "personal-agent",
+                        "legal",
+                    ],
+                ),
+            },
+            ParameterInfo {
+                name: "sort",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::Enum(&["popular", "trending"]),
+            },
+            ParameterInfo {
+                name: "start_date",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::String,
+            },
+            ParameterInfo {
+                name: "end_date",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::String,
+            },
+            ParameterInfo {
+                name: "limit",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::Integer,
+            },
+            ParameterInfo {
+                name: "offset",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::Integer,
+            },
+        ],
+        has_body: false,
+        body_fields: &[],
+        writes: false,
+    },
+    OperationInfo {
+        group: "datasets",
+        method: "get_rankings_daily",
+        operation_id: "get_rankings_daily",
+        http_method: "GET",
+        path: "/datasets/rankings-daily",
+        summary: "TODO: needs a description",
+        description: "TODO: needs a description",
+        parameters: &[
+            ParameterInfo {
+                name: "start_date",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::String,
+            },
+            ParameterInfo {
+                name: "end_date",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::String,
+            },
+            ParameterInfo {
+                name: "period",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::Enum(&["day", "week", "month"]),
+            },
+            ParameterInfo {
+                name: "modality",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::Enum(
+                    &["text", "image", "image_output", "audio", "tool_calling"],
+                ),
+            },
+            ParameterInfo {
+                name: "context_bucket",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::Enum(&["1K", "10K", "100K", "1M", "10M"]),
+            },
+            ParameterInfo {
+                name: "category",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::Enum(
+                    &[
+                        "programming",
+                        "roleplay",
+                        "marketing",
+                        "marketing/seo",
+                        "technology",
+                        "science",
+                        "translation",
+                        "legal",
+                        "finance",
+                        "health",
+                        "trivia",
+                        "academia",
+                    ],
+                ),
+            },
+            ParameterInfo {
+                name: "language_type",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::Enum(&["natural", "programming"]),
+            },
+        ],
+        has_body: false,
+        body_fields: &[],
+        writes: false,
+    },
+    OperationInfo {
+        group: "datasets",
+        method: "get_session_cost",
+        operation_id: "get_session_cost",
+        http_method: "GET",
+        path: "/datasets/session-cost",
+        summary: "TODO: needs a description",
+        description: "TODO: needs a description",
+        parameters: &[
+            ParameterInfo {
+                name: "app_slug",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::String,
+            },
+            ParameterInfo {
+                name: "model",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::String,
+            },
+            ParameterInfo {
+                name: "turn_range",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::Enum(
+                    &["1-turn", "2-9-turns", "10-49-turns", "50-plus-turns"],
+                ),
+            },
+            ParameterInfo {
+                name: "limit",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::Integer,
+            },
+            ParameterInfo {
+                name: "offset",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::Integer,
+            },
+        ],
+        has_body: false,
+        body_fields: &[],
+        writes: false,
+    },
+    OperationInfo {
+        group: "endpoints",
+        method: "list_zdr_endpoints",
+        operation_id: "list_endpoints_zdr",
+        http_method: "GET",
+        path: "/endpoints/zdr",
+        summary: "TODO: needs a description",
+        description: "TODO: needs a description",
+        parameters: &[],
+        has_body: false,
+        body_fields: &[],
+        writes: false,
+    },
+    OperationInfo {
+        group: "external_users",
+        method: "list",
+        operation_id: "list_external_users",
+        http_method: "GET",
+        path: "/external-users",
+        summary: "List external users",
+        description: "The external users registered for the organization (the `user` strings your application passes on requests or on API keys), one page at a time. Needs a management key.",
+        parameters: &[
+            ParameterInfo {
+                name: "offset",
+                location: "query",
+                required: false,
+                description: "How many items to skip, for paging.",
+                value: ValueType::Integer,
+            },
+            ParameterInfo {
+                name: "limit",
+                location: "query",
+                required: false,
+                description: "Most items per page (at most 100).",
+                value: ValueType::Integer,
+            },
+            ParameterInfo {
+                name: "user",
+                location: "query",
+                required: false,
+                description: "Only the registration of this exact user string (also the way to find one a path cannot address, such as `.`).",
+                value: ValueType::String,
+            },
+            ParameterInfo {
+                name: "include_inactive",
+                location: "query",
+                required: false,
+                description: "Also list deactivated registrations.",
+                value: ValueType::Boolean,
+            },
+        ],
+        has_body: false,
+        body_fields: &[],
+        writes: false,
+    },
+    OperationInfo {
+        group: "external_users",
+        method: "create",
+        operation_id: "create_external_user",
+        http_method: "POST",
+        path: "/external-users",
+        summary: "Register an external user",
+        description: "Registers a user string so that its spend can be tracked and limited. Needs a management key.",
+        parameters: &[],
+        has_body: true,
+        body_fields: &[
+            FieldInfo {
+                name: "user",
+                required: true,
+                nullable: false,
+                description: "The user string (1 to 512 characters, case-sensitive).",
+                value: ValueType::String,
+            },
+        ],
+        writes: true,
+    },
+    OperationInfo {
+        group: "external_users",
+        method: "get",
+        operation_id: "get_external_user",
+        http_method: "GET",
+        path: "/external-users/{user}",
+        summary: "Get an external user",
+        description: "One external user's registration. Needs a management key.",
+        parameters: &[
+            ParameterInfo {
+                name: "user",
+                location: "path",
+                required: true,
+                description: "The user string (case-sensitive; percent-encoded in the path).",
+                value: ValueType::String,
+            },
+        ],
+        has_body: false,
+        body_fields: &[],
+        writes: false,
+    },
+    OperationInfo {
+        group: "external_users",
+        method: "delete",
+        operation_id: "delete_external_user",
+        http_method: "DELETE",
+        path: "/external-users/{user}",
+        summary: "Delete an external user",
+        description: "Removes an external user's registration. Needs a management key.",
+        parameters: &[
+            ParameterInfo {
+                name: "user",
+                location: "path",
+                required: true,
+                description: "The user string (case-sensitive; percent-encoded in the path).",
+                value: ValueType::String,
+            },
+        ],
+        has_body: false,
+        body_fields: &[],
+        writes: false,
+    },
+    OperationInfo {
+        group: "external_users",
+        method: "update",
+        operation_id: "update_external_user",
+        http_method: "PATCH",
+        path: "/external-users/{user}",
+        summary: "Activate or deactivate an external user",
+        description: "Turns an external user's registration on or off. Needs a management key.",
+        parameters: &[
+            ParameterInfo {
+                name: "user",
+                location: "path",
+                required: true,
+                description: "The user string (case-sensitive; percent-encoded in the path).",
+                value: ValueType::String,
+            },
+        ],
+        has_body: true,
+        body_fields: &[
+            FieldInfo {
+                name: "is_active",
+                required: true,
+                nullable: false,
+                description: "Whether the registration is on.",
+                value: ValueType::Boolean,
+            },
+        ],
+        writes: true,
     },
     OperationInfo {
         group: "generations",
@@ -3713,6 +14497,714 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         has_body: false,
         body_fields: &[],
         writes: false,
+    },
+    OperationInfo {
+        group: "generations",
+        method: "list_generation_content",
+        operation_id: "list_generation_content",
+        http_method: "GET",
+        path: "/generation/content",
+        summary: "TODO: needs a description",
+        description: "TODO: needs a description",
+        parameters: &[
+            ParameterInfo {
+                name: "id",
+                location: "query",
+                required: true,
+                description: "TODO: needs a description",
+                value: ValueType::String,
+            },
+        ],
+        has_body: false,
+        body_fields: &[],
+        writes: false,
+    },
+    OperationInfo {
+        group: "generations",
+        method: "submit_feedback",
+        operation_id: "submit_generation_feedback",
+        http_method: "POST",
+        path: "/generation/feedback",
+        summary: "TODO: needs a description",
+        description: "TODO: needs a description",
+        parameters: &[],
+        has_body: true,
+        body_fields: &[
+            FieldInfo {
+                name: "category",
+                required: true,
+                nullable: false,
+                description: "",
+                value: ValueType::Enum(
+                    &[
+                        "latency",
+                        "incoherence",
+                        "incorrect_response",
+                        "formatting",
+                        "billing",
+                        "api_error",
+                        "other",
+                    ],
+                ),
+            },
+            FieldInfo {
+                name: "comment",
+                required: false,
+                nullable: false,
+                description: "",
+                value: ValueType::String,
+            },
+            FieldInfo {
+                name: "generation_id",
+                required: true,
+                nullable: false,
+                description: "",
+                value: ValueType::String,
+            },
+        ],
+        writes: true,
+    },
+    OperationInfo {
+        group: "guardrails",
+        method: "list",
+        operation_id: "list_guardrails",
+        http_method: "GET",
+        path: "/guardrails",
+        summary: "TODO: needs a description",
+        description: "TODO: needs a description",
+        parameters: &[
+            ParameterInfo {
+                name: "offset",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::Integer,
+            },
+            ParameterInfo {
+                name: "limit",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::Integer,
+            },
+            ParameterInfo {
+                name: "workspace_id",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::Uuid,
+            },
+        ],
+        has_body: false,
+        body_fields: &[],
+        writes: false,
+    },
+    OperationInfo {
+        group: "guardrails",
+        method: "create",
+        operation_id: "create_guardrail",
+        http_method: "POST",
+        path: "/guardrails",
+        summary: "TODO: needs a description",
+        description: "TODO: needs a description",
+        parameters: &[],
+        has_body: true,
+        body_fields: &[
+            FieldInfo {
+                name: "allowed_models",
+                required: false,
+                nullable: true,
+                description: "",
+                value: ValueType::Array(&ValueType::String),
+            },
+            FieldInfo {
+                name: "allowed_providers",
+                required: false,
+                nullable: true,
+                description: "",
+                value: ValueType::Array(&ValueType::String),
+            },
+            FieldInfo {
+                name: "content_filter_builtins",
+                required: false,
+                nullable: true,
+                description: "",
+                value: ValueType::Array(&ValueType::Json),
+            },
+            FieldInfo {
+                name: "content_filters",
+                required: false,
+                nullable: true,
+                description: "",
+                value: ValueType::Array(&ValueType::Json),
+            },
+            FieldInfo {
+                name: "description",
+                required: false,
+                nullable: true,
+                description: "",
+                value: ValueType::String,
+            },
+            FieldInfo {
+                name: "enable_free_model_publication",
+                required: false,
+                nullable: true,
+                description: "",
+                value: ValueType::Boolean,
+            },
+            FieldInfo {
+                name: "enable_free_model_training",
+                required: false,
+                nullable: true,
+                description: "",
+                value: ValueType::Boolean,
+            },
+            FieldInfo {
+                name: "enable_paid_model_training",
+                required: false,
+                nullable: true,
+                description: "",
+                value: ValueType::Boolean,
+            },
+            FieldInfo {
+                name: "enforce_zdr",
+                required: false,
+                nullable: true,
+                description: "",
+                value: ValueType::Boolean,
+            },
+            FieldInfo {
+                name: "enforce_zdr_anthropic",
+                required: false,
+                nullable: true,
+                description: "",
+                value: ValueType::Boolean,
+            },
+            FieldInfo {
+                name: "enforce_zdr_google",
+                required: false,
+                nullable: true,
+                description: "",
+                value: ValueType::Boolean,
+            },
+            FieldInfo {
+                name: "enforce_zdr_openai",
+                required: false,
+                nullable: true,
+                description: "",
+                value: ValueType::Boolean,
+            },
+            FieldInfo {
+                name: "enforce_zdr_other",
+                required: false,
+                nullable: true,
+                description: "",
+                value: ValueType::Boolean,
+            },
+            FieldInfo {
+                name: "enforce_zdr_xai",
+                required: false,
+                nullable: true,
+                description: "",
+                value: ValueType::Boolean,
+            },
+            FieldInfo {
+                name: "ignored_models",
+                required: false,
+                nullable: true,
+                description: "",
+                value: ValueType::Array(&ValueType::String),
+            },
+            FieldInfo {
+                name: "ignored_providers",
+                required: false,
+                nullable: true,
+                description: "",
+                value: ValueType::Array(&ValueType::String),
+            },
+            FieldInfo {
+                name: "include_byok_in_budgets",
+                required: false,
+                nullable: false,
+                description: "",
+                value: ValueType::Boolean,
+            },
+            FieldInfo {
+                name: "limit_usd",
+                required: false,
+                nullable: true,
+                description: "",
+                value: ValueType::Number,
+            },
+            FieldInfo {
+                name: "name",
+                required: true,
+                nullable: false,
+                description: "",
+                value: ValueType::String,
+            },
+            FieldInfo {
+                name: "reset_interval",
+                required: false,
+                nullable: true,
+                description: "",
+                value: ValueType::Enum(&["daily", "weekly", "monthly"]),
+            },
+            FieldInfo {
+                name: "workspace_id",
+                required: false,
+                nullable: false,
+                description: "",
+                value: ValueType::Uuid,
+            },
+        ],
+        writes: true,
+    },
+    OperationInfo {
+        group: "guardrails",
+        method: "list_key_assignments",
+        operation_id: "list_key_assignments",
+        http_method: "GET",
+        path: "/guardrails/assignments/keys",
+        summary: "TODO: needs a description",
+        description: "TODO: needs a description",
+        parameters: &[
+            ParameterInfo {
+                name: "offset",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::Integer,
+            },
+            ParameterInfo {
+                name: "limit",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::Integer,
+            },
+        ],
+        has_body: false,
+        body_fields: &[],
+        writes: false,
+    },
+    OperationInfo {
+        group: "guardrails",
+        method: "list_member_assignments",
+        operation_id: "list_member_assignments",
+        http_method: "GET",
+        path: "/guardrails/assignments/members",
+        summary: "TODO: needs a description",
+        description: "TODO: needs a description",
+        parameters: &[
+            ParameterInfo {
+                name: "offset",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::Integer,
+            },
+            ParameterInfo {
+                name: "limit",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::Integer,
+            },
+        ],
+        has_body: false,
+        body_fields: &[],
+        writes: false,
+    },
+    OperationInfo {
+        group: "guardrails",
+        method: "get",
+        operation_id: "get_guardrail",
+        http_method: "GET",
+        path: "/guardrails/{id}",
+        summary: "TODO: needs a description",
+        description: "TODO: needs a description",
+        parameters: &[
+            ParameterInfo {
+                name: "id",
+                location: "path",
+                required: true,
+                description: "TODO: needs a description",
+                value: ValueType::Uuid,
+            },
+        ],
+        has_body: false,
+        body_fields: &[],
+        writes: false,
+    },
+    OperationInfo {
+        group: "guardrails",
+        method: "delete",
+        operation_id: "delete_guardrail",
+        http_method: "DELETE",
+        path: "/guardrails/{id}",
+        summary: "TODO: needs a description",
+        description: "TODO: needs a description",
+        parameters: &[
+            ParameterInfo {
+                name: "id",
+                location: "path",
+                required: true,
+                description: "TODO: needs a description",
+                value: ValueType::Uuid,
+            },
+        ],
+        has_body: false,
+        body_fields: &[],
+        writes: false,
+    },
+    OperationInfo {
+        group: "guardrails",
+        method: "update",
+        operation_id: "update_guardrail",
+        http_method: "PATCH",
+        path: "/guardrails/{id}",
+        summary: "TODO: needs a description",
+        description: "TODO: needs a description",
+        parameters: &[
+            ParameterInfo {
+                name: "id",
+                location: "path",
+                required: true,
+                description: "TODO: needs a description",
+                value: ValueType::Uuid,
+            },
+        ],
+        has_body: true,
+        body_fields: &[
+            FieldInfo {
+                name: "allowed_models",
+                required: false,
+                nullable: true,
+                description: "",
+                value: ValueType::Array(&ValueType::String),
+            },
+            FieldInfo {
+                name: "allowed_providers",
+                required: false,
+                nullable: true,
+                description: "",
+                value: ValueType::Array(&ValueType::String),
+            },
+            FieldInfo {
+                name: "content_filter_builtins",
+                required: false,
+                nullable: true,
+                description: "",
+                value: ValueType::Array(&ValueType::Json),
+            },
+            FieldInfo {
+                name: "content_filters",
+                required: false,
+                nullable: true,
+                description: "",
+                value: ValueType::Array(&ValueType::Json),
+            },
+            FieldInfo {
+                name: "description",
+                required: false,
+                nullable: true,
+                description: "",
+                value: ValueType::String,
+            },
+            FieldInfo {
+                name: "enable_free_model_publication",
+                required: false,
+                nullable: true,
+                description: "",
+                value: ValueType::Boolean,
+            },
+            FieldInfo {
+                name: "enable_free_model_training",
+                required: false,
+                nullable: true,
+                description: "",
+                value: ValueType::Boolean,
+            },
+            FieldInfo {
+                name: "enable_paid_model_training",
+                required: false,
+                nullable: true,
+                description: "",
+                value: ValueType::Boolean,
+            },
+            FieldInfo {
+                name: "enforce_zdr",
+                required: false,
+                nullable: true,
+                description: "",
+                value: ValueType::Boolean,
+            },
+            FieldInfo {
+                name: "enforce_zdr_anthropic",
+                required: false,
+                nullable: true,
+                description: "",
+                value: ValueType::Boolean,
+            },
+            FieldInfo {
+                name: "enforce_zdr_google",
+                required: false,
+                nullable: true,
+                description: "",
+                value: ValueType::Boolean,
+            },
+            FieldInfo {
+                name: "enforce_zdr_openai",
+                required: false,
+                nullable: true,
+                description: "",
+                value: ValueType::Boolean,
+            },
+            FieldInfo {
+                name: "enforce_zdr_other",
+                required: false,
+                nullable: true,
+                description: "",
+                value: ValueType::Boolean,
+            },
+            FieldInfo {
+                name: "enforce_zdr_xai",
+                required: false,
+                nullable: true,
+                description: "",
+                value: ValueType::Boolean,
+            },
+            FieldInfo {
+                name: "ignored_models",
+                required: false,
+                nullable: true,
+                description: "",
+                value: ValueType::Array(&ValueType::String),
+            },
+            FieldInfo {
+                name: "ignored_providers",
+                required: false,
+                nullable: true,
+                description: "",
+                value: ValueType::Array(&ValueType::String),
+            },
+            FieldInfo {
+                name: "include_byok_in_budgets",
+                required: false,
+                nullable: false,
+                description: "",
+                value: ValueType::Boolean,
+            },
+            FieldInfo {
+                name: "limit_usd",
+                required: false,
+                nullable: true,
+                description: "",
+                value: ValueType::Number,
+            },
+            FieldInfo {
+                name: "name",
+                required: false,
+                nullable: false,
+                description: "",
+                value: ValueType::String,
+            },
+            FieldInfo {
+                name: "reset_interval",
+                required: false,
+                nullable: true,
+                description: "",
+                value: ValueType::Enum(&["daily", "weekly", "monthly"]),
+            },
+        ],
+        writes: true,
+    },
+    OperationInfo {
+        group: "guardrails",
+        method: "list_guardrail_key_assignments",
+        operation_id: "list_guardrail_key_assignments",
+        http_method: "GET",
+        path: "/guardrails/{id}/assignments/keys",
+        summary: "TODO: needs a description",
+        description: "TODO: needs a description",
+        parameters: &[
+            ParameterInfo {
+                name: "id",
+                location: "path",
+                required: true,
+                description: "TODO: needs a description",
+                value: ValueType::Uuid,
+            },
+            ParameterInfo {
+                name: "offset",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::Integer,
+            },
+            ParameterInfo {
+                name: "limit",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::Integer,
+            },
+        ],
+        has_body: false,
+        body_fields: &[],
+        writes: false,
+    },
+    OperationInfo {
+        group: "guardrails",
+        method: "bulk_assign_keys",
+        operation_id: "bulk_assign_keys_to_guardrail",
+        http_method: "POST",
+        path: "/guardrails/{id}/assignments/keys",
+        summary: "TODO: needs a description",
+        description: "TODO: needs a description",
+        parameters: &[
+            ParameterInfo {
+                name: "id",
+                location: "path",
+                required: true,
+                description: "TODO: needs a description",
+                value: ValueType::Uuid,
+            },
+        ],
+        has_body: true,
+        body_fields: &[
+            FieldInfo {
+                name: "key_hashes",
+                required: true,
+                nullable: false,
+                description: "",
+                value: ValueType::Array(&ValueType::String),
+            },
+        ],
+        writes: true,
+    },
+    OperationInfo {
+        group: "guardrails",
+        method: "bulk_unassign_keys",
+        operation_id: "bulk_unassign_keys_from_guardrail",
+        http_method: "POST",
+        path: "/guardrails/{id}/assignments/keys/remove",
+        summary: "TODO: needs a description",
+        description: "TODO: needs a description",
+        parameters: &[
+            ParameterInfo {
+                name: "id",
+                location: "path",
+                required: true,
+                description: "TODO: needs a description",
+                value: ValueType::Uuid,
+            },
+        ],
+        has_body: true,
+        body_fields: &[
+            FieldInfo {
+                name: "key_hashes",
+                required: true,
+                nullable: false,
+                description: "",
+                value: ValueType::Array(&ValueType::String),
+            },
+        ],
+        writes: true,
+    },
+    OperationInfo {
+        group: "guardrails",
+        method: "list_guardrail_member_assignments",
+        operation_id: "list_guardrail_member_assignments",
+        http_method: "GET",
+        path: "/guardrails/{id}/assignments/members",
+        summary: "TODO: needs a description",
+        description: "TODO: needs a description",
+        parameters: &[
+            ParameterInfo {
+                name: "id",
+                location: "path",
+                required: true,
+                description: "TODO: needs a description",
+                value: ValueType::Uuid,
+            },
+            ParameterInfo {
+                name: "offset",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::Integer,
+            },
+            ParameterInfo {
+                name: "limit",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::Integer,
+            },
+        ],
+        has_body: false,
+        body_fields: &[],
+        writes: false,
+    },
+    OperationInfo {
+        group: "guardrails",
+        method: "bulk_assign_members",
+        operation_id: "bulk_assign_members_to_guardrail",
+        http_method: "POST",
+        path: "/guardrails/{id}/assignments/members",
+        summary: "TODO: needs a description",
+        description: "TODO: needs a description",
+        parameters: &[
+            ParameterInfo {
+                name: "id",
+                location: "path",
+                required: true,
+                description: "TODO: needs a description",
+                value: ValueType::Uuid,
+            },
+        ],
+        has_body: true,
+        body_fields: &[
+            FieldInfo {
+                name: "member_user_ids",
+                required: true,
+                nullable: false,
+                description: "",
+                value: ValueType::Array(&ValueType::String),
+            },
+        ],
+        writes: true,
+    },
+    OperationInfo {
+        group: "guardrails",
+        method: "bulk_unassign_members",
+        operation_id: "bulk_unassign_members_from_guardrail",
+        http_method: "POST",
+        path: "/guardrails/{id}/assignments/members/remove",
+        summary: "TODO: needs a description",
+        description: "TODO: needs a description",
+        parameters: &[
+            ParameterInfo {
+                name: "id",
+                location: "path",
+                required: true,
+                description: "TODO: needs a description",
+                value: ValueType::Uuid,
+            },
+        ],
+        has_body: true,
+        body_fields: &[
+            FieldInfo {
+                name: "member_user_ids",
+                required: true,
+                nullable: false,
+                description: "",
+                value: ValueType::Array(&ValueType::String),
+            },
+        ],
+        writes: true,
     },
     OperationInfo {
         group: "api_keys",
@@ -3932,6 +15424,659 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         writes: true,
     },
     OperationInfo {
+        group: "models",
+        method: "get",
+        operation_id: "get_model",
+        http_method: "GET",
+        path: "/model/{author}/{slug}",
+        summary: "TODO: needs a description",
+        description: "TODO: needs a description",
+        parameters: &[
+            ParameterInfo {
+                name: "author",
+                location: "path",
+                required: true,
+                description: "TODO: needs a description",
+                value: ValueType::String,
+            },
+            ParameterInfo {
+                name: "slug",
+                location: "path",
+                required: true,
+                description: "TODO: needs a description",
+                value: ValueType::String,
+            },
+        ],
+        has_body: false,
+        body_fields: &[],
+        writes: false,
+    },
+    OperationInfo {
+        group: "models",
+        method: "list",
+        operation_id: "get_models",
+        http_method: "GET",
+        path: "/models",
+        summary: "TODO: needs a description",
+        description: "TODO: needs a description",
+        parameters: &[
+            ParameterInfo {
+                name: "offset",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::Integer,
+            },
+            ParameterInfo {
+                name: "limit",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::Integer,
+            },
+            ParameterInfo {
+                name: "category",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::Enum(
+                    &[
+                        "programming",
+                        "roleplay",
+                        "marketing",
+                        "marketing/seo",
+                        "technology",
+                        "science",
+                        "translation",
+                        "legal",
+                        "finance",
+                        "health",
+                        "trivia",
+                        "academia",
+                    ],
+                ),
+            },
+            ParameterInfo {
+                name: "supported_parameters",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::String,
+            },
+            ParameterInfo {
+                name: "output_modalities",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::String,
+            },
+            ParameterInfo {
+                name: "sort",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::Enum(
+                    &[
+                        "most-popular",
+                        "newest",
+                        "top-weekly",
+                        "pricing-low-to-high",
+                        "pricing-high-to-low",
+                        "context-high-to-low",
+                        "throughput-high-to-low",
+                        "latency-low-to-high",
+                        "intelligence-high-to-low",
+                        "coding-high-to-low",
+                        "agentic-high-to-low",
+                        "design-arena-elo-high-to-low",
+                    ],
+                ),
+            },
+            ParameterInfo {
+                name: "use_rss",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::String,
+            },
+            ParameterInfo {
+                name: "use_rss_chat_links",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::String,
+            },
+            ParameterInfo {
+                name: "q",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::String,
+            },
+            ParameterInfo {
+                name: "input_modalities",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::String,
+            },
+            ParameterInfo {
+                name: "context",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::Integer,
+            },
+            ParameterInfo {
+                name: "min_price",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::Number,
+            },
+            ParameterInfo {
+                name: "max_price",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::Number,
+            },
+            ParameterInfo {
+                name: "arch",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::String,
+            },
+            ParameterInfo {
+                name: "model_authors",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::String,
+            },
+            ParameterInfo {
+                name: "providers",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::String,
+            },
+            ParameterInfo {
+                name: "distillable",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::Enum(&["true", "false"]),
+            },
+            ParameterInfo {
+                name: "zdr",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::Enum(&["true"]),
+            },
+            ParameterInfo {
+                name: "region",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::Enum(&["eu", "us"]),
+            },
+            ParameterInfo {
+                name: "min_output_price",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::Number,
+            },
+            ParameterInfo {
+                name: "max_output_price",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::Number,
+            },
+            ParameterInfo {
+                name: "min_age_days",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::Integer,
+            },
+            ParameterInfo {
+                name: "max_age_days",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::Integer,
+            },
+            ParameterInfo {
+                name: "min_intelligence_index",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::Number,
+            },
+            ParameterInfo {
+                name: "max_intelligence_index",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::Number,
+            },
+            ParameterInfo {
+                name: "min_coding_index",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::Number,
+            },
+            ParameterInfo {
+                name: "max_coding_index",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::Number,
+            },
+            ParameterInfo {
+                name: "min_agentic_index",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::Number,
+            },
+            ParameterInfo {
+                name: "max_agentic_index",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::Number,
+            },
+            ParameterInfo {
+                name: "min_tool_success_rate",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::Number,
+            },
+            ParameterInfo {
+                name: "max_tool_success_rate",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::Number,
+            },
+        ],
+        has_body: false,
+        body_fields: &[],
+        writes: false,
+    },
+    OperationInfo {
+        group: "models",
+        method: "count",
+        operation_id: "list_models_count",
+        http_method: "GET",
+        path: "/models/count",
+        summary: "TODO: needs a description",
+        description: "TODO: needs a description",
+        parameters: &[
+            ParameterInfo {
+                name: "output_modalities",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::String,
+            },
+        ],
+        has_body: false,
+        body_fields: &[],
+        writes: false,
+    },
+    OperationInfo {
+        group: "models",
+        method: "list_for_user",
+        operation_id: "list_models_user",
+        http_method: "GET",
+        path: "/models/user",
+        summary: "TODO: needs a description",
+        description: "TODO: needs a description",
+        parameters: &[
+            ParameterInfo {
+                name: "offset",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::Integer,
+            },
+            ParameterInfo {
+                name: "limit",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::Integer,
+            },
+        ],
+        has_body: false,
+        body_fields: &[],
+        writes: false,
+    },
+    OperationInfo {
+        group: "endpoints",
+        method: "list",
+        operation_id: "list_endpoints",
+        http_method: "GET",
+        path: "/models/{author}/{slug}/endpoints",
+        summary: "TODO: needs a description",
+        description: "TODO: needs a description",
+        parameters: &[
+            ParameterInfo {
+                name: "author",
+                location: "path",
+                required: true,
+                description: "TODO: needs a description",
+                value: ValueType::String,
+            },
+            ParameterInfo {
+                name: "slug",
+                location: "path",
+                required: true,
+                description: "TODO: needs a description",
+                value: ValueType::String,
+            },
+        ],
+        has_body: false,
+        body_fields: &[],
+        writes: false,
+    },
+    OperationInfo {
+        group: "observability",
+        method: "list",
+        operation_id: "list_observability_destinations",
+        http_method: "GET",
+        path: "/observability/destinations",
+        summary: "TODO: needs a description",
+        description: "TODO: needs a description",
+        parameters: &[
+            ParameterInfo {
+                name: "offset",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::Integer,
+            },
+            ParameterInfo {
+                name: "limit",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::Integer,
+            },
+            ParameterInfo {
+                name: "workspace_id",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::Uuid,
+            },
+        ],
+        has_body: false,
+        body_fields: &[],
+        writes: false,
+    },
+    OperationInfo {
+        group: "observability",
+        method: "create",
+        operation_id: "create_observability_destination",
+        http_method: "POST",
+        path: "/observability/destinations",
+        summary: "TODO: needs a description",
+        description: "TODO: needs a description",
+        parameters: &[],
+        has_body: true,
+        body_fields: &[
+            FieldInfo {
+                name: "api_key_hashes",
+                required: false,
+                nullable: true,
+                description: "",
+                value: ValueType::Array(&ValueType::String),
+            },
+            FieldInfo {
+                name: "broadcast_generation_cost",
+                required: false,
+                nullable: false,
+                description: "",
+                value: ValueType::Boolean,
+            },
+            FieldInfo {
+                name: "broadcast_generation_identity",
+                required: false,
+                nullable: false,
+                description: "",
+                value: ValueType::Boolean,
+            },
+            FieldInfo {
+                name: "broadcast_generation_request_context",
+                required: false,
+                nullable: false,
+                description: "",
+                value: ValueType::Boolean,
+            },
+            FieldInfo {
+                name: "config",
+                required: true,
+                nullable: false,
+                description: "",
+                value: ValueType::Json,
+            },
+            FieldInfo {
+                name: "enabled",
+                required: false,
+                nullable: false,
+                description: "",
+                value: ValueType::Boolean,
+            },
+            FieldInfo {
+                name: "filter_rules",
+                required: false,
+                nullable: true,
+                description: "",
+                value: ValueType::Json,
+            },
+            FieldInfo {
+                name: "name",
+                required: true,
+                nullable: false,
+                description: "",
+                value: ValueType::String,
+            },
+            FieldInfo {
+                name: "privacy_mode",
+                required: false,
+                nullable: false,
+                description: "",
+                value: ValueType::Boolean,
+            },
+            FieldInfo {
+                name: "sampling_rate",
+                required: false,
+                nullable: false,
+                description: "",
+                value: ValueType::Number,
+            },
+            FieldInfo {
+                name: "type",
+                required: true,
+                nullable: false,
+                description: "",
+                value: ValueType::Enum(
+                    &[
+                        "arize",
+                        "braintrust",
+                        "clickhouse",
+                        "datadog",
+                        "grafana",
+                        "langfuse",
+                        "langsmith",
+                        "newrelic",
+                        "opik",
+                        "otel-collector",
+                        "posthog",
+                        "ramp",
+                        "s3",
+                        "sentry",
+                        "snowflake",
+                        "weave",
+                        "webhook",
+                    ],
+                ),
+            },
+            FieldInfo {
+                name: "workspace_id",
+                required: false,
+                nullable: false,
+                description: "",
+                value: ValueType::Uuid,
+            },
+        ],
+        writes: true,
+    },
+    OperationInfo {
+        group: "observability",
+        method: "get",
+        operation_id: "get_observability_destination",
+        http_method: "GET",
+        path: "/observability/destinations/{id}",
+        summary: "TODO: needs a description",
+        description: "TODO: needs a description",
+        parameters: &[
+            ParameterInfo {
+                name: "id",
+                location: "path",
+                required: true,
+                description: "TODO: needs a description",
+                value: ValueType::Uuid,
+            },
+        ],
+        has_body: false,
+        body_fields: &[],
+        writes: false,
+    },
+    OperationInfo {
+        group: "observability",
+        method: "delete",
+        operation_id: "delete_observability_destination",
+        http_method: "DELETE",
+        path: "/observability/destinations/{id}",
+        summary: "TODO: needs a description",
+        description: "TODO: needs a description",
+        parameters: &[
+            ParameterInfo {
+                name: "id",
+                location: "path",
+                required: true,
+                description: "TODO: needs a description",
+                value: ValueType::Uuid,
+            },
+        ],
+        has_body: false,
+        body_fields: &[],
+        writes: false,
+    },
+    OperationInfo {
+        group: "observability",
+        method: "update",
+        operation_id: "update_observability_destination",
+        http_method: "PATCH",
+        path: "/observability/destinations/{id}",
+        summary: "TODO: needs a description",
+        description: "TODO: needs a description",
+        parameters: &[
+            ParameterInfo {
+                name: "id",
+                location: "path",
+                required: true,
+                description: "TODO: needs a description",
+                value: ValueType::Uuid,
+            },
+        ],
+        has_body: true,
+        body_fields: &[
+            FieldInfo {
+                name: "api_key_hashes",
+                required: false,
+                nullable: true,
+                description: "",
+                value: ValueType::Array(&ValueType::String),
+            },
+            FieldInfo {
+                name: "broadcast_generation_cost",
+                required: false,
+                nullable: false,
+                description: "",
+                value: ValueType::Boolean,
+            },
+            FieldInfo {
+                name: "broadcast_generation_identity",
+                required: false,
+                nullable: false,
+                description: "",
+                value: ValueType::Boolean,
+            },
+            FieldInfo {
+                name: "broadcast_generation_request_context",
+                required: false,
+                nullable: false,
+                description: "",
+                value: ValueType::Boolean,
+            },
+            FieldInfo {
+                name: "config",
+                required: false,
+                nullable: false,
+                description: "",
+                value: ValueType::Json,
+            },
+            FieldInfo {
+                name: "enabled",
+                required: false,
+                nullable: false,
+                description: "",
+                value: ValueType::Boolean,
+            },
+            FieldInfo {
+                name: "filter_rules",
+                required: false,
+                nullable: true,
+                description: "",
+                value: ValueType::Json,
+            },
+            FieldInfo {
+                name: "name",
+                required: false,
+                nullable: false,
+                description: "",
+                value: ValueType::String,
+            },
+            FieldInfo {
+                name: "privacy_mode",
+                required: false,
+                nullable: false,
+                description: "",
+                value: ValueType::Boolean,
+            },
+            FieldInfo {
+                name: "sampling_rate",
+                required: false,
+                nullable: false,
+                description: "",
+                value: ValueType::Number,
+            },
+        ],
+        writes: true,
+    },
+    OperationInfo {
         group: "organization",
         method: "list_members",
         operation_id: "list_organization_members",
@@ -3952,6 +16097,334 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 location: "query",
                 required: false,
                 description: "Most items per page (at most 100).",
+                value: ValueType::Integer,
+            },
+        ],
+        has_body: false,
+        body_fields: &[],
+        writes: false,
+    },
+    OperationInfo {
+        group: "organization",
+        method: "get_settings",
+        operation_id: "get_organization_settings",
+        http_method: "GET",
+        path: "/organization/settings",
+        summary: "Get the organization's settings",
+        description: "The settings of the organization that owns the key. Needs a management key.",
+        parameters: &[],
+        has_body: false,
+        body_fields: &[],
+        writes: false,
+    },
+    OperationInfo {
+        group: "organization",
+        method: "update_settings",
+        operation_id: "update_organization_settings",
+        http_method: "PATCH",
+        path: "/organization/settings",
+        summary: "Change the organization's settings",
+        description: "Changes the settings of the organization that owns the key. Needs a management key.",
+        parameters: &[],
+        has_body: true,
+        body_fields: &[
+            FieldInfo {
+                name: "is_filtered_model_catalog_enabled",
+                required: true,
+                nullable: false,
+                description: "When on, `GET /models` called with one of the organization's keys lists only the models that key may use (as `GET /models/user` does); calls without a key still see the whole catalog.",
+                value: ValueType::Boolean,
+            },
+        ],
+        writes: true,
+    },
+    OperationInfo {
+        group: "presets",
+        method: "list",
+        operation_id: "list_presets",
+        http_method: "GET",
+        path: "/presets",
+        summary: "TODO: needs a description",
+        description: "TODO: needs a description",
+        parameters: &[
+            ParameterInfo {
+                name: "offset",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::Integer,
+            },
+            ParameterInfo {
+                name: "limit",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::Integer,
+            },
+        ],
+        has_body: false,
+        body_fields: &[],
+        writes: false,
+    },
+    OperationInfo {
+        group: "presets",
+        method: "get",
+        operation_id: "get_preset",
+        http_method: "GET",
+        path: "/presets/{slug}",
+        summary: "TODO: needs a description",
+        description: "TODO: needs a description",
+        parameters: &[
+            ParameterInfo {
+                name: "slug",
+                location: "path",
+                required: true,
+                description: "TODO: needs a description",
+                value: ValueType::String,
+            },
+        ],
+        has_body: false,
+        body_fields: &[],
+        writes: false,
+    },
+    OperationInfo {
+        group: "presets",
+        method: "list_versions",
+        operation_id: "list_preset_versions",
+        http_method: "GET",
+        path: "/presets/{slug}/versions",
+        summary: "TODO: needs a description",
+        description: "TODO: needs a description",
+        parameters: &[
+            ParameterInfo {
+                name: "slug",
+                location: "path",
+                required: true,
+                description: "TODO: needs a description",
+                value: ValueType::String,
+            },
+            ParameterInfo {
+                name: "offset",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::Integer,
+            },
+            ParameterInfo {
+                name: "limit",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::Integer,
+            },
+        ],
+        has_body: false,
+        body_fields: &[],
+        writes: false,
+    },
+    OperationInfo {
+        group: "presets",
+        method: "get_version",
+        operation_id: "get_preset_version",
+        http_method: "GET",
+        path: "/presets/{slug}/versions/{version}",
+        summary: "TODO: needs a description",
+        description: "TODO: needs a description",
+        parameters: &[
+            ParameterInfo {
+                name: "slug",
+                location: "path",
+                required: true,
+                description: "TODO: needs a description",
+                value: ValueType::String,
+            },
+            ParameterInfo {
+                name: "version",
+                location: "path",
+                required: true,
+                description: "TODO: needs a description",
+                value: ValueType::String,
+            },
+        ],
+        has_body: false,
+        body_fields: &[],
+        writes: false,
+    },
+    OperationInfo {
+        group: "providers",
+        method: "list",
+        operation_id: "list_providers",
+        http_method: "GET",
+        path: "/providers",
+        summary: "TODO: needs a description",
+        description: "TODO: needs a description",
+        parameters: &[],
+        has_body: false,
+        body_fields: &[],
+        writes: false,
+    },
+    OperationInfo {
+        group: "scim",
+        method: "list_mappings",
+        operation_id: "list_scim_group_mappings",
+        http_method: "GET",
+        path: "/scim/group-mappings",
+        summary: "TODO: needs a description",
+        description: "TODO: needs a description",
+        parameters: &[
+            ParameterInfo {
+                name: "offset",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::Integer,
+            },
+            ParameterInfo {
+                name: "limit",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::Integer,
+            },
+        ],
+        has_body: false,
+        body_fields: &[],
+        writes: false,
+    },
+    OperationInfo {
+        group: "scim",
+        method: "create",
+        operation_id: "create_scim_group_mapping",
+        http_method: "POST",
+        path: "/scim/group-mappings",
+        summary: "TODO: needs a description",
+        description: "TODO: needs a description",
+        parameters: &[],
+        has_body: true,
+        body_fields: &[
+            FieldInfo {
+                name: "role",
+                required: true,
+                nullable: false,
+                description: "",
+                value: ValueType::Enum(&["admin", "member"]),
+            },
+            FieldInfo {
+                name: "scim_group_id",
+                required: true,
+                nullable: false,
+                description: "",
+                value: ValueType::Uuid,
+            },
+            FieldInfo {
+                name: "workspace_id",
+                required: true,
+                nullable: false,
+                description: "",
+                value: ValueType::Uuid,
+            },
+        ],
+        writes: true,
+    },
+    OperationInfo {
+        group: "scim",
+        method: "read",
+        operation_id: "get_scim_group_mapping",
+        http_method: "GET",
+        path: "/scim/group-mappings/{id}",
+        summary: "TODO: needs a description",
+        description: "TODO: needs a description",
+        parameters: &[
+            ParameterInfo {
+                name: "id",
+                location: "path",
+                required: true,
+                description: "TODO: needs a description",
+                value: ValueType::Uuid,
+            },
+        ],
+        has_body: false,
+        body_fields: &[],
+        writes: false,
+    },
+    OperationInfo {
+        group: "scim",
+        method: "delete",
+        operation_id: "delete_scim_group_mapping",
+        http_method: "DELETE",
+        path: "/scim/group-mappings/{id}",
+        summary: "TODO: needs a description",
+        description: "TODO: needs a description",
+        parameters: &[
+            ParameterInfo {
+                name: "id",
+                location: "path",
+                required: true,
+                description: "TODO: needs a description",
+                value: ValueType::Uuid,
+            },
+            ParameterInfo {
+                name: "keep_members",
+                location: "query",
+                required: true,
+                description: "TODO: needs a description",
+                value: ValueType::Boolean,
+            },
+        ],
+        has_body: false,
+        body_fields: &[],
+        writes: false,
+    },
+    OperationInfo {
+        group: "scim",
+        method: "update",
+        operation_id: "update_scim_group_mapping",
+        http_method: "PATCH",
+        path: "/scim/group-mappings/{id}",
+        summary: "TODO: needs a description",
+        description: "TODO: needs a description",
+        parameters: &[
+            ParameterInfo {
+                name: "id",
+                location: "path",
+                required: true,
+                description: "TODO: needs a description",
+                value: ValueType::Uuid,
+            },
+        ],
+        has_body: true,
+        body_fields: &[
+            FieldInfo {
+                name: "role",
+                required: true,
+                nullable: false,
+                description: "",
+                value: ValueType::Enum(&["admin", "member"]),
+            },
+        ],
+        writes: true,
+    },
+    OperationInfo {
+        group: "scim",
+        method: "list_groups",
+        operation_id: "list_scim_groups",
+        http_method: "GET",
+        path: "/scim/groups",
+        summary: "TODO: needs a description",
+        description: "TODO: needs a description",
+        parameters: &[
+            ParameterInfo {
+                name: "offset",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
+                value: ValueType::Integer,
+            },
+            ParameterInfo {
+                name: "limit",
+                location: "query",
+                required: false,
+                description: "TODO: needs a description",
                 value: ValueType::Integer,
             },
         ],
@@ -4450,9 +16923,102 @@ pub(crate) async fn send_by_name(
         "query_analytics" => {
             send_as_json::<analytics::QueryAnalyticsParams>(args, body, api).await
         }
+        "exchange_auth_code_for_api_key" => {
+            send_as_json::<o_auth::ExchangeAuthCodeForApiKeyParams>(args, body, api)
+                .await
+        }
+        "create_auth_keys_code" => {
+            send_as_json::<o_auth::CreateAuthCodeParams>(args, body, api).await
+        }
+        "get_benchmarks" => {
+            send_as_json::<benchmarks::GetBenchmarksParams>(args, body, api).await
+        }
+        "list_byok_keys" => send_as_json::<byok::ListParams>(args, body, api).await,
+        "create_byok_key" => send_as_json::<byok::CreateParams>(args, body, api).await,
+        "get_byok_key" => send_as_json::<byok::GetParams>(args, body, api).await,
+        "delete_byok_key" => send_as_json::<byok::DeleteParams>(args, body, api).await,
+        "update_byok_key" => send_as_json::<byok::UpdateParams>(args, body, api).await,
         "get_credits" => send_as_json::<credits::GetCreditsParams>(args, body, api).await,
+        "get_app_rankings" => {
+            send_as_json::<datasets::GetAppRankingsParams>(args, body, api).await
+        }
+        "get_rankings_daily" => {
+            send_as_json::<datasets::GetRankingsDailyParams>(args, body, api).await
+        }
+        "get_session_cost" => {
+            send_as_json::<datasets::GetSessionCostParams>(args, body, api).await
+        }
+        "list_endpoints_zdr" => {
+            send_as_json::<endpoints::ListZdrEndpointsParams>(args, body, api).await
+        }
+        "list_external_users" => {
+            send_as_json::<external_users::ListParams>(args, body, api).await
+        }
+        "create_external_user" => {
+            send_as_json::<external_users::CreateParams>(args, body, api).await
+        }
+        "get_external_user" => {
+            send_as_json::<external_users::GetParams>(args, body, api).await
+        }
+        "delete_external_user" => {
+            send_as_json::<external_users::DeleteParams>(args, body, api).await
+        }
+        "update_external_user" => {
+            send_as_json::<external_users::UpdateParams>(args, body, api).await
+        }
         "get_generation" => {
             send_as_json::<generations::GetGenerationParams>(args, body, api).await
+        }
+        "list_generation_content" => {
+            send_as_json::<generations::ListGenerationContentParams>(args, body, api)
+                .await
+        }
+        "submit_generation_feedback" => {
+            send_as_json::<generations::SubmitFeedbackParams>(args, body, api).await
+        }
+        "list_guardrails" => {
+            send_as_json::<guardrails::ListParams>(args, body, api).await
+        }
+        "create_guardrail" => {
+            send_as_json::<guardrails::CreateParams>(args, body, api).await
+        }
+        "list_key_assignments" => {
+            send_as_json::<guardrails::ListKeyAssignmentsParams>(args, body, api).await
+        }
+        "list_member_assignments" => {
+            send_as_json::<guardrails::ListMemberAssignmentsParams>(args, body, api)
+                .await
+        }
+        "get_guardrail" => send_as_json::<guardrails::GetParams>(args, body, api).await,
+        "delete_guardrail" => {
+            send_as_json::<guardrails::DeleteParams>(args, body, api).await
+        }
+        "update_guardrail" => {
+            send_as_json::<guardrails::UpdateParams>(args, body, api).await
+        }
+        "list_guardrail_key_assignments" => {
+            send_as_json::<
+                guardrails::ListGuardrailKeyAssignmentsParams,
+            >(args, body, api)
+                .await
+        }
+        "bulk_assign_keys_to_guardrail" => {
+            send_as_json::<guardrails::BulkAssignKeysParams>(args, body, api).await
+        }
+        "bulk_unassign_keys_from_guardrail" => {
+            send_as_json::<guardrails::BulkUnassignKeysParams>(args, body, api).await
+        }
+        "list_guardrail_member_assignments" => {
+            send_as_json::<
+                guardrails::ListGuardrailMemberAssignmentsParams,
+            >(args, body, api)
+                .await
+        }
+        "bulk_assign_members_to_guardrail" => {
+            send_as_json::<guardrails::BulkAssignMembersParams>(args, body, api).await
+        }
+        "bulk_unassign_members_from_guardrail" => {
+            send_as_json::<guardrails::BulkUnassignMembersParams>(args, body, api).await
         }
         "get_current_key" => {
             send_as_json::<api_keys::GetCurrentKeyMetadataParams>(args, body, api).await
@@ -4462,8 +17028,63 @@ pub(crate) async fn send_by_name(
         "get_key" => send_as_json::<api_keys::GetParams>(args, body, api).await,
         "delete_keys" => send_as_json::<api_keys::DeleteParams>(args, body, api).await,
         "update_keys" => send_as_json::<api_keys::UpdateParams>(args, body, api).await,
+        "get_model" => send_as_json::<models::GetParams>(args, body, api).await,
+        "get_models" => send_as_json::<models::ListParams>(args, body, api).await,
+        "list_models_count" => send_as_json::<models::CountParams>(args, body, api).await,
+        "list_models_user" => {
+            send_as_json::<models::ListForUserParams>(args, body, api).await
+        }
+        "list_endpoints" => send_as_json::<endpoints::ListParams>(args, body, api).await,
+        "list_observability_destinations" => {
+            send_as_json::<observability::ListParams>(args, body, api).await
+        }
+        "create_observability_destination" => {
+            send_as_json::<observability::CreateParams>(args, body, api).await
+        }
+        "get_observability_destination" => {
+            send_as_json::<observability::GetParams>(args, body, api).await
+        }
+        "delete_observability_destination" => {
+            send_as_json::<observability::DeleteParams>(args, body, api).await
+        }
+        "update_observability_destination" => {
+            send_as_json::<observability::UpdateParams>(args, body, api).await
+        }
         "list_organization_members" => {
             send_as_json::<organization::ListMembersParams>(args, body, api).await
+        }
+        "get_organization_settings" => {
+            send_as_json::<organization::GetSettingsParams>(args, body, api).await
+        }
+        "update_organization_settings" => {
+            send_as_json::<organization::UpdateSettingsParams>(args, body, api).await
+        }
+        "list_presets" => send_as_json::<presets::ListParams>(args, body, api).await,
+        "get_preset" => send_as_json::<presets::GetParams>(args, body, api).await,
+        "list_preset_versions" => {
+            send_as_json::<presets::ListVersionsParams>(args, body, api).await
+        }
+        "get_preset_version" => {
+            send_as_json::<presets::GetVersionParams>(args, body, api).await
+        }
+        "list_providers" => send_as_json::<providers::ListParams>(args, body, api).await,
+        "list_scim_group_mappings" => {
+            send_as_json::<scim::ListMappingsParams>(args, body, api).await
+        }
+        "create_scim_group_mapping" => {
+            send_as_json::<scim::CreateParams>(args, body, api).await
+        }
+        "get_scim_group_mapping" => {
+            send_as_json::<scim::ReadParams>(args, body, api).await
+        }
+        "delete_scim_group_mapping" => {
+            send_as_json::<scim::DeleteParams>(args, body, api).await
+        }
+        "update_scim_group_mapping" => {
+            send_as_json::<scim::UpdateParams>(args, body, api).await
+        }
+        "list_scim_groups" => {
+            send_as_json::<scim::ListGroupsParams>(args, body, api).await
         }
         "list_workspaces" => {
             send_as_json::<workspaces::ListParams>(args, body, api).await
@@ -4516,8 +17137,68 @@ pub(crate) fn validate_by_name(
             validate_as::<analytics::GetAnalyticsMetaParams>(args, body)
         }
         "query_analytics" => validate_as::<analytics::QueryAnalyticsParams>(args, body),
+        "exchange_auth_code_for_api_key" => {
+            validate_as::<o_auth::ExchangeAuthCodeForApiKeyParams>(args, body)
+        }
+        "create_auth_keys_code" => {
+            validate_as::<o_auth::CreateAuthCodeParams>(args, body)
+        }
+        "get_benchmarks" => validate_as::<benchmarks::GetBenchmarksParams>(args, body),
+        "list_byok_keys" => validate_as::<byok::ListParams>(args, body),
+        "create_byok_key" => validate_as::<byok::CreateParams>(args, body),
+        "get_byok_key" => validate_as::<byok::GetParams>(args, body),
+        "delete_byok_key" => validate_as::<byok::DeleteParams>(args, body),
+        "update_byok_key" => validate_as::<byok::UpdateParams>(args, body),
         "get_credits" => validate_as::<credits::GetCreditsParams>(args, body),
+        "get_app_rankings" => validate_as::<datasets::GetAppRankingsParams>(args, body),
+        "get_rankings_daily" => {
+            validate_as::<datasets::GetRankingsDailyParams>(args, body)
+        }
+        "get_session_cost" => validate_as::<datasets::GetSessionCostParams>(args, body),
+        "list_endpoints_zdr" => {
+            validate_as::<endpoints::ListZdrEndpointsParams>(args, body)
+        }
+        "list_external_users" => validate_as::<external_users::ListParams>(args, body),
+        "create_external_user" => validate_as::<external_users::CreateParams>(args, body),
+        "get_external_user" => validate_as::<external_users::GetParams>(args, body),
+        "delete_external_user" => validate_as::<external_users::DeleteParams>(args, body),
+        "update_external_user" => validate_as::<external_users::UpdateParams>(args, body),
         "get_generation" => validate_as::<generations::GetGenerationParams>(args, body),
+        "list_generation_content" => {
+            validate_as::<generations::ListGenerationContentParams>(args, body)
+        }
+        "submit_generation_feedback" => {
+            validate_as::<generations::SubmitFeedbackParams>(args, body)
+        }
+        "list_guardrails" => validate_as::<guardrails::ListParams>(args, body),
+        "create_guardrail" => validate_as::<guardrails::CreateParams>(args, body),
+        "list_key_assignments" => {
+            validate_as::<guardrails::ListKeyAssignmentsParams>(args, body)
+        }
+        "list_member_assignments" => {
+            validate_as::<guardrails::ListMemberAssignmentsParams>(args, body)
+        }
+        "get_guardrail" => validate_as::<guardrails::GetParams>(args, body),
+        "delete_guardrail" => validate_as::<guardrails::DeleteParams>(args, body),
+        "update_guardrail" => validate_as::<guardrails::UpdateParams>(args, body),
+        "list_guardrail_key_assignments" => {
+            validate_as::<guardrails::ListGuardrailKeyAssignmentsParams>(args, body)
+        }
+        "bulk_assign_keys_to_guardrail" => {
+            validate_as::<guardrails::BulkAssignKeysParams>(args, body)
+        }
+        "bulk_unassign_keys_from_guardrail" => {
+            validate_as::<guardrails::BulkUnassignKeysParams>(args, body)
+        }
+        "list_guardrail_member_assignments" => {
+            validate_as::<guardrails::ListGuardrailMemberAssignmentsParams>(args, body)
+        }
+        "bulk_assign_members_to_guardrail" => {
+            validate_as::<guardrails::BulkAssignMembersParams>(args, body)
+        }
+        "bulk_unassign_members_from_guardrail" => {
+            validate_as::<guardrails::BulkUnassignMembersParams>(args, body)
+        }
         "get_current_key" => {
             validate_as::<api_keys::GetCurrentKeyMetadataParams>(args, body)
         }
@@ -4526,9 +17207,46 @@ pub(crate) fn validate_by_name(
         "get_key" => validate_as::<api_keys::GetParams>(args, body),
         "delete_keys" => validate_as::<api_keys::DeleteParams>(args, body),
         "update_keys" => validate_as::<api_keys::UpdateParams>(args, body),
+        "get_model" => validate_as::<models::GetParams>(args, body),
+        "get_models" => validate_as::<models::ListParams>(args, body),
+        "list_models_count" => validate_as::<models::CountParams>(args, body),
+        "list_models_user" => validate_as::<models::ListForUserParams>(args, body),
+        "list_endpoints" => validate_as::<endpoints::ListParams>(args, body),
+        "list_observability_destinations" => {
+            validate_as::<observability::ListParams>(args, body)
+        }
+        "create_observability_destination" => {
+            validate_as::<observability::CreateParams>(args, body)
+        }
+        "get_observability_destination" => {
+            validate_as::<observability::GetParams>(args, body)
+        }
+        "delete_observability_destination" => {
+            validate_as::<observability::DeleteParams>(args, body)
+        }
+        "update_observability_destination" => {
+            validate_as::<observability::UpdateParams>(args, body)
+        }
         "list_organization_members" => {
             validate_as::<organization::ListMembersParams>(args, body)
         }
+        "get_organization_settings" => {
+            validate_as::<organization::GetSettingsParams>(args, body)
+        }
+        "update_organization_settings" => {
+            validate_as::<organization::UpdateSettingsParams>(args, body)
+        }
+        "list_presets" => validate_as::<presets::ListParams>(args, body),
+        "get_preset" => validate_as::<presets::GetParams>(args, body),
+        "list_preset_versions" => validate_as::<presets::ListVersionsParams>(args, body),
+        "get_preset_version" => validate_as::<presets::GetVersionParams>(args, body),
+        "list_providers" => validate_as::<providers::ListParams>(args, body),
+        "list_scim_group_mappings" => validate_as::<scim::ListMappingsParams>(args, body),
+        "create_scim_group_mapping" => validate_as::<scim::CreateParams>(args, body),
+        "get_scim_group_mapping" => validate_as::<scim::ReadParams>(args, body),
+        "delete_scim_group_mapping" => validate_as::<scim::DeleteParams>(args, body),
+        "update_scim_group_mapping" => validate_as::<scim::UpdateParams>(args, body),
+        "list_scim_groups" => validate_as::<scim::ListGroupsParams>(args, body),
         "list_workspaces" => validate_as::<workspaces::ListParams>(args, body),
         "create_workspace" => validate_as::<workspaces::CreateParams>(args, body),
         "get_workspace" => validate_as::<workspaces::GetParams>(args, body),
