@@ -57,6 +57,7 @@ const RESERVED: &[&str] = &[
     "format",
     "verbose",
     "progress",
+    "wide",
     "help",
     "version",
     "yes",

@@ -898,7 +898,10 @@ mod tests {
         assert!(page.contains("id=\"total-spend\">$1.7500<"));
         assert!(page.contains("Credits are not shown: get_credits: forbidden (403 Forbidden)"));
         assert!(page.contains("<td>disabled</td>"));
-        assert!(page.contains("$10.0000") && page.contains("$8.5000"));
+        assert!(
+            page.contains("$10.00<") && page.contains("$8.50<"),
+            "per-key money to the cent"
+        );
     }
 
     #[test]

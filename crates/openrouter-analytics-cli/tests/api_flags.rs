@@ -89,7 +89,8 @@ fn help_lists_a_flag_for_every_parameter_and_body_field_of_every_operation() {
             .chain(op.body_fields.iter().map(|f| f.name))
         {
             let long = format!("--{} ", flag(name));
-            let positional_or_flag = help.contains(&long) || help.contains(&format!("--{}\n", flag(name)));
+            let positional_or_flag =
+                help.contains(&long) || help.contains(&format!("--{}\n", flag(name)));
             assert!(
                 positional_or_flag,
                 "{}.{}: no --{} in\n{help}",
@@ -101,13 +102,31 @@ fn help_lists_a_flag_for_every_parameter_and_body_field_of_every_operation() {
         }
         // The operation's own words, and each field's description from the spec.
         if !op.summary.is_empty() {
-            let first = op.summary.split_whitespace().take(3).collect::<Vec<_>>().join(" ");
-            assert!(help.contains(&first), "{}.{}: {first:?}", op.group, op.method);
+            let first = op
+                .summary
+                .split_whitespace()
+                .take(3)
+                .collect::<Vec<_>>()
+                .join(" ");
+            assert!(
+                help.contains(&first),
+                "{}.{}: {first:?}",
+                op.group,
+                op.method
+            );
         }
         for field in op.body_fields.iter().filter(|f| !f.description.is_empty()) {
-            let words = field.description.split_whitespace().take(2).collect::<Vec<_>>().join(" ");
+            let words = field
+                .description
+                .split_whitespace()
+                .take(2)
+                .collect::<Vec<_>>()
+                .join(" ");
             assert!(
-                help.split_whitespace().collect::<Vec<_>>().join(" ").contains(&words),
+                help.split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .contains(&words),
                 "{}.{}: the description of {} ({words:?})",
                 op.group,
                 op.method,
@@ -121,7 +140,13 @@ fn help_lists_a_flag_for_every_parameter_and_body_field_of_every_operation() {
                 }
             }
         }
-        assert_eq!(help.contains("--body "), op.has_body, "{}.{}", op.group, op.method);
+        assert_eq!(
+            help.contains("--body "),
+            op.has_body,
+            "{}.{}",
+            op.group,
+            op.method
+        );
     }
     assert!(checked > 40, "only {checked} flags checked");
 }
@@ -143,7 +168,11 @@ fn an_enum_value_outside_the_spec_is_a_usage_error_listing_the_allowed_values() 
     for value in ["daily", "weekly", "monthly"] {
         assert!(out.stderr.contains(value), "{value}: {}", out.stderr);
     }
-    for bad in [["--limit", "ten"], ["--disabled", "maybe"], ["--limit", "NaN"]] {
+    for bad in [
+        ["--limit", "ten"],
+        ["--disabled", "maybe"],
+        ["--limit", "NaN"],
+    ] {
         let out = run(cli(&server)
             .args(["api", "api-keys", "update", "--hash", "aaa111"])
             .args(bad));
@@ -224,15 +253,7 @@ fn body_and_flags_merge_and_the_flags_win() {
 
     let any = refusing(&server);
     let out = run(cli(&server).args([
-        "api",
-        "api-keys",
-        "update",
-        "--hash",
-        "aaa111",
-        "--body",
-        "[1,2]",
-        "--name",
-        "new",
+        "api", "api-keys", "update", "--hash", "aaa111", "--body", "[1,2]", "--name", "new",
     ]));
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(out.error_line().contains("JSON object"), "{}", out.stderr);
@@ -292,13 +313,20 @@ fn clear_takes_only_nullable_fields_and_not_with_the_same_field_set() {
     any.assert_calls(0);
     let help = run(common::bare().args(["api", "api-keys", "update", "--help"])).ok();
     assert!(help.stdout.contains("--clear <FIELD>"), "{}", help.stdout);
-    assert!(help.stdout.contains("`--clear limit-reset` sends null"), "{}", help.stdout);
+    assert!(
+        help.stdout.contains("`--clear limit-reset` sends null"),
+        "{}",
+        help.stdout
+    );
 }
 
 #[test]
 fn completions_offer_the_spec_enum_values() {
     let out = run(common::bare().args(["completions", "bash"])).ok();
-    assert!(out.stdout.contains("--limit-reset"), "the generated flags are in the script");
+    assert!(
+        out.stdout.contains("--limit-reset"),
+        "the generated flags are in the script"
+    );
     assert!(
         out.stdout.contains("daily weekly monthly"),
         "the enum's values are completed"
