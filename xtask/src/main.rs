@@ -11,6 +11,7 @@
 //! - `import --upstream FILE OPERATION_ID...`: bring operations (and the schemas they
 //!   reach) from an upstream OpenAPI 3.1 document into our spec, rewritten to 3.0.3.
 
+mod cli_table;
 mod codegen;
 mod drift;
 mod import;

@@ -114,6 +114,8 @@ struct Operation {
     deletes: bool,
     /// For a list paged by `offset`: its shape.
     paged: Option<PageShape>,
+    /// The top-level fields of the JSON body, for the table of operations.
+    body_fields: Vec<crate::cli_table::FieldSpec>,
 }
 
 /// What paging needs to know of a list answer `{data: [T], ...}`.
@@ -134,6 +136,8 @@ struct Param {
     required: bool,
     description: String,
     ty: syn::Type,
+    /// Its `ValueType`, for the table of operations.
+    value: TokenStream,
 }
 
 struct Body {
@@ -534,6 +538,7 @@ fn operations(
                     required: data.required,
                     description: data.description.clone().unwrap_or_default(),
                     ty,
+                    value: crate::cli_table::parameter_value(spec, data),
                 });
             }
             let body = match builder.fields.get("body") {
@@ -573,7 +578,10 @@ fn operations(
             } else {
                 None
             };
+            let body_fields = crate::cli_table::body_fields(spec, op.request_body.as_ref())
+                .map_err(|err| format!("{where_}: {err}"))?;
             out.push(Operation {
+                body_fields,
                 writes,
                 carries_secret: carries_secret(op, &components),
                 deletes: http_method == "delete",
@@ -691,8 +699,8 @@ fn emit(operations: &[Operation], tags: &BTreeMap<String, String>) -> TokenStrea
         use crate::call::{Async, Call, Operation, Validate, sealed};
         use crate::client::Client;
         use crate::dynamic::{
-            FromArgs, OperationInfo, ParameterInfo, parse_arg, parse_body, send_as_json,
-            unexpected_body, unknown_arg, validate_as,
+            FieldInfo, FromArgs, OperationInfo, ParameterInfo, ValueType, parse_arg, parse_body,
+            send_as_json, unexpected_body, unknown_arg, validate_as,
         };
         use crate::error::{Error, Result};
 
@@ -752,10 +760,12 @@ fn emit_info(op: &Operation) -> TokenStream {
     let writes = op.writes;
     let carries_secret = op.carries_secret;
     let params = op.parameters.iter().map(|p| {
-        let (name, location, required, description) =
-            (&p.name, &p.location, p.required, p.description.trim());
-        quote!(ParameterInfo { name: #name, location: #location, required: #required, description: #description },)
+        let (name, location, required, value) = (&p.name, &p.location, p.required, &p.value);
+        let description = p.description.split_whitespace().collect::<Vec<_>>().join(" ");
+        quote!(ParameterInfo { name: #name, location: #location, required: #required, description: #description, value: #value },)
     });
+    let description = op.description.trim();
+    let body_fields = op.body_fields.iter().map(crate::cli_table::emit_field);
     quote! {
         OperationInfo {
             group: #group,
@@ -764,9 +774,11 @@ fn emit_info(op: &Operation) -> TokenStream {
             http_method: #http,
             path: #path,
             summary: #summary,
+            description: #description,
             parameters: &[#(#params)*],
             has_body: #has_body,
             nullable_body_fields: &[#(#nullable_body_fields),*],
+            body_fields: &[#(#body_fields)*],
             writes: #writes,
             carries_secret: #carries_secret,
         },

@@ -12,7 +12,7 @@ use crate::args::{ActivityArgs, Format, GroupBy, SortKey, SummaryKey};
 use crate::exit::Failure;
 use crate::output::money;
 use crate::output::sheet::{Column, Sheet, number, text};
-use crate::output::table::{Align, Table, percent, thousands, usd};
+use crate::output::table::{Align, Table, percent, thousands, usd_fine};
 use crate::output::{plain_number, write_json, write_raw_json};
 use crate::parse::parse_activity_date;
 use crate::report::{Group, Totals, sort_groups, sort_rows, summarise};
@@ -357,9 +357,9 @@ pub(crate) fn rows_table(
     let line = |labels: Vec<String>, t: &Totals| {
         let mut cells = labels;
         cells.extend(number_cells(t));
-        cells.push(usd(t.usage));
+        cells.push(usd_fine(t.usage));
         if byok {
-            cells.push(usd(t.byok_usage_inference));
+            cells.push(usd_fine(t.byok_usage_inference));
         }
         cells
     };
@@ -400,10 +400,10 @@ fn summary_table(groups: &[Group], keys: &[SummaryKey], out: &mut dyn Write) -> 
     let line = |labels: Vec<String>, t: &Totals| {
         let mut cells = labels;
         cells.extend(number_cells(t));
-        cells.push(usd(t.usage));
+        cells.push(usd_fine(t.usage));
         cells.push(percent(t.usage, totals.usage));
         if byok {
-            cells.push(usd(t.byok_usage_inference));
+            cells.push(usd_fine(t.byok_usage_inference));
         }
         cells
     };

@@ -7,42 +7,25 @@
 
 use std::io::{self, Read, Write};
 
-use clap::{Arg, ArgMatches, Command};
+use clap::{ArgMatches, Command};
 use openrouter_analytics::{Client, Error, OperationInfo, WithRawBody, operations};
 
+use crate::flags::{self, FlagValues, Options, kebab};
 use crate::output::write_raw_json;
 
-/// The argument id of `--body`; parameter ids are prefixed so they cannot clash with it.
-const BODY: &str = "body";
-const PARAM_PREFIX: &str = "param:";
+/// How `openrouter api` offers an operation's flags: every parameter as a flag, every
+/// body field as a flag, and `--body` for the whole body.
+const API_OPTIONS: Options = Options {
+    positional_path: false,
+    skip: &[],
+    body: true,
+};
 
 /// `openrouter api ...`, as parsed: which operation, its arguments and its body.
 #[derive(Debug, Clone)]
 pub struct ApiArgs {
-    /// The operation named by `<group> <method>`.
-    pub operation: &'static OperationInfo,
-    /// `(parameter name as the API spells it, value)`.
-    pub args: Vec<(String, String)>,
-    /// `--body`: JSON text, or `@FILE` (`@-` for stdin).
-    pub body: Option<String>,
-}
-
-/// `api_keys` -> `api-keys`, `getKey` -> `get-key`: how names look on a command line.
-pub fn kebab(name: &str) -> String {
-    let mut out = String::with_capacity(name.len() + 4);
-    for (i, c) in name.chars().enumerate() {
-        if c == '_' {
-            out.push('-');
-        } else if c.is_ascii_uppercase() {
-            if i > 0 && !out.ends_with('-') {
-                out.push('-');
-            }
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    /// The operation named by `<group> <method>`, and its flags' values.
+    pub flags: FlagValues,
 }
 
 fn group_command(group: &str) -> Command {
@@ -56,40 +39,20 @@ fn group_command(group: &str) -> Command {
     command
 }
 
-fn operation_command(op: &OperationInfo) -> Command {
+/// One operation's command: its summary and description, then a flag per parameter and
+/// top-level body field.
+pub fn operation_command(op: &OperationInfo) -> Command {
     let about = if op.summary.is_empty() {
         format!("{} {}", op.http_method, op.path)
     } else {
         format!("{} ({} {})", op.summary, op.http_method, op.path)
     };
-    let mut command = Command::new(kebab(op.method)).about(about);
-    for parameter in op.parameters {
-        let help = if parameter.description.is_empty() {
-            format!("The `{}` {} parameter.", parameter.name, parameter.location)
-        } else {
-            parameter
-                .description
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-        };
-        command = command.arg(
-            Arg::new(format!("{PARAM_PREFIX}{}", parameter.name))
-                .long(kebab(parameter.name))
-                .value_name("VALUE")
-                .required(parameter.required)
-                .help(help),
-        );
+    let mut command = Command::new(kebab(op.method)).about(about.clone());
+    let description = op.description.trim();
+    if !description.is_empty() {
+        command = command.long_about(format!("{about}\n\n{description}"));
     }
-    if op.has_body {
-        command = command.arg(
-            Arg::new(BODY)
-                .long(BODY)
-                .value_name("JSON|@FILE")
-                .help("The request body: JSON text, @FILE to read it from a file, @- from stdin."),
-        );
-    }
-    command
+    flags::augment(command, op, API_OPTIONS)
 }
 
 impl clap::Args for ApiArgs {
@@ -123,24 +86,8 @@ impl clap::FromArgMatches for ApiArgs {
             .iter()
             .find(|op| kebab(op.group) == group && kebab(op.method) == method)
             .ok_or_else(|| clap::Error::new(clap::error::ErrorKind::InvalidSubcommand))?;
-        let args = operation
-            .parameters
-            .iter()
-            .filter_map(|parameter| {
-                let id = format!("{PARAM_PREFIX}{}", parameter.name);
-                let value = method_matches.get_one::<String>(&id)?;
-                Some((parameter.name.to_string(), value.clone()))
-            })
-            .collect();
-        let body = if operation.has_body {
-            method_matches.get_one::<String>(BODY).cloned()
-        } else {
-            None
-        };
         Ok(Self {
-            operation,
-            args,
-            body,
+            flags: FlagValues::from_matches(operation, API_OPTIONS, method_matches),
         })
     }
 
@@ -159,12 +106,13 @@ pub struct Plan {
 }
 
 impl Plan {
-    /// Reads and parses `--body`.
+    /// Reads and parses `--body`, and merges the flags' body fields into it.
     pub fn new(args: &ApiArgs) -> Result<Self, String> {
-        let body = match args.body.as_deref() {
+        let base = match args.flags.body.as_deref() {
             None => None,
             Some(text) => Some(parse_body(text)?),
         };
+        let body = args.flags.body_with(base)?;
         Ok(Self {
             args: args.clone(),
             body,
@@ -173,7 +121,7 @@ impl Plan {
 
     /// What the request looks like, for `-v`.
     pub fn describe(&self, base_url: &str) -> String {
-        let op = self.args.operation;
+        let op = self.args.flags.operation;
         format!(
             "{} {}{} ({}.{})",
             op.http_method,
@@ -186,9 +134,9 @@ impl Plan {
 
     /// Sends the request.
     pub async fn fetch(&self, client: &Client) -> Result<WithRawBody<serde_json::Value>, Error> {
-        let op = self.args.operation;
+        let op = self.args.flags.operation;
         let mut call = client.operation(op.group, op.method)?;
-        for (name, value) in &self.args.args {
+        for (name, value) in &self.args.flags.args {
             call = call.arg(name.as_str(), value.as_str());
         }
         if let Some(body) = &self.body {
@@ -228,17 +176,13 @@ mod tests {
 
     use super::*;
 
+    /// Every parameter and top-level body field of every operation of the table has a
+    /// flag (or, for a body field shadowed by a parameter of the same name, the
+    /// parameter's), and `--body` exactly where there is a body.
     #[test]
-    fn names_become_kebab_case() {
-        assert_eq!(kebab("api_keys"), "api-keys");
-        assert_eq!(kebab("get_user_activity"), "get-user-activity");
-        assert_eq!(kebab("probeEcho"), "probe-echo");
-        assert_eq!(kebab("text"), "text");
-    }
-
-    #[test]
-    fn every_operation_of_the_spec_has_a_command() {
+    fn every_operation_of_the_spec_has_a_command_with_a_flag_for_every_input() {
         let command = ApiArgs::augment_args(Command::new("api"));
+        let mut fields = 0;
         for op in operations() {
             let group = command
                 .find_subcommand(kebab(op.group))
@@ -246,22 +190,33 @@ mod tests {
             let method = group
                 .find_subcommand(kebab(op.method))
                 .unwrap_or_else(|| panic!("no command for {}.{}", op.group, op.method));
-            for parameter in op.parameters {
-                let long = kebab(parameter.name);
+            let longs: Vec<&str> = method
+                .get_arguments()
+                .filter_map(|a| a.get_long())
+                .collect();
+            for name in op
+                .parameters
+                .iter()
+                .map(|p| p.name)
+                .chain(op.body_fields.iter().map(|f| f.name))
+            {
+                let long = flags::flag_name(name);
                 assert!(
-                    method
-                        .get_arguments()
-                        .any(|arg| arg.get_long() == Some(long.as_str())),
+                    longs.contains(&long.as_str()),
                     "{}.{} lacks --{long}",
                     op.group,
                     op.method
                 );
             }
+            fields += op.body_fields.len();
             assert_eq!(
-                method.get_arguments().any(|arg| arg.get_id() == BODY),
+                method
+                    .get_arguments()
+                    .any(|arg| arg.get_id() == flags::BODY),
                 op.has_body
             );
         }
+        assert!(fields > 10, "the table lists body fields");
     }
 
     #[test]

@@ -233,6 +233,13 @@ pub struct GlobalArgs {
     #[arg(short, long, action = ArgAction::Count, global = true, help_heading = OUTPUT)]
     pub verbose: u8,
 
+    /// Tables show every column and whole ids and hashes, however wide the terminal
+    /// [default: fit the terminal's width (COLUMNS, when set), leaving out the least
+    /// useful columns].
+    #[arg(long, env = "OPENROUTER_WIDE", value_parser = BoolishValueParser::new(),
+          action = ArgAction::SetTrue, global = true, help_heading = OUTPUT)]
+    pub wide: bool,
+
     /// Spinner on stderr while waiting for OpenRouter: auto shows it when stderr is a
     /// terminal and -v is off.
     #[arg(

@@ -23,7 +23,7 @@ use openrouter_analytics_watch::{DailySpend, Runway};
 
 use crate::activity;
 use crate::args::{ActivityArgs, GroupBy, SortKey, SummaryKey};
-use crate::output::table::{percent, thousands, usd};
+use crate::output::table::{percent, thousands, usd, usd_fine};
 use crate::report::{Group, Totals, sort_groups, summarise};
 use crate::secret::Redactor;
 use crate::svg::{self, Frame, OTHER_COLOUR, PALETTE, Series, escape};
@@ -242,7 +242,7 @@ impl Plan {
         Ok(format!(
             "report written to {place}\n{}: {} spent, {} requests, {} tokens",
             period(&fetched.activity),
-            usd(totals.usage),
+            usd_fine(totals.usage),
             thousands(totals.requests),
             thousands(totals.tokens())
         ))
@@ -494,7 +494,7 @@ fn card(page: &mut String, id: &str, label: &str, value: &str) {
 
 fn totals_section(page: &mut String, totals: &Totals, period: &str) {
     page.push_str("<section id=\"totals\">\n<h2>Totals</h2>\n<dl class=\"cards\">");
-    card(page, "total-spend", "Spend (USD)", &usd(totals.usage));
+    card(page, "total-spend", "Spend (USD)", &usd_fine(totals.usage));
     card(
         page,
         "total-requests",
@@ -512,7 +512,7 @@ fn totals_section(page: &mut String, totals: &Totals, period: &str) {
             page,
             "total-byok",
             "BYOK spend (USD)",
-            &usd(totals.byok_usage_inference),
+            &usd_fine(totals.byok_usage_inference),
         );
     }
     let _ = write!(
@@ -543,19 +543,19 @@ fn credits_section(
                 page,
                 "credits-balance",
                 "Balance (USD)",
-                &usd(credits.total_credits - credits.total_usage),
+                &usd_fine(credits.total_credits - credits.total_usage),
             );
             card(
                 page,
                 "credits-total",
                 "Total credits (USD)",
-                &usd(credits.total_credits),
+                &usd_fine(credits.total_credits),
             );
             card(
                 page,
                 "credits-used",
                 "Used, all time (USD)",
-                &usd(credits.total_usage),
+                &usd_fine(credits.total_usage),
             );
             if let Some(runway) = runway {
                 card(
@@ -612,7 +612,7 @@ fn daily_spend_section(
         title: "Daily spend by model",
         x_label: "Day (UTC)",
         y_label: "Spend (USD)",
-        format: &usd,
+        format: &usd_fine,
     };
     page.push_str("<section id=\"daily-spend\">\n");
     page.push_str(&svg::stacked_bars(
@@ -641,7 +641,7 @@ fn daily_spend_section(
         let _ = writeln!(
             page,
             "<td class=\"num\">{}</td></tr>",
-            usd(group.totals.usage)
+            usd_fine(group.totals.usage)
         );
     }
     page.push_str("</tbody></table></details>\n</section>\n");
@@ -659,7 +659,7 @@ fn provider_section(page: &mut String, by_provider: &[Group], totals: &Totals) {
             };
             let text = format!(
                 "{} · {}",
-                usd(g.totals.usage),
+                usd_fine(g.totals.usage),
                 percent(g.totals.usage, totals.usage)
             );
             (name, g.totals.usage, text)
@@ -669,7 +669,7 @@ fn provider_section(page: &mut String, by_provider: &[Group], totals: &Totals) {
         title: "Spend by provider",
         x_label: "Spend (USD)",
         y_label: "Provider",
-        format: &usd,
+        format: &usd_fine,
     };
     page.push_str("<section id=\"providers\">\n");
     page.push_str(&svg::horizontal_bars("chart-providers", &frame, &items));
@@ -735,14 +735,14 @@ fn models_section(page: &mut String, by_model: &[Group], totals: &Totals) {
         let _ = write!(
             page,
             "<td class=\"num\">{}</td><td class=\"num\">{}</td>",
-            usd(t.usage),
+            usd_fine(t.usage),
             percent(t.usage, totals.usage)
         );
         if byok {
             let _ = write!(
                 page,
                 "<td class=\"num\">{}</td>",
-                usd(t.byok_usage_inference)
+                usd_fine(t.byok_usage_inference)
             );
         }
         page.push_str("</tr>\n");
@@ -986,7 +986,10 @@ mod tests {
         assert!(page.contains("id=\"total-spend\">$1.7500<"));
         assert!(page.contains("Credits are not shown: get_credits: forbidden (403 Forbidden)"));
         assert!(page.contains("<td>disabled</td>"));
-        assert!(page.contains("$10.0000") && page.contains("$8.5000"));
+        assert!(
+            page.contains("$10.00<") && page.contains("$8.50<"),
+            "per-key money to the cent"
+        );
     }
 
     #[test]

@@ -33,11 +33,11 @@ mod api;
 mod args;
 mod buckets;
 mod check;
-mod clear;
 mod completions;
 mod exit;
 mod export;
 mod exporter;
+mod flags;
 mod history;
 mod history_report;
 mod html_report;
@@ -168,6 +168,7 @@ fn run(cli: Cli, redactor: &Redactor) -> Result<(), Failure> {
     }
     let format = output::resolve_format(global.format);
     output::sheet::set_raw(global.csv_raw);
+    output::set_table_width(global.wide);
     let verbose = global.verbose > 0;
     let progress = match global.progress {
         ProgressMode::Always => true,

@@ -60,16 +60,6 @@ pub fn parse_finite(text: &str, what: &str) -> Result<f64, String> {
     }
 }
 
-/// `--io-logging-sampling-rate`: a share from 0 to 1.
-pub fn parse_rate(text: &str) -> Result<f64, String> {
-    let value = parse_finite(text, "a share from 0 to 1 (e.g. 0.25)")?;
-    if (0.0..=1.0).contains(&value) {
-        Ok(value)
-    } else {
-        Err(format!("{:?}: the rate must be from 0 to 1", shorten(text)))
-    }
-}
-
 /// Checks an activity `--date`, returning it unchanged.
 pub fn parse_activity_date(text: &str) -> Result<String, String> {
     parse_day(text).map(|_| text.to_string()).map_err(|_| {
@@ -292,9 +282,6 @@ mod tests {
                 .expect_err("word")
                 .contains("an amount")
         );
-        assert_eq!(parse_rate("0.25"), Ok(0.25));
-        assert!(parse_rate("1.5").is_err());
-        assert!(parse_rate("1e309").expect_err("inf").contains("finite"));
     }
 
     #[test]

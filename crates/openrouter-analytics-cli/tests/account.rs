@@ -149,11 +149,11 @@ fn key_shows_the_key_in_use_in_three_formats() {
     let out = run(cli(&server).args(["key", "-f", "table"])).ok();
     assert_eq!(out.field("Label"), "sk-or-v1-0d1...2e3");
     assert_eq!(out.field("Management key"), "yes");
-    assert_eq!(out.field("Limit"), "$100.0000 (monthly)");
-    assert_eq!(out.field("Remaining"), "$87.5000");
-    assert_eq!(out.field("Usage today"), "$1.2500");
-    assert_eq!(out.field("Usage this week"), "$3.0000");
-    assert_eq!(out.field("Usage this month"), "$12.5000");
+    assert_eq!(out.field("Limit"), "$100.00 (monthly)");
+    assert_eq!(out.field("Remaining"), "$87.50");
+    assert_eq!(out.field("Usage today"), "$1.25");
+    assert_eq!(out.field("Usage this week"), "$3.00");
+    assert_eq!(out.field("Usage this month"), "$12.50");
     assert_eq!(out.field("Expires (UTC)"), "never");
     assert!(out.stdout.contains("Budgets (1)"), "{}", out.stdout);
     let budget = out
@@ -165,9 +165,9 @@ fn key_shows_the_key_in_use_in_three_formats() {
         budget.split_whitespace().collect::<Vec<_>>(),
         [
             "api_key",
-            "$100.0000",
-            "$12.5000",
-            "$87.5000",
+            "$100.00",
+            "$12.50",
+            "$87.50",
             "monthly",
             "2026-12-01",
             "00:00"
@@ -218,7 +218,7 @@ fn credits_shows_the_balance_in_three_formats() {
     let out = run(cli(&server).args(["credits", "-f", "table"])).ok();
     assert_eq!(
         out.stdout,
-        "Total credits  $100.3000\nTotal usage    $42.1000\nBalance        $58.2000\n"
+        "Total credits  $100.30\nTotal usage    $42.10\nBalance        $58.20\n"
     );
     let out = run(cli(&server).args(["credits", "-f", "json"])).ok();
     assert_eq!(out.stdout, format!("{body}\n"));
@@ -313,18 +313,28 @@ fn keys_list_table_lines_up_wide_names_and_totals_the_spend() {
     let lines: Vec<&str> = out.stdout.lines().collect();
     assert_eq!(lines.len(), 6, "{}", out.stdout);
     assert!(lines[0].starts_with("NAME"), "{}", lines[0]);
-    for header in [
-        "LABEL",
+    // Not a terminal and no COLUMNS: every column, in this order.
+    let headers = [
         "HASH",
-        "DISABLED",
         "LIMIT (USD)",
+        "REMAINING (USD)",
         "TODAY (USD)",
         "WEEK (USD)",
         "MONTH (USD)",
         "TOTAL (USD)",
         "LAST USED (UTC)",
-    ] {
-        assert!(lines[0].contains(header), "{header} in {}", lines[0]);
+        "DISABLED",
+        "LABEL",
+    ];
+    let mut previous = 0;
+    for header in headers {
+        let at = column_of(lines[0], header);
+        assert!(
+            at > previous,
+            "{header} after the one before in {}",
+            lines[0]
+        );
+        previous = at;
     }
     // The hash column starts at the same display column on every row, CJK and
     // emoji names included.
@@ -334,37 +344,132 @@ fn keys_list_table_lines_up_wide_names_and_totals_the_spend() {
     assert_eq!(column_of(lines[3], "ccc333"), hash_column);
     // Right-aligned money ends where its header ends.
     let total_end = column_of(lines[0], "TOTAL (USD)") + "TOTAL (USD)".len();
-    assert_eq!(
-        column_of(lines[2], "$40.0000") + "$40.0000".len(),
-        total_end
-    );
+    assert_eq!(column_of(lines[2], "$40.00") + "$40.00".len(), total_end);
     let prod: Vec<&str> = lines[1].split_whitespace().collect();
+    let week = format!("${:.2}", 12.5 / 4.0);
     assert_eq!(
         prod,
         [
             "prod",
-            "sk-or-v1-aaa...",
             "aaa111",
-            "no",
-            "$100.0000",
-            "$87.5000",
-            "$1.2500",
-            "$3.1250",
-            "$6.2500",
-            "$12.5000",
+            "$100.00",
+            "$87.50",
+            "$1.25",
+            week.as_str(),
+            "$6.25",
+            "$12.50",
             "2026-11-02",
-            "09:30"
+            "09:30",
+            "no",
+            "sk-or-v1-aaa..."
         ]
     );
     let odd: Vec<&str> = lines[3].split_whitespace().collect();
-    assert_eq!(odd[3..6], ["yes", "none", "$0.0300"], "no limit; disabled");
-    assert_eq!(odd.last(), Some(&"never"));
+    assert_eq!(odd[2..4], ["none", "$0.03"], "no limit, so nothing remains");
+    assert_eq!(odd[odd.len() - 3..odd.len() - 1], ["never", "yes"]);
     assert!(lines[4].starts_with("----"));
     let total: Vec<&str> = lines[5].split_whitespace().collect();
-    assert_eq!(
-        total,
-        ["TOTAL", "$5.2800", "$13.2000", "$26.4000", "$52.8000"]
-    );
+    assert_eq!(total, ["TOTAL", "$5.28", "$13.20", "$26.40", "$52.80"]);
+}
+
+/// Keys as the API sends them: 64-character hashes, and a long name.
+fn long_keys() -> Value {
+    let mut keys = Vec::new();
+    for (i, name) in ["production backend (eu-west)", "CI bot 🤖", "研究チーム"]
+        .into_iter()
+        .enumerate()
+    {
+        let hash = format!("{:x}", i + 10).repeat(64);
+        let mut key = api_key(name, &hash, 1234.5 * (i + 1) as f64);
+        key["label"] = json!(format!("sk-or-v1-{}...{}", &hash[..3], &hash[61..]));
+        keys.push(key);
+    }
+    json!({ "data": keys })
+}
+
+#[test]
+fn keys_list_fits_the_terminal_width_and_wide_shows_everything() {
+    let server = MockServer::start();
+    let keys = long_keys();
+    server.mock(|when, then| {
+        when.method(GET).path("/keys").query_param_missing("offset");
+        then.status(200).json_body(keys.clone());
+    });
+    server.mock(|when, then| {
+        when.method(GET).path("/keys").query_param("offset", "3");
+        then.status(200).json_body(json!({"data": []}));
+    });
+    let full_hash = keys["data"][0]["hash"]
+        .as_str()
+        .expect("a hash")
+        .to_string();
+    let width =
+        |line: &str| line.chars().count() + line.chars().filter(|c| *c >= '\u{1100}').count();
+    for columns in [80, 160] {
+        let out = run(cli(&server)
+            .env("COLUMNS", columns.to_string())
+            .args(["keys", "list", "-f", "table"]))
+        .ok();
+        let lines: Vec<&str> = out.stdout.lines().collect();
+        for line in &lines {
+            assert!(
+                width(line) <= columns,
+                "{columns}: {line:?} is {} wide",
+                width(line)
+            );
+        }
+        // The most useful columns always stay, the hash shortened.
+        for header in ["NAME", "HASH", "MONTH (USD)", "TOTAL (USD)"] {
+            assert!(
+                lines[0].contains(header),
+                "{columns}: {header} in {}",
+                lines[0]
+            );
+        }
+        assert!(
+            !out.stdout.contains(&full_hash),
+            "{columns}: {}",
+            out.stdout
+        );
+        assert!(out.stdout.contains(&format!("{}…", &full_hash[..12])));
+        assert!(
+            out.stdout.contains("$1,234.50"),
+            "money to the cent: {}",
+            out.stdout
+        );
+        let total = lines.last().expect("a totals row");
+        assert!(
+            total.starts_with("TOTAL") && total.ends_with("$7,407.00"),
+            "{total}"
+        );
+        if columns == 80 {
+            assert!(!lines[0].contains("LABEL"), "{}", lines[0]);
+        } else {
+            assert!(lines[0].contains("LIMIT (USD)"), "{}", lines[0]);
+        }
+    }
+    let narrow = run(cli(&server)
+        .env("COLUMNS", "80")
+        .args(["keys", "list", "-f", "table"]))
+    .ok();
+    let wide = run(cli(&server)
+        .env("COLUMNS", "80")
+        .args(["keys", "list", "-f", "table", "--wide"]))
+    .ok();
+    assert!(wide.stdout.contains(&full_hash));
+    let header = wide.stdout.lines().next().expect("a header");
+    for column in ["LABEL", "WEEK (USD)", "REMAINING (USD)", "DISABLED"] {
+        assert!(header.contains(column), "--wide: {column} in {header}");
+    }
+    assert!(header.len() > 80);
+    assert!(narrow.stdout.lines().next().map(str::len) < Some(header.len()));
+    // CSV and JSON stay complete whatever the width.
+    let csv = run(cli(&server)
+        .env("COLUMNS", "80")
+        .args(["keys", "list", "-f", "csv"]))
+    .ok();
+    assert!(csv.stdout.contains(&full_hash));
+    assert_eq!(csv.csv().0.len(), 17);
 }
 
 #[test]
@@ -445,8 +550,8 @@ fn keys_show_gets_one_key_in_three_formats() {
     let out = run(cli(&server).args(["keys", "show", "aaa111", "-f", "table"])).ok();
     assert_eq!(out.field("Name"), "prod");
     assert_eq!(out.field("Hash"), "aaa111");
-    assert_eq!(out.field("Limit"), "$100.0000 (monthly)");
-    assert_eq!(out.field("Usage total"), "$12.5000");
+    assert_eq!(out.field("Limit"), "$100.00 (monthly)");
+    assert_eq!(out.field("Usage total"), "$12.50");
     assert_eq!(out.field("Last used (UTC)"), "2026-11-02 09:30");
     let out = run(cli(&server).args(["keys", "show", "aaa111", "-f", "json"])).ok();
     assert_eq!(out.stdout, format!("{body}\n"));
@@ -807,11 +912,11 @@ fn workspaces_show_budgets_and_members() {
     let lines: Vec<&str> = out.stdout.lines().collect();
     assert_eq!(
         lines[1].split_whitespace().take(2).collect::<Vec<_>>(),
-        ["monthly", "$500.0000"]
+        ["monthly", "$500.00"]
     );
     assert_eq!(
         lines[2].split_whitespace().take(2).collect::<Vec<_>>(),
-        ["never", "$2,000.0000"]
+        ["never", "$2,000.00"]
     );
     assert_eq!(lines[3], "BYOK spend counts against budgets: yes");
     let out = run(cli(&server).args(["workspaces", "budgets", "research", "-f", "json"])).ok();

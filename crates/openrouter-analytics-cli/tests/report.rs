@@ -401,7 +401,8 @@ fn the_page_shows_what_activity_by_model_provider_and_date_print_to_the_cent() {
     assert!(html.contains("<td>数据管道 (data pipeline)</td>"));
     assert!(html.contains("<td>ci-bot 🤖</td>"));
     assert!(html.contains("&lt;legacy&gt; &amp; &quot;old&quot; key"));
-    assert!(html.contains("$1,000.0000") && html.contains("$597.2300"));
+    // The per-key table: money to the cent, as `keys list` prints it.
+    assert!(html.contains("$1,000.00<") && html.contains("$597.23<"));
     // Daily spend: eight models in colour and "other" for the four cheapest.
     assert!(
         html.contains("<li><span class=\"swatch\" style=\"background:#B0B0B0\"></span>other</li>")

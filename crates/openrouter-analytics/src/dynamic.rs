@@ -34,6 +34,8 @@ pub struct OperationInfo {
     pub path: &'static str,
     /// One line on what the operation does.
     pub summary: &'static str,
+    /// What it does, at length (may be empty).
+    pub description: &'static str,
     /// The path and query parameters.
     pub parameters: &'static [ParameterInfo],
     /// Whether the operation takes a JSON request body.
@@ -42,6 +44,9 @@ pub struct OperationInfo {
     /// `nullable` ones), as the API spells them; the typed call has a
     /// `clear_<field>()` setter for each, and their type is [`Nullable`](crate::Nullable).
     pub nullable_body_fields: &'static [&'static str],
+    /// The top-level fields of the JSON request body, in the spec's order (empty when
+    /// the body is not an object the spec lists fields for).
+    pub body_fields: &'static [FieldInfo],
     /// Whether it creates or changes something (a POST or PATCH that is not a read):
     /// such calls are not resent after an attempt that may have reached the server,
     /// unless [`Call::allow_retrying_writes`] says so.
@@ -64,8 +69,67 @@ pub struct ParameterInfo {
     pub required: bool,
     /// What it means.
     pub description: &'static str,
+    /// The type of its value.
+    pub value: ValueType,
 }
 
+/// One top-level field of an operation's JSON request body
+/// ([`OperationInfo::body_fields`]).
+///
+/// ```
+/// let create = openrouter_analytics::find_operation("api_keys", "create").unwrap();
+/// let name = create.body_fields.iter().find(|f| f.name == "name").unwrap();
+/// assert!(name.required);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct FieldInfo {
+    /// The field's name, as the API spells it (`limit_reset`).
+    pub name: &'static str,
+    /// Whether the body must have it.
+    pub required: bool,
+    /// Whether `null` is a value it takes (sent to clear it).
+    pub nullable: bool,
+    /// What it means (may be empty).
+    pub description: &'static str,
+    /// The type of its value.
+    pub value: ValueType,
+}
+
+/// The type of a parameter's or body field's value, as the spec gives it.
+///
+/// ```
+/// use openrouter_analytics::ValueType;
+/// let update = openrouter_analytics::find_operation("api_keys", "update").unwrap();
+/// let reset = update.body_fields.iter().find(|f| f.name == "limit_reset").unwrap();
+/// assert!(matches!(reset.value, ValueType::Enum(values) if values.contains(&"monthly")));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ValueType {
+    /// Text.
+    String,
+    /// A whole number.
+    Integer,
+    /// A number.
+    Number,
+    /// `true` or `false`.
+    Boolean,
+    /// A day, `YYYY-MM-DD`.
+    Date,
+    /// A time, RFC 3339.
+    DateTime,
+    /// A UUID.
+    Uuid,
+    /// Text that is a secret (`format: password`), e.g. a provider's API key.
+    Secret,
+    /// One of these strings.
+    Enum(&'static [&'static str]),
+    /// A list of values of the inner type.
+    Array(&'static ValueType),
+    /// Anything else (an object, a union): JSON.
+    Json,
+}
 /// Every operation the client knows, in the spec's order.
 pub fn operations() -> &'static [OperationInfo] {
     crate::generated::OPERATIONS

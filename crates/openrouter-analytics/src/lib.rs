@@ -87,7 +87,10 @@ pub use client::{
     API_KEY_ENV, BASE_URL_ENV, Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
 };
-pub use dynamic::{ByName, CallByName, OperationInfo, ParameterInfo, find_operation, operations};
+pub use dynamic::{
+    ByName, CallByName, FieldInfo, OperationInfo, ParameterInfo, ValueType, find_operation,
+    operations,
+};
 pub use error::{ApiErrorDetail, Error, ErrorKind, MAX_BODY_SNIPPET, Result};
 pub use generated::*;
 pub use observe::AttemptEvent;

@@ -10,7 +10,7 @@ use super::{Context, Output};
 use crate::args::Format;
 use crate::exit::Failure;
 use crate::output::sheet::{Column, Sheet, number, text};
-use crate::output::table::{thousands, usd};
+use crate::output::table::{thousands, usd_fine};
 use crate::output::{plain_number, write_raw_json};
 
 /// The CSV header: the API's field names.
@@ -99,7 +99,7 @@ fn fields(g: &GenerationResponseData) -> Vec<(&'static str, String)> {
         fields.push(("Cached tokens", thousands(cached)));
     }
     fields.extend([
-        ("Cost", usd(g.total_cost)),
+        ("Cost", usd_fine(g.total_cost)),
         ("BYOK", view::yes_no(g.is_byok)),
         ("Latency", millis(g.latency)),
         ("Generation time", millis(g.generation_time)),

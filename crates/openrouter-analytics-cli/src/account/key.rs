@@ -246,9 +246,9 @@ mod tests {
     fn limits_say_when_they_reset() {
         assert_eq!(
             limit_with_reset(Some(25.0), Some("monthly")),
-            "$25.0000 (monthly)"
+            "$25.00 (monthly)"
         );
-        assert_eq!(limit_with_reset(Some(25.0), None), "$25.0000");
+        assert_eq!(limit_with_reset(Some(25.0), None), "$25.00");
         assert_eq!(limit_with_reset(None, Some("monthly")), "none");
     }
 

@@ -6,8 +6,7 @@ use std::io::{self, Write};
 
 use chrono::{DateTime, Utc};
 use clap::{Args, Subcommand, ValueEnum};
-use openrouter_analytics::Nullable;
-use openrouter_analytics::types::{self, CreateKeysRequestLimitReset, UpdateKeysRequestLimitReset};
+use openrouter_analytics::types;
 use openrouter_analytics::uuid::Uuid;
 use openrouter_analytics::{ErrorKind, WithRawBody};
 
@@ -15,12 +14,11 @@ use super::key::limit_with_reset;
 use super::view::{self, write_fields};
 use super::{Context, Output, confirm, examples};
 use crate::args::Format;
-use crate::clear::{ClearArgs, Cleared};
 use crate::exit::{Failure, Operation};
+use crate::flags::{Generated, Options, from_operation};
 use crate::output::sheet::{Column, Sheet, number, text};
 use crate::output::table::{Align, Table, usd};
-use crate::output::{plain_number, write_raw_json};
-use crate::parse::{RangeEnd, parse_time};
+use crate::output::{plain_number, short_id, write_raw_json};
 use crate::progress::with_progress;
 
 /// The CSV header of every keys command: the API's field names (`create` adds `key`).
@@ -66,11 +64,10 @@ pub enum KeysCommand {
     ]))]
     Create(CreateArgs),
 
-    /// Rename, disable or re-enable an API key, change or remove its limit, or move it.
+    /// Rename, disable or re-enable an API key, or change its limit.
     #[command(after_help = examples(&[
         "openrouter keys update 6f1c...e2 --disabled true",
         "openrouter keys update 6f1c...e2 --limit 50 --limit-reset weekly",
-        "openrouter keys update 6f1c...e2 --clear limit --clear limit-reset",
     ]))]
     Update(UpdateArgs),
 
@@ -114,88 +111,45 @@ pub struct HashArg {
     pub hash: String,
 }
 
-/// How often a key's limit resets.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum LimitReset {
-    /// Every UTC day.
-    Daily,
-    /// Every week.
-    Weekly,
-    /// Every month.
-    Monthly,
-}
-
-impl LimitReset {
-    fn as_str(self) -> &'static str {
-        match self {
-            Self::Daily => "daily",
-            Self::Weekly => "weekly",
-            Self::Monthly => "monthly",
-        }
+from_operation!(
+    /// `keys create`'s flags: the body fields of `api_keys.create`.
+    KeysCreate,
+    "api_keys",
+    "create",
+    Options {
+        positional_path: true,
+        skip: &[],
+        body: false,
     }
-}
+);
 
-/// `openrouter keys create`.
+from_operation!(
+    /// `keys update`'s flags: the key's hash, then the body fields of `api_keys.update`.
+    KeysUpdate,
+    "api_keys",
+    "update",
+    Options {
+        positional_path: true,
+        skip: &[],
+        body: false,
+    }
+);
+
+/// `openrouter keys create`: a flag per body field of the operation (from the spec).
 #[derive(Debug, Args)]
 pub struct CreateArgs {
-    /// The key's name.
-    #[arg(long)]
-    pub name: String,
-
-    /// Most it may spend, in US dollars [default: no limit].
-    #[arg(long, value_name = "USD", value_parser = parse_usd)]
-    pub limit: Option<f64>,
-
-    /// Reset the limit every day, week or month [default: never].
-    #[arg(long, value_enum, value_name = "PERIOD")]
-    pub limit_reset: Option<LimitReset>,
-
-    /// When the key stops working: YYYY-MM-DD (UTC midnight) or RFC 3339.
-    #[arg(long, value_name = "TIME")]
-    pub expires_at: Option<String>,
-
-    /// Count spend on your own provider keys (BYOK) against the limit.
-    #[arg(long)]
-    pub include_byok_in_limit: bool,
-
-    /// Create it in this workspace (a UUID) [default: the default workspace].
-    #[arg(long, value_name = "ID", value_parser = parse_uuid)]
-    pub workspace_id: Option<Uuid>,
+    /// The generated flags.
+    #[command(flatten)]
+    pub flags: Generated<KeysCreate>,
 }
 
-/// `openrouter keys update`.
+/// `openrouter keys update HASH`: a flag per body field of the operation (from the
+/// spec), and `--clear FIELD` for the nullable ones.
 #[derive(Debug, Args)]
 pub struct UpdateArgs {
-    /// The key's hash.
-    pub hash: String,
-
-    /// A new name.
-    #[arg(long)]
-    pub name: Option<String>,
-
-    /// true disables the key, false enables it again.
-    #[arg(long, value_name = "true|false")]
-    pub disabled: Option<bool>,
-
-    /// A new limit, in US dollars.
-    #[arg(long, value_name = "USD", value_parser = parse_usd)]
-    pub limit: Option<f64>,
-
-    /// Reset the limit every day, week or month.
-    #[arg(long, value_enum, value_name = "PERIOD")]
-    pub limit_reset: Option<LimitReset>,
-
-    /// Whether spend on your own provider keys (BYOK) counts against the limit.
-    #[arg(long, value_name = "true|false")]
-    pub include_byok_in_limit: Option<bool>,
-
-    /// Move the key to this workspace (a UUID); its secret stays the same.
-    #[arg(long, value_name = "ID", value_parser = parse_uuid)]
-    pub workspace_id: Option<Uuid>,
-
-    /// `--clear limit`, `--clear limit-reset`: remove the limit or its reset.
+    /// The generated flags, the hash first.
     #[command(flatten)]
-    pub clear: ClearArgs,
+    pub flags: Generated<KeysUpdate>,
 }
 
 /// `openrouter keys delete`.
@@ -216,17 +170,29 @@ pub fn parse_uuid(text: &str) -> Result<Uuid, String> {
         .map_err(|_| format!("{text:?} is not a UUID (e.g. 0b3c9b5e-4f8a-4c1e-9d2e-7a6b5c4d3e2f)"))
 }
 
-/// `--limit`: a number of dollars, zero or more.
-pub fn parse_usd(text: &str) -> Result<f64, String> {
-    let value = crate::parse::parse_finite(
-        text.trim().trim_start_matches('$'),
-        "an amount in dollars (e.g. 25 or 12.50)",
-    )?;
-    if value >= 0.0 {
-        Ok(value)
-    } else {
-        Err(format!("{text:?}: the limit must be zero or more"))
+/// The checks the API does not state in the spec: a name is not blank, a limit is not
+/// negative.
+fn check_key_fields(fields: &serde_json::Map<String, serde_json::Value>) -> Result<(), String> {
+    if let Some(name) = fields.get("name").and_then(|name| name.as_str())
+        && name.trim().is_empty()
+    {
+        return Err("--name must not be empty".into());
     }
+    if let Some(limit) = fields.get("limit").and_then(serde_json::Value::as_f64)
+        && limit < 0.0
+    {
+        return Err(format!("--limit {limit}: the limit must be zero or more"));
+    }
+    Ok(())
+}
+
+/// The body the flags describe, checked against the spec's types by decoding it as the
+/// typed request, so that a bad value is a usage error before anything is sent.
+fn typed_body<T: serde::de::DeserializeOwned>(
+    fields: serde_json::Map<String, serde_json::Value>,
+) -> Result<T, String> {
+    serde_json::from_value(serde_json::Value::Object(fields))
+        .map_err(|err| format!("invalid flag value: {err}"))
 }
 
 /// A checked keys command line.
@@ -262,64 +228,22 @@ impl Plan {
             },
             KeysCommand::Show(args) => Self::Show(non_empty_hash(&args.hash)?),
             KeysCommand::Create(args) => {
-                if args.name.trim().is_empty() {
-                    return Err("--name must not be empty".into());
-                }
-                let expires_at = args
-                    .expires_at
-                    .as_deref()
-                    .map(|text| parse_time("--expires-at", text, RangeEnd::Start))
-                    .transpose()?;
-                Self::Create(types::CreateKeysRequest {
-                    creator_user_id: Nullable::Absent,
-                    expires_at: Nullable::from_option(expires_at),
-                    external: None,
-                    include_byok_in_limit: args.include_byok_in_limit.then_some(true),
-                    limit: Nullable::from_option(args.limit),
-                    limit_reset: Nullable::from_option(
-                        args.limit_reset
-                            .map(|r| CreateKeysRequestLimitReset::from(r.as_str())),
-                    ),
-                    name: args
-                        .name
-                        .as_str()
-                        .try_into()
-                        .map_err(|err| format!("--name: {err}"))?,
-                    workspace_id: args.workspace_id,
-                })
+                let fields = args.flags.body()?;
+                check_key_fields(&fields)?;
+                Self::Create(typed_body(fields)?)
             }
             KeysCommand::Update(args) => {
-                let given: Vec<&str> = [
-                    ("limit", args.limit.is_some()),
-                    ("limit_reset", args.limit_reset.is_some()),
-                ]
-                .into_iter()
-                .filter_map(|(name, set)| set.then_some(name))
-                .collect();
-                let cleared = Cleared::check(&args.clear, "api_keys", "update", &given)?;
-                let body = types::UpdateKeysRequest {
-                    disabled: args.disabled,
-                    include_byok_in_limit: args.include_byok_in_limit,
-                    limit: cleared.nullable("limit", args.limit),
-                    limit_reset: cleared.nullable(
-                        "limit_reset",
-                        args.limit_reset
-                            .map(|r| UpdateKeysRequestLimitReset::from(r.as_str())),
-                    ),
-                    name: args.name.clone(),
-                    workspace_id: args.workspace_id,
-                };
-                if body == types::UpdateKeysRequest::default() {
-                    return Err(
-                        "nothing to update: give at least one of --name, --disabled, \
-                                --limit, --limit-reset, --include-byok-in-limit, \
-                                --workspace-id, --clear FIELD"
-                            .into(),
-                    );
+                let hash = non_empty_hash(args.flags.arg("hash").unwrap_or_default())?;
+                let fields = args.flags.body()?;
+                if fields.is_empty() {
+                    return Err("nothing to update: give at least one flag to change (see \
+                                `openrouter keys update --help`)"
+                        .into());
                 }
+                check_key_fields(&fields)?;
                 Self::Update {
-                    hash: non_empty_hash(&args.hash)?,
-                    body,
+                    hash,
+                    body: typed_body(fields)?,
                 }
             }
             KeysCommand::Delete(args) => {
@@ -605,16 +529,17 @@ impl KeyView {
     }
 }
 
-/// The per-key spend view: one row per key, a totals row under the spend columns.
+/// The per-key spend view: one row per key, a totals row under the spend columns. On a
+/// terminal narrower than the table, the hash is shortened and the least useful
+/// columns are left out (label first, then the week, what remains of the limit, last
+/// use, disabled, the limit, today); name, hash, month and total always stay.
 fn list_table<'a>(
     keys: impl Iterator<Item = &'a types::ListApiKeysResponseDataItem>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let mut table = Table::new([
         ("NAME", Align::Left),
-        ("LABEL", Align::Left),
         ("HASH", Align::Left),
-        ("DISABLED", Align::Left),
         ("LIMIT (USD)", Align::Right),
         ("REMAINING (USD)", Align::Right),
         ("TODAY (USD)", Align::Right),
@@ -622,7 +547,16 @@ fn list_table<'a>(
         ("MONTH (USD)", Align::Right),
         ("TOTAL (USD)", Align::Right),
         ("LAST USED (UTC)", Align::Left),
-    ]);
+        ("DISABLED", Align::Left),
+        ("LABEL", Align::Left),
+    ])
+    .optional("TODAY (USD)", 1)
+    .optional("LIMIT (USD)", 2)
+    .optional("DISABLED", 3)
+    .optional("LAST USED (UTC)", 4)
+    .optional("REMAINING (USD)", 5)
+    .optional("WEEK (USD)", 6)
+    .optional("LABEL", 7);
     let mut sums = [0.0_f64; 4];
     for key in keys {
         for (sum, value) in sums.iter_mut().zip([
@@ -635,9 +569,7 @@ fn list_table<'a>(
         }
         table.row(vec![
             key.name.clone(),
-            key.label.clone(),
-            key.hash.clone(),
-            view::yes_no(key.disabled),
+            short_id(&key.hash),
             view::limit(key.limit),
             view::optional_usd(key.limit_remaining),
             usd(key.usage_daily),
@@ -645,11 +577,13 @@ fn list_table<'a>(
             usd(key.usage_monthly),
             usd(key.usage),
             view::optional_time(key.last_used_at.as_ref(), "never"),
+            view::yes_no(key.disabled),
+            key.label.clone(),
         ]);
     }
     table.rule();
     let mut total = vec!["TOTAL".to_string()];
-    total.resize(6, String::new());
+    total.resize(4, String::new());
     total.extend(sums.iter().map(|&sum| usd(view::difference(sum, 0.0))));
     table.row(total);
     table.write(out)
@@ -790,17 +724,14 @@ mod tests {
     }
 
     #[test]
-    fn flag_values_are_checked() {
-        assert_eq!(parse_usd("25"), Ok(25.0));
-        assert_eq!(parse_usd("$12.50"), Ok(12.5));
-        assert!(parse_usd("-1").is_err());
-        assert!(parse_usd("NaN").is_err());
+    fn what_the_spec_does_not_say_is_checked_by_hand() {
+        let fields = |value: serde_json::Value| value.as_object().cloned().expect("an object");
         assert!(
-            parse_usd("1e309")
-                .expect_err("inf")
-                .contains("not a finite number")
+            check_key_fields(&fields(serde_json::json!({"name": "ci", "limit": 25.0}))).is_ok()
         );
-        assert!(parse_usd("ten").is_err());
+        assert!(check_key_fields(&fields(serde_json::json!({"name": " "}))).is_err());
+        assert!(check_key_fields(&fields(serde_json::json!({"limit": -1.0}))).is_err());
+        assert!(check_key_fields(&fields(serde_json::json!({"limit": null}))).is_ok());
         assert!(parse_uuid("0b3c9b5e-4f8a-4c1e-9d2e-7a6b5c4d3e2f").is_ok());
         assert!(parse_uuid("ws-1").is_err());
     }

@@ -6,11 +6,15 @@
 //! deletion, sends, and prints. JSON output is the API's body byte for byte, or for a
 //! list that came in pages, `{"data":[...]}` with every page's items as sent.
 
+mod by_name;
+mod byok;
 mod confirm;
 mod generation;
+mod guardrails;
 mod key;
 mod keys;
 mod members;
+mod models;
 pub mod resolve;
 mod view;
 mod workspaces;
@@ -67,6 +71,18 @@ pub enum AccountCommand {
     /// One request by its generation id: model, provider, tokens, cost, latency.
     #[command(after_help = examples(&["openrouter generation gen-1234567890-abcdef"]))]
     Generation(generation::GenerationArgs),
+
+    /// Guardrails (spend limits and model rules for keys and members): list, show,
+    /// create, update, delete, assign, unassign.
+    #[command(subcommand)]
+    Guardrails(guardrails::GuardrailsCommand),
+
+    /// Models and their prices per million tokens (prompt and completion).
+    Models(models::ModelsArgs),
+
+    /// Your own provider keys (BYOK).
+    #[command(subcommand)]
+    Byok(byok::ByokCommand),
 }
 
 /// A checked account command line.
@@ -84,6 +100,12 @@ pub enum Plan {
     Workspaces(workspaces::Plan),
     /// `openrouter generation ID`.
     Generation(String),
+    /// `openrouter guardrails ...`.
+    Guardrails(guardrails::Plan),
+    /// `openrouter models`.
+    Models(models::Plan),
+    /// `openrouter byok ...`.
+    Byok(byok::Plan),
 }
 
 impl Plan {
@@ -98,6 +120,11 @@ impl Plan {
                 Self::Workspaces(workspaces::Plan::new(command)?)
             }
             AccountCommand::Generation(args) => Self::Generation(generation::check(args)?),
+            AccountCommand::Guardrails(command) => {
+                Self::Guardrails(guardrails::Plan::new(command)?)
+            }
+            AccountCommand::Models(args) => Self::Models(models::Plan::new(args)),
+            AccountCommand::Byok(command) => Self::Byok(byok::Plan::new(command)),
         })
     }
 
@@ -106,7 +133,13 @@ impl Plan {
         match self {
             Self::Keys(plan) => plan.question(),
             Self::Workspaces(plan) => plan.question(),
-            _ => None,
+            Self::Guardrails(plan) => plan.question(),
+            Self::Key
+            | Self::Credits
+            | Self::Members
+            | Self::Generation(_)
+            | Self::Models(_)
+            | Self::Byok(_) => None,
         }
     }
 
@@ -118,6 +151,9 @@ impl Plan {
             Self::Members => members::list(ctx, format).await,
             Self::Workspaces(plan) => plan.execute(ctx, format).await,
             Self::Generation(id) => generation::show(ctx, id, format).await,
+            Self::Guardrails(plan) => plan.execute(ctx, format).await,
+            Self::Models(plan) => plan.execute(ctx, format).await,
+            Self::Byok(plan) => plan.execute(ctx, format).await,
         }
     }
 }

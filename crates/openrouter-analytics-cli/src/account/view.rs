@@ -114,13 +114,13 @@ mod tests {
     #[test]
     fn money_limits_and_balances() {
         assert_eq!(limit(None), "none");
-        assert_eq!(limit(Some(25.0)), "$25.0000");
-        assert_eq!(limit(Some(1234.5)), "$1,234.5000");
+        assert_eq!(limit(Some(25.0)), "$25.00");
+        assert_eq!(limit(Some(1234.5)), "$1,234.50");
         assert_eq!(optional_usd(None), "");
-        assert_eq!(optional_usd(Some(0.00005)), "$0.0001");
+        assert_eq!(optional_usd(Some(0.005)), "$0.01");
         assert_eq!(difference(0.3, 0.1), 0.2);
         assert_eq!(difference(10.0, 12.5), -2.5);
-        assert_eq!(usd(difference(100.0, 42.125)), "$57.8750");
+        assert_eq!(usd(difference(100.0, 42.13)), "$57.87");
     }
 
     #[test]

@@ -10,8 +10,8 @@ use super::keys::deleted;
 use super::view::{self, write_fields};
 use super::{Context, Output, confirm, examples};
 use crate::args::Format;
-use crate::clear::{ClearArgs, Cleared};
 use crate::exit::Failure;
+use crate::flags::{Generated, Options, from_operation};
 use crate::output::sheet::{Column, Sheet, number, text};
 use crate::output::table::{Align, Table, usd};
 use crate::output::{plain_number, write_raw_json};
@@ -98,88 +98,45 @@ pub struct IdArg {
     pub id: String,
 }
 
-/// The settings a workspace's create and update bodies share, as the API names them.
-#[derive(Debug, Args)]
-pub struct Settings {
-    /// What the workspace is for (up to 500 characters).
-    #[arg(long)]
-    pub description: Option<String>,
+from_operation!(
+    /// `workspaces create`'s flags: the body fields of `workspaces.create`.
+    WorkspacesCreate,
+    "workspaces",
+    "create",
+    Options {
+        positional_path: true,
+        skip: &[],
+        body: false,
+    }
+);
 
-    /// The model requests get when they name none.
-    #[arg(long, value_name = "MODEL")]
-    pub default_text_model: Option<String>,
+from_operation!(
+    /// `workspaces update`'s flags: the id, then the body fields of `workspaces.update`.
+    WorkspacesUpdate,
+    "workspaces",
+    "update",
+    Options {
+        positional_path: true,
+        skip: &[],
+        body: false,
+    }
+);
 
-    /// The image model requests get when they name none.
-    #[arg(long, value_name = "MODEL")]
-    pub default_image_model: Option<String>,
-
-    /// How providers are ordered by default (e.g. price, throughput, latency).
-    #[arg(long, value_name = "SORT")]
-    pub default_provider_sort: Option<String>,
-
-    /// The API keys (numeric ids, comma-separated) whose prompts and completions are logged.
-    #[arg(long, value_name = "IDS", value_delimiter = ',')]
-    pub io_logging_api_key_ids: Option<Vec<i64>>,
-
-    /// Server tools requests in this workspace may not use (comma-separated, e.g.
-    /// openrouter:web_search,openrouter:bash).
-    #[arg(long, value_name = "TOOLS", value_delimiter = ',')]
-    pub disabled_server_tools: Option<Vec<String>>,
-
-    /// The share of requests whose prompts and completions are logged, 0 to 1.
-    #[arg(long, value_name = "RATE", value_parser = crate::parse::parse_rate)]
-    pub io_logging_sampling_rate: Option<f64>,
-
-    /// Log data for the data discount.
-    #[arg(long, value_name = "true|false")]
-    pub is_data_discount_logging_enabled: Option<bool>,
-
-    /// Broadcast traces to your observability integrations.
-    #[arg(long, value_name = "true|false")]
-    pub is_observability_broadcast_enabled: Option<bool>,
-
-    /// Include prompts and completions in what is broadcast.
-    #[arg(long, value_name = "true|false")]
-    pub is_observability_io_logging_enabled: Option<bool>,
-}
-
-/// `openrouter workspaces create`.
+/// `openrouter workspaces create`: a flag per body field of the operation (from the spec).
 #[derive(Debug, Args)]
 pub struct CreateArgs {
-    /// The workspace's name (up to 100 characters).
-    #[arg(long)]
-    pub name: String,
-
-    /// Its slug, the short name in URLs (up to 50 characters).
-    #[arg(long)]
-    pub slug: String,
-
-    /// Everything else.
+    /// The generated flags.
     #[command(flatten)]
-    pub settings: Settings,
+    pub flags: Generated<WorkspacesCreate>,
 }
 
-/// `openrouter workspaces update`.
+/// `openrouter workspaces update ID`: a flag per body field of the operation (from the
+/// spec), and `--clear FIELD` for the nullable ones.
 #[derive(Debug, Args)]
 pub struct UpdateArgs {
-    /// The workspace's id or slug.
-    pub id: String,
-
-    /// A new name.
-    #[arg(long)]
-    pub name: Option<String>,
-
-    /// A new slug.
-    #[arg(long)]
-    pub slug: Option<String>,
-
-    /// Everything else.
+    /// The generated flags, the id first.
     #[command(flatten)]
-    pub settings: Settings,
-
-    /// `--clear description`, `--clear default-text-model`...: remove a setting.
-    #[command(flatten)]
-    pub clear: ClearArgs,
+    pub flags: Generated<WorkspacesUpdate>,
 }
 
 /// `openrouter workspaces delete`.
@@ -196,54 +153,6 @@ pub struct DeleteArgs {
     /// Delete without asking (needed when stdin is not a terminal).
     #[arg(short, long)]
     pub yes: bool,
-}
-
-impl Settings {
-    /// The flags that were given, as body fields.
-    fn fields(&self, body: &mut Map<String, Value>) {
-        let mut set = |name: &str, value: Option<Value>| {
-            if let Some(value) = value {
-                body.insert(name.into(), value);
-            }
-        };
-        set("description", self.description.clone().map(Value::from));
-        set(
-            "default_text_model",
-            self.default_text_model.clone().map(Value::from),
-        );
-        set(
-            "default_image_model",
-            self.default_image_model.clone().map(Value::from),
-        );
-        set(
-            "default_provider_sort",
-            self.default_provider_sort.clone().map(Value::from),
-        );
-        set(
-            "disabled_server_tools",
-            self.disabled_server_tools.clone().map(Value::from),
-        );
-        set(
-            "io_logging_api_key_ids",
-            self.io_logging_api_key_ids.clone().map(Value::from),
-        );
-        set(
-            "io_logging_sampling_rate",
-            self.io_logging_sampling_rate.map(Value::from),
-        );
-        set(
-            "is_data_discount_logging_enabled",
-            self.is_data_discount_logging_enabled.map(Value::from),
-        );
-        set(
-            "is_observability_broadcast_enabled",
-            self.is_observability_broadcast_enabled.map(Value::from),
-        );
-        set(
-            "is_observability_io_logging_enabled",
-            self.is_observability_io_logging_enabled.map(Value::from),
-        );
-    }
 }
 
 /// The body the flags describe, checked against the spec's limits (lengths, types)
@@ -298,34 +207,16 @@ impl Plan {
             WorkspacesCommand::Show(args) => Self::Show(non_empty_id(&args.id)?),
             WorkspacesCommand::Budgets(args) => Self::Budgets(non_empty_id(&args.id)?),
             WorkspacesCommand::Members(args) => Self::Members(non_empty_id(&args.id)?),
-            WorkspacesCommand::Create(args) => {
-                let mut fields = Map::new();
-                fields.insert("name".into(), args.name.clone().into());
-                fields.insert("slug".into(), args.slug.clone().into());
-                args.settings.fields(&mut fields);
-                Self::Create(body(fields)?)
-            }
+            WorkspacesCommand::Create(args) => Self::Create(body(args.flags.body()?)?),
             WorkspacesCommand::Update(args) => {
-                let mut fields = Map::new();
-                if let Some(name) = &args.name {
-                    fields.insert("name".into(), name.clone().into());
-                }
-                if let Some(slug) = &args.slug {
-                    fields.insert("slug".into(), slug.clone().into());
-                }
-                args.settings.fields(&mut fields);
-                let given: Vec<&str> = fields.keys().map(String::as_str).collect();
-                let cleared = Cleared::check(&args.clear, "workspaces", "update", &given)?;
-                for field in cleared.fields() {
-                    fields.insert(field.into(), Value::Null);
-                }
+                let fields = args.flags.body()?;
                 if fields.is_empty() {
                     return Err("nothing to update: give at least one flag to change (see \
                                 `openrouter workspaces update --help`)"
                         .into());
                 }
                 Self::Update {
-                    id: non_empty_id(&args.id)?,
+                    id: non_empty_id(args.flags.arg("id").unwrap_or_default())?,
                     body: body(fields)?,
                 }
             }
@@ -665,25 +556,40 @@ fn members_csv(members: &[WorkspaceMember], out: &mut dyn Write) -> io::Result<(
 mod tests {
     use super::*;
 
+    #[derive(Debug, clap::Parser)]
+    struct Line {
+        #[command(subcommand)]
+        command: WorkspacesCommand,
+    }
+
+    fn plan(args: &[&str]) -> Result<Plan, String> {
+        use clap::Parser;
+        let line = Line::try_parse_from(std::iter::once("workspaces").chain(args.iter().copied()))
+            .map_err(|err| err.to_string())?;
+        Plan::new(&line.command)
+    }
+
     #[test]
     fn flags_become_a_checked_body_with_only_what_was_given() {
-        let mut fields = Map::new();
-        fields.insert("name".into(), "研究".into());
-        fields.insert("slug".into(), "kenkyu".into());
-        let settings = Settings {
-            description: None,
-            default_text_model: Some("openai/gpt-4o".into()),
-            default_image_model: None,
-            default_provider_sort: None,
-            disabled_server_tools: None,
-            io_logging_api_key_ids: Some(vec![1, 2]),
-            io_logging_sampling_rate: Some(0.5),
-            is_data_discount_logging_enabled: None,
-            is_observability_broadcast_enabled: Some(false),
-            is_observability_io_logging_enabled: None,
+        let Ok(Plan::Create(request)) = plan(&[
+            "create",
+            "--name",
+            "研究",
+            "--slug",
+            "kenkyu",
+            "--default-text-model",
+            "openai/gpt-4o",
+            "--io-logging-api-key-ids",
+            "1",
+            "--io-logging-api-key-ids",
+            "2",
+            "--io-logging-sampling-rate",
+            "0.5",
+            "--is-observability-broadcast-enabled",
+            "false",
+        ]) else {
+            panic!("a create plan");
         };
-        settings.fields(&mut fields);
-        let request: types::CreateWorkspaceRequest = body(fields).expect("valid");
         let sent = serde_json::to_value(&request).expect("json");
         assert_eq!(
             sent,
@@ -693,11 +599,13 @@ mod tests {
                 "is_observability_broadcast_enabled": false
             })
         );
-
-        let mut too_long = Map::new();
-        too_long.insert("name".into(), "x".repeat(101).into());
-        too_long.insert("slug".into(), "x".into());
-        let err = body::<types::CreateWorkspaceRequest>(too_long).expect_err("too long");
+        let err =
+            plan(&["create", "--name", &"x".repeat(101), "--slug", "x"]).expect_err("too long");
         assert!(err.contains("longer than 100"), "{err}");
+        let err = plan(&["create", "--slug", "x"]).expect_err("--name is required");
+        assert!(err.contains("--name"), "{err}");
+        let err =
+            plan(&["update", "w", "--io-logging-sampling-rate", "half"]).expect_err("a number");
+        assert!(err.contains("not a number"), "{err}");
     }
 }

@@ -28,21 +28,78 @@ enum Line {
 pub struct Table {
     headers: Vec<String>,
     align: Vec<Align>,
+    /// 0: always shown; higher: left out sooner when the table is wider than the
+    /// terminal.
+    rank: Vec<u8>,
     lines: Vec<Line>,
 }
 
 impl Table {
     /// A table with these columns.
     pub fn new<S: Into<String>>(columns: impl IntoIterator<Item = (S, Align)>) -> Self {
-        let (headers, align) = columns
+        let (headers, align): (Vec<String>, Vec<Align>) = columns
             .into_iter()
             .map(|(header, align)| (sanitize(&header.into()), align))
             .unzip();
         Self {
+            rank: vec![0; headers.len()],
             headers,
             align,
             lines: Vec::new(),
         }
+    }
+
+    /// Lets the column `header` be left out when the table does not fit the terminal:
+    /// the column of the highest rank goes first (`--wide` keeps them all).
+    pub fn optional(mut self, header: &str, rank: u8) -> Self {
+        if let Some(i) = self.headers.iter().position(|h| h == header) {
+            self.rank[i] = rank;
+        }
+        self
+    }
+
+    /// Leaves out optional columns, least useful first, until the table is at most
+    /// `width` columns wide (or only the columns that are always shown are left).
+    pub fn fit(&mut self, width: usize) {
+        loop {
+            let widths = self.widths();
+            let total = widths.iter().sum::<usize>() + 2 * widths.len().saturating_sub(1);
+            if total <= width {
+                return;
+            }
+            // The highest rank; of equal ranks, the rightmost.
+            let Some((drop, _)) = self
+                .rank
+                .iter()
+                .enumerate()
+                .filter(|(_, rank)| **rank > 0)
+                .max_by_key(|(i, rank)| (**rank, *i))
+            else {
+                return;
+            };
+            self.headers.remove(drop);
+            self.align.remove(drop);
+            self.rank.remove(drop);
+            for line in &mut self.lines {
+                if let Line::Cells(cells) = line
+                    && drop < cells.len()
+                {
+                    cells.remove(drop);
+                }
+            }
+        }
+    }
+
+    fn widths(&self) -> Vec<usize> {
+        let mut widths: Vec<usize> = self.headers.iter().map(|h| width(h)).collect();
+        for line in &self.lines {
+            if let Line::Cells(cells) = line {
+                for (w, cell) in widths.iter_mut().zip(cells) {
+                    *w = (*w).max(width(&sanitize(cell)));
+                }
+            }
+        }
+        widths
     }
 
     /// Adds a row; missing cells are blank, extra ones are dropped.
@@ -56,17 +113,22 @@ impl Table {
         self.lines.push(Line::Rule);
     }
 
-    /// Prints the table: columns two spaces apart, no trailing spaces.
+    /// Prints the table: columns two spaces apart, no trailing spaces; fitted to the
+    /// terminal's width first (see [`super::table_width`]) when it has optional columns.
     pub fn write(&self, out: &mut dyn Write) -> io::Result<()> {
-        let columns = self.headers.len();
-        let mut widths: Vec<usize> = self.headers.iter().map(|h| width(h)).collect();
-        for line in &self.lines {
-            if let Line::Cells(cells) = line {
-                for (w, cell) in widths.iter_mut().zip(cells) {
-                    *w = (*w).max(width(cell));
-                }
-            }
+        if let Some(width) = super::table_width()
+            && self.rank.iter().any(|rank| *rank > 0)
+        {
+            let mut fitted = self.clone();
+            fitted.fit(width);
+            return fitted.write_all_columns(out);
         }
+        self.write_all_columns(out)
+    }
+
+    fn write_all_columns(&self, out: &mut dyn Write) -> io::Result<()> {
+        let columns = self.headers.len();
+        let widths = self.widths();
         let blank = String::new();
         let mut print = |cells: &mut dyn Iterator<Item = String>| -> io::Result<()> {
             let mut line = String::new();
@@ -120,14 +182,25 @@ pub fn thousands(value: impl Into<i128>) -> String {
     group_digits(&value.unsigned_abs().to_string(), value < 0)
 }
 
-/// Dollars with four decimals and thousands separators: `$1,234.5678`. An amount that
-/// is not [printable](money::printable) shows as `?` and fails the command before
-/// anything is printed ([`money::check`]).
+/// Dollars to the cent with thousands separators: `$1,500.00`. For amounts people
+/// read as money (balances, limits, spend per key); see [`usd_fine`] where a fraction of
+/// a cent matters. An amount that is not [printable](money::printable) shows as `?` and
+/// fails the command before anything is printed ([`money::check`]).
 pub fn usd(value: f64) -> String {
+    dollars(value, 2)
+}
+
+/// Dollars with four decimals: `$0.0042`. Where sub-cent amounts matter: costs per
+/// model, per provider, per day and per request.
+pub fn usd_fine(value: f64) -> String {
+    dollars(value, 4)
+}
+
+fn dollars(value: f64, decimals: usize) -> String {
     if !money::printable(value) {
         return "?".into();
     }
-    let fixed = format!("{:.4}", value.abs());
+    let fixed = format!("{:.*}", decimals, value.abs());
     let (int, frac) = fixed.split_once('.').unwrap_or((&fixed, ""));
     let negative = value < 0.0 && fixed.chars().any(|c| c != '0' && c != '.');
     let grouped = group_digits(int, false);
@@ -173,10 +246,15 @@ mod tests {
             thousands(i128::from(i64::MAX) * 3),
             "27,670,116,110,564,327,421"
         );
-        assert_eq!(usd(0.0), "$0.0000");
-        assert_eq!(usd(1234.56789), "$1,234.5679");
-        assert_eq!(usd(-0.5), "-$0.5000");
-        assert_eq!(usd(-0.00001), "$0.0000");
+        assert_eq!(usd_fine(0.0), "$0.0000");
+        assert_eq!(usd_fine(1234.56789), "$1,234.5679");
+        assert_eq!(usd_fine(-0.5), "-$0.5000");
+        assert_eq!(usd_fine(-0.00001), "$0.0000");
+        assert_eq!(usd(1500.0), "$1,500.00");
+        assert_eq!(usd(0.005), "$0.01");
+        assert_eq!(usd(1234567.891), "$1,234,567.89");
+        assert_eq!(usd(-0.001), "$0.00");
+        assert_eq!(usd(-12.5), "-$12.50");
         assert_eq!(percent(1.0, 4.0), "25.0%");
         assert_eq!(percent(1.0, 0.0), "");
     }
@@ -219,6 +297,41 @@ mod tests {
         // Every line is as wide as the widest, so the numbers stay in their column.
         let widths: Vec<usize> = text.lines().map(width).collect();
         assert!(widths.iter().all(|&w| w == widths[0]), "{text}");
+    }
+
+    #[test]
+    fn optional_columns_go_least_useful_first_until_the_table_fits() {
+        let mut table = Table::new([
+            ("NAME", Align::Left),
+            ("A", Align::Left),
+            ("B", Align::Left),
+            ("TOTAL", Align::Right),
+        ])
+        .optional("A", 2)
+        .optional("B", 1);
+        table.row(vec![
+            "n".into(),
+            "aaaaaaaaaa".into(),
+            "bbbbbbbbbb".into(),
+            "$1.00".into(),
+        ]);
+        let mut wide = table.clone();
+        wide.fit(40);
+        assert_eq!(wide.headers, ["NAME", "A", "B", "TOTAL"]);
+        let mut narrower = table.clone();
+        narrower.fit(30);
+        assert_eq!(narrower.headers, ["NAME", "B", "TOTAL"]);
+        let mut narrowest = table.clone();
+        narrowest.fit(5);
+        assert_eq!(
+            narrowest.headers,
+            ["NAME", "TOTAL"],
+            "the others always stay"
+        );
+        let Line::Cells(cells) = &narrowest.lines[0] else {
+            panic!("a row");
+        };
+        assert_eq!(cells, &["n", "$1.00"]);
     }
 
     #[test]

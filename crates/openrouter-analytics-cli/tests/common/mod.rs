@@ -12,11 +12,11 @@ use serde_json::Value;
 const KEY_PREFIX: &str = "sk-or-v1-";
 
 /// The binary with none of the caller's OpenRouter settings (every `OPENROUTER_*`
-/// variable and `RUST_LOG` removed) and no stdin, so never a terminal.
+/// variable, `RUST_LOG` and `COLUMNS` removed) and no stdin, so never a terminal.
 pub fn bare() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_openrouter"));
     for (var, _) in std::env::vars() {
-        if var.starts_with("OPENROUTER_") || var == "RUST_LOG" {
+        if var.starts_with("OPENROUTER_") || var == "RUST_LOG" || var == "COLUMNS" {
             cmd.env_remove(var);
         }
     }

@@ -1,0 +1,564 @@
+//! `openrouter guardrails list|show|create|update|delete|assign|unassign`: spend limits
+//! and model/provider rules for keys and members. The flags of `list`, `create` and
+//! `update` come from the spec (the generated table); `assign`/`unassign` take keys and
+//! members by name, as `activity --key/--user` does.
+
+use std::io::{self, Write};
+
+use clap::{Args, Subcommand};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::view::{self, write_fields};
+use super::{Context, Output, by_name, confirm, examples, resolve};
+use crate::args::Format;
+use crate::exit::Failure;
+use crate::flags::{Generated, Options, from_operation};
+use crate::output::sheet::{Column, Sheet, number, text};
+use crate::output::table::{Align, Table};
+use crate::output::{cell, short_id, write_raw_json};
+
+/// The CSV header of `list` and `show`: the API's field names (lists joined with `;`).
+pub const CSV_FIELDS: [Column; 10] = [
+    text("id"),
+    text("name"),
+    text("description"),
+    number("limit_usd"),
+    text("reset_interval"),
+    text("allowed_models"),
+    text("allowed_providers"),
+    text("include_byok_in_budgets"),
+    text("workspace_id"),
+    text("created_at"),
+];
+
+from_operation!(
+    /// `guardrails list`'s flags: the list's filters (paging is done for you).
+    GuardrailsList,
+    "guardrails",
+    "list",
+    Options {
+        positional_path: true,
+        skip: &["offset", "limit"],
+        body: false,
+    }
+);
+
+from_operation!(
+    /// `guardrails create`'s flags: the body fields of `guardrails.create`.
+    GuardrailsCreate,
+    "guardrails",
+    "create",
+    Options {
+        positional_path: true,
+        skip: &[],
+        body: false,
+    }
+);
+
+from_operation!(
+    /// `guardrails update`'s flags: the id, then the body fields of `guardrails.update`.
+    GuardrailsUpdate,
+    "guardrails",
+    "update",
+    Options {
+        positional_path: true,
+        skip: &[],
+        body: false,
+    }
+);
+
+/// `openrouter guardrails ...`.
+#[derive(Debug, Subcommand)]
+pub enum GuardrailsCommand {
+    /// Every guardrail (all pages): name, limit, reset, allowed models and providers.
+    #[command(after_help = examples(&["openrouter guardrails list", "openrouter guardrails list -f csv"]))]
+    List(ListArgs),
+
+    /// One guardrail, by id.
+    #[command(after_help = examples(&["openrouter guardrails show 5b0e...", "openrouter guardrails show 5b0e... -f json"]))]
+    Show(IdArg),
+
+    /// Create a guardrail.
+    #[command(after_help = examples(&[
+        "openrouter guardrails create --name interns --limit-usd 50 --allowed-models openai/gpt-4o-mini",
+    ]))]
+    Create(CreateArgs),
+
+    /// Change a guardrail; `--clear FIELD` removes a limit or a list.
+    #[command(after_help = examples(&[
+        "openrouter guardrails update 5b0e... --limit-usd 100",
+        "openrouter guardrails update 5b0e... --clear limit-usd",
+    ]))]
+    Update(UpdateArgs),
+
+    /// Delete a guardrail (asks first on a terminal; --yes otherwise).
+    #[command(after_help = examples(&["openrouter guardrails delete 5b0e... --yes"]))]
+    Delete(DeleteArgs),
+
+    /// Put keys and members under a guardrail, by name.
+    #[command(after_help = examples(&[
+        "openrouter guardrails assign 5b0e... --key ci-bot --member ada@example.com",
+    ]))]
+    Assign(AssignArgs),
+
+    /// Take keys and members out from under a guardrail, by name.
+    #[command(after_help = examples(&["openrouter guardrails unassign 5b0e... --key ci-bot"]))]
+    Unassign(AssignArgs),
+}
+
+/// `guardrails list`.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// The generated filters.
+    #[command(flatten)]
+    pub flags: Generated<GuardrailsList>,
+}
+
+/// A guardrail, by id.
+#[derive(Debug, Args)]
+pub struct IdArg {
+    /// The guardrail's id (the ID column of `openrouter guardrails list --wide`).
+    pub id: String,
+}
+
+/// `guardrails create`.
+#[derive(Debug, Args)]
+pub struct CreateArgs {
+    /// The generated flags.
+    #[command(flatten)]
+    pub flags: Generated<GuardrailsCreate>,
+}
+
+/// `guardrails update ID`.
+#[derive(Debug, Args)]
+pub struct UpdateArgs {
+    /// The generated flags, the id first.
+    #[command(flatten)]
+    pub flags: Generated<GuardrailsUpdate>,
+}
+
+/// `guardrails delete ID`.
+#[derive(Debug, Args)]
+pub struct DeleteArgs {
+    /// The guardrail's id.
+    pub id: String,
+
+    /// Delete without asking (needed when stdin is not a terminal).
+    #[arg(short, long)]
+    pub yes: bool,
+}
+
+/// `guardrails assign|unassign ID`.
+#[derive(Debug, Args)]
+pub struct AssignArgs {
+    /// The guardrail's id.
+    pub id: String,
+
+    /// An API key: its hash, or its name (looked up as `activity --key` does). Repeat
+    /// for more.
+    #[arg(long = "key", value_name = "NAME_OR_HASH")]
+    pub keys: Vec<String>,
+
+    /// A member: their email or id (looked up as `activity --user` does). Repeat for more.
+    #[arg(long = "member", value_name = "EMAIL_OR_ID")]
+    pub members: Vec<String>,
+}
+
+/// A checked guardrails command line.
+#[derive(Debug)]
+pub enum Plan {
+    /// `list`, with its filters.
+    List(Vec<(String, String)>),
+    /// `show ID`.
+    Show(String),
+    /// `create`, its body.
+    Create(Value),
+    /// `update ID`.
+    Update { id: String, body: Value },
+    /// `delete ID`; `ask` when the terminal must confirm.
+    Delete { id: String, ask: bool },
+    /// `assign` (`assign: true`) or `unassign`.
+    Assign {
+        id: String,
+        assign: bool,
+        keys: Vec<String>,
+        members: Vec<String>,
+    },
+}
+
+fn non_empty_id(id: &str) -> Result<String, String> {
+    let id = id.trim();
+    if id.is_empty() {
+        Err("the guardrail id must not be empty".into())
+    } else {
+        Ok(id.to_string())
+    }
+}
+
+impl Plan {
+    /// Checks the flags; the error is a one-line usage message.
+    pub fn new(command: &GuardrailsCommand) -> Result<Self, String> {
+        Ok(match command {
+            GuardrailsCommand::List(args) => Self::List(args.flags.args.clone()),
+            GuardrailsCommand::Show(args) => Self::Show(non_empty_id(&args.id)?),
+            GuardrailsCommand::Create(args) => Self::Create(Value::Object(args.flags.body()?)),
+            GuardrailsCommand::Update(args) => {
+                let body = args.flags.body()?;
+                if body.is_empty() {
+                    return Err("nothing to update: give at least one flag to change (see \
+                                `openrouter guardrails update --help`)"
+                        .into());
+                }
+                Self::Update {
+                    id: non_empty_id(args.flags.arg("id").unwrap_or_default())?,
+                    body: Value::Object(body),
+                }
+            }
+            GuardrailsCommand::Delete(args) => {
+                let id = non_empty_id(&args.id)?;
+                let ask = confirm::check(args.yes, &format!("guardrail {id}"))?;
+                Self::Delete { id, ask }
+            }
+            GuardrailsCommand::Assign(args) | GuardrailsCommand::Unassign(args) => {
+                if args.keys.is_empty() && args.members.is_empty() {
+                    return Err("name at least one --key or --member".into());
+                }
+                Self::Assign {
+                    id: non_empty_id(&args.id)?,
+                    assign: matches!(command, GuardrailsCommand::Assign(_)),
+                    keys: args.keys.clone(),
+                    members: args.members.clone(),
+                }
+            }
+        })
+    }
+
+    /// The confirmation question, when a deletion must be confirmed on the terminal.
+    pub fn question(&self) -> Option<String> {
+        match self {
+            Self::Delete { id, ask: true } => Some(format!("guardrail {id}")),
+            _ => None,
+        }
+    }
+
+    /// Sends the request(s) and renders the answer.
+    pub async fn execute(&self, ctx: &Context<'_>, format: Format) -> Result<Output, Failure> {
+        match self {
+            Self::List(args) => {
+                let items =
+                    by_name::all_pages(ctx, "listing guardrails", ("guardrails", "list"), args)
+                        .await?;
+                if format == Format::Json {
+                    return Output::render(|out| {
+                        view::write_list_json(out, items.into_iter().map(|(_, raw)| raw).collect())
+                    });
+                }
+                let rows = items
+                    .iter()
+                    .map(|(value, _)| Guardrail::from_json(value))
+                    .collect::<Result<Vec<_>, _>>()?;
+                Output::render(|out| match format {
+                    Format::Csv => guardrails_csv(&rows, out),
+                    _ => guardrails_table(&rows, out),
+                })
+            }
+            Self::Show(id) => {
+                let args = [("id".to_string(), id.clone())];
+                let response = by_name::send(
+                    ctx,
+                    "fetching the guardrail",
+                    ("guardrails", "get"),
+                    &args,
+                    None,
+                )
+                .await?;
+                single(&response.value, &response.raw_body, format)
+            }
+            Self::Create(body) => {
+                let response = by_name::send(
+                    ctx,
+                    "creating the guardrail",
+                    ("guardrails", "create"),
+                    &[],
+                    Some(body.clone()),
+                )
+                .await?;
+                single(&response.value, &response.raw_body, format)
+            }
+            Self::Update { id, body } => {
+                let args = [("id".to_string(), id.clone())];
+                let response = by_name::send(
+                    ctx,
+                    "updating the guardrail",
+                    ("guardrails", "update"),
+                    &args,
+                    Some(body.clone()),
+                )
+                .await?;
+                single(&response.value, &response.raw_body, format)
+            }
+            Self::Delete { id, .. } => {
+                let args = [("id".to_string(), id.clone())];
+                let response = by_name::send(
+                    ctx,
+                    "deleting the guardrail",
+                    ("guardrails", "delete"),
+                    &args,
+                    None,
+                )
+                .await?;
+                let done = response.value["deleted"].as_bool().unwrap_or(false);
+                super::keys::deleted(&format!("guardrail {id}"), done, &response.raw_body, format)
+            }
+            Self::Assign {
+                id,
+                assign,
+                keys,
+                members,
+            } => assign_all(ctx, id, *assign, keys, members, format).await,
+        }
+    }
+}
+
+/// `assign`/`unassign`: looks every name up first (an unknown one sends nothing), then
+/// one bulk request for the keys and one for the members.
+async fn assign_all(
+    ctx: &Context<'_>,
+    id: &str,
+    assign: bool,
+    keys: &[String],
+    members: &[String],
+    format: Format,
+) -> Result<Output, Failure> {
+    let mut hashes = Vec::new();
+    for key in keys {
+        hashes.push(resolve::key_hash(ctx, key).await?);
+    }
+    let mut user_ids = Vec::new();
+    for member in members {
+        user_ids.push(resolve::user_id(ctx, member).await?);
+    }
+    let args = [("id".to_string(), id.to_string())];
+    let (verb, keys_method, members_method) = if assign {
+        ("Assigned", "bulk_assign_keys", "bulk_assign_members")
+    } else {
+        ("Unassigned", "bulk_unassign_keys", "bulk_unassign_members")
+    };
+    let mut answers: Vec<(&str, openrouter_analytics::WithRawBody<Value>)> = Vec::new();
+    if !hashes.is_empty() {
+        let body = json!({ "key_hashes": hashes });
+        let label = "assigning keys";
+        answers.push((
+            "keys",
+            by_name::send(ctx, label, ("guardrails", keys_method), &args, Some(body)).await?,
+        ));
+    }
+    if !user_ids.is_empty() {
+        let body = json!({ "member_user_ids": user_ids });
+        let label = "assigning members";
+        answers.push((
+            "members",
+            by_name::send(
+                ctx,
+                label,
+                ("guardrails", members_method),
+                &args,
+                Some(body),
+            )
+            .await?,
+        ));
+    }
+    Output::render(|out| match format {
+        // One answer: the API's body; both: `{"keys": .., "members": ..}`, each as sent.
+        Format::Json => match answers.as_slice() {
+            [(_, only)] => write_raw_json(out, &only.raw_body),
+            _ => {
+                out.write_all(b"{")?;
+                for (i, (what, answer)) in answers.iter().enumerate() {
+                    if i > 0 {
+                        out.write_all(b",")?;
+                    }
+                    write!(out, "\"{what}\":")?;
+                    out.write_all(&answer.raw_body)?;
+                }
+                out.write_all(b"}\n")
+            }
+        },
+        Format::Csv => {
+            let mut csv = Sheet::new(out, [text("what"), number("count")])?;
+            for (what, answer) in &answers {
+                csv.row([*what, &count(&answer.value)])?;
+            }
+            csv.finish()
+        }
+        Format::Table => {
+            for (what, answer) in &answers {
+                writeln!(
+                    out,
+                    "{verb} {} {what} (guardrail {id}).",
+                    count(&answer.value)
+                )?;
+            }
+            Ok(())
+        }
+    })
+}
+
+/// The count a bulk answer reports (`assigned_count`, `unassigned_count`, ...).
+fn count(answer: &Value) -> String {
+    answer
+        .as_object()
+        .and_then(|fields| {
+            fields
+                .iter()
+                .find(|(name, _)| name.ends_with("_count"))
+                .map(|(_, value)| cell(value))
+        })
+        .unwrap_or_default()
+}
+
+/// The fields of a guardrail this tool shows.
+#[derive(Clone, Debug, Deserialize)]
+struct Guardrail {
+    id: String,
+    name: String,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    limit_usd: Option<f64>,
+    #[serde(default)]
+    reset_interval: Option<Value>,
+    #[serde(default)]
+    allowed_models: Option<Vec<String>>,
+    #[serde(default)]
+    allowed_providers: Option<Vec<String>>,
+    #[serde(default)]
+    include_byok_in_budgets: Option<bool>,
+    #[serde(default)]
+    workspace_id: Option<String>,
+    #[serde(default)]
+    created_at: Option<String>,
+}
+
+impl Guardrail {
+    fn from_json(value: &Value) -> Result<Self, Failure> {
+        serde_json::from_value(value.clone()).map_err(|err| {
+            Failure::other(format!(
+                "a guardrail in OpenRouter's answer is not readable: {err}"
+            ))
+        })
+    }
+
+    fn reset(&self) -> String {
+        self.reset_interval
+            .as_ref()
+            .map(cell)
+            .filter(|text| !text.is_empty())
+            .unwrap_or_else(|| "never".into())
+    }
+
+    fn csv_record(&self) -> Vec<String> {
+        vec![
+            self.id.clone(),
+            self.name.clone(),
+            self.description.clone().unwrap_or_default(),
+            self.limit_usd
+                .map(crate::output::plain_number)
+                .unwrap_or_default(),
+            self.reset_interval.as_ref().map(cell).unwrap_or_default(),
+            self.allowed_models.clone().unwrap_or_default().join(";"),
+            self.allowed_providers.clone().unwrap_or_default().join(";"),
+            self.include_byok_in_budgets
+                .map(|b| b.to_string())
+                .unwrap_or_default(),
+            self.workspace_id.clone().unwrap_or_default(),
+            self.created_at.clone().unwrap_or_default(),
+        ]
+    }
+}
+
+/// `any` for a list the guardrail does not restrict, else its items.
+fn list_or_any(items: Option<&Vec<String>>) -> String {
+    match items {
+        Some(items) if !items.is_empty() => items.join(", "),
+        _ => "any".into(),
+    }
+}
+
+fn guardrails_table(rows: &[Guardrail], out: &mut dyn Write) -> io::Result<()> {
+    let mut table = Table::new([
+        ("NAME", Align::Left),
+        ("ID", Align::Left),
+        ("LIMIT (USD)", Align::Right),
+        ("RESETS", Align::Left),
+        ("MODELS", Align::Left),
+        ("PROVIDERS", Align::Left),
+        ("CREATED (UTC)", Align::Left),
+    ])
+    .optional("CREATED (UTC)", 1)
+    .optional("PROVIDERS", 2);
+    for row in rows {
+        table.row(vec![
+            row.name.clone(),
+            short_id(&row.id),
+            view::limit(row.limit_usd),
+            row.reset(),
+            list_or_any(row.allowed_models.as_ref()),
+            list_or_any(row.allowed_providers.as_ref()),
+            row.created_at
+                .as_deref()
+                .map(view::time_text)
+                .unwrap_or_default(),
+        ]);
+    }
+    table.write(out)
+}
+
+fn guardrails_csv(rows: &[Guardrail], out: &mut dyn Write) -> io::Result<()> {
+    let mut csv = Sheet::new(out, CSV_FIELDS)?;
+    for row in rows {
+        csv.row(row.csv_record())?;
+    }
+    csv.finish()
+}
+
+/// One guardrail (`{"data": {...}}`), in `format`; JSON is the API's body as sent.
+fn single(answer: &Value, raw: &[u8], format: Format) -> Result<Output, Failure> {
+    if format == Format::Json {
+        return Output::render(|out| write_raw_json(out, raw));
+    }
+    let row = Guardrail::from_json(&answer["data"])?;
+    Output::render(|out| match format {
+        Format::Csv => guardrails_csv(std::slice::from_ref(&row), out),
+        _ => write_fields(
+            out,
+            &[
+                ("Name", row.name.clone()),
+                ("Id", row.id.clone()),
+                ("Description", row.description.clone().unwrap_or_default()),
+                ("Limit", view::limit(row.limit_usd)),
+                ("Resets", row.reset()),
+                ("Allowed models", list_or_any(row.allowed_models.as_ref())),
+                (
+                    "Allowed providers",
+                    list_or_any(row.allowed_providers.as_ref()),
+                ),
+                (
+                    "BYOK in budgets",
+                    row.include_byok_in_budgets
+                        .map(view::yes_no)
+                        .unwrap_or_default(),
+                ),
+                ("Workspace", row.workspace_id.clone().unwrap_or_default()),
+                (
+                    "Created (UTC)",
+                    row.created_at
+                        .as_deref()
+                        .map(view::time_text)
+                        .unwrap_or_default(),
+                ),
+            ],
+        ),
+    })
+}

@@ -1,0 +1,527 @@
+//! Command-line flags made at run time from the client's table of operations
+//! ([`openrouter_analytics::operations`], generated from the spec by `cargo xtask
+//! generate`): one flag per path parameter, query parameter and top-level body field,
+//! typed, validated and described as the spec says.
+//!
+//! The rules, the same for `openrouter api` and the friendly commands:
+//! - names are the API's in kebab case (`limit_reset` -> `--limit-reset`); a name that
+//!   `openrouter` already uses for a global option (`--format`, `--timeout`, ...) gets
+//!   `field-` in front (`--field-format`);
+//! - required parameters and fields are required (a required body field may also come in
+//!   `--body`);
+//! - values are checked before anything is sent (exit 2): numbers, whole numbers,
+//!   `true|false` (a bare boolean flag means `true`), days `YYYY-MM-DD`, times (RFC 3339
+//!   or a day, meaning its UTC midnight), UUIDs, and enums, whose values `--help` lists
+//!   and `openrouter completions` completes;
+//! - an array of scalars takes the flag repeated (`--allowed-models a/b --allowed-models
+//!   c/d`); arrays of numbers, UUIDs or enum values may also be comma-separated;
+//! - a field whose value is an object (or anything but a scalar) takes JSON text, and the
+//!   whole body can be given with `--body JSON|@FILE`: the flags are merged into it and win;
+//! - `--clear FIELD` (repeatable; FIELD is the flag's name without dashes) sends `null`
+//!   for a nullable field, clearing it; clearing a field that is not nullable, or setting
+//!   and clearing the same field, is a usage error.
+
+use std::marker::PhantomData;
+
+use clap::builder::{PossibleValuesParser, TypedValueParser, ValueParser};
+use clap::{Arg, ArgAction, ArgMatches, Command};
+use openrouter_analytics::uuid::Uuid;
+use openrouter_analytics::{FieldInfo, OperationInfo, ParameterInfo, ValueType, find_operation};
+use serde_json::Value;
+
+use crate::parse::{RangeEnd, parse_time};
+
+/// The id and long name of `--body`.
+pub const BODY: &str = "body";
+/// The id and long name of `--clear`.
+pub const CLEAR: &str = "clear";
+const PARAM_PREFIX: &str = "param:";
+const FIELD_PREFIX: &str = "field:";
+
+/// Long names that `openrouter` (or clap) already uses: a parameter or field of one of
+/// these names gets the flag `--field-NAME` instead.
+const RESERVED: &[&str] = &[
+    "api-key",
+    "base-url",
+    "allow-insecure-http",
+    "http-referer",
+    "app-title",
+    "app-categories",
+    "timeout",
+    "no-retries",
+    "retry-initial-interval",
+    "retry-max-interval",
+    "retry-max-elapsed-time",
+    "retry-max-attempts",
+    "retry-jitter",
+    "format",
+    "verbose",
+    "progress",
+    "wide",
+    "help",
+    "version",
+    "yes",
+    BODY,
+    CLEAR,
+];
+
+/// `api_keys` -> `api-keys`, `getKey` -> `get-key`: how names look on a command line.
+pub fn kebab(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 4);
+    for (i, c) in name.chars().enumerate() {
+        if c == '_' {
+            out.push('-');
+        } else if c.is_ascii_uppercase() {
+            if i > 0 && !out.ends_with('-') {
+                out.push('-');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The flag (without dashes) of a parameter or body field named `name` by the API.
+pub fn flag_name(name: &str) -> String {
+    let name = kebab(name);
+    if RESERVED.contains(&name.as_str()) {
+        format!("field-{name}")
+    } else {
+        name
+    }
+}
+
+/// What a command takes from an operation's generated flags.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Options {
+    /// Path parameters are positional arguments (`keys update HASH`) rather than flags.
+    pub positional_path: bool,
+    /// Parameters and body fields (API names) the command does not offer.
+    pub skip: &'static [&'static str],
+    /// Offer `--body JSON|@FILE` for the whole body.
+    pub body: bool,
+}
+
+/// The body fields that get a flag: not skipped, not shadowed by a parameter's flag.
+fn offered_fields(op: &OperationInfo, options: Options) -> impl Iterator<Item = &FieldInfo> {
+    op.body_fields.iter().filter(move |field| {
+        !options.skip.contains(&field.name)
+            && !op
+                .parameters
+                .iter()
+                .any(|p| flag_name(p.name) == flag_name(field.name))
+    })
+}
+
+fn offered_parameters(
+    op: &OperationInfo,
+    options: Options,
+) -> impl Iterator<Item = &ParameterInfo> {
+    op.parameters
+        .iter()
+        .filter(move |p| !options.skip.contains(&p.name))
+}
+
+/// Adds the operation's flags to `command`.
+pub fn augment(mut command: Command, op: &OperationInfo, options: Options) -> Command {
+    let body_flag = options.body && op.has_body;
+    for parameter in offered_parameters(op, options) {
+        let help = described(parameter.description, || {
+            format!("The `{}` {} parameter.", parameter.name, parameter.location)
+        });
+        let mut arg = Arg::new(format!("{PARAM_PREFIX}{}", parameter.name))
+            .required(parameter.required)
+            .help(help);
+        if options.positional_path && parameter.location == "path" {
+            arg = arg.value_name(parameter.name.to_uppercase());
+        } else {
+            arg = arg.long(flag_name(parameter.name));
+        }
+        command = command.arg(typed(arg, parameter.value));
+    }
+    for field in offered_fields(op, options) {
+        let mut help = described(field.description, || {
+            format!("The body's `{}` field.", field.name)
+        });
+        if field.nullable {
+            help.push_str(&format!(
+                " (`--clear {}` sends null.)",
+                flag_name(field.name)
+            ));
+        }
+        let mut arg = Arg::new(format!("{FIELD_PREFIX}{}", field.name))
+            .long(flag_name(field.name))
+            .help(help);
+        if field.required {
+            arg = if body_flag {
+                arg.required_unless_present(BODY)
+            } else {
+                arg.required(true)
+            };
+        }
+        command = command.arg(typed(arg, field.value));
+    }
+    let clearable: Vec<String> = offered_fields(op, options)
+        .filter(|field| field.nullable)
+        .map(|field| flag_name(field.name))
+        .collect();
+    if !clearable.is_empty() {
+        command = command.arg(
+            Arg::new(CLEAR)
+                .long(CLEAR)
+                .value_name("FIELD")
+                .action(ArgAction::Append)
+                .value_parser(PossibleValuesParser::new(clearable))
+                .help("Send null for this field, clearing it (repeat for more fields)."),
+        );
+    }
+    if body_flag {
+        command = command.arg(Arg::new(BODY).long(BODY).value_name("JSON|@FILE").help(
+            "The request body: JSON text, @FILE to read it from a file, @- from \
+                     stdin. Flags for its fields are merged into it and win.",
+        ));
+    }
+    command
+}
+
+fn described(description: &str, fallback: impl FnOnce() -> String) -> String {
+    let text = description.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.is_empty() { fallback() } else { text }
+}
+
+/// Gives `arg` the value name, parser and arity of `value`.
+fn typed(arg: Arg, value: ValueType) -> Arg {
+    match value {
+        ValueType::Array(item) => {
+            let arg = scalar(arg, *item).action(ArgAction::Append);
+            match item {
+                ValueType::String | ValueType::Secret | ValueType::Json => arg,
+                _ => arg.value_delimiter(','),
+            }
+        }
+        ValueType::Boolean => scalar(arg, value)
+            .num_args(0..=1)
+            .default_missing_value("true"),
+        other => scalar(arg, other),
+    }
+}
+
+fn scalar(arg: Arg, value: ValueType) -> Arg {
+    let (name, parser): (&str, ValueParser) = match value {
+        ValueType::Integer => ("N", ValueParser::new(parse_integer)),
+        ValueType::Number => ("NUMBER", ValueParser::new(parse_number)),
+        ValueType::Boolean => (
+            "true|false",
+            ValueParser::new(
+                PossibleValuesParser::new(["true", "false"])
+                    .map(|text| Value::Bool(text == "true")),
+            ),
+        ),
+        ValueType::Date => ("YYYY-MM-DD", ValueParser::new(parse_date)),
+        ValueType::DateTime => ("TIME", ValueParser::new(parse_date_time)),
+        ValueType::Uuid => ("UUID", ValueParser::new(parse_uuid)),
+        ValueType::Enum(values) => (
+            "VALUE",
+            ValueParser::new(PossibleValuesParser::new(values.iter().copied()).map(Value::String)),
+        ),
+        ValueType::Json => ("JSON", ValueParser::new(parse_json)),
+        ValueType::String | ValueType::Secret | ValueType::Array(_) => {
+            ("TEXT", ValueParser::new(parse_text))
+        }
+        // `ValueType` may grow: a type this build does not know is taken as JSON.
+        _ => ("JSON", ValueParser::new(parse_json)),
+    };
+    arg.value_name(name).value_parser(parser)
+}
+
+fn parse_text(text: &str) -> Result<Value, String> {
+    Ok(Value::String(text.to_owned()))
+}
+
+fn parse_integer(text: &str) -> Result<Value, String> {
+    text.trim()
+        .parse::<i64>()
+        .map(Value::from)
+        .map_err(|_| format!("{text:?} is not a whole number"))
+}
+
+fn parse_number(text: &str) -> Result<Value, String> {
+    let value = crate::parse::parse_finite(text, "a number")?;
+    serde_json::Number::from_f64(value)
+        .map(Value::Number)
+        .ok_or_else(|| format!("{text:?} is not a finite number"))
+}
+
+fn parse_date(text: &str) -> Result<Value, String> {
+    chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map(|day| Value::String(day.format("%Y-%m-%d").to_string()))
+        .map_err(|_| format!("{text:?} is not a day (YYYY-MM-DD)"))
+}
+
+fn parse_date_time(text: &str) -> Result<Value, String> {
+    parse_time("the value", text, RangeEnd::Start)
+        .map(|time| Value::String(time.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)))
+}
+
+fn parse_uuid(text: &str) -> Result<Value, String> {
+    text.trim()
+        .parse::<Uuid>()
+        .map(|id| Value::String(id.to_string()))
+        .map_err(|_| format!("{text:?} is not a UUID (e.g. 0b3c9b5e-4f8a-4c1e-9d2e-7a6b5c4d3e2f)"))
+}
+
+fn parse_json(text: &str) -> Result<Value, String> {
+    serde_json::from_str(text).map_err(|err| format!("not valid JSON: {err}"))
+}
+
+/// The values of an operation's generated flags, as given on the command line.
+#[derive(Clone, Debug)]
+pub struct FlagValues {
+    /// The operation the flags are for.
+    pub operation: &'static OperationInfo,
+    /// Path and query parameters: (API name, text).
+    pub args: Vec<(String, String)>,
+    /// Body fields set by flags: (API name, JSON value).
+    pub fields: Vec<(&'static str, Value)>,
+    /// Body fields to send as `null` (API names).
+    pub clear: Vec<&'static str>,
+    /// `--body` as given (JSON text or `@FILE`).
+    pub body: Option<String>,
+}
+
+impl FlagValues {
+    /// Reads the flags [`augment`] added.
+    pub fn from_matches(
+        op: &'static OperationInfo,
+        options: Options,
+        matches: &ArgMatches,
+    ) -> Self {
+        let args = offered_parameters(op, options)
+            .filter_map(|parameter| {
+                let id = format!("{PARAM_PREFIX}{}", parameter.name);
+                let value = matches.try_get_one::<Value>(&id).ok().flatten()?;
+                Some((parameter.name.to_string(), text_of(value)))
+            })
+            .collect();
+        let fields = offered_fields(op, options)
+            .filter_map(|field| {
+                let id = format!("{FIELD_PREFIX}{}", field.name);
+                let values: Vec<Value> = matches
+                    .try_get_many::<Value>(&id)
+                    .ok()
+                    .flatten()?
+                    .cloned()
+                    .collect();
+                let value = match field.value {
+                    ValueType::Array(_) => Value::Array(values),
+                    _ => values.into_iter().next()?,
+                };
+                Some((field.name, value))
+            })
+            .collect();
+        let cleared: Vec<&String> = matches
+            .try_get_many::<String>(CLEAR)
+            .ok()
+            .flatten()
+            .map(Iterator::collect)
+            .unwrap_or_default();
+        let clear = op
+            .body_fields
+            .iter()
+            .filter(|field| cleared.iter().any(|name| **name == flag_name(field.name)))
+            .map(|field| field.name)
+            .collect();
+        let body = matches.try_get_one::<String>(BODY).ok().flatten().cloned();
+        Self {
+            operation: op,
+            args,
+            fields,
+            clear,
+            body,
+        }
+    }
+
+    /// The text of the parameter `name`, if given.
+    pub fn arg(&self, name: &str) -> Option<&str> {
+        self.args
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, value)| value.as_str())
+    }
+
+    /// The request body: `base` (from `--body`) with the flags' fields set in it (they
+    /// win) and the cleared fields set to `null`; `None` when nothing was given.
+    ///
+    /// # Errors
+    /// A usage message when a field is both set and cleared, or `base` is not an object
+    /// while flags set fields.
+    pub fn body_with(&self, base: Option<Value>) -> Result<Option<Value>, String> {
+        if let Some(both) = self
+            .clear
+            .iter()
+            .find(|name| self.fields.iter().any(|(field, _)| field == *name))
+        {
+            let flag = flag_name(both);
+            return Err(format!(
+                "--{flag} and --clear {flag}: a field is either set or cleared, not both"
+            ));
+        }
+        if self.fields.is_empty() && self.clear.is_empty() {
+            return Ok(base);
+        }
+        let mut body = match base {
+            None => serde_json::Map::new(),
+            Some(Value::Object(map)) => map,
+            Some(_) => {
+                return Err(
+                    "--body must be a JSON object when flags set body fields as well".into(),
+                );
+            }
+        };
+        for (name, value) in &self.fields {
+            body.insert((*name).to_string(), value.clone());
+        }
+        for name in &self.clear {
+            body.insert((*name).to_string(), Value::Null);
+        }
+        Ok(Some(Value::Object(body)))
+    }
+
+    /// The body from the flags alone (the friendly commands have no `--body`): an
+    /// object, empty when no field was given.
+    ///
+    /// # Errors
+    /// As [`FlagValues::body_with`].
+    pub fn body(&self) -> Result<serde_json::Map<String, Value>, String> {
+        match self.body_with(None)? {
+            Some(Value::Object(map)) => Ok(map),
+            _ => Ok(serde_json::Map::new()),
+        }
+    }
+}
+
+/// A parameter's value as the text the client's calls by name take.
+fn text_of(value: &Value) -> String {
+    match value {
+        Value::String(text) => text.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// An operation a friendly command takes its flags from: `Generated<Self>` is then a
+/// set of clap arguments to `#[command(flatten)]`.
+pub trait FromOperation {
+    /// The group, as in `client.<group>()`.
+    const GROUP: &'static str;
+    /// The method, as in `client.<group>().<method>()`.
+    const METHOD: &'static str;
+    /// Which of its flags the command offers, and how.
+    const OPTIONS: Options;
+}
+
+/// The generated flags of the operation `O`, flattened into a friendly command.
+#[derive(Clone, Debug)]
+pub struct Generated<O> {
+    /// What was given.
+    pub values: FlagValues,
+    operation: PhantomData<O>,
+}
+
+impl<O> std::ops::Deref for Generated<O> {
+    type Target = FlagValues;
+
+    fn deref(&self) -> &FlagValues {
+        &self.values
+    }
+}
+
+/// The operation `group.method` of the table, or the clap error that says this build
+/// lacks it.
+pub fn operation(group: &str, method: &str) -> Result<&'static OperationInfo, clap::Error> {
+    find_operation(group, method).ok_or_else(|| {
+        clap::Error::raw(
+            clap::error::ErrorKind::InvalidSubcommand,
+            format!("this build has no operation {group}.{method}\n"),
+        )
+    })
+}
+
+impl<O: FromOperation> clap::Args for Generated<O> {
+    fn augment_args(command: Command) -> Command {
+        match find_operation(O::GROUP, O::METHOD) {
+            Some(op) => augment(command, op, O::OPTIONS),
+            None => command,
+        }
+    }
+
+    fn augment_args_for_update(command: Command) -> Command {
+        Self::augment_args(command)
+    }
+}
+
+impl<O: FromOperation> clap::FromArgMatches for Generated<O> {
+    fn from_arg_matches(matches: &ArgMatches) -> Result<Self, clap::Error> {
+        let op = operation(O::GROUP, O::METHOD)?;
+        Ok(Self {
+            values: FlagValues::from_matches(op, O::OPTIONS, matches),
+            operation: PhantomData,
+        })
+    }
+
+    fn update_from_arg_matches(&mut self, matches: &ArgMatches) -> Result<(), clap::Error> {
+        *self = Self::from_arg_matches(matches)?;
+        Ok(())
+    }
+}
+
+/// Declares a marker type for [`Generated`]: `from_operation!(KeysCreate, "api_keys",
+/// "create", Options { .. })`.
+macro_rules! from_operation {
+    ($(#[$doc:meta])* $name:ident, $group:literal, $method:literal, $options:expr) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug)]
+        pub struct $name;
+
+        impl $crate::flags::FromOperation for $name {
+            const GROUP: &'static str = $group;
+            const METHOD: &'static str = $method;
+            const OPTIONS: $crate::flags::Options = $options;
+        }
+    };
+}
+pub(crate) use from_operation;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_become_kebab_case_and_global_names_are_kept_clear_of() {
+        assert_eq!(kebab("api_keys"), "api-keys");
+        assert_eq!(kebab("get_user_activity"), "get-user-activity");
+        assert_eq!(kebab("probeEcho"), "probe-echo");
+        assert_eq!(flag_name("limit_reset"), "limit-reset");
+        assert_eq!(flag_name("format"), "field-format");
+        assert_eq!(flag_name("body"), "field-body");
+    }
+
+    #[test]
+    fn values_are_typed() {
+        assert_eq!(parse_integer("42"), Ok(Value::from(42)));
+        assert!(parse_integer("4.2").is_err());
+        assert_eq!(parse_number("0.5"), Ok(serde_json::json!(0.5)));
+        assert!(parse_number("NaN").is_err());
+        assert!(parse_number("ten").is_err());
+        assert_eq!(parse_date("2026-11-01"), Ok(Value::from("2026-11-01")));
+        assert!(parse_date("2026-13-01").is_err());
+        assert_eq!(
+            parse_date_time("2026-12-31"),
+            Ok(Value::from("2026-12-31T00:00:00Z"))
+        );
+        assert!(parse_date_time("next week").is_err());
+        assert!(parse_uuid("ws-1").is_err());
+        assert_eq!(parse_json("{\"a\":1}"), Ok(serde_json::json!({"a": 1})));
+    }
+}

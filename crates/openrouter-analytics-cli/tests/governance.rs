@@ -1,0 +1,384 @@
+//! The friendly commands built on the operations issue 17 added: `guardrails`,
+//! `models` and `byok list`, of the built binary against local httpmock servers
+//! (127.0.0.1 only): the requests sent, every format, names looked up, exit codes.
+
+use std::process::Command;
+
+use httpmock::prelude::*;
+use serde_json::{Value, json};
+
+mod common;
+
+use common::run;
+
+const KEY: &str = "sk-or-v1-governance-test-management-key-0123";
+const WS: &str = "0b3c9b5e-4f8a-4c1e-9d2e-7a6b5c4d3e2f";
+const GUARDRAIL: &str = "5b0e6c2a-1d3f-4e5a-9b8c-7d6e5f4a3b2c";
+
+fn cli(server: &MockServer) -> Command {
+    common::cli(&server.base_url(), KEY)
+}
+
+fn guardrail(id: &str, name: &str, limit: Option<f64>) -> Value {
+    json!({
+        "id": id, "name": name, "description": null, "limit_usd": limit,
+        "reset_interval": "monthly", "allowed_models": ["openai/gpt-4o-mini"],
+        "allowed_providers": null, "include_byok_in_budgets": false,
+        "workspace_id": WS, "created_at": "2026-10-01T08:00:00Z",
+        "updated_at": null
+    })
+}
+
+fn refusing(server: &MockServer) -> httpmock::Mock<'_> {
+    server.mock(|when, then| {
+        when.any_request();
+        then.status(500);
+    })
+}
+
+#[test]
+fn guardrails_list_in_three_formats() {
+    let server = MockServer::start();
+    let second = "6c1f7d3b-2e4a-4f6b-8c9d-0e1f2a3b4c5d";
+    let body = json!({"total_count": 2, "data": [
+        guardrail(GUARDRAIL, "interns", Some(1500.0)),
+        guardrail(second, "研究チーム", None),
+    ]});
+    let list = server.mock(|when, then| {
+        when.method(GET).path("/guardrails");
+        then.status(200).json_body(body.clone());
+    });
+    let out = run(cli(&server).args(["guardrails", "list", "-f", "table"])).ok();
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{}", out.stdout);
+    assert!(lines[0].starts_with("NAME"), "{}", lines[0]);
+    let interns: Vec<&str> = lines[1].split_whitespace().collect();
+    assert_eq!(interns[0], "interns");
+    assert!(interns.contains(&"$1,500.00"), "{interns:?}");
+    assert!(interns.contains(&"monthly"));
+    assert!(interns.contains(&"openai/gpt-4o-mini"));
+    assert!(lines[2].contains("none"), "no limit: {}", lines[2]);
+    let out = run(cli(&server).args(["guardrails", "list", "-f", "json"])).ok();
+    assert_eq!(out.json()["data"], body["data"]);
+    let out = run(cli(&server).args(["guardrails", "list", "-f", "csv"])).ok();
+    let (header, rows) = out.csv();
+    assert_eq!(header[..4], ["id", "name", "description", "limit_usd"]);
+    assert_eq!(rows[0][..4], [GUARDRAIL, "interns", "", "1500"]);
+    list.assert_calls(3);
+}
+
+#[test]
+fn guardrails_create_sends_the_generated_flags() {
+    let server = MockServer::start();
+    let created = server.mock(|when, then| {
+        when.method(POST).path("/guardrails").json_body(json!({
+            "name": "interns", "limit_usd": 50.0,
+            "allowed_models": ["openai/gpt-4o-mini", "google/gemini-2.5-flash"],
+            "include_byok_in_budgets": true
+        }));
+        then.status(201)
+            .json_body(json!({"data": guardrail(GUARDRAIL, "interns", Some(50.0))}));
+    });
+    let out = run(cli(&server).args([
+        "guardrails",
+        "create",
+        "--name",
+        "interns",
+        "--limit-usd",
+        "50",
+        "--allowed-models",
+        "openai/gpt-4o-mini",
+        "--allowed-models",
+        "google/gemini-2.5-flash",
+        "--include-byok-in-budgets",
+        "-f",
+        "table",
+    ]))
+    .ok();
+    assert_eq!(out.field("Name"), "interns");
+    assert_eq!(out.field("Limit"), "$50.00");
+    created.assert_calls(1);
+
+    let any = refusing(&server);
+    let out = run(cli(&server).args(["guardrails", "create", "--limit-usd", "5"]));
+    assert_eq!(out.code, 2, "--name is required: {}", out.stderr);
+    let out = run(cli(&server).args(["guardrails", "update", GUARDRAIL]));
+    assert_eq!(out.code, 2);
+    assert!(
+        out.error_line().contains("nothing to update"),
+        "{}",
+        out.stderr
+    );
+    let out = run(cli(&server).args(["guardrails", "update", GUARDRAIL, "--clear", "name"]));
+    assert_eq!(out.code, 2, "name is not nullable: {}", out.stderr);
+    any.assert_calls(0);
+}
+
+#[test]
+fn guardrails_update_show_and_delete() {
+    let server = MockServer::start();
+    let path = format!("/guardrails/{GUARDRAIL}");
+    let updated = server.mock(|when, then| {
+        when.method(PATCH)
+            .path(path.as_str())
+            .json_body(json!({"limit_usd": 75.5}));
+        then.status(200)
+            .json_body(json!({"data": guardrail(GUARDRAIL, "interns", Some(75.5))}));
+    });
+    let out = run(cli(&server).args([
+        "guardrails",
+        "update",
+        GUARDRAIL,
+        "--limit-usd",
+        "75.5",
+        "-f",
+        "csv",
+    ]))
+    .ok();
+    assert_eq!(out.csv().1[0][3], "75.5");
+    updated.assert_calls(1);
+
+    let show_body = json!({"data": guardrail(GUARDRAIL, "interns", None)}).to_string();
+    let shown = server.mock(|when, then| {
+        when.method(GET).path(path.as_str());
+        then.status(200).body(&show_body);
+    });
+    let out = run(cli(&server).args(["guardrails", "show", GUARDRAIL, "-f", "json"])).ok();
+    assert_eq!(out.stdout, format!("{show_body}\n"));
+    let out = run(cli(&server).args(["guardrails", "show", GUARDRAIL, "-f", "table"])).ok();
+    assert_eq!(out.field("Limit"), "none");
+    assert_eq!(out.field("Id"), GUARDRAIL);
+    shown.assert_calls(2);
+
+    let deleted = server.mock(|when, then| {
+        when.method(DELETE).path(path.as_str());
+        then.status(200).body(r#"{"deleted":true}"#);
+    });
+    let out = run(cli(&server).args(["guardrails", "delete", GUARDRAIL]));
+    assert_eq!(out.code, 2);
+    assert!(out.error_line().contains("--yes"), "{}", out.stderr);
+    deleted.assert_calls(0);
+    let out =
+        run(cli(&server).args(["guardrails", "delete", GUARDRAIL, "--yes", "-f", "table"])).ok();
+    assert_eq!(out.stdout, format!("Deleted guardrail {GUARDRAIL}.\n"));
+    deleted.assert_calls(1);
+}
+
+fn api_key(name: &str, hash: &str) -> Value {
+    json!({
+        "byok_usage": 0.0, "byok_usage_daily": 0.0, "byok_usage_monthly": 0.0,
+        "byok_usage_weekly": 0.0, "created_at": "2026-10-01T08:00:00Z",
+        "creator_user_id": null, "disabled": false, "expires_at": null,
+        "external_user": null, "hash": hash, "include_byok_in_limit": false,
+        "label": "sk-or-v1-abc...def", "last_used_at": null,
+        "limit": null, "limit_remaining": null, "limit_reset": null,
+        "name": name, "updated_at": null, "usage": 0.0, "usage_daily": 0.0,
+        "usage_monthly": 0.0, "usage_weekly": 0.0, "workspace_id": WS
+    })
+}
+
+fn people(server: &MockServer) {
+    server.mock(|when, then| {
+        when.method(GET).path("/keys").query_param("offset", "2");
+        then.status(200).json_body(json!({"data": []}));
+    });
+    server.mock(|when, then| {
+        when.method(GET).path("/keys").query_param_missing("offset");
+        then.status(200).json_body(json!({"data": [
+            api_key("prod", "aaa111"), api_key("ci-bot", "bbb222")
+        ]}));
+    });
+    server.mock(|when, then| {
+        when.method(GET).path("/organization/members");
+        then.status(200)
+            .json_body(json!({"total_count": 1, "data": [
+                {"id": "user_1", "first_name": "Ada", "last_name": "Lovelace",
+                 "email": "ada@example.com", "role": "org_admin"}
+            ]}));
+    });
+}
+
+#[test]
+fn guardrails_assign_and_unassign_look_names_up_first() {
+    let server = MockServer::start();
+    people(&server);
+    let keys_path = format!("/guardrails/{GUARDRAIL}/assignments/keys");
+    let members_path = format!("/guardrails/{GUARDRAIL}/assignments/members");
+    let keys = server.mock(|when, then| {
+        when.method(POST)
+            .path(keys_path.as_str())
+            .json_body(json!({"key_hashes": ["bbb222"]}));
+        then.status(200).json_body(json!({"assigned_count": 1}));
+    });
+    let members = server.mock(|when, then| {
+        when.method(POST)
+            .path(members_path.as_str())
+            .json_body(json!({"member_user_ids": ["user_1"]}));
+        then.status(200).json_body(json!({"assigned_count": 1}));
+    });
+    let out = run(cli(&server).args([
+        "guardrails",
+        "assign",
+        GUARDRAIL,
+        "--key",
+        "CI-BOT",
+        "--member",
+        "ADA@example.com",
+        "-f",
+        "table",
+    ]))
+    .ok();
+    assert!(out.stdout.contains("Assigned 1 keys"), "{}", out.stdout);
+    assert!(out.stdout.contains("Assigned 1 members"), "{}", out.stdout);
+    keys.assert_calls(1);
+    members.assert_calls(1);
+    let out = run(cli(&server).args([
+        "guardrails",
+        "assign",
+        GUARDRAIL,
+        "--key",
+        "ci-bot",
+        "--member",
+        "user_1",
+        "-f",
+        "json",
+    ]))
+    .ok();
+    assert_eq!(
+        out.json(),
+        json!({"keys": {"assigned_count": 1}, "members": {"assigned_count": 1}})
+    );
+
+    let removed = server.mock(|when, then| {
+        when.method(POST)
+            .path(format!("{keys_path}/remove"))
+            .json_body(json!({"key_hashes": ["aaa111"]}));
+        then.status(200).json_body(json!({"unassigned_count": 1}));
+    });
+    let out = run(cli(&server).args([
+        "guardrails",
+        "unassign",
+        GUARDRAIL,
+        "--key",
+        "prod",
+        "-f",
+        "json",
+    ]))
+    .ok();
+    assert_eq!(out.json(), json!({"unassigned_count": 1}));
+    removed.assert_calls(1);
+
+    // An unknown name is a usage error, and nothing is assigned.
+    let out = run(cli(&server).args(["guardrails", "assign", GUARDRAIL, "--key", "nobody"]));
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.error_line().contains("prod"),
+        "lists the candidates: {}",
+        out.stderr
+    );
+    let out = run(cli(&server).args(["guardrails", "assign", GUARDRAIL]));
+    assert_eq!(out.code, 2);
+    keys.assert_calls(2);
+}
+
+fn model(id: &str, prompt: &str, completion: &str) -> Value {
+    json!({
+        "id": id, "canonical_slug": id, "name": format!("Model {id}"), "created": 1_700_000_000,
+        "pricing": {"prompt": prompt, "completion": completion},
+        "context_length": 128000,
+        "architecture": {"modality": "text->text", "input_modalities": ["text"], "output_modalities": ["text"]},
+        "top_provider": {"is_moderated": false},
+        "per_request_limits": null, "supported_parameters": [], "default_parameters": null,
+        "supported_voices": null, "links": {"details": format!("/api/v1/models/{id}/endpoints")}
+    })
+}
+
+#[test]
+fn models_prints_prices_per_million_tokens_and_sorts_by_price() {
+    let server = MockServer::start();
+    let body = json!({"total_count": 3, "links": {"next": null}, "data": [
+        model("anthropic/claude-sonnet-4", "0.000003", "0.000015"),
+        model("openrouter/auto", "-1", "-1"),
+        model("google/gemini-2.5-flash", "0.0000003", "0.0000025"),
+    ]});
+    let list = server.mock(|when, then| {
+        when.method(GET).path("/models");
+        then.status(200).json_body(body.clone());
+    });
+    let out = run(cli(&server).args(["models", "--sort", "price", "-f", "table"])).ok();
+    let rows: Vec<Vec<&str>> = out
+        .stdout
+        .lines()
+        .skip(1)
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert_eq!(
+        rows[0][..3],
+        ["google/gemini-2.5-flash", "$0.3000", "$2.5000"]
+    );
+    assert_eq!(
+        rows[1][..3],
+        ["anthropic/claude-sonnet-4", "$3.0000", "$15.0000"]
+    );
+    assert_eq!(
+        rows[2][..3],
+        ["openrouter/auto", "varies", "varies"],
+        "a router's price varies"
+    );
+    assert!(
+        out.stdout
+            .lines()
+            .next()
+            .is_some_and(|h| h.contains("PROMPT (USD/M)"))
+    );
+    let out = run(cli(&server).args(["models", "-f", "csv"])).ok();
+    let (header, rows) = out.csv();
+    assert_eq!(
+        header[3..],
+        [
+            "prompt",
+            "completion",
+            "prompt_per_million",
+            "completion_per_million"
+        ]
+    );
+    assert_eq!(rows[0][3..], ["0.000003", "0.000015", "3", "15"]);
+    let out = run(cli(&server).args(["models", "-f", "json"])).ok();
+    assert_eq!(out.json()["data"], body["data"]);
+    list.assert_calls(3);
+}
+
+#[test]
+fn byok_list_shows_masked_provider_keys() {
+    let server = MockServer::start();
+    let body = json!({"total_count": 1, "data": [{
+        "id": "7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d", "provider": "openai",
+        "workspace_id": WS, "label": "sk-...x9Qz", "name": "team OpenAI",
+        "disabled": false, "is_fallback": true, "allowed_models": null,
+        "allowed_api_key_hashes": null, "allowed_user_ids": null, "sort_order": 0,
+        "created_at": "2026-10-01T08:00:00Z"
+    }]});
+    let list = server.mock(|when, then| {
+        when.method(GET)
+            .path("/byok")
+            .query_param("provider", "openai");
+        then.status(200).json_body(body.clone());
+    });
+    let out = run(cli(&server).args(["byok", "list", "--provider", "openai", "-f", "table"])).ok();
+    let row: Vec<&str> = out
+        .stdout
+        .lines()
+        .nth(1)
+        .expect("a row")
+        .split_whitespace()
+        .collect();
+    assert_eq!(row[..4], ["openai", "team", "OpenAI", "sk-...x9Qz"]);
+    let out = run(cli(&server).args(["byok", "list", "--provider", "openai", "-f", "csv"])).ok();
+    assert_eq!(
+        out.csv().1[0][1..4],
+        ["openai", "team OpenAI", "sk-...x9Qz"]
+    );
+    let out = run(cli(&server).args(["byok", "list", "--provider", "openai", "-f", "json"])).ok();
+    assert_eq!(out.json()["data"], body["data"]);
+    list.assert_calls(3);
+}
