@@ -417,15 +417,21 @@ async fn operations_whose_answers_hold_no_secret_keep_their_snippet() {
     assert!(!err.body_withheld());
     let info = openrouter_analytics::find_operation("api_keys", "create").expect("create");
     assert!(info.carries_secret);
-    let with_secrets: Vec<&str> = openrouter_analytics::operations()
+    let mut with_secrets: Vec<&str> = openrouter_analytics::operations()
         .iter()
         .filter(|op| op.carries_secret)
         .map(|op| op.operation_id)
         .collect();
+    with_secrets.sort_unstable();
     assert_eq!(
         with_secrets,
-        ["create_keys"],
-        "only createKeys returns a secret today"
+        [
+            "create_byok_key",
+            "create_keys",
+            "exchange_auth_code_for_api_key",
+            "update_byok_key"
+        ],
+        "a created key, a provider key sent, a key from the OAuth exchange"
     );
 }
 

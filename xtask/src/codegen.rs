@@ -27,6 +27,27 @@ const MOCK_OUTPUT: &str = "crates/openrouter-analytics-mock/src/generated.rs";
 /// generated crate, which `openrouter-analytics-mock` depends on.
 const MOCK_TYPES_CRATE: &str = "openrouter_analytics_api";
 
+/// The README, whose table of operations is generated (between [`TABLE_START`] and
+/// [`TABLE_END`]); the rest of it is written by hand.
+const README: &str = "README.md";
+
+const TABLE_START: &str =
+    "<!-- operations: written by `cargo xtask generate` from the spec; do not edit -->\n";
+const TABLE_END: &str = "<!-- end of operations -->\n";
+
+/// `readme` with the text between the table's markers replaced by `table`.
+fn with_operation_table(readme: &str, table: &str) -> Result<String, String> {
+    let start = readme
+        .find(TABLE_START)
+        .ok_or_else(|| format!("{README}: the marker {TABLE_START:?} is missing"))?
+        + TABLE_START.len();
+    let end = readme[start..]
+        .find(TABLE_END)
+        .ok_or_else(|| format!("{README}: the marker {TABLE_END:?} is missing"))?
+        + start;
+    Ok(format!("{}{table}{}", &readme[..start], &readme[end..]))
+}
+
 /// One generated file: its path and its expected content.
 pub(crate) struct Output {
     pub(crate) path: &'static str,
@@ -90,6 +111,8 @@ fn render_all(root: &Path) -> Result<Vec<Output>, String> {
     let located = |err: String| format!("{}: {err}", spec_path.display());
     let client = render_client(&spec).map_err(located)?;
     let sdk = crate::sdk::render(&spec, &client).map_err(located)?;
+    let readme = std::fs::read_to_string(root.join(README))
+        .map_err(|err| format!("{README}: cannot read: {err}"))?;
     Ok(vec![
         Output {
             path: CLIENT_OUTPUT,
@@ -97,7 +120,11 @@ fn render_all(root: &Path) -> Result<Vec<Output>, String> {
         },
         Output {
             path: SDK_OUTPUT,
-            content: with_header(&sdk),
+            content: with_header(&sdk.code),
+        },
+        Output {
+            path: README,
+            content: with_operation_table(&readme, &sdk.operation_table)?,
         },
         Output {
             path: MOCK_OUTPUT,
@@ -195,13 +222,37 @@ mod tests {
     fn scratch_root() -> tempfile::TempDir {
         let real_root = crate::workspace_root();
         let dir = tempfile::tempdir().expect("temp dir");
-        for relative in [SPEC_PATH, CLIENT_OUTPUT, SDK_OUTPUT, MOCK_OUTPUT] {
+        for relative in [SPEC_PATH, CLIENT_OUTPUT, SDK_OUTPUT, MOCK_OUTPUT, README] {
             let target = dir.path().join(relative);
             std::fs::create_dir_all(target.parent().expect("has parent")).expect("mkdir");
             std::fs::copy(real_root.join(relative), target).expect("copy");
         }
         crate::surface::copy_library_crates(&real_root, dir.path());
         dir
+    }
+
+    #[test]
+    fn the_readme_table_is_replaced_between_its_markers_only() {
+        let readme = format!("intro\n{TABLE_START}| stale |\n{TABLE_END}outro\n");
+        let out = with_operation_table(&readme, "| fresh |\n").expect("markers present");
+        assert_eq!(
+            out,
+            format!("intro\n{TABLE_START}| fresh |\n{TABLE_END}outro\n")
+        );
+        let err = with_operation_table("no markers\n", "| x |\n").expect_err("no markers");
+        assert!(err.contains("marker"), "{err}");
+    }
+
+    #[test]
+    fn the_readme_lists_every_operation_of_the_spec() {
+        let root = crate::workspace_root();
+        let readme = std::fs::read_to_string(root.join(README)).expect("readme");
+        let spec = load_openapi(&root.join(SPEC_PATH)).expect("spec");
+        let table = &readme[readme.find(TABLE_START).expect("start")..];
+        for (path, method, _) in spec.operations() {
+            let http = format!("`{} {path}`", method.to_uppercase());
+            assert!(table.contains(&http), "{http} is not in the README's table");
+        }
     }
 
     #[test]

@@ -11,7 +11,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use heck::{ToKebabCase, ToSnakeCase, ToUpperCamelCase};
 use openapiv3::{OpenAPI, Parameter, ReferenceOr};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
@@ -157,7 +157,7 @@ struct Builder {
 }
 
 /// Renders the typed layer from the spec and the generated client's source.
-pub fn render(spec: &OpenAPI, generated_client: &str) -> Result<String, String> {
+pub fn render(spec: &OpenAPI, generated_client: &str) -> Result<Rendered, String> {
     let file = syn::parse_file(generated_client)
         .map_err(|err| format!("the generated client does not parse: {err}"))?;
     let builders = builders(&file)?;
@@ -168,7 +168,61 @@ pub fn render(spec: &OpenAPI, generated_client: &str) -> Result<String, String> 
     let tokens = emit(&operations, &tags);
     let file: syn::File =
         syn::parse2(tokens).map_err(|err| format!("the typed layer does not parse: {err}"))?;
-    Ok(prettyplease::unparse(&file))
+    Ok(Rendered {
+        code: prettyplease::unparse(&file),
+        operation_table: operation_table(&operations)?,
+    })
+}
+
+/// What [`render`] makes of the spec.
+pub struct Rendered {
+    /// The client crate's typed layer.
+    pub code: String,
+    /// The README's table of operations (Markdown rows, one per operation).
+    pub operation_table: String,
+}
+
+/// The README's table of operations: the client call, the CLI command, the HTTP
+/// operation, the key it needs (from its description, which must say) and how it
+/// behaves (pages, writes, carries a secret).
+fn operation_table(operations: &[Operation]) -> Result<String, String> {
+    let mut out = String::from(
+        "| client call | `openrouter api ...` | HTTP | key | notes |\n| --- | --- | --- | --- | --- |\n",
+    );
+    for op in operations {
+        let key = if op.description.contains("Needs a management key") {
+            "management"
+        } else if op.description.contains("Works with any API key") {
+            "any"
+        } else {
+            return Err(format!(
+                "{} {}: the description must say which key it needs \
+                 (\"Needs a management key.\" or \"Works with any API key.\")",
+                op.http_method, op.path
+            ));
+        };
+        let mut notes = Vec::new();
+        if op.paged.is_some() {
+            notes.push("pages");
+        }
+        if op.writes {
+            notes.push("write");
+        }
+        if op.carries_secret {
+            notes.push("secret");
+        }
+        out.push_str(&format!(
+            "| `{}().{}()` | `{} {}` | `{} {}` | {key} | {} |\n",
+            op.group,
+            op.method,
+            op.group.to_kebab_case(),
+            op.method.to_kebab_case(),
+            op.http_method,
+            op.path,
+            notes.join(", "),
+        ));
+    }
+    Ok(out)
 }
 
 /// progenitor's `pub mod builder`: each operation's builder struct (its fields) and

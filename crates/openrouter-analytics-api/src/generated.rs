@@ -1448,6 +1448,57 @@ pub mod types {
             Default::default()
         }
     }
+    ///An API key (never its secret).
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct ApiKey {
+        pub byok_usage: f64,
+        pub byok_usage_daily: f64,
+        pub byok_usage_monthly: f64,
+        pub byok_usage_weekly: f64,
+        pub created_at: ::std::string::String,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub creator_user_id: ::std::option::Option<::std::string::String>,
+        pub disabled: bool,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///The end user of yours the key was made for, if any.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub external_user: ::std::option::Option<::std::string::String>,
+        pub hash: ::std::string::String,
+        pub include_byok_in_limit: bool,
+        pub label: ::std::string::String,
+        ///When the key last made a request; null if never.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub last_used_at: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub limit: ::std::option::Option<f64>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub limit_remaining: ::std::option::Option<f64>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub limit_reset: ::std::option::Option<::std::string::String>,
+        pub name: ::std::string::String,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub updated_at: ::std::option::Option<::std::string::String>,
+        pub usage: f64,
+        pub usage_daily: f64,
+        pub usage_monthly: f64,
+        pub usage_weekly: f64,
+        pub workspace_id: ::std::string::String,
+    }
+    impl ApiKey {
+        pub fn builder() -> builder::ApiKey {
+            Default::default()
+        }
+    }
     ///An app's rank and tokens in the window.
     #[derive(
         ::serde::Deserialize,
@@ -1551,23 +1602,6 @@ pub mod types {
                 })
         }
     }
-    ///The users to add (1 to 100).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
-    pub struct BulkAddWorkspaceMembersRequest {
-        pub user_ids: ::std::vec::Vec<::std::string::String>,
-    }
-    impl BulkAddWorkspaceMembersRequest {
-        pub fn builder() -> builder::BulkAddWorkspaceMembersRequest {
-            Default::default()
-        }
-    }
     ///The result of adding members.
     #[derive(
         ::serde::Deserialize,
@@ -1586,7 +1620,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///The request body of: assign keys to a guardrail.
+    ///How many keys or members a guardrail gained.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -1595,194 +1629,11 @@ pub mod types {
         PartialEq,
         schemars::JsonSchema
     )]
-    pub struct BulkAssignKeysRequest {
-        pub key_hashes: ::std::vec::Vec<BulkAssignKeysRequestKeyHashesItem>,
-    }
-    impl BulkAssignKeysRequest {
-        pub fn builder() -> builder::BulkAssignKeysRequest {
-            Default::default()
-        }
-    }
-    ///`BulkAssignKeysRequestKeyHashesItem`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
-    #[serde(transparent)]
-    pub struct BulkAssignKeysRequestKeyHashesItem(::std::string::String);
-    impl ::std::ops::Deref for BulkAssignKeysRequestKeyHashesItem {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<BulkAssignKeysRequestKeyHashesItem>
-    for ::std::string::String {
-        fn from(value: BulkAssignKeysRequestKeyHashesItem) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for BulkAssignKeysRequestKeyHashesItem {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for BulkAssignKeysRequestKeyHashesItem {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for BulkAssignKeysRequestKeyHashesItem {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for BulkAssignKeysRequestKeyHashesItem {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///The answer of: assign keys to a guardrail.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
-    pub struct BulkAssignKeysResponse {
+    pub struct BulkAssignResponse {
         pub assigned_count: i64,
     }
-    impl BulkAssignKeysResponse {
-        pub fn builder() -> builder::BulkAssignKeysResponse {
-            Default::default()
-        }
-    }
-    ///The request body of: assign members to a guardrail.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
-    pub struct BulkAssignMembersRequest {
-        pub member_user_ids: ::std::vec::Vec<BulkAssignMembersRequestMemberUserIdsItem>,
-    }
-    impl BulkAssignMembersRequest {
-        pub fn builder() -> builder::BulkAssignMembersRequest {
-            Default::default()
-        }
-    }
-    ///`BulkAssignMembersRequestMemberUserIdsItem`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
-    #[serde(transparent)]
-    pub struct BulkAssignMembersRequestMemberUserIdsItem(::std::string::String);
-    impl ::std::ops::Deref for BulkAssignMembersRequestMemberUserIdsItem {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<BulkAssignMembersRequestMemberUserIdsItem>
-    for ::std::string::String {
-        fn from(value: BulkAssignMembersRequestMemberUserIdsItem) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for BulkAssignMembersRequestMemberUserIdsItem {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for BulkAssignMembersRequestMemberUserIdsItem {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for BulkAssignMembersRequestMemberUserIdsItem {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for BulkAssignMembersRequestMemberUserIdsItem {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///The answer of: assign members to a guardrail.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
-    pub struct BulkAssignMembersResponse {
-        pub assigned_count: i64,
-    }
-    impl BulkAssignMembersResponse {
-        pub fn builder() -> builder::BulkAssignMembersResponse {
+    impl BulkAssignResponse {
+        pub fn builder() -> builder::BulkAssignResponse {
             Default::default()
         }
     }
@@ -1851,23 +1702,6 @@ pub mod types {
                 })
         }
     }
-    ///The users to remove (1 to 100).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
-    pub struct BulkRemoveWorkspaceMembersRequest {
-        pub user_ids: ::std::vec::Vec<::std::string::String>,
-    }
-    impl BulkRemoveWorkspaceMembersRequest {
-        pub fn builder() -> builder::BulkRemoveWorkspaceMembersRequest {
-            Default::default()
-        }
-    }
     ///The result of removing members.
     #[derive(
         ::serde::Deserialize,
@@ -1885,7 +1719,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///The request body of: unassign keys from a guardrail.
+    ///How many keys or members a guardrail lost.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -1894,196 +1728,11 @@ pub mod types {
         PartialEq,
         schemars::JsonSchema
     )]
-    pub struct BulkUnassignKeysRequest {
-        pub key_hashes: ::std::vec::Vec<BulkUnassignKeysRequestKeyHashesItem>,
-    }
-    impl BulkUnassignKeysRequest {
-        pub fn builder() -> builder::BulkUnassignKeysRequest {
-            Default::default()
-        }
-    }
-    ///`BulkUnassignKeysRequestKeyHashesItem`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
-    #[serde(transparent)]
-    pub struct BulkUnassignKeysRequestKeyHashesItem(::std::string::String);
-    impl ::std::ops::Deref for BulkUnassignKeysRequestKeyHashesItem {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<BulkUnassignKeysRequestKeyHashesItem>
-    for ::std::string::String {
-        fn from(value: BulkUnassignKeysRequestKeyHashesItem) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for BulkUnassignKeysRequestKeyHashesItem {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for BulkUnassignKeysRequestKeyHashesItem {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for BulkUnassignKeysRequestKeyHashesItem {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for BulkUnassignKeysRequestKeyHashesItem {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///The answer of: unassign keys from a guardrail.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
-    pub struct BulkUnassignKeysResponse {
+    pub struct BulkUnassignResponse {
         pub unassigned_count: i64,
     }
-    impl BulkUnassignKeysResponse {
-        pub fn builder() -> builder::BulkUnassignKeysResponse {
-            Default::default()
-        }
-    }
-    ///The request body of: unassign members from a guardrail.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
-    pub struct BulkUnassignMembersRequest {
-        pub member_user_ids: ::std::vec::Vec<
-            BulkUnassignMembersRequestMemberUserIdsItem,
-        >,
-    }
-    impl BulkUnassignMembersRequest {
-        pub fn builder() -> builder::BulkUnassignMembersRequest {
-            Default::default()
-        }
-    }
-    ///`BulkUnassignMembersRequestMemberUserIdsItem`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
-    #[serde(transparent)]
-    pub struct BulkUnassignMembersRequestMemberUserIdsItem(::std::string::String);
-    impl ::std::ops::Deref for BulkUnassignMembersRequestMemberUserIdsItem {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<BulkUnassignMembersRequestMemberUserIdsItem>
-    for ::std::string::String {
-        fn from(value: BulkUnassignMembersRequestMemberUserIdsItem) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for BulkUnassignMembersRequestMemberUserIdsItem {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for BulkUnassignMembersRequestMemberUserIdsItem {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for BulkUnassignMembersRequestMemberUserIdsItem {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for BulkUnassignMembersRequestMemberUserIdsItem {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///The answer of: unassign members from a guardrail.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
-    pub struct BulkUnassignMembersResponse {
-        pub unassigned_count: i64,
-    }
-    impl BulkUnassignMembersResponse {
-        pub fn builder() -> builder::BulkUnassignMembersResponse {
+    impl BulkUnassignResponse {
+        pub fn builder() -> builder::BulkUnassignResponse {
             Default::default()
         }
     }
@@ -2123,6 +1772,23 @@ pub mod types {
     }
     impl ByokKey {
         pub fn builder() -> builder::ByokKey {
+            Default::default()
+        }
+    }
+    ///Envelope of one provider key (BYOK), its secret masked.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct ByokKeyResponse {
+        pub data: ByokKey,
+    }
+    impl ByokKeyResponse {
+        pub fn builder() -> builder::ByokKeyResponse {
             Default::default()
         }
     }
@@ -3030,161 +2696,6 @@ pub mod types {
                 .into()
         }
     }
-    ///What a built-in content filter does on a match.
-    ///
-    /// Open enum: a value not listed here is kept, exactly as sent, in
-    /// [`ContentFilterBuiltinAction::Unknown`]. Parsing, `From` and deserializing always pick
-    /// the named variant for a listed value, so compare with the named variants (or
-    /// `as_str()`) rather than building `Unknown` from a listed value.
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    pub enum ContentFilterBuiltinAction {
-        ///`redact`
-        Redact,
-        ///`block`
-        Block,
-        ///`flag`
-        Flag,
-        /// A value this SDK does not list, kept exactly as sent.
-        Unknown(::std::string::String),
-    }
-    impl ContentFilterBuiltinAction {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Redact => "redact",
-                Self::Block => "block",
-                Self::Flag => "flag",
-                Self::Unknown(value) => value.as_str(),
-            }
-        }
-        /// Whether this is one of the listed values (not `Unknown`).
-        pub fn is_known(&self) -> bool {
-            !matches!(self, Self::Unknown(_))
-        }
-    }
-    impl ::std::fmt::Display for ContentFilterBuiltinAction {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::convert::From<&str> for ContentFilterBuiltinAction {
-        fn from(value: &str) -> Self {
-            match value {
-                "redact" => Self::Redact,
-                "block" => Self::Block,
-                "flag" => Self::Flag,
-                _ => Self::Unknown(value.to_owned()),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ContentFilterBuiltinAction {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "redact" => Self::Redact,
-                "block" => Self::Block,
-                "flag" => Self::Flag,
-                _ => Self::Unknown(value),
-            }
-        }
-    }
-    impl ::std::convert::From<ContentFilterBuiltinAction> for ::std::string::String {
-        fn from(value: ContentFilterBuiltinAction) -> Self {
-            match value {
-                ContentFilterBuiltinAction::Unknown(value) => value,
-                known => known.as_str().to_owned(),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ContentFilterBuiltinAction {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            ::std::result::Result::Ok(Self::from(value))
-        }
-    }
-    impl ::serde::Serialize for ContentFilterBuiltinAction {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
-        where
-            S: ::serde::Serializer,
-        {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ContentFilterBuiltinAction {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            struct ContentFilterBuiltinActionVisitor;
-            impl<'de> ::serde::de::Visitor<'de> for ContentFilterBuiltinActionVisitor {
-                type Value = ContentFilterBuiltinAction;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter<'_>,
-                ) -> ::std::fmt::Result {
-                    f.write_str("a string (ContentFilterBuiltinAction)")
-                }
-                fn visit_str<E>(
-                    self,
-                    value: &str,
-                ) -> ::std::result::Result<ContentFilterBuiltinAction, E>
-                where
-                    E: ::serde::de::Error,
-                {
-                    ::std::result::Result::Ok(ContentFilterBuiltinAction::from(value))
-                }
-                fn visit_string<E>(
-                    self,
-                    value: ::std::string::String,
-                ) -> ::std::result::Result<ContentFilterBuiltinAction, E>
-                where
-                    E: ::serde::de::Error,
-                {
-                    ::std::result::Result::Ok(ContentFilterBuiltinAction::from(value))
-                }
-            }
-            deserializer.deserialize_str(ContentFilterBuiltinActionVisitor)
-        }
-    }
-    impl schemars::JsonSchema for ContentFilterBuiltinAction {
-        fn schema_name() -> ::std::string::String {
-            "ContentFilterBuiltinAction".to_owned()
-        }
-        fn json_schema(
-            _: &mut schemars::r#gen::SchemaGenerator,
-        ) -> schemars::schema::Schema {
-            let known = schemars::schema::SchemaObject {
-                instance_type: ::std::option::Option::Some(
-                    schemars::schema::InstanceType::String.into(),
-                ),
-                enum_values: ::std::option::Option::Some(
-                    ::std::vec![
-                        ::serde_json::Value::String("redact".to_owned()),
-                        ::serde_json::Value::String("block".to_owned()),
-                        ::serde_json::Value::String("flag".to_owned())
-                    ],
-                ),
-                ..::std::default::Default::default()
-            };
-            let other = schemars::schema::SchemaObject {
-                instance_type: ::std::option::Option::Some(
-                    schemars::schema::InstanceType::String.into(),
-                ),
-                ..::std::default::Default::default()
-            };
-            schemars::schema::SchemaObject {
-                subschemas: ::std::option::Option::Some(
-                    ::std::boxed::Box::new(schemars::schema::SubschemaValidation {
-                        any_of: ::std::option::Option::Some(
-                            ::std::vec![known.into(), other.into(),],
-                        ),
-                        ..::std::default::Default::default()
-                    }),
-                ),
-                ..::std::default::Default::default()
-            }
-                .into()
-        }
-    }
     ///A built-in content filter that is on, and what it does on a match.
     #[derive(
         ::serde::Deserialize,
@@ -3195,7 +2706,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     pub struct ContentFilterBuiltinEntry {
-        pub action: ContentFilterBuiltinAction,
+        pub action: ContentFilterAction,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub label: ::std::option::Option<ContentFilterBuiltinEntryLabel>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3217,7 +2728,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     pub struct ContentFilterBuiltinEntryInput {
-        pub action: ContentFilterBuiltinAction,
+        pub action: ContentFilterAction,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub label: ::std::option::Option<ContentFilterBuiltinEntryInputLabel>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4260,23 +3771,6 @@ pub mod types {
                 })
         }
     }
-    ///The answer of: add a provider key (byok).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
-    pub struct CreateByokKeyResponse {
-        pub data: ByokKey,
-    }
-    impl CreateByokKeyResponse {
-        pub fn builder() -> builder::CreateByokKeyResponse {
-            Default::default()
-        }
-    }
     ///The user string to register.
     #[derive(
         ::serde::Deserialize,
@@ -4485,23 +3979,6 @@ pub mod types {
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
                 })
-        }
-    }
-    ///The answer of: create a guardrail.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
-    pub struct CreateGuardrailResponse {
-        pub data: Guardrail,
-    }
-    impl CreateGuardrailResponse {
-        pub fn builder() -> builder::CreateGuardrailResponse {
-            Default::default()
         }
     }
     ///A new API key: a name and, optionally, a spending limit, expiry and workspace.
@@ -4850,62 +4327,11 @@ pub mod types {
         schemars::JsonSchema
     )]
     pub struct CreateKeysResponse {
-        pub data: CreateKeysResponseData,
+        pub data: ApiKey,
         pub key: crate::Secret,
     }
     impl CreateKeysResponse {
         pub fn builder() -> builder::CreateKeysResponse {
-            Default::default()
-        }
-    }
-    ///The new API key.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
-    pub struct CreateKeysResponseData {
-        pub byok_usage: f64,
-        pub byok_usage_daily: f64,
-        pub byok_usage_monthly: f64,
-        pub byok_usage_weekly: f64,
-        pub created_at: ::std::string::String,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub creator_user_id: ::std::option::Option<::std::string::String>,
-        pub disabled: bool,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-        ///The end user of yours the key was made for, if any.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub external_user: ::std::option::Option<::std::string::String>,
-        pub hash: ::std::string::String,
-        pub include_byok_in_limit: bool,
-        pub label: ::std::string::String,
-        ///When the key last made a request; null if never.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub last_used_at: ::std::option::Option<
-            ::chrono::DateTime<::chrono::offset::Utc>,
-        >,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub limit: ::std::option::Option<f64>,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub limit_remaining: ::std::option::Option<f64>,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub limit_reset: ::std::option::Option<::std::string::String>,
-        pub name: ::std::string::String,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub updated_at: ::std::option::Option<::std::string::String>,
-        pub usage: f64,
-        pub usage_daily: f64,
-        pub usage_monthly: f64,
-        pub usage_weekly: f64,
-        pub workspace_id: ::std::string::String,
-    }
-    impl CreateKeysResponseData {
-        pub fn builder() -> builder::CreateKeysResponseData {
             Default::default()
         }
     }
@@ -4931,7 +4357,7 @@ pub mod types {
         #[serde(default = "defaults::default_bool::<true>")]
         pub enabled: bool,
         #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-        pub filter_rules: crate::Nullable<ObservabilityFilterRulesConfigNullable>,
+        pub filter_rules: crate::Nullable<ObservabilityFilterRulesConfig>,
         pub name: ::std::string::String,
         #[serde(default)]
         pub privacy_mode: bool,
@@ -5194,23 +4620,6 @@ pub mod types {
                 .into()
         }
     }
-    ///The answer of: add an observability destination.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
-    pub struct CreateObservabilityDestinationResponse {
-        pub data: ObservabilityDestination,
-    }
-    impl CreateObservabilityDestinationResponse {
-        pub fn builder() -> builder::CreateObservabilityDestinationResponse {
-            Default::default()
-        }
-    }
     ///The request body of: map a scim group to a workspace.
     #[derive(
         ::serde::Deserialize,
@@ -5384,23 +4793,6 @@ pub mod types {
                 ..::std::default::Default::default()
             }
                 .into()
-        }
-    }
-    ///The answer of: map a scim group to a workspace.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
-    pub struct CreateScimGroupMappingResponse {
-        pub data: ScimGroupMapping,
-    }
-    impl CreateScimGroupMappingResponse {
-        pub fn builder() -> builder::CreateScimGroupMappingResponse {
-            Default::default()
         }
     }
     ///A new workspace: a name, a unique slug and optional settings.
@@ -5642,23 +5034,6 @@ pub mod types {
                 })
         }
     }
-    ///Envelope of the new workspace.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
-    pub struct CreateWorkspaceResponse {
-        pub data: Workspace,
-    }
-    impl CreateWorkspaceResponse {
-        pub fn builder() -> builder::CreateWorkspaceResponse {
-            Default::default()
-        }
-    }
     ///One Design Arena rating.
     #[derive(
         ::serde::Deserialize,
@@ -5706,91 +5081,6 @@ pub mod types {
     }
     impl DefaultParameters {
         pub fn builder() -> builder::DefaultParameters {
-            Default::default()
-        }
-    }
-    ///The answer of: delete a provider key (byok).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
-    pub struct DeleteByokKeyResponse {
-        pub deleted: bool,
-    }
-    impl DeleteByokKeyResponse {
-        pub fn builder() -> builder::DeleteByokKeyResponse {
-            Default::default()
-        }
-    }
-    ///The answer of: delete a guardrail.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
-    pub struct DeleteGuardrailResponse {
-        pub deleted: bool,
-    }
-    impl DeleteGuardrailResponse {
-        pub fn builder() -> builder::DeleteGuardrailResponse {
-            Default::default()
-        }
-    }
-    ///Confirms a deletion.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
-    pub struct DeleteKeysResponse {
-        pub deleted: bool,
-    }
-    impl DeleteKeysResponse {
-        pub fn builder() -> builder::DeleteKeysResponse {
-            Default::default()
-        }
-    }
-    ///The answer of: delete an observability destination.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
-    pub struct DeleteObservabilityDestinationResponse {
-        pub deleted: bool,
-    }
-    impl DeleteObservabilityDestinationResponse {
-        pub fn builder() -> builder::DeleteObservabilityDestinationResponse {
-            Default::default()
-        }
-    }
-    ///The answer of: delete a scim group mapping.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
-    pub struct DeleteScimGroupMappingResponse {
-        pub deleted: bool,
-    }
-    impl DeleteScimGroupMappingResponse {
-        pub fn builder() -> builder::DeleteScimGroupMappingResponse {
             Default::default()
         }
     }
@@ -5856,23 +5146,6 @@ pub mod types {
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
                 })
-        }
-    }
-    ///Confirms a removal.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
-    pub struct DeleteWorkspaceBudgetResponse {
-        pub deleted: bool,
-    }
-    impl DeleteWorkspaceBudgetResponse {
-        pub fn builder() -> builder::DeleteWorkspaceBudgetResponse {
-            Default::default()
         }
     }
     ///`DeleteWorkspaceId`
@@ -5948,11 +5221,11 @@ pub mod types {
         PartialEq,
         schemars::JsonSchema
     )]
-    pub struct DeleteWorkspaceResponse {
+    pub struct DeletedResponse {
         pub deleted: bool,
     }
-    impl DeleteWorkspaceResponse {
-        pub fn builder() -> builder::DeleteWorkspaceResponse {
+    impl DeletedResponse {
+        pub fn builder() -> builder::DeletedResponse {
             Default::default()
         }
     }
@@ -8286,23 +7559,6 @@ pub mod types {
                 .into()
         }
     }
-    ///The answer of: get a provider key (byok).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
-    pub struct GetByokKeyResponse {
-        pub data: ByokKey,
-    }
-    impl GetByokKeyResponse {
-        pub fn builder() -> builder::GetByokKeyResponse {
-            Default::default()
-        }
-    }
     ///Envelope of the credit totals.
     #[derive(
         ::serde::Deserialize,
@@ -8666,23 +7922,6 @@ pub mod types {
                 })
         }
     }
-    ///The answer of: get a guardrail.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
-    pub struct GetGuardrailResponse {
-        pub data: Guardrail,
-    }
-    impl GetGuardrailResponse {
-        pub fn builder() -> builder::GetGuardrailResponse {
-            Default::default()
-        }
-    }
     ///Envelope of one key.
     #[derive(
         ::serde::Deserialize,
@@ -8693,61 +7932,10 @@ pub mod types {
         schemars::JsonSchema
     )]
     pub struct GetKeyResponse {
-        pub data: GetKeyResponseData,
+        pub data: ApiKey,
     }
     impl GetKeyResponse {
         pub fn builder() -> builder::GetKeyResponse {
-            Default::default()
-        }
-    }
-    ///An API key (never its secret).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
-    pub struct GetKeyResponseData {
-        pub byok_usage: f64,
-        pub byok_usage_daily: f64,
-        pub byok_usage_monthly: f64,
-        pub byok_usage_weekly: f64,
-        pub created_at: ::std::string::String,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub creator_user_id: ::std::option::Option<::std::string::String>,
-        pub disabled: bool,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-        ///The end user of yours the key was made for, if any.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub external_user: ::std::option::Option<::std::string::String>,
-        pub hash: ::std::string::String,
-        pub include_byok_in_limit: bool,
-        pub label: ::std::string::String,
-        ///When the key last made a request; null if never.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub last_used_at: ::std::option::Option<
-            ::chrono::DateTime<::chrono::offset::Utc>,
-        >,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub limit: ::std::option::Option<f64>,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub limit_remaining: ::std::option::Option<f64>,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub limit_reset: ::std::option::Option<::std::string::String>,
-        pub name: ::std::string::String,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub updated_at: ::std::option::Option<::std::string::String>,
-        pub usage: f64,
-        pub usage_daily: f64,
-        pub usage_monthly: f64,
-        pub usage_weekly: f64,
-        pub workspace_id: ::std::string::String,
-    }
-    impl GetKeyResponseData {
-        pub fn builder() -> builder::GetKeyResponseData {
             Default::default()
         }
     }
@@ -9608,23 +8796,6 @@ pub mod types {
                 ..::std::default::Default::default()
             }
                 .into()
-        }
-    }
-    ///The answer of: get an observability destination.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
-    pub struct GetObservabilityDestinationResponse {
-        pub data: ObservabilityDestination,
-    }
-    impl GetObservabilityDestinationResponse {
-        pub fn builder() -> builder::GetObservabilityDestinationResponse {
-            Default::default()
         }
     }
     ///The answer of: get a preset.
@@ -10702,23 +9873,6 @@ pub mod types {
                 .into()
         }
     }
-    ///The answer of: get a scim group mapping.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
-    pub struct GetScimGroupMappingResponse {
-        pub data: ScimGroupMapping,
-    }
-    impl GetScimGroupMappingResponse {
-        pub fn builder() -> builder::GetScimGroupMappingResponse {
-            Default::default()
-        }
-    }
     ///`GetSessionCostTurnRange`
     ///
     /// Open enum: a value not listed here is kept, exactly as sent, in
@@ -10944,25 +10098,6 @@ pub mod types {
                 })
         }
     }
-    ///Envelope of one workspace budget.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
-    pub struct GetWorkspaceBudgetResponse {
-        pub data: WorkspaceBudget,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub include_byok_in_budgets: ::std::option::Option<bool>,
-    }
-    impl GetWorkspaceBudgetResponse {
-        pub fn builder() -> builder::GetWorkspaceBudgetResponse {
-            Default::default()
-        }
-    }
     ///`GetWorkspaceId`
     #[derive(
         ::serde::Serialize,
@@ -11025,23 +10160,6 @@ pub mod types {
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
                 })
-        }
-    }
-    ///Envelope of one workspace.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
-    pub struct GetWorkspaceResponse {
-        pub data: Workspace,
-    }
-    impl GetWorkspaceResponse {
-        pub fn builder() -> builder::GetWorkspaceResponse {
-            Default::default()
         }
     }
     ///A guardrail: a spend limit with its reset interval and rules on models, providers, data retention and content, applied to the keys and members assigned to it.
@@ -11267,6 +10385,189 @@ pub mod types {
                 ..::std::default::Default::default()
             }
                 .into()
+        }
+    }
+    ///The keys to assign to or unassign from a guardrail.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct GuardrailKeysRequest {
+        pub key_hashes: ::std::vec::Vec<GuardrailKeysRequestKeyHashesItem>,
+    }
+    impl GuardrailKeysRequest {
+        pub fn builder() -> builder::GuardrailKeysRequest {
+            Default::default()
+        }
+    }
+    ///`GuardrailKeysRequestKeyHashesItem`
+    #[derive(
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    #[serde(transparent)]
+    pub struct GuardrailKeysRequestKeyHashesItem(::std::string::String);
+    impl ::std::ops::Deref for GuardrailKeysRequestKeyHashesItem {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<GuardrailKeysRequestKeyHashesItem>
+    for ::std::string::String {
+        fn from(value: GuardrailKeysRequestKeyHashesItem) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for GuardrailKeysRequestKeyHashesItem {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GuardrailKeysRequestKeyHashesItem {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for GuardrailKeysRequestKeyHashesItem {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for GuardrailKeysRequestKeyHashesItem {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///The members to assign to or unassign from a guardrail.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct GuardrailMembersRequest {
+        pub member_user_ids: ::std::vec::Vec<GuardrailMembersRequestMemberUserIdsItem>,
+    }
+    impl GuardrailMembersRequest {
+        pub fn builder() -> builder::GuardrailMembersRequest {
+            Default::default()
+        }
+    }
+    ///`GuardrailMembersRequestMemberUserIdsItem`
+    #[derive(
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    #[serde(transparent)]
+    pub struct GuardrailMembersRequestMemberUserIdsItem(::std::string::String);
+    impl ::std::ops::Deref for GuardrailMembersRequestMemberUserIdsItem {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<GuardrailMembersRequestMemberUserIdsItem>
+    for ::std::string::String {
+        fn from(value: GuardrailMembersRequestMemberUserIdsItem) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for GuardrailMembersRequestMemberUserIdsItem {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GuardrailMembersRequestMemberUserIdsItem {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for GuardrailMembersRequestMemberUserIdsItem {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for GuardrailMembersRequestMemberUserIdsItem {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///Envelope of one guardrail.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct GuardrailResponse {
+        pub data: Guardrail,
+    }
+    impl GuardrailResponse {
+        pub fn builder() -> builder::GuardrailResponse {
+            Default::default()
         }
     }
     ///A kind of input a model accepts.
@@ -12105,61 +11406,10 @@ pub mod types {
         schemars::JsonSchema
     )]
     pub struct ListApiKeysResponse {
-        pub data: ::std::vec::Vec<ListApiKeysResponseDataItem>,
+        pub data: ::std::vec::Vec<ApiKey>,
     }
     impl ListApiKeysResponse {
         pub fn builder() -> builder::ListApiKeysResponse {
-            Default::default()
-        }
-    }
-    ///An API key (never its secret).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
-    pub struct ListApiKeysResponseDataItem {
-        pub byok_usage: f64,
-        pub byok_usage_daily: f64,
-        pub byok_usage_monthly: f64,
-        pub byok_usage_weekly: f64,
-        pub created_at: ::std::string::String,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub creator_user_id: ::std::option::Option<::std::string::String>,
-        pub disabled: bool,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-        ///The end user of yours the key was made for, if any.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub external_user: ::std::option::Option<::std::string::String>,
-        pub hash: ::std::string::String,
-        pub include_byok_in_limit: bool,
-        pub label: ::std::string::String,
-        ///When the key last made a request; null if never.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub last_used_at: ::std::option::Option<
-            ::chrono::DateTime<::chrono::offset::Utc>,
-        >,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub limit: ::std::option::Option<f64>,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub limit_remaining: ::std::option::Option<f64>,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub limit_reset: ::std::option::Option<::std::string::String>,
-        pub name: ::std::string::String,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub updated_at: ::std::option::Option<::std::string::String>,
-        pub usage: f64,
-        pub usage_daily: f64,
-        pub usage_monthly: f64,
-        pub usage_weekly: f64,
-        pub workspace_id: ::std::string::String,
-    }
-    impl ListApiKeysResponseDataItem {
-        pub fn builder() -> builder::ListApiKeysResponseDataItem {
             Default::default()
         }
     }
@@ -19331,6 +18581,23 @@ pub mod types {
             Self::WebhookDestination(value)
         }
     }
+    ///Envelope of one observability destination.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct ObservabilityDestinationResponse {
+        pub data: ObservabilityDestination,
+    }
+    impl ObservabilityDestinationResponse {
+        pub fn builder() -> builder::ObservabilityDestinationResponse {
+            Default::default()
+        }
+    }
     ///Conditions combined with and/or.
     #[derive(
         ::serde::Deserialize,
@@ -20023,25 +19290,6 @@ pub mod types {
     }
     impl ObservabilityFilterRulesConfig {
         pub fn builder() -> builder::ObservabilityFilterRulesConfig {
-            Default::default()
-        }
-    }
-    ///Which requests are traced (all when absent).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
-    pub struct ObservabilityFilterRulesConfigNullable {
-        #[serde(default = "defaults::default_bool::<true>")]
-        pub enabled: bool,
-        pub groups: ::std::vec::Vec<ObservabilityFilterRuleGroup>,
-    }
-    impl ObservabilityFilterRulesConfigNullable {
-        pub fn builder() -> builder::ObservabilityFilterRulesConfigNullable {
             Default::default()
         }
     }
@@ -27524,7 +26772,7 @@ pub mod types {
         pub model_id: ::std::string::String,
         pub model_name: ::std::string::String,
         pub name: ::std::string::String,
-        pub pricing: PublicEndpointPricing,
+        pub pricing: PublicPricing,
         pub provider_name: ProviderName,
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub quantization: ::std::option::Option<Quantization>,
@@ -27546,52 +26794,6 @@ pub mod types {
     }
     impl PublicEndpoint {
         pub fn builder() -> builder::PublicEndpoint {
-            Default::default()
-        }
-    }
-    ///What an endpoint charges, in US dollars per token, request or unit.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
-    pub struct PublicEndpointPricing {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub audio: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub audio_output: ::std::option::Option<::std::string::String>,
-        pub completion: ::std::string::String,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub discount: ::std::option::Option<f64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub image: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub image_output: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub image_token: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub input_audio_cache: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub input_cache_read: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub input_cache_write: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub input_cache_write_1h: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub internal_reasoning: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub overrides: ::std::vec::Vec<PricingOverride>,
-        pub prompt: ::std::string::String,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub request: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub web_search: ::std::option::Option<::std::string::String>,
-    }
-    impl PublicEndpointPricing {
-        pub fn builder() -> builder::PublicEndpointPricing {
             Default::default()
         }
     }
@@ -28270,6 +27472,23 @@ pub mod types {
     }
     impl ScimGroupMapping {
         pub fn builder() -> builder::ScimGroupMapping {
+            Default::default()
+        }
+    }
+    ///Envelope of one SCIM group mapping.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct ScimGroupMappingResponse {
+        pub data: ScimGroupMapping,
+    }
+    impl ScimGroupMappingResponse {
+        pub fn builder() -> builder::ScimGroupMappingResponse {
             Default::default()
         }
     }
@@ -31049,23 +30268,6 @@ pub mod types {
                 })
         }
     }
-    ///The answer of: change a provider key (byok).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
-    pub struct UpdateByokKeyResponse {
-        pub data: ByokKey,
-    }
-    impl UpdateByokKeyResponse {
-        pub fn builder() -> builder::UpdateByokKeyResponse {
-            Default::default()
-        }
-    }
     ///The new state of a registration.
     #[derive(
         ::serde::Deserialize,
@@ -31276,23 +30478,6 @@ pub mod types {
                 })
         }
     }
-    ///The answer of: change a guardrail.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
-    pub struct UpdateGuardrailResponse {
-        pub data: Guardrail,
-    }
-    impl UpdateGuardrailResponse {
-        pub fn builder() -> builder::UpdateGuardrailResponse {
-            Default::default()
-        }
-    }
     ///The fields of an API key to change.
     #[derive(
         ::serde::Deserialize,
@@ -31488,61 +30673,10 @@ pub mod types {
         schemars::JsonSchema
     )]
     pub struct UpdateKeysResponse {
-        pub data: UpdateKeysResponseData,
+        pub data: ApiKey,
     }
     impl UpdateKeysResponse {
         pub fn builder() -> builder::UpdateKeysResponse {
-            Default::default()
-        }
-    }
-    ///The API key as changed.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
-    pub struct UpdateKeysResponseData {
-        pub byok_usage: f64,
-        pub byok_usage_daily: f64,
-        pub byok_usage_monthly: f64,
-        pub byok_usage_weekly: f64,
-        pub created_at: ::std::string::String,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub creator_user_id: ::std::option::Option<::std::string::String>,
-        pub disabled: bool,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-        ///The end user of yours the key was made for, if any.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub external_user: ::std::option::Option<::std::string::String>,
-        pub hash: ::std::string::String,
-        pub include_byok_in_limit: bool,
-        pub label: ::std::string::String,
-        ///When the key last made a request; null if never.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub last_used_at: ::std::option::Option<
-            ::chrono::DateTime<::chrono::offset::Utc>,
-        >,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub limit: ::std::option::Option<f64>,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub limit_remaining: ::std::option::Option<f64>,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub limit_reset: ::std::option::Option<::std::string::String>,
-        pub name: ::std::string::String,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub updated_at: ::std::option::Option<::std::string::String>,
-        pub usage: f64,
-        pub usage_daily: f64,
-        pub usage_monthly: f64,
-        pub usage_weekly: f64,
-        pub workspace_id: ::std::string::String,
-    }
-    impl UpdateKeysResponseData {
-        pub fn builder() -> builder::UpdateKeysResponseData {
             Default::default()
         }
     }
@@ -31570,7 +30704,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub enabled: ::std::option::Option<bool>,
         #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-        pub filter_rules: crate::Nullable<ObservabilityFilterRulesConfigNullable>,
+        pub filter_rules: crate::Nullable<ObservabilityFilterRulesConfig>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -31580,23 +30714,6 @@ pub mod types {
     }
     impl UpdateObservabilityDestinationRequest {
         pub fn builder() -> builder::UpdateObservabilityDestinationRequest {
-            Default::default()
-        }
-    }
-    ///The answer of: change an observability destination.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
-    pub struct UpdateObservabilityDestinationResponse {
-        pub data: ObservabilityDestination,
-    }
-    impl UpdateObservabilityDestinationResponse {
-        pub fn builder() -> builder::UpdateObservabilityDestinationResponse {
             Default::default()
         }
     }
@@ -31789,23 +30906,6 @@ pub mod types {
                 ..::std::default::Default::default()
             }
                 .into()
-        }
-    }
-    ///The answer of: change a scim group mapping.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
-    pub struct UpdateScimGroupMappingResponse {
-        pub data: ScimGroupMapping,
-    }
-    impl UpdateScimGroupMappingResponse {
-        pub fn builder() -> builder::UpdateScimGroupMappingResponse {
-            Default::default()
         }
     }
     ///`UpdateWorkspaceId`
@@ -32114,23 +31214,6 @@ pub mod types {
                 })
         }
     }
-    ///Envelope of the changed workspace.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
-    pub struct UpdateWorkspaceResponse {
-        pub data: Workspace,
-    }
-    impl UpdateWorkspaceResponse {
-        pub fn builder() -> builder::UpdateWorkspaceResponse {
-            Default::default()
-        }
-    }
     ///`UpsertWorkspaceBudgetId`
     #[derive(
         ::serde::Serialize,
@@ -32211,25 +31294,6 @@ pub mod types {
     }
     impl UpsertWorkspaceBudgetRequest {
         pub fn builder() -> builder::UpsertWorkspaceBudgetRequest {
-            Default::default()
-        }
-    }
-    ///Envelope of the budget as set.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
-    pub struct UpsertWorkspaceBudgetResponse {
-        pub data: WorkspaceBudget,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub include_byok_in_budgets: ::std::option::Option<bool>,
-    }
-    impl UpsertWorkspaceBudgetResponse {
-        pub fn builder() -> builder::UpsertWorkspaceBudgetResponse {
             Default::default()
         }
     }
@@ -32613,6 +31677,25 @@ pub mod types {
                 .into()
         }
     }
+    ///Envelope of one workspace budget.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct WorkspaceBudgetResponse {
+        pub data: WorkspaceBudget,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub include_byok_in_budgets: ::std::option::Option<bool>,
+    }
+    impl WorkspaceBudgetResponse {
+        pub fn builder() -> builder::WorkspaceBudgetResponse {
+            Default::default()
+        }
+    }
     ///A member of a workspace and their role in it.
     #[derive(
         ::serde::Deserialize,
@@ -32781,6 +31864,40 @@ pub mod types {
                 ..::std::default::Default::default()
             }
                 .into()
+        }
+    }
+    ///The users to add to or remove from a workspace (1 to 100).
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct WorkspaceMembersRequest {
+        pub user_ids: ::std::vec::Vec<::std::string::String>,
+    }
+    impl WorkspaceMembersRequest {
+        pub fn builder() -> builder::WorkspaceMembersRequest {
+            Default::default()
+        }
+    }
+    ///Envelope of one workspace.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct WorkspaceResponse {
+        pub data: Workspace,
+    }
+    impl WorkspaceResponse {
+        pub fn builder() -> builder::WorkspaceResponse {
+            Default::default()
         }
     }
     ///A tool OpenRouter runs on its own servers for a model (open list).
@@ -34769,6 +33886,462 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct ApiKey {
+            byok_usage: ::std::result::Result<f64, ::std::string::String>,
+            byok_usage_daily: ::std::result::Result<f64, ::std::string::String>,
+            byok_usage_monthly: ::std::result::Result<f64, ::std::string::String>,
+            byok_usage_weekly: ::std::result::Result<f64, ::std::string::String>,
+            created_at: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            creator_user_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            disabled: ::std::result::Result<bool, ::std::string::String>,
+            expires_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            external_user: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            hash: ::std::result::Result<::std::string::String, ::std::string::String>,
+            include_byok_in_limit: ::std::result::Result<bool, ::std::string::String>,
+            label: ::std::result::Result<::std::string::String, ::std::string::String>,
+            last_used_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            limit: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            limit_remaining: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            limit_reset: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            updated_at: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            usage: ::std::result::Result<f64, ::std::string::String>,
+            usage_daily: ::std::result::Result<f64, ::std::string::String>,
+            usage_monthly: ::std::result::Result<f64, ::std::string::String>,
+            usage_weekly: ::std::result::Result<f64, ::std::string::String>,
+            workspace_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ApiKey {
+            fn default() -> Self {
+                Self {
+                    byok_usage: Err("no value supplied for byok_usage".to_string()),
+                    byok_usage_daily: Err(
+                        "no value supplied for byok_usage_daily".to_string(),
+                    ),
+                    byok_usage_monthly: Err(
+                        "no value supplied for byok_usage_monthly".to_string(),
+                    ),
+                    byok_usage_weekly: Err(
+                        "no value supplied for byok_usage_weekly".to_string(),
+                    ),
+                    created_at: Err("no value supplied for created_at".to_string()),
+                    creator_user_id: Err(
+                        "no value supplied for creator_user_id".to_string(),
+                    ),
+                    disabled: Err("no value supplied for disabled".to_string()),
+                    expires_at: Ok(Default::default()),
+                    external_user: Err(
+                        "no value supplied for external_user".to_string(),
+                    ),
+                    hash: Err("no value supplied for hash".to_string()),
+                    include_byok_in_limit: Err(
+                        "no value supplied for include_byok_in_limit".to_string(),
+                    ),
+                    label: Err("no value supplied for label".to_string()),
+                    last_used_at: Err("no value supplied for last_used_at".to_string()),
+                    limit: Err("no value supplied for limit".to_string()),
+                    limit_remaining: Err(
+                        "no value supplied for limit_remaining".to_string(),
+                    ),
+                    limit_reset: Err("no value supplied for limit_reset".to_string()),
+                    name: Err("no value supplied for name".to_string()),
+                    updated_at: Err("no value supplied for updated_at".to_string()),
+                    usage: Err("no value supplied for usage".to_string()),
+                    usage_daily: Err("no value supplied for usage_daily".to_string()),
+                    usage_monthly: Err(
+                        "no value supplied for usage_monthly".to_string(),
+                    ),
+                    usage_weekly: Err("no value supplied for usage_weekly".to_string()),
+                    workspace_id: Err("no value supplied for workspace_id".to_string()),
+                }
+            }
+        }
+        impl ApiKey {
+            pub fn byok_usage<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.byok_usage = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for byok_usage: {e}")
+                    });
+                self
+            }
+            pub fn byok_usage_daily<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.byok_usage_daily = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for byok_usage_daily: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn byok_usage_monthly<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.byok_usage_monthly = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for byok_usage_monthly: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn byok_usage_weekly<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.byok_usage_weekly = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for byok_usage_weekly: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn creator_user_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.creator_user_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for creator_user_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn disabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.disabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for disabled: {e}")
+                    });
+                self
+            }
+            pub fn expires_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.expires_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for expires_at: {e}")
+                    });
+                self
+            }
+            pub fn external_user<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.external_user = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for external_user: {e}")
+                    });
+                self
+            }
+            pub fn hash<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.hash = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for hash: {e}")
+                    });
+                self
+            }
+            pub fn include_byok_in_limit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.include_byok_in_limit = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for include_byok_in_limit: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn label<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.label = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for label: {e}")
+                    });
+                self
+            }
+            pub fn last_used_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last_used_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for last_used_at: {e}")
+                    });
+                self
+            }
+            pub fn limit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.limit = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for limit: {e}")
+                    });
+                self
+            }
+            pub fn limit_remaining<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.limit_remaining = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for limit_remaining: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn limit_reset<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.limit_reset = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for limit_reset: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
+                self
+            }
+            pub fn usage<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.usage = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for usage: {e}")
+                    });
+                self
+            }
+            pub fn usage_daily<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.usage_daily = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for usage_daily: {e}")
+                    });
+                self
+            }
+            pub fn usage_monthly<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.usage_monthly = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for usage_monthly: {e}")
+                    });
+                self
+            }
+            pub fn usage_weekly<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.usage_weekly = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for usage_weekly: {e}")
+                    });
+                self
+            }
+            pub fn workspace_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.workspace_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for workspace_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ApiKey> for super::ApiKey {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ApiKey,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    byok_usage: value.byok_usage?,
+                    byok_usage_daily: value.byok_usage_daily?,
+                    byok_usage_monthly: value.byok_usage_monthly?,
+                    byok_usage_weekly: value.byok_usage_weekly?,
+                    created_at: value.created_at?,
+                    creator_user_id: value.creator_user_id?,
+                    disabled: value.disabled?,
+                    expires_at: value.expires_at?,
+                    external_user: value.external_user?,
+                    hash: value.hash?,
+                    include_byok_in_limit: value.include_byok_in_limit?,
+                    label: value.label?,
+                    last_used_at: value.last_used_at?,
+                    limit: value.limit?,
+                    limit_remaining: value.limit_remaining?,
+                    limit_reset: value.limit_reset?,
+                    name: value.name?,
+                    updated_at: value.updated_at?,
+                    usage: value.usage?,
+                    usage_daily: value.usage_daily?,
+                    usage_monthly: value.usage_monthly?,
+                    usage_weekly: value.usage_weekly?,
+                    workspace_id: value.workspace_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ApiKey> for ApiKey {
+            fn from(value: super::ApiKey) -> Self {
+                Self {
+                    byok_usage: Ok(value.byok_usage),
+                    byok_usage_daily: Ok(value.byok_usage_daily),
+                    byok_usage_monthly: Ok(value.byok_usage_monthly),
+                    byok_usage_weekly: Ok(value.byok_usage_weekly),
+                    created_at: Ok(value.created_at),
+                    creator_user_id: Ok(value.creator_user_id),
+                    disabled: Ok(value.disabled),
+                    expires_at: Ok(value.expires_at),
+                    external_user: Ok(value.external_user),
+                    hash: Ok(value.hash),
+                    include_byok_in_limit: Ok(value.include_byok_in_limit),
+                    label: Ok(value.label),
+                    last_used_at: Ok(value.last_used_at),
+                    limit: Ok(value.limit),
+                    limit_remaining: Ok(value.limit_remaining),
+                    limit_reset: Ok(value.limit_reset),
+                    name: Ok(value.name),
+                    updated_at: Ok(value.updated_at),
+                    usage: Ok(value.usage),
+                    usage_daily: Ok(value.usage_daily),
+                    usage_monthly: Ok(value.usage_monthly),
+                    usage_weekly: Ok(value.usage_weekly),
+                    workspace_id: Ok(value.workspace_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct AppRankingsItem {
             app_id: ::std::result::Result<i64, ::std::string::String>,
             app_name: ::std::result::Result<
@@ -34947,51 +34520,6 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct BulkAddWorkspaceMembersRequest {
-            user_ids: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for BulkAddWorkspaceMembersRequest {
-            fn default() -> Self {
-                Self {
-                    user_ids: Err("no value supplied for user_ids".to_string()),
-                }
-            }
-        }
-        impl BulkAddWorkspaceMembersRequest {
-            pub fn user_ids<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.user_ids = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for user_ids: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<BulkAddWorkspaceMembersRequest>
-        for super::BulkAddWorkspaceMembersRequest {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: BulkAddWorkspaceMembersRequest,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { user_ids: value.user_ids? })
-            }
-        }
-        impl ::std::convert::From<super::BulkAddWorkspaceMembersRequest>
-        for BulkAddWorkspaceMembersRequest {
-            fn from(value: super::BulkAddWorkspaceMembersRequest) -> Self {
-                Self {
-                    user_ids: Ok(value.user_ids),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct BulkAddWorkspaceMembersResponse {
             added_count: ::std::result::Result<i64, ::std::string::String>,
             data: ::std::result::Result<
@@ -35055,59 +34583,10 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct BulkAssignKeysRequest {
-            key_hashes: ::std::result::Result<
-                ::std::vec::Vec<super::BulkAssignKeysRequestKeyHashesItem>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for BulkAssignKeysRequest {
-            fn default() -> Self {
-                Self {
-                    key_hashes: Err("no value supplied for key_hashes".to_string()),
-                }
-            }
-        }
-        impl BulkAssignKeysRequest {
-            pub fn key_hashes<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::vec::Vec<super::BulkAssignKeysRequestKeyHashesItem>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.key_hashes = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for key_hashes: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<BulkAssignKeysRequest>
-        for super::BulkAssignKeysRequest {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: BulkAssignKeysRequest,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    key_hashes: value.key_hashes?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::BulkAssignKeysRequest>
-        for BulkAssignKeysRequest {
-            fn from(value: super::BulkAssignKeysRequest) -> Self {
-                Self {
-                    key_hashes: Ok(value.key_hashes),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct BulkAssignKeysResponse {
+        pub struct BulkAssignResponse {
             assigned_count: ::std::result::Result<i64, ::std::string::String>,
         }
-        impl ::std::default::Default for BulkAssignKeysResponse {
+        impl ::std::default::Default for BulkAssignResponse {
             fn default() -> Self {
                 Self {
                     assigned_count: Err(
@@ -35116,7 +34595,7 @@ pub mod types {
                 }
             }
         }
-        impl BulkAssignKeysResponse {
+        impl BulkAssignResponse {
             pub fn assigned_count<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -35132,168 +34611,20 @@ pub mod types {
                 self
             }
         }
-        impl ::std::convert::TryFrom<BulkAssignKeysResponse>
-        for super::BulkAssignKeysResponse {
+        impl ::std::convert::TryFrom<BulkAssignResponse> for super::BulkAssignResponse {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: BulkAssignKeysResponse,
+                value: BulkAssignResponse,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     assigned_count: value.assigned_count?,
                 })
             }
         }
-        impl ::std::convert::From<super::BulkAssignKeysResponse>
-        for BulkAssignKeysResponse {
-            fn from(value: super::BulkAssignKeysResponse) -> Self {
+        impl ::std::convert::From<super::BulkAssignResponse> for BulkAssignResponse {
+            fn from(value: super::BulkAssignResponse) -> Self {
                 Self {
                     assigned_count: Ok(value.assigned_count),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct BulkAssignMembersRequest {
-            member_user_ids: ::std::result::Result<
-                ::std::vec::Vec<super::BulkAssignMembersRequestMemberUserIdsItem>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for BulkAssignMembersRequest {
-            fn default() -> Self {
-                Self {
-                    member_user_ids: Err(
-                        "no value supplied for member_user_ids".to_string(),
-                    ),
-                }
-            }
-        }
-        impl BulkAssignMembersRequest {
-            pub fn member_user_ids<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::vec::Vec<super::BulkAssignMembersRequestMemberUserIdsItem>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.member_user_ids = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for member_user_ids: {e}"
-                        )
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<BulkAssignMembersRequest>
-        for super::BulkAssignMembersRequest {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: BulkAssignMembersRequest,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    member_user_ids: value.member_user_ids?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::BulkAssignMembersRequest>
-        for BulkAssignMembersRequest {
-            fn from(value: super::BulkAssignMembersRequest) -> Self {
-                Self {
-                    member_user_ids: Ok(value.member_user_ids),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct BulkAssignMembersResponse {
-            assigned_count: ::std::result::Result<i64, ::std::string::String>,
-        }
-        impl ::std::default::Default for BulkAssignMembersResponse {
-            fn default() -> Self {
-                Self {
-                    assigned_count: Err(
-                        "no value supplied for assigned_count".to_string(),
-                    ),
-                }
-            }
-        }
-        impl BulkAssignMembersResponse {
-            pub fn assigned_count<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.assigned_count = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for assigned_count: {e}"
-                        )
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<BulkAssignMembersResponse>
-        for super::BulkAssignMembersResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: BulkAssignMembersResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    assigned_count: value.assigned_count?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::BulkAssignMembersResponse>
-        for BulkAssignMembersResponse {
-            fn from(value: super::BulkAssignMembersResponse) -> Self {
-                Self {
-                    assigned_count: Ok(value.assigned_count),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct BulkRemoveWorkspaceMembersRequest {
-            user_ids: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for BulkRemoveWorkspaceMembersRequest {
-            fn default() -> Self {
-                Self {
-                    user_ids: Err("no value supplied for user_ids".to_string()),
-                }
-            }
-        }
-        impl BulkRemoveWorkspaceMembersRequest {
-            pub fn user_ids<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.user_ids = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for user_ids: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<BulkRemoveWorkspaceMembersRequest>
-        for super::BulkRemoveWorkspaceMembersRequest {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: BulkRemoveWorkspaceMembersRequest,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { user_ids: value.user_ids? })
-            }
-        }
-        impl ::std::convert::From<super::BulkRemoveWorkspaceMembersRequest>
-        for BulkRemoveWorkspaceMembersRequest {
-            fn from(value: super::BulkRemoveWorkspaceMembersRequest) -> Self {
-                Self {
-                    user_ids: Ok(value.user_ids),
                 }
             }
         }
@@ -35342,59 +34673,10 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct BulkUnassignKeysRequest {
-            key_hashes: ::std::result::Result<
-                ::std::vec::Vec<super::BulkUnassignKeysRequestKeyHashesItem>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for BulkUnassignKeysRequest {
-            fn default() -> Self {
-                Self {
-                    key_hashes: Err("no value supplied for key_hashes".to_string()),
-                }
-            }
-        }
-        impl BulkUnassignKeysRequest {
-            pub fn key_hashes<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::vec::Vec<super::BulkUnassignKeysRequestKeyHashesItem>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.key_hashes = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for key_hashes: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<BulkUnassignKeysRequest>
-        for super::BulkUnassignKeysRequest {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: BulkUnassignKeysRequest,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    key_hashes: value.key_hashes?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::BulkUnassignKeysRequest>
-        for BulkUnassignKeysRequest {
-            fn from(value: super::BulkUnassignKeysRequest) -> Self {
-                Self {
-                    key_hashes: Ok(value.key_hashes),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct BulkUnassignKeysResponse {
+        pub struct BulkUnassignResponse {
             unassigned_count: ::std::result::Result<i64, ::std::string::String>,
         }
-        impl ::std::default::Default for BulkUnassignKeysResponse {
+        impl ::std::default::Default for BulkUnassignResponse {
             fn default() -> Self {
                 Self {
                     unassigned_count: Err(
@@ -35403,7 +34685,7 @@ pub mod types {
                 }
             }
         }
-        impl BulkUnassignKeysResponse {
+        impl BulkUnassignResponse {
             pub fn unassigned_count<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -35419,121 +34701,19 @@ pub mod types {
                 self
             }
         }
-        impl ::std::convert::TryFrom<BulkUnassignKeysResponse>
-        for super::BulkUnassignKeysResponse {
+        impl ::std::convert::TryFrom<BulkUnassignResponse>
+        for super::BulkUnassignResponse {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: BulkUnassignKeysResponse,
+                value: BulkUnassignResponse,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     unassigned_count: value.unassigned_count?,
                 })
             }
         }
-        impl ::std::convert::From<super::BulkUnassignKeysResponse>
-        for BulkUnassignKeysResponse {
-            fn from(value: super::BulkUnassignKeysResponse) -> Self {
-                Self {
-                    unassigned_count: Ok(value.unassigned_count),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct BulkUnassignMembersRequest {
-            member_user_ids: ::std::result::Result<
-                ::std::vec::Vec<super::BulkUnassignMembersRequestMemberUserIdsItem>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for BulkUnassignMembersRequest {
-            fn default() -> Self {
-                Self {
-                    member_user_ids: Err(
-                        "no value supplied for member_user_ids".to_string(),
-                    ),
-                }
-            }
-        }
-        impl BulkUnassignMembersRequest {
-            pub fn member_user_ids<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::vec::Vec<super::BulkUnassignMembersRequestMemberUserIdsItem>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.member_user_ids = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for member_user_ids: {e}"
-                        )
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<BulkUnassignMembersRequest>
-        for super::BulkUnassignMembersRequest {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: BulkUnassignMembersRequest,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    member_user_ids: value.member_user_ids?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::BulkUnassignMembersRequest>
-        for BulkUnassignMembersRequest {
-            fn from(value: super::BulkUnassignMembersRequest) -> Self {
-                Self {
-                    member_user_ids: Ok(value.member_user_ids),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct BulkUnassignMembersResponse {
-            unassigned_count: ::std::result::Result<i64, ::std::string::String>,
-        }
-        impl ::std::default::Default for BulkUnassignMembersResponse {
-            fn default() -> Self {
-                Self {
-                    unassigned_count: Err(
-                        "no value supplied for unassigned_count".to_string(),
-                    ),
-                }
-            }
-        }
-        impl BulkUnassignMembersResponse {
-            pub fn unassigned_count<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.unassigned_count = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for unassigned_count: {e}"
-                        )
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<BulkUnassignMembersResponse>
-        for super::BulkUnassignMembersResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: BulkUnassignMembersResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    unassigned_count: value.unassigned_count?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::BulkUnassignMembersResponse>
-        for BulkUnassignMembersResponse {
-            fn from(value: super::BulkUnassignMembersResponse) -> Self {
+        impl ::std::convert::From<super::BulkUnassignResponse> for BulkUnassignResponse {
+            fn from(value: super::BulkUnassignResponse) -> Self {
                 Self {
                     unassigned_count: Ok(value.unassigned_count),
                 }
@@ -35795,9 +34975,47 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct ByokKeyResponse {
+            data: ::std::result::Result<super::ByokKey, ::std::string::String>,
+        }
+        impl ::std::default::Default for ByokKeyResponse {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                }
+            }
+        }
+        impl ByokKeyResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ByokKey>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ByokKeyResponse> for super::ByokKeyResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ByokKeyResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { data: value.data? })
+            }
+        }
+        impl ::std::convert::From<super::ByokKeyResponse> for ByokKeyResponse {
+            fn from(value: super::ByokKeyResponse) -> Self {
+                Self { data: Ok(value.data) }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ContentFilterBuiltinEntry {
             action: ::std::result::Result<
-                super::ContentFilterBuiltinAction,
+                super::ContentFilterAction,
                 ::std::string::String,
             >,
             label: ::std::result::Result<
@@ -35826,7 +35044,7 @@ pub mod types {
         impl ContentFilterBuiltinEntry {
             pub fn action<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::ContentFilterBuiltinAction>,
+                T: ::std::convert::TryInto<super::ContentFilterAction>,
                 T::Error: ::std::fmt::Display,
             {
                 self.action = value
@@ -35905,7 +35123,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct ContentFilterBuiltinEntryInput {
             action: ::std::result::Result<
-                super::ContentFilterBuiltinAction,
+                super::ContentFilterAction,
                 ::std::string::String,
             >,
             label: ::std::result::Result<
@@ -35934,7 +35152,7 @@ pub mod types {
         impl ContentFilterBuiltinEntryInput {
             pub fn action<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::ContentFilterBuiltinAction>,
+                T: ::std::convert::TryInto<super::ContentFilterAction>,
                 T::Error: ::std::fmt::Display,
             {
                 self.action = value
@@ -36661,46 +35879,6 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct CreateByokKeyResponse {
-            data: ::std::result::Result<super::ByokKey, ::std::string::String>,
-        }
-        impl ::std::default::Default for CreateByokKeyResponse {
-            fn default() -> Self {
-                Self {
-                    data: Err("no value supplied for data".to_string()),
-                }
-            }
-        }
-        impl CreateByokKeyResponse {
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::ByokKey>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CreateByokKeyResponse>
-        for super::CreateByokKeyResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CreateByokKeyResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { data: value.data? })
-            }
-        }
-        impl ::std::convert::From<super::CreateByokKeyResponse>
-        for CreateByokKeyResponse {
-            fn from(value: super::CreateByokKeyResponse) -> Self {
-                Self { data: Ok(value.data) }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct CreateExternalUserRequest {
             user: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
@@ -37218,46 +36396,6 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct CreateGuardrailResponse {
-            data: ::std::result::Result<super::Guardrail, ::std::string::String>,
-        }
-        impl ::std::default::Default for CreateGuardrailResponse {
-            fn default() -> Self {
-                Self {
-                    data: Err("no value supplied for data".to_string()),
-                }
-            }
-        }
-        impl CreateGuardrailResponse {
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::Guardrail>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CreateGuardrailResponse>
-        for super::CreateGuardrailResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CreateGuardrailResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { data: value.data? })
-            }
-        }
-        impl ::std::convert::From<super::CreateGuardrailResponse>
-        for CreateGuardrailResponse {
-            fn from(value: super::CreateGuardrailResponse) -> Self {
-                Self { data: Ok(value.data) }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct CreateKeysRequest {
             creator_user_id: ::std::result::Result<
                 crate::Nullable<super::CreateKeysRequestCreatorUserId>,
@@ -37509,10 +36647,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct CreateKeysResponse {
-            data: ::std::result::Result<
-                super::CreateKeysResponseData,
-                ::std::string::String,
-            >,
+            data: ::std::result::Result<super::ApiKey, ::std::string::String>,
             key: ::std::result::Result<crate::Secret, ::std::string::String>,
         }
         impl ::std::default::Default for CreateKeysResponse {
@@ -37526,7 +36661,7 @@ pub mod types {
         impl CreateKeysResponse {
             pub fn data<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::CreateKeysResponseData>,
+                T: ::std::convert::TryInto<super::ApiKey>,
                 T::Error: ::std::fmt::Display,
             {
                 self.data = value
@@ -37569,464 +36704,6 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct CreateKeysResponseData {
-            byok_usage: ::std::result::Result<f64, ::std::string::String>,
-            byok_usage_daily: ::std::result::Result<f64, ::std::string::String>,
-            byok_usage_monthly: ::std::result::Result<f64, ::std::string::String>,
-            byok_usage_weekly: ::std::result::Result<f64, ::std::string::String>,
-            created_at: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            creator_user_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            disabled: ::std::result::Result<bool, ::std::string::String>,
-            expires_at: ::std::result::Result<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                ::std::string::String,
-            >,
-            external_user: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            hash: ::std::result::Result<::std::string::String, ::std::string::String>,
-            include_byok_in_limit: ::std::result::Result<bool, ::std::string::String>,
-            label: ::std::result::Result<::std::string::String, ::std::string::String>,
-            last_used_at: ::std::result::Result<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                ::std::string::String,
-            >,
-            limit: ::std::result::Result<
-                ::std::option::Option<f64>,
-                ::std::string::String,
-            >,
-            limit_remaining: ::std::result::Result<
-                ::std::option::Option<f64>,
-                ::std::string::String,
-            >,
-            limit_reset: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<::std::string::String, ::std::string::String>,
-            updated_at: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            usage: ::std::result::Result<f64, ::std::string::String>,
-            usage_daily: ::std::result::Result<f64, ::std::string::String>,
-            usage_monthly: ::std::result::Result<f64, ::std::string::String>,
-            usage_weekly: ::std::result::Result<f64, ::std::string::String>,
-            workspace_id: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for CreateKeysResponseData {
-            fn default() -> Self {
-                Self {
-                    byok_usage: Err("no value supplied for byok_usage".to_string()),
-                    byok_usage_daily: Err(
-                        "no value supplied for byok_usage_daily".to_string(),
-                    ),
-                    byok_usage_monthly: Err(
-                        "no value supplied for byok_usage_monthly".to_string(),
-                    ),
-                    byok_usage_weekly: Err(
-                        "no value supplied for byok_usage_weekly".to_string(),
-                    ),
-                    created_at: Err("no value supplied for created_at".to_string()),
-                    creator_user_id: Err(
-                        "no value supplied for creator_user_id".to_string(),
-                    ),
-                    disabled: Err("no value supplied for disabled".to_string()),
-                    expires_at: Ok(Default::default()),
-                    external_user: Err(
-                        "no value supplied for external_user".to_string(),
-                    ),
-                    hash: Err("no value supplied for hash".to_string()),
-                    include_byok_in_limit: Err(
-                        "no value supplied for include_byok_in_limit".to_string(),
-                    ),
-                    label: Err("no value supplied for label".to_string()),
-                    last_used_at: Err("no value supplied for last_used_at".to_string()),
-                    limit: Err("no value supplied for limit".to_string()),
-                    limit_remaining: Err(
-                        "no value supplied for limit_remaining".to_string(),
-                    ),
-                    limit_reset: Err("no value supplied for limit_reset".to_string()),
-                    name: Err("no value supplied for name".to_string()),
-                    updated_at: Err("no value supplied for updated_at".to_string()),
-                    usage: Err("no value supplied for usage".to_string()),
-                    usage_daily: Err("no value supplied for usage_daily".to_string()),
-                    usage_monthly: Err(
-                        "no value supplied for usage_monthly".to_string(),
-                    ),
-                    usage_weekly: Err("no value supplied for usage_weekly".to_string()),
-                    workspace_id: Err("no value supplied for workspace_id".to_string()),
-                }
-            }
-        }
-        impl CreateKeysResponseData {
-            pub fn byok_usage<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<f64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.byok_usage = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for byok_usage: {e}")
-                    });
-                self
-            }
-            pub fn byok_usage_daily<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<f64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.byok_usage_daily = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for byok_usage_daily: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn byok_usage_monthly<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<f64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.byok_usage_monthly = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for byok_usage_monthly: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn byok_usage_weekly<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<f64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.byok_usage_weekly = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for byok_usage_weekly: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn created_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.created_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for created_at: {e}")
-                    });
-                self
-            }
-            pub fn creator_user_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.creator_user_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for creator_user_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn disabled<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<bool>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.disabled = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for disabled: {e}")
-                    });
-                self
-            }
-            pub fn expires_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.expires_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for expires_at: {e}")
-                    });
-                self
-            }
-            pub fn external_user<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.external_user = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for external_user: {e}")
-                    });
-                self
-            }
-            pub fn hash<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.hash = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for hash: {e}")
-                    });
-                self
-            }
-            pub fn include_byok_in_limit<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<bool>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.include_byok_in_limit = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for include_byok_in_limit: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn label<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.label = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for label: {e}")
-                    });
-                self
-            }
-            pub fn last_used_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.last_used_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for last_used_at: {e}")
-                    });
-                self
-            }
-            pub fn limit<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.limit = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for limit: {e}")
-                    });
-                self
-            }
-            pub fn limit_remaining<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.limit_remaining = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for limit_remaining: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn limit_reset<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.limit_reset = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for limit_reset: {e}")
-                    });
-                self
-            }
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn updated_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.updated_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for updated_at: {e}")
-                    });
-                self
-            }
-            pub fn usage<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<f64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.usage = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for usage: {e}")
-                    });
-                self
-            }
-            pub fn usage_daily<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<f64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.usage_daily = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for usage_daily: {e}")
-                    });
-                self
-            }
-            pub fn usage_monthly<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<f64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.usage_monthly = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for usage_monthly: {e}")
-                    });
-                self
-            }
-            pub fn usage_weekly<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<f64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.usage_weekly = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for usage_weekly: {e}")
-                    });
-                self
-            }
-            pub fn workspace_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.workspace_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for workspace_id: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CreateKeysResponseData>
-        for super::CreateKeysResponseData {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CreateKeysResponseData,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    byok_usage: value.byok_usage?,
-                    byok_usage_daily: value.byok_usage_daily?,
-                    byok_usage_monthly: value.byok_usage_monthly?,
-                    byok_usage_weekly: value.byok_usage_weekly?,
-                    created_at: value.created_at?,
-                    creator_user_id: value.creator_user_id?,
-                    disabled: value.disabled?,
-                    expires_at: value.expires_at?,
-                    external_user: value.external_user?,
-                    hash: value.hash?,
-                    include_byok_in_limit: value.include_byok_in_limit?,
-                    label: value.label?,
-                    last_used_at: value.last_used_at?,
-                    limit: value.limit?,
-                    limit_remaining: value.limit_remaining?,
-                    limit_reset: value.limit_reset?,
-                    name: value.name?,
-                    updated_at: value.updated_at?,
-                    usage: value.usage?,
-                    usage_daily: value.usage_daily?,
-                    usage_monthly: value.usage_monthly?,
-                    usage_weekly: value.usage_weekly?,
-                    workspace_id: value.workspace_id?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::CreateKeysResponseData>
-        for CreateKeysResponseData {
-            fn from(value: super::CreateKeysResponseData) -> Self {
-                Self {
-                    byok_usage: Ok(value.byok_usage),
-                    byok_usage_daily: Ok(value.byok_usage_daily),
-                    byok_usage_monthly: Ok(value.byok_usage_monthly),
-                    byok_usage_weekly: Ok(value.byok_usage_weekly),
-                    created_at: Ok(value.created_at),
-                    creator_user_id: Ok(value.creator_user_id),
-                    disabled: Ok(value.disabled),
-                    expires_at: Ok(value.expires_at),
-                    external_user: Ok(value.external_user),
-                    hash: Ok(value.hash),
-                    include_byok_in_limit: Ok(value.include_byok_in_limit),
-                    label: Ok(value.label),
-                    last_used_at: Ok(value.last_used_at),
-                    limit: Ok(value.limit),
-                    limit_remaining: Ok(value.limit_remaining),
-                    limit_reset: Ok(value.limit_reset),
-                    name: Ok(value.name),
-                    updated_at: Ok(value.updated_at),
-                    usage: Ok(value.usage),
-                    usage_daily: Ok(value.usage_daily),
-                    usage_monthly: Ok(value.usage_monthly),
-                    usage_weekly: Ok(value.usage_weekly),
-                    workspace_id: Ok(value.workspace_id),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct CreateObservabilityDestinationRequest {
             api_key_hashes: ::std::result::Result<
                 crate::Nullable<::std::vec::Vec<::std::string::String>>,
@@ -38050,7 +36727,7 @@ pub mod types {
             >,
             enabled: ::std::result::Result<bool, ::std::string::String>,
             filter_rules: ::std::result::Result<
-                crate::Nullable<super::ObservabilityFilterRulesConfigNullable>,
+                crate::Nullable<super::ObservabilityFilterRulesConfig>,
                 ::std::string::String,
             >,
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -38174,7 +36851,7 @@ pub mod types {
             pub fn filter_rules<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    crate::Nullable<super::ObservabilityFilterRulesConfigNullable>,
+                    crate::Nullable<super::ObservabilityFilterRulesConfig>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -38295,49 +36972,6 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct CreateObservabilityDestinationResponse {
-            data: ::std::result::Result<
-                super::ObservabilityDestination,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for CreateObservabilityDestinationResponse {
-            fn default() -> Self {
-                Self {
-                    data: Err("no value supplied for data".to_string()),
-                }
-            }
-        }
-        impl CreateObservabilityDestinationResponse {
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::ObservabilityDestination>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CreateObservabilityDestinationResponse>
-        for super::CreateObservabilityDestinationResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CreateObservabilityDestinationResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { data: value.data? })
-            }
-        }
-        impl ::std::convert::From<super::CreateObservabilityDestinationResponse>
-        for CreateObservabilityDestinationResponse {
-            fn from(value: super::CreateObservabilityDestinationResponse) -> Self {
-                Self { data: Ok(value.data) }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct CreateScimGroupMappingRequest {
             role: ::std::result::Result<
                 super::CreateScimGroupMappingRequestRole,
@@ -38416,46 +37050,6 @@ pub mod types {
                     scim_group_id: Ok(value.scim_group_id),
                     workspace_id: Ok(value.workspace_id),
                 }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct CreateScimGroupMappingResponse {
-            data: ::std::result::Result<super::ScimGroupMapping, ::std::string::String>,
-        }
-        impl ::std::default::Default for CreateScimGroupMappingResponse {
-            fn default() -> Self {
-                Self {
-                    data: Err("no value supplied for data".to_string()),
-                }
-            }
-        }
-        impl CreateScimGroupMappingResponse {
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::ScimGroupMapping>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CreateScimGroupMappingResponse>
-        for super::CreateScimGroupMappingResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CreateScimGroupMappingResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { data: value.data? })
-            }
-        }
-        impl ::std::convert::From<super::CreateScimGroupMappingResponse>
-        for CreateScimGroupMappingResponse {
-            fn from(value: super::CreateScimGroupMappingResponse) -> Self {
-                Self { data: Ok(value.data) }
             }
         }
         #[derive(Clone, Debug)]
@@ -38746,46 +37340,6 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct CreateWorkspaceResponse {
-            data: ::std::result::Result<super::Workspace, ::std::string::String>,
-        }
-        impl ::std::default::Default for CreateWorkspaceResponse {
-            fn default() -> Self {
-                Self {
-                    data: Err("no value supplied for data".to_string()),
-                }
-            }
-        }
-        impl CreateWorkspaceResponse {
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::Workspace>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CreateWorkspaceResponse>
-        for super::CreateWorkspaceResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CreateWorkspaceResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { data: value.data? })
-            }
-        }
-        impl ::std::convert::From<super::CreateWorkspaceResponse>
-        for CreateWorkspaceResponse {
-            fn from(value: super::CreateWorkspaceResponse) -> Self {
-                Self { data: Ok(value.data) }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct DaBenchmarkEntry {
             arena: ::std::result::Result<::std::string::String, ::std::string::String>,
             category: ::std::result::Result<
@@ -39041,17 +37595,17 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct DeleteByokKeyResponse {
+        pub struct DeletedResponse {
             deleted: ::std::result::Result<bool, ::std::string::String>,
         }
-        impl ::std::default::Default for DeleteByokKeyResponse {
+        impl ::std::default::Default for DeletedResponse {
             fn default() -> Self {
                 Self {
                     deleted: Err("no value supplied for deleted".to_string()),
                 }
             }
         }
-        impl DeleteByokKeyResponse {
+        impl DeletedResponse {
             pub fn deleted<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -39065,256 +37619,16 @@ pub mod types {
                 self
             }
         }
-        impl ::std::convert::TryFrom<DeleteByokKeyResponse>
-        for super::DeleteByokKeyResponse {
+        impl ::std::convert::TryFrom<DeletedResponse> for super::DeletedResponse {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: DeleteByokKeyResponse,
+                value: DeletedResponse,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self { deleted: value.deleted? })
             }
         }
-        impl ::std::convert::From<super::DeleteByokKeyResponse>
-        for DeleteByokKeyResponse {
-            fn from(value: super::DeleteByokKeyResponse) -> Self {
-                Self { deleted: Ok(value.deleted) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct DeleteGuardrailResponse {
-            deleted: ::std::result::Result<bool, ::std::string::String>,
-        }
-        impl ::std::default::Default for DeleteGuardrailResponse {
-            fn default() -> Self {
-                Self {
-                    deleted: Err("no value supplied for deleted".to_string()),
-                }
-            }
-        }
-        impl DeleteGuardrailResponse {
-            pub fn deleted<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<bool>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.deleted = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for deleted: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<DeleteGuardrailResponse>
-        for super::DeleteGuardrailResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: DeleteGuardrailResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { deleted: value.deleted? })
-            }
-        }
-        impl ::std::convert::From<super::DeleteGuardrailResponse>
-        for DeleteGuardrailResponse {
-            fn from(value: super::DeleteGuardrailResponse) -> Self {
-                Self { deleted: Ok(value.deleted) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct DeleteKeysResponse {
-            deleted: ::std::result::Result<bool, ::std::string::String>,
-        }
-        impl ::std::default::Default for DeleteKeysResponse {
-            fn default() -> Self {
-                Self {
-                    deleted: Err("no value supplied for deleted".to_string()),
-                }
-            }
-        }
-        impl DeleteKeysResponse {
-            pub fn deleted<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<bool>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.deleted = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for deleted: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<DeleteKeysResponse> for super::DeleteKeysResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: DeleteKeysResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { deleted: value.deleted? })
-            }
-        }
-        impl ::std::convert::From<super::DeleteKeysResponse> for DeleteKeysResponse {
-            fn from(value: super::DeleteKeysResponse) -> Self {
-                Self { deleted: Ok(value.deleted) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct DeleteObservabilityDestinationResponse {
-            deleted: ::std::result::Result<bool, ::std::string::String>,
-        }
-        impl ::std::default::Default for DeleteObservabilityDestinationResponse {
-            fn default() -> Self {
-                Self {
-                    deleted: Err("no value supplied for deleted".to_string()),
-                }
-            }
-        }
-        impl DeleteObservabilityDestinationResponse {
-            pub fn deleted<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<bool>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.deleted = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for deleted: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<DeleteObservabilityDestinationResponse>
-        for super::DeleteObservabilityDestinationResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: DeleteObservabilityDestinationResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { deleted: value.deleted? })
-            }
-        }
-        impl ::std::convert::From<super::DeleteObservabilityDestinationResponse>
-        for DeleteObservabilityDestinationResponse {
-            fn from(value: super::DeleteObservabilityDestinationResponse) -> Self {
-                Self { deleted: Ok(value.deleted) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct DeleteScimGroupMappingResponse {
-            deleted: ::std::result::Result<bool, ::std::string::String>,
-        }
-        impl ::std::default::Default for DeleteScimGroupMappingResponse {
-            fn default() -> Self {
-                Self {
-                    deleted: Err("no value supplied for deleted".to_string()),
-                }
-            }
-        }
-        impl DeleteScimGroupMappingResponse {
-            pub fn deleted<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<bool>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.deleted = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for deleted: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<DeleteScimGroupMappingResponse>
-        for super::DeleteScimGroupMappingResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: DeleteScimGroupMappingResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { deleted: value.deleted? })
-            }
-        }
-        impl ::std::convert::From<super::DeleteScimGroupMappingResponse>
-        for DeleteScimGroupMappingResponse {
-            fn from(value: super::DeleteScimGroupMappingResponse) -> Self {
-                Self { deleted: Ok(value.deleted) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct DeleteWorkspaceBudgetResponse {
-            deleted: ::std::result::Result<bool, ::std::string::String>,
-        }
-        impl ::std::default::Default for DeleteWorkspaceBudgetResponse {
-            fn default() -> Self {
-                Self {
-                    deleted: Err("no value supplied for deleted".to_string()),
-                }
-            }
-        }
-        impl DeleteWorkspaceBudgetResponse {
-            pub fn deleted<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<bool>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.deleted = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for deleted: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<DeleteWorkspaceBudgetResponse>
-        for super::DeleteWorkspaceBudgetResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: DeleteWorkspaceBudgetResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { deleted: value.deleted? })
-            }
-        }
-        impl ::std::convert::From<super::DeleteWorkspaceBudgetResponse>
-        for DeleteWorkspaceBudgetResponse {
-            fn from(value: super::DeleteWorkspaceBudgetResponse) -> Self {
-                Self { deleted: Ok(value.deleted) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct DeleteWorkspaceResponse {
-            deleted: ::std::result::Result<bool, ::std::string::String>,
-        }
-        impl ::std::default::Default for DeleteWorkspaceResponse {
-            fn default() -> Self {
-                Self {
-                    deleted: Err("no value supplied for deleted".to_string()),
-                }
-            }
-        }
-        impl DeleteWorkspaceResponse {
-            pub fn deleted<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<bool>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.deleted = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for deleted: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<DeleteWorkspaceResponse>
-        for super::DeleteWorkspaceResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: DeleteWorkspaceResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { deleted: value.deleted? })
-            }
-        }
-        impl ::std::convert::From<super::DeleteWorkspaceResponse>
-        for DeleteWorkspaceResponse {
-            fn from(value: super::DeleteWorkspaceResponse) -> Self {
+        impl ::std::convert::From<super::DeletedResponse> for DeletedResponse {
+            fn from(value: super::DeletedResponse) -> Self {
                 Self { deleted: Ok(value.deleted) }
             }
         }
@@ -41356,44 +39670,6 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct GetByokKeyResponse {
-            data: ::std::result::Result<super::ByokKey, ::std::string::String>,
-        }
-        impl ::std::default::Default for GetByokKeyResponse {
-            fn default() -> Self {
-                Self {
-                    data: Err("no value supplied for data".to_string()),
-                }
-            }
-        }
-        impl GetByokKeyResponse {
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::ByokKey>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GetByokKeyResponse> for super::GetByokKeyResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GetByokKeyResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { data: value.data? })
-            }
-        }
-        impl ::std::convert::From<super::GetByokKeyResponse> for GetByokKeyResponse {
-            fn from(value: super::GetByokKeyResponse) -> Self {
-                Self { data: Ok(value.data) }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct GetCreditsResponse {
             data: ::std::result::Result<
                 super::GetCreditsResponseData,
@@ -42139,50 +40415,8 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct GetGuardrailResponse {
-            data: ::std::result::Result<super::Guardrail, ::std::string::String>,
-        }
-        impl ::std::default::Default for GetGuardrailResponse {
-            fn default() -> Self {
-                Self {
-                    data: Err("no value supplied for data".to_string()),
-                }
-            }
-        }
-        impl GetGuardrailResponse {
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::Guardrail>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GetGuardrailResponse>
-        for super::GetGuardrailResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GetGuardrailResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { data: value.data? })
-            }
-        }
-        impl ::std::convert::From<super::GetGuardrailResponse> for GetGuardrailResponse {
-            fn from(value: super::GetGuardrailResponse) -> Self {
-                Self { data: Ok(value.data) }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct GetKeyResponse {
-            data: ::std::result::Result<
-                super::GetKeyResponseData,
-                ::std::string::String,
-            >,
+            data: ::std::result::Result<super::ApiKey, ::std::string::String>,
         }
         impl ::std::default::Default for GetKeyResponse {
             fn default() -> Self {
@@ -42194,7 +40428,7 @@ pub mod types {
         impl GetKeyResponse {
             pub fn data<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::GetKeyResponseData>,
+                T: ::std::convert::TryInto<super::ApiKey>,
                 T::Error: ::std::fmt::Display,
             {
                 self.data = value
@@ -42215,505 +40449,6 @@ pub mod types {
         }
         impl ::std::convert::From<super::GetKeyResponse> for GetKeyResponse {
             fn from(value: super::GetKeyResponse) -> Self {
-                Self { data: Ok(value.data) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct GetKeyResponseData {
-            byok_usage: ::std::result::Result<f64, ::std::string::String>,
-            byok_usage_daily: ::std::result::Result<f64, ::std::string::String>,
-            byok_usage_monthly: ::std::result::Result<f64, ::std::string::String>,
-            byok_usage_weekly: ::std::result::Result<f64, ::std::string::String>,
-            created_at: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            creator_user_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            disabled: ::std::result::Result<bool, ::std::string::String>,
-            expires_at: ::std::result::Result<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                ::std::string::String,
-            >,
-            external_user: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            hash: ::std::result::Result<::std::string::String, ::std::string::String>,
-            include_byok_in_limit: ::std::result::Result<bool, ::std::string::String>,
-            label: ::std::result::Result<::std::string::String, ::std::string::String>,
-            last_used_at: ::std::result::Result<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                ::std::string::String,
-            >,
-            limit: ::std::result::Result<
-                ::std::option::Option<f64>,
-                ::std::string::String,
-            >,
-            limit_remaining: ::std::result::Result<
-                ::std::option::Option<f64>,
-                ::std::string::String,
-            >,
-            limit_reset: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<::std::string::String, ::std::string::String>,
-            updated_at: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            usage: ::std::result::Result<f64, ::std::string::String>,
-            usage_daily: ::std::result::Result<f64, ::std::string::String>,
-            usage_monthly: ::std::result::Result<f64, ::std::string::String>,
-            usage_weekly: ::std::result::Result<f64, ::std::string::String>,
-            workspace_id: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for GetKeyResponseData {
-            fn default() -> Self {
-                Self {
-                    byok_usage: Err("no value supplied for byok_usage".to_string()),
-                    byok_usage_daily: Err(
-                        "no value supplied for byok_usage_daily".to_string(),
-                    ),
-                    byok_usage_monthly: Err(
-                        "no value supplied for byok_usage_monthly".to_string(),
-                    ),
-                    byok_usage_weekly: Err(
-                        "no value supplied for byok_usage_weekly".to_string(),
-                    ),
-                    created_at: Err("no value supplied for created_at".to_string()),
-                    creator_user_id: Err(
-                        "no value supplied for creator_user_id".to_string(),
-                    ),
-                    disabled: Err("no value supplied for disabled".to_string()),
-                    expires_at: Ok(Default::default()),
-                    external_user: Err(
-                        "no value supplied for external_user".to_string(),
-                    ),
-                    hash: Err("no value supplied for hash".to_string()),
-                    include_byok_in_limit: Err(
-                        "no value supplied for include_byok_in_limit".to_string(),
-                    ),
-                    label: Err("no value supplied for label".to_string()),
-                    last_used_at: Err("no value supplied for last_used_at".to_string()),
-                    limit: Err("no value supplied for limit".to_string()),
-                    limit_remaining: Err(
-                        "no value supplied for limit_remaining".to_string(),
-                    ),
-                    limit_reset: Err("no value supplied for limit_reset".to_string()),
-                    name: Err("no value supplied for name".to_string()),
-                    updated_at: Err("no value supplied for updated_at".to_string()),
-                    usage: Err("no value supplied for usage".to_string()),
-                    usage_daily: Err("no value supplied for usage_daily".to_string()),
-                    usage_monthly: Err(
-                        "no value supplied for usage_monthly".to_string(),
-                    ),
-                    usage_weekly: Err("no value supplied for usage_weekly".to_string()),
-                    workspace_id: Err("no value supplied for workspace_id".to_string()),
-                }
-            }
-        }
-        impl GetKeyResponseData {
-            pub fn byok_usage<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<f64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.byok_usage = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for byok_usage: {e}")
-                    });
-                self
-            }
-            pub fn byok_usage_daily<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<f64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.byok_usage_daily = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for byok_usage_daily: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn byok_usage_monthly<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<f64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.byok_usage_monthly = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for byok_usage_monthly: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn byok_usage_weekly<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<f64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.byok_usage_weekly = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for byok_usage_weekly: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn created_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.created_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for created_at: {e}")
-                    });
-                self
-            }
-            pub fn creator_user_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.creator_user_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for creator_user_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn disabled<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<bool>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.disabled = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for disabled: {e}")
-                    });
-                self
-            }
-            pub fn expires_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.expires_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for expires_at: {e}")
-                    });
-                self
-            }
-            pub fn external_user<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.external_user = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for external_user: {e}")
-                    });
-                self
-            }
-            pub fn hash<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.hash = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for hash: {e}")
-                    });
-                self
-            }
-            pub fn include_byok_in_limit<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<bool>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.include_byok_in_limit = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for include_byok_in_limit: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn label<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.label = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for label: {e}")
-                    });
-                self
-            }
-            pub fn last_used_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.last_used_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for last_used_at: {e}")
-                    });
-                self
-            }
-            pub fn limit<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.limit = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for limit: {e}")
-                    });
-                self
-            }
-            pub fn limit_remaining<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.limit_remaining = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for limit_remaining: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn limit_reset<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.limit_reset = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for limit_reset: {e}")
-                    });
-                self
-            }
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn updated_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.updated_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for updated_at: {e}")
-                    });
-                self
-            }
-            pub fn usage<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<f64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.usage = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for usage: {e}")
-                    });
-                self
-            }
-            pub fn usage_daily<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<f64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.usage_daily = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for usage_daily: {e}")
-                    });
-                self
-            }
-            pub fn usage_monthly<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<f64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.usage_monthly = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for usage_monthly: {e}")
-                    });
-                self
-            }
-            pub fn usage_weekly<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<f64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.usage_weekly = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for usage_weekly: {e}")
-                    });
-                self
-            }
-            pub fn workspace_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.workspace_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for workspace_id: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GetKeyResponseData> for super::GetKeyResponseData {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GetKeyResponseData,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    byok_usage: value.byok_usage?,
-                    byok_usage_daily: value.byok_usage_daily?,
-                    byok_usage_monthly: value.byok_usage_monthly?,
-                    byok_usage_weekly: value.byok_usage_weekly?,
-                    created_at: value.created_at?,
-                    creator_user_id: value.creator_user_id?,
-                    disabled: value.disabled?,
-                    expires_at: value.expires_at?,
-                    external_user: value.external_user?,
-                    hash: value.hash?,
-                    include_byok_in_limit: value.include_byok_in_limit?,
-                    label: value.label?,
-                    last_used_at: value.last_used_at?,
-                    limit: value.limit?,
-                    limit_remaining: value.limit_remaining?,
-                    limit_reset: value.limit_reset?,
-                    name: value.name?,
-                    updated_at: value.updated_at?,
-                    usage: value.usage?,
-                    usage_daily: value.usage_daily?,
-                    usage_monthly: value.usage_monthly?,
-                    usage_weekly: value.usage_weekly?,
-                    workspace_id: value.workspace_id?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::GetKeyResponseData> for GetKeyResponseData {
-            fn from(value: super::GetKeyResponseData) -> Self {
-                Self {
-                    byok_usage: Ok(value.byok_usage),
-                    byok_usage_daily: Ok(value.byok_usage_daily),
-                    byok_usage_monthly: Ok(value.byok_usage_monthly),
-                    byok_usage_weekly: Ok(value.byok_usage_weekly),
-                    created_at: Ok(value.created_at),
-                    creator_user_id: Ok(value.creator_user_id),
-                    disabled: Ok(value.disabled),
-                    expires_at: Ok(value.expires_at),
-                    external_user: Ok(value.external_user),
-                    hash: Ok(value.hash),
-                    include_byok_in_limit: Ok(value.include_byok_in_limit),
-                    label: Ok(value.label),
-                    last_used_at: Ok(value.last_used_at),
-                    limit: Ok(value.limit),
-                    limit_remaining: Ok(value.limit_remaining),
-                    limit_reset: Ok(value.limit_reset),
-                    name: Ok(value.name),
-                    updated_at: Ok(value.updated_at),
-                    usage: Ok(value.usage),
-                    usage_daily: Ok(value.usage_daily),
-                    usage_monthly: Ok(value.usage_monthly),
-                    usage_weekly: Ok(value.usage_weekly),
-                    workspace_id: Ok(value.workspace_id),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct GetObservabilityDestinationResponse {
-            data: ::std::result::Result<
-                super::ObservabilityDestination,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for GetObservabilityDestinationResponse {
-            fn default() -> Self {
-                Self {
-                    data: Err("no value supplied for data".to_string()),
-                }
-            }
-        }
-        impl GetObservabilityDestinationResponse {
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::ObservabilityDestination>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GetObservabilityDestinationResponse>
-        for super::GetObservabilityDestinationResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GetObservabilityDestinationResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { data: value.data? })
-            }
-        }
-        impl ::std::convert::From<super::GetObservabilityDestinationResponse>
-        for GetObservabilityDestinationResponse {
-            fn from(value: super::GetObservabilityDestinationResponse) -> Self {
                 Self { data: Ok(value.data) }
             }
         }
@@ -42800,150 +40535,6 @@ pub mod types {
         impl ::std::convert::From<super::GetPresetVersionResponse>
         for GetPresetVersionResponse {
             fn from(value: super::GetPresetVersionResponse) -> Self {
-                Self { data: Ok(value.data) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct GetScimGroupMappingResponse {
-            data: ::std::result::Result<super::ScimGroupMapping, ::std::string::String>,
-        }
-        impl ::std::default::Default for GetScimGroupMappingResponse {
-            fn default() -> Self {
-                Self {
-                    data: Err("no value supplied for data".to_string()),
-                }
-            }
-        }
-        impl GetScimGroupMappingResponse {
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::ScimGroupMapping>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GetScimGroupMappingResponse>
-        for super::GetScimGroupMappingResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GetScimGroupMappingResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { data: value.data? })
-            }
-        }
-        impl ::std::convert::From<super::GetScimGroupMappingResponse>
-        for GetScimGroupMappingResponse {
-            fn from(value: super::GetScimGroupMappingResponse) -> Self {
-                Self { data: Ok(value.data) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct GetWorkspaceBudgetResponse {
-            data: ::std::result::Result<super::WorkspaceBudget, ::std::string::String>,
-            include_byok_in_budgets: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for GetWorkspaceBudgetResponse {
-            fn default() -> Self {
-                Self {
-                    data: Err("no value supplied for data".to_string()),
-                    include_byok_in_budgets: Ok(Default::default()),
-                }
-            }
-        }
-        impl GetWorkspaceBudgetResponse {
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::WorkspaceBudget>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-            pub fn include_byok_in_budgets<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.include_byok_in_budgets = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for include_byok_in_budgets: {e}"
-                        )
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GetWorkspaceBudgetResponse>
-        for super::GetWorkspaceBudgetResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GetWorkspaceBudgetResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    data: value.data?,
-                    include_byok_in_budgets: value.include_byok_in_budgets?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::GetWorkspaceBudgetResponse>
-        for GetWorkspaceBudgetResponse {
-            fn from(value: super::GetWorkspaceBudgetResponse) -> Self {
-                Self {
-                    data: Ok(value.data),
-                    include_byok_in_budgets: Ok(value.include_byok_in_budgets),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct GetWorkspaceResponse {
-            data: ::std::result::Result<super::Workspace, ::std::string::String>,
-        }
-        impl ::std::default::Default for GetWorkspaceResponse {
-            fn default() -> Self {
-                Self {
-                    data: Err("no value supplied for data".to_string()),
-                }
-            }
-        }
-        impl GetWorkspaceResponse {
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::Workspace>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GetWorkspaceResponse>
-        for super::GetWorkspaceResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GetWorkspaceResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { data: value.data? })
-            }
-        }
-        impl ::std::convert::From<super::GetWorkspaceResponse> for GetWorkspaceResponse {
-            fn from(value: super::GetWorkspaceResponse) -> Self {
                 Self { data: Ok(value.data) }
             }
         }
@@ -43471,6 +41062,145 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct GuardrailKeysRequest {
+            key_hashes: ::std::result::Result<
+                ::std::vec::Vec<super::GuardrailKeysRequestKeyHashesItem>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for GuardrailKeysRequest {
+            fn default() -> Self {
+                Self {
+                    key_hashes: Err("no value supplied for key_hashes".to_string()),
+                }
+            }
+        }
+        impl GuardrailKeysRequest {
+            pub fn key_hashes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::GuardrailKeysRequestKeyHashesItem>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.key_hashes = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for key_hashes: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<GuardrailKeysRequest>
+        for super::GuardrailKeysRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: GuardrailKeysRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    key_hashes: value.key_hashes?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::GuardrailKeysRequest> for GuardrailKeysRequest {
+            fn from(value: super::GuardrailKeysRequest) -> Self {
+                Self {
+                    key_hashes: Ok(value.key_hashes),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct GuardrailMembersRequest {
+            member_user_ids: ::std::result::Result<
+                ::std::vec::Vec<super::GuardrailMembersRequestMemberUserIdsItem>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for GuardrailMembersRequest {
+            fn default() -> Self {
+                Self {
+                    member_user_ids: Err(
+                        "no value supplied for member_user_ids".to_string(),
+                    ),
+                }
+            }
+        }
+        impl GuardrailMembersRequest {
+            pub fn member_user_ids<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::GuardrailMembersRequestMemberUserIdsItem>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.member_user_ids = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for member_user_ids: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<GuardrailMembersRequest>
+        for super::GuardrailMembersRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: GuardrailMembersRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    member_user_ids: value.member_user_ids?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::GuardrailMembersRequest>
+        for GuardrailMembersRequest {
+            fn from(value: super::GuardrailMembersRequest) -> Self {
+                Self {
+                    member_user_ids: Ok(value.member_user_ids),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct GuardrailResponse {
+            data: ::std::result::Result<super::Guardrail, ::std::string::String>,
+        }
+        impl ::std::default::Default for GuardrailResponse {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                }
+            }
+        }
+        impl GuardrailResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::Guardrail>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<GuardrailResponse> for super::GuardrailResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: GuardrailResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { data: value.data? })
+            }
+        }
+        impl ::std::convert::From<super::GuardrailResponse> for GuardrailResponse {
+            fn from(value: super::GuardrailResponse) -> Self {
+                Self { data: Ok(value.data) }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct KeyAssignment {
             assigned_by: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -43816,7 +41546,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct ListApiKeysResponse {
             data: ::std::result::Result<
-                ::std::vec::Vec<super::ListApiKeysResponseDataItem>,
+                ::std::vec::Vec<super::ApiKey>,
                 ::std::string::String,
             >,
         }
@@ -43830,9 +41560,7 @@ pub mod types {
         impl ListApiKeysResponse {
             pub fn data<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::vec::Vec<super::ListApiKeysResponseDataItem>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ApiKey>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.data = value
@@ -43855,464 +41583,6 @@ pub mod types {
         impl ::std::convert::From<super::ListApiKeysResponse> for ListApiKeysResponse {
             fn from(value: super::ListApiKeysResponse) -> Self {
                 Self { data: Ok(value.data) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ListApiKeysResponseDataItem {
-            byok_usage: ::std::result::Result<f64, ::std::string::String>,
-            byok_usage_daily: ::std::result::Result<f64, ::std::string::String>,
-            byok_usage_monthly: ::std::result::Result<f64, ::std::string::String>,
-            byok_usage_weekly: ::std::result::Result<f64, ::std::string::String>,
-            created_at: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            creator_user_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            disabled: ::std::result::Result<bool, ::std::string::String>,
-            expires_at: ::std::result::Result<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                ::std::string::String,
-            >,
-            external_user: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            hash: ::std::result::Result<::std::string::String, ::std::string::String>,
-            include_byok_in_limit: ::std::result::Result<bool, ::std::string::String>,
-            label: ::std::result::Result<::std::string::String, ::std::string::String>,
-            last_used_at: ::std::result::Result<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                ::std::string::String,
-            >,
-            limit: ::std::result::Result<
-                ::std::option::Option<f64>,
-                ::std::string::String,
-            >,
-            limit_remaining: ::std::result::Result<
-                ::std::option::Option<f64>,
-                ::std::string::String,
-            >,
-            limit_reset: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<::std::string::String, ::std::string::String>,
-            updated_at: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            usage: ::std::result::Result<f64, ::std::string::String>,
-            usage_daily: ::std::result::Result<f64, ::std::string::String>,
-            usage_monthly: ::std::result::Result<f64, ::std::string::String>,
-            usage_weekly: ::std::result::Result<f64, ::std::string::String>,
-            workspace_id: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ListApiKeysResponseDataItem {
-            fn default() -> Self {
-                Self {
-                    byok_usage: Err("no value supplied for byok_usage".to_string()),
-                    byok_usage_daily: Err(
-                        "no value supplied for byok_usage_daily".to_string(),
-                    ),
-                    byok_usage_monthly: Err(
-                        "no value supplied for byok_usage_monthly".to_string(),
-                    ),
-                    byok_usage_weekly: Err(
-                        "no value supplied for byok_usage_weekly".to_string(),
-                    ),
-                    created_at: Err("no value supplied for created_at".to_string()),
-                    creator_user_id: Err(
-                        "no value supplied for creator_user_id".to_string(),
-                    ),
-                    disabled: Err("no value supplied for disabled".to_string()),
-                    expires_at: Ok(Default::default()),
-                    external_user: Err(
-                        "no value supplied for external_user".to_string(),
-                    ),
-                    hash: Err("no value supplied for hash".to_string()),
-                    include_byok_in_limit: Err(
-                        "no value supplied for include_byok_in_limit".to_string(),
-                    ),
-                    label: Err("no value supplied for label".to_string()),
-                    last_used_at: Err("no value supplied for last_used_at".to_string()),
-                    limit: Err("no value supplied for limit".to_string()),
-                    limit_remaining: Err(
-                        "no value supplied for limit_remaining".to_string(),
-                    ),
-                    limit_reset: Err("no value supplied for limit_reset".to_string()),
-                    name: Err("no value supplied for name".to_string()),
-                    updated_at: Err("no value supplied for updated_at".to_string()),
-                    usage: Err("no value supplied for usage".to_string()),
-                    usage_daily: Err("no value supplied for usage_daily".to_string()),
-                    usage_monthly: Err(
-                        "no value supplied for usage_monthly".to_string(),
-                    ),
-                    usage_weekly: Err("no value supplied for usage_weekly".to_string()),
-                    workspace_id: Err("no value supplied for workspace_id".to_string()),
-                }
-            }
-        }
-        impl ListApiKeysResponseDataItem {
-            pub fn byok_usage<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<f64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.byok_usage = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for byok_usage: {e}")
-                    });
-                self
-            }
-            pub fn byok_usage_daily<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<f64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.byok_usage_daily = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for byok_usage_daily: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn byok_usage_monthly<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<f64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.byok_usage_monthly = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for byok_usage_monthly: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn byok_usage_weekly<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<f64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.byok_usage_weekly = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for byok_usage_weekly: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn created_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.created_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for created_at: {e}")
-                    });
-                self
-            }
-            pub fn creator_user_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.creator_user_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for creator_user_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn disabled<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<bool>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.disabled = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for disabled: {e}")
-                    });
-                self
-            }
-            pub fn expires_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.expires_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for expires_at: {e}")
-                    });
-                self
-            }
-            pub fn external_user<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.external_user = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for external_user: {e}")
-                    });
-                self
-            }
-            pub fn hash<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.hash = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for hash: {e}")
-                    });
-                self
-            }
-            pub fn include_byok_in_limit<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<bool>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.include_byok_in_limit = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for include_byok_in_limit: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn label<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.label = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for label: {e}")
-                    });
-                self
-            }
-            pub fn last_used_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.last_used_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for last_used_at: {e}")
-                    });
-                self
-            }
-            pub fn limit<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.limit = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for limit: {e}")
-                    });
-                self
-            }
-            pub fn limit_remaining<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.limit_remaining = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for limit_remaining: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn limit_reset<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.limit_reset = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for limit_reset: {e}")
-                    });
-                self
-            }
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn updated_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.updated_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for updated_at: {e}")
-                    });
-                self
-            }
-            pub fn usage<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<f64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.usage = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for usage: {e}")
-                    });
-                self
-            }
-            pub fn usage_daily<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<f64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.usage_daily = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for usage_daily: {e}")
-                    });
-                self
-            }
-            pub fn usage_monthly<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<f64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.usage_monthly = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for usage_monthly: {e}")
-                    });
-                self
-            }
-            pub fn usage_weekly<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<f64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.usage_weekly = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for usage_weekly: {e}")
-                    });
-                self
-            }
-            pub fn workspace_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.workspace_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for workspace_id: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ListApiKeysResponseDataItem>
-        for super::ListApiKeysResponseDataItem {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ListApiKeysResponseDataItem,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    byok_usage: value.byok_usage?,
-                    byok_usage_daily: value.byok_usage_daily?,
-                    byok_usage_monthly: value.byok_usage_monthly?,
-                    byok_usage_weekly: value.byok_usage_weekly?,
-                    created_at: value.created_at?,
-                    creator_user_id: value.creator_user_id?,
-                    disabled: value.disabled?,
-                    expires_at: value.expires_at?,
-                    external_user: value.external_user?,
-                    hash: value.hash?,
-                    include_byok_in_limit: value.include_byok_in_limit?,
-                    label: value.label?,
-                    last_used_at: value.last_used_at?,
-                    limit: value.limit?,
-                    limit_remaining: value.limit_remaining?,
-                    limit_reset: value.limit_reset?,
-                    name: value.name?,
-                    updated_at: value.updated_at?,
-                    usage: value.usage?,
-                    usage_daily: value.usage_daily?,
-                    usage_monthly: value.usage_monthly?,
-                    usage_weekly: value.usage_weekly?,
-                    workspace_id: value.workspace_id?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ListApiKeysResponseDataItem>
-        for ListApiKeysResponseDataItem {
-            fn from(value: super::ListApiKeysResponseDataItem) -> Self {
-                Self {
-                    byok_usage: Ok(value.byok_usage),
-                    byok_usage_daily: Ok(value.byok_usage_daily),
-                    byok_usage_monthly: Ok(value.byok_usage_monthly),
-                    byok_usage_weekly: Ok(value.byok_usage_weekly),
-                    created_at: Ok(value.created_at),
-                    creator_user_id: Ok(value.creator_user_id),
-                    disabled: Ok(value.disabled),
-                    expires_at: Ok(value.expires_at),
-                    external_user: Ok(value.external_user),
-                    hash: Ok(value.hash),
-                    include_byok_in_limit: Ok(value.include_byok_in_limit),
-                    label: Ok(value.label),
-                    last_used_at: Ok(value.last_used_at),
-                    limit: Ok(value.limit),
-                    limit_remaining: Ok(value.limit_remaining),
-                    limit_reset: Ok(value.limit_reset),
-                    name: Ok(value.name),
-                    updated_at: Ok(value.updated_at),
-                    usage: Ok(value.usage),
-                    usage_daily: Ok(value.usage_daily),
-                    usage_monthly: Ok(value.usage_monthly),
-                    usage_weekly: Ok(value.usage_weekly),
-                    workspace_id: Ok(value.workspace_id),
-                }
             }
         }
         #[derive(Clone, Debug)]
@@ -49091,6 +46361,49 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct ObservabilityDestinationResponse {
+            data: ::std::result::Result<
+                super::ObservabilityDestination,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ObservabilityDestinationResponse {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                }
+            }
+        }
+        impl ObservabilityDestinationResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ObservabilityDestination>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ObservabilityDestinationResponse>
+        for super::ObservabilityDestinationResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ObservabilityDestinationResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { data: value.data? })
+            }
+        }
+        impl ::std::convert::From<super::ObservabilityDestinationResponse>
+        for ObservabilityDestinationResponse {
+            fn from(value: super::ObservabilityDestinationResponse) -> Self {
+                Self { data: Ok(value.data) }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ObservabilityFilterRuleGroup {
             logic: ::std::result::Result<
                 super::ObservabilityFilterRuleGroupLogic,
@@ -49310,71 +46623,6 @@ pub mod types {
         impl ::std::convert::From<super::ObservabilityFilterRulesConfig>
         for ObservabilityFilterRulesConfig {
             fn from(value: super::ObservabilityFilterRulesConfig) -> Self {
-                Self {
-                    enabled: Ok(value.enabled),
-                    groups: Ok(value.groups),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ObservabilityFilterRulesConfigNullable {
-            enabled: ::std::result::Result<bool, ::std::string::String>,
-            groups: ::std::result::Result<
-                ::std::vec::Vec<super::ObservabilityFilterRuleGroup>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ObservabilityFilterRulesConfigNullable {
-            fn default() -> Self {
-                Self {
-                    enabled: Ok(super::defaults::default_bool::<true>()),
-                    groups: Err("no value supplied for groups".to_string()),
-                }
-            }
-        }
-        impl ObservabilityFilterRulesConfigNullable {
-            pub fn enabled<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<bool>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.enabled = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for enabled: {e}")
-                    });
-                self
-            }
-            pub fn groups<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::vec::Vec<super::ObservabilityFilterRuleGroup>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.groups = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for groups: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ObservabilityFilterRulesConfigNullable>
-        for super::ObservabilityFilterRulesConfigNullable {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ObservabilityFilterRulesConfigNullable,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    enabled: value.enabled?,
-                    groups: value.groups?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ObservabilityFilterRulesConfigNullable>
-        for ObservabilityFilterRulesConfigNullable {
-            fn from(value: super::ObservabilityFilterRulesConfigNullable) -> Self {
                 Self {
                     enabled: Ok(value.enabled),
                     groups: Ok(value.groups),
@@ -56607,10 +53855,7 @@ pub mod types {
                 ::std::string::String,
             >,
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
-            pricing: ::std::result::Result<
-                super::PublicEndpointPricing,
-                ::std::string::String,
-            >,
+            pricing: ::std::result::Result<super::PublicPricing, ::std::string::String>,
             provider_name: ::std::result::Result<
                 super::ProviderName,
                 ::std::string::String,
@@ -56794,7 +54039,7 @@ pub mod types {
             }
             pub fn pricing<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::PublicEndpointPricing>,
+                T: ::std::convert::TryInto<super::PublicPricing>,
                 T::Error: ::std::fmt::Display,
             {
                 self.pricing = value
@@ -57003,345 +54248,6 @@ pub mod types {
                     uptime_last_1d: Ok(value.uptime_last_1d),
                     uptime_last_30m: Ok(value.uptime_last_30m),
                     uptime_last_5m: Ok(value.uptime_last_5m),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct PublicEndpointPricing {
-            audio: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            audio_output: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            completion: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            discount: ::std::result::Result<
-                ::std::option::Option<f64>,
-                ::std::string::String,
-            >,
-            image: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            image_output: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            image_token: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            input_audio_cache: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            input_cache_read: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            input_cache_write: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            input_cache_write_1h: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            internal_reasoning: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            overrides: ::std::result::Result<
-                ::std::vec::Vec<super::PricingOverride>,
-                ::std::string::String,
-            >,
-            prompt: ::std::result::Result<::std::string::String, ::std::string::String>,
-            request: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            web_search: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for PublicEndpointPricing {
-            fn default() -> Self {
-                Self {
-                    audio: Ok(Default::default()),
-                    audio_output: Ok(Default::default()),
-                    completion: Err("no value supplied for completion".to_string()),
-                    discount: Ok(Default::default()),
-                    image: Ok(Default::default()),
-                    image_output: Ok(Default::default()),
-                    image_token: Ok(Default::default()),
-                    input_audio_cache: Ok(Default::default()),
-                    input_cache_read: Ok(Default::default()),
-                    input_cache_write: Ok(Default::default()),
-                    input_cache_write_1h: Ok(Default::default()),
-                    internal_reasoning: Ok(Default::default()),
-                    overrides: Ok(Default::default()),
-                    prompt: Err("no value supplied for prompt".to_string()),
-                    request: Ok(Default::default()),
-                    web_search: Ok(Default::default()),
-                }
-            }
-        }
-        impl PublicEndpointPricing {
-            pub fn audio<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.audio = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for audio: {e}")
-                    });
-                self
-            }
-            pub fn audio_output<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.audio_output = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for audio_output: {e}")
-                    });
-                self
-            }
-            pub fn completion<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.completion = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for completion: {e}")
-                    });
-                self
-            }
-            pub fn discount<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.discount = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for discount: {e}")
-                    });
-                self
-            }
-            pub fn image<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.image = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for image: {e}")
-                    });
-                self
-            }
-            pub fn image_output<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.image_output = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for image_output: {e}")
-                    });
-                self
-            }
-            pub fn image_token<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.image_token = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for image_token: {e}")
-                    });
-                self
-            }
-            pub fn input_audio_cache<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.input_audio_cache = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for input_audio_cache: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn input_cache_read<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.input_cache_read = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for input_cache_read: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn input_cache_write<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.input_cache_write = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for input_cache_write: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn input_cache_write_1h<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.input_cache_write_1h = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for input_cache_write_1h: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn internal_reasoning<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.internal_reasoning = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for internal_reasoning: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn overrides<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::PricingOverride>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.overrides = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for overrides: {e}")
-                    });
-                self
-            }
-            pub fn prompt<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.prompt = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for prompt: {e}")
-                    });
-                self
-            }
-            pub fn request<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.request = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for request: {e}")
-                    });
-                self
-            }
-            pub fn web_search<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.web_search = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for web_search: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<PublicEndpointPricing>
-        for super::PublicEndpointPricing {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: PublicEndpointPricing,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    audio: value.audio?,
-                    audio_output: value.audio_output?,
-                    completion: value.completion?,
-                    discount: value.discount?,
-                    image: value.image?,
-                    image_output: value.image_output?,
-                    image_token: value.image_token?,
-                    input_audio_cache: value.input_audio_cache?,
-                    input_cache_read: value.input_cache_read?,
-                    input_cache_write: value.input_cache_write?,
-                    input_cache_write_1h: value.input_cache_write_1h?,
-                    internal_reasoning: value.internal_reasoning?,
-                    overrides: value.overrides?,
-                    prompt: value.prompt?,
-                    request: value.request?,
-                    web_search: value.web_search?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::PublicEndpointPricing>
-        for PublicEndpointPricing {
-            fn from(value: super::PublicEndpointPricing) -> Self {
-                Self {
-                    audio: Ok(value.audio),
-                    audio_output: Ok(value.audio_output),
-                    completion: Ok(value.completion),
-                    discount: Ok(value.discount),
-                    image: Ok(value.image),
-                    image_output: Ok(value.image_output),
-                    image_token: Ok(value.image_token),
-                    input_audio_cache: Ok(value.input_audio_cache),
-                    input_cache_read: Ok(value.input_cache_read),
-                    input_cache_write: Ok(value.input_cache_write),
-                    input_cache_write_1h: Ok(value.input_cache_write_1h),
-                    internal_reasoning: Ok(value.internal_reasoning),
-                    overrides: Ok(value.overrides),
-                    prompt: Ok(value.prompt),
-                    request: Ok(value.request),
-                    web_search: Ok(value.web_search),
                 }
             }
         }
@@ -58219,6 +55125,46 @@ pub mod types {
                     updated_at: Ok(value.updated_at),
                     workspace_id: Ok(value.workspace_id),
                 }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ScimGroupMappingResponse {
+            data: ::std::result::Result<super::ScimGroupMapping, ::std::string::String>,
+        }
+        impl ::std::default::Default for ScimGroupMappingResponse {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                }
+            }
+        }
+        impl ScimGroupMappingResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ScimGroupMapping>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ScimGroupMappingResponse>
+        for super::ScimGroupMappingResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ScimGroupMappingResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { data: value.data? })
+            }
+        }
+        impl ::std::convert::From<super::ScimGroupMappingResponse>
+        for ScimGroupMappingResponse {
+            fn from(value: super::ScimGroupMappingResponse) -> Self {
+                Self { data: Ok(value.data) }
             }
         }
         #[derive(Clone, Debug)]
@@ -60369,46 +57315,6 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct UpdateByokKeyResponse {
-            data: ::std::result::Result<super::ByokKey, ::std::string::String>,
-        }
-        impl ::std::default::Default for UpdateByokKeyResponse {
-            fn default() -> Self {
-                Self {
-                    data: Err("no value supplied for data".to_string()),
-                }
-            }
-        }
-        impl UpdateByokKeyResponse {
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::ByokKey>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<UpdateByokKeyResponse>
-        for super::UpdateByokKeyResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: UpdateByokKeyResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { data: value.data? })
-            }
-        }
-        impl ::std::convert::From<super::UpdateByokKeyResponse>
-        for UpdateByokKeyResponse {
-            fn from(value: super::UpdateByokKeyResponse) -> Self {
-                Self { data: Ok(value.data) }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct UpdateExternalUserRequest {
             is_active: ::std::result::Result<bool, ::std::string::String>,
         }
@@ -60913,46 +57819,6 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct UpdateGuardrailResponse {
-            data: ::std::result::Result<super::Guardrail, ::std::string::String>,
-        }
-        impl ::std::default::Default for UpdateGuardrailResponse {
-            fn default() -> Self {
-                Self {
-                    data: Err("no value supplied for data".to_string()),
-                }
-            }
-        }
-        impl UpdateGuardrailResponse {
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::Guardrail>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<UpdateGuardrailResponse>
-        for super::UpdateGuardrailResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: UpdateGuardrailResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { data: value.data? })
-            }
-        }
-        impl ::std::convert::From<super::UpdateGuardrailResponse>
-        for UpdateGuardrailResponse {
-            fn from(value: super::UpdateGuardrailResponse) -> Self {
-                Self { data: Ok(value.data) }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct UpdateKeysRequest {
             disabled: ::std::result::Result<
                 ::std::option::Option<bool>,
@@ -61095,10 +57961,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct UpdateKeysResponse {
-            data: ::std::result::Result<
-                super::UpdateKeysResponseData,
-                ::std::string::String,
-            >,
+            data: ::std::result::Result<super::ApiKey, ::std::string::String>,
         }
         impl ::std::default::Default for UpdateKeysResponse {
             fn default() -> Self {
@@ -61110,7 +57973,7 @@ pub mod types {
         impl UpdateKeysResponse {
             pub fn data<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::UpdateKeysResponseData>,
+                T: ::std::convert::TryInto<super::ApiKey>,
                 T::Error: ::std::fmt::Display,
             {
                 self.data = value
@@ -61132,464 +57995,6 @@ pub mod types {
         impl ::std::convert::From<super::UpdateKeysResponse> for UpdateKeysResponse {
             fn from(value: super::UpdateKeysResponse) -> Self {
                 Self { data: Ok(value.data) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct UpdateKeysResponseData {
-            byok_usage: ::std::result::Result<f64, ::std::string::String>,
-            byok_usage_daily: ::std::result::Result<f64, ::std::string::String>,
-            byok_usage_monthly: ::std::result::Result<f64, ::std::string::String>,
-            byok_usage_weekly: ::std::result::Result<f64, ::std::string::String>,
-            created_at: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            creator_user_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            disabled: ::std::result::Result<bool, ::std::string::String>,
-            expires_at: ::std::result::Result<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                ::std::string::String,
-            >,
-            external_user: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            hash: ::std::result::Result<::std::string::String, ::std::string::String>,
-            include_byok_in_limit: ::std::result::Result<bool, ::std::string::String>,
-            label: ::std::result::Result<::std::string::String, ::std::string::String>,
-            last_used_at: ::std::result::Result<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                ::std::string::String,
-            >,
-            limit: ::std::result::Result<
-                ::std::option::Option<f64>,
-                ::std::string::String,
-            >,
-            limit_remaining: ::std::result::Result<
-                ::std::option::Option<f64>,
-                ::std::string::String,
-            >,
-            limit_reset: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<::std::string::String, ::std::string::String>,
-            updated_at: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            usage: ::std::result::Result<f64, ::std::string::String>,
-            usage_daily: ::std::result::Result<f64, ::std::string::String>,
-            usage_monthly: ::std::result::Result<f64, ::std::string::String>,
-            usage_weekly: ::std::result::Result<f64, ::std::string::String>,
-            workspace_id: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for UpdateKeysResponseData {
-            fn default() -> Self {
-                Self {
-                    byok_usage: Err("no value supplied for byok_usage".to_string()),
-                    byok_usage_daily: Err(
-                        "no value supplied for byok_usage_daily".to_string(),
-                    ),
-                    byok_usage_monthly: Err(
-                        "no value supplied for byok_usage_monthly".to_string(),
-                    ),
-                    byok_usage_weekly: Err(
-                        "no value supplied for byok_usage_weekly".to_string(),
-                    ),
-                    created_at: Err("no value supplied for created_at".to_string()),
-                    creator_user_id: Err(
-                        "no value supplied for creator_user_id".to_string(),
-                    ),
-                    disabled: Err("no value supplied for disabled".to_string()),
-                    expires_at: Ok(Default::default()),
-                    external_user: Err(
-                        "no value supplied for external_user".to_string(),
-                    ),
-                    hash: Err("no value supplied for hash".to_string()),
-                    include_byok_in_limit: Err(
-                        "no value supplied for include_byok_in_limit".to_string(),
-                    ),
-                    label: Err("no value supplied for label".to_string()),
-                    last_used_at: Err("no value supplied for last_used_at".to_string()),
-                    limit: Err("no value supplied for limit".to_string()),
-                    limit_remaining: Err(
-                        "no value supplied for limit_remaining".to_string(),
-                    ),
-                    limit_reset: Err("no value supplied for limit_reset".to_string()),
-                    name: Err("no value supplied for name".to_string()),
-                    updated_at: Err("no value supplied for updated_at".to_string()),
-                    usage: Err("no value supplied for usage".to_string()),
-                    usage_daily: Err("no value supplied for usage_daily".to_string()),
-                    usage_monthly: Err(
-                        "no value supplied for usage_monthly".to_string(),
-                    ),
-                    usage_weekly: Err("no value supplied for usage_weekly".to_string()),
-                    workspace_id: Err("no value supplied for workspace_id".to_string()),
-                }
-            }
-        }
-        impl UpdateKeysResponseData {
-            pub fn byok_usage<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<f64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.byok_usage = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for byok_usage: {e}")
-                    });
-                self
-            }
-            pub fn byok_usage_daily<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<f64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.byok_usage_daily = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for byok_usage_daily: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn byok_usage_monthly<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<f64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.byok_usage_monthly = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for byok_usage_monthly: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn byok_usage_weekly<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<f64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.byok_usage_weekly = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for byok_usage_weekly: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn created_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.created_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for created_at: {e}")
-                    });
-                self
-            }
-            pub fn creator_user_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.creator_user_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for creator_user_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn disabled<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<bool>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.disabled = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for disabled: {e}")
-                    });
-                self
-            }
-            pub fn expires_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.expires_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for expires_at: {e}")
-                    });
-                self
-            }
-            pub fn external_user<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.external_user = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for external_user: {e}")
-                    });
-                self
-            }
-            pub fn hash<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.hash = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for hash: {e}")
-                    });
-                self
-            }
-            pub fn include_byok_in_limit<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<bool>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.include_byok_in_limit = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for include_byok_in_limit: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn label<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.label = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for label: {e}")
-                    });
-                self
-            }
-            pub fn last_used_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.last_used_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for last_used_at: {e}")
-                    });
-                self
-            }
-            pub fn limit<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.limit = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for limit: {e}")
-                    });
-                self
-            }
-            pub fn limit_remaining<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.limit_remaining = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for limit_remaining: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn limit_reset<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.limit_reset = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for limit_reset: {e}")
-                    });
-                self
-            }
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn updated_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.updated_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for updated_at: {e}")
-                    });
-                self
-            }
-            pub fn usage<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<f64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.usage = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for usage: {e}")
-                    });
-                self
-            }
-            pub fn usage_daily<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<f64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.usage_daily = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for usage_daily: {e}")
-                    });
-                self
-            }
-            pub fn usage_monthly<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<f64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.usage_monthly = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for usage_monthly: {e}")
-                    });
-                self
-            }
-            pub fn usage_weekly<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<f64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.usage_weekly = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for usage_weekly: {e}")
-                    });
-                self
-            }
-            pub fn workspace_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.workspace_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for workspace_id: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<UpdateKeysResponseData>
-        for super::UpdateKeysResponseData {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: UpdateKeysResponseData,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    byok_usage: value.byok_usage?,
-                    byok_usage_daily: value.byok_usage_daily?,
-                    byok_usage_monthly: value.byok_usage_monthly?,
-                    byok_usage_weekly: value.byok_usage_weekly?,
-                    created_at: value.created_at?,
-                    creator_user_id: value.creator_user_id?,
-                    disabled: value.disabled?,
-                    expires_at: value.expires_at?,
-                    external_user: value.external_user?,
-                    hash: value.hash?,
-                    include_byok_in_limit: value.include_byok_in_limit?,
-                    label: value.label?,
-                    last_used_at: value.last_used_at?,
-                    limit: value.limit?,
-                    limit_remaining: value.limit_remaining?,
-                    limit_reset: value.limit_reset?,
-                    name: value.name?,
-                    updated_at: value.updated_at?,
-                    usage: value.usage?,
-                    usage_daily: value.usage_daily?,
-                    usage_monthly: value.usage_monthly?,
-                    usage_weekly: value.usage_weekly?,
-                    workspace_id: value.workspace_id?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::UpdateKeysResponseData>
-        for UpdateKeysResponseData {
-            fn from(value: super::UpdateKeysResponseData) -> Self {
-                Self {
-                    byok_usage: Ok(value.byok_usage),
-                    byok_usage_daily: Ok(value.byok_usage_daily),
-                    byok_usage_monthly: Ok(value.byok_usage_monthly),
-                    byok_usage_weekly: Ok(value.byok_usage_weekly),
-                    created_at: Ok(value.created_at),
-                    creator_user_id: Ok(value.creator_user_id),
-                    disabled: Ok(value.disabled),
-                    expires_at: Ok(value.expires_at),
-                    external_user: Ok(value.external_user),
-                    hash: Ok(value.hash),
-                    include_byok_in_limit: Ok(value.include_byok_in_limit),
-                    label: Ok(value.label),
-                    last_used_at: Ok(value.last_used_at),
-                    limit: Ok(value.limit),
-                    limit_remaining: Ok(value.limit_remaining),
-                    limit_reset: Ok(value.limit_reset),
-                    name: Ok(value.name),
-                    updated_at: Ok(value.updated_at),
-                    usage: Ok(value.usage),
-                    usage_daily: Ok(value.usage_daily),
-                    usage_monthly: Ok(value.usage_monthly),
-                    usage_weekly: Ok(value.usage_weekly),
-                    workspace_id: Ok(value.workspace_id),
-                }
             }
         }
         #[derive(Clone, Debug)]
@@ -61619,7 +58024,7 @@ pub mod types {
                 ::std::string::String,
             >,
             filter_rules: ::std::result::Result<
-                crate::Nullable<super::ObservabilityFilterRulesConfigNullable>,
+                crate::Nullable<super::ObservabilityFilterRulesConfig>,
                 ::std::string::String,
             >,
             name: ::std::result::Result<
@@ -61739,7 +58144,7 @@ pub mod types {
             pub fn filter_rules<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    crate::Nullable<super::ObservabilityFilterRulesConfigNullable>,
+                    crate::Nullable<super::ObservabilityFilterRulesConfig>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -61827,49 +58232,6 @@ pub mod types {
                     privacy_mode: Ok(value.privacy_mode),
                     sampling_rate: Ok(value.sampling_rate),
                 }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct UpdateObservabilityDestinationResponse {
-            data: ::std::result::Result<
-                super::ObservabilityDestination,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for UpdateObservabilityDestinationResponse {
-            fn default() -> Self {
-                Self {
-                    data: Err("no value supplied for data".to_string()),
-                }
-            }
-        }
-        impl UpdateObservabilityDestinationResponse {
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::ObservabilityDestination>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<UpdateObservabilityDestinationResponse>
-        for super::UpdateObservabilityDestinationResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: UpdateObservabilityDestinationResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { data: value.data? })
-            }
-        }
-        impl ::std::convert::From<super::UpdateObservabilityDestinationResponse>
-        for UpdateObservabilityDestinationResponse {
-            fn from(value: super::UpdateObservabilityDestinationResponse) -> Self {
-                Self { data: Ok(value.data) }
             }
         }
         #[derive(Clone, Debug)]
@@ -61968,46 +58330,6 @@ pub mod types {
         for UpdateScimGroupMappingRequest {
             fn from(value: super::UpdateScimGroupMappingRequest) -> Self {
                 Self { role: Ok(value.role) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct UpdateScimGroupMappingResponse {
-            data: ::std::result::Result<super::ScimGroupMapping, ::std::string::String>,
-        }
-        impl ::std::default::Default for UpdateScimGroupMappingResponse {
-            fn default() -> Self {
-                Self {
-                    data: Err("no value supplied for data".to_string()),
-                }
-            }
-        }
-        impl UpdateScimGroupMappingResponse {
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::ScimGroupMapping>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<UpdateScimGroupMappingResponse>
-        for super::UpdateScimGroupMappingResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: UpdateScimGroupMappingResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { data: value.data? })
-            }
-        }
-        impl ::std::convert::From<super::UpdateScimGroupMappingResponse>
-        for UpdateScimGroupMappingResponse {
-            fn from(value: super::UpdateScimGroupMappingResponse) -> Self {
-                Self { data: Ok(value.data) }
             }
         }
         #[derive(Clone, Debug)]
@@ -62302,46 +58624,6 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct UpdateWorkspaceResponse {
-            data: ::std::result::Result<super::Workspace, ::std::string::String>,
-        }
-        impl ::std::default::Default for UpdateWorkspaceResponse {
-            fn default() -> Self {
-                Self {
-                    data: Err("no value supplied for data".to_string()),
-                }
-            }
-        }
-        impl UpdateWorkspaceResponse {
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::Workspace>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<UpdateWorkspaceResponse>
-        for super::UpdateWorkspaceResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: UpdateWorkspaceResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { data: value.data? })
-            }
-        }
-        impl ::std::convert::From<super::UpdateWorkspaceResponse>
-        for UpdateWorkspaceResponse {
-            fn from(value: super::UpdateWorkspaceResponse) -> Self {
-                Self { data: Ok(value.data) }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct UpsertWorkspaceBudgetRequest {
             include_byok_in_budgets: ::std::result::Result<
                 ::std::option::Option<bool>,
@@ -62403,71 +58685,6 @@ pub mod types {
                 Self {
                     include_byok_in_budgets: Ok(value.include_byok_in_budgets),
                     limit_usd: Ok(value.limit_usd),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct UpsertWorkspaceBudgetResponse {
-            data: ::std::result::Result<super::WorkspaceBudget, ::std::string::String>,
-            include_byok_in_budgets: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for UpsertWorkspaceBudgetResponse {
-            fn default() -> Self {
-                Self {
-                    data: Err("no value supplied for data".to_string()),
-                    include_byok_in_budgets: Ok(Default::default()),
-                }
-            }
-        }
-        impl UpsertWorkspaceBudgetResponse {
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::WorkspaceBudget>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-            pub fn include_byok_in_budgets<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.include_byok_in_budgets = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for include_byok_in_budgets: {e}"
-                        )
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<UpsertWorkspaceBudgetResponse>
-        for super::UpsertWorkspaceBudgetResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: UpsertWorkspaceBudgetResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    data: value.data?,
-                    include_byok_in_budgets: value.include_byok_in_budgets?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::UpsertWorkspaceBudgetResponse>
-        for UpsertWorkspaceBudgetResponse {
-            fn from(value: super::UpsertWorkspaceBudgetResponse) -> Self {
-                Self {
-                    data: Ok(value.data),
-                    include_byok_in_budgets: Ok(value.include_byok_in_budgets),
                 }
             }
         }
@@ -62992,6 +59209,71 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct WorkspaceBudgetResponse {
+            data: ::std::result::Result<super::WorkspaceBudget, ::std::string::String>,
+            include_byok_in_budgets: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for WorkspaceBudgetResponse {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                    include_byok_in_budgets: Ok(Default::default()),
+                }
+            }
+        }
+        impl WorkspaceBudgetResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::WorkspaceBudget>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn include_byok_in_budgets<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.include_byok_in_budgets = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for include_byok_in_budgets: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<WorkspaceBudgetResponse>
+        for super::WorkspaceBudgetResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: WorkspaceBudgetResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data: value.data?,
+                    include_byok_in_budgets: value.include_byok_in_budgets?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::WorkspaceBudgetResponse>
+        for WorkspaceBudgetResponse {
+            fn from(value: super::WorkspaceBudgetResponse) -> Self {
+                Self {
+                    data: Ok(value.data),
+                    include_byok_in_budgets: Ok(value.include_byok_in_budgets),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct WorkspaceMember {
             created_at: ::std::result::Result<
                 ::std::string::String,
@@ -63099,6 +59381,89 @@ pub mod types {
                     user_id: Ok(value.user_id),
                     workspace_id: Ok(value.workspace_id),
                 }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct WorkspaceMembersRequest {
+            user_ids: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for WorkspaceMembersRequest {
+            fn default() -> Self {
+                Self {
+                    user_ids: Err("no value supplied for user_ids".to_string()),
+                }
+            }
+        }
+        impl WorkspaceMembersRequest {
+            pub fn user_ids<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_ids = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_ids: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<WorkspaceMembersRequest>
+        for super::WorkspaceMembersRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: WorkspaceMembersRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { user_ids: value.user_ids? })
+            }
+        }
+        impl ::std::convert::From<super::WorkspaceMembersRequest>
+        for WorkspaceMembersRequest {
+            fn from(value: super::WorkspaceMembersRequest) -> Self {
+                Self {
+                    user_ids: Ok(value.user_ids),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct WorkspaceResponse {
+            data: ::std::result::Result<super::Workspace, ::std::string::String>,
+        }
+        impl ::std::default::Default for WorkspaceResponse {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                }
+            }
+        }
+        impl WorkspaceResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::Workspace>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<WorkspaceResponse> for super::WorkspaceResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: WorkspaceResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { data: value.data? })
+            }
+        }
+        impl ::std::convert::From<super::WorkspaceResponse> for WorkspaceResponse {
+            fn from(value: super::WorkspaceResponse) -> Self {
+                Self { data: Ok(value.data) }
             }
         }
     }
@@ -65872,10 +62237,7 @@ pub mod builder {
         ///Sends a `POST` request to `/byok`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::CreateByokKeyResponse>,
-            Error<types::ErrorResponse>,
-        > {
+        ) -> Result<ResponseValue<types::ByokKeyResponse>, Error<types::ErrorResponse>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -65972,10 +62334,7 @@ pub mod builder {
         ///Sends a `GET` request to `/byok/{id}`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::GetByokKeyResponse>,
-            Error<types::ErrorResponse>,
-        > {
+        ) -> Result<ResponseValue<types::ByokKeyResponse>, Error<types::ErrorResponse>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -66062,10 +62421,7 @@ pub mod builder {
         ///Sends a `DELETE` request to `/byok/{id}`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::DeleteByokKeyResponse>,
-            Error<types::ErrorResponse>,
-        > {
+        ) -> Result<ResponseValue<types::DeletedResponse>, Error<types::ErrorResponse>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -66180,10 +62536,7 @@ pub mod builder {
         ///Sends a `PATCH` request to `/byok/{id}`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::UpdateByokKeyResponse>,
-            Error<types::ErrorResponse>,
-        > {
+        ) -> Result<ResponseValue<types::ByokKeyResponse>, Error<types::ErrorResponse>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -68088,7 +64441,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::CreateGuardrailResponse>,
+            ResponseValue<types::GuardrailResponse>,
             Error<types::ErrorResponse>,
         > {
             let Self { client, body } = self;
@@ -68384,7 +64737,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::GetGuardrailResponse>,
+            ResponseValue<types::GuardrailResponse>,
             Error<types::ErrorResponse>,
         > {
             let Self { client, id } = self;
@@ -68473,10 +64826,7 @@ pub mod builder {
         ///Sends a `DELETE` request to `/guardrails/{id}`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::DeleteGuardrailResponse>,
-            Error<types::ErrorResponse>,
-        > {
+        ) -> Result<ResponseValue<types::DeletedResponse>, Error<types::ErrorResponse>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -68592,7 +64942,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::UpdateGuardrailResponse>,
+            ResponseValue<types::GuardrailResponse>,
             Error<types::ErrorResponse>,
         > {
             let Self { client, id, body } = self;
@@ -68794,7 +65144,7 @@ pub mod builder {
     pub struct BulkAssignKeysToGuardrail<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
-        body: Result<types::builder::BulkAssignKeysRequest, String>,
+        body: Result<types::builder::GuardrailKeysRequest, String>,
     }
     impl<'a> BulkAssignKeysToGuardrail<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -68817,9 +65167,9 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::BulkAssignKeysRequest>,
+            V: std::convert::TryInto<types::GuardrailKeysRequest>,
             <V as std::convert::TryInto<
-                types::BulkAssignKeysRequest,
+                types::GuardrailKeysRequest,
             >>::Error: std::fmt::Display,
         {
             self.body = value
@@ -68827,7 +65177,7 @@ pub mod builder {
                 .map(From::from)
                 .map_err(|s| {
                     format!(
-                        "conversion to `BulkAssignKeysRequest` for body failed: {}", s
+                        "conversion to `GuardrailKeysRequest` for body failed: {}", s
                     )
                 });
             self
@@ -68835,8 +65185,8 @@ pub mod builder {
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::BulkAssignKeysRequest,
-            ) -> types::builder::BulkAssignKeysRequest,
+                types::builder::GuardrailKeysRequest,
+            ) -> types::builder::GuardrailKeysRequest,
         {
             self.body = self.body.map(f);
             self
@@ -68845,14 +65195,14 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::BulkAssignKeysResponse>,
+            ResponseValue<types::BulkAssignResponse>,
             Error<types::ErrorResponse>,
         > {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
-                    types::BulkAssignKeysRequest::try_from(v).map_err(|e| e.to_string())
+                    types::GuardrailKeysRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -68926,7 +65276,7 @@ pub mod builder {
     pub struct BulkUnassignKeysFromGuardrail<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
-        body: Result<types::builder::BulkUnassignKeysRequest, String>,
+        body: Result<types::builder::GuardrailKeysRequest, String>,
     }
     impl<'a> BulkUnassignKeysFromGuardrail<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -68949,9 +65299,9 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::BulkUnassignKeysRequest>,
+            V: std::convert::TryInto<types::GuardrailKeysRequest>,
             <V as std::convert::TryInto<
-                types::BulkUnassignKeysRequest,
+                types::GuardrailKeysRequest,
             >>::Error: std::fmt::Display,
         {
             self.body = value
@@ -68959,7 +65309,7 @@ pub mod builder {
                 .map(From::from)
                 .map_err(|s| {
                     format!(
-                        "conversion to `BulkUnassignKeysRequest` for body failed: {}", s
+                        "conversion to `GuardrailKeysRequest` for body failed: {}", s
                     )
                 });
             self
@@ -68967,8 +65317,8 @@ pub mod builder {
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::BulkUnassignKeysRequest,
-            ) -> types::builder::BulkUnassignKeysRequest,
+                types::builder::GuardrailKeysRequest,
+            ) -> types::builder::GuardrailKeysRequest,
         {
             self.body = self.body.map(f);
             self
@@ -68977,15 +65327,14 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::BulkUnassignKeysResponse>,
+            ResponseValue<types::BulkUnassignResponse>,
             Error<types::ErrorResponse>,
         > {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
-                    types::BulkUnassignKeysRequest::try_from(v)
-                        .map_err(|e| e.to_string())
+                    types::GuardrailKeysRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -69181,7 +65530,7 @@ pub mod builder {
     pub struct BulkAssignMembersToGuardrail<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
-        body: Result<types::builder::BulkAssignMembersRequest, String>,
+        body: Result<types::builder::GuardrailMembersRequest, String>,
     }
     impl<'a> BulkAssignMembersToGuardrail<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -69204,9 +65553,9 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::BulkAssignMembersRequest>,
+            V: std::convert::TryInto<types::GuardrailMembersRequest>,
             <V as std::convert::TryInto<
-                types::BulkAssignMembersRequest,
+                types::GuardrailMembersRequest,
             >>::Error: std::fmt::Display,
         {
             self.body = value
@@ -69214,7 +65563,7 @@ pub mod builder {
                 .map(From::from)
                 .map_err(|s| {
                     format!(
-                        "conversion to `BulkAssignMembersRequest` for body failed: {}", s
+                        "conversion to `GuardrailMembersRequest` for body failed: {}", s
                     )
                 });
             self
@@ -69222,8 +65571,8 @@ pub mod builder {
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::BulkAssignMembersRequest,
-            ) -> types::builder::BulkAssignMembersRequest,
+                types::builder::GuardrailMembersRequest,
+            ) -> types::builder::GuardrailMembersRequest,
         {
             self.body = self.body.map(f);
             self
@@ -69232,14 +65581,14 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::BulkAssignMembersResponse>,
+            ResponseValue<types::BulkAssignResponse>,
             Error<types::ErrorResponse>,
         > {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
-                    types::BulkAssignMembersRequest::try_from(v)
+                    types::GuardrailMembersRequest::try_from(v)
                         .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
@@ -69314,7 +65663,7 @@ pub mod builder {
     pub struct BulkUnassignMembersFromGuardrail<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
-        body: Result<types::builder::BulkUnassignMembersRequest, String>,
+        body: Result<types::builder::GuardrailMembersRequest, String>,
     }
     impl<'a> BulkUnassignMembersFromGuardrail<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -69337,9 +65686,9 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::BulkUnassignMembersRequest>,
+            V: std::convert::TryInto<types::GuardrailMembersRequest>,
             <V as std::convert::TryInto<
-                types::BulkUnassignMembersRequest,
+                types::GuardrailMembersRequest,
             >>::Error: std::fmt::Display,
         {
             self.body = value
@@ -69347,8 +65696,7 @@ pub mod builder {
                 .map(From::from)
                 .map_err(|s| {
                     format!(
-                        "conversion to `BulkUnassignMembersRequest` for body failed: {}",
-                        s
+                        "conversion to `GuardrailMembersRequest` for body failed: {}", s
                     )
                 });
             self
@@ -69356,8 +65704,8 @@ pub mod builder {
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::BulkUnassignMembersRequest,
-            ) -> types::builder::BulkUnassignMembersRequest,
+                types::builder::GuardrailMembersRequest,
+            ) -> types::builder::GuardrailMembersRequest,
         {
             self.body = self.body.map(f);
             self
@@ -69366,14 +65714,14 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::BulkUnassignMembersResponse>,
+            ResponseValue<types::BulkUnassignResponse>,
             Error<types::ErrorResponse>,
         > {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
-                    types::BulkUnassignMembersRequest::try_from(v)
+                    types::GuardrailMembersRequest::try_from(v)
                         .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
@@ -69913,10 +66261,7 @@ pub mod builder {
         ///Sends a `DELETE` request to `/keys/{hash}`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::DeleteKeysResponse>,
-            Error<types::ErrorResponse>,
-        > {
+        ) -> Result<ResponseValue<types::DeletedResponse>, Error<types::ErrorResponse>> {
             let Self { client, hash } = self;
             let hash = hash.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -71389,7 +67734,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::CreateObservabilityDestinationResponse>,
+            ResponseValue<types::ObservabilityDestinationResponse>,
             Error<types::ErrorResponse>,
         > {
             let Self { client, body } = self;
@@ -71497,7 +67842,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::GetObservabilityDestinationResponse>,
+            ResponseValue<types::ObservabilityDestinationResponse>,
             Error<types::ErrorResponse>,
         > {
             let Self { client, id } = self;
@@ -71587,10 +67932,7 @@ pub mod builder {
         ///Sends a `DELETE` request to `/observability/destinations/{id}`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::DeleteObservabilityDestinationResponse>,
-            Error<types::ErrorResponse>,
-        > {
+        ) -> Result<ResponseValue<types::DeletedResponse>, Error<types::ErrorResponse>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -71708,7 +68050,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::UpdateObservabilityDestinationResponse>,
+            ResponseValue<types::ObservabilityDestinationResponse>,
             Error<types::ErrorResponse>,
         > {
             let Self { client, id, body } = self;
@@ -72758,7 +69100,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::CreateScimGroupMappingResponse>,
+            ResponseValue<types::ScimGroupMappingResponse>,
             Error<types::ErrorResponse>,
         > {
             let Self { client, body } = self;
@@ -72866,7 +69208,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::GetScimGroupMappingResponse>,
+            ResponseValue<types::ScimGroupMappingResponse>,
             Error<types::ErrorResponse>,
         > {
             let Self { client, id } = self;
@@ -72967,10 +69309,7 @@ pub mod builder {
         ///Sends a `DELETE` request to `/scim/group-mappings/{id}`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::DeleteScimGroupMappingResponse>,
-            Error<types::ErrorResponse>,
-        > {
+        ) -> Result<ResponseValue<types::DeletedResponse>, Error<types::ErrorResponse>> {
             let Self { client, id, keep_members } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let keep_members = keep_members.map_err(Error::InvalidRequest)?;
@@ -73099,7 +69438,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::UpdateScimGroupMappingResponse>,
+            ResponseValue<types::ScimGroupMappingResponse>,
             Error<types::ErrorResponse>,
         > {
             let Self { client, id, body } = self;
@@ -73422,7 +69761,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::CreateWorkspaceResponse>,
+            ResponseValue<types::WorkspaceResponse>,
             Error<types::ErrorResponse>,
         > {
             let Self { client, body } = self;
@@ -73520,7 +69859,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::GetWorkspaceResponse>,
+            ResponseValue<types::WorkspaceResponse>,
             Error<types::ErrorResponse>,
         > {
             let Self { client, id } = self;
@@ -73624,10 +69963,7 @@ pub mod builder {
         ///Sends a `DELETE` request to `/workspaces/{id}`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::DeleteWorkspaceResponse>,
-            Error<types::ErrorResponse>,
-        > {
+        ) -> Result<ResponseValue<types::DeletedResponse>, Error<types::ErrorResponse>> {
             let Self { client, id, confirm_default_workspace_deletion } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let confirm_default_workspace_deletion = confirm_default_workspace_deletion
@@ -73765,7 +70101,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::UpdateWorkspaceResponse>,
+            ResponseValue<types::WorkspaceResponse>,
             Error<types::ErrorResponse>,
         > {
             let Self { client, id, body } = self;
@@ -73980,7 +70316,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::GetWorkspaceBudgetResponse>,
+            ResponseValue<types::WorkspaceBudgetResponse>,
             Error<types::ErrorResponse>,
         > {
             let Self { client, id, interval } = self;
@@ -74122,7 +70458,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::UpsertWorkspaceBudgetResponse>,
+            ResponseValue<types::WorkspaceBudgetResponse>,
             Error<types::ErrorResponse>,
         > {
             let Self { client, id, interval, body } = self;
@@ -74241,10 +70577,7 @@ pub mod builder {
         ///Sends a `DELETE` request to `/workspaces/{id}/budgets/{interval}`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::DeleteWorkspaceBudgetResponse>,
-            Error<types::ErrorResponse>,
-        > {
+        ) -> Result<ResponseValue<types::DeletedResponse>, Error<types::ErrorResponse>> {
             let Self { client, id, interval } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let interval = interval.map_err(Error::InvalidRequest)?;
@@ -74447,7 +70780,7 @@ pub mod builder {
     pub struct BulkAddWorkspaceMembers<'a> {
         client: &'a super::Client,
         id: Result<types::BulkAddWorkspaceMembersId, String>,
-        body: Result<types::builder::BulkAddWorkspaceMembersRequest, String>,
+        body: Result<types::builder::WorkspaceMembersRequest, String>,
     }
     impl<'a> BulkAddWorkspaceMembers<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -74470,9 +70803,9 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::BulkAddWorkspaceMembersRequest>,
+            V: std::convert::TryInto<types::WorkspaceMembersRequest>,
             <V as std::convert::TryInto<
-                types::BulkAddWorkspaceMembersRequest,
+                types::WorkspaceMembersRequest,
             >>::Error: std::fmt::Display,
         {
             self.body = value
@@ -74480,8 +70813,7 @@ pub mod builder {
                 .map(From::from)
                 .map_err(|s| {
                     format!(
-                        "conversion to `BulkAddWorkspaceMembersRequest` for body failed: {}",
-                        s
+                        "conversion to `WorkspaceMembersRequest` for body failed: {}", s
                     )
                 });
             self
@@ -74489,8 +70821,8 @@ pub mod builder {
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::BulkAddWorkspaceMembersRequest,
-            ) -> types::builder::BulkAddWorkspaceMembersRequest,
+                types::builder::WorkspaceMembersRequest,
+            ) -> types::builder::WorkspaceMembersRequest,
         {
             self.body = self.body.map(f);
             self
@@ -74506,7 +70838,7 @@ pub mod builder {
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
-                    types::BulkAddWorkspaceMembersRequest::try_from(v)
+                    types::WorkspaceMembersRequest::try_from(v)
                         .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
@@ -74588,7 +70920,7 @@ pub mod builder {
     pub struct BulkRemoveWorkspaceMembers<'a> {
         client: &'a super::Client,
         id: Result<types::BulkRemoveWorkspaceMembersId, String>,
-        body: Result<types::builder::BulkRemoveWorkspaceMembersRequest, String>,
+        body: Result<types::builder::WorkspaceMembersRequest, String>,
     }
     impl<'a> BulkRemoveWorkspaceMembers<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -74612,9 +70944,9 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::BulkRemoveWorkspaceMembersRequest>,
+            V: std::convert::TryInto<types::WorkspaceMembersRequest>,
             <V as std::convert::TryInto<
-                types::BulkRemoveWorkspaceMembersRequest,
+                types::WorkspaceMembersRequest,
             >>::Error: std::fmt::Display,
         {
             self.body = value
@@ -74622,8 +70954,7 @@ pub mod builder {
                 .map(From::from)
                 .map_err(|s| {
                     format!(
-                        "conversion to `BulkRemoveWorkspaceMembersRequest` for body failed: {}",
-                        s
+                        "conversion to `WorkspaceMembersRequest` for body failed: {}", s
                     )
                 });
             self
@@ -74631,8 +70962,8 @@ pub mod builder {
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::BulkRemoveWorkspaceMembersRequest,
-            ) -> types::builder::BulkRemoveWorkspaceMembersRequest,
+                types::builder::WorkspaceMembersRequest,
+            ) -> types::builder::WorkspaceMembersRequest,
         {
             self.body = self.body.map(f);
             self
@@ -74648,7 +70979,7 @@ pub mod builder {
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
-                    types::BulkRemoveWorkspaceMembersRequest::try_from(v)
+                    types::WorkspaceMembersRequest::try_from(v)
                         .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;

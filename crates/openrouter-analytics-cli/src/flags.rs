@@ -55,6 +55,7 @@ const RESERVED: &[&str] = &[
     "retry-max-attempts",
     "retry-jitter",
     "format",
+    "csv-raw",
     "verbose",
     "progress",
     "wide",
@@ -505,6 +506,27 @@ mod tests {
         assert_eq!(flag_name("limit_reset"), "limit-reset");
         assert_eq!(flag_name("format"), "field-format");
         assert_eq!(flag_name("body"), "field-body");
+    }
+
+    /// A generated flag must never take the name of a global option: clap would panic
+    /// (or one would silently shadow the other).
+    #[test]
+    fn every_global_option_is_reserved() {
+        use clap::CommandFactory;
+        let command = crate::args::Cli::command();
+        let globals: Vec<&str> = command
+            .get_arguments()
+            .filter(|arg| arg.is_global_set())
+            .filter_map(|arg| arg.get_long())
+            .collect();
+        assert!(globals.len() >= 10, "{globals:?}");
+        for long in globals {
+            assert!(
+                RESERVED.contains(&long),
+                "--{long} is global but not in RESERVED"
+            );
+        }
+        assert_eq!(flag_name("version"), "field-version");
     }
 
     #[test]

@@ -15,9 +15,7 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 use clap::Args;
-use openrouter_analytics::types::{
-    ActivityItem, GetCreditsResponseData, ListApiKeysResponseDataItem,
-};
+use openrouter_analytics::types::{ActivityItem, ApiKey, GetCreditsResponseData};
 use openrouter_analytics::{Client, Error};
 use openrouter_analytics_watch::{DailySpend, Runway};
 
@@ -111,7 +109,7 @@ pub struct Fetched {
     /// The credit balance, or why it is missing.
     pub credits: Result<GetCreditsResponseData, String>,
     /// Every API key, or why they are missing.
-    pub keys: Result<Vec<ListApiKeysResponseDataItem>, String>,
+    pub keys: Result<Vec<ApiKey>, String>,
     /// The history store's own sections (report over `--since`), already HTML.
     pub history_sections: Option<String>,
 }
@@ -765,7 +763,7 @@ fn models_section(page: &mut String, by_model: &[Group], totals: &Totals) {
     page.push_str("</tbody></table>\n</section>\n");
 }
 
-fn keys_section(page: &mut String, keys: &Result<Vec<ListApiKeysResponseDataItem>, String>) {
+fn keys_section(page: &mut String, keys: &Result<Vec<ApiKey>, String>) {
     page.push_str("<section id=\"keys\">\n<h2>Spend per API key</h2>\n");
     let keys = match keys {
         Ok(keys) => keys,
@@ -784,7 +782,7 @@ fn keys_section(page: &mut String, keys: &Result<Vec<ListApiKeysResponseDataItem
         page.push_str("<p class=\"note\">The account has no API keys.</p>\n</section>\n");
         return;
     }
-    let mut keys: Vec<&ListApiKeysResponseDataItem> = keys.iter().collect();
+    let mut keys: Vec<&ApiKey> = keys.iter().collect();
     keys.sort_by(|a, b| {
         b.usage_monthly
             .total_cmp(&a.usage_monthly)
@@ -959,7 +957,7 @@ mod tests {
             item("2026-11-02", "模型/🚀-chat", "'single'", 0.25),
         ];
         let mut fetched = data(rows);
-        let mut key: ListApiKeysResponseDataItem = serde_json::from_value(serde_json::json!({
+        let mut key: ApiKey = serde_json::from_value(serde_json::json!({
             "byok_usage": 0.0, "byok_usage_daily": 0.0, "byok_usage_monthly": 0.0,
             "byok_usage_weekly": 0.0, "created_at": "2026-01-01T00:00:00Z",
             "creator_user_id": null, "disabled": false, "external_user": null,

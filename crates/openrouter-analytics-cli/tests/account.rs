@@ -254,7 +254,7 @@ fn credits_shows_the_runway_at_the_last_weeks_mean_spend() {
     assert_eq!(out.field("Runway"), "29.1 days");
     assert_eq!(
         out.field("Mean daily spend"),
-        format!("$2.0000 (the 7 days to {})", day(1))
+        format!("$2.00 (the 7 days to {})", day(1))
     );
     let out = run(cli(&server).args(["credits", "-f", "csv"])).ok();
     assert_eq!(

@@ -14,13 +14,15 @@ fn kebab(name: &str) -> String {
     name.replace('_', "-")
 }
 
-/// Operations `openrouter api` cannot call yet, with why; each must still fail, so the
-/// entry goes when the CLI is fixed (issue 17's generated flags are being rewritten).
-const KNOWN_CLI_FAILURES: &[(&str, &str)] = &[(
-    "get_preset_version",
-    "the path parameter `version` becomes `--version`, which clashes with clap's own \
-     --version flag: clap's debug assertion panics (exit 101)",
-)];
+/// The flag of a parameter: its kebab-case name, with `field-` in front where the
+/// name is one of openrouter's own options (`version` -> `--field-version`).
+fn flag(name: &str) -> String {
+    let name = kebab(name);
+    match name.as_str() {
+        "version" | "format" | "help" | "body" | "clear" | "timeout" => format!("field-{name}"),
+        _ => name,
+    }
+}
 
 #[test]
 fn every_operation_runs_through_openrouter_api_against_the_sample_account() {
@@ -28,7 +30,6 @@ fn every_operation_runs_through_openrouter_api_against_the_sample_account() {
     let sample = server.sample_account();
     let account = SampleAccount::new();
     let mut called = 0;
-    let mut known = 0;
     let mut failures = Vec::new();
     for op in operations() {
         let example = account
@@ -37,24 +38,12 @@ fn every_operation_runs_through_openrouter_api_against_the_sample_account() {
         let mut command = cli(&server.base_url(), "sk-or-v1-cli-every-operation");
         command.args(["api", &kebab(op.group), &kebab(op.method)]);
         for (name, value) in &example.args {
-            command.arg(format!("--{}", kebab(name))).arg(value);
+            command.arg(format!("--{}", flag(name))).arg(value);
         }
         if let Some(body) = &example.body {
             command.arg("--body").arg(body.to_string());
         }
         let out = run(&mut command);
-        if let Some((_, why)) = KNOWN_CLI_FAILURES
-            .iter()
-            .find(|(id, _)| *id == op.operation_id)
-        {
-            assert_ne!(
-                out.code, 0,
-                "{} works now ({why} is fixed): remove it from KNOWN_CLI_FAILURES",
-                op.operation_id
-            );
-            known += 1;
-            continue;
-        }
         if out.code != 0 {
             failures.push(format!(
                 "openrouter api {} {}: exit {}: {}",
@@ -75,11 +64,9 @@ fn every_operation_runs_through_openrouter_api_against_the_sample_account() {
         if let Some(body) = &example.body {
             let sent: serde_json::Value =
                 serde_json::from_slice(request.body()).expect("a JSON body");
-            // An explicit `null` (clear the field) is dropped by the generated body types
-            // until the explicit-nulls work of the safety issue lands; every other field
-            // must arrive as given.
+            // Every field arrives as given, an explicit `null` (clear the field) included.
             let given = body.as_object().expect("an object body");
-            for (name, value) in given.iter().filter(|(_, v)| !v.is_null()) {
+            for (name, value) in given {
                 assert_eq!(
                     sent.get(name),
                     Some(value),
@@ -91,6 +78,6 @@ fn every_operation_runs_through_openrouter_api_against_the_sample_account() {
         called += 1;
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    assert_eq!(called + known, operations().len());
+    assert_eq!(called, operations().len());
     assert_eq!(sample.calls(), called);
 }

@@ -105,8 +105,8 @@ fn clear_refuses_a_field_that_is_not_nullable_or_is_also_set_and_sends_nothing()
     let out = run(cli(&server).args(["keys", "update", "aaa111", "--clear", "name"]));
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(
-        out.error_line().contains("--clear name")
-            && out.error_line().contains("clearable: limit, limit-reset"),
+        out.stderr.contains("'name' for '--clear <FIELD>'")
+            && out.stderr.contains("possible values: limit, limit-reset"),
         "{}",
         out.stderr
     );
@@ -121,7 +121,7 @@ fn clear_refuses_a_field_that_is_not_nullable_or_is_also_set_and_sends_nothing()
     );
     let out = run(cli(&server).args(["workspaces", "update", "research", "--clear", "slug"]));
     assert_eq!(out.code, 2, "{}", out.stderr);
-    let line = out.error_line();
+    let line = &out.stderr;
     for field in [
         "description",
         "default-text-model",

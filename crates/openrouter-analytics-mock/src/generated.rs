@@ -689,7 +689,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn created(self, value: &types::CreateByokKeyResponse) -> Self {
+        pub fn created(self, value: &types::ByokKeyResponse) -> Self {
             Self(
                 self
                     .0
@@ -761,7 +761,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::GetByokKeyResponse) -> Self {
+        pub fn ok(self, value: &types::ByokKeyResponse) -> Self {
             Self(
                 self
                     .0
@@ -824,7 +824,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::DeleteByokKeyResponse) -> Self {
+        pub fn ok(self, value: &types::DeletedResponse) -> Self {
             Self(
                 self
                     .0
@@ -890,7 +890,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::UpdateByokKeyResponse) -> Self {
+        pub fn ok(self, value: &types::ByokKeyResponse) -> Self {
             Self(
                 self
                     .0
@@ -2210,7 +2210,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn created(self, value: &types::CreateGuardrailResponse) -> Self {
+        pub fn created(self, value: &types::GuardrailResponse) -> Self {
             Self(
                 self
                     .0
@@ -2424,7 +2424,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::GetGuardrailResponse) -> Self {
+        pub fn ok(self, value: &types::GuardrailResponse) -> Self {
             Self(
                 self
                     .0
@@ -2487,7 +2487,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::DeleteGuardrailResponse) -> Self {
+        pub fn ok(self, value: &types::DeletedResponse) -> Self {
             Self(
                 self
                     .0
@@ -2553,7 +2553,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::UpdateGuardrailResponse) -> Self {
+        pub fn ok(self, value: &types::GuardrailResponse) -> Self {
             Self(
                 self
                     .0
@@ -2709,7 +2709,7 @@ pub mod operations {
                 .unwrap();
             Self(self.0.path_matches(re))
         }
-        pub fn body(self, value: &types::BulkAssignKeysRequest) -> Self {
+        pub fn body(self, value: &types::GuardrailKeysRequest) -> Self {
             Self(self.0.json_body_obj(value))
         }
     }
@@ -2721,7 +2721,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::BulkAssignKeysResponse) -> Self {
+        pub fn ok(self, value: &types::BulkAssignResponse) -> Self {
             Self(
                 self
                     .0
@@ -2791,7 +2791,7 @@ pub mod operations {
                 .unwrap();
             Self(self.0.path_matches(re))
         }
-        pub fn body(self, value: &types::BulkUnassignKeysRequest) -> Self {
+        pub fn body(self, value: &types::GuardrailKeysRequest) -> Self {
             Self(self.0.json_body_obj(value))
         }
     }
@@ -2803,7 +2803,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::BulkUnassignKeysResponse) -> Self {
+        pub fn ok(self, value: &types::BulkUnassignResponse) -> Self {
             Self(
                 self
                     .0
@@ -2959,7 +2959,7 @@ pub mod operations {
                 .unwrap();
             Self(self.0.path_matches(re))
         }
-        pub fn body(self, value: &types::BulkAssignMembersRequest) -> Self {
+        pub fn body(self, value: &types::GuardrailMembersRequest) -> Self {
             Self(self.0.json_body_obj(value))
         }
     }
@@ -2971,7 +2971,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::BulkAssignMembersResponse) -> Self {
+        pub fn ok(self, value: &types::BulkAssignResponse) -> Self {
             Self(
                 self
                     .0
@@ -3043,7 +3043,7 @@ pub mod operations {
                 .unwrap();
             Self(self.0.path_matches(re))
         }
-        pub fn body(self, value: &types::BulkUnassignMembersRequest) -> Self {
+        pub fn body(self, value: &types::GuardrailMembersRequest) -> Self {
             Self(self.0.json_body_obj(value))
         }
     }
@@ -3055,7 +3055,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::BulkUnassignMembersResponse) -> Self {
+        pub fn ok(self, value: &types::BulkUnassignResponse) -> Self {
             Self(
                 self
                     .0
@@ -3434,7 +3434,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::DeleteKeysResponse) -> Self {
+        pub fn ok(self, value: &types::DeletedResponse) -> Self {
             Self(
                 self
                     .0
@@ -4345,10 +4345,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn created(
-            self,
-            value: &types::CreateObservabilityDestinationResponse,
-        ) -> Self {
+        pub fn created(self, value: &types::ObservabilityDestinationResponse) -> Self {
             Self(
                 self
                     .0
@@ -4433,7 +4430,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::GetObservabilityDestinationResponse) -> Self {
+        pub fn ok(self, value: &types::ObservabilityDestinationResponse) -> Self {
             Self(
                 self
                     .0
@@ -4500,7 +4497,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::DeleteObservabilityDestinationResponse) -> Self {
+        pub fn ok(self, value: &types::DeletedResponse) -> Self {
             Self(
                 self
                     .0
@@ -4570,7 +4567,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::UpdateObservabilityDestinationResponse) -> Self {
+        pub fn ok(self, value: &types::ObservabilityDestinationResponse) -> Self {
             Self(
                 self
                     .0
@@ -5329,7 +5326,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn created(self, value: &types::CreateScimGroupMappingResponse) -> Self {
+        pub fn created(self, value: &types::ScimGroupMappingResponse) -> Self {
             Self(
                 self
                     .0
@@ -5414,7 +5411,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::GetScimGroupMappingResponse) -> Self {
+        pub fn ok(self, value: &types::ScimGroupMappingResponse) -> Self {
             Self(
                 self
                     .0
@@ -5484,7 +5481,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::DeleteScimGroupMappingResponse) -> Self {
+        pub fn ok(self, value: &types::DeletedResponse) -> Self {
             Self(
                 self
                     .0
@@ -5563,7 +5560,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::UpdateScimGroupMappingResponse) -> Self {
+        pub fn ok(self, value: &types::ScimGroupMappingResponse) -> Self {
             Self(
                 self
                     .0
@@ -5780,7 +5777,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn created(self, value: &types::CreateWorkspaceResponse) -> Self {
+        pub fn created(self, value: &types::WorkspaceResponse) -> Self {
             Self(
                 self
                     .0
@@ -5852,7 +5849,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::GetWorkspaceResponse) -> Self {
+        pub fn ok(self, value: &types::WorkspaceResponse) -> Self {
             Self(
                 self
                     .0
@@ -5932,7 +5929,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::DeleteWorkspaceResponse) -> Self {
+        pub fn ok(self, value: &types::DeletedResponse) -> Self {
             Self(
                 self
                     .0
@@ -6016,7 +6013,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::UpdateWorkspaceResponse) -> Self {
+        pub fn ok(self, value: &types::WorkspaceResponse) -> Self {
             Self(
                 self
                     .0
@@ -6175,7 +6172,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::GetWorkspaceBudgetResponse) -> Self {
+        pub fn ok(self, value: &types::WorkspaceBudgetResponse) -> Self {
             Self(
                 self
                     .0
@@ -6261,7 +6258,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::UpsertWorkspaceBudgetResponse) -> Self {
+        pub fn ok(self, value: &types::WorkspaceBudgetResponse) -> Self {
             Self(
                 self
                     .0
@@ -6344,7 +6341,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::DeleteWorkspaceBudgetResponse) -> Self {
+        pub fn ok(self, value: &types::DeletedResponse) -> Self {
             Self(
                 self
                     .0
@@ -6507,7 +6504,7 @@ pub mod operations {
                 .unwrap();
             Self(self.0.path_matches(re))
         }
-        pub fn body(self, value: &types::BulkAddWorkspaceMembersRequest) -> Self {
+        pub fn body(self, value: &types::WorkspaceMembersRequest) -> Self {
             Self(self.0.json_body_obj(value))
         }
     }
@@ -6595,7 +6592,7 @@ pub mod operations {
                 .unwrap();
             Self(self.0.path_matches(re))
         }
-        pub fn body(self, value: &types::BulkRemoveWorkspaceMembersRequest) -> Self {
+        pub fn body(self, value: &types::WorkspaceMembersRequest) -> Self {
             Self(self.0.json_body_obj(value))
         }
     }

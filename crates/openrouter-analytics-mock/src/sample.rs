@@ -9,11 +9,10 @@ use openrouter_analytics::chrono::{DateTime, Datelike, Days, NaiveDate, Utc, Wee
 use openrouter_analytics_api::types::{
     ActivityItem, AnalyticsDimensionInfo, AnalyticsDisplayFormat, AnalyticsGranularity,
     AnalyticsGranularityInfo, AnalyticsMeta, AnalyticsMetricInfo, AnalyticsOperator,
-    AnalyticsOperatorInfo, AnalyticsOperatorValueType, FreeModelDailyRequests,
+    AnalyticsOperatorInfo, AnalyticsOperatorValueType, ApiKey, FreeModelDailyRequests,
     GenerationResponseData, GetCreditsResponseData, GetCurrentKeyResponseData,
-    GetCurrentKeyResponseDataRateLimit, KeyBudget, ListApiKeysResponseDataItem,
-    ListOrganizationMembersResponseDataItem, ProviderResponse, Workspace, WorkspaceBudget,
-    WorkspaceMember,
+    GetCurrentKeyResponseDataRateLimit, KeyBudget, ListOrganizationMembersResponseDataItem,
+    ProviderResponse, Workspace, WorkspaceBudget, WorkspaceMember,
 };
 use uuid::Uuid;
 
@@ -472,7 +471,7 @@ pub struct SampleAccount {
     activity_keys: Vec<usize>,
     /// For each activity row, how fast it was served.
     activity_performance: Vec<Performance>,
-    keys: Vec<ListApiKeysResponseDataItem>,
+    keys: Vec<ApiKey>,
     members: Vec<ListOrganizationMembersResponseDataItem>,
     workspaces: Vec<Workspace>,
     budgets: Vec<WorkspaceBudget>,
@@ -613,7 +612,7 @@ impl SampleAccount {
     }
 
     /// The key that made activity row number `index`.
-    pub(crate) fn activity_key(&self, index: usize) -> Option<&ListApiKeysResponseDataItem> {
+    pub(crate) fn activity_key(&self, index: usize) -> Option<&ApiKey> {
         self.activity_keys
             .get(index)
             .and_then(|k| self.keys.get(*k))
@@ -625,12 +624,12 @@ impl SampleAccount {
     }
 
     /// Every API key, the disabled and the expired one included.
-    pub fn keys(&self) -> &[ListApiKeysResponseDataItem] {
+    pub fn keys(&self) -> &[ApiKey] {
         &self.keys
     }
 
     /// The key with this hash.
-    pub fn key(&self, hash: &str) -> Option<&ListApiKeysResponseDataItem> {
+    pub fn key(&self, hash: &str) -> Option<&ApiKey> {
         self.keys.iter().find(|k| k.hash == hash)
     }
 
@@ -828,12 +827,7 @@ fn activity() -> (Vec<ActivityItem>, Vec<usize>, Vec<Performance>) {
     (rows, keys, performance)
 }
 
-fn key(
-    index: usize,
-    spec: &KeySpec,
-    activity: &[ActivityItem],
-    activity_keys: &[usize],
-) -> ListApiKeysResponseDataItem {
+fn key(index: usize, spec: &KeySpec, activity: &[ActivityItem], activity_keys: &[usize]) -> ApiKey {
     let rows: Vec<&ActivityItem> = activity
         .iter()
         .zip(activity_keys)
@@ -880,7 +874,7 @@ fn key(
     } else {
         window
     };
-    ListApiKeysResponseDataItem {
+    ApiKey {
         byok_usage,
         byok_usage_daily: byok_daily,
         byok_usage_monthly: byok_monthly,
@@ -1006,9 +1000,9 @@ fn management_key() -> GetCurrentKeyResponseData {
 }
 
 fn inference_key(
-    key: &ListApiKeysResponseDataItem,
+    key: &ApiKey,
     budgets: &[WorkspaceBudget],
-    keys: &[ListApiKeysResponseDataItem],
+    keys: &[ApiKey],
 ) -> GetCurrentKeyResponseData {
     let resets_at = at("2026-12-01T00:00:00Z");
     let counted = key.usage_monthly + key.byok_usage_monthly;

@@ -11,9 +11,8 @@ use openrouter_analytics::OperationInfo;
 use openrouter_analytics::chrono::{DateTime, Datelike, NaiveDate, Utc};
 use openrouter_analytics_api::types::{
     ActivityItem, AnalyticsFilterScalar, AnalyticsFilterValue, AnalyticsQueryRequest,
-    BulkAddWorkspaceMembersRequest, BulkRemoveWorkspaceMembersRequest, CreateKeysRequest,
-    CreateWorkspaceRequest, UpdateKeysRequest, UpdateWorkspaceRequest,
-    UpsertWorkspaceBudgetRequest, WorkspaceBudgetInterval,
+    CreateKeysRequest, CreateWorkspaceRequest, UpdateKeysRequest, UpdateWorkspaceRequest,
+    UpsertWorkspaceBudgetRequest, WorkspaceBudgetInterval, WorkspaceMembersRequest,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -664,7 +663,7 @@ impl Call<'_> {
 
     fn add_members(&self) -> Answer {
         let workspace = self.workspace()?;
-        let (body, _) = self.body::<BulkAddWorkspaceMembersRequest>()?;
+        let (body, _) = self.body::<WorkspaceMembersRequest>()?;
         let current = self.members_of(workspace.id);
         let mut added = Vec::new();
         for user in &body.user_ids {
@@ -691,7 +690,7 @@ impl Call<'_> {
 
     fn remove_members(&self) -> Answer {
         let workspace = self.workspace()?;
-        let (body, _) = self.body::<BulkRemoveWorkspaceMembersRequest>()?;
+        let (body, _) = self.body::<WorkspaceMembersRequest>()?;
         let id = workspace.id.to_string();
         let now = sample_now();
         let current = self.members_of(workspace.id);

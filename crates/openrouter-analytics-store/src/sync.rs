@@ -8,8 +8,7 @@ use chrono::{Duration, NaiveDate, SecondsFormat, Utc};
 use futures_util::stream::{self, StreamExt, TryStreamExt};
 use openrouter_analytics::Client;
 use openrouter_analytics::types::{
-    ActivityGroupBy, ActivityItem, GetCreditsResponseData, ListApiKeysResponseDataItem, Workspace,
-    WorkspaceBudget,
+    ActivityGroupBy, ActivityItem, ApiKey, GetCreditsResponseData, Workspace, WorkspaceBudget,
 };
 
 use crate::backend::Val;
@@ -124,7 +123,7 @@ struct Fetched {
     activity: Vec<ActivityItem>,
     workspace_activity: Vec<ActivityItem>,
     key_activity: Vec<(String, Vec<ActivityItem>)>,
-    keys: Vec<ListApiKeysResponseDataItem>,
+    keys: Vec<ApiKey>,
     credits: GetCreditsResponseData,
     budgets: Vec<(Workspace, WorkspaceBudget)>,
 }

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use openrouter_analytics::chrono::NaiveDate;
 use openrouter_analytics::types::{
-    ActivityItem, GetCreditsResponseData, ListApiKeysResponseDataItem, Workspace, WorkspaceBudget,
+    ActivityItem, ApiKey, GetCreditsResponseData, Workspace, WorkspaceBudget,
 };
 use openrouter_analytics::{Client, Error};
 
@@ -174,8 +174,8 @@ impl KeyFigures {
     }
 }
 
-impl From<&ListApiKeysResponseDataItem> for KeyFigures {
-    fn from(key: &ListApiKeysResponseDataItem) -> Self {
+impl From<&ApiKey> for KeyFigures {
+    fn from(key: &ApiKey) -> Self {
         Self {
             name: key.name.clone(),
             hash: key.hash.clone(),
@@ -371,7 +371,7 @@ pub fn by_day_and_model(rows: &[ActivityItem]) -> BTreeMap<NaiveDate, BTreeMap<S
 fn budget_figures(
     workspaces: &[Workspace],
     budgets: &[WorkspaceBudget],
-    keys: &[ListApiKeysResponseDataItem],
+    keys: &[ApiKey],
 ) -> Vec<BudgetFigures> {
     budgets
         .iter()

@@ -1518,7 +1518,7 @@ pub mod byok {
         }
     }
     impl Operation for CreateParams {
-        type Output = types::CreateByokKeyResponse;
+        type Output = types::ByokKeyResponse;
         fn name(&self) -> &'static str {
             "create_byok_key"
         }
@@ -1546,7 +1546,7 @@ pub mod byok {
             &self,
             api: &api::Client,
         ) -> std::result::Result<
-            ResponseValue<types::CreateByokKeyResponse>,
+            ResponseValue<types::ByokKeyResponse>,
             api::Error<ErrorResponse>,
         > {
             #[allow(unused_mut)]
@@ -1600,7 +1600,7 @@ pub mod byok {
         }
     }
     impl Operation for GetParams {
-        type Output = types::GetByokKeyResponse;
+        type Output = types::ByokKeyResponse;
         fn name(&self) -> &'static str {
             "get_byok_key"
         }
@@ -1629,7 +1629,7 @@ pub mod byok {
             &self,
             api: &api::Client,
         ) -> std::result::Result<
-            ResponseValue<types::GetByokKeyResponse>,
+            ResponseValue<types::ByokKeyResponse>,
             api::Error<ErrorResponse>,
         > {
             #[allow(unused_mut)]
@@ -1688,7 +1688,7 @@ pub mod byok {
         }
     }
     impl Operation for DeleteParams {
-        type Output = types::DeleteByokKeyResponse;
+        type Output = types::DeletedResponse;
         fn name(&self) -> &'static str {
             "delete_byok_key"
         }
@@ -1720,7 +1720,7 @@ pub mod byok {
             &self,
             api: &api::Client,
         ) -> std::result::Result<
-            ResponseValue<types::DeleteByokKeyResponse>,
+            ResponseValue<types::DeletedResponse>,
             api::Error<ErrorResponse>,
         > {
             #[allow(unused_mut)]
@@ -1954,7 +1954,7 @@ pub mod byok {
         }
     }
     impl Operation for UpdateParams {
-        type Output = types::UpdateByokKeyResponse;
+        type Output = types::ByokKeyResponse;
         fn name(&self) -> &'static str {
             "update_byok_key"
         }
@@ -1989,7 +1989,7 @@ pub mod byok {
             &self,
             api: &api::Client,
         ) -> std::result::Result<
-            ResponseValue<types::UpdateByokKeyResponse>,
+            ResponseValue<types::ByokKeyResponse>,
             api::Error<ErrorResponse>,
         > {
             #[allow(unused_mut)]
@@ -4949,7 +4949,7 @@ pub mod guardrails {
         }
     }
     impl Operation for CreateParams {
-        type Output = types::CreateGuardrailResponse;
+        type Output = types::GuardrailResponse;
         fn name(&self) -> &'static str {
             "create_guardrail"
         }
@@ -4974,7 +4974,7 @@ pub mod guardrails {
             &self,
             api: &api::Client,
         ) -> std::result::Result<
-            ResponseValue<types::CreateGuardrailResponse>,
+            ResponseValue<types::GuardrailResponse>,
             api::Error<ErrorResponse>,
         > {
             #[allow(unused_mut)]
@@ -5299,7 +5299,7 @@ pub mod guardrails {
         }
     }
     impl Operation for GetParams {
-        type Output = types::GetGuardrailResponse;
+        type Output = types::GuardrailResponse;
         fn name(&self) -> &'static str {
             "get_guardrail"
         }
@@ -5328,7 +5328,7 @@ pub mod guardrails {
             &self,
             api: &api::Client,
         ) -> std::result::Result<
-            ResponseValue<types::GetGuardrailResponse>,
+            ResponseValue<types::GuardrailResponse>,
             api::Error<ErrorResponse>,
         > {
             #[allow(unused_mut)]
@@ -5387,7 +5387,7 @@ pub mod guardrails {
         }
     }
     impl Operation for DeleteParams {
-        type Output = types::DeleteGuardrailResponse;
+        type Output = types::DeletedResponse;
         fn name(&self) -> &'static str {
             "delete_guardrail"
         }
@@ -5419,7 +5419,7 @@ pub mod guardrails {
             &self,
             api: &api::Client,
         ) -> std::result::Result<
-            ResponseValue<types::DeleteGuardrailResponse>,
+            ResponseValue<types::DeletedResponse>,
             api::Error<ErrorResponse>,
         > {
             #[allow(unused_mut)]
@@ -6054,7 +6054,7 @@ pub mod guardrails {
         }
     }
     impl Operation for UpdateParams {
-        type Output = types::UpdateGuardrailResponse;
+        type Output = types::GuardrailResponse;
         fn name(&self) -> &'static str {
             "update_guardrail"
         }
@@ -6086,7 +6086,7 @@ pub mod guardrails {
             &self,
             api: &api::Client,
         ) -> std::result::Result<
-            ResponseValue<types::UpdateGuardrailResponse>,
+            ResponseValue<types::GuardrailResponse>,
             api::Error<ErrorResponse>,
         > {
             #[allow(unused_mut)]
@@ -6293,7 +6293,7 @@ pub mod guardrails {
         /// `id` (path parameter)
         pub(crate) id: Option<::uuid::Uuid>,
         /// The request body, built up field by field.
-        pub(crate) body: types::builder::BulkAssignKeysRequest,
+        pub(crate) body: types::builder::GuardrailKeysRequest,
         /// The first parameter value that did not convert to its type.
         pub(crate) invalid: Option<String>,
     }
@@ -6317,7 +6317,7 @@ pub mod guardrails {
             self
         }
         /// Sets the whole request body.
-        pub fn body(mut self, body: types::BulkAssignKeysRequest) -> Self {
+        pub fn body(mut self, body: types::GuardrailKeysRequest) -> Self {
             self.params.body = body.into();
             self
         }
@@ -6325,8 +6325,8 @@ pub mod guardrails {
         pub fn body_map(
             mut self,
             edit: impl FnOnce(
-                types::builder::BulkAssignKeysRequest,
-            ) -> types::builder::BulkAssignKeysRequest,
+                types::builder::GuardrailKeysRequest,
+            ) -> types::builder::GuardrailKeysRequest,
         ) -> Self {
             self.params.body = edit(self.params.body);
             self
@@ -6334,7 +6334,7 @@ pub mod guardrails {
         /// Sets the body's `key_hashes` field.
         pub fn key_hashes<V>(mut self, value: V) -> Self
         where
-            V: TryInto<Vec<types::BulkAssignKeysRequestKeyHashesItem>>,
+            V: TryInto<Vec<types::GuardrailKeysRequestKeyHashesItem>>,
             V::Error: std::fmt::Display,
         {
             match value.try_into() {
@@ -6349,7 +6349,7 @@ pub mod guardrails {
         }
     }
     impl Operation for BulkAssignKeysParams {
-        type Output = types::BulkAssignKeysResponse;
+        type Output = types::BulkAssignResponse;
         fn name(&self) -> &'static str {
             "bulk_assign_keys_to_guardrail"
         }
@@ -6386,7 +6386,7 @@ pub mod guardrails {
             &self,
             api: &api::Client,
         ) -> std::result::Result<
-            ResponseValue<types::BulkAssignKeysResponse>,
+            ResponseValue<types::BulkAssignResponse>,
             api::Error<ErrorResponse>,
         > {
             #[allow(unused_mut)]
@@ -6416,7 +6416,7 @@ pub mod guardrails {
                 }
             }
             if let Some(body) = body {
-                params.body = parse_body::<types::BulkAssignKeysRequest>(body)?.into();
+                params.body = parse_body::<types::GuardrailKeysRequest>(body)?.into();
             }
             Ok(params)
         }
@@ -6427,7 +6427,7 @@ pub mod guardrails {
         /// `id` (path parameter)
         pub(crate) id: Option<::uuid::Uuid>,
         /// The request body, built up field by field.
-        pub(crate) body: types::builder::BulkUnassignKeysRequest,
+        pub(crate) body: types::builder::GuardrailKeysRequest,
         /// The first parameter value that did not convert to its type.
         pub(crate) invalid: Option<String>,
     }
@@ -6451,7 +6451,7 @@ pub mod guardrails {
             self
         }
         /// Sets the whole request body.
-        pub fn body(mut self, body: types::BulkUnassignKeysRequest) -> Self {
+        pub fn body(mut self, body: types::GuardrailKeysRequest) -> Self {
             self.params.body = body.into();
             self
         }
@@ -6459,8 +6459,8 @@ pub mod guardrails {
         pub fn body_map(
             mut self,
             edit: impl FnOnce(
-                types::builder::BulkUnassignKeysRequest,
-            ) -> types::builder::BulkUnassignKeysRequest,
+                types::builder::GuardrailKeysRequest,
+            ) -> types::builder::GuardrailKeysRequest,
         ) -> Self {
             self.params.body = edit(self.params.body);
             self
@@ -6468,7 +6468,7 @@ pub mod guardrails {
         /// Sets the body's `key_hashes` field.
         pub fn key_hashes<V>(mut self, value: V) -> Self
         where
-            V: TryInto<Vec<types::BulkUnassignKeysRequestKeyHashesItem>>,
+            V: TryInto<Vec<types::GuardrailKeysRequestKeyHashesItem>>,
             V::Error: std::fmt::Display,
         {
             match value.try_into() {
@@ -6483,7 +6483,7 @@ pub mod guardrails {
         }
     }
     impl Operation for BulkUnassignKeysParams {
-        type Output = types::BulkUnassignKeysResponse;
+        type Output = types::BulkUnassignResponse;
         fn name(&self) -> &'static str {
             "bulk_unassign_keys_from_guardrail"
         }
@@ -6521,7 +6521,7 @@ pub mod guardrails {
             &self,
             api: &api::Client,
         ) -> std::result::Result<
-            ResponseValue<types::BulkUnassignKeysResponse>,
+            ResponseValue<types::BulkUnassignResponse>,
             api::Error<ErrorResponse>,
         > {
             #[allow(unused_mut)]
@@ -6555,7 +6555,7 @@ pub mod guardrails {
                 }
             }
             if let Some(body) = body {
-                params.body = parse_body::<types::BulkUnassignKeysRequest>(body)?.into();
+                params.body = parse_body::<types::GuardrailKeysRequest>(body)?.into();
             }
             Ok(params)
         }
@@ -6739,7 +6739,7 @@ pub mod guardrails {
         /// `id` (path parameter)
         pub(crate) id: Option<::uuid::Uuid>,
         /// The request body, built up field by field.
-        pub(crate) body: types::builder::BulkAssignMembersRequest,
+        pub(crate) body: types::builder::GuardrailMembersRequest,
         /// The first parameter value that did not convert to its type.
         pub(crate) invalid: Option<String>,
     }
@@ -6763,7 +6763,7 @@ pub mod guardrails {
             self
         }
         /// Sets the whole request body.
-        pub fn body(mut self, body: types::BulkAssignMembersRequest) -> Self {
+        pub fn body(mut self, body: types::GuardrailMembersRequest) -> Self {
             self.params.body = body.into();
             self
         }
@@ -6771,8 +6771,8 @@ pub mod guardrails {
         pub fn body_map(
             mut self,
             edit: impl FnOnce(
-                types::builder::BulkAssignMembersRequest,
-            ) -> types::builder::BulkAssignMembersRequest,
+                types::builder::GuardrailMembersRequest,
+            ) -> types::builder::GuardrailMembersRequest,
         ) -> Self {
             self.params.body = edit(self.params.body);
             self
@@ -6780,7 +6780,7 @@ pub mod guardrails {
         /// Sets the body's `member_user_ids` field.
         pub fn member_user_ids<V>(mut self, value: V) -> Self
         where
-            V: TryInto<Vec<types::BulkAssignMembersRequestMemberUserIdsItem>>,
+            V: TryInto<Vec<types::GuardrailMembersRequestMemberUserIdsItem>>,
             V::Error: std::fmt::Display,
         {
             match value.try_into() {
@@ -6795,7 +6795,7 @@ pub mod guardrails {
         }
     }
     impl Operation for BulkAssignMembersParams {
-        type Output = types::BulkAssignMembersResponse;
+        type Output = types::BulkAssignResponse;
         fn name(&self) -> &'static str {
             "bulk_assign_members_to_guardrail"
         }
@@ -6832,7 +6832,7 @@ pub mod guardrails {
             &self,
             api: &api::Client,
         ) -> std::result::Result<
-            ResponseValue<types::BulkAssignMembersResponse>,
+            ResponseValue<types::BulkAssignResponse>,
             api::Error<ErrorResponse>,
         > {
             #[allow(unused_mut)]
@@ -6866,8 +6866,7 @@ pub mod guardrails {
                 }
             }
             if let Some(body) = body {
-                params.body = parse_body::<types::BulkAssignMembersRequest>(body)?
-                    .into();
+                params.body = parse_body::<types::GuardrailMembersRequest>(body)?.into();
             }
             Ok(params)
         }
@@ -6878,7 +6877,7 @@ pub mod guardrails {
         /// `id` (path parameter)
         pub(crate) id: Option<::uuid::Uuid>,
         /// The request body, built up field by field.
-        pub(crate) body: types::builder::BulkUnassignMembersRequest,
+        pub(crate) body: types::builder::GuardrailMembersRequest,
         /// The first parameter value that did not convert to its type.
         pub(crate) invalid: Option<String>,
     }
@@ -6902,7 +6901,7 @@ pub mod guardrails {
             self
         }
         /// Sets the whole request body.
-        pub fn body(mut self, body: types::BulkUnassignMembersRequest) -> Self {
+        pub fn body(mut self, body: types::GuardrailMembersRequest) -> Self {
             self.params.body = body.into();
             self
         }
@@ -6910,8 +6909,8 @@ pub mod guardrails {
         pub fn body_map(
             mut self,
             edit: impl FnOnce(
-                types::builder::BulkUnassignMembersRequest,
-            ) -> types::builder::BulkUnassignMembersRequest,
+                types::builder::GuardrailMembersRequest,
+            ) -> types::builder::GuardrailMembersRequest,
         ) -> Self {
             self.params.body = edit(self.params.body);
             self
@@ -6919,7 +6918,7 @@ pub mod guardrails {
         /// Sets the body's `member_user_ids` field.
         pub fn member_user_ids<V>(mut self, value: V) -> Self
         where
-            V: TryInto<Vec<types::BulkUnassignMembersRequestMemberUserIdsItem>>,
+            V: TryInto<Vec<types::GuardrailMembersRequestMemberUserIdsItem>>,
             V::Error: std::fmt::Display,
         {
             match value.try_into() {
@@ -6934,7 +6933,7 @@ pub mod guardrails {
         }
     }
     impl Operation for BulkUnassignMembersParams {
-        type Output = types::BulkUnassignMembersResponse;
+        type Output = types::BulkUnassignResponse;
         fn name(&self) -> &'static str {
             "bulk_unassign_members_from_guardrail"
         }
@@ -6972,7 +6971,7 @@ pub mod guardrails {
             &self,
             api: &api::Client,
         ) -> std::result::Result<
-            ResponseValue<types::BulkUnassignMembersResponse>,
+            ResponseValue<types::BulkUnassignResponse>,
             api::Error<ErrorResponse>,
         > {
             #[allow(unused_mut)]
@@ -7006,8 +7005,7 @@ pub mod guardrails {
                 }
             }
             if let Some(body) = body {
-                params.body = parse_body::<types::BulkUnassignMembersRequest>(body)?
-                    .into();
+                params.body = parse_body::<types::GuardrailMembersRequest>(body)?.into();
             }
             Ok(params)
         }
@@ -7229,7 +7227,7 @@ pub mod api_keys {
     }
     impl Validate for ListParams {}
     impl crate::paging::Paged for ListParams {
-        type Item = types::ListApiKeysResponseDataItem;
+        type Item = types::ApiKey;
     }
     #[allow(clippy::useless_conversion)]
     impl crate::paging::sealed::Pages for ListParams {
@@ -7239,9 +7237,7 @@ pub mod api_keys {
         fn set_offset(&mut self, offset: u64) {
             self.offset = TryFrom::try_from(offset).ok();
         }
-        fn into_items(
-            output: types::ListApiKeysResponse,
-        ) -> Vec<types::ListApiKeysResponseDataItem> {
+        fn into_items(output: types::ListApiKeysResponse) -> Vec<types::ApiKey> {
             output.data
         }
         fn total_count(output: &types::ListApiKeysResponse) -> Option<u64> {
@@ -7250,12 +7246,10 @@ pub mod api_keys {
                 None
             }
         }
-        fn item_id(item: &types::ListApiKeysResponseDataItem) -> Option<String> {
+        fn item_id(item: &types::ApiKey) -> Option<String> {
             Some(item.hash.to_string())
         }
-        fn page(
-            output: &types::ListApiKeysResponse,
-        ) -> &[types::ListApiKeysResponseDataItem] {
+        fn page(output: &types::ListApiKeysResponse) -> &[types::ApiKey] {
             &output.data
         }
     }
@@ -7710,7 +7704,7 @@ pub mod api_keys {
         }
     }
     impl Operation for DeleteParams {
-        type Output = types::DeleteKeysResponse;
+        type Output = types::DeletedResponse;
         fn name(&self) -> &'static str {
             "delete_keys"
         }
@@ -7742,7 +7736,7 @@ pub mod api_keys {
             &self,
             api: &api::Client,
         ) -> std::result::Result<
-            ResponseValue<types::DeleteKeysResponse>,
+            ResponseValue<types::DeletedResponse>,
             api::Error<ErrorResponse>,
         > {
             #[allow(unused_mut)]
@@ -9540,7 +9534,7 @@ pub mod observability {
         /// Sets the body's `filter_rules` field. It can also be sent as `null`, which clears it: see [`clear_filter_rules`](Self::clear_filter_rules).
         pub fn filter_rules<V>(mut self, value: V) -> Self
         where
-            V: TryInto<types::ObservabilityFilterRulesConfigNullable>,
+            V: TryInto<types::ObservabilityFilterRulesConfig>,
             V::Error: std::fmt::Display,
         {
             match value.try_into() {
@@ -9564,7 +9558,7 @@ pub mod observability {
                 .params
                 .body
                 .filter_rules(
-                    api::Nullable::<types::ObservabilityFilterRulesConfigNullable>::Null,
+                    api::Nullable::<types::ObservabilityFilterRulesConfig>::Null,
                 );
             self
         }
@@ -9650,7 +9644,7 @@ pub mod observability {
         }
     }
     impl Operation for CreateParams {
-        type Output = types::CreateObservabilityDestinationResponse;
+        type Output = types::ObservabilityDestinationResponse;
         fn name(&self) -> &'static str {
             "create_observability_destination"
         }
@@ -9677,7 +9671,7 @@ pub mod observability {
             &self,
             api: &api::Client,
         ) -> std::result::Result<
-            ResponseValue<types::CreateObservabilityDestinationResponse>,
+            ResponseValue<types::ObservabilityDestinationResponse>,
             api::Error<ErrorResponse>,
         > {
             #[allow(unused_mut)]
@@ -9734,7 +9728,7 @@ pub mod observability {
         }
     }
     impl Operation for GetParams {
-        type Output = types::GetObservabilityDestinationResponse;
+        type Output = types::ObservabilityDestinationResponse;
         fn name(&self) -> &'static str {
             "get_observability_destination"
         }
@@ -9768,7 +9762,7 @@ pub mod observability {
             &self,
             api: &api::Client,
         ) -> std::result::Result<
-            ResponseValue<types::GetObservabilityDestinationResponse>,
+            ResponseValue<types::ObservabilityDestinationResponse>,
             api::Error<ErrorResponse>,
         > {
             #[allow(unused_mut)]
@@ -9831,7 +9825,7 @@ pub mod observability {
         }
     }
     impl Operation for DeleteParams {
-        type Output = types::DeleteObservabilityDestinationResponse;
+        type Output = types::DeletedResponse;
         fn name(&self) -> &'static str {
             "delete_observability_destination"
         }
@@ -9868,7 +9862,7 @@ pub mod observability {
             &self,
             api: &api::Client,
         ) -> std::result::Result<
-            ResponseValue<types::DeleteObservabilityDestinationResponse>,
+            ResponseValue<types::DeletedResponse>,
             api::Error<ErrorResponse>,
         > {
             #[allow(unused_mut)]
@@ -10082,7 +10076,7 @@ pub mod observability {
         /// Sets the body's `filter_rules` field. It can also be sent as `null`, which clears it: see [`clear_filter_rules`](Self::clear_filter_rules).
         pub fn filter_rules<V>(mut self, value: V) -> Self
         where
-            V: TryInto<types::ObservabilityFilterRulesConfigNullable>,
+            V: TryInto<types::ObservabilityFilterRulesConfig>,
             V::Error: std::fmt::Display,
         {
             match value.try_into() {
@@ -10106,7 +10100,7 @@ pub mod observability {
                 .params
                 .body
                 .filter_rules(
-                    api::Nullable::<types::ObservabilityFilterRulesConfigNullable>::Null,
+                    api::Nullable::<types::ObservabilityFilterRulesConfig>::Null,
                 );
             self
         }
@@ -10162,7 +10156,7 @@ pub mod observability {
         }
     }
     impl Operation for UpdateParams {
-        type Output = types::UpdateObservabilityDestinationResponse;
+        type Output = types::ObservabilityDestinationResponse;
         fn name(&self) -> &'static str {
             "update_observability_destination"
         }
@@ -10199,7 +10193,7 @@ pub mod observability {
             &self,
             api: &api::Client,
         ) -> std::result::Result<
-            ResponseValue<types::UpdateObservabilityDestinationResponse>,
+            ResponseValue<types::ObservabilityDestinationResponse>,
             api::Error<ErrorResponse>,
         > {
             #[allow(unused_mut)]
@@ -11538,7 +11532,7 @@ pub mod scim {
         }
     }
     impl Operation for CreateParams {
-        type Output = types::CreateScimGroupMappingResponse;
+        type Output = types::ScimGroupMappingResponse;
         fn name(&self) -> &'static str {
             "create_scim_group_mapping"
         }
@@ -11563,7 +11557,7 @@ pub mod scim {
             &self,
             api: &api::Client,
         ) -> std::result::Result<
-            ResponseValue<types::CreateScimGroupMappingResponse>,
+            ResponseValue<types::ScimGroupMappingResponse>,
             api::Error<ErrorResponse>,
         > {
             #[allow(unused_mut)]
@@ -11618,7 +11612,7 @@ pub mod scim {
         }
     }
     impl Operation for ReadParams {
-        type Output = types::GetScimGroupMappingResponse;
+        type Output = types::ScimGroupMappingResponse;
         fn name(&self) -> &'static str {
             "get_scim_group_mapping"
         }
@@ -11649,7 +11643,7 @@ pub mod scim {
             &self,
             api: &api::Client,
         ) -> std::result::Result<
-            ResponseValue<types::GetScimGroupMappingResponse>,
+            ResponseValue<types::ScimGroupMappingResponse>,
             api::Error<ErrorResponse>,
         > {
             #[allow(unused_mut)]
@@ -11730,7 +11724,7 @@ pub mod scim {
         }
     }
     impl Operation for DeleteParams {
-        type Output = types::DeleteScimGroupMappingResponse;
+        type Output = types::DeletedResponse;
         fn name(&self) -> &'static str {
             "delete_scim_group_mapping"
         }
@@ -11775,7 +11769,7 @@ pub mod scim {
             &self,
             api: &api::Client,
         ) -> std::result::Result<
-            ResponseValue<types::DeleteScimGroupMappingResponse>,
+            ResponseValue<types::DeletedResponse>,
             api::Error<ErrorResponse>,
         > {
             #[allow(unused_mut)]
@@ -11877,7 +11871,7 @@ pub mod scim {
         }
     }
     impl Operation for UpdateParams {
-        type Output = types::UpdateScimGroupMappingResponse;
+        type Output = types::ScimGroupMappingResponse;
         fn name(&self) -> &'static str {
             "update_scim_group_mapping"
         }
@@ -11912,7 +11906,7 @@ pub mod scim {
             &self,
             api: &api::Client,
         ) -> std::result::Result<
-            ResponseValue<types::UpdateScimGroupMappingResponse>,
+            ResponseValue<types::ScimGroupMappingResponse>,
             api::Error<ErrorResponse>,
         > {
             #[allow(unused_mut)]
@@ -12632,7 +12626,7 @@ pub mod workspaces {
         }
     }
     impl Operation for CreateParams {
-        type Output = types::CreateWorkspaceResponse;
+        type Output = types::WorkspaceResponse;
         fn name(&self) -> &'static str {
             "create_workspace"
         }
@@ -12657,7 +12651,7 @@ pub mod workspaces {
             &self,
             api: &api::Client,
         ) -> std::result::Result<
-            ResponseValue<types::CreateWorkspaceResponse>,
+            ResponseValue<types::WorkspaceResponse>,
             api::Error<ErrorResponse>,
         > {
             #[allow(unused_mut)]
@@ -12711,7 +12705,7 @@ pub mod workspaces {
         }
     }
     impl Operation for GetParams {
-        type Output = types::GetWorkspaceResponse;
+        type Output = types::WorkspaceResponse;
         fn name(&self) -> &'static str {
             "get_workspace"
         }
@@ -12740,7 +12734,7 @@ pub mod workspaces {
             &self,
             api: &api::Client,
         ) -> std::result::Result<
-            ResponseValue<types::GetWorkspaceResponse>,
+            ResponseValue<types::WorkspaceResponse>,
             api::Error<ErrorResponse>,
         > {
             #[allow(unused_mut)]
@@ -12819,7 +12813,7 @@ pub mod workspaces {
         }
     }
     impl Operation for DeleteParams {
-        type Output = types::DeleteWorkspaceResponse;
+        type Output = types::DeletedResponse;
         fn name(&self) -> &'static str {
             "delete_workspace"
         }
@@ -12851,7 +12845,7 @@ pub mod workspaces {
             &self,
             api: &api::Client,
         ) -> std::result::Result<
-            ResponseValue<types::DeleteWorkspaceResponse>,
+            ResponseValue<types::DeletedResponse>,
             api::Error<ErrorResponse>,
         > {
             #[allow(unused_mut)]
@@ -13239,7 +13233,7 @@ pub mod workspaces {
         }
     }
     impl Operation for UpdateParams {
-        type Output = types::UpdateWorkspaceResponse;
+        type Output = types::WorkspaceResponse;
         fn name(&self) -> &'static str {
             "update_workspace"
         }
@@ -13271,7 +13265,7 @@ pub mod workspaces {
             &self,
             api: &api::Client,
         ) -> std::result::Result<
-            ResponseValue<types::UpdateWorkspaceResponse>,
+            ResponseValue<types::WorkspaceResponse>,
             api::Error<ErrorResponse>,
         > {
             #[allow(unused_mut)]
@@ -13441,7 +13435,7 @@ pub mod workspaces {
         }
     }
     impl Operation for GetBudgetParams {
-        type Output = types::GetWorkspaceBudgetResponse;
+        type Output = types::WorkspaceBudgetResponse;
         fn name(&self) -> &'static str {
             "get_workspace_budget"
         }
@@ -13482,7 +13476,7 @@ pub mod workspaces {
             &self,
             api: &api::Client,
         ) -> std::result::Result<
-            ResponseValue<types::GetWorkspaceBudgetResponse>,
+            ResponseValue<types::WorkspaceBudgetResponse>,
             api::Error<ErrorResponse>,
         > {
             #[allow(unused_mut)]
@@ -13623,7 +13617,7 @@ pub mod workspaces {
         }
     }
     impl Operation for SetBudgetParams {
-        type Output = types::UpsertWorkspaceBudgetResponse;
+        type Output = types::WorkspaceBudgetResponse;
         fn name(&self) -> &'static str {
             "upsert_workspace_budget"
         }
@@ -13664,7 +13658,7 @@ pub mod workspaces {
             &self,
             api: &api::Client,
         ) -> std::result::Result<
-            ResponseValue<types::UpsertWorkspaceBudgetResponse>,
+            ResponseValue<types::WorkspaceBudgetResponse>,
             api::Error<ErrorResponse>,
         > {
             #[allow(unused_mut)]
@@ -13755,7 +13749,7 @@ pub mod workspaces {
         }
     }
     impl Operation for DeleteBudgetParams {
-        type Output = types::DeleteWorkspaceBudgetResponse;
+        type Output = types::DeletedResponse;
         fn name(&self) -> &'static str {
             "delete_workspace_budget"
         }
@@ -13799,7 +13793,7 @@ pub mod workspaces {
             &self,
             api: &api::Client,
         ) -> std::result::Result<
-            ResponseValue<types::DeleteWorkspaceBudgetResponse>,
+            ResponseValue<types::DeletedResponse>,
             api::Error<ErrorResponse>,
         > {
             #[allow(unused_mut)]
@@ -14013,7 +14007,7 @@ pub mod workspaces {
         /// `id` (path parameter)
         pub(crate) id: Option<types::BulkAddWorkspaceMembersId>,
         /// The request body, built up field by field.
-        pub(crate) body: types::builder::BulkAddWorkspaceMembersRequest,
+        pub(crate) body: types::builder::WorkspaceMembersRequest,
         /// The first parameter value that did not convert to its type.
         pub(crate) invalid: Option<String>,
     }
@@ -14037,7 +14031,7 @@ pub mod workspaces {
             self
         }
         /// Sets the whole request body.
-        pub fn body(mut self, body: types::BulkAddWorkspaceMembersRequest) -> Self {
+        pub fn body(mut self, body: types::WorkspaceMembersRequest) -> Self {
             self.params.body = body.into();
             self
         }
@@ -14045,8 +14039,8 @@ pub mod workspaces {
         pub fn body_map(
             mut self,
             edit: impl FnOnce(
-                types::builder::BulkAddWorkspaceMembersRequest,
-            ) -> types::builder::BulkAddWorkspaceMembersRequest,
+                types::builder::WorkspaceMembersRequest,
+            ) -> types::builder::WorkspaceMembersRequest,
         ) -> Self {
             self.params.body = edit(self.params.body);
             self
@@ -14132,8 +14126,7 @@ pub mod workspaces {
                 }
             }
             if let Some(body) = body {
-                params.body = parse_body::<types::BulkAddWorkspaceMembersRequest>(body)?
-                    .into();
+                params.body = parse_body::<types::WorkspaceMembersRequest>(body)?.into();
             }
             Ok(params)
         }
@@ -14144,7 +14137,7 @@ pub mod workspaces {
         /// `id` (path parameter)
         pub(crate) id: Option<types::BulkRemoveWorkspaceMembersId>,
         /// The request body, built up field by field.
-        pub(crate) body: types::builder::BulkRemoveWorkspaceMembersRequest,
+        pub(crate) body: types::builder::WorkspaceMembersRequest,
         /// The first parameter value that did not convert to its type.
         pub(crate) invalid: Option<String>,
     }
@@ -14168,7 +14161,7 @@ pub mod workspaces {
             self
         }
         /// Sets the whole request body.
-        pub fn body(mut self, body: types::BulkRemoveWorkspaceMembersRequest) -> Self {
+        pub fn body(mut self, body: types::WorkspaceMembersRequest) -> Self {
             self.params.body = body.into();
             self
         }
@@ -14176,8 +14169,8 @@ pub mod workspaces {
         pub fn body_map(
             mut self,
             edit: impl FnOnce(
-                types::builder::BulkRemoveWorkspaceMembersRequest,
-            ) -> types::builder::BulkRemoveWorkspaceMembersRequest,
+                types::builder::WorkspaceMembersRequest,
+            ) -> types::builder::WorkspaceMembersRequest,
         ) -> Self {
             self.params.body = edit(self.params.body);
             self
@@ -14265,10 +14258,7 @@ pub mod workspaces {
                 }
             }
             if let Some(body) = body {
-                params.body = parse_body::<
-                    types::BulkRemoveWorkspaceMembersRequest,
-                >(body)?
-                    .into();
+                params.body = parse_body::<types::WorkspaceMembersRequest>(body)?.into();
             }
             Ok(params)
         }

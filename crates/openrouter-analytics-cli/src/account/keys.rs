@@ -382,7 +382,7 @@ pub async fn fetch_all(
 /// Each key, decoded and as sent, in page order.
 fn zip_pages(
     pages: Vec<WithRawBody<types::ListApiKeysResponse>>,
-) -> Result<Vec<(types::ListApiKeysResponseDataItem, view::RawItem)>, Failure> {
+) -> Result<Vec<(types::ApiKey, view::RawItem)>, Failure> {
     let raw = view::page_items(pages.iter().map(|page| &page.raw_body[..]))
         .map_err(|err| Failure::other(format!("listing API keys: {err}")))?;
     let typed: Vec<_> = pages.into_iter().flat_map(|page| page.value.data).collect();
@@ -395,7 +395,7 @@ fn zip_pages(
 }
 
 /// Sorts keys (stable: equal keys keep the API's order).
-fn sort_keys<T>(keys: &mut [(types::ListApiKeysResponseDataItem, T)], sort: KeySort) {
+fn sort_keys<T>(keys: &mut [(types::ApiKey, T)], sort: KeySort) {
     keys.sort_by(|(a, _), (b, _)| match sort {
         KeySort::Usage => b.usage.total_cmp(&a.usage),
         KeySort::Name => compare_names(&a.name, &b.name),
@@ -411,7 +411,7 @@ fn compare_names(a: &str, b: &str) -> Ordering {
 }
 
 /// When a key was created, for sorting (an unreadable time sorts as the oldest).
-fn created(key: &types::ListApiKeysResponseDataItem) -> Option<DateTime<Utc>> {
+fn created(key: &types::ApiKey) -> Option<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(&key.created_at)
         .ok()
         .map(|t| t.with_timezone(&Utc))
@@ -440,40 +440,29 @@ pub struct KeyView {
     workspace_id: String,
 }
 
-macro_rules! key_view_from {
-    ($($ty:ty),*) => {$(
-        impl From<&$ty> for KeyView {
-            fn from(key: &$ty) -> Self {
-                Self {
-                    name: key.name.clone(),
-                    label: key.label.clone(),
-                    hash: key.hash.clone(),
-                    disabled: key.disabled,
-                    limit: key.limit,
-                    limit_remaining: key.limit_remaining,
-                    limit_reset: key.limit_reset.clone(),
-                    include_byok_in_limit: key.include_byok_in_limit,
-                    usage_daily: key.usage_daily,
-                    usage_weekly: key.usage_weekly,
-                    usage_monthly: key.usage_monthly,
-                    usage: key.usage,
-                    byok_usage: key.byok_usage,
-                    last_used_at: key.last_used_at,
-                    created_at: key.created_at.clone(),
-                    expires_at: key.expires_at,
-                    workspace_id: key.workspace_id.clone(),
-                }
-            }
+impl From<&types::ApiKey> for KeyView {
+    fn from(key: &types::ApiKey) -> Self {
+        Self {
+            name: key.name.clone(),
+            label: key.label.clone(),
+            hash: key.hash.clone(),
+            disabled: key.disabled,
+            limit: key.limit,
+            limit_remaining: key.limit_remaining,
+            limit_reset: key.limit_reset.clone(),
+            include_byok_in_limit: key.include_byok_in_limit,
+            usage_daily: key.usage_daily,
+            usage_weekly: key.usage_weekly,
+            usage_monthly: key.usage_monthly,
+            usage: key.usage,
+            byok_usage: key.byok_usage,
+            last_used_at: key.last_used_at,
+            created_at: key.created_at.clone(),
+            expires_at: key.expires_at,
+            workspace_id: key.workspace_id.clone(),
         }
-    )*};
+    }
 }
-
-key_view_from!(
-    types::ListApiKeysResponseDataItem,
-    types::GetKeyResponseData,
-    types::CreateKeysResponseData,
-    types::UpdateKeysResponseData
-);
 
 impl KeyView {
     fn csv_record(&self) -> Vec<String> {
@@ -534,7 +523,7 @@ impl KeyView {
 /// columns are left out (label first, then the week, what remains of the limit, last
 /// use, disabled, the limit, today); name, hash, month and total always stay.
 fn list_table<'a>(
-    keys: impl Iterator<Item = &'a types::ListApiKeysResponseDataItem>,
+    keys: impl Iterator<Item = &'a types::ApiKey>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let mut table = Table::new([
@@ -591,7 +580,7 @@ fn list_table<'a>(
 
 /// One key per CSV row; `secret` adds the `key` column `create` prints.
 fn keys_csv<'a>(
-    keys: impl Iterator<Item = &'a types::ListApiKeysResponseDataItem>,
+    keys: impl Iterator<Item = &'a types::ApiKey>,
     secret: Option<&str>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
@@ -690,7 +679,7 @@ async fn create(
 mod tests {
     use super::*;
 
-    fn key(name: &str, usage: f64, created_at: &str) -> types::ListApiKeysResponseDataItem {
+    fn key(name: &str, usage: f64, created_at: &str) -> types::ApiKey {
         serde_json::from_value(serde_json::json!({
             "byok_usage": 0.0, "byok_usage_daily": 0.0, "byok_usage_monthly": 0.0,
             "byok_usage_weekly": 0.0, "created_at": created_at, "creator_user_id": null,
@@ -703,7 +692,7 @@ mod tests {
         .expect("a key")
     }
 
-    fn names<T>(keys: &[(types::ListApiKeysResponseDataItem, T)]) -> Vec<&str> {
+    fn names<T>(keys: &[(types::ApiKey, T)]) -> Vec<&str> {
         keys.iter().map(|(k, _)| k.name.as_str()).collect()
     }
 

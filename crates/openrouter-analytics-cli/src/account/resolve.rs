@@ -1,9 +1,7 @@
 //! `activity --key NAME_OR_HASH` and `--user EMAIL_OR_ID`: from what people know (a
 //! key's name, a colleague's email) to the hash and id the API filters by.
 
-use openrouter_analytics::types::{
-    ListApiKeysResponseDataItem, ListOrganizationMembersResponseDataItem,
-};
+use openrouter_analytics::types::{ApiKey, ListOrganizationMembersResponseDataItem};
 
 use super::{Context, keys, members};
 use crate::exit::Failure;
@@ -29,17 +27,16 @@ pub async fn user_id(ctx: &Context<'_>, wanted: &str) -> Result<String, Failure>
 /// The key whose hash is `wanted`, else whose name is exactly `wanted`, else the only
 /// one whose name matches ignoring case. Several matches at one step, or none at
 /// all, is an error that lists the candidates.
-pub fn match_key(keys: &[ListApiKeysResponseDataItem], wanted: &str) -> Result<String, String> {
+pub fn match_key(keys: &[ApiKey], wanted: &str) -> Result<String, String> {
     let wanted = wanted.trim();
-    let describe = |key: &&ListApiKeysResponseDataItem| format!("{:?} ({})", key.name, key.hash);
+    let describe = |key: &&ApiKey| format!("{:?} ({})", key.name, key.hash);
     if let Some(key) = keys.iter().find(|key| key.hash == wanted) {
         return Ok(key.hash.clone());
     }
     let lowered = wanted.to_lowercase();
-    let steps: [&dyn Fn(&ListApiKeysResponseDataItem) -> bool; 2] =
-        [&|key| key.name == wanted, &|key| {
-            key.name.to_lowercase() == lowered
-        }];
+    let steps: [&dyn Fn(&ApiKey) -> bool; 2] = [&|key| key.name == wanted, &|key| {
+        key.name.to_lowercase() == lowered
+    }];
     for matches in steps {
         let found: Vec<_> = keys.iter().filter(|key| matches(key)).collect();
         match found.as_slice() {
@@ -119,7 +116,7 @@ mod tests {
 
     use super::*;
 
-    fn key(name: &str, hash: &str) -> ListApiKeysResponseDataItem {
+    fn key(name: &str, hash: &str) -> ApiKey {
         serde_json::from_value(json!({
             "byok_usage": 0.0, "byok_usage_daily": 0.0, "byok_usage_monthly": 0.0,
             "byok_usage_weekly": 0.0, "created_at": "2026-01-01T00:00:00Z",
