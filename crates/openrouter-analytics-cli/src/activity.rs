@@ -3,19 +3,78 @@
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
+use clap::Args;
 use openrouter_analytics::types::{ActivityGroupBy, ActivityItem, ActivityResponse};
 use openrouter_analytics::{Client, Error, WithRawBody};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use crate::account;
-use crate::args::{ActivityArgs, Format, GroupBy, SortKey, SummaryKey};
+use crate::args::{Format, HISTORY};
 use crate::exit::Failure;
 use crate::output::money;
 use crate::output::sheet::{Column, Sheet, number, text};
 use crate::output::table::{Align, Table, percent, thousands, usd_fine};
 use crate::output::{plain_number, write_json, write_raw_json};
 use crate::parse::parse_activity_date;
-use crate::report::{Group, Totals, sort_groups, sort_rows, summarise};
+use crate::totals::{Group, Totals, sort_groups, sort_rows, summarise};
+use crate::totals::{GroupBy, SortKey, SummaryKey};
+
+/// `openrouter activity`.
+#[derive(Debug, Args)]
+pub struct ActivityArgs {
+    /// Only this UTC day, one of the last 30 completed days.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: Option<String>,
+
+    /// Only the activity of the API key with this SHA-256 hash (hex).
+    #[arg(long, value_name = "HASH")]
+    pub api_key_hash: Option<String>,
+
+    /// Only the activity of this organization member.
+    #[arg(long, value_name = "ID")]
+    pub user_id: Option<String>,
+
+    /// Only the activity of this API key: its hash, or its name (exact, else the one
+    /// name that matches ignoring case), looked up in `openrouter keys list`.
+    #[arg(long, value_name = "NAME_OR_HASH", conflicts_with = "api_key_hash")]
+    pub key: Option<String>,
+
+    /// Only the activity of this member: their email or id, looked up in
+    /// `openrouter members`.
+    #[arg(long, value_name = "EMAIL_OR_ID", conflicts_with = "user_id")]
+    pub user: Option<String>,
+
+    /// Split rows by workspace as well (adds a workspace column).
+    #[arg(long, value_enum, value_name = "DIMENSION")]
+    pub group_by: Option<GroupBy>,
+
+    /// Only the activity attributed to this workspace.
+    #[arg(long, value_name = "ID")]
+    pub workspace_id: Option<String>,
+
+    /// Summarise: one row per model, provider, date or workspace (comma-separate to
+    /// combine, e.g. date,model); workspace needs --group-by workspace.
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "KEY")]
+    pub by: Vec<SummaryKey>,
+
+    /// Sort rows: cost, requests and tokens (prompt + completion) largest first, name
+    /// A to Z [default: API order; cost for summaries].
+    #[arg(long, value_enum, value_name = "KEY")]
+    pub sort: Option<SortKey>,
+
+    /// Read the history store (see `openrouter sync`) from this UTC day on, instead
+    /// of asking OpenRouter for its last 30 days.
+    #[arg(long, value_name = "YYYY-MM-DD", help_heading = HISTORY)]
+    pub since: Option<String>,
+
+    /// The last day read from the store [default: the last day synced].
+    #[arg(long, value_name = "YYYY-MM-DD", requires = "since", help_heading = HISTORY)]
+    pub until: Option<String>,
+
+    /// The history store to read.
+    #[command(flatten, next_help_heading = HISTORY)]
+    pub db: crate::history::DbArgs,
+}
 
 /// The API fields of an activity row, in the order the API documents them; the CSV
 /// header of unsummarised output.

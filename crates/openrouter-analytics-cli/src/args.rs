@@ -5,7 +5,9 @@ use std::time::Duration;
 use clap::builder::BoolishValueParser;
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 
+use crate::activity::ActivityArgs;
 use crate::parse::parse_duration;
+use crate::query::QueryArgs;
 
 /// The exit-code table shown at the end of every `--help`.
 macro_rules! exit_codes_help {
@@ -312,7 +314,7 @@ pub enum Command {
             exit_codes_help!()
         )
     )]
-    Report(crate::html_report::ReportArgs),
+    Report(crate::report::ReportArgs),
 
     /// Check alert rules (balance, runway, key limits, daily spend, spikes, budgets)
     /// for cron and CI: exit 6 when one is crossed.
@@ -388,174 +390,8 @@ pub enum AnalyticsCommand {
     Query(QueryArgs),
 }
 
-/// `openrouter activity`.
-#[derive(Debug, Args)]
-pub struct ActivityArgs {
-    /// Only this UTC day, one of the last 30 completed days.
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    pub date: Option<String>,
-
-    /// Only the activity of the API key with this SHA-256 hash (hex).
-    #[arg(long, value_name = "HASH")]
-    pub api_key_hash: Option<String>,
-
-    /// Only the activity of this organization member.
-    #[arg(long, value_name = "ID")]
-    pub user_id: Option<String>,
-
-    /// Only the activity of this API key: its hash, or its name (exact, else the one
-    /// name that matches ignoring case), looked up in `openrouter keys list`.
-    #[arg(long, value_name = "NAME_OR_HASH", conflicts_with = "api_key_hash")]
-    pub key: Option<String>,
-
-    /// Only the activity of this member: their email or id, looked up in
-    /// `openrouter members`.
-    #[arg(long, value_name = "EMAIL_OR_ID", conflicts_with = "user_id")]
-    pub user: Option<String>,
-
-    /// Split rows by workspace as well (adds a workspace column).
-    #[arg(long, value_enum, value_name = "DIMENSION")]
-    pub group_by: Option<GroupBy>,
-
-    /// Only the activity attributed to this workspace.
-    #[arg(long, value_name = "ID")]
-    pub workspace_id: Option<String>,
-
-    /// Summarise: one row per model, provider, date or workspace (comma-separate to
-    /// combine, e.g. date,model); workspace needs --group-by workspace.
-    #[arg(long, value_enum, value_delimiter = ',', value_name = "KEY")]
-    pub by: Vec<SummaryKey>,
-
-    /// Sort rows: cost, requests and tokens (prompt + completion) largest first, name
-    /// A to Z [default: API order; cost for summaries].
-    #[arg(long, value_enum, value_name = "KEY")]
-    pub sort: Option<SortKey>,
-
-    /// Read the history store (see `openrouter sync`) from this UTC day on, instead
-    /// of asking OpenRouter for its last 30 days.
-    #[arg(long, value_name = "YYYY-MM-DD", help_heading = HISTORY)]
-    pub since: Option<String>,
-
-    /// The last day read from the store [default: the last day synced].
-    #[arg(long, value_name = "YYYY-MM-DD", requires = "since", help_heading = HISTORY)]
-    pub until: Option<String>,
-
-    /// The history store to read.
-    #[command(flatten, next_help_heading = HISTORY)]
-    pub db: crate::history::DbArgs,
-}
-
 /// Help heading of the history-store flags.
 pub const HISTORY: &str = "History";
-
-/// A dimension activity rows can additionally be split by.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum GroupBy {
-    /// One row per workspace as well.
-    Workspace,
-}
-
-/// What `--by` summarises over.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum SummaryKey {
-    /// The model's slug.
-    Model,
-    /// The provider that served the requests.
-    Provider,
-    /// The UTC day.
-    Date,
-    /// The workspace (with --group-by workspace).
-    Workspace,
-    /// The API key, by name (with --since: read from the store's per-key activity).
-    Key,
-    /// The month, YYYY-MM (with --since).
-    Month,
-}
-
-/// What `--sort` orders by.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum SortKey {
-    /// Money spent, largest first.
-    Cost,
-    /// Requests, most first.
-    Requests,
-    /// Prompt plus completion tokens, most first.
-    Tokens,
-    /// The row's labels (date, model, provider, workspace), A to Z.
-    Name,
-}
-
-/// `openrouter analytics query`.
-#[derive(Debug, Args)]
-pub struct QueryArgs {
-    /// Metric to compute (repeat or comma-separate); see `openrouter analytics meta`.
-    #[arg(
-        short,
-        long = "metric",
-        visible_alias = "metrics",
-        value_delimiter = ',',
-        required = true,
-        value_name = "NAME"
-    )]
-    pub metrics: Vec<String>,
-
-    /// Dimension to group by, at most two (repeat or comma-separate).
-    #[arg(
-        short,
-        long = "dimension",
-        visible_alias = "dimensions",
-        value_delimiter = ',',
-        value_name = "NAME"
-    )]
-    pub dimensions: Vec<String>,
-
-    /// Filter FIELD:OPERATOR:VALUE, e.g. model:eq:openai/gpt-4o or provider:in:OpenAI,Azure
-    /// (operators eq, neq, in, not_in, gt, gte, lt, lte; numbers are sent as numbers unless
-    /// quoted as JSON, e.g. user:eq:"42"). Repeat for up to 20.
-    #[arg(long = "filter", value_name = "FIELD:OP:VALUE")]
-    pub filters: Vec<String>,
-
-    /// Start of the time range (included): YYYY-MM-DD (UTC midnight) or RFC 3339.
-    #[arg(long, value_name = "TIME")]
-    pub from: Option<String>,
-
-    /// End of the time range (excluded); a bare YYYY-MM-DD includes that whole day
-    /// [default with --from: now].
-    #[arg(long, value_name = "TIME")]
-    pub to: Option<String>,
-
-    /// Time bucket size; without it the whole range is one bucket.
-    #[arg(short, long, value_enum)]
-    pub granularity: Option<Granularity>,
-
-    /// Sort by a requested metric or dimension, request_count or date; add :asc for
-    /// ascending [default direction: desc].
-    #[arg(long, value_name = "FIELD[:asc|:desc]")]
-    pub order_by: Option<String>,
-
-    /// Most rows to return [server default: 1000].
-    #[arg(long, value_name = "N")]
-    pub limit: Option<u32>,
-
-    /// Most rows for each combination of dimension values.
-    #[arg(long, value_name = "N")]
-    pub group_limit: Option<u32>,
-}
-
-/// A query's time bucket size.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Granularity {
-    /// One-minute buckets.
-    Minute,
-    /// One-hour buckets.
-    Hour,
-    /// One-day buckets.
-    Day,
-    /// One-week buckets.
-    Week,
-    /// One-month buckets.
-    Month,
-}
 
 #[cfg(test)]
 mod tests {

@@ -5,7 +5,7 @@
 use chrono::{DateTime, NaiveDate, NaiveDateTime};
 use serde_json::{Map, Value};
 
-use crate::args::Granularity;
+use crate::query::Granularity;
 
 /// The column's name for a bucket size, lowercase as CSV headers are (tables
 /// uppercase every header).

@@ -13,11 +13,12 @@ use clap::Args;
 use openrouter_analytics_store::{ActivityRow, Query};
 
 use crate::activity::rows_csv;
-use crate::args::{Format, GroupBy, HISTORY};
+use crate::args::{Format, HISTORY};
 use crate::exit::Failure;
 use crate::history::{self, DbArgs};
 use crate::output::sheet::{Column, Sheet, number, text};
 use crate::output::{plain_number, write_json};
+use crate::totals::GroupBy;
 
 /// `openrouter export`.
 #[derive(Debug, Args)]

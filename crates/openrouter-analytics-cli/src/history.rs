@@ -12,10 +12,10 @@ use openrouter_analytics_store::{
     ActivityRow, Dimension, Error, Query, Store, SyncOptions, Target,
 };
 
-use crate::args::{GroupBy, SummaryKey};
 use crate::exit::{Failure, Operation};
-use crate::report::{Group, Totals};
 use crate::terminal;
+use crate::totals::{Group, Totals};
+use crate::totals::{GroupBy, SummaryKey};
 
 /// `--db`: shared by `sync`, `activity`, `report` and `export`.
 #[derive(Debug, Args, Clone, Default)]

@@ -21,8 +21,8 @@
 //! Modules: [`args`] (the command line), [`parse`] (flag values), [`setup`] (the
 //! client), [`activity`], [`meta`] and [`query`] (the commands), [`account`] (key,
 //! credits, keys, members, workspaces, generation, and `activity --key/--user`), [`api`] (any operation
-//! by name, built from the spec's table of operations), [`report`] (totals and
-//! summaries), [`html_report`] and [`svg`] (the HTML report and its charts),
+//! by name, built from the spec's table of operations), [`totals`] (totals and
+//! summaries), [`report`] and [`svg`] (the HTML report and its charts),
 //! [`check`] (alert rules) and [`exporter`] (Prometheus metrics),
 //! [`completions`] (shell completion scripts), [`buckets`] (query time columns), [`output`] (formats; CSV cells safe for spreadsheets, printable dollar amounts), [`terminal`] (network text made safe for a terminal), [`progress`] (the spinner), [`logging`] (`-v`),
 //! [`secret`] (redaction) and [`exit`] (exit codes and error lines).
@@ -40,7 +40,6 @@ mod exporter;
 mod flags;
 mod history;
 mod history_report;
-mod html_report;
 mod logging;
 mod meta;
 mod output;
@@ -54,15 +53,18 @@ mod svg;
 mod terminal;
 #[cfg(test)]
 mod test_alloc;
+mod totals;
 
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
-use openrouter_analytics::WithRawBody;
+use openrouter_analytics::Client;
 
-use crate::args::{AnalyticsCommand, Cli, Command, Progress as ProgressMode};
+use crate::args::{AnalyticsCommand, Cli, Command, GlobalArgs, Progress as ProgressMode};
 use crate::exit::{Failure, Operation, code, one_line};
+use crate::export::ExportArgs;
+use crate::history::SyncArgs;
 use crate::progress::{Progress, with_progress};
 use crate::secret::Redactor;
 
@@ -71,7 +73,7 @@ fn main() -> ExitCode {
     // `export -f focus`: a format only that command has (see export.rs).
     let cli = Cli::parse_from(export::rewrite_format_arg(std::env::args_os().collect()));
     let redactor = Redactor::new(cli.global.api_key.as_deref());
-    match run(cli, &redactor) {
+    match run(&cli, &redactor) {
         Ok(()) => ExitCode::from(code::SUCCESS),
         Err(failure) => {
             let line = terminal::safe(&one_line(&redactor.redact(&failure.message))).into_owned();
@@ -81,251 +83,254 @@ fn main() -> ExitCode {
     }
 }
 
-/// A command line whose flags have been checked.
-enum Plan {
+/// A command line whose flags have been checked (usage errors, exit 2, come before any
+/// configuration or network).
+enum Plan<'a> {
+    Completions(clap_complete::Shell),
     Activity(activity::Plan),
     Meta,
     Query(query::Plan),
     Api(api::Plan),
     Account(account::Plan),
-    Report(html_report::Plan),
+    Report(report::Plan),
     Check(check::Plan),
     Exporter(exporter::Plan),
+    Sync(&'a SyncArgs),
+    Export(&'a ExportArgs),
 }
 
-/// A response, ready to print.
-enum Response {
-    Activity(WithRawBody<openrouter_analytics::types::ActivityResponse>),
-    Meta(WithRawBody<openrouter_analytics::types::AnalyticsMetaResponse>),
-    Query(WithRawBody<openrouter_analytics::types::AnalyticsQueryResponse>),
-    Api(WithRawBody<serde_json::Value>),
-    /// Already printed: the account commands print their own output.
-    Printed,
-    Report(Box<html_report::Fetched>),
+impl<'a> Plan<'a> {
+    fn new(command: &'a Command, global: &GlobalArgs) -> Result<Self, String> {
+        Ok(match command {
+            Command::Completions(args) => Self::Completions(args.shell),
+            Command::Activity(args) => Self::Activity(activity::Plan::new(args)?),
+            Command::Analytics(AnalyticsCommand::Meta) => Self::Meta,
+            Command::Analytics(AnalyticsCommand::Query(args)) => {
+                Self::Query(query::Plan::new(args)?)
+            }
+            Command::Api(args) => Self::Api(api::Plan::new(args)?),
+            Command::Account(command) => Self::Account(account::Plan::new(command)?),
+            Command::Report(args) => Self::Report(report::Plan::new(args)?),
+            Command::Check(args) => Self::Check(check::Plan::new(args, global)?),
+            Command::Exporter(args) => Self::Exporter(exporter::Plan::new(args)?),
+            Command::Sync(args) => Self::Sync(args),
+            Command::Export(args) => Self::Export(args),
+        })
+    }
 }
 
-fn run(cli: Cli, redactor: &Redactor) -> Result<(), Failure> {
+/// parse -> call -> render: each command's plan is made from its flags, the call goes
+/// through one [`Session`], and what comes back is rendered in memory and written
+/// only when all of it could be ([`write_rendered`]).
+fn run(cli: &Cli, redactor: &Redactor) -> Result<(), Failure> {
     let global = &cli.global;
-    // Needs no key and no network: print and stop.
-    if let Command::Completions(args) = &cli.command {
-        let stdout = io::stdout();
-        return match completions::print(args.shell, &mut stdout.lock()) {
-            Err(err) if err.kind() != io::ErrorKind::BrokenPipe => Err(Failure::output(&err)),
-            _ => Ok(()),
-        };
-    }
-    // Usage first (exit 2), then configuration (exit 3), then the network.
-    let mut plan = match &cli.command {
-        Command::Activity(args) => {
-            Plan::Activity(activity::Plan::new(args).map_err(Failure::usage)?)
-        }
-        Command::Analytics(AnalyticsCommand::Meta) => Plan::Meta,
-        Command::Analytics(AnalyticsCommand::Query(args)) => {
-            Plan::Query(query::Plan::new(args).map_err(Failure::usage)?)
-        }
-        Command::Api(args) => Plan::Api(api::Plan::new(args).map_err(Failure::usage)?),
-        Command::Account(command) => {
-            Plan::Account(account::Plan::new(command).map_err(Failure::usage)?)
-        }
-        Command::Report(args) => {
-            Plan::Report(html_report::Plan::new(args).map_err(Failure::usage)?)
-        }
-        Command::Check(args) => {
-            Plan::Check(check::Plan::new(args, global).map_err(Failure::usage)?)
-        }
-        Command::Exporter(args) => {
-            Plan::Exporter(exporter::Plan::new(args).map_err(Failure::usage)?)
-        }
-        Command::Completions(_) => return Ok(()),
-        // Needs the client: run once it is built, below.
-        Command::Sync(_) => Plan::Meta,
-        // Reads the store only: no key, no network.
-        Command::Export(args) => {
-            return write_rendered(|out| export::run(args, global.format, out));
-        }
-    };
-    // `--since`: the history store answers; no key, no network.
-    if let Plan::Activity(plan) = &plan
-        && plan.is_history()
-    {
-        let format = output::resolve_format(global.format);
-        return write_rendered(|out| plan.print_history(format, out));
-    }
-    if let Plan::Report(plan) = &plan
-        && let Some((range, db)) = plan.history()
-    {
-        let fetched = history_report::fetch(*range, db)?;
-        let now = chrono::Utc::now().format("%Y-%m-%d %H:%M UTC").to_string();
-        let line = write_rendered(|out| {
-            plan.write(&fetched, &now, redactor, out)
-                .map_err(|err| Failure::output(&err))
-        })?;
-        let mut stderr = io::stderr().lock();
-        for line in redactor.redact(&line).lines() {
-            let _ = writeln!(stderr, "{}", terminal::safe(line));
-        }
-        return Ok(());
-    }
+    let plan = Plan::new(&cli.command, global).map_err(Failure::usage)?;
     let format = output::resolve_format(global.format);
     output::sheet::set_raw(global.csv_raw);
     output::set_table_width(global.wide);
-    let verbose = global.verbose > 0;
-    let progress = match global.progress {
-        ProgressMode::Always => true,
-        ProgressMode::Never => false,
-        ProgressMode::Auto => !verbose && io::stderr().is_terminal(),
-    }
-    .then(|| Progress::new(redactor.clone()));
-    // The spinner hears of attempts and retries through the client's observer.
-    let client = setup::build_client(global, progress.as_ref())?;
-    let base_url = client.base_url().to_string();
-    logging::init(verbose, redactor);
-
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|err| Failure::other(format!("cannot start the async runtime: {err}")))?;
-    let ctx = account::Context {
-        client: &client,
-        progress: progress.as_ref(),
-        base_url: &base_url,
-    };
-    // `activity --key/--user` name a key or a person; find the hash or id first.
-    if let Plan::Activity(plan) = &mut plan {
-        runtime.block_on(plan.resolve(&ctx))?;
-    }
-    if let Plan::Account(plan) = &plan {
-        return account::run(plan, &ctx, &runtime, format);
-    }
-    if let Plan::Check(plan) = &plan {
-        return check::run(plan, &ctx, global, &runtime, format);
-    }
-    if let Plan::Exporter(plan) = &plan {
-        return exporter::run(plan, &client, &runtime, redactor);
-    }
-    if let Command::Sync(args) = &cli.command {
-        return history::sync(args, &client, &runtime, progress.is_some());
-    }
-    let (operation, result) = runtime.block_on(async {
-        let progress = progress.as_ref();
-        match &plan {
-            Plan::Activity(plan) => {
-                tracing::debug!("{}", plan.describe(&base_url));
-                let result =
-                    with_progress(progress, "fetching activity", plan.fetch(&client)).await;
-                (Operation::Activity, result.map(Response::Activity))
-            }
-            Plan::Meta => {
-                tracing::debug!("{}", meta::describe(&base_url));
-                let result = with_progress(
-                    progress,
-                    "fetching the query vocabulary",
-                    meta::fetch(&client),
-                )
-                .await;
-                (Operation::Meta, result.map(Response::Meta))
-            }
-            Plan::Query(plan) => {
-                tracing::debug!("{}", plan.describe(&base_url));
-                let result =
-                    with_progress(progress, "running the query", plan.fetch(&client)).await;
-                (Operation::Query, result.map(Response::Query))
-            }
-            Plan::Api(plan) => {
-                tracing::debug!("{}", plan.describe(&base_url));
-                let result =
-                    with_progress(progress, "waiting for OpenRouter", plan.fetch(&client)).await;
-                (Operation::Api, result.map(Response::Api))
-            }
-            // Sent and printed by `account::run`, `check::run`, `exporter::run` above.
-            Plan::Account(_) | Plan::Check(_) | Plan::Exporter(_) => {
-                (Operation::Account, Ok(Response::Printed))
-            }
-            Plan::Report(plan) => {
-                tracing::debug!("{}", plan.describe(&base_url));
-                let result = with_progress(
-                    progress,
-                    "fetching activity, credits and keys",
-                    plan.fetch(&client, redactor),
-                )
-                .await;
-                // Only the activity request can fail the report.
-                (
-                    Operation::Activity,
-                    result.map(|fetched| Response::Report(Box::new(fetched))),
-                )
-            }
+    match plan {
+        // No key and no network.
+        Plan::Completions(shell) => write_rendered(|out| {
+            completions::print(shell, out).map_err(|err| Failure::output(&err))
+        }),
+        Plan::Export(args) => write_rendered(|out| export::run(args, global.format, out)),
+        Plan::Activity(plan) if plan.is_history() => {
+            write_rendered(|out| plan.print_history(format, out))
         }
-    });
-    let response = match result {
-        Ok(response) => response,
-        // `api <group> delete...`: a retried DELETE found the thing gone, most likely
-        // because the attempt whose answer was lost deleted it. No answer to print.
-        Err(err) if err.is_already_gone() => {
-            let _ = writeln!(
-                io::stderr().lock(),
-                "{}",
-                account::already_gone_note("the resource")
-            );
-            return Ok(());
-        }
-        Err(err) => return Err(Failure::from_client(&err, operation, &base_url)),
-    };
-
-    // Rendered in memory first: nothing reaches stdout when an amount in the answer
-    // cannot be printed (`output::money`).
-    let mut out: Vec<u8> = Vec::new();
-    // Where the report went and its totals, for stderr once the page is out.
-    let mut report_line: Option<String> = None;
-    let printed = match (&plan, response) {
-        (Plan::Activity(plan), Response::Activity(response)) => {
+        Plan::Report(plan) if plan.history().is_some() => report_from_history(&plan, redactor),
+        // OpenRouter.
+        Plan::Activity(mut plan) => {
+            let session = Session::start(global, redactor)?;
+            // `--key/--user` name a key or a person; find the hash or id first.
+            session.runtime.block_on(plan.resolve(&session.context()))?;
+            tracing::debug!("{}", plan.describe(&session.base_url));
+            let response = session.call(
+                Operation::Activity,
+                "fetching activity",
+                plan.fetch(&session.client),
+            )?;
             tracing::debug!(rows = response.value.data.len(), "activity received");
-            plan.print(response.value, &response.raw_body, format, &mut out)
+            write_rendered(|out| {
+                plan.print(response.value, &response.raw_body, format, out)
+                    .map_err(|err| Failure::output(&err))
+            })
         }
-        (Plan::Meta, Response::Meta(response)) => {
-            meta::print(&response.value, &response.raw_body, format, &mut out)
+        Plan::Meta => {
+            let session = Session::start(global, redactor)?;
+            tracing::debug!("{}", meta::describe(&session.base_url));
+            let response = session.call(
+                Operation::Meta,
+                "fetching the query vocabulary",
+                meta::fetch(&session.client),
+            )?;
+            write_rendered(|out| {
+                meta::print(&response.value, &response.raw_body, format, out)
+                    .map_err(|err| Failure::output(&err))
+            })
         }
-        (Plan::Query(plan), Response::Query(response)) => {
+        Plan::Query(plan) => {
+            let session = Session::start(global, redactor)?;
+            tracing::debug!("{}", plan.describe(&session.base_url));
+            let response = session.call(
+                Operation::Query,
+                "running the query",
+                plan.fetch(&session.client),
+            )?;
             for warning in &response.value.data.warnings {
                 let warning = terminal::safe(&one_line(&redactor.redact(warning))).into_owned();
                 let _ = writeln!(io::stderr().lock(), "warning: {warning}");
             }
-            plan.print(&response.value, &response.raw_body, format, &mut out)
+            write_rendered(|out| {
+                plan.print(&response.value, &response.raw_body, format, out)
+                    .map_err(|err| Failure::output(&err))
+            })
         }
-        (Plan::Api(_), Response::Api(response)) => api::print(&response.raw_body, &mut out),
-        (Plan::Report(plan), Response::Report(fetched)) => {
-            let now = chrono::Utc::now().format("%Y-%m-%d %H:%M UTC").to_string();
-            plan.write(&fetched, &now, redactor, &mut out)
-                .map(|summary| report_line = Some(summary))
-        }
-        _ => Ok(()),
-    };
-    let written = printed
-        .and_then(|()| output::money::check())
-        .and_then(|()| {
-            let mut stdout = io::stdout().lock();
-            stdout.write_all(&out).and_then(|()| stdout.flush())
-        });
-    match written {
-        Ok(()) => {
-            if let Some(line) = report_line {
-                let mut stderr = io::stderr().lock();
-                for line in redactor.redact(&line).lines() {
-                    let _ = writeln!(stderr, "{}", terminal::safe(line));
+        Plan::Api(plan) => {
+            let session = Session::start(global, redactor)?;
+            tracing::debug!("{}", plan.describe(&session.base_url));
+            let result = session.runtime.block_on(with_progress(
+                session.progress.as_ref(),
+                "waiting for OpenRouter",
+                plan.fetch(&session.client),
+            ));
+            match result {
+                Ok(response) => write_rendered(|out| {
+                    api::print(&response.raw_body, out).map_err(|err| Failure::output(&err))
+                }),
+                // `api <group> delete...`: a retried DELETE found the thing gone, most
+                // likely because the attempt whose answer was lost deleted it.
+                Err(err) if err.is_already_gone() => {
+                    let note = account::already_gone_note("the resource");
+                    let _ = writeln!(io::stderr().lock(), "{note}");
+                    Ok(())
                 }
+                Err(err) => Err(Failure::from_client(
+                    &err,
+                    Operation::Api,
+                    &session.base_url,
+                )),
             }
+        }
+        Plan::Report(plan) => {
+            let session = Session::start(global, redactor)?;
+            tracing::debug!("{}", plan.describe(&session.base_url));
+            // Only the activity request can fail the report.
+            let fetched = session.call(
+                Operation::Activity,
+                "fetching activity, credits and keys",
+                plan.fetch(&session.client, redactor),
+            )?;
+            let now = chrono::Utc::now().format("%Y-%m-%d %H:%M UTC").to_string();
+            let line = write_rendered(|out| {
+                plan.write(&fetched, &now, redactor, out)
+                    .map_err(|err| Failure::output(&err))
+            })?;
+            report_line(&line, redactor);
             Ok(())
         }
-        // `openrouter activity | head`: the reader has all it wanted.
-        Err(err) if err.kind() == io::ErrorKind::BrokenPipe => Ok(()),
-        Err(err) => Err(Failure::output(&err)),
+        Plan::Account(plan) => {
+            let session = Session::start(global, redactor)?;
+            account::run(&plan, &session.context(), &session.runtime, format)
+        }
+        Plan::Check(plan) => {
+            let session = Session::start(global, redactor)?;
+            check::run(&plan, &session.context(), global, &session.runtime, format)
+        }
+        Plan::Exporter(plan) => {
+            let session = Session::start(global, redactor)?;
+            exporter::run(&plan, &session.client, &session.runtime, redactor)
+        }
+        Plan::Sync(args) => {
+            let session = Session::start(global, redactor)?;
+            let progress = session.progress.is_some();
+            history::sync(args, &session.client, &session.runtime, progress)
+        }
+    }
+}
+
+/// `report --since`: the history store answers; no key, no network.
+fn report_from_history(plan: &report::Plan, redactor: &Redactor) -> Result<(), Failure> {
+    let Some((range, db)) = plan.history() else {
+        return Err(Failure::other("internal: the report has no history range"));
+    };
+    let fetched = history_report::fetch(*range, db)?;
+    let now = chrono::Utc::now().format("%Y-%m-%d %H:%M UTC").to_string();
+    let line = write_rendered(|out| {
+        plan.write(&fetched, &now, redactor, out)
+            .map_err(|err| Failure::output(&err))
+    })?;
+    report_line(&line, redactor);
+    Ok(())
+}
+
+/// Where the report went and its totals, on stderr once the page is out.
+fn report_line(line: &str, redactor: &Redactor) {
+    let mut stderr = io::stderr().lock();
+    for line in redactor.redact(line).lines() {
+        let _ = writeln!(stderr, "{}", terminal::safe(line));
+    }
+}
+
+/// What a command that calls OpenRouter needs: the client (from the global options),
+/// the spinner, `-v` logging and a runtime.
+struct Session {
+    client: Client,
+    progress: Option<Progress>,
+    base_url: String,
+    runtime: tokio::runtime::Runtime,
+}
+
+impl Session {
+    /// Builds the client (configuration errors, exit 3) and starts logging.
+    fn start(global: &GlobalArgs, redactor: &Redactor) -> Result<Self, Failure> {
+        let verbose = global.verbose > 0;
+        let progress = match global.progress {
+            ProgressMode::Always => true,
+            ProgressMode::Never => false,
+            ProgressMode::Auto => !verbose && io::stderr().is_terminal(),
+        }
+        .then(|| Progress::new(redactor.clone()));
+        // The spinner hears of attempts and retries through the client's observer.
+        let client = setup::build_client(global, progress.as_ref())?;
+        let base_url = client.base_url().to_string();
+        logging::init(verbose, redactor);
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|err| Failure::other(format!("cannot start the async runtime: {err}")))?;
+        Ok(Self {
+            client,
+            progress,
+            base_url,
+            runtime,
+        })
+    }
+
+    fn context(&self) -> account::Context<'_> {
+        account::Context {
+            client: &self.client,
+            progress: self.progress.as_ref(),
+            base_url: &self.base_url,
+        }
+    }
+
+    /// Runs one call with the spinner, mapping its error to the exit code and message
+    /// of `operation`.
+    fn call<T>(
+        &self,
+        operation: Operation,
+        waiting: &str,
+        call: impl Future<Output = Result<T, openrouter_analytics::Error>>,
+    ) -> Result<T, Failure> {
+        self.runtime
+            .block_on(with_progress(self.progress.as_ref(), waiting, call))
+            .map_err(|err| Failure::from_client(&err, operation, &self.base_url))
     }
 }
 
 /// Renders into memory, then writes to stdout only if rendering succeeded and every
-/// amount could be printed (`output::money`), as the commands that call OpenRouter do:
-/// a failure never leaves part of a table behind. A reader that closed the pipe
-/// (`| head`) is not a failure.
+/// amount could be printed (`output::money`): a failure never leaves part of a table
+/// behind. A reader that closed the pipe (`| head`) is not a failure.
 fn write_rendered<T>(
     render: impl FnOnce(&mut Vec<u8>) -> Result<T, Failure>,
 ) -> Result<T, Failure> {

@@ -4,18 +4,91 @@ use std::collections::BTreeSet;
 use std::io::{self, Write};
 
 use chrono::{DateTime, Utc};
+use clap::{Args, ValueEnum};
 use openrouter_analytics::types::{
     AnalyticsGranularity, AnalyticsQueryResponse, AnalyticsSortDirection,
 };
 use openrouter_analytics::{Client, Error, WithRawBody};
 use serde_json::{Map, Value};
 
-use crate::args::{Format, Granularity, QueryArgs};
+use crate::args::Format;
 use crate::buckets;
 use crate::output::sheet::{Kind, Sheet};
 use crate::output::table::{Align, Table};
 use crate::output::{cell, write_raw_json};
 use crate::parse::{Filter, RangeEnd, parse_filter, parse_order_by, parse_time};
+
+/// `openrouter analytics query`.
+#[derive(Debug, Args)]
+pub struct QueryArgs {
+    /// Metric to compute (repeat or comma-separate); see `openrouter analytics meta`.
+    #[arg(
+        short,
+        long = "metric",
+        visible_alias = "metrics",
+        value_delimiter = ',',
+        required = true,
+        value_name = "NAME"
+    )]
+    pub metrics: Vec<String>,
+
+    /// Dimension to group by, at most two (repeat or comma-separate).
+    #[arg(
+        short,
+        long = "dimension",
+        visible_alias = "dimensions",
+        value_delimiter = ',',
+        value_name = "NAME"
+    )]
+    pub dimensions: Vec<String>,
+
+    /// Filter FIELD:OPERATOR:VALUE, e.g. model:eq:openai/gpt-4o or provider:in:OpenAI,Azure
+    /// (operators eq, neq, in, not_in, gt, gte, lt, lte; numbers are sent as numbers unless
+    /// quoted as JSON, e.g. user:eq:"42"). Repeat for up to 20.
+    #[arg(long = "filter", value_name = "FIELD:OP:VALUE")]
+    pub filters: Vec<String>,
+
+    /// Start of the time range (included): YYYY-MM-DD (UTC midnight) or RFC 3339.
+    #[arg(long, value_name = "TIME")]
+    pub from: Option<String>,
+
+    /// End of the time range (excluded); a bare YYYY-MM-DD includes that whole day
+    /// [default with --from: now].
+    #[arg(long, value_name = "TIME")]
+    pub to: Option<String>,
+
+    /// Time bucket size; without it the whole range is one bucket.
+    #[arg(short, long, value_enum)]
+    pub granularity: Option<Granularity>,
+
+    /// Sort by a requested metric or dimension, request_count or date; add :asc for
+    /// ascending [default direction: desc].
+    #[arg(long, value_name = "FIELD[:asc|:desc]")]
+    pub order_by: Option<String>,
+
+    /// Most rows to return [server default: 1000].
+    #[arg(long, value_name = "N")]
+    pub limit: Option<u32>,
+
+    /// Most rows for each combination of dimension values.
+    #[arg(long, value_name = "N")]
+    pub group_limit: Option<u32>,
+}
+
+/// A query's time bucket size.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Granularity {
+    /// One-minute buckets.
+    Minute,
+    /// One-hour buckets.
+    Hour,
+    /// One-day buckets.
+    Day,
+    /// One-week buckets.
+    Week,
+    /// One-month buckets.
+    Month,
+}
 
 /// Most dimensions a query may group by.
 const MAX_DIMENSIONS: usize = 2;

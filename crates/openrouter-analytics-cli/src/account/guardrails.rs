@@ -396,8 +396,9 @@ async fn assign_all(
             for (what, answer) in &answers {
                 writeln!(
                     out,
-                    "{verb} {} {what} (guardrail {id}).",
-                    count(&answer.value)
+                    "{verb} {} {what} (guardrail {}).",
+                    crate::terminal::safe(&count(&answer.value)),
+                    crate::terminal::safe(id)
                 )?;
             }
             Ok(())
