@@ -717,6 +717,20 @@ fn doc(text: &str) -> TokenStream {
     quote!(#(#lines)*)
 }
 
+/// `fn name(&self) -> bool { true }` where `on`, else nothing (the trait's default
+/// is `false`).
+fn flag_method(name: &str, on: bool) -> TokenStream {
+    if !on {
+        return quote!();
+    }
+    let name = ident(name);
+    quote! {
+        fn #name(&self) -> bool {
+            true
+        }
+    }
+}
+
 fn emit(operations: &[Operation], tags: &BTreeMap<String, String>) -> TokenStream {
     let mut groups: Vec<&str> = Vec::new();
     for op in operations {
@@ -1074,33 +1088,9 @@ fn emit_operation(op: &Operation) -> TokenStream {
     } else {
         quote!(impl Validate for #params {})
     };
-    let is_write = if op.writes {
-        quote! {
-            fn is_write(&self) -> bool {
-                true
-            }
-        }
-    } else {
-        quote!()
-    };
-    let carries_secret = if op.carries_secret {
-        quote! {
-            fn carries_secret(&self) -> bool {
-                true
-            }
-        }
-    } else {
-        quote!()
-    };
-    let is_delete = if op.deletes {
-        quote! {
-            fn is_delete(&self) -> bool {
-                true
-            }
-        }
-    } else {
-        quote!()
-    };
+    let is_write = flag_method("is_write", op.writes);
+    let carries_secret = flag_method("carries_secret", op.carries_secret);
+    let is_delete = flag_method("is_delete", op.deletes);
     let paged_impl = match &op.paged {
         Some(PageShape {
             item,

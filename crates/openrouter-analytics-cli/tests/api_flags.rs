@@ -12,7 +12,7 @@ use serde_json::json;
 
 mod common;
 
-use common::run;
+use common::{flag, run};
 
 const KEY: &str = "sk-or-v1-api-flags-test-management-key-0123";
 
@@ -26,53 +26,6 @@ fn refusing(server: &MockServer) -> httpmock::Mock<'_> {
         when.any_request();
         then.status(500);
     })
-}
-
-/// How the CLI names a flag: the API's name in kebab case, `field-` in front of a name
-/// the CLI uses for a global option.
-fn flag(name: &str) -> String {
-    let mut out = String::new();
-    for (i, c) in name.chars().enumerate() {
-        if c == '_' {
-            out.push('-');
-        } else if c.is_ascii_uppercase() {
-            if i > 0 && !out.ends_with('-') {
-                out.push('-');
-            }
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    let reserved = [
-        "api-key",
-        "base-url",
-        "allow-insecure-http",
-        "http-referer",
-        "app-title",
-        "app-categories",
-        "timeout",
-        "no-retries",
-        "retry-initial-interval",
-        "retry-max-interval",
-        "retry-max-elapsed-time",
-        "retry-max-attempts",
-        "retry-jitter",
-        "format",
-        "verbose",
-        "progress",
-        "help",
-        "version",
-        "yes",
-        "body",
-        "clear",
-        "wide",
-    ];
-    if reserved.contains(&out.as_str()) {
-        format!("field-{out}")
-    } else {
-        out
-    }
 }
 
 #[test]

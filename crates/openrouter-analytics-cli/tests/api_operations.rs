@@ -5,23 +5,13 @@
 
 mod common;
 
-use common::{cli, run};
+use common::{cli, flag, run};
 use openrouter_analytics::operations;
 use openrouter_analytics_mock::{Endpoint, MockOpenRouter, SampleAccount};
 
 /// `api_keys` -> `api-keys`, `get_key` -> `get-key`.
 fn kebab(name: &str) -> String {
     name.replace('_', "-")
-}
-
-/// The flag of a parameter: its kebab-case name, with `field-` in front where the
-/// name is one of openrouter's own options (`version` -> `--field-version`).
-fn flag(name: &str) -> String {
-    let name = kebab(name);
-    match name.as_str() {
-        "version" | "format" | "help" | "body" | "clear" | "timeout" => format!("field-{name}"),
-        _ => name,
-    }
 }
 
 #[test]

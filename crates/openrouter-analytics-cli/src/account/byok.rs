@@ -11,22 +11,30 @@ use super::{Context, Output, by_name, examples, view};
 use crate::args::Format;
 use crate::exit::Failure;
 use crate::flags::{Generated, Options, from_operation};
-use crate::output::sheet::{Column, Sheet, number, text};
+use crate::output::sheet::{Field, number, text, write_rows};
 use crate::output::table::{Align, Table};
 use crate::output::{cell, short_id};
 
 /// The CSV header of `byok list`: the API's field names (lists joined with `;`).
-pub const CSV_FIELDS: [Column; 10] = [
-    text("id"),
-    text("provider"),
-    text("name"),
-    text("label"),
-    text("disabled"),
-    text("is_fallback"),
-    number("sort_order"),
-    text("allowed_models"),
-    text("workspace_id"),
-    text("created_at"),
+const CSV_FIELDS: [Field<ByokKey>; 10] = [
+    (text("id"), |row| row.id.clone()),
+    (text("provider"), |row| cell(&row.provider)),
+    (text("name"), |row| row.name.clone().unwrap_or_default()),
+    (text("label"), |row| row.label.clone()),
+    (text("disabled"), |row| row.disabled.to_string()),
+    (text("is_fallback"), |row| row.is_fallback.to_string()),
+    (number("sort_order"), |row| {
+        row.sort_order.map(|n| n.to_string()).unwrap_or_default()
+    }),
+    (text("allowed_models"), |row| {
+        row.allowed_models.clone().unwrap_or_default().join(";")
+    }),
+    (text("workspace_id"), |row| {
+        row.workspace_id.clone().unwrap_or_default()
+    }),
+    (text("created_at"), |row| {
+        row.created_at.clone().unwrap_or_default()
+    }),
 ];
 
 from_operation!(
@@ -159,20 +167,5 @@ fn byok_table(rows: &[ByokKey], out: &mut dyn Write) -> io::Result<()> {
 }
 
 fn byok_csv(rows: &[ByokKey], out: &mut dyn Write) -> io::Result<()> {
-    let mut csv = Sheet::new(out, CSV_FIELDS)?;
-    for row in rows {
-        csv.row([
-            row.id.clone(),
-            cell(&row.provider),
-            row.name.clone().unwrap_or_default(),
-            row.label.clone(),
-            row.disabled.to_string(),
-            row.is_fallback.to_string(),
-            row.sort_order.map(|n| n.to_string()).unwrap_or_default(),
-            row.allowed_models.clone().unwrap_or_default().join(";"),
-            row.workspace_id.clone().unwrap_or_default(),
-            row.created_at.clone().unwrap_or_default(),
-        ])?;
-    }
-    csv.finish()
+    write_rows(out, &CSV_FIELDS, rows)
 }

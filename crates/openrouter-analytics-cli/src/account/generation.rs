@@ -9,27 +9,51 @@ use super::view::{self, write_fields};
 use super::{Context, Output};
 use crate::args::Format;
 use crate::exit::Failure;
-use crate::output::sheet::{Column, Sheet, number, text};
+use crate::output::sheet::{Field, number, text, write_rows};
 use crate::output::table::{thousands, usd_fine};
 use crate::output::{plain_number, write_raw_json};
 
 /// The CSV header: the API's field names.
-pub const CSV_FIELDS: [Column; 15] = [
-    text("id"),
-    text("created_at"),
-    text("model"),
-    text("provider_name"),
-    number("tokens_prompt"),
-    number("tokens_completion"),
-    number("native_tokens_reasoning"),
-    number("native_tokens_cached"),
-    number("total_cost"),
-    number("usage"),
-    text("is_byok"),
-    number("latency"),
-    number("generation_time"),
-    text("finish_reason"),
-    text("streamed"),
+const CSV_FIELDS: [Field<GenerationResponseData>; 15] = [
+    (text("id"), |g| g.id.clone()),
+    (text("created_at"), |g| g.created_at.clone()),
+    (text("model"), |g| g.model.clone()),
+    (text("provider_name"), |g| {
+        g.provider_name.clone().unwrap_or_default()
+    }),
+    (number("tokens_prompt"), |g| {
+        g.tokens_prompt.map(|n| n.to_string()).unwrap_or_default()
+    }),
+    (number("tokens_completion"), |g| {
+        g.tokens_completion
+            .map(|n| n.to_string())
+            .unwrap_or_default()
+    }),
+    (number("native_tokens_reasoning"), |g| {
+        g.native_tokens_reasoning
+            .map(|n| n.to_string())
+            .unwrap_or_default()
+    }),
+    (number("native_tokens_cached"), |g| {
+        g.native_tokens_cached
+            .map(|n| n.to_string())
+            .unwrap_or_default()
+    }),
+    (number("total_cost"), |g| plain_number(g.total_cost)),
+    (number("usage"), |g| plain_number(g.usage)),
+    (text("is_byok"), |g| g.is_byok.to_string()),
+    (number("latency"), |g| {
+        g.latency.map(plain_number).unwrap_or_default()
+    }),
+    (number("generation_time"), |g| {
+        g.generation_time.map(plain_number).unwrap_or_default()
+    }),
+    (text("finish_reason"), |g| {
+        g.finish_reason.clone().unwrap_or_default()
+    }),
+    (text("streamed"), |g| {
+        g.streamed.map(|s| s.to_string()).unwrap_or_default()
+    }),
 ];
 
 /// `openrouter generation`.
@@ -110,27 +134,7 @@ fn fields(g: &GenerationResponseData) -> Vec<(&'static str, String)> {
 }
 
 fn generation_csv(g: &GenerationResponseData, out: &mut dyn Write) -> io::Result<()> {
-    let number = |value: Option<i64>| value.map(|n| n.to_string()).unwrap_or_default();
-    let float = |value: Option<f64>| value.map(plain_number).unwrap_or_default();
-    let mut csv = Sheet::new(out, CSV_FIELDS)?;
-    csv.row([
-        g.id.clone(),
-        g.created_at.clone(),
-        g.model.clone(),
-        g.provider_name.clone().unwrap_or_default(),
-        number(g.tokens_prompt),
-        number(g.tokens_completion),
-        number(g.native_tokens_reasoning),
-        number(g.native_tokens_cached),
-        plain_number(g.total_cost),
-        plain_number(g.usage),
-        g.is_byok.to_string(),
-        float(g.latency),
-        float(g.generation_time),
-        g.finish_reason.clone().unwrap_or_default(),
-        g.streamed.map(|s| s.to_string()).unwrap_or_default(),
-    ])?;
-    csv.finish()
+    write_rows(out, &CSV_FIELDS, [g])
 }
 
 #[cfg(test)]

@@ -14,22 +14,42 @@ use super::{Context, Output, by_name, confirm, examples, resolve};
 use crate::args::Format;
 use crate::exit::Failure;
 use crate::flags::{Generated, Options, from_operation};
-use crate::output::sheet::{Column, Sheet, number, text};
+use crate::output::sheet::{Field, Sheet, number, text, write_rows};
 use crate::output::table::{Align, Table};
 use crate::output::{cell, short_id, write_raw_json};
 
 /// The CSV header of `list` and `show`: the API's field names (lists joined with `;`).
-pub const CSV_FIELDS: [Column; 10] = [
-    text("id"),
-    text("name"),
-    text("description"),
-    number("limit_usd"),
-    text("reset_interval"),
-    text("allowed_models"),
-    text("allowed_providers"),
-    text("include_byok_in_budgets"),
-    text("workspace_id"),
-    text("created_at"),
+const CSV_FIELDS: [Field<Guardrail>; 10] = [
+    (text("id"), |row| row.id.clone()),
+    (text("name"), |row| row.name.clone()),
+    (text("description"), |row| {
+        row.description.clone().unwrap_or_default()
+    }),
+    (number("limit_usd"), |row| {
+        row.limit_usd
+            .map(crate::output::plain_number)
+            .unwrap_or_default()
+    }),
+    (text("reset_interval"), |row| {
+        row.reset_interval.as_ref().map(cell).unwrap_or_default()
+    }),
+    (text("allowed_models"), |row| {
+        row.allowed_models.clone().unwrap_or_default().join(";")
+    }),
+    (text("allowed_providers"), |row| {
+        row.allowed_providers.clone().unwrap_or_default().join(";")
+    }),
+    (text("include_byok_in_budgets"), |row| {
+        row.include_byok_in_budgets
+            .map(|b| b.to_string())
+            .unwrap_or_default()
+    }),
+    (text("workspace_id"), |row| {
+        row.workspace_id.clone().unwrap_or_default()
+    }),
+    (text("created_at"), |row| {
+        row.created_at.clone().unwrap_or_default()
+    }),
 ];
 
 from_operation!(
@@ -458,25 +478,6 @@ impl Guardrail {
             .filter(|text| !text.is_empty())
             .unwrap_or_else(|| "never".into())
     }
-
-    fn csv_record(&self) -> Vec<String> {
-        vec![
-            self.id.clone(),
-            self.name.clone(),
-            self.description.clone().unwrap_or_default(),
-            self.limit_usd
-                .map(crate::output::plain_number)
-                .unwrap_or_default(),
-            self.reset_interval.as_ref().map(cell).unwrap_or_default(),
-            self.allowed_models.clone().unwrap_or_default().join(";"),
-            self.allowed_providers.clone().unwrap_or_default().join(";"),
-            self.include_byok_in_budgets
-                .map(|b| b.to_string())
-                .unwrap_or_default(),
-            self.workspace_id.clone().unwrap_or_default(),
-            self.created_at.clone().unwrap_or_default(),
-        ]
-    }
 }
 
 /// `any` for a list the guardrail does not restrict, else its items.
@@ -517,11 +518,7 @@ fn guardrails_table(rows: &[Guardrail], out: &mut dyn Write) -> io::Result<()> {
 }
 
 fn guardrails_csv(rows: &[Guardrail], out: &mut dyn Write) -> io::Result<()> {
-    let mut csv = Sheet::new(out, CSV_FIELDS)?;
-    for row in rows {
-        csv.row(row.csv_record())?;
-    }
-    csv.finish()
+    write_rows(out, &CSV_FIELDS, rows)
 }
 
 /// One guardrail (`{"data": {...}}`), in `format`; JSON is the API's body as sent.

@@ -10,25 +10,39 @@ use super::view::{self, write_fields};
 use super::{Context, Output};
 use crate::args::Format;
 use crate::exit::Failure;
-use crate::output::sheet::{Column, Sheet, number, text};
+use crate::output::sheet::{Field, Sheet, number, text, write_rows};
 use crate::output::table::{Align, Table, usd};
 use crate::output::{plain_number, write_raw_json};
 
 /// The CSV header of `openrouter key`: the API's field names (budgets are in the table
 /// and the JSON, being a list of their own).
-pub const KEY_CSV_FIELDS: [Column; 12] = [
-    text("label"),
-    text("is_management_key"),
-    number("limit"),
-    number("limit_remaining"),
-    text("limit_reset"),
-    number("usage_daily"),
-    number("usage_weekly"),
-    number("usage_monthly"),
-    number("usage"),
-    number("byok_usage"),
-    text("expires_at"),
-    text("workspace_id"),
+const KEY_CSV_FIELDS: [Field<GetCurrentKeyResponseData>; 12] = [
+    (text("label"), |key| key.label.clone()),
+    (text("is_management_key"), |key| {
+        key.is_management_key.to_string()
+    }),
+    (number("limit"), |key| {
+        key.limit.map(plain_number).unwrap_or_default()
+    }),
+    (number("limit_remaining"), |key| {
+        key.limit_remaining.map(plain_number).unwrap_or_default()
+    }),
+    (text("limit_reset"), |key| {
+        key.limit_reset.clone().unwrap_or_default()
+    }),
+    (number("usage_daily"), |key| plain_number(key.usage_daily)),
+    (number("usage_weekly"), |key| plain_number(key.usage_weekly)),
+    (number("usage_monthly"), |key| {
+        plain_number(key.usage_monthly)
+    }),
+    (number("usage"), |key| plain_number(key.usage)),
+    (number("byok_usage"), |key| plain_number(key.byok_usage)),
+    (text("expires_at"), |key| {
+        view::csv_time(key.expires_at.as_ref())
+    }),
+    (text("workspace_id"), |key| {
+        key.workspace_id.clone().unwrap_or_default()
+    }),
 ];
 
 /// `openrouter key`.
@@ -119,22 +133,7 @@ fn budgets_table(budgets: &[KeyBudget], out: &mut dyn Write) -> io::Result<()> {
 }
 
 fn key_csv(key: &GetCurrentKeyResponseData, out: &mut dyn Write) -> io::Result<()> {
-    let mut csv = Sheet::new(out, KEY_CSV_FIELDS)?;
-    csv.row([
-        key.label.clone(),
-        key.is_management_key.to_string(),
-        key.limit.map(plain_number).unwrap_or_default(),
-        key.limit_remaining.map(plain_number).unwrap_or_default(),
-        key.limit_reset.clone().unwrap_or_default(),
-        plain_number(key.usage_daily),
-        plain_number(key.usage_weekly),
-        plain_number(key.usage_monthly),
-        plain_number(key.usage),
-        plain_number(key.byok_usage),
-        view::csv_time(key.expires_at.as_ref()),
-        key.workspace_id.clone().unwrap_or_default(),
-    ])?;
-    csv.finish()
+    write_rows(out, &KEY_CSV_FIELDS, [key])
 }
 
 /// `openrouter credits`: the balance, and its runway at the last 7 completed days'

@@ -16,30 +16,44 @@ use super::{Context, Output, confirm, examples};
 use crate::args::Format;
 use crate::exit::{Failure, Operation};
 use crate::flags::{Generated, Options, from_operation};
-use crate::output::sheet::{Column, Sheet, number, text};
+use crate::output::sheet::{Field, Sheet, number, text, write_rows};
 use crate::output::table::{Align, Table, usd};
 use crate::output::{plain_number, short_id, write_raw_json};
 use crate::progress::with_progress;
 
 /// The CSV header of every keys command: the API's field names (`create` adds `key`).
-pub const CSV_FIELDS: [Column; 17] = [
-    text("name"),
-    text("label"),
-    text("hash"),
-    text("disabled"),
-    number("limit"),
-    number("limit_remaining"),
-    text("limit_reset"),
-    text("include_byok_in_limit"),
-    number("usage_daily"),
-    number("usage_weekly"),
-    number("usage_monthly"),
-    number("usage"),
-    number("byok_usage"),
-    text("last_used_at"),
-    text("created_at"),
-    text("expires_at"),
-    text("workspace_id"),
+const CSV_FIELDS: [Field<KeyView>; 17] = [
+    (text("name"), |key| key.name.clone()),
+    (text("label"), |key| key.label.clone()),
+    (text("hash"), |key| key.hash.clone()),
+    (text("disabled"), |key| key.disabled.to_string()),
+    (number("limit"), |key| {
+        key.limit.map(plain_number).unwrap_or_default()
+    }),
+    (number("limit_remaining"), |key| {
+        key.limit_remaining.map(plain_number).unwrap_or_default()
+    }),
+    (text("limit_reset"), |key| {
+        key.limit_reset.clone().unwrap_or_default()
+    }),
+    (text("include_byok_in_limit"), |key| {
+        key.include_byok_in_limit.to_string()
+    }),
+    (number("usage_daily"), |key| plain_number(key.usage_daily)),
+    (number("usage_weekly"), |key| plain_number(key.usage_weekly)),
+    (number("usage_monthly"), |key| {
+        plain_number(key.usage_monthly)
+    }),
+    (number("usage"), |key| plain_number(key.usage)),
+    (number("byok_usage"), |key| plain_number(key.byok_usage)),
+    (text("last_used_at"), |key| {
+        view::csv_time(key.last_used_at.as_ref())
+    }),
+    (text("created_at"), |key| key.created_at.clone()),
+    (text("expires_at"), |key| {
+        view::csv_time(key.expires_at.as_ref())
+    }),
+    (text("workspace_id"), |key| key.workspace_id.clone()),
 ];
 
 /// `openrouter keys ...`.
@@ -465,28 +479,6 @@ impl From<&types::ApiKey> for KeyView {
 }
 
 impl KeyView {
-    fn csv_record(&self) -> Vec<String> {
-        vec![
-            self.name.clone(),
-            self.label.clone(),
-            self.hash.clone(),
-            self.disabled.to_string(),
-            self.limit.map(plain_number).unwrap_or_default(),
-            self.limit_remaining.map(plain_number).unwrap_or_default(),
-            self.limit_reset.clone().unwrap_or_default(),
-            self.include_byok_in_limit.to_string(),
-            plain_number(self.usage_daily),
-            plain_number(self.usage_weekly),
-            plain_number(self.usage_monthly),
-            plain_number(self.usage),
-            plain_number(self.byok_usage),
-            view::csv_time(self.last_used_at.as_ref()),
-            self.created_at.clone(),
-            view::csv_time(self.expires_at.as_ref()),
-            self.workspace_id.clone(),
-        ]
-    }
-
     fn fields(&self) -> Vec<(&'static str, String)> {
         vec![
             ("Name", self.name.clone()),
@@ -589,17 +581,15 @@ fn keys_csv<'a>(
 }
 
 fn views_csv(keys: &[KeyView], secret: Option<&str>, out: &mut dyn Write) -> io::Result<()> {
-    let mut header: Vec<Column> = CSV_FIELDS.to_vec();
-    if secret.is_some() {
-        header.push(text("key"));
-    }
-    let mut csv = Sheet::new(out, header)?;
+    let Some(secret) = secret else {
+        return write_rows(out, &CSV_FIELDS, keys);
+    };
+    // `create`: the one row also carries the secret, shown this once.
+    let header = CSV_FIELDS.iter().map(|(column, _)| *column);
+    let mut csv = Sheet::new(out, header.chain([text("key")]))?;
     for key in keys {
-        let mut record = key.csv_record();
-        if let Some(secret) = secret {
-            record.push(secret.to_string());
-        }
-        csv.row(&record)?;
+        let cells = CSV_FIELDS.iter().map(|(_, cell)| cell(key));
+        csv.row(cells.chain([secret.to_string()]))?;
     }
     csv.finish()
 }

@@ -11,16 +11,20 @@ use super::view;
 use super::{Context, Output};
 use crate::args::Format;
 use crate::exit::Failure;
-use crate::output::sheet::{Column, Sheet, text};
+use crate::output::sheet::{Field, text, write_rows};
 use crate::output::table::{Align, Table};
 
 /// The CSV header: the API's field names.
-pub const CSV_FIELDS: [Column; 5] = [
-    text("id"),
-    text("first_name"),
-    text("last_name"),
-    text("email"),
-    text("role"),
+const CSV_FIELDS: [Field<ListOrganizationMembersResponseDataItem>; 5] = [
+    (text("id"), |member| member.id.clone()),
+    (text("first_name"), |member| {
+        member.first_name.clone().unwrap_or_default()
+    }),
+    (text("last_name"), |member| {
+        member.last_name.clone().unwrap_or_default()
+    }),
+    (text("email"), |member| member.email.clone()),
+    (text("role"), |member| member.role.to_string()),
 ];
 
 /// Every page of `GET /organization/members`.
@@ -86,17 +90,7 @@ fn members_csv(
     members: &[ListOrganizationMembersResponseDataItem],
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let mut csv = Sheet::new(out, CSV_FIELDS)?;
-    for member in members {
-        csv.row([
-            member.id.clone(),
-            member.first_name.clone().unwrap_or_default(),
-            member.last_name.clone().unwrap_or_default(),
-            member.email.clone(),
-            member.role.to_string(),
-        ])?;
-    }
-    csv.finish()
+    write_rows(out, &CSV_FIELDS, members)
 }
 
 #[cfg(test)]

@@ -12,45 +12,75 @@ use super::{Context, Output, confirm, examples};
 use crate::args::Format;
 use crate::exit::Failure;
 use crate::flags::{Generated, Options, from_operation};
-use crate::output::sheet::{Column, Sheet, number, text};
+use crate::output::sheet::{Field, number, text, write_rows};
 use crate::output::table::{Align, Table, usd};
 use crate::output::{plain_number, write_raw_json};
 
 /// The CSV header of `list`, `show`, `create` and `update`: the API's field names.
-pub const CSV_FIELDS: [Column; 14] = [
-    text("id"),
-    text("slug"),
-    text("name"),
-    text("description"),
-    text("created_at"),
-    text("updated_at"),
-    text("created_by"),
-    text("default_text_model"),
-    text("default_image_model"),
-    text("default_provider_sort"),
-    number("io_logging_sampling_rate"),
-    text("is_data_discount_logging_enabled"),
-    text("is_observability_broadcast_enabled"),
-    text("is_observability_io_logging_enabled"),
+const CSV_FIELDS: [Field<Workspace>; 14] = [
+    (text("id"), |w| w.id.to_string()),
+    (text("slug"), |w| w.slug.clone()),
+    (text("name"), |w| w.name.clone()),
+    (text("description"), |w| {
+        w.description.clone().unwrap_or_default()
+    }),
+    (text("created_at"), |w| w.created_at.clone()),
+    (text("updated_at"), |w| {
+        w.updated_at.clone().unwrap_or_default()
+    }),
+    (text("created_by"), |w| {
+        w.created_by.clone().unwrap_or_default()
+    }),
+    (text("default_text_model"), |w| {
+        w.default_text_model.clone().unwrap_or_default()
+    }),
+    (text("default_image_model"), |w| {
+        w.default_image_model.clone().unwrap_or_default()
+    }),
+    (text("default_provider_sort"), |w| {
+        w.default_provider_sort.clone().unwrap_or_default()
+    }),
+    (number("io_logging_sampling_rate"), |w| {
+        plain_number(w.io_logging_sampling_rate)
+    }),
+    (text("is_data_discount_logging_enabled"), |w| {
+        w.is_data_discount_logging_enabled.to_string()
+    }),
+    (text("is_observability_broadcast_enabled"), |w| {
+        w.is_observability_broadcast_enabled.to_string()
+    }),
+    (text("is_observability_io_logging_enabled"), |w| {
+        w.is_observability_io_logging_enabled.to_string()
+    }),
 ];
 
 /// The CSV header of `budgets`.
-pub const BUDGET_CSV_FIELDS: [Column; 6] = [
-    text("id"),
-    text("workspace_id"),
-    number("limit_usd"),
-    text("reset_interval"),
-    text("created_at"),
-    text("updated_at"),
+const BUDGET_CSV_FIELDS: [Field<WorkspaceBudget>; 6] = [
+    (text("id"), |budget| budget.id.to_string()),
+    (text("workspace_id"), |budget| {
+        budget.workspace_id.to_string()
+    }),
+    (number("limit_usd"), |budget| plain_number(budget.limit_usd)),
+    (text("reset_interval"), |budget| {
+        budget
+            .reset_interval
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default()
+    }),
+    (text("created_at"), |budget| budget.created_at.clone()),
+    (text("updated_at"), |budget| budget.updated_at.clone()),
 ];
 
 /// The CSV header of `members`.
-pub const MEMBER_CSV_FIELDS: [Column; 5] = [
-    text("id"),
-    text("user_id"),
-    text("role"),
-    text("created_at"),
-    text("workspace_id"),
+const MEMBER_CSV_FIELDS: [Field<WorkspaceMember>; 5] = [
+    (text("id"), |member| member.id.to_string()),
+    (text("user_id"), |member| member.user_id.clone()),
+    (text("role"), |member| member.role.to_string()),
+    (text("created_at"), |member| member.created_at.clone()),
+    (text("workspace_id"), |member| {
+        member.workspace_id.to_string()
+    }),
 ];
 
 /// `openrouter workspaces ...`.
@@ -383,31 +413,8 @@ fn workspaces_table(workspaces: &[Workspace], out: &mut dyn Write) -> io::Result
     table.write(out)
 }
 
-fn csv_record(w: &Workspace) -> [String; 14] {
-    [
-        w.id.to_string(),
-        w.slug.clone(),
-        w.name.clone(),
-        w.description.clone().unwrap_or_default(),
-        w.created_at.clone(),
-        w.updated_at.clone().unwrap_or_default(),
-        w.created_by.clone().unwrap_or_default(),
-        w.default_text_model.clone().unwrap_or_default(),
-        w.default_image_model.clone().unwrap_or_default(),
-        w.default_provider_sort.clone().unwrap_or_default(),
-        plain_number(w.io_logging_sampling_rate),
-        w.is_data_discount_logging_enabled.to_string(),
-        w.is_observability_broadcast_enabled.to_string(),
-        w.is_observability_io_logging_enabled.to_string(),
-    ]
-}
-
 fn workspaces_csv(workspaces: &[Workspace], out: &mut dyn Write) -> io::Result<()> {
-    let mut csv = Sheet::new(out, CSV_FIELDS)?;
-    for w in workspaces {
-        csv.row(csv_record(w))?;
-    }
-    csv.finish()
+    write_rows(out, &CSV_FIELDS, workspaces)
 }
 
 /// One workspace, in `format`; JSON is the API's body as sent.
@@ -504,22 +511,7 @@ fn budgets_table(
 }
 
 fn budgets_csv(budgets: &[WorkspaceBudget], out: &mut dyn Write) -> io::Result<()> {
-    let mut csv = Sheet::new(out, BUDGET_CSV_FIELDS)?;
-    for budget in budgets {
-        csv.row([
-            budget.id.to_string(),
-            budget.workspace_id.to_string(),
-            plain_number(budget.limit_usd),
-            budget
-                .reset_interval
-                .as_ref()
-                .map(ToString::to_string)
-                .unwrap_or_default(),
-            budget.created_at.clone(),
-            budget.updated_at.clone(),
-        ])?;
-    }
-    csv.finish()
+    write_rows(out, &BUDGET_CSV_FIELDS, budgets)
 }
 
 fn members_table(members: &[WorkspaceMember], out: &mut dyn Write) -> io::Result<()> {
@@ -539,17 +531,7 @@ fn members_table(members: &[WorkspaceMember], out: &mut dyn Write) -> io::Result
 }
 
 fn members_csv(members: &[WorkspaceMember], out: &mut dyn Write) -> io::Result<()> {
-    let mut csv = Sheet::new(out, MEMBER_CSV_FIELDS)?;
-    for member in members {
-        csv.row([
-            member.id.to_string(),
-            member.user_id.clone(),
-            member.role.to_string(),
-            member.created_at.clone(),
-            member.workspace_id.to_string(),
-        ])?;
-    }
-    csv.finish()
+    write_rows(out, &MEMBER_CSV_FIELDS, members)
 }
 
 #[cfg(test)]

@@ -46,6 +46,24 @@ pub const fn number(name: &'static str) -> Column {
     (name, Kind::Number)
 }
 
+/// A column of rows of type `T`: its header and kind, and how a row fills it. The
+/// header and the cell are written side by side, so no list of headers has to stay in
+/// line with a list of cells.
+pub type Field<T> = (Column, fn(&T) -> String);
+
+/// Writes a whole document: the fields' header, then one row per item.
+pub fn write_rows<'a, T: 'a>(
+    out: &mut dyn Write,
+    fields: &[Field<T>],
+    items: impl IntoIterator<Item = &'a T>,
+) -> io::Result<()> {
+    let mut sheet = Sheet::new(out, fields.iter().map(|(column, _)| *column))?;
+    for item in items {
+        sheet.row(fields.iter().map(|(_, cell)| cell(item)))?;
+    }
+    sheet.finish()
+}
+
 /// A CSV document being written: RFC 4180 quoting, `\n` line ends, a header row, then
 /// [`Sheet::row`]s whose cells are neutralised by their column's [`Kind`].
 ///
