@@ -68,6 +68,12 @@ const HAND_WRITTEN: &str = "x-openrouter-hand-written";
 /// something and are not resent after an attempt that may have reached the server.
 const READ_ONLY: &str = "x-openrouter-read-only";
 
+/// The spec extension marking an operation whose request body carries credentials in a
+/// free-form object the spec cannot mark `format: password` (an observability
+/// destination's `config`): like an operation with a secret string, its errors keep no
+/// part of a response body.
+const CARRIES_SECRET: &str = "x-openrouter-carries-secret";
+
 /// Names every call already has, which a parameter or body field must not shadow: the
 /// options of the hand-written `Call` type (`call.rs`) and the body setters this
 /// generator adds to every call. This is knowledge about our own `Call`, not about any
@@ -407,8 +413,12 @@ fn holds_secret(
     }
 }
 
-/// Whether an operation's request body or any of its answers holds a secret string.
+/// Whether an operation's request body or any of its answers holds a secret string, or
+/// the spec says it carries credentials ([`CARRIES_SECRET`]).
 fn carries_secret(op: &openapiv3::Operation, components: &serde_json::Value) -> bool {
+    if op.extensions.get(CARRIES_SECRET) == Some(&serde_json::Value::Bool(true)) {
+        return true;
+    }
     let parts = [
         serde_json::to_value(&op.request_body).unwrap_or_default(),
         serde_json::to_value(&op.responses).unwrap_or_default(),
@@ -1445,8 +1455,10 @@ components:
             [
                 "createBYOKKey",
                 "createKeys",
+                "createObservabilityDestination",
                 "exchangeAuthCodeForAPIKey",
-                "updateBYOKKey"
+                "updateBYOKKey",
+                "updateObservabilityDestination"
             ]
         );
     }

@@ -9654,6 +9654,9 @@ pub mod observability {
         fn is_write(&self) -> bool {
             true
         }
+        fn carries_secret(&self) -> bool {
+            true
+        }
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
                 return Err(
@@ -10164,6 +10167,9 @@ pub mod observability {
     impl Validate for UpdateParams {}
     impl sealed::Sender for UpdateParams {
         fn is_write(&self) -> bool {
+            true
+        }
+        fn carries_secret(&self) -> bool {
             true
         }
         fn validate(&self) -> Result<()> {
@@ -17060,7 +17066,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         writes: true,
-        carries_secret: false,
+        carries_secret: true,
     },
     OperationInfo {
         group: "observability",
@@ -17200,7 +17206,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         writes: true,
-        carries_secret: false,
+        carries_secret: true,
     },
     OperationInfo {
         group: "organization",
