@@ -517,4 +517,24 @@ components:
         let err = check(root.path()).expect_err("3.1 must be refused");
         assert!(err.contains("3.0.x"), "{err}");
     }
+
+    #[test]
+    fn an_operation_that_does_not_say_which_key_it_needs_is_refused() {
+        let root = scratch_root();
+        let spec_path = root.path().join(SPEC_PATH);
+        let spec = std::fs::read_to_string(&spec_path).expect("read");
+        let edited = spec.replacen(
+            "Starts sending traces of a workspace's requests to a destination (at most\n        five per type). Needs a management key.",
+            "Starts sending traces of a workspace's requests to a destination.",
+            1,
+        );
+        assert_ne!(spec, edited, "the edit must apply");
+        std::fs::write(&spec_path, edited).expect("write");
+        let err = check(root.path()).expect_err("no key sentence");
+        assert!(
+            err.contains("POST /observability/destinations")
+                && err.contains("must say which key it needs"),
+            "{err}"
+        );
+    }
 }

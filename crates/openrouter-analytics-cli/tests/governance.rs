@@ -199,6 +199,44 @@ fn people(server: &MockServer) {
 }
 
 #[test]
+fn a_failed_member_assignment_after_the_keys_says_the_keys_went_through() {
+    let server = MockServer::start();
+    people(&server);
+    let keys = server.mock(|when, then| {
+        when.method(POST)
+            .path(format!("/guardrails/{GUARDRAIL}/assignments/keys"));
+        then.status(200).json_body(json!({"assigned_count": 1}));
+    });
+    let members = server.mock(|when, then| {
+        when.method(POST)
+            .path(format!("/guardrails/{GUARDRAIL}/assignments/members"));
+        then.status(400)
+            .json_body(json!({"error": {"code": 400, "message": "bad member"}}));
+    });
+    let out = run(cli(&server).args([
+        "guardrails",
+        "assign",
+        GUARDRAIL,
+        "--key",
+        "ci-bot",
+        "--member",
+        "user_1",
+    ]));
+    assert_eq!(out.code, 4, "{}", out.stderr);
+    assert!(out.stdout.is_empty(), "{}", out.stdout);
+    let line = out.error_line();
+    assert!(
+        line.contains("bad member")
+            && line.contains(&format!(
+                "the keys were already assigned to guardrail {GUARDRAIL}"
+            )),
+        "{line}"
+    );
+    keys.assert_calls(1);
+    members.assert_calls(1);
+}
+
+#[test]
 fn guardrails_assign_and_unassign_look_names_up_first() {
     let server = MockServer::start();
     people(&server);

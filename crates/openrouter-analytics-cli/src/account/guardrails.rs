@@ -377,17 +377,27 @@ async fn assign_all(
     if !user_ids.is_empty() {
         let body = json!({ "member_user_ids": user_ids });
         let label = "assigning members";
-        answers.push((
-            "members",
-            by_name::send(
-                ctx,
-                label,
-                ("guardrails", members_method),
-                &args,
-                Some(body),
-            )
-            .await?,
-        ));
+        let sent = by_name::send(
+            ctx,
+            label,
+            ("guardrails", members_method),
+            &args,
+            Some(body),
+        )
+        .await;
+        match sent {
+            Ok(answer) => answers.push(("members", answer)),
+            // The keys' call went through: say so, or the user would think nothing changed.
+            Err(mut failure) if !answers.is_empty() => {
+                failure.message = format!(
+                    "{} (the keys were already {} guardrail {id}; only the members failed)",
+                    failure.message,
+                    verb.to_lowercase() + if assign { " to" } else { " from" },
+                );
+                return Err(failure);
+            }
+            Err(failure) => return Err(failure),
+        }
     }
     Output::render(|out| match format {
         // One answer: the API's body; both: `{"keys": .., "members": ..}`, each as sent.
