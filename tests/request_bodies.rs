@@ -143,8 +143,7 @@ async fn every_nullable_workspace_setting_can_be_cleared() {
     let (_, body) = sent_body(&mock, 0);
     let expected: serde_json::Map<String, Value> = find_operation("workspaces", "update")
         .expect("in the table")
-        .nullable_body_fields
-        .iter()
+        .nullable_body_fields()
         .map(|name| (name.to_string(), Value::Null))
         .collect();
     assert_eq!(expected.len(), 6, "{expected:?}");

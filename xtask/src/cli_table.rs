@@ -23,6 +23,18 @@ pub struct FieldSpec {
     value: TokenStream,
 }
 
+impl FieldSpec {
+    /// The field's name, as the API spells it.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Whether it can be sent as `null` to clear it: optional and nullable.
+    pub fn clearable(&self) -> bool {
+        self.nullable && !self.required
+    }
+}
+
 /// How deep `$ref`s and `allOf` wrappers are followed before a value is called JSON.
 const MAX_DEPTH: usize = 8;
 

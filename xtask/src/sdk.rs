@@ -644,6 +644,7 @@ fn operations(
             };
             let body_fields = crate::cli_table::body_fields(spec, op.request_body.as_ref())
                 .map_err(|err| format!("{where_}: {err}"))?;
+            check_clearable_fields_agree(&where_, body.as_ref(), &body_fields)?;
             out.push(Operation {
                 body_fields,
                 writes,
@@ -834,7 +835,6 @@ fn emit_info(op: &Operation) -> TokenStream {
         op.summary.trim(),
     );
     let has_body = op.body.is_some();
-    let nullable_body_fields = nullable_field_names(op);
     let writes = op.writes;
     let carries_secret = op.carries_secret;
     let params = op.parameters.iter().map(|p| {
@@ -855,7 +855,6 @@ fn emit_info(op: &Operation) -> TokenStream {
             description: #description,
             parameters: &[#(#params)*],
             has_body: #has_body,
-            nullable_body_fields: &[#(#nullable_body_fields),*],
             body_fields: &[#(#body_fields)*],
             writes: #writes,
             carries_secret: #carries_secret,
@@ -1267,15 +1266,33 @@ fn nullable_inner(ty: &syn::Type) -> Option<syn::Type> {
     generic_args(ty).first().map(|inner| (*inner).clone())
 }
 
-/// The body fields of `op` that can be sent as `null` (the spec's optional `nullable`
-/// ones), as the API spells them.
-fn nullable_field_names(op: &Operation) -> Vec<String> {
-    op.body
+/// The fields with a `clear_<field>()` setter (progenitor's `Nullable<T>` body fields)
+/// must be the ones the operation table calls clearable (optional and nullable in the
+/// spec), which `OperationInfo::nullable_body_fields` and the CLI's `--clear` read.
+fn check_clearable_fields_agree(
+    where_: &str,
+    body: Option<&Body>,
+    table: &[crate::cli_table::FieldSpec],
+) -> Result<(), String> {
+    let typed: BTreeSet<&str> = body
         .iter()
         .flat_map(|body| &body.fields)
         .filter(|(_, ty)| nullable_inner(ty).is_some())
-        .map(|(name, _)| name.clone())
-        .collect()
+        .map(|(name, _)| name.as_str())
+        .collect();
+    let listed: BTreeSet<&str> = table
+        .iter()
+        .filter(|field| field.clearable())
+        .map(|field| field.name())
+        .collect();
+    if typed == listed {
+        Ok(())
+    } else {
+        Err(format!(
+            "{where_}: the body fields typed Nullable ({typed:?}) differ from the optional \
+             nullable fields of the operation table ({listed:?})"
+        ))
+    }
 }
 
 /// A `clear_<field>()` setter must not take the name of a parameter, a body field or a

@@ -137,7 +137,6 @@ fn run(cli: &Cli, redactor: &Redactor) -> Result<(), Failure> {
         Plan::Activity(plan) if plan.is_history() => {
             write_rendered(|out| plan.print_history(format, out))
         }
-        Plan::Report(plan) if plan.history().is_some() => report_from_history(&plan, redactor),
         // OpenRouter.
         Plan::Activity(mut plan) => {
             let session = Session::start(global, redactor)?;
@@ -212,20 +211,30 @@ fn run(cli: &Cli, redactor: &Redactor) -> Result<(), Failure> {
             }
         }
         Plan::Report(plan) => {
-            let session = Session::start(global, redactor)?;
-            tracing::debug!("{}", plan.describe(&session.base_url));
-            // Only the activity request can fail the report.
-            let fetched = session.call(
-                Operation::Activity,
-                "fetching activity, credits and keys",
-                plan.fetch(&session.client, redactor),
-            )?;
+            let fetched = match plan.history() {
+                // `report --since`: the history store answers; no key, no network.
+                Some((range, db)) => history_report::fetch(*range, db)?,
+                None => {
+                    let session = Session::start(global, redactor)?;
+                    tracing::debug!("{}", plan.describe(&session.base_url));
+                    // Only the activity request can fail the report.
+                    session.call(
+                        Operation::Activity,
+                        "fetching activity, credits and keys",
+                        plan.fetch(&session.client, redactor),
+                    )?
+                }
+            };
             let now = chrono::Utc::now().format("%Y-%m-%d %H:%M UTC").to_string();
             let line = write_rendered(|out| {
                 plan.write(&fetched, &now, redactor, out)
                     .map_err(|err| Failure::output(&err))
             })?;
-            report_line(&line, redactor);
+            // Where the report went and its totals, on stderr once the page is out.
+            let mut stderr = io::stderr().lock();
+            for line in redactor.redact(&line).lines() {
+                let _ = writeln!(stderr, "{}", terminal::safe(line));
+            }
             Ok(())
         }
         Plan::Account(plan) => {
@@ -245,29 +254,6 @@ fn run(cli: &Cli, redactor: &Redactor) -> Result<(), Failure> {
             let progress = session.progress.is_some();
             history::sync(args, &session.client, &session.runtime, progress)
         }
-    }
-}
-
-/// `report --since`: the history store answers; no key, no network.
-fn report_from_history(plan: &report::Plan, redactor: &Redactor) -> Result<(), Failure> {
-    let Some((range, db)) = plan.history() else {
-        return Err(Failure::other("internal: the report has no history range"));
-    };
-    let fetched = history_report::fetch(*range, db)?;
-    let now = chrono::Utc::now().format("%Y-%m-%d %H:%M UTC").to_string();
-    let line = write_rendered(|out| {
-        plan.write(&fetched, &now, redactor, out)
-            .map_err(|err| Failure::output(&err))
-    })?;
-    report_line(&line, redactor);
-    Ok(())
-}
-
-/// Where the report went and its totals, on stderr once the page is out.
-fn report_line(line: &str, redactor: &Redactor) {
-    let mut stderr = io::stderr().lock();
-    for line in redactor.redact(line).lines() {
-        let _ = writeln!(stderr, "{}", terminal::safe(line));
     }
 }
 

@@ -40,10 +40,6 @@ pub struct OperationInfo {
     pub parameters: &'static [ParameterInfo],
     /// Whether the operation takes a JSON request body.
     pub has_body: bool,
-    /// The body fields that may be sent as `null` to clear them (the spec's optional
-    /// `nullable` ones), as the API spells them; the typed call has a
-    /// `clear_<field>()` setter for each, and their type is [`Nullable`](crate::Nullable).
-    pub nullable_body_fields: &'static [&'static str],
     /// The top-level fields of the JSON request body, in the spec's order (empty when
     /// the body is not an object the spec lists fields for).
     pub body_fields: &'static [FieldInfo],
@@ -55,6 +51,24 @@ pub struct OperationInfo {
     /// (`format: password`, e.g. the key `api_keys.create` returns): its errors keep
     /// no part of the response body ([`Error::body_withheld`]).
     pub carries_secret: bool,
+}
+
+impl OperationInfo {
+    /// The body fields that may be sent as `null` to clear them (the spec's optional
+    /// `nullable` ones), as the API spells them; the typed call has a
+    /// `clear_<field>()` setter for each, and their type is [`Nullable`](crate::Nullable).
+    ///
+    /// ```
+    /// let update = openrouter_analytics::find_operation("api_keys", "update").unwrap();
+    /// let clearable: Vec<&str> = update.nullable_body_fields().collect();
+    /// assert!(clearable.contains(&"limit"));
+    /// ```
+    pub fn nullable_body_fields(&self) -> impl Iterator<Item = &'static str> {
+        self.body_fields
+            .iter()
+            .filter(|field| field.nullable && !field.required)
+            .map(|field| field.name)
+    }
 }
 
 /// One path or query parameter of an [`OperationInfo`].
