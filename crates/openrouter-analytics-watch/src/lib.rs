@@ -36,7 +36,7 @@ pub mod webhook;
 pub use exporter::{
     CONTENT_TYPE_METRICS, DEFAULT_LISTEN, Exporter, ExporterConfig, RefreshError, shutdown_signal,
 };
-pub use metrics::{FAMILIES, Health, last_completed_day, render};
+pub use metrics::{FAMILIES, Health, Rendered, last_completed_day, render, render_checked};
 pub use rules::{Outcome, Rule, Rules, RulesError, SpikeBy, Unit, alert_text};
 pub use runway::{DailySpend, Runway, TRAILING_DAYS};
 pub use snapshot::{

@@ -6,11 +6,12 @@
 //! would render them again on each scrape for nothing. `promtool check metrics` checks
 //! the output in the tests.
 
+use std::collections::HashSet;
 use std::fmt::Write as _;
 
 use openrouter_analytics::chrono::NaiveDate;
 
-use crate::snapshot::Snapshot;
+use crate::snapshot::{Snapshot, short_hashes};
 
 /// The exporter's own state, rendered beside the account's figures.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -133,9 +134,21 @@ pub const FAMILIES: &[(&str, &str, &str)] = &[
     ),
 ];
 
+/// The exposition and what had to be left out of it.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct Rendered {
+    /// The text exposition.
+    pub text: String,
+    /// One line per sample left out: a count that cannot be represented (negative, or
+    /// past the sum's range), or a series that would repeat another's labels.
+    pub warnings: Vec<String>,
+}
+
 /// Renders the exposition: the exporter's health, then the snapshot's figures (none
 /// before the first successful refresh). `last_day` is the last completed UTC day
 /// (yesterday): the day of the per-model figures and the end of the runway's window.
+/// What had to be left out is dropped silently here: [`render_checked`] says what.
 ///
 /// ```
 /// use openrouter_analytics::chrono::NaiveDate;
@@ -152,96 +165,71 @@ pub const FAMILIES: &[(&str, &str, &str)] = &[
 /// assert!(text.contains("\nopenrouter_runway_seconds +Inf\n"));
 /// ```
 pub fn render(snapshot: Option<&Snapshot>, health: &Health, last_day: NaiveDate) -> String {
-    let mut out = String::with_capacity(4096);
-    let family = |out: &mut String, name: &str| {
-        if let Some((_, kind, help)) = FAMILIES.iter().find(|(n, _, _)| *n == name) {
-            let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}");
-        }
-    };
-    family(&mut out, "openrouter_up");
-    sample(
-        &mut out,
-        "openrouter_up",
-        &[],
-        if health.up { 1.0 } else { 0.0 },
-    );
-    family(&mut out, "openrouter_refresh_errors_total");
-    sample(
-        &mut out,
+    render_checked(snapshot, health, last_day).text
+}
+
+/// [`render`], with a warning for each sample left out. Every series is written once
+/// (label sets are unique: keys by name and a [`short_hashes`] prefix long enough to
+/// tell them apart, budgets by id; a key listed twice is written once), and every count
+/// is exact and never negative.
+pub fn render_checked(
+    snapshot: Option<&Snapshot>,
+    health: &Health,
+    last_day: NaiveDate,
+) -> Rendered {
+    let mut w = Writer::default();
+    w.family("openrouter_up");
+    w.sample("openrouter_up", &[], if health.up { 1.0 } else { 0.0 });
+    w.family("openrouter_refresh_errors_total");
+    w.count(
         "openrouter_refresh_errors_total",
         &[],
-        health.refresh_errors as f64,
+        i128::from(health.refresh_errors),
     );
-    family(&mut out, "openrouter_refreshes_total");
-    sample(
-        &mut out,
+    w.family("openrouter_refreshes_total");
+    w.count(
         "openrouter_refreshes_total",
         &[],
-        health.refreshes as f64,
+        i128::from(health.refreshes),
     );
     if let Some(at) = health.last_success_unix {
-        family(&mut out, "openrouter_last_success_timestamp_seconds");
-        sample(
-            &mut out,
-            "openrouter_last_success_timestamp_seconds",
-            &[],
-            at,
-        );
+        w.family("openrouter_last_success_timestamp_seconds");
+        w.sample("openrouter_last_success_timestamp_seconds", &[], at);
     }
     if let Some(seconds) = health.last_refresh_seconds {
-        family(&mut out, "openrouter_last_refresh_duration_seconds");
-        sample(
-            &mut out,
-            "openrouter_last_refresh_duration_seconds",
-            &[],
-            seconds,
-        );
+        w.family("openrouter_last_refresh_duration_seconds");
+        w.sample("openrouter_last_refresh_duration_seconds", &[], seconds);
     }
     let Some(snapshot) = snapshot else {
-        return out;
+        return w.finish();
     };
     if let Some(credits) = snapshot.credits {
-        family(&mut out, "openrouter_credits_purchased_usd");
-        sample(
-            &mut out,
+        w.family("openrouter_credits_purchased_usd");
+        w.sample(
             "openrouter_credits_purchased_usd",
             &[],
             credits.purchased_usd,
         );
-        family(&mut out, "openrouter_credits_used_usd");
-        sample(
-            &mut out,
-            "openrouter_credits_used_usd",
-            &[],
-            credits.used_usd,
-        );
-        family(&mut out, "openrouter_credits_balance_usd");
-        sample(
-            &mut out,
-            "openrouter_credits_balance_usd",
-            &[],
-            credits.balance_usd,
-        );
+        w.family("openrouter_credits_used_usd");
+        w.sample("openrouter_credits_used_usd", &[], credits.used_usd);
+        w.family("openrouter_credits_balance_usd");
+        w.sample("openrouter_credits_balance_usd", &[], credits.balance_usd);
     }
     if let Some(runway) = snapshot.runway(last_day) {
-        family(&mut out, "openrouter_spend_mean_daily_7d_usd");
-        sample(
-            &mut out,
+        w.family("openrouter_spend_mean_daily_7d_usd");
+        w.sample(
             "openrouter_spend_mean_daily_7d_usd",
             &[],
             runway.mean_daily_spend_usd,
         );
-        family(&mut out, "openrouter_runway_seconds");
-        sample(
-            &mut out,
-            "openrouter_runway_seconds",
-            &[],
-            runway.days * 86_400.0,
-        );
+        w.family("openrouter_runway_seconds");
+        w.sample("openrouter_runway_seconds", &[], runway.days * 86_400.0);
     }
     if !snapshot.keys.is_empty() {
-        family(&mut out, "openrouter_key_usage_usd");
-        for key in &snapshot.keys {
+        let short = short_hashes(&snapshot.keys);
+        let keys: Vec<_> = snapshot.keys.iter().zip(&short).collect();
+        w.family("openrouter_key_usage_usd");
+        for (key, hash) in &keys {
             for (period, value) in [
                 ("day", key.usage.day),
                 ("week", key.usage.week),
@@ -250,103 +238,86 @@ pub fn render(snapshot: Option<&Snapshot>, health: &Health, last_day: NaiveDate)
             ] {
                 let labels = [
                     ("key", key.name.as_str()),
-                    ("key_hash", &key.short_hash),
+                    ("key_hash", hash),
                     ("period", period),
                 ];
-                sample(&mut out, "openrouter_key_usage_usd", &labels, value);
+                w.sample("openrouter_key_usage_usd", &labels, value);
             }
         }
-        family(&mut out, "openrouter_key_limit_usd");
-        for key in &snapshot.keys {
+        w.family("openrouter_key_limit_usd");
+        for (key, hash) in &keys {
             if let Some(limit) = key.limit_usd {
                 let reset = key.limit_reset.as_deref().unwrap_or("never");
                 let labels = [
                     ("key", key.name.as_str()),
-                    ("key_hash", &key.short_hash),
+                    ("key_hash", hash),
                     ("reset", reset),
                 ];
-                sample(&mut out, "openrouter_key_limit_usd", &labels, limit);
+                w.sample("openrouter_key_limit_usd", &labels, limit);
             }
         }
-        family(&mut out, "openrouter_key_limit_remaining_usd");
-        for key in &snapshot.keys {
+        w.family("openrouter_key_limit_remaining_usd");
+        for (key, hash) in &keys {
             if let Some(remaining) = key.limit_remaining_usd {
-                let labels = [("key", key.name.as_str()), ("key_hash", &key.short_hash)];
-                sample(
-                    &mut out,
-                    "openrouter_key_limit_remaining_usd",
-                    &labels,
-                    remaining,
-                );
+                let labels = [("key", key.name.as_str()), ("key_hash", hash.as_str())];
+                w.sample("openrouter_key_limit_remaining_usd", &labels, remaining);
             }
         }
-        family(&mut out, "openrouter_key_disabled");
-        for key in &snapshot.keys {
-            let labels = [("key", key.name.as_str()), ("key_hash", &key.short_hash)];
-            sample(
-                &mut out,
-                "openrouter_key_disabled",
-                &labels,
-                if key.disabled { 1.0 } else { 0.0 },
-            );
+        w.family("openrouter_key_disabled");
+        for (key, hash) in &keys {
+            let labels = [("key", key.name.as_str()), ("key_hash", hash.as_str())];
+            let disabled = if key.disabled { 1.0 } else { 0.0 };
+            w.sample("openrouter_key_disabled", &labels, disabled);
         }
     }
     if !snapshot.budgets.is_empty() {
-        family(&mut out, "openrouter_workspace_budget_limit_usd");
-        for budget in &snapshot.budgets {
-            let labels = [
-                ("workspace", budget.workspace.as_str()),
-                ("interval", &budget.interval),
-            ];
-            sample(
-                &mut out,
-                "openrouter_workspace_budget_limit_usd",
-                &labels,
-                budget.limit_usd,
-            );
-        }
-        family(&mut out, "openrouter_workspace_budget_spend_usd");
-        for budget in &snapshot.budgets {
-            let labels = [
-                ("workspace", budget.workspace.as_str()),
-                ("interval", &budget.interval),
-            ];
-            sample(
-                &mut out,
-                "openrouter_workspace_budget_spend_usd",
-                &labels,
-                budget.spend_usd,
-            );
+        for (name, spend) in [
+            ("openrouter_workspace_budget_limit_usd", false),
+            ("openrouter_workspace_budget_spend_usd", true),
+        ] {
+            w.family(name);
+            for budget in &snapshot.budgets {
+                let labels = [
+                    ("workspace", budget.workspace.as_str()),
+                    ("interval", &budget.interval),
+                    ("budget_id", &budget.id),
+                ];
+                let value = if spend {
+                    budget.spend_usd
+                } else {
+                    budget.limit_usd
+                };
+                w.sample(name, &labels, value);
+            }
         }
     }
     if !snapshot.activity.is_empty() {
-        family(&mut out, "openrouter_last_day_spend_usd");
-        sample(
-            &mut out,
+        w.family("openrouter_last_day_spend_usd");
+        w.sample(
             "openrouter_last_day_spend_usd",
             &[],
             snapshot.daily_spend().on(last_day),
         );
         if let Some(models) = snapshot.models_on(last_day) {
-            family(&mut out, "openrouter_model_last_day_spend_usd");
+            w.family("openrouter_model_last_day_spend_usd");
             for (model, figures) in models {
-                sample(
-                    &mut out,
+                let labels = [("model", model.as_str())];
+                w.sample(
                     "openrouter_model_last_day_spend_usd",
-                    &[("model", model)],
+                    &labels,
                     figures.spend_usd,
                 );
             }
-            family(&mut out, "openrouter_model_last_day_requests");
+            w.family("openrouter_model_last_day_requests");
             for (model, figures) in models {
-                sample(
-                    &mut out,
+                let labels = [("model", model.as_str())];
+                w.count(
                     "openrouter_model_last_day_requests",
-                    &[("model", model)],
-                    figures.requests as f64,
+                    &labels,
+                    figures.requests,
                 );
             }
-            family(&mut out, "openrouter_model_last_day_tokens");
+            w.family("openrouter_model_last_day_tokens");
             for (model, figures) in models {
                 for (kind, value) in [
                     ("prompt", figures.prompt_tokens),
@@ -355,22 +326,75 @@ pub fn render(snapshot: Option<&Snapshot>, health: &Health, last_day: NaiveDate)
                     ("cached", figures.cached_tokens),
                 ] {
                     let labels = [("model", model.as_str()), ("kind", kind)];
-                    sample(
-                        &mut out,
-                        "openrouter_model_last_day_tokens",
-                        &labels,
-                        value as f64,
-                    );
+                    w.count("openrouter_model_last_day_tokens", &labels, value);
                 }
             }
         }
     }
-    out
+    w.finish()
 }
 
-/// One sample line: `name{label="value",...} value`.
-fn sample(out: &mut String, name: &str, labels: &[(&str, &str)], value: f64) {
-    out.push_str(name);
+/// Writes samples, each series once.
+#[derive(Default)]
+struct Writer {
+    out: String,
+    /// Every series written (`name{labels}`), to keep the label sets unique.
+    seen: HashSet<String>,
+    warnings: Vec<String>,
+}
+
+impl Writer {
+    fn family(&mut self, name: &str) {
+        if let Some((_, kind, help)) = FAMILIES.iter().find(|(n, _, _)| *n == name) {
+            let _ = writeln!(self.out, "# HELP {name} {help}\n# TYPE {name} {kind}");
+        }
+    }
+
+    fn sample(&mut self, name: &str, labels: &[(&str, &str)], value: f64) {
+        let mut text = String::new();
+        write_value(&mut text, value);
+        self.push(series(name, labels), &text);
+    }
+
+    /// An integer sample, written exactly; a negative one (a count cannot be) or one
+    /// at the end of the `i128` range (a sum that saturated) is left out.
+    fn count(&mut self, name: &str, labels: &[(&str, &str)], value: i128) {
+        let series = series(name, labels);
+        if value < 0 || value == i128::MAX {
+            self.warnings.push(crate::one_line(&format!(
+                "{series} left out: its value {value} is not a count that can be represented"
+            )));
+            return;
+        }
+        self.push(series, &value.to_string());
+    }
+
+    /// Writes `series value` unless the series was written already.
+    fn push(&mut self, series: String, value: &str) {
+        if self.seen.contains(&series) {
+            self.warnings.push(crate::one_line(&format!(
+                "{series} left out: another sample has the same name and labels"
+            )));
+            return;
+        }
+        self.out.push_str(&series);
+        self.out.push(' ');
+        self.out.push_str(value);
+        self.out.push('\n');
+        self.seen.insert(series);
+    }
+
+    fn finish(self) -> Rendered {
+        Rendered {
+            text: self.out,
+            warnings: self.warnings,
+        }
+    }
+}
+
+/// A series: `name{label="value",...}`.
+fn series(name: &str, labels: &[(&str, &str)]) -> String {
+    let mut out = String::from(name);
     if !labels.is_empty() {
         out.push('{');
         for (i, (label, text)) in labels.iter().enumerate() {
@@ -379,11 +403,18 @@ fn sample(out: &mut String, name: &str, labels: &[(&str, &str)], value: f64) {
             }
             out.push_str(label);
             out.push_str("=\"");
-            escape_label(out, text);
+            escape_label(&mut out, text);
             out.push('"');
         }
         out.push('}');
     }
+    out
+}
+
+/// One sample line: `name{label="value",...} value`.
+#[cfg(test)]
+fn sample(out: &mut String, name: &str, labels: &[(&str, &str)], value: f64) {
+    out.push_str(&series(name, labels));
     out.push(' ');
     write_value(out, value);
     out.push('\n');
@@ -401,7 +432,8 @@ fn escape_label(out: &mut String, text: &str) {
     }
 }
 
-/// A sample value: `+Inf`, `-Inf`, `NaN`, or the shortest decimal that reads back.
+/// A sample value: `+Inf`, `-Inf`, `NaN`, `0` (never `-0`), or the shortest decimal
+/// that reads back.
 fn write_value(out: &mut String, value: f64) {
     if value.is_nan() {
         out.push_str("NaN");
@@ -409,6 +441,8 @@ fn write_value(out: &mut String, value: f64) {
         out.push_str("+Inf");
     } else if value == f64::NEG_INFINITY {
         out.push_str("-Inf");
+    } else if value == 0.0 {
+        out.push('0');
     } else {
         let _ = write!(out, "{value}");
     }
@@ -421,7 +455,10 @@ pub fn last_completed_day(today: NaiveDate) -> NaiveDate {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
     use super::*;
+    use crate::snapshot::{BudgetFigures, KeyFigures, ModelDay, Periods};
 
     #[test]
     fn label_values_are_escaped_and_special_values_spelled_as_prometheus_reads_them() {
@@ -463,5 +500,134 @@ mod tests {
             assert!(name.starts_with("openrouter_"), "{name}");
             assert_eq!(*kind == "counter", name.ends_with("_total"), "{name}");
         }
+    }
+
+    fn key(name: &str, hash: &str, month: f64) -> KeyFigures {
+        KeyFigures {
+            name: name.into(),
+            hash: hash.into(),
+            short_hash: hash.chars().take(12).collect(),
+            workspace_id: "w".into(),
+            disabled: false,
+            limit_usd: Some(10.0),
+            limit_remaining_usd: Some(1.0),
+            limit_reset: None,
+            include_byok_in_limit: false,
+            usage: Periods {
+                month,
+                ..Default::default()
+            },
+            byok_usage: Periods::default(),
+        }
+    }
+
+    fn budget(id: &str, limit: f64) -> BudgetFigures {
+        BudgetFigures {
+            id: id.into(),
+            workspace_id: "w".into(),
+            workspace: "prod".into(),
+            interval: "monthly".into(),
+            limit_usd: limit,
+            spend_usd: 1.0,
+        }
+    }
+
+    /// Every sample line's series, checked to be unique.
+    fn unique_series(text: &str) -> Vec<&str> {
+        let series: Vec<&str> = text
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .map(|l| l.rsplit_once(' ').unwrap().0)
+            .collect();
+        let set: HashSet<&str> = series.iter().copied().collect();
+        assert_eq!(set.len(), series.len(), "a series repeats in\n{text}");
+        series
+    }
+
+    #[test]
+    fn keys_sharing_a_name_and_hash_prefix_and_budgets_sharing_workspace_and_interval_stay_apart() {
+        let day = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+        let snapshot = Snapshot {
+            keys: vec![
+                key("ci", "0123456789abAAAA", 1.0),
+                key("ci", "0123456789abBBBB", 2.0),
+                key("dev", "fedcba9876543210", 3.0),
+                // The same key listed twice: written once.
+                key("dev", "fedcba9876543210", 3.0),
+            ],
+            budgets: vec![budget("b-1", 10.0), budget("b-2", 20.0)],
+            ..Default::default()
+        };
+        let rendered = render_checked(Some(&snapshot), &Health::default(), day);
+        let text = &rendered.text;
+        unique_series(text);
+        for line in [
+            "openrouter_key_usage_usd{key=\"ci\",key_hash=\"0123456789abA\",period=\"month\"} 1",
+            "openrouter_key_usage_usd{key=\"ci\",key_hash=\"0123456789abB\",period=\"month\"} 2",
+            "openrouter_key_usage_usd{key=\"dev\",key_hash=\"fedcba987654\",period=\"month\"} 3",
+            "openrouter_workspace_budget_limit_usd{workspace=\"prod\",interval=\"monthly\",budget_id=\"b-1\"} 10",
+            "openrouter_workspace_budget_limit_usd{workspace=\"prod\",interval=\"monthly\",budget_id=\"b-2\"} 20",
+        ] {
+            assert!(
+                text.contains(&format!("\n{line}\n")),
+                "{line} not in\n{text}"
+            );
+        }
+        // The repeated key's series are left out, each with a warning.
+        assert_eq!(rendered.warnings.len(), 7, "{:?}", rendered.warnings);
+        assert!(rendered.warnings[0].contains("same name and labels"));
+    }
+
+    #[test]
+    fn counts_never_wrap_and_one_that_cannot_be_represented_is_left_out() {
+        let day = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+        let huge = ModelDay {
+            requests: i128::from(i64::MAX) * 3,
+            prompt_tokens: -5,
+            completion_tokens: i128::MAX,
+            ..Default::default()
+        };
+        let snapshot = Snapshot {
+            activity: BTreeMap::from([(day, BTreeMap::from([("a/b".to_string(), huge)]))]),
+            ..Default::default()
+        };
+        let rendered = render_checked(Some(&snapshot), &Health::default(), day);
+        let text = &rendered.text;
+        assert!(
+            text.contains(
+                "\nopenrouter_model_last_day_requests{model=\"a/b\"} 27670116110564327421\n"
+            ),
+            "{text}"
+        );
+        assert!(!text.contains("kind=\"prompt\""), "{text}");
+        assert!(!text.contains("kind=\"completion\""), "{text}");
+        assert!(text.contains("kind=\"cached\"} 0\n"), "{text}");
+        assert_eq!(rendered.warnings.len(), 2, "{:?}", rendered.warnings);
+        assert!(rendered.warnings[0].contains("kind=\"prompt\"} left out"));
+        // No negative value anywhere.
+        assert!(
+            !text
+                .lines()
+                .any(|l| !l.starts_with('#') && l.contains(" -")),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn zero_is_never_written_negative() {
+        let mut out = String::new();
+        sample(&mut out, "m", &[], -0.0);
+        assert_eq!(out, "m 0\n");
+        // No spend in the window: the mean is 0, not -0.
+        let day = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+        let snapshot = Snapshot {
+            credits: Some(crate::Credits::new(10.0, 0.0)),
+            ..Default::default()
+        };
+        let text = render(Some(&snapshot), &Health::default(), day);
+        assert!(
+            text.contains("\nopenrouter_spend_mean_daily_7d_usd 0\n"),
+            "{text}"
+        );
     }
 }

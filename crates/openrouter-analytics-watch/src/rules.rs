@@ -460,6 +460,7 @@ mod tests {
                 key("off", Some(1.0), 5.0, true),
             ],
             budgets: vec![BudgetFigures {
+                id: "b1".into(),
                 workspace_id: "w".into(),
                 workspace: "prod".into(),
                 interval: "monthly".into(),

@@ -60,7 +60,8 @@ impl DailySpend {
             .checked_sub_days(Days::new(count - 1))
             .unwrap_or(NaiveDate::MIN);
         let sum: f64 = self.days.range(first..=last).map(|(_, spend)| spend).sum();
-        sum / count as f64
+        // `+ 0.0`: an empty sum is -0.0, which would print as `-0`.
+        sum / count as f64 + 0.0
     }
 
     /// The mean daily spend of the `count` days before `day` (not included): the spike
@@ -167,5 +168,8 @@ mod tests {
         assert_eq!(Runway::new(0.0, &spend, day(10)).describe(), "none left");
         // The spend is after the window: nothing spent in it.
         assert!(Runway::new(5.0, &spend, day(9)).days.is_infinite());
+        // No spend at all is 0, not -0.
+        let none = DailySpend::default().mean_of_days_ending(day(9), 7);
+        assert!(none == 0.0 && none.is_sign_positive(), "{none}");
     }
 }

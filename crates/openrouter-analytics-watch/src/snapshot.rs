@@ -12,7 +12,8 @@ use openrouter_analytics::{Client, Error};
 
 use crate::runway::{DailySpend, Runway};
 
-/// Characters of a key's hash used as its `key_hash` label and short name.
+/// Characters of a key's hash used as its `key_hash` label and short name (more when
+/// two keys share them: see [`short_hashes`]).
 pub const SHORT_HASH_LEN: usize = 12;
 
 /// Which parts of the account to fetch (each is one or more requests).
@@ -94,7 +95,8 @@ pub struct KeyFigures {
     pub name: String,
     /// Its SHA-256 hash (public: it identifies the key, it does not unlock it).
     pub hash: String,
-    /// The first [`SHORT_HASH_LEN`] characters of the hash.
+    /// The first [`SHORT_HASH_LEN`] characters of the hash, or more when another key
+    /// of the snapshot starts the same way ([`short_hashes`]).
     pub short_hash: String,
     /// The workspace it belongs to.
     pub workspace_id: String,
@@ -206,6 +208,8 @@ impl From<&ApiKey> for KeyFigures {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BudgetFigures {
+    /// The budget's id: what tells two budgets of one workspace and interval apart.
+    pub id: String,
     /// The workspace's id.
     pub workspace_id: String,
     /// The workspace's slug (its `workspace` label).
@@ -225,32 +229,35 @@ impl BudgetFigures {
     }
 }
 
-/// One model's requests, tokens and spend on one day.
+/// One model's requests, tokens and spend on one day. The counts are summed in `i128`
+/// (the rows' counts are `i64`), so a sum never wraps.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModelDay {
     /// US dollars of OpenRouter credits.
     pub spend_usd: f64,
     /// Requests.
-    pub requests: i64,
+    pub requests: i128,
     /// Input tokens.
-    pub prompt_tokens: i64,
+    pub prompt_tokens: i128,
     /// Output tokens.
-    pub completion_tokens: i64,
+    pub completion_tokens: i128,
     /// Reasoning tokens.
-    pub reasoning_tokens: i64,
+    pub reasoning_tokens: i128,
     /// Input tokens served from the cache.
-    pub cached_tokens: i64,
+    pub cached_tokens: i128,
 }
 
 impl ModelDay {
     fn add(&mut self, row: &ActivityItem) {
         self.spend_usd += row.usage;
-        self.requests += row.requests;
-        self.prompt_tokens += row.prompt_tokens;
-        self.completion_tokens += row.completion_tokens;
-        self.reasoning_tokens += row.reasoning_tokens;
-        self.cached_tokens += row.cached_tokens;
+        // Saturating: no input can panic; i128 holds 2^64 rows of i64::MAX anyway.
+        let add = |sum: &mut i128, value: i64| *sum = sum.saturating_add(i128::from(value));
+        add(&mut self.requests, row.requests);
+        add(&mut self.prompt_tokens, row.prompt_tokens);
+        add(&mut self.completion_tokens, row.completion_tokens);
+        add(&mut self.reasoning_tokens, row.reasoning_tokens);
+        add(&mut self.cached_tokens, row.cached_tokens);
     }
 }
 
@@ -308,6 +315,10 @@ impl Snapshot {
         }
         if needs.keys {
             snapshot.keys = keys.iter().map(KeyFigures::from).collect();
+            let short = short_hashes(&snapshot.keys);
+            for (key, short) in snapshot.keys.iter_mut().zip(short) {
+                key.short_hash = short;
+            }
         }
         if needs.activity {
             let activity = client.analytics().get_user_activity().send().await?;
@@ -404,6 +415,7 @@ fn budget_figures(
                 })
                 .sum();
             BudgetFigures {
+                id: budget.id.to_string(),
                 workspace_id: id,
                 workspace: workspace
                     .map(|w| w.slug.clone())
@@ -427,9 +439,51 @@ pub fn percent(part: f64, whole: f64) -> f64 {
     }
 }
 
-/// Rounded to the micro-dollar, the precision OpenRouter reports.
+/// Rounded to the micro-dollar, the precision OpenRouter reports. A value too large to
+/// scale (past about 1.8e302) is returned as it is rather than made infinite.
 pub fn round_micro(value: f64) -> f64 {
-    (value * 1e6).round() / 1e6
+    let scaled = value * 1e6;
+    if scaled.is_finite() {
+        scaled.round() / 1e6
+    } else {
+        value
+    }
+}
+
+/// Each key's short hash: the first [`SHORT_HASH_LEN`] characters of its hash, or as
+/// many more as it takes to differ from every other key's hash (the whole hash at
+/// most), so that no two keys share a `key_hash` label. Keys with the same hash get the
+/// same short hash.
+///
+/// ```
+/// use openrouter_analytics_watch::snapshot::short_hashes_of;
+///
+/// let short = short_hashes_of(["0123456789abX", "0123456789abY", "fedcba9876543210"]);
+/// assert_eq!(short, ["0123456789abX", "0123456789abY", "fedcba987654"]);
+/// ```
+pub fn short_hashes(keys: &[KeyFigures]) -> Vec<String> {
+    short_hashes_of(keys.iter().map(|key| key.hash.as_str()))
+}
+
+/// [`short_hashes`] of plain hashes.
+pub fn short_hashes_of<'a>(hashes: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    let hashes: Vec<Vec<char>> = hashes.into_iter().map(|h| h.chars().collect()).collect();
+    let mut sorted: Vec<&[char]> = hashes.iter().map(Vec::as_slice).collect();
+    sorted.sort_unstable();
+    sorted.dedup();
+    let common = |a: &[char], b: &[char]| a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    hashes
+        .iter()
+        .map(|hash| {
+            // In sorted order, the hashes sharing the longest prefix with this one are
+            // its neighbours.
+            let at = sorted.partition_point(|other| *other < hash.as_slice());
+            let before = at.checked_sub(1).map_or(0, |i| common(sorted[i], hash));
+            let after = sorted.get(at + 1).map_or(0, |next| common(next, hash));
+            let len = (before.max(after) + 1).max(SHORT_HASH_LEN).min(hash.len());
+            hash[..len].iter().collect()
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -518,5 +572,39 @@ mod tests {
         assert_eq!(percent(5.0, 10.0), 50.0);
         assert_eq!(percent(0.0, 0.0), 0.0);
         assert_eq!(percent(1.0, 0.0), f64::INFINITY);
+    }
+
+    #[test]
+    fn counts_sum_past_the_64_bit_range_and_big_balances_stay_finite() {
+        let first = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
+        let days = by_day_and_model(&[
+            row("2026-11-01", "a/b", 0.0, i64::MAX),
+            row("2026-11-01", "a/b", 0.0, i64::MAX),
+            row("2026-11-01", "a/b", 0.0, 2),
+        ]);
+        assert_eq!(days[&first]["a/b"].requests, i128::from(i64::MAX) * 2 + 2);
+        assert_eq!(round_micro(1e305), 1e305);
+        assert_eq!(Credits::new(1e305, 0.0).balance_usd, 1e305);
+    }
+
+    #[test]
+    fn short_hashes_grow_only_where_two_keys_share_a_prefix() {
+        let short = short_hashes_of([
+            "0123456789abcdXX",
+            "0123456789abcdYY",
+            "0123456789ab",
+            "abc",
+            "0123456789abcdXX",
+        ]);
+        assert_eq!(
+            short,
+            [
+                "0123456789abcdX",
+                "0123456789abcdY",
+                "0123456789ab",
+                "abc",
+                "0123456789abcdX"
+            ]
+        );
     }
 }

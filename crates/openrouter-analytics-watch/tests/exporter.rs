@@ -126,7 +126,7 @@ async fn the_exposition_has_the_sample_accounts_figures() {
             assert_eq!(metrics[&series], limit, "{series}");
         }
     }
-    // Every budget's limit, by workspace slug and interval.
+    // Every budget's limit, by workspace slug, interval and id.
     assert!(!account.budgets().is_empty());
     for budget in account.budgets() {
         let workspace = account
@@ -140,8 +140,8 @@ async fn the_exposition_has_the_sample_accounts_figures() {
             .map(|i| i.to_string())
             .unwrap_or_else(|| "lifetime".into());
         let series = format!(
-            "openrouter_workspace_budget_limit_usd{{workspace=\"{}\",interval=\"{interval}\"}}",
-            workspace.slug
+            "openrouter_workspace_budget_limit_usd{{workspace=\"{}\",interval=\"{interval}\",budget_id=\"{}\"}}",
+            workspace.slug, budget.id
         );
         assert_eq!(metrics[&series], budget.limit_usd, "{series}");
     }
