@@ -24,6 +24,8 @@ Exit codes:
   5  network failure: OpenRouter could not be reached (unknown host, TLS failure...),
      or did not answer within --timeout
   6  openrouter check: at least one rule was crossed
+  7  openrouter check: no rule crossed, but at least one could not be judged (a figure it
+     needs from OpenRouter is not a finite number)
 
 The API key is never printed, not in errors and not with -v."
     };

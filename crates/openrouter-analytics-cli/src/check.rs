@@ -1,6 +1,7 @@
 //! `openrouter check`: alert rules for cron and CI. Prints one line per rule with its
-//! figure and threshold, posts the crossed ones to `--webhook`, and exits 6 when at
-//! least one is crossed. The rules and their figures are the watch crate's.
+//! figure and threshold, posts the crossed ones and those that could not be judged to
+//! `--webhook`, and exits 6 when at least one is crossed, else 7 when one could not be
+//! judged. The rules and their figures are the watch crate's.
 
 use std::fmt;
 use std::fs;
@@ -10,7 +11,7 @@ use std::path::PathBuf;
 use chrono::{Days, NaiveDate, Utc};
 use clap::{Args, ValueEnum};
 use openrouter_analytics::parse_day;
-use openrouter_analytics_watch::{Outcome, Rules, Snapshot, SpikeBy, Webhook, alert_text};
+use openrouter_analytics_watch::{Outcome, Rules, Snapshot, SpikeBy, Status, Webhook, alert_text};
 use serde_json::json;
 
 use crate::account::Context;
@@ -176,8 +177,9 @@ impl Plan {
     }
 }
 
-/// Fetches what the rules need, checks them, prints, posts the crossed ones, and
-/// exits 6 when one is crossed.
+/// Fetches what the rules need, checks them, prints, posts the crossed ones and those
+/// that could not be judged, and exits 6 when one is crossed, else 7 when one could not
+/// be judged.
 pub fn run(
     plan: &Plan,
     ctx: &Context<'_>,
@@ -230,18 +232,15 @@ pub fn run(
         Err(err) if err.kind() == io::ErrorKind::BrokenPipe => {}
         Err(err) => return Err(Failure::output(&err)),
     }
-    let crossed: Vec<&Outcome> = outcomes.iter().filter(|o| o.crossed).collect();
-    if crossed.is_empty() {
+    let crossed: Vec<&Outcome> = outcomes.iter().filter(|o| o.crossed()).collect();
+    let unknown: Vec<&Outcome> = outcomes.iter().filter(|o| o.unknown()).collect();
+    if crossed.is_empty() && unknown.is_empty() {
         return Ok(());
     }
     let mut webhook_note = String::new();
     if let Some(webhook) = &plan.webhook {
         let text = alert_text(&outcomes, plan.day);
-        let http = openrouter_analytics::reqwest::Client::builder()
-            .user_agent(setup::user_agent())
-            .timeout(ctx.client.timeout())
-            .build();
-        let posted = match http {
+        let posted = match Webhook::http_client(&setup::user_agent(), ctx.client.timeout()) {
             Ok(http) => runtime
                 .block_on(with_progress(
                     ctx.progress,
@@ -249,7 +248,7 @@ pub fn run(
                     webhook.post(&http, &setup::retry_config(global), &text),
                 ))
                 .map_err(|err| err.to_string()),
-            Err(_) => Err("cannot set up an HTTP client for the webhook".to_string()),
+            Err(err) => Err(err.to_string()),
         };
         webhook_note = match posted {
             Ok(()) => "; posted to the webhook".to_string(),
@@ -263,17 +262,37 @@ pub fn run(
             }
         };
     }
-    let names: Vec<&str> = crossed.iter().map(|o| o.rule.name()).collect();
-    let mut names_unique = names.clone();
-    names_unique.dedup();
-    Err(Failure {
-        code: code::RULE_CROSSED,
-        message: format!(
-            "{} of {} checks crossed their threshold ({}){webhook_note}",
+    let names = |list: &[&Outcome]| {
+        let mut names: Vec<&str> = list.iter().map(|o| o.rule.name()).collect();
+        names.dedup();
+        names.join(", ")
+    };
+    let mut parts = Vec::new();
+    if !crossed.is_empty() {
+        parts.push(format!(
+            "{} of {} checks crossed their threshold ({})",
             crossed.len(),
             outcomes.len(),
-            names_unique.join(", ")
-        ),
+            names(&crossed)
+        ));
+    }
+    if !unknown.is_empty() {
+        parts.push(format!(
+            "{} of {} checks could not be judged, a figure from OpenRouter not being a finite \
+             number ({})",
+            unknown.len(),
+            outcomes.len(),
+            names(&unknown)
+        ));
+    }
+    Err(Failure {
+        // A crossed rule is the alarm to raise; an unjudged one only when none is crossed.
+        code: if crossed.is_empty() {
+            code::RULE_UNKNOWN
+        } else {
+            code::RULE_CROSSED
+        },
+        message: format!("{}{webhook_note}", parts.join("; ")),
     })
 }
 
@@ -295,14 +314,22 @@ fn print(
                         "figure": finite(o.figure),
                         "threshold": o.threshold,
                         "unit": o.rule.unit().name(),
-                        "crossed": o.crossed,
+                        // Neither true nor false for a rule that could not be judged.
+                        "crossed": (!o.unknown()).then_some(o.crossed()),
+                        "status": o.status.name(),
                     })
                 })
                 .collect();
-            let crossed = outcomes.iter().filter(|o| o.crossed).count();
+            let crossed = outcomes.iter().filter(|o| o.crossed()).count();
+            let unknown = outcomes.iter().filter(|o| o.unknown()).count();
             write_json(
                 out,
-                &json!({ "date": day.to_string(), "crossed": crossed, "rules": rules }),
+                &json!({
+                    "date": day.to_string(),
+                    "crossed": crossed,
+                    "unknown": unknown,
+                    "rules": rules,
+                }),
             )
         }
         Format::Csv => {
@@ -321,7 +348,9 @@ fn print(
                 csv.row([
                     o.rule.name().to_string(),
                     o.subject.clone().unwrap_or_default(),
-                    if o.figure.is_infinite() {
+                    if o.unknown() || o.figure.is_nan() {
+                        String::new()
+                    } else if o.figure.is_infinite() {
                         "inf".to_string()
                     } else {
                         plain_number(o.figure)
@@ -346,7 +375,11 @@ fn print(
                 table.row(vec![
                     o.rule.name().to_string(),
                     terminal::safe(o.subject.as_deref().unwrap_or("")).into_owned(),
-                    unit.format(o.figure),
+                    if o.unknown() {
+                        "?".to_string()
+                    } else {
+                        unit.format(o.figure)
+                    },
                     unit.format(o.threshold),
                     status(o).to_string(),
                 ]);
@@ -358,7 +391,11 @@ fn print(
 }
 
 fn status(outcome: &Outcome) -> &'static str {
-    if outcome.crossed { "CROSSED" } else { "ok" }
+    match outcome.status {
+        Status::Crossed => "CROSSED",
+        Status::Unknown => "UNKNOWN",
+        _ => "ok",
+    }
 }
 
 /// A figure for JSON: `null` for an unlimited one.

@@ -26,6 +26,9 @@ pub mod code {
     pub const NETWORK: u8 = 5;
     /// `openrouter check`: at least one rule was crossed.
     pub const RULE_CROSSED: u8 = 6;
+    /// `openrouter check`: no rule was crossed, but at least one could not be judged
+    /// (a figure it needs from OpenRouter is not a finite number).
+    pub const RULE_UNKNOWN: u8 = 7;
 }
 
 /// A failure: the exit code and the message (without the `error: ` prefix).

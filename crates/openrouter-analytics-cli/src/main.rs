@@ -16,7 +16,8 @@
 //! file) or CSV; everything else (errors, `-v` logs, the spinner) goes to stderr, and the
 //! API key is never printed. Exit codes: 0 success, 1 other failure, 2 usage error,
 //! 3 configuration error (no key), 4 error status from OpenRouter, 5 network failure,
-//! 6 a rule of `openrouter check` crossed.
+//! 6 a rule of `openrouter check` crossed, 7 a rule of `openrouter check` that could not
+//! be judged (and none crossed).
 //!
 //! Modules: [`args`] (the command line), [`parse`] (flag values), [`setup`] (the
 //! client), [`activity`], [`meta`] and [`query`] (the commands), [`account`] (key,

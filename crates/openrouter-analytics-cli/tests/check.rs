@@ -9,7 +9,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use httpmock::prelude::*;
-use openrouter_analytics_mock::{MockOpenRouter, SampleAccount};
+use openrouter_analytics_mock::{Endpoint, MockOpenRouter, Reply, SampleAccount};
 use serde_json::Value;
 
 use common::{Run, run};
@@ -362,6 +362,144 @@ fn a_failed_webhook_still_prints_and_exits_6_and_says_so() {
     assert_eq!(out.code, 2);
     assert!(out.error_line().contains("plain http://"), "{}", out.stderr);
     assert!(!out.stderr.contains("very-secret-token"));
+}
+
+#[test]
+fn a_webhook_that_redirects_is_not_followed_and_counts_as_failed() {
+    let openrouter = sample();
+    let elsewhere = MockServer::start();
+    let elsewhere_hook = elsewhere.mock(|when, then| {
+        when.method(POST);
+        then.status(200).body("ok");
+    });
+    let hook_server = MockServer::start();
+    let hook = hook_server.mock(|when, then| {
+        when.method(POST).path(HOOK_PATH);
+        then.status(307)
+            .header("location", elsewhere.url("/stolen").as_str());
+    });
+    let out = run(cli(&openrouter).args([
+        "check",
+        "--date",
+        DAY,
+        "--balance-below",
+        "1000000",
+        "--webhook",
+        &hook_server.url(HOOK_PATH),
+    ]));
+    assert_eq!(out.code, 6, "{}", out.stderr);
+    hook.assert_calls(1);
+    elsewhere_hook.assert_calls(0);
+    assert!(
+        out.stderr.contains(
+            "warning: the webhook failed: the webhook answered 307 Temporary Redirect \
+             (redirects are not followed)"
+        ),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("the webhook FAILED"), "{}", out.stderr);
+    assert!(!out.stderr.contains("very-secret-token"), "{}", out.stderr);
+}
+
+/// The sample account with a balance past the floating-point range (bought 1e308,
+/// used -1e308): no rule on the balance can be judged.
+fn infinite_balance() -> MockOpenRouter {
+    let openrouter = MockOpenRouter::start();
+    let credits = Endpoint::find("credits", "get_credits").unwrap();
+    let answer = serde_json::json!({"data": {"total_credits": 1e308, "total_usage": -1e308}});
+    // Registered before the sample account: it answers /credits.
+    openrouter.replies(credits, [Reply::json(200, &answer)]);
+    openrouter.sample_account();
+    openrouter
+}
+
+#[test]
+fn a_rule_that_cannot_be_judged_is_unknown_everywhere_and_exits_7() {
+    let openrouter = infinite_balance();
+    let args = [
+        "check",
+        "--date",
+        DAY,
+        "--runway-below",
+        "10",
+        "--daily-spend-above",
+        "1000000",
+    ];
+    let csv = run(cli(&openrouter).args(args).args(["-f", "csv"]));
+    assert_eq!(csv.code, 7, "{}", csv.stderr);
+    let (_, rows) = csv.csv();
+    assert_eq!(rows[0][0], "runway-below");
+    assert_eq!(rows[0][5], "UNKNOWN", "{rows:?}");
+    assert_eq!(rows[0][2], "", "no figure: {rows:?}");
+    assert_eq!(rows[1][5], "ok", "{rows:?}");
+    assert!(
+        csv.stderr.contains(
+            "error: 1 of 2 checks could not be judged, a figure from OpenRouter not being a \
+             finite number (runway-below)"
+        ),
+        "{}",
+        csv.stderr
+    );
+
+    let json = run(cli(&openrouter).args(args).args(["-f", "json"]));
+    assert_eq!(json.code, 7, "{}", json.stderr);
+    assert_eq!(json.json()["unknown"], 1);
+    assert_eq!(json.json()["crossed"], 0);
+    let rules = rules(&json);
+    assert_eq!(rules[0]["status"], "unknown");
+    assert_eq!(rules[0]["crossed"], Value::Null);
+    assert_eq!(rules[1]["status"], "ok");
+    assert_eq!(rules[1]["crossed"], false);
+
+    let table = run(cli(&openrouter).args(args).args(["-f", "table"]));
+    assert_eq!(table.code, 7, "{}", table.stderr);
+    let line = table
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("runway-below"))
+        .unwrap();
+    assert!(line.ends_with("UNKNOWN"), "{line}");
+
+    // A crossed rule wins: exit 6, and the message names both.
+    let both = run(cli(&openrouter).args([
+        "check",
+        "--date",
+        DAY,
+        "--runway-below",
+        "10",
+        "--daily-spend-above",
+        "0",
+    ]));
+    assert_eq!(both.code, 6, "{}", both.stderr);
+    assert!(
+        both.stderr.contains(
+            "error: 1 of 2 checks crossed their threshold (daily-spend-above); 1 of 2 checks \
+             could not be judged"
+        ),
+        "{}",
+        both.stderr
+    );
+
+    // The webhook says which rules could not be judged.
+    let hook_server = MockServer::start();
+    let hook = hook_server.mock(|when, then| {
+        when.method(POST).path(HOOK_PATH).body_includes(
+            "\"text\":\"openrouter check: 0 rules crossed, 1 rule could not be judged \
+             (day judged: 2026-11-25)\\n- runway-below: runway cannot be judged",
+        );
+        then.status(200).body("ok");
+    });
+    let posted = run(cli(&openrouter)
+        .args(args)
+        .args(["--webhook", &hook_server.url(HOOK_PATH)]));
+    assert_eq!(posted.code, 7, "{}", posted.stderr);
+    hook.assert_calls(1);
+    assert!(
+        posted.stderr.contains("posted to the webhook"),
+        "{}",
+        posted.stderr
+    );
 }
 
 fn http_get(address: &str, path: &str) -> Option<String> {

@@ -6,7 +6,8 @@
 //! - [`Runway`]: the balance over the mean daily spend of the 7 days ending on a day.
 //! - [`Rules`]: thresholds (`balance_below`, `runway_below`, `key_usage_above`,
 //!   `daily_spend_above`, `spike`, `budget_above`), checked into [`Outcome`]s; the
-//!   `openrouter check` command prints them and exits 6 when one is crossed.
+//!   `openrouter check` command prints them and exits 6 when one is crossed (7 when one
+//!   cannot be judged: [`Status::Unknown`]).
 //! - [`Webhook`]: posts the crossed rules as `{"text": ...}`; its URL is never printed.
 //! - [`Exporter`]: refreshes on an interval and serves the last good figures at
 //!   `/metrics` ([`render`], the names in [`FAMILIES`]) and `/healthz`.
@@ -37,7 +38,7 @@ pub use exporter::{
     CONTENT_TYPE_METRICS, DEFAULT_LISTEN, Exporter, ExporterConfig, RefreshError, shutdown_signal,
 };
 pub use metrics::{FAMILIES, Health, Rendered, last_completed_day, render, render_checked};
-pub use rules::{Outcome, Rule, Rules, RulesError, SpikeBy, Unit, alert_text};
+pub use rules::{Outcome, Rule, Rules, RulesError, SpikeBy, Status, Unit, alert_text, slack_text};
 pub use runway::{DailySpend, Runway, TRAILING_DAYS};
 pub use snapshot::{
     BudgetFigures, Credits, KeyFigures, ModelDay, Needs, Periods, SHORT_HASH_LEN, Snapshot,

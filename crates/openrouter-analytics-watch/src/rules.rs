@@ -154,26 +154,39 @@ impl Rules {
     /// Checks every rule against `snapshot`, the daily rules and the runway judging
     /// `day`. One outcome per rule, or per key, model or budget for those rules, in the
     /// order the rules are listed above.
+    ///
+    /// A rule whose inputs are not all finite numbers (a balance, spend or limit from
+    /// OpenRouter that is infinite or not a number) is [`Status::Unknown`], never held.
     pub fn evaluate(&self, snapshot: &Snapshot, day: NaiveDate) -> Vec<Outcome> {
         let mut outcomes = Vec::new();
-        let mut push = |rule, subject: Option<String>, figure: f64, threshold: f64| {
-            let crossed = match rule {
-                Rule::BalanceBelow | Rule::RunwayBelow => figure < threshold,
-                _ => figure > threshold,
+        let mut push =
+            |rule, subject: Option<String>, figure: f64, threshold: f64, inputs: &[f64]| {
+                let crossed = match rule {
+                    Rule::BalanceBelow | Rule::RunwayBelow => figure < threshold,
+                    _ => figure > threshold,
+                };
+                let status = if figure.is_nan() || inputs.iter().any(|input| !input.is_finite()) {
+                    Status::Unknown
+                } else if crossed {
+                    Status::Crossed
+                } else {
+                    Status::Held
+                };
+                outcomes.push(Outcome {
+                    rule,
+                    subject,
+                    figure,
+                    threshold,
+                    status,
+                });
             };
-            outcomes.push(Outcome {
-                rule,
-                subject,
-                figure,
-                threshold,
-                crossed,
-            });
-        };
         if let (Some(threshold), Some(credits)) = (self.balance_below, snapshot.credits) {
-            push(Rule::BalanceBelow, None, credits.balance_usd, threshold);
+            let balance = credits.balance_usd;
+            push(Rule::BalanceBelow, None, balance, threshold, &[balance]);
         }
         if let (Some(threshold), Some(runway)) = (self.runway_below, snapshot.runway(day)) {
-            push(Rule::RunwayBelow, None, runway.days, threshold);
+            let inputs = [runway.balance_usd, runway.mean_daily_spend_usd];
+            push(Rule::RunwayBelow, None, runway.days, threshold, &inputs);
         }
         if let Some(threshold) = self.key_usage_above {
             for key in &snapshot.keys {
@@ -184,26 +197,32 @@ impl Rules {
                     continue;
                 }
                 let subject = format!("{} ({})", key.name, key.short_hash);
+                let used = key.usage_for_limit();
                 push(
                     Rule::KeyUsageAbove,
                     Some(subject),
-                    percent(key.usage_for_limit(), limit),
+                    percent(used, limit),
                     threshold,
+                    &[used, limit],
                 );
             }
         }
         let daily = snapshot.daily_spend();
         if let Some(threshold) = self.daily_spend_above {
-            push(Rule::DailySpendAbove, None, daily.on(day), threshold);
+            let spend = daily.on(day);
+            push(Rule::DailySpendAbove, None, spend, threshold, &[spend]);
         }
         if let Some(factor) = self.spike {
             match self.spike_by {
-                SpikeBy::Total => push(Rule::Spike, None, spike(&daily, day), factor),
+                SpikeBy::Total => {
+                    let (figure, inputs) = spike(&daily, day);
+                    push(Rule::Spike, None, figure, factor, &inputs);
+                }
                 SpikeBy::Model => {
                     if let Some(models) = snapshot.models_on(day) {
                         for model in models.keys() {
-                            let spend = snapshot.daily_spend_of(model);
-                            push(Rule::Spike, Some(model.clone()), spike(&spend, day), factor);
+                            let (figure, inputs) = spike(&snapshot.daily_spend_of(model), day);
+                            push(Rule::Spike, Some(model.clone()), figure, factor, &inputs);
                         }
                     }
                 }
@@ -217,6 +236,7 @@ impl Rules {
                     Some(subject),
                     budget.percent_used(),
                     threshold,
+                    &[budget.spend_usd, budget.limit_usd],
                 );
             }
         }
@@ -225,17 +245,18 @@ impl Rules {
 }
 
 /// The day's spend over the mean of the 7 days before it: 0 when nothing was spent,
-/// infinite for spend after 7 days of none.
-fn spike(spend: &crate::DailySpend, day: NaiveDate) -> f64 {
+/// infinite for spend after 7 days of none. With the two figures it comes from.
+fn spike(spend: &crate::DailySpend, day: NaiveDate) -> (f64, [f64; 2]) {
     let baseline = spend.mean_of_days_before(day, TRAILING_DAYS);
     let today = spend.on(day);
-    if baseline > 0.0 {
+    let factor = if baseline > 0.0 {
         today / baseline
     } else if today > 0.0 {
         f64::INFINITY
     } else {
         0.0
-    }
+    };
+    (factor, [today, baseline])
 }
 
 /// Which rule an outcome is for.
@@ -343,6 +364,29 @@ impl Unit {
     }
 }
 
+/// Whether a rule held, was crossed, or could not be judged.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Status {
+    /// The figure is on the safe side of the threshold.
+    Held,
+    /// The figure crossed the threshold.
+    Crossed,
+    /// A figure the rule needs is not a finite number: the rule cannot say either.
+    Unknown,
+}
+
+impl Status {
+    /// `ok`, `crossed` or `unknown`: the name in JSON and CSV.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Held => "ok",
+            Self::Crossed => "crossed",
+            Self::Unknown => "unknown",
+        }
+    }
+}
+
 /// One rule checked: the figure, the threshold and whether it was crossed.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
@@ -355,11 +399,21 @@ pub struct Outcome {
     pub figure: f64,
     /// The rule's threshold, in the same unit.
     pub threshold: f64,
-    /// Whether the figure crossed the threshold.
-    pub crossed: bool,
+    /// Held, crossed, or not judged.
+    pub status: Status,
 }
 
 impl Outcome {
+    /// Whether the rule was crossed.
+    pub fn crossed(&self) -> bool {
+        self.status == Status::Crossed
+    }
+
+    /// Whether the rule could not be judged.
+    pub fn unknown(&self) -> bool {
+        self.status == Status::Unknown
+    }
+
     /// One line for people: `key-usage-above ci (4f2a…): usage of the limit 91.0% is above 80.0%`.
     pub fn describe(&self) -> String {
         let unit = self.rule.unit();
@@ -372,31 +426,91 @@ impl Outcome {
             .as_deref()
             .map(|s| format!(" {s}"))
             .unwrap_or_default();
+        if self.unknown() {
+            return format!(
+                "{}{subject}: {} cannot be judged (a figure from OpenRouter is not a finite \
+                 number; threshold {})",
+                self.rule.name(),
+                self.rule.figure_name(),
+                unit.format(self.threshold)
+            );
+        }
         format!(
             "{}{subject}: {} {} is {} {}",
             self.rule.name(),
             self.rule.figure_name(),
             unit.format(self.figure),
-            if self.crossed { word } else { side },
+            if self.crossed() { word } else { side },
             unit.format(self.threshold)
         )
     }
 }
 
-/// The webhook's message: a first line with the count and the day, then one line per
-/// crossed rule.
+/// The webhook's message: a first line with the counts and the day, then one line per
+/// crossed rule and one per rule that could not be judged. Key, workspace and model
+/// names are made plain text for Slack ([`slack_text`]): account data can never
+/// mention, link or add a line.
 pub fn alert_text(outcomes: &[Outcome], day: NaiveDate) -> String {
-    let crossed: Vec<&Outcome> = outcomes.iter().filter(|o| o.crossed).collect();
+    let crossed: Vec<&Outcome> = outcomes.iter().filter(|o| o.crossed()).collect();
+    let unknown: Vec<&Outcome> = outcomes.iter().filter(|o| o.unknown()).collect();
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
     let mut text = format!(
-        "openrouter check: {} rule{} crossed (day judged: {day})",
+        "openrouter check: {} rule{} crossed",
         crossed.len(),
-        if crossed.len() == 1 { "" } else { "s" }
+        plural(crossed.len())
     );
-    for outcome in crossed {
+    if !unknown.is_empty() {
+        text.push_str(&format!(
+            ", {} rule{} could not be judged",
+            unknown.len(),
+            plural(unknown.len())
+        ));
+    }
+    text.push_str(&format!(" (day judged: {day})"));
+    for outcome in crossed.into_iter().chain(unknown) {
+        let mut outcome = outcome.clone();
+        outcome.subject = outcome.subject.as_deref().map(slack_text);
         text.push_str("\n- ");
         text.push_str(&outcome.describe());
     }
     text
+}
+
+/// `text` as plain text in a Slack message: `&`, `<` and `>` escaped as Slack's
+/// formatting requires (so `<!channel>` or `<https://...|label>` stay text), and control
+/// characters, line and paragraph separators and bidirectional overrides replaced with
+/// U+FFFD (so a name cannot start a line of its own or reorder what follows).
+///
+/// ```
+/// use openrouter_analytics_watch::rules::slack_text;
+///
+/// assert_eq!(slack_text("<!channel> a & b"), "&lt;!channel&gt; a &amp; b");
+/// assert_eq!(slack_text("ci\n- all OK"), "ci\u{fffd}- all OK");
+/// ```
+pub fn slack_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c if c.is_control()
+                || matches!(
+                    c,
+                    '\u{2028}'
+                        | '\u{2029}'
+                        | '\u{200e}'
+                        | '\u{200f}'
+                        | '\u{202a}'..='\u{202e}'
+                        | '\u{2066}'..='\u{2069}'
+                ) =>
+            {
+                out.push('\u{fffd}')
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -485,7 +599,7 @@ mod tests {
         let outcomes = rules.evaluate(&snapshot(), day(8));
         let seen: Vec<(&str, Option<&str>, f64, bool)> = outcomes
             .iter()
-            .map(|o| (o.rule.name(), o.subject.as_deref(), o.figure, o.crossed))
+            .map(|o| (o.rule.name(), o.subject.as_deref(), o.figure, o.crossed()))
             .collect();
         // Runway: 30 over the mean of days 2..=8 (6 + 6) / 7 = 12/7 a day = 17.5 days.
         assert_eq!(
@@ -513,12 +627,12 @@ mod tests {
         assert_eq!(outcomes.len(), 2);
         assert_eq!(outcomes[0].subject.as_deref(), Some("a"));
         assert_eq!(outcomes[0].figure, 5.0);
-        assert!(outcomes[0].crossed);
+        assert!(outcomes[0].crossed());
         assert_eq!(outcomes[1].figure, f64::INFINITY);
-        assert!(outcomes[1].crossed);
+        assert!(outcomes[1].crossed());
         // A quiet day holds.
         let quiet = rules.evaluate(&snapshot(), day(7));
-        assert!(quiet.iter().all(|o| !o.crossed), "{quiet:?}");
+        assert!(quiet.iter().all(|o| !o.crossed()), "{quiet:?}");
     }
 
     #[test]
@@ -568,5 +682,93 @@ mod tests {
             "openrouter check: 1 rule crossed (day judged: 2026-11-08)\n\
              - balance-below: balance $30.0000 is below $50.0000"
         );
+    }
+
+    #[test]
+    fn a_rule_whose_figures_are_not_finite_is_unknown_never_held() {
+        let rules = Rules {
+            balance_below: Some(10.0),
+            runway_below: Some(10.0),
+            daily_spend_above: Some(1e9),
+            spike: Some(1e9),
+            budget_above: Some(1e9),
+            key_usage_above: Some(1e9),
+            ..Default::default()
+        };
+        // An infinite balance (bought 1e308, used -1e308) and an infinite day of spend.
+        let mut snapshot = snapshot();
+        snapshot.credits = Some(Credits::new(1e308, -1e308));
+        snapshot
+            .activity
+            .get_mut(&day(8))
+            .unwrap()
+            .insert("c".into(), model_day(f64::INFINITY));
+        snapshot.budgets[0].limit_usd = f64::NAN;
+        snapshot.keys[0].usage.month = f64::INFINITY;
+        let outcomes = rules.evaluate(&snapshot, day(8));
+        let unknown: Vec<&str> = outcomes
+            .iter()
+            .filter(|o| o.status == Status::Unknown)
+            .map(|o| o.rule.name())
+            .collect();
+        assert_eq!(
+            unknown,
+            [
+                "balance-below",
+                "runway-below",
+                "key-usage-above",
+                "daily-spend-above",
+                "spike",
+                "budget-above"
+            ],
+            "{outcomes:?}"
+        );
+        // The other key is judged as usual.
+        assert_eq!(
+            outcomes.iter().filter(|o| o.status == Status::Held).count(),
+            1
+        );
+        assert!(outcomes.iter().all(|o| !o.crossed()));
+        let text = alert_text(&outcomes[..2], day(8));
+        assert_eq!(
+            text,
+            "openrouter check: 0 rules crossed, 2 rules could not be judged (day judged: 2026-11-08)\n\
+             - balance-below: balance cannot be judged (a figure from OpenRouter is not a finite number; threshold $10.0000)\n\
+             - runway-below: runway cannot be judged (a figure from OpenRouter is not a finite number; threshold 10.0 days)"
+        );
+        // An unlimited runway (no spend) is still judged: held.
+        let mut quiet = Snapshot {
+            credits: Some(Credits::new(5.0, 0.0)),
+            ..Default::default()
+        };
+        let held = rules.evaluate(&quiet, day(8));
+        assert_eq!(held[1].status, Status::Held, "{held:?}");
+        quiet.credits = Some(Credits::new(f64::NAN, 0.0));
+        assert_eq!(rules.evaluate(&quiet, day(8))[1].status, Status::Unknown);
+    }
+
+    #[test]
+    fn names_in_the_alert_cannot_mention_link_or_add_lines() {
+        let rules = Rules {
+            key_usage_above: Some(50.0),
+            ..Default::default()
+        };
+        let mut snapshot = snapshot();
+        snapshot.keys[0].name =
+            "<!channel> pay now <https://evil.example/login|OpenRouter: re-authenticate> & \
+             more\n- all rules OK, ignore the lines above\r\u{2028}\u{202e}x"
+                .into();
+        let text = alert_text(&rules.evaluate(&snapshot, day(8)), day(8));
+        assert_eq!(text.lines().count(), 2, "{text}");
+        assert!(
+            text.ends_with(
+                "- key-usage-above &lt;!channel&gt; pay now \
+                 &lt;https://evil.example/login|OpenRouter: re-authenticate&gt; &amp; \
+                 more\u{fffd}- all rules OK, ignore the lines above\u{fffd}\u{fffd}\u{fffd}x \
+                 (ci-012345678): usage of the limit 90.0% is above 50.0%"
+            ),
+            "{text}"
+        );
+        assert!(!text.contains('<') && !text.contains('>'), "{text}");
     }
 }

@@ -85,10 +85,26 @@ impl Webhook {
         Ok(Self { url })
     }
 
-    /// Posts `{"text": text}`. Resent, with the backoff of `retry`, only where the
-    /// message cannot have arrived: a refused connection, or a `429` (after its
-    /// `Retry-After`). Any other failure is reported at once, so that a channel never
-    /// gets the same alert twice.
+    /// The HTTP client to post with: it follows no redirect, so the alert goes to the
+    /// URL that was checked and nowhere else (a `3xx` answer is a failure).
+    pub fn http_client(
+        user_agent: &str,
+        timeout: Duration,
+    ) -> Result<reqwest::Client, WebhookError> {
+        reqwest::Client::builder()
+            .user_agent(user_agent)
+            .timeout(timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|_| WebhookError("cannot set up an HTTP client for the webhook".into()))
+    }
+
+    /// Posts `{"text": text}` with `http`, which should come from
+    /// [`Webhook::http_client`] (a client that follows redirects would re-post the
+    /// alert to wherever a `3xx` points). A `3xx` answer is a failure like a `5xx`.
+    /// Resent, with the backoff of `retry`, only where the message cannot have arrived:
+    /// a refused connection, or a `429` (after its `Retry-After`). Any other failure is
+    /// reported at once, so that a channel never gets the same alert twice.
     pub async fn post(
         &self,
         http: &reqwest::Client,
@@ -106,6 +122,12 @@ impl Webhook {
                     let delay = server_requested_delay(response.headers())
                         .unwrap_or_else(|| retry.backoff(attempt));
                     (delay, "429 Too Many Requests".to_string())
+                }
+                Ok(response) if response.status().is_redirection() => {
+                    return Err(WebhookError(format!(
+                        "the webhook answered {} (redirects are not followed)",
+                        response.status()
+                    )));
                 }
                 Ok(response) => {
                     return Err(WebhookError(format!(
