@@ -18,7 +18,7 @@ use crate::terminal;
 #[derive(Debug, Args)]
 pub struct ExporterArgs {
     /// Address to serve /metrics and /healthz on; anything but loopback exposes your
-    /// spend figures to the network, so it must be asked for.
+    /// key names and spend figures to the network (a warning says so).
     #[arg(long, value_name = "ADDR:PORT", default_value = DEFAULT_LISTEN)]
     pub listen: SocketAddr,
 
@@ -74,6 +74,9 @@ pub fn run(
             .await
             .map_err(|err| Failure::config(format!("cannot listen on {}: {err}", plan.listen)))?;
         let address = listener.local_addr().unwrap_or(plan.listen);
+        if let Some(warning) = listen_warning(address) {
+            let _ = writeln!(io::stderr().lock(), "{warning}");
+        }
         let _ = writeln!(
             io::stderr().lock(),
             "openrouter exporter: serving http://{address}/metrics, refreshing every {:?}",
@@ -96,5 +99,16 @@ pub fn run(
             .map_err(|err| Failure::other(format!("the exporter stopped: {err}")))?;
         let _ = writeln!(io::stderr().lock(), "openrouter exporter: stopped");
         Ok(())
+    })
+}
+
+/// The warning for a listen address that is not loopback: the exposition carries key
+/// names and spend, and the exporter has no authentication.
+fn listen_warning(address: SocketAddr) -> Option<String> {
+    (!address.ip().is_loopback()).then(|| {
+        format!(
+            "warning: --listen {address} is not a loopback address: anyone who can reach it \
+             can read your key names and spend (the exporter has no authentication)"
+        )
     })
 }

@@ -564,4 +564,52 @@ fn the_exporter_serves_the_account_and_stops_on_sigterm() {
     );
     assert!(stderr.contains("openrouter exporter: stopped"), "{stderr}");
     assert!(!stderr.contains("sk-or-v1"), "{stderr}");
+    assert!(!stderr.contains("not a loopback address"), "{stderr}");
+}
+
+#[test]
+fn listening_beyond_loopback_warns_on_one_line() {
+    use std::io::BufRead;
+    let openrouter = sample();
+    let mut child = cli(&openrouter)
+        .args(["exporter", "--listen", "0.0.0.0:0", "--interval", "1h"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id().to_string();
+    // Bounded: whatever happens, the exporter is stopped within 30 s.
+    let guard_pid = pid.clone();
+    let (done, finished) = std::sync::mpsc::channel::<()>();
+    let guard = std::thread::spawn(move || {
+        if finished.recv_timeout(Duration::from_secs(30)).is_err() {
+            let _ = Command::new("kill").args(["-KILL", &guard_pid]).status();
+        }
+    });
+    let stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut lines = Vec::new();
+    for line in stderr.lines() {
+        let line = line.unwrap();
+        let serving = line.contains("serving http://");
+        lines.push(line);
+        if serving {
+            break;
+        }
+    }
+    let _ = Command::new("kill").args(["-TERM", &pid]).status();
+    let _ = done.send(());
+    let _ = guard.join();
+    let _ = child.wait();
+    let warnings: Vec<&String> = lines
+        .iter()
+        .filter(|l| l.starts_with("warning: --listen 0.0.0.0:"))
+        .collect();
+    assert_eq!(warnings.len(), 1, "{lines:?}");
+    assert!(
+        warnings[0].ends_with(
+            "is not a loopback address: anyone who can reach it can read your key names and \
+             spend (the exporter has no authentication)"
+        ),
+        "{lines:?}"
+    );
 }

@@ -6,13 +6,22 @@
 //! no copy, no rendering). A failed refresh keeps the last good values and says so in
 //! `openrouter_up`, `openrouter_refresh_errors_total` and
 //! `openrouter_last_success_timestamp_seconds`.
+//!
+//! Hostile or broken clients cannot hold the server: each connection has a header-read,
+//! an idle and a write timeout and a bound on the request size, and at the connection
+//! cap a new connection replaces the one that has waited longest on its client (idle,
+//! or not reading its answers), so a normal scrape always gets in.
 
+use std::collections::HashMap;
 use std::convert::Infallible;
 use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::task::{Context, Poll};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
 use http_body_util::Full;
@@ -24,10 +33,12 @@ use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use openrouter_analytics::Client;
 use openrouter_analytics::chrono::{NaiveDate, Utc};
-use tokio::net::TcpListener;
-use tokio::sync::Semaphore;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::Notify;
+use tokio::time::Instant;
 
-use crate::metrics::{Health, last_completed_day, render};
+use crate::metrics::{Health, last_completed_day, render, render_checked};
 use crate::snapshot::{Needs, Snapshot};
 
 /// The address the exporter listens on unless told otherwise (9464: the port
@@ -46,6 +57,7 @@ pub const CONTENT_TYPE_METRICS: &str = "text/plain; version=0.0.4; charset=utf-8
 /// let config = ExporterConfig::new(Duration::from_secs(60));
 /// assert_eq!(config.refresh_timeout, Duration::from_secs(60));
 /// assert_eq!(config.max_connections, 64);
+/// assert_eq!(config.write_timeout, Duration::from_secs(10));
 /// ```
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -54,10 +66,19 @@ pub struct ExporterConfig {
     pub interval: Duration,
     /// A refresh that takes longer fails (and the next starts on schedule).
     pub refresh_timeout: Duration,
-    /// Connections served at once; more wait to be accepted.
+    /// Connections kept at once; a new one past this closes the connection that has
+    /// waited longest on its client (no byte read or written).
     pub max_connections: usize,
     /// How long a client may take to send its request headers.
     pub header_read_timeout: Duration,
+    /// A connection on which nothing is read or written for this long is closed.
+    pub idle_timeout: Duration,
+    /// A connection whose client takes longer than this to accept the next bytes of
+    /// an answer (it does not read) is closed.
+    pub write_timeout: Duration,
+    /// The largest request head accepted, in bytes (at least 8 KiB); a larger one is
+    /// refused and its connection closed.
+    pub max_request_bytes: usize,
     /// The UTC day to count as today; `None` (the default) reads the clock. Yesterday
     /// is the day of the per-model figures and the end of the runway's window.
     pub today: Option<NaiveDate>,
@@ -71,6 +92,9 @@ impl ExporterConfig {
             refresh_timeout: interval,
             max_connections: 64,
             header_read_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(60),
+            write_timeout: Duration::from_secs(10),
+            max_request_bytes: 16 * 1024,
             today: None,
         }
     }
@@ -147,7 +171,7 @@ impl Exporter {
     /// Fetches everything once and updates the exposition; on failure the last good
     /// values stay and the health metrics say it failed. The error says why, for logs.
     pub async fn refresh(&self) -> Result<(), RefreshError> {
-        let started = Instant::now();
+        let started = std::time::Instant::now();
         let fetched = tokio::time::timeout(
             self.shared.config.refresh_timeout,
             Snapshot::fetch(&self.shared.client, Needs::all()),
@@ -187,9 +211,12 @@ impl Exporter {
                 Err(err)
             }
         };
-        let text = render(state.last_good.as_ref(), &state.health, last_day);
+        let rendered = render_checked(state.last_good.as_ref(), &state.health, last_day);
         drop(state);
-        let bytes = Bytes::from(text);
+        for warning in &rendered.warnings {
+            tracing::warn!("{warning}");
+        }
+        let bytes = Bytes::from(rendered.text);
         match self.shared.exposition.write() {
             Ok(mut current) => *current = bytes,
             Err(poisoned) => *poisoned.into_inner() = bytes,
@@ -252,16 +279,10 @@ impl Exporter {
         listener: TcpListener,
         shutdown: impl Future<Output = ()>,
     ) -> io::Result<()> {
-        let permits = Arc::new(Semaphore::new(self.shared.config.max_connections.max(1)));
+        let connections = Arc::new(Connections::new());
+        let cap = self.shared.config.max_connections.max(1);
         tokio::pin!(shutdown);
         loop {
-            let permit = tokio::select! {
-                () = &mut shutdown => return Ok(()),
-                permit = permits.clone().acquire_owned() => match permit {
-                    Ok(permit) => permit,
-                    Err(_) => return Ok(()),
-                },
-            };
             let (stream, _peer): (_, SocketAddr) = tokio::select! {
                 () = &mut shutdown => return Ok(()),
                 accepted = listener.accept() => match accepted {
@@ -274,22 +295,52 @@ impl Exporter {
                     }
                 },
             };
+            let (id, conn) = connections.admit(cap);
             let exporter = self.clone();
-            let header_timeout = self.shared.config.header_read_timeout;
+            let connections = Arc::clone(&connections);
             tokio::spawn(async move {
-                let service = service_fn(move |request: Request<Incoming>| {
-                    let response = exporter.answer(request.method(), request.uri().path());
-                    async move { Ok::<_, Infallible>(response) }
-                });
-                let connection = http1::Builder::new()
-                    .timer(TokioTimer::new())
-                    .header_read_timeout(header_timeout)
-                    .serve_connection(TokioIo::new(stream), service);
-                if let Err(err) = connection.await {
+                exporter.serve_connection(stream, &conn).await;
+                connections.remove(id);
+            });
+        }
+    }
+
+    /// Serves one connection until it ends, breaks a timeout or is closed to make room.
+    async fn serve_connection(self, stream: TcpStream, conn: &Arc<Conn>) {
+        let config = &self.shared.config;
+        let (header_timeout, idle, write) = (
+            config.header_read_timeout,
+            config.idle_timeout,
+            config.write_timeout,
+        );
+        let max_buf = config.max_request_bytes.max(8192);
+        let exporter = self.clone();
+        let service = service_fn(move |request: Request<Incoming>| {
+            let response = exporter.answer(request.method(), request.uri().path());
+            async move { Ok::<_, Infallible>(response) }
+        });
+        let io = TokioIo::new(Watched {
+            stream,
+            conn: Arc::clone(conn),
+        });
+        let connection = http1::Builder::new()
+            .timer(TokioTimer::new())
+            .header_read_timeout(header_timeout)
+            // Hyper panics below 8 KiB.
+            .max_buf_size(max_buf)
+            .serve_connection(io, service);
+        tokio::select! {
+            served = connection => {
+                if let Err(err) = served {
                     tracing::debug!("metrics connection ended: {err}");
                 }
-                drop(permit);
-            });
+            }
+            () = conn.close.notified() => {
+                tracing::debug!("metrics connection closed to make room for a new one");
+            }
+            reason = conn.watch(idle, write) => {
+                tracing::debug!("metrics connection closed: {reason}");
+            }
         }
     }
 
@@ -326,6 +377,195 @@ impl Exporter {
             .headers_mut()
             .insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
         response
+    }
+}
+
+/// The open connections, to close the one that waited longest when a new one comes
+/// past the cap.
+struct Connections {
+    /// The clock every connection's times count from.
+    clock: Instant,
+    next_id: AtomicU64,
+    live: Mutex<HashMap<u64, Arc<Conn>>>,
+}
+
+impl Connections {
+    fn new() -> Self {
+        Self {
+            clock: Instant::now(),
+            next_id: AtomicU64::new(0),
+            live: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Registers a new connection; at the cap, first closes the one whose last byte read
+    /// or written is oldest.
+    fn admit(&self, cap: usize) -> (u64, Arc<Conn>) {
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let conn = Arc::new(Conn::new(self.clock));
+        let mut live = match self.live.lock() {
+            Ok(live) => live,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        while live.len() >= cap {
+            let oldest = live
+                .iter()
+                .min_by_key(|(_, c)| c.last_progress.load(Ordering::Relaxed))
+                .map(|(id, _)| *id);
+            match oldest.and_then(|id| live.remove(&id)) {
+                // Stored, so it closes even if its task is not waiting yet.
+                Some(evicted) => evicted.close.notify_one(),
+                None => break,
+            }
+        }
+        live.insert(id, Arc::clone(&conn));
+        (id, conn)
+    }
+
+    fn remove(&self, id: u64) {
+        let mut live = match self.live.lock() {
+            Ok(live) => live,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        live.remove(&id);
+    }
+}
+
+/// One connection's activity, in milliseconds since the clock of [`Connections`].
+struct Conn {
+    clock: Instant,
+    /// When a byte was last read or written.
+    last_progress: AtomicU64,
+    /// Since when a write has been waiting on the client; `u64::MAX` when none is.
+    write_blocked_since: AtomicU64,
+    close: Notify,
+}
+
+const NOT_BLOCKED: u64 = u64::MAX;
+
+impl Conn {
+    /// A connection opened now: that is its last progress until it reads or writes.
+    fn new(clock: Instant) -> Self {
+        let conn = Self {
+            clock,
+            last_progress: AtomicU64::new(0),
+            write_blocked_since: AtomicU64::new(NOT_BLOCKED),
+            close: Notify::new(),
+        };
+        conn.progressed();
+        conn
+    }
+
+    /// Milliseconds since the clock started.
+    fn now(&self) -> u64 {
+        u64::try_from(self.clock.elapsed().as_millis()).unwrap_or(NOT_BLOCKED - 1)
+    }
+
+    fn progressed(&self) {
+        self.last_progress.store(self.now(), Ordering::Relaxed);
+    }
+
+    fn wrote(&self) {
+        self.progressed();
+        self.write_blocked_since
+            .store(NOT_BLOCKED, Ordering::Relaxed);
+    }
+
+    fn write_blocked(&self) {
+        let now = self.now();
+        let _ = self.write_blocked_since.compare_exchange(
+            NOT_BLOCKED,
+            now,
+            Ordering::Relaxed,
+            Ordering::Relaxed,
+        );
+    }
+
+    /// Completes when the connection has been idle or blocked on a write too long.
+    async fn watch(&self, idle: Duration, write: Duration) -> &'static str {
+        let millis = |d: Duration| u64::try_from(d.as_millis()).unwrap_or(u64::MAX);
+        let (idle_ms, write_ms) = (millis(idle), millis(write));
+        let tick = (idle.min(write) / 4).clamp(Duration::from_millis(10), Duration::from_secs(1));
+        loop {
+            tokio::time::sleep(tick).await;
+            let now = self.now();
+            let blocked = self.write_blocked_since.load(Ordering::Relaxed);
+            if blocked != NOT_BLOCKED && now.saturating_sub(blocked) >= write_ms {
+                return "the client did not read the answer in time";
+            }
+            let last = self.last_progress.load(Ordering::Relaxed);
+            if now.saturating_sub(last) >= idle_ms {
+                return "idle for too long";
+            }
+        }
+    }
+}
+
+/// A connection's socket, noting each byte read or written and each write that waits.
+struct Watched {
+    stream: TcpStream,
+    conn: Arc<Conn>,
+}
+
+impl AsyncRead for Watched {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        let before = buf.filled().len();
+        let polled = Pin::new(&mut this.stream).poll_read(cx, buf);
+        if matches!(polled, Poll::Ready(Ok(()))) && buf.filled().len() > before {
+            this.conn.progressed();
+        }
+        polled
+    }
+}
+
+impl Watched {
+    fn note_write(&self, polled: &Poll<io::Result<usize>>) {
+        match polled {
+            Poll::Ready(Ok(written)) if *written > 0 => self.conn.wrote(),
+            Poll::Pending => self.conn.write_blocked(),
+            _ => {}
+        }
+    }
+}
+
+impl AsyncWrite for Watched {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        let polled = Pin::new(&mut this.stream).poll_write(cx, buf);
+        this.note_write(&polled);
+        polled
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        let polled = Pin::new(&mut this.stream).poll_write_vectored(cx, bufs);
+        this.note_write(&polled);
+        polled
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.stream.is_write_vectored()
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().stream).poll_flush(cx)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().stream).poll_shutdown(cx)
     }
 }
 

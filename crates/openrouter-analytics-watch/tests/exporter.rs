@@ -296,6 +296,162 @@ async fn a_burst_of_scrapes_sends_nothing_to_openrouter_and_copies_nothing() {
     assert_eq!(exporter.scrape().as_ptr(), exporter.scrape().as_ptr());
 }
 
+// ---- Hostile clients ------------------------------------------------------------
+
+/// An exporter with the sample account's figures (a few KB per answer), served with
+/// `config` on a free port; returns the exporter's address.
+async fn hostile_target(configure: impl FnOnce(&mut ExporterConfig)) -> std::net::SocketAddr {
+    let openrouter = MockOpenRouter::start_async().await;
+    let _sample = openrouter.sample_account();
+    let mut config = ExporterConfig::new(Duration::from_secs(3600)).today(sample_today());
+    configure(&mut config);
+    let exporter = Exporter::new(openrouter.client(), config);
+    exporter.refresh().await.unwrap();
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(exporter.serve_only(listener, std::future::pending()));
+    address
+}
+
+/// Reads until the server closes the connection (end of stream or a reset), giving up
+/// after `limit`; whether it closed.
+async fn closed_within(stream: &mut tokio::net::TcpStream, limit: Duration) -> bool {
+    use tokio::io::AsyncReadExt;
+    let mut buf = vec![0u8; 64 * 1024];
+    tokio::time::timeout(limit, async {
+        loop {
+            match stream.read(&mut buf).await {
+                Ok(0) | Err(_) => return,
+                Ok(_) => {}
+            }
+        }
+    })
+    .await
+    .is_ok()
+}
+
+/// One plain scrape on a new connection, bounded by `limit`: its status line and body.
+async fn scrape_within(address: std::net::SocketAddr, path: &str, limit: Duration) -> String {
+    let http = reqwest::Client::builder().timeout(limit).build().unwrap();
+    let answer = http
+        .get(format!("http://{address}{path}"))
+        .send()
+        .await
+        .unwrap_or_else(|err| panic!("{path} did not answer within {limit:?}: {err}"));
+    assert_eq!(answer.status(), 200);
+    answer.text().await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pipelining_non_readers_and_idle_sockets_do_not_lock_scrapes_out() {
+    use tokio::io::AsyncWriteExt;
+    let address = hostile_target(|_| {}).await;
+    // 70 clients pipeline 256 scrapes each and never read; 64 more connect and say
+    // nothing. Each writer stops at its first blocked write (bounded by the count).
+    let request = format!("GET /metrics HTTP/1.1\r\nHost: {address}\r\n\r\n").repeat(256);
+    let mut writers = Vec::new();
+    for _ in 0..70 {
+        let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+        let request = request.clone();
+        writers.push(tokio::spawn(async move {
+            let _ = stream.write_all(request.as_bytes()).await;
+            // Held open, unread, until the test aborts the task.
+            std::future::pending::<()>().await;
+            drop(stream);
+        }));
+    }
+    let mut idle = Vec::new();
+    for _ in 0..64 {
+        idle.push(tokio::net::TcpStream::connect(address).await.unwrap());
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    // The issue asks for an answer within 1 s; 3 s keeps a loaded machine from failing
+    // the test while still failing it when a scrape has to wait for a slot.
+    let limit = Duration::from_secs(3);
+    let text = scrape_within(address, "/metrics", limit).await;
+    assert!(text.contains("\nopenrouter_up 1\n"), "{text}");
+    assert_eq!(scrape_within(address, "/healthz", limit).await, "ok\n");
+    for writer in writers {
+        writer.abort();
+    }
+    drop(idle);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_does_not_read_its_answers_is_disconnected() {
+    use tokio::io::AsyncWriteExt;
+    // The idle timeout stays long: only the write timeout can close this one.
+    let address = hostile_target(|config| config.write_timeout = Duration::from_millis(300)).await;
+    // Enough pipelined scrapes that the answers fill the socket buffers.
+    let mut reader = tokio::net::TcpStream::connect(address).await.unwrap();
+    let request = format!("GET /metrics HTTP/1.1\r\nHost: {address}\r\n\r\n").repeat(2000);
+    let _ =
+        tokio::time::timeout(Duration::from_secs(2), reader.write_all(request.as_bytes())).await;
+    // Reading would let the answers go on: wait past the write timeout first.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert!(
+        closed_within(&mut reader, Duration::from_secs(5)).await,
+        "a client that does not read keeps its connection"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_connection_that_says_nothing_is_closed() {
+    let address = hostile_target(|config| config.idle_timeout = Duration::from_millis(300)).await;
+    let mut silent = tokio::net::TcpStream::connect(address).await.unwrap();
+    assert!(
+        closed_within(&mut silent, Duration::from_secs(5)).await,
+        "an idle connection is never closed"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn at_the_cap_the_connection_idle_longest_makes_room() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let address = hostile_target(|config| config.max_connections = 2).await;
+    let mut oldest = tokio::net::TcpStream::connect(address).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let mut newer = tokio::net::TcpStream::connect(address).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    // A third connection: the oldest idle one is closed, the scrape is answered.
+    let text = scrape_within(address, "/metrics", Duration::from_secs(3)).await;
+    assert!(text.contains("openrouter_up 1"), "{text}");
+    assert!(closed_within(&mut oldest, Duration::from_secs(5)).await);
+    // The newer one was kept: it still gets an answer.
+    newer
+        .write_all(
+            format!("GET /healthz HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n")
+                .as_bytes(),
+        )
+        .await
+        .unwrap();
+    let mut answer = String::new();
+    tokio::time::timeout(Duration::from_secs(5), newer.read_to_string(&mut answer))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_oversized_request_is_refused() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let address = hostile_target(|_| {}).await;
+    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+    let filler = "a".repeat(64 * 1024);
+    let request = format!("GET /metrics HTTP/1.1\r\nHost: {address}\r\nX-Filler: {filler}\r\n\r\n");
+    // The server may stop reading (and reset) before the whole request is written.
+    let _ = stream.write_all(request.as_bytes()).await;
+    let mut answer = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut answer)).await;
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(!answer.contains("openrouter_up"), "{answer}");
+    assert!(
+        answer.is_empty() || answer.starts_with("HTTP/1.1 431"),
+        "{answer}"
+    );
+}
+
 // ---- The real tools -------------------------------------------------------------
 
 /// The path of a tool, or `None` after saying loudly that the test is skipped; under
