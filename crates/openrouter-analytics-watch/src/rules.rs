@@ -230,7 +230,16 @@ impl Rules {
         }
         if let Some(threshold) = self.budget_above {
             for budget in &snapshot.budgets {
-                let subject = format!("{} {}", budget.workspace, budget.interval);
+                let mut subject = format!("{} {}", budget.workspace, budget.interval);
+                // Two budgets of one workspace and interval: their ids tell them apart.
+                let shared = snapshot.budgets.iter().any(|other| {
+                    other.id != budget.id
+                        && other.workspace == budget.workspace
+                        && other.interval == budget.interval
+                });
+                if shared {
+                    subject.push_str(&format!(" ({})", budget.id));
+                }
                 push(
                     Rule::BudgetAbove,
                     Some(subject),
@@ -770,5 +779,29 @@ mod tests {
             "{text}"
         );
         assert!(!text.contains('<') && !text.contains('>'), "{text}");
+    }
+
+    #[test]
+    fn two_budgets_of_one_workspace_and_interval_are_told_apart_by_id() {
+        let rules = Rules {
+            budget_above: Some(50.0),
+            ..Default::default()
+        };
+        let mut snapshot = snapshot();
+        let mut second = snapshot.budgets[0].clone();
+        second.id = "b2".into();
+        snapshot.budgets.push(second);
+        let subjects: Vec<Option<String>> = rules
+            .evaluate(&snapshot, day(8))
+            .into_iter()
+            .map(|o| o.subject)
+            .collect();
+        assert_eq!(
+            subjects,
+            [
+                Some("prod monthly (b1)".to_string()),
+                Some("prod monthly (b2)".to_string())
+            ]
+        );
     }
 }
