@@ -8,7 +8,8 @@
 //!   `daily_spend_above`, `spike`, `budget_above`), checked into [`Outcome`]s; the
 //!   `openrouter check` command prints them and exits 6 when one is crossed (7 when one
 //!   cannot be judged: [`Status::Unknown`]).
-//! - [`Webhook`]: posts the crossed rules as `{"text": ...}`; its URL is never printed.
+//! - [`Webhook`]: posts the crossed and unjudged rules as `{"text": ...}` ([`alert_text`],
+//!   names escaped by [`slack_text`]); it follows no redirect and its URL is never printed.
 //! - [`Exporter`]: refreshes on an interval and serves the last good figures at
 //!   `/metrics` ([`render`], the names in [`FAMILIES`]) and `/healthz`.
 //!
