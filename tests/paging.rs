@@ -341,3 +341,223 @@ fn the_blocking_client_collects_all_pages_too() {
         .expect("pages");
     assert_eq!(members.len(), 30);
 }
+
+// Called by name (`client.operation(..)`, what `openrouter api` and the CLI's
+// `guardrails`, `byok` and `models` commands use), a paged operation goes through the
+// same loop and rules as the typed call.
+
+fn guardrail(n: usize) -> Value {
+    json!({
+        "id": format!("00000000-0000-4000-8000-{n:012}"),
+        "name": format!("guardrail {n}"),
+        "include_byok_in_budgets": false,
+        "workspace_id": null,
+        "created_at": "2026-10-01T08:00:00Z"
+    })
+}
+
+/// What a paging server answers to `offset`: the numbers of the items on the page, and
+/// the `total_count` it claims.
+type Script = fn(usize) -> (Vec<usize>, usize);
+
+/// A server for `GET /guardrails` whose answer to `offset` is `script(offset)`.
+fn scripted_guardrails(server: &MockOpenRouter, script: Script) -> httpmock::Mock<'_> {
+    server.server().mock(|when, then| {
+        when.method("GET").path("/guardrails");
+        then.respond_with(move |request: &httpmock::HttpMockRequest| {
+            let offset = request
+                .query_params()
+                .into_iter()
+                .find(|(name, _)| name == "offset")
+                .and_then(|(_, value)| value.parse::<usize>().ok())
+                .unwrap_or(0);
+            let (items, total) = script(offset);
+            let body = json!({
+                "data": items.into_iter().map(guardrail).collect::<Vec<_>>(),
+                "total_count": total,
+            });
+            httpmock::HttpMockResponse::builder()
+                .status(200)
+                .header("content-type", "application/json")
+                .body(body.to_string())
+                .build()
+        });
+    })
+}
+
+/// Pages of 100, 50 and 100 from offsets 0, 100 and 150, `total_count` 250.
+fn short_page_in_the_middle(offset: usize) -> (Vec<usize>, usize) {
+    let size = match offset {
+        0 => 100,
+        100 => 50,
+        150 => 100,
+        _ => 0,
+    };
+    ((offset..offset + size).collect(), 250)
+}
+
+/// The page at offset 100 starts at item 50 again.
+fn overlapping_pages(offset: usize) -> (Vec<usize>, usize) {
+    let start = if offset == 0 { 0 } else { offset - 50 };
+    ((start..(start + 100).min(200)).collect(), 200)
+}
+
+/// The first 100 of 1,000 whatever the offset.
+fn ignores_offset(_offset: usize) -> (Vec<usize>, usize) {
+    ((0..100).collect(), 1000)
+}
+
+/// 100 items, then empty pages, under a `total_count` of 250.
+fn stops_at_100_of_250(offset: usize) -> (Vec<usize>, usize) {
+    ((offset..100).collect(), 250)
+}
+
+#[tokio::test]
+async fn by_name_a_list_comes_whole_through_every_page() {
+    let server = MockOpenRouter::start_async().await;
+    let _pages = scripted_guardrails(&server, short_page_in_the_middle);
+    let call = || {
+        client(&server)
+            .operation("guardrails", "list")
+            .expect("known")
+    };
+    let pages = call().send_all_pages().await.expect("every page");
+    assert_eq!(
+        pages
+            .iter()
+            .map(|p| p.value["data"].as_array().map_or(0, Vec::len))
+            .collect::<Vec<_>>(),
+        [100, 50, 100],
+        "the short page did not end the list"
+    );
+    let raw: Value = serde_json::from_slice(&pages[1].raw_body).expect("JSON");
+    assert_eq!(raw["data"][0]["name"], "guardrail 100");
+    let items = call().collect_all().await.expect("every item");
+    assert_eq!(items.len(), 250);
+    assert_eq!(items[249]["name"], "guardrail 249");
+    // Without total_count, only an empty page ends a list, as for the typed call.
+    let server = MockOpenRouter::start_async().await;
+    keys_server(&server, 25, 10);
+    let keys = client(&server)
+        .operation("api_keys", "list")
+        .expect("known")
+        .collect_all()
+        .await
+        .expect("every key");
+    assert_eq!(keys.len(), 25);
+}
+
+#[tokio::test]
+async fn by_name_pages_that_do_not_add_up_are_an_error_never_part_of_the_list() {
+    let cases: [(Script, &str); 3] = [
+        (
+            overlapping_pages,
+            "came twice (at offset 100, after 100 items)",
+        ),
+        (
+            ignores_offset,
+            "came twice (at offset 100, after 100 items)",
+        ),
+        (stops_at_100_of_250, "after 100 of the 250 items"),
+    ];
+    for (script, message) in cases {
+        let server = MockOpenRouter::start_async().await;
+        let mock = scripted_guardrails(&server, script);
+        let err = client(&server)
+            .operation("guardrails", "list")
+            .expect("known")
+            .collect_all()
+            .await
+            .expect_err("not the whole list");
+        assert_eq!(err.kind(), ErrorKind::Decode, "{err}");
+        assert_eq!(err.operation(), Some("list_guardrails"));
+        assert!(err.to_string().contains(message), "{err}");
+        // The second page shows that the list does not add up; nothing is asked after it.
+        mock.assert_calls(2);
+    }
+}
+
+#[tokio::test]
+async fn by_name_the_page_cap_holds_and_unpaged_operations_have_no_pages() {
+    let server = MockOpenRouter::start_async().await;
+    keys_server(&server, 1_000, 1);
+    let err = client(&server)
+        .operation("api_keys", "list")
+        .expect("known")
+        .max_pages(5)
+        .send_all_pages()
+        .await
+        .expect_err("5 pages and no end");
+    assert_eq!(err.kind(), ErrorKind::Decode);
+    assert!(err.to_string().contains("within 5 pages"), "{err}");
+    let err = client(&server)
+        .operation("credits", "get_credits")
+        .expect("known")
+        .send_all_pages()
+        .await
+        .expect_err("one answer, no pages");
+    assert_eq!(err.kind(), ErrorKind::InvalidRequest);
+    assert!(
+        err.to_string().contains("not a list paged by offset"),
+        "{err}"
+    );
+    // The generated table says which operations page and how items are told apart.
+    let paging = |group, method| {
+        openrouter_analytics::find_operation(group, method)
+            .and_then(|op| op.paging)
+            .map(|paging| (paging.item_id, paging.total_count))
+    };
+    assert_eq!(paging("api_keys", "list"), Some((Some("hash"), false)));
+    assert_eq!(paging("guardrails", "list"), Some((Some("id"), true)));
+    assert_eq!(paging("byok", "list"), Some((Some("id"), true)));
+    assert_eq!(paging("models", "list"), Some((Some("id"), true)));
+    assert_eq!(paging("credits", "get_credits"), None);
+}
+
+#[test]
+fn the_blocking_client_pages_by_name_too() {
+    let server = MockOpenRouter::start();
+    let _pages = scripted_guardrails(&server, stops_at_100_of_250);
+    let client = openrouter_analytics::blocking::Client::builder()
+        .api_key("sk-or-v1-paging")
+        .base_url(server.base_url())
+        .build()
+        .expect("valid config");
+    let err = client
+        .operation("guardrails", "list")
+        .expect("known")
+        .collect_all()
+        .expect_err("150 missing");
+    assert!(err.to_string().contains("100 of the 250"), "{err}");
+}
+
+#[tokio::test]
+async fn from_an_offset_total_count_counts_the_items_before_it() {
+    // 250 members in pages of 100, 50, 100; starting at 100 leaves 150 to fetch. The
+    // loop once compared the 150 that came with total_count and asked for more.
+    let server = MockOpenRouter::start_async().await;
+    sized_pages(
+        &server,
+        "/organization/members",
+        member,
+        &[100, 50, 100],
+        Some(250),
+    );
+    let members = client(&server)
+        .organization()
+        .list_members()
+        .offset(100)
+        .collect_all()
+        .await
+        .expect("the rest of the list");
+    assert_eq!(members.len(), 150);
+    assert_eq!(members[0].id, "user_100");
+    let members = client(&server)
+        .operation("organization", "list_members")
+        .expect("known")
+        .arg("offset", "100")
+        .collect_all()
+        .await
+        .expect("the rest of the list, by name");
+    assert_eq!(members.len(), 150);
+}

@@ -128,6 +128,8 @@ struct Operation {
 struct PageShape {
     /// `T`.
     item: syn::Type,
+    /// Whether `data` is a newtype around the `Vec<T>` (a named array schema).
+    newtype: bool,
     /// Whether the answer carries `total_count`.
     has_total: bool,
     /// The item's identity: its `id` or else its `hash` field, and whether that field
@@ -332,7 +334,8 @@ fn body_builder_fields(file: &syn::File) -> BTreeMap<String, Vec<(String, syn::T
     out
 }
 
-/// The fields of each struct in progenitor's `types` module (for paged responses).
+/// The fields of each struct in progenitor's `types` module (for paged responses); a
+/// newtype (`struct X(pub Vec<T>)`, a named array schema) has the one field `0`.
 fn type_fields(file: &syn::File) -> BTreeMap<String, Vec<(String, syn::Type)>> {
     let types = file.items.iter().find_map(|item| match item {
         syn::Item::Mod(m) if m.ident == "types" => m.content.as_ref(),
@@ -341,11 +344,17 @@ fn type_fields(file: &syn::File) -> BTreeMap<String, Vec<(String, syn::Type)>> {
     let mut out = BTreeMap::new();
     for item in types.map(|(_, items)| items.as_slice()).unwrap_or_default() {
         if let syn::Item::Struct(s) = item {
-            let fields = s
-                .fields
-                .iter()
-                .filter_map(|f| Some((f.ident.as_ref()?.to_string(), prelude_names(&f.ty))))
-                .collect();
+            let fields = match &s.fields {
+                syn::Fields::Unnamed(fields) if fields.unnamed.len() == 1 => fields
+                    .unnamed
+                    .iter()
+                    .map(|f| ("0".to_string(), prelude_names(&f.ty)))
+                    .collect(),
+                fields => fields
+                    .iter()
+                    .filter_map(|f| Some((f.ident.as_ref()?.to_string(), prelude_names(&f.ty))))
+                    .collect(),
+            };
             out.insert(s.ident.to_string(), fields);
         }
     }
@@ -360,10 +369,16 @@ fn page_shape(
 ) -> Option<PageShape> {
     let fields = type_fields.get(&type_name(output)?)?;
     let data = fields.iter().find(|(name, _)| name == "data")?;
-    if !is_named(&data.1, "Vec") {
-        return None;
-    }
-    let item = *generic_args(&data.1).first()?;
+    // `data: Vec<T>`, or `data: X` where `X` is a named array schema (`X(pub Vec<T>)`).
+    let (list, newtype) = if is_named(&data.1, "Vec") {
+        (&data.1, false)
+    } else {
+        match type_fields.get(&type_name(&data.1)?)?.as_slice() {
+            [(field, inner)] if field == "0" && is_named(inner, "Vec") => (inner, true),
+            _ => return None,
+        }
+    };
+    let item = *generic_args(list).first()?;
     let identity = type_name(item)
         .and_then(|name| type_fields.get(&name))
         .and_then(|item_fields| {
@@ -377,6 +392,7 @@ fn page_shape(
     let item = prelude_names(&seen_from_client(item));
     Some(PageShape {
         item,
+        newtype,
         has_total: fields.iter().any(|(name, _)| name == "total_count"),
         identity,
     })
@@ -778,7 +794,7 @@ fn emit(operations: &[Operation], tags: &BTreeMap<String, String>) -> TokenStrea
         use crate::call::{Async, Call, Operation, Validate, sealed};
         use crate::client::Client;
         use crate::dynamic::{
-            FieldInfo, FromArgs, OperationInfo, ParameterInfo, ValueType, parse_arg, parse_body,
+            FieldInfo, FromArgs, OperationInfo, PagingInfo, ParameterInfo, ValueType, parse_arg, parse_body,
             send_as_json, unexpected_body, unknown_arg, validate_as,
         };
         use crate::error::{Error, Result};
@@ -844,6 +860,18 @@ fn emit_info(op: &Operation) -> TokenStream {
     });
     let description = op.description.trim();
     let body_fields = op.body_fields.iter().map(crate::cli_table::emit_field);
+    // What a call by name needs to page as the typed call does.
+    let paging = match &op.paged {
+        Some(shape) => {
+            let item_id = match &shape.identity {
+                Some((field, _)) => quote!(Some(#field)),
+                None => quote!(None),
+            };
+            let total_count = shape.has_total;
+            quote!(Some(PagingInfo { item_id: #item_id, total_count: #total_count }))
+        }
+        None => quote!(None),
+    };
     quote! {
         OperationInfo {
             group: #group,
@@ -858,6 +886,7 @@ fn emit_info(op: &Operation) -> TokenStream {
             body_fields: &[#(#body_fields)*],
             writes: #writes,
             carries_secret: #carries_secret,
+            paging: #paging,
         },
     }
 }
@@ -1103,9 +1132,15 @@ fn emit_operation(op: &Operation) -> TokenStream {
     let paged_impl = match &op.paged {
         Some(PageShape {
             item,
+            newtype,
             has_total,
             identity,
         }) => {
+            let data = if *newtype {
+                quote!(output.data.0)
+            } else {
+                quote!(output.data)
+            };
             let item_id = match identity {
                 Some((field, optional)) => {
                     let field = ident(field);
@@ -1145,7 +1180,7 @@ fn emit_operation(op: &Operation) -> TokenStream {
                     }
 
                     fn into_items(output: #output) -> Vec<#item> {
-                        output.data
+                        #data
                     }
 
                     fn total_count(output: &#output) -> Option<u64> {
@@ -1157,7 +1192,7 @@ fn emit_operation(op: &Operation) -> TokenStream {
                     }
 
                     fn page(output: &#output) -> &[#item] {
-                        &output.data
+                        &#data
                     }
                 }
             }

@@ -4,14 +4,21 @@
 //! The commands are built at run time from the client's table of operations
 //! ([`openrouter_analytics::operations`], generated from the spec), so an operation
 //! added to the spec is here after `cargo xtask generate`, with no code of its own.
+//!
+//! A list paged by `offset` answers the one page asked for; with `--all-pages` it is
+//! read through the client's paging loop (`send_all_pages`) and printed whole.
 
 use std::io::{self, Read, Write};
 
 use clap::{ArgMatches, Command};
 use openrouter_analytics::{Client, Error, OperationInfo, WithRawBody, operations};
 
+use crate::account::view;
 use crate::flags::{self, FlagValues, Options, kebab};
 use crate::output::write_raw_json;
+
+/// The flag of a paged operation's command that asks for every page.
+const ALL_PAGES: &str = "all-pages";
 
 /// How `openrouter api` offers an operation's flags: every parameter as a flag, every
 /// body field as a flag, and `--body` for the whole body.
@@ -26,6 +33,8 @@ const API_OPTIONS: Options = Options {
 pub struct ApiArgs {
     /// The operation named by `<group> <method>`, and its flags' values.
     pub flags: FlagValues,
+    /// `--all-pages` (paged operations only): every page, through the client's loop.
+    pub all_pages: bool,
 }
 
 fn group_command(group: &str) -> Command {
@@ -52,7 +61,20 @@ pub fn operation_command(op: &OperationInfo) -> Command {
     if !description.is_empty() {
         command = command.long_about(format!("{about}\n\n{description}"));
     }
-    flags::augment(command, op, API_OPTIONS)
+    let command = flags::augment(command, op, API_OPTIONS);
+    if op.paging.is_none() {
+        return command;
+    }
+    command.arg(
+        clap::Arg::new(ALL_PAGES)
+            .long(ALL_PAGES)
+            .action(clap::ArgAction::SetTrue)
+            .help(
+                "Every page from --offset on, printed as one {\"data\":[...]} with each item \
+                 as sent; pages that do not add up (an item twice, fewer items than \
+                 total_count) print nothing and exit 1",
+            ),
+    )
 }
 
 impl clap::Args for ApiArgs {
@@ -86,8 +108,16 @@ impl clap::FromArgMatches for ApiArgs {
             .iter()
             .find(|op| kebab(op.group) == group && kebab(op.method) == method)
             .ok_or_else(|| clap::Error::new(clap::error::ErrorKind::InvalidSubcommand))?;
+        let all_pages = operation.paging.is_some()
+            && method_matches
+                .try_get_one::<bool>(ALL_PAGES)
+                .ok()
+                .flatten()
+                .copied()
+                .unwrap_or(false);
         Ok(Self {
             flags: FlagValues::from_matches(operation, API_OPTIONS, method_matches),
+            all_pages,
         })
     }
 
@@ -132,8 +162,8 @@ impl Plan {
         )
     }
 
-    /// Sends the request.
-    pub async fn fetch(&self, client: &Client) -> Result<WithRawBody<serde_json::Value>, Error> {
+    /// Sends the request, or with `--all-pages` one request per page.
+    pub async fn fetch(&self, client: &Client) -> Result<Answer, Error> {
         let op = self.args.flags.operation;
         let mut call = client.operation(op.group, op.method)?;
         for (name, value) in &self.args.flags.args {
@@ -142,13 +172,34 @@ impl Plan {
         if let Some(body) = &self.body {
             call = call.body_json(body.clone());
         }
-        call.send_with_raw_body().await
+        if self.args.all_pages {
+            call.send_all_pages().await.map(Answer::Pages)
+        } else {
+            call.send_with_raw_body().await.map(Answer::One)
+        }
     }
 }
 
-/// Prints the API's answer as it sent it.
-pub fn print(raw: &[u8], out: &mut dyn Write) -> io::Result<()> {
-    write_raw_json(out, raw)
+/// What `openrouter api` got: one answer, or every page of a list.
+#[derive(Debug)]
+pub enum Answer {
+    /// The one answer.
+    One(WithRawBody<serde_json::Value>),
+    /// `--all-pages`: every page, in order.
+    Pages(Vec<WithRawBody<serde_json::Value>>),
+}
+
+/// Prints the API's answer as it sent it; every page as one `{"data":[...]}` of the
+/// items as sent.
+pub fn print(answer: &Answer, out: &mut dyn Write) -> io::Result<()> {
+    match answer {
+        Answer::One(response) => write_raw_json(out, &response.raw_body),
+        Answer::Pages(pages) => {
+            let items = view::page_items(pages.iter().map(|page| &page.raw_body[..]))
+                .map_err(io::Error::other)?;
+            view::write_list_json(out, items)
+        }
+    }
 }
 
 fn parse_body(text: &str) -> Result<serde_json::Value, String> {

@@ -194,8 +194,8 @@ fn run(cli: &Cli, redactor: &Redactor) -> Result<(), Failure> {
                 plan.fetch(&session.client),
             ));
             match result {
-                Ok(response) => write_rendered(|out| {
-                    api::print(&response.raw_body, out).map_err(|err| Failure::output(&err))
+                Ok(answer) => write_rendered(|out| {
+                    api::print(&answer, out).map_err(|err| Failure::output(&err))
                 }),
                 // `api <group> delete...`: a retried DELETE found the thing gone, most
                 // likely because the attempt whose answer was lost deleted it.

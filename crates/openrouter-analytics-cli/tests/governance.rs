@@ -420,3 +420,184 @@ fn byok_list_shows_masked_provider_keys() {
     assert_eq!(out.json()["data"], body["data"]);
     list.assert_calls(3);
 }
+
+// `guardrails list`, `byok list` and `models` page through the client's one loop: a
+// short page does not end a list, and pages that do not add up print nothing, exit 1.
+
+/// What a paging server answers to `offset`: the numbers of the items on the page, and
+/// the `total_count` it claims.
+type Script = fn(usize) -> (Vec<usize>, usize);
+
+fn numbered_uuid(n: usize) -> String {
+    format!("00000000-0000-4000-8000-{n:012}")
+}
+
+fn guardrail_n(n: usize) -> Value {
+    guardrail(&numbered_uuid(n), &format!("guardrail {n}"), None)
+}
+
+fn model_n(n: usize) -> Value {
+    model(&format!("vendor/model-{n}"), "0.000001", "0.000002")
+}
+
+fn byok_n(n: usize) -> Value {
+    json!({
+        "id": numbered_uuid(n), "provider": "openai", "workspace_id": WS,
+        "label": "sk-...x9Qz", "name": format!("key {n}"), "disabled": false,
+        "is_fallback": false, "allowed_models": null, "allowed_api_key_hashes": null,
+        "allowed_user_ids": null, "sort_order": 0, "created_at": "2026-10-01T08:00:00Z"
+    })
+}
+
+/// One of a list's items, numbered.
+type Item = fn(usize) -> Value;
+
+/// The commands that print a whole list, the path each lists, and one of its items.
+const PAGED_COMMANDS: [(&[&str], &str, Item); 5] = [
+    (&["guardrails", "list"], "/guardrails", guardrail_n),
+    (&["byok", "list"], "/byok", byok_n),
+    (&["models"], "/models", model_n),
+    (
+        &["api", "guardrails", "list", "--all-pages"],
+        "/guardrails",
+        guardrail_n,
+    ),
+    (
+        &["api", "models", "list", "--all-pages"],
+        "/models",
+        model_n,
+    ),
+];
+
+fn scripted<'a>(
+    server: &'a MockServer,
+    path: &'static str,
+    item: Item,
+    script: Script,
+) -> httpmock::Mock<'a> {
+    server.mock(|when, then| {
+        when.method(GET).path(path);
+        then.respond_with(move |request: &httpmock::HttpMockRequest| {
+            let offset = request
+                .query_params()
+                .into_iter()
+                .find(|(name, _)| name == "offset")
+                .and_then(|(_, value)| value.parse::<usize>().ok())
+                .unwrap_or(0);
+            let (items, total) = script(offset);
+            let body = json!({
+                "data": items.into_iter().map(item).collect::<Vec<_>>(),
+                "total_count": total,
+                "links": {"next": null},
+            });
+            httpmock::HttpMockResponse::builder()
+                .status(200)
+                .header("content-type", "application/json")
+                .body(body.to_string())
+                .build()
+        });
+    })
+}
+
+/// Pages of 100, 50 and 100 from offsets 0, 100 and 150, `total_count` 250.
+fn short_page_in_the_middle(offset: usize) -> (Vec<usize>, usize) {
+    let size = match offset {
+        0 => 100,
+        100 => 50,
+        150 => 100,
+        _ => 0,
+    };
+    ((offset..offset + size).collect(), 250)
+}
+
+/// The page at offset 100 starts at item 50 again (it printed 200 items, 50 twice).
+fn overlapping_pages(offset: usize) -> (Vec<usize>, usize) {
+    let start = if offset == 0 { 0 } else { offset - 50 };
+    ((start..(start + 100).min(200)).collect(), 200)
+}
+
+/// The first 100 of 1,000 whatever the offset (it printed 1,000 items, 900 repeated).
+fn ignores_offset(_offset: usize) -> (Vec<usize>, usize) {
+    ((0..100).collect(), 1000)
+}
+
+/// 100 items, then empty pages, under a `total_count` of 250 (it printed 100).
+fn stops_at_100_of_250(offset: usize) -> (Vec<usize>, usize) {
+    ((offset..100).collect(), 250)
+}
+
+#[test]
+fn paged_commands_follow_a_short_page_to_the_end_of_the_list() {
+    for (command, path, item) in PAGED_COMMANDS {
+        let server = MockServer::start();
+        let pages = scripted(&server, path, item, short_page_in_the_middle);
+        let out = run(cli(&server).args(command).args(["-f", "json"])).ok();
+        let data = out.json()["data"].as_array().cloned().unwrap_or_default();
+        assert_eq!(data.len(), 250, "{command:?} printed {}", data.len());
+        assert_eq!(data[100], item(100), "{command:?}");
+        assert_eq!(data[249], item(249), "{command:?}");
+        // 0, 100, 150: total_count reached, no request for an empty page.
+        pages.assert_calls(3);
+    }
+}
+
+#[test]
+fn paged_commands_print_nothing_and_exit_1_when_pages_do_not_add_up() {
+    let hostile: [(&str, Script, &str); 3] = [
+        ("an overlapping page", overlapping_pages, "came twice"),
+        ("a server ignoring offset", ignores_offset, "came twice"),
+        (
+            "100 of 250",
+            stops_at_100_of_250,
+            "after 100 of the 250 items",
+        ),
+    ];
+    for (command, path, item) in PAGED_COMMANDS {
+        for (server_kind, script, message) in hostile {
+            let server = MockServer::start();
+            let pages = scripted(&server, path, item, script);
+            for format in ["json", "table", "csv"] {
+                let out = run(cli(&server).args(command).args(["-f", format]));
+                let case = format!("{command:?} -f {format} against {server_kind}");
+                assert_eq!(out.code, 1, "{case}: {}", out.stderr);
+                assert_eq!(out.stdout, "", "{case}");
+                assert!(out.stderr.contains(message), "{case}: {}", out.stderr);
+            }
+            // Two pages each time: the second shows the list does not add up.
+            pages.assert_calls(6);
+        }
+    }
+}
+
+#[test]
+fn api_prints_the_page_asked_for_unless_all_pages_is_given() {
+    let server = MockServer::start();
+    let pages = scripted(
+        &server,
+        "/guardrails",
+        guardrail_n,
+        short_page_in_the_middle,
+    );
+    let out = run(cli(&server).args(["api", "guardrails", "list", "--offset", "100"])).ok();
+    assert_eq!(out.json()["data"].as_array().map(Vec::len), Some(50));
+    assert_eq!(out.json()["total_count"], 250, "the API's body as sent");
+    pages.assert_calls(1);
+    // From --offset on, through the client's loop: 150 + 100 = 250 at offset 250.
+    let out = run(cli(&server).args([
+        "api",
+        "guardrails",
+        "list",
+        "--offset",
+        "100",
+        "--all-pages",
+    ]))
+    .ok();
+    let data = out.json()["data"].as_array().cloned().unwrap_or_default();
+    assert_eq!(data.len(), 150);
+    assert_eq!(data[0], guardrail_n(100));
+    pages.assert_calls(3);
+    // An operation that does not page has no --all-pages: a usage error, nothing sent.
+    let out = run(cli(&server).args(["api", "credits", "get-credits", "--all-pages"]));
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    pages.assert_calls(3);
+}

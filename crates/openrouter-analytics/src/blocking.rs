@@ -24,6 +24,7 @@ use std::future::Future;
 
 use crate::call::{Async, Call, Operation, WithRawBody};
 use crate::client::ClientBuilder;
+use crate::dynamic::ByName;
 use crate::error::{Error, Result};
 use crate::paging::Paged;
 
@@ -213,6 +214,24 @@ impl<Op: Paged> Call<Op, Blocking> {
     /// # Errors
     /// As [`send`](Self::send).
     pub fn collect_all(self) -> Result<Vec<Op::Item>> {
+        self.wait(|call| call.collect_all())
+    }
+}
+
+impl Call<ByName, Blocking> {
+    /// See the async [`send_all_pages`](crate::Call::send_all_pages) of a call by name.
+    ///
+    /// # Errors
+    /// As the async call's.
+    pub fn send_all_pages(self) -> Result<Vec<WithRawBody<serde_json::Value>>> {
+        self.wait(|call| call.send_all_pages())
+    }
+
+    /// See the async [`collect_all`](crate::Call::collect_all) of a call by name.
+    ///
+    /// # Errors
+    /// As the async call's.
+    pub fn collect_all(self) -> Result<Vec<serde_json::Value>> {
         self.wait(|call| call.collect_all())
     }
 }

@@ -6,6 +6,7 @@
 //! The table of operations and the dispatch are generated with the typed layer
 //! (`generated.rs`), so an operation added to the spec is reachable here too.
 
+use std::collections::HashSet;
 use std::fmt;
 
 use openrouter_analytics_api as api;
@@ -14,9 +15,10 @@ use openrouter_analytics_api::ResponseValue;
 use openrouter_analytics_api::types::ErrorResponse;
 use serde::de::DeserializeOwned;
 
-use crate::call::{Call, Operation, sealed};
+use crate::call::{Async, Call, Operation, WithRawBody, sealed};
 use crate::client::Client;
 use crate::error::{Error, Result};
+use crate::paging::{Walk, follow};
 
 /// One operation of the API, as the spec describes it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,6 +53,27 @@ pub struct OperationInfo {
     /// (`format: password`, e.g. the key `api_keys.create` returns): its errors keep
     /// no part of the response body ([`Error::body_withheld`]).
     pub carries_secret: bool,
+    /// For a list paged by `offset`, how its pages are read: such an operation called
+    /// by name has [`Call::send_all_pages`] and [`Call::collect_all`], following the
+    /// pages by the same rules as the typed call.
+    ///
+    /// ```
+    /// let list = openrouter_analytics::find_operation("api_keys", "list").unwrap();
+    /// assert_eq!(list.paging.and_then(|paging| paging.item_id), Some("hash"));
+    /// assert!(openrouter_analytics::find_operation("api_keys", "get").unwrap().paging.is_none());
+    /// ```
+    pub paging: Option<PagingInfo>,
+}
+
+/// How the pages of a list paged by `offset` are read ([`OperationInfo::paging`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PagingInfo {
+    /// The field that identifies an item of the list (`id`, or `hash` for API keys),
+    /// when items have one: an item that comes twice is an error.
+    pub item_id: Option<&'static str>,
+    /// Whether each page says the length of the whole list (`total_count`).
+    pub total_count: bool,
 }
 
 impl OperationInfo {
@@ -289,6 +312,139 @@ impl<Mode> Call<ByName, Mode> {
     pub fn body_json(mut self, body: serde_json::Value) -> Self {
         self.params.body = Some(body);
         self
+    }
+}
+
+impl ByName {
+    /// The operation's paging, or the error of asking every page of an operation that
+    /// has none.
+    fn paging(&self) -> Result<PagingInfo> {
+        let op = self.operation;
+        op.paging.ok_or_else(|| {
+            Error::invalid_request(format!(
+                "{}.{} is not a list paged by offset: send() it for its one answer",
+                op.group, op.method
+            ))
+            .with_operation(op.operation_id)
+        })
+    }
+
+    /// The items of a page: its `data` list.
+    fn items(output: &serde_json::Value) -> &[serde_json::Value] {
+        output
+            .get("data")
+            .and_then(serde_json::Value::as_array)
+            .map_or(&[], Vec::as_slice)
+    }
+}
+
+/// An item's identity as the typed call spells it: text as is, a number as digits.
+fn json_id(value: &serde_json::Value) -> Option<String> {
+    match value {
+        serde_json::Value::Null => None,
+        serde_json::Value::String(text) => Some(text.clone()),
+        other => Some(other.to_string()),
+    }
+}
+
+impl Walk for ByName {
+    fn offset(&self) -> u64 {
+        self.args
+            .iter()
+            .rev()
+            .find(|(name, _)| name == "offset")
+            .and_then(|(_, value)| value.trim().parse().ok())
+            .unwrap_or(0)
+    }
+
+    fn set_offset(&mut self, offset: u64) {
+        self.args.retain(|(name, _)| name != "offset");
+        self.args.push(("offset".to_owned(), offset.to_string()));
+    }
+
+    fn page_len(&self, output: &serde_json::Value) -> usize {
+        Self::items(output).len()
+    }
+
+    fn total_count(&self, output: &serde_json::Value) -> Option<u64> {
+        output
+            .get("total_count")
+            .and_then(serde_json::Value::as_u64)
+    }
+
+    fn repeated_id(
+        &self,
+        output: &serde_json::Value,
+        seen: &mut HashSet<String>,
+    ) -> Option<String> {
+        let field = self.operation.paging?.item_id?;
+        Self::items(output)
+            .iter()
+            .filter_map(|item| item.get(field).and_then(json_id))
+            .find_map(|id| seen.replace(id))
+    }
+}
+
+impl<Mode> Call<ByName, Mode> {
+    /// For an operation with [`paging`](OperationInfo::paging): the most pages
+    /// [`send_all_pages`](Call::send_all_pages) follows, as the typed
+    /// [`max_pages`](Call::max_pages).
+    pub fn max_pages(mut self, pages: usize) -> Self {
+        self.options.max_pages = Some(pages.max(1));
+        self
+    }
+}
+
+impl Call<ByName, Async> {
+    /// Every page of a list paged by `offset` (an operation with
+    /// [`paging`](OperationInfo::paging)), each as JSON with its exact bytes: the one
+    /// loop and rules of the typed [`send_all_pages`](Call::send_all_pages) (an item
+    /// twice, a list short of its `total_count` or too many pages is an error, never
+    /// part of the list as success).
+    ///
+    /// # Errors
+    /// As the typed call's; [`ErrorKind::InvalidRequest`](crate::ErrorKind::InvalidRequest)
+    /// for an operation that is not paged, before anything is sent.
+    ///
+    /// ```no_run
+    /// # async fn run(client: openrouter_analytics::Client) -> openrouter_analytics::Result<()> {
+    /// let pages = client.operation("guardrails", "list")?.send_all_pages().await?;
+    /// for page in &pages {
+    ///     std::io::Write::write_all(&mut std::io::stdout(), &page.raw_body).ok();
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn send_all_pages(self) -> Result<Vec<WithRawBody<serde_json::Value>>> {
+        self.params.paging()?;
+        follow(self).await
+    }
+
+    /// Every item of a list paged by `offset`, as JSON, following the pages as
+    /// [`send_all_pages`](Self::send_all_pages) does.
+    ///
+    /// # Errors
+    /// As [`send_all_pages`](Self::send_all_pages).
+    ///
+    /// ```no_run
+    /// # async fn run(client: openrouter_analytics::Client) -> openrouter_analytics::Result<()> {
+    /// let keys = client.operation("api_keys", "list")?.collect_all().await?;
+    /// println!("{} keys", keys.len());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn collect_all(self) -> Result<Vec<serde_json::Value>> {
+        let pages = self.send_all_pages().await?;
+        Ok(pages
+            .into_iter()
+            .flat_map(|page| match page.value {
+                serde_json::Value::Object(mut fields) => match fields.remove("data") {
+                    Some(serde_json::Value::Array(items)) => items,
+                    _ => Vec::new(),
+                },
+                _ => Vec::new(),
+            })
+            .collect())
     }
 }
 

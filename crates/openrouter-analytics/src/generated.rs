@@ -9,8 +9,8 @@ use openrouter_analytics_api::types::ErrorResponse;
 use crate::call::{Async, Call, Operation, Validate, sealed};
 use crate::client::Client;
 use crate::dynamic::{
-    FieldInfo, FromArgs, OperationInfo, ParameterInfo, ValueType, parse_arg, parse_body,
-    send_as_json, unexpected_body, unknown_arg, validate_as,
+    FieldInfo, FromArgs, OperationInfo, PagingInfo, ParameterInfo, ValueType, parse_arg,
+    parse_body, send_as_json, unexpected_body, unknown_arg, validate_as,
 };
 use crate::error::{Error, Result};
 /// The analytics operations of a client: `client.analytics()`.
@@ -8721,6 +8721,30 @@ pub mod models {
         }
     }
     impl Validate for ListParams {}
+    impl crate::paging::Paged for ListParams {
+        type Item = types::Model;
+    }
+    #[allow(clippy::useless_conversion)]
+    impl crate::paging::sealed::Pages for ListParams {
+        fn offset(&self) -> u64 {
+            self.offset.and_then(|offset| u64::try_from(offset).ok()).unwrap_or(0)
+        }
+        fn set_offset(&mut self, offset: u64) {
+            self.offset = TryFrom::try_from(offset).ok();
+        }
+        fn into_items(output: types::ModelsListResponse) -> Vec<types::Model> {
+            output.data.0
+        }
+        fn total_count(output: &types::ModelsListResponse) -> Option<u64> {
+            u64::try_from(output.total_count).ok()
+        }
+        fn item_id(item: &types::Model) -> Option<String> {
+            Some(item.id.to_string())
+        }
+        fn page(output: &types::ModelsListResponse) -> &[types::Model] {
+            &output.data.0
+        }
+    }
     impl sealed::Sender for ListParams {
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
@@ -9097,6 +9121,30 @@ pub mod models {
         }
     }
     impl Validate for ListForUserParams {}
+    impl crate::paging::Paged for ListForUserParams {
+        type Item = types::Model;
+    }
+    #[allow(clippy::useless_conversion)]
+    impl crate::paging::sealed::Pages for ListForUserParams {
+        fn offset(&self) -> u64 {
+            self.offset.and_then(|offset| u64::try_from(offset).ok()).unwrap_or(0)
+        }
+        fn set_offset(&mut self, offset: u64) {
+            self.offset = TryFrom::try_from(offset).ok();
+        }
+        fn into_items(output: types::ModelsListResponse) -> Vec<types::Model> {
+            output.data.0
+        }
+        fn total_count(output: &types::ModelsListResponse) -> Option<u64> {
+            u64::try_from(output.total_count).ok()
+        }
+        fn item_id(item: &types::Model) -> Option<String> {
+            Some(item.id.to_string())
+        }
+        fn page(output: &types::ModelsListResponse) -> &[types::Model] {
+            &output.data.0
+        }
+    }
     impl sealed::Sender for ListForUserParams {
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
@@ -14321,6 +14369,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         body_fields: &[],
         writes: false,
         carries_secret: false,
+        paging: None,
     },
     OperationInfo {
         group: "analytics",
@@ -14335,6 +14384,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         body_fields: &[],
         writes: false,
         carries_secret: false,
+        paging: None,
     },
     OperationInfo {
         group: "analytics",
@@ -14420,6 +14470,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         ],
         writes: false,
         carries_secret: false,
+        paging: None,
     },
     OperationInfo {
         group: "o_auth",
@@ -14456,6 +14507,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         ],
         writes: true,
         carries_secret: true,
+        paging: None,
     },
     OperationInfo {
         group: "o_auth",
@@ -14541,6 +14593,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         ],
         writes: true,
         carries_secret: false,
+        paging: None,
     },
     OperationInfo {
         group: "benchmarks",
@@ -14630,6 +14683,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         body_fields: &[],
         writes: false,
         carries_secret: false,
+        paging: None,
     },
     OperationInfo {
         group: "byok",
@@ -14778,6 +14832,10 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         body_fields: &[],
         writes: false,
         carries_secret: false,
+        paging: Some(PagingInfo {
+            item_id: Some("id"),
+            total_count: true,
+        }),
     },
     OperationInfo {
         group: "byok",
@@ -14961,6 +15019,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         ],
         writes: true,
         carries_secret: true,
+        paging: None,
     },
     OperationInfo {
         group: "byok",
@@ -14983,6 +15042,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         body_fields: &[],
         writes: false,
         carries_secret: false,
+        paging: None,
     },
     OperationInfo {
         group: "byok",
@@ -15005,6 +15065,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         body_fields: &[],
         writes: false,
         carries_secret: false,
+        paging: None,
     },
     OperationInfo {
         group: "byok",
@@ -15077,6 +15138,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         ],
         writes: true,
         carries_secret: true,
+        paging: None,
     },
     OperationInfo {
         group: "credits",
@@ -15091,6 +15153,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         body_fields: &[],
         writes: false,
         carries_secret: false,
+        paging: None,
     },
     OperationInfo {
         group: "datasets",
@@ -15175,6 +15238,10 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         body_fields: &[],
         writes: false,
         carries_secret: false,
+        paging: Some(PagingInfo {
+            item_id: None,
+            total_count: false,
+        }),
     },
     OperationInfo {
         group: "datasets",
@@ -15256,6 +15323,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         body_fields: &[],
         writes: false,
         carries_secret: false,
+        paging: None,
     },
     OperationInfo {
         group: "datasets",
@@ -15308,6 +15376,10 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         body_fields: &[],
         writes: false,
         carries_secret: false,
+        paging: Some(PagingInfo {
+            item_id: None,
+            total_count: false,
+        }),
     },
     OperationInfo {
         group: "endpoints",
@@ -15322,6 +15394,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         body_fields: &[],
         writes: false,
         carries_secret: false,
+        paging: None,
     },
     OperationInfo {
         group: "external_users",
@@ -15365,6 +15438,10 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         body_fields: &[],
         writes: false,
         carries_secret: false,
+        paging: Some(PagingInfo {
+            item_id: None,
+            total_count: true,
+        }),
     },
     OperationInfo {
         group: "external_users",
@@ -15387,6 +15464,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         ],
         writes: true,
         carries_secret: false,
+        paging: None,
     },
     OperationInfo {
         group: "external_users",
@@ -15409,6 +15487,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         body_fields: &[],
         writes: false,
         carries_secret: false,
+        paging: None,
     },
     OperationInfo {
         group: "external_users",
@@ -15431,6 +15510,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         body_fields: &[],
         writes: false,
         carries_secret: false,
+        paging: None,
     },
     OperationInfo {
         group: "external_users",
@@ -15461,6 +15541,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         ],
         writes: true,
         carries_secret: false,
+        paging: None,
     },
     OperationInfo {
         group: "generations",
@@ -15483,6 +15564,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         body_fields: &[],
         writes: false,
         carries_secret: false,
+        paging: None,
     },
     OperationInfo {
         group: "generations",
@@ -15505,6 +15587,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         body_fields: &[],
         writes: false,
         carries_secret: false,
+        paging: None,
     },
     OperationInfo {
         group: "generations",
@@ -15551,6 +15634,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         ],
         writes: true,
         carries_secret: false,
+        paging: None,
     },
     OperationInfo {
         group: "guardrails",
@@ -15587,6 +15671,10 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         body_fields: &[],
         writes: false,
         carries_secret: false,
+        paging: Some(PagingInfo {
+            item_id: Some("id"),
+            total_count: true,
+        }),
     },
     OperationInfo {
         group: "guardrails",
@@ -15749,6 +15837,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         ],
         writes: true,
         carries_secret: false,
+        paging: None,
     },
     OperationInfo {
         group: "guardrails",
@@ -15778,6 +15867,10 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         body_fields: &[],
         writes: false,
         carries_secret: false,
+        paging: Some(PagingInfo {
+            item_id: Some("id"),
+            total_count: true,
+        }),
     },
     OperationInfo {
         group: "guardrails",
@@ -15807,6 +15900,10 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         body_fields: &[],
         writes: false,
         carries_secret: false,
+        paging: Some(PagingInfo {
+            item_id: Some("id"),
+            total_count: true,
+        }),
     },
     OperationInfo {
         group: "guardrails",
@@ -15829,6 +15926,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         body_fields: &[],
         writes: false,
         carries_secret: false,
+        paging: None,
     },
     OperationInfo {
         group: "guardrails",
@@ -15851,6 +15949,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         body_fields: &[],
         writes: false,
         carries_secret: false,
+        paging: None,
     },
     OperationInfo {
         group: "guardrails",
@@ -16014,6 +16113,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         ],
         writes: true,
         carries_secret: false,
+        paging: None,
     },
     OperationInfo {
         group: "guardrails",
@@ -16050,6 +16150,10 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         body_fields: &[],
         writes: false,
         carries_secret: false,
+        paging: Some(PagingInfo {
+            item_id: Some("id"),
+            total_count: true,
+        }),
     },
     OperationInfo {
         group: "guardrails",
@@ -16080,6 +16184,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         ],
         writes: true,
         carries_secret: false,
+        paging: None,
     },
     OperationInfo {
         group: "guardrails",
@@ -16110,6 +16215,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         ],
         writes: true,
         carries_secret: false,
+        paging: None,
     },
     OperationInfo {
         group: "guardrails",
@@ -16146,6 +16252,10 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         body_fields: &[],
         writes: false,
         carries_secret: false,
+        paging: Some(PagingInfo {
+            item_id: Some("id"),
+            total_count: true,
+        }),
     },
     OperationInfo {
         group: "guardrails",
@@ -16176,6 +16286,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         ],
         writes: true,
         carries_secret: false,
+        paging: None,
     },
     OperationInfo {
         group: "guardrails",
@@ -16206,6 +16317,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         ],
         writes: true,
         carries_secret: false,
+        paging: None,
     },
     OperationInfo {
         group: "api_keys",
@@ -16220,6 +16332,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         body_fields: &[],
         writes: false,
         carries_secret: false,
+        paging: None,
     },
     OperationInfo {
         group: "api_keys",
@@ -16263,6 +16376,10 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         body_fields: &[],
         writes: false,
         carries_secret: false,
+        paging: Some(PagingInfo {
+            item_id: Some("hash"),
+            total_count: false,
+        }),
     },
     OperationInfo {
         group: "api_keys",
@@ -16334,6 +16451,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         ],
         writes: true,
         carries_secret: true,
+        paging: None,
     },
     OperationInfo {
         group: "api_keys",
@@ -16356,6 +16474,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         body_fields: &[],
         writes: false,
         carries_secret: false,
+        paging: None,
     },
     OperationInfo {
         group: "api_keys",
@@ -16378,6 +16497,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         body_fields: &[],
         writes: false,
         carries_secret: false,
+        paging: None,
     },
     OperationInfo {
         group: "api_keys",
@@ -16443,6 +16563,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         ],
         writes: true,
         carries_secret: false,
+        paging: None,
     },
     OperationInfo {
         group: "models",
@@ -16472,6 +16593,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         body_fields: &[],
         writes: false,
         carries_secret: false,
+        paging: None,
     },
     OperationInfo {
         group: "models",
@@ -16734,6 +16856,10 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         body_fields: &[],
         writes: false,
         carries_secret: false,
+        paging: Some(PagingInfo {
+            item_id: Some("id"),
+            total_count: true,
+        }),
     },
     OperationInfo {
         group: "models",
@@ -16756,6 +16882,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         body_fields: &[],
         writes: false,
         carries_secret: false,
+        paging: None,
     },
     OperationInfo {
         group: "models",
@@ -16785,6 +16912,10 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         body_fields: &[],
         writes: false,
         carries_secret: false,
+        paging: Some(PagingInfo {
+            item_id: Some("id"),
+            total_count: true,
+        }),
     },
     OperationInfo {
         group: "endpoints",
@@ -16814,6 +16945,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         body_fields: &[],
         writes: false,
         carries_secret: false,
+        paging: None,
     },
     OperationInfo {
         group: "observability",
@@ -16850,6 +16982,10 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         body_fields: &[],
         writes: false,
         carries_secret: false,
+        paging: Some(PagingInfo {
+            item_id: None,
+            total_count: true,
+        }),
     },
     OperationInfo {
         group: "observability",
@@ -16969,6 +17105,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         ],
         writes: true,
         carries_secret: true,
+        paging: None,
     },
     OperationInfo {
         group: "observability",
@@ -16991,6 +17128,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         body_fields: &[],
         writes: false,
         carries_secret: false,
+        paging: None,
     },
     OperationInfo {
         group: "observability",
@@ -17013,6 +17151,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         body_fields: &[],
         writes: false,
         carries_secret: false,
+        paging: None,
     },
     OperationInfo {
         group: "observability",
@@ -17106,6 +17245,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         ],
         writes: true,
         carries_secret: true,
+        paging: None,
     },
     OperationInfo {
         group: "organization",
@@ -17135,6 +17275,10 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         body_fields: &[],
         writes: false,
         carries_secret: false,
+        paging: Some(PagingInfo {
+            item_id: Some("id"),
+            total_count: true,
+        }),
     },
     OperationInfo {
         group: "organization",
@@ -17149,6 +17293,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         body_fields: &[],
         writes: false,
         carries_secret: false,
+        paging: None,
     },
     OperationInfo {
         group: "organization",
@@ -17171,6 +17316,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         ],
         writes: true,
         carries_secret: false,
+        paging: None,
     },
     OperationInfo {
         group: "presets",
@@ -17200,6 +17346,10 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         body_fields: &[],
         writes: false,
         carries_secret: false,
+        paging: Some(PagingInfo {
+            item_id: Some("id"),
+            total_count: true,
+        }),
     },
     OperationInfo {
         group: "presets",
@@ -17222,6 +17372,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         body_fields: &[],
         writes: false,
         carries_secret: false,
+        paging: None,
     },
     OperationInfo {
         group: "presets",
@@ -17258,6 +17409,10 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         body_fields: &[],
         writes: false,
         carries_secret: false,
+        paging: Some(PagingInfo {
+            item_id: None,
+            total_count: true,
+        }),
     },
     OperationInfo {
         group: "presets",
@@ -17287,6 +17442,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         body_fields: &[],
         writes: false,
         carries_secret: false,
+        paging: None,
     },
     OperationInfo {
         group: "providers",
@@ -17301,6 +17457,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         body_fields: &[],
         writes: false,
         carries_secret: false,
+        paging: None,
     },
     OperationInfo {
         group: "scim",
@@ -17330,6 +17487,10 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         body_fields: &[],
         writes: false,
         carries_secret: false,
+        paging: Some(PagingInfo {
+            item_id: Some("id"),
+            total_count: true,
+        }),
     },
     OperationInfo {
         group: "scim",
@@ -17366,6 +17527,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         ],
         writes: true,
         carries_secret: false,
+        paging: None,
     },
     OperationInfo {
         group: "scim",
@@ -17388,6 +17550,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         body_fields: &[],
         writes: false,
         carries_secret: false,
+        paging: None,
     },
     OperationInfo {
         group: "scim",
@@ -17417,6 +17580,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         body_fields: &[],
         writes: false,
         carries_secret: false,
+        paging: None,
     },
     OperationInfo {
         group: "scim",
@@ -17447,6 +17611,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         ],
         writes: true,
         carries_secret: false,
+        paging: None,
     },
     OperationInfo {
         group: "scim",
@@ -17476,6 +17641,10 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         body_fields: &[],
         writes: false,
         carries_secret: false,
+        paging: Some(PagingInfo {
+            item_id: Some("id"),
+            total_count: true,
+        }),
     },
     OperationInfo {
         group: "workspaces",
@@ -17505,6 +17674,10 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         body_fields: &[],
         writes: false,
         carries_secret: false,
+        paging: Some(PagingInfo {
+            item_id: Some("id"),
+            total_count: true,
+        }),
     },
     OperationInfo {
         group: "workspaces",
@@ -17621,6 +17794,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         ],
         writes: true,
         carries_secret: false,
+        paging: None,
     },
     OperationInfo {
         group: "workspaces",
@@ -17643,6 +17817,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         body_fields: &[],
         writes: false,
         carries_secret: false,
+        paging: None,
     },
     OperationInfo {
         group: "workspaces",
@@ -17672,6 +17847,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         body_fields: &[],
         writes: false,
         carries_secret: false,
+        paging: None,
     },
     OperationInfo {
         group: "workspaces",
@@ -17796,6 +17972,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         ],
         writes: true,
         carries_secret: false,
+        paging: None,
     },
     OperationInfo {
         group: "workspaces",
@@ -17818,6 +17995,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         body_fields: &[],
         writes: false,
         carries_secret: false,
+        paging: None,
     },
     OperationInfo {
         group: "workspaces",
@@ -17847,6 +18025,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         body_fields: &[],
         writes: false,
         carries_secret: false,
+        paging: None,
     },
     OperationInfo {
         group: "workspaces",
@@ -17891,6 +18070,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         ],
         writes: false,
         carries_secret: false,
+        paging: None,
     },
     OperationInfo {
         group: "workspaces",
@@ -17920,6 +18100,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         body_fields: &[],
         writes: false,
         carries_secret: false,
+        paging: None,
     },
     OperationInfo {
         group: "workspaces",
@@ -17956,6 +18137,10 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         body_fields: &[],
         writes: false,
         carries_secret: false,
+        paging: Some(PagingInfo {
+            item_id: Some("id"),
+            total_count: true,
+        }),
     },
     OperationInfo {
         group: "workspaces",
@@ -17986,6 +18171,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         ],
         writes: true,
         carries_secret: false,
+        paging: None,
     },
     OperationInfo {
         group: "workspaces",
@@ -18016,6 +18202,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         ],
         writes: true,
         carries_secret: false,
+        paging: None,
     },
 ];
 /// Sends the operation `operation_id` with text arguments and a JSON body.

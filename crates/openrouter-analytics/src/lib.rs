@@ -10,7 +10,7 @@
 //!   `query_analytics`), with typed parameters and responses ([`types`]). The groups
 //!   and calls are generated from the spec, so every operation it describes is here:
 //!   [`ApiKeys`], [`Credits`], [`Organization`], [`Workspaces`], [`Generations`] too.
-//!   Lists paged by `offset` have `collect_all()`; writes are not resent after they
+//!   Lists paged by `offset` have `collect_all()` (called by name too); writes are not resent after they
 //!   may have reached OpenRouter unless a call allows it.
 //! - [`Error`]: one error type whose [`ErrorKind`] tells a 401 from a 429 from a
 //!   dropped connection, without ever printing your key.
@@ -88,8 +88,8 @@ pub use client::{
     DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
 };
 pub use dynamic::{
-    ByName, CallByName, FieldInfo, OperationInfo, ParameterInfo, ValueType, find_operation,
-    operations,
+    ByName, CallByName, FieldInfo, OperationInfo, PagingInfo, ParameterInfo, ValueType,
+    find_operation, operations,
 };
 pub use error::{ApiErrorDetail, Error, ErrorKind, MAX_BODY_SNIPPET, Result};
 pub use generated::*;

@@ -1,6 +1,8 @@
 //! Every page of a list: the operations paged by `offset` (keys, organization members,
-//! workspaces, workspace members) get [`Call::send_all_pages`] and
-//! [`Call::collect_all`], generated from the spec like the calls themselves.
+//! workspaces, guardrails, models...) get [`Call::send_all_pages`] and
+//! [`Call::collect_all`], generated from the spec like the calls themselves. Called by
+//! name ([`Client::operation`](crate::Client::operation)), the same operations page
+//! through the same loop ([`follow`]), so a list is never read by looser rules.
 
 use std::collections::HashSet;
 
@@ -78,13 +80,59 @@ impl<Op: Paged, Mode> Call<Op, Mode> {
 /// Most characters of an item's id quoted in an error.
 const MAX_ID_IN_ERROR: usize = 80;
 
+/// What the one paging loop ([`follow`]) reads of a call and its pages: the typed
+/// [`Paged`] operations know it statically, a call by name from its
+/// [`PagingInfo`](crate::PagingInfo).
+pub(crate) trait Walk: Operation {
+    /// The offset this call asks for (0 when unset).
+    fn offset(&self) -> u64;
+
+    /// Asks for the page starting at `offset`.
+    fn set_offset(&mut self, offset: u64);
+
+    /// How many items the page holds.
+    fn page_len(&self, output: &Self::Output) -> usize;
+
+    /// The length of the whole list, when the page says.
+    fn total_count(&self, output: &Self::Output) -> Option<u64>;
+
+    /// Adds the ids of the page's items (those that have one) to `seen`, stopping at the
+    /// first that was there already, which it returns.
+    fn repeated_id(&self, output: &Self::Output, seen: &mut HashSet<String>) -> Option<String>;
+}
+
+impl<Op: Paged> Walk for Op {
+    fn offset(&self) -> u64 {
+        sealed::Pages::offset(self)
+    }
+
+    fn set_offset(&mut self, offset: u64) {
+        sealed::Pages::set_offset(self, offset);
+    }
+
+    fn page_len(&self, output: &Op::Output) -> usize {
+        Op::page(output).len()
+    }
+
+    fn total_count(&self, output: &Op::Output) -> Option<u64> {
+        <Op as sealed::Pages>::total_count(output)
+    }
+
+    fn repeated_id(&self, output: &Op::Output, seen: &mut HashSet<String>) -> Option<String> {
+        Op::page(output)
+            .iter()
+            .filter_map(Op::item_id)
+            .find_map(|id| seen.replace(id))
+    }
+}
+
 impl<Op: Paged> Call<Op, Async> {
     /// Sends the call once per page, from its offset (0 unless set) onwards, and
     /// returns every page, decoded and with its exact bytes (for passing the API's
     /// JSON on). Each page is retried as the call is.
     ///
-    /// Where the answer has `total_count`, pages are followed until that many items
-    /// have come or a page is empty; without it, until a page is empty. A short page
+    /// Where the answer has `total_count`, pages are followed until the list's end by
+    /// that count (the starting offset plus the items that came) or an empty page; without it, until a page is empty. A short page
     /// does not end the list (a server may cut a page short and still have more).
     ///
     /// # Errors
@@ -105,67 +153,7 @@ impl<Op: Paged> Call<Op, Async> {
     /// # }
     /// ```
     pub async fn send_all_pages(self) -> Result<Vec<WithRawBody<Op::Output>>> {
-        let Call {
-            client,
-            mut params,
-            options,
-            ..
-        } = self;
-        let name = params.name();
-        let max_pages = options.max_pages.unwrap_or(DEFAULT_MAX_PAGES);
-        let fail = |message: String| Error::incomplete_list(message).with_operation(name);
-        let mut pages: Vec<WithRawBody<Op::Output>> = Vec::new();
-        let mut ids: HashSet<String> = HashSet::new();
-        let mut delivered = 0u64;
-        loop {
-            let offset = params.offset();
-            let (value, raw_body) = execute(&client, &params, &options, true).await?;
-            let page = with_raw_body(name, value, raw_body)?;
-            for item in Op::page(&page.value) {
-                if let Some(id) = Op::item_id(item)
-                    && let Some(id) = ids.replace(id)
-                {
-                    let id: String = id.chars().take(MAX_ID_IN_ERROR).collect();
-                    return Err(fail(format!(
-                        "item {id:?} came twice (at offset {offset}, after {delivered} \
-                         items): the server ignores offset, or the list changed meanwhile"
-                    )));
-                }
-            }
-            // Items without an id: a page equal to the one before is the sign.
-            if !Op::page(&page.value).is_empty()
-                && pages
-                    .last()
-                    .is_some_and(|previous| previous.raw_body == page.raw_body)
-            {
-                return Err(fail(format!(
-                    "the server answered offset {offset} with the previous page again"
-                )));
-            }
-            let count = Op::page(&page.value).len();
-            let total = Op::total_count(&page.value);
-            delivered = delivered.saturating_add(u64::try_from(count).unwrap_or(u64::MAX));
-            pages.push(page);
-            if count == 0 {
-                return match total {
-                    Some(total) if delivered < total => Err(fail(format!(
-                        "the list ended after {delivered} of the {total} items its \
-                         total_count announced"
-                    ))),
-                    _ => Ok(pages),
-                };
-            }
-            if total.is_some_and(|total| delivered >= total) {
-                return Ok(pages);
-            }
-            if pages.len() >= max_pages {
-                return Err(fail(format!(
-                    "the list did not end within {max_pages} pages ({delivered} items; \
-                     Call::max_pages raises the limit)"
-                )));
-            }
-            params.set_offset(offset.saturating_add(u64::try_from(count).unwrap_or(u64::MAX)));
-        }
+        follow(self).await
     }
 
     /// Every item of the list, following pages as
@@ -188,5 +176,75 @@ impl<Op: Paged> Call<Op, Async> {
             .into_iter()
             .flat_map(|page| Op::into_items(page.value))
             .collect())
+    }
+}
+
+/// The one paging loop, behind every `send_all_pages` and `collect_all`, typed or by
+/// name: sends the call once per page from its offset onwards (each page retried as the
+/// call is) and returns every page with its exact bytes, or an error, never part of the
+/// list as if it were all. The rules are [`Call::send_all_pages`]'s.
+pub(crate) async fn follow<Op: Walk>(
+    call: Call<Op, Async>,
+) -> Result<Vec<WithRawBody<Op::Output>>> {
+    let Call {
+        client,
+        mut params,
+        options,
+        ..
+    } = call;
+    let name = params.name();
+    let max_pages = options.max_pages.unwrap_or(DEFAULT_MAX_PAGES);
+    let fail = |message: String| Error::incomplete_list(message).with_operation(name);
+    let mut pages: Vec<WithRawBody<Op::Output>> = Vec::new();
+    let mut ids: HashSet<String> = HashSet::new();
+    // `total_count` counts the whole list; a call that starts at an offset has the
+    // items before it already.
+    let start = params.offset();
+    let mut delivered = 0u64;
+    loop {
+        let offset = params.offset();
+        let (value, raw_body) = execute(&client, &params, &options, true).await?;
+        let page = with_raw_body(name, value, raw_body)?;
+        if let Some(id) = params.repeated_id(&page.value, &mut ids) {
+            let id: String = id.chars().take(MAX_ID_IN_ERROR).collect();
+            return Err(fail(format!(
+                "item {id:?} came twice (at offset {offset}, after {delivered} \
+                 items): the server ignores offset, or the list changed meanwhile"
+            )));
+        }
+        let count = params.page_len(&page.value);
+        // Items without an id: a page equal to the one before is the sign.
+        if count > 0
+            && pages
+                .last()
+                .is_some_and(|previous| previous.raw_body == page.raw_body)
+        {
+            return Err(fail(format!(
+                "the server answered offset {offset} with the previous page again"
+            )));
+        }
+        let total = params.total_count(&page.value);
+        delivered = delivered.saturating_add(u64::try_from(count).unwrap_or(u64::MAX));
+        let reached = start.saturating_add(delivered);
+        pages.push(page);
+        if count == 0 {
+            return match total {
+                Some(total) if reached < total => Err(fail(format!(
+                    "the list ended after {reached} of the {total} items its \
+                     total_count announced"
+                ))),
+                _ => Ok(pages),
+            };
+        }
+        if total.is_some_and(|total| reached >= total) {
+            return Ok(pages);
+        }
+        if pages.len() >= max_pages {
+            return Err(fail(format!(
+                "the list did not end within {max_pages} pages ({delivered} items; \
+                 Call::max_pages raises the limit)"
+            )));
+        }
+        params.set_offset(offset.saturating_add(u64::try_from(count).unwrap_or(u64::MAX)));
     }
 }

@@ -83,7 +83,7 @@ impl Plan {
     /// Fetches every page and renders it.
     pub async fn execute(&self, ctx: &Context<'_>, format: Format) -> Result<Output, Failure> {
         let Self::List(args) = self;
-        let items = by_name::all_pages(ctx, "listing BYOK keys", ("byok", "list"), args).await?;
+        let items = by_name::every_item(ctx, "listing BYOK keys", ("byok", "list"), args).await?;
         if format == Format::Json {
             return Output::render(|out| {
                 view::write_list_json(out, items.into_iter().map(|(_, raw)| raw).collect())

@@ -267,7 +267,7 @@ impl Plan {
         match self {
             Self::List(args) => {
                 let items =
-                    by_name::all_pages(ctx, "listing guardrails", ("guardrails", "list"), args)
+                    by_name::every_item(ctx, "listing guardrails", ("guardrails", "list"), args)
                         .await?;
                 if format == Format::Json {
                     return Output::render(|out| {

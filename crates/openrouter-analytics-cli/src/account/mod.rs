@@ -16,7 +16,7 @@ mod keys;
 mod members;
 mod models;
 pub mod resolve;
-mod view;
+pub(crate) mod view;
 mod workspaces;
 
 use std::future::Future;

@@ -72,7 +72,7 @@ impl Plan {
     /// Fetches every page and renders the price table.
     pub async fn execute(&self, ctx: &Context<'_>, format: Format) -> Result<Output, Failure> {
         let items =
-            by_name::all_pages(ctx, "listing models", ("models", "list"), &self.args).await?;
+            by_name::every_item(ctx, "listing models", ("models", "list"), &self.args).await?;
         let mut rows = items
             .into_iter()
             .map(|(value, raw)| {
