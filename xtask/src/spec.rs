@@ -59,8 +59,8 @@ const WRAP_WIDTH: usize = 82;
 const FOLD_AFTER: usize = 100;
 
 /// Renders a YAML tree in the style of our hand-maintained spec: block style, two spaces
-/// per level, sequences indented under their key, strings plain where YAML reads them
-/// back as the same string, single-quoted otherwise, long one-line prose folded (`>-`).
+/// per level, sequences indented under their key, strings plain where YAML 1.1 and 1.2
+/// readers alike read them back as the same string, single-quoted otherwise, long one-line prose folded (`>-`).
 /// The output is a function of the tree alone, so writing a document twice gives the
 /// same bytes.
 pub fn to_yaml(value: &serde_yaml_ng::Value) -> String {
@@ -184,10 +184,11 @@ fn is_plain_safe(s: &str) -> bool {
     let Some(first) = s.chars().next() else {
         return false;
     };
-    // Numbers, dates and times are quoted even where YAML would read them as strings.
-    if (first.is_ascii_digit()
-        && (s.contains('-') || s.contains(':') || s.matches('.').count() < 2))
-        || "-?:,[]{}#&*!|>'\"%@`.+ ".contains(first)
+    // Anything starting with a digit is quoted (numbers, dates, times, YAML 1.1's
+    // `1_000`, `0x1f`, `1:30` and `1.2.3` floats), even where YAML 1.2 reads a string.
+    if first.is_ascii_digit()
+        || yaml_1_1_word(s)
+        || "-?:,[]{}#&*!|>'\"%@`.+=<~ ".contains(first)
         || s.ends_with(' ')
         || s.ends_with(':')
         || s.contains(": ")
@@ -200,6 +201,16 @@ fn is_plain_safe(s: &str) -> bool {
         serde_yaml_ng::from_str::<serde_yaml_ng::Value>(s),
         Ok(serde_yaml_ng::Value::String(back)) if back == s
     )
+}
+
+/// The words YAML 1.1 readers (PyYAML, many OpenAPI tools) resolve to a boolean or null
+/// where YAML 1.2 reads a string (`NO` the country is `false` to them); matched in any
+/// case, beyond what either version resolves, so no reader disagrees.
+fn yaml_1_1_word(s: &str) -> bool {
+    const WORDS: [&str; 10] = [
+        "y", "n", "yes", "no", "on", "off", "true", "false", "null", "~",
+    ];
+    WORDS.iter().any(|word| s.eq_ignore_ascii_case(word))
 }
 
 #[cfg(test)]
@@ -254,5 +265,162 @@ b:
         let back: serde_yaml_ng::Value = serde_yaml_ng::from_str(&rendered).expect("reparses");
         assert_eq!(back, value);
         assert_eq!(to_yaml(&back), rendered);
+    }
+
+    #[test]
+    fn words_and_numbers_some_yaml_reads_as_non_strings_are_quoted() {
+        let mut map = serde_yaml_ng::Mapping::new();
+        for word in AMBIGUOUS {
+            map.insert((*word).into(), (*word).into());
+        }
+        let rendered = to_yaml(&serde_yaml_ng::Value::Mapping(map.clone()));
+        for word in AMBIGUOUS {
+            let quoted = format!("'{word}': '{word}'\n");
+            assert!(rendered.contains(&quoted), "{word}: {rendered}");
+        }
+        let back: serde_yaml_ng::Value = serde_yaml_ng::from_str(&rendered).expect("reparses");
+        assert_eq!(back, serde_yaml_ng::Value::Mapping(map));
+        // Ordinary words stay plain.
+        let plain = to_yaml(&serde_yaml_ng::Value::String("NOK".into()));
+        assert_eq!(plain, "NOK\n");
+    }
+
+    /// Strings a YAML 1.1 reader resolves otherwise (booleans, null, numbers, dates,
+    /// sexagesimals, merge and value keys), and some YAML 1.2 does.
+    const AMBIGUOUS: &[&str] = &[
+        "NO",
+        "no",
+        "No",
+        "yes",
+        "Yes",
+        "YES",
+        "y",
+        "Y",
+        "n",
+        "N",
+        "on",
+        "On",
+        "ON",
+        "off",
+        "OFF",
+        "true",
+        "False",
+        "null",
+        "NULL",
+        "~",
+        "1",
+        "1.5",
+        "1.2.3",
+        "1_000",
+        "0x1F",
+        "0o17",
+        "017",
+        "1:30",
+        "190:20:30",
+        "1e3",
+        "2026-01-01",
+        ".5",
+        ".inf",
+        ".NaN",
+        "+1",
+        "-1",
+        "<<",
+        "=",
+    ];
+
+    /// The Python of the project's tool environment (see `.ci/run`), else `python3`, if
+    /// it has PyYAML: a YAML 1.1 reader, the one most tools around OpenAPI use.
+    fn pyyaml() -> Option<std::path::PathBuf> {
+        let venv = std::env::var_os("OPENROUTER_PY_TOOLS")
+            .map(std::path::PathBuf::from)
+            .or_else(|| {
+                std::env::var_os("HOME")
+                    .map(|home| Path::new(&home).join(".cache/openrouter-ci/py-tools"))
+            });
+        let candidates = venv
+            .map(|dir| dir.join("bin/python"))
+            .into_iter()
+            .chain([std::path::PathBuf::from("python3")]);
+        for python in candidates {
+            let ok = std::process::Command::new(&python)
+                .args(["-c", "import yaml"])
+                .output()
+                .is_ok_and(|out| out.status.success());
+            if ok {
+                return Some(python);
+            }
+        }
+        let why = "no Python with PyYAML (the YAML 1.1 reader)";
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("CI=true and the YAML 1.1 comparison cannot run: {why}");
+        }
+        eprintln!(
+            "\n*** SKIPPING the YAML 1.1 reader's half of this test: {why} ***\n\
+             *** (`.ci/run` installs it; under CI=true this fails) ***\n"
+        );
+        None
+    }
+
+    /// `text` as PyYAML's safe loader reads it, as JSON (a value JSON has no form for,
+    /// such as a date, fails the load).
+    fn read_with_pyyaml(python: &Path, text: &str) -> serde_json::Value {
+        use std::io::Write;
+        let mut child = std::process::Command::new(python)
+            .args([
+                "-c",
+                "import json, sys, yaml; json.dump(yaml.safe_load(sys.stdin), sys.stdout)",
+            ])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("python starts");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(text.as_bytes())
+            .expect("write yaml");
+        let out = child.wait_with_output().expect("python runs");
+        assert!(
+            out.status.success(),
+            "PyYAML cannot read it: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).expect("json")
+    }
+
+    #[test]
+    fn yaml_1_1_and_1_2_readers_read_our_spec_and_our_rendering_the_same() {
+        let Some(python) = pyyaml() else { return };
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("..")
+            .join(SPEC_PATH);
+        let text = std::fs::read_to_string(&path).expect("spec");
+        // serde_yaml_ng resolves scalars by YAML 1.2's core schema.
+        let yaml_1_2: serde_json::Value = serde_yaml_ng::from_str(&text).expect("1.2 reads it");
+        let yaml_1_1 = read_with_pyyaml(&python, &text);
+        if yaml_1_1 != yaml_1_2 {
+            let a = serde_json::to_string_pretty(&yaml_1_2).expect("json");
+            let b = serde_json::to_string_pretty(&yaml_1_1).expect("json");
+            let diff = similar::TextDiff::from_lines(&a, &b);
+            panic!(
+                "{SPEC_PATH}: YAML 1.2 (-) and 1.1 (+) readers disagree:\n{}",
+                diff.unified_diff().context_radius(2)
+            );
+        }
+
+        // What the import writes: every ambiguous word, as key, value and list item.
+        let mut map = serde_yaml_ng::Mapping::new();
+        for word in AMBIGUOUS {
+            map.insert((*word).into(), (*word).into());
+        }
+        map.insert(
+            "enum".into(),
+            serde_yaml_ng::Value::Sequence(AMBIGUOUS.iter().map(|w| (*w).into()).collect()),
+        );
+        let rendered = to_yaml(&serde_yaml_ng::Value::Mapping(map));
+        let yaml_1_2: serde_json::Value = serde_yaml_ng::from_str(&rendered).expect("1.2 reads it");
+        assert_eq!(read_with_pyyaml(&python, &rendered), yaml_1_2, "{rendered}");
     }
 }

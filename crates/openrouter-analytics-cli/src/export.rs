@@ -5,6 +5,7 @@
 //! is understood for this command only, by [`rewrite_format_arg`] turning
 //! `-f focus` into the hidden `--focus` before clap parses the line.
 
+use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::io::{self, Write};
 
@@ -16,7 +17,7 @@ use crate::activity::rows_csv;
 use crate::args::{Format, HISTORY};
 use crate::exit::Failure;
 use crate::history::{self, DbArgs};
-use crate::output::sheet::{Column, Sheet, number, text};
+use crate::output::sheet::{Field, number, text, write_rows};
 use crate::output::{plain_number, write_json};
 use crate::totals::GroupBy;
 
@@ -80,52 +81,6 @@ pub fn rewrite_format_arg(args: Vec<OsString>) -> Vec<OsString> {
     out
 }
 
-/// The FOCUS 1.2 columns written, in order: every column the specification requires
-/// of a provider, those OpenRouter has no concept of left empty (null).
-pub const FOCUS_COLUMNS: [&str; 41] = [
-    "BilledCost",
-    "BillingAccountId",
-    "BillingAccountName",
-    "BillingAccountType",
-    "BillingCurrency",
-    "BillingPeriodEnd",
-    "BillingPeriodStart",
-    "ChargeCategory",
-    "ChargeClass",
-    "ChargeDescription",
-    "ChargeFrequency",
-    "ChargePeriodEnd",
-    "ChargePeriodStart",
-    "ConsumedQuantity",
-    "ConsumedUnit",
-    "ContractedCost",
-    "ContractedUnitPrice",
-    "EffectiveCost",
-    "InvoiceIssuerName",
-    "ListCost",
-    "ListUnitPrice",
-    "PricingCategory",
-    "PricingCurrency",
-    "PricingQuantity",
-    "PricingUnit",
-    "ProviderName",
-    "PublisherName",
-    "RegionId",
-    "RegionName",
-    "ResourceId",
-    "ResourceName",
-    "ResourceType",
-    "ServiceCategory",
-    "ServiceName",
-    "ServiceSubcategory",
-    "SkuId",
-    "SkuMeter",
-    "SkuPriceId",
-    "SubAccountId",
-    "SubAccountName",
-    "Tags",
-];
-
 /// Runs `openrouter export`: rows to stdout, a gap warning on stderr.
 pub fn run(args: &ExportArgs, format: Option<Format>, out: &mut dyn Write) -> Result<(), Failure> {
     let range = history::parse_range(&args.since, args.until.as_deref()).map_err(Failure::usage)?;
@@ -136,7 +91,10 @@ pub fn run(args: &ExportArgs, format: Option<Format>, out: &mut dyn Write) -> Re
         .rows(&query)
         .map_err(|err| history::store_failure(&err, None))?;
     let written = if args.focus {
-        focus_csv(&rows, out)
+        let names = store
+            .workspace_names()
+            .map_err(|err| history::store_failure(&err, None))?;
+        focus_csv(&rows, &names, out)
     } else {
         match format {
             Some(Format::Json) => {
@@ -165,105 +123,188 @@ fn midnight(day: NaiveDate) -> String {
     format!("{}T00:00:00Z", day.format("%Y-%m-%d"))
 }
 
-/// One FOCUS row per stored row; the README's table says what fills each column.
-fn focus_csv(rows: &[ActivityRow], out: &mut dyn Write) -> io::Result<()> {
-    let mut csv = Sheet::new(out, FOCUS_COLUMNS.map(focus_column))?;
-    for row in rows {
-        let Ok(day) = NaiveDate::parse_from_str(&row.date, "%Y-%m-%d") else {
-            continue;
-        };
-        let month_start = day.with_day(1).unwrap_or(day);
-        let next_month = if month_start.month() == 12 {
-            NaiveDate::from_ymd_opt(month_start.year() + 1, 1, 1)
-        } else {
-            NaiveDate::from_ymd_opt(month_start.year(), month_start.month() + 1, 1)
-        }
-        .unwrap_or(day);
-        let t = &row.totals;
-        let tokens = t.prompt_tokens.saturating_add(t.completion_tokens);
-        let cost = plain_number(t.usage);
-        let unit_price = if tokens > 0 {
-            plain_number(t.usage / tokens as f64)
-        } else {
-            String::new()
-        };
-        let workspace = row.workspace_id.clone().unwrap_or_default();
-        let tags = serde_json::json!({
-            "openrouter/model": row.model,
-            "openrouter/provider": row.provider_name,
-            "openrouter/requests": t.requests,
-            "openrouter/byok_usage_inference": t.byok_usage_inference,
-        })
-        .to_string();
-        let record: [String; 41] = [
-            cost.clone(),
-            "openrouter".into(),
-            "OpenRouter".into(),
-            "Account".into(),
-            "USD".into(),
-            midnight(next_month),
-            midnight(month_start),
-            "Usage".into(),
-            String::new(),
-            format!(
-                "{} requests to {} served by {}",
-                t.requests, row.model, row.provider_name
-            ),
-            "Usage-Based".into(),
-            midnight(day + Duration::days(1)),
-            midnight(day),
-            tokens.to_string(),
-            "Tokens".into(),
-            cost.clone(),
-            unit_price.clone(),
-            cost.clone(),
-            "OpenRouter".into(),
-            cost,
-            unit_price,
-            "Standard".into(),
-            "USD".into(),
-            tokens.to_string(),
-            "Tokens".into(),
-            "OpenRouter".into(),
-            row.provider_name.clone(),
-            String::new(),
-            String::new(),
-            row.endpoint_id.clone(),
-            row.model.clone(),
-            "Model endpoint".into(),
-            "AI and Machine Learning".into(),
-            "OpenRouter".into(),
-            "Generative AI".into(),
-            row.model_permaslug.clone(),
-            "Tokens".into(),
-            row.endpoint_id.clone(),
-            workspace.clone(),
-            workspace,
-            tags,
-        ];
-        csv.row(record)?;
+/// A FOCUS Decimal: always with a fraction, so a reader that infers column types (the
+/// FinOps Foundation's validator does) reads `1234.0` tokens as a decimal, not an integer.
+fn decimal(value: f64) -> String {
+    let text = plain_number(value);
+    if text.contains(['.', 'e', 'E', '?']) || text.contains("inf") || text.contains("NaN") {
+        text
+    } else {
+        format!("{text}.0")
     }
-    csv.finish()
 }
 
-/// FOCUS's amounts and quantities are numbers; every other column (names, ids, dates,
-/// the tags' JSON) is text, neutralised like any CSV text cell.
-fn focus_column(name: &'static str) -> Column {
-    const NUMBERS: [&str; 8] = [
-        "BilledCost",
-        "ConsumedQuantity",
-        "ContractedCost",
-        "ContractedUnitPrice",
-        "EffectiveCost",
-        "ListCost",
-        "ListUnitPrice",
-        "PricingQuantity",
-    ];
-    if NUMBERS.contains(&name) {
-        number(name)
-    } else {
-        text(name)
+/// One stored row and what its FOCUS cells are worked out from.
+struct Charge<'a> {
+    row: &'a ActivityRow,
+    day: NaiveDate,
+    /// The workspace's name, where a sync recorded it.
+    workspace_name: Option<&'a str>,
+}
+
+impl Charge<'_> {
+    /// Prompt + completion tokens: what OpenRouter prices (reasoning tokens are billed
+    /// as completion tokens, cached ones as prompt tokens).
+    fn tokens(&self) -> i64 {
+        let t = &self.row.totals;
+        t.prompt_tokens.saturating_add(t.completion_tokens)
     }
+
+    fn cost(&self) -> String {
+        decimal(self.row.totals.usage)
+    }
+
+    /// The usage over the tokens, a blend of the endpoint's prompt and completion
+    /// prices; none for a row without tokens.
+    fn unit_price(&self) -> String {
+        let tokens = self.tokens();
+        if tokens > 0 {
+            decimal(self.row.totals.usage / tokens as f64)
+        } else {
+            String::new()
+        }
+    }
+
+    fn quantity(&self) -> String {
+        decimal(self.tokens() as f64)
+    }
+
+    fn month_start(&self) -> NaiveDate {
+        self.day.with_day(1).unwrap_or(self.day)
+    }
+
+    fn next_month(&self) -> NaiveDate {
+        let start = self.month_start();
+        let (year, month) = if start.month() == 12 {
+            (start.year() + 1, 1)
+        } else {
+            (start.year(), start.month() + 1)
+        };
+        NaiveDate::from_ymd_opt(year, month, 1).unwrap_or(self.day)
+    }
+
+    fn workspace_id(&self) -> String {
+        self.row.workspace_id.clone().unwrap_or_default()
+    }
+
+    /// The workspace's name; its id when no sync since schema version 2 recorded the
+    /// name (FOCUS wants a name wherever there is a sub-account id).
+    fn workspace_name(&self) -> String {
+        match (&self.row.workspace_id, self.workspace_name) {
+            (Some(_), Some(name)) if !name.is_empty() => name.to_string(),
+            (id, _) => id.clone().unwrap_or_default(),
+        }
+    }
+}
+
+/// The FOCUS 1.2 columns written, in order, each beside how a row fills it: every
+/// column the specification requires of a provider with the applicability criteria the
+/// README names, those OpenRouter has no concept of left empty (null). The README's
+/// table says why each is filled as it is.
+fn focus_fields<'a>() -> [Field<Charge<'a>>; 47] {
+    [
+        (number("BilledCost"), |c| c.cost()),
+        (text("BillingAccountId"), |_| "openrouter".into()),
+        (text("BillingAccountName"), |_| "OpenRouter".into()),
+        (text("BillingAccountType"), |_| "Account".into()),
+        (text("BillingCurrency"), |_| "USD".into()),
+        (text("BillingPeriodEnd"), |c| midnight(c.next_month())),
+        (text("BillingPeriodStart"), |c| midnight(c.month_start())),
+        (text("ChargeCategory"), |_| "Usage".into()),
+        (text("ChargeClass"), |_| String::new()),
+        (text("ChargeDescription"), |c| {
+            format!(
+                "{} requests to {} served by {}",
+                c.row.totals.requests, c.row.model, c.row.provider_name
+            )
+        }),
+        (text("ChargeFrequency"), |_| "Usage-Based".into()),
+        (text("ChargePeriodEnd"), |c| {
+            midnight(c.day + Duration::days(1))
+        }),
+        (text("ChargePeriodStart"), |c| midnight(c.day)),
+        // No commitment discounts; present because the validator's usage rules read it.
+        (text("CommitmentDiscountStatus"), |_| String::new()),
+        (number("ConsumedQuantity"), |c| c.quantity()),
+        (text("ConsumedUnit"), |_| "Tokens".into()),
+        (number("ContractedCost"), |c| c.cost()),
+        (number("ContractedUnitPrice"), |c| c.unit_price()),
+        (number("EffectiveCost"), |c| c.cost()),
+        // Usage draws on prepaid credits and is never invoiced.
+        (text("InvoiceId"), |_| String::new()),
+        (text("InvoiceIssuerName"), |_| "OpenRouter".into()),
+        (number("ListCost"), |c| c.cost()),
+        (number("ListUnitPrice"), |c| c.unit_price()),
+        (text("PricingCategory"), |_| "Standard".into()),
+        (text("PricingCurrency"), |_| "USD".into()),
+        (number("PricingCurrencyContractedUnitPrice"), |c| {
+            c.unit_price()
+        }),
+        (number("PricingCurrencyEffectiveCost"), |c| c.cost()),
+        (number("PricingCurrencyListUnitPrice"), |c| c.unit_price()),
+        (number("PricingQuantity"), |c| c.quantity()),
+        (text("PricingUnit"), |_| "Tokens".into()),
+        (text("ProviderName"), |_| "OpenRouter".into()),
+        (text("PublisherName"), |c| c.row.provider_name.clone()),
+        (text("RegionId"), |_| String::new()),
+        (text("RegionName"), |_| String::new()),
+        (text("ResourceId"), |c| c.row.endpoint_id.clone()),
+        (text("ResourceName"), |c| c.row.model.clone()),
+        (text("ResourceType"), |_| "Model endpoint".into()),
+        (text("ServiceCategory"), |_| {
+            "AI and Machine Learning".into()
+        }),
+        (text("ServiceName"), |_| "OpenRouter".into()),
+        (text("ServiceSubcategory"), |_| "Generative AI".into()),
+        (text("SkuId"), |c| c.row.model_permaslug.clone()),
+        (text("SkuMeter"), |_| "Tokens".into()),
+        (text("SkuPriceDetails"), |c| {
+            serde_json::json!({
+                "x_Model": c.row.model_permaslug,
+                "x_ServingProvider": c.row.provider_name,
+                "x_PricedTokens": "prompt+completion",
+            })
+            .to_string()
+        }),
+        (text("SkuPriceId"), |c| c.row.endpoint_id.clone()),
+        (text("SubAccountId"), |c| c.workspace_id()),
+        (text("SubAccountName"), |c| c.workspace_name()),
+        (text("Tags"), |c| {
+            let t = &c.row.totals;
+            serde_json::json!({
+                "openrouter/model": c.row.model,
+                "openrouter/provider": c.row.provider_name,
+                "openrouter/requests": t.requests,
+                "openrouter/byok_usage_inference": t.byok_usage_inference,
+            })
+            .to_string()
+        }),
+    ]
+}
+
+/// One FOCUS row per stored row; `names` are the workspaces' names by id.
+fn focus_csv(
+    rows: &[ActivityRow],
+    names: &BTreeMap<String, String>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let charges: Vec<Charge<'_>> = rows
+        .iter()
+        .filter_map(|row| {
+            let day = NaiveDate::parse_from_str(&row.date, "%Y-%m-%d").ok()?;
+            let workspace_name = row
+                .workspace_id
+                .as_ref()
+                .and_then(|id| names.get(id))
+                .map(String::as_str);
+            Some(Charge {
+                row,
+                day,
+                workspace_name,
+            })
+        })
+        .collect();
+    write_rows(out, &focus_fields(), &charges)
 }
 
 #[cfg(test)]

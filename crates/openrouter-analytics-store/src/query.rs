@@ -1,6 +1,8 @@
 //! Reading a store: rows and sums over any range, by any dimension, and the
 //! snapshots and runs.
 
+use std::collections::BTreeMap;
+
 use chrono::NaiveDate;
 
 use crate::backend::Val;
@@ -464,6 +466,33 @@ impl Store {
                 limit: r[5].opt_real(),
                 limit_remaining: r[6].opt_real(),
             })
+            .collect())
+    }
+
+    /// Every workspace's name as the last sync saw it, by workspace id (empty for a
+    /// store no sync wrote since version 2 of the schema).
+    ///
+    /// ```no_run
+    /// # fn main() -> Result<(), openrouter_analytics_store::Error> {
+    /// use openrouter_analytics_store::{Store, Target};
+    ///
+    /// let mut store = Store::open(&"sqlite:history.db".parse::<Target>()?)?;
+    /// for (id, name) in store.workspace_names()? {
+    ///     println!("{id}: {name}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn workspace_names(&mut self) -> Result<BTreeMap<String, String>, Error> {
+        let target = self.target.clone();
+        let rows = self.conn.query(
+            &target,
+            "SELECT workspace_id, name FROM openrouter_workspace ORDER BY workspace_id",
+            &[],
+        )?;
+        Ok(rows
+            .into_iter()
+            .map(|r| (r[0].text(), r[1].text()))
             .collect())
     }
 

@@ -7,7 +7,7 @@
 //! the store beside other programs' tables.
 
 /// The migrations, oldest first; the schema version is the number applied.
-pub(crate) const MIGRATIONS: &[&str] = &[V1];
+pub(crate) const MIGRATIONS: &[&str] = &[V1, V2];
 
 /// The newest schema version this crate knows.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -26,6 +26,7 @@ pub(crate) const TABLES: &[&str] = &[
     "openrouter_key_snapshot",
     "openrouter_credit_snapshot",
     "openrouter_budget_snapshot",
+    "openrouter_workspace",
 ];
 
 const V1: &str = "
@@ -122,5 +123,15 @@ CREATE TABLE openrouter_budget_snapshot (
     reset_interval TEXT,
     limit_usd      DOUBLE PRECISION NOT NULL,
     PRIMARY KEY (run_id, budget_id)
+);
+";
+
+/// Every workspace's name as the last sync saw it: FOCUS's `SubAccountName`, and the
+/// name of workspaces that have no budget (whose snapshots carry it too).
+const V2: &str = "
+CREATE TABLE openrouter_workspace (
+    workspace_id TEXT PRIMARY KEY,
+    name         TEXT NOT NULL,
+    run_id       TEXT NOT NULL
 );
 ";

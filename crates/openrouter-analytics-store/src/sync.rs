@@ -125,6 +125,7 @@ struct Fetched {
     key_activity: Vec<(String, Vec<ActivityItem>)>,
     keys: Vec<ApiKey>,
     credits: GetCreditsResponseData,
+    workspaces: Vec<Workspace>,
     budgets: Vec<(Workspace, WorkspaceBudget)>,
 }
 
@@ -160,7 +161,7 @@ async fn fetch(
     options.progress("fetching workspace budgets");
     let workspaces = client.workspaces().list().collect_all().await?;
     let mut budgets = Vec::new();
-    for workspace in workspaces {
+    for workspace in &workspaces {
         let id = workspace.id.to_string();
         let list = client
             .workspaces()
@@ -194,6 +195,7 @@ async fn fetch(
         key_activity,
         keys,
         credits,
+        workspaces,
         budgets,
     })
 }
@@ -442,6 +444,18 @@ impl Store {
                 fetched.credits.total_usage.into(),
             ],
         )?;
+        for workspace in &fetched.workspaces {
+            changed += self.exec(
+                "INSERT INTO openrouter_workspace (workspace_id, name, run_id) VALUES ($1, $2, $3) \
+                 ON CONFLICT (workspace_id) DO UPDATE SET name = excluded.name, run_id = excluded.run_id \
+                 WHERE openrouter_workspace.name <> excluded.name",
+                &[
+                    workspace.id.to_string().into(),
+                    workspace.name.as_str().into(),
+                    run_id.into(),
+                ],
+            )?;
+        }
         for (workspace, budget) in &fetched.budgets {
             self.exec(
                 "INSERT INTO openrouter_budget_snapshot (run_id, taken_at, workspace_id, workspace_name, \

@@ -486,3 +486,39 @@ fn indexes_answer_a_summary_by_model() {
         }
     }
 }
+
+#[test]
+fn workspace_names_are_recorded_and_a_version_1_store_gains_them() {
+    let rt = runtime();
+    for (name, target, _keep) in targets() {
+        let openrouter = MockOpenRouter::start();
+        let sample = openrouter.sample_account();
+        let want: BTreeMap<String, String> = sample
+            .account()
+            .workspaces()
+            .iter()
+            .map(|w| (w.id.to_string(), w.name.clone()))
+            .collect();
+        let client = openrouter.client();
+        let mut store = Store::open(&target).expect("open");
+        rt.block_on(store.sync(&client, &SyncOptions::default()))
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(store.workspace_names().expect("names"), want, "{name}");
+        drop(store);
+
+        // A store written before version 2: the table appears on open, the names
+        // with the next sync.
+        let sql = "DROP TABLE openrouter_workspace; \
+                   UPDATE openrouter_store_meta SET value = '1' WHERE key = 'schema_version'";
+        match &target {
+            Target::Sqlite(path) => run_sqlite(path, sql),
+            Target::Postgres(url) => pg::execute(url, sql),
+            _ => unreachable!(),
+        }
+        let mut store = Store::open(&target).expect("upgraded");
+        assert!(store.workspace_names().expect("names").is_empty(), "{name}");
+        rt.block_on(store.sync(&client, &SyncOptions::default()))
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(store.workspace_names().expect("names"), want, "{name}");
+    }
+}
