@@ -7,7 +7,7 @@
 //! the store beside other programs' tables.
 
 /// The migrations, oldest first; the schema version is the number applied.
-pub(crate) const MIGRATIONS: &[&str] = &[V1];
+pub(crate) const MIGRATIONS: &[&str] = &[V1, V2];
 
 /// The newest schema version this crate knows.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -123,4 +123,9 @@ CREATE TABLE openrouter_budget_snapshot (
     limit_usd      DOUBLE PRECISION NOT NULL,
     PRIMARY KEY (run_id, budget_id)
 );
+";
+
+/// Version 2: the run log counts the rows dropped for being dated outside the window.
+const V2: &str = "
+ALTER TABLE openrouter_sync_run ADD COLUMN dropped_rows BIGINT NOT NULL DEFAULT 0;
 ";
