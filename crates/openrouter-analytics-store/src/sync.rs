@@ -119,7 +119,7 @@ impl fmt::Display for SyncSummary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "synced {} to {}: {} activity rows, {} per-key rows, {} keys, {} budgets ({} rows new or changed)",
+            "synced {} to {}: {} activity rows, {} per-key rows, {} keys, {} budgets ({} rows new or changed",
             self.first_day,
             self.last_day,
             self.activity_rows,
@@ -131,12 +131,11 @@ impl fmt::Display for SyncSummary {
         if self.dropped_rows > 0 {
             write!(
                 f,
-                "; dropped {} row{} dated outside the window",
-                self.dropped_rows,
-                if self.dropped_rows == 1 { "" } else { "s" }
+                ", {} dated outside the window dropped",
+                self.dropped_rows
             )?;
         }
-        Ok(())
+        f.write_str(")")
     }
 }
 
