@@ -123,6 +123,8 @@ pub(crate) struct Pg {
     client: Option<Arc<tokio_postgres::Client>>,
     connection: Option<tokio::task::JoinHandle<()>>,
     timeout: Duration,
+    /// A `COMMIT` is under way: a timeout then leaves the outcome unknown.
+    committing: bool,
 }
 
 /// Why a PostgreSQL call failed.
@@ -311,7 +313,15 @@ impl Conn {
     }
 
     pub(crate) fn commit(&mut self, target: &Target) -> Result<(), Error> {
-        self.batch(target, "COMMIT")
+        match self {
+            Conn::Postgres(pg) => {
+                pg.committing = true;
+                let result = pg.batch(target, "COMMIT");
+                pg.committing = false;
+                result
+            }
+            Conn::Sqlite(_) => self.batch(target, "COMMIT"),
+        }
     }
 
     /// Ends a failed transaction; a failure here is ignored (the connection is
@@ -432,6 +442,7 @@ impl Pg {
             client: Some(Arc::new(client)),
             connection: Some(connection),
             timeout,
+            committing: false,
         })
     }
 
@@ -472,9 +483,15 @@ impl Pg {
             Err(PgFailure::Driver(err)) => Err(Error::database(target, &err)),
             Err(PgFailure::Timeout) => {
                 self.close_now();
+                let outcome = if self.committing {
+                    "the run's commit had been sent: once the server answers again, the \
+                     run is stored whole or not at all"
+                } else {
+                    "the server discards its open transaction"
+                };
                 Err(Error::Database(format!(
                     "{target}: the database did not answer within {}; the connection was \
-                     closed, so the server discards its open transaction",
+                     closed, so {outcome}",
                     seconds(self.timeout)
                 )))
             }
