@@ -9,7 +9,7 @@ use clap::Args;
 use openrouter_analytics::Client;
 use openrouter_analytics::types::ActivityItem;
 use openrouter_analytics_store::{
-    ActivityRow, Dimension, Error, Query, Store, SyncOptions, Target,
+    ActivityRow, Dimension, Error, OpenOptions, Query, Store, SyncOptions, Target,
 };
 
 use crate::exit::{Failure, Operation};
@@ -17,12 +17,12 @@ use crate::terminal;
 use crate::totals::{Group, Totals};
 use crate::totals::{GroupBy, SummaryKey};
 
-/// `--db`: shared by `sync`, `activity`, `report` and `export`.
-#[derive(Debug, Args, Clone, Default)]
+/// `--db` and `--db-timeout`: shared by `sync`, `activity`, `report` and `export`.
+#[derive(Debug, Args, Clone)]
 pub struct DbArgs {
     /// The history store: a file path, sqlite:PATH or postgres://USER:PASSWORD@HOST/DB
-    /// (the password is never printed) [default: ~/.local/share/openrouter/history.db,
-    /// or the platform's data directory].
+    /// (percent-encode `@ / ? # %` in the password; it is never printed) [default:
+    /// ~/.local/share/openrouter/history.db, or the platform's data directory].
     #[arg(
         long,
         env = "OPENROUTER_DB",
@@ -30,6 +30,36 @@ pub struct DbArgs {
         value_name = "TARGET"
     )]
     pub db: Option<String>,
+
+    /// Seconds any wait for the store's database may last: connecting, each statement,
+    /// another sync's lock, a silent network peer. Then the command fails and nothing
+    /// of its run is written.
+    #[arg(
+        long,
+        env = "OPENROUTER_DB_TIMEOUT",
+        value_name = "SECS",
+        default_value_t = DEFAULT_DB_TIMEOUT,
+        value_parser = clap::value_parser!(u64).range(1..=3600)
+    )]
+    pub db_timeout: u64,
+}
+
+/// `--db-timeout`'s default, in seconds: the store's own.
+const DEFAULT_DB_TIMEOUT: u64 = openrouter_analytics_store::DEFAULT_TIMEOUT.as_secs();
+
+impl Default for DbArgs {
+    fn default() -> Self {
+        Self {
+            db: None,
+            db_timeout: DEFAULT_DB_TIMEOUT,
+        }
+    }
+}
+
+impl DbArgs {
+    fn options(&self) -> OpenOptions {
+        OpenOptions::default().timeout(std::time::Duration::from_secs(self.db_timeout))
+    }
 }
 
 /// `openrouter sync`.
@@ -47,6 +77,12 @@ pub struct SyncArgs {
     /// Per-key activity requests in flight at once.
     #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=32))]
     pub key_concurrency: u16,
+
+    /// The UTC day to sync as of: the window kept is the 30 completed days before it,
+    /// and rows dated outside it are dropped [default: today, by this machine's clock].
+    /// For a server whose clock is elsewhere, such as `openrouter-mock --today`.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<String>,
 }
 
 /// The store named by `--db`, `OPENROUTER_DB` or the default path.
@@ -54,16 +90,15 @@ pub fn target(db: &DbArgs) -> Result<Target, Failure> {
     Target::resolve(db.db.as_deref()).map_err(|err| store_failure(&err, None))
 }
 
-/// A store error as a failure: no store is a usage error (exit 2), a location that
-/// cannot be understood a configuration error (3), the rest 1; a failed fetch keeps
-/// the exit code of the live commands.
+/// A store error as a failure: no store and a location that cannot be understood are
+/// usage errors (exit 2), the rest 1; a failed fetch keeps the exit code of the live
+/// commands.
 pub fn store_failure(err: &Error, base_url: Option<&str>) -> Failure {
     if let (Some(fetch), Some(base_url)) = (err.fetch_error(), base_url) {
         return Failure::from_client(fetch, Operation::Activity, base_url);
     }
     match err {
-        Error::NoStore(_) => Failure::usage(err.to_string()),
-        Error::BadTarget(_) => Failure::config(err.to_string()),
+        Error::NoStore(_) | Error::BadTarget(_) => Failure::usage(err.to_string()),
         _ => Failure::other(err.to_string()),
     }
 }
@@ -76,11 +111,23 @@ pub fn sync(
     runtime: &tokio::runtime::Runtime,
     progress: bool,
 ) -> Result<(), Failure> {
+    let today = args
+        .today
+        .as_deref()
+        .map(|text| {
+            NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+                .map_err(|_| Failure::usage("--today is not a day in YYYY-MM-DD form"))
+        })
+        .transpose()?;
     let target = target(&args.db)?;
-    let mut store = Store::open(&target).map_err(|err| store_failure(&err, None))?;
+    let mut store =
+        Store::open_with(&target, &args.db.options()).map_err(|err| store_failure(&err, None))?;
     let mut options = SyncOptions::default()
         .group_by_workspace(args.group_by == Some(GroupBy::Workspace))
         .key_concurrency(usize::from(args.key_concurrency));
+    if let Some(today) = today {
+        options = options.today(today);
+    }
     if progress {
         options = options.on_progress(|line| {
             let _ = writeln!(io::stderr().lock(), "sync: {line}");
@@ -90,7 +137,24 @@ pub fn sync(
         .block_on(store.sync(client, &options))
         .map_err(|err| store_failure(&err, Some(client.base_url())))?;
     let line = format!("{summary} into {}", store.target());
-    let _ = writeln!(io::stderr().lock(), "{}", terminal::safe(&line));
+    let mut stderr = io::stderr().lock();
+    let _ = writeln!(stderr, "{}", terminal::safe(&line));
+    if summary.dropped_rows > 0 {
+        let _ = writeln!(
+            stderr,
+            "warning: OpenRouter sent {} row{} dated outside the window {} to {}; {} not stored \
+             (counted in the run log)",
+            summary.dropped_rows,
+            if summary.dropped_rows == 1 { "" } else { "s" },
+            summary.first_day,
+            summary.last_day,
+            if summary.dropped_rows == 1 {
+                "it was"
+            } else {
+                "they were"
+            }
+        );
+    }
     Ok(())
 }
 
@@ -119,11 +183,12 @@ pub fn parse_range(since: &str, until: Option<&str>) -> Result<Range, String> {
     Ok(Range { since, until })
 }
 
-/// Opens the store for reading and fixes the range's end: `--until`, else the last
-/// day a sync covered (else yesterday, UTC).
+/// Opens the store read-only and fixes the range's end: `--until`, else the last day a
+/// sync covered (else yesterday, UTC).
 pub fn open_for_range(db: &DbArgs, range: Range) -> Result<(Store, NaiveDate), Failure> {
     let target = target(db)?;
-    let mut store = Store::open_existing(&target).map_err(|err| store_failure(&err, None))?;
+    let mut store = Store::open_existing_with(&target, &db.options())
+        .map_err(|err| store_failure(&err, None))?;
     let until = match range.until {
         Some(until) => until,
         None => store

@@ -125,8 +125,16 @@ fn focus_export_of_the_sample_account_passes_the_finops_validator() {
     let db = format!("sqlite:{}", dir.path().join("h.db").display());
     let openrouter = MockOpenRouter::start();
     let _s = openrouter.sample_account();
-    run(cli(&openrouter.base_url(), KEY).args(["sync", "--group-by", "workspace", "--db", &db]))
-        .ok();
+    run(cli(&openrouter.base_url(), KEY).args([
+        "sync",
+        "--today",
+        "2026-11-26",
+        "--group-by",
+        "workspace",
+        "--db",
+        &db,
+    ]))
+    .ok();
     let sample = SampleAccount::new();
 
     let mut files = Vec::new();

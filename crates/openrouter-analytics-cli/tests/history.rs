@@ -16,6 +16,9 @@ use openrouter_analytics_store::{Query, Store, Target};
 
 const KEY: &str = "sk-or-v1-history-test-key";
 
+/// The day the sample account is served as of (`openrouter-mock`'s default).
+const SAMPLE_TODAY: &str = "2026-11-26";
+
 /// Every store location to test: a SQLite file, and a PostgreSQL database.
 fn dbs(dir: &tempfile::TempDir) -> Vec<String> {
     let mut out = vec![format!("sqlite:{}", dir.path().join("h.db").display())];
@@ -23,8 +26,13 @@ fn dbs(dir: &tempfile::TempDir) -> Vec<String> {
     out
 }
 
+/// `openrouter sync` as of the sample account's day.
 fn sync(openrouter: &MockOpenRouter, db: &str) -> common::Run {
-    run(cli(&openrouter.base_url(), KEY).args(["sync", "--db", db]))
+    sync_as_of(openrouter, db, SAMPLE_TODAY)
+}
+
+fn sync_as_of(openrouter: &MockOpenRouter, db: &str, today: &str) -> common::Run {
+    run(cli(&openrouter.base_url(), KEY).args(["sync", "--today", today, "--db", db]))
 }
 
 /// Two syncs a month apart: 60 days of history.
@@ -33,7 +41,7 @@ fn two_months(db: &str) {
         let openrouter = MockOpenRouter::start();
         let _s = openrouter
             .sample_account_from(SampleAccount::new().with_today(today.parse().expect("day")));
-        let out = sync(&openrouter, db).ok();
+        let out = sync_as_of(&openrouter, db, today).ok();
         assert!(out.stderr.contains("synced 20"), "{}", out.stderr);
         assert!(out.stdout.is_empty());
     }
@@ -362,11 +370,11 @@ fn a_sync_killed_at_any_moment_leaves_the_store_as_it_was() {
         .rows(&all)
         .expect("rows");
 
-    // The killed run: a big window (slow to write) of other days.
+    // The killed run: a big window (slow to write) of other endpoints.
     let big = MockOpenRouter::start();
     let rows: Vec<_> = (0..10_000)
         .map(|n| openrouter_analytics::types::ActivityItem {
-            date: format!("2027-01-{:02}", 1 + n % 28),
+            date: format!("2026-11-{:02}", 1 + n % 25),
             endpoint_id: format!("ep-{n}"),
             ..openrouter_analytics_mock::activity_row("vendor/model", 0.01)
         })
@@ -390,7 +398,7 @@ fn a_sync_killed_at_any_moment_leaves_the_store_as_it_was() {
     for tenth in 1..=12u32 {
         let wait = full * tenth / 10;
         let mut child = cli(&big.base_url(), KEY)
-            .args(["sync", "--db", &db])
+            .args(["sync", "--today", SAMPLE_TODAY, "--db", &db])
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .spawn()
@@ -414,4 +422,357 @@ fn a_sync_killed_at_any_moment_leaves_the_store_as_it_was() {
         }
     }
     assert!(outcomes.contains_key("before"), "{outcomes:?}");
+}
+
+/// Every run of 4 characters of `secret` is absent from `text`.
+fn assert_hidden(text: &str, secret: &str) {
+    let chars: Vec<char> = secret.chars().collect();
+    for window in chars.windows(4) {
+        let part: String = window.iter().collect();
+        assert!(!text.contains(&part), "{part:?} of the password in {text}");
+    }
+}
+
+#[test]
+fn database_passwords_are_not_printed_in_any_form() {
+    let openrouter = MockOpenRouter::start();
+    let _s = openrouter.sample_account();
+    let dir = tempfile::tempdir().expect("dir");
+    // Unencoded @ / # ? : % in the password: refused, none of it shown.
+    let secret = "p@ss/w#rd?x:y%z";
+    let bad = format!("postgres://app:{secret}@host/db");
+    // A password= parameter beside a bad value; one beside a server that is not there.
+    let bogus = "postgres://app@host/db?password=Hq7-Zx9-Vw&sslmode=bogus";
+    let refused = "postgres://app@127.0.0.1:1/db?password=Hq7-Zx9-Vw";
+    // libpq's key=value form: refused, and no file of that name.
+    let libpq = "host=127.0.0.1 user=app password=Kv-Secret-9 dbname=hist";
+    for command in [
+        vec!["sync", "--today", SAMPLE_TODAY],
+        vec!["activity", "--since", "2026-11-01"],
+        vec!["export", "--since", "2026-11-01"],
+    ] {
+        let out = run(cli(&openrouter.base_url(), KEY)
+            .current_dir(dir.path())
+            .args(&command)
+            .args(["-v", "--db", &bad]));
+        assert_eq!(out.code, 2, "{}", out.stderr);
+        assert!(out.stderr.contains("does not parse"), "{}", out.stderr);
+        assert_hidden(&out.stderr, secret);
+
+        let out = run(cli(&openrouter.base_url(), KEY)
+            .current_dir(dir.path())
+            .args(&command)
+            .args(["--db", bogus]));
+        assert_eq!(out.code, 2, "{}", out.stderr);
+        assert!(out.stderr.contains("sslmode"), "{}", out.stderr);
+        assert_hidden(&out.stderr, "Hq7-Zx9-Vw");
+
+        let out = run(cli(&openrouter.base_url(), KEY)
+            .current_dir(dir.path())
+            .args(&command)
+            .args(["-v", "--db", refused]));
+        assert_eq!(out.code, 1, "{}", out.stderr);
+        assert!(out.stderr.contains("password=***"), "{}", out.stderr);
+        assert_hidden(&out.stderr, "Hq7-Zx9-Vw");
+
+        let out = run(cli(&openrouter.base_url(), KEY)
+            .current_dir(dir.path())
+            .env("OPENROUTER_DB", libpq)
+            .args(&command));
+        assert_eq!(out.code, 2, "{}", out.stderr);
+        assert!(out.error_line().contains("postgres://"), "{}", out.stderr);
+        assert_hidden(&out.stderr, "Kv-Secret-9");
+    }
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name())
+        .collect();
+    assert!(left.is_empty(), "files made: {left:?}");
+}
+
+#[test]
+fn rows_outside_the_window_are_dropped_and_the_window_stays_the_one_asked_for() {
+    let dir = tempfile::tempdir().expect("dir");
+    for db in dbs(&dir) {
+        let openrouter = MockOpenRouter::start();
+        let mut rows = SampleAccount::new().activity().to_vec();
+        rows.push(openrouter_analytics::types::ActivityItem {
+            date: "2099-12-31".into(),
+            endpoint_id: "ep-future".into(),
+            ..openrouter_analytics_mock::activity_row("vendor/model", 5.0)
+        });
+        let _a = openrouter.reply(Endpoint::GetUserActivity, Reply::activity(rows));
+        let _rest = openrouter.sample_account();
+        let out = sync(&openrouter, &db).ok();
+        assert!(
+            out.stderr.contains("synced 2026-10-27 to 2026-11-25"),
+            "{}",
+            out.stderr
+        );
+        // One such row in the account's answer and in each key's.
+        let dropped = 1 + SampleAccount::new().keys().len();
+        assert!(
+            out.stderr.contains(&format!(
+                "warning: OpenRouter sent {dropped} rows dated outside the window"
+            )),
+            "{}",
+            out.stderr
+        );
+        // --until defaults to the last day synced: the real window, fully covered.
+        let out = run(bare().args([
+            "activity",
+            "--since",
+            "2026-10-27",
+            "--by",
+            "date",
+            "-f",
+            "csv",
+            "--db",
+            &db,
+        ]))
+        .ok();
+        assert!(!out.stderr.contains("warning"), "{}", out.stderr);
+        let (_, rows) = out.csv();
+        assert_eq!(rows.len(), 30);
+        assert_eq!(rows.iter().map(|r| r[0].as_str()).max(), Some("2026-11-25"));
+        let mut store = Store::open_existing(&db.parse::<Target>().expect("db")).expect("store");
+        let runs = store.runs().expect("runs");
+        assert_eq!(
+            runs[0].dropped_rows,
+            1 + SampleAccount::new().keys().len() as i64
+        );
+
+        // Two copies of a row that disagree: the run fails, naming the row.
+        let openrouter = MockOpenRouter::start();
+        let mut rows = SampleAccount::new().activity().to_vec();
+        let mut other = rows[0].clone();
+        other.requests += 1;
+        rows.push(other.clone());
+        let _a = openrouter.reply(Endpoint::GetUserActivity, Reply::activity(rows));
+        let _rest = openrouter.sample_account();
+        let out = sync(&openrouter, &db);
+        assert_eq!(out.code, 1, "{}", out.stderr);
+        let line = out.error_line();
+        assert!(line.contains("two different rows"), "{line}");
+        assert!(line.contains(&other.endpoint_id), "{line}");
+    }
+    // --today must be a day.
+    let openrouter = MockOpenRouter::start();
+    let out = run(cli(&openrouter.base_url(), KEY).args(["sync", "--today", "26/11/2026"]));
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.error_line().contains("--today"), "{}", out.stderr);
+}
+
+/// Runs `cmd`, killing it (by its own handle) when it has not ended within `limit`.
+fn run_within(cmd: &mut std::process::Command, limit: Duration) -> Option<common::Run> {
+    use std::io::Read;
+    let mut child = cmd
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let deadline = Instant::now() + limit;
+    loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            let (mut stdout, mut stderr) = (String::new(), String::new());
+            if let Some(mut s) = child.stdout.take() {
+                s.read_to_string(&mut stdout).expect("stdout");
+            }
+            if let Some(mut s) = child.stderr.take() {
+                s.read_to_string(&mut stderr).expect("stderr");
+            }
+            return Some(common::Run {
+                code: status.code().unwrap_or(-1),
+                stdout,
+                stderr,
+            });
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn a_fifo_is_refused_at_once() {
+    let dir = tempfile::tempdir().expect("dir");
+    let fifo = dir.path().join("history.db");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    let openrouter = MockOpenRouter::start();
+    let _s = openrouter.sample_account();
+    for command in [
+        vec!["sync", "--today", SAMPLE_TODAY],
+        vec!["activity", "--since", "2026-11-01"],
+    ] {
+        let out = run_within(
+            cli(&openrouter.base_url(), KEY)
+                .args(&command)
+                .arg("--db")
+                .arg(&fifo),
+            Duration::from_secs(60),
+        )
+        .expect("refused at once, not blocked on the FIFO");
+        assert_eq!(out.code, 1, "{}", out.stderr);
+        assert!(
+            out.error_line().contains("not a regular file"),
+            "{}",
+            out.stderr
+        );
+    }
+}
+
+/// The binary as the unprivileged `nobody` (tests may run as root, which file modes
+/// do not stop), with the same clean environment as `bare()`.
+fn as_nobody() -> std::process::Command {
+    let mut cmd = std::process::Command::new("runuser");
+    cmd.args(["-u", "nobody", "--"])
+        .arg(env!("CARGO_BIN_EXE_openrouter"));
+    for (var, _) in std::env::vars() {
+        if var.starts_with("OPENROUTER_") || var == "RUST_LOG" || var == "COLUMNS" {
+            cmd.env_remove(var);
+        }
+    }
+    cmd.stdin(std::process::Stdio::null());
+    cmd
+}
+
+fn is_root() -> bool {
+    std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+}
+
+#[test]
+fn a_store_the_user_may_read_but_not_write_serves_the_reading_commands() {
+    use std::os::unix::fs::PermissionsExt;
+    let set_mode = |p: &std::path::Path, mode: u32| {
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode)).expect("chmod");
+    };
+    let dir = tempfile::tempdir().expect("dir");
+    let store_dir = dir.path().join("store");
+    let path = store_dir.join("h.db");
+    let openrouter = MockOpenRouter::start();
+    let _s = openrouter.sample_account();
+    sync(&openrouter, &format!("{}", path.display())).ok();
+    // Root: the store stays root's (0644 in a 0755 directory) and the commands run as
+    // nobody; anyone else: the file 0444 in a 0555 directory.
+    let root = is_root();
+    let out_dir = dir.path().join("out");
+    std::fs::create_dir(&out_dir).expect("out dir");
+    set_mode(&out_dir, 0o777);
+    set_mode(dir.path(), 0o755);
+    if root {
+        set_mode(&path, 0o644);
+        set_mode(&store_dir, 0o755);
+    } else {
+        set_mode(&path, 0o444);
+        set_mode(&store_dir, 0o555);
+    }
+    let reader = || if root { as_nobody() } else { bare() };
+    let bytes = std::fs::read(&path).expect("store");
+    let modified = std::fs::metadata(&path)
+        .and_then(|m| m.modified())
+        .expect("mtime");
+    let db = path.display().to_string();
+
+    let out = run(reader().args([
+        "activity",
+        "--since",
+        "2026-10-27",
+        "--by",
+        "date",
+        "-f",
+        "csv",
+        "--db",
+        &db,
+    ]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.csv().1.len(), 30);
+    let out = run(reader().args([
+        "export",
+        "--since",
+        "2026-10-27",
+        "-f",
+        "focus",
+        "--db",
+        &db,
+    ]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.csv().1.len(), SampleAccount::new().activity().len());
+    let page = out_dir.join("r.html");
+    let out = run(reader()
+        .args(["report", "--since", "2026-10-27", "--db", &db, "-o"])
+        .arg(&page));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        std::fs::read_to_string(&page)
+            .expect("page")
+            .contains("id=\"monthly\"")
+    );
+
+    // The same user cannot write it: the setup is what it claims.
+    let mut sync = reader();
+    sync.env("OPENROUTER_API_KEY", KEY).args([
+        "--base-url",
+        &openrouter.base_url(),
+        "sync",
+        "--today",
+        SAMPLE_TODAY,
+        "--db",
+        &db,
+    ]);
+    let out = run(&mut sync);
+    assert_ne!(out.code, 0, "{}", out.stderr);
+
+    assert_eq!(std::fs::read(&path).expect("store"), bytes);
+    assert_eq!(
+        std::fs::metadata(&path)
+            .and_then(|m| m.modified())
+            .expect("mtime"),
+        modified
+    );
+    let names: Vec<String> = std::fs::read_dir(&store_dir)
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["h.db"]);
+    set_mode(&store_dir, 0o755);
+}
+
+#[test]
+fn db_timeout_bounds_the_wait_for_a_postgres_that_stopped() {
+    let Some(server) = pg::dedicated() else {
+        return;
+    };
+    let url = server.create_database();
+    let openrouter = MockOpenRouter::start();
+    let _s = openrouter.sample_account();
+    sync(&openrouter, &url).ok();
+    let _stopped = server.stop();
+    for command in [
+        vec!["activity", "--since", "2026-11-01"],
+        vec!["sync", "--today", SAMPLE_TODAY],
+    ] {
+        let out = run_within(
+            cli(&openrouter.base_url(), KEY).args(&command).args([
+                "--db-timeout",
+                "1",
+                "--db",
+                &url,
+            ]),
+            Duration::from_secs(90),
+        )
+        .expect("the command ends on its own");
+        assert_eq!(out.code, 1, "{}", out.stderr);
+        assert!(out.error_line().contains("within 1 s"), "{}", out.stderr);
+        assert!(!out.stderr.contains(pg::PASSWORD), "{}", out.stderr);
+    }
 }

@@ -2,7 +2,12 @@
 //! parameters (SQLite reads `$1` as a parameter too), a handful of value types, and
 //! explicit `BEGIN`/`COMMIT`, so that every statement of the store is written once.
 
+use std::future::Future;
+use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
+
+use tokio_postgres::types::ToSql;
 
 use crate::error::Error;
 use crate::target::Target;
@@ -93,35 +98,62 @@ impl From<Option<String>> for Val {
     }
 }
 
-/// How long a second writer waits for the first one's transaction (SQLite).
-const BUSY_TIMEOUT: Duration = Duration::from_secs(120);
+/// How a store is opened.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Access {
+    /// Read and write, creating a SQLite file that is not there yet.
+    Create,
+    /// Read and write an existing store (a migration, for a reading command).
+    Write,
+    /// Read only: SQLite's `SQLITE_OPEN_READ_ONLY`, PostgreSQL's read-only transactions.
+    Read,
+}
 
 /// An open connection to either database.
 pub(crate) enum Conn {
     Sqlite(rusqlite::Connection),
-    Postgres(Box<postgres::Client>),
+    Postgres(Box<Pg>),
+}
+
+/// A PostgreSQL connection driven by a runtime of its own, so that every call can be
+/// given up after the timeout: the connection is then closed (the server discards its
+/// transaction) and the store's later calls fail at once.
+pub(crate) struct Pg {
+    runtime: Option<tokio::runtime::Runtime>,
+    client: Option<Arc<tokio_postgres::Client>>,
+    connection: Option<tokio::task::JoinHandle<()>>,
+    timeout: Duration,
+    /// A `COMMIT` is under way: a timeout then leaves the outcome unknown.
+    committing: bool,
+}
+
+/// Why a PostgreSQL call failed.
+enum PgFailure {
+    Driver(tokio_postgres::Error),
+    Timeout,
+    Closed,
 }
 
 impl Conn {
-    /// Connects; a SQLite file is opened (and created when `create`), not yet checked.
-    pub(crate) fn connect(target: &Target, create: bool) -> Result<Self, Error> {
+    /// Connects; a SQLite file is opened as `access` says, not yet checked. Every wait
+    /// (connecting, a statement, a lock held by another sync) ends after `timeout`.
+    pub(crate) fn connect(
+        target: &Target,
+        access: Access,
+        timeout: Duration,
+    ) -> Result<Self, Error> {
         match target {
             Target::Sqlite(path) => {
-                use rusqlite::OpenFlags;
-                let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-                if create {
-                    flags |= OpenFlags::SQLITE_OPEN_CREATE;
-                }
-                let conn = rusqlite::Connection::open_with_flags(path, flags)
-                    .map_err(|err| Error::database(target, &err))?;
-                conn.busy_timeout(BUSY_TIMEOUT)
+                let conn =
+                    open_sqlite(path, access).map_err(|err| Error::database(target, &err))?;
+                conn.busy_timeout(timeout)
                     .map_err(|err| Error::database(target, &err))?;
                 Ok(Conn::Sqlite(conn))
             }
             Target::Postgres(url) => {
-                let config: postgres::Config =
+                let mut config: tokio_postgres::Config =
                     url.parse().map_err(|err| Error::database(target, &err))?;
-                if config.get_ssl_mode() == postgres::config::SslMode::Require {
+                if config.get_ssl_mode() == tokio_postgres::config::SslMode::Require {
                     return Err(Error::BadTarget(
                         "sslmode=require asks for TLS, which this build does not include: \
                          connect over a local socket, an SSH tunnel or a private network \
@@ -129,9 +161,19 @@ impl Conn {
                             .into(),
                     ));
                 }
-                let client = off_runtime(target, || config.connect(postgres::NoTls))?
-                    .map_err(|err| Error::database(target, &err))?;
-                Ok(Conn::Postgres(Box::new(client)))
+                bound_waits(&mut config, timeout);
+                let mut pg = Pg::connect(target, &config, timeout)?;
+                // The server's own bounds: a statement (a lock wait included), and a
+                // transaction left idle by a client that stopped.
+                let ms = timeout.as_millis().max(1);
+                let mut settings = format!(
+                    "SET statement_timeout = {ms}; SET idle_in_transaction_session_timeout = {ms};"
+                );
+                if access == Access::Read {
+                    settings.push_str(" SET default_transaction_read_only = on;");
+                }
+                pg.batch(target, &settings)?;
+                Ok(Conn::Postgres(Box::new(pg)))
             }
         }
     }
@@ -142,8 +184,7 @@ impl Conn {
             Conn::Sqlite(c) => c
                 .execute_batch(sql)
                 .map_err(|err| Error::database(target, &err)),
-            Conn::Postgres(c) => off_runtime(target, || c.batch_execute(sql))?
-                .map_err(|err| Error::database(target, &err)),
+            Conn::Postgres(pg) => pg.batch(target, sql),
         }
     }
 
@@ -164,12 +205,14 @@ impl Conn {
                     .map_err(|err| Error::database(target, &err))?;
                 Ok(changed as u64)
             }
-            Conn::Postgres(c) => {
+            Conn::Postgres(pg) => {
                 let boxed = pg_params(params);
-                let refs: Vec<&(dyn postgres::types::ToSql + Sync)> =
-                    boxed.iter().map(|b| b.as_ref()).collect();
-                off_runtime(target, || c.execute(sql, &refs))?
-                    .map_err(|err| Error::database(target, &err))
+                let refs: Vec<&(dyn ToSql + Sync)> = boxed.iter().map(|b| b.as_ref()).collect();
+                let refs = refs.as_slice();
+                pg.run(
+                    target,
+                    |client| async move { client.execute(sql, refs).await },
+                )
             }
         }
     }
@@ -211,13 +254,15 @@ impl Conn {
                 }
                 Ok(out)
             }
-            Conn::Postgres(c) => {
-                use postgres::types::Type;
+            Conn::Postgres(pg) => {
+                use tokio_postgres::types::Type;
                 let boxed = pg_params(params);
-                let refs: Vec<&(dyn postgres::types::ToSql + Sync)> =
-                    boxed.iter().map(|b| b.as_ref()).collect();
-                let rows = off_runtime(target, || c.query(sql, &refs))?
-                    .map_err(|err| Error::database(target, &err))?;
+                let refs: Vec<&(dyn ToSql + Sync)> = boxed.iter().map(|b| b.as_ref()).collect();
+                let refs = refs.as_slice();
+                let rows = pg.run(
+                    target,
+                    |client| async move { client.query(sql, refs).await },
+                )?;
                 let mut out = Vec::with_capacity(rows.len());
                 for row in rows {
                     let mut values = Vec::with_capacity(row.len());
@@ -255,7 +300,7 @@ impl Conn {
     }
 
     /// Starts the one write transaction of a run (or of a migration). SQLite takes
-    /// the write lock at once (a second writer waits up to [`BUSY_TIMEOUT`]);
+    /// the write lock at once (a second writer waits up to the timeout);
     /// PostgreSQL takes the store's advisory lock, held until commit or rollback.
     pub(crate) fn begin_write(&mut self, target: &Target) -> Result<(), Error> {
         match self {
@@ -268,7 +313,15 @@ impl Conn {
     }
 
     pub(crate) fn commit(&mut self, target: &Target) -> Result<(), Error> {
-        self.batch(target, "COMMIT")
+        match self {
+            Conn::Postgres(pg) => {
+                pg.committing = true;
+                let result = pg.batch(target, "COMMIT");
+                pg.committing = false;
+                result
+            }
+            Conn::Sqlite(_) => self.batch(target, "COMMIT"),
+        }
     }
 
     /// Ends a failed transaction; a failure here is ignored (the connection is
@@ -278,10 +331,217 @@ impl Conn {
     }
 }
 
-/// Runs a call of the synchronous PostgreSQL driver on a thread of its own: the
-/// driver runs a runtime of its own, which cannot start on a thread that is already
-/// inside an async runtime (as `Store::sync`'s caller is).
-fn off_runtime<T: Send>(target: &Target, f: impl FnOnce() -> T + Send) -> Result<T, Error> {
+/// Opens a SQLite file. Read-only: a store in WAL mode needs its `-shm` file, which a
+/// reader who may not write the directory cannot create when no writer is there; the
+/// file is then read as immutable (no writer has a journal open: there is no `-wal`).
+fn open_sqlite(path: &Path, access: Access) -> Result<rusqlite::Connection, rusqlite::Error> {
+    use rusqlite::OpenFlags;
+    let base = OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let flags = match access {
+        Access::Create => base | OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
+        Access::Write => base | OpenFlags::SQLITE_OPEN_READ_WRITE,
+        Access::Read => base | OpenFlags::SQLITE_OPEN_READ_ONLY,
+    };
+    let conn = rusqlite::Connection::open_with_flags(path, flags)?;
+    if access != Access::Read {
+        return Ok(conn);
+    }
+    let probe = conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()));
+    let wal = {
+        let mut name = path.as_os_str().to_owned();
+        name.push("-wal");
+        std::path::PathBuf::from(name)
+    };
+    match (probe, path.to_str()) {
+        (Ok(()), _) => Ok(conn),
+        (Err(err), Some(text)) if !wal.exists() => {
+            drop(conn);
+            let uri = format!("file:{}?immutable=1", uri_escape(text));
+            rusqlite::Connection::open_with_flags(uri, flags | OpenFlags::SQLITE_OPEN_URI)
+                .and_then(|c| {
+                    c.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()))?;
+                    Ok(c)
+                })
+                .map_err(|_| err)
+        }
+        (Err(err), _) => Err(err),
+    }
+}
+
+/// A path as the path of a `file:` URI.
+fn uri_escape(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"/-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Bounds the socket's waits: connecting, unacknowledged data, and a silent peer
+/// (keepalive), unless the URL set them itself.
+fn bound_waits(config: &mut tokio_postgres::Config, timeout: Duration) {
+    if config.get_connect_timeout().is_none() {
+        config.connect_timeout(timeout);
+    }
+    if config.get_tcp_user_timeout().is_none() {
+        config.tcp_user_timeout(timeout);
+    }
+    // The driver's default idle time is two hours.
+    if config.get_keepalives_idle() >= Duration::from_secs(3600) {
+        let idle = timeout.clamp(Duration::from_secs(1), Duration::from_secs(60));
+        config.keepalives_idle(idle);
+        if config.get_keepalives_interval().is_none() {
+            config.keepalives_interval((idle / 3).max(Duration::from_secs(1)));
+        }
+        if config.get_keepalives_retries().is_none() {
+            config.keepalives_retries(3);
+        }
+    }
+}
+
+impl Pg {
+    fn connect(
+        target: &Target,
+        config: &tokio_postgres::Config,
+        timeout: Duration,
+    ) -> Result<Self, Error> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|err| Error::Database(format!("{target}: cannot start the driver: {err}")))?;
+        let connected = on_thread(target, || {
+            runtime.block_on(async {
+                tokio::time::timeout(timeout, config.connect(tokio_postgres::NoTls)).await
+            })
+        })?;
+        // A runtime is only ever shut down in the background: dropping one waits,
+        // which panics inside the caller's async code.
+        let (client, connection) = match connected {
+            Ok(Ok(pair)) => pair,
+            Ok(Err(err)) => {
+                runtime.shutdown_background();
+                return Err(Error::database(target, &err));
+            }
+            Err(_) => {
+                runtime.shutdown_background();
+                return Err(Error::Database(format!(
+                    "{target}: no answer within {} while connecting",
+                    seconds(timeout)
+                )));
+            }
+        };
+        let connection = runtime.spawn(async move {
+            let _ = connection.await;
+        });
+        Ok(Pg {
+            runtime: Some(runtime),
+            client: Some(Arc::new(client)),
+            connection: Some(connection),
+            timeout,
+            committing: false,
+        })
+    }
+
+    fn batch(&mut self, target: &Target, sql: &str) -> Result<(), Error> {
+        self.run(
+            target,
+            |client| async move { client.batch_execute(sql).await },
+        )
+    }
+
+    /// Runs one call, giving it up after the timeout.
+    fn run<T: Send, F>(
+        &mut self,
+        target: &Target,
+        call: impl FnOnce(Arc<tokio_postgres::Client>) -> F + Send,
+    ) -> Result<T, Error>
+    where
+        F: Future<Output = Result<T, tokio_postgres::Error>>,
+    {
+        let outcome = match (&self.runtime, &self.client) {
+            (Some(runtime), Some(client)) => {
+                let client = Arc::clone(client);
+                let timeout = self.timeout;
+                on_thread(target, move || {
+                    runtime.block_on(async move {
+                        match tokio::time::timeout(timeout, call(client)).await {
+                            Ok(Ok(value)) => Ok(value),
+                            Ok(Err(err)) => Err(PgFailure::Driver(err)),
+                            Err(_) => Err(PgFailure::Timeout),
+                        }
+                    })
+                })?
+            }
+            _ => Err(PgFailure::Closed),
+        };
+        match outcome {
+            Ok(value) => Ok(value),
+            Err(PgFailure::Driver(err)) => Err(Error::database(target, &err)),
+            Err(PgFailure::Timeout) => {
+                self.close_now();
+                let outcome = if self.committing {
+                    "the run's commit had been sent: once the server answers again, the \
+                     run is stored whole or not at all"
+                } else {
+                    "the server discards its open transaction"
+                };
+                Err(Error::Database(format!(
+                    "{target}: the database did not answer within {}; the connection was \
+                     closed, so {outcome}",
+                    seconds(self.timeout)
+                )))
+            }
+            Err(PgFailure::Closed) => Err(Error::Database(format!(
+                "{target}: the connection was closed after an earlier timeout"
+            ))),
+        }
+    }
+
+    /// Drops the connection without a word to the server (which may not be
+    /// answering): its socket closes.
+    fn close_now(&mut self) {
+        self.client = None;
+        if let Some(connection) = self.connection.take() {
+            connection.abort();
+        }
+        if let Some(runtime) = self.runtime.take() {
+            // Drops the connection's task, and so its socket, without waiting for it.
+            runtime.shutdown_background();
+        }
+    }
+}
+
+impl Drop for Pg {
+    /// Says goodbye to the server (for at most a second), then closes.
+    fn drop(&mut self) {
+        self.client = None;
+        if let (Some(runtime), Some(connection)) = (&self.runtime, self.connection.take()) {
+            let _ = std::thread::scope(|scope| {
+                scope
+                    .spawn(|| {
+                        runtime.block_on(async {
+                            let _ = tokio::time::timeout(Duration::from_secs(1), connection).await;
+                        })
+                    })
+                    .join()
+            });
+        }
+        self.close_now();
+    }
+}
+
+/// `2 s`, `0.5 s`.
+fn seconds(duration: Duration) -> String {
+    format!("{} s", duration.as_secs_f64())
+}
+
+/// Runs a driver call on a thread of its own: the driver's runtime cannot run on a
+/// thread that is already inside an async runtime (as `Store::sync`'s caller is).
+fn on_thread<T: Send>(target: &Target, f: impl FnOnce() -> T + Send) -> Result<T, Error> {
     std::thread::scope(|scope| scope.spawn(f).join()).map_err(|_| {
         Error::Database(format!(
             "{target}: the database call failed (its thread panicked)"
@@ -299,10 +559,10 @@ fn sqlite_value(value: &Val) -> rusqlite::types::Value {
     }
 }
 
-fn pg_params(params: &[Val]) -> Vec<Box<dyn postgres::types::ToSql + Sync>> {
+fn pg_params(params: &[Val]) -> Vec<Box<dyn ToSql + Sync>> {
     params
         .iter()
-        .map(|value| -> Box<dyn postgres::types::ToSql + Sync> {
+        .map(|value| -> Box<dyn ToSql + Sync> {
             match value {
                 Val::Null => Box::new(Option::<String>::None),
                 Val::NullReal => Box::new(Option::<f64>::None),

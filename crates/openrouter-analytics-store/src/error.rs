@@ -15,6 +15,13 @@ pub enum Error {
     NoStore(String),
     /// The file exists and is not a SQLite database; it was not changed.
     NotAStore(String),
+    /// Not a regular file (a FIFO, a device, a socket): refused without opening it.
+    NotAFile(String),
+    /// [`Store::sync`](crate::Store::sync) on a store opened for reading.
+    ReadOnly(String),
+    /// OpenRouter's answer cannot be stored as it is (e.g. two different rows for the
+    /// same day and endpoint); nothing of it was stored.
+    BadAnswer(String),
     /// A database that belongs to another program; it was not changed.
     ForeignDatabase(String),
     /// The store was written by a newer version of this crate.
@@ -72,6 +79,16 @@ impl fmt::Display for Error {
                 f,
                 "{target} is not a history store (not a SQLite database); it was left untouched"
             ),
+            Error::NotAFile(target) => write!(
+                f,
+                "{target} is not a regular file (a FIFO, a device or a socket?): a history store \
+                 is a file; it was left untouched"
+            ),
+            Error::ReadOnly(target) => write!(
+                f,
+                "{target} was opened for reading only; open it to write (Store::open) to sync"
+            ),
+            Error::BadAnswer(message) => write!(f, "{message}; nothing of this run was stored"),
             Error::ForeignDatabase(target) => write!(
                 f,
                 "{target} is a database of another program, not a history store; it was left untouched"

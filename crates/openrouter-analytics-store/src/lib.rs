@@ -15,7 +15,10 @@
 //!
 //! Each sync writes in one transaction: a sync killed at any moment leaves the store as
 //! it was, and a failed fetch writes only its log entry. Two syncs at once take turns.
-//! The API key is never stored; a database password is never shown.
+//! Every wait for the database is bounded ([`OpenOptions::timeout`]). The covered days
+//! are the window the sync asked for, never read from the rows: rows dated outside it
+//! are dropped and counted, and two different rows for the same day and endpoint fail
+//! the run. The API key is never stored; a database password is never shown.
 //!
 //! ```no_run
 //! use openrouter_analytics::Client;
@@ -46,8 +49,9 @@ mod target;
 
 use std::fs;
 use std::io::Read;
+use std::time::Duration;
 
-use backend::{Conn, Val};
+use backend::{Access, Conn, Val};
 
 pub use error::Error;
 pub use query::{
@@ -61,27 +65,74 @@ pub use target::{DB_ENV, Target};
 /// The first bytes of every SQLite database file.
 const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
 
+/// How long a store waits for its database by default: to connect, for a statement
+/// (a lock held by another sync included), for a silent network peer.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// How a store is opened: [`Store::open_with`], [`Store::open_existing_with`].
+///
+/// ```
+/// use std::time::Duration;
+/// use openrouter_analytics_store::OpenOptions;
+///
+/// let options = OpenOptions::default().timeout(Duration::from_secs(5));
+/// assert_eq!(options.get_timeout(), Duration::from_secs(5));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct OpenOptions {
+    timeout: Duration,
+}
+
+impl Default for OpenOptions {
+    fn default() -> Self {
+        Self {
+            timeout: DEFAULT_TIMEOUT,
+        }
+    }
+}
+
+impl OpenOptions {
+    /// How long any wait for the database may last (default [`DEFAULT_TIMEOUT`]; at
+    /// least a millisecond). PostgreSQL: connecting, each statement (client and server
+    /// side), TCP keepalive and unacknowledged data; SQLite: the wait for another
+    /// writer's lock. A call that runs out fails with [`Error::Database`], the
+    /// connection is closed and the run's transaction discarded.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout.max(Duration::from_millis(1));
+        self
+    }
+
+    /// The timeout.
+    pub fn get_timeout(&self) -> Duration {
+        self.timeout
+    }
+}
+
 /// An open history store.
 pub struct Store {
     conn: Conn,
     target: Target,
+    read_only: bool,
 }
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Store")
             .field("target", &self.target)
+            .field("read_only", &self.read_only)
             .finish_non_exhaustive()
     }
 }
 
 impl Store {
-    /// Opens the store at `target`, creating it (and its directory) when there is
-    /// none yet, and brings its schema up to date.
+    /// Opens the store at `target` to write it, creating it (and its directory) when
+    /// there is none yet, and brings its schema up to date; waits are bounded by
+    /// [`DEFAULT_TIMEOUT`].
     ///
-    /// A file that is not a SQLite database, a database of another program and a store
-    /// written by a newer version are refused with a clear [`Error`] and left as they
-    /// were.
+    /// A file that is not a SQLite database, anything that is not a regular file (a
+    /// FIFO, a device), a database of another program and a store written by a newer
+    /// version are refused at once with a clear [`Error`] and left as they were.
     ///
     /// ```no_run
     /// use openrouter_analytics_store::{Store, Target};
@@ -90,6 +141,11 @@ impl Store {
     /// # Ok::<(), openrouter_analytics_store::Error>(())
     /// ```
     pub fn open(target: &Target) -> Result<Self, Error> {
+        Self::open_with(target, &OpenOptions::default())
+    }
+
+    /// [`Store::open`] with options (the timeout).
+    pub fn open_with(target: &Target, options: &OpenOptions) -> Result<Self, Error> {
         if let Target::Sqlite(path) = target {
             check_sqlite_file(target, path)?;
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -102,32 +158,68 @@ impl Store {
             }
         }
         let mut store = Store {
-            conn: Conn::connect(target, true)?,
+            conn: Conn::connect(target, Access::Create, options.timeout)?,
             target: target.clone(),
+            read_only: false,
         };
         store.migrate()?;
         Ok(store)
     }
 
-    /// Opens an existing store to read it: like [`Store::open`], but a SQLite file
-    /// that does not exist is [`Error::NoStore`] (nothing is created), and so is a
-    /// PostgreSQL database without the store's tables.
+    /// Opens an existing store to read it, read-only (SQLite's
+    /// `SQLITE_OPEN_READ_ONLY`, PostgreSQL's read-only transactions), so a store the
+    /// user may read but not write serves; [`Store::sync`] on it is refused. A SQLite
+    /// file that does not exist is [`Error::NoStore`] (nothing is created), and so is a
+    /// PostgreSQL database without the store's tables. A store written by an older
+    /// version is upgraded first, which needs write access once.
     pub fn open_existing(target: &Target) -> Result<Self, Error> {
-        if let Target::Sqlite(path) = target {
-            if !path.exists() {
-                return Err(Error::NoStore(target.to_string()));
-            }
-            check_sqlite_file(target, path)?;
-        }
-        let mut store = Store {
-            conn: Conn::connect(target, false)?,
-            target: target.clone(),
-        };
-        if store.schema_version()?.is_none() {
+        Self::open_existing_with(target, &OpenOptions::default())
+    }
+
+    /// [`Store::open_existing`] with options (the timeout).
+    pub fn open_existing_with(target: &Target, options: &OpenOptions) -> Result<Self, Error> {
+        if let Target::Sqlite(path) = target
+            && !check_sqlite_file(target, path)?
+        {
             return Err(Error::NoStore(target.to_string()));
         }
-        store.migrate()?;
-        Ok(store)
+        let mut store = Store {
+            conn: Conn::connect(target, Access::Read, options.timeout)?,
+            target: target.clone(),
+            read_only: true,
+        };
+        match store.schema_version()? {
+            None => Err(Error::NoStore(target.to_string())),
+            Some(found) if found > SCHEMA_VERSION => Err(Error::SchemaTooNew {
+                target: target.to_string(),
+                found,
+                supported: SCHEMA_VERSION,
+            }),
+            Some(SCHEMA_VERSION) => Ok(store),
+            Some(found) => {
+                // The one write a reading command may make: the upgrade, on a
+                // connection of its own.
+                drop(store);
+                let mut writer = Store {
+                    conn: Conn::connect(target, Access::Write, options.timeout)?,
+                    target: target.clone(),
+                    read_only: false,
+                };
+                writer.migrate().map_err(|err| {
+                    Error::Database(format!(
+                        "{target} has store schema version {found} and this openrouter reads \
+                         version {SCHEMA_VERSION}; upgrading it needs write access once \
+                         (run `openrouter sync`): {err}"
+                    ))
+                })?;
+                drop(writer);
+                Ok(Store {
+                    conn: Conn::connect(target, Access::Read, options.timeout)?,
+                    target: target.clone(),
+                    read_only: true,
+                })
+            }
+        }
     }
 
     /// Where this store is.
@@ -257,17 +349,24 @@ impl Store {
     }
 }
 
-/// Refuses, without changing it, a file that is not a SQLite database. A missing or
-/// empty file is fine: it becomes a new store.
-fn check_sqlite_file(target: &Target, path: &std::path::Path) -> Result<(), Error> {
-    let mut file = match fs::File::open(path) {
-        Ok(file) => file,
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+/// Refuses, without changing it, a file that is not a SQLite database, and at once
+/// anything that is not a regular file (opening a FIFO would wait for a writer
+/// forever). A missing or empty file is fine: it becomes a new store. Whether the file
+/// exists.
+fn check_sqlite_file(target: &Target, path: &std::path::Path) -> Result<bool, Error> {
+    // `metadata` does not open the file (nor block on a FIFO).
+    let metadata = match fs::metadata(path) {
+        Ok(metadata) => metadata,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(false),
         Err(err) => return Err(Error::Io(format!("{target}: {err}"))),
     };
-    if file.metadata().is_ok_and(|m| m.is_dir()) {
+    if metadata.is_dir() {
         return Err(Error::NotAStore(target.to_string()));
     }
+    if !metadata.is_file() {
+        return Err(Error::NotAFile(target.to_string()));
+    }
+    let mut file = fs::File::open(path).map_err(|err| Error::Io(format!("{target}: {err}")))?;
     let mut header = [0u8; 16];
     let mut read = 0;
     while read < header.len() {
@@ -278,7 +377,7 @@ fn check_sqlite_file(target: &Target, path: &std::path::Path) -> Result<(), Erro
         }
     }
     if read == 0 || &header == SQLITE_HEADER {
-        Ok(())
+        Ok(true)
     } else {
         Err(Error::NotAStore(target.to_string()))
     }

@@ -270,6 +270,8 @@ pub struct Run {
     pub activity_rows: i64,
     /// Per-key activity rows written.
     pub key_rows: i64,
+    /// Rows dropped for being dated outside the window.
+    pub dropped_rows: i64,
     /// Why it failed.
     pub error: Option<String>,
 }
@@ -524,8 +526,8 @@ impl Store {
         let target = self.target.clone();
         let rows = self.conn.query(
             &target,
-            "SELECT run_id, started_at, finished_at, status, activity_rows, key_rows, error \
-             FROM openrouter_sync_run ORDER BY started_at DESC, run_id DESC",
+            "SELECT run_id, started_at, finished_at, status, activity_rows, key_rows, error, \
+             dropped_rows FROM openrouter_sync_run ORDER BY started_at DESC, run_id DESC",
             &[],
         )?;
         Ok(rows
@@ -538,6 +540,7 @@ impl Store {
                 activity_rows: r[4].int(),
                 key_rows: r[5].int(),
                 error: r[6].opt_text(),
+                dropped_rows: r[7].int(),
             })
             .collect())
     }

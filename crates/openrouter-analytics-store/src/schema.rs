@@ -7,7 +7,7 @@
 //! the store beside other programs' tables.
 
 /// The migrations, oldest first; the schema version is the number applied.
-pub(crate) const MIGRATIONS: &[&str] = &[V1, V2];
+pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3];
 
 /// The newest schema version this crate knows.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -134,4 +134,9 @@ CREATE TABLE openrouter_workspace (
     name         TEXT NOT NULL,
     run_id       TEXT NOT NULL
 );
+";
+
+/// The run log counts the rows dropped for being dated outside the window.
+const V3: &str = "
+ALTER TABLE openrouter_sync_run ADD COLUMN dropped_rows BIGINT NOT NULL DEFAULT 0;
 ";

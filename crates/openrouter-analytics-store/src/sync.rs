@@ -40,6 +40,7 @@ type OnProgress = Arc<dyn Fn(&str) + Send + Sync>;
 pub struct SyncOptions {
     group_by_workspace: bool,
     key_concurrency: Option<usize>,
+    today: Option<NaiveDate>,
     on_progress: Option<OnProgress>,
 }
 
@@ -48,6 +49,7 @@ impl fmt::Debug for SyncOptions {
         f.debug_struct("SyncOptions")
             .field("group_by_workspace", &self.group_by_workspace)
             .field("key_concurrency", &self.key_concurrency)
+            .field("today", &self.today)
             .finish_non_exhaustive()
     }
 }
@@ -64,6 +66,15 @@ impl SyncOptions {
     /// 4).
     pub fn key_concurrency(mut self, n: usize) -> Self {
         self.key_concurrency = Some(n.max(1));
+        self
+    }
+
+    /// The UTC day the sync runs on, as OpenRouter's clock has it: the window is the
+    /// 30 completed days before it. Default: this machine's clock (read before and
+    /// after fetching; a sync across midnight covers only the days both windows share).
+    /// For a server whose clock is elsewhere, such as a mock serving another day.
+    pub fn today(mut self, day: NaiveDate) -> Self {
+        self.today = Some(day);
         self
     }
 
@@ -86,10 +97,12 @@ impl SyncOptions {
 pub struct SyncSummary {
     /// The run's id in the run log.
     pub run_id: String,
-    /// The days the answer covered.
+    /// The first day of the window the sync asked for (the days now covered).
     pub first_day: NaiveDate,
     /// The last of them.
     pub last_day: NaiveDate,
+    /// Rows dated outside the window (or not dated at all), dropped.
+    pub dropped_rows: usize,
     /// Activity rows received (account and workspace rows).
     pub activity_rows: usize,
     /// Per-key activity rows received.
@@ -106,7 +119,7 @@ impl fmt::Display for SyncSummary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "synced {} to {}: {} activity rows, {} per-key rows, {} keys, {} budgets ({} rows new or changed)",
+            "synced {} to {}: {} activity rows, {} per-key rows, {} keys, {} budgets ({} rows new or changed",
             self.first_day,
             self.last_day,
             self.activity_rows,
@@ -114,12 +127,21 @@ impl fmt::Display for SyncSummary {
             self.keys,
             self.budgets,
             self.changed_rows
-        )
+        )?;
+        if self.dropped_rows > 0 {
+            write!(
+                f,
+                ", {} dated outside the window dropped",
+                self.dropped_rows
+            )?;
+        }
+        f.write_str(")")
     }
 }
 
 /// Everything one run fetched.
 struct Fetched {
+    /// The account's rows (none when split by workspace: they are the split's sums).
     activity: Vec<ActivityItem>,
     workspace_activity: Vec<ActivityItem>,
     key_activity: Vec<(String, Vec<ActivityItem>)>,
@@ -142,7 +164,7 @@ async fn fetch(
             .send()
             .await?
             .data;
-        (sum_workspaces(&split), split)
+        (Vec::new(), split)
     } else {
         let rows = client.analytics().get_user_activity().send().await?.data;
         (rows, Vec::new())
@@ -200,10 +222,129 @@ async fn fetch(
     })
 }
 
-/// The account's rows from the rows split by workspace: one per day and endpoint.
-fn sum_workspaces(rows: &[ActivityItem]) -> Vec<ActivityItem> {
-    let mut sums: BTreeMap<(String, String, String), ActivityItem> = BTreeMap::new();
+/// The days of a run: the rows accepted and the days marked covered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Window {
+    accept: (NaiveDate, NaiveDate),
+    covered: (NaiveDate, NaiveDate),
+}
+
+impl Window {
+    /// The 30 completed UTC days before `today`, read before and after fetching
+    /// (the same day unless the run crossed midnight): rows of either window are
+    /// kept, only the days of both are covered.
+    fn new(before: NaiveDate, after: NaiveDate) -> Self {
+        let days = |today: NaiveDate| {
+            let last = today - Duration::days(1);
+            (last - Duration::days(WINDOW_DAYS - 1), last)
+        };
+        let (b, a) = (days(before), days(after));
+        Window {
+            accept: (b.0.min(a.0), b.1.max(a.1)),
+            covered: (b.0.max(a.0), b.1.min(a.1)),
+        }
+    }
+
+    /// The row's day, if it is in the window.
+    fn day(&self, row: &ActivityItem) -> Option<NaiveDate> {
+        NaiveDate::parse_from_str(&row.date, "%Y-%m-%d")
+            .ok()
+            .filter(|d| (self.accept.0..=self.accept.1).contains(d))
+    }
+}
+
+/// What a run writes, checked before its transaction begins.
+struct Prepared {
+    window: Window,
+    account: Vec<(String, ActivityItem)>,
+    split: Vec<(String, ActivityItem)>,
+    keys: Vec<Vec<(String, ActivityItem)>>,
+    dropped: usize,
+}
+
+/// Keeps the rows dated in the window (the date written as the store writes days),
+/// counting the others.
+fn in_window(rows: &[ActivityItem], window: &Window, dropped: &mut usize) -> Vec<ActivityItem> {
+    rows.iter()
+        .filter_map(|row| match window.day(row) {
+            Some(d) => Some(ActivityItem {
+                date: day(d),
+                ..row.clone()
+            }),
+            None => {
+                *dropped += 1;
+                None
+            }
+        })
+        .collect()
+}
+
+/// The stored values of two rows with the same key agree.
+fn same_row(a: &ActivityItem, b: &ActivityItem) -> bool {
+    a.model == b.model
+        && a.provider_name == b.provider_name
+        && a.usage == b.usage
+        && a.byok_usage_inference == b.byok_usage_inference
+        && a.requests == b.requests
+        && a.prompt_tokens == b.prompt_tokens
+        && a.completion_tokens == b.completion_tokens
+        && a.reasoning_tokens == b.reasoning_tokens
+        && a.cached_tokens == b.cached_tokens
+}
+
+/// At most 80 characters of a value from the answer, for a message.
+fn short(text: &str) -> String {
+    let mut out: String = text.chars().take(80).collect();
+    if out.len() < text.len() {
+        out.push_str("...");
+    }
+    out
+}
+
+/// The rows keyed as the store keys them (day, group, endpoint, model): an identical
+/// copy is kept once; copies that disagree are an error naming the row, since
+/// neither can be trusted (summing them would double the spend).
+fn unique(
+    rows: Vec<ActivityItem>,
+    group: impl Fn(&ActivityItem) -> String,
+    group_name: &str,
+) -> Result<Vec<(String, ActivityItem)>, String> {
+    let mut out: BTreeMap<(String, String, String, String), (String, ActivityItem)> =
+        BTreeMap::new();
     for row in rows {
+        let g = group(&row);
+        let key = (
+            row.date.clone(),
+            g.clone(),
+            row.endpoint_id.clone(),
+            row.model_permaslug.clone(),
+        );
+        match out.get(&key) {
+            Some((_, first)) if same_row(first, &row) => {}
+            Some(_) => {
+                let mut name = format!(
+                    "OpenRouter's answer has two different rows for {}, endpoint {}, model {}",
+                    row.date,
+                    short(&row.endpoint_id),
+                    short(&row.model_permaslug)
+                );
+                if !group_name.is_empty() {
+                    name.push_str(&format!(", {group_name} {}", short(&g)));
+                }
+                return Err(name);
+            }
+            None => {
+                out.insert(key, (g, row));
+            }
+        }
+    }
+    Ok(out.into_values().collect())
+}
+
+/// The account's rows from the rows split by workspace: one per day and endpoint.
+fn sum_workspaces(split: &[(String, ActivityItem)]) -> Vec<(String, ActivityItem)> {
+    let mut sums: BTreeMap<(String, String, String), ActivityItem> = BTreeMap::new();
+    for (_, row) in split {
         let key = (
             row.date.clone(),
             row.endpoint_id.clone(),
@@ -218,7 +359,7 @@ fn sum_workspaces(rows: &[ActivityItem]) -> Vec<ActivityItem> {
             }
         }
     }
-    sums.into_values().collect()
+    sums.into_values().map(|r| (String::new(), r)).collect()
 }
 
 fn add(sum: &mut ActivityItem, row: &ActivityItem) {
@@ -231,47 +372,46 @@ fn add(sum: &mut ActivityItem, row: &ActivityItem) {
     sum.cached_tokens = sum.cached_tokens.saturating_add(row.cached_tokens);
 }
 
-/// Rows with the same key summed (the store's primary key must be unique within one
-/// statement).
-fn dedupe<'a>(
-    rows: impl IntoIterator<Item = &'a ActivityItem>,
-    group: impl Fn(&ActivityItem) -> String,
-) -> Vec<(String, ActivityItem)> {
-    let mut out: BTreeMap<(String, String, String, String), (String, ActivityItem)> =
-        BTreeMap::new();
-    for row in rows {
-        let g = group(row);
-        let key = (
-            row.date.clone(),
-            g.clone(),
-            row.endpoint_id.clone(),
-            row.model_permaslug.clone(),
-        );
-        match out.get_mut(&key) {
-            Some((_, sum)) => add(sum, row),
-            None => {
-                out.insert(key, (g, row.clone()));
-            }
-        }
+/// Checks and shapes what was fetched: rows outside the window dropped, copies merged,
+/// conflicting copies refused (the message names the row).
+fn prepare(fetched: &Fetched, window: &Window) -> Result<Prepared, String> {
+    let mut dropped = 0;
+    // A row without a workspace in the split answer is kept under "-" so that it is
+    // not mistaken for the account's row.
+    let split = unique(
+        in_window(&fetched.workspace_activity, window, &mut dropped),
+        |r| {
+            r.workspace_id
+                .clone()
+                .filter(|w| !w.is_empty())
+                .unwrap_or_else(|| "-".to_string())
+        },
+        "workspace",
+    )?;
+    let account = if fetched.workspace_activity.is_empty() {
+        unique(
+            in_window(&fetched.activity, window, &mut dropped),
+            |_| String::new(),
+            "",
+        )?
+    } else {
+        sum_workspaces(&split)
+    };
+    let mut keys = Vec::with_capacity(fetched.key_activity.len());
+    for (hash, rows) in &fetched.key_activity {
+        keys.push(unique(
+            in_window(rows, window, &mut dropped),
+            |_| hash.clone(),
+            "key",
+        )?);
     }
-    out.into_values().collect()
-}
-
-/// The days the answer covered: the 30 completed UTC days before now, or, when the
-/// rows say the server's clock is elsewhere (a mock, a skewed clock), the 30 days
-/// ending on the newest row's day.
-fn window(rows: &[ActivityItem], today: NaiveDate) -> (NaiveDate, NaiveDate) {
-    let last = today - Duration::days(1);
-    let first = last - Duration::days(WINDOW_DAYS - 1);
-    let days: Vec<NaiveDate> = rows
-        .iter()
-        .filter_map(|r| NaiveDate::parse_from_str(&r.date, "%Y-%m-%d").ok())
-        .collect();
-    if days.iter().all(|d| (first..=last).contains(d)) {
-        return (first, last);
-    }
-    let newest = days.iter().max().copied().unwrap_or(last);
-    (newest - Duration::days(WINDOW_DAYS - 1), newest)
+    Ok(Prepared {
+        window: *window,
+        account,
+        split,
+        keys,
+        dropped,
+    })
 }
 
 fn now() -> String {
@@ -300,12 +440,26 @@ impl Store {
         client: &Client,
         options: &SyncOptions,
     ) -> Result<SyncSummary, Error> {
+        if self.read_only {
+            return Err(Error::ReadOnly(self.target.to_string()));
+        }
         let started_at = now();
         let run_id = format!("{started_at}-{}", std::process::id());
+        let today = || options.today.unwrap_or_else(|| Utc::now().date_naive());
+        let before = today();
         match fetch(client, options).await {
             Ok(fetched) => {
-                options.progress("writing");
-                self.write_run(&run_id, &started_at, &fetched, options)
+                let window = Window::new(before, today());
+                match prepare(&fetched, &window) {
+                    Ok(prepared) => {
+                        options.progress("writing");
+                        self.write_run(&run_id, &started_at, &fetched, &prepared, options)
+                    }
+                    Err(message) => {
+                        self.log_failure(&run_id, &started_at, &message)?;
+                        Err(Error::BadAnswer(message))
+                    }
+                }
             }
             Err(err) => {
                 let message = err.to_string();
@@ -338,11 +492,12 @@ impl Store {
         run_id: &str,
         started_at: &str,
         fetched: &Fetched,
+        prepared: &Prepared,
         options: &SyncOptions,
     ) -> Result<SyncSummary, Error> {
         let target = self.target.clone();
         self.conn.begin_write(&target)?;
-        match self.write_locked(run_id, started_at, fetched, options) {
+        match self.write_locked(run_id, started_at, fetched, prepared, options) {
             Ok(summary) => {
                 self.conn.commit(&target)?;
                 Ok(summary)
@@ -359,28 +514,28 @@ impl Store {
         run_id: &str,
         started_at: &str,
         fetched: &Fetched,
+        prepared: &Prepared,
         options: &SyncOptions,
     ) -> Result<SyncSummary, Error> {
-        let (first, last) = window(&fetched.activity, Utc::now().date_naive());
+        let (first, last) = prepared.window.covered;
         let mut changed = 0;
-        let account = dedupe(&fetched.activity, |_| String::new());
-        changed += self.upsert_activity("openrouter_activity", "workspace_id", &account, run_id)?;
-        let split = dedupe(&fetched.workspace_activity, |r| {
-            r.workspace_id.clone().unwrap_or_default()
-        });
-        // A row without a workspace in the split answer is kept under "-" so that it
-        // is not mistaken for the account's row.
-        let split: Vec<(String, ActivityItem)> = split
-            .into_iter()
-            .map(|(w, r)| (if w.is_empty() { "-".to_string() } else { w }, r))
-            .collect();
-        changed += self.upsert_activity("openrouter_activity", "workspace_id", &split, run_id)?;
+        changed += self.upsert_activity(
+            "openrouter_activity",
+            "workspace_id",
+            &prepared.account,
+            run_id,
+        )?;
+        changed += self.upsert_activity(
+            "openrouter_activity",
+            "workspace_id",
+            &prepared.split,
+            run_id,
+        )?;
         let mut key_rows = 0;
-        for (hash, rows) in &fetched.key_activity {
-            let rows = dedupe(rows, |_| hash.clone());
+        for rows in &prepared.keys {
             key_rows += rows.len();
             changed +=
-                self.upsert_activity("openrouter_key_activity", "api_key_hash", &rows, run_id)?;
+                self.upsert_activity("openrouter_key_activity", "api_key_hash", rows, run_id)?;
         }
         let mut splits = vec!["account", "key"];
         if options.group_by_workspace {
@@ -472,10 +627,11 @@ impl Store {
                 ],
             )?;
         }
-        let activity_rows = account.len() + split.len();
+        let activity_rows = prepared.account.len() + prepared.split.len();
         self.exec(
             "INSERT INTO openrouter_sync_run (run_id, started_at, finished_at, status, activity_rows, \
-             key_rows, first_day, last_day, error) VALUES ($1, $2, $3, 'ok', $4, $5, $6, $7, NULL)",
+             key_rows, first_day, last_day, error, dropped_rows) \
+             VALUES ($1, $2, $3, 'ok', $4, $5, $6, $7, NULL, $8)",
             &[
                 run_id.into(),
                 started_at.into(),
@@ -484,12 +640,14 @@ impl Store {
                 (key_rows as i64).into(),
                 day(first).into(),
                 day(last).into(),
+                (prepared.dropped as i64).into(),
             ],
         )?;
         Ok(SyncSummary {
             run_id: run_id.to_string(),
             first_day: first,
             last_day: last,
+            dropped_rows: prepared.dropped,
             activity_rows,
             key_rows,
             keys: fetched.keys.len(),
@@ -568,5 +726,28 @@ impl Store {
             changed += self.exec(&sql, &params)?;
         }
         Ok(changed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(text: &str) -> NaiveDate {
+        text.parse().expect("a day")
+    }
+
+    #[test]
+    fn the_window_is_the_thirty_days_before_today() {
+        let window = Window::new(d("2026-11-26"), d("2026-11-26"));
+        assert_eq!(window.covered, (d("2026-10-27"), d("2026-11-25")));
+        assert_eq!(window.accept, window.covered);
+    }
+
+    #[test]
+    fn a_run_across_midnight_keeps_both_windows_rows_and_covers_their_common_days() {
+        let window = Window::new(d("2026-11-26"), d("2026-11-27"));
+        assert_eq!(window.accept, (d("2026-10-27"), d("2026-11-26")));
+        assert_eq!(window.covered, (d("2026-10-28"), d("2026-11-25")));
     }
 }

@@ -9,7 +9,20 @@ use std::collections::BTreeMap;
 
 use openrouter_analytics::chrono::NaiveDate;
 use openrouter_analytics_mock::{Endpoint, MockOpenRouter, Reply, SampleAccount, TEST_API_KEY};
-use openrouter_analytics_store::{Dimension, Error, Query, Store, SyncOptions, Target};
+use std::time::Duration;
+
+use openrouter_analytics::types::ActivityItem;
+use openrouter_analytics_store::{
+    Dimension, Error, OpenOptions, Query, Store, SyncOptions, Target,
+};
+
+/// The day the sample account is served as of (its window ends the day before).
+const SAMPLE_TODAY: &str = "2026-11-26";
+
+/// A sync as of the sample account's day.
+fn sample_options() -> SyncOptions {
+    SyncOptions::default().today(day(SAMPLE_TODAY))
+}
 
 /// A fresh store location for each backend available: (name, target, keep-alive).
 fn targets() -> Vec<(&'static str, Target, Option<tempfile::TempDir>)> {
@@ -56,7 +69,7 @@ fn sync_keeps_the_window_and_a_rerun_changes_nothing() {
         let client = openrouter.client();
         let mut store = Store::open(&target).expect("open");
         let first = rt
-            .block_on(store.sync(&client, &SyncOptions::default()))
+            .block_on(store.sync(&client, &sample_options()))
             .unwrap_or_else(|e| panic!("{name}: {e}"));
         let (first_day, last_day) = account.activity_window();
         assert_eq!(first.first_day, day(&first_day), "{name}");
@@ -119,7 +132,7 @@ fn sync_keeps_the_window_and_a_rerun_changes_nothing() {
         // A rerun over the same window: nothing changes but the log and snapshots.
         let rows_before = store.rows(&q).expect("rows");
         let second = rt
-            .block_on(store.sync(&client, &SyncOptions::default()))
+            .block_on(store.sync(&client, &sample_options()))
             .expect("rerun");
         assert_eq!(second.changed_rows, 0, "{name}");
         assert_eq!(store.rows(&q).expect("rows"), rows_before, "{name}");
@@ -142,8 +155,11 @@ fn windows_a_month_apart_merge_into_sixty_days() {
             let openrouter = MockOpenRouter::start();
             let _sample =
                 openrouter.sample_account_from(SampleAccount::new().with_today(day(today)));
-            rt.block_on(store.sync(&openrouter.client(), &SyncOptions::default()))
-                .unwrap_or_else(|e| panic!("{name}: {e}"));
+            rt.block_on(store.sync(
+                &openrouter.client(),
+                &SyncOptions::default().today(day(today)),
+            ))
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
         }
         let q = Query::new(day("2026-10-27"), day("2026-12-25"));
         assert!(store.missing_days(&q).expect("gaps").is_empty(), "{name}");
@@ -184,7 +200,7 @@ fn workspace_split_sums_to_the_account_rows() {
         let mut store = Store::open(&target).expect("open");
         rt.block_on(store.sync(
             &openrouter.client(),
-            &SyncOptions::default().group_by_workspace(true),
+            &sample_options().group_by_workspace(true),
         ))
         .unwrap_or_else(|e| panic!("{name}: {e}"));
         let (first, last) = sample.account().activity_window();
@@ -212,7 +228,7 @@ fn a_failed_fetch_writes_only_the_run_log() {
         );
         let mut store = Store::open(&target).expect("open");
         let err = rt
-            .block_on(store.sync(&openrouter.client(), &SyncOptions::default()))
+            .block_on(store.sync(&openrouter.client(), &sample_options()))
             .expect_err("401");
         assert!(err.fetch_error().is_some(), "{name}: {err}");
         let runs = store.runs().expect("runs");
@@ -239,7 +255,7 @@ fn a_failed_fetch_writes_only_the_run_log() {
         );
         let _rest = openrouter.sample_account();
         let err = rt
-            .block_on(store.sync(&openrouter.client(), &SyncOptions::default()))
+            .block_on(store.sync(&openrouter.client(), &sample_options()))
             .expect_err("503");
         assert!(err.to_string().contains("503"), "{name}: {err}");
         assert!(store.rows(&all).expect("rows").is_empty(), "{name}");
@@ -260,7 +276,7 @@ fn two_syncs_at_once_both_succeed_without_duplicates() {
                 let client = openrouter.client();
                 std::thread::spawn(move || {
                     let mut store = Store::open(&target).expect("open");
-                    runtime().block_on(store.sync(&client, &SyncOptions::default()))
+                    runtime().block_on(store.sync(&client, &sample_options()))
                 })
             })
             .collect();
@@ -289,7 +305,7 @@ fn the_api_key_is_never_stored() {
         let mut store = Store::open(&target).expect("open");
         rt.block_on(store.sync(
             &openrouter.client(),
-            &SyncOptions::default().group_by_workspace(true),
+            &sample_options().group_by_workspace(true),
         ))
         .expect("sync");
         drop(store);
@@ -501,7 +517,7 @@ fn workspace_names_are_recorded_and_a_version_1_store_gains_them() {
             .collect();
         let client = openrouter.client();
         let mut store = Store::open(&target).expect("open");
-        rt.block_on(store.sync(&client, &SyncOptions::default()))
+        rt.block_on(store.sync(&client, &sample_options()))
             .unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(store.workspace_names().expect("names"), want, "{name}");
         drop(store);
@@ -509,6 +525,7 @@ fn workspace_names_are_recorded_and_a_version_1_store_gains_them() {
         // A store written before version 2: the table appears on open, the names
         // with the next sync.
         let sql = "DROP TABLE openrouter_workspace; \
+                   ALTER TABLE openrouter_sync_run DROP COLUMN dropped_rows; \
                    UPDATE openrouter_store_meta SET value = '1' WHERE key = 'schema_version'";
         match &target {
             Target::Sqlite(path) => run_sqlite(path, sql),
@@ -517,8 +534,411 @@ fn workspace_names_are_recorded_and_a_version_1_store_gains_them() {
         }
         let mut store = Store::open(&target).expect("upgraded");
         assert!(store.workspace_names().expect("names").is_empty(), "{name}");
-        rt.block_on(store.sync(&client, &SyncOptions::default()))
+        rt.block_on(store.sync(&client, &sample_options()))
             .unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(store.workspace_names().expect("names"), want, "{name}");
     }
+}
+
+/// The sample account's activity rows, as `GET /activity` answers them.
+fn sample_rows() -> Vec<ActivityItem> {
+    SampleAccount::new().activity().to_vec()
+}
+
+fn total_usage(store: &mut Store, query: &Query) -> f64 {
+    store
+        .summarise(query)
+        .expect("summarise")
+        .first()
+        .map_or(0.0, |g| g.totals.usage)
+}
+
+#[test]
+fn the_window_is_the_one_asked_for_and_rows_outside_it_are_dropped() {
+    let rt = runtime();
+    for (name, target, _keep) in targets() {
+        let openrouter = MockOpenRouter::start();
+        let mut rows = sample_rows();
+        // One row far in the future and one without a date among a normal window.
+        rows.push(ActivityItem {
+            date: "2099-12-31".into(),
+            endpoint_id: "ep-future".into(),
+            ..openrouter_analytics_mock::activity_row("vendor/model", 5.0)
+        });
+        rows.push(ActivityItem {
+            date: "yesterday".into(),
+            endpoint_id: "ep-undated".into(),
+            ..openrouter_analytics_mock::activity_row("vendor/model", 7.0)
+        });
+        // Every activity request (the account's and each key's) gets these rows.
+        let _activity = openrouter.reply(Endpoint::GetUserActivity, Reply::activity(rows));
+        let _rest = openrouter.sample_account();
+        let keys = SampleAccount::new().keys().len();
+        let mut store = Store::open(&target).expect("open");
+        let summary = rt
+            .block_on(store.sync(&openrouter.client(), &sample_options()))
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(summary.first_day, day("2026-10-27"), "{name}");
+        assert_eq!(summary.last_day, day("2026-11-25"), "{name}");
+        assert_eq!(summary.dropped_rows, 2 * (1 + keys), "{name}");
+        assert!(summary.to_string().contains("dropped"), "{name}: {summary}");
+        assert_eq!(
+            store.covered_range().expect("covered"),
+            Some((day("2026-10-27"), day("2026-11-25"))),
+            "{name}"
+        );
+        let window = Query::new(day("2026-10-27"), day("2026-11-25"));
+        assert!(store.missing_days(&window).expect("gaps").is_empty());
+        let want: f64 = sample_rows().iter().map(|r| r.usage).sum();
+        assert!(close(total_usage(&mut store, &window), want), "{name}");
+        let later = Query::new(day("2026-11-26"), day("2999-12-31"));
+        assert!(store.rows(&later).expect("rows").is_empty(), "{name}");
+        assert!(
+            store
+                .rows(&later.clone().api_key_hash("any"))
+                .expect("rows")
+                .is_empty()
+        );
+        let runs = store.runs().expect("runs");
+        assert_eq!(runs[0].dropped_rows as usize, 2 * (1 + keys), "{name}");
+    }
+}
+
+#[test]
+fn without_today_the_window_is_this_machines_clock() {
+    // Without `today`, the clock is read before and after fetching; a mock serving
+    // rows of this machine's window is stored and its days covered.
+    let rt = runtime();
+    let dir = tempfile::tempdir().expect("dir");
+    let target = Target::Sqlite(dir.path().join("h.db"));
+    let today = openrouter_analytics::chrono::Utc::now().date_naive();
+    let openrouter = MockOpenRouter::start();
+    let _s = openrouter.sample_account_from(SampleAccount::new().with_today(today));
+    let mut store = Store::open(&target).expect("open");
+    let summary = rt
+        .block_on(store.sync(&openrouter.client(), &SyncOptions::default()))
+        .expect("sync");
+    // Unless this ran across midnight, nothing is dropped and the window is today's.
+    let after = openrouter_analytics::chrono::Utc::now().date_naive();
+    if after == today {
+        assert_eq!(summary.dropped_rows, 0, "{summary}");
+        assert_eq!(summary.last_day, today.pred_opt().expect("day"));
+    }
+    assert!(
+        (summary.last_day - summary.first_day).num_days() < 30,
+        "{summary}"
+    );
+}
+
+#[test]
+fn identical_copies_are_stored_once_and_conflicting_copies_fail_the_run() {
+    let rt = runtime();
+    for (name, target, _keep) in targets() {
+        let mut store = Store::open(&target).expect("open");
+        let window = Query::new(day("2026-10-27"), day("2026-11-25"));
+        let want: f64 = sample_rows().iter().map(|r| r.usage).sum();
+
+        // Every row sent twice: stored once.
+        let openrouter = MockOpenRouter::start();
+        let twice: Vec<ActivityItem> = sample_rows().into_iter().chain(sample_rows()).collect();
+        let _activity = openrouter.reply(Endpoint::GetUserActivity, Reply::activity(twice));
+        let _rest = openrouter.sample_account();
+        rt.block_on(store.sync(&openrouter.client(), &sample_options()))
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(close(total_usage(&mut store, &window), want), "{name}");
+        assert_eq!(
+            store.rows(&window).expect("rows").len(),
+            sample_rows().len(),
+            "{name}"
+        );
+        let before = store.rows(&window).expect("rows");
+        let keys_before = store
+            .rows(&window.clone().by(&[Dimension::Key]))
+            .expect("rows");
+
+        // A second copy with a different usage: the run fails, naming the row, and
+        // writes nothing but its log entry.
+        let openrouter = MockOpenRouter::start();
+        let mut rows = sample_rows();
+        let mut other = rows[3].clone();
+        other.usage += 1.0;
+        rows.push(other.clone());
+        let _activity = openrouter.reply(Endpoint::GetUserActivity, Reply::activity(rows));
+        let _rest = openrouter.sample_account();
+        let err = rt
+            .block_on(store.sync(&openrouter.client(), &sample_options()))
+            .expect_err("conflicting copies");
+        assert!(matches!(err, Error::BadAnswer(_)), "{name}: {err}");
+        let text = err.to_string();
+        assert!(text.contains(&other.date), "{name}: {text}");
+        assert!(text.contains(&other.endpoint_id), "{name}: {text}");
+        assert!(text.contains("nothing"), "{name}: {text}");
+        assert_eq!(store.rows(&window).expect("rows"), before, "{name}");
+        assert_eq!(
+            store
+                .rows(&window.clone().by(&[Dimension::Key]))
+                .expect("rows"),
+            keys_before,
+            "{name}"
+        );
+        let runs = store.runs().expect("runs");
+        assert_eq!(runs.len(), 2, "{name}");
+        assert_eq!(runs[0].status, "failed", "{name}");
+        let all = Query::new(day("2000-01-01"), day("2999-12-31"));
+        assert_eq!(store.credit_history(&all).expect("credits").len(), 1);
+    }
+}
+
+#[test]
+fn anything_but_a_regular_file_is_refused_at_once() {
+    let dir = tempfile::tempdir().expect("dir");
+    let fifo = dir.path().join("history.db");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    // Opening a FIFO waits for a writer: the check runs on a thread, bounded.
+    let (tx, rx) = std::sync::mpsc::channel();
+    let path = fifo.clone();
+    std::thread::spawn(move || {
+        let target = Target::Sqlite(path);
+        let _ = tx.send((
+            Store::open(&target).map(|_| ()),
+            Store::open_existing(&target).map(|_| ()),
+        ));
+    });
+    let (open, existing) = rx
+        .recv_timeout(Duration::from_secs(30))
+        .expect("refused at once, not blocked on the FIFO");
+    let err = open.expect_err("a FIFO");
+    assert!(matches!(err, Error::NotAFile(_)), "{err}");
+    assert!(err.to_string().contains("not a regular file"), "{err}");
+    assert!(matches!(existing, Err(Error::NotAFile(_))));
+    // A device too.
+    let null = Target::Sqlite("/dev/null".into());
+    assert!(matches!(Store::open(&null), Err(Error::NotAFile(_))));
+}
+
+#[test]
+fn a_store_opened_for_reading_is_read_only() {
+    let rt = runtime();
+    for (name, target, _keep) in targets() {
+        let openrouter = MockOpenRouter::start();
+        let _s = openrouter.sample_account();
+        let mut store = Store::open(&target).expect("open");
+        rt.block_on(store.sync(&openrouter.client(), &sample_options()))
+            .expect("sync");
+        drop(store);
+        let mut reader = Store::open_existing(&target).expect("read");
+        let err = rt
+            .block_on(reader.sync(&openrouter.client(), &sample_options()))
+            .expect_err("read-only");
+        assert!(matches!(err, Error::ReadOnly(_)), "{name}: {err}");
+        assert_eq!(reader.runs().expect("runs").len(), 1, "{name}");
+    }
+    // A SQLite file no one may write (and in a directory no one may write): read,
+    // unchanged. (Root ignores these bits; the CLI's test reads as another user.)
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("ro").join("h.db");
+    let target = Target::Sqlite(path.clone());
+    let openrouter = MockOpenRouter::start();
+    let _s = openrouter.sample_account();
+    let mut store = Store::open(&target).expect("open");
+    rt.block_on(store.sync(&openrouter.client(), &sample_options()))
+        .expect("sync");
+    drop(store);
+    let ro_dir = path.parent().expect("dir").to_path_buf();
+    let set_mode = |p: &std::path::Path, mode: u32| {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode)).expect("chmod");
+    };
+    set_mode(&path, 0o444);
+    set_mode(&ro_dir, 0o555);
+    let bytes = std::fs::read(&path).expect("read");
+    let modified = std::fs::metadata(&path)
+        .and_then(|m| m.modified())
+        .expect("mtime");
+    let mut reader = Store::open_existing(&target).expect("a read-only store opens");
+    let window = Query::new(day("2026-10-27"), day("2026-11-25"));
+    assert_eq!(
+        reader.rows(&window).expect("rows").len(),
+        sample_rows().len()
+    );
+    drop(reader);
+    assert_eq!(std::fs::read(&path).expect("read"), bytes);
+    assert_eq!(
+        std::fs::metadata(&path)
+            .and_then(|m| m.modified())
+            .expect("mtime"),
+        modified
+    );
+    set_mode(&ro_dir, 0o755);
+}
+
+#[test]
+fn a_version_2_store_is_upgraded_and_keeps_its_rows() {
+    let rt = runtime();
+    for (name, target, _keep) in targets() {
+        let openrouter = MockOpenRouter::start();
+        let _s = openrouter.sample_account();
+        let mut store = Store::open(&target).expect("open");
+        rt.block_on(store.sync(&openrouter.client(), &sample_options()))
+            .expect("sync");
+        drop(store);
+        // Back to version 2: the run log without its dropped-rows column.
+        let sql = "ALTER TABLE openrouter_sync_run DROP COLUMN dropped_rows; \
+                   UPDATE openrouter_store_meta SET value = '2' WHERE key = 'schema_version'";
+        match &target {
+            Target::Sqlite(path) => run_sqlite(path, sql),
+            Target::Postgres(url) => pg::execute(url, sql),
+            _ => unreachable!(),
+        }
+        let mut reader = Store::open_existing(&target).expect("upgraded on open");
+        let runs = reader.runs().expect("runs");
+        assert_eq!(runs.len(), 1, "{name}");
+        assert_eq!(runs[0].dropped_rows, 0, "{name}");
+        let window = Query::new(day("2026-10-27"), day("2026-11-25"));
+        assert_eq!(
+            reader.rows(&window).expect("rows").len(),
+            sample_rows().len(),
+            "{name}"
+        );
+    }
+}
+
+/// Counts the rows of `sql` (a `SELECT count(*)`) on the database of `url`.
+fn pg_count(url: &str, sql: &str) -> i64 {
+    let mut client = postgres::Client::connect(url, postgres::NoTls).expect("connect");
+    client.query_one(sql, &[]).expect("count").get(0)
+}
+
+#[test]
+fn a_postgres_that_stops_answering_fails_the_run_within_the_timeout() {
+    // A server of this test's own: it is stopped (SIGSTOP) while the others run.
+    let Some(server) = pg::dedicated() else {
+        return;
+    };
+    let admin_url = server.create_database();
+    const APP: &str = "store_stop_test";
+    let target: Target = format!("{admin_url}?application_name={APP}")
+        .parse()
+        .expect("url");
+    let options = OpenOptions::default().timeout(Duration::from_secs(2));
+
+    // Connecting to a stopped server.
+    {
+        let _stopped = server.stop();
+        let err = Store::open_with(&target, &options).expect_err("no answer");
+        let text = err.to_string();
+        assert!(text.contains("within 2 s"), "{text}");
+        assert!(!text.contains(pg::PASSWORD), "{text}");
+    }
+
+    // Stopped inside the run's transaction: the first statement after the stop
+    // times out, the connection is closed, and the server (once resumed) discards the
+    // transaction. Many rows, so that the transaction lasts.
+    let rt = runtime();
+    let mut store = Store::open_with(&target, &options).expect("open");
+    let openrouter = MockOpenRouter::start();
+    let rows: Vec<ActivityItem> = (0..3_000)
+        .map(|n| ActivityItem {
+            date: format!("2026-11-{:02}", 1 + n % 25),
+            endpoint_id: format!("ep-{n}"),
+            ..openrouter_analytics_mock::activity_row("vendor/model", 0.01)
+        })
+        .collect();
+    let _activity = openrouter.reply(Endpoint::GetUserActivity, Reply::activity(rows));
+    let _rest = openrouter.sample_account();
+    let stopped = std::sync::Arc::new(std::sync::Mutex::new(None));
+    // The progress callback starts a watcher that stops the server as soon as the
+    // run's transaction is open.
+    let (tx, rx) = std::sync::mpsc::channel::<()>();
+    let tx = std::sync::Mutex::new(Some(tx));
+    let on_progress = move |line: &str| {
+        if line == "writing"
+            && let Some(tx) = tx.lock().expect("lock").take()
+        {
+            let _ = tx.send(());
+        }
+    };
+    let watcher = {
+        let admin_url = admin_url.clone();
+        let stopped = stopped.clone();
+        let server: &pg::PgServer = &server;
+        std::thread::scope(|scope| {
+            // Returns its connection, which may only close once the server answers.
+            let handle = scope.spawn(move || {
+                rx.recv_timeout(Duration::from_secs(60)).ok()?;
+                let mut admin =
+                    postgres::Client::connect(&admin_url, postgres::NoTls).expect("admin");
+                for _ in 0..20_000 {
+                    let open: i64 = admin
+                        .query_one(
+                            "SELECT count(*) FROM pg_stat_activity \
+                             WHERE application_name = $1 AND xact_start IS NOT NULL",
+                            &[&APP],
+                        )
+                        .expect("activity")
+                        .get(0);
+                    if open > 0 {
+                        *stopped.lock().expect("lock") = Some(server.stop());
+                        return Some(admin);
+                    }
+                }
+                None
+            });
+            let result = rt.block_on(store.sync(
+                &openrouter.client(),
+                &sample_options().on_progress(on_progress),
+            ));
+            (handle.join().expect("watcher"), result)
+        })
+    };
+    let (admin, result) = watcher;
+    assert!(admin.is_some(), "the transaction was never seen open");
+    let err = result.expect_err("the stopped server fails the run");
+    let text = err.to_string();
+    assert!(text.contains("did not answer within 2 s"), "{text}");
+    assert!(!text.contains(pg::PASSWORD), "{text}");
+    // The connection is closed: later calls fail at once, without waiting.
+    assert!(store.runs().is_err());
+    drop(stopped.lock().expect("lock").take());
+    drop(admin);
+
+    // Resumed: the server ends the abandoned connection and discards its transaction.
+    let mut gone = false;
+    for _ in 0..300 {
+        let left = pg_count(
+            &admin_url,
+            &format!("SELECT count(*) FROM pg_stat_activity WHERE application_name = '{APP}'"),
+        );
+        if left == 0 {
+            gone = true;
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(gone, "the abandoned connection is still open");
+    assert_eq!(
+        pg_count(&admin_url, "SELECT count(*) FROM openrouter_activity"),
+        0
+    );
+    assert_eq!(
+        pg_count(&admin_url, "SELECT count(*) FROM openrouter_covered_day"),
+        0
+    );
+    assert_eq!(
+        pg_count(
+            &admin_url,
+            "SELECT count(*) FROM openrouter_sync_run WHERE status = 'ok'"
+        ),
+        0
+    );
+    // And the store works again.
+    let mut store = Store::open_with(&target, &options).expect("reopen");
+    let openrouter = MockOpenRouter::start();
+    let _s = openrouter.sample_account();
+    rt.block_on(store.sync(&openrouter.client(), &sample_options()))
+        .expect("a sync after the server resumed");
 }

@@ -41,8 +41,9 @@ Options:
   --page-size N    Items per page of the list operations when the request sends no
                    `limit` (default {DEFAULT_PAGE_SIZE}, the API's default).
   --today DATE     Serve the account as seen on DATE (YYYY-MM-DD): its 30 days of
-                   activity end the day before. Run it twice a month apart, syncing
-                   each time, to give `openrouter sync` more than 30 days of history.
+                   activity end the day before. Run it twice a month apart, each
+                   time with `openrouter sync --today DATE` (the same day), to give
+                   the store more than 30 days of history.
   -h, --help       Print this help.
 
 On startup it prints the base URL to use, e.g.

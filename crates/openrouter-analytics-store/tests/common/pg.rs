@@ -26,6 +26,107 @@ pub struct PgServer {
     _watcher: Mutex<Child>,
 }
 
+impl PgServer {
+    /// A URL to a new, empty database on this server.
+    pub fn create_database(&self) -> String {
+        let name = format!(
+            "store_test_{}_{}",
+            std::process::id(),
+            NEXT_DB.fetch_add(1, Ordering::SeqCst)
+        );
+        let mut client = admin(self.port).expect("admin connection");
+        client
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .expect("create database");
+        format!(
+            "postgres://postgres:{PASSWORD}@127.0.0.1:{}/{name}",
+            self.port
+        )
+    }
+
+    /// The server's processes: the postmaster (from its pid file) and its children.
+    fn pids(&self) -> Vec<u32> {
+        let pid_file = self._dir.path().join("data").join("postmaster.pid");
+        let text = std::fs::read_to_string(pid_file).expect("postmaster.pid");
+        let postmaster: u32 = text
+            .lines()
+            .next()
+            .and_then(|l| l.trim().parse().ok())
+            .expect("a pid");
+        let mut pids = vec![postmaster];
+        for entry in std::fs::read_dir("/proc").expect("/proc").flatten() {
+            let Some(pid) = entry
+                .file_name()
+                .to_str()
+                .and_then(|n| n.parse::<u32>().ok())
+            else {
+                continue;
+            };
+            let stat = std::fs::read_to_string(entry.path().join("stat")).unwrap_or_default();
+            // `pid (comm) state ppid ...`; comm may hold spaces, so read after the ')'.
+            let ppid = stat
+                .rsplit_once(')')
+                .and_then(|(_, rest)| rest.split_whitespace().nth(1))
+                .and_then(|p| p.parse::<u32>().ok());
+            if ppid == Some(postmaster) {
+                pids.push(pid);
+            }
+        }
+        pids
+    }
+
+    /// Stops every process of this server (SIGSTOP), until the guard is dropped
+    /// (SIGCONT), or at the latest after two minutes, so that no test can hang.
+    pub fn stop(&self) -> Stopped {
+        let pids = self.pids();
+        signal("-STOP", &pids);
+        let resumed = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let watchdog = {
+            let (pids, resumed) = (pids.clone(), resumed.clone());
+            std::thread::spawn(move || {
+                let deadline = Instant::now() + Duration::from_secs(120);
+                while Instant::now() < deadline && !resumed.load(Ordering::SeqCst) {
+                    std::thread::sleep(Duration::from_millis(100));
+                }
+                if !resumed.swap(true, Ordering::SeqCst) {
+                    signal("-CONT", &pids);
+                }
+            })
+        };
+        Stopped {
+            pids,
+            resumed,
+            _watchdog: watchdog,
+        }
+    }
+}
+
+/// A server stopped by [`PgServer::stop`]; dropping it resumes the server.
+pub struct Stopped {
+    pids: Vec<u32>,
+    resumed: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    _watchdog: std::thread::JoinHandle<()>,
+}
+
+impl Drop for Stopped {
+    fn drop(&mut self) {
+        if !self.resumed.swap(true, Ordering::SeqCst) {
+            signal("-CONT", &self.pids);
+        }
+    }
+}
+
+/// Sends `signal` to these processes (this test's own server), by id.
+fn signal(signal: &str, pids: &[u32]) {
+    let mut kill = Command::new("kill");
+    kill.arg(signal).arg("--");
+    for pid in pids {
+        kill.arg(pid.to_string());
+    }
+    // A child that has just exited is no longer there: not an error.
+    let _ = kill.stderr(Stdio::null()).status();
+}
+
 static SERVER: OnceLock<Option<PgServer>> = OnceLock::new();
 static NEXT_DB: AtomicUsize = AtomicUsize::new(0);
 
@@ -166,39 +267,33 @@ fn admin(port: u16) -> Result<postgres::Client, postgres::Error> {
 /// The shared server, or `None` (after a loud message) when there is none; panics
 /// under `CI=true`.
 pub fn server() -> Option<&'static PgServer> {
-    SERVER
-        .get_or_init(|| match start() {
-            Ok(server) => Some(server),
-            Err(why) => {
-                if std::env::var("CI").is_ok_and(|v| v == "true") {
-                    panic!("CI=true and the PostgreSQL tests cannot run: {why}");
-                }
-                eprintln!(
-                    "\n*** SKIPPING the PostgreSQL half of these tests: {why} ***\n\
-                     *** (install Debian's postgresql package; under CI=true this fails) ***\n"
-                );
-                None
+    SERVER.get_or_init(|| started(start())).as_ref()
+}
+
+/// A server of the caller's own (for a test that stops it), or `None` as [`server`].
+pub fn dedicated() -> Option<PgServer> {
+    started(start())
+}
+
+fn started(server: Result<PgServer, String>) -> Option<PgServer> {
+    match server {
+        Ok(server) => Some(server),
+        Err(why) => {
+            if std::env::var("CI").is_ok_and(|v| v == "true") {
+                panic!("CI=true and the PostgreSQL tests cannot run: {why}");
             }
-        })
-        .as_ref()
+            eprintln!(
+                "\n*** SKIPPING the PostgreSQL half of these tests: {why} ***\n\
+                 *** (install Debian's postgresql package; under CI=true this fails) ***\n"
+            );
+            None
+        }
+    }
 }
 
 /// A URL to a new, empty database on the shared server.
 pub fn fresh_database() -> Option<String> {
-    let server = server()?;
-    let name = format!(
-        "store_test_{}_{}",
-        std::process::id(),
-        NEXT_DB.fetch_add(1, Ordering::SeqCst)
-    );
-    let mut client = admin(server.port).expect("admin connection");
-    client
-        .batch_execute(&format!("CREATE DATABASE {name}"))
-        .expect("create database");
-    Some(format!(
-        "postgres://postgres:{PASSWORD}@127.0.0.1:{}/{name}",
-        server.port
-    ))
+    Some(server()?.create_database())
 }
 
 /// Runs `sql` on the database of `url` (for tests that look underneath the store).
