@@ -1531,6 +1531,13 @@ pub mod byok {
         fn carries_secret(&self) -> bool {
             true
         }
+        fn add_secrets(&self, secrets: &mut crate::secrets::Secrets) {
+            secrets
+                .add_typed_fields::<
+                    types::CreateByokKeyRequest,
+                    _,
+                >(&self.body, &["key"]);
+        }
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
                 return Err(
@@ -1966,6 +1973,13 @@ pub mod byok {
         }
         fn carries_secret(&self) -> bool {
             true
+        }
+        fn add_secrets(&self, secrets: &mut crate::secrets::Secrets) {
+            secrets
+                .add_typed_fields::<
+                    types::UpdateByokKeyRequest,
+                    _,
+                >(&self.body, &["key"]);
         }
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
@@ -7549,6 +7563,13 @@ pub mod api_keys {
         fn carries_secret(&self) -> bool {
             true
         }
+        fn add_secrets(&self, secrets: &mut crate::secrets::Secrets) {
+            secrets
+                .add_typed_fields::<
+                    types::CreateKeysRequest,
+                    _,
+                >(&self.body, &["external"]);
+        }
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
                 return Err(
@@ -9657,6 +9678,13 @@ pub mod observability {
         fn carries_secret(&self) -> bool {
             true
         }
+        fn add_secrets(&self, secrets: &mut crate::secrets::Secrets) {
+            secrets
+                .add_typed_fields::<
+                    types::CreateObservabilityDestinationRequest,
+                    _,
+                >(&self.body, &["config"]);
+        }
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
                 return Err(
@@ -10171,6 +10199,13 @@ pub mod observability {
         }
         fn carries_secret(&self) -> bool {
             true
+        }
+        fn add_secrets(&self, secrets: &mut crate::secrets::Secrets) {
+            secrets
+                .add_typed_fields::<
+                    types::UpdateObservabilityDestinationRequest,
+                    _,
+                >(&self.body, &["config"]);
         }
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
@@ -14353,6 +14388,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "Metric names (see the meta operation).",
                 value: ValueType::Array(&ValueType::String),
+                secret: false,
             },
             FieldInfo {
                 name: "dimensions",
@@ -14360,6 +14396,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "Up to two dimension names to group by.",
                 value: ValueType::Array(&ValueType::String),
+                secret: false,
             },
             FieldInfo {
                 name: "filters",
@@ -14367,6 +14404,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "Conditions every counted row must meet (at most 20).",
                 value: ValueType::Array(&ValueType::Json),
+                secret: false,
             },
             FieldInfo {
                 name: "granularity",
@@ -14374,6 +14412,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "Time bucket size, e.g. `day`; without it the whole range is one bucket.",
                 value: ValueType::String,
+                secret: false,
             },
             FieldInfo {
                 name: "time_range",
@@ -14381,6 +14420,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "A half-open time window.",
                 value: ValueType::Json,
+                secret: false,
             },
             FieldInfo {
                 name: "order_by",
@@ -14388,6 +14428,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "Sort order of the result rows.",
                 value: ValueType::Json,
+                secret: false,
             },
             FieldInfo {
                 name: "limit",
@@ -14395,6 +14436,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "Most rows to return (the server's default is 1000).",
                 value: ValueType::Integer,
+                secret: false,
             },
             FieldInfo {
                 name: "group_limit",
@@ -14402,6 +14444,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "Most rows for each combination of dimension values.",
                 value: ValueType::Integer,
+                secret: false,
             },
             FieldInfo {
                 name: "classifier_dimensions",
@@ -14409,6 +14452,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "Group by the tags of a classifier.",
                 value: ValueType::Json,
+                secret: false,
             },
             FieldInfo {
                 name: "classifier_filters",
@@ -14416,6 +14460,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "Keep only generations whose classifier tags match.",
                 value: ValueType::Json,
+                secret: false,
             },
         ],
         writes: false,
@@ -14438,6 +14483,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::String,
+                secret: false,
             },
             FieldInfo {
                 name: "code_challenge_method",
@@ -14445,6 +14491,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Enum(&["S256", "plain"]),
+                secret: false,
             },
             FieldInfo {
                 name: "code_verifier",
@@ -14452,6 +14499,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::String,
+                secret: false,
             },
         ],
         writes: true,
@@ -14474,6 +14522,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::String,
+                secret: false,
             },
             FieldInfo {
                 name: "code_challenge",
@@ -14481,6 +14530,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::String,
+                secret: false,
             },
             FieldInfo {
                 name: "code_challenge_method",
@@ -14488,6 +14538,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Enum(&["S256", "plain"]),
+                secret: false,
             },
             FieldInfo {
                 name: "expires_at",
@@ -14495,6 +14546,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::DateTime,
+                secret: false,
             },
             FieldInfo {
                 name: "key_label",
@@ -14502,6 +14554,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::String,
+                secret: false,
             },
             FieldInfo {
                 name: "limit",
@@ -14509,6 +14562,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Number,
+                secret: false,
             },
             FieldInfo {
                 name: "spawn_agent",
@@ -14516,6 +14570,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::String,
+                secret: false,
             },
             FieldInfo {
                 name: "spawn_cloud",
@@ -14523,6 +14578,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::String,
+                secret: false,
             },
             FieldInfo {
                 name: "usage_limit_type",
@@ -14530,6 +14586,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Enum(&["daily", "weekly", "monthly"]),
+                secret: false,
             },
             FieldInfo {
                 name: "workspace_id",
@@ -14537,6 +14594,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Uuid,
+                secret: false,
             },
         ],
         writes: true,
@@ -14796,6 +14854,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Array(&ValueType::String),
+                secret: false,
             },
             FieldInfo {
                 name: "allowed_models",
@@ -14803,6 +14862,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Array(&ValueType::String),
+                secret: false,
             },
             FieldInfo {
                 name: "allowed_user_ids",
@@ -14810,6 +14870,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Array(&ValueType::String),
+                secret: false,
             },
             FieldInfo {
                 name: "disabled",
@@ -14817,6 +14878,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "is_fallback",
@@ -14824,6 +14886,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "key",
@@ -14831,6 +14894,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Secret,
+                secret: true,
             },
             FieldInfo {
                 name: "name",
@@ -14838,6 +14902,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::String,
+                secret: false,
             },
             FieldInfo {
                 name: "provider",
@@ -14950,6 +15015,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                         "z-ai",
                     ],
                 ),
+                secret: false,
             },
             FieldInfo {
                 name: "workspace_id",
@@ -14957,6 +15023,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Uuid,
+                secret: false,
             },
         ],
         writes: true,
@@ -15031,6 +15098,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Array(&ValueType::String),
+                secret: false,
             },
             FieldInfo {
                 name: "allowed_models",
@@ -15038,6 +15106,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Array(&ValueType::String),
+                secret: false,
             },
             FieldInfo {
                 name: "allowed_user_ids",
@@ -15045,6 +15114,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Array(&ValueType::String),
+                secret: false,
             },
             FieldInfo {
                 name: "disabled",
@@ -15052,6 +15122,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "is_fallback",
@@ -15059,6 +15130,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "key",
@@ -15066,6 +15138,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Secret,
+                secret: true,
             },
             FieldInfo {
                 name: "name",
@@ -15073,6 +15146,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::String,
+                secret: false,
             },
         ],
         writes: true,
@@ -15383,6 +15457,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "The user string (1 to 512 characters, case-sensitive).",
                 value: ValueType::String,
+                secret: false,
             },
         ],
         writes: true,
@@ -15457,6 +15532,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "Whether the registration is on.",
                 value: ValueType::Boolean,
+                secret: false,
             },
         ],
         writes: true,
@@ -15533,6 +15609,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                         "other",
                     ],
                 ),
+                secret: false,
             },
             FieldInfo {
                 name: "comment",
@@ -15540,6 +15617,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::String,
+                secret: false,
             },
             FieldInfo {
                 name: "generation_id",
@@ -15547,6 +15625,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::String,
+                secret: false,
             },
         ],
         writes: true,
@@ -15605,6 +15684,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Array(&ValueType::String),
+                secret: false,
             },
             FieldInfo {
                 name: "allowed_providers",
@@ -15612,6 +15692,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Array(&ValueType::String),
+                secret: false,
             },
             FieldInfo {
                 name: "content_filter_builtins",
@@ -15619,6 +15700,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Array(&ValueType::Json),
+                secret: false,
             },
             FieldInfo {
                 name: "content_filters",
@@ -15626,6 +15708,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Array(&ValueType::Json),
+                secret: false,
             },
             FieldInfo {
                 name: "description",
@@ -15633,6 +15716,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::String,
+                secret: false,
             },
             FieldInfo {
                 name: "enable_free_model_publication",
@@ -15640,6 +15724,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "enable_free_model_training",
@@ -15647,6 +15732,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "enable_paid_model_training",
@@ -15654,6 +15740,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "enforce_zdr",
@@ -15661,6 +15748,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "enforce_zdr_anthropic",
@@ -15668,6 +15756,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "enforce_zdr_google",
@@ -15675,6 +15764,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "enforce_zdr_openai",
@@ -15682,6 +15772,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "enforce_zdr_other",
@@ -15689,6 +15780,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "enforce_zdr_xai",
@@ -15696,6 +15788,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "ignored_models",
@@ -15703,6 +15796,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Array(&ValueType::String),
+                secret: false,
             },
             FieldInfo {
                 name: "ignored_providers",
@@ -15710,6 +15804,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Array(&ValueType::String),
+                secret: false,
             },
             FieldInfo {
                 name: "include_byok_in_budgets",
@@ -15717,6 +15812,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "limit_usd",
@@ -15724,6 +15820,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Number,
+                secret: false,
             },
             FieldInfo {
                 name: "name",
@@ -15731,6 +15828,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::String,
+                secret: false,
             },
             FieldInfo {
                 name: "reset_interval",
@@ -15738,6 +15836,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Enum(&["daily", "weekly", "monthly"]),
+                secret: false,
             },
             FieldInfo {
                 name: "workspace_id",
@@ -15745,6 +15844,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Uuid,
+                secret: false,
             },
         ],
         writes: true,
@@ -15877,6 +15977,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Array(&ValueType::String),
+                secret: false,
             },
             FieldInfo {
                 name: "allowed_providers",
@@ -15884,6 +15985,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Array(&ValueType::String),
+                secret: false,
             },
             FieldInfo {
                 name: "content_filter_builtins",
@@ -15891,6 +15993,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Array(&ValueType::Json),
+                secret: false,
             },
             FieldInfo {
                 name: "content_filters",
@@ -15898,6 +16001,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Array(&ValueType::Json),
+                secret: false,
             },
             FieldInfo {
                 name: "description",
@@ -15905,6 +16009,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::String,
+                secret: false,
             },
             FieldInfo {
                 name: "enable_free_model_publication",
@@ -15912,6 +16017,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "enable_free_model_training",
@@ -15919,6 +16025,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "enable_paid_model_training",
@@ -15926,6 +16033,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "enforce_zdr",
@@ -15933,6 +16041,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "enforce_zdr_anthropic",
@@ -15940,6 +16049,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "enforce_zdr_google",
@@ -15947,6 +16057,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "enforce_zdr_openai",
@@ -15954,6 +16065,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "enforce_zdr_other",
@@ -15961,6 +16073,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "enforce_zdr_xai",
@@ -15968,6 +16081,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "ignored_models",
@@ -15975,6 +16089,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Array(&ValueType::String),
+                secret: false,
             },
             FieldInfo {
                 name: "ignored_providers",
@@ -15982,6 +16097,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Array(&ValueType::String),
+                secret: false,
             },
             FieldInfo {
                 name: "include_byok_in_budgets",
@@ -15989,6 +16105,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "limit_usd",
@@ -15996,6 +16113,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Number,
+                secret: false,
             },
             FieldInfo {
                 name: "name",
@@ -16003,6 +16121,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::String,
+                secret: false,
             },
             FieldInfo {
                 name: "reset_interval",
@@ -16010,6 +16129,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Enum(&["daily", "weekly", "monthly"]),
+                secret: false,
             },
         ],
         writes: true,
@@ -16076,6 +16196,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Array(&ValueType::String),
+                secret: false,
             },
         ],
         writes: true,
@@ -16106,6 +16227,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Array(&ValueType::String),
+                secret: false,
             },
         ],
         writes: true,
@@ -16172,6 +16294,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Array(&ValueType::String),
+                secret: false,
             },
         ],
         writes: true,
@@ -16202,6 +16325,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Array(&ValueType::String),
+                secret: false,
             },
         ],
         writes: true,
@@ -16281,6 +16405,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::String,
+                secret: false,
             },
             FieldInfo {
                 name: "expires_at",
@@ -16288,6 +16413,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::DateTime,
+                secret: false,
             },
             FieldInfo {
                 name: "external",
@@ -16295,6 +16421,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "A partner's own identity for the new key: who it is for and, optionally, a key of the partner's choosing (at least 32 characters; OpenRouter keeps only its hash and never returns it).",
                 value: ValueType::Json,
+                secret: true,
             },
             FieldInfo {
                 name: "include_byok_in_limit",
@@ -16302,6 +16429,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "limit",
@@ -16309,6 +16437,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Number,
+                secret: false,
             },
             FieldInfo {
                 name: "limit_reset",
@@ -16316,6 +16445,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Enum(&["daily", "weekly", "monthly"]),
+                secret: false,
             },
             FieldInfo {
                 name: "name",
@@ -16323,6 +16453,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::String,
+                secret: false,
             },
             FieldInfo {
                 name: "workspace_id",
@@ -16330,6 +16461,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Uuid,
+                secret: false,
             },
         ],
         writes: true,
@@ -16404,6 +16536,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "include_byok_in_limit",
@@ -16411,6 +16544,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "limit",
@@ -16418,6 +16552,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Number,
+                secret: false,
             },
             FieldInfo {
                 name: "limit_reset",
@@ -16425,6 +16560,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Enum(&["daily", "weekly", "monthly"]),
+                secret: false,
             },
             FieldInfo {
                 name: "name",
@@ -16432,6 +16568,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::String,
+                secret: false,
             },
             FieldInfo {
                 name: "workspace_id",
@@ -16439,6 +16576,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "Moves the key to this workspace; the key's secret stays the same. Giving the workspace it is already in changes nothing.",
                 value: ValueType::Uuid,
+                secret: false,
             },
         ],
         writes: true,
@@ -16868,6 +17006,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Array(&ValueType::String),
+                secret: false,
             },
             FieldInfo {
                 name: "broadcast_generation_cost",
@@ -16875,6 +17014,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "broadcast_generation_identity",
@@ -16882,6 +17022,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "broadcast_generation_request_context",
@@ -16889,6 +17030,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "config",
@@ -16896,6 +17038,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Json,
+                secret: true,
             },
             FieldInfo {
                 name: "enabled",
@@ -16903,6 +17046,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "filter_rules",
@@ -16910,6 +17054,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Json,
+                secret: false,
             },
             FieldInfo {
                 name: "name",
@@ -16917,6 +17062,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::String,
+                secret: false,
             },
             FieldInfo {
                 name: "privacy_mode",
@@ -16924,6 +17070,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "sampling_rate",
@@ -16931,6 +17078,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Number,
+                secret: false,
             },
             FieldInfo {
                 name: "type",
@@ -16958,6 +17106,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                         "webhook",
                     ],
                 ),
+                secret: false,
             },
             FieldInfo {
                 name: "workspace_id",
@@ -16965,6 +17114,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Uuid,
+                secret: false,
             },
         ],
         writes: true,
@@ -17039,6 +17189,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Array(&ValueType::String),
+                secret: false,
             },
             FieldInfo {
                 name: "broadcast_generation_cost",
@@ -17046,6 +17197,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "broadcast_generation_identity",
@@ -17053,6 +17205,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "broadcast_generation_request_context",
@@ -17060,6 +17213,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "config",
@@ -17067,6 +17221,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Json,
+                secret: true,
             },
             FieldInfo {
                 name: "enabled",
@@ -17074,6 +17229,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "filter_rules",
@@ -17081,6 +17237,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Json,
+                secret: false,
             },
             FieldInfo {
                 name: "name",
@@ -17088,6 +17245,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::String,
+                secret: false,
             },
             FieldInfo {
                 name: "privacy_mode",
@@ -17095,6 +17253,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "sampling_rate",
@@ -17102,6 +17261,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Number,
+                secret: false,
             },
         ],
         writes: true,
@@ -17167,6 +17327,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "When on, `GET /models` called with one of the organization's keys lists only the models that key may use (as `GET /models/user` does); calls without a key still see the whole catalog.",
                 value: ValueType::Boolean,
+                secret: false,
             },
         ],
         writes: true,
@@ -17348,6 +17509,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Enum(&["admin", "member"]),
+                secret: false,
             },
             FieldInfo {
                 name: "scim_group_id",
@@ -17355,6 +17517,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Uuid,
+                secret: false,
             },
             FieldInfo {
                 name: "workspace_id",
@@ -17362,6 +17525,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Uuid,
+                secret: false,
             },
         ],
         writes: true,
@@ -17443,6 +17607,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Enum(&["admin", "member"]),
+                secret: false,
             },
         ],
         writes: true,
@@ -17523,6 +17688,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::String,
+                secret: false,
             },
             FieldInfo {
                 name: "default_provider_sort",
@@ -17530,6 +17696,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::String,
+                secret: false,
             },
             FieldInfo {
                 name: "default_text_model",
@@ -17537,6 +17704,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::String,
+                secret: false,
             },
             FieldInfo {
                 name: "description",
@@ -17544,6 +17712,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::String,
+                secret: false,
             },
             FieldInfo {
                 name: "disabled_server_tools",
@@ -17568,6 +17737,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                         ],
                     ),
                 ),
+                secret: false,
             },
             FieldInfo {
                 name: "io_logging_api_key_ids",
@@ -17575,6 +17745,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Array(&ValueType::Integer),
+                secret: false,
             },
             FieldInfo {
                 name: "io_logging_sampling_rate",
@@ -17582,6 +17753,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Number,
+                secret: false,
             },
             FieldInfo {
                 name: "is_data_discount_logging_enabled",
@@ -17589,6 +17761,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "is_observability_broadcast_enabled",
@@ -17596,6 +17769,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "is_observability_io_logging_enabled",
@@ -17603,6 +17777,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "name",
@@ -17610,6 +17785,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::String,
+                secret: false,
             },
             FieldInfo {
                 name: "slug",
@@ -17617,6 +17793,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::String,
+                secret: false,
             },
         ],
         writes: true,
@@ -17698,6 +17875,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::String,
+                secret: false,
             },
             FieldInfo {
                 name: "default_provider_sort",
@@ -17705,6 +17883,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::String,
+                secret: false,
             },
             FieldInfo {
                 name: "default_text_model",
@@ -17712,6 +17891,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::String,
+                secret: false,
             },
             FieldInfo {
                 name: "description",
@@ -17719,6 +17899,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::String,
+                secret: false,
             },
             FieldInfo {
                 name: "disabled_server_tools",
@@ -17743,6 +17924,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                         ],
                     ),
                 ),
+                secret: false,
             },
             FieldInfo {
                 name: "io_logging_api_key_ids",
@@ -17750,6 +17932,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Array(&ValueType::Integer),
+                secret: false,
             },
             FieldInfo {
                 name: "io_logging_sampling_rate",
@@ -17757,6 +17940,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Number,
+                secret: false,
             },
             FieldInfo {
                 name: "is_data_discount_logging_enabled",
@@ -17764,6 +17948,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "is_observability_broadcast_enabled",
@@ -17771,6 +17956,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "is_observability_io_logging_enabled",
@@ -17778,6 +17964,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "name",
@@ -17785,6 +17972,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::String,
+                secret: false,
             },
             FieldInfo {
                 name: "slug",
@@ -17792,6 +17980,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::String,
+                secret: false,
             },
         ],
         writes: true,
@@ -17880,6 +18069,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "limit_usd",
@@ -17887,6 +18077,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Number,
+                secret: false,
             },
         ],
         writes: false,
@@ -17982,6 +18173,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Array(&ValueType::String),
+                secret: false,
             },
         ],
         writes: true,
@@ -18012,6 +18204,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Array(&ValueType::String),
+                secret: false,
             },
         ],
         writes: true,
