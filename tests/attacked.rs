@@ -66,8 +66,11 @@ fn client(base_url: &str) -> Client {
         .expect("valid config")
 }
 
+/// A server's answer made from the request body it got.
+type Echo = fn(&str) -> Reply;
+
 /// Hostile answers, each quoting the request body it got.
-fn echoes() -> Vec<(&'static str, fn(&str) -> Reply)> {
+fn echoes() -> Vec<(&'static str, Echo)> {
     vec![
         (
             "a 400 quoting the body in its message and metadata",
@@ -418,4 +421,29 @@ fn logs() -> &'static Captured {
             .expect("the only subscriber of this binary");
         captured
     })
+}
+
+#[test]
+fn the_table_marks_exactly_the_fields_that_hold_secrets() {
+    let mut secret: Vec<String> = openrouter_analytics::operations()
+        .iter()
+        .flat_map(|op| {
+            op.body_fields
+                .iter()
+                .filter(|field| field.secret)
+                .map(move |field| format!("{}.{}", op.operation_id, field.name))
+        })
+        .collect();
+    secret.sort_unstable();
+    assert_eq!(
+        secret,
+        [
+            "create_byok_key.key",
+            "create_keys.external",
+            "create_observability_destination.config",
+            "update_byok_key.key",
+            "update_observability_destination.config",
+        ],
+        "a provider key, a partner's own key, a destination's credentials"
+    );
 }
