@@ -114,6 +114,9 @@ pub enum Fault {
         /// Pause between writes.
         interval: Duration,
     },
+    /// Answer with the reply this function makes of the request's body (as text): a
+    /// server that quotes what it was sent.
+    Echo(fn(&str) -> Reply),
 }
 
 /// One request as the server read it.
@@ -127,6 +130,8 @@ pub struct Received {
     pub headers: Vec<(String, String)>,
     /// When the request's head was complete.
     pub at: Instant,
+    /// The request's body (`Content-Length` framed).
+    pub body: Vec<u8>,
 }
 
 impl Received {
@@ -287,8 +292,13 @@ async fn serve(mut stream: TcpStream, stats: &Stats, script: &Script) {
             return;
         };
         let n = stats.requests.fetch_add(1, Ordering::SeqCst);
+        let request_body = String::from_utf8_lossy(&request.body).into_owned();
         stats.received.lock().expect("lock").push(request);
         let keep_open = match script(n) {
+            Fault::Echo(reply) => {
+                let reply = reply(&request_body);
+                write_reply(&mut stream, stats, &reply, reply.body.len(), None).await
+            }
             Fault::Respond(reply) => {
                 write_reply(&mut stream, stats, &reply, reply.body.len(), None).await
             }
@@ -403,12 +413,13 @@ async fn read_request(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> Option<Re
         }
         buffer.extend_from_slice(&chunk[..n]);
     }
-    buffer.drain(..length);
+    let body = buffer.drain(..length).collect();
     Some(Received {
         method,
         target,
         headers,
         at: Instant::now(),
+        body,
     })
 }
 

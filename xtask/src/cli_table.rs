@@ -21,6 +21,9 @@ pub struct FieldSpec {
     nullable: bool,
     description: String,
     value: TokenStream,
+    /// It holds a secret: it is `format: password`, or holds such a string, or is
+    /// marked [`SECRET_FIELD`](crate::sdk::SECRET_FIELD).
+    secret: bool,
 }
 
 impl FieldSpec {
@@ -32,6 +35,11 @@ impl FieldSpec {
     /// Whether it can be sent as `null` to clear it: optional and nullable.
     pub fn clearable(&self) -> bool {
         self.nullable && !self.required
+    }
+
+    /// Whether the field holds a secret (every string inside it is one).
+    pub fn secret(&self) -> bool {
+        self.secret
     }
 }
 
@@ -88,8 +96,14 @@ pub fn body_fields(
     let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else {
         return Ok(Vec::new());
     };
+    let components = serde_json::to_value(&spec.components).unwrap_or_default();
     let mut fields = Vec::new();
     for (name, property) in &object.properties {
+        let secret = crate::sdk::holds_secret(
+            &serde_json::to_value(property).unwrap_or_default(),
+            &components,
+            &mut std::collections::BTreeSet::new(),
+        );
         let (value, nullable, description) = match property {
             ReferenceOr::Item(schema) => {
                 let (value, nullable) = value_of_schema(spec, schema, 0);
@@ -111,6 +125,7 @@ pub fn body_fields(
             nullable,
             description: one_paragraph(description.as_deref().unwrap_or_default()),
             value,
+            secret,
         });
     }
     Ok(fields)
@@ -124,6 +139,7 @@ pub fn emit_field(field: &FieldSpec) -> TokenStream {
         nullable,
         description,
         value,
+        secret,
     } = field;
     quote! {
         FieldInfo {
@@ -132,6 +148,7 @@ pub fn emit_field(field: &FieldSpec) -> TokenStream {
             nullable: #nullable,
             description: #description,
             value: #value,
+            secret: #secret,
         },
     }
 }

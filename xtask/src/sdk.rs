@@ -74,6 +74,12 @@ const READ_ONLY: &str = "x-openrouter-read-only";
 /// part of a response body.
 const CARRIES_SECRET: &str = "x-openrouter-carries-secret";
 
+/// The spec extension marking a request body field whose value holds credentials the
+/// spec cannot mark `format: password` (an object of them, such as a destination's
+/// `config`): every string inside it is a secret, scrubbed from any text the server
+/// sends back, and the CLI never echoes the flag's value.
+pub(crate) const SECRET_FIELD: &str = "x-openrouter-secret";
+
 /// Names every call already has, which a parameter or body field must not shadow: the
 /// options of the hand-written `Call` type (`call.rs`) and the body setters this
 /// generator adds to every call. This is knowledge about our own `Call`, not about any
@@ -398,16 +404,19 @@ fn page_shape(
     })
 }
 
-/// Whether `value` (part of the spec, as JSON) holds a schema with `format: password`,
-/// following `$ref`s into `components` (each once, so that cycles end).
-fn holds_secret(
+/// Whether `value` (part of the spec, as JSON) holds a schema with `format: password`
+/// or [`SECRET_FIELD`], following `$ref`s into `components` (each once, so that cycles
+/// end).
+pub(crate) fn holds_secret(
     value: &serde_json::Value,
     components: &serde_json::Value,
     seen: &mut BTreeSet<String>,
 ) -> bool {
     match value {
         serde_json::Value::Object(map) => {
-            if map.get("format").and_then(|f| f.as_str()) == Some("password") {
+            if map.get("format").and_then(|f| f.as_str()) == Some("password")
+                || map.get(SECRET_FIELD) == Some(&serde_json::Value::Bool(true))
+            {
                 return true;
             }
             if let Some(reference) = map.get("$ref").and_then(|r| r.as_str())
@@ -1129,6 +1138,20 @@ fn emit_operation(op: &Operation) -> TokenStream {
     let is_write = flag_method("is_write", op.writes);
     let carries_secret = flag_method("carries_secret", op.carries_secret);
     let is_delete = flag_method("is_delete", op.deletes);
+    let secret_fields: Vec<&str> = op
+        .body_fields
+        .iter()
+        .filter(|field| field.secret())
+        .map(|field| field.name())
+        .collect();
+    let add_secrets = match &op.body {
+        Some(Body { ty, .. }) if !secret_fields.is_empty() => quote! {
+            fn add_secrets(&self, secrets: &mut crate::secrets::Secrets) {
+                secrets.add_typed_fields::<#ty, _>(&self.body, &[#(#secret_fields),*]);
+            }
+        },
+        _ => quote!(),
+    };
     let paged_impl = match &op.paged {
         Some(PageShape {
             item,
@@ -1254,6 +1277,8 @@ fn emit_operation(op: &Operation) -> TokenStream {
             #carries_secret
 
             #is_delete
+
+            #add_secrets
 
             fn validate(&self) -> Result<()> {
                 if let Some(invalid) = &self.invalid {

@@ -29,6 +29,7 @@ pub struct RequestContext {
     headers: Arc<HeaderMap>,
     timeout: Option<Duration>,
     error_body_limit: Option<usize>,
+    success_body_limit: Option<usize>,
     keep_success_body: bool,
     // The exact JSON body to send instead of the one the builder serialized.
     json_body: Option<Bytes>,
@@ -45,6 +46,7 @@ impl std::fmt::Debug for RequestContext {
             .field("headers", &self.headers)
             .field("timeout", &self.timeout)
             .field("error_body_limit", &self.error_body_limit)
+            .field("success_body_limit", &self.success_body_limit)
             .field("keep_success_body", &self.keep_success_body)
             .field(
                 "json_body",
@@ -76,6 +78,8 @@ impl std::fmt::Debug for BodyLength {
 struct Received {
     head: Option<ResponseHead>,
     success_body: Option<Bytes>,
+    /// The limit a successful response's body went over, when one did.
+    over_limit: Option<usize>,
 }
 
 /// Status and headers of a response, kept even when its body cannot be decoded
@@ -97,6 +101,7 @@ impl RequestContext {
             headers: headers.into(),
             timeout,
             error_body_limit: None,
+            success_body_limit: None,
             keep_success_body: false,
             json_body: None,
             received: Arc::default(),
@@ -110,6 +115,34 @@ impl RequestContext {
     pub fn with_error_body_limit(mut self, limit: usize) -> Self {
         self.error_body_limit = Some(limit);
         self
+    }
+
+    /// Fails an attempt whose successful response has a body of more than `limit`
+    /// bytes, counted as they arrive and after undoing any `Content-Encoding`, so that
+    /// neither a huge page nor a small compressed bomb can make the decoder buffer
+    /// more. The attempt then fails as a body error and
+    /// [`take_over_limit`](Self::take_over_limit) says why.
+    ///
+    /// ```
+    /// use openrouter_analytics_api::RequestContext;
+    ///
+    /// let context = RequestContext::default().with_success_body_limit(1 << 20);
+    /// assert_eq!(context.success_body_limit(), Some(1 << 20));
+    /// ```
+    pub fn with_success_body_limit(mut self, limit: usize) -> Self {
+        self.success_body_limit = Some(limit);
+        self
+    }
+
+    /// The limit set by [`with_success_body_limit`](Self::with_success_body_limit).
+    pub fn success_body_limit(&self) -> Option<usize> {
+        self.success_body_limit
+    }
+
+    /// The limit of [`with_success_body_limit`](Self::with_success_body_limit) when
+    /// the last attempt's body went over it; leaves nothing behind for the next one.
+    pub fn take_over_limit(&self) -> Option<usize> {
+        lock(&self.received).over_limit.take()
     }
 
     /// Keeps the exact bytes of a successful response's body, to be read with
@@ -249,6 +282,10 @@ impl ClientHooks<RequestContext> for Client {
                 _ => Ok(response),
             };
         }
+        let response = match context.success_body_limit {
+            Some(limit) => capped(response, limit, &context.received),
+            None => response,
+        };
         if !context.keep_success_body {
             return Ok(response);
         }
@@ -265,6 +302,102 @@ fn fits(response: &reqwest::Response, limit: usize) -> bool {
     let limit = u64::try_from(limit).unwrap_or(u64::MAX);
     response.content_length().is_some_and(|len| len <= limit)
 }
+
+/// `response` with a body that fails once more than `limit` bytes have come (and at
+/// once when `Content-Length` announces more), noting the limit in `received`. A
+/// response announcing a length within the limit is returned as it is: hyper never
+/// reads past `Content-Length`, so only a body of unknown length (chunked, read to
+/// the end of the connection, or compressed, whose decoded length nobody announces)
+/// pays for the counting.
+fn capped(
+    response: reqwest::Response,
+    limit: usize,
+    received: &Arc<Mutex<Received>>,
+) -> reqwest::Response {
+    let announced = response.content_length();
+    if announced.is_some_and(|len| len <= u64::try_from(limit).unwrap_or(u64::MAX)) {
+        return response;
+    }
+    let (parts, body) = http::Response::<reqwest::Body>::from(response).into_parts();
+    let body = CappedBody {
+        inner: body,
+        seen: 0,
+        limit,
+        over: announced.is_some(),
+        received: Arc::clone(received),
+    };
+    http::Response::from_parts(parts, reqwest::Body::wrap(body)).into()
+}
+
+/// A response body that ends in [`BodyTooLarge`] past its limit.
+struct CappedBody {
+    inner: reqwest::Body,
+    seen: usize,
+    limit: usize,
+    /// Already known to be over (its `Content-Length` said so): fail before reading.
+    over: bool,
+    received: Arc<Mutex<Received>>,
+}
+
+impl CappedBody {
+    fn fail(&mut self) -> BodyTooLarge {
+        lock(&self.received).over_limit = Some(self.limit);
+        BodyTooLarge { limit: self.limit }
+    }
+}
+
+impl http_body::Body for CappedBody {
+    type Data = Bytes;
+    type Error = Box<dyn std::error::Error + Send + Sync>;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<Bytes>, Self::Error>>> {
+        use std::task::Poll;
+        if self.over {
+            return Poll::Ready(Some(Err(Box::new(self.fail()))));
+        }
+        let frame = match std::pin::Pin::new(&mut self.inner).poll_frame(cx) {
+            Poll::Ready(Some(Ok(frame))) => frame,
+            Poll::Ready(Some(Err(err))) => return Poll::Ready(Some(Err(Box::new(err)))),
+            Poll::Ready(None) => return Poll::Ready(None),
+            Poll::Pending => return Poll::Pending,
+        };
+        if let Some(data) = frame.data_ref() {
+            self.seen = self.seen.saturating_add(data.len());
+            if self.seen > self.limit {
+                self.over = true;
+                return Poll::Ready(Some(Err(Box::new(self.fail()))));
+            }
+        }
+        Poll::Ready(Some(Ok(frame)))
+    }
+
+    fn is_end_stream(&self) -> bool {
+        !self.over && self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        self.inner.size_hint()
+    }
+}
+
+/// A successful response's body was longer than the limit of
+/// [`RequestContext::with_success_body_limit`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BodyTooLarge {
+    /// The limit, in bytes.
+    pub limit: usize,
+}
+
+impl std::fmt::Display for BodyTooLarge {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "the response body is longer than {} bytes", self.limit)
+    }
+}
+
+impl std::error::Error for BodyTooLarge {}
 
 /// Most bytes reserved up front from what `Content-Length` announces: the header is
 /// the server's word, and a lying one must not make us allocate a terabyte.

@@ -39,7 +39,7 @@ mod secret;
 mod generated;
 
 pub use generated::{ByteStream, Client, ClientInfo, Error, ResponseValue};
-pub use hooks::{RequestContext, ResponseHead};
+pub use hooks::{BodyTooLarge, RequestContext, ResponseHead};
 pub use nullable::Nullable;
 pub use secret::Secret;
 

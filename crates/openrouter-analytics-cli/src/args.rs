@@ -15,8 +15,9 @@ macro_rules! exit_codes_help {
         "\
 Exit codes:
   0  success
-  1  any other failure (an unreadable response, output that cannot be written, a dollar
-     amount that is not a finite number or is beyond $1,000,000,000,000)
+  1  any other failure (an unreadable response, one over --max-response-mb, output that
+     cannot be written, a dollar amount that is not a finite number or is beyond
+     $1,000,000,000,000)
   2  usage error: unknown flag, missing or invalid value (e.g. a --date not in YYYY-MM-DD form)
   3  configuration error: no API key, an invalid --base-url (or a plain http:// one to a host
      that is not loopback, without --allow-insecure-http) or header value
@@ -27,7 +28,8 @@ Exit codes:
   7  openrouter check: no rule crossed, but at least one could not be judged (a figure it
      needs from OpenRouter is not a finite number)
 
-The API key is never printed, not in errors and not with -v."
+The API key is never printed, not in errors and not with -v; nor are the provider keys and
+destination credentials you send, even when a server quotes them back."
     };
 }
 
@@ -141,6 +143,18 @@ pub struct GlobalArgs {
         help_heading = CONNECTION
     )]
     pub timeout: Option<Duration>,
+
+    /// Most megabytes (MiB) one successful response may have; a longer one fails (exit 1)
+    /// rather than fill memory [default: 64].
+    #[arg(
+        long,
+        env = "OPENROUTER_MAX_RESPONSE_MB",
+        value_name = "MB",
+        value_parser = clap::value_parser!(u64).range(1..=1024 * 1024),
+        global = true,
+        help_heading = CONNECTION
+    )]
+    pub max_response_mb: Option<u64>,
 
     /// Try each request once: no retries on connection errors, timeouts, 408, 429 or 5XX.
     #[arg(

@@ -174,6 +174,10 @@ impl Failure {
                     "{base_url} did not answer in time ({err}); try again, or raise --timeout"
                 ),
             },
+            ErrorKind::ResponseTooLarge => Self::other(format!(
+                "{err}; to accept it, raise --max-response-mb (OPENROUTER_MAX_RESPONSE_MB, \
+                 default 64)"
+            )),
             _ => Self::other(format!(
                 "{err}; the response was not what this version of openrouter expects"
             )),

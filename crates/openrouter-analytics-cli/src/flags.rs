@@ -48,6 +48,7 @@ const RESERVED: &[&str] = &[
     "app-title",
     "app-categories",
     "timeout",
+    "max-response-mb",
     "no-retries",
     "retry-initial-interval",
     "retry-max-interval",
@@ -162,7 +163,15 @@ pub fn augment(mut command: Command, op: &OperationInfo, options: Options) -> Co
                 arg.required(true)
             };
         }
-        command = command.arg(typed(arg, field.value));
+        let mut arg = typed(arg, field.value);
+        if field.secret {
+            let scalar = match field.value {
+                ValueType::Array(item) => *item,
+                other => other,
+            };
+            arg = arg.value_parser(SecretValue(scalar));
+        }
+        command = command.arg(arg);
     }
     let clearable: Vec<String> = offered_fields(op, options)
         .filter(|field| field.nullable)
@@ -235,6 +244,53 @@ fn scalar(arg: Arg, value: ValueType) -> Arg {
         _ => ("JSON", ValueParser::new(parse_json)),
     };
     arg.value_name(name).value_parser(parser)
+}
+
+/// The parser of a field that holds a secret (a provider key, a destination's
+/// credentials): its error never quotes the value, as clap's own errors do.
+#[derive(Clone, Copy, Debug)]
+struct SecretValue(ValueType);
+
+impl TypedValueParser for SecretValue {
+    type Value = Value;
+
+    fn parse_ref(
+        &self,
+        command: &Command,
+        arg: Option<&Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<Value, clap::Error> {
+        let fail = |why: &str| {
+            let flag = arg
+                .and_then(Arg::get_long)
+                .map_or_else(|| "a flag".to_owned(), |long| format!("--{long}"));
+            clap::Error::raw(
+                clap::error::ErrorKind::ValueValidation,
+                format!(
+                    "invalid value for {flag}: {why} (the value is not shown: it holds a secret)\n"
+                ),
+            )
+            .with_cmd(command)
+        };
+        let text = value
+            .to_str()
+            .ok_or_else(|| fail("it is not valid UTF-8"))?;
+        match self.0 {
+            ValueType::String | ValueType::Secret => Ok(Value::String(text.to_owned())),
+            _ => serde_json::from_str(text).map_err(|err| {
+                // Only the kind and the place: a data error may quote the value.
+                let what = match err.classify() {
+                    serde_json::error::Category::Eof => "the JSON ends early",
+                    _ => "it is not valid JSON",
+                };
+                fail(&format!(
+                    "{what} (line {} column {})",
+                    err.line(),
+                    err.column()
+                ))
+            }),
+        }
+    }
 }
 
 fn parse_text(text: &str) -> Result<Value, String> {

@@ -77,6 +77,10 @@ pub fn build_client(args: &GlobalArgs, progress: Option<&Progress>) -> Result<Cl
     if let Some(timeout) = args.timeout {
         builder = builder.timeout(timeout);
     }
+    if let Some(mb) = args.max_response_mb {
+        let bytes = usize::try_from(mb.saturating_mul(1024 * 1024)).unwrap_or(usize::MAX);
+        builder = builder.max_response_bytes(bytes);
+    }
     if let Some(progress) = progress {
         builder = builder.observer(progress.observer());
     }

@@ -525,3 +525,175 @@ fn the_reports_stderr_summary_is_terminal_safe_and_stays_two_lines() {
         out.stderr
     );
 }
+
+// ------------------------------------------------- secrets a server quotes (issue 23)
+
+/// A provider key `byok create` sends.
+const PROVIDER_KEY: &str = "sk-proj-PROVIDER-canary-41d9a7c3e0b6";
+/// A destination credential inside `--config`.
+const LANGFUSE_SECRET: &str = "sk-lf-LANGFUSE-canary-7e21c04b";
+
+#[track_caller]
+fn assert_no_secret(out: &common::Run) {
+    for core in ["PROVIDER-canary", "LANGFUSE-canary", "sk-or-v1-"] {
+        assert!(
+            !out.stderr.contains(core) && !out.stdout.contains(core),
+            "{core} was printed: {}{}",
+            out.stdout,
+            out.stderr
+        );
+    }
+}
+
+/// A server that answers `method path` with `status` and `body` only when the request
+/// carried `secret`, so that a clean stderr means the secret did go out and came back.
+fn mock_echo<'a>(
+    server: &'a MockServer,
+    method: httpmock::Method,
+    path: &str,
+    secret: &str,
+    status: u16,
+    body: String,
+) -> httpmock::Mock<'a> {
+    let (path, secret) = (path.to_string(), secret.to_string());
+    server.mock(move |when, then| {
+        when.method(method).path(path).body_includes(secret);
+        then.status(status)
+            .header("content-type", "application/json")
+            .body(body);
+    })
+}
+
+#[test]
+fn api_byok_create_never_prints_the_provider_key_a_server_quotes_back() {
+    let sent = format!(r#"{{"key":"{PROVIDER_KEY}","name":"x","provider":"openai"}}"#);
+    let cases = [
+        (400, error_body(&format!("invalid config: {sent}"))),
+        (502, format!("<html>upstream got {sent}</html>")),
+        (200, format!("{{\"data\": {sent:?}")),
+    ];
+    for (status, body) in cases {
+        for verbose in [false, true] {
+            let server = MockServer::start();
+            let mock = mock_echo(&server, POST, "/byok", PROVIDER_KEY, status, body.clone());
+            let mut cmd = cli(&server);
+            if verbose {
+                cmd.arg("-v");
+            }
+            let out = run(cmd.args([
+                "api",
+                "byok",
+                "create",
+                "--provider",
+                "openai",
+                "--key",
+                PROVIDER_KEY,
+                "--name",
+                "x",
+            ]));
+            mock.assert_calls(1);
+            assert_ne!(out.code, 0, "{}", out.stderr);
+            assert_no_secret(&out);
+            if status == 400 {
+                assert!(out.stderr.contains("invalid config: {"), "{}", out.stderr);
+                assert!(out.stderr.contains("<redacted>"), "{}", out.stderr);
+            }
+        }
+    }
+}
+
+#[test]
+fn api_observability_create_never_prints_the_config_credentials_a_server_quotes_back() {
+    let config = format!(r#"{{"publicKey":"pk-lf-1","secretKey":"{LANGFUSE_SECRET}"}}"#);
+    for verbose in [false, true] {
+        let server = MockServer::start();
+        let mock = mock_echo(
+            &server,
+            POST,
+            "/observability/destinations",
+            LANGFUSE_SECRET,
+            400,
+            error_body(&format!("invalid config: {config}")),
+        );
+        let mut cmd = cli(&server);
+        if verbose {
+            cmd.arg("-v");
+        }
+        let out = run(cmd.args([
+            "api",
+            "observability",
+            "create",
+            "--type",
+            "langfuse",
+            "--name",
+            "traces",
+            "--config",
+            &config,
+        ]));
+        mock.assert_calls(1);
+        assert_eq!(out.code, 4, "{}", out.stderr);
+        assert_no_secret(&out);
+    }
+}
+
+#[test]
+fn a_malformed_secret_flag_is_refused_without_echoing_its_value() {
+    let server = MockServer::start();
+    let cut = format!(r#"{{"secretKey":"{LANGFUSE_SECRET}""#);
+    let not_an_object = format!("{LANGFUSE_SECRET:?}");
+    // Cut JSON fails in the flag parser; a JSON string where the object belongs fails
+    // the client's check of the body, whose message would quote it.
+    for (config, says) in [(cut, "--config"), (not_an_object, "<redacted>")] {
+        let out = run(cli(&server).args([
+            "api",
+            "observability",
+            "create",
+            "--type",
+            "langfuse",
+            "--name",
+            "traces",
+            "--config",
+            &config,
+        ]));
+        assert_eq!(out.code, 2, "{}", out.stderr);
+        assert_no_secret(&out);
+        assert!(out.stderr.contains(says), "{}", out.stderr);
+    }
+    // Other flags still quote what they refused, which helps.
+    let out = run(cli(&server).args(["api", "guardrails", "create", "--limit-usd", "ten"]));
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("ten"), "{}", out.stderr);
+}
+
+// ---------------------------------------------------------- bounded answers (issue 23)
+
+#[test]
+fn an_answer_over_max_response_mb_fails_naming_the_flag() {
+    let server = MockServer::start();
+    let filler = "x".repeat(1024);
+    let rows: Vec<Value> = (0..1536)
+        .map(|n| json!({"id": format!("g-{n}"), "name": filler}))
+        .collect();
+    let body = json!({"data": rows, "total_count": 1536}).to_string();
+    assert!(body.len() > 1024 * 1024);
+    server.mock(move |when, then| {
+        when.method(GET).path("/guardrails");
+        then.status(200)
+            .header("content-type", "application/json")
+            .body(body);
+    });
+    let out = run(cli(&server).args(["--max-response-mb", "1", "api", "guardrails", "list"]));
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let line = out.error_line();
+    assert!(line.contains("response too large"), "{line}");
+    assert!(line.contains("--max-response-mb"), "{line}");
+    assert!(line.contains("OPENROUTER_MAX_RESPONSE_MB"), "{line}");
+    let out = run(cli(&server).env("OPENROUTER_MAX_RESPONSE_MB", "1").args([
+        "api",
+        "guardrails",
+        "list",
+    ]));
+    assert_eq!(out.code, 1, "the variable sets it too: {}", out.stderr);
+    let out = run(cli(&server).args(["--max-response-mb", "0", "api", "guardrails", "list"]));
+    assert_eq!(out.code, 2, "{}", out.stderr);
+}

@@ -15,6 +15,7 @@ use crate::client::{AppHeaders, Client};
 use crate::error::{ApiErrorDetail, Error, ErrorKind, Result};
 use crate::observe::AttemptEvent;
 use crate::retry::RetryConfig;
+use crate::secrets::Secrets;
 
 /// Most bytes read from an error response (described by the API or not); the rest is
 /// left unread so that a hostile or broken server cannot make us buffer megabytes.
@@ -62,6 +63,10 @@ pub(crate) mod sealed {
         fn carries_secret(&self) -> bool {
             false
         }
+
+        /// Adds the values of the request body's secret fields (see `secrets.rs`), so
+        /// that no error of the call shows them even if the server quotes them.
+        fn add_secrets(&self, _secrets: &mut crate::secrets::Secrets) {}
 
         /// Whether the operation is a DELETE, whose 404 after an attempt that may have
         /// been applied means "already gone".
@@ -313,16 +318,20 @@ pub(crate) async fn execute<Op: Operation>(
     keep_raw_body: bool,
 ) -> Result<(Op::Output, Option<Bytes>)> {
     let name = params.name();
-    let fail = |err: Error| err.with_operation(name);
-    sealed::Sender::validate(params).map_err(fail)?;
-    let headers = request_headers(client, options).map_err(fail)?;
     let shared = &client.shared;
+    let secrets = call_secrets(&shared.secrets, params, options);
+    let secrets = secrets.as_ref();
+    let fail = |err: Error| err.with_operation(name);
+    // A by-name body's own parse error may quote a secret value of the body.
+    sealed::Sender::validate(params).map_err(|err| fail(err.scrub(secrets)))?;
+    let headers = request_headers(client, options).map_err(fail)?;
     let retry = options.retry.as_ref().unwrap_or(&shared.retry);
     let timeout = options.timeout.unwrap_or(shared.timeout);
     // One generated client per call, reused by every attempt: building it copies the
     // base URL, which showed up in the per-call benchmark.
-    let mut context =
-        RequestContext::new(headers, Some(timeout)).with_error_body_limit(MAX_ERROR_BODY);
+    let mut context = RequestContext::new(headers, Some(timeout))
+        .with_error_body_limit(MAX_ERROR_BODY)
+        .with_success_body_limit(shared.max_response_bytes);
     if keep_raw_body {
         context = context.keeping_success_body();
     }
@@ -362,7 +371,7 @@ pub(crate) async fn execute<Op: Operation>(
             let once = async {
                 match sealed::Sender::send_once(params, &api).await {
                     Ok(response) => Ok(response),
-                    Err(error) => Err(classify(error, &context).await),
+                    Err(error) => Err(classify(error, &context, secrets).await),
                 }
             };
             // Boxed, so that only a call under a deadline pays for it and the call's own
@@ -381,7 +390,7 @@ pub(crate) async fn execute<Op: Operation>(
             // large future in another one cost ~580 instructions a call (BENCHMARKS §6).
             match sealed::Sender::send_once(params, &api).await {
                 Ok(response) => Ok(response),
-                Err(error) => Err(classify(error, &context).await),
+                Err(error) => Err(classify(error, &context, secrets).await),
             }
         };
         let error = match outcome {
@@ -449,6 +458,25 @@ pub(crate) async fn execute<Op: Operation>(
     }
 }
 
+/// The secrets of this call: the client's (its API key) and, when the call adds any,
+/// its header values and its body's secret fields. Borrowed for the common call that
+/// adds none, so that it costs nothing.
+fn call_secrets<'a, Op: Operation>(
+    client: &'a Secrets,
+    params: &Op,
+    options: &CallOptions,
+) -> std::borrow::Cow<'a, Secrets> {
+    if !sealed::Sender::carries_secret(params) && options.extra_headers.is_empty() {
+        return std::borrow::Cow::Borrowed(client);
+    }
+    let mut secrets = client.clone();
+    for (_, value) in &options.extra_headers {
+        secrets.add(value);
+    }
+    sealed::Sender::add_secrets(params, &mut secrets);
+    std::borrow::Cow::Owned(secrets)
+}
+
 /// The client's default headers with this call's overrides on top; without overrides,
 /// the client's own map, shared rather than copied.
 fn request_headers(client: &Client, options: &CallOptions) -> Result<Arc<HeaderMap>> {
@@ -477,8 +505,34 @@ fn request_headers(client: &Client, options: &CallOptions) -> Result<Arc<HeaderM
     Ok(Arc::new(headers))
 }
 
-/// Turns what the generated client returned into this crate's error.
-async fn classify(error: api::Error<ErrorResponse>, context: &RequestContext) -> Error {
+/// Turns what the generated client returned into this crate's error: the one place
+/// where server text enters an [`Error`], so the one place it is scrubbed of the call's
+/// secrets.
+async fn classify(
+    error: api::Error<ErrorResponse>,
+    context: &RequestContext,
+    secrets: &Secrets,
+) -> Error {
+    // A body cut short at the size limit fails as a body error or undecodable JSON;
+    // the context knows the real reason.
+    if let Some(limit) = context.take_over_limit() {
+        let head = context
+            .take_response_head()
+            .map(|head| (head.status, head.headers));
+        return Error::too_large(limit, head).scrub(secrets);
+    }
+    classify_unscrubbed(error, context, secrets)
+        .await
+        .scrub(secrets)
+}
+
+/// [`classify`] before the final scrub. Bodies are scrubbed whole before an error cuts
+/// its snippet from them, so that no secret straddles the cut.
+async fn classify_unscrubbed(
+    error: api::Error<ErrorResponse>,
+    context: &RequestContext,
+    secrets: &Secrets,
+) -> Error {
     match error {
         api::Error::ErrorResponse(response) => {
             let status = response.status();
@@ -493,6 +547,7 @@ async fn classify(error: api::Error<ErrorResponse>, context: &RequestContext) ->
                 Ok(body) => body,
                 Err(err) => return Error::transport(err),
             };
+            let body = secrets.scrub_bytes(&body);
             if status.is_success() {
                 let message = format!("status {status} is not one the API describes");
                 return Error::decode(Some(status), Some(headers), &body, message, None);
@@ -502,31 +557,33 @@ async fn classify(error: api::Error<ErrorResponse>, context: &RequestContext) ->
                 .map(detail_of);
             Error::from_status(status, headers, detail, &body)
         }
-        api::Error::InvalidResponsePayload(body, source) => match context.take_response_head() {
-            Some(head) if !head.status.is_success() => {
-                Error::from_status(head.status, head.headers, None, &body)
-            }
-            Some(head) => Error::decode(
-                Some(head.status),
-                Some(head.headers),
-                &body,
-                source.to_string(),
-                Some(Box::new(source)),
-            ),
-            None => Error::decode(
-                None,
-                None,
-                &body,
-                source.to_string(),
-                Some(Box::new(source)),
-            ),
-        },
+        api::Error::InvalidResponsePayload(body, source) => {
+            let body = secrets.scrub_bytes(&body);
+            classify_payload(&body, source, context)
+        }
         api::Error::CommunicationError(err)
         | api::Error::ResponseBodyError(err)
         | api::Error::InvalidUpgrade(err) => Error::transport(err),
         api::Error::InvalidRequest(message) | api::Error::Custom(message) => {
             Error::invalid_request(message)
         }
+    }
+}
+
+/// A response body that did not decode.
+fn classify_payload(body: &[u8], source: serde_json::Error, context: &RequestContext) -> Error {
+    match context.take_response_head() {
+        Some(head) if !head.status.is_success() => {
+            Error::from_status(head.status, head.headers, None, body)
+        }
+        Some(head) => Error::decode(
+            Some(head.status),
+            Some(head.headers),
+            body,
+            source.to_string(),
+            Some(Box::new(source)),
+        ),
+        None => Error::decode(None, None, body, source.to_string(), Some(Box::new(source))),
     }
 }
 

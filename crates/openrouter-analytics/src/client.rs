@@ -10,6 +10,7 @@ use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue, USER_AG
 use crate::error::{Error, Result};
 use crate::observe::{AttemptEvent, Observer};
 use crate::retry::RetryConfig;
+use crate::secrets::Secrets;
 
 /// OpenRouter's API root.
 pub const DEFAULT_BASE_URL: &str = "https://openrouter.ai/api/v1";
@@ -21,6 +22,10 @@ pub const BASE_URL_ENV: &str = "OPENROUTER_BASE_URL";
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// Default limit on establishing a connection.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default limit on the body of one successful response: 64 MiB, far above any page
+/// OpenRouter sends, low enough that a broken or hostile server cannot make a call
+/// buffer gigabytes. See [`ClientBuilder::max_response_bytes`].
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
 
 pub(crate) const HTTP_REFERER: HeaderName = HeaderName::from_static("http-referer");
 pub(crate) const APP_TITLE: HeaderName = HeaderName::from_static("x-openrouter-title");
@@ -62,6 +67,9 @@ pub(crate) struct Shared {
     pub(crate) timeout: Duration,
     pub(crate) retry: RetryConfig,
     pub(crate) observer: Option<Observer>,
+    pub(crate) max_response_bytes: usize,
+    /// The API key, scrubbed from every error's server text (see `secrets.rs`).
+    pub(crate) secrets: Secrets,
 }
 
 impl Client {
@@ -94,6 +102,12 @@ impl Client {
     pub fn timeout(&self) -> Duration {
         self.shared.timeout
     }
+
+    /// The most bytes a successful response's body may have
+    /// ([`ClientBuilder::max_response_bytes`]).
+    pub fn max_response_bytes(&self) -> usize {
+        self.shared.max_response_bytes
+    }
 }
 
 impl fmt::Debug for Client {
@@ -113,6 +127,7 @@ impl fmt::Debug for Client {
             }
         }
         s.field("timeout", &shared.timeout)
+            .field("max_response_bytes", &shared.max_response_bytes)
             .field("retry", &shared.retry)
             .field("observer", &shared.observer)
             .finish_non_exhaustive()
@@ -154,6 +169,7 @@ pub struct ClientBuilder {
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
     retry: Option<RetryConfig>,
+    max_response_bytes: Option<usize>,
     http_client: Option<reqwest::Client>,
     observer: Option<Observer>,
     allow_insecure_http: bool,
@@ -174,6 +190,7 @@ impl fmt::Debug for ClientBuilder {
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("retry", &self.retry)
+            .field("max_response_bytes", &self.max_response_bytes)
             .field(
                 "http_client",
                 &self.http_client.as_ref().map(|_| "<custom>"),
@@ -246,6 +263,28 @@ impl ClientBuilder {
     /// The client-wide retry policy (default [`RetryConfig::default`]).
     pub fn retry(mut self, retry: RetryConfig) -> Self {
         self.retry = Some(retry);
+        self
+    }
+
+    /// The most bytes the body of one successful response may have, counted after
+    /// undoing any compression (default [`DEFAULT_MAX_RESPONSE_BYTES`], 64 MiB). A
+    /// longer body is not read on: the call fails with
+    /// [`ErrorKind::ResponseTooLarge`](crate::ErrorKind::ResponseTooLarge), whose
+    /// message names this setting. Each page of a paged list is one response. Error
+    /// responses are bounded separately (their first 64 KiB are kept).
+    ///
+    /// ```
+    /// use openrouter_analytics::Client;
+    ///
+    /// let client = Client::builder()
+    ///     .api_key("sk-or-v1-...")
+    ///     .max_response_bytes(256 * 1024 * 1024)
+    ///     .build()?;
+    /// assert_eq!(client.max_response_bytes(), 256 * 1024 * 1024);
+    /// # Ok::<(), openrouter_analytics::Error>(())
+    /// ```
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = Some(limit);
         self
     }
 
@@ -330,6 +369,8 @@ impl ClientBuilder {
         })?;
         auth.set_sensitive(true);
         headers.insert(AUTHORIZATION, auth);
+        let mut secrets = Secrets::default();
+        secrets.add(&api_key);
         let user_agent = self.user_agent.as_deref().unwrap_or(DEFAULT_USER_AGENT);
         headers.insert(
             USER_AGENT,
@@ -359,6 +400,10 @@ impl ClientBuilder {
                 timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
                 retry: self.retry.unwrap_or_default(),
                 observer: self.observer,
+                max_response_bytes: self
+                    .max_response_bytes
+                    .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
+                secrets,
             }),
         })
     }

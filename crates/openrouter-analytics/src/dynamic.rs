@@ -131,6 +131,11 @@ pub struct FieldInfo {
     pub description: &'static str,
     /// The type of its value.
     pub value: ValueType,
+    /// Whether it holds a secret: a `format: password` string (a provider's key), or
+    /// an object of credentials (an observability destination's `config`). Every
+    /// string inside it is scrubbed from what the server sends back, and tools should
+    /// never echo its value (the CLI's flag errors do not).
+    pub secret: bool,
 }
 
 /// The type of a parameter's or body field's value, as the spec gives it.
@@ -467,6 +472,21 @@ impl sealed::Sender for ByName {
 
     fn is_delete(&self) -> bool {
         self.operation.http_method == "DELETE"
+    }
+
+    fn add_secrets(&self, secrets: &mut crate::secrets::Secrets) {
+        let Some(body) = &self.body else {
+            return;
+        };
+        let mut secret_fields = self.operation.body_fields.iter().filter(|f| f.secret);
+        if secret_fields.clone().next().is_none() && self.operation.carries_secret {
+            // Secret somewhere the table does not say (a body that is no object with
+            // listed fields): every string of the body counts.
+            secrets.add_json(body);
+        }
+        for field in &mut secret_fields {
+            secrets.add_fields(body, &[field.name]);
+        }
     }
 
     fn validate(&self) -> Result<()> {

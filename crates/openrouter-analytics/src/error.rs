@@ -6,6 +6,8 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 
+use crate::secrets::{REDACTED, Secrets};
+
 /// Most bytes of a response body an [`Error`] keeps, so that a huge error page cannot
 /// flood a caller's logs or memory.
 pub const MAX_BODY_SNIPPET: usize = 2048;
@@ -58,6 +60,12 @@ pub enum ErrorKind {
     /// The blocking client could not run the call: its runtime has shut down, or it
     /// was called from that runtime's own thread.
     Runtime,
+    /// A successful response's body was longer than the client's limit
+    /// ([`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes),
+    /// default [`DEFAULT_MAX_RESPONSE_BYTES`](crate::DEFAULT_MAX_RESPONSE_BYTES)); the
+    /// rest was not read. Never retried: the next answer would be as long. A write
+    /// may have been applied.
+    ResponseTooLarge,
 }
 
 impl ErrorKind {
@@ -91,6 +99,7 @@ impl ErrorKind {
             Self::Config => "invalid configuration",
             Self::InvalidRequest => "invalid request",
             Self::Runtime => "blocking client unavailable",
+            Self::ResponseTooLarge => "response too large",
         }
     }
 }
@@ -283,6 +292,64 @@ impl Error {
         err.inner.message = Some(message);
         err.inner.source = source;
         err
+    }
+
+    /// A successful response whose body went over the client's limit of `limit` bytes.
+    pub(crate) fn too_large(limit: usize, head: Option<(StatusCode, HeaderMap)>) -> Self {
+        let mut err = Self::new(ErrorKind::ResponseTooLarge);
+        if let Some((status, headers)) = head {
+            err.inner.status = Some(status);
+            err.inner.headers = Some(headers);
+        }
+        // The request was read and answered: a write went through.
+        err.inner.maybe_sent = true;
+        err.inner.message = Some(format!(
+            "the body is longer than the limit of {} ({limit} bytes); raise \
+             ClientBuilder::max_response_bytes to accept it",
+            human_bytes(limit)
+        ));
+        err
+    }
+
+    /// Replaces every secret the call sent (see `secrets.rs`) wherever server text
+    /// reached this error: OpenRouter's message and metadata, the body snippet, a
+    /// decoding message, the cause chain and the response headers.
+    pub(crate) fn scrub(mut self, secrets: &Secrets) -> Self {
+        if secrets.is_empty() {
+            return self;
+        }
+        let inner = &mut *self.inner;
+        if let Some(detail) = &mut inner.detail {
+            secrets.scrub_string(&mut detail.message);
+            if let Some(metadata) = detail.metadata.take() {
+                let mut metadata = serde_json::Value::Object(metadata);
+                secrets.scrub_json(&mut metadata);
+                if let serde_json::Value::Object(metadata) = metadata {
+                    detail.metadata = Some(metadata);
+                }
+            }
+        }
+        for text in [&mut inner.message, &mut inner.body_snippet]
+            .into_iter()
+            .flatten()
+        {
+            secrets.scrub_string(text);
+        }
+        if let Some(headers) = &mut inner.headers {
+            for value in headers.values_mut() {
+                if secrets.found_in(&String::from_utf8_lossy(value.as_bytes())) {
+                    *value = reqwest::header::HeaderValue::from_static(REDACTED);
+                }
+            }
+        }
+        if let Some(source) = &inner.source
+            && chain_holds(source.as_ref(), secrets)
+        {
+            // The cause chain cannot be rewritten in place: keep its scrubbed words.
+            let text = secrets.scrub(&chain_text(source.as_ref())).into_owned();
+            inner.source = Some(Box::new(Scrubbed(text)));
+        }
+        self
     }
 
     /// A list whose pages do not add up (an item twice, fewer items than
@@ -506,6 +573,62 @@ impl std::error::Error for Error {
             .source
             .as_deref()
             .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
+/// Whether the text of any error in the chain from `error` holds a secret.
+fn chain_holds(error: &(dyn std::error::Error + 'static), secrets: &Secrets) -> bool {
+    let mut cause = Some(error);
+    while let Some(current) = cause {
+        if secrets.found_in(&current.to_string()) || secrets.found_in(&format!("{current:?}")) {
+            return true;
+        }
+        cause = current.source();
+    }
+    false
+}
+
+/// The chain from `error` as one line: `outer: inner: innermost`.
+fn chain_text(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut cause = error.source();
+    while let Some(current) = cause {
+        text.push_str(": ");
+        text.push_str(&current.to_string());
+        cause = current.source();
+    }
+    text
+}
+
+/// A cause whose text held a secret, in its scrubbed words.
+#[derive(Debug)]
+struct Scrubbed(String);
+
+impl fmt::Display for Scrubbed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Scrubbed {}
+
+/// `bytes` in the largest binary unit that keeps it whole-ish: `64 MiB`, `1.5 KiB`.
+fn human_bytes(bytes: usize) -> String {
+    const UNITS: [&str; 4] = ["bytes", "KiB", "MiB", "GiB"];
+    // Precision does not matter in a message: f64 is exact enough up to 2^53.
+    #[allow(clippy::cast_precision_loss)]
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit + 1 < UNITS.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{bytes} bytes")
+    } else if value.fract() == 0.0 {
+        format!("{value:.0} {}", UNITS[unit])
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
     }
 }
 

@@ -1531,6 +1531,13 @@ pub mod byok {
         fn carries_secret(&self) -> bool {
             true
         }
+        fn add_secrets(&self, secrets: &mut crate::secrets::Secrets) {
+            secrets
+                .add_typed_fields::<
+                    types::CreateByokKeyRequest,
+                    _,
+                >(&self.body, &["key"]);
+        }
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
                 return Err(
@@ -1966,6 +1973,13 @@ pub mod byok {
         }
         fn carries_secret(&self) -> bool {
             true
+        }
+        fn add_secrets(&self, secrets: &mut crate::secrets::Secrets) {
+            secrets
+                .add_typed_fields::<
+                    types::UpdateByokKeyRequest,
+                    _,
+                >(&self.body, &["key"]);
         }
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
@@ -7549,6 +7563,13 @@ pub mod api_keys {
         fn carries_secret(&self) -> bool {
             true
         }
+        fn add_secrets(&self, secrets: &mut crate::secrets::Secrets) {
+            secrets
+                .add_typed_fields::<
+                    types::CreateKeysRequest,
+                    _,
+                >(&self.body, &["external"]);
+        }
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
                 return Err(
@@ -9705,6 +9726,13 @@ pub mod observability {
         fn carries_secret(&self) -> bool {
             true
         }
+        fn add_secrets(&self, secrets: &mut crate::secrets::Secrets) {
+            secrets
+                .add_typed_fields::<
+                    types::CreateObservabilityDestinationRequest,
+                    _,
+                >(&self.body, &["config"]);
+        }
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
                 return Err(
@@ -10219,6 +10247,13 @@ pub mod observability {
         }
         fn carries_secret(&self) -> bool {
             true
+        }
+        fn add_secrets(&self, secrets: &mut crate::secrets::Secrets) {
+            secrets
+                .add_typed_fields::<
+                    types::UpdateObservabilityDestinationRequest,
+                    _,
+                >(&self.body, &["config"]);
         }
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
@@ -14403,6 +14438,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "Metric names (see the meta operation).",
                 value: ValueType::Array(&ValueType::String),
+                secret: false,
             },
             FieldInfo {
                 name: "dimensions",
@@ -14410,6 +14446,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "Up to two dimension names to group by.",
                 value: ValueType::Array(&ValueType::String),
+                secret: false,
             },
             FieldInfo {
                 name: "filters",
@@ -14417,6 +14454,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "Conditions every counted row must meet (at most 20).",
                 value: ValueType::Array(&ValueType::Json),
+                secret: false,
             },
             FieldInfo {
                 name: "granularity",
@@ -14424,6 +14462,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "Time bucket size, e.g. `day`; without it the whole range is one bucket.",
                 value: ValueType::String,
+                secret: false,
             },
             FieldInfo {
                 name: "time_range",
@@ -14431,6 +14470,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "A half-open time window.",
                 value: ValueType::Json,
+                secret: false,
             },
             FieldInfo {
                 name: "order_by",
@@ -14438,6 +14478,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "Sort order of the result rows.",
                 value: ValueType::Json,
+                secret: false,
             },
             FieldInfo {
                 name: "limit",
@@ -14445,6 +14486,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "Most rows to return (the server's default is 1000).",
                 value: ValueType::Integer,
+                secret: false,
             },
             FieldInfo {
                 name: "group_limit",
@@ -14452,6 +14494,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "Most rows for each combination of dimension values.",
                 value: ValueType::Integer,
+                secret: false,
             },
             FieldInfo {
                 name: "classifier_dimensions",
@@ -14459,6 +14502,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "Group by the tags of a classifier.",
                 value: ValueType::Json,
+                secret: false,
             },
             FieldInfo {
                 name: "classifier_filters",
@@ -14466,6 +14510,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "Keep only generations whose classifier tags match.",
                 value: ValueType::Json,
+                secret: false,
             },
         ],
         writes: false,
@@ -14489,6 +14534,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::String,
+                secret: false,
             },
             FieldInfo {
                 name: "code_challenge_method",
@@ -14496,6 +14542,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Enum(&["S256", "plain"]),
+                secret: false,
             },
             FieldInfo {
                 name: "code_verifier",
@@ -14503,6 +14550,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::String,
+                secret: false,
             },
         ],
         writes: true,
@@ -14526,6 +14574,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::String,
+                secret: false,
             },
             FieldInfo {
                 name: "code_challenge",
@@ -14533,6 +14582,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::String,
+                secret: false,
             },
             FieldInfo {
                 name: "code_challenge_method",
@@ -14540,6 +14590,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Enum(&["S256", "plain"]),
+                secret: false,
             },
             FieldInfo {
                 name: "expires_at",
@@ -14547,6 +14598,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::DateTime,
+                secret: false,
             },
             FieldInfo {
                 name: "key_label",
@@ -14554,6 +14606,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::String,
+                secret: false,
             },
             FieldInfo {
                 name: "limit",
@@ -14561,6 +14614,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Number,
+                secret: false,
             },
             FieldInfo {
                 name: "spawn_agent",
@@ -14568,6 +14622,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::String,
+                secret: false,
             },
             FieldInfo {
                 name: "spawn_cloud",
@@ -14575,6 +14630,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::String,
+                secret: false,
             },
             FieldInfo {
                 name: "usage_limit_type",
@@ -14582,6 +14638,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Enum(&["daily", "weekly", "monthly"]),
+                secret: false,
             },
             FieldInfo {
                 name: "workspace_id",
@@ -14589,6 +14646,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Uuid,
+                secret: false,
             },
         ],
         writes: true,
@@ -14854,6 +14912,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Array(&ValueType::String),
+                secret: false,
             },
             FieldInfo {
                 name: "allowed_models",
@@ -14861,6 +14920,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Array(&ValueType::String),
+                secret: false,
             },
             FieldInfo {
                 name: "allowed_user_ids",
@@ -14868,6 +14928,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Array(&ValueType::String),
+                secret: false,
             },
             FieldInfo {
                 name: "disabled",
@@ -14875,6 +14936,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "is_fallback",
@@ -14882,6 +14944,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "key",
@@ -14889,6 +14952,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Secret,
+                secret: true,
             },
             FieldInfo {
                 name: "name",
@@ -14896,6 +14960,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::String,
+                secret: false,
             },
             FieldInfo {
                 name: "provider",
@@ -15008,6 +15073,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                         "z-ai",
                     ],
                 ),
+                secret: false,
             },
             FieldInfo {
                 name: "workspace_id",
@@ -15015,6 +15081,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Uuid,
+                secret: false,
             },
         ],
         writes: true,
@@ -15092,6 +15159,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Array(&ValueType::String),
+                secret: false,
             },
             FieldInfo {
                 name: "allowed_models",
@@ -15099,6 +15167,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Array(&ValueType::String),
+                secret: false,
             },
             FieldInfo {
                 name: "allowed_user_ids",
@@ -15106,6 +15175,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Array(&ValueType::String),
+                secret: false,
             },
             FieldInfo {
                 name: "disabled",
@@ -15113,6 +15183,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "is_fallback",
@@ -15120,6 +15191,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "key",
@@ -15127,6 +15199,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Secret,
+                secret: true,
             },
             FieldInfo {
                 name: "name",
@@ -15134,6 +15207,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::String,
+                secret: false,
             },
         ],
         writes: true,
@@ -15460,6 +15534,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "The user string (1 to 512 characters, case-sensitive).",
                 value: ValueType::String,
+                secret: false,
             },
         ],
         writes: true,
@@ -15537,6 +15612,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "Whether the registration is on.",
                 value: ValueType::Boolean,
+                secret: false,
             },
         ],
         writes: true,
@@ -15616,6 +15692,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                         "other",
                     ],
                 ),
+                secret: false,
             },
             FieldInfo {
                 name: "comment",
@@ -15623,6 +15700,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::String,
+                secret: false,
             },
             FieldInfo {
                 name: "generation_id",
@@ -15630,6 +15708,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::String,
+                secret: false,
             },
         ],
         writes: true,
@@ -15693,6 +15772,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Array(&ValueType::String),
+                secret: false,
             },
             FieldInfo {
                 name: "allowed_providers",
@@ -15700,6 +15780,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Array(&ValueType::String),
+                secret: false,
             },
             FieldInfo {
                 name: "content_filter_builtins",
@@ -15707,6 +15788,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Array(&ValueType::Json),
+                secret: false,
             },
             FieldInfo {
                 name: "content_filters",
@@ -15714,6 +15796,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Array(&ValueType::Json),
+                secret: false,
             },
             FieldInfo {
                 name: "description",
@@ -15721,6 +15804,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::String,
+                secret: false,
             },
             FieldInfo {
                 name: "enable_free_model_publication",
@@ -15728,6 +15812,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "enable_free_model_training",
@@ -15735,6 +15820,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "enable_paid_model_training",
@@ -15742,6 +15828,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "enforce_zdr",
@@ -15749,6 +15836,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "enforce_zdr_anthropic",
@@ -15756,6 +15844,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "enforce_zdr_google",
@@ -15763,6 +15852,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "enforce_zdr_openai",
@@ -15770,6 +15860,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "enforce_zdr_other",
@@ -15777,6 +15868,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "enforce_zdr_xai",
@@ -15784,6 +15876,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "ignored_models",
@@ -15791,6 +15884,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Array(&ValueType::String),
+                secret: false,
             },
             FieldInfo {
                 name: "ignored_providers",
@@ -15798,6 +15892,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Array(&ValueType::String),
+                secret: false,
             },
             FieldInfo {
                 name: "include_byok_in_budgets",
@@ -15805,6 +15900,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "limit_usd",
@@ -15812,6 +15908,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Number,
+                secret: false,
             },
             FieldInfo {
                 name: "name",
@@ -15819,6 +15916,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::String,
+                secret: false,
             },
             FieldInfo {
                 name: "reset_interval",
@@ -15826,6 +15924,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Enum(&["daily", "weekly", "monthly"]),
+                secret: false,
             },
             FieldInfo {
                 name: "workspace_id",
@@ -15833,6 +15932,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Uuid,
+                secret: false,
             },
         ],
         writes: true,
@@ -15976,6 +16076,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Array(&ValueType::String),
+                secret: false,
             },
             FieldInfo {
                 name: "allowed_providers",
@@ -15983,6 +16084,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Array(&ValueType::String),
+                secret: false,
             },
             FieldInfo {
                 name: "content_filter_builtins",
@@ -15990,6 +16092,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Array(&ValueType::Json),
+                secret: false,
             },
             FieldInfo {
                 name: "content_filters",
@@ -15997,6 +16100,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Array(&ValueType::Json),
+                secret: false,
             },
             FieldInfo {
                 name: "description",
@@ -16004,6 +16108,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::String,
+                secret: false,
             },
             FieldInfo {
                 name: "enable_free_model_publication",
@@ -16011,6 +16116,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "enable_free_model_training",
@@ -16018,6 +16124,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "enable_paid_model_training",
@@ -16025,6 +16132,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "enforce_zdr",
@@ -16032,6 +16140,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "enforce_zdr_anthropic",
@@ -16039,6 +16148,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "enforce_zdr_google",
@@ -16046,6 +16156,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "enforce_zdr_openai",
@@ -16053,6 +16164,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "enforce_zdr_other",
@@ -16060,6 +16172,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "enforce_zdr_xai",
@@ -16067,6 +16180,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "ignored_models",
@@ -16074,6 +16188,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Array(&ValueType::String),
+                secret: false,
             },
             FieldInfo {
                 name: "ignored_providers",
@@ -16081,6 +16196,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Array(&ValueType::String),
+                secret: false,
             },
             FieldInfo {
                 name: "include_byok_in_budgets",
@@ -16088,6 +16204,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "limit_usd",
@@ -16095,6 +16212,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Number,
+                secret: false,
             },
             FieldInfo {
                 name: "name",
@@ -16102,6 +16220,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::String,
+                secret: false,
             },
             FieldInfo {
                 name: "reset_interval",
@@ -16109,6 +16228,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Enum(&["daily", "weekly", "monthly"]),
+                secret: false,
             },
         ],
         writes: true,
@@ -16180,6 +16300,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Array(&ValueType::String),
+                secret: false,
             },
         ],
         writes: true,
@@ -16211,6 +16332,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Array(&ValueType::String),
+                secret: false,
             },
         ],
         writes: true,
@@ -16282,6 +16404,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Array(&ValueType::String),
+                secret: false,
             },
         ],
         writes: true,
@@ -16313,6 +16436,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Array(&ValueType::String),
+                secret: false,
             },
         ],
         writes: true,
@@ -16398,6 +16522,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::String,
+                secret: false,
             },
             FieldInfo {
                 name: "expires_at",
@@ -16405,6 +16530,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::DateTime,
+                secret: false,
             },
             FieldInfo {
                 name: "external",
@@ -16412,6 +16538,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "A partner's own identity for the new key: who it is for and, optionally, a key of the partner's choosing (at least 32 characters; OpenRouter keeps only its hash and never returns it).",
                 value: ValueType::Json,
+                secret: true,
             },
             FieldInfo {
                 name: "include_byok_in_limit",
@@ -16419,6 +16546,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "limit",
@@ -16426,6 +16554,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Number,
+                secret: false,
             },
             FieldInfo {
                 name: "limit_reset",
@@ -16433,6 +16562,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Enum(&["daily", "weekly", "monthly"]),
+                secret: false,
             },
             FieldInfo {
                 name: "name",
@@ -16440,6 +16570,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::String,
+                secret: false,
             },
             FieldInfo {
                 name: "workspace_id",
@@ -16447,6 +16578,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Uuid,
+                secret: false,
             },
         ],
         writes: true,
@@ -16524,6 +16656,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "include_byok_in_limit",
@@ -16531,6 +16664,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "limit",
@@ -16538,6 +16672,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Number,
+                secret: false,
             },
             FieldInfo {
                 name: "limit_reset",
@@ -16545,6 +16680,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Enum(&["daily", "weekly", "monthly"]),
+                secret: false,
             },
             FieldInfo {
                 name: "name",
@@ -16552,6 +16688,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::String,
+                secret: false,
             },
             FieldInfo {
                 name: "workspace_id",
@@ -16559,6 +16696,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "Moves the key to this workspace; the key's secret stays the same. Giving the workspace it is already in changes nothing.",
                 value: ValueType::Uuid,
+                secret: false,
             },
         ],
         writes: true,
@@ -17004,6 +17142,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Array(&ValueType::String),
+                secret: false,
             },
             FieldInfo {
                 name: "broadcast_generation_cost",
@@ -17011,6 +17150,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "broadcast_generation_identity",
@@ -17018,6 +17158,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "broadcast_generation_request_context",
@@ -17025,6 +17166,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "config",
@@ -17032,6 +17174,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Json,
+                secret: true,
             },
             FieldInfo {
                 name: "enabled",
@@ -17039,6 +17182,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "filter_rules",
@@ -17046,6 +17190,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Json,
+                secret: false,
             },
             FieldInfo {
                 name: "name",
@@ -17053,6 +17198,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::String,
+                secret: false,
             },
             FieldInfo {
                 name: "privacy_mode",
@@ -17060,6 +17206,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "sampling_rate",
@@ -17067,6 +17214,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Number,
+                secret: false,
             },
             FieldInfo {
                 name: "type",
@@ -17094,6 +17242,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                         "webhook",
                     ],
                 ),
+                secret: false,
             },
             FieldInfo {
                 name: "workspace_id",
@@ -17101,6 +17250,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Uuid,
+                secret: false,
             },
         ],
         writes: true,
@@ -17178,6 +17328,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Array(&ValueType::String),
+                secret: false,
             },
             FieldInfo {
                 name: "broadcast_generation_cost",
@@ -17185,6 +17336,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "broadcast_generation_identity",
@@ -17192,6 +17344,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "broadcast_generation_request_context",
@@ -17199,6 +17352,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "config",
@@ -17206,6 +17360,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Json,
+                secret: true,
             },
             FieldInfo {
                 name: "enabled",
@@ -17213,6 +17368,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "filter_rules",
@@ -17220,6 +17376,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Json,
+                secret: false,
             },
             FieldInfo {
                 name: "name",
@@ -17227,6 +17384,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::String,
+                secret: false,
             },
             FieldInfo {
                 name: "privacy_mode",
@@ -17234,6 +17392,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "sampling_rate",
@@ -17241,6 +17400,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Number,
+                secret: false,
             },
         ],
         writes: true,
@@ -17312,6 +17472,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "When on, `GET /models` called with one of the organization's keys lists only the models that key may use (as `GET /models/user` does); calls without a key still see the whole catalog.",
                 value: ValueType::Boolean,
+                secret: false,
             },
         ],
         writes: true,
@@ -17509,6 +17670,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Enum(&["admin", "member"]),
+                secret: false,
             },
             FieldInfo {
                 name: "scim_group_id",
@@ -17516,6 +17678,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Uuid,
+                secret: false,
             },
             FieldInfo {
                 name: "workspace_id",
@@ -17523,6 +17686,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Uuid,
+                secret: false,
             },
         ],
         writes: true,
@@ -17607,6 +17771,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Enum(&["admin", "member"]),
+                secret: false,
             },
         ],
         writes: true,
@@ -17696,6 +17861,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::String,
+                secret: false,
             },
             FieldInfo {
                 name: "default_provider_sort",
@@ -17703,6 +17869,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::String,
+                secret: false,
             },
             FieldInfo {
                 name: "default_text_model",
@@ -17710,6 +17877,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::String,
+                secret: false,
             },
             FieldInfo {
                 name: "description",
@@ -17717,6 +17885,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::String,
+                secret: false,
             },
             FieldInfo {
                 name: "disabled_server_tools",
@@ -17741,6 +17910,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                         ],
                     ),
                 ),
+                secret: false,
             },
             FieldInfo {
                 name: "io_logging_api_key_ids",
@@ -17748,6 +17918,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Array(&ValueType::Integer),
+                secret: false,
             },
             FieldInfo {
                 name: "io_logging_sampling_rate",
@@ -17755,6 +17926,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Number,
+                secret: false,
             },
             FieldInfo {
                 name: "is_data_discount_logging_enabled",
@@ -17762,6 +17934,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "is_observability_broadcast_enabled",
@@ -17769,6 +17942,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "is_observability_io_logging_enabled",
@@ -17776,6 +17950,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "name",
@@ -17783,6 +17958,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::String,
+                secret: false,
             },
             FieldInfo {
                 name: "slug",
@@ -17790,6 +17966,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::String,
+                secret: false,
             },
         ],
         writes: true,
@@ -17874,6 +18051,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::String,
+                secret: false,
             },
             FieldInfo {
                 name: "default_provider_sort",
@@ -17881,6 +18059,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::String,
+                secret: false,
             },
             FieldInfo {
                 name: "default_text_model",
@@ -17888,6 +18067,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::String,
+                secret: false,
             },
             FieldInfo {
                 name: "description",
@@ -17895,6 +18075,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::String,
+                secret: false,
             },
             FieldInfo {
                 name: "disabled_server_tools",
@@ -17919,6 +18100,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                         ],
                     ),
                 ),
+                secret: false,
             },
             FieldInfo {
                 name: "io_logging_api_key_ids",
@@ -17926,6 +18108,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: true,
                 description: "",
                 value: ValueType::Array(&ValueType::Integer),
+                secret: false,
             },
             FieldInfo {
                 name: "io_logging_sampling_rate",
@@ -17933,6 +18116,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Number,
+                secret: false,
             },
             FieldInfo {
                 name: "is_data_discount_logging_enabled",
@@ -17940,6 +18124,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "is_observability_broadcast_enabled",
@@ -17947,6 +18132,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "is_observability_io_logging_enabled",
@@ -17954,6 +18140,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "name",
@@ -17961,6 +18148,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::String,
+                secret: false,
             },
             FieldInfo {
                 name: "slug",
@@ -17968,6 +18156,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::String,
+                secret: false,
             },
         ],
         writes: true,
@@ -18059,6 +18248,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
             },
             FieldInfo {
                 name: "limit_usd",
@@ -18066,6 +18256,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Number,
+                secret: false,
             },
         ],
         writes: false,
@@ -18167,6 +18358,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Array(&ValueType::String),
+                secret: false,
             },
         ],
         writes: true,
@@ -18198,6 +18390,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Array(&ValueType::String),
+                secret: false,
             },
         ],
         writes: true,

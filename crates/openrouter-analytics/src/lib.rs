@@ -77,6 +77,7 @@ mod generated;
 mod observe;
 mod paging;
 mod retry;
+mod secrets;
 // Hand-written sugar for single operations, beside the generated layer.
 mod sugar;
 
@@ -85,7 +86,7 @@ pub use bytes::Bytes;
 pub use call::{Async, Call, Operation, WithRawBody};
 pub use client::{
     API_KEY_ENV, BASE_URL_ENV, Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
+    DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
 };
 pub use dynamic::{
     ByName, CallByName, FieldInfo, OperationInfo, PagingInfo, ParameterInfo, ValueType,

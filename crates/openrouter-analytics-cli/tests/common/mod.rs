@@ -137,6 +137,7 @@ pub fn flag(name: &str) -> String {
         "app-title",
         "app-categories",
         "timeout",
+        "max-response-mb",
         "no-retries",
         "retry-initial-interval",
         "retry-max-interval",
