@@ -42,7 +42,8 @@ pub use metrics::{FAMILIES, Health, Rendered, last_completed_day, render, render
 pub use rules::{Outcome, Rule, Rules, RulesError, SpikeBy, Status, Unit, alert_text, slack_text};
 pub use runway::{DailySpend, Runway, TRAILING_DAYS};
 pub use snapshot::{
-    BudgetFigures, Credits, KeyFigures, ModelDay, Needs, Periods, SHORT_HASH_LEN, Snapshot,
+    BudgetFigures, Credits, GuardrailFigures, KeyFigures, ModelDay, Needs, Periods, SHORT_HASH_LEN,
+    Snapshot,
 };
 pub use webhook::{Webhook, WebhookError};
 

@@ -208,6 +208,28 @@ async fn a_failed_refresh_keeps_the_last_good_values_and_says_so() {
     }
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_connection_is_named_not_reported_as_a_timeout() {
+    // A port nothing listens on: every attempt is refused, and the client's default
+    // policy would retry for two minutes.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let client = Client::builder()
+        .api_key("sk-or-v1-test")
+        .base_url(url)
+        .build()
+        .unwrap();
+    let mut config = ExporterConfig::new(Duration::from_secs(3600)).today(sample_today());
+    config.refresh_timeout = Duration::from_secs(2);
+    let exporter = Exporter::new(client, config);
+    let err = exporter.refresh().await.unwrap_err().to_string();
+    assert!(!err.contains("took longer"), "{err}");
+    assert!(err.to_lowercase().contains("refused"), "{err}");
+    let metrics = samples(std::str::from_utf8(&exporter.scrape()).unwrap());
+    assert_eq!(metrics["openrouter_up"], 0.0);
+}
+
 /// A server that accepts connections and never answers.
 async fn black_hole() -> String {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
