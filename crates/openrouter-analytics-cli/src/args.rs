@@ -26,7 +26,7 @@ Exit codes:
      or did not answer within --timeout
   6  openrouter check: at least one rule was crossed
   7  openrouter check: no rule crossed, but at least one could not be judged (a figure it
-     needs from OpenRouter is not a finite number)
+     needs from OpenRouter is not a finite number, or a guardrail's spend cannot be told)
 
 The API key is never printed, not in errors and not with -v; nor are the provider keys and
 destination credentials you send, even when a server quotes them back."

@@ -86,8 +86,15 @@ pub struct CheckArgs {
     #[arg(long, value_name = "PERCENT")]
     pub budget_above: Option<f64>,
 
+    /// Crossed for each guardrail with a limit whose spend in its reset window (the
+    /// assigned keys' usage) is above PERCENT of the limit; unknown (exit 7) where the
+    /// spend cannot be told, e.g. members are assigned.
+    #[arg(long, value_name = "PERCENT")]
+    pub guardrail_usage_above: Option<f64>,
+
     /// Read rules from a TOML file (balance_below, runway_below, key_usage_above, keys,
-    /// daily_spend_above, spike, spike_by, budget_above); flags win over it.
+    /// daily_spend_above, spike, spike_by, budget_above, guardrail_usage_above); flags
+    /// win over it.
     #[arg(long, value_name = "FILE")]
     pub rules: Option<PathBuf>,
 
@@ -131,6 +138,7 @@ impl Plan {
             _ => SpikeBy::Total,
         };
         flags.budget_above = args.budget_above;
+        flags.guardrail_usage_above = args.guardrail_usage_above;
         flags
             .validate()
             .map_err(|err| format!("{}", err).replace('_', "-").replacen("", "--", 1))?;
@@ -147,7 +155,8 @@ impl Plan {
         if rules.is_empty() {
             return Err(
                 "no rule to check: give at least one of --balance-below, --runway-below, \
-                 --key-usage-above, --daily-spend-above, --spike, --budget-above or --rules"
+                 --key-usage-above, --daily-spend-above, --spike, --budget-above, \
+                 --guardrail-usage-above or --rules"
                     .into(),
             );
         }
@@ -278,8 +287,7 @@ pub fn run(
     }
     if !unknown.is_empty() {
         parts.push(format!(
-            "{} of {} checks could not be judged, a figure from OpenRouter not being a finite \
-             number ({})",
+            "{} of {} checks could not be judged ({})",
             unknown.len(),
             outcomes.len(),
             names(&unknown)
@@ -317,6 +325,8 @@ fn print(
                         // Neither true nor false for a rule that could not be judged.
                         "crossed": (!o.unknown()).then_some(o.crossed()),
                         "status": o.status.name(),
+                        // Why it could not be judged, when more is known.
+                        "reason": o.reason,
                     })
                 })
                 .collect();
@@ -342,6 +352,7 @@ fn print(
                     number("threshold"),
                     text("unit"),
                     text("status"),
+                    text("reason"),
                 ],
             )?;
             for o in outcomes {
@@ -358,6 +369,7 @@ fn print(
                     plain_number(o.threshold),
                     o.rule.unit().name().to_string(),
                     status(o).to_string(),
+                    o.reason.clone().unwrap_or_default(),
                 ])?;
             }
             csv.finish()
@@ -385,6 +397,17 @@ fn print(
                 ]);
             }
             table.write(out)?;
+            for o in outcomes.iter().filter(|o| o.unknown()) {
+                if let Some(reason) = &o.reason {
+                    let subject = o.subject.as_deref().unwrap_or(o.rule.name());
+                    writeln!(
+                        out,
+                        "{} unknown: {}",
+                        terminal::safe(subject),
+                        terminal::safe(reason)
+                    )?;
+                }
+            }
             writeln!(out, "(day judged: {day})")
         }
     }

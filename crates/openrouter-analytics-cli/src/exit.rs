@@ -27,7 +27,8 @@ pub mod code {
     /// `openrouter check`: at least one rule was crossed.
     pub const RULE_CROSSED: u8 = 6;
     /// `openrouter check`: no rule was crossed, but at least one could not be judged
-    /// (a figure it needs from OpenRouter is not a finite number).
+    /// (a figure it needs from OpenRouter is not a finite number, or a guardrail's spend
+    /// cannot be told).
     pub const RULE_UNKNOWN: u8 = 7;
 }
 

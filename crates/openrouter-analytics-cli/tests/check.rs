@@ -128,7 +128,15 @@ fn a_crossed_rule_exits_6_and_every_format_shows_the_figure_and_threshold() {
     let (header, rows) = csv.csv();
     assert_eq!(
         header,
-        ["rule", "subject", "figure", "threshold", "unit", "status"]
+        [
+            "rule",
+            "subject",
+            "figure",
+            "threshold",
+            "unit",
+            "status",
+            "reason"
+        ]
     );
     assert_eq!(rows[0][0], "balance-below");
     assert_eq!(rows[0][4], "usd");
@@ -434,10 +442,8 @@ fn a_rule_that_cannot_be_judged_is_unknown_everywhere_and_exits_7() {
     assert_eq!(rows[0][2], "", "no figure: {rows:?}");
     assert_eq!(rows[1][5], "ok", "{rows:?}");
     assert!(
-        csv.stderr.contains(
-            "error: 1 of 2 checks could not be judged, a figure from OpenRouter not being a \
-             finite number (runway-below)"
-        ),
+        csv.stderr
+            .contains("error: 1 of 2 checks could not be judged (runway-below)"),
         "{}",
         csv.stderr
     );
@@ -612,4 +618,75 @@ fn listening_beyond_loopback_warns_on_one_line() {
         ),
         "{lines:?}"
     );
+}
+
+#[test]
+fn guardrails_are_judged_from_their_keys_and_unknown_where_members_count() {
+    // "EU customers": $300 a month, its one key is acme-corp, whose own limit is also
+    // $300 a month: the two rules must give the same figure. "Per-person daily cap" has
+    // members: its spend cannot be told.
+    let openrouter = sample();
+    let out = run(cli(&openrouter).args([
+        "check",
+        "--date",
+        DAY,
+        "--guardrail-usage-above",
+        "1",
+        "--key-usage-above",
+        "1",
+        "--key",
+        "5b8e2d4f6a1c3e9b",
+        "-f",
+        "json",
+    ]));
+    assert_eq!(out.code, 6, "{}", out.stderr);
+    let rules = rules(&out);
+    let find = |name: &str| {
+        rules
+            .iter()
+            .find(|r| r["subject"].as_str().unwrap().starts_with(name))
+            .unwrap_or_else(|| panic!("{name} not in {rules:?}"))
+            .clone()
+    };
+    let eu = find("EU customers (");
+    let key = find("Customer: acme-corp (");
+    assert_eq!(eu["status"], "crossed", "{eu}");
+    let used = eu["figure"].as_f64().unwrap();
+    assert!(
+        used > 1.0 && close(used, key["figure"].as_f64().unwrap()),
+        "{eu} {key}"
+    );
+    let cap = find("Per-person daily cap (");
+    assert_eq!(cap["status"], "unknown", "{cap}");
+    assert!(
+        cap["reason"].as_str().unwrap().contains("3 members"),
+        "{cap}"
+    );
+    // The guardrail without a limit is not a rule.
+    assert!(!rules.iter().any(|r| {
+        r["subject"]
+            .as_str()
+            .unwrap()
+            .starts_with("Default Workspace guardrail")
+    }));
+
+    // Held where the keys' spend is below the threshold; the members' one still unknown:
+    // exit 7, and the table says why.
+    let held = run(cli(&openrouter).args([
+        "check",
+        "--date",
+        DAY,
+        "--guardrail-usage-above",
+        &format!("{}", used * 2.0 + 1.0),
+        "-f",
+        "table",
+    ]));
+    assert_eq!(held.code, 7, "{}", held.stderr);
+    assert!(
+        held.stdout
+            .contains("Per-person daily cap (a1d3f5b7-2c4) unknown: 3 members are assigned"),
+        "{}",
+        held.stdout
+    );
+    assert!(held.stdout.contains("EU customers"), "{}", held.stdout);
 }

@@ -172,9 +172,13 @@ impl Exporter {
     /// values stay and the health metrics say it failed. The error says why, for logs.
     pub async fn refresh(&self) -> Result<(), RefreshError> {
         let started = std::time::Instant::now();
+        let timeout = self.shared.config.refresh_timeout;
+        // Each call's retries stop within the timeout, so a failing OpenRouter ends the
+        // fetch with its own error (a refused connection, a 503); the outer timeout,
+        // a little longer, only stops a fetch that hangs anyway.
         let fetched = tokio::time::timeout(
-            self.shared.config.refresh_timeout,
-            Snapshot::fetch(&self.shared.client, Needs::all()),
+            timeout.saturating_add(Duration::from_secs(1)),
+            Snapshot::fetch_within(&self.shared.client, Needs::all(), Some(timeout)),
         )
         .await;
         let elapsed = started.elapsed().as_secs_f64();

@@ -1,11 +1,13 @@
 //! Watch an OpenRouter account: alert rules for cron and CI, the runway of the credit
 //! balance, and a Prometheus exporter.
 //!
-//! - [`Snapshot::fetch`] reads credits, keys, workspace budgets and the last 30 completed
-//!   days of activity with the `openrouter-analytics` client ([`Needs`] says which).
+//! - [`Snapshot::fetch`] reads credits, keys, workspace budgets, guardrails and their
+//!   assignments, and the last 30 completed days of activity with the
+//!   `openrouter-analytics` client ([`Needs`] says which).
 //! - [`Runway`]: the balance over the mean daily spend of the 7 days ending on a day.
 //! - [`Rules`]: thresholds (`balance_below`, `runway_below`, `key_usage_above`,
-//!   `daily_spend_above`, `spike`, `budget_above`), checked into [`Outcome`]s; the
+//!   `daily_spend_above`, `spike`, `budget_above`, `guardrail_usage_above`), checked into
+//!   [`Outcome`]s; the
 //!   `openrouter check` command prints them and exits 6 when one is crossed (7 when one
 //!   cannot be judged: [`Status::Unknown`]).
 //! - [`Webhook`]: posts the crossed and unjudged rules as `{"text": ...}` ([`alert_text`],
@@ -42,7 +44,8 @@ pub use metrics::{FAMILIES, Health, Rendered, last_completed_day, render, render
 pub use rules::{Outcome, Rule, Rules, RulesError, SpikeBy, Status, Unit, alert_text, slack_text};
 pub use runway::{DailySpend, Runway, TRAILING_DAYS};
 pub use snapshot::{
-    BudgetFigures, Credits, KeyFigures, ModelDay, Needs, Periods, SHORT_HASH_LEN, Snapshot,
+    BudgetFigures, Credits, GuardrailFigures, KeyFigures, ModelDay, Needs, Periods, SHORT_HASH_LEN,
+    Snapshot,
 };
 pub use webhook::{Webhook, WebhookError};
 

@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 
 use openrouter_analytics::chrono::NaiveDate;
 
-use crate::snapshot::{Snapshot, short_hashes};
+use crate::snapshot::{Snapshot, short_hashes, short_hashes_of};
 
 /// The exporter's own state, rendered beside the account's figures.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -93,6 +93,11 @@ pub const FAMILIES: &[(&str, &str, &str)] = &[
         "Spending limit of an API key, in US dollars (keys with a limit only).",
     ),
     (
+        "openrouter_key_limit_used_usd",
+        "gauge",
+        "Spend counted against an API key's limit in its window (reset: daily, weekly, monthly, never; BYOK included when the key counts it), in US dollars.",
+    ),
+    (
         "openrouter_key_limit_remaining_usd",
         "gauge",
         "What is left of an API key's limit in its window, in US dollars.",
@@ -111,6 +116,16 @@ pub const FAMILIES: &[(&str, &str, &str)] = &[
         "openrouter_workspace_budget_spend_usd",
         "gauge",
         "Spend of the workspace's keys in the budget's interval, in US dollars.",
+    ),
+    (
+        "openrouter_guardrail_limit_usd",
+        "gauge",
+        "Spending limit of a guardrail for its reset window, in US dollars (guardrails with a limit only).",
+    ),
+    (
+        "openrouter_guardrail_spend_usd",
+        "gauge",
+        "Spend of a guardrail's assigned keys in its reset window, in US dollars (left out where it cannot be told: members assigned, a workspace default, a key not listed).",
     ),
     (
         "openrouter_last_day_spend_usd",
@@ -256,6 +271,23 @@ pub fn render_checked(
                 w.sample("openrouter_key_limit_usd", &labels, limit);
             }
         }
+        // The spend of each limit's own window: one alert covers every reset.
+        w.family("openrouter_key_limit_used_usd");
+        for (key, hash) in &keys {
+            if key.limit_usd.is_some() {
+                let reset = key.limit_reset.as_deref().unwrap_or("never");
+                let labels = [
+                    ("key", key.name.as_str()),
+                    ("key_hash", hash),
+                    ("reset", reset),
+                ];
+                w.sample(
+                    "openrouter_key_limit_used_usd",
+                    &labels,
+                    key.usage_for_limit(),
+                );
+            }
+        }
         w.family("openrouter_key_limit_remaining_usd");
         for (key, hash) in &keys {
             if let Some(remaining) = key.limit_remaining_usd {
@@ -288,6 +320,38 @@ pub fn render_checked(
                     budget.limit_usd
                 };
                 w.sample(name, &labels, value);
+            }
+        }
+    }
+    if !snapshot.guardrails.is_empty() {
+        let short = short_hashes_of(snapshot.guardrails.iter().map(|g| g.id.as_str()));
+        let guardrails: Vec<_> = snapshot.guardrails.iter().zip(&short).collect();
+        let labels = |guardrail: &'_ crate::GuardrailFigures, id: &'_ str| {
+            let reset = guardrail.reset.clone().unwrap_or_else(|| "never".into());
+            [
+                ("guardrail", guardrail.name.clone()),
+                ("guardrail_id", id.to_string()),
+                ("reset", reset),
+            ]
+        };
+        w.family("openrouter_guardrail_limit_usd");
+        for (guardrail, id) in &guardrails {
+            if let Some(limit) = guardrail.limit_usd {
+                let owned = labels(guardrail, id);
+                let labels = owned.each_ref().map(|(k, v)| (*k, v.as_str()));
+                w.sample("openrouter_guardrail_limit_usd", &labels, limit);
+            }
+        }
+        w.family("openrouter_guardrail_spend_usd");
+        for (guardrail, id) in &guardrails {
+            let owned = labels(guardrail, id);
+            let labels = owned.each_ref().map(|(k, v)| (*k, v.as_str()));
+            match &guardrail.spend_usd {
+                Ok(spend) => w.sample("openrouter_guardrail_spend_usd", &labels, *spend),
+                Err(why) => w.warnings.push(crate::one_line(&format!(
+                    "{} left out: {why}",
+                    series("openrouter_guardrail_spend_usd", &labels)
+                ))),
             }
         }
     }
@@ -574,7 +638,7 @@ mod tests {
             );
         }
         // The repeated key's series are left out, each with a warning.
-        assert_eq!(rendered.warnings.len(), 7, "{:?}", rendered.warnings);
+        assert_eq!(rendered.warnings.len(), 8, "{:?}", rendered.warnings);
         assert!(rendered.warnings[0].contains("same name and labels"));
     }
 
@@ -629,5 +693,58 @@ mod tests {
             text.contains("\nopenrouter_spend_mean_daily_7d_usd 0\n"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn guardrails_are_exposed_with_escaped_unique_labels_and_unknown_spend_left_out() {
+        let day = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+        let guardrail =
+            |name: &str, id: &str, spend: Result<f64, String>| crate::GuardrailFigures {
+                id: id.into(),
+                short_id: String::new(),
+                name: name.into(),
+                reset: Some("weekly".into()),
+                limit_usd: Some(50.0),
+                keys: 1,
+                members: 0,
+                spend_usd: spend,
+            };
+        let mut daily = key("ci", "0123456789abcdef", 0.0);
+        daily.limit_reset = Some("daily".into());
+        daily.usage.day = 4.5;
+        let snapshot = Snapshot {
+            keys: vec![daily],
+            guardrails: vec![
+                guardrail("eu\"}\nx", "aaaaaaaa-bbbb-1111", Ok(12.5)),
+                guardrail("eu\"}\nx", "aaaaaaaa-bbbb-2222", Ok(1.0)),
+                guardrail(
+                    "people",
+                    "cccccccc-dddd-0000",
+                    Err("3 members are assigned".into()),
+                ),
+            ],
+            ..Default::default()
+        };
+        let rendered = render_checked(Some(&snapshot), &Health::default(), day);
+        let text = &rendered.text;
+        unique_series(text);
+        for line in [
+            "openrouter_key_limit_used_usd{key=\"ci\",key_hash=\"0123456789ab\",reset=\"daily\"} 4.5",
+            "openrouter_guardrail_limit_usd{guardrail=\"eu\\\"}\\nx\",guardrail_id=\"aaaaaaaa-bbbb-1\",reset=\"weekly\"} 50",
+            "openrouter_guardrail_spend_usd{guardrail=\"eu\\\"}\\nx\",guardrail_id=\"aaaaaaaa-bbbb-1\",reset=\"weekly\"} 12.5",
+            "openrouter_guardrail_spend_usd{guardrail=\"eu\\\"}\\nx\",guardrail_id=\"aaaaaaaa-bbbb-2\",reset=\"weekly\"} 1",
+            "openrouter_guardrail_limit_usd{guardrail=\"people\",guardrail_id=\"cccccccc-ddd\",reset=\"weekly\"} 50",
+        ] {
+            assert!(
+                text.contains(&format!("\n{line}\n")),
+                "{line} not in\n{text}"
+            );
+        }
+        assert!(
+            !text.contains("openrouter_guardrail_spend_usd{guardrail=\"people\""),
+            "{text}"
+        );
+        assert_eq!(rendered.warnings.len(), 1, "{:?}", rendered.warnings);
+        assert!(rendered.warnings[0].contains("3 members are assigned"));
     }
 }

@@ -56,6 +56,10 @@ pub struct Rules {
     /// Crossed for each workspace budget whose spend is above this percentage of its
     /// limit.
     pub budget_above: Option<f64>,
+    /// Crossed for each guardrail with a limit whose spend in its reset window is above
+    /// this percentage of the limit; unknown where the spend cannot be told (see
+    /// [`GuardrailFigures::spend_usd`](crate::GuardrailFigures::spend_usd)).
+    pub guardrail_usage_above: Option<f64>,
 }
 
 /// A rules file that could not be read.
@@ -93,6 +97,7 @@ impl Rules {
             self.spike_by = flags.spike_by;
         }
         self.budget_above = flags.budget_above.or(self.budget_above);
+        self.guardrail_usage_above = flags.guardrail_usage_above.or(self.guardrail_usage_above);
         self
     }
 
@@ -105,6 +110,7 @@ impl Rules {
             ("daily_spend_above", self.daily_spend_above),
             ("spike", self.spike),
             ("budget_above", self.budget_above),
+            ("guardrail_usage_above", self.guardrail_usage_above),
         ];
         for (name, value) in checks {
             if let Some(value) = value
@@ -139,6 +145,7 @@ impl Rules {
         }
         needs.keys = self.key_usage_above.is_some();
         needs.budgets = self.budget_above.is_some();
+        needs.guardrails = self.guardrail_usage_above.is_some();
         needs
     }
 
@@ -178,6 +185,7 @@ impl Rules {
                     figure,
                     threshold,
                     status,
+                    reason: None,
                 });
             };
         if let (Some(threshold), Some(credits)) = (self.balance_below, snapshot.credits) {
@@ -249,6 +257,44 @@ impl Rules {
                 );
             }
         }
+        // Why each guardrail outcome could not be judged, in order (set once `push` is
+        // done with `outcomes`).
+        let mut reasons = Vec::new();
+        if let Some(threshold) = self.guardrail_usage_above {
+            for guardrail in &snapshot.guardrails {
+                let Some(limit) = guardrail.limit_usd else {
+                    continue;
+                };
+                let subject = Some(guardrail.label());
+                let reason = match &guardrail.spend_usd {
+                    Err(reason) => Some(reason.clone()),
+                    Ok(_) if limit < 0.0 => Some(format!("its limit is negative ({limit})")),
+                    Ok(_) => None,
+                };
+                match (&guardrail.spend_usd, reason) {
+                    (Ok(spend), None) => push(
+                        Rule::GuardrailUsageAbove,
+                        subject,
+                        percent(*spend, limit),
+                        threshold,
+                        &[*spend, limit],
+                    ),
+                    (_, reason) => {
+                        // Never judged held on a part of the spend: unknown, saying why.
+                        push(Rule::GuardrailUsageAbove, subject, f64::NAN, threshold, &[]);
+                        reasons.push(reason);
+                        continue;
+                    }
+                }
+                reasons.push(None);
+            }
+        }
+        let guardrail_outcomes = outcomes
+            .iter_mut()
+            .filter(|o| o.rule == Rule::GuardrailUsageAbove);
+        for (outcome, reason) in guardrail_outcomes.zip(reasons) {
+            outcome.reason = reason;
+        }
         outcomes
     }
 }
@@ -284,6 +330,8 @@ pub enum Rule {
     Spike,
     /// `--budget-above`.
     BudgetAbove,
+    /// `--guardrail-usage-above`.
+    GuardrailUsageAbove,
 }
 
 /// How a rule's figure and threshold are written.
@@ -310,6 +358,7 @@ impl Rule {
             Self::DailySpendAbove => "daily-spend-above",
             Self::Spike => "spike",
             Self::BudgetAbove => "budget-above",
+            Self::GuardrailUsageAbove => "guardrail-usage-above",
         }
     }
 
@@ -322,6 +371,7 @@ impl Rule {
             Self::DailySpendAbove => "spend",
             Self::Spike => "spend against the 7 days before",
             Self::BudgetAbove => "spend of the budget",
+            Self::GuardrailUsageAbove => "spend of the guardrail's limit",
         }
     }
 
@@ -330,7 +380,7 @@ impl Rule {
         match self {
             Self::BalanceBelow | Self::DailySpendAbove => Unit::Usd,
             Self::RunwayBelow => Unit::Days,
-            Self::KeyUsageAbove | Self::BudgetAbove => Unit::Percent,
+            Self::KeyUsageAbove | Self::BudgetAbove | Self::GuardrailUsageAbove => Unit::Percent,
             Self::Spike => Unit::Factor,
         }
     }
@@ -410,6 +460,9 @@ pub struct Outcome {
     pub threshold: f64,
     /// Held, crossed, or not judged.
     pub status: Status,
+    /// Why the rule could not be judged, where more is known than "a figure is not a
+    /// finite number" (text that may hold account data).
+    pub reason: Option<String>,
 }
 
 impl Outcome {
@@ -436,9 +489,12 @@ impl Outcome {
             .map(|s| format!(" {s}"))
             .unwrap_or_default();
         if self.unknown() {
+            let why = self
+                .reason
+                .as_deref()
+                .unwrap_or("a figure from OpenRouter is not a finite number");
             return format!(
-                "{}{subject}: {} cannot be judged (a figure from OpenRouter is not a finite \
-                 number; threshold {})",
+                "{}{subject}: {} cannot be judged ({why}; threshold {})",
                 self.rule.name(),
                 self.rule.figure_name(),
                 unit.format(self.threshold)
@@ -479,6 +535,7 @@ pub fn alert_text(outcomes: &[Outcome], day: NaiveDate) -> String {
     for outcome in crossed.into_iter().chain(unknown) {
         let mut outcome = outcome.clone();
         outcome.subject = outcome.subject.as_deref().map(slack_text);
+        outcome.reason = outcome.reason.as_deref().map(slack_text);
         text.push_str("\n- ");
         text.push_str(&outcome.describe());
     }
@@ -527,7 +584,9 @@ mod tests {
     use std::collections::BTreeMap;
 
     use super::*;
-    use crate::snapshot::{BudgetFigures, Credits, KeyFigures, ModelDay, Periods};
+    use crate::snapshot::{
+        BudgetFigures, Credits, GuardrailFigures, KeyFigures, ModelDay, Periods,
+    };
 
     fn day(d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 11, d).unwrap()
@@ -591,6 +650,7 @@ mod tests {
                 spend_usd: 19.0,
             }],
             activity,
+            guardrails: Vec::new(),
         }
     }
 
@@ -802,6 +862,114 @@ mod tests {
                 Some("prod monthly (b1)".to_string()),
                 Some("prod monthly (b2)".to_string())
             ]
+        );
+    }
+
+    fn guardrail(
+        name: &str,
+        id: &str,
+        limit: Option<f64>,
+        spend: Result<f64, String>,
+    ) -> GuardrailFigures {
+        GuardrailFigures {
+            id: id.into(),
+            short_id: id.chars().take(12).collect(),
+            name: name.into(),
+            reset: Some("daily".into()),
+            limit_usd: limit,
+            keys: 1,
+            members: 0,
+            spend_usd: spend,
+        }
+    }
+
+    #[test]
+    fn guardrails_are_crossed_held_or_unknown_with_the_reason_never_low() {
+        let rules = Rules {
+            guardrail_usage_above: Some(80.0),
+            ..Default::default()
+        };
+        let mut snapshot = snapshot();
+        snapshot.guardrails = vec![
+            guardrail("crossed", "g1", Some(10.0), Ok(9.0)),
+            guardrail("held", "g2", Some(10.0), Ok(1.0)),
+            guardrail("no limit", "g3", None, Ok(100.0)),
+            guardrail(
+                "members",
+                "g4",
+                Some(10.0),
+                Err("2 members are assigned".into()),
+            ),
+            guardrail("zero", "g5", Some(0.0), Ok(0.5)),
+            guardrail("negative", "g6", Some(-5.0), Ok(0.0)),
+            guardrail("nan", "g7", Some(f64::NAN), Ok(1.0)),
+            guardrail("inf spend", "g8", Some(10.0), Ok(f64::INFINITY)),
+        ];
+        let outcomes = rules.evaluate(&snapshot, day(8));
+        let seen: Vec<(&str, Status, Option<&str>)> = outcomes
+            .iter()
+            .map(|o| (o.subject.as_deref().unwrap(), o.status, o.reason.as_deref()))
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                ("crossed (g1)", Status::Crossed, None),
+                ("held (g2)", Status::Held, None),
+                (
+                    "members (g4)",
+                    Status::Unknown,
+                    Some("2 members are assigned")
+                ),
+                ("zero (g5)", Status::Crossed, None),
+                (
+                    "negative (g6)",
+                    Status::Unknown,
+                    Some("its limit is negative (-5)")
+                ),
+                ("nan (g7)", Status::Unknown, None),
+                ("inf spend (g8)", Status::Unknown, None),
+            ]
+        );
+        assert_eq!(outcomes[0].figure, 90.0);
+        assert!(rules.needs().guardrails);
+        assert!(!rules.needs().activity);
+        assert!(
+            outcomes[2]
+                .describe()
+                .ends_with("cannot be judged (2 members are assigned; threshold 80.0%)"),
+            "{}",
+            outcomes[2].describe()
+        );
+        assert!(Rules::from_toml("guardrail_usage_above = -1").is_err());
+        assert_eq!(
+            Rules::from_toml("guardrail_usage_above = 75")
+                .unwrap()
+                .guardrail_usage_above,
+            Some(75.0)
+        );
+    }
+
+    #[test]
+    fn a_guardrail_name_or_reason_cannot_mention_or_add_lines_in_the_alert() {
+        let rules = Rules {
+            guardrail_usage_above: Some(50.0),
+            ..Default::default()
+        };
+        let mut snapshot = snapshot();
+        snapshot.guardrails = vec![
+            guardrail("<!here> cap\n- all OK", "g1", Some(1.0), Ok(1.0)),
+            guardrail("x", "g2", Some(1.0), Err("key <b|a>\nnew line".into())),
+        ];
+        let text = alert_text(&rules.evaluate(&snapshot, day(8)), day(8));
+        assert_eq!(text.lines().count(), 3, "{text}");
+        assert!(!text.contains('<') && !text.contains('>'), "{text}");
+        assert!(
+            text.contains("&lt;!here&gt; cap\u{fffd}- all OK (g1)"),
+            "{text}"
+        );
+        assert!(
+            text.contains("(key &lt;b|a&gt;\u{fffd}new line; threshold"),
+            "{text}"
         );
     }
 }

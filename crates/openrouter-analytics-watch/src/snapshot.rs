@@ -5,8 +5,11 @@
 use std::collections::BTreeMap;
 
 use openrouter_analytics::chrono::NaiveDate;
+use std::time::{Duration, Instant};
+
 use openrouter_analytics::types::{
-    ActivityItem, ApiKey, GetCreditsResponseData, Workspace, WorkspaceBudget,
+    ActivityItem, ApiKey, GetCreditsResponseData, Guardrail, KeyAssignment, MemberAssignment,
+    Workspace, WorkspaceBudget,
 };
 use openrouter_analytics::{Client, Error};
 
@@ -22,7 +25,7 @@ pub const SHORT_HASH_LEN: usize = 12;
 /// use openrouter_analytics_watch::Needs;
 ///
 /// let needs = Needs::all();
-/// assert!(needs.credits && needs.keys && needs.budgets && needs.activity);
+/// assert!(needs.credits && needs.keys && needs.budgets && needs.activity && needs.guardrails);
 /// assert!(!Needs::default().credits);
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -37,6 +40,10 @@ pub struct Needs {
     pub budgets: bool,
     /// `GET /activity` (the last 30 completed UTC days, one request).
     pub activity: bool,
+    /// `GET /guardrails` for each workspace, and every key and member assignment
+    /// (`GET /guardrails/assignments/keys`, `.../members`); the spend is summed from the
+    /// keys list, so this fetches the keys and workspaces too.
+    pub guardrails: bool,
 }
 
 impl Needs {
@@ -47,6 +54,7 @@ impl Needs {
             keys: true,
             budgets: true,
             activity: true,
+            guardrails: true,
         }
     }
 }
@@ -229,6 +237,43 @@ impl BudgetFigures {
     }
 }
 
+/// A guardrail's limit and the spend counted against it.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct GuardrailFigures {
+    /// The guardrail's id.
+    pub id: String,
+    /// The first [`SHORT_HASH_LEN`] characters of the id, more where two guardrails
+    /// share them (its `guardrail_id` label).
+    pub short_id: String,
+    /// Its name (text from the account).
+    pub name: String,
+    /// When the limit starts over (`daily`, `weekly`, `monthly`), or `None` for never.
+    pub reset: Option<String>,
+    /// The limit in US dollars, if it has one.
+    pub limit_usd: Option<f64>,
+    /// How many keys are assigned to it.
+    pub keys: usize,
+    /// How many organization members are assigned to it.
+    pub members: usize,
+    /// The spend in the reset window: the sum, over the assigned keys, of their usage
+    /// today, this week, this month or in total (BYOK spend included when the
+    /// guardrail counts it). `Err` says why it cannot be told: members are assigned
+    /// (OpenRouter reports no per-member spend for the current window: the activity
+    /// has completed days only), it is a workspace's default guardrail (the keys and
+    /// members it covers are not listed), or an assigned key is not in the keys list.
+    /// Like budgets, spend of deleted keys is not counted, and a key's usage in the
+    /// window from before it was assigned is.
+    pub spend_usd: Result<f64, String>,
+}
+
+impl GuardrailFigures {
+    /// `name (short id)`: how rules and logs name it.
+    pub fn label(&self) -> String {
+        format!("{} ({})", self.name, self.short_id)
+    }
+}
+
 /// One model's requests, tokens and spend on one day. The counts are summed in `i128`
 /// (the rows' counts are `i64`), so a sum never wraps.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -278,40 +323,115 @@ pub struct Snapshot {
     pub budgets: Vec<BudgetFigures>,
     /// Per UTC day, per model: the activity rows summed (all days the API returned).
     pub activity: BTreeMap<NaiveDate, BTreeMap<String, ModelDay>>,
+    /// Every guardrail of every workspace, with the spend counted against its limit
+    /// where it can be told ([`GuardrailFigures::spend_usd`]).
+    pub guardrails: Vec<GuardrailFigures>,
 }
 
 impl Snapshot {
     /// Fetches what `needs` asks for, one request after the other; the first failure is
     /// the error (a snapshot is never partly filled).
     pub async fn fetch(client: &Client, needs: Needs) -> Result<Self, Error> {
+        Self::fetch_within(client, needs, None).await
+    }
+
+    /// [`fetch`](Self::fetch), every call's retries cut to what is left of `budget`
+    /// (from now): when OpenRouter cannot be reached, the error is the last attempt's
+    /// (a refused connection, a 503) rather than a timeout around the whole fetch.
+    pub async fn fetch_within(
+        client: &Client,
+        needs: Needs,
+        budget: Option<Duration>,
+    ) -> Result<Self, Error> {
+        let deadline = budget.map(|budget| Instant::now() + budget);
+        // The client's policy with its total time cut to the time left.
+        let retry = || {
+            let policy = client.retry_config().clone();
+            match deadline {
+                Some(deadline) => {
+                    let left = deadline.saturating_duration_since(Instant::now());
+                    let total = policy.get_max_elapsed_time().min(left);
+                    policy.max_elapsed_time(total)
+                }
+                None => policy,
+            }
+        };
         let mut snapshot = Self::default();
         if needs.credits {
-            let credits = client.credits().get_credits().send().await?;
+            let credits = client.credits().get_credits().retry(retry()).send().await?;
             snapshot.credits = Some(Credits::from(&credits.data));
         }
-        let keys = if needs.keys || needs.budgets {
+        let keys = if needs.keys || needs.budgets || needs.guardrails {
             client
                 .api_keys()
                 .list()
                 .include_disabled("true")
+                .retry(retry())
+                .collect_all()
+                .await?
+        } else {
+            Vec::new()
+        };
+        let workspaces = if needs.budgets || needs.guardrails {
+            client
+                .workspaces()
+                .list()
+                .retry(retry())
                 .collect_all()
                 .await?
         } else {
             Vec::new()
         };
         if needs.budgets {
-            let workspaces = client.workspaces().list().collect_all().await?;
             let mut budgets = Vec::new();
             for workspace in &workspaces {
                 let answer = client
                     .workspaces()
                     .list_budgets()
                     .id(workspace.id.to_string())
+                    .retry(retry())
                     .send()
                     .await?;
                 budgets.extend(answer.data);
             }
             snapshot.budgets = budget_figures(&workspaces, &budgets, &keys);
+        }
+        if needs.guardrails {
+            let mut guardrails: Vec<Guardrail> = Vec::new();
+            for workspace in &workspaces {
+                let listed = client
+                    .guardrails()
+                    .list()
+                    .workspace_id(workspace.id)
+                    .retry(retry())
+                    .collect_all()
+                    .await?;
+                for guardrail in listed {
+                    // Listed once per workspace it is asked for: kept once.
+                    if !guardrails.iter().any(|g| g.id == guardrail.id) {
+                        guardrails.push(guardrail);
+                    }
+                }
+            }
+            let key_assignments = client
+                .guardrails()
+                .list_key_assignments()
+                .retry(retry())
+                .collect_all()
+                .await?;
+            let member_assignments = client
+                .guardrails()
+                .list_member_assignments()
+                .retry(retry())
+                .collect_all()
+                .await?;
+            snapshot.guardrails = guardrail_figures(
+                &guardrails,
+                &key_assignments,
+                &member_assignments,
+                &workspaces,
+                &keys,
+            );
         }
         if needs.keys {
             snapshot.keys = keys.iter().map(KeyFigures::from).collect();
@@ -321,7 +441,12 @@ impl Snapshot {
             }
         }
         if needs.activity {
-            let activity = client.analytics().get_user_activity().send().await?;
+            let activity = client
+                .analytics()
+                .get_user_activity()
+                .retry(retry())
+                .send()
+                .await?;
             snapshot.activity = by_day_and_model(&activity.data);
         }
         Ok(snapshot)
@@ -423,6 +548,95 @@ fn budget_figures(
                 interval,
                 limit_usd: budget.limit_usd,
                 spend_usd: round_micro(spend),
+            }
+        })
+        .collect()
+}
+
+fn guardrail_figures(
+    guardrails: &[Guardrail],
+    key_assignments: &[KeyAssignment],
+    member_assignments: &[MemberAssignment],
+    workspaces: &[Workspace],
+    keys: &[ApiKey],
+) -> Vec<GuardrailFigures> {
+    let short = short_hashes_of(
+        guardrails
+            .iter()
+            .map(|g| g.id.to_string())
+            .collect::<Vec<_>>()
+            .iter()
+            .map(String::as_str),
+    );
+    guardrails
+        .iter()
+        .zip(short)
+        .map(|(guardrail, short_id)| {
+            let reset = guardrail.reset_interval.as_ref().map(|r| r.to_string());
+            let assigned: Vec<&KeyAssignment> = key_assignments
+                .iter()
+                .filter(|a| a.guardrail_id == guardrail.id)
+                .collect();
+            let members = member_assignments
+                .iter()
+                .filter(|a| a.guardrail_id == guardrail.id)
+                .count();
+            let default_of = workspaces
+                .iter()
+                .find(|w| w.default_guardrail_id == guardrail.id);
+            let spend_usd = if members > 0 {
+                Err(format!(
+                    "{members} member{} assigned, and OpenRouter reports no per-member spend \
+                     for the current window",
+                    if members == 1 { " is" } else { "s are" }
+                ))
+            } else if let Some(workspace) = default_of {
+                Err(format!(
+                    "it is the default guardrail of workspace {}, and the keys and members \
+                     it covers are not listed",
+                    workspace.slug
+                ))
+            } else {
+                let mut spend = 0.0;
+                let mut missing = None;
+                for assignment in &assigned {
+                    match keys.iter().find(|k| k.hash == assignment.key_hash) {
+                        Some(key) => {
+                            let figures = KeyFigures::from(key);
+                            let reset = reset.as_deref();
+                            spend += figures.usage.for_reset(reset);
+                            if guardrail.include_byok_in_budgets {
+                                spend += figures.byok_usage.for_reset(reset);
+                            }
+                        }
+                        None => {
+                            missing = Some(
+                                assignment
+                                    .key_hash
+                                    .chars()
+                                    .take(SHORT_HASH_LEN)
+                                    .collect::<String>(),
+                            );
+                            break;
+                        }
+                    }
+                }
+                match missing {
+                    Some(hash) => Err(format!(
+                        "assigned key {hash} is not in the keys list, so its spend is unknown"
+                    )),
+                    None => Ok(round_micro(spend)),
+                }
+            };
+            GuardrailFigures {
+                id: guardrail.id.to_string(),
+                short_id,
+                name: guardrail.name.clone(),
+                reset,
+                limit_usd: guardrail.limit_usd,
+                keys: assigned.len(),
+                members,
+                spend_usd,
             }
         })
         .collect()

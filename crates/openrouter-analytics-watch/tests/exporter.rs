@@ -208,6 +208,28 @@ async fn a_failed_refresh_keeps_the_last_good_values_and_says_so() {
     }
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_connection_is_named_not_reported_as_a_timeout() {
+    // A port nothing listens on: every attempt is refused, and the client's default
+    // policy would retry for two minutes.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let client = Client::builder()
+        .api_key("sk-or-v1-test")
+        .base_url(url)
+        .build()
+        .unwrap();
+    let mut config = ExporterConfig::new(Duration::from_secs(3600)).today(sample_today());
+    config.refresh_timeout = Duration::from_secs(2);
+    let exporter = Exporter::new(client, config);
+    let err = exporter.refresh().await.unwrap_err().to_string();
+    assert!(!err.contains("took longer"), "{err}");
+    assert!(err.to_lowercase().contains("refused"), "{err}");
+    let metrics = samples(std::str::from_utf8(&exporter.scrape()).unwrap());
+    assert_eq!(metrics["openrouter_up"], 0.0);
+}
+
 /// A server that accepts connections and never answers.
 async fn black_hole() -> String {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -690,4 +712,183 @@ async fn a_real_prometheus_scrapes_the_balance_and_a_keys_usage() {
     .unwrap();
     assert_eq!(usage, key.usage_monthly);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn guardrails_of_the_sample_account_are_exposed_and_unknown_spend_is_left_out() {
+    let openrouter = MockOpenRouter::start_async().await;
+    let sample = openrouter.sample_account();
+    let account = sample.account().clone();
+    let exporter = Exporter::new(
+        openrouter.client(),
+        ExporterConfig::new(Duration::from_secs(3600)).today(sample_today()),
+    );
+    exporter.refresh().await.unwrap();
+    let metrics = samples(std::str::from_utf8(&exporter.scrape()).unwrap());
+    // "EU customers": $300 a month, one key assigned (acme-corp): its monthly usage.
+    let acme = account
+        .keys()
+        .iter()
+        .find(|k| k.hash.starts_with("5b8e2d4f6a1c"))
+        .unwrap();
+    let eu = "guardrail=\"EU customers\",guardrail_id=\"c4e6a8b0-5d7\",reset=\"monthly\"";
+    assert_eq!(
+        metrics[&format!("openrouter_guardrail_limit_usd{{{eu}}}")],
+        300.0
+    );
+    assert!(close(
+        metrics[&format!("openrouter_guardrail_spend_usd{{{eu}}}")],
+        acme.usage_monthly
+    ));
+    // "Per-person daily cap" has members: its limit is served, its spend is not.
+    let cap = "guardrail=\"Per-person daily cap\",guardrail_id=\"a1d3f5b7-2c4\",reset=\"daily\"";
+    assert_eq!(
+        metrics[&format!("openrouter_guardrail_limit_usd{{{cap}}}")],
+        25.0
+    );
+    assert!(!metrics.contains_key(&format!("openrouter_guardrail_spend_usd{{{cap}}}")));
+    // Every limited key has the spend of its own window beside its limit, whatever
+    // its reset.
+    let mut resets = std::collections::BTreeSet::new();
+    for series in metrics.keys() {
+        if let Some(labels) = series.strip_prefix("openrouter_key_limit_usd") {
+            let used = format!("openrouter_key_limit_used_usd{labels}");
+            assert!(metrics.contains_key(&used), "no {used}");
+            resets.insert(labels.rsplit_once("reset=").unwrap().1.to_string());
+        }
+    }
+    assert!(resets.len() >= 2, "{resets:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_guardrail_assigned_a_key_missing_from_the_keys_list_has_no_spend() {
+    let openrouter = MockOpenRouter::start_async().await;
+    let assignments = Endpoint::find("guardrails", "list_key_assignments").unwrap();
+    let answer = serde_json::json!({
+        "data": [{
+            "assigned_by": null,
+            "created_at": "2026-07-08T15:31:10.000Z",
+            "guardrail_id": "c4e6a8b0-5d7f-4a9c-9e1b-6f8a0c2e4d53",
+            "id": "d1e2f3a4-0001-4b5c-8d6e-7f8091a2b301",
+            "key_hash": "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
+            "key_label": "sk-or-v1-fff...fff",
+            "key_name": "deleted"
+        }],
+        "total_count": 1
+    });
+    openrouter.replies(assignments, [Reply::json(200, &answer)]);
+    let _sample = openrouter.sample_account();
+    let snapshot = openrouter_analytics_watch::Snapshot::fetch(
+        &openrouter.client(),
+        openrouter_analytics_watch::Needs::all(),
+    )
+    .await
+    .unwrap();
+    let eu = snapshot
+        .guardrails
+        .iter()
+        .find(|g| g.name == "EU customers")
+        .unwrap();
+    let why = eu.spend_usd.clone().unwrap_err();
+    assert!(
+        why.contains("ffffffffffff is not in the keys list"),
+        "{why}"
+    );
+    // The guardrails that are workspace defaults cannot be judged either; none is low.
+    let production = snapshot
+        .guardrails
+        .iter()
+        .find(|g| g.name == "Production guardrail")
+        .unwrap();
+    assert!(
+        production
+            .spend_usd
+            .as_ref()
+            .unwrap_err()
+            .contains("default guardrail"),
+        "{production:?}"
+    );
+}
+
+#[test]
+fn promtool_fires_the_limit_alerts_for_every_reset_and_for_guardrails() {
+    let Some(promtool) = tool("promtool") else {
+        return;
+    };
+    let dir = temp_dir("promtool-rules");
+    let rules = workspace_file("docs/prometheus/openrouter-alerts.yml");
+    // Keys at 90% of a daily and a weekly limit, one at 10% of a monthly one; a
+    // guardrail at 95% of its daily limit, one with no spend series.
+    let test = format!(
+        r#"rule_files:
+  - {rules}
+evaluation_interval: 1m
+tests:
+  - interval: 1m
+    input_series:
+      - series: 'openrouter_key_limit_usd{{key="d",key_hash="aaaaaaaaaaaa",reset="daily"}}'
+        values: '10x20'
+      - series: 'openrouter_key_limit_used_usd{{key="d",key_hash="aaaaaaaaaaaa",reset="daily"}}'
+        values: '9x20'
+      - series: 'openrouter_key_limit_usd{{key="w",key_hash="bbbbbbbbbbbb",reset="weekly"}}'
+        values: '10x20'
+      - series: 'openrouter_key_limit_used_usd{{key="w",key_hash="bbbbbbbbbbbb",reset="weekly"}}'
+        values: '9x20'
+      - series: 'openrouter_key_limit_usd{{key="m",key_hash="cccccccccccc",reset="monthly"}}'
+        values: '10x20'
+      - series: 'openrouter_key_limit_used_usd{{key="m",key_hash="cccccccccccc",reset="monthly"}}'
+        values: '1x20'
+      - series: 'openrouter_guardrail_limit_usd{{guardrail="eu",guardrail_id="c4e6a8b0-5d7",reset="daily"}}'
+        values: '20x20'
+      - series: 'openrouter_guardrail_spend_usd{{guardrail="eu",guardrail_id="c4e6a8b0-5d7",reset="daily"}}'
+        values: '19x20'
+    alert_rule_test:
+      - eval_time: 15m
+        alertname: OpenRouterKeyNearLimit
+        exp_alerts:
+          - exp_labels: {{severity: warning, key: d, key_hash: aaaaaaaaaaaa, reset: daily}}
+            exp_annotations:
+              summary: "Key d has used 90% of its daily limit."
+          - exp_labels: {{severity: warning, key: w, key_hash: bbbbbbbbbbbb, reset: weekly}}
+            exp_annotations:
+              summary: "Key w has used 90% of its weekly limit."
+      - eval_time: 15m
+        alertname: OpenRouterGuardrailNearLimit
+        exp_alerts:
+          - exp_labels: {{severity: warning, guardrail: eu, guardrail_id: c4e6a8b0-5d7, reset: daily}}
+            exp_annotations:
+              summary: "Guardrail eu has used 95% of its daily limit."
+"#,
+        rules = rules.display()
+    );
+    let path = dir.join("test.yml");
+    std::fs::write(&path, test).unwrap();
+    let output = Command::new(promtool)
+        .args(["test", "rules"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(
+        output.status.success(),
+        "promtool test rules: {}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn no_dashboard_panel_or_alert_is_narrowed_to_one_reset_and_guardrails_are_shown() {
+    let alerts =
+        std::fs::read_to_string(workspace_file("docs/prometheus/openrouter-alerts.yml")).unwrap();
+    let dashboard =
+        std::fs::read_to_string(workspace_file("docs/grafana/openrouter-dashboard.json")).unwrap();
+    for (name, text) in [("alerts", &alerts), ("dashboard", &dashboard)] {
+        assert!(
+            !text.contains("reset=\"") && !text.contains("reset=\\\""),
+            "{name}"
+        );
+        assert!(text.contains("openrouter_guardrail_spend_usd"), "{name}");
+        assert!(text.contains("openrouter_key_limit_used_usd"), "{name}");
+    }
 }
