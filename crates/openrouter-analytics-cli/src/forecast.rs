@@ -1,0 +1,313 @@
+//! `openrouter forecast`: the month's spend to date and its projected month-end total
+//! with a p10–p90 band, for the account or each model, from OpenRouter's 30-day activity
+//! window. The projection is the watch crate's (`forecast` module); this is glue.
+
+use std::io::{self, Write};
+
+use chrono::{Datelike, Days, NaiveDate, Utc};
+use clap::{Args, ValueEnum};
+use openrouter_analytics::parse_day;
+use openrouter_analytics_watch::forecast::{History, Method, Period, forecast};
+use openrouter_analytics_watch::{Needs, Snapshot};
+use serde_json::json;
+
+use crate::account::Context;
+use crate::args::Format;
+use crate::exit::{Failure, Operation};
+use crate::output::sheet::{Sheet, number, text};
+use crate::output::table::{Align, Table};
+use crate::output::{plain_number, write_json};
+use crate::progress::with_progress;
+use crate::terminal;
+
+/// Completed days in OpenRouter's activity window.
+const WINDOW_DAYS: u64 = 30;
+
+/// What `openrouter forecast` projects.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ForecastBy {
+    /// The account's total spend.
+    Total,
+    /// Each model's spend (and the total).
+    Model,
+}
+
+/// `openrouter forecast`.
+#[derive(Debug, Args)]
+pub struct ForecastArgs {
+    /// Project the account's total or each model [default: total].
+    #[arg(long, value_enum, value_name = "WHAT")]
+    pub by: Option<ForecastBy>,
+
+    /// The month to project [default: the month of --date].
+    #[arg(long, value_name = "YYYY-MM")]
+    pub month: Option<String>,
+
+    /// The last UTC day counted as actual; the month's days after it are projected
+    /// [default: yesterday].
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: Option<String>,
+
+    /// The UTC day the activity window ends before: it covers the 30 completed days
+    /// before it [default: today, by this machine's clock]. For a server whose clock is
+    /// elsewhere, such as `openrouter-mock --today`.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<String>,
+}
+
+/// A checked `openrouter forecast` command line.
+#[derive(Debug)]
+pub struct Plan {
+    by: ForecastBy,
+    month: Period,
+    as_of: NaiveDate,
+    /// The days the activity window covers.
+    window: (NaiveDate, NaiveDate),
+}
+
+impl Plan {
+    /// Checks the days and the month; the error is a one-line usage message.
+    pub fn new(args: &ForecastArgs) -> Result<Self, String> {
+        let day = |flag: &str, text: &str| {
+            parse_day(text.trim())
+                .map_err(|_| format!("{flag} {text:?} is not a day in YYYY-MM-DD form"))
+        };
+        let today = match &args.today {
+            Some(text) => day("--today", text)?,
+            None => Utc::now().date_naive(),
+        };
+        let yesterday = today
+            .pred_opt()
+            .ok_or("--today is the first day there is")?;
+        let first = today
+            .checked_sub_days(Days::new(WINDOW_DAYS))
+            .ok_or("--today is too early")?;
+        let as_of = match &args.date {
+            Some(text) => day("--date", text)?,
+            None => yesterday,
+        };
+        if as_of > yesterday {
+            return Err(format!(
+                "--date {as_of} is not a completed UTC day; give {yesterday} or earlier"
+            ));
+        }
+        let month = match &args.month {
+            Some(text) => {
+                let bad = || format!("--month {text:?} is not a month in YYYY-MM form");
+                let (year, month) = text.trim().split_once('-').ok_or_else(bad)?;
+                let year: i32 = year.parse().map_err(|_| bad())?;
+                let month: u32 = month.parse().map_err(|_| bad())?;
+                Period::month(year, month).map_err(|_| bad())?
+            }
+            None => Period::month_of(as_of).map_err(|err| err.to_string())?,
+        };
+        Ok(Self {
+            by: args.by.unwrap_or(ForecastBy::Total),
+            month,
+            as_of,
+            window: (first, yesterday),
+        })
+    }
+}
+
+/// One subject's forecast, or why there is none.
+struct Line {
+    subject: String,
+    outcome: Result<openrouter_analytics_watch::forecast::Forecast, String>,
+}
+
+/// Fetches the activity window, projects and prints.
+pub fn run(
+    plan: &Plan,
+    ctx: &Context<'_>,
+    runtime: &tokio::runtime::Runtime,
+    format: Format,
+) -> Result<(), Failure> {
+    let mut needs = Needs::default();
+    needs.activity = true;
+    let snapshot = runtime
+        .block_on(with_progress(
+            ctx.progress,
+            "fetching the activity",
+            Snapshot::fetch(ctx.client, needs),
+        ))
+        .map_err(|err| Failure::from_client(&err, Operation::Activity, ctx.base_url))?;
+    let (first, last) = plan.window;
+    let project = |days: Vec<(NaiveDate, f64)>| {
+        History::new(first, last, days)
+            .and_then(|history| forecast(&history, plan.as_of, plan.month, Method::DEFAULT))
+            .map_err(|err| err.to_string())
+    };
+    let mut lines = vec![Line {
+        subject: "total".to_string(),
+        outcome: project(
+            snapshot
+                .activity
+                .iter()
+                .flat_map(|(day, models)| models.values().map(|m| (*day, m.spend_usd)))
+                .collect(),
+        ),
+    }];
+    if plan.by == ForecastBy::Model {
+        let models: std::collections::BTreeSet<&String> =
+            snapshot.activity.values().flat_map(|m| m.keys()).collect();
+        for model in models {
+            let days = snapshot
+                .activity
+                .iter()
+                .filter_map(|(day, models)| models.get(model).map(|m| (*day, m.spend_usd)))
+                .collect();
+            lines.push(Line {
+                subject: model.clone(),
+                outcome: project(days),
+            });
+        }
+    }
+    let mut buffer = Vec::new();
+    print(plan, &lines, format, &mut buffer).map_err(|err| Failure::output(&err))?;
+    let mut stdout = io::stdout().lock();
+    match stdout.write_all(&buffer).and_then(|()| stdout.flush()) {
+        Ok(()) => {}
+        Err(err) if err.kind() == io::ErrorKind::BrokenPipe => {}
+        Err(err) => return Err(Failure::output(&err)),
+    }
+    if lines[0].outcome.is_err() {
+        return Err(Failure::other(format!(
+            "no forecast for the account's total: {}",
+            lines[0].outcome.as_ref().err().map_or("", String::as_str)
+        )));
+    }
+    Ok(())
+}
+
+fn month_name(period: &Period) -> String {
+    format!("{:04}-{:02}", period.start.year(), period.start.month())
+}
+
+fn print(plan: &Plan, lines: &[Line], format: Format, out: &mut dyn Write) -> io::Result<()> {
+    match format {
+        Format::Json => {
+            let items: Vec<_> = lines
+                .iter()
+                .map(|line| match &line.outcome {
+                    Ok(f) => json!({
+                        "subject": line.subject,
+                        "actual_usd": f.actual_usd,
+                        "remaining_days": f.remaining_days,
+                        "p10_usd": f.p10_usd,
+                        "p50_usd": f.p50_usd,
+                        "p90_usd": f.p90_usd,
+                        "method": f.method,
+                        "error": null,
+                    }),
+                    Err(reason) => json!({
+                        "subject": line.subject,
+                        "actual_usd": null,
+                        "remaining_days": null,
+                        "p10_usd": null,
+                        "p50_usd": null,
+                        "p90_usd": null,
+                        "method": null,
+                        "error": reason,
+                    }),
+                })
+                .collect();
+            write_json(
+                out,
+                &json!({
+                    "month": month_name(&plan.month),
+                    "as_of": plan.as_of.to_string(),
+                    "source": "activity-30d",
+                    "forecasts": items,
+                }),
+            )
+        }
+        Format::Csv => {
+            let mut csv = Sheet::new(
+                out,
+                [
+                    text("subject"),
+                    number("actual_usd"),
+                    number("remaining_days"),
+                    number("p10_usd"),
+                    number("p50_usd"),
+                    number("p90_usd"),
+                    text("method"),
+                    text("error"),
+                ],
+            )?;
+            for line in lines {
+                match &line.outcome {
+                    Ok(f) => csv.row([
+                        line.subject.clone(),
+                        plain_number(f.actual_usd),
+                        f.remaining_days.to_string(),
+                        plain_number(f.p10_usd),
+                        plain_number(f.p50_usd),
+                        plain_number(f.p90_usd),
+                        f.method.clone(),
+                        String::new(),
+                    ])?,
+                    Err(reason) => csv.row([
+                        line.subject.clone(),
+                        String::new(),
+                        String::new(),
+                        String::new(),
+                        String::new(),
+                        String::new(),
+                        String::new(),
+                        reason.clone(),
+                    ])?,
+                }
+            }
+            csv.finish()
+        }
+        Format::Table => {
+            let mut table = Table::new([
+                ("SUBJECT", Align::Left),
+                ("TO DATE", Align::Right),
+                ("P10", Align::Right),
+                ("MONTH-END", Align::Right),
+                ("P90", Align::Right),
+                ("METHOD", Align::Left),
+            ]);
+            let usd = |v: f64| format!("${v:.2}");
+            for line in lines {
+                let subject = terminal::safe(&line.subject).into_owned();
+                table.row(match &line.outcome {
+                    Ok(f) => vec![
+                        subject,
+                        usd(f.actual_usd),
+                        usd(f.p10_usd),
+                        usd(f.p50_usd),
+                        usd(f.p90_usd),
+                        f.method.clone(),
+                    ],
+                    Err(reason) => vec![
+                        subject,
+                        String::new(),
+                        String::new(),
+                        String::new(),
+                        String::new(),
+                        format!("no forecast: {}", terminal::safe(reason)),
+                    ],
+                });
+            }
+            table.write(out)?;
+            writeln!(
+                out,
+                "({}: actual to {}, {} projected; p10-p90 is the band the total falls in 8 times in 10)",
+                month_name(&plan.month),
+                plan.as_of,
+                match lines.first().and_then(|l| l.outcome.as_ref().ok()) {
+                    Some(f) => format!(
+                        "{} day{}",
+                        f.remaining_days,
+                        if f.remaining_days == 1 { "" } else { "s" }
+                    ),
+                    None => "the remaining days".to_string(),
+                }
+            )
+        }
+    }
+}
