@@ -1,13 +1,16 @@
 //! `openrouter forecast`: the month's spend to date and its projected month-end total
-//! with a p10–p90 band, for the account or each model, from OpenRouter's 30-day activity
-//! window. The projection is the watch crate's (`forecast` module); this is glue.
+//! with a p10–p90 band, for the account, each model or each key (with the day its limit
+//! is projected to be reached), from OpenRouter's 30-day activity window. The
+//! projection is the watch crate's (`forecast` module); this is glue.
 
 use std::io::{self, Write};
 
 use chrono::{Datelike, Days, NaiveDate, Utc};
 use clap::{Args, ValueEnum};
 use openrouter_analytics::parse_day;
-use openrouter_analytics_watch::forecast::{History, Method, Period, forecast};
+use openrouter_analytics_watch::forecast::{
+    Forecast, History, LimitReach, Method, Period, Reset, forecast,
+};
 use openrouter_analytics_watch::{Needs, Snapshot};
 use serde_json::json;
 
@@ -30,12 +33,15 @@ pub enum ForecastBy {
     Total,
     /// Each model's spend (and the total).
     Model,
+    /// Each enabled key's spend (and the total); for a key with a limit, its reset
+    /// window's projected spend and the day the limit is reached.
+    Key,
 }
 
 /// `openrouter forecast`.
 #[derive(Debug, Args)]
 pub struct ForecastArgs {
-    /// Project the account's total or each model [default: total].
+    /// Project the account's total, each model or each key [default: total].
     #[arg(long, value_enum, value_name = "WHAT")]
     pub by: Option<ForecastBy>,
 
@@ -113,7 +119,20 @@ impl Plan {
 /// One subject's forecast, or why there is none.
 struct Line {
     subject: String,
-    outcome: Result<openrouter_analytics_watch::forecast::Forecast, String>,
+    /// A key's hash, for `--by key`.
+    key_hash: Option<String>,
+    outcome: Result<Forecast, String>,
+    limit: Option<Limit>,
+}
+
+/// A key's limit and when it is reached in its reset window.
+struct Limit {
+    usd: f64,
+    /// `daily`, `weekly`, `monthly`, or `never`.
+    reset: String,
+    /// The window's forecast and the day the limit is reached in it; `None` for a limit
+    /// that never resets; a reason when there is no forecast.
+    window: Option<Result<(Forecast, LimitReach), String>>,
 }
 
 /// Fetches the activity window, projects and prints.
@@ -125,6 +144,7 @@ pub fn run(
 ) -> Result<(), Failure> {
     let mut needs = Needs::default();
     needs.activity = true;
+    needs.keys = plan.by == ForecastBy::Key;
     let snapshot = runtime
         .block_on(with_progress(
             ctx.progress,
@@ -133,13 +153,16 @@ pub fn run(
         ))
         .map_err(|err| Failure::from_client(&err, Operation::Activity, ctx.base_url))?;
     let (first, last) = plan.window;
+    let history = |days: Vec<(NaiveDate, f64)>| History::new(first, last, days);
     let project = |days: Vec<(NaiveDate, f64)>| {
-        History::new(first, last, days)
+        history(days)
             .and_then(|history| forecast(&history, plan.as_of, plan.month, Method::DEFAULT))
             .map_err(|err| err.to_string())
     };
     let mut lines = vec![Line {
         subject: "total".to_string(),
+        key_hash: None,
+        limit: None,
         outcome: project(
             snapshot
                 .activity
@@ -159,7 +182,58 @@ pub fn run(
                 .collect();
             lines.push(Line {
                 subject: model.clone(),
+                key_hash: None,
                 outcome: project(days),
+                limit: None,
+            });
+        }
+    }
+    if plan.by == ForecastBy::Key {
+        for key in snapshot.keys.iter().filter(|k| !k.disabled) {
+            let rows = runtime
+                .block_on(with_progress(
+                    ctx.progress,
+                    "fetching a key's activity",
+                    ctx.client
+                        .analytics()
+                        .get_user_activity()
+                        .api_key_hash(key.hash.as_str())
+                        .send(),
+                ))
+                .map_err(|err| Failure::from_client(&err, Operation::Activity, ctx.base_url))?;
+            let byok = key.include_byok_in_limit;
+            let days: Vec<(NaiveDate, f64)> = rows
+                .data
+                .iter()
+                .filter_map(|row| {
+                    let day = parse_day(row.date.get(..10)?).ok()?;
+                    // Spend on the key's own provider keys counts when its limit says so.
+                    let extra = if byok { row.byok_usage_inference } else { 0.0 };
+                    Some((day, row.usage + extra))
+                })
+                .collect();
+            let limit = key.limit_usd.map(|usd| {
+                let reset = key.limit_reset.as_deref().and_then(Reset::parse);
+                Limit {
+                    usd,
+                    reset: key.limit_reset.clone().unwrap_or_else(|| "never".into()),
+                    window: reset.map(|reset| {
+                        let next = plan.as_of.succ_opt().unwrap_or(plan.as_of);
+                        let h = history(days.clone()).map_err(|err| err.to_string())?;
+                        let window =
+                            Period::reset_window(reset, next).map_err(|err| err.to_string())?;
+                        let f = forecast(&h, plan.as_of, window, Method::DEFAULT)
+                            .map_err(|err| err.to_string())?;
+                        let reach = f.limit_reach(&h, usd);
+                        Ok((f, reach))
+                    }),
+                }
+            });
+            lines.push(Line {
+                subject: key.name.clone(),
+                key_hash: Some(key.hash.clone()),
+                outcome: project(days),
+                limit,
             });
         }
     }
@@ -189,27 +263,13 @@ fn print(plan: &Plan, lines: &[Line], format: Format, out: &mut dyn Write) -> io
         Format::Json => {
             let items: Vec<_> = lines
                 .iter()
-                .map(|line| match &line.outcome {
-                    Ok(f) => json!({
-                        "subject": line.subject,
-                        "actual_usd": f.actual_usd,
-                        "remaining_days": f.remaining_days,
-                        "p10_usd": f.p10_usd,
-                        "p50_usd": f.p50_usd,
-                        "p90_usd": f.p90_usd,
-                        "method": f.method,
-                        "error": null,
-                    }),
-                    Err(reason) => json!({
-                        "subject": line.subject,
-                        "actual_usd": null,
-                        "remaining_days": null,
-                        "p10_usd": null,
-                        "p50_usd": null,
-                        "p90_usd": null,
-                        "method": null,
-                        "error": reason,
-                    }),
+                .map(|line| {
+                    let mut item = month_json(line);
+                    if let Some(hash) = &line.key_hash {
+                        item["key_hash"] = json!(hash);
+                        item["limit"] = limit_json(line.limit.as_ref());
+                    }
+                    item
                 })
                 .collect();
             write_json(
@@ -222,92 +282,215 @@ fn print(plan: &Plan, lines: &[Line], format: Format, out: &mut dyn Write) -> io
                 }),
             )
         }
-        Format::Csv => {
-            let mut csv = Sheet::new(
-                out,
-                [
-                    text("subject"),
-                    number("actual_usd"),
-                    number("remaining_days"),
-                    number("p10_usd"),
-                    number("p50_usd"),
-                    number("p90_usd"),
-                    text("method"),
-                    text("error"),
-                ],
-            )?;
-            for line in lines {
-                match &line.outcome {
-                    Ok(f) => csv.row([
-                        line.subject.clone(),
-                        plain_number(f.actual_usd),
-                        f.remaining_days.to_string(),
-                        plain_number(f.p10_usd),
-                        plain_number(f.p50_usd),
-                        plain_number(f.p90_usd),
-                        f.method.clone(),
-                        String::new(),
-                    ])?,
-                    Err(reason) => csv.row([
-                        line.subject.clone(),
-                        String::new(),
-                        String::new(),
-                        String::new(),
-                        String::new(),
-                        String::new(),
-                        String::new(),
-                        reason.clone(),
-                    ])?,
-                }
-            }
-            csv.finish()
-        }
-        Format::Table => {
-            let mut table = Table::new([
-                ("SUBJECT", Align::Left),
-                ("TO DATE", Align::Right),
-                ("P10", Align::Right),
-                ("MONTH-END", Align::Right),
-                ("P90", Align::Right),
-                ("METHOD", Align::Left),
-            ]);
-            let usd = |v: f64| format!("${v:.2}");
-            for line in lines {
-                let subject = terminal::safe(&line.subject).into_owned();
-                table.row(match &line.outcome {
-                    Ok(f) => vec![
-                        subject,
-                        usd(f.actual_usd),
-                        usd(f.p10_usd),
-                        usd(f.p50_usd),
-                        usd(f.p90_usd),
-                        f.method.clone(),
-                    ],
-                    Err(reason) => vec![
-                        subject,
-                        String::new(),
-                        String::new(),
-                        String::new(),
-                        String::new(),
-                        format!("no forecast: {}", terminal::safe(reason)),
-                    ],
-                });
-            }
-            table.write(out)?;
-            writeln!(
-                out,
-                "({}: actual to {}, {} projected; p10-p90 is the band the total falls in 8 times in 10)",
-                month_name(&plan.month),
-                plan.as_of,
-                match lines.first().and_then(|l| l.outcome.as_ref().ok()) {
-                    Some(f) => format!(
-                        "{} day{}",
-                        f.remaining_days,
-                        if f.remaining_days == 1 { "" } else { "s" }
-                    ),
-                    None => "the remaining days".to_string(),
-                }
-            )
-        }
+        Format::Csv => print_csv(lines, out),
+        Format::Table => print_table(plan, lines, out),
     }
+}
+
+fn month_json(line: &Line) -> serde_json::Value {
+    match &line.outcome {
+        Ok(f) => json!({
+            "subject": line.subject,
+            "actual_usd": f.actual_usd,
+            "remaining_days": f.remaining_days,
+            "p10_usd": f.p10_usd,
+            "p50_usd": f.p50_usd,
+            "p90_usd": f.p90_usd,
+            "method": f.method,
+            "error": null,
+        }),
+        Err(reason) => json!({
+            "subject": line.subject,
+            "actual_usd": null,
+            "remaining_days": null,
+            "p10_usd": null,
+            "p50_usd": null,
+            "p90_usd": null,
+            "method": null,
+            "error": reason,
+        }),
+    }
+}
+
+/// `null` without a limit; else the limit, its reset and its window's projection.
+fn limit_json(limit: Option<&Limit>) -> serde_json::Value {
+    let Some(limit) = limit else {
+        return serde_json::Value::Null;
+    };
+    let mut value = json!({
+        "usd": limit.usd,
+        "reset": limit.reset,
+        "window": null,
+        "error": null,
+    });
+    match &limit.window {
+        None => {}
+        Some(Ok((f, reach))) => {
+            let (kind, day) = reach_parts(reach);
+            value["window"] = json!({
+                "start": f.period.start.to_string(),
+                "end": f.period.end.to_string(),
+                "actual_usd": f.actual_usd,
+                "p10_usd": f.p10_usd,
+                "p50_usd": f.p50_usd,
+                "p90_usd": f.p90_usd,
+                "reached": kind,
+                "reached_on": day,
+            });
+        }
+        Some(Err(reason)) => value["error"] = json!(reason),
+    }
+    value
+}
+
+/// (`reached` / `projected` / `not-this-window`, the day).
+fn reach_parts(reach: &LimitReach) -> (&'static str, Option<String>) {
+    match reach {
+        LimitReach::Reached(day) => ("reached", Some(day.to_string())),
+        LimitReach::Projected(day) => ("projected", Some(day.to_string())),
+        _ => ("not-this-window", None),
+    }
+}
+
+/// The LIMIT REACHED cell: `2026-11-27`, `~2026-11-28` (projected), `not this window`.
+fn reach_text(limit: Option<&Limit>) -> String {
+    match limit.map(|l| &l.window) {
+        None => String::new(),
+        Some(None) => "never resets".to_string(),
+        Some(Some(Err(reason))) => format!("no forecast: {}", terminal::safe(reason)),
+        Some(Some(Ok((_, reach)))) => match reach_parts(reach) {
+            ("reached", Some(day)) => format!("reached {day}"),
+            ("projected", Some(day)) => format!("projected {day}"),
+            _ => "not this window".to_string(),
+        },
+    }
+}
+
+fn print_csv(lines: &[Line], out: &mut dyn Write) -> io::Result<()> {
+    let mut csv = Sheet::new(
+        out,
+        [
+            text("subject"),
+            text("key_hash"),
+            number("actual_usd"),
+            number("remaining_days"),
+            number("p10_usd"),
+            number("p50_usd"),
+            number("p90_usd"),
+            text("method"),
+            text("error"),
+            number("limit_usd"),
+            text("limit_reset"),
+            number("window_p50_usd"),
+            text("limit_reached"),
+            text("limit_reached_on"),
+        ],
+    )?;
+    for line in lines {
+        let mut row = vec![
+            line.subject.clone(),
+            line.key_hash.clone().unwrap_or_default(),
+        ];
+        match &line.outcome {
+            Ok(f) => row.extend([
+                plain_number(f.actual_usd),
+                f.remaining_days.to_string(),
+                plain_number(f.p10_usd),
+                plain_number(f.p50_usd),
+                plain_number(f.p90_usd),
+                f.method.clone(),
+                String::new(),
+            ]),
+            Err(reason) => {
+                row.extend(std::iter::repeat_n(String::new(), 6));
+                row.push(reason.clone());
+            }
+        }
+        match &line.limit {
+            None => row.extend(std::iter::repeat_n(String::new(), 5)),
+            Some(limit) => {
+                row.push(plain_number(limit.usd));
+                row.push(limit.reset.clone());
+                match &limit.window {
+                    Some(Ok((f, reach))) => {
+                        let (kind, day) = reach_parts(reach);
+                        row.extend([
+                            plain_number(f.p50_usd),
+                            kind.to_string(),
+                            day.unwrap_or_default(),
+                        ]);
+                    }
+                    Some(Err(reason)) => row.extend([
+                        String::new(),
+                        format!("no forecast: {reason}"),
+                        String::new(),
+                    ]),
+                    None => row.extend([String::new(), "never-resets".into(), String::new()]),
+                }
+            }
+        }
+        csv.row(row)?;
+    }
+    csv.finish()
+}
+
+fn print_table(plan: &Plan, lines: &[Line], out: &mut dyn Write) -> io::Result<()> {
+    let keys = plan.by == ForecastBy::Key;
+    let mut columns = vec![
+        ("SUBJECT", Align::Left),
+        ("TO DATE", Align::Right),
+        ("P10", Align::Right),
+        ("MONTH-END", Align::Right),
+        ("P90", Align::Right),
+        ("METHOD", Align::Left),
+    ];
+    if keys {
+        columns.extend([("LIMIT", Align::Right), ("LIMIT REACHED", Align::Left)]);
+    }
+    let mut table = Table::new(columns);
+    let usd = |v: f64| format!("${v:.2}");
+    for line in lines {
+        let subject = terminal::safe(&line.subject).into_owned();
+        let mut row = match &line.outcome {
+            Ok(f) => vec![
+                subject,
+                usd(f.actual_usd),
+                usd(f.p10_usd),
+                usd(f.p50_usd),
+                usd(f.p90_usd),
+                f.method.clone(),
+            ],
+            Err(reason) => vec![
+                subject,
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                format!("no forecast: {}", terminal::safe(reason)),
+            ],
+        };
+        if keys {
+            row.push(match &line.limit {
+                Some(limit) => format!("{} {}", usd(limit.usd), limit.reset),
+                None => String::new(),
+            });
+            row.push(reach_text(line.limit.as_ref()));
+        }
+        table.row(row);
+    }
+    table.write(out)?;
+    writeln!(
+        out,
+        "({}: actual to {}, {} projected; p10-p90 is the band the total falls in 8 times in 10)",
+        month_name(&plan.month),
+        plan.as_of,
+        match lines.first().and_then(|l| l.outcome.as_ref().ok()) {
+            Some(f) => format!(
+                "{} day{}",
+                f.remaining_days,
+                if f.remaining_days == 1 { "" } else { "s" }
+            ),
+            None => "the remaining days".to_string(),
+        }
+    )
 }

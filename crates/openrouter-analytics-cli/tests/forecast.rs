@@ -97,13 +97,19 @@ fn by_model_gives_a_row_per_model_in_csv_and_the_table_names_the_method() {
         header,
         [
             "subject",
+            "key_hash",
             "actual_usd",
             "remaining_days",
             "p10_usd",
             "p50_usd",
             "p90_usd",
             "method",
-            "error"
+            "error",
+            "limit_usd",
+            "limit_reset",
+            "window_p50_usd",
+            "limit_reached",
+            "limit_reached_on"
         ]
     );
     assert_eq!(rows[0][0], "total");
@@ -115,14 +121,14 @@ fn by_model_gives_a_row_per_model_in_csv_and_the_table_names_the_method() {
     assert_eq!(rows.len(), 1 + models.len());
     let mut sum = 0.0;
     for row in &rows[1..] {
-        let actual: f64 = row[1].parse().unwrap();
+        let actual: f64 = row[2].parse().unwrap();
         assert!(
             close(actual, spend("2026-11-01", "2026-11-29", Some(&row[0]))),
             "{row:?}"
         );
         sum += actual;
     }
-    assert!(close(sum, rows[0][1].parse().unwrap()));
+    assert!(close(sum, rows[0][2].parse().unwrap()));
 
     let out = run(cli(&openrouter).args(["--date", "2026-11-29", "-f", "table"])).ok();
     assert!(out.stdout.contains("MONTH-END"), "{}", out.stdout);
@@ -225,4 +231,84 @@ fn a_hostile_server_gets_reasons_and_its_names_are_defused() {
     let csv = run(base().args(["-f", "csv"]));
     let (_, rows) = csv.csv();
     assert!(rows.iter().all(|r| !r[0].starts_with('=')), "{rows:?}");
+}
+
+#[test]
+fn by_key_projects_each_keys_month_and_when_its_limit_is_reached() {
+    let openrouter = sample();
+    let out =
+        run(cli(&openrouter).args(["--date", "2026-11-29", "--by", "key", "-f", "json"])).ok();
+    let items = out.json()["forecasts"].as_array().unwrap().clone();
+    let account = account();
+    // Every enabled key the API lists (the mock leaves out expired ones) has a row.
+    let keys: Vec<_> = account
+        .keys()
+        .iter()
+        .filter(|k| !k.disabled && items.iter().any(|i| i["key_hash"] == k.hash.as_str()))
+        .collect();
+    assert_eq!(items.len(), 1 + keys.len());
+    assert!(keys.len() >= 4, "{items:?}");
+    let mut resets = std::collections::BTreeSet::new();
+    for key in keys {
+        let item = items
+            .iter()
+            .find(|i| i["key_hash"] == key.hash.as_str())
+            .unwrap();
+        assert_eq!(item["subject"], key.name.as_str());
+        let byok = key.include_byok_in_limit;
+        let month: f64 = account
+            .activity_of_key(&key.hash)
+            .filter(|r| r.date.as_str() >= "2026-11-01" && r.date.as_str() <= "2026-11-29")
+            .map(|r| r.usage + if byok { r.byok_usage_inference } else { 0.0 })
+            .sum();
+        if item["error"].is_null() {
+            assert!(close(item["actual_usd"].as_f64().unwrap(), month), "{item}");
+        }
+        let Some(limit) = key.limit else {
+            assert!(item["limit"].is_null(), "{item}");
+            continue;
+        };
+        let l = &item["limit"];
+        assert_eq!(l["usd"].as_f64().unwrap(), limit, "{item}");
+        let reset = l["reset"].as_str().unwrap().to_string();
+        let w = &l["window"];
+        let (start, end) = match reset.as_str() {
+            "monthly" => ("2026-11-01", "2026-11-30"),
+            // The window holding the first projected day, Monday 2026-11-30.
+            "weekly" => ("2026-11-30", "2026-12-06"),
+            "daily" => ("2026-11-30", "2026-11-30"),
+            _ => {
+                assert!(w.is_null(), "{item}");
+                continue;
+            }
+        };
+        resets.insert(reset.clone());
+        assert_eq!(
+            (w["start"].as_str().unwrap(), w["end"].as_str().unwrap()),
+            (start, end)
+        );
+        let (actual, p50) = (
+            w["actual_usd"].as_f64().unwrap(),
+            w["p50_usd"].as_f64().unwrap(),
+        );
+        match w["reached"].as_str().unwrap() {
+            "reached" => assert!(actual >= limit, "{item}"),
+            "projected" => {
+                assert!(actual < limit && p50 >= limit, "{item}");
+                let on = w["reached_on"].as_str().unwrap();
+                assert!(on > "2026-11-29" && on <= end, "{item}");
+            }
+            "not-this-window" => assert!(p50 < limit, "{item}"),
+            other => panic!("{other}"),
+        }
+    }
+    assert_eq!(
+        resets.len(),
+        3,
+        "daily, weekly and monthly limits are all tried"
+    );
+
+    let table =
+        run(cli(&openrouter).args(["--date", "2026-11-29", "--by", "key", "-f", "table"])).ok();
+    assert!(table.stdout.contains("LIMIT REACHED"), "{}", table.stdout);
 }
