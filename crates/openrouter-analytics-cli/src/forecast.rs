@@ -8,6 +8,7 @@ use std::io::{self, Write};
 use chrono::{Datelike, Days, NaiveDate, Utc};
 use clap::{Args, ValueEnum};
 use openrouter_analytics::parse_day;
+use openrouter_analytics::types::ActivityGroupBy;
 use openrouter_analytics_watch::forecast::{
     Forecast, History, LimitReach, Method, Period, Reset, forecast,
 };
@@ -33,6 +34,8 @@ pub enum ForecastBy {
     Total,
     /// Each model's spend (and the total).
     Model,
+    /// Each workspace's spend (and the total).
+    Workspace,
     /// Each enabled key's spend (and the total); for a key with a limit, its reset
     /// window's projected spend and the day the limit is reached.
     Key,
@@ -41,7 +44,7 @@ pub enum ForecastBy {
 /// `openrouter forecast`.
 #[derive(Debug, Args)]
 pub struct ForecastArgs {
-    /// Project the account's total, each model or each key [default: total].
+    /// Project the account's total, each model, workspace or key [default: total].
     #[arg(long, value_enum, value_name = "WHAT")]
     pub by: Option<ForecastBy>,
 
@@ -119,8 +122,8 @@ impl Plan {
 /// One subject's forecast, or why there is none.
 struct Line {
     subject: String,
-    /// A key's hash, for `--by key`.
-    key_hash: Option<String>,
+    /// A key's hash (`--by key`) or a workspace's id (`--by workspace`).
+    id: Option<String>,
     outcome: Result<Forecast, String>,
     limit: Option<Limit>,
 }
@@ -161,7 +164,7 @@ pub fn run(
     };
     let mut lines = vec![Line {
         subject: "total".to_string(),
-        key_hash: None,
+        id: None,
         limit: None,
         outcome: project(
             snapshot
@@ -182,7 +185,48 @@ pub fn run(
                 .collect();
             lines.push(Line {
                 subject: model.clone(),
-                key_hash: None,
+                id: None,
+                outcome: project(days),
+                limit: None,
+            });
+        }
+    }
+    if plan.by == ForecastBy::Workspace {
+        let (rows, workspaces) = runtime
+            .block_on(with_progress(
+                ctx.progress,
+                "fetching the workspaces' activity",
+                async {
+                    let rows = ctx
+                        .client
+                        .analytics()
+                        .get_user_activity()
+                        .group_by(ActivityGroupBy::Workspace)
+                        .send()
+                        .await?;
+                    let workspaces = ctx.client.workspaces().list().collect_all().await?;
+                    Ok::<_, openrouter_analytics::Error>((rows.data, workspaces))
+                },
+            ))
+            .map_err(|err| Failure::from_client(&err, Operation::Activity, ctx.base_url))?;
+        let mut by_workspace: std::collections::BTreeMap<String, Vec<(NaiveDate, f64)>> =
+            std::collections::BTreeMap::new();
+        for row in &rows {
+            let Some(day) = row.date.get(..10).and_then(|d| parse_day(d).ok()) else {
+                continue;
+            };
+            let id = row.workspace_id.clone().unwrap_or_default();
+            by_workspace.entry(id).or_default().push((day, row.usage));
+        }
+        for (id, days) in by_workspace {
+            let name = workspaces
+                .iter()
+                .find(|w| w.id.to_string() == id)
+                .map(|w| w.name.clone())
+                .unwrap_or_else(|| id.clone());
+            lines.push(Line {
+                subject: name,
+                id: Some(id),
                 outcome: project(days),
                 limit: None,
             });
@@ -231,7 +275,7 @@ pub fn run(
             });
             lines.push(Line {
                 subject: key.name.clone(),
-                key_hash: Some(key.hash.clone()),
+                id: Some(key.hash.clone()),
                 outcome: project(days),
                 limit,
             });
@@ -265,9 +309,13 @@ fn print(plan: &Plan, lines: &[Line], format: Format, out: &mut dyn Write) -> io
                 .iter()
                 .map(|line| {
                     let mut item = month_json(line);
-                    if let Some(hash) = &line.key_hash {
-                        item["key_hash"] = json!(hash);
-                        item["limit"] = limit_json(line.limit.as_ref());
+                    match (&line.id, plan.by) {
+                        (Some(hash), ForecastBy::Key) => {
+                            item["key_hash"] = json!(hash);
+                            item["limit"] = limit_json(line.limit.as_ref());
+                        }
+                        (Some(id), _) => item["workspace_id"] = json!(id),
+                        (None, _) => {}
                     }
                     item
                 })
@@ -371,7 +419,7 @@ fn print_csv(lines: &[Line], out: &mut dyn Write) -> io::Result<()> {
         out,
         [
             text("subject"),
-            text("key_hash"),
+            text("id"),
             number("actual_usd"),
             number("remaining_days"),
             number("p10_usd"),
@@ -387,10 +435,7 @@ fn print_csv(lines: &[Line], out: &mut dyn Write) -> io::Result<()> {
         ],
     )?;
     for line in lines {
-        let mut row = vec![
-            line.subject.clone(),
-            line.key_hash.clone().unwrap_or_default(),
-        ];
+        let mut row = vec![line.subject.clone(), line.id.clone().unwrap_or_default()];
         match &line.outcome {
             Ok(f) => row.extend([
                 plain_number(f.actual_usd),

@@ -97,7 +97,7 @@ fn by_model_gives_a_row_per_model_in_csv_and_the_table_names_the_method() {
         header,
         [
             "subject",
-            "key_hash",
+            "id",
             "actual_usd",
             "remaining_days",
             "p10_usd",
@@ -311,4 +311,36 @@ fn by_key_projects_each_keys_month_and_when_its_limit_is_reached() {
     let table =
         run(cli(&openrouter).args(["--date", "2026-11-29", "--by", "key", "-f", "table"])).ok();
     assert!(table.stdout.contains("LIMIT REACHED"), "{}", table.stdout);
+}
+
+#[test]
+fn by_workspace_gives_a_row_per_workspace_named_when_known() {
+    let openrouter = sample();
+    let out =
+        run(cli(&openrouter).args(["--date", "2026-11-29", "--by", "workspace", "-f", "json"]))
+            .ok();
+    let items = out.json()["forecasts"].as_array().unwrap().clone();
+    let account = account();
+    let ids: std::collections::BTreeSet<String> = account
+        .activity()
+        .iter()
+        .map(|r| r.workspace_id.clone().unwrap_or_default())
+        .collect();
+    assert_eq!(items.len(), 1 + ids.len(), "{items:?}");
+    let mut sum = 0.0;
+    for item in &items[1..] {
+        let id = item["workspace_id"].as_str().unwrap();
+        let month: f64 = account
+            .activity()
+            .iter()
+            .filter(|r| r.workspace_id.as_deref() == Some(id))
+            .filter(|r| r.date.as_str() >= "2026-11-01" && r.date.as_str() <= "2026-11-29")
+            .map(|r| r.usage)
+            .sum();
+        let actual = item["actual_usd"].as_f64().unwrap();
+        assert!(close(actual, month), "{item}");
+        assert_ne!(item["subject"], id, "named: {item}");
+        sum += actual;
+    }
+    assert!(close(sum, items[0]["actual_usd"].as_f64().unwrap()));
 }
