@@ -3,21 +3,24 @@
 //! is projected to be reached), from OpenRouter's 30-day activity window. The
 //! projection is the watch crate's (`forecast` module); this is glue.
 
+use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use chrono::{Datelike, Days, NaiveDate, Utc};
 use clap::{Args, ValueEnum};
 use openrouter_analytics::parse_day;
 use openrouter_analytics::types::ActivityGroupBy;
+use openrouter_analytics_store::{Dimension, Query};
 use openrouter_analytics_watch::forecast::{
     Forecast, History, LimitReach, Method, Period, Reset, forecast,
 };
-use openrouter_analytics_watch::{Needs, Snapshot};
+use openrouter_analytics_watch::{KeyFigures, Needs, Snapshot};
 use serde_json::json;
 
 use crate::account::Context;
 use crate::args::Format;
 use crate::exit::{Failure, Operation};
+use crate::history::{self, DbArgs};
 use crate::output::sheet::{Sheet, number, text};
 use crate::output::table::{Align, Table};
 use crate::output::{plain_number, write_json};
@@ -57,6 +60,11 @@ pub struct ForecastArgs {
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub date: Option<String>,
 
+    /// Read the history store (`--db`, `OPENROUTER_DB`, as for `sync`) instead of
+    /// OpenRouter's 30-day window; `--by key` still asks OpenRouter for the keys' limits.
+    #[command(flatten)]
+    pub db: DbArgs,
+
     /// The UTC day the activity window ends before: it covers the 30 completed days
     /// before it [default: today, by this machine's clock]. For a server whose clock is
     /// elsewhere, such as `openrouter-mock --today`.
@@ -72,6 +80,8 @@ pub struct Plan {
     as_of: NaiveDate,
     /// The days the activity window covers.
     window: (NaiveDate, NaiveDate),
+    /// The store, with `--db`.
+    db: Option<DbArgs>,
 }
 
 impl Plan {
@@ -115,6 +125,8 @@ impl Plan {
             month,
             as_of,
             window: (first, yesterday),
+            // Only a store that is named: the default path is not looked for.
+            db: args.db.db.is_some().then(|| args.db.clone()),
         })
     }
 }
@@ -138,132 +150,354 @@ struct Limit {
     window: Option<Result<(Forecast, LimitReach), String>>,
 }
 
-/// Fetches the activity window, projects and prints.
+/// The daily spend of one subject, before projection.
+struct Series {
+    subject: String,
+    id: Option<String>,
+    days: Vec<(NaiveDate, f64)>,
+    /// The key (`--by key`): its limit.
+    key: Option<KeyFigures>,
+}
+
+/// What the projection reads: the days covered and each subject's spend.
+struct Data {
+    /// The covered days, or why none can be counted.
+    covered: Result<(NaiveDate, NaiveDate), String>,
+    /// The account's total first.
+    series: Vec<Series>,
+    /// Where the figures come from: `activity-30d` or `store`.
+    source: &'static str,
+}
+
+/// Whether the forecast runs without OpenRouter: from the store, and no key limits
+/// to look up.
+pub fn offline(plan: &Plan) -> bool {
+    plan.db.is_some() && plan.by != ForecastBy::Key
+}
+
+/// Reads the figures (the store's with `--db`, else OpenRouter's 30-day window),
+/// projects and prints. `ctx` is needed unless [`offline`].
 pub fn run(
+    plan: &Plan,
+    ctx: Option<&Context<'_>>,
+    runtime: Option<&tokio::runtime::Runtime>,
+    format: Format,
+) -> Result<(), Failure> {
+    let keys = match (plan.by, ctx, runtime) {
+        (ForecastBy::Key, Some(ctx), Some(runtime)) => Some(fetch_keys(ctx, runtime)?),
+        _ => None,
+    };
+    let data = match (&plan.db, ctx, runtime) {
+        (Some(db), _, _) => stored(plan, db, keys)?,
+        (None, Some(ctx), Some(runtime)) => live(plan, ctx, runtime, keys)?,
+        (None, _, _) => return Err(Failure::other("no OpenRouter session for the forecast")),
+    };
+    let lines = project(plan, data.covered, data.series);
+    let mut buffer = Vec::new();
+    print(plan, data.source, &lines, format, &mut buffer).map_err(|err| Failure::output(&err))?;
+    let mut stdout = io::stdout().lock();
+    match stdout.write_all(&buffer).and_then(|()| stdout.flush()) {
+        Ok(()) => {}
+        Err(err) if err.kind() == io::ErrorKind::BrokenPipe => {}
+        Err(err) => return Err(Failure::output(&err)),
+    }
+    if let Some(Err(reason)) = lines.first().map(|l| &l.outcome) {
+        return Err(Failure::other(format!(
+            "no forecast for the account's total: {reason}"
+        )));
+    }
+    Ok(())
+}
+
+/// The enabled keys, with their limits, as OpenRouter has them now.
+fn fetch_keys(
+    ctx: &Context<'_>,
+    runtime: &tokio::runtime::Runtime,
+) -> Result<Vec<KeyFigures>, Failure> {
+    let mut needs = Needs::default();
+    needs.keys = true;
+    let snapshot = runtime
+        .block_on(with_progress(
+            ctx.progress,
+            "fetching the keys",
+            Snapshot::fetch(ctx.client, needs),
+        ))
+        .map_err(|err| Failure::from_client(&err, Operation::Account, ctx.base_url))?;
+    Ok(snapshot.keys.into_iter().filter(|k| !k.disabled).collect())
+}
+
+/// A row's day (`None` for a date that is not one: the row is left out).
+fn row_day(date: &str) -> Option<NaiveDate> {
+    date.get(..10).and_then(|d| parse_day(d).ok())
+}
+
+/// The spend a key's limit counts: BYOK spend too when the key says so.
+fn key_spend(key: &KeyFigures, usage: f64, byok: f64) -> f64 {
+    if key.include_byok_in_limit {
+        usage + byok
+    } else {
+        usage
+    }
+}
+
+/// OpenRouter's 30 completed days.
+fn live(
     plan: &Plan,
     ctx: &Context<'_>,
     runtime: &tokio::runtime::Runtime,
-    format: Format,
-) -> Result<(), Failure> {
+    keys: Option<Vec<KeyFigures>>,
+) -> Result<Data, Failure> {
+    let fail = |err: openrouter_analytics::Error| {
+        Failure::from_client(&err, Operation::Activity, ctx.base_url)
+    };
     let mut needs = Needs::default();
     needs.activity = true;
-    needs.keys = plan.by == ForecastBy::Key;
     let snapshot = runtime
         .block_on(with_progress(
             ctx.progress,
             "fetching the activity",
             Snapshot::fetch(ctx.client, needs),
         ))
-        .map_err(|err| Failure::from_client(&err, Operation::Activity, ctx.base_url))?;
-    let (first, last) = plan.window;
-    let history = |days: Vec<(NaiveDate, f64)>| History::new(first, last, days);
-    let project = |days: Vec<(NaiveDate, f64)>| {
-        history(days)
-            .and_then(|history| forecast(&history, plan.as_of, plan.month, Method::DEFAULT))
-            .map_err(|err| err.to_string())
-    };
-    let mut lines = vec![Line {
+        .map_err(fail)?;
+    let mut series = vec![Series {
         subject: "total".to_string(),
         id: None,
-        limit: None,
-        outcome: project(
-            snapshot
-                .activity
-                .iter()
-                .flat_map(|(day, models)| models.values().map(|m| (*day, m.spend_usd)))
-                .collect(),
-        ),
+        days: snapshot
+            .activity
+            .iter()
+            .flat_map(|(day, models)| models.values().map(|m| (*day, m.spend_usd)))
+            .collect(),
+        key: None,
     }];
-    if plan.by == ForecastBy::Model {
-        let models: std::collections::BTreeSet<&String> =
-            snapshot.activity.values().flat_map(|m| m.keys()).collect();
-        for model in models {
-            let days = snapshot
-                .activity
-                .iter()
-                .filter_map(|(day, models)| models.get(model).map(|m| (*day, m.spend_usd)))
-                .collect();
-            lines.push(Line {
-                subject: model.clone(),
+    match plan.by {
+        ForecastBy::Total => {}
+        ForecastBy::Model => {
+            let mut by_model: BTreeMap<String, Vec<(NaiveDate, f64)>> = BTreeMap::new();
+            for (day, models) in &snapshot.activity {
+                for (model, figures) in models {
+                    by_model
+                        .entry(model.clone())
+                        .or_default()
+                        .push((*day, figures.spend_usd));
+                }
+            }
+            series.extend(by_model.into_iter().map(|(model, days)| Series {
+                subject: model,
                 id: None,
-                outcome: project(days),
-                limit: None,
-            });
+                days,
+                key: None,
+            }));
         }
-    }
-    if plan.by == ForecastBy::Workspace {
-        let (rows, workspaces) = runtime
-            .block_on(with_progress(
-                ctx.progress,
-                "fetching the workspaces' activity",
-                async {
-                    let rows = ctx
-                        .client
-                        .analytics()
-                        .get_user_activity()
-                        .group_by(ActivityGroupBy::Workspace)
-                        .send()
-                        .await?;
-                    let workspaces = ctx.client.workspaces().list().collect_all().await?;
-                    Ok::<_, openrouter_analytics::Error>((rows.data, workspaces))
-                },
-            ))
-            .map_err(|err| Failure::from_client(&err, Operation::Activity, ctx.base_url))?;
-        let mut by_workspace: std::collections::BTreeMap<String, Vec<(NaiveDate, f64)>> =
-            std::collections::BTreeMap::new();
-        for row in &rows {
-            let Some(day) = row.date.get(..10).and_then(|d| parse_day(d).ok()) else {
-                continue;
-            };
-            let id = row.workspace_id.clone().unwrap_or_default();
-            by_workspace.entry(id).or_default().push((day, row.usage));
-        }
-        for (id, days) in by_workspace {
-            let name = workspaces
-                .iter()
-                .find(|w| w.id.to_string() == id)
-                .map(|w| w.name.clone())
-                .unwrap_or_else(|| id.clone());
-            lines.push(Line {
-                subject: name,
-                id: Some(id),
-                outcome: project(days),
-                limit: None,
-            });
-        }
-    }
-    if plan.by == ForecastBy::Key {
-        for key in snapshot.keys.iter().filter(|k| !k.disabled) {
-            let rows = runtime
+        ForecastBy::Workspace => {
+            let (rows, workspaces) = runtime
                 .block_on(with_progress(
                     ctx.progress,
-                    "fetching a key's activity",
-                    ctx.client
-                        .analytics()
-                        .get_user_activity()
-                        .api_key_hash(key.hash.as_str())
-                        .send(),
+                    "fetching the workspaces' activity",
+                    async {
+                        let rows = ctx
+                            .client
+                            .analytics()
+                            .get_user_activity()
+                            .group_by(ActivityGroupBy::Workspace)
+                            .send()
+                            .await?;
+                        let workspaces = ctx.client.workspaces().list().collect_all().await?;
+                        Ok::<_, openrouter_analytics::Error>((rows.data, workspaces))
+                    },
                 ))
-                .map_err(|err| Failure::from_client(&err, Operation::Activity, ctx.base_url))?;
-            let byok = key.include_byok_in_limit;
-            let days: Vec<(NaiveDate, f64)> = rows
-                .data
+                .map_err(fail)?;
+            let names: BTreeMap<String, String> = workspaces
                 .iter()
-                .filter_map(|row| {
-                    let day = parse_day(row.date.get(..10)?).ok()?;
-                    // Spend on the key's own provider keys counts when its limit says so.
-                    let extra = if byok { row.byok_usage_inference } else { 0.0 };
-                    Some((day, row.usage + extra))
-                })
+                .map(|w| (w.id.to_string(), w.name.clone()))
                 .collect();
-            let limit = key.limit_usd.map(|usd| {
+            let mut by_workspace: BTreeMap<String, Vec<(NaiveDate, f64)>> = BTreeMap::new();
+            for row in &rows {
+                if let Some(day) = row_day(&row.date) {
+                    let id = row.workspace_id.clone().unwrap_or_default();
+                    by_workspace.entry(id).or_default().push((day, row.usage));
+                }
+            }
+            series.extend(by_workspace.into_iter().map(|(id, days)| Series {
+                subject: names.get(&id).cloned().unwrap_or_else(|| id.clone()),
+                id: Some(id),
+                days,
+                key: None,
+            }));
+        }
+        ForecastBy::Key => {
+            for key in keys.unwrap_or_default() {
+                let rows = runtime
+                    .block_on(with_progress(
+                        ctx.progress,
+                        "fetching a key's activity",
+                        ctx.client
+                            .analytics()
+                            .get_user_activity()
+                            .api_key_hash(key.hash.as_str())
+                            .send(),
+                    ))
+                    .map_err(fail)?;
+                let days = rows
+                    .data
+                    .iter()
+                    .filter_map(|row| {
+                        let spend = key_spend(&key, row.usage, row.byok_usage_inference);
+                        Some((row_day(&row.date)?, spend))
+                    })
+                    .collect();
+                series.push(Series {
+                    subject: key.name.clone(),
+                    id: Some(key.hash.clone()),
+                    days,
+                    key: Some(key),
+                });
+            }
+        }
+    }
+    Ok(Data {
+        covered: Ok(plan.window),
+        series,
+        source: "activity-30d",
+    })
+}
+
+/// Days of the store read before the as-of day: the method's 28 and room for a month
+/// that starts earlier.
+const STORE_DAYS: u64 = 62;
+
+/// The history store: the days up to `--date` since the last day no sync covered.
+fn stored(plan: &Plan, db: &DbArgs, keys: Option<Vec<KeyFigures>>) -> Result<Data, Failure> {
+    let since = plan
+        .as_of
+        .checked_sub_days(Days::new(STORE_DAYS))
+        .unwrap_or(plan.as_of)
+        .min(plan.month.start);
+    let range = history::Range {
+        since,
+        until: Some(plan.as_of),
+    };
+    let (mut store, _) = history::open_for_range(db, range)?;
+    let fail = |err: openrouter_analytics_store::Error| history::store_failure(&err, None);
+    let base = Query::new(since, plan.as_of);
+    let query = match plan.by {
+        ForecastBy::Workspace => base.clone().workspaces(true),
+        ForecastBy::Key => base.clone().by(&[Dimension::Key]),
+        _ => base.clone(),
+    };
+    // The history starts after the last day the store has no data for.
+    let missing = store.missing_days(&query).map_err(fail)?;
+    let covered = match missing.last() {
+        Some(day) if *day >= plan.as_of => Err(format!(
+            "the store has no data for {day}; run `openrouter sync` or give an earlier --date"
+        )),
+        Some(day) => Ok((day.succ_opt().unwrap_or(*day), plan.as_of)),
+        None => Ok((since, plan.as_of)),
+    };
+    let by_day = |summaries: Vec<openrouter_analytics_store::Summary>| {
+        let mut out: BTreeMap<String, Vec<(NaiveDate, f64)>> = BTreeMap::new();
+        for s in summaries {
+            if let (Some(day), Some(label)) =
+                (s.labels.first().and_then(|d| row_day(d)), s.labels.get(1))
+            {
+                out.entry(label.clone())
+                    .or_default()
+                    .push((day, s.totals.usage));
+            }
+        }
+        out
+    };
+    let total = store
+        .summarise(&base.clone().by(&[Dimension::Day]))
+        .map_err(fail)?
+        .into_iter()
+        .filter_map(|s| Some((row_day(s.labels.first()?)?, s.totals.usage)))
+        .collect();
+    let mut series = vec![Series {
+        subject: "total".to_string(),
+        id: None,
+        days: total,
+        key: None,
+    }];
+    match plan.by {
+        ForecastBy::Total => {}
+        ForecastBy::Model => {
+            let summaries = store
+                .summarise(&base.clone().by(&[Dimension::Day, Dimension::Model]))
+                .map_err(fail)?;
+            series.extend(by_day(summaries).into_iter().map(|(model, days)| Series {
+                subject: model,
+                id: None,
+                days,
+                key: None,
+            }));
+        }
+        ForecastBy::Workspace => {
+            let summaries = store
+                .summarise(&query.clone().by(&[Dimension::Day, Dimension::Workspace]))
+                .map_err(fail)?;
+            let names = store.workspace_names().map_err(fail)?;
+            series.extend(by_day(summaries).into_iter().map(|(id, days)| Series {
+                subject: names.get(&id).cloned().unwrap_or_else(|| id.clone()),
+                id: Some(id),
+                days,
+                key: None,
+            }));
+        }
+        ForecastBy::Key => {
+            for key in keys.unwrap_or_default() {
+                let rows = store
+                    .rows(&base.clone().api_key_hash(key.hash.clone()))
+                    .map_err(fail)?;
+                let days = rows
+                    .iter()
+                    .filter_map(|row| {
+                        let t = &row.totals;
+                        Some((
+                            row_day(&row.date)?,
+                            key_spend(&key, t.usage, t.byok_usage_inference),
+                        ))
+                    })
+                    .collect();
+                series.push(Series {
+                    subject: key.name.clone(),
+                    id: Some(key.hash.clone()),
+                    days,
+                    key: Some(key),
+                });
+            }
+        }
+    }
+    Ok(Data {
+        covered,
+        series,
+        source: "store",
+    })
+}
+
+/// Each series' month forecast, and its key's limit window.
+fn project(
+    plan: &Plan,
+    covered: Result<(NaiveDate, NaiveDate), String>,
+    series: Vec<Series>,
+) -> Vec<Line> {
+    series
+        .into_iter()
+        .map(|s| {
+            let history = covered.clone().and_then(|(first, last)| {
+                History::new(first, last, s.days).map_err(|err| err.to_string())
+            });
+            let outcome = history.clone().and_then(|h| {
+                forecast(&h, plan.as_of, plan.month, Method::DEFAULT).map_err(|err| err.to_string())
+            });
+            let limit = s.key.as_ref().and_then(|key| {
+                let usd = key.limit_usd?;
                 let reset = key.limit_reset.as_deref().and_then(Reset::parse);
-                Limit {
+                Some(Limit {
                     usd,
                     reset: key.limit_reset.clone().unwrap_or_else(|| "never".into()),
                     window: reset.map(|reset| {
+                        let h = history.clone()?;
                         let next = plan.as_of.succ_opt().unwrap_or(plan.as_of);
-                        let h = history(days.clone()).map_err(|err| err.to_string())?;
                         let window =
                             Period::reset_window(reset, next).map_err(|err| err.to_string())?;
                         let f = forecast(&h, plan.as_of, window, Method::DEFAULT)
@@ -271,38 +505,29 @@ pub fn run(
                         let reach = f.limit_reach(&h, usd);
                         Ok((f, reach))
                     }),
-                }
+                })
             });
-            lines.push(Line {
-                subject: key.name.clone(),
-                id: Some(key.hash.clone()),
-                outcome: project(days),
+            Line {
+                subject: s.subject,
+                id: s.id,
+                outcome,
                 limit,
-            });
-        }
-    }
-    let mut buffer = Vec::new();
-    print(plan, &lines, format, &mut buffer).map_err(|err| Failure::output(&err))?;
-    let mut stdout = io::stdout().lock();
-    match stdout.write_all(&buffer).and_then(|()| stdout.flush()) {
-        Ok(()) => {}
-        Err(err) if err.kind() == io::ErrorKind::BrokenPipe => {}
-        Err(err) => return Err(Failure::output(&err)),
-    }
-    if lines[0].outcome.is_err() {
-        return Err(Failure::other(format!(
-            "no forecast for the account's total: {}",
-            lines[0].outcome.as_ref().err().map_or("", String::as_str)
-        )));
-    }
-    Ok(())
+            }
+        })
+        .collect()
 }
 
 fn month_name(period: &Period) -> String {
     format!("{:04}-{:02}", period.start.year(), period.start.month())
 }
 
-fn print(plan: &Plan, lines: &[Line], format: Format, out: &mut dyn Write) -> io::Result<()> {
+fn print(
+    plan: &Plan,
+    source: &str,
+    lines: &[Line],
+    format: Format,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     match format {
         Format::Json => {
             let items: Vec<_> = lines
@@ -325,7 +550,7 @@ fn print(plan: &Plan, lines: &[Line], format: Format, out: &mut dyn Write) -> io
                 &json!({
                     "month": month_name(&plan.month),
                     "as_of": plan.as_of.to_string(),
-                    "source": "activity-30d",
+                    "source": source,
                     "forecasts": items,
                 }),
             )

@@ -249,9 +249,17 @@ fn run(cli: &Cli, redactor: &Redactor) -> Result<(), Failure> {
             let session = Session::start(global, redactor)?;
             check::run(&plan, &session.context(), global, &session.runtime, format)
         }
+        Plan::Forecast(plan) if forecast::offline(&plan) => {
+            forecast::run(&plan, None, None, format)
+        }
         Plan::Forecast(plan) => {
             let session = Session::start(global, redactor)?;
-            forecast::run(&plan, &session.context(), &session.runtime, format)
+            forecast::run(
+                &plan,
+                Some(&session.context()),
+                Some(&session.runtime),
+                format,
+            )
         }
         Plan::Exporter(plan) => {
             let session = Session::start(global, redactor)?;

@@ -344,3 +344,91 @@ fn by_workspace_gives_a_row_per_workspace_named_when_known() {
     }
     assert!(close(sum, items[0]["actual_usd"].as_f64().unwrap()));
 }
+
+/// A SQLite store synced twice a month apart from the sample account: 2026-10-27 to
+/// 2026-12-25.
+fn two_month_store(dir: &tempfile::TempDir) -> String {
+    let db = format!("sqlite:{}", dir.path().join("h.db").display());
+    for today in ["2026-11-26", "2026-12-26"] {
+        let openrouter = MockOpenRouter::start();
+        let _s =
+            openrouter.sample_account_from(SampleAccount::new().with_today(today.parse().unwrap()));
+        run(common::cli(&openrouter.base_url(), KEY).args(["sync", "--today", today, "--db", &db]))
+            .ok();
+    }
+    db
+}
+
+#[test]
+fn the_store_gives_history_the_live_window_does_not_have_and_needs_no_network() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = two_month_store(&dir);
+    // Nothing listens on port 9: the store alone answers.
+    let offline = || {
+        let mut cmd = common::cli("http://127.0.0.1:9", KEY);
+        cmd.args(["forecast", "--today", "2026-12-26", "--db", &db]);
+        cmd
+    };
+    let out = run(offline().args(["--date", "2026-12-10", "--by", "model", "-f", "json"])).ok();
+    assert_eq!(out.json()["source"], "store");
+    let december = SampleAccount::new().with_today("2026-12-26".parse().unwrap());
+    let spend: f64 = december
+        .activity()
+        .iter()
+        .filter(|r| r.date.as_str() >= "2026-12-01" && r.date.as_str() <= "2026-12-10")
+        .map(|r| r.usage)
+        .sum();
+    let items = out.json()["forecasts"].as_array().unwrap().clone();
+    assert!(
+        close(items[0]["actual_usd"].as_f64().unwrap(), spend),
+        "{}",
+        items[0]
+    );
+    assert_eq!(items[0]["remaining_days"], 21);
+    assert!(items[0]["p50_usd"].as_f64().unwrap() > spend);
+    let models: f64 = items[1..]
+        .iter()
+        .map(|i| i["actual_usd"].as_f64().unwrap())
+        .sum();
+    assert!(close(models, spend));
+
+    // The same day from the live window: 28 days before it are not in it.
+    let openrouter = MockOpenRouter::start();
+    openrouter.sample_account_from(december);
+    let live = run(common::cli(&openrouter.base_url(), KEY).args([
+        "forecast",
+        "--today",
+        "2026-12-26",
+        "--date",
+        "2026-12-10",
+        "-f",
+        "json",
+    ]));
+    assert_eq!(live.code, 1, "{}", live.stderr);
+    assert_eq!(live.json()["source"], "activity-30d");
+
+    // A day the store has no data for is a reason, not a forecast of zero.
+    let gap = run(common::cli("http://127.0.0.1:9", KEY).args([
+        "forecast",
+        "--today",
+        "2027-01-02",
+        "--date",
+        "2026-12-30",
+        "--db",
+        &db,
+        "-f",
+        "json",
+    ]));
+    assert_eq!(gap.code, 1, "{}", gap.stderr);
+    assert!(
+        gap.json()["forecasts"][0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("no data for 2026-12-30"),
+        "{}",
+        gap.stdout
+    );
+    // Workspaces were not synced split: a reason too.
+    let ws = run(offline().args(["--date", "2026-12-10", "--by", "workspace", "-f", "json"]));
+    assert_eq!(ws.code, 1, "{}", ws.stderr);
+}
