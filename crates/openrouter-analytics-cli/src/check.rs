@@ -78,16 +78,40 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FACTOR")]
     pub spike: Option<f64>,
 
-    /// Whether --spike looks at the total or at each model [default: total].
+    /// Whether --spike and --anomaly look at the total or at each model [default:
+    /// total].
     #[arg(long, value_enum, value_name = "SCOPE")]
     pub by: Option<SpikeScope>,
+
+    /// Crossed when the account's projected month-end spend (the month of --date, as
+    /// `openrouter forecast` projects it) is above USD.
+    #[arg(long, value_name = "USD")]
+    pub forecast_above: Option<f64>,
+
+    /// Crossed for each key (with a daily, weekly or monthly limit, not disabled;
+    /// --key narrows) whose projected spend by the end of its limit's window is above
+    /// PERCENT of the limit; says the day the limit is projected to be reached.
+    #[arg(long, value_name = "PERCENT")]
+    pub key_forecast_above: Option<f64>,
+
+    /// Crossed when the spend on --date is more than SCORE robust standard deviations
+    /// above its usual level (weekday-aware median and MAD of the 28 days before)
+    /// [default SCORE: 7].
+    #[arg(
+        long,
+        value_name = "SCORE",
+        num_args = 0..=1,
+        default_missing_value = "7"
+    )]
+    pub anomaly: Option<f64>,
 
     /// Crossed for each workspace budget whose spend is above PERCENT of its limit.
     #[arg(long, value_name = "PERCENT")]
     pub budget_above: Option<f64>,
 
     /// Read rules from a TOML file (balance_below, runway_below, key_usage_above, keys,
-    /// daily_spend_above, spike, spike_by, budget_above); flags win over it.
+    /// daily_spend_above, spike, spike_by, budget_above, forecast_above,
+    /// key_forecast_above, anomaly, anomaly_by); flags win over it.
     #[arg(long, value_name = "FILE")]
     pub rules: Option<PathBuf>,
 
@@ -131,6 +155,10 @@ impl Plan {
             _ => SpikeBy::Total,
         };
         flags.budget_above = args.budget_above;
+        flags.forecast_above = args.forecast_above;
+        flags.key_forecast_above = args.key_forecast_above;
+        flags.anomaly = args.anomaly;
+        flags.anomaly_by = flags.spike_by;
         flags
             .validate()
             .map_err(|err| format!("{}", err).replace('_', "-").replacen("", "--", 1))?;
@@ -147,7 +175,8 @@ impl Plan {
         if rules.is_empty() {
             return Err(
                 "no rule to check: give at least one of --balance-below, --runway-below, \
-                 --key-usage-above, --daily-spend-above, --spike, --budget-above or --rules"
+                 --key-usage-above, --daily-spend-above, --spike, --budget-above, \
+                 --forecast-above, --key-forecast-above, --anomaly or --rules"
                     .into(),
             );
         }
@@ -317,6 +346,7 @@ fn print(
                         // Neither true nor false for a rule that could not be judged.
                         "crossed": (!o.unknown()).then_some(o.crossed()),
                         "status": o.status.name(),
+                        "note": o.note,
                     })
                 })
                 .collect();
@@ -385,6 +415,22 @@ fn print(
                 ]);
             }
             table.write(out)?;
+            for o in outcomes {
+                if let Some(note) = &o.note {
+                    let subject = o
+                        .subject
+                        .as_deref()
+                        .map(|s| format!(" {s}"))
+                        .unwrap_or_default();
+                    writeln!(
+                        out,
+                        "{}{}: {}",
+                        o.rule.name(),
+                        terminal::safe(&subject),
+                        terminal::safe(note)
+                    )?;
+                }
+            }
             writeln!(out, "(day judged: {day})")
         }
     }

@@ -613,3 +613,69 @@ fn listening_beyond_loopback_warns_on_one_line() {
         "{lines:?}"
     );
 }
+
+#[test]
+fn forecast_and_anomaly_rules_project_say_when_and_score_the_day() {
+    let openrouter = sample();
+    let out = run(cli(&openrouter).args([
+        "check",
+        "--date",
+        DAY,
+        "--forecast-above",
+        "1",
+        "--key-forecast-above",
+        "1",
+        "--anomaly",
+        "-f",
+        "json",
+    ]));
+    assert_eq!(out.code, 6, "{}", out.stderr);
+    let rules = rules(&out);
+    let forecast = &rules[0];
+    assert_eq!(forecast["rule"], "forecast-above");
+    assert_eq!(forecast["status"], "crossed");
+    // The month to date is actual: the projection is at least the spend of November so far.
+    assert!(forecast["figure"].as_f64().unwrap() >= spend("2026-11-01", DAY) - 1e-6);
+    assert!(
+        forecast["note"].as_str().unwrap().contains("projected"),
+        "{forecast}"
+    );
+    let keys: Vec<&Value> = rules
+        .iter()
+        .filter(|r| r["rule"] == "key-forecast-above")
+        .collect();
+    // The sample's keys with a daily, weekly or monthly limit, enabled.
+    assert!(keys.len() >= 4, "{rules:?}");
+    for key in &keys {
+        assert_eq!(key["status"], "crossed", "{key}");
+        assert!(key["note"].as_str().unwrap().contains("the limit"), "{key}");
+    }
+    let anomaly = rules.iter().find(|r| r["rule"] == "anomaly").unwrap();
+    assert_eq!(anomaly["threshold"], 7.0);
+    assert!(anomaly["figure"].as_f64().unwrap().is_finite(), "{anomaly}");
+    assert!(
+        anomaly["note"].as_str().unwrap().contains("usual"),
+        "{anomaly}"
+    );
+
+    // The table says when, one line per noted rule.
+    let table = run(cli(&openrouter).args([
+        "check",
+        "--date",
+        DAY,
+        "--key-forecast-above",
+        "1",
+        "-f",
+        "table",
+    ]));
+    assert_eq!(table.code, 6);
+    assert!(
+        table.stdout.contains("key-forecast-above"),
+        "{}",
+        table.stdout
+    );
+    assert!(table.stdout.contains("projected by"), "{}", table.stdout);
+    // A score of 0 is refused before any request.
+    let bad = run(common::cli("http://127.0.0.1:9", KEY).args(["check", "--anomaly", "0"]));
+    assert_eq!(bad.code, 2, "{}", bad.stderr);
+}

@@ -56,6 +56,20 @@ pub struct Rules {
     /// Crossed for each workspace budget whose spend is above this percentage of its
     /// limit.
     pub budget_above: Option<f64>,
+    /// Crossed when the account's projected month-end spend (the median of
+    /// [`crate::forecast`], the month of the day judged) is above this many US dollars.
+    pub forecast_above: Option<f64>,
+    /// Crossed for each key (with a resetting limit, not disabled; `keys` narrows) whose
+    /// projected spend by the end of its limit's window is above this percentage of the
+    /// limit.
+    pub key_forecast_above: Option<f64>,
+    /// Crossed when the day's spend is more than this many robust standard deviations
+    /// above its usual level ([`crate::forecast::anomaly_score`]: weekday-aware median
+    /// and MAD of the 28 days before).
+    pub anomaly: Option<f64>,
+    /// Whether the anomaly rule looks at the total or at each model.
+    #[serde(default)]
+    pub anomaly_by: SpikeBy,
 }
 
 /// A rules file that could not be read.
@@ -93,6 +107,12 @@ impl Rules {
             self.spike_by = flags.spike_by;
         }
         self.budget_above = flags.budget_above.or(self.budget_above);
+        self.forecast_above = flags.forecast_above.or(self.forecast_above);
+        self.key_forecast_above = flags.key_forecast_above.or(self.key_forecast_above);
+        self.anomaly = flags.anomaly.or(self.anomaly);
+        if flags.anomaly_by != SpikeBy::Total {
+            self.anomaly_by = flags.anomaly_by;
+        }
         self
     }
 
@@ -105,16 +125,16 @@ impl Rules {
             ("daily_spend_above", self.daily_spend_above),
             ("spike", self.spike),
             ("budget_above", self.budget_above),
+            ("forecast_above", self.forecast_above),
+            ("key_forecast_above", self.key_forecast_above),
+            ("anomaly", self.anomaly),
         ];
         for (name, value) in checks {
+            let positive = name == "spike" || name == "anomaly";
             if let Some(value) = value
-                && (!value.is_finite() || value < 0.0 || (name == "spike" && value == 0.0))
+                && (!value.is_finite() || value < 0.0 || (positive && value == 0.0))
             {
-                let bound = if name == "spike" {
-                    "above 0"
-                } else {
-                    "of 0 or more"
-                };
+                let bound = if positive { "above 0" } else { "of 0 or more" };
                 return Err(RulesError(format!(
                     "{name} must be a number {bound}, not {value}"
                 )));
@@ -134,10 +154,16 @@ impl Rules {
         if self.balance_below.is_some() || self.runway_below.is_some() {
             needs.credits = true;
         }
-        if self.runway_below.is_some() || self.daily_spend_above.is_some() || self.spike.is_some() {
+        if self.runway_below.is_some()
+            || self.daily_spend_above.is_some()
+            || self.spike.is_some()
+            || self.forecast_above.is_some()
+            || self.anomaly.is_some()
+        {
             needs.activity = true;
         }
         needs.keys = self.key_usage_above.is_some();
+        needs.key_activity = self.key_forecast_above.is_some();
         needs.budgets = self.budget_above.is_some();
         needs
     }
@@ -161,24 +187,7 @@ impl Rules {
         let mut outcomes = Vec::new();
         let mut push =
             |rule, subject: Option<String>, figure: f64, threshold: f64, inputs: &[f64]| {
-                let crossed = match rule {
-                    Rule::BalanceBelow | Rule::RunwayBelow => figure < threshold,
-                    _ => figure > threshold,
-                };
-                let status = if figure.is_nan() || inputs.iter().any(|input| !input.is_finite()) {
-                    Status::Unknown
-                } else if crossed {
-                    Status::Crossed
-                } else {
-                    Status::Held
-                };
-                outcomes.push(Outcome {
-                    rule,
-                    subject,
-                    figure,
-                    threshold,
-                    status,
-                });
+                outcomes.push(Outcome::judged(rule, subject, figure, threshold, inputs));
             };
         if let (Some(threshold), Some(credits)) = (self.balance_below, snapshot.credits) {
             let balance = credits.balance_usd;
@@ -249,8 +258,147 @@ impl Rules {
                 );
             }
         }
+        self.evaluate_forecasts(snapshot, day, &mut outcomes);
         outcomes
     }
+
+    /// The forecast and anomaly rules (after the others, in this order).
+    fn evaluate_forecasts(&self, snapshot: &Snapshot, day: NaiveDate, outcomes: &mut Vec<Outcome>) {
+        use crate::forecast::{
+            Baseline, History, LimitReach, Method, Period, Reset, anomaly_score, forecast,
+        };
+        // The window the activity covers, as the runway counts it: the 30 days ending
+        // on the day judged.
+        let first = day
+            .checked_sub_days(openrouter_analytics::chrono::Days::new(29))
+            .unwrap_or(day);
+        let history = |days: Vec<(NaiveDate, f64)>| History::new(first, day, days);
+        let total: Vec<(NaiveDate, f64)> = snapshot.daily_spend().iter().collect();
+        if let Some(threshold) = self.forecast_above {
+            let judged = history(total.clone())
+                .and_then(|h| forecast(&h, day, Period::month_of(day)?, Method::DEFAULT));
+            let mut outcome = match &judged {
+                Ok(f) => Outcome::judged(
+                    Rule::ForecastAbove,
+                    None,
+                    f.p50_usd,
+                    threshold,
+                    &[f.p50_usd],
+                ),
+                Err(_) => Outcome::judged(Rule::ForecastAbove, None, f64::NAN, threshold, &[]),
+            };
+            outcome.note = Some(match judged {
+                Ok(f) => format!(
+                    "{}: ${:.2} to {day}, ${:.2} projected (p10 ${:.2}, p90 ${:.2}, {})",
+                    month_of(&f.period),
+                    f.actual_usd,
+                    f.p50_usd,
+                    f.p10_usd,
+                    f.p90_usd,
+                    f.method
+                ),
+                Err(reason) => format!("no forecast: {reason}"),
+            });
+            outcomes.push(outcome);
+        }
+        if let Some(threshold) = self.key_forecast_above {
+            for key in &snapshot.keys {
+                let wanted =
+                    self.keys.is_empty() || self.keys.iter().any(|wanted| key.matches(wanted));
+                let (Some(limit), Some(reset)) = (
+                    key.limit_usd,
+                    key.limit_reset.as_deref().and_then(Reset::parse),
+                ) else {
+                    continue;
+                };
+                if !wanted || key.disabled {
+                    continue;
+                }
+                let subject = format!("{} ({})", key.name, key.short_hash);
+                let days: Vec<(NaiveDate, f64)> = snapshot
+                    .key_activity
+                    .get(&key.hash)
+                    .map(|days| days.iter().map(|(d, v)| (*d, *v)).collect())
+                    .unwrap_or_default();
+                let next = day.succ_opt().unwrap_or(day);
+                let judged = history(days).and_then(|h| {
+                    let f = forecast(&h, day, Period::reset_window(reset, next)?, Method::DEFAULT)?;
+                    let reach = f.limit_reach(&h, limit);
+                    Ok((f, reach))
+                });
+                let mut outcome = match &judged {
+                    Ok((f, _)) => {
+                        let figure = percent(f.p50_usd, limit);
+                        Outcome::judged(
+                            Rule::KeyForecastAbove,
+                            Some(subject),
+                            figure,
+                            threshold,
+                            &[f.p50_usd, limit],
+                        )
+                    }
+                    Err(_) => Outcome::judged(
+                        Rule::KeyForecastAbove,
+                        Some(subject),
+                        f64::NAN,
+                        threshold,
+                        &[],
+                    ),
+                };
+                outcome.note = Some(match judged {
+                    Ok((f, reach)) => {
+                        let when = match reach {
+                            LimitReach::Reached(d) => format!("the limit was reached on {d}"),
+                            LimitReach::Projected(d) => {
+                                format!("the limit is projected to be reached on {d}")
+                            }
+                            _ => "the limit is not projected to be reached this window".into(),
+                        };
+                        format!(
+                            "${:.2} of ${limit:.2} projected by {} (window from {}); {when}",
+                            f.p50_usd, f.period.end, f.period.start
+                        )
+                    }
+                    Err(reason) => format!("no forecast: {reason}"),
+                });
+                outcomes.push(outcome);
+            }
+        }
+        if let Some(threshold) = self.anomaly {
+            let mut judge = |subject: Option<String>, days: Vec<(NaiveDate, f64)>| {
+                let judged = history(days).and_then(|h| anomaly_score(&h, day, Baseline::DEFAULT));
+                let mut outcome = match &judged {
+                    Ok(a) => {
+                        Outcome::judged(Rule::Anomaly, subject, a.score, threshold, &[a.score])
+                    }
+                    Err(_) => Outcome::judged(Rule::Anomaly, subject, f64::NAN, threshold, &[]),
+                };
+                outcome.note = Some(match judged {
+                    Ok(a) => format!("spend ${:.2}, usual ${:.2}", a.spend_usd, a.expected_usd),
+                    Err(reason) => format!("not judged: {reason}"),
+                });
+                outcomes.push(outcome);
+            };
+            match self.anomaly_by {
+                SpikeBy::Total => judge(None, total),
+                SpikeBy::Model => {
+                    if let Some(models) = snapshot.models_on(day) {
+                        for model in models.keys() {
+                            judge(
+                                Some(model.clone()),
+                                snapshot.daily_spend_of(model).iter().collect(),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `2026-11` for a month.
+fn month_of(period: &crate::forecast::Period) -> String {
+    period.start.format("%Y-%m").to_string()
 }
 
 /// The day's spend over the mean of the 7 days before it: 0 when nothing was spent,
@@ -284,6 +432,12 @@ pub enum Rule {
     Spike,
     /// `--budget-above`.
     BudgetAbove,
+    /// `--forecast-above`.
+    ForecastAbove,
+    /// `--key-forecast-above`.
+    KeyForecastAbove,
+    /// `--anomaly`.
+    Anomaly,
 }
 
 /// How a rule's figure and threshold are written.
@@ -298,6 +452,8 @@ pub enum Unit {
     Percent,
     /// A multiple.
     Factor,
+    /// A robust score (standard deviations from the usual).
+    Score,
 }
 
 impl Rule {
@@ -310,6 +466,9 @@ impl Rule {
             Self::DailySpendAbove => "daily-spend-above",
             Self::Spike => "spike",
             Self::BudgetAbove => "budget-above",
+            Self::ForecastAbove => "forecast-above",
+            Self::KeyForecastAbove => "key-forecast-above",
+            Self::Anomaly => "anomaly",
         }
     }
 
@@ -322,16 +481,20 @@ impl Rule {
             Self::DailySpendAbove => "spend",
             Self::Spike => "spend against the 7 days before",
             Self::BudgetAbove => "spend of the budget",
+            Self::ForecastAbove => "projected month-end spend",
+            Self::KeyForecastAbove => "projected spend of the limit by the window's end",
+            Self::Anomaly => "distance from the usual spend (robust score)",
         }
     }
 
     /// The unit of its figure and threshold.
     pub fn unit(self) -> Unit {
         match self {
-            Self::BalanceBelow | Self::DailySpendAbove => Unit::Usd,
+            Self::BalanceBelow | Self::DailySpendAbove | Self::ForecastAbove => Unit::Usd,
             Self::RunwayBelow => Unit::Days,
-            Self::KeyUsageAbove | Self::BudgetAbove => Unit::Percent,
+            Self::KeyUsageAbove | Self::BudgetAbove | Self::KeyForecastAbove => Unit::Percent,
             Self::Spike => Unit::Factor,
+            Self::Anomaly => Unit::Score,
         }
     }
 }
@@ -344,6 +507,7 @@ impl Unit {
             Self::Days => "days",
             Self::Percent => "percent",
             Self::Factor => "factor",
+            Self::Score => "score",
         }
     }
 
@@ -369,6 +533,7 @@ impl Unit {
             Self::Days => format!("{value:.1} days"),
             Self::Percent => format!("{value:.1}%"),
             Self::Factor => format!("{value:.2}x"),
+            Self::Score => format!("{value:.1}"),
         }
     }
 }
@@ -410,9 +575,42 @@ pub struct Outcome {
     pub threshold: f64,
     /// Held, crossed, or not judged.
     pub status: Status,
+    /// What a forecast or anomaly rule saw (the projection, when a limit is reached,
+    /// or why it could not judge); `None` for the other rules.
+    pub note: Option<String>,
 }
 
 impl Outcome {
+    /// The outcome of `figure` against `threshold`: unknown when the figure or an input
+    /// is not a finite number.
+    fn judged(
+        rule: Rule,
+        subject: Option<String>,
+        figure: f64,
+        threshold: f64,
+        inputs: &[f64],
+    ) -> Self {
+        let crossed = match rule {
+            Rule::BalanceBelow | Rule::RunwayBelow => figure < threshold,
+            _ => figure > threshold,
+        };
+        let status = if figure.is_nan() || inputs.iter().any(|input| !input.is_finite()) {
+            Status::Unknown
+        } else if crossed {
+            Status::Crossed
+        } else {
+            Status::Held
+        };
+        Self {
+            rule,
+            subject,
+            figure,
+            threshold,
+            status,
+            note: None,
+        }
+    }
+
     /// Whether the rule was crossed.
     pub fn crossed(&self) -> bool {
         self.status == Status::Crossed
@@ -435,7 +633,20 @@ impl Outcome {
             .as_deref()
             .map(|s| format!(" {s}"))
             .unwrap_or_default();
+        let note = self
+            .note
+            .as_deref()
+            .map(|n| format!("; {}", crate::one_line(n)))
+            .unwrap_or_default();
         if self.unknown() {
+            if self.note.is_some() {
+                return format!(
+                    "{}{subject}: {} cannot be judged (threshold {}){note}",
+                    self.rule.name(),
+                    self.rule.figure_name(),
+                    unit.format(self.threshold)
+                );
+            }
             return format!(
                 "{}{subject}: {} cannot be judged (a figure from OpenRouter is not a finite \
                  number; threshold {})",
@@ -445,7 +656,7 @@ impl Outcome {
             );
         }
         format!(
-            "{}{subject}: {} {} is {} {}",
+            "{}{subject}: {} {} is {} {}{note}",
             self.rule.name(),
             self.rule.figure_name(),
             unit.format(self.figure),
@@ -591,6 +802,7 @@ mod tests {
                 spend_usd: 19.0,
             }],
             activity,
+            key_activity: BTreeMap::new(),
         }
     }
 
@@ -803,5 +1015,105 @@ mod tests {
                 Some("prod monthly (b2)".to_string())
             ]
         );
+    }
+
+    /// 60 days to 2026-11-10 of `spend(i)` on model "a", and a key "ci" (monthly limit
+    /// $100) spending $5 a day.
+    fn steady(spend: impl Fn(usize) -> f64) -> Snapshot {
+        let last = day(10);
+        let mut snapshot = Snapshot::default();
+        let mut ci = key("ci", Some(100.0), 0.0, false);
+        ci.limit_reset = Some("monthly".into());
+        let mut key_days = BTreeMap::new();
+        for i in 0..60u64 {
+            let d = last - openrouter_analytics::chrono::Days::new(59 - i);
+            snapshot.activity.insert(
+                d,
+                BTreeMap::from([("a".to_string(), model_day(spend(i as usize)))]),
+            );
+            key_days.insert(d, 5.0);
+        }
+        snapshot.key_activity.insert(ci.hash.clone(), key_days);
+        snapshot.keys = vec![ci];
+        snapshot
+    }
+
+    #[test]
+    fn forecast_rules_project_the_month_and_say_when_a_limit_is_reached() {
+        let snapshot = steady(|_| 10.0);
+        let rules = Rules {
+            forecast_above: Some(250.0),
+            key_forecast_above: Some(80.0),
+            ..Default::default()
+        };
+        assert!(rules.needs().activity && rules.needs().key_activity);
+        let out = rules.evaluate(&snapshot, day(10));
+        assert_eq!(out.len(), 2, "{out:?}");
+        assert_eq!(out[0].rule, Rule::ForecastAbove);
+        assert!((out[0].figure - 300.0).abs() < 1e-6, "{out:?}");
+        assert!(out[0].crossed());
+        assert_eq!(out[1].rule, Rule::KeyForecastAbove);
+        assert!((out[1].figure - 150.0).abs() < 1e-6, "{out:?}");
+        let text = alert_text(&out, day(10));
+        assert!(
+            text.contains("the limit is projected to be reached on 2026-11-20"),
+            "{text}"
+        );
+        // Held below the thresholds.
+        let calm = Rules {
+            forecast_above: Some(350.0),
+            key_forecast_above: Some(200.0),
+            ..Default::default()
+        };
+        assert!(
+            calm.evaluate(&snapshot, day(10))
+                .iter()
+                .all(|o| o.status == Status::Held)
+        );
+        // A month whose 1st is before the 30 days: not judged, and the reason is said.
+        let october = NaiveDate::from_ymd_opt(2026, 10, 31).unwrap();
+        let out = rules.evaluate(&snapshot, october);
+        assert_eq!(out[0].status, Status::Unknown);
+        assert!(
+            out[0].describe().contains("does not cover 2026-10-01"),
+            "{}",
+            out[0].describe()
+        );
+        // Hostile spend: not judged, never a panic.
+        let mut hostile = snapshot.clone();
+        hostile
+            .activity
+            .insert(day(9), BTreeMap::from([("a".into(), model_day(f64::NAN))]));
+        assert_eq!(rules.evaluate(&hostile, day(10))[0].status, Status::Unknown);
+        assert!(Rules::from_toml("anomaly = 0").is_err());
+        assert!(Rules::from_toml("key_forecast_above = -1").is_err());
+    }
+
+    #[test]
+    fn the_anomaly_rule_flags_a_spike_and_not_a_quiet_day() {
+        let rules = Rules {
+            anomaly: Some(7.0),
+            ..Default::default()
+        };
+        let quiet = steady(|i| 10.0 + (i % 3) as f64);
+        let out = rules.evaluate(&quiet, day(10));
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].status, Status::Held, "{out:?}");
+        let spiked = steady(|i| if i == 59 { 50.0 } else { 10.0 + (i % 3) as f64 });
+        let out = rules.evaluate(&spiked, day(10));
+        assert!(out[0].crossed(), "{out:?}");
+        assert!(
+            out[0].describe().contains("spend $50.00"),
+            "{}",
+            out[0].describe()
+        );
+        let by_model = Rules {
+            anomaly: Some(7.0),
+            anomaly_by: SpikeBy::Model,
+            ..Default::default()
+        };
+        let out = by_model.evaluate(&spiked, day(10));
+        assert_eq!(out[0].subject.as_deref(), Some("a"));
+        assert!(out[0].crossed());
     }
 }

@@ -37,6 +37,10 @@ pub struct Needs {
     pub budgets: bool,
     /// `GET /activity` (the last 30 completed UTC days, one request).
     pub activity: bool,
+    /// `GET /activity?api_key_hash=...` for each enabled key with a limit (one request
+    /// per key; fetches the keys too). Not in [`Needs::all`]: only the forecast rules
+    /// need it.
+    pub key_activity: bool,
 }
 
 impl Needs {
@@ -47,6 +51,7 @@ impl Needs {
             keys: true,
             budgets: true,
             activity: true,
+            key_activity: false,
         }
     }
 }
@@ -278,6 +283,9 @@ pub struct Snapshot {
     pub budgets: Vec<BudgetFigures>,
     /// Per UTC day, per model: the activity rows summed (all days the API returned).
     pub activity: BTreeMap<NaiveDate, BTreeMap<String, ModelDay>>,
+    /// Per key hash (enabled keys with a limit, with [`Needs::key_activity`]): the
+    /// spend its limit counts per UTC day (BYOK spend included when the key says so).
+    pub key_activity: BTreeMap<String, BTreeMap<NaiveDate, f64>>,
 }
 
 impl Snapshot {
@@ -289,7 +297,7 @@ impl Snapshot {
             let credits = client.credits().get_credits().send().await?;
             snapshot.credits = Some(Credits::from(&credits.data));
         }
-        let keys = if needs.keys || needs.budgets {
+        let keys = if needs.keys || needs.budgets || needs.key_activity {
             client
                 .api_keys()
                 .list()
@@ -313,7 +321,37 @@ impl Snapshot {
             }
             snapshot.budgets = budget_figures(&workspaces, &budgets, &keys);
         }
-        if needs.keys {
+        if needs.key_activity {
+            for key in keys.iter().map(KeyFigures::from) {
+                if key.disabled || key.limit_usd.is_none() {
+                    continue;
+                }
+                let rows = client
+                    .analytics()
+                    .get_user_activity()
+                    .api_key_hash(key.hash.as_str())
+                    .send()
+                    .await?;
+                let mut days = BTreeMap::new();
+                for row in &rows.data {
+                    let Some(day) = row
+                        .date
+                        .get(..10)
+                        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+                    else {
+                        continue;
+                    };
+                    let byok = if key.include_byok_in_limit {
+                        row.byok_usage_inference
+                    } else {
+                        0.0
+                    };
+                    *days.entry(day).or_insert(0.0) += row.usage + byok;
+                }
+                snapshot.key_activity.insert(key.hash.clone(), days);
+            }
+        }
+        if needs.keys || needs.key_activity {
             snapshot.keys = keys.iter().map(KeyFigures::from).collect();
             let short = short_hashes(&snapshot.keys);
             for (key, short) in snapshot.keys.iter_mut().zip(short) {
