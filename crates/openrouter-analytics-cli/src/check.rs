@@ -45,6 +45,8 @@ pub enum SpikeScope {
     Total,
     /// Each model's spend.
     Model,
+    /// Each enabled key's spend (one request per key).
+    Key,
 }
 
 /// `openrouter check`.
@@ -78,8 +80,8 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FACTOR")]
     pub spike: Option<f64>,
 
-    /// Whether --spike and --anomaly look at the total or at each model [default:
-    /// total].
+    /// Whether --spike and --anomaly look at the total, each model or each key
+    /// [default: total].
     #[arg(long, value_enum, value_name = "SCOPE")]
     pub by: Option<SpikeScope>,
 
@@ -152,6 +154,7 @@ impl Plan {
         flags.spike = args.spike;
         flags.spike_by = match args.by {
             Some(SpikeScope::Model) => SpikeBy::Model,
+            Some(SpikeScope::Key) => SpikeBy::Key,
             _ => SpikeBy::Total,
         };
         flags.budget_above = args.budget_above;

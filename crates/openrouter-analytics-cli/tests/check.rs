@@ -679,3 +679,41 @@ fn forecast_and_anomaly_rules_project_say_when_and_score_the_day() {
     let bad = run(common::cli("http://127.0.0.1:9", KEY).args(["check", "--anomaly", "0"]));
     assert_eq!(bad.code, 2, "{}", bad.stderr);
 }
+
+#[test]
+fn anomaly_and_spike_by_key_judge_each_enabled_key() {
+    let openrouter = sample();
+    let out = run(cli(&openrouter).args([
+        "check",
+        "--date",
+        DAY,
+        "--anomaly",
+        "1000",
+        "--spike",
+        "1000",
+        "--by",
+        "key",
+        "-f",
+        "json",
+    ]))
+    .ok();
+    let rules = rules(&out);
+    let account = SampleAccount::new();
+    let listed = rules.iter().filter(|r| r["rule"] == "anomaly").count();
+    assert!(listed >= 4, "{rules:?}");
+    assert_eq!(
+        rules.iter().filter(|r| r["rule"] == "spike").count(),
+        listed
+    );
+    for rule in &rules {
+        let subject = rule["subject"].as_str().unwrap();
+        assert!(
+            account
+                .keys()
+                .iter()
+                .any(|k| !k.disabled && subject.starts_with(k.name.as_str())),
+            "{rule}"
+        );
+        assert_eq!(rule["status"], "ok", "{rule}");
+    }
+}

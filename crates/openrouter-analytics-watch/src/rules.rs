@@ -18,6 +18,8 @@ pub enum SpikeBy {
     Total,
     /// Each model's spend.
     Model,
+    /// Each enabled key's spend (one `GET /activity` per key).
+    Key,
 }
 
 /// The thresholds to check; a rule that is `None` is not checked. Also the shape of a
@@ -163,7 +165,9 @@ impl Rules {
             needs.activity = true;
         }
         needs.keys = self.key_usage_above.is_some();
-        needs.key_activity = self.key_forecast_above.is_some();
+        needs.key_activity = self.key_forecast_above.is_some()
+            || (self.spike.is_some() && self.spike_by == SpikeBy::Key)
+            || (self.anomaly.is_some() && self.anomaly_by == SpikeBy::Key);
         needs.budgets = self.budget_above.is_some();
         needs
     }
@@ -233,6 +237,12 @@ impl Rules {
                             let (figure, inputs) = spike(&snapshot.daily_spend_of(model), day);
                             push(Rule::Spike, Some(model.clone()), figure, factor, &inputs);
                         }
+                    }
+                }
+                SpikeBy::Key => {
+                    for (subject, days) in key_series(snapshot) {
+                        let (figure, inputs) = spike(&crate::DailySpend::new(days), day);
+                        push(Rule::Spike, Some(subject), figure, factor, &inputs);
                     }
                 }
             }
@@ -391,9 +401,30 @@ impl Rules {
                         }
                     }
                 }
+                SpikeBy::Key => {
+                    for (subject, days) in key_series(snapshot) {
+                        judge(Some(subject), days);
+                    }
+                }
             }
         }
     }
+}
+
+/// Each enabled key with fetched activity: `name (short hash)` and its daily spend.
+fn key_series(snapshot: &Snapshot) -> Vec<(String, Vec<(NaiveDate, f64)>)> {
+    snapshot
+        .keys
+        .iter()
+        .filter(|key| !key.disabled)
+        .filter_map(|key| {
+            let days = snapshot.key_activity.get(&key.hash)?;
+            Some((
+                format!("{} ({})", key.name, key.short_hash),
+                days.iter().map(|(d, v)| (*d, *v)).collect(),
+            ))
+        })
+        .collect()
 }
 
 /// `2026-11` for a month.
@@ -1115,5 +1146,32 @@ mod tests {
         let out = by_model.evaluate(&spiked, day(10));
         assert_eq!(out[0].subject.as_deref(), Some("a"));
         assert!(out[0].crossed());
+        // By key: the key "ci" spends a steady $5 a day; a $40 day is flagged, by both
+        // rules.
+        let mut key_spike = quiet.clone();
+        let hash = key_spike.keys[0].hash.clone();
+        key_spike
+            .key_activity
+            .get_mut(&hash)
+            .unwrap()
+            .insert(day(10), 40.0);
+        let by_key = Rules {
+            anomaly: Some(7.0),
+            anomaly_by: SpikeBy::Key,
+            spike: Some(3.0),
+            spike_by: SpikeBy::Key,
+            ..Default::default()
+        };
+        assert!(by_key.needs().key_activity);
+        let out = by_key.evaluate(&key_spike, day(10));
+        assert_eq!(out.len(), 2, "{out:?}");
+        assert!(out.iter().all(|o| o.crossed()), "{out:?}");
+        assert!(out[0].subject.as_deref().unwrap().starts_with("ci ("));
+        assert!(
+            by_key
+                .evaluate(&quiet, day(10))
+                .iter()
+                .all(|o| !o.crossed())
+        );
     }
 }

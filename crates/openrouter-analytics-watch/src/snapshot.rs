@@ -37,9 +37,9 @@ pub struct Needs {
     pub budgets: bool,
     /// `GET /activity` (the last 30 completed UTC days, one request).
     pub activity: bool,
-    /// `GET /activity?api_key_hash=...` for each enabled key with a limit (one request
-    /// per key; fetches the keys too). Not in [`Needs::all`]: only the forecast rules
-    /// need it.
+    /// `GET /activity?api_key_hash=...` for each enabled key (one request per key;
+    /// fetches the keys too). Not in [`Needs::all`]: only the per-key forecast, spike
+    /// and anomaly rules need it.
     pub key_activity: bool,
 }
 
@@ -283,7 +283,7 @@ pub struct Snapshot {
     pub budgets: Vec<BudgetFigures>,
     /// Per UTC day, per model: the activity rows summed (all days the API returned).
     pub activity: BTreeMap<NaiveDate, BTreeMap<String, ModelDay>>,
-    /// Per key hash (enabled keys with a limit, with [`Needs::key_activity`]): the
+    /// Per key hash (enabled keys, with [`Needs::key_activity`]): the
     /// spend its limit counts per UTC day (BYOK spend included when the key says so).
     pub key_activity: BTreeMap<String, BTreeMap<NaiveDate, f64>>,
 }
@@ -323,7 +323,7 @@ impl Snapshot {
         }
         if needs.key_activity {
             for key in keys.iter().map(KeyFigures::from) {
-                if key.disabled || key.limit_usd.is_none() {
+                if key.disabled {
                     continue;
                 }
                 let rows = client
