@@ -132,6 +132,11 @@ pub const FAMILIES: &[(&str, &str, &str)] = &[
         "gauge",
         "Tokens per model and kind (prompt, completion, reasoning, cached) on the last completed UTC day.",
     ),
+    (
+        "openrouter_forecast_month_end_usd",
+        "gauge",
+        "Projected spend of the current UTC month (actual to the last completed day, the rest projected), in US dollars; band p10, p50 (median) and p90.",
+    ),
 ];
 
 /// The exposition and what had to be left out of it.
@@ -292,6 +297,19 @@ pub fn render_checked(
         }
     }
     if !snapshot.activity.is_empty() {
+        // The month of the last completed day, as `openrouter forecast` projects it from
+        // the 30 days ending on it; left out when it cannot be projected.
+        if let Ok(f) = month_end(snapshot, last_day) {
+            w.family("openrouter_forecast_month_end_usd");
+            // `band`, not `quantile`: promtool reserves that label for summaries.
+            for (band, value) in [("p10", f.p10_usd), ("p50", f.p50_usd), ("p90", f.p90_usd)] {
+                w.sample(
+                    "openrouter_forecast_month_end_usd",
+                    &[("band", band)],
+                    value,
+                );
+            }
+        }
         w.family("openrouter_last_day_spend_usd");
         w.sample(
             "openrouter_last_day_spend_usd",
@@ -446,6 +464,24 @@ fn write_value(out: &mut String, value: f64) {
     } else {
         let _ = write!(out, "{value}");
     }
+}
+
+/// The month of `last_day` projected from the 30 days of activity ending on it.
+fn month_end(
+    snapshot: &Snapshot,
+    last_day: NaiveDate,
+) -> Result<crate::forecast::Forecast, crate::forecast::CannotForecast> {
+    use crate::forecast::{History, Method, Period, forecast};
+    let first = last_day
+        .checked_sub_days(openrouter_analytics::chrono::Days::new(29))
+        .unwrap_or(last_day);
+    let history = History::new(first, last_day, snapshot.daily_spend().iter())?;
+    forecast(
+        &history,
+        last_day,
+        Period::month_of(last_day)?,
+        Method::DEFAULT,
+    )
 }
 
 /// The last completed UTC day on `today`: the day before.
@@ -629,5 +665,46 @@ mod tests {
             text.contains("\nopenrouter_spend_mean_daily_7d_usd 0\n"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn the_month_end_forecast_has_three_bands_and_is_left_out_without_history() {
+        let day = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+        let mut snapshot = Snapshot::default();
+        for back in 0..30u64 {
+            let d = day - openrouter_analytics::chrono::Days::new(back);
+            let figures = ModelDay {
+                spend_usd: 2.0,
+                ..Default::default()
+            };
+            snapshot
+                .activity
+                .insert(d, BTreeMap::from([("m".to_string(), figures)]));
+        }
+        let health = Health::default();
+        let text = render(Some(&snapshot), &health, day);
+        for band in ["p10", "p50", "p90"] {
+            // $2 a day for 30 days.
+            let line = format!("\nopenrouter_forecast_month_end_usd{{band=\"{band}\"}} 60\n");
+            assert!(text.contains(&line), "{text}");
+        }
+        unique_series(&text);
+        // A hostile spend: no forecast, the rest still served.
+        snapshot.activity.insert(
+            day,
+            BTreeMap::from([(
+                "m".to_string(),
+                ModelDay {
+                    spend_usd: f64::NAN,
+                    ..Default::default()
+                },
+            )]),
+        );
+        let text = render(Some(&snapshot), &health, day);
+        assert!(
+            !text.contains("openrouter_forecast_month_end_usd{"),
+            "{text}"
+        );
+        assert!(text.contains("openrouter_last_day_spend_usd"), "{text}");
     }
 }
