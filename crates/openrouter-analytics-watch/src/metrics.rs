@@ -133,6 +133,11 @@ pub const FAMILIES: &[(&str, &str, &str)] = &[
         "Tokens per model and kind (prompt, completion, reasoning, cached) on the last completed UTC day.",
     ),
     (
+        "openrouter_key_forecast_window_end_usd",
+        "gauge",
+        "Projected spend of an API key by the end of its limit's window (the day, ISO week or month holding today, UTC), median, in US dollars (keys with a resetting limit; with the exporter's --key-forecasts).",
+    ),
+    (
         "openrouter_forecast_month_end_usd",
         "gauge",
         "Projected spend of the current UTC month (actual to the last completed day, the rest projected), in US dollars; band p10, p50 (median) and p90.",
@@ -266,6 +271,25 @@ pub fn render_checked(
             if let Some(remaining) = key.limit_remaining_usd {
                 let labels = [("key", key.name.as_str()), ("key_hash", hash.as_str())];
                 w.sample("openrouter_key_limit_remaining_usd", &labels, remaining);
+            }
+        }
+        if !snapshot.key_activity.is_empty() {
+            w.family("openrouter_key_forecast_window_end_usd");
+            for (key, hash) in &keys {
+                let Some(reset) = key.limit_reset.as_deref() else {
+                    continue;
+                };
+                if key.limit_usd.is_none() || key.disabled {
+                    continue;
+                }
+                if let Ok(f) = key_window_end(snapshot, key, last_day) {
+                    let labels = [
+                        ("key", key.name.as_str()),
+                        ("key_hash", hash),
+                        ("reset", reset),
+                    ];
+                    w.sample("openrouter_key_forecast_window_end_usd", &labels, f.p50_usd);
+                }
             }
         }
         w.family("openrouter_key_disabled");
@@ -464,6 +488,36 @@ fn write_value(out: &mut String, value: f64) {
     } else {
         let _ = write!(out, "{value}");
     }
+}
+
+/// A key's spend projected to the end of its limit's window holding the day after
+/// `last_day`, from its 30 days of activity ending on `last_day`.
+fn key_window_end(
+    snapshot: &Snapshot,
+    key: &crate::snapshot::KeyFigures,
+    last_day: NaiveDate,
+) -> Result<crate::forecast::Forecast, crate::forecast::CannotForecast> {
+    use crate::forecast::{CannotForecast, History, Method, Period, Reset, forecast};
+    let reset = key
+        .limit_reset
+        .as_deref()
+        .and_then(Reset::parse)
+        .ok_or(CannotForecast::BadPeriod)?;
+    let days = snapshot
+        .key_activity
+        .get(&key.hash)
+        .ok_or(CannotForecast::NoHistory)?;
+    let first = last_day
+        .checked_sub_days(openrouter_analytics::chrono::Days::new(29))
+        .unwrap_or(last_day);
+    let history = History::new(first, last_day, days.iter().map(|(d, v)| (*d, *v)))?;
+    let next = last_day.succ_opt().unwrap_or(last_day);
+    forecast(
+        &history,
+        last_day,
+        Period::reset_window(reset, next)?,
+        Method::DEFAULT,
+    )
 }
 
 /// The month of `last_day` projected from the 30 days of activity ending on it.
