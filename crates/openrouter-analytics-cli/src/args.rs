@@ -345,6 +345,19 @@ pub enum Command {
     )]
     Check(crate::check::CheckArgs),
 
+    /// Project the month's spend: to date, the month-end total and a p10-p90 band, for
+    /// the account or each model, from the last 30 days of activity.
+    #[command(
+        after_help = concat!(
+            "Examples:\n",
+            "  openrouter forecast\n",
+            "  openrouter forecast --by model -f csv\n",
+            "  openrouter forecast --date 2026-11-10    # as it looked on the 10th\n\n",
+            exit_codes_help!()
+        )
+    )]
+    Forecast(crate::forecast::ForecastArgs),
+
     /// Serve Prometheus metrics of the account (credits, runway, keys, budgets, spend
     /// per model) at /metrics, refreshed on an interval, until SIGTERM or Ctrl-C.
     #[command(

@@ -45,6 +45,8 @@ pub enum SpikeScope {
     Total,
     /// Each model's spend.
     Model,
+    /// Each enabled key's spend (one request per key).
+    Key,
 }
 
 /// `openrouter check`.
@@ -78,9 +80,32 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FACTOR")]
     pub spike: Option<f64>,
 
-    /// Whether --spike looks at the total or at each model [default: total].
+    /// Whether --spike and --anomaly look at the total, each model or each key
+    /// [default: total].
     #[arg(long, value_enum, value_name = "SCOPE")]
     pub by: Option<SpikeScope>,
+
+    /// Crossed when the account's projected month-end spend (the month of --date, as
+    /// `openrouter forecast` projects it) is above USD.
+    #[arg(long, value_name = "USD")]
+    pub forecast_above: Option<f64>,
+
+    /// Crossed for each key (with a daily, weekly or monthly limit, not disabled;
+    /// --key narrows) whose projected spend by the end of its limit's window is above
+    /// PERCENT of the limit; says the day the limit is projected to be reached.
+    #[arg(long, value_name = "PERCENT")]
+    pub key_forecast_above: Option<f64>,
+
+    /// Crossed when the spend on --date is more than SCORE robust standard deviations
+    /// above its usual level (weekday-aware median and MAD of the 28 days before)
+    /// [default SCORE: 7].
+    #[arg(
+        long,
+        value_name = "SCORE",
+        num_args = 0..=1,
+        default_missing_value = "7"
+    )]
+    pub anomaly: Option<f64>,
 
     /// Crossed for each workspace budget whose spend is above PERCENT of its limit.
     #[arg(long, value_name = "PERCENT")]
@@ -93,8 +118,8 @@ pub struct CheckArgs {
     pub guardrail_usage_above: Option<f64>,
 
     /// Read rules from a TOML file (balance_below, runway_below, key_usage_above, keys,
-    /// daily_spend_above, spike, spike_by, budget_above, guardrail_usage_above); flags
-    /// win over it.
+    /// daily_spend_above, spike, spike_by, budget_above, guardrail_usage_above,
+    /// forecast_above, key_forecast_above, anomaly, anomaly_by); flags win over it.
     #[arg(long, value_name = "FILE")]
     pub rules: Option<PathBuf>,
 
@@ -135,10 +160,15 @@ impl Plan {
         flags.spike = args.spike;
         flags.spike_by = match args.by {
             Some(SpikeScope::Model) => SpikeBy::Model,
+            Some(SpikeScope::Key) => SpikeBy::Key,
             _ => SpikeBy::Total,
         };
         flags.budget_above = args.budget_above;
         flags.guardrail_usage_above = args.guardrail_usage_above;
+        flags.forecast_above = args.forecast_above;
+        flags.key_forecast_above = args.key_forecast_above;
+        flags.anomaly = args.anomaly;
+        flags.anomaly_by = flags.spike_by;
         flags
             .validate()
             .map_err(|err| format!("{}", err).replace('_', "-").replacen("", "--", 1))?;
@@ -156,7 +186,8 @@ impl Plan {
             return Err(
                 "no rule to check: give at least one of --balance-below, --runway-below, \
                  --key-usage-above, --daily-spend-above, --spike, --budget-above, \
-                 --guardrail-usage-above or --rules"
+                 --guardrail-usage-above, --forecast-above, --key-forecast-above, --anomaly \
+                 or --rules"
                     .into(),
             );
         }
@@ -325,8 +356,8 @@ fn print(
                         // Neither true nor false for a rule that could not be judged.
                         "crossed": (!o.unknown()).then_some(o.crossed()),
                         "status": o.status.name(),
-                        // Why it could not be judged, when more is known.
-                        "reason": o.reason,
+                        // Why it could not be judged, or what a forecast saw.
+                        "note": o.note,
                     })
                 })
                 .collect();
@@ -352,7 +383,7 @@ fn print(
                     number("threshold"),
                     text("unit"),
                     text("status"),
-                    text("reason"),
+                    text("note"),
                 ],
             )?;
             for o in outcomes {
@@ -369,7 +400,7 @@ fn print(
                     plain_number(o.threshold),
                     o.rule.unit().name().to_string(),
                     status(o).to_string(),
-                    o.reason.clone().unwrap_or_default(),
+                    o.note.clone().unwrap_or_default(),
                 ])?;
             }
             csv.finish()
@@ -397,14 +428,19 @@ fn print(
                 ]);
             }
             table.write(out)?;
-            for o in outcomes.iter().filter(|o| o.unknown()) {
-                if let Some(reason) = &o.reason {
-                    let subject = o.subject.as_deref().unwrap_or(o.rule.name());
+            for o in outcomes {
+                if let Some(note) = &o.note {
+                    let subject = o
+                        .subject
+                        .as_deref()
+                        .map(|s| format!(" {s}"))
+                        .unwrap_or_default();
                     writeln!(
                         out,
-                        "{} unknown: {}",
-                        terminal::safe(subject),
-                        terminal::safe(reason)
+                        "{}{}: {}",
+                        o.rule.name(),
+                        terminal::safe(&subject),
+                        terminal::safe(note)
                     )?;
                 }
             }

@@ -30,6 +30,12 @@ pub struct ExporterArgs {
     /// Longest a refresh may take before it counts as failed [default: the interval].
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub refresh_timeout: Option<Duration>,
+
+    /// Also serve each key's projected spend by the end of its limit's window
+    /// (openrouter_key_forecast_window_end_usd): one more request per enabled key on
+    /// each refresh.
+    #[arg(long)]
+    pub key_forecasts: bool,
 }
 
 /// A checked `openrouter exporter` command line.
@@ -47,7 +53,7 @@ impl Plan {
                 "--interval must be at least 1s (every refresh sends several requests)".into(),
             );
         }
-        let mut config = ExporterConfig::new(args.interval);
+        let mut config = ExporterConfig::new(args.interval).with_key_forecasts(args.key_forecasts);
         if let Some(timeout) = args.refresh_timeout {
             if timeout.is_zero() {
                 return Err("--refresh-timeout must be above 0".into());

@@ -39,6 +39,7 @@ mod exit;
 mod export;
 mod exporter;
 mod flags;
+mod forecast;
 mod history;
 mod history_report;
 mod logging;
@@ -95,6 +96,7 @@ enum Plan<'a> {
     Account(account::Plan),
     Report(report::Plan),
     Check(check::Plan),
+    Forecast(forecast::Plan),
     Exporter(exporter::Plan),
     Sync(&'a SyncArgs),
     Export(&'a ExportArgs),
@@ -113,6 +115,7 @@ impl<'a> Plan<'a> {
             Command::Account(command) => Self::Account(account::Plan::new(command)?),
             Command::Report(args) => Self::Report(report::Plan::new(args)?),
             Command::Check(args) => Self::Check(check::Plan::new(args, global)?),
+            Command::Forecast(args) => Self::Forecast(forecast::Plan::new(args)?),
             Command::Exporter(args) => Self::Exporter(exporter::Plan::new(args)?),
             Command::Sync(args) => Self::Sync(args),
             Command::Export(args) => Self::Export(args),
@@ -245,6 +248,18 @@ fn run(cli: &Cli, redactor: &Redactor) -> Result<(), Failure> {
         Plan::Check(plan) => {
             let session = Session::start(global, redactor)?;
             check::run(&plan, &session.context(), global, &session.runtime, format)
+        }
+        Plan::Forecast(plan) if forecast::offline(&plan) => {
+            forecast::run(&plan, None, None, format)
+        }
+        Plan::Forecast(plan) => {
+            let session = Session::start(global, redactor)?;
+            forecast::run(
+                &plan,
+                Some(&session.context()),
+                Some(&session.runtime),
+                format,
+            )
         }
         Plan::Exporter(plan) => {
             let session = Session::start(global, redactor)?;

@@ -458,6 +458,7 @@ pub fn render(data: &Fetched, filters: &[(&'static str, String)], generated_at: 
     };
     credits_section(&mut page, &data.credits, runway.as_ref());
     daily_spend_section(&mut page, &by_model, &by_date, &by_date_model);
+    forecast_section(&mut page, &by_date);
     provider_section(&mut page, &by_provider, &totals);
     tokens_section(&mut page, &by_date);
     models_section(&mut page, &by_model, &totals);
@@ -644,6 +645,131 @@ fn daily_spend_section(
         );
     }
     page.push_str("</tbody></table></details>\n</section>\n");
+}
+
+/// The month of the last day with spend on the page: spent so far, the projected
+/// month-end total and its p10–p90 band (`openrouter forecast`'s method), and the
+/// month's cumulative spend, actual then projected.
+fn forecast_section(page: &mut String, by_date: &[Group]) {
+    use openrouter_analytics_watch::forecast::{History, Method, Period, forecast};
+    page.push_str("<section id=\"forecast\">\n<h2>Forecast</h2>\n");
+    let days: Vec<(NaiveDate, f64)> = by_date
+        .iter()
+        .filter_map(|g| {
+            let day = NaiveDate::parse_from_str(g.labels.first()?, "%Y-%m-%d").ok()?;
+            Some((day, g.totals.usage))
+        })
+        .collect();
+    // The page's rows cover the days from its first to its last day with spend.
+    let projected = match (days.first(), days.last()) {
+        (Some((first, _)), Some((last, _))) => History::new(*first, *last, days.iter().copied())
+            .and_then(|h| {
+                Ok((
+                    forecast(&h, *last, Period::month_of(*last)?, Method::DEFAULT)?,
+                    h,
+                ))
+            })
+            .map_err(|err| err.to_string()),
+        _ => Err("no spend on the page".to_string()),
+    };
+    let (f, history) = match projected {
+        Ok(found) => found,
+        Err(reason) => {
+            let _ = writeln!(
+                page,
+                "<p class=\"note\" id=\"forecast-none\">No forecast: {}.</p>\n</section>",
+                escape(&reason)
+            );
+            return;
+        }
+    };
+    let month = f.period.start.format("%Y-%m").to_string();
+    page.push_str("<dl class=\"cards\">");
+    card(
+        page,
+        "forecast-actual",
+        &format!("Spent in {month} to {}", f.as_of),
+        &usd(f.actual_usd),
+    );
+    card(
+        page,
+        "forecast-median",
+        "Projected month-end (median)",
+        &usd(f.p50_usd),
+    );
+    card(
+        page,
+        "forecast-band",
+        "8 months in 10 between",
+        &format!("{} and {}", usd(f.p10_usd), usd(f.p90_usd)),
+    );
+    page.push_str("</dl>\n");
+    // Cumulative spend: actual to the as-of day, then the median projection; the band
+    // opens in proportion to the spend projected so far.
+    let mut categories = Vec::new();
+    let (mut median, mut low, mut high) = (Vec::new(), Vec::new(), Vec::new());
+    let mut total = 0.0;
+    for day in f
+        .period
+        .start
+        .iter_days()
+        .take_while(|d| *d <= f.as_of.min(f.period.end))
+    {
+        total += history.on(day).unwrap_or(0.0);
+        categories.push(day.to_string());
+        median.push(total);
+        low.push(total);
+        high.push(total);
+    }
+    let to_project = f.p50_usd - f.actual_usd;
+    let mut projected = 0.0;
+    for (day, value) in &f.daily_usd {
+        projected += value;
+        let share = if to_project > 0.0 {
+            projected / to_project
+        } else {
+            1.0
+        };
+        categories.push(day.to_string());
+        median.push(f.actual_usd + projected);
+        low.push(f.actual_usd + share * (f.p10_usd - f.actual_usd));
+        high.push(f.actual_usd + share * (f.p90_usd - f.actual_usd));
+    }
+    let series = vec![
+        Series {
+            name: format!("spent to {}, then projected (median)", f.as_of),
+            colour: PALETTE[4],
+            values: median,
+            dash: None,
+        },
+        Series {
+            name: "p10".to_string(),
+            colour: PALETTE[1],
+            values: low,
+            dash: Some("6 4"),
+        },
+        Series {
+            name: "p90".to_string(),
+            colour: PALETTE[5],
+            values: high,
+            dash: Some("6 4"),
+        },
+    ];
+    let frame = Frame {
+        title: "Spend this month, cumulative: actual, then projected",
+        x_label: "Day (UTC)",
+        y_label: "Spend (USD)",
+        format: &usd,
+    };
+    page.push_str(&svg::lines("chart-forecast", &frame, &categories, &series));
+    legend(page, &series, true);
+    let _ = writeln!(
+        page,
+        "<p class=\"note\">Method {}: each day ahead at the mean spend of the last 14 days, \
+         adjusted for its weekday's share of the last 28 (see the README's Forecasts section \
+         for its limits: a trend or a recent jump is underestimated).</p>\n</section>",
+        escape(&f.method)
+    );
 }
 
 fn provider_section(page: &mut String, by_provider: &[Group], totals: &Totals) {
@@ -999,5 +1125,34 @@ mod tests {
         assert_eq!(page.matches("No data for this period").count(), 3);
         assert!(page.contains("The account has no API keys."));
         assert!(page.ends_with("</html>\n"));
+    }
+
+    #[test]
+    fn the_forecast_section_projects_the_month_or_says_why_not() {
+        // $3 a day from 2026-10-01 to 2026-11-20: November ends at $90.
+        let mut rows = Vec::new();
+        let mut day = NaiveDate::from_ymd_opt(2026, 10, 1).unwrap();
+        while day <= NaiveDate::from_ymd_opt(2026, 11, 20).unwrap() {
+            rows.push(item(&day.to_string(), "m", "p", 3.0));
+            day = day.succ_opt().unwrap();
+        }
+        let page = render(&data(rows), &[], "now");
+        assert!(page.contains("<section id=\"forecast\">"), "{page}");
+        assert!(page.contains("id=\"forecast-actual\">$60.00<"), "{page}");
+        assert!(page.contains("id=\"forecast-median\">$90.00<"), "{page}");
+        assert!(page.contains("<svg id=\"chart-forecast\""), "{page}");
+        // Five days of history: a reason, not a guess.
+        let short: Vec<ActivityItem> = (1..=5)
+            .map(|d| item(&format!("2026-11-{d:02}"), "m", "p", 3.0))
+            .collect();
+        let page = render(&data(short), &[], "now");
+        assert!(
+            page.contains("id=\"forecast-none\">No forecast: 5 days of history"),
+            "{page}"
+        );
+        assert!(!page.contains("chart-forecast"));
+        // Nothing at all.
+        let page = render(&data(Vec::new()), &[], "now");
+        assert!(page.contains("No forecast: no spend on the page"), "{page}");
     }
 }

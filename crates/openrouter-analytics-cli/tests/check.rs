@@ -135,7 +135,7 @@ fn a_crossed_rule_exits_6_and_every_format_shows_the_figure_and_threshold() {
             "threshold",
             "unit",
             "status",
-            "reason"
+            "note"
         ]
     );
     assert_eq!(rows[0][0], "balance-below");
@@ -659,7 +659,7 @@ fn guardrails_are_judged_from_their_keys_and_unknown_where_members_count() {
     let cap = find("Per-person daily cap (");
     assert_eq!(cap["status"], "unknown", "{cap}");
     assert!(
-        cap["reason"].as_str().unwrap().contains("3 members"),
+        cap["note"].as_str().unwrap().contains("3 members"),
         "{cap}"
     );
     // The guardrail without a limit is not a rule.
@@ -684,9 +684,113 @@ fn guardrails_are_judged_from_their_keys_and_unknown_where_members_count() {
     assert_eq!(held.code, 7, "{}", held.stderr);
     assert!(
         held.stdout
-            .contains("Per-person daily cap (a1d3f5b7-2c4) unknown: 3 members are assigned"),
+            .contains("guardrail-usage-above Per-person daily cap (a1d3f5b7-2c4): 3 members are assigned"),
         "{}",
         held.stdout
     );
     assert!(held.stdout.contains("EU customers"), "{}", held.stdout);
+}
+
+#[test]
+fn forecast_and_anomaly_rules_project_say_when_and_score_the_day() {
+    let openrouter = sample();
+    let out = run(cli(&openrouter).args([
+        "check",
+        "--date",
+        DAY,
+        "--forecast-above",
+        "1",
+        "--key-forecast-above",
+        "1",
+        "--anomaly",
+        "-f",
+        "json",
+    ]));
+    assert_eq!(out.code, 6, "{}", out.stderr);
+    let rules = rules(&out);
+    let forecast = &rules[0];
+    assert_eq!(forecast["rule"], "forecast-above");
+    assert_eq!(forecast["status"], "crossed");
+    // The month to date is actual: the projection is at least the spend of November so far.
+    assert!(forecast["figure"].as_f64().unwrap() >= spend("2026-11-01", DAY) - 1e-6);
+    assert!(
+        forecast["note"].as_str().unwrap().contains("projected"),
+        "{forecast}"
+    );
+    let keys: Vec<&Value> = rules
+        .iter()
+        .filter(|r| r["rule"] == "key-forecast-above")
+        .collect();
+    // The sample's keys with a daily, weekly or monthly limit, enabled.
+    assert!(keys.len() >= 4, "{rules:?}");
+    for key in &keys {
+        assert_eq!(key["status"], "crossed", "{key}");
+        assert!(key["note"].as_str().unwrap().contains("the limit"), "{key}");
+    }
+    let anomaly = rules.iter().find(|r| r["rule"] == "anomaly").unwrap();
+    assert_eq!(anomaly["threshold"], 7.0);
+    assert!(anomaly["figure"].as_f64().unwrap().is_finite(), "{anomaly}");
+    assert!(
+        anomaly["note"].as_str().unwrap().contains("usual"),
+        "{anomaly}"
+    );
+
+    // The table says when, one line per noted rule.
+    let table = run(cli(&openrouter).args([
+        "check",
+        "--date",
+        DAY,
+        "--key-forecast-above",
+        "1",
+        "-f",
+        "table",
+    ]));
+    assert_eq!(table.code, 6);
+    assert!(
+        table.stdout.contains("key-forecast-above"),
+        "{}",
+        table.stdout
+    );
+    assert!(table.stdout.contains("projected by"), "{}", table.stdout);
+    // A score of 0 is refused before any request.
+    let bad = run(common::cli("http://127.0.0.1:9", KEY).args(["check", "--anomaly", "0"]));
+    assert_eq!(bad.code, 2, "{}", bad.stderr);
+}
+
+#[test]
+fn anomaly_and_spike_by_key_judge_each_enabled_key() {
+    let openrouter = sample();
+    let out = run(cli(&openrouter).args([
+        "check",
+        "--date",
+        DAY,
+        "--anomaly",
+        "1000",
+        "--spike",
+        "1000",
+        "--by",
+        "key",
+        "-f",
+        "json",
+    ]))
+    .ok();
+    let rules = rules(&out);
+    let account = SampleAccount::new();
+    let listed = rules.iter().filter(|r| r["rule"] == "anomaly").count();
+    assert!(listed >= 4, "{rules:?}");
+    assert_eq!(
+        rules.iter().filter(|r| r["rule"] == "spike").count(),
+        listed
+    );
+    for rule in &rules {
+        let subject = rule["subject"].as_str().unwrap();
+        assert!(
+            account
+                .keys()
+                .iter()
+                .any(|k| !k.disabled && subject.starts_with(k.name.as_str())),
+            "{rule}"
+        );
+        assert_eq!(rule["status"], "ok", "{rule}");
+    }
 }

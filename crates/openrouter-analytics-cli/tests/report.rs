@@ -440,6 +440,7 @@ fn the_report_of_the_sample_account_has_every_section_and_the_clis_figures() {
         "totals",
         "credits",
         "daily-spend",
+        "forecast",
         "providers",
         "tokens",
         "models",
@@ -508,7 +509,8 @@ fn the_page_loads_nothing_and_never_holds_the_key() {
         assert!(!html.contains(external), "{external} in the page");
     }
     assert!(html.contains("Content-Security-Policy\" content=\"default-src 'none'"));
-    assert_eq!(html.matches("<svg ").count(), 3);
+    // Daily spend, forecast, providers, tokens.
+    assert_eq!(html.matches("<svg ").count(), 4);
     assert!(
         out.stderr.starts_with("report written to stdout\n"),
         "{}",
@@ -563,7 +565,8 @@ fn refused_credits_and_keys_are_said_in_their_place_and_the_report_succeeds() {
     );
     // The activity sections are all there.
     assert!(html.contains("id=\"total-spend\">$"));
-    assert_eq!(html.matches("<svg ").count(), 3);
+    // Daily spend, forecast, providers, tokens.
+    assert_eq!(html.matches("<svg ").count(), 4);
 }
 
 /// The text of `<section id="ID">` up to its end.

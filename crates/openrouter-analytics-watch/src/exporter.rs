@@ -82,6 +82,9 @@ pub struct ExporterConfig {
     /// The UTC day to count as today; `None` (the default) reads the clock. Yesterday
     /// is the day of the per-model figures and the end of the runway's window.
     pub today: Option<NaiveDate>,
+    /// Also fetch each enabled key's activity (one more request per key per refresh)
+    /// for `openrouter_key_forecast_window_end_usd`. Off by default.
+    pub key_forecasts: bool,
 }
 
 impl ExporterConfig {
@@ -96,7 +99,14 @@ impl ExporterConfig {
             write_timeout: Duration::from_secs(10),
             max_request_bytes: 16 * 1024,
             today: None,
+            key_forecasts: false,
         }
+    }
+
+    /// Turns the per-key forecasts on or off ([`ExporterConfig::key_forecasts`]).
+    pub fn with_key_forecasts(mut self, on: bool) -> Self {
+        self.key_forecasts = on;
+        self
     }
 
     /// Pins today's date (for tests and replays).
@@ -178,7 +188,15 @@ impl Exporter {
         // a little longer, only stops a fetch that hangs anyway.
         let fetched = tokio::time::timeout(
             timeout.saturating_add(Duration::from_secs(1)),
-            Snapshot::fetch_within(&self.shared.client, Needs::all(), Some(timeout)),
+            Snapshot::fetch_within(
+                &self.shared.client,
+                {
+                    let mut needs = Needs::all();
+                    needs.key_activity = self.shared.config.key_forecasts;
+                    needs
+                },
+                Some(timeout),
+            ),
         )
         .await;
         let elapsed = started.elapsed().as_secs_f64();

@@ -12,6 +12,8 @@
 //!   cannot be judged: [`Status::Unknown`]).
 //! - [`Webhook`]: posts the crossed and unjudged rules as `{"text": ...}` ([`alert_text`],
 //!   names escaped by [`slack_text`]); it follows no redirect and its URL is never printed.
+//! - [`forecast`]: a period's projected total with a p10–p90 band, the day a limit is
+//!   projected to be reached, and days of anomalous spend (median and MAD).
 //! - [`Exporter`]: refreshes on an interval and serves the last good figures at
 //!   `/metrics` ([`render`], the names in [`FAMILIES`]) and `/healthz`.
 //!
@@ -31,6 +33,7 @@
 #![warn(missing_docs)]
 
 pub mod exporter;
+pub mod forecast;
 pub mod metrics;
 pub mod rules;
 pub mod runway;

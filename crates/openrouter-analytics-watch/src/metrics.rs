@@ -147,6 +147,16 @@ pub const FAMILIES: &[(&str, &str, &str)] = &[
         "gauge",
         "Tokens per model and kind (prompt, completion, reasoning, cached) on the last completed UTC day.",
     ),
+    (
+        "openrouter_key_forecast_window_end_usd",
+        "gauge",
+        "Projected spend of an API key by the end of its limit's window (the day, ISO week or month holding today, UTC), median, in US dollars (keys with a resetting limit; with the exporter's --key-forecasts).",
+    ),
+    (
+        "openrouter_forecast_month_end_usd",
+        "gauge",
+        "Projected spend of the current UTC month (actual to the last completed day, the rest projected), in US dollars; band p10, p50 (median) and p90.",
+    ),
 ];
 
 /// The exposition and what had to be left out of it.
@@ -295,6 +305,25 @@ pub fn render_checked(
                 w.sample("openrouter_key_limit_remaining_usd", &labels, remaining);
             }
         }
+        if !snapshot.key_activity.is_empty() {
+            w.family("openrouter_key_forecast_window_end_usd");
+            for (key, hash) in &keys {
+                let Some(reset) = key.limit_reset.as_deref() else {
+                    continue;
+                };
+                if key.limit_usd.is_none() || key.disabled {
+                    continue;
+                }
+                if let Ok(f) = key_window_end(snapshot, key, last_day) {
+                    let labels = [
+                        ("key", key.name.as_str()),
+                        ("key_hash", hash),
+                        ("reset", reset),
+                    ];
+                    w.sample("openrouter_key_forecast_window_end_usd", &labels, f.p50_usd);
+                }
+            }
+        }
         w.family("openrouter_key_disabled");
         for (key, hash) in &keys {
             let labels = [("key", key.name.as_str()), ("key_hash", hash.as_str())];
@@ -356,6 +385,19 @@ pub fn render_checked(
         }
     }
     if !snapshot.activity.is_empty() {
+        // The month of the last completed day, as `openrouter forecast` projects it from
+        // the 30 days ending on it; left out when it cannot be projected.
+        if let Ok(f) = month_end(snapshot, last_day) {
+            w.family("openrouter_forecast_month_end_usd");
+            // `band`, not `quantile`: promtool reserves that label for summaries.
+            for (band, value) in [("p10", f.p10_usd), ("p50", f.p50_usd), ("p90", f.p90_usd)] {
+                w.sample(
+                    "openrouter_forecast_month_end_usd",
+                    &[("band", band)],
+                    value,
+                );
+            }
+        }
         w.family("openrouter_last_day_spend_usd");
         w.sample(
             "openrouter_last_day_spend_usd",
@@ -510,6 +552,54 @@ fn write_value(out: &mut String, value: f64) {
     } else {
         let _ = write!(out, "{value}");
     }
+}
+
+/// A key's spend projected to the end of its limit's window holding the day after
+/// `last_day`, from its 30 days of activity ending on `last_day`.
+fn key_window_end(
+    snapshot: &Snapshot,
+    key: &crate::snapshot::KeyFigures,
+    last_day: NaiveDate,
+) -> Result<crate::forecast::Forecast, crate::forecast::CannotForecast> {
+    use crate::forecast::{CannotForecast, History, Method, Period, Reset, forecast};
+    let reset = key
+        .limit_reset
+        .as_deref()
+        .and_then(Reset::parse)
+        .ok_or(CannotForecast::BadPeriod)?;
+    let days = snapshot
+        .key_activity
+        .get(&key.hash)
+        .ok_or(CannotForecast::NoHistory)?;
+    let first = last_day
+        .checked_sub_days(openrouter_analytics::chrono::Days::new(29))
+        .unwrap_or(last_day);
+    let history = History::new(first, last_day, days.iter().map(|(d, v)| (*d, *v)))?;
+    let next = last_day.succ_opt().unwrap_or(last_day);
+    forecast(
+        &history,
+        last_day,
+        Period::reset_window(reset, next)?,
+        Method::DEFAULT,
+    )
+}
+
+/// The month of `last_day` projected from the 30 days of activity ending on it.
+fn month_end(
+    snapshot: &Snapshot,
+    last_day: NaiveDate,
+) -> Result<crate::forecast::Forecast, crate::forecast::CannotForecast> {
+    use crate::forecast::{History, Method, Period, forecast};
+    let first = last_day
+        .checked_sub_days(openrouter_analytics::chrono::Days::new(29))
+        .unwrap_or(last_day);
+    let history = History::new(first, last_day, snapshot.daily_spend().iter())?;
+    forecast(
+        &history,
+        last_day,
+        Period::month_of(last_day)?,
+        Method::DEFAULT,
+    )
 }
 
 /// The last completed UTC day on `today`: the day before.
@@ -746,5 +836,46 @@ mod tests {
         );
         assert_eq!(rendered.warnings.len(), 1, "{:?}", rendered.warnings);
         assert!(rendered.warnings[0].contains("3 members are assigned"));
+    }
+
+    #[test]
+    fn the_month_end_forecast_has_three_bands_and_is_left_out_without_history() {
+        let day = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+        let mut snapshot = Snapshot::default();
+        for back in 0..30u64 {
+            let d = day - openrouter_analytics::chrono::Days::new(back);
+            let figures = ModelDay {
+                spend_usd: 2.0,
+                ..Default::default()
+            };
+            snapshot
+                .activity
+                .insert(d, BTreeMap::from([("m".to_string(), figures)]));
+        }
+        let health = Health::default();
+        let text = render(Some(&snapshot), &health, day);
+        for band in ["p10", "p50", "p90"] {
+            // $2 a day for 30 days.
+            let line = format!("\nopenrouter_forecast_month_end_usd{{band=\"{band}\"}} 60\n");
+            assert!(text.contains(&line), "{text}");
+        }
+        unique_series(&text);
+        // A hostile spend: no forecast, the rest still served.
+        snapshot.activity.insert(
+            day,
+            BTreeMap::from([(
+                "m".to_string(),
+                ModelDay {
+                    spend_usd: f64::NAN,
+                    ..Default::default()
+                },
+            )]),
+        );
+        let text = render(Some(&snapshot), &health, day);
+        assert!(
+            !text.contains("openrouter_forecast_month_end_usd{"),
+            "{text}"
+        );
+        assert!(text.contains("openrouter_last_day_spend_usd"), "{text}");
     }
 }

@@ -18,6 +18,8 @@ pub enum SpikeBy {
     Total,
     /// Each model's spend.
     Model,
+    /// Each enabled key's spend (one `GET /activity` per key).
+    Key,
 }
 
 /// The thresholds to check; a rule that is `None` is not checked. Also the shape of a
@@ -60,6 +62,20 @@ pub struct Rules {
     /// this percentage of the limit; unknown where the spend cannot be told (see
     /// [`GuardrailFigures::spend_usd`](crate::GuardrailFigures::spend_usd)).
     pub guardrail_usage_above: Option<f64>,
+    /// Crossed when the account's projected month-end spend (the median of
+    /// [`crate::forecast`], the month of the day judged) is above this many US dollars.
+    pub forecast_above: Option<f64>,
+    /// Crossed for each key (with a resetting limit, not disabled; `keys` narrows) whose
+    /// projected spend by the end of its limit's window is above this percentage of the
+    /// limit.
+    pub key_forecast_above: Option<f64>,
+    /// Crossed when the day's spend is more than this many robust standard deviations
+    /// above its usual level ([`crate::forecast::anomaly_score`]: weekday-aware median
+    /// and MAD of the 28 days before).
+    pub anomaly: Option<f64>,
+    /// Whether the anomaly rule looks at the total or at each model.
+    #[serde(default)]
+    pub anomaly_by: SpikeBy,
 }
 
 /// A rules file that could not be read.
@@ -98,6 +114,12 @@ impl Rules {
         }
         self.budget_above = flags.budget_above.or(self.budget_above);
         self.guardrail_usage_above = flags.guardrail_usage_above.or(self.guardrail_usage_above);
+        self.forecast_above = flags.forecast_above.or(self.forecast_above);
+        self.key_forecast_above = flags.key_forecast_above.or(self.key_forecast_above);
+        self.anomaly = flags.anomaly.or(self.anomaly);
+        if flags.anomaly_by != SpikeBy::Total {
+            self.anomaly_by = flags.anomaly_by;
+        }
         self
     }
 
@@ -111,16 +133,16 @@ impl Rules {
             ("spike", self.spike),
             ("budget_above", self.budget_above),
             ("guardrail_usage_above", self.guardrail_usage_above),
+            ("forecast_above", self.forecast_above),
+            ("key_forecast_above", self.key_forecast_above),
+            ("anomaly", self.anomaly),
         ];
         for (name, value) in checks {
+            let positive = name == "spike" || name == "anomaly";
             if let Some(value) = value
-                && (!value.is_finite() || value < 0.0 || (name == "spike" && value == 0.0))
+                && (!value.is_finite() || value < 0.0 || (positive && value == 0.0))
             {
-                let bound = if name == "spike" {
-                    "above 0"
-                } else {
-                    "of 0 or more"
-                };
+                let bound = if positive { "above 0" } else { "of 0 or more" };
                 return Err(RulesError(format!(
                     "{name} must be a number {bound}, not {value}"
                 )));
@@ -140,10 +162,18 @@ impl Rules {
         if self.balance_below.is_some() || self.runway_below.is_some() {
             needs.credits = true;
         }
-        if self.runway_below.is_some() || self.daily_spend_above.is_some() || self.spike.is_some() {
+        if self.runway_below.is_some()
+            || self.daily_spend_above.is_some()
+            || self.spike.is_some()
+            || self.forecast_above.is_some()
+            || self.anomaly.is_some()
+        {
             needs.activity = true;
         }
         needs.keys = self.key_usage_above.is_some();
+        needs.key_activity = self.key_forecast_above.is_some()
+            || (self.spike.is_some() && self.spike_by == SpikeBy::Key)
+            || (self.anomaly.is_some() && self.anomaly_by == SpikeBy::Key);
         needs.budgets = self.budget_above.is_some();
         needs.guardrails = self.guardrail_usage_above.is_some();
         needs
@@ -168,25 +198,7 @@ impl Rules {
         let mut outcomes = Vec::new();
         let mut push =
             |rule, subject: Option<String>, figure: f64, threshold: f64, inputs: &[f64]| {
-                let crossed = match rule {
-                    Rule::BalanceBelow | Rule::RunwayBelow => figure < threshold,
-                    _ => figure > threshold,
-                };
-                let status = if figure.is_nan() || inputs.iter().any(|input| !input.is_finite()) {
-                    Status::Unknown
-                } else if crossed {
-                    Status::Crossed
-                } else {
-                    Status::Held
-                };
-                outcomes.push(Outcome {
-                    rule,
-                    subject,
-                    figure,
-                    threshold,
-                    status,
-                    reason: None,
-                });
+                outcomes.push(Outcome::judged(rule, subject, figure, threshold, inputs));
             };
         if let (Some(threshold), Some(credits)) = (self.balance_below, snapshot.credits) {
             let balance = credits.balance_usd;
@@ -232,6 +244,12 @@ impl Rules {
                             let (figure, inputs) = spike(&snapshot.daily_spend_of(model), day);
                             push(Rule::Spike, Some(model.clone()), figure, factor, &inputs);
                         }
+                    }
+                }
+                SpikeBy::Key => {
+                    for (subject, days) in key_series(snapshot) {
+                        let (figure, inputs) = spike(&crate::DailySpend::new(days), day);
+                        push(Rule::Spike, Some(subject), figure, factor, &inputs);
                     }
                 }
             }
@@ -293,10 +311,170 @@ impl Rules {
             .iter_mut()
             .filter(|o| o.rule == Rule::GuardrailUsageAbove);
         for (outcome, reason) in guardrail_outcomes.zip(reasons) {
-            outcome.reason = reason;
+            outcome.note = reason;
         }
+        self.evaluate_forecasts(snapshot, day, &mut outcomes);
         outcomes
     }
+
+    /// The forecast and anomaly rules (after the others, in this order).
+    fn evaluate_forecasts(&self, snapshot: &Snapshot, day: NaiveDate, outcomes: &mut Vec<Outcome>) {
+        use crate::forecast::{
+            Baseline, History, LimitReach, Method, Period, Reset, anomaly_score, forecast,
+        };
+        // The window the activity covers, as the runway counts it: the 30 days ending
+        // on the day judged.
+        let first = day
+            .checked_sub_days(openrouter_analytics::chrono::Days::new(29))
+            .unwrap_or(day);
+        let history = |days: Vec<(NaiveDate, f64)>| History::new(first, day, days);
+        let total: Vec<(NaiveDate, f64)> = snapshot.daily_spend().iter().collect();
+        if let Some(threshold) = self.forecast_above {
+            let judged = history(total.clone())
+                .and_then(|h| forecast(&h, day, Period::month_of(day)?, Method::DEFAULT));
+            let mut outcome = match &judged {
+                Ok(f) => Outcome::judged(
+                    Rule::ForecastAbove,
+                    None,
+                    f.p50_usd,
+                    threshold,
+                    &[f.p50_usd],
+                ),
+                Err(_) => Outcome::judged(Rule::ForecastAbove, None, f64::NAN, threshold, &[]),
+            };
+            outcome.note = Some(match judged {
+                Ok(f) => format!(
+                    "{}: ${:.2} to {day}, ${:.2} projected (p10 ${:.2}, p90 ${:.2}, {})",
+                    month_of(&f.period),
+                    f.actual_usd,
+                    f.p50_usd,
+                    f.p10_usd,
+                    f.p90_usd,
+                    f.method
+                ),
+                Err(reason) => format!("no forecast: {reason}"),
+            });
+            outcomes.push(outcome);
+        }
+        if let Some(threshold) = self.key_forecast_above {
+            for key in &snapshot.keys {
+                let wanted =
+                    self.keys.is_empty() || self.keys.iter().any(|wanted| key.matches(wanted));
+                let (Some(limit), Some(reset)) = (
+                    key.limit_usd,
+                    key.limit_reset.as_deref().and_then(Reset::parse),
+                ) else {
+                    continue;
+                };
+                if !wanted || key.disabled {
+                    continue;
+                }
+                let subject = format!("{} ({})", key.name, key.short_hash);
+                let days: Vec<(NaiveDate, f64)> = snapshot
+                    .key_activity
+                    .get(&key.hash)
+                    .map(|days| days.iter().map(|(d, v)| (*d, *v)).collect())
+                    .unwrap_or_default();
+                let next = day.succ_opt().unwrap_or(day);
+                let judged = history(days).and_then(|h| {
+                    let f = forecast(&h, day, Period::reset_window(reset, next)?, Method::DEFAULT)?;
+                    let reach = f.limit_reach(&h, limit);
+                    Ok((f, reach))
+                });
+                let mut outcome = match &judged {
+                    Ok((f, _)) => {
+                        let figure = percent(f.p50_usd, limit);
+                        Outcome::judged(
+                            Rule::KeyForecastAbove,
+                            Some(subject),
+                            figure,
+                            threshold,
+                            &[f.p50_usd, limit],
+                        )
+                    }
+                    Err(_) => Outcome::judged(
+                        Rule::KeyForecastAbove,
+                        Some(subject),
+                        f64::NAN,
+                        threshold,
+                        &[],
+                    ),
+                };
+                outcome.note = Some(match judged {
+                    Ok((f, reach)) => {
+                        let when = match reach {
+                            LimitReach::Reached(d) => format!("the limit was reached on {d}"),
+                            LimitReach::Projected(d) => {
+                                format!("the limit is projected to be reached on {d}")
+                            }
+                            _ => "the limit is not projected to be reached this window".into(),
+                        };
+                        format!(
+                            "${:.2} of ${limit:.2} projected by {} (window from {}); {when}",
+                            f.p50_usd, f.period.end, f.period.start
+                        )
+                    }
+                    Err(reason) => format!("no forecast: {reason}"),
+                });
+                outcomes.push(outcome);
+            }
+        }
+        if let Some(threshold) = self.anomaly {
+            let mut judge = |subject: Option<String>, days: Vec<(NaiveDate, f64)>| {
+                let judged = history(days).and_then(|h| anomaly_score(&h, day, Baseline::DEFAULT));
+                let mut outcome = match &judged {
+                    Ok(a) => {
+                        Outcome::judged(Rule::Anomaly, subject, a.score, threshold, &[a.score])
+                    }
+                    Err(_) => Outcome::judged(Rule::Anomaly, subject, f64::NAN, threshold, &[]),
+                };
+                outcome.note = Some(match judged {
+                    Ok(a) => format!("spend ${:.2}, usual ${:.2}", a.spend_usd, a.expected_usd),
+                    Err(reason) => format!("not judged: {reason}"),
+                });
+                outcomes.push(outcome);
+            };
+            match self.anomaly_by {
+                SpikeBy::Total => judge(None, total),
+                SpikeBy::Model => {
+                    if let Some(models) = snapshot.models_on(day) {
+                        for model in models.keys() {
+                            judge(
+                                Some(model.clone()),
+                                snapshot.daily_spend_of(model).iter().collect(),
+                            );
+                        }
+                    }
+                }
+                SpikeBy::Key => {
+                    for (subject, days) in key_series(snapshot) {
+                        judge(Some(subject), days);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Each enabled key with fetched activity: `name (short hash)` and its daily spend.
+fn key_series(snapshot: &Snapshot) -> Vec<(String, Vec<(NaiveDate, f64)>)> {
+    snapshot
+        .keys
+        .iter()
+        .filter(|key| !key.disabled)
+        .filter_map(|key| {
+            let days = snapshot.key_activity.get(&key.hash)?;
+            Some((
+                format!("{} ({})", key.name, key.short_hash),
+                days.iter().map(|(d, v)| (*d, *v)).collect(),
+            ))
+        })
+        .collect()
+}
+
+/// `2026-11` for a month.
+fn month_of(period: &crate::forecast::Period) -> String {
+    period.start.format("%Y-%m").to_string()
 }
 
 /// The day's spend over the mean of the 7 days before it: 0 when nothing was spent,
@@ -332,6 +510,12 @@ pub enum Rule {
     BudgetAbove,
     /// `--guardrail-usage-above`.
     GuardrailUsageAbove,
+    /// `--forecast-above`.
+    ForecastAbove,
+    /// `--key-forecast-above`.
+    KeyForecastAbove,
+    /// `--anomaly`.
+    Anomaly,
 }
 
 /// How a rule's figure and threshold are written.
@@ -346,6 +530,8 @@ pub enum Unit {
     Percent,
     /// A multiple.
     Factor,
+    /// A robust score (standard deviations from the usual).
+    Score,
 }
 
 impl Rule {
@@ -359,6 +545,9 @@ impl Rule {
             Self::Spike => "spike",
             Self::BudgetAbove => "budget-above",
             Self::GuardrailUsageAbove => "guardrail-usage-above",
+            Self::ForecastAbove => "forecast-above",
+            Self::KeyForecastAbove => "key-forecast-above",
+            Self::Anomaly => "anomaly",
         }
     }
 
@@ -372,16 +561,23 @@ impl Rule {
             Self::Spike => "spend against the 7 days before",
             Self::BudgetAbove => "spend of the budget",
             Self::GuardrailUsageAbove => "spend of the guardrail's limit",
+            Self::ForecastAbove => "projected month-end spend",
+            Self::KeyForecastAbove => "projected spend of the limit by the window's end",
+            Self::Anomaly => "distance from the usual spend (robust score)",
         }
     }
 
     /// The unit of its figure and threshold.
     pub fn unit(self) -> Unit {
         match self {
-            Self::BalanceBelow | Self::DailySpendAbove => Unit::Usd,
+            Self::BalanceBelow | Self::DailySpendAbove | Self::ForecastAbove => Unit::Usd,
             Self::RunwayBelow => Unit::Days,
-            Self::KeyUsageAbove | Self::BudgetAbove | Self::GuardrailUsageAbove => Unit::Percent,
+            Self::KeyUsageAbove
+            | Self::BudgetAbove
+            | Self::GuardrailUsageAbove
+            | Self::KeyForecastAbove => Unit::Percent,
             Self::Spike => Unit::Factor,
+            Self::Anomaly => Unit::Score,
         }
     }
 }
@@ -394,6 +590,7 @@ impl Unit {
             Self::Days => "days",
             Self::Percent => "percent",
             Self::Factor => "factor",
+            Self::Score => "score",
         }
     }
 
@@ -419,6 +616,7 @@ impl Unit {
             Self::Days => format!("{value:.1} days"),
             Self::Percent => format!("{value:.1}%"),
             Self::Factor => format!("{value:.2}x"),
+            Self::Score => format!("{value:.1}"),
         }
     }
 }
@@ -460,12 +658,43 @@ pub struct Outcome {
     pub threshold: f64,
     /// Held, crossed, or not judged.
     pub status: Status,
-    /// Why the rule could not be judged, where more is known than "a figure is not a
-    /// finite number" (text that may hold account data).
-    pub reason: Option<String>,
+    /// What the rule saw beyond its figure: why it could not be judged, where more is
+    /// known than "a figure is not a finite number", or what a forecast or anomaly rule
+    /// projected (text that may hold account data).
+    pub note: Option<String>,
 }
 
 impl Outcome {
+    /// The outcome of `figure` against `threshold`: unknown when the figure or an input
+    /// is not a finite number.
+    fn judged(
+        rule: Rule,
+        subject: Option<String>,
+        figure: f64,
+        threshold: f64,
+        inputs: &[f64],
+    ) -> Self {
+        let crossed = match rule {
+            Rule::BalanceBelow | Rule::RunwayBelow => figure < threshold,
+            _ => figure > threshold,
+        };
+        let status = if figure.is_nan() || inputs.iter().any(|input| !input.is_finite()) {
+            Status::Unknown
+        } else if crossed {
+            Status::Crossed
+        } else {
+            Status::Held
+        };
+        Self {
+            rule,
+            subject,
+            figure,
+            threshold,
+            status,
+            note: None,
+        }
+    }
+
     /// Whether the rule was crossed.
     pub fn crossed(&self) -> bool {
         self.status == Status::Crossed
@@ -488,11 +717,17 @@ impl Outcome {
             .as_deref()
             .map(|s| format!(" {s}"))
             .unwrap_or_default();
+        let note = self
+            .note
+            .as_deref()
+            .map(|n| format!("; {}", crate::one_line(n)))
+            .unwrap_or_default();
         if self.unknown() {
             let why = self
-                .reason
+                .note
                 .as_deref()
-                .unwrap_or("a figure from OpenRouter is not a finite number");
+                .map(crate::one_line)
+                .unwrap_or_else(|| "a figure from OpenRouter is not a finite number".into());
             return format!(
                 "{}{subject}: {} cannot be judged ({why}; threshold {})",
                 self.rule.name(),
@@ -501,7 +736,7 @@ impl Outcome {
             );
         }
         format!(
-            "{}{subject}: {} {} is {} {}",
+            "{}{subject}: {} {} is {} {}{note}",
             self.rule.name(),
             self.rule.figure_name(),
             unit.format(self.figure),
@@ -535,7 +770,7 @@ pub fn alert_text(outcomes: &[Outcome], day: NaiveDate) -> String {
     for outcome in crossed.into_iter().chain(unknown) {
         let mut outcome = outcome.clone();
         outcome.subject = outcome.subject.as_deref().map(slack_text);
-        outcome.reason = outcome.reason.as_deref().map(slack_text);
+        outcome.note = outcome.note.as_deref().map(slack_text);
         text.push_str("\n- ");
         text.push_str(&outcome.describe());
     }
@@ -651,6 +886,7 @@ mod tests {
             }],
             activity,
             guardrails: Vec::new(),
+            key_activity: BTreeMap::new(),
         }
     }
 
@@ -908,7 +1144,7 @@ mod tests {
         let outcomes = rules.evaluate(&snapshot, day(8));
         let seen: Vec<(&str, Status, Option<&str>)> = outcomes
             .iter()
-            .map(|o| (o.subject.as_deref().unwrap(), o.status, o.reason.as_deref()))
+            .map(|o| (o.subject.as_deref().unwrap(), o.status, o.note.as_deref()))
             .collect();
         assert_eq!(
             seen,
@@ -970,6 +1206,130 @@ mod tests {
         assert!(
             text.contains("(key &lt;b|a&gt;\u{fffd}new line; threshold"),
             "{text}"
+    /// 60 days to 2026-11-10 of `spend(i)` on model "a", and a key "ci" (monthly limit
+    /// $100) spending $5 a day.
+    fn steady(spend: impl Fn(usize) -> f64) -> Snapshot {
+        let last = day(10);
+        let mut snapshot = Snapshot::default();
+        let mut ci = key("ci", Some(100.0), 0.0, false);
+        ci.limit_reset = Some("monthly".into());
+        let mut key_days = BTreeMap::new();
+        for i in 0..60u64 {
+            let d = last - openrouter_analytics::chrono::Days::new(59 - i);
+            snapshot.activity.insert(
+                d,
+                BTreeMap::from([("a".to_string(), model_day(spend(i as usize)))]),
+            );
+            key_days.insert(d, 5.0);
+        }
+        snapshot.key_activity.insert(ci.hash.clone(), key_days);
+        snapshot.keys = vec![ci];
+        snapshot
+    }
+
+    #[test]
+    fn forecast_rules_project_the_month_and_say_when_a_limit_is_reached() {
+        let snapshot = steady(|_| 10.0);
+        let rules = Rules {
+            forecast_above: Some(250.0),
+            key_forecast_above: Some(80.0),
+            ..Default::default()
+        };
+        assert!(rules.needs().activity && rules.needs().key_activity);
+        let out = rules.evaluate(&snapshot, day(10));
+        assert_eq!(out.len(), 2, "{out:?}");
+        assert_eq!(out[0].rule, Rule::ForecastAbove);
+        assert!((out[0].figure - 300.0).abs() < 1e-6, "{out:?}");
+        assert!(out[0].crossed());
+        assert_eq!(out[1].rule, Rule::KeyForecastAbove);
+        assert!((out[1].figure - 150.0).abs() < 1e-6, "{out:?}");
+        let text = alert_text(&out, day(10));
+        assert!(
+            text.contains("the limit is projected to be reached on 2026-11-20"),
+            "{text}"
+        );
+        // Held below the thresholds.
+        let calm = Rules {
+            forecast_above: Some(350.0),
+            key_forecast_above: Some(200.0),
+            ..Default::default()
+        };
+        assert!(
+            calm.evaluate(&snapshot, day(10))
+                .iter()
+                .all(|o| o.status == Status::Held)
+        );
+        // A month whose 1st is before the 30 days: not judged, and the reason is said.
+        let october = NaiveDate::from_ymd_opt(2026, 10, 31).unwrap();
+        let out = rules.evaluate(&snapshot, october);
+        assert_eq!(out[0].status, Status::Unknown);
+        assert!(
+            out[0].describe().contains("does not cover 2026-10-01"),
+            "{}",
+            out[0].describe()
+        );
+        // Hostile spend: not judged, never a panic.
+        let mut hostile = snapshot.clone();
+        hostile
+            .activity
+            .insert(day(9), BTreeMap::from([("a".into(), model_day(f64::NAN))]));
+        assert_eq!(rules.evaluate(&hostile, day(10))[0].status, Status::Unknown);
+        assert!(Rules::from_toml("anomaly = 0").is_err());
+        assert!(Rules::from_toml("key_forecast_above = -1").is_err());
+    }
+
+    #[test]
+    fn the_anomaly_rule_flags_a_spike_and_not_a_quiet_day() {
+        let rules = Rules {
+            anomaly: Some(7.0),
+            ..Default::default()
+        };
+        let quiet = steady(|i| 10.0 + (i % 3) as f64);
+        let out = rules.evaluate(&quiet, day(10));
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].status, Status::Held, "{out:?}");
+        let spiked = steady(|i| if i == 59 { 50.0 } else { 10.0 + (i % 3) as f64 });
+        let out = rules.evaluate(&spiked, day(10));
+        assert!(out[0].crossed(), "{out:?}");
+        assert!(
+            out[0].describe().contains("spend $50.00"),
+            "{}",
+            out[0].describe()
+        );
+        let by_model = Rules {
+            anomaly: Some(7.0),
+            anomaly_by: SpikeBy::Model,
+            ..Default::default()
+        };
+        let out = by_model.evaluate(&spiked, day(10));
+        assert_eq!(out[0].subject.as_deref(), Some("a"));
+        assert!(out[0].crossed());
+        // By key: the key "ci" spends a steady $5 a day; a $40 day is flagged, by both
+        // rules.
+        let mut key_spike = quiet.clone();
+        let hash = key_spike.keys[0].hash.clone();
+        key_spike
+            .key_activity
+            .get_mut(&hash)
+            .unwrap()
+            .insert(day(10), 40.0);
+        let by_key = Rules {
+            anomaly: Some(7.0),
+            anomaly_by: SpikeBy::Key,
+            spike: Some(3.0),
+            spike_by: SpikeBy::Key,
+            ..Default::default()
+        };
+        assert!(by_key.needs().key_activity);
+        let out = by_key.evaluate(&key_spike, day(10));
+        assert_eq!(out.len(), 2, "{out:?}");
+        assert!(out.iter().all(|o| o.crossed()), "{out:?}");
+        assert!(out[0].subject.as_deref().unwrap().starts_with("ci ("));
+        assert!(
+            by_key
+                .evaluate(&quiet, day(10))
+                .iter()
+                .all(|o| !o.crossed())
         );
     }
 }

@@ -44,6 +44,10 @@ pub struct Needs {
     /// (`GET /guardrails/assignments/keys`, `.../members`); the spend is summed from the
     /// keys list, so this fetches the keys and workspaces too.
     pub guardrails: bool,
+    /// `GET /activity?api_key_hash=...` for each enabled key (one request per key;
+    /// fetches the keys too). Not in [`Needs::all`]: only the per-key forecast, spike
+    /// and anomaly rules need it.
+    pub key_activity: bool,
 }
 
 impl Needs {
@@ -55,6 +59,7 @@ impl Needs {
             budgets: true,
             activity: true,
             guardrails: true,
+            key_activity: false,
         }
     }
 }
@@ -326,6 +331,9 @@ pub struct Snapshot {
     /// Every guardrail of every workspace, with the spend counted against its limit
     /// where it can be told ([`GuardrailFigures::spend_usd`]).
     pub guardrails: Vec<GuardrailFigures>,
+    /// Per key hash (enabled keys, with [`Needs::key_activity`]): the
+    /// spend its limit counts per UTC day (BYOK spend included when the key says so).
+    pub key_activity: BTreeMap<String, BTreeMap<NaiveDate, f64>>,
 }
 
 impl Snapshot {
@@ -361,7 +369,7 @@ impl Snapshot {
             let credits = client.credits().get_credits().retry(retry()).send().await?;
             snapshot.credits = Some(Credits::from(&credits.data));
         }
-        let keys = if needs.keys || needs.budgets || needs.guardrails {
+        let keys = if needs.keys || needs.budgets || needs.guardrails || needs.key_activity {
             client
                 .api_keys()
                 .list()
@@ -433,7 +441,38 @@ impl Snapshot {
                 &keys,
             );
         }
-        if needs.keys {
+        if needs.key_activity {
+            for key in keys.iter().map(KeyFigures::from) {
+                if key.disabled {
+                    continue;
+                }
+                let rows = client
+                    .analytics()
+                    .get_user_activity()
+                    .api_key_hash(key.hash.as_str())
+                    .retry(retry())
+                    .send()
+                    .await?;
+                let mut days = BTreeMap::new();
+                for row in &rows.data {
+                    let Some(day) = row
+                        .date
+                        .get(..10)
+                        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+                    else {
+                        continue;
+                    };
+                    let byok = if key.include_byok_in_limit {
+                        row.byok_usage_inference
+                    } else {
+                        0.0
+                    };
+                    *days.entry(day).or_insert(0.0) += row.usage + byok;
+                }
+                snapshot.key_activity.insert(key.hash.clone(), days);
+            }
+        }
+        if needs.keys || needs.key_activity {
             snapshot.keys = keys.iter().map(KeyFigures::from).collect();
             let short = short_hashes(&snapshot.keys);
             for (key, short) in snapshot.keys.iter_mut().zip(short) {

@@ -513,10 +513,45 @@ async fn sample_exposition() -> String {
     let _sample = openrouter.sample_account();
     let exporter = Exporter::new(
         openrouter.client(),
-        ExporterConfig::new(Duration::from_secs(3600)).today(sample_today()),
+        ExporterConfig::new(Duration::from_secs(3600))
+            .today(sample_today())
+            .with_key_forecasts(true),
     );
     exporter.refresh().await.unwrap();
     String::from_utf8(exporter.scrape().to_vec()).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn key_forecasts_are_served_only_when_asked_for() {
+    let text = sample_exposition().await;
+    let lines: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("openrouter_key_forecast_window_end_usd{"))
+        .collect();
+    // The sample's enabled keys with a daily, weekly or monthly limit.
+    assert!(lines.len() >= 4, "{text}");
+    for line in &lines {
+        let value: f64 = line.rsplit_once(' ').unwrap().1.parse().unwrap();
+        assert!(value.is_finite() && value >= 0.0, "{line}");
+        assert!(line.contains("reset=\""), "{line}");
+    }
+    assert!(
+        text.contains("openrouter_forecast_month_end_usd{band=\"p50\"}"),
+        "{text}"
+    );
+
+    let openrouter = MockOpenRouter::start_async().await;
+    let _sample = openrouter.sample_account();
+    let plain = Exporter::new(
+        openrouter.client(),
+        ExporterConfig::new(Duration::from_secs(3600)).today(sample_today()),
+    );
+    plain.refresh().await.unwrap();
+    let text = String::from_utf8(plain.scrape().to_vec()).unwrap();
+    assert!(
+        !text.contains("openrouter_key_forecast_window_end_usd"),
+        "{text}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
