@@ -5,6 +5,7 @@
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
+use openrouter_analytics::chrono::{Duration, NaiveDate, Utc};
 use openrouter_analytics::{Client, ErrorKind};
 
 /// Kills the server when the test ends, passed or not.
@@ -17,9 +18,14 @@ impl Drop for Server {
     }
 }
 
+/// Started as of the sample's usual day, so answers do not depend on the clock.
 fn start() -> (Server, String) {
-    start_with(&[])
+    start_with(&["--today", USUAL_TODAY])
 }
+
+/// The day after [`openrouter_analytics_mock::SAMPLE_LAST_DAY`]: `--today` that leaves
+/// the sample's dates as they are.
+const USUAL_TODAY: &str = "2026-11-26";
 
 fn start_with(extra: &[&str]) -> (Server, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_openrouter-mock"))
@@ -182,4 +188,44 @@ async fn today_moves_the_activity_window() {
         .expect("runs");
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("YYYY-MM-DD"));
+}
+
+#[test]
+fn usual_today_is_the_day_after_the_sample() {
+    let last: NaiveDate = openrouter_analytics_mock::SAMPLE_LAST_DAY
+        .parse()
+        .expect("a date");
+    assert_eq!((last + Duration::days(1)).to_string(), USUAL_TODAY);
+}
+
+/// Without `--today` the account is dated today (UTC): its last day of activity is
+/// yesterday, so a newcomer sees a runway and recent spend.
+#[tokio::test]
+async fn without_today_the_last_day_is_yesterday() {
+    // Read the clock before and after so a run across midnight still passes.
+    let before = Utc::now().date_naive();
+    let (_server, url) = start_with(&[]);
+    let client = Client::builder()
+        .api_key("sk-or-v1-binary-test")
+        .base_url(&url)
+        .build()
+        .expect("client");
+    let activity = client
+        .analytics()
+        .get_user_activity()
+        .send()
+        .await
+        .expect("200");
+    let after = Utc::now().date_naive();
+    let last = activity
+        .data
+        .iter()
+        .map(|r| r.date.clone())
+        .max()
+        .expect("some activity");
+    let yesterdays = [before, after].map(|day| (day - Duration::days(1)).to_string());
+    assert!(
+        yesterdays.contains(&last),
+        "last day {last}, expected one of {yesterdays:?}"
+    );
 }

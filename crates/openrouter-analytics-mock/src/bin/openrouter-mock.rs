@@ -41,9 +41,12 @@ Options:
   --page-size N    Items per page of the list operations when the request sends no
                    `limit` (default {DEFAULT_PAGE_SIZE}, the API's default).
   --today DATE     Serve the account as seen on DATE (YYYY-MM-DD): its 30 days of
-                   activity end the day before. Run it twice a month apart, each
-                   time with `openrouter sync --today DATE` (the same day), to give
-                   the store more than 30 days of history.
+                   activity end the day before (default: today, UTC, so the last
+                   complete day is yesterday and runways and spend show). Give it
+                   for answers that do not change with the date (tests). Run it
+                   twice a month apart, each time with `openrouter sync --today
+                   DATE` (the same day), to give the store more than 30 days of
+                   history.
   -h, --help       Print this help.
 
 On startup it prints the base URL to use, e.g.
@@ -169,11 +172,16 @@ async fn serve(options: Options) -> Result<(), String> {
     eprintln!(
         "openrouter-mock: serving the sample account on http://{address} (and below /api/v1); Ctrl-C stops"
     );
-    let mut account = SampleAccount::new().with_page_size(options.page_size);
-    if let Some(today) = options.today {
-        account = account.with_today(today);
-    }
-    let account = Arc::new(account);
+    // Dated today by default: a newcomer's `credits`, `check` and exporter look at the
+    // last days, which a fixed 2026 sample would leave empty.
+    let today = options
+        .today
+        .unwrap_or_else(|| openrouter_analytics::chrono::Utc::now().date_naive());
+    let account = Arc::new(
+        SampleAccount::new()
+            .with_page_size(options.page_size)
+            .with_today(today),
+    );
     loop {
         let (stream, _) = match listener.accept().await {
             Ok(connection) => connection,
