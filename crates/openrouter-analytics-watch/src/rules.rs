@@ -1206,6 +1206,9 @@ mod tests {
         assert!(
             text.contains("(key &lt;b|a&gt;\u{fffd}new line; threshold"),
             "{text}"
+        );
+    }
+
     /// 60 days to 2026-11-10 of `spend(i)` on model "a", and a key "ci" (monthly limit
     /// $100) spending $5 a day.
     fn steady(spend: impl Fn(usize) -> f64) -> Snapshot {
