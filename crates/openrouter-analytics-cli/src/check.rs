@@ -11,17 +11,21 @@ use std::path::PathBuf;
 use chrono::{Days, NaiveDate, Utc};
 use clap::{Args, ValueEnum};
 use openrouter_analytics::parse_day;
-use openrouter_analytics_watch::{Outcome, Rules, Snapshot, SpikeBy, Status, Webhook, alert_text};
+use openrouter_analytics_watch::{
+    Needs, Outcome, Rules, Snapshot, SpikeBy, Status, Webhook, alert_text,
+};
 use serde_json::json;
 
 use crate::account::Context;
 use crate::args::{Format, GlobalArgs};
 use crate::exit::{Failure, Operation, code};
+use crate::history::{self, DbArgs};
 use crate::output::sheet::{Sheet, number, text};
 use crate::output::table::{Align, Table};
 use crate::output::{plain_number, write_json};
 use crate::progress::with_progress;
 use crate::setup;
+use crate::stored;
 use crate::terminal;
 
 /// A webhook URL as given on the command line: a secret, never in `Debug`.
@@ -128,6 +132,13 @@ pub struct CheckArgs {
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub date: Option<String>,
 
+    /// Judge the daily, spike, forecast and anomaly rules from the history store
+    /// (`--db`, `OPENROUTER_DB`, as for `sync`) instead of OpenRouter's 30-day window,
+    /// so --date can be any day it covers; the other rules and the keys' limits are
+    /// still fetched.
+    #[command(flatten)]
+    pub db: DbArgs,
+
     /// Post the crossed rules to this Slack-compatible incoming webhook as
     /// {"text": ...} (Discord: the webhook URL + /slack). A secret: never printed.
     #[arg(
@@ -146,6 +157,8 @@ pub struct Plan {
     rules: Rules,
     day: NaiveDate,
     webhook: Option<Webhook>,
+    /// The store, with `--db`.
+    db: Option<DbArgs>,
 }
 
 impl Plan {
@@ -213,28 +226,56 @@ impl Plan {
             rules,
             day,
             webhook,
+            // Only a store that is named: the default path is not looked for.
+            db: args.db.db.is_some().then(|| args.db.clone()),
         })
     }
 }
 
-/// Fetches what the rules need, checks them, prints, posts the crossed ones and those
-/// that could not be judged, and exits 6 when one is crossed, else 7 when one could not
-/// be judged.
+/// What must be fetched from OpenRouter: with `--db`, the daily spend and the keys'
+/// activity come from the store (the runway still reads OpenRouter's window, beside
+/// the balance it needs anyway).
+fn live_needs(plan: &Plan) -> Needs {
+    let mut needs = plan.rules.needs();
+    if plan.db.is_some() {
+        needs.activity = plan.rules.runway_below.is_some();
+        if needs.key_activity {
+            needs.key_activity = false;
+            needs.keys = true;
+        }
+    }
+    needs
+}
+
+/// Whether the check runs without OpenRouter: every rule judged from the store.
+pub fn offline(plan: &Plan) -> bool {
+    live_needs(plan) == Needs::default()
+}
+
+/// Fetches what the rules need (and reads the store with `--db`), checks them, prints,
+/// posts the crossed ones and those that could not be judged, and exits 6 when one is
+/// crossed, else 7 when one could not be judged. `ctx` is needed unless [`offline`].
 pub fn run(
     plan: &Plan,
-    ctx: &Context<'_>,
+    ctx: Option<&Context<'_>>,
     global: &GlobalArgs,
     runtime: &tokio::runtime::Runtime,
     format: Format,
 ) -> Result<(), Failure> {
-    let needs = plan.rules.needs();
-    let snapshot = runtime
-        .block_on(with_progress(
-            ctx.progress,
-            "fetching the account's figures",
-            Snapshot::fetch(ctx.client, needs),
-        ))
-        .map_err(|err| Failure::from_client(&err, Operation::Account, ctx.base_url))?;
+    let needs = live_needs(plan);
+    let mut snapshot = match ctx {
+        Some(ctx) if needs != Needs::default() => runtime
+            .block_on(with_progress(
+                ctx.progress,
+                "fetching the account's figures",
+                Snapshot::fetch(ctx.client, needs),
+            ))
+            .map_err(|err| Failure::from_client(&err, Operation::Account, ctx.base_url))?,
+        None if needs != Needs::default() => {
+            return Err(Failure::other("no OpenRouter session for the check"));
+        }
+        _ => Snapshot::default(),
+    };
     let unknown = plan.rules.unknown_keys(&snapshot);
     if !unknown.is_empty() {
         let names: Vec<String> = snapshot
@@ -248,7 +289,21 @@ pub fn run(
             names.join(", ")
         )));
     }
-    if needs.activity {
+    if let Some(db) = &plan.db {
+        let rules = plan.rules.needs();
+        let models = (plan.rules.spike.is_some() && plan.rules.spike_by == SpikeBy::Model)
+            || (plan.rules.anomaly.is_some() && plan.rules.anomaly_by == SpikeBy::Model);
+        let keys = if rules.key_activity {
+            snapshot.keys.clone()
+        } else {
+            Vec::new()
+        };
+        let mut store = stored::open(db)?;
+        let (spend, key_activity) = stored::for_check(&mut store, plan.day, models, &keys)
+            .map_err(|err| history::store_failure(&err, None))?;
+        snapshot.stored = Some(spend);
+        snapshot.key_activity = key_activity;
+    } else if needs.activity {
         let oldest = Utc::now()
             .date_naive()
             .checked_sub_days(Days::new(30))
@@ -280,10 +335,18 @@ pub fn run(
     let mut webhook_note = String::new();
     if let Some(webhook) = &plan.webhook {
         let text = alert_text(&outcomes, plan.day);
-        let posted = match Webhook::http_client(&setup::user_agent(), ctx.client.timeout()) {
+        let timeout = ctx.map_or_else(
+            || {
+                global
+                    .timeout
+                    .unwrap_or(openrouter_analytics::DEFAULT_TIMEOUT)
+            },
+            |ctx| ctx.client.timeout(),
+        );
+        let posted = match Webhook::http_client(&setup::user_agent(), timeout) {
             Ok(http) => runtime
                 .block_on(with_progress(
-                    ctx.progress,
+                    ctx.and_then(|ctx| ctx.progress),
                     "posting to the webhook",
                     webhook.post(&http, &setup::retry_config(global), &text),
                 ))

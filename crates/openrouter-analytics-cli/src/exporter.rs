@@ -3,15 +3,20 @@
 
 use std::io::{self, Write};
 use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use clap::Args;
 use openrouter_analytics::Client;
-use openrouter_analytics_watch::{DEFAULT_LISTEN, Exporter, ExporterConfig, shutdown_signal};
+use openrouter_analytics_watch::{
+    DEFAULT_LISTEN, Exporter, ExporterConfig, HistoryReader, shutdown_signal,
+};
 
 use crate::exit::Failure;
+use crate::history::DbArgs;
 use crate::parse::parse_duration;
 use crate::secret::Redactor;
+use crate::stored;
 use crate::terminal;
 
 /// `openrouter exporter`.
@@ -36,6 +41,12 @@ pub struct ExporterArgs {
     /// each refresh.
     #[arg(long)]
     pub key_forecasts: bool,
+
+    /// Make the month-end forecast (openrouter_forecast_month_end_usd) from the history
+    /// store (`--db`, `OPENROUTER_DB`, as for `sync`), read again on each refresh,
+    /// instead of OpenRouter's 30-day window.
+    #[command(flatten)]
+    pub db: DbArgs,
 }
 
 /// A checked `openrouter exporter` command line.
@@ -43,6 +54,8 @@ pub struct ExporterArgs {
 pub struct Plan {
     listen: SocketAddr,
     config: ExporterConfig,
+    /// The store, with `--db`.
+    db: Option<DbArgs>,
 }
 
 impl Plan {
@@ -63,6 +76,8 @@ impl Plan {
         Ok(Self {
             listen: args.listen,
             config,
+            // Only a store that is named: the default path is not looked for.
+            db: args.db.db.is_some().then(|| args.db.clone()),
         })
     }
 }
@@ -75,6 +90,21 @@ pub fn run(
     runtime: &tokio::runtime::Runtime,
     redactor: &Redactor,
 ) -> Result<(), Failure> {
+    // A store that cannot be opened stops the exporter before it serves anything.
+    let history = match &plan.db {
+        Some(db) => {
+            let store = Arc::new(Mutex::new(stored::open(db)?));
+            let reader: HistoryReader = Arc::new(move |last_day| {
+                let mut store = match store.lock() {
+                    Ok(store) => store,
+                    Err(poisoned) => poisoned.into_inner(),
+                };
+                stored::for_exporter(&mut store, last_day).map_err(|err| err.to_string())
+            });
+            Some(reader)
+        }
+        None => None,
+    };
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(plan.listen)
             .await
@@ -88,7 +118,10 @@ pub fn run(
             "openrouter exporter: serving http://{address}/metrics, refreshing every {:?}",
             plan.config.interval
         );
-        let exporter = Exporter::new(client.clone(), plan.config.clone());
+        let exporter = match history {
+            Some(reader) => Exporter::with_history(client.clone(), plan.config.clone(), reader),
+            None => Exporter::new(client.clone(), plan.config.clone()),
+        };
         let redactor = redactor.clone();
         exporter
             .serve_reporting(listener, shutdown_signal(), move |result| {

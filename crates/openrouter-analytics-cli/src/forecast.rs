@@ -25,6 +25,7 @@ use crate::output::sheet::{Sheet, number, text};
 use crate::output::table::{Align, Table};
 use crate::output::{plain_number, write_json};
 use crate::progress::with_progress;
+use crate::stored;
 use crate::terminal;
 
 /// Completed days in OpenRouter's activity window.
@@ -226,20 +227,6 @@ fn fetch_keys(
     Ok(snapshot.keys.into_iter().filter(|k| !k.disabled).collect())
 }
 
-/// A row's day (`None` for a date that is not one: the row is left out).
-fn row_day(date: &str) -> Option<NaiveDate> {
-    date.get(..10).and_then(|d| parse_day(d).ok())
-}
-
-/// The spend a key's limit counts: BYOK spend too when the key says so.
-fn key_spend(key: &KeyFigures, usage: f64, byok: f64) -> f64 {
-    if key.include_byok_in_limit {
-        usage + byok
-    } else {
-        usage
-    }
-}
-
 /// OpenRouter's 30 completed days.
 fn live(
     plan: &Plan,
@@ -312,7 +299,7 @@ fn live(
                 .collect();
             let mut by_workspace: BTreeMap<String, Vec<(NaiveDate, f64)>> = BTreeMap::new();
             for row in &rows {
-                if let Some(day) = row_day(&row.date) {
+                if let Some(day) = stored::row_day(&row.date) {
                     let id = row.workspace_id.clone().unwrap_or_default();
                     by_workspace.entry(id).or_default().push((day, row.usage));
                 }
@@ -341,8 +328,8 @@ fn live(
                     .data
                     .iter()
                     .filter_map(|row| {
-                        let spend = key_spend(&key, row.usage, row.byok_usage_inference);
-                        Some((row_day(&row.date)?, spend))
+                        let spend = stored::key_spend(&key, row.usage, row.byok_usage_inference);
+                        Some((stored::row_day(&row.date)?, spend))
                     })
                     .collect();
                 series.push(Series {
@@ -361,22 +348,10 @@ fn live(
     })
 }
 
-/// Days of the store read before the as-of day: the method's 28 and room for a month
-/// that starts earlier.
-const STORE_DAYS: u64 = 62;
-
 /// The history store: the days up to `--date` since the last day no sync covered.
 fn stored(plan: &Plan, db: &DbArgs, keys: Option<Vec<KeyFigures>>) -> Result<Data, Failure> {
-    let since = plan
-        .as_of
-        .checked_sub_days(Days::new(STORE_DAYS))
-        .unwrap_or(plan.as_of)
-        .min(plan.month.start);
-    let range = history::Range {
-        since,
-        until: Some(plan.as_of),
-    };
-    let (mut store, _) = history::open_for_range(db, range)?;
+    let since = stored::since(plan.as_of, plan.month.start);
+    let mut store = stored::open(db)?;
     let fail = |err: openrouter_analytics_store::Error| history::store_failure(&err, None);
     let base = Query::new(since, plan.as_of);
     let query = match plan.by {
@@ -384,47 +359,18 @@ fn stored(plan: &Plan, db: &DbArgs, keys: Option<Vec<KeyFigures>>) -> Result<Dat
         ForecastBy::Key => base.clone().by(&[Dimension::Key]),
         _ => base.clone(),
     };
-    // The history starts after the last day the store has no data for.
-    let missing = store.missing_days(&query).map_err(fail)?;
-    let covered = match missing.last() {
-        Some(day) if *day >= plan.as_of => Err(format!(
-            "the store has no data for {day}; run `openrouter sync` or give an earlier --date"
-        )),
-        Some(day) => Ok((day.succ_opt().unwrap_or(*day), plan.as_of)),
-        None => Ok((since, plan.as_of)),
-    };
-    let by_day = |summaries: Vec<openrouter_analytics_store::Summary>| {
-        let mut out: BTreeMap<String, Vec<(NaiveDate, f64)>> = BTreeMap::new();
-        for s in summaries {
-            if let (Some(day), Some(label)) =
-                (s.labels.first().and_then(|d| row_day(d)), s.labels.get(1))
-            {
-                out.entry(label.clone())
-                    .or_default()
-                    .push((day, s.totals.usage));
-            }
-        }
-        out
-    };
-    let total = store
-        .summarise(&base.clone().by(&[Dimension::Day]))
-        .map_err(fail)?
-        .into_iter()
-        .filter_map(|s| Some((row_day(s.labels.first()?)?, s.totals.usage)))
-        .collect();
+    let covered = stored::covered(&mut store, &[&query], since, plan.as_of).map_err(fail)?;
     let mut series = vec![Series {
         subject: "total".to_string(),
         id: None,
-        days: total,
+        days: stored::total(&mut store, &base).map_err(fail)?,
         key: None,
     }];
     match plan.by {
         ForecastBy::Total => {}
         ForecastBy::Model => {
-            let summaries = store
-                .summarise(&base.clone().by(&[Dimension::Day, Dimension::Model]))
-                .map_err(fail)?;
-            series.extend(by_day(summaries).into_iter().map(|(model, days)| Series {
+            let models = stored::by(&mut store, &base, Dimension::Model).map_err(fail)?;
+            series.extend(models.into_iter().map(|(model, days)| Series {
                 subject: model,
                 id: None,
                 days,
@@ -432,11 +378,9 @@ fn stored(plan: &Plan, db: &DbArgs, keys: Option<Vec<KeyFigures>>) -> Result<Dat
             }));
         }
         ForecastBy::Workspace => {
-            let summaries = store
-                .summarise(&query.clone().by(&[Dimension::Day, Dimension::Workspace]))
-                .map_err(fail)?;
+            let workspaces = stored::by(&mut store, &query, Dimension::Workspace).map_err(fail)?;
             let names = store.workspace_names().map_err(fail)?;
-            series.extend(by_day(summaries).into_iter().map(|(id, days)| Series {
+            series.extend(workspaces.into_iter().map(|(id, days)| Series {
                 subject: names.get(&id).cloned().unwrap_or_else(|| id.clone()),
                 id: Some(id),
                 days,
@@ -445,19 +389,7 @@ fn stored(plan: &Plan, db: &DbArgs, keys: Option<Vec<KeyFigures>>) -> Result<Dat
         }
         ForecastBy::Key => {
             for key in keys.unwrap_or_default() {
-                let rows = store
-                    .rows(&base.clone().api_key_hash(key.hash.clone()))
-                    .map_err(fail)?;
-                let days = rows
-                    .iter()
-                    .filter_map(|row| {
-                        let t = &row.totals;
-                        Some((
-                            row_day(&row.date)?,
-                            key_spend(&key, t.usage, t.byok_usage_inference),
-                        ))
-                    })
-                    .collect();
+                let days = stored::of_key(&mut store, &base, &key).map_err(fail)?;
                 series.push(Series {
                     subject: key.name.clone(),
                     id: Some(key.hash.clone()),

@@ -183,12 +183,16 @@ pub fn parse_range(since: &str, until: Option<&str>) -> Result<Range, String> {
     Ok(Range { since, until })
 }
 
+/// Opens the existing store read-only.
+pub fn open_existing(db: &DbArgs) -> Result<Store, Failure> {
+    let target = target(db)?;
+    Store::open_existing_with(&target, &db.options()).map_err(|err| store_failure(&err, None))
+}
+
 /// Opens the store read-only and fixes the range's end: `--until`, else the last day a
 /// sync covered (else yesterday, UTC).
 pub fn open_for_range(db: &DbArgs, range: Range) -> Result<(Store, NaiveDate), Failure> {
-    let target = target(db)?;
-    let mut store = Store::open_existing_with(&target, &db.options())
-        .map_err(|err| store_failure(&err, None))?;
+    let mut store = open_existing(db)?;
     let until = match range.until {
         Some(until) => until,
         None => store

@@ -51,6 +51,7 @@ mod query;
 mod report;
 mod secret;
 mod setup;
+mod stored;
 mod svg;
 mod terminal;
 #[cfg(test)]
@@ -245,9 +246,24 @@ fn run(cli: &Cli, redactor: &Redactor) -> Result<(), Failure> {
             let session = Session::start(global, redactor)?;
             account::run(&plan, &session.context(), &session.runtime, format)
         }
+        Plan::Check(plan) if check::offline(&plan) => {
+            // Every rule judged from the store: no key, no request to OpenRouter (a
+            // runtime only for the webhook).
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|err| Failure::other(format!("cannot start the runtime: {err}")))?;
+            check::run(&plan, None, global, &runtime, format)
+        }
         Plan::Check(plan) => {
             let session = Session::start(global, redactor)?;
-            check::run(&plan, &session.context(), global, &session.runtime, format)
+            check::run(
+                &plan,
+                Some(&session.context()),
+                global,
+                &session.runtime,
+                format,
+            )
         }
         Plan::Forecast(plan) if forecast::offline(&plan) => {
             forecast::run(&plan, None, None, format)

@@ -658,10 +658,7 @@ fn guardrails_are_judged_from_their_keys_and_unknown_where_members_count() {
     );
     let cap = find("Per-person daily cap (");
     assert_eq!(cap["status"], "unknown", "{cap}");
-    assert!(
-        cap["note"].as_str().unwrap().contains("3 members"),
-        "{cap}"
-    );
+    assert!(cap["note"].as_str().unwrap().contains("3 members"), "{cap}");
     // The guardrail without a limit is not a rule.
     assert!(!rules.iter().any(|r| {
         r["subject"]
@@ -683,8 +680,9 @@ fn guardrails_are_judged_from_their_keys_and_unknown_where_members_count() {
     ]));
     assert_eq!(held.code, 7, "{}", held.stderr);
     assert!(
-        held.stdout
-            .contains("guardrail-usage-above Per-person daily cap (a1d3f5b7-2c4): 3 members are assigned"),
+        held.stdout.contains(
+            "guardrail-usage-above Per-person daily cap (a1d3f5b7-2c4): 3 members are assigned"
+        ),
         "{}",
         held.stdout
     );

@@ -39,7 +39,7 @@ use tokio::sync::Notify;
 use tokio::time::Instant;
 
 use crate::metrics::{Health, last_completed_day, render, render_checked};
-use crate::snapshot::{Needs, Snapshot};
+use crate::snapshot::{Needs, Snapshot, StoredSpend};
 
 /// The address the exporter listens on unless told otherwise (9464: the port
 /// registered for OpenTelemetry's Prometheus exporter, free of Prometheus' own).
@@ -121,9 +121,16 @@ struct State {
     last_good: Option<Snapshot>,
 }
 
+/// Reads the account's daily spend from a history store, given the last completed UTC
+/// day: what the month-end forecast is made from instead of OpenRouter's 30 days. It
+/// blocks (it runs on a blocking thread, within the refresh's timeout); its error counts
+/// as a failed refresh.
+pub type HistoryReader = Arc<dyn Fn(NaiveDate) -> Result<StoredSpend, String> + Send + Sync>;
+
 struct Shared {
     client: Client,
     config: ExporterConfig,
+    history: Option<HistoryReader>,
     /// What a scrape returns: replaced whole after each refresh.
     exposition: RwLock<Bytes>,
     state: Mutex<State>,
@@ -147,6 +154,16 @@ impl std::fmt::Debug for Exporter {
 impl Exporter {
     /// An exporter that has not refreshed yet (it serves `openrouter_up 0`).
     pub fn new(client: Client, config: ExporterConfig) -> Self {
+        Self::build(client, config, None)
+    }
+
+    /// An exporter whose month-end forecast is made from `history` (a store), read on
+    /// each refresh after the fetch from OpenRouter.
+    pub fn with_history(client: Client, config: ExporterConfig, history: HistoryReader) -> Self {
+        Self::build(client, config, Some(history))
+    }
+
+    fn build(client: Client, config: ExporterConfig, history: Option<HistoryReader>) -> Self {
         let today = config.today.unwrap_or_else(|| Utc::now().date_naive());
         let health = Health::default();
         let exposition = Bytes::from(render(None, &health, last_completed_day(today)));
@@ -154,6 +171,7 @@ impl Exporter {
             shared: Arc::new(Shared {
                 client,
                 config,
+                history,
                 exposition: RwLock::new(exposition),
                 state: Mutex::new(State {
                     health,
@@ -186,9 +204,9 @@ impl Exporter {
         // Each call's retries stop within the timeout, so a failing OpenRouter ends the
         // fetch with its own error (a refused connection, a 503); the outer timeout,
         // a little longer, only stops a fetch that hangs anyway.
-        let fetched = tokio::time::timeout(
-            timeout.saturating_add(Duration::from_secs(1)),
-            Snapshot::fetch_within(
+        let last_day = last_completed_day(self.today());
+        let fetched = tokio::time::timeout(timeout.saturating_add(Duration::from_secs(1)), async {
+            let mut snapshot = Snapshot::fetch_within(
                 &self.shared.client,
                 {
                     let mut needs = Needs::all();
@@ -196,19 +214,29 @@ impl Exporter {
                     needs
                 },
                 Some(timeout),
-            ),
-        )
+            )
+            .await
+            .map_err(|err| err.to_string())?;
+            if let Some(reader) = &self.shared.history {
+                let reader = Arc::clone(reader);
+                let stored = tokio::task::spawn_blocking(move || reader(last_day))
+                    .await
+                    .map_err(|err| format!("reading the history store stopped: {err}"))?
+                    .map_err(|err| format!("reading the history store: {err}"))?;
+                snapshot.stored = Some(stored);
+            }
+            Ok::<_, String>(snapshot)
+        })
         .await;
         let elapsed = started.elapsed().as_secs_f64();
         let result = match fetched {
             Ok(Ok(snapshot)) => Ok(snapshot),
-            Ok(Err(err)) => Err(RefreshError(err.to_string())),
+            Ok(Err(err)) => Err(RefreshError(err)),
             Err(_) => Err(RefreshError(format!(
                 "the refresh took longer than {:?} and was stopped",
                 self.shared.config.refresh_timeout
             ))),
         };
-        let last_day = last_completed_day(self.today());
         let mut state = match self.shared.state.lock() {
             Ok(state) => state,
             Err(poisoned) => poisoned.into_inner(),

@@ -41,14 +41,15 @@ pub mod snapshot;
 pub mod webhook;
 
 pub use exporter::{
-    CONTENT_TYPE_METRICS, DEFAULT_LISTEN, Exporter, ExporterConfig, RefreshError, shutdown_signal,
+    CONTENT_TYPE_METRICS, DEFAULT_LISTEN, Exporter, ExporterConfig, HistoryReader, RefreshError,
+    shutdown_signal,
 };
 pub use metrics::{FAMILIES, Health, Rendered, last_completed_day, render, render_checked};
 pub use rules::{Outcome, Rule, Rules, RulesError, SpikeBy, Status, Unit, alert_text, slack_text};
 pub use runway::{DailySpend, Runway, TRAILING_DAYS};
 pub use snapshot::{
     BudgetFigures, Credits, GuardrailFigures, KeyFigures, ModelDay, Needs, Periods, SHORT_HASH_LEN,
-    Snapshot,
+    Snapshot, StoredSpend,
 };
 pub use webhook::{Webhook, WebhookError};
 

@@ -384,20 +384,22 @@ pub fn render_checked(
             }
         }
     }
-    if !snapshot.activity.is_empty() {
-        // The month of the last completed day, as `openrouter forecast` projects it from
-        // the 30 days ending on it; left out when it cannot be projected.
-        if let Ok(f) = month_end(snapshot, last_day) {
-            w.family("openrouter_forecast_month_end_usd");
-            // `band`, not `quantile`: promtool reserves that label for summaries.
-            for (band, value) in [("p10", f.p10_usd), ("p50", f.p50_usd), ("p90", f.p90_usd)] {
-                w.sample(
-                    "openrouter_forecast_month_end_usd",
-                    &[("band", band)],
-                    value,
-                );
-            }
+    // The month of the last completed day, as `openrouter forecast` projects it from
+    // the 30 days ending on it (or from the store); left out when it cannot be projected.
+    if (!snapshot.activity.is_empty() || snapshot.stored.is_some())
+        && let Ok(f) = month_end(snapshot, last_day)
+    {
+        w.family("openrouter_forecast_month_end_usd");
+        // `band`, not `quantile`: promtool reserves that label for summaries.
+        for (band, value) in [("p10", f.p10_usd), ("p50", f.p50_usd), ("p90", f.p90_usd)] {
+            w.sample(
+                "openrouter_forecast_month_end_usd",
+                &[("band", band)],
+                value,
+            );
         }
+    }
+    if !snapshot.activity.is_empty() {
         w.family("openrouter_last_day_spend_usd");
         w.sample(
             "openrouter_last_day_spend_usd",
@@ -584,22 +586,29 @@ fn key_window_end(
     )
 }
 
-/// The month of `last_day` projected from the 30 days of activity ending on it.
+/// The month of `last_day` projected from the 30 days of activity ending on it, or,
+/// from a store ([`Snapshot::stored`]), from its covered days as of the last one up to
+/// `last_day`.
 fn month_end(
     snapshot: &Snapshot,
     last_day: NaiveDate,
 ) -> Result<crate::forecast::Forecast, crate::forecast::CannotForecast> {
-    use crate::forecast::{History, Method, Period, forecast};
+    use crate::forecast::{CannotForecast, History, Method, Period, forecast};
+    let period = Period::month_of(last_day)?;
+    if let Some(stored) = &snapshot.stored {
+        let (first, last) = stored
+            .covered
+            .clone()
+            .map_err(|_| CannotForecast::NoHistory)?;
+        let as_of = last.min(last_day);
+        let history = History::new(first, as_of, stored.total.iter().copied())?;
+        return forecast(&history, as_of, period, Method::DEFAULT);
+    }
     let first = last_day
         .checked_sub_days(openrouter_analytics::chrono::Days::new(29))
         .unwrap_or(last_day);
     let history = History::new(first, last_day, snapshot.daily_spend().iter())?;
-    forecast(
-        &history,
-        last_day,
-        Period::month_of(last_day)?,
-        Method::DEFAULT,
-    )
+    forecast(&history, last_day, period, Method::DEFAULT)
 }
 
 /// The last completed UTC day on `today`: the day before.

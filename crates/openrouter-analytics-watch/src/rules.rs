@@ -227,29 +227,54 @@ impl Rules {
                 );
             }
         }
-        let daily = snapshot.daily_spend();
+        let daily = crate::DailySpend::new(total_days(snapshot));
+        // From a store, the days a rule reads must be covered: else it is unknown, with
+        // the reason, never judged on a spend of 0.
+        let gap = |first: NaiveDate| {
+            snapshot
+                .stored
+                .as_ref()
+                .and_then(|stored| stored.covers(first, day).err())
+        };
+        // The reasons of the daily and spike outcomes that could not be judged, in order.
+        let mut gaps: Vec<(Rule, Option<String>)> = Vec::new();
         if let Some(threshold) = self.daily_spend_above {
-            let spend = daily.on(day);
-            push(Rule::DailySpendAbove, None, spend, threshold, &[spend]);
+            match gap(day) {
+                None => {
+                    let spend = daily.on(day);
+                    push(Rule::DailySpendAbove, None, spend, threshold, &[spend]);
+                }
+                Some(reason) => {
+                    push(Rule::DailySpendAbove, None, f64::NAN, threshold, &[]);
+                    gaps.push((Rule::DailySpendAbove, Some(reason)));
+                }
+            }
         }
         if let Some(factor) = self.spike {
+            let week_before = day
+                .checked_sub_days(openrouter_analytics::chrono::Days::new(TRAILING_DAYS))
+                .unwrap_or(day);
+            let mut judge =
+                |subject: Option<String>, spend: &crate::DailySpend| match gap(week_before) {
+                    None => {
+                        let (figure, inputs) = spike(spend, day);
+                        push(Rule::Spike, subject, figure, factor, &inputs);
+                    }
+                    Some(reason) => {
+                        push(Rule::Spike, subject, f64::NAN, factor, &[]);
+                        gaps.push((Rule::Spike, Some(reason)));
+                    }
+                };
             match self.spike_by {
-                SpikeBy::Total => {
-                    let (figure, inputs) = spike(&daily, day);
-                    push(Rule::Spike, None, figure, factor, &inputs);
-                }
+                SpikeBy::Total => judge(None, &daily),
                 SpikeBy::Model => {
-                    if let Some(models) = snapshot.models_on(day) {
-                        for model in models.keys() {
-                            let (figure, inputs) = spike(&snapshot.daily_spend_of(model), day);
-                            push(Rule::Spike, Some(model.clone()), figure, factor, &inputs);
-                        }
+                    for (model, days) in model_series(snapshot, day) {
+                        judge(Some(model), &crate::DailySpend::new(days));
                     }
                 }
                 SpikeBy::Key => {
                     for (subject, days) in key_series(snapshot) {
-                        let (figure, inputs) = spike(&crate::DailySpend::new(days), day);
-                        push(Rule::Spike, Some(subject), figure, factor, &inputs);
+                        judge(Some(subject), &crate::DailySpend::new(days));
                     }
                 }
             }
@@ -313,6 +338,15 @@ impl Rules {
         for (outcome, reason) in guardrail_outcomes.zip(reasons) {
             outcome.note = reason;
         }
+        for rule in [Rule::DailySpendAbove, Rule::Spike] {
+            let notes = gaps.iter().filter(|(r, _)| *r == rule).map(|(_, n)| n);
+            let unjudged = outcomes
+                .iter_mut()
+                .filter(|o| o.rule == rule && o.status == Status::Unknown);
+            for (outcome, note) in unjudged.zip(notes) {
+                outcome.note.clone_from(note);
+            }
+        }
         self.evaluate_forecasts(snapshot, day, &mut outcomes);
         outcomes
     }
@@ -322,16 +356,24 @@ impl Rules {
         use crate::forecast::{
             Baseline, History, LimitReach, Method, Period, Reset, anomaly_score, forecast,
         };
-        // The window the activity covers, as the runway counts it: the 30 days ending
-        // on the day judged.
-        let first = day
-            .checked_sub_days(openrouter_analytics::chrono::Days::new(29))
-            .unwrap_or(day);
-        let history = |days: Vec<(NaiveDate, f64)>| History::new(first, day, days);
-        let total: Vec<(NaiveDate, f64)> = snapshot.daily_spend().iter().collect();
+        // The days the spend covers: the store's range, else OpenRouter's window as the
+        // runway counts it, the 30 days ending on the day judged.
+        let window = match &snapshot.stored {
+            Some(stored) => stored.covered.clone(),
+            None => Ok((
+                day.checked_sub_days(openrouter_analytics::chrono::Days::new(29))
+                    .unwrap_or(day),
+                day,
+            )),
+        };
+        let history = |days: Vec<(NaiveDate, f64)>| -> Result<History, Reason> {
+            let (first, last) = window.clone().map_err(Reason::Store)?;
+            History::new(first, last, days).map_err(Reason::Cannot)
+        };
+        let total = total_days(snapshot);
         if let Some(threshold) = self.forecast_above {
             let judged = history(total.clone())
-                .and_then(|h| forecast(&h, day, Period::month_of(day)?, Method::DEFAULT));
+                .and_then(|h| Ok(forecast(&h, day, Period::month_of(day)?, Method::DEFAULT)?));
             let mut outcome = match &judged {
                 Ok(f) => Outcome::judged(
                     Rule::ForecastAbove,
@@ -379,7 +421,7 @@ impl Rules {
                 let judged = history(days).and_then(|h| {
                     let f = forecast(&h, day, Period::reset_window(reset, next)?, Method::DEFAULT)?;
                     let reach = f.limit_reach(&h, limit);
-                    Ok((f, reach))
+                    Ok::<_, Reason>((f, reach))
                 });
                 let mut outcome = match &judged {
                     Ok((f, _)) => {
@@ -421,7 +463,8 @@ impl Rules {
         }
         if let Some(threshold) = self.anomaly {
             let mut judge = |subject: Option<String>, days: Vec<(NaiveDate, f64)>| {
-                let judged = history(days).and_then(|h| anomaly_score(&h, day, Baseline::DEFAULT));
+                let judged = history(days)
+                    .and_then(|h| Ok::<_, Reason>(anomaly_score(&h, day, Baseline::DEFAULT)?));
                 let mut outcome = match &judged {
                     Ok(a) => {
                         Outcome::judged(Rule::Anomaly, subject, a.score, threshold, &[a.score])
@@ -437,13 +480,8 @@ impl Rules {
             match self.anomaly_by {
                 SpikeBy::Total => judge(None, total),
                 SpikeBy::Model => {
-                    if let Some(models) = snapshot.models_on(day) {
-                        for model in models.keys() {
-                            judge(
-                                Some(model.clone()),
-                                snapshot.daily_spend_of(model).iter().collect(),
-                            );
-                        }
+                    for (model, days) in model_series(snapshot, day) {
+                        judge(Some(model), days);
                     }
                 }
                 SpikeBy::Key => {
@@ -453,6 +491,64 @@ impl Rules {
                 }
             }
         }
+    }
+}
+
+/// Why a forecast or anomaly rule could not be judged: the store does not cover the
+/// day, or the history cannot be projected.
+#[derive(Debug)]
+enum Reason {
+    Store(String),
+    Cannot(crate::forecast::CannotForecast),
+}
+
+impl From<crate::forecast::CannotForecast> for Reason {
+    fn from(err: crate::forecast::CannotForecast) -> Self {
+        Self::Cannot(err)
+    }
+}
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Store(reason) => f.write_str(reason),
+            Self::Cannot(err) => err.fmt(f),
+        }
+    }
+}
+
+/// The account's spend per day: the store's, else OpenRouter's window.
+fn total_days(snapshot: &Snapshot) -> Vec<(NaiveDate, f64)> {
+    match &snapshot.stored {
+        Some(stored) => stored.total.clone(),
+        None => snapshot.daily_spend().iter().collect(),
+    }
+}
+
+/// Each model with spend on `day` and its spend per day: the store's, else
+/// OpenRouter's window.
+fn model_series(snapshot: &Snapshot, day: NaiveDate) -> Vec<(String, Vec<(NaiveDate, f64)>)> {
+    match &snapshot.stored {
+        Some(stored) => stored
+            .models
+            .iter()
+            .filter(|(_, days)| days.iter().any(|(d, _)| *d == day))
+            .map(|(model, days)| (model.clone(), days.clone()))
+            .collect(),
+        None => snapshot
+            .models_on(day)
+            .map(|models| {
+                models
+                    .keys()
+                    .map(|model| {
+                        (
+                            model.clone(),
+                            snapshot.daily_spend_of(model).iter().collect(),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
     }
 }
 
@@ -887,6 +983,7 @@ mod tests {
             activity,
             guardrails: Vec::new(),
             key_activity: BTreeMap::new(),
+            stored: None,
         }
     }
 

@@ -334,6 +334,56 @@ pub struct Snapshot {
     /// Per key hash (enabled keys, with [`Needs::key_activity`]): the
     /// spend its limit counts per UTC day (BYOK spend included when the key says so).
     pub key_activity: BTreeMap<String, BTreeMap<NaiveDate, f64>>,
+    /// Daily spend read from a history store (`--db`): when set, the daily, spike,
+    /// forecast and anomaly rules and the month-end forecast read it instead of
+    /// [`activity`](Self::activity), and `key_activity` is taken to cover its days.
+    pub stored: Option<StoredSpend>,
+}
+
+/// Daily spend from a history store: the days it covers (or why it covers none that
+/// counts), the account's total and each model's spend per UTC day. A covered day
+/// without an entry spent 0; a day outside the covered range is unknown, never 0.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct StoredSpend {
+    /// The first and last covered day, or why the day judged is not covered.
+    pub covered: Result<(NaiveDate, NaiveDate), String>,
+    /// The account's spend per day.
+    pub total: Vec<(NaiveDate, f64)>,
+    /// Each model's spend per day (empty unless asked for).
+    pub models: BTreeMap<String, Vec<(NaiveDate, f64)>>,
+}
+
+impl StoredSpend {
+    /// The covered range (or why there is none) and the account's daily spend.
+    pub fn new(
+        covered: Result<(NaiveDate, NaiveDate), String>,
+        total: Vec<(NaiveDate, f64)>,
+    ) -> Self {
+        Self {
+            covered,
+            total,
+            models: BTreeMap::new(),
+        }
+    }
+
+    /// With each model's daily spend.
+    pub fn with_models(mut self, models: BTreeMap<String, Vec<(NaiveDate, f64)>>) -> Self {
+        self.models = models;
+        self
+    }
+
+    /// `Ok` when every day of `first..=last` is covered, else why not.
+    pub fn covers(&self, first: NaiveDate, last: NaiveDate) -> Result<(), String> {
+        match &self.covered {
+            Err(reason) => Err(reason.clone()),
+            Ok((from, to)) if *from <= first && last <= *to => Ok(()),
+            Ok((from, to)) => Err(format!(
+                "the store covers {from} to {to} without a gap; {} is not in it",
+                if last > *to { last } else { first }
+            )),
+        }
+    }
 }
 
 impl Snapshot {
