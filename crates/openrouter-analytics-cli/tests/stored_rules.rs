@@ -187,9 +187,19 @@ fn a_store_that_is_not_a_database_is_a_clear_error() {
         "--forecast-above",
         "1",
     ]));
-    assert!(out.code == 1 || out.code == 2, "{}", out.stderr);
+    // Exit 1 as for any store that cannot be read (2 is for a usage error, such as a
+    // store that is not there); the file is named and left as it was.
+    assert_eq!(out.code, 1, "{}", out.stderr);
     assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
     assert!(out.stderr.contains("notes.db"), "{}", out.stderr);
+    assert!(out.stderr.contains("not a history store"), "{}", out.stderr);
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        "these are my notes, not a database\n"
+            .repeat(200)
+            .into_bytes(),
+        "left untouched"
+    );
     let missing = format!("sqlite:{}", dir.path().join("none.db").display());
     let out = run(offline().args([
         "check",
@@ -354,4 +364,73 @@ fn the_exporter_forecasts_the_month_from_the_store() {
     ]));
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(out.stderr.contains("none.db"), "{}", out.stderr);
+}
+
+#[test]
+fn a_store_that_turns_unreadable_fails_the_refresh_and_keeps_serving() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = store(&dir, 1);
+    let path = dir.path().join("h.db");
+    assert!(path.exists(), "{db}");
+    let openrouter = MockOpenRouter::start();
+    let _s = openrouter.sample_account();
+    let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = free.local_addr().unwrap().to_string();
+    drop(free);
+    let child = common::cli(&openrouter.base_url(), KEY)
+        .args([
+            "exporter",
+            "--listen",
+            &address,
+            "--interval",
+            "1s",
+            "--db",
+            &db,
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id().to_string();
+    let wait_for = |wanted: &dyn Fn(&str) -> bool| {
+        let started = Instant::now();
+        loop {
+            if let Some(answer) = http_get(&address, "/metrics")
+                && wanted(&answer)
+            {
+                break Some(answer);
+            }
+            if started.elapsed() > Duration::from_secs(30) {
+                break None;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    };
+    let up = wait_for(&|m| m.contains("\nopenrouter_up 1\n"));
+    // Another program drops the activity tables under it: every read fails from now.
+    let writer = rusqlite::Connection::open(&path).unwrap();
+    let tables: Vec<String> = writer
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE '%activity%'")
+        .unwrap()
+        .query_map([], |row| row.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(!tables.is_empty());
+    for table in &tables {
+        writer.execute(&format!("DROP TABLE {table}"), []).unwrap();
+    }
+    drop(writer);
+    let failed = wait_for(&|m| {
+        m.contains("\nopenrouter_up 0\n") && !m.contains("\nopenrouter_refresh_errors_total 0\n")
+    });
+    let _ = Command::new("kill").args(["-TERM", &pid]).status();
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(up.is_some(), "the exporter never came up: {stderr}");
+    let failed = failed.unwrap_or_else(|| panic!("no failed refresh counted: {stderr}"));
+    // Still serving, with the last good forecast kept.
+    assert!(month_end_p50(&failed).is_some(), "{failed}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(!stderr.contains("sk-or-v1"), "{stderr}");
 }
