@@ -51,6 +51,7 @@ const PLACEHOLDERS: &[(&str, &str)] = &[
     ("CATEGORY", "programming"),
     ("<group>", "credits"),
     ("<method>", "get-credits"),
+    ("<command>", "activity"),
 ];
 
 /// The fenced blocks whose lines are commands: shell, crontab lines, a systemd unit's
@@ -557,6 +558,33 @@ fn a_doc_line_that_names_what_does_not_exist_fails() {
     // line parses as written.
     assert_eq!(results[4], Ok(1));
     assert_eq!(results[5], Ok(1));
+}
+
+/// docs/cli.md lists every command `openrouter --help` shows (the other direction, that
+/// every command the docs name exists, is the parse test above).
+#[test]
+fn every_command_of_the_tool_is_in_the_cli_page() {
+    let cli_md = std::fs::read_to_string(workspace_root().join("docs/cli.md")).expect("cli.md");
+    let output = Command::new(env!("CARGO_BIN_EXE_openrouter"))
+        .arg("--help")
+        .env_clear()
+        .output()
+        .expect("run openrouter --help");
+    let help = String::from_utf8(output.stdout).expect("UTF-8 help");
+    let commands: Vec<&str> = help
+        .lines()
+        .skip_while(|line| *line != "Commands:")
+        .skip(1)
+        .take_while(|line| !line.trim().is_empty())
+        .filter_map(|line| line.split_whitespace().next())
+        .filter(|name| *name != "help")
+        .collect();
+    assert!(commands.len() >= 19, "{help}");
+    let missing: Vec<&&str> = commands
+        .iter()
+        .filter(|name| !cli_md.contains(&format!("`openrouter {name}")))
+        .collect();
+    assert!(missing.is_empty(), "docs/cli.md does not list {missing:?}");
 }
 
 /// The README gives newcomers the test command CI runs, word for word.
