@@ -443,6 +443,13 @@ fn every_openrouter_command_in_the_docs_parses() {
     for file in doc_files(&root) {
         let text =
             std::fs::read_to_string(root.join(&file)).unwrap_or_else(|err| panic!("{file}: {err}"));
+        // An unclosed fence would turn the rest of the file into code (and hide its
+        // inline commands from this test).
+        let fences = text
+            .lines()
+            .filter(|line| line.trim_start().starts_with("```"))
+            .count();
+        assert!(fences % 2 == 0, "{file} has an unclosed ``` fence");
         for found in find_commands(&file, &text) {
             if is_hypothetical(&found) {
                 hypothetical_seen.push(found.args.join(" "));
