@@ -27,25 +27,25 @@ const MOCK_OUTPUT: &str = "crates/openrouter-analytics-mock/src/generated.rs";
 /// generated crate, which `openrouter-analytics-mock` depends on.
 const MOCK_TYPES_CRATE: &str = "openrouter_analytics_api";
 
-/// The README, whose table of operations is generated (between [`TABLE_START`] and
-/// [`TABLE_END`]); the rest of it is written by hand.
-const README: &str = "README.md";
+/// The page of the docs whose table of operations is generated (between [`TABLE_START`]
+/// and [`TABLE_END`]); the rest of it is written by hand.
+pub(crate) const OPERATIONS_DOC: &str = "docs/operations.md";
 
 const TABLE_START: &str =
     "<!-- operations: written by `cargo xtask generate` from the spec; do not edit -->\n";
 const TABLE_END: &str = "<!-- end of operations -->\n";
 
-/// `readme` with the text between the table's markers replaced by `table`.
-fn with_operation_table(readme: &str, table: &str) -> Result<String, String> {
-    let start = readme
+/// `doc` with the text between the table's markers replaced by `table`.
+fn with_operation_table(doc: &str, table: &str) -> Result<String, String> {
+    let start = doc
         .find(TABLE_START)
-        .ok_or_else(|| format!("{README}: the marker {TABLE_START:?} is missing"))?
+        .ok_or_else(|| format!("{OPERATIONS_DOC}: the marker {TABLE_START:?} is missing"))?
         + TABLE_START.len();
-    let end = readme[start..]
+    let end = doc[start..]
         .find(TABLE_END)
-        .ok_or_else(|| format!("{README}: the marker {TABLE_END:?} is missing"))?
+        .ok_or_else(|| format!("{OPERATIONS_DOC}: the marker {TABLE_END:?} is missing"))?
         + start;
-    Ok(format!("{}{table}{}", &readme[..start], &readme[end..]))
+    Ok(format!("{}{table}{}", &doc[..start], &doc[end..]))
 }
 
 /// One generated file: its path and its expected content.
@@ -111,8 +111,8 @@ fn render_all(root: &Path) -> Result<Vec<Output>, String> {
     let located = |err: String| format!("{}: {err}", spec_path.display());
     let client = render_client(&spec).map_err(located)?;
     let sdk = crate::sdk::render(&spec, &client).map_err(located)?;
-    let readme = std::fs::read_to_string(root.join(README))
-        .map_err(|err| format!("{README}: cannot read: {err}"))?;
+    let doc = std::fs::read_to_string(root.join(OPERATIONS_DOC))
+        .map_err(|err| format!("{OPERATIONS_DOC}: cannot read: {err}"))?;
     Ok(vec![
         Output {
             path: CLIENT_OUTPUT,
@@ -123,8 +123,8 @@ fn render_all(root: &Path) -> Result<Vec<Output>, String> {
             content: with_header(&sdk.code),
         },
         Output {
-            path: README,
-            content: with_operation_table(&readme, &sdk.operation_table)?,
+            path: OPERATIONS_DOC,
+            content: with_operation_table(&doc, &sdk.operation_table)?,
         },
         Output {
             path: MOCK_OUTPUT,
@@ -222,7 +222,13 @@ mod tests {
     fn scratch_root() -> tempfile::TempDir {
         let real_root = crate::workspace_root();
         let dir = tempfile::tempdir().expect("temp dir");
-        for relative in [SPEC_PATH, CLIENT_OUTPUT, SDK_OUTPUT, MOCK_OUTPUT, README] {
+        for relative in [
+            SPEC_PATH,
+            CLIENT_OUTPUT,
+            SDK_OUTPUT,
+            MOCK_OUTPUT,
+            OPERATIONS_DOC,
+        ] {
             let target = dir.path().join(relative);
             std::fs::create_dir_all(target.parent().expect("has parent")).expect("mkdir");
             std::fs::copy(real_root.join(relative), target).expect("copy");
@@ -232,9 +238,9 @@ mod tests {
     }
 
     #[test]
-    fn the_readme_table_is_replaced_between_its_markers_only() {
-        let readme = format!("intro\n{TABLE_START}| stale |\n{TABLE_END}outro\n");
-        let out = with_operation_table(&readme, "| fresh |\n").expect("markers present");
+    fn the_operations_table_is_replaced_between_its_markers_only() {
+        let doc = format!("intro\n{TABLE_START}| stale |\n{TABLE_END}outro\n");
+        let out = with_operation_table(&doc, "| fresh |\n").expect("markers present");
         assert_eq!(
             out,
             format!("intro\n{TABLE_START}| fresh |\n{TABLE_END}outro\n")
@@ -244,14 +250,18 @@ mod tests {
     }
 
     #[test]
-    fn the_readme_lists_every_operation_of_the_spec() {
+    fn the_operations_doc_lists_every_operation_of_the_spec() {
         let root = crate::workspace_root();
-        let readme = std::fs::read_to_string(root.join(README)).expect("readme");
+        let doc =
+            std::fs::read_to_string(root.join(OPERATIONS_DOC)).expect("the table of operations");
         let spec = load_openapi(&root.join(SPEC_PATH)).expect("spec");
-        let table = &readme[readme.find(TABLE_START).expect("start")..];
+        let table = &doc[doc.find(TABLE_START).expect("start")..];
         for (path, method, _) in spec.operations() {
             let http = format!("`{} {path}`", method.to_uppercase());
-            assert!(table.contains(&http), "{http} is not in the README's table");
+            assert!(
+                table.contains(&http),
+                "{http} is not in the table of operations"
+            );
         }
     }
 
@@ -261,10 +271,13 @@ mod tests {
         let first = render_all(&root).expect("renders");
         let second = render_all(&root).expect("renders again");
         let paths: Vec<&str> = first.iter().map(|output| output.path).collect();
-        assert_eq!(paths, [CLIENT_OUTPUT, SDK_OUTPUT, README, MOCK_OUTPUT]);
+        assert_eq!(
+            paths,
+            [CLIENT_OUTPUT, SDK_OUTPUT, OPERATIONS_DOC, MOCK_OUTPUT]
+        );
         for (a, b) in first.iter().zip(&second) {
             assert_eq!(a.content, b.content, "{} is not deterministic", a.path);
-            if a.path == README {
+            if a.path == OPERATIONS_DOC {
                 continue;
             }
             assert!(

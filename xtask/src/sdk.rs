@@ -192,11 +192,11 @@ pub fn render(spec: &OpenAPI, generated_client: &str) -> Result<Rendered, String
 pub struct Rendered {
     /// The client crate's typed layer.
     pub code: String,
-    /// The README's table of operations (Markdown rows, one per operation).
+    /// The table of operations of `docs/operations.md` (Markdown rows, one per operation).
     pub operation_table: String,
 }
 
-/// The README's table of operations: the client call, the CLI command, the HTTP
+/// The table of operations (`docs/operations.md`): the client call, the CLI command, the HTTP
 /// operation, the key it needs (from its description, which must say) and how it
 /// behaves (pages, writes, carries a secret).
 fn operation_table(operations: &[Operation]) -> Result<String, String> {

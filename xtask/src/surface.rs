@@ -1709,8 +1709,10 @@ mod tests {
         std::fs::create_dir_all(spec.parent().expect("has parent")).expect("mkdir");
         std::fs::copy(real_root.join(crate::spec::SPEC_PATH), spec).expect("copy spec");
         // Its table of operations is generated, so `check` reads it too.
-        std::fs::copy(real_root.join("README.md"), dir.path().join("README.md"))
-            .expect("copy the README");
+        let doc = dir.path().join(crate::codegen::OPERATIONS_DOC);
+        std::fs::create_dir_all(doc.parent().expect("has parent")).expect("mkdir");
+        std::fs::copy(real_root.join(crate::codegen::OPERATIONS_DOC), doc)
+            .expect("copy the table of operations");
         copy_library_crates(&real_root, dir.path());
         dir
     }

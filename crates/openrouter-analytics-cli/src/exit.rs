@@ -9,7 +9,7 @@ use crate::output::money::Unprintable;
 /// Where to create the key the Analytics API needs.
 pub const MANAGEMENT_KEYS_URL: &str = "https://openrouter.ai/settings/management-keys";
 
-/// The process exit codes (also listed in `--help` and the README).
+/// The process exit codes (also listed in `--help` and docs/cli.md).
 pub mod code {
     /// Success.
     pub const SUCCESS: u8 = 0;

@@ -199,7 +199,7 @@ impl Charge<'_> {
 
 /// The FOCUS 1.2 columns written, in order, each beside how a row fills it: every
 /// column the specification requires of a provider with the applicability criteria the
-/// README names, those OpenRouter has no concept of left empty (null). The README's
+/// docs/history.md names, those OpenRouter has no concept of left empty (null). Its
 /// table says why each is filled as it is.
 fn focus_fields<'a>() -> [Field<Charge<'a>>; 47] {
     [

@@ -71,10 +71,20 @@ use crate::history::SyncArgs;
 use crate::progress::{Progress, with_progress};
 use crate::secret::Redactor;
 
+/// Set (to anything), the binary stops once its command line has parsed: exit 0, or clap's
+/// usage error and exit 2. Not documented for users: it exists so that a test can check
+/// every `openrouter ...` line of the docs against the real command tree.
+const PARSE_ONLY: &str = "OPENROUTER_PARSE_ONLY";
+
 fn main() -> ExitCode {
     // clap prints its own usage errors and exits with 2 (0 for --help and --version).
     // `export -f focus`: a format only that command has (see export.rs).
     let cli = Cli::parse_from(export::rewrite_format_arg(std::env::args_os().collect()));
+    // Hidden, for the documentation's test (tests/docs.rs): the command line parsed, so
+    // every subcommand and flag it names exists and every value was accepted; run nothing.
+    if std::env::var_os(PARSE_ONLY).is_some() {
+        return ExitCode::from(code::SUCCESS);
+    }
     let redactor = Redactor::new(cli.global.api_key.as_deref());
     match run(&cli, &redactor) {
         Ok(()) => ExitCode::from(code::SUCCESS),

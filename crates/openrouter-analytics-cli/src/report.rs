@@ -766,7 +766,7 @@ fn forecast_section(page: &mut String, by_date: &[Group]) {
     let _ = writeln!(
         page,
         "<p class=\"note\">Method {}: each day ahead at the mean spend of the last 14 days, \
-         adjusted for its weekday's share of the last 28 (see the README's Forecasts section \
+         adjusted for its weekday's share of the last 28 (see docs/watch.md, Forecasts, \
          for its limits: a trend or a recent jump is underestimated).</p>\n</section>",
         escape(&f.method)
     );

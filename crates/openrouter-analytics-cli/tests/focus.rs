@@ -16,7 +16,7 @@ use openrouter_analytics_mock::{MockOpenRouter, SampleAccount};
 
 const KEY: &str = "sk-or-v1-focus-test-key";
 
-/// What OpenRouter supports, as FOCUS 1.2 names it (the README's FOCUS section says why).
+/// What OpenRouter supports, as FOCUS 1.2 names it (docs/history.md, "Export: CSV and FOCUS", says why).
 const CRITERIA: &str = "ACCOUNT_NAMING_SUPPORTED,USAGE_MEASUREMENT_SUPPORTED,\
 UNIT_PRICING_SUPPORTED,PUBLIC_PRICE_LIST_SUPPORTED,SUB_ACCOUNT_SUPPORTED,\
 RESOURCE_TYPE_ASSIGNMENT_SUPPORTED,TAGGING_SUPPORTED";
@@ -221,7 +221,7 @@ fn focus_export_of_the_sample_account_passes_the_finops_validator() {
         for criteria in [None, Some(CRITERIA)] {
             let failed = failed_rules(&exe, &site, file, criteria);
             // InvoiceId: usage draws on prepaid credits and has no invoice, so it is null,
-            // which the validator cannot tell from a missing one (README, FOCUS section).
+            // which the validator cannot tell from a missing one (docs/history.md, the FOCUS table).
             let unexpected: Vec<&String> = failed
                 .iter()
                 .filter(|rule| !rule.starts_with("InvoiceId-"))

@@ -5,7 +5,7 @@
 //! The figures on the page are compared with what `openrouter activity --by ...`
 //! prints for the same data; the page is checked to load nothing and to hold no key.
 //!
-//! The README's screenshot comes from the browser test:
+//! The screenshot in the README and docs/cli.md comes from the browser test:
 //! `REPORT_SCREENSHOT=docs/report.png cargo test -p openrouter-analytics-cli --test report`
 //! (from the repository root) writes it again.
 

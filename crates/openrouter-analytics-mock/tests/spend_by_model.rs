@@ -1,4 +1,4 @@
-//! The example from the README: code of your own that calls OpenRouter, and its tests,
+//! The example from docs/library.md ("Testing your code with mocks"): code of your own that calls OpenRouter, and its tests,
 //! which run against `MockOpenRouter` instead of the network.
 //!
 //! ```sh

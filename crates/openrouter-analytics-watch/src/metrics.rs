@@ -29,7 +29,7 @@ pub struct Health {
     pub last_refresh_seconds: Option<f64>,
 }
 
-/// Every metric family the exporter serves: name, type, help. The README's table and
+/// Every metric family the exporter serves: name, type, help. The table in docs/watch.md and
 /// the dashboard's queries use exactly these names (a test checks it).
 pub const FAMILIES: &[(&str, &str, &str)] = &[
     (

@@ -106,7 +106,7 @@ pub use sugar::{ActivityDate, parse_day};
 /// appear in this crate's API (`chrono::NaiveDate`, `chrono::DateTime<Utc>`).
 pub use chrono;
 /// An optional, nullable request-body field: left out, sent as `null` (clearing it) or
-/// sent with a value; see the README's "Clearing a field" and the typed calls'
+/// sent with a value; see "Clearing a field" in docs/library.md and the typed calls'
 /// `clear_<field>()` setters.
 pub use openrouter_analytics_api::Nullable;
 /// The API's request and response types, generated from the OpenAPI spec.
