@@ -9,8 +9,9 @@ use openrouter_analytics::{Client, Error, WithRawBody};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use crate::account;
-use crate::args::{Format, HISTORY};
 use crate::exit::Failure;
+use crate::global::HISTORY;
+use crate::output::Format;
 use crate::output::money;
 use crate::output::sheet::{Column, Sheet, number, text};
 use crate::output::table::{Align, Table, percent, thousands, usd_fine};

@@ -17,9 +17,10 @@ use openrouter_analytics_watch::{
 use serde_json::json;
 
 use crate::account::Context;
-use crate::args::{Format, GlobalArgs};
 use crate::exit::{Failure, Operation, code};
+use crate::global::GlobalArgs;
 use crate::history::{self, DbArgs};
+use crate::output::Format;
 use crate::output::sheet::{Sheet, number, text};
 use crate::output::table::{Align, Table};
 use crate::output::{plain_number, write_json};

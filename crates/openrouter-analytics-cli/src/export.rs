@@ -14,9 +14,10 @@ use clap::Args;
 use openrouter_analytics_store::{ActivityRow, Query};
 
 use crate::activity::rows_csv;
-use crate::args::{Format, HISTORY};
 use crate::exit::Failure;
+use crate::global::HISTORY;
 use crate::history::{self, DbArgs};
+use crate::output::Format;
 use crate::output::sheet::{Field, number, text, write_rows};
 use crate::output::{plain_number, write_json};
 use crate::totals::GroupBy;

@@ -18,9 +18,9 @@ use openrouter_analytics_watch::{KeyFigures, Needs, Snapshot};
 use serde_json::json;
 
 use crate::account::Context;
-use crate::args::Format;
 use crate::exit::{Failure, Operation};
 use crate::history::{self, DbArgs};
+use crate::output::Format;
 use crate::output::sheet::{Sheet, number, text};
 use crate::output::table::{Align, Table};
 use crate::output::{plain_number, write_json};

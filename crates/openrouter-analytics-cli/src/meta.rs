@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use openrouter_analytics::types::AnalyticsMetaResponse;
 use openrouter_analytics::{Client, Error, WithRawBody};
 
-use crate::args::Format;
+use crate::output::Format;
 use crate::output::sheet::{Column, Sheet, text};
 use crate::output::table::{Align, Table};
 use crate::output::write_raw_json;

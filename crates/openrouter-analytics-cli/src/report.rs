@@ -70,15 +70,15 @@ pub struct ReportArgs {
     /// Report on the history store (see `openrouter sync`) from this UTC day on,
     /// adding month-over-month spend by model, spend per key per month and the
     /// credit balance over time.
-    #[arg(long, value_name = "YYYY-MM-DD", help_heading = crate::args::HISTORY)]
+    #[arg(long, value_name = "YYYY-MM-DD", help_heading = crate::global::HISTORY)]
     pub since: Option<String>,
 
     /// The last day read from the store [default: the last day synced].
-    #[arg(long, value_name = "YYYY-MM-DD", requires = "since", help_heading = crate::args::HISTORY)]
+    #[arg(long, value_name = "YYYY-MM-DD", requires = "since", help_heading = crate::global::HISTORY)]
     pub until: Option<String>,
 
     /// The history store to read.
-    #[command(flatten, next_help_heading = crate::args::HISTORY)]
+    #[command(flatten, next_help_heading = crate::global::HISTORY)]
     pub db: crate::history::DbArgs,
 }
 

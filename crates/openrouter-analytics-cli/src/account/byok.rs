@@ -8,9 +8,9 @@ use clap::{Args, Subcommand};
 use serde::Deserialize;
 
 use super::{Context, Output, by_name, examples, view};
-use crate::args::Format;
 use crate::exit::Failure;
 use crate::flags::{Generated, Options, from_operation};
+use crate::output::Format;
 use crate::output::sheet::{Field, number, text, write_rows};
 use crate::output::table::{Align, Table};
 use crate::output::{cell, short_id};

@@ -7,8 +7,8 @@ use openrouter_analytics::types::GenerationResponseData;
 
 use super::view::{self, write_fields};
 use super::{Context, Output};
-use crate::args::Format;
 use crate::exit::Failure;
+use crate::output::Format;
 use crate::output::sheet::{Field, number, text, write_rows};
 use crate::output::table::{thousands, usd_fine};
 use crate::output::{plain_number, write_raw_json};

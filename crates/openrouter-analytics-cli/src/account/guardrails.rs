@@ -11,9 +11,9 @@ use serde_json::{Value, json};
 
 use super::view::{self, write_fields};
 use super::{Context, Output, by_name, confirm, examples, resolve};
-use crate::args::Format;
 use crate::exit::Failure;
 use crate::flags::{Generated, Options, from_operation};
+use crate::output::Format;
 use crate::output::sheet::{Field, Sheet, number, text, write_rows};
 use crate::output::table::{Align, Table};
 use crate::output::{cell, short_id, write_raw_json};

@@ -8,8 +8,8 @@ use openrouter_analytics_watch::{DailySpend, Runway};
 
 use super::view::{self, write_fields};
 use super::{Context, Output};
-use crate::args::Format;
 use crate::exit::Failure;
+use crate::output::Format;
 use crate::output::sheet::{Field, Sheet, number, text, write_rows};
 use crate::output::table::{Align, Table, usd};
 use crate::output::{plain_number, write_raw_json};

@@ -9,8 +9,8 @@ use openrouter_analytics::types::{
 
 use super::view;
 use super::{Context, Output};
-use crate::args::Format;
 use crate::exit::Failure;
+use crate::output::Format;
 use crate::output::sheet::{Field, text, write_rows};
 use crate::output::table::{Align, Table};
 

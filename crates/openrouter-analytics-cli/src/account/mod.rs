@@ -25,8 +25,9 @@ use std::io::{self, Write};
 use clap::Subcommand;
 use openrouter_analytics::{Client, Error};
 
-use crate::args::{EXIT_CODES_HELP, Format};
 use crate::exit::{Failure, Operation};
+use crate::global::EXIT_CODES_HELP;
+use crate::output::Format;
 use crate::progress::{Progress, with_progress};
 
 /// `Examples:` then the exit-code table, for a command's `--help`.

@@ -9,9 +9,9 @@ use clap::{Args, ValueEnum};
 use serde::Deserialize;
 
 use super::{Context, Output, by_name, examples, view};
-use crate::args::Format;
 use crate::exit::Failure;
 use crate::flags::{Generated, Options, from_operation};
+use crate::output::Format;
 use crate::output::sheet::{Sheet, number, text};
 use crate::output::table::{Align, Table, thousands, usd_fine};
 

@@ -7,9 +7,19 @@ pub mod table;
 use std::io::{self, IsTerminal, Write};
 use std::sync::OnceLock;
 
+use clap::ValueEnum;
 use serde::Serialize;
 
-use crate::args::Format;
+/// How results are printed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Aligned columns for people, costs in USD, with a totals row.
+    Table,
+    /// The API's response as JSON (summaries when --by is given), for jq and scripts.
+    Json,
+    /// A header row, then one row per item.
+    Csv,
+}
 
 /// The format to print in: the one asked for, else `table` on a terminal and `json`
 /// when stdout is a pipe or a file.
