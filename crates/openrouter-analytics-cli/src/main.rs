@@ -62,7 +62,7 @@ mod totals;
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 use openrouter_analytics::Client;
 
 use crate::args::{AnalyticsCommand, Cli, Command};
@@ -138,7 +138,7 @@ fn run(cli: &Cli, redactor: &Redactor) -> Result<(), Failure> {
     match plan {
         // No key and no network.
         Plan::Completions(shell) => write_rendered(|out| {
-            completions::print(shell, out).map_err(|err| Failure::output(&err))
+            completions::print(shell, Cli::command(), out).map_err(|err| Failure::output(&err))
         }),
         Plan::Export(args) => write_rendered(|out| export::run(args, global.format, out)),
         Plan::Activity(plan) if plan.is_history() => {
