@@ -42,7 +42,6 @@ mod flags;
 mod forecast;
 mod global;
 mod history;
-mod history_report;
 mod logging;
 mod meta;
 mod output;
@@ -220,7 +219,7 @@ fn run(cli: &Cli, redactor: &Redactor) -> Result<(), Failure> {
         Plan::Report(plan) => {
             let fetched = match plan.history() {
                 // `report --since`: the history store answers; no key, no network.
-                Some((range, db)) => history_report::fetch(*range, db)?,
+                Some((range, db)) => report::history_report::fetch(*range, db)?,
                 None => {
                     let session = Session::start(global, redactor)?;
                     tracing::debug!("{}", plan.describe(&session.base_url));

@@ -7,6 +7,8 @@
 //! and written by the table formatters in [`crate::output::table`], so the page shows
 //! to the cent what `openrouter activity --by ...` prints for the same data.
 
+pub mod history_report;
+
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::fs;
@@ -217,7 +219,7 @@ impl Plan {
     ) -> io::Result<String> {
         let mut page = render(fetched, &self.filters, generated_at);
         if let Some(sections) = &fetched.history_sections {
-            crate::history_report::insert(&mut page, sections);
+            history_report::insert(&mut page, sections);
         }
         // No page (and no file) when an amount on it could not be printed.
         crate::output::money::check()?;
