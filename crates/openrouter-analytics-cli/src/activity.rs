@@ -12,6 +12,7 @@ use crate::account;
 use crate::exit::Failure;
 use crate::global::HISTORY;
 use crate::output::Format;
+use crate::output::Out;
 use crate::output::money;
 use crate::output::sheet::{Column, Sheet, number, text};
 use crate::output::table::{Align, Table, percent, thousands, usd_fine};
@@ -200,7 +201,7 @@ impl Plan {
 
     /// Prints the stored activity of the range, summarised and sorted as asked,
     /// after a warning naming any day of the range no sync covered.
-    pub fn print_history(&self, format: Format, out: &mut dyn Write) -> Result<(), Failure> {
+    pub fn print_history(&self, format: Format, out: &mut Out<'_>) -> Result<(), Failure> {
         use crate::history;
         let Some(range) = self.range else {
             return Ok(());
@@ -312,7 +313,7 @@ impl Plan {
         mut response: ActivityResponse,
         raw: &[u8],
         format: Format,
-        out: &mut dyn Write,
+        out: &mut Out<'_>,
     ) -> io::Result<()> {
         if self.by.is_empty() && self.sort.is_none() && matches!(format, Format::Json) {
             return write_raw_json(out, raw);
@@ -396,7 +397,7 @@ fn number_cells(t: &Totals) -> [String; 5] {
 pub(crate) fn rows_table(
     rows: &[ActivityItem],
     workspace: bool,
-    out: &mut dyn Write,
+    out: &mut Out<'_>,
 ) -> io::Result<()> {
     let totals = Totals::sum(&rows.iter().map(Totals::of).collect::<Vec<_>>()).rounded();
     let byok = totals.byok_usage_inference != 0.0;
@@ -443,7 +444,7 @@ pub(crate) fn rows_table(
     table.write(out)
 }
 
-fn summary_table(groups: &[Group], keys: &[SummaryKey], out: &mut dyn Write) -> io::Result<()> {
+fn summary_table(groups: &[Group], keys: &[SummaryKey], out: &mut Out<'_>) -> io::Result<()> {
     let totals = Totals::sum(groups.iter().map(|g| &g.totals)).rounded();
     let byok = totals.byok_usage_inference != 0.0;
     let mut columns: Vec<(&str, Align)> = keys
@@ -488,7 +489,7 @@ fn summary_table(groups: &[Group], keys: &[SummaryKey], out: &mut dyn Write) -> 
     table.write(out)
 }
 
-pub(crate) fn rows_csv(rows: &[ActivityItem], out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn rows_csv(rows: &[ActivityItem], out: &mut Out<'_>) -> io::Result<()> {
     let mut csv = Sheet::new(out, ROW_FIELDS)?;
     for row in rows {
         csv.row([
@@ -510,7 +511,7 @@ pub(crate) fn rows_csv(rows: &[ActivityItem], out: &mut dyn Write) -> io::Result
     csv.finish()
 }
 
-fn summary_csv(groups: &[Group], keys: &[SummaryKey], out: &mut dyn Write) -> io::Result<()> {
+fn summary_csv(groups: &[Group], keys: &[SummaryKey], out: &mut Out<'_>) -> io::Result<()> {
     let header = keys
         .iter()
         .map(|&k| text(summary_field(k)))
@@ -560,7 +561,7 @@ impl Serialize for SummaryRow<'_> {
 }
 
 /// `{"data": [...]}` with one object per summary row.
-fn summary_json(groups: &[Group], keys: &[SummaryKey], out: &mut dyn Write) -> io::Result<()> {
+fn summary_json(groups: &[Group], keys: &[SummaryKey], out: &mut Out<'_>) -> io::Result<()> {
     let rows: Vec<SummaryRow<'_>> = groups
         .iter()
         .map(|group| SummaryRow { keys, group })

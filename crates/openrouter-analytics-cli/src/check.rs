@@ -23,6 +23,7 @@ use crate::history::{self, DbArgs};
 use crate::output::Format;
 use crate::output::sheet::{Sheet, number, text};
 use crate::output::table::{Align, Table};
+use crate::output::{Out, Style};
 use crate::output::{plain_number, write_json};
 use crate::progress::with_progress;
 use crate::setup;
@@ -261,7 +262,7 @@ pub fn run(
     ctx: Option<&Context<'_>>,
     global: &GlobalArgs,
     runtime: &tokio::runtime::Runtime,
-    format: Format,
+    style: Style,
 ) -> Result<(), Failure> {
     let needs = live_needs(plan);
     let mut snapshot = match ctx {
@@ -321,7 +322,13 @@ pub fn run(
     let outcomes = plan.rules.evaluate(&snapshot, plan.day);
     let printed = {
         let mut stdout = io::stdout().lock();
-        print(&outcomes, plan.day, format, &mut stdout).and_then(|()| stdout.flush())
+        print(
+            &outcomes,
+            plan.day,
+            style.format,
+            &mut Out::new(style, &mut stdout),
+        )
+        .and_then(|()| stdout.flush())
     };
     match printed {
         Ok(()) => {}
@@ -404,7 +411,7 @@ fn print(
     outcomes: &[Outcome],
     day: NaiveDate,
     format: Format,
-    out: &mut dyn Write,
+    out: &mut Out<'_>,
 ) -> io::Result<()> {
     match format {
         Format::Json => {

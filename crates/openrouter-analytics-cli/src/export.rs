@@ -18,6 +18,7 @@ use crate::exit::Failure;
 use crate::global::HISTORY;
 use crate::history::{self, DbArgs};
 use crate::output::Format;
+use crate::output::Out;
 use crate::output::sheet::{Field, number, text, write_rows};
 use crate::output::{plain_number, write_json};
 use crate::totals::GroupBy;
@@ -83,7 +84,7 @@ pub fn rewrite_format_arg(args: Vec<OsString>) -> Vec<OsString> {
 }
 
 /// Runs `openrouter export`: rows to stdout, a gap warning on stderr.
-pub fn run(args: &ExportArgs, format: Option<Format>, out: &mut dyn Write) -> Result<(), Failure> {
+pub fn run(args: &ExportArgs, format: Option<Format>, out: &mut Out<'_>) -> Result<(), Failure> {
     let range = history::parse_range(&args.since, args.until.as_deref()).map_err(Failure::usage)?;
     let (mut store, until) = history::open_for_range(&args.db, range)?;
     let query = Query::new(range.since, until).workspaces(args.group_by.is_some());
@@ -287,7 +288,7 @@ fn focus_fields<'a>() -> [Field<Charge<'a>>; 47] {
 fn focus_csv(
     rows: &[ActivityRow],
     names: &BTreeMap<String, String>,
-    out: &mut dyn Write,
+    out: &mut Out<'_>,
 ) -> io::Result<()> {
     let charges: Vec<Charge<'_>> = rows
         .iter()

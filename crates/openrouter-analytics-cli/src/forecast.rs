@@ -23,6 +23,7 @@ use crate::history::{self, DbArgs};
 use crate::output::Format;
 use crate::output::sheet::{Sheet, number, text};
 use crate::output::table::{Align, Table};
+use crate::output::{Out, Style};
 use crate::output::{plain_number, write_json};
 use crate::progress::with_progress;
 use crate::stored;
@@ -182,7 +183,7 @@ pub fn run(
     plan: &Plan,
     ctx: Option<&Context<'_>>,
     runtime: Option<&tokio::runtime::Runtime>,
-    format: Format,
+    style: Style,
 ) -> Result<(), Failure> {
     let keys = match (plan.by, ctx, runtime) {
         (ForecastBy::Key, Some(ctx), Some(runtime)) => Some(fetch_keys(ctx, runtime)?),
@@ -195,7 +196,14 @@ pub fn run(
     };
     let lines = project(plan, data.covered, data.series);
     let mut buffer = Vec::new();
-    print(plan, data.source, &lines, format, &mut buffer).map_err(|err| Failure::output(&err))?;
+    print(
+        plan,
+        data.source,
+        &lines,
+        style.format,
+        &mut Out::new(style, &mut buffer),
+    )
+    .map_err(|err| Failure::output(&err))?;
     let mut stdout = io::stdout().lock();
     match stdout.write_all(&buffer).and_then(|()| stdout.flush()) {
         Ok(()) => {}
@@ -458,7 +466,7 @@ fn print(
     source: &str,
     lines: &[Line],
     format: Format,
-    out: &mut dyn Write,
+    out: &mut Out<'_>,
 ) -> io::Result<()> {
     match format {
         Format::Json => {
@@ -571,7 +579,7 @@ fn reach_text(limit: Option<&Limit>) -> String {
     }
 }
 
-fn print_csv(lines: &[Line], out: &mut dyn Write) -> io::Result<()> {
+fn print_csv(lines: &[Line], out: &mut Out<'_>) -> io::Result<()> {
     let mut csv = Sheet::new(
         out,
         [
@@ -636,7 +644,7 @@ fn print_csv(lines: &[Line], out: &mut dyn Write) -> io::Result<()> {
     csv.finish()
 }
 
-fn print_table(plan: &Plan, lines: &[Line], out: &mut dyn Write) -> io::Result<()> {
+fn print_table(plan: &Plan, lines: &[Line], out: &mut Out<'_>) -> io::Result<()> {
     let keys = plan.by == ForecastBy::Key;
     let mut columns = vec![
         ("SUBJECT", Align::Left),

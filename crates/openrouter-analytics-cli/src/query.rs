@@ -13,6 +13,7 @@ use serde_json::{Map, Value};
 
 use crate::buckets::{self, Granularity};
 use crate::output::Format;
+use crate::output::Out;
 use crate::output::sheet::{Kind, Sheet};
 use crate::output::table::{Align, Table};
 use crate::output::{cell, write_raw_json};
@@ -221,7 +222,7 @@ impl Plan {
         response: &AnalyticsQueryResponse,
         raw: &[u8],
         format: Format,
-        out: &mut dyn Write,
+        out: &mut Out<'_>,
     ) -> io::Result<()> {
         let result = &response.data;
         let columns = self.columns(&result.data);

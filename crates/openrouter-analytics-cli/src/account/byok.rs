@@ -2,7 +2,7 @@
 //! (masked labels; the secret itself is never sent back). The list's filters come from
 //! the spec (the generated table).
 
-use std::io::{self, Write};
+use std::io;
 
 use clap::{Args, Subcommand};
 use serde::Deserialize;
@@ -10,10 +10,10 @@ use serde::Deserialize;
 use super::{Context, Output, by_name, examples, view};
 use crate::exit::Failure;
 use crate::flags::{Generated, Options, from_operation};
-use crate::output::Format;
+use crate::output::cell;
 use crate::output::sheet::{Field, number, text, write_rows};
 use crate::output::table::{Align, Table};
-use crate::output::{cell, short_id};
+use crate::output::{Format, Out, Style};
 
 /// The CSV header of `byok list`: the API's field names (lists joined with `;`).
 const CSV_FIELDS: [Field<ByokKey>; 10] = [
@@ -81,11 +81,11 @@ impl Plan {
     }
 
     /// Fetches every page and renders it.
-    pub async fn execute(&self, ctx: &Context<'_>, format: Format) -> Result<Output, Failure> {
+    pub async fn execute(&self, ctx: &Context<'_>, style: Style) -> Result<Output, Failure> {
         let Self::List(args) = self;
         let items = by_name::every_item(ctx, "listing BYOK keys", ("byok", "list"), args).await?;
-        if format == Format::Json {
-            return Output::render(|out| {
+        if style.format == Format::Json {
+            return Output::render(style, |out| {
                 view::write_list_json(out, items.into_iter().map(|(_, raw)| raw).collect())
             });
         }
@@ -99,7 +99,7 @@ impl Plan {
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;
-        Output::render(|out| match format {
+        Output::render(style, |out| match style.format {
             Format::Csv => byok_csv(&rows, out),
             _ => byok_table(&rows, out),
         })
@@ -130,7 +130,7 @@ struct ByokKey {
     created_at: Option<String>,
 }
 
-fn byok_table(rows: &[ByokKey], out: &mut dyn Write) -> io::Result<()> {
+fn byok_table(rows: &[ByokKey], out: &mut Out<'_>) -> io::Result<()> {
     let mut table = Table::new([
         ("PROVIDER", Align::Left),
         ("NAME", Align::Left),
@@ -150,7 +150,7 @@ fn byok_table(rows: &[ByokKey], out: &mut dyn Write) -> io::Result<()> {
             cell(&row.provider),
             row.name.clone().unwrap_or_default(),
             row.label.clone(),
-            short_id(&row.id),
+            out.style().short_id(&row.id),
             view::yes_no(row.disabled),
             view::yes_no(row.is_fallback),
             match &row.allowed_models {
@@ -166,6 +166,6 @@ fn byok_table(rows: &[ByokKey], out: &mut dyn Write) -> io::Result<()> {
     table.write(out)
 }
 
-fn byok_csv(rows: &[ByokKey], out: &mut dyn Write) -> io::Result<()> {
+fn byok_csv(rows: &[ByokKey], out: &mut Out<'_>) -> io::Result<()> {
     write_rows(out, &CSV_FIELDS, rows)
 }

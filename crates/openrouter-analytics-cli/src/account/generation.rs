@@ -1,6 +1,6 @@
 //! `openrouter generation ID`: one request's model, provider, tokens, cost and latency.
 
-use std::io::{self, Write};
+use std::io;
 
 use clap::Args;
 use openrouter_analytics::types::GenerationResponseData;
@@ -8,9 +8,9 @@ use openrouter_analytics::types::GenerationResponseData;
 use super::view::{self, write_fields};
 use super::{Context, Output};
 use crate::exit::Failure;
-use crate::output::Format;
 use crate::output::sheet::{Field, number, text, write_rows};
 use crate::output::table::{thousands, usd_fine};
+use crate::output::{Format, Out, Style};
 use crate::output::{plain_number, write_raw_json};
 
 /// The CSV header: the API's field names.
@@ -74,7 +74,7 @@ pub fn check(args: &GenerationArgs) -> Result<String, String> {
 }
 
 /// `openrouter generation ID`.
-pub async fn show(ctx: &Context<'_>, id: &str, format: Format) -> Result<Output, Failure> {
+pub async fn show(ctx: &Context<'_>, id: &str, style: Style) -> Result<Output, Failure> {
     ctx.describe("GET", &format!("/generation?id={id}"));
     let response = ctx
         .call(
@@ -87,7 +87,7 @@ pub async fn show(ctx: &Context<'_>, id: &str, format: Format) -> Result<Output,
         )
         .await?;
     let generation = &response.value.data;
-    Output::render(|out| match format {
+    Output::render(style, |out| match style.format {
         Format::Json => write_raw_json(out, &response.raw_body),
         Format::Csv => generation_csv(generation, out),
         Format::Table => write_fields(out, &fields(generation)),
@@ -133,7 +133,7 @@ fn fields(g: &GenerationResponseData) -> Vec<(&'static str, String)> {
     fields
 }
 
-fn generation_csv(g: &GenerationResponseData, out: &mut dyn Write) -> io::Result<()> {
+fn generation_csv(g: &GenerationResponseData, out: &mut Out<'_>) -> io::Result<()> {
     write_rows(out, &CSV_FIELDS, [g])
 }
 

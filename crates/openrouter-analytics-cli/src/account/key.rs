@@ -9,9 +9,9 @@ use openrouter_analytics_watch::{DailySpend, Runway};
 use super::view::{self, write_fields};
 use super::{Context, Output};
 use crate::exit::Failure;
-use crate::output::Format;
 use crate::output::sheet::{Field, Sheet, number, text, write_rows};
 use crate::output::table::{Align, Table, usd};
+use crate::output::{Format, Out, Style};
 use crate::output::{plain_number, write_raw_json};
 
 /// The CSV header of `openrouter key`: the API's field names (budgets are in the table
@@ -46,7 +46,7 @@ const KEY_CSV_FIELDS: [Field<GetCurrentKeyResponseData>; 12] = [
 ];
 
 /// `openrouter key`.
-pub async fn current(ctx: &Context<'_>, format: Format) -> Result<Output, Failure> {
+pub async fn current(ctx: &Context<'_>, style: Style) -> Result<Output, Failure> {
     ctx.describe("GET", "/key");
     let response = ctx
         .call(
@@ -58,14 +58,14 @@ pub async fn current(ctx: &Context<'_>, format: Format) -> Result<Output, Failur
         )
         .await?;
     let key = &response.value.data;
-    Output::render(|out| match format {
+    Output::render(style, |out| match style.format {
         Format::Json => write_raw_json(out, &response.raw_body),
         Format::Csv => key_csv(key, out),
         Format::Table => key_table(key, out),
     })
 }
 
-fn key_table(key: &GetCurrentKeyResponseData, out: &mut dyn Write) -> io::Result<()> {
+fn key_table(key: &GetCurrentKeyResponseData, out: &mut Out<'_>) -> io::Result<()> {
     let mut fields = vec![
         ("Label", key.label.clone()),
         ("Management key", view::yes_no(key.is_management_key)),
@@ -102,7 +102,7 @@ pub fn limit_with_reset(limit: Option<f64>, reset: Option<&str>) -> String {
 }
 
 /// The budgets that apply to the key, one row each, or a line saying there are none.
-fn budgets_table(budgets: &[KeyBudget], out: &mut dyn Write) -> io::Result<()> {
+fn budgets_table(budgets: &[KeyBudget], out: &mut Out<'_>) -> io::Result<()> {
     if budgets.is_empty() {
         return writeln!(out, "Budgets: none");
     }
@@ -132,13 +132,13 @@ fn budgets_table(budgets: &[KeyBudget], out: &mut dyn Write) -> io::Result<()> {
     table.write(out)
 }
 
-fn key_csv(key: &GetCurrentKeyResponseData, out: &mut dyn Write) -> io::Result<()> {
+fn key_csv(key: &GetCurrentKeyResponseData, out: &mut Out<'_>) -> io::Result<()> {
     write_rows(out, &KEY_CSV_FIELDS, [key])
 }
 
 /// `openrouter credits`: the balance, and its runway at the last 7 completed days'
 /// mean spend (from `GET /activity`; if that fails the runway is left out with a note).
-pub async fn credits(ctx: &Context<'_>, format: Format) -> Result<Output, Failure> {
+pub async fn credits(ctx: &Context<'_>, style: Style) -> Result<Output, Failure> {
     ctx.describe("GET", "/credits");
     let response = ctx
         .call(
@@ -170,7 +170,7 @@ pub async fn credits(ctx: &Context<'_>, format: Format) -> Result<Output, Failur
             None
         }
     };
-    let mut output = Output::render(|out| match format {
+    let mut output = Output::render(style, |out| match style.format {
         Format::Json => write_raw_json(out, &response.raw_body),
         Format::Csv => credits_csv(credits, runway.as_ref(), out),
         Format::Table => {
@@ -205,7 +205,7 @@ fn balance(credits: &GetCreditsResponseData) -> f64 {
 fn credits_csv(
     credits: &GetCreditsResponseData,
     runway: Option<&Runway>,
-    out: &mut dyn Write,
+    out: &mut Out<'_>,
 ) -> io::Result<()> {
     let mut csv = Sheet::new(
         out,

@@ -15,10 +15,10 @@ use super::view::{self, write_fields};
 use super::{Context, Output, confirm, examples};
 use crate::exit::{Failure, Operation};
 use crate::flags::{Generated, Options, from_operation};
-use crate::output::Format;
 use crate::output::sheet::{Field, Sheet, number, text, write_rows};
 use crate::output::table::{Align, Table, usd};
-use crate::output::{plain_number, short_id, write_raw_json};
+use crate::output::{Format, Out, Style};
+use crate::output::{plain_number, write_raw_json};
 use crate::progress::with_progress;
 
 /// The CSV header of every keys command: the API's field names (`create` adds `key`).
@@ -277,7 +277,7 @@ impl Plan {
     }
 
     /// Sends the request(s) and renders the answer.
-    pub async fn execute(&self, ctx: &Context<'_>, format: Format) -> Result<Output, Failure> {
+    pub async fn execute(&self, ctx: &Context<'_>, style: Style) -> Result<Output, Failure> {
         match self {
             Self::List {
                 include_disabled,
@@ -289,7 +289,7 @@ impl Plan {
                 if let Some(sort) = sort {
                     sort_keys(&mut keys, *sort);
                 }
-                Output::render(|out| match format {
+                Output::render(style, |out| match style.format {
                     Format::Json => {
                         view::write_list_json(out, keys.into_iter().map(|(_, raw)| raw).collect())
                     }
@@ -312,10 +312,10 @@ impl Plan {
                 single(
                     KeyView::from(&response.value.data),
                     &response.raw_body,
-                    format,
+                    style,
                 )
             }
-            Self::Create(body) => create(ctx, body, format).await,
+            Self::Create(body) => create(ctx, body, style).await,
             Self::Update { hash, body } => {
                 ctx.describe("PATCH", &format!("/keys/{hash}"));
                 let response = ctx
@@ -332,7 +332,7 @@ impl Plan {
                 single(
                     KeyView::from(&response.value.data),
                     &response.raw_body,
-                    format,
+                    style,
                 )
             }
             Self::Delete { hash, .. } => {
@@ -350,7 +350,7 @@ impl Plan {
                     .await?;
                 match response {
                     Some(response) => {
-                        deleted(&what, response.value.deleted, &response.raw_body, format)
+                        deleted(&what, response.value.deleted, &response.raw_body, style)
                     }
                     None => Ok(Output::already_gone(&what)),
                 }
@@ -516,7 +516,7 @@ impl KeyView {
 /// use, disabled, the limit, today); name, hash, month and total always stay.
 fn list_table<'a>(
     keys: impl Iterator<Item = &'a types::ApiKey>,
-    out: &mut dyn Write,
+    out: &mut Out<'_>,
 ) -> io::Result<()> {
     let mut table = Table::new([
         ("NAME", Align::Left),
@@ -550,7 +550,7 @@ fn list_table<'a>(
         }
         table.row(vec![
             key.name.clone(),
-            short_id(&key.hash),
+            out.style().short_id(&key.hash),
             view::limit(key.limit),
             view::optional_usd(key.limit_remaining),
             usd(key.usage_daily),
@@ -574,13 +574,13 @@ fn list_table<'a>(
 fn keys_csv<'a>(
     keys: impl Iterator<Item = &'a types::ApiKey>,
     secret: Option<&str>,
-    out: &mut dyn Write,
+    out: &mut Out<'_>,
 ) -> io::Result<()> {
     let views: Vec<KeyView> = keys.map(KeyView::from).collect();
     views_csv(&views, secret, out)
 }
 
-fn views_csv(keys: &[KeyView], secret: Option<&str>, out: &mut dyn Write) -> io::Result<()> {
+fn views_csv(keys: &[KeyView], secret: Option<&str>, out: &mut Out<'_>) -> io::Result<()> {
     let Some(secret) = secret else {
         return write_rows(out, &CSV_FIELDS, keys);
     };
@@ -595,8 +595,8 @@ fn views_csv(keys: &[KeyView], secret: Option<&str>, out: &mut dyn Write) -> io:
 }
 
 /// One key, in `format`; JSON is the API's body as sent.
-fn single(key: KeyView, raw: &[u8], format: Format) -> Result<Output, Failure> {
-    Output::render(|out| match format {
+fn single(key: KeyView, raw: &[u8], style: Style) -> Result<Output, Failure> {
+    Output::render(style, |out| match style.format {
         Format::Json => write_raw_json(out, raw),
         Format::Csv => views_csv(std::slice::from_ref(&key), None, out),
         Format::Table => write_fields(out, &key.fields()),
@@ -605,8 +605,8 @@ fn single(key: KeyView, raw: &[u8], format: Format) -> Result<Output, Failure> {
 
 /// What a deletion prints: the API's body as JSON, else a line (or a CSV row) saying
 /// it is gone.
-pub fn deleted(what: &str, done: bool, raw: &[u8], format: Format) -> Result<Output, Failure> {
-    Output::render(|out| match format {
+pub fn deleted(what: &str, done: bool, raw: &[u8], style: Style) -> Result<Output, Failure> {
+    Output::render(style, |out| match style.format {
         Format::Json => write_raw_json(out, raw),
         Format::Csv => writeln!(out, "deleted\n{done}"),
         Format::Table if done => writeln!(out, "Deleted {}.", crate::terminal::safe(what)),
@@ -626,7 +626,7 @@ pub const SECRET_NOTE: &str = "This is the new key's secret, shown this once: st
 async fn create(
     ctx: &Context<'_>,
     body: &types::CreateKeysRequest,
-    format: Format,
+    style: Style,
 ) -> Result<Output, Failure> {
     ctx.describe("POST", "/keys");
     let work = ctx
@@ -652,7 +652,7 @@ async fn create(
     let created = &response.value;
     let key = KeyView::from(&created.data);
     let secret = created.key.expose_secret();
-    let mut output = Output::render(|out| match format {
+    let mut output = Output::render(style, |out| match style.format {
         Format::Json => write_raw_json(out, &response.raw_body),
         Format::Csv => views_csv(std::slice::from_ref(&key), Some(secret), out),
         Format::Table => {

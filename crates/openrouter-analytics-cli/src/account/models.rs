@@ -3,7 +3,7 @@
 //! table); the API's own `sort` parameter is left to `openrouter api models list`.
 
 use std::cmp::Ordering;
-use std::io::{self, Write};
+use std::io;
 
 use clap::{Args, ValueEnum};
 use serde::Deserialize;
@@ -11,9 +11,9 @@ use serde::Deserialize;
 use super::{Context, Output, by_name, examples, view};
 use crate::exit::Failure;
 use crate::flags::{Generated, Options, from_operation};
-use crate::output::Format;
 use crate::output::sheet::{Sheet, number, text};
 use crate::output::table::{Align, Table, thousands, usd_fine};
+use crate::output::{Format, Out, Style};
 
 from_operation!(
     /// `models`' flags: the list's filters (paging is done for you).
@@ -70,7 +70,7 @@ impl Plan {
     }
 
     /// Fetches every page and renders the price table.
-    pub async fn execute(&self, ctx: &Context<'_>, format: Format) -> Result<Output, Failure> {
+    pub async fn execute(&self, ctx: &Context<'_>, style: Style) -> Result<Output, Failure> {
         let items =
             by_name::every_item(ctx, "listing models", ("models", "list"), &self.args).await?;
         let mut rows = items
@@ -88,7 +88,7 @@ impl Plan {
         if let Some(sort) = self.sort {
             sort_models(&mut rows, sort);
         }
-        Output::render(|out| match format {
+        Output::render(style, |out| match style.format {
             Format::Json => {
                 view::write_list_json(out, rows.into_iter().map(|(_, raw)| raw).collect())
             }
@@ -144,10 +144,7 @@ fn sort_models<T>(rows: &mut [(ModelRow, T)], sort: ModelSort) {
     });
 }
 
-fn models_table<'a>(
-    rows: impl Iterator<Item = &'a ModelRow>,
-    out: &mut dyn Write,
-) -> io::Result<()> {
+fn models_table<'a>(rows: impl Iterator<Item = &'a ModelRow>, out: &mut Out<'_>) -> io::Result<()> {
     let mut table = Table::new([
         ("MODEL", Align::Left),
         ("PROMPT (USD/M)", Align::Right),
@@ -171,7 +168,7 @@ fn models_table<'a>(
 
 /// CSV keeps the API's prices exactly as sent (dollars per token) beside the per-million
 /// figures.
-fn models_csv<'a>(rows: impl Iterator<Item = &'a ModelRow>, out: &mut dyn Write) -> io::Result<()> {
+fn models_csv<'a>(rows: impl Iterator<Item = &'a ModelRow>, out: &mut Out<'_>) -> io::Result<()> {
     let mut csv = Sheet::new(
         out,
         [

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use serde_json::value::RawValue;
 use unicode_width::UnicodeWidthStr;
 
+use crate::output::Out;
 use crate::output::table::{sanitize, usd};
 
 /// A spending limit: dollars as every table prints them, or `none` when the key or
@@ -60,7 +61,7 @@ pub fn csv_time(value: Option<&DateTime<Utc>>) -> String {
 
 /// Prints `label  value` lines, the values lined up after the widest label: the
 /// table form of a single object (one key, one workspace, one generation).
-pub fn write_fields(out: &mut dyn Write, fields: &[(&str, String)]) -> io::Result<()> {
+pub fn write_fields(out: &mut Out<'_>, fields: &[(&str, String)]) -> io::Result<()> {
     let width = fields
         .iter()
         .map(|(label, _)| label.width())
@@ -110,6 +111,7 @@ mod tests {
     use chrono::TimeZone;
 
     use super::*;
+    use crate::output::Style;
 
     #[test]
     fn money_limits_and_balances() {
@@ -143,7 +145,7 @@ mod tests {
     fn fields_line_up_after_the_widest_label() {
         let mut out = Vec::new();
         write_fields(
-            &mut out,
+            &mut Out::new(Style::for_tests(), &mut out),
             &[
                 ("Name", "研究".into()),
                 ("Management key", "no".into()),

@@ -11,9 +11,9 @@ use super::view::{self, write_fields};
 use super::{Context, Output, confirm, examples};
 use crate::exit::Failure;
 use crate::flags::{Generated, Options, from_operation};
-use crate::output::Format;
 use crate::output::sheet::{Field, number, text, write_rows};
 use crate::output::table::{Align, Table, usd};
+use crate::output::{Format, Out, Style};
 use crate::output::{plain_number, write_raw_json};
 
 /// The CSV header of `list`, `show`, `create` and `update`: the API's field names.
@@ -271,7 +271,7 @@ impl Plan {
     }
 
     /// Sends the request(s) and renders the answer.
-    pub async fn execute(&self, ctx: &Context<'_>, format: Format) -> Result<Output, Failure> {
+    pub async fn execute(&self, ctx: &Context<'_>, style: Style) -> Result<Output, Failure> {
         let api = ctx.client.workspaces();
         match self {
             Self::List => {
@@ -279,12 +279,12 @@ impl Plan {
                 let pages = ctx
                     .call("listing workspaces", api.list().send_all_pages())
                     .await?;
-                if format == Format::Json {
-                    return list_json(pages.iter().map(|p| &p.raw_body[..]), "workspaces");
+                if style.format == Format::Json {
+                    return list_json(pages.iter().map(|p| &p.raw_body[..]), "workspaces", style);
                 }
                 let all: Vec<Workspace> =
                     pages.into_iter().flat_map(|page| page.value.data).collect();
-                Output::render(|out| match format {
+                Output::render(style, |out| match style.format {
                     Format::Csv => workspaces_csv(&all, out),
                     _ => workspaces_table(&all, out),
                 })
@@ -297,7 +297,7 @@ impl Plan {
                         api.get().id(id.as_str()).send_with_raw_body(),
                     )
                     .await?;
-                single(&response.value.data, &response.raw_body, format)
+                single(&response.value.data, &response.raw_body, style)
             }
             Self::Budgets(id) => {
                 ctx.describe("GET", &format!("/workspaces/{id}/budgets"));
@@ -308,7 +308,7 @@ impl Plan {
                     )
                     .await?;
                 let budgets = &response.value;
-                Output::render(|out| match format {
+                Output::render(style, |out| match style.format {
                     Format::Json => write_raw_json(out, &response.raw_body),
                     Format::Csv => budgets_csv(&budgets.data, out),
                     Format::Table => {
@@ -324,12 +324,16 @@ impl Plan {
                         api.list_members().id(id.as_str()).send_all_pages(),
                     )
                     .await?;
-                if format == Format::Json {
-                    return list_json(pages.iter().map(|p| &p.raw_body[..]), "workspace members");
+                if style.format == Format::Json {
+                    return list_json(
+                        pages.iter().map(|p| &p.raw_body[..]),
+                        "workspace members",
+                        style,
+                    );
                 }
                 let all: Vec<WorkspaceMember> =
                     pages.into_iter().flat_map(|page| page.value.data).collect();
-                Output::render(|out| match format {
+                Output::render(style, |out| match style.format {
                     Format::Csv => members_csv(&all, out),
                     _ => members_table(&all, out),
                 })
@@ -342,7 +346,7 @@ impl Plan {
                         api.create().body(body.clone()).send_with_raw_body(),
                     )
                     .await?;
-                single(&response.value.data, &response.raw_body, format)
+                single(&response.value.data, &response.raw_body, style)
             }
             Self::Update { id, body } => {
                 ctx.describe("PATCH", &format!("/workspaces/{id}"));
@@ -355,7 +359,7 @@ impl Plan {
                             .send_with_raw_body(),
                     )
                     .await?;
-                single(&response.value.data, &response.raw_body, format)
+                single(&response.value.data, &response.raw_body, style)
             }
             Self::Delete {
                 id,
@@ -378,7 +382,7 @@ impl Plan {
                     .await?;
                 match response {
                     Some(response) => {
-                        deleted(&what, response.value.deleted, &response.raw_body, format)
+                        deleted(&what, response.value.deleted, &response.raw_body, style)
                     }
                     None => Ok(Output::already_gone(&what)),
                 }
@@ -387,13 +391,17 @@ impl Plan {
     }
 }
 
-fn list_json<'a>(pages: impl Iterator<Item = &'a [u8]>, what: &str) -> Result<Output, Failure> {
+fn list_json<'a>(
+    pages: impl Iterator<Item = &'a [u8]>,
+    what: &str,
+    style: Style,
+) -> Result<Output, Failure> {
     let items =
         view::page_items(pages).map_err(|err| Failure::other(format!("listing {what}: {err}")))?;
-    Output::render(|out| view::write_list_json(out, items))
+    Output::render(style, |out| view::write_list_json(out, items))
 }
 
-fn workspaces_table(workspaces: &[Workspace], out: &mut dyn Write) -> io::Result<()> {
+fn workspaces_table(workspaces: &[Workspace], out: &mut Out<'_>) -> io::Result<()> {
     let mut table = Table::new([
         ("ID", Align::Left),
         ("SLUG", Align::Left),
@@ -413,13 +421,13 @@ fn workspaces_table(workspaces: &[Workspace], out: &mut dyn Write) -> io::Result
     table.write(out)
 }
 
-fn workspaces_csv(workspaces: &[Workspace], out: &mut dyn Write) -> io::Result<()> {
+fn workspaces_csv(workspaces: &[Workspace], out: &mut Out<'_>) -> io::Result<()> {
     write_rows(out, &CSV_FIELDS, workspaces)
 }
 
 /// One workspace, in `format`; JSON is the API's body as sent.
-fn single(w: &Workspace, raw: &[u8], format: Format) -> Result<Output, Failure> {
-    Output::render(|out| match format {
+fn single(w: &Workspace, raw: &[u8], style: Style) -> Result<Output, Failure> {
+    Output::render(style, |out| match style.format {
         Format::Json => write_raw_json(out, raw),
         Format::Csv => workspaces_csv(std::slice::from_ref(w), out),
         Format::Table => {
@@ -483,7 +491,7 @@ fn resets(budget: &WorkspaceBudget) -> String {
 fn budgets_table(
     budgets: &[WorkspaceBudget],
     include_byok: Option<bool>,
-    out: &mut dyn Write,
+    out: &mut Out<'_>,
 ) -> io::Result<()> {
     let mut table = Table::new([
         ("RESETS", Align::Left),
@@ -510,11 +518,11 @@ fn budgets_table(
     Ok(())
 }
 
-fn budgets_csv(budgets: &[WorkspaceBudget], out: &mut dyn Write) -> io::Result<()> {
+fn budgets_csv(budgets: &[WorkspaceBudget], out: &mut Out<'_>) -> io::Result<()> {
     write_rows(out, &BUDGET_CSV_FIELDS, budgets)
 }
 
-fn members_table(members: &[WorkspaceMember], out: &mut dyn Write) -> io::Result<()> {
+fn members_table(members: &[WorkspaceMember], out: &mut Out<'_>) -> io::Result<()> {
     let mut table = Table::new([
         ("USER ID", Align::Left),
         ("ROLE", Align::Left),
@@ -530,7 +538,7 @@ fn members_table(members: &[WorkspaceMember], out: &mut dyn Write) -> io::Result
     table.write(out)
 }
 
-fn members_csv(members: &[WorkspaceMember], out: &mut dyn Write) -> io::Result<()> {
+fn members_csv(members: &[WorkspaceMember], out: &mut Out<'_>) -> io::Result<()> {
     write_rows(out, &MEMBER_CSV_FIELDS, members)
 }
 

@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use unicode_width::UnicodeWidthStr;
 
-use super::money;
+use super::{Out, money};
 use crate::terminal;
 
 /// How a column's cells line up.
@@ -114,9 +114,9 @@ impl Table {
     }
 
     /// Prints the table: columns two spaces apart, no trailing spaces; fitted to the
-    /// terminal's width first (see [`super::table_width`]) when it has optional columns.
-    pub fn write(&self, out: &mut dyn Write) -> io::Result<()> {
-        if let Some(width) = super::table_width()
+    /// style's width first ([`super::Style::width`]) when it has optional columns.
+    pub fn write(&self, out: &mut Out<'_>) -> io::Result<()> {
+        if let Some(width) = out.style().width
             && self.rank.iter().any(|rank| *rank > 0)
         {
             let mut fitted = self.clone();
@@ -234,6 +234,7 @@ fn group_digits(digits: &str, negative: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::output::Style;
 
     #[test]
     fn numbers() {
@@ -267,7 +268,9 @@ mod tests {
         table.rule();
         table.row(vec!["TOTAL".into()]);
         let mut out = Vec::new();
-        table.write(&mut out).expect("write");
+        table
+            .write(&mut Out::new(Style::for_tests(), &mut out))
+            .expect("write");
         let text = String::from_utf8(out).expect("utf8");
         assert_eq!(
             text,
@@ -286,7 +289,9 @@ mod tests {
         table.row(vec!["\x1b[31mred\x1b]0;title\x07".into(), "22".into()]);
         table.row(vec!["plain".into(), "333".into()]);
         let mut out = Vec::new();
-        table.write(&mut out).expect("write");
+        table
+            .write(&mut Out::new(Style::for_tests(), &mut out))
+            .expect("write");
         let text = String::from_utf8(out).expect("utf8");
         assert!(
             !text.contains('\u{1b}') && !text.contains('\u{202e}'),
@@ -341,7 +346,9 @@ mod tests {
         table.row(vec!["bot 🤖".into(), "$12.0000".into()]);
         table.row(vec!["ascii".into(), "$0.5000".into()]);
         let mut out = Vec::new();
-        table.write(&mut out).expect("write");
+        table
+            .write(&mut Out::new(Style::for_tests(), &mut out))
+            .expect("write");
         let text = String::from_utf8(out).expect("utf8");
         // 研究チーム is five characters but ten columns wide; 🤖 is two.
         assert_eq!(
