@@ -15,8 +15,8 @@ use crate::output::Format;
 use crate::output::Out;
 use crate::output::money;
 use crate::output::sheet::{Column, Sheet, number, text};
-use crate::output::table::{Align, Table, percent, thousands, usd_fine};
-use crate::output::{plain_number, write_json, write_raw_json};
+use crate::output::table::{Align, Table, percent, thousands};
+use crate::output::{write_json, write_raw_json};
 use crate::parse::parse_activity_date;
 use crate::totals::{Group, Totals, sort_groups, sort_rows, summarise};
 use crate::totals::{GroupBy, SortKey, SummaryKey};
@@ -418,11 +418,11 @@ pub(crate) fn rows_table(
     let line = |labels: Vec<String>, t: &Totals| {
         let mut cells = labels;
         cells.extend(number_cells(t));
-        cells.push(usd_fine(t.usage));
+        cells.push(money::usd(t.usage)?);
         if byok {
-            cells.push(usd_fine(t.byok_usage_inference));
+            cells.push(money::usd(t.byok_usage_inference)?);
         }
-        cells
+        Ok::<_, money::Unprintable>(cells)
     };
     for row in rows {
         let mut labels = vec![
@@ -433,14 +433,14 @@ pub(crate) fn rows_table(
         if workspace {
             labels.push(row.workspace_id.clone().unwrap_or_default());
         }
-        table.row(line(labels, &Totals::of(row)));
+        table.row(line(labels, &Totals::of(row))?);
     }
     table.rule();
     let mut labels = vec!["TOTAL".to_string(), String::new(), String::new()];
     if workspace {
         labels.push(String::new());
     }
-    table.row(line(labels, &totals));
+    table.row(line(labels, &totals)?);
     table.write(out)
 }
 
@@ -461,12 +461,12 @@ fn summary_table(groups: &[Group], keys: &[SummaryKey], out: &mut Out<'_>) -> io
     let line = |labels: Vec<String>, t: &Totals| {
         let mut cells = labels;
         cells.extend(number_cells(t));
-        cells.push(usd_fine(t.usage));
+        cells.push(money::usd(t.usage)?);
         cells.push(percent(t.usage, totals.usage));
         if byok {
-            cells.push(usd_fine(t.byok_usage_inference));
+            cells.push(money::usd(t.byok_usage_inference)?);
         }
-        cells
+        Ok::<_, money::Unprintable>(cells)
     };
     for group in groups {
         let labels = group
@@ -480,12 +480,12 @@ fn summary_table(groups: &[Group], keys: &[SummaryKey], out: &mut Out<'_>) -> io
                 }
             })
             .collect();
-        table.row(line(labels, &group.totals));
+        table.row(line(labels, &group.totals)?);
     }
     table.rule();
     let mut labels = vec!["TOTAL".to_string()];
     labels.resize(keys.len(), String::new());
-    table.row(line(labels, &totals));
+    table.row(line(labels, &totals)?);
     table.write(out)
 }
 
@@ -498,8 +498,8 @@ pub(crate) fn rows_csv(rows: &[ActivityItem], out: &mut Out<'_>) -> io::Result<(
             row.model_permaslug.clone(),
             row.endpoint_id.clone(),
             row.provider_name.clone(),
-            plain_number(row.usage),
-            plain_number(row.byok_usage_inference),
+            money::plain(row.usage)?,
+            money::plain(row.byok_usage_inference)?,
             row.requests.to_string(),
             row.prompt_tokens.to_string(),
             row.completion_tokens.to_string(),
@@ -525,8 +525,8 @@ fn summary_csv(groups: &[Group], keys: &[SummaryKey], out: &mut Out<'_>) -> io::
             t.completion_tokens.to_string(),
             t.reasoning_tokens.to_string(),
             t.cached_tokens.to_string(),
-            plain_number(t.usage),
-            plain_number(t.byok_usage_inference),
+            money::plain(t.usage)?,
+            money::plain(t.byok_usage_inference)?,
         ]);
         csv.row(record)?;
     }
@@ -551,10 +551,13 @@ impl Serialize for SummaryRow<'_> {
         map.serialize_entry("completion_tokens", &t.completion_tokens)?;
         map.serialize_entry("reasoning_tokens", &t.reasoning_tokens)?;
         map.serialize_entry("cached_tokens", &t.cached_tokens)?;
-        map.serialize_entry("usage", &money::checked(t.usage))?;
+        map.serialize_entry(
+            "usage",
+            &money::checked(t.usage).map_err(serde::ser::Error::custom)?,
+        )?;
         map.serialize_entry(
             "byok_usage_inference",
-            &money::checked(t.byok_usage_inference),
+            &money::checked(t.byok_usage_inference).map_err(serde::ser::Error::custom)?,
         )?;
         map.end()
     }

@@ -21,10 +21,11 @@ use crate::exit::{Failure, Operation, code};
 use crate::global::GlobalArgs;
 use crate::history::{self, DbArgs};
 use crate::output::Format;
+use crate::output::money;
 use crate::output::sheet::{Sheet, number, text};
 use crate::output::table::{Align, Table};
+use crate::output::write_json;
 use crate::output::{Out, Style};
-use crate::output::{plain_number, write_json};
 use crate::progress::with_progress;
 use crate::setup;
 use crate::stored;
@@ -466,9 +467,9 @@ fn print(
                     } else if o.figure.is_infinite() {
                         "inf".to_string()
                     } else {
-                        plain_number(o.figure)
+                        money::plain(o.figure)?
                     },
-                    plain_number(o.threshold),
+                    money::plain(o.threshold)?,
                     o.rule.unit().name().to_string(),
                     status(o).to_string(),
                     o.note.clone().unwrap_or_default(),

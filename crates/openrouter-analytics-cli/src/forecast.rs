@@ -21,10 +21,11 @@ use crate::account::Context;
 use crate::exit::{Failure, Operation};
 use crate::history::{self, DbArgs};
 use crate::output::Format;
+use crate::output::money;
 use crate::output::sheet::{Sheet, number, text};
 use crate::output::table::{Align, Table};
+use crate::output::write_json;
 use crate::output::{Out, Style};
-use crate::output::{plain_number, write_json};
 use crate::progress::with_progress;
 use crate::stored;
 use crate::terminal;
@@ -603,11 +604,11 @@ fn print_csv(lines: &[Line], out: &mut Out<'_>) -> io::Result<()> {
         let mut row = vec![line.subject.clone(), line.id.clone().unwrap_or_default()];
         match &line.outcome {
             Ok(f) => row.extend([
-                plain_number(f.actual_usd),
+                money::plain(f.actual_usd)?,
                 f.remaining_days.to_string(),
-                plain_number(f.p10_usd),
-                plain_number(f.p50_usd),
-                plain_number(f.p90_usd),
+                money::plain(f.p10_usd)?,
+                money::plain(f.p50_usd)?,
+                money::plain(f.p90_usd)?,
                 f.method.clone(),
                 String::new(),
             ]),
@@ -619,13 +620,13 @@ fn print_csv(lines: &[Line], out: &mut Out<'_>) -> io::Result<()> {
         match &line.limit {
             None => row.extend(std::iter::repeat_n(String::new(), 5)),
             Some(limit) => {
-                row.push(plain_number(limit.usd));
+                row.push(money::plain(limit.usd)?);
                 row.push(limit.reset.clone());
                 match &limit.window {
                     Some(Ok((f, reach))) => {
                         let (kind, day) = reach_parts(reach);
                         row.extend([
-                            plain_number(f.p50_usd),
+                            money::plain(f.p50_usd)?,
                             kind.to_string(),
                             day.unwrap_or_default(),
                         ]);
@@ -658,16 +659,15 @@ fn print_table(plan: &Plan, lines: &[Line], out: &mut Out<'_>) -> io::Result<()>
         columns.extend([("LIMIT", Align::Right), ("LIMIT REACHED", Align::Left)]);
     }
     let mut table = Table::new(columns);
-    let usd = |v: f64| format!("${v:.2}");
     for line in lines {
         let subject = terminal::safe(&line.subject).into_owned();
         let mut row = match &line.outcome {
             Ok(f) => vec![
                 subject,
-                usd(f.actual_usd),
-                usd(f.p10_usd),
-                usd(f.p50_usd),
-                usd(f.p90_usd),
+                money::usd(f.actual_usd)?,
+                money::usd(f.p10_usd)?,
+                money::usd(f.p50_usd)?,
+                money::usd(f.p90_usd)?,
                 f.method.clone(),
             ],
             Err(reason) => vec![
@@ -681,7 +681,7 @@ fn print_table(plan: &Plan, lines: &[Line], out: &mut Out<'_>) -> io::Result<()>
         };
         if keys {
             row.push(match &line.limit {
-                Some(limit) => format!("{} {}", usd(limit.usd), limit.reset),
+                Some(limit) => format!("{} {}", money::usd(limit.usd)?, limit.reset),
                 None => String::new(),
             });
             row.push(reach_text(line.limit.as_ref()));

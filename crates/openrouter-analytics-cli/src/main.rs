@@ -344,19 +344,19 @@ impl Session {
     }
 }
 
-/// Renders into memory, then writes to stdout only if rendering succeeded and every
-/// amount could be printed (`output::money`): a failure never leaves part of a table
-/// behind. A reader that closed the pipe (`| head`) is not a failure.
+/// Renders into memory, then writes to stdout only if rendering succeeded (an amount
+/// that cannot be printed fails the render, `output::money`): a failure never leaves
+/// part of a table behind. A reader that closed the pipe (`| head`) is not a failure.
 fn write_rendered<T>(
     style: output::Style,
     render: impl FnOnce(&mut output::Out<'_>) -> Result<T, Failure>,
 ) -> Result<T, Failure> {
     let mut out: Vec<u8> = Vec::new();
     let rendered = render(&mut output::Out::new(style, &mut out))?;
-    let written = output::money::check().and_then(|()| {
+    let written = {
         let mut stdout = io::stdout().lock();
         stdout.write_all(&out).and_then(|()| stdout.flush())
-    });
+    };
     match written {
         Ok(()) => Ok(rendered),
         Err(err) if err.kind() == io::ErrorKind::BrokenPipe => Ok(rendered),

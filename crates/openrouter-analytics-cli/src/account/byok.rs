@@ -17,23 +17,23 @@ use crate::output::{Format, Out, Style};
 
 /// The CSV header of `byok list`: the API's field names (lists joined with `;`).
 const CSV_FIELDS: [Field<ByokKey>; 10] = [
-    (text("id"), |row| row.id.clone()),
-    (text("provider"), |row| cell(&row.provider)),
-    (text("name"), |row| row.name.clone().unwrap_or_default()),
-    (text("label"), |row| row.label.clone()),
-    (text("disabled"), |row| row.disabled.to_string()),
-    (text("is_fallback"), |row| row.is_fallback.to_string()),
+    (text("id"), |row| Ok(row.id.clone())),
+    (text("provider"), |row| Ok(cell(&row.provider))),
+    (text("name"), |row| Ok(row.name.clone().unwrap_or_default())),
+    (text("label"), |row| Ok(row.label.clone())),
+    (text("disabled"), |row| Ok(row.disabled.to_string())),
+    (text("is_fallback"), |row| Ok(row.is_fallback.to_string())),
     (number("sort_order"), |row| {
-        row.sort_order.map(|n| n.to_string()).unwrap_or_default()
+        Ok(row.sort_order.map(|n| n.to_string()).unwrap_or_default())
     }),
     (text("allowed_models"), |row| {
-        row.allowed_models.clone().unwrap_or_default().join(";")
+        Ok(row.allowed_models.clone().unwrap_or_default().join(";"))
     }),
     (text("workspace_id"), |row| {
-        row.workspace_id.clone().unwrap_or_default()
+        Ok(row.workspace_id.clone().unwrap_or_default())
     }),
     (text("created_at"), |row| {
-        row.created_at.clone().unwrap_or_default()
+        Ok(row.created_at.clone().unwrap_or_default())
     }),
 ];
 

@@ -13,6 +13,7 @@ use super::view::{self, write_fields};
 use super::{Context, Output, by_name, confirm, examples, resolve};
 use crate::exit::Failure;
 use crate::flags::{Generated, Options, from_operation};
+use crate::output::money;
 use crate::output::sheet::{Field, Sheet, number, text, write_rows};
 use crate::output::table::{Align, Table};
 use crate::output::{Format, Out, Style};
@@ -20,35 +21,34 @@ use crate::output::{cell, write_raw_json};
 
 /// The CSV header of `list` and `show`: the API's field names (lists joined with `;`).
 const CSV_FIELDS: [Field<Guardrail>; 10] = [
-    (text("id"), |row| row.id.clone()),
-    (text("name"), |row| row.name.clone()),
+    (text("id"), |row| Ok(row.id.clone())),
+    (text("name"), |row| Ok(row.name.clone())),
     (text("description"), |row| {
-        row.description.clone().unwrap_or_default()
+        Ok(row.description.clone().unwrap_or_default())
     }),
     (number("limit_usd"), |row| {
-        row.limit_usd
-            .map(crate::output::plain_number)
-            .unwrap_or_default()
+        money::plain_or_blank(row.limit_usd)
     }),
     (text("reset_interval"), |row| {
-        row.reset_interval.as_ref().map(cell).unwrap_or_default()
+        Ok(row.reset_interval.as_ref().map(cell).unwrap_or_default())
     }),
     (text("allowed_models"), |row| {
-        row.allowed_models.clone().unwrap_or_default().join(";")
+        Ok(row.allowed_models.clone().unwrap_or_default().join(";"))
     }),
     (text("allowed_providers"), |row| {
-        row.allowed_providers.clone().unwrap_or_default().join(";")
+        Ok(row.allowed_providers.clone().unwrap_or_default().join(";"))
     }),
     (text("include_byok_in_budgets"), |row| {
-        row.include_byok_in_budgets
+        Ok(row
+            .include_byok_in_budgets
             .map(|b| b.to_string())
-            .unwrap_or_default()
+            .unwrap_or_default())
     }),
     (text("workspace_id"), |row| {
-        row.workspace_id.clone().unwrap_or_default()
+        Ok(row.workspace_id.clone().unwrap_or_default())
     }),
     (text("created_at"), |row| {
-        row.created_at.clone().unwrap_or_default()
+        Ok(row.created_at.clone().unwrap_or_default())
     }),
 ];
 
@@ -514,7 +514,7 @@ fn guardrails_table(rows: &[Guardrail], out: &mut Out<'_>) -> io::Result<()> {
         table.row(vec![
             row.name.clone(),
             out.style().short_id(&row.id),
-            view::limit(row.limit_usd),
+            view::limit(row.limit_usd)?,
             row.reset(),
             list_or_any(row.allowed_models.as_ref()),
             list_or_any(row.allowed_providers.as_ref()),
@@ -545,7 +545,7 @@ fn single(answer: &Value, raw: &[u8], style: Style) -> Result<Output, Failure> {
                 ("Name", row.name.clone()),
                 ("Id", row.id.clone()),
                 ("Description", row.description.clone().unwrap_or_default()),
-                ("Limit", view::limit(row.limit_usd)),
+                ("Limit", view::limit(row.limit_usd)?),
                 ("Resets", row.reset()),
                 ("Allowed models", list_or_any(row.allowed_models.as_ref())),
                 (

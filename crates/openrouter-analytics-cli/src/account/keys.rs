@@ -15,45 +15,44 @@ use super::view::{self, write_fields};
 use super::{Context, Output, confirm, examples};
 use crate::exit::{Failure, Operation};
 use crate::flags::{Generated, Options, from_operation};
+use crate::output::money;
 use crate::output::sheet::{Field, Sheet, number, text, write_rows};
-use crate::output::table::{Align, Table, usd};
+use crate::output::table::{Align, Table};
+use crate::output::write_raw_json;
 use crate::output::{Format, Out, Style};
-use crate::output::{plain_number, write_raw_json};
 use crate::progress::with_progress;
 
 /// The CSV header of every keys command: the API's field names (`create` adds `key`).
 const CSV_FIELDS: [Field<KeyView>; 17] = [
-    (text("name"), |key| key.name.clone()),
-    (text("label"), |key| key.label.clone()),
-    (text("hash"), |key| key.hash.clone()),
-    (text("disabled"), |key| key.disabled.to_string()),
-    (number("limit"), |key| {
-        key.limit.map(plain_number).unwrap_or_default()
-    }),
+    (text("name"), |key| Ok(key.name.clone())),
+    (text("label"), |key| Ok(key.label.clone())),
+    (text("hash"), |key| Ok(key.hash.clone())),
+    (text("disabled"), |key| Ok(key.disabled.to_string())),
+    (number("limit"), |key| money::plain_or_blank(key.limit)),
     (number("limit_remaining"), |key| {
-        key.limit_remaining.map(plain_number).unwrap_or_default()
+        money::plain_or_blank(key.limit_remaining)
     }),
     (text("limit_reset"), |key| {
-        key.limit_reset.clone().unwrap_or_default()
+        Ok(key.limit_reset.clone().unwrap_or_default())
     }),
     (text("include_byok_in_limit"), |key| {
-        key.include_byok_in_limit.to_string()
+        Ok(key.include_byok_in_limit.to_string())
     }),
-    (number("usage_daily"), |key| plain_number(key.usage_daily)),
-    (number("usage_weekly"), |key| plain_number(key.usage_weekly)),
+    (number("usage_daily"), |key| money::plain(key.usage_daily)),
+    (number("usage_weekly"), |key| money::plain(key.usage_weekly)),
     (number("usage_monthly"), |key| {
-        plain_number(key.usage_monthly)
+        money::plain(key.usage_monthly)
     }),
-    (number("usage"), |key| plain_number(key.usage)),
-    (number("byok_usage"), |key| plain_number(key.byok_usage)),
+    (number("usage"), |key| money::plain(key.usage)),
+    (number("byok_usage"), |key| money::plain(key.byok_usage)),
     (text("last_used_at"), |key| {
-        view::csv_time(key.last_used_at.as_ref())
+        Ok(view::csv_time(key.last_used_at.as_ref()))
     }),
-    (text("created_at"), |key| key.created_at.clone()),
+    (text("created_at"), |key| Ok(key.created_at.clone())),
     (text("expires_at"), |key| {
-        view::csv_time(key.expires_at.as_ref())
+        Ok(view::csv_time(key.expires_at.as_ref()))
     }),
-    (text("workspace_id"), |key| key.workspace_id.clone()),
+    (text("workspace_id"), |key| Ok(key.workspace_id.clone())),
 ];
 
 /// `openrouter keys ...`.
@@ -479,8 +478,8 @@ impl From<&types::ApiKey> for KeyView {
 }
 
 impl KeyView {
-    fn fields(&self) -> Vec<(&'static str, String)> {
-        vec![
+    fn fields(&self) -> Result<Vec<(&'static str, String)>, money::Unprintable> {
+        Ok(vec![
             ("Name", self.name.clone()),
             ("Label", self.label.clone()),
             ("Hash", self.hash.clone()),
@@ -488,15 +487,15 @@ impl KeyView {
             ("Workspace", self.workspace_id.clone()),
             (
                 "Limit",
-                limit_with_reset(self.limit, self.limit_reset.as_deref()),
+                limit_with_reset(self.limit, self.limit_reset.as_deref())?,
             ),
-            ("Remaining", view::optional_usd(self.limit_remaining)),
+            ("Remaining", view::optional_usd(self.limit_remaining)?),
             ("BYOK in limit", view::yes_no(self.include_byok_in_limit)),
-            ("Usage today", usd(self.usage_daily)),
-            ("Usage this week", usd(self.usage_weekly)),
-            ("Usage this month", usd(self.usage_monthly)),
-            ("Usage total", usd(self.usage)),
-            ("BYOK usage total", usd(self.byok_usage)),
+            ("Usage today", money::usd(self.usage_daily)?),
+            ("Usage this week", money::usd(self.usage_weekly)?),
+            ("Usage this month", money::usd(self.usage_monthly)?),
+            ("Usage total", money::usd(self.usage)?),
+            ("BYOK usage total", money::usd(self.byok_usage)?),
             (
                 "Last used (UTC)",
                 view::optional_time(self.last_used_at.as_ref(), "never"),
@@ -506,7 +505,7 @@ impl KeyView {
                 "Expires (UTC)",
                 view::optional_time(self.expires_at.as_ref(), "never"),
             ),
-        ]
+        ])
     }
 }
 
@@ -551,12 +550,12 @@ fn list_table<'a>(
         table.row(vec![
             key.name.clone(),
             out.style().short_id(&key.hash),
-            view::limit(key.limit),
-            view::optional_usd(key.limit_remaining),
-            usd(key.usage_daily),
-            usd(key.usage_weekly),
-            usd(key.usage_monthly),
-            usd(key.usage),
+            view::limit(key.limit)?,
+            view::optional_usd(key.limit_remaining)?,
+            money::usd(key.usage_daily)?,
+            money::usd(key.usage_weekly)?,
+            money::usd(key.usage_monthly)?,
+            money::usd(key.usage)?,
             view::optional_time(key.last_used_at.as_ref(), "never"),
             view::yes_no(key.disabled),
             key.label.clone(),
@@ -565,7 +564,9 @@ fn list_table<'a>(
     table.rule();
     let mut total = vec!["TOTAL".to_string()];
     total.resize(4, String::new());
-    total.extend(sums.iter().map(|&sum| usd(view::difference(sum, 0.0))));
+    for &sum in &sums {
+        total.push(money::usd(view::difference(sum, 0.0))?);
+    }
     table.row(total);
     table.write(out)
 }
@@ -588,8 +589,12 @@ fn views_csv(keys: &[KeyView], secret: Option<&str>, out: &mut Out<'_>) -> io::R
     let header = CSV_FIELDS.iter().map(|(column, _)| *column);
     let mut csv = Sheet::new(out, header.chain([text("key")]))?;
     for key in keys {
-        let cells = CSV_FIELDS.iter().map(|(_, cell)| cell(key));
-        csv.row(cells.chain([secret.to_string()]))?;
+        let mut cells = CSV_FIELDS
+            .iter()
+            .map(|(_, cell)| cell(key))
+            .collect::<Result<Vec<String>, money::Unprintable>>()?;
+        cells.push(secret.to_string());
+        csv.row(cells)?;
     }
     csv.finish()
 }
@@ -599,7 +604,7 @@ fn single(key: KeyView, raw: &[u8], style: Style) -> Result<Output, Failure> {
     Output::render(style, |out| match style.format {
         Format::Json => write_raw_json(out, raw),
         Format::Csv => views_csv(std::slice::from_ref(&key), None, out),
-        Format::Table => write_fields(out, &key.fields()),
+        Format::Table => write_fields(out, &key.fields()?),
     })
 }
 
@@ -656,7 +661,7 @@ async fn create(
         Format::Json => write_raw_json(out, &response.raw_body),
         Format::Csv => views_csv(std::slice::from_ref(&key), Some(secret), out),
         Format::Table => {
-            let mut fields = key.fields();
+            let mut fields = key.fields()?;
             fields.push(("Key (secret)", secret.to_string()));
             write_fields(out, &fields)
         }

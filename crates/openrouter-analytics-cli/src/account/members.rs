@@ -16,15 +16,15 @@ use crate::output::{Format, Out, Style};
 
 /// The CSV header: the API's field names.
 const CSV_FIELDS: [Field<ListOrganizationMembersResponseDataItem>; 5] = [
-    (text("id"), |member| member.id.clone()),
+    (text("id"), |member| Ok(member.id.clone())),
     (text("first_name"), |member| {
-        member.first_name.clone().unwrap_or_default()
+        Ok(member.first_name.clone().unwrap_or_default())
     }),
     (text("last_name"), |member| {
-        member.last_name.clone().unwrap_or_default()
+        Ok(member.last_name.clone().unwrap_or_default())
     }),
-    (text("email"), |member| member.email.clone()),
-    (text("role"), |member| member.role.to_string()),
+    (text("email"), |member| Ok(member.email.clone())),
+    (text("role"), |member| Ok(member.role.to_string())),
 ];
 
 /// Every page of `GET /organization/members`.

@@ -240,10 +240,9 @@ impl Output {
         write: impl FnOnce(&mut Out<'_>) -> io::Result<()>,
     ) -> Result<Self, Failure> {
         let mut stdout = Vec::new();
-        // Nothing reaches stdout when an amount could not be printed.
-        write(&mut Out::new(style, &mut stdout))
-            .and_then(|()| crate::output::money::check())
-            .map_err(|err| Failure::output(&err))?;
+        // Nothing reaches stdout when an amount could not be printed: that fails the
+        // render like a write error.
+        write(&mut Out::new(style, &mut stdout)).map_err(|err| Failure::output(&err))?;
         Ok(Self {
             stdout,
             notes: Vec::new(),

@@ -11,8 +11,9 @@ use serde::Deserialize;
 use super::{Context, Output, by_name, examples, view};
 use crate::exit::Failure;
 use crate::flags::{Generated, Options, from_operation};
+use crate::output::money;
 use crate::output::sheet::{Sheet, number, text};
-use crate::output::table::{Align, Table, thousands, usd_fine};
+use crate::output::table::{Align, Table, thousands};
 use crate::output::{Format, Out, Style};
 
 from_operation!(
@@ -123,8 +124,8 @@ fn per_million(per_token: &str) -> Option<f64> {
     (value.is_finite() && value >= 0.0).then(|| ((value * 1e6) * 1e6).round() / 1e6)
 }
 
-fn price_cell(per_token: &str) -> String {
-    per_million(per_token).map_or_else(|| "varies".into(), usd_fine)
+fn price_cell(per_token: &str) -> Result<String, money::Unprintable> {
+    per_million(per_token).map_or_else(|| Ok("varies".into()), money::price)
 }
 
 /// Sorts models (stable); prices that vary sort last.
@@ -157,8 +158,8 @@ fn models_table<'a>(rows: impl Iterator<Item = &'a ModelRow>, out: &mut Out<'_>)
     for row in rows {
         table.row(vec![
             row.id.clone(),
-            price_cell(&row.pricing.prompt),
-            price_cell(&row.pricing.completion),
+            price_cell(&row.pricing.prompt)?,
+            price_cell(&row.pricing.completion)?,
             row.context_length.map(thousands).unwrap_or_default(),
             row.name.clone(),
         ]);
@@ -209,7 +210,7 @@ mod tests {
         assert_eq!(per_million("0"), Some(0.0));
         assert_eq!(per_million("-1"), None);
         assert_eq!(per_million("n/a"), None);
-        assert_eq!(price_cell("0.0000025"), "$2.5000");
-        assert_eq!(price_cell("-1"), "varies");
+        assert_eq!(price_cell("0.0000025").expect("printable"), "$2.50");
+        assert_eq!(price_cell("-1").expect("printable"), "varies");
     }
 }

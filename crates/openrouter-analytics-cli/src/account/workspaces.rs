@@ -11,75 +11,76 @@ use super::view::{self, write_fields};
 use super::{Context, Output, confirm, examples};
 use crate::exit::Failure;
 use crate::flags::{Generated, Options, from_operation};
+use crate::output::money;
 use crate::output::sheet::{Field, number, text, write_rows};
-use crate::output::table::{Align, Table, usd};
+use crate::output::table::{Align, Table};
+use crate::output::write_raw_json;
 use crate::output::{Format, Out, Style};
-use crate::output::{plain_number, write_raw_json};
 
 /// The CSV header of `list`, `show`, `create` and `update`: the API's field names.
 const CSV_FIELDS: [Field<Workspace>; 14] = [
-    (text("id"), |w| w.id.to_string()),
-    (text("slug"), |w| w.slug.clone()),
-    (text("name"), |w| w.name.clone()),
+    (text("id"), |w| Ok(w.id.to_string())),
+    (text("slug"), |w| Ok(w.slug.clone())),
+    (text("name"), |w| Ok(w.name.clone())),
     (text("description"), |w| {
-        w.description.clone().unwrap_or_default()
+        Ok(w.description.clone().unwrap_or_default())
     }),
-    (text("created_at"), |w| w.created_at.clone()),
+    (text("created_at"), |w| Ok(w.created_at.clone())),
     (text("updated_at"), |w| {
-        w.updated_at.clone().unwrap_or_default()
+        Ok(w.updated_at.clone().unwrap_or_default())
     }),
     (text("created_by"), |w| {
-        w.created_by.clone().unwrap_or_default()
+        Ok(w.created_by.clone().unwrap_or_default())
     }),
     (text("default_text_model"), |w| {
-        w.default_text_model.clone().unwrap_or_default()
+        Ok(w.default_text_model.clone().unwrap_or_default())
     }),
     (text("default_image_model"), |w| {
-        w.default_image_model.clone().unwrap_or_default()
+        Ok(w.default_image_model.clone().unwrap_or_default())
     }),
     (text("default_provider_sort"), |w| {
-        w.default_provider_sort.clone().unwrap_or_default()
+        Ok(w.default_provider_sort.clone().unwrap_or_default())
     }),
     (number("io_logging_sampling_rate"), |w| {
-        plain_number(w.io_logging_sampling_rate)
+        money::plain(w.io_logging_sampling_rate)
     }),
     (text("is_data_discount_logging_enabled"), |w| {
-        w.is_data_discount_logging_enabled.to_string()
+        Ok(w.is_data_discount_logging_enabled.to_string())
     }),
     (text("is_observability_broadcast_enabled"), |w| {
-        w.is_observability_broadcast_enabled.to_string()
+        Ok(w.is_observability_broadcast_enabled.to_string())
     }),
     (text("is_observability_io_logging_enabled"), |w| {
-        w.is_observability_io_logging_enabled.to_string()
+        Ok(w.is_observability_io_logging_enabled.to_string())
     }),
 ];
 
 /// The CSV header of `budgets`.
 const BUDGET_CSV_FIELDS: [Field<WorkspaceBudget>; 6] = [
-    (text("id"), |budget| budget.id.to_string()),
+    (text("id"), |budget| Ok(budget.id.to_string())),
     (text("workspace_id"), |budget| {
-        budget.workspace_id.to_string()
+        Ok(budget.workspace_id.to_string())
     }),
-    (number("limit_usd"), |budget| plain_number(budget.limit_usd)),
+    (number("limit_usd"), |budget| money::plain(budget.limit_usd)),
     (text("reset_interval"), |budget| {
-        budget
+        Ok(budget
             .reset_interval
             .as_ref()
             .map(ToString::to_string)
-            .unwrap_or_default()
+            .unwrap_or_default())
     }),
-    (text("created_at"), |budget| budget.created_at.clone()),
-    (text("updated_at"), |budget| budget.updated_at.clone()),
+    (text("created_at"), |budget| Ok(budget.created_at.clone())),
+    (text("updated_at"), |budget| Ok(budget.updated_at.clone())),
 ];
 
 /// The CSV header of `members`.
 const MEMBER_CSV_FIELDS: [Field<WorkspaceMember>; 5] = [
-    (text("id"), |member| member.id.to_string()),
-    (text("user_id"), |member| member.user_id.clone()),
-    (text("role"), |member| member.role.to_string()),
-    (text("created_at"), |member| member.created_at.clone()),
+    (text("id"), |member| Ok(member.id.to_string())),
+    (text("user_id"), |member| Ok(member.user_id.clone())),
+    (text("role"), |member| Ok(member.role.to_string())),
+    (text("created_at"), |member| Ok(member.created_at.clone())),
     (text("workspace_id"), |member| {
-        member.workspace_id.to_string()
+        Ok(member.workspace_id.to_string())
     }),
 ];
 
@@ -459,7 +460,7 @@ fn single(w: &Workspace, raw: &[u8], style: Style) -> Result<Output, Failure> {
                     ),
                     (
                         "I/O logging sample rate",
-                        plain_number(w.io_logging_sampling_rate),
+                        money::plain(w.io_logging_sampling_rate)?,
                     ),
                     (
                         "Data discount logging",
@@ -502,7 +503,7 @@ fn budgets_table(
     for budget in budgets {
         table.row(vec![
             resets(budget),
-            usd(budget.limit_usd),
+            money::usd(budget.limit_usd)?,
             budget.id.to_string(),
             view::time_text(&budget.updated_at),
         ]);

@@ -64,16 +64,6 @@ pub fn cell(value: &serde_json::Value) -> String {
     }
 }
 
-/// A dollar amount as it goes into CSV: the shortest text that reads back as the same
-/// number, never in exponent form. An amount that is not
-/// [printable](money::printable) shows as `?` and fails the command ([`money::check`]).
-pub fn plain_number(value: f64) -> String {
-    if !money::printable(value) {
-        return "?".into();
-    }
-    value.to_string()
-}
-
 /// How a command renders: the format and the options that shape it. Made once by
 /// `main` from the flags and the terminal, and passed down inside each [`Out`]: no
 /// render reads a global, so two renders with different options never meet.

@@ -13,6 +13,7 @@
 use std::borrow::Cow;
 use std::io::{self, Write};
 
+use super::money::Unprintable;
 use super::{Out, csv_error};
 
 /// What a column holds, which decides whether its cells may start a formula.
@@ -40,7 +41,8 @@ pub const fn number(name: &'static str) -> Column {
 /// A column of rows of type `T`: its header and kind, and how a row fills it. The
 /// header and the cell are written side by side, so no list of headers has to stay in
 /// line with a list of cells.
-pub type Field<T> = (Column, fn(&T) -> String);
+/// A money cell that cannot be printed ([`Unprintable`]) fails the document.
+pub type Field<T> = (Column, fn(&T) -> Result<String, Unprintable>);
 
 /// Writes a whole document: the fields' header, then one row per item.
 pub fn write_rows<'a, T: 'a>(
@@ -50,7 +52,11 @@ pub fn write_rows<'a, T: 'a>(
 ) -> io::Result<()> {
     let mut sheet = Sheet::new(out, fields.iter().map(|(column, _)| *column))?;
     for item in items {
-        sheet.row(fields.iter().map(|(_, cell)| cell(item)))?;
+        let cells = fields
+            .iter()
+            .map(|(_, cell)| cell(item))
+            .collect::<Result<Vec<String>, Unprintable>>()?;
+        sheet.row(cells)?;
     }
     sheet.finish()
 }

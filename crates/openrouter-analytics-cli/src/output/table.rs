@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use unicode_width::UnicodeWidthStr;
 
-use super::{Out, money};
+use super::Out;
 use crate::terminal;
 
 /// How a column's cells line up.
@@ -182,32 +182,6 @@ pub fn thousands(value: impl Into<i128>) -> String {
     group_digits(&value.unsigned_abs().to_string(), value < 0)
 }
 
-/// Dollars to the cent with thousands separators: `$1,500.00`. For amounts people
-/// read as money (balances, limits, spend per key); see [`usd_fine`] where a fraction of
-/// a cent matters. An amount that is not [printable](money::printable) shows as `?` and
-/// fails the command before anything is printed ([`money::check`]).
-pub fn usd(value: f64) -> String {
-    dollars(value, 2)
-}
-
-/// Dollars with four decimals: `$0.0042`. Where sub-cent amounts matter: costs per
-/// model, per provider, per day and per request.
-pub fn usd_fine(value: f64) -> String {
-    dollars(value, 4)
-}
-
-fn dollars(value: f64, decimals: usize) -> String {
-    if !money::printable(value) {
-        return "?".into();
-    }
-    let fixed = format!("{:.*}", decimals, value.abs());
-    let (int, frac) = fixed.split_once('.').unwrap_or((&fixed, ""));
-    let negative = value < 0.0 && fixed.chars().any(|c| c != '0' && c != '.');
-    let grouped = group_digits(int, false);
-    let sign = if negative { "-" } else { "" };
-    format!("{sign}${grouped}.{frac}")
-}
-
 /// `part / whole` as a percentage with one decimal, blank when `whole` is zero.
 pub fn percent(part: f64, whole: f64) -> String {
     let share = part / whole * 100.0;
@@ -247,15 +221,6 @@ mod tests {
             thousands(i128::from(i64::MAX) * 3),
             "27,670,116,110,564,327,421"
         );
-        assert_eq!(usd_fine(0.0), "$0.0000");
-        assert_eq!(usd_fine(1234.56789), "$1,234.5679");
-        assert_eq!(usd_fine(-0.5), "-$0.5000");
-        assert_eq!(usd_fine(-0.00001), "$0.0000");
-        assert_eq!(usd(1500.0), "$1,500.00");
-        assert_eq!(usd(0.005), "$0.01");
-        assert_eq!(usd(1234567.891), "$1,234,567.89");
-        assert_eq!(usd(-0.001), "$0.00");
-        assert_eq!(usd(-12.5), "-$12.50");
         assert_eq!(percent(1.0, 4.0), "25.0%");
         assert_eq!(percent(1.0, 0.0), "");
     }
