@@ -12,7 +12,7 @@ use chrono::{Days, NaiveDate, Utc};
 use clap::{Args, ValueEnum};
 use openrouter_analytics::parse_day;
 use openrouter_analytics_watch::{
-    Needs, Outcome, Rules, Snapshot, SpikeBy, Status, Webhook, alert_text,
+    Needs, Outcome, Rules, Snapshot, SpikeBy, Status, Unit, Webhook, alert_text,
 };
 use serde_json::json;
 
@@ -485,6 +485,12 @@ fn print(
                 ("THRESHOLD", Align::Right),
                 ("STATUS", Align::Left),
             ]);
+            // Dollars to the cent, as every table shows money; other units as the rule
+            // states them.
+            let show = |unit: Unit, value: f64| match unit {
+                Unit::Usd => money::usd(value),
+                _ => Ok(unit.format(value)),
+            };
             for o in outcomes {
                 let unit = o.rule.unit();
                 table.row(vec![
@@ -493,9 +499,9 @@ fn print(
                     if o.unknown() {
                         "?".to_string()
                     } else {
-                        unit.format(o.figure)
+                        show(unit, o.figure)?
                     },
-                    unit.format(o.threshold),
+                    show(unit, o.threshold)?,
                     status(o).to_string(),
                 ]);
             }
