@@ -1003,10 +1003,12 @@ fn printable(fetched: &Fetched) -> Result<(), money::Unprintable> {
             amounts.extend(key.limit_remaining);
         }
     }
+    // The sum first: two amounts that are each too large add up to infinity, and
+    // that is what the page's total would have shown.
+    money::checked(amounts.iter().map(|a| a.abs()).sum())?;
     for amount in &amounts {
         money::checked(*amount)?;
     }
-    money::checked(amounts.iter().map(|a| a.abs()).sum())?;
     Ok(())
 }
 
