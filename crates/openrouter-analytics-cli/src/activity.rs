@@ -9,12 +9,14 @@ use openrouter_analytics::{Client, Error, WithRawBody};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use crate::account;
-use crate::args::{Format, HISTORY};
 use crate::exit::Failure;
+use crate::global::HISTORY;
+use crate::output::Format;
+use crate::output::Out;
 use crate::output::money;
 use crate::output::sheet::{Column, Sheet, number, text};
-use crate::output::table::{Align, Table, percent, thousands, usd_fine};
-use crate::output::{plain_number, write_json, write_raw_json};
+use crate::output::table::{Align, Table, percent, thousands};
+use crate::output::{write_json, write_raw_json};
 use crate::parse::parse_activity_date;
 use crate::totals::{Group, Totals, sort_groups, sort_rows, summarise};
 use crate::totals::{GroupBy, SortKey, SummaryKey};
@@ -199,7 +201,7 @@ impl Plan {
 
     /// Prints the stored activity of the range, summarised and sorted as asked,
     /// after a warning naming any day of the range no sync covered.
-    pub fn print_history(&self, format: Format, out: &mut dyn Write) -> Result<(), Failure> {
+    pub fn print_history(&self, format: Format, out: &mut Out<'_>) -> Result<(), Failure> {
         use crate::history;
         let Some(range) = self.range else {
             return Ok(());
@@ -311,7 +313,7 @@ impl Plan {
         mut response: ActivityResponse,
         raw: &[u8],
         format: Format,
-        out: &mut dyn Write,
+        out: &mut Out<'_>,
     ) -> io::Result<()> {
         if self.by.is_empty() && self.sort.is_none() && matches!(format, Format::Json) {
             return write_raw_json(out, raw);
@@ -395,7 +397,7 @@ fn number_cells(t: &Totals) -> [String; 5] {
 pub(crate) fn rows_table(
     rows: &[ActivityItem],
     workspace: bool,
-    out: &mut dyn Write,
+    out: &mut Out<'_>,
 ) -> io::Result<()> {
     let totals = Totals::sum(&rows.iter().map(Totals::of).collect::<Vec<_>>()).rounded();
     let byok = totals.byok_usage_inference != 0.0;
@@ -416,11 +418,11 @@ pub(crate) fn rows_table(
     let line = |labels: Vec<String>, t: &Totals| {
         let mut cells = labels;
         cells.extend(number_cells(t));
-        cells.push(usd_fine(t.usage));
+        cells.push(money::usd(t.usage)?);
         if byok {
-            cells.push(usd_fine(t.byok_usage_inference));
+            cells.push(money::usd(t.byok_usage_inference)?);
         }
-        cells
+        Ok::<_, money::Unprintable>(cells)
     };
     for row in rows {
         let mut labels = vec![
@@ -431,18 +433,18 @@ pub(crate) fn rows_table(
         if workspace {
             labels.push(row.workspace_id.clone().unwrap_or_default());
         }
-        table.row(line(labels, &Totals::of(row)));
+        table.row(line(labels, &Totals::of(row))?);
     }
     table.rule();
     let mut labels = vec!["TOTAL".to_string(), String::new(), String::new()];
     if workspace {
         labels.push(String::new());
     }
-    table.row(line(labels, &totals));
+    table.row(line(labels, &totals)?);
     table.write(out)
 }
 
-fn summary_table(groups: &[Group], keys: &[SummaryKey], out: &mut dyn Write) -> io::Result<()> {
+fn summary_table(groups: &[Group], keys: &[SummaryKey], out: &mut Out<'_>) -> io::Result<()> {
     let totals = Totals::sum(groups.iter().map(|g| &g.totals)).rounded();
     let byok = totals.byok_usage_inference != 0.0;
     let mut columns: Vec<(&str, Align)> = keys
@@ -459,12 +461,12 @@ fn summary_table(groups: &[Group], keys: &[SummaryKey], out: &mut dyn Write) -> 
     let line = |labels: Vec<String>, t: &Totals| {
         let mut cells = labels;
         cells.extend(number_cells(t));
-        cells.push(usd_fine(t.usage));
+        cells.push(money::usd(t.usage)?);
         cells.push(percent(t.usage, totals.usage));
         if byok {
-            cells.push(usd_fine(t.byok_usage_inference));
+            cells.push(money::usd(t.byok_usage_inference)?);
         }
-        cells
+        Ok::<_, money::Unprintable>(cells)
     };
     for group in groups {
         let labels = group
@@ -478,16 +480,16 @@ fn summary_table(groups: &[Group], keys: &[SummaryKey], out: &mut dyn Write) -> 
                 }
             })
             .collect();
-        table.row(line(labels, &group.totals));
+        table.row(line(labels, &group.totals)?);
     }
     table.rule();
     let mut labels = vec!["TOTAL".to_string()];
     labels.resize(keys.len(), String::new());
-    table.row(line(labels, &totals));
+    table.row(line(labels, &totals)?);
     table.write(out)
 }
 
-pub(crate) fn rows_csv(rows: &[ActivityItem], out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn rows_csv(rows: &[ActivityItem], out: &mut Out<'_>) -> io::Result<()> {
     let mut csv = Sheet::new(out, ROW_FIELDS)?;
     for row in rows {
         csv.row([
@@ -496,8 +498,8 @@ pub(crate) fn rows_csv(rows: &[ActivityItem], out: &mut dyn Write) -> io::Result
             row.model_permaslug.clone(),
             row.endpoint_id.clone(),
             row.provider_name.clone(),
-            plain_number(row.usage),
-            plain_number(row.byok_usage_inference),
+            money::plain(row.usage)?,
+            money::plain(row.byok_usage_inference)?,
             row.requests.to_string(),
             row.prompt_tokens.to_string(),
             row.completion_tokens.to_string(),
@@ -509,7 +511,7 @@ pub(crate) fn rows_csv(rows: &[ActivityItem], out: &mut dyn Write) -> io::Result
     csv.finish()
 }
 
-fn summary_csv(groups: &[Group], keys: &[SummaryKey], out: &mut dyn Write) -> io::Result<()> {
+fn summary_csv(groups: &[Group], keys: &[SummaryKey], out: &mut Out<'_>) -> io::Result<()> {
     let header = keys
         .iter()
         .map(|&k| text(summary_field(k)))
@@ -523,8 +525,8 @@ fn summary_csv(groups: &[Group], keys: &[SummaryKey], out: &mut dyn Write) -> io
             t.completion_tokens.to_string(),
             t.reasoning_tokens.to_string(),
             t.cached_tokens.to_string(),
-            plain_number(t.usage),
-            plain_number(t.byok_usage_inference),
+            money::plain(t.usage)?,
+            money::plain(t.byok_usage_inference)?,
         ]);
         csv.row(record)?;
     }
@@ -549,17 +551,20 @@ impl Serialize for SummaryRow<'_> {
         map.serialize_entry("completion_tokens", &t.completion_tokens)?;
         map.serialize_entry("reasoning_tokens", &t.reasoning_tokens)?;
         map.serialize_entry("cached_tokens", &t.cached_tokens)?;
-        map.serialize_entry("usage", &money::checked(t.usage))?;
+        map.serialize_entry(
+            "usage",
+            &money::checked(t.usage).map_err(serde::ser::Error::custom)?,
+        )?;
         map.serialize_entry(
             "byok_usage_inference",
-            &money::checked(t.byok_usage_inference),
+            &money::checked(t.byok_usage_inference).map_err(serde::ser::Error::custom)?,
         )?;
         map.end()
     }
 }
 
 /// `{"data": [...]}` with one object per summary row.
-fn summary_json(groups: &[Group], keys: &[SummaryKey], out: &mut dyn Write) -> io::Result<()> {
+fn summary_json(groups: &[Group], keys: &[SummaryKey], out: &mut Out<'_>) -> io::Result<()> {
     let rows: Vec<SummaryRow<'_>> = groups
         .iter()
         .map(|group| SummaryRow { keys, group })

@@ -3,9 +3,23 @@
 //! CSV (`YYYY-MM-DD`; JSON keeps what the API sent).
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime};
+use clap::ValueEnum;
 use serde_json::{Map, Value};
 
-use crate::query::Granularity;
+/// A query's time bucket size.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Granularity {
+    /// One-minute buckets.
+    Minute,
+    /// One-hour buckets.
+    Hour,
+    /// One-day buckets.
+    Day,
+    /// One-week buckets.
+    Week,
+    /// One-month buckets.
+    Month,
+}
 
 /// The column's name for a bucket size, lowercase as CSV headers are (tables
 /// uppercase every header).

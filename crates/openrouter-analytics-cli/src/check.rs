@@ -12,17 +12,20 @@ use chrono::{Days, NaiveDate, Utc};
 use clap::{Args, ValueEnum};
 use openrouter_analytics::parse_day;
 use openrouter_analytics_watch::{
-    Needs, Outcome, Rules, Snapshot, SpikeBy, Status, Webhook, alert_text,
+    Needs, Outcome, Rules, Snapshot, SpikeBy, Status, Unit, Webhook, alert_text,
 };
 use serde_json::json;
 
 use crate::account::Context;
-use crate::args::{Format, GlobalArgs};
 use crate::exit::{Failure, Operation, code};
+use crate::global::GlobalArgs;
 use crate::history::{self, DbArgs};
+use crate::output::Format;
+use crate::output::money;
 use crate::output::sheet::{Sheet, number, text};
 use crate::output::table::{Align, Table};
-use crate::output::{plain_number, write_json};
+use crate::output::write_json;
+use crate::output::{Out, Style};
 use crate::progress::with_progress;
 use crate::setup;
 use crate::stored;
@@ -260,7 +263,7 @@ pub fn run(
     ctx: Option<&Context<'_>>,
     global: &GlobalArgs,
     runtime: &tokio::runtime::Runtime,
-    format: Format,
+    style: Style,
 ) -> Result<(), Failure> {
     let needs = live_needs(plan);
     let mut snapshot = match ctx {
@@ -320,7 +323,13 @@ pub fn run(
     let outcomes = plan.rules.evaluate(&snapshot, plan.day);
     let printed = {
         let mut stdout = io::stdout().lock();
-        print(&outcomes, plan.day, format, &mut stdout).and_then(|()| stdout.flush())
+        print(
+            &outcomes,
+            plan.day,
+            style.format,
+            &mut Out::new(style, &mut stdout),
+        )
+        .and_then(|()| stdout.flush())
     };
     match printed {
         Ok(()) => {}
@@ -403,7 +412,7 @@ fn print(
     outcomes: &[Outcome],
     day: NaiveDate,
     format: Format,
-    out: &mut dyn Write,
+    out: &mut Out<'_>,
 ) -> io::Result<()> {
     match format {
         Format::Json => {
@@ -458,9 +467,9 @@ fn print(
                     } else if o.figure.is_infinite() {
                         "inf".to_string()
                     } else {
-                        plain_number(o.figure)
+                        money::plain(o.figure)?
                     },
-                    plain_number(o.threshold),
+                    money::plain(o.threshold)?,
                     o.rule.unit().name().to_string(),
                     status(o).to_string(),
                     o.note.clone().unwrap_or_default(),
@@ -476,6 +485,12 @@ fn print(
                 ("THRESHOLD", Align::Right),
                 ("STATUS", Align::Left),
             ]);
+            // Dollars to the cent, as every table shows money; other units as the rule
+            // states them.
+            let show = |unit: Unit, value: f64| match unit {
+                Unit::Usd => money::usd(value),
+                _ => Ok(unit.format(value)),
+            };
             for o in outcomes {
                 let unit = o.rule.unit();
                 table.row(vec![
@@ -484,9 +499,9 @@ fn print(
                     if o.unknown() {
                         "?".to_string()
                     } else {
-                        unit.format(o.figure)
+                        show(unit, o.figure)?
                     },
-                    unit.format(o.threshold),
+                    show(unit, o.threshold)?,
                     status(o).to_string(),
                 ]);
             }

@@ -3,10 +3,8 @@
 
 use std::io::{self, Write};
 
-use clap::{Args, CommandFactory};
+use clap::Args;
 use clap_complete::Shell;
-
-use crate::args::Cli;
 
 /// `openrouter completions`.
 #[derive(Debug, Args)]
@@ -21,9 +19,10 @@ pub struct CompletionsArgs {
     pub shell: Shell,
 }
 
-/// Writes the completion script for `shell` to `out`.
-pub fn print(shell: Shell, out: &mut dyn Write) -> io::Result<()> {
-    let mut command = Cli::command();
+/// Writes the completion script for `shell` to `out`. `command` is the whole command
+/// tree (`Cli::command()`), handed down by `main` so that this module need not import
+/// the tree that names it.
+pub fn print(shell: Shell, mut command: clap::Command, out: &mut dyn Write) -> io::Result<()> {
     let name = command.get_name().to_string();
     clap_complete::generate(shell, &mut command, name, out);
     out.flush()
@@ -32,12 +31,13 @@ pub fn print(shell: Shell, out: &mut dyn Write) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use clap::CommandFactory;
 
     #[test]
     fn every_shell_gets_a_script_naming_the_commands() {
         for shell in [Shell::Bash, Shell::Zsh, Shell::Fish, Shell::PowerShell] {
             let mut out = Vec::new();
-            print(shell, &mut out).expect("generate");
+            print(shell, crate::args::Cli::command(), &mut out).expect("generate");
             let script = String::from_utf8(out).expect("utf-8");
             assert!(script.contains("openrouter"), "{shell}");
             for command in ["activity", "report", "completions"] {

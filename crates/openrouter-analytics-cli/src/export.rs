@@ -14,11 +14,14 @@ use clap::Args;
 use openrouter_analytics_store::{ActivityRow, Query};
 
 use crate::activity::rows_csv;
-use crate::args::{Format, HISTORY};
 use crate::exit::Failure;
+use crate::global::HISTORY;
 use crate::history::{self, DbArgs};
+use crate::output::Format;
+use crate::output::Out;
+use crate::output::money;
 use crate::output::sheet::{Field, number, text, write_rows};
-use crate::output::{plain_number, write_json};
+use crate::output::write_json;
 use crate::totals::GroupBy;
 
 /// `openrouter export`.
@@ -82,7 +85,7 @@ pub fn rewrite_format_arg(args: Vec<OsString>) -> Vec<OsString> {
 }
 
 /// Runs `openrouter export`: rows to stdout, a gap warning on stderr.
-pub fn run(args: &ExportArgs, format: Option<Format>, out: &mut dyn Write) -> Result<(), Failure> {
+pub fn run(args: &ExportArgs, format: Option<Format>, out: &mut Out<'_>) -> Result<(), Failure> {
     let range = history::parse_range(&args.since, args.until.as_deref()).map_err(Failure::usage)?;
     let (mut store, until) = history::open_for_range(&args.db, range)?;
     let query = Query::new(range.since, until).workspaces(args.group_by.is_some());
@@ -125,13 +128,13 @@ fn midnight(day: NaiveDate) -> String {
 
 /// A FOCUS Decimal: always with a fraction, so a reader that infers column types (the
 /// FinOps Foundation's validator does) reads `1234.0` tokens as a decimal, not an integer.
-fn decimal(value: f64) -> String {
-    let text = plain_number(value);
-    if text.contains(['.', 'e', 'E', '?']) || text.contains("inf") || text.contains("NaN") {
+fn decimal(value: f64) -> Result<String, money::Unprintable> {
+    let text = money::plain(value)?;
+    Ok(if text.contains('.') {
         text
     } else {
         format!("{text}.0")
-    }
+    })
 }
 
 /// One stored row and what its FOCUS cells are worked out from.
@@ -150,22 +153,22 @@ impl Charge<'_> {
         t.prompt_tokens.saturating_add(t.completion_tokens)
     }
 
-    fn cost(&self) -> String {
+    fn cost(&self) -> Result<String, money::Unprintable> {
         decimal(self.row.totals.usage)
     }
 
     /// The usage over the tokens, a blend of the endpoint's prompt and completion
     /// prices; none for a row without tokens.
-    fn unit_price(&self) -> String {
+    fn unit_price(&self) -> Result<String, money::Unprintable> {
         let tokens = self.tokens();
         if tokens > 0 {
             decimal(self.row.totals.usage / tokens as f64)
         } else {
-            String::new()
+            Ok(String::new())
         }
     }
 
-    fn quantity(&self) -> String {
+    fn quantity(&self) -> Result<String, money::Unprintable> {
         decimal(self.tokens() as f64)
     }
 
@@ -204,80 +207,84 @@ impl Charge<'_> {
 fn focus_fields<'a>() -> [Field<Charge<'a>>; 47] {
     [
         (number("BilledCost"), |c| c.cost()),
-        (text("BillingAccountId"), |_| "openrouter".into()),
-        (text("BillingAccountName"), |_| "OpenRouter".into()),
-        (text("BillingAccountType"), |_| "Account".into()),
-        (text("BillingCurrency"), |_| "USD".into()),
-        (text("BillingPeriodEnd"), |c| midnight(c.next_month())),
-        (text("BillingPeriodStart"), |c| midnight(c.month_start())),
-        (text("ChargeCategory"), |_| "Usage".into()),
-        (text("ChargeClass"), |_| String::new()),
+        (text("BillingAccountId"), |_| Ok("openrouter".into())),
+        (text("BillingAccountName"), |_| Ok("OpenRouter".into())),
+        (text("BillingAccountType"), |_| Ok("Account".into())),
+        (text("BillingCurrency"), |_| Ok("USD".into())),
+        (text("BillingPeriodEnd"), |c| Ok(midnight(c.next_month()))),
+        (text("BillingPeriodStart"), |c| {
+            Ok(midnight(c.month_start()))
+        }),
+        (text("ChargeCategory"), |_| Ok("Usage".into())),
+        (text("ChargeClass"), |_| Ok(String::new())),
         (text("ChargeDescription"), |c| {
-            format!(
+            Ok(format!(
                 "{} requests to {} served by {}",
                 c.row.totals.requests, c.row.model, c.row.provider_name
-            )
+            ))
         }),
-        (text("ChargeFrequency"), |_| "Usage-Based".into()),
+        (text("ChargeFrequency"), |_| Ok("Usage-Based".into())),
         (text("ChargePeriodEnd"), |c| {
-            midnight(c.day + Duration::days(1))
+            Ok(midnight(c.day + Duration::days(1)))
         }),
-        (text("ChargePeriodStart"), |c| midnight(c.day)),
+        (text("ChargePeriodStart"), |c| Ok(midnight(c.day))),
         // No commitment discounts; present because the validator's usage rules read it.
-        (text("CommitmentDiscountStatus"), |_| String::new()),
+        (text("CommitmentDiscountStatus"), |_| Ok(String::new())),
         (number("ConsumedQuantity"), |c| c.quantity()),
-        (text("ConsumedUnit"), |_| "Tokens".into()),
+        (text("ConsumedUnit"), |_| Ok("Tokens".into())),
         (number("ContractedCost"), |c| c.cost()),
         (number("ContractedUnitPrice"), |c| c.unit_price()),
         (number("EffectiveCost"), |c| c.cost()),
         // Usage draws on prepaid credits and is never invoiced.
-        (text("InvoiceId"), |_| String::new()),
-        (text("InvoiceIssuerName"), |_| "OpenRouter".into()),
+        (text("InvoiceId"), |_| Ok(String::new())),
+        (text("InvoiceIssuerName"), |_| Ok("OpenRouter".into())),
         (number("ListCost"), |c| c.cost()),
         (number("ListUnitPrice"), |c| c.unit_price()),
-        (text("PricingCategory"), |_| "Standard".into()),
-        (text("PricingCurrency"), |_| "USD".into()),
+        (text("PricingCategory"), |_| Ok("Standard".into())),
+        (text("PricingCurrency"), |_| Ok("USD".into())),
         (number("PricingCurrencyContractedUnitPrice"), |c| {
             c.unit_price()
         }),
         (number("PricingCurrencyEffectiveCost"), |c| c.cost()),
         (number("PricingCurrencyListUnitPrice"), |c| c.unit_price()),
         (number("PricingQuantity"), |c| c.quantity()),
-        (text("PricingUnit"), |_| "Tokens".into()),
-        (text("ProviderName"), |_| "OpenRouter".into()),
-        (text("PublisherName"), |c| c.row.provider_name.clone()),
-        (text("RegionId"), |_| String::new()),
-        (text("RegionName"), |_| String::new()),
-        (text("ResourceId"), |c| c.row.endpoint_id.clone()),
-        (text("ResourceName"), |c| c.row.model.clone()),
-        (text("ResourceType"), |_| "Model endpoint".into()),
+        (text("PricingUnit"), |_| Ok("Tokens".into())),
+        (text("ProviderName"), |_| Ok("OpenRouter".into())),
+        (text("PublisherName"), |c| Ok(c.row.provider_name.clone())),
+        (text("RegionId"), |_| Ok(String::new())),
+        (text("RegionName"), |_| Ok(String::new())),
+        (text("ResourceId"), |c| Ok(c.row.endpoint_id.clone())),
+        (text("ResourceName"), |c| Ok(c.row.model.clone())),
+        (text("ResourceType"), |_| Ok("Model endpoint".into())),
         (text("ServiceCategory"), |_| {
-            "AI and Machine Learning".into()
+            Ok("AI and Machine Learning".into())
         }),
-        (text("ServiceName"), |_| "OpenRouter".into()),
-        (text("ServiceSubcategory"), |_| "Generative AI".into()),
-        (text("SkuId"), |c| c.row.model_permaslug.clone()),
-        (text("SkuMeter"), |_| "Tokens".into()),
+        (text("ServiceName"), |_| Ok("OpenRouter".into())),
+        (text("ServiceSubcategory"), |_| Ok("Generative AI".into())),
+        (text("SkuId"), |c| Ok(c.row.model_permaslug.clone())),
+        (text("SkuMeter"), |_| Ok("Tokens".into())),
         (text("SkuPriceDetails"), |c| {
-            serde_json::json!({
+            Ok(serde_json::json!({
                 "x_Model": c.row.model_permaslug,
                 "x_ServingProvider": c.row.provider_name,
                 "x_PricedTokens": "prompt+completion",
             })
-            .to_string()
+            .to_string())
         }),
-        (text("SkuPriceId"), |c| c.row.endpoint_id.clone()),
-        (text("SubAccountId"), |c| c.workspace_id()),
-        (text("SubAccountName"), |c| c.workspace_name()),
+        (text("SkuPriceId"), |c| Ok(c.row.endpoint_id.clone())),
+        (text("SubAccountId"), |c| Ok(c.workspace_id())),
+        (text("SubAccountName"), |c| Ok(c.workspace_name())),
         (text("Tags"), |c| {
-            let t = &c.row.totals;
-            serde_json::json!({
-                "openrouter/model": c.row.model,
-                "openrouter/provider": c.row.provider_name,
-                "openrouter/requests": t.requests,
-                "openrouter/byok_usage_inference": t.byok_usage_inference,
+            Ok({
+                let t = &c.row.totals;
+                serde_json::json!({
+                    "openrouter/model": c.row.model,
+                    "openrouter/provider": c.row.provider_name,
+                    "openrouter/requests": t.requests,
+                    "openrouter/byok_usage_inference": t.byok_usage_inference,
+                })
+                .to_string()
             })
-            .to_string()
         }),
     ]
 }
@@ -286,7 +293,7 @@ fn focus_fields<'a>() -> [Field<Charge<'a>>; 47] {
 fn focus_csv(
     rows: &[ActivityRow],
     names: &BTreeMap<String, String>,
-    out: &mut dyn Write,
+    out: &mut Out<'_>,
 ) -> io::Result<()> {
     let charges: Vec<Charge<'_>> = rows
         .iter()

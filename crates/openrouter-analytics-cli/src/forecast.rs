@@ -18,12 +18,14 @@ use openrouter_analytics_watch::{KeyFigures, Needs, Snapshot};
 use serde_json::json;
 
 use crate::account::Context;
-use crate::args::Format;
 use crate::exit::{Failure, Operation};
 use crate::history::{self, DbArgs};
+use crate::output::Format;
+use crate::output::money;
 use crate::output::sheet::{Sheet, number, text};
 use crate::output::table::{Align, Table};
-use crate::output::{plain_number, write_json};
+use crate::output::write_json;
+use crate::output::{Out, Style};
 use crate::progress::with_progress;
 use crate::stored;
 use crate::terminal;
@@ -182,7 +184,7 @@ pub fn run(
     plan: &Plan,
     ctx: Option<&Context<'_>>,
     runtime: Option<&tokio::runtime::Runtime>,
-    format: Format,
+    style: Style,
 ) -> Result<(), Failure> {
     let keys = match (plan.by, ctx, runtime) {
         (ForecastBy::Key, Some(ctx), Some(runtime)) => Some(fetch_keys(ctx, runtime)?),
@@ -195,7 +197,14 @@ pub fn run(
     };
     let lines = project(plan, data.covered, data.series);
     let mut buffer = Vec::new();
-    print(plan, data.source, &lines, format, &mut buffer).map_err(|err| Failure::output(&err))?;
+    print(
+        plan,
+        data.source,
+        &lines,
+        style.format,
+        &mut Out::new(style, &mut buffer),
+    )
+    .map_err(|err| Failure::output(&err))?;
     let mut stdout = io::stdout().lock();
     match stdout.write_all(&buffer).and_then(|()| stdout.flush()) {
         Ok(()) => {}
@@ -458,7 +467,7 @@ fn print(
     source: &str,
     lines: &[Line],
     format: Format,
-    out: &mut dyn Write,
+    out: &mut Out<'_>,
 ) -> io::Result<()> {
     match format {
         Format::Json => {
@@ -571,7 +580,7 @@ fn reach_text(limit: Option<&Limit>) -> String {
     }
 }
 
-fn print_csv(lines: &[Line], out: &mut dyn Write) -> io::Result<()> {
+fn print_csv(lines: &[Line], out: &mut Out<'_>) -> io::Result<()> {
     let mut csv = Sheet::new(
         out,
         [
@@ -595,11 +604,11 @@ fn print_csv(lines: &[Line], out: &mut dyn Write) -> io::Result<()> {
         let mut row = vec![line.subject.clone(), line.id.clone().unwrap_or_default()];
         match &line.outcome {
             Ok(f) => row.extend([
-                plain_number(f.actual_usd),
+                money::plain(f.actual_usd)?,
                 f.remaining_days.to_string(),
-                plain_number(f.p10_usd),
-                plain_number(f.p50_usd),
-                plain_number(f.p90_usd),
+                money::plain(f.p10_usd)?,
+                money::plain(f.p50_usd)?,
+                money::plain(f.p90_usd)?,
                 f.method.clone(),
                 String::new(),
             ]),
@@ -611,13 +620,13 @@ fn print_csv(lines: &[Line], out: &mut dyn Write) -> io::Result<()> {
         match &line.limit {
             None => row.extend(std::iter::repeat_n(String::new(), 5)),
             Some(limit) => {
-                row.push(plain_number(limit.usd));
+                row.push(money::plain(limit.usd)?);
                 row.push(limit.reset.clone());
                 match &limit.window {
                     Some(Ok((f, reach))) => {
                         let (kind, day) = reach_parts(reach);
                         row.extend([
-                            plain_number(f.p50_usd),
+                            money::plain(f.p50_usd)?,
                             kind.to_string(),
                             day.unwrap_or_default(),
                         ]);
@@ -636,7 +645,7 @@ fn print_csv(lines: &[Line], out: &mut dyn Write) -> io::Result<()> {
     csv.finish()
 }
 
-fn print_table(plan: &Plan, lines: &[Line], out: &mut dyn Write) -> io::Result<()> {
+fn print_table(plan: &Plan, lines: &[Line], out: &mut Out<'_>) -> io::Result<()> {
     let keys = plan.by == ForecastBy::Key;
     let mut columns = vec![
         ("SUBJECT", Align::Left),
@@ -650,16 +659,15 @@ fn print_table(plan: &Plan, lines: &[Line], out: &mut dyn Write) -> io::Result<(
         columns.extend([("LIMIT", Align::Right), ("LIMIT REACHED", Align::Left)]);
     }
     let mut table = Table::new(columns);
-    let usd = |v: f64| format!("${v:.2}");
     for line in lines {
         let subject = terminal::safe(&line.subject).into_owned();
         let mut row = match &line.outcome {
             Ok(f) => vec![
                 subject,
-                usd(f.actual_usd),
-                usd(f.p10_usd),
-                usd(f.p50_usd),
-                usd(f.p90_usd),
+                money::usd(f.actual_usd)?,
+                money::usd(f.p10_usd)?,
+                money::usd(f.p50_usd)?,
+                money::usd(f.p90_usd)?,
                 f.method.clone(),
             ],
             Err(reason) => vec![
@@ -673,7 +681,7 @@ fn print_table(plan: &Plan, lines: &[Line], out: &mut dyn Write) -> io::Result<(
         };
         if keys {
             row.push(match &line.limit {
-                Some(limit) => format!("{} {}", usd(limit.usd), limit.reset),
+                Some(limit) => format!("{} {}", money::usd(limit.usd)?, limit.reset),
                 None => String::new(),
             });
             row.push(reach_text(line.limit.as_ref()));

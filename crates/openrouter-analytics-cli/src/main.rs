@@ -40,8 +40,8 @@ mod export;
 mod exporter;
 mod flags;
 mod forecast;
+mod global;
 mod history;
-mod history_report;
 mod logging;
 mod meta;
 mod output;
@@ -61,12 +61,13 @@ mod totals;
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 use openrouter_analytics::Client;
 
-use crate::args::{AnalyticsCommand, Cli, Command, GlobalArgs, Progress as ProgressMode};
+use crate::args::{AnalyticsCommand, Cli, Command};
 use crate::exit::{Failure, Operation, code, one_line};
 use crate::export::ExportArgs;
+use crate::global::{GlobalArgs, Progress as ProgressMode};
 use crate::history::SyncArgs;
 use crate::progress::{Progress, with_progress};
 use crate::secret::Redactor;
@@ -140,17 +141,16 @@ impl<'a> Plan<'a> {
 fn run(cli: &Cli, redactor: &Redactor) -> Result<(), Failure> {
     let global = &cli.global;
     let plan = Plan::new(&cli.command, global).map_err(Failure::usage)?;
-    let format = output::resolve_format(global.format);
-    output::sheet::set_raw(global.csv_raw);
-    output::set_table_width(global.wide);
+    let style = output::Style::for_stdout(global.format, global.wide, global.csv_raw);
+    let format = style.format;
     match plan {
         // No key and no network.
-        Plan::Completions(shell) => write_rendered(|out| {
-            completions::print(shell, out).map_err(|err| Failure::output(&err))
+        Plan::Completions(shell) => write_rendered(style, |out| {
+            completions::print(shell, Cli::command(), out).map_err(|err| Failure::output(&err))
         }),
-        Plan::Export(args) => write_rendered(|out| export::run(args, global.format, out)),
+        Plan::Export(args) => write_rendered(style, |out| export::run(args, global.format, out)),
         Plan::Activity(plan) if plan.is_history() => {
-            write_rendered(|out| plan.print_history(format, out))
+            write_rendered(style, |out| plan.print_history(format, out))
         }
         // OpenRouter.
         Plan::Activity(mut plan) => {
@@ -164,7 +164,7 @@ fn run(cli: &Cli, redactor: &Redactor) -> Result<(), Failure> {
                 plan.fetch(&session.client),
             )?;
             tracing::debug!(rows = response.value.data.len(), "activity received");
-            write_rendered(|out| {
+            write_rendered(style, |out| {
                 plan.print(response.value, &response.raw_body, format, out)
                     .map_err(|err| Failure::output(&err))
             })
@@ -177,7 +177,7 @@ fn run(cli: &Cli, redactor: &Redactor) -> Result<(), Failure> {
                 "fetching the query vocabulary",
                 meta::fetch(&session.client),
             )?;
-            write_rendered(|out| {
+            write_rendered(style, |out| {
                 meta::print(&response.value, &response.raw_body, format, out)
                     .map_err(|err| Failure::output(&err))
             })
@@ -194,7 +194,7 @@ fn run(cli: &Cli, redactor: &Redactor) -> Result<(), Failure> {
                 let warning = terminal::safe(&one_line(&redactor.redact(warning))).into_owned();
                 let _ = writeln!(io::stderr().lock(), "warning: {warning}");
             }
-            write_rendered(|out| {
+            write_rendered(style, |out| {
                 plan.print(&response.value, &response.raw_body, format, out)
                     .map_err(|err| Failure::output(&err))
             })
@@ -208,7 +208,7 @@ fn run(cli: &Cli, redactor: &Redactor) -> Result<(), Failure> {
                 plan.fetch(&session.client),
             ));
             match result {
-                Ok(answer) => write_rendered(|out| {
+                Ok(answer) => write_rendered(style, |out| {
                     api::print(&answer, out).map_err(|err| Failure::output(&err))
                 }),
                 // `api <group> delete...`: a retried DELETE found the thing gone, most
@@ -228,7 +228,7 @@ fn run(cli: &Cli, redactor: &Redactor) -> Result<(), Failure> {
         Plan::Report(plan) => {
             let fetched = match plan.history() {
                 // `report --since`: the history store answers; no key, no network.
-                Some((range, db)) => history_report::fetch(*range, db)?,
+                Some((range, db)) => report::history_report::fetch(*range, db)?,
                 None => {
                     let session = Session::start(global, redactor)?;
                     tracing::debug!("{}", plan.describe(&session.base_url));
@@ -241,7 +241,7 @@ fn run(cli: &Cli, redactor: &Redactor) -> Result<(), Failure> {
                 }
             };
             let now = chrono::Utc::now().format("%Y-%m-%d %H:%M UTC").to_string();
-            let line = write_rendered(|out| {
+            let line = write_rendered(style, |out| {
                 plan.write(&fetched, &now, redactor, out)
                     .map_err(|err| Failure::output(&err))
             })?;
@@ -254,7 +254,7 @@ fn run(cli: &Cli, redactor: &Redactor) -> Result<(), Failure> {
         }
         Plan::Account(plan) => {
             let session = Session::start(global, redactor)?;
-            account::run(&plan, &session.context(), &session.runtime, format)
+            account::run(&plan, &session.context(), &session.runtime, style)
         }
         Plan::Check(plan) if check::offline(&plan) => {
             // Every rule judged from the store: no key, no request to OpenRouter (a
@@ -263,7 +263,7 @@ fn run(cli: &Cli, redactor: &Redactor) -> Result<(), Failure> {
                 .enable_all()
                 .build()
                 .map_err(|err| Failure::other(format!("cannot start the runtime: {err}")))?;
-            check::run(&plan, None, global, &runtime, format)
+            check::run(&plan, None, global, &runtime, style)
         }
         Plan::Check(plan) => {
             let session = Session::start(global, redactor)?;
@@ -272,19 +272,17 @@ fn run(cli: &Cli, redactor: &Redactor) -> Result<(), Failure> {
                 Some(&session.context()),
                 global,
                 &session.runtime,
-                format,
+                style,
             )
         }
-        Plan::Forecast(plan) if forecast::offline(&plan) => {
-            forecast::run(&plan, None, None, format)
-        }
+        Plan::Forecast(plan) if forecast::offline(&plan) => forecast::run(&plan, None, None, style),
         Plan::Forecast(plan) => {
             let session = Session::start(global, redactor)?;
             forecast::run(
                 &plan,
                 Some(&session.context()),
                 Some(&session.runtime),
-                format,
+                style,
             )
         }
         Plan::Exporter(plan) => {
@@ -356,18 +354,19 @@ impl Session {
     }
 }
 
-/// Renders into memory, then writes to stdout only if rendering succeeded and every
-/// amount could be printed (`output::money`): a failure never leaves part of a table
-/// behind. A reader that closed the pipe (`| head`) is not a failure.
+/// Renders into memory, then writes to stdout only if rendering succeeded (an amount
+/// that cannot be printed fails the render, `output::money`): a failure never leaves
+/// part of a table behind. A reader that closed the pipe (`| head`) is not a failure.
 fn write_rendered<T>(
-    render: impl FnOnce(&mut Vec<u8>) -> Result<T, Failure>,
+    style: output::Style,
+    render: impl FnOnce(&mut output::Out<'_>) -> Result<T, Failure>,
 ) -> Result<T, Failure> {
     let mut out: Vec<u8> = Vec::new();
-    let rendered = render(&mut out)?;
-    let written = output::money::check().and_then(|()| {
+    let rendered = render(&mut output::Out::new(style, &mut out))?;
+    let written = {
         let mut stdout = io::stdout().lock();
         stdout.write_all(&out).and_then(|()| stdout.flush())
-    });
+    };
     match written {
         Ok(()) => Ok(rendered),
         Err(err) if err.kind() == io::ErrorKind::BrokenPipe => Ok(rendered),

@@ -5,7 +5,8 @@ use std::io::{self, Write};
 use openrouter_analytics::types::AnalyticsMetaResponse;
 use openrouter_analytics::{Client, Error, WithRawBody};
 
-use crate::args::Format;
+use crate::output::Format;
+use crate::output::Out;
 use crate::output::sheet::{Column, Sheet, text};
 use crate::output::table::{Align, Table};
 use crate::output::write_raw_json;
@@ -39,7 +40,7 @@ pub fn print(
     response: &AnalyticsMetaResponse,
     raw: &[u8],
     format: Format,
-    out: &mut dyn Write,
+    out: &mut Out<'_>,
 ) -> io::Result<()> {
     match format {
         Format::Json => write_raw_json(out, raw),
@@ -49,7 +50,7 @@ pub fn print(
 }
 
 /// One CSV row per item; columns that do not apply to the kind are blank.
-fn csv(response: &AnalyticsMetaResponse, out: &mut dyn Write) -> io::Result<()> {
+fn csv(response: &AnalyticsMetaResponse, out: &mut Out<'_>) -> io::Result<()> {
     let meta = &response.data;
     let mut rows: Vec<[String; 6]> = Vec::new();
     for m in &meta.metrics {
@@ -100,7 +101,7 @@ fn csv(response: &AnalyticsMetaResponse, out: &mut dyn Write) -> io::Result<()> 
 }
 
 /// Four small tables, one per section, each under a title.
-fn table(response: &AnalyticsMetaResponse, out: &mut dyn Write) -> io::Result<()> {
+fn table(response: &AnalyticsMetaResponse, out: &mut Out<'_>) -> io::Result<()> {
     let meta = &response.data;
 
     writeln!(out, "Metrics ({})", meta.metrics.len())?;

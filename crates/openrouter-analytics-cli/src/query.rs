@@ -4,15 +4,16 @@ use std::collections::BTreeSet;
 use std::io::{self, Write};
 
 use chrono::{DateTime, Utc};
-use clap::{Args, ValueEnum};
+use clap::Args;
 use openrouter_analytics::types::{
     AnalyticsGranularity, AnalyticsQueryResponse, AnalyticsSortDirection,
 };
 use openrouter_analytics::{Client, Error, WithRawBody};
 use serde_json::{Map, Value};
 
-use crate::args::Format;
-use crate::buckets;
+use crate::buckets::{self, Granularity};
+use crate::output::Format;
+use crate::output::Out;
 use crate::output::sheet::{Kind, Sheet};
 use crate::output::table::{Align, Table};
 use crate::output::{cell, write_raw_json};
@@ -73,21 +74,6 @@ pub struct QueryArgs {
     /// Most rows for each combination of dimension values.
     #[arg(long, value_name = "N")]
     pub group_limit: Option<u32>,
-}
-
-/// A query's time bucket size.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Granularity {
-    /// One-minute buckets.
-    Minute,
-    /// One-hour buckets.
-    Hour,
-    /// One-day buckets.
-    Day,
-    /// One-week buckets.
-    Week,
-    /// One-month buckets.
-    Month,
 }
 
 /// Most dimensions a query may group by.
@@ -236,7 +222,7 @@ impl Plan {
         response: &AnalyticsQueryResponse,
         raw: &[u8],
         format: Format,
-        out: &mut dyn Write,
+        out: &mut Out<'_>,
     ) -> io::Result<()> {
         let result = &response.data;
         let columns = self.columns(&result.data);

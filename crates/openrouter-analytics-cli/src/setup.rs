@@ -2,8 +2,8 @@
 
 use openrouter_analytics::{Client, DEFAULT_BASE_URL, DEFAULT_USER_AGENT, RetryConfig};
 
-use crate::args::GlobalArgs;
 use crate::exit::Failure;
+use crate::global::GlobalArgs;
 use crate::progress::Progress;
 
 /// The User-Agent: this tool, then the client crate.

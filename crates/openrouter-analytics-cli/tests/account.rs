@@ -346,7 +346,8 @@ fn keys_list_table_lines_up_wide_names_and_totals_the_spend() {
     let total_end = column_of(lines[0], "TOTAL (USD)") + "TOTAL (USD)".len();
     assert_eq!(column_of(lines[2], "$40.00") + "$40.00".len(), total_end);
     let prod: Vec<&str> = lines[1].split_whitespace().collect();
-    let week = format!("${:.2}", 12.5 / 4.0);
+    // 12.5 / 4 = 3.125: half a cent rounds away from zero.
+    let week = "$3.13";
     assert_eq!(
         prod,
         [
@@ -355,7 +356,7 @@ fn keys_list_table_lines_up_wide_names_and_totals_the_spend() {
             "$100.00",
             "$87.50",
             "$1.25",
-            week.as_str(),
+            week,
             "$6.25",
             "$12.50",
             "2026-11-02",
@@ -1104,7 +1105,7 @@ fn generation_shows_one_request_in_three_formats() {
     assert_eq!(out.field("Prompt tokens"), "1,200");
     assert_eq!(out.field("Completion tokens"), "345");
     assert_eq!(out.field("Cached tokens"), "100");
-    assert_eq!(out.field("Cost"), "$0.0123");
+    assert_eq!(out.field("Cost"), "$0.012345");
     assert_eq!(out.field("Latency"), "1,535 ms");
     assert!(!out.stdout.contains("Reasoning tokens"), "zero is left out");
     let out = run(cli(&server).args(["generation", "gen-123", "-f", "json"])).ok();
@@ -1395,4 +1396,26 @@ fn a_delete_whose_answer_was_lost_and_whose_retry_gets_404_exits_0_with_a_note()
     });
     let out = run(cli(&server).args(["keys", "delete", "zzz999", "--yes"]));
     assert_eq!(out.code, 4, "{}", out.stderr);
+}
+
+/// Money one way: the credits table prints cents with thousands separators; CSV and
+/// JSON keep every digit.
+#[test]
+fn credits_table_prints_cents_csv_and_json_keep_full_precision() {
+    let server = MockServer::start();
+    let body = r#"{"data":{"total_credits":5000.123456,"total_usage":3765.556}}"#;
+    server.mock(|when, then| {
+        when.method(GET).path("/credits");
+        then.status(200).body(body);
+    });
+    let out = run(cli(&server).args(["credits", "-f", "table"])).ok();
+    assert_eq!(out.field("Total credits"), "$5,000.12");
+    assert_eq!(out.field("Total usage"), "$3,765.56");
+    assert_eq!(out.field("Balance"), "$1,234.57");
+    let out = run(cli(&server).args(["credits", "-f", "json"])).ok();
+    assert_eq!(out.stdout, format!("{body}\n"));
+    let out = run(cli(&server).args(["credits", "-f", "csv"])).ok();
+    let (_, rows) = out.csv();
+    assert_eq!(rows[0][0], "5000.123456");
+    assert_eq!(rows[0][1], "3765.556");
 }

@@ -119,7 +119,9 @@ fn a_crossed_rule_exits_6_and_every_format_shows_the_figure_and_threshold() {
         .lines()
         .find(|l| l.starts_with("balance-below"))
         .unwrap();
-    assert!(line.contains(&format!("${:.4}", balance())), "{line}");
+    // Money to the cent with thousands separators, as every table shows it.
+    assert!((balance() - 1014.3).abs() < 1e-9, "{}", balance());
+    assert!(line.contains("$1,014.30"), "{line}");
     assert!(line.ends_with("CROSSED"), "{line}");
     assert!(table.stdout.contains(&format!("(day judged: {DAY})")));
 

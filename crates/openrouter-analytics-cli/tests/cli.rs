@@ -178,11 +178,11 @@ fn activity_table_aligns_columns_and_ends_with_totals() {
     let model_at = lines[0].find("MODEL").expect("MODEL column");
     assert_eq!(lines[2].find("anthropic/"), Some(model_at));
     assert_eq!(&lines[1][..10], "2026-11-01");
-    assert!(lines[2].ends_with("$1.2500"), "{}", lines[2]);
-    assert!(lines[4].ends_with("$0.0000"), "{}", lines[4]);
+    assert!(lines[2].ends_with("$1.25"), "{}", lines[2]);
+    assert!(lines[4].ends_with("$0.00"), "{}", lines[4]);
     let totals = lines[6];
     assert!(totals.starts_with("TOTAL"), "{totals}");
-    assert!(totals.ends_with("$1.5500"), "{totals}");
+    assert!(totals.ends_with("$1.55"), "{totals}");
     // 2 + 1 + 7 + 40 requests, 100x prompt tokens.
     assert!(totals.contains(" 50 "), "{totals}");
     assert!(totals.contains(" 5,000 "), "{totals}");
@@ -208,7 +208,7 @@ fn activity_table_shows_workspace_and_byok_columns_when_they_have_data() {
             .lines()
             .last()
             .expect("totals")
-            .ends_with("$2.5000")
+            .ends_with("$2.50")
     );
 }
 
@@ -219,7 +219,7 @@ fn empty_activity_prints_headers_and_zero_totals() {
     let out = run(cli(&server).args(["activity", "-f", "table"])).ok();
     let lines: Vec<&str> = out.stdout.lines().collect();
     assert_eq!(lines.len(), 3);
-    assert!(lines[2].starts_with("TOTAL") && lines[2].ends_with("$0.0000"));
+    assert!(lines[2].starts_with("TOTAL") && lines[2].ends_with("$0.00"));
     let out = run(cli(&server).args(["activity", "-f", "csv"])).ok();
     assert_eq!(out.csv().1.len(), 0);
     assert!(out.stdout.starts_with("date,model,"));
@@ -315,7 +315,7 @@ fn summary_table_has_a_share_column_and_totals() {
     );
     let totals = lines.last().expect("totals");
     assert!(totals.starts_with("TOTAL"), "{totals}");
-    assert!(totals.ends_with("$1.5500  100.0%"), "{totals}");
+    assert!(totals.ends_with("$1.55  100.0%"), "{totals}");
     let width = lines[0].chars().count();
     assert!(
         lines.iter().all(|l| l.chars().count() == width),
@@ -1340,4 +1340,37 @@ fn api_command_checks_parameters_and_bodies_before_sending() {
     let unknown = run(cli(&server).args(["api", "analytics", "no-such-method"]));
     assert_eq!(unknown.code, 2, "{}", unknown.stderr);
     any.assert_calls(0);
+}
+
+/// Money one way: tables print cents with thousands separators, rounded half away
+/// from zero; CSV and JSON keep every digit OpenRouter sent.
+#[test]
+fn activity_tables_print_cents_csv_and_json_keep_full_precision() {
+    let server = MockServer::start();
+    let body = json!({ "data": [
+        row("2026-11-01", "openai/gpt-4o", "OpenAI", 1234.565, 2),
+        row("2026-11-01", "meta/llama", "OpenAI", 0.000012, 40),
+    ]});
+    mock_activity(&server, body);
+    let table = run(cli(&server).args(["activity", "-f", "table"])).ok();
+    let lines: Vec<&str> = table.stdout.lines().collect();
+    assert!(lines[1].ends_with("$1,234.57"), "{}", table.stdout);
+    assert!(lines[2].ends_with("$0.00"), "{}", table.stdout);
+    let totals = lines.last().expect("totals");
+    assert!(totals.ends_with("$1,234.57"), "{totals}");
+
+    let csv = run(cli(&server).args(["activity", "-f", "csv"])).ok();
+    let (header, rows) = csv.csv();
+    let usage = header
+        .iter()
+        .position(|h| h == "usage")
+        .expect("usage column");
+    assert_eq!(rows[0][usage], "1234.565");
+    assert_eq!(rows[1][usage], "0.000012");
+
+    let json = run(cli(&server).args(["activity", "-f", "json"]))
+        .ok()
+        .json();
+    assert_eq!(json["data"][0]["usage"], 1234.565);
+    assert_eq!(json["data"][1]["usage"], 0.000012);
 }

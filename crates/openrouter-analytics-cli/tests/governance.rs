@@ -350,13 +350,10 @@ fn models_prints_prices_per_million_tokens_and_sorts_by_price() {
         .skip(1)
         .map(|l| l.split_whitespace().collect())
         .collect();
-    assert_eq!(
-        rows[0][..3],
-        ["google/gemini-2.5-flash", "$0.3000", "$2.5000"]
-    );
+    assert_eq!(rows[0][..3], ["google/gemini-2.5-flash", "$0.30", "$2.50"]);
     assert_eq!(
         rows[1][..3],
-        ["anthropic/claude-sonnet-4", "$3.0000", "$15.0000"]
+        ["anthropic/claude-sonnet-4", "$3.00", "$15.00"]
     );
     assert_eq!(
         rows[2][..3],

@@ -395,8 +395,8 @@ fn the_page_shows_what_activity_by_model_provider_and_date_print_to_the_cent() {
     }
 
     // The other sections, from the keys list and credits.
-    assert!(html.contains("id=\"credits-balance\">$1,337.3900<"));
-    assert!(html.contains("id=\"credits-total\">$5,000.0000<"));
+    assert!(html.contains("id=\"credits-balance\">$1,337.39<"));
+    assert!(html.contains("id=\"credits-total\">$5,000.00<"));
     assert!(html.contains("<td>production</td>"));
     assert!(html.contains("<td>数据管道 (data pipeline)</td>"));
     assert!(html.contains("<td>ci-bot 🤖</td>"));
@@ -488,7 +488,7 @@ fn the_report_of_the_sample_account_has_every_section_and_the_clis_figures() {
         .and_then(|l| l.split(',').nth(2))
         .expect("balance");
     assert!(
-        html.contains("$1,014.3000") && balance.starts_with("1014.3"),
+        html.contains("$1,014.30") && balance.starts_with("1014.3"),
         "{balance}"
     );
 }
@@ -626,11 +626,11 @@ fn filters_are_sent_as_activity_sends_them_and_shown_on_the_page() {
     .ok();
     activity.assert();
     assert!(out.stdout.contains("only date 2026-11-01, user user_42"));
-    assert!(out.stdout.contains("id=\"total-spend\">$0.0000<"));
+    assert!(out.stdout.contains("id=\"total-spend\">$0.00<"));
     assert!(out.stdout.contains("The account has no API keys."));
     assert!(
         out.stderr
-            .contains("no activity: $0.0000 spent, 0 requests, 0 tokens"),
+            .contains("no activity: $0.00 spent, 0 requests, 0 tokens"),
         "{}",
         out.stderr
     );

@@ -2,38 +2,38 @@
 //! (masked labels; the secret itself is never sent back). The list's filters come from
 //! the spec (the generated table).
 
-use std::io::{self, Write};
+use std::io;
 
 use clap::{Args, Subcommand};
 use serde::Deserialize;
 
 use super::{Context, Output, by_name, examples, view};
-use crate::args::Format;
 use crate::exit::Failure;
 use crate::flags::{Generated, Options, from_operation};
+use crate::output::cell;
 use crate::output::sheet::{Field, number, text, write_rows};
 use crate::output::table::{Align, Table};
-use crate::output::{cell, short_id};
+use crate::output::{Format, Out, Style};
 
 /// The CSV header of `byok list`: the API's field names (lists joined with `;`).
 const CSV_FIELDS: [Field<ByokKey>; 10] = [
-    (text("id"), |row| row.id.clone()),
-    (text("provider"), |row| cell(&row.provider)),
-    (text("name"), |row| row.name.clone().unwrap_or_default()),
-    (text("label"), |row| row.label.clone()),
-    (text("disabled"), |row| row.disabled.to_string()),
-    (text("is_fallback"), |row| row.is_fallback.to_string()),
+    (text("id"), |row| Ok(row.id.clone())),
+    (text("provider"), |row| Ok(cell(&row.provider))),
+    (text("name"), |row| Ok(row.name.clone().unwrap_or_default())),
+    (text("label"), |row| Ok(row.label.clone())),
+    (text("disabled"), |row| Ok(row.disabled.to_string())),
+    (text("is_fallback"), |row| Ok(row.is_fallback.to_string())),
     (number("sort_order"), |row| {
-        row.sort_order.map(|n| n.to_string()).unwrap_or_default()
+        Ok(row.sort_order.map(|n| n.to_string()).unwrap_or_default())
     }),
     (text("allowed_models"), |row| {
-        row.allowed_models.clone().unwrap_or_default().join(";")
+        Ok(row.allowed_models.clone().unwrap_or_default().join(";"))
     }),
     (text("workspace_id"), |row| {
-        row.workspace_id.clone().unwrap_or_default()
+        Ok(row.workspace_id.clone().unwrap_or_default())
     }),
     (text("created_at"), |row| {
-        row.created_at.clone().unwrap_or_default()
+        Ok(row.created_at.clone().unwrap_or_default())
     }),
 ];
 
@@ -81,11 +81,11 @@ impl Plan {
     }
 
     /// Fetches every page and renders it.
-    pub async fn execute(&self, ctx: &Context<'_>, format: Format) -> Result<Output, Failure> {
+    pub async fn execute(&self, ctx: &Context<'_>, style: Style) -> Result<Output, Failure> {
         let Self::List(args) = self;
         let items = by_name::every_item(ctx, "listing BYOK keys", ("byok", "list"), args).await?;
-        if format == Format::Json {
-            return Output::render(|out| {
+        if style.format == Format::Json {
+            return Output::render(style, |out| {
                 view::write_list_json(out, items.into_iter().map(|(_, raw)| raw).collect())
             });
         }
@@ -99,7 +99,7 @@ impl Plan {
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;
-        Output::render(|out| match format {
+        Output::render(style, |out| match style.format {
             Format::Csv => byok_csv(&rows, out),
             _ => byok_table(&rows, out),
         })
@@ -130,7 +130,7 @@ struct ByokKey {
     created_at: Option<String>,
 }
 
-fn byok_table(rows: &[ByokKey], out: &mut dyn Write) -> io::Result<()> {
+fn byok_table(rows: &[ByokKey], out: &mut Out<'_>) -> io::Result<()> {
     let mut table = Table::new([
         ("PROVIDER", Align::Left),
         ("NAME", Align::Left),
@@ -150,7 +150,7 @@ fn byok_table(rows: &[ByokKey], out: &mut dyn Write) -> io::Result<()> {
             cell(&row.provider),
             row.name.clone().unwrap_or_default(),
             row.label.clone(),
-            short_id(&row.id),
+            out.style().short_id(&row.id),
             view::yes_no(row.disabled),
             view::yes_no(row.is_fallback),
             match &row.allowed_models {
@@ -166,6 +166,6 @@ fn byok_table(rows: &[ByokKey], out: &mut dyn Write) -> io::Result<()> {
     table.write(out)
 }
 
-fn byok_csv(rows: &[ByokKey], out: &mut dyn Write) -> io::Result<()> {
+fn byok_csv(rows: &[ByokKey], out: &mut Out<'_>) -> io::Result<()> {
     write_rows(out, &CSV_FIELDS, rows)
 }

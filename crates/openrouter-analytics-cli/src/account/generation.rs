@@ -1,58 +1,57 @@
 //! `openrouter generation ID`: one request's model, provider, tokens, cost and latency.
 
-use std::io::{self, Write};
+use std::io;
 
 use clap::Args;
 use openrouter_analytics::types::GenerationResponseData;
 
 use super::view::{self, write_fields};
 use super::{Context, Output};
-use crate::args::Format;
 use crate::exit::Failure;
+use crate::output::money;
 use crate::output::sheet::{Field, number, text, write_rows};
-use crate::output::table::{thousands, usd_fine};
-use crate::output::{plain_number, write_raw_json};
+use crate::output::table::thousands;
+use crate::output::write_raw_json;
+use crate::output::{Format, Out, Style};
 
 /// The CSV header: the API's field names.
 const CSV_FIELDS: [Field<GenerationResponseData>; 15] = [
-    (text("id"), |g| g.id.clone()),
-    (text("created_at"), |g| g.created_at.clone()),
-    (text("model"), |g| g.model.clone()),
+    (text("id"), |g| Ok(g.id.clone())),
+    (text("created_at"), |g| Ok(g.created_at.clone())),
+    (text("model"), |g| Ok(g.model.clone())),
     (text("provider_name"), |g| {
-        g.provider_name.clone().unwrap_or_default()
+        Ok(g.provider_name.clone().unwrap_or_default())
     }),
     (number("tokens_prompt"), |g| {
-        g.tokens_prompt.map(|n| n.to_string()).unwrap_or_default()
+        Ok(g.tokens_prompt.map(|n| n.to_string()).unwrap_or_default())
     }),
     (number("tokens_completion"), |g| {
-        g.tokens_completion
+        Ok(g.tokens_completion
             .map(|n| n.to_string())
-            .unwrap_or_default()
+            .unwrap_or_default())
     }),
     (number("native_tokens_reasoning"), |g| {
-        g.native_tokens_reasoning
+        Ok(g.native_tokens_reasoning
             .map(|n| n.to_string())
-            .unwrap_or_default()
+            .unwrap_or_default())
     }),
     (number("native_tokens_cached"), |g| {
-        g.native_tokens_cached
+        Ok(g.native_tokens_cached
             .map(|n| n.to_string())
-            .unwrap_or_default()
+            .unwrap_or_default())
     }),
-    (number("total_cost"), |g| plain_number(g.total_cost)),
-    (number("usage"), |g| plain_number(g.usage)),
-    (text("is_byok"), |g| g.is_byok.to_string()),
-    (number("latency"), |g| {
-        g.latency.map(plain_number).unwrap_or_default()
-    }),
+    (number("total_cost"), |g| money::plain(g.total_cost)),
+    (number("usage"), |g| money::plain(g.usage)),
+    (text("is_byok"), |g| Ok(g.is_byok.to_string())),
+    (number("latency"), |g| money::plain_or_blank(g.latency)),
     (number("generation_time"), |g| {
-        g.generation_time.map(plain_number).unwrap_or_default()
+        money::plain_or_blank(g.generation_time)
     }),
     (text("finish_reason"), |g| {
-        g.finish_reason.clone().unwrap_or_default()
+        Ok(g.finish_reason.clone().unwrap_or_default())
     }),
     (text("streamed"), |g| {
-        g.streamed.map(|s| s.to_string()).unwrap_or_default()
+        Ok(g.streamed.map(|s| s.to_string()).unwrap_or_default())
     }),
 ];
 
@@ -74,7 +73,7 @@ pub fn check(args: &GenerationArgs) -> Result<String, String> {
 }
 
 /// `openrouter generation ID`.
-pub async fn show(ctx: &Context<'_>, id: &str, format: Format) -> Result<Output, Failure> {
+pub async fn show(ctx: &Context<'_>, id: &str, style: Style) -> Result<Output, Failure> {
     ctx.describe("GET", &format!("/generation?id={id}"));
     let response = ctx
         .call(
@@ -87,10 +86,10 @@ pub async fn show(ctx: &Context<'_>, id: &str, format: Format) -> Result<Output,
         )
         .await?;
     let generation = &response.value.data;
-    Output::render(|out| match format {
+    Output::render(style, |out| match style.format {
         Format::Json => write_raw_json(out, &response.raw_body),
         Format::Csv => generation_csv(generation, out),
-        Format::Table => write_fields(out, &fields(generation)),
+        Format::Table => write_fields(out, &fields(generation)?),
     })
 }
 
@@ -107,7 +106,7 @@ fn tokens(value: Option<i64>) -> String {
     value.map(thousands).unwrap_or_default()
 }
 
-fn fields(g: &GenerationResponseData) -> Vec<(&'static str, String)> {
+fn fields(g: &GenerationResponseData) -> Result<Vec<(&'static str, String)>, money::Unprintable> {
     let mut fields = vec![
         ("ID", g.id.clone()),
         ("Created (UTC)", view::time_text(&g.created_at)),
@@ -123,17 +122,17 @@ fn fields(g: &GenerationResponseData) -> Vec<(&'static str, String)> {
         fields.push(("Cached tokens", thousands(cached)));
     }
     fields.extend([
-        ("Cost", usd_fine(g.total_cost)),
+        ("Cost", money::price(g.total_cost)?),
         ("BYOK", view::yes_no(g.is_byok)),
         ("Latency", millis(g.latency)),
         ("Generation time", millis(g.generation_time)),
         ("Finish reason", g.finish_reason.clone().unwrap_or_default()),
         ("Streamed", g.streamed.map(view::yes_no).unwrap_or_default()),
     ]);
-    fields
+    Ok(fields)
 }
 
-fn generation_csv(g: &GenerationResponseData, out: &mut dyn Write) -> io::Result<()> {
+fn generation_csv(g: &GenerationResponseData, out: &mut Out<'_>) -> io::Result<()> {
     write_rows(out, &CSV_FIELDS, [g])
 }
 

@@ -11,44 +11,44 @@ use serde_json::{Value, json};
 
 use super::view::{self, write_fields};
 use super::{Context, Output, by_name, confirm, examples, resolve};
-use crate::args::Format;
 use crate::exit::Failure;
 use crate::flags::{Generated, Options, from_operation};
+use crate::output::money;
 use crate::output::sheet::{Field, Sheet, number, text, write_rows};
 use crate::output::table::{Align, Table};
-use crate::output::{cell, short_id, write_raw_json};
+use crate::output::{Format, Out, Style};
+use crate::output::{cell, write_raw_json};
 
 /// The CSV header of `list` and `show`: the API's field names (lists joined with `;`).
 const CSV_FIELDS: [Field<Guardrail>; 10] = [
-    (text("id"), |row| row.id.clone()),
-    (text("name"), |row| row.name.clone()),
+    (text("id"), |row| Ok(row.id.clone())),
+    (text("name"), |row| Ok(row.name.clone())),
     (text("description"), |row| {
-        row.description.clone().unwrap_or_default()
+        Ok(row.description.clone().unwrap_or_default())
     }),
     (number("limit_usd"), |row| {
-        row.limit_usd
-            .map(crate::output::plain_number)
-            .unwrap_or_default()
+        money::plain_or_blank(row.limit_usd)
     }),
     (text("reset_interval"), |row| {
-        row.reset_interval.as_ref().map(cell).unwrap_or_default()
+        Ok(row.reset_interval.as_ref().map(cell).unwrap_or_default())
     }),
     (text("allowed_models"), |row| {
-        row.allowed_models.clone().unwrap_or_default().join(";")
+        Ok(row.allowed_models.clone().unwrap_or_default().join(";"))
     }),
     (text("allowed_providers"), |row| {
-        row.allowed_providers.clone().unwrap_or_default().join(";")
+        Ok(row.allowed_providers.clone().unwrap_or_default().join(";"))
     }),
     (text("include_byok_in_budgets"), |row| {
-        row.include_byok_in_budgets
+        Ok(row
+            .include_byok_in_budgets
             .map(|b| b.to_string())
-            .unwrap_or_default()
+            .unwrap_or_default())
     }),
     (text("workspace_id"), |row| {
-        row.workspace_id.clone().unwrap_or_default()
+        Ok(row.workspace_id.clone().unwrap_or_default())
     }),
     (text("created_at"), |row| {
-        row.created_at.clone().unwrap_or_default()
+        Ok(row.created_at.clone().unwrap_or_default())
     }),
 ];
 
@@ -263,14 +263,14 @@ impl Plan {
     }
 
     /// Sends the request(s) and renders the answer.
-    pub async fn execute(&self, ctx: &Context<'_>, format: Format) -> Result<Output, Failure> {
+    pub async fn execute(&self, ctx: &Context<'_>, style: Style) -> Result<Output, Failure> {
         match self {
             Self::List(args) => {
                 let items =
                     by_name::every_item(ctx, "listing guardrails", ("guardrails", "list"), args)
                         .await?;
-                if format == Format::Json {
-                    return Output::render(|out| {
+                if style.format == Format::Json {
+                    return Output::render(style, |out| {
                         view::write_list_json(out, items.into_iter().map(|(_, raw)| raw).collect())
                     });
                 }
@@ -278,7 +278,7 @@ impl Plan {
                     .iter()
                     .map(|(value, _)| Guardrail::from_json(value))
                     .collect::<Result<Vec<_>, _>>()?;
-                Output::render(|out| match format {
+                Output::render(style, |out| match style.format {
                     Format::Csv => guardrails_csv(&rows, out),
                     _ => guardrails_table(&rows, out),
                 })
@@ -293,7 +293,7 @@ impl Plan {
                     None,
                 )
                 .await?;
-                single(&response.value, &response.raw_body, format)
+                single(&response.value, &response.raw_body, style)
             }
             Self::Create(body) => {
                 let response = by_name::send(
@@ -304,7 +304,7 @@ impl Plan {
                     Some(body.clone()),
                 )
                 .await?;
-                single(&response.value, &response.raw_body, format)
+                single(&response.value, &response.raw_body, style)
             }
             Self::Update { id, body } => {
                 let args = [("id".to_string(), id.clone())];
@@ -316,7 +316,7 @@ impl Plan {
                     Some(body.clone()),
                 )
                 .await?;
-                single(&response.value, &response.raw_body, format)
+                single(&response.value, &response.raw_body, style)
             }
             Self::Delete { id, .. } => {
                 let args = [("id".to_string(), id.clone())];
@@ -329,14 +329,14 @@ impl Plan {
                 )
                 .await?;
                 let done = response.value["deleted"].as_bool().unwrap_or(false);
-                super::keys::deleted(&format!("guardrail {id}"), done, &response.raw_body, format)
+                super::keys::deleted(&format!("guardrail {id}"), done, &response.raw_body, style)
             }
             Self::Assign {
                 id,
                 assign,
                 keys,
                 members,
-            } => assign_all(ctx, id, *assign, keys, members, format).await,
+            } => assign_all(ctx, id, *assign, keys, members, style).await,
         }
     }
 }
@@ -349,7 +349,7 @@ async fn assign_all(
     assign: bool,
     keys: &[String],
     members: &[String],
-    format: Format,
+    style: Style,
 ) -> Result<Output, Failure> {
     let mut hashes = Vec::new();
     for key in keys {
@@ -399,7 +399,7 @@ async fn assign_all(
             Err(failure) => return Err(failure),
         }
     }
-    Output::render(|out| match format {
+    Output::render(style, |out| match style.format {
         // One answer: the API's body; both: `{"keys": .., "members": ..}`, each as sent.
         Format::Json => match answers.as_slice() {
             [(_, only)] => write_raw_json(out, &only.raw_body),
@@ -498,7 +498,7 @@ fn list_or_any(items: Option<&Vec<String>>) -> String {
     }
 }
 
-fn guardrails_table(rows: &[Guardrail], out: &mut dyn Write) -> io::Result<()> {
+fn guardrails_table(rows: &[Guardrail], out: &mut Out<'_>) -> io::Result<()> {
     let mut table = Table::new([
         ("NAME", Align::Left),
         ("ID", Align::Left),
@@ -513,8 +513,8 @@ fn guardrails_table(rows: &[Guardrail], out: &mut dyn Write) -> io::Result<()> {
     for row in rows {
         table.row(vec![
             row.name.clone(),
-            short_id(&row.id),
-            view::limit(row.limit_usd),
+            out.style().short_id(&row.id),
+            view::limit(row.limit_usd)?,
             row.reset(),
             list_or_any(row.allowed_models.as_ref()),
             list_or_any(row.allowed_providers.as_ref()),
@@ -527,17 +527,17 @@ fn guardrails_table(rows: &[Guardrail], out: &mut dyn Write) -> io::Result<()> {
     table.write(out)
 }
 
-fn guardrails_csv(rows: &[Guardrail], out: &mut dyn Write) -> io::Result<()> {
+fn guardrails_csv(rows: &[Guardrail], out: &mut Out<'_>) -> io::Result<()> {
     write_rows(out, &CSV_FIELDS, rows)
 }
 
 /// One guardrail (`{"data": {...}}`), in `format`; JSON is the API's body as sent.
-fn single(answer: &Value, raw: &[u8], format: Format) -> Result<Output, Failure> {
-    if format == Format::Json {
-        return Output::render(|out| write_raw_json(out, raw));
+fn single(answer: &Value, raw: &[u8], style: Style) -> Result<Output, Failure> {
+    if style.format == Format::Json {
+        return Output::render(style, |out| write_raw_json(out, raw));
     }
     let row = Guardrail::from_json(&answer["data"])?;
-    Output::render(|out| match format {
+    Output::render(style, |out| match style.format {
         Format::Csv => guardrails_csv(std::slice::from_ref(&row), out),
         _ => write_fields(
             out,
@@ -545,7 +545,7 @@ fn single(answer: &Value, raw: &[u8], format: Format) -> Result<Output, Failure>
                 ("Name", row.name.clone()),
                 ("Id", row.id.clone()),
                 ("Description", row.description.clone().unwrap_or_default()),
-                ("Limit", view::limit(row.limit_usd)),
+                ("Limit", view::limit(row.limit_usd)?),
                 ("Resets", row.reset()),
                 ("Allowed models", list_or_any(row.allowed_models.as_ref())),
                 (

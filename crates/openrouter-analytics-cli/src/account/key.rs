@@ -8,45 +8,44 @@ use openrouter_analytics_watch::{DailySpend, Runway};
 
 use super::view::{self, write_fields};
 use super::{Context, Output};
-use crate::args::Format;
 use crate::exit::Failure;
+use crate::output::money;
 use crate::output::sheet::{Field, Sheet, number, text, write_rows};
-use crate::output::table::{Align, Table, usd};
-use crate::output::{plain_number, write_raw_json};
+use crate::output::table::{Align, Table};
+use crate::output::write_raw_json;
+use crate::output::{Format, Out, Style};
 
 /// The CSV header of `openrouter key`: the API's field names (budgets are in the table
 /// and the JSON, being a list of their own).
 const KEY_CSV_FIELDS: [Field<GetCurrentKeyResponseData>; 12] = [
-    (text("label"), |key| key.label.clone()),
+    (text("label"), |key| Ok(key.label.clone())),
     (text("is_management_key"), |key| {
-        key.is_management_key.to_string()
+        Ok(key.is_management_key.to_string())
     }),
-    (number("limit"), |key| {
-        key.limit.map(plain_number).unwrap_or_default()
-    }),
+    (number("limit"), |key| money::plain_or_blank(key.limit)),
     (number("limit_remaining"), |key| {
-        key.limit_remaining.map(plain_number).unwrap_or_default()
+        money::plain_or_blank(key.limit_remaining)
     }),
     (text("limit_reset"), |key| {
-        key.limit_reset.clone().unwrap_or_default()
+        Ok(key.limit_reset.clone().unwrap_or_default())
     }),
-    (number("usage_daily"), |key| plain_number(key.usage_daily)),
-    (number("usage_weekly"), |key| plain_number(key.usage_weekly)),
+    (number("usage_daily"), |key| money::plain(key.usage_daily)),
+    (number("usage_weekly"), |key| money::plain(key.usage_weekly)),
     (number("usage_monthly"), |key| {
-        plain_number(key.usage_monthly)
+        money::plain(key.usage_monthly)
     }),
-    (number("usage"), |key| plain_number(key.usage)),
-    (number("byok_usage"), |key| plain_number(key.byok_usage)),
+    (number("usage"), |key| money::plain(key.usage)),
+    (number("byok_usage"), |key| money::plain(key.byok_usage)),
     (text("expires_at"), |key| {
-        view::csv_time(key.expires_at.as_ref())
+        Ok(view::csv_time(key.expires_at.as_ref()))
     }),
     (text("workspace_id"), |key| {
-        key.workspace_id.clone().unwrap_or_default()
+        Ok(key.workspace_id.clone().unwrap_or_default())
     }),
 ];
 
 /// `openrouter key`.
-pub async fn current(ctx: &Context<'_>, format: Format) -> Result<Output, Failure> {
+pub async fn current(ctx: &Context<'_>, style: Style) -> Result<Output, Failure> {
     ctx.describe("GET", "/key");
     let response = ctx
         .call(
@@ -58,29 +57,29 @@ pub async fn current(ctx: &Context<'_>, format: Format) -> Result<Output, Failur
         )
         .await?;
     let key = &response.value.data;
-    Output::render(|out| match format {
+    Output::render(style, |out| match style.format {
         Format::Json => write_raw_json(out, &response.raw_body),
         Format::Csv => key_csv(key, out),
         Format::Table => key_table(key, out),
     })
 }
 
-fn key_table(key: &GetCurrentKeyResponseData, out: &mut dyn Write) -> io::Result<()> {
+fn key_table(key: &GetCurrentKeyResponseData, out: &mut Out<'_>) -> io::Result<()> {
     let mut fields = vec![
         ("Label", key.label.clone()),
         ("Management key", view::yes_no(key.is_management_key)),
         (
             "Limit",
-            limit_with_reset(key.limit, key.limit_reset.as_deref()),
+            limit_with_reset(key.limit, key.limit_reset.as_deref())?,
         ),
-        ("Remaining", view::optional_usd(key.limit_remaining)),
-        ("Usage today", usd(key.usage_daily)),
-        ("Usage this week", usd(key.usage_weekly)),
-        ("Usage this month", usd(key.usage_monthly)),
-        ("Usage total", usd(key.usage)),
+        ("Remaining", view::optional_usd(key.limit_remaining)?),
+        ("Usage today", money::usd(key.usage_daily)?),
+        ("Usage this week", money::usd(key.usage_weekly)?),
+        ("Usage this month", money::usd(key.usage_monthly)?),
+        ("Usage total", money::usd(key.usage)?),
     ];
     if key.byok_usage != 0.0 {
-        fields.push(("BYOK usage total", usd(key.byok_usage)));
+        fields.push(("BYOK usage total", money::usd(key.byok_usage)?));
     }
     fields.push((
         "Expires (UTC)",
@@ -91,18 +90,21 @@ fn key_table(key: &GetCurrentKeyResponseData, out: &mut dyn Write) -> io::Result
     budgets_table(&key.budgets, out)
 }
 
-/// A limit and how often it resets: `$25.0000 (monthly)`.
-pub fn limit_with_reset(limit: Option<f64>, reset: Option<&str>) -> String {
-    match (limit, reset) {
+/// A limit and how often it resets: `$25.00 (monthly)`.
+pub fn limit_with_reset(
+    limit: Option<f64>,
+    reset: Option<&str>,
+) -> Result<String, money::Unprintable> {
+    Ok(match (limit, reset) {
         (Some(_), Some(reset)) if !reset.is_empty() => {
-            format!("{} ({reset})", view::limit(limit))
+            format!("{} ({reset})", view::limit(limit)?)
         }
-        _ => view::limit(limit),
-    }
+        _ => view::limit(limit)?,
+    })
 }
 
 /// The budgets that apply to the key, one row each, or a line saying there are none.
-fn budgets_table(budgets: &[KeyBudget], out: &mut dyn Write) -> io::Result<()> {
+fn budgets_table(budgets: &[KeyBudget], out: &mut Out<'_>) -> io::Result<()> {
     if budgets.is_empty() {
         return writeln!(out, "Budgets: none");
     }
@@ -118,9 +120,9 @@ fn budgets_table(budgets: &[KeyBudget], out: &mut dyn Write) -> io::Result<()> {
     for budget in budgets {
         table.row(vec![
             budget.scope.to_string(),
-            usd(budget.limit_usd),
-            usd(budget.spend_usd),
-            usd(budget.remaining_usd),
+            money::usd(budget.limit_usd)?,
+            money::usd(budget.spend_usd)?,
+            money::usd(budget.remaining_usd)?,
             budget
                 .reset_interval
                 .as_ref()
@@ -132,13 +134,13 @@ fn budgets_table(budgets: &[KeyBudget], out: &mut dyn Write) -> io::Result<()> {
     table.write(out)
 }
 
-fn key_csv(key: &GetCurrentKeyResponseData, out: &mut dyn Write) -> io::Result<()> {
+fn key_csv(key: &GetCurrentKeyResponseData, out: &mut Out<'_>) -> io::Result<()> {
     write_rows(out, &KEY_CSV_FIELDS, [key])
 }
 
 /// `openrouter credits`: the balance, and its runway at the last 7 completed days'
 /// mean spend (from `GET /activity`; if that fails the runway is left out with a note).
-pub async fn credits(ctx: &Context<'_>, format: Format) -> Result<Output, Failure> {
+pub async fn credits(ctx: &Context<'_>, style: Style) -> Result<Output, Failure> {
     ctx.describe("GET", "/credits");
     let response = ctx
         .call(
@@ -170,21 +172,21 @@ pub async fn credits(ctx: &Context<'_>, format: Format) -> Result<Output, Failur
             None
         }
     };
-    let mut output = Output::render(|out| match format {
+    let mut output = Output::render(style, |out| match style.format {
         Format::Json => write_raw_json(out, &response.raw_body),
         Format::Csv => credits_csv(credits, runway.as_ref(), out),
         Format::Table => {
             let mut fields = vec![
-                ("Total credits", usd(credits.total_credits)),
-                ("Total usage", usd(credits.total_usage)),
-                ("Balance", usd(balance(credits))),
+                ("Total credits", money::usd(credits.total_credits)?),
+                ("Total usage", money::usd(credits.total_usage)?),
+                ("Balance", money::usd(balance(credits))?),
             ];
             if let Some(runway) = &runway {
                 fields.push((
                     "Mean daily spend",
                     format!(
                         "{} (the 7 days to {})",
-                        usd(runway.mean_daily_spend_usd),
+                        money::usd(runway.mean_daily_spend_usd)?,
                         runway.window_end
                     ),
                 ));
@@ -205,7 +207,7 @@ fn balance(credits: &GetCreditsResponseData) -> f64 {
 fn credits_csv(
     credits: &GetCreditsResponseData,
     runway: Option<&Runway>,
-    out: &mut dyn Write,
+    out: &mut Out<'_>,
 ) -> io::Result<()> {
     let mut csv = Sheet::new(
         out,
@@ -218,19 +220,20 @@ fn credits_csv(
         ],
     )?;
     let (mean, days) = match runway {
-        Some(runway) if runway.days.is_infinite() => {
-            (plain_number(runway.mean_daily_spend_usd), "inf".to_string())
-        }
+        Some(runway) if runway.days.is_infinite() => (
+            money::plain(runway.mean_daily_spend_usd)?,
+            "inf".to_string(),
+        ),
         Some(runway) => (
-            plain_number(runway.mean_daily_spend_usd),
+            money::plain(runway.mean_daily_spend_usd)?,
             format!("{:.2}", runway.days),
         ),
         None => (String::new(), String::new()),
     };
     csv.row([
-        plain_number(credits.total_credits),
-        plain_number(credits.total_usage),
-        plain_number(balance(credits)),
+        money::plain(credits.total_credits)?,
+        money::plain(credits.total_usage)?,
+        money::plain(balance(credits))?,
         mean,
         days,
     ])?;
@@ -244,11 +247,17 @@ mod tests {
     #[test]
     fn limits_say_when_they_reset() {
         assert_eq!(
-            limit_with_reset(Some(25.0), Some("monthly")),
+            limit_with_reset(Some(25.0), Some("monthly")).expect("printable"),
             "$25.00 (monthly)"
         );
-        assert_eq!(limit_with_reset(Some(25.0), None), "$25.00");
-        assert_eq!(limit_with_reset(None, Some("monthly")), "none");
+        assert_eq!(
+            limit_with_reset(Some(25.0), None).expect("printable"),
+            "$25.00"
+        );
+        assert_eq!(
+            limit_with_reset(None, Some("monthly")).expect("printable"),
+            "none"
+        );
     }
 
     #[test]

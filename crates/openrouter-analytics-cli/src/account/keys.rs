@@ -13,47 +13,46 @@ use openrouter_analytics::{ErrorKind, WithRawBody};
 use super::key::limit_with_reset;
 use super::view::{self, write_fields};
 use super::{Context, Output, confirm, examples};
-use crate::args::Format;
 use crate::exit::{Failure, Operation};
 use crate::flags::{Generated, Options, from_operation};
+use crate::output::money;
 use crate::output::sheet::{Field, Sheet, number, text, write_rows};
-use crate::output::table::{Align, Table, usd};
-use crate::output::{plain_number, short_id, write_raw_json};
+use crate::output::table::{Align, Table};
+use crate::output::write_raw_json;
+use crate::output::{Format, Out, Style};
 use crate::progress::with_progress;
 
 /// The CSV header of every keys command: the API's field names (`create` adds `key`).
 const CSV_FIELDS: [Field<KeyView>; 17] = [
-    (text("name"), |key| key.name.clone()),
-    (text("label"), |key| key.label.clone()),
-    (text("hash"), |key| key.hash.clone()),
-    (text("disabled"), |key| key.disabled.to_string()),
-    (number("limit"), |key| {
-        key.limit.map(plain_number).unwrap_or_default()
-    }),
+    (text("name"), |key| Ok(key.name.clone())),
+    (text("label"), |key| Ok(key.label.clone())),
+    (text("hash"), |key| Ok(key.hash.clone())),
+    (text("disabled"), |key| Ok(key.disabled.to_string())),
+    (number("limit"), |key| money::plain_or_blank(key.limit)),
     (number("limit_remaining"), |key| {
-        key.limit_remaining.map(plain_number).unwrap_or_default()
+        money::plain_or_blank(key.limit_remaining)
     }),
     (text("limit_reset"), |key| {
-        key.limit_reset.clone().unwrap_or_default()
+        Ok(key.limit_reset.clone().unwrap_or_default())
     }),
     (text("include_byok_in_limit"), |key| {
-        key.include_byok_in_limit.to_string()
+        Ok(key.include_byok_in_limit.to_string())
     }),
-    (number("usage_daily"), |key| plain_number(key.usage_daily)),
-    (number("usage_weekly"), |key| plain_number(key.usage_weekly)),
+    (number("usage_daily"), |key| money::plain(key.usage_daily)),
+    (number("usage_weekly"), |key| money::plain(key.usage_weekly)),
     (number("usage_monthly"), |key| {
-        plain_number(key.usage_monthly)
+        money::plain(key.usage_monthly)
     }),
-    (number("usage"), |key| plain_number(key.usage)),
-    (number("byok_usage"), |key| plain_number(key.byok_usage)),
+    (number("usage"), |key| money::plain(key.usage)),
+    (number("byok_usage"), |key| money::plain(key.byok_usage)),
     (text("last_used_at"), |key| {
-        view::csv_time(key.last_used_at.as_ref())
+        Ok(view::csv_time(key.last_used_at.as_ref()))
     }),
-    (text("created_at"), |key| key.created_at.clone()),
+    (text("created_at"), |key| Ok(key.created_at.clone())),
     (text("expires_at"), |key| {
-        view::csv_time(key.expires_at.as_ref())
+        Ok(view::csv_time(key.expires_at.as_ref()))
     }),
-    (text("workspace_id"), |key| key.workspace_id.clone()),
+    (text("workspace_id"), |key| Ok(key.workspace_id.clone())),
 ];
 
 /// `openrouter keys ...`.
@@ -277,7 +276,7 @@ impl Plan {
     }
 
     /// Sends the request(s) and renders the answer.
-    pub async fn execute(&self, ctx: &Context<'_>, format: Format) -> Result<Output, Failure> {
+    pub async fn execute(&self, ctx: &Context<'_>, style: Style) -> Result<Output, Failure> {
         match self {
             Self::List {
                 include_disabled,
@@ -289,7 +288,7 @@ impl Plan {
                 if let Some(sort) = sort {
                     sort_keys(&mut keys, *sort);
                 }
-                Output::render(|out| match format {
+                Output::render(style, |out| match style.format {
                     Format::Json => {
                         view::write_list_json(out, keys.into_iter().map(|(_, raw)| raw).collect())
                     }
@@ -312,10 +311,10 @@ impl Plan {
                 single(
                     KeyView::from(&response.value.data),
                     &response.raw_body,
-                    format,
+                    style,
                 )
             }
-            Self::Create(body) => create(ctx, body, format).await,
+            Self::Create(body) => create(ctx, body, style).await,
             Self::Update { hash, body } => {
                 ctx.describe("PATCH", &format!("/keys/{hash}"));
                 let response = ctx
@@ -332,7 +331,7 @@ impl Plan {
                 single(
                     KeyView::from(&response.value.data),
                     &response.raw_body,
-                    format,
+                    style,
                 )
             }
             Self::Delete { hash, .. } => {
@@ -350,7 +349,7 @@ impl Plan {
                     .await?;
                 match response {
                     Some(response) => {
-                        deleted(&what, response.value.deleted, &response.raw_body, format)
+                        deleted(&what, response.value.deleted, &response.raw_body, style)
                     }
                     None => Ok(Output::already_gone(&what)),
                 }
@@ -479,8 +478,8 @@ impl From<&types::ApiKey> for KeyView {
 }
 
 impl KeyView {
-    fn fields(&self) -> Vec<(&'static str, String)> {
-        vec![
+    fn fields(&self) -> Result<Vec<(&'static str, String)>, money::Unprintable> {
+        Ok(vec![
             ("Name", self.name.clone()),
             ("Label", self.label.clone()),
             ("Hash", self.hash.clone()),
@@ -488,15 +487,15 @@ impl KeyView {
             ("Workspace", self.workspace_id.clone()),
             (
                 "Limit",
-                limit_with_reset(self.limit, self.limit_reset.as_deref()),
+                limit_with_reset(self.limit, self.limit_reset.as_deref())?,
             ),
-            ("Remaining", view::optional_usd(self.limit_remaining)),
+            ("Remaining", view::optional_usd(self.limit_remaining)?),
             ("BYOK in limit", view::yes_no(self.include_byok_in_limit)),
-            ("Usage today", usd(self.usage_daily)),
-            ("Usage this week", usd(self.usage_weekly)),
-            ("Usage this month", usd(self.usage_monthly)),
-            ("Usage total", usd(self.usage)),
-            ("BYOK usage total", usd(self.byok_usage)),
+            ("Usage today", money::usd(self.usage_daily)?),
+            ("Usage this week", money::usd(self.usage_weekly)?),
+            ("Usage this month", money::usd(self.usage_monthly)?),
+            ("Usage total", money::usd(self.usage)?),
+            ("BYOK usage total", money::usd(self.byok_usage)?),
             (
                 "Last used (UTC)",
                 view::optional_time(self.last_used_at.as_ref(), "never"),
@@ -506,7 +505,7 @@ impl KeyView {
                 "Expires (UTC)",
                 view::optional_time(self.expires_at.as_ref(), "never"),
             ),
-        ]
+        ])
     }
 }
 
@@ -516,7 +515,7 @@ impl KeyView {
 /// use, disabled, the limit, today); name, hash, month and total always stay.
 fn list_table<'a>(
     keys: impl Iterator<Item = &'a types::ApiKey>,
-    out: &mut dyn Write,
+    out: &mut Out<'_>,
 ) -> io::Result<()> {
     let mut table = Table::new([
         ("NAME", Align::Left),
@@ -550,13 +549,13 @@ fn list_table<'a>(
         }
         table.row(vec![
             key.name.clone(),
-            short_id(&key.hash),
-            view::limit(key.limit),
-            view::optional_usd(key.limit_remaining),
-            usd(key.usage_daily),
-            usd(key.usage_weekly),
-            usd(key.usage_monthly),
-            usd(key.usage),
+            out.style().short_id(&key.hash),
+            view::limit(key.limit)?,
+            view::optional_usd(key.limit_remaining)?,
+            money::usd(key.usage_daily)?,
+            money::usd(key.usage_weekly)?,
+            money::usd(key.usage_monthly)?,
+            money::usd(key.usage)?,
             view::optional_time(key.last_used_at.as_ref(), "never"),
             view::yes_no(key.disabled),
             key.label.clone(),
@@ -565,7 +564,9 @@ fn list_table<'a>(
     table.rule();
     let mut total = vec!["TOTAL".to_string()];
     total.resize(4, String::new());
-    total.extend(sums.iter().map(|&sum| usd(view::difference(sum, 0.0))));
+    for &sum in &sums {
+        total.push(money::usd(view::difference(sum, 0.0))?);
+    }
     table.row(total);
     table.write(out)
 }
@@ -574,13 +575,13 @@ fn list_table<'a>(
 fn keys_csv<'a>(
     keys: impl Iterator<Item = &'a types::ApiKey>,
     secret: Option<&str>,
-    out: &mut dyn Write,
+    out: &mut Out<'_>,
 ) -> io::Result<()> {
     let views: Vec<KeyView> = keys.map(KeyView::from).collect();
     views_csv(&views, secret, out)
 }
 
-fn views_csv(keys: &[KeyView], secret: Option<&str>, out: &mut dyn Write) -> io::Result<()> {
+fn views_csv(keys: &[KeyView], secret: Option<&str>, out: &mut Out<'_>) -> io::Result<()> {
     let Some(secret) = secret else {
         return write_rows(out, &CSV_FIELDS, keys);
     };
@@ -588,25 +589,29 @@ fn views_csv(keys: &[KeyView], secret: Option<&str>, out: &mut dyn Write) -> io:
     let header = CSV_FIELDS.iter().map(|(column, _)| *column);
     let mut csv = Sheet::new(out, header.chain([text("key")]))?;
     for key in keys {
-        let cells = CSV_FIELDS.iter().map(|(_, cell)| cell(key));
-        csv.row(cells.chain([secret.to_string()]))?;
+        let mut cells = CSV_FIELDS
+            .iter()
+            .map(|(_, cell)| cell(key))
+            .collect::<Result<Vec<String>, money::Unprintable>>()?;
+        cells.push(secret.to_string());
+        csv.row(cells)?;
     }
     csv.finish()
 }
 
 /// One key, in `format`; JSON is the API's body as sent.
-fn single(key: KeyView, raw: &[u8], format: Format) -> Result<Output, Failure> {
-    Output::render(|out| match format {
+fn single(key: KeyView, raw: &[u8], style: Style) -> Result<Output, Failure> {
+    Output::render(style, |out| match style.format {
         Format::Json => write_raw_json(out, raw),
         Format::Csv => views_csv(std::slice::from_ref(&key), None, out),
-        Format::Table => write_fields(out, &key.fields()),
+        Format::Table => write_fields(out, &key.fields()?),
     })
 }
 
 /// What a deletion prints: the API's body as JSON, else a line (or a CSV row) saying
 /// it is gone.
-pub fn deleted(what: &str, done: bool, raw: &[u8], format: Format) -> Result<Output, Failure> {
-    Output::render(|out| match format {
+pub fn deleted(what: &str, done: bool, raw: &[u8], style: Style) -> Result<Output, Failure> {
+    Output::render(style, |out| match style.format {
         Format::Json => write_raw_json(out, raw),
         Format::Csv => writeln!(out, "deleted\n{done}"),
         Format::Table if done => writeln!(out, "Deleted {}.", crate::terminal::safe(what)),
@@ -626,7 +631,7 @@ pub const SECRET_NOTE: &str = "This is the new key's secret, shown this once: st
 async fn create(
     ctx: &Context<'_>,
     body: &types::CreateKeysRequest,
-    format: Format,
+    style: Style,
 ) -> Result<Output, Failure> {
     ctx.describe("POST", "/keys");
     let work = ctx
@@ -652,11 +657,11 @@ async fn create(
     let created = &response.value;
     let key = KeyView::from(&created.data);
     let secret = created.key.expose_secret();
-    let mut output = Output::render(|out| match format {
+    let mut output = Output::render(style, |out| match style.format {
         Format::Json => write_raw_json(out, &response.raw_body),
         Format::Csv => views_csv(std::slice::from_ref(&key), Some(secret), out),
         Format::Table => {
-            let mut fields = key.fields();
+            let mut fields = key.fields()?;
             fields.push(("Key (secret)", secret.to_string()));
             write_fields(out, &fields)
         }

@@ -1,6 +1,6 @@
 //! `openrouter members`: the organization's members, every page.
 
-use std::io::{self, Write};
+use std::io;
 
 use openrouter_analytics::WithRawBody;
 use openrouter_analytics::types::{
@@ -9,22 +9,22 @@ use openrouter_analytics::types::{
 
 use super::view;
 use super::{Context, Output};
-use crate::args::Format;
 use crate::exit::Failure;
 use crate::output::sheet::{Field, text, write_rows};
 use crate::output::table::{Align, Table};
+use crate::output::{Format, Out, Style};
 
 /// The CSV header: the API's field names.
 const CSV_FIELDS: [Field<ListOrganizationMembersResponseDataItem>; 5] = [
-    (text("id"), |member| member.id.clone()),
+    (text("id"), |member| Ok(member.id.clone())),
     (text("first_name"), |member| {
-        member.first_name.clone().unwrap_or_default()
+        Ok(member.first_name.clone().unwrap_or_default())
     }),
     (text("last_name"), |member| {
-        member.last_name.clone().unwrap_or_default()
+        Ok(member.last_name.clone().unwrap_or_default())
     }),
-    (text("email"), |member| member.email.clone()),
-    (text("role"), |member| member.role.to_string()),
+    (text("email"), |member| Ok(member.email.clone())),
+    (text("role"), |member| Ok(member.role.to_string())),
 ];
 
 /// Every page of `GET /organization/members`.
@@ -40,15 +40,15 @@ pub async fn fetch_all(
 }
 
 /// `openrouter members`.
-pub async fn list(ctx: &Context<'_>, format: Format) -> Result<Output, Failure> {
+pub async fn list(ctx: &Context<'_>, style: Style) -> Result<Output, Failure> {
     let pages = fetch_all(ctx).await?;
-    if format == Format::Json {
+    if style.format == Format::Json {
         let items = view::page_items(pages.iter().map(|page| &page.raw_body[..]))
             .map_err(|err| Failure::other(format!("listing members: {err}")))?;
-        return Output::render(|out| view::write_list_json(out, items));
+        return Output::render(style, |out| view::write_list_json(out, items));
     }
     let members: Vec<_> = pages.into_iter().flat_map(|page| page.value.data).collect();
-    Output::render(|out| match format {
+    Output::render(style, |out| match style.format {
         Format::Csv => members_csv(&members, out),
         _ => members_table(&members, out),
     })
@@ -67,7 +67,7 @@ pub fn full_name(member: &ListOrganizationMembersResponseDataItem) -> String {
 
 fn members_table(
     members: &[ListOrganizationMembersResponseDataItem],
-    out: &mut dyn Write,
+    out: &mut Out<'_>,
 ) -> io::Result<()> {
     let mut table = Table::new([
         ("ID", Align::Left),
@@ -88,7 +88,7 @@ fn members_table(
 
 fn members_csv(
     members: &[ListOrganizationMembersResponseDataItem],
-    out: &mut dyn Write,
+    out: &mut Out<'_>,
 ) -> io::Result<()> {
     write_rows(out, &CSV_FIELDS, members)
 }

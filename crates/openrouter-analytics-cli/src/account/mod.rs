@@ -25,8 +25,9 @@ use std::io::{self, Write};
 use clap::Subcommand;
 use openrouter_analytics::{Client, Error};
 
-use crate::args::{EXIT_CODES_HELP, Format};
 use crate::exit::{Failure, Operation};
+use crate::global::EXIT_CODES_HELP;
+use crate::output::{Out, Style};
 use crate::progress::{Progress, with_progress};
 
 /// `Examples:` then the exit-code table, for a command's `--help`.
@@ -143,17 +144,17 @@ impl Plan {
         }
     }
 
-    async fn execute(&self, ctx: &Context<'_>, format: Format) -> Result<Output, Failure> {
+    async fn execute(&self, ctx: &Context<'_>, style: Style) -> Result<Output, Failure> {
         match self {
-            Self::Key => key::current(ctx, format).await,
-            Self::Credits => key::credits(ctx, format).await,
-            Self::Keys(plan) => plan.execute(ctx, format).await,
-            Self::Members => members::list(ctx, format).await,
-            Self::Workspaces(plan) => plan.execute(ctx, format).await,
-            Self::Generation(id) => generation::show(ctx, id, format).await,
-            Self::Guardrails(plan) => plan.execute(ctx, format).await,
-            Self::Models(plan) => plan.execute(ctx, format).await,
-            Self::Byok(plan) => plan.execute(ctx, format).await,
+            Self::Key => key::current(ctx, style).await,
+            Self::Credits => key::credits(ctx, style).await,
+            Self::Keys(plan) => plan.execute(ctx, style).await,
+            Self::Members => members::list(ctx, style).await,
+            Self::Workspaces(plan) => plan.execute(ctx, style).await,
+            Self::Generation(id) => generation::show(ctx, id, style).await,
+            Self::Guardrails(plan) => plan.execute(ctx, style).await,
+            Self::Models(plan) => plan.execute(ctx, style).await,
+            Self::Byok(plan) => plan.execute(ctx, style).await,
         }
     }
 }
@@ -234,12 +235,14 @@ impl Output {
     }
 
     /// Renders into a fresh buffer (writing to memory fails only on a formatting bug).
-    fn render(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<Self, Failure> {
+    fn render(
+        style: Style,
+        write: impl FnOnce(&mut Out<'_>) -> io::Result<()>,
+    ) -> Result<Self, Failure> {
         let mut stdout = Vec::new();
-        // Nothing reaches stdout when an amount could not be printed.
-        write(&mut stdout)
-            .and_then(|()| crate::output::money::check())
-            .map_err(|err| Failure::output(&err))?;
+        // Nothing reaches stdout when an amount could not be printed: that fails the
+        // render like a write error.
+        write(&mut Out::new(style, &mut stdout)).map_err(|err| Failure::output(&err))?;
         Ok(Self {
             stdout,
             notes: Vec::new(),
@@ -252,12 +255,12 @@ pub fn run(
     plan: &Plan,
     ctx: &Context<'_>,
     runtime: &tokio::runtime::Runtime,
-    format: Format,
+    style: Style,
 ) -> Result<(), Failure> {
     if let Some(question) = plan.question() {
         confirm::ask(&question)?;
     }
-    let output = runtime.block_on(plan.execute(ctx, format))?;
+    let output = runtime.block_on(plan.execute(ctx, style))?;
     let written = {
         let mut stdout = io::stdout().lock();
         stdout

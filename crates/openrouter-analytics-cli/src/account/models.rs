@@ -3,17 +3,18 @@
 //! table); the API's own `sort` parameter is left to `openrouter api models list`.
 
 use std::cmp::Ordering;
-use std::io::{self, Write};
+use std::io;
 
 use clap::{Args, ValueEnum};
 use serde::Deserialize;
 
 use super::{Context, Output, by_name, examples, view};
-use crate::args::Format;
 use crate::exit::Failure;
 use crate::flags::{Generated, Options, from_operation};
+use crate::output::money;
 use crate::output::sheet::{Sheet, number, text};
-use crate::output::table::{Align, Table, thousands, usd_fine};
+use crate::output::table::{Align, Table, thousands};
+use crate::output::{Format, Out, Style};
 
 from_operation!(
     /// `models`' flags: the list's filters (paging is done for you).
@@ -70,7 +71,7 @@ impl Plan {
     }
 
     /// Fetches every page and renders the price table.
-    pub async fn execute(&self, ctx: &Context<'_>, format: Format) -> Result<Output, Failure> {
+    pub async fn execute(&self, ctx: &Context<'_>, style: Style) -> Result<Output, Failure> {
         let items =
             by_name::every_item(ctx, "listing models", ("models", "list"), &self.args).await?;
         let mut rows = items
@@ -88,7 +89,7 @@ impl Plan {
         if let Some(sort) = self.sort {
             sort_models(&mut rows, sort);
         }
-        Output::render(|out| match format {
+        Output::render(style, |out| match style.format {
             Format::Json => {
                 view::write_list_json(out, rows.into_iter().map(|(_, raw)| raw).collect())
             }
@@ -123,8 +124,8 @@ fn per_million(per_token: &str) -> Option<f64> {
     (value.is_finite() && value >= 0.0).then(|| ((value * 1e6) * 1e6).round() / 1e6)
 }
 
-fn price_cell(per_token: &str) -> String {
-    per_million(per_token).map_or_else(|| "varies".into(), usd_fine)
+fn price_cell(per_token: &str) -> Result<String, money::Unprintable> {
+    per_million(per_token).map_or_else(|| Ok("varies".into()), money::price)
 }
 
 /// Sorts models (stable); prices that vary sort last.
@@ -144,10 +145,7 @@ fn sort_models<T>(rows: &mut [(ModelRow, T)], sort: ModelSort) {
     });
 }
 
-fn models_table<'a>(
-    rows: impl Iterator<Item = &'a ModelRow>,
-    out: &mut dyn Write,
-) -> io::Result<()> {
+fn models_table<'a>(rows: impl Iterator<Item = &'a ModelRow>, out: &mut Out<'_>) -> io::Result<()> {
     let mut table = Table::new([
         ("MODEL", Align::Left),
         ("PROMPT (USD/M)", Align::Right),
@@ -160,8 +158,8 @@ fn models_table<'a>(
     for row in rows {
         table.row(vec![
             row.id.clone(),
-            price_cell(&row.pricing.prompt),
-            price_cell(&row.pricing.completion),
+            price_cell(&row.pricing.prompt)?,
+            price_cell(&row.pricing.completion)?,
             row.context_length.map(thousands).unwrap_or_default(),
             row.name.clone(),
         ]);
@@ -171,7 +169,7 @@ fn models_table<'a>(
 
 /// CSV keeps the API's prices exactly as sent (dollars per token) beside the per-million
 /// figures.
-fn models_csv<'a>(rows: impl Iterator<Item = &'a ModelRow>, out: &mut dyn Write) -> io::Result<()> {
+fn models_csv<'a>(rows: impl Iterator<Item = &'a ModelRow>, out: &mut Out<'_>) -> io::Result<()> {
     let mut csv = Sheet::new(
         out,
         [
@@ -212,7 +210,7 @@ mod tests {
         assert_eq!(per_million("0"), Some(0.0));
         assert_eq!(per_million("-1"), None);
         assert_eq!(per_million("n/a"), None);
-        assert_eq!(price_cell("0.0000025"), "$2.5000");
-        assert_eq!(price_cell("-1"), "varies");
+        assert_eq!(price_cell("0.0000025").expect("printable"), "$2.50");
+        assert_eq!(price_cell("-1").expect("printable"), "varies");
     }
 }

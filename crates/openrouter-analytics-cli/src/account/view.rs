@@ -7,18 +7,20 @@ use chrono::{DateTime, Utc};
 use serde_json::value::RawValue;
 use unicode_width::UnicodeWidthStr;
 
-use crate::output::table::{sanitize, usd};
+use crate::output::Out;
+use crate::output::money;
+use crate::output::table::sanitize;
 
 /// A spending limit: dollars as every table prints them, or `none` when the key or
 /// budget has no limit (the API's `null`).
-pub fn limit(value: Option<f64>) -> String {
-    value.map(usd).unwrap_or_else(|| "none".into())
+pub fn limit(value: Option<f64>) -> Result<String, money::Unprintable> {
+    value.map_or_else(|| Ok("none".into()), money::usd)
 }
 
 /// An optional dollar amount: blank when the API says nothing (e.g. what is left of
 /// a limit that does not exist).
-pub fn optional_usd(value: Option<f64>) -> String {
-    value.map(usd).unwrap_or_default()
+pub fn optional_usd(value: Option<f64>) -> Result<String, money::Unprintable> {
+    money::usd_or_blank(value)
 }
 
 /// `a - b` in dollars without binary floating-point noise (`0.3 - 0.1` is not
@@ -60,7 +62,7 @@ pub fn csv_time(value: Option<&DateTime<Utc>>) -> String {
 
 /// Prints `label  value` lines, the values lined up after the widest label: the
 /// table form of a single object (one key, one workspace, one generation).
-pub fn write_fields(out: &mut dyn Write, fields: &[(&str, String)]) -> io::Result<()> {
+pub fn write_fields(out: &mut Out<'_>, fields: &[(&str, String)]) -> io::Result<()> {
     let width = fields
         .iter()
         .map(|(label, _)| label.width())
@@ -110,17 +112,21 @@ mod tests {
     use chrono::TimeZone;
 
     use super::*;
+    use crate::output::Style;
 
     #[test]
     fn money_limits_and_balances() {
-        assert_eq!(limit(None), "none");
-        assert_eq!(limit(Some(25.0)), "$25.00");
-        assert_eq!(limit(Some(1234.5)), "$1,234.50");
-        assert_eq!(optional_usd(None), "");
-        assert_eq!(optional_usd(Some(0.005)), "$0.01");
+        assert_eq!(limit(None).expect("printable"), "none");
+        assert_eq!(limit(Some(25.0)).expect("printable"), "$25.00");
+        assert_eq!(limit(Some(1234.5)).expect("printable"), "$1,234.50");
+        assert_eq!(optional_usd(None).expect("printable"), "");
+        assert_eq!(optional_usd(Some(0.005)).expect("printable"), "$0.01");
         assert_eq!(difference(0.3, 0.1), 0.2);
         assert_eq!(difference(10.0, 12.5), -2.5);
-        assert_eq!(usd(difference(100.0, 42.13)), "$57.87");
+        assert_eq!(
+            money::usd(difference(100.0, 42.13)).expect("printable"),
+            "$57.87"
+        );
     }
 
     #[test]
@@ -143,7 +149,7 @@ mod tests {
     fn fields_line_up_after_the_widest_label() {
         let mut out = Vec::new();
         write_fields(
-            &mut out,
+            &mut Out::new(Style::for_tests(), &mut out),
             &[
                 ("Name", "研究".into()),
                 ("Management key", "no".into()),

@@ -9,77 +9,78 @@ use serde_json::{Map, Value};
 use super::keys::deleted;
 use super::view::{self, write_fields};
 use super::{Context, Output, confirm, examples};
-use crate::args::Format;
 use crate::exit::Failure;
 use crate::flags::{Generated, Options, from_operation};
+use crate::output::money;
 use crate::output::sheet::{Field, number, text, write_rows};
-use crate::output::table::{Align, Table, usd};
-use crate::output::{plain_number, write_raw_json};
+use crate::output::table::{Align, Table};
+use crate::output::write_raw_json;
+use crate::output::{Format, Out, Style};
 
 /// The CSV header of `list`, `show`, `create` and `update`: the API's field names.
 const CSV_FIELDS: [Field<Workspace>; 14] = [
-    (text("id"), |w| w.id.to_string()),
-    (text("slug"), |w| w.slug.clone()),
-    (text("name"), |w| w.name.clone()),
+    (text("id"), |w| Ok(w.id.to_string())),
+    (text("slug"), |w| Ok(w.slug.clone())),
+    (text("name"), |w| Ok(w.name.clone())),
     (text("description"), |w| {
-        w.description.clone().unwrap_or_default()
+        Ok(w.description.clone().unwrap_or_default())
     }),
-    (text("created_at"), |w| w.created_at.clone()),
+    (text("created_at"), |w| Ok(w.created_at.clone())),
     (text("updated_at"), |w| {
-        w.updated_at.clone().unwrap_or_default()
+        Ok(w.updated_at.clone().unwrap_or_default())
     }),
     (text("created_by"), |w| {
-        w.created_by.clone().unwrap_or_default()
+        Ok(w.created_by.clone().unwrap_or_default())
     }),
     (text("default_text_model"), |w| {
-        w.default_text_model.clone().unwrap_or_default()
+        Ok(w.default_text_model.clone().unwrap_or_default())
     }),
     (text("default_image_model"), |w| {
-        w.default_image_model.clone().unwrap_or_default()
+        Ok(w.default_image_model.clone().unwrap_or_default())
     }),
     (text("default_provider_sort"), |w| {
-        w.default_provider_sort.clone().unwrap_or_default()
+        Ok(w.default_provider_sort.clone().unwrap_or_default())
     }),
     (number("io_logging_sampling_rate"), |w| {
-        plain_number(w.io_logging_sampling_rate)
+        money::plain(w.io_logging_sampling_rate)
     }),
     (text("is_data_discount_logging_enabled"), |w| {
-        w.is_data_discount_logging_enabled.to_string()
+        Ok(w.is_data_discount_logging_enabled.to_string())
     }),
     (text("is_observability_broadcast_enabled"), |w| {
-        w.is_observability_broadcast_enabled.to_string()
+        Ok(w.is_observability_broadcast_enabled.to_string())
     }),
     (text("is_observability_io_logging_enabled"), |w| {
-        w.is_observability_io_logging_enabled.to_string()
+        Ok(w.is_observability_io_logging_enabled.to_string())
     }),
 ];
 
 /// The CSV header of `budgets`.
 const BUDGET_CSV_FIELDS: [Field<WorkspaceBudget>; 6] = [
-    (text("id"), |budget| budget.id.to_string()),
+    (text("id"), |budget| Ok(budget.id.to_string())),
     (text("workspace_id"), |budget| {
-        budget.workspace_id.to_string()
+        Ok(budget.workspace_id.to_string())
     }),
-    (number("limit_usd"), |budget| plain_number(budget.limit_usd)),
+    (number("limit_usd"), |budget| money::plain(budget.limit_usd)),
     (text("reset_interval"), |budget| {
-        budget
+        Ok(budget
             .reset_interval
             .as_ref()
             .map(ToString::to_string)
-            .unwrap_or_default()
+            .unwrap_or_default())
     }),
-    (text("created_at"), |budget| budget.created_at.clone()),
-    (text("updated_at"), |budget| budget.updated_at.clone()),
+    (text("created_at"), |budget| Ok(budget.created_at.clone())),
+    (text("updated_at"), |budget| Ok(budget.updated_at.clone())),
 ];
 
 /// The CSV header of `members`.
 const MEMBER_CSV_FIELDS: [Field<WorkspaceMember>; 5] = [
-    (text("id"), |member| member.id.to_string()),
-    (text("user_id"), |member| member.user_id.clone()),
-    (text("role"), |member| member.role.to_string()),
-    (text("created_at"), |member| member.created_at.clone()),
+    (text("id"), |member| Ok(member.id.to_string())),
+    (text("user_id"), |member| Ok(member.user_id.clone())),
+    (text("role"), |member| Ok(member.role.to_string())),
+    (text("created_at"), |member| Ok(member.created_at.clone())),
     (text("workspace_id"), |member| {
-        member.workspace_id.to_string()
+        Ok(member.workspace_id.to_string())
     }),
 ];
 
@@ -271,7 +272,7 @@ impl Plan {
     }
 
     /// Sends the request(s) and renders the answer.
-    pub async fn execute(&self, ctx: &Context<'_>, format: Format) -> Result<Output, Failure> {
+    pub async fn execute(&self, ctx: &Context<'_>, style: Style) -> Result<Output, Failure> {
         let api = ctx.client.workspaces();
         match self {
             Self::List => {
@@ -279,12 +280,12 @@ impl Plan {
                 let pages = ctx
                     .call("listing workspaces", api.list().send_all_pages())
                     .await?;
-                if format == Format::Json {
-                    return list_json(pages.iter().map(|p| &p.raw_body[..]), "workspaces");
+                if style.format == Format::Json {
+                    return list_json(pages.iter().map(|p| &p.raw_body[..]), "workspaces", style);
                 }
                 let all: Vec<Workspace> =
                     pages.into_iter().flat_map(|page| page.value.data).collect();
-                Output::render(|out| match format {
+                Output::render(style, |out| match style.format {
                     Format::Csv => workspaces_csv(&all, out),
                     _ => workspaces_table(&all, out),
                 })
@@ -297,7 +298,7 @@ impl Plan {
                         api.get().id(id.as_str()).send_with_raw_body(),
                     )
                     .await?;
-                single(&response.value.data, &response.raw_body, format)
+                single(&response.value.data, &response.raw_body, style)
             }
             Self::Budgets(id) => {
                 ctx.describe("GET", &format!("/workspaces/{id}/budgets"));
@@ -308,7 +309,7 @@ impl Plan {
                     )
                     .await?;
                 let budgets = &response.value;
-                Output::render(|out| match format {
+                Output::render(style, |out| match style.format {
                     Format::Json => write_raw_json(out, &response.raw_body),
                     Format::Csv => budgets_csv(&budgets.data, out),
                     Format::Table => {
@@ -324,12 +325,16 @@ impl Plan {
                         api.list_members().id(id.as_str()).send_all_pages(),
                     )
                     .await?;
-                if format == Format::Json {
-                    return list_json(pages.iter().map(|p| &p.raw_body[..]), "workspace members");
+                if style.format == Format::Json {
+                    return list_json(
+                        pages.iter().map(|p| &p.raw_body[..]),
+                        "workspace members",
+                        style,
+                    );
                 }
                 let all: Vec<WorkspaceMember> =
                     pages.into_iter().flat_map(|page| page.value.data).collect();
-                Output::render(|out| match format {
+                Output::render(style, |out| match style.format {
                     Format::Csv => members_csv(&all, out),
                     _ => members_table(&all, out),
                 })
@@ -342,7 +347,7 @@ impl Plan {
                         api.create().body(body.clone()).send_with_raw_body(),
                     )
                     .await?;
-                single(&response.value.data, &response.raw_body, format)
+                single(&response.value.data, &response.raw_body, style)
             }
             Self::Update { id, body } => {
                 ctx.describe("PATCH", &format!("/workspaces/{id}"));
@@ -355,7 +360,7 @@ impl Plan {
                             .send_with_raw_body(),
                     )
                     .await?;
-                single(&response.value.data, &response.raw_body, format)
+                single(&response.value.data, &response.raw_body, style)
             }
             Self::Delete {
                 id,
@@ -378,7 +383,7 @@ impl Plan {
                     .await?;
                 match response {
                     Some(response) => {
-                        deleted(&what, response.value.deleted, &response.raw_body, format)
+                        deleted(&what, response.value.deleted, &response.raw_body, style)
                     }
                     None => Ok(Output::already_gone(&what)),
                 }
@@ -387,13 +392,17 @@ impl Plan {
     }
 }
 
-fn list_json<'a>(pages: impl Iterator<Item = &'a [u8]>, what: &str) -> Result<Output, Failure> {
+fn list_json<'a>(
+    pages: impl Iterator<Item = &'a [u8]>,
+    what: &str,
+    style: Style,
+) -> Result<Output, Failure> {
     let items =
         view::page_items(pages).map_err(|err| Failure::other(format!("listing {what}: {err}")))?;
-    Output::render(|out| view::write_list_json(out, items))
+    Output::render(style, |out| view::write_list_json(out, items))
 }
 
-fn workspaces_table(workspaces: &[Workspace], out: &mut dyn Write) -> io::Result<()> {
+fn workspaces_table(workspaces: &[Workspace], out: &mut Out<'_>) -> io::Result<()> {
     let mut table = Table::new([
         ("ID", Align::Left),
         ("SLUG", Align::Left),
@@ -413,13 +422,13 @@ fn workspaces_table(workspaces: &[Workspace], out: &mut dyn Write) -> io::Result
     table.write(out)
 }
 
-fn workspaces_csv(workspaces: &[Workspace], out: &mut dyn Write) -> io::Result<()> {
+fn workspaces_csv(workspaces: &[Workspace], out: &mut Out<'_>) -> io::Result<()> {
     write_rows(out, &CSV_FIELDS, workspaces)
 }
 
 /// One workspace, in `format`; JSON is the API's body as sent.
-fn single(w: &Workspace, raw: &[u8], format: Format) -> Result<Output, Failure> {
-    Output::render(|out| match format {
+fn single(w: &Workspace, raw: &[u8], style: Style) -> Result<Output, Failure> {
+    Output::render(style, |out| match style.format {
         Format::Json => write_raw_json(out, raw),
         Format::Csv => workspaces_csv(std::slice::from_ref(w), out),
         Format::Table => {
@@ -451,7 +460,7 @@ fn single(w: &Workspace, raw: &[u8], format: Format) -> Result<Output, Failure> 
                     ),
                     (
                         "I/O logging sample rate",
-                        plain_number(w.io_logging_sampling_rate),
+                        money::plain(w.io_logging_sampling_rate)?,
                     ),
                     (
                         "Data discount logging",
@@ -483,7 +492,7 @@ fn resets(budget: &WorkspaceBudget) -> String {
 fn budgets_table(
     budgets: &[WorkspaceBudget],
     include_byok: Option<bool>,
-    out: &mut dyn Write,
+    out: &mut Out<'_>,
 ) -> io::Result<()> {
     let mut table = Table::new([
         ("RESETS", Align::Left),
@@ -494,7 +503,7 @@ fn budgets_table(
     for budget in budgets {
         table.row(vec![
             resets(budget),
-            usd(budget.limit_usd),
+            money::usd(budget.limit_usd)?,
             budget.id.to_string(),
             view::time_text(&budget.updated_at),
         ]);
@@ -510,11 +519,11 @@ fn budgets_table(
     Ok(())
 }
 
-fn budgets_csv(budgets: &[WorkspaceBudget], out: &mut dyn Write) -> io::Result<()> {
+fn budgets_csv(budgets: &[WorkspaceBudget], out: &mut Out<'_>) -> io::Result<()> {
     write_rows(out, &BUDGET_CSV_FIELDS, budgets)
 }
 
-fn members_table(members: &[WorkspaceMember], out: &mut dyn Write) -> io::Result<()> {
+fn members_table(members: &[WorkspaceMember], out: &mut Out<'_>) -> io::Result<()> {
     let mut table = Table::new([
         ("USER ID", Align::Left),
         ("ROLE", Align::Left),
@@ -530,7 +539,7 @@ fn members_table(members: &[WorkspaceMember], out: &mut dyn Write) -> io::Result
     table.write(out)
 }
 
-fn members_csv(members: &[WorkspaceMember], out: &mut dyn Write) -> io::Result<()> {
+fn members_csv(members: &[WorkspaceMember], out: &mut Out<'_>) -> io::Result<()> {
     write_rows(out, &MEMBER_CSV_FIELDS, members)
 }
 

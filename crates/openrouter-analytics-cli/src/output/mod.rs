@@ -5,11 +5,20 @@ pub mod sheet;
 pub mod table;
 
 use std::io::{self, IsTerminal, Write};
-use std::sync::OnceLock;
 
+use clap::ValueEnum;
 use serde::Serialize;
 
-use crate::args::Format;
+/// How results are printed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Aligned columns for people, costs in USD, with a totals row.
+    Table,
+    /// The API's response as JSON (summaries when --by is given), for jq and scripts.
+    Json,
+    /// A header row, then one row per item.
+    Csv,
+}
 
 /// The format to print in: the one asked for, else `table` on a terminal and `json`
 /// when stdout is a pipe or a file.
@@ -55,57 +64,105 @@ pub fn cell(value: &serde_json::Value) -> String {
     }
 }
 
-/// A dollar amount as it goes into CSV: the shortest text that reads back as the same
-/// number, never in exponent form. An amount that is not
-/// [printable](money::printable) shows as `?` and fails the command ([`money::check`]).
-pub fn plain_number(value: f64) -> String {
-    if !money::printable(value) {
-        return "?".into();
+/// How a command renders: the format and the options that shape it. Made once by
+/// `main` from the flags and the terminal, and passed down inside each [`Out`]: no
+/// render reads a global, so two renders with different options never meet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Style {
+    /// Table, JSON or CSV.
+    pub format: Format,
+    /// The most columns a table may take; `None`: no limit (`--wide`, or stdout is not
+    /// a terminal), and long ids are printed whole.
+    pub width: Option<usize>,
+    /// `--csv-raw`: CSV cells exactly as they are (see [`sheet`]).
+    pub csv_raw: bool,
+}
+
+impl Style {
+    /// The style the flags ask for on this process's stdout: the format
+    /// ([`resolve_format`]), and a table width that is unlimited with `--wide`, else
+    /// `COLUMNS` when it is set, else the terminal's width when stdout is a terminal (a
+    /// table sent to a pipe or a file keeps every column).
+    pub fn for_stdout(format: Option<Format>, wide: bool, csv_raw: bool) -> Self {
+        let width = if wide {
+            None
+        } else {
+            std::env::var("COLUMNS")
+                .ok()
+                .and_then(|text| text.trim().parse::<usize>().ok())
+                .filter(|width| *width > 0)
+                .or_else(|| io::stdout().is_terminal().then(terminal_columns).flatten())
+        };
+        Self {
+            format: resolve_format(format),
+            width,
+            csv_raw,
+        }
     }
-    value.to_string()
+
+    /// A table of unlimited width with neutralised CSV: what a render to a pipe looks
+    /// like, for unit tests.
+    #[cfg(test)]
+    pub fn for_tests() -> Self {
+        Self {
+            format: Format::Table,
+            width: None,
+            csv_raw: false,
+        }
+    }
+
+    /// Whether tables show everything (`--wide`, or no width limit): long ids are then
+    /// printed whole.
+    pub fn wide(&self) -> bool {
+        self.width.is_none()
+    }
+
+    /// A long id or hash as a table shows it: its first 12 characters and `…` when the
+    /// table is fitted to a terminal (enough to tell keys apart at a glance); whole with
+    /// `--wide`, in JSON and in CSV, which is where to copy one from.
+    pub fn short_id(&self, id: &str) -> String {
+        const SHOWN: usize = 12;
+        if self.wide() || id.chars().count() <= SHOWN + 1 {
+            id.to_string()
+        } else {
+            let mut short: String = id.chars().take(SHOWN).collect();
+            short.push('…');
+            short
+        }
+    }
 }
 
-/// How wide tables may be: set once from `--wide` and the terminal.
-static TABLE_WIDTH: OnceLock<Option<usize>> = OnceLock::new();
-
-/// Decides how wide tables may be: unlimited with `--wide`, else `COLUMNS` when it is
-/// set, else the terminal's width when stdout is a terminal (a table sent to a pipe or
-/// a file keeps every column). Call once, before printing.
-pub fn set_table_width(wide: bool) {
-    let width = if wide {
-        None
-    } else {
-        std::env::var("COLUMNS")
-            .ok()
-            .and_then(|text| text.trim().parse::<usize>().ok())
-            .filter(|width| *width > 0)
-            .or_else(|| io::stdout().is_terminal().then(terminal_columns).flatten())
-    };
-    let _ = TABLE_WIDTH.set(width);
+/// Where a command renders to: a writer (main's buffer or stdout, one per run) and the
+/// [`Style`] to render in. Tables ([`table::Table::write`]) and CSV ([`sheet::Sheet`])
+/// take their options from it.
+pub struct Out<'w> {
+    style: Style,
+    writer: &'w mut dyn Write,
 }
 
-/// The most columns a table may take, if it is limited (see [`set_table_width`]).
-pub fn table_width() -> Option<usize> {
-    TABLE_WIDTH.get().copied().flatten()
+impl<'w> Out<'w> {
+    /// Renders to `writer` in `style`.
+    pub fn new(style: Style, writer: &'w mut dyn Write) -> Self {
+        Self { style, writer }
+    }
+
+    /// The style to render in.
+    pub fn style(&self) -> Style {
+        self.style
+    }
 }
 
-/// Whether tables show everything (`--wide`, or no width limit): long ids are then
-/// printed whole.
-pub fn wide() -> bool {
-    table_width().is_none()
-}
+impl Write for Out<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.writer.write(buf)
+    }
 
-/// A long id or hash as a table shows it: its first 12 characters and `…` when the
-/// table is fitted to a terminal (enough to tell keys apart at a glance); whole with
-/// `--wide`, in JSON and in CSV, which is where to copy one from.
-pub fn short_id(id: &str) -> String {
-    const SHOWN: usize = 12;
-    if wide() || id.chars().count() <= SHOWN + 1 {
-        id.to_string()
-    } else {
-        let mut short: String = id.chars().take(SHOWN).collect();
-        short.push('…');
-        short
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        self.writer.write_all(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.writer.flush()
     }
 }
 
@@ -128,4 +185,63 @@ fn terminal_columns() -> Option<usize> {
 #[cfg(not(unix))]
 fn terminal_columns() -> Option<usize> {
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sheet::{Sheet, number, text};
+    use super::table::{Align, Table};
+    use super::*;
+
+    /// A narrow table with an optional column, a long id, and a CSV with a formula-like
+    /// name, rendered in `style`.
+    fn render(style: Style) -> (String, String) {
+        let id = "0123456789abcdef0123";
+        let mut table =
+            Table::new([("ID", Align::Left), ("NOTE", Align::Left)]).optional("NOTE", 1);
+        let mut out = Vec::new();
+        let mut target = Out::new(style, &mut out);
+        table.row(vec![
+            target.style().short_id(id),
+            "a long optional note".into(),
+        ]);
+        table.write(&mut target).expect("table");
+        let mut csv = Vec::new();
+        let mut target = Out::new(style, &mut csv);
+        let mut sheet = Sheet::new(&mut target, [text("name"), number("usage")]).expect("header");
+        sheet.row(["=1+1", "-2"]).expect("row");
+        sheet.finish().expect("flush");
+        (
+            String::from_utf8(out).expect("utf8"),
+            String::from_utf8(csv).expect("utf8"),
+        )
+    }
+
+    #[test]
+    fn two_renders_with_different_styles_do_not_meet() {
+        let narrow = Style {
+            format: Format::Table,
+            width: Some(20),
+            csv_raw: false,
+        };
+        let wide_raw = Style {
+            format: Format::Table,
+            width: None,
+            csv_raw: true,
+        };
+        // Interleaved in one process, in both orders: no render leaves a setting behind.
+        let first_narrow = render(narrow);
+        let first_wide = render(wide_raw);
+        let second_narrow = render(narrow);
+        let second_wide = render(wide_raw);
+        assert_eq!(first_narrow, second_narrow);
+        assert_eq!(first_wide, second_wide);
+        assert_eq!(first_narrow.0, "ID\n0123456789ab…\n");
+        assert_eq!(first_narrow.1, "name,usage\n'=1+1,-2\n");
+        assert_eq!(
+            first_wide.0,
+            "ID                    NOTE\n0123456789abcdef0123  a long optional note\n"
+        );
+        assert_eq!(first_wide.1, "name,usage\n=1+1,-2\n");
+    }
 }

@@ -12,17 +12,9 @@
 
 use std::borrow::Cow;
 use std::io::{self, Write};
-use std::sync::atomic::{AtomicBool, Ordering};
 
-use super::csv_error;
-
-/// Whether `--csv-raw` was given: cells are written exactly as they are.
-static RAW: AtomicBool = AtomicBool::new(false);
-
-/// Sets `--csv-raw` for every CSV this process writes (`main` calls it once).
-pub fn set_raw(raw: bool) {
-    RAW.store(raw, Ordering::Relaxed);
-}
+use super::money::Unprintable;
+use super::{Out, csv_error};
 
 /// What a column holds, which decides whether its cells may start a formula.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -49,17 +41,22 @@ pub const fn number(name: &'static str) -> Column {
 /// A column of rows of type `T`: its header and kind, and how a row fills it. The
 /// header and the cell are written side by side, so no list of headers has to stay in
 /// line with a list of cells.
-pub type Field<T> = (Column, fn(&T) -> String);
+/// A money cell that cannot be printed ([`Unprintable`]) fails the document.
+pub type Field<T> = (Column, fn(&T) -> Result<String, Unprintable>);
 
 /// Writes a whole document: the fields' header, then one row per item.
 pub fn write_rows<'a, T: 'a>(
-    out: &mut dyn Write,
+    out: &mut Out<'_>,
     fields: &[Field<T>],
     items: impl IntoIterator<Item = &'a T>,
 ) -> io::Result<()> {
     let mut sheet = Sheet::new(out, fields.iter().map(|(column, _)| *column))?;
     for item in items {
-        sheet.row(fields.iter().map(|(_, cell)| cell(item)))?;
+        let cells = fields
+            .iter()
+            .map(|(_, cell)| cell(item))
+            .collect::<Result<Vec<String>, Unprintable>>()?;
+        sheet.row(cells)?;
     }
     sheet.finish()
 }
@@ -80,12 +77,14 @@ pub struct Sheet<'w> {
 
 impl<'w> Sheet<'w> {
     /// Starts a document with these columns and writes the header row (header cells
-    /// are text: a query's column names come from the network).
+    /// are text: a query's column names come from the network); cells are neutralised
+    /// unless `out`'s style is `--csv-raw`.
     pub fn new<S: AsRef<str>>(
-        out: &'w mut dyn Write,
+        out: &'w mut Out<'_>,
         columns: impl IntoIterator<Item = (S, Kind)>,
     ) -> io::Result<Self> {
-        Self::with_raw(out, columns, RAW.load(Ordering::Relaxed))
+        let raw = out.style().csv_raw;
+        Self::with_raw(out, columns, raw)
     }
 
     fn with_raw<S: AsRef<str>>(

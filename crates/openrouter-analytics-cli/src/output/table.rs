@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use unicode_width::UnicodeWidthStr;
 
-use super::money;
+use super::Out;
 use crate::terminal;
 
 /// How a column's cells line up.
@@ -114,9 +114,9 @@ impl Table {
     }
 
     /// Prints the table: columns two spaces apart, no trailing spaces; fitted to the
-    /// terminal's width first (see [`super::table_width`]) when it has optional columns.
-    pub fn write(&self, out: &mut dyn Write) -> io::Result<()> {
-        if let Some(width) = super::table_width()
+    /// style's width first ([`super::Style::width`]) when it has optional columns.
+    pub fn write(&self, out: &mut Out<'_>) -> io::Result<()> {
+        if let Some(width) = out.style().width
             && self.rank.iter().any(|rank| *rank > 0)
         {
             let mut fitted = self.clone();
@@ -182,32 +182,6 @@ pub fn thousands(value: impl Into<i128>) -> String {
     group_digits(&value.unsigned_abs().to_string(), value < 0)
 }
 
-/// Dollars to the cent with thousands separators: `$1,500.00`. For amounts people
-/// read as money (balances, limits, spend per key); see [`usd_fine`] where a fraction of
-/// a cent matters. An amount that is not [printable](money::printable) shows as `?` and
-/// fails the command before anything is printed ([`money::check`]).
-pub fn usd(value: f64) -> String {
-    dollars(value, 2)
-}
-
-/// Dollars with four decimals: `$0.0042`. Where sub-cent amounts matter: costs per
-/// model, per provider, per day and per request.
-pub fn usd_fine(value: f64) -> String {
-    dollars(value, 4)
-}
-
-fn dollars(value: f64, decimals: usize) -> String {
-    if !money::printable(value) {
-        return "?".into();
-    }
-    let fixed = format!("{:.*}", decimals, value.abs());
-    let (int, frac) = fixed.split_once('.').unwrap_or((&fixed, ""));
-    let negative = value < 0.0 && fixed.chars().any(|c| c != '0' && c != '.');
-    let grouped = group_digits(int, false);
-    let sign = if negative { "-" } else { "" };
-    format!("{sign}${grouped}.{frac}")
-}
-
 /// `part / whole` as a percentage with one decimal, blank when `whole` is zero.
 pub fn percent(part: f64, whole: f64) -> String {
     let share = part / whole * 100.0;
@@ -234,6 +208,7 @@ fn group_digits(digits: &str, negative: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::output::Style;
 
     #[test]
     fn numbers() {
@@ -246,15 +221,6 @@ mod tests {
             thousands(i128::from(i64::MAX) * 3),
             "27,670,116,110,564,327,421"
         );
-        assert_eq!(usd_fine(0.0), "$0.0000");
-        assert_eq!(usd_fine(1234.56789), "$1,234.5679");
-        assert_eq!(usd_fine(-0.5), "-$0.5000");
-        assert_eq!(usd_fine(-0.00001), "$0.0000");
-        assert_eq!(usd(1500.0), "$1,500.00");
-        assert_eq!(usd(0.005), "$0.01");
-        assert_eq!(usd(1234567.891), "$1,234,567.89");
-        assert_eq!(usd(-0.001), "$0.00");
-        assert_eq!(usd(-12.5), "-$12.50");
         assert_eq!(percent(1.0, 4.0), "25.0%");
         assert_eq!(percent(1.0, 0.0), "");
     }
@@ -267,7 +233,9 @@ mod tests {
         table.rule();
         table.row(vec!["TOTAL".into()]);
         let mut out = Vec::new();
-        table.write(&mut out).expect("write");
+        table
+            .write(&mut Out::new(Style::for_tests(), &mut out))
+            .expect("write");
         let text = String::from_utf8(out).expect("utf8");
         assert_eq!(
             text,
@@ -286,7 +254,9 @@ mod tests {
         table.row(vec!["\x1b[31mred\x1b]0;title\x07".into(), "22".into()]);
         table.row(vec!["plain".into(), "333".into()]);
         let mut out = Vec::new();
-        table.write(&mut out).expect("write");
+        table
+            .write(&mut Out::new(Style::for_tests(), &mut out))
+            .expect("write");
         let text = String::from_utf8(out).expect("utf8");
         assert!(
             !text.contains('\u{1b}') && !text.contains('\u{202e}'),
@@ -341,7 +311,9 @@ mod tests {
         table.row(vec!["bot 🤖".into(), "$12.0000".into()]);
         table.row(vec!["ascii".into(), "$0.5000".into()]);
         let mut out = Vec::new();
-        table.write(&mut out).expect("write");
+        table
+            .write(&mut Out::new(Style::for_tests(), &mut out))
+            .expect("write");
         let text = String::from_utf8(out).expect("utf8");
         // 研究チーム is five characters but ten columns wide; 🤖 is two.
         assert_eq!(

@@ -8,10 +8,9 @@ use std::fmt::Write as _;
 use openrouter_analytics::types::GetCreditsResponseData;
 use openrouter_analytics_store::{Dimension, Query, Store};
 
+use super::{Fetched, TOP_MODELS, usd};
 use crate::exit::Failure;
 use crate::history::{self, store_failure};
-use crate::output::table::usd;
-use crate::report::{Fetched, TOP_MODELS};
 use crate::svg::{self, Frame, OTHER_COLOUR, PALETTE, Series, escape};
 
 /// Reads everything the page needs from the store.

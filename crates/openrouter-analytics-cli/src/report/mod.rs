@@ -7,6 +7,8 @@
 //! and written by the table formatters in [`crate::output::table`], so the page shows
 //! to the cent what `openrouter activity --by ...` prints for the same data.
 
+pub mod history_report;
+
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::fs;
@@ -21,7 +23,8 @@ use openrouter_analytics_watch::{DailySpend, Runway};
 
 use crate::activity;
 use crate::activity::ActivityArgs;
-use crate::output::table::{percent, thousands, usd, usd_fine};
+use crate::output::money;
+use crate::output::table::{percent, thousands};
 use crate::secret::Redactor;
 use crate::svg::{self, Frame, OTHER_COLOUR, PALETTE, Series, escape};
 use crate::totals::{Group, Totals, sort_groups, summarise};
@@ -70,15 +73,15 @@ pub struct ReportArgs {
     /// Report on the history store (see `openrouter sync`) from this UTC day on,
     /// adding month-over-month spend by model, spend per key per month and the
     /// credit balance over time.
-    #[arg(long, value_name = "YYYY-MM-DD", help_heading = crate::args::HISTORY)]
+    #[arg(long, value_name = "YYYY-MM-DD", help_heading = crate::global::HISTORY)]
     pub since: Option<String>,
 
     /// The last day read from the store [default: the last day synced].
-    #[arg(long, value_name = "YYYY-MM-DD", requires = "since", help_heading = crate::args::HISTORY)]
+    #[arg(long, value_name = "YYYY-MM-DD", requires = "since", help_heading = crate::global::HISTORY)]
     pub until: Option<String>,
 
     /// The history store to read.
-    #[command(flatten, next_help_heading = crate::args::HISTORY)]
+    #[command(flatten, next_help_heading = crate::global::HISTORY)]
     pub db: crate::history::DbArgs,
 }
 
@@ -217,10 +220,10 @@ impl Plan {
     ) -> io::Result<String> {
         let mut page = render(fetched, &self.filters, generated_at);
         if let Some(sections) = &fetched.history_sections {
-            crate::history_report::insert(&mut page, sections);
+            history_report::insert(&mut page, sections);
         }
         // No page (and no file) when an amount on it could not be printed.
-        crate::output::money::check()?;
+        printable(fetched)?;
         // A second line of defence: the key was never put on the page, but a server
         // could echo it in a name.
         let page = redactor.redact(&page);
@@ -241,7 +244,7 @@ impl Plan {
         Ok(format!(
             "report written to {place}\n{}: {} spent, {} requests, {} tokens",
             period(&fetched.activity),
-            usd_fine(totals.usage),
+            usd(totals.usage),
             thousands(totals.requests),
             thousands(totals.tokens())
         ))
@@ -494,7 +497,7 @@ fn card(page: &mut String, id: &str, label: &str, value: &str) {
 
 fn totals_section(page: &mut String, totals: &Totals, period: &str) {
     page.push_str("<section id=\"totals\">\n<h2>Totals</h2>\n<dl class=\"cards\">");
-    card(page, "total-spend", "Spend (USD)", &usd_fine(totals.usage));
+    card(page, "total-spend", "Spend (USD)", &usd(totals.usage));
     card(
         page,
         "total-requests",
@@ -512,7 +515,7 @@ fn totals_section(page: &mut String, totals: &Totals, period: &str) {
             page,
             "total-byok",
             "BYOK spend (USD)",
-            &usd_fine(totals.byok_usage_inference),
+            &usd(totals.byok_usage_inference),
         );
     }
     let _ = write!(
@@ -543,19 +546,19 @@ fn credits_section(
                 page,
                 "credits-balance",
                 "Balance (USD)",
-                &usd_fine(credits.total_credits - credits.total_usage),
+                &usd(credits.total_credits - credits.total_usage),
             );
             card(
                 page,
                 "credits-total",
                 "Total credits (USD)",
-                &usd_fine(credits.total_credits),
+                &usd(credits.total_credits),
             );
             card(
                 page,
                 "credits-used",
                 "Used, all time (USD)",
-                &usd_fine(credits.total_usage),
+                &usd(credits.total_usage),
             );
             if let Some(runway) = runway {
                 card(
@@ -612,7 +615,7 @@ fn daily_spend_section(
         title: "Daily spend by model",
         x_label: "Day (UTC)",
         y_label: "Spend (USD)",
-        format: &usd_fine,
+        format: &usd,
     };
     page.push_str("<section id=\"daily-spend\">\n");
     page.push_str(&svg::stacked_bars(
@@ -641,7 +644,7 @@ fn daily_spend_section(
         let _ = writeln!(
             page,
             "<td class=\"num\">{}</td></tr>",
-            usd_fine(group.totals.usage)
+            usd(group.totals.usage)
         );
     }
     page.push_str("</tbody></table></details>\n</section>\n");
@@ -784,7 +787,7 @@ fn provider_section(page: &mut String, by_provider: &[Group], totals: &Totals) {
             };
             let text = format!(
                 "{} · {}",
-                usd_fine(g.totals.usage),
+                usd(g.totals.usage),
                 percent(g.totals.usage, totals.usage)
             );
             (name, g.totals.usage, text)
@@ -794,7 +797,7 @@ fn provider_section(page: &mut String, by_provider: &[Group], totals: &Totals) {
         title: "Spend by provider",
         x_label: "Spend (USD)",
         y_label: "Provider",
-        format: &usd_fine,
+        format: &usd,
     };
     page.push_str("<section id=\"providers\">\n");
     page.push_str(&svg::horizontal_bars("chart-providers", &frame, &items));
@@ -860,14 +863,14 @@ fn models_section(page: &mut String, by_model: &[Group], totals: &Totals) {
         let _ = write!(
             page,
             "<td class=\"num\">{}</td><td class=\"num\">{}</td>",
-            usd_fine(t.usage),
+            usd(t.usage),
             percent(t.usage, totals.usage)
         );
         if byok {
             let _ = write!(
                 page,
                 "<td class=\"num\">{}</td>",
-                usd_fine(t.byok_usage_inference)
+                usd(t.byok_usage_inference)
             );
         }
         page.push_str("</tr>\n");
@@ -972,6 +975,48 @@ fn round(value: f64) -> f64 {
     }
     .rounded()
     .usage
+}
+
+/// Checks, before the page is written, that every amount it is made from can be
+/// printed, and that no sum of them can grow past what can: a sum of any of them is at
+/// most the sum of their sizes. After this, [`usd`] has nothing to refuse on the page's
+/// figures that come straight from the answer or are sums of it.
+fn printable(fetched: &Fetched) -> Result<(), money::Unprintable> {
+    let mut amounts: Vec<f64> = Vec::new();
+    for item in &fetched.activity {
+        amounts.push(item.usage);
+        amounts.push(item.byok_usage_inference);
+    }
+    if let Ok(credits) = &fetched.credits {
+        amounts.push(credits.total_credits);
+        amounts.push(credits.total_usage);
+    }
+    if let Ok(keys) = &fetched.keys {
+        for key in keys {
+            amounts.extend([
+                key.usage,
+                key.usage_daily,
+                key.usage_weekly,
+                key.usage_monthly,
+            ]);
+            amounts.extend(key.limit);
+            amounts.extend(key.limit_remaining);
+        }
+    }
+    // The sum first: two amounts that are each too large add up to infinity, and
+    // that is what the page's total would have shown.
+    money::checked(amounts.iter().map(|a| a.abs()).sum())?;
+    for amount in &amounts {
+        money::checked(*amount)?;
+    }
+    Ok(())
+}
+
+/// An amount on the page, to the cent ([`money::usd`]); `?` for one that cannot be
+/// printed, which [`printable`] has already refused for every figure taken from the
+/// answer.
+fn usd(value: f64) -> String {
+    money::usd(value).unwrap_or_else(|_| "?".into())
 }
 
 #[cfg(test)]
@@ -1108,7 +1153,7 @@ mod tests {
         for forbidden in ["http://", "https://", "src=\"", "href=", "<script", "url("] {
             assert!(!page.contains(forbidden), "{forbidden}");
         }
-        assert!(page.contains("id=\"total-spend\">$1.7500<"));
+        assert!(page.contains("id=\"total-spend\">$1.75<"));
         assert!(page.contains("Credits are not shown: get_credits: forbidden (403 Forbidden)"));
         assert!(page.contains("<td>disabled</td>"));
         assert!(
@@ -1121,7 +1166,7 @@ mod tests {
     fn an_empty_period_still_makes_a_whole_page() {
         let page = render(&data(Vec::new()), &[], "now");
         assert!(page.contains("no activity"));
-        assert!(page.contains("id=\"total-spend\">$0.0000<"));
+        assert!(page.contains("id=\"total-spend\">$0.00<"));
         assert_eq!(page.matches("No data for this period").count(), 3);
         assert!(page.contains("The account has no API keys."));
         assert!(page.ends_with("</html>\n"));
