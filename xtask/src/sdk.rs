@@ -128,6 +128,8 @@ struct Operation {
     paged: Option<PageShape>,
     /// The top-level fields of the JSON body, for the table of operations.
     body_fields: Vec<crate::cli_table::FieldSpec>,
+    /// What a successful answer holds: the resource model of the table of operations.
+    response: Option<crate::cli_table::ResponseSpec>,
 }
 
 /// What paging needs to know of a list answer `{data: [T], ...}`.
@@ -670,8 +672,11 @@ fn operations(
             let body_fields = crate::cli_table::body_fields(spec, op.request_body.as_ref())
                 .map_err(|err| format!("{where_}: {err}"))?;
             check_clearable_fields_agree(&where_, body.as_ref(), &body_fields)?;
+            let response = crate::cli_table::response(spec, &op.responses)
+                .map_err(|err| format!("{where_}: {err}"))?;
             out.push(Operation {
                 body_fields,
+                response,
                 writes,
                 carries_secret: carries_secret(op, &components),
                 deletes: http_method == "delete",
@@ -803,7 +808,8 @@ fn emit(operations: &[Operation], tags: &BTreeMap<String, String>) -> TokenStrea
         use crate::call::{Async, Call, Operation, Validate, sealed};
         use crate::client::Client;
         use crate::dynamic::{
-            FieldInfo, FromArgs, OperationInfo, PagingInfo, ParameterInfo, ValueType, parse_arg, parse_body,
+            ColumnInfo, ColumnKind, FieldInfo, FromArgs, OperationInfo, PagingInfo, ParameterInfo, Payload,
+            ResponseInfo, ValueType, parse_arg, parse_body,
             send_as_json, unexpected_body, unknown_arg, validate_as,
         };
         use crate::error::{Error, Result};
@@ -869,6 +875,7 @@ fn emit_info(op: &Operation) -> TokenStream {
     });
     let description = op.description.trim();
     let body_fields = op.body_fields.iter().map(crate::cli_table::emit_field);
+    let response = crate::cli_table::emit_response(op.response.as_ref());
     // What a call by name needs to page as the typed call does.
     let paging = match &op.paged {
         Some(shape) => {
@@ -896,6 +903,7 @@ fn emit_info(op: &Operation) -> TokenStream {
             writes: #writes,
             carries_secret: #carries_secret,
             paging: #paging,
+            response: #response,
         },
     }
 }

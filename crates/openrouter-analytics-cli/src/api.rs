@@ -7,18 +7,27 @@
 //!
 //! A list paged by `offset` answers the one page asked for; with `--all-pages` it is
 //! read through the client's paging loop (`send_all_pages`) and printed whole.
+//!
+//! The answer is printed as the server sent it (JSON), or with `-f table` / `-f csv`
+//! rendered through the generated resource model ([`crate::output::resource`]), with
+//! `--columns` picking the fields. The reading is tolerant: a successful answer that
+//! does not match the spec is still printed, with one warning naming the mismatch.
 
-use std::io::{self, Read, Write};
+use std::io::{self, Read};
 
 use clap::{ArgMatches, Command};
-use openrouter_analytics::{Client, Error, OperationInfo, WithRawBody, operations};
+use openrouter_analytics::{Client, Error, OperationInfo, TolerantAnswer, WithRawBody, operations};
 
 use crate::account::view;
 use crate::flags::{self, FlagValues, Options, kebab};
-use crate::output::write_raw_json;
+use crate::output::resource::{self, RenderError};
+use crate::output::{Format, Out, write_raw_json};
 
 /// The flag of a paged operation's command that asks for every page.
 const ALL_PAGES: &str = "all-pages";
+
+/// The flag that picks the fields of `-f table` and `-f csv`.
+const COLUMNS: &str = "columns";
 
 /// How `openrouter api` offers an operation's flags: every parameter as a flag, every
 /// body field as a flag, and `--body` for the whole body.
@@ -35,6 +44,39 @@ pub struct ApiArgs {
     pub flags: FlagValues,
     /// `--all-pages` (paged operations only): every page, through the client's loop.
     pub all_pages: bool,
+    /// `--columns a,b,c`: the fields a table or CSV shows.
+    pub columns: Option<Vec<String>>,
+}
+
+/// `--columns`: any name is taken (a field the spec does not list yet may be in the
+/// answer); the spec's names are offered to shell completion.
+#[derive(Clone)]
+struct ColumnNames(&'static OperationInfo);
+
+impl clap::builder::TypedValueParser for ColumnNames {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        _cmd: &Command,
+        _arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        value
+            .to_str()
+            .map(|name| name.trim().to_string())
+            .ok_or_else(|| clap::Error::new(clap::error::ErrorKind::InvalidUtf8))
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(
+            resource::column_names(self.0)
+                .into_iter()
+                .map(clap::builder::PossibleValue::new),
+        ))
+    }
 }
 
 fn group_command(group: &str) -> Command {
@@ -50,7 +92,7 @@ fn group_command(group: &str) -> Command {
 
 /// One operation's command: its summary and description, then a flag per parameter and
 /// top-level body field.
-pub fn operation_command(op: &OperationInfo) -> Command {
+pub fn operation_command(op: &'static OperationInfo) -> Command {
     let about = if op.summary.is_empty() {
         format!("{} {}", op.http_method, op.path)
     } else {
@@ -61,7 +103,20 @@ pub fn operation_command(op: &OperationInfo) -> Command {
     if !description.is_empty() {
         command = command.long_about(format!("{about}\n\n{description}"));
     }
-    let command = flags::augment(command, op, API_OPTIONS);
+    let command = flags::augment(command, op, API_OPTIONS).arg(
+        clap::Arg::new(COLUMNS)
+            .long(COLUMNS)
+            .value_name("FIELD,...")
+            .value_delimiter(',')
+            .num_args(1)
+            .action(clap::ArgAction::Append)
+            .value_parser(ColumnNames(op))
+            .hide_possible_values(true)
+            .help(
+                "The fields -f table and -f csv show, in this order (a nested one as \
+                 parent.child); an unknown name is an error that lists them",
+            ),
+    );
     if op.paging.is_none() {
         return command;
     }
@@ -115,9 +170,15 @@ impl clap::FromArgMatches for ApiArgs {
                 .flatten()
                 .copied()
                 .unwrap_or(false);
+        let columns = method_matches
+            .try_get_many::<String>(COLUMNS)
+            .ok()
+            .flatten()
+            .map(|names| names.filter(|name| !name.is_empty()).cloned().collect());
         Ok(Self {
             flags: FlagValues::from_matches(operation, API_OPTIONS, method_matches),
             all_pages,
+            columns,
         })
     }
 
@@ -143,6 +204,13 @@ impl Plan {
             Some(text) => Some(parse_body(text)?),
         };
         let body = args.flags.body_with(base)?;
+        // A write's answer (a new key, shown once) must not be lost to a typo found
+        // after it was sent: its columns are checked against the spec first.
+        if let Some(columns) = &args.columns
+            && args.flags.operation.writes
+        {
+            resource::check_known(args.flags.operation, columns)?;
+        }
         Ok(Self {
             args: args.clone(),
             body,
@@ -175,31 +243,114 @@ impl Plan {
         if self.args.all_pages {
             call.send_all_pages().await.map(Answer::Pages)
         } else {
-            call.send_with_raw_body().await.map(Answer::One)
+            call.send_tolerant().await.map(Answer::One)
         }
+    }
+
+    /// The operation this plan calls.
+    pub fn operation(&self) -> &'static OperationInfo {
+        self.args.flags.operation
     }
 }
 
 /// What `openrouter api` got: one answer, or every page of a list.
 #[derive(Debug)]
 pub enum Answer {
-    /// The one answer.
-    One(WithRawBody<serde_json::Value>),
+    /// The one answer, read tolerantly: it may not match the spec.
+    One(TolerantAnswer),
     /// `--all-pages`: every page, in order.
     Pages(Vec<WithRawBody<serde_json::Value>>),
 }
 
-/// Prints the API's answer as it sent it; every page as one `{"data":[...]}` of the
-/// items as sent.
-pub fn print(answer: &Answer, out: &mut dyn Write) -> io::Result<()> {
-    match answer {
-        Answer::One(response) => write_raw_json(out, &response.raw_body),
-        Answer::Pages(pages) => {
-            let items = view::page_items(pages.iter().map(|page| &page.raw_body[..]))
-                .map_err(io::Error::other)?;
-            view::write_list_json(out, items)
+/// Why `openrouter api` printed nothing.
+#[derive(Debug)]
+pub enum PrintError {
+    /// `--columns` named no field of the operation or its answer (exit 2).
+    Usage(String),
+    /// The answer cannot be rendered, or writing failed.
+    Output(io::Error),
+}
+
+/// Prints the answer: with `-f json` (or no `-f`) as the API sent it, every page as
+/// one `{"data":[...]}` of the items as sent; with `-f table` or `-f csv` through the
+/// resource model. Returns the warnings for stderr: the first mismatch with the spec,
+/// or the required fields a table or CSV lacks.
+pub fn print(
+    plan: &Plan,
+    answer: &Answer,
+    format: Option<Format>,
+    out: &mut Out<'_>,
+) -> Result<Vec<String>, PrintError> {
+    let mut warnings = Vec::new();
+    let rendered = match (answer, format) {
+        (Answer::One(response), Some(Format::Table | Format::Csv))
+            if response.raw_body.iter().all(u8::is_ascii_whitespace) =>
+        {
+            // A 204: nothing to show.
+            Ok(Vec::new())
         }
+        (Answer::One(response), Some(format @ (Format::Table | Format::Csv))) => {
+            if let Some(mismatch) = &response.mismatch {
+                warnings.push(mismatch_warning(mismatch));
+            }
+            let body: serde_json::Value = serde_json::from_slice(&response.raw_body)
+                .map_err(|err| PrintError::Output(io::Error::other(err)))?;
+            render(plan, &body, format, out)
+        }
+        (Answer::One(response), _) => {
+            if let Some(mismatch) = &response.mismatch {
+                warnings.push(mismatch_warning(mismatch));
+            }
+            write_raw_json(out, &response.raw_body).map_err(PrintError::Output)?;
+            Ok(Vec::new())
+        }
+        (Answer::Pages(pages), format) => {
+            let items = view::page_items(pages.iter().map(|page| &page.raw_body[..]))
+                .map_err(|err| PrintError::Output(io::Error::other(err)))?;
+            match format {
+                Some(format @ (Format::Table | Format::Csv)) => {
+                    let mut whole = Vec::new();
+                    view::write_list_json(&mut whole, items).map_err(PrintError::Output)?;
+                    let body: serde_json::Value = serde_json::from_slice(&whole)
+                        .map_err(|err| PrintError::Output(io::Error::other(err)))?;
+                    render(plan, &body, format, out)
+                }
+                _ => {
+                    view::write_list_json(out, items).map_err(PrintError::Output)?;
+                    Ok(Vec::new())
+                }
+            }
+        }
+    };
+    let rendered = rendered.map_err(|err| match err {
+        RenderError::Usage(message) => PrintError::Usage(message),
+        RenderError::Unprintable(err) => PrintError::Output(io::Error::other(err)),
+        RenderError::Io(err) => PrintError::Output(err),
+    })?;
+    // The fields a table lacks say more than the decode error's first one.
+    if !rendered.is_empty() {
+        warnings = rendered;
     }
+    Ok(warnings)
+}
+
+fn render(
+    plan: &Plan,
+    body: &serde_json::Value,
+    format: Format,
+    out: &mut Out<'_>,
+) -> Result<Vec<String>, RenderError> {
+    let op = plan.operation();
+    let columns = plan.args.columns.as_deref();
+    match format {
+        Format::Csv => resource::write_csv(op, body, columns, out),
+        _ => resource::write_table(op, body, columns, out),
+    }
+}
+
+/// The warning for an answer that does not match the spec.
+fn mismatch_warning(mismatch: &Error) -> String {
+    format!("the answer does not match the spec, shown as sent: {mismatch}")
 }
 
 fn parse_body(text: &str) -> Result<serde_json::Value, String> {

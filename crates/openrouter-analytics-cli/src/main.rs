@@ -208,9 +208,22 @@ fn run(cli: &Cli, redactor: &Redactor) -> Result<(), Failure> {
                 plan.fetch(&session.client),
             ));
             match result {
-                Ok(answer) => write_rendered(style, |out| {
-                    api::print(&answer, out).map_err(|err| Failure::output(&err))
-                }),
+                Ok(answer) => {
+                    // `-f` as given: with none, the answer is JSON even on a terminal.
+                    let warnings = write_rendered(style, |out| {
+                        api::print(&plan, &answer, global.format, out).map_err(|err| match err {
+                            api::PrintError::Usage(message) => Failure::usage(message),
+                            api::PrintError::Output(err) => Failure::output(&err),
+                        })
+                    })?;
+                    let mut stderr = io::stderr().lock();
+                    for warning in warnings {
+                        let warning =
+                            terminal::safe(&one_line(&redactor.redact(&warning))).into_owned();
+                        let _ = writeln!(stderr, "warning: {warning}");
+                    }
+                    Ok(())
+                }
                 // `api <group> delete...`: a retried DELETE found the thing gone, most
                 // likely because the attempt whose answer was lost deleted it.
                 Err(err) if err.is_already_gone() => {

@@ -234,7 +234,7 @@ impl<Op: Operation> Call<Op, Async> {
     /// See [`Error`]: its [`kind`](Error::kind) says what went wrong. Dropping the
     /// returned future cancels the call, including any wait between attempts.
     pub async fn send(self) -> Result<Op::Output> {
-        let (value, _) = execute(&self.client, &self.params, &self.options, false).await?;
+        let (value, _) = execute(&self.client, &self.params, &self.options, false, None).await?;
         Ok(value)
     }
 
@@ -255,7 +255,8 @@ impl<Op: Operation> Call<Op, Async> {
     /// # }
     /// ```
     pub async fn send_with_raw_body(self) -> Result<WithRawBody<Op::Output>> {
-        let (value, raw_body) = execute(&self.client, &self.params, &self.options, true).await?;
+        let (value, raw_body) =
+            execute(&self.client, &self.params, &self.options, true, None).await?;
         with_raw_body(self.params.name(), value, raw_body)
     }
 }
@@ -311,11 +312,16 @@ pub(crate) fn with_raw_body<T>(
 }
 
 /// The one retry loop behind every operation.
+///
+/// With `undecoded` (and `keep_raw_body`), a successful answer whose body did not
+/// decode as the operation's type leaves its bytes there, for the tolerant reading of
+/// [`TolerantAnswer`](crate::TolerantAnswer); the call still fails.
 pub(crate) async fn execute<Op: Operation>(
     client: &Client,
     params: &Op,
     options: &CallOptions,
     keep_raw_body: bool,
+    undecoded: Option<&mut Option<Bytes>>,
 ) -> Result<(Op::Output, Option<Bytes>)> {
     let name = params.name();
     let shared = &client.shared;
@@ -446,6 +452,12 @@ pub(crate) async fn execute<Op: Operation>(
             }
             None => {
                 tracing::debug!(operation = name, attempt, error = %error, "giving up");
+                if let Some(slot) = undecoded
+                    && error.kind() == ErrorKind::Decode
+                    && error.status().is_some_and(|status| status.is_success())
+                {
+                    *slot = context.take_success_body();
+                }
                 notify(AttemptEvent::Failed {
                     operation: name,
                     attempt,

@@ -63,6 +63,128 @@ pub struct OperationInfo {
     /// assert!(openrouter_analytics::find_operation("api_keys", "get").unwrap().paging.is_none());
     /// ```
     pub paging: Option<PagingInfo>,
+    /// What a successful answer holds, as the spec's 2xx JSON schema says: where its
+    /// payload is (a list, or one object) and the fields that make its columns. `None`
+    /// when the operation answers with no JSON body (a 204).
+    ///
+    /// ```
+    /// use openrouter_analytics::{ColumnKind, Payload};
+    /// let list = openrouter_analytics::find_operation("api_keys", "list").unwrap();
+    /// let response = list.response.unwrap();
+    /// assert_eq!(response.payload, Payload::List { items: "data" });
+    /// let limit = response.column("limit").unwrap();
+    /// assert_eq!(limit.kind, ColumnKind::Usd);
+    /// ```
+    pub response: Option<ResponseInfo>,
+}
+
+/// What a successful answer of an operation holds ([`OperationInfo::response`]): the
+/// resource model that tools render tables, CSV and detail views from, derived by the
+/// generator from the spec's 2xx JSON schema.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ResponseInfo {
+    /// Where the payload is in the body.
+    pub payload: Payload,
+    /// The scalar fields of the payload in the spec's order: for a list, those of an
+    /// item; for an object, its fields. A nested object's scalar fields follow it,
+    /// flattened one level as `parent.child`; arrays and deeper objects are one
+    /// [`ColumnKind::Json`] column. Empty when the spec lists no fields (a union).
+    pub columns: &'static [ColumnInfo],
+}
+
+impl ResponseInfo {
+    /// The column named `name` (`limit`, `rate_limit.note`), if there is one.
+    pub fn column(&self, name: &str) -> Option<&'static ColumnInfo> {
+        self.columns.iter().find(|column| column.name == name)
+    }
+}
+
+/// Where the payload of a successful answer is ([`ResponseInfo::payload`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Payload {
+    /// A list: the array under this top-level field (`data`) holds one item per row;
+    /// [`ColumnInfo::path`] starts at an item.
+    List {
+        /// The top-level field that holds the array.
+        items: &'static str,
+    },
+    /// One object, shown as field/value pairs; [`ColumnInfo::path`] starts at the
+    /// body's top level (`["data", "limit"]`, or `["key"]` for a field beside `data`).
+    Object,
+}
+
+/// One column of a [`ResponseInfo`]: a scalar field of the payload.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ColumnInfo {
+    /// The column's name: the field's name, `parent.child` for a field of a nested
+    /// object (`rate_limit.note`).
+    pub name: &'static str,
+    /// Where the value is: the field names from a list item, or from the top of the
+    /// body for an object ([`Payload`]).
+    pub path: &'static [&'static str],
+    /// What the value is, which decides how it is shown.
+    pub kind: ColumnKind,
+    /// Whether the spec requires the field (and its parent, for a nested one): an
+    /// answer without it does not match the spec.
+    pub required: bool,
+    /// Whether it holds a secret (`format: password` or `x-openrouter-secret`), such
+    /// as the key `api_keys.create` returns once.
+    pub secret: bool,
+    /// What it means (may be empty).
+    pub description: &'static str,
+}
+
+/// What a [`ColumnInfo`] holds, as the spec says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ColumnKind {
+    /// US dollars: a number the spec marks `x-openrouter-unit: usd`.
+    Usd,
+    /// A point in time (`format: date-time`, or a string field named `*_at`).
+    Time,
+    /// A day (`format: date`).
+    Date,
+    /// A whole number (a count).
+    Integer,
+    /// A number.
+    Number,
+    /// An identifier: `format: uuid`, or a string field named `id`, `hash` or `*_id`.
+    Id,
+    /// `true` or `false`.
+    Boolean,
+    /// One of these strings.
+    Enum(&'static [&'static str]),
+    /// Text.
+    Text,
+    /// An array, a deeper object or a union: shown as compact JSON.
+    Json,
+}
+
+/// A successful answer read tolerantly ([`Call::send_tolerant`]): its exact bytes
+/// (valid JSON), and how it does not match the spec, if it does not.
+///
+/// `Debug` shows the mismatch and only the length of the body, which may hold a
+/// secret (the key `api_keys.create` returns) in clear.
+#[non_exhaustive]
+pub struct TolerantAnswer {
+    /// The response body as the server sent it (after undoing any
+    /// `Content-Encoding`).
+    pub raw_body: bytes::Bytes,
+    /// The typed decode error when the body does not match the operation's type:
+    /// its `Display` names the first mismatch, scrubbed as every error is.
+    pub mismatch: Option<Error>,
+}
+
+impl fmt::Debug for TolerantAnswer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TolerantAnswer")
+            .field("raw_body", &format_args!("<{} bytes>", self.raw_body.len()))
+            .field("mismatch", &self.mismatch)
+            .finish()
+    }
 }
 
 /// How the pages of a list paged by `offset` are read ([`OperationInfo::paging`]).
@@ -423,6 +545,59 @@ impl Call<ByName, Async> {
     pub async fn send_all_pages(self) -> Result<Vec<WithRawBody<serde_json::Value>>> {
         self.params.paging()?;
         follow(self).await
+    }
+
+    /// Sends the call and reads the answer tolerantly: a successful answer whose JSON
+    /// does not match the operation's type (a field the spec requires is missing, a
+    /// number where text should be) is not an error here. It comes back with its exact
+    /// bytes and the typed decode error as [`TolerantAnswer::mismatch`], for tools that
+    /// print what the server sent and warn. Typed calls, [`send`](Call::send) and
+    /// [`send_with_raw_body`](Call::send_with_raw_body) stay strict.
+    ///
+    /// # Errors
+    /// As [`send_with_raw_body`](Call::send_with_raw_body), except for the mismatch; a
+    /// successful answer that is not JSON at all is still an error.
+    ///
+    /// ```no_run
+    /// # async fn run(client: openrouter_analytics::Client) -> openrouter_analytics::Result<()> {
+    /// let answer = client.operation("api_keys", "get_current_key")?.send_tolerant().await?;
+    /// if let Some(mismatch) = &answer.mismatch {
+    ///     eprintln!("warning: {mismatch}");
+    /// }
+    /// std::io::Write::write_all(&mut std::io::stdout(), &answer.raw_body).ok();
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn send_tolerant(self) -> Result<TolerantAnswer> {
+        let mut undecoded = None;
+        let result = crate::call::execute(
+            &self.client,
+            &self.params,
+            &self.options,
+            true,
+            Some(&mut undecoded),
+        )
+        .await;
+        match result {
+            Ok((value, raw_body)) => {
+                let checked = crate::call::with_raw_body(self.params.name(), value, raw_body)?;
+                Ok(TolerantAnswer {
+                    raw_body: checked.raw_body,
+                    mismatch: None,
+                })
+            }
+            Err(err) => match undecoded {
+                Some(raw_body)
+                    if serde_json::from_slice::<serde::de::IgnoredAny>(&raw_body).is_ok() =>
+                {
+                    Ok(TolerantAnswer {
+                        raw_body,
+                        mismatch: Some(err),
+                    })
+                }
+                _ => Err(err),
+            },
+        }
     }
 
     /// Every item of a list paged by `offset`, as JSON, following the pages as

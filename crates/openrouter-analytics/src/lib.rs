@@ -89,8 +89,8 @@ pub use client::{
     DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
 };
 pub use dynamic::{
-    ByName, CallByName, FieldInfo, OperationInfo, PagingInfo, ParameterInfo, ValueType,
-    find_operation, operations,
+    ByName, CallByName, ColumnInfo, ColumnKind, FieldInfo, OperationInfo, PagingInfo,
+    ParameterInfo, Payload, ResponseInfo, TolerantAnswer, ValueType, find_operation, operations,
 };
 pub use error::{ApiErrorDetail, Error, ErrorKind, MAX_BODY_SNIPPET, Result};
 pub use generated::*;

@@ -203,7 +203,7 @@ pub(crate) async fn follow<Op: Walk>(
     let mut delivered = 0u64;
     loop {
         let offset = params.offset();
-        let (value, raw_body) = execute(&client, &params, &options, true).await?;
+        let (value, raw_body) = execute(&client, &params, &options, true, None).await?;
         let page = with_raw_body(name, value, raw_body)?;
         if let Some(id) = params.repeated_id(&page.value, &mut ids) {
             let id: String = id.chars().take(MAX_ID_IN_ERROR).collect();

@@ -1,6 +1,8 @@
 //! Printing results: the three formats and the helpers the commands share.
 
 pub mod money;
+pub mod resource;
+pub mod resources;
 pub mod sheet;
 pub mod table;
 
