@@ -519,24 +519,20 @@ impl Store {
     ) -> Result<SyncSummary, Error> {
         let (first, last) = prepared.window.covered;
         let mut changed = 0;
+        // The account's rows (group "") and the split's (a workspace or "-") never
+        // share a key, nor do two keys' rows: each table takes one upsert.
+        let activity: Vec<&(String, ActivityItem)> =
+            prepared.account.iter().chain(&prepared.split).collect();
+        changed +=
+            self.upsert_activity("openrouter_activity", "workspace_id", &activity, run_id)?;
+        let key_activity: Vec<&(String, ActivityItem)> = prepared.keys.iter().flatten().collect();
+        let key_rows = key_activity.len();
         changed += self.upsert_activity(
-            "openrouter_activity",
-            "workspace_id",
-            &prepared.account,
+            "openrouter_key_activity",
+            "api_key_hash",
+            &key_activity,
             run_id,
         )?;
-        changed += self.upsert_activity(
-            "openrouter_activity",
-            "workspace_id",
-            &prepared.split,
-            run_id,
-        )?;
-        let mut key_rows = 0;
-        for rows in &prepared.keys {
-            key_rows += rows.len();
-            changed +=
-                self.upsert_activity("openrouter_key_activity", "api_key_hash", rows, run_id)?;
-        }
         let mut splits = vec!["account", "key"];
         if options.group_by_workspace {
             splits.push("workspace");
@@ -661,15 +657,70 @@ impl Store {
         self.conn.execute(&target, sql, params)
     }
 
-    /// Upserts activity rows, `CHUNK` to a statement; a row whose numbers are
+    /// Upserts activity rows (no two with the same key); a row whose numbers are
     /// unchanged is not rewritten (and not counted).
     fn upsert_activity(
         &mut self,
         table: &str,
         group_column: &str,
-        rows: &[(String, ActivityItem)],
+        rows: &[&(String, ActivityItem)],
         run_id: &str,
     ) -> Result<u64, Error> {
+        if rows.is_empty() {
+            return Ok(0);
+        }
+        let t = table;
+        let on_conflict = format!(
+            " ON CONFLICT (day, {group_column}, endpoint_id, model_permaslug) DO UPDATE SET \
+             model = excluded.model, provider_name = excluded.provider_name, usage = excluded.usage, \
+             byok_usage_inference = excluded.byok_usage_inference, requests = excluded.requests, \
+             prompt_tokens = excluded.prompt_tokens, completion_tokens = excluded.completion_tokens, \
+             reasoning_tokens = excluded.reasoning_tokens, cached_tokens = excluded.cached_tokens, \
+             run_id = excluded.run_id \
+             WHERE {t}.usage <> excluded.usage OR {t}.byok_usage_inference <> excluded.byok_usage_inference \
+             OR {t}.requests <> excluded.requests OR {t}.prompt_tokens <> excluded.prompt_tokens \
+             OR {t}.completion_tokens <> excluded.completion_tokens \
+             OR {t}.reasoning_tokens <> excluded.reasoning_tokens OR {t}.cached_tokens <> excluded.cached_tokens \
+             OR {t}.model <> excluded.model OR {t}.provider_name <> excluded.provider_name"
+        );
+        if self.conn.is_postgres() {
+            // One statement for all the rows: each column one array parameter, so the
+            // server parses and plans once and the rows travel in binary.
+            let text = |f: &dyn Fn(&(String, ActivityItem)) -> String| {
+                Val::TextArray(rows.iter().map(|r| f(r)).collect())
+            };
+            let int = |f: &dyn Fn(&ActivityItem) -> i64| {
+                Val::IntArray(rows.iter().map(|(_, r)| f(r)).collect())
+            };
+            let real = |f: &dyn Fn(&ActivityItem) -> f64| {
+                Val::RealArray(rows.iter().map(|(_, r)| f(r)).collect())
+            };
+            let params = [
+                text(&|(_, r)| r.date.clone()),
+                text(&|(g, _)| g.clone()),
+                text(&|(_, r)| r.endpoint_id.clone()),
+                text(&|(_, r)| r.model_permaslug.clone()),
+                text(&|(_, r)| r.model.clone()),
+                text(&|(_, r)| r.provider_name.clone()),
+                real(&|r| r.usage),
+                real(&|r| r.byok_usage_inference),
+                int(&|r| r.requests),
+                int(&|r| r.prompt_tokens),
+                int(&|r| r.completion_tokens),
+                int(&|r| r.reasoning_tokens),
+                int(&|r| r.cached_tokens),
+                Val::Text(run_id.to_string()),
+            ];
+            let sql = format!(
+                "INSERT INTO {table} (day, {group_column}, endpoint_id, model_permaslug, model, \
+                 provider_name, usage, byok_usage_inference, requests, prompt_tokens, \
+                 completion_tokens, reasoning_tokens, cached_tokens, run_id) \
+                 SELECT u.*, $14::text FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], \
+                 $5::text[], $6::text[], $7::float8[], $8::float8[], $9::int8[], $10::int8[], \
+                 $11::int8[], $12::int8[], $13::int8[]) AS u{on_conflict}"
+            );
+            return self.exec(&sql, &params);
+        }
         const COLUMNS: usize = 14;
         let mut changed = 0;
         for chunk in rows.chunks(CHUNK) {
@@ -709,20 +760,7 @@ impl Store {
                     Val::Text(run_id.to_string()),
                 ]);
             }
-            let t = table;
-            sql.push_str(&format!(
-                " ON CONFLICT (day, {group_column}, endpoint_id, model_permaslug) DO UPDATE SET \
-                 model = excluded.model, provider_name = excluded.provider_name, usage = excluded.usage, \
-                 byok_usage_inference = excluded.byok_usage_inference, requests = excluded.requests, \
-                 prompt_tokens = excluded.prompt_tokens, completion_tokens = excluded.completion_tokens, \
-                 reasoning_tokens = excluded.reasoning_tokens, cached_tokens = excluded.cached_tokens, \
-                 run_id = excluded.run_id \
-                 WHERE {t}.usage <> excluded.usage OR {t}.byok_usage_inference <> excluded.byok_usage_inference \
-                 OR {t}.requests <> excluded.requests OR {t}.prompt_tokens <> excluded.prompt_tokens \
-                 OR {t}.completion_tokens <> excluded.completion_tokens \
-                 OR {t}.reasoning_tokens <> excluded.reasoning_tokens OR {t}.cached_tokens <> excluded.cached_tokens \
-                 OR {t}.model <> excluded.model OR {t}.provider_name <> excluded.provider_name"
-            ));
+            sql.push_str(&on_conflict);
             changed += self.exec(&sql, &params)?;
         }
         Ok(changed)
