@@ -11,8 +11,8 @@ use openrouter_analytics::types::{
     ActivityGroupBy, ActivityItem, ApiKey, GetCreditsResponseData, Workspace, WorkspaceBudget,
 };
 
-use crate::backend::Val;
-use crate::query::day;
+use crate::backend::{Conn, Val};
+use crate::query::{COUNTS, count_sum, day};
 use crate::{Error, Store};
 
 /// How many per-key activity requests are in flight at once.
@@ -20,10 +20,6 @@ pub const DEFAULT_KEY_CONCURRENCY: usize = 4;
 
 /// The days `GET /activity` answers for.
 const WINDOW_DAYS: i64 = 30;
-
-/// Rows per multi-row `INSERT` (14 parameters each; well under both databases'
-/// limits on parameters per statement).
-const CHUNK: usize = 500;
 
 /// A progress callback: one short line per step.
 type OnProgress = Arc<dyn Fn(&str) + Send + Sync>;
@@ -527,24 +523,47 @@ impl Store {
             self.upsert_activity("openrouter_activity", "workspace_id", &activity, run_id)?;
         let key_activity: Vec<&(String, ActivityItem)> = prepared.keys.iter().flatten().collect();
         let key_rows = key_activity.len();
-        changed += self.upsert_activity(
+        let key_changed = self.upsert_activity(
             "openrouter_key_activity",
             "api_key_hash",
             &key_activity,
             run_id,
         )?;
+        // Only the days of the window can have changed: their sums are rebuilt from
+        // the raw rows (a rerun that changed nothing skips this).
+        let days = Some(prepared.window.accept);
+        if changed > 0 {
+            self.rebuild_daily("openrouter_activity", "workspace_id", days)?;
+        }
+        if key_changed > 0 {
+            self.rebuild_daily("openrouter_key_activity", "api_key_hash", days)?;
+        }
+        changed += key_changed;
         let mut splits = vec!["account", "key"];
         if options.group_by_workspace {
             splits.push("workspace");
         }
+        // One statement for all the covered days (at most 3 x 31 rows).
+        let mut sql =
+            String::from("INSERT INTO openrouter_covered_day (day, split, run_id) VALUES ");
+        // SQLite numbers `$n` parameters in the order they appear: so they appear in
+        // order, the run's id repeated.
+        let mut params: Vec<Val> = Vec::new();
         for split_name in splits {
             for d in first.iter_days().take_while(|d| *d <= last) {
-                self.exec(
-                    "INSERT INTO openrouter_covered_day (day, split, run_id) VALUES ($1, $2, $3) \
-                     ON CONFLICT (day, split) DO NOTHING",
-                    &[day(d).into(), split_name.into(), run_id.into()],
-                )?;
+                if !params.is_empty() {
+                    sql.push_str(", ");
+                }
+                let n = params.len();
+                sql.push_str(&format!("(${}, ${}, ${})", n + 1, n + 2, n + 3));
+                params.push(day(d).into());
+                params.push(split_name.into());
+                params.push(run_id.into());
             }
+        }
+        if !params.is_empty() {
+            sql.push_str(" ON CONFLICT (day, split) DO NOTHING");
+            self.exec(&sql, &params)?;
         }
         let taken_at = now();
         for key in &fetched.keys {
@@ -657,6 +676,38 @@ impl Store {
         self.conn.execute(&target, sql, params)
     }
 
+    /// Replaces the daily sums of `raw`'s rows (of the days from `days.0` to `days.1`,
+    /// or all) by the sums of the raw rows.
+    pub(crate) fn rebuild_daily(
+        &mut self,
+        raw: &str,
+        group_column: &str,
+        days: Option<(NaiveDate, NaiveDate)>,
+    ) -> Result<(), Error> {
+        let (filter, params): (&str, Vec<Val>) = match days {
+            Some((first, last)) => (
+                " WHERE day >= $1 AND day <= $2",
+                vec![day(first).into(), day(last).into()],
+            ),
+            None => ("", Vec::new()),
+        };
+        self.exec(&format!("DELETE FROM {raw}_daily{filter}"), &params)?;
+        let postgres = self.conn.is_postgres();
+        let counts: Vec<String> = COUNTS.iter().map(|c| count_sum(postgres, c)).collect();
+        let (columns, sums) = (COUNTS.join(", "), counts.join(", "));
+        self.exec(
+            &format!(
+                "INSERT INTO {raw}_daily (day, {group_column}, model, provider_name, usage, \
+                 byok_usage_inference, {columns}, raw_rows) \
+                 SELECT day, {group_column}, model, provider_name, SUM(usage), \
+                 SUM(byok_usage_inference), {sums}, COUNT(*) FROM {raw}{filter} \
+                 GROUP BY day, {group_column}, model, provider_name"
+            ),
+            &params,
+        )?;
+        Ok(())
+    }
+
     /// Upserts activity rows (no two with the same key); a row whose numbers are
     /// unchanged is not rewritten (and not counted).
     fn upsert_activity(
@@ -721,47 +772,42 @@ impl Store {
             );
             return self.exec(&sql, &params);
         }
-        const COLUMNS: usize = 14;
+        let sql = format!(
+            "INSERT INTO {table} (day, {group_column}, endpoint_id, model_permaslug, model, \
+             provider_name, usage, byok_usage_inference, requests, prompt_tokens, \
+             completion_tokens, reasoning_tokens, cached_tokens, run_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14){on_conflict}"
+        );
+        let target = self.target.clone();
+        let Conn::Sqlite(c) = &mut self.conn else {
+            return Err(Error::Database(format!("{target}: not a SQLite store")));
+        };
+        // One statement prepared once and stepped per row, its values bound by
+        // reference: SQLite has no network round trip to save, and a many-row
+        // `VALUES` only adds parsing and copies.
+        let mut statement = c
+            .prepare_cached(&sql)
+            .map_err(|err| Error::database(&target, &err))?;
         let mut changed = 0;
-        for chunk in rows.chunks(CHUNK) {
-            let mut sql = format!(
-                "INSERT INTO {table} (day, {group_column}, endpoint_id, model_permaslug, model, \
-                 provider_name, usage, byok_usage_inference, requests, prompt_tokens, \
-                 completion_tokens, reasoning_tokens, cached_tokens, run_id) VALUES "
-            );
-            let mut params = Vec::with_capacity(chunk.len() * COLUMNS);
-            for (i, (group, row)) in chunk.iter().enumerate() {
-                if i > 0 {
-                    sql.push_str(", ");
-                }
-                sql.push('(');
-                for c in 0..COLUMNS {
-                    if c > 0 {
-                        sql.push_str(", ");
-                    }
-                    sql.push('$');
-                    sql.push_str(&(i * COLUMNS + c + 1).to_string());
-                }
-                sql.push(')');
-                params.extend([
-                    Val::Text(row.date.clone()),
-                    Val::Text(group.clone()),
-                    Val::Text(row.endpoint_id.clone()),
-                    Val::Text(row.model_permaslug.clone()),
-                    Val::Text(row.model.clone()),
-                    Val::Text(row.provider_name.clone()),
-                    Val::Real(row.usage),
-                    Val::Real(row.byok_usage_inference),
-                    Val::Int(row.requests),
-                    Val::Int(row.prompt_tokens),
-                    Val::Int(row.completion_tokens),
-                    Val::Int(row.reasoning_tokens),
-                    Val::Int(row.cached_tokens),
-                    Val::Text(run_id.to_string()),
-                ]);
-            }
-            sql.push_str(&on_conflict);
-            changed += self.exec(&sql, &params)?;
+        for (group, row) in rows.iter().copied() {
+            changed += statement
+                .execute(rusqlite::params![
+                    row.date,
+                    group,
+                    row.endpoint_id,
+                    row.model_permaslug,
+                    row.model,
+                    row.provider_name,
+                    row.usage,
+                    row.byok_usage_inference,
+                    row.requests,
+                    row.prompt_tokens,
+                    row.completion_tokens,
+                    row.reasoning_tokens,
+                    row.cached_tokens,
+                    run_id,
+                ])
+                .map_err(|err| Error::database(&target, &err))? as u64;
         }
         Ok(changed)
     }
