@@ -515,12 +515,19 @@ impl Store {
     ) -> Result<SyncSummary, Error> {
         let (first, last) = prepared.window.covered;
         let mut changed = 0;
+        // Every row is dated in these days.
+        let days = prepared.window.accept;
         // The account's rows (group "") and the split's (a workspace or "-") never
         // share a key, nor do two keys' rows: each table takes one upsert.
         let activity: Vec<&(String, ActivityItem)> =
             prepared.account.iter().chain(&prepared.split).collect();
-        changed +=
-            self.upsert_activity("openrouter_activity", "workspace_id", &activity, run_id)?;
+        changed += self.upsert_activity(
+            "openrouter_activity",
+            "workspace_id",
+            &activity,
+            run_id,
+            days,
+        )?;
         let key_activity: Vec<&(String, ActivityItem)> = prepared.keys.iter().flatten().collect();
         let key_rows = key_activity.len();
         let key_changed = self.upsert_activity(
@@ -528,15 +535,15 @@ impl Store {
             "api_key_hash",
             &key_activity,
             run_id,
+            days,
         )?;
         // Only the days of the window can have changed: their sums are rebuilt from
         // the raw rows (a rerun that changed nothing skips this).
-        let days = Some(prepared.window.accept);
         if changed > 0 {
-            self.rebuild_daily("openrouter_activity", "workspace_id", days)?;
+            self.rebuild_daily("openrouter_activity", "workspace_id", Some(days))?;
         }
         if key_changed > 0 {
-            self.rebuild_daily("openrouter_key_activity", "api_key_hash", days)?;
+            self.rebuild_daily("openrouter_key_activity", "api_key_hash", Some(days))?;
         }
         changed += key_changed;
         let mut splits = vec!["account", "key"];
@@ -716,6 +723,7 @@ impl Store {
         group_column: &str,
         rows: &[&(String, ActivityItem)],
         run_id: &str,
+        days: (NaiveDate, NaiveDate),
     ) -> Result<u64, Error> {
         if rows.is_empty() {
             return Ok(0);
@@ -782,6 +790,8 @@ impl Store {
         let Conn::Sqlite(c) = &mut self.conn else {
             return Err(Error::Database(format!("{target}: not a SQLite store")));
         };
+        let unchanged = sqlite_unchanged(c, table, group_column, rows, days)
+            .map_err(|err| Error::database(&target, &err))?;
         // One statement prepared once and stepped per row, its values bound by
         // reference: SQLite has no network round trip to save, and a many-row
         // `VALUES` only adds parsing and copies.
@@ -789,7 +799,8 @@ impl Store {
             .prepare_cached(&sql)
             .map_err(|err| Error::database(&target, &err))?;
         let mut changed = 0;
-        for (group, row) in rows.iter().copied() {
+        let changed_rows = rows.iter().zip(&unchanged).filter(|(_, same)| !**same);
+        for (group, row) in changed_rows.map(|(r, _)| *r) {
             changed += statement
                 .execute(rusqlite::params![
                     row.date,
@@ -811,6 +822,86 @@ impl Store {
         }
         Ok(changed)
     }
+}
+
+/// The key of an activity row (day, group, endpoint, model) as bytes: the order of
+/// the table's primary key (SQLite compares text byte by byte).
+fn row_key(row: &(String, ActivityItem)) -> (&[u8], &[u8], &[u8], &[u8]) {
+    let (group, item) = row;
+    (
+        item.date.as_bytes(),
+        group.as_bytes(),
+        item.endpoint_id.as_bytes(),
+        item.model_permaslug.as_bytes(),
+    )
+}
+
+/// Which rows (by position) are stored with the same numbers already, found in one
+/// ordered pass over the stored rows of `days`, merged with the rows sorted the same
+/// way: a rerun over an unchanged window then steps no statement per row. Only a
+/// shortcut: a row not recognised here is upserted, and the upsert itself still
+/// leaves an unchanged row alone.
+fn sqlite_unchanged(
+    c: &rusqlite::Connection,
+    table: &str,
+    group_column: &str,
+    rows: &[&(String, ActivityItem)],
+    days: (NaiveDate, NaiveDate),
+) -> Result<Vec<bool>, rusqlite::Error> {
+    use rusqlite::types::ValueRef;
+    let mut order: Vec<usize> = (0..rows.len()).collect();
+    order.sort_unstable_by(|a, b| row_key(rows[*a]).cmp(&row_key(rows[*b])));
+    let mut statement = c.prepare_cached(&format!(
+        "SELECT day, {group_column}, endpoint_id, model_permaslug, model, provider_name, usage, \
+         byok_usage_inference, requests, prompt_tokens, completion_tokens, reasoning_tokens, \
+         cached_tokens FROM {table} WHERE day >= ?1 AND day <= ?2 \
+         ORDER BY day, {group_column}, endpoint_id, model_permaslug"
+    ))?;
+    let mut stored = statement.query(rusqlite::params![day(days.0), day(days.1)])?;
+    let mut same = vec![false; rows.len()];
+    let mut next = 0;
+    while let Some(r) = stored.next()? {
+        let (ValueRef::Text(d), ValueRef::Text(g), ValueRef::Text(e), ValueRef::Text(m)) =
+            (r.get_ref(0)?, r.get_ref(1)?, r.get_ref(2)?, r.get_ref(3)?)
+        else {
+            continue;
+        };
+        let key = (d, g, e, m);
+        while next < order.len() && row_key(rows[order[next]]) < key {
+            next += 1;
+        }
+        let Some(&index) = order.get(next) else {
+            break;
+        };
+        if row_key(rows[index]) != key {
+            continue;
+        }
+        next += 1;
+        let item = &rows[index].1;
+        let real = |i: usize| match r.get_ref(i) {
+            Ok(ValueRef::Real(x)) => Some(x),
+            Ok(ValueRef::Integer(x)) => Some(x as f64),
+            _ => None,
+        };
+        let int = |i: usize| match r.get_ref(i) {
+            Ok(ValueRef::Integer(x)) => Some(x),
+            _ => None,
+        };
+        let text = |i: usize| match r.get_ref(i) {
+            Ok(ValueRef::Text(t)) => Some(t),
+            _ => None,
+        };
+        same[index] = text(4) == Some(item.model.as_bytes())
+            && text(5) == Some(item.provider_name.as_bytes())
+            && real(6) == Some(item.usage)
+            && real(7) == Some(item.byok_usage_inference)
+            && int(8) == Some(item.requests)
+            && int(9) == Some(item.prompt_tokens)
+            && int(10) == Some(item.completion_tokens)
+            && int(11) == Some(item.reasoning_tokens)
+            && int(12) == Some(item.cached_tokens);
+    }
+    Ok(same)
 }
 
 #[cfg(test)]
