@@ -781,14 +781,29 @@ impl Store {
                 int(&|r| r.reasoning_tokens),
                 int(&|r| r.cached_tokens),
                 Val::Text(run_id.to_string()),
+                Val::Text(day(days.0)),
+                Val::Text(day(days.1)),
             ];
+            // Rows stored with the same numbers are left out before the upsert, by a
+            // join with the window's stored rows: `ON CONFLICT DO UPDATE` locks every
+            // conflicting row, even one its `WHERE` then leaves alone, so a rerun
+            // over an unchanged window would write a lock for each of its rows.
+            let numbers = "model, provider_name, usage, byok_usage_inference, requests, \
+                           prompt_tokens, completion_tokens, reasoning_tokens, cached_tokens";
             let sql = format!(
                 "INSERT INTO {table} (day, {group_column}, endpoint_id, model_permaslug, model, \
                  provider_name, usage, byok_usage_inference, requests, prompt_tokens, \
                  completion_tokens, reasoning_tokens, cached_tokens, run_id) \
                  SELECT u.*, $14::text FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], \
                  $5::text[], $6::text[], $7::float8[], $8::float8[], $9::int8[], $10::int8[], \
-                 $11::int8[], $12::int8[], $13::int8[]) AS u{on_conflict}"
+                 $11::int8[], $12::int8[], $13::int8[]) AS u(day, {group_column}, endpoint_id, \
+                 model_permaslug, {numbers}) \
+                 LEFT JOIN (SELECT * FROM {table} WHERE day >= $15::text AND day <= $16::text) AS s \
+                 ON s.day = u.day AND s.{group_column} = u.{group_column} \
+                 AND s.endpoint_id = u.endpoint_id AND s.model_permaslug = u.model_permaslug \
+                 WHERE s.day IS NULL OR ROW(s.{}) IS DISTINCT FROM ROW(u.{}){on_conflict}",
+                numbers.replace(", ", ", s."),
+                numbers.replace(", ", ", u."),
             );
             return self.exec(&sql, &params);
         }
