@@ -22,6 +22,12 @@ pub(crate) enum Val {
     Int(i64),
     Real(f64),
     Text(String),
+    /// A PostgreSQL `text[]` (one column of many rows).
+    TextArray(Vec<String>),
+    /// A PostgreSQL `float8[]`.
+    RealArray(Vec<f64>),
+    /// A PostgreSQL `int8[]`.
+    IntArray(Vec<i64>),
 }
 
 impl Val {
@@ -30,7 +36,11 @@ impl Val {
             Val::Text(s) => s.clone(),
             Val::Int(i) => i.to_string(),
             Val::Real(r) => r.to_string(),
-            Val::Null | Val::NullReal => String::new(),
+            Val::Null
+            | Val::NullReal
+            | Val::TextArray(_)
+            | Val::RealArray(_)
+            | Val::IntArray(_) => String::new(),
         }
     }
 
@@ -39,7 +49,7 @@ impl Val {
             Val::Int(i) => *i,
             Val::Real(r) => *r as i64,
             Val::Text(s) => s.parse().unwrap_or(0),
-            Val::Null | Val::NullReal => 0,
+            _ => 0,
         }
     }
 
@@ -48,7 +58,7 @@ impl Val {
             Val::Int(i) => *i as f64,
             Val::Real(r) => *r,
             Val::Text(s) => s.parse().unwrap_or(0.0),
-            Val::Null | Val::NullReal => 0.0,
+            _ => 0.0,
         }
     }
 
@@ -552,7 +562,10 @@ fn on_thread<T: Send>(target: &Target, f: impl FnOnce() -> T + Send) -> Result<T
 fn sqlite_value(value: &Val) -> rusqlite::types::Value {
     use rusqlite::types::Value;
     match value {
-        Val::Null | Val::NullReal => Value::Null,
+        // Arrays are only ever sent to PostgreSQL.
+        Val::Null | Val::NullReal | Val::TextArray(_) | Val::RealArray(_) | Val::IntArray(_) => {
+            Value::Null
+        }
         Val::Int(i) => Value::Integer(*i),
         Val::Real(r) => Value::Real(*r),
         Val::Text(s) => Value::Text(s.clone()),
@@ -569,6 +582,9 @@ fn pg_params(params: &[Val]) -> Vec<Box<dyn ToSql + Sync>> {
                 Val::Int(i) => Box::new(*i),
                 Val::Real(r) => Box::new(*r),
                 Val::Text(s) => Box::new(s.clone()),
+                Val::TextArray(v) => Box::new(v.clone()),
+                Val::RealArray(v) => Box::new(v.clone()),
+                Val::IntArray(v) => Box::new(v.clone()),
             }
         })
         .collect()

@@ -339,6 +339,11 @@ impl Store {
                 continue;
             }
             self.conn.batch(&self.target, migration)?;
+            if version == 4 {
+                for (raw, group) in schema::DAILY {
+                    self.rebuild_daily(raw, group, None)?;
+                }
+            }
             self.conn.execute(
                 &self.target,
                 "UPDATE openrouter_store_meta SET value = $1 WHERE key = 'schema_version'",

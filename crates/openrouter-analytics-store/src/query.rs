@@ -111,8 +111,10 @@ impl Query {
         }
     }
 
-    /// `FROM ... WHERE ...` and its parameters.
-    fn sql_source(&self) -> Result<(String, Vec<Val>), Error> {
+    /// `FROM ... WHERE ...` and its parameters: the raw rows, or (`daily`) their
+    /// sums per day, group, model and provider, which have the same columns.
+    fn sql_source(&self, daily: bool) -> Result<(String, Vec<Val>), Error> {
+        let suffix = if daily { "_daily" } else { "" };
         let mut params: Vec<Val> = vec![day(self.since).into(), day(self.until).into()];
         if self.per_key() {
             if self.workspaces || self.dimensions.contains(&Dimension::Workspace) {
@@ -122,9 +124,10 @@ impl Query {
                         .into(),
                 ));
             }
-            let mut sql = "FROM openrouter_key_activity a LEFT JOIN openrouter_api_key k \
-                           ON k.api_key_hash = a.api_key_hash WHERE a.day >= $1 AND a.day <= $2"
-                .to_string();
+            let mut sql = format!(
+                "FROM openrouter_key_activity{suffix} a LEFT JOIN openrouter_api_key k \
+                 ON k.api_key_hash = a.api_key_hash WHERE a.day >= $1 AND a.day <= $2"
+            );
             if let Some(hash) = &self.api_key_hash {
                 sql.push_str(" AND a.api_key_hash = $3");
                 params.push(hash.clone().into());
@@ -143,7 +146,9 @@ impl Query {
             "a.workspace_id = ''"
         };
         Ok((
-            format!("FROM openrouter_activity a WHERE {split} AND a.day >= $1 AND a.day <= $2"),
+            format!(
+                "FROM openrouter_activity{suffix} a WHERE {split} AND a.day >= $1 AND a.day <= $2"
+            ),
             params,
         ))
     }
@@ -276,9 +281,52 @@ pub struct Run {
     pub error: Option<String>,
 }
 
-const SUMS: &str = "CAST(SUM(a.requests) AS BIGINT), CAST(SUM(a.prompt_tokens) AS BIGINT), \
-    CAST(SUM(a.completion_tokens) AS BIGINT), CAST(SUM(a.reasoning_tokens) AS BIGINT), \
-    CAST(SUM(a.cached_tokens) AS BIGINT), SUM(a.usage), SUM(a.byok_usage_inference)";
+/// The count columns of an activity row, in [`Totals`]' order.
+pub(crate) const COUNTS: [&str; 5] = [
+    "requests",
+    "prompt_tokens",
+    "completion_tokens",
+    "reasoning_tokens",
+    "cached_tokens",
+];
+
+/// The sum of a `BIGINT` count column, exact, saturating at the type's bounds
+/// instead of failing or wrapping (as the sync's own sums of workspace rows do): a
+/// hostile answer's counts near 2^63 then break neither a sync nor a summary.
+/// PostgreSQL's `SUM(bigint)` is an exact `numeric`, clamped. SQLite's `SUM` fails on
+/// overflow and `TOTAL` rounds, so it sums the high and the low 32 bits of each value
+/// apart (neither sum can overflow before 2^31 rows) and joins them, clamped.
+pub(crate) fn count_sum(postgres: bool, column: &str) -> String {
+    let (min, max) = (i64::MIN, i64::MAX);
+    if postgres {
+        return format!("CAST(LEAST(GREATEST(SUM({column}), {min}), {max}) AS BIGINT)");
+    }
+    let low = format!("SUM({column} & 4294967295)");
+    let high = format!("(SUM({column} >> 32) + ({low} >> 32))");
+    format!(
+        "CASE WHEN {high} > 2147483647 THEN {max} WHEN {high} < -2147483648 \
+         THEN (-{max} - 1) ELSE {high} * 4294967296 + ({low} & 4294967295) END"
+    )
+}
+
+/// The sums of a summary, in [`Totals`]' order, over the rows aliased `a`: saturating
+/// ([`count_sum`]) or SQLite's plain `SUM`, exact and twice as fast, which fails with
+/// "integer overflow" rather than wrap.
+fn sums(postgres: bool, saturating: bool) -> String {
+    let mut out: Vec<String> = COUNTS
+        .iter()
+        .map(|c| {
+            if saturating {
+                count_sum(postgres, &format!("a.{c}"))
+            } else {
+                format!("SUM(a.{c})")
+            }
+        })
+        .collect();
+    out.push("SUM(a.usage)".into());
+    out.push("SUM(a.byok_usage_inference)".into());
+    out.join(", ")
+}
 
 fn totals(values: &[Val]) -> Totals {
     let int = |i: usize| values.get(i).map_or(0, Val::int);
@@ -297,7 +345,8 @@ fn totals(values: &[Val]) -> Totals {
 impl Store {
     /// Sums the query's rows by its dimensions, in label order; no dimension gives
     /// one group (the grand total, when there are rows). The grouping runs in the
-    /// database, on its indexes.
+    /// database, over the daily sums per model and provider that each sync keeps
+    /// (`openrouter_activity_daily`), not the raw rows.
     ///
     /// ```no_run
     /// # fn run(store: &mut openrouter_analytics_store::Store) -> Result<(), openrouter_analytics_store::Error> {
@@ -310,7 +359,7 @@ impl Store {
     /// # Ok(()) }
     /// ```
     pub fn summarise(&mut self, query: &Query) -> Result<Vec<Summary>, Error> {
-        let (from, params) = query.sql_source()?;
+        let (from, params) = query.sql_source(true)?;
         let columns: Vec<&str> = query
             .dimensions
             .iter()
@@ -323,22 +372,33 @@ impl Store {
                 Dimension::Key => "COALESCE(k.name, a.api_key_hash)",
             })
             .collect();
-        let mut sql = String::from("SELECT ");
-        for column in &columns {
-            sql.push_str(column);
-            sql.push_str(", ");
-        }
-        sql.push_str(SUMS);
-        sql.push(' ');
-        sql.push_str(&from);
-        if !columns.is_empty() {
-            let positions: Vec<String> = (1..=columns.len()).map(|i| i.to_string()).collect();
-            sql.push_str(&format!(" GROUP BY {0} ORDER BY {0}", positions.join(", ")));
-        } else {
-            sql.push_str(" HAVING COUNT(*) > 0");
-        }
+        let postgres = self.conn.is_postgres();
+        let statement = |saturating: bool| {
+            let mut sql = String::from("SELECT ");
+            for column in &columns {
+                sql.push_str(column);
+                sql.push_str(", ");
+            }
+            sql.push_str(&sums(postgres, saturating));
+            sql.push(' ');
+            sql.push_str(&from);
+            if !columns.is_empty() {
+                let positions: Vec<String> = (1..=columns.len()).map(|i| i.to_string()).collect();
+                sql.push_str(&format!(" GROUP BY {0} ORDER BY {0}", positions.join(", ")));
+            } else {
+                sql.push_str(" HAVING COUNT(*) > 0");
+            }
+            sql
+        };
         let target = self.target.clone();
-        let rows = self.conn.query(&target, &sql, &params)?;
+        // SQLite sums plainly, and only when a sum overflows (hostile counts) again,
+        // saturating; PostgreSQL's saturating sums cost nothing more.
+        let rows = match self.conn.query(&target, &statement(postgres), &params) {
+            Err(Error::Database(message)) if !postgres && message.contains("integer overflow") => {
+                self.conn.query(&target, &statement(true), &params)?
+            }
+            other => other?,
+        };
         let n = columns.len();
         Ok(rows
             .into_iter()
@@ -352,7 +412,7 @@ impl Store {
     /// The query's rows (its dimensions are ignored), by day, then model and
     /// provider.
     pub fn rows(&mut self, query: &Query) -> Result<Vec<ActivityRow>, Error> {
-        let (from, params) = query.sql_source()?;
+        let (from, params) = query.sql_source(false)?;
         let extra = if query.per_key() {
             "'', a.api_key_hash"
         } else {
@@ -548,7 +608,7 @@ impl Store {
     /// The database's plan for a query (SQLite `EXPLAIN QUERY PLAN`, PostgreSQL
     /// `EXPLAIN`), one line per step: shows which index answers a summary.
     pub fn explain_summarise(&mut self, query: &Query) -> Result<Vec<String>, Error> {
-        let (from, params) = query.sql_source()?;
+        let (from, params) = query.sql_source(true)?;
         let prefix = if self.conn.is_postgres() {
             "EXPLAIN"
         } else {
@@ -559,7 +619,9 @@ impl Store {
         } else {
             "a.day"
         };
-        let sql = format!("{prefix} SELECT {group}, {SUMS} {from} GROUP BY 1");
+        let postgres = self.conn.is_postgres();
+        let sums = sums(postgres, postgres);
+        let sql = format!("{prefix} SELECT {group}, {sums} {from} GROUP BY 1");
         let target = self.target.clone();
         Ok(self
             .conn

@@ -7,7 +7,7 @@
 //! the store beside other programs' tables.
 
 /// The migrations, oldest first; the schema version is the number applied.
-pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3];
+pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
 
 /// The newest schema version this crate knows.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -27,6 +27,8 @@ pub(crate) const TABLES: &[&str] = &[
     "openrouter_credit_snapshot",
     "openrouter_budget_snapshot",
     "openrouter_workspace",
+    "openrouter_activity_daily",
+    "openrouter_key_activity_daily",
 ];
 
 const V1: &str = "
@@ -140,3 +142,53 @@ CREATE TABLE openrouter_workspace (
 const V3: &str = "
 ALTER TABLE openrouter_sync_run ADD COLUMN dropped_rows BIGINT NOT NULL DEFAULT 0;
 ";
+
+/// The sums per day, group, model and provider that every summary reads (a year is
+/// thousands of these rows, not a million raw ones). The sync rewrites the days of
+/// its window from the raw rows, in its transaction, whenever a raw row changed; the
+/// raw rows stay the source of truth. Filled from the raw rows right after this
+/// migration (`Store::rebuild_daily`: its sums differ by backend). The raw
+/// rows' covering index served the summaries this table now answers: dropped, as
+/// every synced row paid for it.
+const V4: &str = "
+CREATE TABLE openrouter_activity_daily (
+    day                  TEXT NOT NULL,
+    workspace_id         TEXT NOT NULL,
+    model                TEXT NOT NULL,
+    provider_name        TEXT NOT NULL,
+    usage                DOUBLE PRECISION NOT NULL,
+    byok_usage_inference DOUBLE PRECISION NOT NULL,
+    requests             BIGINT NOT NULL,
+    prompt_tokens        BIGINT NOT NULL,
+    completion_tokens    BIGINT NOT NULL,
+    reasoning_tokens     BIGINT NOT NULL,
+    cached_tokens        BIGINT NOT NULL,
+    raw_rows             BIGINT NOT NULL,
+    PRIMARY KEY (workspace_id, day, model, provider_name)
+);
+CREATE INDEX openrouter_activity_daily_sums
+    ON openrouter_activity_daily (workspace_id, day, model, provider_name, usage, byok_usage_inference,
+                                  requests, prompt_tokens, completion_tokens, reasoning_tokens, cached_tokens);
+CREATE TABLE openrouter_key_activity_daily (
+    day                  TEXT NOT NULL,
+    api_key_hash         TEXT NOT NULL,
+    model                TEXT NOT NULL,
+    provider_name        TEXT NOT NULL,
+    usage                DOUBLE PRECISION NOT NULL,
+    byok_usage_inference DOUBLE PRECISION NOT NULL,
+    requests             BIGINT NOT NULL,
+    prompt_tokens        BIGINT NOT NULL,
+    completion_tokens    BIGINT NOT NULL,
+    reasoning_tokens     BIGINT NOT NULL,
+    cached_tokens        BIGINT NOT NULL,
+    raw_rows             BIGINT NOT NULL,
+    PRIMARY KEY (day, api_key_hash, model, provider_name)
+);
+DROP INDEX IF EXISTS openrouter_activity_by_model;
+";
+
+/// The raw tables and their daily sums: (raw table, its group column).
+pub(crate) const DAILY: [(&str, &str); 2] = [
+    ("openrouter_activity", "workspace_id"),
+    ("openrouter_key_activity", "api_key_hash"),
+];

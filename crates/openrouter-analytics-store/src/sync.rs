@@ -1,6 +1,7 @@
 //! `Store::sync`: fetch the window, then write it in one transaction.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::fmt;
 use std::sync::Arc;
 
@@ -11,8 +12,8 @@ use openrouter_analytics::types::{
     ActivityGroupBy, ActivityItem, ApiKey, GetCreditsResponseData, Workspace, WorkspaceBudget,
 };
 
-use crate::backend::Val;
-use crate::query::day;
+use crate::backend::{Conn, Val};
+use crate::query::{COUNTS, count_sum, day};
 use crate::{Error, Store};
 
 /// How many per-key activity requests are in flight at once.
@@ -20,10 +21,6 @@ pub const DEFAULT_KEY_CONCURRENCY: usize = 4;
 
 /// The days `GET /activity` answers for.
 const WINDOW_DAYS: i64 = 30;
-
-/// Rows per multi-row `INSERT` (14 parameters each; well under both databases'
-/// limits on parameters per statement).
-const CHUNK: usize = 500;
 
 /// A progress callback: one short line per step.
 type OnProgress = Arc<dyn Fn(&str) + Send + Sync>;
@@ -303,25 +300,27 @@ fn short(text: &str) -> String {
 
 /// The rows keyed as the store keys them (day, group, endpoint, model): an identical
 /// copy is kept once; copies that disagree are an error naming the row, since
-/// neither can be trusted (summing them would double the spend).
+/// neither can be trusted (summing them would double the spend). The rows keep their
+/// order. Keys are found by hashing borrowed fields: an ordered map of owned keys
+/// cost four string comparisons per step of its search, most of a sync's time.
 fn unique(
     rows: Vec<ActivityItem>,
     group: impl Fn(&ActivityItem) -> String,
     group_name: &str,
 ) -> Result<Vec<(String, ActivityItem)>, String> {
-    let mut out: BTreeMap<(String, String, String, String), (String, ActivityItem)> =
-        BTreeMap::new();
-    for row in rows {
-        let g = group(&row);
+    let groups: Vec<String> = rows.iter().map(group).collect();
+    let mut keep = vec![true; rows.len()];
+    let mut seen: HashMap<(&str, &str, &str, &str), usize> = HashMap::with_capacity(rows.len());
+    for (i, (row, g)) in rows.iter().zip(&groups).enumerate() {
         let key = (
-            row.date.clone(),
-            g.clone(),
-            row.endpoint_id.clone(),
-            row.model_permaslug.clone(),
+            row.date.as_str(),
+            g.as_str(),
+            row.endpoint_id.as_str(),
+            row.model_permaslug.as_str(),
         );
-        match out.get(&key) {
-            Some((_, first)) if same_row(first, &row) => {}
-            Some(_) => {
+        match seen.entry(key) {
+            Entry::Occupied(first) if same_row(&rows[*first.get()], row) => keep[i] = false,
+            Entry::Occupied(_) => {
                 let mut name = format!(
                     "OpenRouter's answer has two different rows for {}, endpoint {}, model {}",
                     row.date,
@@ -329,37 +328,46 @@ fn unique(
                     short(&row.model_permaslug)
                 );
                 if !group_name.is_empty() {
-                    name.push_str(&format!(", {group_name} {}", short(&g)));
+                    name.push_str(&format!(", {group_name} {}", short(g)));
                 }
                 return Err(name);
             }
-            None => {
-                out.insert(key, (g, row));
+            Entry::Vacant(slot) => {
+                slot.insert(i);
             }
         }
     }
-    Ok(out.into_values().collect())
+    drop(seen);
+    Ok(groups
+        .into_iter()
+        .zip(rows)
+        .zip(keep)
+        .filter_map(|(row, keep)| keep.then_some(row))
+        .collect())
 }
 
-/// The account's rows from the rows split by workspace: one per day and endpoint.
+/// The account's rows from the rows split by workspace: one per day and endpoint,
+/// in the order first seen.
 fn sum_workspaces(split: &[(String, ActivityItem)]) -> Vec<(String, ActivityItem)> {
-    let mut sums: BTreeMap<(String, String, String), ActivityItem> = BTreeMap::new();
+    let mut sums: Vec<(String, ActivityItem)> = Vec::new();
+    let mut index: HashMap<(&str, &str, &str), usize> = HashMap::new();
     for (_, row) in split {
         let key = (
-            row.date.clone(),
-            row.endpoint_id.clone(),
-            row.model_permaslug.clone(),
+            row.date.as_str(),
+            row.endpoint_id.as_str(),
+            row.model_permaslug.as_str(),
         );
-        match sums.get_mut(&key) {
-            Some(sum) => add(sum, row),
-            None => {
+        match index.entry(key) {
+            Entry::Occupied(at) => add(&mut sums[*at.get()].1, row),
+            Entry::Vacant(slot) => {
+                slot.insert(sums.len());
                 let mut first = row.clone();
                 first.workspace_id = None;
-                sums.insert(key, first);
+                sums.push((String::new(), first));
             }
         }
     }
-    sums.into_values().map(|r| (String::new(), r)).collect()
+    sums
 }
 
 fn add(sum: &mut ActivityItem, row: &ActivityItem) {
@@ -519,36 +527,62 @@ impl Store {
     ) -> Result<SyncSummary, Error> {
         let (first, last) = prepared.window.covered;
         let mut changed = 0;
+        // Every row is dated in these days.
+        let days = prepared.window.accept;
+        // The account's rows (group "") and the split's (a workspace or "-") never
+        // share a key, nor do two keys' rows: each table takes one upsert.
+        let activity: Vec<&(String, ActivityItem)> =
+            prepared.account.iter().chain(&prepared.split).collect();
         changed += self.upsert_activity(
             "openrouter_activity",
             "workspace_id",
-            &prepared.account,
+            &activity,
             run_id,
+            days,
         )?;
-        changed += self.upsert_activity(
-            "openrouter_activity",
-            "workspace_id",
-            &prepared.split,
+        let key_activity: Vec<&(String, ActivityItem)> = prepared.keys.iter().flatten().collect();
+        let key_rows = key_activity.len();
+        let key_changed = self.upsert_activity(
+            "openrouter_key_activity",
+            "api_key_hash",
+            &key_activity,
             run_id,
+            days,
         )?;
-        let mut key_rows = 0;
-        for rows in &prepared.keys {
-            key_rows += rows.len();
-            changed +=
-                self.upsert_activity("openrouter_key_activity", "api_key_hash", rows, run_id)?;
+        // Only the days of the window can have changed: their sums are rebuilt from
+        // the raw rows (a rerun that changed nothing skips this).
+        if changed > 0 {
+            self.rebuild_daily("openrouter_activity", "workspace_id", Some(days))?;
         }
+        if key_changed > 0 {
+            self.rebuild_daily("openrouter_key_activity", "api_key_hash", Some(days))?;
+        }
+        changed += key_changed;
         let mut splits = vec!["account", "key"];
         if options.group_by_workspace {
             splits.push("workspace");
         }
+        // One statement for all the covered days (at most 3 x 31 rows).
+        let mut sql =
+            String::from("INSERT INTO openrouter_covered_day (day, split, run_id) VALUES ");
+        // SQLite numbers `$n` parameters in the order they appear: so they appear in
+        // order, the run's id repeated.
+        let mut params: Vec<Val> = Vec::new();
         for split_name in splits {
             for d in first.iter_days().take_while(|d| *d <= last) {
-                self.exec(
-                    "INSERT INTO openrouter_covered_day (day, split, run_id) VALUES ($1, $2, $3) \
-                     ON CONFLICT (day, split) DO NOTHING",
-                    &[day(d).into(), split_name.into(), run_id.into()],
-                )?;
+                if !params.is_empty() {
+                    sql.push_str(", ");
+                }
+                let n = params.len();
+                sql.push_str(&format!("(${}, ${}, ${})", n + 1, n + 2, n + 3));
+                params.push(day(d).into());
+                params.push(split_name.into());
+                params.push(run_id.into());
             }
+        }
+        if !params.is_empty() {
+            sql.push_str(" ON CONFLICT (day, split) DO NOTHING");
+            self.exec(&sql, &params)?;
         }
         let taken_at = now();
         for key in &fetched.keys {
@@ -661,72 +695,240 @@ impl Store {
         self.conn.execute(&target, sql, params)
     }
 
-    /// Upserts activity rows, `CHUNK` to a statement; a row whose numbers are
+    /// Replaces the daily sums of `raw`'s rows (of the days from `days.0` to `days.1`,
+    /// or all) by the sums of the raw rows.
+    pub(crate) fn rebuild_daily(
+        &mut self,
+        raw: &str,
+        group_column: &str,
+        days: Option<(NaiveDate, NaiveDate)>,
+    ) -> Result<(), Error> {
+        let (filter, params): (&str, Vec<Val>) = match days {
+            Some((first, last)) => (
+                " WHERE day >= $1 AND day <= $2",
+                vec![day(first).into(), day(last).into()],
+            ),
+            None => ("", Vec::new()),
+        };
+        self.exec(&format!("DELETE FROM {raw}_daily{filter}"), &params)?;
+        let postgres = self.conn.is_postgres();
+        let counts: Vec<String> = COUNTS.iter().map(|c| count_sum(postgres, c)).collect();
+        let (columns, sums) = (COUNTS.join(", "), counts.join(", "));
+        self.exec(
+            &format!(
+                "INSERT INTO {raw}_daily (day, {group_column}, model, provider_name, usage, \
+                 byok_usage_inference, {columns}, raw_rows) \
+                 SELECT day, {group_column}, model, provider_name, SUM(usage), \
+                 SUM(byok_usage_inference), {sums}, COUNT(*) FROM {raw}{filter} \
+                 GROUP BY day, {group_column}, model, provider_name"
+            ),
+            &params,
+        )?;
+        Ok(())
+    }
+
+    /// Upserts activity rows (no two with the same key); a row whose numbers are
     /// unchanged is not rewritten (and not counted).
     fn upsert_activity(
         &mut self,
         table: &str,
         group_column: &str,
-        rows: &[(String, ActivityItem)],
+        rows: &[&(String, ActivityItem)],
         run_id: &str,
+        days: (NaiveDate, NaiveDate),
     ) -> Result<u64, Error> {
-        const COLUMNS: usize = 14;
-        let mut changed = 0;
-        for chunk in rows.chunks(CHUNK) {
-            let mut sql = format!(
+        if rows.is_empty() {
+            return Ok(0);
+        }
+        let t = table;
+        let on_conflict = format!(
+            " ON CONFLICT (day, {group_column}, endpoint_id, model_permaslug) DO UPDATE SET \
+             model = excluded.model, provider_name = excluded.provider_name, usage = excluded.usage, \
+             byok_usage_inference = excluded.byok_usage_inference, requests = excluded.requests, \
+             prompt_tokens = excluded.prompt_tokens, completion_tokens = excluded.completion_tokens, \
+             reasoning_tokens = excluded.reasoning_tokens, cached_tokens = excluded.cached_tokens, \
+             run_id = excluded.run_id \
+             WHERE {t}.usage <> excluded.usage OR {t}.byok_usage_inference <> excluded.byok_usage_inference \
+             OR {t}.requests <> excluded.requests OR {t}.prompt_tokens <> excluded.prompt_tokens \
+             OR {t}.completion_tokens <> excluded.completion_tokens \
+             OR {t}.reasoning_tokens <> excluded.reasoning_tokens OR {t}.cached_tokens <> excluded.cached_tokens \
+             OR {t}.model <> excluded.model OR {t}.provider_name <> excluded.provider_name"
+        );
+        if self.conn.is_postgres() {
+            // One statement for all the rows: each column one array parameter, so the
+            // server parses and plans once and the rows travel in binary.
+            let text = |f: &dyn Fn(&(String, ActivityItem)) -> String| {
+                Val::TextArray(rows.iter().map(|r| f(r)).collect())
+            };
+            let int = |f: &dyn Fn(&ActivityItem) -> i64| {
+                Val::IntArray(rows.iter().map(|(_, r)| f(r)).collect())
+            };
+            let real = |f: &dyn Fn(&ActivityItem) -> f64| {
+                Val::RealArray(rows.iter().map(|(_, r)| f(r)).collect())
+            };
+            let params = [
+                text(&|(_, r)| r.date.clone()),
+                text(&|(g, _)| g.clone()),
+                text(&|(_, r)| r.endpoint_id.clone()),
+                text(&|(_, r)| r.model_permaslug.clone()),
+                text(&|(_, r)| r.model.clone()),
+                text(&|(_, r)| r.provider_name.clone()),
+                real(&|r| r.usage),
+                real(&|r| r.byok_usage_inference),
+                int(&|r| r.requests),
+                int(&|r| r.prompt_tokens),
+                int(&|r| r.completion_tokens),
+                int(&|r| r.reasoning_tokens),
+                int(&|r| r.cached_tokens),
+                Val::Text(run_id.to_string()),
+                Val::Text(day(days.0)),
+                Val::Text(day(days.1)),
+            ];
+            // Rows stored with the same numbers are left out before the upsert, by a
+            // join with the window's stored rows: `ON CONFLICT DO UPDATE` locks every
+            // conflicting row, even one its `WHERE` then leaves alone, so a rerun
+            // over an unchanged window would write a lock for each of its rows.
+            let numbers = "model, provider_name, usage, byok_usage_inference, requests, \
+                           prompt_tokens, completion_tokens, reasoning_tokens, cached_tokens";
+            let sql = format!(
                 "INSERT INTO {table} (day, {group_column}, endpoint_id, model_permaslug, model, \
                  provider_name, usage, byok_usage_inference, requests, prompt_tokens, \
-                 completion_tokens, reasoning_tokens, cached_tokens, run_id) VALUES "
+                 completion_tokens, reasoning_tokens, cached_tokens, run_id) \
+                 SELECT u.*, $14::text FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], \
+                 $5::text[], $6::text[], $7::float8[], $8::float8[], $9::int8[], $10::int8[], \
+                 $11::int8[], $12::int8[], $13::int8[]) AS u(day, {group_column}, endpoint_id, \
+                 model_permaslug, {numbers}) \
+                 LEFT JOIN (SELECT * FROM {table} WHERE day >= $15::text AND day <= $16::text) AS s \
+                 ON s.day = u.day AND s.{group_column} = u.{group_column} \
+                 AND s.endpoint_id = u.endpoint_id AND s.model_permaslug = u.model_permaslug \
+                 WHERE s.day IS NULL OR ROW(s.{}) IS DISTINCT FROM ROW(u.{}){on_conflict}",
+                numbers.replace(", ", ", s."),
+                numbers.replace(", ", ", u."),
             );
-            let mut params = Vec::with_capacity(chunk.len() * COLUMNS);
-            for (i, (group, row)) in chunk.iter().enumerate() {
-                if i > 0 {
-                    sql.push_str(", ");
-                }
-                sql.push('(');
-                for c in 0..COLUMNS {
-                    if c > 0 {
-                        sql.push_str(", ");
-                    }
-                    sql.push('$');
-                    sql.push_str(&(i * COLUMNS + c + 1).to_string());
-                }
-                sql.push(')');
-                params.extend([
-                    Val::Text(row.date.clone()),
-                    Val::Text(group.clone()),
-                    Val::Text(row.endpoint_id.clone()),
-                    Val::Text(row.model_permaslug.clone()),
-                    Val::Text(row.model.clone()),
-                    Val::Text(row.provider_name.clone()),
-                    Val::Real(row.usage),
-                    Val::Real(row.byok_usage_inference),
-                    Val::Int(row.requests),
-                    Val::Int(row.prompt_tokens),
-                    Val::Int(row.completion_tokens),
-                    Val::Int(row.reasoning_tokens),
-                    Val::Int(row.cached_tokens),
-                    Val::Text(run_id.to_string()),
-                ]);
-            }
-            let t = table;
-            sql.push_str(&format!(
-                " ON CONFLICT (day, {group_column}, endpoint_id, model_permaslug) DO UPDATE SET \
-                 model = excluded.model, provider_name = excluded.provider_name, usage = excluded.usage, \
-                 byok_usage_inference = excluded.byok_usage_inference, requests = excluded.requests, \
-                 prompt_tokens = excluded.prompt_tokens, completion_tokens = excluded.completion_tokens, \
-                 reasoning_tokens = excluded.reasoning_tokens, cached_tokens = excluded.cached_tokens, \
-                 run_id = excluded.run_id \
-                 WHERE {t}.usage <> excluded.usage OR {t}.byok_usage_inference <> excluded.byok_usage_inference \
-                 OR {t}.requests <> excluded.requests OR {t}.prompt_tokens <> excluded.prompt_tokens \
-                 OR {t}.completion_tokens <> excluded.completion_tokens \
-                 OR {t}.reasoning_tokens <> excluded.reasoning_tokens OR {t}.cached_tokens <> excluded.cached_tokens \
-                 OR {t}.model <> excluded.model OR {t}.provider_name <> excluded.provider_name"
-            ));
-            changed += self.exec(&sql, &params)?;
+            return self.exec(&sql, &params);
+        }
+        let sql = format!(
+            "INSERT INTO {table} (day, {group_column}, endpoint_id, model_permaslug, model, \
+             provider_name, usage, byok_usage_inference, requests, prompt_tokens, \
+             completion_tokens, reasoning_tokens, cached_tokens, run_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14){on_conflict}"
+        );
+        let target = self.target.clone();
+        let Conn::Sqlite(c) = &mut self.conn else {
+            return Err(Error::Database(format!("{target}: not a SQLite store")));
+        };
+        let unchanged = sqlite_unchanged(c, table, group_column, rows, days)
+            .map_err(|err| Error::database(&target, &err))?;
+        // One statement prepared once and stepped per row, its values bound by
+        // reference: SQLite has no network round trip to save, and a many-row
+        // `VALUES` only adds parsing and copies.
+        let mut statement = c
+            .prepare_cached(&sql)
+            .map_err(|err| Error::database(&target, &err))?;
+        let mut changed = 0;
+        let changed_rows = rows.iter().zip(&unchanged).filter(|(_, same)| !**same);
+        for (group, row) in changed_rows.map(|(r, _)| *r) {
+            changed += statement
+                .execute(rusqlite::params![
+                    row.date,
+                    group,
+                    row.endpoint_id,
+                    row.model_permaslug,
+                    row.model,
+                    row.provider_name,
+                    row.usage,
+                    row.byok_usage_inference,
+                    row.requests,
+                    row.prompt_tokens,
+                    row.completion_tokens,
+                    row.reasoning_tokens,
+                    row.cached_tokens,
+                    run_id,
+                ])
+                .map_err(|err| Error::database(&target, &err))? as u64;
         }
         Ok(changed)
     }
+}
+
+/// The key of an activity row (day, group, endpoint, model) as bytes: the order of
+/// the table's primary key (SQLite compares text byte by byte).
+fn row_key(row: &(String, ActivityItem)) -> (&[u8], &[u8], &[u8], &[u8]) {
+    let (group, item) = row;
+    (
+        item.date.as_bytes(),
+        group.as_bytes(),
+        item.endpoint_id.as_bytes(),
+        item.model_permaslug.as_bytes(),
+    )
+}
+
+/// Which rows (by position) are stored with the same numbers already, found in one
+/// ordered pass over the stored rows of `days`, merged with the rows sorted the same
+/// way: a rerun over an unchanged window then steps no statement per row. Only a
+/// shortcut: a row not recognised here is upserted, and the upsert itself still
+/// leaves an unchanged row alone.
+fn sqlite_unchanged(
+    c: &rusqlite::Connection,
+    table: &str,
+    group_column: &str,
+    rows: &[&(String, ActivityItem)],
+    days: (NaiveDate, NaiveDate),
+) -> Result<Vec<bool>, rusqlite::Error> {
+    use rusqlite::types::ValueRef;
+    let mut order: Vec<usize> = (0..rows.len()).collect();
+    order.sort_unstable_by(|a, b| row_key(rows[*a]).cmp(&row_key(rows[*b])));
+    let mut statement = c.prepare_cached(&format!(
+        "SELECT day, {group_column}, endpoint_id, model_permaslug, model, provider_name, usage, \
+         byok_usage_inference, requests, prompt_tokens, completion_tokens, reasoning_tokens, \
+         cached_tokens FROM {table} WHERE day >= ?1 AND day <= ?2 \
+         ORDER BY day, {group_column}, endpoint_id, model_permaslug"
+    ))?;
+    let mut stored = statement.query(rusqlite::params![day(days.0), day(days.1)])?;
+    let mut same = vec![false; rows.len()];
+    let mut next = 0;
+    while let Some(r) = stored.next()? {
+        let (ValueRef::Text(d), ValueRef::Text(g), ValueRef::Text(e), ValueRef::Text(m)) =
+            (r.get_ref(0)?, r.get_ref(1)?, r.get_ref(2)?, r.get_ref(3)?)
+        else {
+            continue;
+        };
+        let key = (d, g, e, m);
+        while next < order.len() && row_key(rows[order[next]]) < key {
+            next += 1;
+        }
+        let Some(&index) = order.get(next) else {
+            break;
+        };
+        if row_key(rows[index]) != key {
+            continue;
+        }
+        next += 1;
+        let item = &rows[index].1;
+        let real = |i: usize| match r.get_ref(i) {
+            Ok(ValueRef::Real(x)) => Some(x),
+            Ok(ValueRef::Integer(x)) => Some(x as f64),
+            _ => None,
+        };
+        let int = |i: usize| match r.get_ref(i) {
+            Ok(ValueRef::Integer(x)) => Some(x),
+            _ => None,
+        };
+        let text = |i: usize| match r.get_ref(i) {
+            Ok(ValueRef::Text(t)) => Some(t),
+            _ => None,
+        };
+        same[index] = text(4) == Some(item.model.as_bytes())
+            && text(5) == Some(item.provider_name.as_bytes())
+            && real(6) == Some(item.usage)
+            && real(7) == Some(item.byok_usage_inference)
+            && int(8) == Some(item.requests)
+            && int(9) == Some(item.prompt_tokens)
+            && int(10) == Some(item.completion_tokens)
+            && int(11) == Some(item.reasoning_tokens)
+            && int(12) == Some(item.cached_tokens);
+    }
+    Ok(same)
 }
 
 #[cfg(test)]

@@ -487,7 +487,7 @@ fn database_passwords_are_never_shown() {
 }
 
 #[test]
-fn indexes_answer_a_summary_by_model() {
+fn a_summary_by_model_reads_the_daily_sums() {
     for (name, target, _keep) in targets() {
         let mut store = Store::open(&target).expect("open");
         let q = Query::new(day("2025-01-01"), day("2025-12-31")).by(&[Dimension::Model]);
@@ -495,10 +495,7 @@ fn indexes_answer_a_summary_by_model() {
         // PostgreSQL's planner scans a small table however it is indexed; the
         // benchmark records its plan on a year of rows (BENCHMARKS.md).
         if name == "sqlite" {
-            assert!(
-                plan.contains("COVERING INDEX openrouter_activity_by_model"),
-                "{plan}"
-            );
+            assert!(plan.contains("openrouter_activity_daily"), "{plan}");
         }
     }
 }
@@ -525,6 +522,7 @@ fn workspace_names_are_recorded_and_a_version_1_store_gains_them() {
         // A store written before version 2: the table appears on open, the names
         // with the next sync.
         let sql = "DROP TABLE openrouter_workspace; \
+                   DROP TABLE openrouter_activity_daily; DROP TABLE openrouter_key_activity_daily; \
                    ALTER TABLE openrouter_sync_run DROP COLUMN dropped_rows; \
                    UPDATE openrouter_store_meta SET value = '1' WHERE key = 'schema_version'";
         match &target {
@@ -786,8 +784,10 @@ fn a_version_2_store_is_upgraded_and_keeps_its_rows() {
         rt.block_on(store.sync(&openrouter.client(), &sample_options()))
             .expect("sync");
         drop(store);
-        // Back to version 2: the run log without its dropped-rows column.
+        // Back to version 2: the run log without its dropped-rows column, no daily
+        // sums.
         let sql = "ALTER TABLE openrouter_sync_run DROP COLUMN dropped_rows; \
+                   DROP TABLE openrouter_activity_daily; DROP TABLE openrouter_key_activity_daily; \
                    UPDATE openrouter_store_meta SET value = '2' WHERE key = 'schema_version'";
         match &target {
             Target::Sqlite(path) => run_sqlite(path, sql),
@@ -804,6 +804,17 @@ fn a_version_2_store_is_upgraded_and_keeps_its_rows() {
             sample_rows().len(),
             "{name}"
         );
+        // The upgrade filled the daily sums from the raw rows.
+        let keys: Vec<String> = SampleAccount::new()
+            .keys()
+            .iter()
+            .map(|k| k.hash.clone())
+            .collect();
+        assert!(
+            !reader.summarise(&window).expect("sums").is_empty(),
+            "{name}"
+        );
+        assert_daily_sums_match_raw_rows(&mut reader, &keys, name);
     }
 }
 
@@ -941,4 +952,362 @@ fn a_postgres_that_stops_answering_fails_the_run_within_the_timeout() {
     let _s = openrouter.sample_account();
     rt.block_on(store.sync(&openrouter.client(), &sample_options()))
         .expect("a sync after the server resumed");
+}
+
+/// A small deterministic generator (no dependency, same sequence every run).
+struct Lcg(u64);
+
+impl Lcg {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        ((self.0 >> 33) % n as u64) as usize
+    }
+}
+
+/// The five counts, then the two amounts, of a group.
+type Sums = (i64, i64, i64, i64, i64, f64, f64);
+
+/// Every summary the store answers from its daily sums equals the sums of its raw
+/// rows, for the account's rows, the workspace split and each key's rows.
+fn assert_daily_sums_match_raw_rows(store: &mut Store, keys: &[String], context: &str) {
+    let window = Query::new(day("2026-10-27"), day("2026-11-25"));
+    let mut queries = vec![
+        window
+            .clone()
+            .by(&[Dimension::Day, Dimension::Model, Dimension::Provider]),
+        window.clone().workspaces(true).by(&[
+            Dimension::Day,
+            Dimension::Workspace,
+            Dimension::Model,
+            Dimension::Provider,
+        ]),
+        window.clone().by(&[Dimension::Model]),
+    ];
+    for hash in keys {
+        queries.push(window.clone().api_key_hash(hash.clone()).by(&[
+            Dimension::Day,
+            Dimension::Model,
+            Dimension::Provider,
+        ]));
+    }
+    for q in &queries {
+        let mut want: BTreeMap<Vec<String>, Sums> = BTreeMap::new();
+        for row in store.rows(q).expect("rows") {
+            let labels: Vec<String> = q
+                .dimensions()
+                .iter()
+                .map(|d| match d {
+                    Dimension::Day => row.date.clone(),
+                    Dimension::Model => row.model.clone(),
+                    Dimension::Provider => row.provider_name.clone(),
+                    Dimension::Workspace => row.workspace_id.clone().unwrap_or_default(),
+                    other => panic!("{other:?}"),
+                })
+                .collect();
+            // Counts add up saturating at i64::MAX, as the store's sums do.
+            let t = row.totals;
+            let sum = want.entry(labels).or_default();
+            sum.0 = sum.0.saturating_add(t.requests);
+            sum.1 = sum.1.saturating_add(t.prompt_tokens);
+            sum.2 = sum.2.saturating_add(t.completion_tokens);
+            sum.3 = sum.3.saturating_add(t.reasoning_tokens);
+            sum.4 = sum.4.saturating_add(t.cached_tokens);
+            sum.5 += t.usage;
+            sum.6 += t.byok_usage_inference;
+        }
+        let got = store.summarise(q).expect("summarise");
+        assert_eq!(got.len(), want.len(), "{context}: {q:?}");
+        for group in got {
+            let w = want
+                .get(&group.labels)
+                .unwrap_or_else(|| panic!("{context}: {:?} has no raw rows", group.labels));
+            let t = group.totals;
+            assert_eq!(
+                (
+                    t.requests,
+                    t.prompt_tokens,
+                    t.completion_tokens,
+                    t.reasoning_tokens,
+                    t.cached_tokens
+                ),
+                (w.0, w.1, w.2, w.3, w.4),
+                "{context}: {:?}",
+                group.labels
+            );
+            assert!(
+                close(t.usage, w.5) && close(t.byok_usage_inference, w.6),
+                "{context}: {:?}",
+                group.labels
+            );
+        }
+    }
+}
+
+/// One random step of [`daily_sums_equal_the_raw_rows_after_any_sequence_of_syncs`]:
+/// changes `rows` (what OpenRouter now knows) and returns the answer it gives, whether
+/// the answer is split by workspace, and whether the run must fail.
+fn random_step(
+    rng: &mut Lcg,
+    rows: &mut Vec<ActivityItem>,
+    next_endpoint: &mut usize,
+    action: usize,
+) -> (Vec<ActivityItem>, bool, bool) {
+    let models = ["vendor/alpha", "vendor/beta", "other/gamma"];
+    let mut answer = rows.clone();
+    match action {
+        // A rerun of the same answer.
+        0 => {}
+        // New numbers for some rows (saturating: a row may hold i64::MAX).
+        1 => {
+            for _ in 0..3 {
+                let i = rng.below(rows.len());
+                rows[i].usage += 0.5;
+                rows[i].requests = rows[i].requests.saturating_add(2);
+                rows[i].cached_tokens = rows[i].cached_tokens.saturating_add(7);
+            }
+            answer = rows.clone();
+        }
+        // A row moves to another model and provider.
+        2 => {
+            let i = rng.below(rows.len());
+            let moved = openrouter_analytics_mock::activity_row(models[rng.below(3)], 0.0);
+            rows[i].model = moved.model;
+            rows[i].provider_name = moved.provider_name;
+            answer = rows.clone();
+        }
+        // Some rows are missing from the answer (stored ones stay).
+        3 => answer.truncate(rng.below(answer.len())),
+        // New rows.
+        4 => {
+            for _ in 0..3 {
+                let mut row = rows[rng.below(rows.len())].clone();
+                row.endpoint_id = format!("ep-{next_endpoint}");
+                *next_endpoint += 1;
+                rows.push(row);
+            }
+            answer = rows.clone();
+        }
+        // Conflicting copies of a row: the run fails and writes no row.
+        5 => {
+            let mut other = rows[rng.below(rows.len())].clone();
+            other.usage += 3.0;
+            answer.push(other);
+            return (answer, false, true);
+        }
+        // Hostile counts: a row's tokens and requests at i64::MAX.
+        6 => {
+            let i = rng.below(rows.len());
+            rows[i].prompt_tokens = i64::MAX;
+            rows[i].requests = i64::MAX;
+            answer = rows.clone();
+        }
+        // Split by workspace.
+        _ => return (answer, true, false),
+    }
+    (answer, false, false)
+}
+
+/// A property checked over random sequences (fixed seeds, so every run is the same):
+/// whatever the syncs, reruns, changed, moved, missing, new, conflicting or hostile
+/// rows, every summary (read from the daily sums) equals the sums of the raw rows, for
+/// the account's rows, the workspace split and each key's rows (the mock answers every
+/// key with the same rows). Both backends.
+#[test]
+fn daily_sums_equal_the_raw_rows_after_any_sequence_of_syncs() {
+    let rt = runtime();
+    let keys: Vec<String> = SampleAccount::new()
+        .keys()
+        .iter()
+        .map(|k| k.hash.clone())
+        .collect();
+    let models = ["vendor/alpha", "vendor/beta", "other/gamma"];
+    let mut seen = [false; 8];
+    for seed in [26, 2026, 7_919] {
+        for (name, target, _keep) in targets() {
+            let mut rng = Lcg(seed);
+            let mut store = Store::open(&target).expect("open");
+            // Rows of a few days, endpoints, models, providers and workspaces.
+            let mut rows: Vec<ActivityItem> = (0..24)
+                .map(|i| ActivityItem {
+                    date: format!("2026-11-{:02}", 1 + i % 5),
+                    endpoint_id: format!("ep-{}", i / 5),
+                    workspace_id: Some(format!("ws-{}", i % 2)),
+                    requests: 1 + i as i64,
+                    ..openrouter_analytics_mock::activity_row(models[i % 3], 0.25 * i as f64)
+                })
+                .collect();
+            let mut next_endpoint = 100;
+            for step in 0..10 {
+                let action = if step == 0 { 0 } else { rng.below(8) };
+                seen[action] = true;
+                let (answer, split, fails) =
+                    random_step(&mut rng, &mut rows, &mut next_endpoint, action);
+                let openrouter = MockOpenRouter::start();
+                let _activity =
+                    openrouter.reply(Endpoint::GetUserActivity, Reply::activity(answer));
+                let _rest = openrouter.sample_account();
+                let result = rt.block_on(store.sync(
+                    &openrouter.client(),
+                    &sample_options().group_by_workspace(split),
+                ));
+                let context = format!("{name}: seed {seed}, step {step}, action {action}");
+                assert_eq!(result.is_err(), fails, "{context}: {result:?}");
+                assert_daily_sums_match_raw_rows(&mut store, &keys, &context);
+            }
+        }
+    }
+    // The seeds are chosen so that every kind of step is taken.
+    assert!(seen.iter().all(|s| *s), "{seen:?}");
+}
+
+/// Counts near 2^63 neither wrap nor fail the sync: the raw rows keep them as sent,
+/// and every sum (the daily ones, a summary's, the account's sum of the workspace
+/// split) saturates at i64::MAX.
+#[test]
+fn hostile_counts_saturate_the_sums_and_the_raw_rows_keep_them() {
+    let rt = runtime();
+    let hostile = |endpoint: &str, workspace: &str| ActivityItem {
+        date: "2026-11-20".into(),
+        endpoint_id: endpoint.into(),
+        workspace_id: Some(workspace.into()),
+        requests: i64::MAX,
+        prompt_tokens: i64::MAX - 1,
+        completion_tokens: 5,
+        ..openrouter_analytics_mock::activity_row("vendor/alpha", 1.0)
+    };
+    // A second day: a summary then adds two saturated daily sums (SQLite's plain
+    // `SUM` overflows there and the summary is read again, saturating).
+    let next_day = ActivityItem {
+        date: "2026-11-21".into(),
+        ..hostile("ep-1", "ws-1")
+    };
+    let rows = vec![
+        hostile("ep-1", "ws-1"),
+        hostile("ep-2", "ws-1"),
+        hostile("ep-1", "ws-2"),
+        next_day,
+    ];
+    for (name, target, _keep) in targets() {
+        let mut store = Store::open(&target).expect("open");
+        for split in [false, true] {
+            let openrouter = MockOpenRouter::start();
+            let _activity = openrouter.activity_rows(rows.clone());
+            let _rest = openrouter.sample_account();
+            rt.block_on(store.sync(
+                &openrouter.client(),
+                &sample_options().group_by_workspace(split),
+            ))
+            .unwrap_or_else(|e| panic!("{name}, split {split}: {e}"));
+        }
+        let q = Query::new(day("2026-11-01"), day("2026-11-30"));
+        let raw = store.rows(&q).expect("rows");
+        assert_eq!(raw.len(), 3, "{name}");
+        // ep-2 as sent; ep-1 the saturated sum of its two workspaces' rows.
+        assert!(
+            raw.iter().all(|r| r.totals.requests == i64::MAX),
+            "{name}: {raw:?}"
+        );
+        assert!(
+            raw.iter().any(|r| r.totals.prompt_tokens == i64::MAX - 1),
+            "{name}: {raw:?}"
+        );
+        for query in [
+            q.clone(),
+            q.clone().by(&[Dimension::Day, Dimension::Model]),
+            q.clone().workspaces(true).by(&[Dimension::Month]),
+            q.clone().by(&[Dimension::Key]),
+        ] {
+            let sums = store.summarise(&query).expect("summarise");
+            assert!(!sums.is_empty(), "{name}: {query:?}");
+            for group in sums {
+                let t = group.totals;
+                assert_eq!(t.requests, i64::MAX, "{name}: {query:?}");
+                assert!(t.prompt_tokens >= i64::MAX - 1, "{name}: {query:?}");
+                assert!(t.completion_tokens >= 5, "{name}: {query:?}");
+            }
+        }
+        // Both days' (saturated) sums added: saturated again.
+        let total = store.summarise(&q).expect("summarise");
+        assert_eq!(total[0].totals.prompt_tokens, i64::MAX, "{name}");
+        let keys: Vec<String> = SampleAccount::new()
+            .keys()
+            .iter()
+            .map(|k| k.hash.clone())
+            .collect();
+        assert_daily_sums_match_raw_rows(&mut store, &keys, name);
+    }
+}
+
+#[test]
+fn a_version_3_store_is_upgraded_and_gains_daily_sums_of_its_rows() {
+    let rt = runtime();
+    for (name, target, _keep) in targets() {
+        let openrouter = MockOpenRouter::start();
+        let _s = openrouter.sample_account();
+        let mut store = Store::open(&target).expect("open");
+        rt.block_on(store.sync(&openrouter.client(), &sample_options()))
+            .expect("sync");
+        let window = Query::new(day("2026-10-27"), day("2026-11-25"));
+        let by_model = window.clone().by(&[Dimension::Model]);
+        let want = store.summarise(&by_model).expect("summarise");
+        drop(store);
+        // Back to version 3: no daily sums, the raw rows' covering index; and a raw
+        // row with hostile counts (version 3 stored them as sent).
+        let sql = "DROP TABLE openrouter_activity_daily; DROP TABLE openrouter_key_activity_daily; \
+                   CREATE INDEX openrouter_activity_by_model ON openrouter_activity \
+                   (workspace_id, day, model, provider_name, usage, byok_usage_inference, requests, \
+                   prompt_tokens, completion_tokens, reasoning_tokens, cached_tokens); \
+                   INSERT INTO openrouter_activity VALUES ('2026-11-02', '', 'ep-x', 'x/hostile', \
+                   'x/hostile', 'X', 0.5, 0, 9223372036854775807, 9223372036854775807, 1, 0, 0, 'old'); \
+                   INSERT INTO openrouter_activity VALUES ('2026-11-02', '', 'ep-y', 'x/hostile', \
+                   'x/hostile', 'X', 0.5, 0, 9223372036854775807, 9223372036854775807, 1, 0, 0, 'old'); \
+                   UPDATE openrouter_store_meta SET value = '3' WHERE key = 'schema_version'";
+        match &target {
+            Target::Sqlite(path) => run_sqlite(path, sql),
+            Target::Postgres(url) => pg::execute(url, sql),
+            _ => unreachable!(),
+        }
+        // Opening to read upgrades (a reading command opens for writing once).
+        let mut reader = Store::open_existing(&target).expect("upgraded on open");
+        assert_eq!(
+            reader.rows(&window).expect("rows").len(),
+            sample_rows().len() + 2,
+            "{name}"
+        );
+        let got = reader.summarise(&by_model).expect("summarise");
+        let hostile = got
+            .iter()
+            .find(|g| g.labels == ["x/hostile"])
+            .unwrap_or_else(|| panic!("{name}: {got:?}"));
+        assert_eq!(hostile.totals.requests, i64::MAX, "{name}");
+        assert_eq!(hostile.totals.completion_tokens, 2, "{name}");
+        let others: Vec<_> = got
+            .into_iter()
+            .filter(|g| g.labels != ["x/hostile"])
+            .collect();
+        assert_eq!(others.len(), want.len(), "{name}");
+        for (a, b) in others.iter().zip(&want) {
+            assert_eq!(a.labels, b.labels, "{name}");
+            assert_eq!(a.totals.requests, b.totals.requests, "{name}");
+            assert!(close(a.totals.usage, b.totals.usage), "{name}");
+        }
+        let keys: Vec<String> = SampleAccount::new()
+            .keys()
+            .iter()
+            .map(|k| k.hash.clone())
+            .collect();
+        assert_daily_sums_match_raw_rows(&mut reader, &keys, name);
+        // The covering index that the daily sums replace is gone.
+        let plan = reader
+            .explain_summarise(&by_model)
+            .expect("plan")
+            .join("\n");
+        assert!(
+            !plan.contains("openrouter_activity_by_model"),
+            "{name}: {plan}"
+        );
+    }
 }
