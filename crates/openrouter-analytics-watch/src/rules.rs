@@ -386,12 +386,12 @@ impl Rules {
             };
             outcome.note = Some(match judged {
                 Ok(f) => format!(
-                    "{}: ${:.2} to {day}, ${:.2} projected (p10 ${:.2}, p90 ${:.2}, {})",
+                    "{}: {} to {day}, {} projected (p10 {}, p90 {}, {})",
                     month_of(&f.period),
-                    f.actual_usd,
-                    f.p50_usd,
-                    f.p10_usd,
-                    f.p90_usd,
+                    usd(f.actual_usd),
+                    usd(f.p50_usd),
+                    usd(f.p10_usd),
+                    usd(f.p90_usd),
                     f.method
                 ),
                 Err(reason) => format!("no forecast: {reason}"),
@@ -452,8 +452,11 @@ impl Rules {
                             _ => "the limit is not projected to be reached this window".into(),
                         };
                         format!(
-                            "${:.2} of ${limit:.2} projected by {} (window from {}); {when}",
-                            f.p50_usd, f.period.end, f.period.start
+                            "{} of {} projected by {} (window from {}); {when}",
+                            usd(f.p50_usd),
+                            usd(limit),
+                            f.period.end,
+                            f.period.start
                         )
                     }
                     Err(reason) => format!("no forecast: {reason}"),
@@ -472,7 +475,7 @@ impl Rules {
                     Err(_) => Outcome::judged(Rule::Anomaly, subject, f64::NAN, threshold, &[]),
                 };
                 outcome.note = Some(match judged {
-                    Ok(a) => format!("spend ${:.2}, usual ${:.2}", a.spend_usd, a.expected_usd),
+                    Ok(a) => format!("spend {}, usual {}", usd(a.spend_usd), usd(a.expected_usd)),
                     Err(reason) => format!("not judged: {reason}"),
                 });
                 outcomes.push(outcome);
@@ -566,6 +569,30 @@ fn key_series(snapshot: &Snapshot) -> Vec<(String, Vec<(NaiveDate, f64)>)> {
             ))
         })
         .collect()
+}
+
+/// Dollars to the cent with thousands separators (`$1,014.30`, `-$3.50`; `-0` is
+/// `$0.00`), as the CLI's tables print them; a figure too large for cents to mean
+/// anything is written as it is.
+pub(crate) fn usd(value: f64) -> String {
+    if !value.is_finite() || value.abs() >= 1e15 {
+        return format!("${value}");
+    }
+    let cents = (value.abs() * 100.0).round() as u64;
+    let negative = value < 0.0 && cents > 0;
+    let whole = (cents / 100).to_string();
+    let mut grouped = String::with_capacity(whole.len() + whole.len() / 3);
+    for (i, digit) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    format!(
+        "{}${grouped}.{:02}",
+        if negative { "-" } else { "" },
+        cents % 100
+    )
 }
 
 /// `2026-11` for a month.
@@ -690,12 +717,14 @@ impl Unit {
         }
     }
 
-    /// `value` written in this unit: `$4.1200`, `12.5 days`, `81.0%`, `3.20x`.
+    /// `value` written in this unit: `$1,014.30` (to the cent, as every table of the
+    /// CLI), `12.5 days`, `81.0%`, `3.20x`.
     ///
     /// ```
     /// use openrouter_analytics_watch::Unit;
     ///
-    /// assert_eq!(Unit::Usd.format(4.12), "$4.1200");
+    /// assert_eq!(Unit::Usd.format(1014.3), "$1,014.30");
+    /// assert_eq!(Unit::Usd.format(-0.004), "$0.00");
     /// assert_eq!(Unit::Days.format(f64::INFINITY), "unlimited days");
     /// assert_eq!(Unit::Percent.format(81.0), "81.0%");
     /// ```
@@ -707,8 +736,7 @@ impl Unit {
             };
         }
         match self {
-            Self::Usd if value < 0.0 => format!("-${:.4}", -value),
-            Self::Usd => format!("${value:.4}"),
+            Self::Usd => usd(value),
             Self::Days => format!("{value:.1} days"),
             Self::Percent => format!("{value:.1}%"),
             Self::Factor => format!("{value:.2}x"),
@@ -1082,7 +1110,7 @@ mod tests {
         assert_eq!(
             text,
             "openrouter check: 1 rule crossed (day judged: 2026-11-08)\n\
-             - balance-below: balance $30.0000 is below $50.0000"
+             - balance-below: balance $30.00 is below $50.00"
         );
     }
 
@@ -1135,7 +1163,7 @@ mod tests {
         assert_eq!(
             text,
             "openrouter check: 0 rules crossed, 2 rules could not be judged (day judged: 2026-11-08)\n\
-             - balance-below: balance cannot be judged (a figure from OpenRouter is not a finite number; threshold $10.0000)\n\
+             - balance-below: balance cannot be judged (a figure from OpenRouter is not a finite number; threshold $10.00)\n\
              - runway-below: runway cannot be judged (a figure from OpenRouter is not a finite number; threshold 10.0 days)"
         );
         // An unlimited runway (no spend) is still judged: held.
@@ -1304,6 +1332,24 @@ mod tests {
             text.contains("(key &lt;b|a&gt;\u{fffd}new line; threshold"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn dollars_are_written_to_the_cent_with_separators() {
+        for (value, written) in [
+            (0.0, "$0.00"),
+            (-0.0, "$0.00"),
+            (-0.004, "$0.00"),
+            (0.005, "$0.01"),
+            (1014.3, "$1,014.30"),
+            (-3.5, "-$3.50"),
+            (999_999.999, "$1,000,000.00"),
+            (1_234_567_890.12, "$1,234,567,890.12"),
+        ] {
+            assert_eq!(usd(value), written, "{value}");
+        }
+        assert_eq!(usd(f64::NAN), "$NaN");
+        assert_eq!(usd(1e300), format!("${}", 1e300));
     }
 
     /// 60 days to 2026-11-10 of `spend(i)` on model "a", and a key "ci" (monthly limit
