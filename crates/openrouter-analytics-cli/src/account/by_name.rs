@@ -3,7 +3,7 @@
 //! client's one paging loop, each answer kept with its exact bytes so that JSON output
 //! is the API's.
 
-use openrouter_analytics::{CallByName, WithRawBody};
+use openrouter_analytics::{CallByName, OperationInfo, WithRawBody};
 use serde_json::Value;
 
 use super::Context;
@@ -13,13 +13,13 @@ use crate::exit::{Failure, Operation};
 /// The call `group.method` with text arguments and an optional JSON body.
 fn call(
     ctx: &Context<'_>,
-    (group, method): (&str, &str),
+    op: &'static OperationInfo,
     args: &[(String, String)],
     body: Option<Value>,
 ) -> Result<CallByName, Failure> {
     let mut call = ctx
         .client
-        .operation(group, method)
+        .operation(op.group, op.method)
         .map_err(|err| Failure::from_client(&err, Operation::Account, ctx.base_url))?;
     for (name, value) in args {
         call = call.arg(name.as_str(), value.as_str());
@@ -27,9 +27,7 @@ fn call(
     if let Some(body) = body {
         call = call.body_json(body);
     }
-    if let Some(op) = openrouter_analytics::find_operation(group, method) {
-        ctx.describe(op.http_method, op.path);
-    }
+    ctx.describe(op.http_method, op.path);
     Ok(call)
 }
 
@@ -37,7 +35,7 @@ fn call(
 pub async fn send(
     ctx: &Context<'_>,
     label: &str,
-    operation: (&str, &str),
+    operation: &'static OperationInfo,
     args: &[(String, String)],
     body: Option<Value>,
 ) -> Result<WithRawBody<Value>, Failure> {
@@ -51,7 +49,7 @@ pub async fn send(
 pub async fn every_item(
     ctx: &Context<'_>,
     label: &str,
-    operation: (&str, &str),
+    operation: &'static OperationInfo,
     args: &[(String, String)],
 ) -> Result<Vec<(Value, RawItem)>, Failure> {
     let call = call(ctx, operation, args, None)?;

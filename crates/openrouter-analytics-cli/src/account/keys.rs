@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use clap::{Args, Subcommand, ValueEnum};
 use openrouter_analytics::types;
 use openrouter_analytics::uuid::Uuid;
-use openrouter_analytics::{ErrorKind, WithRawBody};
+use openrouter_analytics::{ErrorKind, WithRawBody, ops};
 
 use super::key::limit_with_reset;
 use super::view::{self, write_fields};
@@ -127,8 +127,7 @@ pub struct HashArg {
 from_operation!(
     /// `keys create`'s flags: the body fields of `api_keys.create`.
     KeysCreate,
-    "api_keys",
-    "create",
+    ops::API_KEYS_CREATE,
     Options {
         positional_path: true,
         skip: &[],
@@ -139,8 +138,7 @@ from_operation!(
 from_operation!(
     /// `keys update`'s flags: the key's hash, then the body fields of `api_keys.update`.
     KeysUpdate,
-    "api_keys",
-    "update",
+    ops::API_KEYS_UPDATE,
     Options {
         positional_path: true,
         skip: &[],

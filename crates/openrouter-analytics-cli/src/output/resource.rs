@@ -123,7 +123,7 @@ pub fn write_table(
 ) -> Result<Vec<String>, RenderError> {
     let view = view(op, body, wanted)?;
     let warnings = missing_warning(&view);
-    let overrides = resources::find(op.group, op.method);
+    let overrides = resources::find(op);
     if view.is_list {
         let mut table = Table::new(view.columns.iter().map(|c| {
             let align = match c.kind {
@@ -237,7 +237,7 @@ fn view<'a>(
         })
         .unwrap_or_default();
     let present = present_columns(&rows, is_list, &spec_columns);
-    let overrides = resources::find(op.group, op.method);
+    let overrides = resources::find(op);
     let header_of = |name: &str| {
         overrides
             .and_then(|o| o.headers.iter().find(|(field, _)| *field == name))
@@ -414,31 +414,40 @@ fn csv_cell(value: Option<&Value>, kind: ColumnKind) -> Result<String, Unprintab
 
 #[cfg(test)]
 mod tests {
-    use openrouter_analytics::find_operation;
+    use openrouter_analytics::ops;
     use serde_json::json;
 
     use super::*;
-
-    fn op(group: &str, method: &str) -> &'static OperationInfo {
-        find_operation(group, method).expect("an operation")
-    }
+    use crate::output::Style;
 
     fn table(op: &OperationInfo, body: &Value, wanted: Option<&[String]>) -> (String, Vec<String>) {
         let mut out = Vec::new();
-        let warnings = write_table(op, body, wanted, &mut out).expect("rendered");
+        let warnings = write_table(
+            op,
+            body,
+            wanted,
+            &mut Out::new(Style::for_tests(), &mut out),
+        )
+        .expect("rendered");
         (String::from_utf8(out).expect("UTF-8"), warnings)
     }
 
     #[test]
     fn money_is_cents_with_separators_in_tables_and_as_sent_in_csv() {
-        let credits = op("credits", "get_credits");
+        let credits = ops::CREDITS_GET_CREDITS;
         let body = json!({"data": {"total_credits": 1234.5678, "total_usage": -2.5}});
         let (text, warnings) = table(credits, &body, None);
         assert!(text.contains("credits  $1,234.57"), "{text}");
         assert!(text.contains("usage    -$2.50"), "{text}");
         assert!(warnings.is_empty());
         let mut out = Vec::new();
-        write_csv(credits, &body, None, &mut out).expect("csv");
+        write_csv(
+            credits,
+            &body,
+            None,
+            &mut Out::new(Style::for_tests(), &mut out),
+        )
+        .expect("csv");
         assert_eq!(
             String::from_utf8(out).expect("UTF-8"),
             "total_credits,total_usage\n1234.5678,-2.5\n"
@@ -447,18 +456,30 @@ mod tests {
 
     #[test]
     fn a_huge_amount_is_an_error_value_not_a_309_digit_cell() {
-        let credits = op("credits", "get_credits");
+        let credits = ops::CREDITS_GET_CREDITS;
         let body = json!({"data": {"total_credits": 1e308, "total_usage": 0}});
         let mut out = Vec::new();
-        let err = write_table(credits, &body, None, &mut out).expect_err("refused");
+        let err = write_table(
+            credits,
+            &body,
+            None,
+            &mut Out::new(Style::for_tests(), &mut out),
+        )
+        .expect_err("refused");
         assert!(matches!(err, RenderError::Unprintable(_)), "{err}");
-        let err = write_csv(credits, &body, None, &mut out).expect_err("refused");
+        let err = write_csv(
+            credits,
+            &body,
+            None,
+            &mut Out::new(Style::for_tests(), &mut out),
+        )
+        .expect_err("refused");
         assert!(err.to_string().contains("1e308"), "{err}");
     }
 
     #[test]
     fn a_missing_required_field_is_an_empty_cell_and_one_warning() {
-        let list = op("api_keys", "list");
+        let list = ops::API_KEYS_LIST;
         let body = json!({"data": [{"name": "a", "hash": "h1", "usage": 1.0}, {"name": "b"}]});
         let wanted: Vec<String> = ["name", "hash", "usage"].map(String::from).to_vec();
         let (text, warnings) = table(list, &body, Some(&wanted));
@@ -472,14 +493,19 @@ mod tests {
 
     #[test]
     fn unknown_columns_are_usage_errors_listing_the_valid_ones() {
-        let list = op("api_keys", "list");
+        let list = ops::API_KEYS_LIST;
         let body = json!({"data": [{"name": "a", "brand_new": 7}]});
         let wanted = vec!["brand_new".to_string()];
         let (text, _) = table(list, &body, Some(&wanted));
         assert!(text.contains("brand_new") && text.contains('7'), "{text}");
         let mut out = Vec::new();
-        let err =
-            write_table(list, &body, Some(&["nope".to_string()]), &mut out).expect_err("unknown");
+        let err = write_table(
+            list,
+            &body,
+            Some(&["nope".to_string()]),
+            &mut Out::new(Style::for_tests(), &mut out),
+        )
+        .expect_err("unknown");
         let message = err.to_string();
         assert!(
             message.contains("\"nope\"") && message.contains("limit_remaining"),
@@ -491,7 +517,7 @@ mod tests {
 
     #[test]
     fn a_nested_field_is_a_dotted_row_of_the_object_view() {
-        let key = op("api_keys", "get_current_key_metadata");
+        let key = ops::API_KEYS_GET_CURRENT_KEY_METADATA;
         let body =
             json!({"data": {"label": "x", "rate_limit": {"requests": 10, "interval": "10s"}}});
         let wanted: Vec<String> = ["label", "rate_limit.requests", "rate_limit.note"]

@@ -5,15 +5,15 @@
 //! Everything else (which fields there are, their kinds, which are dollars) comes from
 //! the generated resource model ([`openrouter_analytics::ResponseInfo`]); an operation
 //! with no entry here shows every column the spec lists, in the spec's order. A test
-//! checks that every entry names a real operation and real columns.
+//! checks that every entry names real columns.
+
+use openrouter_analytics::{OperationInfo, ops};
 
 /// How one operation's answer is shown by default.
 #[derive(Clone, Copy, Debug)]
 pub struct Override {
-    /// The operation: `client.<group>().<method>()`.
-    pub group: &'static str,
-    /// See [`Override::group`].
-    pub method: &'static str,
+    /// The operation, a handle of the generated table.
+    pub operation: &'static OperationInfo,
     /// The columns shown without `--columns`, in this order.
     pub columns: &'static [&'static str],
     /// Headers other than the field's name: `(field, header)`.
@@ -26,8 +26,7 @@ pub struct Override {
 /// The overrides, by operation.
 pub const OVERRIDES: &[Override] = &[
     Override {
-        group: "api_keys",
-        method: "list",
+        operation: ops::API_KEYS_LIST,
         columns: &[
             "name",
             "label",
@@ -47,15 +46,13 @@ pub const OVERRIDES: &[Override] = &[
         optional: &["created_at", "label", "usage_monthly", "hash"],
     },
     Override {
-        group: "credits",
-        method: "get_credits",
+        operation: ops::CREDITS_GET_CREDITS,
         columns: &["total_credits", "total_usage"],
         headers: &[("total_credits", "credits"), ("total_usage", "usage")],
         optional: &[],
     },
     Override {
-        group: "analytics",
-        method: "get_user_activity",
+        operation: ops::ANALYTICS_GET_USER_ACTIVITY,
         columns: &[
             "date",
             "model",
@@ -77,15 +74,13 @@ pub const OVERRIDES: &[Override] = &[
         optional: &["reasoning_tokens", "byok_usage_inference", "provider_name"],
     },
     Override {
-        group: "workspaces",
-        method: "list",
+        operation: ops::WORKSPACES_LIST,
         columns: &["name", "slug", "id", "description", "created_at"],
         headers: &[("created_at", "created")],
         optional: &["description", "created_at"],
     },
     Override {
-        group: "guardrails",
-        method: "list",
+        operation: ops::GUARDRAILS_LIST,
         columns: &[
             "name",
             "limit_usd",
@@ -98,8 +93,7 @@ pub const OVERRIDES: &[Override] = &[
         optional: &["workspace_id", "enforce_zdr"],
     },
     Override {
-        group: "models",
-        method: "list",
+        operation: ops::MODELS_LIST,
         columns: &[
             "id",
             "name",
@@ -117,32 +111,30 @@ pub const OVERRIDES: &[Override] = &[
         optional: &["architecture.modality", "name"],
     },
     Override {
-        group: "organization",
-        method: "list_members",
+        operation: ops::ORGANIZATION_LIST_MEMBERS,
         columns: &["email", "first_name", "last_name", "role", "id"],
         headers: &[],
         optional: &["id"],
     },
 ];
 
-/// The override of `group.method`, if it has one.
-pub fn find(group: &str, method: &str) -> Option<&'static Override> {
+/// The override of `op`, if it has one.
+pub fn find(op: &OperationInfo) -> Option<&'static Override> {
     OVERRIDES
         .iter()
-        .find(|o| o.group == group && o.method == method)
+        .find(|o| o.operation.operation_id == op.operation_id)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// An override is keyed by strings: a typo would silently do nothing, so every
-    /// name is checked against the generated table.
+    /// Columns are named by strings: a typo would silently do nothing, so every name
+    /// is checked against the generated table.
     #[test]
-    fn every_override_names_a_real_operation_and_real_columns() {
+    fn every_override_names_real_columns() {
         for o in OVERRIDES {
-            let op = openrouter_analytics::find_operation(o.group, o.method)
-                .unwrap_or_else(|| panic!("no operation {}.{}", o.group, o.method));
+            let op = o.operation;
             let response = op.response.expect("a JSON answer");
             let named = o
                 .columns
@@ -153,8 +145,8 @@ mod tests {
                 assert!(
                     response.column(name).is_some(),
                     "{}.{}: no column {name}",
-                    o.group,
-                    o.method
+                    op.group,
+                    op.method
                 );
             }
             for name in o.optional.iter().chain(o.headers.iter().map(|(f, _)| f)) {
