@@ -413,6 +413,11 @@ fn table_cell(value: Option<&Value>, kind: ColumnKind) -> Result<String, Unprint
 /// A cell of CSV: numbers in full precision, as sent; text made terminal-safe (the
 /// sheet then keeps it from starting a formula).
 fn csv_cell(value: Option<&Value>, kind: ColumnKind) -> Result<String, Unprintable> {
+    csv_cell_as(value, kind, false)
+}
+
+/// [`csv_cell`]; with `raw` (`--csv-raw`), text exactly as sent.
+fn csv_cell_as(value: Option<&Value>, kind: ColumnKind, raw: bool) -> Result<String, Unprintable> {
     let Some(value) = value else {
         return Ok(String::new());
     };
@@ -421,7 +426,12 @@ fn csv_cell(value: Option<&Value>, kind: ColumnKind) -> Result<String, Unprintab
     {
         money::checked(amount)?;
     }
-    Ok(terminal::safe(&super::cell(value)).into_owned())
+    let cell = super::cell(value);
+    Ok(if raw {
+        cell
+    } else {
+        terminal::safe(&cell).into_owned()
+    })
 }
 
 /// A value a command computes beside the answer (a balance, a runway): a row of the
@@ -656,12 +666,13 @@ pub fn write_look_csv(
         columns,
     };
     let warnings = missing_warning(&view);
+    let raw = out.style().csv_raw;
     let mut lines = Vec::with_capacity(view.rows.len());
     for row in &view.rows {
         let mut cells = view
             .columns
             .iter()
-            .map(|c| csv_cell(get(row, &c.path), c.kind))
+            .map(|c| csv_cell_as(get(row, &c.path), c.kind, raw))
             .collect::<Result<Vec<_>, _>>()?;
         cells.extend(extra.iter().map(|e| e.csv.clone()));
         lines.push(cells);
