@@ -11,7 +11,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use heck::{ToKebabCase, ToSnakeCase, ToUpperCamelCase};
+use heck::{ToKebabCase, ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 use openapiv3::{OpenAPI, Parameter, ReferenceOr};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
@@ -788,6 +788,7 @@ fn emit(operations: &[Operation], tags: &BTreeMap<String, String>) -> TokenStrea
         )
     });
     let table = operations.iter().map(emit_info);
+    let handles = emit_handles(operations);
     let send_arms = operations.iter().map(|op| {
         let id = &op.snake_id;
         let params = params_path(op);
@@ -819,6 +820,8 @@ fn emit(operations: &[Operation], tags: &BTreeMap<String, String>) -> TokenStrea
         /// Every operation, in the spec's order.
         pub(crate) static OPERATIONS: &[OperationInfo] = &[#(#table)*];
 
+        #handles
+
         /// Sends the operation `operation_id` with text arguments and a JSON body.
         pub(crate) async fn send_by_name(
             operation_id: &str,
@@ -842,6 +845,47 @@ fn emit(operations: &[Operation], tags: &BTreeMap<String, String>) -> TokenStrea
                 #(#validate_arms)*
                 other => Err(Error::invalid_request(format!("unknown operation {other}"))),
             }
+        }
+    }
+}
+
+/// The name of an operation's handle in `ops`: `API_KEYS_CREATE` for
+/// `client.api_keys().create()`.
+fn handle_name(op: &Operation) -> String {
+    format!("{}_{}", op.group, op.method.to_snake_case()).to_shouty_snake_case()
+}
+
+/// `pub mod ops`: one constant per operation, pointing into the table, so that code
+/// naming an operation (a CLI override, a test) names a constant the compiler checks
+/// rather than a string a typo breaks at run time.
+fn emit_handles(operations: &[Operation]) -> TokenStream {
+    let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    let mut items = Vec::new();
+    for (index, op) in operations.iter().enumerate() {
+        let name = handle_name(op);
+        let this = format!("{}.{}", op.group, op.method);
+        if let Some(other) = seen.insert(name.clone(), this.clone()) {
+            let message = format!("operations {other} and {this} share the handle ops::{name}");
+            items.push(quote!(compile_error!(#message);));
+            continue;
+        }
+        let ident = format_ident!("{}", name);
+        let docs = doc(&format!(
+            "`client.{}().{}()`: {} {}",
+            op.group, op.method, op.http_method, op.path
+        ));
+        items.push(quote! {
+            #docs
+            pub const #ident: &OperationInfo = &super::OPERATIONS[#index];
+        });
+    }
+    quote! {
+        /// Every operation of the table by name, checked by the compiler:
+        /// `ops::API_KEYS_CREATE` is the entry of `client.api_keys().create()`.
+        pub mod ops {
+            use crate::dynamic::OperationInfo;
+
+            #(#items)*
         }
     }
 }

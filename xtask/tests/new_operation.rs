@@ -5,7 +5,9 @@
 //! `probeEcho`) in its spec; `cargo xtask generate` runs there; then the copy builds and
 //! runs two test files from `new_operation/`: the typed call, async and blocking,
 //! against a local server answering 503 then 200 (mocked with `MockOpenRouter`, which
-//! knows the new operation too), and `openrouter api probe probe-echo --text hi`.
+//! knows the new operation too), and `openrouter api probe probe-echo --text hi`. The
+//! copy's `ApiKey` also gains a field, which `openrouter api api-keys list --columns`
+//! and `openrouter keys list -f csv` then show with no CLI change.
 //!
 //! The copy builds in a target directory of its own (`<target>/new-operation`): sharing
 //! the workspace's would let the copy's binaries (`openrouter`) replace the real ones.
@@ -87,6 +89,36 @@ fn an_operation_added_to_the_spec_is_callable_after_generate() {
     edit(&root.join("openapi/openrouter.yaml"), |spec| {
         spec.replacen("\npaths:\n", &format!("\npaths:\n{probe}"), 1)
     });
+    // A field a response gains: a column of `openrouter api ... --columns` and of the
+    // friendly `keys list -f csv`, with no CLI change (issue 24).
+    edit(&root.join("openapi/openrouter.yaml"), |spec| {
+        let key = spec
+            .find("description: An API key (never its secret).")
+            .expect("the ApiKey schema");
+        let properties = key
+            + spec[key..]
+                .find("\n      properties:\n")
+                .expect("its properties")
+            + "\n      properties:\n".len();
+        format!(
+            "{}        probe_score:\n          type: number\n          x-openrouter-unit: usd\n          \
+             description: A field the spec gained.\n{}",
+            &spec[..properties],
+            &spec[properties..]
+        )
+    });
+    // The mock's sample account builds its keys as struct literals: the one place
+    // (not the CLI) that names every field.
+    edit(
+        &root.join("crates/openrouter-analytics-mock/src/sample.rs"),
+        |text| {
+            text.replacen(
+                "    ApiKey {\n",
+                "    ApiKey {\n        probe_score: None,\n",
+                1,
+            )
+        },
+    );
     cargo(root, &["run", "--quiet", "-p", "xtask", "--", "generate"]);
     let typed_layer =
         std::fs::read_to_string(root.join("crates/openrouter-analytics/src/generated.rs"))

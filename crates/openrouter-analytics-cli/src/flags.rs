@@ -26,7 +26,7 @@ use std::marker::PhantomData;
 use clap::builder::{PossibleValuesParser, TypedValueParser, ValueParser};
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use openrouter_analytics::uuid::Uuid;
-use openrouter_analytics::{FieldInfo, OperationInfo, ParameterInfo, ValueType, find_operation};
+use openrouter_analytics::{FieldInfo, OperationInfo, ParameterInfo, ValueType};
 use serde_json::Value;
 
 use crate::parse::{RangeEnd, parse_time};
@@ -470,10 +470,9 @@ fn text_of(value: &Value) -> String {
 /// An operation a friendly command takes its flags from: `Generated<Self>` is then a
 /// set of clap arguments to `#[command(flatten)]`.
 pub trait FromOperation {
-    /// The group, as in `client.<group>()`.
-    const GROUP: &'static str;
-    /// The method, as in `client.<group>().<method>()`.
-    const METHOD: &'static str;
+    /// The operation, a handle of the generated table (`ops::API_KEYS_CREATE`): a
+    /// typo is a compile error, never a command without flags.
+    const OPERATION: &'static OperationInfo;
     /// Which of its flags the command offers, and how.
     const OPTIONS: Options;
 }
@@ -494,23 +493,9 @@ impl<O> std::ops::Deref for Generated<O> {
     }
 }
 
-/// The operation `group.method` of the table, or the clap error that says this build
-/// lacks it.
-pub fn operation(group: &str, method: &str) -> Result<&'static OperationInfo, clap::Error> {
-    find_operation(group, method).ok_or_else(|| {
-        clap::Error::raw(
-            clap::error::ErrorKind::InvalidSubcommand,
-            format!("this build has no operation {group}.{method}\n"),
-        )
-    })
-}
-
 impl<O: FromOperation> clap::Args for Generated<O> {
     fn augment_args(command: Command) -> Command {
-        match find_operation(O::GROUP, O::METHOD) {
-            Some(op) => augment(command, op, O::OPTIONS),
-            None => command,
-        }
+        augment(command, O::OPERATION, O::OPTIONS)
     }
 
     fn augment_args_for_update(command: Command) -> Command {
@@ -520,9 +505,8 @@ impl<O: FromOperation> clap::Args for Generated<O> {
 
 impl<O: FromOperation> clap::FromArgMatches for Generated<O> {
     fn from_arg_matches(matches: &ArgMatches) -> Result<Self, clap::Error> {
-        let op = operation(O::GROUP, O::METHOD)?;
         Ok(Self {
-            values: FlagValues::from_matches(op, O::OPTIONS, matches),
+            values: FlagValues::from_matches(O::OPERATION, O::OPTIONS, matches),
             operation: PhantomData,
         })
     }
@@ -533,17 +517,16 @@ impl<O: FromOperation> clap::FromArgMatches for Generated<O> {
     }
 }
 
-/// Declares a marker type for [`Generated`]: `from_operation!(KeysCreate, "api_keys",
-/// "create", Options { .. })`.
+/// Declares a marker type for [`Generated`]: `from_operation!(KeysCreate,
+/// ops::API_KEYS_CREATE, Options { .. })`.
 macro_rules! from_operation {
-    ($(#[$doc:meta])* $name:ident, $group:literal, $method:literal, $options:expr) => {
+    ($(#[$doc:meta])* $name:ident, $operation:expr, $options:expr) => {
         $(#[$doc])*
         #[derive(Clone, Copy, Debug)]
         pub struct $name;
 
         impl $crate::flags::FromOperation for $name {
-            const GROUP: &'static str = $group;
-            const METHOD: &'static str = $method;
+            const OPERATION: &'static openrouter_analytics::OperationInfo = $operation;
             const OPTIONS: $crate::flags::Options = $options;
         }
     };

@@ -187,6 +187,19 @@ impl fmt::Debug for TolerantAnswer {
     }
 }
 
+/// Every page of a list read tolerantly ([`Call::send_all_pages_tolerant`]): each page
+/// as JSON with its exact bytes, and how the first page that does not match the spec
+/// does not, if one does not.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct TolerantPages {
+    /// The pages, in order.
+    pub pages: Vec<WithRawBody<serde_json::Value>>,
+    /// The typed decode error of the first page that does not match the operation's
+    /// type, scrubbed as every error is.
+    pub mismatch: Option<Error>,
+}
+
 /// How the pages of a list paged by `offset` are read ([`OperationInfo::paging`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -510,6 +523,10 @@ impl Walk for ByName {
             .filter_map(|item| item.get(field).and_then(json_id))
             .find_map(|id| seen.replace(id))
     }
+
+    fn tolerate(&self, raw_body: &[u8]) -> Option<serde_json::Value> {
+        serde_json::from_slice(raw_body).ok()
+    }
 }
 
 impl<Mode> Call<ByName, Mode> {
@@ -598,6 +615,23 @@ impl Call<ByName, Async> {
                 _ => Err(err),
             },
         }
+    }
+
+    /// Every page of a list paged by `offset`, read tolerantly: as
+    /// [`send_all_pages`](Self::send_all_pages) (the same loop and rules: an item twice
+    /// or a short list is still an error), except that a page whose JSON does not match
+    /// the operation's type is kept as sent, and the first such decode error comes back
+    /// as [`TolerantPages::mismatch`]. For tools that show what the server sent and warn;
+    /// typed calls stay strict.
+    ///
+    /// # Errors
+    /// As [`send_all_pages`](Self::send_all_pages), except for the mismatch; a page that
+    /// is not JSON at all is still an error.
+    pub async fn send_all_pages_tolerant(self) -> Result<TolerantPages> {
+        self.params.paging()?;
+        let mut mismatch = None;
+        let pages = crate::paging::follow_tolerating(self, Some(&mut mismatch)).await?;
+        Ok(TolerantPages { pages, mismatch })
     }
 
     /// Every item of a list paged by `offset`, as JSON, following the pages as

@@ -26351,6 +26351,169 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         }),
     },
 ];
+/// Every operation of the table by name, checked by the compiler:
+/// `ops::API_KEYS_CREATE` is the entry of `client.api_keys().create()`.
+pub mod ops {
+    use crate::dynamic::OperationInfo;
+    /// `client.analytics().get_user_activity()`: GET /activity
+    pub const ANALYTICS_GET_USER_ACTIVITY: &OperationInfo = &super::OPERATIONS[0usize];
+    /// `client.analytics().get_analytics_meta()`: GET /analytics/meta
+    pub const ANALYTICS_GET_ANALYTICS_META: &OperationInfo = &super::OPERATIONS[1usize];
+    /// `client.analytics().query_analytics()`: POST /analytics/query
+    pub const ANALYTICS_QUERY_ANALYTICS: &OperationInfo = &super::OPERATIONS[2usize];
+    /// `client.o_auth().exchange_auth_code_for_api_key()`: POST /auth/keys
+    pub const O_AUTH_EXCHANGE_AUTH_CODE_FOR_API_KEY: &OperationInfo = &super::OPERATIONS[3usize];
+    /// `client.o_auth().create_auth_code()`: POST /auth/keys/code
+    pub const O_AUTH_CREATE_AUTH_CODE: &OperationInfo = &super::OPERATIONS[4usize];
+    /// `client.benchmarks().get_benchmarks()`: GET /benchmarks
+    pub const BENCHMARKS_GET_BENCHMARKS: &OperationInfo = &super::OPERATIONS[5usize];
+    /// `client.byok().list()`: GET /byok
+    pub const BYOK_LIST: &OperationInfo = &super::OPERATIONS[6usize];
+    /// `client.byok().create()`: POST /byok
+    pub const BYOK_CREATE: &OperationInfo = &super::OPERATIONS[7usize];
+    /// `client.byok().get()`: GET /byok/{id}
+    pub const BYOK_GET: &OperationInfo = &super::OPERATIONS[8usize];
+    /// `client.byok().delete()`: DELETE /byok/{id}
+    pub const BYOK_DELETE: &OperationInfo = &super::OPERATIONS[9usize];
+    /// `client.byok().update()`: PATCH /byok/{id}
+    pub const BYOK_UPDATE: &OperationInfo = &super::OPERATIONS[10usize];
+    /// `client.credits().get_credits()`: GET /credits
+    pub const CREDITS_GET_CREDITS: &OperationInfo = &super::OPERATIONS[11usize];
+    /// `client.datasets().get_app_rankings()`: GET /datasets/app-rankings
+    pub const DATASETS_GET_APP_RANKINGS: &OperationInfo = &super::OPERATIONS[12usize];
+    /// `client.datasets().get_rankings_daily()`: GET /datasets/rankings-daily
+    pub const DATASETS_GET_RANKINGS_DAILY: &OperationInfo = &super::OPERATIONS[13usize];
+    /// `client.datasets().get_session_cost()`: GET /datasets/session-cost
+    pub const DATASETS_GET_SESSION_COST: &OperationInfo = &super::OPERATIONS[14usize];
+    /// `client.endpoints().list_zdr_endpoints()`: GET /endpoints/zdr
+    pub const ENDPOINTS_LIST_ZDR_ENDPOINTS: &OperationInfo = &super::OPERATIONS[15usize];
+    /// `client.external_users().list()`: GET /external-users
+    pub const EXTERNAL_USERS_LIST: &OperationInfo = &super::OPERATIONS[16usize];
+    /// `client.external_users().create()`: POST /external-users
+    pub const EXTERNAL_USERS_CREATE: &OperationInfo = &super::OPERATIONS[17usize];
+    /// `client.external_users().get()`: GET /external-users/{user}
+    pub const EXTERNAL_USERS_GET: &OperationInfo = &super::OPERATIONS[18usize];
+    /// `client.external_users().delete()`: DELETE /external-users/{user}
+    pub const EXTERNAL_USERS_DELETE: &OperationInfo = &super::OPERATIONS[19usize];
+    /// `client.external_users().update()`: PATCH /external-users/{user}
+    pub const EXTERNAL_USERS_UPDATE: &OperationInfo = &super::OPERATIONS[20usize];
+    /// `client.generations().get_generation()`: GET /generation
+    pub const GENERATIONS_GET_GENERATION: &OperationInfo = &super::OPERATIONS[21usize];
+    /// `client.generations().list_generation_content()`: GET /generation/content
+    pub const GENERATIONS_LIST_GENERATION_CONTENT: &OperationInfo = &super::OPERATIONS[22usize];
+    /// `client.generations().submit_feedback()`: POST /generation/feedback
+    pub const GENERATIONS_SUBMIT_FEEDBACK: &OperationInfo = &super::OPERATIONS[23usize];
+    /// `client.guardrails().list()`: GET /guardrails
+    pub const GUARDRAILS_LIST: &OperationInfo = &super::OPERATIONS[24usize];
+    /// `client.guardrails().create()`: POST /guardrails
+    pub const GUARDRAILS_CREATE: &OperationInfo = &super::OPERATIONS[25usize];
+    /// `client.guardrails().list_key_assignments()`: GET /guardrails/assignments/keys
+    pub const GUARDRAILS_LIST_KEY_ASSIGNMENTS: &OperationInfo = &super::OPERATIONS[26usize];
+    /// `client.guardrails().list_member_assignments()`: GET /guardrails/assignments/members
+    pub const GUARDRAILS_LIST_MEMBER_ASSIGNMENTS: &OperationInfo = &super::OPERATIONS[27usize];
+    /// `client.guardrails().get()`: GET /guardrails/{id}
+    pub const GUARDRAILS_GET: &OperationInfo = &super::OPERATIONS[28usize];
+    /// `client.guardrails().delete()`: DELETE /guardrails/{id}
+    pub const GUARDRAILS_DELETE: &OperationInfo = &super::OPERATIONS[29usize];
+    /// `client.guardrails().update()`: PATCH /guardrails/{id}
+    pub const GUARDRAILS_UPDATE: &OperationInfo = &super::OPERATIONS[30usize];
+    /// `client.guardrails().list_guardrail_key_assignments()`: GET /guardrails/{id}/assignments/keys
+    pub const GUARDRAILS_LIST_GUARDRAIL_KEY_ASSIGNMENTS: &OperationInfo = &super::OPERATIONS[31usize];
+    /// `client.guardrails().bulk_assign_keys()`: POST /guardrails/{id}/assignments/keys
+    pub const GUARDRAILS_BULK_ASSIGN_KEYS: &OperationInfo = &super::OPERATIONS[32usize];
+    /// `client.guardrails().bulk_unassign_keys()`: POST /guardrails/{id}/assignments/keys/remove
+    pub const GUARDRAILS_BULK_UNASSIGN_KEYS: &OperationInfo = &super::OPERATIONS[33usize];
+    /// `client.guardrails().list_guardrail_member_assignments()`: GET /guardrails/{id}/assignments/members
+    pub const GUARDRAILS_LIST_GUARDRAIL_MEMBER_ASSIGNMENTS: &OperationInfo = &super::OPERATIONS[34usize];
+    /// `client.guardrails().bulk_assign_members()`: POST /guardrails/{id}/assignments/members
+    pub const GUARDRAILS_BULK_ASSIGN_MEMBERS: &OperationInfo = &super::OPERATIONS[35usize];
+    /// `client.guardrails().bulk_unassign_members()`: POST /guardrails/{id}/assignments/members/remove
+    pub const GUARDRAILS_BULK_UNASSIGN_MEMBERS: &OperationInfo = &super::OPERATIONS[36usize];
+    /// `client.api_keys().get_current_key_metadata()`: GET /key
+    pub const API_KEYS_GET_CURRENT_KEY_METADATA: &OperationInfo = &super::OPERATIONS[37usize];
+    /// `client.api_keys().list()`: GET /keys
+    pub const API_KEYS_LIST: &OperationInfo = &super::OPERATIONS[38usize];
+    /// `client.api_keys().create()`: POST /keys
+    pub const API_KEYS_CREATE: &OperationInfo = &super::OPERATIONS[39usize];
+    /// `client.api_keys().get()`: GET /keys/{hash}
+    pub const API_KEYS_GET: &OperationInfo = &super::OPERATIONS[40usize];
+    /// `client.api_keys().delete()`: DELETE /keys/{hash}
+    pub const API_KEYS_DELETE: &OperationInfo = &super::OPERATIONS[41usize];
+    /// `client.api_keys().update()`: PATCH /keys/{hash}
+    pub const API_KEYS_UPDATE: &OperationInfo = &super::OPERATIONS[42usize];
+    /// `client.models().get()`: GET /model/{author}/{slug}
+    pub const MODELS_GET: &OperationInfo = &super::OPERATIONS[43usize];
+    /// `client.models().list()`: GET /models
+    pub const MODELS_LIST: &OperationInfo = &super::OPERATIONS[44usize];
+    /// `client.models().count()`: GET /models/count
+    pub const MODELS_COUNT: &OperationInfo = &super::OPERATIONS[45usize];
+    /// `client.models().list_for_user()`: GET /models/user
+    pub const MODELS_LIST_FOR_USER: &OperationInfo = &super::OPERATIONS[46usize];
+    /// `client.endpoints().list()`: GET /models/{author}/{slug}/endpoints
+    pub const ENDPOINTS_LIST: &OperationInfo = &super::OPERATIONS[47usize];
+    /// `client.observability().list()`: GET /observability/destinations
+    pub const OBSERVABILITY_LIST: &OperationInfo = &super::OPERATIONS[48usize];
+    /// `client.observability().create()`: POST /observability/destinations
+    pub const OBSERVABILITY_CREATE: &OperationInfo = &super::OPERATIONS[49usize];
+    /// `client.observability().get()`: GET /observability/destinations/{id}
+    pub const OBSERVABILITY_GET: &OperationInfo = &super::OPERATIONS[50usize];
+    /// `client.observability().delete()`: DELETE /observability/destinations/{id}
+    pub const OBSERVABILITY_DELETE: &OperationInfo = &super::OPERATIONS[51usize];
+    /// `client.observability().update()`: PATCH /observability/destinations/{id}
+    pub const OBSERVABILITY_UPDATE: &OperationInfo = &super::OPERATIONS[52usize];
+    /// `client.organization().list_members()`: GET /organization/members
+    pub const ORGANIZATION_LIST_MEMBERS: &OperationInfo = &super::OPERATIONS[53usize];
+    /// `client.organization().get_settings()`: GET /organization/settings
+    pub const ORGANIZATION_GET_SETTINGS: &OperationInfo = &super::OPERATIONS[54usize];
+    /// `client.organization().update_settings()`: PATCH /organization/settings
+    pub const ORGANIZATION_UPDATE_SETTINGS: &OperationInfo = &super::OPERATIONS[55usize];
+    /// `client.presets().list()`: GET /presets
+    pub const PRESETS_LIST: &OperationInfo = &super::OPERATIONS[56usize];
+    /// `client.presets().get()`: GET /presets/{slug}
+    pub const PRESETS_GET: &OperationInfo = &super::OPERATIONS[57usize];
+    /// `client.presets().list_versions()`: GET /presets/{slug}/versions
+    pub const PRESETS_LIST_VERSIONS: &OperationInfo = &super::OPERATIONS[58usize];
+    /// `client.presets().get_version()`: GET /presets/{slug}/versions/{version}
+    pub const PRESETS_GET_VERSION: &OperationInfo = &super::OPERATIONS[59usize];
+    /// `client.providers().list()`: GET /providers
+    pub const PROVIDERS_LIST: &OperationInfo = &super::OPERATIONS[60usize];
+    /// `client.scim().list_mappings()`: GET /scim/group-mappings
+    pub const SCIM_LIST_MAPPINGS: &OperationInfo = &super::OPERATIONS[61usize];
+    /// `client.scim().create()`: POST /scim/group-mappings
+    pub const SCIM_CREATE: &OperationInfo = &super::OPERATIONS[62usize];
+    /// `client.scim().read()`: GET /scim/group-mappings/{id}
+    pub const SCIM_READ: &OperationInfo = &super::OPERATIONS[63usize];
+    /// `client.scim().delete()`: DELETE /scim/group-mappings/{id}
+    pub const SCIM_DELETE: &OperationInfo = &super::OPERATIONS[64usize];
+    /// `client.scim().update()`: PATCH /scim/group-mappings/{id}
+    pub const SCIM_UPDATE: &OperationInfo = &super::OPERATIONS[65usize];
+    /// `client.scim().list_groups()`: GET /scim/groups
+    pub const SCIM_LIST_GROUPS: &OperationInfo = &super::OPERATIONS[66usize];
+    /// `client.workspaces().list()`: GET /workspaces
+    pub const WORKSPACES_LIST: &OperationInfo = &super::OPERATIONS[67usize];
+    /// `client.workspaces().create()`: POST /workspaces
+    pub const WORKSPACES_CREATE: &OperationInfo = &super::OPERATIONS[68usize];
+    /// `client.workspaces().get()`: GET /workspaces/{id}
+    pub const WORKSPACES_GET: &OperationInfo = &super::OPERATIONS[69usize];
+    /// `client.workspaces().delete()`: DELETE /workspaces/{id}
+    pub const WORKSPACES_DELETE: &OperationInfo = &super::OPERATIONS[70usize];
+    /// `client.workspaces().update()`: PATCH /workspaces/{id}
+    pub const WORKSPACES_UPDATE: &OperationInfo = &super::OPERATIONS[71usize];
+    /// `client.workspaces().list_budgets()`: GET /workspaces/{id}/budgets
+    pub const WORKSPACES_LIST_BUDGETS: &OperationInfo = &super::OPERATIONS[72usize];
+    /// `client.workspaces().get_budget()`: GET /workspaces/{id}/budgets/{interval}
+    pub const WORKSPACES_GET_BUDGET: &OperationInfo = &super::OPERATIONS[73usize];
+    /// `client.workspaces().set_budget()`: PUT /workspaces/{id}/budgets/{interval}
+    pub const WORKSPACES_SET_BUDGET: &OperationInfo = &super::OPERATIONS[74usize];
+    /// `client.workspaces().delete_budget()`: DELETE /workspaces/{id}/budgets/{interval}
+    pub const WORKSPACES_DELETE_BUDGET: &OperationInfo = &super::OPERATIONS[75usize];
+    /// `client.workspaces().list_members()`: GET /workspaces/{id}/members
+    pub const WORKSPACES_LIST_MEMBERS: &OperationInfo = &super::OPERATIONS[76usize];
+    /// `client.workspaces().bulk_add_members()`: POST /workspaces/{id}/members/add
+    pub const WORKSPACES_BULK_ADD_MEMBERS: &OperationInfo = &super::OPERATIONS[77usize];
+    /// `client.workspaces().bulk_remove_members()`: POST /workspaces/{id}/members/remove
+    pub const WORKSPACES_BULK_REMOVE_MEMBERS: &OperationInfo = &super::OPERATIONS[78usize];
+}
 /// Sends the operation `operation_id` with text arguments and a JSON body.
 pub(crate) async fn send_by_name(
     operation_id: &str,

@@ -90,7 +90,8 @@ pub use client::{
 };
 pub use dynamic::{
     ByName, CallByName, ColumnInfo, ColumnKind, FieldInfo, OperationInfo, PagingInfo,
-    ParameterInfo, Payload, ResponseInfo, TolerantAnswer, ValueType, find_operation, operations,
+    ParameterInfo, Payload, ResponseInfo, TolerantAnswer, TolerantPages, ValueType, find_operation,
+    operations,
 };
 pub use error::{ApiErrorDetail, Error, ErrorKind, MAX_BODY_SNIPPET, Result};
 pub use generated::*;

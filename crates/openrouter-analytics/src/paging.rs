@@ -96,6 +96,12 @@ pub(crate) trait Walk: Operation {
     /// The length of the whole list, when the page says.
     fn total_count(&self, output: &Self::Output) -> Option<u64>;
 
+    /// For a tolerant walk: a page that did not decode as the operation's type, read
+    /// as the output anyway (only calls by name, whose output is any JSON, can).
+    fn tolerate(&self, _raw_body: &[u8]) -> Option<Self::Output> {
+        None
+    }
+
     /// Adds the ids of the page's items (those that have one) to `seen`, stopping at the
     /// first that was there already, which it returns.
     fn repeated_id(&self, output: &Self::Output, seen: &mut HashSet<String>) -> Option<String>;
@@ -186,6 +192,16 @@ impl<Op: Paged> Call<Op, Async> {
 pub(crate) async fn follow<Op: Walk>(
     call: Call<Op, Async>,
 ) -> Result<Vec<WithRawBody<Op::Output>>> {
+    follow_tolerating(call, None).await
+}
+
+/// [`follow`], where a page that does not match the operation's type but that
+/// [`Walk::tolerate`] reads is kept, and the first such decode error is put in
+/// `mismatch` (with `None`, every page must decode: the typed rules).
+pub(crate) async fn follow_tolerating<Op: Walk>(
+    call: Call<Op, Async>,
+    mut mismatch: Option<&mut Option<Error>>,
+) -> Result<Vec<WithRawBody<Op::Output>>> {
     let Call {
         client,
         mut params,
@@ -203,8 +219,29 @@ pub(crate) async fn follow<Op: Walk>(
     let mut delivered = 0u64;
     loop {
         let offset = params.offset();
-        let (value, raw_body) = execute(&client, &params, &options, true, None).await?;
-        let page = with_raw_body(name, value, raw_body)?;
+        let mut undecoded = None;
+        let tolerant = mismatch.is_some();
+        let sent = execute(
+            &client,
+            &params,
+            &options,
+            true,
+            tolerant.then_some(&mut undecoded),
+        )
+        .await;
+        let page = match sent {
+            Ok((value, raw_body)) => with_raw_body(name, value, raw_body)?,
+            Err(err) => match (undecoded, mismatch.as_deref_mut()) {
+                (Some(raw_body), Some(first)) => match params.tolerate(&raw_body) {
+                    Some(value) => {
+                        first.get_or_insert(err);
+                        WithRawBody { value, raw_body }
+                    }
+                    None => return Err(err),
+                },
+                _ => return Err(err),
+            },
+        };
         if let Some(id) = params.repeated_id(&page.value, &mut ids) {
             let id: String = id.chars().take(MAX_ID_IN_ERROR).collect();
             return Err(fail(format!(

@@ -3,23 +3,24 @@
 //! client's one paging loop, each answer kept with its exact bytes so that JSON output
 //! is the API's.
 
-use openrouter_analytics::{CallByName, WithRawBody};
+use openrouter_analytics::{CallByName, OperationInfo, TolerantAnswer, WithRawBody};
 use serde_json::Value;
 
 use super::Context;
 use super::view::{self, RawItem};
 use crate::exit::{Failure, Operation};
+use crate::progress::with_progress;
 
 /// The call `group.method` with text arguments and an optional JSON body.
 fn call(
     ctx: &Context<'_>,
-    (group, method): (&str, &str),
+    op: &'static OperationInfo,
     args: &[(String, String)],
     body: Option<Value>,
 ) -> Result<CallByName, Failure> {
     let mut call = ctx
         .client
-        .operation(group, method)
+        .operation(op.group, op.method)
         .map_err(|err| Failure::from_client(&err, Operation::Account, ctx.base_url))?;
     for (name, value) in args {
         call = call.arg(name.as_str(), value.as_str());
@@ -27,9 +28,7 @@ fn call(
     if let Some(body) = body {
         call = call.body_json(body);
     }
-    if let Some(op) = openrouter_analytics::find_operation(group, method) {
-        ctx.describe(op.http_method, op.path);
-    }
+    ctx.describe(op.http_method, op.path);
     Ok(call)
 }
 
@@ -37,7 +36,7 @@ fn call(
 pub async fn send(
     ctx: &Context<'_>,
     label: &str,
-    operation: (&str, &str),
+    operation: &'static OperationInfo,
     args: &[(String, String)],
     body: Option<Value>,
 ) -> Result<WithRawBody<Value>, Failure> {
@@ -51,7 +50,7 @@ pub async fn send(
 pub async fn every_item(
     ctx: &Context<'_>,
     label: &str,
-    operation: (&str, &str),
+    operation: &'static OperationInfo,
     args: &[(String, String)],
 ) -> Result<Vec<(Value, RawItem)>, Failure> {
     let call = call(ctx, operation, args, None)?;
@@ -74,4 +73,103 @@ pub async fn every_item(
         )));
     }
     Ok(decoded.into_iter().zip(raw).collect())
+}
+
+/// One answer read tolerantly: as sent, parsed, and the warning when it does not match
+/// the spec.
+pub struct Answer {
+    /// The body as the server sent it.
+    pub raw: openrouter_analytics::Bytes,
+    /// The body parsed (`null` for an empty one).
+    pub body: Value,
+    /// `warning: ...` naming the first mismatch with the spec, if any.
+    pub warning: Option<String>,
+}
+
+/// The warning for an answer that does not match the spec.
+fn mismatch_warning(mismatch: &openrouter_analytics::Error) -> String {
+    format!("warning: the answer does not match the spec, shown as sent: {mismatch}")
+}
+
+/// Sends `op` and reads its answer tolerantly: a successful answer that does not match
+/// the spec is shown with a warning, not refused (the typed library stays strict).
+pub async fn one(
+    ctx: &Context<'_>,
+    label: &str,
+    op: &'static OperationInfo,
+    args: &[(String, String)],
+    body: Option<Value>,
+) -> Result<Answer, Failure> {
+    let call = call(ctx, op, args, body)?;
+    let answer = ctx.call(label, call.send_tolerant()).await?;
+    parse(label, answer)
+}
+
+/// Like [`one`], leaving the client's error to the caller (`keys create` words its
+/// own, since that answer holds a secret).
+pub async fn one_or_error(
+    ctx: &Context<'_>,
+    label: &str,
+    op: &'static OperationInfo,
+    args: &[(String, String)],
+    body: Option<Value>,
+) -> Result<Result<Answer, openrouter_analytics::Error>, Failure> {
+    let call = call(ctx, op, args, body)?;
+    match with_progress(ctx.progress, label, call.send_tolerant()).await {
+        Ok(answer) => parse(label, answer).map(Ok),
+        Err(err) => Ok(Err(err)),
+    }
+}
+
+fn parse(label: &str, answer: TolerantAnswer) -> Result<Answer, Failure> {
+    let body = if answer.raw_body.iter().all(u8::is_ascii_whitespace) {
+        Value::Null
+    } else {
+        serde_json::from_slice(&answer.raw_body)
+            .map_err(|err| Failure::other(format!("{label}: {err}")))?
+    };
+    Ok(Answer {
+        warning: answer.mismatch.as_ref().map(mismatch_warning),
+        raw: answer.raw_body,
+        body,
+    })
+}
+
+/// Every item of a paged list read tolerantly, each parsed and exactly as sent, and the
+/// warning when a page does not match the spec. The pages are followed by the client's
+/// one paging loop: a list that does not add up is still an error.
+pub struct Items {
+    /// Each item, parsed and as sent, in page order.
+    pub items: Vec<(Value, RawItem)>,
+    /// `warning: ...` naming the first mismatch with the spec, if any.
+    pub warning: Option<String>,
+}
+
+impl Items {
+    /// The items as one list answer, `{"data": [...]}`, for the renderer.
+    pub fn body(&self) -> Value {
+        serde_json::json!({ "data": self.items.iter().map(|(item, _)| item).collect::<Vec<_>>() })
+    }
+}
+
+/// See [`Items`].
+pub async fn items(
+    ctx: &Context<'_>,
+    label: &str,
+    op: &'static OperationInfo,
+    args: &[(String, String)],
+) -> Result<Items, Failure> {
+    let call = call(ctx, op, args, None)?;
+    let answer = ctx.call(label, call.send_all_pages_tolerant()).await?;
+    let raw = view::page_items(answer.pages.iter().map(|page| &page.raw_body[..]))
+        .map_err(|err| Failure::other(format!("{label}: {err}")))?;
+    let parsed = raw
+        .iter()
+        .map(|item| serde_json::from_str(item.get()))
+        .collect::<Result<Vec<Value>, _>>()
+        .map_err(|err| Failure::other(format!("{label}: {err}")))?;
+    Ok(Items {
+        items: parsed.into_iter().zip(raw).collect(),
+        warning: answer.mismatch.as_ref().map(mismatch_warning),
+    })
 }

@@ -2,6 +2,7 @@
 //! (masked labels; the secret itself is never sent back). The list's filters come from
 //! the spec (the generated table).
 
+use openrouter_analytics::ops;
 use std::io;
 
 use clap::{Args, Subcommand};
@@ -40,8 +41,7 @@ const CSV_FIELDS: [Field<ByokKey>; 10] = [
 from_operation!(
     /// `byok list`'s flags: the list's filters (paging is done for you).
     ByokList,
-    "byok",
-    "list",
+    ops::BYOK_LIST,
     Options {
         positional_path: true,
         skip: &["offset", "limit"],
@@ -83,7 +83,7 @@ impl Plan {
     /// Fetches every page and renders it.
     pub async fn execute(&self, ctx: &Context<'_>, style: Style) -> Result<Output, Failure> {
         let Self::List(args) = self;
-        let items = by_name::every_item(ctx, "listing BYOK keys", ("byok", "list"), args).await?;
+        let items = by_name::every_item(ctx, "listing BYOK keys", ops::BYOK_LIST, args).await?;
         if style.format == Format::Json {
             return Output::render(style, |out| {
                 view::write_list_json(out, items.into_iter().map(|(_, raw)| raw).collect())

@@ -3,6 +3,7 @@
 //! `update` come from the spec (the generated table); `assign`/`unassign` take keys and
 //! members by name, as `activity --key/--user` does.
 
+use openrouter_analytics::ops;
 use std::io::{self, Write};
 
 use clap::{Args, Subcommand};
@@ -55,8 +56,7 @@ const CSV_FIELDS: [Field<Guardrail>; 10] = [
 from_operation!(
     /// `guardrails list`'s flags: the list's filters (paging is done for you).
     GuardrailsList,
-    "guardrails",
-    "list",
+    ops::GUARDRAILS_LIST,
     Options {
         positional_path: true,
         skip: &["offset", "limit"],
@@ -67,8 +67,7 @@ from_operation!(
 from_operation!(
     /// `guardrails create`'s flags: the body fields of `guardrails.create`.
     GuardrailsCreate,
-    "guardrails",
-    "create",
+    ops::GUARDRAILS_CREATE,
     Options {
         positional_path: true,
         skip: &[],
@@ -79,8 +78,7 @@ from_operation!(
 from_operation!(
     /// `guardrails update`'s flags: the id, then the body fields of `guardrails.update`.
     GuardrailsUpdate,
-    "guardrails",
-    "update",
+    ops::GUARDRAILS_UPDATE,
     Options {
         positional_path: true,
         skip: &[],
@@ -267,7 +265,7 @@ impl Plan {
         match self {
             Self::List(args) => {
                 let items =
-                    by_name::every_item(ctx, "listing guardrails", ("guardrails", "list"), args)
+                    by_name::every_item(ctx, "listing guardrails", ops::GUARDRAILS_LIST, args)
                         .await?;
                 if style.format == Format::Json {
                     return Output::render(style, |out| {
@@ -288,7 +286,7 @@ impl Plan {
                 let response = by_name::send(
                     ctx,
                     "fetching the guardrail",
-                    ("guardrails", "get"),
+                    ops::GUARDRAILS_GET,
                     &args,
                     None,
                 )
@@ -299,7 +297,7 @@ impl Plan {
                 let response = by_name::send(
                     ctx,
                     "creating the guardrail",
-                    ("guardrails", "create"),
+                    ops::GUARDRAILS_CREATE,
                     &[],
                     Some(body.clone()),
                 )
@@ -311,7 +309,7 @@ impl Plan {
                 let response = by_name::send(
                     ctx,
                     "updating the guardrail",
-                    ("guardrails", "update"),
+                    ops::GUARDRAILS_UPDATE,
                     &args,
                     Some(body.clone()),
                 )
@@ -323,7 +321,7 @@ impl Plan {
                 let response = by_name::send(
                     ctx,
                     "deleting the guardrail",
-                    ("guardrails", "delete"),
+                    ops::GUARDRAILS_DELETE,
                     &args,
                     None,
                 )
@@ -361,9 +359,17 @@ async fn assign_all(
     }
     let args = [("id".to_string(), id.to_string())];
     let (verb, keys_method, members_method) = if assign {
-        ("Assigned", "bulk_assign_keys", "bulk_assign_members")
+        (
+            "Assigned",
+            ops::GUARDRAILS_BULK_ASSIGN_KEYS,
+            ops::GUARDRAILS_BULK_ASSIGN_MEMBERS,
+        )
     } else {
-        ("Unassigned", "bulk_unassign_keys", "bulk_unassign_members")
+        (
+            "Unassigned",
+            ops::GUARDRAILS_BULK_UNASSIGN_KEYS,
+            ops::GUARDRAILS_BULK_UNASSIGN_MEMBERS,
+        )
     };
     let mut answers: Vec<(&str, openrouter_analytics::WithRawBody<Value>)> = Vec::new();
     if !hashes.is_empty() {
@@ -371,20 +377,13 @@ async fn assign_all(
         let label = "assigning keys";
         answers.push((
             "keys",
-            by_name::send(ctx, label, ("guardrails", keys_method), &args, Some(body)).await?,
+            by_name::send(ctx, label, keys_method, &args, Some(body)).await?,
         ));
     }
     if !user_ids.is_empty() {
         let body = json!({ "member_user_ids": user_ids });
         let label = "assigning members";
-        let sent = by_name::send(
-            ctx,
-            label,
-            ("guardrails", members_method),
-            &args,
-            Some(body),
-        )
-        .await;
+        let sent = by_name::send(ctx, label, members_method, &args, Some(body)).await;
         match sent {
             Ok(answer) => answers.push(("members", answer)),
             // The keys' call went through: say so, or the user would think nothing changed.

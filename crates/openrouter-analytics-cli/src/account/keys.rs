@@ -2,58 +2,20 @@
 //! spend of each.
 
 use std::cmp::Ordering;
-use std::io::{self, Write};
+use std::io::Write;
 
 use chrono::{DateTime, Utc};
 use clap::{Args, Subcommand, ValueEnum};
 use openrouter_analytics::types;
 use openrouter_analytics::uuid::Uuid;
-use openrouter_analytics::{ErrorKind, WithRawBody};
+use openrouter_analytics::{ErrorKind, WithRawBody, ops};
 
-use super::key::limit_with_reset;
-use super::view::{self, write_fields};
-use super::{Context, Output, confirm, examples};
+use super::{Context, Json, Output, by_name, confirm, examples, show, show_answer};
 use crate::exit::{Failure, Operation};
 use crate::flags::{Generated, Options, from_operation};
-use crate::output::money;
-use crate::output::sheet::{Field, Sheet, number, text, write_rows};
-use crate::output::table::{Align, Table};
+use crate::output::resources;
 use crate::output::write_raw_json;
-use crate::output::{Format, Out, Style};
-use crate::progress::with_progress;
-
-/// The CSV header of every keys command: the API's field names (`create` adds `key`).
-const CSV_FIELDS: [Field<KeyView>; 17] = [
-    (text("name"), |key| Ok(key.name.clone())),
-    (text("label"), |key| Ok(key.label.clone())),
-    (text("hash"), |key| Ok(key.hash.clone())),
-    (text("disabled"), |key| Ok(key.disabled.to_string())),
-    (number("limit"), |key| money::plain_or_blank(key.limit)),
-    (number("limit_remaining"), |key| {
-        money::plain_or_blank(key.limit_remaining)
-    }),
-    (text("limit_reset"), |key| {
-        Ok(key.limit_reset.clone().unwrap_or_default())
-    }),
-    (text("include_byok_in_limit"), |key| {
-        Ok(key.include_byok_in_limit.to_string())
-    }),
-    (number("usage_daily"), |key| money::plain(key.usage_daily)),
-    (number("usage_weekly"), |key| money::plain(key.usage_weekly)),
-    (number("usage_monthly"), |key| {
-        money::plain(key.usage_monthly)
-    }),
-    (number("usage"), |key| money::plain(key.usage)),
-    (number("byok_usage"), |key| money::plain(key.byok_usage)),
-    (text("last_used_at"), |key| {
-        Ok(view::csv_time(key.last_used_at.as_ref()))
-    }),
-    (text("created_at"), |key| Ok(key.created_at.clone())),
-    (text("expires_at"), |key| {
-        Ok(view::csv_time(key.expires_at.as_ref()))
-    }),
-    (text("workspace_id"), |key| Ok(key.workspace_id.clone())),
-];
+use crate::output::{Format, Style};
 
 /// `openrouter keys ...`.
 #[derive(Debug, Subcommand)]
@@ -127,8 +89,7 @@ pub struct HashArg {
 from_operation!(
     /// `keys create`'s flags: the body fields of `api_keys.create`.
     KeysCreate,
-    "api_keys",
-    "create",
+    ops::API_KEYS_CREATE,
     Options {
         positional_path: true,
         skip: &[],
@@ -139,8 +100,7 @@ from_operation!(
 from_operation!(
     /// `keys update`'s flags: the key's hash, then the body fields of `api_keys.update`.
     KeysUpdate,
-    "api_keys",
-    "update",
+    ops::API_KEYS_UPDATE,
     Options {
         positional_path: true,
         skip: &[],
@@ -200,12 +160,15 @@ fn check_key_fields(fields: &serde_json::Map<String, serde_json::Value>) -> Resu
 }
 
 /// The body the flags describe, checked against the spec's types by decoding it as the
-/// typed request, so that a bad value is a usage error before anything is sent.
+/// typed request `T`, so that a bad value is a usage error before anything is sent; it
+/// goes out as the flags gave it.
 fn typed_body<T: serde::de::DeserializeOwned>(
     fields: serde_json::Map<String, serde_json::Value>,
-) -> Result<T, String> {
-    serde_json::from_value(serde_json::Value::Object(fields))
-        .map_err(|err| format!("invalid flag value: {err}"))
+) -> Result<serde_json::Value, String> {
+    let body = serde_json::Value::Object(fields);
+    serde_json::from_value::<T>(body.clone())
+        .map_err(|err| format!("invalid flag value: {err}"))?;
+    Ok(body)
 }
 
 /// A checked keys command line.
@@ -219,12 +182,12 @@ pub enum Plan {
     },
     /// `keys show`.
     Show(String),
-    /// `keys create`, its body ready.
-    Create(types::CreateKeysRequest),
-    /// `keys update`.
+    /// `keys create`, its body checked against the spec's type.
+    Create(serde_json::Value),
+    /// `keys update`, its body checked against the spec's type.
     Update {
         hash: String,
-        body: types::UpdateKeysRequest,
+        body: serde_json::Value,
     },
     /// `keys delete`; `ask` when the terminal must confirm.
     Delete { hash: String, ask: bool },
@@ -243,7 +206,7 @@ impl Plan {
             KeysCommand::Create(args) => {
                 let fields = args.flags.body()?;
                 check_key_fields(&fields)?;
-                Self::Create(typed_body(fields)?)
+                Self::Create(typed_body::<types::CreateKeysRequest>(fields)?)
             }
             KeysCommand::Update(args) => {
                 let hash = non_empty_hash(args.flags.arg("hash").unwrap_or_default())?;
@@ -256,7 +219,7 @@ impl Plan {
                 check_key_fields(&fields)?;
                 Self::Update {
                     hash,
-                    body: typed_body(fields)?,
+                    body: typed_body::<types::UpdateKeysRequest>(fields)?,
                 }
             }
             KeysCommand::Delete(args) => {
@@ -283,56 +246,48 @@ impl Plan {
                 workspace_id,
                 sort,
             } => {
-                let pages = fetch_all(ctx, *include_disabled, *workspace_id).await?;
-                let mut keys = zip_pages(pages)?;
-                if let Some(sort) = sort {
-                    sort_keys(&mut keys, *sort);
+                let mut args = Vec::new();
+                if *include_disabled {
+                    args.push(("include_disabled".to_string(), "true".to_string()));
                 }
-                Output::render(style, |out| match style.format {
-                    Format::Json => {
-                        view::write_list_json(out, keys.into_iter().map(|(_, raw)| raw).collect())
-                    }
-                    Format::Csv => keys_csv(keys.iter().map(|(key, _)| key), None, out),
-                    Format::Table => list_table(keys.iter().map(|(key, _)| key), out),
-                })
+                if let Some(workspace) = workspace_id {
+                    args.push(("workspace_id".to_string(), workspace.to_string()));
+                }
+                let mut list =
+                    by_name::items(ctx, "listing API keys", ops::API_KEYS_LIST, &args).await?;
+                if let Some(sort) = sort {
+                    sort_keys(&mut list.items, *sort);
+                }
+                let body = list.body();
+                let raw = list.items.into_iter().map(|(_, raw)| raw).collect();
+                show(
+                    style,
+                    ops::API_KEYS_LIST,
+                    &resources::KEYS_LIST,
+                    &body,
+                    Json::Items(raw),
+                    &[],
+                    list.warning,
+                )
             }
             Self::Show(hash) => {
-                ctx.describe("GET", &format!("/keys/{hash}"));
-                let response = ctx
-                    .call(
-                        "fetching the key",
-                        ctx.client
-                            .api_keys()
-                            .get()
-                            .hash(hash.as_str())
-                            .send_with_raw_body(),
-                    )
-                    .await?;
-                single(
-                    KeyView::from(&response.value.data),
-                    &response.raw_body,
-                    style,
-                )
+                let args = [("hash".to_string(), hash.clone())];
+                let answer =
+                    by_name::one(ctx, "fetching the key", ops::API_KEYS_GET, &args, None).await?;
+                show_answer(style, ops::API_KEYS_GET, &resources::KEY, &answer, &[])
             }
             Self::Create(body) => create(ctx, body, style).await,
             Self::Update { hash, body } => {
-                ctx.describe("PATCH", &format!("/keys/{hash}"));
-                let response = ctx
-                    .call(
-                        "updating the key",
-                        ctx.client
-                            .api_keys()
-                            .update()
-                            .hash(hash.as_str())
-                            .body(body.clone())
-                            .send_with_raw_body(),
-                    )
-                    .await?;
-                single(
-                    KeyView::from(&response.value.data),
-                    &response.raw_body,
-                    style,
+                let args = [("hash".to_string(), hash.clone())];
+                let answer = by_name::one(
+                    ctx,
+                    "updating the key",
+                    ops::API_KEYS_UPDATE,
+                    &args,
+                    Some(body.clone()),
                 )
+                .await?;
+                show_answer(style, ops::API_KEYS_UPDATE, &resources::KEY, &answer, &[])
             }
             Self::Delete { hash, .. } => {
                 ctx.describe("DELETE", &format!("/keys/{hash}"));
@@ -392,28 +347,22 @@ pub async fn fetch_all(
     ctx.call("listing API keys", call.send_all_pages()).await
 }
 
-/// Each key, decoded and as sent, in page order.
-fn zip_pages(
-    pages: Vec<WithRawBody<types::ListApiKeysResponse>>,
-) -> Result<Vec<(types::ApiKey, view::RawItem)>, Failure> {
-    let raw = view::page_items(pages.iter().map(|page| &page.raw_body[..]))
-        .map_err(|err| Failure::other(format!("listing API keys: {err}")))?;
-    let typed: Vec<_> = pages.into_iter().flat_map(|page| page.value.data).collect();
-    if raw.len() != typed.len() {
-        return Err(Failure::other(
-            "listing API keys: the pages' items did not decode one for one",
-        ));
-    }
-    Ok(typed.into_iter().zip(raw).collect())
-}
-
-/// Sorts keys (stable: equal keys keep the API's order).
-fn sort_keys<T>(keys: &mut [(types::ApiKey, T)], sort: KeySort) {
+/// Sorts keys (stable: equal keys keep the API's order); a key without the field sorts
+/// last.
+fn sort_keys<T>(keys: &mut [(serde_json::Value, T)], sort: KeySort) {
     keys.sort_by(|(a, _), (b, _)| match sort {
-        KeySort::Usage => b.usage.total_cmp(&a.usage),
-        KeySort::Name => compare_names(&a.name, &b.name),
+        KeySort::Usage => usage(b).total_cmp(&usage(a)),
+        KeySort::Name => compare_names(name(a), name(b)),
         KeySort::Created => created(b).cmp(&created(a)),
     });
+}
+
+fn usage(key: &serde_json::Value) -> f64 {
+    key["usage"].as_f64().unwrap_or(f64::NEG_INFINITY)
+}
+
+fn name(key: &serde_json::Value) -> &str {
+    key["name"].as_str().unwrap_or_default()
 }
 
 /// A to Z ignoring case, then by exact text so that the order is total.
@@ -424,188 +373,10 @@ fn compare_names(a: &str, b: &str) -> Ordering {
 }
 
 /// When a key was created, for sorting (an unreadable time sorts as the oldest).
-fn created(key: &types::ApiKey) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(&key.created_at)
+fn created(key: &serde_json::Value) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(key["created_at"].as_str()?)
         .ok()
         .map(|t| t.with_timezone(&Utc))
-}
-
-/// The fields of a key that every keys command prints; the API sends them under four
-/// type names (list item, get, create, update).
-#[derive(Clone, Debug, PartialEq)]
-pub struct KeyView {
-    name: String,
-    label: String,
-    hash: String,
-    disabled: bool,
-    limit: Option<f64>,
-    limit_remaining: Option<f64>,
-    limit_reset: Option<String>,
-    include_byok_in_limit: bool,
-    usage_daily: f64,
-    usage_weekly: f64,
-    usage_monthly: f64,
-    usage: f64,
-    byok_usage: f64,
-    last_used_at: Option<DateTime<Utc>>,
-    created_at: String,
-    expires_at: Option<DateTime<Utc>>,
-    workspace_id: String,
-}
-
-impl From<&types::ApiKey> for KeyView {
-    fn from(key: &types::ApiKey) -> Self {
-        Self {
-            name: key.name.clone(),
-            label: key.label.clone(),
-            hash: key.hash.clone(),
-            disabled: key.disabled,
-            limit: key.limit,
-            limit_remaining: key.limit_remaining,
-            limit_reset: key.limit_reset.clone(),
-            include_byok_in_limit: key.include_byok_in_limit,
-            usage_daily: key.usage_daily,
-            usage_weekly: key.usage_weekly,
-            usage_monthly: key.usage_monthly,
-            usage: key.usage,
-            byok_usage: key.byok_usage,
-            last_used_at: key.last_used_at,
-            created_at: key.created_at.clone(),
-            expires_at: key.expires_at,
-            workspace_id: key.workspace_id.clone(),
-        }
-    }
-}
-
-impl KeyView {
-    fn fields(&self) -> Result<Vec<(&'static str, String)>, money::Unprintable> {
-        Ok(vec![
-            ("Name", self.name.clone()),
-            ("Label", self.label.clone()),
-            ("Hash", self.hash.clone()),
-            ("Disabled", view::yes_no(self.disabled)),
-            ("Workspace", self.workspace_id.clone()),
-            (
-                "Limit",
-                limit_with_reset(self.limit, self.limit_reset.as_deref())?,
-            ),
-            ("Remaining", view::optional_usd(self.limit_remaining)?),
-            ("BYOK in limit", view::yes_no(self.include_byok_in_limit)),
-            ("Usage today", money::usd(self.usage_daily)?),
-            ("Usage this week", money::usd(self.usage_weekly)?),
-            ("Usage this month", money::usd(self.usage_monthly)?),
-            ("Usage total", money::usd(self.usage)?),
-            ("BYOK usage total", money::usd(self.byok_usage)?),
-            (
-                "Last used (UTC)",
-                view::optional_time(self.last_used_at.as_ref(), "never"),
-            ),
-            ("Created (UTC)", view::time_text(&self.created_at)),
-            (
-                "Expires (UTC)",
-                view::optional_time(self.expires_at.as_ref(), "never"),
-            ),
-        ])
-    }
-}
-
-/// The per-key spend view: one row per key, a totals row under the spend columns. On a
-/// terminal narrower than the table, the hash is shortened and the least useful
-/// columns are left out (label first, then the week, what remains of the limit, last
-/// use, disabled, the limit, today); name, hash, month and total always stay.
-fn list_table<'a>(
-    keys: impl Iterator<Item = &'a types::ApiKey>,
-    out: &mut Out<'_>,
-) -> io::Result<()> {
-    let mut table = Table::new([
-        ("NAME", Align::Left),
-        ("HASH", Align::Left),
-        ("LIMIT (USD)", Align::Right),
-        ("REMAINING (USD)", Align::Right),
-        ("TODAY (USD)", Align::Right),
-        ("WEEK (USD)", Align::Right),
-        ("MONTH (USD)", Align::Right),
-        ("TOTAL (USD)", Align::Right),
-        ("LAST USED (UTC)", Align::Left),
-        ("DISABLED", Align::Left),
-        ("LABEL", Align::Left),
-    ])
-    .optional("TODAY (USD)", 1)
-    .optional("LIMIT (USD)", 2)
-    .optional("DISABLED", 3)
-    .optional("LAST USED (UTC)", 4)
-    .optional("REMAINING (USD)", 5)
-    .optional("WEEK (USD)", 6)
-    .optional("LABEL", 7);
-    let mut sums = [0.0_f64; 4];
-    for key in keys {
-        for (sum, value) in sums.iter_mut().zip([
-            key.usage_daily,
-            key.usage_weekly,
-            key.usage_monthly,
-            key.usage,
-        ]) {
-            *sum += value;
-        }
-        table.row(vec![
-            key.name.clone(),
-            out.style().short_id(&key.hash),
-            view::limit(key.limit)?,
-            view::optional_usd(key.limit_remaining)?,
-            money::usd(key.usage_daily)?,
-            money::usd(key.usage_weekly)?,
-            money::usd(key.usage_monthly)?,
-            money::usd(key.usage)?,
-            view::optional_time(key.last_used_at.as_ref(), "never"),
-            view::yes_no(key.disabled),
-            key.label.clone(),
-        ]);
-    }
-    table.rule();
-    let mut total = vec!["TOTAL".to_string()];
-    total.resize(4, String::new());
-    for &sum in &sums {
-        total.push(money::usd(view::difference(sum, 0.0))?);
-    }
-    table.row(total);
-    table.write(out)
-}
-
-/// One key per CSV row; `secret` adds the `key` column `create` prints.
-fn keys_csv<'a>(
-    keys: impl Iterator<Item = &'a types::ApiKey>,
-    secret: Option<&str>,
-    out: &mut Out<'_>,
-) -> io::Result<()> {
-    let views: Vec<KeyView> = keys.map(KeyView::from).collect();
-    views_csv(&views, secret, out)
-}
-
-fn views_csv(keys: &[KeyView], secret: Option<&str>, out: &mut Out<'_>) -> io::Result<()> {
-    let Some(secret) = secret else {
-        return write_rows(out, &CSV_FIELDS, keys);
-    };
-    // `create`: the one row also carries the secret, shown this once.
-    let header = CSV_FIELDS.iter().map(|(column, _)| *column);
-    let mut csv = Sheet::new(out, header.chain([text("key")]))?;
-    for key in keys {
-        let mut cells = CSV_FIELDS
-            .iter()
-            .map(|(_, cell)| cell(key))
-            .collect::<Result<Vec<String>, money::Unprintable>>()?;
-        cells.push(secret.to_string());
-        csv.row(cells)?;
-    }
-    csv.finish()
-}
-
-/// One key, in `format`; JSON is the API's body as sent.
-fn single(key: KeyView, raw: &[u8], style: Style) -> Result<Output, Failure> {
-    Output::render(style, |out| match style.format {
-        Format::Json => write_raw_json(out, raw),
-        Format::Csv => views_csv(std::slice::from_ref(&key), None, out),
-        Format::Table => write_fields(out, &key.fields()?),
-    })
 }
 
 /// What a deletion prints: the API's body as JSON, else a line (or a CSV row) saying
@@ -627,45 +398,41 @@ pub fn deleted(what: &str, done: bool, raw: &[u8], style: Style) -> Result<Outpu
 pub const SECRET_NOTE: &str = "This is the new key's secret, shown this once: store it now, \
     OpenRouter will not show it again.";
 
-/// `keys create`: the new key and its secret, once, on stdout.
+/// `keys create`: the new key and its secret, once, on stdout. The answer is read
+/// tolerantly: one that lacks a field the spec requires still shows the secret, which
+/// OpenRouter will not show again.
 async fn create(
     ctx: &Context<'_>,
-    body: &types::CreateKeysRequest,
+    body: &serde_json::Value,
     style: Style,
 ) -> Result<Output, Failure> {
-    ctx.describe("POST", "/keys");
-    let work = ctx
-        .client
-        .api_keys()
-        .create()
-        .body(body.clone())
-        .send_with_raw_body();
-    let response = with_progress(ctx.progress, "creating the key", work)
-        .await
-        .map_err(|err| {
-            if err.kind() == ErrorKind::Decode {
-                // The body holds the secret: say what happened without quoting it.
-                Failure::other(
-                    "create_keys: OpenRouter's answer could not be read, so the new key's \
-                     secret cannot be shown; the key may have been created: look for it \
-                     with `openrouter keys list` and delete it",
-                )
-            } else {
-                Failure::from_client(&err, Operation::Account, ctx.base_url)
-            }
-        })?;
-    let created = &response.value;
-    let key = KeyView::from(&created.data);
-    let secret = created.key.expose_secret();
-    let mut output = Output::render(style, |out| match style.format {
-        Format::Json => write_raw_json(out, &response.raw_body),
-        Format::Csv => views_csv(std::slice::from_ref(&key), Some(secret), out),
-        Format::Table => {
-            let mut fields = key.fields()?;
-            fields.push(("Key (secret)", secret.to_string()));
-            write_fields(out, &fields)
+    let answer = by_name::one_or_error(
+        ctx,
+        "creating the key",
+        ops::API_KEYS_CREATE,
+        &[],
+        Some(body.clone()),
+    )
+    .await?
+    .map_err(|err| {
+        if err.kind() == ErrorKind::Decode {
+            // The body holds the secret: say what happened without quoting it.
+            Failure::other(
+                "create_keys: OpenRouter's answer could not be read, so the new key's \
+                 secret cannot be shown; the key may have been created: look for it \
+                 with `openrouter keys list` and delete it",
+            )
+        } else {
+            Failure::from_client(&err, Operation::Account, ctx.base_url)
         }
     })?;
+    let mut output = show_answer(
+        style,
+        ops::API_KEYS_CREATE,
+        &resources::KEY_CREATED,
+        &answer,
+        &[],
+    )?;
     output.notes.push(SECRET_NOTE.into());
     Ok(output)
 }
@@ -674,8 +441,8 @@ async fn create(
 mod tests {
     use super::*;
 
-    fn key(name: &str, usage: f64, created_at: &str) -> types::ApiKey {
-        serde_json::from_value(serde_json::json!({
+    fn key(name: &str, usage: f64, created_at: &str) -> serde_json::Value {
+        serde_json::json!({
             "byok_usage": 0.0, "byok_usage_daily": 0.0, "byok_usage_monthly": 0.0,
             "byok_usage_weekly": 0.0, "created_at": created_at, "creator_user_id": null,
             "disabled": false, "expires_at": null, "external_user": null,
@@ -683,12 +450,11 @@ mod tests {
             "last_used_at": null, "limit": null, "limit_remaining": null, "limit_reset": null,
             "name": name, "updated_at": null, "usage": usage, "usage_daily": 0.0,
             "usage_monthly": 0.0, "usage_weekly": 0.0, "workspace_id": "ws"
-        }))
-        .expect("a key")
+        })
     }
 
-    fn names<T>(keys: &[(types::ApiKey, T)]) -> Vec<&str> {
-        keys.iter().map(|(k, _)| k.name.as_str()).collect()
+    fn names<T>(keys: &[(serde_json::Value, T)]) -> Vec<&str> {
+        keys.iter().map(|(k, _)| name(k)).collect()
     }
 
     #[test]

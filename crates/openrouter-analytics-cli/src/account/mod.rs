@@ -23,11 +23,13 @@ use std::future::Future;
 use std::io::{self, Write};
 
 use clap::Subcommand;
-use openrouter_analytics::{Client, Error};
+use openrouter_analytics::{Client, Error, OperationInfo};
 
 use crate::exit::{Failure, Operation};
 use crate::global::EXIT_CODES_HELP;
-use crate::output::{Out, Style};
+use crate::output::resource::{self, Extra};
+use crate::output::resources::Look;
+use crate::output::{Format, Out, Style, write_raw_json};
 use crate::progress::{Progress, with_progress};
 
 /// `Examples:` then the exit-code table, for a command's `--help`.
@@ -248,6 +250,67 @@ impl Output {
             notes: Vec::new(),
         })
     }
+}
+
+/// What `-f json` prints: the API's body as sent, or a list's items as sent.
+pub(crate) enum Json<'a> {
+    /// One answer's body.
+    Body(&'a [u8]),
+    /// Every page's items, as one `{"data":[...]}`.
+    Items(Vec<view::RawItem>),
+}
+
+/// Renders an answer through the resource model: JSON as sent, a table or CSV by the
+/// spec's columns and `look` (plus `extra` computed values). The notes hold one warning
+/// at most: the fields a table or CSV lacks, else the first mismatch with the spec.
+pub(crate) fn show(
+    style: Style,
+    op: &OperationInfo,
+    look: &Look,
+    body: &serde_json::Value,
+    json: Json<'_>,
+    extra: &[Extra],
+    mismatch: Option<String>,
+) -> Result<Output, Failure> {
+    let mut warnings = Vec::new();
+    let mut output = Output::render(style, |out| {
+        let rendered = match style.format {
+            Format::Json => {
+                return match json {
+                    Json::Body(raw) => write_raw_json(out, raw),
+                    Json::Items(items) => view::write_list_json(out, items),
+                };
+            }
+            Format::Csv => resource::write_look_csv(op, look, body, extra, out),
+            Format::Table => resource::write_look_table(op, look, body, extra, out),
+        };
+        warnings = rendered?;
+        Ok(())
+    })?;
+    output.notes = match warnings.into_iter().next() {
+        Some(warning) => vec![format!("warning: {warning}")],
+        None => mismatch.into_iter().collect(),
+    };
+    Ok(output)
+}
+
+/// [`show`] for one answer read by [`by_name::one`].
+pub(crate) fn show_answer(
+    style: Style,
+    op: &OperationInfo,
+    look: &Look,
+    answer: &by_name::Answer,
+    extra: &[Extra],
+) -> Result<Output, Failure> {
+    show(
+        style,
+        op,
+        look,
+        &answer.body,
+        Json::Body(&answer.raw),
+        extra,
+        answer.warning.clone(),
+    )
 }
 
 /// Runs an account command: asks before a deletion on a terminal, sends, prints.

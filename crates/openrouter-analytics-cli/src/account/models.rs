@@ -2,6 +2,7 @@
 //! tokens, for cost estimates. The list's filters come from the spec (the generated
 //! table); the API's own `sort` parameter is left to `openrouter api models list`.
 
+use openrouter_analytics::ops;
 use std::cmp::Ordering;
 use std::io;
 
@@ -19,8 +20,7 @@ use crate::output::{Format, Out, Style};
 from_operation!(
     /// `models`' flags: the list's filters (paging is done for you).
     ModelsList,
-    "models",
-    "list",
+    ops::MODELS_LIST,
     Options {
         positional_path: true,
         skip: &["offset", "limit", "sort"],
@@ -73,7 +73,7 @@ impl Plan {
     /// Fetches every page and renders the price table.
     pub async fn execute(&self, ctx: &Context<'_>, style: Style) -> Result<Output, Failure> {
         let items =
-            by_name::every_item(ctx, "listing models", ("models", "list"), &self.args).await?;
+            by_name::every_item(ctx, "listing models", ops::MODELS_LIST, &self.args).await?;
         let mut rows = items
             .into_iter()
             .map(|(value, raw)| {

@@ -17,12 +17,6 @@ pub fn limit(value: Option<f64>) -> Result<String, money::Unprintable> {
     value.map_or_else(|| Ok("none".into()), money::usd)
 }
 
-/// An optional dollar amount: blank when the API says nothing (e.g. what is left of
-/// a limit that does not exist).
-pub fn optional_usd(value: Option<f64>) -> Result<String, money::Unprintable> {
-    money::usd_or_blank(value)
-}
-
 /// `a - b` in dollars without binary floating-point noise (`0.3 - 0.1` is not
 /// `0.19999999999999998` here), so that a balance prints as the figures it came from.
 pub fn difference(a: f64, b: f64) -> f64 {
@@ -51,13 +45,6 @@ pub fn time_text(value: &str) -> String {
 /// `yes` / `no`.
 pub fn yes_no(value: bool) -> String {
     if value { "yes" } else { "no" }.into()
-}
-
-/// A moment for CSV: RFC 3339 as the API sends it, blank when there is none.
-pub fn csv_time(value: Option<&DateTime<Utc>>) -> String {
-    value
-        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
-        .unwrap_or_default()
 }
 
 /// Prints `label  value` lines, the values lined up after the widest label: the
@@ -119,8 +106,6 @@ mod tests {
         assert_eq!(limit(None).expect("printable"), "none");
         assert_eq!(limit(Some(25.0)).expect("printable"), "$25.00");
         assert_eq!(limit(Some(1234.5)).expect("printable"), "$1,234.50");
-        assert_eq!(optional_usd(None).expect("printable"), "");
-        assert_eq!(optional_usd(Some(0.005)).expect("printable"), "$0.01");
         assert_eq!(difference(0.3, 0.1), 0.2);
         assert_eq!(difference(10.0, 12.5), -2.5);
         assert_eq!(
@@ -140,8 +125,6 @@ mod tests {
         assert_eq!(optional_time(Some(&t), "never"), "2026-11-01 12:34");
         assert_eq!(time_text("2026-11-01T14:34:00+02:00"), "2026-11-01 12:34");
         assert_eq!(time_text("yesterday"), "yesterday");
-        assert_eq!(csv_time(Some(&t)), "2026-11-01T12:34:56Z");
-        assert_eq!(csv_time(None), "");
         assert_eq!(yes_no(true), "yes");
     }
 

@@ -3,6 +3,7 @@
 use std::io::{self, Write};
 
 use clap::{Args, Subcommand};
+use openrouter_analytics::ops;
 use openrouter_analytics::types::{self, Workspace, WorkspaceBudget, WorkspaceMember};
 use serde_json::{Map, Value};
 
@@ -132,8 +133,7 @@ pub struct IdArg {
 from_operation!(
     /// `workspaces create`'s flags: the body fields of `workspaces.create`.
     WorkspacesCreate,
-    "workspaces",
-    "create",
+    ops::WORKSPACES_CREATE,
     Options {
         positional_path: true,
         skip: &[],
@@ -144,8 +144,7 @@ from_operation!(
 from_operation!(
     /// `workspaces update`'s flags: the id, then the body fields of `workspaces.update`.
     WorkspacesUpdate,
-    "workspaces",
-    "update",
+    ops::WORKSPACES_UPDATE,
     Options {
         positional_path: true,
         skip: &[],

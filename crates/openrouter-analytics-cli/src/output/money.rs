@@ -49,11 +49,6 @@ pub fn usd(value: f64) -> Result<String, Unprintable> {
     dollars(checked(value)?, 2, 2)
 }
 
-/// An optional amount to the cent, blank when there is none.
-pub fn usd_or_blank(value: Option<f64>) -> Result<String, Unprintable> {
-    value.map_or_else(|| Ok(String::new()), usd)
-}
-
 /// A price (per token, per million tokens, of one request): at least two decimals and
 /// up to six, trailing zeros past the cents dropped: `$0.075`, `$15.00`, `$0.000125`.
 pub fn price(value: f64) -> Result<String, Unprintable> {
@@ -228,7 +223,6 @@ mod tests {
         assert_eq!(plain(1e-7).expect("printable"), "0.0000001");
         assert_eq!(plain(0.1 + 0.2).expect("printable"), "0.30000000000000004");
         assert_eq!(plain_or_blank(None).expect("printable"), "");
-        assert_eq!(usd_or_blank(Some(2.0)).expect("printable"), "$2.00");
     }
 
     #[test]

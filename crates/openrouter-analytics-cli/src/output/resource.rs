@@ -13,14 +13,14 @@
 //! [`Sheet`], which keeps them from starting a spreadsheet formula.
 
 use std::fmt;
-use std::io;
+use std::io::{self, Write};
 
 use openrouter_analytics::{ColumnKind, OperationInfo, Payload};
 use serde_json::Value;
 
 use super::Out;
 use super::money::{self, Unprintable};
-use super::resources;
+use super::resources::{self, Look};
 use super::sheet::{self, Sheet};
 use super::table::{self, Align, Table};
 use crate::terminal;
@@ -49,6 +49,18 @@ impl fmt::Display for RenderError {
 impl From<io::Error> for RenderError {
     fn from(err: io::Error) -> Self {
         Self::Io(err)
+    }
+}
+
+/// For renders that write through `io::Result`: an unprintable amount stays
+/// recognisable ([`crate::exit::Failure::output`] finds it).
+impl From<RenderError> for io::Error {
+    fn from(err: RenderError) -> Self {
+        match err {
+            RenderError::Io(err) => err,
+            RenderError::Unprintable(err) => io::Error::other(err),
+            RenderError::Usage(message) => io::Error::other(message),
+        }
     }
 }
 
@@ -123,7 +135,7 @@ pub fn write_table(
 ) -> Result<Vec<String>, RenderError> {
     let view = view(op, body, wanted)?;
     let warnings = missing_warning(&view);
-    let overrides = resources::find(op.group, op.method);
+    let overrides = resources::find(op);
     if view.is_list {
         let mut table = Table::new(view.columns.iter().map(|c| {
             let align = match c.kind {
@@ -237,7 +249,7 @@ fn view<'a>(
         })
         .unwrap_or_default();
     let present = present_columns(&rows, is_list, &spec_columns);
-    let overrides = resources::find(op.group, op.method);
+    let overrides = resources::find(op);
     let header_of = |name: &str| {
         overrides
             .and_then(|o| o.headers.iter().find(|(field, _)| *field == name))
@@ -401,6 +413,11 @@ fn table_cell(value: Option<&Value>, kind: ColumnKind) -> Result<String, Unprint
 /// A cell of CSV: numbers in full precision, as sent; text made terminal-safe (the
 /// sheet then keeps it from starting a formula).
 fn csv_cell(value: Option<&Value>, kind: ColumnKind) -> Result<String, Unprintable> {
+    csv_cell_as(value, kind, false)
+}
+
+/// [`csv_cell`]; with `raw` (`--csv-raw`), text exactly as sent.
+fn csv_cell_as(value: Option<&Value>, kind: ColumnKind, raw: bool) -> Result<String, Unprintable> {
     let Some(value) = value else {
         return Ok(String::new());
     };
@@ -409,20 +426,285 @@ fn csv_cell(value: Option<&Value>, kind: ColumnKind) -> Result<String, Unprintab
     {
         money::checked(amount)?;
     }
-    Ok(terminal::safe(&super::cell(value)).into_owned())
+    let cell = super::cell(value);
+    Ok(if raw {
+        cell
+    } else {
+        terminal::safe(&cell).into_owned()
+    })
+}
+
+/// A value a command computes beside the answer (a balance, a runway): a row of the
+/// detail view and a column of the CSV after the answer's.
+#[derive(Clone, Debug)]
+pub struct Extra {
+    /// The CSV column.
+    pub name: &'static str,
+    /// The detail view's label.
+    pub label: &'static str,
+    /// As a table shows it.
+    pub table: String,
+    /// As CSV holds it.
+    pub csv: String,
+}
+
+/// The payload's rows and the spec's columns, for a look.
+fn spec_view<'a>(op: &OperationInfo, body: &'a Value) -> (Vec<&'a Value>, bool, Vec<Column>) {
+    let view = match view(op, body, None) {
+        Ok(view) => view,
+        // Without `--columns` the view cannot fail; shown as one object if it did.
+        Err(_) => View {
+            rows: vec![body],
+            is_list: false,
+            columns: Vec::new(),
+        },
+    };
+    let columns = op
+        .response
+        .map(|r| {
+            r.columns
+                .iter()
+                .map(|c| Column {
+                    name: c.name.to_string(),
+                    path: c.path.iter().map(ToString::to_string).collect(),
+                    kind: c.kind,
+                    required: c.required,
+                    header: c.name.to_string(),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    (view.rows, view.is_list, columns)
+}
+
+/// The look's columns that the spec has, with the look's headers.
+fn look_columns(look: &Look, spec: &[Column]) -> Vec<Column> {
+    look.fields
+        .iter()
+        .filter_map(|(name, header)| {
+            spec.iter().find(|c| c.name == *name).map(|c| Column {
+                header: (*header).to_string(),
+                ..c.clone()
+            })
+        })
+        .collect()
+}
+
+/// A cell as a look shows it: `yes`/`no`, times as `2026-11-01 12:34` (UTC), a `null`
+/// as the look says, dollars to the cent, a suffix in parentheses.
+fn look_cell(
+    look: &Look,
+    column: &Column,
+    row: &Value,
+    spec: &[Column],
+    out: &Out<'_>,
+) -> Result<String, Unprintable> {
+    let value = get(row, &column.path);
+    let name = column.name.as_str();
+    let mut cell = match value {
+        Some(Value::Null) => look
+            .null_as
+            .iter()
+            .find(|(field, _)| *field == name)
+            .map(|(_, text)| (*text).to_string())
+            .unwrap_or_default(),
+        Some(Value::Bool(yes)) => if *yes { "yes" } else { "no" }.to_string(),
+        Some(Value::String(text)) if column.kind == ColumnKind::Time => short_time(text),
+        Some(Value::String(text)) if look.short.contains(&name) => out.style().short_id(text),
+        other => table_cell(other, column.kind)?,
+    };
+    if let Some((_, after)) = look.suffix.iter().find(|(field, _)| *field == name)
+        && matches!(value, Some(v) if !v.is_null())
+        && let Some(after) = spec.iter().find(|c| c.name == *after)
+        && let Some(Value::String(text)) = get(row, &after.path)
+        && !text.is_empty()
+    {
+        cell = format!("{cell} ({text})");
+    }
+    Ok(cell)
+}
+
+/// `2026-11-01T12:34:56Z` as `2026-11-01 12:34` (UTC); text that is no RFC 3339 time
+/// as sent.
+fn short_time(text: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(text)
+        .map(|t| {
+            t.with_timezone(&chrono::Utc)
+                .format("%Y-%m-%d %H:%M")
+                .to_string()
+        })
+        .unwrap_or_else(|_| text.to_string())
+}
+
+/// Renders `body` as a look's table: a list as rows (and a `TOTAL` row), one object
+/// as `label  value` lines, then the extras. Returns the warnings (at most one).
+pub fn write_look_table(
+    op: &OperationInfo,
+    look: &Look,
+    body: &Value,
+    extra: &[Extra],
+    out: &mut Out<'_>,
+) -> Result<Vec<String>, RenderError> {
+    let (rows, is_list, spec) = spec_view(op, body);
+    let columns = look_columns(look, &spec);
+    let mut warnings = missing_warning(&View {
+        rows: rows.clone(),
+        is_list,
+        columns: columns.clone(),
+    });
+    if !is_list {
+        let mut lines = Vec::new();
+        if let Some(row) = rows.first() {
+            for column in &columns {
+                lines.push((
+                    column.header.clone(),
+                    look_cell(look, column, row, &spec, out)?,
+                ));
+            }
+        }
+        lines.extend(extra.iter().map(|e| (e.label.to_string(), e.table.clone())));
+        write_lines(out, &lines)?;
+        return Ok(warnings);
+    }
+    let mut table = Table::new(columns.iter().map(|c| {
+        let align = match c.kind {
+            ColumnKind::Usd | ColumnKind::Integer | ColumnKind::Number => Align::Right,
+            _ => Align::Left,
+        };
+        (c.header.clone(), align)
+    }));
+    let ranked = look.optional.len();
+    for (i, name) in look.optional.iter().enumerate() {
+        if let Some(column) = columns.iter().find(|c| c.name == *name) {
+            let rank = u8::try_from(ranked - i).unwrap_or(u8::MAX);
+            table = table.optional(&table::sanitize(&column.header), rank);
+        }
+    }
+    let mut sums = vec![0.0_f64; columns.len()];
+    let mut lacking = 0;
+    for row in &rows {
+        let mut cells = Vec::with_capacity(columns.len());
+        for (i, column) in columns.iter().enumerate() {
+            if look.totals.contains(&column.name.as_str()) {
+                match get(row, &column.path).and_then(Value::as_f64) {
+                    Some(value) => sums[i] += value,
+                    None => lacking += 1,
+                }
+            }
+            cells.push(look_cell(look, column, row, &spec, out)?);
+        }
+        table.row(cells);
+    }
+    if !look.totals.is_empty() {
+        table.rule();
+        let mut total = Vec::with_capacity(columns.len());
+        for (i, column) in columns.iter().enumerate() {
+            total.push(if i == 0 {
+                "TOTAL".to_string()
+            } else if look.totals.contains(&column.name.as_str()) {
+                // Rounded past float noise, so a sum prints as the figures it came from.
+                let sum = (sums[i] * 1e10).round() / 1e10;
+                table_cell(Some(&Value::from(sum)), column.kind)?
+            } else {
+                String::new()
+            });
+        }
+        table.row(total);
+        if lacking > 0 && warnings.is_empty() {
+            warnings.push(format!(
+                "the totals leave out {lacking} values the answer lacks"
+            ));
+        }
+    }
+    table.write(out)?;
+    Ok(warnings)
+}
+
+/// `label  value` lines, the values lined up after the widest label.
+fn write_lines(out: &mut Out<'_>, lines: &[(String, String)]) -> io::Result<()> {
+    use unicode_width::UnicodeWidthStr;
+    let width = lines
+        .iter()
+        .map(|(label, _)| label.width())
+        .max()
+        .unwrap_or(0);
+    for (label, value) in lines {
+        let pad = width.saturating_sub(label.width());
+        let line = format!("{label}{}  {}", " ".repeat(pad), table::sanitize(value));
+        writeln!(out, "{}", line.trim_end())?;
+    }
+    Ok(())
+}
+
+/// Renders `body` as a look's CSV: the look's columns first, then every other scalar
+/// field the spec lists (so a field new in the spec is a column here with no change),
+/// then the extras; one row per item, one row for an object.
+pub fn write_look_csv(
+    op: &OperationInfo,
+    look: &Look,
+    body: &Value,
+    extra: &[Extra],
+    out: &mut Out<'_>,
+) -> Result<Vec<String>, RenderError> {
+    let (rows, is_list, spec) = spec_view(op, body);
+    let mut columns = look_columns(look, &spec);
+    for column in &spec {
+        if column.kind != ColumnKind::Json && !columns.iter().any(|c| c.name == column.name) {
+            columns.push(column.clone());
+        }
+    }
+    // A secret (the new key of `keys create`) is the last column.
+    let secret = |c: &Column| {
+        op.response
+            .and_then(|r| r.column(&c.name))
+            .is_some_and(|info| info.secret)
+    };
+    columns.sort_by_key(secret);
+    let view = View {
+        rows,
+        is_list,
+        columns,
+    };
+    let warnings = missing_warning(&view);
+    let raw = out.style().csv_raw;
+    let mut lines = Vec::with_capacity(view.rows.len());
+    for row in &view.rows {
+        let mut cells = view
+            .columns
+            .iter()
+            .map(|c| csv_cell_as(get(row, &c.path), c.kind, raw))
+            .collect::<Result<Vec<_>, _>>()?;
+        cells.extend(extra.iter().map(|e| e.csv.clone()));
+        lines.push(cells);
+    }
+    let number = |kind: ColumnKind| match kind {
+        ColumnKind::Usd | ColumnKind::Integer | ColumnKind::Number => sheet::Kind::Number,
+        _ => sheet::Kind::Text,
+    };
+    let header = view
+        .columns
+        .iter()
+        .map(|c| (terminal::safe(&c.name).into_owned(), number(c.kind)))
+        .chain(
+            extra
+                .iter()
+                .map(|e| (e.name.to_string(), sheet::Kind::Number)),
+        );
+    let mut sheet = Sheet::new(out, header)?;
+    for line in lines {
+        sheet.row(line)?;
+    }
+    sheet.finish()?;
+    Ok(warnings)
 }
 
 #[cfg(test)]
 mod tests {
-    use openrouter_analytics::find_operation;
+    use openrouter_analytics::ops;
     use serde_json::json;
 
     use super::*;
     use crate::output::Style;
-
-    fn op(group: &str, method: &str) -> &'static OperationInfo {
-        find_operation(group, method).expect("an operation")
-    }
 
     fn table(op: &OperationInfo, body: &Value, wanted: Option<&[String]>) -> (String, Vec<String>) {
         let mut out = Vec::new();
@@ -438,7 +720,7 @@ mod tests {
 
     #[test]
     fn money_is_cents_with_separators_in_tables_and_as_sent_in_csv() {
-        let credits = op("credits", "get_credits");
+        let credits = ops::CREDITS_GET_CREDITS;
         let body = json!({"data": {"total_credits": 1234.5678, "total_usage": -2.5}});
         let (text, warnings) = table(credits, &body, None);
         assert!(text.contains("credits  $1,234.57"), "{text}");
@@ -460,7 +742,7 @@ mod tests {
 
     #[test]
     fn a_huge_amount_is_an_error_value_not_a_309_digit_cell() {
-        let credits = op("credits", "get_credits");
+        let credits = ops::CREDITS_GET_CREDITS;
         let body = json!({"data": {"total_credits": 1e308, "total_usage": 0}});
         let mut out = Vec::new();
         let err = write_table(
@@ -483,7 +765,7 @@ mod tests {
 
     #[test]
     fn a_missing_required_field_is_an_empty_cell_and_one_warning() {
-        let list = op("api_keys", "list");
+        let list = ops::API_KEYS_LIST;
         let body = json!({"data": [{"name": "a", "hash": "h1", "usage": 1.0}, {"name": "b"}]});
         let wanted: Vec<String> = ["name", "hash", "usage"].map(String::from).to_vec();
         let (text, warnings) = table(list, &body, Some(&wanted));
@@ -497,7 +779,7 @@ mod tests {
 
     #[test]
     fn unknown_columns_are_usage_errors_listing_the_valid_ones() {
-        let list = op("api_keys", "list");
+        let list = ops::API_KEYS_LIST;
         let body = json!({"data": [{"name": "a", "brand_new": 7}]});
         let wanted = vec!["brand_new".to_string()];
         let (text, _) = table(list, &body, Some(&wanted));
@@ -521,7 +803,7 @@ mod tests {
 
     #[test]
     fn a_nested_field_is_a_dotted_row_of_the_object_view() {
-        let key = op("api_keys", "get_current_key_metadata");
+        let key = ops::API_KEYS_GET_CURRENT_KEY_METADATA;
         let body =
             json!({"data": {"label": "x", "rate_limit": {"requests": 10, "interval": "10s"}}});
         let wanted: Vec<String> = ["label", "rate_limit.requests", "rate_limit.note"]

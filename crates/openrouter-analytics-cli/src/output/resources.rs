@@ -5,15 +5,15 @@
 //! Everything else (which fields there are, their kinds, which are dollars) comes from
 //! the generated resource model ([`openrouter_analytics::ResponseInfo`]); an operation
 //! with no entry here shows every column the spec lists, in the spec's order. A test
-//! checks that every entry names a real operation and real columns.
+//! checks that every entry names real columns.
+
+use openrouter_analytics::{OperationInfo, ops};
 
 /// How one operation's answer is shown by default.
 #[derive(Clone, Copy, Debug)]
 pub struct Override {
-    /// The operation: `client.<group>().<method>()`.
-    pub group: &'static str,
-    /// See [`Override::group`].
-    pub method: &'static str,
+    /// The operation, a handle of the generated table.
+    pub operation: &'static OperationInfo,
     /// The columns shown without `--columns`, in this order.
     pub columns: &'static [&'static str],
     /// Headers other than the field's name: `(field, header)`.
@@ -26,8 +26,7 @@ pub struct Override {
 /// The overrides, by operation.
 pub const OVERRIDES: &[Override] = &[
     Override {
-        group: "api_keys",
-        method: "list",
+        operation: ops::API_KEYS_LIST,
         columns: &[
             "name",
             "label",
@@ -47,15 +46,13 @@ pub const OVERRIDES: &[Override] = &[
         optional: &["created_at", "label", "usage_monthly", "hash"],
     },
     Override {
-        group: "credits",
-        method: "get_credits",
+        operation: ops::CREDITS_GET_CREDITS,
         columns: &["total_credits", "total_usage"],
         headers: &[("total_credits", "credits"), ("total_usage", "usage")],
         optional: &[],
     },
     Override {
-        group: "analytics",
-        method: "get_user_activity",
+        operation: ops::ANALYTICS_GET_USER_ACTIVITY,
         columns: &[
             "date",
             "model",
@@ -77,15 +74,13 @@ pub const OVERRIDES: &[Override] = &[
         optional: &["reasoning_tokens", "byok_usage_inference", "provider_name"],
     },
     Override {
-        group: "workspaces",
-        method: "list",
+        operation: ops::WORKSPACES_LIST,
         columns: &["name", "slug", "id", "description", "created_at"],
         headers: &[("created_at", "created")],
         optional: &["description", "created_at"],
     },
     Override {
-        group: "guardrails",
-        method: "list",
+        operation: ops::GUARDRAILS_LIST,
         columns: &[
             "name",
             "limit_usd",
@@ -98,8 +93,7 @@ pub const OVERRIDES: &[Override] = &[
         optional: &["workspace_id", "enforce_zdr"],
     },
     Override {
-        group: "models",
-        method: "list",
+        operation: ops::MODELS_LIST,
         columns: &[
             "id",
             "name",
@@ -117,32 +111,175 @@ pub const OVERRIDES: &[Override] = &[
         optional: &["architecture.modality", "name"],
     },
     Override {
-        group: "organization",
-        method: "list_members",
+        operation: ops::ORGANIZATION_LIST_MEMBERS,
         columns: &["email", "first_name", "last_name", "role", "id"],
         headers: &[],
         optional: &["id"],
     },
 ];
 
-/// The override of `group.method`, if it has one.
-pub fn find(group: &str, method: &str) -> Option<&'static Override> {
+/// How a friendly command shows a resource, beyond what the spec says: the columns of
+/// its table (or the rows of its detail view) with their headers, and a few display
+/// rules. Kinds, dollars and the CSV's columns come from the spec, so a field added
+/// there is in CSV and `--columns` with no change here. The looks are in
+/// this module.
+#[derive(Clone, Copy, Debug)]
+pub struct Look {
+    /// `(field, header)`: a list's columns, or an object's rows, in this order.
+    pub fields: &'static [(&'static str, &'static str)],
+    /// Columns a table fitted to a narrow terminal may leave out, the first one first.
+    pub optional: &'static [&'static str],
+    /// What a `null` reads as where a blank would mislead (`limit`: `none`).
+    pub null_as: &'static [(&'static str, &'static str)],
+    /// A field shown after another in parentheses, `(field, after)`: `$25.00 (monthly)`.
+    pub suffix: &'static [(&'static str, &'static str)],
+    /// Identifiers shortened on a narrow terminal.
+    pub short: &'static [&'static str],
+    /// Columns a list sums in a `TOTAL` row.
+    pub totals: &'static [&'static str],
+}
+
+/// `keys list`: spend per key, summed under the list.
+pub const KEYS_LIST: Look = Look {
+    fields: &[
+        ("name", "NAME"),
+        ("hash", "HASH"),
+        ("limit", "LIMIT (USD)"),
+        ("limit_remaining", "REMAINING (USD)"),
+        ("usage_daily", "TODAY (USD)"),
+        ("usage_weekly", "WEEK (USD)"),
+        ("usage_monthly", "MONTH (USD)"),
+        ("usage", "TOTAL (USD)"),
+        ("last_used_at", "LAST USED (UTC)"),
+        ("disabled", "DISABLED"),
+        ("label", "LABEL"),
+    ],
+    optional: &[
+        "label",
+        "usage_weekly",
+        "limit_remaining",
+        "last_used_at",
+        "disabled",
+        "limit",
+        "usage_daily",
+    ],
+    null_as: &[("limit", "none"), ("last_used_at", "never")],
+    suffix: &[],
+    short: &["hash"],
+    totals: &["usage_daily", "usage_weekly", "usage_monthly", "usage"],
+};
+
+/// The rows of one API key (`keys show`, `keys update`), before the secret of
+/// `keys create`.
+const KEY_ROWS: [(&str, &str); 16] = [
+    ("name", "Name"),
+    ("label", "Label"),
+    ("hash", "Hash"),
+    ("disabled", "Disabled"),
+    ("workspace_id", "Workspace"),
+    ("limit", "Limit"),
+    ("limit_remaining", "Remaining"),
+    ("include_byok_in_limit", "BYOK in limit"),
+    ("usage_daily", "Usage today"),
+    ("usage_weekly", "Usage this week"),
+    ("usage_monthly", "Usage this month"),
+    ("usage", "Usage total"),
+    ("byok_usage", "BYOK usage total"),
+    ("last_used_at", "Last used (UTC)"),
+    ("created_at", "Created (UTC)"),
+    ("expires_at", "Expires (UTC)"),
+];
+
+/// What a `null` means in a key's rows.
+const KEY_NULLS: &[(&str, &str)] = &[
+    ("limit", "none"),
+    ("last_used_at", "never"),
+    ("expires_at", "never"),
+];
+
+/// `keys show` and `keys update`: one API key.
+pub const KEY: Look = Look {
+    fields: &KEY_ROWS,
+    optional: &[],
+    null_as: KEY_NULLS,
+    suffix: &[("limit", "limit_reset")],
+    short: &[],
+    totals: &[],
+};
+
+/// `keys create`: the new key, then its secret, shown this once.
+pub const KEY_CREATED: Look = Look {
+    fields: &{
+        let mut rows = [("key", "Key (secret)"); 17];
+        let mut i = 0;
+        while i < KEY_ROWS.len() {
+            rows[i] = KEY_ROWS[i];
+            i += 1;
+        }
+        rows
+    },
+    ..KEY
+};
+
+/// `openrouter key`: the key in use (its budgets follow as a table of their own).
+pub const CURRENT_KEY: Look = Look {
+    fields: &[
+        ("label", "Label"),
+        ("is_management_key", "Management key"),
+        ("limit", "Limit"),
+        ("limit_remaining", "Remaining"),
+        ("usage_daily", "Usage today"),
+        ("usage_weekly", "Usage this week"),
+        ("usage_monthly", "Usage this month"),
+        ("usage", "Usage total"),
+        ("byok_usage", "BYOK usage total"),
+        ("expires_at", "Expires (UTC)"),
+    ],
+    null_as: &[("limit", "none"), ("expires_at", "never")],
+    ..KEY
+};
+
+/// `openrouter credits` (the balance and runway are computed beside it).
+pub const CREDITS: Look = Look {
+    fields: &[
+        ("total_credits", "Total credits"),
+        ("total_usage", "Total usage"),
+    ],
+    optional: &[],
+    null_as: &[],
+    suffix: &[],
+    short: &[],
+    totals: &[],
+};
+
+/// Every look with its operation, for the test that their names are real columns.
+#[cfg(test)]
+const LOOKS: &[(&OperationInfo, &Look)] = &[
+    (ops::API_KEYS_LIST, &KEYS_LIST),
+    (ops::API_KEYS_GET, &KEY),
+    (ops::API_KEYS_UPDATE, &KEY),
+    (ops::API_KEYS_CREATE, &KEY_CREATED),
+    (ops::API_KEYS_GET_CURRENT_KEY_METADATA, &CURRENT_KEY),
+    (ops::CREDITS_GET_CREDITS, &CREDITS),
+];
+
+/// The override of `op`, if it has one.
+pub fn find(op: &OperationInfo) -> Option<&'static Override> {
     OVERRIDES
         .iter()
-        .find(|o| o.group == group && o.method == method)
+        .find(|o| o.operation.operation_id == op.operation_id)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// An override is keyed by strings: a typo would silently do nothing, so every
-    /// name is checked against the generated table.
+    /// Columns are named by strings: a typo would silently do nothing, so every name
+    /// is checked against the generated table.
     #[test]
-    fn every_override_names_a_real_operation_and_real_columns() {
+    fn every_override_names_real_columns() {
         for o in OVERRIDES {
-            let op = openrouter_analytics::find_operation(o.group, o.method)
-                .unwrap_or_else(|| panic!("no operation {}.{}", o.group, o.method));
+            let op = o.operation;
             let response = op.response.expect("a JSON answer");
             let named = o
                 .columns
@@ -153,12 +290,36 @@ mod tests {
                 assert!(
                     response.column(name).is_some(),
                     "{}.{}: no column {name}",
-                    o.group,
-                    o.method
+                    op.group,
+                    op.method
                 );
             }
             for name in o.optional.iter().chain(o.headers.iter().map(|(f, _)| f)) {
                 assert!(o.columns.contains(name), "{name} is not a default column");
+            }
+        }
+    }
+
+    #[test]
+    fn every_look_names_real_columns() {
+        for (op, look) in LOOKS {
+            let response = op.response.expect("a JSON answer");
+            let named = look
+                .fields
+                .iter()
+                .map(|(field, _)| field)
+                .chain(look.optional)
+                .chain(look.null_as.iter().map(|(field, _)| field))
+                .chain(look.suffix.iter().flat_map(|(a, b)| [a, b]))
+                .chain(look.short)
+                .chain(look.totals);
+            for name in named {
+                assert!(
+                    response.column(name).is_some(),
+                    "{}.{}: no column {name}",
+                    op.group,
+                    op.method
+                );
             }
         }
     }
