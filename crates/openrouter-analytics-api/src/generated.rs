@@ -4620,6 +4620,204 @@ pub mod types {
                 .into()
         }
     }
+    ///A deployment to register as a private endpoint.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct CreatePrivateEndpointRequest {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub activate: ::std::option::Option<PrivateEndpointActivation>,
+        ///The deployment's HTTPS base URL; not needed where the provider's BYOK key implies it (Azure, Bedrock, Vertex).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub base_url: ::std::option::Option<::std::string::String>,
+        ///Where you declare the deployment processes data.
+        #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+        pub declared_region: crate::Nullable<CreatePrivateEndpointRequestDeclaredRegion>,
+        ///You declare that the deployment keeps no prompts or completions.
+        #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+        pub declared_zdr: crate::Nullable<bool>,
+        ///The permanent slug of the model the deployment serves.
+        pub model_permaslug: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub pricing: ::std::option::Option<PrivateEndpointPricing>,
+        ///The provider the deployment runs at.
+        pub provider_slug: ::std::string::String,
+        ///The model or deployment name the provider knows it by.
+        pub upstream_model_id: ::std::string::String,
+    }
+    impl CreatePrivateEndpointRequest {
+        pub fn builder() -> builder::CreatePrivateEndpointRequest {
+            Default::default()
+        }
+    }
+    ///Where you declare the deployment processes data.
+    ///
+    /// Open enum: a value not listed here is kept, exactly as sent, in
+    /// [`CreatePrivateEndpointRequestDeclaredRegion::Unknown`]. Parsing, `From` and deserializing always pick
+    /// the named variant for a listed value, so compare with the named variants (or
+    /// `as_str()`) rather than building `Unknown` from a listed value.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum CreatePrivateEndpointRequestDeclaredRegion {
+        ///`global`
+        Global,
+        ///`europe`
+        Europe,
+        ///`us`
+        Us,
+        /// A value this SDK does not list, kept exactly as sent.
+        Unknown(::std::string::String),
+    }
+    impl CreatePrivateEndpointRequestDeclaredRegion {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Global => "global",
+                Self::Europe => "europe",
+                Self::Us => "us",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this is one of the listed values (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for CreatePrivateEndpointRequestDeclaredRegion {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for CreatePrivateEndpointRequestDeclaredRegion {
+        fn from(value: &str) -> Self {
+            match value {
+                "global" => Self::Global,
+                "europe" => Self::Europe,
+                "us" => Self::Us,
+                _ => Self::Unknown(value.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String>
+    for CreatePrivateEndpointRequestDeclaredRegion {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "global" => Self::Global,
+                "europe" => Self::Europe,
+                "us" => Self::Us,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::convert::From<CreatePrivateEndpointRequestDeclaredRegion>
+    for ::std::string::String {
+        fn from(value: CreatePrivateEndpointRequestDeclaredRegion) -> Self {
+            match value {
+                CreatePrivateEndpointRequestDeclaredRegion::Unknown(value) => value,
+                known => known.as_str().to_owned(),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CreatePrivateEndpointRequestDeclaredRegion {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for CreatePrivateEndpointRequestDeclaredRegion {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreatePrivateEndpointRequestDeclaredRegion {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct CreatePrivateEndpointRequestDeclaredRegionVisitor;
+            impl<'de> ::serde::de::Visitor<'de>
+            for CreatePrivateEndpointRequestDeclaredRegionVisitor {
+                type Value = CreatePrivateEndpointRequestDeclaredRegion;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (CreatePrivateEndpointRequestDeclaredRegion)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<CreatePrivateEndpointRequestDeclaredRegion, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        CreatePrivateEndpointRequestDeclaredRegion::from(value),
+                    )
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<CreatePrivateEndpointRequestDeclaredRegion, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        CreatePrivateEndpointRequestDeclaredRegion::from(value),
+                    )
+                }
+            }
+            deserializer
+                .deserialize_str(CreatePrivateEndpointRequestDeclaredRegionVisitor)
+        }
+    }
+    impl schemars::JsonSchema for CreatePrivateEndpointRequestDeclaredRegion {
+        fn schema_name() -> ::std::string::String {
+            "CreatePrivateEndpointRequestDeclaredRegion".to_owned()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            let known = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                enum_values: ::std::option::Option::Some(
+                    ::std::vec![
+                        ::serde_json::Value::String("global".to_owned()),
+                        ::serde_json::Value::String("europe".to_owned()),
+                        ::serde_json::Value::String("us".to_owned())
+                    ],
+                ),
+                ..::std::default::Default::default()
+            };
+            let other = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                ..::std::default::Default::default()
+            };
+            schemars::schema::SchemaObject {
+                subschemas: ::std::option::Option::Some(
+                    ::std::boxed::Box::new(schemars::schema::SubschemaValidation {
+                        any_of: ::std::option::Option::Some(
+                            ::std::vec![known.into(), other.into(),],
+                        ),
+                        ..::std::default::Default::default()
+                    }),
+                ),
+                ..::std::default::Default::default()
+            }
+                .into()
+        }
+    }
     ///The request body of: map a scim group to a workspace.
     #[derive(
         ::serde::Deserialize,
@@ -5081,6 +5279,194 @@ pub mod types {
     }
     impl DefaultParameters {
         pub fn builder() -> builder::DefaultParameters {
+            Default::default()
+        }
+    }
+    ///`DeletePrivateEndpointDraftOnly`
+    ///
+    /// Open enum: a value not listed here is kept, exactly as sent, in
+    /// [`DeletePrivateEndpointDraftOnly::Unknown`]. Parsing, `From` and deserializing always pick
+    /// the named variant for a listed value, so compare with the named variants (or
+    /// `as_str()`) rather than building `Unknown` from a listed value.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum DeletePrivateEndpointDraftOnly {
+        ///`true`
+        True,
+        ///`false`
+        False,
+        /// A value this SDK does not list, kept exactly as sent.
+        Unknown(::std::string::String),
+    }
+    impl DeletePrivateEndpointDraftOnly {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::True => "true",
+                Self::False => "false",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this is one of the listed values (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for DeletePrivateEndpointDraftOnly {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for DeletePrivateEndpointDraftOnly {
+        fn from(value: &str) -> Self {
+            match value {
+                "true" => Self::True,
+                "false" => Self::False,
+                _ => Self::Unknown(value.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for DeletePrivateEndpointDraftOnly {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "true" => Self::True,
+                "false" => Self::False,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::convert::From<DeletePrivateEndpointDraftOnly> for ::std::string::String {
+        fn from(value: DeletePrivateEndpointDraftOnly) -> Self {
+            match value {
+                DeletePrivateEndpointDraftOnly::Unknown(value) => value,
+                known => known.as_str().to_owned(),
+            }
+        }
+    }
+    impl ::std::str::FromStr for DeletePrivateEndpointDraftOnly {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for DeletePrivateEndpointDraftOnly {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for DeletePrivateEndpointDraftOnly {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct DeletePrivateEndpointDraftOnlyVisitor;
+            impl<'de> ::serde::de::Visitor<'de>
+            for DeletePrivateEndpointDraftOnlyVisitor {
+                type Value = DeletePrivateEndpointDraftOnly;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (DeletePrivateEndpointDraftOnly)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<DeletePrivateEndpointDraftOnly, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        DeletePrivateEndpointDraftOnly::from(value),
+                    )
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<DeletePrivateEndpointDraftOnly, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        DeletePrivateEndpointDraftOnly::from(value),
+                    )
+                }
+            }
+            deserializer.deserialize_str(DeletePrivateEndpointDraftOnlyVisitor)
+        }
+    }
+    impl schemars::JsonSchema for DeletePrivateEndpointDraftOnly {
+        fn schema_name() -> ::std::string::String {
+            "DeletePrivateEndpointDraftOnly".to_owned()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            let known = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                enum_values: ::std::option::Option::Some(
+                    ::std::vec![
+                        ::serde_json::Value::String("true".to_owned()),
+                        ::serde_json::Value::String("false".to_owned())
+                    ],
+                ),
+                ..::std::default::Default::default()
+            };
+            let other = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                ..::std::default::Default::default()
+            };
+            schemars::schema::SchemaObject {
+                subschemas: ::std::option::Option::Some(
+                    ::std::boxed::Box::new(schemars::schema::SubschemaValidation {
+                        any_of: ::std::option::Option::Some(
+                            ::std::vec![known.into(), other.into(),],
+                        ),
+                        ..::std::default::Default::default()
+                    }),
+                ),
+                ..::std::default::Default::default()
+            }
+                .into()
+        }
+    }
+    ///What was deleted.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct DeletePrivateEndpointResponse {
+        pub data: DeletePrivateEndpointResponseData,
+    }
+    impl DeletePrivateEndpointResponse {
+        pub fn builder() -> builder::DeletePrivateEndpointResponse {
+            Default::default()
+        }
+    }
+    ///The deleted endpoint.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct DeletePrivateEndpointResponseData {
+        pub id: ::std::string::String,
+    }
+    impl DeletePrivateEndpointResponseData {
+        pub fn builder() -> builder::DeletePrivateEndpointResponseData {
             Default::default()
         }
     }
@@ -12742,6 +13128,23 @@ pub mod types {
             Default::default()
         }
     }
+    ///The organization's private endpoints.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct ListPrivateEndpointsResponse {
+        pub data: ::std::vec::Vec<PrivateEndpointSummary>,
+    }
+    impl ListPrivateEndpointsResponse {
+        pub fn builder() -> builder::ListPrivateEndpointsResponse {
+            Default::default()
+        }
+    }
     ///The answer of: list providers.
     #[derive(
         ::serde::Deserialize,
@@ -16295,6 +16698,370 @@ pub mod types {
     impl ListWorkspacesResponse {
         pub fn builder() -> builder::ListWorkspacesResponse {
             Default::default()
+        }
+    }
+    ///A private endpoint, its lifecycle state and data declarations.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct ManagedPrivateEndpoint {
+        pub created_at: ::std::string::String,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub declared_region: ::std::option::Option<ManagedPrivateEndpointDeclaredRegion>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub declared_zdr: ::std::option::Option<bool>,
+        pub id: ::std::string::String,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub model_name: ::std::option::Option<::std::string::String>,
+        pub model_permaslug: ::std::string::String,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub model_slug: ::std::option::Option<::std::string::String>,
+        pub provider_name: ::std::string::String,
+        ///`draft` (not routed yet), `active` or `disabled` (activated, not routed for now).
+        pub status: ManagedPrivateEndpointStatus,
+    }
+    impl ManagedPrivateEndpoint {
+        pub fn builder() -> builder::ManagedPrivateEndpoint {
+            Default::default()
+        }
+    }
+    ///`ManagedPrivateEndpointDeclaredRegion`
+    ///
+    /// Open enum: a value not listed here is kept, exactly as sent, in
+    /// [`ManagedPrivateEndpointDeclaredRegion::Unknown`]. Parsing, `From` and deserializing always pick
+    /// the named variant for a listed value, so compare with the named variants (or
+    /// `as_str()`) rather than building `Unknown` from a listed value.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum ManagedPrivateEndpointDeclaredRegion {
+        ///`global`
+        Global,
+        ///`europe`
+        Europe,
+        ///`us`
+        Us,
+        /// A value this SDK does not list, kept exactly as sent.
+        Unknown(::std::string::String),
+    }
+    impl ManagedPrivateEndpointDeclaredRegion {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Global => "global",
+                Self::Europe => "europe",
+                Self::Us => "us",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this is one of the listed values (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for ManagedPrivateEndpointDeclaredRegion {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for ManagedPrivateEndpointDeclaredRegion {
+        fn from(value: &str) -> Self {
+            match value {
+                "global" => Self::Global,
+                "europe" => Self::Europe,
+                "us" => Self::Us,
+                _ => Self::Unknown(value.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String>
+    for ManagedPrivateEndpointDeclaredRegion {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "global" => Self::Global,
+                "europe" => Self::Europe,
+                "us" => Self::Us,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::convert::From<ManagedPrivateEndpointDeclaredRegion>
+    for ::std::string::String {
+        fn from(value: ManagedPrivateEndpointDeclaredRegion) -> Self {
+            match value {
+                ManagedPrivateEndpointDeclaredRegion::Unknown(value) => value,
+                known => known.as_str().to_owned(),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ManagedPrivateEndpointDeclaredRegion {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for ManagedPrivateEndpointDeclaredRegion {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ManagedPrivateEndpointDeclaredRegion {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct ManagedPrivateEndpointDeclaredRegionVisitor;
+            impl<'de> ::serde::de::Visitor<'de>
+            for ManagedPrivateEndpointDeclaredRegionVisitor {
+                type Value = ManagedPrivateEndpointDeclaredRegion;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (ManagedPrivateEndpointDeclaredRegion)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<ManagedPrivateEndpointDeclaredRegion, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        ManagedPrivateEndpointDeclaredRegion::from(value),
+                    )
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<ManagedPrivateEndpointDeclaredRegion, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        ManagedPrivateEndpointDeclaredRegion::from(value),
+                    )
+                }
+            }
+            deserializer.deserialize_str(ManagedPrivateEndpointDeclaredRegionVisitor)
+        }
+    }
+    impl schemars::JsonSchema for ManagedPrivateEndpointDeclaredRegion {
+        fn schema_name() -> ::std::string::String {
+            "ManagedPrivateEndpointDeclaredRegion".to_owned()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            let known = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                enum_values: ::std::option::Option::Some(
+                    ::std::vec![
+                        ::serde_json::Value::String("global".to_owned()),
+                        ::serde_json::Value::String("europe".to_owned()),
+                        ::serde_json::Value::String("us".to_owned())
+                    ],
+                ),
+                ..::std::default::Default::default()
+            };
+            let other = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                ..::std::default::Default::default()
+            };
+            schemars::schema::SchemaObject {
+                subschemas: ::std::option::Option::Some(
+                    ::std::boxed::Box::new(schemars::schema::SubschemaValidation {
+                        any_of: ::std::option::Option::Some(
+                            ::std::vec![known.into(), other.into(),],
+                        ),
+                        ..::std::default::Default::default()
+                    }),
+                ),
+                ..::std::default::Default::default()
+            }
+                .into()
+        }
+    }
+    ///A private endpoint and its state.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct ManagedPrivateEndpointResponse {
+        pub data: ManagedPrivateEndpoint,
+    }
+    impl ManagedPrivateEndpointResponse {
+        pub fn builder() -> builder::ManagedPrivateEndpointResponse {
+            Default::default()
+        }
+    }
+    ///`draft` (not routed yet), `active` or `disabled` (activated, not routed for now).
+    ///
+    /// Open enum: a value not listed here is kept, exactly as sent, in
+    /// [`ManagedPrivateEndpointStatus::Unknown`]. Parsing, `From` and deserializing always pick
+    /// the named variant for a listed value, so compare with the named variants (or
+    /// `as_str()`) rather than building `Unknown` from a listed value.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum ManagedPrivateEndpointStatus {
+        ///`draft`
+        Draft,
+        ///`active`
+        Active,
+        ///`disabled`
+        Disabled,
+        /// A value this SDK does not list, kept exactly as sent.
+        Unknown(::std::string::String),
+    }
+    impl ManagedPrivateEndpointStatus {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Draft => "draft",
+                Self::Active => "active",
+                Self::Disabled => "disabled",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this is one of the listed values (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for ManagedPrivateEndpointStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for ManagedPrivateEndpointStatus {
+        fn from(value: &str) -> Self {
+            match value {
+                "draft" => Self::Draft,
+                "active" => Self::Active,
+                "disabled" => Self::Disabled,
+                _ => Self::Unknown(value.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for ManagedPrivateEndpointStatus {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "draft" => Self::Draft,
+                "active" => Self::Active,
+                "disabled" => Self::Disabled,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::convert::From<ManagedPrivateEndpointStatus> for ::std::string::String {
+        fn from(value: ManagedPrivateEndpointStatus) -> Self {
+            match value {
+                ManagedPrivateEndpointStatus::Unknown(value) => value,
+                known => known.as_str().to_owned(),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ManagedPrivateEndpointStatus {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for ManagedPrivateEndpointStatus {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ManagedPrivateEndpointStatus {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct ManagedPrivateEndpointStatusVisitor;
+            impl<'de> ::serde::de::Visitor<'de> for ManagedPrivateEndpointStatusVisitor {
+                type Value = ManagedPrivateEndpointStatus;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (ManagedPrivateEndpointStatus)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<ManagedPrivateEndpointStatus, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(ManagedPrivateEndpointStatus::from(value))
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<ManagedPrivateEndpointStatus, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(ManagedPrivateEndpointStatus::from(value))
+                }
+            }
+            deserializer.deserialize_str(ManagedPrivateEndpointStatusVisitor)
+        }
+    }
+    impl schemars::JsonSchema for ManagedPrivateEndpointStatus {
+        fn schema_name() -> ::std::string::String {
+            "ManagedPrivateEndpointStatus".to_owned()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            let known = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                enum_values: ::std::option::Option::Some(
+                    ::std::vec![
+                        ::serde_json::Value::String("draft".to_owned()),
+                        ::serde_json::Value::String("active".to_owned()),
+                        ::serde_json::Value::String("disabled".to_owned())
+                    ],
+                ),
+                ..::std::default::Default::default()
+            };
+            let other = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                ..::std::default::Default::default()
+            };
+            schemars::schema::SchemaObject {
+                subschemas: ::std::option::Option::Some(
+                    ::std::boxed::Box::new(schemars::schema::SubschemaValidation {
+                        any_of: ::std::option::Option::Some(
+                            ::std::vec![known.into(), other.into(),],
+                        ),
+                        ..::std::default::Default::default()
+                    }),
+                ),
+                ..::std::default::Default::default()
+            }
+                .into()
         }
     }
     ///An organization member assigned to a guardrail.
@@ -24717,6 +25484,889 @@ pub mod types {
             Default::default()
         }
     }
+    ///A private endpoint with its upstream, declarations and prices.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct PrivateEndpoint {
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub base_url: ::std::option::Option<::std::string::String>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub declared_region: ::std::option::Option<PrivateEndpointDeclaredRegion>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub declared_zdr: ::std::option::Option<bool>,
+        pub id: ::std::string::String,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub model_name: ::std::option::Option<::std::string::String>,
+        pub model_permaslug: ::std::string::String,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub model_slug: ::std::option::Option<::std::string::String>,
+        pub pricing: PrivateEndpointPricing,
+        pub provider_name: ::std::string::String,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub provider_slug: ::std::option::Option<::std::string::String>,
+        ///`draft` (not routed yet), `active` or `disabled` (activated, not routed for now).
+        pub status: PrivateEndpointStatus,
+        pub upstream_model_id: ::std::string::String,
+    }
+    impl PrivateEndpoint {
+        pub fn builder() -> builder::PrivateEndpoint {
+            Default::default()
+        }
+    }
+    ///Validate and activate right away, with this workspace.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct PrivateEndpointActivation {
+        ///The workspace whose BYOK key validates the endpoint.
+        pub workspace_id: ::std::string::String,
+    }
+    impl PrivateEndpointActivation {
+        pub fn builder() -> builder::PrivateEndpointActivation {
+            Default::default()
+        }
+    }
+    ///One check of a validation.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct PrivateEndpointCheck {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub actual_model: ::std::option::Option<::std::string::String>,
+        pub name: ::std::string::String,
+        pub passed: bool,
+        ///Why the check failed.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub reason: ::std::option::Option<PrivateEndpointCheckReason>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub upstream_message: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub upstream_status: ::std::option::Option<i64>,
+    }
+    impl PrivateEndpointCheck {
+        pub fn builder() -> builder::PrivateEndpointCheck {
+            Default::default()
+        }
+    }
+    ///Why the check failed.
+    ///
+    /// Open enum: a value not listed here is kept, exactly as sent, in
+    /// [`PrivateEndpointCheckReason::Unknown`]. Parsing, `From` and deserializing always pick
+    /// the named variant for a listed value, so compare with the named variants (or
+    /// `as_str()`) rather than building `Unknown` from a listed value.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum PrivateEndpointCheckReason {
+        ///`database_error`
+        DatabaseError,
+        ///`endpoint_limit_reached`
+        EndpointLimitReached,
+        ///`invalid_base_url`
+        InvalidBaseUrl,
+        ///`model_not_found`
+        ModelNotFound,
+        ///`provider_not_found`
+        ProviderNotFound,
+        ///`endpoint_not_found`
+        EndpointNotFound,
+        ///`workspace_not_found`
+        WorkspaceNotFound,
+        ///`no_byok_key`
+        NoByokKey,
+        ///`key_decryption_failed`
+        KeyDecryptionFailed,
+        ///`upstream_error`
+        UpstreamError,
+        ///`invalid_response`
+        InvalidResponse,
+        ///`invalid_stream`
+        InvalidStream,
+        ///`missing_usage`
+        MissingUsage,
+        ///`model_mismatch`
+        ModelMismatch,
+        ///`not_validated`
+        NotValidated,
+        ///`validation_stale`
+        ValidationStale,
+        /// A value this SDK does not list, kept exactly as sent.
+        Unknown(::std::string::String),
+    }
+    impl PrivateEndpointCheckReason {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::DatabaseError => "database_error",
+                Self::EndpointLimitReached => "endpoint_limit_reached",
+                Self::InvalidBaseUrl => "invalid_base_url",
+                Self::ModelNotFound => "model_not_found",
+                Self::ProviderNotFound => "provider_not_found",
+                Self::EndpointNotFound => "endpoint_not_found",
+                Self::WorkspaceNotFound => "workspace_not_found",
+                Self::NoByokKey => "no_byok_key",
+                Self::KeyDecryptionFailed => "key_decryption_failed",
+                Self::UpstreamError => "upstream_error",
+                Self::InvalidResponse => "invalid_response",
+                Self::InvalidStream => "invalid_stream",
+                Self::MissingUsage => "missing_usage",
+                Self::ModelMismatch => "model_mismatch",
+                Self::NotValidated => "not_validated",
+                Self::ValidationStale => "validation_stale",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this is one of the listed values (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for PrivateEndpointCheckReason {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for PrivateEndpointCheckReason {
+        fn from(value: &str) -> Self {
+            match value {
+                "database_error" => Self::DatabaseError,
+                "endpoint_limit_reached" => Self::EndpointLimitReached,
+                "invalid_base_url" => Self::InvalidBaseUrl,
+                "model_not_found" => Self::ModelNotFound,
+                "provider_not_found" => Self::ProviderNotFound,
+                "endpoint_not_found" => Self::EndpointNotFound,
+                "workspace_not_found" => Self::WorkspaceNotFound,
+                "no_byok_key" => Self::NoByokKey,
+                "key_decryption_failed" => Self::KeyDecryptionFailed,
+                "upstream_error" => Self::UpstreamError,
+                "invalid_response" => Self::InvalidResponse,
+                "invalid_stream" => Self::InvalidStream,
+                "missing_usage" => Self::MissingUsage,
+                "model_mismatch" => Self::ModelMismatch,
+                "not_validated" => Self::NotValidated,
+                "validation_stale" => Self::ValidationStale,
+                _ => Self::Unknown(value.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for PrivateEndpointCheckReason {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "database_error" => Self::DatabaseError,
+                "endpoint_limit_reached" => Self::EndpointLimitReached,
+                "invalid_base_url" => Self::InvalidBaseUrl,
+                "model_not_found" => Self::ModelNotFound,
+                "provider_not_found" => Self::ProviderNotFound,
+                "endpoint_not_found" => Self::EndpointNotFound,
+                "workspace_not_found" => Self::WorkspaceNotFound,
+                "no_byok_key" => Self::NoByokKey,
+                "key_decryption_failed" => Self::KeyDecryptionFailed,
+                "upstream_error" => Self::UpstreamError,
+                "invalid_response" => Self::InvalidResponse,
+                "invalid_stream" => Self::InvalidStream,
+                "missing_usage" => Self::MissingUsage,
+                "model_mismatch" => Self::ModelMismatch,
+                "not_validated" => Self::NotValidated,
+                "validation_stale" => Self::ValidationStale,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::convert::From<PrivateEndpointCheckReason> for ::std::string::String {
+        fn from(value: PrivateEndpointCheckReason) -> Self {
+            match value {
+                PrivateEndpointCheckReason::Unknown(value) => value,
+                known => known.as_str().to_owned(),
+            }
+        }
+    }
+    impl ::std::str::FromStr for PrivateEndpointCheckReason {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for PrivateEndpointCheckReason {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for PrivateEndpointCheckReason {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct PrivateEndpointCheckReasonVisitor;
+            impl<'de> ::serde::de::Visitor<'de> for PrivateEndpointCheckReasonVisitor {
+                type Value = PrivateEndpointCheckReason;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (PrivateEndpointCheckReason)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<PrivateEndpointCheckReason, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(PrivateEndpointCheckReason::from(value))
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<PrivateEndpointCheckReason, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(PrivateEndpointCheckReason::from(value))
+                }
+            }
+            deserializer.deserialize_str(PrivateEndpointCheckReasonVisitor)
+        }
+    }
+    impl schemars::JsonSchema for PrivateEndpointCheckReason {
+        fn schema_name() -> ::std::string::String {
+            "PrivateEndpointCheckReason".to_owned()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            let known = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                enum_values: ::std::option::Option::Some(
+                    ::std::vec![
+                        ::serde_json::Value::String("database_error".to_owned()),
+                        ::serde_json::Value::String("endpoint_limit_reached".to_owned()),
+                        ::serde_json::Value::String("invalid_base_url".to_owned()),
+                        ::serde_json::Value::String("model_not_found".to_owned()),
+                        ::serde_json::Value::String("provider_not_found".to_owned()),
+                        ::serde_json::Value::String("endpoint_not_found".to_owned()),
+                        ::serde_json::Value::String("workspace_not_found".to_owned()),
+                        ::serde_json::Value::String("no_byok_key".to_owned()),
+                        ::serde_json::Value::String("key_decryption_failed".to_owned()),
+                        ::serde_json::Value::String("upstream_error".to_owned()),
+                        ::serde_json::Value::String("invalid_response".to_owned()),
+                        ::serde_json::Value::String("invalid_stream".to_owned()),
+                        ::serde_json::Value::String("missing_usage".to_owned()),
+                        ::serde_json::Value::String("model_mismatch".to_owned()),
+                        ::serde_json::Value::String("not_validated".to_owned()),
+                        ::serde_json::Value::String("validation_stale".to_owned())
+                    ],
+                ),
+                ..::std::default::Default::default()
+            };
+            let other = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                ..::std::default::Default::default()
+            };
+            schemars::schema::SchemaObject {
+                subschemas: ::std::option::Option::Some(
+                    ::std::boxed::Box::new(schemars::schema::SubschemaValidation {
+                        any_of: ::std::option::Option::Some(
+                            ::std::vec![known.into(), other.into(),],
+                        ),
+                        ..::std::default::Default::default()
+                    }),
+                ),
+                ..::std::default::Default::default()
+            }
+                .into()
+        }
+    }
+    ///`PrivateEndpointDeclaredRegion`
+    ///
+    /// Open enum: a value not listed here is kept, exactly as sent, in
+    /// [`PrivateEndpointDeclaredRegion::Unknown`]. Parsing, `From` and deserializing always pick
+    /// the named variant for a listed value, so compare with the named variants (or
+    /// `as_str()`) rather than building `Unknown` from a listed value.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum PrivateEndpointDeclaredRegion {
+        ///`global`
+        Global,
+        ///`europe`
+        Europe,
+        ///`us`
+        Us,
+        /// A value this SDK does not list, kept exactly as sent.
+        Unknown(::std::string::String),
+    }
+    impl PrivateEndpointDeclaredRegion {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Global => "global",
+                Self::Europe => "europe",
+                Self::Us => "us",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this is one of the listed values (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for PrivateEndpointDeclaredRegion {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for PrivateEndpointDeclaredRegion {
+        fn from(value: &str) -> Self {
+            match value {
+                "global" => Self::Global,
+                "europe" => Self::Europe,
+                "us" => Self::Us,
+                _ => Self::Unknown(value.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for PrivateEndpointDeclaredRegion {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "global" => Self::Global,
+                "europe" => Self::Europe,
+                "us" => Self::Us,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::convert::From<PrivateEndpointDeclaredRegion> for ::std::string::String {
+        fn from(value: PrivateEndpointDeclaredRegion) -> Self {
+            match value {
+                PrivateEndpointDeclaredRegion::Unknown(value) => value,
+                known => known.as_str().to_owned(),
+            }
+        }
+    }
+    impl ::std::str::FromStr for PrivateEndpointDeclaredRegion {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for PrivateEndpointDeclaredRegion {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for PrivateEndpointDeclaredRegion {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct PrivateEndpointDeclaredRegionVisitor;
+            impl<'de> ::serde::de::Visitor<'de>
+            for PrivateEndpointDeclaredRegionVisitor {
+                type Value = PrivateEndpointDeclaredRegion;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (PrivateEndpointDeclaredRegion)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<PrivateEndpointDeclaredRegion, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(PrivateEndpointDeclaredRegion::from(value))
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<PrivateEndpointDeclaredRegion, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(PrivateEndpointDeclaredRegion::from(value))
+                }
+            }
+            deserializer.deserialize_str(PrivateEndpointDeclaredRegionVisitor)
+        }
+    }
+    impl schemars::JsonSchema for PrivateEndpointDeclaredRegion {
+        fn schema_name() -> ::std::string::String {
+            "PrivateEndpointDeclaredRegion".to_owned()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            let known = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                enum_values: ::std::option::Option::Some(
+                    ::std::vec![
+                        ::serde_json::Value::String("global".to_owned()),
+                        ::serde_json::Value::String("europe".to_owned()),
+                        ::serde_json::Value::String("us".to_owned())
+                    ],
+                ),
+                ..::std::default::Default::default()
+            };
+            let other = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                ..::std::default::Default::default()
+            };
+            schemars::schema::SchemaObject {
+                subschemas: ::std::option::Option::Some(
+                    ::std::boxed::Box::new(schemars::schema::SubschemaValidation {
+                        any_of: ::std::option::Option::Some(
+                            ::std::vec![known.into(), other.into(),],
+                        ),
+                        ..::std::default::Default::default()
+                    }),
+                ),
+                ..::std::default::Default::default()
+            }
+                .into()
+        }
+    }
+    ///Negotiated prices, in US dollars per token, as decimal strings.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct PrivateEndpointPricing {
+        ///US dollars per token read from the cache; absent: the provider's default.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub cache_read: ::std::option::Option<::std::string::String>,
+        ///US dollars per token written to the cache; absent: the provider's default.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub cache_write: ::std::option::Option<::std::string::String>,
+        ///US dollars per output token.
+        pub completion: ::std::string::String,
+        ///US dollars per input token.
+        pub prompt: ::std::string::String,
+    }
+    impl PrivateEndpointPricing {
+        pub fn builder() -> builder::PrivateEndpointPricing {
+            Default::default()
+        }
+    }
+    ///One private endpoint in full.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct PrivateEndpointResponse {
+        pub data: PrivateEndpoint,
+    }
+    impl PrivateEndpointResponse {
+        pub fn builder() -> builder::PrivateEndpointResponse {
+            Default::default()
+        }
+    }
+    ///`draft` (not routed yet), `active` or `disabled` (activated, not routed for now).
+    ///
+    /// Open enum: a value not listed here is kept, exactly as sent, in
+    /// [`PrivateEndpointStatus::Unknown`]. Parsing, `From` and deserializing always pick
+    /// the named variant for a listed value, so compare with the named variants (or
+    /// `as_str()`) rather than building `Unknown` from a listed value.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum PrivateEndpointStatus {
+        ///`draft`
+        Draft,
+        ///`active`
+        Active,
+        ///`disabled`
+        Disabled,
+        /// A value this SDK does not list, kept exactly as sent.
+        Unknown(::std::string::String),
+    }
+    impl PrivateEndpointStatus {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Draft => "draft",
+                Self::Active => "active",
+                Self::Disabled => "disabled",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this is one of the listed values (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for PrivateEndpointStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for PrivateEndpointStatus {
+        fn from(value: &str) -> Self {
+            match value {
+                "draft" => Self::Draft,
+                "active" => Self::Active,
+                "disabled" => Self::Disabled,
+                _ => Self::Unknown(value.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for PrivateEndpointStatus {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "draft" => Self::Draft,
+                "active" => Self::Active,
+                "disabled" => Self::Disabled,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::convert::From<PrivateEndpointStatus> for ::std::string::String {
+        fn from(value: PrivateEndpointStatus) -> Self {
+            match value {
+                PrivateEndpointStatus::Unknown(value) => value,
+                known => known.as_str().to_owned(),
+            }
+        }
+    }
+    impl ::std::str::FromStr for PrivateEndpointStatus {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for PrivateEndpointStatus {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for PrivateEndpointStatus {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct PrivateEndpointStatusVisitor;
+            impl<'de> ::serde::de::Visitor<'de> for PrivateEndpointStatusVisitor {
+                type Value = PrivateEndpointStatus;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (PrivateEndpointStatus)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<PrivateEndpointStatus, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(PrivateEndpointStatus::from(value))
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<PrivateEndpointStatus, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(PrivateEndpointStatus::from(value))
+                }
+            }
+            deserializer.deserialize_str(PrivateEndpointStatusVisitor)
+        }
+    }
+    impl schemars::JsonSchema for PrivateEndpointStatus {
+        fn schema_name() -> ::std::string::String {
+            "PrivateEndpointStatus".to_owned()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            let known = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                enum_values: ::std::option::Option::Some(
+                    ::std::vec![
+                        ::serde_json::Value::String("draft".to_owned()),
+                        ::serde_json::Value::String("active".to_owned()),
+                        ::serde_json::Value::String("disabled".to_owned())
+                    ],
+                ),
+                ..::std::default::Default::default()
+            };
+            let other = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                ..::std::default::Default::default()
+            };
+            schemars::schema::SchemaObject {
+                subschemas: ::std::option::Option::Some(
+                    ::std::boxed::Box::new(schemars::schema::SubschemaValidation {
+                        any_of: ::std::option::Option::Some(
+                            ::std::vec![known.into(), other.into(),],
+                        ),
+                        ..::std::default::Default::default()
+                    }),
+                ),
+                ..::std::default::Default::default()
+            }
+                .into()
+        }
+    }
+    ///A private endpoint as listed.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct PrivateEndpointSummary {
+        pub created_at: ::std::string::String,
+        pub id: ::std::string::String,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub model_name: ::std::option::Option<::std::string::String>,
+        pub model_permaslug: ::std::string::String,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub model_slug: ::std::option::Option<::std::string::String>,
+        pub provider_name: ::std::string::String,
+        ///`draft` (not routed yet), `active` or `disabled` (activated, not routed for now).
+        pub status: PrivateEndpointSummaryStatus,
+    }
+    impl PrivateEndpointSummary {
+        pub fn builder() -> builder::PrivateEndpointSummary {
+            Default::default()
+        }
+    }
+    ///`draft` (not routed yet), `active` or `disabled` (activated, not routed for now).
+    ///
+    /// Open enum: a value not listed here is kept, exactly as sent, in
+    /// [`PrivateEndpointSummaryStatus::Unknown`]. Parsing, `From` and deserializing always pick
+    /// the named variant for a listed value, so compare with the named variants (or
+    /// `as_str()`) rather than building `Unknown` from a listed value.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum PrivateEndpointSummaryStatus {
+        ///`draft`
+        Draft,
+        ///`active`
+        Active,
+        ///`disabled`
+        Disabled,
+        /// A value this SDK does not list, kept exactly as sent.
+        Unknown(::std::string::String),
+    }
+    impl PrivateEndpointSummaryStatus {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Draft => "draft",
+                Self::Active => "active",
+                Self::Disabled => "disabled",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this is one of the listed values (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for PrivateEndpointSummaryStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for PrivateEndpointSummaryStatus {
+        fn from(value: &str) -> Self {
+            match value {
+                "draft" => Self::Draft,
+                "active" => Self::Active,
+                "disabled" => Self::Disabled,
+                _ => Self::Unknown(value.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for PrivateEndpointSummaryStatus {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "draft" => Self::Draft,
+                "active" => Self::Active,
+                "disabled" => Self::Disabled,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::convert::From<PrivateEndpointSummaryStatus> for ::std::string::String {
+        fn from(value: PrivateEndpointSummaryStatus) -> Self {
+            match value {
+                PrivateEndpointSummaryStatus::Unknown(value) => value,
+                known => known.as_str().to_owned(),
+            }
+        }
+    }
+    impl ::std::str::FromStr for PrivateEndpointSummaryStatus {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for PrivateEndpointSummaryStatus {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for PrivateEndpointSummaryStatus {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct PrivateEndpointSummaryStatusVisitor;
+            impl<'de> ::serde::de::Visitor<'de> for PrivateEndpointSummaryStatusVisitor {
+                type Value = PrivateEndpointSummaryStatus;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (PrivateEndpointSummaryStatus)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<PrivateEndpointSummaryStatus, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(PrivateEndpointSummaryStatus::from(value))
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<PrivateEndpointSummaryStatus, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(PrivateEndpointSummaryStatus::from(value))
+                }
+            }
+            deserializer.deserialize_str(PrivateEndpointSummaryStatusVisitor)
+        }
+    }
+    impl schemars::JsonSchema for PrivateEndpointSummaryStatus {
+        fn schema_name() -> ::std::string::String {
+            "PrivateEndpointSummaryStatus".to_owned()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            let known = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                enum_values: ::std::option::Option::Some(
+                    ::std::vec![
+                        ::serde_json::Value::String("draft".to_owned()),
+                        ::serde_json::Value::String("active".to_owned()),
+                        ::serde_json::Value::String("disabled".to_owned())
+                    ],
+                ),
+                ..::std::default::Default::default()
+            };
+            let other = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                ..::std::default::Default::default()
+            };
+            schemars::schema::SchemaObject {
+                subschemas: ::std::option::Option::Some(
+                    ::std::boxed::Box::new(schemars::schema::SubschemaValidation {
+                        any_of: ::std::option::Option::Some(
+                            ::std::vec![known.into(), other.into(),],
+                        ),
+                        ..::std::default::Default::default()
+                    }),
+                ),
+                ..::std::default::Default::default()
+            }
+                .into()
+        }
+    }
+    ///Each check of a validation, and whether all passed.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct PrivateEndpointValidation {
+        pub checks: ::std::vec::Vec<PrivateEndpointCheck>,
+        pub passed: bool,
+    }
+    impl PrivateEndpointValidation {
+        pub fn builder() -> builder::PrivateEndpointValidation {
+            Default::default()
+        }
+    }
+    ///The outcome of a validation.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct PrivateEndpointValidationResponse {
+        pub data: PrivateEndpointValidation,
+    }
+    impl PrivateEndpointValidationResponse {
+        pub fn builder() -> builder::PrivateEndpointValidationResponse {
+            Default::default()
+        }
+    }
     ///Which parts of a request the prompt-injection scan reads.
     ///
     /// Open enum: a value not listed here is kept, exactly as sent, in
@@ -30735,6 +32385,211 @@ pub mod types {
             Default::default()
         }
     }
+    ///The prices to report from now on.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct UpdatePrivateEndpointPricingRequest {
+        pub pricing: PrivateEndpointPricing,
+    }
+    impl UpdatePrivateEndpointPricingRequest {
+        pub fn builder() -> builder::UpdatePrivateEndpointPricingRequest {
+            Default::default()
+        }
+    }
+    ///A draft's new upstream.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct UpdatePrivateEndpointRequest {
+        ///The deployment's HTTPS base URL; left out, it stays.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub base_url: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+        pub declared_region: crate::Nullable<UpdatePrivateEndpointRequestDeclaredRegion>,
+        #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+        pub declared_zdr: crate::Nullable<bool>,
+        ///The model or deployment name the provider knows it by.
+        pub upstream_model_id: ::std::string::String,
+    }
+    impl UpdatePrivateEndpointRequest {
+        pub fn builder() -> builder::UpdatePrivateEndpointRequest {
+            Default::default()
+        }
+    }
+    ///`UpdatePrivateEndpointRequestDeclaredRegion`
+    ///
+    /// Open enum: a value not listed here is kept, exactly as sent, in
+    /// [`UpdatePrivateEndpointRequestDeclaredRegion::Unknown`]. Parsing, `From` and deserializing always pick
+    /// the named variant for a listed value, so compare with the named variants (or
+    /// `as_str()`) rather than building `Unknown` from a listed value.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum UpdatePrivateEndpointRequestDeclaredRegion {
+        ///`global`
+        Global,
+        ///`europe`
+        Europe,
+        ///`us`
+        Us,
+        /// A value this SDK does not list, kept exactly as sent.
+        Unknown(::std::string::String),
+    }
+    impl UpdatePrivateEndpointRequestDeclaredRegion {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Global => "global",
+                Self::Europe => "europe",
+                Self::Us => "us",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this is one of the listed values (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for UpdatePrivateEndpointRequestDeclaredRegion {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for UpdatePrivateEndpointRequestDeclaredRegion {
+        fn from(value: &str) -> Self {
+            match value {
+                "global" => Self::Global,
+                "europe" => Self::Europe,
+                "us" => Self::Us,
+                _ => Self::Unknown(value.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String>
+    for UpdatePrivateEndpointRequestDeclaredRegion {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "global" => Self::Global,
+                "europe" => Self::Europe,
+                "us" => Self::Us,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::convert::From<UpdatePrivateEndpointRequestDeclaredRegion>
+    for ::std::string::String {
+        fn from(value: UpdatePrivateEndpointRequestDeclaredRegion) -> Self {
+            match value {
+                UpdatePrivateEndpointRequestDeclaredRegion::Unknown(value) => value,
+                known => known.as_str().to_owned(),
+            }
+        }
+    }
+    impl ::std::str::FromStr for UpdatePrivateEndpointRequestDeclaredRegion {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for UpdatePrivateEndpointRequestDeclaredRegion {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UpdatePrivateEndpointRequestDeclaredRegion {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct UpdatePrivateEndpointRequestDeclaredRegionVisitor;
+            impl<'de> ::serde::de::Visitor<'de>
+            for UpdatePrivateEndpointRequestDeclaredRegionVisitor {
+                type Value = UpdatePrivateEndpointRequestDeclaredRegion;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (UpdatePrivateEndpointRequestDeclaredRegion)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<UpdatePrivateEndpointRequestDeclaredRegion, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        UpdatePrivateEndpointRequestDeclaredRegion::from(value),
+                    )
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<UpdatePrivateEndpointRequestDeclaredRegion, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        UpdatePrivateEndpointRequestDeclaredRegion::from(value),
+                    )
+                }
+            }
+            deserializer
+                .deserialize_str(UpdatePrivateEndpointRequestDeclaredRegionVisitor)
+        }
+    }
+    impl schemars::JsonSchema for UpdatePrivateEndpointRequestDeclaredRegion {
+        fn schema_name() -> ::std::string::String {
+            "UpdatePrivateEndpointRequestDeclaredRegion".to_owned()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            let known = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                enum_values: ::std::option::Option::Some(
+                    ::std::vec![
+                        ::serde_json::Value::String("global".to_owned()),
+                        ::serde_json::Value::String("europe".to_owned()),
+                        ::serde_json::Value::String("us".to_owned())
+                    ],
+                ),
+                ..::std::default::Default::default()
+            };
+            let other = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                ..::std::default::Default::default()
+            };
+            schemars::schema::SchemaObject {
+                subschemas: ::std::option::Option::Some(
+                    ::std::boxed::Box::new(schemars::schema::SubschemaValidation {
+                        any_of: ::std::option::Option::Some(
+                            ::std::vec![known.into(), other.into(),],
+                        ),
+                        ..::std::default::Default::default()
+                    }),
+                ),
+                ..::std::default::Default::default()
+            }
+                .into()
+        }
+    }
     ///The request body of: change a scim group mapping.
     #[derive(
         ::serde::Deserialize,
@@ -31294,6 +33149,24 @@ pub mod types {
     }
     impl UpsertWorkspaceBudgetRequest {
         pub fn builder() -> builder::UpsertWorkspaceBudgetRequest {
+            Default::default()
+        }
+    }
+    ///Whose BYOK key to test the endpoint with.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct ValidatePrivateEndpointRequest {
+        ///The workspace whose BYOK key the test request uses.
+        pub workspace_id: ::std::string::String,
+    }
+    impl ValidatePrivateEndpointRequest {
+        pub fn builder() -> builder::ValidatePrivateEndpointRequest {
             Default::default()
         }
     }
@@ -36972,6 +38845,204 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct CreatePrivateEndpointRequest {
+            activate: ::std::result::Result<
+                ::std::option::Option<super::PrivateEndpointActivation>,
+                ::std::string::String,
+            >,
+            base_url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            declared_region: ::std::result::Result<
+                crate::Nullable<super::CreatePrivateEndpointRequestDeclaredRegion>,
+                ::std::string::String,
+            >,
+            declared_zdr: ::std::result::Result<
+                crate::Nullable<bool>,
+                ::std::string::String,
+            >,
+            model_permaslug: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            pricing: ::std::result::Result<
+                ::std::option::Option<super::PrivateEndpointPricing>,
+                ::std::string::String,
+            >,
+            provider_slug: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            upstream_model_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CreatePrivateEndpointRequest {
+            fn default() -> Self {
+                Self {
+                    activate: Ok(Default::default()),
+                    base_url: Ok(Default::default()),
+                    declared_region: Ok(Default::default()),
+                    declared_zdr: Ok(Default::default()),
+                    model_permaslug: Err(
+                        "no value supplied for model_permaslug".to_string(),
+                    ),
+                    pricing: Ok(Default::default()),
+                    provider_slug: Err(
+                        "no value supplied for provider_slug".to_string(),
+                    ),
+                    upstream_model_id: Err(
+                        "no value supplied for upstream_model_id".to_string(),
+                    ),
+                }
+            }
+        }
+        impl CreatePrivateEndpointRequest {
+            pub fn activate<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::PrivateEndpointActivation>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.activate = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for activate: {e}")
+                    });
+                self
+            }
+            pub fn base_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.base_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for base_url: {e}")
+                    });
+                self
+            }
+            pub fn declared_region<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    crate::Nullable<super::CreatePrivateEndpointRequestDeclaredRegion>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.declared_region = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for declared_region: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn declared_zdr<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::Nullable<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.declared_zdr = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for declared_zdr: {e}")
+                    });
+                self
+            }
+            pub fn model_permaslug<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.model_permaslug = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for model_permaslug: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn pricing<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::PrivateEndpointPricing>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.pricing = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for pricing: {e}")
+                    });
+                self
+            }
+            pub fn provider_slug<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.provider_slug = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for provider_slug: {e}")
+                    });
+                self
+            }
+            pub fn upstream_model_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.upstream_model_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for upstream_model_id: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreatePrivateEndpointRequest>
+        for super::CreatePrivateEndpointRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreatePrivateEndpointRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    activate: value.activate?,
+                    base_url: value.base_url?,
+                    declared_region: value.declared_region?,
+                    declared_zdr: value.declared_zdr?,
+                    model_permaslug: value.model_permaslug?,
+                    pricing: value.pricing?,
+                    provider_slug: value.provider_slug?,
+                    upstream_model_id: value.upstream_model_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreatePrivateEndpointRequest>
+        for CreatePrivateEndpointRequest {
+            fn from(value: super::CreatePrivateEndpointRequest) -> Self {
+                Self {
+                    activate: Ok(value.activate),
+                    base_url: Ok(value.base_url),
+                    declared_region: Ok(value.declared_region),
+                    declared_zdr: Ok(value.declared_zdr),
+                    model_permaslug: Ok(value.model_permaslug),
+                    pricing: Ok(value.pricing),
+                    provider_slug: Ok(value.provider_slug),
+                    upstream_model_id: Ok(value.upstream_model_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct CreateScimGroupMappingRequest {
             role: ::std::result::Result<
                 super::CreateScimGroupMappingRequestRole,
@@ -37592,6 +39663,87 @@ pub mod types {
                     top_k: Ok(value.top_k),
                     top_p: Ok(value.top_p),
                 }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct DeletePrivateEndpointResponse {
+            data: ::std::result::Result<
+                super::DeletePrivateEndpointResponseData,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for DeletePrivateEndpointResponse {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                }
+            }
+        }
+        impl DeletePrivateEndpointResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::DeletePrivateEndpointResponseData>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DeletePrivateEndpointResponse>
+        for super::DeletePrivateEndpointResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DeletePrivateEndpointResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { data: value.data? })
+            }
+        }
+        impl ::std::convert::From<super::DeletePrivateEndpointResponse>
+        for DeletePrivateEndpointResponse {
+            fn from(value: super::DeletePrivateEndpointResponse) -> Self {
+                Self { data: Ok(value.data) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct DeletePrivateEndpointResponseData {
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for DeletePrivateEndpointResponseData {
+            fn default() -> Self {
+                Self {
+                    id: Err("no value supplied for id".to_string()),
+                }
+            }
+        }
+        impl DeletePrivateEndpointResponseData {
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DeletePrivateEndpointResponseData>
+        for super::DeletePrivateEndpointResponseData {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DeletePrivateEndpointResponseData,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { id: value.id? })
+            }
+        }
+        impl ::std::convert::From<super::DeletePrivateEndpointResponseData>
+        for DeletePrivateEndpointResponseData {
+            fn from(value: super::DeletePrivateEndpointResponseData) -> Self {
+                Self { id: Ok(value.id) }
             }
         }
         #[derive(Clone, Debug)]
@@ -42756,6 +44908,51 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct ListPrivateEndpointsResponse {
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::PrivateEndpointSummary>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ListPrivateEndpointsResponse {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                }
+            }
+        }
+        impl ListPrivateEndpointsResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::PrivateEndpointSummary>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ListPrivateEndpointsResponse>
+        for super::ListPrivateEndpointsResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ListPrivateEndpointsResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { data: value.data? })
+            }
+        }
+        impl ::std::convert::From<super::ListPrivateEndpointsResponse>
+        for ListPrivateEndpointsResponse {
+            fn from(value: super::ListPrivateEndpointsResponse) -> Self {
+                Self { data: Ok(value.data) }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ListProvidersResponse {
             data: ::std::result::Result<
                 ::std::vec::Vec<super::ListProvidersResponseDataItem>,
@@ -43293,6 +45490,255 @@ pub mod types {
                     data: Ok(value.data),
                     total_count: Ok(value.total_count),
                 }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ManagedPrivateEndpoint {
+            created_at: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            declared_region: ::std::result::Result<
+                ::std::option::Option<super::ManagedPrivateEndpointDeclaredRegion>,
+                ::std::string::String,
+            >,
+            declared_zdr: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            model_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            model_permaslug: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            model_slug: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            provider_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                super::ManagedPrivateEndpointStatus,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ManagedPrivateEndpoint {
+            fn default() -> Self {
+                Self {
+                    created_at: Err("no value supplied for created_at".to_string()),
+                    declared_region: Err(
+                        "no value supplied for declared_region".to_string(),
+                    ),
+                    declared_zdr: Err("no value supplied for declared_zdr".to_string()),
+                    id: Err("no value supplied for id".to_string()),
+                    model_name: Err("no value supplied for model_name".to_string()),
+                    model_permaslug: Err(
+                        "no value supplied for model_permaslug".to_string(),
+                    ),
+                    model_slug: Err("no value supplied for model_slug".to_string()),
+                    provider_name: Err(
+                        "no value supplied for provider_name".to_string(),
+                    ),
+                    status: Err("no value supplied for status".to_string()),
+                }
+            }
+        }
+        impl ManagedPrivateEndpoint {
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn declared_region<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ManagedPrivateEndpointDeclaredRegion>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.declared_region = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for declared_region: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn declared_zdr<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.declared_zdr = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for declared_zdr: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn model_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.model_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for model_name: {e}")
+                    });
+                self
+            }
+            pub fn model_permaslug<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.model_permaslug = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for model_permaslug: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn model_slug<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.model_slug = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for model_slug: {e}")
+                    });
+                self
+            }
+            pub fn provider_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.provider_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for provider_name: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ManagedPrivateEndpointStatus>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ManagedPrivateEndpoint>
+        for super::ManagedPrivateEndpoint {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ManagedPrivateEndpoint,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    created_at: value.created_at?,
+                    declared_region: value.declared_region?,
+                    declared_zdr: value.declared_zdr?,
+                    id: value.id?,
+                    model_name: value.model_name?,
+                    model_permaslug: value.model_permaslug?,
+                    model_slug: value.model_slug?,
+                    provider_name: value.provider_name?,
+                    status: value.status?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ManagedPrivateEndpoint>
+        for ManagedPrivateEndpoint {
+            fn from(value: super::ManagedPrivateEndpoint) -> Self {
+                Self {
+                    created_at: Ok(value.created_at),
+                    declared_region: Ok(value.declared_region),
+                    declared_zdr: Ok(value.declared_zdr),
+                    id: Ok(value.id),
+                    model_name: Ok(value.model_name),
+                    model_permaslug: Ok(value.model_permaslug),
+                    model_slug: Ok(value.model_slug),
+                    provider_name: Ok(value.provider_name),
+                    status: Ok(value.status),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ManagedPrivateEndpointResponse {
+            data: ::std::result::Result<
+                super::ManagedPrivateEndpoint,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ManagedPrivateEndpointResponse {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                }
+            }
+        }
+        impl ManagedPrivateEndpointResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ManagedPrivateEndpoint>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ManagedPrivateEndpointResponse>
+        for super::ManagedPrivateEndpointResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ManagedPrivateEndpointResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { data: value.data? })
+            }
+        }
+        impl ::std::convert::From<super::ManagedPrivateEndpointResponse>
+        for ManagedPrivateEndpointResponse {
+            fn from(value: super::ManagedPrivateEndpointResponse) -> Self {
+                Self { data: Ok(value.data) }
             }
         }
         #[derive(Clone, Debug)]
@@ -53648,6 +56094,870 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct PrivateEndpoint {
+            base_url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            declared_region: ::std::result::Result<
+                ::std::option::Option<super::PrivateEndpointDeclaredRegion>,
+                ::std::string::String,
+            >,
+            declared_zdr: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            model_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            model_permaslug: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            model_slug: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            pricing: ::std::result::Result<
+                super::PrivateEndpointPricing,
+                ::std::string::String,
+            >,
+            provider_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            provider_slug: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                super::PrivateEndpointStatus,
+                ::std::string::String,
+            >,
+            upstream_model_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PrivateEndpoint {
+            fn default() -> Self {
+                Self {
+                    base_url: Err("no value supplied for base_url".to_string()),
+                    declared_region: Err(
+                        "no value supplied for declared_region".to_string(),
+                    ),
+                    declared_zdr: Err("no value supplied for declared_zdr".to_string()),
+                    id: Err("no value supplied for id".to_string()),
+                    model_name: Err("no value supplied for model_name".to_string()),
+                    model_permaslug: Err(
+                        "no value supplied for model_permaslug".to_string(),
+                    ),
+                    model_slug: Err("no value supplied for model_slug".to_string()),
+                    pricing: Err("no value supplied for pricing".to_string()),
+                    provider_name: Err(
+                        "no value supplied for provider_name".to_string(),
+                    ),
+                    provider_slug: Err(
+                        "no value supplied for provider_slug".to_string(),
+                    ),
+                    status: Err("no value supplied for status".to_string()),
+                    upstream_model_id: Err(
+                        "no value supplied for upstream_model_id".to_string(),
+                    ),
+                }
+            }
+        }
+        impl PrivateEndpoint {
+            pub fn base_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.base_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for base_url: {e}")
+                    });
+                self
+            }
+            pub fn declared_region<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::PrivateEndpointDeclaredRegion>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.declared_region = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for declared_region: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn declared_zdr<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.declared_zdr = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for declared_zdr: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn model_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.model_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for model_name: {e}")
+                    });
+                self
+            }
+            pub fn model_permaslug<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.model_permaslug = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for model_permaslug: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn model_slug<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.model_slug = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for model_slug: {e}")
+                    });
+                self
+            }
+            pub fn pricing<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::PrivateEndpointPricing>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.pricing = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for pricing: {e}")
+                    });
+                self
+            }
+            pub fn provider_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.provider_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for provider_name: {e}")
+                    });
+                self
+            }
+            pub fn provider_slug<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.provider_slug = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for provider_slug: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::PrivateEndpointStatus>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            pub fn upstream_model_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.upstream_model_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for upstream_model_id: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PrivateEndpoint> for super::PrivateEndpoint {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PrivateEndpoint,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    base_url: value.base_url?,
+                    declared_region: value.declared_region?,
+                    declared_zdr: value.declared_zdr?,
+                    id: value.id?,
+                    model_name: value.model_name?,
+                    model_permaslug: value.model_permaslug?,
+                    model_slug: value.model_slug?,
+                    pricing: value.pricing?,
+                    provider_name: value.provider_name?,
+                    provider_slug: value.provider_slug?,
+                    status: value.status?,
+                    upstream_model_id: value.upstream_model_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PrivateEndpoint> for PrivateEndpoint {
+            fn from(value: super::PrivateEndpoint) -> Self {
+                Self {
+                    base_url: Ok(value.base_url),
+                    declared_region: Ok(value.declared_region),
+                    declared_zdr: Ok(value.declared_zdr),
+                    id: Ok(value.id),
+                    model_name: Ok(value.model_name),
+                    model_permaslug: Ok(value.model_permaslug),
+                    model_slug: Ok(value.model_slug),
+                    pricing: Ok(value.pricing),
+                    provider_name: Ok(value.provider_name),
+                    provider_slug: Ok(value.provider_slug),
+                    status: Ok(value.status),
+                    upstream_model_id: Ok(value.upstream_model_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PrivateEndpointActivation {
+            workspace_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PrivateEndpointActivation {
+            fn default() -> Self {
+                Self {
+                    workspace_id: Err("no value supplied for workspace_id".to_string()),
+                }
+            }
+        }
+        impl PrivateEndpointActivation {
+            pub fn workspace_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.workspace_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for workspace_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PrivateEndpointActivation>
+        for super::PrivateEndpointActivation {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PrivateEndpointActivation,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    workspace_id: value.workspace_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PrivateEndpointActivation>
+        for PrivateEndpointActivation {
+            fn from(value: super::PrivateEndpointActivation) -> Self {
+                Self {
+                    workspace_id: Ok(value.workspace_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PrivateEndpointCheck {
+            actual_model: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            passed: ::std::result::Result<bool, ::std::string::String>,
+            reason: ::std::result::Result<
+                ::std::option::Option<super::PrivateEndpointCheckReason>,
+                ::std::string::String,
+            >,
+            upstream_message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            upstream_status: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PrivateEndpointCheck {
+            fn default() -> Self {
+                Self {
+                    actual_model: Ok(Default::default()),
+                    name: Err("no value supplied for name".to_string()),
+                    passed: Err("no value supplied for passed".to_string()),
+                    reason: Ok(Default::default()),
+                    upstream_message: Ok(Default::default()),
+                    upstream_status: Ok(Default::default()),
+                }
+            }
+        }
+        impl PrivateEndpointCheck {
+            pub fn actual_model<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.actual_model = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for actual_model: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn passed<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.passed = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for passed: {e}")
+                    });
+                self
+            }
+            pub fn reason<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::PrivateEndpointCheckReason>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.reason = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for reason: {e}")
+                    });
+                self
+            }
+            pub fn upstream_message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.upstream_message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for upstream_message: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn upstream_status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.upstream_status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for upstream_status: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PrivateEndpointCheck>
+        for super::PrivateEndpointCheck {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PrivateEndpointCheck,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    actual_model: value.actual_model?,
+                    name: value.name?,
+                    passed: value.passed?,
+                    reason: value.reason?,
+                    upstream_message: value.upstream_message?,
+                    upstream_status: value.upstream_status?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PrivateEndpointCheck> for PrivateEndpointCheck {
+            fn from(value: super::PrivateEndpointCheck) -> Self {
+                Self {
+                    actual_model: Ok(value.actual_model),
+                    name: Ok(value.name),
+                    passed: Ok(value.passed),
+                    reason: Ok(value.reason),
+                    upstream_message: Ok(value.upstream_message),
+                    upstream_status: Ok(value.upstream_status),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PrivateEndpointPricing {
+            cache_read: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            cache_write: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            completion: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            prompt: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for PrivateEndpointPricing {
+            fn default() -> Self {
+                Self {
+                    cache_read: Ok(Default::default()),
+                    cache_write: Ok(Default::default()),
+                    completion: Err("no value supplied for completion".to_string()),
+                    prompt: Err("no value supplied for prompt".to_string()),
+                }
+            }
+        }
+        impl PrivateEndpointPricing {
+            pub fn cache_read<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cache_read = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for cache_read: {e}")
+                    });
+                self
+            }
+            pub fn cache_write<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cache_write = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for cache_write: {e}")
+                    });
+                self
+            }
+            pub fn completion<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.completion = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for completion: {e}")
+                    });
+                self
+            }
+            pub fn prompt<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.prompt = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for prompt: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PrivateEndpointPricing>
+        for super::PrivateEndpointPricing {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PrivateEndpointPricing,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    cache_read: value.cache_read?,
+                    cache_write: value.cache_write?,
+                    completion: value.completion?,
+                    prompt: value.prompt?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PrivateEndpointPricing>
+        for PrivateEndpointPricing {
+            fn from(value: super::PrivateEndpointPricing) -> Self {
+                Self {
+                    cache_read: Ok(value.cache_read),
+                    cache_write: Ok(value.cache_write),
+                    completion: Ok(value.completion),
+                    prompt: Ok(value.prompt),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PrivateEndpointResponse {
+            data: ::std::result::Result<super::PrivateEndpoint, ::std::string::String>,
+        }
+        impl ::std::default::Default for PrivateEndpointResponse {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                }
+            }
+        }
+        impl PrivateEndpointResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::PrivateEndpoint>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PrivateEndpointResponse>
+        for super::PrivateEndpointResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PrivateEndpointResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { data: value.data? })
+            }
+        }
+        impl ::std::convert::From<super::PrivateEndpointResponse>
+        for PrivateEndpointResponse {
+            fn from(value: super::PrivateEndpointResponse) -> Self {
+                Self { data: Ok(value.data) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PrivateEndpointSummary {
+            created_at: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            model_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            model_permaslug: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            model_slug: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            provider_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                super::PrivateEndpointSummaryStatus,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PrivateEndpointSummary {
+            fn default() -> Self {
+                Self {
+                    created_at: Err("no value supplied for created_at".to_string()),
+                    id: Err("no value supplied for id".to_string()),
+                    model_name: Err("no value supplied for model_name".to_string()),
+                    model_permaslug: Err(
+                        "no value supplied for model_permaslug".to_string(),
+                    ),
+                    model_slug: Err("no value supplied for model_slug".to_string()),
+                    provider_name: Err(
+                        "no value supplied for provider_name".to_string(),
+                    ),
+                    status: Err("no value supplied for status".to_string()),
+                }
+            }
+        }
+        impl PrivateEndpointSummary {
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn model_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.model_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for model_name: {e}")
+                    });
+                self
+            }
+            pub fn model_permaslug<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.model_permaslug = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for model_permaslug: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn model_slug<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.model_slug = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for model_slug: {e}")
+                    });
+                self
+            }
+            pub fn provider_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.provider_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for provider_name: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::PrivateEndpointSummaryStatus>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PrivateEndpointSummary>
+        for super::PrivateEndpointSummary {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PrivateEndpointSummary,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    created_at: value.created_at?,
+                    id: value.id?,
+                    model_name: value.model_name?,
+                    model_permaslug: value.model_permaslug?,
+                    model_slug: value.model_slug?,
+                    provider_name: value.provider_name?,
+                    status: value.status?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PrivateEndpointSummary>
+        for PrivateEndpointSummary {
+            fn from(value: super::PrivateEndpointSummary) -> Self {
+                Self {
+                    created_at: Ok(value.created_at),
+                    id: Ok(value.id),
+                    model_name: Ok(value.model_name),
+                    model_permaslug: Ok(value.model_permaslug),
+                    model_slug: Ok(value.model_slug),
+                    provider_name: Ok(value.provider_name),
+                    status: Ok(value.status),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PrivateEndpointValidation {
+            checks: ::std::result::Result<
+                ::std::vec::Vec<super::PrivateEndpointCheck>,
+                ::std::string::String,
+            >,
+            passed: ::std::result::Result<bool, ::std::string::String>,
+        }
+        impl ::std::default::Default for PrivateEndpointValidation {
+            fn default() -> Self {
+                Self {
+                    checks: Err("no value supplied for checks".to_string()),
+                    passed: Err("no value supplied for passed".to_string()),
+                }
+            }
+        }
+        impl PrivateEndpointValidation {
+            pub fn checks<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::PrivateEndpointCheck>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.checks = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for checks: {e}")
+                    });
+                self
+            }
+            pub fn passed<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.passed = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for passed: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PrivateEndpointValidation>
+        for super::PrivateEndpointValidation {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PrivateEndpointValidation,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    checks: value.checks?,
+                    passed: value.passed?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PrivateEndpointValidation>
+        for PrivateEndpointValidation {
+            fn from(value: super::PrivateEndpointValidation) -> Self {
+                Self {
+                    checks: Ok(value.checks),
+                    passed: Ok(value.passed),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PrivateEndpointValidationResponse {
+            data: ::std::result::Result<
+                super::PrivateEndpointValidation,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PrivateEndpointValidationResponse {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                }
+            }
+        }
+        impl PrivateEndpointValidationResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::PrivateEndpointValidation>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PrivateEndpointValidationResponse>
+        for super::PrivateEndpointValidationResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PrivateEndpointValidationResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { data: value.data? })
+            }
+        }
+        impl ::std::convert::From<super::PrivateEndpointValidationResponse>
+        for PrivateEndpointValidationResponse {
+            fn from(value: super::PrivateEndpointValidationResponse) -> Self {
+                Self { data: Ok(value.data) }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ProviderResponse {
             endpoint_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -58290,6 +61600,161 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct UpdatePrivateEndpointPricingRequest {
+            pricing: ::std::result::Result<
+                super::PrivateEndpointPricing,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UpdatePrivateEndpointPricingRequest {
+            fn default() -> Self {
+                Self {
+                    pricing: Err("no value supplied for pricing".to_string()),
+                }
+            }
+        }
+        impl UpdatePrivateEndpointPricingRequest {
+            pub fn pricing<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::PrivateEndpointPricing>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.pricing = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for pricing: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UpdatePrivateEndpointPricingRequest>
+        for super::UpdatePrivateEndpointPricingRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpdatePrivateEndpointPricingRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { pricing: value.pricing? })
+            }
+        }
+        impl ::std::convert::From<super::UpdatePrivateEndpointPricingRequest>
+        for UpdatePrivateEndpointPricingRequest {
+            fn from(value: super::UpdatePrivateEndpointPricingRequest) -> Self {
+                Self { pricing: Ok(value.pricing) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UpdatePrivateEndpointRequest {
+            base_url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            declared_region: ::std::result::Result<
+                crate::Nullable<super::UpdatePrivateEndpointRequestDeclaredRegion>,
+                ::std::string::String,
+            >,
+            declared_zdr: ::std::result::Result<
+                crate::Nullable<bool>,
+                ::std::string::String,
+            >,
+            upstream_model_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UpdatePrivateEndpointRequest {
+            fn default() -> Self {
+                Self {
+                    base_url: Ok(Default::default()),
+                    declared_region: Ok(Default::default()),
+                    declared_zdr: Ok(Default::default()),
+                    upstream_model_id: Err(
+                        "no value supplied for upstream_model_id".to_string(),
+                    ),
+                }
+            }
+        }
+        impl UpdatePrivateEndpointRequest {
+            pub fn base_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.base_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for base_url: {e}")
+                    });
+                self
+            }
+            pub fn declared_region<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    crate::Nullable<super::UpdatePrivateEndpointRequestDeclaredRegion>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.declared_region = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for declared_region: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn declared_zdr<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::Nullable<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.declared_zdr = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for declared_zdr: {e}")
+                    });
+                self
+            }
+            pub fn upstream_model_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.upstream_model_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for upstream_model_id: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UpdatePrivateEndpointRequest>
+        for super::UpdatePrivateEndpointRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpdatePrivateEndpointRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    base_url: value.base_url?,
+                    declared_region: value.declared_region?,
+                    declared_zdr: value.declared_zdr?,
+                    upstream_model_id: value.upstream_model_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UpdatePrivateEndpointRequest>
+        for UpdatePrivateEndpointRequest {
+            fn from(value: super::UpdatePrivateEndpointRequest) -> Self {
+                Self {
+                    base_url: Ok(value.base_url),
+                    declared_region: Ok(value.declared_region),
+                    declared_zdr: Ok(value.declared_zdr),
+                    upstream_model_id: Ok(value.upstream_model_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct UpdateScimGroupMappingRequest {
             role: ::std::result::Result<
                 super::UpdateScimGroupMappingRequestRole,
@@ -58685,6 +62150,53 @@ pub mod types {
                 Self {
                     include_byok_in_budgets: Ok(value.include_byok_in_budgets),
                     limit_usd: Ok(value.limit_usd),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ValidatePrivateEndpointRequest {
+            workspace_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ValidatePrivateEndpointRequest {
+            fn default() -> Self {
+                Self {
+                    workspace_id: Err("no value supplied for workspace_id".to_string()),
+                }
+            }
+        }
+        impl ValidatePrivateEndpointRequest {
+            pub fn workspace_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.workspace_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for workspace_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ValidatePrivateEndpointRequest>
+        for super::ValidatePrivateEndpointRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ValidatePrivateEndpointRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    workspace_id: value.workspace_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ValidatePrivateEndpointRequest>
+        for ValidatePrivateEndpointRequest {
+            fn from(value: super::ValidatePrivateEndpointRequest) -> Self {
+                Self {
+                    workspace_id: Ok(value.workspace_id),
                 }
             }
         }
@@ -60831,6 +64343,185 @@ let response = client.get_preset_version()
 ```*/
     pub fn get_preset_version(&self) -> builder::GetPresetVersion<'_> {
         builder::GetPresetVersion::new(self)
+    }
+    /**List private endpoints
+
+Every private endpoint of the organization, drafts included. The organization needs the private endpoints entitlement. Needs a management key.
+
+Sends a `GET` request to `/private-endpoints`
+
+```ignore
+let response = client.list_private_endpoints()
+    .send()
+    .await;
+```*/
+    pub fn list_private_endpoints(&self) -> builder::ListPrivateEndpoints<'_> {
+        builder::ListPrivateEndpoints::new(self)
+    }
+    /**Create a private endpoint
+
+Registers a deployment as a draft, which receives no traffic until it has been validated and activated; `activate` does both at once (a failed check keeps the draft and answers 422). The same `Idempotency-Key` sent again returns the endpoint made the first time instead of a second one. Needs a management key.
+
+Sends a `POST` request to `/private-endpoints`
+
+Arguments:
+- `idempotency_key`: A key of your choosing that makes the call safe to repeat: a second create with it returns the first one's endpoint; with a different body, 422.
+- `body`
+```ignore
+let response = client.create_private_endpoint()
+    .idempotency_key(idempotency_key)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn create_private_endpoint(&self) -> builder::CreatePrivateEndpoint<'_> {
+        builder::CreatePrivateEndpoint::new(self)
+    }
+    /**Get a private endpoint
+
+One private endpoint: where it points, what it declares about data handling and the prices reported for it. Needs a management key.
+
+Sends a `GET` request to `/private-endpoints/{id}`
+
+Arguments:
+- `id`: The private endpoint.
+```ignore
+let response = client.get_private_endpoint()
+    .id(id)
+    .send()
+    .await;
+```*/
+    pub fn get_private_endpoint(&self) -> builder::GetPrivateEndpoint<'_> {
+        builder::GetPrivateEndpoint::new(self)
+    }
+    /**Delete a private endpoint
+
+Removes a private endpoint; OpenRouter stops routing to it. Needs a management key.
+
+Sends a `DELETE` request to `/private-endpoints/{id}`
+
+Arguments:
+- `id`: The private endpoint.
+- `draft_only`: `true`: delete only if the endpoint is still a draft, and answer 409 if it was ever activated.
+```ignore
+let response = client.delete_private_endpoint()
+    .id(id)
+    .draft_only(draft_only)
+    .send()
+    .await;
+```*/
+    pub fn delete_private_endpoint(&self) -> builder::DeletePrivateEndpoint<'_> {
+        builder::DeletePrivateEndpoint::new(self)
+    }
+    /**Change a draft private endpoint
+
+Points a draft at another upstream model or URL (a `base_url` left out stays as it is). Any change undoes an earlier validation; an active endpoint cannot be changed (409), delete it and create it again. Needs a management key.
+
+Sends a `PATCH` request to `/private-endpoints/{id}`
+
+Arguments:
+- `id`: The private endpoint.
+- `body`
+```ignore
+let response = client.update_private_endpoint()
+    .id(id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn update_private_endpoint(&self) -> builder::UpdatePrivateEndpoint<'_> {
+        builder::UpdatePrivateEndpoint::new(self)
+    }
+    /**Activate a private endpoint
+
+Starts routing to a draft that passed validation. Answers 409 if it was never validated, the validation is out of date or it is active already. Needs a management key.
+
+Sends a `POST` request to `/private-endpoints/{id}/activate`
+
+Arguments:
+- `id`: The private endpoint.
+```ignore
+let response = client.activate_private_endpoint()
+    .id(id)
+    .send()
+    .await;
+```*/
+    pub fn activate_private_endpoint(&self) -> builder::ActivatePrivateEndpoint<'_> {
+        builder::ActivatePrivateEndpoint::new(self)
+    }
+    /**Disable a private endpoint
+
+Stops routing to an active endpoint but keeps it, to be enabled later. Needs a management key.
+
+Sends a `POST` request to `/private-endpoints/{id}/disable`
+
+Arguments:
+- `id`: The private endpoint.
+```ignore
+let response = client.disable_private_endpoint()
+    .id(id)
+    .send()
+    .await;
+```*/
+    pub fn disable_private_endpoint(&self) -> builder::DisablePrivateEndpoint<'_> {
+        builder::DisablePrivateEndpoint::new(self)
+    }
+    /**Enable a private endpoint
+
+Routes to a disabled endpoint again. Needs a management key.
+
+Sends a `POST` request to `/private-endpoints/{id}/enable`
+
+Arguments:
+- `id`: The private endpoint.
+```ignore
+let response = client.enable_private_endpoint()
+    .id(id)
+    .send()
+    .await;
+```*/
+    pub fn enable_private_endpoint(&self) -> builder::EnablePrivateEndpoint<'_> {
+        builder::EnablePrivateEndpoint::new(self)
+    }
+    /**Set a private endpoint's prices
+
+Replaces the per-token prices reported for requests to the endpoint, draft or active, from the next request on. A cache price left out goes back to the provider's default. Needs a management key.
+
+Sends a `PUT` request to `/private-endpoints/{id}/pricing`
+
+Arguments:
+- `id`: The private endpoint.
+- `body`
+```ignore
+let response = client.update_private_endpoint_pricing()
+    .id(id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn update_private_endpoint_pricing(
+        &self,
+    ) -> builder::UpdatePrivateEndpointPricing<'_> {
+        builder::UpdatePrivateEndpointPricing::new(self)
+    }
+    /**Validate a private endpoint
+
+Sends one live test request to a draft through the given workspace's BYOK key for its provider. Failed checks still answer 200, with `passed: false` and the reasons; only a passed validation allows activation. Needs a management key.
+
+Sends a `POST` request to `/private-endpoints/{id}/validate`
+
+Arguments:
+- `id`: The private endpoint.
+- `body`
+```ignore
+let response = client.validate_private_endpoint()
+    .id(id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn validate_private_endpoint(&self) -> builder::ValidatePrivateEndpoint<'_> {
+        builder::ValidatePrivateEndpoint::new(self)
     }
     /**List providers
 
@@ -68881,6 +72572,1422 @@ pub mod builder {
                     )
                 }
                 500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_private_endpoints`]
+
+[`Client::list_private_endpoints`]: super::Client::list_private_endpoints*/
+    #[derive(Debug, Clone)]
+    pub struct ListPrivateEndpoints<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> ListPrivateEndpoints<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self { client: client }
+        }
+        ///Sends a `GET` request to `/private-endpoints`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ListPrivateEndpointsResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client } = self;
+            let url = format!("{}/private-endpoints", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_private_endpoints",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                408u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::create_private_endpoint`]
+
+[`Client::create_private_endpoint`]: super::Client::create_private_endpoint*/
+    #[derive(Debug, Clone)]
+    pub struct CreatePrivateEndpoint<'a> {
+        client: &'a super::Client,
+        idempotency_key: Result<Option<::std::string::String>, String>,
+        body: Result<types::builder::CreatePrivateEndpointRequest, String>,
+    }
+    impl<'a> CreatePrivateEndpoint<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                idempotency_key: Ok(None),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn idempotency_key<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.idempotency_key = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for idempotency_key failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CreatePrivateEndpointRequest>,
+            <V as std::convert::TryInto<
+                types::CreatePrivateEndpointRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `CreatePrivateEndpointRequest` for body failed: {}",
+                        s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::CreatePrivateEndpointRequest,
+            ) -> types::builder::CreatePrivateEndpointRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/private-endpoints`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ManagedPrivateEndpointResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, idempotency_key, body } = self;
+            let idempotency_key = idempotency_key.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::CreatePrivateEndpointRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/private-endpoints", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            if let Some(value) = idempotency_key {
+                header_map.append("idempotency-key", value.to_string().try_into()?);
+            }
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "create_private_endpoint",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                201u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                408u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                409u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                422u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                502u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_private_endpoint`]
+
+[`Client::get_private_endpoint`]: super::Client::get_private_endpoint*/
+    #[derive(Debug, Clone)]
+    pub struct GetPrivateEndpoint<'a> {
+        client: &'a super::Client,
+        id: Result<::std::string::String, String>,
+    }
+    impl<'a> GetPrivateEndpoint<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/private-endpoints/{id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::PrivateEndpointResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/private-endpoints/{}", client.baseurl, encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_private_endpoint",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                408u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::delete_private_endpoint`]
+
+[`Client::delete_private_endpoint`]: super::Client::delete_private_endpoint*/
+    #[derive(Debug, Clone)]
+    pub struct DeletePrivateEndpoint<'a> {
+        client: &'a super::Client,
+        id: Result<::std::string::String, String>,
+        draft_only: Result<Option<types::DeletePrivateEndpointDraftOnly>, String>,
+    }
+    impl<'a> DeletePrivateEndpoint<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                draft_only: Ok(None),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn draft_only<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DeletePrivateEndpointDraftOnly>,
+        {
+            self.draft_only = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `DeletePrivateEndpointDraftOnly` for draft_only failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `DELETE` request to `/private-endpoints/{id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::DeletePrivateEndpointResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, id, draft_only } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let draft_only = draft_only.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/private-endpoints/{}", client.baseurl, encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("draft_only", &draft_only))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "delete_private_endpoint",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                408u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                409u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                422u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                502u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::update_private_endpoint`]
+
+[`Client::update_private_endpoint`]: super::Client::update_private_endpoint*/
+    #[derive(Debug, Clone)]
+    pub struct UpdatePrivateEndpoint<'a> {
+        client: &'a super::Client,
+        id: Result<::std::string::String, String>,
+        body: Result<types::builder::UpdatePrivateEndpointRequest, String>,
+    }
+    impl<'a> UpdatePrivateEndpoint<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::UpdatePrivateEndpointRequest>,
+            <V as std::convert::TryInto<
+                types::UpdatePrivateEndpointRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `UpdatePrivateEndpointRequest` for body failed: {}",
+                        s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::UpdatePrivateEndpointRequest,
+            ) -> types::builder::UpdatePrivateEndpointRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PATCH` request to `/private-endpoints/{id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::PrivateEndpointResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, id, body } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::UpdatePrivateEndpointRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/private-endpoints/{}", client.baseurl, encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .patch(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "update_private_endpoint",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                408u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                409u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                422u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                502u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::activate_private_endpoint`]
+
+[`Client::activate_private_endpoint`]: super::Client::activate_private_endpoint*/
+    #[derive(Debug, Clone)]
+    pub struct ActivatePrivateEndpoint<'a> {
+        client: &'a super::Client,
+        id: Result<::std::string::String, String>,
+    }
+    impl<'a> ActivatePrivateEndpoint<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `POST` request to `/private-endpoints/{id}/activate`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ManagedPrivateEndpointResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/private-endpoints/{}/activate", client.baseurl, encode_path(& id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "activate_private_endpoint",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                408u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                409u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                422u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                502u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::disable_private_endpoint`]
+
+[`Client::disable_private_endpoint`]: super::Client::disable_private_endpoint*/
+    #[derive(Debug, Clone)]
+    pub struct DisablePrivateEndpoint<'a> {
+        client: &'a super::Client,
+        id: Result<::std::string::String, String>,
+    }
+    impl<'a> DisablePrivateEndpoint<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `POST` request to `/private-endpoints/{id}/disable`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ManagedPrivateEndpointResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/private-endpoints/{}/disable", client.baseurl, encode_path(& id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "disable_private_endpoint",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                408u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                409u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                422u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                502u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::enable_private_endpoint`]
+
+[`Client::enable_private_endpoint`]: super::Client::enable_private_endpoint*/
+    #[derive(Debug, Clone)]
+    pub struct EnablePrivateEndpoint<'a> {
+        client: &'a super::Client,
+        id: Result<::std::string::String, String>,
+    }
+    impl<'a> EnablePrivateEndpoint<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `POST` request to `/private-endpoints/{id}/enable`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ManagedPrivateEndpointResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/private-endpoints/{}/enable", client.baseurl, encode_path(& id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "enable_private_endpoint",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                408u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                409u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                422u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                502u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::update_private_endpoint_pricing`]
+
+[`Client::update_private_endpoint_pricing`]: super::Client::update_private_endpoint_pricing*/
+    #[derive(Debug, Clone)]
+    pub struct UpdatePrivateEndpointPricing<'a> {
+        client: &'a super::Client,
+        id: Result<::std::string::String, String>,
+        body: Result<types::builder::UpdatePrivateEndpointPricingRequest, String>,
+    }
+    impl<'a> UpdatePrivateEndpointPricing<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::UpdatePrivateEndpointPricingRequest>,
+            <V as std::convert::TryInto<
+                types::UpdatePrivateEndpointPricingRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `UpdatePrivateEndpointPricingRequest` for body failed: {}",
+                        s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::UpdatePrivateEndpointPricingRequest,
+            ) -> types::builder::UpdatePrivateEndpointPricingRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/private-endpoints/{id}/pricing`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::PrivateEndpointResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, id, body } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::UpdatePrivateEndpointPricingRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/private-endpoints/{}/pricing", client.baseurl, encode_path(& id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "update_private_endpoint_pricing",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                408u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                409u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                422u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                502u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::validate_private_endpoint`]
+
+[`Client::validate_private_endpoint`]: super::Client::validate_private_endpoint*/
+    #[derive(Debug, Clone)]
+    pub struct ValidatePrivateEndpoint<'a> {
+        client: &'a super::Client,
+        id: Result<::std::string::String, String>,
+        body: Result<types::builder::ValidatePrivateEndpointRequest, String>,
+    }
+    impl<'a> ValidatePrivateEndpoint<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ValidatePrivateEndpointRequest>,
+            <V as std::convert::TryInto<
+                types::ValidatePrivateEndpointRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `ValidatePrivateEndpointRequest` for body failed: {}",
+                        s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ValidatePrivateEndpointRequest,
+            ) -> types::builder::ValidatePrivateEndpointRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/private-endpoints/{id}/validate`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::PrivateEndpointValidationResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, id, body } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::ValidatePrivateEndpointRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/private-endpoints/{}/validate", client.baseurl, encode_path(& id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "validate_private_endpoint",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                408u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                409u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                422u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                502u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,

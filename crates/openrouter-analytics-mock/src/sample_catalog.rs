@@ -1,7 +1,7 @@
 //! The sample account's governance and catalog side — guardrails and their key and
 //! member assignments, BYOK provider keys, observability destinations, SCIM groups,
 //! presets, models with prices, endpoints, providers, external users, organization
-//! settings, rankings and benchmarks — and how the operations on them answer.
+//! settings, private endpoints, rankings and benchmarks — and how the operations on them answer.
 //!
 //! The records are data (`sample_catalog.json`, consistent with the rest of the sample:
 //! the guardrails are the workspaces' default guardrails plus two shared ones, assigned
@@ -118,12 +118,21 @@ enum Kind {
         record: Record,
         required: &'static [&'static str],
     },
-    /// `{"deleted": true}`, or `204` without a body.
+    /// The record is gone: the answer is shaped by [`Deleted`].
     Delete {
         record: Record,
-        no_content: bool,
+        answer: Deleted,
         required_query: Option<&'static str>,
     },
+    /// The record moved to another lifecycle state (`status`): `{"data": record}`, or
+    /// `409` when it is not in one of the states it can move from.
+    Transition {
+        record: Record,
+        from: &'static [&'static str],
+        to: &'static str,
+    },
+    /// A canned answer about an existing record, for a body with the `required` fields.
+    FixedFor(Record, &'static str, &'static [&'static str]),
     /// Adds (or removes) the body's keys or members to a guardrail:
     /// `{"assigned_count": n}` / `{"unassigned_count": n}`.
     Assign {
@@ -146,6 +155,17 @@ enum Kind {
     ModelCount,
     /// Feedback on a generation the sample knows.
     Feedback,
+}
+
+/// What a delete answers.
+#[derive(Clone, Copy)]
+enum Deleted {
+    /// `{"deleted": true}`.
+    Flag,
+    /// `204` without a body.
+    NoContent,
+    /// `{"data": {"id": ..}}`.
+    Id,
 }
 
 /// Where a record is: its collection, the path parameters naming it and its field.
@@ -188,6 +208,7 @@ const DESTINATION: Record = record(
     "Observability destination",
 );
 const SCIM_MAPPING: Record = record("scim_group_mappings", &["id"], "id", "SCIM group mapping");
+const PRIVATE_ENDPOINT: Record = record("private_endpoints", &["id"], "id", "Private endpoint");
 const EXTERNAL_USER: Record = record("external_users", &["user"], "user", "External user");
 const MODEL: Record = record("models", &["author", "slug"], "id", "Model");
 const MODEL_ENDPOINTS: Record = record("model_endpoints", &["author", "slug"], "id", "Model");
@@ -240,7 +261,7 @@ const ANSWERS: &[(&str, Kind)] = &[
         "delete_guardrail",
         Kind::Delete {
             record: GUARDRAIL,
-            no_content: false,
+            answer: Deleted::Flag,
             required_query: None,
         },
     ),
@@ -318,7 +339,7 @@ const ANSWERS: &[(&str, Kind)] = &[
         "delete_byok_key",
         Kind::Delete {
             record: BYOK_KEY,
-            no_content: false,
+            answer: Deleted::Flag,
             required_query: None,
         },
     ),
@@ -347,7 +368,7 @@ const ANSWERS: &[(&str, Kind)] = &[
         "delete_observability_destination",
         Kind::Delete {
             record: DESTINATION,
-            no_content: false,
+            answer: Deleted::Flag,
             required_query: None,
         },
     ),
@@ -374,8 +395,73 @@ const ANSWERS: &[(&str, Kind)] = &[
         "delete_scim_group_mapping",
         Kind::Delete {
             record: SCIM_MAPPING,
-            no_content: false,
+            answer: Deleted::Flag,
             required_query: Some("keep_members"),
+        },
+    ),
+    ("list_private_endpoints", list("private_endpoints", &[])),
+    ("get_private_endpoint", Kind::Get(PRIVATE_ENDPOINT)),
+    (
+        "create_private_endpoint",
+        Kind::Create {
+            collection: "private_endpoints",
+            key: "id",
+            required: &["model_permaslug", "provider_slug", "upstream_model_id"],
+            secret: None,
+        },
+    ),
+    (
+        "update_private_endpoint",
+        Kind::Update {
+            record: PRIVATE_ENDPOINT,
+            required: &["upstream_model_id"],
+        },
+    ),
+    (
+        "update_private_endpoint_pricing",
+        Kind::Update {
+            record: PRIVATE_ENDPOINT,
+            required: &["pricing"],
+        },
+    ),
+    (
+        "delete_private_endpoint",
+        Kind::Delete {
+            record: PRIVATE_ENDPOINT,
+            answer: Deleted::Id,
+            required_query: None,
+        },
+    ),
+    (
+        "validate_private_endpoint",
+        Kind::FixedFor(
+            PRIVATE_ENDPOINT,
+            "private_endpoint_validation",
+            &["workspace_id"],
+        ),
+    ),
+    (
+        "activate_private_endpoint",
+        Kind::Transition {
+            record: PRIVATE_ENDPOINT,
+            from: &["draft"],
+            to: "active",
+        },
+    ),
+    (
+        "enable_private_endpoint",
+        Kind::Transition {
+            record: PRIVATE_ENDPOINT,
+            from: &["disabled"],
+            to: "active",
+        },
+    ),
+    (
+        "disable_private_endpoint",
+        Kind::Transition {
+            record: PRIVATE_ENDPOINT,
+            from: &["active"],
+            to: "disabled",
         },
     ),
     ("list_presets", list("presets", &[])),
@@ -436,7 +522,7 @@ const ANSWERS: &[(&str, Kind)] = &[
         "delete_external_user",
         Kind::Delete {
             record: EXTERNAL_USER,
-            no_content: true,
+            answer: Deleted::NoContent,
             required_query: None,
         },
     ),
@@ -589,21 +675,38 @@ impl Call<'_> {
             }
             Kind::Delete {
                 record,
-                no_content,
+                answer,
                 required_query,
             } => {
-                self.find(record)?;
+                let item = self.find(record)?;
                 if let Some(name) = required_query {
                     self.query_bool(name)?;
                     if self.query(name).is_none() {
                         return Err(bad_request(format!("Missing query parameter {name}")));
                     }
                 }
-                if no_content {
-                    Ok(Reply::empty(204))
-                } else {
-                    ok(200, &json!({ "deleted": true }))
+                match answer {
+                    Deleted::Flag => ok(200, &json!({ "deleted": true })),
+                    Deleted::NoContent => Ok(Reply::empty(204)),
+                    Deleted::Id => ok(200, &json!({ "data": { "id": item.get(record.field) } })),
                 }
+            }
+            Kind::Transition { record, from, to } => {
+                let mut item = self.find(record)?.clone();
+                let status = item.get("status").and_then(text_of).unwrap_or_default();
+                if !from.contains(&status) {
+                    return Err(Reply::error(
+                        409,
+                        format!("{} is {status}, not {}", record.what, from.join(" or ")),
+                    ));
+                }
+                item["status"] = json!(to);
+                ok(200, &json!({ "data": item }))
+            }
+            Kind::FixedFor(record, name, required) => {
+                self.find(record)?;
+                self.object_body(required)?;
+                self.fixed(name)
             }
             Kind::Assign {
                 collection,
@@ -918,6 +1021,7 @@ mod tests {
             "model_endpoints",
             "providers",
             "external_users",
+            "private_endpoints",
         ] {
             assert!(!catalog.records(name).is_empty(), "{name}");
         }

@@ -6,7 +6,7 @@ use openrouter_analytics_api as api;
 use openrouter_analytics_api::ResponseValue;
 use openrouter_analytics_api::types;
 use openrouter_analytics_api::types::ErrorResponse;
-use crate::call::{Async, Call, Operation, Validate, sealed};
+use crate::call::{Async, Call, Operation, sealed};
 use crate::client::Client;
 use crate::dynamic::{
     ColumnInfo, ColumnKind, FieldInfo, FromArgs, OperationInfo, PagingInfo,
@@ -160,7 +160,7 @@ pub mod analytics {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -242,7 +242,7 @@ pub mod analytics {
             "get_analytics_meta"
         }
     }
-    impl Validate for GetAnalyticsMetaParams {}
+    impl crate::call::Validate for GetAnalyticsMetaParams {}
     impl sealed::Sender for GetAnalyticsMetaParams {
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
@@ -252,7 +252,7 @@ pub mod analytics {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -435,7 +435,7 @@ pub mod o_auth {
             "exchange_auth_code_for_api_key"
         }
     }
-    impl Validate for ExchangeAuthCodeForApiKeyParams {}
+    impl crate::call::Validate for ExchangeAuthCodeForApiKeyParams {}
     impl sealed::Sender for ExchangeAuthCodeForApiKeyParams {
         fn is_write(&self) -> bool {
             true
@@ -453,7 +453,7 @@ pub mod o_auth {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -703,7 +703,7 @@ pub mod o_auth {
             "create_auth_keys_code"
         }
     }
-    impl Validate for CreateAuthCodeParams {}
+    impl crate::call::Validate for CreateAuthCodeParams {}
     impl sealed::Sender for CreateAuthCodeParams {
         fn is_write(&self) -> bool {
             true
@@ -716,7 +716,7 @@ pub mod o_auth {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -959,7 +959,7 @@ pub mod benchmarks {
             "get_benchmarks"
         }
     }
-    impl Validate for GetBenchmarksParams {}
+    impl crate::call::Validate for GetBenchmarksParams {}
     impl sealed::Sender for GetBenchmarksParams {
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
@@ -969,7 +969,7 @@ pub mod benchmarks {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -1210,7 +1210,7 @@ pub mod byok {
             "list_byok_keys"
         }
     }
-    impl Validate for ListParams {}
+    impl crate::call::Validate for ListParams {}
     impl crate::paging::Paged for ListParams {
         type Item = types::ByokKey;
     }
@@ -1244,7 +1244,7 @@ pub mod byok {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -1524,7 +1524,7 @@ pub mod byok {
             "create_byok_key"
         }
     }
-    impl Validate for CreateParams {}
+    impl crate::call::Validate for CreateParams {}
     impl sealed::Sender for CreateParams {
         fn is_write(&self) -> bool {
             true
@@ -1547,7 +1547,7 @@ pub mod byok {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -1613,7 +1613,7 @@ pub mod byok {
             "get_byok_key"
         }
     }
-    impl Validate for GetParams {}
+    impl crate::call::Validate for GetParams {}
     impl sealed::Sender for GetParams {
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
@@ -1630,7 +1630,7 @@ pub mod byok {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -1701,7 +1701,7 @@ pub mod byok {
             "delete_byok_key"
         }
     }
-    impl Validate for DeleteParams {}
+    impl crate::call::Validate for DeleteParams {}
     impl sealed::Sender for DeleteParams {
         fn is_delete(&self) -> bool {
             true
@@ -1721,7 +1721,7 @@ pub mod byok {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -1967,7 +1967,7 @@ pub mod byok {
             "update_byok_key"
         }
     }
-    impl Validate for UpdateParams {}
+    impl crate::call::Validate for UpdateParams {}
     impl sealed::Sender for UpdateParams {
         fn is_write(&self) -> bool {
             true
@@ -1997,7 +1997,7 @@ pub mod byok {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -2090,7 +2090,7 @@ pub mod credits {
             "get_credits"
         }
     }
-    impl Validate for GetCreditsParams {}
+    impl crate::call::Validate for GetCreditsParams {}
     impl sealed::Sender for GetCreditsParams {
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
@@ -2100,7 +2100,7 @@ pub mod credits {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -2315,7 +2315,7 @@ pub mod datasets {
             "get_app_rankings"
         }
     }
-    impl Validate for GetAppRankingsParams {}
+    impl crate::call::Validate for GetAppRankingsParams {}
     impl crate::paging::Paged for GetAppRankingsParams {
         type Item = types::AppRankingsItem;
     }
@@ -2357,7 +2357,7 @@ pub mod datasets {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -2568,7 +2568,7 @@ pub mod datasets {
             "get_rankings_daily"
         }
     }
-    impl Validate for GetRankingsDailyParams {}
+    impl crate::call::Validate for GetRankingsDailyParams {}
     impl sealed::Sender for GetRankingsDailyParams {
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
@@ -2578,7 +2578,7 @@ pub mod datasets {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -2757,7 +2757,7 @@ pub mod datasets {
             "get_session_cost"
         }
     }
-    impl Validate for GetSessionCostParams {}
+    impl crate::call::Validate for GetSessionCostParams {}
     impl crate::paging::Paged for GetSessionCostParams {
         type Item = types::SessionCostItem;
     }
@@ -2799,7 +2799,7 @@ pub mod datasets {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -2921,7 +2921,7 @@ pub mod endpoints {
             "list_endpoints_zdr"
         }
     }
-    impl Validate for ListZdrEndpointsParams {}
+    impl crate::call::Validate for ListZdrEndpointsParams {}
     impl sealed::Sender for ListZdrEndpointsParams {
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
@@ -2931,7 +2931,7 @@ pub mod endpoints {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -3014,7 +3014,7 @@ pub mod endpoints {
             "list_endpoints"
         }
     }
-    impl Validate for ListParams {}
+    impl crate::call::Validate for ListParams {}
     impl sealed::Sender for ListParams {
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
@@ -3038,7 +3038,7 @@ pub mod endpoints {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -3229,7 +3229,7 @@ pub mod external_users {
             "list_external_users"
         }
     }
-    impl Validate for ListParams {}
+    impl crate::call::Validate for ListParams {}
     impl crate::paging::Paged for ListParams {
         type Item = types::ExternalUser;
     }
@@ -3268,7 +3268,7 @@ pub mod external_users {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -3374,7 +3374,7 @@ pub mod external_users {
             "create_external_user"
         }
     }
-    impl Validate for CreateParams {}
+    impl crate::call::Validate for CreateParams {}
     impl sealed::Sender for CreateParams {
         fn is_write(&self) -> bool {
             true
@@ -3387,7 +3387,7 @@ pub mod external_users {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -3454,7 +3454,7 @@ pub mod external_users {
             "get_external_user"
         }
     }
-    impl Validate for GetParams {}
+    impl crate::call::Validate for GetParams {}
     impl sealed::Sender for GetParams {
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
@@ -3471,7 +3471,7 @@ pub mod external_users {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -3544,7 +3544,7 @@ pub mod external_users {
             "delete_external_user"
         }
     }
-    impl Validate for DeleteParams {}
+    impl crate::call::Validate for DeleteParams {}
     impl sealed::Sender for DeleteParams {
         fn is_delete(&self) -> bool {
             true
@@ -3566,7 +3566,7 @@ pub mod external_users {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -3667,7 +3667,7 @@ pub mod external_users {
             "update_external_user"
         }
     }
-    impl Validate for UpdateParams {}
+    impl crate::call::Validate for UpdateParams {}
     impl sealed::Sender for UpdateParams {
         fn is_write(&self) -> bool {
             true
@@ -3689,7 +3689,7 @@ pub mod external_users {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -3816,7 +3816,7 @@ pub mod generations {
             "get_generation"
         }
     }
-    impl Validate for GetGenerationParams {}
+    impl crate::call::Validate for GetGenerationParams {}
     impl sealed::Sender for GetGenerationParams {
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
@@ -3833,7 +3833,7 @@ pub mod generations {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -3907,7 +3907,7 @@ pub mod generations {
             "list_generation_content"
         }
     }
-    impl Validate for ListGenerationContentParams {}
+    impl crate::call::Validate for ListGenerationContentParams {}
     impl sealed::Sender for ListGenerationContentParams {
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
@@ -3926,7 +3926,7 @@ pub mod generations {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -4044,7 +4044,7 @@ pub mod generations {
             "submit_generation_feedback"
         }
     }
-    impl Validate for SubmitFeedbackParams {}
+    impl crate::call::Validate for SubmitFeedbackParams {}
     impl sealed::Sender for SubmitFeedbackParams {
         fn is_write(&self) -> bool {
             true
@@ -4057,7 +4057,7 @@ pub mod generations {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -4272,7 +4272,7 @@ pub mod guardrails {
             "list_guardrails"
         }
     }
-    impl Validate for ListParams {}
+    impl crate::call::Validate for ListParams {}
     impl crate::paging::Paged for ListParams {
         type Item = types::Guardrail;
     }
@@ -4306,7 +4306,7 @@ pub mod guardrails {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -4969,7 +4969,7 @@ pub mod guardrails {
             "create_guardrail"
         }
     }
-    impl Validate for CreateParams {}
+    impl crate::call::Validate for CreateParams {}
     impl sealed::Sender for CreateParams {
         fn is_write(&self) -> bool {
             true
@@ -4982,7 +4982,7 @@ pub mod guardrails {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -5062,7 +5062,7 @@ pub mod guardrails {
             "list_key_assignments"
         }
     }
-    impl Validate for ListKeyAssignmentsParams {}
+    impl crate::call::Validate for ListKeyAssignmentsParams {}
     impl crate::paging::Paged for ListKeyAssignmentsParams {
         type Item = types::KeyAssignment;
     }
@@ -5098,7 +5098,7 @@ pub mod guardrails {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -5198,7 +5198,7 @@ pub mod guardrails {
             "list_member_assignments"
         }
     }
-    impl Validate for ListMemberAssignmentsParams {}
+    impl crate::call::Validate for ListMemberAssignmentsParams {}
     impl crate::paging::Paged for ListMemberAssignmentsParams {
         type Item = types::MemberAssignment;
     }
@@ -5236,7 +5236,7 @@ pub mod guardrails {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -5319,7 +5319,7 @@ pub mod guardrails {
             "get_guardrail"
         }
     }
-    impl Validate for GetParams {}
+    impl crate::call::Validate for GetParams {}
     impl sealed::Sender for GetParams {
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
@@ -5336,7 +5336,7 @@ pub mod guardrails {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -5407,7 +5407,7 @@ pub mod guardrails {
             "delete_guardrail"
         }
     }
-    impl Validate for DeleteParams {}
+    impl crate::call::Validate for DeleteParams {}
     impl sealed::Sender for DeleteParams {
         fn is_delete(&self) -> bool {
             true
@@ -5427,7 +5427,7 @@ pub mod guardrails {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -6074,7 +6074,7 @@ pub mod guardrails {
             "update_guardrail"
         }
     }
-    impl Validate for UpdateParams {}
+    impl crate::call::Validate for UpdateParams {}
     impl sealed::Sender for UpdateParams {
         fn is_write(&self) -> bool {
             true
@@ -6094,7 +6094,7 @@ pub mod guardrails {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -6201,7 +6201,7 @@ pub mod guardrails {
             "list_guardrail_key_assignments"
         }
     }
-    impl Validate for ListGuardrailKeyAssignmentsParams {}
+    impl crate::call::Validate for ListGuardrailKeyAssignmentsParams {}
     impl crate::paging::Paged for ListGuardrailKeyAssignmentsParams {
         type Item = types::KeyAssignment;
     }
@@ -6249,7 +6249,7 @@ pub mod guardrails {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -6369,7 +6369,7 @@ pub mod guardrails {
             "bulk_assign_keys_to_guardrail"
         }
     }
-    impl Validate for BulkAssignKeysParams {}
+    impl crate::call::Validate for BulkAssignKeysParams {}
     impl sealed::Sender for BulkAssignKeysParams {
         fn is_write(&self) -> bool {
             true
@@ -6394,7 +6394,7 @@ pub mod guardrails {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -6503,7 +6503,7 @@ pub mod guardrails {
             "bulk_unassign_keys_from_guardrail"
         }
     }
-    impl Validate for BulkUnassignKeysParams {}
+    impl crate::call::Validate for BulkUnassignKeysParams {}
     impl sealed::Sender for BulkUnassignKeysParams {
         fn is_write(&self) -> bool {
             true
@@ -6529,7 +6529,7 @@ pub mod guardrails {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -6644,7 +6644,7 @@ pub mod guardrails {
             "list_guardrail_member_assignments"
         }
     }
-    impl Validate for ListGuardrailMemberAssignmentsParams {}
+    impl crate::call::Validate for ListGuardrailMemberAssignmentsParams {}
     impl crate::paging::Paged for ListGuardrailMemberAssignmentsParams {
         type Item = types::MemberAssignment;
     }
@@ -6695,7 +6695,7 @@ pub mod guardrails {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -6815,7 +6815,7 @@ pub mod guardrails {
             "bulk_assign_members_to_guardrail"
         }
     }
-    impl Validate for BulkAssignMembersParams {}
+    impl crate::call::Validate for BulkAssignMembersParams {}
     impl sealed::Sender for BulkAssignMembersParams {
         fn is_write(&self) -> bool {
             true
@@ -6840,7 +6840,7 @@ pub mod guardrails {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -6953,7 +6953,7 @@ pub mod guardrails {
             "bulk_unassign_members_from_guardrail"
         }
     }
-    impl Validate for BulkUnassignMembersParams {}
+    impl crate::call::Validate for BulkUnassignMembersParams {}
     impl sealed::Sender for BulkUnassignMembersParams {
         fn is_write(&self) -> bool {
             true
@@ -6979,7 +6979,7 @@ pub mod guardrails {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -7113,7 +7113,7 @@ pub mod api_keys {
             "get_current_key"
         }
     }
-    impl Validate for GetCurrentKeyMetadataParams {}
+    impl crate::call::Validate for GetCurrentKeyMetadataParams {}
     impl sealed::Sender for GetCurrentKeyMetadataParams {
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
@@ -7123,7 +7123,7 @@ pub mod api_keys {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -7240,7 +7240,7 @@ pub mod api_keys {
             "list"
         }
     }
-    impl Validate for ListParams {}
+    impl crate::call::Validate for ListParams {}
     impl crate::paging::Paged for ListParams {
         type Item = types::ApiKey;
     }
@@ -7275,7 +7275,7 @@ pub mod api_keys {
                     Error::invalid_request(format!("{}: parameter {invalid}", "list")),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -7556,7 +7556,7 @@ pub mod api_keys {
             "create_keys"
         }
     }
-    impl Validate for CreateParams {}
+    impl crate::call::Validate for CreateParams {}
     impl sealed::Sender for CreateParams {
         fn is_write(&self) -> bool {
             true
@@ -7579,7 +7579,7 @@ pub mod api_keys {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -7645,7 +7645,7 @@ pub mod api_keys {
             "get_key"
         }
     }
-    impl Validate for GetParams {}
+    impl crate::call::Validate for GetParams {}
     impl sealed::Sender for GetParams {
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
@@ -7660,7 +7660,7 @@ pub mod api_keys {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -7731,7 +7731,7 @@ pub mod api_keys {
             "delete_keys"
         }
     }
-    impl Validate for DeleteParams {}
+    impl crate::call::Validate for DeleteParams {}
     impl sealed::Sender for DeleteParams {
         fn is_delete(&self) -> bool {
             true
@@ -7751,7 +7751,7 @@ pub mod api_keys {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -7959,7 +7959,7 @@ pub mod api_keys {
             "update_keys"
         }
     }
-    impl Validate for UpdateParams {}
+    impl crate::call::Validate for UpdateParams {}
     impl sealed::Sender for UpdateParams {
         fn is_write(&self) -> bool {
             true
@@ -7979,7 +7979,7 @@ pub mod api_keys {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -8127,7 +8127,7 @@ pub mod models {
             "get_model"
         }
     }
-    impl Validate for GetParams {}
+    impl crate::call::Validate for GetParams {}
     impl sealed::Sender for GetParams {
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
@@ -8151,7 +8151,7 @@ pub mod models {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -8742,7 +8742,7 @@ pub mod models {
             "get_models"
         }
     }
-    impl Validate for ListParams {}
+    impl crate::call::Validate for ListParams {}
     impl crate::paging::Paged for ListParams {
         type Item = types::Model;
     }
@@ -8776,7 +8776,7 @@ pub mod models {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -9037,7 +9037,7 @@ pub mod models {
             "list_models_count"
         }
     }
-    impl Validate for CountParams {}
+    impl crate::call::Validate for CountParams {}
     impl sealed::Sender for CountParams {
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
@@ -9047,7 +9047,7 @@ pub mod models {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -9142,7 +9142,7 @@ pub mod models {
             "list_models_user"
         }
     }
-    impl Validate for ListForUserParams {}
+    impl crate::call::Validate for ListForUserParams {}
     impl crate::paging::Paged for ListForUserParams {
         type Item = types::Model;
     }
@@ -9176,7 +9176,7 @@ pub mod models {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -9351,7 +9351,7 @@ pub mod observability {
             "list_observability_destinations"
         }
     }
-    impl Validate for ListParams {}
+    impl crate::call::Validate for ListParams {}
     impl crate::paging::Paged for ListParams {
         type Item = types::ObservabilityDestination;
     }
@@ -9396,7 +9396,7 @@ pub mod observability {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -9719,7 +9719,7 @@ pub mod observability {
             "create_observability_destination"
         }
     }
-    impl Validate for CreateParams {}
+    impl crate::call::Validate for CreateParams {}
     impl sealed::Sender for CreateParams {
         fn is_write(&self) -> bool {
             true
@@ -9744,7 +9744,7 @@ pub mod observability {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -9813,7 +9813,7 @@ pub mod observability {
             "get_observability_destination"
         }
     }
-    impl Validate for GetParams {}
+    impl crate::call::Validate for GetParams {}
     impl sealed::Sender for GetParams {
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
@@ -9835,7 +9835,7 @@ pub mod observability {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -9910,7 +9910,7 @@ pub mod observability {
             "delete_observability_destination"
         }
     }
-    impl Validate for DeleteParams {}
+    impl crate::call::Validate for DeleteParams {}
     impl sealed::Sender for DeleteParams {
         fn is_delete(&self) -> bool {
             true
@@ -9935,7 +9935,7 @@ pub mod observability {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -10241,7 +10241,7 @@ pub mod observability {
             "update_observability_destination"
         }
     }
-    impl Validate for UpdateParams {}
+    impl crate::call::Validate for UpdateParams {}
     impl sealed::Sender for UpdateParams {
         fn is_write(&self) -> bool {
             true
@@ -10276,7 +10276,7 @@ pub mod observability {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -10425,7 +10425,7 @@ pub mod organization {
             "list_organization_members"
         }
     }
-    impl Validate for ListMembersParams {}
+    impl crate::call::Validate for ListMembersParams {}
     impl crate::paging::Paged for ListMembersParams {
         type Item = types::ListOrganizationMembersResponseDataItem;
     }
@@ -10465,7 +10465,7 @@ pub mod organization {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -10529,7 +10529,7 @@ pub mod organization {
             "get_organization_settings"
         }
     }
-    impl Validate for GetSettingsParams {}
+    impl crate::call::Validate for GetSettingsParams {}
     impl sealed::Sender for GetSettingsParams {
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
@@ -10539,7 +10539,7 @@ pub mod organization {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -10626,7 +10626,7 @@ pub mod organization {
             "update_organization_settings"
         }
     }
-    impl Validate for UpdateSettingsParams {}
+    impl crate::call::Validate for UpdateSettingsParams {}
     impl sealed::Sender for UpdateSettingsParams {
         fn is_write(&self) -> bool {
             true
@@ -10641,7 +10641,7 @@ pub mod organization {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -10782,7 +10782,7 @@ pub mod presets {
             "list_presets"
         }
     }
-    impl Validate for ListParams {}
+    impl crate::call::Validate for ListParams {}
     impl crate::paging::Paged for ListParams {
         type Item = types::Preset;
     }
@@ -10816,7 +10816,7 @@ pub mod presets {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -10895,7 +10895,7 @@ pub mod presets {
             "get_preset"
         }
     }
-    impl Validate for GetParams {}
+    impl crate::call::Validate for GetParams {}
     impl sealed::Sender for GetParams {
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
@@ -10912,7 +10912,7 @@ pub mod presets {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -11015,7 +11015,7 @@ pub mod presets {
             "list_preset_versions"
         }
     }
-    impl Validate for ListVersionsParams {}
+    impl crate::call::Validate for ListVersionsParams {}
     impl crate::paging::Paged for ListVersionsParams {
         type Item = Option<types::PresetDesignatedVersion>;
     }
@@ -11065,7 +11065,7 @@ pub mod presets {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -11170,7 +11170,7 @@ pub mod presets {
             "get_preset_version"
         }
     }
-    impl Validate for GetVersionParams {}
+    impl crate::call::Validate for GetVersionParams {}
     impl sealed::Sender for GetVersionParams {
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
@@ -11198,7 +11198,7 @@ pub mod presets {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -11243,6 +11243,1405 @@ pub mod presets {
             }
             if body.is_some() {
                 return Err(unexpected_body("get_preset_version"));
+            }
+            Ok(params)
+        }
+    }
+}
+/// The private_endpoints operations of a client: `client.private_endpoints()`.
+///
+/// Your own deployments of a model, at a provider you hold a BYOK key for, that OpenRouter routes your organization's requests to.
+#[derive(Clone, Debug)]
+pub struct PrivateEndpoints<Mode = Async> {
+    client: Client,
+    mode: Mode,
+}
+impl<Mode: Clone> PrivateEndpoints<Mode> {
+    /// `GET /private-endpoints`: List private endpoints
+    ///
+    /// Every private endpoint of the organization, drafts included. The organization needs the private endpoints entitlement. Needs a management key.
+    pub fn list(&self) -> private_endpoints::List<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `POST /private-endpoints`: Create a private endpoint
+    ///
+    /// Registers a deployment as a draft, which receives no traffic until it has been validated and activated; `activate` does both at once (a failed check keeps the draft and answers 422). The same `Idempotency-Key` sent again returns the endpoint made the first time instead of a second one. Needs a management key.
+    pub fn create(&self) -> private_endpoints::Create<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `GET /private-endpoints/{id}`: Get a private endpoint
+    ///
+    /// One private endpoint: where it points, what it declares about data handling and the prices reported for it. Needs a management key.
+    pub fn get(&self) -> private_endpoints::Get<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `DELETE /private-endpoints/{id}`: Delete a private endpoint
+    ///
+    /// Removes a private endpoint; OpenRouter stops routing to it. Needs a management key.
+    pub fn delete(&self) -> private_endpoints::Delete<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `PATCH /private-endpoints/{id}`: Change a draft private endpoint
+    ///
+    /// Points a draft at another upstream model or URL (a `base_url` left out stays as it is). Any change undoes an earlier validation; an active endpoint cannot be changed (409), delete it and create it again. Needs a management key.
+    pub fn update(&self) -> private_endpoints::Update<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `POST /private-endpoints/{id}/activate`: Activate a private endpoint
+    ///
+    /// Starts routing to a draft that passed validation. Answers 409 if it was never validated, the validation is out of date or it is active already. Needs a management key.
+    pub fn activate(&self) -> private_endpoints::Activate<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `POST /private-endpoints/{id}/disable`: Disable a private endpoint
+    ///
+    /// Stops routing to an active endpoint but keeps it, to be enabled later. Needs a management key.
+    pub fn disable(&self) -> private_endpoints::Disable<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `POST /private-endpoints/{id}/enable`: Enable a private endpoint
+    ///
+    /// Routes to a disabled endpoint again. Needs a management key.
+    pub fn enable(&self) -> private_endpoints::Enable<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `PUT /private-endpoints/{id}/pricing`: Set a private endpoint's prices
+    ///
+    /// Replaces the per-token prices reported for requests to the endpoint, draft or active, from the next request on. A cache price left out goes back to the provider's default. Needs a management key.
+    pub fn update_pricing(&self) -> private_endpoints::UpdatePricing<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `POST /private-endpoints/{id}/validate`: Validate a private endpoint
+    ///
+    /// Sends one live test request to a draft through the given workspace's BYOK key for its provider. Failed checks still answer 200, with `passed: false` and the reasons; only a passed validation allows activation. Needs a management key.
+    pub fn validate(&self) -> private_endpoints::Validate<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+}
+impl Client {
+    /// The private_endpoints operations.
+    pub fn private_endpoints(&self) -> PrivateEndpoints {
+        PrivateEndpoints {
+            client: self.clone(),
+            mode: Async,
+        }
+    }
+}
+#[cfg(feature = "blocking")]
+impl crate::blocking::Client {
+    /// The private_endpoints operations.
+    pub fn private_endpoints(&self) -> PrivateEndpoints<crate::blocking::Blocking> {
+        PrivateEndpoints {
+            client: self.as_async().clone(),
+            mode: self.mode(),
+        }
+    }
+}
+/// Calls and parameters of the private_endpoints operations (see [`PrivateEndpoints`]).
+pub mod private_endpoints {
+    #[allow(unused_imports)]
+    use super::*;
+    /// Parameters of `GET /private-endpoints` (`list_private_endpoints`).
+    #[derive(Clone, Debug, Default)]
+    pub struct ListParams {
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `GET /private-endpoints`; from `client.private_endpoints().list()`.
+    pub type List<Mode = Async> = Call<ListParams, Mode>;
+    impl<Mode> Call<ListParams, Mode> {}
+    impl Operation for ListParams {
+        type Output = types::ListPrivateEndpointsResponse;
+        fn name(&self) -> &'static str {
+            "list_private_endpoints"
+        }
+    }
+    impl crate::call::Validate for ListParams {}
+    impl sealed::Sender for ListParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "list_private_endpoints"),
+                    ),
+                );
+            }
+            crate::call::Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::ListPrivateEndpointsResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.list_private_endpoints();
+            request.send().await
+        }
+    }
+    impl FromArgs for ListParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            if let Some((name, _)) = args.first() {
+                return Err(unknown_arg("list_private_endpoints", name, &[]));
+            }
+            if body.is_some() {
+                return Err(unexpected_body("list_private_endpoints"));
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `POST /private-endpoints` (`create_private_endpoint`).
+    #[derive(Clone, Debug, Default)]
+    pub struct CreateParams {
+        /// `idempotency-key` (header parameter)
+        pub(crate) idempotency_key: Option<String>,
+        /// The request body, built up field by field.
+        pub(crate) body: types::builder::CreatePrivateEndpointRequest,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `POST /private-endpoints`; from `client.private_endpoints().create()`.
+    pub type Create<Mode = Async> = Call<CreateParams, Mode>;
+    impl<Mode> Call<CreateParams, Mode> {
+        /// A key of your choosing that makes the call safe to repeat: a second create with it returns the first one's endpoint; with a different body, 422.
+        pub fn idempotency_key<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.idempotency_key = Some(value),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "idempotency-key"));
+                }
+            }
+            self
+        }
+        /// Sets the whole request body.
+        pub fn body(mut self, body: types::CreatePrivateEndpointRequest) -> Self {
+            self.params.body = body.into();
+            self
+        }
+        /// Edits the request body with its builder, e.g. `.body_map(|b| b.name("x"))`.
+        pub fn body_map(
+            mut self,
+            edit: impl FnOnce(
+                types::builder::CreatePrivateEndpointRequest,
+            ) -> types::builder::CreatePrivateEndpointRequest,
+        ) -> Self {
+            self.params.body = edit(self.params.body);
+            self
+        }
+        /// Sets the body's `activate` field.
+        pub fn activate<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::PrivateEndpointActivation>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.activate(Some(value)),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "activate"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `base_url` field.
+        pub fn base_url<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.base_url(Some(value)),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "base_url"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `declared_region` field. It can also be sent as `null`, which clears it: see [`clear_declared_region`](Self::clear_declared_region).
+        pub fn declared_region<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::CreatePrivateEndpointRequestDeclaredRegion>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self
+                        .params
+                        .body
+                        .declared_region(api::Nullable::Value(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "declared_region"));
+                }
+            }
+            self
+        }
+        /// Sends the body's `declared_region` field as `null`, which clears the setting on the server (leaving the field out keeps it unchanged).
+        pub fn clear_declared_region(mut self) -> Self {
+            self.params.body = self
+                .params
+                .body
+                .declared_region(
+                    api::Nullable::<
+                        types::CreatePrivateEndpointRequestDeclaredRegion,
+                    >::Null,
+                );
+            self
+        }
+        /// Sets the body's `declared_zdr` field. It can also be sent as `null`, which clears it: see [`clear_declared_zdr`](Self::clear_declared_zdr).
+        pub fn declared_zdr<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<bool>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self
+                        .params
+                        .body
+                        .declared_zdr(api::Nullable::Value(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "declared_zdr"));
+                }
+            }
+            self
+        }
+        /// Sends the body's `declared_zdr` field as `null`, which clears the setting on the server (leaving the field out keeps it unchanged).
+        pub fn clear_declared_zdr(mut self) -> Self {
+            self.params.body = self
+                .params
+                .body
+                .declared_zdr(api::Nullable::<bool>::Null);
+            self
+        }
+        /// Sets the body's `model_permaslug` field.
+        pub fn model_permaslug<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.model_permaslug(value),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "model_permaslug"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `pricing` field.
+        pub fn pricing<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::PrivateEndpointPricing>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.pricing(Some(value)),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "pricing"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `provider_slug` field.
+        pub fn provider_slug<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.provider_slug(value),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "provider_slug"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `upstream_model_id` field.
+        pub fn upstream_model_id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.upstream_model_id(value),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "upstream_model_id"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for CreateParams {
+        type Output = types::ManagedPrivateEndpointResponse;
+        fn name(&self) -> &'static str {
+            "create_private_endpoint"
+        }
+    }
+    impl crate::call::Validate for CreateParams {}
+    impl sealed::Sender for CreateParams {
+        fn is_write(&self) -> bool {
+            true
+        }
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "create_private_endpoint"),
+                    ),
+                );
+            }
+            crate::call::Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::ManagedPrivateEndpointResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.create_private_endpoint();
+            if let Some(value) = &self.idempotency_key {
+                request = request.idempotency_key(value.clone());
+            }
+            request = request.body(self.body.clone());
+            request.send().await
+        }
+    }
+    impl FromArgs for CreateParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "idempotency-key" => {
+                        params.idempotency_key = Some(parse_arg(name, value)?);
+                    }
+                    other => {
+                        return Err(
+                            unknown_arg(
+                                "create_private_endpoint",
+                                other,
+                                &["idempotency-key"],
+                            ),
+                        );
+                    }
+                }
+            }
+            if let Some(body) = body {
+                params.body = parse_body::<types::CreatePrivateEndpointRequest>(body)?
+                    .into();
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `GET /private-endpoints/{id}` (`get_private_endpoint`).
+    #[derive(Clone, Debug, Default)]
+    pub struct GetParams {
+        /// `id` (path parameter)
+        pub(crate) id: Option<String>,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `GET /private-endpoints/{id}`; from `client.private_endpoints().get()`.
+    pub type Get<Mode = Async> = Call<GetParams, Mode>;
+    impl<Mode> Call<GetParams, Mode> {
+        /// The private endpoint.
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.id = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "id"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for GetParams {
+        type Output = types::PrivateEndpointResponse;
+        fn name(&self) -> &'static str {
+            "get_private_endpoint"
+        }
+    }
+    impl crate::call::Validate for GetParams {}
+    impl sealed::Sender for GetParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "get_private_endpoint"),
+                    ),
+                );
+            }
+            if self.id.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{} needs the parameter {}", "get_private_endpoint", "id"
+                        ),
+                    ),
+                );
+            }
+            crate::call::Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::PrivateEndpointResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.get_private_endpoint();
+            if let Some(value) = &self.id {
+                request = request.id(value.clone());
+            }
+            request.send().await
+        }
+    }
+    impl FromArgs for GetParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "id" => params.id = Some(parse_arg(name, value)?),
+                    other => {
+                        return Err(unknown_arg("get_private_endpoint", other, &["id"]));
+                    }
+                }
+            }
+            if body.is_some() {
+                return Err(unexpected_body("get_private_endpoint"));
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `DELETE /private-endpoints/{id}` (`delete_private_endpoint`).
+    #[derive(Clone, Debug, Default)]
+    pub struct DeleteParams {
+        /// `id` (path parameter)
+        pub(crate) id: Option<String>,
+        /// `draft_only` (query parameter)
+        pub(crate) draft_only: Option<types::DeletePrivateEndpointDraftOnly>,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `DELETE /private-endpoints/{id}`; from `client.private_endpoints().delete()`.
+    pub type Delete<Mode = Async> = Call<DeleteParams, Mode>;
+    impl<Mode> Call<DeleteParams, Mode> {
+        /// The private endpoint.
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.id = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "id"));
+                }
+            }
+            self
+        }
+        /// `true`: delete only if the endpoint is still a draft, and answer 409 if it was ever activated.
+        pub fn draft_only<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::DeletePrivateEndpointDraftOnly>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.draft_only = Some(value),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "draft_only"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for DeleteParams {
+        type Output = types::DeletePrivateEndpointResponse;
+        fn name(&self) -> &'static str {
+            "delete_private_endpoint"
+        }
+    }
+    impl crate::call::Validate for DeleteParams {}
+    impl sealed::Sender for DeleteParams {
+        fn is_delete(&self) -> bool {
+            true
+        }
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "delete_private_endpoint"),
+                    ),
+                );
+            }
+            if self.id.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{} needs the parameter {}", "delete_private_endpoint", "id"
+                        ),
+                    ),
+                );
+            }
+            crate::call::Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::DeletePrivateEndpointResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.delete_private_endpoint();
+            if let Some(value) = &self.id {
+                request = request.id(value.clone());
+            }
+            if let Some(value) = &self.draft_only {
+                request = request.draft_only(value.clone());
+            }
+            request.send().await
+        }
+    }
+    impl FromArgs for DeleteParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "id" => params.id = Some(parse_arg(name, value)?),
+                    "draft_only" => params.draft_only = Some(parse_arg(name, value)?),
+                    other => {
+                        return Err(
+                            unknown_arg(
+                                "delete_private_endpoint",
+                                other,
+                                &["id", "draft_only"],
+                            ),
+                        );
+                    }
+                }
+            }
+            if body.is_some() {
+                return Err(unexpected_body("delete_private_endpoint"));
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `PATCH /private-endpoints/{id}` (`update_private_endpoint`).
+    #[derive(Clone, Debug, Default)]
+    pub struct UpdateParams {
+        /// `id` (path parameter)
+        pub(crate) id: Option<String>,
+        /// The request body, built up field by field.
+        pub(crate) body: types::builder::UpdatePrivateEndpointRequest,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `PATCH /private-endpoints/{id}`; from `client.private_endpoints().update()`.
+    pub type Update<Mode = Async> = Call<UpdateParams, Mode>;
+    impl<Mode> Call<UpdateParams, Mode> {
+        /// The private endpoint.
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.id = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "id"));
+                }
+            }
+            self
+        }
+        /// Sets the whole request body.
+        pub fn body(mut self, body: types::UpdatePrivateEndpointRequest) -> Self {
+            self.params.body = body.into();
+            self
+        }
+        /// Edits the request body with its builder, e.g. `.body_map(|b| b.name("x"))`.
+        pub fn body_map(
+            mut self,
+            edit: impl FnOnce(
+                types::builder::UpdatePrivateEndpointRequest,
+            ) -> types::builder::UpdatePrivateEndpointRequest,
+        ) -> Self {
+            self.params.body = edit(self.params.body);
+            self
+        }
+        /// Sets the body's `base_url` field.
+        pub fn base_url<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.base_url(Some(value)),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "base_url"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `declared_region` field. It can also be sent as `null`, which clears it: see [`clear_declared_region`](Self::clear_declared_region).
+        pub fn declared_region<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::UpdatePrivateEndpointRequestDeclaredRegion>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self
+                        .params
+                        .body
+                        .declared_region(api::Nullable::Value(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "declared_region"));
+                }
+            }
+            self
+        }
+        /// Sends the body's `declared_region` field as `null`, which clears the setting on the server (leaving the field out keeps it unchanged).
+        pub fn clear_declared_region(mut self) -> Self {
+            self.params.body = self
+                .params
+                .body
+                .declared_region(
+                    api::Nullable::<
+                        types::UpdatePrivateEndpointRequestDeclaredRegion,
+                    >::Null,
+                );
+            self
+        }
+        /// Sets the body's `declared_zdr` field. It can also be sent as `null`, which clears it: see [`clear_declared_zdr`](Self::clear_declared_zdr).
+        pub fn declared_zdr<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<bool>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self
+                        .params
+                        .body
+                        .declared_zdr(api::Nullable::Value(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "declared_zdr"));
+                }
+            }
+            self
+        }
+        /// Sends the body's `declared_zdr` field as `null`, which clears the setting on the server (leaving the field out keeps it unchanged).
+        pub fn clear_declared_zdr(mut self) -> Self {
+            self.params.body = self
+                .params
+                .body
+                .declared_zdr(api::Nullable::<bool>::Null);
+            self
+        }
+        /// Sets the body's `upstream_model_id` field.
+        pub fn upstream_model_id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.upstream_model_id(value),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "upstream_model_id"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for UpdateParams {
+        type Output = types::PrivateEndpointResponse;
+        fn name(&self) -> &'static str {
+            "update_private_endpoint"
+        }
+    }
+    impl crate::call::Validate for UpdateParams {}
+    impl sealed::Sender for UpdateParams {
+        fn is_write(&self) -> bool {
+            true
+        }
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "update_private_endpoint"),
+                    ),
+                );
+            }
+            if self.id.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{} needs the parameter {}", "update_private_endpoint", "id"
+                        ),
+                    ),
+                );
+            }
+            crate::call::Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::PrivateEndpointResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.update_private_endpoint();
+            if let Some(value) = &self.id {
+                request = request.id(value.clone());
+            }
+            request = request.body(self.body.clone());
+            request.send().await
+        }
+    }
+    impl FromArgs for UpdateParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "id" => params.id = Some(parse_arg(name, value)?),
+                    other => {
+                        return Err(
+                            unknown_arg("update_private_endpoint", other, &["id"]),
+                        );
+                    }
+                }
+            }
+            if let Some(body) = body {
+                params.body = parse_body::<types::UpdatePrivateEndpointRequest>(body)?
+                    .into();
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `POST /private-endpoints/{id}/activate` (`activate_private_endpoint`).
+    #[derive(Clone, Debug, Default)]
+    pub struct ActivateParams {
+        /// `id` (path parameter)
+        pub(crate) id: Option<String>,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `POST /private-endpoints/{id}/activate`; from `client.private_endpoints().activate()`.
+    pub type Activate<Mode = Async> = Call<ActivateParams, Mode>;
+    impl<Mode> Call<ActivateParams, Mode> {
+        /// The private endpoint.
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.id = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "id"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for ActivateParams {
+        type Output = types::ManagedPrivateEndpointResponse;
+        fn name(&self) -> &'static str {
+            "activate_private_endpoint"
+        }
+    }
+    impl crate::call::Validate for ActivateParams {}
+    impl sealed::Sender for ActivateParams {
+        fn is_write(&self) -> bool {
+            true
+        }
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "activate_private_endpoint"),
+                    ),
+                );
+            }
+            if self.id.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{} needs the parameter {}", "activate_private_endpoint",
+                            "id"
+                        ),
+                    ),
+                );
+            }
+            crate::call::Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::ManagedPrivateEndpointResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.activate_private_endpoint();
+            if let Some(value) = &self.id {
+                request = request.id(value.clone());
+            }
+            request.send().await
+        }
+    }
+    impl FromArgs for ActivateParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "id" => params.id = Some(parse_arg(name, value)?),
+                    other => {
+                        return Err(
+                            unknown_arg("activate_private_endpoint", other, &["id"]),
+                        );
+                    }
+                }
+            }
+            if body.is_some() {
+                return Err(unexpected_body("activate_private_endpoint"));
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `POST /private-endpoints/{id}/disable` (`disable_private_endpoint`).
+    #[derive(Clone, Debug, Default)]
+    pub struct DisableParams {
+        /// `id` (path parameter)
+        pub(crate) id: Option<String>,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `POST /private-endpoints/{id}/disable`; from `client.private_endpoints().disable()`.
+    pub type Disable<Mode = Async> = Call<DisableParams, Mode>;
+    impl<Mode> Call<DisableParams, Mode> {
+        /// The private endpoint.
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.id = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "id"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for DisableParams {
+        type Output = types::ManagedPrivateEndpointResponse;
+        fn name(&self) -> &'static str {
+            "disable_private_endpoint"
+        }
+    }
+    impl crate::call::Validate for DisableParams {}
+    impl sealed::Sender for DisableParams {
+        fn is_write(&self) -> bool {
+            true
+        }
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "disable_private_endpoint"),
+                    ),
+                );
+            }
+            if self.id.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{} needs the parameter {}", "disable_private_endpoint", "id"
+                        ),
+                    ),
+                );
+            }
+            crate::call::Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::ManagedPrivateEndpointResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.disable_private_endpoint();
+            if let Some(value) = &self.id {
+                request = request.id(value.clone());
+            }
+            request.send().await
+        }
+    }
+    impl FromArgs for DisableParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "id" => params.id = Some(parse_arg(name, value)?),
+                    other => {
+                        return Err(
+                            unknown_arg("disable_private_endpoint", other, &["id"]),
+                        );
+                    }
+                }
+            }
+            if body.is_some() {
+                return Err(unexpected_body("disable_private_endpoint"));
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `POST /private-endpoints/{id}/enable` (`enable_private_endpoint`).
+    #[derive(Clone, Debug, Default)]
+    pub struct EnableParams {
+        /// `id` (path parameter)
+        pub(crate) id: Option<String>,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `POST /private-endpoints/{id}/enable`; from `client.private_endpoints().enable()`.
+    pub type Enable<Mode = Async> = Call<EnableParams, Mode>;
+    impl<Mode> Call<EnableParams, Mode> {
+        /// The private endpoint.
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.id = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "id"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for EnableParams {
+        type Output = types::ManagedPrivateEndpointResponse;
+        fn name(&self) -> &'static str {
+            "enable_private_endpoint"
+        }
+    }
+    impl crate::call::Validate for EnableParams {}
+    impl sealed::Sender for EnableParams {
+        fn is_write(&self) -> bool {
+            true
+        }
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "enable_private_endpoint"),
+                    ),
+                );
+            }
+            if self.id.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{} needs the parameter {}", "enable_private_endpoint", "id"
+                        ),
+                    ),
+                );
+            }
+            crate::call::Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::ManagedPrivateEndpointResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.enable_private_endpoint();
+            if let Some(value) = &self.id {
+                request = request.id(value.clone());
+            }
+            request.send().await
+        }
+    }
+    impl FromArgs for EnableParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "id" => params.id = Some(parse_arg(name, value)?),
+                    other => {
+                        return Err(
+                            unknown_arg("enable_private_endpoint", other, &["id"]),
+                        );
+                    }
+                }
+            }
+            if body.is_some() {
+                return Err(unexpected_body("enable_private_endpoint"));
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `PUT /private-endpoints/{id}/pricing` (`update_private_endpoint_pricing`).
+    #[derive(Clone, Debug, Default)]
+    pub struct UpdatePricingParams {
+        /// `id` (path parameter)
+        pub(crate) id: Option<String>,
+        /// The request body, built up field by field.
+        pub(crate) body: types::builder::UpdatePrivateEndpointPricingRequest,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `PUT /private-endpoints/{id}/pricing`; from `client.private_endpoints().update_pricing()`.
+    pub type UpdatePricing<Mode = Async> = Call<UpdatePricingParams, Mode>;
+    impl<Mode> Call<UpdatePricingParams, Mode> {
+        /// The private endpoint.
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.id = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "id"));
+                }
+            }
+            self
+        }
+        /// Sets the whole request body.
+        pub fn body(mut self, body: types::UpdatePrivateEndpointPricingRequest) -> Self {
+            self.params.body = body.into();
+            self
+        }
+        /// Edits the request body with its builder, e.g. `.body_map(|b| b.name("x"))`.
+        pub fn body_map(
+            mut self,
+            edit: impl FnOnce(
+                types::builder::UpdatePrivateEndpointPricingRequest,
+            ) -> types::builder::UpdatePrivateEndpointPricingRequest,
+        ) -> Self {
+            self.params.body = edit(self.params.body);
+            self
+        }
+        /// Sets the body's `pricing` field.
+        pub fn pricing<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::PrivateEndpointPricing>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.pricing(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "pricing"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for UpdatePricingParams {
+        type Output = types::PrivateEndpointResponse;
+        fn name(&self) -> &'static str {
+            "update_private_endpoint_pricing"
+        }
+    }
+    impl crate::call::Validate for UpdatePricingParams {}
+    impl sealed::Sender for UpdatePricingParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{}: parameter {invalid}", "update_private_endpoint_pricing"
+                        ),
+                    ),
+                );
+            }
+            if self.id.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{} needs the parameter {}",
+                            "update_private_endpoint_pricing", "id"
+                        ),
+                    ),
+                );
+            }
+            crate::call::Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::PrivateEndpointResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.update_private_endpoint_pricing();
+            if let Some(value) = &self.id {
+                request = request.id(value.clone());
+            }
+            request = request.body(self.body.clone());
+            request.send().await
+        }
+    }
+    impl FromArgs for UpdatePricingParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "id" => params.id = Some(parse_arg(name, value)?),
+                    other => {
+                        return Err(
+                            unknown_arg(
+                                "update_private_endpoint_pricing",
+                                other,
+                                &["id"],
+                            ),
+                        );
+                    }
+                }
+            }
+            if let Some(body) = body {
+                params.body = parse_body::<
+                    types::UpdatePrivateEndpointPricingRequest,
+                >(body)?
+                    .into();
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `POST /private-endpoints/{id}/validate` (`validate_private_endpoint`).
+    #[derive(Clone, Debug, Default)]
+    pub struct ValidateParams {
+        /// `id` (path parameter)
+        pub(crate) id: Option<String>,
+        /// The request body, built up field by field.
+        pub(crate) body: types::builder::ValidatePrivateEndpointRequest,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `POST /private-endpoints/{id}/validate`; from `client.private_endpoints().validate()`.
+    pub type Validate<Mode = Async> = Call<ValidateParams, Mode>;
+    impl<Mode> Call<ValidateParams, Mode> {
+        /// The private endpoint.
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.id = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "id"));
+                }
+            }
+            self
+        }
+        /// Sets the whole request body.
+        pub fn body(mut self, body: types::ValidatePrivateEndpointRequest) -> Self {
+            self.params.body = body.into();
+            self
+        }
+        /// Edits the request body with its builder, e.g. `.body_map(|b| b.name("x"))`.
+        pub fn body_map(
+            mut self,
+            edit: impl FnOnce(
+                types::builder::ValidatePrivateEndpointRequest,
+            ) -> types::builder::ValidatePrivateEndpointRequest,
+        ) -> Self {
+            self.params.body = edit(self.params.body);
+            self
+        }
+        /// Sets the body's `workspace_id` field.
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.workspace_id(value),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "workspace_id"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for ValidateParams {
+        type Output = types::PrivateEndpointValidationResponse;
+        fn name(&self) -> &'static str {
+            "validate_private_endpoint"
+        }
+    }
+    impl crate::call::Validate for ValidateParams {}
+    impl sealed::Sender for ValidateParams {
+        fn is_write(&self) -> bool {
+            true
+        }
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "validate_private_endpoint"),
+                    ),
+                );
+            }
+            if self.id.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{} needs the parameter {}", "validate_private_endpoint",
+                            "id"
+                        ),
+                    ),
+                );
+            }
+            crate::call::Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::PrivateEndpointValidationResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.validate_private_endpoint();
+            if let Some(value) = &self.id {
+                request = request.id(value.clone());
+            }
+            request = request.body(self.body.clone());
+            request.send().await
+        }
+    }
+    impl FromArgs for ValidateParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "id" => params.id = Some(parse_arg(name, value)?),
+                    other => {
+                        return Err(
+                            unknown_arg("validate_private_endpoint", other, &["id"]),
+                        );
+                    }
+                }
+            }
+            if let Some(body) = body {
+                params.body = parse_body::<types::ValidatePrivateEndpointRequest>(body)?
+                    .into();
             }
             Ok(params)
         }
@@ -11302,7 +12701,7 @@ pub mod providers {
             "list_providers"
         }
     }
-    impl Validate for ListParams {}
+    impl crate::call::Validate for ListParams {}
     impl sealed::Sender for ListParams {
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
@@ -11312,7 +12711,7 @@ pub mod providers {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -11461,7 +12860,7 @@ pub mod scim {
             "list_scim_group_mappings"
         }
     }
-    impl Validate for ListMappingsParams {}
+    impl crate::call::Validate for ListMappingsParams {}
     impl crate::paging::Paged for ListMappingsParams {
         type Item = types::ScimGroupMapping;
     }
@@ -11499,7 +12898,7 @@ pub mod scim {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -11627,7 +13026,7 @@ pub mod scim {
             "create_scim_group_mapping"
         }
     }
-    impl Validate for CreateParams {}
+    impl crate::call::Validate for CreateParams {}
     impl sealed::Sender for CreateParams {
         fn is_write(&self) -> bool {
             true
@@ -11640,7 +13039,7 @@ pub mod scim {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -11707,7 +13106,7 @@ pub mod scim {
             "get_scim_group_mapping"
         }
     }
-    impl Validate for ReadParams {}
+    impl crate::call::Validate for ReadParams {}
     impl sealed::Sender for ReadParams {
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
@@ -11726,7 +13125,7 @@ pub mod scim {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -11819,7 +13218,7 @@ pub mod scim {
             "delete_scim_group_mapping"
         }
     }
-    impl Validate for DeleteParams {}
+    impl crate::call::Validate for DeleteParams {}
     impl sealed::Sender for DeleteParams {
         fn is_delete(&self) -> bool {
             true
@@ -11852,7 +13251,7 @@ pub mod scim {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -11966,7 +13365,7 @@ pub mod scim {
             "update_scim_group_mapping"
         }
     }
-    impl Validate for UpdateParams {}
+    impl crate::call::Validate for UpdateParams {}
     impl sealed::Sender for UpdateParams {
         fn is_write(&self) -> bool {
             true
@@ -11989,7 +13388,7 @@ pub mod scim {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -12080,7 +13479,7 @@ pub mod scim {
             "list_scim_groups"
         }
     }
-    impl Validate for ListGroupsParams {}
+    impl crate::call::Validate for ListGroupsParams {}
     impl crate::paging::Paged for ListGroupsParams {
         type Item = types::ScimGroup;
     }
@@ -12114,7 +13513,7 @@ pub mod scim {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -12313,7 +13712,7 @@ pub mod workspaces {
             "list_workspaces"
         }
     }
-    impl Validate for ListParams {}
+    impl crate::call::Validate for ListParams {}
     impl crate::paging::Paged for ListParams {
         type Item = types::Workspace;
     }
@@ -12347,7 +13746,7 @@ pub mod workspaces {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -12721,7 +14120,7 @@ pub mod workspaces {
             "create_workspace"
         }
     }
-    impl Validate for CreateParams {}
+    impl crate::call::Validate for CreateParams {}
     impl sealed::Sender for CreateParams {
         fn is_write(&self) -> bool {
             true
@@ -12734,7 +14133,7 @@ pub mod workspaces {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -12800,7 +14199,7 @@ pub mod workspaces {
             "get_workspace"
         }
     }
-    impl Validate for GetParams {}
+    impl crate::call::Validate for GetParams {}
     impl sealed::Sender for GetParams {
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
@@ -12817,7 +14216,7 @@ pub mod workspaces {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -12908,7 +14307,7 @@ pub mod workspaces {
             "delete_workspace"
         }
     }
-    impl Validate for DeleteParams {}
+    impl crate::call::Validate for DeleteParams {}
     impl sealed::Sender for DeleteParams {
         fn is_delete(&self) -> bool {
             true
@@ -12928,7 +14327,7 @@ pub mod workspaces {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -13328,7 +14727,7 @@ pub mod workspaces {
             "update_workspace"
         }
     }
-    impl Validate for UpdateParams {}
+    impl crate::call::Validate for UpdateParams {}
     impl sealed::Sender for UpdateParams {
         fn is_write(&self) -> bool {
             true
@@ -13348,7 +14747,7 @@ pub mod workspaces {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -13420,7 +14819,7 @@ pub mod workspaces {
             "list_workspace_budgets"
         }
     }
-    impl Validate for ListBudgetsParams {}
+    impl crate::call::Validate for ListBudgetsParams {}
     impl sealed::Sender for ListBudgetsParams {
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
@@ -13439,7 +14838,7 @@ pub mod workspaces {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -13530,7 +14929,7 @@ pub mod workspaces {
             "get_workspace_budget"
         }
     }
-    impl Validate for GetBudgetParams {}
+    impl crate::call::Validate for GetBudgetParams {}
     impl sealed::Sender for GetBudgetParams {
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
@@ -13559,7 +14958,7 @@ pub mod workspaces {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -13712,7 +15111,7 @@ pub mod workspaces {
             "upsert_workspace_budget"
         }
     }
-    impl Validate for SetBudgetParams {}
+    impl crate::call::Validate for SetBudgetParams {}
     impl sealed::Sender for SetBudgetParams {
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
@@ -13741,7 +15140,7 @@ pub mod workspaces {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -13844,7 +15243,7 @@ pub mod workspaces {
             "delete_workspace_budget"
         }
     }
-    impl Validate for DeleteBudgetParams {}
+    impl crate::call::Validate for DeleteBudgetParams {}
     impl sealed::Sender for DeleteBudgetParams {
         fn is_delete(&self) -> bool {
             true
@@ -13876,7 +15275,7 @@ pub mod workspaces {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -13991,7 +15390,7 @@ pub mod workspaces {
             "list_workspace_members"
         }
     }
-    impl Validate for ListMembersParams {}
+    impl crate::call::Validate for ListMembersParams {}
     impl crate::paging::Paged for ListMembersParams {
         type Item = types::WorkspaceMember;
     }
@@ -14038,7 +15437,7 @@ pub mod workspaces {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -14156,7 +15555,7 @@ pub mod workspaces {
             "bulk_add_workspace_members"
         }
     }
-    impl Validate for BulkAddMembersParams {}
+    impl crate::call::Validate for BulkAddMembersParams {}
     impl sealed::Sender for BulkAddMembersParams {
         fn is_write(&self) -> bool {
             true
@@ -14179,7 +15578,7 @@ pub mod workspaces {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -14286,7 +15685,7 @@ pub mod workspaces {
             "bulk_remove_workspace_members"
         }
     }
-    impl Validate for BulkRemoveMembersParams {}
+    impl crate::call::Validate for BulkRemoveMembersParams {}
     impl sealed::Sender for BulkRemoveMembersParams {
         fn is_write(&self) -> bool {
             true
@@ -14311,7 +15710,7 @@ pub mod workspaces {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -24068,6 +25467,1129 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         }),
     },
     OperationInfo {
+        group: "private_endpoints",
+        method: "list",
+        operation_id: "list_private_endpoints",
+        http_method: "GET",
+        path: "/private-endpoints",
+        summary: "List private endpoints",
+        description: "Every private endpoint of the organization, drafts included. The organization needs the private endpoints entitlement. Needs a management key.",
+        parameters: &[],
+        has_body: false,
+        body_fields: &[],
+        writes: false,
+        carries_secret: false,
+        paging: None,
+        response: Some(ResponseInfo {
+            payload: Payload::List { items: "data" },
+            columns: &[
+                ColumnInfo {
+                    name: "created_at",
+                    path: &["created_at"],
+                    kind: ColumnKind::Time,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "id",
+                    path: &["id"],
+                    kind: ColumnKind::Id,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "model_name",
+                    path: &["model_name"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "model_permaslug",
+                    path: &["model_permaslug"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "model_slug",
+                    path: &["model_slug"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "provider_name",
+                    path: &["provider_name"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "status",
+                    path: &["status"],
+                    kind: ColumnKind::Enum(&["draft", "active", "disabled"]),
+                    required: true,
+                    secret: false,
+                    description: "`draft` (not routed yet), `active` or `disabled` (activated, not routed for now).",
+                },
+            ],
+        }),
+    },
+    OperationInfo {
+        group: "private_endpoints",
+        method: "create",
+        operation_id: "create_private_endpoint",
+        http_method: "POST",
+        path: "/private-endpoints",
+        summary: "Create a private endpoint",
+        description: "Registers a deployment as a draft, which receives no traffic until it has been validated and activated; `activate` does both at once (a failed check keeps the draft and answers 422). The same `Idempotency-Key` sent again returns the endpoint made the first time instead of a second one. Needs a management key.",
+        parameters: &[
+            ParameterInfo {
+                name: "idempotency-key",
+                location: "header",
+                required: false,
+                description: "A key of your choosing that makes the call safe to repeat: a second create with it returns the first one's endpoint; with a different body, 422.",
+                value: ValueType::String,
+            },
+        ],
+        has_body: true,
+        body_fields: &[
+            FieldInfo {
+                name: "model_permaslug",
+                required: true,
+                nullable: false,
+                description: "The permanent slug of the model the deployment serves.",
+                value: ValueType::String,
+                secret: false,
+            },
+            FieldInfo {
+                name: "provider_slug",
+                required: true,
+                nullable: false,
+                description: "The provider the deployment runs at.",
+                value: ValueType::String,
+                secret: false,
+            },
+            FieldInfo {
+                name: "upstream_model_id",
+                required: true,
+                nullable: false,
+                description: "The model or deployment name the provider knows it by.",
+                value: ValueType::String,
+                secret: false,
+            },
+            FieldInfo {
+                name: "activate",
+                required: false,
+                nullable: false,
+                description: "Validate and activate right away, with this workspace.",
+                value: ValueType::Json,
+                secret: false,
+            },
+            FieldInfo {
+                name: "base_url",
+                required: false,
+                nullable: false,
+                description: "The deployment's HTTPS base URL; not needed where the provider's BYOK key implies it (Azure, Bedrock, Vertex).",
+                value: ValueType::String,
+                secret: false,
+            },
+            FieldInfo {
+                name: "declared_region",
+                required: false,
+                nullable: true,
+                description: "Where you declare the deployment processes data.",
+                value: ValueType::Enum(&["global", "europe", "us"]),
+                secret: false,
+            },
+            FieldInfo {
+                name: "declared_zdr",
+                required: false,
+                nullable: true,
+                description: "You declare that the deployment keeps no prompts or completions.",
+                value: ValueType::Boolean,
+                secret: false,
+            },
+            FieldInfo {
+                name: "pricing",
+                required: false,
+                nullable: false,
+                description: "Negotiated prices, in US dollars per token, as decimal strings.",
+                value: ValueType::Json,
+                secret: false,
+            },
+        ],
+        writes: true,
+        carries_secret: false,
+        paging: None,
+        response: Some(ResponseInfo {
+            payload: Payload::Object,
+            columns: &[
+                ColumnInfo {
+                    name: "created_at",
+                    path: &["data", "created_at"],
+                    kind: ColumnKind::Time,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "id",
+                    path: &["data", "id"],
+                    kind: ColumnKind::Id,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "model_name",
+                    path: &["data", "model_name"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "model_permaslug",
+                    path: &["data", "model_permaslug"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "model_slug",
+                    path: &["data", "model_slug"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "provider_name",
+                    path: &["data", "provider_name"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "status",
+                    path: &["data", "status"],
+                    kind: ColumnKind::Enum(&["draft", "active", "disabled"]),
+                    required: true,
+                    secret: false,
+                    description: "`draft` (not routed yet), `active` or `disabled` (activated, not routed for now).",
+                },
+                ColumnInfo {
+                    name: "declared_region",
+                    path: &["data", "declared_region"],
+                    kind: ColumnKind::Enum(&["global", "europe", "us"]),
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "declared_zdr",
+                    path: &["data", "declared_zdr"],
+                    kind: ColumnKind::Boolean,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+            ],
+        }),
+    },
+    OperationInfo {
+        group: "private_endpoints",
+        method: "get",
+        operation_id: "get_private_endpoint",
+        http_method: "GET",
+        path: "/private-endpoints/{id}",
+        summary: "Get a private endpoint",
+        description: "One private endpoint: where it points, what it declares about data handling and the prices reported for it. Needs a management key.",
+        parameters: &[
+            ParameterInfo {
+                name: "id",
+                location: "path",
+                required: true,
+                description: "The private endpoint.",
+                value: ValueType::String,
+            },
+        ],
+        has_body: false,
+        body_fields: &[],
+        writes: false,
+        carries_secret: false,
+        paging: None,
+        response: Some(ResponseInfo {
+            payload: Payload::Object,
+            columns: &[
+                ColumnInfo {
+                    name: "base_url",
+                    path: &["data", "base_url"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "declared_region",
+                    path: &["data", "declared_region"],
+                    kind: ColumnKind::Enum(&["global", "europe", "us"]),
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "declared_zdr",
+                    path: &["data", "declared_zdr"],
+                    kind: ColumnKind::Boolean,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "id",
+                    path: &["data", "id"],
+                    kind: ColumnKind::Id,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "model_name",
+                    path: &["data", "model_name"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "model_permaslug",
+                    path: &["data", "model_permaslug"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "model_slug",
+                    path: &["data", "model_slug"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "pricing.completion",
+                    path: &["data", "pricing", "completion"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "US dollars per output token.",
+                },
+                ColumnInfo {
+                    name: "pricing.prompt",
+                    path: &["data", "pricing", "prompt"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "US dollars per input token.",
+                },
+                ColumnInfo {
+                    name: "pricing.cache_read",
+                    path: &["data", "pricing", "cache_read"],
+                    kind: ColumnKind::Text,
+                    required: false,
+                    secret: false,
+                    description: "US dollars per token read from the cache; absent: the provider's default.",
+                },
+                ColumnInfo {
+                    name: "pricing.cache_write",
+                    path: &["data", "pricing", "cache_write"],
+                    kind: ColumnKind::Text,
+                    required: false,
+                    secret: false,
+                    description: "US dollars per token written to the cache; absent: the provider's default.",
+                },
+                ColumnInfo {
+                    name: "provider_name",
+                    path: &["data", "provider_name"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "provider_slug",
+                    path: &["data", "provider_slug"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "status",
+                    path: &["data", "status"],
+                    kind: ColumnKind::Enum(&["draft", "active", "disabled"]),
+                    required: true,
+                    secret: false,
+                    description: "`draft` (not routed yet), `active` or `disabled` (activated, not routed for now).",
+                },
+                ColumnInfo {
+                    name: "upstream_model_id",
+                    path: &["data", "upstream_model_id"],
+                    kind: ColumnKind::Id,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+            ],
+        }),
+    },
+    OperationInfo {
+        group: "private_endpoints",
+        method: "delete",
+        operation_id: "delete_private_endpoint",
+        http_method: "DELETE",
+        path: "/private-endpoints/{id}",
+        summary: "Delete a private endpoint",
+        description: "Removes a private endpoint; OpenRouter stops routing to it. Needs a management key.",
+        parameters: &[
+            ParameterInfo {
+                name: "id",
+                location: "path",
+                required: true,
+                description: "The private endpoint.",
+                value: ValueType::String,
+            },
+            ParameterInfo {
+                name: "draft_only",
+                location: "query",
+                required: false,
+                description: "`true`: delete only if the endpoint is still a draft, and answer 409 if it was ever activated.",
+                value: ValueType::Enum(&["true", "false"]),
+            },
+        ],
+        has_body: false,
+        body_fields: &[],
+        writes: false,
+        carries_secret: false,
+        paging: None,
+        response: Some(ResponseInfo {
+            payload: Payload::Object,
+            columns: &[
+                ColumnInfo {
+                    name: "id",
+                    path: &["data", "id"],
+                    kind: ColumnKind::Id,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+            ],
+        }),
+    },
+    OperationInfo {
+        group: "private_endpoints",
+        method: "update",
+        operation_id: "update_private_endpoint",
+        http_method: "PATCH",
+        path: "/private-endpoints/{id}",
+        summary: "Change a draft private endpoint",
+        description: "Points a draft at another upstream model or URL (a `base_url` left out stays as it is). Any change undoes an earlier validation; an active endpoint cannot be changed (409), delete it and create it again. Needs a management key.",
+        parameters: &[
+            ParameterInfo {
+                name: "id",
+                location: "path",
+                required: true,
+                description: "The private endpoint.",
+                value: ValueType::String,
+            },
+        ],
+        has_body: true,
+        body_fields: &[
+            FieldInfo {
+                name: "upstream_model_id",
+                required: true,
+                nullable: false,
+                description: "The model or deployment name the provider knows it by.",
+                value: ValueType::String,
+                secret: false,
+            },
+            FieldInfo {
+                name: "base_url",
+                required: false,
+                nullable: false,
+                description: "The deployment's HTTPS base URL; left out, it stays.",
+                value: ValueType::String,
+                secret: false,
+            },
+            FieldInfo {
+                name: "declared_region",
+                required: false,
+                nullable: true,
+                description: "",
+                value: ValueType::Enum(&["global", "europe", "us"]),
+                secret: false,
+            },
+            FieldInfo {
+                name: "declared_zdr",
+                required: false,
+                nullable: true,
+                description: "",
+                value: ValueType::Boolean,
+                secret: false,
+            },
+        ],
+        writes: true,
+        carries_secret: false,
+        paging: None,
+        response: Some(ResponseInfo {
+            payload: Payload::Object,
+            columns: &[
+                ColumnInfo {
+                    name: "base_url",
+                    path: &["data", "base_url"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "declared_region",
+                    path: &["data", "declared_region"],
+                    kind: ColumnKind::Enum(&["global", "europe", "us"]),
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "declared_zdr",
+                    path: &["data", "declared_zdr"],
+                    kind: ColumnKind::Boolean,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "id",
+                    path: &["data", "id"],
+                    kind: ColumnKind::Id,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "model_name",
+                    path: &["data", "model_name"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "model_permaslug",
+                    path: &["data", "model_permaslug"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "model_slug",
+                    path: &["data", "model_slug"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "pricing.completion",
+                    path: &["data", "pricing", "completion"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "US dollars per output token.",
+                },
+                ColumnInfo {
+                    name: "pricing.prompt",
+                    path: &["data", "pricing", "prompt"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "US dollars per input token.",
+                },
+                ColumnInfo {
+                    name: "pricing.cache_read",
+                    path: &["data", "pricing", "cache_read"],
+                    kind: ColumnKind::Text,
+                    required: false,
+                    secret: false,
+                    description: "US dollars per token read from the cache; absent: the provider's default.",
+                },
+                ColumnInfo {
+                    name: "pricing.cache_write",
+                    path: &["data", "pricing", "cache_write"],
+                    kind: ColumnKind::Text,
+                    required: false,
+                    secret: false,
+                    description: "US dollars per token written to the cache; absent: the provider's default.",
+                },
+                ColumnInfo {
+                    name: "provider_name",
+                    path: &["data", "provider_name"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "provider_slug",
+                    path: &["data", "provider_slug"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "status",
+                    path: &["data", "status"],
+                    kind: ColumnKind::Enum(&["draft", "active", "disabled"]),
+                    required: true,
+                    secret: false,
+                    description: "`draft` (not routed yet), `active` or `disabled` (activated, not routed for now).",
+                },
+                ColumnInfo {
+                    name: "upstream_model_id",
+                    path: &["data", "upstream_model_id"],
+                    kind: ColumnKind::Id,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+            ],
+        }),
+    },
+    OperationInfo {
+        group: "private_endpoints",
+        method: "activate",
+        operation_id: "activate_private_endpoint",
+        http_method: "POST",
+        path: "/private-endpoints/{id}/activate",
+        summary: "Activate a private endpoint",
+        description: "Starts routing to a draft that passed validation. Answers 409 if it was never validated, the validation is out of date or it is active already. Needs a management key.",
+        parameters: &[
+            ParameterInfo {
+                name: "id",
+                location: "path",
+                required: true,
+                description: "The private endpoint.",
+                value: ValueType::String,
+            },
+        ],
+        has_body: false,
+        body_fields: &[],
+        writes: true,
+        carries_secret: false,
+        paging: None,
+        response: Some(ResponseInfo {
+            payload: Payload::Object,
+            columns: &[
+                ColumnInfo {
+                    name: "created_at",
+                    path: &["data", "created_at"],
+                    kind: ColumnKind::Time,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "id",
+                    path: &["data", "id"],
+                    kind: ColumnKind::Id,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "model_name",
+                    path: &["data", "model_name"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "model_permaslug",
+                    path: &["data", "model_permaslug"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "model_slug",
+                    path: &["data", "model_slug"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "provider_name",
+                    path: &["data", "provider_name"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "status",
+                    path: &["data", "status"],
+                    kind: ColumnKind::Enum(&["draft", "active", "disabled"]),
+                    required: true,
+                    secret: false,
+                    description: "`draft` (not routed yet), `active` or `disabled` (activated, not routed for now).",
+                },
+                ColumnInfo {
+                    name: "declared_region",
+                    path: &["data", "declared_region"],
+                    kind: ColumnKind::Enum(&["global", "europe", "us"]),
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "declared_zdr",
+                    path: &["data", "declared_zdr"],
+                    kind: ColumnKind::Boolean,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+            ],
+        }),
+    },
+    OperationInfo {
+        group: "private_endpoints",
+        method: "disable",
+        operation_id: "disable_private_endpoint",
+        http_method: "POST",
+        path: "/private-endpoints/{id}/disable",
+        summary: "Disable a private endpoint",
+        description: "Stops routing to an active endpoint but keeps it, to be enabled later. Needs a management key.",
+        parameters: &[
+            ParameterInfo {
+                name: "id",
+                location: "path",
+                required: true,
+                description: "The private endpoint.",
+                value: ValueType::String,
+            },
+        ],
+        has_body: false,
+        body_fields: &[],
+        writes: true,
+        carries_secret: false,
+        paging: None,
+        response: Some(ResponseInfo {
+            payload: Payload::Object,
+            columns: &[
+                ColumnInfo {
+                    name: "created_at",
+                    path: &["data", "created_at"],
+                    kind: ColumnKind::Time,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "id",
+                    path: &["data", "id"],
+                    kind: ColumnKind::Id,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "model_name",
+                    path: &["data", "model_name"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "model_permaslug",
+                    path: &["data", "model_permaslug"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "model_slug",
+                    path: &["data", "model_slug"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "provider_name",
+                    path: &["data", "provider_name"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "status",
+                    path: &["data", "status"],
+                    kind: ColumnKind::Enum(&["draft", "active", "disabled"]),
+                    required: true,
+                    secret: false,
+                    description: "`draft` (not routed yet), `active` or `disabled` (activated, not routed for now).",
+                },
+                ColumnInfo {
+                    name: "declared_region",
+                    path: &["data", "declared_region"],
+                    kind: ColumnKind::Enum(&["global", "europe", "us"]),
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "declared_zdr",
+                    path: &["data", "declared_zdr"],
+                    kind: ColumnKind::Boolean,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+            ],
+        }),
+    },
+    OperationInfo {
+        group: "private_endpoints",
+        method: "enable",
+        operation_id: "enable_private_endpoint",
+        http_method: "POST",
+        path: "/private-endpoints/{id}/enable",
+        summary: "Enable a private endpoint",
+        description: "Routes to a disabled endpoint again. Needs a management key.",
+        parameters: &[
+            ParameterInfo {
+                name: "id",
+                location: "path",
+                required: true,
+                description: "The private endpoint.",
+                value: ValueType::String,
+            },
+        ],
+        has_body: false,
+        body_fields: &[],
+        writes: true,
+        carries_secret: false,
+        paging: None,
+        response: Some(ResponseInfo {
+            payload: Payload::Object,
+            columns: &[
+                ColumnInfo {
+                    name: "created_at",
+                    path: &["data", "created_at"],
+                    kind: ColumnKind::Time,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "id",
+                    path: &["data", "id"],
+                    kind: ColumnKind::Id,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "model_name",
+                    path: &["data", "model_name"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "model_permaslug",
+                    path: &["data", "model_permaslug"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "model_slug",
+                    path: &["data", "model_slug"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "provider_name",
+                    path: &["data", "provider_name"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "status",
+                    path: &["data", "status"],
+                    kind: ColumnKind::Enum(&["draft", "active", "disabled"]),
+                    required: true,
+                    secret: false,
+                    description: "`draft` (not routed yet), `active` or `disabled` (activated, not routed for now).",
+                },
+                ColumnInfo {
+                    name: "declared_region",
+                    path: &["data", "declared_region"],
+                    kind: ColumnKind::Enum(&["global", "europe", "us"]),
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "declared_zdr",
+                    path: &["data", "declared_zdr"],
+                    kind: ColumnKind::Boolean,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+            ],
+        }),
+    },
+    OperationInfo {
+        group: "private_endpoints",
+        method: "update_pricing",
+        operation_id: "update_private_endpoint_pricing",
+        http_method: "PUT",
+        path: "/private-endpoints/{id}/pricing",
+        summary: "Set a private endpoint's prices",
+        description: "Replaces the per-token prices reported for requests to the endpoint, draft or active, from the next request on. A cache price left out goes back to the provider's default. Needs a management key.",
+        parameters: &[
+            ParameterInfo {
+                name: "id",
+                location: "path",
+                required: true,
+                description: "The private endpoint.",
+                value: ValueType::String,
+            },
+        ],
+        has_body: true,
+        body_fields: &[
+            FieldInfo {
+                name: "pricing",
+                required: true,
+                nullable: false,
+                description: "Negotiated prices, in US dollars per token, as decimal strings.",
+                value: ValueType::Json,
+                secret: false,
+            },
+        ],
+        writes: false,
+        carries_secret: false,
+        paging: None,
+        response: Some(ResponseInfo {
+            payload: Payload::Object,
+            columns: &[
+                ColumnInfo {
+                    name: "base_url",
+                    path: &["data", "base_url"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "declared_region",
+                    path: &["data", "declared_region"],
+                    kind: ColumnKind::Enum(&["global", "europe", "us"]),
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "declared_zdr",
+                    path: &["data", "declared_zdr"],
+                    kind: ColumnKind::Boolean,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "id",
+                    path: &["data", "id"],
+                    kind: ColumnKind::Id,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "model_name",
+                    path: &["data", "model_name"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "model_permaslug",
+                    path: &["data", "model_permaslug"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "model_slug",
+                    path: &["data", "model_slug"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "pricing.completion",
+                    path: &["data", "pricing", "completion"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "US dollars per output token.",
+                },
+                ColumnInfo {
+                    name: "pricing.prompt",
+                    path: &["data", "pricing", "prompt"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "US dollars per input token.",
+                },
+                ColumnInfo {
+                    name: "pricing.cache_read",
+                    path: &["data", "pricing", "cache_read"],
+                    kind: ColumnKind::Text,
+                    required: false,
+                    secret: false,
+                    description: "US dollars per token read from the cache; absent: the provider's default.",
+                },
+                ColumnInfo {
+                    name: "pricing.cache_write",
+                    path: &["data", "pricing", "cache_write"],
+                    kind: ColumnKind::Text,
+                    required: false,
+                    secret: false,
+                    description: "US dollars per token written to the cache; absent: the provider's default.",
+                },
+                ColumnInfo {
+                    name: "provider_name",
+                    path: &["data", "provider_name"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "provider_slug",
+                    path: &["data", "provider_slug"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "status",
+                    path: &["data", "status"],
+                    kind: ColumnKind::Enum(&["draft", "active", "disabled"]),
+                    required: true,
+                    secret: false,
+                    description: "`draft` (not routed yet), `active` or `disabled` (activated, not routed for now).",
+                },
+                ColumnInfo {
+                    name: "upstream_model_id",
+                    path: &["data", "upstream_model_id"],
+                    kind: ColumnKind::Id,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+            ],
+        }),
+    },
+    OperationInfo {
+        group: "private_endpoints",
+        method: "validate",
+        operation_id: "validate_private_endpoint",
+        http_method: "POST",
+        path: "/private-endpoints/{id}/validate",
+        summary: "Validate a private endpoint",
+        description: "Sends one live test request to a draft through the given workspace's BYOK key for its provider. Failed checks still answer 200, with `passed: false` and the reasons; only a passed validation allows activation. Needs a management key.",
+        parameters: &[
+            ParameterInfo {
+                name: "id",
+                location: "path",
+                required: true,
+                description: "The private endpoint.",
+                value: ValueType::String,
+            },
+        ],
+        has_body: true,
+        body_fields: &[
+            FieldInfo {
+                name: "workspace_id",
+                required: true,
+                nullable: false,
+                description: "The workspace whose BYOK key the test request uses.",
+                value: ValueType::String,
+                secret: false,
+            },
+        ],
+        writes: true,
+        carries_secret: false,
+        paging: None,
+        response: Some(ResponseInfo {
+            payload: Payload::Object,
+            columns: &[
+                ColumnInfo {
+                    name: "checks",
+                    path: &["data", "checks"],
+                    kind: ColumnKind::Json,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "passed",
+                    path: &["data", "passed"],
+                    kind: ColumnKind::Boolean,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+            ],
+        }),
+    },
+    OperationInfo {
         group: "providers",
         method: "list",
         operation_id: "list_providers",
@@ -26512,6 +29034,36 @@ pub(crate) async fn send_by_name(
         "get_preset_version" => {
             send_as_json::<presets::GetVersionParams>(args, body, api).await
         }
+        "list_private_endpoints" => {
+            send_as_json::<private_endpoints::ListParams>(args, body, api).await
+        }
+        "create_private_endpoint" => {
+            send_as_json::<private_endpoints::CreateParams>(args, body, api).await
+        }
+        "get_private_endpoint" => {
+            send_as_json::<private_endpoints::GetParams>(args, body, api).await
+        }
+        "delete_private_endpoint" => {
+            send_as_json::<private_endpoints::DeleteParams>(args, body, api).await
+        }
+        "update_private_endpoint" => {
+            send_as_json::<private_endpoints::UpdateParams>(args, body, api).await
+        }
+        "activate_private_endpoint" => {
+            send_as_json::<private_endpoints::ActivateParams>(args, body, api).await
+        }
+        "disable_private_endpoint" => {
+            send_as_json::<private_endpoints::DisableParams>(args, body, api).await
+        }
+        "enable_private_endpoint" => {
+            send_as_json::<private_endpoints::EnableParams>(args, body, api).await
+        }
+        "update_private_endpoint_pricing" => {
+            send_as_json::<private_endpoints::UpdatePricingParams>(args, body, api).await
+        }
+        "validate_private_endpoint" => {
+            send_as_json::<private_endpoints::ValidateParams>(args, body, api).await
+        }
         "list_providers" => send_as_json::<providers::ListParams>(args, body, api).await,
         "list_scim_group_mappings" => {
             send_as_json::<scim::ListMappingsParams>(args, body, api).await
@@ -26685,6 +29237,34 @@ pub(crate) fn validate_by_name(
         "get_preset" => validate_as::<presets::GetParams>(args, body),
         "list_preset_versions" => validate_as::<presets::ListVersionsParams>(args, body),
         "get_preset_version" => validate_as::<presets::GetVersionParams>(args, body),
+        "list_private_endpoints" => {
+            validate_as::<private_endpoints::ListParams>(args, body)
+        }
+        "create_private_endpoint" => {
+            validate_as::<private_endpoints::CreateParams>(args, body)
+        }
+        "get_private_endpoint" => validate_as::<private_endpoints::GetParams>(args, body),
+        "delete_private_endpoint" => {
+            validate_as::<private_endpoints::DeleteParams>(args, body)
+        }
+        "update_private_endpoint" => {
+            validate_as::<private_endpoints::UpdateParams>(args, body)
+        }
+        "activate_private_endpoint" => {
+            validate_as::<private_endpoints::ActivateParams>(args, body)
+        }
+        "disable_private_endpoint" => {
+            validate_as::<private_endpoints::DisableParams>(args, body)
+        }
+        "enable_private_endpoint" => {
+            validate_as::<private_endpoints::EnableParams>(args, body)
+        }
+        "update_private_endpoint_pricing" => {
+            validate_as::<private_endpoints::UpdatePricingParams>(args, body)
+        }
+        "validate_private_endpoint" => {
+            validate_as::<private_endpoints::ValidateParams>(args, body)
+        }
         "list_providers" => validate_as::<providers::ListParams>(args, body),
         "list_scim_group_mappings" => validate_as::<scim::ListMappingsParams>(args, body),
         "create_scim_group_mapping" => validate_as::<scim::CreateParams>(args, body),
