@@ -418,6 +418,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+    use crate::output::Style;
 
     fn op(group: &str, method: &str) -> &'static OperationInfo {
         find_operation(group, method).expect("an operation")
@@ -425,7 +426,13 @@ mod tests {
 
     fn table(op: &OperationInfo, body: &Value, wanted: Option<&[String]>) -> (String, Vec<String>) {
         let mut out = Vec::new();
-        let warnings = write_table(op, body, wanted, &mut out).expect("rendered");
+        let warnings = write_table(
+            op,
+            body,
+            wanted,
+            &mut Out::new(Style::for_tests(), &mut out),
+        )
+        .expect("rendered");
         (String::from_utf8(out).expect("UTF-8"), warnings)
     }
 
@@ -438,7 +445,13 @@ mod tests {
         assert!(text.contains("usage    -$2.50"), "{text}");
         assert!(warnings.is_empty());
         let mut out = Vec::new();
-        write_csv(credits, &body, None, &mut out).expect("csv");
+        write_csv(
+            credits,
+            &body,
+            None,
+            &mut Out::new(Style::for_tests(), &mut out),
+        )
+        .expect("csv");
         assert_eq!(
             String::from_utf8(out).expect("UTF-8"),
             "total_credits,total_usage\n1234.5678,-2.5\n"
@@ -450,9 +463,21 @@ mod tests {
         let credits = op("credits", "get_credits");
         let body = json!({"data": {"total_credits": 1e308, "total_usage": 0}});
         let mut out = Vec::new();
-        let err = write_table(credits, &body, None, &mut out).expect_err("refused");
+        let err = write_table(
+            credits,
+            &body,
+            None,
+            &mut Out::new(Style::for_tests(), &mut out),
+        )
+        .expect_err("refused");
         assert!(matches!(err, RenderError::Unprintable(_)), "{err}");
-        let err = write_csv(credits, &body, None, &mut out).expect_err("refused");
+        let err = write_csv(
+            credits,
+            &body,
+            None,
+            &mut Out::new(Style::for_tests(), &mut out),
+        )
+        .expect_err("refused");
         assert!(err.to_string().contains("1e308"), "{err}");
     }
 
@@ -478,8 +503,13 @@ mod tests {
         let (text, _) = table(list, &body, Some(&wanted));
         assert!(text.contains("brand_new") && text.contains('7'), "{text}");
         let mut out = Vec::new();
-        let err =
-            write_table(list, &body, Some(&["nope".to_string()]), &mut out).expect_err("unknown");
+        let err = write_table(
+            list,
+            &body,
+            Some(&["nope".to_string()]),
+            &mut Out::new(Style::for_tests(), &mut out),
+        )
+        .expect_err("unknown");
         let message = err.to_string();
         assert!(
             message.contains("\"nope\"") && message.contains("limit_remaining"),
