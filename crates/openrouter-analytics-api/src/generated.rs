@@ -12770,6 +12770,41 @@ pub mod types {
             Default::default()
         }
     }
+    ///A connection an intern may use.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct ListInternConnectionsData {
+        ///The connection: `github`, `slack`, `google`, an MCP server such as `linear`, or `mcp:<host>`.
+        pub key: ::std::string::String,
+    }
+    impl ListInternConnectionsData {
+        pub fn builder() -> builder::ListInternConnectionsData {
+            Default::default()
+        }
+    }
+    ///An intern's connections.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct ListInternConnectionsResponse {
+        pub data: ::std::vec::Vec<ListInternConnectionsData>,
+    }
+    impl ListInternConnectionsResponse {
+        pub fn builder() -> builder::ListInternConnectionsResponse {
+            Default::default()
+        }
+    }
     ///The answer of: list a guardrail's keys.
     #[derive(
         ::serde::Deserialize,
@@ -33170,6 +33205,320 @@ pub mod types {
             Default::default()
         }
     }
+    ///The secret of a name that applies to an intern, and where it comes from.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct VaultEffectiveSecret {
+        pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+        ///A keyed hash of the value, comparable within one vault only.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub fingerprint: ::std::option::Option<::std::string::String>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub hosts: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        pub name: ::std::string::String,
+        ///Where the secret comes from: the intern, an attached vault or the workspace.
+        pub scope: VaultEffectiveSecretScope,
+    }
+    impl VaultEffectiveSecret {
+        pub fn builder() -> builder::VaultEffectiveSecret {
+            Default::default()
+        }
+    }
+    ///A page of the secrets that apply to an intern.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct VaultEffectiveSecretListResponse {
+        pub data: ::std::vec::Vec<VaultEffectiveSecret>,
+        ///Whether a further page follows.
+        pub has_more: bool,
+    }
+    impl VaultEffectiveSecretListResponse {
+        pub fn builder() -> builder::VaultEffectiveSecretListResponse {
+            Default::default()
+        }
+    }
+    ///Where the secret comes from: the intern, an attached vault or the workspace.
+    ///
+    /// Open enum: a value not listed here is kept, exactly as sent, in
+    /// [`VaultEffectiveSecretScope::Unknown`]. Parsing, `From` and deserializing always pick
+    /// the named variant for a listed value, so compare with the named variants (or
+    /// `as_str()`) rather than building `Unknown` from a listed value.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum VaultEffectiveSecretScope {
+        ///`intern`
+        Intern,
+        ///`attached`
+        Attached,
+        ///`workspace`
+        Workspace,
+        /// A value this SDK does not list, kept exactly as sent.
+        Unknown(::std::string::String),
+    }
+    impl VaultEffectiveSecretScope {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Intern => "intern",
+                Self::Attached => "attached",
+                Self::Workspace => "workspace",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this is one of the listed values (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for VaultEffectiveSecretScope {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for VaultEffectiveSecretScope {
+        fn from(value: &str) -> Self {
+            match value {
+                "intern" => Self::Intern,
+                "attached" => Self::Attached,
+                "workspace" => Self::Workspace,
+                _ => Self::Unknown(value.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for VaultEffectiveSecretScope {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "intern" => Self::Intern,
+                "attached" => Self::Attached,
+                "workspace" => Self::Workspace,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::convert::From<VaultEffectiveSecretScope> for ::std::string::String {
+        fn from(value: VaultEffectiveSecretScope) -> Self {
+            match value {
+                VaultEffectiveSecretScope::Unknown(value) => value,
+                known => known.as_str().to_owned(),
+            }
+        }
+    }
+    impl ::std::str::FromStr for VaultEffectiveSecretScope {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for VaultEffectiveSecretScope {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for VaultEffectiveSecretScope {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct VaultEffectiveSecretScopeVisitor;
+            impl<'de> ::serde::de::Visitor<'de> for VaultEffectiveSecretScopeVisitor {
+                type Value = VaultEffectiveSecretScope;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (VaultEffectiveSecretScope)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<VaultEffectiveSecretScope, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(VaultEffectiveSecretScope::from(value))
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<VaultEffectiveSecretScope, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(VaultEffectiveSecretScope::from(value))
+                }
+            }
+            deserializer.deserialize_str(VaultEffectiveSecretScopeVisitor)
+        }
+    }
+    impl schemars::JsonSchema for VaultEffectiveSecretScope {
+        fn schema_name() -> ::std::string::String {
+            "VaultEffectiveSecretScope".to_owned()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            let known = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                enum_values: ::std::option::Option::Some(
+                    ::std::vec![
+                        ::serde_json::Value::String("intern".to_owned()),
+                        ::serde_json::Value::String("attached".to_owned()),
+                        ::serde_json::Value::String("workspace".to_owned())
+                    ],
+                ),
+                ..::std::default::Default::default()
+            };
+            let other = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                ..::std::default::Default::default()
+            };
+            schemars::schema::SchemaObject {
+                subschemas: ::std::option::Option::Some(
+                    ::std::boxed::Box::new(schemars::schema::SubschemaValidation {
+                        any_of: ::std::option::Option::Some(
+                            ::std::vec![known.into(), other.into(),],
+                        ),
+                        ..::std::default::Default::default()
+                    }),
+                ),
+                ..::std::default::Default::default()
+            }
+                .into()
+        }
+    }
+    ///A stored secret, without its value.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct VaultSecret {
+        pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+        ///A keyed hash of the value: equal within one vault means equal values; not comparable across vaults. Null for secrets stored before hosts were required.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub fingerprint: ::std::option::Option<::std::string::String>,
+        ///Where the value may be sent; null for secrets stored before hosts were required.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub hosts: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        pub name: ::std::string::String,
+    }
+    impl VaultSecret {
+        pub fn builder() -> builder::VaultSecret {
+            Default::default()
+        }
+    }
+    ///Which workspace secrets to copy.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct VaultSecretCopyRequest {
+        ///Names of workspace secrets.
+        pub names: ::std::vec::Vec<::std::string::String>,
+    }
+    impl VaultSecretCopyRequest {
+        pub fn builder() -> builder::VaultSecretCopyRequest {
+            Default::default()
+        }
+    }
+    ///The secrets copied.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct VaultSecretCopyResponse {
+        pub data: ::std::vec::Vec<VaultSecret>,
+    }
+    impl VaultSecretCopyResponse {
+        pub fn builder() -> builder::VaultSecretCopyResponse {
+            Default::default()
+        }
+    }
+    ///A page of secret metadata.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct VaultSecretListResponse {
+        pub data: ::std::vec::Vec<VaultSecret>,
+        ///Whether a further page follows.
+        pub has_more: bool,
+    }
+    impl VaultSecretListResponse {
+        pub fn builder() -> builder::VaultSecretListResponse {
+            Default::default()
+        }
+    }
+    ///One secret, described without its value.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct VaultSecretResponse {
+        pub data: VaultSecret,
+    }
+    impl VaultSecretResponse {
+        pub fn builder() -> builder::VaultSecretResponse {
+            Default::default()
+        }
+    }
+    ///A secret value and the hosts it may be sent to.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct VaultSecretWriteRequest {
+        ///The exact hostnames (no scheme, port, path or wildcard) the value may be sent to, 1 to 100; stored lowercased.
+        pub hosts: ::std::vec::Vec<::std::string::String>,
+        ///The secret, 1 to 65536 characters. Stored encrypted, never returned.
+        pub value: crate::Secret,
+    }
+    impl VaultSecretWriteRequest {
+        pub fn builder() -> builder::VaultSecretWriteRequest {
+            Default::default()
+        }
+    }
     ///A workspace: a group of API keys and members with its own settings and budgets.
     #[derive(
         ::serde::Deserialize,
@@ -44403,6 +44752,91 @@ pub mod types {
                     data: Ok(value.data),
                     total_count: Ok(value.total_count),
                 }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ListInternConnectionsData {
+            key: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for ListInternConnectionsData {
+            fn default() -> Self {
+                Self {
+                    key: Err("no value supplied for key".to_string()),
+                }
+            }
+        }
+        impl ListInternConnectionsData {
+            pub fn key<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.key = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for key: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ListInternConnectionsData>
+        for super::ListInternConnectionsData {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ListInternConnectionsData,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { key: value.key? })
+            }
+        }
+        impl ::std::convert::From<super::ListInternConnectionsData>
+        for ListInternConnectionsData {
+            fn from(value: super::ListInternConnectionsData) -> Self {
+                Self { key: Ok(value.key) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ListInternConnectionsResponse {
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::ListInternConnectionsData>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ListInternConnectionsResponse {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                }
+            }
+        }
+        impl ListInternConnectionsResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::ListInternConnectionsData>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ListInternConnectionsResponse>
+        for super::ListInternConnectionsResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ListInternConnectionsResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { data: value.data? })
+            }
+        }
+        impl ::std::convert::From<super::ListInternConnectionsResponse>
+        for ListInternConnectionsResponse {
+            fn from(value: super::ListInternConnectionsResponse) -> Self {
+                Self { data: Ok(value.data) }
             }
         }
         #[derive(Clone, Debug)]
@@ -62201,6 +62635,542 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct VaultEffectiveSecret {
+            created_at: ::std::result::Result<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+                ::std::string::String,
+            >,
+            fingerprint: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            hosts: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            scope: ::std::result::Result<
+                super::VaultEffectiveSecretScope,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for VaultEffectiveSecret {
+            fn default() -> Self {
+                Self {
+                    created_at: Err("no value supplied for created_at".to_string()),
+                    fingerprint: Err("no value supplied for fingerprint".to_string()),
+                    hosts: Err("no value supplied for hosts".to_string()),
+                    name: Err("no value supplied for name".to_string()),
+                    scope: Err("no value supplied for scope".to_string()),
+                }
+            }
+        }
+        impl VaultEffectiveSecret {
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn fingerprint<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.fingerprint = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for fingerprint: {e}")
+                    });
+                self
+            }
+            pub fn hosts<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.hosts = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for hosts: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn scope<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::VaultEffectiveSecretScope>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.scope = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for scope: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<VaultEffectiveSecret>
+        for super::VaultEffectiveSecret {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: VaultEffectiveSecret,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    created_at: value.created_at?,
+                    fingerprint: value.fingerprint?,
+                    hosts: value.hosts?,
+                    name: value.name?,
+                    scope: value.scope?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::VaultEffectiveSecret> for VaultEffectiveSecret {
+            fn from(value: super::VaultEffectiveSecret) -> Self {
+                Self {
+                    created_at: Ok(value.created_at),
+                    fingerprint: Ok(value.fingerprint),
+                    hosts: Ok(value.hosts),
+                    name: Ok(value.name),
+                    scope: Ok(value.scope),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct VaultEffectiveSecretListResponse {
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::VaultEffectiveSecret>,
+                ::std::string::String,
+            >,
+            has_more: ::std::result::Result<bool, ::std::string::String>,
+        }
+        impl ::std::default::Default for VaultEffectiveSecretListResponse {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                    has_more: Err("no value supplied for has_more".to_string()),
+                }
+            }
+        }
+        impl VaultEffectiveSecretListResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::VaultEffectiveSecret>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn has_more<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.has_more = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for has_more: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<VaultEffectiveSecretListResponse>
+        for super::VaultEffectiveSecretListResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: VaultEffectiveSecretListResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data: value.data?,
+                    has_more: value.has_more?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::VaultEffectiveSecretListResponse>
+        for VaultEffectiveSecretListResponse {
+            fn from(value: super::VaultEffectiveSecretListResponse) -> Self {
+                Self {
+                    data: Ok(value.data),
+                    has_more: Ok(value.has_more),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct VaultSecret {
+            created_at: ::std::result::Result<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+                ::std::string::String,
+            >,
+            fingerprint: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            hosts: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for VaultSecret {
+            fn default() -> Self {
+                Self {
+                    created_at: Err("no value supplied for created_at".to_string()),
+                    fingerprint: Err("no value supplied for fingerprint".to_string()),
+                    hosts: Err("no value supplied for hosts".to_string()),
+                    name: Err("no value supplied for name".to_string()),
+                }
+            }
+        }
+        impl VaultSecret {
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn fingerprint<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.fingerprint = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for fingerprint: {e}")
+                    });
+                self
+            }
+            pub fn hosts<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.hosts = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for hosts: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<VaultSecret> for super::VaultSecret {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: VaultSecret,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    created_at: value.created_at?,
+                    fingerprint: value.fingerprint?,
+                    hosts: value.hosts?,
+                    name: value.name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::VaultSecret> for VaultSecret {
+            fn from(value: super::VaultSecret) -> Self {
+                Self {
+                    created_at: Ok(value.created_at),
+                    fingerprint: Ok(value.fingerprint),
+                    hosts: Ok(value.hosts),
+                    name: Ok(value.name),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct VaultSecretCopyRequest {
+            names: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for VaultSecretCopyRequest {
+            fn default() -> Self {
+                Self {
+                    names: Err("no value supplied for names".to_string()),
+                }
+            }
+        }
+        impl VaultSecretCopyRequest {
+            pub fn names<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.names = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for names: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<VaultSecretCopyRequest>
+        for super::VaultSecretCopyRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: VaultSecretCopyRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { names: value.names? })
+            }
+        }
+        impl ::std::convert::From<super::VaultSecretCopyRequest>
+        for VaultSecretCopyRequest {
+            fn from(value: super::VaultSecretCopyRequest) -> Self {
+                Self { names: Ok(value.names) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct VaultSecretCopyResponse {
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::VaultSecret>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for VaultSecretCopyResponse {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                }
+            }
+        }
+        impl VaultSecretCopyResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::VaultSecret>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<VaultSecretCopyResponse>
+        for super::VaultSecretCopyResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: VaultSecretCopyResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { data: value.data? })
+            }
+        }
+        impl ::std::convert::From<super::VaultSecretCopyResponse>
+        for VaultSecretCopyResponse {
+            fn from(value: super::VaultSecretCopyResponse) -> Self {
+                Self { data: Ok(value.data) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct VaultSecretListResponse {
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::VaultSecret>,
+                ::std::string::String,
+            >,
+            has_more: ::std::result::Result<bool, ::std::string::String>,
+        }
+        impl ::std::default::Default for VaultSecretListResponse {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                    has_more: Err("no value supplied for has_more".to_string()),
+                }
+            }
+        }
+        impl VaultSecretListResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::VaultSecret>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn has_more<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.has_more = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for has_more: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<VaultSecretListResponse>
+        for super::VaultSecretListResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: VaultSecretListResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data: value.data?,
+                    has_more: value.has_more?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::VaultSecretListResponse>
+        for VaultSecretListResponse {
+            fn from(value: super::VaultSecretListResponse) -> Self {
+                Self {
+                    data: Ok(value.data),
+                    has_more: Ok(value.has_more),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct VaultSecretResponse {
+            data: ::std::result::Result<super::VaultSecret, ::std::string::String>,
+        }
+        impl ::std::default::Default for VaultSecretResponse {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                }
+            }
+        }
+        impl VaultSecretResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::VaultSecret>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<VaultSecretResponse>
+        for super::VaultSecretResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: VaultSecretResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { data: value.data? })
+            }
+        }
+        impl ::std::convert::From<super::VaultSecretResponse> for VaultSecretResponse {
+            fn from(value: super::VaultSecretResponse) -> Self {
+                Self { data: Ok(value.data) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct VaultSecretWriteRequest {
+            hosts: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            value: ::std::result::Result<crate::Secret, ::std::string::String>,
+        }
+        impl ::std::default::Default for VaultSecretWriteRequest {
+            fn default() -> Self {
+                Self {
+                    hosts: Err("no value supplied for hosts".to_string()),
+                    value: Err("no value supplied for value".to_string()),
+                }
+            }
+        }
+        impl VaultSecretWriteRequest {
+            pub fn hosts<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.hosts = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for hosts: {e}")
+                    });
+                self
+            }
+            pub fn value<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::Secret>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.value = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for value: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<VaultSecretWriteRequest>
+        for super::VaultSecretWriteRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: VaultSecretWriteRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    hosts: value.hosts?,
+                    value: value.value?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::VaultSecretWriteRequest>
+        for VaultSecretWriteRequest {
+            fn from(value: super::VaultSecretWriteRequest) -> Self {
+                Self {
+                    hosts: Ok(value.hosts),
+                    value: Ok(value.value),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct Workspace {
             created_at: ::std::result::Result<
                 ::std::string::String,
@@ -64644,6 +65614,181 @@ let response = client.list_scim_groups()
 ```*/
     pub fn list_scim_groups(&self) -> builder::ListScimGroups<'_> {
         builder::ListScimGroups::new(self)
+    }
+    /**List the connections of an intern
+
+Which connections (GitHub, Slack, Google, MCP servers as `mcp:<host>`, ...) an intern may use, by key; never their credentials. The key decides the scope: the workspace it belongs to (an intern's own key reaches only that intern); there is no fallback to another workspace. Only for organizations in the Intern API programme (404 otherwise). Works with any API key.
+
+Sends a `GET` request to `/vault/interns/{internId}/connections`
+
+Arguments:
+- `intern_id`: The intern, in the key's workspace.
+```ignore
+let response = client.list_intern_connections()
+    .intern_id(intern_id)
+    .send()
+    .await;
+```*/
+    pub fn list_intern_connections(&self) -> builder::ListInternConnections<'_> {
+        builder::ListInternConnections::new(self)
+    }
+    /**List the secrets an intern gets
+
+For each secret name, the one an intern's outbound requests actually receive, and where it comes from: the intern's own, an attached vault's or the workspace's (in that order of precedence). Without values. The key decides the scope: the workspace it belongs to (an intern's own key reaches only that intern); there is no fallback to another workspace. Only for organizations in the Intern API programme (404 otherwise). Works with any API key.
+
+Sends a `GET` request to `/vault/interns/{internId}/effective-secrets`
+
+Arguments:
+- `intern_id`: The intern, in the key's workspace.
+- `limit`: Most items per page.
+- `offset`: How many items to skip, for paging.
+```ignore
+let response = client.list_intern_effective_vault_secrets()
+    .intern_id(intern_id)
+    .limit(limit)
+    .offset(offset)
+    .send()
+    .await;
+```*/
+    pub fn list_intern_effective_vault_secrets(
+        &self,
+    ) -> builder::ListInternEffectiveVaultSecrets<'_> {
+        builder::ListInternEffectiveVaultSecrets::new(self)
+    }
+    /**List the secrets of an intern
+
+The secrets stored for one intern, one page at a time, without values. The key decides the scope: the workspace it belongs to (an intern's own key reaches only that intern); there is no fallback to another workspace. Only for organizations in the Intern API programme (404 otherwise). Works with any API key.
+
+Sends a `GET` request to `/vault/interns/{internId}/secrets`
+
+Arguments:
+- `intern_id`: The intern, in the key's workspace.
+- `limit`: Most items per page.
+- `offset`: How many items to skip, for paging.
+```ignore
+let response = client.list_intern_vault_secrets()
+    .intern_id(intern_id)
+    .limit(limit)
+    .offset(offset)
+    .send()
+    .await;
+```*/
+    pub fn list_intern_vault_secrets(&self) -> builder::ListInternVaultSecrets<'_> {
+        builder::ListInternVaultSecrets::new(self)
+    }
+    /**Copy workspace secrets to an intern
+
+Gives an intern copies of the named workspace secrets, values and hosts included, replacing its own secrets of those names. All or nothing: a name missing from the workspace answers 404, a secret without hosts 409. The key decides the scope: the workspace it belongs to (an intern's own key reaches only that intern); there is no fallback to another workspace. Only for organizations in the Intern API programme (404 otherwise). Works with any API key.
+
+Sends a `POST` request to `/vault/interns/{internId}/secrets/copy`
+
+Arguments:
+- `intern_id`: The intern, in the key's workspace.
+- `body`
+```ignore
+let response = client.copy_vault_secrets_to_intern()
+    .intern_id(intern_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn copy_vault_secrets_to_intern(&self) -> builder::CopyVaultSecretsToIntern<'_> {
+        builder::CopyVaultSecretsToIntern::new(self)
+    }
+    /**Store a secret of an intern
+
+Creates or replaces one intern's secret. The value is encrypted and only ever released to the listed hosts; the answer describes the secret without its value. Answers 503 while vault writes are switched off. The key decides the scope: the workspace it belongs to (an intern's own key reaches only that intern); there is no fallback to another workspace. Only for organizations in the Intern API programme (404 otherwise). Works with any API key.
+
+Sends a `PUT` request to `/vault/interns/{internId}/secrets/{name}`
+
+Arguments:
+- `intern_id`: The intern, in the key's workspace.
+- `name`: The secret: lowercase letters, digits and single underscores, starting with a letter, at most 255 characters.
+- `body`
+```ignore
+let response = client.store_intern_vault_secret()
+    .intern_id(intern_id)
+    .name(name)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn store_intern_vault_secret(&self) -> builder::StoreInternVaultSecret<'_> {
+        builder::StoreInternVaultSecret::new(self)
+    }
+    /**Delete a secret of an intern
+
+Removes one intern's secret (404 if there is none by that name). The key decides the scope: the workspace it belongs to (an intern's own key reaches only that intern); there is no fallback to another workspace. Only for organizations in the Intern API programme (404 otherwise). Works with any API key.
+
+Sends a `DELETE` request to `/vault/interns/{internId}/secrets/{name}`
+
+Arguments:
+- `intern_id`: The intern, in the key's workspace.
+- `name`: The secret.
+```ignore
+let response = client.delete_intern_vault_secret()
+    .intern_id(intern_id)
+    .name(name)
+    .send()
+    .await;
+```*/
+    pub fn delete_intern_vault_secret(&self) -> builder::DeleteInternVaultSecret<'_> {
+        builder::DeleteInternVaultSecret::new(self)
+    }
+    /**List workspace secrets
+
+The secrets stored in the key's workspace, one page at a time: names, hosts and fingerprints, never values. The key decides the scope: the workspace it belongs to (an intern's own key reaches only that intern); there is no fallback to another workspace. Only for organizations in the Intern API programme (404 otherwise). Works with any API key.
+
+Sends a `GET` request to `/vault/secrets`
+
+Arguments:
+- `limit`: Most items per page.
+- `offset`: How many items to skip, for paging.
+```ignore
+let response = client.list_vault_secrets()
+    .limit(limit)
+    .offset(offset)
+    .send()
+    .await;
+```*/
+    pub fn list_vault_secrets(&self) -> builder::ListVaultSecrets<'_> {
+        builder::ListVaultSecrets::new(self)
+    }
+    /**Store a workspace secret
+
+Creates the named secret in the key's workspace, or replaces it. The value is encrypted and only ever released to the listed hosts; the answer describes the secret without its value. Answers 503 while vault writes are switched off. The key decides the scope: the workspace it belongs to (an intern's own key reaches only that intern); there is no fallback to another workspace. Only for organizations in the Intern API programme (404 otherwise). Works with any API key.
+
+Sends a `PUT` request to `/vault/secrets/{name}`
+
+Arguments:
+- `name`: The secret: lowercase letters, digits and single underscores, starting with a letter, at most 255 characters.
+- `body`
+```ignore
+let response = client.store_vault_secret()
+    .name(name)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn store_vault_secret(&self) -> builder::StoreVaultSecret<'_> {
+        builder::StoreVaultSecret::new(self)
+    }
+    /**Delete a workspace secret
+
+Removes a secret from the key's workspace (404 if there is none by that name). The key decides the scope: the workspace it belongs to (an intern's own key reaches only that intern); there is no fallback to another workspace. Only for organizations in the Intern API programme (404 otherwise). Works with any API key.
+
+Sends a `DELETE` request to `/vault/secrets/{name}`
+
+Arguments:
+- `name`: The secret.
+```ignore
+let response = client.delete_vault_secret()
+    .name(name)
+    .send()
+    .await;
+```*/
+    pub fn delete_vault_secret(&self) -> builder::DeleteVaultSecret<'_> {
+        builder::DeleteVaultSecret::new(self)
     }
     /**List workspaces
 
@@ -74715,6 +75860,1376 @@ pub mod builder {
                     )
                 }
                 500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_intern_connections`]
+
+[`Client::list_intern_connections`]: super::Client::list_intern_connections*/
+    #[derive(Debug, Clone)]
+    pub struct ListInternConnections<'a> {
+        client: &'a super::Client,
+        intern_id: Result<::std::string::String, String>,
+    }
+    impl<'a> ListInternConnections<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                intern_id: Err("intern_id was not initialized".to_string()),
+            }
+        }
+        pub fn intern_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.intern_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for intern_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/vault/interns/{internId}/connections`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ListInternConnectionsResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, intern_id } = self;
+            let intern_id = intern_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/vault/interns/{}/connections", client.baseurl, encode_path(&
+                intern_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_intern_connections",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                408u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                502u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                504u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_intern_effective_vault_secrets`]
+
+[`Client::list_intern_effective_vault_secrets`]: super::Client::list_intern_effective_vault_secrets*/
+    #[derive(Debug, Clone)]
+    pub struct ListInternEffectiveVaultSecrets<'a> {
+        client: &'a super::Client,
+        intern_id: Result<::std::string::String, String>,
+        limit: Result<Option<i64>, String>,
+        offset: Result<Option<i64>, String>,
+    }
+    impl<'a> ListInternEffectiveVaultSecrets<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                intern_id: Err("intern_id was not initialized".to_string()),
+                limit: Ok(None),
+                offset: Ok(None),
+            }
+        }
+        pub fn intern_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.intern_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for intern_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for limit failed".to_string());
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.offset = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for offset failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/vault/interns/{internId}/effective-secrets`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::VaultEffectiveSecretListResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, intern_id, limit, offset } = self;
+            let intern_id = intern_id.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let offset = offset.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/vault/interns/{}/effective-secrets", client.baseurl, encode_path(&
+                intern_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_intern_effective_vault_secrets",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                408u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                502u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                504u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_intern_vault_secrets`]
+
+[`Client::list_intern_vault_secrets`]: super::Client::list_intern_vault_secrets*/
+    #[derive(Debug, Clone)]
+    pub struct ListInternVaultSecrets<'a> {
+        client: &'a super::Client,
+        intern_id: Result<::std::string::String, String>,
+        limit: Result<Option<i64>, String>,
+        offset: Result<Option<i64>, String>,
+    }
+    impl<'a> ListInternVaultSecrets<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                intern_id: Err("intern_id was not initialized".to_string()),
+                limit: Ok(None),
+                offset: Ok(None),
+            }
+        }
+        pub fn intern_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.intern_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for intern_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for limit failed".to_string());
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.offset = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for offset failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/vault/interns/{internId}/secrets`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::VaultSecretListResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, intern_id, limit, offset } = self;
+            let intern_id = intern_id.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let offset = offset.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/vault/interns/{}/secrets", client.baseurl, encode_path(& intern_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_intern_vault_secrets",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                408u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                502u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                504u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::copy_vault_secrets_to_intern`]
+
+[`Client::copy_vault_secrets_to_intern`]: super::Client::copy_vault_secrets_to_intern*/
+    #[derive(Debug, Clone)]
+    pub struct CopyVaultSecretsToIntern<'a> {
+        client: &'a super::Client,
+        intern_id: Result<::std::string::String, String>,
+        body: Result<types::builder::VaultSecretCopyRequest, String>,
+    }
+    impl<'a> CopyVaultSecretsToIntern<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                intern_id: Err("intern_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn intern_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.intern_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for intern_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::VaultSecretCopyRequest>,
+            <V as std::convert::TryInto<
+                types::VaultSecretCopyRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `VaultSecretCopyRequest` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::VaultSecretCopyRequest,
+            ) -> types::builder::VaultSecretCopyRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/vault/interns/{internId}/secrets/copy`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::VaultSecretCopyResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, intern_id, body } = self;
+            let intern_id = intern_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::VaultSecretCopyRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/vault/interns/{}/secrets/copy", client.baseurl, encode_path(&
+                intern_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "copy_vault_secrets_to_intern",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                502u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                504u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::store_intern_vault_secret`]
+
+[`Client::store_intern_vault_secret`]: super::Client::store_intern_vault_secret*/
+    #[derive(Debug, Clone)]
+    pub struct StoreInternVaultSecret<'a> {
+        client: &'a super::Client,
+        intern_id: Result<::std::string::String, String>,
+        name: Result<::std::string::String, String>,
+        body: Result<types::builder::VaultSecretWriteRequest, String>,
+    }
+    impl<'a> StoreInternVaultSecret<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                intern_id: Err("intern_id was not initialized".to_string()),
+                name: Err("name was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn intern_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.intern_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for intern_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.name = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for name failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::VaultSecretWriteRequest>,
+            <V as std::convert::TryInto<
+                types::VaultSecretWriteRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `VaultSecretWriteRequest` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::VaultSecretWriteRequest,
+            ) -> types::builder::VaultSecretWriteRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/vault/interns/{internId}/secrets/{name}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::VaultSecretResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, intern_id, name, body } = self;
+            let intern_id = intern_id.map_err(Error::InvalidRequest)?;
+            let name = name.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::VaultSecretWriteRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/vault/interns/{}/secrets/{}", client.baseurl, encode_path(& intern_id
+                .to_string()), encode_path(& name.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "store_intern_vault_secret",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                502u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                504u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::delete_intern_vault_secret`]
+
+[`Client::delete_intern_vault_secret`]: super::Client::delete_intern_vault_secret*/
+    #[derive(Debug, Clone)]
+    pub struct DeleteInternVaultSecret<'a> {
+        client: &'a super::Client,
+        intern_id: Result<::std::string::String, String>,
+        name: Result<::std::string::String, String>,
+    }
+    impl<'a> DeleteInternVaultSecret<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                intern_id: Err("intern_id was not initialized".to_string()),
+                name: Err("name was not initialized".to_string()),
+            }
+        }
+        pub fn intern_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.intern_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for intern_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.name = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for name failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `DELETE` request to `/vault/interns/{internId}/secrets/{name}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+            let Self { client, intern_id, name } = self;
+            let intern_id = intern_id.map_err(Error::InvalidRequest)?;
+            let name = name.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/vault/interns/{}/secrets/{}", client.baseurl, encode_path(& intern_id
+                .to_string()), encode_path(& name.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "delete_intern_vault_secret",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                204u16 => Ok(ResponseValue::empty(response)),
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                408u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                409u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                502u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                504u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_vault_secrets`]
+
+[`Client::list_vault_secrets`]: super::Client::list_vault_secrets*/
+    #[derive(Debug, Clone)]
+    pub struct ListVaultSecrets<'a> {
+        client: &'a super::Client,
+        limit: Result<Option<i64>, String>,
+        offset: Result<Option<i64>, String>,
+    }
+    impl<'a> ListVaultSecrets<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                limit: Ok(None),
+                offset: Ok(None),
+            }
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for limit failed".to_string());
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.offset = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for offset failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/vault/secrets`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::VaultSecretListResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, limit, offset } = self;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let offset = offset.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/vault/secrets", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_vault_secrets",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                408u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                502u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                504u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::store_vault_secret`]
+
+[`Client::store_vault_secret`]: super::Client::store_vault_secret*/
+    #[derive(Debug, Clone)]
+    pub struct StoreVaultSecret<'a> {
+        client: &'a super::Client,
+        name: Result<::std::string::String, String>,
+        body: Result<types::builder::VaultSecretWriteRequest, String>,
+    }
+    impl<'a> StoreVaultSecret<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                name: Err("name was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.name = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for name failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::VaultSecretWriteRequest>,
+            <V as std::convert::TryInto<
+                types::VaultSecretWriteRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `VaultSecretWriteRequest` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::VaultSecretWriteRequest,
+            ) -> types::builder::VaultSecretWriteRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/vault/secrets/{name}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::VaultSecretResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, name, body } = self;
+            let name = name.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::VaultSecretWriteRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/vault/secrets/{}", client.baseurl, encode_path(& name.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "store_vault_secret",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                502u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                504u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::delete_vault_secret`]
+
+[`Client::delete_vault_secret`]: super::Client::delete_vault_secret*/
+    #[derive(Debug, Clone)]
+    pub struct DeleteVaultSecret<'a> {
+        client: &'a super::Client,
+        name: Result<::std::string::String, String>,
+    }
+    impl<'a> DeleteVaultSecret<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                name: Err("name was not initialized".to_string()),
+            }
+        }
+        pub fn name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.name = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for name failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `DELETE` request to `/vault/secrets/{name}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+            let Self { client, name } = self;
+            let name = name.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/vault/secrets/{}", client.baseurl, encode_path(& name.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "delete_vault_secret",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                204u16 => Ok(ResponseValue::empty(response)),
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                408u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                409u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                502u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                504u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,

@@ -16,7 +16,7 @@ use serde_json::{Map, Value, json};
 
 use crate::reply::Reply;
 use crate::sample::{SAMPLE_NOW, SampleCall};
-use crate::sample_answer::{Answer, Call, bad_request, derived_uuid, ok};
+use crate::sample_answer::{Answer, Call, bad_request, derived_hex, derived_uuid, ok};
 
 /// The records, the canned answers and an example request per operation.
 const CATALOG: &str = include_str!("sample_catalog.json");
@@ -133,6 +133,8 @@ enum Kind {
     },
     /// A canned answer about an existing record, for a body with the `required` fields.
     FixedFor(Record, &'static str, &'static [&'static str]),
+    /// A vault operation: metadata of stored secrets, never their values.
+    Vault(VaultOp),
     /// Adds (or removes) the body's keys or members to a guardrail:
     /// `{"assigned_count": n}` / `{"unassigned_count": n}`.
     Assign {
@@ -155,6 +157,19 @@ enum Kind {
     ModelCount,
     /// Feedback on a generation the sample knows.
     Feedback,
+}
+
+/// The vault operations. The workspace's secrets are the canned answer `vault_secrets`;
+/// each intern's are `intern_vault_secrets[intern]` (and its connections and effective
+/// secrets alike), so an unknown intern is a 404 as OpenRouter answers it.
+#[derive(Clone, Copy)]
+enum VaultOp {
+    List { intern: bool },
+    Connections,
+    Effective,
+    Store { intern: bool },
+    Delete { intern: bool },
+    Copy,
 }
 
 /// What a delete answers.
@@ -464,6 +479,36 @@ const ANSWERS: &[(&str, Kind)] = &[
             to: "disabled",
         },
     ),
+    (
+        "list_vault_secrets",
+        Kind::Vault(VaultOp::List { intern: false }),
+    ),
+    (
+        "store_vault_secret",
+        Kind::Vault(VaultOp::Store { intern: false }),
+    ),
+    (
+        "delete_vault_secret",
+        Kind::Vault(VaultOp::Delete { intern: false }),
+    ),
+    ("list_intern_connections", Kind::Vault(VaultOp::Connections)),
+    (
+        "list_intern_vault_secrets",
+        Kind::Vault(VaultOp::List { intern: true }),
+    ),
+    (
+        "list_intern_effective_vault_secrets",
+        Kind::Vault(VaultOp::Effective),
+    ),
+    (
+        "store_intern_vault_secret",
+        Kind::Vault(VaultOp::Store { intern: true }),
+    ),
+    (
+        "delete_intern_vault_secret",
+        Kind::Vault(VaultOp::Delete { intern: true }),
+    ),
+    ("copy_vault_secrets_to_intern", Kind::Vault(VaultOp::Copy)),
     ("list_presets", list("presets", &[])),
     ("get_preset", Kind::Preset),
     ("list_preset_versions", Kind::PresetVersions { one: false }),
@@ -589,6 +634,59 @@ fn mask_secrets(value: &mut Value) {
     }
 }
 
+/// A vault secret's name: lowercase letters, digits and single underscores, starting
+/// with a letter and not ending with an underscore, at most 255 characters.
+fn is_secret_name_valid(name: &str) -> bool {
+    name.len() <= 255
+        && name.starts_with(|c: char| c.is_ascii_lowercase())
+        && !name.ends_with('_')
+        && !name.contains("__")
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// The hosts of a stored secret: 1 to 100 hostnames, lowercased, without a final dot.
+fn normalized_hosts(hosts: Option<&Value>) -> Result<Value, Reply> {
+    let list = hosts
+        .and_then(Value::as_array)
+        .filter(|list| (1..=100).contains(&list.len()))
+        .ok_or_else(|| bad_request("Invalid hosts: 1 to 100 hostnames"))?;
+    let mut out: Vec<String> = Vec::new();
+    for host in list {
+        let host = host.as_str().unwrap_or_default().trim_end_matches('.');
+        let valid = !host.is_empty()
+            && host
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.');
+        if !valid {
+            return Err(bad_request(format!("Invalid host {host}")));
+        }
+        let host = host.to_ascii_lowercase();
+        if !out.contains(&host) {
+            out.push(host);
+        }
+    }
+    Ok(json!(out))
+}
+
+/// The metadata of a secret just stored: its fingerprint is derived from `seed`, never
+/// the value itself.
+fn stored(name: &str, hosts: Value, seed: &str) -> Value {
+    json!({
+        "name": name,
+        "hosts": hosts,
+        "fingerprint": derived_hex(&format!("vault:{seed}")),
+        "created_at": SAMPLE_NOW,
+    })
+}
+
+fn with_scope(secret: &Value, scope: &str) -> Value {
+    let mut secret = secret.clone();
+    secret["scope"] = json!(scope);
+    secret
+}
+
 fn text_of(value: &Value) -> Option<&str> {
     value.as_str()
 }
@@ -708,6 +806,7 @@ impl Call<'_> {
                 self.object_body(required)?;
                 self.fixed(name)
             }
+            Kind::Vault(op) => self.vault(op),
             Kind::Assign {
                 collection,
                 body_field,
@@ -762,6 +861,120 @@ impl Call<'_> {
                     return Err(Reply::error(404, format!("Generation {id} not found")));
                 }
                 self.fixed("feedback")
+            }
+        }
+    }
+
+    /// The secrets of the workspace, or of the path's intern (404 for an intern the
+    /// sample does not have).
+    fn vault_secrets(&self, intern: bool) -> Result<&[Value], Reply> {
+        let all = if intern {
+            let id = self.path_param("internId");
+            self.fixed_value("intern_vault_secrets")?
+                .get(id)
+                .ok_or_else(|| Reply::error(404, format!("Intern {id} not found")))?
+        } else {
+            self.fixed_value("vault_secrets")?
+        };
+        Ok(all.as_array().map_or(&[], Vec::as_slice))
+    }
+
+    /// A page of `items` with `has_more`, as the vault lists answer.
+    fn vault_page(&self, items: Vec<Value>) -> Answer {
+        let offset = self.query_number("offset")?.unwrap_or(0) as usize;
+        let total = items.len();
+        let (page, _) = self.page_of(items, true)?;
+        let has_more = offset + page.len() < total;
+        ok(200, &json!({ "data": page, "has_more": has_more }))
+    }
+
+    fn vault(&self, op: VaultOp) -> Answer {
+        match op {
+            VaultOp::List { intern } => self.vault_page(self.vault_secrets(intern)?.to_vec()),
+            VaultOp::Connections => {
+                self.vault_secrets(true)?;
+                let id = self.path_param("internId");
+                let connections = self.fixed_value("intern_connections")?.get(id).cloned();
+                ok(
+                    200,
+                    &json!({ "data": connections.unwrap_or_else(|| json!([])) }),
+                )
+            }
+            VaultOp::Effective => {
+                // The intern's own secrets win over the workspace's of the same name.
+                let own = self.vault_secrets(true)?;
+                let mut items: Vec<Value> = own
+                    .iter()
+                    .map(|secret| with_scope(secret, "intern"))
+                    .collect();
+                for secret in self.vault_secrets(false)? {
+                    if !own.iter().any(|o| o.get("name") == secret.get("name")) {
+                        items.push(with_scope(secret, "workspace"));
+                    }
+                }
+                self.vault_page(items)
+            }
+            VaultOp::Store { intern } => {
+                self.vault_secrets(intern)?;
+                let name = self.path_param("name");
+                if !is_secret_name_valid(name) {
+                    return Err(bad_request(format!("Invalid secret name {name}")));
+                }
+                let sent = self.object_body(&["hosts", "value"])?;
+                let value = sent.get("value").and_then(text_of).unwrap_or_default();
+                if value.is_empty() || value.chars().count() > 65_536 {
+                    // Never quote the value, not even in an error.
+                    return Err(bad_request("Invalid value: 1 to 65536 characters"));
+                }
+                let hosts = normalized_hosts(sent.get("hosts"))?;
+                let scope = if intern {
+                    self.path_param("internId")
+                } else {
+                    "workspace"
+                };
+                ok(
+                    200,
+                    &json!({ "data": stored(name, hosts, &format!("{scope}:{name}:{value}")) }),
+                )
+            }
+            VaultOp::Delete { intern } => {
+                let name = self.path_param("name");
+                if self
+                    .vault_secrets(intern)?
+                    .iter()
+                    .any(|s| s.get("name").and_then(text_of) == Some(name))
+                {
+                    Ok(Reply::empty(204))
+                } else {
+                    Err(Reply::error(404, format!("Secret {name} not found")))
+                }
+            }
+            VaultOp::Copy => {
+                let intern = self.path_param("internId").to_string();
+                self.vault_secrets(true)?;
+                let sent = self.object_body(&["names"])?;
+                let names = sent
+                    .get("names")
+                    .and_then(Value::as_array)
+                    .ok_or_else(|| bad_request("Invalid request body: names must be a list"))?;
+                let workspace = self.vault_secrets(false)?;
+                let mut copies = Vec::new();
+                for name in names {
+                    let name = name.as_str().unwrap_or_default();
+                    let source = workspace
+                        .iter()
+                        .find(|s| s.get("name").and_then(text_of) == Some(name))
+                        .ok_or_else(|| Reply::error(404, format!("Secret {name} not found")))?;
+                    let Some(hosts) = source.get("hosts").filter(|h| h.is_array()) else {
+                        return Err(Reply::error(
+                            409,
+                            format!("Secret {name} has no hosts and cannot be copied"),
+                        ));
+                    };
+                    let seed = format!("{intern}:{name}:{}", source["fingerprint"]);
+                    copies.push(stored(name, hosts.clone(), &seed));
+                }
+                ok(200, &json!({ "data": copies }))
             }
         }
     }

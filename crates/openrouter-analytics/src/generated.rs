@@ -13559,6 +13559,1389 @@ pub mod scim {
         }
     }
 }
+/// The vault operations of a client: `client.vault()`.
+///
+/// Secrets that interns' outbound requests may use, each bound to the hostnames it may be sent to. Values go in and never come out: answers carry names, hosts and fingerprints only.
+#[derive(Clone, Debug)]
+pub struct Vault<Mode = Async> {
+    client: Client,
+    mode: Mode,
+}
+impl<Mode: Clone> Vault<Mode> {
+    /// `GET /vault/interns/{internId}/connections`: List the connections of an intern
+    ///
+    /// Which connections (GitHub, Slack, Google, MCP servers as `mcp:<host>`, ...) an intern may use, by key; never their credentials. The key decides the scope: the workspace it belongs to (an intern's own key reaches only that intern); there is no fallback to another workspace. Only for organizations in the Intern API programme (404 otherwise). Works with any API key.
+    pub fn list_intern_connections(&self) -> vault::ListInternConnections<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `GET /vault/interns/{internId}/effective-secrets`: List the secrets an intern gets
+    ///
+    /// For each secret name, the one an intern's outbound requests actually receive, and where it comes from: the intern's own, an attached vault's or the workspace's (in that order of precedence). Without values. The key decides the scope: the workspace it belongs to (an intern's own key reaches only that intern); there is no fallback to another workspace. Only for organizations in the Intern API programme (404 otherwise). Works with any API key.
+    pub fn list_intern_effective_vault_secrets(
+        &self,
+    ) -> vault::ListInternEffectiveVaultSecrets<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `GET /vault/interns/{internId}/secrets`: List the secrets of an intern
+    ///
+    /// The secrets stored for one intern, one page at a time, without values. The key decides the scope: the workspace it belongs to (an intern's own key reaches only that intern); there is no fallback to another workspace. Only for organizations in the Intern API programme (404 otherwise). Works with any API key.
+    pub fn list_intern_vault_secrets(&self) -> vault::ListInternVaultSecrets<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `POST /vault/interns/{internId}/secrets/copy`: Copy workspace secrets to an intern
+    ///
+    /// Gives an intern copies of the named workspace secrets, values and hosts included, replacing its own secrets of those names. All or nothing: a name missing from the workspace answers 404, a secret without hosts 409. The key decides the scope: the workspace it belongs to (an intern's own key reaches only that intern); there is no fallback to another workspace. Only for organizations in the Intern API programme (404 otherwise). Works with any API key.
+    pub fn copy_vault_secrets_to_intern(&self) -> vault::CopyVaultSecretsToIntern<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `PUT /vault/interns/{internId}/secrets/{name}`: Store a secret of an intern
+    ///
+    /// Creates or replaces one intern's secret. The value is encrypted and only ever released to the listed hosts; the answer describes the secret without its value. Answers 503 while vault writes are switched off. The key decides the scope: the workspace it belongs to (an intern's own key reaches only that intern); there is no fallback to another workspace. Only for organizations in the Intern API programme (404 otherwise). Works with any API key.
+    pub fn store_intern_vault_secret(&self) -> vault::StoreInternVaultSecret<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `DELETE /vault/interns/{internId}/secrets/{name}`: Delete a secret of an intern
+    ///
+    /// Removes one intern's secret (404 if there is none by that name). The key decides the scope: the workspace it belongs to (an intern's own key reaches only that intern); there is no fallback to another workspace. Only for organizations in the Intern API programme (404 otherwise). Works with any API key.
+    pub fn delete_intern_vault_secret(&self) -> vault::DeleteInternVaultSecret<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `GET /vault/secrets`: List workspace secrets
+    ///
+    /// The secrets stored in the key's workspace, one page at a time: names, hosts and fingerprints, never values. The key decides the scope: the workspace it belongs to (an intern's own key reaches only that intern); there is no fallback to another workspace. Only for organizations in the Intern API programme (404 otherwise). Works with any API key.
+    pub fn list_vault_secrets(&self) -> vault::ListVaultSecrets<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `PUT /vault/secrets/{name}`: Store a workspace secret
+    ///
+    /// Creates the named secret in the key's workspace, or replaces it. The value is encrypted and only ever released to the listed hosts; the answer describes the secret without its value. Answers 503 while vault writes are switched off. The key decides the scope: the workspace it belongs to (an intern's own key reaches only that intern); there is no fallback to another workspace. Only for organizations in the Intern API programme (404 otherwise). Works with any API key.
+    pub fn store_vault_secret(&self) -> vault::StoreVaultSecret<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `DELETE /vault/secrets/{name}`: Delete a workspace secret
+    ///
+    /// Removes a secret from the key's workspace (404 if there is none by that name). The key decides the scope: the workspace it belongs to (an intern's own key reaches only that intern); there is no fallback to another workspace. Only for organizations in the Intern API programme (404 otherwise). Works with any API key.
+    pub fn delete_vault_secret(&self) -> vault::DeleteVaultSecret<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+}
+impl Client {
+    /// The vault operations.
+    pub fn vault(&self) -> Vault {
+        Vault {
+            client: self.clone(),
+            mode: Async,
+        }
+    }
+}
+#[cfg(feature = "blocking")]
+impl crate::blocking::Client {
+    /// The vault operations.
+    pub fn vault(&self) -> Vault<crate::blocking::Blocking> {
+        Vault {
+            client: self.as_async().clone(),
+            mode: self.mode(),
+        }
+    }
+}
+/// Calls and parameters of the vault operations (see [`Vault`]).
+pub mod vault {
+    #[allow(unused_imports)]
+    use super::*;
+    /// Parameters of `GET /vault/interns/{internId}/connections` (`list_intern_connections`).
+    #[derive(Clone, Debug, Default)]
+    pub struct ListInternConnectionsParams {
+        /// `internId` (path parameter)
+        pub(crate) intern_id: Option<String>,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `GET /vault/interns/{internId}/connections`; from `client.vault().list_intern_connections()`.
+    pub type ListInternConnections<Mode = Async> = Call<
+        ListInternConnectionsParams,
+        Mode,
+    >;
+    impl<Mode> Call<ListInternConnectionsParams, Mode> {
+        /// The intern, in the key's workspace.
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn intern_id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.intern_id = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "internId"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for ListInternConnectionsParams {
+        type Output = types::ListInternConnectionsResponse;
+        fn name(&self) -> &'static str {
+            "list_intern_connections"
+        }
+    }
+    impl crate::call::Validate for ListInternConnectionsParams {}
+    impl sealed::Sender for ListInternConnectionsParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "list_intern_connections"),
+                    ),
+                );
+            }
+            if self.intern_id.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{} needs the parameter {}", "list_intern_connections",
+                            "internId"
+                        ),
+                    ),
+                );
+            }
+            crate::call::Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::ListInternConnectionsResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.list_intern_connections();
+            if let Some(value) = &self.intern_id {
+                request = request.intern_id(value.clone());
+            }
+            request.send().await
+        }
+    }
+    impl FromArgs for ListInternConnectionsParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "internId" => params.intern_id = Some(parse_arg(name, value)?),
+                    other => {
+                        return Err(
+                            unknown_arg("list_intern_connections", other, &["internId"]),
+                        );
+                    }
+                }
+            }
+            if body.is_some() {
+                return Err(unexpected_body("list_intern_connections"));
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `GET /vault/interns/{internId}/effective-secrets` (`list_intern_effective_vault_secrets`).
+    #[derive(Clone, Debug, Default)]
+    pub struct ListInternEffectiveVaultSecretsParams {
+        /// `internId` (path parameter)
+        pub(crate) intern_id: Option<String>,
+        /// `limit` (query parameter)
+        pub(crate) limit: Option<i64>,
+        /// `offset` (query parameter)
+        pub(crate) offset: Option<i64>,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `GET /vault/interns/{internId}/effective-secrets`; from `client.vault().list_intern_effective_vault_secrets()`.
+    pub type ListInternEffectiveVaultSecrets<Mode = Async> = Call<
+        ListInternEffectiveVaultSecretsParams,
+        Mode,
+    >;
+    impl<Mode> Call<ListInternEffectiveVaultSecretsParams, Mode> {
+        /// The intern, in the key's workspace.
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn intern_id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.intern_id = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "internId"));
+                }
+            }
+            self
+        }
+        /// Most items per page.
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<i64>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.limit = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "limit"));
+                }
+            }
+            self
+        }
+        /// How many items to skip, for paging.
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<i64>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.offset = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "offset"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for ListInternEffectiveVaultSecretsParams {
+        type Output = types::VaultEffectiveSecretListResponse;
+        fn name(&self) -> &'static str {
+            "list_intern_effective_vault_secrets"
+        }
+    }
+    impl crate::call::Validate for ListInternEffectiveVaultSecretsParams {}
+    impl crate::paging::Paged for ListInternEffectiveVaultSecretsParams {
+        type Item = types::VaultEffectiveSecret;
+    }
+    #[allow(clippy::useless_conversion)]
+    impl crate::paging::sealed::Pages for ListInternEffectiveVaultSecretsParams {
+        fn offset(&self) -> u64 {
+            self.offset.and_then(|offset| u64::try_from(offset).ok()).unwrap_or(0)
+        }
+        fn set_offset(&mut self, offset: u64) {
+            self.offset = TryFrom::try_from(offset).ok();
+        }
+        fn into_items(
+            output: types::VaultEffectiveSecretListResponse,
+        ) -> Vec<types::VaultEffectiveSecret> {
+            output.data
+        }
+        fn total_count(output: &types::VaultEffectiveSecretListResponse) -> Option<u64> {
+            {
+                let _ = output;
+                None
+            }
+        }
+        fn item_id(item: &types::VaultEffectiveSecret) -> Option<String> {
+            {
+                let _ = item;
+                None
+            }
+        }
+        fn page(
+            output: &types::VaultEffectiveSecretListResponse,
+        ) -> &[types::VaultEffectiveSecret] {
+            &output.data
+        }
+    }
+    impl sealed::Sender for ListInternEffectiveVaultSecretsParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{}: parameter {invalid}",
+                            "list_intern_effective_vault_secrets"
+                        ),
+                    ),
+                );
+            }
+            if self.intern_id.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{} needs the parameter {}",
+                            "list_intern_effective_vault_secrets", "internId"
+                        ),
+                    ),
+                );
+            }
+            crate::call::Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::VaultEffectiveSecretListResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.list_intern_effective_vault_secrets();
+            if let Some(value) = &self.intern_id {
+                request = request.intern_id(value.clone());
+            }
+            if let Some(value) = &self.limit {
+                request = request.limit(value.clone());
+            }
+            if let Some(value) = &self.offset {
+                request = request.offset(value.clone());
+            }
+            request.send().await
+        }
+    }
+    impl FromArgs for ListInternEffectiveVaultSecretsParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "internId" => params.intern_id = Some(parse_arg(name, value)?),
+                    "limit" => params.limit = Some(parse_arg(name, value)?),
+                    "offset" => params.offset = Some(parse_arg(name, value)?),
+                    other => {
+                        return Err(
+                            unknown_arg(
+                                "list_intern_effective_vault_secrets",
+                                other,
+                                &["internId", "limit", "offset"],
+                            ),
+                        );
+                    }
+                }
+            }
+            if body.is_some() {
+                return Err(unexpected_body("list_intern_effective_vault_secrets"));
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `GET /vault/interns/{internId}/secrets` (`list_intern_vault_secrets`).
+    #[derive(Clone, Debug, Default)]
+    pub struct ListInternVaultSecretsParams {
+        /// `internId` (path parameter)
+        pub(crate) intern_id: Option<String>,
+        /// `limit` (query parameter)
+        pub(crate) limit: Option<i64>,
+        /// `offset` (query parameter)
+        pub(crate) offset: Option<i64>,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `GET /vault/interns/{internId}/secrets`; from `client.vault().list_intern_vault_secrets()`.
+    pub type ListInternVaultSecrets<Mode = Async> = Call<
+        ListInternVaultSecretsParams,
+        Mode,
+    >;
+    impl<Mode> Call<ListInternVaultSecretsParams, Mode> {
+        /// The intern, in the key's workspace.
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn intern_id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.intern_id = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "internId"));
+                }
+            }
+            self
+        }
+        /// Most items per page.
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<i64>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.limit = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "limit"));
+                }
+            }
+            self
+        }
+        /// How many items to skip, for paging.
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<i64>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.offset = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "offset"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for ListInternVaultSecretsParams {
+        type Output = types::VaultSecretListResponse;
+        fn name(&self) -> &'static str {
+            "list_intern_vault_secrets"
+        }
+    }
+    impl crate::call::Validate for ListInternVaultSecretsParams {}
+    impl crate::paging::Paged for ListInternVaultSecretsParams {
+        type Item = types::VaultSecret;
+    }
+    #[allow(clippy::useless_conversion)]
+    impl crate::paging::sealed::Pages for ListInternVaultSecretsParams {
+        fn offset(&self) -> u64 {
+            self.offset.and_then(|offset| u64::try_from(offset).ok()).unwrap_or(0)
+        }
+        fn set_offset(&mut self, offset: u64) {
+            self.offset = TryFrom::try_from(offset).ok();
+        }
+        fn into_items(
+            output: types::VaultSecretListResponse,
+        ) -> Vec<types::VaultSecret> {
+            output.data
+        }
+        fn total_count(output: &types::VaultSecretListResponse) -> Option<u64> {
+            {
+                let _ = output;
+                None
+            }
+        }
+        fn item_id(item: &types::VaultSecret) -> Option<String> {
+            {
+                let _ = item;
+                None
+            }
+        }
+        fn page(output: &types::VaultSecretListResponse) -> &[types::VaultSecret] {
+            &output.data
+        }
+    }
+    impl sealed::Sender for ListInternVaultSecretsParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "list_intern_vault_secrets"),
+                    ),
+                );
+            }
+            if self.intern_id.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{} needs the parameter {}", "list_intern_vault_secrets",
+                            "internId"
+                        ),
+                    ),
+                );
+            }
+            crate::call::Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::VaultSecretListResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.list_intern_vault_secrets();
+            if let Some(value) = &self.intern_id {
+                request = request.intern_id(value.clone());
+            }
+            if let Some(value) = &self.limit {
+                request = request.limit(value.clone());
+            }
+            if let Some(value) = &self.offset {
+                request = request.offset(value.clone());
+            }
+            request.send().await
+        }
+    }
+    impl FromArgs for ListInternVaultSecretsParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "internId" => params.intern_id = Some(parse_arg(name, value)?),
+                    "limit" => params.limit = Some(parse_arg(name, value)?),
+                    "offset" => params.offset = Some(parse_arg(name, value)?),
+                    other => {
+                        return Err(
+                            unknown_arg(
+                                "list_intern_vault_secrets",
+                                other,
+                                &["internId", "limit", "offset"],
+                            ),
+                        );
+                    }
+                }
+            }
+            if body.is_some() {
+                return Err(unexpected_body("list_intern_vault_secrets"));
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `POST /vault/interns/{internId}/secrets/copy` (`copy_vault_secrets_to_intern`).
+    #[derive(Clone, Debug, Default)]
+    pub struct CopyVaultSecretsToInternParams {
+        /// `internId` (path parameter)
+        pub(crate) intern_id: Option<String>,
+        /// The request body, built up field by field.
+        pub(crate) body: types::builder::VaultSecretCopyRequest,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `POST /vault/interns/{internId}/secrets/copy`; from `client.vault().copy_vault_secrets_to_intern()`.
+    pub type CopyVaultSecretsToIntern<Mode = Async> = Call<
+        CopyVaultSecretsToInternParams,
+        Mode,
+    >;
+    impl<Mode> Call<CopyVaultSecretsToInternParams, Mode> {
+        /// The intern, in the key's workspace.
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn intern_id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.intern_id = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "internId"));
+                }
+            }
+            self
+        }
+        /// Sets the whole request body.
+        pub fn body(mut self, body: types::VaultSecretCopyRequest) -> Self {
+            self.params.body = body.into();
+            self
+        }
+        /// Edits the request body with its builder, e.g. `.body_map(|b| b.name("x"))`.
+        pub fn body_map(
+            mut self,
+            edit: impl FnOnce(
+                types::builder::VaultSecretCopyRequest,
+            ) -> types::builder::VaultSecretCopyRequest,
+        ) -> Self {
+            self.params.body = edit(self.params.body);
+            self
+        }
+        /// Sets the body's `names` field.
+        pub fn names<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<Vec<String>>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.names(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "names"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for CopyVaultSecretsToInternParams {
+        type Output = types::VaultSecretCopyResponse;
+        fn name(&self) -> &'static str {
+            "copy_vault_secrets_to_intern"
+        }
+    }
+    impl crate::call::Validate for CopyVaultSecretsToInternParams {}
+    impl sealed::Sender for CopyVaultSecretsToInternParams {
+        fn is_write(&self) -> bool {
+            true
+        }
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{}: parameter {invalid}", "copy_vault_secrets_to_intern"
+                        ),
+                    ),
+                );
+            }
+            if self.intern_id.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{} needs the parameter {}", "copy_vault_secrets_to_intern",
+                            "internId"
+                        ),
+                    ),
+                );
+            }
+            crate::call::Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::VaultSecretCopyResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.copy_vault_secrets_to_intern();
+            if let Some(value) = &self.intern_id {
+                request = request.intern_id(value.clone());
+            }
+            request = request.body(self.body.clone());
+            request.send().await
+        }
+    }
+    impl FromArgs for CopyVaultSecretsToInternParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "internId" => params.intern_id = Some(parse_arg(name, value)?),
+                    other => {
+                        return Err(
+                            unknown_arg(
+                                "copy_vault_secrets_to_intern",
+                                other,
+                                &["internId"],
+                            ),
+                        );
+                    }
+                }
+            }
+            if let Some(body) = body {
+                params.body = parse_body::<types::VaultSecretCopyRequest>(body)?.into();
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `PUT /vault/interns/{internId}/secrets/{name}` (`store_intern_vault_secret`).
+    #[derive(Clone, Debug, Default)]
+    pub struct StoreInternVaultSecretParams {
+        /// `internId` (path parameter)
+        pub(crate) intern_id: Option<String>,
+        /// `name` (path parameter)
+        pub(crate) name: Option<String>,
+        /// The request body, built up field by field.
+        pub(crate) body: types::builder::VaultSecretWriteRequest,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `PUT /vault/interns/{internId}/secrets/{name}`; from `client.vault().store_intern_vault_secret()`.
+    pub type StoreInternVaultSecret<Mode = Async> = Call<
+        StoreInternVaultSecretParams,
+        Mode,
+    >;
+    impl<Mode> Call<StoreInternVaultSecretParams, Mode> {
+        /// The intern, in the key's workspace.
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn intern_id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.intern_id = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "internId"));
+                }
+            }
+            self
+        }
+        /// The secret: lowercase letters, digits and single underscores, starting with a letter, at most 255 characters.
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn name<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.name = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "name"));
+                }
+            }
+            self
+        }
+        /// Sets the whole request body.
+        pub fn body(mut self, body: types::VaultSecretWriteRequest) -> Self {
+            self.params.body = body.into();
+            self
+        }
+        /// Edits the request body with its builder, e.g. `.body_map(|b| b.name("x"))`.
+        pub fn body_map(
+            mut self,
+            edit: impl FnOnce(
+                types::builder::VaultSecretWriteRequest,
+            ) -> types::builder::VaultSecretWriteRequest,
+        ) -> Self {
+            self.params.body = edit(self.params.body);
+            self
+        }
+        /// Sets the body's `hosts` field.
+        pub fn hosts<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<Vec<String>>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.hosts(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "hosts"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `value` field.
+        pub fn value<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<api::Secret>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.value(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "value"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for StoreInternVaultSecretParams {
+        type Output = types::VaultSecretResponse;
+        fn name(&self) -> &'static str {
+            "store_intern_vault_secret"
+        }
+    }
+    impl crate::call::Validate for StoreInternVaultSecretParams {}
+    impl sealed::Sender for StoreInternVaultSecretParams {
+        fn carries_secret(&self) -> bool {
+            true
+        }
+        fn add_secrets(&self, secrets: &mut crate::secrets::Secrets) {
+            secrets
+                .add_typed_fields::<
+                    types::VaultSecretWriteRequest,
+                    _,
+                >(&self.body, &["value"]);
+        }
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "store_intern_vault_secret"),
+                    ),
+                );
+            }
+            if self.intern_id.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{} needs the parameter {}", "store_intern_vault_secret",
+                            "internId"
+                        ),
+                    ),
+                );
+            }
+            if self.name.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{} needs the parameter {}", "store_intern_vault_secret",
+                            "name"
+                        ),
+                    ),
+                );
+            }
+            crate::call::Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::VaultSecretResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.store_intern_vault_secret();
+            if let Some(value) = &self.intern_id {
+                request = request.intern_id(value.clone());
+            }
+            if let Some(value) = &self.name {
+                request = request.name(value.clone());
+            }
+            request = request.body(self.body.clone());
+            request.send().await
+        }
+    }
+    impl FromArgs for StoreInternVaultSecretParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "internId" => params.intern_id = Some(parse_arg(name, value)?),
+                    "name" => params.name = Some(parse_arg(name, value)?),
+                    other => {
+                        return Err(
+                            unknown_arg(
+                                "store_intern_vault_secret",
+                                other,
+                                &["internId", "name"],
+                            ),
+                        );
+                    }
+                }
+            }
+            if let Some(body) = body {
+                params.body = parse_body::<types::VaultSecretWriteRequest>(body)?.into();
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `DELETE /vault/interns/{internId}/secrets/{name}` (`delete_intern_vault_secret`).
+    #[derive(Clone, Debug, Default)]
+    pub struct DeleteInternVaultSecretParams {
+        /// `internId` (path parameter)
+        pub(crate) intern_id: Option<String>,
+        /// `name` (path parameter)
+        pub(crate) name: Option<String>,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `DELETE /vault/interns/{internId}/secrets/{name}`; from `client.vault().delete_intern_vault_secret()`.
+    pub type DeleteInternVaultSecret<Mode = Async> = Call<
+        DeleteInternVaultSecretParams,
+        Mode,
+    >;
+    impl<Mode> Call<DeleteInternVaultSecretParams, Mode> {
+        /// The intern, in the key's workspace.
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn intern_id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.intern_id = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "internId"));
+                }
+            }
+            self
+        }
+        /// The secret.
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn name<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.name = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "name"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for DeleteInternVaultSecretParams {
+        type Output = ();
+        fn name(&self) -> &'static str {
+            "delete_intern_vault_secret"
+        }
+    }
+    impl crate::call::Validate for DeleteInternVaultSecretParams {}
+    impl sealed::Sender for DeleteInternVaultSecretParams {
+        fn is_delete(&self) -> bool {
+            true
+        }
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "delete_intern_vault_secret"),
+                    ),
+                );
+            }
+            if self.intern_id.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{} needs the parameter {}", "delete_intern_vault_secret",
+                            "internId"
+                        ),
+                    ),
+                );
+            }
+            if self.name.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{} needs the parameter {}", "delete_intern_vault_secret",
+                            "name"
+                        ),
+                    ),
+                );
+            }
+            crate::call::Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<ResponseValue<()>, api::Error<ErrorResponse>> {
+            #[allow(unused_mut)]
+            let mut request = api.delete_intern_vault_secret();
+            if let Some(value) = &self.intern_id {
+                request = request.intern_id(value.clone());
+            }
+            if let Some(value) = &self.name {
+                request = request.name(value.clone());
+            }
+            request.send().await
+        }
+    }
+    impl FromArgs for DeleteInternVaultSecretParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "internId" => params.intern_id = Some(parse_arg(name, value)?),
+                    "name" => params.name = Some(parse_arg(name, value)?),
+                    other => {
+                        return Err(
+                            unknown_arg(
+                                "delete_intern_vault_secret",
+                                other,
+                                &["internId", "name"],
+                            ),
+                        );
+                    }
+                }
+            }
+            if body.is_some() {
+                return Err(unexpected_body("delete_intern_vault_secret"));
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `GET /vault/secrets` (`list_vault_secrets`).
+    #[derive(Clone, Debug, Default)]
+    pub struct ListVaultSecretsParams {
+        /// `limit` (query parameter)
+        pub(crate) limit: Option<i64>,
+        /// `offset` (query parameter)
+        pub(crate) offset: Option<i64>,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `GET /vault/secrets`; from `client.vault().list_vault_secrets()`.
+    pub type ListVaultSecrets<Mode = Async> = Call<ListVaultSecretsParams, Mode>;
+    impl<Mode> Call<ListVaultSecretsParams, Mode> {
+        /// Most items per page.
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<i64>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.limit = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "limit"));
+                }
+            }
+            self
+        }
+        /// How many items to skip, for paging.
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<i64>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.offset = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "offset"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for ListVaultSecretsParams {
+        type Output = types::VaultSecretListResponse;
+        fn name(&self) -> &'static str {
+            "list_vault_secrets"
+        }
+    }
+    impl crate::call::Validate for ListVaultSecretsParams {}
+    impl crate::paging::Paged for ListVaultSecretsParams {
+        type Item = types::VaultSecret;
+    }
+    #[allow(clippy::useless_conversion)]
+    impl crate::paging::sealed::Pages for ListVaultSecretsParams {
+        fn offset(&self) -> u64 {
+            self.offset.and_then(|offset| u64::try_from(offset).ok()).unwrap_or(0)
+        }
+        fn set_offset(&mut self, offset: u64) {
+            self.offset = TryFrom::try_from(offset).ok();
+        }
+        fn into_items(
+            output: types::VaultSecretListResponse,
+        ) -> Vec<types::VaultSecret> {
+            output.data
+        }
+        fn total_count(output: &types::VaultSecretListResponse) -> Option<u64> {
+            {
+                let _ = output;
+                None
+            }
+        }
+        fn item_id(item: &types::VaultSecret) -> Option<String> {
+            {
+                let _ = item;
+                None
+            }
+        }
+        fn page(output: &types::VaultSecretListResponse) -> &[types::VaultSecret] {
+            &output.data
+        }
+    }
+    impl sealed::Sender for ListVaultSecretsParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "list_vault_secrets"),
+                    ),
+                );
+            }
+            crate::call::Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::VaultSecretListResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.list_vault_secrets();
+            if let Some(value) = &self.limit {
+                request = request.limit(value.clone());
+            }
+            if let Some(value) = &self.offset {
+                request = request.offset(value.clone());
+            }
+            request.send().await
+        }
+    }
+    impl FromArgs for ListVaultSecretsParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "limit" => params.limit = Some(parse_arg(name, value)?),
+                    "offset" => params.offset = Some(parse_arg(name, value)?),
+                    other => {
+                        return Err(
+                            unknown_arg(
+                                "list_vault_secrets",
+                                other,
+                                &["limit", "offset"],
+                            ),
+                        );
+                    }
+                }
+            }
+            if body.is_some() {
+                return Err(unexpected_body("list_vault_secrets"));
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `PUT /vault/secrets/{name}` (`store_vault_secret`).
+    #[derive(Clone, Debug, Default)]
+    pub struct StoreVaultSecretParams {
+        /// `name` (path parameter)
+        pub(crate) name: Option<String>,
+        /// The request body, built up field by field.
+        pub(crate) body: types::builder::VaultSecretWriteRequest,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `PUT /vault/secrets/{name}`; from `client.vault().store_vault_secret()`.
+    pub type StoreVaultSecret<Mode = Async> = Call<StoreVaultSecretParams, Mode>;
+    impl<Mode> Call<StoreVaultSecretParams, Mode> {
+        /// The secret: lowercase letters, digits and single underscores, starting with a letter, at most 255 characters.
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn name<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.name = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "name"));
+                }
+            }
+            self
+        }
+        /// Sets the whole request body.
+        pub fn body(mut self, body: types::VaultSecretWriteRequest) -> Self {
+            self.params.body = body.into();
+            self
+        }
+        /// Edits the request body with its builder, e.g. `.body_map(|b| b.name("x"))`.
+        pub fn body_map(
+            mut self,
+            edit: impl FnOnce(
+                types::builder::VaultSecretWriteRequest,
+            ) -> types::builder::VaultSecretWriteRequest,
+        ) -> Self {
+            self.params.body = edit(self.params.body);
+            self
+        }
+        /// Sets the body's `hosts` field.
+        pub fn hosts<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<Vec<String>>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.hosts(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "hosts"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `value` field.
+        pub fn value<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<api::Secret>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.value(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "value"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for StoreVaultSecretParams {
+        type Output = types::VaultSecretResponse;
+        fn name(&self) -> &'static str {
+            "store_vault_secret"
+        }
+    }
+    impl crate::call::Validate for StoreVaultSecretParams {}
+    impl sealed::Sender for StoreVaultSecretParams {
+        fn carries_secret(&self) -> bool {
+            true
+        }
+        fn add_secrets(&self, secrets: &mut crate::secrets::Secrets) {
+            secrets
+                .add_typed_fields::<
+                    types::VaultSecretWriteRequest,
+                    _,
+                >(&self.body, &["value"]);
+        }
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "store_vault_secret"),
+                    ),
+                );
+            }
+            if self.name.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{} needs the parameter {}", "store_vault_secret", "name"
+                        ),
+                    ),
+                );
+            }
+            crate::call::Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::VaultSecretResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.store_vault_secret();
+            if let Some(value) = &self.name {
+                request = request.name(value.clone());
+            }
+            request = request.body(self.body.clone());
+            request.send().await
+        }
+    }
+    impl FromArgs for StoreVaultSecretParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "name" => params.name = Some(parse_arg(name, value)?),
+                    other => {
+                        return Err(unknown_arg("store_vault_secret", other, &["name"]));
+                    }
+                }
+            }
+            if let Some(body) = body {
+                params.body = parse_body::<types::VaultSecretWriteRequest>(body)?.into();
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `DELETE /vault/secrets/{name}` (`delete_vault_secret`).
+    #[derive(Clone, Debug, Default)]
+    pub struct DeleteVaultSecretParams {
+        /// `name` (path parameter)
+        pub(crate) name: Option<String>,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `DELETE /vault/secrets/{name}`; from `client.vault().delete_vault_secret()`.
+    pub type DeleteVaultSecret<Mode = Async> = Call<DeleteVaultSecretParams, Mode>;
+    impl<Mode> Call<DeleteVaultSecretParams, Mode> {
+        /// The secret.
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn name<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.name = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "name"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for DeleteVaultSecretParams {
+        type Output = ();
+        fn name(&self) -> &'static str {
+            "delete_vault_secret"
+        }
+    }
+    impl crate::call::Validate for DeleteVaultSecretParams {}
+    impl sealed::Sender for DeleteVaultSecretParams {
+        fn is_delete(&self) -> bool {
+            true
+        }
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "delete_vault_secret"),
+                    ),
+                );
+            }
+            if self.name.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{} needs the parameter {}", "delete_vault_secret", "name"
+                        ),
+                    ),
+                );
+            }
+            crate::call::Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<ResponseValue<()>, api::Error<ErrorResponse>> {
+            #[allow(unused_mut)]
+            let mut request = api.delete_vault_secret();
+            if let Some(value) = &self.name {
+                request = request.name(value.clone());
+            }
+            request.send().await
+        }
+    }
+    impl FromArgs for DeleteVaultSecretParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "name" => params.name = Some(parse_arg(name, value)?),
+                    other => {
+                        return Err(unknown_arg("delete_vault_secret", other, &["name"]));
+                    }
+                }
+            }
+            if body.is_some() {
+                return Err(unexpected_body("delete_vault_secret"));
+            }
+            Ok(params)
+        }
+    }
+}
 /// The workspaces operations of a client: `client.workspaces()`.
 ///
 /// Workspaces, their spending budgets and their members.
@@ -27419,6 +28802,559 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         }),
     },
     OperationInfo {
+        group: "vault",
+        method: "list_intern_connections",
+        operation_id: "list_intern_connections",
+        http_method: "GET",
+        path: "/vault/interns/{internId}/connections",
+        summary: "List the connections of an intern",
+        description: "Which connections (GitHub, Slack, Google, MCP servers as `mcp:<host>`, ...) an intern may use, by key; never their credentials. The key decides the scope: the workspace it belongs to (an intern's own key reaches only that intern); there is no fallback to another workspace. Only for organizations in the Intern API programme (404 otherwise). Works with any API key.",
+        parameters: &[
+            ParameterInfo {
+                name: "internId",
+                location: "path",
+                required: true,
+                description: "The intern, in the key's workspace.",
+                value: ValueType::String,
+            },
+        ],
+        has_body: false,
+        body_fields: &[],
+        writes: false,
+        carries_secret: false,
+        paging: None,
+        response: Some(ResponseInfo {
+            payload: Payload::List { items: "data" },
+            columns: &[
+                ColumnInfo {
+                    name: "key",
+                    path: &["key"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "The connection: `github`, `slack`, `google`, an MCP server such as `linear`, or `mcp:<host>`.",
+                },
+            ],
+        }),
+    },
+    OperationInfo {
+        group: "vault",
+        method: "list_intern_effective_vault_secrets",
+        operation_id: "list_intern_effective_vault_secrets",
+        http_method: "GET",
+        path: "/vault/interns/{internId}/effective-secrets",
+        summary: "List the secrets an intern gets",
+        description: "For each secret name, the one an intern's outbound requests actually receive, and where it comes from: the intern's own, an attached vault's or the workspace's (in that order of precedence). Without values. The key decides the scope: the workspace it belongs to (an intern's own key reaches only that intern); there is no fallback to another workspace. Only for organizations in the Intern API programme (404 otherwise). Works with any API key.",
+        parameters: &[
+            ParameterInfo {
+                name: "internId",
+                location: "path",
+                required: true,
+                description: "The intern, in the key's workspace.",
+                value: ValueType::String,
+            },
+            ParameterInfo {
+                name: "limit",
+                location: "query",
+                required: false,
+                description: "Most items per page.",
+                value: ValueType::Integer,
+            },
+            ParameterInfo {
+                name: "offset",
+                location: "query",
+                required: false,
+                description: "How many items to skip, for paging.",
+                value: ValueType::Integer,
+            },
+        ],
+        has_body: false,
+        body_fields: &[],
+        writes: false,
+        carries_secret: false,
+        paging: Some(PagingInfo {
+            item_id: None,
+            total_count: false,
+        }),
+        response: Some(ResponseInfo {
+            payload: Payload::List { items: "data" },
+            columns: &[
+                ColumnInfo {
+                    name: "created_at",
+                    path: &["created_at"],
+                    kind: ColumnKind::Time,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "fingerprint",
+                    path: &["fingerprint"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "A keyed hash of the value, comparable within one vault only.",
+                },
+                ColumnInfo {
+                    name: "hosts",
+                    path: &["hosts"],
+                    kind: ColumnKind::Json,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "name",
+                    path: &["name"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "scope",
+                    path: &["scope"],
+                    kind: ColumnKind::Enum(&["intern", "attached", "workspace"]),
+                    required: true,
+                    secret: false,
+                    description: "Where the secret comes from: the intern, an attached vault or the workspace.",
+                },
+            ],
+        }),
+    },
+    OperationInfo {
+        group: "vault",
+        method: "list_intern_vault_secrets",
+        operation_id: "list_intern_vault_secrets",
+        http_method: "GET",
+        path: "/vault/interns/{internId}/secrets",
+        summary: "List the secrets of an intern",
+        description: "The secrets stored for one intern, one page at a time, without values. The key decides the scope: the workspace it belongs to (an intern's own key reaches only that intern); there is no fallback to another workspace. Only for organizations in the Intern API programme (404 otherwise). Works with any API key.",
+        parameters: &[
+            ParameterInfo {
+                name: "internId",
+                location: "path",
+                required: true,
+                description: "The intern, in the key's workspace.",
+                value: ValueType::String,
+            },
+            ParameterInfo {
+                name: "limit",
+                location: "query",
+                required: false,
+                description: "Most items per page.",
+                value: ValueType::Integer,
+            },
+            ParameterInfo {
+                name: "offset",
+                location: "query",
+                required: false,
+                description: "How many items to skip, for paging.",
+                value: ValueType::Integer,
+            },
+        ],
+        has_body: false,
+        body_fields: &[],
+        writes: false,
+        carries_secret: false,
+        paging: Some(PagingInfo {
+            item_id: None,
+            total_count: false,
+        }),
+        response: Some(ResponseInfo {
+            payload: Payload::List { items: "data" },
+            columns: &[
+                ColumnInfo {
+                    name: "created_at",
+                    path: &["created_at"],
+                    kind: ColumnKind::Time,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "fingerprint",
+                    path: &["fingerprint"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "A keyed hash of the value: equal within one vault means equal values; not comparable across vaults. Null for secrets stored before hosts were required.",
+                },
+                ColumnInfo {
+                    name: "hosts",
+                    path: &["hosts"],
+                    kind: ColumnKind::Json,
+                    required: true,
+                    secret: false,
+                    description: "Where the value may be sent; null for secrets stored before hosts were required.",
+                },
+                ColumnInfo {
+                    name: "name",
+                    path: &["name"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+            ],
+        }),
+    },
+    OperationInfo {
+        group: "vault",
+        method: "copy_vault_secrets_to_intern",
+        operation_id: "copy_vault_secrets_to_intern",
+        http_method: "POST",
+        path: "/vault/interns/{internId}/secrets/copy",
+        summary: "Copy workspace secrets to an intern",
+        description: "Gives an intern copies of the named workspace secrets, values and hosts included, replacing its own secrets of those names. All or nothing: a name missing from the workspace answers 404, a secret without hosts 409. The key decides the scope: the workspace it belongs to (an intern's own key reaches only that intern); there is no fallback to another workspace. Only for organizations in the Intern API programme (404 otherwise). Works with any API key.",
+        parameters: &[
+            ParameterInfo {
+                name: "internId",
+                location: "path",
+                required: true,
+                description: "The intern, in the key's workspace.",
+                value: ValueType::String,
+            },
+        ],
+        has_body: true,
+        body_fields: &[
+            FieldInfo {
+                name: "names",
+                required: true,
+                nullable: false,
+                description: "Names of workspace secrets.",
+                value: ValueType::Array(&ValueType::String),
+                secret: false,
+            },
+        ],
+        writes: true,
+        carries_secret: false,
+        paging: None,
+        response: Some(ResponseInfo {
+            payload: Payload::List { items: "data" },
+            columns: &[
+                ColumnInfo {
+                    name: "created_at",
+                    path: &["created_at"],
+                    kind: ColumnKind::Time,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "fingerprint",
+                    path: &["fingerprint"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "A keyed hash of the value: equal within one vault means equal values; not comparable across vaults. Null for secrets stored before hosts were required.",
+                },
+                ColumnInfo {
+                    name: "hosts",
+                    path: &["hosts"],
+                    kind: ColumnKind::Json,
+                    required: true,
+                    secret: false,
+                    description: "Where the value may be sent; null for secrets stored before hosts were required.",
+                },
+                ColumnInfo {
+                    name: "name",
+                    path: &["name"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+            ],
+        }),
+    },
+    OperationInfo {
+        group: "vault",
+        method: "store_intern_vault_secret",
+        operation_id: "store_intern_vault_secret",
+        http_method: "PUT",
+        path: "/vault/interns/{internId}/secrets/{name}",
+        summary: "Store a secret of an intern",
+        description: "Creates or replaces one intern's secret. The value is encrypted and only ever released to the listed hosts; the answer describes the secret without its value. Answers 503 while vault writes are switched off. The key decides the scope: the workspace it belongs to (an intern's own key reaches only that intern); there is no fallback to another workspace. Only for organizations in the Intern API programme (404 otherwise). Works with any API key.",
+        parameters: &[
+            ParameterInfo {
+                name: "internId",
+                location: "path",
+                required: true,
+                description: "The intern, in the key's workspace.",
+                value: ValueType::String,
+            },
+            ParameterInfo {
+                name: "name",
+                location: "path",
+                required: true,
+                description: "The secret: lowercase letters, digits and single underscores, starting with a letter, at most 255 characters.",
+                value: ValueType::String,
+            },
+        ],
+        has_body: true,
+        body_fields: &[
+            FieldInfo {
+                name: "hosts",
+                required: true,
+                nullable: false,
+                description: "The exact hostnames (no scheme, port, path or wildcard) the value may be sent to, 1 to 100; stored lowercased.",
+                value: ValueType::Array(&ValueType::String),
+                secret: false,
+            },
+            FieldInfo {
+                name: "value",
+                required: true,
+                nullable: false,
+                description: "The secret, 1 to 65536 characters. Stored encrypted, never returned.",
+                value: ValueType::Secret,
+                secret: true,
+            },
+        ],
+        writes: false,
+        carries_secret: true,
+        paging: None,
+        response: Some(ResponseInfo {
+            payload: Payload::Object,
+            columns: &[
+                ColumnInfo {
+                    name: "created_at",
+                    path: &["data", "created_at"],
+                    kind: ColumnKind::Time,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "fingerprint",
+                    path: &["data", "fingerprint"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "A keyed hash of the value: equal within one vault means equal values; not comparable across vaults. Null for secrets stored before hosts were required.",
+                },
+                ColumnInfo {
+                    name: "hosts",
+                    path: &["data", "hosts"],
+                    kind: ColumnKind::Json,
+                    required: true,
+                    secret: false,
+                    description: "Where the value may be sent; null for secrets stored before hosts were required.",
+                },
+                ColumnInfo {
+                    name: "name",
+                    path: &["data", "name"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+            ],
+        }),
+    },
+    OperationInfo {
+        group: "vault",
+        method: "delete_intern_vault_secret",
+        operation_id: "delete_intern_vault_secret",
+        http_method: "DELETE",
+        path: "/vault/interns/{internId}/secrets/{name}",
+        summary: "Delete a secret of an intern",
+        description: "Removes one intern's secret (404 if there is none by that name). The key decides the scope: the workspace it belongs to (an intern's own key reaches only that intern); there is no fallback to another workspace. Only for organizations in the Intern API programme (404 otherwise). Works with any API key.",
+        parameters: &[
+            ParameterInfo {
+                name: "internId",
+                location: "path",
+                required: true,
+                description: "The intern, in the key's workspace.",
+                value: ValueType::String,
+            },
+            ParameterInfo {
+                name: "name",
+                location: "path",
+                required: true,
+                description: "The secret.",
+                value: ValueType::String,
+            },
+        ],
+        has_body: false,
+        body_fields: &[],
+        writes: false,
+        carries_secret: false,
+        paging: None,
+        response: None,
+    },
+    OperationInfo {
+        group: "vault",
+        method: "list_vault_secrets",
+        operation_id: "list_vault_secrets",
+        http_method: "GET",
+        path: "/vault/secrets",
+        summary: "List workspace secrets",
+        description: "The secrets stored in the key's workspace, one page at a time: names, hosts and fingerprints, never values. The key decides the scope: the workspace it belongs to (an intern's own key reaches only that intern); there is no fallback to another workspace. Only for organizations in the Intern API programme (404 otherwise). Works with any API key.",
+        parameters: &[
+            ParameterInfo {
+                name: "limit",
+                location: "query",
+                required: false,
+                description: "Most items per page.",
+                value: ValueType::Integer,
+            },
+            ParameterInfo {
+                name: "offset",
+                location: "query",
+                required: false,
+                description: "How many items to skip, for paging.",
+                value: ValueType::Integer,
+            },
+        ],
+        has_body: false,
+        body_fields: &[],
+        writes: false,
+        carries_secret: false,
+        paging: Some(PagingInfo {
+            item_id: None,
+            total_count: false,
+        }),
+        response: Some(ResponseInfo {
+            payload: Payload::List { items: "data" },
+            columns: &[
+                ColumnInfo {
+                    name: "created_at",
+                    path: &["created_at"],
+                    kind: ColumnKind::Time,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "fingerprint",
+                    path: &["fingerprint"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "A keyed hash of the value: equal within one vault means equal values; not comparable across vaults. Null for secrets stored before hosts were required.",
+                },
+                ColumnInfo {
+                    name: "hosts",
+                    path: &["hosts"],
+                    kind: ColumnKind::Json,
+                    required: true,
+                    secret: false,
+                    description: "Where the value may be sent; null for secrets stored before hosts were required.",
+                },
+                ColumnInfo {
+                    name: "name",
+                    path: &["name"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+            ],
+        }),
+    },
+    OperationInfo {
+        group: "vault",
+        method: "store_vault_secret",
+        operation_id: "store_vault_secret",
+        http_method: "PUT",
+        path: "/vault/secrets/{name}",
+        summary: "Store a workspace secret",
+        description: "Creates the named secret in the key's workspace, or replaces it. The value is encrypted and only ever released to the listed hosts; the answer describes the secret without its value. Answers 503 while vault writes are switched off. The key decides the scope: the workspace it belongs to (an intern's own key reaches only that intern); there is no fallback to another workspace. Only for organizations in the Intern API programme (404 otherwise). Works with any API key.",
+        parameters: &[
+            ParameterInfo {
+                name: "name",
+                location: "path",
+                required: true,
+                description: "The secret: lowercase letters, digits and single underscores, starting with a letter, at most 255 characters.",
+                value: ValueType::String,
+            },
+        ],
+        has_body: true,
+        body_fields: &[
+            FieldInfo {
+                name: "hosts",
+                required: true,
+                nullable: false,
+                description: "The exact hostnames (no scheme, port, path or wildcard) the value may be sent to, 1 to 100; stored lowercased.",
+                value: ValueType::Array(&ValueType::String),
+                secret: false,
+            },
+            FieldInfo {
+                name: "value",
+                required: true,
+                nullable: false,
+                description: "The secret, 1 to 65536 characters. Stored encrypted, never returned.",
+                value: ValueType::Secret,
+                secret: true,
+            },
+        ],
+        writes: false,
+        carries_secret: true,
+        paging: None,
+        response: Some(ResponseInfo {
+            payload: Payload::Object,
+            columns: &[
+                ColumnInfo {
+                    name: "created_at",
+                    path: &["data", "created_at"],
+                    kind: ColumnKind::Time,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "fingerprint",
+                    path: &["data", "fingerprint"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "A keyed hash of the value: equal within one vault means equal values; not comparable across vaults. Null for secrets stored before hosts were required.",
+                },
+                ColumnInfo {
+                    name: "hosts",
+                    path: &["data", "hosts"],
+                    kind: ColumnKind::Json,
+                    required: true,
+                    secret: false,
+                    description: "Where the value may be sent; null for secrets stored before hosts were required.",
+                },
+                ColumnInfo {
+                    name: "name",
+                    path: &["data", "name"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+            ],
+        }),
+    },
+    OperationInfo {
+        group: "vault",
+        method: "delete_vault_secret",
+        operation_id: "delete_vault_secret",
+        http_method: "DELETE",
+        path: "/vault/secrets/{name}",
+        summary: "Delete a workspace secret",
+        description: "Removes a secret from the key's workspace (404 if there is none by that name). The key decides the scope: the workspace it belongs to (an intern's own key reaches only that intern); there is no fallback to another workspace. Only for organizations in the Intern API programme (404 otherwise). Works with any API key.",
+        parameters: &[
+            ParameterInfo {
+                name: "name",
+                location: "path",
+                required: true,
+                description: "The secret.",
+                value: ValueType::String,
+            },
+        ],
+        has_body: false,
+        body_fields: &[],
+        writes: false,
+        carries_secret: false,
+        paging: None,
+        response: None,
+    },
+    OperationInfo {
         group: "workspaces",
         method: "list",
         operation_id: "list_workspaces",
@@ -29083,6 +31019,34 @@ pub(crate) async fn send_by_name(
         "list_scim_groups" => {
             send_as_json::<scim::ListGroupsParams>(args, body, api).await
         }
+        "list_intern_connections" => {
+            send_as_json::<vault::ListInternConnectionsParams>(args, body, api).await
+        }
+        "list_intern_effective_vault_secrets" => {
+            send_as_json::<vault::ListInternEffectiveVaultSecretsParams>(args, body, api)
+                .await
+        }
+        "list_intern_vault_secrets" => {
+            send_as_json::<vault::ListInternVaultSecretsParams>(args, body, api).await
+        }
+        "copy_vault_secrets_to_intern" => {
+            send_as_json::<vault::CopyVaultSecretsToInternParams>(args, body, api).await
+        }
+        "store_intern_vault_secret" => {
+            send_as_json::<vault::StoreInternVaultSecretParams>(args, body, api).await
+        }
+        "delete_intern_vault_secret" => {
+            send_as_json::<vault::DeleteInternVaultSecretParams>(args, body, api).await
+        }
+        "list_vault_secrets" => {
+            send_as_json::<vault::ListVaultSecretsParams>(args, body, api).await
+        }
+        "store_vault_secret" => {
+            send_as_json::<vault::StoreVaultSecretParams>(args, body, api).await
+        }
+        "delete_vault_secret" => {
+            send_as_json::<vault::DeleteVaultSecretParams>(args, body, api).await
+        }
         "list_workspaces" => {
             send_as_json::<workspaces::ListParams>(args, body, api).await
         }
@@ -29272,6 +31236,29 @@ pub(crate) fn validate_by_name(
         "delete_scim_group_mapping" => validate_as::<scim::DeleteParams>(args, body),
         "update_scim_group_mapping" => validate_as::<scim::UpdateParams>(args, body),
         "list_scim_groups" => validate_as::<scim::ListGroupsParams>(args, body),
+        "list_intern_connections" => {
+            validate_as::<vault::ListInternConnectionsParams>(args, body)
+        }
+        "list_intern_effective_vault_secrets" => {
+            validate_as::<vault::ListInternEffectiveVaultSecretsParams>(args, body)
+        }
+        "list_intern_vault_secrets" => {
+            validate_as::<vault::ListInternVaultSecretsParams>(args, body)
+        }
+        "copy_vault_secrets_to_intern" => {
+            validate_as::<vault::CopyVaultSecretsToInternParams>(args, body)
+        }
+        "store_intern_vault_secret" => {
+            validate_as::<vault::StoreInternVaultSecretParams>(args, body)
+        }
+        "delete_intern_vault_secret" => {
+            validate_as::<vault::DeleteInternVaultSecretParams>(args, body)
+        }
+        "list_vault_secrets" => validate_as::<vault::ListVaultSecretsParams>(args, body),
+        "store_vault_secret" => validate_as::<vault::StoreVaultSecretParams>(args, body),
+        "delete_vault_secret" => {
+            validate_as::<vault::DeleteVaultSecretParams>(args, body)
+        }
         "list_workspaces" => validate_as::<workspaces::ListParams>(args, body),
         "create_workspace" => validate_as::<workspaces::CreateParams>(args, body),
         "get_workspace" => validate_as::<workspaces::GetParams>(args, body),
