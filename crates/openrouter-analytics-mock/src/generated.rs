@@ -936,6 +936,83 @@ pub mod operations {
             )
         }
     }
+    pub struct GetTaskClassificationsWhen(::httpmock::When);
+    impl GetTaskClassificationsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/classifications/task$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn window<T>(self, value: T) -> Self
+        where
+            T: Into<Option<types::GetTaskClassificationsWindow>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("window", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("window"))
+            }
+        }
+    }
+    pub struct GetTaskClassificationsThen(::httpmock::Then);
+    impl GetTaskClassificationsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::TaskClassificationResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn internal_server_error(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(500u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct GetCreditsWhen(::httpmock::When);
     impl GetCreditsWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -1373,6 +1450,75 @@ pub mod operations {
                 self
                     .0
                     .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn internal_server_error(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(500u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ListEmbeddingsModelsWhen(::httpmock::When);
+    impl ListEmbeddingsModelsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/embeddings/models$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn limit<T>(self, value: T) -> Self
+        where
+            T: Into<Option<::std::num::NonZeroU64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("limit", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("limit"))
+            }
+        }
+        pub fn offset<T>(self, value: T) -> Self
+        where
+            T: Into<Option<u64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("offset", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("offset"))
+            }
+        }
+    }
+    pub struct ListEmbeddingsModelsThen(::httpmock::Then);
+    impl ListEmbeddingsModelsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::ModelsListResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(400u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
@@ -3078,6 +3224,112 @@ pub mod operations {
                 self
                     .0
                     .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn internal_server_error(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(500u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ListImageModelsWhen(::httpmock::When);
+    impl ListImageModelsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/images/models$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    pub struct ListImageModelsThen(::httpmock::Then);
+    impl ListImageModelsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::ImageModelsListResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn internal_server_error(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(500u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ListImageModelEndpointsWhen(::httpmock::When);
+    impl ListImageModelEndpointsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/images/models/[^/]*/[^/]*/endpoints$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn author(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/images/models/{}/.*/endpoints$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn slug(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/images/models/.*/{}/endpoints$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct ListImageModelEndpointsThen(::httpmock::Then);
+    impl ListImageModelEndpointsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::ImageModelEndpointsResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
@@ -6827,6 +7079,316 @@ pub mod operations {
             )
         }
     }
+    pub struct CreateScimSyncJobWhen(::httpmock::When);
+    impl CreateScimSyncJobWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(regex::Regex::new("^/scim/sync-jobs$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    pub struct CreateScimSyncJobThen(::httpmock::Then);
+    impl CreateScimSyncJobThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn accepted(self, value: &types::CreateScimSyncJobResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(202u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn internal_server_error(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(500u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct GetScimSyncJobWhen(::httpmock::When);
+    impl GetScimSyncJobWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/scim/sync-jobs/[^/]*$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/scim/sync-jobs/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct GetScimSyncJobThen(::httpmock::Then);
+    impl GetScimSyncJobThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::GetScimSyncJobResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn internal_server_error(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(500u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ListToolsWhen(::httpmock::When);
+    impl ListToolsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/tools$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn api_format<T>(self, value: T) -> Self
+        where
+            T: Into<Option<types::ListToolsApiFormat>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("api_format", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("api_format"))
+            }
+        }
+        pub fn limit<T>(self, value: T) -> Self
+        where
+            T: Into<Option<i64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("limit", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("limit"))
+            }
+        }
+        pub fn offset<T>(self, value: T) -> Self
+        where
+            T: Into<Option<i64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("offset", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("offset"))
+            }
+        }
+    }
+    pub struct ListToolsThen(::httpmock::Then);
+    impl ListToolsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::ListToolsResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn internal_server_error(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(500u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct GetToolWhen(::httpmock::When);
+    impl GetToolWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/tools/[^/]*$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn name(self, value: &str) -> Self {
+            let re = regex::Regex::new(&format!("^/tools/{}$", value.to_string()))
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct GetToolThen(::httpmock::Then);
+    impl GetToolThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::GetToolResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn internal_server_error(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(500u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct ListInternConnectionsWhen(::httpmock::When);
     impl ListInternConnectionsWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -7944,6 +8506,55 @@ pub mod operations {
             )
         }
     }
+    pub struct ListVideosModelsWhen(::httpmock::When);
+    impl ListVideosModelsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/videos/models$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    pub struct ListVideosModelsThen(::httpmock::Then);
+    impl ListVideosModelsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::VideoModelsListResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn internal_server_error(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(500u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct ListWorkspacesWhen(::httpmock::When);
     impl ListWorkspacesWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -8963,6 +9574,12 @@ pub trait MockServerExt {
     fn update_byok_key<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::UpdateByokKeyWhen, operations::UpdateByokKeyThen);
+    fn get_task_classifications<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::GetTaskClassificationsWhen,
+            operations::GetTaskClassificationsThen,
+        );
     fn get_credits<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetCreditsWhen, operations::GetCreditsThen);
@@ -8975,6 +9592,12 @@ pub trait MockServerExt {
     fn get_session_cost<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetSessionCostWhen, operations::GetSessionCostThen);
+    fn list_embeddings_models<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ListEmbeddingsModelsWhen,
+            operations::ListEmbeddingsModelsThen,
+        );
     fn list_endpoints_zdr<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ListEndpointsZdrWhen, operations::ListEndpointsZdrThen);
@@ -9082,6 +9705,15 @@ pub trait MockServerExt {
         F: FnOnce(
             operations::BulkUnassignMembersFromGuardrailWhen,
             operations::BulkUnassignMembersFromGuardrailThen,
+        );
+    fn list_image_models<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ListImageModelsWhen, operations::ListImageModelsThen);
+    fn list_image_model_endpoints<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ListImageModelEndpointsWhen,
+            operations::ListImageModelEndpointsThen,
         );
     fn get_current_key<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -9275,6 +9907,18 @@ pub trait MockServerExt {
     fn list_scim_groups<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ListScimGroupsWhen, operations::ListScimGroupsThen);
+    fn create_scim_sync_job<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::CreateScimSyncJobWhen, operations::CreateScimSyncJobThen);
+    fn get_scim_sync_job<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetScimSyncJobWhen, operations::GetScimSyncJobThen);
+    fn list_tools<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ListToolsWhen, operations::ListToolsThen);
+    fn get_tool<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetToolWhen, operations::GetToolThen);
     fn list_intern_connections<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
@@ -9323,6 +9967,9 @@ pub trait MockServerExt {
     fn delete_vault_secret<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::DeleteVaultSecretWhen, operations::DeleteVaultSecretThen);
+    fn list_videos_models<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ListVideosModelsWhen, operations::ListVideosModelsThen);
     fn list_workspaces<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ListWorkspacesWhen, operations::ListWorkspacesThen);
@@ -9509,6 +10156,20 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    fn get_task_classifications<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::GetTaskClassificationsWhen,
+            operations::GetTaskClassificationsThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::GetTaskClassificationsWhen::new(when),
+                operations::GetTaskClassificationsThen::new(then),
+            )
+        })
+    }
     fn get_credits<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetCreditsWhen, operations::GetCreditsThen),
@@ -9550,6 +10211,20 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::GetSessionCostWhen::new(when),
                 operations::GetSessionCostThen::new(then),
+            )
+        })
+    }
+    fn list_embeddings_models<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ListEmbeddingsModelsWhen,
+            operations::ListEmbeddingsModelsThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ListEmbeddingsModelsWhen::new(when),
+                operations::ListEmbeddingsModelsThen::new(then),
             )
         })
     }
@@ -9834,6 +10509,31 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::BulkUnassignMembersFromGuardrailWhen::new(when),
                 operations::BulkUnassignMembersFromGuardrailThen::new(then),
+            )
+        })
+    }
+    fn list_image_models<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ListImageModelsWhen, operations::ListImageModelsThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ListImageModelsWhen::new(when),
+                operations::ListImageModelsThen::new(then),
+            )
+        })
+    }
+    fn list_image_model_endpoints<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ListImageModelEndpointsWhen,
+            operations::ListImageModelEndpointsThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ListImageModelEndpointsWhen::new(when),
+                operations::ListImageModelEndpointsThen::new(then),
             )
         })
     }
@@ -10346,6 +11046,50 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    fn create_scim_sync_job<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::CreateScimSyncJobWhen, operations::CreateScimSyncJobThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CreateScimSyncJobWhen::new(when),
+                operations::CreateScimSyncJobThen::new(then),
+            )
+        })
+    }
+    fn get_scim_sync_job<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetScimSyncJobWhen, operations::GetScimSyncJobThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::GetScimSyncJobWhen::new(when),
+                operations::GetScimSyncJobThen::new(then),
+            )
+        })
+    }
+    fn list_tools<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ListToolsWhen, operations::ListToolsThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ListToolsWhen::new(when),
+                operations::ListToolsThen::new(then),
+            )
+        })
+    }
+    fn get_tool<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetToolWhen, operations::GetToolThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::GetToolWhen::new(when),
+                operations::GetToolThen::new(then),
+            )
+        })
+    }
     fn list_intern_connections<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
@@ -10463,6 +11207,17 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::DeleteVaultSecretWhen::new(when),
                 operations::DeleteVaultSecretThen::new(then),
+            )
+        })
+    }
+    fn list_videos_models<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ListVideosModelsWhen, operations::ListVideosModelsThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ListVideosModelsWhen::new(when),
+                operations::ListVideosModelsThen::new(then),
             )
         })
     }

@@ -27,7 +27,7 @@ use crate::sample::{
 };
 
 /// Operations any key may call; every other one needs a management key.
-const ANY_KEY: [&str; 26] = [
+const ANY_KEY: [&str; 33] = [
     "get_current_key",
     "get_generation",
     "list_generation_content",
@@ -54,6 +54,13 @@ const ANY_KEY: [&str; 26] = [
     "store_intern_vault_secret",
     "delete_intern_vault_secret",
     "copy_vault_secrets_to_intern",
+    "get_task_classifications",
+    "list_embeddings_models",
+    "list_image_models",
+    "list_image_model_endpoints",
+    "list_videos_models",
+    "list_tools",
+    "get_tool",
 ];
 /// The most items a page may hold (the spec's `maximum` of `limit`).
 const MAX_LIMIT: u64 = 100;

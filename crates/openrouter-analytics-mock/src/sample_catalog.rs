@@ -133,6 +133,11 @@ enum Kind {
     },
     /// A canned answer about an existing record, for a body with the `required` fields.
     FixedFor(Record, &'static str, &'static [&'static str]),
+    /// A canned answer with another success status (`202` for a job that was queued).
+    FixedStatus(&'static str, u16),
+    /// The canned answer `name[key]`, where the key is the path parameters joined with
+    /// `/` (`404` naming `what` for another key).
+    ByPath(&'static str, &'static [&'static str], &'static str),
     /// A vault operation: metadata of stored secrets, never their values.
     Vault(VaultOp),
     /// Adds (or removes) the body's keys or members to a guardrail:
@@ -509,6 +514,30 @@ const ANSWERS: &[(&str, Kind)] = &[
         Kind::Vault(VaultOp::Delete { intern: true }),
     ),
     ("copy_vault_secrets_to_intern", Kind::Vault(VaultOp::Copy)),
+    (
+        "get_task_classifications",
+        Kind::Fixed("task_classifications"),
+    ),
+    ("list_embeddings_models", Kind::Fixed("embedding_models")),
+    ("list_image_models", Kind::Fixed("image_models")),
+    (
+        "list_image_model_endpoints",
+        Kind::ByPath("image_model_endpoints", &["author", "slug"], "Model"),
+    ),
+    ("list_videos_models", Kind::Fixed("video_models")),
+    (
+        "create_scim_sync_job",
+        Kind::FixedStatus("scim_sync_job_queued", 202),
+    ),
+    (
+        "get_scim_sync_job",
+        Kind::ByPath("scim_sync_jobs", &["id"], "SCIM sync job"),
+    ),
+    ("list_tools", Kind::Fixed("server_tools")),
+    (
+        "get_tool",
+        Kind::ByPath("server_tool", &["name"], "Server tool"),
+    ),
     ("list_presets", list("presets", &[])),
     ("get_preset", Kind::Preset),
     ("list_preset_versions", Kind::PresetVersions { one: false }),
@@ -807,6 +836,16 @@ impl Call<'_> {
                 self.fixed(name)
             }
             Kind::Vault(op) => self.vault(op),
+            Kind::FixedStatus(name, status) => ok(status, self.fixed_value(name)?),
+            Kind::ByPath(name, params, what) => {
+                let key: Vec<&str> = params.iter().map(|p| self.path_param(p)).collect();
+                let key = key.join("/");
+                let answer = self
+                    .fixed_value(name)?
+                    .get(&key)
+                    .ok_or_else(|| Reply::error(404, format!("{what} {key} not found")))?;
+                ok(200, answer)
+            }
             Kind::Assign {
                 collection,
                 body_field,

@@ -2036,6 +2036,134 @@ pub mod byok {
         }
     }
 }
+/// The classifications operations of a client: `client.classifications()`.
+///
+/// What OpenRouter's traffic is used for, by task.
+#[derive(Clone, Debug)]
+pub struct Classifications<Mode = Async> {
+    client: Client,
+    mode: Mode,
+}
+impl<Mode: Clone> Classifications<Mode> {
+    /// `GET /classifications/task`: Market share by task
+    ///
+    /// How sampled OpenRouter traffic splits across tasks (code generation, summarization, ...) over a trailing window, as shares between 0 and 1 of requests and of tokens, grouped into macro-categories, with the leading models of each task; unclassified traffic is left out and no absolute volumes are given. Rate limited (30 a minute per key). Works with any API key.
+    pub fn get_task_classifications(
+        &self,
+    ) -> classifications::GetTaskClassifications<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+}
+impl Client {
+    /// The classifications operations.
+    pub fn classifications(&self) -> Classifications {
+        Classifications {
+            client: self.clone(),
+            mode: Async,
+        }
+    }
+}
+#[cfg(feature = "blocking")]
+impl crate::blocking::Client {
+    /// The classifications operations.
+    pub fn classifications(&self) -> Classifications<crate::blocking::Blocking> {
+        Classifications {
+            client: self.as_async().clone(),
+            mode: self.mode(),
+        }
+    }
+}
+/// Calls and parameters of the classifications operations (see [`Classifications`]).
+pub mod classifications {
+    #[allow(unused_imports)]
+    use super::*;
+    /// Parameters of `GET /classifications/task` (`get_task_classifications`).
+    #[derive(Clone, Debug, Default)]
+    pub struct GetTaskClassificationsParams {
+        /// `window` (query parameter)
+        pub(crate) window: Option<types::GetTaskClassificationsWindow>,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `GET /classifications/task`; from `client.classifications().get_task_classifications()`.
+    pub type GetTaskClassifications<Mode = Async> = Call<
+        GetTaskClassificationsParams,
+        Mode,
+    >;
+    impl<Mode> Call<GetTaskClassificationsParams, Mode> {
+        /// The trailing window the shares cover.
+        pub fn window<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::GetTaskClassificationsWindow>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.window = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "window"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for GetTaskClassificationsParams {
+        type Output = types::TaskClassificationResponse;
+        fn name(&self) -> &'static str {
+            "get_task_classifications"
+        }
+    }
+    impl crate::call::Validate for GetTaskClassificationsParams {}
+    impl sealed::Sender for GetTaskClassificationsParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "get_task_classifications"),
+                    ),
+                );
+            }
+            crate::call::Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::TaskClassificationResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.get_task_classifications();
+            if let Some(value) = &self.window {
+                request = request.window(value.clone());
+            }
+            request.send().await
+        }
+    }
+    impl FromArgs for GetTaskClassificationsParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "window" => params.window = Some(parse_arg(name, value)?),
+                    other => {
+                        return Err(
+                            unknown_arg("get_task_classifications", other, &["window"]),
+                        );
+                    }
+                }
+            }
+            if body.is_some() {
+                return Err(unexpected_body("get_task_classifications"));
+            }
+            Ok(params)
+        }
+    }
+}
 /// The credits operations of a client: `client.credits()`.
 ///
 /// The credit balance of the account.
@@ -2856,6 +2984,177 @@ pub mod datasets {
             }
             if body.is_some() {
                 return Err(unexpected_body("get_session_cost"));
+            }
+            Ok(params)
+        }
+    }
+}
+/// The embeddings operations of a client: `client.embeddings()`.
+///
+/// The embedding models (their catalog; creating embeddings is inference and not covered).
+#[derive(Clone, Debug)]
+pub struct Embeddings<Mode = Async> {
+    client: Client,
+    mode: Mode,
+}
+impl<Mode: Clone> Embeddings<Mode> {
+    /// `GET /embeddings/models`: List embedding models
+    ///
+    /// The embedding models with their prices and properties, one page at a time. Works with any API key.
+    pub fn list_models(&self) -> embeddings::ListModels<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+}
+impl Client {
+    /// The embeddings operations.
+    pub fn embeddings(&self) -> Embeddings {
+        Embeddings {
+            client: self.clone(),
+            mode: Async,
+        }
+    }
+}
+#[cfg(feature = "blocking")]
+impl crate::blocking::Client {
+    /// The embeddings operations.
+    pub fn embeddings(&self) -> Embeddings<crate::blocking::Blocking> {
+        Embeddings {
+            client: self.as_async().clone(),
+            mode: self.mode(),
+        }
+    }
+}
+/// Calls and parameters of the embeddings operations (see [`Embeddings`]).
+pub mod embeddings {
+    #[allow(unused_imports)]
+    use super::*;
+    /// Parameters of `GET /embeddings/models` (`list_embeddings_models`).
+    #[derive(Clone, Debug, Default)]
+    pub struct ListModelsParams {
+        /// `offset` (query parameter)
+        pub(crate) offset: Option<u64>,
+        /// `limit` (query parameter)
+        pub(crate) limit: Option<::std::num::NonZeroU64>,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `GET /embeddings/models`; from `client.embeddings().list_models()`.
+    pub type ListModels<Mode = Async> = Call<ListModelsParams, Mode>;
+    impl<Mode> Call<ListModelsParams, Mode> {
+        /// How many items to skip, for paging.
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<u64>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.offset = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "offset"));
+                }
+            }
+            self
+        }
+        /// Most items per page.
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<::std::num::NonZeroU64>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.limit = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "limit"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for ListModelsParams {
+        type Output = types::ModelsListResponse;
+        fn name(&self) -> &'static str {
+            "list_embeddings_models"
+        }
+    }
+    impl crate::call::Validate for ListModelsParams {}
+    impl crate::paging::Paged for ListModelsParams {
+        type Item = types::Model;
+    }
+    #[allow(clippy::useless_conversion)]
+    impl crate::paging::sealed::Pages for ListModelsParams {
+        fn offset(&self) -> u64 {
+            self.offset.and_then(|offset| u64::try_from(offset).ok()).unwrap_or(0)
+        }
+        fn set_offset(&mut self, offset: u64) {
+            self.offset = TryFrom::try_from(offset).ok();
+        }
+        fn into_items(output: types::ModelsListResponse) -> Vec<types::Model> {
+            output.data.0
+        }
+        fn total_count(output: &types::ModelsListResponse) -> Option<u64> {
+            u64::try_from(output.total_count).ok()
+        }
+        fn item_id(item: &types::Model) -> Option<String> {
+            Some(item.id.to_string())
+        }
+        fn page(output: &types::ModelsListResponse) -> &[types::Model] {
+            &output.data.0
+        }
+    }
+    impl sealed::Sender for ListModelsParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "list_embeddings_models"),
+                    ),
+                );
+            }
+            crate::call::Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::ModelsListResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.list_embeddings_models();
+            if let Some(value) = &self.offset {
+                request = request.offset(value.clone());
+            }
+            if let Some(value) = &self.limit {
+                request = request.limit(value.clone());
+            }
+            request.send().await
+        }
+    }
+    impl FromArgs for ListModelsParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "offset" => params.offset = Some(parse_arg(name, value)?),
+                    "limit" => params.limit = Some(parse_arg(name, value)?),
+                    other => {
+                        return Err(
+                            unknown_arg(
+                                "list_embeddings_models",
+                                other,
+                                &["offset", "limit"],
+                            ),
+                        );
+                    }
+                }
+            }
+            if body.is_some() {
+                return Err(unexpected_body("list_embeddings_models"));
             }
             Ok(params)
         }
@@ -7021,6 +7320,239 @@ pub mod guardrails {
             }
             if let Some(body) = body {
                 params.body = parse_body::<types::GuardrailMembersRequest>(body)?.into();
+            }
+            Ok(params)
+        }
+    }
+}
+/// The images operations of a client: `client.images()`.
+///
+/// The image generation models and their endpoints (the catalog only).
+#[derive(Clone, Debug)]
+pub struct Images<Mode = Async> {
+    client: Client,
+    mode: Mode,
+}
+impl<Mode: Clone> Images<Mode> {
+    /// `GET /images/models`: List image generation models
+    ///
+    /// Every image generation model with the parameters any of its endpoints accepts and where to find its endpoints. Works with any API key.
+    pub fn list_models(&self) -> images::ListModels<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `GET /images/models/{author}/{slug}/endpoints`: List an image model's endpoints
+    ///
+    /// For one image model, each provider endpoint with the parameters it accepts, its prices and the parameters it passes through. Works with any API key.
+    pub fn list_model_endpoints(&self) -> images::ListModelEndpoints<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+}
+impl Client {
+    /// The images operations.
+    pub fn images(&self) -> Images {
+        Images {
+            client: self.clone(),
+            mode: Async,
+        }
+    }
+}
+#[cfg(feature = "blocking")]
+impl crate::blocking::Client {
+    /// The images operations.
+    pub fn images(&self) -> Images<crate::blocking::Blocking> {
+        Images {
+            client: self.as_async().clone(),
+            mode: self.mode(),
+        }
+    }
+}
+/// Calls and parameters of the images operations (see [`Images`]).
+pub mod images {
+    #[allow(unused_imports)]
+    use super::*;
+    /// Parameters of `GET /images/models` (`list_image_models`).
+    #[derive(Clone, Debug, Default)]
+    pub struct ListModelsParams {
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `GET /images/models`; from `client.images().list_models()`.
+    pub type ListModels<Mode = Async> = Call<ListModelsParams, Mode>;
+    impl<Mode> Call<ListModelsParams, Mode> {}
+    impl Operation for ListModelsParams {
+        type Output = types::ImageModelsListResponse;
+        fn name(&self) -> &'static str {
+            "list_image_models"
+        }
+    }
+    impl crate::call::Validate for ListModelsParams {}
+    impl sealed::Sender for ListModelsParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "list_image_models"),
+                    ),
+                );
+            }
+            crate::call::Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::ImageModelsListResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.list_image_models();
+            request.send().await
+        }
+    }
+    impl FromArgs for ListModelsParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            if let Some((name, _)) = args.first() {
+                return Err(unknown_arg("list_image_models", name, &[]));
+            }
+            if body.is_some() {
+                return Err(unexpected_body("list_image_models"));
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `GET /images/models/{author}/{slug}/endpoints` (`list_image_model_endpoints`).
+    #[derive(Clone, Debug, Default)]
+    pub struct ListModelEndpointsParams {
+        /// `author` (path parameter)
+        pub(crate) author: Option<String>,
+        /// `slug` (path parameter)
+        pub(crate) slug: Option<String>,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `GET /images/models/{author}/{slug}/endpoints`; from `client.images().list_model_endpoints()`.
+    pub type ListModelEndpoints<Mode = Async> = Call<ListModelEndpointsParams, Mode>;
+    impl<Mode> Call<ListModelEndpointsParams, Mode> {
+        /// The model's author (the part before the slash).
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn author<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.author = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "author"));
+                }
+            }
+            self
+        }
+        /// The model's slug (the part after the slash).
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn slug<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.slug = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "slug"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for ListModelEndpointsParams {
+        type Output = types::ImageModelEndpointsResponse;
+        fn name(&self) -> &'static str {
+            "list_image_model_endpoints"
+        }
+    }
+    impl crate::call::Validate for ListModelEndpointsParams {}
+    impl sealed::Sender for ListModelEndpointsParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "list_image_model_endpoints"),
+                    ),
+                );
+            }
+            if self.author.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{} needs the parameter {}", "list_image_model_endpoints",
+                            "author"
+                        ),
+                    ),
+                );
+            }
+            if self.slug.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{} needs the parameter {}", "list_image_model_endpoints",
+                            "slug"
+                        ),
+                    ),
+                );
+            }
+            crate::call::Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::ImageModelEndpointsResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.list_image_model_endpoints();
+            if let Some(value) = &self.author {
+                request = request.author(value.clone());
+            }
+            if let Some(value) = &self.slug {
+                request = request.slug(value.clone());
+            }
+            request.send().await
+        }
+    }
+    impl FromArgs for ListModelEndpointsParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "author" => params.author = Some(parse_arg(name, value)?),
+                    "slug" => params.slug = Some(parse_arg(name, value)?),
+                    other => {
+                        return Err(
+                            unknown_arg(
+                                "list_image_model_endpoints",
+                                other,
+                                &["author", "slug"],
+                            ),
+                        );
+                    }
+                }
+            }
+            if body.is_some() {
+                return Err(unexpected_body("list_image_model_endpoints"));
             }
             Ok(params)
         }
@@ -12788,6 +13320,18 @@ impl<Mode: Clone> Scim<Mode> {
     pub fn list_groups(&self) -> scim::ListGroups<Mode> {
         Call::new(self.client.clone(), self.mode.clone(), Default::default())
     }
+    /// `POST /scim/sync-jobs`: Start a SCIM directory sync
+    ///
+    /// Asks OpenRouter to read the groups of your identity provider again and apply the group mappings; it runs in the background (202), follow it with the job's id. Needs a management key.
+    pub fn create_sync_job(&self) -> scim::CreateSyncJob<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `GET /scim/sync-jobs/{id}`: Get a SCIM directory sync
+    ///
+    /// Where a directory sync stands: queued, running, succeeded (with how many groups were synced and deleted) or failed (with why). Needs a management key.
+    pub fn get_sync_job(&self) -> scim::GetSyncJob<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
 }
 impl Client {
     /// The scim operations.
@@ -13554,6 +14098,440 @@ pub mod scim {
             }
             if body.is_some() {
                 return Err(unexpected_body("list_scim_groups"));
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `POST /scim/sync-jobs` (`create_scim_sync_job`).
+    #[derive(Clone, Debug, Default)]
+    pub struct CreateSyncJobParams {
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `POST /scim/sync-jobs`; from `client.scim().create_sync_job()`.
+    pub type CreateSyncJob<Mode = Async> = Call<CreateSyncJobParams, Mode>;
+    impl<Mode> Call<CreateSyncJobParams, Mode> {}
+    impl Operation for CreateSyncJobParams {
+        type Output = types::CreateScimSyncJobResponse;
+        fn name(&self) -> &'static str {
+            "create_scim_sync_job"
+        }
+    }
+    impl crate::call::Validate for CreateSyncJobParams {}
+    impl sealed::Sender for CreateSyncJobParams {
+        fn is_write(&self) -> bool {
+            true
+        }
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "create_scim_sync_job"),
+                    ),
+                );
+            }
+            crate::call::Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::CreateScimSyncJobResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.create_scim_sync_job();
+            request.send().await
+        }
+    }
+    impl FromArgs for CreateSyncJobParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            if let Some((name, _)) = args.first() {
+                return Err(unknown_arg("create_scim_sync_job", name, &[]));
+            }
+            if body.is_some() {
+                return Err(unexpected_body("create_scim_sync_job"));
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `GET /scim/sync-jobs/{id}` (`get_scim_sync_job`).
+    #[derive(Clone, Debug, Default)]
+    pub struct GetSyncJobParams {
+        /// `id` (path parameter)
+        pub(crate) id: Option<String>,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `GET /scim/sync-jobs/{id}`; from `client.scim().get_sync_job()`.
+    pub type GetSyncJob<Mode = Async> = Call<GetSyncJobParams, Mode>;
+    impl<Mode> Call<GetSyncJobParams, Mode> {
+        /// The sync job.
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.id = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "id"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for GetSyncJobParams {
+        type Output = types::GetScimSyncJobResponse;
+        fn name(&self) -> &'static str {
+            "get_scim_sync_job"
+        }
+    }
+    impl crate::call::Validate for GetSyncJobParams {}
+    impl sealed::Sender for GetSyncJobParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "get_scim_sync_job"),
+                    ),
+                );
+            }
+            if self.id.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!("{} needs the parameter {}", "get_scim_sync_job", "id"),
+                    ),
+                );
+            }
+            crate::call::Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::GetScimSyncJobResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.get_scim_sync_job();
+            if let Some(value) = &self.id {
+                request = request.id(value.clone());
+            }
+            request.send().await
+        }
+    }
+    impl FromArgs for GetSyncJobParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "id" => params.id = Some(parse_arg(name, value)?),
+                    other => return Err(unknown_arg("get_scim_sync_job", other, &["id"])),
+                }
+            }
+            if body.is_some() {
+                return Err(unexpected_body("get_scim_sync_job"));
+            }
+            Ok(params)
+        }
+    }
+}
+/// The tools operations of a client: `client.tools()`.
+///
+/// Server tools: tools OpenRouter runs for a model (web search, code execution, ...), their engines and prices.
+#[derive(Clone, Debug)]
+pub struct Tools<Mode = Async> {
+    client: Client,
+    mode: Mode,
+}
+impl<Mode: Clone> Tools<Mode> {
+    /// `GET /tools`: List server tools
+    ///
+    /// Every server tool OpenRouter can run for a model: the names each API format accepts for it, the engines behind it with their prices, and how many models and endpoints support it natively. Works with any API key.
+    pub fn list_tools(&self) -> tools::ListTools<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `GET /tools/{name}`: Get a server tool
+    ///
+    /// One server tool, by its `openrouter:` name or any name a request may give it, with the models that support it natively. Works with any API key.
+    pub fn get_tool(&self) -> tools::GetTool<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+}
+impl Client {
+    /// The tools operations.
+    pub fn tools(&self) -> Tools {
+        Tools {
+            client: self.clone(),
+            mode: Async,
+        }
+    }
+}
+#[cfg(feature = "blocking")]
+impl crate::blocking::Client {
+    /// The tools operations.
+    pub fn tools(&self) -> Tools<crate::blocking::Blocking> {
+        Tools {
+            client: self.as_async().clone(),
+            mode: self.mode(),
+        }
+    }
+}
+/// Calls and parameters of the tools operations (see [`Tools`]).
+pub mod tools {
+    #[allow(unused_imports)]
+    use super::*;
+    /// Parameters of `GET /tools` (`list_tools`).
+    #[derive(Clone, Debug, Default)]
+    pub struct ListToolsParams {
+        /// `offset` (query parameter)
+        pub(crate) offset: Option<i64>,
+        /// `limit` (query parameter)
+        pub(crate) limit: Option<i64>,
+        /// `api_format` (query parameter)
+        pub(crate) api_format: Option<types::ListToolsApiFormat>,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `GET /tools`; from `client.tools().list_tools()`.
+    pub type ListTools<Mode = Async> = Call<ListToolsParams, Mode>;
+    impl<Mode> Call<ListToolsParams, Mode> {
+        /// How many items to skip, for paging.
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<i64>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.offset = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "offset"));
+                }
+            }
+            self
+        }
+        /// Most items per page.
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<i64>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.limit = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "limit"));
+                }
+            }
+            self
+        }
+        /// Only the names this API format accepts.
+        pub fn api_format<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::ListToolsApiFormat>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.api_format = Some(value),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "api_format"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for ListToolsParams {
+        type Output = types::ListToolsResponse;
+        fn name(&self) -> &'static str {
+            "list_tools"
+        }
+    }
+    impl crate::call::Validate for ListToolsParams {}
+    impl crate::paging::Paged for ListToolsParams {
+        type Item = types::ServerTool;
+    }
+    #[allow(clippy::useless_conversion)]
+    impl crate::paging::sealed::Pages for ListToolsParams {
+        fn offset(&self) -> u64 {
+            self.offset.and_then(|offset| u64::try_from(offset).ok()).unwrap_or(0)
+        }
+        fn set_offset(&mut self, offset: u64) {
+            self.offset = TryFrom::try_from(offset).ok();
+        }
+        fn into_items(output: types::ListToolsResponse) -> Vec<types::ServerTool> {
+            output.data
+        }
+        fn total_count(output: &types::ListToolsResponse) -> Option<u64> {
+            u64::try_from(output.total_count).ok()
+        }
+        fn item_id(item: &types::ServerTool) -> Option<String> {
+            Some(item.id.to_string())
+        }
+        fn page(output: &types::ListToolsResponse) -> &[types::ServerTool] {
+            &output.data
+        }
+    }
+    impl sealed::Sender for ListToolsParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "list_tools"),
+                    ),
+                );
+            }
+            crate::call::Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::ListToolsResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.list_tools();
+            if let Some(value) = &self.offset {
+                request = request.offset(value.clone());
+            }
+            if let Some(value) = &self.limit {
+                request = request.limit(value.clone());
+            }
+            if let Some(value) = &self.api_format {
+                request = request.api_format(value.clone());
+            }
+            request.send().await
+        }
+    }
+    impl FromArgs for ListToolsParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "offset" => params.offset = Some(parse_arg(name, value)?),
+                    "limit" => params.limit = Some(parse_arg(name, value)?),
+                    "api_format" => params.api_format = Some(parse_arg(name, value)?),
+                    other => {
+                        return Err(
+                            unknown_arg(
+                                "list_tools",
+                                other,
+                                &["offset", "limit", "api_format"],
+                            ),
+                        );
+                    }
+                }
+            }
+            if body.is_some() {
+                return Err(unexpected_body("list_tools"));
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `GET /tools/{name}` (`get_tool`).
+    #[derive(Clone, Debug, Default)]
+    pub struct GetToolParams {
+        /// `name` (path parameter)
+        pub(crate) name: Option<String>,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `GET /tools/{name}`; from `client.tools().get_tool()`.
+    pub type GetTool<Mode = Async> = Call<GetToolParams, Mode>;
+    impl<Mode> Call<GetToolParams, Mode> {
+        /// The tool: `openrouter:<tool>` or one of its accepted names.
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn name<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.name = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "name"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for GetToolParams {
+        type Output = types::GetToolResponse;
+        fn name(&self) -> &'static str {
+            "get_tool"
+        }
+    }
+    impl crate::call::Validate for GetToolParams {}
+    impl sealed::Sender for GetToolParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "get_tool"),
+                    ),
+                );
+            }
+            if self.name.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!("{} needs the parameter {}", "get_tool", "name"),
+                    ),
+                );
+            }
+            crate::call::Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::GetToolResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.get_tool();
+            if let Some(value) = &self.name {
+                request = request.name(value.clone());
+            }
+            request.send().await
+        }
+    }
+    impl FromArgs for GetToolParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "name" => params.name = Some(parse_arg(name, value)?),
+                    other => return Err(unknown_arg("get_tool", other, &["name"])),
+                }
+            }
+            if body.is_some() {
+                return Err(unexpected_body("get_tool"));
             }
             Ok(params)
         }
@@ -14937,6 +15915,102 @@ pub mod vault {
             }
             if body.is_some() {
                 return Err(unexpected_body("delete_vault_secret"));
+            }
+            Ok(params)
+        }
+    }
+}
+/// The video_generation operations of a client: `client.video_generation()`.
+///
+/// The video generation models (the catalog only).
+#[derive(Clone, Debug)]
+pub struct VideoGeneration<Mode = Async> {
+    client: Client,
+    mode: Mode,
+}
+impl<Mode: Clone> VideoGeneration<Mode> {
+    /// `GET /videos/models`: List video generation models
+    ///
+    /// The video generation models with their prices and the sizes, durations and options they accept. Works with any API key.
+    pub fn list_videos_models(&self) -> video_generation::ListVideosModels<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+}
+impl Client {
+    /// The video_generation operations.
+    pub fn video_generation(&self) -> VideoGeneration {
+        VideoGeneration {
+            client: self.clone(),
+            mode: Async,
+        }
+    }
+}
+#[cfg(feature = "blocking")]
+impl crate::blocking::Client {
+    /// The video_generation operations.
+    pub fn video_generation(&self) -> VideoGeneration<crate::blocking::Blocking> {
+        VideoGeneration {
+            client: self.as_async().clone(),
+            mode: self.mode(),
+        }
+    }
+}
+/// Calls and parameters of the video_generation operations (see [`VideoGeneration`]).
+pub mod video_generation {
+    #[allow(unused_imports)]
+    use super::*;
+    /// Parameters of `GET /videos/models` (`list_videos_models`).
+    #[derive(Clone, Debug, Default)]
+    pub struct ListVideosModelsParams {
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `GET /videos/models`; from `client.video_generation().list_videos_models()`.
+    pub type ListVideosModels<Mode = Async> = Call<ListVideosModelsParams, Mode>;
+    impl<Mode> Call<ListVideosModelsParams, Mode> {}
+    impl Operation for ListVideosModelsParams {
+        type Output = types::VideoModelsListResponse;
+        fn name(&self) -> &'static str {
+            "list_videos_models"
+        }
+    }
+    impl crate::call::Validate for ListVideosModelsParams {}
+    impl sealed::Sender for ListVideosModelsParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "list_videos_models"),
+                    ),
+                );
+            }
+            crate::call::Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::VideoModelsListResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.list_videos_models();
+            request.send().await
+        }
+    }
+    impl FromArgs for ListVideosModelsParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            if let Some((name, _)) = args.first() {
+                return Err(unknown_arg("list_videos_models", name, &[]));
+            }
+            if body.is_some() {
+                return Err(unexpected_body("list_videos_models"));
             }
             Ok(params)
         }
@@ -19088,6 +20162,66 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         }),
     },
     OperationInfo {
+        group: "classifications",
+        method: "get_task_classifications",
+        operation_id: "get_task_classifications",
+        http_method: "GET",
+        path: "/classifications/task",
+        summary: "Market share by task",
+        description: "How sampled OpenRouter traffic splits across tasks (code generation, summarization, ...) over a trailing window, as shares between 0 and 1 of requests and of tokens, grouped into macro-categories, with the leading models of each task; unclassified traffic is left out and no absolute volumes are given. Rate limited (30 a minute per key). Works with any API key.",
+        parameters: &[
+            ParameterInfo {
+                name: "window",
+                location: "query",
+                required: false,
+                description: "The trailing window the shares cover.",
+                value: ValueType::Enum(&["7d"]),
+            },
+        ],
+        has_body: false,
+        body_fields: &[],
+        writes: false,
+        carries_secret: false,
+        paging: None,
+        response: Some(ResponseInfo {
+            payload: Payload::Object,
+            columns: &[
+                ColumnInfo {
+                    name: "as_of",
+                    path: &["data", "as_of"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "classifications",
+                    path: &["data", "classifications"],
+                    kind: ColumnKind::Json,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "macro_categories",
+                    path: &["data", "macro_categories"],
+                    kind: ColumnKind::Json,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "window_days",
+                    path: &["data", "window_days"],
+                    kind: ColumnKind::Integer,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+            ],
+        }),
+    },
+    OperationInfo {
         group: "credits",
         method: "get_credits",
         operation_id: "get_credits",
@@ -19464,6 +20598,518 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                         &["1-turn", "2-9-turns", "10-49-turns", "50-plus-turns"],
                     ),
                     required: true,
+                    secret: false,
+                    description: "",
+                },
+            ],
+        }),
+    },
+    OperationInfo {
+        group: "embeddings",
+        method: "list_models",
+        operation_id: "list_embeddings_models",
+        http_method: "GET",
+        path: "/embeddings/models",
+        summary: "List embedding models",
+        description: "The embedding models with their prices and properties, one page at a time. Works with any API key.",
+        parameters: &[
+            ParameterInfo {
+                name: "offset",
+                location: "query",
+                required: false,
+                description: "How many items to skip, for paging.",
+                value: ValueType::Integer,
+            },
+            ParameterInfo {
+                name: "limit",
+                location: "query",
+                required: false,
+                description: "Most items per page.",
+                value: ValueType::Integer,
+            },
+        ],
+        has_body: false,
+        body_fields: &[],
+        writes: false,
+        carries_secret: false,
+        paging: Some(PagingInfo {
+            item_id: Some("id"),
+            total_count: true,
+        }),
+        response: Some(ResponseInfo {
+            payload: Payload::List { items: "data" },
+            columns: &[
+                ColumnInfo {
+                    name: "alias_target.name",
+                    path: &["alias_target", "name"],
+                    kind: ColumnKind::Text,
+                    required: false,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "alias_target.slug",
+                    path: &["alias_target", "slug"],
+                    kind: ColumnKind::Text,
+                    required: false,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "architecture.input_modalities",
+                    path: &["architecture", "input_modalities"],
+                    kind: ColumnKind::Json,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "architecture.instruct_type",
+                    path: &["architecture", "instruct_type"],
+                    kind: ColumnKind::Enum(
+                        &[
+                            "none",
+                            "airoboros",
+                            "alpaca",
+                            "alpaca-modif",
+                            "chatml",
+                            "claude",
+                            "code-llama",
+                            "gemma",
+                            "llama2",
+                            "llama3",
+                            "mistral",
+                            "nemotron",
+                            "neural",
+                            "openchat",
+                            "phi3",
+                            "rwkv",
+                            "vicuna",
+                            "zephyr",
+                            "deepseek-r1",
+                            "deepseek-v3.1",
+                            "qwq",
+                            "qwen3",
+                        ],
+                    ),
+                    required: false,
+                    secret: false,
+                    description: "The instruction format a model expects.",
+                },
+                ColumnInfo {
+                    name: "architecture.modality",
+                    path: &["architecture", "modality"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "architecture.output_modalities",
+                    path: &["architecture", "output_modalities"],
+                    kind: ColumnKind::Json,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "architecture.tokenizer",
+                    path: &["architecture", "tokenizer"],
+                    kind: ColumnKind::Enum(
+                        &[
+                            "Router",
+                            "Media",
+                            "Other",
+                            "GPT",
+                            "Claude",
+                            "Gemini",
+                            "Gemma",
+                            "Grok",
+                            "Cohere",
+                            "Nova",
+                            "Qwen",
+                            "Yi",
+                            "DeepSeek",
+                            "Mistral",
+                            "Llama2",
+                            "Llama3",
+                            "Llama4",
+                            "PaLM",
+                            "RWKV",
+                            "Qwen3",
+                        ],
+                    ),
+                    required: false,
+                    secret: false,
+                    description: "The model family (tokenizer group).",
+                },
+                ColumnInfo {
+                    name: "benchmarks.artificial_analysis",
+                    path: &["benchmarks", "artificial_analysis"],
+                    kind: ColumnKind::Json,
+                    required: false,
+                    secret: false,
+                    description: "One Artificial Analysis score.",
+                },
+                ColumnInfo {
+                    name: "benchmarks.design_arena",
+                    path: &["benchmarks", "design_arena"],
+                    kind: ColumnKind::Json,
+                    required: false,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "canonical_slug",
+                    path: &["canonical_slug"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "context_length",
+                    path: &["context_length"],
+                    kind: ColumnKind::Integer,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "created",
+                    path: &["created"],
+                    kind: ColumnKind::Integer,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "default_parameters.frequency_penalty",
+                    path: &["default_parameters", "frequency_penalty"],
+                    kind: ColumnKind::Number,
+                    required: false,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "default_parameters.presence_penalty",
+                    path: &["default_parameters", "presence_penalty"],
+                    kind: ColumnKind::Number,
+                    required: false,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "default_parameters.repetition_penalty",
+                    path: &["default_parameters", "repetition_penalty"],
+                    kind: ColumnKind::Number,
+                    required: false,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "default_parameters.temperature",
+                    path: &["default_parameters", "temperature"],
+                    kind: ColumnKind::Number,
+                    required: false,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "default_parameters.top_k",
+                    path: &["default_parameters", "top_k"],
+                    kind: ColumnKind::Integer,
+                    required: false,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "default_parameters.top_p",
+                    path: &["default_parameters", "top_p"],
+                    kind: ColumnKind::Number,
+                    required: false,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "description",
+                    path: &["description"],
+                    kind: ColumnKind::Text,
+                    required: false,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "expiration_date",
+                    path: &["expiration_date"],
+                    kind: ColumnKind::Text,
+                    required: false,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "hugging_face_id",
+                    path: &["hugging_face_id"],
+                    kind: ColumnKind::Id,
+                    required: false,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "id",
+                    path: &["id"],
+                    kind: ColumnKind::Id,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "knowledge_cutoff",
+                    path: &["knowledge_cutoff"],
+                    kind: ColumnKind::Text,
+                    required: false,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "links.details",
+                    path: &["links", "details"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "name",
+                    path: &["name"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "per_request_limits.completion_tokens",
+                    path: &["per_request_limits", "completion_tokens"],
+                    kind: ColumnKind::Number,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "per_request_limits.prompt_tokens",
+                    path: &["per_request_limits", "prompt_tokens"],
+                    kind: ColumnKind::Number,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "pricing.audio",
+                    path: &["pricing", "audio"],
+                    kind: ColumnKind::Text,
+                    required: false,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "pricing.audio_output",
+                    path: &["pricing", "audio_output"],
+                    kind: ColumnKind::Text,
+                    required: false,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "pricing.completion",
+                    path: &["pricing", "completion"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "pricing.discount",
+                    path: &["pricing", "discount"],
+                    kind: ColumnKind::Number,
+                    required: false,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "pricing.image",
+                    path: &["pricing", "image"],
+                    kind: ColumnKind::Text,
+                    required: false,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "pricing.image_output",
+                    path: &["pricing", "image_output"],
+                    kind: ColumnKind::Text,
+                    required: false,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "pricing.image_token",
+                    path: &["pricing", "image_token"],
+                    kind: ColumnKind::Text,
+                    required: false,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "pricing.input_audio_cache",
+                    path: &["pricing", "input_audio_cache"],
+                    kind: ColumnKind::Text,
+                    required: false,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "pricing.input_cache_read",
+                    path: &["pricing", "input_cache_read"],
+                    kind: ColumnKind::Text,
+                    required: false,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "pricing.input_cache_write",
+                    path: &["pricing", "input_cache_write"],
+                    kind: ColumnKind::Text,
+                    required: false,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "pricing.input_cache_write_1h",
+                    path: &["pricing", "input_cache_write_1h"],
+                    kind: ColumnKind::Text,
+                    required: false,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "pricing.internal_reasoning",
+                    path: &["pricing", "internal_reasoning"],
+                    kind: ColumnKind::Text,
+                    required: false,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "pricing.overrides",
+                    path: &["pricing", "overrides"],
+                    kind: ColumnKind::Json,
+                    required: false,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "pricing.prompt",
+                    path: &["pricing", "prompt"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "pricing.request",
+                    path: &["pricing", "request"],
+                    kind: ColumnKind::Text,
+                    required: false,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "pricing.web_search",
+                    path: &["pricing", "web_search"],
+                    kind: ColumnKind::Text,
+                    required: false,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "reasoning.default_effort",
+                    path: &["reasoning", "default_effort"],
+                    kind: ColumnKind::Enum(
+                        &["max", "xhigh", "high", "medium", "low", "minimal", "none"],
+                    ),
+                    required: false,
+                    secret: false,
+                    description: "How much reasoning a request asks for.",
+                },
+                ColumnInfo {
+                    name: "reasoning.default_enabled",
+                    path: &["reasoning", "default_enabled"],
+                    kind: ColumnKind::Boolean,
+                    required: false,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "reasoning.mandatory",
+                    path: &["reasoning", "mandatory"],
+                    kind: ColumnKind::Boolean,
+                    required: false,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "reasoning.supported_efforts",
+                    path: &["reasoning", "supported_efforts"],
+                    kind: ColumnKind::Json,
+                    required: false,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "reasoning.supports_max_tokens",
+                    path: &["reasoning", "supports_max_tokens"],
+                    kind: ColumnKind::Boolean,
+                    required: false,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "supported_parameters",
+                    path: &["supported_parameters"],
+                    kind: ColumnKind::Json,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "supported_voices",
+                    path: &["supported_voices"],
+                    kind: ColumnKind::Json,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "top_provider.context_length",
+                    path: &["top_provider", "context_length"],
+                    kind: ColumnKind::Integer,
+                    required: false,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "top_provider.is_moderated",
+                    path: &["top_provider", "is_moderated"],
+                    kind: ColumnKind::Boolean,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "top_provider.max_completion_tokens",
+                    path: &["top_provider", "max_completion_tokens"],
+                    kind: ColumnKind::Integer,
+                    required: false,
                     secret: false,
                     description: "",
                 },
@@ -22586,6 +24232,149 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                     name: "unassigned_count",
                     path: &["unassigned_count"],
                     kind: ColumnKind::Integer,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+            ],
+        }),
+    },
+    OperationInfo {
+        group: "images",
+        method: "list_models",
+        operation_id: "list_image_models",
+        http_method: "GET",
+        path: "/images/models",
+        summary: "List image generation models",
+        description: "Every image generation model with the parameters any of its endpoints accepts and where to find its endpoints. Works with any API key.",
+        parameters: &[],
+        has_body: false,
+        body_fields: &[],
+        writes: false,
+        carries_secret: false,
+        paging: None,
+        response: Some(ResponseInfo {
+            payload: Payload::List { items: "data" },
+            columns: &[
+                ColumnInfo {
+                    name: "architecture.input_modalities",
+                    path: &["architecture", "input_modalities"],
+                    kind: ColumnKind::Json,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "architecture.output_modalities",
+                    path: &["architecture", "output_modalities"],
+                    kind: ColumnKind::Json,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "created",
+                    path: &["created"],
+                    kind: ColumnKind::Integer,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "description",
+                    path: &["description"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "endpoints",
+                    path: &["endpoints"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "id",
+                    path: &["id"],
+                    kind: ColumnKind::Id,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "name",
+                    path: &["name"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "supported_parameters",
+                    path: &["supported_parameters"],
+                    kind: ColumnKind::Json,
+                    required: true,
+                    secret: false,
+                    description: "Accepted request parameters, by name, each with what values it takes.",
+                },
+                ColumnInfo {
+                    name: "supports_streaming",
+                    path: &["supports_streaming"],
+                    kind: ColumnKind::Boolean,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+            ],
+        }),
+    },
+    OperationInfo {
+        group: "images",
+        method: "list_model_endpoints",
+        operation_id: "list_image_model_endpoints",
+        http_method: "GET",
+        path: "/images/models/{author}/{slug}/endpoints",
+        summary: "List an image model's endpoints",
+        description: "For one image model, each provider endpoint with the parameters it accepts, its prices and the parameters it passes through. Works with any API key.",
+        parameters: &[
+            ParameterInfo {
+                name: "author",
+                location: "path",
+                required: true,
+                description: "The model's author (the part before the slash).",
+                value: ValueType::String,
+            },
+            ParameterInfo {
+                name: "slug",
+                location: "path",
+                required: true,
+                description: "The model's slug (the part after the slash).",
+                value: ValueType::String,
+            },
+        ],
+        has_body: false,
+        body_fields: &[],
+        writes: false,
+        carries_secret: false,
+        paging: None,
+        response: Some(ResponseInfo {
+            payload: Payload::Object,
+            columns: &[
+                ColumnInfo {
+                    name: "endpoints",
+                    path: &["endpoints"],
+                    kind: ColumnKind::Json,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "id",
+                    path: &["id"],
+                    kind: ColumnKind::Id,
                     required: true,
                     secret: false,
                     description: "",
@@ -28802,6 +30591,525 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         }),
     },
     OperationInfo {
+        group: "scim",
+        method: "create_sync_job",
+        operation_id: "create_scim_sync_job",
+        http_method: "POST",
+        path: "/scim/sync-jobs",
+        summary: "Start a SCIM directory sync",
+        description: "Asks OpenRouter to read the groups of your identity provider again and apply the group mappings; it runs in the background (202), follow it with the job's id. Needs a management key.",
+        parameters: &[],
+        has_body: false,
+        body_fields: &[],
+        writes: true,
+        carries_secret: false,
+        paging: None,
+        response: Some(ResponseInfo {
+            payload: Payload::Object,
+            columns: &[
+                ColumnInfo {
+                    name: "created_at",
+                    path: &["data", "created_at"],
+                    kind: ColumnKind::Time,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "deleted_groups",
+                    path: &["data", "deleted_groups"],
+                    kind: ColumnKind::Integer,
+                    required: true,
+                    secret: false,
+                    description: "Groups removed, once the job has finished.",
+                },
+                ColumnInfo {
+                    name: "error_message",
+                    path: &["data", "error_message"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "Why the job failed.",
+                },
+                ColumnInfo {
+                    name: "finished_at",
+                    path: &["data", "finished_at"],
+                    kind: ColumnKind::Time,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "id",
+                    path: &["data", "id"],
+                    kind: ColumnKind::Id,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "started_at",
+                    path: &["data", "started_at"],
+                    kind: ColumnKind::Time,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "status",
+                    path: &["data", "status"],
+                    kind: ColumnKind::Enum(
+                        &["queued", "running", "succeeded", "failed"],
+                    ),
+                    required: true,
+                    secret: false,
+                    description: "`queued`, `running`, `succeeded` or `failed`.",
+                },
+                ColumnInfo {
+                    name: "synced_groups",
+                    path: &["data", "synced_groups"],
+                    kind: ColumnKind::Integer,
+                    required: true,
+                    secret: false,
+                    description: "Groups synced, once the job has finished.",
+                },
+            ],
+        }),
+    },
+    OperationInfo {
+        group: "scim",
+        method: "get_sync_job",
+        operation_id: "get_scim_sync_job",
+        http_method: "GET",
+        path: "/scim/sync-jobs/{id}",
+        summary: "Get a SCIM directory sync",
+        description: "Where a directory sync stands: queued, running, succeeded (with how many groups were synced and deleted) or failed (with why). Needs a management key.",
+        parameters: &[
+            ParameterInfo {
+                name: "id",
+                location: "path",
+                required: true,
+                description: "The sync job.",
+                value: ValueType::String,
+            },
+        ],
+        has_body: false,
+        body_fields: &[],
+        writes: false,
+        carries_secret: false,
+        paging: None,
+        response: Some(ResponseInfo {
+            payload: Payload::Object,
+            columns: &[
+                ColumnInfo {
+                    name: "created_at",
+                    path: &["data", "created_at"],
+                    kind: ColumnKind::Time,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "deleted_groups",
+                    path: &["data", "deleted_groups"],
+                    kind: ColumnKind::Integer,
+                    required: true,
+                    secret: false,
+                    description: "Groups removed, once the job has finished.",
+                },
+                ColumnInfo {
+                    name: "error_message",
+                    path: &["data", "error_message"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "Why the job failed.",
+                },
+                ColumnInfo {
+                    name: "finished_at",
+                    path: &["data", "finished_at"],
+                    kind: ColumnKind::Time,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "id",
+                    path: &["data", "id"],
+                    kind: ColumnKind::Id,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "started_at",
+                    path: &["data", "started_at"],
+                    kind: ColumnKind::Time,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "status",
+                    path: &["data", "status"],
+                    kind: ColumnKind::Enum(
+                        &["queued", "running", "succeeded", "failed"],
+                    ),
+                    required: true,
+                    secret: false,
+                    description: "`queued`, `running`, `succeeded` or `failed`.",
+                },
+                ColumnInfo {
+                    name: "synced_groups",
+                    path: &["data", "synced_groups"],
+                    kind: ColumnKind::Integer,
+                    required: true,
+                    secret: false,
+                    description: "Groups synced, once the job has finished.",
+                },
+            ],
+        }),
+    },
+    OperationInfo {
+        group: "tools",
+        method: "list_tools",
+        operation_id: "list_tools",
+        http_method: "GET",
+        path: "/tools",
+        summary: "List server tools",
+        description: "Every server tool OpenRouter can run for a model: the names each API format accepts for it, the engines behind it with their prices, and how many models and endpoints support it natively. Works with any API key.",
+        parameters: &[
+            ParameterInfo {
+                name: "offset",
+                location: "query",
+                required: false,
+                description: "How many items to skip, for paging.",
+                value: ValueType::Integer,
+            },
+            ParameterInfo {
+                name: "limit",
+                location: "query",
+                required: false,
+                description: "Most items per page.",
+                value: ValueType::Integer,
+            },
+            ParameterInfo {
+                name: "api_format",
+                location: "query",
+                required: false,
+                description: "Only the names this API format accepts.",
+                value: ValueType::Enum(
+                    &["responses", "chat-completions", "anthropic-messages"],
+                ),
+            },
+        ],
+        has_body: false,
+        body_fields: &[],
+        writes: false,
+        carries_secret: false,
+        paging: Some(PagingInfo {
+            item_id: Some("id"),
+            total_count: true,
+        }),
+        response: Some(ResponseInfo {
+            payload: Payload::List { items: "data" },
+            columns: &[
+                ColumnInfo {
+                    name: "aliases",
+                    path: &["aliases"],
+                    kind: ColumnKind::Json,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "default_engine",
+                    path: &["default_engine"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "docs_url",
+                    path: &["docs_url"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "engines",
+                    path: &["engines"],
+                    kind: ColumnKind::Json,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "fallback_engine",
+                    path: &["fallback_engine"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "id",
+                    path: &["id"],
+                    kind: ColumnKind::Id,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "input_schema",
+                    path: &["input_schema"],
+                    kind: ColumnKind::Json,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "name",
+                    path: &["name"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "native_support.endpoint_count",
+                    path: &["native_support", "endpoint_count"],
+                    kind: ColumnKind::Integer,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "native_support.model_count",
+                    path: &["native_support", "model_count"],
+                    kind: ColumnKind::Integer,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "output_schema",
+                    path: &["output_schema"],
+                    kind: ColumnKind::Json,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "parameters_schema",
+                    path: &["parameters_schema"],
+                    kind: ColumnKind::Json,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "status",
+                    path: &["status"],
+                    kind: ColumnKind::Enum(&["active", "deprecated"]),
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "summary",
+                    path: &["summary"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "supported_api_formats",
+                    path: &["supported_api_formats"],
+                    kind: ColumnKind::Json,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "tool_description",
+                    path: &["tool_description"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+            ],
+        }),
+    },
+    OperationInfo {
+        group: "tools",
+        method: "get_tool",
+        operation_id: "get_tool",
+        http_method: "GET",
+        path: "/tools/{name}",
+        summary: "Get a server tool",
+        description: "One server tool, by its `openrouter:` name or any name a request may give it, with the models that support it natively. Works with any API key.",
+        parameters: &[
+            ParameterInfo {
+                name: "name",
+                location: "path",
+                required: true,
+                description: "The tool: `openrouter:<tool>` or one of its accepted names.",
+                value: ValueType::String,
+            },
+        ],
+        has_body: false,
+        body_fields: &[],
+        writes: false,
+        carries_secret: false,
+        paging: None,
+        response: Some(ResponseInfo {
+            payload: Payload::Object,
+            columns: &[
+                ColumnInfo {
+                    name: "aliases",
+                    path: &["data", "aliases"],
+                    kind: ColumnKind::Json,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "default_engine",
+                    path: &["data", "default_engine"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "docs_url",
+                    path: &["data", "docs_url"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "engines",
+                    path: &["data", "engines"],
+                    kind: ColumnKind::Json,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "fallback_engine",
+                    path: &["data", "fallback_engine"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "id",
+                    path: &["data", "id"],
+                    kind: ColumnKind::Id,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "input_schema",
+                    path: &["data", "input_schema"],
+                    kind: ColumnKind::Json,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "name",
+                    path: &["data", "name"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "native_support.endpoint_count",
+                    path: &["data", "native_support", "endpoint_count"],
+                    kind: ColumnKind::Integer,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "native_support.model_count",
+                    path: &["data", "native_support", "model_count"],
+                    kind: ColumnKind::Integer,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "native_support.models",
+                    path: &["data", "native_support", "models"],
+                    kind: ColumnKind::Json,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "output_schema",
+                    path: &["data", "output_schema"],
+                    kind: ColumnKind::Json,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "parameters_schema",
+                    path: &["data", "parameters_schema"],
+                    kind: ColumnKind::Json,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "status",
+                    path: &["data", "status"],
+                    kind: ColumnKind::Enum(&["active", "deprecated"]),
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "summary",
+                    path: &["data", "summary"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "supported_api_formats",
+                    path: &["data", "supported_api_formats"],
+                    kind: ColumnKind::Json,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "tool_description",
+                    path: &["data", "tool_description"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+            ],
+        }),
+    },
+    OperationInfo {
         group: "vault",
         method: "list_intern_connections",
         operation_id: "list_intern_connections",
@@ -29353,6 +31661,170 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         carries_secret: false,
         paging: None,
         response: None,
+    },
+    OperationInfo {
+        group: "video_generation",
+        method: "list_videos_models",
+        operation_id: "list_videos_models",
+        http_method: "GET",
+        path: "/videos/models",
+        summary: "List video generation models",
+        description: "The video generation models with their prices and the sizes, durations and options they accept. Works with any API key.",
+        parameters: &[],
+        has_body: false,
+        body_fields: &[],
+        writes: false,
+        carries_secret: false,
+        paging: None,
+        response: Some(ResponseInfo {
+            payload: Payload::List { items: "data" },
+            columns: &[
+                ColumnInfo {
+                    name: "allowed_passthrough_parameters",
+                    path: &["allowed_passthrough_parameters"],
+                    kind: ColumnKind::Json,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "canonical_slug",
+                    path: &["canonical_slug"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "created",
+                    path: &["created"],
+                    kind: ColumnKind::Integer,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "creativity",
+                    path: &["creativity"],
+                    kind: ColumnKind::Json,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "description",
+                    path: &["description"],
+                    kind: ColumnKind::Text,
+                    required: false,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "generate_audio",
+                    path: &["generate_audio"],
+                    kind: ColumnKind::Boolean,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "hugging_face_id",
+                    path: &["hugging_face_id"],
+                    kind: ColumnKind::Id,
+                    required: false,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "id",
+                    path: &["id"],
+                    kind: ColumnKind::Id,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "name",
+                    path: &["name"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "pricing_skus",
+                    path: &["pricing_skus"],
+                    kind: ColumnKind::Json,
+                    required: false,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "seed",
+                    path: &["seed"],
+                    kind: ColumnKind::Boolean,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "supported_aspect_ratios",
+                    path: &["supported_aspect_ratios"],
+                    kind: ColumnKind::Json,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "supported_durations",
+                    path: &["supported_durations"],
+                    kind: ColumnKind::Json,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "supported_frame_images",
+                    path: &["supported_frame_images"],
+                    kind: ColumnKind::Json,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "supported_resolutions",
+                    path: &["supported_resolutions"],
+                    kind: ColumnKind::Json,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "supported_sizes",
+                    path: &["supported_sizes"],
+                    kind: ColumnKind::Json,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "upscale_factor.max",
+                    path: &["upscale_factor", "max"],
+                    kind: ColumnKind::Number,
+                    required: false,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "upscale_factor.min",
+                    path: &["upscale_factor", "min"],
+                    kind: ColumnKind::Number,
+                    required: false,
+                    secret: false,
+                    description: "",
+                },
+            ],
+        }),
     },
     OperationInfo {
         group: "workspaces",
@@ -30841,6 +33313,12 @@ pub(crate) async fn send_by_name(
         "get_byok_key" => send_as_json::<byok::GetParams>(args, body, api).await,
         "delete_byok_key" => send_as_json::<byok::DeleteParams>(args, body, api).await,
         "update_byok_key" => send_as_json::<byok::UpdateParams>(args, body, api).await,
+        "get_task_classifications" => {
+            send_as_json::<
+                classifications::GetTaskClassificationsParams,
+            >(args, body, api)
+                .await
+        }
         "get_credits" => send_as_json::<credits::GetCreditsParams>(args, body, api).await,
         "get_app_rankings" => {
             send_as_json::<datasets::GetAppRankingsParams>(args, body, api).await
@@ -30850,6 +33328,9 @@ pub(crate) async fn send_by_name(
         }
         "get_session_cost" => {
             send_as_json::<datasets::GetSessionCostParams>(args, body, api).await
+        }
+        "list_embeddings_models" => {
+            send_as_json::<embeddings::ListModelsParams>(args, body, api).await
         }
         "list_endpoints_zdr" => {
             send_as_json::<endpoints::ListZdrEndpointsParams>(args, body, api).await
@@ -30922,6 +33403,12 @@ pub(crate) async fn send_by_name(
         }
         "bulk_unassign_members_from_guardrail" => {
             send_as_json::<guardrails::BulkUnassignMembersParams>(args, body, api).await
+        }
+        "list_image_models" => {
+            send_as_json::<images::ListModelsParams>(args, body, api).await
+        }
+        "list_image_model_endpoints" => {
+            send_as_json::<images::ListModelEndpointsParams>(args, body, api).await
         }
         "get_current_key" => {
             send_as_json::<api_keys::GetCurrentKeyMetadataParams>(args, body, api).await
@@ -31019,6 +33506,14 @@ pub(crate) async fn send_by_name(
         "list_scim_groups" => {
             send_as_json::<scim::ListGroupsParams>(args, body, api).await
         }
+        "create_scim_sync_job" => {
+            send_as_json::<scim::CreateSyncJobParams>(args, body, api).await
+        }
+        "get_scim_sync_job" => {
+            send_as_json::<scim::GetSyncJobParams>(args, body, api).await
+        }
+        "list_tools" => send_as_json::<tools::ListToolsParams>(args, body, api).await,
+        "get_tool" => send_as_json::<tools::GetToolParams>(args, body, api).await,
         "list_intern_connections" => {
             send_as_json::<vault::ListInternConnectionsParams>(args, body, api).await
         }
@@ -31046,6 +33541,10 @@ pub(crate) async fn send_by_name(
         }
         "delete_vault_secret" => {
             send_as_json::<vault::DeleteVaultSecretParams>(args, body, api).await
+        }
+        "list_videos_models" => {
+            send_as_json::<video_generation::ListVideosModelsParams>(args, body, api)
+                .await
         }
         "list_workspaces" => {
             send_as_json::<workspaces::ListParams>(args, body, api).await
@@ -31110,12 +33609,18 @@ pub(crate) fn validate_by_name(
         "get_byok_key" => validate_as::<byok::GetParams>(args, body),
         "delete_byok_key" => validate_as::<byok::DeleteParams>(args, body),
         "update_byok_key" => validate_as::<byok::UpdateParams>(args, body),
+        "get_task_classifications" => {
+            validate_as::<classifications::GetTaskClassificationsParams>(args, body)
+        }
         "get_credits" => validate_as::<credits::GetCreditsParams>(args, body),
         "get_app_rankings" => validate_as::<datasets::GetAppRankingsParams>(args, body),
         "get_rankings_daily" => {
             validate_as::<datasets::GetRankingsDailyParams>(args, body)
         }
         "get_session_cost" => validate_as::<datasets::GetSessionCostParams>(args, body),
+        "list_embeddings_models" => {
+            validate_as::<embeddings::ListModelsParams>(args, body)
+        }
         "list_endpoints_zdr" => {
             validate_as::<endpoints::ListZdrEndpointsParams>(args, body)
         }
@@ -31159,6 +33664,10 @@ pub(crate) fn validate_by_name(
         }
         "bulk_unassign_members_from_guardrail" => {
             validate_as::<guardrails::BulkUnassignMembersParams>(args, body)
+        }
+        "list_image_models" => validate_as::<images::ListModelsParams>(args, body),
+        "list_image_model_endpoints" => {
+            validate_as::<images::ListModelEndpointsParams>(args, body)
         }
         "get_current_key" => {
             validate_as::<api_keys::GetCurrentKeyMetadataParams>(args, body)
@@ -31236,6 +33745,10 @@ pub(crate) fn validate_by_name(
         "delete_scim_group_mapping" => validate_as::<scim::DeleteParams>(args, body),
         "update_scim_group_mapping" => validate_as::<scim::UpdateParams>(args, body),
         "list_scim_groups" => validate_as::<scim::ListGroupsParams>(args, body),
+        "create_scim_sync_job" => validate_as::<scim::CreateSyncJobParams>(args, body),
+        "get_scim_sync_job" => validate_as::<scim::GetSyncJobParams>(args, body),
+        "list_tools" => validate_as::<tools::ListToolsParams>(args, body),
+        "get_tool" => validate_as::<tools::GetToolParams>(args, body),
         "list_intern_connections" => {
             validate_as::<vault::ListInternConnectionsParams>(args, body)
         }
@@ -31258,6 +33771,9 @@ pub(crate) fn validate_by_name(
         "store_vault_secret" => validate_as::<vault::StoreVaultSecretParams>(args, body),
         "delete_vault_secret" => {
             validate_as::<vault::DeleteVaultSecretParams>(args, body)
+        }
+        "list_videos_models" => {
+            validate_as::<video_generation::ListVideosModelsParams>(args, body)
         }
         "list_workspaces" => validate_as::<workspaces::ListParams>(args, body),
         "create_workspace" => validate_as::<workspaces::CreateParams>(args, body),
