@@ -806,7 +806,7 @@ fn emit(operations: &[Operation], tags: &BTreeMap<String, String>) -> TokenStrea
         use openrouter_analytics_api::types;
         use openrouter_analytics_api::types::ErrorResponse;
 
-        use crate::call::{Async, Call, Operation, Validate, sealed};
+        use crate::call::{Async, Call, Operation, sealed};
         use crate::client::Client;
         use crate::dynamic::{
             ColumnInfo, ColumnKind, FieldInfo, FromArgs, OperationInfo, PagingInfo, ParameterInfo, Payload,
@@ -1185,7 +1185,8 @@ fn emit_operation(op: &Operation) -> TokenStream {
     let validate_impl = if op.hand.as_ref().is_some_and(|hand| hand.validate) {
         quote!()
     } else {
-        quote!(impl Validate for #params {})
+        // By its path: an operation may be called `validate`, whose call type is `Validate`.
+        quote!(impl crate::call::Validate for #params {})
     };
     let is_write = flag_method("is_write", op.writes);
     let carries_secret = flag_method("carries_secret", op.carries_secret);
@@ -1337,7 +1338,7 @@ fn emit_operation(op: &Operation) -> TokenStream {
                     return Err(Error::invalid_request(format!("{}: parameter {invalid}", #id)));
                 }
                 #(#required)*
-                Validate::validate(self)
+                crate::call::Validate::validate(self)
             }
 
             // Parameters of every type are cloned alike; some are `Copy`.

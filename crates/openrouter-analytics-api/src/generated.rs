@@ -1538,6 +1538,165 @@ pub mod types {
             Default::default()
         }
     }
+    ///A parameter that is on or off.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct BooleanCapability {
+        #[serde(rename = "type")]
+        pub type_: BooleanCapabilityType,
+    }
+    impl BooleanCapability {
+        pub fn builder() -> builder::BooleanCapability {
+            Default::default()
+        }
+    }
+    ///`BooleanCapabilityType`
+    ///
+    /// Open enum: a value not listed here is kept, exactly as sent, in
+    /// [`BooleanCapabilityType::Unknown`]. Parsing, `From` and deserializing always pick
+    /// the named variant for a listed value, so compare with the named variants (or
+    /// `as_str()`) rather than building `Unknown` from a listed value.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum BooleanCapabilityType {
+        ///`boolean`
+        Boolean,
+        /// A value this SDK does not list, kept exactly as sent.
+        Unknown(::std::string::String),
+    }
+    impl BooleanCapabilityType {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Boolean => "boolean",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this is one of the listed values (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for BooleanCapabilityType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for BooleanCapabilityType {
+        fn from(value: &str) -> Self {
+            match value {
+                "boolean" => Self::Boolean,
+                _ => Self::Unknown(value.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for BooleanCapabilityType {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "boolean" => Self::Boolean,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::convert::From<BooleanCapabilityType> for ::std::string::String {
+        fn from(value: BooleanCapabilityType) -> Self {
+            match value {
+                BooleanCapabilityType::Unknown(value) => value,
+                known => known.as_str().to_owned(),
+            }
+        }
+    }
+    impl ::std::str::FromStr for BooleanCapabilityType {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for BooleanCapabilityType {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for BooleanCapabilityType {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct BooleanCapabilityTypeVisitor;
+            impl<'de> ::serde::de::Visitor<'de> for BooleanCapabilityTypeVisitor {
+                type Value = BooleanCapabilityType;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (BooleanCapabilityType)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<BooleanCapabilityType, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(BooleanCapabilityType::from(value))
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<BooleanCapabilityType, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(BooleanCapabilityType::from(value))
+                }
+            }
+            deserializer.deserialize_str(BooleanCapabilityTypeVisitor)
+        }
+    }
+    impl schemars::JsonSchema for BooleanCapabilityType {
+        fn schema_name() -> ::std::string::String {
+            "BooleanCapabilityType".to_owned()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            let known = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                enum_values: ::std::option::Option::Some(
+                    ::std::vec![::serde_json::Value::String("boolean".to_owned())],
+                ),
+                ..::std::default::Default::default()
+            };
+            let other = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                ..::std::default::Default::default()
+            };
+            schemars::schema::SchemaObject {
+                subschemas: ::std::option::Option::Some(
+                    ::std::boxed::Box::new(schemars::schema::SubschemaValidation {
+                        any_of: ::std::option::Option::Some(
+                            ::std::vec![known.into(), other.into(),],
+                        ),
+                        ..::std::default::Default::default()
+                    }),
+                ),
+                ..::std::default::Default::default()
+            }
+                .into()
+        }
+    }
     ///`BulkAddWorkspaceMembersId`
     #[derive(
         ::serde::Serialize,
@@ -2539,6 +2698,36 @@ pub mod types {
                 ..::std::default::Default::default()
             }
                 .into()
+        }
+    }
+    ///The values one parameter accepts: a list, a range or true/false.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    #[serde(untagged)]
+    pub enum CapabilityDescriptor {
+        EnumCapability(EnumCapability),
+        RangeCapability(RangeCapability),
+        BooleanCapability(BooleanCapability),
+    }
+    impl ::std::convert::From<EnumCapability> for CapabilityDescriptor {
+        fn from(value: EnumCapability) -> Self {
+            Self::EnumCapability(value)
+        }
+    }
+    impl ::std::convert::From<RangeCapability> for CapabilityDescriptor {
+        fn from(value: RangeCapability) -> Self {
+            Self::RangeCapability(value)
+        }
+    }
+    impl ::std::convert::From<BooleanCapability> for CapabilityDescriptor {
+        fn from(value: BooleanCapability) -> Self {
+            Self::BooleanCapability(value)
         }
     }
     ///What a custom content filter does on a match.
@@ -4620,6 +4809,204 @@ pub mod types {
                 .into()
         }
     }
+    ///A deployment to register as a private endpoint.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct CreatePrivateEndpointRequest {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub activate: ::std::option::Option<PrivateEndpointActivation>,
+        ///The deployment's HTTPS base URL; not needed where the provider's BYOK key implies it (Azure, Bedrock, Vertex).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub base_url: ::std::option::Option<::std::string::String>,
+        ///Where you declare the deployment processes data.
+        #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+        pub declared_region: crate::Nullable<CreatePrivateEndpointRequestDeclaredRegion>,
+        ///You declare that the deployment keeps no prompts or completions.
+        #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+        pub declared_zdr: crate::Nullable<bool>,
+        ///The permanent slug of the model the deployment serves.
+        pub model_permaslug: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub pricing: ::std::option::Option<PrivateEndpointPricing>,
+        ///The provider the deployment runs at.
+        pub provider_slug: ::std::string::String,
+        ///The model or deployment name the provider knows it by.
+        pub upstream_model_id: ::std::string::String,
+    }
+    impl CreatePrivateEndpointRequest {
+        pub fn builder() -> builder::CreatePrivateEndpointRequest {
+            Default::default()
+        }
+    }
+    ///Where you declare the deployment processes data.
+    ///
+    /// Open enum: a value not listed here is kept, exactly as sent, in
+    /// [`CreatePrivateEndpointRequestDeclaredRegion::Unknown`]. Parsing, `From` and deserializing always pick
+    /// the named variant for a listed value, so compare with the named variants (or
+    /// `as_str()`) rather than building `Unknown` from a listed value.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum CreatePrivateEndpointRequestDeclaredRegion {
+        ///`global`
+        Global,
+        ///`europe`
+        Europe,
+        ///`us`
+        Us,
+        /// A value this SDK does not list, kept exactly as sent.
+        Unknown(::std::string::String),
+    }
+    impl CreatePrivateEndpointRequestDeclaredRegion {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Global => "global",
+                Self::Europe => "europe",
+                Self::Us => "us",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this is one of the listed values (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for CreatePrivateEndpointRequestDeclaredRegion {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for CreatePrivateEndpointRequestDeclaredRegion {
+        fn from(value: &str) -> Self {
+            match value {
+                "global" => Self::Global,
+                "europe" => Self::Europe,
+                "us" => Self::Us,
+                _ => Self::Unknown(value.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String>
+    for CreatePrivateEndpointRequestDeclaredRegion {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "global" => Self::Global,
+                "europe" => Self::Europe,
+                "us" => Self::Us,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::convert::From<CreatePrivateEndpointRequestDeclaredRegion>
+    for ::std::string::String {
+        fn from(value: CreatePrivateEndpointRequestDeclaredRegion) -> Self {
+            match value {
+                CreatePrivateEndpointRequestDeclaredRegion::Unknown(value) => value,
+                known => known.as_str().to_owned(),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CreatePrivateEndpointRequestDeclaredRegion {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for CreatePrivateEndpointRequestDeclaredRegion {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreatePrivateEndpointRequestDeclaredRegion {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct CreatePrivateEndpointRequestDeclaredRegionVisitor;
+            impl<'de> ::serde::de::Visitor<'de>
+            for CreatePrivateEndpointRequestDeclaredRegionVisitor {
+                type Value = CreatePrivateEndpointRequestDeclaredRegion;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (CreatePrivateEndpointRequestDeclaredRegion)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<CreatePrivateEndpointRequestDeclaredRegion, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        CreatePrivateEndpointRequestDeclaredRegion::from(value),
+                    )
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<CreatePrivateEndpointRequestDeclaredRegion, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        CreatePrivateEndpointRequestDeclaredRegion::from(value),
+                    )
+                }
+            }
+            deserializer
+                .deserialize_str(CreatePrivateEndpointRequestDeclaredRegionVisitor)
+        }
+    }
+    impl schemars::JsonSchema for CreatePrivateEndpointRequestDeclaredRegion {
+        fn schema_name() -> ::std::string::String {
+            "CreatePrivateEndpointRequestDeclaredRegion".to_owned()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            let known = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                enum_values: ::std::option::Option::Some(
+                    ::std::vec![
+                        ::serde_json::Value::String("global".to_owned()),
+                        ::serde_json::Value::String("europe".to_owned()),
+                        ::serde_json::Value::String("us".to_owned())
+                    ],
+                ),
+                ..::std::default::Default::default()
+            };
+            let other = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                ..::std::default::Default::default()
+            };
+            schemars::schema::SchemaObject {
+                subschemas: ::std::option::Option::Some(
+                    ::std::boxed::Box::new(schemars::schema::SubschemaValidation {
+                        any_of: ::std::option::Option::Some(
+                            ::std::vec![known.into(), other.into(),],
+                        ),
+                        ..::std::default::Default::default()
+                    }),
+                ),
+                ..::std::default::Default::default()
+            }
+                .into()
+        }
+    }
     ///The request body of: map a scim group to a workspace.
     #[derive(
         ::serde::Deserialize,
@@ -4793,6 +5180,23 @@ pub mod types {
                 ..::std::default::Default::default()
             }
                 .into()
+        }
+    }
+    ///The sync job that was started.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct CreateScimSyncJobResponse {
+        pub data: ScimSyncJob,
+    }
+    impl CreateScimSyncJobResponse {
+        pub fn builder() -> builder::CreateScimSyncJobResponse {
+            Default::default()
         }
     }
     ///A new workspace: a name, a unique slug and optional settings.
@@ -5084,6 +5488,194 @@ pub mod types {
             Default::default()
         }
     }
+    ///`DeletePrivateEndpointDraftOnly`
+    ///
+    /// Open enum: a value not listed here is kept, exactly as sent, in
+    /// [`DeletePrivateEndpointDraftOnly::Unknown`]. Parsing, `From` and deserializing always pick
+    /// the named variant for a listed value, so compare with the named variants (or
+    /// `as_str()`) rather than building `Unknown` from a listed value.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum DeletePrivateEndpointDraftOnly {
+        ///`true`
+        True,
+        ///`false`
+        False,
+        /// A value this SDK does not list, kept exactly as sent.
+        Unknown(::std::string::String),
+    }
+    impl DeletePrivateEndpointDraftOnly {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::True => "true",
+                Self::False => "false",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this is one of the listed values (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for DeletePrivateEndpointDraftOnly {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for DeletePrivateEndpointDraftOnly {
+        fn from(value: &str) -> Self {
+            match value {
+                "true" => Self::True,
+                "false" => Self::False,
+                _ => Self::Unknown(value.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for DeletePrivateEndpointDraftOnly {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "true" => Self::True,
+                "false" => Self::False,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::convert::From<DeletePrivateEndpointDraftOnly> for ::std::string::String {
+        fn from(value: DeletePrivateEndpointDraftOnly) -> Self {
+            match value {
+                DeletePrivateEndpointDraftOnly::Unknown(value) => value,
+                known => known.as_str().to_owned(),
+            }
+        }
+    }
+    impl ::std::str::FromStr for DeletePrivateEndpointDraftOnly {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for DeletePrivateEndpointDraftOnly {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for DeletePrivateEndpointDraftOnly {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct DeletePrivateEndpointDraftOnlyVisitor;
+            impl<'de> ::serde::de::Visitor<'de>
+            for DeletePrivateEndpointDraftOnlyVisitor {
+                type Value = DeletePrivateEndpointDraftOnly;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (DeletePrivateEndpointDraftOnly)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<DeletePrivateEndpointDraftOnly, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        DeletePrivateEndpointDraftOnly::from(value),
+                    )
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<DeletePrivateEndpointDraftOnly, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        DeletePrivateEndpointDraftOnly::from(value),
+                    )
+                }
+            }
+            deserializer.deserialize_str(DeletePrivateEndpointDraftOnlyVisitor)
+        }
+    }
+    impl schemars::JsonSchema for DeletePrivateEndpointDraftOnly {
+        fn schema_name() -> ::std::string::String {
+            "DeletePrivateEndpointDraftOnly".to_owned()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            let known = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                enum_values: ::std::option::Option::Some(
+                    ::std::vec![
+                        ::serde_json::Value::String("true".to_owned()),
+                        ::serde_json::Value::String("false".to_owned())
+                    ],
+                ),
+                ..::std::default::Default::default()
+            };
+            let other = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                ..::std::default::Default::default()
+            };
+            schemars::schema::SchemaObject {
+                subschemas: ::std::option::Option::Some(
+                    ::std::boxed::Box::new(schemars::schema::SubschemaValidation {
+                        any_of: ::std::option::Option::Some(
+                            ::std::vec![known.into(), other.into(),],
+                        ),
+                        ..::std::default::Default::default()
+                    }),
+                ),
+                ..::std::default::Default::default()
+            }
+                .into()
+        }
+    }
+    ///What was deleted.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct DeletePrivateEndpointResponse {
+        pub data: DeletePrivateEndpointResponseData,
+    }
+    impl DeletePrivateEndpointResponse {
+        pub fn builder() -> builder::DeletePrivateEndpointResponse {
+            Default::default()
+        }
+    }
+    ///The deleted endpoint.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct DeletePrivateEndpointResponseData {
+        pub id: ::std::string::String,
+    }
+    impl DeletePrivateEndpointResponseData {
+        pub fn builder() -> builder::DeletePrivateEndpointResponseData {
+            Default::default()
+        }
+    }
     ///`DeleteWorkspaceBudgetId`
     #[derive(
         ::serde::Serialize,
@@ -5277,6 +5869,166 @@ pub mod types {
         type Error = <i64 as ::std::str::FromStr>::Err;
         fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
             value.parse()
+        }
+    }
+    ///A parameter that takes one of listed values.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct EnumCapability {
+        #[serde(rename = "type")]
+        pub type_: EnumCapabilityType,
+        pub values: ::std::vec::Vec<::std::string::String>,
+    }
+    impl EnumCapability {
+        pub fn builder() -> builder::EnumCapability {
+            Default::default()
+        }
+    }
+    ///`EnumCapabilityType`
+    ///
+    /// Open enum: a value not listed here is kept, exactly as sent, in
+    /// [`EnumCapabilityType::Unknown`]. Parsing, `From` and deserializing always pick
+    /// the named variant for a listed value, so compare with the named variants (or
+    /// `as_str()`) rather than building `Unknown` from a listed value.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum EnumCapabilityType {
+        ///`enum`
+        Enum,
+        /// A value this SDK does not list, kept exactly as sent.
+        Unknown(::std::string::String),
+    }
+    impl EnumCapabilityType {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Enum => "enum",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this is one of the listed values (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for EnumCapabilityType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for EnumCapabilityType {
+        fn from(value: &str) -> Self {
+            match value {
+                "enum" => Self::Enum,
+                _ => Self::Unknown(value.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for EnumCapabilityType {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "enum" => Self::Enum,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::convert::From<EnumCapabilityType> for ::std::string::String {
+        fn from(value: EnumCapabilityType) -> Self {
+            match value {
+                EnumCapabilityType::Unknown(value) => value,
+                known => known.as_str().to_owned(),
+            }
+        }
+    }
+    impl ::std::str::FromStr for EnumCapabilityType {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for EnumCapabilityType {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for EnumCapabilityType {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct EnumCapabilityTypeVisitor;
+            impl<'de> ::serde::de::Visitor<'de> for EnumCapabilityTypeVisitor {
+                type Value = EnumCapabilityType;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (EnumCapabilityType)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<EnumCapabilityType, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(EnumCapabilityType::from(value))
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<EnumCapabilityType, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(EnumCapabilityType::from(value))
+                }
+            }
+            deserializer.deserialize_str(EnumCapabilityTypeVisitor)
+        }
+    }
+    impl schemars::JsonSchema for EnumCapabilityType {
+        fn schema_name() -> ::std::string::String {
+            "EnumCapabilityType".to_owned()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            let known = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                enum_values: ::std::option::Option::Some(
+                    ::std::vec![::serde_json::Value::String("enum".to_owned())],
+                ),
+                ..::std::default::Default::default()
+            };
+            let other = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                ..::std::default::Default::default()
+            };
+            schemars::schema::SchemaObject {
+                subschemas: ::std::option::Option::Some(
+                    ::std::boxed::Box::new(schemars::schema::SubschemaValidation {
+                        any_of: ::std::option::Option::Some(
+                            ::std::vec![known.into(), other.into(),],
+                        ),
+                        ..::std::default::Default::default()
+                    }),
+                ),
+                ..::std::default::Default::default()
+            }
+                .into()
         }
     }
     ///`ErrorDetail`
@@ -9873,6 +10625,23 @@ pub mod types {
                 .into()
         }
     }
+    ///A sync job.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct GetScimSyncJobResponse {
+        pub data: ScimSyncJob,
+    }
+    impl GetScimSyncJobResponse {
+        pub fn builder() -> builder::GetScimSyncJobResponse {
+            Default::default()
+        }
+    }
     ///`GetSessionCostTurnRange`
     ///
     /// Open enum: a value not listed here is kept, exactly as sent, in
@@ -10032,6 +10801,169 @@ pub mod types {
                 ..::std::default::Default::default()
             }
                 .into()
+        }
+    }
+    ///`GetTaskClassificationsWindow`
+    ///
+    /// Open enum: a value not listed here is kept, exactly as sent, in
+    /// [`GetTaskClassificationsWindow::Unknown`]. Parsing, `From` and deserializing always pick
+    /// the named variant for a listed value, so compare with the named variants (or
+    /// `as_str()`) rather than building `Unknown` from a listed value.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum GetTaskClassificationsWindow {
+        ///`7d`
+        X7d,
+        /// A value this SDK does not list, kept exactly as sent.
+        Unknown(::std::string::String),
+    }
+    impl GetTaskClassificationsWindow {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::X7d => "7d",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this is one of the listed values (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for GetTaskClassificationsWindow {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for GetTaskClassificationsWindow {
+        fn from(value: &str) -> Self {
+            match value {
+                "7d" => Self::X7d,
+                _ => Self::Unknown(value.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for GetTaskClassificationsWindow {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "7d" => Self::X7d,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::convert::From<GetTaskClassificationsWindow> for ::std::string::String {
+        fn from(value: GetTaskClassificationsWindow) -> Self {
+            match value {
+                GetTaskClassificationsWindow::Unknown(value) => value,
+                known => known.as_str().to_owned(),
+            }
+        }
+    }
+    impl ::std::str::FromStr for GetTaskClassificationsWindow {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for GetTaskClassificationsWindow {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for GetTaskClassificationsWindow {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct GetTaskClassificationsWindowVisitor;
+            impl<'de> ::serde::de::Visitor<'de> for GetTaskClassificationsWindowVisitor {
+                type Value = GetTaskClassificationsWindow;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (GetTaskClassificationsWindow)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<GetTaskClassificationsWindow, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(GetTaskClassificationsWindow::from(value))
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<GetTaskClassificationsWindow, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(GetTaskClassificationsWindow::from(value))
+                }
+            }
+            deserializer.deserialize_str(GetTaskClassificationsWindowVisitor)
+        }
+    }
+    impl schemars::JsonSchema for GetTaskClassificationsWindow {
+        fn schema_name() -> ::std::string::String {
+            "GetTaskClassificationsWindow".to_owned()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            let known = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                enum_values: ::std::option::Option::Some(
+                    ::std::vec![::serde_json::Value::String("7d".to_owned())],
+                ),
+                ..::std::default::Default::default()
+            };
+            let other = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                ..::std::default::Default::default()
+            };
+            schemars::schema::SchemaObject {
+                subschemas: ::std::option::Option::Some(
+                    ::std::boxed::Box::new(schemars::schema::SubschemaValidation {
+                        any_of: ::std::option::Option::Some(
+                            ::std::vec![known.into(), other.into(),],
+                        ),
+                        ..::std::default::Default::default()
+                    }),
+                ),
+                ..::std::default::Default::default()
+            }
+                .into()
+        }
+    }
+    impl ::std::default::Default for GetTaskClassificationsWindow {
+        fn default() -> Self {
+            GetTaskClassificationsWindow::X7d
+        }
+    }
+    ///One server tool.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct GetToolResponse {
+        pub data: ServerToolDetails,
+    }
+    impl GetToolResponse {
+        pub fn builder() -> builder::GetToolResponse {
+            Default::default()
         }
     }
     ///`GetWorkspaceBudgetId`
@@ -10568,6 +11500,802 @@ pub mod types {
     impl GuardrailResponse {
         pub fn builder() -> builder::GuardrailResponse {
             Default::default()
+        }
+    }
+    ///One provider's endpoint for an image model.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct ImageEndpoint {
+        pub allowed_passthrough_parameters: ::std::vec::Vec<::std::string::String>,
+        pub pricing: ::std::vec::Vec<ImagePricingEntry>,
+        pub provider_name: ::std::string::String,
+        pub provider_slug: ::std::string::String,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub provider_tag: ::std::option::Option<::std::string::String>,
+        pub supported_parameters: SupportedParameters,
+        pub supports_streaming: bool,
+    }
+    impl ImageEndpoint {
+        pub fn builder() -> builder::ImageEndpoint {
+            Default::default()
+        }
+    }
+    ///A kind of input an image model takes.
+    ///
+    /// Open enum: a value not listed here is kept, exactly as sent, in
+    /// [`ImageInputModality::Unknown`]. Parsing, `From` and deserializing always pick
+    /// the named variant for a listed value, so compare with the named variants (or
+    /// `as_str()`) rather than building `Unknown` from a listed value.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum ImageInputModality {
+        ///`text`
+        Text,
+        ///`image`
+        Image,
+        ///`file`
+        File,
+        ///`audio`
+        Audio,
+        ///`video`
+        Video,
+        /// A value this SDK does not list, kept exactly as sent.
+        Unknown(::std::string::String),
+    }
+    impl ImageInputModality {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Text => "text",
+                Self::Image => "image",
+                Self::File => "file",
+                Self::Audio => "audio",
+                Self::Video => "video",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this is one of the listed values (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for ImageInputModality {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for ImageInputModality {
+        fn from(value: &str) -> Self {
+            match value {
+                "text" => Self::Text,
+                "image" => Self::Image,
+                "file" => Self::File,
+                "audio" => Self::Audio,
+                "video" => Self::Video,
+                _ => Self::Unknown(value.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for ImageInputModality {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "text" => Self::Text,
+                "image" => Self::Image,
+                "file" => Self::File,
+                "audio" => Self::Audio,
+                "video" => Self::Video,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::convert::From<ImageInputModality> for ::std::string::String {
+        fn from(value: ImageInputModality) -> Self {
+            match value {
+                ImageInputModality::Unknown(value) => value,
+                known => known.as_str().to_owned(),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ImageInputModality {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for ImageInputModality {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ImageInputModality {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct ImageInputModalityVisitor;
+            impl<'de> ::serde::de::Visitor<'de> for ImageInputModalityVisitor {
+                type Value = ImageInputModality;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (ImageInputModality)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<ImageInputModality, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(ImageInputModality::from(value))
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<ImageInputModality, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(ImageInputModality::from(value))
+                }
+            }
+            deserializer.deserialize_str(ImageInputModalityVisitor)
+        }
+    }
+    impl schemars::JsonSchema for ImageInputModality {
+        fn schema_name() -> ::std::string::String {
+            "ImageInputModality".to_owned()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            let known = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                enum_values: ::std::option::Option::Some(
+                    ::std::vec![
+                        ::serde_json::Value::String("text".to_owned()),
+                        ::serde_json::Value::String("image".to_owned()),
+                        ::serde_json::Value::String("file".to_owned()),
+                        ::serde_json::Value::String("audio".to_owned()),
+                        ::serde_json::Value::String("video".to_owned())
+                    ],
+                ),
+                ..::std::default::Default::default()
+            };
+            let other = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                ..::std::default::Default::default()
+            };
+            schemars::schema::SchemaObject {
+                subschemas: ::std::option::Option::Some(
+                    ::std::boxed::Box::new(schemars::schema::SubschemaValidation {
+                        any_of: ::std::option::Option::Some(
+                            ::std::vec![known.into(), other.into(),],
+                        ),
+                        ..::std::default::Default::default()
+                    }),
+                ),
+                ..::std::default::Default::default()
+            }
+                .into()
+        }
+    }
+    ///What goes in and comes out of an image model.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct ImageModelArchitecture {
+        pub input_modalities: ::std::vec::Vec<ImageInputModality>,
+        pub output_modalities: ::std::vec::Vec<ImageOutputModality>,
+    }
+    impl ImageModelArchitecture {
+        pub fn builder() -> builder::ImageModelArchitecture {
+            Default::default()
+        }
+    }
+    ///An image model and its endpoints.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct ImageModelEndpointsResponse {
+        pub endpoints: ::std::vec::Vec<ImageEndpoint>,
+        pub id: ::std::string::String,
+    }
+    impl ImageModelEndpointsResponse {
+        pub fn builder() -> builder::ImageModelEndpointsResponse {
+            Default::default()
+        }
+    }
+    ///An image generation model.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct ImageModelListItem {
+        pub architecture: ImageModelArchitecture,
+        pub created: i64,
+        pub description: ::std::string::String,
+        pub endpoints: ::std::string::String,
+        pub id: ::std::string::String,
+        pub name: ::std::string::String,
+        pub supported_parameters: SupportedParameters,
+        pub supports_streaming: bool,
+    }
+    impl ImageModelListItem {
+        pub fn builder() -> builder::ImageModelListItem {
+            Default::default()
+        }
+    }
+    ///The image generation models.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct ImageModelsListResponse {
+        pub data: ::std::vec::Vec<ImageModelListItem>,
+    }
+    impl ImageModelsListResponse {
+        pub fn builder() -> builder::ImageModelsListResponse {
+            Default::default()
+        }
+    }
+    ///A kind of output an image model gives.
+    ///
+    /// Open enum: a value not listed here is kept, exactly as sent, in
+    /// [`ImageOutputModality::Unknown`]. Parsing, `From` and deserializing always pick
+    /// the named variant for a listed value, so compare with the named variants (or
+    /// `as_str()`) rather than building `Unknown` from a listed value.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum ImageOutputModality {
+        ///`text`
+        Text,
+        ///`image`
+        Image,
+        ///`embeddings`
+        Embeddings,
+        ///`audio`
+        Audio,
+        ///`video`
+        Video,
+        ///`rerank`
+        Rerank,
+        ///`speech`
+        Speech,
+        ///`transcription`
+        Transcription,
+        /// A value this SDK does not list, kept exactly as sent.
+        Unknown(::std::string::String),
+    }
+    impl ImageOutputModality {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Text => "text",
+                Self::Image => "image",
+                Self::Embeddings => "embeddings",
+                Self::Audio => "audio",
+                Self::Video => "video",
+                Self::Rerank => "rerank",
+                Self::Speech => "speech",
+                Self::Transcription => "transcription",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this is one of the listed values (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for ImageOutputModality {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for ImageOutputModality {
+        fn from(value: &str) -> Self {
+            match value {
+                "text" => Self::Text,
+                "image" => Self::Image,
+                "embeddings" => Self::Embeddings,
+                "audio" => Self::Audio,
+                "video" => Self::Video,
+                "rerank" => Self::Rerank,
+                "speech" => Self::Speech,
+                "transcription" => Self::Transcription,
+                _ => Self::Unknown(value.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for ImageOutputModality {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "text" => Self::Text,
+                "image" => Self::Image,
+                "embeddings" => Self::Embeddings,
+                "audio" => Self::Audio,
+                "video" => Self::Video,
+                "rerank" => Self::Rerank,
+                "speech" => Self::Speech,
+                "transcription" => Self::Transcription,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::convert::From<ImageOutputModality> for ::std::string::String {
+        fn from(value: ImageOutputModality) -> Self {
+            match value {
+                ImageOutputModality::Unknown(value) => value,
+                known => known.as_str().to_owned(),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ImageOutputModality {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for ImageOutputModality {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ImageOutputModality {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct ImageOutputModalityVisitor;
+            impl<'de> ::serde::de::Visitor<'de> for ImageOutputModalityVisitor {
+                type Value = ImageOutputModality;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (ImageOutputModality)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<ImageOutputModality, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(ImageOutputModality::from(value))
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<ImageOutputModality, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(ImageOutputModality::from(value))
+                }
+            }
+            deserializer.deserialize_str(ImageOutputModalityVisitor)
+        }
+    }
+    impl schemars::JsonSchema for ImageOutputModality {
+        fn schema_name() -> ::std::string::String {
+            "ImageOutputModality".to_owned()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            let known = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                enum_values: ::std::option::Option::Some(
+                    ::std::vec![
+                        ::serde_json::Value::String("text".to_owned()),
+                        ::serde_json::Value::String("image".to_owned()),
+                        ::serde_json::Value::String("embeddings".to_owned()),
+                        ::serde_json::Value::String("audio".to_owned()),
+                        ::serde_json::Value::String("video".to_owned()),
+                        ::serde_json::Value::String("rerank".to_owned()),
+                        ::serde_json::Value::String("speech".to_owned()),
+                        ::serde_json::Value::String("transcription".to_owned())
+                    ],
+                ),
+                ..::std::default::Default::default()
+            };
+            let other = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                ..::std::default::Default::default()
+            };
+            schemars::schema::SchemaObject {
+                subschemas: ::std::option::Option::Some(
+                    ::std::boxed::Box::new(schemars::schema::SubschemaValidation {
+                        any_of: ::std::option::Option::Some(
+                            ::std::vec![known.into(), other.into(),],
+                        ),
+                        ..::std::default::Default::default()
+                    }),
+                ),
+                ..::std::default::Default::default()
+            }
+                .into()
+        }
+    }
+    ///One price of an image endpoint.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct ImagePricingEntry {
+        pub billable: ImagePricingEntryBillable,
+        pub cost_usd: f64,
+        pub unit: ImagePricingEntryUnit,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub variant: ::std::option::Option<::std::string::String>,
+    }
+    impl ImagePricingEntry {
+        pub fn builder() -> builder::ImagePricingEntry {
+            Default::default()
+        }
+    }
+    ///`ImagePricingEntryBillable`
+    ///
+    /// Open enum: a value not listed here is kept, exactly as sent, in
+    /// [`ImagePricingEntryBillable::Unknown`]. Parsing, `From` and deserializing always pick
+    /// the named variant for a listed value, so compare with the named variants (or
+    /// `as_str()`) rather than building `Unknown` from a listed value.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum ImagePricingEntryBillable {
+        ///`output_image`
+        OutputImage,
+        ///`input_image`
+        InputImage,
+        ///`input_font`
+        InputFont,
+        ///`input_reference`
+        InputReference,
+        ///`input_text`
+        InputText,
+        /// A value this SDK does not list, kept exactly as sent.
+        Unknown(::std::string::String),
+    }
+    impl ImagePricingEntryBillable {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::OutputImage => "output_image",
+                Self::InputImage => "input_image",
+                Self::InputFont => "input_font",
+                Self::InputReference => "input_reference",
+                Self::InputText => "input_text",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this is one of the listed values (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for ImagePricingEntryBillable {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for ImagePricingEntryBillable {
+        fn from(value: &str) -> Self {
+            match value {
+                "output_image" => Self::OutputImage,
+                "input_image" => Self::InputImage,
+                "input_font" => Self::InputFont,
+                "input_reference" => Self::InputReference,
+                "input_text" => Self::InputText,
+                _ => Self::Unknown(value.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for ImagePricingEntryBillable {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "output_image" => Self::OutputImage,
+                "input_image" => Self::InputImage,
+                "input_font" => Self::InputFont,
+                "input_reference" => Self::InputReference,
+                "input_text" => Self::InputText,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::convert::From<ImagePricingEntryBillable> for ::std::string::String {
+        fn from(value: ImagePricingEntryBillable) -> Self {
+            match value {
+                ImagePricingEntryBillable::Unknown(value) => value,
+                known => known.as_str().to_owned(),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ImagePricingEntryBillable {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for ImagePricingEntryBillable {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ImagePricingEntryBillable {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct ImagePricingEntryBillableVisitor;
+            impl<'de> ::serde::de::Visitor<'de> for ImagePricingEntryBillableVisitor {
+                type Value = ImagePricingEntryBillable;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (ImagePricingEntryBillable)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<ImagePricingEntryBillable, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(ImagePricingEntryBillable::from(value))
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<ImagePricingEntryBillable, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(ImagePricingEntryBillable::from(value))
+                }
+            }
+            deserializer.deserialize_str(ImagePricingEntryBillableVisitor)
+        }
+    }
+    impl schemars::JsonSchema for ImagePricingEntryBillable {
+        fn schema_name() -> ::std::string::String {
+            "ImagePricingEntryBillable".to_owned()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            let known = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                enum_values: ::std::option::Option::Some(
+                    ::std::vec![
+                        ::serde_json::Value::String("output_image".to_owned()),
+                        ::serde_json::Value::String("input_image".to_owned()),
+                        ::serde_json::Value::String("input_font".to_owned()),
+                        ::serde_json::Value::String("input_reference".to_owned()),
+                        ::serde_json::Value::String("input_text".to_owned())
+                    ],
+                ),
+                ..::std::default::Default::default()
+            };
+            let other = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                ..::std::default::Default::default()
+            };
+            schemars::schema::SchemaObject {
+                subschemas: ::std::option::Option::Some(
+                    ::std::boxed::Box::new(schemars::schema::SubschemaValidation {
+                        any_of: ::std::option::Option::Some(
+                            ::std::vec![known.into(), other.into(),],
+                        ),
+                        ..::std::default::Default::default()
+                    }),
+                ),
+                ..::std::default::Default::default()
+            }
+                .into()
+        }
+    }
+    ///`ImagePricingEntryUnit`
+    ///
+    /// Open enum: a value not listed here is kept, exactly as sent, in
+    /// [`ImagePricingEntryUnit::Unknown`]. Parsing, `From` and deserializing always pick
+    /// the named variant for a listed value, so compare with the named variants (or
+    /// `as_str()`) rather than building `Unknown` from a listed value.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum ImagePricingEntryUnit {
+        ///`image`
+        Image,
+        ///`megapixel`
+        Megapixel,
+        ///`token`
+        Token,
+        /// A value this SDK does not list, kept exactly as sent.
+        Unknown(::std::string::String),
+    }
+    impl ImagePricingEntryUnit {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Image => "image",
+                Self::Megapixel => "megapixel",
+                Self::Token => "token",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this is one of the listed values (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for ImagePricingEntryUnit {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for ImagePricingEntryUnit {
+        fn from(value: &str) -> Self {
+            match value {
+                "image" => Self::Image,
+                "megapixel" => Self::Megapixel,
+                "token" => Self::Token,
+                _ => Self::Unknown(value.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for ImagePricingEntryUnit {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "image" => Self::Image,
+                "megapixel" => Self::Megapixel,
+                "token" => Self::Token,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::convert::From<ImagePricingEntryUnit> for ::std::string::String {
+        fn from(value: ImagePricingEntryUnit) -> Self {
+            match value {
+                ImagePricingEntryUnit::Unknown(value) => value,
+                known => known.as_str().to_owned(),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ImagePricingEntryUnit {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for ImagePricingEntryUnit {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ImagePricingEntryUnit {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct ImagePricingEntryUnitVisitor;
+            impl<'de> ::serde::de::Visitor<'de> for ImagePricingEntryUnitVisitor {
+                type Value = ImagePricingEntryUnit;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (ImagePricingEntryUnit)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<ImagePricingEntryUnit, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(ImagePricingEntryUnit::from(value))
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<ImagePricingEntryUnit, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(ImagePricingEntryUnit::from(value))
+                }
+            }
+            deserializer.deserialize_str(ImagePricingEntryUnitVisitor)
+        }
+    }
+    impl schemars::JsonSchema for ImagePricingEntryUnit {
+        fn schema_name() -> ::std::string::String {
+            "ImagePricingEntryUnit".to_owned()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            let known = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                enum_values: ::std::option::Option::Some(
+                    ::std::vec![
+                        ::serde_json::Value::String("image".to_owned()),
+                        ::serde_json::Value::String("megapixel".to_owned()),
+                        ::serde_json::Value::String("token".to_owned())
+                    ],
+                ),
+                ..::std::default::Default::default()
+            };
+            let other = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                ..::std::default::Default::default()
+            };
+            schemars::schema::SchemaObject {
+                subschemas: ::std::option::Option::Some(
+                    ::std::boxed::Box::new(schemars::schema::SubschemaValidation {
+                        any_of: ::std::option::Option::Some(
+                            ::std::vec![known.into(), other.into(),],
+                        ),
+                        ..::std::default::Default::default()
+                    }),
+                ),
+                ..::std::default::Default::default()
+            }
+                .into()
         }
     }
     ///A kind of input a model accepts.
@@ -12384,6 +14112,41 @@ pub mod types {
             Default::default()
         }
     }
+    ///A connection an intern may use.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct ListInternConnectionsData {
+        ///The connection: `github`, `slack`, `google`, an MCP server such as `linear`, or `mcp:<host>`.
+        pub key: ::std::string::String,
+    }
+    impl ListInternConnectionsData {
+        pub fn builder() -> builder::ListInternConnectionsData {
+            Default::default()
+        }
+    }
+    ///An intern's connections.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct ListInternConnectionsResponse {
+        pub data: ::std::vec::Vec<ListInternConnectionsData>,
+    }
+    impl ListInternConnectionsResponse {
+        pub fn builder() -> builder::ListInternConnectionsResponse {
+            Default::default()
+        }
+    }
     ///The answer of: list a guardrail's keys.
     #[derive(
         ::serde::Deserialize,
@@ -12739,6 +14502,23 @@ pub mod types {
     }
     impl ListPresetsResponse {
         pub fn builder() -> builder::ListPresetsResponse {
+            Default::default()
+        }
+    }
+    ///The organization's private endpoints.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct ListPrivateEndpointsResponse {
+        pub data: ::std::vec::Vec<PrivateEndpointSummary>,
+    }
+    impl ListPrivateEndpointsResponse {
+        pub fn builder() -> builder::ListPrivateEndpointsResponse {
             Default::default()
         }
     }
@@ -16114,6 +17894,198 @@ pub mod types {
             Default::default()
         }
     }
+    ///`ListToolsApiFormat`
+    ///
+    /// Open enum: a value not listed here is kept, exactly as sent, in
+    /// [`ListToolsApiFormat::Unknown`]. Parsing, `From` and deserializing always pick
+    /// the named variant for a listed value, so compare with the named variants (or
+    /// `as_str()`) rather than building `Unknown` from a listed value.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum ListToolsApiFormat {
+        ///`responses`
+        Responses,
+        ///`chat-completions`
+        ChatCompletions,
+        ///`anthropic-messages`
+        AnthropicMessages,
+        /// A value this SDK does not list, kept exactly as sent.
+        Unknown(::std::string::String),
+    }
+    impl ListToolsApiFormat {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Responses => "responses",
+                Self::ChatCompletions => "chat-completions",
+                Self::AnthropicMessages => "anthropic-messages",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this is one of the listed values (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for ListToolsApiFormat {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for ListToolsApiFormat {
+        fn from(value: &str) -> Self {
+            match value {
+                "responses" => Self::Responses,
+                "chat-completions" => Self::ChatCompletions,
+                "anthropic-messages" => Self::AnthropicMessages,
+                _ => Self::Unknown(value.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for ListToolsApiFormat {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "responses" => Self::Responses,
+                "chat-completions" => Self::ChatCompletions,
+                "anthropic-messages" => Self::AnthropicMessages,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::convert::From<ListToolsApiFormat> for ::std::string::String {
+        fn from(value: ListToolsApiFormat) -> Self {
+            match value {
+                ListToolsApiFormat::Unknown(value) => value,
+                known => known.as_str().to_owned(),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ListToolsApiFormat {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for ListToolsApiFormat {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ListToolsApiFormat {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct ListToolsApiFormatVisitor;
+            impl<'de> ::serde::de::Visitor<'de> for ListToolsApiFormatVisitor {
+                type Value = ListToolsApiFormat;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (ListToolsApiFormat)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<ListToolsApiFormat, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(ListToolsApiFormat::from(value))
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<ListToolsApiFormat, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(ListToolsApiFormat::from(value))
+                }
+            }
+            deserializer.deserialize_str(ListToolsApiFormatVisitor)
+        }
+    }
+    impl schemars::JsonSchema for ListToolsApiFormat {
+        fn schema_name() -> ::std::string::String {
+            "ListToolsApiFormat".to_owned()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            let known = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                enum_values: ::std::option::Option::Some(
+                    ::std::vec![
+                        ::serde_json::Value::String("responses".to_owned()),
+                        ::serde_json::Value::String("chat-completions".to_owned()),
+                        ::serde_json::Value::String("anthropic-messages".to_owned())
+                    ],
+                ),
+                ..::std::default::Default::default()
+            };
+            let other = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                ..::std::default::Default::default()
+            };
+            schemars::schema::SchemaObject {
+                subschemas: ::std::option::Option::Some(
+                    ::std::boxed::Box::new(schemars::schema::SubschemaValidation {
+                        any_of: ::std::option::Option::Some(
+                            ::std::vec![known.into(), other.into(),],
+                        ),
+                        ..::std::default::Default::default()
+                    }),
+                ),
+                ..::std::default::Default::default()
+            }
+                .into()
+        }
+    }
+    ///A page of server tools.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct ListToolsResponse {
+        pub data: ::std::vec::Vec<ServerTool>,
+        pub links: ListToolsResponseLinks,
+        pub total_count: i64,
+    }
+    impl ListToolsResponse {
+        pub fn builder() -> builder::ListToolsResponse {
+            Default::default()
+        }
+    }
+    ///Where the next page is.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct ListToolsResponseLinks {
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub next: ::std::option::Option<::std::string::String>,
+    }
+    impl ListToolsResponseLinks {
+        pub fn builder() -> builder::ListToolsResponseLinks {
+            Default::default()
+        }
+    }
     ///`ListWorkspaceBudgetsId`
     #[derive(
         ::serde::Serialize,
@@ -16295,6 +18267,370 @@ pub mod types {
     impl ListWorkspacesResponse {
         pub fn builder() -> builder::ListWorkspacesResponse {
             Default::default()
+        }
+    }
+    ///A private endpoint, its lifecycle state and data declarations.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct ManagedPrivateEndpoint {
+        pub created_at: ::std::string::String,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub declared_region: ::std::option::Option<ManagedPrivateEndpointDeclaredRegion>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub declared_zdr: ::std::option::Option<bool>,
+        pub id: ::std::string::String,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub model_name: ::std::option::Option<::std::string::String>,
+        pub model_permaslug: ::std::string::String,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub model_slug: ::std::option::Option<::std::string::String>,
+        pub provider_name: ::std::string::String,
+        ///`draft` (not routed yet), `active` or `disabled` (activated, not routed for now).
+        pub status: ManagedPrivateEndpointStatus,
+    }
+    impl ManagedPrivateEndpoint {
+        pub fn builder() -> builder::ManagedPrivateEndpoint {
+            Default::default()
+        }
+    }
+    ///`ManagedPrivateEndpointDeclaredRegion`
+    ///
+    /// Open enum: a value not listed here is kept, exactly as sent, in
+    /// [`ManagedPrivateEndpointDeclaredRegion::Unknown`]. Parsing, `From` and deserializing always pick
+    /// the named variant for a listed value, so compare with the named variants (or
+    /// `as_str()`) rather than building `Unknown` from a listed value.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum ManagedPrivateEndpointDeclaredRegion {
+        ///`global`
+        Global,
+        ///`europe`
+        Europe,
+        ///`us`
+        Us,
+        /// A value this SDK does not list, kept exactly as sent.
+        Unknown(::std::string::String),
+    }
+    impl ManagedPrivateEndpointDeclaredRegion {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Global => "global",
+                Self::Europe => "europe",
+                Self::Us => "us",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this is one of the listed values (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for ManagedPrivateEndpointDeclaredRegion {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for ManagedPrivateEndpointDeclaredRegion {
+        fn from(value: &str) -> Self {
+            match value {
+                "global" => Self::Global,
+                "europe" => Self::Europe,
+                "us" => Self::Us,
+                _ => Self::Unknown(value.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String>
+    for ManagedPrivateEndpointDeclaredRegion {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "global" => Self::Global,
+                "europe" => Self::Europe,
+                "us" => Self::Us,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::convert::From<ManagedPrivateEndpointDeclaredRegion>
+    for ::std::string::String {
+        fn from(value: ManagedPrivateEndpointDeclaredRegion) -> Self {
+            match value {
+                ManagedPrivateEndpointDeclaredRegion::Unknown(value) => value,
+                known => known.as_str().to_owned(),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ManagedPrivateEndpointDeclaredRegion {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for ManagedPrivateEndpointDeclaredRegion {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ManagedPrivateEndpointDeclaredRegion {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct ManagedPrivateEndpointDeclaredRegionVisitor;
+            impl<'de> ::serde::de::Visitor<'de>
+            for ManagedPrivateEndpointDeclaredRegionVisitor {
+                type Value = ManagedPrivateEndpointDeclaredRegion;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (ManagedPrivateEndpointDeclaredRegion)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<ManagedPrivateEndpointDeclaredRegion, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        ManagedPrivateEndpointDeclaredRegion::from(value),
+                    )
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<ManagedPrivateEndpointDeclaredRegion, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        ManagedPrivateEndpointDeclaredRegion::from(value),
+                    )
+                }
+            }
+            deserializer.deserialize_str(ManagedPrivateEndpointDeclaredRegionVisitor)
+        }
+    }
+    impl schemars::JsonSchema for ManagedPrivateEndpointDeclaredRegion {
+        fn schema_name() -> ::std::string::String {
+            "ManagedPrivateEndpointDeclaredRegion".to_owned()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            let known = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                enum_values: ::std::option::Option::Some(
+                    ::std::vec![
+                        ::serde_json::Value::String("global".to_owned()),
+                        ::serde_json::Value::String("europe".to_owned()),
+                        ::serde_json::Value::String("us".to_owned())
+                    ],
+                ),
+                ..::std::default::Default::default()
+            };
+            let other = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                ..::std::default::Default::default()
+            };
+            schemars::schema::SchemaObject {
+                subschemas: ::std::option::Option::Some(
+                    ::std::boxed::Box::new(schemars::schema::SubschemaValidation {
+                        any_of: ::std::option::Option::Some(
+                            ::std::vec![known.into(), other.into(),],
+                        ),
+                        ..::std::default::Default::default()
+                    }),
+                ),
+                ..::std::default::Default::default()
+            }
+                .into()
+        }
+    }
+    ///A private endpoint and its state.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct ManagedPrivateEndpointResponse {
+        pub data: ManagedPrivateEndpoint,
+    }
+    impl ManagedPrivateEndpointResponse {
+        pub fn builder() -> builder::ManagedPrivateEndpointResponse {
+            Default::default()
+        }
+    }
+    ///`draft` (not routed yet), `active` or `disabled` (activated, not routed for now).
+    ///
+    /// Open enum: a value not listed here is kept, exactly as sent, in
+    /// [`ManagedPrivateEndpointStatus::Unknown`]. Parsing, `From` and deserializing always pick
+    /// the named variant for a listed value, so compare with the named variants (or
+    /// `as_str()`) rather than building `Unknown` from a listed value.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum ManagedPrivateEndpointStatus {
+        ///`draft`
+        Draft,
+        ///`active`
+        Active,
+        ///`disabled`
+        Disabled,
+        /// A value this SDK does not list, kept exactly as sent.
+        Unknown(::std::string::String),
+    }
+    impl ManagedPrivateEndpointStatus {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Draft => "draft",
+                Self::Active => "active",
+                Self::Disabled => "disabled",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this is one of the listed values (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for ManagedPrivateEndpointStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for ManagedPrivateEndpointStatus {
+        fn from(value: &str) -> Self {
+            match value {
+                "draft" => Self::Draft,
+                "active" => Self::Active,
+                "disabled" => Self::Disabled,
+                _ => Self::Unknown(value.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for ManagedPrivateEndpointStatus {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "draft" => Self::Draft,
+                "active" => Self::Active,
+                "disabled" => Self::Disabled,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::convert::From<ManagedPrivateEndpointStatus> for ::std::string::String {
+        fn from(value: ManagedPrivateEndpointStatus) -> Self {
+            match value {
+                ManagedPrivateEndpointStatus::Unknown(value) => value,
+                known => known.as_str().to_owned(),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ManagedPrivateEndpointStatus {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for ManagedPrivateEndpointStatus {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ManagedPrivateEndpointStatus {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct ManagedPrivateEndpointStatusVisitor;
+            impl<'de> ::serde::de::Visitor<'de> for ManagedPrivateEndpointStatusVisitor {
+                type Value = ManagedPrivateEndpointStatus;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (ManagedPrivateEndpointStatus)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<ManagedPrivateEndpointStatus, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(ManagedPrivateEndpointStatus::from(value))
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<ManagedPrivateEndpointStatus, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(ManagedPrivateEndpointStatus::from(value))
+                }
+            }
+            deserializer.deserialize_str(ManagedPrivateEndpointStatusVisitor)
+        }
+    }
+    impl schemars::JsonSchema for ManagedPrivateEndpointStatus {
+        fn schema_name() -> ::std::string::String {
+            "ManagedPrivateEndpointStatus".to_owned()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            let known = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                enum_values: ::std::option::Option::Some(
+                    ::std::vec![
+                        ::serde_json::Value::String("draft".to_owned()),
+                        ::serde_json::Value::String("active".to_owned()),
+                        ::serde_json::Value::String("disabled".to_owned())
+                    ],
+                ),
+                ..::std::default::Default::default()
+            };
+            let other = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                ..::std::default::Default::default()
+            };
+            schemars::schema::SchemaObject {
+                subschemas: ::std::option::Option::Some(
+                    ::std::boxed::Box::new(schemars::schema::SubschemaValidation {
+                        any_of: ::std::option::Option::Some(
+                            ::std::vec![known.into(), other.into(),],
+                        ),
+                        ..::std::default::Default::default()
+                    }),
+                ),
+                ..::std::default::Default::default()
+            }
+                .into()
         }
     }
     ///An organization member assigned to a guardrail.
@@ -16843,6 +19179,25 @@ pub mod types {
     }
     impl ModelsListResponseLinks {
         pub fn builder() -> builder::ModelsListResponseLinks {
+            Default::default()
+        }
+    }
+    ///How many models and endpoints run the tool themselves.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct NativeSupport {
+        pub endpoint_count: i64,
+        pub model_count: i64,
+        pub models: ::std::vec::Vec<ServerToolNativeModel>,
+    }
+    impl NativeSupport {
+        pub fn builder() -> builder::NativeSupport {
             Default::default()
         }
     }
@@ -24717,6 +27072,889 @@ pub mod types {
             Default::default()
         }
     }
+    ///A private endpoint with its upstream, declarations and prices.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct PrivateEndpoint {
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub base_url: ::std::option::Option<::std::string::String>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub declared_region: ::std::option::Option<PrivateEndpointDeclaredRegion>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub declared_zdr: ::std::option::Option<bool>,
+        pub id: ::std::string::String,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub model_name: ::std::option::Option<::std::string::String>,
+        pub model_permaslug: ::std::string::String,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub model_slug: ::std::option::Option<::std::string::String>,
+        pub pricing: PrivateEndpointPricing,
+        pub provider_name: ::std::string::String,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub provider_slug: ::std::option::Option<::std::string::String>,
+        ///`draft` (not routed yet), `active` or `disabled` (activated, not routed for now).
+        pub status: PrivateEndpointStatus,
+        pub upstream_model_id: ::std::string::String,
+    }
+    impl PrivateEndpoint {
+        pub fn builder() -> builder::PrivateEndpoint {
+            Default::default()
+        }
+    }
+    ///Validate and activate right away, with this workspace.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct PrivateEndpointActivation {
+        ///The workspace whose BYOK key validates the endpoint.
+        pub workspace_id: ::std::string::String,
+    }
+    impl PrivateEndpointActivation {
+        pub fn builder() -> builder::PrivateEndpointActivation {
+            Default::default()
+        }
+    }
+    ///One check of a validation.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct PrivateEndpointCheck {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub actual_model: ::std::option::Option<::std::string::String>,
+        pub name: ::std::string::String,
+        pub passed: bool,
+        ///Why the check failed.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub reason: ::std::option::Option<PrivateEndpointCheckReason>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub upstream_message: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub upstream_status: ::std::option::Option<i64>,
+    }
+    impl PrivateEndpointCheck {
+        pub fn builder() -> builder::PrivateEndpointCheck {
+            Default::default()
+        }
+    }
+    ///Why the check failed.
+    ///
+    /// Open enum: a value not listed here is kept, exactly as sent, in
+    /// [`PrivateEndpointCheckReason::Unknown`]. Parsing, `From` and deserializing always pick
+    /// the named variant for a listed value, so compare with the named variants (or
+    /// `as_str()`) rather than building `Unknown` from a listed value.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum PrivateEndpointCheckReason {
+        ///`database_error`
+        DatabaseError,
+        ///`endpoint_limit_reached`
+        EndpointLimitReached,
+        ///`invalid_base_url`
+        InvalidBaseUrl,
+        ///`model_not_found`
+        ModelNotFound,
+        ///`provider_not_found`
+        ProviderNotFound,
+        ///`endpoint_not_found`
+        EndpointNotFound,
+        ///`workspace_not_found`
+        WorkspaceNotFound,
+        ///`no_byok_key`
+        NoByokKey,
+        ///`key_decryption_failed`
+        KeyDecryptionFailed,
+        ///`upstream_error`
+        UpstreamError,
+        ///`invalid_response`
+        InvalidResponse,
+        ///`invalid_stream`
+        InvalidStream,
+        ///`missing_usage`
+        MissingUsage,
+        ///`model_mismatch`
+        ModelMismatch,
+        ///`not_validated`
+        NotValidated,
+        ///`validation_stale`
+        ValidationStale,
+        /// A value this SDK does not list, kept exactly as sent.
+        Unknown(::std::string::String),
+    }
+    impl PrivateEndpointCheckReason {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::DatabaseError => "database_error",
+                Self::EndpointLimitReached => "endpoint_limit_reached",
+                Self::InvalidBaseUrl => "invalid_base_url",
+                Self::ModelNotFound => "model_not_found",
+                Self::ProviderNotFound => "provider_not_found",
+                Self::EndpointNotFound => "endpoint_not_found",
+                Self::WorkspaceNotFound => "workspace_not_found",
+                Self::NoByokKey => "no_byok_key",
+                Self::KeyDecryptionFailed => "key_decryption_failed",
+                Self::UpstreamError => "upstream_error",
+                Self::InvalidResponse => "invalid_response",
+                Self::InvalidStream => "invalid_stream",
+                Self::MissingUsage => "missing_usage",
+                Self::ModelMismatch => "model_mismatch",
+                Self::NotValidated => "not_validated",
+                Self::ValidationStale => "validation_stale",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this is one of the listed values (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for PrivateEndpointCheckReason {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for PrivateEndpointCheckReason {
+        fn from(value: &str) -> Self {
+            match value {
+                "database_error" => Self::DatabaseError,
+                "endpoint_limit_reached" => Self::EndpointLimitReached,
+                "invalid_base_url" => Self::InvalidBaseUrl,
+                "model_not_found" => Self::ModelNotFound,
+                "provider_not_found" => Self::ProviderNotFound,
+                "endpoint_not_found" => Self::EndpointNotFound,
+                "workspace_not_found" => Self::WorkspaceNotFound,
+                "no_byok_key" => Self::NoByokKey,
+                "key_decryption_failed" => Self::KeyDecryptionFailed,
+                "upstream_error" => Self::UpstreamError,
+                "invalid_response" => Self::InvalidResponse,
+                "invalid_stream" => Self::InvalidStream,
+                "missing_usage" => Self::MissingUsage,
+                "model_mismatch" => Self::ModelMismatch,
+                "not_validated" => Self::NotValidated,
+                "validation_stale" => Self::ValidationStale,
+                _ => Self::Unknown(value.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for PrivateEndpointCheckReason {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "database_error" => Self::DatabaseError,
+                "endpoint_limit_reached" => Self::EndpointLimitReached,
+                "invalid_base_url" => Self::InvalidBaseUrl,
+                "model_not_found" => Self::ModelNotFound,
+                "provider_not_found" => Self::ProviderNotFound,
+                "endpoint_not_found" => Self::EndpointNotFound,
+                "workspace_not_found" => Self::WorkspaceNotFound,
+                "no_byok_key" => Self::NoByokKey,
+                "key_decryption_failed" => Self::KeyDecryptionFailed,
+                "upstream_error" => Self::UpstreamError,
+                "invalid_response" => Self::InvalidResponse,
+                "invalid_stream" => Self::InvalidStream,
+                "missing_usage" => Self::MissingUsage,
+                "model_mismatch" => Self::ModelMismatch,
+                "not_validated" => Self::NotValidated,
+                "validation_stale" => Self::ValidationStale,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::convert::From<PrivateEndpointCheckReason> for ::std::string::String {
+        fn from(value: PrivateEndpointCheckReason) -> Self {
+            match value {
+                PrivateEndpointCheckReason::Unknown(value) => value,
+                known => known.as_str().to_owned(),
+            }
+        }
+    }
+    impl ::std::str::FromStr for PrivateEndpointCheckReason {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for PrivateEndpointCheckReason {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for PrivateEndpointCheckReason {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct PrivateEndpointCheckReasonVisitor;
+            impl<'de> ::serde::de::Visitor<'de> for PrivateEndpointCheckReasonVisitor {
+                type Value = PrivateEndpointCheckReason;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (PrivateEndpointCheckReason)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<PrivateEndpointCheckReason, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(PrivateEndpointCheckReason::from(value))
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<PrivateEndpointCheckReason, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(PrivateEndpointCheckReason::from(value))
+                }
+            }
+            deserializer.deserialize_str(PrivateEndpointCheckReasonVisitor)
+        }
+    }
+    impl schemars::JsonSchema for PrivateEndpointCheckReason {
+        fn schema_name() -> ::std::string::String {
+            "PrivateEndpointCheckReason".to_owned()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            let known = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                enum_values: ::std::option::Option::Some(
+                    ::std::vec![
+                        ::serde_json::Value::String("database_error".to_owned()),
+                        ::serde_json::Value::String("endpoint_limit_reached".to_owned()),
+                        ::serde_json::Value::String("invalid_base_url".to_owned()),
+                        ::serde_json::Value::String("model_not_found".to_owned()),
+                        ::serde_json::Value::String("provider_not_found".to_owned()),
+                        ::serde_json::Value::String("endpoint_not_found".to_owned()),
+                        ::serde_json::Value::String("workspace_not_found".to_owned()),
+                        ::serde_json::Value::String("no_byok_key".to_owned()),
+                        ::serde_json::Value::String("key_decryption_failed".to_owned()),
+                        ::serde_json::Value::String("upstream_error".to_owned()),
+                        ::serde_json::Value::String("invalid_response".to_owned()),
+                        ::serde_json::Value::String("invalid_stream".to_owned()),
+                        ::serde_json::Value::String("missing_usage".to_owned()),
+                        ::serde_json::Value::String("model_mismatch".to_owned()),
+                        ::serde_json::Value::String("not_validated".to_owned()),
+                        ::serde_json::Value::String("validation_stale".to_owned())
+                    ],
+                ),
+                ..::std::default::Default::default()
+            };
+            let other = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                ..::std::default::Default::default()
+            };
+            schemars::schema::SchemaObject {
+                subschemas: ::std::option::Option::Some(
+                    ::std::boxed::Box::new(schemars::schema::SubschemaValidation {
+                        any_of: ::std::option::Option::Some(
+                            ::std::vec![known.into(), other.into(),],
+                        ),
+                        ..::std::default::Default::default()
+                    }),
+                ),
+                ..::std::default::Default::default()
+            }
+                .into()
+        }
+    }
+    ///`PrivateEndpointDeclaredRegion`
+    ///
+    /// Open enum: a value not listed here is kept, exactly as sent, in
+    /// [`PrivateEndpointDeclaredRegion::Unknown`]. Parsing, `From` and deserializing always pick
+    /// the named variant for a listed value, so compare with the named variants (or
+    /// `as_str()`) rather than building `Unknown` from a listed value.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum PrivateEndpointDeclaredRegion {
+        ///`global`
+        Global,
+        ///`europe`
+        Europe,
+        ///`us`
+        Us,
+        /// A value this SDK does not list, kept exactly as sent.
+        Unknown(::std::string::String),
+    }
+    impl PrivateEndpointDeclaredRegion {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Global => "global",
+                Self::Europe => "europe",
+                Self::Us => "us",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this is one of the listed values (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for PrivateEndpointDeclaredRegion {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for PrivateEndpointDeclaredRegion {
+        fn from(value: &str) -> Self {
+            match value {
+                "global" => Self::Global,
+                "europe" => Self::Europe,
+                "us" => Self::Us,
+                _ => Self::Unknown(value.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for PrivateEndpointDeclaredRegion {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "global" => Self::Global,
+                "europe" => Self::Europe,
+                "us" => Self::Us,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::convert::From<PrivateEndpointDeclaredRegion> for ::std::string::String {
+        fn from(value: PrivateEndpointDeclaredRegion) -> Self {
+            match value {
+                PrivateEndpointDeclaredRegion::Unknown(value) => value,
+                known => known.as_str().to_owned(),
+            }
+        }
+    }
+    impl ::std::str::FromStr for PrivateEndpointDeclaredRegion {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for PrivateEndpointDeclaredRegion {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for PrivateEndpointDeclaredRegion {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct PrivateEndpointDeclaredRegionVisitor;
+            impl<'de> ::serde::de::Visitor<'de>
+            for PrivateEndpointDeclaredRegionVisitor {
+                type Value = PrivateEndpointDeclaredRegion;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (PrivateEndpointDeclaredRegion)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<PrivateEndpointDeclaredRegion, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(PrivateEndpointDeclaredRegion::from(value))
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<PrivateEndpointDeclaredRegion, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(PrivateEndpointDeclaredRegion::from(value))
+                }
+            }
+            deserializer.deserialize_str(PrivateEndpointDeclaredRegionVisitor)
+        }
+    }
+    impl schemars::JsonSchema for PrivateEndpointDeclaredRegion {
+        fn schema_name() -> ::std::string::String {
+            "PrivateEndpointDeclaredRegion".to_owned()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            let known = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                enum_values: ::std::option::Option::Some(
+                    ::std::vec![
+                        ::serde_json::Value::String("global".to_owned()),
+                        ::serde_json::Value::String("europe".to_owned()),
+                        ::serde_json::Value::String("us".to_owned())
+                    ],
+                ),
+                ..::std::default::Default::default()
+            };
+            let other = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                ..::std::default::Default::default()
+            };
+            schemars::schema::SchemaObject {
+                subschemas: ::std::option::Option::Some(
+                    ::std::boxed::Box::new(schemars::schema::SubschemaValidation {
+                        any_of: ::std::option::Option::Some(
+                            ::std::vec![known.into(), other.into(),],
+                        ),
+                        ..::std::default::Default::default()
+                    }),
+                ),
+                ..::std::default::Default::default()
+            }
+                .into()
+        }
+    }
+    ///Negotiated prices, in US dollars per token, as decimal strings.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct PrivateEndpointPricing {
+        ///US dollars per token read from the cache; absent: the provider's default.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub cache_read: ::std::option::Option<::std::string::String>,
+        ///US dollars per token written to the cache; absent: the provider's default.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub cache_write: ::std::option::Option<::std::string::String>,
+        ///US dollars per output token.
+        pub completion: ::std::string::String,
+        ///US dollars per input token.
+        pub prompt: ::std::string::String,
+    }
+    impl PrivateEndpointPricing {
+        pub fn builder() -> builder::PrivateEndpointPricing {
+            Default::default()
+        }
+    }
+    ///One private endpoint in full.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct PrivateEndpointResponse {
+        pub data: PrivateEndpoint,
+    }
+    impl PrivateEndpointResponse {
+        pub fn builder() -> builder::PrivateEndpointResponse {
+            Default::default()
+        }
+    }
+    ///`draft` (not routed yet), `active` or `disabled` (activated, not routed for now).
+    ///
+    /// Open enum: a value not listed here is kept, exactly as sent, in
+    /// [`PrivateEndpointStatus::Unknown`]. Parsing, `From` and deserializing always pick
+    /// the named variant for a listed value, so compare with the named variants (or
+    /// `as_str()`) rather than building `Unknown` from a listed value.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum PrivateEndpointStatus {
+        ///`draft`
+        Draft,
+        ///`active`
+        Active,
+        ///`disabled`
+        Disabled,
+        /// A value this SDK does not list, kept exactly as sent.
+        Unknown(::std::string::String),
+    }
+    impl PrivateEndpointStatus {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Draft => "draft",
+                Self::Active => "active",
+                Self::Disabled => "disabled",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this is one of the listed values (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for PrivateEndpointStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for PrivateEndpointStatus {
+        fn from(value: &str) -> Self {
+            match value {
+                "draft" => Self::Draft,
+                "active" => Self::Active,
+                "disabled" => Self::Disabled,
+                _ => Self::Unknown(value.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for PrivateEndpointStatus {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "draft" => Self::Draft,
+                "active" => Self::Active,
+                "disabled" => Self::Disabled,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::convert::From<PrivateEndpointStatus> for ::std::string::String {
+        fn from(value: PrivateEndpointStatus) -> Self {
+            match value {
+                PrivateEndpointStatus::Unknown(value) => value,
+                known => known.as_str().to_owned(),
+            }
+        }
+    }
+    impl ::std::str::FromStr for PrivateEndpointStatus {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for PrivateEndpointStatus {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for PrivateEndpointStatus {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct PrivateEndpointStatusVisitor;
+            impl<'de> ::serde::de::Visitor<'de> for PrivateEndpointStatusVisitor {
+                type Value = PrivateEndpointStatus;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (PrivateEndpointStatus)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<PrivateEndpointStatus, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(PrivateEndpointStatus::from(value))
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<PrivateEndpointStatus, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(PrivateEndpointStatus::from(value))
+                }
+            }
+            deserializer.deserialize_str(PrivateEndpointStatusVisitor)
+        }
+    }
+    impl schemars::JsonSchema for PrivateEndpointStatus {
+        fn schema_name() -> ::std::string::String {
+            "PrivateEndpointStatus".to_owned()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            let known = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                enum_values: ::std::option::Option::Some(
+                    ::std::vec![
+                        ::serde_json::Value::String("draft".to_owned()),
+                        ::serde_json::Value::String("active".to_owned()),
+                        ::serde_json::Value::String("disabled".to_owned())
+                    ],
+                ),
+                ..::std::default::Default::default()
+            };
+            let other = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                ..::std::default::Default::default()
+            };
+            schemars::schema::SchemaObject {
+                subschemas: ::std::option::Option::Some(
+                    ::std::boxed::Box::new(schemars::schema::SubschemaValidation {
+                        any_of: ::std::option::Option::Some(
+                            ::std::vec![known.into(), other.into(),],
+                        ),
+                        ..::std::default::Default::default()
+                    }),
+                ),
+                ..::std::default::Default::default()
+            }
+                .into()
+        }
+    }
+    ///A private endpoint as listed.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct PrivateEndpointSummary {
+        pub created_at: ::std::string::String,
+        pub id: ::std::string::String,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub model_name: ::std::option::Option<::std::string::String>,
+        pub model_permaslug: ::std::string::String,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub model_slug: ::std::option::Option<::std::string::String>,
+        pub provider_name: ::std::string::String,
+        ///`draft` (not routed yet), `active` or `disabled` (activated, not routed for now).
+        pub status: PrivateEndpointSummaryStatus,
+    }
+    impl PrivateEndpointSummary {
+        pub fn builder() -> builder::PrivateEndpointSummary {
+            Default::default()
+        }
+    }
+    ///`draft` (not routed yet), `active` or `disabled` (activated, not routed for now).
+    ///
+    /// Open enum: a value not listed here is kept, exactly as sent, in
+    /// [`PrivateEndpointSummaryStatus::Unknown`]. Parsing, `From` and deserializing always pick
+    /// the named variant for a listed value, so compare with the named variants (or
+    /// `as_str()`) rather than building `Unknown` from a listed value.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum PrivateEndpointSummaryStatus {
+        ///`draft`
+        Draft,
+        ///`active`
+        Active,
+        ///`disabled`
+        Disabled,
+        /// A value this SDK does not list, kept exactly as sent.
+        Unknown(::std::string::String),
+    }
+    impl PrivateEndpointSummaryStatus {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Draft => "draft",
+                Self::Active => "active",
+                Self::Disabled => "disabled",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this is one of the listed values (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for PrivateEndpointSummaryStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for PrivateEndpointSummaryStatus {
+        fn from(value: &str) -> Self {
+            match value {
+                "draft" => Self::Draft,
+                "active" => Self::Active,
+                "disabled" => Self::Disabled,
+                _ => Self::Unknown(value.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for PrivateEndpointSummaryStatus {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "draft" => Self::Draft,
+                "active" => Self::Active,
+                "disabled" => Self::Disabled,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::convert::From<PrivateEndpointSummaryStatus> for ::std::string::String {
+        fn from(value: PrivateEndpointSummaryStatus) -> Self {
+            match value {
+                PrivateEndpointSummaryStatus::Unknown(value) => value,
+                known => known.as_str().to_owned(),
+            }
+        }
+    }
+    impl ::std::str::FromStr for PrivateEndpointSummaryStatus {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for PrivateEndpointSummaryStatus {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for PrivateEndpointSummaryStatus {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct PrivateEndpointSummaryStatusVisitor;
+            impl<'de> ::serde::de::Visitor<'de> for PrivateEndpointSummaryStatusVisitor {
+                type Value = PrivateEndpointSummaryStatus;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (PrivateEndpointSummaryStatus)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<PrivateEndpointSummaryStatus, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(PrivateEndpointSummaryStatus::from(value))
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<PrivateEndpointSummaryStatus, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(PrivateEndpointSummaryStatus::from(value))
+                }
+            }
+            deserializer.deserialize_str(PrivateEndpointSummaryStatusVisitor)
+        }
+    }
+    impl schemars::JsonSchema for PrivateEndpointSummaryStatus {
+        fn schema_name() -> ::std::string::String {
+            "PrivateEndpointSummaryStatus".to_owned()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            let known = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                enum_values: ::std::option::Option::Some(
+                    ::std::vec![
+                        ::serde_json::Value::String("draft".to_owned()),
+                        ::serde_json::Value::String("active".to_owned()),
+                        ::serde_json::Value::String("disabled".to_owned())
+                    ],
+                ),
+                ..::std::default::Default::default()
+            };
+            let other = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                ..::std::default::Default::default()
+            };
+            schemars::schema::SchemaObject {
+                subschemas: ::std::option::Option::Some(
+                    ::std::boxed::Box::new(schemars::schema::SubschemaValidation {
+                        any_of: ::std::option::Option::Some(
+                            ::std::vec![known.into(), other.into(),],
+                        ),
+                        ..::std::default::Default::default()
+                    }),
+                ),
+                ..::std::default::Default::default()
+            }
+                .into()
+        }
+    }
+    ///Each check of a validation, and whether all passed.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct PrivateEndpointValidation {
+        pub checks: ::std::vec::Vec<PrivateEndpointCheck>,
+        pub passed: bool,
+    }
+    impl PrivateEndpointValidation {
+        pub fn builder() -> builder::PrivateEndpointValidation {
+            Default::default()
+        }
+    }
+    ///The outcome of a validation.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct PrivateEndpointValidationResponse {
+        pub data: PrivateEndpointValidation,
+    }
+    impl PrivateEndpointValidationResponse {
+        pub fn builder() -> builder::PrivateEndpointValidationResponse {
+            Default::default()
+        }
+    }
     ///Which parts of a request the prompt-injection scan reads.
     ///
     /// Open enum: a value not listed here is kept, exactly as sent, in
@@ -27052,6 +30290,167 @@ pub mod types {
                 .into()
         }
     }
+    ///A parameter that takes a number in a range.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct RangeCapability {
+        pub max: f64,
+        pub min: f64,
+        #[serde(rename = "type")]
+        pub type_: RangeCapabilityType,
+    }
+    impl RangeCapability {
+        pub fn builder() -> builder::RangeCapability {
+            Default::default()
+        }
+    }
+    ///`RangeCapabilityType`
+    ///
+    /// Open enum: a value not listed here is kept, exactly as sent, in
+    /// [`RangeCapabilityType::Unknown`]. Parsing, `From` and deserializing always pick
+    /// the named variant for a listed value, so compare with the named variants (or
+    /// `as_str()`) rather than building `Unknown` from a listed value.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum RangeCapabilityType {
+        ///`range`
+        Range,
+        /// A value this SDK does not list, kept exactly as sent.
+        Unknown(::std::string::String),
+    }
+    impl RangeCapabilityType {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Range => "range",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this is one of the listed values (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for RangeCapabilityType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for RangeCapabilityType {
+        fn from(value: &str) -> Self {
+            match value {
+                "range" => Self::Range,
+                _ => Self::Unknown(value.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for RangeCapabilityType {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "range" => Self::Range,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::convert::From<RangeCapabilityType> for ::std::string::String {
+        fn from(value: RangeCapabilityType) -> Self {
+            match value {
+                RangeCapabilityType::Unknown(value) => value,
+                known => known.as_str().to_owned(),
+            }
+        }
+    }
+    impl ::std::str::FromStr for RangeCapabilityType {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for RangeCapabilityType {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for RangeCapabilityType {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct RangeCapabilityTypeVisitor;
+            impl<'de> ::serde::de::Visitor<'de> for RangeCapabilityTypeVisitor {
+                type Value = RangeCapabilityType;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (RangeCapabilityType)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<RangeCapabilityType, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(RangeCapabilityType::from(value))
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<RangeCapabilityType, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(RangeCapabilityType::from(value))
+                }
+            }
+            deserializer.deserialize_str(RangeCapabilityTypeVisitor)
+        }
+    }
+    impl schemars::JsonSchema for RangeCapabilityType {
+        fn schema_name() -> ::std::string::String {
+            "RangeCapabilityType".to_owned()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            let known = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                enum_values: ::std::option::Option::Some(
+                    ::std::vec![::serde_json::Value::String("range".to_owned())],
+                ),
+                ..::std::default::Default::default()
+            };
+            let other = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                ..::std::default::Default::default()
+            };
+            schemars::schema::SchemaObject {
+                subschemas: ::std::option::Option::Some(
+                    ::std::boxed::Box::new(schemars::schema::SubschemaValidation {
+                        any_of: ::std::option::Option::Some(
+                            ::std::vec![known.into(), other.into(),],
+                        ),
+                        ..::std::default::Default::default()
+                    }),
+                ),
+                ..::std::default::Default::default()
+            }
+                .into()
+        }
+    }
     ///One model's tokens in one bucket.
     #[derive(
         ::serde::Deserialize,
@@ -27617,6 +31016,1981 @@ pub mod types {
                     ::std::vec![
                         ::serde_json::Value::String("admin".to_owned()),
                         ::serde_json::Value::String("member".to_owned())
+                    ],
+                ),
+                ..::std::default::Default::default()
+            };
+            let other = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                ..::std::default::Default::default()
+            };
+            schemars::schema::SchemaObject {
+                subschemas: ::std::option::Option::Some(
+                    ::std::boxed::Box::new(schemars::schema::SubschemaValidation {
+                        any_of: ::std::option::Option::Some(
+                            ::std::vec![known.into(), other.into(),],
+                        ),
+                        ..::std::default::Default::default()
+                    }),
+                ),
+                ..::std::default::Default::default()
+            }
+                .into()
+        }
+    }
+    ///A run of the SCIM directory sync.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct ScimSyncJob {
+        pub created_at: ::std::string::String,
+        ///Groups removed, once the job has finished.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub deleted_groups: ::std::option::Option<i64>,
+        ///Why the job failed.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub finished_at: ::std::option::Option<::std::string::String>,
+        pub id: ::std::string::String,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub started_at: ::std::option::Option<::std::string::String>,
+        ///`queued`, `running`, `succeeded` or `failed`.
+        pub status: ScimSyncJobStatus,
+        ///Groups synced, once the job has finished.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub synced_groups: ::std::option::Option<i64>,
+    }
+    impl ScimSyncJob {
+        pub fn builder() -> builder::ScimSyncJob {
+            Default::default()
+        }
+    }
+    ///`queued`, `running`, `succeeded` or `failed`.
+    ///
+    /// Open enum: a value not listed here is kept, exactly as sent, in
+    /// [`ScimSyncJobStatus::Unknown`]. Parsing, `From` and deserializing always pick
+    /// the named variant for a listed value, so compare with the named variants (or
+    /// `as_str()`) rather than building `Unknown` from a listed value.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum ScimSyncJobStatus {
+        ///`queued`
+        Queued,
+        ///`running`
+        Running,
+        ///`succeeded`
+        Succeeded,
+        ///`failed`
+        Failed,
+        /// A value this SDK does not list, kept exactly as sent.
+        Unknown(::std::string::String),
+    }
+    impl ScimSyncJobStatus {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Queued => "queued",
+                Self::Running => "running",
+                Self::Succeeded => "succeeded",
+                Self::Failed => "failed",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this is one of the listed values (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for ScimSyncJobStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for ScimSyncJobStatus {
+        fn from(value: &str) -> Self {
+            match value {
+                "queued" => Self::Queued,
+                "running" => Self::Running,
+                "succeeded" => Self::Succeeded,
+                "failed" => Self::Failed,
+                _ => Self::Unknown(value.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for ScimSyncJobStatus {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "queued" => Self::Queued,
+                "running" => Self::Running,
+                "succeeded" => Self::Succeeded,
+                "failed" => Self::Failed,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::convert::From<ScimSyncJobStatus> for ::std::string::String {
+        fn from(value: ScimSyncJobStatus) -> Self {
+            match value {
+                ScimSyncJobStatus::Unknown(value) => value,
+                known => known.as_str().to_owned(),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ScimSyncJobStatus {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for ScimSyncJobStatus {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ScimSyncJobStatus {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct ScimSyncJobStatusVisitor;
+            impl<'de> ::serde::de::Visitor<'de> for ScimSyncJobStatusVisitor {
+                type Value = ScimSyncJobStatus;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (ScimSyncJobStatus)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<ScimSyncJobStatus, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(ScimSyncJobStatus::from(value))
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<ScimSyncJobStatus, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(ScimSyncJobStatus::from(value))
+                }
+            }
+            deserializer.deserialize_str(ScimSyncJobStatusVisitor)
+        }
+    }
+    impl schemars::JsonSchema for ScimSyncJobStatus {
+        fn schema_name() -> ::std::string::String {
+            "ScimSyncJobStatus".to_owned()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            let known = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                enum_values: ::std::option::Option::Some(
+                    ::std::vec![
+                        ::serde_json::Value::String("queued".to_owned()),
+                        ::serde_json::Value::String("running".to_owned()),
+                        ::serde_json::Value::String("succeeded".to_owned()),
+                        ::serde_json::Value::String("failed".to_owned())
+                    ],
+                ),
+                ..::std::default::Default::default()
+            };
+            let other = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                ..::std::default::Default::default()
+            };
+            schemars::schema::SchemaObject {
+                subschemas: ::std::option::Option::Some(
+                    ::std::boxed::Box::new(schemars::schema::SubschemaValidation {
+                        any_of: ::std::option::Option::Some(
+                            ::std::vec![known.into(), other.into(),],
+                        ),
+                        ..::std::default::Default::default()
+                    }),
+                ),
+                ..::std::default::Default::default()
+            }
+                .into()
+        }
+    }
+    ///A tool OpenRouter runs for a model, its names, engines and native support.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct ServerTool {
+        pub aliases: ::std::vec::Vec<ServerToolInputName>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub default_engine: ::std::option::Option<::std::string::String>,
+        pub docs_url: ::std::string::String,
+        pub engines: ::std::vec::Vec<ServerToolEngine>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub fallback_engine: ::std::option::Option<::std::string::String>,
+        pub id: ::std::string::String,
+        pub input_schema: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub name: ::std::string::String,
+        pub native_support: ServerToolNativeSupport,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub output_schema: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+        pub parameters_schema: ::serde_json::Map<
+            ::std::string::String,
+            ::serde_json::Value,
+        >,
+        pub status: ServerToolStatus,
+        pub summary: ::std::string::String,
+        pub supported_api_formats: ::std::vec::Vec<ServerToolSupportedApiFormatsItem>,
+        pub tool_description: ::std::string::String,
+    }
+    impl ServerTool {
+        pub fn builder() -> builder::ServerTool {
+            Default::default()
+        }
+    }
+    ///A server tool with the models that support it natively.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct ServerToolDetails {
+        pub aliases: ::std::vec::Vec<ServerToolInputName>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub default_engine: ::std::option::Option<::std::string::String>,
+        pub docs_url: ::std::string::String,
+        pub engines: ::std::vec::Vec<ServerToolEngine>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub fallback_engine: ::std::option::Option<::std::string::String>,
+        pub id: ::std::string::String,
+        pub input_schema: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub name: ::std::string::String,
+        pub native_support: NativeSupport,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub output_schema: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+        pub parameters_schema: ::serde_json::Map<
+            ::std::string::String,
+            ::serde_json::Value,
+        >,
+        pub status: ServerToolDetailsStatus,
+        pub summary: ::std::string::String,
+        pub supported_api_formats: ::std::vec::Vec<
+            ServerToolDetailsSupportedApiFormatsItem,
+        >,
+        pub tool_description: ::std::string::String,
+    }
+    impl ServerToolDetails {
+        pub fn builder() -> builder::ServerToolDetails {
+            Default::default()
+        }
+    }
+    ///`ServerToolDetailsStatus`
+    ///
+    /// Open enum: a value not listed here is kept, exactly as sent, in
+    /// [`ServerToolDetailsStatus::Unknown`]. Parsing, `From` and deserializing always pick
+    /// the named variant for a listed value, so compare with the named variants (or
+    /// `as_str()`) rather than building `Unknown` from a listed value.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum ServerToolDetailsStatus {
+        ///`active`
+        Active,
+        ///`deprecated`
+        Deprecated,
+        /// A value this SDK does not list, kept exactly as sent.
+        Unknown(::std::string::String),
+    }
+    impl ServerToolDetailsStatus {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Active => "active",
+                Self::Deprecated => "deprecated",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this is one of the listed values (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for ServerToolDetailsStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for ServerToolDetailsStatus {
+        fn from(value: &str) -> Self {
+            match value {
+                "active" => Self::Active,
+                "deprecated" => Self::Deprecated,
+                _ => Self::Unknown(value.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for ServerToolDetailsStatus {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "active" => Self::Active,
+                "deprecated" => Self::Deprecated,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::convert::From<ServerToolDetailsStatus> for ::std::string::String {
+        fn from(value: ServerToolDetailsStatus) -> Self {
+            match value {
+                ServerToolDetailsStatus::Unknown(value) => value,
+                known => known.as_str().to_owned(),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ServerToolDetailsStatus {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for ServerToolDetailsStatus {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ServerToolDetailsStatus {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct ServerToolDetailsStatusVisitor;
+            impl<'de> ::serde::de::Visitor<'de> for ServerToolDetailsStatusVisitor {
+                type Value = ServerToolDetailsStatus;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (ServerToolDetailsStatus)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<ServerToolDetailsStatus, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(ServerToolDetailsStatus::from(value))
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<ServerToolDetailsStatus, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(ServerToolDetailsStatus::from(value))
+                }
+            }
+            deserializer.deserialize_str(ServerToolDetailsStatusVisitor)
+        }
+    }
+    impl schemars::JsonSchema for ServerToolDetailsStatus {
+        fn schema_name() -> ::std::string::String {
+            "ServerToolDetailsStatus".to_owned()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            let known = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                enum_values: ::std::option::Option::Some(
+                    ::std::vec![
+                        ::serde_json::Value::String("active".to_owned()),
+                        ::serde_json::Value::String("deprecated".to_owned())
+                    ],
+                ),
+                ..::std::default::Default::default()
+            };
+            let other = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                ..::std::default::Default::default()
+            };
+            schemars::schema::SchemaObject {
+                subschemas: ::std::option::Option::Some(
+                    ::std::boxed::Box::new(schemars::schema::SubschemaValidation {
+                        any_of: ::std::option::Option::Some(
+                            ::std::vec![known.into(), other.into(),],
+                        ),
+                        ..::std::default::Default::default()
+                    }),
+                ),
+                ..::std::default::Default::default()
+            }
+                .into()
+        }
+    }
+    ///`ServerToolDetailsSupportedApiFormatsItem`
+    ///
+    /// Open enum: a value not listed here is kept, exactly as sent, in
+    /// [`ServerToolDetailsSupportedApiFormatsItem::Unknown`]. Parsing, `From` and deserializing always pick
+    /// the named variant for a listed value, so compare with the named variants (or
+    /// `as_str()`) rather than building `Unknown` from a listed value.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum ServerToolDetailsSupportedApiFormatsItem {
+        ///`responses`
+        Responses,
+        ///`chat-completions`
+        ChatCompletions,
+        ///`anthropic-messages`
+        AnthropicMessages,
+        /// A value this SDK does not list, kept exactly as sent.
+        Unknown(::std::string::String),
+    }
+    impl ServerToolDetailsSupportedApiFormatsItem {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Responses => "responses",
+                Self::ChatCompletions => "chat-completions",
+                Self::AnthropicMessages => "anthropic-messages",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this is one of the listed values (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for ServerToolDetailsSupportedApiFormatsItem {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for ServerToolDetailsSupportedApiFormatsItem {
+        fn from(value: &str) -> Self {
+            match value {
+                "responses" => Self::Responses,
+                "chat-completions" => Self::ChatCompletions,
+                "anthropic-messages" => Self::AnthropicMessages,
+                _ => Self::Unknown(value.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String>
+    for ServerToolDetailsSupportedApiFormatsItem {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "responses" => Self::Responses,
+                "chat-completions" => Self::ChatCompletions,
+                "anthropic-messages" => Self::AnthropicMessages,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::convert::From<ServerToolDetailsSupportedApiFormatsItem>
+    for ::std::string::String {
+        fn from(value: ServerToolDetailsSupportedApiFormatsItem) -> Self {
+            match value {
+                ServerToolDetailsSupportedApiFormatsItem::Unknown(value) => value,
+                known => known.as_str().to_owned(),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ServerToolDetailsSupportedApiFormatsItem {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for ServerToolDetailsSupportedApiFormatsItem {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ServerToolDetailsSupportedApiFormatsItem {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct ServerToolDetailsSupportedApiFormatsItemVisitor;
+            impl<'de> ::serde::de::Visitor<'de>
+            for ServerToolDetailsSupportedApiFormatsItemVisitor {
+                type Value = ServerToolDetailsSupportedApiFormatsItem;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (ServerToolDetailsSupportedApiFormatsItem)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<ServerToolDetailsSupportedApiFormatsItem, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        ServerToolDetailsSupportedApiFormatsItem::from(value),
+                    )
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<ServerToolDetailsSupportedApiFormatsItem, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        ServerToolDetailsSupportedApiFormatsItem::from(value),
+                    )
+                }
+            }
+            deserializer.deserialize_str(ServerToolDetailsSupportedApiFormatsItemVisitor)
+        }
+    }
+    impl schemars::JsonSchema for ServerToolDetailsSupportedApiFormatsItem {
+        fn schema_name() -> ::std::string::String {
+            "ServerToolDetailsSupportedApiFormatsItem".to_owned()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            let known = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                enum_values: ::std::option::Option::Some(
+                    ::std::vec![
+                        ::serde_json::Value::String("responses".to_owned()),
+                        ::serde_json::Value::String("chat-completions".to_owned()),
+                        ::serde_json::Value::String("anthropic-messages".to_owned())
+                    ],
+                ),
+                ..::std::default::Default::default()
+            };
+            let other = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                ..::std::default::Default::default()
+            };
+            schemars::schema::SchemaObject {
+                subschemas: ::std::option::Option::Some(
+                    ::std::boxed::Box::new(schemars::schema::SubschemaValidation {
+                        any_of: ::std::option::Option::Some(
+                            ::std::vec![known.into(), other.into(),],
+                        ),
+                        ..::std::default::Default::default()
+                    }),
+                ),
+                ..::std::default::Default::default()
+            }
+                .into()
+        }
+    }
+    ///An engine that can run the tool, who runs it and what it costs.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct ServerToolEngine {
+        pub byok: ServerToolEngineByok,
+        pub data_regions: ::std::vec::Vec<ServerToolEngineDataRegionsItem>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub default_mode: ::std::option::Option<::std::string::String>,
+        pub executed_by: ServerToolEngineExecutedBy,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub id: ::std::option::Option<::std::string::String>,
+        pub name: ::std::string::String,
+        pub pricing: ::std::vec::Vec<ServerToolPrice>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub pricing_doc_url: ::std::option::Option<::std::string::String>,
+        pub pricing_source: ServerToolEnginePricingSource,
+    }
+    impl ServerToolEngine {
+        pub fn builder() -> builder::ServerToolEngine {
+            Default::default()
+        }
+    }
+    ///`ServerToolEngineByok`
+    ///
+    /// Open enum: a value not listed here is kept, exactly as sent, in
+    /// [`ServerToolEngineByok::Unknown`]. Parsing, `From` and deserializing always pick
+    /// the named variant for a listed value, so compare with the named variants (or
+    /// `as_str()`) rather than building `Unknown` from a listed value.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum ServerToolEngineByok {
+        ///`required`
+        Required,
+        ///`optional`
+        Optional,
+        ///`none`
+        None,
+        /// A value this SDK does not list, kept exactly as sent.
+        Unknown(::std::string::String),
+    }
+    impl ServerToolEngineByok {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Required => "required",
+                Self::Optional => "optional",
+                Self::None => "none",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this is one of the listed values (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for ServerToolEngineByok {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for ServerToolEngineByok {
+        fn from(value: &str) -> Self {
+            match value {
+                "required" => Self::Required,
+                "optional" => Self::Optional,
+                "none" => Self::None,
+                _ => Self::Unknown(value.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for ServerToolEngineByok {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "required" => Self::Required,
+                "optional" => Self::Optional,
+                "none" => Self::None,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::convert::From<ServerToolEngineByok> for ::std::string::String {
+        fn from(value: ServerToolEngineByok) -> Self {
+            match value {
+                ServerToolEngineByok::Unknown(value) => value,
+                known => known.as_str().to_owned(),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ServerToolEngineByok {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for ServerToolEngineByok {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ServerToolEngineByok {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct ServerToolEngineByokVisitor;
+            impl<'de> ::serde::de::Visitor<'de> for ServerToolEngineByokVisitor {
+                type Value = ServerToolEngineByok;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (ServerToolEngineByok)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<ServerToolEngineByok, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(ServerToolEngineByok::from(value))
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<ServerToolEngineByok, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(ServerToolEngineByok::from(value))
+                }
+            }
+            deserializer.deserialize_str(ServerToolEngineByokVisitor)
+        }
+    }
+    impl schemars::JsonSchema for ServerToolEngineByok {
+        fn schema_name() -> ::std::string::String {
+            "ServerToolEngineByok".to_owned()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            let known = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                enum_values: ::std::option::Option::Some(
+                    ::std::vec![
+                        ::serde_json::Value::String("required".to_owned()),
+                        ::serde_json::Value::String("optional".to_owned()),
+                        ::serde_json::Value::String("none".to_owned())
+                    ],
+                ),
+                ..::std::default::Default::default()
+            };
+            let other = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                ..::std::default::Default::default()
+            };
+            schemars::schema::SchemaObject {
+                subschemas: ::std::option::Option::Some(
+                    ::std::boxed::Box::new(schemars::schema::SubschemaValidation {
+                        any_of: ::std::option::Option::Some(
+                            ::std::vec![known.into(), other.into(),],
+                        ),
+                        ..::std::default::Default::default()
+                    }),
+                ),
+                ..::std::default::Default::default()
+            }
+                .into()
+        }
+    }
+    ///`ServerToolEngineDataRegionsItem`
+    ///
+    /// Open enum: a value not listed here is kept, exactly as sent, in
+    /// [`ServerToolEngineDataRegionsItem::Unknown`]. Parsing, `From` and deserializing always pick
+    /// the named variant for a listed value, so compare with the named variants (or
+    /// `as_str()`) rather than building `Unknown` from a listed value.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum ServerToolEngineDataRegionsItem {
+        ///`global`
+        Global,
+        ///`europe`
+        Europe,
+        ///`us`
+        Us,
+        /// A value this SDK does not list, kept exactly as sent.
+        Unknown(::std::string::String),
+    }
+    impl ServerToolEngineDataRegionsItem {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Global => "global",
+                Self::Europe => "europe",
+                Self::Us => "us",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this is one of the listed values (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for ServerToolEngineDataRegionsItem {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for ServerToolEngineDataRegionsItem {
+        fn from(value: &str) -> Self {
+            match value {
+                "global" => Self::Global,
+                "europe" => Self::Europe,
+                "us" => Self::Us,
+                _ => Self::Unknown(value.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String>
+    for ServerToolEngineDataRegionsItem {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "global" => Self::Global,
+                "europe" => Self::Europe,
+                "us" => Self::Us,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::convert::From<ServerToolEngineDataRegionsItem>
+    for ::std::string::String {
+        fn from(value: ServerToolEngineDataRegionsItem) -> Self {
+            match value {
+                ServerToolEngineDataRegionsItem::Unknown(value) => value,
+                known => known.as_str().to_owned(),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ServerToolEngineDataRegionsItem {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for ServerToolEngineDataRegionsItem {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ServerToolEngineDataRegionsItem {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct ServerToolEngineDataRegionsItemVisitor;
+            impl<'de> ::serde::de::Visitor<'de>
+            for ServerToolEngineDataRegionsItemVisitor {
+                type Value = ServerToolEngineDataRegionsItem;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (ServerToolEngineDataRegionsItem)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<ServerToolEngineDataRegionsItem, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        ServerToolEngineDataRegionsItem::from(value),
+                    )
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<ServerToolEngineDataRegionsItem, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        ServerToolEngineDataRegionsItem::from(value),
+                    )
+                }
+            }
+            deserializer.deserialize_str(ServerToolEngineDataRegionsItemVisitor)
+        }
+    }
+    impl schemars::JsonSchema for ServerToolEngineDataRegionsItem {
+        fn schema_name() -> ::std::string::String {
+            "ServerToolEngineDataRegionsItem".to_owned()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            let known = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                enum_values: ::std::option::Option::Some(
+                    ::std::vec![
+                        ::serde_json::Value::String("global".to_owned()),
+                        ::serde_json::Value::String("europe".to_owned()),
+                        ::serde_json::Value::String("us".to_owned())
+                    ],
+                ),
+                ..::std::default::Default::default()
+            };
+            let other = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                ..::std::default::Default::default()
+            };
+            schemars::schema::SchemaObject {
+                subschemas: ::std::option::Option::Some(
+                    ::std::boxed::Box::new(schemars::schema::SubschemaValidation {
+                        any_of: ::std::option::Option::Some(
+                            ::std::vec![known.into(), other.into(),],
+                        ),
+                        ..::std::default::Default::default()
+                    }),
+                ),
+                ..::std::default::Default::default()
+            }
+                .into()
+        }
+    }
+    ///`ServerToolEngineExecutedBy`
+    ///
+    /// Open enum: a value not listed here is kept, exactly as sent, in
+    /// [`ServerToolEngineExecutedBy::Unknown`]. Parsing, `From` and deserializing always pick
+    /// the named variant for a listed value, so compare with the named variants (or
+    /// `as_str()`) rather than building `Unknown` from a listed value.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum ServerToolEngineExecutedBy {
+        ///`provider`
+        Provider,
+        ///`openrouter`
+        Openrouter,
+        ///`client`
+        Client,
+        /// A value this SDK does not list, kept exactly as sent.
+        Unknown(::std::string::String),
+    }
+    impl ServerToolEngineExecutedBy {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Provider => "provider",
+                Self::Openrouter => "openrouter",
+                Self::Client => "client",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this is one of the listed values (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for ServerToolEngineExecutedBy {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for ServerToolEngineExecutedBy {
+        fn from(value: &str) -> Self {
+            match value {
+                "provider" => Self::Provider,
+                "openrouter" => Self::Openrouter,
+                "client" => Self::Client,
+                _ => Self::Unknown(value.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for ServerToolEngineExecutedBy {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "provider" => Self::Provider,
+                "openrouter" => Self::Openrouter,
+                "client" => Self::Client,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::convert::From<ServerToolEngineExecutedBy> for ::std::string::String {
+        fn from(value: ServerToolEngineExecutedBy) -> Self {
+            match value {
+                ServerToolEngineExecutedBy::Unknown(value) => value,
+                known => known.as_str().to_owned(),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ServerToolEngineExecutedBy {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for ServerToolEngineExecutedBy {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ServerToolEngineExecutedBy {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct ServerToolEngineExecutedByVisitor;
+            impl<'de> ::serde::de::Visitor<'de> for ServerToolEngineExecutedByVisitor {
+                type Value = ServerToolEngineExecutedBy;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (ServerToolEngineExecutedBy)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<ServerToolEngineExecutedBy, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(ServerToolEngineExecutedBy::from(value))
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<ServerToolEngineExecutedBy, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(ServerToolEngineExecutedBy::from(value))
+                }
+            }
+            deserializer.deserialize_str(ServerToolEngineExecutedByVisitor)
+        }
+    }
+    impl schemars::JsonSchema for ServerToolEngineExecutedBy {
+        fn schema_name() -> ::std::string::String {
+            "ServerToolEngineExecutedBy".to_owned()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            let known = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                enum_values: ::std::option::Option::Some(
+                    ::std::vec![
+                        ::serde_json::Value::String("provider".to_owned()),
+                        ::serde_json::Value::String("openrouter".to_owned()),
+                        ::serde_json::Value::String("client".to_owned())
+                    ],
+                ),
+                ..::std::default::Default::default()
+            };
+            let other = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                ..::std::default::Default::default()
+            };
+            schemars::schema::SchemaObject {
+                subschemas: ::std::option::Option::Some(
+                    ::std::boxed::Box::new(schemars::schema::SubschemaValidation {
+                        any_of: ::std::option::Option::Some(
+                            ::std::vec![known.into(), other.into(),],
+                        ),
+                        ..::std::default::Default::default()
+                    }),
+                ),
+                ..::std::default::Default::default()
+            }
+                .into()
+        }
+    }
+    ///`ServerToolEnginePricingSource`
+    ///
+    /// Open enum: a value not listed here is kept, exactly as sent, in
+    /// [`ServerToolEnginePricingSource::Unknown`]. Parsing, `From` and deserializing always pick
+    /// the named variant for a listed value, so compare with the named variants (or
+    /// `as_str()`) rather than building `Unknown` from a listed value.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum ServerToolEnginePricingSource {
+        ///`openrouter`
+        Openrouter,
+        ///`provider`
+        Provider,
+        ///`byok`
+        Byok,
+        ///`none`
+        None,
+        /// A value this SDK does not list, kept exactly as sent.
+        Unknown(::std::string::String),
+    }
+    impl ServerToolEnginePricingSource {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Openrouter => "openrouter",
+                Self::Provider => "provider",
+                Self::Byok => "byok",
+                Self::None => "none",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this is one of the listed values (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for ServerToolEnginePricingSource {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for ServerToolEnginePricingSource {
+        fn from(value: &str) -> Self {
+            match value {
+                "openrouter" => Self::Openrouter,
+                "provider" => Self::Provider,
+                "byok" => Self::Byok,
+                "none" => Self::None,
+                _ => Self::Unknown(value.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for ServerToolEnginePricingSource {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "openrouter" => Self::Openrouter,
+                "provider" => Self::Provider,
+                "byok" => Self::Byok,
+                "none" => Self::None,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::convert::From<ServerToolEnginePricingSource> for ::std::string::String {
+        fn from(value: ServerToolEnginePricingSource) -> Self {
+            match value {
+                ServerToolEnginePricingSource::Unknown(value) => value,
+                known => known.as_str().to_owned(),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ServerToolEnginePricingSource {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for ServerToolEnginePricingSource {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ServerToolEnginePricingSource {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct ServerToolEnginePricingSourceVisitor;
+            impl<'de> ::serde::de::Visitor<'de>
+            for ServerToolEnginePricingSourceVisitor {
+                type Value = ServerToolEnginePricingSource;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (ServerToolEnginePricingSource)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<ServerToolEnginePricingSource, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(ServerToolEnginePricingSource::from(value))
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<ServerToolEnginePricingSource, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(ServerToolEnginePricingSource::from(value))
+                }
+            }
+            deserializer.deserialize_str(ServerToolEnginePricingSourceVisitor)
+        }
+    }
+    impl schemars::JsonSchema for ServerToolEnginePricingSource {
+        fn schema_name() -> ::std::string::String {
+            "ServerToolEnginePricingSource".to_owned()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            let known = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                enum_values: ::std::option::Option::Some(
+                    ::std::vec![
+                        ::serde_json::Value::String("openrouter".to_owned()),
+                        ::serde_json::Value::String("provider".to_owned()),
+                        ::serde_json::Value::String("byok".to_owned()),
+                        ::serde_json::Value::String("none".to_owned())
+                    ],
+                ),
+                ..::std::default::Default::default()
+            };
+            let other = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                ..::std::default::Default::default()
+            };
+            schemars::schema::SchemaObject {
+                subschemas: ::std::option::Option::Some(
+                    ::std::boxed::Box::new(schemars::schema::SubschemaValidation {
+                        any_of: ::std::option::Option::Some(
+                            ::std::vec![known.into(), other.into(),],
+                        ),
+                        ..::std::default::Default::default()
+                    }),
+                ),
+                ..::std::default::Default::default()
+            }
+                .into()
+        }
+    }
+    ///A name requests may give the tool, and in which API formats.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct ServerToolInputName {
+        pub api_formats: ::std::vec::Vec<ServerToolInputNameApiFormatsItem>,
+        pub output_names: ::std::vec::Vec<ServerToolOutputName>,
+        #[serde(rename = "type")]
+        pub type_: ::std::string::String,
+    }
+    impl ServerToolInputName {
+        pub fn builder() -> builder::ServerToolInputName {
+            Default::default()
+        }
+    }
+    ///`ServerToolInputNameApiFormatsItem`
+    ///
+    /// Open enum: a value not listed here is kept, exactly as sent, in
+    /// [`ServerToolInputNameApiFormatsItem::Unknown`]. Parsing, `From` and deserializing always pick
+    /// the named variant for a listed value, so compare with the named variants (or
+    /// `as_str()`) rather than building `Unknown` from a listed value.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum ServerToolInputNameApiFormatsItem {
+        ///`responses`
+        Responses,
+        ///`chat-completions`
+        ChatCompletions,
+        ///`anthropic-messages`
+        AnthropicMessages,
+        /// A value this SDK does not list, kept exactly as sent.
+        Unknown(::std::string::String),
+    }
+    impl ServerToolInputNameApiFormatsItem {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Responses => "responses",
+                Self::ChatCompletions => "chat-completions",
+                Self::AnthropicMessages => "anthropic-messages",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this is one of the listed values (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for ServerToolInputNameApiFormatsItem {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for ServerToolInputNameApiFormatsItem {
+        fn from(value: &str) -> Self {
+            match value {
+                "responses" => Self::Responses,
+                "chat-completions" => Self::ChatCompletions,
+                "anthropic-messages" => Self::AnthropicMessages,
+                _ => Self::Unknown(value.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String>
+    for ServerToolInputNameApiFormatsItem {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "responses" => Self::Responses,
+                "chat-completions" => Self::ChatCompletions,
+                "anthropic-messages" => Self::AnthropicMessages,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::convert::From<ServerToolInputNameApiFormatsItem>
+    for ::std::string::String {
+        fn from(value: ServerToolInputNameApiFormatsItem) -> Self {
+            match value {
+                ServerToolInputNameApiFormatsItem::Unknown(value) => value,
+                known => known.as_str().to_owned(),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ServerToolInputNameApiFormatsItem {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for ServerToolInputNameApiFormatsItem {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ServerToolInputNameApiFormatsItem {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct ServerToolInputNameApiFormatsItemVisitor;
+            impl<'de> ::serde::de::Visitor<'de>
+            for ServerToolInputNameApiFormatsItemVisitor {
+                type Value = ServerToolInputNameApiFormatsItem;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (ServerToolInputNameApiFormatsItem)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<ServerToolInputNameApiFormatsItem, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        ServerToolInputNameApiFormatsItem::from(value),
+                    )
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<ServerToolInputNameApiFormatsItem, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        ServerToolInputNameApiFormatsItem::from(value),
+                    )
+                }
+            }
+            deserializer.deserialize_str(ServerToolInputNameApiFormatsItemVisitor)
+        }
+    }
+    impl schemars::JsonSchema for ServerToolInputNameApiFormatsItem {
+        fn schema_name() -> ::std::string::String {
+            "ServerToolInputNameApiFormatsItem".to_owned()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            let known = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                enum_values: ::std::option::Option::Some(
+                    ::std::vec![
+                        ::serde_json::Value::String("responses".to_owned()),
+                        ::serde_json::Value::String("chat-completions".to_owned()),
+                        ::serde_json::Value::String("anthropic-messages".to_owned())
+                    ],
+                ),
+                ..::std::default::Default::default()
+            };
+            let other = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                ..::std::default::Default::default()
+            };
+            schemars::schema::SchemaObject {
+                subschemas: ::std::option::Option::Some(
+                    ::std::boxed::Box::new(schemars::schema::SubschemaValidation {
+                        any_of: ::std::option::Option::Some(
+                            ::std::vec![known.into(), other.into(),],
+                        ),
+                        ..::std::default::Default::default()
+                    }),
+                ),
+                ..::std::default::Default::default()
+            }
+                .into()
+        }
+    }
+    ///A model that runs the tool itself.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct ServerToolNativeModel {
+        pub providers: ::std::vec::Vec<::std::string::String>,
+        pub slug: ::std::string::String,
+    }
+    impl ServerToolNativeModel {
+        pub fn builder() -> builder::ServerToolNativeModel {
+            Default::default()
+        }
+    }
+    ///How widely models run the tool themselves.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct ServerToolNativeSupport {
+        pub endpoint_count: i64,
+        pub model_count: i64,
+    }
+    impl ServerToolNativeSupport {
+        pub fn builder() -> builder::ServerToolNativeSupport {
+            Default::default()
+        }
+    }
+    ///The name the tool has in answers of one API format.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct ServerToolOutputName {
+        pub api_format: ServerToolOutputNameApiFormat,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "type")]
+        pub type_: ::std::string::String,
+    }
+    impl ServerToolOutputName {
+        pub fn builder() -> builder::ServerToolOutputName {
+            Default::default()
+        }
+    }
+    ///`ServerToolOutputNameApiFormat`
+    ///
+    /// Open enum: a value not listed here is kept, exactly as sent, in
+    /// [`ServerToolOutputNameApiFormat::Unknown`]. Parsing, `From` and deserializing always pick
+    /// the named variant for a listed value, so compare with the named variants (or
+    /// `as_str()`) rather than building `Unknown` from a listed value.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum ServerToolOutputNameApiFormat {
+        ///`responses`
+        Responses,
+        ///`chat-completions`
+        ChatCompletions,
+        ///`anthropic-messages`
+        AnthropicMessages,
+        /// A value this SDK does not list, kept exactly as sent.
+        Unknown(::std::string::String),
+    }
+    impl ServerToolOutputNameApiFormat {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Responses => "responses",
+                Self::ChatCompletions => "chat-completions",
+                Self::AnthropicMessages => "anthropic-messages",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this is one of the listed values (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for ServerToolOutputNameApiFormat {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for ServerToolOutputNameApiFormat {
+        fn from(value: &str) -> Self {
+            match value {
+                "responses" => Self::Responses,
+                "chat-completions" => Self::ChatCompletions,
+                "anthropic-messages" => Self::AnthropicMessages,
+                _ => Self::Unknown(value.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for ServerToolOutputNameApiFormat {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "responses" => Self::Responses,
+                "chat-completions" => Self::ChatCompletions,
+                "anthropic-messages" => Self::AnthropicMessages,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::convert::From<ServerToolOutputNameApiFormat> for ::std::string::String {
+        fn from(value: ServerToolOutputNameApiFormat) -> Self {
+            match value {
+                ServerToolOutputNameApiFormat::Unknown(value) => value,
+                known => known.as_str().to_owned(),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ServerToolOutputNameApiFormat {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for ServerToolOutputNameApiFormat {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ServerToolOutputNameApiFormat {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct ServerToolOutputNameApiFormatVisitor;
+            impl<'de> ::serde::de::Visitor<'de>
+            for ServerToolOutputNameApiFormatVisitor {
+                type Value = ServerToolOutputNameApiFormat;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (ServerToolOutputNameApiFormat)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<ServerToolOutputNameApiFormat, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(ServerToolOutputNameApiFormat::from(value))
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<ServerToolOutputNameApiFormat, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(ServerToolOutputNameApiFormat::from(value))
+                }
+            }
+            deserializer.deserialize_str(ServerToolOutputNameApiFormatVisitor)
+        }
+    }
+    impl schemars::JsonSchema for ServerToolOutputNameApiFormat {
+        fn schema_name() -> ::std::string::String {
+            "ServerToolOutputNameApiFormat".to_owned()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            let known = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                enum_values: ::std::option::Option::Some(
+                    ::std::vec![
+                        ::serde_json::Value::String("responses".to_owned()),
+                        ::serde_json::Value::String("chat-completions".to_owned()),
+                        ::serde_json::Value::String("anthropic-messages".to_owned())
+                    ],
+                ),
+                ..::std::default::Default::default()
+            };
+            let other = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                ..::std::default::Default::default()
+            };
+            schemars::schema::SchemaObject {
+                subschemas: ::std::option::Option::Some(
+                    ::std::boxed::Box::new(schemars::schema::SubschemaValidation {
+                        any_of: ::std::option::Option::Some(
+                            ::std::vec![known.into(), other.into(),],
+                        ),
+                        ..::std::default::Default::default()
+                    }),
+                ),
+                ..::std::default::Default::default()
+            }
+                .into()
+        }
+    }
+    ///One price of an engine: so much per unit, at most so many units per call.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct ServerToolPrice {
+        pub max_units_per_call: i64,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub mode: ::std::option::Option<::std::string::String>,
+        ///US dollars per unit, as a decimal string.
+        pub price: ::std::string::String,
+        pub unit: ::std::string::String,
+    }
+    impl ServerToolPrice {
+        pub fn builder() -> builder::ServerToolPrice {
+            Default::default()
+        }
+    }
+    ///`ServerToolStatus`
+    ///
+    /// Open enum: a value not listed here is kept, exactly as sent, in
+    /// [`ServerToolStatus::Unknown`]. Parsing, `From` and deserializing always pick
+    /// the named variant for a listed value, so compare with the named variants (or
+    /// `as_str()`) rather than building `Unknown` from a listed value.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum ServerToolStatus {
+        ///`active`
+        Active,
+        ///`deprecated`
+        Deprecated,
+        /// A value this SDK does not list, kept exactly as sent.
+        Unknown(::std::string::String),
+    }
+    impl ServerToolStatus {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Active => "active",
+                Self::Deprecated => "deprecated",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this is one of the listed values (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for ServerToolStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for ServerToolStatus {
+        fn from(value: &str) -> Self {
+            match value {
+                "active" => Self::Active,
+                "deprecated" => Self::Deprecated,
+                _ => Self::Unknown(value.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for ServerToolStatus {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "active" => Self::Active,
+                "deprecated" => Self::Deprecated,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::convert::From<ServerToolStatus> for ::std::string::String {
+        fn from(value: ServerToolStatus) -> Self {
+            match value {
+                ServerToolStatus::Unknown(value) => value,
+                known => known.as_str().to_owned(),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ServerToolStatus {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for ServerToolStatus {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ServerToolStatus {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct ServerToolStatusVisitor;
+            impl<'de> ::serde::de::Visitor<'de> for ServerToolStatusVisitor {
+                type Value = ServerToolStatus;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (ServerToolStatus)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<ServerToolStatus, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(ServerToolStatus::from(value))
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<ServerToolStatus, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(ServerToolStatus::from(value))
+                }
+            }
+            deserializer.deserialize_str(ServerToolStatusVisitor)
+        }
+    }
+    impl schemars::JsonSchema for ServerToolStatus {
+        fn schema_name() -> ::std::string::String {
+            "ServerToolStatus".to_owned()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            let known = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                enum_values: ::std::option::Option::Some(
+                    ::std::vec![
+                        ::serde_json::Value::String("active".to_owned()),
+                        ::serde_json::Value::String("deprecated".to_owned())
+                    ],
+                ),
+                ..::std::default::Default::default()
+            };
+            let other = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                ..::std::default::Default::default()
+            };
+            schemars::schema::SchemaObject {
+                subschemas: ::std::option::Option::Some(
+                    ::std::boxed::Box::new(schemars::schema::SubschemaValidation {
+                        any_of: ::std::option::Option::Some(
+                            ::std::vec![known.into(), other.into(),],
+                        ),
+                        ..::std::default::Default::default()
+                    }),
+                ),
+                ..::std::default::Default::default()
+            }
+                .into()
+        }
+    }
+    ///`ServerToolSupportedApiFormatsItem`
+    ///
+    /// Open enum: a value not listed here is kept, exactly as sent, in
+    /// [`ServerToolSupportedApiFormatsItem::Unknown`]. Parsing, `From` and deserializing always pick
+    /// the named variant for a listed value, so compare with the named variants (or
+    /// `as_str()`) rather than building `Unknown` from a listed value.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum ServerToolSupportedApiFormatsItem {
+        ///`responses`
+        Responses,
+        ///`chat-completions`
+        ChatCompletions,
+        ///`anthropic-messages`
+        AnthropicMessages,
+        /// A value this SDK does not list, kept exactly as sent.
+        Unknown(::std::string::String),
+    }
+    impl ServerToolSupportedApiFormatsItem {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Responses => "responses",
+                Self::ChatCompletions => "chat-completions",
+                Self::AnthropicMessages => "anthropic-messages",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this is one of the listed values (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for ServerToolSupportedApiFormatsItem {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for ServerToolSupportedApiFormatsItem {
+        fn from(value: &str) -> Self {
+            match value {
+                "responses" => Self::Responses,
+                "chat-completions" => Self::ChatCompletions,
+                "anthropic-messages" => Self::AnthropicMessages,
+                _ => Self::Unknown(value.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String>
+    for ServerToolSupportedApiFormatsItem {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "responses" => Self::Responses,
+                "chat-completions" => Self::ChatCompletions,
+                "anthropic-messages" => Self::AnthropicMessages,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::convert::From<ServerToolSupportedApiFormatsItem>
+    for ::std::string::String {
+        fn from(value: ServerToolSupportedApiFormatsItem) -> Self {
+            match value {
+                ServerToolSupportedApiFormatsItem::Unknown(value) => value,
+                known => known.as_str().to_owned(),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ServerToolSupportedApiFormatsItem {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for ServerToolSupportedApiFormatsItem {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ServerToolSupportedApiFormatsItem {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct ServerToolSupportedApiFormatsItemVisitor;
+            impl<'de> ::serde::de::Visitor<'de>
+            for ServerToolSupportedApiFormatsItemVisitor {
+                type Value = ServerToolSupportedApiFormatsItem;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (ServerToolSupportedApiFormatsItem)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<ServerToolSupportedApiFormatsItem, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        ServerToolSupportedApiFormatsItem::from(value),
+                    )
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<ServerToolSupportedApiFormatsItem, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        ServerToolSupportedApiFormatsItem::from(value),
+                    )
+                }
+            }
+            deserializer.deserialize_str(ServerToolSupportedApiFormatsItemVisitor)
+        }
+    }
+    impl schemars::JsonSchema for ServerToolSupportedApiFormatsItem {
+        fn schema_name() -> ::std::string::String {
+            "ServerToolSupportedApiFormatsItem".to_owned()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            let known = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                enum_values: ::std::option::Option::Some(
+                    ::std::vec![
+                        ::serde_json::Value::String("responses".to_owned()),
+                        ::serde_json::Value::String("chat-completions".to_owned()),
+                        ::serde_json::Value::String("anthropic-messages".to_owned())
                     ],
                 ),
                 ..::std::default::Default::default()
@@ -28373,6 +33747,148 @@ pub mod types {
     }
     impl SubmitGenerationFeedbackResponseData {
         pub fn builder() -> builder::SubmitGenerationFeedbackResponseData {
+            Default::default()
+        }
+    }
+    ///Accepted request parameters, by name, each with what values it takes.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    #[serde(transparent)]
+    pub struct SupportedParameters(
+        pub ::std::collections::HashMap<::std::string::String, CapabilityDescriptor>,
+    );
+    impl ::std::ops::Deref for SupportedParameters {
+        type Target = ::std::collections::HashMap<
+            ::std::string::String,
+            CapabilityDescriptor,
+        >;
+        fn deref(
+            &self,
+        ) -> &::std::collections::HashMap<::std::string::String, CapabilityDescriptor> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<SupportedParameters>
+    for ::std::collections::HashMap<::std::string::String, CapabilityDescriptor> {
+        fn from(value: SupportedParameters) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<
+        ::std::collections::HashMap<::std::string::String, CapabilityDescriptor>,
+    > for SupportedParameters {
+        fn from(
+            value: ::std::collections::HashMap<
+                ::std::string::String,
+                CapabilityDescriptor,
+            >,
+        ) -> Self {
+            Self(value)
+        }
+    }
+    ///A task's share of requests and tokens, overall and within its macro-category.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct TaskClassificationItem {
+        pub category_token_share: f64,
+        pub category_usage_share: f64,
+        pub display_name: ::std::string::String,
+        pub macro_category: ::std::string::String,
+        pub models: ::std::vec::Vec<TaskClassificationModel>,
+        pub tag: ::std::string::String,
+        pub token_share: f64,
+        pub usage_share: f64,
+    }
+    impl TaskClassificationItem {
+        pub fn builder() -> builder::TaskClassificationItem {
+            Default::default()
+        }
+    }
+    ///A group of tasks (code, data, agent, general) and its share.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct TaskClassificationMacroCategory {
+        pub key: ::std::string::String,
+        pub label: ::std::string::String,
+        pub token_share: f64,
+        pub usage_share: f64,
+    }
+    impl TaskClassificationMacroCategory {
+        pub fn builder() -> builder::TaskClassificationMacroCategory {
+            Default::default()
+        }
+    }
+    ///A leading model within a task, with its share of the task's requests and tokens.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct TaskClassificationModel {
+        pub id: ::std::string::String,
+        pub tag_token_share: f64,
+        pub tag_usage_share: f64,
+    }
+    impl TaskClassificationModel {
+        pub fn builder() -> builder::TaskClassificationModel {
+            Default::default()
+        }
+    }
+    ///Market share by task.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct TaskClassificationResponse {
+        pub data: TaskClassificationResponseData,
+    }
+    impl TaskClassificationResponse {
+        pub fn builder() -> builder::TaskClassificationResponse {
+            Default::default()
+        }
+    }
+    ///Shares per task and per macro-category, and when they were computed.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct TaskClassificationResponseData {
+        pub as_of: ::std::string::String,
+        pub classifications: ::std::vec::Vec<TaskClassificationItem>,
+        pub macro_categories: ::std::vec::Vec<TaskClassificationMacroCategory>,
+        pub window_days: i64,
+    }
+    impl TaskClassificationResponseData {
+        pub fn builder() -> builder::TaskClassificationResponseData {
             Default::default()
         }
     }
@@ -30735,6 +36251,211 @@ pub mod types {
             Default::default()
         }
     }
+    ///The prices to report from now on.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct UpdatePrivateEndpointPricingRequest {
+        pub pricing: PrivateEndpointPricing,
+    }
+    impl UpdatePrivateEndpointPricingRequest {
+        pub fn builder() -> builder::UpdatePrivateEndpointPricingRequest {
+            Default::default()
+        }
+    }
+    ///A draft's new upstream.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct UpdatePrivateEndpointRequest {
+        ///The deployment's HTTPS base URL; left out, it stays.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub base_url: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+        pub declared_region: crate::Nullable<UpdatePrivateEndpointRequestDeclaredRegion>,
+        #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+        pub declared_zdr: crate::Nullable<bool>,
+        ///The model or deployment name the provider knows it by.
+        pub upstream_model_id: ::std::string::String,
+    }
+    impl UpdatePrivateEndpointRequest {
+        pub fn builder() -> builder::UpdatePrivateEndpointRequest {
+            Default::default()
+        }
+    }
+    ///`UpdatePrivateEndpointRequestDeclaredRegion`
+    ///
+    /// Open enum: a value not listed here is kept, exactly as sent, in
+    /// [`UpdatePrivateEndpointRequestDeclaredRegion::Unknown`]. Parsing, `From` and deserializing always pick
+    /// the named variant for a listed value, so compare with the named variants (or
+    /// `as_str()`) rather than building `Unknown` from a listed value.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum UpdatePrivateEndpointRequestDeclaredRegion {
+        ///`global`
+        Global,
+        ///`europe`
+        Europe,
+        ///`us`
+        Us,
+        /// A value this SDK does not list, kept exactly as sent.
+        Unknown(::std::string::String),
+    }
+    impl UpdatePrivateEndpointRequestDeclaredRegion {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Global => "global",
+                Self::Europe => "europe",
+                Self::Us => "us",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this is one of the listed values (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for UpdatePrivateEndpointRequestDeclaredRegion {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for UpdatePrivateEndpointRequestDeclaredRegion {
+        fn from(value: &str) -> Self {
+            match value {
+                "global" => Self::Global,
+                "europe" => Self::Europe,
+                "us" => Self::Us,
+                _ => Self::Unknown(value.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String>
+    for UpdatePrivateEndpointRequestDeclaredRegion {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "global" => Self::Global,
+                "europe" => Self::Europe,
+                "us" => Self::Us,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::convert::From<UpdatePrivateEndpointRequestDeclaredRegion>
+    for ::std::string::String {
+        fn from(value: UpdatePrivateEndpointRequestDeclaredRegion) -> Self {
+            match value {
+                UpdatePrivateEndpointRequestDeclaredRegion::Unknown(value) => value,
+                known => known.as_str().to_owned(),
+            }
+        }
+    }
+    impl ::std::str::FromStr for UpdatePrivateEndpointRequestDeclaredRegion {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for UpdatePrivateEndpointRequestDeclaredRegion {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UpdatePrivateEndpointRequestDeclaredRegion {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct UpdatePrivateEndpointRequestDeclaredRegionVisitor;
+            impl<'de> ::serde::de::Visitor<'de>
+            for UpdatePrivateEndpointRequestDeclaredRegionVisitor {
+                type Value = UpdatePrivateEndpointRequestDeclaredRegion;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (UpdatePrivateEndpointRequestDeclaredRegion)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<UpdatePrivateEndpointRequestDeclaredRegion, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        UpdatePrivateEndpointRequestDeclaredRegion::from(value),
+                    )
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<UpdatePrivateEndpointRequestDeclaredRegion, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        UpdatePrivateEndpointRequestDeclaredRegion::from(value),
+                    )
+                }
+            }
+            deserializer
+                .deserialize_str(UpdatePrivateEndpointRequestDeclaredRegionVisitor)
+        }
+    }
+    impl schemars::JsonSchema for UpdatePrivateEndpointRequestDeclaredRegion {
+        fn schema_name() -> ::std::string::String {
+            "UpdatePrivateEndpointRequestDeclaredRegion".to_owned()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            let known = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                enum_values: ::std::option::Option::Some(
+                    ::std::vec![
+                        ::serde_json::Value::String("global".to_owned()),
+                        ::serde_json::Value::String("europe".to_owned()),
+                        ::serde_json::Value::String("us".to_owned())
+                    ],
+                ),
+                ..::std::default::Default::default()
+            };
+            let other = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                ..::std::default::Default::default()
+            };
+            schemars::schema::SchemaObject {
+                subschemas: ::std::option::Option::Some(
+                    ::std::boxed::Box::new(schemars::schema::SubschemaValidation {
+                        any_of: ::std::option::Option::Some(
+                            ::std::vec![known.into(), other.into(),],
+                        ),
+                        ..::std::default::Default::default()
+                    }),
+                ),
+                ..::std::default::Default::default()
+            }
+                .into()
+        }
+    }
     ///The request body of: change a scim group mapping.
     #[derive(
         ::serde::Deserialize,
@@ -31294,6 +37015,1480 @@ pub mod types {
     }
     impl UpsertWorkspaceBudgetRequest {
         pub fn builder() -> builder::UpsertWorkspaceBudgetRequest {
+            Default::default()
+        }
+    }
+    ///Whose BYOK key to test the endpoint with.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct ValidatePrivateEndpointRequest {
+        ///The workspace whose BYOK key the test request uses.
+        pub workspace_id: ::std::string::String,
+    }
+    impl ValidatePrivateEndpointRequest {
+        pub fn builder() -> builder::ValidatePrivateEndpointRequest {
+            Default::default()
+        }
+    }
+    ///The secret of a name that applies to an intern, and where it comes from.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct VaultEffectiveSecret {
+        pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+        ///A keyed hash of the value, comparable within one vault only.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub fingerprint: ::std::option::Option<::std::string::String>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub hosts: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        pub name: ::std::string::String,
+        ///Where the secret comes from: the intern, an attached vault or the workspace.
+        pub scope: VaultEffectiveSecretScope,
+    }
+    impl VaultEffectiveSecret {
+        pub fn builder() -> builder::VaultEffectiveSecret {
+            Default::default()
+        }
+    }
+    ///A page of the secrets that apply to an intern.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct VaultEffectiveSecretListResponse {
+        pub data: ::std::vec::Vec<VaultEffectiveSecret>,
+        ///Whether a further page follows.
+        pub has_more: bool,
+    }
+    impl VaultEffectiveSecretListResponse {
+        pub fn builder() -> builder::VaultEffectiveSecretListResponse {
+            Default::default()
+        }
+    }
+    ///Where the secret comes from: the intern, an attached vault or the workspace.
+    ///
+    /// Open enum: a value not listed here is kept, exactly as sent, in
+    /// [`VaultEffectiveSecretScope::Unknown`]. Parsing, `From` and deserializing always pick
+    /// the named variant for a listed value, so compare with the named variants (or
+    /// `as_str()`) rather than building `Unknown` from a listed value.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum VaultEffectiveSecretScope {
+        ///`intern`
+        Intern,
+        ///`attached`
+        Attached,
+        ///`workspace`
+        Workspace,
+        /// A value this SDK does not list, kept exactly as sent.
+        Unknown(::std::string::String),
+    }
+    impl VaultEffectiveSecretScope {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Intern => "intern",
+                Self::Attached => "attached",
+                Self::Workspace => "workspace",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this is one of the listed values (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for VaultEffectiveSecretScope {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for VaultEffectiveSecretScope {
+        fn from(value: &str) -> Self {
+            match value {
+                "intern" => Self::Intern,
+                "attached" => Self::Attached,
+                "workspace" => Self::Workspace,
+                _ => Self::Unknown(value.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for VaultEffectiveSecretScope {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "intern" => Self::Intern,
+                "attached" => Self::Attached,
+                "workspace" => Self::Workspace,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::convert::From<VaultEffectiveSecretScope> for ::std::string::String {
+        fn from(value: VaultEffectiveSecretScope) -> Self {
+            match value {
+                VaultEffectiveSecretScope::Unknown(value) => value,
+                known => known.as_str().to_owned(),
+            }
+        }
+    }
+    impl ::std::str::FromStr for VaultEffectiveSecretScope {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for VaultEffectiveSecretScope {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for VaultEffectiveSecretScope {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct VaultEffectiveSecretScopeVisitor;
+            impl<'de> ::serde::de::Visitor<'de> for VaultEffectiveSecretScopeVisitor {
+                type Value = VaultEffectiveSecretScope;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (VaultEffectiveSecretScope)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<VaultEffectiveSecretScope, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(VaultEffectiveSecretScope::from(value))
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<VaultEffectiveSecretScope, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(VaultEffectiveSecretScope::from(value))
+                }
+            }
+            deserializer.deserialize_str(VaultEffectiveSecretScopeVisitor)
+        }
+    }
+    impl schemars::JsonSchema for VaultEffectiveSecretScope {
+        fn schema_name() -> ::std::string::String {
+            "VaultEffectiveSecretScope".to_owned()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            let known = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                enum_values: ::std::option::Option::Some(
+                    ::std::vec![
+                        ::serde_json::Value::String("intern".to_owned()),
+                        ::serde_json::Value::String("attached".to_owned()),
+                        ::serde_json::Value::String("workspace".to_owned())
+                    ],
+                ),
+                ..::std::default::Default::default()
+            };
+            let other = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                ..::std::default::Default::default()
+            };
+            schemars::schema::SchemaObject {
+                subschemas: ::std::option::Option::Some(
+                    ::std::boxed::Box::new(schemars::schema::SubschemaValidation {
+                        any_of: ::std::option::Option::Some(
+                            ::std::vec![known.into(), other.into(),],
+                        ),
+                        ..::std::default::Default::default()
+                    }),
+                ),
+                ..::std::default::Default::default()
+            }
+                .into()
+        }
+    }
+    ///A stored secret, without its value.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct VaultSecret {
+        pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+        ///A keyed hash of the value: equal within one vault means equal values; not comparable across vaults. Null for secrets stored before hosts were required.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub fingerprint: ::std::option::Option<::std::string::String>,
+        ///Where the value may be sent; null for secrets stored before hosts were required.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub hosts: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        pub name: ::std::string::String,
+    }
+    impl VaultSecret {
+        pub fn builder() -> builder::VaultSecret {
+            Default::default()
+        }
+    }
+    ///Which workspace secrets to copy.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct VaultSecretCopyRequest {
+        ///Names of workspace secrets.
+        pub names: ::std::vec::Vec<::std::string::String>,
+    }
+    impl VaultSecretCopyRequest {
+        pub fn builder() -> builder::VaultSecretCopyRequest {
+            Default::default()
+        }
+    }
+    ///The secrets copied.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct VaultSecretCopyResponse {
+        pub data: ::std::vec::Vec<VaultSecret>,
+    }
+    impl VaultSecretCopyResponse {
+        pub fn builder() -> builder::VaultSecretCopyResponse {
+            Default::default()
+        }
+    }
+    ///A page of secret metadata.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct VaultSecretListResponse {
+        pub data: ::std::vec::Vec<VaultSecret>,
+        ///Whether a further page follows.
+        pub has_more: bool,
+    }
+    impl VaultSecretListResponse {
+        pub fn builder() -> builder::VaultSecretListResponse {
+            Default::default()
+        }
+    }
+    ///One secret, described without its value.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct VaultSecretResponse {
+        pub data: VaultSecret,
+    }
+    impl VaultSecretResponse {
+        pub fn builder() -> builder::VaultSecretResponse {
+            Default::default()
+        }
+    }
+    ///A secret value and the hosts it may be sent to.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct VaultSecretWriteRequest {
+        ///The exact hostnames (no scheme, port, path or wildcard) the value may be sent to, 1 to 100; stored lowercased.
+        pub hosts: ::std::vec::Vec<::std::string::String>,
+        ///The secret, 1 to 65536 characters. Stored encrypted, never returned.
+        pub value: crate::Secret,
+    }
+    impl VaultSecretWriteRequest {
+        pub fn builder() -> builder::VaultSecretWriteRequest {
+            Default::default()
+        }
+    }
+    ///A video generation model.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct VideoModel {
+        pub allowed_passthrough_parameters: ::std::vec::Vec<::std::string::String>,
+        pub canonical_slug: ::std::string::String,
+        pub created: i64,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub creativity: ::std::option::Option<::std::vec::Vec<i64>>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub generate_audio: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub hugging_face_id: ::std::option::Option<::std::string::String>,
+        pub id: ::std::string::String,
+        pub name: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub pricing_skus: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+        >,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub seed: ::std::option::Option<bool>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub supported_aspect_ratios: ::std::option::Option<
+            ::std::vec::Vec<VideoModelSupportedAspectRatiosItem>,
+        >,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub supported_durations: ::std::option::Option<::std::vec::Vec<i64>>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub supported_frame_images: ::std::option::Option<
+            ::std::vec::Vec<VideoModelSupportedFrameImagesItem>,
+        >,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub supported_resolutions: ::std::option::Option<
+            ::std::vec::Vec<VideoModelSupportedResolutionsItem>,
+        >,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub supported_sizes: ::std::option::Option<
+            ::std::vec::Vec<VideoModelSupportedSizesItem>,
+        >,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub upscale_factor: ::std::option::Option<VideoModelUpscaleFactor>,
+    }
+    impl VideoModel {
+        pub fn builder() -> builder::VideoModel {
+            Default::default()
+        }
+    }
+    ///`VideoModelSupportedAspectRatiosItem`
+    ///
+    /// Open enum: a value not listed here is kept, exactly as sent, in
+    /// [`VideoModelSupportedAspectRatiosItem::Unknown`]. Parsing, `From` and deserializing always pick
+    /// the named variant for a listed value, so compare with the named variants (or
+    /// `as_str()`) rather than building `Unknown` from a listed value.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum VideoModelSupportedAspectRatiosItem {
+        ///`16:9`
+        X169,
+        ///`9:16`
+        X916,
+        ///`1:1`
+        X11,
+        ///`4:3`
+        X43,
+        ///`3:4`
+        X34,
+        ///`3:2`
+        X32,
+        ///`2:3`
+        X23,
+        ///`21:9`
+        X219,
+        ///`9:21`
+        X921,
+        /// A value this SDK does not list, kept exactly as sent.
+        Unknown(::std::string::String),
+    }
+    impl VideoModelSupportedAspectRatiosItem {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::X169 => "16:9",
+                Self::X916 => "9:16",
+                Self::X11 => "1:1",
+                Self::X43 => "4:3",
+                Self::X34 => "3:4",
+                Self::X32 => "3:2",
+                Self::X23 => "2:3",
+                Self::X219 => "21:9",
+                Self::X921 => "9:21",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this is one of the listed values (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for VideoModelSupportedAspectRatiosItem {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for VideoModelSupportedAspectRatiosItem {
+        fn from(value: &str) -> Self {
+            match value {
+                "16:9" => Self::X169,
+                "9:16" => Self::X916,
+                "1:1" => Self::X11,
+                "4:3" => Self::X43,
+                "3:4" => Self::X34,
+                "3:2" => Self::X32,
+                "2:3" => Self::X23,
+                "21:9" => Self::X219,
+                "9:21" => Self::X921,
+                _ => Self::Unknown(value.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String>
+    for VideoModelSupportedAspectRatiosItem {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "16:9" => Self::X169,
+                "9:16" => Self::X916,
+                "1:1" => Self::X11,
+                "4:3" => Self::X43,
+                "3:4" => Self::X34,
+                "3:2" => Self::X32,
+                "2:3" => Self::X23,
+                "21:9" => Self::X219,
+                "9:21" => Self::X921,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::convert::From<VideoModelSupportedAspectRatiosItem>
+    for ::std::string::String {
+        fn from(value: VideoModelSupportedAspectRatiosItem) -> Self {
+            match value {
+                VideoModelSupportedAspectRatiosItem::Unknown(value) => value,
+                known => known.as_str().to_owned(),
+            }
+        }
+    }
+    impl ::std::str::FromStr for VideoModelSupportedAspectRatiosItem {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for VideoModelSupportedAspectRatiosItem {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for VideoModelSupportedAspectRatiosItem {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct VideoModelSupportedAspectRatiosItemVisitor;
+            impl<'de> ::serde::de::Visitor<'de>
+            for VideoModelSupportedAspectRatiosItemVisitor {
+                type Value = VideoModelSupportedAspectRatiosItem;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (VideoModelSupportedAspectRatiosItem)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<VideoModelSupportedAspectRatiosItem, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        VideoModelSupportedAspectRatiosItem::from(value),
+                    )
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<VideoModelSupportedAspectRatiosItem, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        VideoModelSupportedAspectRatiosItem::from(value),
+                    )
+                }
+            }
+            deserializer.deserialize_str(VideoModelSupportedAspectRatiosItemVisitor)
+        }
+    }
+    impl schemars::JsonSchema for VideoModelSupportedAspectRatiosItem {
+        fn schema_name() -> ::std::string::String {
+            "VideoModelSupportedAspectRatiosItem".to_owned()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            let known = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                enum_values: ::std::option::Option::Some(
+                    ::std::vec![
+                        ::serde_json::Value::String("16:9".to_owned()),
+                        ::serde_json::Value::String("9:16".to_owned()),
+                        ::serde_json::Value::String("1:1".to_owned()),
+                        ::serde_json::Value::String("4:3".to_owned()),
+                        ::serde_json::Value::String("3:4".to_owned()),
+                        ::serde_json::Value::String("3:2".to_owned()),
+                        ::serde_json::Value::String("2:3".to_owned()),
+                        ::serde_json::Value::String("21:9".to_owned()),
+                        ::serde_json::Value::String("9:21".to_owned())
+                    ],
+                ),
+                ..::std::default::Default::default()
+            };
+            let other = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                ..::std::default::Default::default()
+            };
+            schemars::schema::SchemaObject {
+                subschemas: ::std::option::Option::Some(
+                    ::std::boxed::Box::new(schemars::schema::SubschemaValidation {
+                        any_of: ::std::option::Option::Some(
+                            ::std::vec![known.into(), other.into(),],
+                        ),
+                        ..::std::default::Default::default()
+                    }),
+                ),
+                ..::std::default::Default::default()
+            }
+                .into()
+        }
+    }
+    ///`VideoModelSupportedFrameImagesItem`
+    ///
+    /// Open enum: a value not listed here is kept, exactly as sent, in
+    /// [`VideoModelSupportedFrameImagesItem::Unknown`]. Parsing, `From` and deserializing always pick
+    /// the named variant for a listed value, so compare with the named variants (or
+    /// `as_str()`) rather than building `Unknown` from a listed value.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum VideoModelSupportedFrameImagesItem {
+        ///`first_frame`
+        FirstFrame,
+        ///`last_frame`
+        LastFrame,
+        /// A value this SDK does not list, kept exactly as sent.
+        Unknown(::std::string::String),
+    }
+    impl VideoModelSupportedFrameImagesItem {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::FirstFrame => "first_frame",
+                Self::LastFrame => "last_frame",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this is one of the listed values (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for VideoModelSupportedFrameImagesItem {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for VideoModelSupportedFrameImagesItem {
+        fn from(value: &str) -> Self {
+            match value {
+                "first_frame" => Self::FirstFrame,
+                "last_frame" => Self::LastFrame,
+                _ => Self::Unknown(value.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String>
+    for VideoModelSupportedFrameImagesItem {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "first_frame" => Self::FirstFrame,
+                "last_frame" => Self::LastFrame,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::convert::From<VideoModelSupportedFrameImagesItem>
+    for ::std::string::String {
+        fn from(value: VideoModelSupportedFrameImagesItem) -> Self {
+            match value {
+                VideoModelSupportedFrameImagesItem::Unknown(value) => value,
+                known => known.as_str().to_owned(),
+            }
+        }
+    }
+    impl ::std::str::FromStr for VideoModelSupportedFrameImagesItem {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for VideoModelSupportedFrameImagesItem {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for VideoModelSupportedFrameImagesItem {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct VideoModelSupportedFrameImagesItemVisitor;
+            impl<'de> ::serde::de::Visitor<'de>
+            for VideoModelSupportedFrameImagesItemVisitor {
+                type Value = VideoModelSupportedFrameImagesItem;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (VideoModelSupportedFrameImagesItem)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<VideoModelSupportedFrameImagesItem, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        VideoModelSupportedFrameImagesItem::from(value),
+                    )
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<VideoModelSupportedFrameImagesItem, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        VideoModelSupportedFrameImagesItem::from(value),
+                    )
+                }
+            }
+            deserializer.deserialize_str(VideoModelSupportedFrameImagesItemVisitor)
+        }
+    }
+    impl schemars::JsonSchema for VideoModelSupportedFrameImagesItem {
+        fn schema_name() -> ::std::string::String {
+            "VideoModelSupportedFrameImagesItem".to_owned()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            let known = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                enum_values: ::std::option::Option::Some(
+                    ::std::vec![
+                        ::serde_json::Value::String("first_frame".to_owned()),
+                        ::serde_json::Value::String("last_frame".to_owned())
+                    ],
+                ),
+                ..::std::default::Default::default()
+            };
+            let other = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                ..::std::default::Default::default()
+            };
+            schemars::schema::SchemaObject {
+                subschemas: ::std::option::Option::Some(
+                    ::std::boxed::Box::new(schemars::schema::SubschemaValidation {
+                        any_of: ::std::option::Option::Some(
+                            ::std::vec![known.into(), other.into(),],
+                        ),
+                        ..::std::default::Default::default()
+                    }),
+                ),
+                ..::std::default::Default::default()
+            }
+                .into()
+        }
+    }
+    ///`VideoModelSupportedResolutionsItem`
+    ///
+    /// Open enum: a value not listed here is kept, exactly as sent, in
+    /// [`VideoModelSupportedResolutionsItem::Unknown`]. Parsing, `From` and deserializing always pick
+    /// the named variant for a listed value, so compare with the named variants (or
+    /// `as_str()`) rather than building `Unknown` from a listed value.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum VideoModelSupportedResolutionsItem {
+        ///`480p`
+        X480p,
+        ///`720p`
+        X720p,
+        ///`768p`
+        X768p,
+        ///`1080p`
+        X1080p,
+        ///`1K`
+        X1k,
+        ///`2K`
+        X2k,
+        ///`4K`
+        X4k,
+        /// A value this SDK does not list, kept exactly as sent.
+        Unknown(::std::string::String),
+    }
+    impl VideoModelSupportedResolutionsItem {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::X480p => "480p",
+                Self::X720p => "720p",
+                Self::X768p => "768p",
+                Self::X1080p => "1080p",
+                Self::X1k => "1K",
+                Self::X2k => "2K",
+                Self::X4k => "4K",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this is one of the listed values (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for VideoModelSupportedResolutionsItem {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for VideoModelSupportedResolutionsItem {
+        fn from(value: &str) -> Self {
+            match value {
+                "480p" => Self::X480p,
+                "720p" => Self::X720p,
+                "768p" => Self::X768p,
+                "1080p" => Self::X1080p,
+                "1K" => Self::X1k,
+                "2K" => Self::X2k,
+                "4K" => Self::X4k,
+                _ => Self::Unknown(value.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String>
+    for VideoModelSupportedResolutionsItem {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "480p" => Self::X480p,
+                "720p" => Self::X720p,
+                "768p" => Self::X768p,
+                "1080p" => Self::X1080p,
+                "1K" => Self::X1k,
+                "2K" => Self::X2k,
+                "4K" => Self::X4k,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::convert::From<VideoModelSupportedResolutionsItem>
+    for ::std::string::String {
+        fn from(value: VideoModelSupportedResolutionsItem) -> Self {
+            match value {
+                VideoModelSupportedResolutionsItem::Unknown(value) => value,
+                known => known.as_str().to_owned(),
+            }
+        }
+    }
+    impl ::std::str::FromStr for VideoModelSupportedResolutionsItem {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for VideoModelSupportedResolutionsItem {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for VideoModelSupportedResolutionsItem {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct VideoModelSupportedResolutionsItemVisitor;
+            impl<'de> ::serde::de::Visitor<'de>
+            for VideoModelSupportedResolutionsItemVisitor {
+                type Value = VideoModelSupportedResolutionsItem;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (VideoModelSupportedResolutionsItem)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<VideoModelSupportedResolutionsItem, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        VideoModelSupportedResolutionsItem::from(value),
+                    )
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<VideoModelSupportedResolutionsItem, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        VideoModelSupportedResolutionsItem::from(value),
+                    )
+                }
+            }
+            deserializer.deserialize_str(VideoModelSupportedResolutionsItemVisitor)
+        }
+    }
+    impl schemars::JsonSchema for VideoModelSupportedResolutionsItem {
+        fn schema_name() -> ::std::string::String {
+            "VideoModelSupportedResolutionsItem".to_owned()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            let known = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                enum_values: ::std::option::Option::Some(
+                    ::std::vec![
+                        ::serde_json::Value::String("480p".to_owned()),
+                        ::serde_json::Value::String("720p".to_owned()),
+                        ::serde_json::Value::String("768p".to_owned()),
+                        ::serde_json::Value::String("1080p".to_owned()),
+                        ::serde_json::Value::String("1K".to_owned()),
+                        ::serde_json::Value::String("2K".to_owned()),
+                        ::serde_json::Value::String("4K".to_owned())
+                    ],
+                ),
+                ..::std::default::Default::default()
+            };
+            let other = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                ..::std::default::Default::default()
+            };
+            schemars::schema::SchemaObject {
+                subschemas: ::std::option::Option::Some(
+                    ::std::boxed::Box::new(schemars::schema::SubschemaValidation {
+                        any_of: ::std::option::Option::Some(
+                            ::std::vec![known.into(), other.into(),],
+                        ),
+                        ..::std::default::Default::default()
+                    }),
+                ),
+                ..::std::default::Default::default()
+            }
+                .into()
+        }
+    }
+    ///`VideoModelSupportedSizesItem`
+    ///
+    /// Open enum: a value not listed here is kept, exactly as sent, in
+    /// [`VideoModelSupportedSizesItem::Unknown`]. Parsing, `From` and deserializing always pick
+    /// the named variant for a listed value, so compare with the named variants (or
+    /// `as_str()`) rather than building `Unknown` from a listed value.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum VideoModelSupportedSizesItem {
+        ///`480x480`
+        X480x480,
+        ///`480x640`
+        X480x640,
+        ///`480x720`
+        X480x720,
+        ///`480x854`
+        X480x854,
+        ///`480x1120`
+        X480x1120,
+        ///`560x752`
+        X560x752,
+        ///`640x480`
+        X640x480,
+        ///`640x640`
+        X640x640,
+        ///`720x480`
+        X720x480,
+        ///`720x720`
+        X720x720,
+        ///`720x960`
+        X720x960,
+        ///`720x1080`
+        X720x1080,
+        ///`720x1280`
+        X720x1280,
+        ///`720x1680`
+        X720x1680,
+        ///`752x560`
+        X752x560,
+        ///`768x768`
+        X768x768,
+        ///`768x1024`
+        X768x1024,
+        ///`768x1152`
+        X768x1152,
+        ///`768x1366`
+        X768x1366,
+        ///`768x1792`
+        X768x1792,
+        ///`834x1112`
+        X834x1112,
+        ///`854x480`
+        X854x480,
+        ///`960x720`
+        X960x720,
+        ///`960x960`
+        X960x960,
+        ///`992x432`
+        X992x432,
+        ///`1024x768`
+        X1024x768,
+        ///`1080x720`
+        X1080x720,
+        ///`1080x1080`
+        X1080x1080,
+        ///`1080x1440`
+        X1080x1440,
+        ///`1080x1620`
+        X1080x1620,
+        ///`1080x1920`
+        X1080x1920,
+        ///`1080x2520`
+        X1080x2520,
+        ///`1112x834`
+        X1112x834,
+        ///`1120x480`
+        X1120x480,
+        ///`1152x768`
+        X1152x768,
+        ///`1280x720`
+        X1280x720,
+        ///`1366x768`
+        X1366x768,
+        ///`1440x1080`
+        X1440x1080,
+        ///`1440x1440`
+        X1440x1440,
+        ///`1440x1920`
+        X1440x1920,
+        ///`1440x2160`
+        X1440x2160,
+        ///`1440x2560`
+        X1440x2560,
+        ///`1440x3360`
+        X1440x3360,
+        ///`1470x630`
+        X1470x630,
+        ///`1620x1080`
+        X1620x1080,
+        ///`1680x720`
+        X1680x720,
+        ///`1792x768`
+        X1792x768,
+        ///`1920x1080`
+        X1920x1080,
+        ///`1920x1440`
+        X1920x1440,
+        ///`2160x1440`
+        X2160x1440,
+        ///`2160x2160`
+        X2160x2160,
+        ///`2160x2880`
+        X2160x2880,
+        ///`2160x3240`
+        X2160x3240,
+        ///`2160x3840`
+        X2160x3840,
+        ///`2160x5040`
+        X2160x5040,
+        ///`2520x1080`
+        X2520x1080,
+        ///`2560x1440`
+        X2560x1440,
+        ///`2880x2160`
+        X2880x2160,
+        ///`3240x2160`
+        X3240x2160,
+        ///`3360x1440`
+        X3360x1440,
+        ///`3840x2160`
+        X3840x2160,
+        ///`5040x2160`
+        X5040x2160,
+        /// A value this SDK does not list, kept exactly as sent.
+        Unknown(::std::string::String),
+    }
+    impl VideoModelSupportedSizesItem {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::X480x480 => "480x480",
+                Self::X480x640 => "480x640",
+                Self::X480x720 => "480x720",
+                Self::X480x854 => "480x854",
+                Self::X480x1120 => "480x1120",
+                Self::X560x752 => "560x752",
+                Self::X640x480 => "640x480",
+                Self::X640x640 => "640x640",
+                Self::X720x480 => "720x480",
+                Self::X720x720 => "720x720",
+                Self::X720x960 => "720x960",
+                Self::X720x1080 => "720x1080",
+                Self::X720x1280 => "720x1280",
+                Self::X720x1680 => "720x1680",
+                Self::X752x560 => "752x560",
+                Self::X768x768 => "768x768",
+                Self::X768x1024 => "768x1024",
+                Self::X768x1152 => "768x1152",
+                Self::X768x1366 => "768x1366",
+                Self::X768x1792 => "768x1792",
+                Self::X834x1112 => "834x1112",
+                Self::X854x480 => "854x480",
+                Self::X960x720 => "960x720",
+                Self::X960x960 => "960x960",
+                Self::X992x432 => "992x432",
+                Self::X1024x768 => "1024x768",
+                Self::X1080x720 => "1080x720",
+                Self::X1080x1080 => "1080x1080",
+                Self::X1080x1440 => "1080x1440",
+                Self::X1080x1620 => "1080x1620",
+                Self::X1080x1920 => "1080x1920",
+                Self::X1080x2520 => "1080x2520",
+                Self::X1112x834 => "1112x834",
+                Self::X1120x480 => "1120x480",
+                Self::X1152x768 => "1152x768",
+                Self::X1280x720 => "1280x720",
+                Self::X1366x768 => "1366x768",
+                Self::X1440x1080 => "1440x1080",
+                Self::X1440x1440 => "1440x1440",
+                Self::X1440x1920 => "1440x1920",
+                Self::X1440x2160 => "1440x2160",
+                Self::X1440x2560 => "1440x2560",
+                Self::X1440x3360 => "1440x3360",
+                Self::X1470x630 => "1470x630",
+                Self::X1620x1080 => "1620x1080",
+                Self::X1680x720 => "1680x720",
+                Self::X1792x768 => "1792x768",
+                Self::X1920x1080 => "1920x1080",
+                Self::X1920x1440 => "1920x1440",
+                Self::X2160x1440 => "2160x1440",
+                Self::X2160x2160 => "2160x2160",
+                Self::X2160x2880 => "2160x2880",
+                Self::X2160x3240 => "2160x3240",
+                Self::X2160x3840 => "2160x3840",
+                Self::X2160x5040 => "2160x5040",
+                Self::X2520x1080 => "2520x1080",
+                Self::X2560x1440 => "2560x1440",
+                Self::X2880x2160 => "2880x2160",
+                Self::X3240x2160 => "3240x2160",
+                Self::X3360x1440 => "3360x1440",
+                Self::X3840x2160 => "3840x2160",
+                Self::X5040x2160 => "5040x2160",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this is one of the listed values (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for VideoModelSupportedSizesItem {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for VideoModelSupportedSizesItem {
+        fn from(value: &str) -> Self {
+            match value {
+                "480x480" => Self::X480x480,
+                "480x640" => Self::X480x640,
+                "480x720" => Self::X480x720,
+                "480x854" => Self::X480x854,
+                "480x1120" => Self::X480x1120,
+                "560x752" => Self::X560x752,
+                "640x480" => Self::X640x480,
+                "640x640" => Self::X640x640,
+                "720x480" => Self::X720x480,
+                "720x720" => Self::X720x720,
+                "720x960" => Self::X720x960,
+                "720x1080" => Self::X720x1080,
+                "720x1280" => Self::X720x1280,
+                "720x1680" => Self::X720x1680,
+                "752x560" => Self::X752x560,
+                "768x768" => Self::X768x768,
+                "768x1024" => Self::X768x1024,
+                "768x1152" => Self::X768x1152,
+                "768x1366" => Self::X768x1366,
+                "768x1792" => Self::X768x1792,
+                "834x1112" => Self::X834x1112,
+                "854x480" => Self::X854x480,
+                "960x720" => Self::X960x720,
+                "960x960" => Self::X960x960,
+                "992x432" => Self::X992x432,
+                "1024x768" => Self::X1024x768,
+                "1080x720" => Self::X1080x720,
+                "1080x1080" => Self::X1080x1080,
+                "1080x1440" => Self::X1080x1440,
+                "1080x1620" => Self::X1080x1620,
+                "1080x1920" => Self::X1080x1920,
+                "1080x2520" => Self::X1080x2520,
+                "1112x834" => Self::X1112x834,
+                "1120x480" => Self::X1120x480,
+                "1152x768" => Self::X1152x768,
+                "1280x720" => Self::X1280x720,
+                "1366x768" => Self::X1366x768,
+                "1440x1080" => Self::X1440x1080,
+                "1440x1440" => Self::X1440x1440,
+                "1440x1920" => Self::X1440x1920,
+                "1440x2160" => Self::X1440x2160,
+                "1440x2560" => Self::X1440x2560,
+                "1440x3360" => Self::X1440x3360,
+                "1470x630" => Self::X1470x630,
+                "1620x1080" => Self::X1620x1080,
+                "1680x720" => Self::X1680x720,
+                "1792x768" => Self::X1792x768,
+                "1920x1080" => Self::X1920x1080,
+                "1920x1440" => Self::X1920x1440,
+                "2160x1440" => Self::X2160x1440,
+                "2160x2160" => Self::X2160x2160,
+                "2160x2880" => Self::X2160x2880,
+                "2160x3240" => Self::X2160x3240,
+                "2160x3840" => Self::X2160x3840,
+                "2160x5040" => Self::X2160x5040,
+                "2520x1080" => Self::X2520x1080,
+                "2560x1440" => Self::X2560x1440,
+                "2880x2160" => Self::X2880x2160,
+                "3240x2160" => Self::X3240x2160,
+                "3360x1440" => Self::X3360x1440,
+                "3840x2160" => Self::X3840x2160,
+                "5040x2160" => Self::X5040x2160,
+                _ => Self::Unknown(value.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for VideoModelSupportedSizesItem {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "480x480" => Self::X480x480,
+                "480x640" => Self::X480x640,
+                "480x720" => Self::X480x720,
+                "480x854" => Self::X480x854,
+                "480x1120" => Self::X480x1120,
+                "560x752" => Self::X560x752,
+                "640x480" => Self::X640x480,
+                "640x640" => Self::X640x640,
+                "720x480" => Self::X720x480,
+                "720x720" => Self::X720x720,
+                "720x960" => Self::X720x960,
+                "720x1080" => Self::X720x1080,
+                "720x1280" => Self::X720x1280,
+                "720x1680" => Self::X720x1680,
+                "752x560" => Self::X752x560,
+                "768x768" => Self::X768x768,
+                "768x1024" => Self::X768x1024,
+                "768x1152" => Self::X768x1152,
+                "768x1366" => Self::X768x1366,
+                "768x1792" => Self::X768x1792,
+                "834x1112" => Self::X834x1112,
+                "854x480" => Self::X854x480,
+                "960x720" => Self::X960x720,
+                "960x960" => Self::X960x960,
+                "992x432" => Self::X992x432,
+                "1024x768" => Self::X1024x768,
+                "1080x720" => Self::X1080x720,
+                "1080x1080" => Self::X1080x1080,
+                "1080x1440" => Self::X1080x1440,
+                "1080x1620" => Self::X1080x1620,
+                "1080x1920" => Self::X1080x1920,
+                "1080x2520" => Self::X1080x2520,
+                "1112x834" => Self::X1112x834,
+                "1120x480" => Self::X1120x480,
+                "1152x768" => Self::X1152x768,
+                "1280x720" => Self::X1280x720,
+                "1366x768" => Self::X1366x768,
+                "1440x1080" => Self::X1440x1080,
+                "1440x1440" => Self::X1440x1440,
+                "1440x1920" => Self::X1440x1920,
+                "1440x2160" => Self::X1440x2160,
+                "1440x2560" => Self::X1440x2560,
+                "1440x3360" => Self::X1440x3360,
+                "1470x630" => Self::X1470x630,
+                "1620x1080" => Self::X1620x1080,
+                "1680x720" => Self::X1680x720,
+                "1792x768" => Self::X1792x768,
+                "1920x1080" => Self::X1920x1080,
+                "1920x1440" => Self::X1920x1440,
+                "2160x1440" => Self::X2160x1440,
+                "2160x2160" => Self::X2160x2160,
+                "2160x2880" => Self::X2160x2880,
+                "2160x3240" => Self::X2160x3240,
+                "2160x3840" => Self::X2160x3840,
+                "2160x5040" => Self::X2160x5040,
+                "2520x1080" => Self::X2520x1080,
+                "2560x1440" => Self::X2560x1440,
+                "2880x2160" => Self::X2880x2160,
+                "3240x2160" => Self::X3240x2160,
+                "3360x1440" => Self::X3360x1440,
+                "3840x2160" => Self::X3840x2160,
+                "5040x2160" => Self::X5040x2160,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::convert::From<VideoModelSupportedSizesItem> for ::std::string::String {
+        fn from(value: VideoModelSupportedSizesItem) -> Self {
+            match value {
+                VideoModelSupportedSizesItem::Unknown(value) => value,
+                known => known.as_str().to_owned(),
+            }
+        }
+    }
+    impl ::std::str::FromStr for VideoModelSupportedSizesItem {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for VideoModelSupportedSizesItem {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for VideoModelSupportedSizesItem {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct VideoModelSupportedSizesItemVisitor;
+            impl<'de> ::serde::de::Visitor<'de> for VideoModelSupportedSizesItemVisitor {
+                type Value = VideoModelSupportedSizesItem;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (VideoModelSupportedSizesItem)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<VideoModelSupportedSizesItem, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(VideoModelSupportedSizesItem::from(value))
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<VideoModelSupportedSizesItem, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(VideoModelSupportedSizesItem::from(value))
+                }
+            }
+            deserializer.deserialize_str(VideoModelSupportedSizesItemVisitor)
+        }
+    }
+    impl schemars::JsonSchema for VideoModelSupportedSizesItem {
+        fn schema_name() -> ::std::string::String {
+            "VideoModelSupportedSizesItem".to_owned()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            let known = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                enum_values: ::std::option::Option::Some(
+                    ::std::vec![
+                        ::serde_json::Value::String("480x480".to_owned()),
+                        ::serde_json::Value::String("480x640".to_owned()),
+                        ::serde_json::Value::String("480x720".to_owned()),
+                        ::serde_json::Value::String("480x854".to_owned()),
+                        ::serde_json::Value::String("480x1120".to_owned()),
+                        ::serde_json::Value::String("560x752".to_owned()),
+                        ::serde_json::Value::String("640x480".to_owned()),
+                        ::serde_json::Value::String("640x640".to_owned()),
+                        ::serde_json::Value::String("720x480".to_owned()),
+                        ::serde_json::Value::String("720x720".to_owned()),
+                        ::serde_json::Value::String("720x960".to_owned()),
+                        ::serde_json::Value::String("720x1080".to_owned()),
+                        ::serde_json::Value::String("720x1280".to_owned()),
+                        ::serde_json::Value::String("720x1680".to_owned()),
+                        ::serde_json::Value::String("752x560".to_owned()),
+                        ::serde_json::Value::String("768x768".to_owned()),
+                        ::serde_json::Value::String("768x1024".to_owned()),
+                        ::serde_json::Value::String("768x1152".to_owned()),
+                        ::serde_json::Value::String("768x1366".to_owned()),
+                        ::serde_json::Value::String("768x1792".to_owned()),
+                        ::serde_json::Value::String("834x1112".to_owned()),
+                        ::serde_json::Value::String("854x480".to_owned()),
+                        ::serde_json::Value::String("960x720".to_owned()),
+                        ::serde_json::Value::String("960x960".to_owned()),
+                        ::serde_json::Value::String("992x432".to_owned()),
+                        ::serde_json::Value::String("1024x768".to_owned()),
+                        ::serde_json::Value::String("1080x720".to_owned()),
+                        ::serde_json::Value::String("1080x1080".to_owned()),
+                        ::serde_json::Value::String("1080x1440".to_owned()),
+                        ::serde_json::Value::String("1080x1620".to_owned()),
+                        ::serde_json::Value::String("1080x1920".to_owned()),
+                        ::serde_json::Value::String("1080x2520".to_owned()),
+                        ::serde_json::Value::String("1112x834".to_owned()),
+                        ::serde_json::Value::String("1120x480".to_owned()),
+                        ::serde_json::Value::String("1152x768".to_owned()),
+                        ::serde_json::Value::String("1280x720".to_owned()),
+                        ::serde_json::Value::String("1366x768".to_owned()),
+                        ::serde_json::Value::String("1440x1080".to_owned()),
+                        ::serde_json::Value::String("1440x1440".to_owned()),
+                        ::serde_json::Value::String("1440x1920".to_owned()),
+                        ::serde_json::Value::String("1440x2160".to_owned()),
+                        ::serde_json::Value::String("1440x2560".to_owned()),
+                        ::serde_json::Value::String("1440x3360".to_owned()),
+                        ::serde_json::Value::String("1470x630".to_owned()),
+                        ::serde_json::Value::String("1620x1080".to_owned()),
+                        ::serde_json::Value::String("1680x720".to_owned()),
+                        ::serde_json::Value::String("1792x768".to_owned()),
+                        ::serde_json::Value::String("1920x1080".to_owned()),
+                        ::serde_json::Value::String("1920x1440".to_owned()),
+                        ::serde_json::Value::String("2160x1440".to_owned()),
+                        ::serde_json::Value::String("2160x2160".to_owned()),
+                        ::serde_json::Value::String("2160x2880".to_owned()),
+                        ::serde_json::Value::String("2160x3240".to_owned()),
+                        ::serde_json::Value::String("2160x3840".to_owned()),
+                        ::serde_json::Value::String("2160x5040".to_owned()),
+                        ::serde_json::Value::String("2520x1080".to_owned()),
+                        ::serde_json::Value::String("2560x1440".to_owned()),
+                        ::serde_json::Value::String("2880x2160".to_owned()),
+                        ::serde_json::Value::String("3240x2160".to_owned()),
+                        ::serde_json::Value::String("3360x1440".to_owned()),
+                        ::serde_json::Value::String("3840x2160".to_owned()),
+                        ::serde_json::Value::String("5040x2160".to_owned())
+                    ],
+                ),
+                ..::std::default::Default::default()
+            };
+            let other = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                ..::std::default::Default::default()
+            };
+            schemars::schema::SchemaObject {
+                subschemas: ::std::option::Option::Some(
+                    ::std::boxed::Box::new(schemars::schema::SubschemaValidation {
+                        any_of: ::std::option::Option::Some(
+                            ::std::vec![known.into(), other.into(),],
+                        ),
+                        ..::std::default::Default::default()
+                    }),
+                ),
+                ..::std::default::Default::default()
+            }
+                .into()
+        }
+    }
+    ///The smallest and largest upscaling factor a model accepts.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct VideoModelUpscaleFactor {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub max: ::std::option::Option<f64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub min: ::std::option::Option<f64>,
+    }
+    impl VideoModelUpscaleFactor {
+        pub fn builder() -> builder::VideoModelUpscaleFactor {
+            Default::default()
+        }
+    }
+    ///The video generation models.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct VideoModelsListResponse {
+        pub data: ::std::vec::Vec<VideoModel>,
+    }
+    impl VideoModelsListResponse {
+        pub fn builder() -> builder::VideoModelsListResponse {
             Default::default()
         }
     }
@@ -34520,6 +41715,47 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct BooleanCapability {
+            type_: ::std::result::Result<
+                super::BooleanCapabilityType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for BooleanCapability {
+            fn default() -> Self {
+                Self {
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl BooleanCapability {
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::BooleanCapabilityType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<BooleanCapability> for super::BooleanCapability {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: BooleanCapability,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { type_: value.type_? })
+            }
+        }
+        impl ::std::convert::From<super::BooleanCapability> for BooleanCapability {
+            fn from(value: super::BooleanCapability) -> Self {
+                Self { type_: Ok(value.type_) }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct BulkAddWorkspaceMembersResponse {
             added_count: ::std::result::Result<i64, ::std::string::String>,
             data: ::std::result::Result<
@@ -36972,6 +44208,204 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct CreatePrivateEndpointRequest {
+            activate: ::std::result::Result<
+                ::std::option::Option<super::PrivateEndpointActivation>,
+                ::std::string::String,
+            >,
+            base_url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            declared_region: ::std::result::Result<
+                crate::Nullable<super::CreatePrivateEndpointRequestDeclaredRegion>,
+                ::std::string::String,
+            >,
+            declared_zdr: ::std::result::Result<
+                crate::Nullable<bool>,
+                ::std::string::String,
+            >,
+            model_permaslug: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            pricing: ::std::result::Result<
+                ::std::option::Option<super::PrivateEndpointPricing>,
+                ::std::string::String,
+            >,
+            provider_slug: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            upstream_model_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CreatePrivateEndpointRequest {
+            fn default() -> Self {
+                Self {
+                    activate: Ok(Default::default()),
+                    base_url: Ok(Default::default()),
+                    declared_region: Ok(Default::default()),
+                    declared_zdr: Ok(Default::default()),
+                    model_permaslug: Err(
+                        "no value supplied for model_permaslug".to_string(),
+                    ),
+                    pricing: Ok(Default::default()),
+                    provider_slug: Err(
+                        "no value supplied for provider_slug".to_string(),
+                    ),
+                    upstream_model_id: Err(
+                        "no value supplied for upstream_model_id".to_string(),
+                    ),
+                }
+            }
+        }
+        impl CreatePrivateEndpointRequest {
+            pub fn activate<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::PrivateEndpointActivation>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.activate = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for activate: {e}")
+                    });
+                self
+            }
+            pub fn base_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.base_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for base_url: {e}")
+                    });
+                self
+            }
+            pub fn declared_region<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    crate::Nullable<super::CreatePrivateEndpointRequestDeclaredRegion>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.declared_region = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for declared_region: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn declared_zdr<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::Nullable<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.declared_zdr = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for declared_zdr: {e}")
+                    });
+                self
+            }
+            pub fn model_permaslug<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.model_permaslug = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for model_permaslug: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn pricing<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::PrivateEndpointPricing>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.pricing = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for pricing: {e}")
+                    });
+                self
+            }
+            pub fn provider_slug<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.provider_slug = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for provider_slug: {e}")
+                    });
+                self
+            }
+            pub fn upstream_model_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.upstream_model_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for upstream_model_id: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreatePrivateEndpointRequest>
+        for super::CreatePrivateEndpointRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreatePrivateEndpointRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    activate: value.activate?,
+                    base_url: value.base_url?,
+                    declared_region: value.declared_region?,
+                    declared_zdr: value.declared_zdr?,
+                    model_permaslug: value.model_permaslug?,
+                    pricing: value.pricing?,
+                    provider_slug: value.provider_slug?,
+                    upstream_model_id: value.upstream_model_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreatePrivateEndpointRequest>
+        for CreatePrivateEndpointRequest {
+            fn from(value: super::CreatePrivateEndpointRequest) -> Self {
+                Self {
+                    activate: Ok(value.activate),
+                    base_url: Ok(value.base_url),
+                    declared_region: Ok(value.declared_region),
+                    declared_zdr: Ok(value.declared_zdr),
+                    model_permaslug: Ok(value.model_permaslug),
+                    pricing: Ok(value.pricing),
+                    provider_slug: Ok(value.provider_slug),
+                    upstream_model_id: Ok(value.upstream_model_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct CreateScimGroupMappingRequest {
             role: ::std::result::Result<
                 super::CreateScimGroupMappingRequestRole,
@@ -37050,6 +44484,46 @@ pub mod types {
                     scim_group_id: Ok(value.scim_group_id),
                     workspace_id: Ok(value.workspace_id),
                 }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CreateScimSyncJobResponse {
+            data: ::std::result::Result<super::ScimSyncJob, ::std::string::String>,
+        }
+        impl ::std::default::Default for CreateScimSyncJobResponse {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                }
+            }
+        }
+        impl CreateScimSyncJobResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ScimSyncJob>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreateScimSyncJobResponse>
+        for super::CreateScimSyncJobResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateScimSyncJobResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { data: value.data? })
+            }
+        }
+        impl ::std::convert::From<super::CreateScimSyncJobResponse>
+        for CreateScimSyncJobResponse {
+            fn from(value: super::CreateScimSyncJobResponse) -> Self {
+                Self { data: Ok(value.data) }
             }
         }
         #[derive(Clone, Debug)]
@@ -37595,6 +45069,87 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct DeletePrivateEndpointResponse {
+            data: ::std::result::Result<
+                super::DeletePrivateEndpointResponseData,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for DeletePrivateEndpointResponse {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                }
+            }
+        }
+        impl DeletePrivateEndpointResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::DeletePrivateEndpointResponseData>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DeletePrivateEndpointResponse>
+        for super::DeletePrivateEndpointResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DeletePrivateEndpointResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { data: value.data? })
+            }
+        }
+        impl ::std::convert::From<super::DeletePrivateEndpointResponse>
+        for DeletePrivateEndpointResponse {
+            fn from(value: super::DeletePrivateEndpointResponse) -> Self {
+                Self { data: Ok(value.data) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct DeletePrivateEndpointResponseData {
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for DeletePrivateEndpointResponseData {
+            fn default() -> Self {
+                Self {
+                    id: Err("no value supplied for id".to_string()),
+                }
+            }
+        }
+        impl DeletePrivateEndpointResponseData {
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DeletePrivateEndpointResponseData>
+        for super::DeletePrivateEndpointResponseData {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DeletePrivateEndpointResponseData,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { id: value.id? })
+            }
+        }
+        impl ::std::convert::From<super::DeletePrivateEndpointResponseData>
+        for DeletePrivateEndpointResponseData {
+            fn from(value: super::DeletePrivateEndpointResponseData) -> Self {
+                Self { id: Ok(value.id) }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct DeletedResponse {
             deleted: ::std::result::Result<bool, ::std::string::String>,
         }
@@ -37630,6 +45185,70 @@ pub mod types {
         impl ::std::convert::From<super::DeletedResponse> for DeletedResponse {
             fn from(value: super::DeletedResponse) -> Self {
                 Self { deleted: Ok(value.deleted) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct EnumCapability {
+            type_: ::std::result::Result<
+                super::EnumCapabilityType,
+                ::std::string::String,
+            >,
+            values: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for EnumCapability {
+            fn default() -> Self {
+                Self {
+                    type_: Err("no value supplied for type_".to_string()),
+                    values: Err("no value supplied for values".to_string()),
+                }
+            }
+        }
+        impl EnumCapability {
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::EnumCapabilityType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn values<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.values = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for values: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<EnumCapability> for super::EnumCapability {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: EnumCapability,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    type_: value.type_?,
+                    values: value.values?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::EnumCapability> for EnumCapability {
+            fn from(value: super::EnumCapability) -> Self {
+                Self {
+                    type_: Ok(value.type_),
+                    values: Ok(value.values),
+                }
             }
         }
         #[derive(Clone, Debug)]
@@ -40539,6 +48158,84 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct GetScimSyncJobResponse {
+            data: ::std::result::Result<super::ScimSyncJob, ::std::string::String>,
+        }
+        impl ::std::default::Default for GetScimSyncJobResponse {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                }
+            }
+        }
+        impl GetScimSyncJobResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ScimSyncJob>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<GetScimSyncJobResponse>
+        for super::GetScimSyncJobResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: GetScimSyncJobResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { data: value.data? })
+            }
+        }
+        impl ::std::convert::From<super::GetScimSyncJobResponse>
+        for GetScimSyncJobResponse {
+            fn from(value: super::GetScimSyncJobResponse) -> Self {
+                Self { data: Ok(value.data) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct GetToolResponse {
+            data: ::std::result::Result<super::ServerToolDetails, ::std::string::String>,
+        }
+        impl ::std::default::Default for GetToolResponse {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                }
+            }
+        }
+        impl GetToolResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ServerToolDetails>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<GetToolResponse> for super::GetToolResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: GetToolResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { data: value.data? })
+            }
+        }
+        impl ::std::convert::From<super::GetToolResponse> for GetToolResponse {
+            fn from(value: super::GetToolResponse) -> Self {
+                Self { data: Ok(value.data) }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct Guardrail {
             allowed_models: ::std::result::Result<
                 ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -41198,6 +48895,631 @@ pub mod types {
         impl ::std::convert::From<super::GuardrailResponse> for GuardrailResponse {
             fn from(value: super::GuardrailResponse) -> Self {
                 Self { data: Ok(value.data) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ImageEndpoint {
+            allowed_passthrough_parameters: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            pricing: ::std::result::Result<
+                ::std::vec::Vec<super::ImagePricingEntry>,
+                ::std::string::String,
+            >,
+            provider_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            provider_slug: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            provider_tag: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            supported_parameters: ::std::result::Result<
+                super::SupportedParameters,
+                ::std::string::String,
+            >,
+            supports_streaming: ::std::result::Result<bool, ::std::string::String>,
+        }
+        impl ::std::default::Default for ImageEndpoint {
+            fn default() -> Self {
+                Self {
+                    allowed_passthrough_parameters: Err(
+                        "no value supplied for allowed_passthrough_parameters"
+                            .to_string(),
+                    ),
+                    pricing: Err("no value supplied for pricing".to_string()),
+                    provider_name: Err(
+                        "no value supplied for provider_name".to_string(),
+                    ),
+                    provider_slug: Err(
+                        "no value supplied for provider_slug".to_string(),
+                    ),
+                    provider_tag: Err("no value supplied for provider_tag".to_string()),
+                    supported_parameters: Err(
+                        "no value supplied for supported_parameters".to_string(),
+                    ),
+                    supports_streaming: Err(
+                        "no value supplied for supports_streaming".to_string(),
+                    ),
+                }
+            }
+        }
+        impl ImageEndpoint {
+            pub fn allowed_passthrough_parameters<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.allowed_passthrough_parameters = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for allowed_passthrough_parameters: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn pricing<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ImagePricingEntry>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.pricing = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for pricing: {e}")
+                    });
+                self
+            }
+            pub fn provider_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.provider_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for provider_name: {e}")
+                    });
+                self
+            }
+            pub fn provider_slug<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.provider_slug = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for provider_slug: {e}")
+                    });
+                self
+            }
+            pub fn provider_tag<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.provider_tag = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for provider_tag: {e}")
+                    });
+                self
+            }
+            pub fn supported_parameters<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::SupportedParameters>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.supported_parameters = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for supported_parameters: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn supports_streaming<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.supports_streaming = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for supports_streaming: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ImageEndpoint> for super::ImageEndpoint {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ImageEndpoint,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    allowed_passthrough_parameters: value
+                        .allowed_passthrough_parameters?,
+                    pricing: value.pricing?,
+                    provider_name: value.provider_name?,
+                    provider_slug: value.provider_slug?,
+                    provider_tag: value.provider_tag?,
+                    supported_parameters: value.supported_parameters?,
+                    supports_streaming: value.supports_streaming?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ImageEndpoint> for ImageEndpoint {
+            fn from(value: super::ImageEndpoint) -> Self {
+                Self {
+                    allowed_passthrough_parameters: Ok(
+                        value.allowed_passthrough_parameters,
+                    ),
+                    pricing: Ok(value.pricing),
+                    provider_name: Ok(value.provider_name),
+                    provider_slug: Ok(value.provider_slug),
+                    provider_tag: Ok(value.provider_tag),
+                    supported_parameters: Ok(value.supported_parameters),
+                    supports_streaming: Ok(value.supports_streaming),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ImageModelArchitecture {
+            input_modalities: ::std::result::Result<
+                ::std::vec::Vec<super::ImageInputModality>,
+                ::std::string::String,
+            >,
+            output_modalities: ::std::result::Result<
+                ::std::vec::Vec<super::ImageOutputModality>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ImageModelArchitecture {
+            fn default() -> Self {
+                Self {
+                    input_modalities: Err(
+                        "no value supplied for input_modalities".to_string(),
+                    ),
+                    output_modalities: Err(
+                        "no value supplied for output_modalities".to_string(),
+                    ),
+                }
+            }
+        }
+        impl ImageModelArchitecture {
+            pub fn input_modalities<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ImageInputModality>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.input_modalities = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for input_modalities: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn output_modalities<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ImageOutputModality>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.output_modalities = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for output_modalities: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ImageModelArchitecture>
+        for super::ImageModelArchitecture {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ImageModelArchitecture,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    input_modalities: value.input_modalities?,
+                    output_modalities: value.output_modalities?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ImageModelArchitecture>
+        for ImageModelArchitecture {
+            fn from(value: super::ImageModelArchitecture) -> Self {
+                Self {
+                    input_modalities: Ok(value.input_modalities),
+                    output_modalities: Ok(value.output_modalities),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ImageModelEndpointsResponse {
+            endpoints: ::std::result::Result<
+                ::std::vec::Vec<super::ImageEndpoint>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for ImageModelEndpointsResponse {
+            fn default() -> Self {
+                Self {
+                    endpoints: Err("no value supplied for endpoints".to_string()),
+                    id: Err("no value supplied for id".to_string()),
+                }
+            }
+        }
+        impl ImageModelEndpointsResponse {
+            pub fn endpoints<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ImageEndpoint>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.endpoints = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for endpoints: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ImageModelEndpointsResponse>
+        for super::ImageModelEndpointsResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ImageModelEndpointsResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    endpoints: value.endpoints?,
+                    id: value.id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ImageModelEndpointsResponse>
+        for ImageModelEndpointsResponse {
+            fn from(value: super::ImageModelEndpointsResponse) -> Self {
+                Self {
+                    endpoints: Ok(value.endpoints),
+                    id: Ok(value.id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ImageModelListItem {
+            architecture: ::std::result::Result<
+                super::ImageModelArchitecture,
+                ::std::string::String,
+            >,
+            created: ::std::result::Result<i64, ::std::string::String>,
+            description: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            endpoints: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            supported_parameters: ::std::result::Result<
+                super::SupportedParameters,
+                ::std::string::String,
+            >,
+            supports_streaming: ::std::result::Result<bool, ::std::string::String>,
+        }
+        impl ::std::default::Default for ImageModelListItem {
+            fn default() -> Self {
+                Self {
+                    architecture: Err("no value supplied for architecture".to_string()),
+                    created: Err("no value supplied for created".to_string()),
+                    description: Err("no value supplied for description".to_string()),
+                    endpoints: Err("no value supplied for endpoints".to_string()),
+                    id: Err("no value supplied for id".to_string()),
+                    name: Err("no value supplied for name".to_string()),
+                    supported_parameters: Err(
+                        "no value supplied for supported_parameters".to_string(),
+                    ),
+                    supports_streaming: Err(
+                        "no value supplied for supports_streaming".to_string(),
+                    ),
+                }
+            }
+        }
+        impl ImageModelListItem {
+            pub fn architecture<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ImageModelArchitecture>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.architecture = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for architecture: {e}")
+                    });
+                self
+            }
+            pub fn created<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created: {e}")
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn endpoints<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.endpoints = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for endpoints: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn supported_parameters<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::SupportedParameters>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.supported_parameters = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for supported_parameters: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn supports_streaming<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.supports_streaming = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for supports_streaming: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ImageModelListItem> for super::ImageModelListItem {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ImageModelListItem,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    architecture: value.architecture?,
+                    created: value.created?,
+                    description: value.description?,
+                    endpoints: value.endpoints?,
+                    id: value.id?,
+                    name: value.name?,
+                    supported_parameters: value.supported_parameters?,
+                    supports_streaming: value.supports_streaming?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ImageModelListItem> for ImageModelListItem {
+            fn from(value: super::ImageModelListItem) -> Self {
+                Self {
+                    architecture: Ok(value.architecture),
+                    created: Ok(value.created),
+                    description: Ok(value.description),
+                    endpoints: Ok(value.endpoints),
+                    id: Ok(value.id),
+                    name: Ok(value.name),
+                    supported_parameters: Ok(value.supported_parameters),
+                    supports_streaming: Ok(value.supports_streaming),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ImageModelsListResponse {
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::ImageModelListItem>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ImageModelsListResponse {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                }
+            }
+        }
+        impl ImageModelsListResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ImageModelListItem>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ImageModelsListResponse>
+        for super::ImageModelsListResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ImageModelsListResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { data: value.data? })
+            }
+        }
+        impl ::std::convert::From<super::ImageModelsListResponse>
+        for ImageModelsListResponse {
+            fn from(value: super::ImageModelsListResponse) -> Self {
+                Self { data: Ok(value.data) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ImagePricingEntry {
+            billable: ::std::result::Result<
+                super::ImagePricingEntryBillable,
+                ::std::string::String,
+            >,
+            cost_usd: ::std::result::Result<f64, ::std::string::String>,
+            unit: ::std::result::Result<
+                super::ImagePricingEntryUnit,
+                ::std::string::String,
+            >,
+            variant: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ImagePricingEntry {
+            fn default() -> Self {
+                Self {
+                    billable: Err("no value supplied for billable".to_string()),
+                    cost_usd: Err("no value supplied for cost_usd".to_string()),
+                    unit: Err("no value supplied for unit".to_string()),
+                    variant: Ok(Default::default()),
+                }
+            }
+        }
+        impl ImagePricingEntry {
+            pub fn billable<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ImagePricingEntryBillable>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.billable = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for billable: {e}")
+                    });
+                self
+            }
+            pub fn cost_usd<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cost_usd = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for cost_usd: {e}")
+                    });
+                self
+            }
+            pub fn unit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ImagePricingEntryUnit>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.unit = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for unit: {e}")
+                    });
+                self
+            }
+            pub fn variant<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.variant = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for variant: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ImagePricingEntry> for super::ImagePricingEntry {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ImagePricingEntry,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    billable: value.billable?,
+                    cost_usd: value.cost_usd?,
+                    unit: value.unit?,
+                    variant: value.variant?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ImagePricingEntry> for ImagePricingEntry {
+            fn from(value: super::ImagePricingEntry) -> Self {
+                Self {
+                    billable: Ok(value.billable),
+                    cost_usd: Ok(value.cost_usd),
+                    unit: Ok(value.unit),
+                    variant: Ok(value.variant),
+                }
             }
         }
         #[derive(Clone, Debug)]
@@ -42254,6 +50576,91 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct ListInternConnectionsData {
+            key: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for ListInternConnectionsData {
+            fn default() -> Self {
+                Self {
+                    key: Err("no value supplied for key".to_string()),
+                }
+            }
+        }
+        impl ListInternConnectionsData {
+            pub fn key<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.key = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for key: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ListInternConnectionsData>
+        for super::ListInternConnectionsData {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ListInternConnectionsData,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { key: value.key? })
+            }
+        }
+        impl ::std::convert::From<super::ListInternConnectionsData>
+        for ListInternConnectionsData {
+            fn from(value: super::ListInternConnectionsData) -> Self {
+                Self { key: Ok(value.key) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ListInternConnectionsResponse {
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::ListInternConnectionsData>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ListInternConnectionsResponse {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                }
+            }
+        }
+        impl ListInternConnectionsResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::ListInternConnectionsData>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ListInternConnectionsResponse>
+        for super::ListInternConnectionsResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ListInternConnectionsResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { data: value.data? })
+            }
+        }
+        impl ::std::convert::From<super::ListInternConnectionsResponse>
+        for ListInternConnectionsResponse {
+            fn from(value: super::ListInternConnectionsResponse) -> Self {
+                Self { data: Ok(value.data) }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ListKeyAssignmentsResponse {
             data: ::std::result::Result<
                 ::std::vec::Vec<super::KeyAssignment>,
@@ -42756,6 +51163,51 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct ListPrivateEndpointsResponse {
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::PrivateEndpointSummary>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ListPrivateEndpointsResponse {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                }
+            }
+        }
+        impl ListPrivateEndpointsResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::PrivateEndpointSummary>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ListPrivateEndpointsResponse>
+        for super::ListPrivateEndpointsResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ListPrivateEndpointsResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { data: value.data? })
+            }
+        }
+        impl ::std::convert::From<super::ListPrivateEndpointsResponse>
+        for ListPrivateEndpointsResponse {
+            fn from(value: super::ListPrivateEndpointsResponse) -> Self {
+                Self { data: Ok(value.data) }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ListProvidersResponse {
             data: ::std::result::Result<
                 ::std::vec::Vec<super::ListProvidersResponseDataItem>,
@@ -43102,6 +51554,129 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct ListToolsResponse {
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::ServerTool>,
+                ::std::string::String,
+            >,
+            links: ::std::result::Result<
+                super::ListToolsResponseLinks,
+                ::std::string::String,
+            >,
+            total_count: ::std::result::Result<i64, ::std::string::String>,
+        }
+        impl ::std::default::Default for ListToolsResponse {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                    links: Err("no value supplied for links".to_string()),
+                    total_count: Err("no value supplied for total_count".to_string()),
+                }
+            }
+        }
+        impl ListToolsResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ServerTool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn links<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ListToolsResponseLinks>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.links = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for links: {e}")
+                    });
+                self
+            }
+            pub fn total_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total_count: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ListToolsResponse> for super::ListToolsResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ListToolsResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data: value.data?,
+                    links: value.links?,
+                    total_count: value.total_count?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ListToolsResponse> for ListToolsResponse {
+            fn from(value: super::ListToolsResponse) -> Self {
+                Self {
+                    data: Ok(value.data),
+                    links: Ok(value.links),
+                    total_count: Ok(value.total_count),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ListToolsResponseLinks {
+            next: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ListToolsResponseLinks {
+            fn default() -> Self {
+                Self {
+                    next: Err("no value supplied for next".to_string()),
+                }
+            }
+        }
+        impl ListToolsResponseLinks {
+            pub fn next<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for next: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ListToolsResponseLinks>
+        for super::ListToolsResponseLinks {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ListToolsResponseLinks,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { next: value.next? })
+            }
+        }
+        impl ::std::convert::From<super::ListToolsResponseLinks>
+        for ListToolsResponseLinks {
+            fn from(value: super::ListToolsResponseLinks) -> Self {
+                Self { next: Ok(value.next) }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ListWorkspaceBudgetsResponse {
             data: ::std::result::Result<
                 ::std::vec::Vec<super::WorkspaceBudget>,
@@ -43293,6 +51868,255 @@ pub mod types {
                     data: Ok(value.data),
                     total_count: Ok(value.total_count),
                 }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ManagedPrivateEndpoint {
+            created_at: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            declared_region: ::std::result::Result<
+                ::std::option::Option<super::ManagedPrivateEndpointDeclaredRegion>,
+                ::std::string::String,
+            >,
+            declared_zdr: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            model_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            model_permaslug: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            model_slug: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            provider_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                super::ManagedPrivateEndpointStatus,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ManagedPrivateEndpoint {
+            fn default() -> Self {
+                Self {
+                    created_at: Err("no value supplied for created_at".to_string()),
+                    declared_region: Err(
+                        "no value supplied for declared_region".to_string(),
+                    ),
+                    declared_zdr: Err("no value supplied for declared_zdr".to_string()),
+                    id: Err("no value supplied for id".to_string()),
+                    model_name: Err("no value supplied for model_name".to_string()),
+                    model_permaslug: Err(
+                        "no value supplied for model_permaslug".to_string(),
+                    ),
+                    model_slug: Err("no value supplied for model_slug".to_string()),
+                    provider_name: Err(
+                        "no value supplied for provider_name".to_string(),
+                    ),
+                    status: Err("no value supplied for status".to_string()),
+                }
+            }
+        }
+        impl ManagedPrivateEndpoint {
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn declared_region<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ManagedPrivateEndpointDeclaredRegion>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.declared_region = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for declared_region: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn declared_zdr<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.declared_zdr = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for declared_zdr: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn model_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.model_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for model_name: {e}")
+                    });
+                self
+            }
+            pub fn model_permaslug<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.model_permaslug = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for model_permaslug: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn model_slug<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.model_slug = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for model_slug: {e}")
+                    });
+                self
+            }
+            pub fn provider_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.provider_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for provider_name: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ManagedPrivateEndpointStatus>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ManagedPrivateEndpoint>
+        for super::ManagedPrivateEndpoint {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ManagedPrivateEndpoint,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    created_at: value.created_at?,
+                    declared_region: value.declared_region?,
+                    declared_zdr: value.declared_zdr?,
+                    id: value.id?,
+                    model_name: value.model_name?,
+                    model_permaslug: value.model_permaslug?,
+                    model_slug: value.model_slug?,
+                    provider_name: value.provider_name?,
+                    status: value.status?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ManagedPrivateEndpoint>
+        for ManagedPrivateEndpoint {
+            fn from(value: super::ManagedPrivateEndpoint) -> Self {
+                Self {
+                    created_at: Ok(value.created_at),
+                    declared_region: Ok(value.declared_region),
+                    declared_zdr: Ok(value.declared_zdr),
+                    id: Ok(value.id),
+                    model_name: Ok(value.model_name),
+                    model_permaslug: Ok(value.model_permaslug),
+                    model_slug: Ok(value.model_slug),
+                    provider_name: Ok(value.provider_name),
+                    status: Ok(value.status),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ManagedPrivateEndpointResponse {
+            data: ::std::result::Result<
+                super::ManagedPrivateEndpoint,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ManagedPrivateEndpointResponse {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                }
+            }
+        }
+        impl ManagedPrivateEndpointResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ManagedPrivateEndpoint>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ManagedPrivateEndpointResponse>
+        for super::ManagedPrivateEndpointResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ManagedPrivateEndpointResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { data: value.data? })
+            }
+        }
+        impl ::std::convert::From<super::ManagedPrivateEndpointResponse>
+        for ManagedPrivateEndpointResponse {
+            fn from(value: super::ManagedPrivateEndpointResponse) -> Self {
+                Self { data: Ok(value.data) }
             }
         }
         #[derive(Clone, Debug)]
@@ -44525,6 +53349,89 @@ pub mod types {
         for ModelsListResponseLinks {
             fn from(value: super::ModelsListResponseLinks) -> Self {
                 Self { next: Ok(value.next) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct NativeSupport {
+            endpoint_count: ::std::result::Result<i64, ::std::string::String>,
+            model_count: ::std::result::Result<i64, ::std::string::String>,
+            models: ::std::result::Result<
+                ::std::vec::Vec<super::ServerToolNativeModel>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for NativeSupport {
+            fn default() -> Self {
+                Self {
+                    endpoint_count: Err(
+                        "no value supplied for endpoint_count".to_string(),
+                    ),
+                    model_count: Err("no value supplied for model_count".to_string()),
+                    models: Err("no value supplied for models".to_string()),
+                }
+            }
+        }
+        impl NativeSupport {
+            pub fn endpoint_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.endpoint_count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for endpoint_count: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn model_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.model_count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for model_count: {e}")
+                    });
+                self
+            }
+            pub fn models<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::ServerToolNativeModel>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.models = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for models: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<NativeSupport> for super::NativeSupport {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: NativeSupport,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    endpoint_count: value.endpoint_count?,
+                    model_count: value.model_count?,
+                    models: value.models?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::NativeSupport> for NativeSupport {
+            fn from(value: super::NativeSupport) -> Self {
+                Self {
+                    endpoint_count: Ok(value.endpoint_count),
+                    model_count: Ok(value.model_count),
+                    models: Ok(value.models),
+                }
             }
         }
         #[derive(Clone, Debug)]
@@ -53648,6 +62555,870 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct PrivateEndpoint {
+            base_url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            declared_region: ::std::result::Result<
+                ::std::option::Option<super::PrivateEndpointDeclaredRegion>,
+                ::std::string::String,
+            >,
+            declared_zdr: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            model_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            model_permaslug: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            model_slug: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            pricing: ::std::result::Result<
+                super::PrivateEndpointPricing,
+                ::std::string::String,
+            >,
+            provider_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            provider_slug: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                super::PrivateEndpointStatus,
+                ::std::string::String,
+            >,
+            upstream_model_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PrivateEndpoint {
+            fn default() -> Self {
+                Self {
+                    base_url: Err("no value supplied for base_url".to_string()),
+                    declared_region: Err(
+                        "no value supplied for declared_region".to_string(),
+                    ),
+                    declared_zdr: Err("no value supplied for declared_zdr".to_string()),
+                    id: Err("no value supplied for id".to_string()),
+                    model_name: Err("no value supplied for model_name".to_string()),
+                    model_permaslug: Err(
+                        "no value supplied for model_permaslug".to_string(),
+                    ),
+                    model_slug: Err("no value supplied for model_slug".to_string()),
+                    pricing: Err("no value supplied for pricing".to_string()),
+                    provider_name: Err(
+                        "no value supplied for provider_name".to_string(),
+                    ),
+                    provider_slug: Err(
+                        "no value supplied for provider_slug".to_string(),
+                    ),
+                    status: Err("no value supplied for status".to_string()),
+                    upstream_model_id: Err(
+                        "no value supplied for upstream_model_id".to_string(),
+                    ),
+                }
+            }
+        }
+        impl PrivateEndpoint {
+            pub fn base_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.base_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for base_url: {e}")
+                    });
+                self
+            }
+            pub fn declared_region<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::PrivateEndpointDeclaredRegion>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.declared_region = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for declared_region: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn declared_zdr<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.declared_zdr = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for declared_zdr: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn model_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.model_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for model_name: {e}")
+                    });
+                self
+            }
+            pub fn model_permaslug<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.model_permaslug = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for model_permaslug: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn model_slug<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.model_slug = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for model_slug: {e}")
+                    });
+                self
+            }
+            pub fn pricing<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::PrivateEndpointPricing>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.pricing = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for pricing: {e}")
+                    });
+                self
+            }
+            pub fn provider_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.provider_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for provider_name: {e}")
+                    });
+                self
+            }
+            pub fn provider_slug<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.provider_slug = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for provider_slug: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::PrivateEndpointStatus>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            pub fn upstream_model_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.upstream_model_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for upstream_model_id: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PrivateEndpoint> for super::PrivateEndpoint {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PrivateEndpoint,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    base_url: value.base_url?,
+                    declared_region: value.declared_region?,
+                    declared_zdr: value.declared_zdr?,
+                    id: value.id?,
+                    model_name: value.model_name?,
+                    model_permaslug: value.model_permaslug?,
+                    model_slug: value.model_slug?,
+                    pricing: value.pricing?,
+                    provider_name: value.provider_name?,
+                    provider_slug: value.provider_slug?,
+                    status: value.status?,
+                    upstream_model_id: value.upstream_model_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PrivateEndpoint> for PrivateEndpoint {
+            fn from(value: super::PrivateEndpoint) -> Self {
+                Self {
+                    base_url: Ok(value.base_url),
+                    declared_region: Ok(value.declared_region),
+                    declared_zdr: Ok(value.declared_zdr),
+                    id: Ok(value.id),
+                    model_name: Ok(value.model_name),
+                    model_permaslug: Ok(value.model_permaslug),
+                    model_slug: Ok(value.model_slug),
+                    pricing: Ok(value.pricing),
+                    provider_name: Ok(value.provider_name),
+                    provider_slug: Ok(value.provider_slug),
+                    status: Ok(value.status),
+                    upstream_model_id: Ok(value.upstream_model_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PrivateEndpointActivation {
+            workspace_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PrivateEndpointActivation {
+            fn default() -> Self {
+                Self {
+                    workspace_id: Err("no value supplied for workspace_id".to_string()),
+                }
+            }
+        }
+        impl PrivateEndpointActivation {
+            pub fn workspace_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.workspace_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for workspace_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PrivateEndpointActivation>
+        for super::PrivateEndpointActivation {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PrivateEndpointActivation,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    workspace_id: value.workspace_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PrivateEndpointActivation>
+        for PrivateEndpointActivation {
+            fn from(value: super::PrivateEndpointActivation) -> Self {
+                Self {
+                    workspace_id: Ok(value.workspace_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PrivateEndpointCheck {
+            actual_model: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            passed: ::std::result::Result<bool, ::std::string::String>,
+            reason: ::std::result::Result<
+                ::std::option::Option<super::PrivateEndpointCheckReason>,
+                ::std::string::String,
+            >,
+            upstream_message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            upstream_status: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PrivateEndpointCheck {
+            fn default() -> Self {
+                Self {
+                    actual_model: Ok(Default::default()),
+                    name: Err("no value supplied for name".to_string()),
+                    passed: Err("no value supplied for passed".to_string()),
+                    reason: Ok(Default::default()),
+                    upstream_message: Ok(Default::default()),
+                    upstream_status: Ok(Default::default()),
+                }
+            }
+        }
+        impl PrivateEndpointCheck {
+            pub fn actual_model<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.actual_model = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for actual_model: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn passed<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.passed = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for passed: {e}")
+                    });
+                self
+            }
+            pub fn reason<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::PrivateEndpointCheckReason>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.reason = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for reason: {e}")
+                    });
+                self
+            }
+            pub fn upstream_message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.upstream_message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for upstream_message: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn upstream_status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.upstream_status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for upstream_status: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PrivateEndpointCheck>
+        for super::PrivateEndpointCheck {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PrivateEndpointCheck,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    actual_model: value.actual_model?,
+                    name: value.name?,
+                    passed: value.passed?,
+                    reason: value.reason?,
+                    upstream_message: value.upstream_message?,
+                    upstream_status: value.upstream_status?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PrivateEndpointCheck> for PrivateEndpointCheck {
+            fn from(value: super::PrivateEndpointCheck) -> Self {
+                Self {
+                    actual_model: Ok(value.actual_model),
+                    name: Ok(value.name),
+                    passed: Ok(value.passed),
+                    reason: Ok(value.reason),
+                    upstream_message: Ok(value.upstream_message),
+                    upstream_status: Ok(value.upstream_status),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PrivateEndpointPricing {
+            cache_read: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            cache_write: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            completion: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            prompt: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for PrivateEndpointPricing {
+            fn default() -> Self {
+                Self {
+                    cache_read: Ok(Default::default()),
+                    cache_write: Ok(Default::default()),
+                    completion: Err("no value supplied for completion".to_string()),
+                    prompt: Err("no value supplied for prompt".to_string()),
+                }
+            }
+        }
+        impl PrivateEndpointPricing {
+            pub fn cache_read<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cache_read = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for cache_read: {e}")
+                    });
+                self
+            }
+            pub fn cache_write<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cache_write = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for cache_write: {e}")
+                    });
+                self
+            }
+            pub fn completion<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.completion = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for completion: {e}")
+                    });
+                self
+            }
+            pub fn prompt<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.prompt = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for prompt: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PrivateEndpointPricing>
+        for super::PrivateEndpointPricing {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PrivateEndpointPricing,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    cache_read: value.cache_read?,
+                    cache_write: value.cache_write?,
+                    completion: value.completion?,
+                    prompt: value.prompt?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PrivateEndpointPricing>
+        for PrivateEndpointPricing {
+            fn from(value: super::PrivateEndpointPricing) -> Self {
+                Self {
+                    cache_read: Ok(value.cache_read),
+                    cache_write: Ok(value.cache_write),
+                    completion: Ok(value.completion),
+                    prompt: Ok(value.prompt),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PrivateEndpointResponse {
+            data: ::std::result::Result<super::PrivateEndpoint, ::std::string::String>,
+        }
+        impl ::std::default::Default for PrivateEndpointResponse {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                }
+            }
+        }
+        impl PrivateEndpointResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::PrivateEndpoint>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PrivateEndpointResponse>
+        for super::PrivateEndpointResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PrivateEndpointResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { data: value.data? })
+            }
+        }
+        impl ::std::convert::From<super::PrivateEndpointResponse>
+        for PrivateEndpointResponse {
+            fn from(value: super::PrivateEndpointResponse) -> Self {
+                Self { data: Ok(value.data) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PrivateEndpointSummary {
+            created_at: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            model_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            model_permaslug: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            model_slug: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            provider_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                super::PrivateEndpointSummaryStatus,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PrivateEndpointSummary {
+            fn default() -> Self {
+                Self {
+                    created_at: Err("no value supplied for created_at".to_string()),
+                    id: Err("no value supplied for id".to_string()),
+                    model_name: Err("no value supplied for model_name".to_string()),
+                    model_permaslug: Err(
+                        "no value supplied for model_permaslug".to_string(),
+                    ),
+                    model_slug: Err("no value supplied for model_slug".to_string()),
+                    provider_name: Err(
+                        "no value supplied for provider_name".to_string(),
+                    ),
+                    status: Err("no value supplied for status".to_string()),
+                }
+            }
+        }
+        impl PrivateEndpointSummary {
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn model_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.model_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for model_name: {e}")
+                    });
+                self
+            }
+            pub fn model_permaslug<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.model_permaslug = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for model_permaslug: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn model_slug<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.model_slug = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for model_slug: {e}")
+                    });
+                self
+            }
+            pub fn provider_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.provider_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for provider_name: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::PrivateEndpointSummaryStatus>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PrivateEndpointSummary>
+        for super::PrivateEndpointSummary {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PrivateEndpointSummary,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    created_at: value.created_at?,
+                    id: value.id?,
+                    model_name: value.model_name?,
+                    model_permaslug: value.model_permaslug?,
+                    model_slug: value.model_slug?,
+                    provider_name: value.provider_name?,
+                    status: value.status?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PrivateEndpointSummary>
+        for PrivateEndpointSummary {
+            fn from(value: super::PrivateEndpointSummary) -> Self {
+                Self {
+                    created_at: Ok(value.created_at),
+                    id: Ok(value.id),
+                    model_name: Ok(value.model_name),
+                    model_permaslug: Ok(value.model_permaslug),
+                    model_slug: Ok(value.model_slug),
+                    provider_name: Ok(value.provider_name),
+                    status: Ok(value.status),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PrivateEndpointValidation {
+            checks: ::std::result::Result<
+                ::std::vec::Vec<super::PrivateEndpointCheck>,
+                ::std::string::String,
+            >,
+            passed: ::std::result::Result<bool, ::std::string::String>,
+        }
+        impl ::std::default::Default for PrivateEndpointValidation {
+            fn default() -> Self {
+                Self {
+                    checks: Err("no value supplied for checks".to_string()),
+                    passed: Err("no value supplied for passed".to_string()),
+                }
+            }
+        }
+        impl PrivateEndpointValidation {
+            pub fn checks<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::PrivateEndpointCheck>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.checks = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for checks: {e}")
+                    });
+                self
+            }
+            pub fn passed<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.passed = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for passed: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PrivateEndpointValidation>
+        for super::PrivateEndpointValidation {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PrivateEndpointValidation,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    checks: value.checks?,
+                    passed: value.passed?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PrivateEndpointValidation>
+        for PrivateEndpointValidation {
+            fn from(value: super::PrivateEndpointValidation) -> Self {
+                Self {
+                    checks: Ok(value.checks),
+                    passed: Ok(value.passed),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PrivateEndpointValidationResponse {
+            data: ::std::result::Result<
+                super::PrivateEndpointValidation,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PrivateEndpointValidationResponse {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                }
+            }
+        }
+        impl PrivateEndpointValidationResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::PrivateEndpointValidation>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PrivateEndpointValidationResponse>
+        for super::PrivateEndpointValidationResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PrivateEndpointValidationResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { data: value.data? })
+            }
+        }
+        impl ::std::convert::From<super::PrivateEndpointValidationResponse>
+        for PrivateEndpointValidationResponse {
+            fn from(value: super::PrivateEndpointValidationResponse) -> Self {
+                Self { data: Ok(value.data) }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ProviderResponse {
             endpoint_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -54589,6 +64360,83 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct RangeCapability {
+            max: ::std::result::Result<f64, ::std::string::String>,
+            min: ::std::result::Result<f64, ::std::string::String>,
+            type_: ::std::result::Result<
+                super::RangeCapabilityType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for RangeCapability {
+            fn default() -> Self {
+                Self {
+                    max: Err("no value supplied for max".to_string()),
+                    min: Err("no value supplied for min".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl RangeCapability {
+            pub fn max<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.max = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for max: {e}")
+                    });
+                self
+            }
+            pub fn min<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.min = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for min: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::RangeCapabilityType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<RangeCapability> for super::RangeCapability {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: RangeCapability,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    max: value.max?,
+                    min: value.min?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::RangeCapability> for RangeCapability {
+            fn from(value: super::RangeCapability) -> Self {
+                Self {
+                    max: Ok(value.max),
+                    min: Ok(value.min),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct RankingsDailyItem {
             date: ::std::result::Result<::std::string::String, ::std::string::String>,
             model_permaslug: ::std::result::Result<
@@ -55168,6 +65016,1451 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct ScimSyncJob {
+            created_at: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            deleted_groups: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            error_message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            finished_at: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            started_at: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                super::ScimSyncJobStatus,
+                ::std::string::String,
+            >,
+            synced_groups: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ScimSyncJob {
+            fn default() -> Self {
+                Self {
+                    created_at: Err("no value supplied for created_at".to_string()),
+                    deleted_groups: Err(
+                        "no value supplied for deleted_groups".to_string(),
+                    ),
+                    error_message: Err(
+                        "no value supplied for error_message".to_string(),
+                    ),
+                    finished_at: Err("no value supplied for finished_at".to_string()),
+                    id: Err("no value supplied for id".to_string()),
+                    started_at: Err("no value supplied for started_at".to_string()),
+                    status: Err("no value supplied for status".to_string()),
+                    synced_groups: Err("no value supplied for synced_groups".to_string()),
+                }
+            }
+        }
+        impl ScimSyncJob {
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn deleted_groups<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.deleted_groups = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for deleted_groups: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn error_message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.error_message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for error_message: {e}")
+                    });
+                self
+            }
+            pub fn finished_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.finished_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for finished_at: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn started_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.started_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for started_at: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ScimSyncJobStatus>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            pub fn synced_groups<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.synced_groups = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for synced_groups: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ScimSyncJob> for super::ScimSyncJob {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ScimSyncJob,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    created_at: value.created_at?,
+                    deleted_groups: value.deleted_groups?,
+                    error_message: value.error_message?,
+                    finished_at: value.finished_at?,
+                    id: value.id?,
+                    started_at: value.started_at?,
+                    status: value.status?,
+                    synced_groups: value.synced_groups?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ScimSyncJob> for ScimSyncJob {
+            fn from(value: super::ScimSyncJob) -> Self {
+                Self {
+                    created_at: Ok(value.created_at),
+                    deleted_groups: Ok(value.deleted_groups),
+                    error_message: Ok(value.error_message),
+                    finished_at: Ok(value.finished_at),
+                    id: Ok(value.id),
+                    started_at: Ok(value.started_at),
+                    status: Ok(value.status),
+                    synced_groups: Ok(value.synced_groups),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ServerTool {
+            aliases: ::std::result::Result<
+                ::std::vec::Vec<super::ServerToolInputName>,
+                ::std::string::String,
+            >,
+            default_engine: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            docs_url: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            engines: ::std::result::Result<
+                ::std::vec::Vec<super::ServerToolEngine>,
+                ::std::string::String,
+            >,
+            fallback_engine: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            input_schema: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            native_support: ::std::result::Result<
+                super::ServerToolNativeSupport,
+                ::std::string::String,
+            >,
+            output_schema: ::std::result::Result<
+                ::std::option::Option<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                ::std::string::String,
+            >,
+            parameters_schema: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                super::ServerToolStatus,
+                ::std::string::String,
+            >,
+            summary: ::std::result::Result<::std::string::String, ::std::string::String>,
+            supported_api_formats: ::std::result::Result<
+                ::std::vec::Vec<super::ServerToolSupportedApiFormatsItem>,
+                ::std::string::String,
+            >,
+            tool_description: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ServerTool {
+            fn default() -> Self {
+                Self {
+                    aliases: Err("no value supplied for aliases".to_string()),
+                    default_engine: Err(
+                        "no value supplied for default_engine".to_string(),
+                    ),
+                    docs_url: Err("no value supplied for docs_url".to_string()),
+                    engines: Err("no value supplied for engines".to_string()),
+                    fallback_engine: Err(
+                        "no value supplied for fallback_engine".to_string(),
+                    ),
+                    id: Err("no value supplied for id".to_string()),
+                    input_schema: Err("no value supplied for input_schema".to_string()),
+                    name: Err("no value supplied for name".to_string()),
+                    native_support: Err(
+                        "no value supplied for native_support".to_string(),
+                    ),
+                    output_schema: Err(
+                        "no value supplied for output_schema".to_string(),
+                    ),
+                    parameters_schema: Err(
+                        "no value supplied for parameters_schema".to_string(),
+                    ),
+                    status: Err("no value supplied for status".to_string()),
+                    summary: Err("no value supplied for summary".to_string()),
+                    supported_api_formats: Err(
+                        "no value supplied for supported_api_formats".to_string(),
+                    ),
+                    tool_description: Err(
+                        "no value supplied for tool_description".to_string(),
+                    ),
+                }
+            }
+        }
+        impl ServerTool {
+            pub fn aliases<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ServerToolInputName>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.aliases = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for aliases: {e}")
+                    });
+                self
+            }
+            pub fn default_engine<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.default_engine = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for default_engine: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn docs_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.docs_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for docs_url: {e}")
+                    });
+                self
+            }
+            pub fn engines<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ServerToolEngine>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.engines = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for engines: {e}")
+                    });
+                self
+            }
+            pub fn fallback_engine<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.fallback_engine = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for fallback_engine: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn input_schema<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.input_schema = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for input_schema: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn native_support<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ServerToolNativeSupport>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.native_support = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for native_support: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn output_schema<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.output_schema = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for output_schema: {e}")
+                    });
+                self
+            }
+            pub fn parameters_schema<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.parameters_schema = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for parameters_schema: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ServerToolStatus>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            pub fn summary<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.summary = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for summary: {e}")
+                    });
+                self
+            }
+            pub fn supported_api_formats<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::ServerToolSupportedApiFormatsItem>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.supported_api_formats = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for supported_api_formats: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn tool_description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tool_description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for tool_description: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ServerTool> for super::ServerTool {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ServerTool,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    aliases: value.aliases?,
+                    default_engine: value.default_engine?,
+                    docs_url: value.docs_url?,
+                    engines: value.engines?,
+                    fallback_engine: value.fallback_engine?,
+                    id: value.id?,
+                    input_schema: value.input_schema?,
+                    name: value.name?,
+                    native_support: value.native_support?,
+                    output_schema: value.output_schema?,
+                    parameters_schema: value.parameters_schema?,
+                    status: value.status?,
+                    summary: value.summary?,
+                    supported_api_formats: value.supported_api_formats?,
+                    tool_description: value.tool_description?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ServerTool> for ServerTool {
+            fn from(value: super::ServerTool) -> Self {
+                Self {
+                    aliases: Ok(value.aliases),
+                    default_engine: Ok(value.default_engine),
+                    docs_url: Ok(value.docs_url),
+                    engines: Ok(value.engines),
+                    fallback_engine: Ok(value.fallback_engine),
+                    id: Ok(value.id),
+                    input_schema: Ok(value.input_schema),
+                    name: Ok(value.name),
+                    native_support: Ok(value.native_support),
+                    output_schema: Ok(value.output_schema),
+                    parameters_schema: Ok(value.parameters_schema),
+                    status: Ok(value.status),
+                    summary: Ok(value.summary),
+                    supported_api_formats: Ok(value.supported_api_formats),
+                    tool_description: Ok(value.tool_description),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ServerToolDetails {
+            aliases: ::std::result::Result<
+                ::std::vec::Vec<super::ServerToolInputName>,
+                ::std::string::String,
+            >,
+            default_engine: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            docs_url: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            engines: ::std::result::Result<
+                ::std::vec::Vec<super::ServerToolEngine>,
+                ::std::string::String,
+            >,
+            fallback_engine: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            input_schema: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            native_support: ::std::result::Result<
+                super::NativeSupport,
+                ::std::string::String,
+            >,
+            output_schema: ::std::result::Result<
+                ::std::option::Option<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                ::std::string::String,
+            >,
+            parameters_schema: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                super::ServerToolDetailsStatus,
+                ::std::string::String,
+            >,
+            summary: ::std::result::Result<::std::string::String, ::std::string::String>,
+            supported_api_formats: ::std::result::Result<
+                ::std::vec::Vec<super::ServerToolDetailsSupportedApiFormatsItem>,
+                ::std::string::String,
+            >,
+            tool_description: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ServerToolDetails {
+            fn default() -> Self {
+                Self {
+                    aliases: Err("no value supplied for aliases".to_string()),
+                    default_engine: Err(
+                        "no value supplied for default_engine".to_string(),
+                    ),
+                    docs_url: Err("no value supplied for docs_url".to_string()),
+                    engines: Err("no value supplied for engines".to_string()),
+                    fallback_engine: Err(
+                        "no value supplied for fallback_engine".to_string(),
+                    ),
+                    id: Err("no value supplied for id".to_string()),
+                    input_schema: Err("no value supplied for input_schema".to_string()),
+                    name: Err("no value supplied for name".to_string()),
+                    native_support: Err(
+                        "no value supplied for native_support".to_string(),
+                    ),
+                    output_schema: Err(
+                        "no value supplied for output_schema".to_string(),
+                    ),
+                    parameters_schema: Err(
+                        "no value supplied for parameters_schema".to_string(),
+                    ),
+                    status: Err("no value supplied for status".to_string()),
+                    summary: Err("no value supplied for summary".to_string()),
+                    supported_api_formats: Err(
+                        "no value supplied for supported_api_formats".to_string(),
+                    ),
+                    tool_description: Err(
+                        "no value supplied for tool_description".to_string(),
+                    ),
+                }
+            }
+        }
+        impl ServerToolDetails {
+            pub fn aliases<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ServerToolInputName>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.aliases = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for aliases: {e}")
+                    });
+                self
+            }
+            pub fn default_engine<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.default_engine = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for default_engine: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn docs_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.docs_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for docs_url: {e}")
+                    });
+                self
+            }
+            pub fn engines<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ServerToolEngine>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.engines = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for engines: {e}")
+                    });
+                self
+            }
+            pub fn fallback_engine<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.fallback_engine = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for fallback_engine: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn input_schema<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.input_schema = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for input_schema: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn native_support<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::NativeSupport>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.native_support = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for native_support: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn output_schema<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.output_schema = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for output_schema: {e}")
+                    });
+                self
+            }
+            pub fn parameters_schema<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.parameters_schema = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for parameters_schema: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ServerToolDetailsStatus>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            pub fn summary<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.summary = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for summary: {e}")
+                    });
+                self
+            }
+            pub fn supported_api_formats<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::ServerToolDetailsSupportedApiFormatsItem>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.supported_api_formats = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for supported_api_formats: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn tool_description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tool_description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for tool_description: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ServerToolDetails> for super::ServerToolDetails {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ServerToolDetails,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    aliases: value.aliases?,
+                    default_engine: value.default_engine?,
+                    docs_url: value.docs_url?,
+                    engines: value.engines?,
+                    fallback_engine: value.fallback_engine?,
+                    id: value.id?,
+                    input_schema: value.input_schema?,
+                    name: value.name?,
+                    native_support: value.native_support?,
+                    output_schema: value.output_schema?,
+                    parameters_schema: value.parameters_schema?,
+                    status: value.status?,
+                    summary: value.summary?,
+                    supported_api_formats: value.supported_api_formats?,
+                    tool_description: value.tool_description?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ServerToolDetails> for ServerToolDetails {
+            fn from(value: super::ServerToolDetails) -> Self {
+                Self {
+                    aliases: Ok(value.aliases),
+                    default_engine: Ok(value.default_engine),
+                    docs_url: Ok(value.docs_url),
+                    engines: Ok(value.engines),
+                    fallback_engine: Ok(value.fallback_engine),
+                    id: Ok(value.id),
+                    input_schema: Ok(value.input_schema),
+                    name: Ok(value.name),
+                    native_support: Ok(value.native_support),
+                    output_schema: Ok(value.output_schema),
+                    parameters_schema: Ok(value.parameters_schema),
+                    status: Ok(value.status),
+                    summary: Ok(value.summary),
+                    supported_api_formats: Ok(value.supported_api_formats),
+                    tool_description: Ok(value.tool_description),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ServerToolEngine {
+            byok: ::std::result::Result<
+                super::ServerToolEngineByok,
+                ::std::string::String,
+            >,
+            data_regions: ::std::result::Result<
+                ::std::vec::Vec<super::ServerToolEngineDataRegionsItem>,
+                ::std::string::String,
+            >,
+            default_mode: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            executed_by: ::std::result::Result<
+                super::ServerToolEngineExecutedBy,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            pricing: ::std::result::Result<
+                ::std::vec::Vec<super::ServerToolPrice>,
+                ::std::string::String,
+            >,
+            pricing_doc_url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            pricing_source: ::std::result::Result<
+                super::ServerToolEnginePricingSource,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ServerToolEngine {
+            fn default() -> Self {
+                Self {
+                    byok: Err("no value supplied for byok".to_string()),
+                    data_regions: Err("no value supplied for data_regions".to_string()),
+                    default_mode: Err("no value supplied for default_mode".to_string()),
+                    executed_by: Err("no value supplied for executed_by".to_string()),
+                    id: Err("no value supplied for id".to_string()),
+                    name: Err("no value supplied for name".to_string()),
+                    pricing: Err("no value supplied for pricing".to_string()),
+                    pricing_doc_url: Err(
+                        "no value supplied for pricing_doc_url".to_string(),
+                    ),
+                    pricing_source: Err(
+                        "no value supplied for pricing_source".to_string(),
+                    ),
+                }
+            }
+        }
+        impl ServerToolEngine {
+            pub fn byok<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ServerToolEngineByok>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.byok = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for byok: {e}")
+                    });
+                self
+            }
+            pub fn data_regions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::ServerToolEngineDataRegionsItem>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data_regions = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data_regions: {e}")
+                    });
+                self
+            }
+            pub fn default_mode<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.default_mode = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for default_mode: {e}")
+                    });
+                self
+            }
+            pub fn executed_by<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ServerToolEngineExecutedBy>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.executed_by = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for executed_by: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn pricing<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ServerToolPrice>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.pricing = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for pricing: {e}")
+                    });
+                self
+            }
+            pub fn pricing_doc_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.pricing_doc_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for pricing_doc_url: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn pricing_source<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ServerToolEnginePricingSource>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.pricing_source = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for pricing_source: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ServerToolEngine> for super::ServerToolEngine {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ServerToolEngine,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    byok: value.byok?,
+                    data_regions: value.data_regions?,
+                    default_mode: value.default_mode?,
+                    executed_by: value.executed_by?,
+                    id: value.id?,
+                    name: value.name?,
+                    pricing: value.pricing?,
+                    pricing_doc_url: value.pricing_doc_url?,
+                    pricing_source: value.pricing_source?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ServerToolEngine> for ServerToolEngine {
+            fn from(value: super::ServerToolEngine) -> Self {
+                Self {
+                    byok: Ok(value.byok),
+                    data_regions: Ok(value.data_regions),
+                    default_mode: Ok(value.default_mode),
+                    executed_by: Ok(value.executed_by),
+                    id: Ok(value.id),
+                    name: Ok(value.name),
+                    pricing: Ok(value.pricing),
+                    pricing_doc_url: Ok(value.pricing_doc_url),
+                    pricing_source: Ok(value.pricing_source),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ServerToolInputName {
+            api_formats: ::std::result::Result<
+                ::std::vec::Vec<super::ServerToolInputNameApiFormatsItem>,
+                ::std::string::String,
+            >,
+            output_names: ::std::result::Result<
+                ::std::vec::Vec<super::ServerToolOutputName>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for ServerToolInputName {
+            fn default() -> Self {
+                Self {
+                    api_formats: Err("no value supplied for api_formats".to_string()),
+                    output_names: Err("no value supplied for output_names".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl ServerToolInputName {
+            pub fn api_formats<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::ServerToolInputNameApiFormatsItem>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.api_formats = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for api_formats: {e}")
+                    });
+                self
+            }
+            pub fn output_names<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ServerToolOutputName>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.output_names = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for output_names: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ServerToolInputName>
+        for super::ServerToolInputName {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ServerToolInputName,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    api_formats: value.api_formats?,
+                    output_names: value.output_names?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ServerToolInputName> for ServerToolInputName {
+            fn from(value: super::ServerToolInputName) -> Self {
+                Self {
+                    api_formats: Ok(value.api_formats),
+                    output_names: Ok(value.output_names),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ServerToolNativeModel {
+            providers: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            slug: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for ServerToolNativeModel {
+            fn default() -> Self {
+                Self {
+                    providers: Err("no value supplied for providers".to_string()),
+                    slug: Err("no value supplied for slug".to_string()),
+                }
+            }
+        }
+        impl ServerToolNativeModel {
+            pub fn providers<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.providers = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for providers: {e}")
+                    });
+                self
+            }
+            pub fn slug<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.slug = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for slug: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ServerToolNativeModel>
+        for super::ServerToolNativeModel {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ServerToolNativeModel,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    providers: value.providers?,
+                    slug: value.slug?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ServerToolNativeModel>
+        for ServerToolNativeModel {
+            fn from(value: super::ServerToolNativeModel) -> Self {
+                Self {
+                    providers: Ok(value.providers),
+                    slug: Ok(value.slug),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ServerToolNativeSupport {
+            endpoint_count: ::std::result::Result<i64, ::std::string::String>,
+            model_count: ::std::result::Result<i64, ::std::string::String>,
+        }
+        impl ::std::default::Default for ServerToolNativeSupport {
+            fn default() -> Self {
+                Self {
+                    endpoint_count: Err(
+                        "no value supplied for endpoint_count".to_string(),
+                    ),
+                    model_count: Err("no value supplied for model_count".to_string()),
+                }
+            }
+        }
+        impl ServerToolNativeSupport {
+            pub fn endpoint_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.endpoint_count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for endpoint_count: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn model_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.model_count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for model_count: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ServerToolNativeSupport>
+        for super::ServerToolNativeSupport {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ServerToolNativeSupport,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    endpoint_count: value.endpoint_count?,
+                    model_count: value.model_count?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ServerToolNativeSupport>
+        for ServerToolNativeSupport {
+            fn from(value: super::ServerToolNativeSupport) -> Self {
+                Self {
+                    endpoint_count: Ok(value.endpoint_count),
+                    model_count: Ok(value.model_count),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ServerToolOutputName {
+            api_format: ::std::result::Result<
+                super::ServerToolOutputNameApiFormat,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for ServerToolOutputName {
+            fn default() -> Self {
+                Self {
+                    api_format: Err("no value supplied for api_format".to_string()),
+                    name: Ok(Default::default()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl ServerToolOutputName {
+            pub fn api_format<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ServerToolOutputNameApiFormat>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.api_format = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for api_format: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ServerToolOutputName>
+        for super::ServerToolOutputName {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ServerToolOutputName,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    api_format: value.api_format?,
+                    name: value.name?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ServerToolOutputName> for ServerToolOutputName {
+            fn from(value: super::ServerToolOutputName) -> Self {
+                Self {
+                    api_format: Ok(value.api_format),
+                    name: Ok(value.name),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ServerToolPrice {
+            max_units_per_call: ::std::result::Result<i64, ::std::string::String>,
+            mode: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            price: ::std::result::Result<::std::string::String, ::std::string::String>,
+            unit: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for ServerToolPrice {
+            fn default() -> Self {
+                Self {
+                    max_units_per_call: Err(
+                        "no value supplied for max_units_per_call".to_string(),
+                    ),
+                    mode: Err("no value supplied for mode".to_string()),
+                    price: Err("no value supplied for price".to_string()),
+                    unit: Err("no value supplied for unit".to_string()),
+                }
+            }
+        }
+        impl ServerToolPrice {
+            pub fn max_units_per_call<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.max_units_per_call = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for max_units_per_call: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn mode<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.mode = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for mode: {e}")
+                    });
+                self
+            }
+            pub fn price<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.price = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for price: {e}")
+                    });
+                self
+            }
+            pub fn unit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.unit = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for unit: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ServerToolPrice> for super::ServerToolPrice {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ServerToolPrice,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    max_units_per_call: value.max_units_per_call?,
+                    mode: value.mode?,
+                    price: value.price?,
+                    unit: value.unit?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ServerToolPrice> for ServerToolPrice {
+            fn from(value: super::ServerToolPrice) -> Self {
+                Self {
+                    max_units_per_call: Ok(value.max_units_per_call),
+                    mode: Ok(value.mode),
+                    price: Ok(value.price),
+                    unit: Ok(value.unit),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct SessionCostItem {
             app_name: ::std::result::Result<
                 ::std::string::String,
@@ -55630,6 +66923,512 @@ pub mod types {
         for SubmitGenerationFeedbackResponseData {
             fn from(value: super::SubmitGenerationFeedbackResponseData) -> Self {
                 Self { success: Ok(value.success) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct TaskClassificationItem {
+            category_token_share: ::std::result::Result<f64, ::std::string::String>,
+            category_usage_share: ::std::result::Result<f64, ::std::string::String>,
+            display_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            macro_category: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            models: ::std::result::Result<
+                ::std::vec::Vec<super::TaskClassificationModel>,
+                ::std::string::String,
+            >,
+            tag: ::std::result::Result<::std::string::String, ::std::string::String>,
+            token_share: ::std::result::Result<f64, ::std::string::String>,
+            usage_share: ::std::result::Result<f64, ::std::string::String>,
+        }
+        impl ::std::default::Default for TaskClassificationItem {
+            fn default() -> Self {
+                Self {
+                    category_token_share: Err(
+                        "no value supplied for category_token_share".to_string(),
+                    ),
+                    category_usage_share: Err(
+                        "no value supplied for category_usage_share".to_string(),
+                    ),
+                    display_name: Err("no value supplied for display_name".to_string()),
+                    macro_category: Err(
+                        "no value supplied for macro_category".to_string(),
+                    ),
+                    models: Err("no value supplied for models".to_string()),
+                    tag: Err("no value supplied for tag".to_string()),
+                    token_share: Err("no value supplied for token_share".to_string()),
+                    usage_share: Err("no value supplied for usage_share".to_string()),
+                }
+            }
+        }
+        impl TaskClassificationItem {
+            pub fn category_token_share<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.category_token_share = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for category_token_share: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn category_usage_share<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.category_usage_share = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for category_usage_share: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn display_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.display_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for display_name: {e}")
+                    });
+                self
+            }
+            pub fn macro_category<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.macro_category = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for macro_category: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn models<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::TaskClassificationModel>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.models = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for models: {e}")
+                    });
+                self
+            }
+            pub fn tag<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tag = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for tag: {e}")
+                    });
+                self
+            }
+            pub fn token_share<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.token_share = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for token_share: {e}")
+                    });
+                self
+            }
+            pub fn usage_share<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.usage_share = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for usage_share: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TaskClassificationItem>
+        for super::TaskClassificationItem {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TaskClassificationItem,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    category_token_share: value.category_token_share?,
+                    category_usage_share: value.category_usage_share?,
+                    display_name: value.display_name?,
+                    macro_category: value.macro_category?,
+                    models: value.models?,
+                    tag: value.tag?,
+                    token_share: value.token_share?,
+                    usage_share: value.usage_share?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TaskClassificationItem>
+        for TaskClassificationItem {
+            fn from(value: super::TaskClassificationItem) -> Self {
+                Self {
+                    category_token_share: Ok(value.category_token_share),
+                    category_usage_share: Ok(value.category_usage_share),
+                    display_name: Ok(value.display_name),
+                    macro_category: Ok(value.macro_category),
+                    models: Ok(value.models),
+                    tag: Ok(value.tag),
+                    token_share: Ok(value.token_share),
+                    usage_share: Ok(value.usage_share),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct TaskClassificationMacroCategory {
+            key: ::std::result::Result<::std::string::String, ::std::string::String>,
+            label: ::std::result::Result<::std::string::String, ::std::string::String>,
+            token_share: ::std::result::Result<f64, ::std::string::String>,
+            usage_share: ::std::result::Result<f64, ::std::string::String>,
+        }
+        impl ::std::default::Default for TaskClassificationMacroCategory {
+            fn default() -> Self {
+                Self {
+                    key: Err("no value supplied for key".to_string()),
+                    label: Err("no value supplied for label".to_string()),
+                    token_share: Err("no value supplied for token_share".to_string()),
+                    usage_share: Err("no value supplied for usage_share".to_string()),
+                }
+            }
+        }
+        impl TaskClassificationMacroCategory {
+            pub fn key<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.key = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for key: {e}")
+                    });
+                self
+            }
+            pub fn label<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.label = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for label: {e}")
+                    });
+                self
+            }
+            pub fn token_share<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.token_share = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for token_share: {e}")
+                    });
+                self
+            }
+            pub fn usage_share<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.usage_share = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for usage_share: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TaskClassificationMacroCategory>
+        for super::TaskClassificationMacroCategory {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TaskClassificationMacroCategory,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    key: value.key?,
+                    label: value.label?,
+                    token_share: value.token_share?,
+                    usage_share: value.usage_share?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TaskClassificationMacroCategory>
+        for TaskClassificationMacroCategory {
+            fn from(value: super::TaskClassificationMacroCategory) -> Self {
+                Self {
+                    key: Ok(value.key),
+                    label: Ok(value.label),
+                    token_share: Ok(value.token_share),
+                    usage_share: Ok(value.usage_share),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct TaskClassificationModel {
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            tag_token_share: ::std::result::Result<f64, ::std::string::String>,
+            tag_usage_share: ::std::result::Result<f64, ::std::string::String>,
+        }
+        impl ::std::default::Default for TaskClassificationModel {
+            fn default() -> Self {
+                Self {
+                    id: Err("no value supplied for id".to_string()),
+                    tag_token_share: Err(
+                        "no value supplied for tag_token_share".to_string(),
+                    ),
+                    tag_usage_share: Err(
+                        "no value supplied for tag_usage_share".to_string(),
+                    ),
+                }
+            }
+        }
+        impl TaskClassificationModel {
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn tag_token_share<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tag_token_share = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for tag_token_share: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn tag_usage_share<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tag_usage_share = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for tag_usage_share: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TaskClassificationModel>
+        for super::TaskClassificationModel {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TaskClassificationModel,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    id: value.id?,
+                    tag_token_share: value.tag_token_share?,
+                    tag_usage_share: value.tag_usage_share?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TaskClassificationModel>
+        for TaskClassificationModel {
+            fn from(value: super::TaskClassificationModel) -> Self {
+                Self {
+                    id: Ok(value.id),
+                    tag_token_share: Ok(value.tag_token_share),
+                    tag_usage_share: Ok(value.tag_usage_share),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct TaskClassificationResponse {
+            data: ::std::result::Result<
+                super::TaskClassificationResponseData,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for TaskClassificationResponse {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                }
+            }
+        }
+        impl TaskClassificationResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::TaskClassificationResponseData>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TaskClassificationResponse>
+        for super::TaskClassificationResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TaskClassificationResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { data: value.data? })
+            }
+        }
+        impl ::std::convert::From<super::TaskClassificationResponse>
+        for TaskClassificationResponse {
+            fn from(value: super::TaskClassificationResponse) -> Self {
+                Self { data: Ok(value.data) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct TaskClassificationResponseData {
+            as_of: ::std::result::Result<::std::string::String, ::std::string::String>,
+            classifications: ::std::result::Result<
+                ::std::vec::Vec<super::TaskClassificationItem>,
+                ::std::string::String,
+            >,
+            macro_categories: ::std::result::Result<
+                ::std::vec::Vec<super::TaskClassificationMacroCategory>,
+                ::std::string::String,
+            >,
+            window_days: ::std::result::Result<i64, ::std::string::String>,
+        }
+        impl ::std::default::Default for TaskClassificationResponseData {
+            fn default() -> Self {
+                Self {
+                    as_of: Err("no value supplied for as_of".to_string()),
+                    classifications: Err(
+                        "no value supplied for classifications".to_string(),
+                    ),
+                    macro_categories: Err(
+                        "no value supplied for macro_categories".to_string(),
+                    ),
+                    window_days: Err("no value supplied for window_days".to_string()),
+                }
+            }
+        }
+        impl TaskClassificationResponseData {
+            pub fn as_of<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.as_of = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for as_of: {e}")
+                    });
+                self
+            }
+            pub fn classifications<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::TaskClassificationItem>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.classifications = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for classifications: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn macro_categories<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::TaskClassificationMacroCategory>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.macro_categories = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for macro_categories: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn window_days<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.window_days = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for window_days: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TaskClassificationResponseData>
+        for super::TaskClassificationResponseData {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TaskClassificationResponseData,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    as_of: value.as_of?,
+                    classifications: value.classifications?,
+                    macro_categories: value.macro_categories?,
+                    window_days: value.window_days?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TaskClassificationResponseData>
+        for TaskClassificationResponseData {
+            fn from(value: super::TaskClassificationResponseData) -> Self {
+                Self {
+                    as_of: Ok(value.as_of),
+                    classifications: Ok(value.classifications),
+                    macro_categories: Ok(value.macro_categories),
+                    window_days: Ok(value.window_days),
+                }
             }
         }
         #[derive(Clone, Debug)]
@@ -58290,6 +70089,161 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct UpdatePrivateEndpointPricingRequest {
+            pricing: ::std::result::Result<
+                super::PrivateEndpointPricing,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UpdatePrivateEndpointPricingRequest {
+            fn default() -> Self {
+                Self {
+                    pricing: Err("no value supplied for pricing".to_string()),
+                }
+            }
+        }
+        impl UpdatePrivateEndpointPricingRequest {
+            pub fn pricing<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::PrivateEndpointPricing>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.pricing = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for pricing: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UpdatePrivateEndpointPricingRequest>
+        for super::UpdatePrivateEndpointPricingRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpdatePrivateEndpointPricingRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { pricing: value.pricing? })
+            }
+        }
+        impl ::std::convert::From<super::UpdatePrivateEndpointPricingRequest>
+        for UpdatePrivateEndpointPricingRequest {
+            fn from(value: super::UpdatePrivateEndpointPricingRequest) -> Self {
+                Self { pricing: Ok(value.pricing) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UpdatePrivateEndpointRequest {
+            base_url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            declared_region: ::std::result::Result<
+                crate::Nullable<super::UpdatePrivateEndpointRequestDeclaredRegion>,
+                ::std::string::String,
+            >,
+            declared_zdr: ::std::result::Result<
+                crate::Nullable<bool>,
+                ::std::string::String,
+            >,
+            upstream_model_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UpdatePrivateEndpointRequest {
+            fn default() -> Self {
+                Self {
+                    base_url: Ok(Default::default()),
+                    declared_region: Ok(Default::default()),
+                    declared_zdr: Ok(Default::default()),
+                    upstream_model_id: Err(
+                        "no value supplied for upstream_model_id".to_string(),
+                    ),
+                }
+            }
+        }
+        impl UpdatePrivateEndpointRequest {
+            pub fn base_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.base_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for base_url: {e}")
+                    });
+                self
+            }
+            pub fn declared_region<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    crate::Nullable<super::UpdatePrivateEndpointRequestDeclaredRegion>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.declared_region = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for declared_region: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn declared_zdr<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::Nullable<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.declared_zdr = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for declared_zdr: {e}")
+                    });
+                self
+            }
+            pub fn upstream_model_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.upstream_model_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for upstream_model_id: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UpdatePrivateEndpointRequest>
+        for super::UpdatePrivateEndpointRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpdatePrivateEndpointRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    base_url: value.base_url?,
+                    declared_region: value.declared_region?,
+                    declared_zdr: value.declared_zdr?,
+                    upstream_model_id: value.upstream_model_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UpdatePrivateEndpointRequest>
+        for UpdatePrivateEndpointRequest {
+            fn from(value: super::UpdatePrivateEndpointRequest) -> Self {
+                Self {
+                    base_url: Ok(value.base_url),
+                    declared_region: Ok(value.declared_region),
+                    declared_zdr: Ok(value.declared_zdr),
+                    upstream_model_id: Ok(value.upstream_model_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct UpdateScimGroupMappingRequest {
             role: ::std::result::Result<
                 super::UpdateScimGroupMappingRequestRole,
@@ -58686,6 +70640,1116 @@ pub mod types {
                     include_byok_in_budgets: Ok(value.include_byok_in_budgets),
                     limit_usd: Ok(value.limit_usd),
                 }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ValidatePrivateEndpointRequest {
+            workspace_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ValidatePrivateEndpointRequest {
+            fn default() -> Self {
+                Self {
+                    workspace_id: Err("no value supplied for workspace_id".to_string()),
+                }
+            }
+        }
+        impl ValidatePrivateEndpointRequest {
+            pub fn workspace_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.workspace_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for workspace_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ValidatePrivateEndpointRequest>
+        for super::ValidatePrivateEndpointRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ValidatePrivateEndpointRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    workspace_id: value.workspace_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ValidatePrivateEndpointRequest>
+        for ValidatePrivateEndpointRequest {
+            fn from(value: super::ValidatePrivateEndpointRequest) -> Self {
+                Self {
+                    workspace_id: Ok(value.workspace_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct VaultEffectiveSecret {
+            created_at: ::std::result::Result<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+                ::std::string::String,
+            >,
+            fingerprint: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            hosts: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            scope: ::std::result::Result<
+                super::VaultEffectiveSecretScope,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for VaultEffectiveSecret {
+            fn default() -> Self {
+                Self {
+                    created_at: Err("no value supplied for created_at".to_string()),
+                    fingerprint: Err("no value supplied for fingerprint".to_string()),
+                    hosts: Err("no value supplied for hosts".to_string()),
+                    name: Err("no value supplied for name".to_string()),
+                    scope: Err("no value supplied for scope".to_string()),
+                }
+            }
+        }
+        impl VaultEffectiveSecret {
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn fingerprint<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.fingerprint = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for fingerprint: {e}")
+                    });
+                self
+            }
+            pub fn hosts<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.hosts = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for hosts: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn scope<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::VaultEffectiveSecretScope>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.scope = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for scope: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<VaultEffectiveSecret>
+        for super::VaultEffectiveSecret {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: VaultEffectiveSecret,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    created_at: value.created_at?,
+                    fingerprint: value.fingerprint?,
+                    hosts: value.hosts?,
+                    name: value.name?,
+                    scope: value.scope?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::VaultEffectiveSecret> for VaultEffectiveSecret {
+            fn from(value: super::VaultEffectiveSecret) -> Self {
+                Self {
+                    created_at: Ok(value.created_at),
+                    fingerprint: Ok(value.fingerprint),
+                    hosts: Ok(value.hosts),
+                    name: Ok(value.name),
+                    scope: Ok(value.scope),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct VaultEffectiveSecretListResponse {
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::VaultEffectiveSecret>,
+                ::std::string::String,
+            >,
+            has_more: ::std::result::Result<bool, ::std::string::String>,
+        }
+        impl ::std::default::Default for VaultEffectiveSecretListResponse {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                    has_more: Err("no value supplied for has_more".to_string()),
+                }
+            }
+        }
+        impl VaultEffectiveSecretListResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::VaultEffectiveSecret>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn has_more<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.has_more = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for has_more: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<VaultEffectiveSecretListResponse>
+        for super::VaultEffectiveSecretListResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: VaultEffectiveSecretListResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data: value.data?,
+                    has_more: value.has_more?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::VaultEffectiveSecretListResponse>
+        for VaultEffectiveSecretListResponse {
+            fn from(value: super::VaultEffectiveSecretListResponse) -> Self {
+                Self {
+                    data: Ok(value.data),
+                    has_more: Ok(value.has_more),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct VaultSecret {
+            created_at: ::std::result::Result<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+                ::std::string::String,
+            >,
+            fingerprint: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            hosts: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for VaultSecret {
+            fn default() -> Self {
+                Self {
+                    created_at: Err("no value supplied for created_at".to_string()),
+                    fingerprint: Err("no value supplied for fingerprint".to_string()),
+                    hosts: Err("no value supplied for hosts".to_string()),
+                    name: Err("no value supplied for name".to_string()),
+                }
+            }
+        }
+        impl VaultSecret {
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn fingerprint<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.fingerprint = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for fingerprint: {e}")
+                    });
+                self
+            }
+            pub fn hosts<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.hosts = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for hosts: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<VaultSecret> for super::VaultSecret {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: VaultSecret,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    created_at: value.created_at?,
+                    fingerprint: value.fingerprint?,
+                    hosts: value.hosts?,
+                    name: value.name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::VaultSecret> for VaultSecret {
+            fn from(value: super::VaultSecret) -> Self {
+                Self {
+                    created_at: Ok(value.created_at),
+                    fingerprint: Ok(value.fingerprint),
+                    hosts: Ok(value.hosts),
+                    name: Ok(value.name),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct VaultSecretCopyRequest {
+            names: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for VaultSecretCopyRequest {
+            fn default() -> Self {
+                Self {
+                    names: Err("no value supplied for names".to_string()),
+                }
+            }
+        }
+        impl VaultSecretCopyRequest {
+            pub fn names<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.names = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for names: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<VaultSecretCopyRequest>
+        for super::VaultSecretCopyRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: VaultSecretCopyRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { names: value.names? })
+            }
+        }
+        impl ::std::convert::From<super::VaultSecretCopyRequest>
+        for VaultSecretCopyRequest {
+            fn from(value: super::VaultSecretCopyRequest) -> Self {
+                Self { names: Ok(value.names) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct VaultSecretCopyResponse {
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::VaultSecret>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for VaultSecretCopyResponse {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                }
+            }
+        }
+        impl VaultSecretCopyResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::VaultSecret>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<VaultSecretCopyResponse>
+        for super::VaultSecretCopyResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: VaultSecretCopyResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { data: value.data? })
+            }
+        }
+        impl ::std::convert::From<super::VaultSecretCopyResponse>
+        for VaultSecretCopyResponse {
+            fn from(value: super::VaultSecretCopyResponse) -> Self {
+                Self { data: Ok(value.data) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct VaultSecretListResponse {
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::VaultSecret>,
+                ::std::string::String,
+            >,
+            has_more: ::std::result::Result<bool, ::std::string::String>,
+        }
+        impl ::std::default::Default for VaultSecretListResponse {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                    has_more: Err("no value supplied for has_more".to_string()),
+                }
+            }
+        }
+        impl VaultSecretListResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::VaultSecret>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn has_more<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.has_more = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for has_more: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<VaultSecretListResponse>
+        for super::VaultSecretListResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: VaultSecretListResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data: value.data?,
+                    has_more: value.has_more?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::VaultSecretListResponse>
+        for VaultSecretListResponse {
+            fn from(value: super::VaultSecretListResponse) -> Self {
+                Self {
+                    data: Ok(value.data),
+                    has_more: Ok(value.has_more),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct VaultSecretResponse {
+            data: ::std::result::Result<super::VaultSecret, ::std::string::String>,
+        }
+        impl ::std::default::Default for VaultSecretResponse {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                }
+            }
+        }
+        impl VaultSecretResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::VaultSecret>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<VaultSecretResponse>
+        for super::VaultSecretResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: VaultSecretResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { data: value.data? })
+            }
+        }
+        impl ::std::convert::From<super::VaultSecretResponse> for VaultSecretResponse {
+            fn from(value: super::VaultSecretResponse) -> Self {
+                Self { data: Ok(value.data) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct VaultSecretWriteRequest {
+            hosts: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            value: ::std::result::Result<crate::Secret, ::std::string::String>,
+        }
+        impl ::std::default::Default for VaultSecretWriteRequest {
+            fn default() -> Self {
+                Self {
+                    hosts: Err("no value supplied for hosts".to_string()),
+                    value: Err("no value supplied for value".to_string()),
+                }
+            }
+        }
+        impl VaultSecretWriteRequest {
+            pub fn hosts<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.hosts = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for hosts: {e}")
+                    });
+                self
+            }
+            pub fn value<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::Secret>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.value = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for value: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<VaultSecretWriteRequest>
+        for super::VaultSecretWriteRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: VaultSecretWriteRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    hosts: value.hosts?,
+                    value: value.value?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::VaultSecretWriteRequest>
+        for VaultSecretWriteRequest {
+            fn from(value: super::VaultSecretWriteRequest) -> Self {
+                Self {
+                    hosts: Ok(value.hosts),
+                    value: Ok(value.value),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct VideoModel {
+            allowed_passthrough_parameters: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            canonical_slug: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            created: ::std::result::Result<i64, ::std::string::String>,
+            creativity: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<i64>>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            generate_audio: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            hugging_face_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            pricing_skus: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::collections::HashMap<
+                        ::std::string::String,
+                        ::std::string::String,
+                    >,
+                >,
+                ::std::string::String,
+            >,
+            seed: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            supported_aspect_ratios: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::vec::Vec<super::VideoModelSupportedAspectRatiosItem>,
+                >,
+                ::std::string::String,
+            >,
+            supported_durations: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<i64>>,
+                ::std::string::String,
+            >,
+            supported_frame_images: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::vec::Vec<super::VideoModelSupportedFrameImagesItem>,
+                >,
+                ::std::string::String,
+            >,
+            supported_resolutions: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::vec::Vec<super::VideoModelSupportedResolutionsItem>,
+                >,
+                ::std::string::String,
+            >,
+            supported_sizes: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::vec::Vec<super::VideoModelSupportedSizesItem>,
+                >,
+                ::std::string::String,
+            >,
+            upscale_factor: ::std::result::Result<
+                ::std::option::Option<super::VideoModelUpscaleFactor>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for VideoModel {
+            fn default() -> Self {
+                Self {
+                    allowed_passthrough_parameters: Err(
+                        "no value supplied for allowed_passthrough_parameters"
+                            .to_string(),
+                    ),
+                    canonical_slug: Err(
+                        "no value supplied for canonical_slug".to_string(),
+                    ),
+                    created: Err("no value supplied for created".to_string()),
+                    creativity: Err("no value supplied for creativity".to_string()),
+                    description: Ok(Default::default()),
+                    generate_audio: Err(
+                        "no value supplied for generate_audio".to_string(),
+                    ),
+                    hugging_face_id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    name: Err("no value supplied for name".to_string()),
+                    pricing_skus: Ok(Default::default()),
+                    seed: Err("no value supplied for seed".to_string()),
+                    supported_aspect_ratios: Err(
+                        "no value supplied for supported_aspect_ratios".to_string(),
+                    ),
+                    supported_durations: Err(
+                        "no value supplied for supported_durations".to_string(),
+                    ),
+                    supported_frame_images: Err(
+                        "no value supplied for supported_frame_images".to_string(),
+                    ),
+                    supported_resolutions: Err(
+                        "no value supplied for supported_resolutions".to_string(),
+                    ),
+                    supported_sizes: Err(
+                        "no value supplied for supported_sizes".to_string(),
+                    ),
+                    upscale_factor: Err(
+                        "no value supplied for upscale_factor".to_string(),
+                    ),
+                }
+            }
+        }
+        impl VideoModel {
+            pub fn allowed_passthrough_parameters<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.allowed_passthrough_parameters = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for allowed_passthrough_parameters: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn canonical_slug<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.canonical_slug = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for canonical_slug: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn created<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created: {e}")
+                    });
+                self
+            }
+            pub fn creativity<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i64>>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.creativity = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for creativity: {e}")
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn generate_audio<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.generate_audio = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for generate_audio: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn hugging_face_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.hugging_face_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for hugging_face_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn pricing_skus<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::collections::HashMap<
+                            ::std::string::String,
+                            ::std::string::String,
+                        >,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.pricing_skus = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for pricing_skus: {e}")
+                    });
+                self
+            }
+            pub fn seed<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.seed = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for seed: {e}")
+                    });
+                self
+            }
+            pub fn supported_aspect_ratios<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::vec::Vec<super::VideoModelSupportedAspectRatiosItem>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.supported_aspect_ratios = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for supported_aspect_ratios: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn supported_durations<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i64>>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.supported_durations = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for supported_durations: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn supported_frame_images<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::vec::Vec<super::VideoModelSupportedFrameImagesItem>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.supported_frame_images = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for supported_frame_images: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn supported_resolutions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::vec::Vec<super::VideoModelSupportedResolutionsItem>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.supported_resolutions = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for supported_resolutions: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn supported_sizes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::vec::Vec<super::VideoModelSupportedSizesItem>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.supported_sizes = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for supported_sizes: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn upscale_factor<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::VideoModelUpscaleFactor>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.upscale_factor = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for upscale_factor: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<VideoModel> for super::VideoModel {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: VideoModel,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    allowed_passthrough_parameters: value
+                        .allowed_passthrough_parameters?,
+                    canonical_slug: value.canonical_slug?,
+                    created: value.created?,
+                    creativity: value.creativity?,
+                    description: value.description?,
+                    generate_audio: value.generate_audio?,
+                    hugging_face_id: value.hugging_face_id?,
+                    id: value.id?,
+                    name: value.name?,
+                    pricing_skus: value.pricing_skus?,
+                    seed: value.seed?,
+                    supported_aspect_ratios: value.supported_aspect_ratios?,
+                    supported_durations: value.supported_durations?,
+                    supported_frame_images: value.supported_frame_images?,
+                    supported_resolutions: value.supported_resolutions?,
+                    supported_sizes: value.supported_sizes?,
+                    upscale_factor: value.upscale_factor?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::VideoModel> for VideoModel {
+            fn from(value: super::VideoModel) -> Self {
+                Self {
+                    allowed_passthrough_parameters: Ok(
+                        value.allowed_passthrough_parameters,
+                    ),
+                    canonical_slug: Ok(value.canonical_slug),
+                    created: Ok(value.created),
+                    creativity: Ok(value.creativity),
+                    description: Ok(value.description),
+                    generate_audio: Ok(value.generate_audio),
+                    hugging_face_id: Ok(value.hugging_face_id),
+                    id: Ok(value.id),
+                    name: Ok(value.name),
+                    pricing_skus: Ok(value.pricing_skus),
+                    seed: Ok(value.seed),
+                    supported_aspect_ratios: Ok(value.supported_aspect_ratios),
+                    supported_durations: Ok(value.supported_durations),
+                    supported_frame_images: Ok(value.supported_frame_images),
+                    supported_resolutions: Ok(value.supported_resolutions),
+                    supported_sizes: Ok(value.supported_sizes),
+                    upscale_factor: Ok(value.upscale_factor),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct VideoModelUpscaleFactor {
+            max: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            min: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for VideoModelUpscaleFactor {
+            fn default() -> Self {
+                Self {
+                    max: Ok(Default::default()),
+                    min: Ok(Default::default()),
+                }
+            }
+        }
+        impl VideoModelUpscaleFactor {
+            pub fn max<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.max = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for max: {e}")
+                    });
+                self
+            }
+            pub fn min<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.min = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for min: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<VideoModelUpscaleFactor>
+        for super::VideoModelUpscaleFactor {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: VideoModelUpscaleFactor,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    max: value.max?,
+                    min: value.min?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::VideoModelUpscaleFactor>
+        for VideoModelUpscaleFactor {
+            fn from(value: super::VideoModelUpscaleFactor) -> Self {
+                Self {
+                    max: Ok(value.max),
+                    min: Ok(value.min),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct VideoModelsListResponse {
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::VideoModel>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for VideoModelsListResponse {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                }
+            }
+        }
+        impl VideoModelsListResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::VideoModel>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<VideoModelsListResponse>
+        for super::VideoModelsListResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: VideoModelsListResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { data: value.data? })
+            }
+        }
+        impl ::std::convert::From<super::VideoModelsListResponse>
+        for VideoModelsListResponse {
+            fn from(value: super::VideoModelsListResponse) -> Self {
+                Self { data: Ok(value.data) }
             }
         }
         #[derive(Clone, Debug)]
@@ -59843,6 +72907,23 @@ let response = client.update_byok_key()
     pub fn update_byok_key(&self) -> builder::UpdateByokKey<'_> {
         builder::UpdateByokKey::new(self)
     }
+    /**Market share by task
+
+How sampled OpenRouter traffic splits across tasks (code generation, summarization, ...) over a trailing window, as shares between 0 and 1 of requests and of tokens, grouped into macro-categories, with the leading models of each task; unclassified traffic is left out and no absolute volumes are given. Rate limited (30 a minute per key). Works with any API key.
+
+Sends a `GET` request to `/classifications/task`
+
+Arguments:
+- `window`: The trailing window the shares cover.
+```ignore
+let response = client.get_task_classifications()
+    .window(window)
+    .send()
+    .await;
+```*/
+    pub fn get_task_classifications(&self) -> builder::GetTaskClassifications<'_> {
+        builder::GetTaskClassifications::new(self)
+    }
     /**Credit balance
 
 Credits bought and credits used by the account, in US dollars. Needs a management key.
@@ -59939,6 +73020,25 @@ let response = client.get_session_cost()
 ```*/
     pub fn get_session_cost(&self) -> builder::GetSessionCost<'_> {
         builder::GetSessionCost::new(self)
+    }
+    /**List embedding models
+
+The embedding models with their prices and properties, one page at a time. Works with any API key.
+
+Sends a `GET` request to `/embeddings/models`
+
+Arguments:
+- `limit`: Most items per page.
+- `offset`: How many items to skip, for paging.
+```ignore
+let response = client.list_embeddings_models()
+    .limit(limit)
+    .offset(offset)
+    .send()
+    .await;
+```*/
+    pub fn list_embeddings_models(&self) -> builder::ListEmbeddingsModels<'_> {
+        builder::ListEmbeddingsModels::new(self)
     }
     /**Endpoints with zero data retention
 
@@ -60350,6 +73450,39 @@ let response = client.bulk_unassign_members_from_guardrail()
         &self,
     ) -> builder::BulkUnassignMembersFromGuardrail<'_> {
         builder::BulkUnassignMembersFromGuardrail::new(self)
+    }
+    /**List image generation models
+
+Every image generation model with the parameters any of its endpoints accepts and where to find its endpoints. Works with any API key.
+
+Sends a `GET` request to `/images/models`
+
+```ignore
+let response = client.list_image_models()
+    .send()
+    .await;
+```*/
+    pub fn list_image_models(&self) -> builder::ListImageModels<'_> {
+        builder::ListImageModels::new(self)
+    }
+    /**List an image model's endpoints
+
+For one image model, each provider endpoint with the parameters it accepts, its prices and the parameters it passes through. Works with any API key.
+
+Sends a `GET` request to `/images/models/{author}/{slug}/endpoints`
+
+Arguments:
+- `author`: The model's author (the part before the slash).
+- `slug`: The model's slug (the part after the slash).
+```ignore
+let response = client.list_image_model_endpoints()
+    .author(author)
+    .slug(slug)
+    .send()
+    .await;
+```*/
+    pub fn list_image_model_endpoints(&self) -> builder::ListImageModelEndpoints<'_> {
+        builder::ListImageModelEndpoints::new(self)
     }
     /**The key making this request
 
@@ -60832,6 +73965,185 @@ let response = client.get_preset_version()
     pub fn get_preset_version(&self) -> builder::GetPresetVersion<'_> {
         builder::GetPresetVersion::new(self)
     }
+    /**List private endpoints
+
+Every private endpoint of the organization, drafts included. The organization needs the private endpoints entitlement. Needs a management key.
+
+Sends a `GET` request to `/private-endpoints`
+
+```ignore
+let response = client.list_private_endpoints()
+    .send()
+    .await;
+```*/
+    pub fn list_private_endpoints(&self) -> builder::ListPrivateEndpoints<'_> {
+        builder::ListPrivateEndpoints::new(self)
+    }
+    /**Create a private endpoint
+
+Registers a deployment as a draft, which receives no traffic until it has been validated and activated; `activate` does both at once (a failed check keeps the draft and answers 422). The same `Idempotency-Key` sent again returns the endpoint made the first time instead of a second one. Needs a management key.
+
+Sends a `POST` request to `/private-endpoints`
+
+Arguments:
+- `idempotency_key`: A key of your choosing that makes the call safe to repeat: a second create with it returns the first one's endpoint; with a different body, 422.
+- `body`
+```ignore
+let response = client.create_private_endpoint()
+    .idempotency_key(idempotency_key)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn create_private_endpoint(&self) -> builder::CreatePrivateEndpoint<'_> {
+        builder::CreatePrivateEndpoint::new(self)
+    }
+    /**Get a private endpoint
+
+One private endpoint: where it points, what it declares about data handling and the prices reported for it. Needs a management key.
+
+Sends a `GET` request to `/private-endpoints/{id}`
+
+Arguments:
+- `id`: The private endpoint.
+```ignore
+let response = client.get_private_endpoint()
+    .id(id)
+    .send()
+    .await;
+```*/
+    pub fn get_private_endpoint(&self) -> builder::GetPrivateEndpoint<'_> {
+        builder::GetPrivateEndpoint::new(self)
+    }
+    /**Delete a private endpoint
+
+Removes a private endpoint; OpenRouter stops routing to it. Needs a management key.
+
+Sends a `DELETE` request to `/private-endpoints/{id}`
+
+Arguments:
+- `id`: The private endpoint.
+- `draft_only`: `true`: delete only if the endpoint is still a draft, and answer 409 if it was ever activated.
+```ignore
+let response = client.delete_private_endpoint()
+    .id(id)
+    .draft_only(draft_only)
+    .send()
+    .await;
+```*/
+    pub fn delete_private_endpoint(&self) -> builder::DeletePrivateEndpoint<'_> {
+        builder::DeletePrivateEndpoint::new(self)
+    }
+    /**Change a draft private endpoint
+
+Points a draft at another upstream model or URL (a `base_url` left out stays as it is). Any change undoes an earlier validation; an active endpoint cannot be changed (409), delete it and create it again. Needs a management key.
+
+Sends a `PATCH` request to `/private-endpoints/{id}`
+
+Arguments:
+- `id`: The private endpoint.
+- `body`
+```ignore
+let response = client.update_private_endpoint()
+    .id(id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn update_private_endpoint(&self) -> builder::UpdatePrivateEndpoint<'_> {
+        builder::UpdatePrivateEndpoint::new(self)
+    }
+    /**Activate a private endpoint
+
+Starts routing to a draft that passed validation. Answers 409 if it was never validated, the validation is out of date or it is active already. Needs a management key.
+
+Sends a `POST` request to `/private-endpoints/{id}/activate`
+
+Arguments:
+- `id`: The private endpoint.
+```ignore
+let response = client.activate_private_endpoint()
+    .id(id)
+    .send()
+    .await;
+```*/
+    pub fn activate_private_endpoint(&self) -> builder::ActivatePrivateEndpoint<'_> {
+        builder::ActivatePrivateEndpoint::new(self)
+    }
+    /**Disable a private endpoint
+
+Stops routing to an active endpoint but keeps it, to be enabled later. Needs a management key.
+
+Sends a `POST` request to `/private-endpoints/{id}/disable`
+
+Arguments:
+- `id`: The private endpoint.
+```ignore
+let response = client.disable_private_endpoint()
+    .id(id)
+    .send()
+    .await;
+```*/
+    pub fn disable_private_endpoint(&self) -> builder::DisablePrivateEndpoint<'_> {
+        builder::DisablePrivateEndpoint::new(self)
+    }
+    /**Enable a private endpoint
+
+Routes to a disabled endpoint again. Needs a management key.
+
+Sends a `POST` request to `/private-endpoints/{id}/enable`
+
+Arguments:
+- `id`: The private endpoint.
+```ignore
+let response = client.enable_private_endpoint()
+    .id(id)
+    .send()
+    .await;
+```*/
+    pub fn enable_private_endpoint(&self) -> builder::EnablePrivateEndpoint<'_> {
+        builder::EnablePrivateEndpoint::new(self)
+    }
+    /**Set a private endpoint's prices
+
+Replaces the per-token prices reported for requests to the endpoint, draft or active, from the next request on. A cache price left out goes back to the provider's default. Needs a management key.
+
+Sends a `PUT` request to `/private-endpoints/{id}/pricing`
+
+Arguments:
+- `id`: The private endpoint.
+- `body`
+```ignore
+let response = client.update_private_endpoint_pricing()
+    .id(id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn update_private_endpoint_pricing(
+        &self,
+    ) -> builder::UpdatePrivateEndpointPricing<'_> {
+        builder::UpdatePrivateEndpointPricing::new(self)
+    }
+    /**Validate a private endpoint
+
+Sends one live test request to a draft through the given workspace's BYOK key for its provider. Failed checks still answer 200, with `passed: false` and the reasons; only a passed validation allows activation. Needs a management key.
+
+Sends a `POST` request to `/private-endpoints/{id}/validate`
+
+Arguments:
+- `id`: The private endpoint.
+- `body`
+```ignore
+let response = client.validate_private_endpoint()
+    .id(id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn validate_private_endpoint(&self) -> builder::ValidatePrivateEndpoint<'_> {
+        builder::ValidatePrivateEndpoint::new(self)
+    }
     /**List providers
 
 The providers OpenRouter routes to, with links to their policies. Works with any API key.
@@ -60953,6 +74265,264 @@ let response = client.list_scim_groups()
 ```*/
     pub fn list_scim_groups(&self) -> builder::ListScimGroups<'_> {
         builder::ListScimGroups::new(self)
+    }
+    /**Start a SCIM directory sync
+
+Asks OpenRouter to read the groups of your identity provider again and apply the group mappings; it runs in the background (202), follow it with the job's id. Needs a management key.
+
+Sends a `POST` request to `/scim/sync-jobs`
+
+```ignore
+let response = client.create_scim_sync_job()
+    .send()
+    .await;
+```*/
+    pub fn create_scim_sync_job(&self) -> builder::CreateScimSyncJob<'_> {
+        builder::CreateScimSyncJob::new(self)
+    }
+    /**Get a SCIM directory sync
+
+Where a directory sync stands: queued, running, succeeded (with how many groups were synced and deleted) or failed (with why). Needs a management key.
+
+Sends a `GET` request to `/scim/sync-jobs/{id}`
+
+Arguments:
+- `id`: The sync job.
+```ignore
+let response = client.get_scim_sync_job()
+    .id(id)
+    .send()
+    .await;
+```*/
+    pub fn get_scim_sync_job(&self) -> builder::GetScimSyncJob<'_> {
+        builder::GetScimSyncJob::new(self)
+    }
+    /**List server tools
+
+Every server tool OpenRouter can run for a model: the names each API format accepts for it, the engines behind it with their prices, and how many models and endpoints support it natively. Works with any API key.
+
+Sends a `GET` request to `/tools`
+
+Arguments:
+- `api_format`: Only the names this API format accepts.
+- `limit`: Most items per page.
+- `offset`: How many items to skip, for paging.
+```ignore
+let response = client.list_tools()
+    .api_format(api_format)
+    .limit(limit)
+    .offset(offset)
+    .send()
+    .await;
+```*/
+    pub fn list_tools(&self) -> builder::ListTools<'_> {
+        builder::ListTools::new(self)
+    }
+    /**Get a server tool
+
+One server tool, by its `openrouter:` name or any name a request may give it, with the models that support it natively. Works with any API key.
+
+Sends a `GET` request to `/tools/{name}`
+
+Arguments:
+- `name`: The tool: `openrouter:<tool>` or one of its accepted names.
+```ignore
+let response = client.get_tool()
+    .name(name)
+    .send()
+    .await;
+```*/
+    pub fn get_tool(&self) -> builder::GetTool<'_> {
+        builder::GetTool::new(self)
+    }
+    /**List the connections of an intern
+
+Which connections (GitHub, Slack, Google, MCP servers as `mcp:<host>`, ...) an intern may use, by key; never their credentials. The key decides the scope: the workspace it belongs to (an intern's own key reaches only that intern); there is no fallback to another workspace. Only for organizations in the Intern API programme (404 otherwise). Works with any API key.
+
+Sends a `GET` request to `/vault/interns/{internId}/connections`
+
+Arguments:
+- `intern_id`: The intern, in the key's workspace.
+```ignore
+let response = client.list_intern_connections()
+    .intern_id(intern_id)
+    .send()
+    .await;
+```*/
+    pub fn list_intern_connections(&self) -> builder::ListInternConnections<'_> {
+        builder::ListInternConnections::new(self)
+    }
+    /**List the secrets an intern gets
+
+For each secret name, the one an intern's outbound requests actually receive, and where it comes from: the intern's own, an attached vault's or the workspace's (in that order of precedence). Without values. The key decides the scope: the workspace it belongs to (an intern's own key reaches only that intern); there is no fallback to another workspace. Only for organizations in the Intern API programme (404 otherwise). Works with any API key.
+
+Sends a `GET` request to `/vault/interns/{internId}/effective-secrets`
+
+Arguments:
+- `intern_id`: The intern, in the key's workspace.
+- `limit`: Most items per page.
+- `offset`: How many items to skip, for paging.
+```ignore
+let response = client.list_intern_effective_vault_secrets()
+    .intern_id(intern_id)
+    .limit(limit)
+    .offset(offset)
+    .send()
+    .await;
+```*/
+    pub fn list_intern_effective_vault_secrets(
+        &self,
+    ) -> builder::ListInternEffectiveVaultSecrets<'_> {
+        builder::ListInternEffectiveVaultSecrets::new(self)
+    }
+    /**List the secrets of an intern
+
+The secrets stored for one intern, one page at a time, without values. The key decides the scope: the workspace it belongs to (an intern's own key reaches only that intern); there is no fallback to another workspace. Only for organizations in the Intern API programme (404 otherwise). Works with any API key.
+
+Sends a `GET` request to `/vault/interns/{internId}/secrets`
+
+Arguments:
+- `intern_id`: The intern, in the key's workspace.
+- `limit`: Most items per page.
+- `offset`: How many items to skip, for paging.
+```ignore
+let response = client.list_intern_vault_secrets()
+    .intern_id(intern_id)
+    .limit(limit)
+    .offset(offset)
+    .send()
+    .await;
+```*/
+    pub fn list_intern_vault_secrets(&self) -> builder::ListInternVaultSecrets<'_> {
+        builder::ListInternVaultSecrets::new(self)
+    }
+    /**Copy workspace secrets to an intern
+
+Gives an intern copies of the named workspace secrets, values and hosts included, replacing its own secrets of those names. All or nothing: a name missing from the workspace answers 404, a secret without hosts 409. The key decides the scope: the workspace it belongs to (an intern's own key reaches only that intern); there is no fallback to another workspace. Only for organizations in the Intern API programme (404 otherwise). Works with any API key.
+
+Sends a `POST` request to `/vault/interns/{internId}/secrets/copy`
+
+Arguments:
+- `intern_id`: The intern, in the key's workspace.
+- `body`
+```ignore
+let response = client.copy_vault_secrets_to_intern()
+    .intern_id(intern_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn copy_vault_secrets_to_intern(&self) -> builder::CopyVaultSecretsToIntern<'_> {
+        builder::CopyVaultSecretsToIntern::new(self)
+    }
+    /**Store a secret of an intern
+
+Creates or replaces one intern's secret. The value is encrypted and only ever released to the listed hosts; the answer describes the secret without its value. Answers 503 while vault writes are switched off. The key decides the scope: the workspace it belongs to (an intern's own key reaches only that intern); there is no fallback to another workspace. Only for organizations in the Intern API programme (404 otherwise). Works with any API key.
+
+Sends a `PUT` request to `/vault/interns/{internId}/secrets/{name}`
+
+Arguments:
+- `intern_id`: The intern, in the key's workspace.
+- `name`: The secret: lowercase letters, digits and single underscores, starting with a letter, at most 255 characters.
+- `body`
+```ignore
+let response = client.store_intern_vault_secret()
+    .intern_id(intern_id)
+    .name(name)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn store_intern_vault_secret(&self) -> builder::StoreInternVaultSecret<'_> {
+        builder::StoreInternVaultSecret::new(self)
+    }
+    /**Delete a secret of an intern
+
+Removes one intern's secret (404 if there is none by that name). The key decides the scope: the workspace it belongs to (an intern's own key reaches only that intern); there is no fallback to another workspace. Only for organizations in the Intern API programme (404 otherwise). Works with any API key.
+
+Sends a `DELETE` request to `/vault/interns/{internId}/secrets/{name}`
+
+Arguments:
+- `intern_id`: The intern, in the key's workspace.
+- `name`: The secret.
+```ignore
+let response = client.delete_intern_vault_secret()
+    .intern_id(intern_id)
+    .name(name)
+    .send()
+    .await;
+```*/
+    pub fn delete_intern_vault_secret(&self) -> builder::DeleteInternVaultSecret<'_> {
+        builder::DeleteInternVaultSecret::new(self)
+    }
+    /**List workspace secrets
+
+The secrets stored in the key's workspace, one page at a time: names, hosts and fingerprints, never values. The key decides the scope: the workspace it belongs to (an intern's own key reaches only that intern); there is no fallback to another workspace. Only for organizations in the Intern API programme (404 otherwise). Works with any API key.
+
+Sends a `GET` request to `/vault/secrets`
+
+Arguments:
+- `limit`: Most items per page.
+- `offset`: How many items to skip, for paging.
+```ignore
+let response = client.list_vault_secrets()
+    .limit(limit)
+    .offset(offset)
+    .send()
+    .await;
+```*/
+    pub fn list_vault_secrets(&self) -> builder::ListVaultSecrets<'_> {
+        builder::ListVaultSecrets::new(self)
+    }
+    /**Store a workspace secret
+
+Creates the named secret in the key's workspace, or replaces it. The value is encrypted and only ever released to the listed hosts; the answer describes the secret without its value. Answers 503 while vault writes are switched off. The key decides the scope: the workspace it belongs to (an intern's own key reaches only that intern); there is no fallback to another workspace. Only for organizations in the Intern API programme (404 otherwise). Works with any API key.
+
+Sends a `PUT` request to `/vault/secrets/{name}`
+
+Arguments:
+- `name`: The secret: lowercase letters, digits and single underscores, starting with a letter, at most 255 characters.
+- `body`
+```ignore
+let response = client.store_vault_secret()
+    .name(name)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn store_vault_secret(&self) -> builder::StoreVaultSecret<'_> {
+        builder::StoreVaultSecret::new(self)
+    }
+    /**Delete a workspace secret
+
+Removes a secret from the key's workspace (404 if there is none by that name). The key decides the scope: the workspace it belongs to (an intern's own key reaches only that intern); there is no fallback to another workspace. Only for organizations in the Intern API programme (404 otherwise). Works with any API key.
+
+Sends a `DELETE` request to `/vault/secrets/{name}`
+
+Arguments:
+- `name`: The secret.
+```ignore
+let response = client.delete_vault_secret()
+    .name(name)
+    .send()
+    .await;
+```*/
+    pub fn delete_vault_secret(&self) -> builder::DeleteVaultSecret<'_> {
+        builder::DeleteVaultSecret::new(self)
+    }
+    /**List video generation models
+
+The video generation models with their prices and the sizes, durations and options they accept. Works with any API key.
+
+Sends a `GET` request to `/videos/models`
+
+```ignore
+let response = client.list_videos_models()
+    .send()
+    .await;
+```*/
+    pub fn list_videos_models(&self) -> builder::ListVideosModels<'_> {
+        builder::ListVideosModels::new(self)
     }
     /**List workspaces
 
@@ -62607,6 +76177,104 @@ pub mod builder {
             }
         }
     }
+    /**Builder for [`Client::get_task_classifications`]
+
+[`Client::get_task_classifications`]: super::Client::get_task_classifications*/
+    #[derive(Debug, Clone)]
+    pub struct GetTaskClassifications<'a> {
+        client: &'a super::Client,
+        window: Result<Option<types::GetTaskClassificationsWindow>, String>,
+    }
+    impl<'a> GetTaskClassifications<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                window: Ok(None),
+            }
+        }
+        pub fn window<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::GetTaskClassificationsWindow>,
+        {
+            self.window = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `GetTaskClassificationsWindow` for window failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/classifications/task`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::TaskClassificationResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, window } = self;
+            let window = window.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/classifications/task", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("window", &window))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_task_classifications",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
     /**Builder for [`Client::get_credits`]
 
 [`Client::get_credits`]: super::Client::get_credits*/
@@ -63246,6 +76914,104 @@ pub mod builder {
                     )
                 }
                 429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_embeddings_models`]
+
+[`Client::list_embeddings_models`]: super::Client::list_embeddings_models*/
+    #[derive(Debug, Clone)]
+    pub struct ListEmbeddingsModels<'a> {
+        client: &'a super::Client,
+        limit: Result<Option<::std::num::NonZeroU64>, String>,
+        offset: Result<Option<u64>, String>,
+    }
+    impl<'a> ListEmbeddingsModels<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                limit: Ok(None),
+                offset: Ok(None),
+            }
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::num::NonZeroU64>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU64` for limit failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<u64>,
+        {
+            self.offset = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `u64` for offset failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/embeddings/models`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ModelsListResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, limit, offset } = self;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let offset = offset.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/embeddings/models", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_embeddings_models",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -65771,6 +79537,164 @@ pub mod builder {
                         ),
                     )
                 }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_image_models`]
+
+[`Client::list_image_models`]: super::Client::list_image_models*/
+    #[derive(Debug, Clone)]
+    pub struct ListImageModels<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> ListImageModels<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self { client: client }
+        }
+        ///Sends a `GET` request to `/images/models`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ImageModelsListResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client } = self;
+            let url = format!("{}/images/models", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_image_models",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_image_model_endpoints`]
+
+[`Client::list_image_model_endpoints`]: super::Client::list_image_model_endpoints*/
+    #[derive(Debug, Clone)]
+    pub struct ListImageModelEndpoints<'a> {
+        client: &'a super::Client,
+        author: Result<::std::string::String, String>,
+        slug: Result<::std::string::String, String>,
+    }
+    impl<'a> ListImageModelEndpoints<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                author: Err("author was not initialized".to_string()),
+                slug: Err("slug was not initialized".to_string()),
+            }
+        }
+        pub fn author<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.author = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for author failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn slug<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.slug = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for slug failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/images/models/{author}/{slug}/endpoints`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ImageModelEndpointsResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, author, slug } = self;
+            let author = author.map_err(Error::InvalidRequest)?;
+            let slug = slug.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/images/models/{}/{}/endpoints", client.baseurl, encode_path(& author
+                .to_string()), encode_path(& slug.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_image_model_endpoints",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -68891,6 +82815,1422 @@ pub mod builder {
             }
         }
     }
+    /**Builder for [`Client::list_private_endpoints`]
+
+[`Client::list_private_endpoints`]: super::Client::list_private_endpoints*/
+    #[derive(Debug, Clone)]
+    pub struct ListPrivateEndpoints<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> ListPrivateEndpoints<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self { client: client }
+        }
+        ///Sends a `GET` request to `/private-endpoints`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ListPrivateEndpointsResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client } = self;
+            let url = format!("{}/private-endpoints", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_private_endpoints",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                408u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::create_private_endpoint`]
+
+[`Client::create_private_endpoint`]: super::Client::create_private_endpoint*/
+    #[derive(Debug, Clone)]
+    pub struct CreatePrivateEndpoint<'a> {
+        client: &'a super::Client,
+        idempotency_key: Result<Option<::std::string::String>, String>,
+        body: Result<types::builder::CreatePrivateEndpointRequest, String>,
+    }
+    impl<'a> CreatePrivateEndpoint<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                idempotency_key: Ok(None),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn idempotency_key<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.idempotency_key = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for idempotency_key failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CreatePrivateEndpointRequest>,
+            <V as std::convert::TryInto<
+                types::CreatePrivateEndpointRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `CreatePrivateEndpointRequest` for body failed: {}",
+                        s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::CreatePrivateEndpointRequest,
+            ) -> types::builder::CreatePrivateEndpointRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/private-endpoints`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ManagedPrivateEndpointResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, idempotency_key, body } = self;
+            let idempotency_key = idempotency_key.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::CreatePrivateEndpointRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/private-endpoints", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            if let Some(value) = idempotency_key {
+                header_map.append("idempotency-key", value.to_string().try_into()?);
+            }
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "create_private_endpoint",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                201u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                408u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                409u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                422u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                502u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_private_endpoint`]
+
+[`Client::get_private_endpoint`]: super::Client::get_private_endpoint*/
+    #[derive(Debug, Clone)]
+    pub struct GetPrivateEndpoint<'a> {
+        client: &'a super::Client,
+        id: Result<::std::string::String, String>,
+    }
+    impl<'a> GetPrivateEndpoint<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/private-endpoints/{id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::PrivateEndpointResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/private-endpoints/{}", client.baseurl, encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_private_endpoint",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                408u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::delete_private_endpoint`]
+
+[`Client::delete_private_endpoint`]: super::Client::delete_private_endpoint*/
+    #[derive(Debug, Clone)]
+    pub struct DeletePrivateEndpoint<'a> {
+        client: &'a super::Client,
+        id: Result<::std::string::String, String>,
+        draft_only: Result<Option<types::DeletePrivateEndpointDraftOnly>, String>,
+    }
+    impl<'a> DeletePrivateEndpoint<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                draft_only: Ok(None),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn draft_only<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DeletePrivateEndpointDraftOnly>,
+        {
+            self.draft_only = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `DeletePrivateEndpointDraftOnly` for draft_only failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `DELETE` request to `/private-endpoints/{id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::DeletePrivateEndpointResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, id, draft_only } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let draft_only = draft_only.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/private-endpoints/{}", client.baseurl, encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("draft_only", &draft_only))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "delete_private_endpoint",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                408u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                409u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                422u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                502u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::update_private_endpoint`]
+
+[`Client::update_private_endpoint`]: super::Client::update_private_endpoint*/
+    #[derive(Debug, Clone)]
+    pub struct UpdatePrivateEndpoint<'a> {
+        client: &'a super::Client,
+        id: Result<::std::string::String, String>,
+        body: Result<types::builder::UpdatePrivateEndpointRequest, String>,
+    }
+    impl<'a> UpdatePrivateEndpoint<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::UpdatePrivateEndpointRequest>,
+            <V as std::convert::TryInto<
+                types::UpdatePrivateEndpointRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `UpdatePrivateEndpointRequest` for body failed: {}",
+                        s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::UpdatePrivateEndpointRequest,
+            ) -> types::builder::UpdatePrivateEndpointRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PATCH` request to `/private-endpoints/{id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::PrivateEndpointResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, id, body } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::UpdatePrivateEndpointRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/private-endpoints/{}", client.baseurl, encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .patch(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "update_private_endpoint",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                408u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                409u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                422u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                502u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::activate_private_endpoint`]
+
+[`Client::activate_private_endpoint`]: super::Client::activate_private_endpoint*/
+    #[derive(Debug, Clone)]
+    pub struct ActivatePrivateEndpoint<'a> {
+        client: &'a super::Client,
+        id: Result<::std::string::String, String>,
+    }
+    impl<'a> ActivatePrivateEndpoint<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `POST` request to `/private-endpoints/{id}/activate`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ManagedPrivateEndpointResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/private-endpoints/{}/activate", client.baseurl, encode_path(& id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "activate_private_endpoint",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                408u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                409u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                422u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                502u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::disable_private_endpoint`]
+
+[`Client::disable_private_endpoint`]: super::Client::disable_private_endpoint*/
+    #[derive(Debug, Clone)]
+    pub struct DisablePrivateEndpoint<'a> {
+        client: &'a super::Client,
+        id: Result<::std::string::String, String>,
+    }
+    impl<'a> DisablePrivateEndpoint<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `POST` request to `/private-endpoints/{id}/disable`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ManagedPrivateEndpointResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/private-endpoints/{}/disable", client.baseurl, encode_path(& id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "disable_private_endpoint",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                408u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                409u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                422u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                502u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::enable_private_endpoint`]
+
+[`Client::enable_private_endpoint`]: super::Client::enable_private_endpoint*/
+    #[derive(Debug, Clone)]
+    pub struct EnablePrivateEndpoint<'a> {
+        client: &'a super::Client,
+        id: Result<::std::string::String, String>,
+    }
+    impl<'a> EnablePrivateEndpoint<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `POST` request to `/private-endpoints/{id}/enable`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ManagedPrivateEndpointResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/private-endpoints/{}/enable", client.baseurl, encode_path(& id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "enable_private_endpoint",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                408u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                409u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                422u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                502u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::update_private_endpoint_pricing`]
+
+[`Client::update_private_endpoint_pricing`]: super::Client::update_private_endpoint_pricing*/
+    #[derive(Debug, Clone)]
+    pub struct UpdatePrivateEndpointPricing<'a> {
+        client: &'a super::Client,
+        id: Result<::std::string::String, String>,
+        body: Result<types::builder::UpdatePrivateEndpointPricingRequest, String>,
+    }
+    impl<'a> UpdatePrivateEndpointPricing<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::UpdatePrivateEndpointPricingRequest>,
+            <V as std::convert::TryInto<
+                types::UpdatePrivateEndpointPricingRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `UpdatePrivateEndpointPricingRequest` for body failed: {}",
+                        s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::UpdatePrivateEndpointPricingRequest,
+            ) -> types::builder::UpdatePrivateEndpointPricingRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/private-endpoints/{id}/pricing`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::PrivateEndpointResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, id, body } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::UpdatePrivateEndpointPricingRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/private-endpoints/{}/pricing", client.baseurl, encode_path(& id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "update_private_endpoint_pricing",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                408u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                409u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                422u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                502u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::validate_private_endpoint`]
+
+[`Client::validate_private_endpoint`]: super::Client::validate_private_endpoint*/
+    #[derive(Debug, Clone)]
+    pub struct ValidatePrivateEndpoint<'a> {
+        client: &'a super::Client,
+        id: Result<::std::string::String, String>,
+        body: Result<types::builder::ValidatePrivateEndpointRequest, String>,
+    }
+    impl<'a> ValidatePrivateEndpoint<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ValidatePrivateEndpointRequest>,
+            <V as std::convert::TryInto<
+                types::ValidatePrivateEndpointRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `ValidatePrivateEndpointRequest` for body failed: {}",
+                        s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ValidatePrivateEndpointRequest,
+            ) -> types::builder::ValidatePrivateEndpointRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/private-endpoints/{id}/validate`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::PrivateEndpointValidationResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, id, body } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::ValidatePrivateEndpointRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/private-endpoints/{}/validate", client.baseurl, encode_path(& id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "validate_private_endpoint",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                408u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                409u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                422u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                502u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
     /**Builder for [`Client::list_providers`]
 
 [`Client::list_providers`]: super::Client::list_providers*/
@@ -69601,6 +84941,1839 @@ pub mod builder {
                     )
                 }
                 404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::create_scim_sync_job`]
+
+[`Client::create_scim_sync_job`]: super::Client::create_scim_sync_job*/
+    #[derive(Debug, Clone)]
+    pub struct CreateScimSyncJob<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> CreateScimSyncJob<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self { client: client }
+        }
+        ///Sends a `POST` request to `/scim/sync-jobs`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::CreateScimSyncJobResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client } = self;
+            let url = format!("{}/scim/sync-jobs", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "create_scim_sync_job",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                202u16 => ResponseValue::from_response(response).await,
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_scim_sync_job`]
+
+[`Client::get_scim_sync_job`]: super::Client::get_scim_sync_job*/
+    #[derive(Debug, Clone)]
+    pub struct GetScimSyncJob<'a> {
+        client: &'a super::Client,
+        id: Result<::std::string::String, String>,
+    }
+    impl<'a> GetScimSyncJob<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/scim/sync-jobs/{id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::GetScimSyncJobResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/scim/sync-jobs/{}", client.baseurl, encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_scim_sync_job",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_tools`]
+
+[`Client::list_tools`]: super::Client::list_tools*/
+    #[derive(Debug, Clone)]
+    pub struct ListTools<'a> {
+        client: &'a super::Client,
+        api_format: Result<Option<types::ListToolsApiFormat>, String>,
+        limit: Result<Option<i64>, String>,
+        offset: Result<Option<i64>, String>,
+    }
+    impl<'a> ListTools<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                api_format: Ok(None),
+                limit: Ok(None),
+                offset: Ok(None),
+            }
+        }
+        pub fn api_format<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ListToolsApiFormat>,
+        {
+            self.api_format = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `ListToolsApiFormat` for api_format failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for limit failed".to_string());
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.offset = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for offset failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/tools`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ListToolsResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, api_format, limit, offset } = self;
+            let api_format = api_format.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let offset = offset.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/tools", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("api_format", &api_format))
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_tools",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_tool`]
+
+[`Client::get_tool`]: super::Client::get_tool*/
+    #[derive(Debug, Clone)]
+    pub struct GetTool<'a> {
+        client: &'a super::Client,
+        name: Result<::std::string::String, String>,
+    }
+    impl<'a> GetTool<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                name: Err("name was not initialized".to_string()),
+            }
+        }
+        pub fn name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.name = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for name failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/tools/{name}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::GetToolResponse>, Error<types::ErrorResponse>> {
+            let Self { client, name } = self;
+            let name = name.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/tools/{}", client.baseurl, encode_path(& name.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_tool",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_intern_connections`]
+
+[`Client::list_intern_connections`]: super::Client::list_intern_connections*/
+    #[derive(Debug, Clone)]
+    pub struct ListInternConnections<'a> {
+        client: &'a super::Client,
+        intern_id: Result<::std::string::String, String>,
+    }
+    impl<'a> ListInternConnections<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                intern_id: Err("intern_id was not initialized".to_string()),
+            }
+        }
+        pub fn intern_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.intern_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for intern_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/vault/interns/{internId}/connections`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ListInternConnectionsResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, intern_id } = self;
+            let intern_id = intern_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/vault/interns/{}/connections", client.baseurl, encode_path(&
+                intern_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_intern_connections",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                408u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                502u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                504u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_intern_effective_vault_secrets`]
+
+[`Client::list_intern_effective_vault_secrets`]: super::Client::list_intern_effective_vault_secrets*/
+    #[derive(Debug, Clone)]
+    pub struct ListInternEffectiveVaultSecrets<'a> {
+        client: &'a super::Client,
+        intern_id: Result<::std::string::String, String>,
+        limit: Result<Option<i64>, String>,
+        offset: Result<Option<i64>, String>,
+    }
+    impl<'a> ListInternEffectiveVaultSecrets<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                intern_id: Err("intern_id was not initialized".to_string()),
+                limit: Ok(None),
+                offset: Ok(None),
+            }
+        }
+        pub fn intern_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.intern_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for intern_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for limit failed".to_string());
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.offset = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for offset failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/vault/interns/{internId}/effective-secrets`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::VaultEffectiveSecretListResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, intern_id, limit, offset } = self;
+            let intern_id = intern_id.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let offset = offset.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/vault/interns/{}/effective-secrets", client.baseurl, encode_path(&
+                intern_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_intern_effective_vault_secrets",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                408u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                502u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                504u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_intern_vault_secrets`]
+
+[`Client::list_intern_vault_secrets`]: super::Client::list_intern_vault_secrets*/
+    #[derive(Debug, Clone)]
+    pub struct ListInternVaultSecrets<'a> {
+        client: &'a super::Client,
+        intern_id: Result<::std::string::String, String>,
+        limit: Result<Option<i64>, String>,
+        offset: Result<Option<i64>, String>,
+    }
+    impl<'a> ListInternVaultSecrets<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                intern_id: Err("intern_id was not initialized".to_string()),
+                limit: Ok(None),
+                offset: Ok(None),
+            }
+        }
+        pub fn intern_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.intern_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for intern_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for limit failed".to_string());
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.offset = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for offset failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/vault/interns/{internId}/secrets`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::VaultSecretListResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, intern_id, limit, offset } = self;
+            let intern_id = intern_id.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let offset = offset.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/vault/interns/{}/secrets", client.baseurl, encode_path(& intern_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_intern_vault_secrets",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                408u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                502u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                504u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::copy_vault_secrets_to_intern`]
+
+[`Client::copy_vault_secrets_to_intern`]: super::Client::copy_vault_secrets_to_intern*/
+    #[derive(Debug, Clone)]
+    pub struct CopyVaultSecretsToIntern<'a> {
+        client: &'a super::Client,
+        intern_id: Result<::std::string::String, String>,
+        body: Result<types::builder::VaultSecretCopyRequest, String>,
+    }
+    impl<'a> CopyVaultSecretsToIntern<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                intern_id: Err("intern_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn intern_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.intern_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for intern_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::VaultSecretCopyRequest>,
+            <V as std::convert::TryInto<
+                types::VaultSecretCopyRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `VaultSecretCopyRequest` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::VaultSecretCopyRequest,
+            ) -> types::builder::VaultSecretCopyRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/vault/interns/{internId}/secrets/copy`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::VaultSecretCopyResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, intern_id, body } = self;
+            let intern_id = intern_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::VaultSecretCopyRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/vault/interns/{}/secrets/copy", client.baseurl, encode_path(&
+                intern_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "copy_vault_secrets_to_intern",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                502u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                504u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::store_intern_vault_secret`]
+
+[`Client::store_intern_vault_secret`]: super::Client::store_intern_vault_secret*/
+    #[derive(Debug, Clone)]
+    pub struct StoreInternVaultSecret<'a> {
+        client: &'a super::Client,
+        intern_id: Result<::std::string::String, String>,
+        name: Result<::std::string::String, String>,
+        body: Result<types::builder::VaultSecretWriteRequest, String>,
+    }
+    impl<'a> StoreInternVaultSecret<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                intern_id: Err("intern_id was not initialized".to_string()),
+                name: Err("name was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn intern_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.intern_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for intern_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.name = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for name failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::VaultSecretWriteRequest>,
+            <V as std::convert::TryInto<
+                types::VaultSecretWriteRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `VaultSecretWriteRequest` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::VaultSecretWriteRequest,
+            ) -> types::builder::VaultSecretWriteRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/vault/interns/{internId}/secrets/{name}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::VaultSecretResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, intern_id, name, body } = self;
+            let intern_id = intern_id.map_err(Error::InvalidRequest)?;
+            let name = name.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::VaultSecretWriteRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/vault/interns/{}/secrets/{}", client.baseurl, encode_path(& intern_id
+                .to_string()), encode_path(& name.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "store_intern_vault_secret",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                502u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                504u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::delete_intern_vault_secret`]
+
+[`Client::delete_intern_vault_secret`]: super::Client::delete_intern_vault_secret*/
+    #[derive(Debug, Clone)]
+    pub struct DeleteInternVaultSecret<'a> {
+        client: &'a super::Client,
+        intern_id: Result<::std::string::String, String>,
+        name: Result<::std::string::String, String>,
+    }
+    impl<'a> DeleteInternVaultSecret<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                intern_id: Err("intern_id was not initialized".to_string()),
+                name: Err("name was not initialized".to_string()),
+            }
+        }
+        pub fn intern_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.intern_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for intern_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.name = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for name failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `DELETE` request to `/vault/interns/{internId}/secrets/{name}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+            let Self { client, intern_id, name } = self;
+            let intern_id = intern_id.map_err(Error::InvalidRequest)?;
+            let name = name.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/vault/interns/{}/secrets/{}", client.baseurl, encode_path(& intern_id
+                .to_string()), encode_path(& name.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "delete_intern_vault_secret",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                204u16 => Ok(ResponseValue::empty(response)),
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                408u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                409u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                502u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                504u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_vault_secrets`]
+
+[`Client::list_vault_secrets`]: super::Client::list_vault_secrets*/
+    #[derive(Debug, Clone)]
+    pub struct ListVaultSecrets<'a> {
+        client: &'a super::Client,
+        limit: Result<Option<i64>, String>,
+        offset: Result<Option<i64>, String>,
+    }
+    impl<'a> ListVaultSecrets<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                limit: Ok(None),
+                offset: Ok(None),
+            }
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for limit failed".to_string());
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.offset = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for offset failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/vault/secrets`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::VaultSecretListResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, limit, offset } = self;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let offset = offset.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/vault/secrets", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_vault_secrets",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                408u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                502u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                504u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::store_vault_secret`]
+
+[`Client::store_vault_secret`]: super::Client::store_vault_secret*/
+    #[derive(Debug, Clone)]
+    pub struct StoreVaultSecret<'a> {
+        client: &'a super::Client,
+        name: Result<::std::string::String, String>,
+        body: Result<types::builder::VaultSecretWriteRequest, String>,
+    }
+    impl<'a> StoreVaultSecret<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                name: Err("name was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.name = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for name failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::VaultSecretWriteRequest>,
+            <V as std::convert::TryInto<
+                types::VaultSecretWriteRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `VaultSecretWriteRequest` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::VaultSecretWriteRequest,
+            ) -> types::builder::VaultSecretWriteRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/vault/secrets/{name}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::VaultSecretResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client, name, body } = self;
+            let name = name.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::VaultSecretWriteRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/vault/secrets/{}", client.baseurl, encode_path(& name.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "store_vault_secret",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                502u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                504u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::delete_vault_secret`]
+
+[`Client::delete_vault_secret`]: super::Client::delete_vault_secret*/
+    #[derive(Debug, Clone)]
+    pub struct DeleteVaultSecret<'a> {
+        client: &'a super::Client,
+        name: Result<::std::string::String, String>,
+    }
+    impl<'a> DeleteVaultSecret<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                name: Err("name was not initialized".to_string()),
+            }
+        }
+        pub fn name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.name = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for name failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `DELETE` request to `/vault/secrets/{name}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+            let Self { client, name } = self;
+            let name = name.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/vault/secrets/{}", client.baseurl, encode_path(& name.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "delete_vault_secret",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                204u16 => Ok(ResponseValue::empty(response)),
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                408u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                409u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                502u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                504u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_videos_models`]
+
+[`Client::list_videos_models`]: super::Client::list_videos_models*/
+    #[derive(Debug, Clone)]
+    pub struct ListVideosModels<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> ListVideosModels<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self { client: client }
+        }
+        ///Sends a `GET` request to `/videos/models`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::VideoModelsListResponse>,
+            Error<types::ErrorResponse>,
+        > {
+            let Self { client } = self;
+            let url = format!("{}/videos/models", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_videos_models",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,

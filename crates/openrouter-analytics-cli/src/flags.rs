@@ -19,7 +19,10 @@
 //!   whole body can be given with `--body JSON|@FILE`: the flags are merged into it and win;
 //! - `--clear FIELD` (repeatable; FIELD is the flag's name without dashes) sends `null`
 //!   for a nullable field, clearing it; clearing a field that is not nullable, or setting
-//!   and clearing the same field, is a usage error.
+//!   and clearing the same field, is a usage error;
+//! - `--empty FIELD` (repeatable, the same way) sends `[]` for an array field, which a
+//!   repeated flag cannot say; with a value or `--clear` for the same field it is a usage
+//!   error.
 
 use std::marker::PhantomData;
 
@@ -35,6 +38,8 @@ use crate::parse::{RangeEnd, parse_time};
 pub const BODY: &str = "body";
 /// The id and long name of `--clear`.
 pub const CLEAR: &str = "clear";
+/// The id and long name of `--empty`.
+pub const EMPTY: &str = "empty";
 const PARAM_PREFIX: &str = "param:";
 const FIELD_PREFIX: &str = "field:";
 
@@ -65,6 +70,7 @@ const RESERVED: &[&str] = &[
     "yes",
     BODY,
     CLEAR,
+    EMPTY,
 ];
 
 /// `api_keys` -> `api-keys`, `getKey` -> `get-key`: how names look on a command line.
@@ -153,6 +159,12 @@ pub fn augment(mut command: Command, op: &OperationInfo, options: Options) -> Co
                 flag_name(field.name)
             ));
         }
+        if matches!(field.value, ValueType::Array(_)) {
+            help.push_str(&format!(
+                " (`--empty {}` sends an empty list.)",
+                flag_name(field.name)
+            ));
+        }
         let mut arg = Arg::new(format!("{FIELD_PREFIX}{}", field.name))
             .long(flag_name(field.name))
             .help(help);
@@ -185,6 +197,20 @@ pub fn augment(mut command: Command, op: &OperationInfo, options: Options) -> Co
                 .action(ArgAction::Append)
                 .value_parser(PossibleValuesParser::new(clearable))
                 .help("Send null for this field, clearing it (repeat for more fields)."),
+        );
+    }
+    let emptiable: Vec<String> = offered_fields(op, options)
+        .filter(|field| matches!(field.value, ValueType::Array(_)))
+        .map(|field| flag_name(field.name))
+        .collect();
+    if !emptiable.is_empty() {
+        command = command.arg(
+            Arg::new(EMPTY)
+                .long(EMPTY)
+                .value_name("FIELD")
+                .action(ArgAction::Append)
+                .value_parser(PossibleValuesParser::new(emptiable))
+                .help("Send an empty list for this field (repeat for more fields)."),
         );
     }
     if body_flag {
@@ -344,6 +370,8 @@ pub struct FlagValues {
     pub fields: Vec<(&'static str, Value)>,
     /// Body fields to send as `null` (API names).
     pub clear: Vec<&'static str>,
+    /// Array body fields to send as `[]` (API names).
+    pub empty: Vec<&'static str>,
     /// `--body` as given (JSON text or `@FILE`).
     pub body: Option<String>,
 }
@@ -378,24 +406,28 @@ impl FlagValues {
                 Some((field.name, value))
             })
             .collect();
-        let cleared: Vec<&String> = matches
-            .try_get_many::<String>(CLEAR)
-            .ok()
-            .flatten()
-            .map(Iterator::collect)
-            .unwrap_or_default();
-        let clear = op
-            .body_fields
-            .iter()
-            .filter(|field| cleared.iter().any(|name| **name == flag_name(field.name)))
-            .map(|field| field.name)
-            .collect();
+        let named = |id: &str| -> Vec<&'static str> {
+            let given: Vec<&String> = matches
+                .try_get_many::<String>(id)
+                .ok()
+                .flatten()
+                .map(Iterator::collect)
+                .unwrap_or_default();
+            op.body_fields
+                .iter()
+                .filter(|field| given.iter().any(|name| **name == flag_name(field.name)))
+                .map(|field| field.name)
+                .collect()
+        };
+        let clear = named(CLEAR);
+        let empty = named(EMPTY);
         let body = matches.try_get_one::<String>(BODY).ok().flatten().cloned();
         Self {
             operation: op,
             args,
             fields,
             clear,
+            empty,
             body,
         }
     }
@@ -409,11 +441,12 @@ impl FlagValues {
     }
 
     /// The request body: `base` (from `--body`) with the flags' fields set in it (they
-    /// win) and the cleared fields set to `null`; `None` when nothing was given.
+    /// win), the cleared fields set to `null` and the emptied ones to `[]`; `None` when
+    /// nothing was given.
     ///
     /// # Errors
-    /// A usage message when a field is both set and cleared, or `base` is not an object
-    /// while flags set fields.
+    /// A usage message when a field is given two of a value, `--clear` and `--empty`,
+    /// or `base` is not an object while flags set fields.
     pub fn body_with(&self, base: Option<Value>) -> Result<Option<Value>, String> {
         if let Some(both) = self
             .clear
@@ -425,7 +458,20 @@ impl FlagValues {
                 "--{flag} and --clear {flag}: a field is either set or cleared, not both"
             ));
         }
-        if self.fields.is_empty() && self.clear.is_empty() {
+        for name in &self.empty {
+            let flag = flag_name(name);
+            if self.fields.iter().any(|(field, _)| field == name) {
+                return Err(format!(
+                    "--{flag} and --empty {flag}: a list is either given or empty, not both"
+                ));
+            }
+            if self.clear.contains(name) {
+                return Err(format!(
+                    "--clear {flag} and --empty {flag}: a field is either null or empty, not both"
+                ));
+            }
+        }
+        if self.fields.is_empty() && self.clear.is_empty() && self.empty.is_empty() {
             return Ok(base);
         }
         let mut body = match base {
@@ -442,6 +488,9 @@ impl FlagValues {
         }
         for name in &self.clear {
             body.insert((*name).to_string(), Value::Null);
+        }
+        for name in &self.empty {
+            body.insert((*name).to_string(), Value::Array(Vec::new()));
         }
         Ok(Some(Value::Object(body)))
     }

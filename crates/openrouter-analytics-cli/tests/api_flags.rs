@@ -1,8 +1,9 @@
 //! `openrouter api <group> <method>`'s flags, made at run time from the client's table of
 //! operations (generated from the spec): a flag for every parameter and top-level body
 //! field of every operation, typed and validated, arrays by repetition, `--body` merged
-//! under the flags, `--clear` for nullable fields, required ones required, and enum
-//! values completed by `openrouter completions`. Against local mock servers only.
+//! under the flags, `--clear` for nullable fields, `--empty` for arrays, required ones
+//! required, and enum values completed by `openrouter completions`. Against local mock
+//! servers only.
 
 use std::process::Command;
 
@@ -270,6 +271,95 @@ fn clear_takes_only_nullable_fields_and_not_with_the_same_field_set() {
     assert!(help.stdout.contains("--clear <FIELD>"), "{}", help.stdout);
     assert!(
         help.stdout.contains("`--clear limit-reset` sends null"),
+        "{}",
+        help.stdout
+    );
+}
+
+#[test]
+fn empty_sends_an_empty_list_for_array_fields_only_and_never_with_a_value_or_clear() {
+    const GUARDRAIL: &str = "0b3c9b5e-4f8a-4c1e-9d2e-7a6b5c4d3e2f";
+    // A repeated flag cannot say "no items": `--empty FIELD` can (`[]` allows nothing,
+    // where `--clear` would send null, which removes the rule).
+    let server = MockServer::start();
+    let updated = server.mock(|when, then| {
+        when.method(PATCH)
+            .path("/guardrails/0b3c9b5e-4f8a-4c1e-9d2e-7a6b5c4d3e2f")
+            .json_body(json!({
+                "name": "strict",
+                "allowed_models": [],
+                "allowed_providers": ["openai"],
+                "ignored_models": null
+            }));
+        then.status(200).body("{}");
+    });
+    let out = run(cli(&server).args([
+        "api",
+        "guardrails",
+        "update",
+        "--id",
+        GUARDRAIL,
+        "--name",
+        "strict",
+        "--empty",
+        "allowed-models",
+        "--allowed-providers",
+        "openai",
+        "--clear",
+        "ignored-models",
+    ]));
+    updated.assert_calls(1);
+    assert!(
+        out.stderr.is_empty() || out.stderr.starts_with("warning: "),
+        "{}",
+        out.stderr
+    );
+
+    // `--body` gives the rest; `--empty` wins over the body's list as every flag does.
+    let server = MockServer::start();
+    let merged = server.mock(|when, then| {
+        when.method(POST)
+            .path("/guardrails")
+            .json_body(json!({"name": "g", "allowed_models": []}));
+        then.status(201).body("{}");
+    });
+    let _ = run(cli(&server).args([
+        "api",
+        "guardrails",
+        "create",
+        "--body",
+        r#"{"name":"g","allowed_models":["openai/gpt-4o"]}"#,
+        "--empty",
+        "allowed-models",
+    ]));
+    merged.assert_calls(1);
+
+    let server = MockServer::start();
+    let any = refusing(&server);
+    for (args, says) in [
+        // Not an array: clap lists the fields that can be emptied.
+        (vec!["--empty", "name"], "allowed-models"),
+        (
+            vec!["--empty", "allowed-models", "--allowed-models", "a/b"],
+            "not both",
+        ),
+        (
+            vec!["--empty", "allowed-models", "--clear", "allowed-models"],
+            "not both",
+        ),
+    ] {
+        let out = run(cli(&server)
+            .args(["api", "guardrails", "update", "--id", GUARDRAIL])
+            .args(&args));
+        assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
+        assert!(out.stderr.contains(says), "{args:?}: {}", out.stderr);
+    }
+    any.assert_calls(0);
+    let help = run(common::bare().args(["api", "guardrails", "update", "--help"])).ok();
+    assert!(help.stdout.contains("--empty <FIELD>"), "{}", help.stdout);
+    assert!(
+        help.stdout
+            .contains("`--empty allowed-models` sends an empty list"),
         "{}",
         help.stdout
     );

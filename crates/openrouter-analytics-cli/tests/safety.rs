@@ -540,9 +540,17 @@ const PROVIDER_KEY: &str = "sk-proj-PROVIDER-canary-41d9a7c3e0b6";
 /// A destination credential inside `--config`.
 const LANGFUSE_SECRET: &str = "sk-lf-LANGFUSE-canary-7e21c04b";
 
+/// A value `vault store-vault-secret` stores.
+const VAULT_VALUE: &str = "ghp_VAULT-canary-5b0e93d1c7a4f2";
+
 #[track_caller]
 fn assert_no_secret(out: &common::Run) {
-    for core in ["PROVIDER-canary", "LANGFUSE-canary", "sk-or-v1-"] {
+    for core in [
+        "PROVIDER-canary",
+        "LANGFUSE-canary",
+        "VAULT-canary",
+        "sk-or-v1-",
+    ] {
         assert!(
             !out.stderr.contains(core) && !out.stdout.contains(core),
             "{core} was printed: {}{}",
@@ -641,6 +649,80 @@ fn api_observability_create_never_prints_the_config_credentials_a_server_quotes_
         assert_eq!(out.code, 4, "{}", out.stderr);
         assert_no_secret(&out);
     }
+}
+
+#[test]
+fn api_vault_store_never_prints_the_secret_value_a_server_quotes_back() {
+    // The value is sent once (the body's `value`, `format: password`) and never shown:
+    // not in a 400 that quotes the body, not in a 502 page, not in `-v`'s log lines.
+    let sent = format!(r#"{{"hosts":["api.github.com"],"value":"{VAULT_VALUE}"}}"#);
+    let cases = [
+        (400, error_body(&format!("invalid secret: {sent}"))),
+        (502, format!("<html>upstream got {sent}</html>")),
+    ];
+    for (status, body) in cases {
+        for verbose in [false, true] {
+            let server = MockServer::start();
+            let mock = mock_echo(
+                &server,
+                PUT,
+                "/vault/secrets/github_token",
+                VAULT_VALUE,
+                status,
+                body.clone(),
+            );
+            let mut cmd = cli(&server);
+            if verbose {
+                cmd.arg("-v");
+            }
+            // A PUT is retried after a 5XX; once is enough here.
+            let out = run(cmd.args([
+                "--no-retries",
+                "api",
+                "vault",
+                "store-vault-secret",
+                "--name",
+                "github_token",
+                "--hosts",
+                "api.github.com",
+                "--value",
+                VAULT_VALUE,
+            ]));
+            mock.assert_calls(1);
+            assert_ne!(out.code, 0, "{}", out.stderr);
+            assert_no_secret(&out);
+            if status == 400 {
+                assert!(out.stderr.contains("invalid secret: {"), "{}", out.stderr);
+                assert!(out.stderr.contains("<redacted>"), "{}", out.stderr);
+            }
+        }
+    }
+    // The same through `--body`, and the intern's twin.
+    let server = MockServer::start();
+    let path = "/vault/interns/6a1f0c2e-3b4d-4e5f-9a6b-7c8d9e0f1a21/secrets/github_token";
+    let mock = mock_echo(
+        &server,
+        PUT,
+        path,
+        VAULT_VALUE,
+        400,
+        error_body(&format!("invalid secret: {sent}")),
+    );
+    let out = run(cli(&server).args([
+        "-v",
+        "api",
+        "vault",
+        "store-intern-vault-secret",
+        "--intern-id",
+        "6a1f0c2e-3b4d-4e5f-9a6b-7c8d9e0f1a21",
+        "--name",
+        "github_token",
+        "--body",
+        &sent,
+    ]));
+    mock.assert_calls(1);
+    assert_eq!(out.code, 4, "{}", out.stderr);
+    assert_no_secret(&out);
 }
 
 #[test]

@@ -690,7 +690,8 @@ impl SampleAccount {
     /// `guardrails`, `key_assignments`, `member_assignments`, `byok_keys` (provider keys
     /// masked), `observability_destinations`, `scim_groups`, `scim_group_mappings`,
     /// `presets`, `preset_versions`, `models` (prices per token as decimal strings),
-    /// `model_endpoints`, `providers` and `external_users`. Empty for another name.
+    /// `model_endpoints`, `providers`, `external_users` and `private_endpoints`. Empty for
+    /// another name.
     ///
     /// ```
     /// use openrouter_analytics_mock::SampleAccount;

@@ -27,7 +27,7 @@ use crate::sample::{
 };
 
 /// Operations any key may call; every other one needs a management key.
-const ANY_KEY: [&str; 17] = [
+const ANY_KEY: [&str; 33] = [
     "get_current_key",
     "get_generation",
     "list_generation_content",
@@ -45,6 +45,22 @@ const ANY_KEY: [&str; 17] = [
     "get_benchmarks",
     "create_auth_keys_code",
     "exchange_auth_code_for_api_key",
+    "list_vault_secrets",
+    "store_vault_secret",
+    "delete_vault_secret",
+    "list_intern_connections",
+    "list_intern_vault_secrets",
+    "list_intern_effective_vault_secrets",
+    "store_intern_vault_secret",
+    "delete_intern_vault_secret",
+    "copy_vault_secrets_to_intern",
+    "get_task_classifications",
+    "list_embeddings_models",
+    "list_image_models",
+    "list_image_model_endpoints",
+    "list_videos_models",
+    "list_tools",
+    "get_tool",
 ];
 /// The most items a page may hold (the spec's `maximum` of `limit`).
 const MAX_LIMIT: u64 = 100;
@@ -232,7 +248,7 @@ pub(crate) fn derived_uuid(seed: &str) -> Uuid {
 }
 
 /// 64 hex digits, like a key's hash or secret, from a seed.
-fn derived_hex(seed: &str) -> String {
+pub(crate) fn derived_hex(seed: &str) -> String {
     (0..4)
         .map(|round| format!("{:016x}", fnv(seed, round)))
         .collect()

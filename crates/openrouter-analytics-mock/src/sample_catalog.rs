@@ -1,7 +1,7 @@
 //! The sample account's governance and catalog side — guardrails and their key and
 //! member assignments, BYOK provider keys, observability destinations, SCIM groups,
 //! presets, models with prices, endpoints, providers, external users, organization
-//! settings, rankings and benchmarks — and how the operations on them answer.
+//! settings, private endpoints, rankings and benchmarks — and how the operations on them answer.
 //!
 //! The records are data (`sample_catalog.json`, consistent with the rest of the sample:
 //! the guardrails are the workspaces' default guardrails plus two shared ones, assigned
@@ -16,7 +16,7 @@ use serde_json::{Map, Value, json};
 
 use crate::reply::Reply;
 use crate::sample::{SAMPLE_NOW, SampleCall};
-use crate::sample_answer::{Answer, Call, bad_request, derived_uuid, ok};
+use crate::sample_answer::{Answer, Call, bad_request, derived_hex, derived_uuid, ok};
 
 /// The records, the canned answers and an example request per operation.
 const CATALOG: &str = include_str!("sample_catalog.json");
@@ -118,12 +118,28 @@ enum Kind {
         record: Record,
         required: &'static [&'static str],
     },
-    /// `{"deleted": true}`, or `204` without a body.
+    /// The record is gone: the answer is shaped by [`Deleted`].
     Delete {
         record: Record,
-        no_content: bool,
+        answer: Deleted,
         required_query: Option<&'static str>,
     },
+    /// The record moved to another lifecycle state (`status`): `{"data": record}`, or
+    /// `409` when it is not in one of the states it can move from.
+    Transition {
+        record: Record,
+        from: &'static [&'static str],
+        to: &'static str,
+    },
+    /// A canned answer about an existing record, for a body with the `required` fields.
+    FixedFor(Record, &'static str, &'static [&'static str]),
+    /// A canned answer with another success status (`202` for a job that was queued).
+    FixedStatus(&'static str, u16),
+    /// The canned answer `name[key]`, where the key is the path parameters joined with
+    /// `/` (`404` naming `what` for another key).
+    ByPath(&'static str, &'static [&'static str], &'static str),
+    /// A vault operation: metadata of stored secrets, never their values.
+    Vault(VaultOp),
     /// Adds (or removes) the body's keys or members to a guardrail:
     /// `{"assigned_count": n}` / `{"unassigned_count": n}`.
     Assign {
@@ -146,6 +162,30 @@ enum Kind {
     ModelCount,
     /// Feedback on a generation the sample knows.
     Feedback,
+}
+
+/// The vault operations. The workspace's secrets are the canned answer `vault_secrets`;
+/// each intern's are `intern_vault_secrets[intern]` (and its connections and effective
+/// secrets alike), so an unknown intern is a 404 as OpenRouter answers it.
+#[derive(Clone, Copy)]
+enum VaultOp {
+    List { intern: bool },
+    Connections,
+    Effective,
+    Store { intern: bool },
+    Delete { intern: bool },
+    Copy,
+}
+
+/// What a delete answers.
+#[derive(Clone, Copy)]
+enum Deleted {
+    /// `{"deleted": true}`.
+    Flag,
+    /// `204` without a body.
+    NoContent,
+    /// `{"data": {"id": ..}}`.
+    Id,
 }
 
 /// Where a record is: its collection, the path parameters naming it and its field.
@@ -188,6 +228,7 @@ const DESTINATION: Record = record(
     "Observability destination",
 );
 const SCIM_MAPPING: Record = record("scim_group_mappings", &["id"], "id", "SCIM group mapping");
+const PRIVATE_ENDPOINT: Record = record("private_endpoints", &["id"], "id", "Private endpoint");
 const EXTERNAL_USER: Record = record("external_users", &["user"], "user", "External user");
 const MODEL: Record = record("models", &["author", "slug"], "id", "Model");
 const MODEL_ENDPOINTS: Record = record("model_endpoints", &["author", "slug"], "id", "Model");
@@ -240,7 +281,7 @@ const ANSWERS: &[(&str, Kind)] = &[
         "delete_guardrail",
         Kind::Delete {
             record: GUARDRAIL,
-            no_content: false,
+            answer: Deleted::Flag,
             required_query: None,
         },
     ),
@@ -318,7 +359,7 @@ const ANSWERS: &[(&str, Kind)] = &[
         "delete_byok_key",
         Kind::Delete {
             record: BYOK_KEY,
-            no_content: false,
+            answer: Deleted::Flag,
             required_query: None,
         },
     ),
@@ -347,7 +388,7 @@ const ANSWERS: &[(&str, Kind)] = &[
         "delete_observability_destination",
         Kind::Delete {
             record: DESTINATION,
-            no_content: false,
+            answer: Deleted::Flag,
             required_query: None,
         },
     ),
@@ -374,9 +415,128 @@ const ANSWERS: &[(&str, Kind)] = &[
         "delete_scim_group_mapping",
         Kind::Delete {
             record: SCIM_MAPPING,
-            no_content: false,
+            answer: Deleted::Flag,
             required_query: Some("keep_members"),
         },
+    ),
+    ("list_private_endpoints", list("private_endpoints", &[])),
+    ("get_private_endpoint", Kind::Get(PRIVATE_ENDPOINT)),
+    (
+        "create_private_endpoint",
+        Kind::Create {
+            collection: "private_endpoints",
+            key: "id",
+            required: &["model_permaslug", "provider_slug", "upstream_model_id"],
+            secret: None,
+        },
+    ),
+    (
+        "update_private_endpoint",
+        Kind::Update {
+            record: PRIVATE_ENDPOINT,
+            required: &["upstream_model_id"],
+        },
+    ),
+    (
+        "update_private_endpoint_pricing",
+        Kind::Update {
+            record: PRIVATE_ENDPOINT,
+            required: &["pricing"],
+        },
+    ),
+    (
+        "delete_private_endpoint",
+        Kind::Delete {
+            record: PRIVATE_ENDPOINT,
+            answer: Deleted::Id,
+            required_query: None,
+        },
+    ),
+    (
+        "validate_private_endpoint",
+        Kind::FixedFor(
+            PRIVATE_ENDPOINT,
+            "private_endpoint_validation",
+            &["workspace_id"],
+        ),
+    ),
+    (
+        "activate_private_endpoint",
+        Kind::Transition {
+            record: PRIVATE_ENDPOINT,
+            from: &["draft"],
+            to: "active",
+        },
+    ),
+    (
+        "enable_private_endpoint",
+        Kind::Transition {
+            record: PRIVATE_ENDPOINT,
+            from: &["disabled"],
+            to: "active",
+        },
+    ),
+    (
+        "disable_private_endpoint",
+        Kind::Transition {
+            record: PRIVATE_ENDPOINT,
+            from: &["active"],
+            to: "disabled",
+        },
+    ),
+    (
+        "list_vault_secrets",
+        Kind::Vault(VaultOp::List { intern: false }),
+    ),
+    (
+        "store_vault_secret",
+        Kind::Vault(VaultOp::Store { intern: false }),
+    ),
+    (
+        "delete_vault_secret",
+        Kind::Vault(VaultOp::Delete { intern: false }),
+    ),
+    ("list_intern_connections", Kind::Vault(VaultOp::Connections)),
+    (
+        "list_intern_vault_secrets",
+        Kind::Vault(VaultOp::List { intern: true }),
+    ),
+    (
+        "list_intern_effective_vault_secrets",
+        Kind::Vault(VaultOp::Effective),
+    ),
+    (
+        "store_intern_vault_secret",
+        Kind::Vault(VaultOp::Store { intern: true }),
+    ),
+    (
+        "delete_intern_vault_secret",
+        Kind::Vault(VaultOp::Delete { intern: true }),
+    ),
+    ("copy_vault_secrets_to_intern", Kind::Vault(VaultOp::Copy)),
+    (
+        "get_task_classifications",
+        Kind::Fixed("task_classifications"),
+    ),
+    ("list_embeddings_models", Kind::Fixed("embedding_models")),
+    ("list_image_models", Kind::Fixed("image_models")),
+    (
+        "list_image_model_endpoints",
+        Kind::ByPath("image_model_endpoints", &["author", "slug"], "Model"),
+    ),
+    ("list_videos_models", Kind::Fixed("video_models")),
+    (
+        "create_scim_sync_job",
+        Kind::FixedStatus("scim_sync_job_queued", 202),
+    ),
+    (
+        "get_scim_sync_job",
+        Kind::ByPath("scim_sync_jobs", &["id"], "SCIM sync job"),
+    ),
+    ("list_tools", Kind::Fixed("server_tools")),
+    (
+        "get_tool",
+        Kind::ByPath("server_tool", &["name"], "Server tool"),
     ),
     ("list_presets", list("presets", &[])),
     ("get_preset", Kind::Preset),
@@ -436,7 +596,7 @@ const ANSWERS: &[(&str, Kind)] = &[
         "delete_external_user",
         Kind::Delete {
             record: EXTERNAL_USER,
-            no_content: true,
+            answer: Deleted::NoContent,
             required_query: None,
         },
     ),
@@ -501,6 +661,59 @@ fn mask_secrets(value: &mut Value) {
         Value::Array(items) => items.iter_mut().for_each(mask_secrets),
         _ => {}
     }
+}
+
+/// A vault secret's name: lowercase letters, digits and single underscores, starting
+/// with a letter and not ending with an underscore, at most 255 characters.
+fn is_secret_name_valid(name: &str) -> bool {
+    name.len() <= 255
+        && name.starts_with(|c: char| c.is_ascii_lowercase())
+        && !name.ends_with('_')
+        && !name.contains("__")
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// The hosts of a stored secret: 1 to 100 hostnames, lowercased, without a final dot.
+fn normalized_hosts(hosts: Option<&Value>) -> Result<Value, Reply> {
+    let list = hosts
+        .and_then(Value::as_array)
+        .filter(|list| (1..=100).contains(&list.len()))
+        .ok_or_else(|| bad_request("Invalid hosts: 1 to 100 hostnames"))?;
+    let mut out: Vec<String> = Vec::new();
+    for host in list {
+        let host = host.as_str().unwrap_or_default().trim_end_matches('.');
+        let valid = !host.is_empty()
+            && host
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.');
+        if !valid {
+            return Err(bad_request(format!("Invalid host {host}")));
+        }
+        let host = host.to_ascii_lowercase();
+        if !out.contains(&host) {
+            out.push(host);
+        }
+    }
+    Ok(json!(out))
+}
+
+/// The metadata of a secret just stored: its fingerprint is derived from `seed`, never
+/// the value itself.
+fn stored(name: &str, hosts: Value, seed: &str) -> Value {
+    json!({
+        "name": name,
+        "hosts": hosts,
+        "fingerprint": derived_hex(&format!("vault:{seed}")),
+        "created_at": SAMPLE_NOW,
+    })
+}
+
+fn with_scope(secret: &Value, scope: &str) -> Value {
+    let mut secret = secret.clone();
+    secret["scope"] = json!(scope);
+    secret
 }
 
 fn text_of(value: &Value) -> Option<&str> {
@@ -589,21 +802,49 @@ impl Call<'_> {
             }
             Kind::Delete {
                 record,
-                no_content,
+                answer,
                 required_query,
             } => {
-                self.find(record)?;
+                let item = self.find(record)?;
                 if let Some(name) = required_query {
                     self.query_bool(name)?;
                     if self.query(name).is_none() {
                         return Err(bad_request(format!("Missing query parameter {name}")));
                     }
                 }
-                if no_content {
-                    Ok(Reply::empty(204))
-                } else {
-                    ok(200, &json!({ "deleted": true }))
+                match answer {
+                    Deleted::Flag => ok(200, &json!({ "deleted": true })),
+                    Deleted::NoContent => Ok(Reply::empty(204)),
+                    Deleted::Id => ok(200, &json!({ "data": { "id": item.get(record.field) } })),
                 }
+            }
+            Kind::Transition { record, from, to } => {
+                let mut item = self.find(record)?.clone();
+                let status = item.get("status").and_then(text_of).unwrap_or_default();
+                if !from.contains(&status) {
+                    return Err(Reply::error(
+                        409,
+                        format!("{} is {status}, not {}", record.what, from.join(" or ")),
+                    ));
+                }
+                item["status"] = json!(to);
+                ok(200, &json!({ "data": item }))
+            }
+            Kind::FixedFor(record, name, required) => {
+                self.find(record)?;
+                self.object_body(required)?;
+                self.fixed(name)
+            }
+            Kind::Vault(op) => self.vault(op),
+            Kind::FixedStatus(name, status) => ok(status, self.fixed_value(name)?),
+            Kind::ByPath(name, params, what) => {
+                let key: Vec<&str> = params.iter().map(|p| self.path_param(p)).collect();
+                let key = key.join("/");
+                let answer = self
+                    .fixed_value(name)?
+                    .get(&key)
+                    .ok_or_else(|| Reply::error(404, format!("{what} {key} not found")))?;
+                ok(200, answer)
             }
             Kind::Assign {
                 collection,
@@ -659,6 +900,120 @@ impl Call<'_> {
                     return Err(Reply::error(404, format!("Generation {id} not found")));
                 }
                 self.fixed("feedback")
+            }
+        }
+    }
+
+    /// The secrets of the workspace, or of the path's intern (404 for an intern the
+    /// sample does not have).
+    fn vault_secrets(&self, intern: bool) -> Result<&[Value], Reply> {
+        let all = if intern {
+            let id = self.path_param("internId");
+            self.fixed_value("intern_vault_secrets")?
+                .get(id)
+                .ok_or_else(|| Reply::error(404, format!("Intern {id} not found")))?
+        } else {
+            self.fixed_value("vault_secrets")?
+        };
+        Ok(all.as_array().map_or(&[], Vec::as_slice))
+    }
+
+    /// A page of `items` with `has_more`, as the vault lists answer.
+    fn vault_page(&self, items: Vec<Value>) -> Answer {
+        let offset = self.query_number("offset")?.unwrap_or(0) as usize;
+        let total = items.len();
+        let (page, _) = self.page_of(items, true)?;
+        let has_more = offset + page.len() < total;
+        ok(200, &json!({ "data": page, "has_more": has_more }))
+    }
+
+    fn vault(&self, op: VaultOp) -> Answer {
+        match op {
+            VaultOp::List { intern } => self.vault_page(self.vault_secrets(intern)?.to_vec()),
+            VaultOp::Connections => {
+                self.vault_secrets(true)?;
+                let id = self.path_param("internId");
+                let connections = self.fixed_value("intern_connections")?.get(id).cloned();
+                ok(
+                    200,
+                    &json!({ "data": connections.unwrap_or_else(|| json!([])) }),
+                )
+            }
+            VaultOp::Effective => {
+                // The intern's own secrets win over the workspace's of the same name.
+                let own = self.vault_secrets(true)?;
+                let mut items: Vec<Value> = own
+                    .iter()
+                    .map(|secret| with_scope(secret, "intern"))
+                    .collect();
+                for secret in self.vault_secrets(false)? {
+                    if !own.iter().any(|o| o.get("name") == secret.get("name")) {
+                        items.push(with_scope(secret, "workspace"));
+                    }
+                }
+                self.vault_page(items)
+            }
+            VaultOp::Store { intern } => {
+                self.vault_secrets(intern)?;
+                let name = self.path_param("name");
+                if !is_secret_name_valid(name) {
+                    return Err(bad_request(format!("Invalid secret name {name}")));
+                }
+                let sent = self.object_body(&["hosts", "value"])?;
+                let value = sent.get("value").and_then(text_of).unwrap_or_default();
+                if value.is_empty() || value.chars().count() > 65_536 {
+                    // Never quote the value, not even in an error.
+                    return Err(bad_request("Invalid value: 1 to 65536 characters"));
+                }
+                let hosts = normalized_hosts(sent.get("hosts"))?;
+                let scope = if intern {
+                    self.path_param("internId")
+                } else {
+                    "workspace"
+                };
+                ok(
+                    200,
+                    &json!({ "data": stored(name, hosts, &format!("{scope}:{name}:{value}")) }),
+                )
+            }
+            VaultOp::Delete { intern } => {
+                let name = self.path_param("name");
+                if self
+                    .vault_secrets(intern)?
+                    .iter()
+                    .any(|s| s.get("name").and_then(text_of) == Some(name))
+                {
+                    Ok(Reply::empty(204))
+                } else {
+                    Err(Reply::error(404, format!("Secret {name} not found")))
+                }
+            }
+            VaultOp::Copy => {
+                let intern = self.path_param("internId").to_string();
+                self.vault_secrets(true)?;
+                let sent = self.object_body(&["names"])?;
+                let names = sent
+                    .get("names")
+                    .and_then(Value::as_array)
+                    .ok_or_else(|| bad_request("Invalid request body: names must be a list"))?;
+                let workspace = self.vault_secrets(false)?;
+                let mut copies = Vec::new();
+                for name in names {
+                    let name = name.as_str().unwrap_or_default();
+                    let source = workspace
+                        .iter()
+                        .find(|s| s.get("name").and_then(text_of) == Some(name))
+                        .ok_or_else(|| Reply::error(404, format!("Secret {name} not found")))?;
+                    let Some(hosts) = source.get("hosts").filter(|h| h.is_array()) else {
+                        return Err(Reply::error(
+                            409,
+                            format!("Secret {name} has no hosts and cannot be copied"),
+                        ));
+                    };
+                    let seed = format!("{intern}:{name}:{}", source["fingerprint"]);
+                    copies.push(stored(name, hosts.clone(), &seed));
+                }
+                ok(200, &json!({ "data": copies }))
             }
         }
     }
@@ -918,6 +1273,7 @@ mod tests {
             "model_endpoints",
             "providers",
             "external_users",
+            "private_endpoints",
         ] {
             assert!(!catalog.records(name).is_empty(), "{name}");
         }

@@ -6,7 +6,7 @@ use openrouter_analytics_api as api;
 use openrouter_analytics_api::ResponseValue;
 use openrouter_analytics_api::types;
 use openrouter_analytics_api::types::ErrorResponse;
-use crate::call::{Async, Call, Operation, Validate, sealed};
+use crate::call::{Async, Call, Operation, sealed};
 use crate::client::Client;
 use crate::dynamic::{
     ColumnInfo, ColumnKind, FieldInfo, FromArgs, OperationInfo, PagingInfo,
@@ -160,7 +160,7 @@ pub mod analytics {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -242,7 +242,7 @@ pub mod analytics {
             "get_analytics_meta"
         }
     }
-    impl Validate for GetAnalyticsMetaParams {}
+    impl crate::call::Validate for GetAnalyticsMetaParams {}
     impl sealed::Sender for GetAnalyticsMetaParams {
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
@@ -252,7 +252,7 @@ pub mod analytics {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -435,7 +435,7 @@ pub mod o_auth {
             "exchange_auth_code_for_api_key"
         }
     }
-    impl Validate for ExchangeAuthCodeForApiKeyParams {}
+    impl crate::call::Validate for ExchangeAuthCodeForApiKeyParams {}
     impl sealed::Sender for ExchangeAuthCodeForApiKeyParams {
         fn is_write(&self) -> bool {
             true
@@ -453,7 +453,7 @@ pub mod o_auth {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -703,7 +703,7 @@ pub mod o_auth {
             "create_auth_keys_code"
         }
     }
-    impl Validate for CreateAuthCodeParams {}
+    impl crate::call::Validate for CreateAuthCodeParams {}
     impl sealed::Sender for CreateAuthCodeParams {
         fn is_write(&self) -> bool {
             true
@@ -716,7 +716,7 @@ pub mod o_auth {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -959,7 +959,7 @@ pub mod benchmarks {
             "get_benchmarks"
         }
     }
-    impl Validate for GetBenchmarksParams {}
+    impl crate::call::Validate for GetBenchmarksParams {}
     impl sealed::Sender for GetBenchmarksParams {
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
@@ -969,7 +969,7 @@ pub mod benchmarks {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -1210,7 +1210,7 @@ pub mod byok {
             "list_byok_keys"
         }
     }
-    impl Validate for ListParams {}
+    impl crate::call::Validate for ListParams {}
     impl crate::paging::Paged for ListParams {
         type Item = types::ByokKey;
     }
@@ -1244,7 +1244,7 @@ pub mod byok {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -1524,7 +1524,7 @@ pub mod byok {
             "create_byok_key"
         }
     }
-    impl Validate for CreateParams {}
+    impl crate::call::Validate for CreateParams {}
     impl sealed::Sender for CreateParams {
         fn is_write(&self) -> bool {
             true
@@ -1547,7 +1547,7 @@ pub mod byok {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -1613,7 +1613,7 @@ pub mod byok {
             "get_byok_key"
         }
     }
-    impl Validate for GetParams {}
+    impl crate::call::Validate for GetParams {}
     impl sealed::Sender for GetParams {
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
@@ -1630,7 +1630,7 @@ pub mod byok {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -1701,7 +1701,7 @@ pub mod byok {
             "delete_byok_key"
         }
     }
-    impl Validate for DeleteParams {}
+    impl crate::call::Validate for DeleteParams {}
     impl sealed::Sender for DeleteParams {
         fn is_delete(&self) -> bool {
             true
@@ -1721,7 +1721,7 @@ pub mod byok {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -1967,7 +1967,7 @@ pub mod byok {
             "update_byok_key"
         }
     }
-    impl Validate for UpdateParams {}
+    impl crate::call::Validate for UpdateParams {}
     impl sealed::Sender for UpdateParams {
         fn is_write(&self) -> bool {
             true
@@ -1997,7 +1997,7 @@ pub mod byok {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -2031,6 +2031,134 @@ pub mod byok {
             }
             if let Some(body) = body {
                 params.body = parse_body::<types::UpdateByokKeyRequest>(body)?.into();
+            }
+            Ok(params)
+        }
+    }
+}
+/// The classifications operations of a client: `client.classifications()`.
+///
+/// What OpenRouter's traffic is used for, by task.
+#[derive(Clone, Debug)]
+pub struct Classifications<Mode = Async> {
+    client: Client,
+    mode: Mode,
+}
+impl<Mode: Clone> Classifications<Mode> {
+    /// `GET /classifications/task`: Market share by task
+    ///
+    /// How sampled OpenRouter traffic splits across tasks (code generation, summarization, ...) over a trailing window, as shares between 0 and 1 of requests and of tokens, grouped into macro-categories, with the leading models of each task; unclassified traffic is left out and no absolute volumes are given. Rate limited (30 a minute per key). Works with any API key.
+    pub fn get_task_classifications(
+        &self,
+    ) -> classifications::GetTaskClassifications<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+}
+impl Client {
+    /// The classifications operations.
+    pub fn classifications(&self) -> Classifications {
+        Classifications {
+            client: self.clone(),
+            mode: Async,
+        }
+    }
+}
+#[cfg(feature = "blocking")]
+impl crate::blocking::Client {
+    /// The classifications operations.
+    pub fn classifications(&self) -> Classifications<crate::blocking::Blocking> {
+        Classifications {
+            client: self.as_async().clone(),
+            mode: self.mode(),
+        }
+    }
+}
+/// Calls and parameters of the classifications operations (see [`Classifications`]).
+pub mod classifications {
+    #[allow(unused_imports)]
+    use super::*;
+    /// Parameters of `GET /classifications/task` (`get_task_classifications`).
+    #[derive(Clone, Debug, Default)]
+    pub struct GetTaskClassificationsParams {
+        /// `window` (query parameter)
+        pub(crate) window: Option<types::GetTaskClassificationsWindow>,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `GET /classifications/task`; from `client.classifications().get_task_classifications()`.
+    pub type GetTaskClassifications<Mode = Async> = Call<
+        GetTaskClassificationsParams,
+        Mode,
+    >;
+    impl<Mode> Call<GetTaskClassificationsParams, Mode> {
+        /// The trailing window the shares cover.
+        pub fn window<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::GetTaskClassificationsWindow>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.window = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "window"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for GetTaskClassificationsParams {
+        type Output = types::TaskClassificationResponse;
+        fn name(&self) -> &'static str {
+            "get_task_classifications"
+        }
+    }
+    impl crate::call::Validate for GetTaskClassificationsParams {}
+    impl sealed::Sender for GetTaskClassificationsParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "get_task_classifications"),
+                    ),
+                );
+            }
+            crate::call::Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::TaskClassificationResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.get_task_classifications();
+            if let Some(value) = &self.window {
+                request = request.window(value.clone());
+            }
+            request.send().await
+        }
+    }
+    impl FromArgs for GetTaskClassificationsParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "window" => params.window = Some(parse_arg(name, value)?),
+                    other => {
+                        return Err(
+                            unknown_arg("get_task_classifications", other, &["window"]),
+                        );
+                    }
+                }
+            }
+            if body.is_some() {
+                return Err(unexpected_body("get_task_classifications"));
             }
             Ok(params)
         }
@@ -2090,7 +2218,7 @@ pub mod credits {
             "get_credits"
         }
     }
-    impl Validate for GetCreditsParams {}
+    impl crate::call::Validate for GetCreditsParams {}
     impl sealed::Sender for GetCreditsParams {
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
@@ -2100,7 +2228,7 @@ pub mod credits {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -2315,7 +2443,7 @@ pub mod datasets {
             "get_app_rankings"
         }
     }
-    impl Validate for GetAppRankingsParams {}
+    impl crate::call::Validate for GetAppRankingsParams {}
     impl crate::paging::Paged for GetAppRankingsParams {
         type Item = types::AppRankingsItem;
     }
@@ -2357,7 +2485,7 @@ pub mod datasets {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -2568,7 +2696,7 @@ pub mod datasets {
             "get_rankings_daily"
         }
     }
-    impl Validate for GetRankingsDailyParams {}
+    impl crate::call::Validate for GetRankingsDailyParams {}
     impl sealed::Sender for GetRankingsDailyParams {
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
@@ -2578,7 +2706,7 @@ pub mod datasets {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -2757,7 +2885,7 @@ pub mod datasets {
             "get_session_cost"
         }
     }
-    impl Validate for GetSessionCostParams {}
+    impl crate::call::Validate for GetSessionCostParams {}
     impl crate::paging::Paged for GetSessionCostParams {
         type Item = types::SessionCostItem;
     }
@@ -2799,7 +2927,7 @@ pub mod datasets {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -2856,6 +2984,177 @@ pub mod datasets {
             }
             if body.is_some() {
                 return Err(unexpected_body("get_session_cost"));
+            }
+            Ok(params)
+        }
+    }
+}
+/// The embeddings operations of a client: `client.embeddings()`.
+///
+/// The embedding models (their catalog; creating embeddings is inference and not covered).
+#[derive(Clone, Debug)]
+pub struct Embeddings<Mode = Async> {
+    client: Client,
+    mode: Mode,
+}
+impl<Mode: Clone> Embeddings<Mode> {
+    /// `GET /embeddings/models`: List embedding models
+    ///
+    /// The embedding models with their prices and properties, one page at a time. Works with any API key.
+    pub fn list_models(&self) -> embeddings::ListModels<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+}
+impl Client {
+    /// The embeddings operations.
+    pub fn embeddings(&self) -> Embeddings {
+        Embeddings {
+            client: self.clone(),
+            mode: Async,
+        }
+    }
+}
+#[cfg(feature = "blocking")]
+impl crate::blocking::Client {
+    /// The embeddings operations.
+    pub fn embeddings(&self) -> Embeddings<crate::blocking::Blocking> {
+        Embeddings {
+            client: self.as_async().clone(),
+            mode: self.mode(),
+        }
+    }
+}
+/// Calls and parameters of the embeddings operations (see [`Embeddings`]).
+pub mod embeddings {
+    #[allow(unused_imports)]
+    use super::*;
+    /// Parameters of `GET /embeddings/models` (`list_embeddings_models`).
+    #[derive(Clone, Debug, Default)]
+    pub struct ListModelsParams {
+        /// `offset` (query parameter)
+        pub(crate) offset: Option<u64>,
+        /// `limit` (query parameter)
+        pub(crate) limit: Option<::std::num::NonZeroU64>,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `GET /embeddings/models`; from `client.embeddings().list_models()`.
+    pub type ListModels<Mode = Async> = Call<ListModelsParams, Mode>;
+    impl<Mode> Call<ListModelsParams, Mode> {
+        /// How many items to skip, for paging.
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<u64>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.offset = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "offset"));
+                }
+            }
+            self
+        }
+        /// Most items per page.
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<::std::num::NonZeroU64>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.limit = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "limit"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for ListModelsParams {
+        type Output = types::ModelsListResponse;
+        fn name(&self) -> &'static str {
+            "list_embeddings_models"
+        }
+    }
+    impl crate::call::Validate for ListModelsParams {}
+    impl crate::paging::Paged for ListModelsParams {
+        type Item = types::Model;
+    }
+    #[allow(clippy::useless_conversion)]
+    impl crate::paging::sealed::Pages for ListModelsParams {
+        fn offset(&self) -> u64 {
+            self.offset.and_then(|offset| u64::try_from(offset).ok()).unwrap_or(0)
+        }
+        fn set_offset(&mut self, offset: u64) {
+            self.offset = TryFrom::try_from(offset).ok();
+        }
+        fn into_items(output: types::ModelsListResponse) -> Vec<types::Model> {
+            output.data.0
+        }
+        fn total_count(output: &types::ModelsListResponse) -> Option<u64> {
+            u64::try_from(output.total_count).ok()
+        }
+        fn item_id(item: &types::Model) -> Option<String> {
+            Some(item.id.to_string())
+        }
+        fn page(output: &types::ModelsListResponse) -> &[types::Model] {
+            &output.data.0
+        }
+    }
+    impl sealed::Sender for ListModelsParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "list_embeddings_models"),
+                    ),
+                );
+            }
+            crate::call::Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::ModelsListResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.list_embeddings_models();
+            if let Some(value) = &self.offset {
+                request = request.offset(value.clone());
+            }
+            if let Some(value) = &self.limit {
+                request = request.limit(value.clone());
+            }
+            request.send().await
+        }
+    }
+    impl FromArgs for ListModelsParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "offset" => params.offset = Some(parse_arg(name, value)?),
+                    "limit" => params.limit = Some(parse_arg(name, value)?),
+                    other => {
+                        return Err(
+                            unknown_arg(
+                                "list_embeddings_models",
+                                other,
+                                &["offset", "limit"],
+                            ),
+                        );
+                    }
+                }
+            }
+            if body.is_some() {
+                return Err(unexpected_body("list_embeddings_models"));
             }
             Ok(params)
         }
@@ -2921,7 +3220,7 @@ pub mod endpoints {
             "list_endpoints_zdr"
         }
     }
-    impl Validate for ListZdrEndpointsParams {}
+    impl crate::call::Validate for ListZdrEndpointsParams {}
     impl sealed::Sender for ListZdrEndpointsParams {
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
@@ -2931,7 +3230,7 @@ pub mod endpoints {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -3014,7 +3313,7 @@ pub mod endpoints {
             "list_endpoints"
         }
     }
-    impl Validate for ListParams {}
+    impl crate::call::Validate for ListParams {}
     impl sealed::Sender for ListParams {
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
@@ -3038,7 +3337,7 @@ pub mod endpoints {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -3229,7 +3528,7 @@ pub mod external_users {
             "list_external_users"
         }
     }
-    impl Validate for ListParams {}
+    impl crate::call::Validate for ListParams {}
     impl crate::paging::Paged for ListParams {
         type Item = types::ExternalUser;
     }
@@ -3268,7 +3567,7 @@ pub mod external_users {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -3374,7 +3673,7 @@ pub mod external_users {
             "create_external_user"
         }
     }
-    impl Validate for CreateParams {}
+    impl crate::call::Validate for CreateParams {}
     impl sealed::Sender for CreateParams {
         fn is_write(&self) -> bool {
             true
@@ -3387,7 +3686,7 @@ pub mod external_users {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -3454,7 +3753,7 @@ pub mod external_users {
             "get_external_user"
         }
     }
-    impl Validate for GetParams {}
+    impl crate::call::Validate for GetParams {}
     impl sealed::Sender for GetParams {
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
@@ -3471,7 +3770,7 @@ pub mod external_users {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -3544,7 +3843,7 @@ pub mod external_users {
             "delete_external_user"
         }
     }
-    impl Validate for DeleteParams {}
+    impl crate::call::Validate for DeleteParams {}
     impl sealed::Sender for DeleteParams {
         fn is_delete(&self) -> bool {
             true
@@ -3566,7 +3865,7 @@ pub mod external_users {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -3667,7 +3966,7 @@ pub mod external_users {
             "update_external_user"
         }
     }
-    impl Validate for UpdateParams {}
+    impl crate::call::Validate for UpdateParams {}
     impl sealed::Sender for UpdateParams {
         fn is_write(&self) -> bool {
             true
@@ -3689,7 +3988,7 @@ pub mod external_users {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -3816,7 +4115,7 @@ pub mod generations {
             "get_generation"
         }
     }
-    impl Validate for GetGenerationParams {}
+    impl crate::call::Validate for GetGenerationParams {}
     impl sealed::Sender for GetGenerationParams {
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
@@ -3833,7 +4132,7 @@ pub mod generations {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -3907,7 +4206,7 @@ pub mod generations {
             "list_generation_content"
         }
     }
-    impl Validate for ListGenerationContentParams {}
+    impl crate::call::Validate for ListGenerationContentParams {}
     impl sealed::Sender for ListGenerationContentParams {
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
@@ -3926,7 +4225,7 @@ pub mod generations {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -4044,7 +4343,7 @@ pub mod generations {
             "submit_generation_feedback"
         }
     }
-    impl Validate for SubmitFeedbackParams {}
+    impl crate::call::Validate for SubmitFeedbackParams {}
     impl sealed::Sender for SubmitFeedbackParams {
         fn is_write(&self) -> bool {
             true
@@ -4057,7 +4356,7 @@ pub mod generations {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -4272,7 +4571,7 @@ pub mod guardrails {
             "list_guardrails"
         }
     }
-    impl Validate for ListParams {}
+    impl crate::call::Validate for ListParams {}
     impl crate::paging::Paged for ListParams {
         type Item = types::Guardrail;
     }
@@ -4306,7 +4605,7 @@ pub mod guardrails {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -4969,7 +5268,7 @@ pub mod guardrails {
             "create_guardrail"
         }
     }
-    impl Validate for CreateParams {}
+    impl crate::call::Validate for CreateParams {}
     impl sealed::Sender for CreateParams {
         fn is_write(&self) -> bool {
             true
@@ -4982,7 +5281,7 @@ pub mod guardrails {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -5062,7 +5361,7 @@ pub mod guardrails {
             "list_key_assignments"
         }
     }
-    impl Validate for ListKeyAssignmentsParams {}
+    impl crate::call::Validate for ListKeyAssignmentsParams {}
     impl crate::paging::Paged for ListKeyAssignmentsParams {
         type Item = types::KeyAssignment;
     }
@@ -5098,7 +5397,7 @@ pub mod guardrails {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -5198,7 +5497,7 @@ pub mod guardrails {
             "list_member_assignments"
         }
     }
-    impl Validate for ListMemberAssignmentsParams {}
+    impl crate::call::Validate for ListMemberAssignmentsParams {}
     impl crate::paging::Paged for ListMemberAssignmentsParams {
         type Item = types::MemberAssignment;
     }
@@ -5236,7 +5535,7 @@ pub mod guardrails {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -5319,7 +5618,7 @@ pub mod guardrails {
             "get_guardrail"
         }
     }
-    impl Validate for GetParams {}
+    impl crate::call::Validate for GetParams {}
     impl sealed::Sender for GetParams {
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
@@ -5336,7 +5635,7 @@ pub mod guardrails {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -5407,7 +5706,7 @@ pub mod guardrails {
             "delete_guardrail"
         }
     }
-    impl Validate for DeleteParams {}
+    impl crate::call::Validate for DeleteParams {}
     impl sealed::Sender for DeleteParams {
         fn is_delete(&self) -> bool {
             true
@@ -5427,7 +5726,7 @@ pub mod guardrails {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -6074,7 +6373,7 @@ pub mod guardrails {
             "update_guardrail"
         }
     }
-    impl Validate for UpdateParams {}
+    impl crate::call::Validate for UpdateParams {}
     impl sealed::Sender for UpdateParams {
         fn is_write(&self) -> bool {
             true
@@ -6094,7 +6393,7 @@ pub mod guardrails {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -6201,7 +6500,7 @@ pub mod guardrails {
             "list_guardrail_key_assignments"
         }
     }
-    impl Validate for ListGuardrailKeyAssignmentsParams {}
+    impl crate::call::Validate for ListGuardrailKeyAssignmentsParams {}
     impl crate::paging::Paged for ListGuardrailKeyAssignmentsParams {
         type Item = types::KeyAssignment;
     }
@@ -6249,7 +6548,7 @@ pub mod guardrails {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -6369,7 +6668,7 @@ pub mod guardrails {
             "bulk_assign_keys_to_guardrail"
         }
     }
-    impl Validate for BulkAssignKeysParams {}
+    impl crate::call::Validate for BulkAssignKeysParams {}
     impl sealed::Sender for BulkAssignKeysParams {
         fn is_write(&self) -> bool {
             true
@@ -6394,7 +6693,7 @@ pub mod guardrails {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -6503,7 +6802,7 @@ pub mod guardrails {
             "bulk_unassign_keys_from_guardrail"
         }
     }
-    impl Validate for BulkUnassignKeysParams {}
+    impl crate::call::Validate for BulkUnassignKeysParams {}
     impl sealed::Sender for BulkUnassignKeysParams {
         fn is_write(&self) -> bool {
             true
@@ -6529,7 +6828,7 @@ pub mod guardrails {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -6644,7 +6943,7 @@ pub mod guardrails {
             "list_guardrail_member_assignments"
         }
     }
-    impl Validate for ListGuardrailMemberAssignmentsParams {}
+    impl crate::call::Validate for ListGuardrailMemberAssignmentsParams {}
     impl crate::paging::Paged for ListGuardrailMemberAssignmentsParams {
         type Item = types::MemberAssignment;
     }
@@ -6695,7 +6994,7 @@ pub mod guardrails {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -6815,7 +7114,7 @@ pub mod guardrails {
             "bulk_assign_members_to_guardrail"
         }
     }
-    impl Validate for BulkAssignMembersParams {}
+    impl crate::call::Validate for BulkAssignMembersParams {}
     impl sealed::Sender for BulkAssignMembersParams {
         fn is_write(&self) -> bool {
             true
@@ -6840,7 +7139,7 @@ pub mod guardrails {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -6953,7 +7252,7 @@ pub mod guardrails {
             "bulk_unassign_members_from_guardrail"
         }
     }
-    impl Validate for BulkUnassignMembersParams {}
+    impl crate::call::Validate for BulkUnassignMembersParams {}
     impl sealed::Sender for BulkUnassignMembersParams {
         fn is_write(&self) -> bool {
             true
@@ -6979,7 +7278,7 @@ pub mod guardrails {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -7021,6 +7320,239 @@ pub mod guardrails {
             }
             if let Some(body) = body {
                 params.body = parse_body::<types::GuardrailMembersRequest>(body)?.into();
+            }
+            Ok(params)
+        }
+    }
+}
+/// The images operations of a client: `client.images()`.
+///
+/// The image generation models and their endpoints (the catalog only).
+#[derive(Clone, Debug)]
+pub struct Images<Mode = Async> {
+    client: Client,
+    mode: Mode,
+}
+impl<Mode: Clone> Images<Mode> {
+    /// `GET /images/models`: List image generation models
+    ///
+    /// Every image generation model with the parameters any of its endpoints accepts and where to find its endpoints. Works with any API key.
+    pub fn list_models(&self) -> images::ListModels<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `GET /images/models/{author}/{slug}/endpoints`: List an image model's endpoints
+    ///
+    /// For one image model, each provider endpoint with the parameters it accepts, its prices and the parameters it passes through. Works with any API key.
+    pub fn list_model_endpoints(&self) -> images::ListModelEndpoints<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+}
+impl Client {
+    /// The images operations.
+    pub fn images(&self) -> Images {
+        Images {
+            client: self.clone(),
+            mode: Async,
+        }
+    }
+}
+#[cfg(feature = "blocking")]
+impl crate::blocking::Client {
+    /// The images operations.
+    pub fn images(&self) -> Images<crate::blocking::Blocking> {
+        Images {
+            client: self.as_async().clone(),
+            mode: self.mode(),
+        }
+    }
+}
+/// Calls and parameters of the images operations (see [`Images`]).
+pub mod images {
+    #[allow(unused_imports)]
+    use super::*;
+    /// Parameters of `GET /images/models` (`list_image_models`).
+    #[derive(Clone, Debug, Default)]
+    pub struct ListModelsParams {
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `GET /images/models`; from `client.images().list_models()`.
+    pub type ListModels<Mode = Async> = Call<ListModelsParams, Mode>;
+    impl<Mode> Call<ListModelsParams, Mode> {}
+    impl Operation for ListModelsParams {
+        type Output = types::ImageModelsListResponse;
+        fn name(&self) -> &'static str {
+            "list_image_models"
+        }
+    }
+    impl crate::call::Validate for ListModelsParams {}
+    impl sealed::Sender for ListModelsParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "list_image_models"),
+                    ),
+                );
+            }
+            crate::call::Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::ImageModelsListResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.list_image_models();
+            request.send().await
+        }
+    }
+    impl FromArgs for ListModelsParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            if let Some((name, _)) = args.first() {
+                return Err(unknown_arg("list_image_models", name, &[]));
+            }
+            if body.is_some() {
+                return Err(unexpected_body("list_image_models"));
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `GET /images/models/{author}/{slug}/endpoints` (`list_image_model_endpoints`).
+    #[derive(Clone, Debug, Default)]
+    pub struct ListModelEndpointsParams {
+        /// `author` (path parameter)
+        pub(crate) author: Option<String>,
+        /// `slug` (path parameter)
+        pub(crate) slug: Option<String>,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `GET /images/models/{author}/{slug}/endpoints`; from `client.images().list_model_endpoints()`.
+    pub type ListModelEndpoints<Mode = Async> = Call<ListModelEndpointsParams, Mode>;
+    impl<Mode> Call<ListModelEndpointsParams, Mode> {
+        /// The model's author (the part before the slash).
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn author<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.author = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "author"));
+                }
+            }
+            self
+        }
+        /// The model's slug (the part after the slash).
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn slug<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.slug = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "slug"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for ListModelEndpointsParams {
+        type Output = types::ImageModelEndpointsResponse;
+        fn name(&self) -> &'static str {
+            "list_image_model_endpoints"
+        }
+    }
+    impl crate::call::Validate for ListModelEndpointsParams {}
+    impl sealed::Sender for ListModelEndpointsParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "list_image_model_endpoints"),
+                    ),
+                );
+            }
+            if self.author.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{} needs the parameter {}", "list_image_model_endpoints",
+                            "author"
+                        ),
+                    ),
+                );
+            }
+            if self.slug.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{} needs the parameter {}", "list_image_model_endpoints",
+                            "slug"
+                        ),
+                    ),
+                );
+            }
+            crate::call::Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::ImageModelEndpointsResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.list_image_model_endpoints();
+            if let Some(value) = &self.author {
+                request = request.author(value.clone());
+            }
+            if let Some(value) = &self.slug {
+                request = request.slug(value.clone());
+            }
+            request.send().await
+        }
+    }
+    impl FromArgs for ListModelEndpointsParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "author" => params.author = Some(parse_arg(name, value)?),
+                    "slug" => params.slug = Some(parse_arg(name, value)?),
+                    other => {
+                        return Err(
+                            unknown_arg(
+                                "list_image_model_endpoints",
+                                other,
+                                &["author", "slug"],
+                            ),
+                        );
+                    }
+                }
+            }
+            if body.is_some() {
+                return Err(unexpected_body("list_image_model_endpoints"));
             }
             Ok(params)
         }
@@ -7113,7 +7645,7 @@ pub mod api_keys {
             "get_current_key"
         }
     }
-    impl Validate for GetCurrentKeyMetadataParams {}
+    impl crate::call::Validate for GetCurrentKeyMetadataParams {}
     impl sealed::Sender for GetCurrentKeyMetadataParams {
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
@@ -7123,7 +7655,7 @@ pub mod api_keys {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -7240,7 +7772,7 @@ pub mod api_keys {
             "list"
         }
     }
-    impl Validate for ListParams {}
+    impl crate::call::Validate for ListParams {}
     impl crate::paging::Paged for ListParams {
         type Item = types::ApiKey;
     }
@@ -7275,7 +7807,7 @@ pub mod api_keys {
                     Error::invalid_request(format!("{}: parameter {invalid}", "list")),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -7556,7 +8088,7 @@ pub mod api_keys {
             "create_keys"
         }
     }
-    impl Validate for CreateParams {}
+    impl crate::call::Validate for CreateParams {}
     impl sealed::Sender for CreateParams {
         fn is_write(&self) -> bool {
             true
@@ -7579,7 +8111,7 @@ pub mod api_keys {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -7645,7 +8177,7 @@ pub mod api_keys {
             "get_key"
         }
     }
-    impl Validate for GetParams {}
+    impl crate::call::Validate for GetParams {}
     impl sealed::Sender for GetParams {
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
@@ -7660,7 +8192,7 @@ pub mod api_keys {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -7731,7 +8263,7 @@ pub mod api_keys {
             "delete_keys"
         }
     }
-    impl Validate for DeleteParams {}
+    impl crate::call::Validate for DeleteParams {}
     impl sealed::Sender for DeleteParams {
         fn is_delete(&self) -> bool {
             true
@@ -7751,7 +8283,7 @@ pub mod api_keys {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -7959,7 +8491,7 @@ pub mod api_keys {
             "update_keys"
         }
     }
-    impl Validate for UpdateParams {}
+    impl crate::call::Validate for UpdateParams {}
     impl sealed::Sender for UpdateParams {
         fn is_write(&self) -> bool {
             true
@@ -7979,7 +8511,7 @@ pub mod api_keys {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -8127,7 +8659,7 @@ pub mod models {
             "get_model"
         }
     }
-    impl Validate for GetParams {}
+    impl crate::call::Validate for GetParams {}
     impl sealed::Sender for GetParams {
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
@@ -8151,7 +8683,7 @@ pub mod models {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -8742,7 +9274,7 @@ pub mod models {
             "get_models"
         }
     }
-    impl Validate for ListParams {}
+    impl crate::call::Validate for ListParams {}
     impl crate::paging::Paged for ListParams {
         type Item = types::Model;
     }
@@ -8776,7 +9308,7 @@ pub mod models {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -9037,7 +9569,7 @@ pub mod models {
             "list_models_count"
         }
     }
-    impl Validate for CountParams {}
+    impl crate::call::Validate for CountParams {}
     impl sealed::Sender for CountParams {
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
@@ -9047,7 +9579,7 @@ pub mod models {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -9142,7 +9674,7 @@ pub mod models {
             "list_models_user"
         }
     }
-    impl Validate for ListForUserParams {}
+    impl crate::call::Validate for ListForUserParams {}
     impl crate::paging::Paged for ListForUserParams {
         type Item = types::Model;
     }
@@ -9176,7 +9708,7 @@ pub mod models {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -9351,7 +9883,7 @@ pub mod observability {
             "list_observability_destinations"
         }
     }
-    impl Validate for ListParams {}
+    impl crate::call::Validate for ListParams {}
     impl crate::paging::Paged for ListParams {
         type Item = types::ObservabilityDestination;
     }
@@ -9396,7 +9928,7 @@ pub mod observability {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -9719,7 +10251,7 @@ pub mod observability {
             "create_observability_destination"
         }
     }
-    impl Validate for CreateParams {}
+    impl crate::call::Validate for CreateParams {}
     impl sealed::Sender for CreateParams {
         fn is_write(&self) -> bool {
             true
@@ -9744,7 +10276,7 @@ pub mod observability {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -9813,7 +10345,7 @@ pub mod observability {
             "get_observability_destination"
         }
     }
-    impl Validate for GetParams {}
+    impl crate::call::Validate for GetParams {}
     impl sealed::Sender for GetParams {
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
@@ -9835,7 +10367,7 @@ pub mod observability {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -9910,7 +10442,7 @@ pub mod observability {
             "delete_observability_destination"
         }
     }
-    impl Validate for DeleteParams {}
+    impl crate::call::Validate for DeleteParams {}
     impl sealed::Sender for DeleteParams {
         fn is_delete(&self) -> bool {
             true
@@ -9935,7 +10467,7 @@ pub mod observability {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -10241,7 +10773,7 @@ pub mod observability {
             "update_observability_destination"
         }
     }
-    impl Validate for UpdateParams {}
+    impl crate::call::Validate for UpdateParams {}
     impl sealed::Sender for UpdateParams {
         fn is_write(&self) -> bool {
             true
@@ -10276,7 +10808,7 @@ pub mod observability {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -10425,7 +10957,7 @@ pub mod organization {
             "list_organization_members"
         }
     }
-    impl Validate for ListMembersParams {}
+    impl crate::call::Validate for ListMembersParams {}
     impl crate::paging::Paged for ListMembersParams {
         type Item = types::ListOrganizationMembersResponseDataItem;
     }
@@ -10465,7 +10997,7 @@ pub mod organization {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -10529,7 +11061,7 @@ pub mod organization {
             "get_organization_settings"
         }
     }
-    impl Validate for GetSettingsParams {}
+    impl crate::call::Validate for GetSettingsParams {}
     impl sealed::Sender for GetSettingsParams {
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
@@ -10539,7 +11071,7 @@ pub mod organization {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -10626,7 +11158,7 @@ pub mod organization {
             "update_organization_settings"
         }
     }
-    impl Validate for UpdateSettingsParams {}
+    impl crate::call::Validate for UpdateSettingsParams {}
     impl sealed::Sender for UpdateSettingsParams {
         fn is_write(&self) -> bool {
             true
@@ -10641,7 +11173,7 @@ pub mod organization {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -10782,7 +11314,7 @@ pub mod presets {
             "list_presets"
         }
     }
-    impl Validate for ListParams {}
+    impl crate::call::Validate for ListParams {}
     impl crate::paging::Paged for ListParams {
         type Item = types::Preset;
     }
@@ -10816,7 +11348,7 @@ pub mod presets {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -10895,7 +11427,7 @@ pub mod presets {
             "get_preset"
         }
     }
-    impl Validate for GetParams {}
+    impl crate::call::Validate for GetParams {}
     impl sealed::Sender for GetParams {
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
@@ -10912,7 +11444,7 @@ pub mod presets {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -11015,7 +11547,7 @@ pub mod presets {
             "list_preset_versions"
         }
     }
-    impl Validate for ListVersionsParams {}
+    impl crate::call::Validate for ListVersionsParams {}
     impl crate::paging::Paged for ListVersionsParams {
         type Item = Option<types::PresetDesignatedVersion>;
     }
@@ -11065,7 +11597,7 @@ pub mod presets {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -11170,7 +11702,7 @@ pub mod presets {
             "get_preset_version"
         }
     }
-    impl Validate for GetVersionParams {}
+    impl crate::call::Validate for GetVersionParams {}
     impl sealed::Sender for GetVersionParams {
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
@@ -11198,7 +11730,7 @@ pub mod presets {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -11243,6 +11775,1405 @@ pub mod presets {
             }
             if body.is_some() {
                 return Err(unexpected_body("get_preset_version"));
+            }
+            Ok(params)
+        }
+    }
+}
+/// The private_endpoints operations of a client: `client.private_endpoints()`.
+///
+/// Your own deployments of a model, at a provider you hold a BYOK key for, that OpenRouter routes your organization's requests to.
+#[derive(Clone, Debug)]
+pub struct PrivateEndpoints<Mode = Async> {
+    client: Client,
+    mode: Mode,
+}
+impl<Mode: Clone> PrivateEndpoints<Mode> {
+    /// `GET /private-endpoints`: List private endpoints
+    ///
+    /// Every private endpoint of the organization, drafts included. The organization needs the private endpoints entitlement. Needs a management key.
+    pub fn list(&self) -> private_endpoints::List<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `POST /private-endpoints`: Create a private endpoint
+    ///
+    /// Registers a deployment as a draft, which receives no traffic until it has been validated and activated; `activate` does both at once (a failed check keeps the draft and answers 422). The same `Idempotency-Key` sent again returns the endpoint made the first time instead of a second one. Needs a management key.
+    pub fn create(&self) -> private_endpoints::Create<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `GET /private-endpoints/{id}`: Get a private endpoint
+    ///
+    /// One private endpoint: where it points, what it declares about data handling and the prices reported for it. Needs a management key.
+    pub fn get(&self) -> private_endpoints::Get<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `DELETE /private-endpoints/{id}`: Delete a private endpoint
+    ///
+    /// Removes a private endpoint; OpenRouter stops routing to it. Needs a management key.
+    pub fn delete(&self) -> private_endpoints::Delete<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `PATCH /private-endpoints/{id}`: Change a draft private endpoint
+    ///
+    /// Points a draft at another upstream model or URL (a `base_url` left out stays as it is). Any change undoes an earlier validation; an active endpoint cannot be changed (409), delete it and create it again. Needs a management key.
+    pub fn update(&self) -> private_endpoints::Update<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `POST /private-endpoints/{id}/activate`: Activate a private endpoint
+    ///
+    /// Starts routing to a draft that passed validation. Answers 409 if it was never validated, the validation is out of date or it is active already. Needs a management key.
+    pub fn activate(&self) -> private_endpoints::Activate<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `POST /private-endpoints/{id}/disable`: Disable a private endpoint
+    ///
+    /// Stops routing to an active endpoint but keeps it, to be enabled later. Needs a management key.
+    pub fn disable(&self) -> private_endpoints::Disable<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `POST /private-endpoints/{id}/enable`: Enable a private endpoint
+    ///
+    /// Routes to a disabled endpoint again. Needs a management key.
+    pub fn enable(&self) -> private_endpoints::Enable<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `PUT /private-endpoints/{id}/pricing`: Set a private endpoint's prices
+    ///
+    /// Replaces the per-token prices reported for requests to the endpoint, draft or active, from the next request on. A cache price left out goes back to the provider's default. Needs a management key.
+    pub fn update_pricing(&self) -> private_endpoints::UpdatePricing<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `POST /private-endpoints/{id}/validate`: Validate a private endpoint
+    ///
+    /// Sends one live test request to a draft through the given workspace's BYOK key for its provider. Failed checks still answer 200, with `passed: false` and the reasons; only a passed validation allows activation. Needs a management key.
+    pub fn validate(&self) -> private_endpoints::Validate<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+}
+impl Client {
+    /// The private_endpoints operations.
+    pub fn private_endpoints(&self) -> PrivateEndpoints {
+        PrivateEndpoints {
+            client: self.clone(),
+            mode: Async,
+        }
+    }
+}
+#[cfg(feature = "blocking")]
+impl crate::blocking::Client {
+    /// The private_endpoints operations.
+    pub fn private_endpoints(&self) -> PrivateEndpoints<crate::blocking::Blocking> {
+        PrivateEndpoints {
+            client: self.as_async().clone(),
+            mode: self.mode(),
+        }
+    }
+}
+/// Calls and parameters of the private_endpoints operations (see [`PrivateEndpoints`]).
+pub mod private_endpoints {
+    #[allow(unused_imports)]
+    use super::*;
+    /// Parameters of `GET /private-endpoints` (`list_private_endpoints`).
+    #[derive(Clone, Debug, Default)]
+    pub struct ListParams {
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `GET /private-endpoints`; from `client.private_endpoints().list()`.
+    pub type List<Mode = Async> = Call<ListParams, Mode>;
+    impl<Mode> Call<ListParams, Mode> {}
+    impl Operation for ListParams {
+        type Output = types::ListPrivateEndpointsResponse;
+        fn name(&self) -> &'static str {
+            "list_private_endpoints"
+        }
+    }
+    impl crate::call::Validate for ListParams {}
+    impl sealed::Sender for ListParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "list_private_endpoints"),
+                    ),
+                );
+            }
+            crate::call::Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::ListPrivateEndpointsResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.list_private_endpoints();
+            request.send().await
+        }
+    }
+    impl FromArgs for ListParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            if let Some((name, _)) = args.first() {
+                return Err(unknown_arg("list_private_endpoints", name, &[]));
+            }
+            if body.is_some() {
+                return Err(unexpected_body("list_private_endpoints"));
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `POST /private-endpoints` (`create_private_endpoint`).
+    #[derive(Clone, Debug, Default)]
+    pub struct CreateParams {
+        /// `idempotency-key` (header parameter)
+        pub(crate) idempotency_key: Option<String>,
+        /// The request body, built up field by field.
+        pub(crate) body: types::builder::CreatePrivateEndpointRequest,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `POST /private-endpoints`; from `client.private_endpoints().create()`.
+    pub type Create<Mode = Async> = Call<CreateParams, Mode>;
+    impl<Mode> Call<CreateParams, Mode> {
+        /// A key of your choosing that makes the call safe to repeat: a second create with it returns the first one's endpoint; with a different body, 422.
+        pub fn idempotency_key<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.idempotency_key = Some(value),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "idempotency-key"));
+                }
+            }
+            self
+        }
+        /// Sets the whole request body.
+        pub fn body(mut self, body: types::CreatePrivateEndpointRequest) -> Self {
+            self.params.body = body.into();
+            self
+        }
+        /// Edits the request body with its builder, e.g. `.body_map(|b| b.name("x"))`.
+        pub fn body_map(
+            mut self,
+            edit: impl FnOnce(
+                types::builder::CreatePrivateEndpointRequest,
+            ) -> types::builder::CreatePrivateEndpointRequest,
+        ) -> Self {
+            self.params.body = edit(self.params.body);
+            self
+        }
+        /// Sets the body's `activate` field.
+        pub fn activate<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::PrivateEndpointActivation>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.activate(Some(value)),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "activate"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `base_url` field.
+        pub fn base_url<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.base_url(Some(value)),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "base_url"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `declared_region` field. It can also be sent as `null`, which clears it: see [`clear_declared_region`](Self::clear_declared_region).
+        pub fn declared_region<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::CreatePrivateEndpointRequestDeclaredRegion>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self
+                        .params
+                        .body
+                        .declared_region(api::Nullable::Value(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "declared_region"));
+                }
+            }
+            self
+        }
+        /// Sends the body's `declared_region` field as `null`, which clears the setting on the server (leaving the field out keeps it unchanged).
+        pub fn clear_declared_region(mut self) -> Self {
+            self.params.body = self
+                .params
+                .body
+                .declared_region(
+                    api::Nullable::<
+                        types::CreatePrivateEndpointRequestDeclaredRegion,
+                    >::Null,
+                );
+            self
+        }
+        /// Sets the body's `declared_zdr` field. It can also be sent as `null`, which clears it: see [`clear_declared_zdr`](Self::clear_declared_zdr).
+        pub fn declared_zdr<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<bool>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self
+                        .params
+                        .body
+                        .declared_zdr(api::Nullable::Value(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "declared_zdr"));
+                }
+            }
+            self
+        }
+        /// Sends the body's `declared_zdr` field as `null`, which clears the setting on the server (leaving the field out keeps it unchanged).
+        pub fn clear_declared_zdr(mut self) -> Self {
+            self.params.body = self
+                .params
+                .body
+                .declared_zdr(api::Nullable::<bool>::Null);
+            self
+        }
+        /// Sets the body's `model_permaslug` field.
+        pub fn model_permaslug<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.model_permaslug(value),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "model_permaslug"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `pricing` field.
+        pub fn pricing<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::PrivateEndpointPricing>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.pricing(Some(value)),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "pricing"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `provider_slug` field.
+        pub fn provider_slug<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.provider_slug(value),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "provider_slug"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `upstream_model_id` field.
+        pub fn upstream_model_id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.upstream_model_id(value),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "upstream_model_id"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for CreateParams {
+        type Output = types::ManagedPrivateEndpointResponse;
+        fn name(&self) -> &'static str {
+            "create_private_endpoint"
+        }
+    }
+    impl crate::call::Validate for CreateParams {}
+    impl sealed::Sender for CreateParams {
+        fn is_write(&self) -> bool {
+            true
+        }
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "create_private_endpoint"),
+                    ),
+                );
+            }
+            crate::call::Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::ManagedPrivateEndpointResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.create_private_endpoint();
+            if let Some(value) = &self.idempotency_key {
+                request = request.idempotency_key(value.clone());
+            }
+            request = request.body(self.body.clone());
+            request.send().await
+        }
+    }
+    impl FromArgs for CreateParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "idempotency-key" => {
+                        params.idempotency_key = Some(parse_arg(name, value)?);
+                    }
+                    other => {
+                        return Err(
+                            unknown_arg(
+                                "create_private_endpoint",
+                                other,
+                                &["idempotency-key"],
+                            ),
+                        );
+                    }
+                }
+            }
+            if let Some(body) = body {
+                params.body = parse_body::<types::CreatePrivateEndpointRequest>(body)?
+                    .into();
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `GET /private-endpoints/{id}` (`get_private_endpoint`).
+    #[derive(Clone, Debug, Default)]
+    pub struct GetParams {
+        /// `id` (path parameter)
+        pub(crate) id: Option<String>,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `GET /private-endpoints/{id}`; from `client.private_endpoints().get()`.
+    pub type Get<Mode = Async> = Call<GetParams, Mode>;
+    impl<Mode> Call<GetParams, Mode> {
+        /// The private endpoint.
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.id = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "id"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for GetParams {
+        type Output = types::PrivateEndpointResponse;
+        fn name(&self) -> &'static str {
+            "get_private_endpoint"
+        }
+    }
+    impl crate::call::Validate for GetParams {}
+    impl sealed::Sender for GetParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "get_private_endpoint"),
+                    ),
+                );
+            }
+            if self.id.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{} needs the parameter {}", "get_private_endpoint", "id"
+                        ),
+                    ),
+                );
+            }
+            crate::call::Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::PrivateEndpointResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.get_private_endpoint();
+            if let Some(value) = &self.id {
+                request = request.id(value.clone());
+            }
+            request.send().await
+        }
+    }
+    impl FromArgs for GetParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "id" => params.id = Some(parse_arg(name, value)?),
+                    other => {
+                        return Err(unknown_arg("get_private_endpoint", other, &["id"]));
+                    }
+                }
+            }
+            if body.is_some() {
+                return Err(unexpected_body("get_private_endpoint"));
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `DELETE /private-endpoints/{id}` (`delete_private_endpoint`).
+    #[derive(Clone, Debug, Default)]
+    pub struct DeleteParams {
+        /// `id` (path parameter)
+        pub(crate) id: Option<String>,
+        /// `draft_only` (query parameter)
+        pub(crate) draft_only: Option<types::DeletePrivateEndpointDraftOnly>,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `DELETE /private-endpoints/{id}`; from `client.private_endpoints().delete()`.
+    pub type Delete<Mode = Async> = Call<DeleteParams, Mode>;
+    impl<Mode> Call<DeleteParams, Mode> {
+        /// The private endpoint.
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.id = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "id"));
+                }
+            }
+            self
+        }
+        /// `true`: delete only if the endpoint is still a draft, and answer 409 if it was ever activated.
+        pub fn draft_only<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::DeletePrivateEndpointDraftOnly>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.draft_only = Some(value),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "draft_only"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for DeleteParams {
+        type Output = types::DeletePrivateEndpointResponse;
+        fn name(&self) -> &'static str {
+            "delete_private_endpoint"
+        }
+    }
+    impl crate::call::Validate for DeleteParams {}
+    impl sealed::Sender for DeleteParams {
+        fn is_delete(&self) -> bool {
+            true
+        }
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "delete_private_endpoint"),
+                    ),
+                );
+            }
+            if self.id.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{} needs the parameter {}", "delete_private_endpoint", "id"
+                        ),
+                    ),
+                );
+            }
+            crate::call::Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::DeletePrivateEndpointResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.delete_private_endpoint();
+            if let Some(value) = &self.id {
+                request = request.id(value.clone());
+            }
+            if let Some(value) = &self.draft_only {
+                request = request.draft_only(value.clone());
+            }
+            request.send().await
+        }
+    }
+    impl FromArgs for DeleteParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "id" => params.id = Some(parse_arg(name, value)?),
+                    "draft_only" => params.draft_only = Some(parse_arg(name, value)?),
+                    other => {
+                        return Err(
+                            unknown_arg(
+                                "delete_private_endpoint",
+                                other,
+                                &["id", "draft_only"],
+                            ),
+                        );
+                    }
+                }
+            }
+            if body.is_some() {
+                return Err(unexpected_body("delete_private_endpoint"));
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `PATCH /private-endpoints/{id}` (`update_private_endpoint`).
+    #[derive(Clone, Debug, Default)]
+    pub struct UpdateParams {
+        /// `id` (path parameter)
+        pub(crate) id: Option<String>,
+        /// The request body, built up field by field.
+        pub(crate) body: types::builder::UpdatePrivateEndpointRequest,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `PATCH /private-endpoints/{id}`; from `client.private_endpoints().update()`.
+    pub type Update<Mode = Async> = Call<UpdateParams, Mode>;
+    impl<Mode> Call<UpdateParams, Mode> {
+        /// The private endpoint.
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.id = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "id"));
+                }
+            }
+            self
+        }
+        /// Sets the whole request body.
+        pub fn body(mut self, body: types::UpdatePrivateEndpointRequest) -> Self {
+            self.params.body = body.into();
+            self
+        }
+        /// Edits the request body with its builder, e.g. `.body_map(|b| b.name("x"))`.
+        pub fn body_map(
+            mut self,
+            edit: impl FnOnce(
+                types::builder::UpdatePrivateEndpointRequest,
+            ) -> types::builder::UpdatePrivateEndpointRequest,
+        ) -> Self {
+            self.params.body = edit(self.params.body);
+            self
+        }
+        /// Sets the body's `base_url` field.
+        pub fn base_url<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.base_url(Some(value)),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "base_url"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `declared_region` field. It can also be sent as `null`, which clears it: see [`clear_declared_region`](Self::clear_declared_region).
+        pub fn declared_region<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::UpdatePrivateEndpointRequestDeclaredRegion>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self
+                        .params
+                        .body
+                        .declared_region(api::Nullable::Value(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "declared_region"));
+                }
+            }
+            self
+        }
+        /// Sends the body's `declared_region` field as `null`, which clears the setting on the server (leaving the field out keeps it unchanged).
+        pub fn clear_declared_region(mut self) -> Self {
+            self.params.body = self
+                .params
+                .body
+                .declared_region(
+                    api::Nullable::<
+                        types::UpdatePrivateEndpointRequestDeclaredRegion,
+                    >::Null,
+                );
+            self
+        }
+        /// Sets the body's `declared_zdr` field. It can also be sent as `null`, which clears it: see [`clear_declared_zdr`](Self::clear_declared_zdr).
+        pub fn declared_zdr<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<bool>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self
+                        .params
+                        .body
+                        .declared_zdr(api::Nullable::Value(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "declared_zdr"));
+                }
+            }
+            self
+        }
+        /// Sends the body's `declared_zdr` field as `null`, which clears the setting on the server (leaving the field out keeps it unchanged).
+        pub fn clear_declared_zdr(mut self) -> Self {
+            self.params.body = self
+                .params
+                .body
+                .declared_zdr(api::Nullable::<bool>::Null);
+            self
+        }
+        /// Sets the body's `upstream_model_id` field.
+        pub fn upstream_model_id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.upstream_model_id(value),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "upstream_model_id"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for UpdateParams {
+        type Output = types::PrivateEndpointResponse;
+        fn name(&self) -> &'static str {
+            "update_private_endpoint"
+        }
+    }
+    impl crate::call::Validate for UpdateParams {}
+    impl sealed::Sender for UpdateParams {
+        fn is_write(&self) -> bool {
+            true
+        }
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "update_private_endpoint"),
+                    ),
+                );
+            }
+            if self.id.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{} needs the parameter {}", "update_private_endpoint", "id"
+                        ),
+                    ),
+                );
+            }
+            crate::call::Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::PrivateEndpointResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.update_private_endpoint();
+            if let Some(value) = &self.id {
+                request = request.id(value.clone());
+            }
+            request = request.body(self.body.clone());
+            request.send().await
+        }
+    }
+    impl FromArgs for UpdateParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "id" => params.id = Some(parse_arg(name, value)?),
+                    other => {
+                        return Err(
+                            unknown_arg("update_private_endpoint", other, &["id"]),
+                        );
+                    }
+                }
+            }
+            if let Some(body) = body {
+                params.body = parse_body::<types::UpdatePrivateEndpointRequest>(body)?
+                    .into();
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `POST /private-endpoints/{id}/activate` (`activate_private_endpoint`).
+    #[derive(Clone, Debug, Default)]
+    pub struct ActivateParams {
+        /// `id` (path parameter)
+        pub(crate) id: Option<String>,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `POST /private-endpoints/{id}/activate`; from `client.private_endpoints().activate()`.
+    pub type Activate<Mode = Async> = Call<ActivateParams, Mode>;
+    impl<Mode> Call<ActivateParams, Mode> {
+        /// The private endpoint.
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.id = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "id"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for ActivateParams {
+        type Output = types::ManagedPrivateEndpointResponse;
+        fn name(&self) -> &'static str {
+            "activate_private_endpoint"
+        }
+    }
+    impl crate::call::Validate for ActivateParams {}
+    impl sealed::Sender for ActivateParams {
+        fn is_write(&self) -> bool {
+            true
+        }
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "activate_private_endpoint"),
+                    ),
+                );
+            }
+            if self.id.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{} needs the parameter {}", "activate_private_endpoint",
+                            "id"
+                        ),
+                    ),
+                );
+            }
+            crate::call::Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::ManagedPrivateEndpointResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.activate_private_endpoint();
+            if let Some(value) = &self.id {
+                request = request.id(value.clone());
+            }
+            request.send().await
+        }
+    }
+    impl FromArgs for ActivateParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "id" => params.id = Some(parse_arg(name, value)?),
+                    other => {
+                        return Err(
+                            unknown_arg("activate_private_endpoint", other, &["id"]),
+                        );
+                    }
+                }
+            }
+            if body.is_some() {
+                return Err(unexpected_body("activate_private_endpoint"));
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `POST /private-endpoints/{id}/disable` (`disable_private_endpoint`).
+    #[derive(Clone, Debug, Default)]
+    pub struct DisableParams {
+        /// `id` (path parameter)
+        pub(crate) id: Option<String>,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `POST /private-endpoints/{id}/disable`; from `client.private_endpoints().disable()`.
+    pub type Disable<Mode = Async> = Call<DisableParams, Mode>;
+    impl<Mode> Call<DisableParams, Mode> {
+        /// The private endpoint.
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.id = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "id"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for DisableParams {
+        type Output = types::ManagedPrivateEndpointResponse;
+        fn name(&self) -> &'static str {
+            "disable_private_endpoint"
+        }
+    }
+    impl crate::call::Validate for DisableParams {}
+    impl sealed::Sender for DisableParams {
+        fn is_write(&self) -> bool {
+            true
+        }
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "disable_private_endpoint"),
+                    ),
+                );
+            }
+            if self.id.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{} needs the parameter {}", "disable_private_endpoint", "id"
+                        ),
+                    ),
+                );
+            }
+            crate::call::Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::ManagedPrivateEndpointResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.disable_private_endpoint();
+            if let Some(value) = &self.id {
+                request = request.id(value.clone());
+            }
+            request.send().await
+        }
+    }
+    impl FromArgs for DisableParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "id" => params.id = Some(parse_arg(name, value)?),
+                    other => {
+                        return Err(
+                            unknown_arg("disable_private_endpoint", other, &["id"]),
+                        );
+                    }
+                }
+            }
+            if body.is_some() {
+                return Err(unexpected_body("disable_private_endpoint"));
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `POST /private-endpoints/{id}/enable` (`enable_private_endpoint`).
+    #[derive(Clone, Debug, Default)]
+    pub struct EnableParams {
+        /// `id` (path parameter)
+        pub(crate) id: Option<String>,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `POST /private-endpoints/{id}/enable`; from `client.private_endpoints().enable()`.
+    pub type Enable<Mode = Async> = Call<EnableParams, Mode>;
+    impl<Mode> Call<EnableParams, Mode> {
+        /// The private endpoint.
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.id = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "id"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for EnableParams {
+        type Output = types::ManagedPrivateEndpointResponse;
+        fn name(&self) -> &'static str {
+            "enable_private_endpoint"
+        }
+    }
+    impl crate::call::Validate for EnableParams {}
+    impl sealed::Sender for EnableParams {
+        fn is_write(&self) -> bool {
+            true
+        }
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "enable_private_endpoint"),
+                    ),
+                );
+            }
+            if self.id.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{} needs the parameter {}", "enable_private_endpoint", "id"
+                        ),
+                    ),
+                );
+            }
+            crate::call::Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::ManagedPrivateEndpointResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.enable_private_endpoint();
+            if let Some(value) = &self.id {
+                request = request.id(value.clone());
+            }
+            request.send().await
+        }
+    }
+    impl FromArgs for EnableParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "id" => params.id = Some(parse_arg(name, value)?),
+                    other => {
+                        return Err(
+                            unknown_arg("enable_private_endpoint", other, &["id"]),
+                        );
+                    }
+                }
+            }
+            if body.is_some() {
+                return Err(unexpected_body("enable_private_endpoint"));
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `PUT /private-endpoints/{id}/pricing` (`update_private_endpoint_pricing`).
+    #[derive(Clone, Debug, Default)]
+    pub struct UpdatePricingParams {
+        /// `id` (path parameter)
+        pub(crate) id: Option<String>,
+        /// The request body, built up field by field.
+        pub(crate) body: types::builder::UpdatePrivateEndpointPricingRequest,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `PUT /private-endpoints/{id}/pricing`; from `client.private_endpoints().update_pricing()`.
+    pub type UpdatePricing<Mode = Async> = Call<UpdatePricingParams, Mode>;
+    impl<Mode> Call<UpdatePricingParams, Mode> {
+        /// The private endpoint.
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.id = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "id"));
+                }
+            }
+            self
+        }
+        /// Sets the whole request body.
+        pub fn body(mut self, body: types::UpdatePrivateEndpointPricingRequest) -> Self {
+            self.params.body = body.into();
+            self
+        }
+        /// Edits the request body with its builder, e.g. `.body_map(|b| b.name("x"))`.
+        pub fn body_map(
+            mut self,
+            edit: impl FnOnce(
+                types::builder::UpdatePrivateEndpointPricingRequest,
+            ) -> types::builder::UpdatePrivateEndpointPricingRequest,
+        ) -> Self {
+            self.params.body = edit(self.params.body);
+            self
+        }
+        /// Sets the body's `pricing` field.
+        pub fn pricing<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::PrivateEndpointPricing>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.pricing(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "pricing"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for UpdatePricingParams {
+        type Output = types::PrivateEndpointResponse;
+        fn name(&self) -> &'static str {
+            "update_private_endpoint_pricing"
+        }
+    }
+    impl crate::call::Validate for UpdatePricingParams {}
+    impl sealed::Sender for UpdatePricingParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{}: parameter {invalid}", "update_private_endpoint_pricing"
+                        ),
+                    ),
+                );
+            }
+            if self.id.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{} needs the parameter {}",
+                            "update_private_endpoint_pricing", "id"
+                        ),
+                    ),
+                );
+            }
+            crate::call::Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::PrivateEndpointResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.update_private_endpoint_pricing();
+            if let Some(value) = &self.id {
+                request = request.id(value.clone());
+            }
+            request = request.body(self.body.clone());
+            request.send().await
+        }
+    }
+    impl FromArgs for UpdatePricingParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "id" => params.id = Some(parse_arg(name, value)?),
+                    other => {
+                        return Err(
+                            unknown_arg(
+                                "update_private_endpoint_pricing",
+                                other,
+                                &["id"],
+                            ),
+                        );
+                    }
+                }
+            }
+            if let Some(body) = body {
+                params.body = parse_body::<
+                    types::UpdatePrivateEndpointPricingRequest,
+                >(body)?
+                    .into();
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `POST /private-endpoints/{id}/validate` (`validate_private_endpoint`).
+    #[derive(Clone, Debug, Default)]
+    pub struct ValidateParams {
+        /// `id` (path parameter)
+        pub(crate) id: Option<String>,
+        /// The request body, built up field by field.
+        pub(crate) body: types::builder::ValidatePrivateEndpointRequest,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `POST /private-endpoints/{id}/validate`; from `client.private_endpoints().validate()`.
+    pub type Validate<Mode = Async> = Call<ValidateParams, Mode>;
+    impl<Mode> Call<ValidateParams, Mode> {
+        /// The private endpoint.
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.id = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "id"));
+                }
+            }
+            self
+        }
+        /// Sets the whole request body.
+        pub fn body(mut self, body: types::ValidatePrivateEndpointRequest) -> Self {
+            self.params.body = body.into();
+            self
+        }
+        /// Edits the request body with its builder, e.g. `.body_map(|b| b.name("x"))`.
+        pub fn body_map(
+            mut self,
+            edit: impl FnOnce(
+                types::builder::ValidatePrivateEndpointRequest,
+            ) -> types::builder::ValidatePrivateEndpointRequest,
+        ) -> Self {
+            self.params.body = edit(self.params.body);
+            self
+        }
+        /// Sets the body's `workspace_id` field.
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.workspace_id(value),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "workspace_id"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for ValidateParams {
+        type Output = types::PrivateEndpointValidationResponse;
+        fn name(&self) -> &'static str {
+            "validate_private_endpoint"
+        }
+    }
+    impl crate::call::Validate for ValidateParams {}
+    impl sealed::Sender for ValidateParams {
+        fn is_write(&self) -> bool {
+            true
+        }
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "validate_private_endpoint"),
+                    ),
+                );
+            }
+            if self.id.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{} needs the parameter {}", "validate_private_endpoint",
+                            "id"
+                        ),
+                    ),
+                );
+            }
+            crate::call::Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::PrivateEndpointValidationResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.validate_private_endpoint();
+            if let Some(value) = &self.id {
+                request = request.id(value.clone());
+            }
+            request = request.body(self.body.clone());
+            request.send().await
+        }
+    }
+    impl FromArgs for ValidateParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "id" => params.id = Some(parse_arg(name, value)?),
+                    other => {
+                        return Err(
+                            unknown_arg("validate_private_endpoint", other, &["id"]),
+                        );
+                    }
+                }
+            }
+            if let Some(body) = body {
+                params.body = parse_body::<types::ValidatePrivateEndpointRequest>(body)?
+                    .into();
             }
             Ok(params)
         }
@@ -11302,7 +13233,7 @@ pub mod providers {
             "list_providers"
         }
     }
-    impl Validate for ListParams {}
+    impl crate::call::Validate for ListParams {}
     impl sealed::Sender for ListParams {
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
@@ -11312,7 +13243,7 @@ pub mod providers {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -11389,6 +13320,18 @@ impl<Mode: Clone> Scim<Mode> {
     pub fn list_groups(&self) -> scim::ListGroups<Mode> {
         Call::new(self.client.clone(), self.mode.clone(), Default::default())
     }
+    /// `POST /scim/sync-jobs`: Start a SCIM directory sync
+    ///
+    /// Asks OpenRouter to read the groups of your identity provider again and apply the group mappings; it runs in the background (202), follow it with the job's id. Needs a management key.
+    pub fn create_sync_job(&self) -> scim::CreateSyncJob<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `GET /scim/sync-jobs/{id}`: Get a SCIM directory sync
+    ///
+    /// Where a directory sync stands: queued, running, succeeded (with how many groups were synced and deleted) or failed (with why). Needs a management key.
+    pub fn get_sync_job(&self) -> scim::GetSyncJob<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
 }
 impl Client {
     /// The scim operations.
@@ -11461,7 +13404,7 @@ pub mod scim {
             "list_scim_group_mappings"
         }
     }
-    impl Validate for ListMappingsParams {}
+    impl crate::call::Validate for ListMappingsParams {}
     impl crate::paging::Paged for ListMappingsParams {
         type Item = types::ScimGroupMapping;
     }
@@ -11499,7 +13442,7 @@ pub mod scim {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -11627,7 +13570,7 @@ pub mod scim {
             "create_scim_group_mapping"
         }
     }
-    impl Validate for CreateParams {}
+    impl crate::call::Validate for CreateParams {}
     impl sealed::Sender for CreateParams {
         fn is_write(&self) -> bool {
             true
@@ -11640,7 +13583,7 @@ pub mod scim {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -11707,7 +13650,7 @@ pub mod scim {
             "get_scim_group_mapping"
         }
     }
-    impl Validate for ReadParams {}
+    impl crate::call::Validate for ReadParams {}
     impl sealed::Sender for ReadParams {
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
@@ -11726,7 +13669,7 @@ pub mod scim {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -11819,7 +13762,7 @@ pub mod scim {
             "delete_scim_group_mapping"
         }
     }
-    impl Validate for DeleteParams {}
+    impl crate::call::Validate for DeleteParams {}
     impl sealed::Sender for DeleteParams {
         fn is_delete(&self) -> bool {
             true
@@ -11852,7 +13795,7 @@ pub mod scim {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -11966,7 +13909,7 @@ pub mod scim {
             "update_scim_group_mapping"
         }
     }
-    impl Validate for UpdateParams {}
+    impl crate::call::Validate for UpdateParams {}
     impl sealed::Sender for UpdateParams {
         fn is_write(&self) -> bool {
             true
@@ -11989,7 +13932,7 @@ pub mod scim {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -12080,7 +14023,7 @@ pub mod scim {
             "list_scim_groups"
         }
     }
-    impl Validate for ListGroupsParams {}
+    impl crate::call::Validate for ListGroupsParams {}
     impl crate::paging::Paged for ListGroupsParams {
         type Item = types::ScimGroup;
     }
@@ -12114,7 +14057,7 @@ pub mod scim {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -12155,6 +14098,1919 @@ pub mod scim {
             }
             if body.is_some() {
                 return Err(unexpected_body("list_scim_groups"));
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `POST /scim/sync-jobs` (`create_scim_sync_job`).
+    #[derive(Clone, Debug, Default)]
+    pub struct CreateSyncJobParams {
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `POST /scim/sync-jobs`; from `client.scim().create_sync_job()`.
+    pub type CreateSyncJob<Mode = Async> = Call<CreateSyncJobParams, Mode>;
+    impl<Mode> Call<CreateSyncJobParams, Mode> {}
+    impl Operation for CreateSyncJobParams {
+        type Output = types::CreateScimSyncJobResponse;
+        fn name(&self) -> &'static str {
+            "create_scim_sync_job"
+        }
+    }
+    impl crate::call::Validate for CreateSyncJobParams {}
+    impl sealed::Sender for CreateSyncJobParams {
+        fn is_write(&self) -> bool {
+            true
+        }
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "create_scim_sync_job"),
+                    ),
+                );
+            }
+            crate::call::Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::CreateScimSyncJobResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.create_scim_sync_job();
+            request.send().await
+        }
+    }
+    impl FromArgs for CreateSyncJobParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            if let Some((name, _)) = args.first() {
+                return Err(unknown_arg("create_scim_sync_job", name, &[]));
+            }
+            if body.is_some() {
+                return Err(unexpected_body("create_scim_sync_job"));
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `GET /scim/sync-jobs/{id}` (`get_scim_sync_job`).
+    #[derive(Clone, Debug, Default)]
+    pub struct GetSyncJobParams {
+        /// `id` (path parameter)
+        pub(crate) id: Option<String>,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `GET /scim/sync-jobs/{id}`; from `client.scim().get_sync_job()`.
+    pub type GetSyncJob<Mode = Async> = Call<GetSyncJobParams, Mode>;
+    impl<Mode> Call<GetSyncJobParams, Mode> {
+        /// The sync job.
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.id = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "id"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for GetSyncJobParams {
+        type Output = types::GetScimSyncJobResponse;
+        fn name(&self) -> &'static str {
+            "get_scim_sync_job"
+        }
+    }
+    impl crate::call::Validate for GetSyncJobParams {}
+    impl sealed::Sender for GetSyncJobParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "get_scim_sync_job"),
+                    ),
+                );
+            }
+            if self.id.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!("{} needs the parameter {}", "get_scim_sync_job", "id"),
+                    ),
+                );
+            }
+            crate::call::Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::GetScimSyncJobResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.get_scim_sync_job();
+            if let Some(value) = &self.id {
+                request = request.id(value.clone());
+            }
+            request.send().await
+        }
+    }
+    impl FromArgs for GetSyncJobParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "id" => params.id = Some(parse_arg(name, value)?),
+                    other => return Err(unknown_arg("get_scim_sync_job", other, &["id"])),
+                }
+            }
+            if body.is_some() {
+                return Err(unexpected_body("get_scim_sync_job"));
+            }
+            Ok(params)
+        }
+    }
+}
+/// The tools operations of a client: `client.tools()`.
+///
+/// Server tools: tools OpenRouter runs for a model (web search, code execution, ...), their engines and prices.
+#[derive(Clone, Debug)]
+pub struct Tools<Mode = Async> {
+    client: Client,
+    mode: Mode,
+}
+impl<Mode: Clone> Tools<Mode> {
+    /// `GET /tools`: List server tools
+    ///
+    /// Every server tool OpenRouter can run for a model: the names each API format accepts for it, the engines behind it with their prices, and how many models and endpoints support it natively. Works with any API key.
+    pub fn list_tools(&self) -> tools::ListTools<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `GET /tools/{name}`: Get a server tool
+    ///
+    /// One server tool, by its `openrouter:` name or any name a request may give it, with the models that support it natively. Works with any API key.
+    pub fn get_tool(&self) -> tools::GetTool<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+}
+impl Client {
+    /// The tools operations.
+    pub fn tools(&self) -> Tools {
+        Tools {
+            client: self.clone(),
+            mode: Async,
+        }
+    }
+}
+#[cfg(feature = "blocking")]
+impl crate::blocking::Client {
+    /// The tools operations.
+    pub fn tools(&self) -> Tools<crate::blocking::Blocking> {
+        Tools {
+            client: self.as_async().clone(),
+            mode: self.mode(),
+        }
+    }
+}
+/// Calls and parameters of the tools operations (see [`Tools`]).
+pub mod tools {
+    #[allow(unused_imports)]
+    use super::*;
+    /// Parameters of `GET /tools` (`list_tools`).
+    #[derive(Clone, Debug, Default)]
+    pub struct ListToolsParams {
+        /// `offset` (query parameter)
+        pub(crate) offset: Option<i64>,
+        /// `limit` (query parameter)
+        pub(crate) limit: Option<i64>,
+        /// `api_format` (query parameter)
+        pub(crate) api_format: Option<types::ListToolsApiFormat>,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `GET /tools`; from `client.tools().list_tools()`.
+    pub type ListTools<Mode = Async> = Call<ListToolsParams, Mode>;
+    impl<Mode> Call<ListToolsParams, Mode> {
+        /// How many items to skip, for paging.
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<i64>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.offset = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "offset"));
+                }
+            }
+            self
+        }
+        /// Most items per page.
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<i64>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.limit = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "limit"));
+                }
+            }
+            self
+        }
+        /// Only the names this API format accepts.
+        pub fn api_format<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::ListToolsApiFormat>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.api_format = Some(value),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "api_format"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for ListToolsParams {
+        type Output = types::ListToolsResponse;
+        fn name(&self) -> &'static str {
+            "list_tools"
+        }
+    }
+    impl crate::call::Validate for ListToolsParams {}
+    impl crate::paging::Paged for ListToolsParams {
+        type Item = types::ServerTool;
+    }
+    #[allow(clippy::useless_conversion)]
+    impl crate::paging::sealed::Pages for ListToolsParams {
+        fn offset(&self) -> u64 {
+            self.offset.and_then(|offset| u64::try_from(offset).ok()).unwrap_or(0)
+        }
+        fn set_offset(&mut self, offset: u64) {
+            self.offset = TryFrom::try_from(offset).ok();
+        }
+        fn into_items(output: types::ListToolsResponse) -> Vec<types::ServerTool> {
+            output.data
+        }
+        fn total_count(output: &types::ListToolsResponse) -> Option<u64> {
+            u64::try_from(output.total_count).ok()
+        }
+        fn item_id(item: &types::ServerTool) -> Option<String> {
+            Some(item.id.to_string())
+        }
+        fn page(output: &types::ListToolsResponse) -> &[types::ServerTool] {
+            &output.data
+        }
+    }
+    impl sealed::Sender for ListToolsParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "list_tools"),
+                    ),
+                );
+            }
+            crate::call::Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::ListToolsResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.list_tools();
+            if let Some(value) = &self.offset {
+                request = request.offset(value.clone());
+            }
+            if let Some(value) = &self.limit {
+                request = request.limit(value.clone());
+            }
+            if let Some(value) = &self.api_format {
+                request = request.api_format(value.clone());
+            }
+            request.send().await
+        }
+    }
+    impl FromArgs for ListToolsParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "offset" => params.offset = Some(parse_arg(name, value)?),
+                    "limit" => params.limit = Some(parse_arg(name, value)?),
+                    "api_format" => params.api_format = Some(parse_arg(name, value)?),
+                    other => {
+                        return Err(
+                            unknown_arg(
+                                "list_tools",
+                                other,
+                                &["offset", "limit", "api_format"],
+                            ),
+                        );
+                    }
+                }
+            }
+            if body.is_some() {
+                return Err(unexpected_body("list_tools"));
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `GET /tools/{name}` (`get_tool`).
+    #[derive(Clone, Debug, Default)]
+    pub struct GetToolParams {
+        /// `name` (path parameter)
+        pub(crate) name: Option<String>,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `GET /tools/{name}`; from `client.tools().get_tool()`.
+    pub type GetTool<Mode = Async> = Call<GetToolParams, Mode>;
+    impl<Mode> Call<GetToolParams, Mode> {
+        /// The tool: `openrouter:<tool>` or one of its accepted names.
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn name<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.name = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "name"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for GetToolParams {
+        type Output = types::GetToolResponse;
+        fn name(&self) -> &'static str {
+            "get_tool"
+        }
+    }
+    impl crate::call::Validate for GetToolParams {}
+    impl sealed::Sender for GetToolParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "get_tool"),
+                    ),
+                );
+            }
+            if self.name.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!("{} needs the parameter {}", "get_tool", "name"),
+                    ),
+                );
+            }
+            crate::call::Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::GetToolResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.get_tool();
+            if let Some(value) = &self.name {
+                request = request.name(value.clone());
+            }
+            request.send().await
+        }
+    }
+    impl FromArgs for GetToolParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "name" => params.name = Some(parse_arg(name, value)?),
+                    other => return Err(unknown_arg("get_tool", other, &["name"])),
+                }
+            }
+            if body.is_some() {
+                return Err(unexpected_body("get_tool"));
+            }
+            Ok(params)
+        }
+    }
+}
+/// The vault operations of a client: `client.vault()`.
+///
+/// Secrets that interns' outbound requests may use, each bound to the hostnames it may be sent to. Values go in and never come out: answers carry names, hosts and fingerprints only.
+#[derive(Clone, Debug)]
+pub struct Vault<Mode = Async> {
+    client: Client,
+    mode: Mode,
+}
+impl<Mode: Clone> Vault<Mode> {
+    /// `GET /vault/interns/{internId}/connections`: List the connections of an intern
+    ///
+    /// Which connections (GitHub, Slack, Google, MCP servers as `mcp:<host>`, ...) an intern may use, by key; never their credentials. The key decides the scope: the workspace it belongs to (an intern's own key reaches only that intern); there is no fallback to another workspace. Only for organizations in the Intern API programme (404 otherwise). Works with any API key.
+    pub fn list_intern_connections(&self) -> vault::ListInternConnections<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `GET /vault/interns/{internId}/effective-secrets`: List the secrets an intern gets
+    ///
+    /// For each secret name, the one an intern's outbound requests actually receive, and where it comes from: the intern's own, an attached vault's or the workspace's (in that order of precedence). Without values. The key decides the scope: the workspace it belongs to (an intern's own key reaches only that intern); there is no fallback to another workspace. Only for organizations in the Intern API programme (404 otherwise). Works with any API key.
+    pub fn list_intern_effective_vault_secrets(
+        &self,
+    ) -> vault::ListInternEffectiveVaultSecrets<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `GET /vault/interns/{internId}/secrets`: List the secrets of an intern
+    ///
+    /// The secrets stored for one intern, one page at a time, without values. The key decides the scope: the workspace it belongs to (an intern's own key reaches only that intern); there is no fallback to another workspace. Only for organizations in the Intern API programme (404 otherwise). Works with any API key.
+    pub fn list_intern_vault_secrets(&self) -> vault::ListInternVaultSecrets<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `POST /vault/interns/{internId}/secrets/copy`: Copy workspace secrets to an intern
+    ///
+    /// Gives an intern copies of the named workspace secrets, values and hosts included, replacing its own secrets of those names. All or nothing: a name missing from the workspace answers 404, a secret without hosts 409. The key decides the scope: the workspace it belongs to (an intern's own key reaches only that intern); there is no fallback to another workspace. Only for organizations in the Intern API programme (404 otherwise). Works with any API key.
+    pub fn copy_vault_secrets_to_intern(&self) -> vault::CopyVaultSecretsToIntern<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `PUT /vault/interns/{internId}/secrets/{name}`: Store a secret of an intern
+    ///
+    /// Creates or replaces one intern's secret. The value is encrypted and only ever released to the listed hosts; the answer describes the secret without its value. Answers 503 while vault writes are switched off. The key decides the scope: the workspace it belongs to (an intern's own key reaches only that intern); there is no fallback to another workspace. Only for organizations in the Intern API programme (404 otherwise). Works with any API key.
+    pub fn store_intern_vault_secret(&self) -> vault::StoreInternVaultSecret<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `DELETE /vault/interns/{internId}/secrets/{name}`: Delete a secret of an intern
+    ///
+    /// Removes one intern's secret (404 if there is none by that name). The key decides the scope: the workspace it belongs to (an intern's own key reaches only that intern); there is no fallback to another workspace. Only for organizations in the Intern API programme (404 otherwise). Works with any API key.
+    pub fn delete_intern_vault_secret(&self) -> vault::DeleteInternVaultSecret<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `GET /vault/secrets`: List workspace secrets
+    ///
+    /// The secrets stored in the key's workspace, one page at a time: names, hosts and fingerprints, never values. The key decides the scope: the workspace it belongs to (an intern's own key reaches only that intern); there is no fallback to another workspace. Only for organizations in the Intern API programme (404 otherwise). Works with any API key.
+    pub fn list_vault_secrets(&self) -> vault::ListVaultSecrets<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `PUT /vault/secrets/{name}`: Store a workspace secret
+    ///
+    /// Creates the named secret in the key's workspace, or replaces it. The value is encrypted and only ever released to the listed hosts; the answer describes the secret without its value. Answers 503 while vault writes are switched off. The key decides the scope: the workspace it belongs to (an intern's own key reaches only that intern); there is no fallback to another workspace. Only for organizations in the Intern API programme (404 otherwise). Works with any API key.
+    pub fn store_vault_secret(&self) -> vault::StoreVaultSecret<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `DELETE /vault/secrets/{name}`: Delete a workspace secret
+    ///
+    /// Removes a secret from the key's workspace (404 if there is none by that name). The key decides the scope: the workspace it belongs to (an intern's own key reaches only that intern); there is no fallback to another workspace. Only for organizations in the Intern API programme (404 otherwise). Works with any API key.
+    pub fn delete_vault_secret(&self) -> vault::DeleteVaultSecret<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+}
+impl Client {
+    /// The vault operations.
+    pub fn vault(&self) -> Vault {
+        Vault {
+            client: self.clone(),
+            mode: Async,
+        }
+    }
+}
+#[cfg(feature = "blocking")]
+impl crate::blocking::Client {
+    /// The vault operations.
+    pub fn vault(&self) -> Vault<crate::blocking::Blocking> {
+        Vault {
+            client: self.as_async().clone(),
+            mode: self.mode(),
+        }
+    }
+}
+/// Calls and parameters of the vault operations (see [`Vault`]).
+pub mod vault {
+    #[allow(unused_imports)]
+    use super::*;
+    /// Parameters of `GET /vault/interns/{internId}/connections` (`list_intern_connections`).
+    #[derive(Clone, Debug, Default)]
+    pub struct ListInternConnectionsParams {
+        /// `internId` (path parameter)
+        pub(crate) intern_id: Option<String>,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `GET /vault/interns/{internId}/connections`; from `client.vault().list_intern_connections()`.
+    pub type ListInternConnections<Mode = Async> = Call<
+        ListInternConnectionsParams,
+        Mode,
+    >;
+    impl<Mode> Call<ListInternConnectionsParams, Mode> {
+        /// The intern, in the key's workspace.
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn intern_id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.intern_id = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "internId"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for ListInternConnectionsParams {
+        type Output = types::ListInternConnectionsResponse;
+        fn name(&self) -> &'static str {
+            "list_intern_connections"
+        }
+    }
+    impl crate::call::Validate for ListInternConnectionsParams {}
+    impl sealed::Sender for ListInternConnectionsParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "list_intern_connections"),
+                    ),
+                );
+            }
+            if self.intern_id.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{} needs the parameter {}", "list_intern_connections",
+                            "internId"
+                        ),
+                    ),
+                );
+            }
+            crate::call::Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::ListInternConnectionsResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.list_intern_connections();
+            if let Some(value) = &self.intern_id {
+                request = request.intern_id(value.clone());
+            }
+            request.send().await
+        }
+    }
+    impl FromArgs for ListInternConnectionsParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "internId" => params.intern_id = Some(parse_arg(name, value)?),
+                    other => {
+                        return Err(
+                            unknown_arg("list_intern_connections", other, &["internId"]),
+                        );
+                    }
+                }
+            }
+            if body.is_some() {
+                return Err(unexpected_body("list_intern_connections"));
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `GET /vault/interns/{internId}/effective-secrets` (`list_intern_effective_vault_secrets`).
+    #[derive(Clone, Debug, Default)]
+    pub struct ListInternEffectiveVaultSecretsParams {
+        /// `internId` (path parameter)
+        pub(crate) intern_id: Option<String>,
+        /// `limit` (query parameter)
+        pub(crate) limit: Option<i64>,
+        /// `offset` (query parameter)
+        pub(crate) offset: Option<i64>,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `GET /vault/interns/{internId}/effective-secrets`; from `client.vault().list_intern_effective_vault_secrets()`.
+    pub type ListInternEffectiveVaultSecrets<Mode = Async> = Call<
+        ListInternEffectiveVaultSecretsParams,
+        Mode,
+    >;
+    impl<Mode> Call<ListInternEffectiveVaultSecretsParams, Mode> {
+        /// The intern, in the key's workspace.
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn intern_id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.intern_id = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "internId"));
+                }
+            }
+            self
+        }
+        /// Most items per page.
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<i64>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.limit = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "limit"));
+                }
+            }
+            self
+        }
+        /// How many items to skip, for paging.
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<i64>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.offset = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "offset"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for ListInternEffectiveVaultSecretsParams {
+        type Output = types::VaultEffectiveSecretListResponse;
+        fn name(&self) -> &'static str {
+            "list_intern_effective_vault_secrets"
+        }
+    }
+    impl crate::call::Validate for ListInternEffectiveVaultSecretsParams {}
+    impl crate::paging::Paged for ListInternEffectiveVaultSecretsParams {
+        type Item = types::VaultEffectiveSecret;
+    }
+    #[allow(clippy::useless_conversion)]
+    impl crate::paging::sealed::Pages for ListInternEffectiveVaultSecretsParams {
+        fn offset(&self) -> u64 {
+            self.offset.and_then(|offset| u64::try_from(offset).ok()).unwrap_or(0)
+        }
+        fn set_offset(&mut self, offset: u64) {
+            self.offset = TryFrom::try_from(offset).ok();
+        }
+        fn into_items(
+            output: types::VaultEffectiveSecretListResponse,
+        ) -> Vec<types::VaultEffectiveSecret> {
+            output.data
+        }
+        fn total_count(output: &types::VaultEffectiveSecretListResponse) -> Option<u64> {
+            {
+                let _ = output;
+                None
+            }
+        }
+        fn item_id(item: &types::VaultEffectiveSecret) -> Option<String> {
+            {
+                let _ = item;
+                None
+            }
+        }
+        fn page(
+            output: &types::VaultEffectiveSecretListResponse,
+        ) -> &[types::VaultEffectiveSecret] {
+            &output.data
+        }
+    }
+    impl sealed::Sender for ListInternEffectiveVaultSecretsParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{}: parameter {invalid}",
+                            "list_intern_effective_vault_secrets"
+                        ),
+                    ),
+                );
+            }
+            if self.intern_id.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{} needs the parameter {}",
+                            "list_intern_effective_vault_secrets", "internId"
+                        ),
+                    ),
+                );
+            }
+            crate::call::Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::VaultEffectiveSecretListResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.list_intern_effective_vault_secrets();
+            if let Some(value) = &self.intern_id {
+                request = request.intern_id(value.clone());
+            }
+            if let Some(value) = &self.limit {
+                request = request.limit(value.clone());
+            }
+            if let Some(value) = &self.offset {
+                request = request.offset(value.clone());
+            }
+            request.send().await
+        }
+    }
+    impl FromArgs for ListInternEffectiveVaultSecretsParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "internId" => params.intern_id = Some(parse_arg(name, value)?),
+                    "limit" => params.limit = Some(parse_arg(name, value)?),
+                    "offset" => params.offset = Some(parse_arg(name, value)?),
+                    other => {
+                        return Err(
+                            unknown_arg(
+                                "list_intern_effective_vault_secrets",
+                                other,
+                                &["internId", "limit", "offset"],
+                            ),
+                        );
+                    }
+                }
+            }
+            if body.is_some() {
+                return Err(unexpected_body("list_intern_effective_vault_secrets"));
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `GET /vault/interns/{internId}/secrets` (`list_intern_vault_secrets`).
+    #[derive(Clone, Debug, Default)]
+    pub struct ListInternVaultSecretsParams {
+        /// `internId` (path parameter)
+        pub(crate) intern_id: Option<String>,
+        /// `limit` (query parameter)
+        pub(crate) limit: Option<i64>,
+        /// `offset` (query parameter)
+        pub(crate) offset: Option<i64>,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `GET /vault/interns/{internId}/secrets`; from `client.vault().list_intern_vault_secrets()`.
+    pub type ListInternVaultSecrets<Mode = Async> = Call<
+        ListInternVaultSecretsParams,
+        Mode,
+    >;
+    impl<Mode> Call<ListInternVaultSecretsParams, Mode> {
+        /// The intern, in the key's workspace.
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn intern_id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.intern_id = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "internId"));
+                }
+            }
+            self
+        }
+        /// Most items per page.
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<i64>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.limit = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "limit"));
+                }
+            }
+            self
+        }
+        /// How many items to skip, for paging.
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<i64>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.offset = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "offset"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for ListInternVaultSecretsParams {
+        type Output = types::VaultSecretListResponse;
+        fn name(&self) -> &'static str {
+            "list_intern_vault_secrets"
+        }
+    }
+    impl crate::call::Validate for ListInternVaultSecretsParams {}
+    impl crate::paging::Paged for ListInternVaultSecretsParams {
+        type Item = types::VaultSecret;
+    }
+    #[allow(clippy::useless_conversion)]
+    impl crate::paging::sealed::Pages for ListInternVaultSecretsParams {
+        fn offset(&self) -> u64 {
+            self.offset.and_then(|offset| u64::try_from(offset).ok()).unwrap_or(0)
+        }
+        fn set_offset(&mut self, offset: u64) {
+            self.offset = TryFrom::try_from(offset).ok();
+        }
+        fn into_items(
+            output: types::VaultSecretListResponse,
+        ) -> Vec<types::VaultSecret> {
+            output.data
+        }
+        fn total_count(output: &types::VaultSecretListResponse) -> Option<u64> {
+            {
+                let _ = output;
+                None
+            }
+        }
+        fn item_id(item: &types::VaultSecret) -> Option<String> {
+            {
+                let _ = item;
+                None
+            }
+        }
+        fn page(output: &types::VaultSecretListResponse) -> &[types::VaultSecret] {
+            &output.data
+        }
+    }
+    impl sealed::Sender for ListInternVaultSecretsParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "list_intern_vault_secrets"),
+                    ),
+                );
+            }
+            if self.intern_id.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{} needs the parameter {}", "list_intern_vault_secrets",
+                            "internId"
+                        ),
+                    ),
+                );
+            }
+            crate::call::Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::VaultSecretListResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.list_intern_vault_secrets();
+            if let Some(value) = &self.intern_id {
+                request = request.intern_id(value.clone());
+            }
+            if let Some(value) = &self.limit {
+                request = request.limit(value.clone());
+            }
+            if let Some(value) = &self.offset {
+                request = request.offset(value.clone());
+            }
+            request.send().await
+        }
+    }
+    impl FromArgs for ListInternVaultSecretsParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "internId" => params.intern_id = Some(parse_arg(name, value)?),
+                    "limit" => params.limit = Some(parse_arg(name, value)?),
+                    "offset" => params.offset = Some(parse_arg(name, value)?),
+                    other => {
+                        return Err(
+                            unknown_arg(
+                                "list_intern_vault_secrets",
+                                other,
+                                &["internId", "limit", "offset"],
+                            ),
+                        );
+                    }
+                }
+            }
+            if body.is_some() {
+                return Err(unexpected_body("list_intern_vault_secrets"));
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `POST /vault/interns/{internId}/secrets/copy` (`copy_vault_secrets_to_intern`).
+    #[derive(Clone, Debug, Default)]
+    pub struct CopyVaultSecretsToInternParams {
+        /// `internId` (path parameter)
+        pub(crate) intern_id: Option<String>,
+        /// The request body, built up field by field.
+        pub(crate) body: types::builder::VaultSecretCopyRequest,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `POST /vault/interns/{internId}/secrets/copy`; from `client.vault().copy_vault_secrets_to_intern()`.
+    pub type CopyVaultSecretsToIntern<Mode = Async> = Call<
+        CopyVaultSecretsToInternParams,
+        Mode,
+    >;
+    impl<Mode> Call<CopyVaultSecretsToInternParams, Mode> {
+        /// The intern, in the key's workspace.
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn intern_id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.intern_id = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "internId"));
+                }
+            }
+            self
+        }
+        /// Sets the whole request body.
+        pub fn body(mut self, body: types::VaultSecretCopyRequest) -> Self {
+            self.params.body = body.into();
+            self
+        }
+        /// Edits the request body with its builder, e.g. `.body_map(|b| b.name("x"))`.
+        pub fn body_map(
+            mut self,
+            edit: impl FnOnce(
+                types::builder::VaultSecretCopyRequest,
+            ) -> types::builder::VaultSecretCopyRequest,
+        ) -> Self {
+            self.params.body = edit(self.params.body);
+            self
+        }
+        /// Sets the body's `names` field.
+        pub fn names<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<Vec<String>>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.names(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "names"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for CopyVaultSecretsToInternParams {
+        type Output = types::VaultSecretCopyResponse;
+        fn name(&self) -> &'static str {
+            "copy_vault_secrets_to_intern"
+        }
+    }
+    impl crate::call::Validate for CopyVaultSecretsToInternParams {}
+    impl sealed::Sender for CopyVaultSecretsToInternParams {
+        fn is_write(&self) -> bool {
+            true
+        }
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{}: parameter {invalid}", "copy_vault_secrets_to_intern"
+                        ),
+                    ),
+                );
+            }
+            if self.intern_id.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{} needs the parameter {}", "copy_vault_secrets_to_intern",
+                            "internId"
+                        ),
+                    ),
+                );
+            }
+            crate::call::Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::VaultSecretCopyResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.copy_vault_secrets_to_intern();
+            if let Some(value) = &self.intern_id {
+                request = request.intern_id(value.clone());
+            }
+            request = request.body(self.body.clone());
+            request.send().await
+        }
+    }
+    impl FromArgs for CopyVaultSecretsToInternParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "internId" => params.intern_id = Some(parse_arg(name, value)?),
+                    other => {
+                        return Err(
+                            unknown_arg(
+                                "copy_vault_secrets_to_intern",
+                                other,
+                                &["internId"],
+                            ),
+                        );
+                    }
+                }
+            }
+            if let Some(body) = body {
+                params.body = parse_body::<types::VaultSecretCopyRequest>(body)?.into();
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `PUT /vault/interns/{internId}/secrets/{name}` (`store_intern_vault_secret`).
+    #[derive(Clone, Debug, Default)]
+    pub struct StoreInternVaultSecretParams {
+        /// `internId` (path parameter)
+        pub(crate) intern_id: Option<String>,
+        /// `name` (path parameter)
+        pub(crate) name: Option<String>,
+        /// The request body, built up field by field.
+        pub(crate) body: types::builder::VaultSecretWriteRequest,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `PUT /vault/interns/{internId}/secrets/{name}`; from `client.vault().store_intern_vault_secret()`.
+    pub type StoreInternVaultSecret<Mode = Async> = Call<
+        StoreInternVaultSecretParams,
+        Mode,
+    >;
+    impl<Mode> Call<StoreInternVaultSecretParams, Mode> {
+        /// The intern, in the key's workspace.
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn intern_id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.intern_id = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "internId"));
+                }
+            }
+            self
+        }
+        /// The secret: lowercase letters, digits and single underscores, starting with a letter, at most 255 characters.
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn name<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.name = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "name"));
+                }
+            }
+            self
+        }
+        /// Sets the whole request body.
+        pub fn body(mut self, body: types::VaultSecretWriteRequest) -> Self {
+            self.params.body = body.into();
+            self
+        }
+        /// Edits the request body with its builder, e.g. `.body_map(|b| b.name("x"))`.
+        pub fn body_map(
+            mut self,
+            edit: impl FnOnce(
+                types::builder::VaultSecretWriteRequest,
+            ) -> types::builder::VaultSecretWriteRequest,
+        ) -> Self {
+            self.params.body = edit(self.params.body);
+            self
+        }
+        /// Sets the body's `hosts` field.
+        pub fn hosts<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<Vec<String>>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.hosts(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "hosts"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `value` field.
+        pub fn value<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<api::Secret>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.value(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "value"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for StoreInternVaultSecretParams {
+        type Output = types::VaultSecretResponse;
+        fn name(&self) -> &'static str {
+            "store_intern_vault_secret"
+        }
+    }
+    impl crate::call::Validate for StoreInternVaultSecretParams {}
+    impl sealed::Sender for StoreInternVaultSecretParams {
+        fn carries_secret(&self) -> bool {
+            true
+        }
+        fn add_secrets(&self, secrets: &mut crate::secrets::Secrets) {
+            secrets
+                .add_typed_fields::<
+                    types::VaultSecretWriteRequest,
+                    _,
+                >(&self.body, &["value"]);
+        }
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "store_intern_vault_secret"),
+                    ),
+                );
+            }
+            if self.intern_id.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{} needs the parameter {}", "store_intern_vault_secret",
+                            "internId"
+                        ),
+                    ),
+                );
+            }
+            if self.name.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{} needs the parameter {}", "store_intern_vault_secret",
+                            "name"
+                        ),
+                    ),
+                );
+            }
+            crate::call::Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::VaultSecretResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.store_intern_vault_secret();
+            if let Some(value) = &self.intern_id {
+                request = request.intern_id(value.clone());
+            }
+            if let Some(value) = &self.name {
+                request = request.name(value.clone());
+            }
+            request = request.body(self.body.clone());
+            request.send().await
+        }
+    }
+    impl FromArgs for StoreInternVaultSecretParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "internId" => params.intern_id = Some(parse_arg(name, value)?),
+                    "name" => params.name = Some(parse_arg(name, value)?),
+                    other => {
+                        return Err(
+                            unknown_arg(
+                                "store_intern_vault_secret",
+                                other,
+                                &["internId", "name"],
+                            ),
+                        );
+                    }
+                }
+            }
+            if let Some(body) = body {
+                params.body = parse_body::<types::VaultSecretWriteRequest>(body)?.into();
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `DELETE /vault/interns/{internId}/secrets/{name}` (`delete_intern_vault_secret`).
+    #[derive(Clone, Debug, Default)]
+    pub struct DeleteInternVaultSecretParams {
+        /// `internId` (path parameter)
+        pub(crate) intern_id: Option<String>,
+        /// `name` (path parameter)
+        pub(crate) name: Option<String>,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `DELETE /vault/interns/{internId}/secrets/{name}`; from `client.vault().delete_intern_vault_secret()`.
+    pub type DeleteInternVaultSecret<Mode = Async> = Call<
+        DeleteInternVaultSecretParams,
+        Mode,
+    >;
+    impl<Mode> Call<DeleteInternVaultSecretParams, Mode> {
+        /// The intern, in the key's workspace.
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn intern_id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.intern_id = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "internId"));
+                }
+            }
+            self
+        }
+        /// The secret.
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn name<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.name = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "name"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for DeleteInternVaultSecretParams {
+        type Output = ();
+        fn name(&self) -> &'static str {
+            "delete_intern_vault_secret"
+        }
+    }
+    impl crate::call::Validate for DeleteInternVaultSecretParams {}
+    impl sealed::Sender for DeleteInternVaultSecretParams {
+        fn is_delete(&self) -> bool {
+            true
+        }
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "delete_intern_vault_secret"),
+                    ),
+                );
+            }
+            if self.intern_id.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{} needs the parameter {}", "delete_intern_vault_secret",
+                            "internId"
+                        ),
+                    ),
+                );
+            }
+            if self.name.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{} needs the parameter {}", "delete_intern_vault_secret",
+                            "name"
+                        ),
+                    ),
+                );
+            }
+            crate::call::Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<ResponseValue<()>, api::Error<ErrorResponse>> {
+            #[allow(unused_mut)]
+            let mut request = api.delete_intern_vault_secret();
+            if let Some(value) = &self.intern_id {
+                request = request.intern_id(value.clone());
+            }
+            if let Some(value) = &self.name {
+                request = request.name(value.clone());
+            }
+            request.send().await
+        }
+    }
+    impl FromArgs for DeleteInternVaultSecretParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "internId" => params.intern_id = Some(parse_arg(name, value)?),
+                    "name" => params.name = Some(parse_arg(name, value)?),
+                    other => {
+                        return Err(
+                            unknown_arg(
+                                "delete_intern_vault_secret",
+                                other,
+                                &["internId", "name"],
+                            ),
+                        );
+                    }
+                }
+            }
+            if body.is_some() {
+                return Err(unexpected_body("delete_intern_vault_secret"));
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `GET /vault/secrets` (`list_vault_secrets`).
+    #[derive(Clone, Debug, Default)]
+    pub struct ListVaultSecretsParams {
+        /// `limit` (query parameter)
+        pub(crate) limit: Option<i64>,
+        /// `offset` (query parameter)
+        pub(crate) offset: Option<i64>,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `GET /vault/secrets`; from `client.vault().list_vault_secrets()`.
+    pub type ListVaultSecrets<Mode = Async> = Call<ListVaultSecretsParams, Mode>;
+    impl<Mode> Call<ListVaultSecretsParams, Mode> {
+        /// Most items per page.
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<i64>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.limit = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "limit"));
+                }
+            }
+            self
+        }
+        /// How many items to skip, for paging.
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<i64>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.offset = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "offset"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for ListVaultSecretsParams {
+        type Output = types::VaultSecretListResponse;
+        fn name(&self) -> &'static str {
+            "list_vault_secrets"
+        }
+    }
+    impl crate::call::Validate for ListVaultSecretsParams {}
+    impl crate::paging::Paged for ListVaultSecretsParams {
+        type Item = types::VaultSecret;
+    }
+    #[allow(clippy::useless_conversion)]
+    impl crate::paging::sealed::Pages for ListVaultSecretsParams {
+        fn offset(&self) -> u64 {
+            self.offset.and_then(|offset| u64::try_from(offset).ok()).unwrap_or(0)
+        }
+        fn set_offset(&mut self, offset: u64) {
+            self.offset = TryFrom::try_from(offset).ok();
+        }
+        fn into_items(
+            output: types::VaultSecretListResponse,
+        ) -> Vec<types::VaultSecret> {
+            output.data
+        }
+        fn total_count(output: &types::VaultSecretListResponse) -> Option<u64> {
+            {
+                let _ = output;
+                None
+            }
+        }
+        fn item_id(item: &types::VaultSecret) -> Option<String> {
+            {
+                let _ = item;
+                None
+            }
+        }
+        fn page(output: &types::VaultSecretListResponse) -> &[types::VaultSecret] {
+            &output.data
+        }
+    }
+    impl sealed::Sender for ListVaultSecretsParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "list_vault_secrets"),
+                    ),
+                );
+            }
+            crate::call::Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::VaultSecretListResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.list_vault_secrets();
+            if let Some(value) = &self.limit {
+                request = request.limit(value.clone());
+            }
+            if let Some(value) = &self.offset {
+                request = request.offset(value.clone());
+            }
+            request.send().await
+        }
+    }
+    impl FromArgs for ListVaultSecretsParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "limit" => params.limit = Some(parse_arg(name, value)?),
+                    "offset" => params.offset = Some(parse_arg(name, value)?),
+                    other => {
+                        return Err(
+                            unknown_arg(
+                                "list_vault_secrets",
+                                other,
+                                &["limit", "offset"],
+                            ),
+                        );
+                    }
+                }
+            }
+            if body.is_some() {
+                return Err(unexpected_body("list_vault_secrets"));
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `PUT /vault/secrets/{name}` (`store_vault_secret`).
+    #[derive(Clone, Debug, Default)]
+    pub struct StoreVaultSecretParams {
+        /// `name` (path parameter)
+        pub(crate) name: Option<String>,
+        /// The request body, built up field by field.
+        pub(crate) body: types::builder::VaultSecretWriteRequest,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `PUT /vault/secrets/{name}`; from `client.vault().store_vault_secret()`.
+    pub type StoreVaultSecret<Mode = Async> = Call<StoreVaultSecretParams, Mode>;
+    impl<Mode> Call<StoreVaultSecretParams, Mode> {
+        /// The secret: lowercase letters, digits and single underscores, starting with a letter, at most 255 characters.
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn name<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.name = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "name"));
+                }
+            }
+            self
+        }
+        /// Sets the whole request body.
+        pub fn body(mut self, body: types::VaultSecretWriteRequest) -> Self {
+            self.params.body = body.into();
+            self
+        }
+        /// Edits the request body with its builder, e.g. `.body_map(|b| b.name("x"))`.
+        pub fn body_map(
+            mut self,
+            edit: impl FnOnce(
+                types::builder::VaultSecretWriteRequest,
+            ) -> types::builder::VaultSecretWriteRequest,
+        ) -> Self {
+            self.params.body = edit(self.params.body);
+            self
+        }
+        /// Sets the body's `hosts` field.
+        pub fn hosts<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<Vec<String>>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.hosts(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "hosts"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `value` field.
+        pub fn value<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<api::Secret>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.value(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "value"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for StoreVaultSecretParams {
+        type Output = types::VaultSecretResponse;
+        fn name(&self) -> &'static str {
+            "store_vault_secret"
+        }
+    }
+    impl crate::call::Validate for StoreVaultSecretParams {}
+    impl sealed::Sender for StoreVaultSecretParams {
+        fn carries_secret(&self) -> bool {
+            true
+        }
+        fn add_secrets(&self, secrets: &mut crate::secrets::Secrets) {
+            secrets
+                .add_typed_fields::<
+                    types::VaultSecretWriteRequest,
+                    _,
+                >(&self.body, &["value"]);
+        }
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "store_vault_secret"),
+                    ),
+                );
+            }
+            if self.name.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{} needs the parameter {}", "store_vault_secret", "name"
+                        ),
+                    ),
+                );
+            }
+            crate::call::Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::VaultSecretResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.store_vault_secret();
+            if let Some(value) = &self.name {
+                request = request.name(value.clone());
+            }
+            request = request.body(self.body.clone());
+            request.send().await
+        }
+    }
+    impl FromArgs for StoreVaultSecretParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "name" => params.name = Some(parse_arg(name, value)?),
+                    other => {
+                        return Err(unknown_arg("store_vault_secret", other, &["name"]));
+                    }
+                }
+            }
+            if let Some(body) = body {
+                params.body = parse_body::<types::VaultSecretWriteRequest>(body)?.into();
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `DELETE /vault/secrets/{name}` (`delete_vault_secret`).
+    #[derive(Clone, Debug, Default)]
+    pub struct DeleteVaultSecretParams {
+        /// `name` (path parameter)
+        pub(crate) name: Option<String>,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `DELETE /vault/secrets/{name}`; from `client.vault().delete_vault_secret()`.
+    pub type DeleteVaultSecret<Mode = Async> = Call<DeleteVaultSecretParams, Mode>;
+    impl<Mode> Call<DeleteVaultSecretParams, Mode> {
+        /// The secret.
+        ///
+        /// Required: sending without it fails before anything is sent.
+        pub fn name<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.name = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "name"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for DeleteVaultSecretParams {
+        type Output = ();
+        fn name(&self) -> &'static str {
+            "delete_vault_secret"
+        }
+    }
+    impl crate::call::Validate for DeleteVaultSecretParams {}
+    impl sealed::Sender for DeleteVaultSecretParams {
+        fn is_delete(&self) -> bool {
+            true
+        }
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "delete_vault_secret"),
+                    ),
+                );
+            }
+            if self.name.is_none() {
+                return Err(
+                    Error::invalid_request(
+                        format!(
+                            "{} needs the parameter {}", "delete_vault_secret", "name"
+                        ),
+                    ),
+                );
+            }
+            crate::call::Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<ResponseValue<()>, api::Error<ErrorResponse>> {
+            #[allow(unused_mut)]
+            let mut request = api.delete_vault_secret();
+            if let Some(value) = &self.name {
+                request = request.name(value.clone());
+            }
+            request.send().await
+        }
+    }
+    impl FromArgs for DeleteVaultSecretParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            for (name, value) in args {
+                match name.as_str() {
+                    "name" => params.name = Some(parse_arg(name, value)?),
+                    other => {
+                        return Err(unknown_arg("delete_vault_secret", other, &["name"]));
+                    }
+                }
+            }
+            if body.is_some() {
+                return Err(unexpected_body("delete_vault_secret"));
+            }
+            Ok(params)
+        }
+    }
+}
+/// The video_generation operations of a client: `client.video_generation()`.
+///
+/// The video generation models (the catalog only).
+#[derive(Clone, Debug)]
+pub struct VideoGeneration<Mode = Async> {
+    client: Client,
+    mode: Mode,
+}
+impl<Mode: Clone> VideoGeneration<Mode> {
+    /// `GET /videos/models`: List video generation models
+    ///
+    /// The video generation models with their prices and the sizes, durations and options they accept. Works with any API key.
+    pub fn list_videos_models(&self) -> video_generation::ListVideosModels<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+}
+impl Client {
+    /// The video_generation operations.
+    pub fn video_generation(&self) -> VideoGeneration {
+        VideoGeneration {
+            client: self.clone(),
+            mode: Async,
+        }
+    }
+}
+#[cfg(feature = "blocking")]
+impl crate::blocking::Client {
+    /// The video_generation operations.
+    pub fn video_generation(&self) -> VideoGeneration<crate::blocking::Blocking> {
+        VideoGeneration {
+            client: self.as_async().clone(),
+            mode: self.mode(),
+        }
+    }
+}
+/// Calls and parameters of the video_generation operations (see [`VideoGeneration`]).
+pub mod video_generation {
+    #[allow(unused_imports)]
+    use super::*;
+    /// Parameters of `GET /videos/models` (`list_videos_models`).
+    #[derive(Clone, Debug, Default)]
+    pub struct ListVideosModelsParams {
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `GET /videos/models`; from `client.video_generation().list_videos_models()`.
+    pub type ListVideosModels<Mode = Async> = Call<ListVideosModelsParams, Mode>;
+    impl<Mode> Call<ListVideosModelsParams, Mode> {}
+    impl Operation for ListVideosModelsParams {
+        type Output = types::VideoModelsListResponse;
+        fn name(&self) -> &'static str {
+            "list_videos_models"
+        }
+    }
+    impl crate::call::Validate for ListVideosModelsParams {}
+    impl sealed::Sender for ListVideosModelsParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "list_videos_models"),
+                    ),
+                );
+            }
+            crate::call::Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::VideoModelsListResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.list_videos_models();
+            request.send().await
+        }
+    }
+    impl FromArgs for ListVideosModelsParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            if let Some((name, _)) = args.first() {
+                return Err(unknown_arg("list_videos_models", name, &[]));
+            }
+            if body.is_some() {
+                return Err(unexpected_body("list_videos_models"));
             }
             Ok(params)
         }
@@ -12313,7 +16169,7 @@ pub mod workspaces {
             "list_workspaces"
         }
     }
-    impl Validate for ListParams {}
+    impl crate::call::Validate for ListParams {}
     impl crate::paging::Paged for ListParams {
         type Item = types::Workspace;
     }
@@ -12347,7 +16203,7 @@ pub mod workspaces {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -12721,7 +16577,7 @@ pub mod workspaces {
             "create_workspace"
         }
     }
-    impl Validate for CreateParams {}
+    impl crate::call::Validate for CreateParams {}
     impl sealed::Sender for CreateParams {
         fn is_write(&self) -> bool {
             true
@@ -12734,7 +16590,7 @@ pub mod workspaces {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -12800,7 +16656,7 @@ pub mod workspaces {
             "get_workspace"
         }
     }
-    impl Validate for GetParams {}
+    impl crate::call::Validate for GetParams {}
     impl sealed::Sender for GetParams {
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
@@ -12817,7 +16673,7 @@ pub mod workspaces {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -12908,7 +16764,7 @@ pub mod workspaces {
             "delete_workspace"
         }
     }
-    impl Validate for DeleteParams {}
+    impl crate::call::Validate for DeleteParams {}
     impl sealed::Sender for DeleteParams {
         fn is_delete(&self) -> bool {
             true
@@ -12928,7 +16784,7 @@ pub mod workspaces {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -13328,7 +17184,7 @@ pub mod workspaces {
             "update_workspace"
         }
     }
-    impl Validate for UpdateParams {}
+    impl crate::call::Validate for UpdateParams {}
     impl sealed::Sender for UpdateParams {
         fn is_write(&self) -> bool {
             true
@@ -13348,7 +17204,7 @@ pub mod workspaces {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -13420,7 +17276,7 @@ pub mod workspaces {
             "list_workspace_budgets"
         }
     }
-    impl Validate for ListBudgetsParams {}
+    impl crate::call::Validate for ListBudgetsParams {}
     impl sealed::Sender for ListBudgetsParams {
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
@@ -13439,7 +17295,7 @@ pub mod workspaces {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -13530,7 +17386,7 @@ pub mod workspaces {
             "get_workspace_budget"
         }
     }
-    impl Validate for GetBudgetParams {}
+    impl crate::call::Validate for GetBudgetParams {}
     impl sealed::Sender for GetBudgetParams {
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
@@ -13559,7 +17415,7 @@ pub mod workspaces {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -13712,7 +17568,7 @@ pub mod workspaces {
             "upsert_workspace_budget"
         }
     }
-    impl Validate for SetBudgetParams {}
+    impl crate::call::Validate for SetBudgetParams {}
     impl sealed::Sender for SetBudgetParams {
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
@@ -13741,7 +17597,7 @@ pub mod workspaces {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -13844,7 +17700,7 @@ pub mod workspaces {
             "delete_workspace_budget"
         }
     }
-    impl Validate for DeleteBudgetParams {}
+    impl crate::call::Validate for DeleteBudgetParams {}
     impl sealed::Sender for DeleteBudgetParams {
         fn is_delete(&self) -> bool {
             true
@@ -13876,7 +17732,7 @@ pub mod workspaces {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -13991,7 +17847,7 @@ pub mod workspaces {
             "list_workspace_members"
         }
     }
-    impl Validate for ListMembersParams {}
+    impl crate::call::Validate for ListMembersParams {}
     impl crate::paging::Paged for ListMembersParams {
         type Item = types::WorkspaceMember;
     }
@@ -14038,7 +17894,7 @@ pub mod workspaces {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -14156,7 +18012,7 @@ pub mod workspaces {
             "bulk_add_workspace_members"
         }
     }
-    impl Validate for BulkAddMembersParams {}
+    impl crate::call::Validate for BulkAddMembersParams {}
     impl sealed::Sender for BulkAddMembersParams {
         fn is_write(&self) -> bool {
             true
@@ -14179,7 +18035,7 @@ pub mod workspaces {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -14286,7 +18142,7 @@ pub mod workspaces {
             "bulk_remove_workspace_members"
         }
     }
-    impl Validate for BulkRemoveMembersParams {}
+    impl crate::call::Validate for BulkRemoveMembersParams {}
     impl sealed::Sender for BulkRemoveMembersParams {
         fn is_write(&self) -> bool {
             true
@@ -14311,7 +18167,7 @@ pub mod workspaces {
                     ),
                 );
             }
-            Validate::validate(self)
+            crate::call::Validate::validate(self)
         }
         #[allow(clippy::clone_on_copy)]
         async fn send_once(
@@ -16306,6 +20162,66 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         }),
     },
     OperationInfo {
+        group: "classifications",
+        method: "get_task_classifications",
+        operation_id: "get_task_classifications",
+        http_method: "GET",
+        path: "/classifications/task",
+        summary: "Market share by task",
+        description: "How sampled OpenRouter traffic splits across tasks (code generation, summarization, ...) over a trailing window, as shares between 0 and 1 of requests and of tokens, grouped into macro-categories, with the leading models of each task; unclassified traffic is left out and no absolute volumes are given. Rate limited (30 a minute per key). Works with any API key.",
+        parameters: &[
+            ParameterInfo {
+                name: "window",
+                location: "query",
+                required: false,
+                description: "The trailing window the shares cover.",
+                value: ValueType::Enum(&["7d"]),
+            },
+        ],
+        has_body: false,
+        body_fields: &[],
+        writes: false,
+        carries_secret: false,
+        paging: None,
+        response: Some(ResponseInfo {
+            payload: Payload::Object,
+            columns: &[
+                ColumnInfo {
+                    name: "as_of",
+                    path: &["data", "as_of"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "classifications",
+                    path: &["data", "classifications"],
+                    kind: ColumnKind::Json,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "macro_categories",
+                    path: &["data", "macro_categories"],
+                    kind: ColumnKind::Json,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "window_days",
+                    path: &["data", "window_days"],
+                    kind: ColumnKind::Integer,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+            ],
+        }),
+    },
+    OperationInfo {
         group: "credits",
         method: "get_credits",
         operation_id: "get_credits",
@@ -16682,6 +20598,518 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                         &["1-turn", "2-9-turns", "10-49-turns", "50-plus-turns"],
                     ),
                     required: true,
+                    secret: false,
+                    description: "",
+                },
+            ],
+        }),
+    },
+    OperationInfo {
+        group: "embeddings",
+        method: "list_models",
+        operation_id: "list_embeddings_models",
+        http_method: "GET",
+        path: "/embeddings/models",
+        summary: "List embedding models",
+        description: "The embedding models with their prices and properties, one page at a time. Works with any API key.",
+        parameters: &[
+            ParameterInfo {
+                name: "offset",
+                location: "query",
+                required: false,
+                description: "How many items to skip, for paging.",
+                value: ValueType::Integer,
+            },
+            ParameterInfo {
+                name: "limit",
+                location: "query",
+                required: false,
+                description: "Most items per page.",
+                value: ValueType::Integer,
+            },
+        ],
+        has_body: false,
+        body_fields: &[],
+        writes: false,
+        carries_secret: false,
+        paging: Some(PagingInfo {
+            item_id: Some("id"),
+            total_count: true,
+        }),
+        response: Some(ResponseInfo {
+            payload: Payload::List { items: "data" },
+            columns: &[
+                ColumnInfo {
+                    name: "alias_target.name",
+                    path: &["alias_target", "name"],
+                    kind: ColumnKind::Text,
+                    required: false,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "alias_target.slug",
+                    path: &["alias_target", "slug"],
+                    kind: ColumnKind::Text,
+                    required: false,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "architecture.input_modalities",
+                    path: &["architecture", "input_modalities"],
+                    kind: ColumnKind::Json,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "architecture.instruct_type",
+                    path: &["architecture", "instruct_type"],
+                    kind: ColumnKind::Enum(
+                        &[
+                            "none",
+                            "airoboros",
+                            "alpaca",
+                            "alpaca-modif",
+                            "chatml",
+                            "claude",
+                            "code-llama",
+                            "gemma",
+                            "llama2",
+                            "llama3",
+                            "mistral",
+                            "nemotron",
+                            "neural",
+                            "openchat",
+                            "phi3",
+                            "rwkv",
+                            "vicuna",
+                            "zephyr",
+                            "deepseek-r1",
+                            "deepseek-v3.1",
+                            "qwq",
+                            "qwen3",
+                        ],
+                    ),
+                    required: false,
+                    secret: false,
+                    description: "The instruction format a model expects.",
+                },
+                ColumnInfo {
+                    name: "architecture.modality",
+                    path: &["architecture", "modality"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "architecture.output_modalities",
+                    path: &["architecture", "output_modalities"],
+                    kind: ColumnKind::Json,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "architecture.tokenizer",
+                    path: &["architecture", "tokenizer"],
+                    kind: ColumnKind::Enum(
+                        &[
+                            "Router",
+                            "Media",
+                            "Other",
+                            "GPT",
+                            "Claude",
+                            "Gemini",
+                            "Gemma",
+                            "Grok",
+                            "Cohere",
+                            "Nova",
+                            "Qwen",
+                            "Yi",
+                            "DeepSeek",
+                            "Mistral",
+                            "Llama2",
+                            "Llama3",
+                            "Llama4",
+                            "PaLM",
+                            "RWKV",
+                            "Qwen3",
+                        ],
+                    ),
+                    required: false,
+                    secret: false,
+                    description: "The model family (tokenizer group).",
+                },
+                ColumnInfo {
+                    name: "benchmarks.artificial_analysis",
+                    path: &["benchmarks", "artificial_analysis"],
+                    kind: ColumnKind::Json,
+                    required: false,
+                    secret: false,
+                    description: "One Artificial Analysis score.",
+                },
+                ColumnInfo {
+                    name: "benchmarks.design_arena",
+                    path: &["benchmarks", "design_arena"],
+                    kind: ColumnKind::Json,
+                    required: false,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "canonical_slug",
+                    path: &["canonical_slug"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "context_length",
+                    path: &["context_length"],
+                    kind: ColumnKind::Integer,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "created",
+                    path: &["created"],
+                    kind: ColumnKind::Integer,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "default_parameters.frequency_penalty",
+                    path: &["default_parameters", "frequency_penalty"],
+                    kind: ColumnKind::Number,
+                    required: false,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "default_parameters.presence_penalty",
+                    path: &["default_parameters", "presence_penalty"],
+                    kind: ColumnKind::Number,
+                    required: false,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "default_parameters.repetition_penalty",
+                    path: &["default_parameters", "repetition_penalty"],
+                    kind: ColumnKind::Number,
+                    required: false,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "default_parameters.temperature",
+                    path: &["default_parameters", "temperature"],
+                    kind: ColumnKind::Number,
+                    required: false,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "default_parameters.top_k",
+                    path: &["default_parameters", "top_k"],
+                    kind: ColumnKind::Integer,
+                    required: false,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "default_parameters.top_p",
+                    path: &["default_parameters", "top_p"],
+                    kind: ColumnKind::Number,
+                    required: false,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "description",
+                    path: &["description"],
+                    kind: ColumnKind::Text,
+                    required: false,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "expiration_date",
+                    path: &["expiration_date"],
+                    kind: ColumnKind::Text,
+                    required: false,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "hugging_face_id",
+                    path: &["hugging_face_id"],
+                    kind: ColumnKind::Id,
+                    required: false,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "id",
+                    path: &["id"],
+                    kind: ColumnKind::Id,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "knowledge_cutoff",
+                    path: &["knowledge_cutoff"],
+                    kind: ColumnKind::Text,
+                    required: false,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "links.details",
+                    path: &["links", "details"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "name",
+                    path: &["name"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "per_request_limits.completion_tokens",
+                    path: &["per_request_limits", "completion_tokens"],
+                    kind: ColumnKind::Number,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "per_request_limits.prompt_tokens",
+                    path: &["per_request_limits", "prompt_tokens"],
+                    kind: ColumnKind::Number,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "pricing.audio",
+                    path: &["pricing", "audio"],
+                    kind: ColumnKind::Text,
+                    required: false,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "pricing.audio_output",
+                    path: &["pricing", "audio_output"],
+                    kind: ColumnKind::Text,
+                    required: false,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "pricing.completion",
+                    path: &["pricing", "completion"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "pricing.discount",
+                    path: &["pricing", "discount"],
+                    kind: ColumnKind::Number,
+                    required: false,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "pricing.image",
+                    path: &["pricing", "image"],
+                    kind: ColumnKind::Text,
+                    required: false,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "pricing.image_output",
+                    path: &["pricing", "image_output"],
+                    kind: ColumnKind::Text,
+                    required: false,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "pricing.image_token",
+                    path: &["pricing", "image_token"],
+                    kind: ColumnKind::Text,
+                    required: false,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "pricing.input_audio_cache",
+                    path: &["pricing", "input_audio_cache"],
+                    kind: ColumnKind::Text,
+                    required: false,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "pricing.input_cache_read",
+                    path: &["pricing", "input_cache_read"],
+                    kind: ColumnKind::Text,
+                    required: false,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "pricing.input_cache_write",
+                    path: &["pricing", "input_cache_write"],
+                    kind: ColumnKind::Text,
+                    required: false,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "pricing.input_cache_write_1h",
+                    path: &["pricing", "input_cache_write_1h"],
+                    kind: ColumnKind::Text,
+                    required: false,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "pricing.internal_reasoning",
+                    path: &["pricing", "internal_reasoning"],
+                    kind: ColumnKind::Text,
+                    required: false,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "pricing.overrides",
+                    path: &["pricing", "overrides"],
+                    kind: ColumnKind::Json,
+                    required: false,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "pricing.prompt",
+                    path: &["pricing", "prompt"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "pricing.request",
+                    path: &["pricing", "request"],
+                    kind: ColumnKind::Text,
+                    required: false,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "pricing.web_search",
+                    path: &["pricing", "web_search"],
+                    kind: ColumnKind::Text,
+                    required: false,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "reasoning.default_effort",
+                    path: &["reasoning", "default_effort"],
+                    kind: ColumnKind::Enum(
+                        &["max", "xhigh", "high", "medium", "low", "minimal", "none"],
+                    ),
+                    required: false,
+                    secret: false,
+                    description: "How much reasoning a request asks for.",
+                },
+                ColumnInfo {
+                    name: "reasoning.default_enabled",
+                    path: &["reasoning", "default_enabled"],
+                    kind: ColumnKind::Boolean,
+                    required: false,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "reasoning.mandatory",
+                    path: &["reasoning", "mandatory"],
+                    kind: ColumnKind::Boolean,
+                    required: false,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "reasoning.supported_efforts",
+                    path: &["reasoning", "supported_efforts"],
+                    kind: ColumnKind::Json,
+                    required: false,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "reasoning.supports_max_tokens",
+                    path: &["reasoning", "supports_max_tokens"],
+                    kind: ColumnKind::Boolean,
+                    required: false,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "supported_parameters",
+                    path: &["supported_parameters"],
+                    kind: ColumnKind::Json,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "supported_voices",
+                    path: &["supported_voices"],
+                    kind: ColumnKind::Json,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "top_provider.context_length",
+                    path: &["top_provider", "context_length"],
+                    kind: ColumnKind::Integer,
+                    required: false,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "top_provider.is_moderated",
+                    path: &["top_provider", "is_moderated"],
+                    kind: ColumnKind::Boolean,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "top_provider.max_completion_tokens",
+                    path: &["top_provider", "max_completion_tokens"],
+                    kind: ColumnKind::Integer,
+                    required: false,
                     secret: false,
                     description: "",
                 },
@@ -19804,6 +24232,149 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                     name: "unassigned_count",
                     path: &["unassigned_count"],
                     kind: ColumnKind::Integer,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+            ],
+        }),
+    },
+    OperationInfo {
+        group: "images",
+        method: "list_models",
+        operation_id: "list_image_models",
+        http_method: "GET",
+        path: "/images/models",
+        summary: "List image generation models",
+        description: "Every image generation model with the parameters any of its endpoints accepts and where to find its endpoints. Works with any API key.",
+        parameters: &[],
+        has_body: false,
+        body_fields: &[],
+        writes: false,
+        carries_secret: false,
+        paging: None,
+        response: Some(ResponseInfo {
+            payload: Payload::List { items: "data" },
+            columns: &[
+                ColumnInfo {
+                    name: "architecture.input_modalities",
+                    path: &["architecture", "input_modalities"],
+                    kind: ColumnKind::Json,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "architecture.output_modalities",
+                    path: &["architecture", "output_modalities"],
+                    kind: ColumnKind::Json,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "created",
+                    path: &["created"],
+                    kind: ColumnKind::Integer,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "description",
+                    path: &["description"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "endpoints",
+                    path: &["endpoints"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "id",
+                    path: &["id"],
+                    kind: ColumnKind::Id,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "name",
+                    path: &["name"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "supported_parameters",
+                    path: &["supported_parameters"],
+                    kind: ColumnKind::Json,
+                    required: true,
+                    secret: false,
+                    description: "Accepted request parameters, by name, each with what values it takes.",
+                },
+                ColumnInfo {
+                    name: "supports_streaming",
+                    path: &["supports_streaming"],
+                    kind: ColumnKind::Boolean,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+            ],
+        }),
+    },
+    OperationInfo {
+        group: "images",
+        method: "list_model_endpoints",
+        operation_id: "list_image_model_endpoints",
+        http_method: "GET",
+        path: "/images/models/{author}/{slug}/endpoints",
+        summary: "List an image model's endpoints",
+        description: "For one image model, each provider endpoint with the parameters it accepts, its prices and the parameters it passes through. Works with any API key.",
+        parameters: &[
+            ParameterInfo {
+                name: "author",
+                location: "path",
+                required: true,
+                description: "The model's author (the part before the slash).",
+                value: ValueType::String,
+            },
+            ParameterInfo {
+                name: "slug",
+                location: "path",
+                required: true,
+                description: "The model's slug (the part after the slash).",
+                value: ValueType::String,
+            },
+        ],
+        has_body: false,
+        body_fields: &[],
+        writes: false,
+        carries_secret: false,
+        paging: None,
+        response: Some(ResponseInfo {
+            payload: Payload::Object,
+            columns: &[
+                ColumnInfo {
+                    name: "endpoints",
+                    path: &["endpoints"],
+                    kind: ColumnKind::Json,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "id",
+                    path: &["id"],
+                    kind: ColumnKind::Id,
                     required: true,
                     secret: false,
                     description: "",
@@ -24068,6 +28639,1129 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         }),
     },
     OperationInfo {
+        group: "private_endpoints",
+        method: "list",
+        operation_id: "list_private_endpoints",
+        http_method: "GET",
+        path: "/private-endpoints",
+        summary: "List private endpoints",
+        description: "Every private endpoint of the organization, drafts included. The organization needs the private endpoints entitlement. Needs a management key.",
+        parameters: &[],
+        has_body: false,
+        body_fields: &[],
+        writes: false,
+        carries_secret: false,
+        paging: None,
+        response: Some(ResponseInfo {
+            payload: Payload::List { items: "data" },
+            columns: &[
+                ColumnInfo {
+                    name: "created_at",
+                    path: &["created_at"],
+                    kind: ColumnKind::Time,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "id",
+                    path: &["id"],
+                    kind: ColumnKind::Id,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "model_name",
+                    path: &["model_name"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "model_permaslug",
+                    path: &["model_permaslug"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "model_slug",
+                    path: &["model_slug"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "provider_name",
+                    path: &["provider_name"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "status",
+                    path: &["status"],
+                    kind: ColumnKind::Enum(&["draft", "active", "disabled"]),
+                    required: true,
+                    secret: false,
+                    description: "`draft` (not routed yet), `active` or `disabled` (activated, not routed for now).",
+                },
+            ],
+        }),
+    },
+    OperationInfo {
+        group: "private_endpoints",
+        method: "create",
+        operation_id: "create_private_endpoint",
+        http_method: "POST",
+        path: "/private-endpoints",
+        summary: "Create a private endpoint",
+        description: "Registers a deployment as a draft, which receives no traffic until it has been validated and activated; `activate` does both at once (a failed check keeps the draft and answers 422). The same `Idempotency-Key` sent again returns the endpoint made the first time instead of a second one. Needs a management key.",
+        parameters: &[
+            ParameterInfo {
+                name: "idempotency-key",
+                location: "header",
+                required: false,
+                description: "A key of your choosing that makes the call safe to repeat: a second create with it returns the first one's endpoint; with a different body, 422.",
+                value: ValueType::String,
+            },
+        ],
+        has_body: true,
+        body_fields: &[
+            FieldInfo {
+                name: "model_permaslug",
+                required: true,
+                nullable: false,
+                description: "The permanent slug of the model the deployment serves.",
+                value: ValueType::String,
+                secret: false,
+            },
+            FieldInfo {
+                name: "provider_slug",
+                required: true,
+                nullable: false,
+                description: "The provider the deployment runs at.",
+                value: ValueType::String,
+                secret: false,
+            },
+            FieldInfo {
+                name: "upstream_model_id",
+                required: true,
+                nullable: false,
+                description: "The model or deployment name the provider knows it by.",
+                value: ValueType::String,
+                secret: false,
+            },
+            FieldInfo {
+                name: "activate",
+                required: false,
+                nullable: false,
+                description: "Validate and activate right away, with this workspace.",
+                value: ValueType::Json,
+                secret: false,
+            },
+            FieldInfo {
+                name: "base_url",
+                required: false,
+                nullable: false,
+                description: "The deployment's HTTPS base URL; not needed where the provider's BYOK key implies it (Azure, Bedrock, Vertex).",
+                value: ValueType::String,
+                secret: false,
+            },
+            FieldInfo {
+                name: "declared_region",
+                required: false,
+                nullable: true,
+                description: "Where you declare the deployment processes data.",
+                value: ValueType::Enum(&["global", "europe", "us"]),
+                secret: false,
+            },
+            FieldInfo {
+                name: "declared_zdr",
+                required: false,
+                nullable: true,
+                description: "You declare that the deployment keeps no prompts or completions.",
+                value: ValueType::Boolean,
+                secret: false,
+            },
+            FieldInfo {
+                name: "pricing",
+                required: false,
+                nullable: false,
+                description: "Negotiated prices, in US dollars per token, as decimal strings.",
+                value: ValueType::Json,
+                secret: false,
+            },
+        ],
+        writes: true,
+        carries_secret: false,
+        paging: None,
+        response: Some(ResponseInfo {
+            payload: Payload::Object,
+            columns: &[
+                ColumnInfo {
+                    name: "created_at",
+                    path: &["data", "created_at"],
+                    kind: ColumnKind::Time,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "id",
+                    path: &["data", "id"],
+                    kind: ColumnKind::Id,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "model_name",
+                    path: &["data", "model_name"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "model_permaslug",
+                    path: &["data", "model_permaslug"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "model_slug",
+                    path: &["data", "model_slug"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "provider_name",
+                    path: &["data", "provider_name"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "status",
+                    path: &["data", "status"],
+                    kind: ColumnKind::Enum(&["draft", "active", "disabled"]),
+                    required: true,
+                    secret: false,
+                    description: "`draft` (not routed yet), `active` or `disabled` (activated, not routed for now).",
+                },
+                ColumnInfo {
+                    name: "declared_region",
+                    path: &["data", "declared_region"],
+                    kind: ColumnKind::Enum(&["global", "europe", "us"]),
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "declared_zdr",
+                    path: &["data", "declared_zdr"],
+                    kind: ColumnKind::Boolean,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+            ],
+        }),
+    },
+    OperationInfo {
+        group: "private_endpoints",
+        method: "get",
+        operation_id: "get_private_endpoint",
+        http_method: "GET",
+        path: "/private-endpoints/{id}",
+        summary: "Get a private endpoint",
+        description: "One private endpoint: where it points, what it declares about data handling and the prices reported for it. Needs a management key.",
+        parameters: &[
+            ParameterInfo {
+                name: "id",
+                location: "path",
+                required: true,
+                description: "The private endpoint.",
+                value: ValueType::String,
+            },
+        ],
+        has_body: false,
+        body_fields: &[],
+        writes: false,
+        carries_secret: false,
+        paging: None,
+        response: Some(ResponseInfo {
+            payload: Payload::Object,
+            columns: &[
+                ColumnInfo {
+                    name: "base_url",
+                    path: &["data", "base_url"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "declared_region",
+                    path: &["data", "declared_region"],
+                    kind: ColumnKind::Enum(&["global", "europe", "us"]),
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "declared_zdr",
+                    path: &["data", "declared_zdr"],
+                    kind: ColumnKind::Boolean,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "id",
+                    path: &["data", "id"],
+                    kind: ColumnKind::Id,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "model_name",
+                    path: &["data", "model_name"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "model_permaslug",
+                    path: &["data", "model_permaslug"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "model_slug",
+                    path: &["data", "model_slug"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "pricing.completion",
+                    path: &["data", "pricing", "completion"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "US dollars per output token.",
+                },
+                ColumnInfo {
+                    name: "pricing.prompt",
+                    path: &["data", "pricing", "prompt"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "US dollars per input token.",
+                },
+                ColumnInfo {
+                    name: "pricing.cache_read",
+                    path: &["data", "pricing", "cache_read"],
+                    kind: ColumnKind::Text,
+                    required: false,
+                    secret: false,
+                    description: "US dollars per token read from the cache; absent: the provider's default.",
+                },
+                ColumnInfo {
+                    name: "pricing.cache_write",
+                    path: &["data", "pricing", "cache_write"],
+                    kind: ColumnKind::Text,
+                    required: false,
+                    secret: false,
+                    description: "US dollars per token written to the cache; absent: the provider's default.",
+                },
+                ColumnInfo {
+                    name: "provider_name",
+                    path: &["data", "provider_name"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "provider_slug",
+                    path: &["data", "provider_slug"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "status",
+                    path: &["data", "status"],
+                    kind: ColumnKind::Enum(&["draft", "active", "disabled"]),
+                    required: true,
+                    secret: false,
+                    description: "`draft` (not routed yet), `active` or `disabled` (activated, not routed for now).",
+                },
+                ColumnInfo {
+                    name: "upstream_model_id",
+                    path: &["data", "upstream_model_id"],
+                    kind: ColumnKind::Id,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+            ],
+        }),
+    },
+    OperationInfo {
+        group: "private_endpoints",
+        method: "delete",
+        operation_id: "delete_private_endpoint",
+        http_method: "DELETE",
+        path: "/private-endpoints/{id}",
+        summary: "Delete a private endpoint",
+        description: "Removes a private endpoint; OpenRouter stops routing to it. Needs a management key.",
+        parameters: &[
+            ParameterInfo {
+                name: "id",
+                location: "path",
+                required: true,
+                description: "The private endpoint.",
+                value: ValueType::String,
+            },
+            ParameterInfo {
+                name: "draft_only",
+                location: "query",
+                required: false,
+                description: "`true`: delete only if the endpoint is still a draft, and answer 409 if it was ever activated.",
+                value: ValueType::Enum(&["true", "false"]),
+            },
+        ],
+        has_body: false,
+        body_fields: &[],
+        writes: false,
+        carries_secret: false,
+        paging: None,
+        response: Some(ResponseInfo {
+            payload: Payload::Object,
+            columns: &[
+                ColumnInfo {
+                    name: "id",
+                    path: &["data", "id"],
+                    kind: ColumnKind::Id,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+            ],
+        }),
+    },
+    OperationInfo {
+        group: "private_endpoints",
+        method: "update",
+        operation_id: "update_private_endpoint",
+        http_method: "PATCH",
+        path: "/private-endpoints/{id}",
+        summary: "Change a draft private endpoint",
+        description: "Points a draft at another upstream model or URL (a `base_url` left out stays as it is). Any change undoes an earlier validation; an active endpoint cannot be changed (409), delete it and create it again. Needs a management key.",
+        parameters: &[
+            ParameterInfo {
+                name: "id",
+                location: "path",
+                required: true,
+                description: "The private endpoint.",
+                value: ValueType::String,
+            },
+        ],
+        has_body: true,
+        body_fields: &[
+            FieldInfo {
+                name: "upstream_model_id",
+                required: true,
+                nullable: false,
+                description: "The model or deployment name the provider knows it by.",
+                value: ValueType::String,
+                secret: false,
+            },
+            FieldInfo {
+                name: "base_url",
+                required: false,
+                nullable: false,
+                description: "The deployment's HTTPS base URL; left out, it stays.",
+                value: ValueType::String,
+                secret: false,
+            },
+            FieldInfo {
+                name: "declared_region",
+                required: false,
+                nullable: true,
+                description: "",
+                value: ValueType::Enum(&["global", "europe", "us"]),
+                secret: false,
+            },
+            FieldInfo {
+                name: "declared_zdr",
+                required: false,
+                nullable: true,
+                description: "",
+                value: ValueType::Boolean,
+                secret: false,
+            },
+        ],
+        writes: true,
+        carries_secret: false,
+        paging: None,
+        response: Some(ResponseInfo {
+            payload: Payload::Object,
+            columns: &[
+                ColumnInfo {
+                    name: "base_url",
+                    path: &["data", "base_url"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "declared_region",
+                    path: &["data", "declared_region"],
+                    kind: ColumnKind::Enum(&["global", "europe", "us"]),
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "declared_zdr",
+                    path: &["data", "declared_zdr"],
+                    kind: ColumnKind::Boolean,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "id",
+                    path: &["data", "id"],
+                    kind: ColumnKind::Id,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "model_name",
+                    path: &["data", "model_name"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "model_permaslug",
+                    path: &["data", "model_permaslug"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "model_slug",
+                    path: &["data", "model_slug"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "pricing.completion",
+                    path: &["data", "pricing", "completion"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "US dollars per output token.",
+                },
+                ColumnInfo {
+                    name: "pricing.prompt",
+                    path: &["data", "pricing", "prompt"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "US dollars per input token.",
+                },
+                ColumnInfo {
+                    name: "pricing.cache_read",
+                    path: &["data", "pricing", "cache_read"],
+                    kind: ColumnKind::Text,
+                    required: false,
+                    secret: false,
+                    description: "US dollars per token read from the cache; absent: the provider's default.",
+                },
+                ColumnInfo {
+                    name: "pricing.cache_write",
+                    path: &["data", "pricing", "cache_write"],
+                    kind: ColumnKind::Text,
+                    required: false,
+                    secret: false,
+                    description: "US dollars per token written to the cache; absent: the provider's default.",
+                },
+                ColumnInfo {
+                    name: "provider_name",
+                    path: &["data", "provider_name"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "provider_slug",
+                    path: &["data", "provider_slug"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "status",
+                    path: &["data", "status"],
+                    kind: ColumnKind::Enum(&["draft", "active", "disabled"]),
+                    required: true,
+                    secret: false,
+                    description: "`draft` (not routed yet), `active` or `disabled` (activated, not routed for now).",
+                },
+                ColumnInfo {
+                    name: "upstream_model_id",
+                    path: &["data", "upstream_model_id"],
+                    kind: ColumnKind::Id,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+            ],
+        }),
+    },
+    OperationInfo {
+        group: "private_endpoints",
+        method: "activate",
+        operation_id: "activate_private_endpoint",
+        http_method: "POST",
+        path: "/private-endpoints/{id}/activate",
+        summary: "Activate a private endpoint",
+        description: "Starts routing to a draft that passed validation. Answers 409 if it was never validated, the validation is out of date or it is active already. Needs a management key.",
+        parameters: &[
+            ParameterInfo {
+                name: "id",
+                location: "path",
+                required: true,
+                description: "The private endpoint.",
+                value: ValueType::String,
+            },
+        ],
+        has_body: false,
+        body_fields: &[],
+        writes: true,
+        carries_secret: false,
+        paging: None,
+        response: Some(ResponseInfo {
+            payload: Payload::Object,
+            columns: &[
+                ColumnInfo {
+                    name: "created_at",
+                    path: &["data", "created_at"],
+                    kind: ColumnKind::Time,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "id",
+                    path: &["data", "id"],
+                    kind: ColumnKind::Id,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "model_name",
+                    path: &["data", "model_name"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "model_permaslug",
+                    path: &["data", "model_permaslug"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "model_slug",
+                    path: &["data", "model_slug"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "provider_name",
+                    path: &["data", "provider_name"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "status",
+                    path: &["data", "status"],
+                    kind: ColumnKind::Enum(&["draft", "active", "disabled"]),
+                    required: true,
+                    secret: false,
+                    description: "`draft` (not routed yet), `active` or `disabled` (activated, not routed for now).",
+                },
+                ColumnInfo {
+                    name: "declared_region",
+                    path: &["data", "declared_region"],
+                    kind: ColumnKind::Enum(&["global", "europe", "us"]),
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "declared_zdr",
+                    path: &["data", "declared_zdr"],
+                    kind: ColumnKind::Boolean,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+            ],
+        }),
+    },
+    OperationInfo {
+        group: "private_endpoints",
+        method: "disable",
+        operation_id: "disable_private_endpoint",
+        http_method: "POST",
+        path: "/private-endpoints/{id}/disable",
+        summary: "Disable a private endpoint",
+        description: "Stops routing to an active endpoint but keeps it, to be enabled later. Needs a management key.",
+        parameters: &[
+            ParameterInfo {
+                name: "id",
+                location: "path",
+                required: true,
+                description: "The private endpoint.",
+                value: ValueType::String,
+            },
+        ],
+        has_body: false,
+        body_fields: &[],
+        writes: true,
+        carries_secret: false,
+        paging: None,
+        response: Some(ResponseInfo {
+            payload: Payload::Object,
+            columns: &[
+                ColumnInfo {
+                    name: "created_at",
+                    path: &["data", "created_at"],
+                    kind: ColumnKind::Time,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "id",
+                    path: &["data", "id"],
+                    kind: ColumnKind::Id,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "model_name",
+                    path: &["data", "model_name"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "model_permaslug",
+                    path: &["data", "model_permaslug"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "model_slug",
+                    path: &["data", "model_slug"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "provider_name",
+                    path: &["data", "provider_name"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "status",
+                    path: &["data", "status"],
+                    kind: ColumnKind::Enum(&["draft", "active", "disabled"]),
+                    required: true,
+                    secret: false,
+                    description: "`draft` (not routed yet), `active` or `disabled` (activated, not routed for now).",
+                },
+                ColumnInfo {
+                    name: "declared_region",
+                    path: &["data", "declared_region"],
+                    kind: ColumnKind::Enum(&["global", "europe", "us"]),
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "declared_zdr",
+                    path: &["data", "declared_zdr"],
+                    kind: ColumnKind::Boolean,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+            ],
+        }),
+    },
+    OperationInfo {
+        group: "private_endpoints",
+        method: "enable",
+        operation_id: "enable_private_endpoint",
+        http_method: "POST",
+        path: "/private-endpoints/{id}/enable",
+        summary: "Enable a private endpoint",
+        description: "Routes to a disabled endpoint again. Needs a management key.",
+        parameters: &[
+            ParameterInfo {
+                name: "id",
+                location: "path",
+                required: true,
+                description: "The private endpoint.",
+                value: ValueType::String,
+            },
+        ],
+        has_body: false,
+        body_fields: &[],
+        writes: true,
+        carries_secret: false,
+        paging: None,
+        response: Some(ResponseInfo {
+            payload: Payload::Object,
+            columns: &[
+                ColumnInfo {
+                    name: "created_at",
+                    path: &["data", "created_at"],
+                    kind: ColumnKind::Time,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "id",
+                    path: &["data", "id"],
+                    kind: ColumnKind::Id,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "model_name",
+                    path: &["data", "model_name"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "model_permaslug",
+                    path: &["data", "model_permaslug"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "model_slug",
+                    path: &["data", "model_slug"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "provider_name",
+                    path: &["data", "provider_name"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "status",
+                    path: &["data", "status"],
+                    kind: ColumnKind::Enum(&["draft", "active", "disabled"]),
+                    required: true,
+                    secret: false,
+                    description: "`draft` (not routed yet), `active` or `disabled` (activated, not routed for now).",
+                },
+                ColumnInfo {
+                    name: "declared_region",
+                    path: &["data", "declared_region"],
+                    kind: ColumnKind::Enum(&["global", "europe", "us"]),
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "declared_zdr",
+                    path: &["data", "declared_zdr"],
+                    kind: ColumnKind::Boolean,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+            ],
+        }),
+    },
+    OperationInfo {
+        group: "private_endpoints",
+        method: "update_pricing",
+        operation_id: "update_private_endpoint_pricing",
+        http_method: "PUT",
+        path: "/private-endpoints/{id}/pricing",
+        summary: "Set a private endpoint's prices",
+        description: "Replaces the per-token prices reported for requests to the endpoint, draft or active, from the next request on. A cache price left out goes back to the provider's default. Needs a management key.",
+        parameters: &[
+            ParameterInfo {
+                name: "id",
+                location: "path",
+                required: true,
+                description: "The private endpoint.",
+                value: ValueType::String,
+            },
+        ],
+        has_body: true,
+        body_fields: &[
+            FieldInfo {
+                name: "pricing",
+                required: true,
+                nullable: false,
+                description: "Negotiated prices, in US dollars per token, as decimal strings.",
+                value: ValueType::Json,
+                secret: false,
+            },
+        ],
+        writes: false,
+        carries_secret: false,
+        paging: None,
+        response: Some(ResponseInfo {
+            payload: Payload::Object,
+            columns: &[
+                ColumnInfo {
+                    name: "base_url",
+                    path: &["data", "base_url"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "declared_region",
+                    path: &["data", "declared_region"],
+                    kind: ColumnKind::Enum(&["global", "europe", "us"]),
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "declared_zdr",
+                    path: &["data", "declared_zdr"],
+                    kind: ColumnKind::Boolean,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "id",
+                    path: &["data", "id"],
+                    kind: ColumnKind::Id,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "model_name",
+                    path: &["data", "model_name"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "model_permaslug",
+                    path: &["data", "model_permaslug"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "model_slug",
+                    path: &["data", "model_slug"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "pricing.completion",
+                    path: &["data", "pricing", "completion"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "US dollars per output token.",
+                },
+                ColumnInfo {
+                    name: "pricing.prompt",
+                    path: &["data", "pricing", "prompt"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "US dollars per input token.",
+                },
+                ColumnInfo {
+                    name: "pricing.cache_read",
+                    path: &["data", "pricing", "cache_read"],
+                    kind: ColumnKind::Text,
+                    required: false,
+                    secret: false,
+                    description: "US dollars per token read from the cache; absent: the provider's default.",
+                },
+                ColumnInfo {
+                    name: "pricing.cache_write",
+                    path: &["data", "pricing", "cache_write"],
+                    kind: ColumnKind::Text,
+                    required: false,
+                    secret: false,
+                    description: "US dollars per token written to the cache; absent: the provider's default.",
+                },
+                ColumnInfo {
+                    name: "provider_name",
+                    path: &["data", "provider_name"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "provider_slug",
+                    path: &["data", "provider_slug"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "status",
+                    path: &["data", "status"],
+                    kind: ColumnKind::Enum(&["draft", "active", "disabled"]),
+                    required: true,
+                    secret: false,
+                    description: "`draft` (not routed yet), `active` or `disabled` (activated, not routed for now).",
+                },
+                ColumnInfo {
+                    name: "upstream_model_id",
+                    path: &["data", "upstream_model_id"],
+                    kind: ColumnKind::Id,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+            ],
+        }),
+    },
+    OperationInfo {
+        group: "private_endpoints",
+        method: "validate",
+        operation_id: "validate_private_endpoint",
+        http_method: "POST",
+        path: "/private-endpoints/{id}/validate",
+        summary: "Validate a private endpoint",
+        description: "Sends one live test request to a draft through the given workspace's BYOK key for its provider. Failed checks still answer 200, with `passed: false` and the reasons; only a passed validation allows activation. Needs a management key.",
+        parameters: &[
+            ParameterInfo {
+                name: "id",
+                location: "path",
+                required: true,
+                description: "The private endpoint.",
+                value: ValueType::String,
+            },
+        ],
+        has_body: true,
+        body_fields: &[
+            FieldInfo {
+                name: "workspace_id",
+                required: true,
+                nullable: false,
+                description: "The workspace whose BYOK key the test request uses.",
+                value: ValueType::String,
+                secret: false,
+            },
+        ],
+        writes: true,
+        carries_secret: false,
+        paging: None,
+        response: Some(ResponseInfo {
+            payload: Payload::Object,
+            columns: &[
+                ColumnInfo {
+                    name: "checks",
+                    path: &["data", "checks"],
+                    kind: ColumnKind::Json,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "passed",
+                    path: &["data", "passed"],
+                    kind: ColumnKind::Boolean,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+            ],
+        }),
+    },
+    OperationInfo {
         group: "providers",
         method: "list",
         operation_id: "list_providers",
@@ -24890,6 +30584,1242 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                     path: &["updated_at"],
                     kind: ColumnKind::Time,
                     required: true,
+                    secret: false,
+                    description: "",
+                },
+            ],
+        }),
+    },
+    OperationInfo {
+        group: "scim",
+        method: "create_sync_job",
+        operation_id: "create_scim_sync_job",
+        http_method: "POST",
+        path: "/scim/sync-jobs",
+        summary: "Start a SCIM directory sync",
+        description: "Asks OpenRouter to read the groups of your identity provider again and apply the group mappings; it runs in the background (202), follow it with the job's id. Needs a management key.",
+        parameters: &[],
+        has_body: false,
+        body_fields: &[],
+        writes: true,
+        carries_secret: false,
+        paging: None,
+        response: Some(ResponseInfo {
+            payload: Payload::Object,
+            columns: &[
+                ColumnInfo {
+                    name: "created_at",
+                    path: &["data", "created_at"],
+                    kind: ColumnKind::Time,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "deleted_groups",
+                    path: &["data", "deleted_groups"],
+                    kind: ColumnKind::Integer,
+                    required: true,
+                    secret: false,
+                    description: "Groups removed, once the job has finished.",
+                },
+                ColumnInfo {
+                    name: "error_message",
+                    path: &["data", "error_message"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "Why the job failed.",
+                },
+                ColumnInfo {
+                    name: "finished_at",
+                    path: &["data", "finished_at"],
+                    kind: ColumnKind::Time,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "id",
+                    path: &["data", "id"],
+                    kind: ColumnKind::Id,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "started_at",
+                    path: &["data", "started_at"],
+                    kind: ColumnKind::Time,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "status",
+                    path: &["data", "status"],
+                    kind: ColumnKind::Enum(
+                        &["queued", "running", "succeeded", "failed"],
+                    ),
+                    required: true,
+                    secret: false,
+                    description: "`queued`, `running`, `succeeded` or `failed`.",
+                },
+                ColumnInfo {
+                    name: "synced_groups",
+                    path: &["data", "synced_groups"],
+                    kind: ColumnKind::Integer,
+                    required: true,
+                    secret: false,
+                    description: "Groups synced, once the job has finished.",
+                },
+            ],
+        }),
+    },
+    OperationInfo {
+        group: "scim",
+        method: "get_sync_job",
+        operation_id: "get_scim_sync_job",
+        http_method: "GET",
+        path: "/scim/sync-jobs/{id}",
+        summary: "Get a SCIM directory sync",
+        description: "Where a directory sync stands: queued, running, succeeded (with how many groups were synced and deleted) or failed (with why). Needs a management key.",
+        parameters: &[
+            ParameterInfo {
+                name: "id",
+                location: "path",
+                required: true,
+                description: "The sync job.",
+                value: ValueType::String,
+            },
+        ],
+        has_body: false,
+        body_fields: &[],
+        writes: false,
+        carries_secret: false,
+        paging: None,
+        response: Some(ResponseInfo {
+            payload: Payload::Object,
+            columns: &[
+                ColumnInfo {
+                    name: "created_at",
+                    path: &["data", "created_at"],
+                    kind: ColumnKind::Time,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "deleted_groups",
+                    path: &["data", "deleted_groups"],
+                    kind: ColumnKind::Integer,
+                    required: true,
+                    secret: false,
+                    description: "Groups removed, once the job has finished.",
+                },
+                ColumnInfo {
+                    name: "error_message",
+                    path: &["data", "error_message"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "Why the job failed.",
+                },
+                ColumnInfo {
+                    name: "finished_at",
+                    path: &["data", "finished_at"],
+                    kind: ColumnKind::Time,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "id",
+                    path: &["data", "id"],
+                    kind: ColumnKind::Id,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "started_at",
+                    path: &["data", "started_at"],
+                    kind: ColumnKind::Time,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "status",
+                    path: &["data", "status"],
+                    kind: ColumnKind::Enum(
+                        &["queued", "running", "succeeded", "failed"],
+                    ),
+                    required: true,
+                    secret: false,
+                    description: "`queued`, `running`, `succeeded` or `failed`.",
+                },
+                ColumnInfo {
+                    name: "synced_groups",
+                    path: &["data", "synced_groups"],
+                    kind: ColumnKind::Integer,
+                    required: true,
+                    secret: false,
+                    description: "Groups synced, once the job has finished.",
+                },
+            ],
+        }),
+    },
+    OperationInfo {
+        group: "tools",
+        method: "list_tools",
+        operation_id: "list_tools",
+        http_method: "GET",
+        path: "/tools",
+        summary: "List server tools",
+        description: "Every server tool OpenRouter can run for a model: the names each API format accepts for it, the engines behind it with their prices, and how many models and endpoints support it natively. Works with any API key.",
+        parameters: &[
+            ParameterInfo {
+                name: "offset",
+                location: "query",
+                required: false,
+                description: "How many items to skip, for paging.",
+                value: ValueType::Integer,
+            },
+            ParameterInfo {
+                name: "limit",
+                location: "query",
+                required: false,
+                description: "Most items per page.",
+                value: ValueType::Integer,
+            },
+            ParameterInfo {
+                name: "api_format",
+                location: "query",
+                required: false,
+                description: "Only the names this API format accepts.",
+                value: ValueType::Enum(
+                    &["responses", "chat-completions", "anthropic-messages"],
+                ),
+            },
+        ],
+        has_body: false,
+        body_fields: &[],
+        writes: false,
+        carries_secret: false,
+        paging: Some(PagingInfo {
+            item_id: Some("id"),
+            total_count: true,
+        }),
+        response: Some(ResponseInfo {
+            payload: Payload::List { items: "data" },
+            columns: &[
+                ColumnInfo {
+                    name: "aliases",
+                    path: &["aliases"],
+                    kind: ColumnKind::Json,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "default_engine",
+                    path: &["default_engine"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "docs_url",
+                    path: &["docs_url"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "engines",
+                    path: &["engines"],
+                    kind: ColumnKind::Json,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "fallback_engine",
+                    path: &["fallback_engine"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "id",
+                    path: &["id"],
+                    kind: ColumnKind::Id,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "input_schema",
+                    path: &["input_schema"],
+                    kind: ColumnKind::Json,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "name",
+                    path: &["name"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "native_support.endpoint_count",
+                    path: &["native_support", "endpoint_count"],
+                    kind: ColumnKind::Integer,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "native_support.model_count",
+                    path: &["native_support", "model_count"],
+                    kind: ColumnKind::Integer,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "output_schema",
+                    path: &["output_schema"],
+                    kind: ColumnKind::Json,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "parameters_schema",
+                    path: &["parameters_schema"],
+                    kind: ColumnKind::Json,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "status",
+                    path: &["status"],
+                    kind: ColumnKind::Enum(&["active", "deprecated"]),
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "summary",
+                    path: &["summary"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "supported_api_formats",
+                    path: &["supported_api_formats"],
+                    kind: ColumnKind::Json,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "tool_description",
+                    path: &["tool_description"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+            ],
+        }),
+    },
+    OperationInfo {
+        group: "tools",
+        method: "get_tool",
+        operation_id: "get_tool",
+        http_method: "GET",
+        path: "/tools/{name}",
+        summary: "Get a server tool",
+        description: "One server tool, by its `openrouter:` name or any name a request may give it, with the models that support it natively. Works with any API key.",
+        parameters: &[
+            ParameterInfo {
+                name: "name",
+                location: "path",
+                required: true,
+                description: "The tool: `openrouter:<tool>` or one of its accepted names.",
+                value: ValueType::String,
+            },
+        ],
+        has_body: false,
+        body_fields: &[],
+        writes: false,
+        carries_secret: false,
+        paging: None,
+        response: Some(ResponseInfo {
+            payload: Payload::Object,
+            columns: &[
+                ColumnInfo {
+                    name: "aliases",
+                    path: &["data", "aliases"],
+                    kind: ColumnKind::Json,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "default_engine",
+                    path: &["data", "default_engine"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "docs_url",
+                    path: &["data", "docs_url"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "engines",
+                    path: &["data", "engines"],
+                    kind: ColumnKind::Json,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "fallback_engine",
+                    path: &["data", "fallback_engine"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "id",
+                    path: &["data", "id"],
+                    kind: ColumnKind::Id,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "input_schema",
+                    path: &["data", "input_schema"],
+                    kind: ColumnKind::Json,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "name",
+                    path: &["data", "name"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "native_support.endpoint_count",
+                    path: &["data", "native_support", "endpoint_count"],
+                    kind: ColumnKind::Integer,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "native_support.model_count",
+                    path: &["data", "native_support", "model_count"],
+                    kind: ColumnKind::Integer,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "native_support.models",
+                    path: &["data", "native_support", "models"],
+                    kind: ColumnKind::Json,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "output_schema",
+                    path: &["data", "output_schema"],
+                    kind: ColumnKind::Json,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "parameters_schema",
+                    path: &["data", "parameters_schema"],
+                    kind: ColumnKind::Json,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "status",
+                    path: &["data", "status"],
+                    kind: ColumnKind::Enum(&["active", "deprecated"]),
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "summary",
+                    path: &["data", "summary"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "supported_api_formats",
+                    path: &["data", "supported_api_formats"],
+                    kind: ColumnKind::Json,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "tool_description",
+                    path: &["data", "tool_description"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+            ],
+        }),
+    },
+    OperationInfo {
+        group: "vault",
+        method: "list_intern_connections",
+        operation_id: "list_intern_connections",
+        http_method: "GET",
+        path: "/vault/interns/{internId}/connections",
+        summary: "List the connections of an intern",
+        description: "Which connections (GitHub, Slack, Google, MCP servers as `mcp:<host>`, ...) an intern may use, by key; never their credentials. The key decides the scope: the workspace it belongs to (an intern's own key reaches only that intern); there is no fallback to another workspace. Only for organizations in the Intern API programme (404 otherwise). Works with any API key.",
+        parameters: &[
+            ParameterInfo {
+                name: "internId",
+                location: "path",
+                required: true,
+                description: "The intern, in the key's workspace.",
+                value: ValueType::String,
+            },
+        ],
+        has_body: false,
+        body_fields: &[],
+        writes: false,
+        carries_secret: false,
+        paging: None,
+        response: Some(ResponseInfo {
+            payload: Payload::List { items: "data" },
+            columns: &[
+                ColumnInfo {
+                    name: "key",
+                    path: &["key"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "The connection: `github`, `slack`, `google`, an MCP server such as `linear`, or `mcp:<host>`.",
+                },
+            ],
+        }),
+    },
+    OperationInfo {
+        group: "vault",
+        method: "list_intern_effective_vault_secrets",
+        operation_id: "list_intern_effective_vault_secrets",
+        http_method: "GET",
+        path: "/vault/interns/{internId}/effective-secrets",
+        summary: "List the secrets an intern gets",
+        description: "For each secret name, the one an intern's outbound requests actually receive, and where it comes from: the intern's own, an attached vault's or the workspace's (in that order of precedence). Without values. The key decides the scope: the workspace it belongs to (an intern's own key reaches only that intern); there is no fallback to another workspace. Only for organizations in the Intern API programme (404 otherwise). Works with any API key.",
+        parameters: &[
+            ParameterInfo {
+                name: "internId",
+                location: "path",
+                required: true,
+                description: "The intern, in the key's workspace.",
+                value: ValueType::String,
+            },
+            ParameterInfo {
+                name: "limit",
+                location: "query",
+                required: false,
+                description: "Most items per page.",
+                value: ValueType::Integer,
+            },
+            ParameterInfo {
+                name: "offset",
+                location: "query",
+                required: false,
+                description: "How many items to skip, for paging.",
+                value: ValueType::Integer,
+            },
+        ],
+        has_body: false,
+        body_fields: &[],
+        writes: false,
+        carries_secret: false,
+        paging: Some(PagingInfo {
+            item_id: None,
+            total_count: false,
+        }),
+        response: Some(ResponseInfo {
+            payload: Payload::List { items: "data" },
+            columns: &[
+                ColumnInfo {
+                    name: "created_at",
+                    path: &["created_at"],
+                    kind: ColumnKind::Time,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "fingerprint",
+                    path: &["fingerprint"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "A keyed hash of the value, comparable within one vault only.",
+                },
+                ColumnInfo {
+                    name: "hosts",
+                    path: &["hosts"],
+                    kind: ColumnKind::Json,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "name",
+                    path: &["name"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "scope",
+                    path: &["scope"],
+                    kind: ColumnKind::Enum(&["intern", "attached", "workspace"]),
+                    required: true,
+                    secret: false,
+                    description: "Where the secret comes from: the intern, an attached vault or the workspace.",
+                },
+            ],
+        }),
+    },
+    OperationInfo {
+        group: "vault",
+        method: "list_intern_vault_secrets",
+        operation_id: "list_intern_vault_secrets",
+        http_method: "GET",
+        path: "/vault/interns/{internId}/secrets",
+        summary: "List the secrets of an intern",
+        description: "The secrets stored for one intern, one page at a time, without values. The key decides the scope: the workspace it belongs to (an intern's own key reaches only that intern); there is no fallback to another workspace. Only for organizations in the Intern API programme (404 otherwise). Works with any API key.",
+        parameters: &[
+            ParameterInfo {
+                name: "internId",
+                location: "path",
+                required: true,
+                description: "The intern, in the key's workspace.",
+                value: ValueType::String,
+            },
+            ParameterInfo {
+                name: "limit",
+                location: "query",
+                required: false,
+                description: "Most items per page.",
+                value: ValueType::Integer,
+            },
+            ParameterInfo {
+                name: "offset",
+                location: "query",
+                required: false,
+                description: "How many items to skip, for paging.",
+                value: ValueType::Integer,
+            },
+        ],
+        has_body: false,
+        body_fields: &[],
+        writes: false,
+        carries_secret: false,
+        paging: Some(PagingInfo {
+            item_id: None,
+            total_count: false,
+        }),
+        response: Some(ResponseInfo {
+            payload: Payload::List { items: "data" },
+            columns: &[
+                ColumnInfo {
+                    name: "created_at",
+                    path: &["created_at"],
+                    kind: ColumnKind::Time,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "fingerprint",
+                    path: &["fingerprint"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "A keyed hash of the value: equal within one vault means equal values; not comparable across vaults. Null for secrets stored before hosts were required.",
+                },
+                ColumnInfo {
+                    name: "hosts",
+                    path: &["hosts"],
+                    kind: ColumnKind::Json,
+                    required: true,
+                    secret: false,
+                    description: "Where the value may be sent; null for secrets stored before hosts were required.",
+                },
+                ColumnInfo {
+                    name: "name",
+                    path: &["name"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+            ],
+        }),
+    },
+    OperationInfo {
+        group: "vault",
+        method: "copy_vault_secrets_to_intern",
+        operation_id: "copy_vault_secrets_to_intern",
+        http_method: "POST",
+        path: "/vault/interns/{internId}/secrets/copy",
+        summary: "Copy workspace secrets to an intern",
+        description: "Gives an intern copies of the named workspace secrets, values and hosts included, replacing its own secrets of those names. All or nothing: a name missing from the workspace answers 404, a secret without hosts 409. The key decides the scope: the workspace it belongs to (an intern's own key reaches only that intern); there is no fallback to another workspace. Only for organizations in the Intern API programme (404 otherwise). Works with any API key.",
+        parameters: &[
+            ParameterInfo {
+                name: "internId",
+                location: "path",
+                required: true,
+                description: "The intern, in the key's workspace.",
+                value: ValueType::String,
+            },
+        ],
+        has_body: true,
+        body_fields: &[
+            FieldInfo {
+                name: "names",
+                required: true,
+                nullable: false,
+                description: "Names of workspace secrets.",
+                value: ValueType::Array(&ValueType::String),
+                secret: false,
+            },
+        ],
+        writes: true,
+        carries_secret: false,
+        paging: None,
+        response: Some(ResponseInfo {
+            payload: Payload::List { items: "data" },
+            columns: &[
+                ColumnInfo {
+                    name: "created_at",
+                    path: &["created_at"],
+                    kind: ColumnKind::Time,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "fingerprint",
+                    path: &["fingerprint"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "A keyed hash of the value: equal within one vault means equal values; not comparable across vaults. Null for secrets stored before hosts were required.",
+                },
+                ColumnInfo {
+                    name: "hosts",
+                    path: &["hosts"],
+                    kind: ColumnKind::Json,
+                    required: true,
+                    secret: false,
+                    description: "Where the value may be sent; null for secrets stored before hosts were required.",
+                },
+                ColumnInfo {
+                    name: "name",
+                    path: &["name"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+            ],
+        }),
+    },
+    OperationInfo {
+        group: "vault",
+        method: "store_intern_vault_secret",
+        operation_id: "store_intern_vault_secret",
+        http_method: "PUT",
+        path: "/vault/interns/{internId}/secrets/{name}",
+        summary: "Store a secret of an intern",
+        description: "Creates or replaces one intern's secret. The value is encrypted and only ever released to the listed hosts; the answer describes the secret without its value. Answers 503 while vault writes are switched off. The key decides the scope: the workspace it belongs to (an intern's own key reaches only that intern); there is no fallback to another workspace. Only for organizations in the Intern API programme (404 otherwise). Works with any API key.",
+        parameters: &[
+            ParameterInfo {
+                name: "internId",
+                location: "path",
+                required: true,
+                description: "The intern, in the key's workspace.",
+                value: ValueType::String,
+            },
+            ParameterInfo {
+                name: "name",
+                location: "path",
+                required: true,
+                description: "The secret: lowercase letters, digits and single underscores, starting with a letter, at most 255 characters.",
+                value: ValueType::String,
+            },
+        ],
+        has_body: true,
+        body_fields: &[
+            FieldInfo {
+                name: "hosts",
+                required: true,
+                nullable: false,
+                description: "The exact hostnames (no scheme, port, path or wildcard) the value may be sent to, 1 to 100; stored lowercased.",
+                value: ValueType::Array(&ValueType::String),
+                secret: false,
+            },
+            FieldInfo {
+                name: "value",
+                required: true,
+                nullable: false,
+                description: "The secret, 1 to 65536 characters. Stored encrypted, never returned.",
+                value: ValueType::Secret,
+                secret: true,
+            },
+        ],
+        writes: false,
+        carries_secret: true,
+        paging: None,
+        response: Some(ResponseInfo {
+            payload: Payload::Object,
+            columns: &[
+                ColumnInfo {
+                    name: "created_at",
+                    path: &["data", "created_at"],
+                    kind: ColumnKind::Time,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "fingerprint",
+                    path: &["data", "fingerprint"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "A keyed hash of the value: equal within one vault means equal values; not comparable across vaults. Null for secrets stored before hosts were required.",
+                },
+                ColumnInfo {
+                    name: "hosts",
+                    path: &["data", "hosts"],
+                    kind: ColumnKind::Json,
+                    required: true,
+                    secret: false,
+                    description: "Where the value may be sent; null for secrets stored before hosts were required.",
+                },
+                ColumnInfo {
+                    name: "name",
+                    path: &["data", "name"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+            ],
+        }),
+    },
+    OperationInfo {
+        group: "vault",
+        method: "delete_intern_vault_secret",
+        operation_id: "delete_intern_vault_secret",
+        http_method: "DELETE",
+        path: "/vault/interns/{internId}/secrets/{name}",
+        summary: "Delete a secret of an intern",
+        description: "Removes one intern's secret (404 if there is none by that name). The key decides the scope: the workspace it belongs to (an intern's own key reaches only that intern); there is no fallback to another workspace. Only for organizations in the Intern API programme (404 otherwise). Works with any API key.",
+        parameters: &[
+            ParameterInfo {
+                name: "internId",
+                location: "path",
+                required: true,
+                description: "The intern, in the key's workspace.",
+                value: ValueType::String,
+            },
+            ParameterInfo {
+                name: "name",
+                location: "path",
+                required: true,
+                description: "The secret.",
+                value: ValueType::String,
+            },
+        ],
+        has_body: false,
+        body_fields: &[],
+        writes: false,
+        carries_secret: false,
+        paging: None,
+        response: None,
+    },
+    OperationInfo {
+        group: "vault",
+        method: "list_vault_secrets",
+        operation_id: "list_vault_secrets",
+        http_method: "GET",
+        path: "/vault/secrets",
+        summary: "List workspace secrets",
+        description: "The secrets stored in the key's workspace, one page at a time: names, hosts and fingerprints, never values. The key decides the scope: the workspace it belongs to (an intern's own key reaches only that intern); there is no fallback to another workspace. Only for organizations in the Intern API programme (404 otherwise). Works with any API key.",
+        parameters: &[
+            ParameterInfo {
+                name: "limit",
+                location: "query",
+                required: false,
+                description: "Most items per page.",
+                value: ValueType::Integer,
+            },
+            ParameterInfo {
+                name: "offset",
+                location: "query",
+                required: false,
+                description: "How many items to skip, for paging.",
+                value: ValueType::Integer,
+            },
+        ],
+        has_body: false,
+        body_fields: &[],
+        writes: false,
+        carries_secret: false,
+        paging: Some(PagingInfo {
+            item_id: None,
+            total_count: false,
+        }),
+        response: Some(ResponseInfo {
+            payload: Payload::List { items: "data" },
+            columns: &[
+                ColumnInfo {
+                    name: "created_at",
+                    path: &["created_at"],
+                    kind: ColumnKind::Time,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "fingerprint",
+                    path: &["fingerprint"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "A keyed hash of the value: equal within one vault means equal values; not comparable across vaults. Null for secrets stored before hosts were required.",
+                },
+                ColumnInfo {
+                    name: "hosts",
+                    path: &["hosts"],
+                    kind: ColumnKind::Json,
+                    required: true,
+                    secret: false,
+                    description: "Where the value may be sent; null for secrets stored before hosts were required.",
+                },
+                ColumnInfo {
+                    name: "name",
+                    path: &["name"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+            ],
+        }),
+    },
+    OperationInfo {
+        group: "vault",
+        method: "store_vault_secret",
+        operation_id: "store_vault_secret",
+        http_method: "PUT",
+        path: "/vault/secrets/{name}",
+        summary: "Store a workspace secret",
+        description: "Creates the named secret in the key's workspace, or replaces it. The value is encrypted and only ever released to the listed hosts; the answer describes the secret without its value. Answers 503 while vault writes are switched off. The key decides the scope: the workspace it belongs to (an intern's own key reaches only that intern); there is no fallback to another workspace. Only for organizations in the Intern API programme (404 otherwise). Works with any API key.",
+        parameters: &[
+            ParameterInfo {
+                name: "name",
+                location: "path",
+                required: true,
+                description: "The secret: lowercase letters, digits and single underscores, starting with a letter, at most 255 characters.",
+                value: ValueType::String,
+            },
+        ],
+        has_body: true,
+        body_fields: &[
+            FieldInfo {
+                name: "hosts",
+                required: true,
+                nullable: false,
+                description: "The exact hostnames (no scheme, port, path or wildcard) the value may be sent to, 1 to 100; stored lowercased.",
+                value: ValueType::Array(&ValueType::String),
+                secret: false,
+            },
+            FieldInfo {
+                name: "value",
+                required: true,
+                nullable: false,
+                description: "The secret, 1 to 65536 characters. Stored encrypted, never returned.",
+                value: ValueType::Secret,
+                secret: true,
+            },
+        ],
+        writes: false,
+        carries_secret: true,
+        paging: None,
+        response: Some(ResponseInfo {
+            payload: Payload::Object,
+            columns: &[
+                ColumnInfo {
+                    name: "created_at",
+                    path: &["data", "created_at"],
+                    kind: ColumnKind::Time,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "fingerprint",
+                    path: &["data", "fingerprint"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "A keyed hash of the value: equal within one vault means equal values; not comparable across vaults. Null for secrets stored before hosts were required.",
+                },
+                ColumnInfo {
+                    name: "hosts",
+                    path: &["data", "hosts"],
+                    kind: ColumnKind::Json,
+                    required: true,
+                    secret: false,
+                    description: "Where the value may be sent; null for secrets stored before hosts were required.",
+                },
+                ColumnInfo {
+                    name: "name",
+                    path: &["data", "name"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+            ],
+        }),
+    },
+    OperationInfo {
+        group: "vault",
+        method: "delete_vault_secret",
+        operation_id: "delete_vault_secret",
+        http_method: "DELETE",
+        path: "/vault/secrets/{name}",
+        summary: "Delete a workspace secret",
+        description: "Removes a secret from the key's workspace (404 if there is none by that name). The key decides the scope: the workspace it belongs to (an intern's own key reaches only that intern); there is no fallback to another workspace. Only for organizations in the Intern API programme (404 otherwise). Works with any API key.",
+        parameters: &[
+            ParameterInfo {
+                name: "name",
+                location: "path",
+                required: true,
+                description: "The secret.",
+                value: ValueType::String,
+            },
+        ],
+        has_body: false,
+        body_fields: &[],
+        writes: false,
+        carries_secret: false,
+        paging: None,
+        response: None,
+    },
+    OperationInfo {
+        group: "video_generation",
+        method: "list_videos_models",
+        operation_id: "list_videos_models",
+        http_method: "GET",
+        path: "/videos/models",
+        summary: "List video generation models",
+        description: "The video generation models with their prices and the sizes, durations and options they accept. Works with any API key.",
+        parameters: &[],
+        has_body: false,
+        body_fields: &[],
+        writes: false,
+        carries_secret: false,
+        paging: None,
+        response: Some(ResponseInfo {
+            payload: Payload::List { items: "data" },
+            columns: &[
+                ColumnInfo {
+                    name: "allowed_passthrough_parameters",
+                    path: &["allowed_passthrough_parameters"],
+                    kind: ColumnKind::Json,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "canonical_slug",
+                    path: &["canonical_slug"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "created",
+                    path: &["created"],
+                    kind: ColumnKind::Integer,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "creativity",
+                    path: &["creativity"],
+                    kind: ColumnKind::Json,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "description",
+                    path: &["description"],
+                    kind: ColumnKind::Text,
+                    required: false,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "generate_audio",
+                    path: &["generate_audio"],
+                    kind: ColumnKind::Boolean,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "hugging_face_id",
+                    path: &["hugging_face_id"],
+                    kind: ColumnKind::Id,
+                    required: false,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "id",
+                    path: &["id"],
+                    kind: ColumnKind::Id,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "name",
+                    path: &["name"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "pricing_skus",
+                    path: &["pricing_skus"],
+                    kind: ColumnKind::Json,
+                    required: false,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "seed",
+                    path: &["seed"],
+                    kind: ColumnKind::Boolean,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "supported_aspect_ratios",
+                    path: &["supported_aspect_ratios"],
+                    kind: ColumnKind::Json,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "supported_durations",
+                    path: &["supported_durations"],
+                    kind: ColumnKind::Json,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "supported_frame_images",
+                    path: &["supported_frame_images"],
+                    kind: ColumnKind::Json,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "supported_resolutions",
+                    path: &["supported_resolutions"],
+                    kind: ColumnKind::Json,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "supported_sizes",
+                    path: &["supported_sizes"],
+                    kind: ColumnKind::Json,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "upscale_factor.max",
+                    path: &["upscale_factor", "max"],
+                    kind: ColumnKind::Number,
+                    required: false,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "upscale_factor.min",
+                    path: &["upscale_factor", "min"],
+                    kind: ColumnKind::Number,
+                    required: false,
                     secret: false,
                     description: "",
                 },
@@ -26377,142 +33307,198 @@ pub mod ops {
     pub const BYOK_DELETE: &OperationInfo = &super::OPERATIONS[9usize];
     /// `client.byok().update()`: PATCH /byok/{id}
     pub const BYOK_UPDATE: &OperationInfo = &super::OPERATIONS[10usize];
+    /// `client.classifications().get_task_classifications()`: GET /classifications/task
+    pub const CLASSIFICATIONS_GET_TASK_CLASSIFICATIONS: &OperationInfo = &super::OPERATIONS[11usize];
     /// `client.credits().get_credits()`: GET /credits
-    pub const CREDITS_GET_CREDITS: &OperationInfo = &super::OPERATIONS[11usize];
+    pub const CREDITS_GET_CREDITS: &OperationInfo = &super::OPERATIONS[12usize];
     /// `client.datasets().get_app_rankings()`: GET /datasets/app-rankings
-    pub const DATASETS_GET_APP_RANKINGS: &OperationInfo = &super::OPERATIONS[12usize];
+    pub const DATASETS_GET_APP_RANKINGS: &OperationInfo = &super::OPERATIONS[13usize];
     /// `client.datasets().get_rankings_daily()`: GET /datasets/rankings-daily
-    pub const DATASETS_GET_RANKINGS_DAILY: &OperationInfo = &super::OPERATIONS[13usize];
+    pub const DATASETS_GET_RANKINGS_DAILY: &OperationInfo = &super::OPERATIONS[14usize];
     /// `client.datasets().get_session_cost()`: GET /datasets/session-cost
-    pub const DATASETS_GET_SESSION_COST: &OperationInfo = &super::OPERATIONS[14usize];
+    pub const DATASETS_GET_SESSION_COST: &OperationInfo = &super::OPERATIONS[15usize];
+    /// `client.embeddings().list_models()`: GET /embeddings/models
+    pub const EMBEDDINGS_LIST_MODELS: &OperationInfo = &super::OPERATIONS[16usize];
     /// `client.endpoints().list_zdr_endpoints()`: GET /endpoints/zdr
-    pub const ENDPOINTS_LIST_ZDR_ENDPOINTS: &OperationInfo = &super::OPERATIONS[15usize];
+    pub const ENDPOINTS_LIST_ZDR_ENDPOINTS: &OperationInfo = &super::OPERATIONS[17usize];
     /// `client.external_users().list()`: GET /external-users
-    pub const EXTERNAL_USERS_LIST: &OperationInfo = &super::OPERATIONS[16usize];
+    pub const EXTERNAL_USERS_LIST: &OperationInfo = &super::OPERATIONS[18usize];
     /// `client.external_users().create()`: POST /external-users
-    pub const EXTERNAL_USERS_CREATE: &OperationInfo = &super::OPERATIONS[17usize];
+    pub const EXTERNAL_USERS_CREATE: &OperationInfo = &super::OPERATIONS[19usize];
     /// `client.external_users().get()`: GET /external-users/{user}
-    pub const EXTERNAL_USERS_GET: &OperationInfo = &super::OPERATIONS[18usize];
+    pub const EXTERNAL_USERS_GET: &OperationInfo = &super::OPERATIONS[20usize];
     /// `client.external_users().delete()`: DELETE /external-users/{user}
-    pub const EXTERNAL_USERS_DELETE: &OperationInfo = &super::OPERATIONS[19usize];
+    pub const EXTERNAL_USERS_DELETE: &OperationInfo = &super::OPERATIONS[21usize];
     /// `client.external_users().update()`: PATCH /external-users/{user}
-    pub const EXTERNAL_USERS_UPDATE: &OperationInfo = &super::OPERATIONS[20usize];
+    pub const EXTERNAL_USERS_UPDATE: &OperationInfo = &super::OPERATIONS[22usize];
     /// `client.generations().get_generation()`: GET /generation
-    pub const GENERATIONS_GET_GENERATION: &OperationInfo = &super::OPERATIONS[21usize];
+    pub const GENERATIONS_GET_GENERATION: &OperationInfo = &super::OPERATIONS[23usize];
     /// `client.generations().list_generation_content()`: GET /generation/content
-    pub const GENERATIONS_LIST_GENERATION_CONTENT: &OperationInfo = &super::OPERATIONS[22usize];
+    pub const GENERATIONS_LIST_GENERATION_CONTENT: &OperationInfo = &super::OPERATIONS[24usize];
     /// `client.generations().submit_feedback()`: POST /generation/feedback
-    pub const GENERATIONS_SUBMIT_FEEDBACK: &OperationInfo = &super::OPERATIONS[23usize];
+    pub const GENERATIONS_SUBMIT_FEEDBACK: &OperationInfo = &super::OPERATIONS[25usize];
     /// `client.guardrails().list()`: GET /guardrails
-    pub const GUARDRAILS_LIST: &OperationInfo = &super::OPERATIONS[24usize];
+    pub const GUARDRAILS_LIST: &OperationInfo = &super::OPERATIONS[26usize];
     /// `client.guardrails().create()`: POST /guardrails
-    pub const GUARDRAILS_CREATE: &OperationInfo = &super::OPERATIONS[25usize];
+    pub const GUARDRAILS_CREATE: &OperationInfo = &super::OPERATIONS[27usize];
     /// `client.guardrails().list_key_assignments()`: GET /guardrails/assignments/keys
-    pub const GUARDRAILS_LIST_KEY_ASSIGNMENTS: &OperationInfo = &super::OPERATIONS[26usize];
+    pub const GUARDRAILS_LIST_KEY_ASSIGNMENTS: &OperationInfo = &super::OPERATIONS[28usize];
     /// `client.guardrails().list_member_assignments()`: GET /guardrails/assignments/members
-    pub const GUARDRAILS_LIST_MEMBER_ASSIGNMENTS: &OperationInfo = &super::OPERATIONS[27usize];
+    pub const GUARDRAILS_LIST_MEMBER_ASSIGNMENTS: &OperationInfo = &super::OPERATIONS[29usize];
     /// `client.guardrails().get()`: GET /guardrails/{id}
-    pub const GUARDRAILS_GET: &OperationInfo = &super::OPERATIONS[28usize];
+    pub const GUARDRAILS_GET: &OperationInfo = &super::OPERATIONS[30usize];
     /// `client.guardrails().delete()`: DELETE /guardrails/{id}
-    pub const GUARDRAILS_DELETE: &OperationInfo = &super::OPERATIONS[29usize];
+    pub const GUARDRAILS_DELETE: &OperationInfo = &super::OPERATIONS[31usize];
     /// `client.guardrails().update()`: PATCH /guardrails/{id}
-    pub const GUARDRAILS_UPDATE: &OperationInfo = &super::OPERATIONS[30usize];
+    pub const GUARDRAILS_UPDATE: &OperationInfo = &super::OPERATIONS[32usize];
     /// `client.guardrails().list_guardrail_key_assignments()`: GET /guardrails/{id}/assignments/keys
-    pub const GUARDRAILS_LIST_GUARDRAIL_KEY_ASSIGNMENTS: &OperationInfo = &super::OPERATIONS[31usize];
+    pub const GUARDRAILS_LIST_GUARDRAIL_KEY_ASSIGNMENTS: &OperationInfo = &super::OPERATIONS[33usize];
     /// `client.guardrails().bulk_assign_keys()`: POST /guardrails/{id}/assignments/keys
-    pub const GUARDRAILS_BULK_ASSIGN_KEYS: &OperationInfo = &super::OPERATIONS[32usize];
+    pub const GUARDRAILS_BULK_ASSIGN_KEYS: &OperationInfo = &super::OPERATIONS[34usize];
     /// `client.guardrails().bulk_unassign_keys()`: POST /guardrails/{id}/assignments/keys/remove
-    pub const GUARDRAILS_BULK_UNASSIGN_KEYS: &OperationInfo = &super::OPERATIONS[33usize];
+    pub const GUARDRAILS_BULK_UNASSIGN_KEYS: &OperationInfo = &super::OPERATIONS[35usize];
     /// `client.guardrails().list_guardrail_member_assignments()`: GET /guardrails/{id}/assignments/members
-    pub const GUARDRAILS_LIST_GUARDRAIL_MEMBER_ASSIGNMENTS: &OperationInfo = &super::OPERATIONS[34usize];
+    pub const GUARDRAILS_LIST_GUARDRAIL_MEMBER_ASSIGNMENTS: &OperationInfo = &super::OPERATIONS[36usize];
     /// `client.guardrails().bulk_assign_members()`: POST /guardrails/{id}/assignments/members
-    pub const GUARDRAILS_BULK_ASSIGN_MEMBERS: &OperationInfo = &super::OPERATIONS[35usize];
+    pub const GUARDRAILS_BULK_ASSIGN_MEMBERS: &OperationInfo = &super::OPERATIONS[37usize];
     /// `client.guardrails().bulk_unassign_members()`: POST /guardrails/{id}/assignments/members/remove
-    pub const GUARDRAILS_BULK_UNASSIGN_MEMBERS: &OperationInfo = &super::OPERATIONS[36usize];
+    pub const GUARDRAILS_BULK_UNASSIGN_MEMBERS: &OperationInfo = &super::OPERATIONS[38usize];
+    /// `client.images().list_models()`: GET /images/models
+    pub const IMAGES_LIST_MODELS: &OperationInfo = &super::OPERATIONS[39usize];
+    /// `client.images().list_model_endpoints()`: GET /images/models/{author}/{slug}/endpoints
+    pub const IMAGES_LIST_MODEL_ENDPOINTS: &OperationInfo = &super::OPERATIONS[40usize];
     /// `client.api_keys().get_current_key_metadata()`: GET /key
-    pub const API_KEYS_GET_CURRENT_KEY_METADATA: &OperationInfo = &super::OPERATIONS[37usize];
+    pub const API_KEYS_GET_CURRENT_KEY_METADATA: &OperationInfo = &super::OPERATIONS[41usize];
     /// `client.api_keys().list()`: GET /keys
-    pub const API_KEYS_LIST: &OperationInfo = &super::OPERATIONS[38usize];
+    pub const API_KEYS_LIST: &OperationInfo = &super::OPERATIONS[42usize];
     /// `client.api_keys().create()`: POST /keys
-    pub const API_KEYS_CREATE: &OperationInfo = &super::OPERATIONS[39usize];
+    pub const API_KEYS_CREATE: &OperationInfo = &super::OPERATIONS[43usize];
     /// `client.api_keys().get()`: GET /keys/{hash}
-    pub const API_KEYS_GET: &OperationInfo = &super::OPERATIONS[40usize];
+    pub const API_KEYS_GET: &OperationInfo = &super::OPERATIONS[44usize];
     /// `client.api_keys().delete()`: DELETE /keys/{hash}
-    pub const API_KEYS_DELETE: &OperationInfo = &super::OPERATIONS[41usize];
+    pub const API_KEYS_DELETE: &OperationInfo = &super::OPERATIONS[45usize];
     /// `client.api_keys().update()`: PATCH /keys/{hash}
-    pub const API_KEYS_UPDATE: &OperationInfo = &super::OPERATIONS[42usize];
+    pub const API_KEYS_UPDATE: &OperationInfo = &super::OPERATIONS[46usize];
     /// `client.models().get()`: GET /model/{author}/{slug}
-    pub const MODELS_GET: &OperationInfo = &super::OPERATIONS[43usize];
+    pub const MODELS_GET: &OperationInfo = &super::OPERATIONS[47usize];
     /// `client.models().list()`: GET /models
-    pub const MODELS_LIST: &OperationInfo = &super::OPERATIONS[44usize];
+    pub const MODELS_LIST: &OperationInfo = &super::OPERATIONS[48usize];
     /// `client.models().count()`: GET /models/count
-    pub const MODELS_COUNT: &OperationInfo = &super::OPERATIONS[45usize];
+    pub const MODELS_COUNT: &OperationInfo = &super::OPERATIONS[49usize];
     /// `client.models().list_for_user()`: GET /models/user
-    pub const MODELS_LIST_FOR_USER: &OperationInfo = &super::OPERATIONS[46usize];
+    pub const MODELS_LIST_FOR_USER: &OperationInfo = &super::OPERATIONS[50usize];
     /// `client.endpoints().list()`: GET /models/{author}/{slug}/endpoints
-    pub const ENDPOINTS_LIST: &OperationInfo = &super::OPERATIONS[47usize];
+    pub const ENDPOINTS_LIST: &OperationInfo = &super::OPERATIONS[51usize];
     /// `client.observability().list()`: GET /observability/destinations
-    pub const OBSERVABILITY_LIST: &OperationInfo = &super::OPERATIONS[48usize];
+    pub const OBSERVABILITY_LIST: &OperationInfo = &super::OPERATIONS[52usize];
     /// `client.observability().create()`: POST /observability/destinations
-    pub const OBSERVABILITY_CREATE: &OperationInfo = &super::OPERATIONS[49usize];
+    pub const OBSERVABILITY_CREATE: &OperationInfo = &super::OPERATIONS[53usize];
     /// `client.observability().get()`: GET /observability/destinations/{id}
-    pub const OBSERVABILITY_GET: &OperationInfo = &super::OPERATIONS[50usize];
+    pub const OBSERVABILITY_GET: &OperationInfo = &super::OPERATIONS[54usize];
     /// `client.observability().delete()`: DELETE /observability/destinations/{id}
-    pub const OBSERVABILITY_DELETE: &OperationInfo = &super::OPERATIONS[51usize];
+    pub const OBSERVABILITY_DELETE: &OperationInfo = &super::OPERATIONS[55usize];
     /// `client.observability().update()`: PATCH /observability/destinations/{id}
-    pub const OBSERVABILITY_UPDATE: &OperationInfo = &super::OPERATIONS[52usize];
+    pub const OBSERVABILITY_UPDATE: &OperationInfo = &super::OPERATIONS[56usize];
     /// `client.organization().list_members()`: GET /organization/members
-    pub const ORGANIZATION_LIST_MEMBERS: &OperationInfo = &super::OPERATIONS[53usize];
+    pub const ORGANIZATION_LIST_MEMBERS: &OperationInfo = &super::OPERATIONS[57usize];
     /// `client.organization().get_settings()`: GET /organization/settings
-    pub const ORGANIZATION_GET_SETTINGS: &OperationInfo = &super::OPERATIONS[54usize];
+    pub const ORGANIZATION_GET_SETTINGS: &OperationInfo = &super::OPERATIONS[58usize];
     /// `client.organization().update_settings()`: PATCH /organization/settings
-    pub const ORGANIZATION_UPDATE_SETTINGS: &OperationInfo = &super::OPERATIONS[55usize];
+    pub const ORGANIZATION_UPDATE_SETTINGS: &OperationInfo = &super::OPERATIONS[59usize];
     /// `client.presets().list()`: GET /presets
-    pub const PRESETS_LIST: &OperationInfo = &super::OPERATIONS[56usize];
+    pub const PRESETS_LIST: &OperationInfo = &super::OPERATIONS[60usize];
     /// `client.presets().get()`: GET /presets/{slug}
-    pub const PRESETS_GET: &OperationInfo = &super::OPERATIONS[57usize];
+    pub const PRESETS_GET: &OperationInfo = &super::OPERATIONS[61usize];
     /// `client.presets().list_versions()`: GET /presets/{slug}/versions
-    pub const PRESETS_LIST_VERSIONS: &OperationInfo = &super::OPERATIONS[58usize];
+    pub const PRESETS_LIST_VERSIONS: &OperationInfo = &super::OPERATIONS[62usize];
     /// `client.presets().get_version()`: GET /presets/{slug}/versions/{version}
-    pub const PRESETS_GET_VERSION: &OperationInfo = &super::OPERATIONS[59usize];
+    pub const PRESETS_GET_VERSION: &OperationInfo = &super::OPERATIONS[63usize];
+    /// `client.private_endpoints().list()`: GET /private-endpoints
+    pub const PRIVATE_ENDPOINTS_LIST: &OperationInfo = &super::OPERATIONS[64usize];
+    /// `client.private_endpoints().create()`: POST /private-endpoints
+    pub const PRIVATE_ENDPOINTS_CREATE: &OperationInfo = &super::OPERATIONS[65usize];
+    /// `client.private_endpoints().get()`: GET /private-endpoints/{id}
+    pub const PRIVATE_ENDPOINTS_GET: &OperationInfo = &super::OPERATIONS[66usize];
+    /// `client.private_endpoints().delete()`: DELETE /private-endpoints/{id}
+    pub const PRIVATE_ENDPOINTS_DELETE: &OperationInfo = &super::OPERATIONS[67usize];
+    /// `client.private_endpoints().update()`: PATCH /private-endpoints/{id}
+    pub const PRIVATE_ENDPOINTS_UPDATE: &OperationInfo = &super::OPERATIONS[68usize];
+    /// `client.private_endpoints().activate()`: POST /private-endpoints/{id}/activate
+    pub const PRIVATE_ENDPOINTS_ACTIVATE: &OperationInfo = &super::OPERATIONS[69usize];
+    /// `client.private_endpoints().disable()`: POST /private-endpoints/{id}/disable
+    pub const PRIVATE_ENDPOINTS_DISABLE: &OperationInfo = &super::OPERATIONS[70usize];
+    /// `client.private_endpoints().enable()`: POST /private-endpoints/{id}/enable
+    pub const PRIVATE_ENDPOINTS_ENABLE: &OperationInfo = &super::OPERATIONS[71usize];
+    /// `client.private_endpoints().update_pricing()`: PUT /private-endpoints/{id}/pricing
+    pub const PRIVATE_ENDPOINTS_UPDATE_PRICING: &OperationInfo = &super::OPERATIONS[72usize];
+    /// `client.private_endpoints().validate()`: POST /private-endpoints/{id}/validate
+    pub const PRIVATE_ENDPOINTS_VALIDATE: &OperationInfo = &super::OPERATIONS[73usize];
     /// `client.providers().list()`: GET /providers
-    pub const PROVIDERS_LIST: &OperationInfo = &super::OPERATIONS[60usize];
+    pub const PROVIDERS_LIST: &OperationInfo = &super::OPERATIONS[74usize];
     /// `client.scim().list_mappings()`: GET /scim/group-mappings
-    pub const SCIM_LIST_MAPPINGS: &OperationInfo = &super::OPERATIONS[61usize];
+    pub const SCIM_LIST_MAPPINGS: &OperationInfo = &super::OPERATIONS[75usize];
     /// `client.scim().create()`: POST /scim/group-mappings
-    pub const SCIM_CREATE: &OperationInfo = &super::OPERATIONS[62usize];
+    pub const SCIM_CREATE: &OperationInfo = &super::OPERATIONS[76usize];
     /// `client.scim().read()`: GET /scim/group-mappings/{id}
-    pub const SCIM_READ: &OperationInfo = &super::OPERATIONS[63usize];
+    pub const SCIM_READ: &OperationInfo = &super::OPERATIONS[77usize];
     /// `client.scim().delete()`: DELETE /scim/group-mappings/{id}
-    pub const SCIM_DELETE: &OperationInfo = &super::OPERATIONS[64usize];
+    pub const SCIM_DELETE: &OperationInfo = &super::OPERATIONS[78usize];
     /// `client.scim().update()`: PATCH /scim/group-mappings/{id}
-    pub const SCIM_UPDATE: &OperationInfo = &super::OPERATIONS[65usize];
+    pub const SCIM_UPDATE: &OperationInfo = &super::OPERATIONS[79usize];
     /// `client.scim().list_groups()`: GET /scim/groups
-    pub const SCIM_LIST_GROUPS: &OperationInfo = &super::OPERATIONS[66usize];
+    pub const SCIM_LIST_GROUPS: &OperationInfo = &super::OPERATIONS[80usize];
+    /// `client.scim().create_sync_job()`: POST /scim/sync-jobs
+    pub const SCIM_CREATE_SYNC_JOB: &OperationInfo = &super::OPERATIONS[81usize];
+    /// `client.scim().get_sync_job()`: GET /scim/sync-jobs/{id}
+    pub const SCIM_GET_SYNC_JOB: &OperationInfo = &super::OPERATIONS[82usize];
+    /// `client.tools().list_tools()`: GET /tools
+    pub const TOOLS_LIST_TOOLS: &OperationInfo = &super::OPERATIONS[83usize];
+    /// `client.tools().get_tool()`: GET /tools/{name}
+    pub const TOOLS_GET_TOOL: &OperationInfo = &super::OPERATIONS[84usize];
+    /// `client.vault().list_intern_connections()`: GET /vault/interns/{internId}/connections
+    pub const VAULT_LIST_INTERN_CONNECTIONS: &OperationInfo = &super::OPERATIONS[85usize];
+    /// `client.vault().list_intern_effective_vault_secrets()`: GET /vault/interns/{internId}/effective-secrets
+    pub const VAULT_LIST_INTERN_EFFECTIVE_VAULT_SECRETS: &OperationInfo = &super::OPERATIONS[86usize];
+    /// `client.vault().list_intern_vault_secrets()`: GET /vault/interns/{internId}/secrets
+    pub const VAULT_LIST_INTERN_VAULT_SECRETS: &OperationInfo = &super::OPERATIONS[87usize];
+    /// `client.vault().copy_vault_secrets_to_intern()`: POST /vault/interns/{internId}/secrets/copy
+    pub const VAULT_COPY_VAULT_SECRETS_TO_INTERN: &OperationInfo = &super::OPERATIONS[88usize];
+    /// `client.vault().store_intern_vault_secret()`: PUT /vault/interns/{internId}/secrets/{name}
+    pub const VAULT_STORE_INTERN_VAULT_SECRET: &OperationInfo = &super::OPERATIONS[89usize];
+    /// `client.vault().delete_intern_vault_secret()`: DELETE /vault/interns/{internId}/secrets/{name}
+    pub const VAULT_DELETE_INTERN_VAULT_SECRET: &OperationInfo = &super::OPERATIONS[90usize];
+    /// `client.vault().list_vault_secrets()`: GET /vault/secrets
+    pub const VAULT_LIST_VAULT_SECRETS: &OperationInfo = &super::OPERATIONS[91usize];
+    /// `client.vault().store_vault_secret()`: PUT /vault/secrets/{name}
+    pub const VAULT_STORE_VAULT_SECRET: &OperationInfo = &super::OPERATIONS[92usize];
+    /// `client.vault().delete_vault_secret()`: DELETE /vault/secrets/{name}
+    pub const VAULT_DELETE_VAULT_SECRET: &OperationInfo = &super::OPERATIONS[93usize];
+    /// `client.video_generation().list_videos_models()`: GET /videos/models
+    pub const VIDEO_GENERATION_LIST_VIDEOS_MODELS: &OperationInfo = &super::OPERATIONS[94usize];
     /// `client.workspaces().list()`: GET /workspaces
-    pub const WORKSPACES_LIST: &OperationInfo = &super::OPERATIONS[67usize];
+    pub const WORKSPACES_LIST: &OperationInfo = &super::OPERATIONS[95usize];
     /// `client.workspaces().create()`: POST /workspaces
-    pub const WORKSPACES_CREATE: &OperationInfo = &super::OPERATIONS[68usize];
+    pub const WORKSPACES_CREATE: &OperationInfo = &super::OPERATIONS[96usize];
     /// `client.workspaces().get()`: GET /workspaces/{id}
-    pub const WORKSPACES_GET: &OperationInfo = &super::OPERATIONS[69usize];
+    pub const WORKSPACES_GET: &OperationInfo = &super::OPERATIONS[97usize];
     /// `client.workspaces().delete()`: DELETE /workspaces/{id}
-    pub const WORKSPACES_DELETE: &OperationInfo = &super::OPERATIONS[70usize];
+    pub const WORKSPACES_DELETE: &OperationInfo = &super::OPERATIONS[98usize];
     /// `client.workspaces().update()`: PATCH /workspaces/{id}
-    pub const WORKSPACES_UPDATE: &OperationInfo = &super::OPERATIONS[71usize];
+    pub const WORKSPACES_UPDATE: &OperationInfo = &super::OPERATIONS[99usize];
     /// `client.workspaces().list_budgets()`: GET /workspaces/{id}/budgets
-    pub const WORKSPACES_LIST_BUDGETS: &OperationInfo = &super::OPERATIONS[72usize];
+    pub const WORKSPACES_LIST_BUDGETS: &OperationInfo = &super::OPERATIONS[100usize];
     /// `client.workspaces().get_budget()`: GET /workspaces/{id}/budgets/{interval}
-    pub const WORKSPACES_GET_BUDGET: &OperationInfo = &super::OPERATIONS[73usize];
+    pub const WORKSPACES_GET_BUDGET: &OperationInfo = &super::OPERATIONS[101usize];
     /// `client.workspaces().set_budget()`: PUT /workspaces/{id}/budgets/{interval}
-    pub const WORKSPACES_SET_BUDGET: &OperationInfo = &super::OPERATIONS[74usize];
+    pub const WORKSPACES_SET_BUDGET: &OperationInfo = &super::OPERATIONS[102usize];
     /// `client.workspaces().delete_budget()`: DELETE /workspaces/{id}/budgets/{interval}
-    pub const WORKSPACES_DELETE_BUDGET: &OperationInfo = &super::OPERATIONS[75usize];
+    pub const WORKSPACES_DELETE_BUDGET: &OperationInfo = &super::OPERATIONS[103usize];
     /// `client.workspaces().list_members()`: GET /workspaces/{id}/members
-    pub const WORKSPACES_LIST_MEMBERS: &OperationInfo = &super::OPERATIONS[76usize];
+    pub const WORKSPACES_LIST_MEMBERS: &OperationInfo = &super::OPERATIONS[104usize];
     /// `client.workspaces().bulk_add_members()`: POST /workspaces/{id}/members/add
-    pub const WORKSPACES_BULK_ADD_MEMBERS: &OperationInfo = &super::OPERATIONS[77usize];
+    pub const WORKSPACES_BULK_ADD_MEMBERS: &OperationInfo = &super::OPERATIONS[105usize];
     /// `client.workspaces().bulk_remove_members()`: POST /workspaces/{id}/members/remove
-    pub const WORKSPACES_BULK_REMOVE_MEMBERS: &OperationInfo = &super::OPERATIONS[78usize];
+    pub const WORKSPACES_BULK_REMOVE_MEMBERS: &OperationInfo = &super::OPERATIONS[106usize];
 }
 /// Sends the operation `operation_id` with text arguments and a JSON body.
 pub(crate) async fn send_by_name(
@@ -26546,6 +33532,12 @@ pub(crate) async fn send_by_name(
         "get_byok_key" => send_as_json::<byok::GetParams>(args, body, api).await,
         "delete_byok_key" => send_as_json::<byok::DeleteParams>(args, body, api).await,
         "update_byok_key" => send_as_json::<byok::UpdateParams>(args, body, api).await,
+        "get_task_classifications" => {
+            send_as_json::<
+                classifications::GetTaskClassificationsParams,
+            >(args, body, api)
+                .await
+        }
         "get_credits" => send_as_json::<credits::GetCreditsParams>(args, body, api).await,
         "get_app_rankings" => {
             send_as_json::<datasets::GetAppRankingsParams>(args, body, api).await
@@ -26555,6 +33547,9 @@ pub(crate) async fn send_by_name(
         }
         "get_session_cost" => {
             send_as_json::<datasets::GetSessionCostParams>(args, body, api).await
+        }
+        "list_embeddings_models" => {
+            send_as_json::<embeddings::ListModelsParams>(args, body, api).await
         }
         "list_endpoints_zdr" => {
             send_as_json::<endpoints::ListZdrEndpointsParams>(args, body, api).await
@@ -26628,6 +33623,12 @@ pub(crate) async fn send_by_name(
         "bulk_unassign_members_from_guardrail" => {
             send_as_json::<guardrails::BulkUnassignMembersParams>(args, body, api).await
         }
+        "list_image_models" => {
+            send_as_json::<images::ListModelsParams>(args, body, api).await
+        }
+        "list_image_model_endpoints" => {
+            send_as_json::<images::ListModelEndpointsParams>(args, body, api).await
+        }
         "get_current_key" => {
             send_as_json::<api_keys::GetCurrentKeyMetadataParams>(args, body, api).await
         }
@@ -26675,6 +33676,36 @@ pub(crate) async fn send_by_name(
         "get_preset_version" => {
             send_as_json::<presets::GetVersionParams>(args, body, api).await
         }
+        "list_private_endpoints" => {
+            send_as_json::<private_endpoints::ListParams>(args, body, api).await
+        }
+        "create_private_endpoint" => {
+            send_as_json::<private_endpoints::CreateParams>(args, body, api).await
+        }
+        "get_private_endpoint" => {
+            send_as_json::<private_endpoints::GetParams>(args, body, api).await
+        }
+        "delete_private_endpoint" => {
+            send_as_json::<private_endpoints::DeleteParams>(args, body, api).await
+        }
+        "update_private_endpoint" => {
+            send_as_json::<private_endpoints::UpdateParams>(args, body, api).await
+        }
+        "activate_private_endpoint" => {
+            send_as_json::<private_endpoints::ActivateParams>(args, body, api).await
+        }
+        "disable_private_endpoint" => {
+            send_as_json::<private_endpoints::DisableParams>(args, body, api).await
+        }
+        "enable_private_endpoint" => {
+            send_as_json::<private_endpoints::EnableParams>(args, body, api).await
+        }
+        "update_private_endpoint_pricing" => {
+            send_as_json::<private_endpoints::UpdatePricingParams>(args, body, api).await
+        }
+        "validate_private_endpoint" => {
+            send_as_json::<private_endpoints::ValidateParams>(args, body, api).await
+        }
         "list_providers" => send_as_json::<providers::ListParams>(args, body, api).await,
         "list_scim_group_mappings" => {
             send_as_json::<scim::ListMappingsParams>(args, body, api).await
@@ -26693,6 +33724,46 @@ pub(crate) async fn send_by_name(
         }
         "list_scim_groups" => {
             send_as_json::<scim::ListGroupsParams>(args, body, api).await
+        }
+        "create_scim_sync_job" => {
+            send_as_json::<scim::CreateSyncJobParams>(args, body, api).await
+        }
+        "get_scim_sync_job" => {
+            send_as_json::<scim::GetSyncJobParams>(args, body, api).await
+        }
+        "list_tools" => send_as_json::<tools::ListToolsParams>(args, body, api).await,
+        "get_tool" => send_as_json::<tools::GetToolParams>(args, body, api).await,
+        "list_intern_connections" => {
+            send_as_json::<vault::ListInternConnectionsParams>(args, body, api).await
+        }
+        "list_intern_effective_vault_secrets" => {
+            send_as_json::<vault::ListInternEffectiveVaultSecretsParams>(args, body, api)
+                .await
+        }
+        "list_intern_vault_secrets" => {
+            send_as_json::<vault::ListInternVaultSecretsParams>(args, body, api).await
+        }
+        "copy_vault_secrets_to_intern" => {
+            send_as_json::<vault::CopyVaultSecretsToInternParams>(args, body, api).await
+        }
+        "store_intern_vault_secret" => {
+            send_as_json::<vault::StoreInternVaultSecretParams>(args, body, api).await
+        }
+        "delete_intern_vault_secret" => {
+            send_as_json::<vault::DeleteInternVaultSecretParams>(args, body, api).await
+        }
+        "list_vault_secrets" => {
+            send_as_json::<vault::ListVaultSecretsParams>(args, body, api).await
+        }
+        "store_vault_secret" => {
+            send_as_json::<vault::StoreVaultSecretParams>(args, body, api).await
+        }
+        "delete_vault_secret" => {
+            send_as_json::<vault::DeleteVaultSecretParams>(args, body, api).await
+        }
+        "list_videos_models" => {
+            send_as_json::<video_generation::ListVideosModelsParams>(args, body, api)
+                .await
         }
         "list_workspaces" => {
             send_as_json::<workspaces::ListParams>(args, body, api).await
@@ -26757,12 +33828,18 @@ pub(crate) fn validate_by_name(
         "get_byok_key" => validate_as::<byok::GetParams>(args, body),
         "delete_byok_key" => validate_as::<byok::DeleteParams>(args, body),
         "update_byok_key" => validate_as::<byok::UpdateParams>(args, body),
+        "get_task_classifications" => {
+            validate_as::<classifications::GetTaskClassificationsParams>(args, body)
+        }
         "get_credits" => validate_as::<credits::GetCreditsParams>(args, body),
         "get_app_rankings" => validate_as::<datasets::GetAppRankingsParams>(args, body),
         "get_rankings_daily" => {
             validate_as::<datasets::GetRankingsDailyParams>(args, body)
         }
         "get_session_cost" => validate_as::<datasets::GetSessionCostParams>(args, body),
+        "list_embeddings_models" => {
+            validate_as::<embeddings::ListModelsParams>(args, body)
+        }
         "list_endpoints_zdr" => {
             validate_as::<endpoints::ListZdrEndpointsParams>(args, body)
         }
@@ -26807,6 +33884,10 @@ pub(crate) fn validate_by_name(
         "bulk_unassign_members_from_guardrail" => {
             validate_as::<guardrails::BulkUnassignMembersParams>(args, body)
         }
+        "list_image_models" => validate_as::<images::ListModelsParams>(args, body),
+        "list_image_model_endpoints" => {
+            validate_as::<images::ListModelEndpointsParams>(args, body)
+        }
         "get_current_key" => {
             validate_as::<api_keys::GetCurrentKeyMetadataParams>(args, body)
         }
@@ -26848,6 +33929,34 @@ pub(crate) fn validate_by_name(
         "get_preset" => validate_as::<presets::GetParams>(args, body),
         "list_preset_versions" => validate_as::<presets::ListVersionsParams>(args, body),
         "get_preset_version" => validate_as::<presets::GetVersionParams>(args, body),
+        "list_private_endpoints" => {
+            validate_as::<private_endpoints::ListParams>(args, body)
+        }
+        "create_private_endpoint" => {
+            validate_as::<private_endpoints::CreateParams>(args, body)
+        }
+        "get_private_endpoint" => validate_as::<private_endpoints::GetParams>(args, body),
+        "delete_private_endpoint" => {
+            validate_as::<private_endpoints::DeleteParams>(args, body)
+        }
+        "update_private_endpoint" => {
+            validate_as::<private_endpoints::UpdateParams>(args, body)
+        }
+        "activate_private_endpoint" => {
+            validate_as::<private_endpoints::ActivateParams>(args, body)
+        }
+        "disable_private_endpoint" => {
+            validate_as::<private_endpoints::DisableParams>(args, body)
+        }
+        "enable_private_endpoint" => {
+            validate_as::<private_endpoints::EnableParams>(args, body)
+        }
+        "update_private_endpoint_pricing" => {
+            validate_as::<private_endpoints::UpdatePricingParams>(args, body)
+        }
+        "validate_private_endpoint" => {
+            validate_as::<private_endpoints::ValidateParams>(args, body)
+        }
         "list_providers" => validate_as::<providers::ListParams>(args, body),
         "list_scim_group_mappings" => validate_as::<scim::ListMappingsParams>(args, body),
         "create_scim_group_mapping" => validate_as::<scim::CreateParams>(args, body),
@@ -26855,6 +33964,36 @@ pub(crate) fn validate_by_name(
         "delete_scim_group_mapping" => validate_as::<scim::DeleteParams>(args, body),
         "update_scim_group_mapping" => validate_as::<scim::UpdateParams>(args, body),
         "list_scim_groups" => validate_as::<scim::ListGroupsParams>(args, body),
+        "create_scim_sync_job" => validate_as::<scim::CreateSyncJobParams>(args, body),
+        "get_scim_sync_job" => validate_as::<scim::GetSyncJobParams>(args, body),
+        "list_tools" => validate_as::<tools::ListToolsParams>(args, body),
+        "get_tool" => validate_as::<tools::GetToolParams>(args, body),
+        "list_intern_connections" => {
+            validate_as::<vault::ListInternConnectionsParams>(args, body)
+        }
+        "list_intern_effective_vault_secrets" => {
+            validate_as::<vault::ListInternEffectiveVaultSecretsParams>(args, body)
+        }
+        "list_intern_vault_secrets" => {
+            validate_as::<vault::ListInternVaultSecretsParams>(args, body)
+        }
+        "copy_vault_secrets_to_intern" => {
+            validate_as::<vault::CopyVaultSecretsToInternParams>(args, body)
+        }
+        "store_intern_vault_secret" => {
+            validate_as::<vault::StoreInternVaultSecretParams>(args, body)
+        }
+        "delete_intern_vault_secret" => {
+            validate_as::<vault::DeleteInternVaultSecretParams>(args, body)
+        }
+        "list_vault_secrets" => validate_as::<vault::ListVaultSecretsParams>(args, body),
+        "store_vault_secret" => validate_as::<vault::StoreVaultSecretParams>(args, body),
+        "delete_vault_secret" => {
+            validate_as::<vault::DeleteVaultSecretParams>(args, body)
+        }
+        "list_videos_models" => {
+            validate_as::<video_generation::ListVideosModelsParams>(args, body)
+        }
         "list_workspaces" => validate_as::<workspaces::ListParams>(args, body),
         "create_workspace" => validate_as::<workspaces::CreateParams>(args, body),
         "get_workspace" => validate_as::<workspaces::GetParams>(args, body),
