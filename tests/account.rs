@@ -922,10 +922,13 @@ async fn every_operation_answers_2xx_from_the_sample_account_by_name() {
     assert_eq!(sample.calls(), openrouter_analytics::operations().len());
 }
 
-/// What every 2XX body of the API holds: records, a count, or (`204`) nothing.
+/// What every 2XX body of the API holds: records, a count, or (`204`) nothing; an image
+/// model's endpoints come as the record itself (`id` and `endpoints`), as OpenRouter
+/// answers them.
 fn assert_answered(op: &openrouter_analytics::OperationInfo, response: &serde_json::Value) {
     let known = [
         "data",
+        "endpoints",
         "deleted",
         "removed_count",
         "assigned_count",

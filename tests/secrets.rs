@@ -430,11 +430,13 @@ async fn operations_whose_answers_hold_no_secret_keep_their_snippet() {
             "create_keys",
             "create_observability_destination",
             "exchange_auth_code_for_api_key",
+            "store_intern_vault_secret",
+            "store_vault_secret",
             "update_byok_key",
             "update_observability_destination"
         ],
         "a created key, a provider key sent, a key from the OAuth exchange, a \
-         destination's credentials"
+         destination's credentials, a vault secret stored"
     );
 }
 

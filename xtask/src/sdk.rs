@@ -1587,6 +1587,8 @@ components:
                 "createKeys",
                 "createObservabilityDestination",
                 "exchangeAuthCodeForAPIKey",
+                "storeInternVaultSecret",
+                "storeVaultSecret",
                 "updateBYOKKey",
                 "updateObservabilityDestination"
             ]
