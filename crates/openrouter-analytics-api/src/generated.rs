@@ -1918,9 +1918,19 @@ pub mod types {
             ::std::vec::Vec<::std::string::String>,
         >,
         pub created_at: ::std::string::String,
+        ///Where you declare the provider account behind this key processes data, which lets OpenRouter's regional hosts route to it; self-declared, not checked. `null` (undeclared) behaves like `global`.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub declared_region: ::std::option::Option<DataRegion>,
+        ///Whether you declare the provider account behind this key to retain no data (zero data retention); `null` when undeclared.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub declared_zdr: ::std::option::Option<bool>,
         pub disabled: bool,
         pub id: ::uuid::Uuid,
+        ///Whether requests for this provider use only your keys, never OpenRouter's own.
+        pub is_byok_only: bool,
         pub is_fallback: bool,
+        ///Whether this key has to be used for its provider: when it cannot serve, the request fails instead of falling back.
+        pub is_required: bool,
         pub label: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
@@ -3880,10 +3890,22 @@ pub mod types {
         pub allowed_models: crate::Nullable<::std::vec::Vec<::std::string::String>>,
         #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
         pub allowed_user_ids: crate::Nullable<::std::vec::Vec<::std::string::String>>,
+        ///Where you declare the provider account behind this key processes data, which lets OpenRouter's regional hosts route to it; self-declared, not checked. `null` (undeclared) behaves like `global`.
+        #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+        pub declared_region: crate::Nullable<DataRegion>,
+        ///Whether you declare the provider account behind this key to retain no data (zero data retention); `null` when undeclared.
+        #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+        pub declared_zdr: crate::Nullable<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub disabled: ::std::option::Option<bool>,
+        ///Whether requests for this provider use only your keys, never OpenRouter's own.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_byok_only: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub is_fallback: ::std::option::Option<bool>,
+        ///Whether this key has to be used for its provider: when it cannot serve, the request fails instead of falling back.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_required: ::std::option::Option<bool>,
         pub key: crate::Secret,
         #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
         pub name: crate::Nullable<CreateByokKeyRequestName>,
@@ -3988,6 +4010,15 @@ pub mod types {
         schemars::JsonSchema
     )]
     pub struct CreateGuardrailRequest {
+        ///Whether zero-data-retention requests to `google/*` models may still go to endpoints that can keep prompts for safety review; `false` keeps them on endpoints retaining nothing. Can only tighten the account setting; left out, the account setting applies.
+        #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+        pub allow_safety_retention_google: crate::Nullable<bool>,
+        ///The same choice for models of providers not named by another `allow_safety_retention_*` field (e.g. open-weight models served by Vertex).
+        #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+        pub allow_safety_retention_other: crate::Nullable<bool>,
+        ///The OpenRouter hosts requests under this guardrail have to come in through (`global`: openrouter.ai, `europe`: eu.openrouter.ai, `us`: us.openrouter.ai); others are refused. `null`: any host. Several guardrails on one request allow only the regions all of them allow.
+        #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+        pub allowed_data_regions: crate::Nullable<::std::vec::Vec<DataRegion>>,
         #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
         pub allowed_models: crate::Nullable<::std::vec::Vec<::std::string::String>>,
         #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
@@ -4538,6 +4569,9 @@ pub mod types {
         pub api_key_hashes: crate::Nullable<::std::vec::Vec<::std::string::String>>,
         #[serde(default)]
         pub broadcast_generation_cost: bool,
+        ///Beta: also send `openrouter_cost_allocation`, usage and cost per kind of token, when those add up to the billed cost.
+        #[serde(default)]
+        pub broadcast_generation_cost_allocation: bool,
         #[serde(default)]
         pub broadcast_generation_identity: bool,
         #[serde(default)]
@@ -4550,6 +4584,9 @@ pub mod types {
         pub name: ::std::string::String,
         #[serde(default)]
         pub privacy_mode: bool,
+        ///The data regions whose requests reach this destination; `eu` is taken as `europe`. Left out, `[global]`; never empty.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub regions: ::std::vec::Vec<ObservabilityDataRegionInput>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sampling_rate: ::std::option::Option<f64>,
         #[serde(rename = "type")]
@@ -5457,6 +5494,161 @@ pub mod types {
     impl DaBenchmarkEntry {
         pub fn builder() -> builder::DaBenchmarkEntry {
             Default::default()
+        }
+    }
+    ///An OpenRouter data region, named after the host that serves it: `global` (openrouter.ai), `europe` (eu.openrouter.ai), `us` (us.openrouter.ai). Open list.
+    ///
+    /// Open enum: a value not listed here is kept, exactly as sent, in
+    /// [`DataRegion::Unknown`]. Parsing, `From` and deserializing always pick
+    /// the named variant for a listed value, so compare with the named variants (or
+    /// `as_str()`) rather than building `Unknown` from a listed value.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum DataRegion {
+        ///`global`
+        Global,
+        ///`europe`
+        Europe,
+        ///`us`
+        Us,
+        /// A value this SDK does not list, kept exactly as sent.
+        Unknown(::std::string::String),
+    }
+    impl DataRegion {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Global => "global",
+                Self::Europe => "europe",
+                Self::Us => "us",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this is one of the listed values (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for DataRegion {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for DataRegion {
+        fn from(value: &str) -> Self {
+            match value {
+                "global" => Self::Global,
+                "europe" => Self::Europe,
+                "us" => Self::Us,
+                _ => Self::Unknown(value.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for DataRegion {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "global" => Self::Global,
+                "europe" => Self::Europe,
+                "us" => Self::Us,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::convert::From<DataRegion> for ::std::string::String {
+        fn from(value: DataRegion) -> Self {
+            match value {
+                DataRegion::Unknown(value) => value,
+                known => known.as_str().to_owned(),
+            }
+        }
+    }
+    impl ::std::str::FromStr for DataRegion {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for DataRegion {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for DataRegion {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct DataRegionVisitor;
+            impl<'de> ::serde::de::Visitor<'de> for DataRegionVisitor {
+                type Value = DataRegion;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (DataRegion)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<DataRegion, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(DataRegion::from(value))
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<DataRegion, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(DataRegion::from(value))
+                }
+            }
+            deserializer.deserialize_str(DataRegionVisitor)
+        }
+    }
+    impl schemars::JsonSchema for DataRegion {
+        fn schema_name() -> ::std::string::String {
+            "DataRegion".to_owned()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            let known = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                enum_values: ::std::option::Option::Some(
+                    ::std::vec![
+                        ::serde_json::Value::String("global".to_owned()),
+                        ::serde_json::Value::String("europe".to_owned()),
+                        ::serde_json::Value::String("us".to_owned())
+                    ],
+                ),
+                ..::std::default::Default::default()
+            };
+            let other = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                ..::std::default::Default::default()
+            };
+            schemars::schema::SchemaObject {
+                subschemas: ::std::option::Option::Some(
+                    ::std::boxed::Box::new(schemars::schema::SubschemaValidation {
+                        any_of: ::std::option::Option::Some(
+                            ::std::vec![known.into(), other.into(),],
+                        ),
+                        ..::std::default::Default::default()
+                    }),
+                ),
+                ..::std::default::Default::default()
+            }
+                .into()
         }
     }
     ///Parameter values the model uses when a request gives none.
@@ -11104,6 +11296,15 @@ pub mod types {
         schemars::JsonSchema
     )]
     pub struct Guardrail {
+        ///Whether zero-data-retention requests to `google/*` models may still go to endpoints that can keep prompts for safety review; `false` keeps them on endpoints retaining nothing. Can only tighten the account setting; left out, the account setting applies.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub allow_safety_retention_google: ::std::option::Option<bool>,
+        ///The same choice for models of providers not named by another `allow_safety_retention_*` field (e.g. open-weight models served by Vertex).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub allow_safety_retention_other: ::std::option::Option<bool>,
+        ///The OpenRouter hosts requests under this guardrail have to come in through (`global`: openrouter.ai, `europe`: eu.openrouter.ai, `us`: us.openrouter.ai); others are refused. `null`: any host. Several guardrails on one request allow only the regions all of them allow.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub allowed_data_regions: ::std::option::Option<::std::vec::Vec<DataRegion>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub allowed_models: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
@@ -19182,6 +19383,217 @@ pub mod types {
             Default::default()
         }
     }
+    ///How the server orders the models: by average price (`pricing-low-to-high`, `pricing-high-to-low`), context length, throughput, latency, popularity (`most-popular`, `top-weekly`: tokens in the past week), creation date (`newest`), Artificial Analysis indices (`intelligence-`, `coding-`, `agentic-high-to-low`) or best Design Arena ELO. Open list.
+    ///
+    /// Open enum: a value not listed here is kept, exactly as sent, in
+    /// [`ModelsUserSort::Unknown`]. Parsing, `From` and deserializing always pick
+    /// the named variant for a listed value, so compare with the named variants (or
+    /// `as_str()`) rather than building `Unknown` from a listed value.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum ModelsUserSort {
+        ///`most-popular`
+        MostPopular,
+        ///`newest`
+        Newest,
+        ///`top-weekly`
+        TopWeekly,
+        ///`pricing-low-to-high`
+        PricingLowToHigh,
+        ///`pricing-high-to-low`
+        PricingHighToLow,
+        ///`context-high-to-low`
+        ContextHighToLow,
+        ///`throughput-high-to-low`
+        ThroughputHighToLow,
+        ///`latency-low-to-high`
+        LatencyLowToHigh,
+        ///`intelligence-high-to-low`
+        IntelligenceHighToLow,
+        ///`coding-high-to-low`
+        CodingHighToLow,
+        ///`agentic-high-to-low`
+        AgenticHighToLow,
+        ///`design-arena-elo-high-to-low`
+        DesignArenaEloHighToLow,
+        /// A value this SDK does not list, kept exactly as sent.
+        Unknown(::std::string::String),
+    }
+    impl ModelsUserSort {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::MostPopular => "most-popular",
+                Self::Newest => "newest",
+                Self::TopWeekly => "top-weekly",
+                Self::PricingLowToHigh => "pricing-low-to-high",
+                Self::PricingHighToLow => "pricing-high-to-low",
+                Self::ContextHighToLow => "context-high-to-low",
+                Self::ThroughputHighToLow => "throughput-high-to-low",
+                Self::LatencyLowToHigh => "latency-low-to-high",
+                Self::IntelligenceHighToLow => "intelligence-high-to-low",
+                Self::CodingHighToLow => "coding-high-to-low",
+                Self::AgenticHighToLow => "agentic-high-to-low",
+                Self::DesignArenaEloHighToLow => "design-arena-elo-high-to-low",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this is one of the listed values (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for ModelsUserSort {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for ModelsUserSort {
+        fn from(value: &str) -> Self {
+            match value {
+                "most-popular" => Self::MostPopular,
+                "newest" => Self::Newest,
+                "top-weekly" => Self::TopWeekly,
+                "pricing-low-to-high" => Self::PricingLowToHigh,
+                "pricing-high-to-low" => Self::PricingHighToLow,
+                "context-high-to-low" => Self::ContextHighToLow,
+                "throughput-high-to-low" => Self::ThroughputHighToLow,
+                "latency-low-to-high" => Self::LatencyLowToHigh,
+                "intelligence-high-to-low" => Self::IntelligenceHighToLow,
+                "coding-high-to-low" => Self::CodingHighToLow,
+                "agentic-high-to-low" => Self::AgenticHighToLow,
+                "design-arena-elo-high-to-low" => Self::DesignArenaEloHighToLow,
+                _ => Self::Unknown(value.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for ModelsUserSort {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "most-popular" => Self::MostPopular,
+                "newest" => Self::Newest,
+                "top-weekly" => Self::TopWeekly,
+                "pricing-low-to-high" => Self::PricingLowToHigh,
+                "pricing-high-to-low" => Self::PricingHighToLow,
+                "context-high-to-low" => Self::ContextHighToLow,
+                "throughput-high-to-low" => Self::ThroughputHighToLow,
+                "latency-low-to-high" => Self::LatencyLowToHigh,
+                "intelligence-high-to-low" => Self::IntelligenceHighToLow,
+                "coding-high-to-low" => Self::CodingHighToLow,
+                "agentic-high-to-low" => Self::AgenticHighToLow,
+                "design-arena-elo-high-to-low" => Self::DesignArenaEloHighToLow,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::convert::From<ModelsUserSort> for ::std::string::String {
+        fn from(value: ModelsUserSort) -> Self {
+            match value {
+                ModelsUserSort::Unknown(value) => value,
+                known => known.as_str().to_owned(),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ModelsUserSort {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for ModelsUserSort {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ModelsUserSort {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct ModelsUserSortVisitor;
+            impl<'de> ::serde::de::Visitor<'de> for ModelsUserSortVisitor {
+                type Value = ModelsUserSort;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (ModelsUserSort)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<ModelsUserSort, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(ModelsUserSort::from(value))
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<ModelsUserSort, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(ModelsUserSort::from(value))
+                }
+            }
+            deserializer.deserialize_str(ModelsUserSortVisitor)
+        }
+    }
+    impl schemars::JsonSchema for ModelsUserSort {
+        fn schema_name() -> ::std::string::String {
+            "ModelsUserSort".to_owned()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            let known = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                enum_values: ::std::option::Option::Some(
+                    ::std::vec![
+                        ::serde_json::Value::String("most-popular".to_owned()),
+                        ::serde_json::Value::String("newest".to_owned()),
+                        ::serde_json::Value::String("top-weekly".to_owned()),
+                        ::serde_json::Value::String("pricing-low-to-high".to_owned()),
+                        ::serde_json::Value::String("pricing-high-to-low".to_owned()),
+                        ::serde_json::Value::String("context-high-to-low".to_owned()),
+                        ::serde_json::Value::String("throughput-high-to-low".to_owned()),
+                        ::serde_json::Value::String("latency-low-to-high".to_owned()),
+                        ::serde_json::Value::String("intelligence-high-to-low"
+                        .to_owned()), ::serde_json::Value::String("coding-high-to-low"
+                        .to_owned()), ::serde_json::Value::String("agentic-high-to-low"
+                        .to_owned()),
+                        ::serde_json::Value::String("design-arena-elo-high-to-low"
+                        .to_owned())
+                    ],
+                ),
+                ..::std::default::Default::default()
+            };
+            let other = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                ..::std::default::Default::default()
+            };
+            schemars::schema::SchemaObject {
+                subschemas: ::std::option::Option::Some(
+                    ::std::boxed::Box::new(schemars::schema::SubschemaValidation {
+                        any_of: ::std::option::Option::Some(
+                            ::std::vec![known.into(), other.into(),],
+                        ),
+                        ..::std::default::Default::default()
+                    }),
+                ),
+                ..::std::default::Default::default()
+            }
+                .into()
+        }
+    }
     ///How many models and endpoints run the tool themselves.
     #[derive(
         ::serde::Deserialize,
@@ -19216,6 +19628,8 @@ pub mod types {
             ::std::vec::Vec<::std::string::String>,
         >,
         pub broadcast_generation_cost: bool,
+        ///Beta: also send `openrouter_cost_allocation`, usage and cost per kind of token, when those add up to the billed cost.
+        pub broadcast_generation_cost_allocation: bool,
         pub broadcast_generation_identity: bool,
         pub broadcast_generation_request_context: bool,
         pub config: ObservabilityArizeDestinationConfig,
@@ -19227,6 +19641,8 @@ pub mod types {
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub name: ::std::option::Option<::std::string::String>,
         pub privacy_mode: bool,
+        ///The data regions whose requests reach this destination; requests served in another region are not sent to it.
+        pub regions: ::std::vec::Vec<DataRegion>,
         pub sampling_rate: f64,
         #[serde(rename = "type")]
         pub type_: ObservabilityArizeDestinationType,
@@ -19634,6 +20050,8 @@ pub mod types {
             ::std::vec::Vec<::std::string::String>,
         >,
         pub broadcast_generation_cost: bool,
+        ///Beta: also send `openrouter_cost_allocation`, usage and cost per kind of token, when those add up to the billed cost.
+        pub broadcast_generation_cost_allocation: bool,
         pub broadcast_generation_identity: bool,
         pub broadcast_generation_request_context: bool,
         pub config: ObservabilityBraintrustDestinationConfig,
@@ -19645,6 +20063,8 @@ pub mod types {
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub name: ::std::option::Option<::std::string::String>,
         pub privacy_mode: bool,
+        ///The data regions whose requests reach this destination; requests served in another region are not sent to it.
+        pub regions: ::std::vec::Vec<DataRegion>,
         pub sampling_rate: f64,
         #[serde(rename = "type")]
         pub type_: ObservabilityBraintrustDestinationType,
@@ -19988,6 +20408,8 @@ pub mod types {
             ::std::vec::Vec<::std::string::String>,
         >,
         pub broadcast_generation_cost: bool,
+        ///Beta: also send `openrouter_cost_allocation`, usage and cost per kind of token, when those add up to the billed cost.
+        pub broadcast_generation_cost_allocation: bool,
         pub broadcast_generation_identity: bool,
         pub broadcast_generation_request_context: bool,
         pub config: ObservabilityClickhouseDestinationConfig,
@@ -19999,6 +20421,8 @@ pub mod types {
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub name: ::std::option::Option<::std::string::String>,
         pub privacy_mode: bool,
+        ///The data regions whose requests reach this destination; requests served in another region are not sent to it.
+        pub regions: ::std::vec::Vec<DataRegion>,
         pub sampling_rate: f64,
         #[serde(rename = "type")]
         pub type_: ObservabilityClickhouseDestinationType,
@@ -20459,6 +20883,167 @@ pub mod types {
                 .into()
         }
     }
+    ///A data region as an observability destination accepts it: a `DataRegion`, or `eu`, which the server stores as `europe`. Open list.
+    ///
+    /// Open enum: a value not listed here is kept, exactly as sent, in
+    /// [`ObservabilityDataRegionInput::Unknown`]. Parsing, `From` and deserializing always pick
+    /// the named variant for a listed value, so compare with the named variants (or
+    /// `as_str()`) rather than building `Unknown` from a listed value.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum ObservabilityDataRegionInput {
+        ///`global`
+        Global,
+        ///`europe`
+        Europe,
+        ///`us`
+        Us,
+        ///`eu`
+        Eu,
+        /// A value this SDK does not list, kept exactly as sent.
+        Unknown(::std::string::String),
+    }
+    impl ObservabilityDataRegionInput {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Global => "global",
+                Self::Europe => "europe",
+                Self::Us => "us",
+                Self::Eu => "eu",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this is one of the listed values (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for ObservabilityDataRegionInput {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for ObservabilityDataRegionInput {
+        fn from(value: &str) -> Self {
+            match value {
+                "global" => Self::Global,
+                "europe" => Self::Europe,
+                "us" => Self::Us,
+                "eu" => Self::Eu,
+                _ => Self::Unknown(value.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for ObservabilityDataRegionInput {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "global" => Self::Global,
+                "europe" => Self::Europe,
+                "us" => Self::Us,
+                "eu" => Self::Eu,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::convert::From<ObservabilityDataRegionInput> for ::std::string::String {
+        fn from(value: ObservabilityDataRegionInput) -> Self {
+            match value {
+                ObservabilityDataRegionInput::Unknown(value) => value,
+                known => known.as_str().to_owned(),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ObservabilityDataRegionInput {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for ObservabilityDataRegionInput {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ObservabilityDataRegionInput {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct ObservabilityDataRegionInputVisitor;
+            impl<'de> ::serde::de::Visitor<'de> for ObservabilityDataRegionInputVisitor {
+                type Value = ObservabilityDataRegionInput;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (ObservabilityDataRegionInput)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<ObservabilityDataRegionInput, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(ObservabilityDataRegionInput::from(value))
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<ObservabilityDataRegionInput, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(ObservabilityDataRegionInput::from(value))
+                }
+            }
+            deserializer.deserialize_str(ObservabilityDataRegionInputVisitor)
+        }
+    }
+    impl schemars::JsonSchema for ObservabilityDataRegionInput {
+        fn schema_name() -> ::std::string::String {
+            "ObservabilityDataRegionInput".to_owned()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            let known = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                enum_values: ::std::option::Option::Some(
+                    ::std::vec![
+                        ::serde_json::Value::String("global".to_owned()),
+                        ::serde_json::Value::String("europe".to_owned()),
+                        ::serde_json::Value::String("us".to_owned()),
+                        ::serde_json::Value::String("eu".to_owned())
+                    ],
+                ),
+                ..::std::default::Default::default()
+            };
+            let other = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                ..::std::default::Default::default()
+            };
+            schemars::schema::SchemaObject {
+                subschemas: ::std::option::Option::Some(
+                    ::std::boxed::Box::new(schemars::schema::SubschemaValidation {
+                        any_of: ::std::option::Option::Some(
+                            ::std::vec![known.into(), other.into(),],
+                        ),
+                        ..::std::default::Default::default()
+                    }),
+                ),
+                ..::std::default::Default::default()
+            }
+                .into()
+        }
+    }
     ///A destination that sends traces to Datadog.
     #[derive(
         ::serde::Deserialize,
@@ -20474,6 +21059,8 @@ pub mod types {
             ::std::vec::Vec<::std::string::String>,
         >,
         pub broadcast_generation_cost: bool,
+        ///Beta: also send `openrouter_cost_allocation`, usage and cost per kind of token, when those add up to the billed cost.
+        pub broadcast_generation_cost_allocation: bool,
         pub broadcast_generation_identity: bool,
         pub broadcast_generation_request_context: bool,
         pub config: ObservabilityDatadogDestinationConfig,
@@ -20485,6 +21072,8 @@ pub mod types {
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub name: ::std::option::Option<::std::string::String>,
         pub privacy_mode: bool,
+        ///The data regions whose requests reach this destination; requests served in another region are not sent to it.
+        pub regions: ::std::vec::Vec<DataRegion>,
         pub sampling_rate: f64,
         #[serde(rename = "type")]
         pub type_: ObservabilityDatadogDestinationType,
@@ -21663,6 +22252,8 @@ pub mod types {
             ::std::vec::Vec<::std::string::String>,
         >,
         pub broadcast_generation_cost: bool,
+        ///Beta: also send `openrouter_cost_allocation`, usage and cost per kind of token, when those add up to the billed cost.
+        pub broadcast_generation_cost_allocation: bool,
         pub broadcast_generation_identity: bool,
         pub broadcast_generation_request_context: bool,
         pub config: ObservabilityGrafanaDestinationConfig,
@@ -21674,6 +22265,8 @@ pub mod types {
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub name: ::std::option::Option<::std::string::String>,
         pub privacy_mode: bool,
+        ///The data regions whose requests reach this destination; requests served in another region are not sent to it.
+        pub regions: ::std::vec::Vec<DataRegion>,
         pub sampling_rate: f64,
         #[serde(rename = "type")]
         pub type_: ObservabilityGrafanaDestinationType,
@@ -22015,6 +22608,8 @@ pub mod types {
             ::std::vec::Vec<::std::string::String>,
         >,
         pub broadcast_generation_cost: bool,
+        ///Beta: also send `openrouter_cost_allocation`, usage and cost per kind of token, when those add up to the billed cost.
+        pub broadcast_generation_cost_allocation: bool,
         pub broadcast_generation_identity: bool,
         pub broadcast_generation_request_context: bool,
         pub config: ObservabilityLangfuseDestinationConfig,
@@ -22026,6 +22621,8 @@ pub mod types {
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub name: ::std::option::Option<::std::string::String>,
         pub privacy_mode: bool,
+        ///The data regions whose requests reach this destination; requests served in another region are not sent to it.
+        pub regions: ::std::vec::Vec<DataRegion>,
         pub sampling_rate: f64,
         #[serde(rename = "type")]
         pub type_: ObservabilityLangfuseDestinationType,
@@ -22369,6 +22966,8 @@ pub mod types {
             ::std::vec::Vec<::std::string::String>,
         >,
         pub broadcast_generation_cost: bool,
+        ///Beta: also send `openrouter_cost_allocation`, usage and cost per kind of token, when those add up to the billed cost.
+        pub broadcast_generation_cost_allocation: bool,
         pub broadcast_generation_identity: bool,
         pub broadcast_generation_request_context: bool,
         pub config: ObservabilityLangsmithDestinationConfig,
@@ -22380,6 +22979,8 @@ pub mod types {
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub name: ::std::option::Option<::std::string::String>,
         pub privacy_mode: bool,
+        ///The data regions whose requests reach this destination; requests served in another region are not sent to it.
+        pub regions: ::std::vec::Vec<DataRegion>,
         pub sampling_rate: f64,
         #[serde(rename = "type")]
         pub type_: ObservabilityLangsmithDestinationType,
@@ -22734,6 +23335,8 @@ pub mod types {
             ::std::vec::Vec<::std::string::String>,
         >,
         pub broadcast_generation_cost: bool,
+        ///Beta: also send `openrouter_cost_allocation`, usage and cost per kind of token, when those add up to the billed cost.
+        pub broadcast_generation_cost_allocation: bool,
         pub broadcast_generation_identity: bool,
         pub broadcast_generation_request_context: bool,
         pub config: ObservabilityNewrelicDestinationConfig,
@@ -22745,6 +23348,8 @@ pub mod types {
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub name: ::std::option::Option<::std::string::String>,
         pub privacy_mode: bool,
+        ///The data regions whose requests reach this destination; requests served in another region are not sent to it.
+        pub regions: ::std::vec::Vec<DataRegion>,
         pub sampling_rate: f64,
         #[serde(rename = "type")]
         pub type_: ObservabilityNewrelicDestinationType,
@@ -23186,6 +23791,8 @@ pub mod types {
             ::std::vec::Vec<::std::string::String>,
         >,
         pub broadcast_generation_cost: bool,
+        ///Beta: also send `openrouter_cost_allocation`, usage and cost per kind of token, when those add up to the billed cost.
+        pub broadcast_generation_cost_allocation: bool,
         pub broadcast_generation_identity: bool,
         pub broadcast_generation_request_context: bool,
         pub config: ObservabilityOpikDestinationConfig,
@@ -23197,6 +23804,8 @@ pub mod types {
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub name: ::std::option::Option<::std::string::String>,
         pub privacy_mode: bool,
+        ///The data regions whose requests reach this destination; requests served in another region are not sent to it.
+        pub regions: ::std::vec::Vec<DataRegion>,
         pub sampling_rate: f64,
         #[serde(rename = "type")]
         pub type_: ObservabilityOpikDestinationType,
@@ -23600,6 +24209,8 @@ pub mod types {
             ::std::vec::Vec<::std::string::String>,
         >,
         pub broadcast_generation_cost: bool,
+        ///Beta: also send `openrouter_cost_allocation`, usage and cost per kind of token, when those add up to the billed cost.
+        pub broadcast_generation_cost_allocation: bool,
         pub broadcast_generation_identity: bool,
         pub broadcast_generation_request_context: bool,
         pub config: ObservabilityOtelCollectorDestinationConfig,
@@ -23611,6 +24222,8 @@ pub mod types {
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub name: ::std::option::Option<::std::string::String>,
         pub privacy_mode: bool,
+        ///The data regions whose requests reach this destination; requests served in another region are not sent to it.
+        pub regions: ::std::vec::Vec<DataRegion>,
         pub sampling_rate: f64,
         #[serde(rename = "type")]
         pub type_: ObservabilityOtelCollectorDestinationType,
@@ -23811,6 +24424,8 @@ pub mod types {
             ::std::vec::Vec<::std::string::String>,
         >,
         pub broadcast_generation_cost: bool,
+        ///Beta: also send `openrouter_cost_allocation`, usage and cost per kind of token, when those add up to the billed cost.
+        pub broadcast_generation_cost_allocation: bool,
         pub broadcast_generation_identity: bool,
         pub broadcast_generation_request_context: bool,
         pub config: ObservabilityPosthogDestinationConfig,
@@ -23822,6 +24437,8 @@ pub mod types {
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub name: ::std::option::Option<::std::string::String>,
         pub privacy_mode: bool,
+        ///The data regions whose requests reach this destination; requests served in another region are not sent to it.
+        pub regions: ::std::vec::Vec<DataRegion>,
         pub sampling_rate: f64,
         #[serde(rename = "type")]
         pub type_: ObservabilityPosthogDestinationType,
@@ -24090,6 +24707,8 @@ pub mod types {
             ::std::vec::Vec<::std::string::String>,
         >,
         pub broadcast_generation_cost: bool,
+        ///Beta: also send `openrouter_cost_allocation`, usage and cost per kind of token, when those add up to the billed cost.
+        pub broadcast_generation_cost_allocation: bool,
         pub broadcast_generation_identity: bool,
         pub broadcast_generation_request_context: bool,
         pub config: ObservabilityRampDestinationConfig,
@@ -24101,6 +24720,8 @@ pub mod types {
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub name: ::std::option::Option<::std::string::String>,
         pub privacy_mode: bool,
+        ///The data regions whose requests reach this destination; requests served in another region are not sent to it.
+        pub regions: ::std::vec::Vec<DataRegion>,
         pub sampling_rate: f64,
         #[serde(rename = "type")]
         pub type_: ObservabilityRampDestinationType,
@@ -24372,6 +24993,8 @@ pub mod types {
             ::std::vec::Vec<::std::string::String>,
         >,
         pub broadcast_generation_cost: bool,
+        ///Beta: also send `openrouter_cost_allocation`, usage and cost per kind of token, when those add up to the billed cost.
+        pub broadcast_generation_cost_allocation: bool,
         pub broadcast_generation_identity: bool,
         pub broadcast_generation_request_context: bool,
         pub config: ObservabilityS3DestinationConfig,
@@ -24383,6 +25006,8 @@ pub mod types {
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub name: ::std::option::Option<::std::string::String>,
         pub privacy_mode: bool,
+        ///The data regions whose requests reach this destination; requests served in another region are not sent to it.
+        pub regions: ::std::vec::Vec<DataRegion>,
         pub sampling_rate: f64,
         #[serde(rename = "type")]
         pub type_: ObservabilityS3DestinationType,
@@ -24801,6 +25426,8 @@ pub mod types {
             ::std::vec::Vec<::std::string::String>,
         >,
         pub broadcast_generation_cost: bool,
+        ///Beta: also send `openrouter_cost_allocation`, usage and cost per kind of token, when those add up to the billed cost.
+        pub broadcast_generation_cost_allocation: bool,
         pub broadcast_generation_identity: bool,
         pub broadcast_generation_request_context: bool,
         pub config: ObservabilitySentryDestinationConfig,
@@ -24812,6 +25439,8 @@ pub mod types {
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub name: ::std::option::Option<::std::string::String>,
         pub privacy_mode: bool,
+        ///The data regions whose requests reach this destination; requests served in another region are not sent to it.
+        pub regions: ::std::vec::Vec<DataRegion>,
         pub sampling_rate: f64,
         #[serde(rename = "type")]
         pub type_: ObservabilitySentryDestinationType,
@@ -25079,6 +25708,8 @@ pub mod types {
             ::std::vec::Vec<::std::string::String>,
         >,
         pub broadcast_generation_cost: bool,
+        ///Beta: also send `openrouter_cost_allocation`, usage and cost per kind of token, when those add up to the billed cost.
+        pub broadcast_generation_cost_allocation: bool,
         pub broadcast_generation_identity: bool,
         pub broadcast_generation_request_context: bool,
         pub config: ObservabilitySnowflakeDestinationConfig,
@@ -25090,6 +25721,8 @@ pub mod types {
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub name: ::std::option::Option<::std::string::String>,
         pub privacy_mode: bool,
+        ///The data regions whose requests reach this destination; requests served in another region are not sent to it.
+        pub regions: ::std::vec::Vec<DataRegion>,
         pub sampling_rate: f64,
         #[serde(rename = "type")]
         pub type_: ObservabilitySnowflakeDestinationType,
@@ -25440,6 +26073,8 @@ pub mod types {
             ::std::vec::Vec<::std::string::String>,
         >,
         pub broadcast_generation_cost: bool,
+        ///Beta: also send `openrouter_cost_allocation`, usage and cost per kind of token, when those add up to the billed cost.
+        pub broadcast_generation_cost_allocation: bool,
         pub broadcast_generation_identity: bool,
         pub broadcast_generation_request_context: bool,
         pub config: ObservabilityWeaveDestinationConfig,
@@ -25451,6 +26086,8 @@ pub mod types {
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub name: ::std::option::Option<::std::string::String>,
         pub privacy_mode: bool,
+        ///The data regions whose requests reach this destination; requests served in another region are not sent to it.
+        pub regions: ::std::vec::Vec<DataRegion>,
         pub sampling_rate: f64,
         #[serde(rename = "type")]
         pub type_: ObservabilityWeaveDestinationType,
@@ -25856,6 +26493,8 @@ pub mod types {
             ::std::vec::Vec<::std::string::String>,
         >,
         pub broadcast_generation_cost: bool,
+        ///Beta: also send `openrouter_cost_allocation`, usage and cost per kind of token, when those add up to the billed cost.
+        pub broadcast_generation_cost_allocation: bool,
         pub broadcast_generation_identity: bool,
         pub broadcast_generation_request_context: bool,
         pub config: ObservabilityWebhookDestinationConfig,
@@ -25867,6 +26506,8 @@ pub mod types {
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub name: ::std::option::Option<::std::string::String>,
         pub privacy_mode: bool,
+        ///The data regions whose requests reach this destination; requests served in another region are not sent to it.
+        pub regions: ::std::vec::Vec<DataRegion>,
         pub sampling_rate: f64,
         #[serde(rename = "type")]
         pub type_: ObservabilityWebhookDestinationType,
@@ -35706,10 +36347,22 @@ pub mod types {
         pub allowed_models: crate::Nullable<::std::vec::Vec<::std::string::String>>,
         #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
         pub allowed_user_ids: crate::Nullable<::std::vec::Vec<::std::string::String>>,
+        ///Where you declare the provider account behind this key processes data, which lets OpenRouter's regional hosts route to it; self-declared, not checked. `null` (undeclared) behaves like `global`.
+        #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+        pub declared_region: crate::Nullable<DataRegion>,
+        ///Whether you declare the provider account behind this key to retain no data (zero data retention); `null` when undeclared.
+        #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+        pub declared_zdr: crate::Nullable<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub disabled: ::std::option::Option<bool>,
+        ///Whether requests for this provider use only your keys, never OpenRouter's own.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_byok_only: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub is_fallback: ::std::option::Option<bool>,
+        ///Whether this key has to be used for its provider: when it cannot serve, the request fails instead of falling back.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_required: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub key: ::std::option::Option<crate::Secret>,
         #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
@@ -35813,6 +36466,15 @@ pub mod types {
         schemars::JsonSchema
     )]
     pub struct UpdateGuardrailRequest {
+        ///Whether zero-data-retention requests to `google/*` models may still go to endpoints that can keep prompts for safety review; `false` keeps them on endpoints retaining nothing. Can only tighten the account setting; left out, the account setting applies.
+        #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+        pub allow_safety_retention_google: crate::Nullable<bool>,
+        ///The same choice for models of providers not named by another `allow_safety_retention_*` field (e.g. open-weight models served by Vertex).
+        #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+        pub allow_safety_retention_other: crate::Nullable<bool>,
+        ///The OpenRouter hosts requests under this guardrail have to come in through (`global`: openrouter.ai, `europe`: eu.openrouter.ai, `us`: us.openrouter.ai); others are refused. `null`: any host. Several guardrails on one request allow only the regions all of them allow.
+        #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+        pub allowed_data_regions: crate::Nullable<::std::vec::Vec<DataRegion>>,
         #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
         pub allowed_models: crate::Nullable<::std::vec::Vec<::std::string::String>>,
         #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
@@ -36211,6 +36873,9 @@ pub mod types {
         pub api_key_hashes: crate::Nullable<::std::vec::Vec<::std::string::String>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub broadcast_generation_cost: ::std::option::Option<bool>,
+        ///Beta: also send `openrouter_cost_allocation`, usage and cost per kind of token, when those add up to the billed cost.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub broadcast_generation_cost_allocation: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub broadcast_generation_identity: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -36225,6 +36890,9 @@ pub mod types {
         pub name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub privacy_mode: ::std::option::Option<bool>,
+        ///The data regions whose requests reach this destination; `eu` is taken as `europe`. Left out, `[global]`; never empty.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub regions: ::std::vec::Vec<ObservabilityDataRegionInput>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sampling_rate: ::std::option::Option<f64>,
     }
@@ -41973,9 +42641,19 @@ pub mod types {
                 ::std::string::String,
                 ::std::string::String,
             >,
+            declared_region: ::std::result::Result<
+                ::std::option::Option<super::DataRegion>,
+                ::std::string::String,
+            >,
+            declared_zdr: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
             disabled: ::std::result::Result<bool, ::std::string::String>,
             id: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
+            is_byok_only: ::std::result::Result<bool, ::std::string::String>,
             is_fallback: ::std::result::Result<bool, ::std::string::String>,
+            is_required: ::std::result::Result<bool, ::std::string::String>,
             label: ::std::result::Result<::std::string::String, ::std::string::String>,
             name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -42004,9 +42682,15 @@ pub mod types {
                         "no value supplied for allowed_user_ids".to_string(),
                     ),
                     created_at: Err("no value supplied for created_at".to_string()),
+                    declared_region: Err(
+                        "no value supplied for declared_region".to_string(),
+                    ),
+                    declared_zdr: Err("no value supplied for declared_zdr".to_string()),
                     disabled: Err("no value supplied for disabled".to_string()),
                     id: Err("no value supplied for id".to_string()),
+                    is_byok_only: Err("no value supplied for is_byok_only".to_string()),
                     is_fallback: Err("no value supplied for is_fallback".to_string()),
+                    is_required: Err("no value supplied for is_required".to_string()),
                     label: Err("no value supplied for label".to_string()),
                     name: Ok(Default::default()),
                     provider: Err("no value supplied for provider".to_string()),
@@ -42076,6 +42760,32 @@ pub mod types {
                     });
                 self
             }
+            pub fn declared_region<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::DataRegion>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.declared_region = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for declared_region: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn declared_zdr<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.declared_zdr = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for declared_zdr: {e}")
+                    });
+                self
+            }
             pub fn disabled<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -42098,6 +42808,18 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
+            pub fn is_byok_only<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_byok_only = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for is_byok_only: {e}")
+                    });
+                self
+            }
             pub fn is_fallback<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -42107,6 +42829,18 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for is_fallback: {e}")
+                    });
+                self
+            }
+            pub fn is_required<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_required = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for is_required: {e}")
                     });
                 self
             }
@@ -42181,9 +42915,13 @@ pub mod types {
                     allowed_models: value.allowed_models?,
                     allowed_user_ids: value.allowed_user_ids?,
                     created_at: value.created_at?,
+                    declared_region: value.declared_region?,
+                    declared_zdr: value.declared_zdr?,
                     disabled: value.disabled?,
                     id: value.id?,
+                    is_byok_only: value.is_byok_only?,
                     is_fallback: value.is_fallback?,
+                    is_required: value.is_required?,
                     label: value.label?,
                     name: value.name?,
                     provider: value.provider?,
@@ -42199,9 +42937,13 @@ pub mod types {
                     allowed_models: Ok(value.allowed_models),
                     allowed_user_ids: Ok(value.allowed_user_ids),
                     created_at: Ok(value.created_at),
+                    declared_region: Ok(value.declared_region),
+                    declared_zdr: Ok(value.declared_zdr),
                     disabled: Ok(value.disabled),
                     id: Ok(value.id),
+                    is_byok_only: Ok(value.is_byok_only),
                     is_fallback: Ok(value.is_fallback),
+                    is_required: Ok(value.is_required),
                     label: Ok(value.label),
                     name: Ok(value.name),
                     provider: Ok(value.provider),
@@ -42919,11 +43661,27 @@ pub mod types {
                 crate::Nullable<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
+            declared_region: ::std::result::Result<
+                crate::Nullable<super::DataRegion>,
+                ::std::string::String,
+            >,
+            declared_zdr: ::std::result::Result<
+                crate::Nullable<bool>,
+                ::std::string::String,
+            >,
             disabled: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
+            is_byok_only: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
             is_fallback: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            is_required: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
@@ -42947,8 +43705,12 @@ pub mod types {
                     allowed_api_key_hashes: Ok(Default::default()),
                     allowed_models: Ok(Default::default()),
                     allowed_user_ids: Ok(Default::default()),
+                    declared_region: Ok(Default::default()),
+                    declared_zdr: Ok(Default::default()),
                     disabled: Ok(Default::default()),
+                    is_byok_only: Ok(Default::default()),
                     is_fallback: Ok(Default::default()),
+                    is_required: Ok(Default::default()),
                     key: Err("no value supplied for key".to_string()),
                     name: Ok(Default::default()),
                     provider: Err("no value supplied for provider".to_string()),
@@ -43005,6 +43767,32 @@ pub mod types {
                     });
                 self
             }
+            pub fn declared_region<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::Nullable<super::DataRegion>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.declared_region = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for declared_region: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn declared_zdr<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::Nullable<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.declared_zdr = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for declared_zdr: {e}")
+                    });
+                self
+            }
             pub fn disabled<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -43017,6 +43805,18 @@ pub mod types {
                     });
                 self
             }
+            pub fn is_byok_only<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_byok_only = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for is_byok_only: {e}")
+                    });
+                self
+            }
             pub fn is_fallback<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -43026,6 +43826,18 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for is_fallback: {e}")
+                    });
+                self
+            }
+            pub fn is_required<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_required = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for is_required: {e}")
                     });
                 self
             }
@@ -43090,8 +43902,12 @@ pub mod types {
                     allowed_api_key_hashes: value.allowed_api_key_hashes?,
                     allowed_models: value.allowed_models?,
                     allowed_user_ids: value.allowed_user_ids?,
+                    declared_region: value.declared_region?,
+                    declared_zdr: value.declared_zdr?,
                     disabled: value.disabled?,
+                    is_byok_only: value.is_byok_only?,
                     is_fallback: value.is_fallback?,
+                    is_required: value.is_required?,
                     key: value.key?,
                     name: value.name?,
                     provider: value.provider?,
@@ -43105,8 +43921,12 @@ pub mod types {
                     allowed_api_key_hashes: Ok(value.allowed_api_key_hashes),
                     allowed_models: Ok(value.allowed_models),
                     allowed_user_ids: Ok(value.allowed_user_ids),
+                    declared_region: Ok(value.declared_region),
+                    declared_zdr: Ok(value.declared_zdr),
                     disabled: Ok(value.disabled),
+                    is_byok_only: Ok(value.is_byok_only),
                     is_fallback: Ok(value.is_fallback),
+                    is_required: Ok(value.is_required),
                     key: Ok(value.key),
                     name: Ok(value.name),
                     provider: Ok(value.provider),
@@ -43156,6 +43976,18 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct CreateGuardrailRequest {
+            allow_safety_retention_google: ::std::result::Result<
+                crate::Nullable<bool>,
+                ::std::string::String,
+            >,
+            allow_safety_retention_other: ::std::result::Result<
+                crate::Nullable<bool>,
+                ::std::string::String,
+            >,
+            allowed_data_regions: ::std::result::Result<
+                crate::Nullable<::std::vec::Vec<super::DataRegion>>,
+                ::std::string::String,
+            >,
             allowed_models: ::std::result::Result<
                 crate::Nullable<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
@@ -43244,6 +44076,9 @@ pub mod types {
         impl ::std::default::Default for CreateGuardrailRequest {
             fn default() -> Self {
                 Self {
+                    allow_safety_retention_google: Ok(Default::default()),
+                    allow_safety_retention_other: Ok(Default::default()),
+                    allowed_data_regions: Ok(Default::default()),
                     allowed_models: Ok(Default::default()),
                     allowed_providers: Ok(Default::default()),
                     content_filter_builtins: Ok(Default::default()),
@@ -43269,6 +44104,50 @@ pub mod types {
             }
         }
         impl CreateGuardrailRequest {
+            pub fn allow_safety_retention_google<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::Nullable<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.allow_safety_retention_google = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for allow_safety_retention_google: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn allow_safety_retention_other<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::Nullable<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.allow_safety_retention_other = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for allow_safety_retention_other: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn allowed_data_regions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    crate::Nullable<::std::vec::Vec<super::DataRegion>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.allowed_data_regions = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for allowed_data_regions: {e}"
+                        )
+                    });
+                self
+            }
             pub fn allowed_models<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -43577,6 +44456,9 @@ pub mod types {
                 value: CreateGuardrailRequest,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
+                    allow_safety_retention_google: value.allow_safety_retention_google?,
+                    allow_safety_retention_other: value.allow_safety_retention_other?,
+                    allowed_data_regions: value.allowed_data_regions?,
                     allowed_models: value.allowed_models?,
                     allowed_providers: value.allowed_providers?,
                     content_filter_builtins: value.content_filter_builtins?,
@@ -43605,6 +44487,11 @@ pub mod types {
         for CreateGuardrailRequest {
             fn from(value: super::CreateGuardrailRequest) -> Self {
                 Self {
+                    allow_safety_retention_google: Ok(
+                        value.allow_safety_retention_google,
+                    ),
+                    allow_safety_retention_other: Ok(value.allow_safety_retention_other),
+                    allowed_data_regions: Ok(value.allowed_data_regions),
                     allowed_models: Ok(value.allowed_models),
                     allowed_providers: Ok(value.allowed_providers),
                     content_filter_builtins: Ok(value.content_filter_builtins),
@@ -43949,6 +44836,10 @@ pub mod types {
                 bool,
                 ::std::string::String,
             >,
+            broadcast_generation_cost_allocation: ::std::result::Result<
+                bool,
+                ::std::string::String,
+            >,
             broadcast_generation_identity: ::std::result::Result<
                 bool,
                 ::std::string::String,
@@ -43968,6 +44859,10 @@ pub mod types {
             >,
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
             privacy_mode: ::std::result::Result<bool, ::std::string::String>,
+            regions: ::std::result::Result<
+                ::std::vec::Vec<super::ObservabilityDataRegionInput>,
+                ::std::string::String,
+            >,
             sampling_rate: ::std::result::Result<
                 ::std::option::Option<f64>,
                 ::std::string::String,
@@ -43986,6 +44881,7 @@ pub mod types {
                 Self {
                     api_key_hashes: Ok(Default::default()),
                     broadcast_generation_cost: Ok(Default::default()),
+                    broadcast_generation_cost_allocation: Ok(Default::default()),
                     broadcast_generation_identity: Ok(Default::default()),
                     broadcast_generation_request_context: Ok(Default::default()),
                     config: Err("no value supplied for config".to_string()),
@@ -43993,6 +44889,7 @@ pub mod types {
                     filter_rules: Ok(Default::default()),
                     name: Err("no value supplied for name".to_string()),
                     privacy_mode: Ok(Default::default()),
+                    regions: Ok(Default::default()),
                     sampling_rate: Ok(Default::default()),
                     type_: Err("no value supplied for type_".to_string()),
                     workspace_id: Ok(Default::default()),
@@ -44026,6 +44923,20 @@ pub mod types {
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for broadcast_generation_cost: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn broadcast_generation_cost_allocation<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.broadcast_generation_cost_allocation = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for broadcast_generation_cost_allocation: {e}"
                         )
                     });
                 self
@@ -44122,6 +45033,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn regions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::ObservabilityDataRegionInput>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.regions = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for regions: {e}")
+                    });
+                self
+            }
             pub fn sampling_rate<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<f64>>,
@@ -44170,6 +45095,8 @@ pub mod types {
                 Ok(Self {
                     api_key_hashes: value.api_key_hashes?,
                     broadcast_generation_cost: value.broadcast_generation_cost?,
+                    broadcast_generation_cost_allocation: value
+                        .broadcast_generation_cost_allocation?,
                     broadcast_generation_identity: value.broadcast_generation_identity?,
                     broadcast_generation_request_context: value
                         .broadcast_generation_request_context?,
@@ -44178,6 +45105,7 @@ pub mod types {
                     filter_rules: value.filter_rules?,
                     name: value.name?,
                     privacy_mode: value.privacy_mode?,
+                    regions: value.regions?,
                     sampling_rate: value.sampling_rate?,
                     type_: value.type_?,
                     workspace_id: value.workspace_id?,
@@ -44190,6 +45118,9 @@ pub mod types {
                 Self {
                     api_key_hashes: Ok(value.api_key_hashes),
                     broadcast_generation_cost: Ok(value.broadcast_generation_cost),
+                    broadcast_generation_cost_allocation: Ok(
+                        value.broadcast_generation_cost_allocation,
+                    ),
                     broadcast_generation_identity: Ok(
                         value.broadcast_generation_identity,
                     ),
@@ -44201,6 +45132,7 @@ pub mod types {
                     filter_rules: Ok(value.filter_rules),
                     name: Ok(value.name),
                     privacy_mode: Ok(value.privacy_mode),
+                    regions: Ok(value.regions),
                     sampling_rate: Ok(value.sampling_rate),
                     type_: Ok(value.type_),
                     workspace_id: Ok(value.workspace_id),
@@ -48237,6 +49169,18 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct Guardrail {
+            allow_safety_retention_google: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            allow_safety_retention_other: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            allowed_data_regions: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::DataRegion>>,
+                ::std::string::String,
+            >,
             allowed_models: ::std::result::Result<
                 ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
@@ -48328,6 +49272,9 @@ pub mod types {
         impl ::std::default::Default for Guardrail {
             fn default() -> Self {
                 Self {
+                    allow_safety_retention_google: Ok(Default::default()),
+                    allow_safety_retention_other: Ok(Default::default()),
+                    allowed_data_regions: Ok(Default::default()),
                     allowed_models: Ok(Default::default()),
                     allowed_providers: Ok(Default::default()),
                     content_filter_builtins: Ok(Default::default()),
@@ -48358,6 +49305,50 @@ pub mod types {
             }
         }
         impl Guardrail {
+            pub fn allow_safety_retention_google<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.allow_safety_retention_google = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for allow_safety_retention_google: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn allow_safety_retention_other<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.allow_safety_retention_other = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for allow_safety_retention_other: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn allowed_data_regions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::DataRegion>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.allowed_data_regions = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for allowed_data_regions: {e}"
+                        )
+                    });
+                self
+            }
             pub fn allowed_models<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -48699,6 +49690,9 @@ pub mod types {
                 value: Guardrail,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
+                    allow_safety_retention_google: value.allow_safety_retention_google?,
+                    allow_safety_retention_other: value.allow_safety_retention_other?,
+                    allowed_data_regions: value.allowed_data_regions?,
                     allowed_models: value.allowed_models?,
                     allowed_providers: value.allowed_providers?,
                     content_filter_builtins: value.content_filter_builtins?,
@@ -48729,6 +49723,11 @@ pub mod types {
         impl ::std::convert::From<super::Guardrail> for Guardrail {
             fn from(value: super::Guardrail) -> Self {
                 Self {
+                    allow_safety_retention_google: Ok(
+                        value.allow_safety_retention_google,
+                    ),
+                    allow_safety_retention_other: Ok(value.allow_safety_retention_other),
+                    allowed_data_regions: Ok(value.allowed_data_regions),
                     allowed_models: Ok(value.allowed_models),
                     allowed_providers: Ok(value.allowed_providers),
                     content_filter_builtins: Ok(value.content_filter_builtins),
@@ -53444,6 +54443,10 @@ pub mod types {
                 bool,
                 ::std::string::String,
             >,
+            broadcast_generation_cost_allocation: ::std::result::Result<
+                bool,
+                ::std::string::String,
+            >,
             broadcast_generation_identity: ::std::result::Result<
                 bool,
                 ::std::string::String,
@@ -53471,6 +54474,10 @@ pub mod types {
                 ::std::string::String,
             >,
             privacy_mode: ::std::result::Result<bool, ::std::string::String>,
+            regions: ::std::result::Result<
+                ::std::vec::Vec<super::DataRegion>,
+                ::std::string::String,
+            >,
             sampling_rate: ::std::result::Result<f64, ::std::string::String>,
             type_: ::std::result::Result<
                 super::ObservabilityArizeDestinationType,
@@ -53491,6 +54498,10 @@ pub mod types {
                     broadcast_generation_cost: Err(
                         "no value supplied for broadcast_generation_cost".to_string(),
                     ),
+                    broadcast_generation_cost_allocation: Err(
+                        "no value supplied for broadcast_generation_cost_allocation"
+                            .to_string(),
+                    ),
                     broadcast_generation_identity: Err(
                         "no value supplied for broadcast_generation_identity".to_string(),
                     ),
@@ -53505,6 +54516,7 @@ pub mod types {
                     id: Err("no value supplied for id".to_string()),
                     name: Err("no value supplied for name".to_string()),
                     privacy_mode: Err("no value supplied for privacy_mode".to_string()),
+                    regions: Err("no value supplied for regions".to_string()),
                     sampling_rate: Err(
                         "no value supplied for sampling_rate".to_string(),
                     ),
@@ -53541,6 +54553,20 @@ pub mod types {
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for broadcast_generation_cost: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn broadcast_generation_cost_allocation<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.broadcast_generation_cost_allocation = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for broadcast_generation_cost_allocation: {e}"
                         )
                     });
                 self
@@ -53657,6 +54683,18 @@ pub mod types {
                     });
                 self
             }
+            pub fn regions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::DataRegion>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.regions = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for regions: {e}")
+                    });
+                self
+            }
             pub fn sampling_rate<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<f64>,
@@ -53715,6 +54753,8 @@ pub mod types {
                 Ok(Self {
                     api_key_hashes: value.api_key_hashes?,
                     broadcast_generation_cost: value.broadcast_generation_cost?,
+                    broadcast_generation_cost_allocation: value
+                        .broadcast_generation_cost_allocation?,
                     broadcast_generation_identity: value.broadcast_generation_identity?,
                     broadcast_generation_request_context: value
                         .broadcast_generation_request_context?,
@@ -53725,6 +54765,7 @@ pub mod types {
                     id: value.id?,
                     name: value.name?,
                     privacy_mode: value.privacy_mode?,
+                    regions: value.regions?,
                     sampling_rate: value.sampling_rate?,
                     type_: value.type_?,
                     updated_at: value.updated_at?,
@@ -53738,6 +54779,9 @@ pub mod types {
                 Self {
                     api_key_hashes: Ok(value.api_key_hashes),
                     broadcast_generation_cost: Ok(value.broadcast_generation_cost),
+                    broadcast_generation_cost_allocation: Ok(
+                        value.broadcast_generation_cost_allocation,
+                    ),
                     broadcast_generation_identity: Ok(
                         value.broadcast_generation_identity,
                     ),
@@ -53751,6 +54795,7 @@ pub mod types {
                     id: Ok(value.id),
                     name: Ok(value.name),
                     privacy_mode: Ok(value.privacy_mode),
+                    regions: Ok(value.regions),
                     sampling_rate: Ok(value.sampling_rate),
                     type_: Ok(value.type_),
                     updated_at: Ok(value.updated_at),
@@ -53907,6 +54952,10 @@ pub mod types {
                 bool,
                 ::std::string::String,
             >,
+            broadcast_generation_cost_allocation: ::std::result::Result<
+                bool,
+                ::std::string::String,
+            >,
             broadcast_generation_identity: ::std::result::Result<
                 bool,
                 ::std::string::String,
@@ -53934,6 +54983,10 @@ pub mod types {
                 ::std::string::String,
             >,
             privacy_mode: ::std::result::Result<bool, ::std::string::String>,
+            regions: ::std::result::Result<
+                ::std::vec::Vec<super::DataRegion>,
+                ::std::string::String,
+            >,
             sampling_rate: ::std::result::Result<f64, ::std::string::String>,
             type_: ::std::result::Result<
                 super::ObservabilityBraintrustDestinationType,
@@ -53954,6 +55007,10 @@ pub mod types {
                     broadcast_generation_cost: Err(
                         "no value supplied for broadcast_generation_cost".to_string(),
                     ),
+                    broadcast_generation_cost_allocation: Err(
+                        "no value supplied for broadcast_generation_cost_allocation"
+                            .to_string(),
+                    ),
                     broadcast_generation_identity: Err(
                         "no value supplied for broadcast_generation_identity".to_string(),
                     ),
@@ -53968,6 +55025,7 @@ pub mod types {
                     id: Err("no value supplied for id".to_string()),
                     name: Err("no value supplied for name".to_string()),
                     privacy_mode: Err("no value supplied for privacy_mode".to_string()),
+                    regions: Err("no value supplied for regions".to_string()),
                     sampling_rate: Err(
                         "no value supplied for sampling_rate".to_string(),
                     ),
@@ -54004,6 +55062,20 @@ pub mod types {
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for broadcast_generation_cost: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn broadcast_generation_cost_allocation<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.broadcast_generation_cost_allocation = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for broadcast_generation_cost_allocation: {e}"
                         )
                     });
                 self
@@ -54122,6 +55194,18 @@ pub mod types {
                     });
                 self
             }
+            pub fn regions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::DataRegion>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.regions = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for regions: {e}")
+                    });
+                self
+            }
             pub fn sampling_rate<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<f64>,
@@ -54182,6 +55266,8 @@ pub mod types {
                 Ok(Self {
                     api_key_hashes: value.api_key_hashes?,
                     broadcast_generation_cost: value.broadcast_generation_cost?,
+                    broadcast_generation_cost_allocation: value
+                        .broadcast_generation_cost_allocation?,
                     broadcast_generation_identity: value.broadcast_generation_identity?,
                     broadcast_generation_request_context: value
                         .broadcast_generation_request_context?,
@@ -54192,6 +55278,7 @@ pub mod types {
                     id: value.id?,
                     name: value.name?,
                     privacy_mode: value.privacy_mode?,
+                    regions: value.regions?,
                     sampling_rate: value.sampling_rate?,
                     type_: value.type_?,
                     updated_at: value.updated_at?,
@@ -54205,6 +55292,9 @@ pub mod types {
                 Self {
                     api_key_hashes: Ok(value.api_key_hashes),
                     broadcast_generation_cost: Ok(value.broadcast_generation_cost),
+                    broadcast_generation_cost_allocation: Ok(
+                        value.broadcast_generation_cost_allocation,
+                    ),
                     broadcast_generation_identity: Ok(
                         value.broadcast_generation_identity,
                     ),
@@ -54218,6 +55308,7 @@ pub mod types {
                     id: Ok(value.id),
                     name: Ok(value.name),
                     privacy_mode: Ok(value.privacy_mode),
+                    regions: Ok(value.regions),
                     sampling_rate: Ok(value.sampling_rate),
                     type_: Ok(value.type_),
                     updated_at: Ok(value.updated_at),
@@ -54353,6 +55444,10 @@ pub mod types {
                 bool,
                 ::std::string::String,
             >,
+            broadcast_generation_cost_allocation: ::std::result::Result<
+                bool,
+                ::std::string::String,
+            >,
             broadcast_generation_identity: ::std::result::Result<
                 bool,
                 ::std::string::String,
@@ -54380,6 +55475,10 @@ pub mod types {
                 ::std::string::String,
             >,
             privacy_mode: ::std::result::Result<bool, ::std::string::String>,
+            regions: ::std::result::Result<
+                ::std::vec::Vec<super::DataRegion>,
+                ::std::string::String,
+            >,
             sampling_rate: ::std::result::Result<f64, ::std::string::String>,
             type_: ::std::result::Result<
                 super::ObservabilityClickhouseDestinationType,
@@ -54400,6 +55499,10 @@ pub mod types {
                     broadcast_generation_cost: Err(
                         "no value supplied for broadcast_generation_cost".to_string(),
                     ),
+                    broadcast_generation_cost_allocation: Err(
+                        "no value supplied for broadcast_generation_cost_allocation"
+                            .to_string(),
+                    ),
                     broadcast_generation_identity: Err(
                         "no value supplied for broadcast_generation_identity".to_string(),
                     ),
@@ -54414,6 +55517,7 @@ pub mod types {
                     id: Err("no value supplied for id".to_string()),
                     name: Err("no value supplied for name".to_string()),
                     privacy_mode: Err("no value supplied for privacy_mode".to_string()),
+                    regions: Err("no value supplied for regions".to_string()),
                     sampling_rate: Err(
                         "no value supplied for sampling_rate".to_string(),
                     ),
@@ -54450,6 +55554,20 @@ pub mod types {
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for broadcast_generation_cost: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn broadcast_generation_cost_allocation<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.broadcast_generation_cost_allocation = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for broadcast_generation_cost_allocation: {e}"
                         )
                     });
                 self
@@ -54568,6 +55686,18 @@ pub mod types {
                     });
                 self
             }
+            pub fn regions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::DataRegion>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.regions = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for regions: {e}")
+                    });
+                self
+            }
             pub fn sampling_rate<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<f64>,
@@ -54628,6 +55758,8 @@ pub mod types {
                 Ok(Self {
                     api_key_hashes: value.api_key_hashes?,
                     broadcast_generation_cost: value.broadcast_generation_cost?,
+                    broadcast_generation_cost_allocation: value
+                        .broadcast_generation_cost_allocation?,
                     broadcast_generation_identity: value.broadcast_generation_identity?,
                     broadcast_generation_request_context: value
                         .broadcast_generation_request_context?,
@@ -54638,6 +55770,7 @@ pub mod types {
                     id: value.id?,
                     name: value.name?,
                     privacy_mode: value.privacy_mode?,
+                    regions: value.regions?,
                     sampling_rate: value.sampling_rate?,
                     type_: value.type_?,
                     updated_at: value.updated_at?,
@@ -54651,6 +55784,9 @@ pub mod types {
                 Self {
                     api_key_hashes: Ok(value.api_key_hashes),
                     broadcast_generation_cost: Ok(value.broadcast_generation_cost),
+                    broadcast_generation_cost_allocation: Ok(
+                        value.broadcast_generation_cost_allocation,
+                    ),
                     broadcast_generation_identity: Ok(
                         value.broadcast_generation_identity,
                     ),
@@ -54664,6 +55800,7 @@ pub mod types {
                     id: Ok(value.id),
                     name: Ok(value.name),
                     privacy_mode: Ok(value.privacy_mode),
+                    regions: Ok(value.regions),
                     sampling_rate: Ok(value.sampling_rate),
                     type_: Ok(value.type_),
                     updated_at: Ok(value.updated_at),
@@ -54838,6 +55975,10 @@ pub mod types {
                 bool,
                 ::std::string::String,
             >,
+            broadcast_generation_cost_allocation: ::std::result::Result<
+                bool,
+                ::std::string::String,
+            >,
             broadcast_generation_identity: ::std::result::Result<
                 bool,
                 ::std::string::String,
@@ -54865,6 +56006,10 @@ pub mod types {
                 ::std::string::String,
             >,
             privacy_mode: ::std::result::Result<bool, ::std::string::String>,
+            regions: ::std::result::Result<
+                ::std::vec::Vec<super::DataRegion>,
+                ::std::string::String,
+            >,
             sampling_rate: ::std::result::Result<f64, ::std::string::String>,
             type_: ::std::result::Result<
                 super::ObservabilityDatadogDestinationType,
@@ -54885,6 +56030,10 @@ pub mod types {
                     broadcast_generation_cost: Err(
                         "no value supplied for broadcast_generation_cost".to_string(),
                     ),
+                    broadcast_generation_cost_allocation: Err(
+                        "no value supplied for broadcast_generation_cost_allocation"
+                            .to_string(),
+                    ),
                     broadcast_generation_identity: Err(
                         "no value supplied for broadcast_generation_identity".to_string(),
                     ),
@@ -54899,6 +56048,7 @@ pub mod types {
                     id: Err("no value supplied for id".to_string()),
                     name: Err("no value supplied for name".to_string()),
                     privacy_mode: Err("no value supplied for privacy_mode".to_string()),
+                    regions: Err("no value supplied for regions".to_string()),
                     sampling_rate: Err(
                         "no value supplied for sampling_rate".to_string(),
                     ),
@@ -54935,6 +56085,20 @@ pub mod types {
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for broadcast_generation_cost: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn broadcast_generation_cost_allocation<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.broadcast_generation_cost_allocation = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for broadcast_generation_cost_allocation: {e}"
                         )
                     });
                 self
@@ -55051,6 +56215,18 @@ pub mod types {
                     });
                 self
             }
+            pub fn regions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::DataRegion>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.regions = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for regions: {e}")
+                    });
+                self
+            }
             pub fn sampling_rate<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<f64>,
@@ -55109,6 +56285,8 @@ pub mod types {
                 Ok(Self {
                     api_key_hashes: value.api_key_hashes?,
                     broadcast_generation_cost: value.broadcast_generation_cost?,
+                    broadcast_generation_cost_allocation: value
+                        .broadcast_generation_cost_allocation?,
                     broadcast_generation_identity: value.broadcast_generation_identity?,
                     broadcast_generation_request_context: value
                         .broadcast_generation_request_context?,
@@ -55119,6 +56297,7 @@ pub mod types {
                     id: value.id?,
                     name: value.name?,
                     privacy_mode: value.privacy_mode?,
+                    regions: value.regions?,
                     sampling_rate: value.sampling_rate?,
                     type_: value.type_?,
                     updated_at: value.updated_at?,
@@ -55132,6 +56311,9 @@ pub mod types {
                 Self {
                     api_key_hashes: Ok(value.api_key_hashes),
                     broadcast_generation_cost: Ok(value.broadcast_generation_cost),
+                    broadcast_generation_cost_allocation: Ok(
+                        value.broadcast_generation_cost_allocation,
+                    ),
                     broadcast_generation_identity: Ok(
                         value.broadcast_generation_identity,
                     ),
@@ -55145,6 +56327,7 @@ pub mod types {
                     id: Ok(value.id),
                     name: Ok(value.name),
                     privacy_mode: Ok(value.privacy_mode),
+                    regions: Ok(value.regions),
                     sampling_rate: Ok(value.sampling_rate),
                     type_: Ok(value.type_),
                     updated_at: Ok(value.updated_at),
@@ -55546,6 +56729,10 @@ pub mod types {
                 bool,
                 ::std::string::String,
             >,
+            broadcast_generation_cost_allocation: ::std::result::Result<
+                bool,
+                ::std::string::String,
+            >,
             broadcast_generation_identity: ::std::result::Result<
                 bool,
                 ::std::string::String,
@@ -55573,6 +56760,10 @@ pub mod types {
                 ::std::string::String,
             >,
             privacy_mode: ::std::result::Result<bool, ::std::string::String>,
+            regions: ::std::result::Result<
+                ::std::vec::Vec<super::DataRegion>,
+                ::std::string::String,
+            >,
             sampling_rate: ::std::result::Result<f64, ::std::string::String>,
             type_: ::std::result::Result<
                 super::ObservabilityGrafanaDestinationType,
@@ -55593,6 +56784,10 @@ pub mod types {
                     broadcast_generation_cost: Err(
                         "no value supplied for broadcast_generation_cost".to_string(),
                     ),
+                    broadcast_generation_cost_allocation: Err(
+                        "no value supplied for broadcast_generation_cost_allocation"
+                            .to_string(),
+                    ),
                     broadcast_generation_identity: Err(
                         "no value supplied for broadcast_generation_identity".to_string(),
                     ),
@@ -55607,6 +56802,7 @@ pub mod types {
                     id: Err("no value supplied for id".to_string()),
                     name: Err("no value supplied for name".to_string()),
                     privacy_mode: Err("no value supplied for privacy_mode".to_string()),
+                    regions: Err("no value supplied for regions".to_string()),
                     sampling_rate: Err(
                         "no value supplied for sampling_rate".to_string(),
                     ),
@@ -55643,6 +56839,20 @@ pub mod types {
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for broadcast_generation_cost: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn broadcast_generation_cost_allocation<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.broadcast_generation_cost_allocation = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for broadcast_generation_cost_allocation: {e}"
                         )
                     });
                 self
@@ -55759,6 +56969,18 @@ pub mod types {
                     });
                 self
             }
+            pub fn regions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::DataRegion>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.regions = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for regions: {e}")
+                    });
+                self
+            }
             pub fn sampling_rate<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<f64>,
@@ -55817,6 +57039,8 @@ pub mod types {
                 Ok(Self {
                     api_key_hashes: value.api_key_hashes?,
                     broadcast_generation_cost: value.broadcast_generation_cost?,
+                    broadcast_generation_cost_allocation: value
+                        .broadcast_generation_cost_allocation?,
                     broadcast_generation_identity: value.broadcast_generation_identity?,
                     broadcast_generation_request_context: value
                         .broadcast_generation_request_context?,
@@ -55827,6 +57051,7 @@ pub mod types {
                     id: value.id?,
                     name: value.name?,
                     privacy_mode: value.privacy_mode?,
+                    regions: value.regions?,
                     sampling_rate: value.sampling_rate?,
                     type_: value.type_?,
                     updated_at: value.updated_at?,
@@ -55840,6 +57065,9 @@ pub mod types {
                 Self {
                     api_key_hashes: Ok(value.api_key_hashes),
                     broadcast_generation_cost: Ok(value.broadcast_generation_cost),
+                    broadcast_generation_cost_allocation: Ok(
+                        value.broadcast_generation_cost_allocation,
+                    ),
                     broadcast_generation_identity: Ok(
                         value.broadcast_generation_identity,
                     ),
@@ -55853,6 +57081,7 @@ pub mod types {
                     id: Ok(value.id),
                     name: Ok(value.name),
                     privacy_mode: Ok(value.privacy_mode),
+                    regions: Ok(value.regions),
                     sampling_rate: Ok(value.sampling_rate),
                     type_: Ok(value.type_),
                     updated_at: Ok(value.updated_at),
@@ -55988,6 +57217,10 @@ pub mod types {
                 bool,
                 ::std::string::String,
             >,
+            broadcast_generation_cost_allocation: ::std::result::Result<
+                bool,
+                ::std::string::String,
+            >,
             broadcast_generation_identity: ::std::result::Result<
                 bool,
                 ::std::string::String,
@@ -56015,6 +57248,10 @@ pub mod types {
                 ::std::string::String,
             >,
             privacy_mode: ::std::result::Result<bool, ::std::string::String>,
+            regions: ::std::result::Result<
+                ::std::vec::Vec<super::DataRegion>,
+                ::std::string::String,
+            >,
             sampling_rate: ::std::result::Result<f64, ::std::string::String>,
             type_: ::std::result::Result<
                 super::ObservabilityLangfuseDestinationType,
@@ -56035,6 +57272,10 @@ pub mod types {
                     broadcast_generation_cost: Err(
                         "no value supplied for broadcast_generation_cost".to_string(),
                     ),
+                    broadcast_generation_cost_allocation: Err(
+                        "no value supplied for broadcast_generation_cost_allocation"
+                            .to_string(),
+                    ),
                     broadcast_generation_identity: Err(
                         "no value supplied for broadcast_generation_identity".to_string(),
                     ),
@@ -56049,6 +57290,7 @@ pub mod types {
                     id: Err("no value supplied for id".to_string()),
                     name: Err("no value supplied for name".to_string()),
                     privacy_mode: Err("no value supplied for privacy_mode".to_string()),
+                    regions: Err("no value supplied for regions".to_string()),
                     sampling_rate: Err(
                         "no value supplied for sampling_rate".to_string(),
                     ),
@@ -56085,6 +57327,20 @@ pub mod types {
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for broadcast_generation_cost: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn broadcast_generation_cost_allocation<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.broadcast_generation_cost_allocation = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for broadcast_generation_cost_allocation: {e}"
                         )
                     });
                 self
@@ -56203,6 +57459,18 @@ pub mod types {
                     });
                 self
             }
+            pub fn regions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::DataRegion>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.regions = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for regions: {e}")
+                    });
+                self
+            }
             pub fn sampling_rate<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<f64>,
@@ -56261,6 +57529,8 @@ pub mod types {
                 Ok(Self {
                     api_key_hashes: value.api_key_hashes?,
                     broadcast_generation_cost: value.broadcast_generation_cost?,
+                    broadcast_generation_cost_allocation: value
+                        .broadcast_generation_cost_allocation?,
                     broadcast_generation_identity: value.broadcast_generation_identity?,
                     broadcast_generation_request_context: value
                         .broadcast_generation_request_context?,
@@ -56271,6 +57541,7 @@ pub mod types {
                     id: value.id?,
                     name: value.name?,
                     privacy_mode: value.privacy_mode?,
+                    regions: value.regions?,
                     sampling_rate: value.sampling_rate?,
                     type_: value.type_?,
                     updated_at: value.updated_at?,
@@ -56284,6 +57555,9 @@ pub mod types {
                 Self {
                     api_key_hashes: Ok(value.api_key_hashes),
                     broadcast_generation_cost: Ok(value.broadcast_generation_cost),
+                    broadcast_generation_cost_allocation: Ok(
+                        value.broadcast_generation_cost_allocation,
+                    ),
                     broadcast_generation_identity: Ok(
                         value.broadcast_generation_identity,
                     ),
@@ -56297,6 +57571,7 @@ pub mod types {
                     id: Ok(value.id),
                     name: Ok(value.name),
                     privacy_mode: Ok(value.privacy_mode),
+                    regions: Ok(value.regions),
                     sampling_rate: Ok(value.sampling_rate),
                     type_: Ok(value.type_),
                     updated_at: Ok(value.updated_at),
@@ -56432,6 +57707,10 @@ pub mod types {
                 bool,
                 ::std::string::String,
             >,
+            broadcast_generation_cost_allocation: ::std::result::Result<
+                bool,
+                ::std::string::String,
+            >,
             broadcast_generation_identity: ::std::result::Result<
                 bool,
                 ::std::string::String,
@@ -56459,6 +57738,10 @@ pub mod types {
                 ::std::string::String,
             >,
             privacy_mode: ::std::result::Result<bool, ::std::string::String>,
+            regions: ::std::result::Result<
+                ::std::vec::Vec<super::DataRegion>,
+                ::std::string::String,
+            >,
             sampling_rate: ::std::result::Result<f64, ::std::string::String>,
             type_: ::std::result::Result<
                 super::ObservabilityLangsmithDestinationType,
@@ -56479,6 +57762,10 @@ pub mod types {
                     broadcast_generation_cost: Err(
                         "no value supplied for broadcast_generation_cost".to_string(),
                     ),
+                    broadcast_generation_cost_allocation: Err(
+                        "no value supplied for broadcast_generation_cost_allocation"
+                            .to_string(),
+                    ),
                     broadcast_generation_identity: Err(
                         "no value supplied for broadcast_generation_identity".to_string(),
                     ),
@@ -56493,6 +57780,7 @@ pub mod types {
                     id: Err("no value supplied for id".to_string()),
                     name: Err("no value supplied for name".to_string()),
                     privacy_mode: Err("no value supplied for privacy_mode".to_string()),
+                    regions: Err("no value supplied for regions".to_string()),
                     sampling_rate: Err(
                         "no value supplied for sampling_rate".to_string(),
                     ),
@@ -56529,6 +57817,20 @@ pub mod types {
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for broadcast_generation_cost: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn broadcast_generation_cost_allocation<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.broadcast_generation_cost_allocation = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for broadcast_generation_cost_allocation: {e}"
                         )
                     });
                 self
@@ -56647,6 +57949,18 @@ pub mod types {
                     });
                 self
             }
+            pub fn regions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::DataRegion>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.regions = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for regions: {e}")
+                    });
+                self
+            }
             pub fn sampling_rate<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<f64>,
@@ -56705,6 +58019,8 @@ pub mod types {
                 Ok(Self {
                     api_key_hashes: value.api_key_hashes?,
                     broadcast_generation_cost: value.broadcast_generation_cost?,
+                    broadcast_generation_cost_allocation: value
+                        .broadcast_generation_cost_allocation?,
                     broadcast_generation_identity: value.broadcast_generation_identity?,
                     broadcast_generation_request_context: value
                         .broadcast_generation_request_context?,
@@ -56715,6 +58031,7 @@ pub mod types {
                     id: value.id?,
                     name: value.name?,
                     privacy_mode: value.privacy_mode?,
+                    regions: value.regions?,
                     sampling_rate: value.sampling_rate?,
                     type_: value.type_?,
                     updated_at: value.updated_at?,
@@ -56728,6 +58045,9 @@ pub mod types {
                 Self {
                     api_key_hashes: Ok(value.api_key_hashes),
                     broadcast_generation_cost: Ok(value.broadcast_generation_cost),
+                    broadcast_generation_cost_allocation: Ok(
+                        value.broadcast_generation_cost_allocation,
+                    ),
                     broadcast_generation_identity: Ok(
                         value.broadcast_generation_identity,
                     ),
@@ -56741,6 +58061,7 @@ pub mod types {
                     id: Ok(value.id),
                     name: Ok(value.name),
                     privacy_mode: Ok(value.privacy_mode),
+                    regions: Ok(value.regions),
                     sampling_rate: Ok(value.sampling_rate),
                     type_: Ok(value.type_),
                     updated_at: Ok(value.updated_at),
@@ -56897,6 +58218,10 @@ pub mod types {
                 bool,
                 ::std::string::String,
             >,
+            broadcast_generation_cost_allocation: ::std::result::Result<
+                bool,
+                ::std::string::String,
+            >,
             broadcast_generation_identity: ::std::result::Result<
                 bool,
                 ::std::string::String,
@@ -56924,6 +58249,10 @@ pub mod types {
                 ::std::string::String,
             >,
             privacy_mode: ::std::result::Result<bool, ::std::string::String>,
+            regions: ::std::result::Result<
+                ::std::vec::Vec<super::DataRegion>,
+                ::std::string::String,
+            >,
             sampling_rate: ::std::result::Result<f64, ::std::string::String>,
             type_: ::std::result::Result<
                 super::ObservabilityNewrelicDestinationType,
@@ -56944,6 +58273,10 @@ pub mod types {
                     broadcast_generation_cost: Err(
                         "no value supplied for broadcast_generation_cost".to_string(),
                     ),
+                    broadcast_generation_cost_allocation: Err(
+                        "no value supplied for broadcast_generation_cost_allocation"
+                            .to_string(),
+                    ),
                     broadcast_generation_identity: Err(
                         "no value supplied for broadcast_generation_identity".to_string(),
                     ),
@@ -56958,6 +58291,7 @@ pub mod types {
                     id: Err("no value supplied for id".to_string()),
                     name: Err("no value supplied for name".to_string()),
                     privacy_mode: Err("no value supplied for privacy_mode".to_string()),
+                    regions: Err("no value supplied for regions".to_string()),
                     sampling_rate: Err(
                         "no value supplied for sampling_rate".to_string(),
                     ),
@@ -56994,6 +58328,20 @@ pub mod types {
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for broadcast_generation_cost: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn broadcast_generation_cost_allocation<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.broadcast_generation_cost_allocation = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for broadcast_generation_cost_allocation: {e}"
                         )
                     });
                 self
@@ -57112,6 +58460,18 @@ pub mod types {
                     });
                 self
             }
+            pub fn regions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::DataRegion>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.regions = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for regions: {e}")
+                    });
+                self
+            }
             pub fn sampling_rate<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<f64>,
@@ -57170,6 +58530,8 @@ pub mod types {
                 Ok(Self {
                     api_key_hashes: value.api_key_hashes?,
                     broadcast_generation_cost: value.broadcast_generation_cost?,
+                    broadcast_generation_cost_allocation: value
+                        .broadcast_generation_cost_allocation?,
                     broadcast_generation_identity: value.broadcast_generation_identity?,
                     broadcast_generation_request_context: value
                         .broadcast_generation_request_context?,
@@ -57180,6 +58542,7 @@ pub mod types {
                     id: value.id?,
                     name: value.name?,
                     privacy_mode: value.privacy_mode?,
+                    regions: value.regions?,
                     sampling_rate: value.sampling_rate?,
                     type_: value.type_?,
                     updated_at: value.updated_at?,
@@ -57193,6 +58556,9 @@ pub mod types {
                 Self {
                     api_key_hashes: Ok(value.api_key_hashes),
                     broadcast_generation_cost: Ok(value.broadcast_generation_cost),
+                    broadcast_generation_cost_allocation: Ok(
+                        value.broadcast_generation_cost_allocation,
+                    ),
                     broadcast_generation_identity: Ok(
                         value.broadcast_generation_identity,
                     ),
@@ -57206,6 +58572,7 @@ pub mod types {
                     id: Ok(value.id),
                     name: Ok(value.name),
                     privacy_mode: Ok(value.privacy_mode),
+                    regions: Ok(value.regions),
                     sampling_rate: Ok(value.sampling_rate),
                     type_: Ok(value.type_),
                     updated_at: Ok(value.updated_at),
@@ -57322,6 +58689,10 @@ pub mod types {
                 bool,
                 ::std::string::String,
             >,
+            broadcast_generation_cost_allocation: ::std::result::Result<
+                bool,
+                ::std::string::String,
+            >,
             broadcast_generation_identity: ::std::result::Result<
                 bool,
                 ::std::string::String,
@@ -57349,6 +58720,10 @@ pub mod types {
                 ::std::string::String,
             >,
             privacy_mode: ::std::result::Result<bool, ::std::string::String>,
+            regions: ::std::result::Result<
+                ::std::vec::Vec<super::DataRegion>,
+                ::std::string::String,
+            >,
             sampling_rate: ::std::result::Result<f64, ::std::string::String>,
             type_: ::std::result::Result<
                 super::ObservabilityOpikDestinationType,
@@ -57369,6 +58744,10 @@ pub mod types {
                     broadcast_generation_cost: Err(
                         "no value supplied for broadcast_generation_cost".to_string(),
                     ),
+                    broadcast_generation_cost_allocation: Err(
+                        "no value supplied for broadcast_generation_cost_allocation"
+                            .to_string(),
+                    ),
                     broadcast_generation_identity: Err(
                         "no value supplied for broadcast_generation_identity".to_string(),
                     ),
@@ -57383,6 +58762,7 @@ pub mod types {
                     id: Err("no value supplied for id".to_string()),
                     name: Err("no value supplied for name".to_string()),
                     privacy_mode: Err("no value supplied for privacy_mode".to_string()),
+                    regions: Err("no value supplied for regions".to_string()),
                     sampling_rate: Err(
                         "no value supplied for sampling_rate".to_string(),
                     ),
@@ -57419,6 +58799,20 @@ pub mod types {
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for broadcast_generation_cost: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn broadcast_generation_cost_allocation<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.broadcast_generation_cost_allocation = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for broadcast_generation_cost_allocation: {e}"
                         )
                     });
                 self
@@ -57535,6 +58929,18 @@ pub mod types {
                     });
                 self
             }
+            pub fn regions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::DataRegion>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.regions = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for regions: {e}")
+                    });
+                self
+            }
             pub fn sampling_rate<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<f64>,
@@ -57593,6 +58999,8 @@ pub mod types {
                 Ok(Self {
                     api_key_hashes: value.api_key_hashes?,
                     broadcast_generation_cost: value.broadcast_generation_cost?,
+                    broadcast_generation_cost_allocation: value
+                        .broadcast_generation_cost_allocation?,
                     broadcast_generation_identity: value.broadcast_generation_identity?,
                     broadcast_generation_request_context: value
                         .broadcast_generation_request_context?,
@@ -57603,6 +59011,7 @@ pub mod types {
                     id: value.id?,
                     name: value.name?,
                     privacy_mode: value.privacy_mode?,
+                    regions: value.regions?,
                     sampling_rate: value.sampling_rate?,
                     type_: value.type_?,
                     updated_at: value.updated_at?,
@@ -57616,6 +59025,9 @@ pub mod types {
                 Self {
                     api_key_hashes: Ok(value.api_key_hashes),
                     broadcast_generation_cost: Ok(value.broadcast_generation_cost),
+                    broadcast_generation_cost_allocation: Ok(
+                        value.broadcast_generation_cost_allocation,
+                    ),
                     broadcast_generation_identity: Ok(
                         value.broadcast_generation_identity,
                     ),
@@ -57629,6 +59041,7 @@ pub mod types {
                     id: Ok(value.id),
                     name: Ok(value.name),
                     privacy_mode: Ok(value.privacy_mode),
+                    regions: Ok(value.regions),
                     sampling_rate: Ok(value.sampling_rate),
                     type_: Ok(value.type_),
                     updated_at: Ok(value.updated_at),
@@ -57764,6 +59177,10 @@ pub mod types {
                 bool,
                 ::std::string::String,
             >,
+            broadcast_generation_cost_allocation: ::std::result::Result<
+                bool,
+                ::std::string::String,
+            >,
             broadcast_generation_identity: ::std::result::Result<
                 bool,
                 ::std::string::String,
@@ -57791,6 +59208,10 @@ pub mod types {
                 ::std::string::String,
             >,
             privacy_mode: ::std::result::Result<bool, ::std::string::String>,
+            regions: ::std::result::Result<
+                ::std::vec::Vec<super::DataRegion>,
+                ::std::string::String,
+            >,
             sampling_rate: ::std::result::Result<f64, ::std::string::String>,
             type_: ::std::result::Result<
                 super::ObservabilityOtelCollectorDestinationType,
@@ -57811,6 +59232,10 @@ pub mod types {
                     broadcast_generation_cost: Err(
                         "no value supplied for broadcast_generation_cost".to_string(),
                     ),
+                    broadcast_generation_cost_allocation: Err(
+                        "no value supplied for broadcast_generation_cost_allocation"
+                            .to_string(),
+                    ),
                     broadcast_generation_identity: Err(
                         "no value supplied for broadcast_generation_identity".to_string(),
                     ),
@@ -57825,6 +59250,7 @@ pub mod types {
                     id: Err("no value supplied for id".to_string()),
                     name: Err("no value supplied for name".to_string()),
                     privacy_mode: Err("no value supplied for privacy_mode".to_string()),
+                    regions: Err("no value supplied for regions".to_string()),
                     sampling_rate: Err(
                         "no value supplied for sampling_rate".to_string(),
                     ),
@@ -57861,6 +59287,20 @@ pub mod types {
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for broadcast_generation_cost: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn broadcast_generation_cost_allocation<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.broadcast_generation_cost_allocation = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for broadcast_generation_cost_allocation: {e}"
                         )
                     });
                 self
@@ -57979,6 +59419,18 @@ pub mod types {
                     });
                 self
             }
+            pub fn regions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::DataRegion>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.regions = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for regions: {e}")
+                    });
+                self
+            }
             pub fn sampling_rate<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<f64>,
@@ -58039,6 +59491,8 @@ pub mod types {
                 Ok(Self {
                     api_key_hashes: value.api_key_hashes?,
                     broadcast_generation_cost: value.broadcast_generation_cost?,
+                    broadcast_generation_cost_allocation: value
+                        .broadcast_generation_cost_allocation?,
                     broadcast_generation_identity: value.broadcast_generation_identity?,
                     broadcast_generation_request_context: value
                         .broadcast_generation_request_context?,
@@ -58049,6 +59503,7 @@ pub mod types {
                     id: value.id?,
                     name: value.name?,
                     privacy_mode: value.privacy_mode?,
+                    regions: value.regions?,
                     sampling_rate: value.sampling_rate?,
                     type_: value.type_?,
                     updated_at: value.updated_at?,
@@ -58062,6 +59517,9 @@ pub mod types {
                 Self {
                     api_key_hashes: Ok(value.api_key_hashes),
                     broadcast_generation_cost: Ok(value.broadcast_generation_cost),
+                    broadcast_generation_cost_allocation: Ok(
+                        value.broadcast_generation_cost_allocation,
+                    ),
                     broadcast_generation_identity: Ok(
                         value.broadcast_generation_identity,
                     ),
@@ -58075,6 +59533,7 @@ pub mod types {
                     id: Ok(value.id),
                     name: Ok(value.name),
                     privacy_mode: Ok(value.privacy_mode),
+                    regions: Ok(value.regions),
                     sampling_rate: Ok(value.sampling_rate),
                     type_: Ok(value.type_),
                     updated_at: Ok(value.updated_at),
@@ -58166,6 +59625,10 @@ pub mod types {
                 bool,
                 ::std::string::String,
             >,
+            broadcast_generation_cost_allocation: ::std::result::Result<
+                bool,
+                ::std::string::String,
+            >,
             broadcast_generation_identity: ::std::result::Result<
                 bool,
                 ::std::string::String,
@@ -58193,6 +59656,10 @@ pub mod types {
                 ::std::string::String,
             >,
             privacy_mode: ::std::result::Result<bool, ::std::string::String>,
+            regions: ::std::result::Result<
+                ::std::vec::Vec<super::DataRegion>,
+                ::std::string::String,
+            >,
             sampling_rate: ::std::result::Result<f64, ::std::string::String>,
             type_: ::std::result::Result<
                 super::ObservabilityPosthogDestinationType,
@@ -58213,6 +59680,10 @@ pub mod types {
                     broadcast_generation_cost: Err(
                         "no value supplied for broadcast_generation_cost".to_string(),
                     ),
+                    broadcast_generation_cost_allocation: Err(
+                        "no value supplied for broadcast_generation_cost_allocation"
+                            .to_string(),
+                    ),
                     broadcast_generation_identity: Err(
                         "no value supplied for broadcast_generation_identity".to_string(),
                     ),
@@ -58227,6 +59698,7 @@ pub mod types {
                     id: Err("no value supplied for id".to_string()),
                     name: Err("no value supplied for name".to_string()),
                     privacy_mode: Err("no value supplied for privacy_mode".to_string()),
+                    regions: Err("no value supplied for regions".to_string()),
                     sampling_rate: Err(
                         "no value supplied for sampling_rate".to_string(),
                     ),
@@ -58263,6 +59735,20 @@ pub mod types {
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for broadcast_generation_cost: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn broadcast_generation_cost_allocation<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.broadcast_generation_cost_allocation = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for broadcast_generation_cost_allocation: {e}"
                         )
                     });
                 self
@@ -58379,6 +59865,18 @@ pub mod types {
                     });
                 self
             }
+            pub fn regions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::DataRegion>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.regions = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for regions: {e}")
+                    });
+                self
+            }
             pub fn sampling_rate<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<f64>,
@@ -58437,6 +59935,8 @@ pub mod types {
                 Ok(Self {
                     api_key_hashes: value.api_key_hashes?,
                     broadcast_generation_cost: value.broadcast_generation_cost?,
+                    broadcast_generation_cost_allocation: value
+                        .broadcast_generation_cost_allocation?,
                     broadcast_generation_identity: value.broadcast_generation_identity?,
                     broadcast_generation_request_context: value
                         .broadcast_generation_request_context?,
@@ -58447,6 +59947,7 @@ pub mod types {
                     id: value.id?,
                     name: value.name?,
                     privacy_mode: value.privacy_mode?,
+                    regions: value.regions?,
                     sampling_rate: value.sampling_rate?,
                     type_: value.type_?,
                     updated_at: value.updated_at?,
@@ -58460,6 +59961,9 @@ pub mod types {
                 Self {
                     api_key_hashes: Ok(value.api_key_hashes),
                     broadcast_generation_cost: Ok(value.broadcast_generation_cost),
+                    broadcast_generation_cost_allocation: Ok(
+                        value.broadcast_generation_cost_allocation,
+                    ),
                     broadcast_generation_identity: Ok(
                         value.broadcast_generation_identity,
                     ),
@@ -58473,6 +59977,7 @@ pub mod types {
                     id: Ok(value.id),
                     name: Ok(value.name),
                     privacy_mode: Ok(value.privacy_mode),
+                    regions: Ok(value.regions),
                     sampling_rate: Ok(value.sampling_rate),
                     type_: Ok(value.type_),
                     updated_at: Ok(value.updated_at),
@@ -58587,6 +60092,10 @@ pub mod types {
                 bool,
                 ::std::string::String,
             >,
+            broadcast_generation_cost_allocation: ::std::result::Result<
+                bool,
+                ::std::string::String,
+            >,
             broadcast_generation_identity: ::std::result::Result<
                 bool,
                 ::std::string::String,
@@ -58614,6 +60123,10 @@ pub mod types {
                 ::std::string::String,
             >,
             privacy_mode: ::std::result::Result<bool, ::std::string::String>,
+            regions: ::std::result::Result<
+                ::std::vec::Vec<super::DataRegion>,
+                ::std::string::String,
+            >,
             sampling_rate: ::std::result::Result<f64, ::std::string::String>,
             type_: ::std::result::Result<
                 super::ObservabilityRampDestinationType,
@@ -58634,6 +60147,10 @@ pub mod types {
                     broadcast_generation_cost: Err(
                         "no value supplied for broadcast_generation_cost".to_string(),
                     ),
+                    broadcast_generation_cost_allocation: Err(
+                        "no value supplied for broadcast_generation_cost_allocation"
+                            .to_string(),
+                    ),
                     broadcast_generation_identity: Err(
                         "no value supplied for broadcast_generation_identity".to_string(),
                     ),
@@ -58648,6 +60165,7 @@ pub mod types {
                     id: Err("no value supplied for id".to_string()),
                     name: Err("no value supplied for name".to_string()),
                     privacy_mode: Err("no value supplied for privacy_mode".to_string()),
+                    regions: Err("no value supplied for regions".to_string()),
                     sampling_rate: Err(
                         "no value supplied for sampling_rate".to_string(),
                     ),
@@ -58684,6 +60202,20 @@ pub mod types {
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for broadcast_generation_cost: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn broadcast_generation_cost_allocation<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.broadcast_generation_cost_allocation = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for broadcast_generation_cost_allocation: {e}"
                         )
                     });
                 self
@@ -58800,6 +60332,18 @@ pub mod types {
                     });
                 self
             }
+            pub fn regions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::DataRegion>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.regions = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for regions: {e}")
+                    });
+                self
+            }
             pub fn sampling_rate<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<f64>,
@@ -58858,6 +60402,8 @@ pub mod types {
                 Ok(Self {
                     api_key_hashes: value.api_key_hashes?,
                     broadcast_generation_cost: value.broadcast_generation_cost?,
+                    broadcast_generation_cost_allocation: value
+                        .broadcast_generation_cost_allocation?,
                     broadcast_generation_identity: value.broadcast_generation_identity?,
                     broadcast_generation_request_context: value
                         .broadcast_generation_request_context?,
@@ -58868,6 +60414,7 @@ pub mod types {
                     id: value.id?,
                     name: value.name?,
                     privacy_mode: value.privacy_mode?,
+                    regions: value.regions?,
                     sampling_rate: value.sampling_rate?,
                     type_: value.type_?,
                     updated_at: value.updated_at?,
@@ -58881,6 +60428,9 @@ pub mod types {
                 Self {
                     api_key_hashes: Ok(value.api_key_hashes),
                     broadcast_generation_cost: Ok(value.broadcast_generation_cost),
+                    broadcast_generation_cost_allocation: Ok(
+                        value.broadcast_generation_cost_allocation,
+                    ),
                     broadcast_generation_identity: Ok(
                         value.broadcast_generation_identity,
                     ),
@@ -58894,6 +60444,7 @@ pub mod types {
                     id: Ok(value.id),
                     name: Ok(value.name),
                     privacy_mode: Ok(value.privacy_mode),
+                    regions: Ok(value.regions),
                     sampling_rate: Ok(value.sampling_rate),
                     type_: Ok(value.type_),
                     updated_at: Ok(value.updated_at),
@@ -59008,6 +60559,10 @@ pub mod types {
                 bool,
                 ::std::string::String,
             >,
+            broadcast_generation_cost_allocation: ::std::result::Result<
+                bool,
+                ::std::string::String,
+            >,
             broadcast_generation_identity: ::std::result::Result<
                 bool,
                 ::std::string::String,
@@ -59035,6 +60590,10 @@ pub mod types {
                 ::std::string::String,
             >,
             privacy_mode: ::std::result::Result<bool, ::std::string::String>,
+            regions: ::std::result::Result<
+                ::std::vec::Vec<super::DataRegion>,
+                ::std::string::String,
+            >,
             sampling_rate: ::std::result::Result<f64, ::std::string::String>,
             type_: ::std::result::Result<
                 super::ObservabilityS3DestinationType,
@@ -59055,6 +60614,10 @@ pub mod types {
                     broadcast_generation_cost: Err(
                         "no value supplied for broadcast_generation_cost".to_string(),
                     ),
+                    broadcast_generation_cost_allocation: Err(
+                        "no value supplied for broadcast_generation_cost_allocation"
+                            .to_string(),
+                    ),
                     broadcast_generation_identity: Err(
                         "no value supplied for broadcast_generation_identity".to_string(),
                     ),
@@ -59069,6 +60632,7 @@ pub mod types {
                     id: Err("no value supplied for id".to_string()),
                     name: Err("no value supplied for name".to_string()),
                     privacy_mode: Err("no value supplied for privacy_mode".to_string()),
+                    regions: Err("no value supplied for regions".to_string()),
                     sampling_rate: Err(
                         "no value supplied for sampling_rate".to_string(),
                     ),
@@ -59105,6 +60669,20 @@ pub mod types {
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for broadcast_generation_cost: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn broadcast_generation_cost_allocation<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.broadcast_generation_cost_allocation = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for broadcast_generation_cost_allocation: {e}"
                         )
                     });
                 self
@@ -59221,6 +60799,18 @@ pub mod types {
                     });
                 self
             }
+            pub fn regions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::DataRegion>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.regions = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for regions: {e}")
+                    });
+                self
+            }
             pub fn sampling_rate<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<f64>,
@@ -59279,6 +60869,8 @@ pub mod types {
                 Ok(Self {
                     api_key_hashes: value.api_key_hashes?,
                     broadcast_generation_cost: value.broadcast_generation_cost?,
+                    broadcast_generation_cost_allocation: value
+                        .broadcast_generation_cost_allocation?,
                     broadcast_generation_identity: value.broadcast_generation_identity?,
                     broadcast_generation_request_context: value
                         .broadcast_generation_request_context?,
@@ -59289,6 +60881,7 @@ pub mod types {
                     id: value.id?,
                     name: value.name?,
                     privacy_mode: value.privacy_mode?,
+                    regions: value.regions?,
                     sampling_rate: value.sampling_rate?,
                     type_: value.type_?,
                     updated_at: value.updated_at?,
@@ -59302,6 +60895,9 @@ pub mod types {
                 Self {
                     api_key_hashes: Ok(value.api_key_hashes),
                     broadcast_generation_cost: Ok(value.broadcast_generation_cost),
+                    broadcast_generation_cost_allocation: Ok(
+                        value.broadcast_generation_cost_allocation,
+                    ),
                     broadcast_generation_identity: Ok(
                         value.broadcast_generation_identity,
                     ),
@@ -59315,6 +60911,7 @@ pub mod types {
                     id: Ok(value.id),
                     name: Ok(value.name),
                     privacy_mode: Ok(value.privacy_mode),
+                    regions: Ok(value.regions),
                     sampling_rate: Ok(value.sampling_rate),
                     type_: Ok(value.type_),
                     updated_at: Ok(value.updated_at),
@@ -59552,6 +61149,10 @@ pub mod types {
                 bool,
                 ::std::string::String,
             >,
+            broadcast_generation_cost_allocation: ::std::result::Result<
+                bool,
+                ::std::string::String,
+            >,
             broadcast_generation_identity: ::std::result::Result<
                 bool,
                 ::std::string::String,
@@ -59579,6 +61180,10 @@ pub mod types {
                 ::std::string::String,
             >,
             privacy_mode: ::std::result::Result<bool, ::std::string::String>,
+            regions: ::std::result::Result<
+                ::std::vec::Vec<super::DataRegion>,
+                ::std::string::String,
+            >,
             sampling_rate: ::std::result::Result<f64, ::std::string::String>,
             type_: ::std::result::Result<
                 super::ObservabilitySentryDestinationType,
@@ -59599,6 +61204,10 @@ pub mod types {
                     broadcast_generation_cost: Err(
                         "no value supplied for broadcast_generation_cost".to_string(),
                     ),
+                    broadcast_generation_cost_allocation: Err(
+                        "no value supplied for broadcast_generation_cost_allocation"
+                            .to_string(),
+                    ),
                     broadcast_generation_identity: Err(
                         "no value supplied for broadcast_generation_identity".to_string(),
                     ),
@@ -59613,6 +61222,7 @@ pub mod types {
                     id: Err("no value supplied for id".to_string()),
                     name: Err("no value supplied for name".to_string()),
                     privacy_mode: Err("no value supplied for privacy_mode".to_string()),
+                    regions: Err("no value supplied for regions".to_string()),
                     sampling_rate: Err(
                         "no value supplied for sampling_rate".to_string(),
                     ),
@@ -59649,6 +61259,20 @@ pub mod types {
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for broadcast_generation_cost: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn broadcast_generation_cost_allocation<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.broadcast_generation_cost_allocation = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for broadcast_generation_cost_allocation: {e}"
                         )
                     });
                 self
@@ -59765,6 +61389,18 @@ pub mod types {
                     });
                 self
             }
+            pub fn regions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::DataRegion>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.regions = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for regions: {e}")
+                    });
+                self
+            }
             pub fn sampling_rate<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<f64>,
@@ -59823,6 +61459,8 @@ pub mod types {
                 Ok(Self {
                     api_key_hashes: value.api_key_hashes?,
                     broadcast_generation_cost: value.broadcast_generation_cost?,
+                    broadcast_generation_cost_allocation: value
+                        .broadcast_generation_cost_allocation?,
                     broadcast_generation_identity: value.broadcast_generation_identity?,
                     broadcast_generation_request_context: value
                         .broadcast_generation_request_context?,
@@ -59833,6 +61471,7 @@ pub mod types {
                     id: value.id?,
                     name: value.name?,
                     privacy_mode: value.privacy_mode?,
+                    regions: value.regions?,
                     sampling_rate: value.sampling_rate?,
                     type_: value.type_?,
                     updated_at: value.updated_at?,
@@ -59846,6 +61485,9 @@ pub mod types {
                 Self {
                     api_key_hashes: Ok(value.api_key_hashes),
                     broadcast_generation_cost: Ok(value.broadcast_generation_cost),
+                    broadcast_generation_cost_allocation: Ok(
+                        value.broadcast_generation_cost_allocation,
+                    ),
                     broadcast_generation_identity: Ok(
                         value.broadcast_generation_identity,
                     ),
@@ -59859,6 +61501,7 @@ pub mod types {
                     id: Ok(value.id),
                     name: Ok(value.name),
                     privacy_mode: Ok(value.privacy_mode),
+                    regions: Ok(value.regions),
                     sampling_rate: Ok(value.sampling_rate),
                     type_: Ok(value.type_),
                     updated_at: Ok(value.updated_at),
@@ -59971,6 +61614,10 @@ pub mod types {
                 bool,
                 ::std::string::String,
             >,
+            broadcast_generation_cost_allocation: ::std::result::Result<
+                bool,
+                ::std::string::String,
+            >,
             broadcast_generation_identity: ::std::result::Result<
                 bool,
                 ::std::string::String,
@@ -59998,6 +61645,10 @@ pub mod types {
                 ::std::string::String,
             >,
             privacy_mode: ::std::result::Result<bool, ::std::string::String>,
+            regions: ::std::result::Result<
+                ::std::vec::Vec<super::DataRegion>,
+                ::std::string::String,
+            >,
             sampling_rate: ::std::result::Result<f64, ::std::string::String>,
             type_: ::std::result::Result<
                 super::ObservabilitySnowflakeDestinationType,
@@ -60018,6 +61669,10 @@ pub mod types {
                     broadcast_generation_cost: Err(
                         "no value supplied for broadcast_generation_cost".to_string(),
                     ),
+                    broadcast_generation_cost_allocation: Err(
+                        "no value supplied for broadcast_generation_cost_allocation"
+                            .to_string(),
+                    ),
                     broadcast_generation_identity: Err(
                         "no value supplied for broadcast_generation_identity".to_string(),
                     ),
@@ -60032,6 +61687,7 @@ pub mod types {
                     id: Err("no value supplied for id".to_string()),
                     name: Err("no value supplied for name".to_string()),
                     privacy_mode: Err("no value supplied for privacy_mode".to_string()),
+                    regions: Err("no value supplied for regions".to_string()),
                     sampling_rate: Err(
                         "no value supplied for sampling_rate".to_string(),
                     ),
@@ -60068,6 +61724,20 @@ pub mod types {
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for broadcast_generation_cost: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn broadcast_generation_cost_allocation<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.broadcast_generation_cost_allocation = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for broadcast_generation_cost_allocation: {e}"
                         )
                     });
                 self
@@ -60186,6 +61856,18 @@ pub mod types {
                     });
                 self
             }
+            pub fn regions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::DataRegion>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.regions = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for regions: {e}")
+                    });
+                self
+            }
             pub fn sampling_rate<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<f64>,
@@ -60244,6 +61926,8 @@ pub mod types {
                 Ok(Self {
                     api_key_hashes: value.api_key_hashes?,
                     broadcast_generation_cost: value.broadcast_generation_cost?,
+                    broadcast_generation_cost_allocation: value
+                        .broadcast_generation_cost_allocation?,
                     broadcast_generation_identity: value.broadcast_generation_identity?,
                     broadcast_generation_request_context: value
                         .broadcast_generation_request_context?,
@@ -60254,6 +61938,7 @@ pub mod types {
                     id: value.id?,
                     name: value.name?,
                     privacy_mode: value.privacy_mode?,
+                    regions: value.regions?,
                     sampling_rate: value.sampling_rate?,
                     type_: value.type_?,
                     updated_at: value.updated_at?,
@@ -60267,6 +61952,9 @@ pub mod types {
                 Self {
                     api_key_hashes: Ok(value.api_key_hashes),
                     broadcast_generation_cost: Ok(value.broadcast_generation_cost),
+                    broadcast_generation_cost_allocation: Ok(
+                        value.broadcast_generation_cost_allocation,
+                    ),
                     broadcast_generation_identity: Ok(
                         value.broadcast_generation_identity,
                     ),
@@ -60280,6 +61968,7 @@ pub mod types {
                     id: Ok(value.id),
                     name: Ok(value.name),
                     privacy_mode: Ok(value.privacy_mode),
+                    regions: Ok(value.regions),
                     sampling_rate: Ok(value.sampling_rate),
                     type_: Ok(value.type_),
                     updated_at: Ok(value.updated_at),
@@ -60472,6 +62161,10 @@ pub mod types {
                 bool,
                 ::std::string::String,
             >,
+            broadcast_generation_cost_allocation: ::std::result::Result<
+                bool,
+                ::std::string::String,
+            >,
             broadcast_generation_identity: ::std::result::Result<
                 bool,
                 ::std::string::String,
@@ -60499,6 +62192,10 @@ pub mod types {
                 ::std::string::String,
             >,
             privacy_mode: ::std::result::Result<bool, ::std::string::String>,
+            regions: ::std::result::Result<
+                ::std::vec::Vec<super::DataRegion>,
+                ::std::string::String,
+            >,
             sampling_rate: ::std::result::Result<f64, ::std::string::String>,
             type_: ::std::result::Result<
                 super::ObservabilityWeaveDestinationType,
@@ -60519,6 +62216,10 @@ pub mod types {
                     broadcast_generation_cost: Err(
                         "no value supplied for broadcast_generation_cost".to_string(),
                     ),
+                    broadcast_generation_cost_allocation: Err(
+                        "no value supplied for broadcast_generation_cost_allocation"
+                            .to_string(),
+                    ),
                     broadcast_generation_identity: Err(
                         "no value supplied for broadcast_generation_identity".to_string(),
                     ),
@@ -60533,6 +62234,7 @@ pub mod types {
                     id: Err("no value supplied for id".to_string()),
                     name: Err("no value supplied for name".to_string()),
                     privacy_mode: Err("no value supplied for privacy_mode".to_string()),
+                    regions: Err("no value supplied for regions".to_string()),
                     sampling_rate: Err(
                         "no value supplied for sampling_rate".to_string(),
                     ),
@@ -60569,6 +62271,20 @@ pub mod types {
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for broadcast_generation_cost: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn broadcast_generation_cost_allocation<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.broadcast_generation_cost_allocation = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for broadcast_generation_cost_allocation: {e}"
                         )
                     });
                 self
@@ -60685,6 +62401,18 @@ pub mod types {
                     });
                 self
             }
+            pub fn regions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::DataRegion>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.regions = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for regions: {e}")
+                    });
+                self
+            }
             pub fn sampling_rate<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<f64>,
@@ -60743,6 +62471,8 @@ pub mod types {
                 Ok(Self {
                     api_key_hashes: value.api_key_hashes?,
                     broadcast_generation_cost: value.broadcast_generation_cost?,
+                    broadcast_generation_cost_allocation: value
+                        .broadcast_generation_cost_allocation?,
                     broadcast_generation_identity: value.broadcast_generation_identity?,
                     broadcast_generation_request_context: value
                         .broadcast_generation_request_context?,
@@ -60753,6 +62483,7 @@ pub mod types {
                     id: value.id?,
                     name: value.name?,
                     privacy_mode: value.privacy_mode?,
+                    regions: value.regions?,
                     sampling_rate: value.sampling_rate?,
                     type_: value.type_?,
                     updated_at: value.updated_at?,
@@ -60766,6 +62497,9 @@ pub mod types {
                 Self {
                     api_key_hashes: Ok(value.api_key_hashes),
                     broadcast_generation_cost: Ok(value.broadcast_generation_cost),
+                    broadcast_generation_cost_allocation: Ok(
+                        value.broadcast_generation_cost_allocation,
+                    ),
                     broadcast_generation_identity: Ok(
                         value.broadcast_generation_identity,
                     ),
@@ -60779,6 +62513,7 @@ pub mod types {
                     id: Ok(value.id),
                     name: Ok(value.name),
                     privacy_mode: Ok(value.privacy_mode),
+                    regions: Ok(value.regions),
                     sampling_rate: Ok(value.sampling_rate),
                     type_: Ok(value.type_),
                     updated_at: Ok(value.updated_at),
@@ -60935,6 +62670,10 @@ pub mod types {
                 bool,
                 ::std::string::String,
             >,
+            broadcast_generation_cost_allocation: ::std::result::Result<
+                bool,
+                ::std::string::String,
+            >,
             broadcast_generation_identity: ::std::result::Result<
                 bool,
                 ::std::string::String,
@@ -60962,6 +62701,10 @@ pub mod types {
                 ::std::string::String,
             >,
             privacy_mode: ::std::result::Result<bool, ::std::string::String>,
+            regions: ::std::result::Result<
+                ::std::vec::Vec<super::DataRegion>,
+                ::std::string::String,
+            >,
             sampling_rate: ::std::result::Result<f64, ::std::string::String>,
             type_: ::std::result::Result<
                 super::ObservabilityWebhookDestinationType,
@@ -60982,6 +62725,10 @@ pub mod types {
                     broadcast_generation_cost: Err(
                         "no value supplied for broadcast_generation_cost".to_string(),
                     ),
+                    broadcast_generation_cost_allocation: Err(
+                        "no value supplied for broadcast_generation_cost_allocation"
+                            .to_string(),
+                    ),
                     broadcast_generation_identity: Err(
                         "no value supplied for broadcast_generation_identity".to_string(),
                     ),
@@ -60996,6 +62743,7 @@ pub mod types {
                     id: Err("no value supplied for id".to_string()),
                     name: Err("no value supplied for name".to_string()),
                     privacy_mode: Err("no value supplied for privacy_mode".to_string()),
+                    regions: Err("no value supplied for regions".to_string()),
                     sampling_rate: Err(
                         "no value supplied for sampling_rate".to_string(),
                     ),
@@ -61032,6 +62780,20 @@ pub mod types {
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for broadcast_generation_cost: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn broadcast_generation_cost_allocation<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.broadcast_generation_cost_allocation = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for broadcast_generation_cost_allocation: {e}"
                         )
                     });
                 self
@@ -61148,6 +62910,18 @@ pub mod types {
                     });
                 self
             }
+            pub fn regions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::DataRegion>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.regions = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for regions: {e}")
+                    });
+                self
+            }
             pub fn sampling_rate<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<f64>,
@@ -61206,6 +62980,8 @@ pub mod types {
                 Ok(Self {
                     api_key_hashes: value.api_key_hashes?,
                     broadcast_generation_cost: value.broadcast_generation_cost?,
+                    broadcast_generation_cost_allocation: value
+                        .broadcast_generation_cost_allocation?,
                     broadcast_generation_identity: value.broadcast_generation_identity?,
                     broadcast_generation_request_context: value
                         .broadcast_generation_request_context?,
@@ -61216,6 +62992,7 @@ pub mod types {
                     id: value.id?,
                     name: value.name?,
                     privacy_mode: value.privacy_mode?,
+                    regions: value.regions?,
                     sampling_rate: value.sampling_rate?,
                     type_: value.type_?,
                     updated_at: value.updated_at?,
@@ -61229,6 +63006,9 @@ pub mod types {
                 Self {
                     api_key_hashes: Ok(value.api_key_hashes),
                     broadcast_generation_cost: Ok(value.broadcast_generation_cost),
+                    broadcast_generation_cost_allocation: Ok(
+                        value.broadcast_generation_cost_allocation,
+                    ),
                     broadcast_generation_identity: Ok(
                         value.broadcast_generation_identity,
                     ),
@@ -61242,6 +63022,7 @@ pub mod types {
                     id: Ok(value.id),
                     name: Ok(value.name),
                     privacy_mode: Ok(value.privacy_mode),
+                    regions: Ok(value.regions),
                     sampling_rate: Ok(value.sampling_rate),
                     type_: Ok(value.type_),
                     updated_at: Ok(value.updated_at),
@@ -68953,11 +70734,27 @@ pub mod types {
                 crate::Nullable<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
+            declared_region: ::std::result::Result<
+                crate::Nullable<super::DataRegion>,
+                ::std::string::String,
+            >,
+            declared_zdr: ::std::result::Result<
+                crate::Nullable<bool>,
+                ::std::string::String,
+            >,
             disabled: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
+            is_byok_only: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
             is_fallback: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            is_required: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
@@ -68976,8 +70773,12 @@ pub mod types {
                     allowed_api_key_hashes: Ok(Default::default()),
                     allowed_models: Ok(Default::default()),
                     allowed_user_ids: Ok(Default::default()),
+                    declared_region: Ok(Default::default()),
+                    declared_zdr: Ok(Default::default()),
                     disabled: Ok(Default::default()),
+                    is_byok_only: Ok(Default::default()),
                     is_fallback: Ok(Default::default()),
+                    is_required: Ok(Default::default()),
                     key: Ok(Default::default()),
                     name: Ok(Default::default()),
                 }
@@ -69032,6 +70833,32 @@ pub mod types {
                     });
                 self
             }
+            pub fn declared_region<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::Nullable<super::DataRegion>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.declared_region = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for declared_region: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn declared_zdr<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::Nullable<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.declared_zdr = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for declared_zdr: {e}")
+                    });
+                self
+            }
             pub fn disabled<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -69044,6 +70871,18 @@ pub mod types {
                     });
                 self
             }
+            pub fn is_byok_only<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_byok_only = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for is_byok_only: {e}")
+                    });
+                self
+            }
             pub fn is_fallback<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -69053,6 +70892,18 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for is_fallback: {e}")
+                    });
+                self
+            }
+            pub fn is_required<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_required = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for is_required: {e}")
                     });
                 self
             }
@@ -69093,8 +70944,12 @@ pub mod types {
                     allowed_api_key_hashes: value.allowed_api_key_hashes?,
                     allowed_models: value.allowed_models?,
                     allowed_user_ids: value.allowed_user_ids?,
+                    declared_region: value.declared_region?,
+                    declared_zdr: value.declared_zdr?,
                     disabled: value.disabled?,
+                    is_byok_only: value.is_byok_only?,
                     is_fallback: value.is_fallback?,
+                    is_required: value.is_required?,
                     key: value.key?,
                     name: value.name?,
                 })
@@ -69106,8 +70961,12 @@ pub mod types {
                     allowed_api_key_hashes: Ok(value.allowed_api_key_hashes),
                     allowed_models: Ok(value.allowed_models),
                     allowed_user_ids: Ok(value.allowed_user_ids),
+                    declared_region: Ok(value.declared_region),
+                    declared_zdr: Ok(value.declared_zdr),
                     disabled: Ok(value.disabled),
+                    is_byok_only: Ok(value.is_byok_only),
                     is_fallback: Ok(value.is_fallback),
+                    is_required: Ok(value.is_required),
                     key: Ok(value.key),
                     name: Ok(value.name),
                 }
@@ -69159,6 +71018,18 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct UpdateGuardrailRequest {
+            allow_safety_retention_google: ::std::result::Result<
+                crate::Nullable<bool>,
+                ::std::string::String,
+            >,
+            allow_safety_retention_other: ::std::result::Result<
+                crate::Nullable<bool>,
+                ::std::string::String,
+            >,
+            allowed_data_regions: ::std::result::Result<
+                crate::Nullable<::std::vec::Vec<super::DataRegion>>,
+                ::std::string::String,
+            >,
             allowed_models: ::std::result::Result<
                 crate::Nullable<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
@@ -69243,6 +71114,9 @@ pub mod types {
         impl ::std::default::Default for UpdateGuardrailRequest {
             fn default() -> Self {
                 Self {
+                    allow_safety_retention_google: Ok(Default::default()),
+                    allow_safety_retention_other: Ok(Default::default()),
+                    allowed_data_regions: Ok(Default::default()),
                     allowed_models: Ok(Default::default()),
                     allowed_providers: Ok(Default::default()),
                     content_filter_builtins: Ok(Default::default()),
@@ -69267,6 +71141,50 @@ pub mod types {
             }
         }
         impl UpdateGuardrailRequest {
+            pub fn allow_safety_retention_google<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::Nullable<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.allow_safety_retention_google = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for allow_safety_retention_google: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn allow_safety_retention_other<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::Nullable<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.allow_safety_retention_other = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for allow_safety_retention_other: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn allowed_data_regions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    crate::Nullable<::std::vec::Vec<super::DataRegion>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.allowed_data_regions = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for allowed_data_regions: {e}"
+                        )
+                    });
+                self
+            }
             pub fn allowed_models<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -69565,6 +71483,9 @@ pub mod types {
                 value: UpdateGuardrailRequest,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
+                    allow_safety_retention_google: value.allow_safety_retention_google?,
+                    allow_safety_retention_other: value.allow_safety_retention_other?,
+                    allowed_data_regions: value.allowed_data_regions?,
                     allowed_models: value.allowed_models?,
                     allowed_providers: value.allowed_providers?,
                     content_filter_builtins: value.content_filter_builtins?,
@@ -69592,6 +71513,11 @@ pub mod types {
         for UpdateGuardrailRequest {
             fn from(value: super::UpdateGuardrailRequest) -> Self {
                 Self {
+                    allow_safety_retention_google: Ok(
+                        value.allow_safety_retention_google,
+                    ),
+                    allow_safety_retention_other: Ok(value.allow_safety_retention_other),
+                    allowed_data_regions: Ok(value.allowed_data_regions),
                     allowed_models: Ok(value.allowed_models),
                     allowed_providers: Ok(value.allowed_providers),
                     content_filter_builtins: Ok(value.content_filter_builtins),
@@ -69806,6 +71732,10 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
+            broadcast_generation_cost_allocation: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
             broadcast_generation_identity: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
@@ -69834,6 +71764,10 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
+            regions: ::std::result::Result<
+                ::std::vec::Vec<super::ObservabilityDataRegionInput>,
+                ::std::string::String,
+            >,
             sampling_rate: ::std::result::Result<
                 ::std::option::Option<f64>,
                 ::std::string::String,
@@ -69844,6 +71778,7 @@ pub mod types {
                 Self {
                     api_key_hashes: Ok(Default::default()),
                     broadcast_generation_cost: Ok(Default::default()),
+                    broadcast_generation_cost_allocation: Ok(Default::default()),
                     broadcast_generation_identity: Ok(Default::default()),
                     broadcast_generation_request_context: Ok(Default::default()),
                     config: Ok(Default::default()),
@@ -69851,6 +71786,7 @@ pub mod types {
                     filter_rules: Ok(Default::default()),
                     name: Ok(Default::default()),
                     privacy_mode: Ok(Default::default()),
+                    regions: Ok(Default::default()),
                     sampling_rate: Ok(Default::default()),
                 }
             }
@@ -69882,6 +71818,20 @@ pub mod types {
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for broadcast_generation_cost: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn broadcast_generation_cost_allocation<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.broadcast_generation_cost_allocation = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for broadcast_generation_cost_allocation: {e}"
                         )
                     });
                 self
@@ -69978,6 +71928,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn regions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::ObservabilityDataRegionInput>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.regions = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for regions: {e}")
+                    });
+                self
+            }
             pub fn sampling_rate<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<f64>>,
@@ -70000,6 +71964,8 @@ pub mod types {
                 Ok(Self {
                     api_key_hashes: value.api_key_hashes?,
                     broadcast_generation_cost: value.broadcast_generation_cost?,
+                    broadcast_generation_cost_allocation: value
+                        .broadcast_generation_cost_allocation?,
                     broadcast_generation_identity: value.broadcast_generation_identity?,
                     broadcast_generation_request_context: value
                         .broadcast_generation_request_context?,
@@ -70008,6 +71974,7 @@ pub mod types {
                     filter_rules: value.filter_rules?,
                     name: value.name?,
                     privacy_mode: value.privacy_mode?,
+                    regions: value.regions?,
                     sampling_rate: value.sampling_rate?,
                 })
             }
@@ -70018,6 +71985,9 @@ pub mod types {
                 Self {
                     api_key_hashes: Ok(value.api_key_hashes),
                     broadcast_generation_cost: Ok(value.broadcast_generation_cost),
+                    broadcast_generation_cost_allocation: Ok(
+                        value.broadcast_generation_cost_allocation,
+                    ),
                     broadcast_generation_identity: Ok(
                         value.broadcast_generation_identity,
                     ),
@@ -70029,6 +71999,7 @@ pub mod types {
                     filter_rules: Ok(value.filter_rules),
                     name: Ok(value.name),
                     privacy_mode: Ok(value.privacy_mode),
+                    regions: Ok(value.regions),
                     sampling_rate: Ok(value.sampling_rate),
                 }
             }
@@ -73711,10 +75682,14 @@ Sends a `GET` request to `/models/user`
 Arguments:
 - `limit`: Most items per page.
 - `offset`: How many items to skip, for paging.
+- `output_modalities`: Only models that produce one of these output modalities, comma-separated (`text`, `image`, `embeddings`, `audio`, `video`, `rerank`, `decisions`, `speech`, `transcription`), or `all` for every model. The server assumes `text` when this is left out.
+- `sort`: The order the server lists the models in; left out, its usual order. Models with no score for a benchmark order come last.
 ```ignore
 let response = client.list_models_user()
     .limit(limit)
     .offset(offset)
+    .output_modalities(output_modalities)
+    .sort(sort)
     .send()
     .await;
 ```*/
@@ -74254,10 +76229,14 @@ The groups your identity provider pushed over SCIM, one page at a time. Needs a 
 Sends a `GET` request to `/scim/groups`
 
 Arguments:
+- `display_name`: Only the group with exactly this display name (empty: no filter). Combined with `external_id`, both have to match.
+- `external_id`: Only the group with exactly this identity-provider id, e.g. an Entra ID group object id (empty: no filter). Combined with `display_name`, both have to match.
 - `limit`: Most items per page.
 - `offset`: How many items to skip, for paging.
 ```ignore
 let response = client.list_scim_groups()
+    .display_name(display_name)
+    .external_id(external_id)
     .limit(limit)
     .offset(offset)
     .send()
@@ -81278,6 +83257,8 @@ pub mod builder {
         client: &'a super::Client,
         limit: Result<Option<::std::num::NonZeroU64>, String>,
         offset: Result<Option<u64>, String>,
+        output_modalities: Result<Option<::std::string::String>, String>,
+        sort: Result<Option<types::ModelsUserSort>, String>,
     }
     impl<'a> ListModelsUser<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -81285,6 +83266,8 @@ pub mod builder {
                 client: client,
                 limit: Ok(None),
                 offset: Ok(None),
+                output_modalities: Ok(None),
+                sort: Ok(None),
             }
         }
         pub fn limit<V>(mut self, value: V) -> Self
@@ -81310,6 +83293,31 @@ pub mod builder {
                 .map_err(|_| "conversion to `u64` for offset failed".to_string());
             self
         }
+        pub fn output_modalities<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.output_modalities = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for output_modalities failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn sort<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ModelsUserSort>,
+        {
+            self.sort = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `ModelsUserSort` for sort failed".to_string()
+                });
+            self
+        }
         ///Sends a `GET` request to `/models/user`
         pub async fn send(
             self,
@@ -81317,9 +83325,11 @@ pub mod builder {
             ResponseValue<types::ModelsListResponse>,
             Error<types::ErrorResponse>,
         > {
-            let Self { client, limit, offset } = self;
+            let Self { client, limit, offset, output_modalities, sort } = self;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let offset = offset.map_err(Error::InvalidRequest)?;
+            let output_modalities = output_modalities.map_err(Error::InvalidRequest)?;
+            let sort = sort.map_err(Error::InvalidRequest)?;
             let url = format!("{}/models/user", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -81339,6 +83349,13 @@ pub mod builder {
                 )
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
                 .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "output_modalities",
+                        &output_modalities,
+                    ),
+                )
+                .query(&progenitor_client::QueryParam::new("sort", &sort))
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -84859,6 +86876,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ListScimGroups<'a> {
         client: &'a super::Client,
+        display_name: Result<Option<::std::string::String>, String>,
+        external_id: Result<Option<::std::string::String>, String>,
         limit: Result<Option<::std::num::NonZeroU64>, String>,
         offset: Result<Option<u64>, String>,
     }
@@ -84866,9 +86885,37 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
+                display_name: Ok(None),
+                external_id: Ok(None),
                 limit: Ok(None),
                 offset: Ok(None),
             }
+        }
+        pub fn display_name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.display_name = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for display_name failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn external_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.external_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for external_id failed"
+                        .to_string()
+                });
+            self
         }
         pub fn limit<V>(mut self, value: V) -> Self
         where
@@ -84900,7 +86947,9 @@ pub mod builder {
             ResponseValue<types::ListScimGroupsResponse>,
             Error<types::ErrorResponse>,
         > {
-            let Self { client, limit, offset } = self;
+            let Self { client, display_name, external_id, limit, offset } = self;
+            let display_name = display_name.map_err(Error::InvalidRequest)?;
+            let external_id = external_id.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let offset = offset.map_err(Error::InvalidRequest)?;
             let url = format!("{}/scim/groups", client.baseurl,);
@@ -84920,6 +86969,10 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
+                .query(
+                    &progenitor_client::QueryParam::new("display_name", &display_name),
+                )
+                .query(&progenitor_client::QueryParam::new("external_id", &external_id))
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
                 .query(&progenitor_client::QueryParam::new("offset", &offset))
                 .headers(header_map)

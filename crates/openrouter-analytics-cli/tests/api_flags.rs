@@ -377,3 +377,63 @@ fn completions_offer_the_spec_enum_values() {
         "the enum's values are completed"
     );
 }
+
+#[test]
+fn the_newer_byok_fields_are_flags_that_build_the_body() {
+    let server = MockServer::start();
+    let created = server.mock(|when, then| {
+        when.method(POST).path("/byok").json_body(json!({
+            "provider": "openai",
+            "key": "sk-test-provider-key",
+            "declared_region": "europe",
+            "declared_zdr": true,
+            "is_byok_only": true,
+            "is_required": true
+        }));
+        then.status(201).body(r#"{"data":{"id":"k"}}"#);
+    });
+    let out = run(cli(&server).args([
+        "api",
+        "byok",
+        "create",
+        "--provider",
+        "openai",
+        "--key",
+        "sk-test-provider-key",
+        "--declared-region",
+        "europe",
+        "--declared-zdr",
+        "--is-byok-only",
+        "--is-required",
+    ]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        !out.stdout.contains("sk-test-provider-key"),
+        "{}",
+        out.stdout
+    );
+    created.assert_calls(1);
+}
+
+#[test]
+fn the_model_list_for_a_key_sends_sort_and_output_modalities() {
+    let server = MockServer::start();
+    let listed = server.mock(|when, then| {
+        when.method(GET)
+            .path("/models/user")
+            .query_param("sort", "pricing-low-to-high")
+            .query_param("output_modalities", "text,image");
+        then.status(200).body(r#"{"data":[]}"#);
+    });
+    let out = run(cli(&server).args([
+        "api",
+        "models",
+        "list-for-user",
+        "--sort",
+        "pricing-low-to-high",
+        "--output-modalities",
+        "text,image",
+    ]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    listed.assert_calls(1);
+}

@@ -4352,6 +4352,26 @@ pub mod operations {
                 Self(self.0.query_param_missing("offset"))
             }
         }
+        pub fn output_modalities<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("output_modalities", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("output_modalities"))
+            }
+        }
+        pub fn sort<T>(self, value: T) -> Self
+        where
+            T: Into<Option<types::ModelsUserSort>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("sort", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("sort"))
+            }
+        }
     }
     pub struct ListModelsUserThen(::httpmock::Then);
     impl ListModelsUserThen {
@@ -7012,6 +7032,26 @@ pub mod operations {
         }
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
+        }
+        pub fn display_name<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("display_name", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("display_name"))
+            }
+        }
+        pub fn external_id<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("external_id", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("external_id"))
+            }
         }
         pub fn limit<T>(self, value: T) -> Self
         where

@@ -86,6 +86,8 @@ impl Catalog {
 enum Filter {
     /// Items whose field equals the parameter (ignoring ASCII case).
     Equals(&'static str, &'static str),
+    /// Items whose field is exactly the parameter; an empty parameter filters nothing.
+    Exact(&'static str, &'static str),
     /// Items whose field contains the parameter (ignoring ASCII case).
     Contains(&'static str, &'static str),
     /// Items whose boolean field is false are left out unless the parameter is `true`.
@@ -392,7 +394,16 @@ const ANSWERS: &[(&str, Kind)] = &[
             required_query: None,
         },
     ),
-    ("list_scim_groups", list("scim_groups", &[])),
+    (
+        "list_scim_groups",
+        list(
+            "scim_groups",
+            &[
+                Filter::Exact("display_name", "display_name"),
+                Filter::Exact("external_id", "external_id"),
+            ],
+        ),
+    ),
     ("list_scim_group_mappings", list("scim_group_mappings", &[])),
     ("get_scim_group_mapping", Kind::Get(SCIM_MAPPING)),
     (
@@ -1064,6 +1075,10 @@ impl Call<'_> {
                             .and_then(text_of)
                             .is_some_and(|v| v.eq_ignore_ascii_case(want))
                     }),
+                    Filter::Exact(param, field) => self
+                        .query(param)
+                        .filter(|want| !want.is_empty())
+                        .is_none_or(|want| item.get(field).and_then(text_of) == Some(want)),
                     Filter::Contains(param, field) => self.query(param).is_none_or(|want| {
                         item.get(field).and_then(text_of).is_some_and(|v| {
                             v.to_ascii_lowercase().contains(&want.to_ascii_lowercase())
@@ -1153,6 +1168,22 @@ impl Call<'_> {
         }
         if item.get("workspace_id").is_some() && !sent.contains_key("workspace_id") {
             item["workspace_id"] = json!(self.account.workspaces()[0].id.to_string());
+        }
+        if collection == "observability_destinations" {
+            with_regions(&mut item, &sent);
+        }
+        if collection == "byok_keys" {
+            // What the new key declares is only what was sent.
+            for (field, unset) in [
+                ("declared_region", Value::Null),
+                ("declared_zdr", Value::Null),
+                ("is_byok_only", json!(false)),
+                ("is_required", json!(false)),
+            ] {
+                if !sent.contains_key(field) {
+                    item[field] = unset;
+                }
+            }
         }
         mask_secrets(&mut item);
         ok(201, &json!({ "data": item }))
@@ -1244,6 +1275,25 @@ impl Call<'_> {
 }
 
 /// Sets the fields `sent` names on `target`, `null` included.
+/// A created destination's `regions`: `[global]` unless sent, `eu` stored as `europe`;
+/// its beta cost allocation off unless asked for.
+fn with_regions(item: &mut Value, sent: &Map<String, Value>) {
+    let regions: Vec<Value> = match sent.get("regions") {
+        Some(Value::Array(sent)) => sent
+            .iter()
+            .map(|region| match region.as_str() {
+                Some("eu") => json!("europe"),
+                _ => region.clone(),
+            })
+            .collect(),
+        _ => vec![json!("global")],
+    };
+    item["regions"] = Value::Array(regions);
+    if !sent.contains_key("broadcast_generation_cost_allocation") {
+        item["broadcast_generation_cost_allocation"] = json!(false);
+    }
+}
+
 fn merge_into(target: &mut Value, sent: &Map<String, Value>) {
     if let Value::Object(target) = target {
         for (name, value) in sent {

@@ -1414,6 +1414,64 @@ pub mod byok {
                 .allowed_user_ids(api::Nullable::<Vec<String>>::Null);
             self
         }
+        /// Sets the body's `declared_region` field. It can also be sent as `null`, which clears it: see [`clear_declared_region`](Self::clear_declared_region).
+        pub fn declared_region<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::DataRegion>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self
+                        .params
+                        .body
+                        .declared_region(api::Nullable::Value(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "declared_region"));
+                }
+            }
+            self
+        }
+        /// Sends the body's `declared_region` field as `null`, which clears the setting on the server (leaving the field out keeps it unchanged).
+        pub fn clear_declared_region(mut self) -> Self {
+            self.params.body = self
+                .params
+                .body
+                .declared_region(api::Nullable::<types::DataRegion>::Null);
+            self
+        }
+        /// Sets the body's `declared_zdr` field. It can also be sent as `null`, which clears it: see [`clear_declared_zdr`](Self::clear_declared_zdr).
+        pub fn declared_zdr<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<bool>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self
+                        .params
+                        .body
+                        .declared_zdr(api::Nullable::Value(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "declared_zdr"));
+                }
+            }
+            self
+        }
+        /// Sends the body's `declared_zdr` field as `null`, which clears the setting on the server (leaving the field out keeps it unchanged).
+        pub fn clear_declared_zdr(mut self) -> Self {
+            self.params.body = self
+                .params
+                .body
+                .declared_zdr(api::Nullable::<bool>::Null);
+            self
+        }
         /// Sets the body's `disabled` field.
         pub fn disabled<V>(mut self, value: V) -> Self
         where
@@ -1424,6 +1482,24 @@ pub mod byok {
                 Ok(value) => self.params.body = self.params.body.disabled(Some(value)),
                 Err(err) => {
                     self.params.invalid.get_or_insert(format!("{}: {err}", "disabled"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `is_byok_only` field.
+        pub fn is_byok_only<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<bool>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self.params.body.is_byok_only(Some(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "is_byok_only"));
                 }
             }
             self
@@ -1440,6 +1516,22 @@ pub mod byok {
                     self.params
                         .invalid
                         .get_or_insert(format!("{}: {err}", "is_fallback"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `is_required` field.
+        pub fn is_required<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<bool>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.is_required(Some(value)),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "is_required"));
                 }
             }
             self
@@ -1889,6 +1981,64 @@ pub mod byok {
                 .allowed_user_ids(api::Nullable::<Vec<String>>::Null);
             self
         }
+        /// Sets the body's `declared_region` field. It can also be sent as `null`, which clears it: see [`clear_declared_region`](Self::clear_declared_region).
+        pub fn declared_region<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::DataRegion>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self
+                        .params
+                        .body
+                        .declared_region(api::Nullable::Value(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "declared_region"));
+                }
+            }
+            self
+        }
+        /// Sends the body's `declared_region` field as `null`, which clears the setting on the server (leaving the field out keeps it unchanged).
+        pub fn clear_declared_region(mut self) -> Self {
+            self.params.body = self
+                .params
+                .body
+                .declared_region(api::Nullable::<types::DataRegion>::Null);
+            self
+        }
+        /// Sets the body's `declared_zdr` field. It can also be sent as `null`, which clears it: see [`clear_declared_zdr`](Self::clear_declared_zdr).
+        pub fn declared_zdr<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<bool>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self
+                        .params
+                        .body
+                        .declared_zdr(api::Nullable::Value(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "declared_zdr"));
+                }
+            }
+            self
+        }
+        /// Sends the body's `declared_zdr` field as `null`, which clears the setting on the server (leaving the field out keeps it unchanged).
+        pub fn clear_declared_zdr(mut self) -> Self {
+            self.params.body = self
+                .params
+                .body
+                .declared_zdr(api::Nullable::<bool>::Null);
+            self
+        }
         /// Sets the body's `disabled` field.
         pub fn disabled<V>(mut self, value: V) -> Self
         where
@@ -1899,6 +2049,24 @@ pub mod byok {
                 Ok(value) => self.params.body = self.params.body.disabled(Some(value)),
                 Err(err) => {
                     self.params.invalid.get_or_insert(format!("{}: {err}", "disabled"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `is_byok_only` field.
+        pub fn is_byok_only<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<bool>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self.params.body.is_byok_only(Some(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "is_byok_only"));
                 }
             }
             self
@@ -1915,6 +2083,22 @@ pub mod byok {
                     self.params
                         .invalid
                         .get_or_insert(format!("{}: {err}", "is_fallback"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `is_required` field.
+        pub fn is_required<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<bool>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.is_required(Some(value)),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "is_required"));
                 }
             }
             self
@@ -4684,6 +4868,97 @@ pub mod guardrails {
             self.params.body = edit(self.params.body);
             self
         }
+        /// Sets the body's `allow_safety_retention_google` field. It can also be sent as `null`, which clears it: see [`clear_allow_safety_retention_google`](Self::clear_allow_safety_retention_google).
+        pub fn allow_safety_retention_google<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<bool>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self
+                        .params
+                        .body
+                        .allow_safety_retention_google(api::Nullable::Value(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(
+                            format!("{}: {err}", "allow_safety_retention_google"),
+                        );
+                }
+            }
+            self
+        }
+        /// Sends the body's `allow_safety_retention_google` field as `null`, which clears the setting on the server (leaving the field out keeps it unchanged).
+        pub fn clear_allow_safety_retention_google(mut self) -> Self {
+            self.params.body = self
+                .params
+                .body
+                .allow_safety_retention_google(api::Nullable::<bool>::Null);
+            self
+        }
+        /// Sets the body's `allow_safety_retention_other` field. It can also be sent as `null`, which clears it: see [`clear_allow_safety_retention_other`](Self::clear_allow_safety_retention_other).
+        pub fn allow_safety_retention_other<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<bool>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self
+                        .params
+                        .body
+                        .allow_safety_retention_other(api::Nullable::Value(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(
+                            format!("{}: {err}", "allow_safety_retention_other"),
+                        );
+                }
+            }
+            self
+        }
+        /// Sends the body's `allow_safety_retention_other` field as `null`, which clears the setting on the server (leaving the field out keeps it unchanged).
+        pub fn clear_allow_safety_retention_other(mut self) -> Self {
+            self.params.body = self
+                .params
+                .body
+                .allow_safety_retention_other(api::Nullable::<bool>::Null);
+            self
+        }
+        /// Sets the body's `allowed_data_regions` field. It can also be sent as `null`, which clears it: see [`clear_allowed_data_regions`](Self::clear_allowed_data_regions).
+        pub fn allowed_data_regions<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<Vec<types::DataRegion>>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self
+                        .params
+                        .body
+                        .allowed_data_regions(api::Nullable::Value(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "allowed_data_regions"));
+                }
+            }
+            self
+        }
+        /// Sends the body's `allowed_data_regions` field as `null`, which clears the setting on the server (leaving the field out keeps it unchanged).
+        pub fn clear_allowed_data_regions(mut self) -> Self {
+            self.params.body = self
+                .params
+                .body
+                .allowed_data_regions(api::Nullable::<Vec<types::DataRegion>>::Null);
+            self
+        }
         /// Sets the body's `allowed_models` field. It can also be sent as `null`, which clears it: see [`clear_allowed_models`](Self::clear_allowed_models).
         pub fn allowed_models<V>(mut self, value: V) -> Self
         where
@@ -5805,6 +6080,97 @@ pub mod guardrails {
             ) -> types::builder::UpdateGuardrailRequest,
         ) -> Self {
             self.params.body = edit(self.params.body);
+            self
+        }
+        /// Sets the body's `allow_safety_retention_google` field. It can also be sent as `null`, which clears it: see [`clear_allow_safety_retention_google`](Self::clear_allow_safety_retention_google).
+        pub fn allow_safety_retention_google<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<bool>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self
+                        .params
+                        .body
+                        .allow_safety_retention_google(api::Nullable::Value(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(
+                            format!("{}: {err}", "allow_safety_retention_google"),
+                        );
+                }
+            }
+            self
+        }
+        /// Sends the body's `allow_safety_retention_google` field as `null`, which clears the setting on the server (leaving the field out keeps it unchanged).
+        pub fn clear_allow_safety_retention_google(mut self) -> Self {
+            self.params.body = self
+                .params
+                .body
+                .allow_safety_retention_google(api::Nullable::<bool>::Null);
+            self
+        }
+        /// Sets the body's `allow_safety_retention_other` field. It can also be sent as `null`, which clears it: see [`clear_allow_safety_retention_other`](Self::clear_allow_safety_retention_other).
+        pub fn allow_safety_retention_other<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<bool>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self
+                        .params
+                        .body
+                        .allow_safety_retention_other(api::Nullable::Value(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(
+                            format!("{}: {err}", "allow_safety_retention_other"),
+                        );
+                }
+            }
+            self
+        }
+        /// Sends the body's `allow_safety_retention_other` field as `null`, which clears the setting on the server (leaving the field out keeps it unchanged).
+        pub fn clear_allow_safety_retention_other(mut self) -> Self {
+            self.params.body = self
+                .params
+                .body
+                .allow_safety_retention_other(api::Nullable::<bool>::Null);
+            self
+        }
+        /// Sets the body's `allowed_data_regions` field. It can also be sent as `null`, which clears it: see [`clear_allowed_data_regions`](Self::clear_allowed_data_regions).
+        pub fn allowed_data_regions<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<Vec<types::DataRegion>>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self
+                        .params
+                        .body
+                        .allowed_data_regions(api::Nullable::Value(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "allowed_data_regions"));
+                }
+            }
+            self
+        }
+        /// Sends the body's `allowed_data_regions` field as `null`, which clears the setting on the server (leaving the field out keeps it unchanged).
+        pub fn clear_allowed_data_regions(mut self) -> Self {
+            self.params.body = self
+                .params
+                .body
+                .allowed_data_regions(api::Nullable::<Vec<types::DataRegion>>::Null);
             self
         }
         /// Sets the body's `allowed_models` field. It can also be sent as `null`, which clears it: see [`clear_allowed_models`](Self::clear_allowed_models).
@@ -9633,6 +9999,10 @@ pub mod models {
         pub(crate) offset: Option<u64>,
         /// `limit` (query parameter)
         pub(crate) limit: Option<::std::num::NonZeroU64>,
+        /// `output_modalities` (query parameter)
+        pub(crate) output_modalities: Option<String>,
+        /// `sort` (query parameter)
+        pub(crate) sort: Option<types::ModelsUserSort>,
         /// The first parameter value that did not convert to its type.
         pub(crate) invalid: Option<String>,
     }
@@ -9663,6 +10033,36 @@ pub mod models {
                 Ok(value) => self.params.limit = Some(value),
                 Err(err) => {
                     self.params.invalid.get_or_insert(format!("{}: {err}", "limit"));
+                }
+            }
+            self
+        }
+        /// Only models that produce one of these output modalities, comma-separated (`text`, `image`, `embeddings`, `audio`, `video`, `rerank`, `decisions`, `speech`, `transcription`), or `all` for every model. The server assumes `text` when this is left out.
+        pub fn output_modalities<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.output_modalities = Some(value),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "output_modalities"));
+                }
+            }
+            self
+        }
+        /// The order the server lists the models in; left out, its usual order. Models with no score for a benchmark order come last.
+        pub fn sort<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::ModelsUserSort>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.sort = Some(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "sort"));
                 }
             }
             self
@@ -9726,6 +10126,12 @@ pub mod models {
             if let Some(value) = &self.limit {
                 request = request.limit(value.clone());
             }
+            if let Some(value) = &self.output_modalities {
+                request = request.output_modalities(value.clone());
+            }
+            if let Some(value) = &self.sort {
+                request = request.sort(value.clone());
+            }
             request.send().await
         }
     }
@@ -9740,9 +10146,17 @@ pub mod models {
                 match name.as_str() {
                     "offset" => params.offset = Some(parse_arg(name, value)?),
                     "limit" => params.limit = Some(parse_arg(name, value)?),
+                    "output_modalities" => {
+                        params.output_modalities = Some(parse_arg(name, value)?);
+                    }
+                    "sort" => params.sort = Some(parse_arg(name, value)?),
                     other => {
                         return Err(
-                            unknown_arg("list_models_user", other, &["offset", "limit"]),
+                            unknown_arg(
+                                "list_models_user",
+                                other,
+                                &["offset", "limit", "output_modalities", "sort"],
+                            ),
                         );
                     }
                 }
@@ -10059,6 +10473,29 @@ pub mod observability {
             }
             self
         }
+        /// Sets the body's `broadcast_generation_cost_allocation` field.
+        pub fn broadcast_generation_cost_allocation<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<bool>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self
+                        .params
+                        .body
+                        .broadcast_generation_cost_allocation(value);
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(
+                            format!("{}: {err}", "broadcast_generation_cost_allocation"),
+                        );
+                }
+            }
+            self
+        }
         /// Sets the body's `broadcast_generation_identity` field.
         pub fn broadcast_generation_identity<V>(mut self, value: V) -> Self
         where
@@ -10190,6 +10627,20 @@ pub mod observability {
                     self.params
                         .invalid
                         .get_or_insert(format!("{}: {err}", "privacy_mode"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `regions` field.
+        pub fn regions<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<Vec<types::ObservabilityDataRegionInput>>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.regions(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "regions"));
                 }
             }
             self
@@ -10611,6 +11062,29 @@ pub mod observability {
             }
             self
         }
+        /// Sets the body's `broadcast_generation_cost_allocation` field.
+        pub fn broadcast_generation_cost_allocation<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<bool>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self
+                        .params
+                        .body
+                        .broadcast_generation_cost_allocation(Some(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(
+                            format!("{}: {err}", "broadcast_generation_cost_allocation"),
+                        );
+                }
+            }
+            self
+        }
         /// Sets the body's `broadcast_generation_identity` field.
         pub fn broadcast_generation_identity<V>(mut self, value: V) -> Self
         where
@@ -10744,6 +11218,20 @@ pub mod observability {
                     self.params
                         .invalid
                         .get_or_insert(format!("{}: {err}", "privacy_mode"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `regions` field.
+        pub fn regions<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<Vec<types::ObservabilityDataRegionInput>>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.regions(value),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "regions"));
                 }
             }
             self
@@ -13982,6 +14470,10 @@ pub mod scim {
         pub(crate) offset: Option<u64>,
         /// `limit` (query parameter)
         pub(crate) limit: Option<::std::num::NonZeroU64>,
+        /// `display_name` (query parameter)
+        pub(crate) display_name: Option<String>,
+        /// `external_id` (query parameter)
+        pub(crate) external_id: Option<String>,
         /// The first parameter value that did not convert to its type.
         pub(crate) invalid: Option<String>,
     }
@@ -14012,6 +14504,38 @@ pub mod scim {
                 Ok(value) => self.params.limit = Some(value),
                 Err(err) => {
                     self.params.invalid.get_or_insert(format!("{}: {err}", "limit"));
+                }
+            }
+            self
+        }
+        /// Only the group with exactly this display name (empty: no filter). Combined with `external_id`, both have to match.
+        pub fn display_name<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.display_name = Some(value),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "display_name"));
+                }
+            }
+            self
+        }
+        /// Only the group with exactly this identity-provider id, e.g. an Entra ID group object id (empty: no filter). Combined with `display_name`, both have to match.
+        pub fn external_id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.external_id = Some(value),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "external_id"));
                 }
             }
             self
@@ -14075,6 +14599,12 @@ pub mod scim {
             if let Some(value) = &self.limit {
                 request = request.limit(value.clone());
             }
+            if let Some(value) = &self.display_name {
+                request = request.display_name(value.clone());
+            }
+            if let Some(value) = &self.external_id {
+                request = request.external_id(value.clone());
+            }
             request.send().await
         }
     }
@@ -14089,9 +14619,15 @@ pub mod scim {
                 match name.as_str() {
                     "offset" => params.offset = Some(parse_arg(name, value)?),
                     "limit" => params.limit = Some(parse_arg(name, value)?),
+                    "display_name" => params.display_name = Some(parse_arg(name, value)?),
+                    "external_id" => params.external_id = Some(parse_arg(name, value)?),
                     other => {
                         return Err(
-                            unknown_arg("list_scim_groups", other, &["offset", "limit"]),
+                            unknown_arg(
+                                "list_scim_groups",
+                                other,
+                                &["offset", "limit", "display_name", "external_id"],
+                            ),
                         );
                     }
                 }
@@ -19040,6 +19576,22 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                     description: "",
                 },
                 ColumnInfo {
+                    name: "declared_region",
+                    path: &["declared_region"],
+                    kind: ColumnKind::Enum(&["global", "europe", "us"]),
+                    required: true,
+                    secret: false,
+                    description: "Where you declare the provider account behind this key processes data, which lets OpenRouter's regional hosts route to it; self-declared, not checked. `null` (undeclared) behaves like `global`.",
+                },
+                ColumnInfo {
+                    name: "declared_zdr",
+                    path: &["declared_zdr"],
+                    kind: ColumnKind::Boolean,
+                    required: true,
+                    secret: false,
+                    description: "Whether you declare the provider account behind this key to retain no data (zero data retention); `null` when undeclared.",
+                },
+                ColumnInfo {
                     name: "disabled",
                     path: &["disabled"],
                     kind: ColumnKind::Boolean,
@@ -19056,12 +19608,28 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                     description: "",
                 },
                 ColumnInfo {
+                    name: "is_byok_only",
+                    path: &["is_byok_only"],
+                    kind: ColumnKind::Boolean,
+                    required: true,
+                    secret: false,
+                    description: "Whether requests for this provider use only your keys, never OpenRouter's own.",
+                },
+                ColumnInfo {
                     name: "is_fallback",
                     path: &["is_fallback"],
                     kind: ColumnKind::Boolean,
                     required: true,
                     secret: false,
                     description: "",
+                },
+                ColumnInfo {
+                    name: "is_required",
+                    path: &["is_required"],
+                    kind: ColumnKind::Boolean,
+                    required: true,
+                    secret: false,
+                    description: "Whether this key has to be used for its provider: when it cannot serve, the request fails instead of falling back.",
                 },
                 ColumnInfo {
                     name: "label",
@@ -19247,6 +19815,22 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 secret: false,
             },
             FieldInfo {
+                name: "declared_region",
+                required: false,
+                nullable: true,
+                description: "Where you declare the provider account behind this key processes data, which lets OpenRouter's regional hosts route to it; self-declared, not checked. `null` (undeclared) behaves like `global`.",
+                value: ValueType::Enum(&["global", "europe", "us"]),
+                secret: false,
+            },
+            FieldInfo {
+                name: "declared_zdr",
+                required: false,
+                nullable: true,
+                description: "Whether you declare the provider account behind this key to retain no data (zero data retention); `null` when undeclared.",
+                value: ValueType::Boolean,
+                secret: false,
+            },
+            FieldInfo {
                 name: "disabled",
                 required: false,
                 nullable: false,
@@ -19255,10 +19839,26 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 secret: false,
             },
             FieldInfo {
+                name: "is_byok_only",
+                required: false,
+                nullable: false,
+                description: "Whether requests for this provider use only your keys, never OpenRouter's own.",
+                value: ValueType::Boolean,
+                secret: false,
+            },
+            FieldInfo {
                 name: "is_fallback",
                 required: false,
                 nullable: false,
                 description: "",
+                value: ValueType::Boolean,
+                secret: false,
+            },
+            FieldInfo {
+                name: "is_required",
+                required: false,
+                nullable: false,
+                description: "Whether this key has to be used for its provider: when it cannot serve, the request fails instead of falling back.",
                 value: ValueType::Boolean,
                 secret: false,
             },
@@ -19439,6 +20039,22 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                     description: "",
                 },
                 ColumnInfo {
+                    name: "declared_region",
+                    path: &["data", "declared_region"],
+                    kind: ColumnKind::Enum(&["global", "europe", "us"]),
+                    required: true,
+                    secret: false,
+                    description: "Where you declare the provider account behind this key processes data, which lets OpenRouter's regional hosts route to it; self-declared, not checked. `null` (undeclared) behaves like `global`.",
+                },
+                ColumnInfo {
+                    name: "declared_zdr",
+                    path: &["data", "declared_zdr"],
+                    kind: ColumnKind::Boolean,
+                    required: true,
+                    secret: false,
+                    description: "Whether you declare the provider account behind this key to retain no data (zero data retention); `null` when undeclared.",
+                },
+                ColumnInfo {
                     name: "disabled",
                     path: &["data", "disabled"],
                     kind: ColumnKind::Boolean,
@@ -19455,12 +20071,28 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                     description: "",
                 },
                 ColumnInfo {
+                    name: "is_byok_only",
+                    path: &["data", "is_byok_only"],
+                    kind: ColumnKind::Boolean,
+                    required: true,
+                    secret: false,
+                    description: "Whether requests for this provider use only your keys, never OpenRouter's own.",
+                },
+                ColumnInfo {
                     name: "is_fallback",
                     path: &["data", "is_fallback"],
                     kind: ColumnKind::Boolean,
                     required: true,
                     secret: false,
                     description: "",
+                },
+                ColumnInfo {
+                    name: "is_required",
+                    path: &["data", "is_required"],
+                    kind: ColumnKind::Boolean,
+                    required: true,
+                    secret: false,
+                    description: "Whether this key has to be used for its provider: when it cannot serve, the request fails instead of falling back.",
                 },
                 ColumnInfo {
                     name: "label",
@@ -19668,6 +20300,22 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                     description: "",
                 },
                 ColumnInfo {
+                    name: "declared_region",
+                    path: &["data", "declared_region"],
+                    kind: ColumnKind::Enum(&["global", "europe", "us"]),
+                    required: true,
+                    secret: false,
+                    description: "Where you declare the provider account behind this key processes data, which lets OpenRouter's regional hosts route to it; self-declared, not checked. `null` (undeclared) behaves like `global`.",
+                },
+                ColumnInfo {
+                    name: "declared_zdr",
+                    path: &["data", "declared_zdr"],
+                    kind: ColumnKind::Boolean,
+                    required: true,
+                    secret: false,
+                    description: "Whether you declare the provider account behind this key to retain no data (zero data retention); `null` when undeclared.",
+                },
+                ColumnInfo {
                     name: "disabled",
                     path: &["data", "disabled"],
                     kind: ColumnKind::Boolean,
@@ -19684,12 +20332,28 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                     description: "",
                 },
                 ColumnInfo {
+                    name: "is_byok_only",
+                    path: &["data", "is_byok_only"],
+                    kind: ColumnKind::Boolean,
+                    required: true,
+                    secret: false,
+                    description: "Whether requests for this provider use only your keys, never OpenRouter's own.",
+                },
+                ColumnInfo {
                     name: "is_fallback",
                     path: &["data", "is_fallback"],
                     kind: ColumnKind::Boolean,
                     required: true,
                     secret: false,
                     description: "",
+                },
+                ColumnInfo {
+                    name: "is_required",
+                    path: &["data", "is_required"],
+                    kind: ColumnKind::Boolean,
+                    required: true,
+                    secret: false,
+                    description: "Whether this key has to be used for its provider: when it cannot serve, the request fails instead of falling back.",
                 },
                 ColumnInfo {
                     name: "label",
@@ -19919,6 +20583,22 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 secret: false,
             },
             FieldInfo {
+                name: "declared_region",
+                required: false,
+                nullable: true,
+                description: "Where you declare the provider account behind this key processes data, which lets OpenRouter's regional hosts route to it; self-declared, not checked. `null` (undeclared) behaves like `global`.",
+                value: ValueType::Enum(&["global", "europe", "us"]),
+                secret: false,
+            },
+            FieldInfo {
+                name: "declared_zdr",
+                required: false,
+                nullable: true,
+                description: "Whether you declare the provider account behind this key to retain no data (zero data retention); `null` when undeclared.",
+                value: ValueType::Boolean,
+                secret: false,
+            },
+            FieldInfo {
                 name: "disabled",
                 required: false,
                 nullable: false,
@@ -19927,10 +20607,26 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 secret: false,
             },
             FieldInfo {
+                name: "is_byok_only",
+                required: false,
+                nullable: false,
+                description: "Whether requests for this provider use only your keys, never OpenRouter's own.",
+                value: ValueType::Boolean,
+                secret: false,
+            },
+            FieldInfo {
                 name: "is_fallback",
                 required: false,
                 nullable: false,
                 description: "",
+                value: ValueType::Boolean,
+                secret: false,
+            },
+            FieldInfo {
+                name: "is_required",
+                required: false,
+                nullable: false,
+                description: "Whether this key has to be used for its provider: when it cannot serve, the request fails instead of falling back.",
                 value: ValueType::Boolean,
                 secret: false,
             },
@@ -19990,6 +20686,22 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                     description: "",
                 },
                 ColumnInfo {
+                    name: "declared_region",
+                    path: &["data", "declared_region"],
+                    kind: ColumnKind::Enum(&["global", "europe", "us"]),
+                    required: true,
+                    secret: false,
+                    description: "Where you declare the provider account behind this key processes data, which lets OpenRouter's regional hosts route to it; self-declared, not checked. `null` (undeclared) behaves like `global`.",
+                },
+                ColumnInfo {
+                    name: "declared_zdr",
+                    path: &["data", "declared_zdr"],
+                    kind: ColumnKind::Boolean,
+                    required: true,
+                    secret: false,
+                    description: "Whether you declare the provider account behind this key to retain no data (zero data retention); `null` when undeclared.",
+                },
+                ColumnInfo {
                     name: "disabled",
                     path: &["data", "disabled"],
                     kind: ColumnKind::Boolean,
@@ -20006,12 +20718,28 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                     description: "",
                 },
                 ColumnInfo {
+                    name: "is_byok_only",
+                    path: &["data", "is_byok_only"],
+                    kind: ColumnKind::Boolean,
+                    required: true,
+                    secret: false,
+                    description: "Whether requests for this provider use only your keys, never OpenRouter's own.",
+                },
+                ColumnInfo {
                     name: "is_fallback",
                     path: &["data", "is_fallback"],
                     kind: ColumnKind::Boolean,
                     required: true,
                     secret: false,
                     description: "",
+                },
+                ColumnInfo {
+                    name: "is_required",
+                    path: &["data", "is_required"],
+                    kind: ColumnKind::Boolean,
+                    required: true,
+                    secret: false,
+                    description: "Whether this key has to be used for its provider: when it cannot serve, the request fails instead of falling back.",
                 },
                 ColumnInfo {
                     name: "label",
@@ -22473,6 +23201,30 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             payload: Payload::List { items: "data" },
             columns: &[
                 ColumnInfo {
+                    name: "allow_safety_retention_google",
+                    path: &["allow_safety_retention_google"],
+                    kind: ColumnKind::Boolean,
+                    required: false,
+                    secret: false,
+                    description: "Whether zero-data-retention requests to `google/*` models may still go to endpoints that can keep prompts for safety review; `false` keeps them on endpoints retaining nothing. Can only tighten the account setting; left out, the account setting applies.",
+                },
+                ColumnInfo {
+                    name: "allow_safety_retention_other",
+                    path: &["allow_safety_retention_other"],
+                    kind: ColumnKind::Boolean,
+                    required: false,
+                    secret: false,
+                    description: "The same choice for models of providers not named by another `allow_safety_retention_*` field (e.g. open-weight models served by Vertex).",
+                },
+                ColumnInfo {
+                    name: "allowed_data_regions",
+                    path: &["allowed_data_regions"],
+                    kind: ColumnKind::Json,
+                    required: false,
+                    secret: false,
+                    description: "The OpenRouter hosts requests under this guardrail have to come in through (`global`: openrouter.ai, `europe`: eu.openrouter.ai, `us`: us.openrouter.ai); others are refused. `null`: any host. Several guardrails on one request allow only the regions all of them allow.",
+                },
+                ColumnInfo {
                     name: "allowed_models",
                     path: &["allowed_models"],
                     kind: ColumnKind::Json,
@@ -22679,6 +23431,30 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         has_body: true,
         body_fields: &[
             FieldInfo {
+                name: "allow_safety_retention_google",
+                required: false,
+                nullable: true,
+                description: "Whether zero-data-retention requests to `google/*` models may still go to endpoints that can keep prompts for safety review; `false` keeps them on endpoints retaining nothing. Can only tighten the account setting; left out, the account setting applies.",
+                value: ValueType::Boolean,
+                secret: false,
+            },
+            FieldInfo {
+                name: "allow_safety_retention_other",
+                required: false,
+                nullable: true,
+                description: "The same choice for models of providers not named by another `allow_safety_retention_*` field (e.g. open-weight models served by Vertex).",
+                value: ValueType::Boolean,
+                secret: false,
+            },
+            FieldInfo {
+                name: "allowed_data_regions",
+                required: false,
+                nullable: true,
+                description: "The OpenRouter hosts requests under this guardrail have to come in through (`global`: openrouter.ai, `europe`: eu.openrouter.ai, `us`: us.openrouter.ai); others are refused. `null`: any host. Several guardrails on one request allow only the regions all of them allow.",
+                value: ValueType::Array(&ValueType::Enum(&["global", "europe", "us"])),
+                secret: false,
+            },
+            FieldInfo {
                 name: "allowed_models",
                 required: false,
                 nullable: true,
@@ -22853,6 +23629,30 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         response: Some(ResponseInfo {
             payload: Payload::Object,
             columns: &[
+                ColumnInfo {
+                    name: "allow_safety_retention_google",
+                    path: &["data", "allow_safety_retention_google"],
+                    kind: ColumnKind::Boolean,
+                    required: false,
+                    secret: false,
+                    description: "Whether zero-data-retention requests to `google/*` models may still go to endpoints that can keep prompts for safety review; `false` keeps them on endpoints retaining nothing. Can only tighten the account setting; left out, the account setting applies.",
+                },
+                ColumnInfo {
+                    name: "allow_safety_retention_other",
+                    path: &["data", "allow_safety_retention_other"],
+                    kind: ColumnKind::Boolean,
+                    required: false,
+                    secret: false,
+                    description: "The same choice for models of providers not named by another `allow_safety_retention_*` field (e.g. open-weight models served by Vertex).",
+                },
+                ColumnInfo {
+                    name: "allowed_data_regions",
+                    path: &["data", "allowed_data_regions"],
+                    kind: ColumnKind::Json,
+                    required: false,
+                    secret: false,
+                    description: "The OpenRouter hosts requests under this guardrail have to come in through (`global`: openrouter.ai, `europe`: eu.openrouter.ai, `us`: us.openrouter.ai); others are refused. `null`: any host. Several guardrails on one request allow only the regions all of them allow.",
+                },
                 ColumnInfo {
                     name: "allowed_models",
                     path: &["data", "allowed_models"],
@@ -23254,6 +24054,30 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             payload: Payload::Object,
             columns: &[
                 ColumnInfo {
+                    name: "allow_safety_retention_google",
+                    path: &["data", "allow_safety_retention_google"],
+                    kind: ColumnKind::Boolean,
+                    required: false,
+                    secret: false,
+                    description: "Whether zero-data-retention requests to `google/*` models may still go to endpoints that can keep prompts for safety review; `false` keeps them on endpoints retaining nothing. Can only tighten the account setting; left out, the account setting applies.",
+                },
+                ColumnInfo {
+                    name: "allow_safety_retention_other",
+                    path: &["data", "allow_safety_retention_other"],
+                    kind: ColumnKind::Boolean,
+                    required: false,
+                    secret: false,
+                    description: "The same choice for models of providers not named by another `allow_safety_retention_*` field (e.g. open-weight models served by Vertex).",
+                },
+                ColumnInfo {
+                    name: "allowed_data_regions",
+                    path: &["data", "allowed_data_regions"],
+                    kind: ColumnKind::Json,
+                    required: false,
+                    secret: false,
+                    description: "The OpenRouter hosts requests under this guardrail have to come in through (`global`: openrouter.ai, `europe`: eu.openrouter.ai, `us`: us.openrouter.ai); others are refused. `null`: any host. Several guardrails on one request allow only the regions all of them allow.",
+                },
+                ColumnInfo {
                     name: "allowed_models",
                     path: &["data", "allowed_models"],
                     kind: ColumnKind::Json,
@@ -23504,6 +24328,30 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         has_body: true,
         body_fields: &[
             FieldInfo {
+                name: "allow_safety_retention_google",
+                required: false,
+                nullable: true,
+                description: "Whether zero-data-retention requests to `google/*` models may still go to endpoints that can keep prompts for safety review; `false` keeps them on endpoints retaining nothing. Can only tighten the account setting; left out, the account setting applies.",
+                value: ValueType::Boolean,
+                secret: false,
+            },
+            FieldInfo {
+                name: "allow_safety_retention_other",
+                required: false,
+                nullable: true,
+                description: "The same choice for models of providers not named by another `allow_safety_retention_*` field (e.g. open-weight models served by Vertex).",
+                value: ValueType::Boolean,
+                secret: false,
+            },
+            FieldInfo {
+                name: "allowed_data_regions",
+                required: false,
+                nullable: true,
+                description: "The OpenRouter hosts requests under this guardrail have to come in through (`global`: openrouter.ai, `europe`: eu.openrouter.ai, `us`: us.openrouter.ai); others are refused. `null`: any host. Several guardrails on one request allow only the regions all of them allow.",
+                value: ValueType::Array(&ValueType::Enum(&["global", "europe", "us"])),
+                secret: false,
+            },
+            FieldInfo {
                 name: "allowed_models",
                 required: false,
                 nullable: true,
@@ -23670,6 +24518,30 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         response: Some(ResponseInfo {
             payload: Payload::Object,
             columns: &[
+                ColumnInfo {
+                    name: "allow_safety_retention_google",
+                    path: &["data", "allow_safety_retention_google"],
+                    kind: ColumnKind::Boolean,
+                    required: false,
+                    secret: false,
+                    description: "Whether zero-data-retention requests to `google/*` models may still go to endpoints that can keep prompts for safety review; `false` keeps them on endpoints retaining nothing. Can only tighten the account setting; left out, the account setting applies.",
+                },
+                ColumnInfo {
+                    name: "allow_safety_retention_other",
+                    path: &["data", "allow_safety_retention_other"],
+                    kind: ColumnKind::Boolean,
+                    required: false,
+                    secret: false,
+                    description: "The same choice for models of providers not named by another `allow_safety_retention_*` field (e.g. open-weight models served by Vertex).",
+                },
+                ColumnInfo {
+                    name: "allowed_data_regions",
+                    path: &["data", "allowed_data_regions"],
+                    kind: ColumnKind::Json,
+                    required: false,
+                    secret: false,
+                    description: "The OpenRouter hosts requests under this guardrail have to come in through (`global`: openrouter.ai, `europe`: eu.openrouter.ai, `us`: us.openrouter.ai); others are refused. `null`: any host. Several guardrails on one request allow only the regions all of them allow.",
+                },
                 ColumnInfo {
                     name: "allowed_models",
                     path: &["data", "allowed_models"],
@@ -27042,6 +27914,35 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 description: "Most items per page.",
                 value: ValueType::Integer,
             },
+            ParameterInfo {
+                name: "output_modalities",
+                location: "query",
+                required: false,
+                description: "Only models that produce one of these output modalities, comma-separated (`text`, `image`, `embeddings`, `audio`, `video`, `rerank`, `decisions`, `speech`, `transcription`), or `all` for every model. The server assumes `text` when this is left out.",
+                value: ValueType::String,
+            },
+            ParameterInfo {
+                name: "sort",
+                location: "query",
+                required: false,
+                description: "The order the server lists the models in; left out, its usual order. Models with no score for a benchmark order come last.",
+                value: ValueType::Enum(
+                    &[
+                        "most-popular",
+                        "newest",
+                        "top-weekly",
+                        "pricing-low-to-high",
+                        "pricing-high-to-low",
+                        "context-high-to-low",
+                        "throughput-high-to-low",
+                        "latency-low-to-high",
+                        "intelligence-high-to-low",
+                        "coding-high-to-low",
+                        "agentic-high-to-low",
+                        "design-arena-elo-high-to-low",
+                    ],
+                ),
+            },
         ],
         has_body: false,
         body_fields: &[],
@@ -27686,6 +28587,14 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 secret: false,
             },
             FieldInfo {
+                name: "broadcast_generation_cost_allocation",
+                required: false,
+                nullable: false,
+                description: "Beta: also send `openrouter_cost_allocation`, usage and cost per kind of token, when those add up to the billed cost.",
+                value: ValueType::Boolean,
+                secret: false,
+            },
+            FieldInfo {
                 name: "broadcast_generation_identity",
                 required: false,
                 nullable: false,
@@ -27739,6 +28648,16 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
+            },
+            FieldInfo {
+                name: "regions",
+                required: false,
+                nullable: false,
+                description: "The data regions whose requests reach this destination; `eu` is taken as `europe`. Left out, `[global]`; never empty.",
+                value: ValueType::Array(
+                    &ValueType::Enum(&["global", "europe", "us", "eu"]),
+                ),
                 secret: false,
             },
             FieldInfo {
@@ -27893,6 +28812,14 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 secret: false,
             },
             FieldInfo {
+                name: "broadcast_generation_cost_allocation",
+                required: false,
+                nullable: false,
+                description: "Beta: also send `openrouter_cost_allocation`, usage and cost per kind of token, when those add up to the billed cost.",
+                value: ValueType::Boolean,
+                secret: false,
+            },
+            FieldInfo {
                 name: "broadcast_generation_identity",
                 required: false,
                 nullable: false,
@@ -27946,6 +28873,16 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 nullable: false,
                 description: "",
                 value: ValueType::Boolean,
+                secret: false,
+            },
+            FieldInfo {
+                name: "regions",
+                required: false,
+                nullable: false,
+                description: "The data regions whose requests reach this destination; `eu` is taken as `europe`. Left out, `[global]`; never empty.",
+                value: ValueType::Array(
+                    &ValueType::Enum(&["global", "europe", "us", "eu"]),
+                ),
                 secret: false,
             },
             FieldInfo {
@@ -30526,6 +31463,20 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 required: false,
                 description: "Most items per page.",
                 value: ValueType::Integer,
+            },
+            ParameterInfo {
+                name: "display_name",
+                location: "query",
+                required: false,
+                description: "Only the group with exactly this display name (empty: no filter). Combined with `external_id`, both have to match.",
+                value: ValueType::String,
+            },
+            ParameterInfo {
+                name: "external_id",
+                location: "query",
+                required: false,
+                description: "Only the group with exactly this identity-provider id, e.g. an Entra ID group object id (empty: no filter). Combined with `display_name`, both have to match.",
+                value: ValueType::String,
             },
         ],
         has_body: false,
