@@ -62,8 +62,11 @@ fn guardrails_list_in_three_formats() {
     assert_eq!(out.json()["data"], body["data"]);
     let out = run(cli(&server).args(["guardrails", "list", "-f", "csv"])).ok();
     let (header, rows) = out.csv();
-    assert_eq!(header[..4], ["id", "name", "description", "limit_usd"]);
-    assert_eq!(rows[0][..4], [GUARDRAIL, "interns", "", "1500"]);
+    // The look's columns first, then every other scalar field of the spec; numbers
+    // as sent.
+    assert_eq!(header[..4], ["name", "id", "limit_usd", "reset_interval"]);
+    assert_eq!(rows[0][..4], ["interns", GUARDRAIL, "1500.0", "monthly"]);
+    assert_eq!(rows[0][4], r#"["openai/gpt-4o-mini"]"#, "a list as sent");
     list.assert_calls(3);
 }
 
@@ -135,7 +138,12 @@ fn guardrails_update_show_and_delete() {
         "csv",
     ]))
     .ok();
-    assert_eq!(out.csv().1[0][3], "75.5");
+    let (header, rows) = out.csv();
+    let limit = header
+        .iter()
+        .position(|h| h == "limit_usd")
+        .expect("limit_usd");
+    assert_eq!(rows[0][limit], "75.5");
     updated.assert_calls(1);
 
     let show_body = json!({"data": guardrail(GUARDRAIL, "interns", None)}).to_string();

@@ -508,6 +508,18 @@ fn look_cell(
             .find(|(field, _)| *field == name)
             .map(|(_, text)| (*text).to_string())
             .unwrap_or_default(),
+        Some(Value::Array(items)) if items.is_empty() => look
+            .null_as
+            .iter()
+            .find(|(field, _)| *field == name)
+            .map(|(_, text)| (*text).to_string())
+            .unwrap_or_default(),
+        // A list of names (a guardrail's models) as `a, b`.
+        Some(Value::Array(items)) if items.iter().all(Value::is_string) => items
+            .iter()
+            .filter_map(Value::as_str)
+            .collect::<Vec<_>>()
+            .join(", "),
         Some(Value::Bool(yes)) => if *yes { "yes" } else { "no" }.to_string(),
         Some(Value::String(text)) if column.kind == ColumnKind::Time => short_time(text),
         Some(Value::String(text)) if look.short.contains(&name) => out.style().short_id(text),

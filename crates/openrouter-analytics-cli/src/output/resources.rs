@@ -252,6 +252,53 @@ pub const CREDITS: Look = Look {
     totals: &[],
 };
 
+/// `guardrails list`: a row per guardrail; a list it does not restrict reads `any`.
+pub const GUARDRAILS_LIST: Look = Look {
+    fields: &[
+        ("name", "NAME"),
+        ("id", "ID"),
+        ("limit_usd", "LIMIT (USD)"),
+        ("reset_interval", "RESETS"),
+        ("allowed_models", "MODELS"),
+        ("allowed_providers", "PROVIDERS"),
+        ("created_at", "CREATED (UTC)"),
+    ],
+    optional: &["created_at", "allowed_providers"],
+    null_as: GUARDRAIL_NULLS,
+    suffix: &[],
+    short: &["id"],
+    totals: &[],
+};
+
+/// What a `null` (or an empty list) means in a guardrail.
+const GUARDRAIL_NULLS: &[(&str, &str)] = &[
+    ("limit_usd", "none"),
+    ("reset_interval", "never"),
+    ("allowed_models", "any"),
+    ("allowed_providers", "any"),
+];
+
+/// `guardrails show|create|update`: one guardrail.
+pub const GUARDRAIL: Look = Look {
+    fields: &[
+        ("name", "Name"),
+        ("id", "Id"),
+        ("description", "Description"),
+        ("limit_usd", "Limit"),
+        ("reset_interval", "Resets"),
+        ("allowed_models", "Allowed models"),
+        ("allowed_providers", "Allowed providers"),
+        ("include_byok_in_budgets", "BYOK in budgets"),
+        ("workspace_id", "Workspace"),
+        ("created_at", "Created (UTC)"),
+    ],
+    optional: &[],
+    null_as: GUARDRAIL_NULLS,
+    suffix: &[],
+    short: &[],
+    totals: &[],
+};
+
 /// Every look with its operation, for the test that their names are real columns.
 #[cfg(test)]
 const LOOKS: &[(&OperationInfo, &Look)] = &[
@@ -261,6 +308,10 @@ const LOOKS: &[(&OperationInfo, &Look)] = &[
     (ops::API_KEYS_CREATE, &KEY_CREATED),
     (ops::API_KEYS_GET_CURRENT_KEY_METADATA, &CURRENT_KEY),
     (ops::CREDITS_GET_CREDITS, &CREDITS),
+    (ops::GUARDRAILS_LIST, &GUARDRAILS_LIST),
+    (ops::GUARDRAILS_GET, &GUARDRAIL),
+    (ops::GUARDRAILS_CREATE, &GUARDRAIL),
+    (ops::GUARDRAILS_UPDATE, &GUARDRAIL),
 ];
 
 /// The override of `op`, if it has one.
