@@ -299,6 +299,25 @@ pub const GUARDRAIL: Look = Look {
     totals: &[],
 };
 
+/// `byok list`: the provider keys, masked as OpenRouter sends them.
+pub const BYOK_LIST: Look = Look {
+    fields: &[
+        ("provider", "PROVIDER"),
+        ("name", "NAME"),
+        ("label", "LABEL"),
+        ("id", "ID"),
+        ("disabled", "DISABLED"),
+        ("is_fallback", "FALLBACK"),
+        ("allowed_models", "MODELS"),
+        ("created_at", "CREATED (UTC)"),
+    ],
+    optional: &["created_at", "allowed_models", "is_fallback", "id"],
+    null_as: &[("allowed_models", "any")],
+    suffix: &[],
+    short: &["id"],
+    totals: &[],
+};
+
 /// Every look with its operation, for the test that their names are real columns.
 #[cfg(test)]
 const LOOKS: &[(&OperationInfo, &Look)] = &[
@@ -312,6 +331,7 @@ const LOOKS: &[(&OperationInfo, &Look)] = &[
     (ops::GUARDRAILS_GET, &GUARDRAIL),
     (ops::GUARDRAILS_CREATE, &GUARDRAIL),
     (ops::GUARDRAILS_UPDATE, &GUARDRAIL),
+    (ops::BYOK_LIST, &BYOK_LIST),
 ];
 
 /// The override of `op`, if it has one.
