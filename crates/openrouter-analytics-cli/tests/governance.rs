@@ -376,16 +376,23 @@ fn models_prints_prices_per_million_tokens_and_sorts_by_price() {
     );
     let out = run(cli(&server).args(["models", "-f", "csv"])).ok();
     let (header, rows) = out.csv();
+    // The look's columns, every other scalar field of the spec, then the prices per
+    // million tokens beside the prices per token as sent.
+    assert_eq!(header[..3], ["id", "pricing.prompt", "pricing.completion"]);
     assert_eq!(
-        header[3..],
+        rows[0][..3],
+        ["anthropic/claude-sonnet-4", "0.000003", "0.000015"]
+    );
+    let per_million = header.len() - 2;
+    assert_eq!(
+        header[per_million..],
         [
-            "prompt",
-            "completion",
-            "prompt_per_million",
-            "completion_per_million"
+            "pricing.prompt_per_million",
+            "pricing.completion_per_million"
         ]
     );
-    assert_eq!(rows[0][3..], ["0.000003", "0.000015", "3", "15"]);
+    assert_eq!(rows[0][per_million..], ["3", "15"]);
+    assert_eq!(rows[1][per_million..], ["", ""], "a router's price varies");
     let out = run(cli(&server).args(["models", "-f", "json"])).ok();
     assert_eq!(out.json()["data"], body["data"]);
     list.assert_calls(3);

@@ -44,37 +44,6 @@ pub async fn send(
     ctx.call(label, call.send_with_raw_body()).await
 }
 
-/// Every item of the list `group.method`, paged by the client's `send_all_pages` (and
-/// so failing, never cut short, on pages that do not add up): each item decoded and
-/// exactly as sent.
-pub async fn every_item(
-    ctx: &Context<'_>,
-    label: &str,
-    operation: &'static OperationInfo,
-    args: &[(String, String)],
-) -> Result<Vec<(Value, RawItem)>, Failure> {
-    let call = call(ctx, operation, args, None)?;
-    let pages = ctx.call(label, call.send_all_pages()).await?;
-    let raw = view::page_items(pages.iter().map(|page| &page.raw_body[..]))
-        .map_err(|err| Failure::other(format!("{label}: {err}")))?;
-    let decoded: Vec<Value> = pages
-        .into_iter()
-        .flat_map(|page| match page.value {
-            Value::Object(mut fields) => match fields.remove("data") {
-                Some(Value::Array(items)) => items,
-                _ => Vec::new(),
-            },
-            _ => Vec::new(),
-        })
-        .collect();
-    if decoded.len() != raw.len() {
-        return Err(Failure::other(format!(
-            "{label}: the pages' items did not decode one for one"
-        )));
-    }
-    Ok(decoded.into_iter().zip(raw).collect())
-}
-
 /// One answer read tolerantly: as sent, parsed, and the warning when it does not match
 /// the spec.
 pub struct Answer {
