@@ -1,9 +1,10 @@
 //! Calls by name for the friendly commands built on the generated table (`guardrails`,
-//! `models`, `byok`): one request, or every page of a list paged by `offset` through the
-//! client's one paging loop, each answer kept with its exact bytes so that JSON output
-//! is the API's.
+//! `models`, `byok`, `keys`, `key`, `credits`): one request, or every page of a list
+//! paged by `offset` through the client's one paging loop, each answer kept with its
+//! exact bytes so that JSON output is the API's, and read tolerantly: an answer that
+//! does not match the spec is shown with a warning, not refused.
 
-use openrouter_analytics::{CallByName, OperationInfo, TolerantAnswer, WithRawBody};
+use openrouter_analytics::{CallByName, OperationInfo, TolerantAnswer};
 use serde_json::Value;
 
 use super::Context;
@@ -30,18 +31,6 @@ fn call(
     }
     ctx.describe(op.http_method, op.path);
     Ok(call)
-}
-
-/// Sends `group.method` with text arguments and an optional JSON body.
-pub async fn send(
-    ctx: &Context<'_>,
-    label: &str,
-    operation: &'static OperationInfo,
-    args: &[(String, String)],
-    body: Option<Value>,
-) -> Result<WithRawBody<Value>, Failure> {
-    let call = call(ctx, operation, args, body)?;
-    ctx.call(label, call.send_with_raw_body()).await
 }
 
 /// One answer read tolerantly: as sent, parsed, and the warning when it does not match

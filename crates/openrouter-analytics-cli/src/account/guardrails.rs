@@ -297,7 +297,7 @@ impl Plan {
             }
             Self::Delete { id, .. } => {
                 let args = [("id".to_string(), id.clone())];
-                let response = by_name::send(
+                let answer = by_name::one(
                     ctx,
                     "deleting the guardrail",
                     ops::GUARDRAILS_DELETE,
@@ -305,8 +305,11 @@ impl Plan {
                     None,
                 )
                 .await?;
-                let done = response.value["deleted"].as_bool().unwrap_or(false);
-                super::keys::deleted(&format!("guardrail {id}"), done, &response.raw_body, style)
+                let done = answer.body["deleted"].as_bool().unwrap_or(false);
+                let mut output =
+                    super::keys::deleted(&format!("guardrail {id}"), done, &answer.raw, style)?;
+                output.notes.extend(answer.warning);
+                Ok(output)
             }
             Self::Assign {
                 id,
@@ -350,19 +353,19 @@ async fn assign_all(
             ops::GUARDRAILS_BULK_UNASSIGN_MEMBERS,
         )
     };
-    let mut answers: Vec<(&str, openrouter_analytics::WithRawBody<Value>)> = Vec::new();
+    let mut answers: Vec<(&str, by_name::Answer)> = Vec::new();
     if !hashes.is_empty() {
         let body = json!({ "key_hashes": hashes });
         let label = "assigning keys";
         answers.push((
             "keys",
-            by_name::send(ctx, label, keys_method, &args, Some(body)).await?,
+            by_name::one(ctx, label, keys_method, &args, Some(body)).await?,
         ));
     }
     if !user_ids.is_empty() {
         let body = json!({ "member_user_ids": user_ids });
         let label = "assigning members";
-        let sent = by_name::send(ctx, label, members_method, &args, Some(body)).await;
+        let sent = by_name::one(ctx, label, members_method, &args, Some(body)).await;
         match sent {
             Ok(answer) => answers.push(("members", answer)),
             // The keys' call went through: say so, or the user would think nothing changed.
@@ -377,10 +380,10 @@ async fn assign_all(
             Err(failure) => return Err(failure),
         }
     }
-    Output::render(style, |out| match style.format {
+    let mut output = Output::render(style, |out| match style.format {
         // One answer: the API's body; both: `{"keys": .., "members": ..}`, each as sent.
         Format::Json => match answers.as_slice() {
-            [(_, only)] => write_raw_json(out, &only.raw_body),
+            [(_, only)] => write_raw_json(out, &only.raw),
             _ => {
                 out.write_all(b"{")?;
                 for (i, (what, answer)) in answers.iter().enumerate() {
@@ -388,7 +391,7 @@ async fn assign_all(
                         out.write_all(b",")?;
                     }
                     write!(out, "\"{what}\":")?;
-                    out.write_all(&answer.raw_body)?;
+                    out.write_all(&answer.raw)?;
                 }
                 out.write_all(b"}\n")
             }
@@ -396,7 +399,7 @@ async fn assign_all(
         Format::Csv => {
             let mut csv = Sheet::new(out, [text("what"), number("count")])?;
             for (what, answer) in &answers {
-                csv.row([*what, &count(&answer.value)])?;
+                csv.row([*what, &count(&answer.body)])?;
             }
             csv.finish()
         }
@@ -405,13 +408,18 @@ async fn assign_all(
                 writeln!(
                     out,
                     "{verb} {} {what} (guardrail {}).",
-                    crate::terminal::safe(&count(&answer.value)),
+                    crate::terminal::safe(&count(&answer.body)),
                     crate::terminal::safe(id)
                 )?;
             }
             Ok(())
         }
-    })
+    })?;
+    // One warning at most, as everywhere else.
+    output
+        .notes
+        .extend(answers.into_iter().find_map(|(_, answer)| answer.warning));
+    Ok(output)
 }
 
 /// The count a bulk answer reports (`assigned_count`, `unassigned_count`, ...).
