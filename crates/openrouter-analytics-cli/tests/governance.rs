@@ -62,8 +62,11 @@ fn guardrails_list_in_three_formats() {
     assert_eq!(out.json()["data"], body["data"]);
     let out = run(cli(&server).args(["guardrails", "list", "-f", "csv"])).ok();
     let (header, rows) = out.csv();
-    assert_eq!(header[..4], ["id", "name", "description", "limit_usd"]);
-    assert_eq!(rows[0][..4], [GUARDRAIL, "interns", "", "1500"]);
+    // The look's columns first, then every other scalar field of the spec; numbers
+    // as sent.
+    assert_eq!(header[..4], ["name", "id", "limit_usd", "reset_interval"]);
+    assert_eq!(rows[0][..4], ["interns", GUARDRAIL, "1500.0", "monthly"]);
+    assert_eq!(rows[0][4], r#"["openai/gpt-4o-mini"]"#, "a list as sent");
     list.assert_calls(3);
 }
 
@@ -135,7 +138,12 @@ fn guardrails_update_show_and_delete() {
         "csv",
     ]))
     .ok();
-    assert_eq!(out.csv().1[0][3], "75.5");
+    let (header, rows) = out.csv();
+    let limit = header
+        .iter()
+        .position(|h| h == "limit_usd")
+        .expect("limit_usd");
+    assert_eq!(rows[0][limit], "75.5");
     updated.assert_calls(1);
 
     let show_body = json!({"data": guardrail(GUARDRAIL, "interns", None)}).to_string();
@@ -368,16 +376,23 @@ fn models_prints_prices_per_million_tokens_and_sorts_by_price() {
     );
     let out = run(cli(&server).args(["models", "-f", "csv"])).ok();
     let (header, rows) = out.csv();
+    // The look's columns, every other scalar field of the spec, then the prices per
+    // million tokens beside the prices per token as sent.
+    assert_eq!(header[..3], ["id", "pricing.prompt", "pricing.completion"]);
     assert_eq!(
-        header[3..],
+        rows[0][..3],
+        ["anthropic/claude-sonnet-4", "0.000003", "0.000015"]
+    );
+    let per_million = header.len() - 2;
+    assert_eq!(
+        header[per_million..],
         [
-            "prompt",
-            "completion",
-            "prompt_per_million",
-            "completion_per_million"
+            "pricing.prompt_per_million",
+            "pricing.completion_per_million"
         ]
     );
-    assert_eq!(rows[0][3..], ["0.000003", "0.000015", "3", "15"]);
+    assert_eq!(rows[0][per_million..], ["3", "15"]);
+    assert_eq!(rows[1][per_million..], ["", ""], "a router's price varies");
     let out = run(cli(&server).args(["models", "-f", "json"])).ok();
     assert_eq!(out.json()["data"], body["data"]);
     list.assert_calls(3);
@@ -409,10 +424,10 @@ fn byok_list_shows_masked_provider_keys() {
         .collect();
     assert_eq!(row[..4], ["openai", "team", "OpenAI", "sk-...x9Qz"]);
     let out = run(cli(&server).args(["byok", "list", "--provider", "openai", "-f", "csv"])).ok();
-    assert_eq!(
-        out.csv().1[0][1..4],
-        ["openai", "team OpenAI", "sk-...x9Qz"]
-    );
+    // The look's columns first, then every other scalar field of the spec.
+    let (header, rows) = out.csv();
+    assert_eq!(header[..3], ["provider", "name", "label"]);
+    assert_eq!(rows[0][..3], ["openai", "team OpenAI", "sk-...x9Qz"]);
     let out = run(cli(&server).args(["byok", "list", "--provider", "openai", "-f", "json"])).ok();
     assert_eq!(out.json()["data"], body["data"]);
     list.assert_calls(3);
@@ -597,4 +612,62 @@ fn api_prints_the_page_asked_for_unless_all_pages_is_given() {
     let out = run(cli(&server).args(["api", "credits", "get-credits", "--all-pages"]));
     assert_eq!(out.code, 2, "{}", out.stderr);
     pages.assert_calls(3);
+}
+
+/// A guardrail and a provider key as an older OpenRouter sent them, without a field the
+/// spec now requires: shown with one warning in every format, exit 0, JSON as sent.
+#[test]
+fn guardrails_and_byok_read_answers_that_lack_a_required_field() {
+    let server = MockServer::start();
+    let mut old = guardrail(GUARDRAIL, "interns", Some(50.0));
+    old.as_object_mut()
+        .expect("an object")
+        .remove("include_byok_in_budgets");
+    let shown = json!({"data": old}).to_string();
+    server.mock(|when, then| {
+        when.method(GET).path(format!("/guardrails/{GUARDRAIL}"));
+        then.status(200).body(&shown);
+    });
+    let listed = json!({"total_count": 1, "data": [{
+        "id": "7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d", "provider": "openai",
+        "workspace_id": WS, "label": "sk-...x9Qz", "name": "team OpenAI",
+        "disabled": false, "is_fallback": true, "allowed_models": null,
+        "allowed_api_key_hashes": null, "allowed_user_ids": null,
+        "created_at": "2026-10-01T08:00:00Z"
+    }]});
+    server.mock(|when, then| {
+        when.method(GET).path("/byok");
+        then.status(200).body(listed.to_string());
+    });
+    let commands: [(&[&str], Option<&str>); 2] = [
+        (&["guardrails", "show", GUARDRAIL], Some(&shown)),
+        (&["byok", "list"], None),
+    ];
+    for (args, body) in commands {
+        for format in ["table", "csv", "json"] {
+            let out = run(cli(&server).args(args).args(["-f", format])).ok();
+            assert_eq!(
+                out.stderr.matches("warning: ").count(),
+                1,
+                "{args:?} -f {format}: {}",
+                out.stderr
+            );
+            match (format, body) {
+                ("json", Some(body)) => assert_eq!(out.stdout, format!("{body}\n")),
+                ("json", None) => assert_eq!(out.json()["data"], listed["data"]),
+                _ => assert!(!out.stdout.is_empty(), "{args:?} -f {format}"),
+            }
+        }
+    }
+    let out = run(cli(&server).args(["guardrails", "show", GUARDRAIL, "-f", "table"])).ok();
+    assert_eq!(out.field("Limit"), "$50.00");
+    assert!(
+        out.stdout
+            .lines()
+            .any(|l| l.trim_end() == "BYOK in budgets"),
+        "the missing field is blank: {}",
+        out.stdout
+    );
+    let out = run(cli(&server).args(["byok", "list", "-f", "table"])).ok();
+    assert!(out.stdout.contains("team OpenAI"), "{}", out.stdout);
 }

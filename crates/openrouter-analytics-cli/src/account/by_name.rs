@@ -1,9 +1,10 @@
 //! Calls by name for the friendly commands built on the generated table (`guardrails`,
-//! `models`, `byok`): one request, or every page of a list paged by `offset` through the
-//! client's one paging loop, each answer kept with its exact bytes so that JSON output
-//! is the API's.
+//! `models`, `byok`, `keys`, `key`, `credits`): one request, or every page of a list
+//! paged by `offset` through the client's one paging loop, each answer kept with its
+//! exact bytes so that JSON output is the API's, and read tolerantly: an answer that
+//! does not match the spec is shown with a warning, not refused.
 
-use openrouter_analytics::{CallByName, OperationInfo, TolerantAnswer, WithRawBody};
+use openrouter_analytics::{CallByName, OperationInfo, TolerantAnswer};
 use serde_json::Value;
 
 use super::Context;
@@ -30,49 +31,6 @@ fn call(
     }
     ctx.describe(op.http_method, op.path);
     Ok(call)
-}
-
-/// Sends `group.method` with text arguments and an optional JSON body.
-pub async fn send(
-    ctx: &Context<'_>,
-    label: &str,
-    operation: &'static OperationInfo,
-    args: &[(String, String)],
-    body: Option<Value>,
-) -> Result<WithRawBody<Value>, Failure> {
-    let call = call(ctx, operation, args, body)?;
-    ctx.call(label, call.send_with_raw_body()).await
-}
-
-/// Every item of the list `group.method`, paged by the client's `send_all_pages` (and
-/// so failing, never cut short, on pages that do not add up): each item decoded and
-/// exactly as sent.
-pub async fn every_item(
-    ctx: &Context<'_>,
-    label: &str,
-    operation: &'static OperationInfo,
-    args: &[(String, String)],
-) -> Result<Vec<(Value, RawItem)>, Failure> {
-    let call = call(ctx, operation, args, None)?;
-    let pages = ctx.call(label, call.send_all_pages()).await?;
-    let raw = view::page_items(pages.iter().map(|page| &page.raw_body[..]))
-        .map_err(|err| Failure::other(format!("{label}: {err}")))?;
-    let decoded: Vec<Value> = pages
-        .into_iter()
-        .flat_map(|page| match page.value {
-            Value::Object(mut fields) => match fields.remove("data") {
-                Some(Value::Array(items)) => items,
-                _ => Vec::new(),
-            },
-            _ => Vec::new(),
-        })
-        .collect();
-    if decoded.len() != raw.len() {
-        return Err(Failure::other(format!(
-            "{label}: the pages' items did not decode one for one"
-        )));
-    }
-    Ok(decoded.into_iter().zip(raw).collect())
 }
 
 /// One answer read tolerantly: as sent, parsed, and the warning when it does not match

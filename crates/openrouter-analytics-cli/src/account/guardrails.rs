@@ -4,54 +4,18 @@
 //! members by name, as `activity --key/--user` does.
 
 use openrouter_analytics::ops;
-use std::io::{self, Write};
+use std::io::Write;
 
 use clap::{Args, Subcommand};
-use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::view::{self, write_fields};
-use super::{Context, Output, by_name, confirm, examples, resolve};
+use super::{Context, Json, Output, by_name, confirm, examples, resolve, show, show_answer};
 use crate::exit::Failure;
 use crate::flags::{Generated, Options, from_operation};
-use crate::output::money;
-use crate::output::sheet::{Field, Sheet, number, text, write_rows};
-use crate::output::table::{Align, Table};
-use crate::output::{Format, Out, Style};
+use crate::output::resources;
+use crate::output::sheet::{Sheet, number, text};
+use crate::output::{Format, Style};
 use crate::output::{cell, write_raw_json};
-
-/// The CSV header of `list` and `show`: the API's field names (lists joined with `;`).
-const CSV_FIELDS: [Field<Guardrail>; 10] = [
-    (text("id"), |row| Ok(row.id.clone())),
-    (text("name"), |row| Ok(row.name.clone())),
-    (text("description"), |row| {
-        Ok(row.description.clone().unwrap_or_default())
-    }),
-    (number("limit_usd"), |row| {
-        money::plain_or_blank(row.limit_usd)
-    }),
-    (text("reset_interval"), |row| {
-        Ok(row.reset_interval.as_ref().map(cell).unwrap_or_default())
-    }),
-    (text("allowed_models"), |row| {
-        Ok(row.allowed_models.clone().unwrap_or_default().join(";"))
-    }),
-    (text("allowed_providers"), |row| {
-        Ok(row.allowed_providers.clone().unwrap_or_default().join(";"))
-    }),
-    (text("include_byok_in_budgets"), |row| {
-        Ok(row
-            .include_byok_in_budgets
-            .map(|b| b.to_string())
-            .unwrap_or_default())
-    }),
-    (text("workspace_id"), |row| {
-        Ok(row.workspace_id.clone().unwrap_or_default())
-    }),
-    (text("created_at"), |row| {
-        Ok(row.created_at.clone().unwrap_or_default())
-    }),
-];
 
 from_operation!(
     /// `guardrails list`'s flags: the list's filters (paging is done for you).
@@ -264,26 +228,23 @@ impl Plan {
     pub async fn execute(&self, ctx: &Context<'_>, style: Style) -> Result<Output, Failure> {
         match self {
             Self::List(args) => {
-                let items =
-                    by_name::every_item(ctx, "listing guardrails", ops::GUARDRAILS_LIST, args)
-                        .await?;
-                if style.format == Format::Json {
-                    return Output::render(style, |out| {
-                        view::write_list_json(out, items.into_iter().map(|(_, raw)| raw).collect())
-                    });
-                }
-                let rows = items
-                    .iter()
-                    .map(|(value, _)| Guardrail::from_json(value))
-                    .collect::<Result<Vec<_>, _>>()?;
-                Output::render(style, |out| match style.format {
-                    Format::Csv => guardrails_csv(&rows, out),
-                    _ => guardrails_table(&rows, out),
-                })
+                let list =
+                    by_name::items(ctx, "listing guardrails", ops::GUARDRAILS_LIST, args).await?;
+                let body = list.body();
+                let raw = list.items.into_iter().map(|(_, raw)| raw).collect();
+                show(
+                    style,
+                    ops::GUARDRAILS_LIST,
+                    &resources::GUARDRAILS_LIST,
+                    &body,
+                    Json::Items(raw),
+                    &[],
+                    list.warning,
+                )
             }
             Self::Show(id) => {
                 let args = [("id".to_string(), id.clone())];
-                let response = by_name::send(
+                let answer = by_name::one(
                     ctx,
                     "fetching the guardrail",
                     ops::GUARDRAILS_GET,
@@ -291,10 +252,16 @@ impl Plan {
                     None,
                 )
                 .await?;
-                single(&response.value, &response.raw_body, style)
+                show_answer(
+                    style,
+                    ops::GUARDRAILS_GET,
+                    &resources::GUARDRAIL,
+                    &answer,
+                    &[],
+                )
             }
             Self::Create(body) => {
-                let response = by_name::send(
+                let answer = by_name::one(
                     ctx,
                     "creating the guardrail",
                     ops::GUARDRAILS_CREATE,
@@ -302,11 +269,17 @@ impl Plan {
                     Some(body.clone()),
                 )
                 .await?;
-                single(&response.value, &response.raw_body, style)
+                show_answer(
+                    style,
+                    ops::GUARDRAILS_CREATE,
+                    &resources::GUARDRAIL,
+                    &answer,
+                    &[],
+                )
             }
             Self::Update { id, body } => {
                 let args = [("id".to_string(), id.clone())];
-                let response = by_name::send(
+                let answer = by_name::one(
                     ctx,
                     "updating the guardrail",
                     ops::GUARDRAILS_UPDATE,
@@ -314,11 +287,17 @@ impl Plan {
                     Some(body.clone()),
                 )
                 .await?;
-                single(&response.value, &response.raw_body, style)
+                show_answer(
+                    style,
+                    ops::GUARDRAILS_UPDATE,
+                    &resources::GUARDRAIL,
+                    &answer,
+                    &[],
+                )
             }
             Self::Delete { id, .. } => {
                 let args = [("id".to_string(), id.clone())];
-                let response = by_name::send(
+                let answer = by_name::one(
                     ctx,
                     "deleting the guardrail",
                     ops::GUARDRAILS_DELETE,
@@ -326,8 +305,11 @@ impl Plan {
                     None,
                 )
                 .await?;
-                let done = response.value["deleted"].as_bool().unwrap_or(false);
-                super::keys::deleted(&format!("guardrail {id}"), done, &response.raw_body, style)
+                let done = answer.body["deleted"].as_bool().unwrap_or(false);
+                let mut output =
+                    super::keys::deleted(&format!("guardrail {id}"), done, &answer.raw, style)?;
+                output.notes.extend(answer.warning);
+                Ok(output)
             }
             Self::Assign {
                 id,
@@ -371,19 +353,19 @@ async fn assign_all(
             ops::GUARDRAILS_BULK_UNASSIGN_MEMBERS,
         )
     };
-    let mut answers: Vec<(&str, openrouter_analytics::WithRawBody<Value>)> = Vec::new();
+    let mut answers: Vec<(&str, by_name::Answer)> = Vec::new();
     if !hashes.is_empty() {
         let body = json!({ "key_hashes": hashes });
         let label = "assigning keys";
         answers.push((
             "keys",
-            by_name::send(ctx, label, keys_method, &args, Some(body)).await?,
+            by_name::one(ctx, label, keys_method, &args, Some(body)).await?,
         ));
     }
     if !user_ids.is_empty() {
         let body = json!({ "member_user_ids": user_ids });
         let label = "assigning members";
-        let sent = by_name::send(ctx, label, members_method, &args, Some(body)).await;
+        let sent = by_name::one(ctx, label, members_method, &args, Some(body)).await;
         match sent {
             Ok(answer) => answers.push(("members", answer)),
             // The keys' call went through: say so, or the user would think nothing changed.
@@ -398,10 +380,10 @@ async fn assign_all(
             Err(failure) => return Err(failure),
         }
     }
-    Output::render(style, |out| match style.format {
+    let mut output = Output::render(style, |out| match style.format {
         // One answer: the API's body; both: `{"keys": .., "members": ..}`, each as sent.
         Format::Json => match answers.as_slice() {
-            [(_, only)] => write_raw_json(out, &only.raw_body),
+            [(_, only)] => write_raw_json(out, &only.raw),
             _ => {
                 out.write_all(b"{")?;
                 for (i, (what, answer)) in answers.iter().enumerate() {
@@ -409,7 +391,7 @@ async fn assign_all(
                         out.write_all(b",")?;
                     }
                     write!(out, "\"{what}\":")?;
-                    out.write_all(&answer.raw_body)?;
+                    out.write_all(&answer.raw)?;
                 }
                 out.write_all(b"}\n")
             }
@@ -417,7 +399,7 @@ async fn assign_all(
         Format::Csv => {
             let mut csv = Sheet::new(out, [text("what"), number("count")])?;
             for (what, answer) in &answers {
-                csv.row([*what, &count(&answer.value)])?;
+                csv.row([*what, &count(&answer.body)])?;
             }
             csv.finish()
         }
@@ -426,13 +408,18 @@ async fn assign_all(
                 writeln!(
                     out,
                     "{verb} {} {what} (guardrail {}).",
-                    crate::terminal::safe(&count(&answer.value)),
+                    crate::terminal::safe(&count(&answer.body)),
                     crate::terminal::safe(id)
                 )?;
             }
             Ok(())
         }
-    })
+    })?;
+    // One warning at most, as everywhere else.
+    output
+        .notes
+        .extend(answers.into_iter().find_map(|(_, answer)| answer.warning));
+    Ok(output)
 }
 
 /// The count a bulk answer reports (`assigned_count`, `unassigned_count`, ...).
@@ -446,126 +433,4 @@ fn count(answer: &Value) -> String {
                 .map(|(_, value)| cell(value))
         })
         .unwrap_or_default()
-}
-
-/// The fields of a guardrail this tool shows.
-#[derive(Clone, Debug, Deserialize)]
-struct Guardrail {
-    id: String,
-    name: String,
-    #[serde(default)]
-    description: Option<String>,
-    #[serde(default)]
-    limit_usd: Option<f64>,
-    #[serde(default)]
-    reset_interval: Option<Value>,
-    #[serde(default)]
-    allowed_models: Option<Vec<String>>,
-    #[serde(default)]
-    allowed_providers: Option<Vec<String>>,
-    #[serde(default)]
-    include_byok_in_budgets: Option<bool>,
-    #[serde(default)]
-    workspace_id: Option<String>,
-    #[serde(default)]
-    created_at: Option<String>,
-}
-
-impl Guardrail {
-    fn from_json(value: &Value) -> Result<Self, Failure> {
-        serde_json::from_value(value.clone()).map_err(|err| {
-            Failure::other(format!(
-                "a guardrail in OpenRouter's answer is not readable: {err}"
-            ))
-        })
-    }
-
-    fn reset(&self) -> String {
-        self.reset_interval
-            .as_ref()
-            .map(cell)
-            .filter(|text| !text.is_empty())
-            .unwrap_or_else(|| "never".into())
-    }
-}
-
-/// `any` for a list the guardrail does not restrict, else its items.
-fn list_or_any(items: Option<&Vec<String>>) -> String {
-    match items {
-        Some(items) if !items.is_empty() => items.join(", "),
-        _ => "any".into(),
-    }
-}
-
-fn guardrails_table(rows: &[Guardrail], out: &mut Out<'_>) -> io::Result<()> {
-    let mut table = Table::new([
-        ("NAME", Align::Left),
-        ("ID", Align::Left),
-        ("LIMIT (USD)", Align::Right),
-        ("RESETS", Align::Left),
-        ("MODELS", Align::Left),
-        ("PROVIDERS", Align::Left),
-        ("CREATED (UTC)", Align::Left),
-    ])
-    .optional("CREATED (UTC)", 1)
-    .optional("PROVIDERS", 2);
-    for row in rows {
-        table.row(vec![
-            row.name.clone(),
-            out.style().short_id(&row.id),
-            view::limit(row.limit_usd)?,
-            row.reset(),
-            list_or_any(row.allowed_models.as_ref()),
-            list_or_any(row.allowed_providers.as_ref()),
-            row.created_at
-                .as_deref()
-                .map(view::time_text)
-                .unwrap_or_default(),
-        ]);
-    }
-    table.write(out)
-}
-
-fn guardrails_csv(rows: &[Guardrail], out: &mut Out<'_>) -> io::Result<()> {
-    write_rows(out, &CSV_FIELDS, rows)
-}
-
-/// One guardrail (`{"data": {...}}`), in `format`; JSON is the API's body as sent.
-fn single(answer: &Value, raw: &[u8], style: Style) -> Result<Output, Failure> {
-    if style.format == Format::Json {
-        return Output::render(style, |out| write_raw_json(out, raw));
-    }
-    let row = Guardrail::from_json(&answer["data"])?;
-    Output::render(style, |out| match style.format {
-        Format::Csv => guardrails_csv(std::slice::from_ref(&row), out),
-        _ => write_fields(
-            out,
-            &[
-                ("Name", row.name.clone()),
-                ("Id", row.id.clone()),
-                ("Description", row.description.clone().unwrap_or_default()),
-                ("Limit", view::limit(row.limit_usd)?),
-                ("Resets", row.reset()),
-                ("Allowed models", list_or_any(row.allowed_models.as_ref())),
-                (
-                    "Allowed providers",
-                    list_or_any(row.allowed_providers.as_ref()),
-                ),
-                (
-                    "BYOK in budgets",
-                    row.include_byok_in_budgets
-                        .map(view::yes_no)
-                        .unwrap_or_default(),
-                ),
-                ("Workspace", row.workspace_id.clone().unwrap_or_default()),
-                (
-                    "Created (UTC)",
-                    row.created_at
-                        .as_deref()
-                        .map(view::time_text)
-                        .unwrap_or_default(),
-                ),
-            ],
-        ),
-    })
 }

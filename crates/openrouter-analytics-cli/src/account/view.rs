@@ -1,4 +1,4 @@
-//! Formatting shared by the account commands: money, limits, times, label/value
+//! Formatting shared by the account commands: money, times, label/value
 //! lists, and the `{"data":[...]}` of a list that came in several pages.
 
 use std::io::{self, Write};
@@ -8,14 +8,7 @@ use serde_json::value::RawValue;
 use unicode_width::UnicodeWidthStr;
 
 use crate::output::Out;
-use crate::output::money;
 use crate::output::table::sanitize;
-
-/// A spending limit: dollars as every table prints them, or `none` when the key or
-/// budget has no limit (the API's `null`).
-pub fn limit(value: Option<f64>) -> Result<String, money::Unprintable> {
-    value.map_or_else(|| Ok("none".into()), money::usd)
-}
 
 /// `a - b` in dollars without binary floating-point noise (`0.3 - 0.1` is not
 /// `0.19999999999999998` here), so that a balance prints as the figures it came from.
@@ -100,12 +93,10 @@ mod tests {
 
     use super::*;
     use crate::output::Style;
+    use crate::output::money;
 
     #[test]
-    fn money_limits_and_balances() {
-        assert_eq!(limit(None).expect("printable"), "none");
-        assert_eq!(limit(Some(25.0)).expect("printable"), "$25.00");
-        assert_eq!(limit(Some(1234.5)).expect("printable"), "$1,234.50");
+    fn balances_without_float_noise() {
         assert_eq!(difference(0.3, 0.1), 0.2);
         assert_eq!(difference(10.0, 12.5), -2.5);
         assert_eq!(

@@ -501,6 +501,10 @@ fn look_cell(
 ) -> Result<String, Unprintable> {
     let value = get(row, &column.path);
     let name = column.name.as_str();
+    if look.per_million.contains(&name) {
+        let price = value.and_then(price_per_million);
+        return price.map_or_else(|| Ok("varies".into()), money::price);
+    }
     let mut cell = match value {
         Some(Value::Null) => look
             .null_as
@@ -508,6 +512,18 @@ fn look_cell(
             .find(|(field, _)| *field == name)
             .map(|(_, text)| (*text).to_string())
             .unwrap_or_default(),
+        Some(Value::Array(items)) if items.is_empty() => look
+            .null_as
+            .iter()
+            .find(|(field, _)| *field == name)
+            .map(|(_, text)| (*text).to_string())
+            .unwrap_or_default(),
+        // A list of names (a guardrail's models) as `a, b`.
+        Some(Value::Array(items)) if items.iter().all(Value::is_string) => items
+            .iter()
+            .filter_map(Value::as_str)
+            .collect::<Vec<_>>()
+            .join(", "),
         Some(Value::Bool(yes)) => if *yes { "yes" } else { "no" }.to_string(),
         Some(Value::String(text)) if column.kind == ColumnKind::Time => short_time(text),
         Some(Value::String(text)) if look.short.contains(&name) => out.style().short_id(text),
@@ -522,6 +538,18 @@ fn look_cell(
         cell = format!("{cell} ({text})");
     }
     Ok(cell)
+}
+
+/// Dollars per million tokens, from a price in dollars per token (decimal text or a
+/// number); `None` for a price that is not a number or is negative (a router's
+/// "depends on the model it picks").
+pub fn price_per_million(per_token: &Value) -> Option<f64> {
+    let value = match per_token {
+        Value::String(text) => text.trim().parse().ok()?,
+        other => other.as_f64()?,
+    };
+    let value: f64 = value;
+    (value.is_finite() && value >= 0.0).then(|| ((value * 1e6) * 1e6).round() / 1e6)
 }
 
 /// `2026-11-01T12:34:56Z` as `2026-11-01 12:34` (UTC); text that is no RFC 3339 time
@@ -674,6 +702,14 @@ pub fn write_look_csv(
             .iter()
             .map(|c| csv_cell_as(get(row, &c.path), c.kind, raw))
             .collect::<Result<Vec<_>, _>>()?;
+        for name in look.per_million {
+            let price = spec
+                .iter()
+                .find(|c| c.name == *name)
+                .and_then(|c| get(row, &c.path))
+                .and_then(price_per_million);
+            cells.push(price.map(|p| p.to_string()).unwrap_or_default());
+        }
         cells.extend(extra.iter().map(|e| e.csv.clone()));
         lines.push(cells);
     }
@@ -685,6 +721,11 @@ pub fn write_look_csv(
         .columns
         .iter()
         .map(|c| (terminal::safe(&c.name).into_owned(), number(c.kind)))
+        .chain(
+            look.per_million
+                .iter()
+                .map(|name| (format!("{name}_per_million"), sheet::Kind::Number)),
+        )
         .chain(
             extra
                 .iter()

@@ -137,6 +137,10 @@ pub struct Look {
     pub short: &'static [&'static str],
     /// Columns a list sums in a `TOTAL` row.
     pub totals: &'static [&'static str],
+    /// Prices in dollars per token (decimal text) that a table shows per million tokens
+    /// (`varies` for a negative one: a router's price depends on the model it picks),
+    /// and CSV adds beside the price as sent, as `FIELD_per_million`.
+    pub per_million: &'static [&'static str],
 }
 
 /// `keys list`: spend per key, summed under the list.
@@ -167,6 +171,7 @@ pub const KEYS_LIST: Look = Look {
     suffix: &[],
     short: &["hash"],
     totals: &["usage_daily", "usage_weekly", "usage_monthly", "usage"],
+    per_million: &[],
 };
 
 /// The rows of one API key (`keys show`, `keys update`), before the secret of
@@ -205,6 +210,7 @@ pub const KEY: Look = Look {
     suffix: &[("limit", "limit_reset")],
     short: &[],
     totals: &[],
+    per_million: &[],
 };
 
 /// `keys create`: the new key, then its secret, shown this once.
@@ -250,6 +256,93 @@ pub const CREDITS: Look = Look {
     suffix: &[],
     short: &[],
     totals: &[],
+    per_million: &[],
+};
+
+/// `guardrails list`: a row per guardrail; a list it does not restrict reads `any`.
+pub const GUARDRAILS_LIST: Look = Look {
+    fields: &[
+        ("name", "NAME"),
+        ("id", "ID"),
+        ("limit_usd", "LIMIT (USD)"),
+        ("reset_interval", "RESETS"),
+        ("allowed_models", "MODELS"),
+        ("allowed_providers", "PROVIDERS"),
+        ("created_at", "CREATED (UTC)"),
+    ],
+    optional: &["created_at", "allowed_providers"],
+    null_as: GUARDRAIL_NULLS,
+    suffix: &[],
+    short: &["id"],
+    totals: &[],
+    per_million: &[],
+};
+
+/// What a `null` (or an empty list) means in a guardrail.
+const GUARDRAIL_NULLS: &[(&str, &str)] = &[
+    ("limit_usd", "none"),
+    ("reset_interval", "never"),
+    ("allowed_models", "any"),
+    ("allowed_providers", "any"),
+];
+
+/// `guardrails show|create|update`: one guardrail.
+pub const GUARDRAIL: Look = Look {
+    fields: &[
+        ("name", "Name"),
+        ("id", "Id"),
+        ("description", "Description"),
+        ("limit_usd", "Limit"),
+        ("reset_interval", "Resets"),
+        ("allowed_models", "Allowed models"),
+        ("allowed_providers", "Allowed providers"),
+        ("include_byok_in_budgets", "BYOK in budgets"),
+        ("workspace_id", "Workspace"),
+        ("created_at", "Created (UTC)"),
+    ],
+    optional: &[],
+    null_as: GUARDRAIL_NULLS,
+    suffix: &[],
+    short: &[],
+    totals: &[],
+    per_million: &[],
+};
+
+/// `byok list`: the provider keys, masked as OpenRouter sends them.
+pub const BYOK_LIST: Look = Look {
+    fields: &[
+        ("provider", "PROVIDER"),
+        ("name", "NAME"),
+        ("label", "LABEL"),
+        ("id", "ID"),
+        ("disabled", "DISABLED"),
+        ("is_fallback", "FALLBACK"),
+        ("allowed_models", "MODELS"),
+        ("created_at", "CREATED (UTC)"),
+    ],
+    optional: &["created_at", "allowed_models", "is_fallback", "id"],
+    null_as: &[("allowed_models", "any")],
+    suffix: &[],
+    short: &["id"],
+    totals: &[],
+    per_million: &[],
+};
+
+/// `models`: each model's prices per million tokens, for cost estimates.
+pub const MODELS: Look = Look {
+    fields: &[
+        ("id", "MODEL"),
+        ("pricing.prompt", "PROMPT (USD/M)"),
+        ("pricing.completion", "COMPLETION (USD/M)"),
+        ("context_length", "CONTEXT"),
+        ("name", "NAME"),
+    ],
+    optional: &["name", "context_length"],
+    null_as: &[],
+    suffix: &[],
+    short: &[],
+    totals: &[],
+    per_million: &["pricing.prompt", "pricing.completion"],
 };
 
 /// Every look with its operation, for the test that their names are real columns.
@@ -261,6 +354,12 @@ const LOOKS: &[(&OperationInfo, &Look)] = &[
     (ops::API_KEYS_CREATE, &KEY_CREATED),
     (ops::API_KEYS_GET_CURRENT_KEY_METADATA, &CURRENT_KEY),
     (ops::CREDITS_GET_CREDITS, &CREDITS),
+    (ops::GUARDRAILS_LIST, &GUARDRAILS_LIST),
+    (ops::GUARDRAILS_GET, &GUARDRAIL),
+    (ops::GUARDRAILS_CREATE, &GUARDRAIL),
+    (ops::GUARDRAILS_UPDATE, &GUARDRAIL),
+    (ops::BYOK_LIST, &BYOK_LIST),
+    (ops::MODELS_LIST, &MODELS),
 ];
 
 /// The override of `op`, if it has one.
@@ -312,7 +411,8 @@ mod tests {
                 .chain(look.null_as.iter().map(|(field, _)| field))
                 .chain(look.suffix.iter().flat_map(|(a, b)| [a, b]))
                 .chain(look.short)
-                .chain(look.totals);
+                .chain(look.totals)
+                .chain(look.per_million);
             for name in named {
                 assert!(
                     response.column(name).is_some(),
