@@ -491,8 +491,16 @@ impl Snapshot {
                 &keys,
             );
         }
+        if needs.keys || needs.key_activity {
+            snapshot.keys = keys.iter().map(KeyFigures::from).collect();
+            let short = short_hashes(&snapshot.keys);
+            for (key, short) in snapshot.keys.iter_mut().zip(short) {
+                key.short_hash = short;
+            }
+        }
         if needs.key_activity {
-            for key in keys.iter().map(KeyFigures::from) {
+            // The figures just made: each key's hash and BYOK rule are read once.
+            for key in &snapshot.keys {
                 if key.disabled {
                     continue;
                 }
@@ -505,11 +513,7 @@ impl Snapshot {
                     .await?;
                 let mut days = BTreeMap::new();
                 for row in &rows.data {
-                    let Some(day) = row
-                        .date
-                        .get(..10)
-                        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-                    else {
+                    let Some(day) = row_day(row) else {
                         continue;
                     };
                     let byok = if key.include_byok_in_limit {
@@ -520,13 +524,6 @@ impl Snapshot {
                     *days.entry(day).or_insert(0.0) += row.usage + byok;
                 }
                 snapshot.key_activity.insert(key.hash.clone(), days);
-            }
-        }
-        if needs.keys || needs.key_activity {
-            snapshot.keys = keys.iter().map(KeyFigures::from).collect();
-            let short = short_hashes(&snapshot.keys);
-            for (key, short) in snapshot.keys.iter_mut().zip(short) {
-                key.short_hash = short;
             }
         }
         if needs.activity {
@@ -577,11 +574,7 @@ impl Snapshot {
 pub fn by_day_and_model(rows: &[ActivityItem]) -> BTreeMap<NaiveDate, BTreeMap<String, ModelDay>> {
     let mut days: BTreeMap<NaiveDate, BTreeMap<String, ModelDay>> = BTreeMap::new();
     for row in rows {
-        let Some(day) = row
-            .date
-            .get(..10)
-            .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-        else {
+        let Some(day) = row_day(row) else {
             continue;
         };
         days.entry(day)
@@ -591,6 +584,14 @@ pub fn by_day_and_model(rows: &[ActivityItem]) -> BTreeMap<NaiveDate, BTreeMap<S
             .add(row);
     }
     days
+}
+
+/// The UTC day of an activity row (`2026-11-30` or `2026-11-30 00:00:00`); `None` for a
+/// date that is not a day, which the API never sends.
+fn row_day(row: &ActivityItem) -> Option<NaiveDate> {
+    row.date
+        .get(..10)
+        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
 }
 
 fn budget_figures(
