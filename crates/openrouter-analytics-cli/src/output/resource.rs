@@ -15,7 +15,7 @@
 use std::fmt;
 use std::io::{self, Write};
 
-use openrouter_analytics::{ColumnKind, OperationInfo, Payload};
+use openrouter_analytics::{ColumnKind, OperationInfo, Payload, ResponseInfo};
 use serde_json::Value;
 
 use super::Out;
@@ -81,6 +81,24 @@ struct Column {
     required: bool,
     /// The table's header.
     header: String,
+}
+
+/// The spec's columns of an answer, in its order, each headed by its name.
+fn spec_columns(response: Option<ResponseInfo>) -> Vec<Column> {
+    response
+        .map(|r| {
+            r.columns
+                .iter()
+                .map(|c| Column {
+                    name: c.name.to_string(),
+                    path: c.path.iter().map(ToString::to_string).collect(),
+                    kind: c.kind,
+                    required: c.required,
+                    header: c.name.to_string(),
+                })
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// The rows of an answer and its columns.
@@ -233,21 +251,7 @@ fn view<'a>(
         },
         None => (vec![body], false),
     };
-    let spec_columns: Vec<Column> = response
-        .filter(|_| is_list == list_field.is_some())
-        .map(|r| {
-            r.columns
-                .iter()
-                .map(|c| Column {
-                    name: c.name.to_string(),
-                    path: c.path.iter().map(ToString::to_string).collect(),
-                    kind: c.kind,
-                    required: c.required,
-                    header: c.name.to_string(),
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let spec_columns = spec_columns(response.filter(|_| is_list == list_field.is_some()));
     let present = present_columns(&rows, is_list, &spec_columns);
     let overrides = resources::find(op);
     let header_of = |name: &str| {
@@ -459,21 +463,7 @@ fn spec_view<'a>(op: &OperationInfo, body: &'a Value) -> (Vec<&'a Value>, bool, 
             columns: Vec::new(),
         },
     };
-    let columns = op
-        .response
-        .map(|r| {
-            r.columns
-                .iter()
-                .map(|c| Column {
-                    name: c.name.to_string(),
-                    path: c.path.iter().map(ToString::to_string).collect(),
-                    kind: c.kind,
-                    required: c.required,
-                    header: c.name.to_string(),
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let columns = spec_columns(op.response);
     (view.rows, view.is_list, columns)
 }
 
