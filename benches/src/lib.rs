@@ -82,6 +82,61 @@ pub fn activity_body(rows: usize) -> Vec<u8> {
     out
 }
 
+/// A report whose rows vary like real ones: 60 models from 15 providers, each served by
+/// one endpoint with a UUID-like id (an endpoint id names a model's endpoint, so it
+/// repeats with the model), 30 dates, usage and token counts from a pseudo-random
+/// generator (fixed seed), usage at full `f64` precision. Same fields and key order as
+/// the fixture.
+pub fn noisy_activity_body(rows: usize) -> Vec<u8> {
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move || {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        state >> 33
+    };
+    let mut out = Vec::with_capacity(16 + rows * 330);
+    out.extend_from_slice(br#"{"data":["#);
+    for n in 0..rows {
+        if n > 0 {
+            out.push(b',');
+        }
+        let model = next() % 60;
+        let provider = model % 15;
+        let day = 1 + next() % 30;
+        let requests = 1 + next() % 500;
+        let prompt = requests * (50 + next() % 4_000);
+        let completion = requests * (10 + next() % 1_500);
+        let reasoning = if model % 3 == 0 {
+            next() % completion
+        } else {
+            0
+        };
+        let cached = next() % (prompt / 2 + 1);
+        let usage =
+            (prompt as f64 * 3e-6 + completion as f64 * 1.5e-5) * (next() % 100) as f64 / 50.0;
+        let byok = if provider == 4 { usage * 0.05 } else { 0.0 };
+        // The endpoint's id, the same for every row of that model.
+        let (a, b, c) = (
+            model.wrapping_mul(0x9e37_79b9),
+            model.wrapping_mul(0x85eb_ca6b),
+            model.wrapping_mul(0xc2b2_ae35_27d4_eb4f) & 0xffff_ffff_ffff,
+        );
+        write!(
+            out,
+            r#"{{"byok_usage_inference":{byok:?},"cached_tokens":{cached},"completion_tokens":{completion},"date":"2026-11-{day:02}","endpoint_id":"{:08x}-{:04x}-{:04x}-{:04x}-{c:012x}","model":"provider-{provider}/model-{model}","model_permaslug":"provider-{provider}/model-{model}-2026-0{}-01","prompt_tokens":{prompt},"provider_name":"Provider {provider}","reasoning_tokens":{reasoning},"requests":{requests},"usage":{usage:?}}}"#,
+            a & 0xffff_ffff,
+            b & 0xffff,
+            (b >> 16) & 0xffff,
+            c & 0xffff,
+            1 + model % 9,
+        )
+        .expect("writing to a Vec cannot fail");
+    }
+    out.extend_from_slice(b"]}");
+    out
+}
+
 /// A complete HTTP/1.1 response (head and body) with a JSON body, keeping the
 /// connection alive.
 pub fn http_response(status: u16, reason: &str, body: &[u8]) -> Vec<u8> {
