@@ -1,5 +1,6 @@
 //! `openrouter activity`: daily spend, requests and tokens, raw or summarised.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
@@ -15,7 +16,7 @@ use crate::output::Format;
 use crate::output::Out;
 use crate::output::money;
 use crate::output::sheet::{Column, Sheet, number, text};
-use crate::output::table::{Align, Table, percent, thousands};
+use crate::output::table::{Align, Streamed, Table, percent, thousands};
 use crate::output::{write_json, write_raw_json};
 use crate::parse::parse_activity_date;
 use crate::totals::{Group, Totals, sort_groups, sort_rows, summarise};
@@ -310,7 +311,7 @@ impl Plan {
     /// unsorted JSON is `raw`, the body as OpenRouter sent it.
     pub fn print(
         &self,
-        mut response: ActivityResponse,
+        response: &mut ActivityResponse,
         raw: &[u8],
         format: Format,
         out: &mut Out<'_>,
@@ -320,12 +321,13 @@ impl Plan {
         }
         if self.by.is_empty() {
             if let Some(key) = self.sort {
+                // Stable: the checking render and the written one sort alike.
                 sort_rows(&mut response.data, key);
             }
             return match format {
-                Format::Json => write_json(out, &response),
+                Format::Json => write_json(out, &*response),
                 Format::Csv => rows_csv(&response.data, out),
-                Format::Table => rows_table(&response.data, self.shows_workspace(&response), out),
+                Format::Table => rows_table(&response.data, self.shows_workspace(response), out),
             };
         }
         let mut groups = summarise(&response.data, &self.by);
@@ -394,12 +396,19 @@ fn number_cells(t: &Totals) -> [String; 5] {
     ]
 }
 
-pub(crate) fn rows_table(
-    rows: &[ActivityItem],
+/// The rows as a table and a `TOTAL` row, measured in one pass over the rows and
+/// written in a second: the labels are borrowed from the rows and only one row's
+/// figures are formatted at a time, so 100,000 rows are never held twice.
+pub(crate) fn rows_table<'r>(
+    rows: &'r [ActivityItem],
     workspace: bool,
     out: &mut Out<'_>,
 ) -> io::Result<()> {
-    let totals = Totals::sum(&rows.iter().map(Totals::of).collect::<Vec<_>>()).rounded();
+    let mut sum = Totals::default();
+    for row in rows {
+        sum.add(&Totals::of(row));
+    }
+    let totals = sum.rounded();
     let byok = totals.byok_usage_inference != 0.0;
     let mut columns = vec![
         ("DATE", Align::Left),
@@ -414,34 +423,45 @@ pub(crate) fn rows_table(
     if byok {
         columns.push(("BYOK (USD)", Align::Right));
     }
-    let mut table = Table::new(columns);
-    let line = |labels: Vec<String>, t: &Totals| {
-        let mut cells = labels;
-        cells.extend(number_cells(t));
-        cells.push(money::usd(t.usage)?);
-        if byok {
-            cells.push(money::usd(t.byok_usage_inference)?);
-        }
-        Ok::<_, money::Unprintable>(cells)
-    };
-    for row in rows {
-        let mut labels = vec![
-            row.date.clone(),
-            row.model.clone(),
-            row.provider_name.clone(),
+    let row_line = |row: &'r ActivityItem| {
+        let labels = [
+            row.date.as_str(),
+            row.model.as_str(),
+            row.provider_name.as_str(),
+            row.workspace_id.as_deref().unwrap_or_default(),
         ];
-        if workspace {
-            labels.push(row.workspace_id.clone().unwrap_or_default());
-        }
-        table.row(line(labels, &Totals::of(row))?);
+        line_cells(labels, &Totals::of(row), workspace, byok)
+    };
+    let total = line_cells(["TOTAL", "", "", ""], &totals, workspace, byok)?;
+    let mut table = Streamed::new(columns);
+    for row in rows {
+        table.measure(&row_line(row)?);
     }
-    table.rule();
-    let mut labels = vec!["TOTAL".to_string(), String::new(), String::new()];
-    if workspace {
-        labels.push(String::new());
+    table.measure(&total);
+    table.write_header(out)?;
+    for row in rows {
+        table.write_row(out, &row_line(row)?)?;
     }
-    table.row(line(labels, &totals)?);
-    table.write(out)
+    table.write_rule(out)?;
+    table.write_row(out, &total)
+}
+
+/// A line of the rows' table: its labels (the workspace's only when shown), the
+/// figures, the cost and, when shown, the BYOK cost.
+fn line_cells<'a>(
+    labels: [&'a str; 4],
+    t: &Totals,
+    workspace: bool,
+    byok: bool,
+) -> Result<Vec<Cow<'a, str>>, money::Unprintable> {
+    let shown = if workspace { 4 } else { 3 };
+    let mut cells: Vec<Cow<'a, str>> = labels[..shown].iter().map(|l| Cow::Borrowed(*l)).collect();
+    cells.extend(number_cells(t).map(Cow::Owned));
+    cells.push(Cow::Owned(money::usd(t.usage)?));
+    if byok {
+        cells.push(Cow::Owned(money::usd(t.byok_usage_inference)?));
+    }
+    Ok(cells)
 }
 
 fn summary_table(groups: &[Group], keys: &[SummaryKey], out: &mut Out<'_>) -> io::Result<()> {

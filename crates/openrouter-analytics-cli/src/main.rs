@@ -136,8 +136,10 @@ impl<'a> Plan<'a> {
 }
 
 /// parse -> call -> render: each command's plan is made from its flags, the call goes
-/// through one [`Session`], and what comes back is rendered in memory and written
-/// only when all of it could be ([`write_rendered`]).
+/// through one [`Session`], and what comes back is written only when all of it could be
+/// rendered: rendered in memory first ([`write_rendered`]), or, for answers that can be
+/// tens of MB, checked by a first render and written by a second
+/// ([`output::write_checked`]).
 fn run(cli: &Cli, redactor: &Redactor) -> Result<(), Failure> {
     let global = &cli.global;
     let plan = Plan::new(&cli.command, global).map_err(Failure::usage)?;
@@ -158,16 +160,23 @@ fn run(cli: &Cli, redactor: &Redactor) -> Result<(), Failure> {
             // `--key/--user` name a key or a person; find the hash or id first.
             session.runtime.block_on(plan.resolve(&session.context()))?;
             tracing::debug!("{}", plan.describe(&session.base_url));
-            let response = session.call(
+            let mut response = session.call(
                 Operation::Activity,
                 "fetching activity",
                 plan.fetch(&session.client),
             )?;
             tracing::debug!(rows = response.value.data.len(), "activity received");
-            write_rendered(style, |out| {
-                plan.print(response.value, &response.raw_body, format, out)
-                    .map_err(|err| Failure::output(&err))
-            })
+            // A 100,000-row report is tens of MB: checked, then written as rendered,
+            // never held a second time.
+            output::write_checked(
+                style,
+                &mut io::stdout().lock(),
+                |out| {
+                    plan.print(&mut response.value, &response.raw_body, format, out)
+                        .map_err(|err| Failure::output(&err))
+                },
+                Failure::output,
+            )
         }
         Plan::Meta => {
             let session = Session::start(global, redactor)?;

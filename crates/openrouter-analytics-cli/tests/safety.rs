@@ -412,6 +412,25 @@ fn a_huge_cost_is_an_error_not_a_309_digit_amount_but_raw_json_passes_it_on() {
     assert_eq!(out.json()["data"][0]["usage"], json!(1e308));
 }
 
+/// Thousands of rows render before the last one fails: still nothing is printed (the
+/// output is checked whole before its first byte, not held in memory).
+#[test]
+fn a_huge_cost_in_the_last_row_prints_no_row_before_it() {
+    let server = MockServer::start();
+    let mut rows: Vec<_> = (0..3000).map(|_| activity_row("m/a", "P", 1.0)).collect();
+    rows.push(activity_row("m/b", "P", 1e308));
+    mock_activity(&server, rows);
+    for format in ["table", "csv"] {
+        let out = run(cli(&server).args(["activity", "-f", format]));
+        assert_refused_amount(&out, "larger than");
+        assert!(
+            out.stdout.is_empty(),
+            "{format}: {} bytes",
+            out.stdout.len()
+        );
+    }
+}
+
 #[test]
 fn keys_with_a_huge_spend_are_an_error_never_an_inf_total() {
     let server = MockServer::start();

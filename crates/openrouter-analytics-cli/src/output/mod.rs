@@ -49,6 +49,69 @@ pub fn write_raw_json(out: &mut dyn Write, raw: &[u8]) -> io::Result<()> {
     Ok(())
 }
 
+/// Renders twice: first into nothing, which finds a render that fails (an amount that
+/// cannot be printed, a `--columns` typo) before a byte is written; then into `writer`
+/// through a small buffer. Output is all or nothing without holding a second, whole
+/// copy of it in memory (a 34 MB report stays 34 MB, not 68). `render` must write the
+/// same both times: it reads its input, never changes it in a way the second run sees.
+/// A reader that closed the pipe (`| head`) is not a failure: the rest is dropped.
+pub fn write_checked<T, E>(
+    style: Style,
+    writer: &mut dyn Write,
+    mut render: impl FnMut(&mut Out<'_>) -> Result<T, E>,
+    io_failure: impl Fn(&io::Error) -> E,
+) -> Result<T, E> {
+    render(&mut Out::new(style, &mut io::sink()))?;
+    let mut target = io::BufWriter::with_capacity(64 * 1024, ClosedPipeOk::new(writer));
+    let rendered = render(&mut Out::new(style, &mut target))?;
+    target.flush().map_err(|err| io_failure(&err))?;
+    Ok(rendered)
+}
+
+/// A writer whose reader may leave: after a broken pipe, every write "succeeds" and
+/// goes nowhere, so a render to `| head` finishes as if it had been read.
+struct ClosedPipeOk<'w> {
+    inner: &'w mut dyn Write,
+    closed: bool,
+}
+
+impl<'w> ClosedPipeOk<'w> {
+    fn new(inner: &'w mut dyn Write) -> Self {
+        Self {
+            inner,
+            closed: false,
+        }
+    }
+
+    fn tolerate<T>(&mut self, result: io::Result<T>, done: T) -> io::Result<T> {
+        match result {
+            Err(err) if err.kind() == io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(done)
+            }
+            other => other,
+        }
+    }
+}
+
+impl Write for ClosedPipeOk<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.closed {
+            return Ok(buf.len());
+        }
+        let result = self.inner.write(buf);
+        self.tolerate(result, buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if self.closed {
+            return Ok(());
+        }
+        let result = self.inner.flush();
+        self.tolerate(result, ())
+    }
+}
+
 /// Turns a CSV error into an I/O error, keeping a broken pipe recognisable.
 pub fn csv_error(err: csv::Error) -> io::Error {
     match err.into_kind() {
@@ -217,6 +280,93 @@ mod tests {
             String::from_utf8(out).expect("utf8"),
             String::from_utf8(csv).expect("utf8"),
         )
+    }
+
+    /// A writer that records what reached it, or refuses like a closed pipe.
+    struct Recorder {
+        written: Vec<u8>,
+        broken: bool,
+    }
+
+    impl Write for Recorder {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            if self.broken {
+                return Err(io::ErrorKind::BrokenPipe.into());
+            }
+            self.written.extend_from_slice(buf);
+            Ok(buf.len())
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_render_that_fails_midway_writes_nothing() {
+        let mut target = Recorder {
+            written: Vec::new(),
+            broken: false,
+        };
+        let result = write_checked(
+            Style::for_tests(),
+            &mut target,
+            |out| {
+                // Far more than the buffer holds, then the failure.
+                for _ in 0..10_000 {
+                    out.write_all(b"a row of a long table\n")?;
+                }
+                Err::<(), _>(io::Error::other("an amount that cannot be printed"))
+            },
+            |err| io::Error::new(err.kind(), err.to_string()),
+        );
+        assert!(result.is_err());
+        assert!(target.written.is_empty(), "{} bytes", target.written.len());
+    }
+
+    #[test]
+    fn a_checked_render_writes_what_it_rendered_byte_for_byte() {
+        let body: Vec<u8> = (0..300_000u32).flat_map(|n| n.to_le_bytes()).collect();
+        let mut target = Recorder {
+            written: Vec::new(),
+            broken: false,
+        };
+        let mut runs = 0;
+        let rendered = write_checked(
+            Style::for_tests(),
+            &mut target,
+            |out| {
+                runs += 1;
+                write_raw_json(out, &body).map(|()| "done")
+            },
+            |err| io::Error::new(err.kind(), err.to_string()),
+        )
+        .expect("written");
+        assert_eq!(rendered, "done");
+        assert_eq!(runs, 2, "checked once, then written");
+        assert_eq!(target.written.len(), body.len() + 1);
+        assert!(target.written.starts_with(&body) && target.written.ends_with(b"\n"));
+    }
+
+    #[test]
+    fn a_reader_that_left_is_not_a_failure() {
+        let mut target = Recorder {
+            written: Vec::new(),
+            broken: true,
+        };
+        let rendered = write_checked(
+            Style::for_tests(),
+            &mut target,
+            |out| {
+                for _ in 0..10_000 {
+                    out.write_all(b"a row of a long table\n")?;
+                }
+                Ok::<_, io::Error>(7)
+            },
+            |err| io::Error::new(err.kind(), err.to_string()),
+        )
+        .expect("a closed pipe is fine");
+        assert_eq!(rendered, 7);
     }
 
     #[test]

@@ -127,40 +127,114 @@ impl Table {
     }
 
     fn write_all_columns(&self, out: &mut dyn Write) -> io::Result<()> {
-        let columns = self.headers.len();
         let widths = self.widths();
-        let blank = String::new();
-        let mut print = |cells: &mut dyn Iterator<Item = String>| -> io::Result<()> {
-            let mut line = String::new();
-            for (i, cell) in cells.enumerate().take(columns) {
-                if i > 0 {
-                    line.push_str("  ");
-                }
-                let pad = widths[i].saturating_sub(width(&cell));
-                match self.align[i] {
-                    Align::Left => {
-                        line.push_str(&cell);
-                        line.extend(std::iter::repeat_n(' ', pad));
-                    }
-                    Align::Right => {
-                        line.extend(std::iter::repeat_n(' ', pad));
-                        line.push_str(&cell);
-                    }
-                }
-            }
-            writeln!(out, "{}", line.trim_end())
-        };
-        print(&mut self.headers.iter().cloned())?;
-        for line in &self.lines {
-            match line {
-                Line::Cells(cells) => {
-                    print(&mut (0..columns).map(|i| cells.get(i).unwrap_or(&blank).clone()))?
-                }
-                Line::Rule => print(&mut widths.iter().map(|&w| "-".repeat(w)))?,
+        let mut line = String::new();
+        write_line(out, &mut line, &widths, &self.align, &self.headers)?;
+        for row in &self.lines {
+            match row {
+                Line::Cells(cells) => write_line(out, &mut line, &widths, &self.align, cells)?,
+                Line::Rule => write_rule(out, &mut line, &widths)?,
             }
         }
         Ok(())
     }
+}
+
+/// A table too large to hold (100,000 activity rows): it keeps only its columns'
+/// widths. The caller passes over its rows twice, [`Streamed::measure`] each, then
+/// [`Streamed::write_row`] each; cells are borrowed where they can be and made
+/// terminal-safe as they are measured and written, so no row is kept. No optional
+/// columns: what is measured is what is printed.
+pub struct Streamed {
+    headers: Vec<String>,
+    align: Vec<Align>,
+    widths: Vec<usize>,
+    line: String,
+}
+
+impl Streamed {
+    /// A table with these columns.
+    pub fn new<S: Into<String>>(columns: impl IntoIterator<Item = (S, Align)>) -> Self {
+        let (headers, align): (Vec<String>, Vec<Align>) = columns
+            .into_iter()
+            .map(|(header, align)| (sanitize(&header.into()), align))
+            .unzip();
+        Self {
+            widths: headers.iter().map(|h| width(h)).collect(),
+            headers,
+            align,
+            line: String::new(),
+        }
+    }
+
+    /// Widens the columns to fit a row (missing cells are blank, extra ones dropped).
+    pub fn measure<S: AsRef<str>>(&mut self, cells: &[S]) {
+        for (w, cell) in self.widths.iter_mut().zip(cells) {
+            *w = (*w).max(width(&terminal::safe(cell.as_ref())));
+        }
+    }
+
+    /// Prints the header row.
+    pub fn write_header(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        write_line(
+            out,
+            &mut self.line,
+            &self.widths,
+            &self.align,
+            &self.headers,
+        )
+    }
+
+    /// Prints a row, padded to the widths measured.
+    pub fn write_row<S: AsRef<str>>(&mut self, out: &mut dyn Write, cells: &[S]) -> io::Result<()> {
+        let safe: Vec<std::borrow::Cow<'_, str>> = cells
+            .iter()
+            .map(|cell| terminal::safe(cell.as_ref()))
+            .collect();
+        write_line(out, &mut self.line, &self.widths, &self.align, &safe)
+    }
+
+    /// Prints a line of dashes under every column.
+    pub fn write_rule(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        write_rule(out, &mut self.line, &self.widths)
+    }
+}
+
+/// One line: cells two spaces apart, each padded to its column's width, no trailing
+/// spaces; missing cells are blank, extra ones dropped. `line` is reused between lines.
+fn write_line<S: AsRef<str>>(
+    out: &mut dyn Write,
+    line: &mut String,
+    widths: &[usize],
+    align: &[Align],
+    cells: &[S],
+) -> io::Result<()> {
+    line.clear();
+    for (i, (w, align)) in widths.iter().zip(align).enumerate() {
+        let cell = cells.get(i).map_or("", AsRef::as_ref);
+        if i > 0 {
+            line.push_str("  ");
+        }
+        let pad = w.saturating_sub(width(cell));
+        match align {
+            Align::Left => {
+                line.push_str(cell);
+                line.extend(std::iter::repeat_n(' ', pad));
+            }
+            Align::Right => {
+                line.extend(std::iter::repeat_n(' ', pad));
+                line.push_str(cell);
+            }
+        }
+    }
+    writeln!(out, "{}", line.trim_end())
+}
+
+/// A line of dashes under every column.
+fn write_rule(out: &mut dyn Write, line: &mut String, widths: &[usize]) -> io::Result<()> {
+    let dashes: Vec<String> = widths.iter().map(|&w| "-".repeat(w)).collect();
+    let align = vec![Align::Left; widths.len()];
+    write_line(out, line, widths, &align, &dashes)
 }
 
 /// Display width in terminal columns: a CJK character or an emoji takes two, a
@@ -302,6 +376,47 @@ mod tests {
             panic!("a row");
         };
         assert_eq!(cells, &["n", "$1.00"]);
+    }
+
+    #[test]
+    fn a_streamed_table_prints_what_a_held_table_prints() {
+        let columns = [
+            ("NAME", Align::Left),
+            ("N", Align::Right),
+            ("NOTE", Align::Left),
+        ];
+        let rows: Vec<Vec<&str>> = vec![
+            vec!["a", "1", "x"],
+            vec!["long\nname \u{1b}[31m", "1,000"],
+            vec!["研究チーム", "22", "bidi \u{202e}txt", "extra"],
+        ];
+        let mut held = Table::new(columns);
+        for row in &rows {
+            held.row(row.iter().map(|cell| cell.to_string()).collect());
+        }
+        held.rule();
+        held.row(vec!["TOTAL".into(), "1,023".into()]);
+        let mut expected = Vec::new();
+        held.write(&mut Out::new(Style::for_tests(), &mut expected))
+            .expect("write");
+
+        let total = ["TOTAL", "1,023"];
+        let mut streamed = Streamed::new(columns);
+        for row in &rows {
+            streamed.measure(row);
+        }
+        streamed.measure(&total);
+        let mut out = Vec::new();
+        streamed.write_header(&mut out).expect("header");
+        for row in &rows {
+            streamed.write_row(&mut out, row).expect("row");
+        }
+        streamed.write_rule(&mut out).expect("rule");
+        streamed.write_row(&mut out, &total).expect("total");
+        assert_eq!(
+            String::from_utf8(out).expect("utf8"),
+            String::from_utf8(expected).expect("utf8")
+        );
     }
 
     #[test]
