@@ -310,13 +310,13 @@ pub fn print(
             match format {
                 Some(format @ (Format::Table | Format::Csv)) => {
                     let mut whole = Vec::new();
-                    view::write_list_json(&mut whole, items).map_err(PrintError::Output)?;
+                    view::write_list_json(&mut whole, &items).map_err(PrintError::Output)?;
                     let body: serde_json::Value = serde_json::from_slice(&whole)
                         .map_err(|err| PrintError::Output(io::Error::other(err)))?;
                     render(plan, &body, format, out)
                 }
                 _ => {
-                    view::write_list_json(out, items).map_err(PrintError::Output)?;
+                    view::write_list_json(out, &items).map_err(PrintError::Output)?;
                     Ok(Vec::new())
                 }
             }

@@ -671,3 +671,49 @@ fn guardrails_and_byok_read_answers_that_lack_a_required_field() {
     let out = run(cli(&server).args(["byok", "list", "-f", "table"])).ok();
     assert!(out.stdout.contains("team OpenAI"), "{}", out.stdout);
 }
+
+/// A long list whose last item cannot be rendered (an amount past what prints exactly)
+/// prints nothing at all, in CSV and as a table, though thousands of rows rendered
+/// before it: the render is checked whole before the first byte is written.
+#[test]
+fn a_list_that_fails_at_its_last_row_prints_nothing() {
+    let server = MockServer::start();
+    let mut items: Vec<Value> = (0..3000).map(guardrail_n).collect();
+    items.push(guardrail(GUARDRAIL, "huge", Some(1e308)));
+    let body = json!({"total_count": items.len(), "data": items});
+    server.mock(|when, then| {
+        when.method(GET).path("/guardrails");
+        then.status(200).json_body(body.clone());
+    });
+    for format in ["csv", "table"] {
+        let out = run(cli(&server).args(["guardrails", "list", "-f", format]));
+        assert_eq!(out.code, 1, "{format}: {}", out.stderr);
+        assert!(
+            out.stdout.is_empty(),
+            "{format}: {} bytes",
+            out.stdout.len()
+        );
+        assert!(out.stderr.contains("1e308"), "{format}: {}", out.stderr);
+    }
+}
+
+/// `-f json` of a paged list is its items byte for byte as the pages hold them (the
+/// API's spacing, field order and number spelling), spliced into one `{"data":[...]}`.
+#[test]
+fn a_listed_item_is_printed_byte_for_byte() {
+    let server = MockServer::start();
+    let first = format!(
+        r#"{{ "zeta" : 1.50, "id":"{}",  "name":"a\u00e9", "limit_usd":1e2 }}"#,
+        numbered_uuid(1)
+    );
+    let second = format!(r#"{{"id":"{}","name":"b"}}"#, numbered_uuid(2));
+    let body = format!("{{\"data\": [ {first} ,\n {second} ], \"total_count\": 2}}");
+    server.mock(|when, then| {
+        when.method(GET).path("/byok");
+        then.status(200)
+            .header("content-type", "application/json")
+            .body(body.clone());
+    });
+    let out = run(cli(&server).args(["byok", "list", "-f", "json"])).ok();
+    assert_eq!(out.stdout, format!("{{\"data\":[{first},{second}]}}\n"));
+}

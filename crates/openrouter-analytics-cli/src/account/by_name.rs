@@ -6,6 +6,7 @@
 
 use openrouter_analytics::{CallByName, OperationInfo, TolerantAnswer};
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use super::Context;
 use super::view::{self, RawItem};
@@ -117,17 +118,58 @@ pub async fn items(
     op: &'static OperationInfo,
     args: &[(String, String)],
 ) -> Result<Items, Failure> {
-    let call = call(ctx, op, args, None)?;
-    let answer = ctx.call(label, call.send_all_pages_tolerant()).await?;
-    let raw = view::page_items(answer.pages.iter().map(|page| &page.raw_body[..]))
-        .map_err(|err| Failure::other(format!("{label}: {err}")))?;
+    let list = list(ctx, label, op, args).await?;
+    let raw = list.items(label)?;
     let parsed = raw
         .iter()
         .map(|item| serde_json::from_str(item.get()))
         .collect::<Result<Vec<Value>, _>>()
         .map_err(|err| Failure::other(format!("{label}: {err}")))?;
     Ok(Items {
-        items: parsed.into_iter().zip(raw).collect(),
-        warning: answer.mismatch.as_ref().map(mismatch_warning),
+        items: parsed
+            .into_iter()
+            .zip(raw.into_iter().map(ToOwned::to_owned))
+            .collect(),
+        warning: list.warning,
     })
+}
+
+/// Every page of a paged list, read tolerantly, kept only as sent: for lists shown in
+/// page order, whose rows are parsed one at a time as they are rendered
+/// ([`Pages::items`]). Each item has been parsed once here, so a list that is not JSON
+/// fails before anything is shown, as [`items`] does.
+pub struct Pages {
+    /// Each page's body as the server sent it.
+    pages: Vec<openrouter_analytics::Bytes>,
+    /// `warning: ...` naming the first mismatch with the spec, if any.
+    pub warning: Option<String>,
+}
+
+impl Pages {
+    /// Every page's items, as sent, borrowed from the pages.
+    pub fn items(&self, label: &str) -> Result<Vec<&RawValue>, Failure> {
+        view::page_items(self.pages.iter().map(|page| &page[..]))
+            .map_err(|err| Failure::other(format!("{label}: {err}")))
+    }
+}
+
+/// See [`Pages`].
+pub async fn list(
+    ctx: &Context<'_>,
+    label: &str,
+    op: &'static OperationInfo,
+    args: &[(String, String)],
+) -> Result<Pages, Failure> {
+    let call = call(ctx, op, args, None)?;
+    let answer = ctx.call(label, call.send_all_pages_tolerant()).await?;
+    let pages = Pages {
+        pages: answer.pages.into_iter().map(|page| page.raw_body).collect(),
+        warning: answer.mismatch.as_ref().map(mismatch_warning),
+    };
+    for item in pages.items(label)? {
+        // Parsed and dropped: the same errors as a whole parse, one item's memory.
+        serde_json::from_str::<Value>(item.get())
+            .map_err(|err| Failure::other(format!("{label}: {err}")))?;
+    }
+    Ok(pages)
 }

@@ -6,7 +6,7 @@ use openrouter_analytics::ops;
 
 use clap::{Args, Subcommand};
 
-use super::{Context, Json, Output, by_name, examples, show};
+use super::{Context, Output, by_name, examples, show_pages};
 use crate::exit::Failure;
 use crate::flags::{Generated, Options, from_operation};
 use crate::output::Style;
@@ -57,17 +57,13 @@ impl Plan {
     /// Fetches every page and renders it.
     pub async fn execute(&self, ctx: &Context<'_>, style: Style) -> Result<Output, Failure> {
         let Self::List(args) = self;
-        let list = by_name::items(ctx, "listing BYOK keys", ops::BYOK_LIST, args).await?;
-        let body = list.body();
-        let raw = list.items.into_iter().map(|(_, raw)| raw).collect();
-        show(
+        let list = by_name::list(ctx, "listing BYOK keys", ops::BYOK_LIST, args).await?;
+        show_pages(
             style,
             ops::BYOK_LIST,
             &resources::BYOK_LIST,
-            &body,
-            Json::Items(raw),
-            &[],
-            list.warning,
+            "listing BYOK keys",
+            &list,
         )
     }
 }

@@ -9,7 +9,7 @@ use std::io::Write;
 use clap::{Args, Subcommand};
 use serde_json::{Value, json};
 
-use super::{Context, Json, Output, by_name, confirm, examples, resolve, show, show_answer};
+use super::{Context, Output, by_name, confirm, examples, resolve, show_answer, show_pages};
 use crate::exit::Failure;
 use crate::flags::{Generated, Options, from_operation};
 use crate::output::resources;
@@ -229,17 +229,13 @@ impl Plan {
         match self {
             Self::List(args) => {
                 let list =
-                    by_name::items(ctx, "listing guardrails", ops::GUARDRAILS_LIST, args).await?;
-                let body = list.body();
-                let raw = list.items.into_iter().map(|(_, raw)| raw).collect();
-                show(
+                    by_name::list(ctx, "listing guardrails", ops::GUARDRAILS_LIST, args).await?;
+                show_pages(
                     style,
                     ops::GUARDRAILS_LIST,
                     &resources::GUARDRAILS_LIST,
-                    &body,
-                    Json::Items(raw),
-                    &[],
-                    list.warning,
+                    "listing guardrails",
+                    &list,
                 )
             }
             Self::Show(id) => {

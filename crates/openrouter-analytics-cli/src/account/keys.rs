@@ -259,7 +259,7 @@ impl Plan {
                     sort_keys(&mut list.items, *sort);
                 }
                 let body = list.body();
-                let raw = list.items.into_iter().map(|(_, raw)| raw).collect();
+                let raw = list.items.iter().map(|(_, raw)| &**raw).collect();
                 show(
                     style,
                     ops::API_KEYS_LIST,

@@ -45,7 +45,7 @@ pub async fn list(ctx: &Context<'_>, style: Style) -> Result<Output, Failure> {
     if style.format == Format::Json {
         let items = view::page_items(pages.iter().map(|page| &page.raw_body[..]))
             .map_err(|err| Failure::other(format!("listing members: {err}")))?;
-        return Output::render(style, |out| view::write_list_json(out, items));
+        return Output::render(style, |out| view::write_list_json(out, &items));
     }
     let members: Vec<_> = pages.into_iter().flat_map(|page| page.value.data).collect();
     Output::render(style, |out| match style.format {

@@ -29,7 +29,7 @@ use crate::exit::{Failure, Operation};
 use crate::global::EXIT_CODES_HELP;
 use crate::output::resource::{self, Extra};
 use crate::output::resources::Look;
-use crate::output::{Format, Out, Style, write_raw_json};
+use crate::output::{Format, Out, Style, write_checked, write_raw_json};
 use crate::progress::{Progress, with_progress};
 
 /// `Examples:` then the exit-code table, for a command's `--help`.
@@ -257,7 +257,42 @@ pub(crate) enum Json<'a> {
     /// One answer's body.
     Body(&'a [u8]),
     /// Every page's items, as one `{"data":[...]}`.
-    Items(Vec<view::RawItem>),
+    Items(Vec<&'a serde_json::value::RawValue>),
+}
+
+/// A paged list in page order (`guardrails list`, `byok list`) rendered as [`show`]
+/// does, but written to stdout here, checked first and then as it renders
+/// ([`write_checked`]): JSON and CSV hold one row at a time besides the pages as sent,
+/// never a tree of the whole list or a second copy of the output.
+pub(crate) fn show_pages(
+    style: Style,
+    op: &OperationInfo,
+    look: &Look,
+    label: &str,
+    list: &by_name::Pages,
+) -> Result<Output, Failure> {
+    let items = list.items(label)?;
+    let warnings = write_checked(
+        style,
+        &mut io::stdout().lock(),
+        |out| match style.format {
+            Format::Json => view::write_list_json(out, &items)
+                .map(|()| Vec::new())
+                .map_err(|err| Failure::output(&err)),
+            Format::Csv => resource::write_look_csv_items(op, look, &items, out)
+                .map_err(|err| Failure::output(&io::Error::from(err))),
+            Format::Table => resource::write_look_table_items(op, look, &items, out)
+                .map_err(|err| Failure::output(&io::Error::from(err))),
+        },
+        Failure::output,
+    )?;
+    Ok(Output {
+        stdout: Vec::new(),
+        notes: match warnings.into_iter().next() {
+            Some(warning) => vec![format!("warning: {warning}")],
+            None => list.warning.iter().cloned().collect(),
+        },
+    })
 }
 
 /// Renders an answer through the resource model: JSON as sent, a table or CSV by the
@@ -278,7 +313,7 @@ pub(crate) fn show(
             Format::Json => {
                 return match json {
                     Json::Body(raw) => write_raw_json(out, raw),
-                    Json::Items(items) => view::write_list_json(out, items),
+                    Json::Items(items) => view::write_list_json(out, &items),
                 };
             }
             Format::Csv => resource::write_look_csv(op, look, body, extra, out),

@@ -74,7 +74,7 @@ impl Plan {
             sort_models(&mut list.items, sort);
         }
         let body = list.body();
-        let raw = list.items.into_iter().map(|(_, raw)| raw).collect();
+        let raw = list.items.iter().map(|(_, raw)| &**raw).collect();
         show(
             style,
             ops::MODELS_LIST,

@@ -60,15 +60,19 @@ pub fn write_fields(out: &mut Out<'_>, fields: &[(&str, String)]) -> io::Result<
 pub type RawItem = Box<RawValue>;
 
 /// The items of every page, each exactly as its page's body holds it (fields this tool
-/// does not know, and the API's field order, survive), in page order.
-pub fn page_items<'a>(pages: impl IntoIterator<Item = &'a [u8]>) -> Result<Vec<RawItem>, String> {
+/// does not know, and the API's field order, survive), in page order. Borrowed from
+/// the pages: a 92 MB page is not copied item by item.
+pub fn page_items<'a>(
+    pages: impl IntoIterator<Item = &'a [u8]>,
+) -> Result<Vec<&'a RawValue>, String> {
     #[derive(serde::Deserialize)]
-    struct Page {
-        data: Vec<RawItem>,
+    struct Page<'p> {
+        #[serde(borrow)]
+        data: Vec<&'p RawValue>,
     }
     let mut items = Vec::new();
     for (number, page) in pages.into_iter().enumerate() {
-        let page: Page = serde_json::from_slice(page)
+        let page: Page<'a> = serde_json::from_slice(page)
             .map_err(|err| format!("page {} has no `data` list: {err}", number + 1))?;
         items.extend(page.data);
     }
@@ -76,7 +80,7 @@ pub fn page_items<'a>(pages: impl IntoIterator<Item = &'a [u8]>) -> Result<Vec<R
 }
 
 /// `{"data":[...]}`: a whole list as one JSON document, its items spliced in as sent.
-pub fn write_list_json(out: &mut dyn Write, items: Vec<RawItem>) -> io::Result<()> {
+pub fn write_list_json(out: &mut dyn Write, items: &[&RawValue]) -> io::Result<()> {
     out.write_all(b"{\"data\":[")?;
     for (i, item) in items.iter().enumerate() {
         if i > 0 {
@@ -158,7 +162,7 @@ mod tests {
         let err = page_items([&b"{\"items\":[]}"[..]]).expect_err("no data");
         assert!(err.contains("page 1"), "{err}");
         let mut out = Vec::new();
-        write_list_json(&mut out, items).expect("write");
+        write_list_json(&mut out, &items).expect("write");
         assert_eq!(
             String::from_utf8(out).expect("utf8"),
             "{\"data\":[{\"zeta\":1,\"new_field\":{\"x\":[1,2]},\"alpha\":\"a\"},{\"id\":2}]}\n"

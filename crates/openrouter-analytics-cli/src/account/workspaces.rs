@@ -398,7 +398,7 @@ fn list_json<'a>(
 ) -> Result<Output, Failure> {
     let items =
         view::page_items(pages).map_err(|err| Failure::other(format!("listing {what}: {err}")))?;
-    Output::render(style, |out| view::write_list_json(out, items))
+    Output::render(style, |out| view::write_list_json(out, &items))
 }
 
 fn workspaces_table(workspaces: &[Workspace], out: &mut Out<'_>) -> io::Result<()> {

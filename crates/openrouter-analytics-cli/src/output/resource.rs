@@ -17,6 +17,7 @@ use std::io::{self, Write};
 
 use openrouter_analytics::{ColumnKind, OperationInfo, Payload, ResponseInfo};
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use super::Out;
 use super::money::{self, Unprintable};
@@ -348,21 +349,55 @@ fn present_columns(rows: &[&Value], is_list: bool, known: &[Column]) -> Vec<Colu
 
 /// One warning naming the required fields some rows lack, if any do.
 fn missing_warning(view: &View<'_>) -> Vec<String> {
-    let mut missing = Vec::new();
-    for column in view.columns.iter().filter(|c| c.required) {
-        let lacking = view
-            .rows
-            .iter()
-            .filter(|row| lacks(row, &column.path))
-            .count();
-        if lacking > 0 {
-            missing.push(if view.is_list {
-                format!("{} ({lacking} of {} rows)", column.name, view.rows.len())
-            } else {
-                column.name.clone()
-            });
+    let mut lacking = Lacking::new(&view.columns);
+    for row in &view.rows {
+        lacking.count(row);
+    }
+    lacking.warning(view.is_list)
+}
+
+/// How many rows lack each required column, counted row by row.
+struct Lacking<'c> {
+    columns: &'c [Column],
+    counts: Vec<usize>,
+    rows: usize,
+}
+
+impl<'c> Lacking<'c> {
+    fn new(columns: &'c [Column]) -> Self {
+        Self {
+            columns,
+            counts: vec![0; columns.len()],
+            rows: 0,
         }
     }
+
+    fn count(&mut self, row: &Value) {
+        self.rows += 1;
+        for (column, count) in self.columns.iter().zip(&mut self.counts) {
+            if column.required && lacks(row, &column.path) {
+                *count += 1;
+            }
+        }
+    }
+
+    /// See [`missing_warning`].
+    fn warning(&self, is_list: bool) -> Vec<String> {
+        let mut missing = Vec::new();
+        for (column, &lacking) in self.columns.iter().zip(&self.counts) {
+            if lacking > 0 {
+                missing.push(if is_list {
+                    format!("{} ({lacking} of {} rows)", column.name, self.rows)
+                } else {
+                    column.name.clone()
+                });
+            }
+        }
+        missing_text(missing)
+    }
+}
+
+fn missing_text(missing: Vec<String>) -> Vec<String> {
     if missing.is_empty() {
         return Vec::new();
     }
@@ -656,7 +691,9 @@ fn write_lines(out: &mut Out<'_>, lines: &[(String, String)]) -> io::Result<()> 
 
 /// Renders `body` as a look's CSV: the look's columns first, then every other scalar
 /// field the spec lists (so a field new in the spec is a column here with no change),
-/// then the extras; one row per item, one row for an object.
+/// then the extras; one row per item, one row for an object. Rows are written as they
+/// are rendered: the caller keeps a failed render from reaching stdout (a buffer, or
+/// [`super::write_checked`]).
 pub fn write_look_csv(
     op: &OperationInfo,
     look: &Look,
@@ -665,8 +702,89 @@ pub fn write_look_csv(
     out: &mut Out<'_>,
 ) -> Result<Vec<String>, RenderError> {
     let (rows, is_list, spec) = spec_view(op, body);
-    let mut columns = look_columns(look, &spec);
-    for column in &spec {
+    look_csv(op, look, &Rows::Values(rows), is_list, &spec, extra, out)
+}
+
+/// [`write_look_csv`] of a list's items as sent (a paged list): each item is parsed
+/// only while its row is written, so a 92 MB list never becomes one tree of values
+/// (about ten times its text).
+pub fn write_look_csv_items(
+    op: &OperationInfo,
+    look: &Look,
+    items: &[&RawValue],
+    out: &mut Out<'_>,
+) -> Result<Vec<String>, RenderError> {
+    if !lists_data(op) {
+        return write_look_csv(op, look, &items_body(items)?, &[], out);
+    }
+    let spec = spec_columns(op.response);
+    look_csv(op, look, &Rows::Raw(items), true, &spec, &[], out)
+}
+
+/// [`write_look_table`] of a list's items as sent: a table is measured before it is
+/// written, so its rows are all parsed.
+pub fn write_look_table_items(
+    op: &OperationInfo,
+    look: &Look,
+    items: &[&RawValue],
+    out: &mut Out<'_>,
+) -> Result<Vec<String>, RenderError> {
+    write_look_table(op, look, &items_body(items)?, &[], out)
+}
+
+/// Whether `op`'s answer is the `{"data": [...]}` list that paged items make up.
+fn lists_data(op: &OperationInfo) -> bool {
+    matches!(
+        op.response.map(|r| r.payload),
+        Some(Payload::List { items: "data" })
+    )
+}
+
+/// The items as one `{"data": [...]}` answer, each parsed.
+fn items_body(items: &[&RawValue]) -> Result<Value, RenderError> {
+    let rows = items
+        .iter()
+        .map(|item| parse_item(item))
+        .collect::<Result<Vec<Value>, _>>()?;
+    let mut body = serde_json::Map::new();
+    body.insert("data".to_string(), Value::Array(rows));
+    Ok(Value::Object(body))
+}
+
+fn parse_item(item: &RawValue) -> Result<Value, RenderError> {
+    serde_json::from_str(item.get()).map_err(|err| RenderError::Io(io::Error::other(err)))
+}
+
+/// The rows of a render: parsed already, or items as sent, parsed one at a time.
+enum Rows<'a> {
+    Values(Vec<&'a Value>),
+    Raw(&'a [&'a RawValue]),
+}
+
+impl Rows<'_> {
+    /// Calls `each` with every row in order.
+    fn each(
+        &self,
+        mut each: impl FnMut(&Value) -> Result<(), RenderError>,
+    ) -> Result<(), RenderError> {
+        match self {
+            Self::Values(rows) => rows.iter().try_for_each(|row| each(row)),
+            Self::Raw(items) => items.iter().try_for_each(|item| each(&parse_item(item)?)),
+        }
+    }
+}
+
+fn look_csv(
+    op: &OperationInfo,
+    look: &Look,
+    rows: &Rows<'_>,
+    is_list: bool,
+    spec: &[Column],
+    extra: &[Extra],
+    out: &mut Out<'_>,
+) -> Result<Vec<String>, RenderError> {
+    let mut columns = look_columns(look, spec);
+    for column in spec {
         if column.kind != ColumnKind::Json && !columns.iter().any(|c| c.name == column.name) {
             columns.push(column.clone());
         }
@@ -678,37 +796,12 @@ pub fn write_look_csv(
             .is_some_and(|info| info.secret)
     };
     columns.sort_by_key(secret);
-    let view = View {
-        rows,
-        is_list,
-        columns,
-    };
-    let warnings = missing_warning(&view);
     let raw = out.style().csv_raw;
-    let mut lines = Vec::with_capacity(view.rows.len());
-    for row in &view.rows {
-        let mut cells = view
-            .columns
-            .iter()
-            .map(|c| csv_cell_as(get(row, &c.path), c.kind, raw))
-            .collect::<Result<Vec<_>, _>>()?;
-        for name in look.per_million {
-            let price = spec
-                .iter()
-                .find(|c| c.name == *name)
-                .and_then(|c| get(row, &c.path))
-                .and_then(price_per_million);
-            cells.push(price.map(|p| p.to_string()).unwrap_or_default());
-        }
-        cells.extend(extra.iter().map(|e| e.csv.clone()));
-        lines.push(cells);
-    }
     let number = |kind: ColumnKind| match kind {
         ColumnKind::Usd | ColumnKind::Integer | ColumnKind::Number => sheet::Kind::Number,
         _ => sheet::Kind::Text,
     };
-    let header = view
-        .columns
+    let header = columns
         .iter()
         .map(|c| (terminal::safe(&c.name).into_owned(), number(c.kind)))
         .chain(
@@ -721,12 +814,29 @@ pub fn write_look_csv(
                 .iter()
                 .map(|e| (e.name.to_string(), sheet::Kind::Number)),
         );
+    let mut lacking = Lacking::new(&columns);
     let mut sheet = Sheet::new(out, header)?;
-    for line in lines {
-        sheet.row(line)?;
-    }
+    let mut cells = Vec::new();
+    rows.each(|row| {
+        lacking.count(row);
+        cells.clear();
+        for c in &columns {
+            cells.push(csv_cell_as(get(row, &c.path), c.kind, raw)?);
+        }
+        for name in look.per_million {
+            let price = spec
+                .iter()
+                .find(|c| c.name == *name)
+                .and_then(|c| get(row, &c.path))
+                .and_then(price_per_million);
+            cells.push(price.map(|p| p.to_string()).unwrap_or_default());
+        }
+        cells.extend(extra.iter().map(|e| e.csv.clone()));
+        sheet.row(&cells)?;
+        Ok(())
+    })?;
     sheet.finish()?;
-    Ok(warnings)
+    Ok(lacking.warning(is_list))
 }
 
 #[cfg(test)]
