@@ -426,12 +426,12 @@ fn list_page(bytes: usize, item: fn(&mut Vec<u8>, usize)) -> Vec<u8> {
 /// A guardrail shaped like the mock's sample ones (`sample_catalog.json`), every
 /// field the spec lists, with ids, names and budgets that vary.
 fn guardrail(out: &mut Vec<u8>, n: usize) {
-    let limit = if n % 3 == 0 {
+    let limit = if n.is_multiple_of(3) {
         "null".to_string()
     } else {
         format!("{:?}", 25.0 * (n % 40 + 1) as f64)
     };
-    let models = if n % 2 == 0 {
+    let models = if n.is_multiple_of(2) {
         "null".to_string()
     } else {
         format!(
@@ -442,10 +442,10 @@ fn guardrail(out: &mut Vec<u8>, n: usize) {
     write!(
         out,
         r#"{{"created_at":"2026-02-03T09:14:27.512Z","id":"{n:08x}-4a1b-4d3c-9e7f-5b2a8c1d6e90","include_byok_in_budgets":{},"name":"Guardrail {n} of the platform team","workspace_id":"5f8e2c1a-9b3d-4e7f-a6c2-{:012x}","description":"Budget and model limits for the keys of team {}.","limit_usd":{limit},"reset_interval":"monthly","allowed_providers":["anthropic","openai"],"ignored_providers":null,"allowed_models":{models},"ignored_models":null,"enforce_zdr":{},"updated_at":"2026-11-0{}T12:00:00.000Z","allowed_data_regions":null}}"#,
-        n % 2 == 0,
+        n.is_multiple_of(2),
         n % 97,
         n % 50,
-        n % 5 == 0,
+        n.is_multiple_of(5),
         1 + n % 9,
     )
     .expect("writing to a Vec cannot fail");
@@ -458,13 +458,13 @@ fn byok_key(out: &mut Vec<u8>, n: usize) {
         out,
         r#"{{"allowed_api_key_hashes":["{:064x}"],"allowed_models":["anthropic/claude-sonnet-4"],"allowed_user_ids":null,"created_at":"2026-11-14T09:12:40.000Z","disabled":{},"id":"f3a4b5c6-0001-4d7e-8f90-{n:012x}","is_fallback":{},"label":"AKIA...{:04X}","provider":"{}","sort_order":{},"workspace_id":"b7c1e9d4-2a6f-4c8b-9e3d-7f5a1c2b8e60","name":"Provider key {n}","declared_region":"us","declared_zdr":{},"is_byok_only":false,"is_required":{}}}"#,
         (n as u128).wrapping_mul(0x9e37_79b9_7f4a_7c15_f39c_c060_5ced_c834),
-        n % 7 == 0,
-        n % 2 == 0,
+        n.is_multiple_of(7),
+        n.is_multiple_of(2),
         n % 65_536,
         providers[n % providers.len()],
         n % 10,
-        n % 3 == 0,
-        n % 4 == 0,
+        n.is_multiple_of(3),
+        n.is_multiple_of(4),
     )
     .expect("writing to a Vec cannot fail");
 }
