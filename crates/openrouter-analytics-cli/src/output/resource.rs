@@ -397,6 +397,7 @@ impl<'c> Lacking<'c> {
     }
 }
 
+/// The one warning for the fields named in `missing`, or none.
 fn missing_text(missing: Vec<String>) -> Vec<String> {
     if missing.is_empty() {
         return Vec::new();
