@@ -9,7 +9,10 @@ use std::io::Write;
 use clap::{Args, Subcommand};
 use serde_json::{Value, json};
 
-use super::{Context, Json, Output, by_name, confirm, examples, resolve, show, show_answer};
+use super::{
+    Context, Json, Output, by_name, confirm, delete, examples, non_empty, resolve, show,
+    show_answer,
+};
 use crate::exit::Failure;
 use crate::flags::{Generated, Options, from_operation};
 use crate::output::resources;
@@ -170,12 +173,7 @@ pub enum Plan {
 }
 
 fn non_empty_id(id: &str) -> Result<String, String> {
-    let id = id.trim();
-    if id.is_empty() {
-        Err("the guardrail id must not be empty".into())
-    } else {
-        Ok(id.to_string())
-    }
+    non_empty(id, "the guardrail id")
 }
 
 impl Plan {
@@ -297,19 +295,9 @@ impl Plan {
             }
             Self::Delete { id, .. } => {
                 let args = [("id".to_string(), id.clone())];
-                let answer = by_name::one(
-                    ctx,
-                    "deleting the guardrail",
-                    ops::GUARDRAILS_DELETE,
-                    &args,
-                    None,
-                )
-                .await?;
-                let done = answer.body["deleted"].as_bool().unwrap_or(false);
-                let mut output =
-                    super::keys::deleted(&format!("guardrail {id}"), done, &answer.raw, style)?;
-                output.notes.extend(answer.warning);
-                Ok(output)
+                let what = format!("guardrail {id}");
+                let op = ops::GUARDRAILS_DELETE;
+                delete(ctx, style, "deleting the guardrail", op, &args, &what).await
             }
             Self::Assign {
                 id,

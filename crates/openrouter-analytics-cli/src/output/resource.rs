@@ -495,6 +495,20 @@ fn look_cell(
         let price = value.and_then(price_per_million);
         return price.map_or_else(|| Ok("varies".into()), money::price);
     }
+    if let Some(number) = value.and_then(Value::as_f64) {
+        if look.prices.contains(&name) {
+            return money::price(number);
+        }
+        if let Some((_, unit)) = look.units.iter().find(|(field, _)| *field == name)
+            && number.is_finite()
+        {
+            // Within i64 for any duration a server sends; `as` saturates beyond.
+            return Ok(format!(
+                "{} {unit}",
+                table::thousands(number.round() as i64)
+            ));
+        }
+    }
     let mut cell = match value {
         Some(Value::Null) => look
             .null_as
