@@ -10,7 +10,7 @@ use openrouter_analytics::uuid::Uuid;
 use openrouter_analytics::{ErrorKind, ops};
 
 use super::{
-    Context, Output, by_name, checked_body, confirm, delete, examples, non_empty, show_answer,
+    Context, Output, by_name, checked_body, confirm, delete, examples, non_empty, one, show_answer,
     show_items,
 };
 use crate::exit::{Failure, Operation};
@@ -163,6 +163,11 @@ fn check_key_fields(fields: &serde_json::Map<String, serde_json::Value>) -> Resu
 /// What a blank hash is called in the usage error.
 const HASH: &str = "the key's hash";
 
+/// The arguments of an operation on one key: its `hash`.
+fn hash_arg(hash: &str) -> [(String, String); 1] {
+    [("hash".to_string(), hash.to_string())]
+}
+
 /// A checked keys command line.
 #[derive(Debug)]
 pub enum Plan {
@@ -253,36 +258,18 @@ impl Plan {
                 show_items(style, ops::API_KEYS_LIST, &resources::KEYS_LIST, list)
             }
             Self::Show(hash) => {
-                let args = [("hash".to_string(), hash.clone())];
-                let answer =
-                    by_name::one(ctx, "fetching the key", ops::API_KEYS_GET, &args, None).await?;
-                show_answer(style, ops::API_KEYS_GET, &resources::KEY, &answer, &[])
+                let (op, look, args) = (ops::API_KEYS_GET, &resources::KEY, hash_arg(hash));
+                one(ctx, style, "fetching the key", op, &args, None, look).await
             }
             Self::Create(body) => create(ctx, body, style).await,
             Self::Update { hash, body } => {
-                let args = [("hash".to_string(), hash.clone())];
-                let answer = by_name::one(
-                    ctx,
-                    "updating the key",
-                    ops::API_KEYS_UPDATE,
-                    &args,
-                    Some(body.clone()),
-                )
-                .await?;
-                show_answer(style, ops::API_KEYS_UPDATE, &resources::KEY, &answer, &[])
+                let (op, look, args) = (ops::API_KEYS_UPDATE, &resources::KEY, hash_arg(hash));
+                let body = Some(body.clone());
+                one(ctx, style, "updating the key", op, &args, body, look).await
             }
             Self::Delete { hash, .. } => {
-                let args = [("hash".to_string(), hash.clone())];
-                let what = format!("API key {hash}");
-                delete(
-                    ctx,
-                    style,
-                    "deleting the key",
-                    ops::API_KEYS_DELETE,
-                    &args,
-                    &what,
-                )
-                .await
+                let (op, what) = (ops::API_KEYS_DELETE, format!("API key {hash}"));
+                delete(ctx, style, "deleting the key", op, &hash_arg(hash), &what).await
             }
         }
     }

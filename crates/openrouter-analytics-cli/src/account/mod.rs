@@ -169,9 +169,17 @@ impl Plan {
             Self::Workspaces(plan) => plan.execute(ctx, style).await,
             Self::Generation(id) => {
                 let op = ops::GENERATIONS_GET_GENERATION;
-                let args = [("id".to_string(), id.clone())];
                 let label = "fetching the generation";
-                one(ctx, style, label, op, &args, None, &resources::GENERATION).await
+                one(
+                    ctx,
+                    style,
+                    label,
+                    op,
+                    &id_arg(id),
+                    None,
+                    &resources::GENERATION,
+                )
+                .await
             }
             Self::Guardrails(plan) => plan.execute(ctx, style).await,
             Self::Models(plan) => plan.execute(ctx, style).await,
@@ -322,6 +330,11 @@ fn non_empty(value: &str, what: &str) -> Result<String, String> {
     } else {
         Ok(value.to_string())
     }
+}
+
+/// The arguments of an operation on one thing: its `id`.
+fn id_arg(id: &str) -> Vec<(String, String)> {
+    vec![("id".to_string(), id.to_string())]
 }
 
 /// The body the flags describe, checked against the spec's types by decoding it as the

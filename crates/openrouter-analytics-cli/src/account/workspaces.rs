@@ -9,8 +9,8 @@ use openrouter_analytics::{ops, types};
 use serde_json::Value;
 
 use super::{
-    Context, Output, by_name, checked_body, confirm, delete, examples, list, non_empty, one,
-    show_answer_then,
+    Context, Output, by_name, checked_body, confirm, delete, examples, id_arg, list, non_empty,
+    one, show_answer_then,
 };
 use crate::exit::Failure;
 use crate::flags::{Generated, Options, from_operation};
@@ -190,7 +190,6 @@ impl Plan {
 
     /// Sends the request(s) and renders the answer.
     pub async fn execute(&self, ctx: &Context<'_>, style: Style) -> Result<Output, Failure> {
-        let id_arg = |id: &str| vec![("id".to_string(), id.to_string())];
         match self {
             Self::List => {
                 let op = ops::WORKSPACES_LIST;
