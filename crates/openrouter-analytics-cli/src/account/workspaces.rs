@@ -190,60 +190,30 @@ impl Plan {
 
     /// Sends the request(s) and renders the answer.
     pub async fn execute(&self, ctx: &Context<'_>, style: Style) -> Result<Output, Failure> {
+        let workspace = &resources::WORKSPACE;
         match self {
             Self::List => {
-                let op = ops::WORKSPACES_LIST;
-                list(
-                    ctx,
-                    style,
-                    "listing workspaces",
-                    op,
-                    &[],
-                    &resources::WORKSPACES,
-                )
-                .await
+                let (op, look) = (ops::WORKSPACES_LIST, &resources::WORKSPACES);
+                list(ctx, style, "listing workspaces", op, &[], look).await
             }
             Self::Show(id) => {
-                let op = ops::WORKSPACES_GET;
-                let label = "fetching the workspace";
-                one(
-                    ctx,
-                    style,
-                    label,
-                    op,
-                    &id_arg(id),
-                    None,
-                    &resources::WORKSPACE,
-                )
-                .await
+                let (op, label) = (ops::WORKSPACES_GET, "fetching the workspace");
+                one(ctx, style, label, op, &id_arg(id), None, workspace).await
             }
             Self::Budgets(id) => budgets(ctx, style, &id_arg(id)).await,
             Self::Members(id) => {
-                let op = ops::WORKSPACES_LIST_MEMBERS;
+                let (op, look) = (ops::WORKSPACES_LIST_MEMBERS, &resources::WORKSPACE_MEMBERS);
                 let label = "listing workspace members";
-                let look = &resources::WORKSPACE_MEMBERS;
                 list(ctx, style, label, op, &id_arg(id), look).await
             }
             Self::Create(body) => {
-                let op = ops::WORKSPACES_CREATE;
-                let label = "creating the workspace";
-                let body = Some(body.clone());
-                one(ctx, style, label, op, &[], body, &resources::WORKSPACE).await
+                let (op, label) = (ops::WORKSPACES_CREATE, "creating the workspace");
+                one(ctx, style, label, op, &[], Some(body.clone()), workspace).await
             }
             Self::Update { id, body } => {
-                let op = ops::WORKSPACES_UPDATE;
-                let label = "updating the workspace";
-                let body = Some(body.clone());
-                one(
-                    ctx,
-                    style,
-                    label,
-                    op,
-                    &id_arg(id),
-                    body,
-                    &resources::WORKSPACE,
-                )
-                .await
+                let (op, label, args) =
+                    (ops::WORKSPACES_UPDATE, "updating the workspace", id_arg(id));
+                one(ctx, style, label, op, &args, Some(body.clone()), workspace).await
             }
             Self::Delete {
                 id,
@@ -275,20 +245,15 @@ async fn budgets(
     let op = ops::WORKSPACES_LIST_BUDGETS;
     let look = &resources::WORKSPACE_BUDGETS;
     let answer = by_name::one(ctx, "fetching budgets", op, args, None).await?;
-    show_answer_then(
-        style,
-        op,
-        look,
-        &answer,
-        |out| match answer.body["include_byok_in_budgets"].as_bool() {
-            Some(include) => writeln!(
-                out,
-                "BYOK spend counts against budgets: {}",
-                if include { "yes" } else { "no" }
-            ),
-            None => Ok(()),
-        },
-    )
+    let byok = answer.body["include_byok_in_budgets"].as_bool();
+    show_answer_then(style, op, look, &answer, |out| match byok {
+        Some(include) => writeln!(
+            out,
+            "BYOK spend counts against budgets: {}",
+            if include { "yes" } else { "no" }
+        ),
+        None => Ok(()),
+    })
 }
 
 #[cfg(test)]
