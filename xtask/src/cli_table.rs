@@ -241,7 +241,9 @@ fn value_of_schema(spec: &OpenAPI, schema: &Schema, depth: usize) -> (TokenStrea
 }
 
 /// The extension that states a number's unit in a response schema: `usd` for amounts
-/// of US dollars (balances, limits, spend), so that tools show them as money.
+/// of US dollars (balances, limits, spend), so that tools show them as money;
+/// `unix-seconds` for an integer that is a time (seconds since 1970 UTC), so that
+/// tools show it as one.
 pub const UNIT: &str = "x-openrouter-unit";
 
 /// What an operation's successful answer holds: the resource model a table, a CSV and
@@ -543,7 +545,13 @@ fn column_kind(
                 Ok(quote!(ColumnKind::Usd))
             }
             (Some("usd"), _) => Err(format!("{UNIT}: usd is for numbers")),
-            _ => Err(format!("{UNIT}: {unit} is not a known unit (usd)")),
+            (Some("unix-seconds"), SchemaKind::Type(Type::Integer(_))) => {
+                Ok(quote!(ColumnKind::UnixSeconds))
+            }
+            (Some("unix-seconds"), _) => Err(format!("{UNIT}: unix-seconds is for integers")),
+            _ => Err(format!(
+                "{UNIT}: {unit} is not a known unit (usd, unix-seconds)"
+            )),
         };
     }
     Ok(match &schema.schema_kind {
@@ -666,6 +674,29 @@ mod tests {
         let after = model(&spec, "/keys", "get");
         assert_eq!(after.columns.len(), before.columns.len() + 1);
         assert!(kind(&after, "forecast_spend").contains("Usd"));
+    }
+
+    /// Unix seconds are a time only on an integer.
+    #[test]
+    fn unix_seconds_mark_an_integer_as_a_time() {
+        let mut spec = spec();
+        let properties = &mut spec["components"]["schemas"]["ApiKey"]["properties"];
+        let added: serde_yaml_ng::Value =
+            serde_yaml_ng::from_str("type: integer\nx-openrouter-unit: unix-seconds")
+                .expect("YAML");
+        properties
+            .as_mapping_mut()
+            .expect("properties")
+            .insert("rotated".into(), added);
+        assert!(kind(&model(&spec, "/keys", "get"), "rotated").contains("UnixSeconds"));
+        spec["components"]["schemas"]["ApiKey"]["properties"]["rotated"]["type"] = "string".into();
+        let openapi: OpenAPI = serde_yaml_ng::from_value(spec).expect("OpenAPI");
+        let Some(ReferenceOr::Item(item)) = openapi.paths.paths.get("/keys") else {
+            panic!("no /keys");
+        };
+        let op = item.get.as_ref().expect("GET /keys");
+        let err = response(&openapi, &op.responses).expect_err("refused");
+        assert!(err.contains("unix-seconds is for integers"), "{err}");
     }
 
     #[test]

@@ -11941,6 +11941,7 @@ pub mod types {
     )]
     pub struct ImageModelListItem {
         pub architecture: ImageModelArchitecture,
+        ///When the model was added, in seconds since 1970-01-01 UTC.
         pub created: i64,
         pub description: ::std::string::String,
         pub endpoints: ::std::string::String,
@@ -14120,6 +14121,7 @@ pub mod types {
     )]
     pub struct ListEndpointsResponse {
         pub architecture: ListEndpointsResponseArchitecture,
+        ///When the model was added, in seconds since 1970-01-01 UTC.
         pub created: i64,
         pub description: ::std::string::String,
         pub endpoints: ::std::vec::Vec<PublicEndpoint>,
@@ -18875,6 +18877,7 @@ pub mod types {
         pub canonical_slug: ::std::string::String,
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub context_length: ::std::option::Option<i64>,
+        ///When the model was added, in seconds since 1970-01-01 UTC.
         pub created: i64,
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub default_parameters: ::std::option::Option<DefaultParameters>,
@@ -38030,6 +38033,7 @@ pub mod types {
     pub struct VideoModel {
         pub allowed_passthrough_parameters: ::std::vec::Vec<::std::string::String>,
         pub canonical_slug: ::std::string::String,
+        ///When the model was added, in seconds since 1970-01-01 UTC.
         pub created: i64,
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub creativity: ::std::option::Option<::std::vec::Vec<i64>>,

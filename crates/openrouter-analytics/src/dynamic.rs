@@ -147,6 +147,9 @@ pub enum ColumnKind {
     Time,
     /// A day (`format: date`).
     Date,
+    /// A point in time as whole seconds since 1970-01-01 UTC: an integer the spec marks
+    /// `x-openrouter-unit: unix-seconds` (a model's `created`).
+    UnixSeconds,
     /// A whole number (a count).
     Integer,
     /// A number.

@@ -21506,10 +21506,10 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 ColumnInfo {
                     name: "created",
                     path: &["created"],
-                    kind: ColumnKind::Integer,
+                    kind: ColumnKind::UnixSeconds,
                     required: true,
                     secret: false,
-                    description: "",
+                    description: "When the model was added, in seconds since 1970-01-01 UTC.",
                 },
                 ColumnInfo {
                     name: "default_parameters.frequency_penalty",
@@ -25147,10 +25147,10 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 ColumnInfo {
                     name: "created",
                     path: &["created"],
-                    kind: ColumnKind::Integer,
+                    kind: ColumnKind::UnixSeconds,
                     required: true,
                     secret: false,
-                    description: "",
+                    description: "When the model was added, in seconds since 1970-01-01 UTC.",
                 },
                 ColumnInfo {
                     name: "description",
@@ -26772,10 +26772,10 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 ColumnInfo {
                     name: "created",
                     path: &["data", "created"],
-                    kind: ColumnKind::Integer,
+                    kind: ColumnKind::UnixSeconds,
                     required: true,
                     secret: false,
-                    description: "",
+                    description: "When the model was added, in seconds since 1970-01-01 UTC.",
                 },
                 ColumnInfo {
                     name: "default_parameters.frequency_penalty",
@@ -27517,10 +27517,10 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 ColumnInfo {
                     name: "created",
                     path: &["created"],
-                    kind: ColumnKind::Integer,
+                    kind: ColumnKind::UnixSeconds,
                     required: true,
                     secret: false,
-                    description: "",
+                    description: "When the model was added, in seconds since 1970-01-01 UTC.",
                 },
                 ColumnInfo {
                     name: "default_parameters.frequency_penalty",
@@ -28094,10 +28094,10 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 ColumnInfo {
                     name: "created",
                     path: &["created"],
-                    kind: ColumnKind::Integer,
+                    kind: ColumnKind::UnixSeconds,
                     required: true,
                     secret: false,
-                    description: "",
+                    description: "When the model was added, in seconds since 1970-01-01 UTC.",
                 },
                 ColumnInfo {
                     name: "default_parameters.frequency_penalty",
@@ -28475,10 +28475,10 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 ColumnInfo {
                     name: "created",
                     path: &["data", "created"],
-                    kind: ColumnKind::Integer,
+                    kind: ColumnKind::UnixSeconds,
                     required: true,
                     secret: false,
-                    description: "",
+                    description: "When the model was added, in seconds since 1970-01-01 UTC.",
                 },
                 ColumnInfo {
                     name: "description",
@@ -32649,10 +32649,10 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 ColumnInfo {
                     name: "created",
                     path: &["created"],
-                    kind: ColumnKind::Integer,
+                    kind: ColumnKind::UnixSeconds,
                     required: true,
                     secret: false,
-                    description: "",
+                    description: "When the model was added, in seconds since 1970-01-01 UTC.",
                 },
                 ColumnInfo {
                     name: "creativity",
