@@ -54,8 +54,22 @@ pub fn parameter_value(spec: &OpenAPI, data: &ParameterData) -> TokenStream {
     }
 }
 
-/// The top-level fields of the operation's JSON body, in the spec's order; none when the
-/// body is not a JSON object with `properties` (it is then given whole, with `--body`).
+/// The media type of a form-encoded request body.
+const FORM: &str = "application/x-www-form-urlencoded";
+
+/// Whether an operation's request body is form-encoded (its only media type is
+/// [`FORM`]), so that calls by name encode their fields that way too.
+pub fn body_is_form(body: Option<&ReferenceOr<RequestBody>>) -> bool {
+    match body {
+        Some(ReferenceOr::Item(body)) => {
+            body.content.contains_key(FORM) && !body.content.contains_key("application/json")
+        }
+        _ => false,
+    }
+}
+
+/// The top-level fields of the operation's JSON or form body, in the spec's order; none when the
+/// body is not an object with `properties` (it is then given whole, with `--body`).
 pub fn body_fields(
     spec: &OpenAPI,
     body: Option<&ReferenceOr<RequestBody>>,
@@ -86,6 +100,7 @@ pub fn body_fields(
     let Some(schema) = body
         .content
         .get("application/json")
+        .or_else(|| body.content.get(FORM))
         .and_then(|media| media.schema.as_ref())
     else {
         return Ok(Vec::new());
