@@ -628,6 +628,8 @@ const ANSWERS: &[(&str, Kind)] = &[
     ),
     ("submit_generation_feedback", Kind::Feedback),
     ("create_auth_keys_code", Kind::Fixed("auth_code")),
+    ("list_oauth_jwks", Kind::Fixed("oauth_jwks")),
+    ("create_oauth_token", Kind::Fixed("oauth_token")),
     (
         "exchange_auth_code_for_api_key",
         Kind::Fixed("exchanged_key"),
