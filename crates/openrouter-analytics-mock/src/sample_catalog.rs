@@ -92,7 +92,59 @@ enum Filter {
     Contains(&'static str, &'static str),
     /// Items whose boolean field is false are left out unless the parameter is `true`.
     HiddenUnless(&'static str, &'static str),
+    /// Items whose list at the path holds one of the parameter's comma-separated
+    /// values; `all` keeps every item, and a missing parameter means the default.
+    AnyOf(&'static str, &'static [&'static str], &'static str),
 }
+
+/// An order a list may be asked for with its `sort` parameter.
+#[derive(Clone, Copy)]
+struct Sort {
+    /// The parameter's value.
+    value: &'static str,
+    /// What is compared: the mean of these numeric fields (numbers or decimal
+    /// strings), by path; none keeps the usual order (the sample has no such figure).
+    by: &'static [&'static [&'static str]],
+    descending: bool,
+}
+
+const fn sort(
+    value: &'static str,
+    by: &'static [&'static [&'static str]],
+    descending: bool,
+) -> Sort {
+    Sort {
+        value,
+        by,
+        descending,
+    }
+}
+
+/// The model list's orders (the spec's `ModelsUserSort`). The sample has no
+/// popularity, speed or benchmark figures: those keep the usual order, as the server
+/// puts models with no score last.
+const MODEL_SORTS: &[Sort] = &[
+    sort("newest", &[&["created"]], true),
+    sort(
+        "pricing-low-to-high",
+        &[&["pricing", "prompt"], &["pricing", "completion"]],
+        false,
+    ),
+    sort(
+        "pricing-high-to-low",
+        &[&["pricing", "prompt"], &["pricing", "completion"]],
+        true,
+    ),
+    sort("context-high-to-low", &[&["context_length"]], true),
+    sort("most-popular", &[], false),
+    sort("top-weekly", &[], false),
+    sort("throughput-high-to-low", &[], false),
+    sort("latency-low-to-high", &[], false),
+    sort("intelligence-high-to-low", &[], false),
+    sort("coding-high-to-low", &[], false),
+    sort("agentic-high-to-low", &[], false),
+    sort("design-arena-elo-high-to-low", &[], false),
+];
 
 /// What an operation answers.
 #[derive(Clone, Copy)]
@@ -104,6 +156,8 @@ enum Kind {
         parent: Option<Parent>,
         filters: &'static [Filter],
         links: bool,
+        /// The orders its `sort` parameter takes (none: it takes no `sort`).
+        sorts: &'static [Sort],
     },
     /// One record, found by the path parameters joined with `/`: `{"data": record}`.
     Get(Record),
@@ -241,6 +295,7 @@ const fn list(collection: &'static str, filters: &'static [Filter]) -> Kind {
         parent: None,
         filters,
         links: false,
+        sorts: &[],
     }
 }
 
@@ -253,11 +308,22 @@ const fn assignments(collection: &'static str) -> Kind {
         }),
         filters: &[],
         links: false,
+        sorts: &[],
     }
 }
 
 const WORKSPACE: Filter = Filter::Equals("workspace_id", "workspace_id");
 const MODEL_FILTERS: &[Filter] = &[Filter::Contains("q", "id")];
+/// The models the key may use: `q`, and the output modalities (the server assumes
+/// `text`).
+const USER_MODEL_FILTERS: &[Filter] = &[
+    Filter::Contains("q", "id"),
+    Filter::AnyOf(
+        "output_modalities",
+        &["architecture", "output_modalities"],
+        "text",
+    ),
+];
 
 /// Every operation the catalog answers, by operation id.
 const ANSWERS: &[(&str, Kind)] = &[
@@ -560,6 +626,7 @@ const ANSWERS: &[(&str, Kind)] = &[
             parent: None,
             filters: MODEL_FILTERS,
             links: true,
+            sorts: &[],
         },
     ),
     (
@@ -567,8 +634,9 @@ const ANSWERS: &[(&str, Kind)] = &[
         Kind::List {
             collection: "models",
             parent: None,
-            filters: MODEL_FILTERS,
+            filters: USER_MODEL_FILTERS,
             links: true,
+            sorts: MODEL_SORTS,
         },
     ),
     ("get_model", Kind::Get(MODEL)),
@@ -648,6 +716,25 @@ fn is_secret_name(name: &str) -> bool {
         .iter()
         .any(|word| name.ends_with(word))
         && name != "publickey"
+}
+
+/// The value at `path` (field names from the top of `item`).
+fn at_path<'a>(item: &'a Value, path: &[&str]) -> Option<&'a Value> {
+    path.iter().try_fold(item, |value, field| value.get(*field))
+}
+
+/// The mean of the numeric fields at `paths` (numbers, or decimal strings as prices
+/// are), if the item has them all.
+fn mean_of(item: &Value, paths: &[&[&str]]) -> Option<f64> {
+    let mut sum = 0.0;
+    for path in paths {
+        sum += match at_path(item, path)? {
+            Value::Number(number) => number.as_f64()?,
+            Value::String(text) => text.parse().ok()?,
+            _ => return None,
+        };
+    }
+    Some(sum / paths.len() as f64)
 }
 
 /// `sk-or...Y2kA`: enough to recognise a secret, not to use it.
@@ -788,7 +875,8 @@ impl Call<'_> {
                 parent,
                 filters,
                 links,
-            } => self.catalog_list(collection, parent, filters, links),
+                sorts,
+            } => self.catalog_list(collection, parent, filters, links, sorts),
             Kind::Get(record) => ok(200, &json!({ "data": self.find(record)? })),
             Kind::Create {
                 collection,
@@ -1051,7 +1139,17 @@ impl Call<'_> {
         parent: Option<Parent>,
         filters: &[Filter],
         links: bool,
+        sorts: &[Sort],
     ) -> Answer {
+        let sort = match self.query("sort") {
+            Some(value) if !sorts.is_empty() => Some(
+                sorts
+                    .iter()
+                    .find(|sort| sort.value == value)
+                    .ok_or_else(|| bad_request(format!("Invalid sort: {value:?}")))?,
+            ),
+            _ => None,
+        };
         let parent_id = match parent {
             Some(parent) => Some((
                 parent.field,
@@ -1089,12 +1187,38 @@ impl Call<'_> {
                     Filter::HiddenUnless(param, field) => {
                         self.query_bool(param)? || item.get(field) != Some(&Value::Bool(false))
                     }
+                    Filter::AnyOf(param, path, default) => {
+                        let wanted: Vec<&str> = self
+                            .query(param)
+                            .unwrap_or(default)
+                            .split(',')
+                            .map(str::trim)
+                            .collect();
+                        wanted.contains(&"all")
+                            || at_path(item, path)
+                                .and_then(Value::as_array)
+                                .is_some_and(|have| {
+                                    have.iter()
+                                        .filter_map(Value::as_str)
+                                        .any(|value| wanted.contains(&value))
+                                })
+                    }
                 };
                 if !keep {
                     continue 'items;
                 }
             }
             items.push(item.clone());
+        }
+        if let Some(sort) = sort.filter(|sort| !sort.by.is_empty()) {
+            // Stable: equal figures keep the usual order; a record without one goes last.
+            items.sort_by(|a, b| match (mean_of(a, sort.by), mean_of(b, sort.by)) {
+                (Some(a), Some(b)) if sort.descending => b.total_cmp(&a),
+                (Some(a), Some(b)) => a.total_cmp(&b),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (None, None) => std::cmp::Ordering::Equal,
+            });
         }
         let (page, total) = self.page_of(items, true)?;
         if links {
@@ -1489,6 +1613,77 @@ mod tests {
         assert_eq!(body["total_count"], total);
         assert_eq!(body["data"].as_array().map(Vec::len), Some(total - 10));
         assert_eq!(body["links"]["next"], Value::Null);
+    }
+
+    /// `GET /models/user` with these query parameters: status and the models' ids.
+    fn user_models(query: &[(&str, &str)]) -> (u16, Vec<String>) {
+        let account = crate::SampleAccount::new();
+        let mut request = crate::SentRequest::new("GET", "/models/user")
+            .with_header("authorization", "Bearer sk-or-v1-management");
+        for (name, value) in query {
+            request = request.with_query_param(*name, *value);
+        }
+        let reply = account.answer(&request);
+        let body: Value = serde_json::from_slice(reply.body()).expect("JSON");
+        let ids = body["data"]
+            .as_array()
+            .map(|models| {
+                models
+                    .iter()
+                    .filter_map(|m| m["id"].as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default();
+        (reply.status(), ids)
+    }
+
+    #[test]
+    fn the_models_for_a_key_honour_sort_and_output_modalities() {
+        let (_, usual) = user_models(&[]);
+        let models = crate::SampleAccount::new().records("models").to_vec();
+        assert_eq!(usual.len(), models.len(), "text is the default modality");
+        let figure = |id: &str, path: &[&[&str]]| {
+            let model = models.iter().find(|m| m["id"] == id).expect("a model");
+            mean_of(model, path).expect("a figure")
+        };
+        let price: &[&[&str]] = &[&["pricing", "prompt"], &["pricing", "completion"]];
+        for (sort, path, descending) in [
+            ("newest", &[&["created"][..]][..], true),
+            ("pricing-low-to-high", price, false),
+            ("pricing-high-to-low", price, true),
+            ("context-high-to-low", &[&["context_length"][..]][..], true),
+        ] {
+            let (status, ids) = user_models(&[("sort", sort)]);
+            assert_eq!(status, 200, "{sort}");
+            assert_eq!(ids.len(), usual.len(), "{sort}");
+            assert_ne!(ids, usual, "{sort} changes the sample's order");
+            for pair in ids.windows(2) {
+                let (a, b) = (figure(&pair[0], path), figure(&pair[1], path));
+                assert!(if descending { a >= b } else { a <= b }, "{sort}: {pair:?}");
+            }
+        }
+        // Orders the sample has no figures for keep the usual order; others are refused.
+        assert_eq!(
+            user_models(&[("sort", "most-popular")]),
+            (200, usual.clone())
+        );
+        assert_eq!(user_models(&[("sort", "alphabetical")]).0, 400);
+        // Sorting applies before paging: the first page is the cheapest models.
+        let (_, cheapest) = user_models(&[("sort", "pricing-low-to-high"), ("limit", "2")]);
+        let (_, all) = user_models(&[("sort", "pricing-low-to-high")]);
+        assert_eq!(cheapest, all[..2].to_vec());
+
+        // Every sample model outputs text only.
+        for (modalities, expected) in [
+            ("text", usual.len()),
+            ("all", usual.len()),
+            ("image,text", usual.len()),
+            ("image", 0),
+            ("audio,video", 0),
+        ] {
+            let (status, ids) = user_models(&[("output_modalities", modalities)]);
+            assert_eq!((status, ids.len()), (200, expected), "{modalities}");
+        }
     }
 
     #[test]
