@@ -597,7 +597,10 @@ fn api_oauth_token_never_prints_the_subject_token_a_server_quotes_back() {
     let cases = [
         (400, oauth(SUBJECT_TOKEN)),
         (400, oauth(SUBJECT_TOKEN_FORM)),
-        (503, format!("<html>upstream got subject_token={SUBJECT_TOKEN_FORM}</html>")),
+        (
+            503,
+            format!("<html>upstream got subject_token={SUBJECT_TOKEN_FORM}</html>"),
+        ),
     ];
     let body = serde_json::json!({
         "federation_policy_id": "fp_ci",
@@ -644,7 +647,8 @@ fn api_oauth_token_never_prints_the_subject_token_a_server_quotes_back() {
             assert_no_secret(&out);
             if status == 400 {
                 assert!(
-                    out.stderr.contains("invalid_grant: untrusted subject_token=<redacted>"),
+                    out.stderr
+                        .contains("invalid_grant: untrusted subject_token=<redacted>"),
                     "{}",
                     out.stderr
                 );
