@@ -206,6 +206,15 @@ enum Kind {
     },
     /// A canned answer.
     Fixed(&'static str),
+    /// A canned answer to a form-encoded body (`application/x-www-form-urlencoded`)
+    /// that has the `required` fields, each `(field, value, code)` of `fixed` with that
+    /// value; else a `400` in the OAuth shape (`{"error": code, "error_description"}`),
+    /// as a token endpoint answers. The errors never quote a value sent.
+    FormFixed {
+        answer: &'static str,
+        required: &'static [&'static str],
+        fixed: &'static [(&'static str, &'static str, &'static str)],
+    },
     /// A canned answer per value of a query parameter (`404` for another value).
     FixedBy(&'static str, &'static str),
     /// The canned answer with the body's fields set.
@@ -697,7 +706,35 @@ const ANSWERS: &[(&str, Kind)] = &[
     ("submit_generation_feedback", Kind::Feedback),
     ("create_auth_keys_code", Kind::Fixed("auth_code")),
     ("list_oauth_jwks", Kind::Fixed("oauth_jwks")),
-    ("create_oauth_token", Kind::Fixed("oauth_token")),
+    (
+        "create_oauth_token",
+        Kind::FormFixed {
+            answer: "oauth_token",
+            required: &[
+                "federation_policy_id",
+                "grant_type",
+                "subject_token",
+                "subject_token_type",
+            ],
+            fixed: &[
+                (
+                    "grant_type",
+                    "urn:ietf:params:oauth:grant-type:token-exchange",
+                    "unsupported_grant_type",
+                ),
+                (
+                    "subject_token_type",
+                    "urn:ietf:params:oauth:token-type:jwt",
+                    "invalid_request",
+                ),
+                (
+                    "requested_token_type",
+                    "urn:ietf:params:oauth:token-type:access_token",
+                    "invalid_request",
+                ),
+            ],
+        },
+    ),
     (
         "exchange_auth_code_for_api_key",
         Kind::Fixed("exchanged_key"),
@@ -717,6 +754,9 @@ fn is_secret_name(name: &str) -> bool {
         .any(|word| name.ends_with(word))
         && name != "publickey"
 }
+
+/// The media type of a form-encoded body.
+const FORM: &str = "application/x-www-form-urlencoded";
 
 /// The value at `path` (field names from the top of `item`).
 fn at_path<'a>(item: &'a Value, path: &[&str]) -> Option<&'a Value> {
@@ -938,6 +978,11 @@ impl Call<'_> {
             }
             Kind::Vault(op) => self.vault(op),
             Kind::FixedStatus(name, status) => ok(status, self.fixed_value(name)?),
+            Kind::FormFixed {
+                answer,
+                required,
+                fixed,
+            } => self.form_fixed(answer, required, fixed),
             Kind::ByPath(name, params, what) => {
                 let key: Vec<&str> = params.iter().map(|p| self.path_param(p)).collect();
                 let key = key.join("/");
@@ -1131,6 +1176,44 @@ impl Call<'_> {
             return ok(200, &json!({ "data": self.records("providers") }));
         }
         ok(200, self.fixed_value(name)?)
+    }
+
+    fn form_fixed(&self, answer: &str, required: &[&str], fixed: &[(&str, &str, &str)]) -> Answer {
+        let refuse = |code: &str, description: String| {
+            Err(Reply::json(
+                400,
+                &json!({ "error": code, "error_description": description }),
+            ))
+        };
+        let is_form = self.request.header("content-type").is_some_and(|value| {
+            value
+                .split(';')
+                .next()
+                .is_some_and(|media| media.trim().eq_ignore_ascii_case(FORM))
+        });
+        if !is_form {
+            return refuse("invalid_request", format!("the body must be {FORM}"));
+        }
+        let fields: Vec<(String, String)> = form_urlencoded::parse(self.request.body())
+            .into_owned()
+            .collect();
+        let sent = |name: &str| {
+            fields
+                .iter()
+                .find(|(field, _)| field == name)
+                .map(|(_, value)| value.as_str())
+        };
+        for name in required {
+            if sent(name).is_none_or(str::is_empty) {
+                return refuse("invalid_request", format!("{name} is required"));
+            }
+        }
+        for (name, value, code) in fixed {
+            if sent(name).is_some_and(|sent| sent != *value) {
+                return refuse(code, format!("{name} must be {value}"));
+            }
+        }
+        ok(200, self.fixed_value(answer)?)
     }
 
     fn catalog_list(
@@ -1476,10 +1559,73 @@ mod tests {
         for (name, value) in query {
             request = request.with_query_param(name, value);
         }
-        if let Some(body) = &call.body {
-            request = request.with_body(body.to_string());
+        match &call.body {
+            Some(serde_json::Value::Object(fields)) if op.form_body => {
+                let mut form = form_urlencoded::Serializer::new(String::new());
+                for (name, value) in fields {
+                    let text = value
+                        .as_str()
+                        .map_or_else(|| value.to_string(), str::to_owned);
+                    form.append_pair(name, &text);
+                }
+                request = request
+                    .with_header("content-type", FORM)
+                    .with_body(form.finish());
+            }
+            Some(body) => request = request.with_body(body.to_string()),
+            None => {}
         }
         request
+    }
+
+    #[test]
+    fn the_token_exchange_wants_a_form_and_answers_errors_in_the_oauth_shape() {
+        let account = crate::SampleAccount::new();
+        let op = openrouter_analytics::find_operation("o_auth", "create_oauth_token")
+            .expect("in the spec");
+        let call = account.example_call(op.operation_id).expect("an example");
+        let token = call.body.as_ref().expect("a body")["subject_token"]
+            .as_str()
+            .expect("a token")
+            .to_owned();
+        let answer = |call: &crate::SampleCall, as_form: bool| {
+            let request = if as_form {
+                request_of(op, call)
+            } else {
+                crate::SentRequest::new("POST", "/oauth/token")
+                    .with_header("authorization", "Bearer sk-or-v1-management")
+                    .with_header("content-type", "application/json")
+                    .with_body(call.body.as_ref().map(Value::to_string).unwrap_or_default())
+            };
+            let reply = account.answer(&request);
+            let body: Value = serde_json::from_slice(reply.body()).expect("JSON");
+            (reply.status(), body)
+        };
+        let (status, body) = answer(&call, true);
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["token_type"], "Bearer");
+
+        // JSON is refused, as a token endpoint refuses it.
+        let (status, body) = answer(&call, false);
+        assert_eq!((status, &body["error"]), (400, &json!("invalid_request")));
+
+        let mut wrong_grant = call.clone();
+        if let Some(body) = wrong_grant.body.as_mut() {
+            body["grant_type"] = json!("client_credentials");
+        }
+        let (status, body) = answer(&wrong_grant, true);
+        assert_eq!(
+            (status, &body["error"]),
+            (400, &json!("unsupported_grant_type"))
+        );
+
+        let mut no_token = call.clone();
+        if let Some(Value::Object(fields)) = no_token.body.as_mut() {
+            fields.remove("subject_token");
+        }
+        let (status, body) = answer(&no_token, true);
+        assert_eq!((status, &body["error"]), (400, &json!("invalid_request")));
+        assert!(!body.to_string().contains(&token), "{body}");
     }
 
     #[test]
