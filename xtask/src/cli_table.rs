@@ -696,4 +696,27 @@ mod tests {
         let err = response(&openapi, &op.responses).expect_err("refused");
         assert!(err.contains("eur"), "{err}");
     }
+
+    #[test]
+    fn a_form_body_is_read_for_its_fields_and_marked_as_a_form() {
+        let openapi: OpenAPI = serde_yaml_ng::from_value(spec()).expect("OpenAPI");
+        let body_of = |path: &str| {
+            let Some(ReferenceOr::Item(item)) = openapi.paths.paths.get(path) else {
+                panic!("no {path}");
+            };
+            item.post.as_ref().expect("a POST").request_body.clone()
+        };
+        let token = body_of("/oauth/token");
+        assert!(body_is_form(token.as_ref()));
+        let fields = body_fields(&openapi, token.as_ref()).expect("fields");
+        let secret: Vec<&str> = fields
+            .iter()
+            .filter(|f| f.secret())
+            .map(|f| f.name())
+            .collect();
+        assert_eq!(secret, ["subject_token"]);
+        assert!(fields.iter().any(|f| f.name() == "federation_policy_id"));
+        // A JSON body is not a form.
+        assert!(!body_is_form(body_of("/keys").as_ref()));
+    }
 }

@@ -1596,6 +1596,8 @@ components:
             [
                 "createBYOKKey",
                 "createKeys",
+                // The subject token it sends and the access token it answers.
+                "createOauthToken",
                 "createObservabilityDestination",
                 "exchangeAuthCodeForAPIKey",
                 "storeInternVaultSecret",
