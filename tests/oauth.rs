@@ -252,3 +252,27 @@ fn a_token_call_shows_no_subject_token_in_debug() {
         assert!(!text.contains("canary"), "{text}");
     }
 }
+
+#[tokio::test]
+async fn a_nested_value_cannot_be_form_encoded_and_nothing_is_sent() {
+    let server = MockOpenRouter::start_async().await;
+    let mock = server.reply(token_endpoint(), Reply::json(200, &issued()));
+    let client = client(&server);
+    let err = client
+        .operation("o_auth", "create_oauth_token")
+        .expect("known")
+        .body_json(json!({
+            "federation_policy_id": POLICY,
+            "grant_type": GRANT,
+            "subject_token": TOKEN,
+            "subject_token_type": JWT_TYPE,
+            "claims": {"nested": [1, 2]},
+        }))
+        .send()
+        .await
+        .expect_err("a form has no spelling for an object");
+    assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{err}");
+    assert!(err.to_string().contains("\"claims\""), "{err}");
+    assert_no_token("nested value", &err);
+    assert!(mock.requests().is_empty());
+}

@@ -52,8 +52,8 @@ pub struct OperationInfo {
     /// assert!(token.form_body);
     /// ```
     pub form_body: bool,
-    /// The top-level fields of the JSON request body, in the spec's order (empty when
-    /// the body is not an object the spec lists fields for).
+    /// The top-level fields of the request body (JSON, or a form), in the spec's order
+    /// (empty when the body is not an object the spec lists fields for).
     pub body_fields: &'static [FieldInfo],
     /// Whether it creates or changes something (a POST or PATCH that is not a read):
     /// such calls are not resent after an attempt that may have reached the server,
@@ -722,7 +722,8 @@ impl sealed::Sender for ByName {
         let api = match &self.body {
             Some(body) => {
                 let context = if self.operation.form_body {
-                    api.inner().clone().with_form_body(form_encode(body)?)
+                    let form = form_encode(body).map_err(api::Error::InvalidRequest)?;
+                    api.inner().clone().with_form_body(form)
                 } else {
                     let bytes = serde_json::to_vec(body)
                         .map_err(|err| api::Error::InvalidRequest(err.to_string()))?;
@@ -805,11 +806,9 @@ where
 /// A JSON object as `application/x-www-form-urlencoded` text: one field per member,
 /// text as is, numbers and booleans as JSON spells them, `null` left out. A list or an
 /// object has no form spelling the spec defines, so it is refused before sending.
-fn form_encode<E>(body: &serde_json::Value) -> Result<String, api::Error<E>> {
+fn form_encode(body: &serde_json::Value) -> Result<String, String> {
     let serde_json::Value::Object(fields) = body else {
-        return Err(api::Error::InvalidRequest(
-            "a form-encoded request body must be a JSON object of fields".to_owned(),
-        ));
+        return Err("a form-encoded request body must be a JSON object of fields".to_owned());
     };
     let mut form = form_urlencoded::Serializer::new(String::new());
     for (name, value) in fields {
@@ -822,9 +821,9 @@ fn form_encode<E>(body: &serde_json::Value) -> Result<String, api::Error<E>> {
                 form.append_pair(name, &value.to_string());
             }
             serde_json::Value::Array(_) | serde_json::Value::Object(_) => {
-                return Err(api::Error::InvalidRequest(format!(
+                return Err(format!(
                     "form field {name:?}: a list or an object cannot be form-encoded"
-                )));
+                ));
             }
         }
     }
