@@ -54,8 +54,22 @@ pub fn parameter_value(spec: &OpenAPI, data: &ParameterData) -> TokenStream {
     }
 }
 
-/// The top-level fields of the operation's JSON body, in the spec's order; none when the
-/// body is not a JSON object with `properties` (it is then given whole, with `--body`).
+/// The media type of a form-encoded request body.
+const FORM: &str = "application/x-www-form-urlencoded";
+
+/// Whether an operation's request body is form-encoded (its only media type is
+/// [`FORM`]), so that calls by name encode their fields that way too.
+pub fn body_is_form(body: Option<&ReferenceOr<RequestBody>>) -> bool {
+    match body {
+        Some(ReferenceOr::Item(body)) => {
+            body.content.contains_key(FORM) && !body.content.contains_key("application/json")
+        }
+        _ => false,
+    }
+}
+
+/// The top-level fields of the operation's JSON or form body, in the spec's order; none when the
+/// body is not an object with `properties` (it is then given whole, with `--body`).
 pub fn body_fields(
     spec: &OpenAPI,
     body: Option<&ReferenceOr<RequestBody>>,
@@ -86,6 +100,7 @@ pub fn body_fields(
     let Some(schema) = body
         .content
         .get("application/json")
+        .or_else(|| body.content.get(FORM))
         .and_then(|media| media.schema.as_ref())
     else {
         return Ok(Vec::new());
@@ -711,5 +726,28 @@ mod tests {
         let op = item.get.as_ref().expect("GET /keys");
         let err = response(&openapi, &op.responses).expect_err("refused");
         assert!(err.contains("eur"), "{err}");
+    }
+
+    #[test]
+    fn a_form_body_is_read_for_its_fields_and_marked_as_a_form() {
+        let openapi: OpenAPI = serde_yaml_ng::from_value(spec()).expect("OpenAPI");
+        let body_of = |path: &str| {
+            let Some(ReferenceOr::Item(item)) = openapi.paths.paths.get(path) else {
+                panic!("no {path}");
+            };
+            item.post.as_ref().expect("a POST").request_body.clone()
+        };
+        let token = body_of("/oauth/token");
+        assert!(body_is_form(token.as_ref()));
+        let fields = body_fields(&openapi, token.as_ref()).expect("fields");
+        let secret: Vec<&str> = fields
+            .iter()
+            .filter(|f| f.secret())
+            .map(|f| f.name())
+            .collect();
+        assert_eq!(secret, ["subject_token"]);
+        assert!(fields.iter().any(|f| f.name() == "federation_policy_id"));
+        // A JSON body is not a form.
+        assert!(!body_is_form(body_of("/keys").as_ref()));
     }
 }
