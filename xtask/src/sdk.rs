@@ -101,6 +101,8 @@ const CALL_METHODS: &[&str] = &[
     "send_all_pages",
     "collect_all",
     "max_pages",
+    "send_tolerant",
+    "send_all_pages_tolerant",
 ];
 
 /// The operations of the spec, in its order, with what progenitor made of them.
