@@ -440,12 +440,13 @@ fn the_table_marks_exactly_the_fields_that_hold_secrets() {
         [
             "create_byok_key.key",
             "create_keys.external",
+            "create_oauth_token.subject_token",
             "create_observability_destination.config",
             "store_intern_vault_secret.value",
             "store_vault_secret.value",
             "update_byok_key.key",
             "update_observability_destination.config",
         ],
-        "a provider key, a partner's own key, a destination's credentials, a vault secret"
+        "a provider key, a partner's own key, a workload's JWT, a destination's credentials, a vault secret"
     );
 }

@@ -158,3 +158,42 @@ fn blocking_from_the_clients_own_runtime_thread_is_a_runtime_error_not_a_deadloc
     activity.assert_calls(1);
     meta.assert_calls(0);
 }
+
+#[test]
+fn blocking_calls_by_name_read_tolerantly() {
+    let server = MockOpenRouter::start();
+    // A row without `usage`, which the spec requires: the typed call refuses it, the
+    // tolerant one hands the bytes back with the mismatch.
+    let body = r#"{"data":[{"date":"2026-11-01","model":"m","model_permaslug":"m","endpoint_id":"e","provider_name":"p","byok_usage_inference":0,"requests":1,"prompt_tokens":1,"completion_tokens":1,"reasoning_tokens":0,"cached_tokens":0}]}"#;
+    let _activity = server.reply(
+        Endpoint::GetUserActivity,
+        Reply::json(
+            200,
+            &serde_json::from_str::<serde_json::Value>(body).expect("json"),
+        ),
+    );
+    let client = client(&server);
+    let strict = client.analytics().get_user_activity().send();
+    assert_eq!(strict.expect_err("mismatch").kind(), ErrorKind::Decode);
+
+    let answer = client
+        .operation("analytics", "get_user_activity")
+        .expect("known")
+        .send_tolerant()
+        .expect("tolerated");
+    let mismatch = answer.mismatch.expect("the mismatch");
+    assert!(mismatch.to_string().contains("usage"), "{mismatch}");
+    let sent: serde_json::Value = serde_json::from_slice(&answer.raw_body).expect("json");
+    assert_eq!(
+        sent,
+        serde_json::from_str::<serde_json::Value>(body).expect("json")
+    );
+
+    // Paging an operation that is not paged is refused before anything is sent.
+    let err = client
+        .operation("analytics", "get_user_activity")
+        .expect("known")
+        .send_all_pages_tolerant()
+        .expect_err("not paged");
+    assert_eq!(err.kind(), ErrorKind::InvalidRequest);
+}

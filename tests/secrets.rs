@@ -428,6 +428,7 @@ async fn operations_whose_answers_hold_no_secret_keep_their_snippet() {
         [
             "create_byok_key",
             "create_keys",
+            "create_oauth_token",
             "create_observability_destination",
             "exchange_auth_code_for_api_key",
             "store_intern_vault_secret",
@@ -436,7 +437,8 @@ async fn operations_whose_answers_hold_no_secret_keep_their_snippet() {
             "update_observability_destination"
         ],
         "a created key, a provider key sent, a key from the OAuth exchange, a \
-         destination's credentials, a vault secret stored"
+         workload's JWT and its access token, a destination's credentials, a vault \
+         secret stored"
     );
 }
 

@@ -195,6 +195,7 @@ fn main() {
         );
     }
 
+    let mut report_reads = Vec::new();
     println!("\n== a year of history (~1 M rows): summary by model ==");
     println!("| store | rows | `--by model` over a year (ms, median of 5) | plan |");
     println!("| --- | ---: | ---: | --- |");
@@ -239,6 +240,29 @@ fn main() {
             median(&times),
             plan.replace('|', "/")
         );
+        // `report --since <a year ago>`: it read every raw row of the year, and now
+        // reads the daily sums by day, model and provider. Both timed here, in turn.
+        let year = Query::new(since, last);
+        let by_day = year
+            .clone()
+            .by(&[Dimension::Day, Dimension::Model, Dimension::Provider]);
+        let (mut raw, mut sums) = (Vec::new(), Vec::new());
+        let (mut raw_len, mut sums_len) = (0, 0);
+        for _ in 0..3 {
+            let start = Instant::now();
+            raw_len = store.rows(&year).expect("rows").len();
+            raw.push(secs(start.elapsed()) * 1000.0);
+            let start = Instant::now();
+            sums_len = store.summarise(&by_day).expect("summarise").len();
+            sums.push(secs(start.elapsed()) * 1000.0);
+        }
+        report_reads.push((
+            name.to_string(),
+            raw_len,
+            median(&raw),
+            sums_len,
+            median(&sums),
+        ));
         // PostgreSQL plans on statistics that autovacuum gathers about a minute
         // after a bulk load, and the loading above took less: timed again once
         // they are there (the state of a store synced daily).
@@ -258,5 +282,16 @@ fn main() {
                 plan.replace('|', "/")
             );
         }
+    }
+    println!("\n== a year of history: what `report --since` reads ==");
+    println!(
+        "| store | raw rows (ms, median of 3) | daily sums by day, model, provider (ms) | **sums / raw** |"
+    );
+    println!("| --- | ---: | ---: | ---: |");
+    for (name, raw_len, raw, sums_len, sums) in report_reads {
+        println!(
+            "| {name} | {raw_len} rows: {raw:.1} | {sums_len} sums: {sums:.1} | **{:.3}x** |",
+            sums / raw
+        );
     }
 }

@@ -54,8 +54,22 @@ pub fn parameter_value(spec: &OpenAPI, data: &ParameterData) -> TokenStream {
     }
 }
 
-/// The top-level fields of the operation's JSON body, in the spec's order; none when the
-/// body is not a JSON object with `properties` (it is then given whole, with `--body`).
+/// The media type of a form-encoded request body.
+const FORM: &str = "application/x-www-form-urlencoded";
+
+/// Whether an operation's request body is form-encoded (its only media type is
+/// [`FORM`]), so that calls by name encode their fields that way too.
+pub fn body_is_form(body: Option<&ReferenceOr<RequestBody>>) -> bool {
+    match body {
+        Some(ReferenceOr::Item(body)) => {
+            body.content.contains_key(FORM) && !body.content.contains_key("application/json")
+        }
+        _ => false,
+    }
+}
+
+/// The top-level fields of the operation's JSON or form body, in the spec's order; none when the
+/// body is not an object with `properties` (it is then given whole, with `--body`).
 pub fn body_fields(
     spec: &OpenAPI,
     body: Option<&ReferenceOr<RequestBody>>,
@@ -86,6 +100,7 @@ pub fn body_fields(
     let Some(schema) = body
         .content
         .get("application/json")
+        .or_else(|| body.content.get(FORM))
         .and_then(|media| media.schema.as_ref())
     else {
         return Ok(Vec::new());
@@ -241,7 +256,9 @@ fn value_of_schema(spec: &OpenAPI, schema: &Schema, depth: usize) -> (TokenStrea
 }
 
 /// The extension that states a number's unit in a response schema: `usd` for amounts
-/// of US dollars (balances, limits, spend), so that tools show them as money.
+/// of US dollars (balances, limits, spend), so that tools show them as money;
+/// `unix-seconds` for an integer that is a time (seconds since 1970 UTC), so that
+/// tools show it as one.
 pub const UNIT: &str = "x-openrouter-unit";
 
 /// What an operation's successful answer holds: the resource model a table, a CSV and
@@ -543,7 +560,13 @@ fn column_kind(
                 Ok(quote!(ColumnKind::Usd))
             }
             (Some("usd"), _) => Err(format!("{UNIT}: usd is for numbers")),
-            _ => Err(format!("{UNIT}: {unit} is not a known unit (usd)")),
+            (Some("unix-seconds"), SchemaKind::Type(Type::Integer(_))) => {
+                Ok(quote!(ColumnKind::UnixSeconds))
+            }
+            (Some("unix-seconds"), _) => Err(format!("{UNIT}: unix-seconds is for integers")),
+            _ => Err(format!(
+                "{UNIT}: {unit} is not a known unit (usd, unix-seconds)"
+            )),
         };
     }
     Ok(match &schema.schema_kind {
@@ -668,6 +691,29 @@ mod tests {
         assert!(kind(&after, "forecast_spend").contains("Usd"));
     }
 
+    /// Unix seconds are a time only on an integer.
+    #[test]
+    fn unix_seconds_mark_an_integer_as_a_time() {
+        let mut spec = spec();
+        let properties = &mut spec["components"]["schemas"]["ApiKey"]["properties"];
+        let added: serde_yaml_ng::Value =
+            serde_yaml_ng::from_str("type: integer\nx-openrouter-unit: unix-seconds")
+                .expect("YAML");
+        properties
+            .as_mapping_mut()
+            .expect("properties")
+            .insert("rotated".into(), added);
+        assert!(kind(&model(&spec, "/keys", "get"), "rotated").contains("UnixSeconds"));
+        spec["components"]["schemas"]["ApiKey"]["properties"]["rotated"]["type"] = "string".into();
+        let openapi: OpenAPI = serde_yaml_ng::from_value(spec).expect("OpenAPI");
+        let Some(ReferenceOr::Item(item)) = openapi.paths.paths.get("/keys") else {
+            panic!("no /keys");
+        };
+        let op = item.get.as_ref().expect("GET /keys");
+        let err = response(&openapi, &op.responses).expect_err("refused");
+        assert!(err.contains("unix-seconds is for integers"), "{err}");
+    }
+
     #[test]
     fn an_unknown_unit_is_refused() {
         let mut spec = spec();
@@ -680,5 +726,28 @@ mod tests {
         let op = item.get.as_ref().expect("GET /keys");
         let err = response(&openapi, &op.responses).expect_err("refused");
         assert!(err.contains("eur"), "{err}");
+    }
+
+    #[test]
+    fn a_form_body_is_read_for_its_fields_and_marked_as_a_form() {
+        let openapi: OpenAPI = serde_yaml_ng::from_value(spec()).expect("OpenAPI");
+        let body_of = |path: &str| {
+            let Some(ReferenceOr::Item(item)) = openapi.paths.paths.get(path) else {
+                panic!("no {path}");
+            };
+            item.post.as_ref().expect("a POST").request_body.clone()
+        };
+        let token = body_of("/oauth/token");
+        assert!(body_is_form(token.as_ref()));
+        let fields = body_fields(&openapi, token.as_ref()).expect("fields");
+        let secret: Vec<&str> = fields
+            .iter()
+            .filter(|f| f.secret())
+            .map(|f| f.name())
+            .collect();
+        assert_eq!(secret, ["subject_token"]);
+        assert!(fields.iter().any(|f| f.name() == "federation_policy_id"));
+        // A JSON body is not a form.
+        assert!(!body_is_form(body_of("/keys").as_ref()));
     }
 }

@@ -101,6 +101,8 @@ const CALL_METHODS: &[&str] = &[
     "send_all_pages",
     "collect_all",
     "max_pages",
+    "send_tolerant",
+    "send_all_pages_tolerant",
 ];
 
 /// The operations of the spec, in its order, with what progenitor made of them.
@@ -124,6 +126,11 @@ struct Operation {
     /// A `DELETE`: a 404 after an attempt that may have been applied means "already
     /// gone".
     deletes: bool,
+    /// Its request body is `application/x-www-form-urlencoded` rather than JSON.
+    form_body: bool,
+    /// Its error responses use a schema other than `ErrorResponse` (the OAuth shape):
+    /// the typed call turns them into `ErrorResponse` through the one error mapping.
+    other_error: bool,
     /// For a list paged by `offset`: its shape.
     paged: Option<PageShape>,
     /// The top-level fields of the JSON body, for the table of operations.
@@ -587,11 +594,7 @@ fn operations(
             let builder = builders.get(&builder_name).ok_or_else(|| {
                 format!("{where_}: progenitor generated no builder {builder_name}")
             })?;
-            if !is_named(&builder.error, "ErrorResponse") {
-                return Err(format!(
-                    "{where_}: its error responses must use the shared ErrorResponse schema"
-                ));
-            }
+            let other_error = !is_named(&builder.error, "ErrorResponse");
             if is_named(&builder.output, "ByteStream") {
                 return Err(format!("{where_}: its success response is not JSON"));
             }
@@ -680,6 +683,8 @@ fn operations(
                 writes,
                 carries_secret: carries_secret(op, &components),
                 deletes: http_method == "delete",
+                form_body: crate::cli_table::body_is_form(op.request_body.as_ref()),
+                other_error,
                 paged,
                 snake_id,
                 group,
@@ -912,6 +917,7 @@ fn emit_info(op: &Operation) -> TokenStream {
     let has_body = op.body.is_some();
     let writes = op.writes;
     let carries_secret = op.carries_secret;
+    let form_body = op.form_body;
     let params = op.parameters.iter().map(|p| {
         let (name, location, required, value) = (&p.name, &p.location, p.required, &p.value);
         let description = p.description.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -943,6 +949,7 @@ fn emit_info(op: &Operation) -> TokenStream {
             description: #description,
             parameters: &[#(#params)*],
             has_body: #has_body,
+            form_body: #form_body,
             body_fields: &[#(#body_fields)*],
             writes: #writes,
             carries_secret: #carries_secret,
@@ -1191,6 +1198,12 @@ fn emit_operation(op: &Operation) -> TokenStream {
     let is_write = flag_method("is_write", op.writes);
     let carries_secret = flag_method("carries_secret", op.carries_secret);
     let is_delete = flag_method("is_delete", op.deletes);
+    // An error schema of another shape goes through the one error mapping.
+    let unify_error = if op.other_error {
+        quote!(.map_err(crate::call::unify_error))
+    } else {
+        quote!()
+    };
     let secret_fields: Vec<&str> = op
         .body_fields
         .iter()
@@ -1350,7 +1363,7 @@ fn emit_operation(op: &Operation) -> TokenStream {
                 #[allow(unused_mut)]
                 let mut request = api.#progenitor_method();
                 #(#sends)*
-                request.send().await
+                request.send().await #unify_error
             }
         }
 
@@ -1585,6 +1598,8 @@ components:
             [
                 "createBYOKKey",
                 "createKeys",
+                // The subject token it sends and the access token it answers.
+                "createOauthToken",
                 "createObservabilityDestination",
                 "exchangeAuthCodeForAPIKey",
                 "storeInternVaultSecret",

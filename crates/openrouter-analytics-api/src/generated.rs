@@ -11941,6 +11941,7 @@ pub mod types {
     )]
     pub struct ImageModelListItem {
         pub architecture: ImageModelArchitecture,
+        ///When the model was added, in seconds since 1970-01-01 UTC.
         pub created: i64,
         pub description: ::std::string::String,
         pub endpoints: ::std::string::String,
@@ -14120,6 +14121,7 @@ pub mod types {
     )]
     pub struct ListEndpointsResponse {
         pub architecture: ListEndpointsResponseArchitecture,
+        ///When the model was added, in seconds since 1970-01-01 UTC.
         pub created: i64,
         pub description: ::std::string::String,
         pub endpoints: ::std::vec::Vec<PublicEndpoint>,
@@ -18875,6 +18877,7 @@ pub mod types {
         pub canonical_slug: ::std::string::String,
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub context_length: ::std::option::Option<i64>,
+        ///When the model was added, in seconds since 1970-01-01 UTC.
         pub created: i64,
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub default_parameters: ::std::option::Option<DefaultParameters>,
@@ -19610,6 +19613,807 @@ pub mod types {
     }
     impl NativeSupport {
         pub fn builder() -> builder::NativeSupport {
+            Default::default()
+        }
+    }
+    ///An error in the OAuth shape (RFC 6749, section 5.2), as the token endpoint sends it.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct OAuthErrorResponse {
+        ///The OAuth error code.
+        pub error: OAuthErrorResponseError,
+        ///What went wrong, for people.
+        pub error_description: ::std::string::String,
+    }
+    impl OAuthErrorResponse {
+        pub fn builder() -> builder::OAuthErrorResponse {
+            Default::default()
+        }
+    }
+    ///The OAuth error code.
+    ///
+    /// Open enum: a value not listed here is kept, exactly as sent, in
+    /// [`OAuthErrorResponseError::Unknown`]. Parsing, `From` and deserializing always pick
+    /// the named variant for a listed value, so compare with the named variants (or
+    /// `as_str()`) rather than building `Unknown` from a listed value.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum OAuthErrorResponseError {
+        ///`invalid_request`
+        InvalidRequest,
+        ///`invalid_grant`
+        InvalidGrant,
+        ///`unsupported_grant_type`
+        UnsupportedGrantType,
+        ///`invalid_scope`
+        InvalidScope,
+        ///`server_error`
+        ServerError,
+        ///`temporarily_unavailable`
+        TemporarilyUnavailable,
+        /// A value this SDK does not list, kept exactly as sent.
+        Unknown(::std::string::String),
+    }
+    impl OAuthErrorResponseError {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::InvalidRequest => "invalid_request",
+                Self::InvalidGrant => "invalid_grant",
+                Self::UnsupportedGrantType => "unsupported_grant_type",
+                Self::InvalidScope => "invalid_scope",
+                Self::ServerError => "server_error",
+                Self::TemporarilyUnavailable => "temporarily_unavailable",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this is one of the listed values (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for OAuthErrorResponseError {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for OAuthErrorResponseError {
+        fn from(value: &str) -> Self {
+            match value {
+                "invalid_request" => Self::InvalidRequest,
+                "invalid_grant" => Self::InvalidGrant,
+                "unsupported_grant_type" => Self::UnsupportedGrantType,
+                "invalid_scope" => Self::InvalidScope,
+                "server_error" => Self::ServerError,
+                "temporarily_unavailable" => Self::TemporarilyUnavailable,
+                _ => Self::Unknown(value.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for OAuthErrorResponseError {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "invalid_request" => Self::InvalidRequest,
+                "invalid_grant" => Self::InvalidGrant,
+                "unsupported_grant_type" => Self::UnsupportedGrantType,
+                "invalid_scope" => Self::InvalidScope,
+                "server_error" => Self::ServerError,
+                "temporarily_unavailable" => Self::TemporarilyUnavailable,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::convert::From<OAuthErrorResponseError> for ::std::string::String {
+        fn from(value: OAuthErrorResponseError) -> Self {
+            match value {
+                OAuthErrorResponseError::Unknown(value) => value,
+                known => known.as_str().to_owned(),
+            }
+        }
+    }
+    impl ::std::str::FromStr for OAuthErrorResponseError {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for OAuthErrorResponseError {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for OAuthErrorResponseError {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct OAuthErrorResponseErrorVisitor;
+            impl<'de> ::serde::de::Visitor<'de> for OAuthErrorResponseErrorVisitor {
+                type Value = OAuthErrorResponseError;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (OAuthErrorResponseError)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<OAuthErrorResponseError, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(OAuthErrorResponseError::from(value))
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<OAuthErrorResponseError, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(OAuthErrorResponseError::from(value))
+                }
+            }
+            deserializer.deserialize_str(OAuthErrorResponseErrorVisitor)
+        }
+    }
+    impl schemars::JsonSchema for OAuthErrorResponseError {
+        fn schema_name() -> ::std::string::String {
+            "OAuthErrorResponseError".to_owned()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            let known = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                enum_values: ::std::option::Option::Some(
+                    ::std::vec![
+                        ::serde_json::Value::String("invalid_request".to_owned()),
+                        ::serde_json::Value::String("invalid_grant".to_owned()),
+                        ::serde_json::Value::String("unsupported_grant_type".to_owned()),
+                        ::serde_json::Value::String("invalid_scope".to_owned()),
+                        ::serde_json::Value::String("server_error".to_owned()),
+                        ::serde_json::Value::String("temporarily_unavailable".to_owned())
+                    ],
+                ),
+                ..::std::default::Default::default()
+            };
+            let other = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                ..::std::default::Default::default()
+            };
+            schemars::schema::SchemaObject {
+                subschemas: ::std::option::Option::Some(
+                    ::std::boxed::Box::new(schemars::schema::SubschemaValidation {
+                        any_of: ::std::option::Option::Some(
+                            ::std::vec![known.into(), other.into(),],
+                        ),
+                        ..::std::default::Default::default()
+                    }),
+                ),
+                ..::std::default::Default::default()
+            }
+                .into()
+        }
+    }
+    ///One public signing key (an elliptic-curve key on P-256).
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct OAuthJwk {
+        pub alg: OAuthJwkAlg,
+        pub crv: OAuthJwkCrv,
+        ///The key's id, as in a token's `kid` header.
+        pub kid: ::std::string::String,
+        pub kty: OAuthJwkKty,
+        #[serde(rename = "use")]
+        pub use_: OAuthJwkUse,
+        ///The public point's x coordinate (base64url).
+        pub x: ::std::string::String,
+        ///The public point's y coordinate (base64url).
+        pub y: ::std::string::String,
+    }
+    impl OAuthJwk {
+        pub fn builder() -> builder::OAuthJwk {
+            Default::default()
+        }
+    }
+    ///`OAuthJwkAlg`
+    ///
+    /// Open enum: a value not listed here is kept, exactly as sent, in
+    /// [`OAuthJwkAlg::Unknown`]. Parsing, `From` and deserializing always pick
+    /// the named variant for a listed value, so compare with the named variants (or
+    /// `as_str()`) rather than building `Unknown` from a listed value.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum OAuthJwkAlg {
+        ///`ES256`
+        Es256,
+        /// A value this SDK does not list, kept exactly as sent.
+        Unknown(::std::string::String),
+    }
+    impl OAuthJwkAlg {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Es256 => "ES256",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this is one of the listed values (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for OAuthJwkAlg {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for OAuthJwkAlg {
+        fn from(value: &str) -> Self {
+            match value {
+                "ES256" => Self::Es256,
+                _ => Self::Unknown(value.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for OAuthJwkAlg {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "ES256" => Self::Es256,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::convert::From<OAuthJwkAlg> for ::std::string::String {
+        fn from(value: OAuthJwkAlg) -> Self {
+            match value {
+                OAuthJwkAlg::Unknown(value) => value,
+                known => known.as_str().to_owned(),
+            }
+        }
+    }
+    impl ::std::str::FromStr for OAuthJwkAlg {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for OAuthJwkAlg {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for OAuthJwkAlg {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct OAuthJwkAlgVisitor;
+            impl<'de> ::serde::de::Visitor<'de> for OAuthJwkAlgVisitor {
+                type Value = OAuthJwkAlg;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (OAuthJwkAlg)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<OAuthJwkAlg, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(OAuthJwkAlg::from(value))
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<OAuthJwkAlg, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(OAuthJwkAlg::from(value))
+                }
+            }
+            deserializer.deserialize_str(OAuthJwkAlgVisitor)
+        }
+    }
+    impl schemars::JsonSchema for OAuthJwkAlg {
+        fn schema_name() -> ::std::string::String {
+            "OAuthJwkAlg".to_owned()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            let known = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                enum_values: ::std::option::Option::Some(
+                    ::std::vec![::serde_json::Value::String("ES256".to_owned())],
+                ),
+                ..::std::default::Default::default()
+            };
+            let other = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                ..::std::default::Default::default()
+            };
+            schemars::schema::SchemaObject {
+                subschemas: ::std::option::Option::Some(
+                    ::std::boxed::Box::new(schemars::schema::SubschemaValidation {
+                        any_of: ::std::option::Option::Some(
+                            ::std::vec![known.into(), other.into(),],
+                        ),
+                        ..::std::default::Default::default()
+                    }),
+                ),
+                ..::std::default::Default::default()
+            }
+                .into()
+        }
+    }
+    ///`OAuthJwkCrv`
+    ///
+    /// Open enum: a value not listed here is kept, exactly as sent, in
+    /// [`OAuthJwkCrv::Unknown`]. Parsing, `From` and deserializing always pick
+    /// the named variant for a listed value, so compare with the named variants (or
+    /// `as_str()`) rather than building `Unknown` from a listed value.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum OAuthJwkCrv {
+        ///`P-256`
+        P256,
+        /// A value this SDK does not list, kept exactly as sent.
+        Unknown(::std::string::String),
+    }
+    impl OAuthJwkCrv {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::P256 => "P-256",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this is one of the listed values (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for OAuthJwkCrv {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for OAuthJwkCrv {
+        fn from(value: &str) -> Self {
+            match value {
+                "P-256" => Self::P256,
+                _ => Self::Unknown(value.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for OAuthJwkCrv {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "P-256" => Self::P256,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::convert::From<OAuthJwkCrv> for ::std::string::String {
+        fn from(value: OAuthJwkCrv) -> Self {
+            match value {
+                OAuthJwkCrv::Unknown(value) => value,
+                known => known.as_str().to_owned(),
+            }
+        }
+    }
+    impl ::std::str::FromStr for OAuthJwkCrv {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for OAuthJwkCrv {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for OAuthJwkCrv {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct OAuthJwkCrvVisitor;
+            impl<'de> ::serde::de::Visitor<'de> for OAuthJwkCrvVisitor {
+                type Value = OAuthJwkCrv;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (OAuthJwkCrv)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<OAuthJwkCrv, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(OAuthJwkCrv::from(value))
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<OAuthJwkCrv, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(OAuthJwkCrv::from(value))
+                }
+            }
+            deserializer.deserialize_str(OAuthJwkCrvVisitor)
+        }
+    }
+    impl schemars::JsonSchema for OAuthJwkCrv {
+        fn schema_name() -> ::std::string::String {
+            "OAuthJwkCrv".to_owned()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            let known = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                enum_values: ::std::option::Option::Some(
+                    ::std::vec![::serde_json::Value::String("P-256".to_owned())],
+                ),
+                ..::std::default::Default::default()
+            };
+            let other = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                ..::std::default::Default::default()
+            };
+            schemars::schema::SchemaObject {
+                subschemas: ::std::option::Option::Some(
+                    ::std::boxed::Box::new(schemars::schema::SubschemaValidation {
+                        any_of: ::std::option::Option::Some(
+                            ::std::vec![known.into(), other.into(),],
+                        ),
+                        ..::std::default::Default::default()
+                    }),
+                ),
+                ..::std::default::Default::default()
+            }
+                .into()
+        }
+    }
+    ///`OAuthJwkKty`
+    ///
+    /// Open enum: a value not listed here is kept, exactly as sent, in
+    /// [`OAuthJwkKty::Unknown`]. Parsing, `From` and deserializing always pick
+    /// the named variant for a listed value, so compare with the named variants (or
+    /// `as_str()`) rather than building `Unknown` from a listed value.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum OAuthJwkKty {
+        ///`EC`
+        Ec,
+        /// A value this SDK does not list, kept exactly as sent.
+        Unknown(::std::string::String),
+    }
+    impl OAuthJwkKty {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Ec => "EC",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this is one of the listed values (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for OAuthJwkKty {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for OAuthJwkKty {
+        fn from(value: &str) -> Self {
+            match value {
+                "EC" => Self::Ec,
+                _ => Self::Unknown(value.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for OAuthJwkKty {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "EC" => Self::Ec,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::convert::From<OAuthJwkKty> for ::std::string::String {
+        fn from(value: OAuthJwkKty) -> Self {
+            match value {
+                OAuthJwkKty::Unknown(value) => value,
+                known => known.as_str().to_owned(),
+            }
+        }
+    }
+    impl ::std::str::FromStr for OAuthJwkKty {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for OAuthJwkKty {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for OAuthJwkKty {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct OAuthJwkKtyVisitor;
+            impl<'de> ::serde::de::Visitor<'de> for OAuthJwkKtyVisitor {
+                type Value = OAuthJwkKty;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (OAuthJwkKty)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<OAuthJwkKty, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(OAuthJwkKty::from(value))
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<OAuthJwkKty, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(OAuthJwkKty::from(value))
+                }
+            }
+            deserializer.deserialize_str(OAuthJwkKtyVisitor)
+        }
+    }
+    impl schemars::JsonSchema for OAuthJwkKty {
+        fn schema_name() -> ::std::string::String {
+            "OAuthJwkKty".to_owned()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            let known = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                enum_values: ::std::option::Option::Some(
+                    ::std::vec![::serde_json::Value::String("EC".to_owned())],
+                ),
+                ..::std::default::Default::default()
+            };
+            let other = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                ..::std::default::Default::default()
+            };
+            schemars::schema::SchemaObject {
+                subschemas: ::std::option::Option::Some(
+                    ::std::boxed::Box::new(schemars::schema::SubschemaValidation {
+                        any_of: ::std::option::Option::Some(
+                            ::std::vec![known.into(), other.into(),],
+                        ),
+                        ..::std::default::Default::default()
+                    }),
+                ),
+                ..::std::default::Default::default()
+            }
+                .into()
+        }
+    }
+    ///`OAuthJwkUse`
+    ///
+    /// Open enum: a value not listed here is kept, exactly as sent, in
+    /// [`OAuthJwkUse::Unknown`]. Parsing, `From` and deserializing always pick
+    /// the named variant for a listed value, so compare with the named variants (or
+    /// `as_str()`) rather than building `Unknown` from a listed value.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum OAuthJwkUse {
+        ///`sig`
+        Sig,
+        /// A value this SDK does not list, kept exactly as sent.
+        Unknown(::std::string::String),
+    }
+    impl OAuthJwkUse {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Sig => "sig",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this is one of the listed values (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for OAuthJwkUse {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for OAuthJwkUse {
+        fn from(value: &str) -> Self {
+            match value {
+                "sig" => Self::Sig,
+                _ => Self::Unknown(value.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for OAuthJwkUse {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "sig" => Self::Sig,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::convert::From<OAuthJwkUse> for ::std::string::String {
+        fn from(value: OAuthJwkUse) -> Self {
+            match value {
+                OAuthJwkUse::Unknown(value) => value,
+                known => known.as_str().to_owned(),
+            }
+        }
+    }
+    impl ::std::str::FromStr for OAuthJwkUse {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for OAuthJwkUse {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for OAuthJwkUse {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct OAuthJwkUseVisitor;
+            impl<'de> ::serde::de::Visitor<'de> for OAuthJwkUseVisitor {
+                type Value = OAuthJwkUse;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (OAuthJwkUse)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<OAuthJwkUse, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(OAuthJwkUse::from(value))
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<OAuthJwkUse, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(OAuthJwkUse::from(value))
+                }
+            }
+            deserializer.deserialize_str(OAuthJwkUseVisitor)
+        }
+    }
+    impl schemars::JsonSchema for OAuthJwkUse {
+        fn schema_name() -> ::std::string::String {
+            "OAuthJwkUse".to_owned()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            let known = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                enum_values: ::std::option::Option::Some(
+                    ::std::vec![::serde_json::Value::String("sig".to_owned())],
+                ),
+                ..::std::default::Default::default()
+            };
+            let other = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                ..::std::default::Default::default()
+            };
+            schemars::schema::SchemaObject {
+                subschemas: ::std::option::Option::Some(
+                    ::std::boxed::Box::new(schemars::schema::SubschemaValidation {
+                        any_of: ::std::option::Option::Some(
+                            ::std::vec![known.into(), other.into(),],
+                        ),
+                        ..::std::default::Default::default()
+                    }),
+                ),
+                ..::std::default::Default::default()
+            }
+                .into()
+        }
+    }
+    ///A JWK Set (RFC 7517) of OpenRouter's token-signing keys.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct OAuthJwks {
+        pub keys: ::std::vec::Vec<OAuthJwk>,
+    }
+    impl OAuthJwks {
+        pub fn builder() -> builder::OAuthJwks {
             Default::default()
         }
     }
@@ -34533,6 +35337,979 @@ pub mod types {
             Default::default()
         }
     }
+    ///The form fields of a token exchange (sent as `application/x-www-form-urlencoded`).
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct TokenExchangeRequest {
+        ///The federation policy to apply (from the organization's workload identity settings); it ties the exchange to one organization.
+        pub federation_policy_id: ::std::string::String,
+        ///Always the token-exchange grant.
+        pub grant_type: TokenExchangeRequestGrantType,
+        ///If sent, the access-token type.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub requested_token_type: ::std::option::Option<
+            TokenExchangeRequestRequestedTokenType,
+        >,
+        ///If sent, the kind of key the policy acts as: `management` for a management key, else `inference`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub scope: ::std::option::Option<TokenExchangeRequestScope>,
+        ///The JWT your identity provider issued to the workload (a secret).
+        pub subject_token: crate::Secret,
+        ///Always the JWT token type.
+        pub subject_token_type: TokenExchangeRequestSubjectTokenType,
+    }
+    impl TokenExchangeRequest {
+        pub fn builder() -> builder::TokenExchangeRequest {
+            Default::default()
+        }
+    }
+    ///Always the token-exchange grant.
+    ///
+    /// Open enum: a value not listed here is kept, exactly as sent, in
+    /// [`TokenExchangeRequestGrantType::Unknown`]. Parsing, `From` and deserializing always pick
+    /// the named variant for a listed value, so compare with the named variants (or
+    /// `as_str()`) rather than building `Unknown` from a listed value.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum TokenExchangeRequestGrantType {
+        ///`urn:ietf:params:oauth:grant-type:token-exchange`
+        UrnIetfParamsOauthGrantTypeTokenExchange,
+        /// A value this SDK does not list, kept exactly as sent.
+        Unknown(::std::string::String),
+    }
+    impl TokenExchangeRequestGrantType {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::UrnIetfParamsOauthGrantTypeTokenExchange => {
+                    "urn:ietf:params:oauth:grant-type:token-exchange"
+                }
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this is one of the listed values (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for TokenExchangeRequestGrantType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for TokenExchangeRequestGrantType {
+        fn from(value: &str) -> Self {
+            match value {
+                "urn:ietf:params:oauth:grant-type:token-exchange" => {
+                    Self::UrnIetfParamsOauthGrantTypeTokenExchange
+                }
+                _ => Self::Unknown(value.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for TokenExchangeRequestGrantType {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "urn:ietf:params:oauth:grant-type:token-exchange" => {
+                    Self::UrnIetfParamsOauthGrantTypeTokenExchange
+                }
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::convert::From<TokenExchangeRequestGrantType> for ::std::string::String {
+        fn from(value: TokenExchangeRequestGrantType) -> Self {
+            match value {
+                TokenExchangeRequestGrantType::Unknown(value) => value,
+                known => known.as_str().to_owned(),
+            }
+        }
+    }
+    impl ::std::str::FromStr for TokenExchangeRequestGrantType {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for TokenExchangeRequestGrantType {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for TokenExchangeRequestGrantType {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct TokenExchangeRequestGrantTypeVisitor;
+            impl<'de> ::serde::de::Visitor<'de>
+            for TokenExchangeRequestGrantTypeVisitor {
+                type Value = TokenExchangeRequestGrantType;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (TokenExchangeRequestGrantType)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<TokenExchangeRequestGrantType, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(TokenExchangeRequestGrantType::from(value))
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<TokenExchangeRequestGrantType, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(TokenExchangeRequestGrantType::from(value))
+                }
+            }
+            deserializer.deserialize_str(TokenExchangeRequestGrantTypeVisitor)
+        }
+    }
+    impl schemars::JsonSchema for TokenExchangeRequestGrantType {
+        fn schema_name() -> ::std::string::String {
+            "TokenExchangeRequestGrantType".to_owned()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            let known = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                enum_values: ::std::option::Option::Some(
+                    ::std::vec![
+                        ::serde_json::Value::String("urn:ietf:params:oauth:grant-type:token-exchange"
+                        .to_owned())
+                    ],
+                ),
+                ..::std::default::Default::default()
+            };
+            let other = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                ..::std::default::Default::default()
+            };
+            schemars::schema::SchemaObject {
+                subschemas: ::std::option::Option::Some(
+                    ::std::boxed::Box::new(schemars::schema::SubschemaValidation {
+                        any_of: ::std::option::Option::Some(
+                            ::std::vec![known.into(), other.into(),],
+                        ),
+                        ..::std::default::Default::default()
+                    }),
+                ),
+                ..::std::default::Default::default()
+            }
+                .into()
+        }
+    }
+    ///If sent, the access-token type.
+    ///
+    /// Open enum: a value not listed here is kept, exactly as sent, in
+    /// [`TokenExchangeRequestRequestedTokenType::Unknown`]. Parsing, `From` and deserializing always pick
+    /// the named variant for a listed value, so compare with the named variants (or
+    /// `as_str()`) rather than building `Unknown` from a listed value.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum TokenExchangeRequestRequestedTokenType {
+        ///`urn:ietf:params:oauth:token-type:access_token`
+        UrnIetfParamsOauthTokenTypeAccessToken,
+        /// A value this SDK does not list, kept exactly as sent.
+        Unknown(::std::string::String),
+    }
+    impl TokenExchangeRequestRequestedTokenType {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::UrnIetfParamsOauthTokenTypeAccessToken => {
+                    "urn:ietf:params:oauth:token-type:access_token"
+                }
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this is one of the listed values (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for TokenExchangeRequestRequestedTokenType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for TokenExchangeRequestRequestedTokenType {
+        fn from(value: &str) -> Self {
+            match value {
+                "urn:ietf:params:oauth:token-type:access_token" => {
+                    Self::UrnIetfParamsOauthTokenTypeAccessToken
+                }
+                _ => Self::Unknown(value.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String>
+    for TokenExchangeRequestRequestedTokenType {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "urn:ietf:params:oauth:token-type:access_token" => {
+                    Self::UrnIetfParamsOauthTokenTypeAccessToken
+                }
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::convert::From<TokenExchangeRequestRequestedTokenType>
+    for ::std::string::String {
+        fn from(value: TokenExchangeRequestRequestedTokenType) -> Self {
+            match value {
+                TokenExchangeRequestRequestedTokenType::Unknown(value) => value,
+                known => known.as_str().to_owned(),
+            }
+        }
+    }
+    impl ::std::str::FromStr for TokenExchangeRequestRequestedTokenType {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for TokenExchangeRequestRequestedTokenType {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for TokenExchangeRequestRequestedTokenType {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct TokenExchangeRequestRequestedTokenTypeVisitor;
+            impl<'de> ::serde::de::Visitor<'de>
+            for TokenExchangeRequestRequestedTokenTypeVisitor {
+                type Value = TokenExchangeRequestRequestedTokenType;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (TokenExchangeRequestRequestedTokenType)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<TokenExchangeRequestRequestedTokenType, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        TokenExchangeRequestRequestedTokenType::from(value),
+                    )
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<TokenExchangeRequestRequestedTokenType, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        TokenExchangeRequestRequestedTokenType::from(value),
+                    )
+                }
+            }
+            deserializer.deserialize_str(TokenExchangeRequestRequestedTokenTypeVisitor)
+        }
+    }
+    impl schemars::JsonSchema for TokenExchangeRequestRequestedTokenType {
+        fn schema_name() -> ::std::string::String {
+            "TokenExchangeRequestRequestedTokenType".to_owned()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            let known = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                enum_values: ::std::option::Option::Some(
+                    ::std::vec![
+                        ::serde_json::Value::String("urn:ietf:params:oauth:token-type:access_token"
+                        .to_owned())
+                    ],
+                ),
+                ..::std::default::Default::default()
+            };
+            let other = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                ..::std::default::Default::default()
+            };
+            schemars::schema::SchemaObject {
+                subschemas: ::std::option::Option::Some(
+                    ::std::boxed::Box::new(schemars::schema::SubschemaValidation {
+                        any_of: ::std::option::Option::Some(
+                            ::std::vec![known.into(), other.into(),],
+                        ),
+                        ..::std::default::Default::default()
+                    }),
+                ),
+                ..::std::default::Default::default()
+            }
+                .into()
+        }
+    }
+    ///If sent, the kind of key the policy acts as: `management` for a management key, else `inference`.
+    ///
+    /// Open enum: a value not listed here is kept, exactly as sent, in
+    /// [`TokenExchangeRequestScope::Unknown`]. Parsing, `From` and deserializing always pick
+    /// the named variant for a listed value, so compare with the named variants (or
+    /// `as_str()`) rather than building `Unknown` from a listed value.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum TokenExchangeRequestScope {
+        ///`inference`
+        Inference,
+        ///`management`
+        Management,
+        /// A value this SDK does not list, kept exactly as sent.
+        Unknown(::std::string::String),
+    }
+    impl TokenExchangeRequestScope {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Inference => "inference",
+                Self::Management => "management",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this is one of the listed values (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for TokenExchangeRequestScope {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for TokenExchangeRequestScope {
+        fn from(value: &str) -> Self {
+            match value {
+                "inference" => Self::Inference,
+                "management" => Self::Management,
+                _ => Self::Unknown(value.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for TokenExchangeRequestScope {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "inference" => Self::Inference,
+                "management" => Self::Management,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::convert::From<TokenExchangeRequestScope> for ::std::string::String {
+        fn from(value: TokenExchangeRequestScope) -> Self {
+            match value {
+                TokenExchangeRequestScope::Unknown(value) => value,
+                known => known.as_str().to_owned(),
+            }
+        }
+    }
+    impl ::std::str::FromStr for TokenExchangeRequestScope {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for TokenExchangeRequestScope {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for TokenExchangeRequestScope {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct TokenExchangeRequestScopeVisitor;
+            impl<'de> ::serde::de::Visitor<'de> for TokenExchangeRequestScopeVisitor {
+                type Value = TokenExchangeRequestScope;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (TokenExchangeRequestScope)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<TokenExchangeRequestScope, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(TokenExchangeRequestScope::from(value))
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<TokenExchangeRequestScope, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(TokenExchangeRequestScope::from(value))
+                }
+            }
+            deserializer.deserialize_str(TokenExchangeRequestScopeVisitor)
+        }
+    }
+    impl schemars::JsonSchema for TokenExchangeRequestScope {
+        fn schema_name() -> ::std::string::String {
+            "TokenExchangeRequestScope".to_owned()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            let known = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                enum_values: ::std::option::Option::Some(
+                    ::std::vec![
+                        ::serde_json::Value::String("inference".to_owned()),
+                        ::serde_json::Value::String("management".to_owned())
+                    ],
+                ),
+                ..::std::default::Default::default()
+            };
+            let other = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                ..::std::default::Default::default()
+            };
+            schemars::schema::SchemaObject {
+                subschemas: ::std::option::Option::Some(
+                    ::std::boxed::Box::new(schemars::schema::SubschemaValidation {
+                        any_of: ::std::option::Option::Some(
+                            ::std::vec![known.into(), other.into(),],
+                        ),
+                        ..::std::default::Default::default()
+                    }),
+                ),
+                ..::std::default::Default::default()
+            }
+                .into()
+        }
+    }
+    ///Always the JWT token type.
+    ///
+    /// Open enum: a value not listed here is kept, exactly as sent, in
+    /// [`TokenExchangeRequestSubjectTokenType::Unknown`]. Parsing, `From` and deserializing always pick
+    /// the named variant for a listed value, so compare with the named variants (or
+    /// `as_str()`) rather than building `Unknown` from a listed value.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum TokenExchangeRequestSubjectTokenType {
+        ///`urn:ietf:params:oauth:token-type:jwt`
+        UrnIetfParamsOauthTokenTypeJwt,
+        /// A value this SDK does not list, kept exactly as sent.
+        Unknown(::std::string::String),
+    }
+    impl TokenExchangeRequestSubjectTokenType {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::UrnIetfParamsOauthTokenTypeJwt => {
+                    "urn:ietf:params:oauth:token-type:jwt"
+                }
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this is one of the listed values (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for TokenExchangeRequestSubjectTokenType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for TokenExchangeRequestSubjectTokenType {
+        fn from(value: &str) -> Self {
+            match value {
+                "urn:ietf:params:oauth:token-type:jwt" => {
+                    Self::UrnIetfParamsOauthTokenTypeJwt
+                }
+                _ => Self::Unknown(value.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String>
+    for TokenExchangeRequestSubjectTokenType {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "urn:ietf:params:oauth:token-type:jwt" => {
+                    Self::UrnIetfParamsOauthTokenTypeJwt
+                }
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::convert::From<TokenExchangeRequestSubjectTokenType>
+    for ::std::string::String {
+        fn from(value: TokenExchangeRequestSubjectTokenType) -> Self {
+            match value {
+                TokenExchangeRequestSubjectTokenType::Unknown(value) => value,
+                known => known.as_str().to_owned(),
+            }
+        }
+    }
+    impl ::std::str::FromStr for TokenExchangeRequestSubjectTokenType {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for TokenExchangeRequestSubjectTokenType {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for TokenExchangeRequestSubjectTokenType {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct TokenExchangeRequestSubjectTokenTypeVisitor;
+            impl<'de> ::serde::de::Visitor<'de>
+            for TokenExchangeRequestSubjectTokenTypeVisitor {
+                type Value = TokenExchangeRequestSubjectTokenType;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (TokenExchangeRequestSubjectTokenType)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<TokenExchangeRequestSubjectTokenType, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        TokenExchangeRequestSubjectTokenType::from(value),
+                    )
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<TokenExchangeRequestSubjectTokenType, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        TokenExchangeRequestSubjectTokenType::from(value),
+                    )
+                }
+            }
+            deserializer.deserialize_str(TokenExchangeRequestSubjectTokenTypeVisitor)
+        }
+    }
+    impl schemars::JsonSchema for TokenExchangeRequestSubjectTokenType {
+        fn schema_name() -> ::std::string::String {
+            "TokenExchangeRequestSubjectTokenType".to_owned()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            let known = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                enum_values: ::std::option::Option::Some(
+                    ::std::vec![
+                        ::serde_json::Value::String("urn:ietf:params:oauth:token-type:jwt"
+                        .to_owned())
+                    ],
+                ),
+                ..::std::default::Default::default()
+            };
+            let other = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                ..::std::default::Default::default()
+            };
+            schemars::schema::SchemaObject {
+                subschemas: ::std::option::Option::Some(
+                    ::std::boxed::Box::new(schemars::schema::SubschemaValidation {
+                        any_of: ::std::option::Option::Some(
+                            ::std::vec![known.into(), other.into(),],
+                        ),
+                        ..::std::default::Default::default()
+                    }),
+                ),
+                ..::std::default::Default::default()
+            }
+                .into()
+        }
+    }
+    ///The access token a token exchange issued.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct TokenExchangeResponse {
+        ///A short-lived JWT (a secret), sent as `Authorization: Bearer` in place of an API key.
+        pub access_token: crate::Secret,
+        ///Seconds until it expires: 15 minutes at most, and never after the subject token.
+        pub expires_in: i64,
+        pub issued_token_type: TokenExchangeResponseIssuedTokenType,
+        ///What the token may do, `inference` or `management`.
+        pub scope: ::std::string::String,
+        pub token_type: TokenExchangeResponseTokenType,
+    }
+    impl TokenExchangeResponse {
+        pub fn builder() -> builder::TokenExchangeResponse {
+            Default::default()
+        }
+    }
+    ///`TokenExchangeResponseIssuedTokenType`
+    ///
+    /// Open enum: a value not listed here is kept, exactly as sent, in
+    /// [`TokenExchangeResponseIssuedTokenType::Unknown`]. Parsing, `From` and deserializing always pick
+    /// the named variant for a listed value, so compare with the named variants (or
+    /// `as_str()`) rather than building `Unknown` from a listed value.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum TokenExchangeResponseIssuedTokenType {
+        ///`urn:ietf:params:oauth:token-type:access_token`
+        UrnIetfParamsOauthTokenTypeAccessToken,
+        /// A value this SDK does not list, kept exactly as sent.
+        Unknown(::std::string::String),
+    }
+    impl TokenExchangeResponseIssuedTokenType {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::UrnIetfParamsOauthTokenTypeAccessToken => {
+                    "urn:ietf:params:oauth:token-type:access_token"
+                }
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this is one of the listed values (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for TokenExchangeResponseIssuedTokenType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for TokenExchangeResponseIssuedTokenType {
+        fn from(value: &str) -> Self {
+            match value {
+                "urn:ietf:params:oauth:token-type:access_token" => {
+                    Self::UrnIetfParamsOauthTokenTypeAccessToken
+                }
+                _ => Self::Unknown(value.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String>
+    for TokenExchangeResponseIssuedTokenType {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "urn:ietf:params:oauth:token-type:access_token" => {
+                    Self::UrnIetfParamsOauthTokenTypeAccessToken
+                }
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::convert::From<TokenExchangeResponseIssuedTokenType>
+    for ::std::string::String {
+        fn from(value: TokenExchangeResponseIssuedTokenType) -> Self {
+            match value {
+                TokenExchangeResponseIssuedTokenType::Unknown(value) => value,
+                known => known.as_str().to_owned(),
+            }
+        }
+    }
+    impl ::std::str::FromStr for TokenExchangeResponseIssuedTokenType {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for TokenExchangeResponseIssuedTokenType {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for TokenExchangeResponseIssuedTokenType {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct TokenExchangeResponseIssuedTokenTypeVisitor;
+            impl<'de> ::serde::de::Visitor<'de>
+            for TokenExchangeResponseIssuedTokenTypeVisitor {
+                type Value = TokenExchangeResponseIssuedTokenType;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (TokenExchangeResponseIssuedTokenType)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<TokenExchangeResponseIssuedTokenType, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        TokenExchangeResponseIssuedTokenType::from(value),
+                    )
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<TokenExchangeResponseIssuedTokenType, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        TokenExchangeResponseIssuedTokenType::from(value),
+                    )
+                }
+            }
+            deserializer.deserialize_str(TokenExchangeResponseIssuedTokenTypeVisitor)
+        }
+    }
+    impl schemars::JsonSchema for TokenExchangeResponseIssuedTokenType {
+        fn schema_name() -> ::std::string::String {
+            "TokenExchangeResponseIssuedTokenType".to_owned()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            let known = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                enum_values: ::std::option::Option::Some(
+                    ::std::vec![
+                        ::serde_json::Value::String("urn:ietf:params:oauth:token-type:access_token"
+                        .to_owned())
+                    ],
+                ),
+                ..::std::default::Default::default()
+            };
+            let other = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                ..::std::default::Default::default()
+            };
+            schemars::schema::SchemaObject {
+                subschemas: ::std::option::Option::Some(
+                    ::std::boxed::Box::new(schemars::schema::SubschemaValidation {
+                        any_of: ::std::option::Option::Some(
+                            ::std::vec![known.into(), other.into(),],
+                        ),
+                        ..::std::default::Default::default()
+                    }),
+                ),
+                ..::std::default::Default::default()
+            }
+                .into()
+        }
+    }
+    ///`TokenExchangeResponseTokenType`
+    ///
+    /// Open enum: a value not listed here is kept, exactly as sent, in
+    /// [`TokenExchangeResponseTokenType::Unknown`]. Parsing, `From` and deserializing always pick
+    /// the named variant for a listed value, so compare with the named variants (or
+    /// `as_str()`) rather than building `Unknown` from a listed value.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum TokenExchangeResponseTokenType {
+        ///`Bearer`
+        Bearer,
+        /// A value this SDK does not list, kept exactly as sent.
+        Unknown(::std::string::String),
+    }
+    impl TokenExchangeResponseTokenType {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Bearer => "Bearer",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this is one of the listed values (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for TokenExchangeResponseTokenType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for TokenExchangeResponseTokenType {
+        fn from(value: &str) -> Self {
+            match value {
+                "Bearer" => Self::Bearer,
+                _ => Self::Unknown(value.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for TokenExchangeResponseTokenType {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "Bearer" => Self::Bearer,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::convert::From<TokenExchangeResponseTokenType> for ::std::string::String {
+        fn from(value: TokenExchangeResponseTokenType) -> Self {
+            match value {
+                TokenExchangeResponseTokenType::Unknown(value) => value,
+                known => known.as_str().to_owned(),
+            }
+        }
+    }
+    impl ::std::str::FromStr for TokenExchangeResponseTokenType {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for TokenExchangeResponseTokenType {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for TokenExchangeResponseTokenType {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            struct TokenExchangeResponseTokenTypeVisitor;
+            impl<'de> ::serde::de::Visitor<'de>
+            for TokenExchangeResponseTokenTypeVisitor {
+                type Value = TokenExchangeResponseTokenType;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string (TokenExchangeResponseTokenType)")
+                }
+                fn visit_str<E>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<TokenExchangeResponseTokenType, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        TokenExchangeResponseTokenType::from(value),
+                    )
+                }
+                fn visit_string<E>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<TokenExchangeResponseTokenType, E>
+                where
+                    E: ::serde::de::Error,
+                {
+                    ::std::result::Result::Ok(
+                        TokenExchangeResponseTokenType::from(value),
+                    )
+                }
+            }
+            deserializer.deserialize_str(TokenExchangeResponseTokenTypeVisitor)
+        }
+    }
+    impl schemars::JsonSchema for TokenExchangeResponseTokenType {
+        fn schema_name() -> ::std::string::String {
+            "TokenExchangeResponseTokenType".to_owned()
+        }
+        fn json_schema(
+            _: &mut schemars::r#gen::SchemaGenerator,
+        ) -> schemars::schema::Schema {
+            let known = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                enum_values: ::std::option::Option::Some(
+                    ::std::vec![::serde_json::Value::String("Bearer".to_owned())],
+                ),
+                ..::std::default::Default::default()
+            };
+            let other = schemars::schema::SchemaObject {
+                instance_type: ::std::option::Option::Some(
+                    schemars::schema::InstanceType::String.into(),
+                ),
+                ..::std::default::Default::default()
+            };
+            schemars::schema::SchemaObject {
+                subschemas: ::std::option::Option::Some(
+                    ::std::boxed::Box::new(schemars::schema::SubschemaValidation {
+                        any_of: ::std::option::Option::Some(
+                            ::std::vec![known.into(), other.into(),],
+                        ),
+                        ..::std::default::Default::default()
+                    }),
+                ),
+                ..::std::default::Default::default()
+            }
+                .into()
+        }
+    }
     ///Limits of the model's main provider.
     #[derive(
         ::serde::Deserialize,
@@ -38030,6 +39807,7 @@ pub mod types {
     pub struct VideoModel {
         pub allowed_passthrough_parameters: ::std::vec::Vec<::std::string::String>,
         pub canonical_slug: ::std::string::String,
+        ///When the model was added, in seconds since 1970-01-01 UTC.
         pub created: i64,
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub creativity: ::std::option::Option<::std::vec::Vec<i64>>,
@@ -54434,6 +56212,249 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct OAuthErrorResponse {
+            error: ::std::result::Result<
+                super::OAuthErrorResponseError,
+                ::std::string::String,
+            >,
+            error_description: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for OAuthErrorResponse {
+            fn default() -> Self {
+                Self {
+                    error: Err("no value supplied for error".to_string()),
+                    error_description: Err(
+                        "no value supplied for error_description".to_string(),
+                    ),
+                }
+            }
+        }
+        impl OAuthErrorResponse {
+            pub fn error<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::OAuthErrorResponseError>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.error = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for error: {e}")
+                    });
+                self
+            }
+            pub fn error_description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.error_description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for error_description: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<OAuthErrorResponse> for super::OAuthErrorResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: OAuthErrorResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    error: value.error?,
+                    error_description: value.error_description?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::OAuthErrorResponse> for OAuthErrorResponse {
+            fn from(value: super::OAuthErrorResponse) -> Self {
+                Self {
+                    error: Ok(value.error),
+                    error_description: Ok(value.error_description),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct OAuthJwk {
+            alg: ::std::result::Result<super::OAuthJwkAlg, ::std::string::String>,
+            crv: ::std::result::Result<super::OAuthJwkCrv, ::std::string::String>,
+            kid: ::std::result::Result<::std::string::String, ::std::string::String>,
+            kty: ::std::result::Result<super::OAuthJwkKty, ::std::string::String>,
+            use_: ::std::result::Result<super::OAuthJwkUse, ::std::string::String>,
+            x: ::std::result::Result<::std::string::String, ::std::string::String>,
+            y: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for OAuthJwk {
+            fn default() -> Self {
+                Self {
+                    alg: Err("no value supplied for alg".to_string()),
+                    crv: Err("no value supplied for crv".to_string()),
+                    kid: Err("no value supplied for kid".to_string()),
+                    kty: Err("no value supplied for kty".to_string()),
+                    use_: Err("no value supplied for use_".to_string()),
+                    x: Err("no value supplied for x".to_string()),
+                    y: Err("no value supplied for y".to_string()),
+                }
+            }
+        }
+        impl OAuthJwk {
+            pub fn alg<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::OAuthJwkAlg>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.alg = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for alg: {e}")
+                    });
+                self
+            }
+            pub fn crv<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::OAuthJwkCrv>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.crv = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for crv: {e}")
+                    });
+                self
+            }
+            pub fn kid<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.kid = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for kid: {e}")
+                    });
+                self
+            }
+            pub fn kty<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::OAuthJwkKty>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.kty = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for kty: {e}")
+                    });
+                self
+            }
+            pub fn use_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::OAuthJwkUse>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.use_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for use_: {e}")
+                    });
+                self
+            }
+            pub fn x<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.x = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for x: {e}"));
+                self
+            }
+            pub fn y<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.y = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for y: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<OAuthJwk> for super::OAuthJwk {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: OAuthJwk,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    alg: value.alg?,
+                    crv: value.crv?,
+                    kid: value.kid?,
+                    kty: value.kty?,
+                    use_: value.use_?,
+                    x: value.x?,
+                    y: value.y?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::OAuthJwk> for OAuthJwk {
+            fn from(value: super::OAuthJwk) -> Self {
+                Self {
+                    alg: Ok(value.alg),
+                    crv: Ok(value.crv),
+                    kid: Ok(value.kid),
+                    kty: Ok(value.kty),
+                    use_: Ok(value.use_),
+                    x: Ok(value.x),
+                    y: Ok(value.y),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct OAuthJwks {
+            keys: ::std::result::Result<
+                ::std::vec::Vec<super::OAuthJwk>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for OAuthJwks {
+            fn default() -> Self {
+                Self {
+                    keys: Err("no value supplied for keys".to_string()),
+                }
+            }
+        }
+        impl OAuthJwks {
+            pub fn keys<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::OAuthJwk>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.keys = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for keys: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<OAuthJwks> for super::OAuthJwks {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: OAuthJwks,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { keys: value.keys? })
+            }
+        }
+        impl ::std::convert::From<super::OAuthJwks> for OAuthJwks {
+            fn from(value: super::OAuthJwks) -> Self {
+                Self { keys: Ok(value.keys) }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ObservabilityArizeDestination {
             api_key_hashes: ::std::result::Result<
                 ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -69213,6 +71234,278 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct TokenExchangeRequest {
+            federation_policy_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            grant_type: ::std::result::Result<
+                super::TokenExchangeRequestGrantType,
+                ::std::string::String,
+            >,
+            requested_token_type: ::std::result::Result<
+                ::std::option::Option<super::TokenExchangeRequestRequestedTokenType>,
+                ::std::string::String,
+            >,
+            scope: ::std::result::Result<
+                ::std::option::Option<super::TokenExchangeRequestScope>,
+                ::std::string::String,
+            >,
+            subject_token: ::std::result::Result<crate::Secret, ::std::string::String>,
+            subject_token_type: ::std::result::Result<
+                super::TokenExchangeRequestSubjectTokenType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for TokenExchangeRequest {
+            fn default() -> Self {
+                Self {
+                    federation_policy_id: Err(
+                        "no value supplied for federation_policy_id".to_string(),
+                    ),
+                    grant_type: Err("no value supplied for grant_type".to_string()),
+                    requested_token_type: Ok(Default::default()),
+                    scope: Ok(Default::default()),
+                    subject_token: Err(
+                        "no value supplied for subject_token".to_string(),
+                    ),
+                    subject_token_type: Err(
+                        "no value supplied for subject_token_type".to_string(),
+                    ),
+                }
+            }
+        }
+        impl TokenExchangeRequest {
+            pub fn federation_policy_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.federation_policy_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for federation_policy_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn grant_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::TokenExchangeRequestGrantType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.grant_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for grant_type: {e}")
+                    });
+                self
+            }
+            pub fn requested_token_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::TokenExchangeRequestRequestedTokenType>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.requested_token_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for requested_token_type: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn scope<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::TokenExchangeRequestScope>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.scope = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for scope: {e}")
+                    });
+                self
+            }
+            pub fn subject_token<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::Secret>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.subject_token = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for subject_token: {e}")
+                    });
+                self
+            }
+            pub fn subject_token_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::TokenExchangeRequestSubjectTokenType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.subject_token_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for subject_token_type: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TokenExchangeRequest>
+        for super::TokenExchangeRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TokenExchangeRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    federation_policy_id: value.federation_policy_id?,
+                    grant_type: value.grant_type?,
+                    requested_token_type: value.requested_token_type?,
+                    scope: value.scope?,
+                    subject_token: value.subject_token?,
+                    subject_token_type: value.subject_token_type?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TokenExchangeRequest> for TokenExchangeRequest {
+            fn from(value: super::TokenExchangeRequest) -> Self {
+                Self {
+                    federation_policy_id: Ok(value.federation_policy_id),
+                    grant_type: Ok(value.grant_type),
+                    requested_token_type: Ok(value.requested_token_type),
+                    scope: Ok(value.scope),
+                    subject_token: Ok(value.subject_token),
+                    subject_token_type: Ok(value.subject_token_type),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct TokenExchangeResponse {
+            access_token: ::std::result::Result<crate::Secret, ::std::string::String>,
+            expires_in: ::std::result::Result<i64, ::std::string::String>,
+            issued_token_type: ::std::result::Result<
+                super::TokenExchangeResponseIssuedTokenType,
+                ::std::string::String,
+            >,
+            scope: ::std::result::Result<::std::string::String, ::std::string::String>,
+            token_type: ::std::result::Result<
+                super::TokenExchangeResponseTokenType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for TokenExchangeResponse {
+            fn default() -> Self {
+                Self {
+                    access_token: Err("no value supplied for access_token".to_string()),
+                    expires_in: Err("no value supplied for expires_in".to_string()),
+                    issued_token_type: Err(
+                        "no value supplied for issued_token_type".to_string(),
+                    ),
+                    scope: Err("no value supplied for scope".to_string()),
+                    token_type: Err("no value supplied for token_type".to_string()),
+                }
+            }
+        }
+        impl TokenExchangeResponse {
+            pub fn access_token<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::Secret>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.access_token = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for access_token: {e}")
+                    });
+                self
+            }
+            pub fn expires_in<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.expires_in = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for expires_in: {e}")
+                    });
+                self
+            }
+            pub fn issued_token_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::TokenExchangeResponseIssuedTokenType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.issued_token_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for issued_token_type: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn scope<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.scope = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for scope: {e}")
+                    });
+                self
+            }
+            pub fn token_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::TokenExchangeResponseTokenType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.token_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for token_type: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TokenExchangeResponse>
+        for super::TokenExchangeResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TokenExchangeResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    access_token: value.access_token?,
+                    expires_in: value.expires_in?,
+                    issued_token_type: value.issued_token_type?,
+                    scope: value.scope?,
+                    token_type: value.token_type?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TokenExchangeResponse>
+        for TokenExchangeResponse {
+            fn from(value: super::TokenExchangeResponse) -> Self {
+                Self {
+                    access_token: Ok(value.access_token),
+                    expires_in: Ok(value.expires_in),
+                    issued_token_type: Ok(value.issued_token_type),
+                    scope: Ok(value.scope),
+                    token_type: Ok(value.token_type),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct TopProviderInfo {
             context_length: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -75714,6 +78007,35 @@ let response = client.list_endpoints()
 ```*/
     pub fn list_endpoints(&self) -> builder::ListEndpoints<'_> {
         builder::ListEndpoints::new(self)
+    }
+    /**List the keys that sign access tokens
+
+The public keys (a JWK Set) that OpenRouter signs the access tokens of `POST /oauth/token` with, so that a service can check such a token itself. Works with any API key.
+
+Sends a `GET` request to `/oauth/jwks`
+
+```ignore
+let response = client.list_oauth_jwks()
+    .send()
+    .await;
+```*/
+    pub fn list_oauth_jwks(&self) -> builder::ListOauthJwks<'_> {
+        builder::ListOauthJwks::new(self)
+    }
+    /**Exchange a workload identity token for an access token
+
+Token exchange (RFC 8693) for workloads: trades a JWT from an identity provider that a federation policy of the organization trusts for a short-lived OpenRouter access token, which then stands in for the key the policy names. The request body is form-encoded, not JSON; the JWT and the access token are secrets. Errors come in the OAuth shape (`error`, `error_description`). Works with any API key.
+
+Sends a `POST` request to `/oauth/token`
+
+```ignore
+let response = client.create_oauth_token()
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn create_oauth_token(&self) -> builder::CreateOauthToken<'_> {
+        builder::CreateOauthToken::new(self)
     }
     /**List observability destinations
 
@@ -83496,6 +85818,176 @@ pub mod builder {
                     )
                 }
                 500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_oauth_jwks`]
+
+[`Client::list_oauth_jwks`]: super::Client::list_oauth_jwks*/
+    #[derive(Debug, Clone)]
+    pub struct ListOauthJwks<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> ListOauthJwks<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self { client: client }
+        }
+        ///Sends a `GET` request to `/oauth/jwks`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::OAuthJwks>, Error<types::ErrorResponse>> {
+            let Self { client } = self;
+            let url = format!("{}/oauth/jwks", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_oauth_jwks",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::create_oauth_token`]
+
+[`Client::create_oauth_token`]: super::Client::create_oauth_token*/
+    #[derive(Debug, Clone)]
+    pub struct CreateOauthToken<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::TokenExchangeRequest, String>,
+    }
+    impl<'a> CreateOauthToken<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::TokenExchangeRequest>,
+            <V as std::convert::TryInto<
+                types::TokenExchangeRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `TokenExchangeRequest` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::TokenExchangeRequest,
+            ) -> types::builder::TokenExchangeRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/oauth/token`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::TokenExchangeResponse>,
+            Error<types::OAuthErrorResponse>,
+        > {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::TokenExchangeRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/oauth/token", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .form_urlencoded(&body)?
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "create_oauth_token",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,

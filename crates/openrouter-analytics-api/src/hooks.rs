@@ -14,6 +14,10 @@ use reqwest::header::{HeaderMap, HeaderName};
 
 use crate::Client;
 
+/// The media types a replaced body is sent as.
+const JSON: &str = "application/json";
+const FORM: &str = "application/x-www-form-urlencoded";
+
 /// Header progenitor adds to every request; it is not part of OpenRouter's API.
 const PROGENITOR_API_VERSION: HeaderName = HeaderName::from_static("api-version");
 
@@ -31,8 +35,10 @@ pub struct RequestContext {
     error_body_limit: Option<usize>,
     success_body_limit: Option<usize>,
     keep_success_body: bool,
-    // The exact JSON body to send instead of the one the builder serialized.
+    // The exact body to send instead of the one the builder serialized, and its
+    // media type (JSON, or a form for a form-encoded operation).
     json_body: Option<Bytes>,
+    body_type: &'static str,
     // One allocation for both slots: a context is created for every call.
     received: Arc<Mutex<Received>>,
 }
@@ -104,6 +110,7 @@ impl RequestContext {
             success_body_limit: None,
             keep_success_body: false,
             json_body: None,
+            body_type: JSON,
             received: Arc::default(),
         }
     }
@@ -168,10 +175,28 @@ impl RequestContext {
     /// ```
     pub fn with_json_body(mut self, body: impl Into<Bytes>) -> Self {
         self.json_body = Some(body.into());
+        self.body_type = JSON;
         self
     }
 
-    /// The body set by [`with_json_body`](Self::with_json_body).
+    /// As [`with_json_body`](Self::with_json_body), for an operation whose body the
+    /// spec says is form-encoded: `body` is `application/x-www-form-urlencoded` text
+    /// and goes out with that content type.
+    ///
+    /// ```
+    /// use openrouter_analytics_api::RequestContext;
+    ///
+    /// let context = RequestContext::default().with_form_body("scope=inference");
+    /// assert_eq!(context.json_body().map(|b| &b[..]), Some(&b"scope=inference"[..]));
+    /// ```
+    pub fn with_form_body(mut self, body: impl Into<Bytes>) -> Self {
+        self.json_body = Some(body.into());
+        self.body_type = FORM;
+        self
+    }
+
+    /// The body set by [`with_json_body`](Self::with_json_body) or
+    /// [`with_form_body`](Self::with_form_body).
     pub fn json_body(&self) -> Option<&Bytes> {
         self.json_body.as_ref()
     }
@@ -249,7 +274,7 @@ impl ClientHooks<RequestContext> for Client {
             *request.body_mut() = Some(reqwest::Body::from(body.clone()));
             request.headers_mut().insert(
                 reqwest::header::CONTENT_TYPE,
-                reqwest::header::HeaderValue::from_static("application/json"),
+                reqwest::header::HeaderValue::from_static(context.body_type),
             );
         }
         Ok(())

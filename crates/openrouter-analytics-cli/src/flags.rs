@@ -214,10 +214,19 @@ pub fn augment(mut command: Command, op: &OperationInfo, options: Options) -> Co
         );
     }
     if body_flag {
-        command = command.arg(Arg::new(BODY).long(BODY).value_name("JSON|@FILE").help(
-            "The request body: JSON text, @FILE to read it from a file, @- from \
-                     stdin. Flags for its fields are merged into it and win.",
-        ));
+        let mut help = "The request body: JSON text, @FILE to read it from a file, @- from \
+                        stdin. Flags for its fields are merged into it and win."
+            .to_owned();
+        // The spec says the body is a form: the JSON object's fields go out as one.
+        if op.form_body {
+            help.push_str(" Its fields are sent form-encoded (application/x-www-form-urlencoded).");
+        }
+        command = command.arg(
+            Arg::new(BODY)
+                .long(BODY)
+                .value_name("JSON|@FILE")
+                .help(help),
+        );
     }
     command
 }

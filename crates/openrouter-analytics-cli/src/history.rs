@@ -276,6 +276,28 @@ pub fn item(row: &ActivityRow) -> ActivityItem {
     }
 }
 
+/// A stored sum by day, model and provider (in that order) as an activity item with no
+/// endpoint, permaslug or workspace: what a page that groups by those three needs.
+pub fn daily_item(summary: &openrouter_analytics_store::Summary) -> ActivityItem {
+    let label = |i: usize| summary.labels.get(i).cloned().unwrap_or_default();
+    let t = &summary.totals;
+    ActivityItem {
+        date: label(0),
+        model: label(1),
+        model_permaslug: String::new(),
+        endpoint_id: String::new(),
+        provider_name: label(2),
+        workspace_id: None,
+        usage: t.usage,
+        byok_usage_inference: t.byok_usage_inference,
+        requests: t.requests,
+        prompt_tokens: t.prompt_tokens,
+        completion_tokens: t.completion_tokens,
+        reasoning_tokens: t.reasoning_tokens,
+        cached_tokens: t.cached_tokens,
+    }
+}
+
 /// A stored summary as the CLI's summary group.
 pub fn group(summary: &openrouter_analytics_store::Summary) -> Group {
     let t = &summary.totals;

@@ -925,18 +925,20 @@ fn workspaces_show_budgets_and_members() {
     assert_eq!(out.stdout, format!("{budgets_body}\n"));
     let out = run(cli(&server).args(["workspaces", "budgets", "research", "-f", "csv"])).ok();
     let (header, rows) = out.csv();
+    // The table's fields first, then every other field the spec lists (as keys list).
     assert_eq!(
         header,
         [
-            "id",
-            "workspace_id",
-            "limit_usd",
             "reset_interval",
+            "limit_usd",
+            "id",
+            "updated_at",
             "created_at",
-            "updated_at"
+            "workspace_id"
         ]
     );
-    assert_eq!(rows[1][2..4], ["2000", ""]);
+    // Numbers as sent (the body says 2000.0), as in every CSV of the resource model.
+    assert_eq!(rows[1][..2], ["", "2000.0"]);
 
     let out = run(cli(&server).args(["workspaces", "members", "research", "-f", "table"])).ok();
     let lines: Vec<&str> = out.stdout.lines().collect();
@@ -951,9 +953,9 @@ fn workspaces_show_budgets_and_members() {
     let (header, rows) = out.csv();
     assert_eq!(
         header,
-        ["id", "user_id", "role", "created_at", "workspace_id"]
+        ["user_id", "role", "created_at", "id", "workspace_id"]
     );
-    assert_eq!(rows[0][1..3], ["user_1", "admin"]);
+    assert_eq!(rows[0][..2], ["user_1", "admin"]);
     members_first.assert_calls(3);
     members_second.assert_calls(3);
 }
@@ -1108,14 +1110,24 @@ fn generation_shows_one_request_in_three_formats() {
     assert_eq!(out.field("Cached tokens"), "100");
     assert_eq!(out.field("Cost"), "$0.012345");
     assert_eq!(out.field("Latency"), "1,535 ms");
-    assert!(!out.stdout.contains("Reasoning tokens"), "zero is left out");
+    assert_eq!(out.field("Generation time"), "1,200 ms");
+    // Every generation shows the same rows, a zero as a zero.
+    assert_eq!(out.field("Reasoning tokens"), "0");
+    assert_eq!(out.field("Created (UTC)"), "2026-11-02 09:30");
+    assert_eq!(out.field("Streamed"), "yes");
     let out = run(cli(&server).args(["generation", "gen-123", "-f", "json"])).ok();
     assert_eq!(out.stdout, format!("{body}\n"));
     let out = run(cli(&server).args(["generation", "gen-123", "-f", "csv"])).ok();
     let (header, rows) = out.csv();
     assert_eq!(header[..4], ["id", "created_at", "model", "provider_name"]);
-    assert_eq!(rows[0][8], "0.012345");
-    assert_eq!(rows[0][11], "1534.6");
+    let cell = |name: &str| {
+        let at = header.iter().position(|h| h == name).expect(name);
+        rows[0][at].clone()
+    };
+    assert_eq!(cell("total_cost"), "0.012345");
+    assert_eq!(cell("latency"), "1534.6");
+    // Every scalar field of the spec is a column, not only the table's.
+    assert_eq!(cell("cache_discount"), "");
     mock.assert_calls(3);
 }
 
@@ -1150,6 +1162,39 @@ fn activity_key_is_resolved_by_hash_name_or_unique_name_through_every_page() {
     by_prod.assert_calls(1);
     first.assert_calls(4);
     second.assert_calls(4);
+}
+
+#[test]
+fn key_and_user_lookups_read_lists_that_lack_fields_the_spec_requires() {
+    // Keys and members as an older API sent them: only what a lookup matches on.
+    let server = MockServer::start();
+    server.mock(|when, then| {
+        when.method(GET).path("/keys").query_param_missing("offset");
+        then.status(200).json_body(json!({"data": [
+            {"name": "prod", "hash": "aaa111"}, {"name": "no hash"}
+        ]}));
+    });
+    server.mock(|when, then| {
+        when.method(GET).path("/keys").query_param("offset", "2");
+        then.status(200).json_body(json!({"data": []}));
+    });
+    server.mock(|when, then| {
+        when.method(GET).path("/organization/members");
+        then.status(200)
+            .json_body(json!({"total_count": 1, "data": [
+                {"id": "user_1", "email": "Ada@Example.com"}
+            ]}));
+    });
+    let by_key = mock_activity_for(&server, "api_key_hash", "aaa111");
+    let by_user = mock_activity_for(&server, "user_id", "user_1");
+    run(cli(&server).args(["activity", "--key", "PROD", "-f", "json"])).ok();
+    run(cli(&server).args(["activity", "--user", "ada@example.com", "-f", "json"])).ok();
+    by_key.assert_calls(1);
+    by_user.assert_calls(1);
+    // A key without a hash cannot be asked for, so it is not a candidate.
+    let out = run(cli(&server).args(["activity", "--key", "no hash"]));
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(!out.error_line().contains("no hash\" ("), "{}", out.stderr);
 }
 
 #[test]
@@ -1371,6 +1416,154 @@ fn answers_published_before_newer_fields_are_read_tolerantly() {
     assert_eq!(out.field("Limit"), "$100.00 (monthly)");
 }
 
+/// No control character, escape sequence or bidi override reaches the terminal.
+fn assert_terminal_safe(text: &str) {
+    for c in text.chars() {
+        let unsafe_char = (c.is_control() && c != '\n')
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+        assert!(!unsafe_char, "raw U+{:04X} in {text:?}", u32::from(c));
+    }
+}
+
+/// A name that would recolour and retitle a terminal, and reverse the text after it.
+const HOSTILE: &str = "\u{1b}[31mred\u{1b}]0;pwned\u{7}\u{202e}";
+
+#[test]
+fn workspaces_members_and_generation_read_older_answers_tolerantly_and_escape_names() {
+    let server = MockServer::start();
+    // Each answer lacks a field the spec requires and carries a hostile name.
+    let mut lacking = workspace(WS, "research", HOSTILE);
+    lacking.as_object_mut().expect("object").remove("slug");
+    let list = json!({"total_count": 2, "data": [workspace(
+        "22222222-2222-4222-8222-222222222222", "ops", "Ops"), lacking.clone()]})
+    .to_string();
+    server.mock(|when, then| {
+        when.method(GET).path("/workspaces");
+        then.status(200).body(&list);
+    });
+    let one = json!({"data": lacking}).to_string();
+    server.mock(|when, then| {
+        when.method(GET).path("/workspaces/research");
+        then.status(200).body(&one);
+    });
+    let budgets = json!({"include_byok_in_budgets": false, "data": [
+        {"id": "44444444-4444-4444-8444-444444444444", "workspace_id": WS,
+         "reset_interval": "monthly", "created_at": "2026-09-01T10:00:00Z",
+         "updated_at": "2026-10-01T10:00:00Z"}
+    ]})
+    .to_string();
+    server.mock(|when, then| {
+        when.method(GET).path("/workspaces/research/budgets");
+        then.status(200).body(&budgets);
+    });
+    let ws_members = json!({"total_count": 1, "data": [
+        {"id": "66666666-6666-4666-8666-666666666661", "user_id": HOSTILE, "role": "admin",
+         "workspace_id": WS}
+    ]})
+    .to_string();
+    server.mock(|when, then| {
+        when.method(GET).path("/workspaces/research/members");
+        then.status(200).body(&ws_members);
+    });
+    let members = json!({"total_count": 1, "data": [
+        {"id": "user_1", "first_name": HOSTILE, "last_name": null, "role": "org_admin"}
+    ]})
+    .to_string();
+    server.mock(|when, then| {
+        when.method(GET).path("/organization/members");
+        then.status(200).body(&members);
+    });
+    let generation = json!({"data": {
+        "id": "gen-1", "created_at": "2026-11-02T09:30:00Z", "provider_name": HOSTILE,
+        "tokens_prompt": 10, "total_cost": 0.5, "is_byok": false
+    }})
+    .to_string();
+    server.mock(|when, then| {
+        when.method(GET).path("/generation");
+        then.status(200).body(&generation);
+    });
+    let commands: [(&[&str], &str, &str); 6] = [
+        (&["workspaces", "list"], &list, "slug (1 of 2 rows)"),
+        (&["workspaces", "show", "research"], &one, "slug"),
+        (
+            &["workspaces", "budgets", "research"],
+            &budgets,
+            "limit_usd",
+        ),
+        (
+            &["workspaces", "members", "research"],
+            &ws_members,
+            "created_at",
+        ),
+        (&["members"], &members, "email"),
+        (&["generation", "gen-1"], &generation, "model"),
+    ];
+    for (args, body, missing) in commands {
+        for format in ["table", "csv", "json"] {
+            let out = run(cli(&server).args(args).args(["-f", format])).ok();
+            assert_eq!(
+                out.stderr.matches("warning: ").count(),
+                1,
+                "{args:?} -f {format}: {}",
+                out.stderr
+            );
+            assert_terminal_safe(&out.stderr);
+            if format == "json" {
+                // As sent, byte for byte (a list: its items, spliced in as sent).
+                let sent: Value = serde_json::from_str(body).expect("the body");
+                match sent.get("total_count") {
+                    Some(_) => assert_eq!(out.json()["data"], sent["data"]),
+                    None => assert_eq!(out.stdout, format!("{body}\n")),
+                }
+                continue;
+            }
+            assert!(
+                out.stderr.contains(missing),
+                "{args:?} -f {format}: {}",
+                out.stderr
+            );
+            assert_terminal_safe(&out.stdout);
+            if format == "table" && !args.contains(&"budgets") {
+                assert!(
+                    out.stdout
+                        .contains("\\x1b[31mred\\x1b]0;pwned\\x07<U+202E>"),
+                    "{args:?}: {}",
+                    out.stdout
+                );
+            }
+        }
+    }
+    // The missing cell is empty, the rest as sent.
+    let out = run(cli(&server).args(["workspaces", "list", "-f", "csv"])).ok();
+    let (header, rows) = out.csv();
+    let slug = header.iter().position(|h| h == "slug").expect("slug");
+    assert_eq!(
+        [rows[0][slug].as_str(), rows[1][slug].as_str()],
+        ["ops", ""]
+    );
+    let out = run(cli(&server).args(["workspaces", "show", "research", "-f", "table"])).ok();
+    assert!(out.stdout.lines().any(|l| l == "Slug"), "{}", out.stdout);
+    assert_eq!(out.field("Default text model"), "openai/gpt-4o");
+    let out = run(cli(&server).args(["workspaces", "budgets", "research", "-f", "table"])).ok();
+    assert_eq!(
+        out.stdout
+            .lines()
+            .nth(1)
+            .map(|l| l.split_whitespace().count()),
+        Some(4),
+        "resets, the budget id and the time, the limit blank: {}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .ends_with("BYOK spend counts against budgets: no\n")
+    );
+    let out = run(cli(&server).args(["generation", "gen-1", "-f", "table"])).ok();
+    assert!(out.stdout.lines().any(|l| l == "Model"), "{}", out.stdout);
+    assert_eq!(out.field("Cost"), "$0.50");
+    assert!(out.stdout.lines().any(|l| l == "Latency"), "{}", out.stdout);
+}
+
 #[test]
 fn a_paged_list_that_does_not_add_up_fails_instead_of_printing_part_of_it() {
     // `/keys` ignoring offset: the same two keys again at offset 2.
@@ -1475,6 +1668,15 @@ fn a_delete_whose_answer_was_lost_and_whose_retry_gets_404_exits_0_with_a_note()
         (
             &["workspaces", "delete", "research", "--yes"],
             "workspace research",
+        ),
+        (
+            &[
+                "guardrails",
+                "delete",
+                "11111111-2222-4333-8444-555555555555",
+                "--yes",
+            ],
+            "guardrail 11111111-2222-4333-8444-555555555555",
         ),
         (
             &[

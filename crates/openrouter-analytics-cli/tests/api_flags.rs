@@ -54,6 +54,14 @@ fn help_lists_a_flag_for_every_parameter_and_body_field_of_every_operation() {
             );
             checked += 1;
         }
+        // A form body says so: its fields do not go out as JSON.
+        assert_eq!(
+            help.contains("form-encoded"),
+            op.form_body,
+            "{}.{}: {help}",
+            op.group,
+            op.method
+        );
         // The operation's own words, and each field's description from the spec.
         if !op.summary.is_empty() {
             let first = op

@@ -14,6 +14,36 @@ fn kebab(name: &str) -> String {
     name.replace('_', "-")
 }
 
+/// The fields of an `application/x-www-form-urlencoded` body, decoded.
+fn form_fields(body: &[u8]) -> Vec<(String, String)> {
+    fn decode(text: &str) -> String {
+        let bytes = text.as_bytes();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'+' => out.push(b' '),
+                b'%' if i + 2 < bytes.len() => {
+                    let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).expect("ascii");
+                    out.push(u8::from_str_radix(hex, 16).expect("a %XX escape"));
+                    i += 2;
+                }
+                byte => out.push(byte),
+            }
+            i += 1;
+        }
+        String::from_utf8(out).expect("utf-8")
+    }
+    let text = std::str::from_utf8(body).expect("a form is ASCII");
+    text.split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            (decode(name), decode(value))
+        })
+        .collect()
+}
+
 #[test]
 fn every_operation_runs_through_openrouter_api_against_the_sample_account() {
     let server = MockOpenRouter::start();
@@ -51,7 +81,28 @@ fn every_operation_runs_through_openrouter_api_against_the_sample_account() {
         mock.assert_calls(1);
         let request = mock.last_request().expect("one request");
         assert_eq!(request.method(), op.http_method, "{}", op.operation_id);
-        if let Some(body) = &example.body {
+        if let Some(body) = &example.body
+            && op.form_body
+        {
+            // A form-encoded operation: each field as text, under the form's type.
+            assert_eq!(
+                request.header("content-type"),
+                Some("application/x-www-form-urlencoded"),
+                "{}",
+                op.operation_id
+            );
+            let sent = form_fields(request.body());
+            for (name, value) in body.as_object().expect("an object body") {
+                let text = value
+                    .as_str()
+                    .map_or_else(|| value.to_string(), str::to_owned);
+                assert!(
+                    sent.contains(&(name.clone(), text)),
+                    "{}: {name} as given in {sent:?}",
+                    op.operation_id
+                );
+            }
+        } else if let Some(body) = &example.body {
             let sent: serde_json::Value =
                 serde_json::from_slice(request.body()).expect("a JSON body");
             // Every field arrives as given, an explicit `null` (clear the field) included.

@@ -275,6 +275,68 @@ fn report_since_adds_months_keys_and_balance() {
     assert!(html.contains("Spend per month, by model"));
 }
 
+/// `1234567` as `1,234,567`.
+fn thousands(digits: &str) -> String {
+    let mut grouped = String::new();
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    grouped
+}
+
+#[test]
+fn the_report_from_the_store_sums_to_what_the_rows_hold() {
+    // The page reads the daily sums by day, model and provider; its summary line must
+    // still say what the raw rows say, in both stores.
+    let dir = tempfile::tempdir().expect("dir");
+    for db in dbs(&dir) {
+        two_months(&db);
+        let page = dir.path().join("sums.html");
+        let out = run(bare()
+            .args([
+                "report",
+                "--since",
+                "2026-10-27",
+                "--until",
+                "2026-12-25",
+                "--db",
+                &db,
+                "-o",
+            ])
+            .arg(&page))
+        .ok();
+        let mut store = Store::open_existing(&db.parse::<Target>().expect("db")).expect("store");
+        let rows = store
+            .rows(&Query::new(
+                "2026-10-27".parse().expect("d"),
+                "2026-12-25".parse().expect("d"),
+            ))
+            .expect("rows");
+        let requests: i64 = rows.iter().map(|r| r.totals.requests).sum();
+        let usage: f64 = rows.iter().map(|r| r.totals.usage).sum();
+        let first = rows.iter().map(|r| r.date.as_str()).min().expect("rows");
+        let last = rows.iter().map(|r| r.date.as_str()).max().expect("rows");
+        let summary = out.stderr.lines().nth(1).expect("a summary line");
+        let dollars = format!("{usage:.2}");
+        let (whole, cents) = dollars.split_once('.').expect("cents");
+        let spent = format!("${}.{cents} spent", thousands(whole));
+        assert!(
+            summary.starts_with(&format!("{first} to {last} (UTC): {spent}")),
+            "{summary} vs {first}..{last} {spent}"
+        );
+        let requests = format!(", {} requests,", thousands(&requests.to_string()));
+        assert!(summary.contains(&requests), "{summary}");
+        let html = std::fs::read_to_string(&page).expect("page");
+        assert!(
+            html.contains(&rows[0].provider_name),
+            "providers are labelled"
+        );
+    }
+}
+
 #[test]
 fn a_failed_sync_exits_as_today_and_logs_the_run_only() {
     let dir = tempfile::tempdir().expect("dir");

@@ -568,6 +568,7 @@ fn assert_no_secret(out: &common::Run) {
         "PROVIDER-canary",
         "LANGFUSE-canary",
         "VAULT-canary",
+        "SUBJECT-canary",
         "sk-or-v1-",
     ] {
         assert!(
@@ -596,6 +597,83 @@ fn mock_echo<'a>(
             .header("content-type", "application/json")
             .body(body);
     })
+}
+
+/// The workload's JWT `o-auth create-oauth-token` sends, with characters a form escapes.
+const SUBJECT_TOKEN: &str = "eyJ.SUBJECT-canary-3c8e a&b=c";
+/// The same as the form body carries it.
+const SUBJECT_TOKEN_FORM: &str = "eyJ.SUBJECT-canary-3c8e+a%26b%3Dc";
+
+#[test]
+fn api_oauth_token_never_prints_the_subject_token_a_server_quotes_back() {
+    let oauth = |quoted: &str| {
+        serde_json::json!({
+            "error": "invalid_grant",
+            "error_description": format!("untrusted subject_token={quoted}"),
+        })
+        .to_string()
+    };
+    let cases = [
+        (400, oauth(SUBJECT_TOKEN)),
+        (400, oauth(SUBJECT_TOKEN_FORM)),
+        (
+            503,
+            format!("<html>upstream got subject_token={SUBJECT_TOKEN_FORM}</html>"),
+        ),
+    ];
+    let body = serde_json::json!({
+        "federation_policy_id": "fp_ci",
+        "grant_type": "urn:ietf:params:oauth:grant-type:token-exchange",
+        "subject_token": SUBJECT_TOKEN,
+        "subject_token_type": "urn:ietf:params:oauth:token-type:jwt",
+    })
+    .to_string();
+    for (status, answer) in cases {
+        for (verbose, by_body) in [(false, false), (true, false), (false, true)] {
+            let server = MockServer::start();
+            // Answers only a form body that carries the token, percent-encoded.
+            let mock = server.mock(|when, then| {
+                when.method(POST)
+                    .path("/oauth/token")
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .body_includes(format!("subject_token={SUBJECT_TOKEN_FORM}"));
+                then.status(status)
+                    .header("content-type", "application/json")
+                    .body(answer.clone());
+            });
+            let mut cmd = cli(&server);
+            if verbose {
+                cmd.arg("-v");
+            }
+            cmd.args(["--no-retries", "api", "o-auth", "create-oauth-token"]);
+            if by_body {
+                cmd.args(["--body", &body]);
+            } else {
+                cmd.args([
+                    "--federation-policy-id",
+                    "fp_ci",
+                    "--grant-type",
+                    "urn:ietf:params:oauth:grant-type:token-exchange",
+                    "--subject-token",
+                    SUBJECT_TOKEN,
+                    "--subject-token-type",
+                    "urn:ietf:params:oauth:token-type:jwt",
+                ]);
+            }
+            let out = run(&mut cmd);
+            mock.assert_calls(1);
+            assert_ne!(out.code, 0, "{}", out.stderr);
+            assert_no_secret(&out);
+            if status == 400 {
+                assert!(
+                    out.stderr
+                        .contains("invalid_grant: untrusted subject_token=<redacted>"),
+                    "{}",
+                    out.stderr
+                );
+            }
+        }
+    }
 }
 
 #[test]

@@ -4501,6 +4501,116 @@ pub mod operations {
             )
         }
     }
+    pub struct ListOauthJwksWhen(::httpmock::When);
+    impl ListOauthJwksWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/oauth/jwks$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    pub struct ListOauthJwksThen(::httpmock::Then);
+    impl ListOauthJwksThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::OAuthJwks) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn internal_server_error(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(500u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct CreateOauthTokenWhen(::httpmock::When);
+    impl CreateOauthTokenWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(regex::Regex::new("^/oauth/token$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn body(self, value: &types::TokenExchangeRequest) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct CreateOauthTokenThen(::httpmock::Then);
+    impl CreateOauthTokenThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::TokenExchangeResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::OAuthErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::OAuthErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn internal_server_error(self, value: &types::OAuthErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(500u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn service_unavailable(self, value: &types::OAuthErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(503u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct ListObservabilityDestinationsWhen(::httpmock::When);
     impl ListObservabilityDestinationsWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -9788,6 +9898,12 @@ pub trait MockServerExt {
     fn list_endpoints<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ListEndpointsWhen, operations::ListEndpointsThen);
+    fn list_oauth_jwks<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ListOauthJwksWhen, operations::ListOauthJwksThen);
+    fn create_oauth_token<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::CreateOauthTokenWhen, operations::CreateOauthTokenThen);
     fn list_observability_destinations<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
@@ -10692,6 +10808,28 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::ListEndpointsWhen::new(when),
                 operations::ListEndpointsThen::new(then),
+            )
+        })
+    }
+    fn list_oauth_jwks<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ListOauthJwksWhen, operations::ListOauthJwksThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ListOauthJwksWhen::new(when),
+                operations::ListOauthJwksThen::new(then),
+            )
+        })
+    }
+    fn create_oauth_token<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::CreateOauthTokenWhen, operations::CreateOauthTokenThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CreateOauthTokenWhen::new(when),
+                operations::CreateOauthTokenThen::new(then),
             )
         })
     }

@@ -27,7 +27,7 @@ use crate::sample::{
 };
 
 /// Operations any key may call; every other one needs a management key.
-const ANY_KEY: [&str; 33] = [
+const ANY_KEY: [&str; 35] = [
     "get_current_key",
     "get_generation",
     "list_generation_content",
@@ -45,6 +45,8 @@ const ANY_KEY: [&str; 33] = [
     "get_benchmarks",
     "create_auth_keys_code",
     "exchange_auth_code_for_api_key",
+    "list_oauth_jwks",
+    "create_oauth_token",
     "list_vault_secrets",
     "store_vault_secret",
     "delete_vault_secret",

@@ -92,7 +92,59 @@ enum Filter {
     Contains(&'static str, &'static str),
     /// Items whose boolean field is false are left out unless the parameter is `true`.
     HiddenUnless(&'static str, &'static str),
+    /// Items whose list at the path holds one of the parameter's comma-separated
+    /// values; `all` keeps every item, and a missing parameter means the default.
+    AnyOf(&'static str, &'static [&'static str], &'static str),
 }
+
+/// An order a list may be asked for with its `sort` parameter.
+#[derive(Clone, Copy)]
+struct Sort {
+    /// The parameter's value.
+    value: &'static str,
+    /// What is compared: the mean of these numeric fields (numbers or decimal
+    /// strings), by path; none keeps the usual order (the sample has no such figure).
+    by: &'static [&'static [&'static str]],
+    descending: bool,
+}
+
+const fn sort(
+    value: &'static str,
+    by: &'static [&'static [&'static str]],
+    descending: bool,
+) -> Sort {
+    Sort {
+        value,
+        by,
+        descending,
+    }
+}
+
+/// The model list's orders (the spec's `ModelsUserSort`). The sample has no
+/// popularity, speed or benchmark figures: those keep the usual order, as the server
+/// puts models with no score last.
+const MODEL_SORTS: &[Sort] = &[
+    sort("newest", &[&["created"]], true),
+    sort(
+        "pricing-low-to-high",
+        &[&["pricing", "prompt"], &["pricing", "completion"]],
+        false,
+    ),
+    sort(
+        "pricing-high-to-low",
+        &[&["pricing", "prompt"], &["pricing", "completion"]],
+        true,
+    ),
+    sort("context-high-to-low", &[&["context_length"]], true),
+    sort("most-popular", &[], false),
+    sort("top-weekly", &[], false),
+    sort("throughput-high-to-low", &[], false),
+    sort("latency-low-to-high", &[], false),
+    sort("intelligence-high-to-low", &[], false),
+    sort("coding-high-to-low", &[], false),
+    sort("agentic-high-to-low", &[], false),
+    sort("design-arena-elo-high-to-low", &[], false),
+];
 
 /// What an operation answers.
 #[derive(Clone, Copy)]
@@ -104,6 +156,8 @@ enum Kind {
         parent: Option<Parent>,
         filters: &'static [Filter],
         links: bool,
+        /// The orders its `sort` parameter takes (none: it takes no `sort`).
+        sorts: &'static [Sort],
     },
     /// One record, found by the path parameters joined with `/`: `{"data": record}`.
     Get(Record),
@@ -152,6 +206,15 @@ enum Kind {
     },
     /// A canned answer.
     Fixed(&'static str),
+    /// A canned answer to a form-encoded body (`application/x-www-form-urlencoded`)
+    /// that has the `required` fields, each `(field, value, code)` of `fixed` with that
+    /// value; else a `400` in the OAuth shape (`{"error": code, "error_description"}`),
+    /// as a token endpoint answers. The errors never quote a value sent.
+    FormFixed {
+        answer: &'static str,
+        required: &'static [&'static str],
+        fixed: &'static [(&'static str, &'static str, &'static str)],
+    },
     /// A canned answer per value of a query parameter (`404` for another value).
     FixedBy(&'static str, &'static str),
     /// The canned answer with the body's fields set.
@@ -241,6 +304,7 @@ const fn list(collection: &'static str, filters: &'static [Filter]) -> Kind {
         parent: None,
         filters,
         links: false,
+        sorts: &[],
     }
 }
 
@@ -253,11 +317,22 @@ const fn assignments(collection: &'static str) -> Kind {
         }),
         filters: &[],
         links: false,
+        sorts: &[],
     }
 }
 
 const WORKSPACE: Filter = Filter::Equals("workspace_id", "workspace_id");
 const MODEL_FILTERS: &[Filter] = &[Filter::Contains("q", "id")];
+/// The models the key may use: `q`, and the output modalities (the server assumes
+/// `text`).
+const USER_MODEL_FILTERS: &[Filter] = &[
+    Filter::Contains("q", "id"),
+    Filter::AnyOf(
+        "output_modalities",
+        &["architecture", "output_modalities"],
+        "text",
+    ),
+];
 
 /// Every operation the catalog answers, by operation id.
 const ANSWERS: &[(&str, Kind)] = &[
@@ -560,6 +635,7 @@ const ANSWERS: &[(&str, Kind)] = &[
             parent: None,
             filters: MODEL_FILTERS,
             links: true,
+            sorts: &[],
         },
     ),
     (
@@ -567,8 +643,9 @@ const ANSWERS: &[(&str, Kind)] = &[
         Kind::List {
             collection: "models",
             parent: None,
-            filters: MODEL_FILTERS,
+            filters: USER_MODEL_FILTERS,
             links: true,
+            sorts: MODEL_SORTS,
         },
     ),
     ("get_model", Kind::Get(MODEL)),
@@ -628,6 +705,36 @@ const ANSWERS: &[(&str, Kind)] = &[
     ),
     ("submit_generation_feedback", Kind::Feedback),
     ("create_auth_keys_code", Kind::Fixed("auth_code")),
+    ("list_oauth_jwks", Kind::Fixed("oauth_jwks")),
+    (
+        "create_oauth_token",
+        Kind::FormFixed {
+            answer: "oauth_token",
+            required: &[
+                "federation_policy_id",
+                "grant_type",
+                "subject_token",
+                "subject_token_type",
+            ],
+            fixed: &[
+                (
+                    "grant_type",
+                    "urn:ietf:params:oauth:grant-type:token-exchange",
+                    "unsupported_grant_type",
+                ),
+                (
+                    "subject_token_type",
+                    "urn:ietf:params:oauth:token-type:jwt",
+                    "invalid_request",
+                ),
+                (
+                    "requested_token_type",
+                    "urn:ietf:params:oauth:token-type:access_token",
+                    "invalid_request",
+                ),
+            ],
+        },
+    ),
     (
         "exchange_auth_code_for_api_key",
         Kind::Fixed("exchanged_key"),
@@ -646,6 +753,28 @@ fn is_secret_name(name: &str) -> bool {
         .iter()
         .any(|word| name.ends_with(word))
         && name != "publickey"
+}
+
+/// The media type of a form-encoded body.
+const FORM: &str = "application/x-www-form-urlencoded";
+
+/// The value at `path` (field names from the top of `item`).
+fn at_path<'a>(item: &'a Value, path: &[&str]) -> Option<&'a Value> {
+    path.iter().try_fold(item, |value, field| value.get(*field))
+}
+
+/// The mean of the numeric fields at `paths` (numbers, or decimal strings as prices
+/// are), if the item has them all.
+fn mean_of(item: &Value, paths: &[&[&str]]) -> Option<f64> {
+    let mut sum = 0.0;
+    for path in paths {
+        sum += match at_path(item, path)? {
+            Value::Number(number) => number.as_f64()?,
+            Value::String(text) => text.parse().ok()?,
+            _ => return None,
+        };
+    }
+    Some(sum / paths.len() as f64)
 }
 
 /// `sk-or...Y2kA`: enough to recognise a secret, not to use it.
@@ -786,7 +915,8 @@ impl Call<'_> {
                 parent,
                 filters,
                 links,
-            } => self.catalog_list(collection, parent, filters, links),
+                sorts,
+            } => self.catalog_list(collection, parent, filters, links, sorts),
             Kind::Get(record) => ok(200, &json!({ "data": self.find(record)? })),
             Kind::Create {
                 collection,
@@ -848,6 +978,11 @@ impl Call<'_> {
             }
             Kind::Vault(op) => self.vault(op),
             Kind::FixedStatus(name, status) => ok(status, self.fixed_value(name)?),
+            Kind::FormFixed {
+                answer,
+                required,
+                fixed,
+            } => self.form_fixed(answer, required, fixed),
             Kind::ByPath(name, params, what) => {
                 let key: Vec<&str> = params.iter().map(|p| self.path_param(p)).collect();
                 let key = key.join("/");
@@ -1043,13 +1178,61 @@ impl Call<'_> {
         ok(200, self.fixed_value(name)?)
     }
 
+    fn form_fixed(&self, answer: &str, required: &[&str], fixed: &[(&str, &str, &str)]) -> Answer {
+        let refuse = |code: &str, description: String| {
+            Err(Reply::json(
+                400,
+                &json!({ "error": code, "error_description": description }),
+            ))
+        };
+        let is_form = self.request.header("content-type").is_some_and(|value| {
+            value
+                .split(';')
+                .next()
+                .is_some_and(|media| media.trim().eq_ignore_ascii_case(FORM))
+        });
+        if !is_form {
+            return refuse("invalid_request", format!("the body must be {FORM}"));
+        }
+        let fields: Vec<(String, String)> = form_urlencoded::parse(self.request.body())
+            .into_owned()
+            .collect();
+        let sent = |name: &str| {
+            fields
+                .iter()
+                .find(|(field, _)| field == name)
+                .map(|(_, value)| value.as_str())
+        };
+        for name in required {
+            if sent(name).is_none_or(str::is_empty) {
+                return refuse("invalid_request", format!("{name} is required"));
+            }
+        }
+        for (name, value, code) in fixed {
+            if sent(name).is_some_and(|sent| sent != *value) {
+                return refuse(code, format!("{name} must be {value}"));
+            }
+        }
+        ok(200, self.fixed_value(answer)?)
+    }
+
     fn catalog_list(
         &self,
         collection: &str,
         parent: Option<Parent>,
         filters: &[Filter],
         links: bool,
+        sorts: &[Sort],
     ) -> Answer {
+        let sort = match self.query("sort") {
+            Some(value) if !sorts.is_empty() => Some(
+                sorts
+                    .iter()
+                    .find(|sort| sort.value == value)
+                    .ok_or_else(|| bad_request(format!("Invalid sort: {value:?}")))?,
+            ),
+            _ => None,
+        };
         let parent_id = match parent {
             Some(parent) => Some((
                 parent.field,
@@ -1087,12 +1270,38 @@ impl Call<'_> {
                     Filter::HiddenUnless(param, field) => {
                         self.query_bool(param)? || item.get(field) != Some(&Value::Bool(false))
                     }
+                    Filter::AnyOf(param, path, default) => {
+                        let wanted: Vec<&str> = self
+                            .query(param)
+                            .unwrap_or(default)
+                            .split(',')
+                            .map(str::trim)
+                            .collect();
+                        wanted.contains(&"all")
+                            || at_path(item, path)
+                                .and_then(Value::as_array)
+                                .is_some_and(|have| {
+                                    have.iter()
+                                        .filter_map(Value::as_str)
+                                        .any(|value| wanted.contains(&value))
+                                })
+                    }
                 };
                 if !keep {
                     continue 'items;
                 }
             }
             items.push(item.clone());
+        }
+        if let Some(sort) = sort.filter(|sort| !sort.by.is_empty()) {
+            // Stable: equal figures keep the usual order; a record without one goes last.
+            items.sort_by(|a, b| match (mean_of(a, sort.by), mean_of(b, sort.by)) {
+                (Some(a), Some(b)) if sort.descending => b.total_cmp(&a),
+                (Some(a), Some(b)) => a.total_cmp(&b),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (None, None) => std::cmp::Ordering::Equal,
+            });
         }
         let (page, total) = self.page_of(items, true)?;
         if links {
@@ -1350,10 +1559,73 @@ mod tests {
         for (name, value) in query {
             request = request.with_query_param(name, value);
         }
-        if let Some(body) = &call.body {
-            request = request.with_body(body.to_string());
+        match &call.body {
+            Some(serde_json::Value::Object(fields)) if op.form_body => {
+                let mut form = form_urlencoded::Serializer::new(String::new());
+                for (name, value) in fields {
+                    let text = value
+                        .as_str()
+                        .map_or_else(|| value.to_string(), str::to_owned);
+                    form.append_pair(name, &text);
+                }
+                request = request
+                    .with_header("content-type", FORM)
+                    .with_body(form.finish());
+            }
+            Some(body) => request = request.with_body(body.to_string()),
+            None => {}
         }
         request
+    }
+
+    #[test]
+    fn the_token_exchange_wants_a_form_and_answers_errors_in_the_oauth_shape() {
+        let account = crate::SampleAccount::new();
+        let op = openrouter_analytics::find_operation("o_auth", "create_oauth_token")
+            .expect("in the spec");
+        let call = account.example_call(op.operation_id).expect("an example");
+        let token = call.body.as_ref().expect("a body")["subject_token"]
+            .as_str()
+            .expect("a token")
+            .to_owned();
+        let answer = |call: &crate::SampleCall, as_form: bool| {
+            let request = if as_form {
+                request_of(op, call)
+            } else {
+                crate::SentRequest::new("POST", "/oauth/token")
+                    .with_header("authorization", "Bearer sk-or-v1-management")
+                    .with_header("content-type", "application/json")
+                    .with_body(call.body.as_ref().map(Value::to_string).unwrap_or_default())
+            };
+            let reply = account.answer(&request);
+            let body: Value = serde_json::from_slice(reply.body()).expect("JSON");
+            (reply.status(), body)
+        };
+        let (status, body) = answer(&call, true);
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["token_type"], "Bearer");
+
+        // JSON is refused, as a token endpoint refuses it.
+        let (status, body) = answer(&call, false);
+        assert_eq!((status, &body["error"]), (400, &json!("invalid_request")));
+
+        let mut wrong_grant = call.clone();
+        if let Some(body) = wrong_grant.body.as_mut() {
+            body["grant_type"] = json!("client_credentials");
+        }
+        let (status, body) = answer(&wrong_grant, true);
+        assert_eq!(
+            (status, &body["error"]),
+            (400, &json!("unsupported_grant_type"))
+        );
+
+        let mut no_token = call.clone();
+        if let Some(Value::Object(fields)) = no_token.body.as_mut() {
+            fields.remove("subject_token");
+        }
+        let (status, body) = answer(&no_token, true);
+        assert_eq!((status, &body["error"]), (400, &json!("invalid_request")));
+        assert!(!body.to_string().contains(&token), "{body}");
     }
 
     #[test]
@@ -1487,6 +1759,77 @@ mod tests {
         assert_eq!(body["total_count"], total);
         assert_eq!(body["data"].as_array().map(Vec::len), Some(total - 10));
         assert_eq!(body["links"]["next"], Value::Null);
+    }
+
+    /// `GET /models/user` with these query parameters: status and the models' ids.
+    fn user_models(query: &[(&str, &str)]) -> (u16, Vec<String>) {
+        let account = crate::SampleAccount::new();
+        let mut request = crate::SentRequest::new("GET", "/models/user")
+            .with_header("authorization", "Bearer sk-or-v1-management");
+        for (name, value) in query {
+            request = request.with_query_param(*name, *value);
+        }
+        let reply = account.answer(&request);
+        let body: Value = serde_json::from_slice(reply.body()).expect("JSON");
+        let ids = body["data"]
+            .as_array()
+            .map(|models| {
+                models
+                    .iter()
+                    .filter_map(|m| m["id"].as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default();
+        (reply.status(), ids)
+    }
+
+    #[test]
+    fn the_models_for_a_key_honour_sort_and_output_modalities() {
+        let (_, usual) = user_models(&[]);
+        let models = crate::SampleAccount::new().records("models").to_vec();
+        assert_eq!(usual.len(), models.len(), "text is the default modality");
+        let figure = |id: &str, path: &[&[&str]]| {
+            let model = models.iter().find(|m| m["id"] == id).expect("a model");
+            mean_of(model, path).expect("a figure")
+        };
+        let price: &[&[&str]] = &[&["pricing", "prompt"], &["pricing", "completion"]];
+        for (sort, path, descending) in [
+            ("newest", &[&["created"][..]][..], true),
+            ("pricing-low-to-high", price, false),
+            ("pricing-high-to-low", price, true),
+            ("context-high-to-low", &[&["context_length"][..]][..], true),
+        ] {
+            let (status, ids) = user_models(&[("sort", sort)]);
+            assert_eq!(status, 200, "{sort}");
+            assert_eq!(ids.len(), usual.len(), "{sort}");
+            assert_ne!(ids, usual, "{sort} changes the sample's order");
+            for pair in ids.windows(2) {
+                let (a, b) = (figure(&pair[0], path), figure(&pair[1], path));
+                assert!(if descending { a >= b } else { a <= b }, "{sort}: {pair:?}");
+            }
+        }
+        // Orders the sample has no figures for keep the usual order; others are refused.
+        assert_eq!(
+            user_models(&[("sort", "most-popular")]),
+            (200, usual.clone())
+        );
+        assert_eq!(user_models(&[("sort", "alphabetical")]).0, 400);
+        // Sorting applies before paging: the first page is the cheapest models.
+        let (_, cheapest) = user_models(&[("sort", "pricing-low-to-high"), ("limit", "2")]);
+        let (_, all) = user_models(&[("sort", "pricing-low-to-high")]);
+        assert_eq!(cheapest, all[..2].to_vec());
+
+        // Every sample model outputs text only.
+        for (modalities, expected) in [
+            ("text", usual.len()),
+            ("all", usual.len()),
+            ("image,text", usual.len()),
+            ("image", 0),
+            ("audio,video", 0),
+        ] {
+            let (status, ids) = user_models(&[("output_modalities", modalities)]);
+            assert_eq!((status, ids.len()), (200, expected), "{modalities}");
+        }
     }
 
     #[test]

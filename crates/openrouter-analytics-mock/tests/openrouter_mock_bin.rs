@@ -229,3 +229,58 @@ async fn without_today_the_last_day_is_yesterday() {
         "last day {last}, expected one of {yesterdays:?}"
     );
 }
+
+/// `openrouter-mock run COMMAND` with `bash`'s `/dev/tcp` as the command's HTTP client:
+/// the command finds the mock through the environment, with the mock's key and never the
+/// caller's, its stdout is its own, and its exit code is the mock's.
+#[test]
+fn run_serves_a_command_and_passes_its_exit_code_on() {
+    const REAL_KEY: &str = "sk-or-v1-the-callers-real-key";
+    let script = r#"
+        hostport=${OPENROUTER_BASE_URL#http://}
+        exec 3<>"/dev/tcp/${hostport%:*}/${hostport#*:}"
+        printf 'GET /credits HTTP/1.0\r\nAuthorization: Bearer %s\r\n\r\n' "$OPENROUTER_API_KEY" >&3
+        echo "key=$OPENROUTER_API_KEY"
+        cat <&3
+        exit 7
+    "#;
+    let out = Command::new(env!("CARGO_BIN_EXE_openrouter-mock"))
+        .env("OPENROUTER_API_KEY", REAL_KEY)
+        .args(["--today", USUAL_TODAY, "run", "bash", "-c", script])
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(7), "{stdout}\n{stderr}");
+    assert!(stdout.starts_with("key=sk-or-v1-mock\n"), "{stdout}");
+    assert!(stdout.contains(" 200 OK"), "{stdout}");
+    assert!(stdout.contains("\"total_credits\""), "{stdout}");
+    // The URL line went to stderr, and requests were not logged between the lines.
+    assert!(!stdout.contains("OPENROUTER_BASE_URL="), "{stdout}");
+    assert!(
+        stderr.contains("OPENROUTER_BASE_URL=http://127.0.0.1:"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("GET /credits"), "{stderr}");
+    assert!(!stderr.contains(REAL_KEY) && !stdout.contains(REAL_KEY));
+}
+
+#[test]
+fn run_without_a_command_or_with_a_missing_one_fails_plainly() {
+    let none = Command::new(env!("CARGO_BIN_EXE_openrouter-mock"))
+        .arg("run")
+        .output()
+        .expect("runs");
+    assert_eq!(none.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&none.stderr).contains("run needs a command"));
+    let missing = Command::new(env!("CARGO_BIN_EXE_openrouter-mock"))
+        .args(["run", "/nonexistent/openrouter-no-such-command"])
+        .output()
+        .expect("runs");
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&missing.stderr).contains("cannot run"),
+        "{}",
+        String::from_utf8_lossy(&missing.stderr)
+    );
+}

@@ -24,7 +24,7 @@ use std::future::Future;
 
 use crate::call::{Async, Call, Operation, WithRawBody};
 use crate::client::ClientBuilder;
-use crate::dynamic::ByName;
+use crate::dynamic::{ByName, TolerantAnswer, TolerantPages};
 use crate::error::{Error, Result};
 use crate::paging::Paged;
 
@@ -233,6 +233,33 @@ impl Call<ByName, Blocking> {
     /// As the async call's.
     pub fn collect_all(self) -> Result<Vec<serde_json::Value>> {
         self.wait(|call| call.collect_all())
+    }
+
+    /// See the async [`send_tolerant`](crate::Call::send_tolerant): a successful
+    /// answer that does not match the spec comes back as sent, with the mismatch.
+    ///
+    /// ```no_run
+    /// # fn run(client: openrouter_analytics::blocking::Client) -> openrouter_analytics::Result<()> {
+    /// let answer = client.operation("credits", "get_credits")?.send_tolerant()?;
+    /// if let Some(mismatch) = &answer.mismatch {
+    ///     eprintln!("warning: {mismatch}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    /// As the async call's.
+    pub fn send_tolerant(self) -> Result<TolerantAnswer> {
+        self.wait(|call| call.send_tolerant())
+    }
+
+    /// See the async [`send_all_pages_tolerant`](crate::Call::send_all_pages_tolerant).
+    ///
+    /// # Errors
+    /// As the async call's.
+    pub fn send_all_pages_tolerant(self) -> Result<TolerantPages> {
+        self.wait(|call| call.send_all_pages_tolerant())
     }
 }
 

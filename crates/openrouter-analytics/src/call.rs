@@ -564,8 +564,9 @@ async fn classify_unscrubbed(
                 let message = format!("status {status} is not one the API describes");
                 return Error::decode(Some(status), Some(headers), &body, message, None);
             }
-            let detail = serde_json::from_slice::<ErrorResponse>(&body)
+            let detail = serde_json::from_slice::<serde_json::Value>(&body)
                 .ok()
+                .and_then(|body| error_response_of(body, status))
                 .map(detail_of);
             Error::from_status(status, headers, detail, &body)
         }
@@ -596,6 +597,64 @@ fn classify_payload(body: &[u8], source: serde_json::Error, context: &RequestCon
             Some(Box::new(source)),
         ),
         None => Error::decode(None, None, body, source.to_string(), Some(Box::new(source))),
+    }
+}
+
+/// An error body as OpenRouter's `ErrorResponse`: either that shape itself, or the
+/// OAuth shape (RFC 6749 section 5.2, `{"error": "invalid_grant", "error_description":
+/// ".."}`) that the token endpoint sends, read as the status for a code, the OAuth code
+/// and description for the message and the OAuth code as `metadata.error`.
+fn error_response_of(
+    body: serde_json::Value,
+    status: reqwest::StatusCode,
+) -> Option<ErrorResponse> {
+    if let Ok(response) = serde_json::from_value::<ErrorResponse>(body.clone()) {
+        return Some(response);
+    }
+    let code = body.get("error")?.as_str()?;
+    let message = match body.get("error_description").and_then(|d| d.as_str()) {
+        Some(description) if !description.trim().is_empty() => format!("{code}: {description}"),
+        _ => code.to_owned(),
+    };
+    serde_json::from_value(serde_json::json!({
+        "error": {
+            "code": status.as_u16(),
+            "message": message,
+            "metadata": { "error": code },
+        }
+    }))
+    .ok()
+}
+
+/// The generated client's error of an operation whose spec gives its error statuses
+/// another schema (the OAuth shape), as the `ErrorResponse` the rest of the crate
+/// knows: the typed body is read by [`error_response_of`], every other case is kept.
+pub(crate) fn unify_error<E: serde::Serialize>(error: api::Error<E>) -> api::Error<ErrorResponse> {
+    match error {
+        api::Error::ErrorResponse(response) => {
+            let status = response.status();
+            let headers = response.headers().clone();
+            let body = serde_json::to_value(response.into_inner()).unwrap_or_default();
+            let unified = error_response_of(body, status).unwrap_or_else(|| ErrorResponse {
+                error: api::types::ErrorDetail {
+                    code: i64::from(status.as_u16()),
+                    message: String::new(),
+                    metadata: None,
+                },
+                openrouter_metadata: None,
+                user_id: None,
+            });
+            api::Error::ErrorResponse(api::ResponseValue::new(unified, status, headers))
+        }
+        api::Error::InvalidRequest(message) => api::Error::InvalidRequest(message),
+        api::Error::CommunicationError(err) => api::Error::CommunicationError(err),
+        api::Error::InvalidUpgrade(err) => api::Error::InvalidUpgrade(err),
+        api::Error::ResponseBodyError(err) => api::Error::ResponseBodyError(err),
+        api::Error::InvalidResponsePayload(body, err) => {
+            api::Error::InvalidResponsePayload(body, err)
+        }
+        api::Error::UnexpectedResponse(response) => api::Error::UnexpectedResponse(response),
+        api::Error::Custom(message) => api::Error::Custom(message),
     }
 }
 

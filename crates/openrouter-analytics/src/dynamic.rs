@@ -40,10 +40,20 @@ pub struct OperationInfo {
     pub description: &'static str,
     /// The path and query parameters.
     pub parameters: &'static [ParameterInfo],
-    /// Whether the operation takes a JSON request body.
+    /// Whether the operation takes a request body.
     pub has_body: bool,
-    /// The top-level fields of the JSON request body, in the spec's order (empty when
-    /// the body is not an object the spec lists fields for).
+    /// Whether its request body goes out form-encoded
+    /// (`application/x-www-form-urlencoded`, as the spec says) rather than as JSON.
+    /// Called by name, the body is still given as a JSON object, whose top-level
+    /// fields become the form's fields.
+    ///
+    /// ```
+    /// let token = openrouter_analytics::find_operation("o_auth", "create_oauth_token").unwrap();
+    /// assert!(token.form_body);
+    /// ```
+    pub form_body: bool,
+    /// The top-level fields of the request body (JSON, or a form), in the spec's order
+    /// (empty when the body is not an object the spec lists fields for).
     pub body_fields: &'static [FieldInfo],
     /// Whether it creates or changes something (a POST or PATCH that is not a read):
     /// such calls are not resent after an attempt that may have reached the server,
@@ -147,6 +157,9 @@ pub enum ColumnKind {
     Time,
     /// A day (`format: date`).
     Date,
+    /// A point in time as whole seconds since 1970-01-01 UTC: an integer the spec marks
+    /// `x-openrouter-unit: unix-seconds` (a model's `created`).
+    UnixSeconds,
     /// A whole number (a count).
     Integer,
     /// A number.
@@ -706,6 +719,25 @@ impl sealed::Sender for ByName {
         &self,
         api: &api::Client,
     ) -> Result<ResponseValue<serde_json::Value>, api::Error<ErrorResponse>> {
+        // The typed body checks the known fields; the body goes out as given, so that
+        // a field the spec does not know (yet) is sent rather than dropped.
+        let with_body;
+        let api = match &self.body {
+            Some(body) => {
+                let context = if self.operation.form_body {
+                    let form = form_encode(body).map_err(api::Error::InvalidRequest)?;
+                    api.inner().clone().with_form_body(form)
+                } else {
+                    let bytes = serde_json::to_vec(body)
+                        .map_err(|err| api::Error::InvalidRequest(err.to_string()))?;
+                    api.inner().clone().with_json_body(bytes)
+                };
+                with_body =
+                    api::Client::new_with_client(api.baseurl(), api.client().clone(), context);
+                &with_body
+            }
+            None => api,
+        };
         crate::generated::send_by_name(self.operation.operation_id, &self.args, &self.body, api)
             .await
     }
@@ -766,28 +798,39 @@ where
 {
     let params = P::from_args(args, body.clone())
         .map_err(|err| api::Error::InvalidRequest(err.to_string()))?;
-    // The typed body checked the known fields; the JSON goes out as given, so that a
-    // field the spec does not know (yet) is sent rather than dropped.
-    let with_body;
-    let api = match body {
-        Some(body) => {
-            let bytes = serde_json::to_vec(body)
-                .map_err(|err| api::Error::InvalidRequest(err.to_string()))?;
-            with_body = api::Client::new_with_client(
-                api.baseurl(),
-                api.client().clone(),
-                api.inner().clone().with_json_body(bytes),
-            );
-            &with_body
-        }
-        None => api,
-    };
     let response = sealed::Sender::send_once(&params, api).await?;
     let status = response.status();
     let headers = response.headers().clone();
     let value = serde_json::to_value(response.into_inner())
         .map_err(|err| api::Error::InvalidRequest(err.to_string()))?;
     Ok(ResponseValue::new(value, status, headers))
+}
+
+/// A JSON object as `application/x-www-form-urlencoded` text: one field per member,
+/// text as is, numbers and booleans as JSON spells them, `null` left out. A list or an
+/// object has no form spelling the spec defines, so it is refused before sending.
+fn form_encode(body: &serde_json::Value) -> Result<String, String> {
+    let serde_json::Value::Object(fields) = body else {
+        return Err("a form-encoded request body must be a JSON object of fields".to_owned());
+    };
+    let mut form = form_urlencoded::Serializer::new(String::new());
+    for (name, value) in fields {
+        match value {
+            serde_json::Value::Null => {}
+            serde_json::Value::String(text) => {
+                form.append_pair(name, text);
+            }
+            serde_json::Value::Number(_) | serde_json::Value::Bool(_) => {
+                form.append_pair(name, &value.to_string());
+            }
+            serde_json::Value::Array(_) | serde_json::Value::Object(_) => {
+                return Err(format!(
+                    "form field {name:?}: a list or an object cannot be form-encoded"
+                ));
+            }
+        }
+    }
+    Ok(form.finish())
 }
 
 /// Checks one typed operation's arguments for a call by name.

@@ -289,7 +289,7 @@ pub mod analytics {
 }
 /// The o_auth operations of a client: `client.o_auth()`.
 ///
-/// The PKCE flow that gives a user-controlled key to an app.
+/// Sign-in flows that give an app a key: the PKCE flow for users, and token exchange for workloads.
 #[derive(Clone, Debug)]
 pub struct OAuth<Mode = Async> {
     client: Client,
@@ -308,6 +308,18 @@ impl<Mode: Clone> OAuth<Mode> {
     ///
     /// Starts the PKCE flow from the server side: an authorization code for the callback URL, later exchanged for a user-controlled key. Works with any API key.
     pub fn create_auth_code(&self) -> o_auth::CreateAuthCode<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `GET /oauth/jwks`: List the keys that sign access tokens
+    ///
+    /// The public keys (a JWK Set) that OpenRouter signs the access tokens of `POST /oauth/token` with, so that a service can check such a token itself. Works with any API key.
+    pub fn list_oauth_jwks(&self) -> o_auth::ListOauthJwks<Mode> {
+        Call::new(self.client.clone(), self.mode.clone(), Default::default())
+    }
+    /// `POST /oauth/token`: Exchange a workload identity token for an access token
+    ///
+    /// Token exchange (RFC 8693) for workloads: trades a JWT from an identity provider that a federation policy of the organization trusts for a short-lived OpenRouter access token, which then stands in for the key the policy names. The request body is form-encoded, not JSON; the JWT and the access token are secrets. Errors come in the OAuth shape (`error`, `error_description`). Works with any API key.
+    pub fn create_oauth_token(&self) -> o_auth::CreateOauthToken<Mode> {
         Call::new(self.client.clone(), self.mode.clone(), Default::default())
     }
 }
@@ -745,6 +757,250 @@ pub mod o_auth {
             if let Some(body) = body {
                 params.body = parse_body::<types::CreateAuthKeysCodeRequest>(body)?
                     .into();
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `GET /oauth/jwks` (`list_oauth_jwks`).
+    #[derive(Clone, Debug, Default)]
+    pub struct ListOauthJwksParams {
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `GET /oauth/jwks`; from `client.o_auth().list_oauth_jwks()`.
+    pub type ListOauthJwks<Mode = Async> = Call<ListOauthJwksParams, Mode>;
+    impl<Mode> Call<ListOauthJwksParams, Mode> {}
+    impl Operation for ListOauthJwksParams {
+        type Output = types::OAuthJwks;
+        fn name(&self) -> &'static str {
+            "list_oauth_jwks"
+        }
+    }
+    impl crate::call::Validate for ListOauthJwksParams {}
+    impl sealed::Sender for ListOauthJwksParams {
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "list_oauth_jwks"),
+                    ),
+                );
+            }
+            crate::call::Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::OAuthJwks>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.list_oauth_jwks();
+            request.send().await
+        }
+    }
+    impl FromArgs for ListOauthJwksParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            if let Some((name, _)) = args.first() {
+                return Err(unknown_arg("list_oauth_jwks", name, &[]));
+            }
+            if body.is_some() {
+                return Err(unexpected_body("list_oauth_jwks"));
+            }
+            Ok(params)
+        }
+    }
+    /// Parameters of `POST /oauth/token` (`create_oauth_token`).
+    #[derive(Clone, Debug, Default)]
+    pub struct CreateOauthTokenParams {
+        /// The request body, built up field by field.
+        pub(crate) body: types::builder::TokenExchangeRequest,
+        /// The first parameter value that did not convert to its type.
+        pub(crate) invalid: Option<String>,
+    }
+    /// A call of `POST /oauth/token`; from `client.o_auth().create_oauth_token()`.
+    pub type CreateOauthToken<Mode = Async> = Call<CreateOauthTokenParams, Mode>;
+    impl<Mode> Call<CreateOauthTokenParams, Mode> {
+        /// Sets the whole request body.
+        pub fn body(mut self, body: types::TokenExchangeRequest) -> Self {
+            self.params.body = body.into();
+            self
+        }
+        /// Edits the request body with its builder, e.g. `.body_map(|b| b.name("x"))`.
+        pub fn body_map(
+            mut self,
+            edit: impl FnOnce(
+                types::builder::TokenExchangeRequest,
+            ) -> types::builder::TokenExchangeRequest,
+        ) -> Self {
+            self.params.body = edit(self.params.body);
+            self
+        }
+        /// Sets the body's `federation_policy_id` field.
+        pub fn federation_policy_id<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<String>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self.params.body.federation_policy_id(value);
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "federation_policy_id"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `grant_type` field.
+        pub fn grant_type<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::TokenExchangeRequestGrantType>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.grant_type(value),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "grant_type"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `requested_token_type` field.
+        pub fn requested_token_type<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::TokenExchangeRequestRequestedTokenType>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self.params.body.requested_token_type(Some(value));
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "requested_token_type"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `scope` field.
+        pub fn scope<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::TokenExchangeRequestScope>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.scope(Some(value)),
+                Err(err) => {
+                    self.params.invalid.get_or_insert(format!("{}: {err}", "scope"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `subject_token` field.
+        pub fn subject_token<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<api::Secret>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.params.body = self.params.body.subject_token(value),
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "subject_token"));
+                }
+            }
+            self
+        }
+        /// Sets the body's `subject_token_type` field.
+        pub fn subject_token_type<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::TokenExchangeRequestSubjectTokenType>,
+            V::Error: std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.params.body = self.params.body.subject_token_type(value);
+                }
+                Err(err) => {
+                    self.params
+                        .invalid
+                        .get_or_insert(format!("{}: {err}", "subject_token_type"));
+                }
+            }
+            self
+        }
+    }
+    impl Operation for CreateOauthTokenParams {
+        type Output = types::TokenExchangeResponse;
+        fn name(&self) -> &'static str {
+            "create_oauth_token"
+        }
+    }
+    impl crate::call::Validate for CreateOauthTokenParams {}
+    impl sealed::Sender for CreateOauthTokenParams {
+        fn is_write(&self) -> bool {
+            true
+        }
+        fn carries_secret(&self) -> bool {
+            true
+        }
+        fn add_secrets(&self, secrets: &mut crate::secrets::Secrets) {
+            secrets
+                .add_typed_fields::<
+                    types::TokenExchangeRequest,
+                    _,
+                >(&self.body, &["subject_token"]);
+        }
+        fn validate(&self) -> Result<()> {
+            if let Some(invalid) = &self.invalid {
+                return Err(
+                    Error::invalid_request(
+                        format!("{}: parameter {invalid}", "create_oauth_token"),
+                    ),
+                );
+            }
+            crate::call::Validate::validate(self)
+        }
+        #[allow(clippy::clone_on_copy)]
+        async fn send_once(
+            &self,
+            api: &api::Client,
+        ) -> std::result::Result<
+            ResponseValue<types::TokenExchangeResponse>,
+            api::Error<ErrorResponse>,
+        > {
+            #[allow(unused_mut)]
+            let mut request = api.create_oauth_token();
+            request = request.body(self.body.clone());
+            request.send().await.map_err(crate::call::unify_error)
+        }
+    }
+    impl FromArgs for CreateOauthTokenParams {
+        fn from_args(
+            args: &[(String, String)],
+            body: Option<serde_json::Value>,
+        ) -> Result<Self> {
+            #[allow(unused_mut)]
+            let mut params = Self::default();
+            if let Some((name, _)) = args.first() {
+                return Err(unknown_arg("create_oauth_token", name, &[]));
+            }
+            if let Some(body) = body {
+                params.body = parse_body::<types::TokenExchangeRequest>(body)?.into();
             }
             Ok(params)
         }
@@ -18794,6 +19050,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        form_body: false,
         body_fields: &[],
         writes: false,
         carries_secret: false,
@@ -18918,6 +19175,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         description: "The metrics, dimensions, filter operators and time granularities that `POST /analytics/query` understands. Needs a management key.",
         parameters: &[],
         has_body: false,
+        form_body: false,
         body_fields: &[],
         writes: false,
         carries_secret: false,
@@ -18970,6 +19228,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         description: "Aggregates metrics over a time range, optionally grouped by up to two dimensions and bucketed by a time granularity. Needs a management key.",
         parameters: &[],
         has_body: true,
+        form_body: false,
         body_fields: &[
             FieldInfo {
                 name: "metrics",
@@ -19119,6 +19378,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         description: "Ends the PKCE sign-in flow: trades the code OpenRouter gave your callback for an API key the user controls. The answer's `key` is a secret, shown this once. Works with any API key.",
         parameters: &[],
         has_body: true,
+        form_body: false,
         body_fields: &[
             FieldInfo {
                 name: "code",
@@ -19180,6 +19440,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         description: "Starts the PKCE flow from the server side: an authorization code for the callback URL, later exchanged for a user-controlled key. Works with any API key.",
         parameters: &[],
         has_body: true,
+        form_body: false,
         body_fields: &[
             FieldInfo {
                 name: "callback_url",
@@ -19380,6 +19641,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        form_body: false,
         body_fields: &[],
         writes: false,
         carries_secret: false,
@@ -19533,6 +19795,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        form_body: false,
         body_fields: &[],
         writes: false,
         carries_secret: false,
@@ -19789,6 +20052,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         description: "Stores a provider's API key so that requests to that provider are billed to your account with it. The key is sent once and never returned. Needs a management key.",
         parameters: &[],
         has_body: true,
+        form_body: false,
         body_fields: &[
             FieldInfo {
                 name: "allowed_api_key_hashes",
@@ -20260,6 +20524,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        form_body: false,
         body_fields: &[],
         writes: false,
         carries_secret: false,
@@ -20521,6 +20786,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        form_body: false,
         body_fields: &[],
         writes: false,
         carries_secret: false,
@@ -20557,6 +20823,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: true,
+        form_body: false,
         body_fields: &[
             FieldInfo {
                 name: "allowed_api_key_hashes",
@@ -20907,6 +21174,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        form_body: false,
         body_fields: &[],
         writes: false,
         carries_secret: false,
@@ -20959,6 +21227,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         description: "Credits bought and credits used by the account, in US dollars. Needs a management key.",
         parameters: &[],
         has_body: false,
+        form_body: false,
         body_fields: &[],
         writes: false,
         carries_secret: false,
@@ -21065,6 +21334,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        form_body: false,
         body_fields: &[],
         writes: false,
         carries_secret: false,
@@ -21195,6 +21465,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        form_body: false,
         body_fields: &[],
         writes: false,
         carries_secret: false,
@@ -21277,6 +21548,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        form_body: false,
         body_fields: &[],
         writes: false,
         carries_secret: false,
@@ -21357,6 +21629,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        form_body: false,
         body_fields: &[],
         writes: false,
         carries_secret: false,
@@ -21506,10 +21779,10 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 ColumnInfo {
                     name: "created",
                     path: &["created"],
-                    kind: ColumnKind::Integer,
+                    kind: ColumnKind::UnixSeconds,
                     required: true,
                     secret: false,
-                    description: "",
+                    description: "When the model was added, in seconds since 1970-01-01 UTC.",
                 },
                 ColumnInfo {
                     name: "default_parameters.frequency_penalty",
@@ -21854,6 +22127,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         description: "The model endpoints that keep no data, i.e. what remains available when zero data retention is required. Works with any API key.",
         parameters: &[],
         has_body: false,
+        form_body: false,
         body_fields: &[],
         writes: false,
         carries_secret: false,
@@ -22346,6 +22620,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        form_body: false,
         body_fields: &[],
         writes: false,
         carries_secret: false,
@@ -22401,6 +22676,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         description: "Registers a user string so that its spend can be tracked and limited. Needs a management key.",
         parameters: &[],
         has_body: true,
+        form_body: false,
         body_fields: &[
             FieldInfo {
                 name: "user",
@@ -22470,6 +22746,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        form_body: false,
         body_fields: &[],
         writes: false,
         carries_secret: false,
@@ -22530,6 +22807,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        form_body: false,
         body_fields: &[],
         writes: false,
         carries_secret: false,
@@ -22554,6 +22832,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: true,
+        form_body: false,
         body_fields: &[
             FieldInfo {
                 name: "is_active",
@@ -22623,6 +22902,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        form_body: false,
         body_fields: &[],
         writes: false,
         carries_secret: false,
@@ -23021,6 +23301,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        form_body: false,
         body_fields: &[],
         writes: false,
         carries_secret: false,
@@ -23105,6 +23386,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         description: "Sends feedback (a category and an optional comment) about one request the account made. Needs a management key.",
         parameters: &[],
         has_body: true,
+        form_body: false,
         body_fields: &[
             FieldInfo {
                 name: "category",
@@ -23190,6 +23472,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        form_body: false,
         body_fields: &[],
         writes: false,
         carries_secret: false,
@@ -23429,6 +23712,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         description: "Creates a guardrail. It applies to nothing until keys or members are assigned to it. Needs a management key.",
         parameters: &[],
         has_body: true,
+        form_body: false,
         body_fields: &[
             FieldInfo {
                 name: "allow_safety_retention_google",
@@ -23873,6 +24157,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        form_body: false,
         body_fields: &[],
         writes: false,
         carries_secret: false,
@@ -23967,6 +24252,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        form_body: false,
         body_fields: &[],
         writes: false,
         carries_secret: false,
@@ -24046,6 +24332,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        form_body: false,
         body_fields: &[],
         writes: false,
         carries_secret: false,
@@ -24290,6 +24577,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        form_body: false,
         body_fields: &[],
         writes: false,
         carries_secret: false,
@@ -24326,6 +24614,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: true,
+        form_body: false,
         body_fields: &[
             FieldInfo {
                 name: "allow_safety_retention_google",
@@ -24769,6 +25058,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        form_body: false,
         body_fields: &[],
         writes: false,
         carries_secret: false,
@@ -24856,6 +25146,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: true,
+        form_body: false,
         body_fields: &[
             FieldInfo {
                 name: "key_hashes",
@@ -24901,6 +25192,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: true,
+        form_body: false,
         body_fields: &[
             FieldInfo {
                 name: "key_hashes",
@@ -24960,6 +25252,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        form_body: false,
         body_fields: &[],
         writes: false,
         carries_secret: false,
@@ -25039,6 +25332,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: true,
+        form_body: false,
         body_fields: &[
             FieldInfo {
                 name: "member_user_ids",
@@ -25084,6 +25378,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: true,
+        form_body: false,
         body_fields: &[
             FieldInfo {
                 name: "member_user_ids",
@@ -25121,6 +25416,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         description: "Every image generation model with the parameters any of its endpoints accepts and where to find its endpoints. Works with any API key.",
         parameters: &[],
         has_body: false,
+        form_body: false,
         body_fields: &[],
         writes: false,
         carries_secret: false,
@@ -25147,10 +25443,10 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 ColumnInfo {
                     name: "created",
                     path: &["created"],
-                    kind: ColumnKind::Integer,
+                    kind: ColumnKind::UnixSeconds,
                     required: true,
                     secret: false,
-                    description: "",
+                    description: "When the model was added, in seconds since 1970-01-01 UTC.",
                 },
                 ColumnInfo {
                     name: "description",
@@ -25228,6 +25524,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        form_body: false,
         body_fields: &[],
         writes: false,
         carries_secret: false,
@@ -25264,6 +25561,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         description: "Limits, usage and budgets of the API key used to authenticate this request. Works with any API key.",
         parameters: &[],
         has_body: false,
+        form_body: false,
         body_fields: &[],
         writes: false,
         carries_secret: false,
@@ -25618,6 +25916,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        form_body: false,
         body_fields: &[],
         writes: false,
         carries_secret: false,
@@ -25825,6 +26124,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         description: "Creates a key and returns its secret, which is shown only in this response. Needs a management key.",
         parameters: &[],
         has_body: true,
+        form_body: false,
         body_fields: &[
             FieldInfo {
                 name: "creator_user_id",
@@ -26110,6 +26410,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        form_body: false,
         body_fields: &[],
         writes: false,
         carries_secret: false,
@@ -26322,6 +26623,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        form_body: false,
         body_fields: &[],
         writes: false,
         carries_secret: false,
@@ -26358,6 +26660,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: true,
+        form_body: false,
         body_fields: &[
             FieldInfo {
                 name: "disabled",
@@ -26626,6 +26929,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        form_body: false,
         body_fields: &[],
         writes: false,
         carries_secret: false,
@@ -26772,10 +27076,10 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 ColumnInfo {
                     name: "created",
                     path: &["data", "created"],
-                    kind: ColumnKind::Integer,
+                    kind: ColumnKind::UnixSeconds,
                     required: true,
                     secret: false,
-                    description: "",
+                    description: "When the model was added, in seconds since 1970-01-01 UTC.",
                 },
                 ColumnInfo {
                     name: "default_parameters.frequency_penalty",
@@ -27368,6 +27672,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        form_body: false,
         body_fields: &[],
         writes: false,
         carries_secret: false,
@@ -27517,10 +27822,10 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 ColumnInfo {
                     name: "created",
                     path: &["created"],
-                    kind: ColumnKind::Integer,
+                    kind: ColumnKind::UnixSeconds,
                     required: true,
                     secret: false,
-                    description: "",
+                    description: "When the model was added, in seconds since 1970-01-01 UTC.",
                 },
                 ColumnInfo {
                     name: "default_parameters.frequency_penalty",
@@ -27873,6 +28178,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        form_body: false,
         body_fields: &[],
         writes: false,
         carries_secret: false,
@@ -27945,6 +28251,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        form_body: false,
         body_fields: &[],
         writes: false,
         carries_secret: false,
@@ -28094,10 +28401,10 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 ColumnInfo {
                     name: "created",
                     path: &["created"],
-                    kind: ColumnKind::Integer,
+                    kind: ColumnKind::UnixSeconds,
                     required: true,
                     secret: false,
-                    description: "",
+                    description: "When the model was added, in seconds since 1970-01-01 UTC.",
                 },
                 ColumnInfo {
                     name: "default_parameters.frequency_penalty",
@@ -28457,6 +28764,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        form_body: false,
         body_fields: &[],
         writes: false,
         carries_secret: false,
@@ -28475,10 +28783,10 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 ColumnInfo {
                     name: "created",
                     path: &["data", "created"],
-                    kind: ColumnKind::Integer,
+                    kind: ColumnKind::UnixSeconds,
                     required: true,
                     secret: false,
-                    description: "",
+                    description: "When the model was added, in seconds since 1970-01-01 UTC.",
                 },
                 ColumnInfo {
                     name: "description",
@@ -28508,6 +28816,151 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                     name: "name",
                     path: &["data", "name"],
                     kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+            ],
+        }),
+    },
+    OperationInfo {
+        group: "o_auth",
+        method: "list_oauth_jwks",
+        operation_id: "list_oauth_jwks",
+        http_method: "GET",
+        path: "/oauth/jwks",
+        summary: "List the keys that sign access tokens",
+        description: "The public keys (a JWK Set) that OpenRouter signs the access tokens of `POST /oauth/token` with, so that a service can check such a token itself. Works with any API key.",
+        parameters: &[],
+        has_body: false,
+        form_body: false,
+        body_fields: &[],
+        writes: false,
+        carries_secret: false,
+        paging: None,
+        response: Some(ResponseInfo {
+            payload: Payload::Object,
+            columns: &[
+                ColumnInfo {
+                    name: "keys",
+                    path: &["keys"],
+                    kind: ColumnKind::Json,
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+            ],
+        }),
+    },
+    OperationInfo {
+        group: "o_auth",
+        method: "create_oauth_token",
+        operation_id: "create_oauth_token",
+        http_method: "POST",
+        path: "/oauth/token",
+        summary: "Exchange a workload identity token for an access token",
+        description: "Token exchange (RFC 8693) for workloads: trades a JWT from an identity provider that a federation policy of the organization trusts for a short-lived OpenRouter access token, which then stands in for the key the policy names. The request body is form-encoded, not JSON; the JWT and the access token are secrets. Errors come in the OAuth shape (`error`, `error_description`). Works with any API key.",
+        parameters: &[],
+        has_body: true,
+        form_body: true,
+        body_fields: &[
+            FieldInfo {
+                name: "federation_policy_id",
+                required: true,
+                nullable: false,
+                description: "The federation policy to apply (from the organization's workload identity settings); it ties the exchange to one organization.",
+                value: ValueType::String,
+                secret: false,
+            },
+            FieldInfo {
+                name: "grant_type",
+                required: true,
+                nullable: false,
+                description: "Always the token-exchange grant.",
+                value: ValueType::Enum(
+                    &["urn:ietf:params:oauth:grant-type:token-exchange"],
+                ),
+                secret: false,
+            },
+            FieldInfo {
+                name: "subject_token",
+                required: true,
+                nullable: false,
+                description: "The JWT your identity provider issued to the workload (a secret).",
+                value: ValueType::Secret,
+                secret: true,
+            },
+            FieldInfo {
+                name: "subject_token_type",
+                required: true,
+                nullable: false,
+                description: "Always the JWT token type.",
+                value: ValueType::Enum(&["urn:ietf:params:oauth:token-type:jwt"]),
+                secret: false,
+            },
+            FieldInfo {
+                name: "requested_token_type",
+                required: false,
+                nullable: false,
+                description: "If sent, the access-token type.",
+                value: ValueType::Enum(
+                    &["urn:ietf:params:oauth:token-type:access_token"],
+                ),
+                secret: false,
+            },
+            FieldInfo {
+                name: "scope",
+                required: false,
+                nullable: false,
+                description: "If sent, the kind of key the policy acts as: `management` for a management key, else `inference`.",
+                value: ValueType::Enum(&["inference", "management"]),
+                secret: false,
+            },
+        ],
+        writes: true,
+        carries_secret: true,
+        paging: None,
+        response: Some(ResponseInfo {
+            payload: Payload::Object,
+            columns: &[
+                ColumnInfo {
+                    name: "access_token",
+                    path: &["access_token"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: true,
+                    description: "A short-lived JWT (a secret), sent as `Authorization: Bearer` in place of an API key.",
+                },
+                ColumnInfo {
+                    name: "expires_in",
+                    path: &["expires_in"],
+                    kind: ColumnKind::Integer,
+                    required: true,
+                    secret: false,
+                    description: "Seconds until it expires: 15 minutes at most, and never after the subject token.",
+                },
+                ColumnInfo {
+                    name: "issued_token_type",
+                    path: &["issued_token_type"],
+                    kind: ColumnKind::Enum(
+                        &["urn:ietf:params:oauth:token-type:access_token"],
+                    ),
+                    required: true,
+                    secret: false,
+                    description: "",
+                },
+                ColumnInfo {
+                    name: "scope",
+                    path: &["scope"],
+                    kind: ColumnKind::Text,
+                    required: true,
+                    secret: false,
+                    description: "What the token may do, `inference` or `management`.",
+                },
+                ColumnInfo {
+                    name: "token_type",
+                    path: &["token_type"],
+                    kind: ColumnKind::Enum(&["Bearer"]),
                     required: true,
                     secret: false,
                     description: "",
@@ -28547,6 +29000,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        form_body: false,
         body_fields: &[],
         writes: false,
         carries_secret: false,
@@ -28569,6 +29023,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         description: "Starts sending traces of a workspace's requests to a destination (at most five per type). Needs a management key.",
         parameters: &[],
         has_body: true,
+        form_body: false,
         body_fields: &[
             FieldInfo {
                 name: "api_key_hashes",
@@ -28731,6 +29186,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        form_body: false,
         body_fields: &[],
         writes: false,
         carries_secret: false,
@@ -28758,6 +29214,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        form_body: false,
         body_fields: &[],
         writes: false,
         carries_secret: false,
@@ -28794,6 +29251,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: true,
+        form_body: false,
         body_fields: &[
             FieldInfo {
                 name: "api_key_hashes",
@@ -28927,6 +29385,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        form_body: false,
         body_fields: &[],
         writes: false,
         carries_secret: false,
@@ -28990,6 +29449,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         description: "The settings of the organization that owns the key. Needs a management key.",
         parameters: &[],
         has_body: false,
+        form_body: false,
         body_fields: &[],
         writes: false,
         carries_secret: false,
@@ -29026,6 +29486,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         description: "Changes the settings of the organization that owns the key. Needs a management key.",
         parameters: &[],
         has_body: true,
+        form_body: false,
         body_fields: &[
             FieldInfo {
                 name: "is_filtered_model_catalog_enabled",
@@ -29086,6 +29547,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        form_body: false,
         body_fields: &[],
         writes: false,
         carries_secret: false,
@@ -29205,6 +29667,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        form_body: false,
         body_fields: &[],
         writes: false,
         carries_secret: false,
@@ -29399,6 +29862,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        form_body: false,
         body_fields: &[],
         writes: false,
         carries_secret: false,
@@ -29501,6 +29965,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        form_body: false,
         body_fields: &[],
         writes: false,
         carries_secret: false,
@@ -29585,6 +30050,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         description: "Every private endpoint of the organization, drafts included. The organization needs the private endpoints entitlement. Needs a management key.",
         parameters: &[],
         has_body: false,
+        form_body: false,
         body_fields: &[],
         writes: false,
         carries_secret: false,
@@ -29669,6 +30135,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: true,
+        form_body: false,
         body_fields: &[
             FieldInfo {
                 name: "model_permaslug",
@@ -29834,6 +30301,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        form_body: false,
         body_fields: &[],
         writes: false,
         carries_secret: false,
@@ -29989,6 +30457,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        form_body: false,
         body_fields: &[],
         writes: false,
         carries_secret: false,
@@ -30025,6 +30494,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: true,
+        form_body: false,
         body_fields: &[
             FieldInfo {
                 name: "upstream_model_id",
@@ -30206,6 +30676,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        form_body: false,
         body_fields: &[],
         writes: true,
         carries_secret: false,
@@ -30306,6 +30777,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        form_body: false,
         body_fields: &[],
         writes: true,
         carries_secret: false,
@@ -30406,6 +30878,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        form_body: false,
         body_fields: &[],
         writes: true,
         carries_secret: false,
@@ -30506,6 +30979,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: true,
+        form_body: false,
         body_fields: &[
             FieldInfo {
                 name: "pricing",
@@ -30663,6 +31137,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: true,
+        form_body: false,
         body_fields: &[
             FieldInfo {
                 name: "workspace_id",
@@ -30708,6 +31183,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         description: "The providers OpenRouter routes to, with links to their policies. Works with any API key.",
         parameters: &[],
         has_body: false,
+        form_body: false,
         body_fields: &[],
         writes: false,
         carries_secret: false,
@@ -31051,6 +31527,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        form_body: false,
         body_fields: &[],
         writes: false,
         carries_secret: false,
@@ -31130,6 +31607,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         description: "Gives the members of a SCIM group a role in a workspace. Needs a management key.",
         parameters: &[],
         has_body: true,
+        form_body: false,
         body_fields: &[
             FieldInfo {
                 name: "role",
@@ -31239,6 +31717,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        form_body: false,
         body_fields: &[],
         writes: false,
         carries_secret: false,
@@ -31330,6 +31809,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        form_body: false,
         body_fields: &[],
         writes: false,
         carries_secret: false,
@@ -31366,6 +31846,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: true,
+        form_body: false,
         body_fields: &[
             FieldInfo {
                 name: "role",
@@ -31480,6 +31961,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        form_body: false,
         body_fields: &[],
         writes: false,
         carries_secret: false,
@@ -31551,6 +32033,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         description: "Asks OpenRouter to read the groups of your identity provider again and apply the group mappings; it runs in the background (202), follow it with the job's id. Needs a management key.",
         parameters: &[],
         has_body: false,
+        form_body: false,
         body_fields: &[],
         writes: true,
         carries_secret: false,
@@ -31645,6 +32128,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        form_body: false,
         body_fields: &[],
         writes: false,
         carries_secret: false,
@@ -31755,6 +32239,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        form_body: false,
         body_fields: &[],
         writes: false,
         carries_secret: false,
@@ -31914,6 +32399,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        form_body: false,
         body_fields: &[],
         writes: false,
         carries_secret: false,
@@ -32078,6 +32564,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        form_body: false,
         body_fields: &[],
         writes: false,
         carries_secret: false,
@@ -32128,6 +32615,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        form_body: false,
         body_fields: &[],
         writes: false,
         carries_secret: false,
@@ -32213,6 +32701,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        form_body: false,
         body_fields: &[],
         writes: false,
         carries_secret: false,
@@ -32276,6 +32765,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: true,
+        form_body: false,
         body_fields: &[
             FieldInfo {
                 name: "names",
@@ -32352,6 +32842,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: true,
+        form_body: false,
         body_fields: &[
             FieldInfo {
                 name: "hosts",
@@ -32436,6 +32927,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        form_body: false,
         body_fields: &[],
         writes: false,
         carries_secret: false,
@@ -32467,6 +32959,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        form_body: false,
         body_fields: &[],
         writes: false,
         carries_secret: false,
@@ -32530,6 +33023,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: true,
+        form_body: false,
         body_fields: &[
             FieldInfo {
                 name: "hosts",
@@ -32607,6 +33101,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        form_body: false,
         body_fields: &[],
         writes: false,
         carries_secret: false,
@@ -32623,6 +33118,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         description: "The video generation models with their prices and the sizes, durations and options they accept. Works with any API key.",
         parameters: &[],
         has_body: false,
+        form_body: false,
         body_fields: &[],
         writes: false,
         carries_secret: false,
@@ -32649,10 +33145,10 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 ColumnInfo {
                     name: "created",
                     path: &["created"],
-                    kind: ColumnKind::Integer,
+                    kind: ColumnKind::UnixSeconds,
                     required: true,
                     secret: false,
-                    description: "",
+                    description: "When the model was added, in seconds since 1970-01-01 UTC.",
                 },
                 ColumnInfo {
                     name: "creativity",
@@ -32802,6 +33298,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        form_body: false,
         body_fields: &[],
         writes: false,
         carries_secret: false,
@@ -32961,6 +33458,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
         description: "Creates a workspace with a name and a unique slug. Needs a management key.",
         parameters: &[],
         has_body: true,
+        form_body: false,
         body_fields: &[
             FieldInfo {
                 name: "default_image_model",
@@ -33239,6 +33737,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        form_body: false,
         body_fields: &[],
         writes: false,
         carries_secret: false,
@@ -33410,6 +33909,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        form_body: false,
         body_fields: &[],
         writes: false,
         carries_secret: false,
@@ -33446,6 +33946,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: true,
+        form_body: false,
         body_fields: &[
             FieldInfo {
                 name: "default_image_model",
@@ -33724,6 +34225,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        form_body: false,
         body_fields: &[],
         writes: false,
         carries_secret: false,
@@ -33807,6 +34309,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        form_body: false,
         body_fields: &[],
         writes: false,
         carries_secret: false,
@@ -33898,6 +34401,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: true,
+        form_body: false,
         body_fields: &[
             FieldInfo {
                 name: "include_byok_in_budgets",
@@ -34006,6 +34510,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        form_body: false,
         body_fields: &[],
         writes: false,
         carries_secret: false,
@@ -34056,6 +34561,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: false,
+        form_body: false,
         body_fields: &[],
         writes: false,
         carries_secret: false,
@@ -34127,6 +34633,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: true,
+        form_body: false,
         body_fields: &[
             FieldInfo {
                 name: "user_ids",
@@ -34204,6 +34711,7 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
             },
         ],
         has_body: true,
+        form_body: false,
         body_fields: &[
             FieldInfo {
                 name: "user_ids",
@@ -34340,116 +34848,120 @@ pub mod ops {
     pub const MODELS_LIST_FOR_USER: &OperationInfo = &super::OPERATIONS[50usize];
     /// `client.endpoints().list()`: GET /models/{author}/{slug}/endpoints
     pub const ENDPOINTS_LIST: &OperationInfo = &super::OPERATIONS[51usize];
+    /// `client.o_auth().list_oauth_jwks()`: GET /oauth/jwks
+    pub const O_AUTH_LIST_OAUTH_JWKS: &OperationInfo = &super::OPERATIONS[52usize];
+    /// `client.o_auth().create_oauth_token()`: POST /oauth/token
+    pub const O_AUTH_CREATE_OAUTH_TOKEN: &OperationInfo = &super::OPERATIONS[53usize];
     /// `client.observability().list()`: GET /observability/destinations
-    pub const OBSERVABILITY_LIST: &OperationInfo = &super::OPERATIONS[52usize];
+    pub const OBSERVABILITY_LIST: &OperationInfo = &super::OPERATIONS[54usize];
     /// `client.observability().create()`: POST /observability/destinations
-    pub const OBSERVABILITY_CREATE: &OperationInfo = &super::OPERATIONS[53usize];
+    pub const OBSERVABILITY_CREATE: &OperationInfo = &super::OPERATIONS[55usize];
     /// `client.observability().get()`: GET /observability/destinations/{id}
-    pub const OBSERVABILITY_GET: &OperationInfo = &super::OPERATIONS[54usize];
+    pub const OBSERVABILITY_GET: &OperationInfo = &super::OPERATIONS[56usize];
     /// `client.observability().delete()`: DELETE /observability/destinations/{id}
-    pub const OBSERVABILITY_DELETE: &OperationInfo = &super::OPERATIONS[55usize];
+    pub const OBSERVABILITY_DELETE: &OperationInfo = &super::OPERATIONS[57usize];
     /// `client.observability().update()`: PATCH /observability/destinations/{id}
-    pub const OBSERVABILITY_UPDATE: &OperationInfo = &super::OPERATIONS[56usize];
+    pub const OBSERVABILITY_UPDATE: &OperationInfo = &super::OPERATIONS[58usize];
     /// `client.organization().list_members()`: GET /organization/members
-    pub const ORGANIZATION_LIST_MEMBERS: &OperationInfo = &super::OPERATIONS[57usize];
+    pub const ORGANIZATION_LIST_MEMBERS: &OperationInfo = &super::OPERATIONS[59usize];
     /// `client.organization().get_settings()`: GET /organization/settings
-    pub const ORGANIZATION_GET_SETTINGS: &OperationInfo = &super::OPERATIONS[58usize];
+    pub const ORGANIZATION_GET_SETTINGS: &OperationInfo = &super::OPERATIONS[60usize];
     /// `client.organization().update_settings()`: PATCH /organization/settings
-    pub const ORGANIZATION_UPDATE_SETTINGS: &OperationInfo = &super::OPERATIONS[59usize];
+    pub const ORGANIZATION_UPDATE_SETTINGS: &OperationInfo = &super::OPERATIONS[61usize];
     /// `client.presets().list()`: GET /presets
-    pub const PRESETS_LIST: &OperationInfo = &super::OPERATIONS[60usize];
+    pub const PRESETS_LIST: &OperationInfo = &super::OPERATIONS[62usize];
     /// `client.presets().get()`: GET /presets/{slug}
-    pub const PRESETS_GET: &OperationInfo = &super::OPERATIONS[61usize];
+    pub const PRESETS_GET: &OperationInfo = &super::OPERATIONS[63usize];
     /// `client.presets().list_versions()`: GET /presets/{slug}/versions
-    pub const PRESETS_LIST_VERSIONS: &OperationInfo = &super::OPERATIONS[62usize];
+    pub const PRESETS_LIST_VERSIONS: &OperationInfo = &super::OPERATIONS[64usize];
     /// `client.presets().get_version()`: GET /presets/{slug}/versions/{version}
-    pub const PRESETS_GET_VERSION: &OperationInfo = &super::OPERATIONS[63usize];
+    pub const PRESETS_GET_VERSION: &OperationInfo = &super::OPERATIONS[65usize];
     /// `client.private_endpoints().list()`: GET /private-endpoints
-    pub const PRIVATE_ENDPOINTS_LIST: &OperationInfo = &super::OPERATIONS[64usize];
+    pub const PRIVATE_ENDPOINTS_LIST: &OperationInfo = &super::OPERATIONS[66usize];
     /// `client.private_endpoints().create()`: POST /private-endpoints
-    pub const PRIVATE_ENDPOINTS_CREATE: &OperationInfo = &super::OPERATIONS[65usize];
+    pub const PRIVATE_ENDPOINTS_CREATE: &OperationInfo = &super::OPERATIONS[67usize];
     /// `client.private_endpoints().get()`: GET /private-endpoints/{id}
-    pub const PRIVATE_ENDPOINTS_GET: &OperationInfo = &super::OPERATIONS[66usize];
+    pub const PRIVATE_ENDPOINTS_GET: &OperationInfo = &super::OPERATIONS[68usize];
     /// `client.private_endpoints().delete()`: DELETE /private-endpoints/{id}
-    pub const PRIVATE_ENDPOINTS_DELETE: &OperationInfo = &super::OPERATIONS[67usize];
+    pub const PRIVATE_ENDPOINTS_DELETE: &OperationInfo = &super::OPERATIONS[69usize];
     /// `client.private_endpoints().update()`: PATCH /private-endpoints/{id}
-    pub const PRIVATE_ENDPOINTS_UPDATE: &OperationInfo = &super::OPERATIONS[68usize];
+    pub const PRIVATE_ENDPOINTS_UPDATE: &OperationInfo = &super::OPERATIONS[70usize];
     /// `client.private_endpoints().activate()`: POST /private-endpoints/{id}/activate
-    pub const PRIVATE_ENDPOINTS_ACTIVATE: &OperationInfo = &super::OPERATIONS[69usize];
+    pub const PRIVATE_ENDPOINTS_ACTIVATE: &OperationInfo = &super::OPERATIONS[71usize];
     /// `client.private_endpoints().disable()`: POST /private-endpoints/{id}/disable
-    pub const PRIVATE_ENDPOINTS_DISABLE: &OperationInfo = &super::OPERATIONS[70usize];
+    pub const PRIVATE_ENDPOINTS_DISABLE: &OperationInfo = &super::OPERATIONS[72usize];
     /// `client.private_endpoints().enable()`: POST /private-endpoints/{id}/enable
-    pub const PRIVATE_ENDPOINTS_ENABLE: &OperationInfo = &super::OPERATIONS[71usize];
+    pub const PRIVATE_ENDPOINTS_ENABLE: &OperationInfo = &super::OPERATIONS[73usize];
     /// `client.private_endpoints().update_pricing()`: PUT /private-endpoints/{id}/pricing
-    pub const PRIVATE_ENDPOINTS_UPDATE_PRICING: &OperationInfo = &super::OPERATIONS[72usize];
+    pub const PRIVATE_ENDPOINTS_UPDATE_PRICING: &OperationInfo = &super::OPERATIONS[74usize];
     /// `client.private_endpoints().validate()`: POST /private-endpoints/{id}/validate
-    pub const PRIVATE_ENDPOINTS_VALIDATE: &OperationInfo = &super::OPERATIONS[73usize];
+    pub const PRIVATE_ENDPOINTS_VALIDATE: &OperationInfo = &super::OPERATIONS[75usize];
     /// `client.providers().list()`: GET /providers
-    pub const PROVIDERS_LIST: &OperationInfo = &super::OPERATIONS[74usize];
+    pub const PROVIDERS_LIST: &OperationInfo = &super::OPERATIONS[76usize];
     /// `client.scim().list_mappings()`: GET /scim/group-mappings
-    pub const SCIM_LIST_MAPPINGS: &OperationInfo = &super::OPERATIONS[75usize];
+    pub const SCIM_LIST_MAPPINGS: &OperationInfo = &super::OPERATIONS[77usize];
     /// `client.scim().create()`: POST /scim/group-mappings
-    pub const SCIM_CREATE: &OperationInfo = &super::OPERATIONS[76usize];
+    pub const SCIM_CREATE: &OperationInfo = &super::OPERATIONS[78usize];
     /// `client.scim().read()`: GET /scim/group-mappings/{id}
-    pub const SCIM_READ: &OperationInfo = &super::OPERATIONS[77usize];
+    pub const SCIM_READ: &OperationInfo = &super::OPERATIONS[79usize];
     /// `client.scim().delete()`: DELETE /scim/group-mappings/{id}
-    pub const SCIM_DELETE: &OperationInfo = &super::OPERATIONS[78usize];
+    pub const SCIM_DELETE: &OperationInfo = &super::OPERATIONS[80usize];
     /// `client.scim().update()`: PATCH /scim/group-mappings/{id}
-    pub const SCIM_UPDATE: &OperationInfo = &super::OPERATIONS[79usize];
+    pub const SCIM_UPDATE: &OperationInfo = &super::OPERATIONS[81usize];
     /// `client.scim().list_groups()`: GET /scim/groups
-    pub const SCIM_LIST_GROUPS: &OperationInfo = &super::OPERATIONS[80usize];
+    pub const SCIM_LIST_GROUPS: &OperationInfo = &super::OPERATIONS[82usize];
     /// `client.scim().create_sync_job()`: POST /scim/sync-jobs
-    pub const SCIM_CREATE_SYNC_JOB: &OperationInfo = &super::OPERATIONS[81usize];
+    pub const SCIM_CREATE_SYNC_JOB: &OperationInfo = &super::OPERATIONS[83usize];
     /// `client.scim().get_sync_job()`: GET /scim/sync-jobs/{id}
-    pub const SCIM_GET_SYNC_JOB: &OperationInfo = &super::OPERATIONS[82usize];
+    pub const SCIM_GET_SYNC_JOB: &OperationInfo = &super::OPERATIONS[84usize];
     /// `client.tools().list_tools()`: GET /tools
-    pub const TOOLS_LIST_TOOLS: &OperationInfo = &super::OPERATIONS[83usize];
+    pub const TOOLS_LIST_TOOLS: &OperationInfo = &super::OPERATIONS[85usize];
     /// `client.tools().get_tool()`: GET /tools/{name}
-    pub const TOOLS_GET_TOOL: &OperationInfo = &super::OPERATIONS[84usize];
+    pub const TOOLS_GET_TOOL: &OperationInfo = &super::OPERATIONS[86usize];
     /// `client.vault().list_intern_connections()`: GET /vault/interns/{internId}/connections
-    pub const VAULT_LIST_INTERN_CONNECTIONS: &OperationInfo = &super::OPERATIONS[85usize];
+    pub const VAULT_LIST_INTERN_CONNECTIONS: &OperationInfo = &super::OPERATIONS[87usize];
     /// `client.vault().list_intern_effective_vault_secrets()`: GET /vault/interns/{internId}/effective-secrets
-    pub const VAULT_LIST_INTERN_EFFECTIVE_VAULT_SECRETS: &OperationInfo = &super::OPERATIONS[86usize];
+    pub const VAULT_LIST_INTERN_EFFECTIVE_VAULT_SECRETS: &OperationInfo = &super::OPERATIONS[88usize];
     /// `client.vault().list_intern_vault_secrets()`: GET /vault/interns/{internId}/secrets
-    pub const VAULT_LIST_INTERN_VAULT_SECRETS: &OperationInfo = &super::OPERATIONS[87usize];
+    pub const VAULT_LIST_INTERN_VAULT_SECRETS: &OperationInfo = &super::OPERATIONS[89usize];
     /// `client.vault().copy_vault_secrets_to_intern()`: POST /vault/interns/{internId}/secrets/copy
-    pub const VAULT_COPY_VAULT_SECRETS_TO_INTERN: &OperationInfo = &super::OPERATIONS[88usize];
+    pub const VAULT_COPY_VAULT_SECRETS_TO_INTERN: &OperationInfo = &super::OPERATIONS[90usize];
     /// `client.vault().store_intern_vault_secret()`: PUT /vault/interns/{internId}/secrets/{name}
-    pub const VAULT_STORE_INTERN_VAULT_SECRET: &OperationInfo = &super::OPERATIONS[89usize];
+    pub const VAULT_STORE_INTERN_VAULT_SECRET: &OperationInfo = &super::OPERATIONS[91usize];
     /// `client.vault().delete_intern_vault_secret()`: DELETE /vault/interns/{internId}/secrets/{name}
-    pub const VAULT_DELETE_INTERN_VAULT_SECRET: &OperationInfo = &super::OPERATIONS[90usize];
+    pub const VAULT_DELETE_INTERN_VAULT_SECRET: &OperationInfo = &super::OPERATIONS[92usize];
     /// `client.vault().list_vault_secrets()`: GET /vault/secrets
-    pub const VAULT_LIST_VAULT_SECRETS: &OperationInfo = &super::OPERATIONS[91usize];
+    pub const VAULT_LIST_VAULT_SECRETS: &OperationInfo = &super::OPERATIONS[93usize];
     /// `client.vault().store_vault_secret()`: PUT /vault/secrets/{name}
-    pub const VAULT_STORE_VAULT_SECRET: &OperationInfo = &super::OPERATIONS[92usize];
+    pub const VAULT_STORE_VAULT_SECRET: &OperationInfo = &super::OPERATIONS[94usize];
     /// `client.vault().delete_vault_secret()`: DELETE /vault/secrets/{name}
-    pub const VAULT_DELETE_VAULT_SECRET: &OperationInfo = &super::OPERATIONS[93usize];
+    pub const VAULT_DELETE_VAULT_SECRET: &OperationInfo = &super::OPERATIONS[95usize];
     /// `client.video_generation().list_videos_models()`: GET /videos/models
-    pub const VIDEO_GENERATION_LIST_VIDEOS_MODELS: &OperationInfo = &super::OPERATIONS[94usize];
+    pub const VIDEO_GENERATION_LIST_VIDEOS_MODELS: &OperationInfo = &super::OPERATIONS[96usize];
     /// `client.workspaces().list()`: GET /workspaces
-    pub const WORKSPACES_LIST: &OperationInfo = &super::OPERATIONS[95usize];
+    pub const WORKSPACES_LIST: &OperationInfo = &super::OPERATIONS[97usize];
     /// `client.workspaces().create()`: POST /workspaces
-    pub const WORKSPACES_CREATE: &OperationInfo = &super::OPERATIONS[96usize];
+    pub const WORKSPACES_CREATE: &OperationInfo = &super::OPERATIONS[98usize];
     /// `client.workspaces().get()`: GET /workspaces/{id}
-    pub const WORKSPACES_GET: &OperationInfo = &super::OPERATIONS[97usize];
+    pub const WORKSPACES_GET: &OperationInfo = &super::OPERATIONS[99usize];
     /// `client.workspaces().delete()`: DELETE /workspaces/{id}
-    pub const WORKSPACES_DELETE: &OperationInfo = &super::OPERATIONS[98usize];
+    pub const WORKSPACES_DELETE: &OperationInfo = &super::OPERATIONS[100usize];
     /// `client.workspaces().update()`: PATCH /workspaces/{id}
-    pub const WORKSPACES_UPDATE: &OperationInfo = &super::OPERATIONS[99usize];
+    pub const WORKSPACES_UPDATE: &OperationInfo = &super::OPERATIONS[101usize];
     /// `client.workspaces().list_budgets()`: GET /workspaces/{id}/budgets
-    pub const WORKSPACES_LIST_BUDGETS: &OperationInfo = &super::OPERATIONS[100usize];
+    pub const WORKSPACES_LIST_BUDGETS: &OperationInfo = &super::OPERATIONS[102usize];
     /// `client.workspaces().get_budget()`: GET /workspaces/{id}/budgets/{interval}
-    pub const WORKSPACES_GET_BUDGET: &OperationInfo = &super::OPERATIONS[101usize];
+    pub const WORKSPACES_GET_BUDGET: &OperationInfo = &super::OPERATIONS[103usize];
     /// `client.workspaces().set_budget()`: PUT /workspaces/{id}/budgets/{interval}
-    pub const WORKSPACES_SET_BUDGET: &OperationInfo = &super::OPERATIONS[102usize];
+    pub const WORKSPACES_SET_BUDGET: &OperationInfo = &super::OPERATIONS[104usize];
     /// `client.workspaces().delete_budget()`: DELETE /workspaces/{id}/budgets/{interval}
-    pub const WORKSPACES_DELETE_BUDGET: &OperationInfo = &super::OPERATIONS[103usize];
+    pub const WORKSPACES_DELETE_BUDGET: &OperationInfo = &super::OPERATIONS[105usize];
     /// `client.workspaces().list_members()`: GET /workspaces/{id}/members
-    pub const WORKSPACES_LIST_MEMBERS: &OperationInfo = &super::OPERATIONS[104usize];
+    pub const WORKSPACES_LIST_MEMBERS: &OperationInfo = &super::OPERATIONS[106usize];
     /// `client.workspaces().bulk_add_members()`: POST /workspaces/{id}/members/add
-    pub const WORKSPACES_BULK_ADD_MEMBERS: &OperationInfo = &super::OPERATIONS[105usize];
+    pub const WORKSPACES_BULK_ADD_MEMBERS: &OperationInfo = &super::OPERATIONS[107usize];
     /// `client.workspaces().bulk_remove_members()`: POST /workspaces/{id}/members/remove
-    pub const WORKSPACES_BULK_REMOVE_MEMBERS: &OperationInfo = &super::OPERATIONS[106usize];
+    pub const WORKSPACES_BULK_REMOVE_MEMBERS: &OperationInfo = &super::OPERATIONS[108usize];
 }
 /// Sends the operation `operation_id` with text arguments and a JSON body.
 pub(crate) async fn send_by_name(
@@ -34595,6 +35107,12 @@ pub(crate) async fn send_by_name(
             send_as_json::<models::ListForUserParams>(args, body, api).await
         }
         "list_endpoints" => send_as_json::<endpoints::ListParams>(args, body, api).await,
+        "list_oauth_jwks" => {
+            send_as_json::<o_auth::ListOauthJwksParams>(args, body, api).await
+        }
+        "create_oauth_token" => {
+            send_as_json::<o_auth::CreateOauthTokenParams>(args, body, api).await
+        }
         "list_observability_destinations" => {
             send_as_json::<observability::ListParams>(args, body, api).await
         }
@@ -34852,6 +35370,8 @@ pub(crate) fn validate_by_name(
         "list_models_count" => validate_as::<models::CountParams>(args, body),
         "list_models_user" => validate_as::<models::ListForUserParams>(args, body),
         "list_endpoints" => validate_as::<endpoints::ListParams>(args, body),
+        "list_oauth_jwks" => validate_as::<o_auth::ListOauthJwksParams>(args, body),
+        "create_oauth_token" => validate_as::<o_auth::CreateOauthTokenParams>(args, body),
         "list_observability_destinations" => {
             validate_as::<observability::ListParams>(args, body)
         }

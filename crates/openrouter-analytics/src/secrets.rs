@@ -46,6 +46,9 @@ impl Secrets {
             escaped.replace('/', "\\/"),
             json_escaped(&escaped),
             percent_encoded(value),
+            // As a form body carries it (space as `+`, `~` escaped), which a token
+            // endpoint may quote back.
+            form_urlencoded::byte_serialize(value.as_bytes()).collect(),
             escaped,
         ];
         for form in forms {
@@ -211,6 +214,14 @@ mod tests {
             assert!(!clean.contains("quoted"), "{text} -> {clean}");
         }
         assert_eq!(secrets.scrub("nothing to see"), "nothing to see");
+    }
+
+    #[test]
+    fn a_secret_as_a_form_body_spells_it_is_replaced() {
+        let mut secrets = Secrets::default();
+        secrets.add("jwt a+b~c");
+        let clean = secrets.scrub("subject_token=jwt+a%2Bb%7Ec&scope=inference");
+        assert_eq!(clean, "subject_token=<redacted>&scope=inference");
     }
 
     #[test]

@@ -1,5 +1,5 @@
-//! Calls by name for the friendly commands built on the generated table (`guardrails`,
-//! `models`, `byok`, `keys`, `key`, `credits`): one request, or every page of a list
+//! Calls by name for the friendly commands built on the generated table (every
+//! account command): one request, or every page of a list
 //! paged by `offset` through the client's one paging loop, each answer kept with its
 //! exact bytes so that JSON output is the API's, and read tolerantly: an answer that
 //! does not match the spec is shown with a warning, not refused.
@@ -30,8 +30,30 @@ fn call(
     if let Some(body) = body {
         call = call.body_json(body);
     }
-    ctx.describe(op.http_method, op.path);
+    ctx.describe(op.http_method, &request_path(op, args));
     Ok(call)
+}
+
+/// `op`'s path with its path parameters filled in and the others as its query, for `-v`.
+fn request_path(op: &OperationInfo, args: &[(String, String)]) -> String {
+    let mut path = op.path.to_string();
+    let mut query = Vec::new();
+    for (name, value) in args {
+        let in_path = op
+            .parameters
+            .iter()
+            .any(|p| p.name == name && p.location == "path");
+        if in_path {
+            path = path.replace(&format!("{{{name}}}"), value);
+        } else {
+            query.push(format!("{name}={value}"));
+        }
+    }
+    if !query.is_empty() {
+        path.push('?');
+        path.push_str(&query.join("&"));
+    }
+    path
 }
 
 /// One answer read tolerantly: as sent, parsed, and the warning when it does not match

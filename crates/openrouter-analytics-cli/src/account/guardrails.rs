@@ -9,7 +9,10 @@ use std::io::Write;
 use clap::{Args, Subcommand};
 use serde_json::{Value, json};
 
-use super::{Context, Output, by_name, confirm, examples, resolve, show_answer, show_pages};
+use super::{
+    Context, Output, by_name, confirm, delete, examples, id_arg, non_empty, one, resolve,
+    show_pages,
+};
 use crate::exit::Failure;
 use crate::flags::{Generated, Options, from_operation};
 use crate::output::resources;
@@ -170,12 +173,7 @@ pub enum Plan {
 }
 
 fn non_empty_id(id: &str) -> Result<String, String> {
-    let id = id.trim();
-    if id.is_empty() {
-        Err("the guardrail id must not be empty".into())
-    } else {
-        Ok(id.to_string())
-    }
+    non_empty(id, "the guardrail id")
 }
 
 impl Plan {
@@ -239,73 +237,41 @@ impl Plan {
                 )
             }
             Self::Show(id) => {
-                let args = [("id".to_string(), id.clone())];
-                let answer = by_name::one(
+                let (op, look) = (ops::GUARDRAILS_GET, &resources::GUARDRAIL);
+                one(
                     ctx,
-                    "fetching the guardrail",
-                    ops::GUARDRAILS_GET,
-                    &args,
-                    None,
-                )
-                .await?;
-                show_answer(
                     style,
-                    ops::GUARDRAILS_GET,
-                    &resources::GUARDRAIL,
-                    &answer,
-                    &[],
+                    "fetching the guardrail",
+                    op,
+                    &id_arg(id),
+                    None,
+                    look,
                 )
+                .await
             }
             Self::Create(body) => {
-                let answer = by_name::one(
-                    ctx,
-                    "creating the guardrail",
-                    ops::GUARDRAILS_CREATE,
-                    &[],
-                    Some(body.clone()),
-                )
-                .await?;
-                show_answer(
-                    style,
-                    ops::GUARDRAILS_CREATE,
-                    &resources::GUARDRAIL,
-                    &answer,
-                    &[],
-                )
+                let (op, look) = (ops::GUARDRAILS_CREATE, &resources::GUARDRAIL);
+                let body = Some(body.clone());
+                one(ctx, style, "creating the guardrail", op, &[], body, look).await
             }
             Self::Update { id, body } => {
-                let args = [("id".to_string(), id.clone())];
-                let answer = by_name::one(
+                let (op, look) = (ops::GUARDRAILS_UPDATE, &resources::GUARDRAIL);
+                let body = Some(body.clone());
+                one(
                     ctx,
-                    "updating the guardrail",
-                    ops::GUARDRAILS_UPDATE,
-                    &args,
-                    Some(body.clone()),
-                )
-                .await?;
-                show_answer(
                     style,
-                    ops::GUARDRAILS_UPDATE,
-                    &resources::GUARDRAIL,
-                    &answer,
-                    &[],
+                    "updating the guardrail",
+                    op,
+                    &id_arg(id),
+                    body,
+                    look,
                 )
+                .await
             }
             Self::Delete { id, .. } => {
-                let args = [("id".to_string(), id.clone())];
-                let answer = by_name::one(
-                    ctx,
-                    "deleting the guardrail",
-                    ops::GUARDRAILS_DELETE,
-                    &args,
-                    None,
-                )
-                .await?;
-                let done = answer.body["deleted"].as_bool().unwrap_or(false);
-                let mut output =
-                    super::keys::deleted(&format!("guardrail {id}"), done, &answer.raw, style)?;
-                output.notes.extend(answer.warning);
-                Ok(output)
+                let what = format!("guardrail {id}");
+                let op = ops::GUARDRAILS_DELETE;
+                delete(ctx, style, "deleting the guardrail", op, &id_arg(id), &what).await
             }
             Self::Assign {
                 id,
@@ -335,7 +301,7 @@ async fn assign_all(
     for member in members {
         user_ids.push(resolve::user_id(ctx, member).await?);
     }
-    let args = [("id".to_string(), id.to_string())];
+    let args = id_arg(id);
     let (verb, keys_method, members_method) = if assign {
         (
             "Assigned",

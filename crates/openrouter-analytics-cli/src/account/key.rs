@@ -11,10 +11,10 @@ use openrouter_analytics_watch::{DailySpend, Runway};
 use serde_json::Value;
 
 use super::view;
-use super::{Context, Json, Output, by_name, show, show_answer};
+use super::{Context, Json, Output, by_name, show, show_answer, show_answer_then};
 use crate::exit::Failure;
 use crate::output::money;
-use crate::output::resource::{self, Extra};
+use crate::output::resource::Extra;
 use crate::output::resources;
 use crate::output::table::{Align, Table};
 use crate::output::{Format, Out, Style};
@@ -23,20 +23,10 @@ use crate::output::{Format, Out, Style};
 pub async fn current(ctx: &Context<'_>, style: Style) -> Result<Output, Failure> {
     let op = ops::API_KEYS_GET_CURRENT_KEY_METADATA;
     let answer = by_name::one(ctx, "fetching the key", op, &[], None).await?;
-    if style.format != Format::Table {
-        return show_answer(style, op, &resources::CURRENT_KEY, &answer, &[]);
-    }
-    let mut warnings = Vec::new();
-    let mut output = Output::render(style, |out| {
-        warnings = resource::write_look_table(op, &resources::CURRENT_KEY, &answer.body, &[], out)?;
+    show_answer_then(style, op, &resources::CURRENT_KEY, &answer, |out| {
         writeln!(out)?;
         budgets_table(&answer.body["data"]["budgets"], out)
-    })?;
-    output.notes = match warnings.into_iter().next() {
-        Some(warning) => vec![format!("warning: {warning}")],
-        None => answer.warning.into_iter().collect(),
-    };
-    Ok(output)
+    })
 }
 
 /// The budgets that apply to the key, one row each, or a line saying there are none

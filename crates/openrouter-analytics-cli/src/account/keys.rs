@@ -2,20 +2,21 @@
 //! spend of each.
 
 use std::cmp::Ordering;
-use std::io::Write;
 
 use chrono::{DateTime, Utc};
 use clap::{Args, Subcommand, ValueEnum};
 use openrouter_analytics::types;
 use openrouter_analytics::uuid::Uuid;
-use openrouter_analytics::{ErrorKind, WithRawBody, ops};
+use openrouter_analytics::{ErrorKind, ops};
 
-use super::{Context, Json, Output, by_name, confirm, examples, show, show_answer};
+use super::{
+    Context, Output, by_name, checked_body, confirm, delete, examples, non_empty, one, show_answer,
+    show_items,
+};
 use crate::exit::{Failure, Operation};
 use crate::flags::{Generated, Options, from_operation};
+use crate::output::Style;
 use crate::output::resources;
-use crate::output::write_raw_json;
-use crate::output::{Format, Style};
 
 /// `openrouter keys ...`.
 #[derive(Debug, Subcommand)]
@@ -159,16 +160,12 @@ fn check_key_fields(fields: &serde_json::Map<String, serde_json::Value>) -> Resu
     Ok(())
 }
 
-/// The body the flags describe, checked against the spec's types by decoding it as the
-/// typed request `T`, so that a bad value is a usage error before anything is sent; it
-/// goes out as the flags gave it.
-fn typed_body<T: serde::de::DeserializeOwned>(
-    fields: serde_json::Map<String, serde_json::Value>,
-) -> Result<serde_json::Value, String> {
-    let body = serde_json::Value::Object(fields);
-    serde_json::from_value::<T>(body.clone())
-        .map_err(|err| format!("invalid flag value: {err}"))?;
-    Ok(body)
+/// What a blank hash is called in the usage error.
+const HASH: &str = "the key's hash";
+
+/// The arguments of an operation on one key: its `hash`.
+fn hash_arg(hash: &str) -> [(String, String); 1] {
+    [("hash".to_string(), hash.to_string())]
 }
 
 /// A checked keys command line.
@@ -202,14 +199,14 @@ impl Plan {
                 workspace_id: args.workspace_id,
                 sort: args.sort,
             },
-            KeysCommand::Show(args) => Self::Show(non_empty_hash(&args.hash)?),
+            KeysCommand::Show(args) => Self::Show(non_empty(&args.hash, HASH)?),
             KeysCommand::Create(args) => {
                 let fields = args.flags.body()?;
                 check_key_fields(&fields)?;
-                Self::Create(typed_body::<types::CreateKeysRequest>(fields)?)
+                Self::Create(checked_body::<types::CreateKeysRequest>(fields)?)
             }
             KeysCommand::Update(args) => {
-                let hash = non_empty_hash(args.flags.arg("hash").unwrap_or_default())?;
+                let hash = non_empty(args.flags.arg("hash").unwrap_or_default(), HASH)?;
                 let fields = args.flags.body()?;
                 if fields.is_empty() {
                     return Err("nothing to update: give at least one flag to change (see \
@@ -219,11 +216,11 @@ impl Plan {
                 check_key_fields(&fields)?;
                 Self::Update {
                     hash,
-                    body: typed_body::<types::UpdateKeysRequest>(fields)?,
+                    body: checked_body::<types::UpdateKeysRequest>(fields)?,
                 }
             }
             KeysCommand::Delete(args) => {
-                let hash = non_empty_hash(&args.hash)?;
+                let hash = non_empty(&args.hash, HASH)?;
                 let ask = confirm::check(args.yes, &format!("API key {hash}"))?;
                 Self::Delete { hash, ask }
             }
@@ -258,93 +255,24 @@ impl Plan {
                 if let Some(sort) = sort {
                     sort_keys(&mut list.items, *sort);
                 }
-                let body = list.body();
-                let raw = list.items.iter().map(|(_, raw)| &**raw).collect();
-                show(
-                    style,
-                    ops::API_KEYS_LIST,
-                    &resources::KEYS_LIST,
-                    &body,
-                    Json::Items(raw),
-                    &[],
-                    list.warning,
-                )
+                show_items(style, ops::API_KEYS_LIST, &resources::KEYS_LIST, list)
             }
             Self::Show(hash) => {
-                let args = [("hash".to_string(), hash.clone())];
-                let answer =
-                    by_name::one(ctx, "fetching the key", ops::API_KEYS_GET, &args, None).await?;
-                show_answer(style, ops::API_KEYS_GET, &resources::KEY, &answer, &[])
+                let (op, look, args) = (ops::API_KEYS_GET, &resources::KEY, hash_arg(hash));
+                one(ctx, style, "fetching the key", op, &args, None, look).await
             }
             Self::Create(body) => create(ctx, body, style).await,
             Self::Update { hash, body } => {
-                let args = [("hash".to_string(), hash.clone())];
-                let answer = by_name::one(
-                    ctx,
-                    "updating the key",
-                    ops::API_KEYS_UPDATE,
-                    &args,
-                    Some(body.clone()),
-                )
-                .await?;
-                show_answer(style, ops::API_KEYS_UPDATE, &resources::KEY, &answer, &[])
+                let (op, look, args) = (ops::API_KEYS_UPDATE, &resources::KEY, hash_arg(hash));
+                let body = Some(body.clone());
+                one(ctx, style, "updating the key", op, &args, body, look).await
             }
             Self::Delete { hash, .. } => {
-                ctx.describe("DELETE", &format!("/keys/{hash}"));
-                let what = format!("API key {hash}");
-                let response = ctx
-                    .delete(
-                        "deleting the key",
-                        ctx.client
-                            .api_keys()
-                            .delete()
-                            .hash(hash.as_str())
-                            .send_with_raw_body(),
-                    )
-                    .await?;
-                match response {
-                    Some(response) => {
-                        deleted(&what, response.value.deleted, &response.raw_body, style)
-                    }
-                    None => Ok(Output::already_gone(&what)),
-                }
+                let (op, what) = (ops::API_KEYS_DELETE, format!("API key {hash}"));
+                delete(ctx, style, "deleting the key", op, &hash_arg(hash), &what).await
             }
         }
     }
-}
-
-fn non_empty_hash(hash: &str) -> Result<String, String> {
-    let hash = hash.trim();
-    if hash.is_empty() {
-        Err("the key's hash must not be empty".into())
-    } else {
-        Ok(hash.to_string())
-    }
-}
-
-/// Every page of `GET /keys`.
-pub async fn fetch_all(
-    ctx: &Context<'_>,
-    include_disabled: bool,
-    workspace_id: Option<Uuid>,
-) -> Result<Vec<WithRawBody<types::ListApiKeysResponse>>, Failure> {
-    let mut query = Vec::new();
-    let mut call = ctx.client.api_keys().list();
-    if include_disabled {
-        call = call.include_disabled("true");
-        query.push("include_disabled=true".to_string());
-    }
-    if let Some(workspace) = workspace_id {
-        call = call.workspace_id(workspace);
-        query.push(format!("workspace_id={workspace}"));
-    }
-    let query = if query.is_empty() {
-        String::new()
-    } else {
-        format!("?{}", query.join("&"))
-    };
-    ctx.describe("GET", &format!("/keys{query} (every page)"));
-    ctx.call("listing API keys", call.send_all_pages()).await
 }
 
 /// Sorts keys (stable: equal keys keep the API's order); a key without the field sorts
@@ -377,21 +305,6 @@ fn created(key: &serde_json::Value) -> Option<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(key["created_at"].as_str()?)
         .ok()
         .map(|t| t.with_timezone(&Utc))
-}
-
-/// What a deletion prints: the API's body as JSON, else a line (or a CSV row) saying
-/// it is gone.
-pub fn deleted(what: &str, done: bool, raw: &[u8], style: Style) -> Result<Output, Failure> {
-    Output::render(style, |out| match style.format {
-        Format::Json => write_raw_json(out, raw),
-        Format::Csv => writeln!(out, "deleted\n{done}"),
-        Format::Table if done => writeln!(out, "Deleted {}.", crate::terminal::safe(what)),
-        Format::Table => writeln!(
-            out,
-            "OpenRouter did not delete {}.",
-            crate::terminal::safe(what)
-        ),
-    })
 }
 
 /// The note on stderr beside a new key's secret.

@@ -1,19 +1,20 @@
 //! The account commands: the key in use (`key`), `credits`, API keys (`keys`),
-//! organization `members`, `workspaces` and one `generation`, plus the name lookups
-//! behind `activity --key` and `--user` ([`resolve`]).
+//! organization `members`, `workspaces`, one `generation`, `guardrails`, `models` and
+//! `byok`, plus the name lookups behind `activity --key` and `--user` ([`resolve`]).
 //!
-//! Each command is a [`Plan`] checked before anything is sent; [`run`] asks before a
-//! deletion, sends, and prints. JSON output is the API's body byte for byte, or for a
-//! list that came in pages, `{"data":[...]}` with every page's items as sent.
+//! Each is a generated operation (named by its handle in `ops`) read tolerantly by name
+//! ([`by_name`]) and rendered through the resource model with a `Look`; the code here
+//! is only what the API does not say. Each command is a [`Plan`] checked before
+//! anything is sent; [`run`] asks before a deletion, sends, and prints. JSON output is
+//! the API's body byte for byte, or for a list that came in pages, `{"data":[...]}`
+//! with every page's items as sent.
 
 mod by_name;
 mod byok;
 mod confirm;
-mod generation;
 mod guardrails;
 mod key;
 mod keys;
-mod members;
 mod models;
 pub mod resolve;
 pub(crate) mod view;
@@ -22,13 +23,14 @@ mod workspaces;
 use std::future::Future;
 use std::io::{self, Write};
 
-use clap::Subcommand;
-use openrouter_analytics::{Client, Error, OperationInfo};
+use clap::{Args, Subcommand};
+use openrouter_analytics::{Client, Error, OperationInfo, ops};
+use serde_json::Value;
 
 use crate::exit::{Failure, Operation};
 use crate::global::EXIT_CODES_HELP;
 use crate::output::resource::{self, Extra};
-use crate::output::resources::Look;
+use crate::output::resources::{self, Look};
 use crate::output::{Format, Out, Style, write_checked, write_raw_json};
 use crate::progress::{Progress, with_progress};
 
@@ -73,7 +75,7 @@ pub enum AccountCommand {
 
     /// One request by its generation id: model, provider, tokens, cost, latency.
     #[command(after_help = examples(&["openrouter generation gen-1234567890-abcdef"]))]
-    Generation(generation::GenerationArgs),
+    Generation(GenerationArgs),
 
     /// Guardrails (spend limits and model rules for keys and members): list, show,
     /// create, update, delete, assign, unassign.
@@ -86,6 +88,13 @@ pub enum AccountCommand {
     /// Your own provider keys (BYOK).
     #[command(subcommand)]
     Byok(byok::ByokCommand),
+}
+
+/// `openrouter generation`.
+#[derive(Debug, Args)]
+pub struct GenerationArgs {
+    /// The generation's id (the `id` of a completion response, e.g. gen-...).
+    pub id: String,
 }
 
 /// A checked account command line.
@@ -122,7 +131,9 @@ impl Plan {
             AccountCommand::Workspaces(command) => {
                 Self::Workspaces(workspaces::Plan::new(command)?)
             }
-            AccountCommand::Generation(args) => Self::Generation(generation::check(args)?),
+            AccountCommand::Generation(args) => {
+                Self::Generation(non_empty(&args.id, "the generation id")?)
+            }
             AccountCommand::Guardrails(command) => {
                 Self::Guardrails(guardrails::Plan::new(command)?)
             }
@@ -151,9 +162,25 @@ impl Plan {
             Self::Key => key::current(ctx, style).await,
             Self::Credits => key::credits(ctx, style).await,
             Self::Keys(plan) => plan.execute(ctx, style).await,
-            Self::Members => members::list(ctx, style).await,
+            Self::Members => {
+                let op = ops::ORGANIZATION_LIST_MEMBERS;
+                list(ctx, style, "listing members", op, &[], &resources::MEMBERS).await
+            }
             Self::Workspaces(plan) => plan.execute(ctx, style).await,
-            Self::Generation(id) => generation::show(ctx, id, style).await,
+            Self::Generation(id) => {
+                let op = ops::GENERATIONS_GET_GENERATION;
+                let label = "fetching the generation";
+                one(
+                    ctx,
+                    style,
+                    label,
+                    op,
+                    &id_arg(id),
+                    None,
+                    &resources::GENERATION,
+                )
+                .await
+            }
             Self::Guardrails(plan) => plan.execute(ctx, style).await,
             Self::Models(plan) => plan.execute(ctx, style).await,
             Self::Byok(plan) => plan.execute(ctx, style).await,
@@ -187,24 +214,6 @@ impl Context<'_> {
         with_progress(self.progress, label, work)
             .await
             .map_err(|err| Failure::from_client(&err, Operation::Account, self.base_url))
-    }
-
-    /// Like [`call`](Self::call) for a DELETE: `None` when the client says the thing
-    /// is already gone (a 404 to a retry after an attempt that may have deleted it).
-    pub async fn delete<T>(
-        &self,
-        label: &str,
-        work: impl Future<Output = Result<T, Error>>,
-    ) -> Result<Option<T>, Failure> {
-        match with_progress(self.progress, label, work).await {
-            Ok(value) => Ok(Some(value)),
-            Err(err) if err.is_already_gone() => Ok(None),
-            Err(err) => Err(Failure::from_client(
-                &err,
-                Operation::Account,
-                self.base_url,
-            )),
-        }
     }
 }
 
@@ -346,6 +355,133 @@ pub(crate) fn show_answer(
         extra,
         answer.warning.clone(),
     )
+}
+
+/// `value` trimmed; blank is a usage error naming `what` (`the workspace id`).
+fn non_empty(value: &str, what: &str) -> Result<String, String> {
+    let value = value.trim();
+    if value.is_empty() {
+        Err(format!("{what} must not be empty"))
+    } else {
+        Ok(value.to_string())
+    }
+}
+
+/// The arguments of an operation on one thing: its `id`.
+fn id_arg(id: &str) -> Vec<(String, String)> {
+    vec![("id".to_string(), id.to_string())]
+}
+
+/// The body the flags describe, checked against the spec's types by decoding it as the
+/// typed request `T`, so that a bad value (a wrong type, a name too long) is a usage
+/// error before anything is sent; it goes out as the flags gave it.
+fn checked_body<T: serde::de::DeserializeOwned>(
+    fields: serde_json::Map<String, Value>,
+) -> Result<Value, String> {
+    let body = Value::Object(fields);
+    serde_json::from_value::<T>(body.clone())
+        .map_err(|err| format!("invalid flag value: {err}"))?;
+    Ok(body)
+}
+
+/// Every item of the list `op` answers (all pages), shown through `look`.
+async fn list(
+    ctx: &Context<'_>,
+    style: Style,
+    label: &str,
+    op: &'static OperationInfo,
+    args: &[(String, String)],
+    look: &Look,
+) -> Result<Output, Failure> {
+    let list = by_name::items(ctx, label, op, args).await?;
+    show_items(style, op, look, list)
+}
+
+/// [`show`] for the items of a list read by [`by_name::items`].
+fn show_items(
+    style: Style,
+    op: &OperationInfo,
+    look: &Look,
+    list: by_name::Items,
+) -> Result<Output, Failure> {
+    let body = list.body();
+    let raw = list.items.iter().map(|(_, raw)| &**raw).collect();
+    show(style, op, look, &body, Json::Items(raw), &[], list.warning)
+}
+
+/// `op`'s one answer, shown through `look`.
+async fn one(
+    ctx: &Context<'_>,
+    style: Style,
+    label: &str,
+    op: &'static OperationInfo,
+    args: &[(String, String)],
+    body: Option<Value>,
+    look: &Look,
+) -> Result<Output, Failure> {
+    let answer = by_name::one(ctx, label, op, args, body).await?;
+    show_answer(style, op, look, &answer, &[])
+}
+
+/// Deletes `what` by `op`: the answer as [`deleted`] prints it, or, when a retry found
+/// it gone after an attempt whose answer was lost, nothing and a note.
+async fn delete(
+    ctx: &Context<'_>,
+    style: Style,
+    label: &str,
+    op: &'static OperationInfo,
+    args: &[(String, String)],
+    what: &str,
+) -> Result<Output, Failure> {
+    match by_name::one_or_error(ctx, label, op, args, None).await? {
+        Ok(answer) => {
+            let done = answer.body["deleted"].as_bool().unwrap_or(false);
+            let mut output = deleted(what, done, &answer.raw, style)?;
+            output.notes.extend(answer.warning);
+            Ok(output)
+        }
+        Err(err) if err.is_already_gone() => Ok(Output::already_gone(what)),
+        Err(err) => Err(Failure::from_client(&err, Operation::Account, ctx.base_url)),
+    }
+}
+
+/// What a deletion prints: the API's body as JSON, else a line (or a CSV row) saying
+/// it is gone.
+fn deleted(what: &str, done: bool, raw: &[u8], style: Style) -> Result<Output, Failure> {
+    Output::render(style, |out| match style.format {
+        Format::Json => write_raw_json(out, raw),
+        Format::Csv => writeln!(out, "deleted\n{done}"),
+        Format::Table if done => writeln!(out, "Deleted {}.", crate::terminal::safe(what)),
+        Format::Table => writeln!(
+            out,
+            "OpenRouter did not delete {}.",
+            crate::terminal::safe(what)
+        ),
+    })
+}
+
+/// [`show_answer`]; in a table, `after` then writes what the look's rows leave out
+/// (`key`'s budgets, whether a workspace's budgets count BYOK spend).
+fn show_answer_then(
+    style: Style,
+    op: &OperationInfo,
+    look: &Look,
+    answer: &by_name::Answer,
+    after: impl FnOnce(&mut Out<'_>) -> io::Result<()>,
+) -> Result<Output, Failure> {
+    if style.format != Format::Table {
+        return show_answer(style, op, look, answer, &[]);
+    }
+    let mut warnings = Vec::new();
+    let mut output = Output::render(style, |out| {
+        warnings = resource::write_look_table(op, look, &answer.body, &[], out)?;
+        after(out)
+    })?;
+    output.notes = match warnings.into_iter().next() {
+        Some(warning) => vec![format!("warning: {warning}")],
+        None => answer.warning.iter().cloned().collect(),
+    };
+    Ok(output)
 }
 
 /// Runs an account command: asks before a deletion on a terminal, sends, prints.

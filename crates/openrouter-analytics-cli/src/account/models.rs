@@ -7,7 +7,7 @@ use openrouter_analytics::ops;
 use clap::{Args, ValueEnum};
 use serde_json::Value;
 
-use super::{Context, Json, Output, by_name, examples, show};
+use super::{Context, Output, by_name, examples, show_items};
 use crate::exit::Failure;
 use crate::flags::{Generated, Options, from_operation};
 use crate::output::Style;
@@ -73,17 +73,7 @@ impl Plan {
         if let Some(sort) = self.sort {
             sort_models(&mut list.items, sort);
         }
-        let body = list.body();
-        let raw = list.items.iter().map(|(_, raw)| &**raw).collect();
-        show(
-            style,
-            ops::MODELS_LIST,
-            &resources::MODELS,
-            &body,
-            Json::Items(raw),
-            &[],
-            list.warning,
-        )
+        show_items(style, ops::MODELS_LIST, &resources::MODELS, list)
     }
 }
 

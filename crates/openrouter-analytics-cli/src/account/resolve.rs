@@ -1,47 +1,79 @@
 //! `activity --key NAME_OR_HASH` and `--user EMAIL_OR_ID`: from what people know (a
 //! key's name, a colleague's email) to the hash and id the API filters by.
 
-use openrouter_analytics::types::{ApiKey, ListOrganizationMembersResponseDataItem};
+use openrouter_analytics::ops;
+use serde_json::Value;
 
-use super::{Context, keys, members};
+use super::{Context, by_name};
 use crate::exit::Failure;
 
 /// The most candidates an error lists before saying how many more there are.
 const MAX_CANDIDATES: usize = 10;
 
+/// Every item of a list that has the text field `id` (the one a lookup returns), read
+/// tolerantly: a lookup needs only the fields it matches on.
+async fn all(
+    ctx: &Context<'_>,
+    label: &str,
+    op: &'static openrouter_analytics::OperationInfo,
+    args: &[(String, String)],
+    id: &str,
+) -> Result<Vec<Value>, Failure> {
+    let list = by_name::items(ctx, label, op, args).await?;
+    Ok(list
+        .items
+        .into_iter()
+        .map(|(item, _)| item)
+        .filter(|item| item[id].is_string())
+        .collect())
+}
+
 /// The hash of the key `wanted` names, looked up in every page of the keys list
 /// (disabled keys included: their past activity is still there).
 pub async fn key_hash(ctx: &Context<'_>, wanted: &str) -> Result<String, Failure> {
-    let pages = keys::fetch_all(ctx, true, None).await?;
-    let all: Vec<_> = pages.into_iter().flat_map(|page| page.value.data).collect();
-    match_key(&all, wanted).map_err(Failure::usage)
+    let args = [("include_disabled".to_string(), "true".to_string())];
+    let keys = all(ctx, "listing API keys", ops::API_KEYS_LIST, &args, "hash").await?;
+    match_key(&keys, wanted).map_err(Failure::usage)
 }
 
 /// The id of the member `wanted` names, looked up in every page of the members list.
 pub async fn user_id(ctx: &Context<'_>, wanted: &str) -> Result<String, Failure> {
-    let pages = members::fetch_all(ctx).await?;
-    let all: Vec<_> = pages.into_iter().flat_map(|page| page.value.data).collect();
-    match_member(&all, wanted).map_err(Failure::usage)
+    let members = all(
+        ctx,
+        "listing members",
+        ops::ORGANIZATION_LIST_MEMBERS,
+        &[],
+        "id",
+    )
+    .await?;
+    match_member(&members, wanted).map_err(Failure::usage)
+}
+
+/// A text field of an item, blank when it is not there.
+fn text<'a>(item: &'a Value, field: &str) -> &'a str {
+    item[field].as_str().unwrap_or_default()
 }
 
 /// The key whose hash is `wanted`, else whose name is exactly `wanted`, else the only
 /// one whose name matches ignoring case. Several matches at one step, or none at
 /// all, is an error that lists the candidates.
-pub fn match_key(keys: &[ApiKey], wanted: &str) -> Result<String, String> {
+pub fn match_key(keys: &[Value], wanted: &str) -> Result<String, String> {
     let wanted = wanted.trim();
-    let describe = |key: &&ApiKey| format!("{:?} ({})", key.name, key.hash);
-    if let Some(key) = keys.iter().find(|key| key.hash == wanted) {
-        return Ok(key.hash.clone());
+    let hash = |key: &Value| text(key, "hash").to_string();
+    let name = |key: &Value| text(key, "name").to_string();
+    let describe = |key: &&Value| format!("{:?} ({})", name(key), hash(key));
+    if let Some(key) = keys.iter().find(|key| hash(key) == wanted) {
+        return Ok(hash(key));
     }
     let lowered = wanted.to_lowercase();
-    let steps: [&dyn Fn(&ApiKey) -> bool; 2] = [&|key| key.name == wanted, &|key| {
-        key.name.to_lowercase() == lowered
+    let steps: [&dyn Fn(&Value) -> bool; 2] = [&|key| name(key) == wanted, &|key| {
+        name(key).to_lowercase() == lowered
     }];
     for matches in steps {
         let found: Vec<_> = keys.iter().filter(|key| matches(key)).collect();
         match found.as_slice() {
             [] => continue,
-            [key] => return Ok(key.hash.clone()),
+            [key] => return Ok(hash(key)),
             several => {
                 return Err(format!(
                     "--key {wanted:?} matches {} API keys: {}; pass the hash of the one you mean",
@@ -62,24 +94,20 @@ pub fn match_key(keys: &[ApiKey], wanted: &str) -> Result<String, String> {
 
 /// The member whose id is `wanted`, else the only one whose email matches ignoring
 /// case; none, or several, is an error that lists the candidates.
-pub fn match_member(
-    members: &[ListOrganizationMembersResponseDataItem],
-    wanted: &str,
-) -> Result<String, String> {
+pub fn match_member(members: &[Value], wanted: &str) -> Result<String, String> {
     let wanted = wanted.trim();
-    let describe = |member: &&ListOrganizationMembersResponseDataItem| {
-        format!("{} ({})", member.email, member.id)
-    };
-    if let Some(member) = members.iter().find(|member| member.id == wanted) {
-        return Ok(member.id.clone());
+    let id = |member: &Value| text(member, "id").to_string();
+    let describe = |member: &&Value| format!("{} ({})", text(member, "email"), id(member));
+    if let Some(member) = members.iter().find(|member| id(member) == wanted) {
+        return Ok(id(member));
     }
     let lowered = wanted.to_lowercase();
     let found: Vec<_> = members
         .iter()
-        .filter(|member| member.email.to_lowercase() == lowered)
+        .filter(|member| text(member, "email").to_lowercase() == lowered)
         .collect();
     match found.as_slice() {
-        [member] => Ok(member.id.clone()),
+        [member] => Ok(id(member)),
         [] if members.is_empty() => Err(format!(
             "--user {wanted:?}: the organization has no members"
         )),
@@ -116,25 +144,12 @@ mod tests {
 
     use super::*;
 
-    fn key(name: &str, hash: &str) -> ApiKey {
-        serde_json::from_value(json!({
-            "byok_usage": 0.0, "byok_usage_daily": 0.0, "byok_usage_monthly": 0.0,
-            "byok_usage_weekly": 0.0, "created_at": "2026-01-01T00:00:00Z",
-            "creator_user_id": null, "disabled": false, "expires_at": null,
-            "external_user": null, "hash": hash, "include_byok_in_limit": false,
-            "label": "sk-or-v1-a...b", "last_used_at": null, "limit": null,
-            "limit_remaining": null, "limit_reset": null, "name": name, "updated_at": null,
-            "usage": 0.0, "usage_daily": 0.0, "usage_monthly": 0.0, "usage_weekly": 0.0,
-            "workspace_id": "ws"
-        }))
-        .expect("a key")
+    fn key(name: &str, hash: &str) -> Value {
+        json!({"hash": hash, "name": name, "usage": 0.0})
     }
 
-    fn member(id: &str, email: &str) -> ListOrganizationMembersResponseDataItem {
-        serde_json::from_value(json!({
-            "id": id, "email": email, "role": "org_member", "first_name": null, "last_name": null
-        }))
-        .expect("a member")
+    fn member(id: &str, email: &str) -> Value {
+        json!({"id": id, "email": email, "role": "org_member"})
     }
 
     #[test]

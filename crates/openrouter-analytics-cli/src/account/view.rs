@@ -1,14 +1,10 @@
-//! Formatting shared by the account commands: money, times, label/value
-//! lists, and the `{"data":[...]}` of a list that came in several pages.
+//! Formatting shared by the account commands: a balance, times, and the
+//! `{"data":[...]}` of a list that came in several pages.
 
 use std::io::{self, Write};
 
 use chrono::{DateTime, Utc};
 use serde_json::value::RawValue;
-use unicode_width::UnicodeWidthStr;
-
-use crate::output::Out;
-use crate::output::table::sanitize;
 
 /// `a - b` in dollars without binary floating-point noise (`0.3 - 0.1` is not
 /// `0.19999999999999998` here), so that a balance prints as the figures it came from.
@@ -25,35 +21,6 @@ pub fn time(value: &DateTime<Utc>) -> String {
 /// An optional moment: `when_none` (e.g. `never`) when there is none.
 pub fn optional_time(value: Option<&DateTime<Utc>>, when_none: &str) -> String {
     value.map(time).unwrap_or_else(|| when_none.into())
-}
-
-/// A moment the API sends as text (`created_at`): shortened like [`time`] when it is
-/// RFC 3339, else shown as sent, so that an unexpected format is still readable.
-pub fn time_text(value: &str) -> String {
-    DateTime::parse_from_rfc3339(value)
-        .map(|t| time(&t.with_timezone(&Utc)))
-        .unwrap_or_else(|_| value.to_string())
-}
-
-/// `yes` / `no`.
-pub fn yes_no(value: bool) -> String {
-    if value { "yes" } else { "no" }.into()
-}
-
-/// Prints `label  value` lines, the values lined up after the widest label: the
-/// table form of a single object (one key, one workspace, one generation).
-pub fn write_fields(out: &mut Out<'_>, fields: &[(&str, String)]) -> io::Result<()> {
-    let width = fields
-        .iter()
-        .map(|(label, _)| label.width())
-        .max()
-        .unwrap_or(0);
-    for (label, value) in fields {
-        let pad = width.saturating_sub(label.width());
-        let line = format!("{label}{}  {}", " ".repeat(pad), sanitize(value));
-        writeln!(out, "{}", line.trim_end())?;
-    }
-    Ok(())
 }
 
 /// One list item exactly as the API sent it.
@@ -96,7 +63,6 @@ mod tests {
     use chrono::TimeZone;
 
     use super::*;
-    use crate::output::Style;
     use crate::output::money;
 
     #[test]
@@ -110,7 +76,7 @@ mod tests {
     }
 
     #[test]
-    fn times_are_short_utc_or_as_sent() {
+    fn times_are_short_utc() {
         let t = Utc
             .with_ymd_and_hms(2026, 11, 1, 12, 34, 56)
             .single()
@@ -118,31 +84,6 @@ mod tests {
         assert_eq!(time(&t), "2026-11-01 12:34");
         assert_eq!(optional_time(None, "never"), "never");
         assert_eq!(optional_time(Some(&t), "never"), "2026-11-01 12:34");
-        assert_eq!(time_text("2026-11-01T14:34:00+02:00"), "2026-11-01 12:34");
-        assert_eq!(time_text("yesterday"), "yesterday");
-        assert_eq!(yes_no(true), "yes");
-    }
-
-    #[test]
-    fn fields_line_up_after_the_widest_label() {
-        let mut out = Vec::new();
-        write_fields(
-            &mut Out::new(Style::for_tests(), &mut out),
-            &[
-                ("Name", "研究".into()),
-                ("Management key", "no".into()),
-                ("Note", "two\nlines".into()),
-                ("Empty", String::new()),
-            ],
-        )
-        .expect("write");
-        assert_eq!(
-            String::from_utf8(out).expect("utf8"),
-            "Name            研究\n\
-             Management key  no\n\
-             Note            two\\nlines\n\
-             Empty\n"
-        );
     }
 
     #[test]

@@ -1,89 +1,21 @@
-//! `openrouter workspaces list|show|budgets|members|create|update|delete`.
+//! `openrouter workspaces list|show|budgets|members|create|update|delete`: the answers
+//! rendered through the resource model; the flags of `create` and `update` come from
+//! the spec (the generated table).
 
-use std::io::{self, Write};
+use std::io::Write;
 
 use clap::{Args, Subcommand};
-use openrouter_analytics::ops;
-use openrouter_analytics::types::{self, Workspace, WorkspaceBudget, WorkspaceMember};
-use serde_json::{Map, Value};
+use openrouter_analytics::{ops, types};
+use serde_json::Value;
 
-use super::keys::deleted;
-use super::view::{self, write_fields};
-use super::{Context, Output, confirm, examples};
+use super::{
+    Context, Output, by_name, checked_body, confirm, delete, examples, id_arg, list, non_empty,
+    one, show_answer_then,
+};
 use crate::exit::Failure;
 use crate::flags::{Generated, Options, from_operation};
-use crate::output::money;
-use crate::output::sheet::{Field, number, text, write_rows};
-use crate::output::table::{Align, Table};
-use crate::output::write_raw_json;
-use crate::output::{Format, Out, Style};
-
-/// The CSV header of `list`, `show`, `create` and `update`: the API's field names.
-const CSV_FIELDS: [Field<Workspace>; 14] = [
-    (text("id"), |w| Ok(w.id.to_string())),
-    (text("slug"), |w| Ok(w.slug.clone())),
-    (text("name"), |w| Ok(w.name.clone())),
-    (text("description"), |w| {
-        Ok(w.description.clone().unwrap_or_default())
-    }),
-    (text("created_at"), |w| Ok(w.created_at.clone())),
-    (text("updated_at"), |w| {
-        Ok(w.updated_at.clone().unwrap_or_default())
-    }),
-    (text("created_by"), |w| {
-        Ok(w.created_by.clone().unwrap_or_default())
-    }),
-    (text("default_text_model"), |w| {
-        Ok(w.default_text_model.clone().unwrap_or_default())
-    }),
-    (text("default_image_model"), |w| {
-        Ok(w.default_image_model.clone().unwrap_or_default())
-    }),
-    (text("default_provider_sort"), |w| {
-        Ok(w.default_provider_sort.clone().unwrap_or_default())
-    }),
-    (number("io_logging_sampling_rate"), |w| {
-        money::plain(w.io_logging_sampling_rate)
-    }),
-    (text("is_data_discount_logging_enabled"), |w| {
-        Ok(w.is_data_discount_logging_enabled.to_string())
-    }),
-    (text("is_observability_broadcast_enabled"), |w| {
-        Ok(w.is_observability_broadcast_enabled.to_string())
-    }),
-    (text("is_observability_io_logging_enabled"), |w| {
-        Ok(w.is_observability_io_logging_enabled.to_string())
-    }),
-];
-
-/// The CSV header of `budgets`.
-const BUDGET_CSV_FIELDS: [Field<WorkspaceBudget>; 6] = [
-    (text("id"), |budget| Ok(budget.id.to_string())),
-    (text("workspace_id"), |budget| {
-        Ok(budget.workspace_id.to_string())
-    }),
-    (number("limit_usd"), |budget| money::plain(budget.limit_usd)),
-    (text("reset_interval"), |budget| {
-        Ok(budget
-            .reset_interval
-            .as_ref()
-            .map(ToString::to_string)
-            .unwrap_or_default())
-    }),
-    (text("created_at"), |budget| Ok(budget.created_at.clone())),
-    (text("updated_at"), |budget| Ok(budget.updated_at.clone())),
-];
-
-/// The CSV header of `members`.
-const MEMBER_CSV_FIELDS: [Field<WorkspaceMember>; 5] = [
-    (text("id"), |member| Ok(member.id.to_string())),
-    (text("user_id"), |member| Ok(member.user_id.clone())),
-    (text("role"), |member| Ok(member.role.to_string())),
-    (text("created_at"), |member| Ok(member.created_at.clone())),
-    (text("workspace_id"), |member| {
-        Ok(member.workspace_id.to_string())
-    }),
-];
+use crate::output::Style;
+use crate::output::resources;
 
 /// `openrouter workspaces ...`.
 #[derive(Debug, Subcommand)]
@@ -185,14 +117,6 @@ pub struct DeleteArgs {
     pub yes: bool,
 }
 
-/// The body the flags describe, checked against the spec's limits (lengths, types)
-/// by decoding it as the typed request, so that a bad value is a usage error before
-/// anything is sent.
-fn body<T: serde::de::DeserializeOwned>(fields: Map<String, Value>) -> Result<T, String> {
-    serde_json::from_value(Value::Object(fields))
-        .map_err(|err| format!("invalid flag value: {err}"))
-}
-
 /// A checked workspaces command line.
 #[derive(Debug)]
 pub enum Plan {
@@ -204,13 +128,10 @@ pub enum Plan {
     Budgets(String),
     /// `members ID`.
     Members(String),
-    /// `create`.
-    Create(types::CreateWorkspaceRequest),
-    /// `update ID`.
-    Update {
-        id: String,
-        body: types::UpdateWorkspaceRequest,
-    },
+    /// `create`, its body checked against the spec's type.
+    Create(Value),
+    /// `update ID`, its body checked against the spec's type.
+    Update { id: String, body: Value },
     /// `delete ID`; `ask` when the terminal must confirm; `confirm_default` sends
     /// `confirm_default_workspace_deletion=true`.
     Delete {
@@ -221,12 +142,7 @@ pub enum Plan {
 }
 
 fn non_empty_id(id: &str) -> Result<String, String> {
-    let id = id.trim();
-    if id.is_empty() {
-        Err("the workspace id must not be empty".into())
-    } else {
-        Ok(id.to_string())
-    }
+    non_empty(id, "the workspace id")
 }
 
 impl Plan {
@@ -237,7 +153,9 @@ impl Plan {
             WorkspacesCommand::Show(args) => Self::Show(non_empty_id(&args.id)?),
             WorkspacesCommand::Budgets(args) => Self::Budgets(non_empty_id(&args.id)?),
             WorkspacesCommand::Members(args) => Self::Members(non_empty_id(&args.id)?),
-            WorkspacesCommand::Create(args) => Self::Create(body(args.flags.body()?)?),
+            WorkspacesCommand::Create(args) => Self::Create(checked_body::<
+                types::CreateWorkspaceRequest,
+            >(args.flags.body()?)?),
             WorkspacesCommand::Update(args) => {
                 let fields = args.flags.body()?;
                 if fields.is_empty() {
@@ -247,7 +165,7 @@ impl Plan {
                 }
                 Self::Update {
                     id: non_empty_id(args.flags.arg("id").unwrap_or_default())?,
-                    body: body(fields)?,
+                    body: checked_body::<types::UpdateWorkspaceRequest>(fields)?,
                 }
             }
             WorkspacesCommand::Delete(args) => {
@@ -272,274 +190,70 @@ impl Plan {
 
     /// Sends the request(s) and renders the answer.
     pub async fn execute(&self, ctx: &Context<'_>, style: Style) -> Result<Output, Failure> {
-        let api = ctx.client.workspaces();
+        let workspace = &resources::WORKSPACE;
         match self {
             Self::List => {
-                ctx.describe("GET", "/workspaces (every page)");
-                let pages = ctx
-                    .call("listing workspaces", api.list().send_all_pages())
-                    .await?;
-                if style.format == Format::Json {
-                    return list_json(pages.iter().map(|p| &p.raw_body[..]), "workspaces", style);
-                }
-                let all: Vec<Workspace> =
-                    pages.into_iter().flat_map(|page| page.value.data).collect();
-                Output::render(style, |out| match style.format {
-                    Format::Csv => workspaces_csv(&all, out),
-                    _ => workspaces_table(&all, out),
-                })
+                let (op, look) = (ops::WORKSPACES_LIST, &resources::WORKSPACES);
+                list(ctx, style, "listing workspaces", op, &[], look).await
             }
             Self::Show(id) => {
-                ctx.describe("GET", &format!("/workspaces/{id}"));
-                let response = ctx
-                    .call(
-                        "fetching the workspace",
-                        api.get().id(id.as_str()).send_with_raw_body(),
-                    )
-                    .await?;
-                single(&response.value.data, &response.raw_body, style)
+                let (op, label) = (ops::WORKSPACES_GET, "fetching the workspace");
+                one(ctx, style, label, op, &id_arg(id), None, workspace).await
             }
-            Self::Budgets(id) => {
-                ctx.describe("GET", &format!("/workspaces/{id}/budgets"));
-                let response = ctx
-                    .call(
-                        "fetching budgets",
-                        api.list_budgets().id(id.as_str()).send_with_raw_body(),
-                    )
-                    .await?;
-                let budgets = &response.value;
-                Output::render(style, |out| match style.format {
-                    Format::Json => write_raw_json(out, &response.raw_body),
-                    Format::Csv => budgets_csv(&budgets.data, out),
-                    Format::Table => {
-                        budgets_table(&budgets.data, budgets.include_byok_in_budgets, out)
-                    }
-                })
-            }
+            Self::Budgets(id) => budgets(ctx, style, &id_arg(id)).await,
             Self::Members(id) => {
-                ctx.describe("GET", &format!("/workspaces/{id}/members (every page)"));
-                let pages = ctx
-                    .call(
-                        "listing workspace members",
-                        api.list_members().id(id.as_str()).send_all_pages(),
-                    )
-                    .await?;
-                if style.format == Format::Json {
-                    return list_json(
-                        pages.iter().map(|p| &p.raw_body[..]),
-                        "workspace members",
-                        style,
-                    );
-                }
-                let all: Vec<WorkspaceMember> =
-                    pages.into_iter().flat_map(|page| page.value.data).collect();
-                Output::render(style, |out| match style.format {
-                    Format::Csv => members_csv(&all, out),
-                    _ => members_table(&all, out),
-                })
+                let (op, look) = (ops::WORKSPACES_LIST_MEMBERS, &resources::WORKSPACE_MEMBERS);
+                let label = "listing workspace members";
+                list(ctx, style, label, op, &id_arg(id), look).await
             }
             Self::Create(body) => {
-                ctx.describe("POST", "/workspaces");
-                let response = ctx
-                    .call(
-                        "creating the workspace",
-                        api.create().body(body.clone()).send_with_raw_body(),
-                    )
-                    .await?;
-                single(&response.value.data, &response.raw_body, style)
+                let (op, label) = (ops::WORKSPACES_CREATE, "creating the workspace");
+                one(ctx, style, label, op, &[], Some(body.clone()), workspace).await
             }
             Self::Update { id, body } => {
-                ctx.describe("PATCH", &format!("/workspaces/{id}"));
-                let response = ctx
-                    .call(
-                        "updating the workspace",
-                        api.update()
-                            .id(id.as_str())
-                            .body(body.clone())
-                            .send_with_raw_body(),
-                    )
-                    .await?;
-                single(&response.value.data, &response.raw_body, style)
+                let (op, label, args) =
+                    (ops::WORKSPACES_UPDATE, "updating the workspace", id_arg(id));
+                one(ctx, style, label, op, &args, Some(body.clone()), workspace).await
             }
             Self::Delete {
                 id,
                 confirm_default,
                 ..
             } => {
-                let mut call = api.delete().id(id.as_str());
+                let mut args = id_arg(id);
                 if *confirm_default {
-                    call = call.confirm_default_workspace_deletion(true);
-                    ctx.describe(
-                        "DELETE",
-                        &format!("/workspaces/{id}?confirm_default_workspace_deletion=true"),
-                    );
-                } else {
-                    ctx.describe("DELETE", &format!("/workspaces/{id}"));
+                    args.push((
+                        "confirm_default_workspace_deletion".to_string(),
+                        "true".to_string(),
+                    ));
                 }
+                let op = ops::WORKSPACES_DELETE;
                 let what = format!("workspace {id}");
-                let response = ctx
-                    .delete("deleting the workspace", call.send_with_raw_body())
-                    .await?;
-                match response {
-                    Some(response) => {
-                        deleted(&what, response.value.deleted, &response.raw_body, style)
-                    }
-                    None => Ok(Output::already_gone(&what)),
-                }
+                delete(ctx, style, "deleting the workspace", op, &args, &what).await
             }
         }
     }
 }
 
-fn list_json<'a>(
-    pages: impl Iterator<Item = &'a [u8]>,
-    what: &str,
+/// `budgets ID`: the budgets' table, then whether BYOK spend counts against them (a
+/// field beside the list, which the table's rows do not show).
+async fn budgets(
+    ctx: &Context<'_>,
     style: Style,
+    args: &[(String, String)],
 ) -> Result<Output, Failure> {
-    let items =
-        view::page_items(pages).map_err(|err| Failure::other(format!("listing {what}: {err}")))?;
-    Output::render(style, |out| view::write_list_json(out, &items))
-}
-
-fn workspaces_table(workspaces: &[Workspace], out: &mut Out<'_>) -> io::Result<()> {
-    let mut table = Table::new([
-        ("ID", Align::Left),
-        ("SLUG", Align::Left),
-        ("NAME", Align::Left),
-        ("CREATED (UTC)", Align::Left),
-        ("DESCRIPTION", Align::Left),
-    ]);
-    for w in workspaces {
-        table.row(vec![
-            w.id.to_string(),
-            w.slug.clone(),
-            w.name.clone(),
-            view::time_text(&w.created_at),
-            w.description.clone().unwrap_or_default(),
-        ]);
-    }
-    table.write(out)
-}
-
-fn workspaces_csv(workspaces: &[Workspace], out: &mut Out<'_>) -> io::Result<()> {
-    write_rows(out, &CSV_FIELDS, workspaces)
-}
-
-/// One workspace, in `format`; JSON is the API's body as sent.
-fn single(w: &Workspace, raw: &[u8], style: Style) -> Result<Output, Failure> {
-    Output::render(style, |out| match style.format {
-        Format::Json => write_raw_json(out, raw),
-        Format::Csv => workspaces_csv(std::slice::from_ref(w), out),
-        Format::Table => {
-            let optional = |value: &Option<String>| value.clone().unwrap_or_default();
-            write_fields(
-                out,
-                &[
-                    ("ID", w.id.to_string()),
-                    ("Slug", w.slug.clone()),
-                    ("Name", w.name.clone()),
-                    ("Description", optional(&w.description)),
-                    ("Created (UTC)", view::time_text(&w.created_at)),
-                    (
-                        "Updated (UTC)",
-                        w.updated_at
-                            .as_deref()
-                            .map(view::time_text)
-                            .unwrap_or_default(),
-                    ),
-                    ("Created by", optional(&w.created_by)),
-                    ("Default text model", optional(&w.default_text_model)),
-                    ("Default image model", optional(&w.default_image_model)),
-                    ("Default provider sort", optional(&w.default_provider_sort)),
-                    (
-                        "BYOK in budgets",
-                        w.include_byok_in_budgets
-                            .map(view::yes_no)
-                            .unwrap_or_default(),
-                    ),
-                    (
-                        "I/O logging sample rate",
-                        money::plain(w.io_logging_sampling_rate)?,
-                    ),
-                    (
-                        "Data discount logging",
-                        view::yes_no(w.is_data_discount_logging_enabled),
-                    ),
-                    (
-                        "Observability broadcast",
-                        view::yes_no(w.is_observability_broadcast_enabled),
-                    ),
-                    (
-                        "Observability I/O logging",
-                        view::yes_no(w.is_observability_io_logging_enabled),
-                    ),
-                ],
-            )
-        }
-    })
-}
-
-/// How often a budget resets; one without an interval never does.
-fn resets(budget: &WorkspaceBudget) -> String {
-    budget
-        .reset_interval
-        .as_ref()
-        .map(ToString::to_string)
-        .unwrap_or_else(|| "never".into())
-}
-
-fn budgets_table(
-    budgets: &[WorkspaceBudget],
-    include_byok: Option<bool>,
-    out: &mut Out<'_>,
-) -> io::Result<()> {
-    let mut table = Table::new([
-        ("RESETS", Align::Left),
-        ("LIMIT (USD)", Align::Right),
-        ("BUDGET ID", Align::Left),
-        ("UPDATED (UTC)", Align::Left),
-    ]);
-    for budget in budgets {
-        table.row(vec![
-            resets(budget),
-            money::usd(budget.limit_usd)?,
-            budget.id.to_string(),
-            view::time_text(&budget.updated_at),
-        ]);
-    }
-    table.write(out)?;
-    if let Some(include) = include_byok {
-        writeln!(
+    let op = ops::WORKSPACES_LIST_BUDGETS;
+    let look = &resources::WORKSPACE_BUDGETS;
+    let answer = by_name::one(ctx, "fetching budgets", op, args, None).await?;
+    let byok = answer.body["include_byok_in_budgets"].as_bool();
+    show_answer_then(style, op, look, &answer, |out| match byok {
+        Some(include) => writeln!(
             out,
             "BYOK spend counts against budgets: {}",
-            view::yes_no(include)
-        )?;
-    }
-    Ok(())
-}
-
-fn budgets_csv(budgets: &[WorkspaceBudget], out: &mut Out<'_>) -> io::Result<()> {
-    write_rows(out, &BUDGET_CSV_FIELDS, budgets)
-}
-
-fn members_table(members: &[WorkspaceMember], out: &mut Out<'_>) -> io::Result<()> {
-    let mut table = Table::new([
-        ("USER ID", Align::Left),
-        ("ROLE", Align::Left),
-        ("ADDED (UTC)", Align::Left),
-    ]);
-    for member in members {
-        table.row(vec![
-            member.user_id.clone(),
-            member.role.to_string(),
-            view::time_text(&member.created_at),
-        ]);
-    }
-    table.write(out)
-}
-
-fn members_csv(members: &[WorkspaceMember], out: &mut Out<'_>) -> io::Result<()> {
-    write_rows(out, &MEMBER_CSV_FIELDS, members)
+            if include { "yes" } else { "no" }
+        ),
+        None => Ok(()),
+    })
 }
 
 #[cfg(test)]
@@ -561,7 +275,7 @@ mod tests {
 
     #[test]
     fn flags_become_a_checked_body_with_only_what_was_given() {
-        let Ok(Plan::Create(request)) = plan(&[
+        let Ok(Plan::Create(sent)) = plan(&[
             "create",
             "--name",
             "研究",
@@ -580,7 +294,6 @@ mod tests {
         ]) else {
             panic!("a create plan");
         };
-        let sent = serde_json::to_value(&request).expect("json");
         assert_eq!(
             sent,
             serde_json::json!({

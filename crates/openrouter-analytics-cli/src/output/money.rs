@@ -60,11 +60,6 @@ pub fn plain(value: f64) -> Result<String, Unprintable> {
     Ok(checked(value)?.to_string())
 }
 
-/// An optional amount as CSV holds it, blank when there is none.
-pub fn plain_or_blank(value: Option<f64>) -> Result<String, Unprintable> {
-    value.map_or_else(|| Ok(String::new()), plain)
-}
-
 /// `$` and `value` rounded half away from zero to `max` decimals, with at least `min`
 /// (trailing zeros past `min` dropped), thousands separated.
 fn dollars(value: f64, min: usize, max: usize) -> Result<String, Unprintable> {
@@ -222,7 +217,6 @@ mod tests {
         assert_eq!(plain(673.1812).expect("printable"), "673.1812");
         assert_eq!(plain(1e-7).expect("printable"), "0.0000001");
         assert_eq!(plain(0.1 + 0.2).expect("printable"), "0.30000000000000004");
-        assert_eq!(plain_or_blank(None).expect("printable"), "");
     }
 
     #[test]

@@ -220,7 +220,10 @@ pub fn write_csv(
         out,
         view.columns.iter().map(|c| {
             let kind = match c.kind {
-                ColumnKind::Usd | ColumnKind::Integer | ColumnKind::Number => sheet::Kind::Number,
+                ColumnKind::Usd
+                | ColumnKind::Integer
+                | ColumnKind::Number
+                | ColumnKind::UnixSeconds => sheet::Kind::Number,
                 _ => sheet::Kind::Text,
             };
             (terminal::safe(&c.name).into_owned(), kind)
@@ -441,6 +444,13 @@ fn table_cell(value: Option<&Value>, kind: ColumnKind) -> Result<String, Unprint
             Some(amount) => money::usd(amount)?,
             None => n.to_string(),
         },
+        (ColumnKind::UnixSeconds, Value::Number(n)) => n
+            .as_i64()
+            .and_then(|seconds| chrono::DateTime::from_timestamp(seconds, 0))
+            .map_or_else(
+                || n.to_string(),
+                |t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            ),
         (ColumnKind::Integer, Value::Number(n)) => match (n.as_i64(), n.as_u64()) {
             (Some(count), _) => table::thousands(count),
             (None, Some(count)) => table::thousands(count),
@@ -530,6 +540,20 @@ fn look_cell(
     if look.per_million.contains(&name) {
         let price = value.and_then(price_per_million);
         return price.map_or_else(|| Ok("varies".into()), money::price);
+    }
+    if let Some(number) = value.and_then(Value::as_f64) {
+        if look.prices.contains(&name) {
+            return money::price(number);
+        }
+        if let Some((_, unit)) = look.units.iter().find(|(field, _)| *field == name)
+            && number.is_finite()
+        {
+            // Within i64 for any duration a server sends; `as` saturates beyond.
+            return Ok(format!(
+                "{} {unit}",
+                table::thousands(number.round() as i64)
+            ));
+        }
     }
     let mut cell = match value {
         Some(Value::Null) => look
@@ -799,7 +823,9 @@ fn look_csv(
     columns.sort_by_key(secret);
     let raw = out.style().csv_raw;
     let number = |kind: ColumnKind| match kind {
-        ColumnKind::Usd | ColumnKind::Integer | ColumnKind::Number => sheet::Kind::Number,
+        ColumnKind::Usd | ColumnKind::Integer | ColumnKind::Number | ColumnKind::UnixSeconds => {
+            sheet::Kind::Number
+        }
         _ => sheet::Kind::Text,
     };
     let header = columns
@@ -941,6 +967,32 @@ mod tests {
         );
         assert!(check_known(list, &["nope".to_string()]).is_err());
         assert!(check_known(list, &["hash".to_string()]).is_ok());
+    }
+
+    #[test]
+    fn unix_seconds_are_rfc_3339_utc_in_tables_and_the_number_in_csv() {
+        let models = ops::MODELS_LIST;
+        let body =
+            json!({"data": [{"id": "a/b", "created": 1715558400}, {"id": "c", "created": "soon"}]});
+        let wanted: Vec<String> = ["id", "created"].map(String::from).to_vec();
+        let (text, _) = table(models, &body, Some(&wanted));
+        assert!(text.contains("a/b  2024-05-13T00:00:00Z"), "{text}");
+        assert!(
+            text.contains("soon"),
+            "another type is shown as sent: {text}"
+        );
+        let mut out = Vec::new();
+        write_csv(
+            models,
+            &body,
+            Some(&wanted),
+            &mut Out::new(Style::for_tests(), &mut out),
+        )
+        .expect("csv");
+        assert_eq!(
+            String::from_utf8(out).expect("UTF-8"),
+            "id,created\na/b,1715558400\nc,soon\n"
+        );
     }
 
     #[test]

@@ -141,7 +141,26 @@ pub struct Look {
     /// (`varies` for a negative one: a router's price depends on the model it picks),
     /// and CSV adds beside the price as sent, as `FIELD_per_million`.
     pub per_million: &'static [&'static str],
+    /// Dollars that a table shows as a price, past the cent (`$0.012345`): the cost of
+    /// one request.
+    pub prices: &'static [&'static str],
+    /// Numbers a table rounds to whole ones and shows with a unit, `(field, unit)`:
+    /// `1,535 ms`.
+    pub units: &'static [(&'static str, &'static str)],
 }
+
+/// A look with no rules: the base of the others.
+const PLAIN: Look = Look {
+    fields: &[],
+    optional: &[],
+    null_as: &[],
+    suffix: &[],
+    short: &[],
+    totals: &[],
+    per_million: &[],
+    prices: &[],
+    units: &[],
+};
 
 /// `keys list`: spend per key, summed under the list.
 pub const KEYS_LIST: Look = Look {
@@ -168,10 +187,9 @@ pub const KEYS_LIST: Look = Look {
         "usage_daily",
     ],
     null_as: &[("limit", "none"), ("last_used_at", "never")],
-    suffix: &[],
     short: &["hash"],
     totals: &["usage_daily", "usage_weekly", "usage_monthly", "usage"],
-    per_million: &[],
+    ..PLAIN
 };
 
 /// The rows of one API key (`keys show`, `keys update`), before the secret of
@@ -205,12 +223,9 @@ const KEY_NULLS: &[(&str, &str)] = &[
 /// `keys show` and `keys update`: one API key.
 pub const KEY: Look = Look {
     fields: &KEY_ROWS,
-    optional: &[],
     null_as: KEY_NULLS,
     suffix: &[("limit", "limit_reset")],
-    short: &[],
-    totals: &[],
-    per_million: &[],
+    ..PLAIN
 };
 
 /// `keys create`: the new key, then its secret, shown this once.
@@ -251,12 +266,7 @@ pub const CREDITS: Look = Look {
         ("total_credits", "Total credits"),
         ("total_usage", "Total usage"),
     ],
-    optional: &[],
-    null_as: &[],
-    suffix: &[],
-    short: &[],
-    totals: &[],
-    per_million: &[],
+    ..PLAIN
 };
 
 /// `guardrails list`: a row per guardrail; a list it does not restrict reads `any`.
@@ -272,10 +282,8 @@ pub const GUARDRAILS_LIST: Look = Look {
     ],
     optional: &["created_at", "allowed_providers"],
     null_as: GUARDRAIL_NULLS,
-    suffix: &[],
     short: &["id"],
-    totals: &[],
-    per_million: &[],
+    ..PLAIN
 };
 
 /// What a `null` (or an empty list) means in a guardrail.
@@ -300,12 +308,8 @@ pub const GUARDRAIL: Look = Look {
         ("workspace_id", "Workspace"),
         ("created_at", "Created (UTC)"),
     ],
-    optional: &[],
     null_as: GUARDRAIL_NULLS,
-    suffix: &[],
-    short: &[],
-    totals: &[],
-    per_million: &[],
+    ..PLAIN
 };
 
 /// `byok list`: the provider keys, masked as OpenRouter sends them.
@@ -322,10 +326,8 @@ pub const BYOK_LIST: Look = Look {
     ],
     optional: &["created_at", "allowed_models", "is_fallback", "id"],
     null_as: &[("allowed_models", "any")],
-    suffix: &[],
     short: &["id"],
-    totals: &[],
-    per_million: &[],
+    ..PLAIN
 };
 
 /// `models`: each model's prices per million tokens, for cost estimates.
@@ -338,11 +340,112 @@ pub const MODELS: Look = Look {
         ("name", "NAME"),
     ],
     optional: &["name", "context_length"],
-    null_as: &[],
-    suffix: &[],
-    short: &[],
-    totals: &[],
     per_million: &["pricing.prompt", "pricing.completion"],
+    ..PLAIN
+};
+
+/// `members`: the organization's people.
+pub const MEMBERS: Look = Look {
+    fields: &[
+        ("id", "ID"),
+        ("first_name", "FIRST NAME"),
+        ("last_name", "LAST NAME"),
+        ("email", "EMAIL"),
+        ("role", "ROLE"),
+    ],
+    optional: &["id"],
+    short: &["id"],
+    ..PLAIN
+};
+
+/// `workspaces list`.
+pub const WORKSPACES: Look = Look {
+    fields: &[
+        ("id", "ID"),
+        ("slug", "SLUG"),
+        ("name", "NAME"),
+        ("description", "DESCRIPTION"),
+        ("created_at", "CREATED (UTC)"),
+    ],
+    optional: &["description", "created_at"],
+    short: &["id"],
+    ..PLAIN
+};
+
+/// `workspaces show|create|update`: one workspace and its settings.
+pub const WORKSPACE: Look = Look {
+    fields: &[
+        ("id", "ID"),
+        ("slug", "Slug"),
+        ("name", "Name"),
+        ("description", "Description"),
+        ("created_at", "Created (UTC)"),
+        ("updated_at", "Updated (UTC)"),
+        ("created_by", "Created by"),
+        ("default_text_model", "Default text model"),
+        ("default_image_model", "Default image model"),
+        ("default_provider_sort", "Default provider sort"),
+        ("default_guardrail_id", "Default guardrail"),
+        ("include_byok_in_budgets", "BYOK in budgets"),
+        ("io_logging_sampling_rate", "I/O logging sample rate"),
+        ("is_data_discount_logging_enabled", "Data discount logging"),
+        (
+            "is_observability_broadcast_enabled",
+            "Observability broadcast",
+        ),
+        (
+            "is_observability_io_logging_enabled",
+            "Observability I/O logging",
+        ),
+    ],
+    ..PLAIN
+};
+
+/// `workspaces budgets`: a budget without an interval never resets.
+pub const WORKSPACE_BUDGETS: Look = Look {
+    fields: &[
+        ("reset_interval", "RESETS"),
+        ("limit_usd", "LIMIT (USD)"),
+        ("id", "BUDGET ID"),
+        ("updated_at", "UPDATED (UTC)"),
+    ],
+    optional: &["updated_at"],
+    null_as: &[("reset_interval", "never")],
+    short: &["id"],
+    ..PLAIN
+};
+
+/// `workspaces members`.
+pub const WORKSPACE_MEMBERS: Look = Look {
+    fields: &[
+        ("user_id", "USER ID"),
+        ("role", "ROLE"),
+        ("created_at", "ADDED (UTC)"),
+    ],
+    ..PLAIN
+};
+
+/// `generation`: one request; its cost past the cent, times in milliseconds.
+pub const GENERATION: Look = Look {
+    fields: &[
+        ("id", "ID"),
+        ("created_at", "Created (UTC)"),
+        ("model", "Model"),
+        ("provider_name", "Provider"),
+        ("tokens_prompt", "Prompt tokens"),
+        ("tokens_completion", "Completion tokens"),
+        ("native_tokens_reasoning", "Reasoning tokens"),
+        ("native_tokens_cached", "Cached tokens"),
+        ("total_cost", "Cost"),
+        ("is_byok", "BYOK"),
+        ("latency", "Latency"),
+        ("generation_time", "Generation time"),
+        ("finish_reason", "Finish reason"),
+        ("streamed", "Streamed"),
+    ],
+    prices: &["total_cost"],
+    units: &[("latency", "ms"), ("generation_time", "ms")],
+    ..PLAIN
 };
 
 /// Every look with its operation, for the test that their names are real columns.
@@ -360,6 +463,14 @@ const LOOKS: &[(&OperationInfo, &Look)] = &[
     (ops::GUARDRAILS_UPDATE, &GUARDRAIL),
     (ops::BYOK_LIST, &BYOK_LIST),
     (ops::MODELS_LIST, &MODELS),
+    (ops::ORGANIZATION_LIST_MEMBERS, &MEMBERS),
+    (ops::WORKSPACES_LIST, &WORKSPACES),
+    (ops::WORKSPACES_GET, &WORKSPACE),
+    (ops::WORKSPACES_CREATE, &WORKSPACE),
+    (ops::WORKSPACES_UPDATE, &WORKSPACE),
+    (ops::WORKSPACES_LIST_BUDGETS, &WORKSPACE_BUDGETS),
+    (ops::WORKSPACES_LIST_MEMBERS, &WORKSPACE_MEMBERS),
+    (ops::GENERATIONS_GET_GENERATION, &GENERATION),
 ];
 
 /// The override of `op`, if it has one.
@@ -412,7 +523,9 @@ mod tests {
                 .chain(look.suffix.iter().flat_map(|(a, b)| [a, b]))
                 .chain(look.short)
                 .chain(look.totals)
-                .chain(look.per_million);
+                .chain(look.per_million)
+                .chain(look.prices)
+                .chain(look.units.iter().map(|(field, _)| field));
             for name in named {
                 assert!(
                     response.column(name).is_some(),

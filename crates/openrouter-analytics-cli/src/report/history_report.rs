@@ -19,11 +19,17 @@ pub fn fetch(range: history::Range, db: &history::DbArgs) -> Result<Fetched, Fai
     let query = Query::new(range.since, until);
     history::warn_gaps(&mut store, &query)?;
     let fail = |err: openrouter_analytics_store::Error| store_failure(&err, None);
+    // The page groups by day, model and provider only, so it reads the daily sums the
+    // sync keeps (a few hundred rows a day) rather than every raw row of the range.
     let activity = store
-        .rows(&query)
+        .summarise(
+            &query
+                .clone()
+                .by(&[Dimension::Day, Dimension::Model, Dimension::Provider]),
+        )
         .map_err(fail)?
         .iter()
-        .map(history::item)
+        .map(history::daily_item)
         .collect();
     let balances = store.credit_history(&query).map_err(fail)?;
     let credits = balances

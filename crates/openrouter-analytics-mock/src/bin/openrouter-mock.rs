@@ -35,6 +35,7 @@ fn help() -> String {
         "openrouter-mock: serve OpenRouter's account API for a realistic sample account on 127.0.0.1
 
 Usage: openrouter-mock [--port PORT] [--page-size N] [--today YYYY-MM-DD]
+       openrouter-mock [OPTIONS] run COMMAND [ARGS...]
 
 Options:
   --port PORT      Port to listen on (default {DEFAULT_PORT}); 0 picks a free port.
@@ -48,6 +49,13 @@ Options:
                    DATE` (the same day), to give the store more than 30 days of
                    history.
   -h, --help       Print this help.
+
+run COMMAND [ARGS...]
+                   Serve on a free port (unless --port is given), run COMMAND
+                   with OPENROUTER_BASE_URL set to the mock and OPENROUTER_API_KEY
+                   set to a mock key (whatever the environment held), then stop
+                   and exit with COMMAND's exit code. The URL line goes to stderr
+                   and requests are not logged, so COMMAND's output is its own.
 
 On startup it prints the base URL to use, e.g.
 
@@ -65,6 +73,8 @@ Keys: any bearer key is accepted as a management key. Without one, or with
 (an ordinary key) operations that need a management key answer 403.
 
 Try it:
+  openrouter-mock run openrouter credits
+or, serving for other shells:
   openrouter-mock &
   OPENROUTER_BASE_URL=http://127.0.0.1:{DEFAULT_PORT} OPENROUTER_API_KEY=sk-or-v1-mock \\
     openrouter api credits get-credits
@@ -72,19 +82,36 @@ Try it:
     )
 }
 
+/// The key `run` gives its command: any bearer key is a management key to the mock,
+/// and a real key from the environment has no business going even to 127.0.0.1.
+const RUN_KEY: &str = "sk-or-v1-mock";
+
 struct Options {
-    port: u16,
+    /// `None`: the default, or a free port for `run`.
+    port: Option<u16>,
     page_size: usize,
     today: Option<openrouter_analytics::chrono::NaiveDate>,
+    /// `run`'s command and its arguments; empty: serve until stopped.
+    command: Vec<String>,
 }
 
 fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Options>, String> {
     let mut options = Options {
-        port: DEFAULT_PORT,
+        port: None,
         page_size: DEFAULT_PAGE_SIZE,
         today: None,
+        command: Vec::new(),
     };
     while let Some(arg) = args.next() {
+        if arg == "run" {
+            options.command = args.collect();
+            if options.command.is_empty() {
+                return Err(
+                    "run needs a command, e.g. `openrouter-mock run openrouter credits`".into(),
+                );
+            }
+            break;
+        }
         let (name, inline) = match arg.split_once('=') {
             Some((name, value)) => (name.to_string(), Some(value.to_string())),
             None => (arg.clone(), None),
@@ -99,9 +126,10 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Options>,
             "-h" | "--help" => return Ok(None),
             "--port" => {
                 let text = value("a port number")?;
-                options.port = text
-                    .parse()
-                    .map_err(|_| format!("--port: {text:?} is not a port number (0 to 65535)"))?;
+                options.port =
+                    Some(text.parse().map_err(|_| {
+                        format!("--port: {text:?} is not a port number (0 to 65535)")
+                    })?);
             }
             "--page-size" => {
                 let text = value("a number of items")?;
@@ -148,7 +176,7 @@ fn main() -> ExitCode {
         }
     };
     match runtime.block_on(serve(options)) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(message) => {
             eprintln!("openrouter-mock: {message}");
             ExitCode::FAILURE
@@ -156,22 +184,32 @@ fn main() -> ExitCode {
     }
 }
 
-async fn serve(options: Options) -> Result<(), String> {
-    let listener = TcpListener::bind(("127.0.0.1", options.port))
+async fn serve(options: Options) -> Result<ExitCode, String> {
+    let running = !options.command.is_empty();
+    let port = options
+        .port
+        .unwrap_or(if running { 0 } else { DEFAULT_PORT });
+    let listener = TcpListener::bind(("127.0.0.1", port))
         .await
-        .map_err(|err| format!("cannot listen on 127.0.0.1:{}: {err}", options.port))?;
+        .map_err(|err| format!("cannot listen on 127.0.0.1:{port}: {err}"))?;
     let address = listener
         .local_addr()
         .map_err(|err| format!("cannot read the bound address: {err}"))?;
-    // stdout carries only this line, so scripts (and tests) can read the URL with
-    // `--port 0`; it is flushed at once because stdout may be a pipe.
-    let mut stdout = std::io::stdout();
-    writeln!(stdout, "OPENROUTER_BASE_URL=http://{address}")
-        .and_then(|()| stdout.flush())
-        .map_err(|err| format!("cannot write to stdout: {err}"))?;
-    eprintln!(
-        "openrouter-mock: serving the sample account on http://{address} (and below /api/v1); Ctrl-C stops"
-    );
+    let base_url = format!("http://{address}");
+    if running {
+        // The command's stdout is its own: the URL goes to stderr.
+        eprintln!("openrouter-mock: OPENROUTER_BASE_URL={base_url}");
+    } else {
+        // stdout carries only this line, so scripts (and tests) can read the URL with
+        // `--port 0`; it is flushed at once because stdout may be a pipe.
+        let mut stdout = std::io::stdout();
+        writeln!(stdout, "OPENROUTER_BASE_URL={base_url}")
+            .and_then(|()| stdout.flush())
+            .map_err(|err| format!("cannot write to stdout: {err}"))?;
+        eprintln!(
+            "openrouter-mock: serving the sample account on {base_url} (and below /api/v1); Ctrl-C stops"
+        );
+    }
     // Dated today by default: a newcomer's `credits`, `check` and exporter look at the
     // last days, which a fixed 2026 sample would leave empty.
     let today = options
@@ -182,6 +220,36 @@ async fn serve(options: Options) -> Result<(), String> {
             .with_page_size(options.page_size)
             .with_today(today),
     );
+    let accepting = accept_loop(listener, account, !running);
+    if !running {
+        accepting.await;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut child = std::process::Command::new(&options.command[0])
+        .args(&options.command[1..])
+        .env("OPENROUTER_BASE_URL", &base_url)
+        .env("OPENROUTER_API_KEY", RUN_KEY)
+        .spawn()
+        .map_err(|err| format!("cannot run {:?}: {err}", options.command[0]))?;
+    // The child is waited for on the blocking pool while this thread serves it.
+    tokio::spawn(accepting);
+    let status = tokio::task::spawn_blocking(move || child.wait())
+        .await
+        .map_err(|err| format!("lost the command: {err}"))?
+        .map_err(|err| format!("cannot wait for the command: {err}"))?;
+    Ok(match status.code() {
+        Some(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),
+        // Ended by a signal: no code of its own to pass on.
+        None => {
+            eprintln!("openrouter-mock: the command was ended by a signal ({status})");
+            ExitCode::FAILURE
+        }
+    })
+}
+
+/// Accepts and serves connections until the process ends; `log`: one line per request
+/// on stderr.
+async fn accept_loop(listener: TcpListener, account: Arc<SampleAccount>, log: bool) {
     loop {
         let (stream, _) = match listener.accept().await {
             Ok(connection) => connection,
@@ -193,7 +261,7 @@ async fn serve(options: Options) -> Result<(), String> {
         };
         let account = Arc::clone(&account);
         tokio::spawn(async move {
-            let service = service_fn(move |request| handle(Arc::clone(&account), request));
+            let service = service_fn(move |request| handle(Arc::clone(&account), request, log));
             if let Err(err) = http1::Builder::new()
                 .serve_connection(TokioIo::new(stream), service)
                 .await
@@ -207,6 +275,7 @@ async fn serve(options: Options) -> Result<(), String> {
 async fn handle(
     account: Arc<SampleAccount>,
     request: Request<Incoming>,
+    log: bool,
 ) -> Result<Response<Full<Bytes>>, Infallible> {
     let started = Instant::now();
     let method = request.method().to_string();
@@ -243,12 +312,14 @@ async fn handle(
         }
         Err(err) => Reply::error(413, format!("The request body could not be read: {err}")),
     };
-    let shown_query = query_string.map(|q| format!("?{q}")).unwrap_or_default();
-    eprintln!(
-        "{method} {path}{shown_query} -> {} ({:.1} ms)",
-        reply.status(),
-        started.elapsed().as_secs_f64() * 1000.0
-    );
+    if log {
+        let shown_query = query_string.map(|q| format!("?{q}")).unwrap_or_default();
+        eprintln!(
+            "{method} {path}{shown_query} -> {} ({:.1} ms)",
+            reply.status(),
+            started.elapsed().as_secs_f64() * 1000.0
+        );
+    }
     Ok(to_response(&reply))
 }
 
