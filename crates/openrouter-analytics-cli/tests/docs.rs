@@ -616,3 +616,37 @@ fn the_readme_test_command_is_the_one_ci_runs() {
         "README.md says `{command}`, which .ci/run does not run"
     );
 }
+
+/// Every count of operations the README and the library page state is the spec's:
+/// "N operations", "all N", "(N)" after "operation of the spec".
+#[test]
+fn the_docs_count_the_operations_there_are() {
+    let root = workspace_root();
+    let there_are = openrouter_analytics::operations().len();
+    let mut counted = 0;
+    for file in ["README.md", "docs/library.md"] {
+        let text = std::fs::read_to_string(root.join(file)).expect(file);
+        let words: Vec<&str> = text.split_whitespace().collect();
+        for (i, word) in words.iter().enumerate() {
+            let Ok(n) = word
+                .trim_matches(|c: char| !c.is_ascii_digit())
+                .parse::<usize>()
+            else {
+                continue;
+            };
+            if !word.chars().any(|c| c.is_ascii_digit()) || word.contains(['-', ':', '/']) {
+                continue;
+            }
+            let next = words.get(i + 1).copied().unwrap_or("");
+            let before = if i > 0 { words[i - 1] } else { "" };
+            let names_operations = next.starts_with("operations")
+                || before == "all"
+                || (word.starts_with('(') && before == "spec");
+            if names_operations {
+                assert_eq!(n, there_are, "{file}: `{before} {word} {next}`");
+                counted += 1;
+            }
+        }
+    }
+    assert!(counted >= 4, "found only {counted} counts to check");
+}
