@@ -18,58 +18,22 @@
 //! `OPENROUTER_BIN` names the binary under test (default: `openrouter` beside the bench's
 //! own directory, i.e. `target/release/openrouter`).
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::collections::hash_map::DefaultHasher;
 use std::hash::Hasher;
 use std::io::{Read, Write as _};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use openrouter_analytics::Client;
 
 use openrouter_analytics_benches::{
-    KEY, LoopbackServer, http_response, machine_summary, median, noisy_activity_body,
+    KEY, LoopbackServer, heap, http_response, machine_summary, median, noisy_activity_body,
 };
 
-/// Counts live heap bytes and their peak, for the in-process part (where the memory
-/// of a listed page goes); everything else is the system allocator.
-struct Counting;
-
-static CURRENT: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: every method forwards to `System` with the caller's arguments unchanged; the
-// counters only observe sizes.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: forwarded as is.
-        let ptr = unsafe { System.alloc(layout) };
-        if !ptr.is_null() {
-            let now = CURRENT.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
-            PEAK.fetch_max(now, Ordering::Relaxed);
-        }
-        ptr
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: forwarded as is.
-        unsafe { System.dealloc(ptr, layout) };
-        CURRENT.fetch_sub(layout.size(), Ordering::Relaxed);
-    }
-}
-
+/// Counts the heap for the in-process part (where the memory of a listed page goes).
 #[global_allocator]
-static GLOBAL: Counting = Counting;
-
-/// The peak live heap while `work` runs, above what was live before it.
-fn peak_heap_of<T>(work: impl FnOnce() -> T) -> (T, usize) {
-    let before = CURRENT.load(Ordering::Relaxed);
-    PEAK.store(before, Ordering::Relaxed);
-    let value = work();
-    (value, PEAK.load(Ordering::Relaxed).saturating_sub(before))
-}
+static HEAP: heap::Counting = heap::Counting;
 
 /// Runs of each command per binary; the figure is the median.
 const RUNS: usize = 3;
@@ -201,7 +165,7 @@ fn main() {
             .max_response_bytes(1 << 30)
             .build()
             .expect("client");
-        let (pages, call_peak) = peak_heap_of(|| {
+        let (pages, call_peak) = heap::peak_during(|| {
             runtime
                 .block_on(
                     client
@@ -213,8 +177,9 @@ fn main() {
         });
         let raw = pages.pages[0].raw_body.clone();
         drop(pages);
-        let (value, value_peak) =
-            peak_heap_of(|| serde_json::from_slice::<serde_json::Value>(&raw[..]).expect("JSON"));
+        let (value, value_peak) = heap::peak_during(|| {
+            serde_json::from_slice::<serde_json::Value>(&raw[..]).expect("JSON")
+        });
         drop(value);
         parts.push((name, body_len, call_peak, value_peak));
     }

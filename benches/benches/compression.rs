@@ -13,45 +13,17 @@
 //!
 //! `cargo bench -p openrouter-analytics-benches --bench compression`
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use openrouter_analytics::Client;
 use openrouter_analytics_benches::{
-    KEY, LoopbackServer, activity_body, encode, http_response, http_response_encoded,
+    KEY, LoopbackServer, activity_body, encode, heap, http_response, http_response_encoded,
     machine_summary, median, noisy_activity_body,
 };
 
-/// Counts live heap bytes and their peak; everything else is the system allocator.
-struct Counting;
-
-static CURRENT: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: every method forwards to `System` with the caller's arguments unchanged; the
-// counters only observe sizes.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: forwarded as is.
-        let ptr = unsafe { System.alloc(layout) };
-        if !ptr.is_null() {
-            let now = CURRENT.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
-            PEAK.fetch_max(now, Ordering::Relaxed);
-        }
-        ptr
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: forwarded as is.
-        unsafe { System.dealloc(ptr, layout) };
-        CURRENT.fetch_sub(layout.size(), Ordering::Relaxed);
-    }
-}
-
 #[global_allocator]
-static GLOBAL: Counting = Counting;
+static HEAP: heap::Counting = heap::Counting;
 
 /// The encodings compared, with the settings a server would typically use.
 const ENCODINGS: [(&str, &str); 3] = [
@@ -70,8 +42,7 @@ fn client(server: &LoopbackServer) -> Client {
 
 /// One call; its duration and the peak heap above what was live before it.
 async fn measured_call(client: &Client, rows: usize) -> (Duration, usize) {
-    let baseline = CURRENT.load(Ordering::Relaxed);
-    PEAK.store(baseline, Ordering::Relaxed);
+    let baseline = heap::reset_peak();
     let started = Instant::now();
     let activity = client
         .analytics()
@@ -81,7 +52,7 @@ async fn measured_call(client: &Client, rows: usize) -> (Duration, usize) {
         .expect("call");
     let elapsed = started.elapsed();
     assert_eq!(activity.data.len(), rows);
-    let peak = PEAK.load(Ordering::Relaxed) - baseline;
+    let peak = heap::peak_since(baseline);
     drop(black_box(activity));
     (elapsed, peak)
 }

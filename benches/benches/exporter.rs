@@ -9,12 +9,10 @@
 //!
 //! `cargo bench -p openrouter-analytics-benches --bench exporter`
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::convert::Infallible;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -24,33 +22,12 @@ use hyper::service::service_fn;
 use hyper::{Request, Response};
 use hyper_util::rt::TokioIo;
 use openrouter_analytics::chrono::NaiveDate;
-use openrouter_analytics_benches::{machine_summary, proc_status_kib};
+use openrouter_analytics_benches::{heap, machine_summary, proc_status_kib};
 use openrouter_analytics_mock::MockOpenRouter;
 use openrouter_analytics_watch::{Exporter, ExporterConfig};
 
-struct Counting;
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: every method forwards to `System` unchanged; the counter only observes sizes.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: forwarded as is.
-        let ptr = unsafe { System.alloc(layout) };
-        if !ptr.is_null() {
-            LIVE.fetch_add(layout.size(), Ordering::Relaxed);
-        }
-        ptr
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: forwarded as is.
-        unsafe { System.dealloc(ptr, layout) };
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-    }
-}
-
 #[global_allocator]
-static GLOBAL: Counting = Counting;
+static HEAP: heap::Counting = heap::Counting;
 
 const SCRAPES: usize = 10_000;
 
@@ -202,13 +179,13 @@ fn main() {
     println!("2. Memory over {SCRAPES} scrapes of the exporter (after 1,000 to warm up)");
     scrape(exporter_address, 1_000, exposition.len());
     std::thread::sleep(Duration::from_millis(100));
-    let heap_before = LIVE.load(Ordering::Relaxed);
+    let heap_before = heap::live();
     let rss_before = proc_status_kib("VmRSS").unwrap_or(0);
     for _ in 0..10 {
         scrape(exporter_address, SCRAPES / 10, exposition.len());
     }
     std::thread::sleep(Duration::from_millis(100));
-    let heap_after = LIVE.load(Ordering::Relaxed);
+    let heap_after = heap::live();
     let rss_after = proc_status_kib("VmRSS").unwrap_or(0);
     println!(
         "  live heap: {heap_before} -> {heap_after} bytes ({:+} bytes)",

@@ -12,86 +12,21 @@
 //!
 //! `cargo bench -p openrouter-analytics-benches --bench memory`
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::io::{BufRead, BufReader, Read as _};
 use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use openrouter_analytics::Client;
 use openrouter_analytics::types::ActivityResponse;
 use openrouter_analytics_benches::{
-    KEY, LoopbackServer, MAX_SERVER_LIFETIME, activity_body, http_response, machine_summary,
+    KEY, LoopbackServer, MAX_SERVER_LIFETIME, activity_body, heap, http_response, machine_summary,
     minimal, proc_status_kib,
 };
 
 const ROWS: usize = 100_000;
 
-/// Counts live heap bytes and their peak; everything else is the system allocator.
-struct Counting;
-
-static CURRENT: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-fn grew(bytes: usize) {
-    let now = CURRENT.fetch_add(bytes, Ordering::Relaxed) + bytes;
-    PEAK.fetch_max(now, Ordering::Relaxed);
-}
-
-// SAFETY: every method forwards to `System` with the caller's arguments unchanged;
-// the counters only observe sizes.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: forwarded as is.
-        let ptr = unsafe { System.alloc(layout) };
-        if !ptr.is_null() {
-            grew(layout.size());
-        }
-        ptr
-    }
-
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: forwarded as is.
-        let ptr = unsafe { System.alloc_zeroed(layout) };
-        if !ptr.is_null() {
-            grew(layout.size());
-        }
-        ptr
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: forwarded as is.
-        unsafe { System.dealloc(ptr, layout) };
-        CURRENT.fetch_sub(layout.size(), Ordering::Relaxed);
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        // SAFETY: forwarded as is.
-        let new = unsafe { System.realloc(ptr, layout, new_size) };
-        if !new.is_null() {
-            if new_size >= layout.size() {
-                grew(new_size - layout.size());
-            } else {
-                CURRENT.fetch_sub(layout.size() - new_size, Ordering::Relaxed);
-            }
-        }
-        new
-    }
-}
-
 #[global_allocator]
-static ALLOCATOR: Counting = Counting;
-
-/// Starts a peak measurement: the peak becomes the current live bytes, returned.
-fn reset_peak() -> usize {
-    let now = CURRENT.load(Ordering::Relaxed);
-    PEAK.store(now, Ordering::Relaxed);
-    now
-}
-
-fn peak_since(baseline: usize) -> usize {
-    PEAK.load(Ordering::Relaxed).saturating_sub(baseline)
-}
+static HEAP: heap::Counting = heap::Counting;
 
 /// How each path decodes; one function per row of the report.
 #[derive(Clone, Copy)]
@@ -219,14 +154,14 @@ fn heap_peaks(body_len: usize) -> Vec<usize> {
     Path::ALL
         .into_iter()
         .map(|path| {
-            let baseline = reset_peak();
+            let baseline = heap::reset_peak();
             let rows = if path.over_loopback() {
                 runtime.block_on(fetch(path, &client, &bare, &base_url))
             } else {
                 decode_slice(path, &body)
             };
             assert_eq!(rows, ROWS);
-            let extra = peak_since(baseline);
+            let extra = heap::peak_since(baseline);
             if path.over_loopback() {
                 extra
             } else {

@@ -22,6 +22,8 @@ pub const MAX_SERVER_LIFETIME: Duration = Duration::from_secs(15 * 60);
 
 /// The baseline: the smallest hand-written serde types with the same fields as the
 /// generated `ActivityResponse` / `ActivityItem` (same types, same optional field).
+pub mod heap;
+
 pub mod minimal {
     use serde::Deserialize;
 
