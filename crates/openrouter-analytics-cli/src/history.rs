@@ -258,35 +258,35 @@ pub fn dimension(key: SummaryKey) -> Dimension {
 
 /// A stored row as the API's activity item, for the live commands' formatters.
 pub fn item(row: &ActivityRow) -> ActivityItem {
-    let t = &row.totals;
-    ActivityItem {
-        date: row.date.clone(),
-        model: row.model.clone(),
-        model_permaslug: row.model_permaslug.clone(),
-        endpoint_id: row.endpoint_id.clone(),
-        provider_name: row.provider_name.clone(),
-        workspace_id: row.workspace_id.clone(),
-        usage: t.usage,
-        byok_usage_inference: t.byok_usage_inference,
-        requests: t.requests,
-        prompt_tokens: t.prompt_tokens,
-        completion_tokens: t.completion_tokens,
-        reasoning_tokens: t.reasoning_tokens,
-        cached_tokens: t.cached_tokens,
-    }
+    let mut item = with_totals(&row.totals);
+    item.date.clone_from(&row.date);
+    item.model.clone_from(&row.model);
+    item.model_permaslug.clone_from(&row.model_permaslug);
+    item.endpoint_id.clone_from(&row.endpoint_id);
+    item.provider_name.clone_from(&row.provider_name);
+    item.workspace_id.clone_from(&row.workspace_id);
+    item
 }
 
 /// A stored sum by day, model and provider (in that order) as an activity item with no
 /// endpoint, permaslug or workspace: what a page that groups by those three needs.
 pub fn daily_item(summary: &openrouter_analytics_store::Summary) -> ActivityItem {
     let label = |i: usize| summary.labels.get(i).cloned().unwrap_or_default();
-    let t = &summary.totals;
+    let mut item = with_totals(&summary.totals);
+    item.date = label(0);
+    item.model = label(1);
+    item.provider_name = label(2);
+    item
+}
+
+/// An activity item holding `totals`, its labels empty.
+fn with_totals(t: &openrouter_analytics_store::Totals) -> ActivityItem {
     ActivityItem {
-        date: label(0),
-        model: label(1),
+        date: String::new(),
+        model: String::new(),
         model_permaslug: String::new(),
         endpoint_id: String::new(),
-        provider_name: label(2),
+        provider_name: String::new(),
         workspace_id: None,
         usage: t.usage,
         byok_usage_inference: t.byok_usage_inference,
