@@ -6,7 +6,7 @@
 //! added to the spec is here after `cargo xtask generate`, with no code of its own.
 //!
 //! A list paged by `offset` answers the one page asked for; with `--all-pages` it is
-//! read through the client's paging loop (`send_all_pages`) and printed whole.
+//! read through the client's paging loop (`send_all_pages_tolerant`) and printed whole.
 //!
 //! The answer is printed as the server sent it (JSON), or with `-f table` / `-f csv`
 //! rendered through the generated resource model ([`crate::output::resource`]), with
@@ -16,7 +16,9 @@
 use std::io::{self, Read};
 
 use clap::{ArgMatches, Command};
-use openrouter_analytics::{Client, Error, OperationInfo, TolerantAnswer, WithRawBody, operations};
+use openrouter_analytics::{
+    Client, Error, OperationInfo, TolerantAnswer, TolerantPages, operations,
+};
 
 use crate::account::view;
 use crate::flags::{self, FlagValues, Options, kebab};
@@ -241,7 +243,7 @@ impl Plan {
             call = call.body_json(body.clone());
         }
         if self.args.all_pages {
-            call.send_all_pages().await.map(Answer::Pages)
+            call.send_all_pages_tolerant().await.map(Answer::Pages)
         } else {
             call.send_tolerant().await.map(Answer::One)
         }
@@ -258,8 +260,8 @@ impl Plan {
 pub enum Answer {
     /// The one answer, read tolerantly: it may not match the spec.
     One(TolerantAnswer),
-    /// `--all-pages`: every page, in order.
-    Pages(Vec<WithRawBody<serde_json::Value>>),
+    /// `--all-pages`: every page, in order, read tolerantly as [`One`](Self::One) is.
+    Pages(TolerantPages),
 }
 
 /// Why `openrouter api` printed nothing.
@@ -304,8 +306,11 @@ pub fn print(
             write_raw_json(out, &response.raw_body).map_err(PrintError::Output)?;
             Ok(Vec::new())
         }
-        (Answer::Pages(pages), format) => {
-            let items = view::page_items(pages.iter().map(|page| &page.raw_body[..]))
+        (Answer::Pages(answer), format) => {
+            if let Some(mismatch) = &answer.mismatch {
+                warnings.push(mismatch_warning(mismatch));
+            }
+            let items = view::page_items(answer.pages.iter().map(|page| &page.raw_body[..]))
                 .map_err(|err| PrintError::Output(io::Error::other(err)))?;
             match format {
                 Some(format @ (Format::Table | Format::Csv)) => {

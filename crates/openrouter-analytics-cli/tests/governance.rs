@@ -639,9 +639,11 @@ fn guardrails_and_byok_read_answers_that_lack_a_required_field() {
         when.method(GET).path("/byok");
         then.status(200).body(listed.to_string());
     });
-    let commands: [(&[&str], Option<&str>); 2] = [
+    let commands: [(&[&str], Option<&str>); 3] = [
         (&["guardrails", "show", GUARDRAIL], Some(&shown)),
         (&["byok", "list"], None),
+        // Every page through the client's paging loop, read as tolerantly.
+        (&["api", "byok", "list", "--all-pages"], None),
     ];
     for (args, body) in commands {
         for format in ["table", "csv", "json"] {
