@@ -9,7 +9,7 @@
 
 use openapiv3::{
     OpenAPI, ParameterData, ParameterSchemaOrContent, ReferenceOr, RequestBody, Schema, SchemaKind,
-    StringFormat, Type, VariantOrUnknownOrEmpty,
+    StringFormat, StringType, Type, VariantOrUnknownOrEmpty,
 };
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -201,11 +201,7 @@ fn value_of_schema(spec: &OpenAPI, schema: &Schema, depth: usize) -> (TokenStrea
     let nullable = schema.schema_data.nullable;
     let value = match &schema.schema_kind {
         SchemaKind::Type(Type::String(string)) => {
-            let values: Vec<&str> = string
-                .enumeration
-                .iter()
-                .filter_map(|value| value.as_deref())
-                .collect();
+            let values = enum_values(string);
             if !values.is_empty() {
                 quote!(ValueType::Enum(&[#(#values),*]))
             } else {
@@ -571,11 +567,7 @@ fn column_kind(
     }
     Ok(match &schema.schema_kind {
         SchemaKind::Type(Type::String(string)) => {
-            let values: Vec<&str> = string
-                .enumeration
-                .iter()
-                .filter_map(|value| value.as_deref())
-                .collect();
+            let values = enum_values(string);
             if !values.is_empty() {
                 quote!(ColumnKind::Enum(&[#(#values),*]))
             } else {
@@ -601,6 +593,15 @@ fn column_kind(
         SchemaKind::Type(Type::Boolean(_)) => quote!(ColumnKind::Boolean),
         _ => quote!(ColumnKind::Json),
     })
+}
+
+/// A string schema's enumerated values (a `null` among them is not a value).
+fn enum_values(string: &StringType) -> Vec<&str> {
+    string
+        .enumeration
+        .iter()
+        .filter_map(|value| value.as_deref())
+        .collect()
 }
 
 #[cfg(test)]
