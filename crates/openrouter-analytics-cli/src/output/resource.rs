@@ -886,6 +886,18 @@ mod tests {
         (String::from_utf8(out).expect("UTF-8"), warnings)
     }
 
+    fn csv(op: &OperationInfo, body: &Value, wanted: Option<&[String]>) -> String {
+        let mut out = Vec::new();
+        write_csv(
+            op,
+            body,
+            wanted,
+            &mut Out::new(Style::for_tests(), &mut out),
+        )
+        .expect("csv");
+        String::from_utf8(out).expect("UTF-8")
+    }
+
     #[test]
     fn money_is_cents_with_separators_in_tables_and_as_sent_in_csv() {
         let credits = ops::CREDITS_GET_CREDITS;
@@ -894,16 +906,8 @@ mod tests {
         assert!(text.contains("credits  $1,234.57"), "{text}");
         assert!(text.contains("usage    -$2.50"), "{text}");
         assert!(warnings.is_empty());
-        let mut out = Vec::new();
-        write_csv(
-            credits,
-            &body,
-            None,
-            &mut Out::new(Style::for_tests(), &mut out),
-        )
-        .expect("csv");
         assert_eq!(
-            String::from_utf8(out).expect("UTF-8"),
+            csv(credits, &body, None),
             "total_credits,total_usage\n1234.5678,-2.5\n"
         );
     }
@@ -981,16 +985,8 @@ mod tests {
             text.contains("soon"),
             "another type is shown as sent: {text}"
         );
-        let mut out = Vec::new();
-        write_csv(
-            models,
-            &body,
-            Some(&wanted),
-            &mut Out::new(Style::for_tests(), &mut out),
-        )
-        .expect("csv");
         assert_eq!(
-            String::from_utf8(out).expect("UTF-8"),
+            csv(models, &body, Some(&wanted)),
             "id,created\na/b,1715558400\nc,soon\n"
         );
     }
