@@ -227,19 +227,8 @@ fn main() {
             .rows(&Query::new(since - Days::days(30), last))
             .expect("rows")
             .len();
-        let mut times = Vec::new();
-        for _ in 0..5 {
-            let start = Instant::now();
-            let groups = store.summarise(&query).expect("summarise");
-            times.push(secs(start.elapsed()) * 1000.0);
-            assert_eq!(groups.len(), 40);
-        }
-        let plan = store.explain_summarise(&query).expect("plan").join(" / ");
-        println!(
-            "| {name} | {total} | {:.1} | {} |",
-            median(&times),
-            plan.replace('|', "/")
-        );
+        let (ms, plan) = by_model_over_a_year(&mut store, &query);
+        println!("| {name} | {total} | {ms:.1} | {plan} |");
         // `report --since <a year ago>`: it read every raw row of the year, and now
         // reads the daily sums by day, model and provider. Both timed here, in turn.
         let year = Query::new(since, last);
@@ -268,19 +257,8 @@ fn main() {
         // they are there (the state of a store synced daily).
         if let (Target::Postgres(_), Some(url)) = (target, &pg_url) {
             pg::execute(url, "ANALYZE");
-            let mut times = Vec::new();
-            for _ in 0..5 {
-                let start = Instant::now();
-                let groups = store.summarise(&query).expect("summarise");
-                times.push(secs(start.elapsed()) * 1000.0);
-                assert_eq!(groups.len(), 40);
-            }
-            let plan = store.explain_summarise(&query).expect("plan").join(" / ");
-            println!(
-                "| {name}, statistics gathered (`ANALYZE`) | {total} | {:.1} | {} |",
-                median(&times),
-                plan.replace('|', "/")
-            );
+            let (ms, plan) = by_model_over_a_year(&mut store, &query);
+            println!("| {name}, statistics gathered (`ANALYZE`) | {total} | {ms:.1} | {plan} |");
         }
     }
     println!("\n== a year of history: what `report --since` reads ==");
@@ -294,4 +272,18 @@ fn main() {
             sums / raw
         );
     }
+}
+
+/// The year's summary by model (40 models): the median of five runs in ms, and the
+/// database's plan for it as one table cell.
+fn by_model_over_a_year(store: &mut Store, query: &Query) -> (f64, String) {
+    let mut times = Vec::new();
+    for _ in 0..5 {
+        let start = Instant::now();
+        let groups = store.summarise(query).expect("summarise");
+        times.push(secs(start.elapsed()) * 1000.0);
+        assert_eq!(groups.len(), 40);
+    }
+    let plan = store.explain_summarise(query).expect("plan").join(" / ");
+    (median(&times), plan.replace('|', "/"))
 }
