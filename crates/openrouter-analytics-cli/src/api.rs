@@ -314,10 +314,14 @@ pub fn print(
                 .map_err(|err| PrintError::Output(io::Error::other(err)))?;
             match format {
                 Some(format @ (Format::Table | Format::Csv)) => {
-                    let mut whole = Vec::new();
-                    view::write_list_json(&mut whole, &items).map_err(PrintError::Output)?;
-                    let body: serde_json::Value = serde_json::from_slice(&whole)
+                    // One tree of the items, parsed from the pages as sent: not first
+                    // written out as one JSON text and read back.
+                    let data = items
+                        .iter()
+                        .map(|item| serde_json::from_str(item.get()))
+                        .collect::<Result<Vec<serde_json::Value>, _>>()
                         .map_err(|err| PrintError::Output(io::Error::other(err)))?;
+                    let body = serde_json::json!({ "data": data });
                     render(plan, &body, format, out)
                 }
                 _ => {
