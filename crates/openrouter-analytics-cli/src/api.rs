@@ -28,9 +28,6 @@ use crate::output::{Format, Out, write_raw_json};
 /// The flag of a paged operation's command that asks for every page.
 const ALL_PAGES: &str = "all-pages";
 
-/// The flag that picks the fields of `-f table` and `-f csv`.
-const COLUMNS: &str = "columns";
-
 /// How `openrouter api` offers an operation's flags: every parameter as a flag, every
 /// body field as a flag, and `--body` for the whole body.
 const API_OPTIONS: Options = Options {
@@ -46,39 +43,6 @@ pub struct ApiArgs {
     pub flags: FlagValues,
     /// `--all-pages` (paged operations only): every page, through the client's loop.
     pub all_pages: bool,
-    /// `--columns a,b,c`: the fields a table or CSV shows.
-    pub columns: Option<Vec<String>>,
-}
-
-/// `--columns`: any name is taken (a field the spec does not list yet may be in the
-/// answer); the spec's names are offered to shell completion.
-#[derive(Clone)]
-struct ColumnNames(&'static OperationInfo);
-
-impl clap::builder::TypedValueParser for ColumnNames {
-    type Value = String;
-
-    fn parse_ref(
-        &self,
-        _cmd: &Command,
-        _arg: Option<&clap::Arg>,
-        value: &std::ffi::OsStr,
-    ) -> Result<String, clap::Error> {
-        value
-            .to_str()
-            .map(|name| name.trim().to_string())
-            .ok_or_else(|| clap::Error::new(clap::error::ErrorKind::InvalidUtf8))
-    }
-
-    fn possible_values(
-        &self,
-    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
-        Some(Box::new(
-            resource::column_names(self.0)
-                .into_iter()
-                .map(clap::builder::PossibleValue::new),
-        ))
-    }
 }
 
 fn group_command(group: &str) -> Command {
@@ -105,20 +69,7 @@ pub fn operation_command(op: &'static OperationInfo) -> Command {
     if !description.is_empty() {
         command = command.long_about(format!("{about}\n\n{description}"));
     }
-    let command = flags::augment(command, op, API_OPTIONS).arg(
-        clap::Arg::new(COLUMNS)
-            .long(COLUMNS)
-            .value_name("FIELD,...")
-            .value_delimiter(',')
-            .num_args(1)
-            .action(clap::ArgAction::Append)
-            .value_parser(ColumnNames(op))
-            .hide_possible_values(true)
-            .help(
-                "The fields -f table and -f csv show, in this order (a nested one as \
-                 parent.child); an unknown name is an error that lists them",
-            ),
-    );
+    let command = flags::augment(command, op, API_OPTIONS).arg(flags::columns_arg(op));
     if op.paging.is_none() {
         return command;
     }
@@ -172,15 +123,9 @@ impl clap::FromArgMatches for ApiArgs {
                 .flatten()
                 .copied()
                 .unwrap_or(false);
-        let columns = method_matches
-            .try_get_many::<String>(COLUMNS)
-            .ok()
-            .flatten()
-            .map(|names| names.filter(|name| !name.is_empty()).cloned().collect());
         Ok(Self {
             flags: FlagValues::from_matches(operation, API_OPTIONS, method_matches),
             all_pages,
-            columns,
         })
     }
 
@@ -206,13 +151,6 @@ impl Plan {
             Some(text) => Some(parse_body(text)?),
         };
         let body = args.flags.body_with(base)?;
-        // A write's answer (a new key, shown once) must not be lost to a typo found
-        // after it was sent: its columns are checked against the spec first.
-        if let Some(columns) = &args.columns
-            && args.flags.operation.writes
-        {
-            resource::check_known(args.flags.operation, columns)?;
-        }
         Ok(Self {
             args: args.clone(),
             body,
@@ -350,7 +288,7 @@ fn render(
     out: &mut Out<'_>,
 ) -> Result<Vec<String>, RenderError> {
     let op = plan.operation();
-    let columns = plan.args.columns.as_deref();
+    let columns = out.style().columns;
     match format {
         Format::Csv => resource::write_csv(op, body, columns, out),
         _ => resource::write_table(op, body, columns, out),

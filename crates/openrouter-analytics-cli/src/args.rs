@@ -29,6 +29,14 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// The whole command line: [`Cli`]'s, plus `--columns` on the account commands that
+/// show a resource ([`crate::account::with_columns`]). Parse, complete and document from
+/// this, not from `Cli::command()`.
+pub fn command() -> clap::Command {
+    use clap::CommandFactory;
+    crate::account::with_columns(Cli::command())
+}
+
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -158,10 +166,9 @@ pub enum AnalyticsCommand {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::CommandFactory;
 
     #[test]
     fn the_command_line_definition_is_consistent() {
-        Cli::command().debug_assert();
+        command().debug_assert();
     }
 }

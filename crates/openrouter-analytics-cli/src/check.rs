@@ -263,7 +263,7 @@ pub fn run(
     ctx: Option<&Context<'_>>,
     global: &GlobalArgs,
     runtime: &tokio::runtime::Runtime,
-    style: Style,
+    style: Style<'_>,
 ) -> Result<(), Failure> {
     let needs = live_needs(plan);
     let mut snapshot = match ctx {

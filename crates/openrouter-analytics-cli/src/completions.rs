@@ -31,13 +31,12 @@ pub fn print(shell: Shell, mut command: clap::Command, out: &mut dyn Write) -> i
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::CommandFactory;
 
     #[test]
     fn every_shell_gets_a_script_naming_the_commands() {
         for shell in [Shell::Bash, Shell::Zsh, Shell::Fish, Shell::PowerShell] {
             let mut out = Vec::new();
-            print(shell, crate::args::Cli::command(), &mut out).expect("generate");
+            print(shell, crate::args::command(), &mut out).expect("generate");
             let script = String::from_utf8(out).expect("utf-8");
             assert!(script.contains("openrouter"), "{shell}");
             for command in ["activity", "report", "completions"] {

@@ -5,6 +5,7 @@ use std::io;
 use openrouter_analytics::{Error, ErrorKind};
 
 use crate::output::money::Unprintable;
+use crate::output::resource::Unusable;
 
 /// Where to create the key the Analytics API needs.
 pub const MANAGEMENT_KEYS_URL: &str = "https://openrouter.ai/settings/management-keys";
@@ -90,12 +91,14 @@ impl Failure {
     }
 
     /// Writing the output failed, or rendering it found a dollar amount it will not
-    /// print ([`Unprintable`]: exit 1 with its own message).
+    /// print ([`Unprintable`]: exit 1 with its own message), or `--columns` named no
+    /// field ([`Unusable`]: a usage error, exit 2).
     pub fn output(err: &io::Error) -> Self {
-        match err
-            .get_ref()
-            .and_then(|inner| inner.downcast_ref::<Unprintable>())
-        {
+        let inner = err.get_ref();
+        if let Some(unusable) = inner.and_then(|inner| inner.downcast_ref::<Unusable>()) {
+            return Self::usage(unusable.to_string());
+        }
+        match inner.and_then(|inner| inner.downcast_ref::<Unprintable>()) {
             Some(unprintable) => Self::other(unprintable.to_string()),
             None => Self::other(format!("cannot write the output: {err}")),
         }

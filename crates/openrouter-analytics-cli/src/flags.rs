@@ -525,6 +525,81 @@ fn text_of(value: &Value) -> String {
     }
 }
 
+/// The id and long name of `--columns`.
+pub const COLUMNS: &str = "columns";
+
+/// `--columns a,b,c` for a command that shows `op`'s answer: the spec's field names are
+/// offered to shell completion. Any name is taken for a read (a field the spec does not
+/// list yet may be in the answer; the render checks it), but for a call that writes only
+/// the spec's names, so that a typo is a usage error before anything is sent: the answer
+/// (a new key, shown once) must not be lost to it.
+pub fn columns_arg(op: &'static OperationInfo) -> Arg {
+    Arg::new(COLUMNS)
+        .long(COLUMNS)
+        .value_name("FIELD,...")
+        .value_delimiter(',')
+        .num_args(1)
+        .action(ArgAction::Append)
+        .value_parser(ColumnNames(op))
+        .hide_possible_values(true)
+        .help(
+            "The fields -f table and -f csv show, in this order (a nested one as \
+             parent.child); an unknown name is an error that lists them",
+        )
+}
+
+/// `--columns` as given to the command that was run (the innermost subcommand), blank
+/// names left out; `None` without the flag.
+pub fn columns_given(matches: &ArgMatches) -> Option<Vec<String>> {
+    let mut leaf = matches;
+    while let Some((_, inner)) = leaf.subcommand() {
+        leaf = inner;
+    }
+    leaf.try_get_many::<String>(COLUMNS)
+        .ok()
+        .flatten()
+        .map(|names| names.filter(|name| !name.is_empty()).cloned().collect())
+}
+
+/// The value parser of [`columns_arg`].
+#[derive(Clone)]
+struct ColumnNames(&'static OperationInfo);
+
+impl TypedValueParser for ColumnNames {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &Command,
+        _arg: Option<&Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        let name = value
+            .to_str()
+            .map(|name| name.trim().to_string())
+            .ok_or_else(|| clap::Error::new(clap::error::ErrorKind::InvalidUtf8))?;
+        if self.0.writes && !name.is_empty() {
+            crate::output::resource::check_known(self.0, std::slice::from_ref(&name)).map_err(
+                |message| {
+                    clap::Error::raw(clap::error::ErrorKind::ValueValidation, message + "\n")
+                        .with_cmd(cmd)
+                },
+            )?;
+        }
+        Ok(name)
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(
+            crate::output::resource::column_names(self.0)
+                .into_iter()
+                .map(clap::builder::PossibleValue::new),
+        ))
+    }
+}
+
 /// An operation a friendly command takes its flags from: `Generated<Self>` is then a
 /// set of clap arguments to `#[command(flatten)]`.
 pub trait FromOperation {
@@ -609,8 +684,7 @@ mod tests {
     /// (or one would silently shadow the other).
     #[test]
     fn every_global_option_is_reserved() {
-        use clap::CommandFactory;
-        let command = crate::args::Cli::command();
+        let command = crate::args::command();
         let globals: Vec<&str> = command
             .get_arguments()
             .filter(|arg| arg.is_global_set())

@@ -184,7 +184,7 @@ pub fn run(
     plan: &Plan,
     ctx: Option<&Context<'_>>,
     runtime: Option<&tokio::runtime::Runtime>,
-    style: Style,
+    style: Style<'_>,
 ) -> Result<(), Failure> {
     let keys = match (plan.by, ctx, runtime) {
         (ForecastBy::Key, Some(ctx), Some(runtime)) => Some(fetch_keys(ctx, runtime)?),

@@ -61,7 +61,7 @@ mod totals;
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
-use clap::{CommandFactory, Parser};
+use clap::FromArgMatches;
 use openrouter_analytics::Client;
 
 use crate::args::{AnalyticsCommand, Cli, Command};
@@ -80,14 +80,17 @@ const PARSE_ONLY: &str = "OPENROUTER_PARSE_ONLY";
 fn main() -> ExitCode {
     // clap prints its own usage errors and exits with 2 (0 for --help and --version).
     // `export -f focus`: a format only that command has (see export.rs).
-    let cli = Cli::parse_from(export::rewrite_format_arg(std::env::args_os().collect()));
+    let matches =
+        args::command().get_matches_from(export::rewrite_format_arg(std::env::args_os().collect()));
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|err| err.exit());
+    let columns = flags::columns_given(&matches);
     // Hidden, for the documentation's test (tests/docs.rs): the command line parsed, so
     // every subcommand and flag it names exists and every value was accepted; run nothing.
     if std::env::var_os(PARSE_ONLY).is_some() {
         return ExitCode::from(code::SUCCESS);
     }
     let redactor = Redactor::new(cli.global.api_key.as_deref());
-    match run(&cli, &redactor) {
+    match run(&cli, columns.as_deref(), &redactor) {
         Ok(()) => ExitCode::from(code::SUCCESS),
         Err(failure) => {
             let line = terminal::safe(&one_line(&redactor.redact(&failure.message))).into_owned();
@@ -140,15 +143,16 @@ impl<'a> Plan<'a> {
 /// rendered: rendered in memory first ([`write_rendered`]), or, for answers that can be
 /// tens of MB, checked by a first render and written by a second
 /// ([`output::write_checked`]).
-fn run(cli: &Cli, redactor: &Redactor) -> Result<(), Failure> {
+fn run(cli: &Cli, columns: Option<&[String]>, redactor: &Redactor) -> Result<(), Failure> {
     let global = &cli.global;
     let plan = Plan::new(&cli.command, global).map_err(Failure::usage)?;
-    let style = output::Style::for_stdout(global.format, global.wide, global.csv_raw);
+    let style =
+        output::Style::for_stdout(global.format, global.wide, global.csv_raw).with_columns(columns);
     let format = style.format;
     match plan {
         // No key and no network.
         Plan::Completions(shell) => write_rendered(style, |out| {
-            completions::print(shell, Cli::command(), out).map_err(|err| Failure::output(&err))
+            completions::print(shell, args::command(), out).map_err(|err| Failure::output(&err))
         }),
         Plan::Export(args) => write_rendered(style, |out| export::run(args, global.format, out)),
         Plan::Activity(plan) if plan.is_history() => {
@@ -380,7 +384,7 @@ impl Session {
 /// that cannot be printed fails the render, `output::money`): a failure never leaves
 /// part of a table behind. A reader that closed the pipe (`| head`) is not a failure.
 fn write_rendered<T>(
-    style: output::Style,
+    style: output::Style<'_>,
     render: impl FnOnce(&mut output::Out<'_>) -> Result<T, Failure>,
 ) -> Result<T, Failure> {
     let mut out: Vec<u8> = Vec::new();

@@ -55,7 +55,7 @@ impl Plan {
     }
 
     /// Fetches every page and renders it.
-    pub async fn execute(&self, ctx: &Context<'_>, style: Style) -> Result<Output, Failure> {
+    pub async fn execute(&self, ctx: &Context<'_>, style: Style<'_>) -> Result<Output, Failure> {
         let Self::List(args) = self;
         let list = by_name::list(ctx, "listing BYOK keys", ops::BYOK_LIST, args).await?;
         show_pages(

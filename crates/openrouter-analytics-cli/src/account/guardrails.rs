@@ -223,7 +223,7 @@ impl Plan {
     }
 
     /// Sends the request(s) and renders the answer.
-    pub async fn execute(&self, ctx: &Context<'_>, style: Style) -> Result<Output, Failure> {
+    pub async fn execute(&self, ctx: &Context<'_>, style: Style<'_>) -> Result<Output, Failure> {
         match self {
             Self::List(args) => {
                 let list =
@@ -291,7 +291,7 @@ async fn assign_all(
     assign: bool,
     keys: &[String],
     members: &[String],
-    style: Style,
+    style: Style<'_>,
 ) -> Result<Output, Failure> {
     let mut hashes = Vec::new();
     for key in keys {

@@ -20,7 +20,7 @@ use crate::output::table::{Align, Table};
 use crate::output::{Format, Out, Style};
 
 /// `openrouter key`.
-pub async fn current(ctx: &Context<'_>, style: Style) -> Result<Output, Failure> {
+pub async fn current(ctx: &Context<'_>, style: Style<'_>) -> Result<Output, Failure> {
     let op = ops::API_KEYS_GET_CURRENT_KEY_METADATA;
     let answer = by_name::one(ctx, "fetching the key", op, &[], None).await?;
     show_answer_then(style, op, &resources::CURRENT_KEY, &answer, |out| {
@@ -68,7 +68,7 @@ fn budgets_table(budgets: &Value, out: &mut Out<'_>) -> io::Result<()> {
 
 /// `openrouter credits`: the balance, and its runway at the last 7 completed days'
 /// mean spend (from `GET /activity`; if that fails the runway is left out with a note).
-pub async fn credits(ctx: &Context<'_>, style: Style) -> Result<Output, Failure> {
+pub async fn credits(ctx: &Context<'_>, style: Style<'_>) -> Result<Output, Failure> {
     let op = ops::CREDITS_GET_CREDITS;
     let answer = by_name::one(ctx, "fetching credits", op, &[], None).await?;
     let mut notes = Vec::new();

@@ -236,7 +236,7 @@ impl Plan {
     }
 
     /// Sends the request(s) and renders the answer.
-    pub async fn execute(&self, ctx: &Context<'_>, style: Style) -> Result<Output, Failure> {
+    pub async fn execute(&self, ctx: &Context<'_>, style: Style<'_>) -> Result<Output, Failure> {
         match self {
             Self::List {
                 include_disabled,
@@ -317,7 +317,7 @@ pub const SECRET_NOTE: &str = "This is the new key's secret, shown this once: st
 async fn create(
     ctx: &Context<'_>,
     body: &serde_json::Value,
-    style: Style,
+    style: Style<'_>,
 ) -> Result<Output, Failure> {
     let answer = by_name::one_or_error(
         ctx,

@@ -90,6 +90,54 @@ pub enum AccountCommand {
     Byok(byok::ByokCommand),
 }
 
+/// The operation whose answer each account command shows, by the command's words: its
+/// `--columns` takes that answer's fields (and completes the spec's names). A test runs
+/// each of them with `--columns` against the mock.
+pub const SHOWS: &[(&str, &OperationInfo)] = &[
+    ("key", ops::API_KEYS_GET_CURRENT_KEY_METADATA),
+    ("credits", ops::CREDITS_GET_CREDITS),
+    ("keys list", ops::API_KEYS_LIST),
+    ("keys show", ops::API_KEYS_GET),
+    ("keys create", ops::API_KEYS_CREATE),
+    ("keys update", ops::API_KEYS_UPDATE),
+    ("members", ops::ORGANIZATION_LIST_MEMBERS),
+    ("workspaces list", ops::WORKSPACES_LIST),
+    ("workspaces show", ops::WORKSPACES_GET),
+    ("workspaces budgets", ops::WORKSPACES_LIST_BUDGETS),
+    ("workspaces members", ops::WORKSPACES_LIST_MEMBERS),
+    ("workspaces create", ops::WORKSPACES_CREATE),
+    ("workspaces update", ops::WORKSPACES_UPDATE),
+    ("generation", ops::GENERATIONS_GET_GENERATION),
+    ("guardrails list", ops::GUARDRAILS_LIST),
+    ("guardrails show", ops::GUARDRAILS_GET),
+    ("guardrails create", ops::GUARDRAILS_CREATE),
+    ("guardrails update", ops::GUARDRAILS_UPDATE),
+    ("models", ops::MODELS_LIST),
+    ("byok list", ops::BYOK_LIST),
+];
+
+/// `command` (the whole command line) with `--columns` on each command of [`SHOWS`].
+pub fn with_columns(command: clap::Command) -> clap::Command {
+    SHOWS.iter().fold(command, |command, (words, op)| {
+        add_columns(command, &words.split(' ').collect::<Vec<_>>(), op)
+    })
+}
+
+fn add_columns(
+    command: clap::Command,
+    words: &[&str],
+    op: &'static OperationInfo,
+) -> clap::Command {
+    match words.split_first() {
+        None => command.arg(crate::flags::columns_arg(op)),
+        // A word that names no command adds nothing (the test finds it), never a panic.
+        Some((first, rest)) if command.find_subcommand(first).is_some() => {
+            command.mut_subcommand(*first, |inner| add_columns(inner, rest, op))
+        }
+        Some(_) => command,
+    }
+}
+
 /// `openrouter generation`.
 #[derive(Debug, Args)]
 pub struct GenerationArgs {
@@ -157,7 +205,7 @@ impl Plan {
         }
     }
 
-    async fn execute(&self, ctx: &Context<'_>, style: Style) -> Result<Output, Failure> {
+    async fn execute(&self, ctx: &Context<'_>, style: Style<'_>) -> Result<Output, Failure> {
         match self {
             Self::Key => key::current(ctx, style).await,
             Self::Credits => key::credits(ctx, style).await,
@@ -247,7 +295,7 @@ impl Output {
 
     /// Renders into a fresh buffer (writing to memory fails only on a formatting bug).
     fn render(
-        style: Style,
+        style: Style<'_>,
         write: impl FnOnce(&mut Out<'_>) -> io::Result<()>,
     ) -> Result<Self, Failure> {
         let mut stdout = Vec::new();
@@ -274,7 +322,7 @@ pub(crate) enum Json<'a> {
 /// ([`write_checked`]): JSON and CSV hold one row at a time besides the pages as sent,
 /// never a tree of the whole list or a second copy of the output.
 pub(crate) fn show_pages(
-    style: Style,
+    style: Style<'_>,
     op: &OperationInfo,
     look: &Look,
     label: &str,
@@ -308,7 +356,7 @@ pub(crate) fn show_pages(
 /// spec's columns and `look` (plus `extra` computed values). The notes hold one warning
 /// at most: the fields a table or CSV lacks, else the first mismatch with the spec.
 pub(crate) fn show(
-    style: Style,
+    style: Style<'_>,
     op: &OperationInfo,
     look: &Look,
     body: &serde_json::Value,
@@ -340,7 +388,7 @@ pub(crate) fn show(
 
 /// [`show`] for one answer read by [`by_name::one`].
 pub(crate) fn show_answer(
-    style: Style,
+    style: Style<'_>,
     op: &OperationInfo,
     look: &Look,
     answer: &by_name::Answer,
@@ -387,7 +435,7 @@ fn checked_body<T: serde::de::DeserializeOwned>(
 /// Every item of the list `op` answers (all pages), shown through `look`.
 async fn list(
     ctx: &Context<'_>,
-    style: Style,
+    style: Style<'_>,
     label: &str,
     op: &'static OperationInfo,
     args: &[(String, String)],
@@ -399,7 +447,7 @@ async fn list(
 
 /// [`show`] for the items of a list read by [`by_name::items`].
 fn show_items(
-    style: Style,
+    style: Style<'_>,
     op: &OperationInfo,
     look: &Look,
     list: by_name::Items,
@@ -412,7 +460,7 @@ fn show_items(
 /// `op`'s one answer, shown through `look`.
 async fn one(
     ctx: &Context<'_>,
-    style: Style,
+    style: Style<'_>,
     label: &str,
     op: &'static OperationInfo,
     args: &[(String, String)],
@@ -427,7 +475,7 @@ async fn one(
 /// it gone after an attempt whose answer was lost, nothing and a note.
 async fn delete(
     ctx: &Context<'_>,
-    style: Style,
+    style: Style<'_>,
     label: &str,
     op: &'static OperationInfo,
     args: &[(String, String)],
@@ -447,7 +495,7 @@ async fn delete(
 
 /// What a deletion prints: the API's body as JSON, else a line (or a CSV row) saying
 /// it is gone.
-fn deleted(what: &str, done: bool, raw: &[u8], style: Style) -> Result<Output, Failure> {
+fn deleted(what: &str, done: bool, raw: &[u8], style: Style<'_>) -> Result<Output, Failure> {
     Output::render(style, |out| match style.format {
         Format::Json => write_raw_json(out, raw),
         Format::Csv => writeln!(out, "deleted\n{done}"),
@@ -463,13 +511,14 @@ fn deleted(what: &str, done: bool, raw: &[u8], style: Style) -> Result<Output, F
 /// [`show_answer`]; in a table, `after` then writes what the look's rows leave out
 /// (`key`'s budgets, whether a workspace's budgets count BYOK spend).
 fn show_answer_then(
-    style: Style,
+    style: Style<'_>,
     op: &OperationInfo,
     look: &Look,
     answer: &by_name::Answer,
     after: impl FnOnce(&mut Out<'_>) -> io::Result<()>,
 ) -> Result<Output, Failure> {
-    if style.format != Format::Table {
+    // `--columns` shows the fields named, nothing after them.
+    if style.format != Format::Table || style.columns.is_some() {
         return show_answer(style, op, look, answer, &[]);
     }
     let mut warnings = Vec::new();
@@ -489,7 +538,7 @@ pub fn run(
     plan: &Plan,
     ctx: &Context<'_>,
     runtime: &tokio::runtime::Runtime,
-    style: Style,
+    style: Style<'_>,
 ) -> Result<(), Failure> {
     if let Some(question) = plan.question() {
         confirm::ask(&question)?;
@@ -512,4 +561,45 @@ pub fn run(
         let _ = writeln!(stderr, "{}", crate::terminal::safe(note));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A word in `SHOWS` that names no command would add nothing, silently.
+    #[test]
+    fn every_command_that_shows_a_resource_takes_columns_of_its_answer() {
+        let command = crate::args::command();
+        for (words, op) in SHOWS {
+            let mut leaf = &command;
+            for word in words.split(' ') {
+                leaf = leaf
+                    .find_subcommand(word)
+                    .unwrap_or_else(|| panic!("`{words}`: no command `{word}`"));
+            }
+            let columns = leaf
+                .get_arguments()
+                .find(|arg| arg.get_id() == crate::flags::COLUMNS)
+                .unwrap_or_else(|| panic!("`{words}` has no --columns"));
+            let offered: Vec<String> = columns
+                .get_possible_values()
+                .iter()
+                .map(|value| value.get_name().to_string())
+                .collect();
+            assert_eq!(offered, resource::column_names(op), "{words}");
+        }
+        // Commands that show no resource take no --columns.
+        for words in [["keys", "delete"], ["guardrails", "assign"]] {
+            let leaf = command
+                .find_subcommand(words[0])
+                .and_then(|c| c.find_subcommand(words[1]))
+                .expect("the command");
+            assert!(
+                leaf.get_arguments()
+                    .all(|arg| arg.get_id() != crate::flags::COLUMNS),
+                "{words:?}"
+            );
+        }
+    }
 }

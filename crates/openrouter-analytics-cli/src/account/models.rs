@@ -68,7 +68,7 @@ impl Plan {
     }
 
     /// Fetches every page and renders the price table.
-    pub async fn execute(&self, ctx: &Context<'_>, style: Style) -> Result<Output, Failure> {
+    pub async fn execute(&self, ctx: &Context<'_>, style: Style<'_>) -> Result<Output, Failure> {
         let mut list = by_name::items(ctx, "listing models", ops::MODELS_LIST, &self.args).await?;
         if let Some(sort) = self.sort {
             sort_models(&mut list.items, sort);

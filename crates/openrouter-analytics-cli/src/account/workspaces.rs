@@ -189,7 +189,7 @@ impl Plan {
     }
 
     /// Sends the request(s) and renders the answer.
-    pub async fn execute(&self, ctx: &Context<'_>, style: Style) -> Result<Output, Failure> {
+    pub async fn execute(&self, ctx: &Context<'_>, style: Style<'_>) -> Result<Output, Failure> {
         let workspace = &resources::WORKSPACE;
         match self {
             Self::List => {
@@ -239,7 +239,7 @@ impl Plan {
 /// field beside the list, which the table's rows do not show).
 async fn budgets(
     ctx: &Context<'_>,
-    style: Style,
+    style: Style<'_>,
     args: &[(String, String)],
 ) -> Result<Output, Failure> {
     let op = ops::WORKSPACES_LIST_BUDGETS;

@@ -56,7 +56,7 @@ pub fn write_raw_json(out: &mut dyn Write, raw: &[u8]) -> io::Result<()> {
 /// same both times: it reads its input, never changes it in a way the second run sees.
 /// A reader that closed the pipe (`| head`) is not a failure: the rest is dropped.
 pub fn write_checked<T, E>(
-    style: Style,
+    style: Style<'_>,
     writer: &mut dyn Write,
     mut render: impl FnMut(&mut Out<'_>) -> Result<T, E>,
     io_failure: impl Fn(&io::Error) -> E,
@@ -133,7 +133,7 @@ pub fn cell(value: &serde_json::Value) -> String {
 /// `main` from the flags and the terminal, and passed down inside each [`Out`]: no
 /// render reads a global, so two renders with different options never meet.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Style {
+pub struct Style<'a> {
     /// Table, JSON or CSV.
     pub format: Format,
     /// The most columns a table may take; `None`: no limit (`--wide`, or stdout is not
@@ -141,9 +141,12 @@ pub struct Style {
     pub width: Option<usize>,
     /// `--csv-raw`: CSV cells exactly as they are (see [`sheet`]).
     pub csv_raw: bool,
+    /// `--columns a,b,c`: the fields a table or CSV shows, in this order, instead of
+    /// the command's own choice; `None` without the flag.
+    pub columns: Option<&'a [String]>,
 }
 
-impl Style {
+impl<'a> Style<'a> {
     /// The style the flags ask for on this process's stdout: the format
     /// ([`resolve_format`]), and a table width that is unlimited with `--wide`, else
     /// `COLUMNS` when it is set, else the terminal's width when stdout is a terminal (a
@@ -162,7 +165,13 @@ impl Style {
             format: resolve_format(format),
             width,
             csv_raw,
+            columns: None,
         }
+    }
+
+    /// This style showing `columns` (`--columns`), when given.
+    pub fn with_columns(self, columns: Option<&'a [String]>) -> Self {
+        Self { columns, ..self }
     }
 
     /// A table of unlimited width with neutralised CSV: what a render to a pipe looks
@@ -173,6 +182,7 @@ impl Style {
             format: Format::Table,
             width: None,
             csv_raw: false,
+            columns: None,
         }
     }
 
@@ -201,18 +211,18 @@ impl Style {
 /// [`Style`] to render in. Tables ([`table::Table::write`]) and CSV ([`sheet::Sheet`])
 /// take their options from it.
 pub struct Out<'w> {
-    style: Style,
+    style: Style<'w>,
     writer: &'w mut dyn Write,
 }
 
 impl<'w> Out<'w> {
     /// Renders to `writer` in `style`.
-    pub fn new(style: Style, writer: &'w mut dyn Write) -> Self {
+    pub fn new(style: Style<'w>, writer: &'w mut dyn Write) -> Self {
         Self { style, writer }
     }
 
     /// The style to render in.
-    pub fn style(&self) -> Style {
+    pub fn style(&self) -> Style<'w> {
         self.style
     }
 }
@@ -260,7 +270,7 @@ mod tests {
 
     /// A narrow table with an optional column, a long id, and a CSV with a formula-like
     /// name, rendered in `style`.
-    fn render(style: Style) -> (String, String) {
+    fn render(style: Style<'_>) -> (String, String) {
         let id = "0123456789abcdef0123";
         let mut table =
             Table::new([("ID", Align::Left), ("NOTE", Align::Left)]).optional("NOTE", 1);
@@ -375,11 +385,13 @@ mod tests {
             format: Format::Table,
             width: Some(20),
             csv_raw: false,
+            columns: None,
         };
         let wide_raw = Style {
             format: Format::Table,
             width: None,
             csv_raw: true,
+            columns: None,
         };
         // Interleaved in one process, in both orders: no render leaves a setting behind.
         let first_narrow = render(narrow);

@@ -60,10 +60,23 @@ impl From<RenderError> for io::Error {
         match err {
             RenderError::Io(err) => err,
             RenderError::Unprintable(err) => io::Error::other(err),
-            RenderError::Usage(message) => io::Error::other(message),
+            RenderError::Usage(message) => io::Error::other(Unusable(message)),
         }
     }
 }
+
+/// A [`RenderError::Usage`] carried through `io::Result`: still a usage error (exit 2)
+/// where [`crate::exit::Failure::output`] finds it.
+#[derive(Debug)]
+pub struct Unusable(pub String);
+
+impl fmt::Display for Unusable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Unusable {}
 
 impl From<Unprintable> for RenderError {
     fn from(err: Unprintable) -> Self {
@@ -264,26 +277,7 @@ fn view<'a>(
             .map_or_else(|| name.to_string(), |(_, header)| (*header).to_string())
     };
     let mut columns: Vec<Column> = match wanted {
-        Some(names) => {
-            let mut chosen = Vec::new();
-            for name in names {
-                let found = spec_columns
-                    .iter()
-                    .chain(&present)
-                    .find(|c| c.name == *name)
-                    .cloned();
-                match found {
-                    Some(column) => chosen.push(column),
-                    None => {
-                        let mut known: Vec<&str> =
-                            spec_columns.iter().map(|c| c.name.as_str()).collect();
-                        known.extend(present.iter().map(|c| c.name.as_str()));
-                        return Err(RenderError::Usage(unknown_column(op, name, &known)));
-                    }
-                }
-            }
-            chosen
-        }
+        Some(names) => pick(op, names, &spec_columns, &present, &[])?,
         None if spec_columns.is_empty() => present,
         None => match overrides {
             Some(o) if is_list => o
@@ -306,6 +300,37 @@ fn view<'a>(
         is_list,
         columns,
     })
+}
+
+/// The columns `--columns` names, in its order, from the spec's and then the answer's
+/// (`present`); a name of one of `extra` is taken and left to the caller. An unknown
+/// name is a usage error listing the names there are.
+fn pick(
+    op: &OperationInfo,
+    names: &[String],
+    spec: &[Column],
+    present: &[Column],
+    extra: &[Extra],
+) -> Result<Vec<Column>, RenderError> {
+    let mut chosen = Vec::with_capacity(names.len());
+    for name in names {
+        if extra.iter().any(|e| e.name == name) {
+            continue;
+        }
+        match spec.iter().chain(present).find(|c| c.name == *name) {
+            Some(column) => chosen.push(column.clone()),
+            None => {
+                let known: Vec<&str> = spec
+                    .iter()
+                    .chain(present)
+                    .map(|c| c.name.as_str())
+                    .chain(extra.iter().map(|e| e.name))
+                    .collect();
+                return Err(RenderError::Usage(unknown_column(op, name, &known)));
+            }
+        }
+    }
+    Ok(chosen)
 }
 
 /// Fields of the answer the spec does not list (every field, when it lists none), in
@@ -513,6 +538,22 @@ fn spec_view<'a>(op: &OperationInfo, body: &'a Value) -> (Vec<&'a Value>, bool, 
     (view.rows, view.is_list, columns)
 }
 
+/// Columns chosen by `--columns`, headed as the look heads them where it names them.
+fn with_look_headers(look: &Look, columns: Vec<Column>) -> Vec<Column> {
+    columns
+        .into_iter()
+        .map(
+            |column| match look.fields.iter().find(|(name, _)| *name == column.name) {
+                Some((_, header)) => Column {
+                    header: (*header).to_string(),
+                    ..column
+                },
+                None => column,
+            },
+        )
+        .collect()
+}
+
 /// The look's columns that the spec has, with the look's headers.
 fn look_columns(look: &Look, spec: &[Column]) -> Vec<Column> {
     look.fields
@@ -624,7 +665,26 @@ pub fn write_look_table(
     out: &mut Out<'_>,
 ) -> Result<Vec<String>, RenderError> {
     let (rows, is_list, spec) = spec_view(op, body);
-    let columns = look_columns(look, &spec);
+    let wanted = out.style().columns;
+    let slots = match wanted {
+        None => look_columns(look, &spec)
+            .into_iter()
+            .map(Slot::Field)
+            .chain(extra.iter().map(Slot::Extra))
+            .collect(),
+        Some(names) => {
+            let present = present_columns(&rows, is_list, &spec);
+            let picked = with_look_headers(look, pick(op, names, &spec, &present, extra)?);
+            in_named_order(names, picked, extra)
+        }
+    };
+    let columns: Vec<Column> = slots
+        .iter()
+        .filter_map(|slot| match slot {
+            Slot::Field(c) => Some(c.clone()),
+            _ => None,
+        })
+        .collect();
     let mut warnings = missing_warning(&View {
         rows: rows.clone(),
         is_list,
@@ -632,15 +692,18 @@ pub fn write_look_table(
     });
     if !is_list {
         let mut lines = Vec::new();
-        if let Some(row) = rows.first() {
-            for column in &columns {
-                lines.push((
-                    column.header.clone(),
-                    look_cell(look, column, row, &spec, out)?,
-                ));
+        for slot in &slots {
+            match slot {
+                Slot::Field(column) => {
+                    if let Some(row) = rows.first() {
+                        let cell = look_cell(look, column, row, &spec, out)?;
+                        lines.push((column.header.clone(), cell));
+                    }
+                }
+                Slot::Extra(e) => lines.push((e.label.to_string(), e.table.clone())),
+                Slot::PerMillion(_) => {}
             }
         }
-        lines.extend(extra.iter().map(|e| (e.label.to_string(), e.table.clone())));
         write_lines(out, &lines)?;
         return Ok(warnings);
     }
@@ -651,8 +714,14 @@ pub fn write_look_table(
         };
         (c.header.clone(), align)
     }));
-    let ranked = look.optional.len();
-    for (i, name) in look.optional.iter().enumerate() {
+    // Columns asked for by name are never left out to fit.
+    let optional = if wanted.is_some() {
+        &[][..]
+    } else {
+        look.optional
+    };
+    let ranked = optional.len();
+    for (i, name) in optional.iter().enumerate() {
         if let Some(column) = columns.iter().find(|c| c.name == *name) {
             let rank = u8::try_from(ranked - i).unwrap_or(u8::MAX);
             table = table.optional(&table::sanitize(&column.header), rank);
@@ -676,8 +745,13 @@ pub fn write_look_table(
     if !look.totals.is_empty() {
         table.rule();
         let mut total = Vec::with_capacity(columns.len());
+        // The label goes in the first column that holds no sum (`--columns` may put a
+        // summed one first).
+        let label_at = columns
+            .iter()
+            .position(|c| !look.totals.contains(&c.name.as_str()));
         for (i, column) in columns.iter().enumerate() {
-            total.push(if i == 0 {
+            total.push(if Some(i) == label_at {
                 "TOTAL".to_string()
             } else if look.totals.contains(&column.name.as_str()) {
                 // Rounded past float noise, so a sum prints as the figures it came from.
@@ -808,19 +882,41 @@ fn look_csv(
     extra: &[Extra],
     out: &mut Out<'_>,
 ) -> Result<Vec<String>, RenderError> {
-    let mut columns = look_columns(look, spec);
-    for column in spec {
-        if column.kind != ColumnKind::Json && !columns.iter().any(|c| c.name == column.name) {
-            columns.push(column.clone());
+    let mut slots = match out.style().columns {
+        Some(names) => {
+            let present = match rows {
+                Rows::Values(rows) => present_columns(rows, is_list, spec),
+                // Items parsed one at a time: the spec's names only.
+                Rows::Raw(_) => Vec::new(),
+            };
+            let picked = pick(op, names, spec, &present, extra)?;
+            in_named_order(names, picked, extra)
         }
-    }
-    // A secret (the new key of `keys create`) is the last column.
-    let secret = |c: &Column| {
-        op.response
-            .and_then(|r| r.column(&c.name))
-            .is_some_and(|info| info.secret)
+        None => {
+            let mut columns = look_columns(look, spec);
+            for column in spec {
+                if column.kind != ColumnKind::Json && !columns.iter().any(|c| c.name == column.name)
+                {
+                    columns.push(column.clone());
+                }
+            }
+            let columns = columns.into_iter().map(Slot::Field);
+            let per_million = look.per_million.iter().map(|name| Slot::PerMillion(name));
+            columns
+                .chain(per_million)
+                .chain(extra.iter().map(Slot::Extra))
+                .collect()
+        }
     };
-    columns.sort_by_key(secret);
+    // A secret (the new key of `keys create`) is the last column.
+    let secret = |slot: &Slot<'_>| match slot {
+        Slot::Field(c) => op
+            .response
+            .and_then(|r| r.column(&c.name))
+            .is_some_and(|info| info.secret),
+        _ => false,
+    };
+    slots.sort_by_key(secret);
     let raw = out.style().csv_raw;
     let number = |kind: ColumnKind| match kind {
         ColumnKind::Usd | ColumnKind::Integer | ColumnKind::Number | ColumnKind::UnixSeconds => {
@@ -828,42 +924,64 @@ fn look_csv(
         }
         _ => sheet::Kind::Text,
     };
-    let header = columns
+    let header = slots.iter().map(|slot| match slot {
+        Slot::Field(c) => (terminal::safe(&c.name).into_owned(), number(c.kind)),
+        Slot::PerMillion(name) => (format!("{name}_per_million"), sheet::Kind::Number),
+        Slot::Extra(e) => (e.name.to_string(), sheet::Kind::Number),
+    });
+    let columns: Vec<Column> = slots
         .iter()
-        .map(|c| (terminal::safe(&c.name).into_owned(), number(c.kind)))
-        .chain(
-            look.per_million
-                .iter()
-                .map(|name| (format!("{name}_per_million"), sheet::Kind::Number)),
-        )
-        .chain(
-            extra
-                .iter()
-                .map(|e| (e.name.to_string(), sheet::Kind::Number)),
-        );
+        .filter_map(|slot| match slot {
+            Slot::Field(c) => Some(c.clone()),
+            _ => None,
+        })
+        .collect();
     let mut lacking = Lacking::new(&columns);
     let mut sheet = Sheet::new(out, header)?;
     let mut cells = Vec::new();
     rows.each(|row| {
         lacking.count(row);
         cells.clear();
-        for c in &columns {
-            cells.push(csv_cell_as(get(row, &c.path), c.kind, raw)?);
+        for slot in &slots {
+            cells.push(match slot {
+                Slot::Field(c) => csv_cell_as(get(row, &c.path), c.kind, raw)?,
+                Slot::PerMillion(name) => spec
+                    .iter()
+                    .find(|c| c.name == *name)
+                    .and_then(|c| get(row, &c.path))
+                    .and_then(price_per_million)
+                    .map(|p| p.to_string())
+                    .unwrap_or_default(),
+                Slot::Extra(e) => e.csv.clone(),
+            });
         }
-        for name in look.per_million {
-            let price = spec
-                .iter()
-                .find(|c| c.name == *name)
-                .and_then(|c| get(row, &c.path))
-                .and_then(price_per_million);
-            cells.push(price.map(|p| p.to_string()).unwrap_or_default());
-        }
-        cells.extend(extra.iter().map(|e| e.csv.clone()));
         sheet.row(&cells)?;
         Ok(())
     })?;
     sheet.finish()?;
     Ok(lacking.warning(is_list))
+}
+
+/// One column of a look's CSV or one line of its detail view.
+enum Slot<'e> {
+    /// A field of the answer.
+    Field(Column),
+    /// A price per token shown per million tokens (CSV only).
+    PerMillion(&'static str),
+    /// A value the command computed.
+    Extra(&'e Extra),
+}
+
+/// `--columns`' names in order: each a picked field or a named extra.
+fn in_named_order<'e>(names: &[String], picked: Vec<Column>, extra: &'e [Extra]) -> Vec<Slot<'e>> {
+    let mut picked = picked.into_iter();
+    names
+        .iter()
+        .filter_map(|name| match extra.iter().find(|e| e.name == name) {
+            Some(e) => Some(Slot::Extra(e)),
+            None => picked.next().map(Slot::Field),
+        })
+        .collect()
 }
 
 #[cfg(test)]
