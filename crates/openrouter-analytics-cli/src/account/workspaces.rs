@@ -101,16 +101,24 @@ pub struct UpdateArgs {
     pub flags: Generated<WorkspacesUpdate>,
 }
 
-/// `openrouter workspaces delete`.
+from_operation!(
+    /// `workspaces delete`'s flags: the id, then the query parameters of
+    /// `workspaces.delete` (`--confirm-default-workspace-deletion`).
+    WorkspacesDelete,
+    ops::WORKSPACES_DELETE,
+    Options {
+        positional_path: true,
+        skip: &[],
+        body: false,
+    }
+);
+
+/// `openrouter workspaces delete ID`.
 #[derive(Debug, Args)]
 pub struct DeleteArgs {
-    /// The workspace's id or slug.
-    pub id: String,
-
-    /// Needed to delete the account's default workspace, which also turns off the
-    /// account's inference keys outside any workspace (ignored for other workspaces).
-    #[arg(long)]
-    pub confirm_default_workspace_deletion: bool,
+    /// The generated flags, the id first.
+    #[command(flatten)]
+    pub flags: Generated<WorkspacesDelete>,
 
     /// Delete without asking (needed when stdin is not a terminal).
     #[arg(short, long)]
@@ -132,12 +140,12 @@ pub enum Plan {
     Create(Value),
     /// `update ID`, its body checked against the spec's type.
     Update { id: String, body: Value },
-    /// `delete ID`; `ask` when the terminal must confirm; `confirm_default` sends
-    /// `confirm_default_workspace_deletion=true`.
+    /// `delete ID`; `ask` when the terminal must confirm; `args` are the operation's
+    /// parameters as given (the id, and whether deleting the default one is confirmed).
     Delete {
         id: String,
         ask: bool,
-        confirm_default: bool,
+        args: Vec<(String, String)>,
     },
 }
 
@@ -169,12 +177,18 @@ impl Plan {
                 }
             }
             WorkspacesCommand::Delete(args) => {
-                let id = non_empty_id(&args.id)?;
+                let id = non_empty_id(args.flags.arg("id").unwrap_or_default())?;
                 let ask = confirm::check(args.yes, &format!("workspace {id}"))?;
+                let mut params = args.flags.args.clone();
+                for (name, value) in &mut params {
+                    if name == "id" {
+                        value.clone_from(&id);
+                    }
+                }
                 Self::Delete {
                     id,
                     ask,
-                    confirm_default: args.confirm_default_workspace_deletion,
+                    args: params,
                 }
             }
         })
@@ -215,21 +229,10 @@ impl Plan {
                     (ops::WORKSPACES_UPDATE, "updating the workspace", id_arg(id));
                 one(ctx, style, label, op, &args, Some(body.clone()), workspace).await
             }
-            Self::Delete {
-                id,
-                confirm_default,
-                ..
-            } => {
-                let mut args = id_arg(id);
-                if *confirm_default {
-                    args.push((
-                        "confirm_default_workspace_deletion".to_string(),
-                        "true".to_string(),
-                    ));
-                }
+            Self::Delete { id, args, .. } => {
                 let op = ops::WORKSPACES_DELETE;
                 let what = format!("workspace {id}");
-                delete(ctx, style, "deleting the workspace", op, &args, &what).await
+                delete(ctx, style, "deleting the workspace", op, args, &what).await
             }
         }
     }
