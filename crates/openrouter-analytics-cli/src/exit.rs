@@ -57,6 +57,13 @@ pub enum Operation {
     Account,
 }
 
+/// A dollar amount that cannot be printed fails the command with its own message.
+impl From<Unprintable> for Failure {
+    fn from(err: Unprintable) -> Self {
+        Self::other(err.to_string())
+    }
+}
+
 impl Failure {
     /// An invalid flag value.
     pub fn usage(message: impl Into<String>) -> Self {

@@ -7,6 +7,8 @@
 
 use std::fmt::Write as _;
 
+use crate::output::money::Unprintable;
+
 /// The Okabe–Ito palette, distinguishable with the common forms of colour blindness;
 /// one colour per top model, in rank order. Black comes last: it is the heaviest.
 pub const PALETTE: [&str; 8] = [
@@ -72,7 +74,7 @@ pub struct Frame<'a> {
     /// Beside the vertical axis, e.g. `Spend (USD)`.
     pub y_label: &'a str,
     /// Tick labels and tooltips, formatted as the tables format them.
-    pub format: &'a dyn Fn(f64) -> String,
+    pub format: &'a dyn Fn(f64) -> Result<String, Unprintable>,
 }
 
 /// The bottom and top of each series' segment in each category, stacked in series
@@ -160,7 +162,13 @@ fn open(out: &mut String, frame: &Frame<'_>, height: f64, id: &str) {
 }
 
 /// The vertical axis: grid lines, tick labels and the rotated axis label.
-fn y_axis(out: &mut String, plot: &Plot, frame: &Frame<'_>, axis_top: f64, step: f64) {
+fn y_axis(
+    out: &mut String,
+    plot: &Plot,
+    frame: &Frame<'_>,
+    axis_top: f64,
+    step: f64,
+) -> Result<(), Unprintable> {
     let ticks = (axis_top / step).round() as usize;
     for i in 0..=ticks {
         let value = step * i as f64;
@@ -173,7 +181,7 @@ fn y_axis(out: &mut String, plot: &Plot, frame: &Frame<'_>, axis_top: f64, step:
             x2 = plot.left + plot.width,
             tx = plot.left - 8.0,
             ty = y + 4.0,
-            label = escape(&(frame.format)(value)),
+            label = escape(&(frame.format)(value)?),
         );
     }
     let cy = plot.top + plot.height / 2.0;
@@ -183,6 +191,7 @@ fn y_axis(out: &mut String, plot: &Plot, frame: &Frame<'_>, axis_top: f64, step:
          text-anchor=\"middle\">{}</text>",
         escape(frame.y_label)
     );
+    Ok(())
 }
 
 /// The horizontal axis: the baseline, every n-th category's label (at most about ten)
@@ -240,7 +249,7 @@ pub fn stacked_bars(
     frame: &Frame<'_>,
     categories: &[String],
     series: &[Series],
-) -> String {
+) -> Result<String, Unprintable> {
     let height = 400.0;
     let plot = Plot::standard(height);
     let stacks = stack(series, categories.len());
@@ -251,7 +260,7 @@ pub fn stacked_bars(
     let (axis_top, step) = nice_axis(max);
     let mut out = String::new();
     open(&mut out, frame, height, id);
-    y_axis(&mut out, &plot, frame, axis_top, step);
+    y_axis(&mut out, &plot, frame, axis_top, step)?;
     let band = band(&plot, categories.len());
     let bar = (band * 0.8).max(1.0);
     for (i, category) in categories.iter().enumerate() {
@@ -261,7 +270,7 @@ pub fn stacked_bars(
             out,
             "<g><title>{}: {}</title>",
             escape(category),
-            escape(&(frame.format)(total))
+            escape(&(frame.format)(total)?)
         );
         for (s, segments) in series.iter().zip(&stacks) {
             let (y0, y1) = segments[i];
@@ -277,7 +286,7 @@ pub fn stacked_bars(
                 s.colour,
                 escape(category),
                 escape(&s.name),
-                escape(&(frame.format)(y1 - y0)),
+                escape(&(frame.format)(y1 - y0)?),
             );
         }
         out.push_str("</g>");
@@ -287,11 +296,16 @@ pub fn stacked_bars(
     }
     x_axis(&mut out, &plot, frame, categories);
     out.push_str("</svg>");
-    out
+    Ok(out)
 }
 
 /// One line per series over the categories, with a dot (and tooltip) per value.
-pub fn lines(id: &str, frame: &Frame<'_>, categories: &[String], series: &[Series]) -> String {
+pub fn lines(
+    id: &str,
+    frame: &Frame<'_>,
+    categories: &[String],
+    series: &[Series],
+) -> Result<String, Unprintable> {
     let height = 360.0;
     let plot = Plot::standard(height);
     let max = series
@@ -302,7 +316,7 @@ pub fn lines(id: &str, frame: &Frame<'_>, categories: &[String], series: &[Serie
     let (axis_top, step) = nice_axis(max);
     let mut out = String::new();
     open(&mut out, frame, height, id);
-    y_axis(&mut out, &plot, frame, axis_top, step);
+    y_axis(&mut out, &plot, frame, axis_top, step)?;
     let band = band(&plot, categories.len());
     for s in series {
         let points: Vec<(f64, f64, f64)> = (0..categories.len())
@@ -341,7 +355,7 @@ pub fn lines(id: &str, frame: &Frame<'_>, categories: &[String], series: &[Serie
                 s.colour,
                 escape(category),
                 escape(&s.name),
-                escape(&(frame.format)(*value)),
+                escape(&(frame.format)(*value)?),
             );
         }
         out.push_str("</g>");
@@ -351,12 +365,16 @@ pub fn lines(id: &str, frame: &Frame<'_>, categories: &[String], series: &[Serie
     }
     x_axis(&mut out, &plot, frame, categories);
     out.push_str("</svg>");
-    out
+    Ok(out)
 }
 
 /// One horizontal bar per item, largest first as given: the label above each bar (so
 /// long names need no width guessing), the value text at its end.
-pub fn horizontal_bars(id: &str, frame: &Frame<'_>, items: &[(String, f64, String)]) -> String {
+pub fn horizontal_bars(
+    id: &str,
+    frame: &Frame<'_>,
+    items: &[(String, f64, String)],
+) -> Result<String, Unprintable> {
     let row = 40.0;
     let (left, top, right, bottom) = (24.0, 48.0, 200.0, 56.0);
     let height = top + bottom + row * items.len().max(1) as f64;
@@ -383,7 +401,7 @@ pub fn horizontal_bars(id: &str, frame: &Frame<'_>, items: &[(String, f64, Strin
             out,
             "<line class=\"grid\" x1=\"{x:.1}\" y1=\"{y1}\" x2=\"{x:.1}\" y2=\"{y2}\"/>\
              <text class=\"tick\" x=\"{x:.1}\" y=\"{ty}\" text-anchor=\"middle\">{}</text>",
-            escape(&(frame.format)(value)),
+            escape(&(frame.format)(value)?),
             y1 = plot.top,
             y2 = plot.bottom(),
             ty = plot.bottom() + 18.0,
@@ -423,7 +441,7 @@ pub fn horizontal_bars(id: &str, frame: &Frame<'_>, items: &[(String, f64, Strin
         y = plot.bottom() + 44.0,
     );
     out.push_str("</svg>");
-    out
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -439,8 +457,8 @@ mod tests {
         }
     }
 
-    fn money(v: f64) -> String {
-        format!("${v:.2}")
+    fn money(v: f64) -> Result<String, Unprintable> {
+        Ok(format!("${v:.2}"))
     }
 
     fn frame(title: &str) -> Frame<'_> {
@@ -501,18 +519,21 @@ mod tests {
                 &frame("Spend <daily>"),
                 &categories,
                 std::slice::from_ref(&evil),
-            ),
+            )
+            .expect("printable"),
             lines(
                 "c2",
                 &frame("Spend <daily>"),
                 &categories,
                 std::slice::from_ref(&evil),
-            ),
+            )
+            .expect("printable"),
             horizontal_bars(
                 "c3",
                 &frame("Spend <daily>"),
                 &[(evil.name.clone(), 1.0, "$1 & more".into())],
-            ),
+            )
+            .expect("printable"),
         ] {
             assert!(svg.starts_with("<svg id=\"c"), "{svg}");
             assert!(svg.contains("width=\"960\" height=\""), "{svg}");
@@ -532,7 +553,8 @@ mod tests {
             &frame("t"),
             &categories,
             &[series("a", &[1.0, 0.0]), series("b", &[0.25, 2.0])],
-        );
+        )
+        .expect("printable");
         assert_eq!(svg.matches("<rect").count(), 3, "{svg}");
         assert!(svg.contains("<title>d1: $1.25</title>"), "{svg}");
         assert!(svg.contains("<title>d2 · b: $2.00</title>"), "{svg}");
@@ -543,9 +565,9 @@ mod tests {
     #[test]
     fn empty_data_still_draws_axes_and_says_so() {
         for svg in [
-            stacked_bars("e1", &frame("t"), &[], &[]),
-            lines("e2", &frame("t"), &[], &[]),
-            horizontal_bars("e3", &frame("t"), &[]),
+            stacked_bars("e1", &frame("t"), &[], &[]).expect("printable"),
+            lines("e2", &frame("t"), &[], &[]).expect("printable"),
+            horizontal_bars("e3", &frame("t"), &[]).expect("printable"),
         ] {
             assert!(svg.contains("No data for this period"), "{svg}");
             assert!(svg.contains("Spend (USD)") || svg.contains("Day (UTC)"));

@@ -123,7 +123,7 @@ fn sections(store: &mut Store, query: &Query) -> Result<String, Failure> {
         },
         &months,
         &series,
-    ));
+    )?);
     page.push_str("</section>\n");
 
     // Spend per key per month, as a table: keys down, months across.
@@ -151,7 +151,7 @@ fn sections(store: &mut Store, query: &Query) -> Result<String, Failure> {
                     .iter()
                     .find(|g| g.labels[0] == *m && g.labels[1] == *key)
                     .map_or(0.0, |g| g.totals.usage);
-                let _ = write!(page, "<td class=\"num\">{}</td>", escape(&usd(spend)));
+                let _ = write!(page, "<td class=\"num\">{}</td>", escape(&usd(spend)?));
             }
             page.push_str("</tr>\n");
         }
@@ -189,7 +189,7 @@ fn sections(store: &mut Store, query: &Query) -> Result<String, Failure> {
         },
         &times,
         &[balance],
-    ));
+    )?);
     page.push_str("</section>\n");
     Ok(page)
 }

@@ -21,6 +21,8 @@ use openrouter_analytics::types::{ActivityItem, ApiKey, GetCreditsResponseData};
 use openrouter_analytics::{Client, Error};
 use openrouter_analytics_watch::{DailySpend, Runway};
 
+use crate::output::money::Unprintable;
+
 use crate::activity;
 use crate::activity::ActivityArgs;
 use crate::output::money;
@@ -218,12 +220,12 @@ impl Plan {
         redactor: &Redactor,
         stdout: &mut dyn Write,
     ) -> io::Result<String> {
-        let mut page = render(fetched, &self.filters, generated_at);
+        // No page (and no file) when an amount on it could not be printed.
+        printable(fetched)?;
+        let mut page = render(fetched, &self.filters, generated_at)?;
         if let Some(sections) = &fetched.history_sections {
             history_report::insert(&mut page, sections);
         }
-        // No page (and no file) when an amount on it could not be printed.
-        printable(fetched)?;
         // A second line of defence: the key was never put on the page, but a server
         // could echo it in a name.
         let page = redactor.redact(&page);
@@ -244,7 +246,7 @@ impl Plan {
         Ok(format!(
             "report written to {place}\n{}: {} spent, {} requests, {} tokens",
             period(&fetched.activity),
-            usd(totals.usage),
+            usd(totals.usage)?,
             thousands(totals.requests),
             thousands(totals.tokens())
         ))
@@ -423,7 +425,11 @@ summary{cursor:pointer;color:var(--muted)}
 ";
 
 /// The whole page.
-pub fn render(data: &Fetched, filters: &[(&'static str, String)], generated_at: &str) -> String {
+pub fn render(
+    data: &Fetched,
+    filters: &[(&'static str, String)],
+    generated_at: &str,
+) -> Result<String, Unprintable> {
     let rows = &data.activity;
     let mut by_model = summarise(rows, &[SummaryKey::Model]);
     sort_groups(&mut by_model, SortKey::Cost);
@@ -448,7 +454,7 @@ pub fn render(data: &Fetched, filters: &[(&'static str, String)], generated_at: 
         generated = escape(generated_at),
         filters = filters_text(filters),
     );
-    totals_section(&mut page, &totals, &period);
+    totals_section(&mut page, &totals, &period)?;
     // The runway needs the whole account's spend: not with a filter.
     let runway = match (&data.credits, filters.is_empty()) {
         (Ok(credits), true) => {
@@ -459,20 +465,20 @@ pub fn render(data: &Fetched, filters: &[(&'static str, String)], generated_at: 
         }
         _ => None,
     };
-    credits_section(&mut page, &data.credits, runway.as_ref());
-    daily_spend_section(&mut page, &by_model, &by_date, &by_date_model);
-    forecast_section(&mut page, &by_date);
-    provider_section(&mut page, &by_provider, &totals);
-    tokens_section(&mut page, &by_date);
-    models_section(&mut page, &by_model, &totals);
-    keys_section(&mut page, &data.keys);
+    credits_section(&mut page, &data.credits, runway.as_ref())?;
+    daily_spend_section(&mut page, &by_model, &by_date, &by_date_model)?;
+    forecast_section(&mut page, &by_date)?;
+    provider_section(&mut page, &by_provider, &totals)?;
+    tokens_section(&mut page, &by_date)?;
+    models_section(&mut page, &by_model, &totals)?;
+    keys_section(&mut page, &data.keys)?;
     page.push_str(
         "<p class=\"note\">Made by <code>openrouter report</code>. Amounts are in US dollars, \
          days are UTC days; every figure matches <code>openrouter activity --by model</code>, \
          <code>--by provider</code> and <code>--by date</code> for the same data.</p>\n\
          </main>\n</body>\n</html>\n",
     );
-    page
+    Ok(page)
 }
 
 fn filters_text(filters: &[(&'static str, String)]) -> String {
@@ -495,9 +501,9 @@ fn card(page: &mut String, id: &str, label: &str, value: &str) {
     );
 }
 
-fn totals_section(page: &mut String, totals: &Totals, period: &str) {
+fn totals_section(page: &mut String, totals: &Totals, period: &str) -> Result<(), Unprintable> {
     page.push_str("<section id=\"totals\">\n<h2>Totals</h2>\n<dl class=\"cards\">");
-    card(page, "total-spend", "Spend (USD)", &usd(totals.usage));
+    card(page, "total-spend", "Spend (USD)", &usd(totals.usage)?);
     card(
         page,
         "total-requests",
@@ -515,7 +521,7 @@ fn totals_section(page: &mut String, totals: &Totals, period: &str) {
             page,
             "total-byok",
             "BYOK spend (USD)",
-            &usd(totals.byok_usage_inference),
+            &usd(totals.byok_usage_inference)?,
         );
     }
     let _ = write!(
@@ -527,6 +533,7 @@ fn totals_section(page: &mut String, totals: &Totals, period: &str) {
         thousands(totals.reasoning_tokens),
         thousands(totals.cached_tokens),
     );
+    Ok(())
 }
 
 fn refused(page: &mut String, message: &str) {
@@ -537,7 +544,7 @@ fn credits_section(
     page: &mut String,
     credits: &Result<GetCreditsResponseData, String>,
     runway: Option<&Runway>,
-) {
+) -> Result<(), Unprintable> {
     page.push_str("<section id=\"credits\">\n<h2>Credits</h2>\n");
     match credits {
         Ok(credits) => {
@@ -546,19 +553,19 @@ fn credits_section(
                 page,
                 "credits-balance",
                 "Balance (USD)",
-                &usd(credits.total_credits - credits.total_usage),
+                &usd(credits.total_credits - credits.total_usage)?,
             );
             card(
                 page,
                 "credits-total",
                 "Total credits (USD)",
-                &usd(credits.total_credits),
+                &usd(credits.total_credits)?,
             );
             card(
                 page,
                 "credits-used",
                 "Used, all time (USD)",
-                &usd(credits.total_usage),
+                &usd(credits.total_usage)?,
             );
             if let Some(runway) = runway {
                 card(
@@ -576,6 +583,7 @@ fn credits_section(
         ),
     }
     page.push_str("</section>\n");
+    Ok(())
 }
 
 fn legend(page: &mut String, series: &[Series], lines: bool) {
@@ -603,7 +611,7 @@ fn daily_spend_section(
     by_model: &[Group],
     by_date: &[Group],
     by_date_model: &[Group],
-) {
+) -> Result<(), Unprintable> {
     let days_with_data: Vec<String> = by_date
         .iter()
         .filter_map(|g| g.labels.first().cloned())
@@ -623,7 +631,7 @@ fn daily_spend_section(
         &frame,
         &days,
         &series,
-    ));
+    )?);
     legend(page, &series, false);
     if has_other {
         let _ = writeln!(
@@ -644,16 +652,17 @@ fn daily_spend_section(
         let _ = writeln!(
             page,
             "<td class=\"num\">{}</td></tr>",
-            usd(group.totals.usage)
+            usd(group.totals.usage)?
         );
     }
     page.push_str("</tbody></table></details>\n</section>\n");
+    Ok(())
 }
 
 /// The month of the last day with spend on the page: spent so far, the projected
 /// month-end total and its p10–p90 band (`openrouter forecast`'s method), and the
 /// month's cumulative spend, actual then projected.
-fn forecast_section(page: &mut String, by_date: &[Group]) {
+fn forecast_section(page: &mut String, by_date: &[Group]) -> Result<(), Unprintable> {
     use openrouter_analytics_watch::forecast::{History, Method, Period, forecast};
     page.push_str("<section id=\"forecast\">\n<h2>Forecast</h2>\n");
     let days: Vec<(NaiveDate, f64)> = by_date
@@ -683,7 +692,7 @@ fn forecast_section(page: &mut String, by_date: &[Group]) {
                 "<p class=\"note\" id=\"forecast-none\">No forecast: {}.</p>\n</section>",
                 escape(&reason)
             );
-            return;
+            return Ok(());
         }
     };
     let month = f.period.start.format("%Y-%m").to_string();
@@ -692,19 +701,19 @@ fn forecast_section(page: &mut String, by_date: &[Group]) {
         page,
         "forecast-actual",
         &format!("Spent in {month} to {}", f.as_of),
-        &usd(f.actual_usd),
+        &usd(f.actual_usd)?,
     );
     card(
         page,
         "forecast-median",
         "Projected month-end (median)",
-        &usd(f.p50_usd),
+        &usd(f.p50_usd)?,
     );
     card(
         page,
         "forecast-band",
         "8 months in 10 between",
-        &format!("{} and {}", usd(f.p10_usd), usd(f.p90_usd)),
+        &format!("{} and {}", usd(f.p10_usd)?, usd(f.p90_usd)?),
     );
     page.push_str("</dl>\n");
     // Cumulative spend: actual to the as-of day, then the median projection; the band
@@ -764,7 +773,7 @@ fn forecast_section(page: &mut String, by_date: &[Group]) {
         y_label: "Spend (USD)",
         format: &usd,
     };
-    page.push_str(&svg::lines("chart-forecast", &frame, &categories, &series));
+    page.push_str(&svg::lines("chart-forecast", &frame, &categories, &series)?);
     legend(page, &series, true);
     let _ = writeln!(
         page,
@@ -773,9 +782,14 @@ fn forecast_section(page: &mut String, by_date: &[Group]) {
          for its limits: a trend or a recent jump is underestimated).</p>\n</section>",
         escape(&f.method)
     );
+    Ok(())
 }
 
-fn provider_section(page: &mut String, by_provider: &[Group], totals: &Totals) {
+fn provider_section(
+    page: &mut String,
+    by_provider: &[Group],
+    totals: &Totals,
+) -> Result<(), Unprintable> {
     let items: Vec<(String, f64, String)> = by_provider
         .iter()
         .map(|g| {
@@ -787,12 +801,12 @@ fn provider_section(page: &mut String, by_provider: &[Group], totals: &Totals) {
             };
             let text = format!(
                 "{} · {}",
-                usd(g.totals.usage),
+                usd(g.totals.usage)?,
                 percent(g.totals.usage, totals.usage)
             );
-            (name, g.totals.usage, text)
+            Ok((name, g.totals.usage, text))
         })
-        .collect();
+        .collect::<Result<_, Unprintable>>()?;
     let frame = Frame {
         title: "Spend by provider",
         x_label: "Spend (USD)",
@@ -800,18 +814,19 @@ fn provider_section(page: &mut String, by_provider: &[Group], totals: &Totals) {
         format: &usd,
     };
     page.push_str("<section id=\"providers\">\n");
-    page.push_str(&svg::horizontal_bars("chart-providers", &frame, &items));
+    page.push_str(&svg::horizontal_bars("chart-providers", &frame, &items)?);
     page.push_str("\n</section>\n");
+    Ok(())
 }
 
-fn tokens_section(page: &mut String, by_date: &[Group]) {
+fn tokens_section(page: &mut String, by_date: &[Group]) -> Result<(), Unprintable> {
     let days_with_data: Vec<String> = by_date
         .iter()
         .filter_map(|g| g.labels.first().cloned())
         .collect();
     let days = chart_days(&days_with_data);
     let series = daily_token_series(by_date, &days);
-    let format = |v: f64| thousands(v.round() as i64);
+    let format = |v: f64| Ok(thousands(v.round() as i64));
     let frame = Frame {
         title: "Tokens by day",
         x_label: "Day (UTC)",
@@ -819,12 +834,13 @@ fn tokens_section(page: &mut String, by_date: &[Group]) {
         format: &format,
     };
     page.push_str("<section id=\"tokens\">\n");
-    page.push_str(&svg::lines("chart-tokens", &frame, &days, &series));
+    page.push_str(&svg::lines("chart-tokens", &frame, &days, &series)?);
     legend(page, &series, true);
     page.push_str(
         "<p class=\"note\">Cached tokens are part of the prompt tokens, reasoning tokens part \
          of the completion tokens.</p>\n</section>\n",
     );
+    Ok(())
 }
 
 fn number_headers(page: &mut String) {
@@ -846,7 +862,11 @@ fn number_cells(page: &mut String, t: &Totals) {
     }
 }
 
-fn models_section(page: &mut String, by_model: &[Group], totals: &Totals) {
+fn models_section(
+    page: &mut String,
+    by_model: &[Group],
+    totals: &Totals,
+) -> Result<(), Unprintable> {
     let byok = totals.byok_usage_inference != 0.0;
     page.push_str(
         "<section id=\"models\">\n<h2>Top models</h2>\n<table id=\"top-models\"><thead><tr><th>MODEL</th>",
@@ -857,24 +877,26 @@ fn models_section(page: &mut String, by_model: &[Group], totals: &Totals) {
         page.push_str("<th class=\"num\">BYOK (USD)</th>");
     }
     page.push_str("</tr></thead><tbody>\n");
-    let row = |page: &mut String, class: &str, label: &str, t: &Totals| {
-        let _ = write!(page, "<tr{class}><td>{}</td>", escape(label));
-        number_cells(page, t);
-        let _ = write!(
-            page,
-            "<td class=\"num\">{}</td><td class=\"num\">{}</td>",
-            usd(t.usage),
-            percent(t.usage, totals.usage)
-        );
-        if byok {
+    let row =
+        |page: &mut String, class: &str, label: &str, t: &Totals| -> Result<(), Unprintable> {
+            let _ = write!(page, "<tr{class}><td>{}</td>", escape(label));
+            number_cells(page, t);
             let _ = write!(
                 page,
-                "<td class=\"num\">{}</td>",
-                usd(t.byok_usage_inference)
+                "<td class=\"num\">{}</td><td class=\"num\">{}</td>",
+                usd(t.usage)?,
+                percent(t.usage, totals.usage)
             );
-        }
-        page.push_str("</tr>\n");
-    };
+            if byok {
+                let _ = write!(
+                    page,
+                    "<td class=\"num\">{}</td>",
+                    usd(t.byok_usage_inference)?
+                );
+            }
+            page.push_str("</tr>\n");
+            Ok(())
+        };
     for group in by_model.iter().take(TABLE_MODELS) {
         let label = group.labels.first().map(String::as_str).unwrap_or("");
         row(
@@ -882,18 +904,19 @@ fn models_section(page: &mut String, by_model: &[Group], totals: &Totals) {
             "",
             if label.is_empty() { "-" } else { label },
             &group.totals,
-        );
+        )?;
     }
     if by_model.len() > TABLE_MODELS {
         let rest = Totals::sum(by_model[TABLE_MODELS..].iter().map(|g| &g.totals)).rounded();
         let label = format!("other ({} models)", by_model.len() - TABLE_MODELS);
-        row(page, " class=\"other\"", &label, &rest);
+        row(page, " class=\"other\"", &label, &rest)?;
     }
-    row(page, " class=\"total\"", "TOTAL", totals);
+    row(page, " class=\"total\"", "TOTAL", totals)?;
     page.push_str("</tbody></table>\n</section>\n");
+    Ok(())
 }
 
-fn keys_section(page: &mut String, keys: &Result<Vec<ApiKey>, String>) {
+fn keys_section(page: &mut String, keys: &Result<Vec<ApiKey>, String>) -> Result<(), Unprintable> {
     page.push_str("<section id=\"keys\">\n<h2>Spend per API key</h2>\n");
     let keys = match keys {
         Ok(keys) => keys,
@@ -905,12 +928,12 @@ fn keys_section(page: &mut String, keys: &Result<Vec<ApiKey>, String>) {
                 ),
             );
             page.push_str("</section>\n");
-            return;
+            return Ok(());
         }
     };
     if keys.is_empty() {
         page.push_str("<p class=\"note\">The account has no API keys.</p>\n</section>\n");
-        return;
+        return Ok(());
     }
     let mut keys: Vec<&ApiKey> = keys.iter().collect();
     keys.sort_by(|a, b| {
@@ -925,7 +948,7 @@ fn keys_section(page: &mut String, keys: &Result<Vec<ApiKey>, String>) {
          <th class=\"num\">ALL TIME</th><th class=\"num\">LIMIT</th><th class=\"num\">REMAINING</th>\
          <th>LIMIT RESETS</th></tr></thead><tbody>\n",
     );
-    let optional_usd = |v: Option<f64>| v.map(usd).unwrap_or_else(|| "none".into());
+    let optional_usd = |v: Option<f64>| v.map_or_else(|| Ok("none".into()), usd);
     let (mut day, mut week, mut month, mut all) = (0.0, 0.0, 0.0, 0.0);
     for key in &keys {
         day += key.usage_daily;
@@ -942,12 +965,12 @@ fn keys_section(page: &mut String, keys: &Result<Vec<ApiKey>, String>) {
              <td>{reset}</td></tr>",
             name = escape(&key.name),
             hash = escape(&hash),
-            day = usd(key.usage_daily),
-            week = usd(key.usage_weekly),
-            month = usd(key.usage_monthly),
-            all = usd(key.usage),
-            limit = optional_usd(key.limit),
-            remaining = optional_usd(key.limit_remaining),
+            day = usd(key.usage_daily)?,
+            week = usd(key.usage_weekly)?,
+            month = usd(key.usage_monthly)?,
+            all = usd(key.usage)?,
+            limit = optional_usd(key.limit)?,
+            remaining = optional_usd(key.limit_remaining)?,
             reset = escape(key.limit_reset.as_deref().unwrap_or("-")),
         );
     }
@@ -957,15 +980,16 @@ fn keys_section(page: &mut String, keys: &Result<Vec<ApiKey>, String>) {
         "<tr class=\"total\"><td>TOTAL ({} keys)</td><td></td><td></td><td class=\"num\">{}</td>\
          <td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td></td><td></td><td></td></tr>",
         keys.len(),
-        usd(round(day)),
-        usd(round(week)),
-        usd(round(month)),
-        usd(round(all)),
+        usd(round(day))?,
+        usd(round(week))?,
+        usd(round(month))?,
+        usd(round(all))?,
     );
     page.push_str(
         "</tbody></table>\n<p class=\"note\">Today, this week and this month are UTC periods to \
          date, as OpenRouter counts them for each key.</p>\n</section>\n",
     );
+    Ok(())
 }
 
 fn round(value: f64) -> f64 {
@@ -1012,11 +1036,11 @@ fn printable(fetched: &Fetched) -> Result<(), money::Unprintable> {
     Ok(())
 }
 
-/// An amount on the page, to the cent ([`money::usd`]); `?` for one that cannot be
-/// printed, which [`printable`] has already refused for every figure taken from the
-/// answer.
-fn usd(value: f64) -> String {
-    money::usd(value).unwrap_or_else(|_| "?".into())
+/// An amount on the page, to the cent ([`money::usd`]): an error for one that cannot
+/// be printed, which fails the whole page ([`printable`] refuses those of the answer's
+/// figures before any rendering; this catches what the page computes from them).
+fn usd(value: f64) -> Result<String, money::Unprintable> {
+    money::usd(value)
 }
 
 #[cfg(test)]
@@ -1056,12 +1080,13 @@ mod tests {
             keys: Ok(Vec::new()),
             history_sections: None,
         };
-        let page = render(&fetched, &[], "now");
+        let page = render(&fetched, &[], "now").expect("every amount printable");
         assert!(
             page.contains("<dt>Runway (spend of the 7 days to 2026-11-10)</dt><dd id=\"credits-runway\">10.0 days</dd>"),
             "{page}"
         );
-        let filtered = render(&fetched, &[("key", "k".into())], "now");
+        let filtered =
+            render(&fetched, &[("key", "k".into())], "now").expect("every amount printable");
         assert!(!filtered.contains("credits-runway"));
     }
 
@@ -1142,7 +1167,8 @@ mod tests {
         .expect("a key");
         key.disabled = true;
         fetched.keys = Ok(vec![key]);
-        let page = render(&fetched, &[("user", "<u>".into())], "2026-11-03 10:00 UTC");
+        let page = render(&fetched, &[("user", "<u>".into())], "2026-11-03 10:00 UTC")
+            .expect("every amount printable");
         assert!(!page.contains("<img"), "markup in a model name is text");
         assert!(!page.contains("<b>prod"));
         assert!(page.contains("&lt;img src=x onerror=alert(1)&gt;"));
@@ -1164,7 +1190,7 @@ mod tests {
 
     #[test]
     fn an_empty_period_still_makes_a_whole_page() {
-        let page = render(&data(Vec::new()), &[], "now");
+        let page = render(&data(Vec::new()), &[], "now").expect("every amount printable");
         assert!(page.contains("no activity"));
         assert!(page.contains("id=\"total-spend\">$0.00<"));
         assert_eq!(page.matches("No data for this period").count(), 3);
@@ -1181,7 +1207,7 @@ mod tests {
             rows.push(item(&day.to_string(), "m", "p", 3.0));
             day = day.succ_opt().unwrap();
         }
-        let page = render(&data(rows), &[], "now");
+        let page = render(&data(rows), &[], "now").expect("every amount printable");
         assert!(page.contains("<section id=\"forecast\">"), "{page}");
         assert!(page.contains("id=\"forecast-actual\">$60.00<"), "{page}");
         assert!(page.contains("id=\"forecast-median\">$90.00<"), "{page}");
@@ -1190,14 +1216,33 @@ mod tests {
         let short: Vec<ActivityItem> = (1..=5)
             .map(|d| item(&format!("2026-11-{d:02}"), "m", "p", 3.0))
             .collect();
-        let page = render(&data(short), &[], "now");
+        let page = render(&data(short), &[], "now").expect("every amount printable");
         assert!(
             page.contains("id=\"forecast-none\">No forecast: 5 days of history"),
             "{page}"
         );
         assert!(!page.contains("chart-forecast"));
         // Nothing at all.
-        let page = render(&data(Vec::new()), &[], "now");
+        let page = render(&data(Vec::new()), &[], "now").expect("every amount printable");
         assert!(page.contains("No forecast: no spend on the page"), "{page}");
     }
+
+    /// An amount the page computes (a chart's axis, the month-end projection) can be
+    /// unprintable although every figure it comes from is: the page is then an error,
+    /// never a `?` in place of the amount.
+    #[test]
+    fn an_unprintable_computed_amount_fails_the_page() {
+        // Ten days of $90 billion: $900 billion spent, a month-end past $1 trillion.
+        let days: Vec<ActivityItem> = (1..=10)
+            .map(|day| item(&format!("2026-11-{day:02}"), "m", "p", 9e10))
+            .collect();
+        let fetched = data(days);
+        assert!(printable(&fetched).is_ok(), "the figures themselves print");
+        let err = render(&fetched, &[], "now").expect_err("the projection cannot print");
+        assert!(err.value.abs() >= money::MAX_USD, "{err}");
+        let fine = data(vec![item("2026-11-10", "m", "p", 4.0)]);
+        let page = render(&fine, &[], "now").expect("every amount printable");
+        assert!(!page.contains(">?<"), "{page}");
+    }
+
 }
