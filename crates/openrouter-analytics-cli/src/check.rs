@@ -25,7 +25,7 @@ use crate::output::money;
 use crate::output::sheet::{Sheet, number, text};
 use crate::output::table::{Align, Table};
 use crate::output::write_json;
-use crate::output::{Out, Style};
+use crate::output::{Out, Style, write_rendered};
 use crate::progress::with_progress;
 use crate::setup;
 use crate::stored;
@@ -321,21 +321,13 @@ pub fn run(
         }
     }
     let outcomes = plan.rules.evaluate(&snapshot, plan.day);
-    let printed = {
-        let mut stdout = io::stdout().lock();
-        print(
-            &outcomes,
-            plan.day,
-            style.format,
-            &mut Out::new(style, &mut stdout),
-        )
-        .and_then(|()| stdout.flush())
-    };
-    match printed {
-        Ok(()) => {}
-        Err(err) if err.kind() == io::ErrorKind::BrokenPipe => {}
-        Err(err) => return Err(Failure::output(&err)),
-    }
+    // All or nothing: an amount that cannot be printed fails before a row is written.
+    write_rendered(
+        style,
+        &mut io::stdout().lock(),
+        |out| print(&outcomes, plan.day, style.format, out).map_err(|err| Failure::output(&err)),
+        Failure::output,
+    )?;
     let crossed: Vec<&Outcome> = outcomes.iter().filter(|o| o.crossed()).collect();
     let unknown: Vec<&Outcome> = outcomes.iter().filter(|o| o.unknown()).collect();
     if crossed.is_empty() && unknown.is_empty() {

@@ -25,7 +25,7 @@ use crate::output::money;
 use crate::output::sheet::{Sheet, number, text};
 use crate::output::table::{Align, Table};
 use crate::output::write_json;
-use crate::output::{Out, Style};
+use crate::output::{Out, Style, write_rendered};
 use crate::progress::with_progress;
 use crate::stored;
 use crate::terminal;
@@ -196,21 +196,14 @@ pub fn run(
         (None, _, _) => return Err(Failure::other("no OpenRouter session for the forecast")),
     };
     let lines = project(plan, data.covered, data.series);
-    let mut buffer = Vec::new();
-    print(
-        plan,
-        data.source,
-        &lines,
-        style.format,
-        &mut Out::new(style, &mut buffer),
-    )
-    .map_err(|err| Failure::output(&err))?;
-    let mut stdout = io::stdout().lock();
-    match stdout.write_all(&buffer).and_then(|()| stdout.flush()) {
-        Ok(()) => {}
-        Err(err) if err.kind() == io::ErrorKind::BrokenPipe => {}
-        Err(err) => return Err(Failure::output(&err)),
-    }
+    write_rendered(
+        style,
+        &mut io::stdout().lock(),
+        |out| {
+            print(plan, data.source, &lines, style.format, out).map_err(|err| Failure::output(&err))
+        },
+        Failure::output,
+    )?;
     if let Some(Err(reason)) = lines.first().map(|l| &l.outcome) {
         return Err(Failure::other(format!(
             "no forecast for the account's total: {reason}"

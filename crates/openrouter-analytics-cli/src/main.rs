@@ -380,22 +380,10 @@ impl Session {
     }
 }
 
-/// Renders into memory, then writes to stdout only if rendering succeeded (an amount
-/// that cannot be printed fails the render, `output::money`): a failure never leaves
-/// part of a table behind. A reader that closed the pipe (`| head`) is not a failure.
+/// [`output::write_rendered`] to stdout.
 fn write_rendered<T>(
     style: output::Style<'_>,
     render: impl FnOnce(&mut output::Out<'_>) -> Result<T, Failure>,
 ) -> Result<T, Failure> {
-    let mut out: Vec<u8> = Vec::new();
-    let rendered = render(&mut output::Out::new(style, &mut out))?;
-    let written = {
-        let mut stdout = io::stdout().lock();
-        stdout.write_all(&out).and_then(|()| stdout.flush())
-    };
-    match written {
-        Ok(()) => Ok(rendered),
-        Err(err) if err.kind() == io::ErrorKind::BrokenPipe => Ok(rendered),
-        Err(err) => Err(Failure::output(&err)),
-    }
+    output::write_rendered(style, &mut io::stdout().lock(), render, Failure::output)
 }

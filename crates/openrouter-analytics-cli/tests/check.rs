@@ -424,6 +424,37 @@ fn infinite_balance() -> MockOpenRouter {
     openrouter
 }
 
+/// A balance of $5 trillion: finite, so judged, but past what an amount may print as.
+#[test]
+fn a_figure_that_cannot_be_printed_fails_before_any_row_is_written() {
+    let openrouter = MockOpenRouter::start();
+    let credits = Endpoint::find("credits", "get_credits").unwrap();
+    let answer = serde_json::json!({"data": {"total_credits": 5e12, "total_usage": 0.0}});
+    openrouter.replies(credits, [Reply::json(200, &answer)]);
+    openrouter.sample_account();
+    for format in ["csv", "table"] {
+        // The first rule's row prints; the second's figure does not.
+        let out = run(cli(&openrouter).args([
+            "check",
+            "--date",
+            DAY,
+            "--daily-spend-above",
+            "1000000",
+            "--balance-below",
+            "10",
+            "-f",
+            format,
+        ]));
+        assert_eq!(out.code, 1, "{format}: {}", out.stderr);
+        assert!(
+            out.stdout.is_empty(),
+            "{format}: part of a result: {}",
+            out.stdout
+        );
+        assert!(out.stderr.contains("5e12"), "{format}: {}", out.stderr);
+    }
+}
+
 #[test]
 fn a_rule_that_cannot_be_judged_is_unknown_everywhere_and_exits_7() {
     let openrouter = infinite_balance();

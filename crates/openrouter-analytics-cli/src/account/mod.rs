@@ -31,7 +31,7 @@ use crate::exit::{Failure, Operation};
 use crate::global::EXIT_CODES_HELP;
 use crate::output::resource::{self, Extra};
 use crate::output::resources::{self, Look};
-use crate::output::{Format, Out, Style, write_checked, write_raw_json};
+use crate::output::{Format, Out, Style, write_bytes, write_checked, write_raw_json};
 use crate::progress::{Progress, with_progress};
 
 /// `Examples:` then the exit-code table, for a command's `--help`.
@@ -544,18 +544,7 @@ pub fn run(
         confirm::ask(&question)?;
     }
     let output = runtime.block_on(plan.execute(ctx, style))?;
-    let written = {
-        let mut stdout = io::stdout().lock();
-        stdout
-            .write_all(&output.stdout)
-            .and_then(|()| stdout.flush())
-    };
-    match written {
-        Ok(()) => {}
-        // `openrouter keys list | head`: the reader has all it wanted.
-        Err(err) if err.kind() == io::ErrorKind::BrokenPipe => {}
-        Err(err) => return Err(Failure::output(&err)),
-    }
+    write_bytes(&mut io::stdout().lock(), &output.stdout).map_err(|err| Failure::output(&err))?;
     let mut stderr = io::stderr().lock();
     for note in &output.notes {
         let _ = writeln!(stderr, "{}", crate::terminal::safe(note));

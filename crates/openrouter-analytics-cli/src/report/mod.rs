@@ -1244,5 +1244,4 @@ mod tests {
         let page = render(&fine, &[], "now").expect("every amount printable");
         assert!(!page.contains(">?<"), "{page}");
     }
-
 }
