@@ -60,3 +60,52 @@ async fn the_response_head_survives_an_undecodable_body() {
     assert_eq!(head.status.as_u16(), 500);
     assert_eq!(head.headers["x-request-id"], "abc");
 }
+
+/// The xtask adds an optional query parameter's `.query()` only when it is set (for the
+/// cost of a call): what goes on the wire must be what progenitor would send.
+#[tokio::test]
+async fn optional_query_parameters_go_out_only_when_set_and_in_the_specs_order() {
+    let server = MockOpenRouter::start_async().await;
+    let mock = server.reply(
+        Endpoint::GetUserActivity,
+        Reply::json(200, &activity_body(1)),
+    );
+    let client = client(&server, RequestContext::default());
+    client.get_user_activity().send().await.expect("200");
+    client
+        .get_user_activity()
+        .api_key_hash("0123abcd")
+        .date("2026-11-01")
+        .group_by("workspace")
+        .user_id("user & co")
+        .workspace_id("ws-1")
+        .send()
+        .await
+        .expect("200");
+    client
+        .get_user_activity()
+        .workspace_id("ws-2")
+        .send()
+        .await
+        .expect("200");
+    let requests = mock.requests();
+    assert_eq!(requests.len(), 3);
+    assert!(requests[0].query_params().is_empty(), "{:?}", requests[0]);
+    let sent = |i: usize| -> Vec<(String, String)> { requests[i].query_params().to_vec() };
+    let pairs = |list: &[(&str, &str)]| -> Vec<(String, String)> {
+        list.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    };
+    assert_eq!(
+        sent(1),
+        pairs(&[
+            ("api_key_hash", "0123abcd"),
+            ("date", "2026-11-01"),
+            ("group_by", "workspace"),
+            ("user_id", "user & co"),
+            ("workspace_id", "ws-1"),
+        ])
+    );
+    assert_eq!(sent(2), pairs(&[("workspace_id", "ws-2")]));
+}

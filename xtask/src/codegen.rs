@@ -12,7 +12,7 @@ use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagSt
 use quote::quote;
 
 use crate::spec::{SPEC_PATH, load_openapi};
-use crate::{nullable, open_enums};
+use crate::{nullable, open_enums, requests};
 
 /// Where the generated client lives, relative to the workspace root.
 const CLIENT_OUTPUT: &str = "crates/openrouter-analytics-api/src/generated.rs";
@@ -202,6 +202,7 @@ fn format_file(
     open_enums::process(&mut file)?;
     if let Some(spec) = spec {
         nullable::process(&mut file, spec)?;
+        requests::process(&mut file)?;
     }
     Ok(with_header(&prettyplease::unparse(&file)))
 }

@@ -17,6 +17,7 @@ mod drift;
 mod import;
 mod nullable;
 mod open_enums;
+mod requests;
 mod rewrite;
 mod sdk;
 mod spec;

@@ -79162,33 +79162,45 @@ pub mod builder {
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
             let url = format!("{}/activity", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new("api_key_hash", &api_key_hash),
-                )
-                .query(&progenitor_client::QueryParam::new("date", &date))
-                .query(&progenitor_client::QueryParam::new("group_by", &group_by))
-                .query(&progenitor_client::QueryParam::new("user_id", &user_id))
-                .query(
-                    &progenitor_client::QueryParam::new("workspace_id", &workspace_id),
-                )
-                .headers(header_map)
-                .build()?;
+                );
+            if api_key_hash.is_some() {
+                request = request
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "api_key_hash",
+                            &api_key_hash,
+                        ),
+                    );
+            }
+            if date.is_some() {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("date", &date));
+            }
+            if group_by.is_some() {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("group_by", &group_by));
+            }
+            if user_id.is_some() {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("user_id", &user_id));
+            }
+            if workspace_id.is_some() {
+                request = request
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "workspace_id",
+                            &workspace_id,
+                        ),
+                    );
+            }
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "get_user_activity",
             };
@@ -79257,24 +79269,15 @@ pub mod builder {
         > {
             let Self { client } = self;
             let url = format!("{}/analytics/meta", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+                );
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "get_analytics_meta",
             };
@@ -79364,25 +79367,16 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/analytics/query", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .post(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+                .json(&body);
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "query_analytics",
             };
@@ -79488,25 +79482,16 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/auth/keys", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .post(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+                .json(&body);
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "exchange_auth_code_for_api_key",
             };
@@ -79598,25 +79583,16 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/auth/keys/code", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .post(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+                .json(&body);
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "create_auth_keys_code",
             };
@@ -79839,50 +79815,73 @@ pub mod builder {
             let source = source.map_err(Error::InvalidRequest)?;
             let task_type = task_type.map_err(Error::InvalidRequest)?;
             let url = format!("{}/benchmarks", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("arena", &arena))
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "benchmark_type",
-                        &benchmark_type,
-                    ),
-                )
-                .query(&progenitor_client::QueryParam::new("category", &category))
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "include_run_config",
-                        &include_run_config,
-                    ),
-                )
-                .query(&progenitor_client::QueryParam::new("max_results", &max_results))
-                .query(
-                    &progenitor_client::QueryParam::new("search_engine", &search_engine),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "search_surface",
-                        &search_surface,
-                    ),
-                )
-                .query(&progenitor_client::QueryParam::new("source", &source))
-                .query(&progenitor_client::QueryParam::new("task_type", &task_type))
-                .headers(header_map)
-                .build()?;
+                );
+            if arena.is_some() {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("arena", &arena));
+            }
+            if benchmark_type.is_some() {
+                request = request
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "benchmark_type",
+                            &benchmark_type,
+                        ),
+                    );
+            }
+            if category.is_some() {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("category", &category));
+            }
+            if include_run_config.is_some() {
+                request = request
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "include_run_config",
+                            &include_run_config,
+                        ),
+                    );
+            }
+            if max_results.is_some() {
+                request = request
+                    .query(
+                        &progenitor_client::QueryParam::new("max_results", &max_results),
+                    );
+            }
+            if search_engine.is_some() {
+                request = request
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "search_engine",
+                            &search_engine,
+                        ),
+                    );
+            }
+            if search_surface.is_some() {
+                request = request
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "search_surface",
+                            &search_surface,
+                        ),
+                    );
+            }
+            if source.is_some() {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("source", &source));
+            }
+            if task_type.is_some() {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("task_type", &task_type));
+            }
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "get_benchmarks",
             };
@@ -80006,30 +80005,36 @@ pub mod builder {
             let provider = provider.map_err(Error::InvalidRequest)?;
             let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
             let url = format!("{}/byok", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(&progenitor_client::QueryParam::new("offset", &offset))
-                .query(&progenitor_client::QueryParam::new("provider", &provider))
-                .query(
-                    &progenitor_client::QueryParam::new("workspace_id", &workspace_id),
-                )
-                .headers(header_map)
-                .build()?;
+                );
+            if limit.is_some() {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("limit", &limit));
+            }
+            if offset.is_some() {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("offset", &offset));
+            }
+            if provider.is_some() {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("provider", &provider));
+            }
+            if workspace_id.is_some() {
+                request = request
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "workspace_id",
+                            &workspace_id,
+                        ),
+                    );
+            }
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "list_byok_keys",
             };
@@ -80116,25 +80121,16 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/byok", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .post(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+                .json(&body);
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "create_byok_key",
             };
@@ -80211,24 +80207,15 @@ pub mod builder {
             let url = format!(
                 "{}/byok/{}", client.baseurl, encode_path(& id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+                );
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "get_byok_key",
             };
@@ -80298,24 +80285,15 @@ pub mod builder {
             let url = format!(
                 "{}/byok/{}", client.baseurl, encode_path(& id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .delete(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+                );
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "delete_byok_key",
             };
@@ -80418,25 +80396,16 @@ pub mod builder {
             let url = format!(
                 "{}/byok/{}", client.baseurl, encode_path(& id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .patch(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+                .json(&body);
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "update_byok_key",
             };
@@ -80516,25 +80485,19 @@ pub mod builder {
             let Self { client, window } = self;
             let window = window.map_err(Error::InvalidRequest)?;
             let url = format!("{}/classifications/task", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("window", &window))
-                .headers(header_map)
-                .build()?;
+                );
+            if window.is_some() {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("window", &window));
+            }
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "get_task_classifications",
             };
@@ -80596,24 +80559,15 @@ pub mod builder {
         > {
             let Self { client } = self;
             let url = format!("{}/credits", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+                );
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "get_credits",
             };
@@ -80787,31 +80741,47 @@ pub mod builder {
             let start_date = start_date.map_err(Error::InvalidRequest)?;
             let subcategory = subcategory.map_err(Error::InvalidRequest)?;
             let url = format!("{}/datasets/app-rankings", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("category", &category))
-                .query(&progenitor_client::QueryParam::new("end_date", &end_date))
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(&progenitor_client::QueryParam::new("offset", &offset))
-                .query(&progenitor_client::QueryParam::new("sort", &sort))
-                .query(&progenitor_client::QueryParam::new("start_date", &start_date))
-                .query(&progenitor_client::QueryParam::new("subcategory", &subcategory))
-                .headers(header_map)
-                .build()?;
+                );
+            if category.is_some() {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("category", &category));
+            }
+            if end_date.is_some() {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("end_date", &end_date));
+            }
+            if limit.is_some() {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("limit", &limit));
+            }
+            if offset.is_some() {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("offset", &offset));
+            }
+            if sort.is_some() {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("sort", &sort));
+            }
+            if start_date.is_some() {
+                request = request
+                    .query(
+                        &progenitor_client::QueryParam::new("start_date", &start_date),
+                    );
+            }
+            if subcategory.is_some() {
+                request = request
+                    .query(
+                        &progenitor_client::QueryParam::new("subcategory", &subcategory),
+                    );
+            }
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "get_app_rankings",
             };
@@ -80996,38 +80966,55 @@ pub mod builder {
             let period = period.map_err(Error::InvalidRequest)?;
             let start_date = start_date.map_err(Error::InvalidRequest)?;
             let url = format!("{}/datasets/rankings-daily", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("category", &category))
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "context_bucket",
-                        &context_bucket,
-                    ),
-                )
-                .query(&progenitor_client::QueryParam::new("end_date", &end_date))
-                .query(
-                    &progenitor_client::QueryParam::new("language_type", &language_type),
-                )
-                .query(&progenitor_client::QueryParam::new("modality", &modality))
-                .query(&progenitor_client::QueryParam::new("period", &period))
-                .query(&progenitor_client::QueryParam::new("start_date", &start_date))
-                .headers(header_map)
-                .build()?;
+                );
+            if category.is_some() {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("category", &category));
+            }
+            if context_bucket.is_some() {
+                request = request
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "context_bucket",
+                            &context_bucket,
+                        ),
+                    );
+            }
+            if end_date.is_some() {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("end_date", &end_date));
+            }
+            if language_type.is_some() {
+                request = request
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "language_type",
+                            &language_type,
+                        ),
+                    );
+            }
+            if modality.is_some() {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("modality", &modality));
+            }
+            if period.is_some() {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("period", &period));
+            }
+            if start_date.is_some() {
+                request = request
+                    .query(
+                        &progenitor_client::QueryParam::new("start_date", &start_date),
+                    );
+            }
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "get_rankings_daily",
             };
@@ -81168,29 +81155,37 @@ pub mod builder {
             let offset = offset.map_err(Error::InvalidRequest)?;
             let turn_range = turn_range.map_err(Error::InvalidRequest)?;
             let url = format!("{}/datasets/session-cost", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("app_slug", &app_slug))
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(&progenitor_client::QueryParam::new("model", &model))
-                .query(&progenitor_client::QueryParam::new("offset", &offset))
-                .query(&progenitor_client::QueryParam::new("turn_range", &turn_range))
-                .headers(header_map)
-                .build()?;
+                );
+            if app_slug.is_some() {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("app_slug", &app_slug));
+            }
+            if limit.is_some() {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("limit", &limit));
+            }
+            if model.is_some() {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("model", &model));
+            }
+            if offset.is_some() {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("offset", &offset));
+            }
+            if turn_range.is_some() {
+                request = request
+                    .query(
+                        &progenitor_client::QueryParam::new("turn_range", &turn_range),
+                    );
+            }
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "get_session_cost",
             };
@@ -81283,26 +81278,23 @@ pub mod builder {
             let limit = limit.map_err(Error::InvalidRequest)?;
             let offset = offset.map_err(Error::InvalidRequest)?;
             let url = format!("{}/embeddings/models", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(&progenitor_client::QueryParam::new("offset", &offset))
-                .headers(header_map)
-                .build()?;
+                );
+            if limit.is_some() {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("limit", &limit));
+            }
+            if offset.is_some() {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("offset", &offset));
+            }
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "list_embeddings_models",
             };
@@ -81350,24 +81342,15 @@ pub mod builder {
         > {
             let Self { client } = self;
             let url = format!("{}/endpoints/zdr", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+                );
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "list_endpoints_zdr",
             };
@@ -81477,33 +81460,36 @@ pub mod builder {
             let offset = offset.map_err(Error::InvalidRequest)?;
             let user = user.map_err(Error::InvalidRequest)?;
             let url = format!("{}/external-users", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "include_inactive",
-                        &include_inactive,
-                    ),
-                )
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(&progenitor_client::QueryParam::new("offset", &offset))
-                .query(&progenitor_client::QueryParam::new("user", &user))
-                .headers(header_map)
-                .build()?;
+                );
+            if include_inactive.is_some() {
+                request = request
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "include_inactive",
+                            &include_inactive,
+                        ),
+                    );
+            }
+            if limit.is_some() {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("limit", &limit));
+            }
+            if offset.is_some() {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("offset", &offset));
+            }
+            if user.is_some() {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("user", &user));
+            }
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "list_external_users",
             };
@@ -81609,25 +81595,16 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/external-users", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .post(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+                .json(&body);
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "create_external_user",
             };
@@ -81715,24 +81692,15 @@ pub mod builder {
             let url = format!(
                 "{}/external-users/{}", client.baseurl, encode_path(& user.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+                );
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "get_external_user",
             };
@@ -81817,24 +81785,15 @@ pub mod builder {
             let url = format!(
                 "{}/external-users/{}", client.baseurl, encode_path(& user.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .delete(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+                );
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "delete_external_user",
             };
@@ -81950,25 +81909,16 @@ pub mod builder {
             let url = format!(
                 "{}/external-users/{}", client.baseurl, encode_path(& user.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .patch(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+                .json(&body);
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "update_external_user",
             };
@@ -82046,25 +81996,16 @@ pub mod builder {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!("{}/generation", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("id", &id))
-                .headers(header_map)
-                .build()?;
+                .query(&progenitor_client::QueryParam::new("id", &id));
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "get_generation",
             };
@@ -82149,25 +82090,16 @@ pub mod builder {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!("{}/generation/content", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("id", &id))
-                .headers(header_map)
-                .build()?;
+                .query(&progenitor_client::QueryParam::new("id", &id));
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "list_generation_content",
             };
@@ -82273,25 +82205,16 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/generation/feedback", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .post(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+                .json(&body);
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "submit_generation_feedback",
             };
@@ -82406,29 +82329,32 @@ pub mod builder {
             let offset = offset.map_err(Error::InvalidRequest)?;
             let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
             let url = format!("{}/guardrails", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(&progenitor_client::QueryParam::new("offset", &offset))
-                .query(
-                    &progenitor_client::QueryParam::new("workspace_id", &workspace_id),
-                )
-                .headers(header_map)
-                .build()?;
+                );
+            if limit.is_some() {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("limit", &limit));
+            }
+            if offset.is_some() {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("offset", &offset));
+            }
+            if workspace_id.is_some() {
+                request = request
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "workspace_id",
+                            &workspace_id,
+                        ),
+                    );
+            }
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "list_guardrails",
             };
@@ -82518,25 +82444,16 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/guardrails", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .post(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+                .json(&body);
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "create_guardrail",
             };
@@ -82629,26 +82546,23 @@ pub mod builder {
             let limit = limit.map_err(Error::InvalidRequest)?;
             let offset = offset.map_err(Error::InvalidRequest)?;
             let url = format!("{}/guardrails/assignments/keys", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(&progenitor_client::QueryParam::new("offset", &offset))
-                .headers(header_map)
-                .build()?;
+                );
+            if limit.is_some() {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("limit", &limit));
+            }
+            if offset.is_some() {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("offset", &offset));
+            }
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "list_key_assignments",
             };
@@ -82727,26 +82641,23 @@ pub mod builder {
             let limit = limit.map_err(Error::InvalidRequest)?;
             let offset = offset.map_err(Error::InvalidRequest)?;
             let url = format!("{}/guardrails/assignments/members", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(&progenitor_client::QueryParam::new("offset", &offset))
-                .headers(header_map)
-                .build()?;
+                );
+            if limit.is_some() {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("limit", &limit));
+            }
+            if offset.is_some() {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("offset", &offset));
+            }
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "list_member_assignments",
             };
@@ -82812,24 +82723,15 @@ pub mod builder {
             let url = format!(
                 "{}/guardrails/{}", client.baseurl, encode_path(& id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+                );
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "get_guardrail",
             };
@@ -82899,24 +82801,15 @@ pub mod builder {
             let url = format!(
                 "{}/guardrails/{}", client.baseurl, encode_path(& id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .delete(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+                );
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "delete_guardrail",
             };
@@ -83022,25 +82915,16 @@ pub mod builder {
             let url = format!(
                 "{}/guardrails/{}", client.baseurl, encode_path(& id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .patch(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+                .json(&body);
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "update_guardrail",
             };
@@ -83150,26 +83034,23 @@ pub mod builder {
                 "{}/guardrails/{}/assignments/keys", client.baseurl, encode_path(& id
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(&progenitor_client::QueryParam::new("offset", &offset))
-                .headers(header_map)
-                .build()?;
+                );
+            if limit.is_some() {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("limit", &limit));
+            }
+            if offset.is_some() {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("offset", &offset));
+            }
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "list_guardrail_key_assignments",
             };
@@ -83276,25 +83157,16 @@ pub mod builder {
                 "{}/guardrails/{}/assignments/keys", client.baseurl, encode_path(& id
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .post(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+                .json(&body);
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "bulk_assign_keys_to_guardrail",
             };
@@ -83408,25 +83280,16 @@ pub mod builder {
                 "{}/guardrails/{}/assignments/keys/remove", client.baseurl, encode_path(&
                 id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .post(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+                .json(&body);
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "bulk_unassign_keys_from_guardrail",
             };
@@ -83536,26 +83399,23 @@ pub mod builder {
                 "{}/guardrails/{}/assignments/members", client.baseurl, encode_path(& id
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(&progenitor_client::QueryParam::new("offset", &offset))
-                .headers(header_map)
-                .build()?;
+                );
+            if limit.is_some() {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("limit", &limit));
+            }
+            if offset.is_some() {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("offset", &offset));
+            }
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "list_guardrail_member_assignments",
             };
@@ -83663,25 +83523,16 @@ pub mod builder {
                 "{}/guardrails/{}/assignments/members", client.baseurl, encode_path(& id
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .post(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+                .json(&body);
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "bulk_assign_members_to_guardrail",
             };
@@ -83796,25 +83647,16 @@ pub mod builder {
                 "{}/guardrails/{}/assignments/members/remove", client.baseurl,
                 encode_path(& id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .post(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+                .json(&body);
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "bulk_unassign_members_from_guardrail",
             };
@@ -83876,24 +83718,15 @@ pub mod builder {
         > {
             let Self { client } = self;
             let url = format!("{}/images/models", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+                );
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "list_image_models",
             };
@@ -83969,24 +83802,15 @@ pub mod builder {
                 "{}/images/models/{}/{}/endpoints", client.baseurl, encode_path(& author
                 .to_string()), encode_path(& slug.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+                );
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "list_image_model_endpoints",
             };
@@ -84034,24 +83858,15 @@ pub mod builder {
         > {
             let Self { client } = self;
             let url = format!("{}/key", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+                );
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "get_current_key",
             };
@@ -84166,40 +83981,46 @@ pub mod builder {
             let offset = offset.map_err(Error::InvalidRequest)?;
             let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
             let url = format!("{}/keys", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "include_disabled",
-                        &include_disabled,
-                    ),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "include_expired",
-                        &include_expired,
-                    ),
-                )
-                .query(&progenitor_client::QueryParam::new("offset", &offset))
-                .query(
-                    &progenitor_client::QueryParam::new("workspace_id", &workspace_id),
-                )
-                .headers(header_map)
-                .build()?;
+                );
+            if include_disabled.is_some() {
+                request = request
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "include_disabled",
+                            &include_disabled,
+                        ),
+                    );
+            }
+            if include_expired.is_some() {
+                request = request
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "include_expired",
+                            &include_expired,
+                        ),
+                    );
+            }
+            if offset.is_some() {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("offset", &offset));
+            }
+            if workspace_id.is_some() {
+                request = request
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "workspace_id",
+                            &workspace_id,
+                        ),
+                    );
+            }
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "list",
             };
@@ -84294,25 +84115,16 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/keys", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .post(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+                .json(&body);
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "create_keys",
             };
@@ -84397,24 +84209,15 @@ pub mod builder {
             let url = format!(
                 "{}/keys/{}", client.baseurl, encode_path(& hash.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+                );
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "get_key",
             };
@@ -84492,24 +84295,15 @@ pub mod builder {
             let url = format!(
                 "{}/keys/{}", client.baseurl, encode_path(& hash.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .delete(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+                );
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "delete_keys",
             };
@@ -84621,25 +84415,16 @@ pub mod builder {
             let url = format!(
                 "{}/keys/{}", client.baseurl, encode_path(& hash.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .patch(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+                .json(&body);
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "update_keys",
             };
@@ -84740,24 +84525,15 @@ pub mod builder {
                 "{}/model/{}/{}", client.baseurl, encode_path(& author.to_string()),
                 encode_path(& slug.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+                );
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "get_model",
             };
@@ -85316,131 +85092,225 @@ pub mod builder {
             let use_rss_chat_links = use_rss_chat_links.map_err(Error::InvalidRequest)?;
             let zdr = zdr.map_err(Error::InvalidRequest)?;
             let url = format!("{}/models", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("arch", &arch))
-                .query(&progenitor_client::QueryParam::new("category", &category))
-                .query(&progenitor_client::QueryParam::new("context", &context))
-                .query(&progenitor_client::QueryParam::new("distillable", &distillable))
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "input_modalities",
-                        &input_modalities,
-                    ),
-                )
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(
-                    &progenitor_client::QueryParam::new("max_age_days", &max_age_days),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "max_agentic_index",
-                        &max_agentic_index,
-                    ),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "max_coding_index",
-                        &max_coding_index,
-                    ),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "max_intelligence_index",
-                        &max_intelligence_index,
-                    ),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "max_output_price",
-                        &max_output_price,
-                    ),
-                )
-                .query(&progenitor_client::QueryParam::new("max_price", &max_price))
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "max_tool_success_rate",
-                        &max_tool_success_rate,
-                    ),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new("min_age_days", &min_age_days),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "min_agentic_index",
-                        &min_agentic_index,
-                    ),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "min_coding_index",
-                        &min_coding_index,
-                    ),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "min_intelligence_index",
-                        &min_intelligence_index,
-                    ),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "min_output_price",
-                        &min_output_price,
-                    ),
-                )
-                .query(&progenitor_client::QueryParam::new("min_price", &min_price))
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "min_tool_success_rate",
-                        &min_tool_success_rate,
-                    ),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new("model_authors", &model_authors),
-                )
-                .query(&progenitor_client::QueryParam::new("offset", &offset))
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "output_modalities",
-                        &output_modalities,
-                    ),
-                )
-                .query(&progenitor_client::QueryParam::new("providers", &providers))
-                .query(&progenitor_client::QueryParam::new("q", &q))
-                .query(&progenitor_client::QueryParam::new("region", &region))
-                .query(&progenitor_client::QueryParam::new("sort", &sort))
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "supported_parameters",
-                        &supported_parameters,
-                    ),
-                )
-                .query(&progenitor_client::QueryParam::new("use_rss", &use_rss))
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "use_rss_chat_links",
-                        &use_rss_chat_links,
-                    ),
-                )
-                .query(&progenitor_client::QueryParam::new("zdr", &zdr))
-                .headers(header_map)
-                .build()?;
+                );
+            if arch.is_some() {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("arch", &arch));
+            }
+            if category.is_some() {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("category", &category));
+            }
+            if context.is_some() {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("context", &context));
+            }
+            if distillable.is_some() {
+                request = request
+                    .query(
+                        &progenitor_client::QueryParam::new("distillable", &distillable),
+                    );
+            }
+            if input_modalities.is_some() {
+                request = request
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "input_modalities",
+                            &input_modalities,
+                        ),
+                    );
+            }
+            if limit.is_some() {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("limit", &limit));
+            }
+            if max_age_days.is_some() {
+                request = request
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "max_age_days",
+                            &max_age_days,
+                        ),
+                    );
+            }
+            if max_agentic_index.is_some() {
+                request = request
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "max_agentic_index",
+                            &max_agentic_index,
+                        ),
+                    );
+            }
+            if max_coding_index.is_some() {
+                request = request
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "max_coding_index",
+                            &max_coding_index,
+                        ),
+                    );
+            }
+            if max_intelligence_index.is_some() {
+                request = request
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "max_intelligence_index",
+                            &max_intelligence_index,
+                        ),
+                    );
+            }
+            if max_output_price.is_some() {
+                request = request
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "max_output_price",
+                            &max_output_price,
+                        ),
+                    );
+            }
+            if max_price.is_some() {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("max_price", &max_price));
+            }
+            if max_tool_success_rate.is_some() {
+                request = request
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "max_tool_success_rate",
+                            &max_tool_success_rate,
+                        ),
+                    );
+            }
+            if min_age_days.is_some() {
+                request = request
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "min_age_days",
+                            &min_age_days,
+                        ),
+                    );
+            }
+            if min_agentic_index.is_some() {
+                request = request
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "min_agentic_index",
+                            &min_agentic_index,
+                        ),
+                    );
+            }
+            if min_coding_index.is_some() {
+                request = request
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "min_coding_index",
+                            &min_coding_index,
+                        ),
+                    );
+            }
+            if min_intelligence_index.is_some() {
+                request = request
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "min_intelligence_index",
+                            &min_intelligence_index,
+                        ),
+                    );
+            }
+            if min_output_price.is_some() {
+                request = request
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "min_output_price",
+                            &min_output_price,
+                        ),
+                    );
+            }
+            if min_price.is_some() {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("min_price", &min_price));
+            }
+            if min_tool_success_rate.is_some() {
+                request = request
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "min_tool_success_rate",
+                            &min_tool_success_rate,
+                        ),
+                    );
+            }
+            if model_authors.is_some() {
+                request = request
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "model_authors",
+                            &model_authors,
+                        ),
+                    );
+            }
+            if offset.is_some() {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("offset", &offset));
+            }
+            if output_modalities.is_some() {
+                request = request
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "output_modalities",
+                            &output_modalities,
+                        ),
+                    );
+            }
+            if providers.is_some() {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("providers", &providers));
+            }
+            if q.is_some() {
+                request = request.query(&progenitor_client::QueryParam::new("q", &q));
+            }
+            if region.is_some() {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("region", &region));
+            }
+            if sort.is_some() {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("sort", &sort));
+            }
+            if supported_parameters.is_some() {
+                request = request
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "supported_parameters",
+                            &supported_parameters,
+                        ),
+                    );
+            }
+            if use_rss.is_some() {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("use_rss", &use_rss));
+            }
+            if use_rss_chat_links.is_some() {
+                request = request
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "use_rss_chat_links",
+                            &use_rss_chat_links,
+                        ),
+                    );
+            }
+            if zdr.is_some() {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("zdr", &zdr));
+            }
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "get_models",
             };
@@ -85513,30 +85383,24 @@ pub mod builder {
             let Self { client, output_modalities } = self;
             let output_modalities = output_modalities.map_err(Error::InvalidRequest)?;
             let url = format!("{}/models/count", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "output_modalities",
-                        &output_modalities,
-                    ),
-                )
-                .headers(header_map)
-                .build()?;
+                );
+            if output_modalities.is_some() {
+                request = request
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "output_modalities",
+                            &output_modalities,
+                        ),
+                    );
+            }
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "list_models_count",
             };
@@ -85653,33 +85517,36 @@ pub mod builder {
             let output_modalities = output_modalities.map_err(Error::InvalidRequest)?;
             let sort = sort.map_err(Error::InvalidRequest)?;
             let url = format!("{}/models/user", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(&progenitor_client::QueryParam::new("offset", &offset))
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "output_modalities",
-                        &output_modalities,
-                    ),
-                )
-                .query(&progenitor_client::QueryParam::new("sort", &sort))
-                .headers(header_map)
-                .build()?;
+                );
+            if limit.is_some() {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("limit", &limit));
+            }
+            if offset.is_some() {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("offset", &offset));
+            }
+            if output_modalities.is_some() {
+                request = request
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "output_modalities",
+                            &output_modalities,
+                        ),
+                    );
+            }
+            if sort.is_some() {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("sort", &sort));
+            }
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "list_models_user",
             };
@@ -85776,24 +85643,15 @@ pub mod builder {
                 "{}/models/{}/{}/endpoints", client.baseurl, encode_path(& author
                 .to_string()), encode_path(& slug.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+                );
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "list_endpoints",
             };
@@ -85845,24 +85703,15 @@ pub mod builder {
         ) -> Result<ResponseValue<types::OAuthJwks>, Error<types::ErrorResponse>> {
             let Self { client } = self;
             let url = format!("{}/oauth/jwks", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+                );
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "list_oauth_jwks",
             };
@@ -85938,25 +85787,16 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/oauth/token", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .post(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .form_urlencoded(&body)?
-                .headers(header_map)
-                .build()?;
+                .form_urlencoded(&body)?;
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "create_oauth_token",
             };
@@ -86064,29 +85904,32 @@ pub mod builder {
             let offset = offset.map_err(Error::InvalidRequest)?;
             let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
             let url = format!("{}/observability/destinations", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(&progenitor_client::QueryParam::new("offset", &offset))
-                .query(
-                    &progenitor_client::QueryParam::new("workspace_id", &workspace_id),
-                )
-                .headers(header_map)
-                .build()?;
+                );
+            if limit.is_some() {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("limit", &limit));
+            }
+            if offset.is_some() {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("offset", &offset));
+            }
+            if workspace_id.is_some() {
+                request = request
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "workspace_id",
+                            &workspace_id,
+                        ),
+                    );
+            }
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "list_observability_destinations",
             };
@@ -86178,25 +86021,16 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/observability/destinations", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .post(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+                .json(&body);
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "create_observability_destination",
             };
@@ -86284,24 +86118,15 @@ pub mod builder {
                 "{}/observability/destinations/{}", client.baseurl, encode_path(& id
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+                );
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "get_observability_destination",
             };
@@ -86372,24 +86197,15 @@ pub mod builder {
                 "{}/observability/destinations/{}", client.baseurl, encode_path(& id
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .delete(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+                );
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "delete_observability_destination",
             };
@@ -86498,25 +86314,16 @@ pub mod builder {
                 "{}/observability/destinations/{}", client.baseurl, encode_path(& id
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .patch(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+                .json(&body);
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "update_observability_destination",
             };
@@ -86623,26 +86430,23 @@ pub mod builder {
             let limit = limit.map_err(Error::InvalidRequest)?;
             let offset = offset.map_err(Error::InvalidRequest)?;
             let url = format!("{}/organization/members", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(&progenitor_client::QueryParam::new("offset", &offset))
-                .headers(header_map)
-                .build()?;
+                );
+            if limit.is_some() {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("limit", &limit));
+            }
+            if offset.is_some() {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("offset", &offset));
+            }
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "list_organization_members",
             };
@@ -86697,24 +86501,15 @@ pub mod builder {
         > {
             let Self { client } = self;
             let url = format!("{}/organization/settings", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+                );
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "get_organization_settings",
             };
@@ -86813,25 +86608,16 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/organization/settings", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .patch(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+                .json(&body);
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "update_organization_settings",
             };
@@ -86931,26 +86717,23 @@ pub mod builder {
             let limit = limit.map_err(Error::InvalidRequest)?;
             let offset = offset.map_err(Error::InvalidRequest)?;
             let url = format!("{}/presets", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(&progenitor_client::QueryParam::new("offset", &offset))
-                .headers(header_map)
-                .build()?;
+                );
+            if limit.is_some() {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("limit", &limit));
+            }
+            if offset.is_some() {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("offset", &offset));
+            }
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "list_presets",
             };
@@ -87023,24 +86806,15 @@ pub mod builder {
             let url = format!(
                 "{}/presets/{}", client.baseurl, encode_path(& slug.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+                );
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "get_preset",
             };
@@ -87150,26 +86924,23 @@ pub mod builder {
                 "{}/presets/{}/versions", client.baseurl, encode_path(& slug
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(&progenitor_client::QueryParam::new("offset", &offset))
-                .headers(header_map)
-                .build()?;
+                );
+            if limit.is_some() {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("limit", &limit));
+            }
+            if offset.is_some() {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("offset", &offset));
+            }
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "list_preset_versions",
             };
@@ -87265,24 +87036,15 @@ pub mod builder {
                 "{}/presets/{}/versions/{}", client.baseurl, encode_path(& slug
                 .to_string()), encode_path(& version.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+                );
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "get_preset_version",
             };
@@ -87344,24 +87106,15 @@ pub mod builder {
         > {
             let Self { client } = self;
             let url = format!("{}/private-endpoints", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+                );
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "list_private_endpoints",
             };
@@ -87477,18 +87230,10 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/private-endpoints", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             if let Some(value) = idempotency_key {
                 header_map.append("idempotency-key", value.to_string().try_into()?);
             }
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .post(url)
                 .header(
@@ -87496,8 +87241,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
-                .build()?;
+                .headers(header_map);
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "create_private_endpoint",
             };
@@ -87613,24 +87359,15 @@ pub mod builder {
             let url = format!(
                 "{}/private-endpoints/{}", client.baseurl, encode_path(& id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+                );
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "get_private_endpoint",
             };
@@ -87734,25 +87471,21 @@ pub mod builder {
             let url = format!(
                 "{}/private-endpoints/{}", client.baseurl, encode_path(& id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
             let mut request = client
                 .client
                 .delete(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("draft_only", &draft_only))
-                .headers(header_map)
-                .build()?;
+                );
+            if draft_only.is_some() {
+                request = request
+                    .query(
+                        &progenitor_client::QueryParam::new("draft_only", &draft_only),
+                    );
+            }
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "delete_private_endpoint",
             };
@@ -87903,25 +87636,16 @@ pub mod builder {
             let url = format!(
                 "{}/private-endpoints/{}", client.baseurl, encode_path(& id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .patch(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+                .json(&body);
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "update_private_endpoint",
             };
@@ -88038,24 +87762,15 @@ pub mod builder {
                 "{}/private-endpoints/{}/activate", client.baseurl, encode_path(& id
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .post(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+                );
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "activate_private_endpoint",
             };
@@ -88172,24 +87887,15 @@ pub mod builder {
                 "{}/private-endpoints/{}/disable", client.baseurl, encode_path(& id
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .post(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+                );
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "disable_private_endpoint",
             };
@@ -88306,24 +88012,15 @@ pub mod builder {
                 "{}/private-endpoints/{}/enable", client.baseurl, encode_path(& id
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .post(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+                );
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "enable_private_endpoint",
             };
@@ -88475,25 +88172,16 @@ pub mod builder {
                 "{}/private-endpoints/{}/pricing", client.baseurl, encode_path(& id
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .put(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+                .json(&body);
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "update_private_endpoint_pricing",
             };
@@ -88645,25 +88333,16 @@ pub mod builder {
                 "{}/private-endpoints/{}/validate", client.baseurl, encode_path(& id
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .post(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+                .json(&body);
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "validate_private_endpoint",
             };
@@ -88760,24 +88439,15 @@ pub mod builder {
         > {
             let Self { client } = self;
             let url = format!("{}/providers", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+                );
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "list_providers",
             };
@@ -88849,26 +88519,23 @@ pub mod builder {
             let limit = limit.map_err(Error::InvalidRequest)?;
             let offset = offset.map_err(Error::InvalidRequest)?;
             let url = format!("{}/scim/group-mappings", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(&progenitor_client::QueryParam::new("offset", &offset))
-                .headers(header_map)
-                .build()?;
+                );
+            if limit.is_some() {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("limit", &limit));
+            }
+            if offset.is_some() {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("offset", &offset));
+            }
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "list_scim_group_mappings",
             };
@@ -88960,25 +88627,16 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/scim/group-mappings", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .post(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+                .json(&body);
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "create_scim_group_mapping",
             };
@@ -89066,24 +88724,15 @@ pub mod builder {
                 "{}/scim/group-mappings/{}", client.baseurl, encode_path(& id
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+                );
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "get_scim_group_mapping",
             };
@@ -89166,16 +88815,7 @@ pub mod builder {
                 "{}/scim/group-mappings/{}", client.baseurl, encode_path(& id
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .delete(url)
                 .header(
@@ -89184,9 +88824,9 @@ pub mod builder {
                 )
                 .query(
                     &progenitor_client::QueryParam::new("keep_members", &keep_members),
-                )
-                .headers(header_map)
-                .build()?;
+                );
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "delete_scim_group_mapping",
             };
@@ -89302,25 +88942,16 @@ pub mod builder {
                 "{}/scim/group-mappings/{}", client.baseurl, encode_path(& id
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .patch(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+                .json(&body);
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "update_scim_group_mapping",
             };
@@ -89445,30 +89076,38 @@ pub mod builder {
             let limit = limit.map_err(Error::InvalidRequest)?;
             let offset = offset.map_err(Error::InvalidRequest)?;
             let url = format!("{}/scim/groups", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new("display_name", &display_name),
-                )
-                .query(&progenitor_client::QueryParam::new("external_id", &external_id))
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(&progenitor_client::QueryParam::new("offset", &offset))
-                .headers(header_map)
-                .build()?;
+                );
+            if display_name.is_some() {
+                request = request
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "display_name",
+                            &display_name,
+                        ),
+                    );
+            }
+            if external_id.is_some() {
+                request = request
+                    .query(
+                        &progenitor_client::QueryParam::new("external_id", &external_id),
+                    );
+            }
+            if limit.is_some() {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("limit", &limit));
+            }
+            if offset.is_some() {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("offset", &offset));
+            }
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "list_scim_groups",
             };
@@ -89523,24 +89162,15 @@ pub mod builder {
         > {
             let Self { client } = self;
             let url = format!("{}/scim/sync-jobs", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .post(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+                );
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "create_scim_sync_job",
             };
@@ -89621,24 +89251,15 @@ pub mod builder {
             let url = format!(
                 "{}/scim/sync-jobs/{}", client.baseurl, encode_path(& id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+                );
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "get_scim_sync_job",
             };
@@ -89744,27 +89365,29 @@ pub mod builder {
             let limit = limit.map_err(Error::InvalidRequest)?;
             let offset = offset.map_err(Error::InvalidRequest)?;
             let url = format!("{}/tools", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("api_format", &api_format))
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(&progenitor_client::QueryParam::new("offset", &offset))
-                .headers(header_map)
-                .build()?;
+                );
+            if api_format.is_some() {
+                request = request
+                    .query(
+                        &progenitor_client::QueryParam::new("api_format", &api_format),
+                    );
+            }
+            if limit.is_some() {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("limit", &limit));
+            }
+            if offset.is_some() {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("offset", &offset));
+            }
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "list_tools",
             };
@@ -89842,24 +89465,15 @@ pub mod builder {
             let url = format!(
                 "{}/tools/{}", client.baseurl, encode_path(& name.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+                );
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "get_tool",
             };
@@ -89941,24 +89555,15 @@ pub mod builder {
                 "{}/vault/interns/{}/connections", client.baseurl, encode_path(&
                 intern_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+                );
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "list_intern_connections",
             };
@@ -90108,26 +89713,23 @@ pub mod builder {
                 "{}/vault/interns/{}/effective-secrets", client.baseurl, encode_path(&
                 intern_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(&progenitor_client::QueryParam::new("offset", &offset))
-                .headers(header_map)
-                .build()?;
+                );
+            if limit.is_some() {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("limit", &limit));
+            }
+            if offset.is_some() {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("offset", &offset));
+            }
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "list_intern_effective_vault_secrets",
             };
@@ -90277,26 +89879,23 @@ pub mod builder {
                 "{}/vault/interns/{}/secrets", client.baseurl, encode_path(& intern_id
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(&progenitor_client::QueryParam::new("offset", &offset))
-                .headers(header_map)
-                .build()?;
+                );
+            if limit.is_some() {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("limit", &limit));
+            }
+            if offset.is_some() {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("offset", &offset));
+            }
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "list_intern_vault_secrets",
             };
@@ -90453,25 +90052,16 @@ pub mod builder {
                 "{}/vault/interns/{}/secrets/copy", client.baseurl, encode_path(&
                 intern_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .post(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+                .json(&body);
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "copy_vault_secrets_to_intern",
             };
@@ -90609,25 +90199,16 @@ pub mod builder {
                 "{}/vault/interns/{}/secrets/{}", client.baseurl, encode_path(& intern_id
                 .to_string()), encode_path(& name.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .put(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+                .json(&body);
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "store_intern_vault_secret",
             };
@@ -90728,24 +90309,15 @@ pub mod builder {
                 "{}/vault/interns/{}/secrets/{}", client.baseurl, encode_path(& intern_id
                 .to_string()), encode_path(& name.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .delete(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+                );
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "delete_intern_vault_secret",
             };
@@ -90884,26 +90456,23 @@ pub mod builder {
             let limit = limit.map_err(Error::InvalidRequest)?;
             let offset = offset.map_err(Error::InvalidRequest)?;
             let url = format!("{}/vault/secrets", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(&progenitor_client::QueryParam::new("offset", &offset))
-                .headers(header_map)
-                .build()?;
+                );
+            if limit.is_some() {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("limit", &limit));
+            }
+            if offset.is_some() {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("offset", &offset));
+            }
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "list_vault_secrets",
             };
@@ -91060,25 +90629,16 @@ pub mod builder {
             let url = format!(
                 "{}/vault/secrets/{}", client.baseurl, encode_path(& name.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .put(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+                .json(&body);
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "store_vault_secret",
             };
@@ -91163,24 +90723,15 @@ pub mod builder {
             let url = format!(
                 "{}/vault/secrets/{}", client.baseurl, encode_path(& name.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .delete(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+                );
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "delete_vault_secret",
             };
@@ -91291,24 +90842,15 @@ pub mod builder {
         > {
             let Self { client } = self;
             let url = format!("{}/videos/models", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+                );
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "list_videos_models",
             };
@@ -91387,26 +90929,23 @@ pub mod builder {
             let limit = limit.map_err(Error::InvalidRequest)?;
             let offset = offset.map_err(Error::InvalidRequest)?;
             let url = format!("{}/workspaces", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(&progenitor_client::QueryParam::new("offset", &offset))
-                .headers(header_map)
-                .build()?;
+                );
+            if limit.is_some() {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("limit", &limit));
+            }
+            if offset.is_some() {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("offset", &offset));
+            }
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "list_workspaces",
             };
@@ -91489,25 +91028,16 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/workspaces", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .post(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+                .json(&body);
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "create_workspace",
             };
@@ -91585,24 +91115,15 @@ pub mod builder {
             let url = format!(
                 "{}/workspaces/{}", client.baseurl, encode_path(& id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+                );
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "get_workspace",
             };
@@ -91689,30 +91210,24 @@ pub mod builder {
             let url = format!(
                 "{}/workspaces/{}", client.baseurl, encode_path(& id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
             let mut request = client
                 .client
                 .delete(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "confirm_default_workspace_deletion",
-                        &confirm_default_workspace_deletion,
-                    ),
-                )
-                .headers(header_map)
-                .build()?;
+                );
+            if confirm_default_workspace_deletion.is_some() {
+                request = request
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "confirm_default_workspace_deletion",
+                            &confirm_default_workspace_deletion,
+                        ),
+                    );
+            }
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "delete_workspace",
             };
@@ -91832,25 +91347,16 @@ pub mod builder {
             let url = format!(
                 "{}/workspaces/{}", client.baseurl, encode_path(& id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .patch(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+                .json(&body);
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "update_workspace",
             };
@@ -91938,24 +91444,15 @@ pub mod builder {
                 "{}/workspaces/{}/budgets", client.baseurl, encode_path(& id
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+                );
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "list_workspace_budgets",
             };
@@ -92044,24 +91541,15 @@ pub mod builder {
                 "{}/workspaces/{}/budgets/{}", client.baseurl, encode_path(& id
                 .to_string()), encode_path(& interval.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+                );
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "get_workspace_budget",
             };
@@ -92192,25 +91680,16 @@ pub mod builder {
                 "{}/workspaces/{}/budgets/{}", client.baseurl, encode_path(& id
                 .to_string()), encode_path(& interval.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .put(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+                .json(&body);
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "upsert_workspace_budget",
             };
@@ -92303,24 +91782,15 @@ pub mod builder {
                 "{}/workspaces/{}/budgets/{}", client.baseurl, encode_path(& id
                 .to_string()), encode_path(& interval.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .delete(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+                );
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "delete_workspace_budget",
             };
@@ -92430,26 +91900,23 @@ pub mod builder {
                 "{}/workspaces/{}/members", client.baseurl, encode_path(& id
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(&progenitor_client::QueryParam::new("offset", &offset))
-                .headers(header_map)
-                .build()?;
+                );
+            if limit.is_some() {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("limit", &limit));
+            }
+            if offset.is_some() {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("offset", &offset));
+            }
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "list_workspace_members",
             };
@@ -92564,25 +92031,16 @@ pub mod builder {
                 "{}/workspaces/{}/members/add", client.baseurl, encode_path(& id
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .post(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+                .json(&body);
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "bulk_add_workspace_members",
             };
@@ -92705,25 +92163,16 @@ pub mod builder {
                 "{}/workspaces/{}/members/remove", client.baseurl, encode_path(& id
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .post(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+                .json(&body);
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "bulk_remove_workspace_members",
             };

@@ -18,9 +18,6 @@ use crate::Client;
 const JSON: &str = "application/json";
 const FORM: &str = "application/x-www-form-urlencoded";
 
-/// Header progenitor adds to every request; it is not part of OpenRouter's API.
-const PROGENITOR_API_VERSION: HeaderName = HeaderName::from_static("api-version");
-
 /// What one attempt of one operation sends beyond its parameters, and where it
 /// records the head of the response it got.
 ///
@@ -252,8 +249,8 @@ impl ClientHooks<RequestContext> for Client {
         _info: &OperationInfo,
     ) -> Result<(), Error<E>> {
         let context = self.inner();
+        // No `api-version` header to remove: the xtask keeps progenitor from adding it.
         let headers = request.headers_mut();
-        headers.remove(PROGENITOR_API_VERSION);
         // Replace rather than add, so a per-call value wins over any earlier one.
         // `iter` yields a name's values one after another.
         let mut previous: Option<&HeaderName> = None;
