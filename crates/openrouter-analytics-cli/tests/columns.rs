@@ -122,24 +122,6 @@ fn two_fields(op: &OperationInfo) -> Vec<&'static str> {
     names
 }
 
-fn csv_header(stdout: &str) -> (Vec<String>, usize) {
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(false)
-        .from_reader(stdout.as_bytes());
-    let header = reader
-        .headers()
-        .expect("a header")
-        .iter()
-        .map(String::from)
-        .collect();
-    let mut rows = 0;
-    for record in reader.records() {
-        record.expect("a well-formed record");
-        rows += 1;
-    }
-    (header, rows)
-}
-
 #[test]
 fn every_account_command_that_shows_a_resource_picks_its_columns() {
     let server = MockOpenRouter::start();
@@ -159,9 +141,9 @@ fn every_account_command_that_shows_a_resource_picks_its_columns() {
             failures.push(format!("{what} -f csv: exit {}: {}", csv.code, csv.stderr));
             continue;
         }
-        let (header, rows) = csv_header(&csv.stdout);
-        if header != fields || rows == 0 {
-            failures.push(format!("{what} -f csv: {header:?}, {rows} rows"));
+        let (header, rows) = csv.csv();
+        if header != fields || rows.is_empty() || rows.iter().any(|row| row.len() != 2) {
+            failures.push(format!("{what} -f csv: {header:?}, {rows:?}"));
         }
         let table = run(cli(&server.base_url(), KEY).args(&words).args([
             "-f",
@@ -187,9 +169,9 @@ fn a_detail_view_shows_the_fields_and_computed_values_named_in_their_order() {
     let out =
         run(cli(&base, KEY).args(["credits", "-f", "csv", "--columns", "balance,total_usage"]))
             .ok();
-    let (header, rows) = csv_header(&out.stdout);
+    let (header, rows) = out.csv();
     assert_eq!(header, ["balance", "total_usage"]);
-    assert_eq!(rows, 1);
+    assert_eq!(rows.len(), 1);
 
     let out = run(cli(&base, KEY).args([
         "credits",

@@ -678,13 +678,7 @@ pub fn write_look_table(
             in_named_order(names, picked, extra)
         }
     };
-    let columns: Vec<Column> = slots
-        .iter()
-        .filter_map(|slot| match slot {
-            Slot::Field(c) => Some(c.clone()),
-            _ => None,
-        })
-        .collect();
+    let columns = fields(&slots);
     let mut warnings = missing_warning(&View {
         rows: rows.clone(),
         is_list,
@@ -929,13 +923,7 @@ fn look_csv(
         Slot::PerMillion(name) => (format!("{name}_per_million"), sheet::Kind::Number),
         Slot::Extra(e) => (e.name.to_string(), sheet::Kind::Number),
     });
-    let columns: Vec<Column> = slots
-        .iter()
-        .filter_map(|slot| match slot {
-            Slot::Field(c) => Some(c.clone()),
-            _ => None,
-        })
-        .collect();
+    let columns = fields(&slots);
     let mut lacking = Lacking::new(&columns);
     let mut sheet = Sheet::new(out, header)?;
     let mut cells = Vec::new();
@@ -970,6 +958,17 @@ enum Slot<'e> {
     PerMillion(&'static str),
     /// A value the command computed.
     Extra(&'e Extra),
+}
+
+/// The fields among `slots`, in order.
+fn fields(slots: &[Slot<'_>]) -> Vec<Column> {
+    slots
+        .iter()
+        .filter_map(|slot| match slot {
+            Slot::Field(c) => Some(c.clone()),
+            _ => None,
+        })
+        .collect()
 }
 
 /// `--columns`' names in order: each a picked field or a named extra.
