@@ -264,6 +264,7 @@ pub fn run(
     global: &GlobalArgs,
     runtime: &tokio::runtime::Runtime,
     style: Style<'_>,
+    stdout: &mut dyn Write,
 ) -> Result<(), Failure> {
     let needs = live_needs(plan);
     let mut snapshot = match ctx {
@@ -324,7 +325,7 @@ pub fn run(
     // All or nothing: an amount that cannot be printed fails before a row is written.
     write_rendered(
         style,
-        &mut io::stdout().lock(),
+        stdout,
         |out| print(&outcomes, plan.day, style.format, out).map_err(|err| Failure::output(&err)),
         Failure::output,
     )?;

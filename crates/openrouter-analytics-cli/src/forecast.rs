@@ -185,6 +185,7 @@ pub fn run(
     ctx: Option<&Context<'_>>,
     runtime: Option<&tokio::runtime::Runtime>,
     style: Style<'_>,
+    stdout: &mut dyn Write,
 ) -> Result<(), Failure> {
     let keys = match (plan.by, ctx, runtime) {
         (ForecastBy::Key, Some(ctx), Some(runtime)) => Some(fetch_keys(ctx, runtime)?),
@@ -198,7 +199,7 @@ pub fn run(
     let lines = project(plan, data.covered, data.series);
     write_rendered(
         style,
-        &mut io::stdout().lock(),
+        stdout,
         |out| {
             print(plan, data.source, &lines, style.format, out).map_err(|err| Failure::output(&err))
         },

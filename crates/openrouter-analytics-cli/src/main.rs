@@ -289,7 +289,14 @@ fn run(cli: &Cli, columns: Option<&[String]>, redactor: &Redactor) -> Result<(),
                 .enable_all()
                 .build()
                 .map_err(|err| Failure::other(format!("cannot start the runtime: {err}")))?;
-            check::run(&plan, None, global, &runtime, style)
+            check::run(
+                &plan,
+                None,
+                global,
+                &runtime,
+                style,
+                &mut io::stdout().lock(),
+            )
         }
         Plan::Check(plan) => {
             let session = Session::start(global, redactor)?;
@@ -299,9 +306,12 @@ fn run(cli: &Cli, columns: Option<&[String]>, redactor: &Redactor) -> Result<(),
                 global,
                 &session.runtime,
                 style,
+                &mut io::stdout().lock(),
             )
         }
-        Plan::Forecast(plan) if forecast::offline(&plan) => forecast::run(&plan, None, None, style),
+        Plan::Forecast(plan) if forecast::offline(&plan) => {
+            forecast::run(&plan, None, None, style, &mut io::stdout().lock())
+        }
         Plan::Forecast(plan) => {
             let session = Session::start(global, redactor)?;
             forecast::run(
@@ -309,6 +319,7 @@ fn run(cli: &Cli, columns: Option<&[String]>, redactor: &Redactor) -> Result<(),
                 Some(&session.context()),
                 Some(&session.runtime),
                 style,
+                &mut io::stdout().lock(),
             )
         }
         Plan::Exporter(plan) => {
