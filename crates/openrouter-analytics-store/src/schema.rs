@@ -7,7 +7,7 @@
 //! the store beside other programs' tables.
 
 /// The migrations, oldest first; the schema version is the number applied.
-pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
+pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5];
 
 /// The newest schema version this crate knows.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -29,6 +29,7 @@ pub(crate) const TABLES: &[&str] = &[
     "openrouter_workspace",
     "openrouter_activity_daily",
     "openrouter_key_activity_daily",
+    "openrouter_synced_day",
 ];
 
 const V1: &str = "
@@ -185,6 +186,24 @@ CREATE TABLE openrouter_key_activity_daily (
     PRIMARY KEY (day, api_key_hash, model, provider_name)
 );
 DROP INDEX IF EXISTS openrouter_activity_by_model;
+";
+
+/// What the last sync that wrote a day of a raw table wrote for it: its rows' count
+/// and the wrapping sum of their hashes (key, model, provider and numbers; see
+/// `Digest` in sync.rs). A sync whose answer for the day has the same digest skips
+/// the day's rows, which it would otherwise compare one by one with the stored ones:
+/// a rerun over an unchanged window writes no raw row. Only a shortcut, kept in the
+/// sync's transaction: the raw rows stay the source of truth, and a day without a
+/// digest (every day of a store from before this version) is compared row by row.
+const V5: &str = "
+CREATE TABLE openrouter_synced_day (
+    raw_table TEXT NOT NULL,
+    day       TEXT NOT NULL,
+    rows      BIGINT NOT NULL,
+    digest    BIGINT NOT NULL,
+    run_id    TEXT NOT NULL,
+    PRIMARY KEY (raw_table, day)
+);
 ";
 
 /// The raw tables and their daily sums: (raw table, its group column).
