@@ -7,7 +7,7 @@
 //! the store beside other programs' tables.
 
 /// The migrations, oldest first; the schema version is the number applied.
-pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5];
+pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6];
 
 /// The newest schema version this crate knows.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -205,6 +205,82 @@ CREATE TABLE openrouter_synced_day (
     PRIMARY KEY (raw_table, day)
 );
 ";
+
+/// The raw tables keyed for a sync's writes.
+///
+/// SQLite: each raw table becomes a `WITHOUT ROWID` table, its rows stored in its
+/// primary key's B-tree: one B-tree per inserted row instead of two (the table's and
+/// its key's), and a pass over a day range reads the rows in key order without a
+/// look-up into the table per row. Rebuilt by copying (SQLite cannot alter this);
+/// the columns, their order and every value stay as they were.
+///
+/// PostgreSQL ([`postgres_migration`]): the raw rows' key columns compare bytes (the
+/// `C` collation), as SQLite's do, rather than through the database's locale
+/// (`strcoll` for every comparison in the primary key's B-tree, most of a first
+/// sync's time). Only their order changes, to SQLite's; no value. The indexes on them
+/// are rebuilt; the table is not rewritten.
+const V6: &str = "
+CREATE TABLE openrouter_activity_v6 (
+    day                  TEXT NOT NULL,
+    workspace_id         TEXT NOT NULL,
+    endpoint_id          TEXT NOT NULL,
+    model_permaslug      TEXT NOT NULL,
+    model                TEXT NOT NULL,
+    provider_name        TEXT NOT NULL,
+    usage                DOUBLE PRECISION NOT NULL,
+    byok_usage_inference DOUBLE PRECISION NOT NULL,
+    requests             BIGINT NOT NULL,
+    prompt_tokens        BIGINT NOT NULL,
+    completion_tokens    BIGINT NOT NULL,
+    reasoning_tokens     BIGINT NOT NULL,
+    cached_tokens        BIGINT NOT NULL,
+    run_id               TEXT NOT NULL,
+    PRIMARY KEY (day, workspace_id, endpoint_id, model_permaslug)
+) WITHOUT ROWID;
+INSERT INTO openrouter_activity_v6 (day, workspace_id, endpoint_id, model_permaslug, model, provider_name, usage, byok_usage_inference, requests, prompt_tokens, completion_tokens, reasoning_tokens, cached_tokens, run_id)
+    SELECT day, workspace_id, endpoint_id, model_permaslug, model, provider_name, usage, byok_usage_inference, requests, prompt_tokens, completion_tokens, reasoning_tokens, cached_tokens, run_id FROM openrouter_activity;
+DROP TABLE openrouter_activity;
+ALTER TABLE openrouter_activity_v6 RENAME TO openrouter_activity;
+CREATE TABLE openrouter_key_activity_v6 (
+    day                  TEXT NOT NULL,
+    api_key_hash         TEXT NOT NULL,
+    endpoint_id          TEXT NOT NULL,
+    model_permaslug      TEXT NOT NULL,
+    model                TEXT NOT NULL,
+    provider_name        TEXT NOT NULL,
+    usage                DOUBLE PRECISION NOT NULL,
+    byok_usage_inference DOUBLE PRECISION NOT NULL,
+    requests             BIGINT NOT NULL,
+    prompt_tokens        BIGINT NOT NULL,
+    completion_tokens    BIGINT NOT NULL,
+    reasoning_tokens     BIGINT NOT NULL,
+    cached_tokens        BIGINT NOT NULL,
+    run_id               TEXT NOT NULL,
+    PRIMARY KEY (day, api_key_hash, endpoint_id, model_permaslug)
+) WITHOUT ROWID;
+INSERT INTO openrouter_key_activity_v6 (day, api_key_hash, endpoint_id, model_permaslug, model, provider_name, usage, byok_usage_inference, requests, prompt_tokens, completion_tokens, reasoning_tokens, cached_tokens, run_id)
+    SELECT day, api_key_hash, endpoint_id, model_permaslug, model, provider_name, usage, byok_usage_inference, requests, prompt_tokens, completion_tokens, reasoning_tokens, cached_tokens, run_id FROM openrouter_key_activity;
+DROP TABLE openrouter_key_activity;
+ALTER TABLE openrouter_key_activity_v6 RENAME TO openrouter_key_activity;
+";
+
+/// The PostgreSQL text of a migration that differs by backend.
+pub(crate) fn postgres_migration(version: i64) -> Option<&'static str> {
+    (version == 6).then_some(V6_POSTGRES)
+}
+
+const V6_POSTGRES: &str = r#"
+ALTER TABLE openrouter_activity
+    ALTER COLUMN day TYPE TEXT COLLATE "C",
+    ALTER COLUMN workspace_id TYPE TEXT COLLATE "C",
+    ALTER COLUMN endpoint_id TYPE TEXT COLLATE "C",
+    ALTER COLUMN model_permaslug TYPE TEXT COLLATE "C";
+ALTER TABLE openrouter_key_activity
+    ALTER COLUMN day TYPE TEXT COLLATE "C",
+    ALTER COLUMN api_key_hash TYPE TEXT COLLATE "C",
+    ALTER COLUMN endpoint_id TYPE TEXT COLLATE "C",
+    ALTER COLUMN model_permaslug TYPE TEXT COLLATE "C";
+"#;
 
 /// The raw tables and their daily sums: (raw table, its group column).
 pub(crate) const DAILY: [(&str, &str); 2] = [

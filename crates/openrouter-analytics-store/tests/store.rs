@@ -1573,3 +1573,106 @@ fn a_version_4_store_is_upgraded_and_its_first_sync_compares_every_row() {
         assert_daily_sums_match_raw_rows(&mut store, &keys, name);
     }
 }
+
+/// Schema 6: SQLite keeps the raw rows in their key's B-tree (`WITHOUT ROWID`),
+/// PostgreSQL compares their key columns as bytes (the `C` collation); a version 5
+/// store (rowid tables; columns in the database's collation) is upgraded on open,
+/// reads the same, and syncs as before.
+#[test]
+fn a_version_5_store_is_upgraded_to_keyed_raw_tables_and_reads_the_same() {
+    let rt = runtime();
+    let key_columns = "('day', 'workspace_id', 'api_key_hash', 'endpoint_id', 'model_permaslug')";
+    for (name, target, _keep) in targets() {
+        let mut store = Store::open(&target).expect("open");
+        let _ = sync_collecting_progress(&rt, &mut store, sample_rows());
+        let window = Query::new(day("2026-10-27"), day("2026-11-25"));
+        let rows = store.rows(&window).expect("rows");
+        let by_model = store
+            .summarise(&window.clone().by(&[Dimension::Model]))
+            .expect("summarise");
+        drop(store);
+        let c_columns = format!(
+            "SELECT COUNT(*) FROM information_schema.columns WHERE table_name IN \
+             ('openrouter_activity', 'openrouter_key_activity') AND column_name IN {key_columns} \
+             AND collation_name = 'C'"
+        );
+        let back = "UPDATE openrouter_store_meta SET value = '5' WHERE key = 'schema_version'";
+        let without_rowid = "SELECT COUNT(*) FROM sqlite_master WHERE name IN \
+                             ('openrouter_activity', 'openrouter_key_activity') \
+                             AND sql LIKE '%WITHOUT ROWID%'";
+        let sqlite_count = |path: &std::path::Path, sql: &str| -> i64 {
+            let conn = rusqlite::Connection::open(path).expect("open");
+            conn.query_row(sql, [], |r| r.get(0)).expect("count")
+        };
+        match &target {
+            Target::Sqlite(path) => {
+                assert_eq!(sqlite_count(path, without_rowid), 2, "{name}");
+                // Version 5's tables: rowid tables with the same columns and key.
+                let mut sql = String::new();
+                for (table, group) in [
+                    ("openrouter_activity", "workspace_id"),
+                    ("openrouter_key_activity", "api_key_hash"),
+                ] {
+                    sql.push_str(&format!(
+                        "ALTER TABLE {table} RENAME TO {table}_v6; \
+                         CREATE TABLE {table} (day TEXT NOT NULL, {group} TEXT NOT NULL, \
+                         endpoint_id TEXT NOT NULL, model_permaslug TEXT NOT NULL, \
+                         model TEXT NOT NULL, provider_name TEXT NOT NULL, \
+                         usage DOUBLE PRECISION NOT NULL, byok_usage_inference DOUBLE PRECISION NOT NULL, \
+                         requests BIGINT NOT NULL, prompt_tokens BIGINT NOT NULL, \
+                         completion_tokens BIGINT NOT NULL, reasoning_tokens BIGINT NOT NULL, \
+                         cached_tokens BIGINT NOT NULL, run_id TEXT NOT NULL, \
+                         PRIMARY KEY (day, {group}, endpoint_id, model_permaslug)); \
+                         INSERT INTO {table} SELECT * FROM {table}_v6; DROP TABLE {table}_v6; "
+                    ));
+                }
+                sql.push_str(back);
+                run_sqlite(path, &sql);
+                assert_eq!(sqlite_count(path, without_rowid), 0, "{name}");
+            }
+            Target::Postgres(url) => {
+                assert_eq!(pg_count(url, &c_columns), 8, "{name}");
+                let mut sql = String::new();
+                for (table, group) in [
+                    ("openrouter_activity", "workspace_id"),
+                    ("openrouter_key_activity", "api_key_hash"),
+                ] {
+                    sql.push_str(&format!("ALTER TABLE {table} "));
+                    let columns = ["day", group, "endpoint_id", "model_permaslug"];
+                    let alters: Vec<String> = columns
+                        .iter()
+                        .map(|c| format!("ALTER COLUMN {c} TYPE TEXT COLLATE \"default\""))
+                        .collect();
+                    sql.push_str(&alters.join(", "));
+                    sql.push_str("; ");
+                }
+                sql.push_str(back);
+                pg::execute(url, &sql);
+                assert_eq!(pg_count(url, &c_columns), 0, "{name}");
+            }
+            _ => unreachable!(),
+        }
+        let mut store = Store::open(&target).expect("upgraded on open");
+        match &target {
+            Target::Sqlite(path) => assert_eq!(sqlite_count(path, without_rowid), 2, "{name}"),
+            Target::Postgres(url) => assert_eq!(pg_count(url, &c_columns), 8, "{name}"),
+            _ => unreachable!(),
+        }
+        assert_eq!(store.rows(&window).expect("rows"), rows, "{name}");
+        assert_eq!(
+            store
+                .summarise(&window.clone().by(&[Dimension::Model]))
+                .expect("summarise"),
+            by_model,
+            "{name}"
+        );
+        let (summary, _) = sync_collecting_progress(&rt, &mut store, sample_rows());
+        assert_eq!(summary.changed_rows, 0, "{name}");
+        let keys: Vec<String> = SampleAccount::new()
+            .keys()
+            .iter()
+            .map(|k| k.hash.clone())
+            .collect();
+        assert_daily_sums_match_raw_rows(&mut store, &keys, name);
+    }
+}
