@@ -214,11 +214,10 @@ CREATE TABLE openrouter_synced_day (
 /// look-up into the table per row. Rebuilt by copying (SQLite cannot alter this);
 /// the columns, their order and every value stay as they were.
 ///
-/// PostgreSQL ([`postgres_migration`]): the raw rows' key columns compare bytes (the
-/// `C` collation), as SQLite's do, rather than through the database's locale
-/// (`strcoll` for every comparison in the primary key's B-tree, most of a first
-/// sync's time). Only their order changes, to SQLite's; no value. The indexes on them
-/// are rebuilt; the table is not rewritten.
+/// PostgreSQL: nothing ([`postgres_migration`]); it has no such tables (a table's
+/// rows and its key's index are always two structures). (The `C` collation on the key columns, to spare
+/// `strcoll` in that B-tree, was measured beside this and gained nothing outside the
+/// noise of a first sync: not done.)
 const V6: &str = "
 CREATE TABLE openrouter_activity_v6 (
     day                  TEXT NOT NULL,
@@ -269,18 +268,7 @@ pub(crate) fn postgres_migration(version: i64) -> Option<&'static str> {
     (version == 6).then_some(V6_POSTGRES)
 }
 
-const V6_POSTGRES: &str = r#"
-ALTER TABLE openrouter_activity
-    ALTER COLUMN day TYPE TEXT COLLATE "C",
-    ALTER COLUMN workspace_id TYPE TEXT COLLATE "C",
-    ALTER COLUMN endpoint_id TYPE TEXT COLLATE "C",
-    ALTER COLUMN model_permaslug TYPE TEXT COLLATE "C";
-ALTER TABLE openrouter_key_activity
-    ALTER COLUMN day TYPE TEXT COLLATE "C",
-    ALTER COLUMN api_key_hash TYPE TEXT COLLATE "C",
-    ALTER COLUMN endpoint_id TYPE TEXT COLLATE "C",
-    ALTER COLUMN model_permaslug TYPE TEXT COLLATE "C";
-"#;
+const V6_POSTGRES: &str = "";
 
 /// The raw tables and their daily sums: (raw table, its group column).
 pub(crate) const DAILY: [(&str, &str); 2] = [
