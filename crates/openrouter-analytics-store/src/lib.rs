@@ -338,7 +338,13 @@ impl Store {
             if version <= from {
                 continue;
             }
-            self.conn.batch(&self.target, migration)?;
+            let sql = match schema::postgres_migration(version) {
+                Some(sql) if self.conn.is_postgres() => sql,
+                _ => migration,
+            };
+            if !sql.trim().is_empty() {
+                self.conn.batch(&self.target, sql)?;
+            }
             if version == 4 {
                 for (raw, group) in schema::DAILY {
                     self.rebuild_daily(raw, group, None)?;

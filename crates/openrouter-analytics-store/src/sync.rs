@@ -1,8 +1,10 @@
 //! `Store::sync`: fetch the window, then write it in one transaction.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
 use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
+use std::hash::Hasher;
 use std::sync::Arc;
 
 use chrono::{Duration, NaiveDate, SecondsFormat, Utc};
@@ -242,38 +244,115 @@ impl Window {
         }
     }
 
-    /// The row's day, if it is in the window.
-    fn day(&self, row: &ActivityItem) -> Option<NaiveDate> {
-        NaiveDate::parse_from_str(&row.date, "%Y-%m-%d")
-            .ok()
-            .filter(|d| (self.accept.0..=self.accept.1).contains(d))
+    /// The row's day, if it is in the window, and its text as the store writes days:
+    /// borrowed when the answer wrote it so already (`YYYY-MM-DD`, read without
+    /// chrono's format parser: this runs for every row of the answer).
+    fn day<'a>(&self, row: &'a ActivityItem) -> Option<Cow<'a, str>> {
+        let (d, text) = match canonical_day(&row.date) {
+            Some(d) => (d, Cow::Borrowed(row.date.as_str())),
+            None => {
+                let d = NaiveDate::parse_from_str(&row.date, "%Y-%m-%d").ok()?;
+                (d, Cow::Owned(day(d)))
+            }
+        };
+        (self.accept.0..=self.accept.1).contains(&d).then_some(text)
+    }
+}
+
+/// A day written exactly as the store writes days (four-digit year, zero-padded
+/// month and day), or `None` for any other text (which chrono may still read).
+fn canonical_day(text: &str) -> Option<NaiveDate> {
+    let b = text.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let number = |range: std::ops::Range<usize>| {
+        b[range].iter().try_fold(0u32, |n, c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    let year = i32::try_from(number(0..4)?).ok()?;
+    NaiveDate::from_ymd_opt(year, number(5..7)?, number(8..10)?)
+}
+
+/// A row as the store writes it, borrowed from the answer where it can be: its group
+/// (workspace, key hash, or "" for the account's rows), its day as the store writes
+/// days, and the answer's row (a sum of the split's rows is owned).
+#[derive(Clone, Debug)]
+struct Row<'a> {
+    group: &'a str,
+    date: Cow<'a, str>,
+    item: Cow<'a, ActivityItem>,
+}
+
+impl Row<'_> {
+    /// The table's key (day, group, endpoint, model) as bytes: the order of the
+    /// table's primary key (SQLite compares text byte by byte).
+    fn key(&self) -> (&[u8], &[u8], &[u8], &[u8]) {
+        (
+            self.date.as_bytes(),
+            self.group.as_bytes(),
+            self.item.endpoint_id.as_bytes(),
+            self.item.model_permaslug.as_bytes(),
+        )
+    }
+
+    /// A hash of everything the store keeps of the row but the run's id: its key,
+    /// model, provider and numbers (see [`Digest`]).
+    fn hash(&self) -> u64 {
+        let mut h = std::hash::DefaultHasher::new();
+        let item = &self.item;
+        for text in [
+            self.date.as_ref(),
+            self.group,
+            &item.endpoint_id,
+            &item.model_permaslug,
+            &item.model,
+            &item.provider_name,
+        ] {
+            h.write(text.as_bytes());
+            // A separator no UTF-8 text holds: ("ab", "c") and ("a", "bc") differ.
+            h.write_u8(0xff);
+        }
+        h.write_u64(item.usage.to_bits());
+        h.write_u64(item.byok_usage_inference.to_bits());
+        for n in [
+            item.requests,
+            item.prompt_tokens,
+            item.completion_tokens,
+            item.reasoning_tokens,
+            item.cached_tokens,
+        ] {
+            h.write_i64(n);
+        }
+        h.finish()
     }
 }
 
 /// What a run writes, checked before its transaction begins.
-struct Prepared {
+struct Prepared<'a> {
     window: Window,
-    account: Vec<(String, ActivityItem)>,
-    split: Vec<(String, ActivityItem)>,
-    keys: Vec<Vec<(String, ActivityItem)>>,
+    account: Vec<Row<'a>>,
+    split: Vec<Row<'a>>,
+    keys: Vec<Vec<Row<'a>>>,
     dropped: usize,
 }
 
-/// Keeps the rows dated in the window (the date written as the store writes days),
+/// Keeps the rows dated in the window (with the date as the store writes days),
 /// counting the others.
-fn in_window(rows: &[ActivityItem], window: &Window, dropped: &mut usize) -> Vec<ActivityItem> {
-    rows.iter()
-        .filter_map(|row| match window.day(row) {
-            Some(d) => Some(ActivityItem {
-                date: day(d),
-                ..row.clone()
-            }),
-            None => {
-                *dropped += 1;
-                None
-            }
-        })
-        .collect()
+fn in_window<'a>(
+    rows: &'a [ActivityItem],
+    window: &Window,
+    dropped: &mut usize,
+) -> Vec<(Cow<'a, str>, &'a ActivityItem)> {
+    let mut kept = Vec::with_capacity(rows.len());
+    for row in rows {
+        match window.day(row) {
+            Some(date) => kept.push((date, row)),
+            None => *dropped += 1,
+        }
+    }
+    kept
 }
 
 /// The stored values of two rows with the same key agree.
@@ -303,32 +382,41 @@ fn short(text: &str) -> String {
 /// neither can be trusted (summing them would double the spend). The rows keep their
 /// order. Keys are found by hashing borrowed fields: an ordered map of owned keys
 /// cost four string comparisons per step of its search, most of a sync's time.
-fn unique(
-    rows: Vec<ActivityItem>,
-    group: impl Fn(&ActivityItem) -> String,
+fn unique<'a>(
+    rows: Vec<(Cow<'a, str>, &'a ActivityItem)>,
+    group: impl Fn(&'a ActivityItem) -> &'a str,
     group_name: &str,
-) -> Result<Vec<(String, ActivityItem)>, String> {
-    let groups: Vec<String> = rows.iter().map(group).collect();
+) -> Result<Vec<Row<'a>>, String> {
+    let rows: Vec<Row<'a>> = rows
+        .into_iter()
+        .map(|(date, item)| Row {
+            group: group(item),
+            date,
+            item: Cow::Borrowed(item),
+        })
+        .collect();
     let mut keep = vec![true; rows.len()];
     let mut seen: HashMap<(&str, &str, &str, &str), usize> = HashMap::with_capacity(rows.len());
-    for (i, (row, g)) in rows.iter().zip(&groups).enumerate() {
+    for (i, row) in rows.iter().enumerate() {
         let key = (
-            row.date.as_str(),
-            g.as_str(),
-            row.endpoint_id.as_str(),
-            row.model_permaslug.as_str(),
+            row.date.as_ref(),
+            row.group,
+            row.item.endpoint_id.as_str(),
+            row.item.model_permaslug.as_str(),
         );
         match seen.entry(key) {
-            Entry::Occupied(first) if same_row(&rows[*first.get()], row) => keep[i] = false,
+            Entry::Occupied(first) if same_row(&rows[*first.get()].item, &row.item) => {
+                keep[i] = false
+            }
             Entry::Occupied(_) => {
                 let mut name = format!(
                     "OpenRouter's answer has two different rows for {}, endpoint {}, model {}",
                     row.date,
-                    short(&row.endpoint_id),
-                    short(&row.model_permaslug)
+                    short(&row.item.endpoint_id),
+                    short(&row.item.model_permaslug)
                 );
                 if !group_name.is_empty() {
-                    name.push_str(&format!(", {group_name} {}", short(g)));
+                    name.push_str(&format!(", {group_name} {}", short(row.group)));
                 }
                 return Err(name);
             }
@@ -338,9 +426,11 @@ fn unique(
         }
     }
     drop(seen);
-    Ok(groups
+    if keep.iter().all(|k| *k) {
+        return Ok(rows);
+    }
+    Ok(rows
         .into_iter()
-        .zip(rows)
         .zip(keep)
         .filter_map(|(row, keep)| keep.then_some(row))
         .collect())
@@ -348,22 +438,26 @@ fn unique(
 
 /// The account's rows from the rows split by workspace: one per day and endpoint,
 /// in the order first seen.
-fn sum_workspaces(split: &[(String, ActivityItem)]) -> Vec<(String, ActivityItem)> {
-    let mut sums: Vec<(String, ActivityItem)> = Vec::new();
+fn sum_workspaces<'a>(split: &[Row<'a>]) -> Vec<Row<'a>> {
+    let mut sums: Vec<Row<'a>> = Vec::new();
     let mut index: HashMap<(&str, &str, &str), usize> = HashMap::new();
-    for (_, row) in split {
+    for row in split {
         let key = (
-            row.date.as_str(),
-            row.endpoint_id.as_str(),
-            row.model_permaslug.as_str(),
+            row.date.as_ref(),
+            row.item.endpoint_id.as_str(),
+            row.item.model_permaslug.as_str(),
         );
         match index.entry(key) {
-            Entry::Occupied(at) => add(&mut sums[*at.get()].1, row),
+            Entry::Occupied(at) => add(sums[*at.get()].item.to_mut(), &row.item),
             Entry::Vacant(slot) => {
                 slot.insert(sums.len());
-                let mut first = row.clone();
+                let mut first = row.item.clone().into_owned();
                 first.workspace_id = None;
-                sums.push((String::new(), first));
+                sums.push(Row {
+                    group: "",
+                    date: row.date.clone(),
+                    item: Cow::Owned(first),
+                });
             }
         }
     }
@@ -382,7 +476,7 @@ fn add(sum: &mut ActivityItem, row: &ActivityItem) {
 
 /// Checks and shapes what was fetched: rows outside the window dropped, copies merged,
 /// conflicting copies refused (the message names the row).
-fn prepare(fetched: &Fetched, window: &Window) -> Result<Prepared, String> {
+fn prepare<'a>(fetched: &'a Fetched, window: &Window) -> Result<Prepared<'a>, String> {
     let mut dropped = 0;
     // A row without a workspace in the split answer is kept under "-" so that it is
     // not mistaken for the account's row.
@@ -390,16 +484,16 @@ fn prepare(fetched: &Fetched, window: &Window) -> Result<Prepared, String> {
         in_window(&fetched.workspace_activity, window, &mut dropped),
         |r| {
             r.workspace_id
-                .clone()
+                .as_deref()
                 .filter(|w| !w.is_empty())
-                .unwrap_or_else(|| "-".to_string())
+                .unwrap_or("-")
         },
         "workspace",
     )?;
     let account = if fetched.workspace_activity.is_empty() {
         unique(
             in_window(&fetched.activity, window, &mut dropped),
-            |_| String::new(),
+            |_| "",
             "",
         )?
     } else {
@@ -409,7 +503,7 @@ fn prepare(fetched: &Fetched, window: &Window) -> Result<Prepared, String> {
     for (hash, rows) in &fetched.key_activity {
         keys.push(unique(
             in_window(rows, window, &mut dropped),
-            |_| hash.clone(),
+            |_| hash.as_str(),
             "key",
         )?);
     }
@@ -527,30 +621,28 @@ impl Store {
     ) -> Result<SyncSummary, Error> {
         let (first, last) = prepared.window.covered;
         let mut changed = 0;
-        // Every row is dated in these days.
-        let days = prepared.window.accept;
         // The account's rows (group "") and the split's (a workspace or "-") never
         // share a key, nor do two keys' rows: each table takes one upsert.
-        let activity: Vec<&(String, ActivityItem)> =
-            prepared.account.iter().chain(&prepared.split).collect();
-        changed += self.upsert_activity(
+        let activity: Vec<&Row> = prepared.account.iter().chain(&prepared.split).collect();
+        changed += self.write_activity(
             "openrouter_activity",
             "workspace_id",
             &activity,
             run_id,
-            days,
+            options,
         )?;
-        let key_activity: Vec<&(String, ActivityItem)> = prepared.keys.iter().flatten().collect();
+        let key_activity: Vec<&Row> = prepared.keys.iter().flatten().collect();
         let key_rows = key_activity.len();
-        let key_changed = self.upsert_activity(
+        let key_changed = self.write_activity(
             "openrouter_key_activity",
             "api_key_hash",
             &key_activity,
             run_id,
-            days,
+            options,
         )?;
         // Only the days of the window can have changed: their sums are rebuilt from
         // the raw rows (a rerun that changed nothing skips this).
+        let days = prepared.window.accept;
         if changed > 0 {
             self.rebuild_daily("openrouter_activity", "workspace_id", Some(days))?;
         }
@@ -727,19 +819,111 @@ impl Store {
         Ok(())
     }
 
+    /// Writes a raw table's rows (no two with the same key), skipping the days whose
+    /// rows are those the last sync that wrote the day wrote (same [`Digest`]): their
+    /// stored rows hold these numbers already. The rows of the other days are upserted,
+    /// and their digests recorded. The number of rows added or changed.
+    fn write_activity(
+        &mut self,
+        table: &str,
+        group_column: &str,
+        rows: &[&Row],
+        run_id: &str,
+        options: &SyncOptions,
+    ) -> Result<u64, Error> {
+        let answered = digests(rows);
+        let (Some((first, _)), Some((last, _))) =
+            (answered.first_key_value(), answered.last_key_value())
+        else {
+            return Ok(0);
+        };
+        let stored: HashMap<String, Digest> = self
+            .conn
+            .query(
+                &self.target.clone(),
+                "SELECT day, rows, digest FROM openrouter_synced_day \
+                 WHERE raw_table = $1 AND day >= $2 AND day <= $3",
+                &[table.into(), (*first).into(), (*last).into()],
+            )?
+            .into_iter()
+            .filter_map(|r| match r.as_slice() {
+                [d, rows, sum] => Some((
+                    d.text(),
+                    Digest {
+                        rows: rows.int(),
+                        sum: sum.int(),
+                    },
+                )),
+                _ => None,
+            })
+            .collect();
+        let days = answered.len();
+        let changed_days: BTreeMap<&str, Digest> = answered
+            .into_iter()
+            .filter(|(d, digest)| stored.get(*d) != Some(digest))
+            .collect();
+        options.progress(&format!(
+            "writing {table}: {} of {days} days as last synced, skipped",
+            days - changed_days.len(),
+        ));
+        if changed_days.is_empty() {
+            return Ok(0);
+        }
+        let to_write: Vec<&Row> = rows
+            .iter()
+            .copied()
+            .filter(|r| changed_days.contains_key(r.date.as_ref()))
+            .collect();
+        let changed = self.upsert_activity(table, group_column, &to_write, run_id)?;
+        // One statement for the days written (at most 31 rows); SQLite numbers `$n`
+        // parameters in the order they appear, so they appear in order.
+        let mut sql = String::from(
+            "INSERT INTO openrouter_synced_day (raw_table, day, rows, digest, run_id) VALUES ",
+        );
+        let mut params: Vec<Val> = Vec::with_capacity(changed_days.len() * 5);
+        for (d, digest) in &changed_days {
+            if !params.is_empty() {
+                sql.push_str(", ");
+            }
+            let n = params.len();
+            sql.push_str(&format!(
+                "(${}, ${}, ${}, ${}, ${})",
+                n + 1,
+                n + 2,
+                n + 3,
+                n + 4,
+                n + 5
+            ));
+            params.push(table.into());
+            params.push((*d).into());
+            params.push(digest.rows.into());
+            params.push(digest.sum.into());
+            params.push(run_id.into());
+        }
+        sql.push_str(
+            " ON CONFLICT (raw_table, day) DO UPDATE SET rows = excluded.rows, \
+             digest = excluded.digest, run_id = excluded.run_id",
+        );
+        self.exec(&sql, &params)?;
+        Ok(changed)
+    }
+
     /// Upserts activity rows (no two with the same key); a row whose numbers are
     /// unchanged is not rewritten (and not counted).
     fn upsert_activity(
         &mut self,
         table: &str,
         group_column: &str,
-        rows: &[&(String, ActivityItem)],
+        rows: &[&Row],
         run_id: &str,
-        days: (NaiveDate, NaiveDate),
     ) -> Result<u64, Error> {
-        if rows.is_empty() {
+        // Every row's day is written as the store writes days: text order is day order.
+        let (Some(first), Some(last)) = (
+            rows.iter().map(|r| r.date.as_ref()).min(),
+            rows.iter().map(|r| r.date.as_ref()).max(),
+        ) else {
             return Ok(0);
-        }
+        };
         let t = table;
         let on_conflict = format!(
             " ON CONFLICT (day, {group_column}, endpoint_id, model_permaslug) DO UPDATE SET \
@@ -757,22 +941,21 @@ impl Store {
         if self.conn.is_postgres() {
             // One statement for all the rows: each column one array parameter, so the
             // server parses and plans once and the rows travel in binary.
-            let text = |f: &dyn Fn(&(String, ActivityItem)) -> String| {
-                Val::TextArray(rows.iter().map(|r| f(r)).collect())
-            };
+            let text =
+                |f: &dyn Fn(&Row) -> String| Val::TextArray(rows.iter().map(|r| f(r)).collect());
             let int = |f: &dyn Fn(&ActivityItem) -> i64| {
-                Val::IntArray(rows.iter().map(|(_, r)| f(r)).collect())
+                Val::IntArray(rows.iter().map(|r| f(&r.item)).collect())
             };
             let real = |f: &dyn Fn(&ActivityItem) -> f64| {
-                Val::RealArray(rows.iter().map(|(_, r)| f(r)).collect())
+                Val::RealArray(rows.iter().map(|r| f(&r.item)).collect())
             };
             let params = [
-                text(&|(_, r)| r.date.clone()),
-                text(&|(g, _)| g.clone()),
-                text(&|(_, r)| r.endpoint_id.clone()),
-                text(&|(_, r)| r.model_permaslug.clone()),
-                text(&|(_, r)| r.model.clone()),
-                text(&|(_, r)| r.provider_name.clone()),
+                text(&|r| r.date.to_string()),
+                text(&|r| r.group.to_string()),
+                text(&|r| r.item.endpoint_id.clone()),
+                text(&|r| r.item.model_permaslug.clone()),
+                text(&|r| r.item.model.clone()),
+                text(&|r| r.item.provider_name.clone()),
                 real(&|r| r.usage),
                 real(&|r| r.byok_usage_inference),
                 int(&|r| r.requests),
@@ -781,13 +964,13 @@ impl Store {
                 int(&|r| r.reasoning_tokens),
                 int(&|r| r.cached_tokens),
                 Val::Text(run_id.to_string()),
-                Val::Text(day(days.0)),
-                Val::Text(day(days.1)),
+                Val::Text(first.to_string()),
+                Val::Text(last.to_string()),
             ];
             // Rows stored with the same numbers are left out before the upsert, by a
-            // join with the window's stored rows: `ON CONFLICT DO UPDATE` locks every
-            // conflicting row, even one its `WHERE` then leaves alone, so a rerun
-            // over an unchanged window would write a lock for each of its rows.
+            // join with the stored rows of the rows' days: `ON CONFLICT DO UPDATE`
+            // locks every conflicting row, even one its `WHERE` then leaves alone, so
+            // a rerun over unchanged rows would write a lock for each of them.
             let numbers = "model, provider_name, usage, byok_usage_inference, requests, \
                            prompt_tokens, completion_tokens, reasoning_tokens, cached_tokens";
             let sql = format!(
@@ -817,32 +1000,36 @@ impl Store {
         let Conn::Sqlite(c) = &mut self.conn else {
             return Err(Error::Database(format!("{target}: not a SQLite store")));
         };
-        let unchanged = sqlite_unchanged(c, table, group_column, rows, days)
+        let mut order: Vec<usize> = (0..rows.len()).collect();
+        order.sort_unstable_by(|a, b| rows[*a].key().cmp(&rows[*b].key()));
+        let unchanged = sqlite_unchanged(c, table, group_column, rows, &order, (first, last))
             .map_err(|err| Error::database(&target, &err))?;
         // One statement prepared once and stepped per row, its values bound by
         // reference: SQLite has no network round trip to save, and a many-row
-        // `VALUES` only adds parsing and copies.
+        // `VALUES` only adds parsing and copies. The rows go in the primary key's
+        // order: each insert then lands beside the last in the B-trees.
         let mut statement = c
             .prepare_cached(&sql)
             .map_err(|err| Error::database(&target, &err))?;
         let mut changed = 0;
-        let changed_rows = rows.iter().zip(&unchanged).filter(|(_, same)| !**same);
-        for (group, row) in changed_rows.map(|(r, _)| *r) {
+        for &index in order.iter().filter(|i| !unchanged[**i]) {
+            let row = rows[index];
+            let item = &row.item;
             changed += statement
                 .execute(rusqlite::params![
-                    row.date,
-                    group,
-                    row.endpoint_id,
-                    row.model_permaslug,
-                    row.model,
-                    row.provider_name,
-                    row.usage,
-                    row.byok_usage_inference,
-                    row.requests,
-                    row.prompt_tokens,
-                    row.completion_tokens,
-                    row.reasoning_tokens,
-                    row.cached_tokens,
+                    row.date.as_ref(),
+                    row.group,
+                    item.endpoint_id,
+                    item.model_permaslug,
+                    item.model,
+                    item.provider_name,
+                    item.usage,
+                    item.byok_usage_inference,
+                    item.requests,
+                    item.prompt_tokens,
+                    item.completion_tokens,
+                    item.reasoning_tokens,
+                    item.cached_tokens,
                     run_id,
                 ])
                 .map_err(|err| Error::database(&target, &err))? as u64;
@@ -851,40 +1038,54 @@ impl Store {
     }
 }
 
-/// The key of an activity row (day, group, endpoint, model) as bytes: the order of
-/// the table's primary key (SQLite compares text byte by byte).
-fn row_key(row: &(String, ActivityItem)) -> (&[u8], &[u8], &[u8], &[u8]) {
-    let (group, item) = row;
-    (
-        item.date.as_bytes(),
-        group.as_bytes(),
-        item.endpoint_id.as_bytes(),
-        item.model_permaslug.as_bytes(),
-    )
+/// What a sync wrote into a raw table for one day: how many rows, and the wrapping
+/// sum of their [`Row::hash`]es (the order of the answer's rows does not matter).
+/// Stored per table and day (`openrouter_synced_day`), so that a later sync whose
+/// answer for the day has the same digest skips the day's rows: the stored rows with
+/// those keys hold those numbers, as that sync left them and no other writer changes
+/// raw rows. Only a shortcut: a digest that differs (another hash function in a later
+/// build included) sends the day's rows through the upsert, which compares them with
+/// the stored rows; two different answers with the same digest (a 64-bit collision,
+/// odds of 2^-64) would leave the day as the earlier one stored it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Digest {
+    rows: i64,
+    sum: i64,
+}
+
+/// The digest of each day of `rows`, by day.
+fn digests<'a>(rows: &[&'a Row]) -> BTreeMap<&'a str, Digest> {
+    let mut out: BTreeMap<&str, Digest> = BTreeMap::new();
+    for row in rows {
+        let digest = out.entry(row.date.as_ref()).or_default();
+        digest.rows += 1;
+        // A bit-for-bit reading of the wrapping sum as the column's signed integer.
+        digest.sum = digest.sum.wrapping_add(row.hash() as i64);
+    }
+    out
 }
 
 /// Which rows (by position) are stored with the same numbers already, found in one
-/// ordered pass over the stored rows of `days`, merged with the rows sorted the same
-/// way: a rerun over an unchanged window then steps no statement per row. Only a
-/// shortcut: a row not recognised here is upserted, and the upsert itself still
-/// leaves an unchanged row alone.
+/// ordered pass over the stored rows of the days from `days.0` to `days.1`, merged
+/// with the rows in `order` (sorted by key): changed rows then step one statement
+/// each, unchanged ones none. Only a shortcut: a row not recognised here is upserted,
+/// and the upsert itself still leaves an unchanged row alone.
 fn sqlite_unchanged(
     c: &rusqlite::Connection,
     table: &str,
     group_column: &str,
-    rows: &[&(String, ActivityItem)],
-    days: (NaiveDate, NaiveDate),
+    rows: &[&Row],
+    order: &[usize],
+    days: (&str, &str),
 ) -> Result<Vec<bool>, rusqlite::Error> {
     use rusqlite::types::ValueRef;
-    let mut order: Vec<usize> = (0..rows.len()).collect();
-    order.sort_unstable_by(|a, b| row_key(rows[*a]).cmp(&row_key(rows[*b])));
     let mut statement = c.prepare_cached(&format!(
         "SELECT day, {group_column}, endpoint_id, model_permaslug, model, provider_name, usage, \
          byok_usage_inference, requests, prompt_tokens, completion_tokens, reasoning_tokens, \
          cached_tokens FROM {table} WHERE day >= ?1 AND day <= ?2 \
          ORDER BY day, {group_column}, endpoint_id, model_permaslug"
     ))?;
-    let mut stored = statement.query(rusqlite::params![day(days.0), day(days.1)])?;
+    let mut stored = statement.query(rusqlite::params![days.0, days.1])?;
     let mut same = vec![false; rows.len()];
     let mut next = 0;
     while let Some(r) = stored.next()? {
@@ -894,17 +1095,17 @@ fn sqlite_unchanged(
             continue;
         };
         let key = (d, g, e, m);
-        while next < order.len() && row_key(rows[order[next]]) < key {
+        while next < order.len() && rows[order[next]].key() < key {
             next += 1;
         }
         let Some(&index) = order.get(next) else {
             break;
         };
-        if row_key(rows[index]) != key {
+        if rows[index].key() != key {
             continue;
         }
         next += 1;
-        let item = &rows[index].1;
+        let item = &rows[index].item;
         let real = |i: usize| match r.get_ref(i) {
             Ok(ValueRef::Real(x)) => Some(x),
             Ok(ValueRef::Integer(x)) => Some(x as f64),

@@ -524,6 +524,7 @@ fn workspace_names_are_recorded_and_a_version_1_store_gains_them() {
         let sql = "DROP TABLE openrouter_workspace; \
                    DROP TABLE openrouter_activity_daily; DROP TABLE openrouter_key_activity_daily; \
                    ALTER TABLE openrouter_sync_run DROP COLUMN dropped_rows; \
+                   DROP TABLE openrouter_synced_day; \
                    UPDATE openrouter_store_meta SET value = '1' WHERE key = 'schema_version'";
         match &target {
             Target::Sqlite(path) => run_sqlite(path, sql),
@@ -788,6 +789,7 @@ fn a_version_2_store_is_upgraded_and_keeps_its_rows() {
         // sums.
         let sql = "ALTER TABLE openrouter_sync_run DROP COLUMN dropped_rows; \
                    DROP TABLE openrouter_activity_daily; DROP TABLE openrouter_key_activity_daily; \
+                   DROP TABLE openrouter_synced_day; \
                    UPDATE openrouter_store_meta SET value = '2' WHERE key = 'schema_version'";
         match &target {
             Target::Sqlite(path) => run_sqlite(path, sql),
@@ -1046,6 +1048,87 @@ fn assert_daily_sums_match_raw_rows(store: &mut Store, keys: &[String], context:
     }
 }
 
+/// The store's raw rows hold what the answer said: the account's rows (or, split by
+/// workspace, each workspace's) and each key's (the mock answers every key with the
+/// same rows), keyed by day, endpoint and model, with the answer's model, provider
+/// and numbers.
+fn assert_raw_rows_hold(
+    store: &mut Store,
+    answer: &[ActivityItem],
+    split: bool,
+    keys: &[String],
+    context: &str,
+) {
+    let window = Query::new(day("2026-10-27"), day("2026-11-25"));
+    let mut queries = vec![(window.clone().workspaces(split), split)];
+    for hash in keys {
+        queries.push((window.clone().api_key_hash(hash.clone()), false));
+    }
+    for (query, by_workspace) in queries {
+        let stored: BTreeMap<_, _> = store
+            .rows(&query)
+            .expect("rows")
+            .into_iter()
+            .map(|r| {
+                let workspace = if by_workspace {
+                    r.workspace_id.clone()
+                } else {
+                    None
+                };
+                let key = (
+                    r.date.clone(),
+                    workspace,
+                    r.endpoint_id.clone(),
+                    r.model_permaslug.clone(),
+                );
+                (key, r)
+            })
+            .collect();
+        for row in answer {
+            let workspace = if by_workspace {
+                row.workspace_id.clone()
+            } else {
+                None
+            };
+            let key = (
+                row.date.clone(),
+                workspace,
+                row.endpoint_id.clone(),
+                row.model_permaslug.clone(),
+            );
+            let got = stored
+                .get(&key)
+                .unwrap_or_else(|| panic!("{context}: {query:?}: no stored row for {key:?}"));
+            let t = got.totals;
+            assert_eq!(
+                (
+                    got.model.as_str(),
+                    got.provider_name.as_str(),
+                    t.requests,
+                    t.prompt_tokens,
+                    t.completion_tokens,
+                    t.reasoning_tokens,
+                    t.cached_tokens,
+                    t.usage,
+                    t.byok_usage_inference,
+                ),
+                (
+                    row.model.as_str(),
+                    row.provider_name.as_str(),
+                    row.requests,
+                    row.prompt_tokens,
+                    row.completion_tokens,
+                    row.reasoning_tokens,
+                    row.cached_tokens,
+                    row.usage,
+                    row.byok_usage_inference,
+                ),
+                "{context}: {query:?}: {key:?}"
+            );
+        }
+    }
+}
+
 /// One random step of [`daily_sums_equal_the_raw_rows_after_any_sequence_of_syncs`]:
 /// changes `rows` (what OpenRouter now knows) and returns the answer it gives, whether
 /// the answer is split by workspace, and whether the run must fail.
@@ -1140,6 +1223,7 @@ fn daily_sums_equal_the_raw_rows_after_any_sequence_of_syncs() {
                 })
                 .collect();
             let mut next_endpoint = 100;
+            let mut last_answer: Option<(Vec<ActivityItem>, bool)> = None;
             for step in 0..10 {
                 let action = if step == 0 { 0 } else { rng.below(8) };
                 seen[action] = true;
@@ -1147,7 +1231,7 @@ fn daily_sums_equal_the_raw_rows_after_any_sequence_of_syncs() {
                     random_step(&mut rng, &mut rows, &mut next_endpoint, action);
                 let openrouter = MockOpenRouter::start();
                 let _activity =
-                    openrouter.reply(Endpoint::GetUserActivity, Reply::activity(answer));
+                    openrouter.reply(Endpoint::GetUserActivity, Reply::activity(answer.clone()));
                 let _rest = openrouter.sample_account();
                 let result = rt.block_on(store.sync(
                     &openrouter.client(),
@@ -1156,6 +1240,16 @@ fn daily_sums_equal_the_raw_rows_after_any_sequence_of_syncs() {
                 let context = format!("{name}: seed {seed}, step {step}, action {action}");
                 assert_eq!(result.is_err(), fails, "{context}: {result:?}");
                 assert_daily_sums_match_raw_rows(&mut store, &keys, &context);
+                if let Ok(summary) = result {
+                    // The raw rows hold the answer's numbers (whichever days the sync
+                    // skipped as last synced), and the same answer again changes
+                    // nothing.
+                    assert_raw_rows_hold(&mut store, &answer, split, &keys, &context);
+                    if last_answer.as_ref() == Some(&(answer.clone(), split)) {
+                        assert_eq!(summary.changed_rows, 0, "{context}: {summary}");
+                    }
+                    last_answer = Some((answer, split));
+                }
             }
         }
     }
@@ -1264,6 +1358,7 @@ fn a_version_3_store_is_upgraded_and_gains_daily_sums_of_its_rows() {
                    'x/hostile', 'X', 0.5, 0, 9223372036854775807, 9223372036854775807, 1, 0, 0, 'old'); \
                    INSERT INTO openrouter_activity VALUES ('2026-11-02', '', 'ep-y', 'x/hostile', \
                    'x/hostile', 'X', 0.5, 0, 9223372036854775807, 9223372036854775807, 1, 0, 0, 'old'); \
+                   DROP TABLE openrouter_synced_day; \
                    UPDATE openrouter_store_meta SET value = '3' WHERE key = 'schema_version'";
         match &target {
             Target::Sqlite(path) => run_sqlite(path, sql),
@@ -1309,5 +1404,247 @@ fn a_version_3_store_is_upgraded_and_gains_daily_sums_of_its_rows() {
             !plan.contains("openrouter_activity_by_model"),
             "{name}: {plan}"
         );
+    }
+}
+
+/// A sync of `rows` as of the sample day: its summary and its progress lines.
+fn sync_collecting_progress(
+    rt: &tokio::runtime::Runtime,
+    store: &mut Store,
+    rows: Vec<ActivityItem>,
+) -> (openrouter_analytics_store::SyncSummary, Vec<String>) {
+    let openrouter = MockOpenRouter::start();
+    let _activity = openrouter.reply(Endpoint::GetUserActivity, Reply::activity(rows));
+    let _rest = openrouter.sample_account();
+    let lines = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sink = std::sync::Arc::clone(&lines);
+    let options = sample_options().on_progress(move |line| {
+        sink.lock().expect("lines").push(line.to_string());
+    });
+    let summary = rt
+        .block_on(store.sync(&openrouter.client(), &options))
+        .expect("sync");
+    let lines = lines.lock().expect("lines").clone();
+    (summary, lines)
+}
+
+/// The progress line of the account's rows: "n of m days as last synced, skipped".
+fn skipped_days(lines: &[String]) -> (usize, usize) {
+    let line = lines
+        .iter()
+        .find(|l| l.starts_with("writing openrouter_activity:"))
+        .unwrap_or_else(|| panic!("{lines:?}"));
+    let words: Vec<&str> = line.split_whitespace().collect();
+    (
+        words[2].parse().expect("skipped"),
+        words[4].parse().expect("days"),
+    )
+}
+
+/// A day whose answer has the digest the last sync recorded for it is skipped, and
+/// only then: a rerun writes no raw row, a changed row sends its day (and only its
+/// day) through the upsert, and a store whose digests are missing or wrong (a store
+/// from before schema 5; a digest that no longer matches) is compared row by row,
+/// which also puts back a raw row changed underneath the store.
+#[test]
+fn a_rerun_skips_the_days_answered_as_last_synced_and_only_those() {
+    let rt = runtime();
+    for (name, target, _keep) in targets() {
+        let mut store = Store::open(&target).expect("open");
+        let window = Query::new(day("2026-10-27"), day("2026-11-25"));
+        let rows = sample_rows();
+        let days = rows
+            .iter()
+            .map(|r| r.date.as_str())
+            .collect::<std::collections::BTreeSet<_>>()
+            .len();
+        assert!(days > 1, "{name}");
+
+        let (first, lines) = sync_collecting_progress(&rt, &mut store, rows.clone());
+        assert_eq!(skipped_days(&lines), (0, days), "{name}: {lines:?}");
+        assert!(first.changed_rows > 0, "{name}");
+        let stored = store.rows(&window).expect("rows");
+
+        let (rerun, lines) = sync_collecting_progress(&rt, &mut store, rows.clone());
+        assert_eq!(skipped_days(&lines), (days, days), "{name}: {lines:?}");
+        assert_eq!(rerun.changed_rows, 0, "{name}");
+        assert_eq!(store.rows(&window).expect("rows"), stored, "{name}");
+
+        // One row's numbers change: its day alone is written.
+        let mut changed = rows.clone();
+        changed[0].usage += 1.25;
+        changed[0].requests += 3;
+        let (summary, lines) = sync_collecting_progress(&rt, &mut store, changed.clone());
+        assert_eq!(skipped_days(&lines), (days - 1, days), "{name}: {lines:?}");
+        // The account's row and each key's (the mock answers every key with the rows).
+        let keys: Vec<String> = SampleAccount::new()
+            .keys()
+            .iter()
+            .map(|k| k.hash.clone())
+            .collect();
+        assert_eq!(summary.changed_rows, 1 + keys.len() as u64, "{name}");
+        assert_daily_sums_match_raw_rows(&mut store, &keys, name);
+        assert_raw_rows_hold(&mut store, &changed, false, &keys, name);
+
+        // A raw row changed underneath and the digests lost: the sync compares every
+        // row and puts the answer's numbers back.
+        let sql = "UPDATE openrouter_activity SET usage = 99 WHERE workspace_id = '' \
+                   AND day = (SELECT MIN(day) FROM openrouter_activity); \
+                   DELETE FROM openrouter_synced_day";
+        match &target {
+            Target::Sqlite(path) => run_sqlite(path, sql),
+            Target::Postgres(url) => pg::execute(url, sql),
+            _ => unreachable!(),
+        }
+        let (summary, lines) = sync_collecting_progress(&rt, &mut store, changed.clone());
+        assert_eq!(skipped_days(&lines), (0, days), "{name}: {lines:?}");
+        assert!(summary.changed_rows >= 1, "{name}");
+        assert_raw_rows_hold(&mut store, &changed, false, &keys, name);
+        assert_daily_sums_match_raw_rows(&mut store, &keys, name);
+
+        // A digest that does not match (another build's hash, say): compared too.
+        let sql = "UPDATE openrouter_synced_day SET digest = digest + 1";
+        match &target {
+            Target::Sqlite(path) => run_sqlite(path, sql),
+            Target::Postgres(url) => pg::execute(url, sql),
+            _ => unreachable!(),
+        }
+        let (summary, lines) = sync_collecting_progress(&rt, &mut store, changed.clone());
+        assert_eq!(skipped_days(&lines), (0, days), "{name}: {lines:?}");
+        assert_eq!(summary.changed_rows, 0, "{name}");
+        let (_, lines) = sync_collecting_progress(&rt, &mut store, changed);
+        assert_eq!(skipped_days(&lines), (days, days), "{name}: {lines:?}");
+    }
+}
+
+/// A store at version 4 (before the days' digests) is upgraded on open and reads as
+/// it did; its first sync compares every day row by row (no digests yet) and changes
+/// nothing, and the next one skips every day.
+#[test]
+fn a_version_4_store_is_upgraded_and_its_first_sync_compares_every_row() {
+    let rt = runtime();
+    for (name, target, _keep) in targets() {
+        let mut store = Store::open(&target).expect("open");
+        let (_, _) = sync_collecting_progress(&rt, &mut store, sample_rows());
+        let window = Query::new(day("2026-10-27"), day("2026-11-25"));
+        let rows = store.rows(&window).expect("rows");
+        let by_model = window.clone().by(&[Dimension::Model]);
+        let sums = store.summarise(&by_model).expect("summarise");
+        let keys: Vec<String> = SampleAccount::new()
+            .keys()
+            .iter()
+            .map(|k| k.hash.clone())
+            .collect();
+        let by_key = store
+            .rows(&window.clone().api_key_hash(keys[0].clone()))
+            .expect("rows");
+        drop(store);
+        let sql = "DROP TABLE openrouter_synced_day; \
+                   UPDATE openrouter_store_meta SET value = '4' WHERE key = 'schema_version'";
+        match &target {
+            Target::Sqlite(path) => run_sqlite(path, sql),
+            Target::Postgres(url) => pg::execute(url, sql),
+            _ => unreachable!(),
+        }
+        let mut reader = Store::open_existing(&target).expect("upgraded on open");
+        assert_eq!(reader.rows(&window).expect("rows"), rows, "{name}");
+        assert_eq!(
+            reader.summarise(&by_model).expect("summarise"),
+            sums,
+            "{name}"
+        );
+        assert_eq!(
+            reader
+                .rows(&window.clone().api_key_hash(keys[0].clone()))
+                .expect("rows"),
+            by_key,
+            "{name}"
+        );
+        drop(reader);
+        let mut store = Store::open(&target).expect("open");
+        let (summary, lines) = sync_collecting_progress(&rt, &mut store, sample_rows());
+        let (skipped, days) = skipped_days(&lines);
+        assert_eq!(skipped, 0, "{name}: {lines:?}");
+        assert_eq!(summary.changed_rows, 0, "{name}");
+        let (summary, lines) = sync_collecting_progress(&rt, &mut store, sample_rows());
+        assert_eq!(skipped_days(&lines), (days, days), "{name}: {lines:?}");
+        assert_eq!(summary.changed_rows, 0, "{name}");
+        assert_eq!(store.rows(&window).expect("rows"), rows, "{name}");
+        assert_daily_sums_match_raw_rows(&mut store, &keys, name);
+    }
+}
+
+/// Schema 6: SQLite keeps the raw rows in their key's B-tree (`WITHOUT ROWID`); a
+/// version 5 store (rowid tables) is upgraded on open, reads the same, and syncs as
+/// before. PostgreSQL: only the version changes.
+#[test]
+fn a_version_5_store_is_upgraded_to_keyed_raw_tables_and_reads_the_same() {
+    let rt = runtime();
+    for (name, target, _keep) in targets() {
+        let mut store = Store::open(&target).expect("open");
+        let _ = sync_collecting_progress(&rt, &mut store, sample_rows());
+        let window = Query::new(day("2026-10-27"), day("2026-11-25"));
+        let rows = store.rows(&window).expect("rows");
+        let by_model = store
+            .summarise(&window.clone().by(&[Dimension::Model]))
+            .expect("summarise");
+        drop(store);
+        let back = "UPDATE openrouter_store_meta SET value = '5' WHERE key = 'schema_version'";
+        let without_rowid = "SELECT COUNT(*) FROM sqlite_master WHERE name IN \
+                             ('openrouter_activity', 'openrouter_key_activity') \
+                             AND sql LIKE '%WITHOUT ROWID%'";
+        let sqlite_count = |path: &std::path::Path, sql: &str| -> i64 {
+            let conn = rusqlite::Connection::open(path).expect("open");
+            conn.query_row(sql, [], |r| r.get(0)).expect("count")
+        };
+        match &target {
+            Target::Sqlite(path) => {
+                assert_eq!(sqlite_count(path, without_rowid), 2, "{name}");
+                // Version 5's tables: rowid tables with the same columns and key.
+                let mut sql = String::new();
+                for (table, group) in [
+                    ("openrouter_activity", "workspace_id"),
+                    ("openrouter_key_activity", "api_key_hash"),
+                ] {
+                    sql.push_str(&format!(
+                        "ALTER TABLE {table} RENAME TO {table}_v6; \
+                         CREATE TABLE {table} (day TEXT NOT NULL, {group} TEXT NOT NULL, \
+                         endpoint_id TEXT NOT NULL, model_permaslug TEXT NOT NULL, \
+                         model TEXT NOT NULL, provider_name TEXT NOT NULL, \
+                         usage DOUBLE PRECISION NOT NULL, byok_usage_inference DOUBLE PRECISION NOT NULL, \
+                         requests BIGINT NOT NULL, prompt_tokens BIGINT NOT NULL, \
+                         completion_tokens BIGINT NOT NULL, reasoning_tokens BIGINT NOT NULL, \
+                         cached_tokens BIGINT NOT NULL, run_id TEXT NOT NULL, \
+                         PRIMARY KEY (day, {group}, endpoint_id, model_permaslug)); \
+                         INSERT INTO {table} SELECT * FROM {table}_v6; DROP TABLE {table}_v6; "
+                    ));
+                }
+                sql.push_str(back);
+                run_sqlite(path, &sql);
+                assert_eq!(sqlite_count(path, without_rowid), 0, "{name}");
+            }
+            Target::Postgres(url) => pg::execute(url, back),
+            _ => unreachable!(),
+        }
+        let mut store = Store::open(&target).expect("upgraded on open");
+        if let Target::Sqlite(path) = &target {
+            assert_eq!(sqlite_count(path, without_rowid), 2, "{name}");
+        }
+        assert_eq!(store.rows(&window).expect("rows"), rows, "{name}");
+        assert_eq!(
+            store
+                .summarise(&window.clone().by(&[Dimension::Model]))
+                .expect("summarise"),
+            by_model,
+            "{name}"
+        );
+        let (summary, _) = sync_collecting_progress(&rt, &mut store, sample_rows());
+        assert_eq!(summary.changed_rows, 0, "{name}");
+        let keys: Vec<String> = SampleAccount::new()
+            .keys()
+            .iter()
+            .map(|k| k.hash.clone())
+            .collect();
+        assert_daily_sums_match_raw_rows(&mut store, &keys, name);
     }
 }
