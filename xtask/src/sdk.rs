@@ -103,6 +103,7 @@ const CALL_METHODS: &[&str] = &[
     "max_pages",
     "send_tolerant",
     "send_all_pages_tolerant",
+    "send_raw_body",
 ];
 
 /// The operations of the spec, in its order, with what progenitor made of them.
