@@ -561,3 +561,247 @@ async fn from_an_offset_total_count_counts_the_items_before_it() {
         .expect("the rest of the list, by name");
     assert_eq!(members.len(), 150);
 }
+
+// Read tolerantly (`send_all_pages_tolerant`, what the CLI's lists use), a page is kept
+// as sent and checked item by item as it is read; the rules of the loop still hold.
+
+/// What a server answers to `offset`, as sent.
+type RawPage = fn(usize) -> String;
+
+/// A server for `GET /guardrails` answering each offset with `page(offset)` as sent.
+fn raw_guardrails(server: &MockOpenRouter, status: u16, page: RawPage) -> httpmock::Mock<'_> {
+    server.server().mock(|when, then| {
+        when.method("GET").path("/guardrails");
+        then.respond_with(move |request: &httpmock::HttpMockRequest| {
+            let offset = request
+                .query_params()
+                .into_iter()
+                .find(|(name, _)| name == "offset")
+                .and_then(|(_, value)| value.parse::<usize>().ok())
+                .unwrap_or(0);
+            httpmock::HttpMockResponse::builder()
+                .status(status)
+                .header("content-type", "application/json")
+                .body(page(offset))
+                .build()
+        });
+    })
+}
+
+/// Guardrail `n`, with two that do not match the spec: item 1000's name is a number,
+/// item 1700 lacks its id; item 7's name is markup.
+fn odd_guardrail(n: usize) -> Value {
+    let mut item = guardrail(n);
+    match n {
+        7 => item["name"] = json!("<b>\u{1b}[31mred</b>,\"quoted\"\n"),
+        1000 => item["name"] = json!(1000),
+        1700 => {
+            item.as_object_mut().map(|item| item.remove("id"));
+        }
+        _ => {}
+    }
+    item
+}
+
+/// 2,000 guardrails in pages of 1,500 and 500, with [`odd_guardrail`]'s items.
+fn pages_with_odd_items(offset: usize) -> String {
+    let items: Vec<Value> = match offset {
+        0 => (0..1500).map(odd_guardrail).collect(),
+        1500 => (1500..2000).map(odd_guardrail).collect(),
+        _ => Vec::new(),
+    };
+    // Field order and fields the spec does not know are part of what was sent.
+    let items: Vec<String> = items.iter().map(Value::to_string).collect();
+    format!(
+        r#"{{"total_count":2000,"unknown":{{"z":[1,2]}},"data":[{}]}}"#,
+        items.join(",")
+    )
+}
+
+#[tokio::test]
+async fn tolerant_pages_are_kept_as_sent_with_the_first_mismatch_only() {
+    let server = MockOpenRouter::start_async().await;
+    let mock = raw_guardrails(&server, 200, pages_with_odd_items);
+    let list = client(&server)
+        .operation("guardrails", "list")
+        .expect("known")
+        .send_all_pages_tolerant()
+        .await
+        .expect("a mismatch is no error here");
+    mock.assert_calls(2);
+    // `Debug` shows each page's length, never its content.
+    let debug = format!("{list:?}");
+    assert!(
+        debug.contains("bytes>") && !debug.contains("guardrail 1"),
+        "{debug}"
+    );
+    assert_eq!(list.pages.len(), 2);
+    assert_eq!(&list.pages[0][..], pages_with_odd_items(0).as_bytes());
+    assert_eq!(&list.pages[1][..], pages_with_odd_items(1500).as_bytes());
+    let mismatch = list.mismatch.expect("item 1000 does not match");
+    assert_eq!(mismatch.kind(), ErrorKind::Decode);
+    assert_eq!(mismatch.operation(), Some("list_guardrails"));
+    let text = mismatch.to_string();
+    assert!(text.contains("integer `1000`"), "{text}");
+    assert!(
+        !text.contains("missing field `id`"),
+        "only the first: {text}"
+    );
+
+    // The typed call and the strict call by name refuse the same list.
+    let err = client(&server)
+        .guardrails()
+        .list()
+        .send_all_pages()
+        .await
+        .expect_err("strict");
+    assert_eq!(err.kind(), ErrorKind::Decode);
+    assert!(err.to_string().contains("integer `1000`"), "{err}");
+}
+
+/// A page that does not match the spec, whose ids repeat from offset 100 on (a server
+/// ignoring `offset`) under a `total_count` that is a lie.
+fn odd_pages_ignoring_offset(_offset: usize) -> String {
+    let items: Vec<String> = (0..100)
+        .map(|n| {
+            let mut item = guardrail(n);
+            item["include_byok_in_budgets"] = json!("not a boolean");
+            item.to_string()
+        })
+        .collect();
+    format!(r#"{{"data":[{}],"total_count":1000}}"#, items.join(","))
+}
+
+/// 100 items that do not match the spec, then nothing, under a `total_count` of 250.
+fn odd_pages_stopping_at_100_of_250(offset: usize) -> String {
+    let items: Vec<String> = (offset..100)
+        .map(|n| {
+            let mut item = guardrail(n);
+            item["created_at"] = json!(12);
+            item.to_string()
+        })
+        .collect();
+    format!(r#"{{"data":[{}],"total_count":250}}"#, items.join(","))
+}
+
+#[tokio::test]
+async fn tolerant_pages_that_do_not_match_must_still_add_up() {
+    let cases: [(RawPage, &str, usize); 2] = [
+        (
+            odd_pages_ignoring_offset,
+            "came twice (at offset 100, after 100 items)",
+            2,
+        ),
+        (
+            odd_pages_stopping_at_100_of_250,
+            "after 100 of the 250 items",
+            2,
+        ),
+    ];
+    for (page, message, calls) in cases {
+        let server = MockOpenRouter::start_async().await;
+        let mock = raw_guardrails(&server, 200, page);
+        let err = client(&server)
+            .operation("guardrails", "list")
+            .expect("known")
+            .send_all_pages_tolerant()
+            .await
+            .expect_err("the list does not add up");
+        assert!(err.to_string().contains(message), "{err}");
+        mock.assert_calls(calls);
+    }
+}
+
+#[tokio::test]
+async fn tolerant_pages_take_an_undescribed_2xx_and_refuse_what_is_not_json() {
+    // A 201 the spec does not list for this read: shown as sent, with the mismatch.
+    let server = MockOpenRouter::start_async().await;
+    let _mock = raw_guardrails(&server, 201, |_| {
+        format!(r#"{{"data":[{}],"total_count":1}}"#, guardrail(1))
+    });
+    let list = client(&server)
+        .operation("guardrails", "list")
+        .expect("known")
+        .send_all_pages_tolerant()
+        .await
+        .expect("tolerated");
+    assert_eq!(list.pages.len(), 1);
+    let mismatch = list.mismatch.expect("an undescribed status");
+    assert!(mismatch.to_string().contains("201"), "{mismatch}");
+
+    for body in [r#"{"data":[{"id":"#, "<html>busy</html>"] {
+        let server = MockOpenRouter::start_async().await;
+        let page = if body.starts_with('<') {
+            (|_| "<html>busy</html>".to_owned()) as RawPage
+        } else {
+            |_| r#"{"data":[{"id":"#.to_owned()
+        };
+        let _mock = raw_guardrails(&server, 200, page);
+        let err = client(&server)
+            .operation("guardrails", "list")
+            .expect("known")
+            .send_all_pages_tolerant()
+            .await
+            .expect_err("not JSON");
+        assert_eq!(err.kind(), ErrorKind::Decode, "{err}");
+    }
+}
+
+#[tokio::test]
+async fn send_raw_body_checks_every_row_and_keeps_the_bytes() {
+    let row = |n: usize| {
+        json!({
+            "date": "2026-11-01", "model": format!("vendor/model-{n}"),
+            "model_permaslug": "m", "endpoint_id": format!("e{n}"),
+            "provider_name": "P", "usage": 0.5, "byok_usage_inference": 0.0,
+            "requests": 1, "prompt_tokens": 1, "completion_tokens": 1,
+            "reasoning_tokens": 0, "cached_tokens": 0
+        })
+    };
+    let body = |bad: Option<usize>| {
+        let rows: Vec<String> = (0..2000)
+            .map(|n| {
+                let mut row = row(n);
+                if Some(n) == bad {
+                    row["usage"] = json!("lots");
+                }
+                row.to_string()
+            })
+            .collect();
+        // Unknown fields, and the server's own spelling of numbers, as sent.
+        format!(r#"{{"new_field":[1.50],"data":[{}]}}"#, rows.join(","))
+    };
+    for bad in [None, Some(1000)] {
+        let server = MockOpenRouter::start_async().await;
+        let sent = body(bad);
+        let answer = sent.clone();
+        server.server().mock(|when, then| {
+            when.method("GET").path("/activity");
+            then.status(200)
+                .header("content-type", "application/json")
+                .body(answer);
+        });
+        let got = client(&server)
+            .analytics()
+            .get_user_activity()
+            .send_raw_body()
+            .await;
+        match bad {
+            None => assert_eq!(&got.expect("matches")[..], sent.as_bytes()),
+            Some(_) => {
+                let err = got.expect_err("row 1000 does not match");
+                assert_eq!(err.kind(), ErrorKind::Decode);
+                assert!(err.to_string().contains("\"lots\""), "{err}");
+                // The same mismatch as the decoding call names.
+                let strict = client(&server)
+                    .analytics()
+                    .get_user_activity()
+                    .send()
+                    .await
+                    .expect_err("strict");
+                let first = |text: String| text.split(" at line").next().map(str::to_owned);
+                assert_eq!(first(err.to_string()), first(strict.to_string()));
+            }
+        }
+    }
+}

@@ -175,7 +175,7 @@ fn main() {
                 )
                 .expect("the list")
         });
-        let raw = pages.pages[0].raw_body.clone();
+        let raw = pages.pages[0].clone();
         drop(pages);
         let (value, value_peak) = heap::peak_during(|| {
             serde_json::from_slice::<serde_json::Value>(&raw[..]).expect("JSON")

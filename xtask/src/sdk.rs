@@ -103,6 +103,7 @@ const CALL_METHODS: &[&str] = &[
     "max_pages",
     "send_tolerant",
     "send_all_pages_tolerant",
+    "send_raw_body",
 ];
 
 /// The operations of the spec, in its order, with what progenitor made of them.
@@ -133,6 +134,9 @@ struct Operation {
     other_error: bool,
     /// For a list paged by `offset`: its shape.
     paged: Option<PageShape>,
+    /// For an answer that is a list `{data: [T], ...}`, paged or not: `T`, for checking
+    /// the answer item by item (`crate::check::Listed`).
+    listed: Option<syn::Type>,
     /// The top-level fields of the JSON body, for the table of operations.
     body_fields: Vec<crate::cli_table::FieldSpec>,
     /// What a successful answer holds: the resource model of the table of operations.
@@ -667,11 +671,9 @@ fn operations(
                 ));
             }
             let writes = matches!(http_method, "post" | "patch") && !read_only;
-            let paged = if parameters.iter().any(|p| p.name == "offset") {
-                page_shape(&builder.output, type_fields)
-            } else {
-                None
-            };
+            let listed = page_shape(&builder.output, type_fields);
+            let listed_item = listed.as_ref().map(|shape| shape.item.clone());
+            let paged = listed.filter(|_| parameters.iter().any(|p| p.name == "offset"));
             let body_fields = crate::cli_table::body_fields(spec, op.request_body.as_ref())
                 .map_err(|err| format!("{where_}: {err}"))?;
             check_clearable_fields_agree(&where_, body.as_ref(), &body_fields)?;
@@ -686,6 +688,7 @@ fn operations(
                 form_body: crate::cli_table::body_is_form(op.request_body.as_ref()),
                 other_error,
                 paged,
+                listed: listed_item,
                 snake_id,
                 group,
                 method,
@@ -799,6 +802,11 @@ fn emit(operations: &[Operation], tags: &BTreeMap<String, String>) -> TokenStrea
         let params = params_path(op);
         quote!(#id => send_as_json::<#params>(args, body, api).await,)
     });
+    let check_page_arms = operations.iter().filter(|op| op.paged.is_some()).map(|op| {
+        let id = &op.snake_id;
+        let params = params_path(op);
+        quote!(#id => Some(crate::paging::check_page::<#params>(raw)),)
+    });
     let validate_arms = operations.iter().map(|op| {
         let id = &op.snake_id;
         let params = params_path(op);
@@ -837,6 +845,19 @@ fn emit(operations: &[Operation], tags: &BTreeMap<String, String>) -> TokenStrea
             match operation_id {
                 #(#send_arms)*
                 other => Err(api::Error::InvalidRequest(format!("unknown operation {other}"))),
+            }
+        }
+
+        /// Checks a page of the list `operation_id` against its types as it is read:
+        /// its length, `total_count` and items' ids, or the first mismatch. `None` for an
+        /// operation that is not a list paged by offset.
+        pub(crate) fn check_page_by_name(
+            operation_id: &str,
+            raw: &[u8],
+        ) -> Option<std::result::Result<crate::paging::CheckedPage, serde_json::Error>> {
+            match operation_id {
+                #(#check_page_arms)*
+                _ => None,
             }
         }
 
@@ -1218,6 +1239,14 @@ fn emit_operation(op: &Operation) -> TokenStream {
         },
         _ => quote!(),
     };
+    let listed_impl = match &op.listed {
+        Some(item) => quote! {
+            impl crate::check::Listed for #params {
+                type Item = #item;
+            }
+        },
+        None => quote!(),
+    };
     let paged_impl = match &op.paged {
         Some(PageShape {
             item,
@@ -1335,6 +1364,7 @@ fn emit_operation(op: &Operation) -> TokenStream {
 
         #validate_impl
 
+        #listed_impl
         #paged_impl
 
         impl sealed::Sender for #params {

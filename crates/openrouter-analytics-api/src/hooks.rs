@@ -32,6 +32,8 @@ pub struct RequestContext {
     error_body_limit: Option<usize>,
     success_body_limit: Option<usize>,
     keep_success_body: bool,
+    // Kept, and not handed to the generated decoder (see `keeping_success_body_undecoded`).
+    withhold_success_body: bool,
     // The exact body to send instead of the one the builder serialized, and its
     // media type (JSON, or a form for a form-encoded operation).
     json_body: Option<Bytes>,
@@ -51,6 +53,7 @@ impl std::fmt::Debug for RequestContext {
             .field("error_body_limit", &self.error_body_limit)
             .field("success_body_limit", &self.success_body_limit)
             .field("keep_success_body", &self.keep_success_body)
+            .field("withhold_success_body", &self.withhold_success_body)
             .field(
                 "json_body",
                 &self.json_body.as_ref().map(|body| BodyLength(body.len())),
@@ -106,6 +109,7 @@ impl RequestContext {
             error_body_limit: None,
             success_body_limit: None,
             keep_success_body: false,
+            withhold_success_body: false,
             json_body: None,
             body_type: JSON,
             received: Arc::default(),
@@ -155,6 +159,33 @@ impl RequestContext {
     pub fn keeping_success_body(mut self) -> Self {
         self.keep_success_body = true;
         self
+    }
+
+    /// As [`keeping_success_body`](Self::keeping_success_body), except that the
+    /// operation's decoder is given an empty body instead of the one received: for a
+    /// caller that checks the body itself without building the decoded value (a
+    /// 90 MB list decodes into several times its size). The operation's `send` then
+    /// fails on a successful answer it would have decoded, as
+    /// [`Error::InvalidResponsePayload`](crate::Error::InvalidResponsePayload) of an
+    /// empty body, and [`take_success_body`](Self::take_success_body) has the body.
+    ///
+    /// ```
+    /// use openrouter_analytics_api::RequestContext;
+    ///
+    /// let context = RequestContext::default().keeping_success_body_undecoded();
+    /// assert!(context.withholds_success_body());
+    /// assert!(!RequestContext::default().keeping_success_body().withholds_success_body());
+    /// ```
+    pub fn keeping_success_body_undecoded(mut self) -> Self {
+        self.keep_success_body = true;
+        self.withhold_success_body = true;
+        self
+    }
+
+    /// Whether the context was made by
+    /// [`keeping_success_body_undecoded`](Self::keeping_success_body_undecoded).
+    pub fn withholds_success_body(&self) -> bool {
+        self.withhold_success_body
     }
 
     /// Sends `body` (JSON text) as the request body, exactly as given, instead of the
@@ -313,6 +344,10 @@ impl ClientHooks<RequestContext> for Client {
         }
         let (response, body) = read_body(response, usize::MAX).await?;
         lock(&context.received).success_body = Some(body);
+        if context.withhold_success_body {
+            let (parts, _kept) = http::Response::<reqwest::Body>::from(response).into_parts();
+            return Ok(http::Response::from_parts(parts, reqwest::Body::from(Bytes::new())).into());
+        }
         Ok(response)
     }
 }

@@ -108,6 +108,24 @@ const SUMMARY_FIELDS: [&str; 7] = [
     "byok_usage_inference",
 ];
 
+/// What `openrouter activity` got from OpenRouter ([`Plan::fetch_for`]).
+pub enum Fetched {
+    /// The body as sent, checked against the spec: all that JSON output needs.
+    Raw(openrouter_analytics::Bytes),
+    /// The rows, and the body as sent.
+    Rows(WithRawBody<ActivityResponse>),
+}
+
+impl Fetched {
+    /// The body's length and, when decoded, its rows, for `-v`.
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Raw(raw) => format!("{} bytes, checked row by row", raw.len()),
+            Self::Rows(response) => format!("{} rows", response.value.data.len()),
+        }
+    }
+}
+
 /// A checked `openrouter activity` command line.
 #[derive(Debug, Clone)]
 pub struct Plan {
@@ -286,8 +304,46 @@ impl Plan {
         format!("GET {}/activity{query}", base_url.trim_end_matches('/'))
     }
 
-    /// Sends the request.
+    /// Sends the request, for the rows.
     pub async fn fetch(&self, client: &Client) -> Result<WithRawBody<ActivityResponse>, Error> {
+        self.call(client).send_with_raw_body().await
+    }
+
+    /// Whether the answer is printed as OpenRouter sent it (`-f json`, unsummarised and
+    /// unsorted): then only its bytes are needed.
+    fn prints_raw(&self, format: Format) -> bool {
+        self.by.is_empty() && self.sort.is_none() && matches!(format, Format::Json)
+    }
+
+    /// Sends the request for printing in `format`: printed as sent, the body is
+    /// checked against the spec row by row as it is read and never held decoded (a
+    /// 100,000-row report decoded takes more memory than its JSON); else the rows too.
+    pub async fn fetch_for(&self, client: &Client, format: Format) -> Result<Fetched, Error> {
+        let call = self.call(client);
+        if self.prints_raw(format) {
+            call.send_raw_body().await.map(Fetched::Raw)
+        } else {
+            call.send_with_raw_body().await.map(Fetched::Rows)
+        }
+    }
+
+    /// Prints what [`fetch_for`](Self::fetch_for) got, as [`print`](Self::print).
+    pub fn print_fetched(
+        &self,
+        fetched: &mut Fetched,
+        format: Format,
+        out: &mut Out<'_>,
+    ) -> io::Result<()> {
+        match fetched {
+            Fetched::Raw(raw) => write_raw_json(out, raw),
+            Fetched::Rows(response) => {
+                self.print(&mut response.value, &response.raw_body, format, out)
+            }
+        }
+    }
+
+    /// The request, with its parameters.
+    fn call(&self, client: &Client) -> openrouter_analytics::analytics::GetUserActivity {
         let mut call = client.analytics().get_user_activity();
         if let Some(date) = &self.date {
             call = call.date(date.as_str());
@@ -304,7 +360,7 @@ impl Plan {
         if let Some(workspace) = &self.workspace_id {
             call = call.workspace_id(workspace.as_str());
         }
-        call.send_with_raw_body().await
+        call
     }
 
     /// Prints the response in `format`, summarised and sorted as asked. Unsummarised,
@@ -316,7 +372,7 @@ impl Plan {
         format: Format,
         out: &mut Out<'_>,
     ) -> io::Result<()> {
-        if self.by.is_empty() && self.sort.is_none() && matches!(format, Format::Json) {
+        if self.prints_raw(format) {
             return write_raw_json(out, raw);
         }
         if self.by.is_empty() {

@@ -248,7 +248,7 @@ pub fn print(
             if let Some(mismatch) = &answer.mismatch {
                 warnings.push(mismatch_warning(mismatch));
             }
-            let items = view::page_items(answer.pages.iter().map(|page| &page.raw_body[..]))
+            let items = view::page_items(answer.pages.iter().map(|page| &page[..]))
                 .map_err(|err| PrintError::Output(io::Error::other(err)))?;
             match format {
                 Some(format @ (Format::Table | Format::Csv)) => {

@@ -164,19 +164,19 @@ fn run(cli: &Cli, columns: Option<&[String]>, redactor: &Redactor) -> Result<(),
             // `--key/--user` name a key or a person; find the hash or id first.
             session.runtime.block_on(plan.resolve(&session.context()))?;
             tracing::debug!("{}", plan.describe(&session.base_url));
-            let mut response = session.call(
+            let mut fetched = session.call(
                 Operation::Activity,
                 "fetching activity",
-                plan.fetch(&session.client),
+                plan.fetch_for(&session.client, format),
             )?;
-            tracing::debug!(rows = response.value.data.len(), "activity received");
+            tracing::debug!("activity received: {}", fetched.describe());
             // A 100,000-row report is tens of MB: checked, then written as rendered,
             // never held a second time.
             output::write_checked(
                 style,
                 &mut io::stdout().lock(),
                 |out| {
-                    plan.print(&mut response.value, &response.raw_body, format, out)
+                    plan.print_fetched(&mut fetched, format, out)
                         .map_err(|err| Failure::output(&err))
                 },
                 Failure::output,

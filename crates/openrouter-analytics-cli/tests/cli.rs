@@ -108,6 +108,53 @@ fn json_is_the_body_openrouter_sent_byte_for_byte() {
     assert_eq!(out.stdout, format!("{query}\n"));
 }
 
+/// `-f json` prints the body as sent without decoding it whole, but still checks every
+/// row against the spec first: a report whose row 1000 of 2,000 does not match is an
+/// error before anything is printed, in every format.
+#[test]
+fn activity_json_checks_every_row_before_printing_any() {
+    let rows = |bad: Option<usize>| -> String {
+        let rows: Vec<String> = (0..2000)
+            .map(|n| {
+                let mut row = row("2026-11-01", &format!("vendor/<b>m{n}</b>"), "P", 0.5, 1);
+                if Some(n) == bad {
+                    row["requests"] = json!("many");
+                }
+                row.to_string()
+            })
+            .collect();
+        format!(r#"{{"data":[{}],"next":{{"z":1.50}}}}"#, rows.join(","))
+    };
+    let good = rows(None);
+    let server = MockServer::start();
+    server.mock(|when, then| {
+        when.method(GET).path("/activity");
+        then.status(200).body(&good);
+    });
+    let out = run(cli(&server).args(["activity", "-f", "json"])).ok();
+    assert_eq!(out.stdout, format!("{good}\n"));
+
+    let bad = rows(Some(1000));
+    let server = MockServer::start();
+    server.mock(|when, then| {
+        when.method(GET).path("/activity");
+        then.status(200).body(&bad);
+    });
+    let mut codes = Vec::new();
+    for format in ["json", "csv", "table"] {
+        let out = run(cli(&server).args(["activity", "-f", format]));
+        assert_ne!(out.code, 0, "{format}");
+        assert!(out.stdout.is_empty(), "{format}: {}", out.stdout);
+        assert!(
+            out.stderr.contains("expected i64"),
+            "{format}: {}",
+            out.stderr
+        );
+        codes.push(out.code);
+    }
+    assert!(codes.iter().all(|code| *code == codes[0]), "{codes:?}");
+}
+
 #[test]
 fn json_is_the_default_when_stdout_is_not_a_terminal() {
     let server = MockServer::start();

@@ -457,7 +457,9 @@ fn byok_n(n: usize) -> Value {
         "id": numbered_uuid(n), "provider": "openai", "workspace_id": WS,
         "label": "sk-...x9Qz", "name": format!("key {n}"), "disabled": false,
         "is_fallback": false, "allowed_models": null, "allowed_api_key_hashes": null,
-        "allowed_user_ids": null, "sort_order": 0, "created_at": "2026-10-01T08:00:00Z"
+        "allowed_user_ids": null, "sort_order": 0, "created_at": "2026-10-01T08:00:00Z",
+        "declared_region": null, "declared_zdr": null, "is_byok_only": false,
+        "is_required": false
     })
 }
 
@@ -536,6 +538,84 @@ fn ignores_offset(_offset: usize) -> (Vec<usize>, usize) {
 /// 100 items, then empty pages, under a `total_count` of 250 (it printed 100).
 fn stops_at_100_of_250(offset: usize) -> (Vec<usize>, usize) {
     ((offset..100).collect(), 250)
+}
+
+/// Two pages (1,500 and 500 items) whose item 1000 has a number for an id and whose
+/// item 1700 lacks its id: neither matches the spec.
+fn odd_pages(offset: usize) -> (Vec<usize>, usize) {
+    let size = match offset {
+        0 => 1500,
+        1500 => 500,
+        _ => 0,
+    };
+    ((offset..offset + size).collect(), 2000)
+}
+
+/// `item(n)`, but for the two odd ones of [`odd_pages`] and a name of markup (item 7).
+fn odd(item: Item, n: usize) -> Value {
+    let mut value = item(n);
+    match n {
+        7 => value["name"] = json!("<b>\u{1b}[31mred</b>,\"quoted\"\nline"),
+        1000 => value["id"] = json!(1000),
+        1700 => {
+            value.as_object_mut().map(|fields| fields.remove("id"));
+        }
+        _ => {}
+    }
+    value
+}
+
+#[test]
+fn paged_commands_show_a_list_that_does_not_match_whole_with_one_warning() {
+    for (command, path, item) in PAGED_COMMANDS {
+        let server = MockServer::start();
+        let pages = server.mock(|when, then| {
+            when.method(GET).path(path);
+            then.respond_with(move |request: &httpmock::HttpMockRequest| {
+                let offset = request
+                    .query_params()
+                    .into_iter()
+                    .find(|(name, _)| name == "offset")
+                    .and_then(|(_, value)| value.parse::<usize>().ok())
+                    .unwrap_or(0);
+                let (items, total) = odd_pages(offset);
+                let data: Vec<Value> = items.into_iter().map(|n| odd(item, n)).collect();
+                let body = json!({ "data": data, "total_count": total });
+                httpmock::HttpMockResponse::builder()
+                    .status(200)
+                    .header("content-type", "application/json")
+                    .body(body.to_string())
+                    .build()
+            });
+        });
+        let out = run(cli(&server).args(command).args(["-f", "json"])).ok();
+        let data = out.json()["data"].as_array().cloned().unwrap_or_default();
+        assert_eq!(data.len(), 2000, "{command:?}");
+        assert_eq!(data[1000], odd(item, 1000), "{command:?}: as sent");
+        assert_eq!(data[7], odd(item, 7), "{command:?}: as sent");
+        assert_eq!(
+            out.stderr.matches("warning: ").count(),
+            1,
+            "{command:?}: {}",
+            out.stderr
+        );
+        assert!(
+            out.stderr.contains("integer `1000`"),
+            "{command:?}: the first: {}",
+            out.stderr
+        );
+        assert!(!out.stderr.contains("\u{1b}"), "{}", out.stderr);
+        let out = run(cli(&server).args(command).args(["-f", "csv"])).ok();
+        let (_, rows) = out.csv();
+        assert_eq!(rows.len(), 2000, "{command:?}");
+        assert_eq!(
+            out.stderr.matches("warning: ").count(),
+            1,
+            "{command:?}: {}",
+            out.stderr
+        );
+        pages.assert_calls(4);
+    }
 }
 
 #[test]

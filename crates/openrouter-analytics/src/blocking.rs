@@ -23,6 +23,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::future::Future;
 
 use crate::call::{Async, Call, Operation, WithRawBody};
+use crate::check::Listed;
 use crate::client::ClientBuilder;
 use crate::dynamic::{ByName, TolerantAnswer, TolerantPages};
 use crate::error::{Error, Result};
@@ -197,6 +198,20 @@ impl<Op: Operation> Call<Op, Blocking> {
                 "the blocking runtime shut down before the call finished",
             )))
         })
+    }
+}
+
+impl<Op: Listed> Call<Op, Blocking>
+where
+    Op::Output: serde::de::DeserializeOwned,
+{
+    /// See the async [`send_raw_body`](crate::Call::send_raw_body): the body as sent,
+    /// checked item by item, never held decoded.
+    ///
+    /// # Errors
+    /// As [`send`](Self::send).
+    pub fn send_raw_body(self) -> Result<crate::Bytes> {
+        self.wait(|call| call.send_raw_body())
     }
 }
 

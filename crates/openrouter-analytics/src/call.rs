@@ -11,6 +11,7 @@ use openrouter_analytics_api::RequestContext;
 use openrouter_analytics_api::types::ErrorResponse;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
+use crate::check::Listed;
 use crate::client::{AppHeaders, Client};
 use crate::error::{ApiErrorDetail, Error, ErrorKind, Result};
 use crate::observe::AttemptEvent;
@@ -261,6 +262,44 @@ impl<Op: Operation> Call<Op, Async> {
     }
 }
 
+impl<Op: Listed> Call<Op, Async>
+where
+    Op::Output: serde::de::DeserializeOwned,
+{
+    /// Sends the call and returns only the exact bytes of the response body, checked
+    /// against the operation's type as they are read: each item of the list is decoded
+    /// and dropped, so the decoded answer is never held. For passing a large answer on
+    /// as sent (the 100,000 rows of an activity report take more memory decoded than
+    /// as JSON); [`send_with_raw_body`](Self::send_with_raw_body) when you want the
+    /// decoded value too.
+    ///
+    /// # Errors
+    /// As [`send`](Self::send): an answer that does not match the operation's type is
+    /// [`ErrorKind::Decode`], naming the first mismatch as `send` would.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn run(client: openrouter_analytics::Client) -> openrouter_analytics::Result<()> {
+    /// let report = client.analytics().get_user_activity().send_raw_body().await?;
+    /// std::io::Write::write_all(&mut std::io::stdout(), &report).ok();
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn send_raw_body(self) -> Result<Bytes> {
+        let withheld = execute_withheld(&self.client, &self.params, &self.options, None).await?;
+        match crate::check::list::<Op::Output, <Op as Listed>::Item>(&withheld.raw_body, |_| {}) {
+            Ok(_) => Ok(withheld.raw_body),
+            Err(source) => Err(mismatch(
+                &self.client,
+                &self.params,
+                &self.options,
+                &withheld,
+                source,
+            )),
+        }
+    }
+}
+
 /// A decoded response and the exact bytes it was decoded from.
 ///
 /// `Debug` shows the decoded value (whose secrets, such as a new key, print as
@@ -323,6 +362,116 @@ pub(crate) async fn execute<Op: Operation>(
     keep_raw_body: bool,
     undecoded: Option<&mut Option<Bytes>>,
 ) -> Result<(Op::Output, Option<Bytes>)> {
+    let body = if keep_raw_body {
+        Body::Keep
+    } else {
+        Body::Decode
+    };
+    match attempts(client, params, options, body, undecoded).await? {
+        Answer::Decoded(value, raw_body) => Ok((value, raw_body)),
+        // Only asked for with `Body::Withhold`.
+        Answer::Withheld(_) => Err(not_kept(params.name())),
+    }
+}
+
+/// What the retry loop does with a successful answer's body.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Body {
+    /// Decoded as the operation's type.
+    Decode,
+    /// Decoded, and kept as sent.
+    Keep,
+    /// Kept as sent and not decoded: the caller checks it ([`execute_withheld`]).
+    Withhold,
+}
+
+/// A successful answer.
+enum Answer<T> {
+    /// Decoded, and the body as sent if it was kept.
+    Decoded(T, Option<Bytes>),
+    /// Not decoded ([`Body::Withhold`]).
+    Withheld(Withheld),
+}
+
+/// A successful answer whose body was kept as sent and not decoded
+/// ([`execute_withheld`]), for the caller to check against the operation's type.
+pub(crate) struct Withheld {
+    /// The body as the server sent it.
+    pub(crate) raw_body: Bytes,
+    status: reqwest::StatusCode,
+    headers: HeaderMap,
+    attempts: u32,
+}
+
+/// The error of a body kept but missing; a bug if it happens.
+fn not_kept(operation: &'static str) -> Error {
+    Error::decode(
+        None,
+        None,
+        b"",
+        "the response body was not kept".to_owned(),
+        None,
+    )
+    .with_operation(operation)
+}
+
+/// Sends the call through the one retry loop and keeps a successful answer's body as
+/// sent without decoding it: the caller checks it ([`crate::check`]), and words a
+/// mismatch with [`mismatch`]. An answer with nothing to decode (a 204) comes back
+/// with its (empty) body. `undecoded` is [`execute`]'s.
+///
+/// # Errors
+/// As [`Call::send`], except for the decoding.
+pub(crate) async fn execute_withheld<Op: Operation>(
+    client: &Client,
+    params: &Op,
+    options: &CallOptions,
+    undecoded: Option<&mut Option<Bytes>>,
+) -> Result<Withheld> {
+    match attempts(client, params, options, Body::Withhold, undecoded).await? {
+        Answer::Withheld(withheld) => Ok(withheld),
+        Answer::Decoded(..) => Err(not_kept(params.name())),
+    }
+}
+
+/// The error of a withheld body that does not match the operation's type: the
+/// [`ErrorKind::Decode`] that decoding it in the retry loop would have given, scrubbed
+/// of the call's secrets and with its status and headers.
+pub(crate) fn mismatch<Op: Operation>(
+    client: &Client,
+    params: &Op,
+    options: &CallOptions,
+    withheld: &Withheld,
+    source: serde_json::Error,
+) -> Error {
+    let secrets = call_secrets(&client.shared.secrets, params, options);
+    let body = secrets.scrub_bytes(&withheld.raw_body);
+    let error = Error::decode(
+        Some(withheld.status),
+        Some(withheld.headers.clone()),
+        &body,
+        source.to_string(),
+        Some(Box::new(source)),
+    )
+    .scrub(&secrets);
+    let error = if sealed::Sender::carries_secret(params) {
+        error.withhold_body()
+    } else {
+        error
+    };
+    error
+        .with_operation(params.name())
+        .with_attempts(withheld.attempts)
+}
+
+/// The retry loop itself; see [`execute`].
+async fn attempts<Op: Operation>(
+    client: &Client,
+    params: &Op,
+    options: &CallOptions,
+    keep: Body,
+    undecoded: Option<&mut Option<Bytes>>,
+) -> Result<Answer<Op::Output>> {
     let name = params.name();
     let shared = &client.shared;
     let secrets = call_secrets(&shared.secrets, params, options);
@@ -338,9 +487,11 @@ pub(crate) async fn execute<Op: Operation>(
     let mut context = RequestContext::new(headers, Some(timeout))
         .with_error_body_limit(MAX_ERROR_BODY)
         .with_success_body_limit(shared.max_response_bytes);
-    if keep_raw_body {
-        context = context.keeping_success_body();
-    }
+    context = match keep {
+        Body::Decode => context,
+        Body::Keep => context.keeping_success_body(),
+        Body::Withhold => context.keeping_success_body_undecoded(),
+    };
     let api = api::Client::new_with_client(&shared.base_url, shared.http.clone(), context.clone());
     let notify = |event: AttemptEvent| {
         if let Some(observer) = &shared.observer {
@@ -375,10 +526,12 @@ pub(crate) async fn execute<Op: Operation>(
         };
         let outcome = if remaining < timeout {
             let once = async {
-                match sealed::Sender::send_once(params, &api).await {
-                    Ok(response) => Ok(response),
-                    Err(error) => Err(classify(error, &context, secrets).await),
-                }
+                settle(
+                    sealed::Sender::send_once(params, &api).await,
+                    &context,
+                    secrets,
+                )
+                .await
             };
             // Boxed, so that only a call under a deadline pays for it and the call's own
             // future stays the size of the common path. If the deadline cuts the attempt,
@@ -394,20 +547,48 @@ pub(crate) async fn execute<Op: Operation>(
         } else {
             // The same as `once`, awaited in place: wrapping the generated request's
             // large future in another one cost ~580 instructions a call (BENCHMARKS §6).
-            match sealed::Sender::send_once(params, &api).await {
-                Ok(response) => Ok(response),
-                Err(error) => Err(classify(error, &context, secrets).await),
-            }
+            settle(
+                sealed::Sender::send_once(params, &api).await,
+                &context,
+                secrets,
+            )
+            .await
         };
         let error = match outcome {
-            Ok(response) => {
+            Ok(Reply::Decoded(response)) => {
                 tracing::debug!(operation = name, attempt, status = %response.status(), "response decoded");
                 notify(AttemptEvent::Succeeded {
                     operation: name,
                     attempt,
                     status: response.status(),
                 });
-                return Ok((response.into_inner(), context.take_success_body()));
+                if keep == Body::Withhold {
+                    // Nothing to decode (a 204): the generated client did not read it.
+                    return Ok(Answer::Withheld(Withheld {
+                        raw_body: context.take_success_body().unwrap_or_default(),
+                        status: response.status(),
+                        headers: response.headers().clone(),
+                        attempts: attempt,
+                    }));
+                }
+                return Ok(Answer::Decoded(
+                    response.into_inner(),
+                    context.take_success_body(),
+                ));
+            }
+            Ok(Reply::Withheld(raw_body, head)) => {
+                tracing::debug!(operation = name, attempt, status = %head.status, "response kept undecoded");
+                notify(AttemptEvent::Succeeded {
+                    operation: name,
+                    attempt,
+                    status: head.status,
+                });
+                return Ok(Answer::Withheld(Withheld {
+                    raw_body,
+                    status: head.status,
+                    headers: head.headers,
+                    attempts: attempt,
+                }));
             }
             Err(error) if carries_secret => error.withhold_body(),
             Err(error) => error,
@@ -468,6 +649,39 @@ pub(crate) async fn execute<Op: Operation>(
             }
         }
     }
+}
+
+/// What one attempt got, when it got a successful answer.
+enum Reply<T> {
+    /// Decoded by the generated client.
+    Decoded(api::ResponseValue<T>),
+    /// Kept as sent, the generated client's decoder given none of it
+    /// ([`Body::Withhold`]).
+    Withheld(Bytes, api::ResponseHead),
+}
+
+/// One attempt's outcome: a successful answer, or this crate's error. With
+/// [`Body::Withhold`], the generated decoder fails on the empty body it was given; the
+/// body itself is in the context.
+async fn settle<T>(
+    result: Result<api::ResponseValue<T>, api::Error<ErrorResponse>>,
+    context: &RequestContext,
+    secrets: &Secrets,
+) -> Result<Reply<T>> {
+    let error = match result {
+        Ok(response) => return Ok(Reply::Decoded(response)),
+        Err(error) => error,
+    };
+    if context.withholds_success_body()
+        && matches!(error, api::Error::InvalidResponsePayload(ref body, _) if body.is_empty())
+        && let Some(head) = context.response_head()
+        && head.status.is_success()
+        && let Some(body) = context.take_success_body()
+    {
+        context.take_response_head();
+        return Ok(Reply::Withheld(body, head));
+    }
+    Err(classify(error, context, secrets).await)
 }
 
 /// The secrets of this call: the client's (its API key) and, when the call adds any,

@@ -15,10 +15,10 @@ use openrouter_analytics_api::ResponseValue;
 use openrouter_analytics_api::types::ErrorResponse;
 use serde::de::DeserializeOwned;
 
-use crate::call::{Async, Call, Operation, WithRawBody, sealed};
+use crate::call::{Async, Call, CallOptions, Operation, WithRawBody, sealed};
 use crate::client::Client;
 use crate::error::{Error, Result};
-use crate::paging::{Walk, follow};
+use crate::paging::{Fetched, Walk, first_repeated, follow};
 
 /// One operation of the API, as the spec describes it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -200,17 +200,52 @@ impl fmt::Debug for TolerantAnswer {
     }
 }
 
-/// Every page of a list read tolerantly ([`Call::send_all_pages_tolerant`]): each page
-/// as JSON with its exact bytes, and how the first page that does not match the spec
+/// Every page of a list read tolerantly ([`Call::send_all_pages_tolerant`]): each
+/// page's exact bytes (valid JSON), and how the first page that does not match the spec
 /// does not, if one does not.
-#[derive(Debug)]
+///
+/// Only the bytes are kept: each page was checked against the operation's type item by
+/// item as it was read, never held decoded, so a list takes about the memory of its
+/// JSON. Read the items from the bytes (e.g. with `serde_json` into borrowed
+/// `&RawValue`s, or one at a time).
+///
+/// `Debug` shows the mismatch and only the length of each page.
+///
+/// ```no_run
+/// # async fn run(client: openrouter_analytics::Client) -> openrouter_analytics::Result<()> {
+/// let list = client.operation("guardrails", "list")?.send_all_pages_tolerant().await?;
+/// if let Some(mismatch) = &list.mismatch {
+///     eprintln!("warning: {mismatch}");
+/// }
+/// for page in &list.pages {
+///     let page: serde_json::Value = serde_json::from_slice(page).unwrap_or_default();
+///     println!("{} items", page["data"].as_array().map_or(0, Vec::len));
+/// }
+/// # Ok(())
+/// # }
+/// ```
 #[non_exhaustive]
 pub struct TolerantPages {
-    /// The pages, in order.
-    pub pages: Vec<WithRawBody<serde_json::Value>>,
-    /// The typed decode error of the first page that does not match the operation's
-    /// type, scrubbed as every error is.
+    /// Each page's body as the server sent it (after undoing any `Content-Encoding`),
+    /// in order.
+    pub pages: Vec<bytes::Bytes>,
+    /// The decode error of the first page that does not match the operation's type
+    /// (its `Display` names the first mismatch), scrubbed as every error is.
     pub mismatch: Option<Error>,
+}
+
+impl fmt::Debug for TolerantPages {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let lengths: Vec<_> = self
+            .pages
+            .iter()
+            .map(|page| format!("<{} bytes>", page.len()))
+            .collect();
+        f.debug_struct("TolerantPages")
+            .field("pages", &lengths)
+            .field("mismatch", &self.mismatch)
+            .finish()
+    }
 }
 
 /// How the pages of a list paged by `offset` are read ([`OperationInfo::paging`]).
@@ -501,6 +536,12 @@ fn json_id(value: &serde_json::Value) -> Option<String> {
 }
 
 impl Walk for ByName {
+    type Page = serde_json::Value;
+
+    fn operation_name(&self) -> &'static str {
+        self.operation.operation_id
+    }
+
     fn offset(&self) -> u64 {
         self.args
             .iter()
@@ -515,30 +556,137 @@ impl Walk for ByName {
         self.args.push(("offset".to_owned(), offset.to_string()));
     }
 
-    fn page_len(&self, output: &serde_json::Value) -> usize {
-        Self::items(output).len()
-    }
-
-    fn total_count(&self, output: &serde_json::Value) -> Option<u64> {
-        output
-            .get("total_count")
-            .and_then(serde_json::Value::as_u64)
-    }
-
-    fn repeated_id(
+    async fn fetch(
         &self,
-        output: &serde_json::Value,
+        client: &Client,
+        options: &CallOptions,
         seen: &mut HashSet<String>,
-    ) -> Option<String> {
-        let field = self.operation.paging?.item_id?;
-        Self::items(output)
-            .iter()
-            .filter_map(|item| item.get(field).and_then(json_id))
-            .find_map(|id| seen.replace(id))
+    ) -> Result<Fetched<serde_json::Value>> {
+        let (value, raw_body) = crate::call::execute(client, self, options, true, None).await?;
+        let page = crate::call::with_raw_body(self.operation.operation_id, value, raw_body)?;
+        let items = Self::items(&page.value);
+        let ids = self.id_field().map_or_else(Vec::new, |field| {
+            items
+                .iter()
+                .filter_map(|item| item.get(field).and_then(json_id))
+                .collect()
+        });
+        Ok(Fetched {
+            len: items.len(),
+            total: page
+                .value
+                .get("total_count")
+                .and_then(serde_json::Value::as_u64),
+            repeated: first_repeated(ids, seen),
+            page,
+            mismatch: None,
+        })
+    }
+}
+
+impl ByName {
+    /// The field that identifies an item of the list, when items have one.
+    fn id_field(&self) -> Option<&'static str> {
+        self.operation.paging?.item_id
+    }
+}
+
+/// A call by name whose pages are read tolerantly
+/// ([`Call::send_all_pages_tolerant`]): each page's bytes are kept, undecoded, and
+/// checked against the operation's types as they are read.
+#[derive(Clone, Debug)]
+struct Tolerant(ByName);
+
+impl Walk for Tolerant {
+    type Page = ();
+
+    fn operation_name(&self) -> &'static str {
+        self.0.operation.operation_id
     }
 
-    fn tolerate(&self, raw_body: &[u8]) -> Option<serde_json::Value> {
-        serde_json::from_slice(raw_body).ok()
+    fn offset(&self) -> u64 {
+        self.0.offset()
+    }
+
+    fn set_offset(&mut self, offset: u64) {
+        self.0.set_offset(offset);
+    }
+
+    async fn fetch(
+        &self,
+        client: &Client,
+        options: &CallOptions,
+        seen: &mut HashSet<String>,
+    ) -> Result<Fetched<()>> {
+        let call = &self.0;
+        // A 2xx the spec does not describe fails in the retry loop, its body kept here.
+        let mut undescribed = None;
+        let (raw_body, mismatch) = match crate::call::execute_withheld(
+            client,
+            call,
+            options,
+            Some(&mut undescribed),
+        )
+        .await
+        {
+            Ok(withheld) => {
+                match crate::generated::check_page_by_name(
+                    call.operation.operation_id,
+                    &withheld.raw_body,
+                ) {
+                    Some(Ok(checked)) => {
+                        return Ok(Fetched {
+                            page: WithRawBody {
+                                value: (),
+                                raw_body: withheld.raw_body,
+                            },
+                            len: checked.len,
+                            total: checked.total,
+                            repeated: first_repeated(checked.ids, seen),
+                            mismatch: None,
+                        });
+                    }
+                    Some(Err(source)) => {
+                        let mismatch =
+                            crate::call::mismatch(client, call, options, &withheld, source);
+                        (withheld.raw_body, Some(mismatch))
+                    }
+                    None => (withheld.raw_body, None),
+                }
+            }
+            Err(err) => match undescribed {
+                Some(raw_body) => (raw_body, Some(err)),
+                None => return Err(err),
+            },
+        };
+        // Read as any JSON, as a call by name reads it: what the page still says.
+        let mut ids = Vec::new();
+        let field = call.id_field();
+        let read = crate::check::facts(&raw_body, |item| {
+            if let Some(field) = field {
+                ids.extend(item.get(field).and_then(json_id));
+            }
+        });
+        match (read, mismatch) {
+            (Ok((len, total)), mismatch) => Ok(Fetched {
+                page: WithRawBody {
+                    value: (),
+                    raw_body,
+                },
+                len,
+                total,
+                repeated: first_repeated(ids, seen),
+                mismatch,
+            }),
+            // Not JSON at all: an error, tolerant or not.
+            (Err(_), Some(mismatch)) => Err(mismatch),
+            (Err(source), None) => {
+                Err(
+                    Error::decode(None, None, b"", source.to_string(), Some(Box::new(source)))
+                        .with_operation(call.operation.operation_id),
+                )
+            }
+        }
     }
 }
 
@@ -574,7 +722,7 @@ impl Call<ByName, Async> {
     /// ```
     pub async fn send_all_pages(self) -> Result<Vec<WithRawBody<serde_json::Value>>> {
         self.params.paging()?;
-        follow(self).await
+        follow(self).await.map(|(pages, _)| pages)
     }
 
     /// Sends the call and reads the answer tolerantly: a successful answer whose JSON
@@ -637,14 +785,44 @@ impl Call<ByName, Async> {
     /// as [`TolerantPages::mismatch`]. For tools that show what the server sent and warn;
     /// typed calls stay strict.
     ///
+    /// Only the pages' bytes are kept ([`TolerantPages`]): each page is checked item by
+    /// item as it is read, so the call takes about the memory of the list's JSON.
+    ///
     /// # Errors
     /// As [`send_all_pages`](Self::send_all_pages), except for the mismatch; a page that
     /// is not JSON at all is still an error.
+    ///
+    /// ```no_run
+    /// # async fn run(client: openrouter_analytics::Client) -> openrouter_analytics::Result<()> {
+    /// let list = client.operation("byok", "list")?.send_all_pages_tolerant().await?;
+    /// if let Some(mismatch) = &list.mismatch {
+    ///     eprintln!("warning: {mismatch}");
+    /// }
+    /// for page in &list.pages {
+    ///     std::io::Write::write_all(&mut std::io::stdout(), page).ok();
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn send_all_pages_tolerant(self) -> Result<TolerantPages> {
         self.params.paging()?;
-        let mut mismatch = None;
-        let pages = crate::paging::follow_tolerating(self, Some(&mut mismatch)).await?;
-        Ok(TolerantPages { pages, mismatch })
+        let Call {
+            client,
+            mode,
+            params,
+            options,
+        } = self;
+        let (pages, mismatch) = follow(Call {
+            client,
+            mode,
+            params: Tolerant(params),
+            options,
+        })
+        .await?;
+        Ok(TolerantPages {
+            pages: pages.into_iter().map(|page| page.raw_body).collect(),
+            mismatch,
+        })
     }
 
     /// Every item of a list paged by `offset`, as JSON, following the pages as

@@ -151,6 +151,9 @@ pub mod analytics {
             "get_user_activity"
         }
     }
+    impl crate::check::Listed for GetUserActivityParams {
+        type Item = types::ActivityItem;
+    }
     impl sealed::Sender for GetUserActivityParams {
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
@@ -1216,6 +1219,9 @@ pub mod benchmarks {
         }
     }
     impl crate::call::Validate for GetBenchmarksParams {}
+    impl crate::check::Listed for GetBenchmarksParams {
+        type Item = types::UnifiedBenchmarksResponseDataItem;
+    }
     impl sealed::Sender for GetBenchmarksParams {
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
@@ -1467,6 +1473,9 @@ pub mod byok {
         }
     }
     impl crate::call::Validate for ListParams {}
+    impl crate::check::Listed for ListParams {
+        type Item = types::ByokKey;
+    }
     impl crate::paging::Paged for ListParams {
         type Item = types::ByokKey;
     }
@@ -2884,6 +2893,9 @@ pub mod datasets {
         }
     }
     impl crate::call::Validate for GetAppRankingsParams {}
+    impl crate::check::Listed for GetAppRankingsParams {
+        type Item = types::AppRankingsItem;
+    }
     impl crate::paging::Paged for GetAppRankingsParams {
         type Item = types::AppRankingsItem;
     }
@@ -3137,6 +3149,9 @@ pub mod datasets {
         }
     }
     impl crate::call::Validate for GetRankingsDailyParams {}
+    impl crate::check::Listed for GetRankingsDailyParams {
+        type Item = types::RankingsDailyItem;
+    }
     impl sealed::Sender for GetRankingsDailyParams {
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
@@ -3326,6 +3341,9 @@ pub mod datasets {
         }
     }
     impl crate::call::Validate for GetSessionCostParams {}
+    impl crate::check::Listed for GetSessionCostParams {
+        type Item = types::SessionCostItem;
+    }
     impl crate::paging::Paged for GetSessionCostParams {
         type Item = types::SessionCostItem;
     }
@@ -3517,6 +3535,9 @@ pub mod embeddings {
         }
     }
     impl crate::call::Validate for ListModelsParams {}
+    impl crate::check::Listed for ListModelsParams {
+        type Item = types::Model;
+    }
     impl crate::paging::Paged for ListModelsParams {
         type Item = types::Model;
     }
@@ -3661,6 +3682,9 @@ pub mod endpoints {
         }
     }
     impl crate::call::Validate for ListZdrEndpointsParams {}
+    impl crate::check::Listed for ListZdrEndpointsParams {
+        type Item = types::PublicEndpoint;
+    }
     impl sealed::Sender for ListZdrEndpointsParams {
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
@@ -3969,6 +3993,9 @@ pub mod external_users {
         }
     }
     impl crate::call::Validate for ListParams {}
+    impl crate::check::Listed for ListParams {
+        type Item = types::ExternalUser;
+    }
     impl crate::paging::Paged for ListParams {
         type Item = types::ExternalUser;
     }
@@ -5012,6 +5039,9 @@ pub mod guardrails {
         }
     }
     impl crate::call::Validate for ListParams {}
+    impl crate::check::Listed for ListParams {
+        type Item = types::Guardrail;
+    }
     impl crate::paging::Paged for ListParams {
         type Item = types::Guardrail;
     }
@@ -5893,6 +5923,9 @@ pub mod guardrails {
         }
     }
     impl crate::call::Validate for ListKeyAssignmentsParams {}
+    impl crate::check::Listed for ListKeyAssignmentsParams {
+        type Item = types::KeyAssignment;
+    }
     impl crate::paging::Paged for ListKeyAssignmentsParams {
         type Item = types::KeyAssignment;
     }
@@ -6029,6 +6062,9 @@ pub mod guardrails {
         }
     }
     impl crate::call::Validate for ListMemberAssignmentsParams {}
+    impl crate::check::Listed for ListMemberAssignmentsParams {
+        type Item = types::MemberAssignment;
+    }
     impl crate::paging::Paged for ListMemberAssignmentsParams {
         type Item = types::MemberAssignment;
     }
@@ -7123,6 +7159,9 @@ pub mod guardrails {
         }
     }
     impl crate::call::Validate for ListGuardrailKeyAssignmentsParams {}
+    impl crate::check::Listed for ListGuardrailKeyAssignmentsParams {
+        type Item = types::KeyAssignment;
+    }
     impl crate::paging::Paged for ListGuardrailKeyAssignmentsParams {
         type Item = types::KeyAssignment;
     }
@@ -7566,6 +7605,9 @@ pub mod guardrails {
         }
     }
     impl crate::call::Validate for ListGuardrailMemberAssignmentsParams {}
+    impl crate::check::Listed for ListGuardrailMemberAssignmentsParams {
+        type Item = types::MemberAssignment;
+    }
     impl crate::paging::Paged for ListGuardrailMemberAssignmentsParams {
         type Item = types::MemberAssignment;
     }
@@ -8008,6 +8050,9 @@ pub mod images {
         }
     }
     impl crate::call::Validate for ListModelsParams {}
+    impl crate::check::Listed for ListModelsParams {
+        type Item = types::ImageModelListItem;
+    }
     impl sealed::Sender for ListModelsParams {
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
@@ -8395,6 +8440,9 @@ pub mod api_keys {
         }
     }
     impl crate::call::Validate for ListParams {}
+    impl crate::check::Listed for ListParams {
+        type Item = types::ApiKey;
+    }
     impl crate::paging::Paged for ListParams {
         type Item = types::ApiKey;
     }
@@ -9897,6 +9945,9 @@ pub mod models {
         }
     }
     impl crate::call::Validate for ListParams {}
+    impl crate::check::Listed for ListParams {
+        type Item = types::Model;
+    }
     impl crate::paging::Paged for ListParams {
         type Item = types::Model;
     }
@@ -10331,6 +10382,9 @@ pub mod models {
         }
     }
     impl crate::call::Validate for ListForUserParams {}
+    impl crate::check::Listed for ListForUserParams {
+        type Item = types::Model;
+    }
     impl crate::paging::Paged for ListForUserParams {
         type Item = types::Model;
     }
@@ -10554,6 +10608,9 @@ pub mod observability {
         }
     }
     impl crate::call::Validate for ListParams {}
+    impl crate::check::Listed for ListParams {
+        type Item = types::ObservabilityDestination;
+    }
     impl crate::paging::Paged for ListParams {
         type Item = types::ObservabilityDestination;
     }
@@ -11702,6 +11759,9 @@ pub mod organization {
         }
     }
     impl crate::call::Validate for ListMembersParams {}
+    impl crate::check::Listed for ListMembersParams {
+        type Item = types::ListOrganizationMembersResponseDataItem;
+    }
     impl crate::paging::Paged for ListMembersParams {
         type Item = types::ListOrganizationMembersResponseDataItem;
     }
@@ -12059,6 +12119,9 @@ pub mod presets {
         }
     }
     impl crate::call::Validate for ListParams {}
+    impl crate::check::Listed for ListParams {
+        type Item = types::Preset;
+    }
     impl crate::paging::Paged for ListParams {
         type Item = types::Preset;
     }
@@ -12292,6 +12355,9 @@ pub mod presets {
         }
     }
     impl crate::call::Validate for ListVersionsParams {}
+    impl crate::check::Listed for ListVersionsParams {
+        type Item = Option<types::PresetDesignatedVersion>;
+    }
     impl crate::paging::Paged for ListVersionsParams {
         type Item = Option<types::PresetDesignatedVersion>;
     }
@@ -12633,6 +12699,9 @@ pub mod private_endpoints {
         }
     }
     impl crate::call::Validate for ListParams {}
+    impl crate::check::Listed for ListParams {
+        type Item = types::PrivateEndpointSummary;
+    }
     impl sealed::Sender for ListParams {
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
@@ -13978,6 +14047,9 @@ pub mod providers {
         }
     }
     impl crate::call::Validate for ListParams {}
+    impl crate::check::Listed for ListParams {
+        type Item = types::ListProvidersResponseDataItem;
+    }
     impl sealed::Sender for ListParams {
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
@@ -14149,6 +14221,9 @@ pub mod scim {
         }
     }
     impl crate::call::Validate for ListMappingsParams {}
+    impl crate::check::Listed for ListMappingsParams {
+        type Item = types::ScimGroupMapping;
+    }
     impl crate::paging::Paged for ListMappingsParams {
         type Item = types::ScimGroupMapping;
     }
@@ -14804,6 +14879,9 @@ pub mod scim {
         }
     }
     impl crate::call::Validate for ListGroupsParams {}
+    impl crate::check::Listed for ListGroupsParams {
+        type Item = types::ScimGroup;
+    }
     impl crate::paging::Paged for ListGroupsParams {
         type Item = types::ScimGroup;
     }
@@ -15154,6 +15232,9 @@ pub mod tools {
         }
     }
     impl crate::call::Validate for ListToolsParams {}
+    impl crate::check::Listed for ListToolsParams {
+        type Item = types::ServerTool;
+    }
     impl crate::paging::Paged for ListToolsParams {
         type Item = types::ServerTool;
     }
@@ -15456,6 +15537,9 @@ pub mod vault {
         }
     }
     impl crate::call::Validate for ListInternConnectionsParams {}
+    impl crate::check::Listed for ListInternConnectionsParams {
+        type Item = types::ListInternConnectionsData;
+    }
     impl sealed::Sender for ListInternConnectionsParams {
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
@@ -15586,6 +15670,9 @@ pub mod vault {
         }
     }
     impl crate::call::Validate for ListInternEffectiveVaultSecretsParams {}
+    impl crate::check::Listed for ListInternEffectiveVaultSecretsParams {
+        type Item = types::VaultEffectiveSecret;
+    }
     impl crate::paging::Paged for ListInternEffectiveVaultSecretsParams {
         type Item = types::VaultEffectiveSecret;
     }
@@ -15765,6 +15852,9 @@ pub mod vault {
         }
     }
     impl crate::call::Validate for ListInternVaultSecretsParams {}
+    impl crate::check::Listed for ListInternVaultSecretsParams {
+        type Item = types::VaultSecret;
+    }
     impl crate::paging::Paged for ListInternVaultSecretsParams {
         type Item = types::VaultSecret;
     }
@@ -15938,6 +16028,9 @@ pub mod vault {
         }
     }
     impl crate::call::Validate for CopyVaultSecretsToInternParams {}
+    impl crate::check::Listed for CopyVaultSecretsToInternParams {
+        type Item = types::VaultSecret;
+    }
     impl sealed::Sender for CopyVaultSecretsToInternParams {
         fn is_write(&self) -> bool {
             true
@@ -16381,6 +16474,9 @@ pub mod vault {
         }
     }
     impl crate::call::Validate for ListVaultSecretsParams {}
+    impl crate::check::Listed for ListVaultSecretsParams {
+        type Item = types::VaultSecret;
+    }
     impl crate::paging::Paged for ListVaultSecretsParams {
         type Item = types::VaultSecret;
     }
@@ -16767,6 +16863,9 @@ pub mod video_generation {
         }
     }
     impl crate::call::Validate for ListVideosModelsParams {}
+    impl crate::check::Listed for ListVideosModelsParams {
+        type Item = types::VideoModel;
+    }
     impl sealed::Sender for ListVideosModelsParams {
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
@@ -16962,6 +17061,9 @@ pub mod workspaces {
         }
     }
     impl crate::call::Validate for ListParams {}
+    impl crate::check::Listed for ListParams {
+        type Item = types::Workspace;
+    }
     impl crate::paging::Paged for ListParams {
         type Item = types::Workspace;
     }
@@ -18069,6 +18171,9 @@ pub mod workspaces {
         }
     }
     impl crate::call::Validate for ListBudgetsParams {}
+    impl crate::check::Listed for ListBudgetsParams {
+        type Item = types::WorkspaceBudget;
+    }
     impl sealed::Sender for ListBudgetsParams {
         fn validate(&self) -> Result<()> {
             if let Some(invalid) = &self.invalid {
@@ -18640,6 +18745,9 @@ pub mod workspaces {
         }
     }
     impl crate::call::Validate for ListMembersParams {}
+    impl crate::check::Listed for ListMembersParams {
+        type Item = types::WorkspaceMember;
+    }
     impl crate::paging::Paged for ListMembersParams {
         type Item = types::WorkspaceMember;
     }
@@ -18805,6 +18913,9 @@ pub mod workspaces {
         }
     }
     impl crate::call::Validate for BulkAddMembersParams {}
+    impl crate::check::Listed for BulkAddMembersParams {
+        type Item = types::WorkspaceMember;
+    }
     impl sealed::Sender for BulkAddMembersParams {
         fn is_write(&self) -> bool {
             true
@@ -35269,6 +35380,96 @@ pub(crate) async fn send_by_name(
             send_as_json::<workspaces::BulkRemoveMembersParams>(args, body, api).await
         }
         other => Err(api::Error::InvalidRequest(format!("unknown operation {other}"))),
+    }
+}
+/// Checks a page of the list `operation_id` against its types as it is read:
+/// its length, `total_count` and items' ids, or the first mismatch. `None` for an
+/// operation that is not a list paged by offset.
+pub(crate) fn check_page_by_name(
+    operation_id: &str,
+    raw: &[u8],
+) -> Option<std::result::Result<crate::paging::CheckedPage, serde_json::Error>> {
+    match operation_id {
+        "list_byok_keys" => Some(crate::paging::check_page::<byok::ListParams>(raw)),
+        "get_app_rankings" => {
+            Some(crate::paging::check_page::<datasets::GetAppRankingsParams>(raw))
+        }
+        "get_session_cost" => {
+            Some(crate::paging::check_page::<datasets::GetSessionCostParams>(raw))
+        }
+        "list_embeddings_models" => {
+            Some(crate::paging::check_page::<embeddings::ListModelsParams>(raw))
+        }
+        "list_external_users" => {
+            Some(crate::paging::check_page::<external_users::ListParams>(raw))
+        }
+        "list_guardrails" => {
+            Some(crate::paging::check_page::<guardrails::ListParams>(raw))
+        }
+        "list_key_assignments" => {
+            Some(crate::paging::check_page::<guardrails::ListKeyAssignmentsParams>(raw))
+        }
+        "list_member_assignments" => {
+            Some(
+                crate::paging::check_page::<guardrails::ListMemberAssignmentsParams>(raw),
+            )
+        }
+        "list_guardrail_key_assignments" => {
+            Some(
+                crate::paging::check_page::<
+                    guardrails::ListGuardrailKeyAssignmentsParams,
+                >(raw),
+            )
+        }
+        "list_guardrail_member_assignments" => {
+            Some(
+                crate::paging::check_page::<
+                    guardrails::ListGuardrailMemberAssignmentsParams,
+                >(raw),
+            )
+        }
+        "list" => Some(crate::paging::check_page::<api_keys::ListParams>(raw)),
+        "get_models" => Some(crate::paging::check_page::<models::ListParams>(raw)),
+        "list_models_user" => {
+            Some(crate::paging::check_page::<models::ListForUserParams>(raw))
+        }
+        "list_observability_destinations" => {
+            Some(crate::paging::check_page::<observability::ListParams>(raw))
+        }
+        "list_organization_members" => {
+            Some(crate::paging::check_page::<organization::ListMembersParams>(raw))
+        }
+        "list_presets" => Some(crate::paging::check_page::<presets::ListParams>(raw)),
+        "list_preset_versions" => {
+            Some(crate::paging::check_page::<presets::ListVersionsParams>(raw))
+        }
+        "list_scim_group_mappings" => {
+            Some(crate::paging::check_page::<scim::ListMappingsParams>(raw))
+        }
+        "list_scim_groups" => {
+            Some(crate::paging::check_page::<scim::ListGroupsParams>(raw))
+        }
+        "list_tools" => Some(crate::paging::check_page::<tools::ListToolsParams>(raw)),
+        "list_intern_effective_vault_secrets" => {
+            Some(
+                crate::paging::check_page::<
+                    vault::ListInternEffectiveVaultSecretsParams,
+                >(raw),
+            )
+        }
+        "list_intern_vault_secrets" => {
+            Some(crate::paging::check_page::<vault::ListInternVaultSecretsParams>(raw))
+        }
+        "list_vault_secrets" => {
+            Some(crate::paging::check_page::<vault::ListVaultSecretsParams>(raw))
+        }
+        "list_workspaces" => {
+            Some(crate::paging::check_page::<workspaces::ListParams>(raw))
+        }
+        "list_workspace_members" => {
+            Some(crate::paging::check_page::<workspaces::ListMembersParams>(raw))
+        }
+        _ => None,
     }
 }
 /// Checks text arguments and a JSON body for the operation `operation_id`.

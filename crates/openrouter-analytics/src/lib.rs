@@ -66,6 +66,7 @@
 #[cfg(feature = "blocking")]
 pub mod blocking;
 mod call;
+mod check;
 mod client;
 mod dynamic;
 mod error;
@@ -84,6 +85,7 @@ mod sugar;
 /// The buffer type of [`WithRawBody::raw_body`], re-exported so callers need not depend on `bytes`.
 pub use bytes::Bytes;
 pub use call::{Async, Call, Operation, WithRawBody};
+pub use check::Listed;
 pub use client::{
     API_KEY_ENV, BASE_URL_ENV, Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,

@@ -5,8 +5,10 @@
 //! through the same loop ([`follow`]), so a list is never read by looser rules.
 
 use std::collections::HashSet;
+use std::future::Future;
 
-use crate::call::{Async, Call, Operation, WithRawBody, execute, with_raw_body};
+use crate::call::{Async, Call, CallOptions, Operation, WithRawBody, execute, with_raw_body};
+use crate::client::Client;
 use crate::error::{Error, Result};
 
 /// An operation whose answer is one page of a list, paged by its `offset` parameter.
@@ -80,34 +82,62 @@ impl<Op: Paged, Mode> Call<Op, Mode> {
 /// Most characters of an item's id quoted in an error.
 const MAX_ID_IN_ERROR: usize = 80;
 
-/// What the one paging loop ([`follow`]) reads of a call and its pages: the typed
-/// [`Paged`] operations know it statically, a call by name from its
-/// [`PagingInfo`](crate::PagingInfo).
-pub(crate) trait Walk: Operation {
+/// What the one paging loop ([`follow`]) does with a call and its pages: the typed
+/// [`Paged`] operations decode each page as their type; a call by name as JSON
+/// ([`ByName`](crate::ByName)), or, read tolerantly, not at all (its bytes are kept
+/// and checked as they are read).
+pub(crate) trait Walk: Send + Sync + 'static {
+    /// What is kept of a page beside its bytes.
+    type Page: Send + 'static;
+
+    /// The operation's name, for errors.
+    fn operation_name(&self) -> &'static str;
+
     /// The offset this call asks for (0 when unset).
     fn offset(&self) -> u64;
 
     /// Asks for the page starting at `offset`.
     fn set_offset(&mut self, offset: u64);
 
-    /// How many items the page holds.
-    fn page_len(&self, output: &Self::Output) -> usize;
+    /// Sends the call for one page (retried as the call is) and reads the page: its
+    /// items' ids go into `seen`.
+    fn fetch(
+        &self,
+        client: &Client,
+        options: &CallOptions,
+        seen: &mut HashSet<String>,
+    ) -> impl Future<Output = Result<Fetched<Self::Page>>> + Send;
+}
 
+/// One page as [`Walk::fetch`] read it.
+pub(crate) struct Fetched<P> {
+    /// The page, with its bytes.
+    pub(crate) page: WithRawBody<P>,
+    /// How many items it holds.
+    pub(crate) len: usize,
     /// The length of the whole list, when the page says.
-    fn total_count(&self, output: &Self::Output) -> Option<u64>;
+    pub(crate) total: Option<u64>,
+    /// The first id of the page that was in `seen` already (an item twice).
+    pub(crate) repeated: Option<String>,
+    /// For a tolerant walk: how the page does not match the operation's type.
+    pub(crate) mismatch: Option<Error>,
+}
 
-    /// For a tolerant walk: a page that did not decode as the operation's type, read
-    /// as the output anyway (only calls by name, whose output is any JSON, can).
-    fn tolerate(&self, _raw_body: &[u8]) -> Option<Self::Output> {
-        None
-    }
-
-    /// Adds the ids of the page's items (those that have one) to `seen`, stopping at the
-    /// first that was there already, which it returns.
-    fn repeated_id(&self, output: &Self::Output, seen: &mut HashSet<String>) -> Option<String>;
+/// Adds `ids` to `seen`, returning the first that was there already.
+pub(crate) fn first_repeated(
+    ids: impl IntoIterator<Item = String>,
+    seen: &mut HashSet<String>,
+) -> Option<String> {
+    ids.into_iter().find_map(|id| seen.replace(id))
 }
 
 impl<Op: Paged> Walk for Op {
+    type Page = Op::Output;
+
+    fn operation_name(&self) -> &'static str {
+        Operation::name(self)
+    }
+
     fn offset(&self) -> u64 {
         sealed::Pages::offset(self)
     }
@@ -116,20 +146,53 @@ impl<Op: Paged> Walk for Op {
         sealed::Pages::set_offset(self, offset);
     }
 
-    fn page_len(&self, output: &Op::Output) -> usize {
-        Op::page(output).len()
+    async fn fetch(
+        &self,
+        client: &Client,
+        options: &CallOptions,
+        seen: &mut HashSet<String>,
+    ) -> Result<Fetched<Op::Output>> {
+        let (value, raw_body) = execute(client, self, options, true, None).await?;
+        let page = with_raw_body(Operation::name(self), value, raw_body)?;
+        let items = Op::page(&page.value);
+        Ok(Fetched {
+            len: items.len(),
+            total: <Op as sealed::Pages>::total_count(&page.value),
+            repeated: first_repeated(items.iter().filter_map(Op::item_id), seen),
+            page,
+            mismatch: None,
+        })
     }
+}
 
-    fn total_count(&self, output: &Op::Output) -> Option<u64> {
-        <Op as sealed::Pages>::total_count(output)
-    }
+/// A page of a typed list checked as it is read ([`check_page`]).
+pub(crate) struct CheckedPage {
+    /// How many items it holds.
+    pub(crate) len: usize,
+    /// The length of the whole list, when the page says.
+    pub(crate) total: Option<u64>,
+    /// Its items' ids, in order (those that have one).
+    pub(crate) ids: Vec<String>,
+}
 
-    fn repeated_id(&self, output: &Op::Output, seen: &mut HashSet<String>) -> Option<String> {
-        Op::page(output)
-            .iter()
-            .filter_map(Op::item_id)
-            .find_map(|id| seen.replace(id))
-    }
+/// A page of the typed list `P` checked as it is read ([`crate::check`]), or the first
+/// mismatch with `P`'s types. For calls by name read tolerantly.
+pub(crate) fn check_page<P: Paged>(
+    raw: &[u8],
+) -> std::result::Result<CheckedPage, serde_json::Error>
+where
+    P::Output: serde::de::DeserializeOwned,
+    P::Item: serde::de::DeserializeOwned,
+{
+    let mut ids = Vec::new();
+    let (len, answer) = crate::check::list::<P::Output, P::Item>(raw, |item| {
+        ids.extend(P::item_id(item));
+    })?;
+    Ok(CheckedPage {
+        len,
+        total: <P as sealed::Pages>::total_count(&answer),
+        ids,
+    })
 }
 
 impl<Op: Paged> Call<Op, Async> {
@@ -159,7 +222,7 @@ impl<Op: Paged> Call<Op, Async> {
     /// # }
     /// ```
     pub async fn send_all_pages(self) -> Result<Vec<WithRawBody<Op::Output>>> {
-        follow(self).await
+        follow(self).await.map(|(pages, _)| pages)
     }
 
     /// Every item of the list, following pages as
@@ -186,32 +249,25 @@ impl<Op: Paged> Call<Op, Async> {
 }
 
 /// The one paging loop, behind every `send_all_pages` and `collect_all`, typed or by
-/// name: sends the call once per page from its offset onwards (each page retried as the
-/// call is) and returns every page with its exact bytes, or an error, never part of the
-/// list as if it were all. The rules are [`Call::send_all_pages`]'s.
+/// name, strict or tolerant: sends the call once per page from its offset onwards
+/// (each page retried as the call is) and returns every page with its exact bytes, or
+/// an error, never part of the list as if it were all. The rules are
+/// [`Call::send_all_pages`]'s. A tolerant walk's pages may not match the operation's
+/// type: the first mismatch comes back beside the pages.
 pub(crate) async fn follow<Op: Walk>(
     call: Call<Op, Async>,
-) -> Result<Vec<WithRawBody<Op::Output>>> {
-    follow_tolerating(call, None).await
-}
-
-/// [`follow`], where a page that does not match the operation's type but that
-/// [`Walk::tolerate`] reads is kept, and the first such decode error is put in
-/// `mismatch` (with `None`, every page must decode: the typed rules).
-pub(crate) async fn follow_tolerating<Op: Walk>(
-    call: Call<Op, Async>,
-    mut mismatch: Option<&mut Option<Error>>,
-) -> Result<Vec<WithRawBody<Op::Output>>> {
+) -> Result<(Vec<WithRawBody<Op::Page>>, Option<Error>)> {
     let Call {
         client,
         mut params,
         options,
         ..
     } = call;
-    let name = params.name();
+    let name = params.operation_name();
     let max_pages = options.max_pages.unwrap_or(DEFAULT_MAX_PAGES);
     let fail = |message: String| Error::incomplete_list(message).with_operation(name);
-    let mut pages: Vec<WithRawBody<Op::Output>> = Vec::new();
+    let mut pages: Vec<WithRawBody<Op::Page>> = Vec::new();
+    let mut mismatch = None;
     let mut ids: HashSet<String> = HashSet::new();
     // `total_count` counts the whole list; a call that starts at an offset has the
     // items before it already.
@@ -219,37 +275,23 @@ pub(crate) async fn follow_tolerating<Op: Walk>(
     let mut delivered = 0u64;
     loop {
         let offset = params.offset();
-        let mut undecoded = None;
-        let tolerant = mismatch.is_some();
-        let sent = execute(
-            &client,
-            &params,
-            &options,
-            true,
-            tolerant.then_some(&mut undecoded),
-        )
-        .await;
-        let page = match sent {
-            Ok((value, raw_body)) => with_raw_body(name, value, raw_body)?,
-            Err(err) => match (undecoded, mismatch.as_deref_mut()) {
-                (Some(raw_body), Some(first)) => match params.tolerate(&raw_body) {
-                    Some(value) => {
-                        first.get_or_insert(err);
-                        WithRawBody { value, raw_body }
-                    }
-                    None => return Err(err),
-                },
-                _ => return Err(err),
-            },
-        };
-        if let Some(id) = params.repeated_id(&page.value, &mut ids) {
+        let Fetched {
+            page,
+            len: count,
+            total,
+            repeated,
+            mismatch: page_mismatch,
+        } = params.fetch(&client, &options, &mut ids).await?;
+        if let Some(err) = page_mismatch {
+            mismatch.get_or_insert(err);
+        }
+        if let Some(id) = repeated {
             let id: String = id.chars().take(MAX_ID_IN_ERROR).collect();
             return Err(fail(format!(
                 "item {id:?} came twice (at offset {offset}, after {delivered} \
                  items): the server ignores offset, or the list changed meanwhile"
             )));
         }
-        let count = params.page_len(&page.value);
         // Items without an id: a page equal to the one before is the sign.
         if count > 0
             && pages
@@ -260,7 +302,6 @@ pub(crate) async fn follow_tolerating<Op: Walk>(
                 "the server answered offset {offset} with the previous page again"
             )));
         }
-        let total = params.total_count(&page.value);
         delivered = delivered.saturating_add(u64::try_from(count).unwrap_or(u64::MAX));
         let reached = start.saturating_add(delivered);
         pages.push(page);
@@ -270,11 +311,11 @@ pub(crate) async fn follow_tolerating<Op: Walk>(
                     "the list ended after {reached} of the {total} items its \
                      total_count announced"
                 ))),
-                _ => Ok(pages),
+                _ => Ok((pages, mismatch)),
             };
         }
         if total.is_some_and(|total| reached >= total) {
-            return Ok(pages);
+            return Ok((pages, mismatch));
         }
         if pages.len() >= max_pages {
             return Err(fail(format!(

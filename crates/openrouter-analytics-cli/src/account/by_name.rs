@@ -185,7 +185,7 @@ pub async fn list(
     let call = call(ctx, op, args, None)?;
     let answer = ctx.call(label, call.send_all_pages_tolerant()).await?;
     let pages = Pages {
-        pages: answer.pages.into_iter().map(|page| page.raw_body).collect(),
+        pages: answer.pages,
         warning: answer.mismatch.as_ref().map(mismatch_warning),
     };
     for item in pages.items(label)? {
