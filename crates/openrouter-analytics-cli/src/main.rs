@@ -280,7 +280,13 @@ fn run(cli: &Cli, columns: Option<&[String]>, redactor: &Redactor) -> Result<(),
         }
         Plan::Account(plan) => {
             let session = Session::start(global, redactor)?;
-            account::run(&plan, &session.context(), &session.runtime, style)
+            account::run(
+                &plan,
+                &session.context(),
+                &session.runtime,
+                style,
+                &mut io::stdout().lock(),
+            )
         }
         Plan::Check(plan) if check::offline(&plan) => {
             // Every rule judged from the store: no key, no request to OpenRouter (a

@@ -394,6 +394,32 @@ fn output_names_no_command_and_not_the_command_tree() {
     );
 }
 
+/// A command renders into the writer `main` hands it; only `main` opens stdout (asking
+/// whether it is a terminal is not writing to it).
+#[test]
+fn only_main_writes_to_stdout() {
+    let root = src();
+    let mut writers = Vec::new();
+    for file in rust_files(&root) {
+        if file == root.join("main.rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&file).expect("readable");
+        let code: String = without_test_items(&code_only(&text))
+            .split_whitespace()
+            .collect();
+        let opened = code.matches("stdout()").count();
+        let asked = code.matches("stdout().is_terminal()").count();
+        if opened > asked {
+            writers.push(file.display().to_string());
+        }
+    }
+    assert!(
+        writers.is_empty(),
+        "stdout opened outside main.rs: {writers:?}"
+    );
+}
+
 /// The checker itself, on made-up input: references are found in code only, test
 /// items are left out, and a circle is found and named while a chain is not.
 #[test]

@@ -6,10 +6,9 @@ use openrouter_analytics::ops;
 
 use clap::{Args, Subcommand};
 
-use super::{Context, Output, by_name, examples, show_pages};
+use super::{Context, Output, PagedList, by_name, examples};
 use crate::exit::Failure;
 use crate::flags::{Generated, Options, from_operation};
-use crate::output::Style;
 use crate::output::resources;
 
 from_operation!(
@@ -54,16 +53,15 @@ impl Plan {
         }
     }
 
-    /// Fetches every page and renders it.
-    pub async fn execute(&self, ctx: &Context<'_>, style: Style<'_>) -> Result<Output, Failure> {
+    /// Fetches every page, to be written as it renders (in the style `run` is given).
+    pub async fn execute(&self, ctx: &Context<'_>) -> Result<Output, Failure> {
         let Self::List(args) = self;
         let list = by_name::list(ctx, "listing BYOK keys", ops::BYOK_LIST, args).await?;
-        show_pages(
-            style,
+        Ok(PagedList::output(
             ops::BYOK_LIST,
             &resources::BYOK_LIST,
             "listing BYOK keys",
-            &list,
-        )
+            list,
+        ))
     }
 }

@@ -10,8 +10,7 @@ use clap::{Args, Subcommand};
 use serde_json::{Value, json};
 
 use super::{
-    Context, Output, by_name, confirm, delete, examples, id_arg, non_empty, one, resolve,
-    show_pages,
+    Context, Output, PagedList, by_name, confirm, delete, examples, id_arg, non_empty, one, resolve,
 };
 use crate::exit::Failure;
 use crate::flags::{Generated, Options, from_operation};
@@ -228,13 +227,12 @@ impl Plan {
             Self::List(args) => {
                 let list =
                     by_name::list(ctx, "listing guardrails", ops::GUARDRAILS_LIST, args).await?;
-                show_pages(
-                    style,
+                Ok(PagedList::output(
                     ops::GUARDRAILS_LIST,
                     &resources::GUARDRAILS_LIST,
                     "listing guardrails",
-                    &list,
-                )
+                    list,
+                ))
             }
             Self::Show(id) => {
                 let (op, look) = (ops::GUARDRAILS_GET, &resources::GUARDRAIL);

@@ -231,7 +231,7 @@ impl Plan {
             }
             Self::Guardrails(plan) => plan.execute(ctx, style).await,
             Self::Models(plan) => plan.execute(ctx, style).await,
-            Self::Byok(plan) => plan.execute(ctx, style).await,
+            Self::Byok(plan) => plan.execute(ctx).await,
         }
     }
 }
@@ -274,11 +274,15 @@ pub fn already_gone_note(what: &str) -> String {
     )
 }
 
-/// A command's result: what goes to stdout, and notes for stderr.
+/// A command's result: what goes to stdout, and notes for stderr. [`run`] writes it to
+/// the stdout `main` hands it.
 #[derive(Debug, Default)]
 pub struct Output {
     /// Printed to stdout.
     pub stdout: Vec<u8>,
+    /// A list too large to render into memory first, written after `stdout` as it
+    /// renders ([`PagedList::write`]).
+    pub paged: Option<PagedList>,
     /// Printed to stderr after it, one line each.
     pub notes: Vec<String>,
 }
@@ -288,8 +292,8 @@ impl Output {
     /// already gone.
     fn already_gone(what: &str) -> Self {
         Self {
-            stdout: Vec::new(),
             notes: vec![already_gone_note(what)],
+            ..Self::default()
         }
     }
 
@@ -304,7 +308,7 @@ impl Output {
         write(&mut Out::new(style, &mut stdout)).map_err(|err| Failure::output(&err))?;
         Ok(Self {
             stdout,
-            notes: Vec::new(),
+            ..Self::default()
         })
     }
 }
@@ -317,39 +321,76 @@ pub(crate) enum Json<'a> {
     Items(Vec<&'a serde_json::value::RawValue>),
 }
 
-/// A paged list in page order (`guardrails list`, `byok list`) rendered as [`show`]
-/// does, but written to stdout here, checked first and then as it renders
-/// ([`write_checked`]): JSON and CSV hold one row at a time besides the pages as sent,
-/// never a tree of the whole list or a second copy of the output.
-pub(crate) fn show_pages(
-    style: Style<'_>,
-    op: &OperationInfo,
-    look: &Look,
-    label: &str,
-    list: &by_name::Pages,
-) -> Result<Output, Failure> {
-    let items = list.items(label)?;
-    let warnings = write_checked(
-        style,
-        &mut io::stdout().lock(),
-        |out| match style.format {
-            Format::Json => view::write_list_json(out, &items)
-                .map(|()| Vec::new())
-                .map_err(|err| Failure::output(&err)),
-            Format::Csv => resource::write_look_csv_items(op, look, &items, out)
-                .map_err(|err| Failure::output(&io::Error::from(err))),
-            Format::Table => resource::write_look_table_items(op, look, &items, out)
-                .map_err(|err| Failure::output(&io::Error::from(err))),
-        },
-        Failure::output,
-    )?;
-    Ok(Output {
-        stdout: Vec::new(),
-        notes: match warnings.into_iter().next() {
+/// A paged list in page order (`guardrails list`, `byok list`), kept as the pages were
+/// sent, to be rendered as [`show`] does while it is written.
+pub struct PagedList {
+    op: &'static OperationInfo,
+    look: &'static Look,
+    label: &'static str,
+    list: by_name::Pages,
+}
+
+// The operation and label only: the pages are the server's text.
+impl std::fmt::Debug for PagedList {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PagedList")
+            .field("operation", &self.op.operation_id)
+            .field("label", &self.label)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PagedList {
+    /// The output that is `list`, answered by `op`, shown through `look`; `label` names
+    /// it in errors.
+    pub(crate) fn output(
+        op: &'static OperationInfo,
+        look: &'static Look,
+        label: &'static str,
+        list: by_name::Pages,
+    ) -> Output {
+        Output {
+            paged: Some(Self {
+                op,
+                look,
+                label,
+                list,
+            }),
+            ..Output::default()
+        }
+    }
+
+    /// Writes the list to `stdout`, checked first and then as it renders
+    /// ([`write_checked`]): JSON and CSV hold one row at a time besides the pages as
+    /// sent, never a tree of the whole list or a second copy of the output. Returns the
+    /// notes: one warning at most.
+    fn write(&self, style: Style<'_>, stdout: &mut dyn Write) -> Result<Vec<String>, Failure> {
+        let Self {
+            op,
+            look,
+            label,
+            list,
+        } = self;
+        let items = list.items(label)?;
+        let warnings = write_checked(
+            style,
+            stdout,
+            |out| match style.format {
+                Format::Json => view::write_list_json(out, &items)
+                    .map(|()| Vec::new())
+                    .map_err(|err| Failure::output(&err)),
+                Format::Csv => resource::write_look_csv_items(op, look, &items, out)
+                    .map_err(|err| Failure::output(&io::Error::from(err))),
+                Format::Table => resource::write_look_table_items(op, look, &items, out)
+                    .map_err(|err| Failure::output(&io::Error::from(err))),
+            },
+            Failure::output,
+        )?;
+        Ok(match warnings.into_iter().next() {
             Some(warning) => vec![format!("warning: {warning}")],
             None => list.warning.iter().cloned().collect(),
-        },
-    })
+        })
+    }
 }
 
 /// Renders an answer through the resource model: JSON as sent, a table or CSV by the
@@ -533,20 +574,26 @@ fn show_answer_then(
     Ok(output)
 }
 
-/// Runs an account command: asks before a deletion on a terminal, sends, prints.
+/// Runs an account command: asks before a deletion on a terminal, sends, prints to
+/// `stdout` (`main`'s).
 pub fn run(
     plan: &Plan,
     ctx: &Context<'_>,
     runtime: &tokio::runtime::Runtime,
     style: Style<'_>,
+    stdout: &mut dyn Write,
 ) -> Result<(), Failure> {
     if let Some(question) = plan.question() {
         confirm::ask(&question)?;
     }
     let output = runtime.block_on(plan.execute(ctx, style))?;
-    write_bytes(&mut io::stdout().lock(), &output.stdout).map_err(|err| Failure::output(&err))?;
+    write_bytes(stdout, &output.stdout).map_err(|err| Failure::output(&err))?;
+    let mut notes = output.notes;
+    if let Some(paged) = &output.paged {
+        notes.extend(paged.write(style, stdout)?);
+    }
     let mut stderr = io::stderr().lock();
-    for note in &output.notes {
+    for note in &notes {
         let _ = writeln!(stderr, "{}", crate::terminal::safe(note));
     }
     Ok(())
