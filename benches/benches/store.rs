@@ -3,6 +3,8 @@
 //! 1. `openrouter sync` of a window of 90,000 activity rows against fetching and
 //!    decoding the same answers with the client, side by side, for SQLite and
 //!    PostgreSQL (budgets: 1.5x and 2.5x).
+//!    Beside it, the floor of any first sync: the same rows inserted into an empty table
+//!    keyed as the store's, the fastest way each database has, and nothing else.
 //! 2. A year of stored history (about 1 M rows): the `activity --since <a year ago>
 //!    --by model` summary, timed, with the database's plan (it reads the daily sums).
 //!
@@ -195,6 +197,38 @@ fn main() {
         );
     }
 
+    // The floor of a first sync: what storing the window's raw rows costs at the least.
+    let window = rows(last, ENDPOINTS);
+    println!("\n== the floor of a first sync: {WINDOW_ROWS} rows inserted, nothing else ==");
+    println!(
+        "| store | how | insert (s, median of {ROUNDS}) | / fetch+decode (median of {ROUNDS}) | budget of the whole sync |"
+    );
+    println!("| --- | --- | ---: | ---: | ---: |");
+    for (name, target, budget) in &targets {
+        let mut fetches = Vec::new();
+        let mut inserts = Vec::new();
+        for round in 0..ROUNDS {
+            let start = Instant::now();
+            runtime.block_on(fetch_only(&client));
+            fetches.push(secs(start.elapsed()));
+            inserts.push(match target {
+                Target::Sqlite(_) => {
+                    sqlite_insert(&dir.path().join(format!("floor-{round}.db")), &window)
+                }
+                _ => pg_url.as_deref().map_or(0.0, |url| pg_copy(url, &window)),
+            });
+        }
+        let how = match target {
+            Target::Sqlite(_) => "one prepared INSERT, one transaction, WITHOUT ROWID",
+            _ => "binary COPY into an empty table with its primary key",
+        };
+        let (f, i) = (median(&fetches), median(&inserts));
+        println!(
+            "| {name} | {how} | {i:.3} | **{:.2}x** | {budget}x |",
+            i / f
+        );
+    }
+
     let mut report_reads = Vec::new();
     println!("\n== a year of history (~1 M rows): summary by model ==");
     println!("| store | rows | `--by model` over a year (ms, median of 5) | plan |");
@@ -272,6 +306,107 @@ fn main() {
             sums / raw
         );
     }
+}
+
+/// The raw table's columns, as the store's schema 6 has them.
+const RAW_COLUMNS: &str = "day TEXT NOT NULL, workspace_id TEXT NOT NULL, endpoint_id TEXT NOT NULL, \
+    model_permaslug TEXT NOT NULL, model TEXT NOT NULL, provider_name TEXT NOT NULL, \
+    usage DOUBLE PRECISION NOT NULL, byok_usage_inference DOUBLE PRECISION NOT NULL, \
+    requests BIGINT NOT NULL, prompt_tokens BIGINT NOT NULL, completion_tokens BIGINT NOT NULL, \
+    reasoning_tokens BIGINT NOT NULL, cached_tokens BIGINT NOT NULL, run_id TEXT NOT NULL, \
+    PRIMARY KEY (day, workspace_id, endpoint_id, model_permaslug)";
+
+/// Seconds to insert `rows` into a new SQLite file's empty raw table: one prepared
+/// statement in one transaction, committed.
+fn sqlite_insert(path: &std::path::Path, rows: &[ActivityItem]) -> f64 {
+    let mut db = rusqlite::Connection::open(path).expect("open");
+    db.execute_batch(&format!("CREATE TABLE raw ({RAW_COLUMNS}) WITHOUT ROWID"))
+        .expect("table");
+    let start = Instant::now();
+    let tx = db.transaction().expect("transaction");
+    {
+        let mut insert = tx
+            .prepare("INSERT INTO raw VALUES (?1, '', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 'run')")
+            .expect("prepare");
+        for r in rows {
+            insert
+                .execute(rusqlite::params![
+                    r.date,
+                    r.endpoint_id,
+                    r.model_permaslug,
+                    r.model,
+                    r.provider_name,
+                    r.usage,
+                    r.byok_usage_inference,
+                    r.requests,
+                    r.prompt_tokens,
+                    r.completion_tokens,
+                    r.reasoning_tokens,
+                    r.cached_tokens,
+                ])
+                .expect("insert");
+        }
+    }
+    tx.commit().expect("commit");
+    secs(start.elapsed())
+}
+
+/// Seconds to binary-`COPY` `rows` into a new empty raw table of the database at `url`,
+/// committed; the table is dropped after.
+fn pg_copy(url: &str, rows: &[ActivityItem]) -> f64 {
+    use postgres::binary_copy::BinaryCopyInWriter;
+    use postgres::types::Type;
+    let mut db = postgres::Client::connect(url, postgres::NoTls).expect("connect");
+    db.batch_execute(&format!(
+        "DROP TABLE IF EXISTS raw; CREATE TABLE raw ({RAW_COLUMNS})"
+    ))
+    .expect("table");
+    let text = Type::TEXT;
+    let types = [
+        text.clone(),
+        text.clone(),
+        text.clone(),
+        text.clone(),
+        text.clone(),
+        text.clone(),
+        Type::FLOAT8,
+        Type::FLOAT8,
+        Type::INT8,
+        Type::INT8,
+        Type::INT8,
+        Type::INT8,
+        Type::INT8,
+        text,
+    ];
+    let start = Instant::now();
+    let mut tx = db.transaction().expect("transaction");
+    let sink = tx.copy_in("COPY raw FROM STDIN BINARY").expect("copy");
+    let mut writer = BinaryCopyInWriter::new(sink, &types);
+    for r in rows {
+        writer
+            .write(&[
+                &r.date,
+                &"",
+                &r.endpoint_id,
+                &r.model_permaslug,
+                &r.model,
+                &r.provider_name,
+                &r.usage,
+                &r.byok_usage_inference,
+                &r.requests,
+                &r.prompt_tokens,
+                &r.completion_tokens,
+                &r.reasoning_tokens,
+                &r.cached_tokens,
+                &"run",
+            ])
+            .expect("row");
+    }
+    writer.finish().expect("finish");
+    tx.commit().expect("commit");
+    let took = secs(start.elapsed());
+    db.batch_execute("DROP TABLE raw").expect("drop");
+    took
 }
 
 /// The year's summary by model (40 models): the median of five runs in ms, and the
