@@ -6,7 +6,7 @@ use std::io::{self, Write};
 
 use clap::Args;
 use openrouter_analytics::types::{ActivityGroupBy, ActivityItem, ActivityResponse};
-use openrouter_analytics::{Client, Error, WithRawBody};
+use openrouter_analytics::{Client, Error};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use crate::account;
@@ -112,8 +112,8 @@ const SUMMARY_FIELDS: [&str; 7] = [
 pub enum Fetched {
     /// The body as sent, checked against the spec: all that JSON output needs.
     Raw(openrouter_analytics::Bytes),
-    /// The rows, and the body as sent.
-    Rows(WithRawBody<ActivityResponse>),
+    /// The rows.
+    Rows(ActivityResponse),
 }
 
 impl Fetched {
@@ -121,7 +121,7 @@ impl Fetched {
     pub fn describe(&self) -> String {
         match self {
             Self::Raw(raw) => format!("{} bytes, checked row by row", raw.len()),
-            Self::Rows(response) => format!("{} rows", response.value.data.len()),
+            Self::Rows(response) => format!("{} rows", response.data.len()),
         }
     }
 }
@@ -305,8 +305,8 @@ impl Plan {
     }
 
     /// Sends the request, for the rows.
-    pub async fn fetch(&self, client: &Client) -> Result<WithRawBody<ActivityResponse>, Error> {
-        self.call(client).send_with_raw_body().await
+    pub async fn fetch(&self, client: &Client) -> Result<ActivityResponse, Error> {
+        self.call(client).send().await
     }
 
     /// Whether the answer is printed as OpenRouter sent it (`-f json`, unsummarised and
@@ -317,13 +317,13 @@ impl Plan {
 
     /// Sends the request for printing in `format`: printed as sent, the body is
     /// checked against the spec row by row as it is read and never held decoded (a
-    /// 100,000-row report decoded takes more memory than its JSON); else the rows too.
+    /// 100,000-row report decoded takes more memory than its JSON); else the rows.
     pub async fn fetch_for(&self, client: &Client, format: Format) -> Result<Fetched, Error> {
         let call = self.call(client);
         if self.prints_raw(format) {
             call.send_raw_body().await.map(Fetched::Raw)
         } else {
-            call.send_with_raw_body().await.map(Fetched::Rows)
+            call.send().await.map(Fetched::Rows)
         }
     }
 
@@ -336,9 +336,7 @@ impl Plan {
     ) -> io::Result<()> {
         match fetched {
             Fetched::Raw(raw) => write_raw_json(out, raw),
-            Fetched::Rows(response) => {
-                self.print(&mut response.value, &response.raw_body, format, out)
-            }
+            Fetched::Rows(response) => self.print(response, format, out),
         }
     }
 
@@ -363,18 +361,14 @@ impl Plan {
         call
     }
 
-    /// Prints the response in `format`, summarised and sorted as asked. Unsummarised,
-    /// unsorted JSON is `raw`, the body as OpenRouter sent it.
-    pub fn print(
+    /// Prints the rows in `format`, summarised and sorted as asked (unsummarised,
+    /// unsorted JSON is the body as sent: [`Fetched::Raw`]).
+    fn print(
         &self,
         response: &mut ActivityResponse,
-        raw: &[u8],
         format: Format,
         out: &mut Out<'_>,
     ) -> io::Result<()> {
-        if self.prints_raw(format) {
-            return write_raw_json(out, raw);
-        }
         if self.by.is_empty() {
             if let Some(key) = self.sort {
                 // Stable: the checking render and the written one sort alike.

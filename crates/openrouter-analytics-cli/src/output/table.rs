@@ -37,10 +37,7 @@ pub struct Table {
 impl Table {
     /// A table with these columns.
     pub fn new<S: Into<String>>(columns: impl IntoIterator<Item = (S, Align)>) -> Self {
-        let (headers, align): (Vec<String>, Vec<Align>) = columns
-            .into_iter()
-            .map(|(header, align)| (sanitize(&header.into()), align))
-            .unzip();
+        let (headers, align) = split_columns(columns);
         Self {
             rank: vec![0; headers.len()],
             headers,
@@ -140,6 +137,16 @@ impl Table {
     }
 }
 
+/// Columns as given: their headers made safe for a terminal, and their alignments.
+fn split_columns<S: Into<String>>(
+    columns: impl IntoIterator<Item = (S, Align)>,
+) -> (Vec<String>, Vec<Align>) {
+    columns
+        .into_iter()
+        .map(|(header, align)| (sanitize(&header.into()), align))
+        .unzip()
+}
+
 /// A table too large to hold (100,000 activity rows): it keeps only its columns'
 /// widths. The caller passes over its rows twice, [`Streamed::measure`] each, then
 /// [`Streamed::write_row`] each; cells are borrowed where they can be and made
@@ -155,10 +162,7 @@ pub struct Streamed {
 impl Streamed {
     /// A table with these columns.
     pub fn new<S: Into<String>>(columns: impl IntoIterator<Item = (S, Align)>) -> Self {
-        let (headers, align): (Vec<String>, Vec<Align>) = columns
-            .into_iter()
-            .map(|(header, align)| (sanitize(&header.into()), align))
-            .unzip();
+        let (headers, align) = split_columns(columns);
         Self {
             widths: headers.iter().map(|h| width(h)).collect(),
             headers,

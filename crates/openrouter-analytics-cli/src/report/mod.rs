@@ -183,7 +183,7 @@ impl Plan {
     /// Sends the requests one after the other (activity first, so that a failure
     /// there costs nothing more). Only an activity failure is an error.
     pub async fn fetch(&self, client: &Client, redactor: &Redactor) -> Result<Fetched, Error> {
-        let activity = self.activity.fetch(client).await?.value.data;
+        let activity = self.activity.fetch(client).await?.data;
         let refused = |what: &str, err: Error| {
             format!(
                 "OpenRouter did not give the {what}: {}",
