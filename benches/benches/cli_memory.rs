@@ -16,7 +16,8 @@
 //! ```
 //!
 //! `OPENROUTER_BIN` names the binary under test (default: `openrouter` beside the bench's
-//! own directory, i.e. `target/release/openrouter`).
+//! own directory, i.e. `target/release/openrouter`); `CLI_MEMORY_RUNS` the runs of each
+//! command per binary (default 3).
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::Hasher;
@@ -35,7 +36,9 @@ use openrouter_analytics_benches::{
 #[global_allocator]
 static HEAP: heap::Counting = heap::Counting;
 
-/// Runs of each command per binary; the figure is the median.
+/// Runs of each command per binary; the figure is the median. `CLI_MEMORY_RUNS`
+/// sets more, for times steadier than three runs give on a shared machine (the RSS
+/// figures repeat to the 0.1 MB anyway).
 const RUNS: usize = 3;
 /// The guardrails and BYOK pages are at least this long.
 const PAGE_BYTES: usize = 92_000_000;
@@ -59,6 +62,13 @@ fn main() {
         .map(PathBuf::from)
         .unwrap_or_else(default_binary);
     let baseline = std::env::var_os("BASELINE_OPENROUTER").map(PathBuf::from);
+    let runs = match std::env::var("CLI_MEMORY_RUNS") {
+        Ok(text) => match text.parse::<usize>() {
+            Ok(n) if n > 0 => n,
+            _ => panic!("CLI_MEMORY_RUNS must be a positive count, not {text:?}"),
+        },
+        Err(_) => RUNS,
+    };
     for binary in std::iter::once(&under_test).chain(baseline.as_ref()) {
         assert!(
             binary.is_file(),
@@ -124,7 +134,7 @@ fn main() {
         let (body_len, base_url) = server(body_name);
         let mut new_runs = Vec::new();
         let mut old_runs = Vec::new();
-        for _ in 0..RUNS {
+        for _ in 0..runs {
             new_runs.push(measure(&under_test, &base_url, args));
             if let Some(baseline) = &baseline {
                 old_runs.push(measure(baseline, &base_url, args));

@@ -371,7 +371,6 @@ impl Plan {
     ) -> io::Result<()> {
         if self.by.is_empty() {
             if let Some(key) = self.sort {
-                // Stable: the checking render and the written one sort alike.
                 sort_rows(&mut response.data, key);
             }
             return match format {
@@ -392,6 +391,18 @@ impl Plan {
     fn shows_workspace(&self, response: &ActivityResponse) -> bool {
         self.group_by.is_some() || response.data.iter().any(|r| r.workspace_id.is_some())
     }
+}
+
+/// Every amount of `totals` that a render would print, checked before it writes its
+/// first byte: the output is written as it renders ([`crate::output::write_streamed`]),
+/// so a render may fail only before it begins. (The tables need no such check: they
+/// format every row to measure the columns before they write the header.)
+fn check_amounts(totals: impl IntoIterator<Item = Totals>) -> Result<(), money::Unprintable> {
+    for t in totals {
+        money::checked(t.usage)?;
+        money::checked(t.byok_usage_inference)?;
+    }
+    Ok(())
 }
 
 /// A name flag's value, which must say something when given.
@@ -560,6 +571,7 @@ fn summary_table(groups: &[Group], keys: &[SummaryKey], out: &mut Out<'_>) -> io
 }
 
 pub(crate) fn rows_csv(rows: &[ActivityItem], out: &mut Out<'_>) -> io::Result<()> {
+    check_amounts(rows.iter().map(Totals::of))?;
     let mut csv = Sheet::new(out, ROW_FIELDS)?;
     for row in rows {
         csv.row([
@@ -582,6 +594,7 @@ pub(crate) fn rows_csv(rows: &[ActivityItem], out: &mut Out<'_>) -> io::Result<(
 }
 
 fn summary_csv(groups: &[Group], keys: &[SummaryKey], out: &mut Out<'_>) -> io::Result<()> {
+    check_amounts(groups.iter().map(|group| group.totals))?;
     let header = keys
         .iter()
         .map(|&k| text(summary_field(k)))
@@ -635,6 +648,7 @@ impl Serialize for SummaryRow<'_> {
 
 /// `{"data": [...]}` with one object per summary row.
 fn summary_json(groups: &[Group], keys: &[SummaryKey], out: &mut Out<'_>) -> io::Result<()> {
+    check_amounts(groups.iter().map(|group| group.totals))?;
     let rows: Vec<SummaryRow<'_>> = groups
         .iter()
         .map(|group| SummaryRow { keys, group })

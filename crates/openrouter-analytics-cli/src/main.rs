@@ -141,8 +141,9 @@ impl<'a> Plan<'a> {
 /// parse -> call -> render: each command's plan is made from its flags, the call goes
 /// through one [`Session`], and what comes back is written only when all of it could be
 /// rendered: rendered in memory first ([`write_rendered`]), or, for answers that can be
-/// tens of MB, checked by a first render and written by a second
-/// ([`output::write_checked`]).
+/// tens of MB, written as they render by a render that checks before its first byte
+/// ([`output::write_streamed`], `activity`) or checked by a first render and written by
+/// a second ([`output::write_checked`], the paged lists).
 fn run(cli: &Cli, columns: Option<&[String]>, redactor: &Redactor) -> Result<(), Failure> {
     let global = &cli.global;
     let plan = Plan::new(&cli.command, global).map_err(Failure::usage)?;
@@ -170,9 +171,9 @@ fn run(cli: &Cli, columns: Option<&[String]>, redactor: &Redactor) -> Result<(),
                 plan.fetch_for(&session.client, format),
             )?;
             tracing::debug!("activity received: {}", fetched.describe());
-            // A 100,000-row report is tens of MB: checked, then written as rendered,
-            // never held a second time.
-            output::write_checked(
+            // A 100,000-row report is tens of MB: written as it renders, never held a
+            // second time; its render checks every amount before its first byte.
+            output::write_streamed(
                 style,
                 &mut io::stdout().lock(),
                 |out| {

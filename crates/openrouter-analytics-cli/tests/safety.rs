@@ -412,20 +412,32 @@ fn a_huge_cost_is_an_error_not_a_309_digit_amount_but_raw_json_passes_it_on() {
     assert_eq!(out.json()["data"][0]["usage"], json!(1e308));
 }
 
-/// Thousands of rows render before the last one fails: still nothing is printed (the
-/// output is checked whole before its first byte, not held in memory).
+/// Thousands of rows (far more than the 64 KB written at a time) come before the one
+/// that fails: still nothing is printed, in rows and in summaries sorted so that the
+/// failing group is the last (the output is checked before its first byte, not held in
+/// memory). A debug build also panics if a render fails after it began to write.
 #[test]
 fn a_huge_cost_in_the_last_row_prints_no_row_before_it() {
     let server = MockServer::start();
-    let mut rows: Vec<_> = (0..3000).map(|_| activity_row("m/a", "P", 1.0)).collect();
+    let mut rows: Vec<_> = (0..3000)
+        .map(|n| activity_row(&format!("m/a{n:04}"), "P", 1.0))
+        .collect();
     rows.push(activity_row("m/b", "P", 1e308));
     mock_activity(&server, rows);
-    for format in ["table", "csv"] {
-        let out = run(cli(&server).args(["activity", "-f", format]));
+    let summary = ["activity", "--by", "model", "--sort", "name", "-f"];
+    let rows = ["activity", "-f"];
+    for (args, format) in [
+        (&rows[..], "table"),
+        (&rows, "csv"),
+        (&summary, "table"),
+        (&summary, "csv"),
+        (&summary, "json"),
+    ] {
+        let out = run(cli(&server).args(args).arg(format));
         assert_refused_amount(&out, "larger than");
         assert!(
             out.stdout.is_empty(),
-            "{format}: {} bytes",
+            "{args:?} {format}: {} bytes",
             out.stdout.len()
         );
     }

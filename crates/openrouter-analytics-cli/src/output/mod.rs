@@ -91,6 +91,64 @@ pub fn write_checked<T, E>(
     Ok(rendered)
 }
 
+/// Renders once, straight into `writer` through a small buffer, for a render that finds
+/// every failure before its first byte: it checks the amounts it will print first, or
+/// measures every row before it writes one ([`table::Streamed`]). Output stays all or
+/// nothing at the cost of one render, where [`write_checked`] pays two. A render that
+/// fails after it began to write breaks that promise: debug builds (the tests) panic,
+/// and what it left in the buffer is dropped, not written.
+/// A reader that closed the pipe (`| head`) is not a failure: the rest is dropped.
+pub fn write_streamed<T, E>(
+    style: Style<'_>,
+    writer: &mut dyn Write,
+    render: impl FnOnce(&mut Out<'_>) -> Result<T, E>,
+    io_failure: impl Fn(&io::Error) -> E,
+) -> Result<T, E> {
+    let mut target = Counted {
+        inner: io::BufWriter::with_capacity(64 * 1024, ClosedPipeOk::new(writer)),
+        written: 0,
+    };
+    match render(&mut Out::new(style, &mut target)) {
+        Ok(rendered) => {
+            target.inner.flush().map_err(|err| io_failure(&err))?;
+            Ok(rendered)
+        }
+        Err(err) => {
+            debug_assert_eq!(
+                target.written, 0,
+                "a streamed render failed after it had begun to write"
+            );
+            // Not flushed on drop: whatever is still buffered goes nowhere.
+            let _unwritten = target.inner.into_parts();
+            Err(err)
+        }
+    }
+}
+
+/// A writer that counts the bytes it was given.
+struct Counted<W> {
+    inner: W,
+    written: usize,
+}
+
+impl<W: Write> Write for Counted<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.written += n;
+        Ok(n)
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        self.inner.write_all(buf)?;
+        self.written += buf.len();
+        Ok(())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
 /// A writer whose reader may leave: after a broken pipe, every write "succeeds" and
 /// goes nowhere, so a render to `| head` finishes as if it had been read.
 struct ClosedPipeOk<'w> {
@@ -379,6 +437,63 @@ mod tests {
         assert_eq!(runs, 2, "checked once, then written");
         assert_eq!(target.written.len(), body.len() + 1);
         assert!(target.written.starts_with(&body) && target.written.ends_with(b"\n"));
+    }
+
+    #[test]
+    fn a_streamed_render_writes_once_and_byte_for_byte() {
+        let body: Vec<u8> = (0..300_000u32).flat_map(|n| n.to_le_bytes()).collect();
+        let mut target = Recorder {
+            written: Vec::new(),
+            broken: false,
+        };
+        let mut runs = 0;
+        let rendered = write_streamed(
+            Style::for_tests(),
+            &mut target,
+            |out| {
+                runs += 1;
+                write_raw_json(out, &body).map(|()| "done")
+            },
+            |err| io::Error::new(err.kind(), err.to_string()),
+        )
+        .expect("written");
+        assert_eq!((rendered, runs), ("done", 1));
+        assert_eq!(target.written.len(), body.len() + 1);
+        assert!(target.written.starts_with(&body) && target.written.ends_with(b"\n"));
+    }
+
+    #[test]
+    fn a_streamed_render_that_fails_first_writes_nothing() {
+        let mut target = Recorder {
+            written: Vec::new(),
+            broken: false,
+        };
+        let result = write_streamed(
+            Style::for_tests(),
+            &mut target,
+            |_out| Err::<(), _>(io::Error::other("an amount that cannot be printed")),
+            |err| io::Error::new(err.kind(), err.to_string()),
+        );
+        assert!(result.is_err());
+        assert!(target.written.is_empty());
+    }
+
+    #[test]
+    #[should_panic(expected = "after it had begun to write")]
+    fn a_streamed_render_that_fails_after_writing_is_caught_in_tests() {
+        let mut target = Recorder {
+            written: Vec::new(),
+            broken: false,
+        };
+        let _ = write_streamed(
+            Style::for_tests(),
+            &mut target,
+            |out| {
+                out.write_all(b"a row\n")?;
+                Err::<(), _>(io::Error::other("too late"))
+            },
+            |err| io::Error::new(err.kind(), err.to_string()),
+        );
     }
 
     #[test]
