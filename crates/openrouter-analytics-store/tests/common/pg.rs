@@ -221,9 +221,10 @@ fn start() -> Result<PgServer, String> {
         .map_err(|e| e.to_string())?
         .port();
     // The watcher: starts the server, waits for its stdin (this process) to close,
-    // then stops the server (fast shutdown) and waits for it.
+    // then stops the server (fast shutdown), waits for it and removes the whole
+    // temporary directory (the server lives in a static, so `dir` is never dropped).
     let script = "\"$0\" -D \"$1\" -p \"$2\" -k \"$1\" -h 127.0.0.1 -c fsync=off -c max_connections=60 \
-                  >\"$1/log\" 2>&1 & pid=$!; read _ignored; kill -INT $pid; wait $pid; rm -rf \"$1\"";
+                  >\"$1/log\" 2>&1 & pid=$!; read _ignored; kill -INT $pid; wait $pid; rm -rf \"${1%/data}\"";
     let mut watcher = as_user(user, Path::new("/bin/sh"))
         .arg("-c")
         .arg(script)
