@@ -379,6 +379,16 @@ mod tests {
         broken: bool,
     }
 
+    impl Recorder {
+        /// A target; `broken`: its reader has left (every write is a broken pipe).
+        fn new(broken: bool) -> Self {
+            Self {
+                written: Vec::new(),
+                broken,
+            }
+        }
+    }
+
     impl Write for Recorder {
         fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
             if self.broken {
@@ -395,10 +405,7 @@ mod tests {
 
     #[test]
     fn a_render_that_fails_midway_writes_nothing() {
-        let mut target = Recorder {
-            written: Vec::new(),
-            broken: false,
-        };
+        let mut target = Recorder::new(false);
         let result = write_checked(
             Style::for_tests(),
             &mut target,
@@ -418,10 +425,7 @@ mod tests {
     #[test]
     fn a_checked_render_writes_what_it_rendered_byte_for_byte() {
         let body: Vec<u8> = (0..300_000u32).flat_map(|n| n.to_le_bytes()).collect();
-        let mut target = Recorder {
-            written: Vec::new(),
-            broken: false,
-        };
+        let mut target = Recorder::new(false);
         let mut runs = 0;
         let rendered = write_checked(
             Style::for_tests(),
@@ -442,10 +446,7 @@ mod tests {
     #[test]
     fn a_streamed_render_writes_once_and_byte_for_byte() {
         let body: Vec<u8> = (0..300_000u32).flat_map(|n| n.to_le_bytes()).collect();
-        let mut target = Recorder {
-            written: Vec::new(),
-            broken: false,
-        };
+        let mut target = Recorder::new(false);
         let mut runs = 0;
         let rendered = write_streamed(
             Style::for_tests(),
@@ -464,10 +465,7 @@ mod tests {
 
     #[test]
     fn a_streamed_render_that_fails_first_writes_nothing() {
-        let mut target = Recorder {
-            written: Vec::new(),
-            broken: false,
-        };
+        let mut target = Recorder::new(false);
         let result = write_streamed(
             Style::for_tests(),
             &mut target,
@@ -481,10 +479,7 @@ mod tests {
     #[test]
     #[should_panic(expected = "after it had begun to write")]
     fn a_streamed_render_that_fails_after_writing_is_caught_in_tests() {
-        let mut target = Recorder {
-            written: Vec::new(),
-            broken: false,
-        };
+        let mut target = Recorder::new(false);
         let _ = write_streamed(
             Style::for_tests(),
             &mut target,
@@ -498,10 +493,7 @@ mod tests {
 
     #[test]
     fn a_reader_that_left_is_not_a_failure() {
-        let mut target = Recorder {
-            written: Vec::new(),
-            broken: true,
-        };
+        let mut target = Recorder::new(true);
         let rendered = write_checked(
             Style::for_tests(),
             &mut target,
