@@ -25,7 +25,8 @@ use crate::output::money;
 use crate::output::sheet::{Sheet, number, text};
 use crate::output::table::{Align, Table};
 use crate::output::write_json;
-use crate::output::{Out, Style, write_rendered};
+use crate::output::{Out, Style};
+use crate::printout::Printout;
 use crate::progress::with_progress;
 use crate::setup;
 use crate::stored;
@@ -264,8 +265,7 @@ pub fn run(
     global: &GlobalArgs,
     runtime: &tokio::runtime::Runtime,
     style: Style<'_>,
-    stdout: &mut dyn Write,
-) -> Result<(), Failure> {
+) -> Result<Printout<'static>, Failure> {
     let needs = live_needs(plan);
     let mut snapshot = match ctx {
         Some(ctx) if needs != Needs::default() => runtime
@@ -322,17 +322,15 @@ pub fn run(
         }
     }
     let outcomes = plan.rules.evaluate(&snapshot, plan.day);
-    // All or nothing: an amount that cannot be printed fails before a row is written.
-    write_rendered(
-        style,
-        stdout,
-        |out| print(&outcomes, plan.day, style.format, out).map_err(|err| Failure::output(&err)),
-        Failure::output,
-    )?;
+    // All or nothing: an amount that cannot be printed fails before a row is written
+    // (and before the webhook hears of it).
+    let printout = Printout::render(style, |out| {
+        print(&outcomes, plan.day, style.format, out).map_err(|err| Failure::output(&err))
+    })?;
     let crossed: Vec<&Outcome> = outcomes.iter().filter(|o| o.crossed()).collect();
     let unknown: Vec<&Outcome> = outcomes.iter().filter(|o| o.unknown()).collect();
     if crossed.is_empty() && unknown.is_empty() {
-        return Ok(());
+        return Ok(printout);
     }
     let mut webhook_note = String::new();
     if let Some(webhook) = &plan.webhook {
@@ -389,7 +387,8 @@ pub fn run(
             names(&unknown)
         ));
     }
-    Err(Failure {
+    // The table is printed, then the command ends with the rules' exit code.
+    Ok(printout.ending(Err(Failure {
         // A crossed rule is the alarm to raise; an unjudged one only when none is crossed.
         code: if crossed.is_empty() {
             code::RULE_UNKNOWN
@@ -397,7 +396,7 @@ pub fn run(
             code::RULE_CROSSED
         },
         message: format!("{}{webhook_note}", parts.join("; ")),
-    })
+    })))
 }
 
 /// Prints the outcomes: a table, JSON (`{"date", "crossed", "rules": [...]}`) or CSV.

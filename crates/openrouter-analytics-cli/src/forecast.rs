@@ -25,7 +25,8 @@ use crate::output::money;
 use crate::output::sheet::{Sheet, number, text};
 use crate::output::table::{Align, Table};
 use crate::output::write_json;
-use crate::output::{Out, Style, write_rendered};
+use crate::output::{Out, Style};
+use crate::printout::Printout;
 use crate::progress::with_progress;
 use crate::stored;
 use crate::terminal;
@@ -185,8 +186,7 @@ pub fn run(
     ctx: Option<&Context<'_>>,
     runtime: Option<&tokio::runtime::Runtime>,
     style: Style<'_>,
-    stdout: &mut dyn Write,
-) -> Result<(), Failure> {
+) -> Result<Printout<'static>, Failure> {
     let keys = match (plan.by, ctx, runtime) {
         (ForecastBy::Key, Some(ctx), Some(runtime)) => Some(fetch_keys(ctx, runtime)?),
         _ => None,
@@ -197,20 +197,16 @@ pub fn run(
         (None, _, _) => return Err(Failure::other("no OpenRouter session for the forecast")),
     };
     let lines = project(plan, data.covered, data.series);
-    write_rendered(
-        style,
-        stdout,
-        |out| {
-            print(plan, data.source, &lines, style.format, out).map_err(|err| Failure::output(&err))
-        },
-        Failure::output,
-    )?;
-    if let Some(Err(reason)) = lines.first().map(|l| &l.outcome) {
-        return Err(Failure::other(format!(
+    let printout = Printout::render(style, |out| {
+        print(plan, data.source, &lines, style.format, out).map_err(|err| Failure::output(&err))
+    })?;
+    // The other lines are printed, then the command fails for the missing total.
+    Ok(match lines.first().map(|l| &l.outcome) {
+        Some(Err(reason)) => printout.ending(Err(Failure::other(format!(
             "no forecast for the account's total: {reason}"
-        )));
-    }
-    Ok(())
+        )))),
+        _ => printout,
+    })
 }
 
 /// The enabled keys, with their limits, as OpenRouter has them now.

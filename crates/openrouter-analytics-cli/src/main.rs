@@ -46,6 +46,7 @@ mod logging;
 mod meta;
 mod output;
 mod parse;
+mod printout;
 mod progress;
 mod query;
 mod report;
@@ -69,6 +70,7 @@ use crate::exit::{Failure, Operation, code, one_line};
 use crate::export::ExportArgs;
 use crate::global::{GlobalArgs, Progress as ProgressMode};
 use crate::history::SyncArgs;
+use crate::printout::Printout;
 use crate::progress::{Progress, with_progress};
 use crate::secret::Redactor;
 
@@ -138,26 +140,28 @@ impl<'a> Plan<'a> {
     }
 }
 
-/// parse -> call -> render: each command's plan is made from its flags, the call goes
-/// through one [`Session`], and what comes back is written only when all of it could be
-/// rendered: rendered in memory first ([`write_rendered`]), or, for answers that can be
-/// tens of MB, written as they render by a render that checks before its first byte
-/// ([`output::write_streamed`], `activity`) or checked by a first render and written by
-/// a second ([`output::write_checked`], the paged lists).
+/// parse -> call -> render -> print: each command's plan is made from its flags, the
+/// call goes through one [`Session`], and the command returns a [`Printout`] that this
+/// function writes, once, to the stdout only it opens: rendered in memory already, or,
+/// for answers that can be tens of MB, rendered as written by a render that checks
+/// before its first byte (`activity`) or checked by a first render and written by a
+/// second (the paged lists). Either way all of it or none of it is printed.
 fn run(cli: &Cli, columns: Option<&[String]>, redactor: &Redactor) -> Result<(), Failure> {
     let global = &cli.global;
     let plan = Plan::new(&cli.command, global).map_err(Failure::usage)?;
     let style =
         output::Style::for_stdout(global.format, global.wide, global.csv_raw).with_columns(columns);
     let format = style.format;
-    match plan {
+    // What the account commands' printout reads from (a paged list, kept as sent).
+    let mut account_output: account::Output;
+    let printout = match plan {
         // No key and no network.
-        Plan::Completions(shell) => write_rendered(style, |out| {
+        Plan::Completions(shell) => Printout::render(style, |out| {
             completions::print(shell, args::command(), out).map_err(|err| Failure::output(&err))
-        }),
-        Plan::Export(args) => write_rendered(style, |out| export::run(args, global.format, out)),
+        })?,
+        Plan::Export(args) => Printout::render(style, |out| export::run(args, global.format, out))?,
         Plan::Activity(plan) if plan.is_history() => {
-            write_rendered(style, |out| plan.print_history(format, out))
+            Printout::render(style, |out| plan.print_history(format, out))?
         }
         // OpenRouter.
         Plan::Activity(mut plan) => {
@@ -173,15 +177,11 @@ fn run(cli: &Cli, columns: Option<&[String]>, redactor: &Redactor) -> Result<(),
             tracing::debug!("activity received: {}", fetched.describe());
             // A 100,000-row report is tens of MB: written as it renders, never held a
             // second time; its render checks every amount before its first byte.
-            output::write_streamed(
-                style,
-                &mut io::stdout().lock(),
-                |out| {
-                    plan.print_fetched(&mut fetched, format, out)
-                        .map_err(|err| Failure::output(&err))
-                },
-                Failure::output,
-            )
+            Printout::streamed(move |out| {
+                plan.print_fetched(&mut fetched, format, out)
+                    .map(|()| Vec::new())
+                    .map_err(|err| Failure::output(&err))
+            })
         }
         Plan::Meta => {
             let session = Session::start(global, redactor)?;
@@ -191,10 +191,10 @@ fn run(cli: &Cli, columns: Option<&[String]>, redactor: &Redactor) -> Result<(),
                 "fetching the query vocabulary",
                 meta::fetch(&session.client),
             )?;
-            write_rendered(style, |out| {
+            Printout::render(style, |out| {
                 meta::print(&response.value, &response.raw_body, format, out)
                     .map_err(|err| Failure::output(&err))
-            })
+            })?
         }
         Plan::Query(plan) => {
             let session = Session::start(global, redactor)?;
@@ -208,10 +208,10 @@ fn run(cli: &Cli, columns: Option<&[String]>, redactor: &Redactor) -> Result<(),
                 let warning = terminal::safe(&one_line(&redactor.redact(warning))).into_owned();
                 let _ = writeln!(io::stderr().lock(), "warning: {warning}");
             }
-            write_rendered(style, |out| {
+            Printout::render(style, |out| {
                 plan.print(&response.value, &response.raw_body, format, out)
                     .map_err(|err| Failure::output(&err))
-            })
+            })?
         }
         Plan::Api(plan) => {
             let session = Session::start(global, redactor)?;
@@ -224,32 +224,34 @@ fn run(cli: &Cli, columns: Option<&[String]>, redactor: &Redactor) -> Result<(),
             match result {
                 Ok(answer) => {
                     // `-f` as given: with none, the answer is JSON even on a terminal.
-                    let warnings = write_rendered(style, |out| {
-                        api::print(&plan, &answer, global.format, out).map_err(|err| match err {
-                            api::PrintError::Usage(message) => Failure::usage(message),
-                            api::PrintError::Output(err) => Failure::output(&err),
-                        })
+                    let mut warnings = Vec::new();
+                    let printout = Printout::render(style, |out| {
+                        warnings = api::print(&plan, &answer, global.format, out).map_err(
+                            |err| match err {
+                                api::PrintError::Usage(message) => Failure::usage(message),
+                                api::PrintError::Output(err) => Failure::output(&err),
+                            },
+                        )?;
+                        Ok(())
                     })?;
-                    let mut stderr = io::stderr().lock();
-                    for warning in warnings {
-                        let warning =
-                            terminal::safe(&one_line(&redactor.redact(&warning))).into_owned();
-                        let _ = writeln!(stderr, "warning: {warning}");
-                    }
-                    Ok(())
+                    printout.with_notes(
+                        warnings.iter().map(|warning| {
+                            format!("warning: {}", one_line(&redactor.redact(warning)))
+                        }),
+                    )
                 }
                 // `api <group> delete...`: a retried DELETE found the thing gone, most
                 // likely because the attempt whose answer was lost deleted it.
                 Err(err) if err.is_already_gone() => {
-                    let note = account::already_gone_note("the resource");
-                    let _ = writeln!(io::stderr().lock(), "{note}");
-                    Ok(())
+                    Printout::nothing().with_notes([account::already_gone_note("the resource")])
                 }
-                Err(err) => Err(Failure::from_client(
-                    &err,
-                    Operation::Api,
-                    &session.base_url,
-                )),
+                Err(err) => {
+                    return Err(Failure::from_client(
+                        &err,
+                        Operation::Api,
+                        &session.base_url,
+                    ));
+                }
             }
         }
         Plan::Report(plan) => {
@@ -268,26 +270,20 @@ fn run(cli: &Cli, columns: Option<&[String]>, redactor: &Redactor) -> Result<(),
                 }
             };
             let now = chrono::Utc::now().format("%Y-%m-%d %H:%M UTC").to_string();
-            let line = write_rendered(style, |out| {
-                plan.write(&fetched, &now, redactor, out)
-                    .map_err(|err| Failure::output(&err))
+            let mut line = String::new();
+            let printout = Printout::render(style, |out| {
+                line = plan
+                    .write(&fetched, &now, redactor, out)
+                    .map_err(|err| Failure::output(&err))?;
+                Ok(())
             })?;
             // Where the report went and its totals, on stderr once the page is out.
-            let mut stderr = io::stderr().lock();
-            for line in redactor.redact(&line).lines() {
-                let _ = writeln!(stderr, "{}", terminal::safe(line));
-            }
-            Ok(())
+            printout.with_notes(redactor.redact(&line).lines().map(str::to_string))
         }
         Plan::Account(plan) => {
             let session = Session::start(global, redactor)?;
-            account::run(
-                &plan,
-                &session.context(),
-                &session.runtime,
-                style,
-                &mut io::stdout().lock(),
-            )
+            account_output = account::run(&plan, &session.context(), &session.runtime, style)?;
+            account_output.printout(style)?
         }
         Plan::Check(plan) if check::offline(&plan) => {
             // Every rule judged from the store: no key, no request to OpenRouter (a
@@ -296,14 +292,7 @@ fn run(cli: &Cli, columns: Option<&[String]>, redactor: &Redactor) -> Result<(),
                 .enable_all()
                 .build()
                 .map_err(|err| Failure::other(format!("cannot start the runtime: {err}")))?;
-            check::run(
-                &plan,
-                None,
-                global,
-                &runtime,
-                style,
-                &mut io::stdout().lock(),
-            )
+            check::run(&plan, None, global, &runtime, style)?
         }
         Plan::Check(plan) => {
             let session = Session::start(global, redactor)?;
@@ -313,11 +302,10 @@ fn run(cli: &Cli, columns: Option<&[String]>, redactor: &Redactor) -> Result<(),
                 global,
                 &session.runtime,
                 style,
-                &mut io::stdout().lock(),
-            )
+            )?
         }
         Plan::Forecast(plan) if forecast::offline(&plan) => {
-            forecast::run(&plan, None, None, style, &mut io::stdout().lock())
+            forecast::run(&plan, None, None, style)?
         }
         Plan::Forecast(plan) => {
             let session = Session::start(global, redactor)?;
@@ -326,19 +314,21 @@ fn run(cli: &Cli, columns: Option<&[String]>, redactor: &Redactor) -> Result<(),
                 Some(&session.context()),
                 Some(&session.runtime),
                 style,
-                &mut io::stdout().lock(),
-            )
+            )?
         }
         Plan::Exporter(plan) => {
             let session = Session::start(global, redactor)?;
-            exporter::run(&plan, &session.client, &session.runtime, redactor)
+            exporter::run(&plan, &session.client, &session.runtime, redactor)?;
+            Printout::nothing()
         }
         Plan::Sync(args) => {
             let session = Session::start(global, redactor)?;
             let progress = session.progress.is_some();
-            history::sync(args, &session.client, &session.runtime, progress)
+            history::sync(args, &session.client, &session.runtime, progress)?;
+            Printout::nothing()
         }
-    }
+    };
+    printout.write(style, &mut io::stdout().lock())
 }
 
 /// What a command that calls OpenRouter needs: the client (from the global options),
@@ -396,12 +386,4 @@ impl Session {
             .block_on(with_progress(self.progress.as_ref(), waiting, call))
             .map_err(|err| Failure::from_client(&err, operation, &self.base_url))
     }
-}
-
-/// [`output::write_rendered`] to stdout.
-fn write_rendered<T>(
-    style: output::Style<'_>,
-    render: impl FnOnce(&mut output::Out<'_>) -> Result<T, Failure>,
-) -> Result<T, Failure> {
-    output::write_rendered(style, &mut io::stdout().lock(), render, Failure::output)
 }

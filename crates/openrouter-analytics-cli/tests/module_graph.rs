@@ -394,8 +394,8 @@ fn output_names_no_command_and_not_the_command_tree() {
     );
 }
 
-/// A command renders into the writer `main` hands it; only `main` opens stdout (asking
-/// whether it is a terminal is not writing to it).
+/// A command returns what it prints (a `Printout`); only `main` opens stdout, in one
+/// place (asking whether it is a terminal is not writing to it).
 #[test]
 fn only_main_writes_to_stdout() {
     let root = src();
@@ -418,6 +418,13 @@ fn only_main_writes_to_stdout() {
         writers.is_empty(),
         "stdout opened outside main.rs: {writers:?}"
     );
+    // And main opens it once: every command returns a printout, written in one place.
+    let main = std::fs::read_to_string(root.join("main.rs")).expect("readable");
+    let code: String = without_test_items(&code_only(&main))
+        .split_whitespace()
+        .collect();
+    let opened = code.matches("stdout()").count() - code.matches("stdout().is_terminal()").count();
+    assert_eq!(opened, 1, "main.rs opens stdout {opened} times");
 }
 
 /// The checker itself, on made-up input: references are found in code only, test

@@ -31,7 +31,8 @@ use crate::exit::{Failure, Operation};
 use crate::global::EXIT_CODES_HELP;
 use crate::output::resource::{self, Extra};
 use crate::output::resources::{self, Look};
-use crate::output::{Format, Out, Style, write_bytes, write_checked, write_raw_json};
+use crate::output::{Format, Out, Style, write_raw_json};
+use crate::printout::Printout;
 use crate::progress::{Progress, with_progress};
 
 /// `Examples:` then the exit-code table, for a command's `--help`.
@@ -274,8 +275,8 @@ pub fn already_gone_note(what: &str) -> String {
     )
 }
 
-/// A command's result: what goes to stdout, and notes for stderr. [`run`] writes it to
-/// the stdout `main` hands it.
+/// A command's result: what goes to stdout, and notes for stderr; `main` prints it
+/// through [`Output::printout`].
 #[derive(Debug, Default)]
 pub struct Output {
     /// Printed to stdout.
@@ -288,6 +289,19 @@ pub struct Output {
 }
 
 impl Output {
+    /// What `main` prints: the rendered bytes (taken, not copied) or the paged list as
+    /// it renders, then the notes.
+    pub fn printout<'a>(&'a mut self, style: Style<'a>) -> Result<Printout<'a>, Failure> {
+        let printout = match &self.paged {
+            None => Printout::bytes(std::mem::take(&mut self.stdout)),
+            Some(paged) => {
+                debug_assert!(self.stdout.is_empty(), "a paged list prints alone");
+                paged.printout(style)?
+            }
+        };
+        Ok(printout.with_notes(std::mem::take(&mut self.notes)))
+    }
+
     /// Nothing on stdout (there is no answer to print) and the note that `what` was
     /// already gone.
     fn already_gone(what: &str) -> Self {
@@ -360,11 +374,11 @@ impl PagedList {
         }
     }
 
-    /// Writes the list to `stdout`, checked first and then as it renders
-    /// ([`write_checked`]): JSON and CSV hold one row at a time besides the pages as
-    /// sent, never a tree of the whole list or a second copy of the output. Returns the
-    /// notes: one warning at most.
-    fn write(&self, style: Style<'_>, stdout: &mut dyn Write) -> Result<Vec<String>, Failure> {
+    /// What `main` prints for the list: rendered as it is written, checked by a first
+    /// render ([`Printout::checked`]): JSON and CSV hold one row at a time besides the
+    /// pages as sent, never a tree of the whole list or a second copy of the output.
+    /// Its note: one warning at most.
+    fn printout<'a>(&'a self, style: Style<'a>) -> Result<Printout<'a>, Failure> {
         let Self {
             op,
             look,
@@ -372,10 +386,8 @@ impl PagedList {
             list,
         } = self;
         let items = list.items(label)?;
-        let warnings = write_checked(
-            style,
-            stdout,
-            |out| match style.format {
+        Ok(Printout::checked(move |out| {
+            let warnings = match style.format {
                 Format::Json => view::write_list_json(out, &items)
                     .map(|()| Vec::new())
                     .map_err(|err| Failure::output(&err)),
@@ -383,13 +395,12 @@ impl PagedList {
                     .map_err(|err| Failure::output(&io::Error::from(err))),
                 Format::Table => resource::write_look_table_items(op, look, &items, out)
                     .map_err(|err| Failure::output(&io::Error::from(err))),
-            },
-            Failure::output,
-        )?;
-        Ok(match warnings.into_iter().next() {
-            Some(warning) => vec![format!("warning: {warning}")],
-            None => list.warning.iter().cloned().collect(),
-        })
+            }?;
+            Ok(match warnings.into_iter().next() {
+                Some(warning) => vec![format!("warning: {warning}")],
+                None => list.warning.iter().cloned().collect(),
+            })
+        }))
     }
 }
 
@@ -581,22 +592,11 @@ pub fn run(
     ctx: &Context<'_>,
     runtime: &tokio::runtime::Runtime,
     style: Style<'_>,
-    stdout: &mut dyn Write,
-) -> Result<(), Failure> {
+) -> Result<Output, Failure> {
     if let Some(question) = plan.question() {
         confirm::ask(&question)?;
     }
-    let output = runtime.block_on(plan.execute(ctx, style))?;
-    write_bytes(stdout, &output.stdout).map_err(|err| Failure::output(&err))?;
-    let mut notes = output.notes;
-    if let Some(paged) = &output.paged {
-        notes.extend(paged.write(style, stdout)?);
-    }
-    let mut stderr = io::stderr().lock();
-    for note in &notes {
-        let _ = writeln!(stderr, "{}", crate::terminal::safe(note));
-    }
-    Ok(())
+    runtime.block_on(plan.execute(ctx, style))
 }
 
 #[cfg(test)]

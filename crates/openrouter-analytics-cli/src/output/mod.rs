@@ -49,22 +49,6 @@ pub fn write_raw_json(out: &mut dyn Write, raw: &[u8]) -> io::Result<()> {
     Ok(())
 }
 
-/// Renders into memory, then writes it to `writer` only if the render succeeded (an
-/// amount that cannot be printed fails it, [`money`]): a failure never leaves part of a
-/// table behind. For outputs of a few pages; [`write_checked`] for ones of tens of MB.
-/// A reader that closed the pipe (`| head`) is not a failure.
-pub fn write_rendered<T, E>(
-    style: Style<'_>,
-    writer: &mut dyn Write,
-    render: impl FnOnce(&mut Out<'_>) -> Result<T, E>,
-    io_failure: impl Fn(&io::Error) -> E,
-) -> Result<T, E> {
-    let mut buffer: Vec<u8> = Vec::new();
-    let rendered = render(&mut Out::new(style, &mut buffer))?;
-    write_bytes(writer, &buffer).map_err(|err| io_failure(&err))?;
-    Ok(rendered)
-}
-
 /// Writes output rendered already, and flushes; a reader that closed the pipe (`| head`)
 /// is not a failure.
 pub fn write_bytes(writer: &mut dyn Write, bytes: &[u8]) -> io::Result<()> {
