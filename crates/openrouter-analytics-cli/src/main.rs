@@ -25,7 +25,7 @@
 //! by name, built from the spec's table of operations), [`totals`] (totals and
 //! summaries), [`report`] and [`svg`] (the HTML report and its charts),
 //! [`check`] (alert rules) and [`exporter`] (Prometheus metrics),
-//! [`completions`] (shell completion scripts), [`buckets`] (query time columns), [`output`] (formats; CSV cells safe for spreadsheets, printable dollar amounts), [`terminal`] (network text made safe for a terminal), [`progress`] (the spinner), [`logging`] (`-v`),
+//! [`completions`] (shell completion scripts), [`buckets`] (query time columns), [`output`] (formats; CSV cells safe for spreadsheets, printable dollar amounts), [`printout`] (what a command returns for `main` to print), [`terminal`] (network text made safe for a terminal), [`progress`] (the spinner), [`logging`] (`-v`),
 //! [`secret`] (redaction) and [`exit`] (exit codes and error lines).
 
 mod account;
