@@ -282,7 +282,7 @@ pub struct Output {
     /// Printed to stdout.
     pub stdout: Vec<u8>,
     /// A list too large to render into memory first, written after `stdout` as it
-    /// renders ([`PagedList::write`]).
+    /// renders ([`PagedList::printout`]).
     pub paged: Option<PagedList>,
     /// Printed to stderr after it, one line each.
     pub notes: Vec<String>,
