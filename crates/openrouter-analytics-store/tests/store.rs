@@ -1874,3 +1874,50 @@ fn a_version_6_store_is_upgraded_and_gains_monthly_sums() {
         assert_daily_sums_match_raw_rows(&mut store, &keys, name);
     }
 }
+
+/// PostgreSQL: a sync that grew a table by more than autovacuum's threshold (or wrote a
+/// table that had no statistics) gathers its statistics in its transaction, so the
+/// planner knows the sums right after a first sync; a rerun that wrote nothing does
+/// not. SQLite gathers none.
+#[test]
+fn a_sync_that_grew_a_table_gathers_its_statistics() {
+    let rt = runtime();
+    for (name, target, _keep) in targets() {
+        let mut store = Store::open(&target).expect("open");
+        let (_, first) = sync_collecting_progress(&rt, &mut store, sample_rows());
+        let (_, rerun) = sync_collecting_progress(&rt, &mut store, sample_rows());
+        let gathered = |lines: &[String]| {
+            lines
+                .iter()
+                .find(|l| l.starts_with("gathering statistics"))
+                .cloned()
+        };
+        assert_eq!(gathered(&rerun), None, "{name}: {rerun:?}");
+        match &target {
+            Target::Postgres(url) => {
+                let line = gathered(&first).unwrap_or_else(|| panic!("{first:?}"));
+                for table in [
+                    "openrouter_activity",
+                    "openrouter_activity_daily",
+                    "openrouter_activity_monthly",
+                    "openrouter_key_activity_monthly",
+                ] {
+                    assert!(
+                        line.contains(&format!("{table},")) || line.ends_with(table),
+                        "{line}"
+                    );
+                    let rows = pg_count(url, &format!("SELECT COUNT(*) FROM {table}"));
+                    let counted = pg_count(
+                        url,
+                        &format!(
+                            "SELECT reltuples::bigint FROM pg_class WHERE relname = '{table}'"
+                        ),
+                    );
+                    assert!(rows > 0, "{table}");
+                    assert_eq!(counted, rows, "{table}: statistics of the committed rows");
+                }
+            }
+            _ => assert_eq!(gathered(&first), None, "{name}: {first:?}"),
+        }
+    }
+}
