@@ -1921,3 +1921,77 @@ fn a_sync_that_grew_a_table_gathers_its_statistics() {
         }
     }
 }
+
+/// The SQL that docs/history.md gives for a Grafana panel (spend per month by model,
+/// from the monthly sums) runs on both stores and answers the sums of the raw rows.
+#[test]
+fn the_grafana_query_in_the_docs_sums_the_raw_rows() {
+    let docs = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/history.md"),
+    )
+    .expect("docs/history.md");
+    let section = docs
+        .split("### Monthly and daily sums for dashboards")
+        .nth(1)
+        .expect("the section on the sums");
+    let sql = section
+        .split("```sql\n")
+        .nth(1)
+        .and_then(|block| block.split("```").next())
+        .expect("a sql block")
+        .trim()
+        .trim_end_matches(';')
+        .to_string();
+    assert!(sql.contains("openrouter_activity_monthly"), "{sql}");
+    let rt = runtime();
+    for (name, target, _keep) in targets() {
+        let mut store = Store::open(&target).expect("open");
+        for (today, usage) in [("2026-10-26", 1.0), ("2026-11-25", 2.0)] {
+            let last = day(today) - chrono::Days::new(1);
+            sync_rows(&rt, &mut store, window_rows(last, usage), today, false);
+        }
+        let mut want: BTreeMap<(String, String), (f64, i64)> = BTreeMap::new();
+        for row in store
+            .rows(&Query::new(day("2026-01-01"), day("2026-12-31")))
+            .expect("rows")
+        {
+            let sum = want
+                .entry((row.date[..7].to_string(), row.model.clone()))
+                .or_default();
+            sum.0 += row.totals.usage;
+            sum.1 += row.totals.requests;
+        }
+        let got: Vec<(String, String, f64, i64)> = match &target {
+            Target::Sqlite(path) => {
+                let conn = rusqlite::Connection::open(path).expect("open");
+                let mut statement = conn.prepare(&sql).expect("the docs' query");
+                statement
+                    .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+                    .expect("query")
+                    .collect::<Result<_, _>>()
+                    .expect("rows")
+            }
+            Target::Postgres(url) => {
+                // PostgreSQL sums `BIGINT` as `numeric`, which the test's driver reads
+                // once cast back.
+                let mut client = postgres::Client::connect(url, postgres::NoTls).expect("connect");
+                let wrapped = format!(
+                    "SELECT month, model, usd, requests::bigint FROM ({sql}) AS docs ORDER BY 1, 2"
+                );
+                client
+                    .query(wrapped.as_str(), &[])
+                    .expect("the docs' query")
+                    .iter()
+                    .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
+                    .collect()
+            }
+            _ => unreachable!(),
+        };
+        assert_eq!(got.len(), want.len(), "{name}: {got:?}");
+        for (month, model, usd, requests) in got {
+            let w = want[&(month.clone(), model.clone())];
+            assert!(close(usd, w.0), "{name}: {month} {model}: {usd} vs {}", w.0);
+            assert_eq!(requests, w.1, "{name}: {month} {model}");
+        }
+    }
+}
