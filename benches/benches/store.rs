@@ -186,12 +186,12 @@ fn main() {
                 .map_or(0.0, |(_, at)| secs(end - *at));
             write_times.push(wrote);
             // PostgreSQL's statistics, gathered by a sync that grew a table enough.
-            let statistics: f64 = steps
+            let statistics = steps
                 .iter()
                 .enumerate()
                 .filter(|(_, (line, _))| line.starts_with("gathering statistics"))
                 .map(|(i, (_, at))| secs(steps.get(i + 1).map_or(end, |next| next.1) - *at))
-                .sum();
+                .fold(0.0, |sum, s| sum + s);
             statistics_times.push(statistics);
             // The first round inserts; later rounds find every row unchanged.
             eprintln!("{name} round {round}: {summary} ({shares})");
