@@ -149,11 +149,7 @@ impl Plan {
     /// Checks the flags; the error is a one-line usage message.
     pub fn new(args: &ActivityArgs) -> Result<Self, String> {
         let date = args.date.as_deref().map(parse_activity_date).transpose()?;
-        if args.by.contains(&SummaryKey::Workspace) && args.group_by != Some(GroupBy::Workspace) {
-            return Err(
-                "--by workspace needs rows split by workspace; add --group-by workspace".into(),
-            );
-        }
+        let by = checked_by(&args.by, args.group_by)?;
         let range = args
             .since
             .as_deref()
@@ -187,16 +183,6 @@ impl Plan {
                     summary_field(*key)
                 ));
             }
-        }
-        let mut by = Vec::new();
-        for key in &args.by {
-            if by.contains(key) {
-                return Err(format!(
-                    "--by lists {} twice",
-                    summary_column(*key).to_lowercase()
-                ));
-            }
-            by.push(*key);
         }
         Ok(Self {
             date,
@@ -413,6 +399,31 @@ fn non_blank(value: Option<&str>, flag: &str) -> Result<Option<String>, String> 
     }
 }
 
+/// The `--by` keys of `activity` and `export`, checked: the workspace needs the rows
+/// split by workspace, and no key may come twice. The error is a one-line usage
+/// message.
+pub(crate) fn checked_by(
+    keys: &[SummaryKey],
+    group_by: Option<GroupBy>,
+) -> Result<Vec<SummaryKey>, String> {
+    if keys.contains(&SummaryKey::Workspace) && group_by != Some(GroupBy::Workspace) {
+        return Err(
+            "--by workspace needs rows split by workspace; add --group-by workspace".into(),
+        );
+    }
+    let mut by = Vec::new();
+    for key in keys {
+        if by.contains(key) {
+            return Err(format!(
+                "--by lists {} twice",
+                summary_column(*key).to_lowercase()
+            ));
+        }
+        by.push(*key);
+    }
+    Ok(by)
+}
+
 /// The API's field name for a summary key (the CSV and JSON column).
 fn summary_field(key: SummaryKey) -> &'static str {
     match key {
@@ -593,7 +604,11 @@ pub(crate) fn rows_csv(rows: &[ActivityItem], out: &mut Out<'_>) -> io::Result<(
     csv.finish()
 }
 
-fn summary_csv(groups: &[Group], keys: &[SummaryKey], out: &mut Out<'_>) -> io::Result<()> {
+pub(crate) fn summary_csv(
+    groups: &[Group],
+    keys: &[SummaryKey],
+    out: &mut Out<'_>,
+) -> io::Result<()> {
     check_amounts(groups.iter().map(|group| group.totals))?;
     let header = keys
         .iter()
@@ -647,7 +662,11 @@ impl Serialize for SummaryRow<'_> {
 }
 
 /// `{"data": [...]}` with one object per summary row.
-fn summary_json(groups: &[Group], keys: &[SummaryKey], out: &mut Out<'_>) -> io::Result<()> {
+pub(crate) fn summary_json(
+    groups: &[Group],
+    keys: &[SummaryKey],
+    out: &mut Out<'_>,
+) -> io::Result<()> {
     check_amounts(groups.iter().map(|group| group.totals))?;
     let rows: Vec<SummaryRow<'_>> = groups
         .iter()

@@ -214,6 +214,42 @@ fn focus_export_of_the_sample_account_passes_the_finops_validator() {
         files.push(path);
     }
 
+    // Sums (`--by`): a charge per group and period, with what it is not grouped by
+    // left empty; by model, provider and workspace, and by day alone.
+    for by in [
+        &[
+            "--by",
+            "model,provider,workspace",
+            "--group-by",
+            "workspace",
+        ][..],
+        &["--by", "date"],
+    ] {
+        let out = run(bare()
+            .args([
+                "export",
+                "--since",
+                "2026-10-27",
+                "-f",
+                "focus",
+                "--db",
+                &db,
+            ])
+            .args(by))
+        .ok();
+        let (header, rows) = out.csv();
+        assert!(!rows.is_empty(), "{by:?}");
+        let billed: f64 = column(&header, &rows, "BilledCost")
+            .iter()
+            .map(|c| c.parse::<f64>().expect("cost"))
+            .sum();
+        let want: f64 = sample.activity().iter().map(|r| r.usage).sum();
+        assert!((billed - want).abs() < 1e-6, "{by:?}: {billed} vs {want}");
+        let path = dir.path().join(format!("focus-by-{}.csv", files.len()));
+        std::fs::write(&path, &out.stdout).expect("write");
+        files.push(path);
+    }
+
     let Some((exe, site)) = validator() else {
         return;
     };

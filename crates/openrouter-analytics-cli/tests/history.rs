@@ -838,3 +838,257 @@ fn db_timeout_bounds_the_wait_for_a_postgres_that_stopped() {
         assert!(!out.stderr.contains(pg::PASSWORD), "{}", out.stderr);
     }
 }
+
+/// The raw rows of `export -f csv` summed by `label` (a function of a row's cells by
+/// column name): usage and requests per label.
+fn raw_sums(
+    header: &[String],
+    rows: &[Vec<String>],
+    label: impl Fn(&dyn Fn(&str) -> String) -> String,
+) -> BTreeMap<String, (f64, i64)> {
+    let mut out: BTreeMap<String, (f64, i64)> = BTreeMap::new();
+    for row in rows {
+        let cell = |name: &str| {
+            let i = header.iter().position(|h| h == name).expect("column");
+            row[i].clone()
+        };
+        let sum = out.entry(label(&cell)).or_default();
+        sum.0 += cell("usage").parse::<f64>().expect("usage");
+        sum.1 += cell("requests").parse::<i64>().expect("requests");
+    }
+    out
+}
+
+/// `export --by` writes one row per group, read from the store's sums, whose numbers
+/// are the sums of the rows `export` writes without it: CSV and JSON with the columns
+/// of `activity --by`, FOCUS one charge per group and month (the charge periods inside
+/// the range and its months), over two months of history on both stores. `--by` is
+/// checked as `activity` checks it.
+#[test]
+fn export_by_writes_sums_of_the_rows_in_csv_json_and_focus() {
+    let dir = tempfile::tempdir().expect("dir");
+    for db in dbs(&dir) {
+        two_months(&db);
+        // From partway through October to the last day synced (2026-12-25): October
+        // and December in part, November whole.
+        let range = ["--since", "2026-10-30", "--db", &db];
+        let raw = run(bare().args(["export", "-f", "csv"]).args(range)).ok();
+        let (raw_header, raw_rows) = raw.csv();
+        assert!(!raw_rows.is_empty(), "{db}");
+        let want = raw_sums(&raw_header, &raw_rows, |cell| {
+            format!("{}|{}", &cell("date")[..7], cell("model"))
+        });
+        assert!(want.keys().any(|k| k.starts_with("2026-11")), "{want:?}");
+
+        let out = run(bare()
+            .args(["export", "--by", "month,model", "-f", "csv"])
+            .args(range))
+        .ok();
+        let (header, rows) = out.csv();
+        assert_eq!(
+            header,
+            [
+                "month",
+                "model",
+                "requests",
+                "prompt_tokens",
+                "completion_tokens",
+                "reasoning_tokens",
+                "cached_tokens",
+                "usage",
+                "byok_usage_inference"
+            ]
+        );
+        let got = raw_sums(&header, &rows, |cell| {
+            format!("{}|{}", cell("month"), cell("model"))
+        });
+        assert_eq!(got.len(), want.len(), "{db}");
+        for (label, (usage, requests)) in &want {
+            let (u, r) = got[label];
+            assert_eq!(r, *requests, "{db}: {label}");
+            assert!((u - usage).abs() < 1e-6, "{db}: {label}: {u} vs {usage}");
+        }
+
+        let out = run(bare()
+            .args(["export", "--by", "month,model", "-f", "json"])
+            .args(range))
+        .ok();
+        let data = out.json()["data"].as_array().expect("data").clone();
+        assert_eq!(data.len(), want.len(), "{db}");
+        for item in &data {
+            let label = format!(
+                "{}|{}",
+                item["month"].as_str().expect("month"),
+                item["model"].as_str().expect("model")
+            );
+            assert_eq!(
+                item["requests"].as_i64(),
+                Some(want[&label].1),
+                "{db}: {label}"
+            );
+        }
+
+        // FOCUS by model: a charge per model, provider (its publisher) and month, over
+        // the month's days in the range.
+        let out = run(bare()
+            .args(["export", "--by", "model", "-f", "focus"])
+            .args(range))
+        .ok();
+        let (header, rows) = out.csv();
+        let col = |name: &str| header.iter().position(|h| h == name).expect(name);
+        let by_provider = raw_sums(&raw_header, &raw_rows, |cell| {
+            format!(
+                "{}|{}|{}",
+                &cell("date")[..7],
+                cell("model"),
+                cell("provider_name")
+            )
+        });
+        assert_eq!(rows.len(), by_provider.len(), "{db}");
+        for row in &rows {
+            let label = format!(
+                "{}|{}|{}",
+                &row[col("BillingPeriodStart")][..7],
+                row[col("ResourceName")],
+                row[col("PublisherName")]
+            );
+            let cost: f64 = row[col("BilledCost")].parse().expect("cost");
+            assert!((cost - by_provider[&label].0).abs() < 1e-6, "{db}: {label}");
+        }
+        let billed: f64 = rows
+            .iter()
+            .map(|r| r[col("BilledCost")].parse::<f64>().expect("cost"))
+            .sum();
+        let total: f64 = want.values().map(|(u, _)| u).sum();
+        assert!((billed - total).abs() < 1e-6, "{db}: {billed} vs {total}");
+        let periods: std::collections::BTreeSet<(String, String, String)> = rows
+            .iter()
+            .map(|r| {
+                (
+                    r[col("ChargePeriodStart")].clone(),
+                    r[col("ChargePeriodEnd")].clone(),
+                    r[col("BillingPeriodStart")].clone(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            periods.into_iter().collect::<Vec<_>>(),
+            [
+                (
+                    "2026-10-30T00:00:00Z".into(),
+                    "2026-11-01T00:00:00Z".into(),
+                    "2026-10-01T00:00:00Z".into()
+                ),
+                (
+                    "2026-11-01T00:00:00Z".into(),
+                    "2026-12-01T00:00:00Z".into(),
+                    "2026-11-01T00:00:00Z".into()
+                ),
+                (
+                    "2026-12-01T00:00:00Z".into(),
+                    "2026-12-26T00:00:00Z".into(),
+                    "2026-12-01T00:00:00Z".into()
+                ),
+            ],
+            "{db}"
+        );
+        for row in &rows {
+            assert!(!row[col("ResourceName")].is_empty(), "{db}: {row:?}");
+            assert_eq!(row[col("ResourceId")], "", "{db}: no endpoint in a sum");
+        }
+
+        // Checked as `activity --by` checks it.
+        for (args, why) in [
+            (&["--by", "workspace"][..], "--group-by workspace"),
+            (&["--by", "model,model"], "twice"),
+            (&["--by", "model", "-f", "table"], "csv, json or focus"),
+            (&["--by", "week"], "week"),
+        ] {
+            let out = run(bare().arg("export").args(args).args(range));
+            assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
+            assert!(out.stderr.contains(why), "{args:?}: {}", out.stderr);
+        }
+    }
+}
+
+/// A model name that carries markup, terminal escapes and a spreadsheet formula comes
+/// out of `export --by model` as the other writers leave it: a CSV cell (plain and
+/// FOCUS) that starts with `'` instead of `=`, JSON with the escape written as
+/// `\u001b`, never a raw control character.
+#[test]
+fn export_by_neutralises_a_hostile_model_name() {
+    let hostile = "=HYPERLINK(\"http://evil\",\"x\")<script>\x1b[31m\x07";
+    let dir = tempfile::tempdir().expect("dir");
+    let db = format!("sqlite:{}", dir.path().join("h.db").display());
+    let openrouter = MockOpenRouter::start();
+    let rows = vec![
+        openrouter_analytics::types::ActivityItem {
+            date: "2026-11-10".into(),
+            ..openrouter_analytics_mock::activity_row(hostile, 2.5)
+        },
+        openrouter_analytics::types::ActivityItem {
+            date: "2026-11-11".into(),
+            ..openrouter_analytics_mock::activity_row("plain/model", 1.0)
+        },
+    ];
+    let _activity = openrouter.reply(Endpoint::GetUserActivity, Reply::activity(rows));
+    let _rest = openrouter.sample_account();
+    sync(&openrouter, &db).ok();
+    let range = ["--since", "2026-11-01", "--db", &db];
+    let raw_control = |text: &str| {
+        text.chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\r')
+    };
+
+    let out = run(bare()
+        .args(["export", "--by", "model", "-f", "csv"])
+        .args(range))
+    .ok();
+    let (_, rows) = out.csv();
+    let cell = rows
+        .iter()
+        .map(|r| r[0].clone())
+        .find(|m| m.contains("HYPERLINK"))
+        .expect("the hostile model's row");
+    assert!(cell.starts_with("'="), "{cell:?}");
+    assert_eq!(&cell[1..], hostile, "the rest is the name as sent");
+
+    let out = run(bare()
+        .args(["export", "--by", "model", "-f", "json"])
+        .args(range))
+    .ok();
+    assert!(!raw_control(&out.stdout), "{:?}", out.stdout);
+    assert!(out.stdout.contains("\\u001b[31m"), "{}", out.stdout);
+    let data = out.json()["data"].clone();
+    assert!(
+        data.as_array()
+            .expect("data")
+            .iter()
+            .any(|item| item["model"] == hostile),
+        "{data}"
+    );
+
+    let out = run(bare()
+        .args(["export", "--by", "model", "-f", "focus"])
+        .args(range))
+    .ok();
+    let (header, rows) = out.csv();
+    let col = |name: &str| header.iter().position(|h| h == name).expect(name);
+    let row = rows
+        .iter()
+        .find(|r| r[col("ResourceName")].contains("HYPERLINK"))
+        .expect("the hostile model's charge");
+    for name in ["ResourceName", "SkuId"] {
+        assert!(
+            row[col(name)].starts_with("'="),
+            "{name}: {:?}",
+            row[col(name)]
+        );
+    }
+    // JSON cells (tags, price details) hold the name escaped.
+    assert!(
+        !row[col("Tags")].contains('\u{1b}'),
+        "{:?}",
+        row[col("Tags")]
+    );
+}

@@ -350,6 +350,11 @@ impl Store {
                     self.rebuild_daily(raw, group, None)?;
                 }
             }
+            if version == 7 {
+                for (raw, group) in schema::DAILY {
+                    self.rebuild_monthly(raw, group, None)?;
+                }
+            }
             self.conn.execute(
                 &self.target,
                 "UPDATE openrouter_store_meta SET value = $1 WHERE key = 'schema_version'",

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, Months, NaiveDate};
 
 use crate::backend::Val;
 use crate::{Error, Store};
@@ -111,11 +111,9 @@ impl Query {
         }
     }
 
-    /// `FROM ... WHERE ...` and its parameters: the raw rows, or (`daily`) their
-    /// sums per day, group, model and provider, which have the same columns.
-    fn sql_source(&self, daily: bool) -> Result<(String, Vec<Val>), Error> {
-        let suffix = if daily { "_daily" } else { "" };
-        let mut params: Vec<Val> = vec![day(self.since).into(), day(self.until).into()];
+    /// The raw table the query reads (its sums are `{table}_daily` and
+    /// `{table}_monthly`, with the same group column), or why the query cannot be read.
+    fn table(&self) -> Result<&'static str, Error> {
         if self.per_key() {
             if self.workspaces || self.dimensions.contains(&Dimension::Workspace) {
                 return Err(Error::BadTarget(
@@ -124,15 +122,7 @@ impl Query {
                         .into(),
                 ));
             }
-            let mut sql = format!(
-                "FROM openrouter_key_activity{suffix} a LEFT JOIN openrouter_api_key k \
-                 ON k.api_key_hash = a.api_key_hash WHERE a.day >= $1 AND a.day <= $2"
-            );
-            if let Some(hash) = &self.api_key_hash {
-                sql.push_str(" AND a.api_key_hash = $3");
-                params.push(hash.clone().into());
-            }
-            return Ok((sql, params));
+            return Ok("openrouter_key_activity");
         }
         if self.dimensions.contains(&Dimension::Workspace) && !self.workspaces {
             return Err(Error::BadTarget(
@@ -140,18 +130,125 @@ impl Query {
                     .into(),
             ));
         }
-        let split = if self.workspaces {
-            "a.workspace_id <> ''"
+        Ok("openrouter_activity")
+    }
+
+    /// The conditions on the rows aliased `a` of one read: `column` from `lo` to `hi`,
+    /// and the query's group (the account's, the split's or a key's). Parameters are
+    /// appended to `params` and numbered in the order they appear, as SQLite numbers
+    /// `$n` parameters.
+    fn conditions(&self, column: &str, lo: String, hi: String, params: &mut Vec<Val>) -> String {
+        let n = params.len();
+        params.push(lo.into());
+        params.push(hi.into());
+        let mut sql = format!("a.{column} >= ${} AND a.{column} <= ${}", n + 1, n + 2);
+        if self.per_key() {
+            if let Some(hash) = &self.api_key_hash {
+                params.push(hash.clone().into());
+                sql.push_str(&format!(" AND a.api_key_hash = ${}", n + 3));
+            }
+        } else if self.workspaces {
+            sql.push_str(" AND a.workspace_id <> ''");
         } else {
-            "a.workspace_id = ''"
-        };
+            sql.push_str(" AND a.workspace_id = ''");
+        }
+        sql
+    }
+
+    /// The join that names keys, for the per-key rows.
+    fn key_join(&self) -> &'static str {
+        if self.per_key() {
+            " LEFT JOIN openrouter_api_key k ON k.api_key_hash = a.api_key_hash"
+        } else {
+            ""
+        }
+    }
+
+    /// `FROM ... WHERE ...` and its parameters: the raw rows, or (`daily`) their
+    /// sums per day, group, model and provider, which have the same columns.
+    fn sql_source(&self, daily: bool) -> Result<(String, Vec<Val>), Error> {
+        let table = self.table()?;
+        let suffix = if daily { "_daily" } else { "" };
+        let mut params = Vec::new();
+        let conditions = self.conditions("day", day(self.since), day(self.until), &mut params);
+        let join = self.key_join();
         Ok((
-            format!(
-                "FROM openrouter_activity{suffix} a WHERE {split} AND a.day >= $1 AND a.day <= $2"
-            ),
+            format!("FROM {table}{suffix} a{join} WHERE {conditions}"),
             params,
         ))
     }
+
+    /// What a summary reads: `FROM ...`, its parameters, and the expression of the
+    /// rows' month. Without the day dimension, the whole months of the range are read
+    /// from the monthly sums and the days before and after them from the daily sums,
+    /// in one statement (`UNION ALL`); otherwise (or with no whole month) the daily
+    /// sums only. Both hold the same totals, so the sums come out the same either way.
+    fn summary_source(&self) -> Result<(String, Vec<Val>, &'static str), Error> {
+        let whole = if self.dimensions.contains(&Dimension::Day) {
+            None
+        } else {
+            whole_months(self.since, self.until)
+        };
+        let Some((first, last)) = whole else {
+            let (from, params) = self.sql_source(true)?;
+            return Ok((from, params, "substr(a.day, 1, 7)"));
+        };
+        let table = self.table()?;
+        let group = if self.per_key() {
+            "a.api_key_hash"
+        } else {
+            "a.workspace_id"
+        };
+        let columns = format!(
+            "{group}, a.model, a.provider_name, a.usage, a.byok_usage_inference, {}",
+            COUNTS.map(|c| format!("a.{c}")).join(", ")
+        );
+        let mut params = Vec::new();
+        let mut branches = Vec::new();
+        let days = |from: NaiveDate, to: NaiveDate, params: &mut Vec<Val>| {
+            let conditions = self.conditions("day", day(from), day(to), params);
+            format!(
+                "SELECT substr(a.day, 1, 7) AS month, {columns} FROM {table}_daily a WHERE {conditions}"
+            )
+        };
+        if let Some(before) = first.pred_opt().filter(|d| *d >= self.since) {
+            branches.push(days(self.since, before, &mut params));
+        }
+        let conditions = self.conditions("month", month(first), month(last), &mut params);
+        branches.push(format!(
+            "SELECT a.month AS month, {columns} FROM {table}_monthly a WHERE {conditions}"
+        ));
+        if let Some(after) = last.succ_opt().filter(|d| *d <= self.until) {
+            branches.push(days(after, self.until, &mut params));
+        }
+        let join = self.key_join();
+        Ok((
+            format!("FROM ({}) a{join}", branches.join(" UNION ALL ")),
+            params,
+            "a.month",
+        ))
+    }
+}
+
+/// The first day of the first whole month of `since..=until` and the last day of the
+/// last one, if the range holds a whole month.
+fn whole_months(since: NaiveDate, until: NaiveDate) -> Option<(NaiveDate, NaiveDate)> {
+    let first = if since.day() == 1 {
+        since
+    } else {
+        since.with_day(1)?.checked_add_months(Months::new(1))?
+    };
+    let last = if until.succ_opt().is_some_and(|next| next.day() == 1) {
+        until
+    } else {
+        until.with_day(1)?.pred_opt()?
+    };
+    (first <= last).then_some((first, last))
+}
+
+/// A month as the store writes months: `YYYY-MM`.
+fn month(date: NaiveDate) -> String {
+    date.format("%Y-%m").to_string()
 }
 
 /// A day as the store writes it.
@@ -342,11 +439,46 @@ fn totals(values: &[Val]) -> Totals {
     }
 }
 
+/// The statement of a summary and its parameters: the dimensions' labels, then the
+/// sums ([`sums`]), grouped and ordered by the labels.
+fn summary_statement(
+    query: &Query,
+    postgres: bool,
+    saturating: bool,
+) -> Result<(String, Vec<Val>), Error> {
+    let (from, params, month) = query.summary_source()?;
+    let mut sql = String::from("SELECT ");
+    for d in &query.dimensions {
+        sql.push_str(match d {
+            Dimension::Day => "a.day",
+            Dimension::Month => month,
+            Dimension::Model => "a.model",
+            Dimension::Provider => "a.provider_name",
+            Dimension::Workspace => "a.workspace_id",
+            Dimension::Key => "COALESCE(k.name, a.api_key_hash)",
+        });
+        sql.push_str(", ");
+    }
+    sql.push_str(&sums(postgres, saturating));
+    sql.push(' ');
+    sql.push_str(&from);
+    if query.dimensions.is_empty() {
+        sql.push_str(" HAVING COUNT(*) > 0");
+    } else {
+        let positions: Vec<String> = (1..=query.dimensions.len())
+            .map(|i| i.to_string())
+            .collect();
+        sql.push_str(&format!(" GROUP BY {0} ORDER BY {0}", positions.join(", ")));
+    }
+    Ok((sql, params))
+}
+
 impl Store {
     /// Sums the query's rows by its dimensions, in label order; no dimension gives
     /// one group (the grand total, when there are rows). The grouping runs in the
-    /// database, over the daily sums per model and provider that each sync keeps
-    /// (`openrouter_activity_daily`), not the raw rows.
+    /// database, over the sums per model and provider that each sync keeps, not the
+    /// raw rows: per month for the range's whole months (unless grouped by day), per
+    /// day for the rest (`openrouter_activity_monthly`, `openrouter_activity_daily`).
     ///
     /// ```no_run
     /// # fn run(store: &mut openrouter_analytics_store::Store) -> Result<(), openrouter_analytics_store::Error> {
@@ -359,47 +491,19 @@ impl Store {
     /// # Ok(()) }
     /// ```
     pub fn summarise(&mut self, query: &Query) -> Result<Vec<Summary>, Error> {
-        let (from, params) = query.sql_source(true)?;
-        let columns: Vec<&str> = query
-            .dimensions
-            .iter()
-            .map(|d| match d {
-                Dimension::Day => "a.day",
-                Dimension::Month => "substr(a.day, 1, 7)",
-                Dimension::Model => "a.model",
-                Dimension::Provider => "a.provider_name",
-                Dimension::Workspace => "a.workspace_id",
-                Dimension::Key => "COALESCE(k.name, a.api_key_hash)",
-            })
-            .collect();
         let postgres = self.conn.is_postgres();
-        let statement = |saturating: bool| {
-            let mut sql = String::from("SELECT ");
-            for column in &columns {
-                sql.push_str(column);
-                sql.push_str(", ");
-            }
-            sql.push_str(&sums(postgres, saturating));
-            sql.push(' ');
-            sql.push_str(&from);
-            if !columns.is_empty() {
-                let positions: Vec<String> = (1..=columns.len()).map(|i| i.to_string()).collect();
-                sql.push_str(&format!(" GROUP BY {0} ORDER BY {0}", positions.join(", ")));
-            } else {
-                sql.push_str(" HAVING COUNT(*) > 0");
-            }
-            sql
-        };
         let target = self.target.clone();
         // SQLite sums plainly, and only when a sum overflows (hostile counts) again,
         // saturating; PostgreSQL's saturating sums cost nothing more.
-        let rows = match self.conn.query(&target, &statement(postgres), &params) {
+        let (sql, params) = summary_statement(query, postgres, postgres)?;
+        let rows = match self.conn.query(&target, &sql, &params) {
             Err(Error::Database(message)) if !postgres && message.contains("integer overflow") => {
-                self.conn.query(&target, &statement(true), &params)?
+                let (sql, params) = summary_statement(query, postgres, true)?;
+                self.conn.query(&target, &sql, &params)?
             }
             other => other?,
         };
-        let n = columns.len();
+        let n = query.dimensions.len();
         Ok(rows
             .into_iter()
             .map(|row| Summary {
@@ -608,24 +712,17 @@ impl Store {
     /// The database's plan for a query (SQLite `EXPLAIN QUERY PLAN`, PostgreSQL
     /// `EXPLAIN`), one line per step: shows which index answers a summary.
     pub fn explain_summarise(&mut self, query: &Query) -> Result<Vec<String>, Error> {
-        let (from, params) = query.sql_source(true)?;
-        let prefix = if self.conn.is_postgres() {
+        let postgres = self.conn.is_postgres();
+        let prefix = if postgres {
             "EXPLAIN"
         } else {
             "EXPLAIN QUERY PLAN"
         };
-        let group = if query.dimensions.contains(&Dimension::Model) {
-            "a.model"
-        } else {
-            "a.day"
-        };
-        let postgres = self.conn.is_postgres();
-        let sums = sums(postgres, postgres);
-        let sql = format!("{prefix} SELECT {group}, {sums} {from} GROUP BY 1");
+        let (sql, params) = summary_statement(query, postgres, postgres)?;
         let target = self.target.clone();
         Ok(self
             .conn
-            .query(&target, &sql, &params)?
+            .query(&target, &format!("{prefix} {sql}"), &params)?
             .into_iter()
             .map(|r| r.iter().map(Val::text).collect::<Vec<_>>().join(" "))
             .collect())

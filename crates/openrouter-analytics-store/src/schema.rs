@@ -7,7 +7,7 @@
 //! the store beside other programs' tables.
 
 /// The migrations, oldest first; the schema version is the number applied.
-pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6];
+pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7];
 
 /// The newest schema version this crate knows.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -30,6 +30,8 @@ pub(crate) const TABLES: &[&str] = &[
     "openrouter_activity_daily",
     "openrouter_key_activity_daily",
     "openrouter_synced_day",
+    "openrouter_activity_monthly",
+    "openrouter_key_activity_monthly",
 ];
 
 const V1: &str = "
@@ -263,14 +265,92 @@ DROP TABLE openrouter_key_activity;
 ALTER TABLE openrouter_key_activity_v6 RENAME TO openrouter_key_activity;
 ";
 
+/// The sums per month (`YYYY-MM`, as summaries label months), group, model and
+/// provider: a summary over whole months reads 12 rows per model and provider a year
+/// instead of 365. The sums of the daily sums of the month, which the sync rebuilds for
+/// the months of the days it rewrote, in its transaction; filled from the daily sums
+/// right after this migration (`Store::rebuild_monthly`). SQLite keeps the rows in their
+/// key's B-tree (`WITHOUT ROWID`), so the key is also a covering index.
+const V7: &str = "
+CREATE TABLE openrouter_activity_monthly (
+    month                TEXT NOT NULL,
+    workspace_id         TEXT NOT NULL,
+    model                TEXT NOT NULL,
+    provider_name        TEXT NOT NULL,
+    usage                DOUBLE PRECISION NOT NULL,
+    byok_usage_inference DOUBLE PRECISION NOT NULL,
+    requests             BIGINT NOT NULL,
+    prompt_tokens        BIGINT NOT NULL,
+    completion_tokens    BIGINT NOT NULL,
+    reasoning_tokens     BIGINT NOT NULL,
+    cached_tokens        BIGINT NOT NULL,
+    raw_rows             BIGINT NOT NULL,
+    PRIMARY KEY (workspace_id, month, model, provider_name)
+) WITHOUT ROWID;
+CREATE TABLE openrouter_key_activity_monthly (
+    month                TEXT NOT NULL,
+    api_key_hash         TEXT NOT NULL,
+    model                TEXT NOT NULL,
+    provider_name        TEXT NOT NULL,
+    usage                DOUBLE PRECISION NOT NULL,
+    byok_usage_inference DOUBLE PRECISION NOT NULL,
+    requests             BIGINT NOT NULL,
+    prompt_tokens        BIGINT NOT NULL,
+    completion_tokens    BIGINT NOT NULL,
+    reasoning_tokens     BIGINT NOT NULL,
+    cached_tokens        BIGINT NOT NULL,
+    raw_rows             BIGINT NOT NULL,
+    PRIMARY KEY (month, api_key_hash, model, provider_name)
+) WITHOUT ROWID;
+";
+
 /// The PostgreSQL text of a migration that differs by backend.
 pub(crate) fn postgres_migration(version: i64) -> Option<&'static str> {
-    (version == 6).then_some(V6_POSTGRES)
+    match version {
+        6 => Some(V6_POSTGRES),
+        7 => Some(V7_POSTGRES),
+        _ => None,
+    }
 }
 
 const V6_POSTGRES: &str = "";
 
-/// The raw tables and their daily sums: (raw table, its group column).
+/// [`V7`] without `WITHOUT ROWID`, which PostgreSQL does not have.
+const V7_POSTGRES: &str = "
+CREATE TABLE openrouter_activity_monthly (
+    month                TEXT NOT NULL,
+    workspace_id         TEXT NOT NULL,
+    model                TEXT NOT NULL,
+    provider_name        TEXT NOT NULL,
+    usage                DOUBLE PRECISION NOT NULL,
+    byok_usage_inference DOUBLE PRECISION NOT NULL,
+    requests             BIGINT NOT NULL,
+    prompt_tokens        BIGINT NOT NULL,
+    completion_tokens    BIGINT NOT NULL,
+    reasoning_tokens     BIGINT NOT NULL,
+    cached_tokens        BIGINT NOT NULL,
+    raw_rows             BIGINT NOT NULL,
+    PRIMARY KEY (workspace_id, month, model, provider_name)
+);
+CREATE TABLE openrouter_key_activity_monthly (
+    month                TEXT NOT NULL,
+    api_key_hash         TEXT NOT NULL,
+    model                TEXT NOT NULL,
+    provider_name        TEXT NOT NULL,
+    usage                DOUBLE PRECISION NOT NULL,
+    byok_usage_inference DOUBLE PRECISION NOT NULL,
+    requests             BIGINT NOT NULL,
+    prompt_tokens        BIGINT NOT NULL,
+    completion_tokens    BIGINT NOT NULL,
+    reasoning_tokens     BIGINT NOT NULL,
+    cached_tokens        BIGINT NOT NULL,
+    raw_rows             BIGINT NOT NULL,
+    PRIMARY KEY (month, api_key_hash, model, provider_name)
+);
+";
+
+/// The raw tables, whose daily sums are `{raw}_daily` and monthly sums
+/// `{raw}_monthly`: (raw table, its group column).
 pub(crate) const DAILY: [(&str, &str); 2] = [
     ("openrouter_activity", "workspace_id"),
     ("openrouter_key_activity", "api_key_hash"),

@@ -624,7 +624,7 @@ impl Store {
         // The account's rows (group "") and the split's (a workspace or "-") never
         // share a key, nor do two keys' rows: each table takes one upsert.
         let activity: Vec<&Row> = prepared.account.iter().chain(&prepared.split).collect();
-        changed += self.write_activity(
+        let account_written = self.write_activity(
             "openrouter_activity",
             "workspace_id",
             &activity,
@@ -633,23 +633,37 @@ impl Store {
         )?;
         let key_activity: Vec<&Row> = prepared.keys.iter().flatten().collect();
         let key_rows = key_activity.len();
-        let key_changed = self.write_activity(
+        let key_written = self.write_activity(
             "openrouter_key_activity",
             "api_key_hash",
             &key_activity,
             run_id,
             options,
         )?;
-        // Only the days of the window can have changed: their sums are rebuilt from
-        // the raw rows (a rerun that changed nothing skips this).
-        let days = prepared.window.accept;
-        if changed > 0 {
-            self.rebuild_daily("openrouter_activity", "workspace_id", Some(days))?;
+        // Only the days whose rows were written can have changed: their daily sums are
+        // rebuilt from the raw rows, then their months' sums from the daily sums (a
+        // rerun that changed nothing skips both). What each table gained decides
+        // whether its statistics are refreshed.
+        let mut grown: Vec<(String, u64)> = Vec::new();
+        for (table, group, written) in [
+            ("openrouter_activity", "workspace_id", &account_written),
+            ("openrouter_key_activity", "api_key_hash", &key_written),
+        ] {
+            changed += written.changed;
+            let Some((first_day, last_day)) = &written.days else {
+                continue;
+            };
+            if written.changed == 0 {
+                continue;
+            }
+            grown.push((table.to_string(), written.changed));
+            let days = Some((first_day.as_str(), last_day.as_str()));
+            let daily = self.rebuild_daily(table, group, days)?;
+            grown.push((format!("{table}_daily"), daily));
+            let months = Some((month_of(first_day), month_of(last_day)));
+            let monthly = self.rebuild_monthly(table, group, months)?;
+            grown.push((format!("{table}_monthly"), monthly));
         }
-        if key_changed > 0 {
-            self.rebuild_daily("openrouter_key_activity", "api_key_hash", Some(days))?;
-        }
-        changed += key_changed;
         let mut splits = vec!["account", "key"];
         if options.group_by_workspace {
             splits.push("workspace");
@@ -753,6 +767,7 @@ impl Store {
                 ],
             )?;
         }
+        self.refresh_statistics(&grown, options)?;
         let activity_rows = prepared.account.len() + prepared.split.len();
         self.exec(
             "INSERT INTO openrouter_sync_run (run_id, started_at, finished_at, status, activity_rows, \
@@ -788,17 +803,17 @@ impl Store {
     }
 
     /// Replaces the daily sums of `raw`'s rows (of the days from `days.0` to `days.1`,
-    /// or all) by the sums of the raw rows.
+    /// `YYYY-MM-DD`, or all) by the sums of the raw rows; the number of sums written.
     pub(crate) fn rebuild_daily(
         &mut self,
         raw: &str,
         group_column: &str,
-        days: Option<(NaiveDate, NaiveDate)>,
-    ) -> Result<(), Error> {
+        days: Option<(&str, &str)>,
+    ) -> Result<u64, Error> {
         let (filter, params): (&str, Vec<Val>) = match days {
             Some((first, last)) => (
                 " WHERE day >= $1 AND day <= $2",
-                vec![day(first).into(), day(last).into()],
+                vec![first.into(), last.into()],
             ),
             None => ("", Vec::new()),
         };
@@ -815,14 +830,102 @@ impl Store {
                  GROUP BY day, {group_column}, model, provider_name"
             ),
             &params,
-        )?;
+        )
+    }
+
+    /// Replaces the monthly sums of `raw`'s rows (of the months from `months.0` to
+    /// `months.1`, `YYYY-MM`, or all) by the sums of their daily sums, which hold the
+    /// same totals in a tenth of the rows; the number of sums written.
+    pub(crate) fn rebuild_monthly(
+        &mut self,
+        raw: &str,
+        group_column: &str,
+        months: Option<(&str, &str)>,
+    ) -> Result<u64, Error> {
+        let (delete, select, params): (&str, &str, Vec<Val>) = match months {
+            // Days are `YYYY-MM-DD` text: every day of a month sorts between its
+            // `-01` and its `-31`.
+            Some((first, last)) => (
+                " WHERE month >= $1 AND month <= $2",
+                " WHERE day >= $1 AND day <= $2",
+                vec![first.into(), last.into()],
+            ),
+            None => ("", "", Vec::new()),
+        };
+        self.exec(&format!("DELETE FROM {raw}_monthly{delete}"), &params)?;
+        let params: Vec<Val> = match months {
+            Some((first, last)) => vec![format!("{first}-01").into(), format!("{last}-31").into()],
+            None => Vec::new(),
+        };
+        let postgres = self.conn.is_postgres();
+        let counts: Vec<String> = COUNTS.iter().map(|c| count_sum(postgres, c)).collect();
+        let (columns, sums) = (COUNTS.join(", "), counts.join(", "));
+        self.exec(
+            &format!(
+                "INSERT INTO {raw}_monthly (month, {group_column}, model, provider_name, usage, \
+                 byok_usage_inference, {columns}, raw_rows) \
+                 SELECT substr(day, 1, 7), {group_column}, model, provider_name, SUM(usage), \
+                 SUM(byok_usage_inference), {sums}, SUM(raw_rows) FROM {raw}_daily{select} \
+                 GROUP BY substr(day, 1, 7), {group_column}, model, provider_name"
+            ),
+            &params,
+        )
+    }
+
+    /// PostgreSQL: gathers the statistics of the tables this run grew by more than
+    /// autovacuum's own threshold for that (50 rows and a tenth of the rows counted at
+    /// the last statistics), or that have none yet, in the run's transaction. Autovacuum
+    /// would gather them up to a minute after the commit; until then the planner guesses,
+    /// and right after a first sync or a bulk load a year's summary took three times as
+    /// long. SQLite plans these reads the same with or without statistics (measured in
+    /// the store bench): nothing to do there.
+    fn refresh_statistics(
+        &mut self,
+        grown: &[(String, u64)],
+        options: &SyncOptions,
+    ) -> Result<(), Error> {
+        if !self.conn.is_postgres() || grown.is_empty() {
+            return Ok(());
+        }
+        let names: Vec<String> = grown.iter().map(|(table, _)| table.clone()).collect();
+        // `reltuples` is -1 (PostgreSQL 14 on) or 0 (before) for a table never analysed.
+        let counted: HashMap<String, f64> = self
+            .conn
+            .query(
+                &self.target.clone(),
+                "SELECT c.relname::text, c.reltuples::float8 FROM pg_class c \
+                 JOIN pg_namespace n ON n.oid = c.relnamespace \
+                 WHERE n.nspname = current_schema() AND c.relname::text = ANY($1::text[])",
+                &[Val::TextArray(names)],
+            )?
+            .into_iter()
+            .filter_map(|r| match r.as_slice() {
+                [name, tuples] => Some((name.text(), tuples.real())),
+                _ => None,
+            })
+            .collect();
+        let stale: Vec<&str> = grown
+            .iter()
+            .filter(|(table, rows)| {
+                counted
+                    .get(table)
+                    .is_some_and(|&tuples| tuples <= 0.0 || *rows as f64 > 50.0 + 0.1 * tuples)
+            })
+            .map(|(table, _)| table.as_str())
+            .collect();
+        if stale.is_empty() {
+            return Ok(());
+        }
+        let list = stale.join(", ");
+        options.progress(&format!("gathering statistics: {list}"));
+        self.exec(&format!("ANALYZE {list}"), &[])?;
         Ok(())
     }
 
     /// Writes a raw table's rows (no two with the same key), skipping the days whose
     /// rows are those the last sync that wrote the day wrote (same [`Digest`]): their
     /// stored rows hold these numbers already. The rows of the other days are upserted,
-    /// and their digests recorded. The number of rows added or changed.
+    /// and their digests recorded. What was written ([`Written`]).
     fn write_activity(
         &mut self,
         table: &str,
@@ -830,12 +933,12 @@ impl Store {
         rows: &[&Row],
         run_id: &str,
         options: &SyncOptions,
-    ) -> Result<u64, Error> {
+    ) -> Result<Written, Error> {
         let answered = digests(rows);
         let (Some((first, _)), Some((last, _))) =
             (answered.first_key_value(), answered.last_key_value())
         else {
-            return Ok(0);
+            return Ok(Written::default());
         };
         let stored: HashMap<String, Digest> = self
             .conn
@@ -866,9 +969,13 @@ impl Store {
             "writing {table}: {} of {days} days as last synced, skipped",
             days - changed_days.len(),
         ));
-        if changed_days.is_empty() {
-            return Ok(0);
-        }
+        let (Some((first_written, _)), Some((last_written, _))) = (
+            changed_days.first_key_value(),
+            changed_days.last_key_value(),
+        ) else {
+            return Ok(Written::default());
+        };
+        let days = Some((first_written.to_string(), last_written.to_string()));
         let to_write: Vec<&Row> = rows
             .iter()
             .copied()
@@ -905,7 +1012,7 @@ impl Store {
              digest = excluded.digest, run_id = excluded.run_id",
         );
         self.exec(&sql, &params)?;
-        Ok(changed)
+        Ok(Written { changed, days })
     }
 
     /// Upserts activity rows (no two with the same key); a row whose numbers are
@@ -1036,6 +1143,20 @@ impl Store {
         }
         Ok(changed)
     }
+}
+
+/// What `Store::write_activity` wrote into a raw table: the rows added or changed,
+/// and the first and last of the days whose rows it wrote (`YYYY-MM-DD`): only those
+/// days' sums can have changed.
+#[derive(Debug, Default)]
+struct Written {
+    changed: u64,
+    days: Option<(String, String)>,
+}
+
+/// The month (`YYYY-MM`) of a day as the store writes days.
+fn month_of(day: &str) -> &str {
+    day.get(..7).unwrap_or(day)
 }
 
 /// What a sync wrote into a raw table for one day: how many rows, and the wrapping

@@ -486,16 +486,36 @@ fn database_passwords_are_never_shown() {
     assert!(err.to_string().contains("sslmode=require"), "{err}");
 }
 
+/// The plans of summaries: whole months from the monthly sums, the days around them
+/// and any summary by day from the daily sums, never the raw rows.
 #[test]
-fn a_summary_by_model_reads_the_daily_sums() {
+fn a_summary_by_model_reads_the_monthly_and_daily_sums() {
     for (name, target, _keep) in targets() {
         let mut store = Store::open(&target).expect("open");
-        let q = Query::new(day("2025-01-01"), day("2025-12-31")).by(&[Dimension::Model]);
-        let plan = store.explain_summarise(&q).expect("plan").join("\n");
+        let mut plan = |since: &str, until: &str, by: &[Dimension]| {
+            let q = Query::new(day(since), day(until)).by(by);
+            store.explain_summarise(&q).expect("plan").join("\n")
+        };
+        let year = plan("2025-01-01", "2025-12-31", &[Dimension::Model]);
+        let edges = plan("2025-01-15", "2025-12-20", &[Dimension::Model]);
+        let by_day = plan("2025-01-01", "2025-12-31", &[Dimension::Day]);
+        let inside = plan("2025-01-02", "2025-01-30", &[Dimension::Model]);
         // PostgreSQL's planner scans a small table however it is indexed; the
-        // benchmark records its plan on a year of rows (BENCHMARKS.md).
+        // benchmark records its plan on a year of rows (BENCHMARKS.md). SQLite names
+        // the daily sums' covering index, and the monthly sums' key (`WITHOUT ROWID`:
+        // the table) by its columns, which start with the workspace and the month;
+        // the raw tables' key starts with the day.
         if name == "sqlite" {
-            assert!(plan.contains("openrouter_activity_daily"), "{plan}");
+            let monthly = |plan: &str| plan.contains("PRIMARY KEY (workspace_id=? AND month>?");
+            let daily = |plan: &str| plan.contains("openrouter_activity_daily_sums");
+            for plan in [&year, &edges, &by_day, &inside] {
+                assert!(!plan.contains("PRIMARY KEY (day"), "{plan}");
+            }
+            assert!(monthly(&year) && !daily(&year), "{year}");
+            assert!(monthly(&edges) && daily(&edges), "{edges}");
+            for plan in [&by_day, &inside] {
+                assert!(daily(plan) && !monthly(plan), "{plan}");
+            }
         }
     }
 }
@@ -525,6 +545,7 @@ fn workspace_names_are_recorded_and_a_version_1_store_gains_them() {
                    DROP TABLE openrouter_activity_daily; DROP TABLE openrouter_key_activity_daily; \
                    ALTER TABLE openrouter_sync_run DROP COLUMN dropped_rows; \
                    DROP TABLE openrouter_synced_day; \
+                   DROP TABLE openrouter_activity_monthly; DROP TABLE openrouter_key_activity_monthly; \
                    UPDATE openrouter_store_meta SET value = '1' WHERE key = 'schema_version'";
         match &target {
             Target::Sqlite(path) => run_sqlite(path, sql),
@@ -790,6 +811,7 @@ fn a_version_2_store_is_upgraded_and_keeps_its_rows() {
         let sql = "ALTER TABLE openrouter_sync_run DROP COLUMN dropped_rows; \
                    DROP TABLE openrouter_activity_daily; DROP TABLE openrouter_key_activity_daily; \
                    DROP TABLE openrouter_synced_day; \
+                   DROP TABLE openrouter_activity_monthly; DROP TABLE openrouter_key_activity_monthly; \
                    UPDATE openrouter_store_meta SET value = '2' WHERE key = 'schema_version'";
         match &target {
             Target::Sqlite(path) => run_sqlite(path, sql),
@@ -972,28 +994,65 @@ impl Lcg {
 /// The five counts, then the two amounts, of a group.
 type Sums = (i64, i64, i64, i64, i64, f64, f64);
 
-/// Every summary the store answers from its daily sums equals the sums of its raw
-/// rows, for the account's rows, the workspace split and each key's rows.
+/// Every summary the store answers from its daily and monthly sums equals the sums of
+/// its raw rows, for the account's rows, the workspace split and each key's rows, over
+/// the sample window (a part of two months), its two whole months, and a part of one
+/// month with a whole one.
 fn assert_daily_sums_match_raw_rows(store: &mut Store, keys: &[String], context: &str) {
-    let window = Query::new(day("2026-10-27"), day("2026-11-25"));
-    let mut queries = vec![
-        window
-            .clone()
-            .by(&[Dimension::Day, Dimension::Model, Dimension::Provider]),
-        window.clone().workspaces(true).by(&[
-            Dimension::Day,
-            Dimension::Workspace,
-            Dimension::Model,
-            Dimension::Provider,
-        ]),
-        window.clone().by(&[Dimension::Model]),
+    let ranges = [
+        ("2026-10-27", "2026-11-25"),
+        ("2026-10-01", "2026-11-30"),
+        ("2026-10-15", "2026-11-30"),
     ];
-    for hash in keys {
-        queries.push(window.clone().api_key_hash(hash.clone()).by(&[
-            Dimension::Day,
-            Dimension::Model,
-            Dimension::Provider,
-        ]));
+    assert_sums_match_raw_rows(store, keys, &ranges, context);
+}
+
+/// [`assert_daily_sums_match_raw_rows`] over these ranges (first and last day): by
+/// day (the daily sums), by month and with no day dimension (the whole months of a
+/// range from the monthly sums, the days around them from the daily sums).
+fn assert_sums_match_raw_rows(
+    store: &mut Store,
+    keys: &[String],
+    ranges: &[(&str, &str)],
+    context: &str,
+) {
+    let mut queries = Vec::new();
+    for (since, until) in ranges {
+        let range = Query::new(day(since), day(until));
+        queries.extend([
+            range
+                .clone()
+                .by(&[Dimension::Day, Dimension::Model, Dimension::Provider]),
+            range.clone().workspaces(true).by(&[
+                Dimension::Day,
+                Dimension::Workspace,
+                Dimension::Model,
+                Dimension::Provider,
+            ]),
+            range.clone().by(&[Dimension::Model]),
+            range.clone(),
+            range
+                .clone()
+                .by(&[Dimension::Month, Dimension::Model, Dimension::Provider]),
+            range.clone().workspaces(true).by(&[
+                Dimension::Workspace,
+                Dimension::Month,
+                Dimension::Provider,
+            ]),
+        ]);
+        for hash in keys {
+            queries.push(range.clone().api_key_hash(hash.clone()).by(&[
+                Dimension::Day,
+                Dimension::Model,
+                Dimension::Provider,
+            ]));
+            queries.push(
+                range
+                    .clone()
+                    .api_key_hash(hash.clone())
+                    .by(&[Dimension::Model, Dimension::Month]),
+            );
+        }
     }
     for q in &queries {
         let mut want: BTreeMap<Vec<String>, Sums> = BTreeMap::new();
@@ -1003,6 +1062,7 @@ fn assert_daily_sums_match_raw_rows(store: &mut Store, keys: &[String], context:
                 .iter()
                 .map(|d| match d {
                     Dimension::Day => row.date.clone(),
+                    Dimension::Month => row.date[..7].to_string(),
                     Dimension::Model => row.model.clone(),
                     Dimension::Provider => row.provider_name.clone(),
                     Dimension::Workspace => row.workspace_id.clone().unwrap_or_default(),
@@ -1059,7 +1119,7 @@ fn assert_raw_rows_hold(
     keys: &[String],
     context: &str,
 ) {
-    let window = Query::new(day("2026-10-27"), day("2026-11-25"));
+    let window = Query::new(day("2026-01-01"), day("2027-12-31"));
     let mut queries = vec![(window.clone().workspaces(split), split)];
     for hash in keys {
         queries.push((window.clone().api_key_hash(hash.clone()), false));
@@ -1195,9 +1255,10 @@ fn random_step(
 
 /// A property checked over random sequences (fixed seeds, so every run is the same):
 /// whatever the syncs, reruns, changed, moved, missing, new, conflicting or hostile
-/// rows, every summary (read from the daily sums) equals the sums of the raw rows, for
-/// the account's rows, the workspace split and each key's rows (the mock answers every
-/// key with the same rows). Both backends.
+/// rows, every summary (read from the daily and monthly sums) equals the sums of the
+/// raw rows, for the account's rows, the workspace split and each key's rows (the mock
+/// answers every key with the same rows), over ranges that start and end inside months
+/// or on their edges. Both backends.
 #[test]
 fn daily_sums_equal_the_raw_rows_after_any_sequence_of_syncs() {
     let rt = runtime();
@@ -1212,10 +1273,18 @@ fn daily_sums_equal_the_raw_rows_after_any_sequence_of_syncs() {
         for (name, target, _keep) in targets() {
             let mut rng = Lcg(seed);
             let mut store = Store::open(&target).expect("open");
-            // Rows of a few days, endpoints, models, providers and workspaces.
+            // Rows of a few days, endpoints, models, providers and workspaces; the
+            // days in three months, February whole between them.
+            let days = [
+                "2027-01-31",
+                "2027-02-01",
+                "2027-02-14",
+                "2027-02-28",
+                "2027-03-01",
+            ];
             let mut rows: Vec<ActivityItem> = (0..24)
                 .map(|i| ActivityItem {
-                    date: format!("2026-11-{:02}", 1 + i % 5),
+                    date: days[i % 5].to_string(),
                     endpoint_id: format!("ep-{}", i / 5),
                     workspace_id: Some(format!("ws-{}", i % 2)),
                     requests: 1 + i as i64,
@@ -1233,13 +1302,30 @@ fn daily_sums_equal_the_raw_rows_after_any_sequence_of_syncs() {
                 let _activity =
                     openrouter.reply(Endpoint::GetUserActivity, Reply::activity(answer.clone()));
                 let _rest = openrouter.sample_account();
-                let result = rt.block_on(store.sync(
-                    &openrouter.client(),
-                    &sample_options().group_by_workspace(split),
-                ));
+                // The window: 2027-01-31 to 2027-03-01.
+                let result = rt.block_on(
+                    store.sync(
+                        &openrouter.client(),
+                        &SyncOptions::default()
+                            .today(day("2027-03-02"))
+                            .group_by_workspace(split),
+                    ),
+                );
                 let context = format!("{name}: seed {seed}, step {step}, action {action}");
                 assert_eq!(result.is_err(), fails, "{context}: {result:?}");
-                assert_daily_sums_match_raw_rows(&mut store, &keys, &context);
+                // The window (part of January, February, part of March), whole months
+                // only, a whole month and a part of one on either side, days of one
+                // month, and ranges that miss a stored day of a month at either end.
+                let ranges = [
+                    ("2027-01-31", "2027-03-01"),
+                    ("2027-01-01", "2027-03-31"),
+                    ("2027-02-01", "2027-03-01"),
+                    ("2027-01-20", "2027-02-28"),
+                    ("2027-02-02", "2027-02-27"),
+                    ("2027-01-31", "2027-02-27"),
+                    ("2027-02-02", "2027-03-01"),
+                ];
+                assert_sums_match_raw_rows(&mut store, &keys, &ranges, &context);
                 if let Ok(summary) = result {
                     // The raw rows hold the answer's numbers (whichever days the sync
                     // skipped as last synced), and the same answer again changes
@@ -1359,6 +1445,7 @@ fn a_version_3_store_is_upgraded_and_gains_daily_sums_of_its_rows() {
                    INSERT INTO openrouter_activity VALUES ('2026-11-02', '', 'ep-y', 'x/hostile', \
                    'x/hostile', 'X', 0.5, 0, 9223372036854775807, 9223372036854775807, 1, 0, 0, 'old'); \
                    DROP TABLE openrouter_synced_day; \
+                   DROP TABLE openrouter_activity_monthly; DROP TABLE openrouter_key_activity_monthly; \
                    UPDATE openrouter_store_meta SET value = '3' WHERE key = 'schema_version'";
         match &target {
             Target::Sqlite(path) => run_sqlite(path, sql),
@@ -1540,6 +1627,7 @@ fn a_version_4_store_is_upgraded_and_its_first_sync_compares_every_row() {
             .expect("rows");
         drop(store);
         let sql = "DROP TABLE openrouter_synced_day; \
+                   DROP TABLE openrouter_activity_monthly; DROP TABLE openrouter_key_activity_monthly; \
                    UPDATE openrouter_store_meta SET value = '4' WHERE key = 'schema_version'";
         match &target {
             Target::Sqlite(path) => run_sqlite(path, sql),
@@ -1589,7 +1677,8 @@ fn a_version_5_store_is_upgraded_to_keyed_raw_tables_and_reads_the_same() {
             .summarise(&window.clone().by(&[Dimension::Model]))
             .expect("summarise");
         drop(store);
-        let back = "UPDATE openrouter_store_meta SET value = '5' WHERE key = 'schema_version'";
+        let back = "DROP TABLE openrouter_activity_monthly; DROP TABLE openrouter_key_activity_monthly; \
+                    UPDATE openrouter_store_meta SET value = '5' WHERE key = 'schema_version'";
         let without_rowid = "SELECT COUNT(*) FROM sqlite_master WHERE name IN \
                              ('openrouter_activity', 'openrouter_key_activity') \
                              AND sql LIKE '%WITHOUT ROWID%'";
@@ -1646,5 +1735,263 @@ fn a_version_5_store_is_upgraded_to_keyed_raw_tables_and_reads_the_same() {
             .map(|k| k.hash.clone())
             .collect();
         assert_daily_sums_match_raw_rows(&mut store, &keys, name);
+    }
+}
+
+/// Rows for every day of the 30-day window ending on `last`: three models a day, each
+/// at two endpoints, a workspace each.
+fn window_rows(last: NaiveDate, usage: f64) -> Vec<ActivityItem> {
+    let models = ["vendor/alpha", "vendor/beta", "other/gamma"];
+    let mut rows = Vec::new();
+    for back in 0..30 {
+        let date = last - chrono::Days::new(back);
+        for (i, model) in models.iter().enumerate() {
+            for endpoint in 0..2 {
+                rows.push(ActivityItem {
+                    date: date.format("%Y-%m-%d").to_string(),
+                    endpoint_id: format!("ep-{i}-{endpoint}"),
+                    workspace_id: Some(format!("ws-{endpoint}")),
+                    requests: 1 + back as i64 + endpoint,
+                    ..openrouter_analytics_mock::activity_row(model, usage + back as f64)
+                });
+            }
+        }
+    }
+    rows
+}
+
+/// Syncs `rows` as of `today`, split by workspace or not.
+fn sync_rows(
+    rt: &tokio::runtime::Runtime,
+    store: &mut Store,
+    rows: Vec<ActivityItem>,
+    today: &str,
+    split: bool,
+) {
+    let openrouter = MockOpenRouter::start();
+    let _activity = openrouter.reply(Endpoint::GetUserActivity, Reply::activity(rows));
+    let _rest = openrouter.sample_account();
+    rt.block_on(
+        store.sync(
+            &openrouter.client(),
+            &SyncOptions::default()
+                .today(day(today))
+                .group_by_workspace(split),
+        ),
+    )
+    .unwrap_or_else(|e| panic!("sync as of {today}: {e}"));
+}
+
+/// Three windows a month apart (2026-09-26 to 2026-12-25), then the middle one again
+/// with other numbers (the months it touches rebuilt) and split by workspace: a
+/// summary from partway through October to partway through December (November whole
+/// between) equals the raw rows' sums, read from the monthly sums for November and the
+/// daily sums for the rest. Both backends.
+#[test]
+fn a_summary_with_partial_months_at_both_ends_equals_the_raw_rows() {
+    let rt = runtime();
+    let keys: Vec<String> = SampleAccount::new()
+        .keys()
+        .iter()
+        .map(|k| k.hash.clone())
+        .collect();
+    let ranges = [
+        ("2026-10-10", "2026-12-20"),
+        ("2026-09-26", "2026-12-25"),
+        ("2026-10-01", "2026-11-30"),
+        ("2026-09-30", "2026-12-01"),
+    ];
+    for (name, target, _keep) in targets() {
+        let mut store = Store::open(&target).expect("open");
+        for (today, usage) in [
+            ("2026-10-26", 1.0),
+            ("2026-11-25", 2.0),
+            ("2026-12-26", 3.0),
+        ] {
+            let last = day(today) - chrono::Days::new(1);
+            sync_rows(&rt, &mut store, window_rows(last, usage), today, false);
+        }
+        assert_sums_match_raw_rows(&mut store, &keys, &ranges, name);
+        let q = Query::new(day("2026-10-10"), day("2026-12-20")).by(&[Dimension::Model]);
+        let before = store.summarise(&q).expect("summarise");
+        // The middle window again, changed (conflicting with what is stored), then split.
+        let changed = window_rows(day("2026-11-24"), 10.0);
+        sync_rows(&rt, &mut store, changed.clone(), "2026-11-25", false);
+        sync_rows(&rt, &mut store, changed, "2026-11-25", true);
+        assert_sums_match_raw_rows(&mut store, &keys, &ranges, name);
+        let after = store.summarise(&q).expect("summarise");
+        assert_ne!(before, after, "{name}: the changed window shows");
+        if name == "sqlite" {
+            let plan = store.explain_summarise(&q).expect("plan").join("\n");
+            assert!(plan.contains("AND month>?"), "{plan}");
+            assert!(plan.contains("openrouter_activity_daily"), "{plan}");
+        }
+    }
+}
+
+/// A store from before version 7 gains monthly sums of its daily sums when opened,
+/// even by a reading command, and its next sync keeps them.
+#[test]
+fn a_version_6_store_is_upgraded_and_gains_monthly_sums() {
+    let rt = runtime();
+    let keys: Vec<String> = SampleAccount::new()
+        .keys()
+        .iter()
+        .map(|k| k.hash.clone())
+        .collect();
+    for (name, target, _keep) in targets() {
+        let mut store = Store::open(&target).expect("open");
+        sync_rows(
+            &rt,
+            &mut store,
+            window_rows(day("2026-11-25"), 1.0),
+            "2026-11-26",
+            false,
+        );
+        let whole = Query::new(day("2026-10-01"), day("2026-11-30")).by(&[Dimension::Month]);
+        let want = store.summarise(&whole).expect("summarise");
+        assert_eq!(want.len(), 2, "{name}: {want:?}");
+        drop(store);
+        let sql = "DROP TABLE openrouter_activity_monthly; DROP TABLE openrouter_key_activity_monthly; \
+                   UPDATE openrouter_store_meta SET value = '6' WHERE key = 'schema_version'";
+        match &target {
+            Target::Sqlite(path) => run_sqlite(path, sql),
+            Target::Postgres(url) => pg::execute(url, sql),
+            _ => unreachable!(),
+        }
+        let mut reader = Store::open_existing(&target).expect("upgraded on open");
+        assert_eq!(reader.summarise(&whole).expect("summarise"), want, "{name}");
+        assert_daily_sums_match_raw_rows(&mut reader, &keys, name);
+        drop(reader);
+        let mut store = Store::open(&target).expect("open");
+        sync_rows(
+            &rt,
+            &mut store,
+            window_rows(day("2026-11-25"), 5.0),
+            "2026-11-26",
+            false,
+        );
+        assert_daily_sums_match_raw_rows(&mut store, &keys, name);
+    }
+}
+
+/// PostgreSQL: a sync that grew a table by more than autovacuum's threshold (or wrote a
+/// table that had no statistics) gathers its statistics in its transaction, so the
+/// planner knows the sums right after a first sync; a rerun that wrote nothing does
+/// not. SQLite gathers none.
+#[test]
+fn a_sync_that_grew_a_table_gathers_its_statistics() {
+    let rt = runtime();
+    for (name, target, _keep) in targets() {
+        let mut store = Store::open(&target).expect("open");
+        let (_, first) = sync_collecting_progress(&rt, &mut store, sample_rows());
+        let (_, rerun) = sync_collecting_progress(&rt, &mut store, sample_rows());
+        let gathered = |lines: &[String]| {
+            lines
+                .iter()
+                .find(|l| l.starts_with("gathering statistics"))
+                .cloned()
+        };
+        assert_eq!(gathered(&rerun), None, "{name}: {rerun:?}");
+        match &target {
+            Target::Postgres(url) => {
+                let line = gathered(&first).unwrap_or_else(|| panic!("{first:?}"));
+                for table in [
+                    "openrouter_activity",
+                    "openrouter_activity_daily",
+                    "openrouter_activity_monthly",
+                    "openrouter_key_activity_monthly",
+                ] {
+                    assert!(
+                        line.contains(&format!("{table},")) || line.ends_with(table),
+                        "{line}"
+                    );
+                    let rows = pg_count(url, &format!("SELECT COUNT(*) FROM {table}"));
+                    let counted = pg_count(
+                        url,
+                        &format!(
+                            "SELECT reltuples::bigint FROM pg_class WHERE relname = '{table}'"
+                        ),
+                    );
+                    assert!(rows > 0, "{table}");
+                    assert_eq!(counted, rows, "{table}: statistics of the committed rows");
+                }
+            }
+            _ => assert_eq!(gathered(&first), None, "{name}: {first:?}"),
+        }
+    }
+}
+
+/// The SQL that docs/history.md gives for a Grafana panel (spend per month by model,
+/// from the monthly sums) runs on both stores and answers the sums of the raw rows.
+#[test]
+fn the_grafana_query_in_the_docs_sums_the_raw_rows() {
+    let docs = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/history.md"),
+    )
+    .expect("docs/history.md");
+    let section = docs
+        .split("### Monthly and daily sums for dashboards")
+        .nth(1)
+        .expect("the section on the sums");
+    let sql = section
+        .split("```sql\n")
+        .nth(1)
+        .and_then(|block| block.split("```").next())
+        .expect("a sql block")
+        .trim()
+        .trim_end_matches(';')
+        .to_string();
+    assert!(sql.contains("openrouter_activity_monthly"), "{sql}");
+    let rt = runtime();
+    for (name, target, _keep) in targets() {
+        let mut store = Store::open(&target).expect("open");
+        for (today, usage) in [("2026-10-26", 1.0), ("2026-11-25", 2.0)] {
+            let last = day(today) - chrono::Days::new(1);
+            sync_rows(&rt, &mut store, window_rows(last, usage), today, false);
+        }
+        let mut want: BTreeMap<(String, String), (f64, i64)> = BTreeMap::new();
+        for row in store
+            .rows(&Query::new(day("2026-01-01"), day("2026-12-31")))
+            .expect("rows")
+        {
+            let sum = want
+                .entry((row.date[..7].to_string(), row.model.clone()))
+                .or_default();
+            sum.0 += row.totals.usage;
+            sum.1 += row.totals.requests;
+        }
+        let got: Vec<(String, String, f64, i64)> = match &target {
+            Target::Sqlite(path) => {
+                let conn = rusqlite::Connection::open(path).expect("open");
+                let mut statement = conn.prepare(&sql).expect("the docs' query");
+                statement
+                    .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+                    .expect("query")
+                    .collect::<Result<_, _>>()
+                    .expect("rows")
+            }
+            Target::Postgres(url) => {
+                // PostgreSQL sums `BIGINT` as `numeric`, which the test's driver reads
+                // once cast back.
+                let mut client = postgres::Client::connect(url, postgres::NoTls).expect("connect");
+                let wrapped = format!(
+                    "SELECT month, model, usd, requests::bigint FROM ({sql}) AS docs ORDER BY 1, 2"
+                );
+                client
+                    .query(wrapped.as_str(), &[])
+                    .expect("the docs' query")
+                    .iter()
+                    .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
+                    .collect()
+            }
+            _ => unreachable!(),
+        };
+        assert_eq!(got.len(), want.len(), "{name}: {got:?}");
+        for (month, model, usd, requests) in got {
+            let w = want[&(month.clone(), model.clone())];
+            assert!(close(usd, w.0), "{name}: {month} {model}: {usd} vs {}", w.0);
+            assert_eq!(requests, w.1, "{name}: {month} {model}");
+        }
     }
 }
