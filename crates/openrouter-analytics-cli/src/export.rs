@@ -131,7 +131,7 @@ pub fn run(args: &ExportArgs, format: Option<Format>, out: &mut Out<'_>) -> Resu
     let written = if by.is_empty() {
         let rows = store.rows(&query).map_err(fail)?;
         if args.focus {
-            focus_csv(&row_charges(&rows, &names), out)
+            focus_csv(&row_charges(&rows, &names)?, out)
         } else if let Some(Format::Json) = format {
             let items: Vec<_> = rows.iter().map(history::item).collect();
             write_json(
@@ -145,7 +145,7 @@ pub fn run(args: &ExportArgs, format: Option<Format>, out: &mut Out<'_>) -> Resu
         let sums = store.summarise(&query).map_err(fail)?;
         if args.focus {
             let period = (range.since, until);
-            focus_csv(&sum_charges(&sums, &dimensions, period, &names), out)
+            focus_csv(&sum_charges(&sums, &dimensions, period, &names)?, out)
         } else {
             let groups: Vec<_> = sums.iter().map(history::group).collect();
             match format {
@@ -196,16 +196,23 @@ struct Charge<'a> {
     workspace_name: Option<&'a str>,
 }
 
+/// A day the store holds, `YYYY-MM-DD`; anything else fails the export rather than
+/// leaving its charge out of it.
+fn stored_day(text: &str) -> Result<NaiveDate, Failure> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|_| Failure::other(format!("the store holds the day {text:?}, not YYYY-MM-DD")))
+}
+
 /// One charge per stored row; `names` are the workspaces' names by id.
 fn row_charges<'a>(
     rows: &'a [ActivityRow],
     names: &'a BTreeMap<String, String>,
-) -> Vec<Charge<'a>> {
+) -> Result<Vec<Charge<'a>>, Failure> {
     rows.iter()
-        .filter_map(|row| {
-            let day = NaiveDate::parse_from_str(&row.date, "%Y-%m-%d").ok()?;
+        .map(|row| {
+            let day = stored_day(&row.date)?;
             let workspace_id = row.workspace_id.as_deref();
-            Some(Charge {
+            Ok(Charge {
                 totals: &row.totals,
                 model: &row.model,
                 model_permaslug: &row.model_permaslug,
@@ -230,9 +237,9 @@ fn sum_charges<'a>(
     dimensions: &[Dimension],
     range: (NaiveDate, NaiveDate),
     names: &'a BTreeMap<String, String>,
-) -> Vec<Charge<'a>> {
+) -> Result<Vec<Charge<'a>>, Failure> {
     sums.iter()
-        .filter_map(|sum| {
+        .map(|sum| {
             let label = |wanted: Dimension| {
                 dimensions
                     .iter()
@@ -242,20 +249,22 @@ fn sum_charges<'a>(
             };
             let (day, end) = match (label(Dimension::Day), label(Dimension::Month)) {
                 (Some(day), _) => {
-                    let day = NaiveDate::parse_from_str(day, "%Y-%m-%d").ok()?;
+                    let day = stored_day(day)?;
                     (day, day + Duration::days(1))
                 }
                 (None, Some(month)) => {
-                    let start =
-                        NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d").ok()?;
+                    let start = stored_day(&format!("{month}-01"))?;
                     let end = next_month(start).min(range.1 + Duration::days(1));
                     (start.max(range.0), end)
                 }
-                (None, None) => return None,
+                // `run` adds the month to a FOCUS export's keys when neither is given.
+                (None, None) => {
+                    return Err(Failure::other("a FOCUS charge needs its day or month"));
+                }
             };
             let workspace_id = label(Dimension::Workspace);
             let model = label(Dimension::Model).unwrap_or_default();
-            Some(Charge {
+            Ok(Charge {
                 totals: &sum.totals,
                 model,
                 // The sums keep the model's slug, not its permanent one.

@@ -1092,3 +1092,53 @@ fn export_by_neutralises_a_hostile_model_name() {
         row[col("Tags")]
     );
 }
+
+/// A stored day that is not a date (a row edited by hand) fails the FOCUS export with
+/// exit 1 and prints nothing: its charge is never silently left out of the bill.
+#[test]
+fn a_stored_day_that_is_not_a_date_fails_the_focus_export() {
+    let dir = tempfile::tempdir().expect("dir");
+    let file = dir.path().join("edited.db");
+    let db = format!("sqlite:{}", file.display());
+    let openrouter = MockOpenRouter::start();
+    let rows = ["2026-11-10", "2026-11-11"]
+        .map(|date| openrouter_analytics::types::ActivityItem {
+            date: date.into(),
+            ..openrouter_analytics_mock::activity_row("plain/model", 1.0)
+        })
+        .to_vec();
+    let _activity = openrouter.reply(Endpoint::GetUserActivity, Reply::activity(rows));
+    let _rest = openrouter.sample_account();
+    sync(&openrouter, &db).ok();
+    // Still inside the range as text, so the store's read returns it; in the raw rows
+    // (what the rows' export reads) and the daily sums (what `--by date` reads).
+    let store = rusqlite::Connection::open(&file).expect("open the store");
+    for table in ["openrouter_activity", "openrouter_activity_daily"] {
+        store
+            .execute(
+                &format!("UPDATE {table} SET day = '2026-11-10x' WHERE day = '2026-11-10'"),
+                [],
+            )
+            .expect("edit a row");
+    }
+    for by in [&[][..], &["--by", "date,model"]] {
+        let out = run(bare()
+            .args([
+                "export",
+                "-f",
+                "focus",
+                "--since",
+                "2026-11-01",
+                "--db",
+                &db,
+            ])
+            .args(by));
+        assert_eq!(out.code, 1, "{by:?}: {} {}", out.stdout, out.stderr);
+        assert!(out.stdout.is_empty(), "{by:?}: {}", out.stdout);
+        assert!(
+            out.stderr.contains("\"2026-11-10x\", not YYYY-MM-DD"),
+            "{by:?}: {}",
+            out.stderr
+        );
+    }
+}
