@@ -338,10 +338,8 @@ impl Store {
             if version <= from {
                 continue;
             }
-            let sql = match schema::postgres_migration(version) {
-                Some(sql) if self.conn.is_postgres() => sql,
-                _ => migration,
-            };
+            let postgres = schema::postgres_migration(version).filter(|_| self.conn.is_postgres());
+            let sql = postgres.as_deref().unwrap_or(migration);
             if !sql.trim().is_empty() {
                 self.conn.batch(&self.target, sql)?;
             }

@@ -305,49 +305,15 @@ CREATE TABLE openrouter_key_activity_monthly (
 ";
 
 /// The PostgreSQL text of a migration that differs by backend.
-pub(crate) fn postgres_migration(version: i64) -> Option<&'static str> {
+pub(crate) fn postgres_migration(version: i64) -> Option<String> {
     match version {
-        6 => Some(V6_POSTGRES),
-        7 => Some(V7_POSTGRES),
+        // Nothing: see [`V6`].
+        6 => Some(String::new()),
+        // PostgreSQL has no `WITHOUT ROWID`: [`V7`]'s tables as plain tables.
+        7 => Some(V7.replace(") WITHOUT ROWID;", ");")),
         _ => None,
     }
 }
-
-const V6_POSTGRES: &str = "";
-
-/// [`V7`] without `WITHOUT ROWID`, which PostgreSQL does not have.
-const V7_POSTGRES: &str = "
-CREATE TABLE openrouter_activity_monthly (
-    month                TEXT NOT NULL,
-    workspace_id         TEXT NOT NULL,
-    model                TEXT NOT NULL,
-    provider_name        TEXT NOT NULL,
-    usage                DOUBLE PRECISION NOT NULL,
-    byok_usage_inference DOUBLE PRECISION NOT NULL,
-    requests             BIGINT NOT NULL,
-    prompt_tokens        BIGINT NOT NULL,
-    completion_tokens    BIGINT NOT NULL,
-    reasoning_tokens     BIGINT NOT NULL,
-    cached_tokens        BIGINT NOT NULL,
-    raw_rows             BIGINT NOT NULL,
-    PRIMARY KEY (workspace_id, month, model, provider_name)
-);
-CREATE TABLE openrouter_key_activity_monthly (
-    month                TEXT NOT NULL,
-    api_key_hash         TEXT NOT NULL,
-    model                TEXT NOT NULL,
-    provider_name        TEXT NOT NULL,
-    usage                DOUBLE PRECISION NOT NULL,
-    byok_usage_inference DOUBLE PRECISION NOT NULL,
-    requests             BIGINT NOT NULL,
-    prompt_tokens        BIGINT NOT NULL,
-    completion_tokens    BIGINT NOT NULL,
-    reasoning_tokens     BIGINT NOT NULL,
-    cached_tokens        BIGINT NOT NULL,
-    raw_rows             BIGINT NOT NULL,
-    PRIMARY KEY (month, api_key_hash, model, provider_name)
-);
-";
 
 /// The raw tables, whose daily sums are `{raw}_daily` and monthly sums
 /// `{raw}_monthly`: (raw table, its group column).
