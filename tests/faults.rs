@@ -378,7 +378,14 @@ async fn a_503_storm_longer_than_the_budget_ends_within_the_budget() {
     assert_eq!(err.kind(), ErrorKind::Server, "{err}");
     assert_eq!(err.api_message(), Some("overloaded"));
     assert!(err.attempts() >= 4, "{}", err.attempts());
-    assert_eq!(server.requests() as u32, err.attempts());
+    // Every attempt started is counted; the last one may have been cut by the deadline
+    // before its request reached the server (seen once in CI: 14 attempts, 13 heads).
+    let heads = server.requests() as u32;
+    assert!(
+        heads == err.attempts() || heads + 1 == err.attempts(),
+        "{heads} requests reached the server, {} attempts",
+        err.attempts()
+    );
     assert!(err.to_string().contains("attempts"), "{err}");
     // No retry starts after the budget; the last attempt is bounded by its timeout.
     assert!(elapsed >= budget / 2, "{elapsed:?}");

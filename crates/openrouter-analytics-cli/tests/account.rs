@@ -226,6 +226,28 @@ fn credits_shows_the_balance_in_three_formats() {
     );
 }
 
+/// Each format fetches only what it shows: JSON is `/credits` as sent (one request),
+/// the table and CSV also read `/activity` for the runway.
+#[test]
+fn credits_json_sends_one_request_and_the_runway_formats_two() {
+    let server = MockServer::start();
+    let credits = server.mock(|when, then| {
+        when.method(GET).path("/credits");
+        then.status(200)
+            .body(r#"{"data":{"total_credits":100.3,"total_usage":42.1}}"#);
+    });
+    let activity = server.mock(|when, then| {
+        when.method(GET).path("/activity");
+        then.status(200).json_body(json!({"data": []}));
+    });
+    run(cli(&server).args(["credits", "-f", "json"])).ok();
+    assert_eq!((credits.calls(), activity.calls()), (1, 0));
+    for format in ["table", "csv"] {
+        run(cli(&server).args(["credits", "-f", format])).ok();
+    }
+    assert_eq!((credits.calls(), activity.calls()), (3, 2));
+}
+
 #[test]
 fn credits_shows_the_runway_at_the_last_weeks_mean_spend() {
     let server = MockServer::start();
