@@ -139,15 +139,15 @@ pub fn augment(mut command: Command, op: &OperationInfo, options: Options) -> Co
         let help = described(parameter.description, || {
             format!("The `{}` {} parameter.", parameter.name, parameter.location)
         });
-        let mut arg = Arg::new(format!("{PARAM_PREFIX}{}", parameter.name))
+        let arg = Arg::new(format!("{PARAM_PREFIX}{}", parameter.name))
             .required(parameter.required)
             .help(help);
-        if options.positional_path && parameter.location == "path" {
-            arg = arg.value_name(parameter.name.to_uppercase());
+        // A positional one is named for what it is (`<HASH>`), not its type.
+        command = command.arg(if options.positional_path && parameter.location == "path" {
+            typed(arg, parameter.value).value_name(parameter.name.to_uppercase())
         } else {
-            arg = arg.long(flag_name(parameter.name));
-        }
-        command = command.arg(typed(arg, parameter.value));
+            typed(arg.long(flag_name(parameter.name)), parameter.value)
+        });
     }
     for field in offered_fields(op, options) {
         let mut help = described(field.description, || {

@@ -1,5 +1,6 @@
 //! `openrouter keys list|show|create|update|delete`: the account's API keys and the
-//! spend of each.
+//! spend of each. `show`, `update` and `delete` are [`Verb`]s; `list` sorts and
+//! `create` shows the secret once.
 
 use std::cmp::Ordering;
 
@@ -8,13 +9,12 @@ use clap::{Args, Subcommand, ValueEnum};
 use openrouter_analytics::types;
 use openrouter_analytics::uuid::Uuid;
 use openrouter_analytics::{ErrorKind, ops};
+use serde_json::Value;
 
-use super::{
-    Context, Output, by_name, checked_body, confirm, delete, examples, non_empty, one, show_answer,
-    show_items,
-};
+use super::verb::{Call, Deletion, IsVerb, Kind, Verb, typed, verb};
+use super::{Context, Output, Plan, by_name, examples, show_answer, show_items};
 use crate::exit::{Failure, Operation};
-use crate::flags::{Generated, Options, from_operation};
+use crate::flags::Generated;
 use crate::output::Style;
 use crate::output::resources;
 
@@ -31,26 +31,73 @@ pub enum KeysCommand {
 
     /// One API key, by its hash.
     #[command(after_help = examples(&["openrouter keys show 6f1c...e2"]))]
-    Show(HashArg),
+    Show(Generated<KeysShow>),
 
     /// Create an API key; its secret is printed once, on stdout, and never again.
     #[command(after_help = examples(&[
         "openrouter keys create --name ci --limit 25 --limit-reset monthly",
         "openrouter keys create --name temp --expires-at 2026-12-31 -f json | jq -r .key",
     ]))]
-    Create(CreateArgs),
+    Create(Generated<KeysCreate>),
 
     /// Rename, disable or re-enable an API key, or change its limit.
     #[command(after_help = examples(&[
         "openrouter keys update 6f1c...e2 --disabled true",
         "openrouter keys update 6f1c...e2 --limit 50 --limit-reset weekly",
     ]))]
-    Update(UpdateArgs),
+    Update(Generated<KeysUpdate>),
 
     /// Delete an API key (asks first on a terminal; --yes otherwise).
     #[command(after_help = examples(&["openrouter keys delete 6f1c...e2 --yes"]))]
-    Delete(DeleteArgs),
+    Delete(Deletion<KeysDelete>),
 }
+
+/// What a blank hash is called in the usage error.
+const HASH: &str = "the key's hash";
+
+verb!(
+    KeysShow,
+    Verb {
+        op: ops::API_KEYS_GET,
+        kind: Kind::One(&resources::KEY, None),
+        label: "fetching the key",
+        id: HASH,
+        check: None,
+    }
+);
+
+verb!(
+    KeysCreate,
+    Verb {
+        op: ops::API_KEYS_CREATE,
+        kind: Kind::One(&resources::KEY_CREATED, None),
+        label: "creating the key",
+        id: HASH,
+        check: Some(checked::<types::CreateKeysRequest>),
+    }
+);
+
+verb!(
+    KeysUpdate,
+    Verb {
+        op: ops::API_KEYS_UPDATE,
+        kind: Kind::Update(&resources::KEY, "keys update"),
+        label: "updating the key",
+        id: HASH,
+        check: Some(checked::<types::UpdateKeysRequest>),
+    }
+);
+
+verb!(
+    KeysDelete,
+    Verb {
+        op: ops::API_KEYS_DELETE,
+        kind: Kind::Delete("API key"),
+        label: "deleting the key",
+        id: HASH,
+        check: None,
+    }
+);
 
 /// `openrouter keys list`.
 #[derive(Debug, Args)]
@@ -80,63 +127,6 @@ pub enum KeySort {
     Created,
 }
 
-/// A key's hash, as `keys list` shows it.
-#[derive(Debug, Args)]
-pub struct HashArg {
-    /// The key's hash (the HASH column of `openrouter keys list`).
-    pub hash: String,
-}
-
-from_operation!(
-    /// `keys create`'s flags: the body fields of `api_keys.create`.
-    KeysCreate,
-    ops::API_KEYS_CREATE,
-    Options {
-        positional_path: true,
-        skip: &[],
-        body: false,
-    }
-);
-
-from_operation!(
-    /// `keys update`'s flags: the key's hash, then the body fields of `api_keys.update`.
-    KeysUpdate,
-    ops::API_KEYS_UPDATE,
-    Options {
-        positional_path: true,
-        skip: &[],
-        body: false,
-    }
-);
-
-/// `openrouter keys create`: a flag per body field of the operation (from the spec).
-#[derive(Debug, Args)]
-pub struct CreateArgs {
-    /// The generated flags.
-    #[command(flatten)]
-    pub flags: Generated<KeysCreate>,
-}
-
-/// `openrouter keys update HASH`: a flag per body field of the operation (from the
-/// spec), and `--clear FIELD` for the nullable ones.
-#[derive(Debug, Args)]
-pub struct UpdateArgs {
-    /// The generated flags, the hash first.
-    #[command(flatten)]
-    pub flags: Generated<KeysUpdate>,
-}
-
-/// `openrouter keys delete`.
-#[derive(Debug, Args)]
-pub struct DeleteArgs {
-    /// The key's hash.
-    pub hash: String,
-
-    /// Delete without asking (needed when stdin is not a terminal).
-    #[arg(short, long)]
-    pub yes: bool,
-}
-
 /// `--workspace-id`: a UUID, checked before anything is sent.
 pub fn parse_uuid(text: &str) -> Result<Uuid, String> {
     text.trim()
@@ -146,13 +136,13 @@ pub fn parse_uuid(text: &str) -> Result<Uuid, String> {
 
 /// The checks the API does not state in the spec: a name is not blank, a limit is not
 /// negative.
-fn check_key_fields(fields: &serde_json::Map<String, serde_json::Value>) -> Result<(), String> {
+fn check_key_fields(fields: &serde_json::Map<String, Value>) -> Result<(), String> {
     if let Some(name) = fields.get("name").and_then(|name| name.as_str())
         && name.trim().is_empty()
     {
         return Err("--name must not be empty".into());
     }
-    if let Some(limit) = fields.get("limit").and_then(serde_json::Value::as_f64)
+    if let Some(limit) = fields.get("limit").and_then(Value::as_f64)
         && limit < 0.0
     {
         return Err(format!("--limit {limit}: the limit must be zero or more"));
@@ -160,124 +150,49 @@ fn check_key_fields(fields: &serde_json::Map<String, serde_json::Value>) -> Resu
     Ok(())
 }
 
-/// What a blank hash is called in the usage error.
-const HASH: &str = "the key's hash";
-
-/// The arguments of an operation on one key: its `hash`.
-fn hash_arg(hash: &str) -> [(String, String); 1] {
-    [("hash".to_string(), hash.to_string())]
+/// [`check_key_fields`], then the body decoded as the typed request `T`.
+fn checked<T: serde::de::DeserializeOwned>(body: &Value) -> Result<(), String> {
+    body.as_object().map_or(Ok(()), check_key_fields)?;
+    typed::<T>(body)
 }
 
-/// A checked keys command line.
-#[derive(Debug)]
-pub enum Plan {
-    /// `keys list`.
-    List {
-        include_disabled: bool,
-        workspace_id: Option<Uuid>,
-        sort: Option<KeySort>,
-    },
-    /// `keys show`.
-    Show(String),
-    /// `keys create`, its body checked against the spec's type.
-    Create(serde_json::Value),
-    /// `keys update`, its body checked against the spec's type.
-    Update {
-        hash: String,
-        body: serde_json::Value,
-    },
-    /// `keys delete`; `ask` when the terminal must confirm.
-    Delete { hash: String, ask: bool },
+/// Checks a keys command line; the error is a one-line usage message.
+pub fn plan(command: &KeysCommand) -> Result<Plan, String> {
+    Ok(match command {
+        KeysCommand::List(args) => {
+            let mut query = Vec::new();
+            if args.include_disabled {
+                query.push(("include_disabled".to_string(), "true".to_string()));
+            }
+            if let Some(workspace) = args.workspace_id {
+                query.push(("workspace_id".to_string(), workspace.to_string()));
+            }
+            Plan::KeysList(query, args.sort)
+        }
+        KeysCommand::Show(flags) => Plan::Call(Call::new(KeysShow::VERB, flags)?),
+        KeysCommand::Create(flags) => Plan::KeysCreate(Call::new(KeysCreate::VERB, flags)?),
+        KeysCommand::Update(flags) => Plan::Call(Call::new(KeysUpdate::VERB, flags)?),
+        KeysCommand::Delete(args) => Plan::Call(Call::delete(args)?),
+    })
 }
 
-impl Plan {
-    /// Checks the flags; the error is a one-line usage message.
-    pub fn new(command: &KeysCommand) -> Result<Self, String> {
-        Ok(match command {
-            KeysCommand::List(args) => Self::List {
-                include_disabled: args.include_disabled,
-                workspace_id: args.workspace_id,
-                sort: args.sort,
-            },
-            KeysCommand::Show(args) => Self::Show(non_empty(&args.hash, HASH)?),
-            KeysCommand::Create(args) => {
-                let fields = args.flags.body()?;
-                check_key_fields(&fields)?;
-                Self::Create(checked_body::<types::CreateKeysRequest>(fields)?)
-            }
-            KeysCommand::Update(args) => {
-                let hash = non_empty(args.flags.arg("hash").unwrap_or_default(), HASH)?;
-                let fields = args.flags.body()?;
-                if fields.is_empty() {
-                    return Err("nothing to update: give at least one flag to change (see \
-                                `openrouter keys update --help`)"
-                        .into());
-                }
-                check_key_fields(&fields)?;
-                Self::Update {
-                    hash,
-                    body: checked_body::<types::UpdateKeysRequest>(fields)?,
-                }
-            }
-            KeysCommand::Delete(args) => {
-                let hash = non_empty(&args.hash, HASH)?;
-                let ask = confirm::check(args.yes, &format!("API key {hash}"))?;
-                Self::Delete { hash, ask }
-            }
-        })
+/// `keys list`: every page, sorted when asked.
+pub async fn list(
+    ctx: &Context<'_>,
+    style: Style<'_>,
+    args: &[(String, String)],
+    sort: Option<KeySort>,
+) -> Result<Output, Failure> {
+    let mut list = by_name::items(ctx, "listing API keys", ops::API_KEYS_LIST, args).await?;
+    if let Some(sort) = sort {
+        sort_keys(&mut list.items, sort);
     }
-
-    /// The confirmation question, when a deletion must be confirmed on the terminal.
-    pub fn question(&self) -> Option<String> {
-        match self {
-            Self::Delete { hash, ask: true } => Some(format!("API key {hash}")),
-            _ => None,
-        }
-    }
-
-    /// Sends the request(s) and renders the answer.
-    pub async fn execute(&self, ctx: &Context<'_>, style: Style<'_>) -> Result<Output, Failure> {
-        match self {
-            Self::List {
-                include_disabled,
-                workspace_id,
-                sort,
-            } => {
-                let mut args = Vec::new();
-                if *include_disabled {
-                    args.push(("include_disabled".to_string(), "true".to_string()));
-                }
-                if let Some(workspace) = workspace_id {
-                    args.push(("workspace_id".to_string(), workspace.to_string()));
-                }
-                let mut list =
-                    by_name::items(ctx, "listing API keys", ops::API_KEYS_LIST, &args).await?;
-                if let Some(sort) = sort {
-                    sort_keys(&mut list.items, *sort);
-                }
-                show_items(style, ops::API_KEYS_LIST, &resources::KEYS_LIST, list)
-            }
-            Self::Show(hash) => {
-                let (op, look, args) = (ops::API_KEYS_GET, &resources::KEY, hash_arg(hash));
-                one(ctx, style, "fetching the key", op, &args, None, look).await
-            }
-            Self::Create(body) => create(ctx, body, style).await,
-            Self::Update { hash, body } => {
-                let (op, look, args) = (ops::API_KEYS_UPDATE, &resources::KEY, hash_arg(hash));
-                let body = Some(body.clone());
-                one(ctx, style, "updating the key", op, &args, body, look).await
-            }
-            Self::Delete { hash, .. } => {
-                let (op, what) = (ops::API_KEYS_DELETE, format!("API key {hash}"));
-                delete(ctx, style, "deleting the key", op, &hash_arg(hash), &what).await
-            }
-        }
-    }
+    show_items(style, ops::API_KEYS_LIST, &resources::KEYS_LIST, list)
 }
 
 /// Sorts keys (stable: equal keys keep the API's order); a key without the field sorts
 /// last.
-fn sort_keys<T>(keys: &mut [(serde_json::Value, T)], sort: KeySort) {
+fn sort_keys<T>(keys: &mut [(Value, T)], sort: KeySort) {
     keys.sort_by(|(a, _), (b, _)| match sort {
         KeySort::Usage => usage(b).total_cmp(&usage(a)),
         KeySort::Name => compare_names(name(a), name(b)),
@@ -285,11 +200,11 @@ fn sort_keys<T>(keys: &mut [(serde_json::Value, T)], sort: KeySort) {
     });
 }
 
-fn usage(key: &serde_json::Value) -> f64 {
+fn usage(key: &Value) -> f64 {
     key["usage"].as_f64().unwrap_or(f64::NEG_INFINITY)
 }
 
-fn name(key: &serde_json::Value) -> &str {
+fn name(key: &Value) -> &str {
     key["name"].as_str().unwrap_or_default()
 }
 
@@ -301,7 +216,7 @@ fn compare_names(a: &str, b: &str) -> Ordering {
 }
 
 /// When a key was created, for sorting (an unreadable time sorts as the oldest).
-fn created(key: &serde_json::Value) -> Option<DateTime<Utc>> {
+fn created(key: &Value) -> Option<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(key["created_at"].as_str()?)
         .ok()
         .map(|t| t.with_timezone(&Utc))
@@ -314,38 +229,23 @@ pub const SECRET_NOTE: &str = "This is the new key's secret, shown this once: st
 /// `keys create`: the new key and its secret, once, on stdout. The answer is read
 /// tolerantly: one that lacks a field the spec requires still shows the secret, which
 /// OpenRouter will not show again.
-async fn create(
-    ctx: &Context<'_>,
-    body: &serde_json::Value,
-    style: Style<'_>,
-) -> Result<Output, Failure> {
-    let answer = by_name::one_or_error(
-        ctx,
-        "creating the key",
-        ops::API_KEYS_CREATE,
-        &[],
-        Some(body.clone()),
-    )
-    .await?
-    .map_err(|err| {
-        if err.kind() == ErrorKind::Decode {
-            // The body holds the secret: say what happened without quoting it.
-            Failure::other(
-                "create_keys: OpenRouter's answer could not be read, so the new key's \
-                 secret cannot be shown; the key may have been created: look for it \
-                 with `openrouter keys list` and delete it",
-            )
-        } else {
-            Failure::from_client(&err, Operation::Account, ctx.base_url)
-        }
-    })?;
-    let mut output = show_answer(
-        style,
-        ops::API_KEYS_CREATE,
-        &resources::KEY_CREATED,
-        &answer,
-        &[],
-    )?;
+pub async fn create(ctx: &Context<'_>, call: &Call, style: Style<'_>) -> Result<Output, Failure> {
+    let (op, label) = (ops::API_KEYS_CREATE, KeysCreate::VERB.label);
+    let answer = by_name::one_or_error(ctx, label, op, &[], call.body().cloned())
+        .await?
+        .map_err(|err| {
+            if err.kind() == ErrorKind::Decode {
+                // The body holds the secret: say what happened without quoting it.
+                Failure::other(
+                    "create_keys: OpenRouter's answer could not be read, so the new key's \
+                     secret cannot be shown; the key may have been created: look for it \
+                     with `openrouter keys list` and delete it",
+                )
+            } else {
+                Failure::from_client(&err, Operation::Account, ctx.base_url)
+            }
+        })?;
+    let mut output = show_answer(style, op, &resources::KEY_CREATED, &answer, &[])?;
     output.notes.push(SECRET_NOTE.into());
     Ok(output)
 }

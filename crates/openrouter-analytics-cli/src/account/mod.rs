@@ -17,6 +17,7 @@ mod key;
 mod keys;
 mod models;
 pub mod resolve;
+mod verb;
 pub(crate) mod view;
 mod workspaces;
 
@@ -153,8 +154,12 @@ pub enum Plan {
     Key,
     /// `openrouter credits`.
     Credits,
-    /// `openrouter keys ...`.
-    Keys(keys::Plan),
+    /// A verb that is one generated operation.
+    Call(verb::Call),
+    /// `openrouter keys list`: its query, and the order asked for.
+    KeysList(Vec<(String, String)>, Option<keys::KeySort>),
+    /// `openrouter keys create`.
+    KeysCreate(verb::Call),
     /// `openrouter members`.
     Members,
     /// `openrouter workspaces ...`.
@@ -175,7 +180,7 @@ impl Plan {
         Ok(match command {
             AccountCommand::Key => Self::Key,
             AccountCommand::Credits => Self::Credits,
-            AccountCommand::Keys(command) => Self::Keys(keys::Plan::new(command)?),
+            AccountCommand::Keys(command) => keys::plan(command)?,
             AccountCommand::Members => Self::Members,
             AccountCommand::Workspaces(command) => {
                 Self::Workspaces(workspaces::Plan::new(command)?)
@@ -194,10 +199,12 @@ impl Plan {
     /// What to ask the user before sending, for a deletion on a terminal.
     fn question(&self) -> Option<String> {
         match self {
-            Self::Keys(plan) => plan.question(),
+            Self::Call(call) => call.question(),
             Self::Workspaces(plan) => plan.question(),
             Self::Guardrails(plan) => plan.question(),
             Self::Key
+            | Self::KeysList(..)
+            | Self::KeysCreate(_)
             | Self::Credits
             | Self::Members
             | Self::Generation(_)
@@ -210,7 +217,9 @@ impl Plan {
         match self {
             Self::Key => key::current(ctx, style).await,
             Self::Credits => key::credits(ctx, style).await,
-            Self::Keys(plan) => plan.execute(ctx, style).await,
+            Self::Call(call) => call.execute(ctx, style).await,
+            Self::KeysList(args, sort) => keys::list(ctx, style, args, *sort).await,
+            Self::KeysCreate(call) => keys::create(ctx, call, style).await,
             Self::Members => {
                 let op = ops::ORGANIZATION_LIST_MEMBERS;
                 list(ctx, style, "listing members", op, &[], &resources::MEMBERS).await
