@@ -441,14 +441,6 @@ impl FlagValues {
         }
     }
 
-    /// The text of the parameter `name`, if given.
-    pub fn arg(&self, name: &str) -> Option<&str> {
-        self.args
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, value)| value.as_str())
-    }
-
     /// The request body: `base` (from `--body`) with the flags' fields set in it (they
     /// win), the cleared fields set to `null` and the emptied ones to `[]`; `None` when
     /// nothing was given.

@@ -1,7 +1,7 @@
 //! `openrouter guardrails list|show|create|update|delete|assign|unassign`: spend limits
-//! and model/provider rules for keys and members. The flags of `list`, `create` and
-//! `update` come from the spec (the generated table); `assign`/`unassign` take keys and
-//! members by name, as `activity --key/--user` does.
+//! and model/provider rules for keys and members. All but `assign`/`unassign` are
+//! [`Verb`]s, their flags from the spec; those two take keys and members by name, as
+//! `activity --key/--user` does.
 
 use openrouter_analytics::ops;
 use std::io::Write;
@@ -9,76 +9,42 @@ use std::io::Write;
 use clap::{Args, Subcommand};
 use serde_json::{Value, json};
 
-use super::{
-    Context, Output, PagedList, by_name, confirm, delete, examples, id_arg, non_empty, one, resolve,
-};
+use super::verb::{Call, Deletion, IsVerb, Kind, Verb, verb};
+use super::{Context, Output, Plan, by_name, examples, id_arg, non_empty, resolve};
 use crate::exit::Failure;
-use crate::flags::{Generated, Options, from_operation};
+use crate::flags::Generated;
 use crate::output::resources;
 use crate::output::sheet::{Sheet, number, text};
 use crate::output::{Format, Style};
 use crate::output::{cell, write_raw_json};
-
-from_operation!(
-    /// `guardrails list`'s flags: the list's filters (paging is done for you).
-    GuardrailsList,
-    ops::GUARDRAILS_LIST,
-    Options {
-        positional_path: true,
-        skip: &["offset", "limit"],
-        body: false,
-    }
-);
-
-from_operation!(
-    /// `guardrails create`'s flags: the body fields of `guardrails.create`.
-    GuardrailsCreate,
-    ops::GUARDRAILS_CREATE,
-    Options {
-        positional_path: true,
-        skip: &[],
-        body: false,
-    }
-);
-
-from_operation!(
-    /// `guardrails update`'s flags: the id, then the body fields of `guardrails.update`.
-    GuardrailsUpdate,
-    ops::GUARDRAILS_UPDATE,
-    Options {
-        positional_path: true,
-        skip: &[],
-        body: false,
-    }
-);
 
 /// `openrouter guardrails ...`.
 #[derive(Debug, Subcommand)]
 pub enum GuardrailsCommand {
     /// Every guardrail (all pages): name, limit, reset, allowed models and providers.
     #[command(after_help = examples(&["openrouter guardrails list", "openrouter guardrails list -f csv"]))]
-    List(ListArgs),
+    List(Generated<GuardrailsList>),
 
     /// One guardrail, by id.
     #[command(after_help = examples(&["openrouter guardrails show 5b0e...", "openrouter guardrails show 5b0e... -f json"]))]
-    Show(IdArg),
+    Show(Generated<GuardrailsShow>),
 
     /// Create a guardrail.
     #[command(after_help = examples(&[
         "openrouter guardrails create --name interns --limit-usd 50 --allowed-models openai/gpt-4o-mini",
     ]))]
-    Create(CreateArgs),
+    Create(Generated<GuardrailsCreate>),
 
     /// Change a guardrail; `--clear FIELD` removes a limit or a list.
     #[command(after_help = examples(&[
         "openrouter guardrails update 5b0e... --limit-usd 100",
         "openrouter guardrails update 5b0e... --clear limit-usd",
     ]))]
-    Update(UpdateArgs),
+    Update(Generated<GuardrailsUpdate>),
 
     /// Delete a guardrail (asks first on a terminal; --yes otherwise).
     #[command(after_help = examples(&["openrouter guardrails delete 5b0e... --yes"]))]
-    Delete(DeleteArgs),
+    Delete(Deletion<GuardrailsDelete>),
 
     /// Put keys and members under a guardrail, by name.
     #[command(after_help = examples(&[
@@ -91,47 +57,63 @@ pub enum GuardrailsCommand {
     Unassign(AssignArgs),
 }
 
-/// `guardrails list`.
-#[derive(Debug, Args)]
-pub struct ListArgs {
-    /// The generated filters.
-    #[command(flatten)]
-    pub flags: Generated<GuardrailsList>,
-}
+/// What a blank id is called in the usage error.
+const ID: &str = "the guardrail id";
 
-/// A guardrail, by id.
-#[derive(Debug, Args)]
-pub struct IdArg {
-    /// The guardrail's id (the ID column of `openrouter guardrails list --wide`).
-    pub id: String,
-}
+verb!(
+    GuardrailsList,
+    Verb {
+        op: ops::GUARDRAILS_LIST,
+        kind: Kind::Paged(&resources::GUARDRAILS_LIST),
+        label: "listing guardrails",
+        id: ID,
+        check: None,
+    }
+);
 
-/// `guardrails create`.
-#[derive(Debug, Args)]
-pub struct CreateArgs {
-    /// The generated flags.
-    #[command(flatten)]
-    pub flags: Generated<GuardrailsCreate>,
-}
+verb!(
+    GuardrailsShow,
+    Verb {
+        op: ops::GUARDRAILS_GET,
+        kind: Kind::One(&resources::GUARDRAIL, None),
+        label: "fetching the guardrail",
+        id: ID,
+        check: None,
+    }
+);
 
-/// `guardrails update ID`.
-#[derive(Debug, Args)]
-pub struct UpdateArgs {
-    /// The generated flags, the id first.
-    #[command(flatten)]
-    pub flags: Generated<GuardrailsUpdate>,
-}
+verb!(
+    GuardrailsCreate,
+    Verb {
+        op: ops::GUARDRAILS_CREATE,
+        kind: Kind::One(&resources::GUARDRAIL, None),
+        label: "creating the guardrail",
+        id: ID,
+        check: None,
+    }
+);
 
-/// `guardrails delete ID`.
-#[derive(Debug, Args)]
-pub struct DeleteArgs {
-    /// The guardrail's id.
-    pub id: String,
+verb!(
+    GuardrailsUpdate,
+    Verb {
+        op: ops::GUARDRAILS_UPDATE,
+        kind: Kind::Update(&resources::GUARDRAIL, "guardrails update"),
+        label: "updating the guardrail",
+        id: ID,
+        check: None,
+    }
+);
 
-    /// Delete without asking (needed when stdin is not a terminal).
-    #[arg(short, long)]
-    pub yes: bool,
-}
+verb!(
+    GuardrailsDelete,
+    Verb {
+        op: ops::GUARDRAILS_DELETE,
+        kind: Kind::Delete("guardrail"),
+        label: "deleting the guardrail",
+        id: ID,
+        check: None,
+    }
+);
 
 /// `guardrails assign|unassign ID`.
 #[derive(Debug, Args)]
@@ -149,148 +131,51 @@ pub struct AssignArgs {
     pub members: Vec<String>,
 }
 
-/// A checked guardrails command line.
+/// `guardrails assign|unassign`, checked.
 #[derive(Debug)]
-pub enum Plan {
-    /// `list`, with its filters.
-    List(Vec<(String, String)>),
-    /// `show ID`.
-    Show(String),
-    /// `create`, its body.
-    Create(Value),
-    /// `update ID`.
-    Update { id: String, body: Value },
-    /// `delete ID`; `ask` when the terminal must confirm.
-    Delete { id: String, ask: bool },
-    /// `assign` (`assign: true`) or `unassign`.
-    Assign {
-        id: String,
-        assign: bool,
-        keys: Vec<String>,
-        members: Vec<String>,
-    },
+pub struct Assign {
+    id: String,
+    assign: bool,
+    keys: Vec<String>,
+    members: Vec<String>,
 }
 
-fn non_empty_id(id: &str) -> Result<String, String> {
-    non_empty(id, "the guardrail id")
-}
-
-impl Plan {
-    /// Checks the flags; the error is a one-line usage message.
-    pub fn new(command: &GuardrailsCommand) -> Result<Self, String> {
-        Ok(match command {
-            GuardrailsCommand::List(args) => Self::List(args.flags.args.clone()),
-            GuardrailsCommand::Show(args) => Self::Show(non_empty_id(&args.id)?),
-            GuardrailsCommand::Create(args) => Self::Create(Value::Object(args.flags.body()?)),
-            GuardrailsCommand::Update(args) => {
-                let body = args.flags.body()?;
-                if body.is_empty() {
-                    return Err("nothing to update: give at least one flag to change (see \
-                                `openrouter guardrails update --help`)"
-                        .into());
-                }
-                Self::Update {
-                    id: non_empty_id(args.flags.arg("id").unwrap_or_default())?,
-                    body: Value::Object(body),
-                }
+/// Checks a guardrails command line; the error is a one-line usage message.
+pub fn plan(command: &GuardrailsCommand) -> Result<Plan, String> {
+    Ok(Plan::Call(match command {
+        GuardrailsCommand::List(flags) => Call::new(GuardrailsList::VERB, flags)?,
+        GuardrailsCommand::Show(flags) => Call::new(GuardrailsShow::VERB, flags)?,
+        GuardrailsCommand::Create(flags) => Call::new(GuardrailsCreate::VERB, flags)?,
+        GuardrailsCommand::Update(flags) => Call::new(GuardrailsUpdate::VERB, flags)?,
+        GuardrailsCommand::Delete(args) => Call::delete(args)?,
+        GuardrailsCommand::Assign(args) | GuardrailsCommand::Unassign(args) => {
+            if args.keys.is_empty() && args.members.is_empty() {
+                return Err("name at least one --key or --member".into());
             }
-            GuardrailsCommand::Delete(args) => {
-                let id = non_empty_id(&args.id)?;
-                let ask = confirm::check(args.yes, &format!("guardrail {id}"))?;
-                Self::Delete { id, ask }
-            }
-            GuardrailsCommand::Assign(args) | GuardrailsCommand::Unassign(args) => {
-                if args.keys.is_empty() && args.members.is_empty() {
-                    return Err("name at least one --key or --member".into());
-                }
-                Self::Assign {
-                    id: non_empty_id(&args.id)?,
-                    assign: matches!(command, GuardrailsCommand::Assign(_)),
-                    keys: args.keys.clone(),
-                    members: args.members.clone(),
-                }
-            }
-        })
-    }
-
-    /// The confirmation question, when a deletion must be confirmed on the terminal.
-    pub fn question(&self) -> Option<String> {
-        match self {
-            Self::Delete { id, ask: true } => Some(format!("guardrail {id}")),
-            _ => None,
+            return Ok(Plan::Assign(Assign {
+                id: non_empty(&args.id, ID)?,
+                assign: matches!(command, GuardrailsCommand::Assign(_)),
+                keys: args.keys.clone(),
+                members: args.members.clone(),
+            }));
         }
-    }
-
-    /// Sends the request(s) and renders the answer.
-    pub async fn execute(&self, ctx: &Context<'_>, style: Style<'_>) -> Result<Output, Failure> {
-        match self {
-            Self::List(args) => {
-                let list =
-                    by_name::list(ctx, "listing guardrails", ops::GUARDRAILS_LIST, args).await?;
-                Ok(PagedList::output(
-                    ops::GUARDRAILS_LIST,
-                    &resources::GUARDRAILS_LIST,
-                    "listing guardrails",
-                    list,
-                ))
-            }
-            Self::Show(id) => {
-                let (op, look) = (ops::GUARDRAILS_GET, &resources::GUARDRAIL);
-                one(
-                    ctx,
-                    style,
-                    "fetching the guardrail",
-                    op,
-                    &id_arg(id),
-                    None,
-                    look,
-                )
-                .await
-            }
-            Self::Create(body) => {
-                let (op, look) = (ops::GUARDRAILS_CREATE, &resources::GUARDRAIL);
-                let body = Some(body.clone());
-                one(ctx, style, "creating the guardrail", op, &[], body, look).await
-            }
-            Self::Update { id, body } => {
-                let (op, look) = (ops::GUARDRAILS_UPDATE, &resources::GUARDRAIL);
-                let body = Some(body.clone());
-                one(
-                    ctx,
-                    style,
-                    "updating the guardrail",
-                    op,
-                    &id_arg(id),
-                    body,
-                    look,
-                )
-                .await
-            }
-            Self::Delete { id, .. } => {
-                let what = format!("guardrail {id}");
-                let op = ops::GUARDRAILS_DELETE;
-                delete(ctx, style, "deleting the guardrail", op, &id_arg(id), &what).await
-            }
-            Self::Assign {
-                id,
-                assign,
-                keys,
-                members,
-            } => assign_all(ctx, id, *assign, keys, members, style).await,
-        }
-    }
+    }))
 }
 
 /// `assign`/`unassign`: looks every name up first (an unknown one sends nothing), then
 /// one bulk request for the keys and one for the members.
-async fn assign_all(
+pub async fn assign_all(
     ctx: &Context<'_>,
-    id: &str,
-    assign: bool,
-    keys: &[String],
-    members: &[String],
+    plan: &Assign,
     style: Style<'_>,
 ) -> Result<Output, Failure> {
+    let Assign {
+        id,
+        assign,
+        keys,
+        members,
+    } = plan;
+    let (id, assign) = (id.as_str(), *assign);
     let mut hashes = Vec::new();
     for key in keys {
         hashes.push(resolve::key_hash(ctx, key).await?);

@@ -10,8 +10,9 @@ use openrouter_analytics::types::KeyBudget;
 use openrouter_analytics_watch::{DailySpend, Runway};
 use serde_json::Value;
 
+use super::verb::{Kind, Verb, verb};
 use super::view;
-use super::{Context, Json, Output, by_name, show, show_answer, show_answer_then};
+use super::{Context, Json, Output, by_name, show, show_answer};
 use crate::exit::Failure;
 use crate::output::money;
 use crate::output::resource::Extra;
@@ -19,14 +20,22 @@ use crate::output::resources;
 use crate::output::table::{Align, Table};
 use crate::output::{Format, Out, Style};
 
-/// `openrouter key`.
-pub async fn current(ctx: &Context<'_>, style: Style<'_>) -> Result<Output, Failure> {
-    let op = ops::API_KEYS_GET_CURRENT_KEY_METADATA;
-    let answer = by_name::one(ctx, "fetching the key", op, &[], None).await?;
-    show_answer_then(style, op, &resources::CURRENT_KEY, &answer, |out| {
-        writeln!(out)?;
-        budgets_table(&answer.body["data"]["budgets"], out)
-    })
+verb!(
+    /// `openrouter key`: the key's fields, then the budgets that apply to it.
+    CurrentKey,
+    Verb {
+        op: ops::API_KEYS_GET_CURRENT_KEY_METADATA,
+        kind: Kind::One(&resources::CURRENT_KEY, Some(budgets)),
+        label: "fetching the key",
+        id: "",
+        check: None,
+    }
+);
+
+/// A blank line, then [`budgets_table`].
+fn budgets(answer: &Value, out: &mut Out<'_>) -> io::Result<()> {
+    writeln!(out)?;
+    budgets_table(&answer["data"]["budgets"], out)
 }
 
 /// The budgets that apply to the key, one row each, or a line saying there are none

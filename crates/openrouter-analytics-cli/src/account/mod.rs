@@ -26,15 +26,16 @@ use std::io::{self, Write};
 
 use clap::{Args, Subcommand};
 use openrouter_analytics::{Client, Error, OperationInfo, ops};
-use serde_json::Value;
 
 use crate::exit::{Failure, Operation};
+use crate::flags::Generated;
 use crate::global::EXIT_CODES_HELP;
 use crate::output::resource::{self, Extra};
 use crate::output::resources::{self, Look};
 use crate::output::{Format, Out, Style, write_raw_json};
 use crate::printout::Printout;
 use crate::progress::{Progress, with_progress};
+use verb::{Call, IsVerb, Kind, Verb, verb};
 
 /// `Examples:` then the exit-code table, for a command's `--help`.
 fn examples(lines: &[&str]) -> String {
@@ -57,7 +58,7 @@ pub enum AccountCommand {
     /// Label, management key or not, limit and what is left of it, spend today, this
     /// week, this month and in total, and the budgets that apply to it.
     #[command(after_help = examples(&["openrouter key", "openrouter key -f json | jq .data.limit_remaining"]))]
-    Key,
+    Key(Generated<key::CurrentKey>),
 
     /// Credits bought, credits used, and the balance left.
     #[command(after_help = examples(&["openrouter credits", "openrouter credits -f csv"]))]
@@ -69,7 +70,7 @@ pub enum AccountCommand {
 
     /// The organization's members: id, name, email and role.
     #[command(after_help = examples(&["openrouter members", "openrouter members -f csv > members.csv"]))]
-    Members,
+    Members(Generated<Members>),
 
     /// Workspaces: list, show, budgets, members; create, update or delete one.
     #[command(subcommand)]
@@ -147,101 +148,69 @@ pub struct GenerationArgs {
     pub id: String,
 }
 
-/// A checked account command line.
+verb!(
+    Members,
+    Verb {
+        op: ops::ORGANIZATION_LIST_MEMBERS,
+        kind: Kind::List(&resources::MEMBERS),
+        label: "listing members",
+        id: "",
+        check: None,
+    }
+);
+
+/// `generation ID`: its id is a query parameter, so not positional by the spec.
+const GENERATION: &Verb = &Verb {
+    op: ops::GENERATIONS_GET_GENERATION,
+    kind: Kind::One(&resources::GENERATION, None),
+    label: "fetching the generation",
+    id: "the generation id",
+    check: None,
+};
+
+/// A checked account command line: a [`Verb`] or one of the overrides.
 #[derive(Debug)]
 pub enum Plan {
-    /// `openrouter key`.
-    Key,
-    /// `openrouter credits`.
-    Credits,
     /// A verb that is one generated operation.
     Call(verb::Call),
+    /// `openrouter credits`.
+    Credits,
     /// `openrouter keys list`: its query, and the order asked for.
     KeysList(Vec<(String, String)>, Option<keys::KeySort>),
     /// `openrouter keys create`.
     KeysCreate(verb::Call),
-    /// `openrouter members`.
-    Members,
-    /// `openrouter workspaces ...`.
-    Workspaces(workspaces::Plan),
-    /// `openrouter generation ID`.
-    Generation(String),
-    /// `openrouter guardrails ...`.
-    Guardrails(guardrails::Plan),
+    /// `openrouter guardrails assign|unassign`.
+    Assign(guardrails::Assign),
     /// `openrouter models`.
     Models(models::Plan),
-    /// `openrouter byok ...`.
-    Byok(byok::Plan),
 }
 
 impl Plan {
     /// Checks the flags; the error is a one-line usage message.
     pub fn new(command: &AccountCommand) -> Result<Self, String> {
         Ok(match command {
-            AccountCommand::Key => Self::Key,
+            AccountCommand::Key(flags) => Self::Call(Call::new(key::CurrentKey::VERB, flags)?),
             AccountCommand::Credits => Self::Credits,
             AccountCommand::Keys(command) => keys::plan(command)?,
-            AccountCommand::Members => Self::Members,
-            AccountCommand::Workspaces(command) => {
-                Self::Workspaces(workspaces::Plan::new(command)?)
-            }
-            AccountCommand::Generation(args) => {
-                Self::Generation(non_empty(&args.id, "the generation id")?)
-            }
-            AccountCommand::Guardrails(command) => {
-                Self::Guardrails(guardrails::Plan::new(command)?)
-            }
+            AccountCommand::Members(flags) => Self::Call(Call::new(Members::VERB, flags)?),
+            AccountCommand::Workspaces(command) => workspaces::plan(command)?,
+            AccountCommand::Generation(args) => Self::Call(Call::by_id(GENERATION, &args.id)?),
+            AccountCommand::Guardrails(command) => guardrails::plan(command)?,
             AccountCommand::Models(args) => Self::Models(models::Plan::new(args)),
-            AccountCommand::Byok(command) => Self::Byok(byok::Plan::new(command)),
+            AccountCommand::Byok(byok::ByokCommand::List(flags)) => {
+                Self::Call(Call::new(byok::ByokList::VERB, flags)?)
+            }
         })
-    }
-
-    /// What to ask the user before sending, for a deletion on a terminal.
-    fn question(&self) -> Option<String> {
-        match self {
-            Self::Call(call) => call.question(),
-            Self::Workspaces(plan) => plan.question(),
-            Self::Guardrails(plan) => plan.question(),
-            Self::Key
-            | Self::KeysList(..)
-            | Self::KeysCreate(_)
-            | Self::Credits
-            | Self::Members
-            | Self::Generation(_)
-            | Self::Models(_)
-            | Self::Byok(_) => None,
-        }
     }
 
     async fn execute(&self, ctx: &Context<'_>, style: Style<'_>) -> Result<Output, Failure> {
         match self {
-            Self::Key => key::current(ctx, style).await,
-            Self::Credits => key::credits(ctx, style).await,
             Self::Call(call) => call.execute(ctx, style).await,
+            Self::Credits => key::credits(ctx, style).await,
             Self::KeysList(args, sort) => keys::list(ctx, style, args, *sort).await,
             Self::KeysCreate(call) => keys::create(ctx, call, style).await,
-            Self::Members => {
-                let op = ops::ORGANIZATION_LIST_MEMBERS;
-                list(ctx, style, "listing members", op, &[], &resources::MEMBERS).await
-            }
-            Self::Workspaces(plan) => plan.execute(ctx, style).await,
-            Self::Generation(id) => {
-                let op = ops::GENERATIONS_GET_GENERATION;
-                let label = "fetching the generation";
-                one(
-                    ctx,
-                    style,
-                    label,
-                    op,
-                    &id_arg(id),
-                    None,
-                    &resources::GENERATION,
-                )
-                .await
-            }
-            Self::Guardrails(plan) => plan.execute(ctx, style).await,
+            Self::Assign(plan) => guardrails::assign_all(ctx, plan, style).await,
             Self::Models(plan) => plan.execute(ctx, style).await,
-            Self::Byok(plan) => plan.execute(ctx).await,
         }
     }
 }
@@ -481,18 +450,6 @@ fn id_arg(id: &str) -> Vec<(String, String)> {
     vec![("id".to_string(), id.to_string())]
 }
 
-/// The body the flags describe, checked against the spec's types by decoding it as the
-/// typed request `T`, so that a bad value (a wrong type, a name too long) is a usage
-/// error before anything is sent; it goes out as the flags gave it.
-fn checked_body<T: serde::de::DeserializeOwned>(
-    fields: serde_json::Map<String, Value>,
-) -> Result<Value, String> {
-    let body = Value::Object(fields);
-    serde_json::from_value::<T>(body.clone())
-        .map_err(|err| format!("invalid flag value: {err}"))?;
-    Ok(body)
-}
-
 /// Every item of the list `op` answers (all pages), shown through `look`.
 async fn list(
     ctx: &Context<'_>,
@@ -516,20 +473,6 @@ fn show_items(
     let body = list.body();
     let raw = list.items.iter().map(|(_, raw)| &**raw).collect();
     show(style, op, look, &body, Json::Items(raw), &[], list.warning)
-}
-
-/// `op`'s one answer, shown through `look`.
-async fn one(
-    ctx: &Context<'_>,
-    style: Style<'_>,
-    label: &str,
-    op: &'static OperationInfo,
-    args: &[(String, String)],
-    body: Option<Value>,
-    look: &Look,
-) -> Result<Output, Failure> {
-    let answer = by_name::one(ctx, label, op, args, body).await?;
-    show_answer(style, op, look, &answer, &[])
 }
 
 /// Deletes `what` by `op`: the answer as [`deleted`] prints it, or, when a retry found
@@ -602,7 +545,9 @@ pub fn run(
     runtime: &tokio::runtime::Runtime,
     style: Style<'_>,
 ) -> Result<Output, Failure> {
-    if let Some(question) = plan.question() {
+    if let Plan::Call(call) = plan
+        && let Some(question) = call.question()
+    {
         confirm::ask(&question)?;
     }
     runtime.block_on(plan.execute(ctx, style))

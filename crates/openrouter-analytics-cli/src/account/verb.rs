@@ -20,6 +20,9 @@ use crate::output::{Out, Style};
 /// What a table shows after a look's rows (a field beside a list, a nested table).
 pub type After = fn(&Value, &mut Out<'_>) -> io::Result<()>;
 
+/// A body's check before it is sent; the error is a usage message.
+pub type Check = fn(&Value) -> Result<(), String>;
+
 /// What a verb does with its operation.
 #[derive(Clone, Copy, Debug)]
 pub enum Kind {
@@ -48,7 +51,7 @@ pub struct Verb {
     /// What a blank path parameter is called in the usage error (`the key's hash`).
     pub id: &'static str,
     /// Checks the body before it is sent (what the spec types or does not state).
-    pub check: Option<fn(&Value) -> Result<(), String>>,
+    pub check: Option<Check>,
 }
 
 impl Verb {
