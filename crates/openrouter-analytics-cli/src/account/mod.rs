@@ -258,24 +258,34 @@ pub fn already_gone_note(what: &str) -> String {
 #[derive(Debug, Default)]
 pub struct Output {
     /// Printed to stdout.
-    pub stdout: Vec<u8>,
-    /// A list too large to render into memory first, written after `stdout` as it
-    /// renders ([`PagedList::printout`]).
-    pub paged: Option<PagedList>,
+    stdout: Stdout,
     /// Printed to stderr after it, one line each.
     pub notes: Vec<String>,
+}
+
+/// What an account command prints on stdout.
+#[derive(Debug)]
+enum Stdout {
+    /// Rendered already.
+    Rendered(Vec<u8>),
+    /// A list too large to render into memory first, rendered as it is written
+    /// ([`PagedList::printout`]).
+    Paged(PagedList),
+}
+
+impl Default for Stdout {
+    fn default() -> Self {
+        Self::Rendered(Vec::new())
+    }
 }
 
 impl Output {
     /// What `main` prints: the rendered bytes (taken, not copied) or the paged list as
     /// it renders, then the notes.
     pub fn printout<'a>(&'a mut self, style: Style<'a>) -> Result<Printout<'a>, Failure> {
-        let printout = match &self.paged {
-            None => Printout::bytes(std::mem::take(&mut self.stdout)),
-            Some(paged) => {
-                debug_assert!(self.stdout.is_empty(), "a paged list prints alone");
-                paged.printout(style)?
-            }
+        let printout = match &mut self.stdout {
+            Stdout::Rendered(bytes) => Printout::bytes(std::mem::take(bytes)),
+            Stdout::Paged(paged) => paged.printout(style)?,
         };
         Ok(printout.with_notes(std::mem::take(&mut self.notes)))
     }
@@ -299,7 +309,7 @@ impl Output {
         // render like a write error.
         write(&mut Out::new(style, &mut stdout)).map_err(|err| Failure::output(&err))?;
         Ok(Self {
-            stdout,
+            stdout: Stdout::Rendered(stdout),
             ..Self::default()
         })
     }
@@ -342,7 +352,7 @@ impl PagedList {
         list: by_name::Pages,
     ) -> Output {
         Output {
-            paged: Some(Self {
+            stdout: Stdout::Paged(Self {
                 op,
                 look,
                 label,
@@ -537,8 +547,8 @@ fn show_answer_then(
     Ok(output)
 }
 
-/// Runs an account command: asks before a deletion on a terminal, sends, prints to
-/// `stdout` (`main`'s).
+/// Runs an account command: asks before a deletion on a terminal, sends, and returns
+/// what `main` prints.
 pub fn run(
     plan: &Plan,
     ctx: &Context<'_>,
