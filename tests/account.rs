@@ -228,7 +228,7 @@ async fn listing_keys_hides_disabled_and_expired_ones_and_pages_by_offset() {
     let all = client
         .api_keys()
         .list()
-        .include_disabled("true")
+        .include_disabled(true)
         .include_expired(true)
         .workspace_id(Uuid::parse_str(SANDBOX).expect("uuid"))
         .send()

@@ -77769,7 +77769,7 @@ The API keys of the account, optionally of one workspace. Needs a management key
 Sends a `GET` request to `/keys`
 
 Arguments:
-- `include_disabled`: Also list disabled keys (`true` or `false`).
+- `include_disabled`: Also list disabled keys.
 - `include_expired`: Also list keys past their expiry date.
 - `offset`: How many items to skip, for paging.
 - `workspace_id`: Only the keys of this workspace (a UUID).
@@ -83900,7 +83900,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct List<'a> {
         client: &'a super::Client,
-        include_disabled: Result<Option<::std::string::String>, String>,
+        include_disabled: Result<Option<bool>, String>,
         include_expired: Result<Option<bool>, String>,
         offset: Result<Option<u64>, String>,
         workspace_id: Result<Option<::uuid::Uuid>, String>,
@@ -83917,14 +83917,13 @@ pub mod builder {
         }
         pub fn include_disabled<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<bool>,
         {
             self.include_disabled = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for include_disabled failed"
-                        .to_string()
+                    "conversion to `bool` for include_disabled failed".to_string()
                 });
             self
         }

@@ -3414,9 +3414,9 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn include_disabled<'a, T>(self, value: T) -> Self
+        pub fn include_disabled<T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a str>>,
+            T: Into<Option<bool>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("include_disabled", value.to_string()))

@@ -173,7 +173,7 @@ async fn fetch(
     let keys = client
         .api_keys()
         .list()
-        .include_disabled("true")
+        .include_disabled(true)
         .include_expired(true)
         .collect_all()
         .await?;

@@ -423,7 +423,7 @@ impl Snapshot {
             client
                 .api_keys()
                 .list()
-                .include_disabled("true")
+                .include_disabled(true)
                 .retry(retry())
                 .collect_all()
                 .await?

@@ -8357,7 +8357,7 @@ pub mod api_keys {
     #[derive(Clone, Debug, Default)]
     pub struct ListParams {
         /// `include_disabled` (query parameter)
-        pub(crate) include_disabled: Option<String>,
+        pub(crate) include_disabled: Option<bool>,
         /// `offset` (query parameter)
         pub(crate) offset: Option<u64>,
         /// `workspace_id` (query parameter)
@@ -8370,10 +8370,10 @@ pub mod api_keys {
     /// A call of `GET /keys`; from `client.api_keys().list()`.
     pub type List<Mode = Async> = Call<ListParams, Mode>;
     impl<Mode> Call<ListParams, Mode> {
-        /// Also list disabled keys (`true` or `false`).
+        /// Also list disabled keys.
         pub fn include_disabled<V>(mut self, value: V) -> Self
         where
-            V: TryInto<String>,
+            V: TryInto<bool>,
             V::Error: std::fmt::Display,
         {
             match value.try_into() {
@@ -26001,8 +26001,8 @@ pub(crate) static OPERATIONS: &[OperationInfo] = &[
                 name: "include_disabled",
                 location: "query",
                 required: false,
-                description: "Also list disabled keys (`true` or `false`).",
-                value: ValueType::String,
+                description: "Also list disabled keys.",
+                value: ValueType::Boolean,
             },
             ParameterInfo {
                 name: "offset",
