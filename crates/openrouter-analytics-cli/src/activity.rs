@@ -9,7 +9,6 @@ use openrouter_analytics::types::{ActivityGroupBy, ActivityItem, ActivityRespons
 use openrouter_analytics::{Client, Error};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
-use crate::account;
 use crate::exit::Failure;
 use crate::global::HISTORY;
 use crate::output::Format;
@@ -259,12 +258,12 @@ impl Plan {
     /// Looks up `--key` and `--user` (a name, an email) in the keys and members lists
     /// and filters by the hash and id they stand for; an unknown or ambiguous one is a
     /// usage error listing the candidates.
-    pub async fn resolve(&mut self, ctx: &account::Context<'_>) -> Result<(), Failure> {
+    pub async fn resolve(&mut self, ctx: &crate::verb::Context<'_>) -> Result<(), Failure> {
         if let Some(key) = self.key.take() {
-            self.api_key_hash = Some(account::resolve::key_hash(ctx, &key).await?);
+            self.api_key_hash = Some(crate::resolve::key_hash(ctx, &key).await?);
         }
         if let Some(user) = self.user.take() {
-            self.user_id = Some(account::resolve::user_id(ctx, &user).await?);
+            self.user_id = Some(crate::resolve::user_id(ctx, &user).await?);
         }
         Ok(())
     }

@@ -20,8 +20,8 @@ use openrouter_analytics::{
     Client, Error, OperationInfo, TolerantAnswer, TolerantPages, operations,
 };
 
-use crate::account::view;
 use crate::flags::{self, FlagValues, Options, kebab};
+use crate::output::list as view;
 use crate::output::resource::{self, RenderError};
 use crate::output::{Format, Out, write_raw_json};
 
@@ -31,7 +31,7 @@ const ALL_PAGES: &str = "all-pages";
 /// How `openrouter api` offers an operation's flags: every parameter as a flag, every
 /// body field as a flag, and `--body` for the whole body.
 const API_OPTIONS: Options = Options {
-    positional_path: false,
+    positional: false,
     skip: &[],
     body: true,
 };

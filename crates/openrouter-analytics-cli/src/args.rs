@@ -29,12 +29,10 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// The whole command line: [`Cli`]'s, plus `--columns` on the account commands that
-/// show a resource ([`crate::account::with_columns`]). Parse, complete and document from
-/// this, not from `Cli::command()`.
+/// The whole command line. Parse, complete and document from this.
 pub fn command() -> clap::Command {
     use clap::CommandFactory;
-    crate::account::with_columns(Cli::command())
+    Cli::command()
 }
 
 /// The commands.

@@ -16,7 +16,6 @@ use openrouter_analytics_watch::{
 };
 use serde_json::json;
 
-use crate::account::Context;
 use crate::exit::{Failure, Operation, code};
 use crate::global::GlobalArgs;
 use crate::history::{self, DbArgs};
@@ -31,6 +30,7 @@ use crate::progress::with_progress;
 use crate::setup;
 use crate::stored;
 use crate::terminal;
+use crate::verb::Context;
 
 /// A webhook URL as given on the command line: a secret, never in `Debug`.
 #[derive(Clone)]

@@ -24,8 +24,6 @@
 //!   repeated flag cannot say; with a value or `--clear` for the same field it is a usage
 //!   error.
 
-use std::marker::PhantomData;
-
 use clap::builder::{PossibleValuesParser, TypedValueParser, ValueParser};
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use openrouter_analytics::uuid::Uuid;
@@ -104,8 +102,9 @@ pub fn flag_name(name: &str) -> String {
 /// What a command takes from an operation's generated flags.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Options {
-    /// Path parameters are positional arguments (`keys update HASH`) rather than flags.
-    pub positional_path: bool,
+    /// Required parameters (a path's, or a required query parameter such as a
+    /// generation's id) are positional arguments (`keys update HASH`) rather than flags.
+    pub positional: bool,
     /// Parameters and body fields (API names) the command does not offer.
     pub skip: &'static [&'static str],
     /// Offer `--body JSON|@FILE` for the whole body.
@@ -143,7 +142,7 @@ pub fn augment(mut command: Command, op: &OperationInfo, options: Options) -> Co
             .required(parameter.required)
             .help(help);
         // A positional one is named for what it is (`<HASH>`), not its type.
-        command = command.arg(if options.positional_path && parameter.location == "path" {
+        command = command.arg(if options.positional && parameter.required {
             typed(arg, parameter.value).value_name(parameter.name.to_uppercase())
         } else {
             typed(arg.long(flag_name(parameter.name)), parameter.value)
@@ -589,124 +588,5 @@ impl TypedValueParser for ColumnNames {
                 .into_iter()
                 .map(clap::builder::PossibleValue::new),
         ))
-    }
-}
-
-/// An operation a friendly command takes its flags from: `Generated<Self>` is then a
-/// set of clap arguments to `#[command(flatten)]`.
-pub trait FromOperation {
-    /// The operation, a handle of the generated table (`ops::API_KEYS_CREATE`): a
-    /// typo is a compile error, never a command without flags.
-    const OPERATION: &'static OperationInfo;
-    /// Which of its flags the command offers, and how.
-    const OPTIONS: Options;
-}
-
-/// The generated flags of the operation `O`, flattened into a friendly command.
-#[derive(Clone, Debug)]
-pub struct Generated<O> {
-    /// What was given.
-    pub values: FlagValues,
-    operation: PhantomData<O>,
-}
-
-impl<O> std::ops::Deref for Generated<O> {
-    type Target = FlagValues;
-
-    fn deref(&self) -> &FlagValues {
-        &self.values
-    }
-}
-
-impl<O: FromOperation> clap::Args for Generated<O> {
-    fn augment_args(command: Command) -> Command {
-        augment(command, O::OPERATION, O::OPTIONS)
-    }
-
-    fn augment_args_for_update(command: Command) -> Command {
-        Self::augment_args(command)
-    }
-}
-
-impl<O: FromOperation> clap::FromArgMatches for Generated<O> {
-    fn from_arg_matches(matches: &ArgMatches) -> Result<Self, clap::Error> {
-        Ok(Self {
-            values: FlagValues::from_matches(O::OPERATION, O::OPTIONS, matches),
-            operation: PhantomData,
-        })
-    }
-
-    fn update_from_arg_matches(&mut self, matches: &ArgMatches) -> Result<(), clap::Error> {
-        *self = Self::from_arg_matches(matches)?;
-        Ok(())
-    }
-}
-
-/// Declares a marker type for [`Generated`]: `from_operation!(KeysCreate,
-/// ops::API_KEYS_CREATE, Options { .. })`.
-macro_rules! from_operation {
-    ($(#[$doc:meta])* $name:ident, $operation:expr, $options:expr) => {
-        $(#[$doc])*
-        #[derive(Clone, Copy, Debug)]
-        pub struct $name;
-
-        impl $crate::flags::FromOperation for $name {
-            const OPERATION: &'static openrouter_analytics::OperationInfo = $operation;
-            const OPTIONS: $crate::flags::Options = $options;
-        }
-    };
-}
-pub(crate) use from_operation;
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_become_kebab_case_and_global_names_are_kept_clear_of() {
-        assert_eq!(kebab("api_keys"), "api-keys");
-        assert_eq!(kebab("get_user_activity"), "get-user-activity");
-        assert_eq!(kebab("probeEcho"), "probe-echo");
-        assert_eq!(flag_name("limit_reset"), "limit-reset");
-        assert_eq!(flag_name("format"), "field-format");
-        assert_eq!(flag_name("body"), "field-body");
-    }
-
-    /// A generated flag must never take the name of a global option: clap would panic
-    /// (or one would silently shadow the other).
-    #[test]
-    fn every_global_option_is_reserved() {
-        let command = crate::args::command();
-        let globals: Vec<&str> = command
-            .get_arguments()
-            .filter(|arg| arg.is_global_set())
-            .filter_map(|arg| arg.get_long())
-            .collect();
-        assert!(globals.len() >= 10, "{globals:?}");
-        for long in globals {
-            assert!(
-                RESERVED.contains(&long),
-                "--{long} is global but not in RESERVED"
-            );
-        }
-        assert_eq!(flag_name("version"), "field-version");
-    }
-
-    #[test]
-    fn values_are_typed() {
-        assert_eq!(parse_integer("42"), Ok(Value::from(42)));
-        assert!(parse_integer("4.2").is_err());
-        assert_eq!(parse_number("0.5"), Ok(serde_json::json!(0.5)));
-        assert!(parse_number("NaN").is_err());
-        assert!(parse_number("ten").is_err());
-        assert_eq!(parse_date("2026-11-01"), Ok(Value::from("2026-11-01")));
-        assert!(parse_date("2026-13-01").is_err());
-        assert_eq!(
-            parse_date_time("2026-12-31"),
-            Ok(Value::from("2026-12-31T00:00:00Z"))
-        );
-        assert!(parse_date_time("next week").is_err());
-        assert!(parse_uuid("ws-1").is_err());
-        assert_eq!(parse_json("{\"a\":1}"), Ok(serde_json::json!({"a": 1})));
     }
 }

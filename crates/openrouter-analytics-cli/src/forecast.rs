@@ -17,7 +17,6 @@ use openrouter_analytics_watch::forecast::{
 use openrouter_analytics_watch::{KeyFigures, Needs, Snapshot};
 use serde_json::json;
 
-use crate::account::Context;
 use crate::exit::{Failure, Operation};
 use crate::history::{self, DbArgs};
 use crate::output::Format;
@@ -30,6 +29,7 @@ use crate::printout::Printout;
 use crate::progress::with_progress;
 use crate::stored;
 use crate::terminal;
+use crate::verb::Context;
 
 /// Completed days in OpenRouter's activity window.
 const WINDOW_DAYS: u64 = 30;

@@ -21,7 +21,8 @@
 //!
 //! Modules: [`args`] (the command line), [`parse`] (flag values), [`setup`] (the
 //! client), [`activity`], [`meta`] and [`query`] (the commands), [`account`] (key,
-//! credits, keys, members, workspaces, generation, and `activity --key/--user`), [`api`] (any operation
+//! credits, keys, members, workspaces, generation: a table of [`verb`]s, the engine that
+//! runs them), [`resolve`] (`activity --key/--user`), [`api`] (any operation
 //! by name, built from the spec's table of operations), [`totals`] (totals and
 //! summaries), [`report`] and [`svg`] (the HTML report and its charts),
 //! [`check`] (alert rules) and [`exporter`] (Prometheus metrics),
@@ -50,6 +51,7 @@ mod printout;
 mod progress;
 mod query;
 mod report;
+mod resolve;
 mod secret;
 mod setup;
 mod stored;
@@ -58,6 +60,7 @@ mod terminal;
 #[cfg(test)]
 mod test_alloc;
 mod totals;
+mod verb;
 
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
@@ -153,7 +156,7 @@ fn run(cli: &Cli, columns: Option<&[String]>, redactor: &Redactor) -> Result<(),
         output::Style::for_stdout(global.format, global.wide, global.csv_raw).with_columns(columns);
     let format = style.format;
     // What the account commands' printout reads from (a paged list, kept as sent).
-    let mut account_output: account::Output;
+    let mut account_output: verb::Output;
     let printout = match plan {
         // No key and no network.
         Plan::Completions(shell) => Printout::render(style, |out| {
@@ -243,7 +246,7 @@ fn run(cli: &Cli, columns: Option<&[String]>, redactor: &Redactor) -> Result<(),
                 // `api <group> delete...`: a retried DELETE found the thing gone, most
                 // likely because the attempt whose answer was lost deleted it.
                 Err(err) if err.is_already_gone() => {
-                    Printout::nothing().with_notes([account::already_gone_note("the resource")])
+                    Printout::nothing().with_notes([verb::already_gone_note("the resource")])
                 }
                 Err(err) => {
                     return Err(Failure::from_client(
@@ -366,8 +369,8 @@ impl Session {
         })
     }
 
-    fn context(&self) -> account::Context<'_> {
-        account::Context {
+    fn context(&self) -> verb::Context<'_> {
+        verb::Context {
             client: &self.client,
             progress: self.progress.as_ref(),
             base_url: &self.base_url,

@@ -394,6 +394,31 @@ fn output_names_no_command_and_not_the_command_tree() {
     );
 }
 
+/// `verb/` is the engine of the friendly commands: it knows no command and no operation
+/// by name (the table of them is `account/`), so a verb is data, never a code path.
+#[test]
+fn the_verb_engine_names_no_command_and_no_operation() {
+    let graph = module_graph(&src());
+    let commands = [
+        "account", "activity", "api", "check", "forecast", "report", "resolve",
+    ];
+    let named: Vec<&String> = graph["verb"]
+        .keys()
+        .filter(|module| commands.contains(&module.as_str()))
+        .collect();
+    assert!(named.is_empty(), "verb/ names the commands {named:?}");
+    for file in rust_files(&src().join("verb")) {
+        let code = without_test_items(&code_only(
+            &std::fs::read_to_string(&file).expect("read a source file"),
+        ));
+        assert!(
+            !code.contains("ops::"),
+            "{} names an operation (`ops::`): a verb's operation belongs in its entry",
+            file.display()
+        );
+    }
+}
+
 /// A command returns what it prints (a `Printout`); only `main` opens stdout, in one
 /// place (asking whether it is a terminal is not writing to it).
 #[test]

@@ -1,119 +1,20 @@
-//! `openrouter guardrails list|show|create|update|delete|assign|unassign`: spend limits
-//! and model/provider rules for keys and members. All but `assign`/`unassign` are
-//! [`Verb`]s, their flags from the spec; those two take keys and members by name, as
-//! `activity --key/--user` does.
+//! `openrouter guardrails assign|unassign`: keys and members put under a guardrail (or
+//! taken out) by name, as `activity --key/--user` takes them: the one guardrail
+//! command that is not a single operation.
 
-use openrouter_analytics::ops;
 use std::io::Write;
 
-use clap::{Args, Subcommand};
+use clap::{ArgMatches, Args, FromArgMatches};
+use openrouter_analytics::ops;
 use serde_json::{Value, json};
 
-use super::verb::{Call, Deletion, IsVerb, Kind, Verb, verb};
-use super::{Context, Output, Plan, by_name, examples, id_arg, non_empty, resolve};
+use super::Plan;
 use crate::exit::Failure;
-use crate::flags::Generated;
-use crate::output::resources;
 use crate::output::sheet::{Sheet, number, text};
 use crate::output::{Format, Style};
 use crate::output::{cell, write_raw_json};
-
-/// `openrouter guardrails ...`.
-#[derive(Debug, Subcommand)]
-pub enum GuardrailsCommand {
-    /// Every guardrail (all pages): name, limit, reset, allowed models and providers.
-    #[command(after_help = examples(&["openrouter guardrails list", "openrouter guardrails list -f csv"]))]
-    List(Generated<GuardrailsList>),
-
-    /// One guardrail, by id.
-    #[command(after_help = examples(&["openrouter guardrails show 5b0e...", "openrouter guardrails show 5b0e... -f json"]))]
-    Show(Generated<GuardrailsShow>),
-
-    /// Create a guardrail.
-    #[command(after_help = examples(&[
-        "openrouter guardrails create --name interns --limit-usd 50 --allowed-models openai/gpt-4o-mini",
-    ]))]
-    Create(Generated<GuardrailsCreate>),
-
-    /// Change a guardrail; `--clear FIELD` removes a limit or a list.
-    #[command(after_help = examples(&[
-        "openrouter guardrails update 5b0e... --limit-usd 100",
-        "openrouter guardrails update 5b0e... --clear limit-usd",
-    ]))]
-    Update(Generated<GuardrailsUpdate>),
-
-    /// Delete a guardrail (asks first on a terminal; --yes otherwise).
-    #[command(after_help = examples(&["openrouter guardrails delete 5b0e... --yes"]))]
-    Delete(Deletion<GuardrailsDelete>),
-
-    /// Put keys and members under a guardrail, by name.
-    #[command(after_help = examples(&[
-        "openrouter guardrails assign 5b0e... --key ci-bot --member ada@example.com",
-    ]))]
-    Assign(AssignArgs),
-
-    /// Take keys and members out from under a guardrail, by name.
-    #[command(after_help = examples(&["openrouter guardrails unassign 5b0e... --key ci-bot"]))]
-    Unassign(AssignArgs),
-}
-
-/// What a blank id is called in the usage error.
-const ID: &str = "the guardrail id";
-
-verb!(
-    GuardrailsList,
-    Verb {
-        op: ops::GUARDRAILS_LIST,
-        kind: Kind::Paged(&resources::GUARDRAILS_LIST),
-        label: "listing guardrails",
-        id: ID,
-        check: None,
-    }
-);
-
-verb!(
-    GuardrailsShow,
-    Verb {
-        op: ops::GUARDRAILS_GET,
-        kind: Kind::One(&resources::GUARDRAIL, None),
-        label: "fetching the guardrail",
-        id: ID,
-        check: None,
-    }
-);
-
-verb!(
-    GuardrailsCreate,
-    Verb {
-        op: ops::GUARDRAILS_CREATE,
-        kind: Kind::One(&resources::GUARDRAIL, None),
-        label: "creating the guardrail",
-        id: ID,
-        check: None,
-    }
-);
-
-verb!(
-    GuardrailsUpdate,
-    Verb {
-        op: ops::GUARDRAILS_UPDATE,
-        kind: Kind::Update(&resources::GUARDRAIL, "guardrails update"),
-        label: "updating the guardrail",
-        id: ID,
-        check: None,
-    }
-);
-
-verb!(
-    GuardrailsDelete,
-    Verb {
-        op: ops::GUARDRAILS_DELETE,
-        kind: Kind::Delete("guardrail"),
-        label: "deleting the guardrail",
-        id: ID,
-        check: None,
-    }
-);
+use crate::resolve;
+use crate::verb::{Context, Output, call as by_name, non_empty};
 
 /// `guardrails assign|unassign ID`.
 #[derive(Debug, Args)]
@@ -140,25 +41,17 @@ pub struct Assign {
     members: Vec<String>,
 }
 
-/// Checks a guardrails command line; the error is a one-line usage message.
-pub fn plan(command: &GuardrailsCommand) -> Result<Plan, String> {
-    Ok(Plan::Call(match command {
-        GuardrailsCommand::List(flags) => Call::new(GuardrailsList::VERB, flags)?,
-        GuardrailsCommand::Show(flags) => Call::new(GuardrailsShow::VERB, flags)?,
-        GuardrailsCommand::Create(flags) => Call::new(GuardrailsCreate::VERB, flags)?,
-        GuardrailsCommand::Update(flags) => Call::new(GuardrailsUpdate::VERB, flags)?,
-        GuardrailsCommand::Delete(args) => Call::delete(args)?,
-        GuardrailsCommand::Assign(args) | GuardrailsCommand::Unassign(args) => {
-            if args.keys.is_empty() && args.members.is_empty() {
-                return Err("name at least one --key or --member".into());
-            }
-            return Ok(Plan::Assign(Assign {
-                id: non_empty(&args.id, ID)?,
-                assign: matches!(command, GuardrailsCommand::Assign(_)),
-                keys: args.keys.clone(),
-                members: args.members.clone(),
-            }));
-        }
+/// Checks `assign` (or `unassign`)'s flags; the error is a one-line usage message.
+pub fn plan(matches: &ArgMatches, assign: bool) -> Result<Plan, String> {
+    let args = AssignArgs::from_arg_matches(matches).map_err(|err| err.to_string())?;
+    if args.keys.is_empty() && args.members.is_empty() {
+        return Err("name at least one --key or --member".into());
+    }
+    Ok(Plan::Assign(Assign {
+        id: non_empty(&args.id, "the guardrail id")?,
+        assign,
+        keys: args.keys,
+        members: args.members,
     }))
 }
 
@@ -184,7 +77,7 @@ pub async fn assign_all(
     for member in members {
         user_ids.push(resolve::user_id(ctx, member).await?);
     }
-    let args = id_arg(id);
+    let args = [("id".to_string(), id.to_string())];
     let (verb, keys_method, members_method) = if assign {
         (
             "Assigned",

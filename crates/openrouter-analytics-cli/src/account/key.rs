@@ -1,39 +1,26 @@
-//! `openrouter key` (the key in use) and `openrouter credits`: the answers rendered
-//! through the resource model, plus what the API does not say (the budgets' table, the
-//! balance and the runway).
+//! What the API does not say about the key in use and the credits: the table of the
+//! budgets that apply to the key (`openrouter key`), and the balance and its runway
+//! (`openrouter credits`).
 
 use std::io::{self, Write};
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use openrouter_analytics::ops;
 use openrouter_analytics::types::KeyBudget;
 use openrouter_analytics_watch::{DailySpend, Runway};
 use serde_json::Value;
 
-use super::verb::{Kind, Verb, verb};
-use super::view;
-use super::{Context, Json, Output, by_name, show, show_answer};
 use crate::exit::Failure;
 use crate::output::money;
 use crate::output::resource::Extra;
 use crate::output::resources;
 use crate::output::table::{Align, Table};
 use crate::output::{Format, Out, Style};
-
-verb!(
-    /// `openrouter key`: the key's fields, then the budgets that apply to it.
-    CurrentKey,
-    Verb {
-        op: ops::API_KEYS_GET_CURRENT_KEY_METADATA,
-        kind: Kind::One(&resources::CURRENT_KEY, Some(budgets)),
-        label: "fetching the key",
-        id: "",
-        check: None,
-    }
-);
+use crate::verb::call as by_name;
+use crate::verb::{Context, Json, Output, show, show_answer};
 
 /// A blank line, then [`budgets_table`].
-fn budgets(answer: &Value, out: &mut Out<'_>) -> io::Result<()> {
+pub fn budgets(answer: &Value, out: &mut Out<'_>) -> io::Result<()> {
     writeln!(out)?;
     budgets_table(&answer["data"]["budgets"], out)
 }
@@ -69,7 +56,7 @@ fn budgets_table(budgets: &Value, out: &mut Out<'_>) -> io::Result<()> {
                 .as_ref()
                 .map(ToString::to_string)
                 .unwrap_or_else(|| "never".into()),
-            view::optional_time(budget.resets_at.as_ref(), ""),
+            optional_time(budget.resets_at.as_ref(), ""),
         ]);
     }
     table.write(out)
@@ -180,14 +167,33 @@ fn extras(balance: Option<f64>, runway: Option<&Runway>) -> Result<Vec<Extra>, m
 
 /// What is left: credits bought minus credits used, when the answer has both.
 fn balance(credits: &Value) -> Option<f64> {
-    Some(view::difference(
+    Some(difference(
         credits["total_credits"].as_f64()?,
         credits["total_usage"].as_f64()?,
     ))
 }
 
+/// `a - b` in dollars without binary floating-point noise (`0.3 - 0.1` is not
+/// `0.19999999999999998` here), so that a balance prints as the figures it came from.
+pub fn difference(a: f64, b: f64) -> f64 {
+    let rounded = ((a - b) * 1e10).round() / 1e10;
+    if rounded.is_finite() { rounded } else { a - b }
+}
+
+/// A moment for a table: `2026-11-01 12:34` (UTC, as the column header says).
+pub fn time(value: &DateTime<Utc>) -> String {
+    value.format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// An optional moment: `when_none` (e.g. `never`) when there is none.
+pub fn optional_time(value: Option<&DateTime<Utc>>, when_none: &str) -> String {
+    value.map(time).unwrap_or_else(|| when_none.into())
+}
+
 #[cfg(test)]
 mod tests {
+    use chrono::TimeZone;
+
     use super::*;
 
     #[test]
@@ -195,5 +201,26 @@ mod tests {
         let credits = serde_json::json!({"total_credits": 0.3, "total_usage": 0.1});
         assert_eq!(balance(&credits), Some(0.2));
         assert_eq!(balance(&serde_json::json!({"total_credits": 0.3})), None);
+    }
+
+    #[test]
+    fn balances_without_float_noise() {
+        assert_eq!(difference(0.3, 0.1), 0.2);
+        assert_eq!(difference(10.0, 12.5), -2.5);
+        assert_eq!(
+            money::usd(difference(100.0, 42.13)).expect("printable"),
+            "$57.87"
+        );
+    }
+
+    #[test]
+    fn times_are_short_utc() {
+        let t = Utc
+            .with_ymd_and_hms(2026, 11, 1, 12, 34, 56)
+            .single()
+            .expect("time");
+        assert_eq!(time(&t), "2026-11-01 12:34");
+        assert_eq!(optional_time(None, "never"), "never");
+        assert_eq!(optional_time(Some(&t), "never"), "2026-11-01 12:34");
     }
 }

@@ -1,138 +1,29 @@
-//! `openrouter keys list|show|create|update|delete`: the account's API keys and the
-//! spend of each. `show`, `update` and `delete` are [`Verb`]s; `list` sorts and
-//! `create` shows the secret once.
+//! What the API does not say about API keys: `keys list --sort`, the checks of a key's
+//! name and limit, and the words beside a new key's secret, shown once.
 
 use std::cmp::Ordering;
 
 use chrono::{DateTime, Utc};
-use clap::{Args, Subcommand, ValueEnum};
-use openrouter_analytics::types;
-use openrouter_analytics::uuid::Uuid;
-use openrouter_analytics::{ErrorKind, ops};
 use serde_json::Value;
 
-use super::verb::{Call, Deletion, IsVerb, Kind, Verb, typed, verb};
-use super::{Context, Output, Plan, by_name, examples, show_answer, show_items};
-use crate::exit::{Failure, Operation};
-use crate::flags::Generated;
-use crate::output::Style;
-use crate::output::resources;
+use crate::output::list::RawItem;
+use crate::verb::{Once, Order, typed};
 
-/// `openrouter keys ...`.
-#[derive(Debug, Subcommand)]
-pub enum KeysCommand {
-    /// Every API key with its limit and its spend today, this week, this month and in
-    /// total (all pages).
-    #[command(after_help = examples(&[
-        "openrouter keys list --sort usage",
-        "openrouter keys list --include-disabled -f csv > keys.csv",
-    ]))]
-    List(ListArgs),
+/// `keys list --sort`.
+pub const ORDER: Order = Order {
+    help: "Sort: usage (total spend, largest first), name (A to Z) or created (newest \
+           first) [default: API order]",
+    keys: &["usage", "name", "created"],
+    sort: sort_keys::<RawItem>,
+};
 
-    /// One API key, by its hash.
-    #[command(after_help = examples(&["openrouter keys show 6f1c...e2"]))]
-    Show(Generated<KeysShow>),
-
-    /// Create an API key; its secret is printed once, on stdout, and never again.
-    #[command(after_help = examples(&[
-        "openrouter keys create --name ci --limit 25 --limit-reset monthly",
-        "openrouter keys create --name temp --expires-at 2026-12-31 -f json | jq -r .key",
-    ]))]
-    Create(Generated<KeysCreate>),
-
-    /// Rename, disable or re-enable an API key, or change its limit.
-    #[command(after_help = examples(&[
-        "openrouter keys update 6f1c...e2 --disabled true",
-        "openrouter keys update 6f1c...e2 --limit 50 --limit-reset weekly",
-    ]))]
-    Update(Generated<KeysUpdate>),
-
-    /// Delete an API key (asks first on a terminal; --yes otherwise).
-    #[command(after_help = examples(&["openrouter keys delete 6f1c...e2 --yes"]))]
-    Delete(Deletion<KeysDelete>),
-}
-
-/// What a blank hash is called in the usage error.
-const HASH: &str = "the key's hash";
-
-verb!(
-    KeysShow,
-    Verb {
-        op: ops::API_KEYS_GET,
-        kind: Kind::One(&resources::KEY, None),
-        label: "fetching the key",
-        id: HASH,
-        check: None,
-    }
-);
-
-verb!(
-    KeysCreate,
-    Verb {
-        op: ops::API_KEYS_CREATE,
-        kind: Kind::One(&resources::KEY_CREATED, None),
-        label: "creating the key",
-        id: HASH,
-        check: Some(checked::<types::CreateKeysRequest>),
-    }
-);
-
-verb!(
-    KeysUpdate,
-    Verb {
-        op: ops::API_KEYS_UPDATE,
-        kind: Kind::Update(&resources::KEY, "keys update"),
-        label: "updating the key",
-        id: HASH,
-        check: Some(checked::<types::UpdateKeysRequest>),
-    }
-);
-
-verb!(
-    KeysDelete,
-    Verb {
-        op: ops::API_KEYS_DELETE,
-        kind: Kind::Delete("API key"),
-        label: "deleting the key",
-        id: HASH,
-        check: None,
-    }
-);
-
-/// `openrouter keys list`.
-#[derive(Debug, Args)]
-pub struct ListArgs {
-    /// Also list disabled keys.
-    #[arg(long)]
-    pub include_disabled: bool,
-
-    /// Only the keys of this workspace (a UUID).
-    #[arg(long, value_name = "ID", value_parser = parse_uuid)]
-    pub workspace_id: Option<Uuid>,
-
-    /// Sort: usage (total spend, largest first), name (A to Z) or created (newest
-    /// first) [default: API order].
-    #[arg(long, value_enum, value_name = "KEY")]
-    pub sort: Option<KeySort>,
-}
-
-/// What `keys list --sort` orders by.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum KeySort {
-    /// Total spend, largest first.
-    Usage,
-    /// Name, A to Z (case-insensitive).
-    Name,
-    /// Creation time, newest first.
-    Created,
-}
-
-/// `--workspace-id`: a UUID, checked before anything is sent.
-pub fn parse_uuid(text: &str) -> Result<Uuid, String> {
-    text.trim()
-        .parse()
-        .map_err(|_| format!("{text:?} is not a UUID (e.g. 0b3c9b5e-4f8a-4c1e-9d2e-7a6b5c4d3e2f)"))
-}
+/// `keys create`'s secret.
+pub const ONCE: Once = Once {
+    note: "This is the new key's secret, shown this once: store it now, OpenRouter will \
+           not show it again.",
+    lost: "the key may have been created: look for it with `openrouter keys list` and \
+           delete it",
+};
 
 /// The checks the API does not state in the spec: a name is not blank, a limit is not
 /// negative.
@@ -151,52 +42,18 @@ fn check_key_fields(fields: &serde_json::Map<String, Value>) -> Result<(), Strin
 }
 
 /// [`check_key_fields`], then the body decoded as the typed request `T`.
-fn checked<T: serde::de::DeserializeOwned>(body: &Value) -> Result<(), String> {
+pub fn checked<T: serde::de::DeserializeOwned>(body: &Value) -> Result<(), String> {
     body.as_object().map_or(Ok(()), check_key_fields)?;
     typed::<T>(body)
 }
 
-/// Checks a keys command line; the error is a one-line usage message.
-pub fn plan(command: &KeysCommand) -> Result<Plan, String> {
-    Ok(match command {
-        KeysCommand::List(args) => {
-            let mut query = Vec::new();
-            if args.include_disabled {
-                query.push(("include_disabled".to_string(), "true".to_string()));
-            }
-            if let Some(workspace) = args.workspace_id {
-                query.push(("workspace_id".to_string(), workspace.to_string()));
-            }
-            Plan::KeysList(query, args.sort)
-        }
-        KeysCommand::Show(flags) => Plan::Call(Call::new(KeysShow::VERB, flags)?),
-        KeysCommand::Create(flags) => Plan::KeysCreate(Call::new(KeysCreate::VERB, flags)?),
-        KeysCommand::Update(flags) => Plan::Call(Call::new(KeysUpdate::VERB, flags)?),
-        KeysCommand::Delete(args) => Plan::Call(Call::delete(args)?),
-    })
-}
-
-/// `keys list`: every page, sorted when asked.
-pub async fn list(
-    ctx: &Context<'_>,
-    style: Style<'_>,
-    args: &[(String, String)],
-    sort: Option<KeySort>,
-) -> Result<Output, Failure> {
-    let mut list = by_name::items(ctx, "listing API keys", ops::API_KEYS_LIST, args).await?;
-    if let Some(sort) = sort {
-        sort_keys(&mut list.items, sort);
-    }
-    show_items(style, ops::API_KEYS_LIST, &resources::KEYS_LIST, list)
-}
-
-/// Sorts keys (stable: equal keys keep the API's order); a key without the field sorts
-/// last.
-fn sort_keys<T>(keys: &mut [(Value, T)], sort: KeySort) {
-    keys.sort_by(|(a, _), (b, _)| match sort {
-        KeySort::Usage => usage(b).total_cmp(&usage(a)),
-        KeySort::Name => compare_names(name(a), name(b)),
-        KeySort::Created => created(b).cmp(&created(a)),
+/// Sorts keys by `usage`, `name` or `created` (stable: equal keys keep the API's order);
+/// a key without the field sorts last.
+fn sort_keys<T>(keys: &mut [(Value, T)], by: &str) {
+    keys.sort_by(|(a, _), (b, _)| match by {
+        "usage" => usage(b).total_cmp(&usage(a)),
+        "name" => compare_names(name(a), name(b)),
+        _ => created(b).cmp(&created(a)),
     });
 }
 
@@ -220,34 +77,6 @@ fn created(key: &Value) -> Option<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(key["created_at"].as_str()?)
         .ok()
         .map(|t| t.with_timezone(&Utc))
-}
-
-/// The note on stderr beside a new key's secret.
-pub const SECRET_NOTE: &str = "This is the new key's secret, shown this once: store it now, \
-    OpenRouter will not show it again.";
-
-/// `keys create`: the new key and its secret, once, on stdout. The answer is read
-/// tolerantly: one that lacks a field the spec requires still shows the secret, which
-/// OpenRouter will not show again.
-pub async fn create(ctx: &Context<'_>, call: &Call, style: Style<'_>) -> Result<Output, Failure> {
-    let (op, label) = (ops::API_KEYS_CREATE, KeysCreate::VERB.label);
-    let answer = by_name::one_or_error(ctx, label, op, &[], call.body().cloned())
-        .await?
-        .map_err(|err| {
-            if err.kind() == ErrorKind::Decode {
-                // The body holds the secret: say what happened without quoting it.
-                Failure::other(
-                    "create_keys: OpenRouter's answer could not be read, so the new key's \
-                     secret cannot be shown; the key may have been created: look for it \
-                     with `openrouter keys list` and delete it",
-                )
-            } else {
-                Failure::from_client(&err, Operation::Account, ctx.base_url)
-            }
-        })?;
-    let mut output = show_answer(style, op, &resources::KEY_CREATED, &answer, &[])?;
-    output.notes.push(SECRET_NOTE.into());
-    Ok(output)
 }
 
 #[cfg(test)]
@@ -278,11 +107,11 @@ mod tests {
             (key("gamma", 2.0, "2026-01-03T00:00:00Z"), ()),
             (key("alpha", 2.0, "not a time"), ()),
         ];
-        sort_keys(&mut keys, KeySort::Usage);
+        sort_keys(&mut keys, "usage");
         assert_eq!(names(&keys), ["Alpha", "gamma", "alpha", "beta"]);
-        sort_keys(&mut keys, KeySort::Name);
+        sort_keys(&mut keys, "name");
         assert_eq!(names(&keys), ["Alpha", "alpha", "beta", "gamma"]);
-        sort_keys(&mut keys, KeySort::Created);
+        sort_keys(&mut keys, "created");
         assert_eq!(names(&keys), ["gamma", "beta", "Alpha", "alpha"]);
     }
 
@@ -295,7 +124,5 @@ mod tests {
         assert!(check_key_fields(&fields(serde_json::json!({"name": " "}))).is_err());
         assert!(check_key_fields(&fields(serde_json::json!({"limit": -1.0}))).is_err());
         assert!(check_key_fields(&fields(serde_json::json!({"limit": null}))).is_ok());
-        assert!(parse_uuid("0b3c9b5e-4f8a-4c1e-9d2e-7a6b5c4d3e2f").is_ok());
-        assert!(parse_uuid("ws-1").is_err());
     }
 }

@@ -1,550 +1,442 @@
-//! The account commands: the key in use (`key`), `credits`, API keys (`keys`),
-//! organization `members`, `workspaces`, one `generation`, `guardrails`, `models` and
-//! `byok`, plus the name lookups behind `activity --key` and `--user` ([`resolve`]).
-//!
-//! Each is a generated operation (named by its handle in `ops`) read tolerantly by name
-//! ([`by_name`]) and rendered through the resource model with a `Look`; the code here
-//! is only what the API does not say. Each command is a [`Plan`] checked before
-//! anything is sent; [`run`] asks before a deletion, sends, and prints. JSON output is
-//! the API's body byte for byte, or for a list that came in pages, `{"data":[...]}`
-//! with every page's items as sent.
+//! The account commands (`key`, `credits`, `keys`, `members`, `workspaces`, `generation`,
+//! `guardrails`, `models`, `byok`) as data: [`COMMANDS`] names, for each, its words, its
+//! help and examples, and the generated operation it is ([`Verb`]: flags from the spec,
+//! answer shown through a `Look`) or the override it runs. The modules beside it hold only
+//! what the API does not say: keys' sort, check and secret-once words (`keys`), the
+//! budgets table and the credits' runway (`key`), assigning guardrails by name
+//! (`guardrails`), models' sort (`models`).
 
-mod by_name;
-mod byok;
-mod confirm;
 mod guardrails;
 mod key;
 mod keys;
 mod models;
-pub mod resolve;
-mod verb;
-pub(crate) mod view;
-mod workspaces;
 
-use std::future::Future;
 use std::io::{self, Write};
 
-use clap::{Args, Subcommand};
-use openrouter_analytics::{Client, Error, OperationInfo, ops};
+use clap::{ArgMatches, Args, Command};
+use openrouter_analytics::{ops, types};
+use serde_json::Value;
 
-use crate::exit::{Failure, Operation};
-use crate::flags::Generated;
-use crate::global::EXIT_CODES_HELP;
-use crate::output::resource::{self, Extra};
-use crate::output::resources::{self, Look};
-use crate::output::{Format, Out, Style, write_raw_json};
-use crate::printout::Printout;
-use crate::progress::{Progress, with_progress};
-use verb::{Call, IsVerb, Kind, Verb, verb};
+use crate::exit::Failure;
+use crate::output::resources as look;
+use crate::output::{Out, Style};
+use crate::verb::{self, Call, Context, Entry, Kind, Output, Runs, Verb, typed};
 
-/// `Examples:` then the exit-code table, for a command's `--help`.
-fn examples(lines: &[&str]) -> String {
-    let mut text = String::from("Examples:\n");
-    for line in lines {
-        text.push_str("  ");
-        text.push_str(line);
-        text.push('\n');
-    }
-    text.push('\n');
-    text.push_str(EXIT_CODES_HELP);
-    text
-}
-
-/// The account commands, flattened into `openrouter`'s top level.
-#[derive(Debug, Subcommand)]
-pub enum AccountCommand {
-    /// The API key in use: its limit, spend and budgets.
-    ///
-    /// Label, management key or not, limit and what is left of it, spend today, this
-    /// week, this month and in total, and the budgets that apply to it.
-    #[command(after_help = examples(&["openrouter key", "openrouter key -f json | jq .data.limit_remaining"]))]
-    Key(Generated<key::CurrentKey>),
-
-    /// Credits bought, credits used, and the balance left.
-    #[command(after_help = examples(&["openrouter credits", "openrouter credits -f csv"]))]
-    Credits,
-
-    /// The account's API keys: spend per key; show, create, update or delete one.
-    #[command(subcommand)]
-    Keys(keys::KeysCommand),
-
-    /// The organization's members: id, name, email and role.
-    #[command(after_help = examples(&["openrouter members", "openrouter members -f csv > members.csv"]))]
-    Members(Generated<Members>),
-
-    /// Workspaces: list, show, budgets, members; create, update or delete one.
-    #[command(subcommand)]
-    Workspaces(workspaces::WorkspacesCommand),
-
-    /// One request by its generation id: model, provider, tokens, cost, latency.
-    #[command(after_help = examples(&["openrouter generation gen-1234567890-abcdef"]))]
-    Generation(GenerationArgs),
-
-    /// Guardrails (spend limits and model rules for keys and members): list, show,
-    /// create, update, delete, assign, unassign.
-    #[command(subcommand)]
-    Guardrails(guardrails::GuardrailsCommand),
-
-    /// Models and their prices per million tokens (prompt and completion).
-    Models(models::ModelsArgs),
-
-    /// Your own provider keys (BYOK).
-    #[command(subcommand)]
-    Byok(byok::ByokCommand),
-}
-
-/// The operation whose answer each account command shows, by the command's words: its
-/// `--columns` takes that answer's fields (and completes the spec's names). A test runs
-/// each of them with `--columns` against the mock.
-pub const SHOWS: &[(&str, &OperationInfo)] = &[
-    ("key", ops::API_KEYS_GET_CURRENT_KEY_METADATA),
-    ("credits", ops::CREDITS_GET_CREDITS),
-    ("keys list", ops::API_KEYS_LIST),
-    ("keys show", ops::API_KEYS_GET),
-    ("keys create", ops::API_KEYS_CREATE),
-    ("keys update", ops::API_KEYS_UPDATE),
-    ("members", ops::ORGANIZATION_LIST_MEMBERS),
-    ("workspaces list", ops::WORKSPACES_LIST),
-    ("workspaces show", ops::WORKSPACES_GET),
-    ("workspaces budgets", ops::WORKSPACES_LIST_BUDGETS),
-    ("workspaces members", ops::WORKSPACES_LIST_MEMBERS),
-    ("workspaces create", ops::WORKSPACES_CREATE),
-    ("workspaces update", ops::WORKSPACES_UPDATE),
-    ("generation", ops::GENERATIONS_GET_GENERATION),
-    ("guardrails list", ops::GUARDRAILS_LIST),
-    ("guardrails show", ops::GUARDRAILS_GET),
-    ("guardrails create", ops::GUARDRAILS_CREATE),
-    ("guardrails update", ops::GUARDRAILS_UPDATE),
-    ("models", ops::MODELS_LIST),
-    ("byok list", ops::BYOK_LIST),
+/// The help of each group of commands.
+const GROUPS: &[(&str, &str)] = &[
+    (
+        "keys",
+        "The account's API keys: spend per key; show, create, update or delete one.",
+    ),
+    (
+        "workspaces",
+        "Workspaces: list, show, budgets, members; create, update or delete one.",
+    ),
+    (
+        "guardrails",
+        "Guardrails (spend limits and model rules for keys and members): list, show, \
+         create, update, delete, assign, unassign.",
+    ),
+    ("byok", "Your own provider keys (BYOK)."),
 ];
 
-/// `command` (the whole command line) with `--columns` on each command of [`SHOWS`].
-pub fn with_columns(command: clap::Command) -> clap::Command {
-    SHOWS.iter().fold(command, |command, (words, op)| {
-        add_columns(command, &words.split(' ').collect::<Vec<_>>(), op)
-    })
-}
-
-fn add_columns(
-    command: clap::Command,
-    words: &[&str],
-    op: &'static OperationInfo,
-) -> clap::Command {
-    match words.split_first() {
-        None => command.arg(crate::flags::columns_arg(op)),
-        // A word that names no command adds nothing (the test finds it), never a panic.
-        Some((first, rest)) if command.find_subcommand(first).is_some() => {
-            command.mut_subcommand(*first, |inner| add_columns(inner, rest, op))
-        }
-        Some(_) => command,
+/// A command that is one generated operation.
+const fn verb(
+    words: &'static str,
+    about: &'static str,
+    examples: &'static [&'static str],
+    verb: Verb,
+) -> Entry<Plan> {
+    Entry {
+        words,
+        about,
+        examples,
+        runs: Runs::Verb(verb),
     }
 }
 
-/// `openrouter generation`.
-#[derive(Debug, Args)]
-pub struct GenerationArgs {
-    /// The generation's id (the `id` of a completion response, e.g. gen-...).
-    pub id: String,
+/// Every account command, in the order `--help` lists them.
+pub static COMMANDS: &[Entry<Plan>] = &[
+    verb(
+        "key",
+        "The API key in use: its limit, spend and budgets.\n\nLabel, management key or \
+         not, limit and what is left of it, spend today, this week, this month and in \
+         total, and the budgets that apply to it.",
+        &[
+            "openrouter key",
+            "openrouter key -f json | jq .data.limit_remaining",
+        ],
+        Verb::new(
+            ops::API_KEYS_GET_CURRENT_KEY_METADATA,
+            Kind::One(&look::CURRENT_KEY, Some(key::budgets)),
+            "fetching the key",
+        ),
+    ),
+    Entry {
+        words: "credits",
+        about: "Credits bought, credits used, the balance left and its runway.",
+        examples: &["openrouter credits", "openrouter credits -f csv"],
+        runs: Runs::Override {
+            shows: Some(ops::CREDITS_GET_CREDITS),
+            args: std::convert::identity,
+            plan: |_| Ok(Plan::Credits),
+        },
+    },
+    verb(
+        "keys list",
+        "Every API key with its limit and its spend today, this week, this month and in \
+         total (all pages).",
+        &[
+            "openrouter keys list --sort usage",
+            "openrouter keys list --include-disabled -f csv > keys.csv",
+        ],
+        Verb::new(
+            ops::API_KEYS_LIST,
+            Kind::List(&look::KEYS_LIST),
+            "listing API keys",
+        )
+        .order(&keys::ORDER),
+    ),
+    verb(
+        "keys show",
+        "One API key, by its hash.",
+        &["openrouter keys show 6f1c...e2"],
+        Verb::new(
+            ops::API_KEYS_GET,
+            Kind::One(&look::KEY, None),
+            "fetching the key",
+        ),
+    ),
+    verb(
+        "keys create",
+        "Create an API key; its secret is printed once, on stdout, and never again.",
+        &[
+            "openrouter keys create --name ci --limit 25 --limit-reset monthly",
+            "openrouter keys create --name temp --expires-at 2026-12-31 -f json | jq -r .key",
+        ],
+        Verb::new(
+            ops::API_KEYS_CREATE,
+            Kind::One(&look::KEY_CREATED, None),
+            "creating the key",
+        )
+        .check(keys::checked::<types::CreateKeysRequest>)
+        .once(&keys::ONCE),
+    ),
+    verb(
+        "keys update",
+        "Rename, disable or re-enable an API key, or change its limit.",
+        &[
+            "openrouter keys update 6f1c...e2 --disabled true",
+            "openrouter keys update 6f1c...e2 --limit 50 --limit-reset weekly",
+        ],
+        Verb::new(
+            ops::API_KEYS_UPDATE,
+            Kind::Update(&look::KEY),
+            "updating the key",
+        )
+        .check(keys::checked::<types::UpdateKeysRequest>),
+    ),
+    verb(
+        "keys delete",
+        "Delete an API key (asks first on a terminal; --yes otherwise).",
+        &["openrouter keys delete 6f1c...e2 --yes"],
+        Verb::new(
+            ops::API_KEYS_DELETE,
+            Kind::Delete("API key"),
+            "deleting the key",
+        ),
+    ),
+    verb(
+        "members",
+        "The organization's members: id, name, email and role.",
+        &[
+            "openrouter members",
+            "openrouter members -f csv > members.csv",
+        ],
+        Verb::new(
+            ops::ORGANIZATION_LIST_MEMBERS,
+            Kind::List(&look::MEMBERS),
+            "listing members",
+        ),
+    ),
+    verb(
+        "workspaces list",
+        "Every workspace (all pages).",
+        &[
+            "openrouter workspaces list",
+            "openrouter workspaces list -f csv",
+        ],
+        Verb::new(
+            ops::WORKSPACES_LIST,
+            Kind::List(&look::WORKSPACES),
+            "listing workspaces",
+        ),
+    ),
+    verb(
+        "workspaces show",
+        "One workspace, by id or slug.",
+        &["openrouter workspaces show research"],
+        Verb::new(
+            ops::WORKSPACES_GET,
+            Kind::One(&look::WORKSPACE, None),
+            "fetching the workspace",
+        ),
+    ),
+    verb(
+        "workspaces budgets",
+        "A workspace's spending budgets.",
+        &["openrouter workspaces budgets research"],
+        Verb::new(
+            ops::WORKSPACES_LIST_BUDGETS,
+            Kind::One(&look::WORKSPACE_BUDGETS, Some(byok_line)),
+            "fetching budgets",
+        ),
+    ),
+    verb(
+        "workspaces members",
+        "A workspace's members (all pages).",
+        &["openrouter workspaces members research -f csv"],
+        Verb::new(
+            ops::WORKSPACES_LIST_MEMBERS,
+            Kind::List(&look::WORKSPACE_MEMBERS),
+            "listing workspace members",
+        ),
+    ),
+    verb(
+        "workspaces create",
+        "Create a workspace.",
+        &[
+            "openrouter workspaces create --name Research --slug research",
+            "openrouter workspaces create --name 研究 --slug kenkyu --default-text-model openai/gpt-4o",
+        ],
+        Verb::new(
+            ops::WORKSPACES_CREATE,
+            Kind::One(&look::WORKSPACE, None),
+            "creating the workspace",
+        )
+        .check(typed::<types::CreateWorkspaceRequest>),
+    ),
+    verb(
+        "workspaces update",
+        "Change a workspace's name, slug, description or settings.",
+        &[
+            "openrouter workspaces update research --description \"ML research\"",
+            "openrouter workspaces update research --is-observability-broadcast-enabled false",
+        ],
+        Verb::new(
+            ops::WORKSPACES_UPDATE,
+            Kind::Update(&look::WORKSPACE),
+            "updating the workspace",
+        )
+        .check(typed::<types::UpdateWorkspaceRequest>),
+    ),
+    verb(
+        "workspaces delete",
+        "Delete a workspace (asks first on a terminal; --yes otherwise).",
+        &["openrouter workspaces delete research --yes"],
+        Verb::new(
+            ops::WORKSPACES_DELETE,
+            Kind::Delete("workspace"),
+            "deleting the workspace",
+        ),
+    ),
+    verb(
+        "generation",
+        "One request by its generation id: model, provider, tokens, cost, latency.",
+        &["openrouter generation gen-1234567890-abcdef"],
+        Verb::new(
+            ops::GENERATIONS_GET_GENERATION,
+            Kind::One(&look::GENERATION, None),
+            "fetching the generation",
+        ),
+    ),
+    verb(
+        "guardrails list",
+        "Every guardrail (all pages): name, limit, reset, allowed models and providers.",
+        &[
+            "openrouter guardrails list",
+            "openrouter guardrails list -f csv",
+        ],
+        Verb::new(
+            ops::GUARDRAILS_LIST,
+            Kind::Paged(&look::GUARDRAILS_LIST),
+            "listing guardrails",
+        ),
+    ),
+    verb(
+        "guardrails show",
+        "One guardrail, by id.",
+        &[
+            "openrouter guardrails show 5b0e...",
+            "openrouter guardrails show 5b0e... -f json",
+        ],
+        Verb::new(
+            ops::GUARDRAILS_GET,
+            Kind::One(&look::GUARDRAIL, None),
+            "fetching the guardrail",
+        ),
+    ),
+    verb(
+        "guardrails create",
+        "Create a guardrail.",
+        &[
+            "openrouter guardrails create --name interns --limit-usd 50 --allowed-models openai/gpt-4o-mini",
+        ],
+        Verb::new(
+            ops::GUARDRAILS_CREATE,
+            Kind::One(&look::GUARDRAIL, None),
+            "creating the guardrail",
+        ),
+    ),
+    verb(
+        "guardrails update",
+        "Change a guardrail; `--clear FIELD` removes a limit or a list.",
+        &[
+            "openrouter guardrails update 5b0e... --limit-usd 100",
+            "openrouter guardrails update 5b0e... --clear limit-usd",
+        ],
+        Verb::new(
+            ops::GUARDRAILS_UPDATE,
+            Kind::Update(&look::GUARDRAIL),
+            "updating the guardrail",
+        ),
+    ),
+    verb(
+        "guardrails delete",
+        "Delete a guardrail (asks first on a terminal; --yes otherwise).",
+        &["openrouter guardrails delete 5b0e... --yes"],
+        Verb::new(
+            ops::GUARDRAILS_DELETE,
+            Kind::Delete("guardrail"),
+            "deleting the guardrail",
+        ),
+    ),
+    Entry {
+        words: "guardrails assign",
+        about: "Put keys and members under a guardrail, by name.",
+        examples: &["openrouter guardrails assign 5b0e... --key ci-bot --member ada@example.com"],
+        runs: Runs::Override {
+            shows: None,
+            args: guardrails::AssignArgs::augment_args,
+            plan: |matches| guardrails::plan(matches, true),
+        },
+    },
+    Entry {
+        words: "guardrails unassign",
+        about: "Take keys and members out from under a guardrail, by name.",
+        examples: &["openrouter guardrails unassign 5b0e... --key ci-bot"],
+        runs: Runs::Override {
+            shows: None,
+            args: guardrails::AssignArgs::augment_args,
+            plan: |matches| guardrails::plan(matches, false),
+        },
+    },
+    verb(
+        "models",
+        "Models and their prices per million tokens (prompt and completion).",
+        &[
+            "openrouter models --sort price",
+            "openrouter models -f csv > prices.csv",
+        ],
+        Verb::new(
+            ops::MODELS_LIST,
+            Kind::List(&look::MODELS),
+            "listing models",
+        )
+        .order(&models::ORDER),
+    ),
+    verb(
+        "byok list",
+        "Every provider key (all pages): provider, name, masked label, state.",
+        &[
+            "openrouter byok list",
+            "openrouter byok list --provider openai -f csv",
+        ],
+        Verb::new(
+            ops::BYOK_LIST,
+            Kind::Paged(&look::BYOK_LIST),
+            "listing BYOK keys",
+        ),
+    ),
+];
+
+/// `workspaces budgets ID` in a table: whether BYOK spend counts against them (a field
+/// beside the list, which the table's rows do not show).
+fn byok_line(answer: &Value, out: &mut Out<'_>) -> io::Result<()> {
+    match answer["include_byok_in_budgets"].as_bool() {
+        Some(include) => writeln!(
+            out,
+            "BYOK spend counts against budgets: {}",
+            if include { "yes" } else { "no" }
+        ),
+        None => Ok(()),
+    }
 }
 
-verb!(
-    Members,
-    Verb {
-        op: ops::ORGANIZATION_LIST_MEMBERS,
-        kind: Kind::List(&resources::MEMBERS),
-        label: "listing members",
-        id: "",
-        check: None,
+/// The account command given: its entry, and the flags of its command.
+#[derive(Clone, Debug)]
+pub struct AccountCommand {
+    entry: &'static Entry<Plan>,
+    matches: ArgMatches,
+}
+
+impl clap::Subcommand for AccountCommand {
+    fn augment_subcommands(command: Command) -> Command {
+        verb::augment(command, GROUPS, COMMANDS)
     }
-);
 
-/// `generation ID`: its id is a query parameter, so not positional by the spec.
-const GENERATION: &Verb = &Verb {
-    op: ops::GENERATIONS_GET_GENERATION,
-    kind: Kind::One(&resources::GENERATION, None),
-    label: "fetching the generation",
-    id: "the generation id",
-    check: None,
-};
+    fn augment_subcommands_for_update(command: Command) -> Command {
+        Self::augment_subcommands(command)
+    }
 
-/// A checked account command line: a [`Verb`] or one of the overrides.
+    fn has_subcommand(name: &str) -> bool {
+        verb::starts(COMMANDS, name)
+    }
+}
+
+impl clap::FromArgMatches for AccountCommand {
+    fn from_arg_matches(matches: &ArgMatches) -> Result<Self, clap::Error> {
+        let (entry, matches) = verb::find(COMMANDS, matches)
+            .ok_or_else(|| clap::Error::new(clap::error::ErrorKind::InvalidSubcommand))?;
+        Ok(Self { entry, matches })
+    }
+
+    fn update_from_arg_matches(&mut self, matches: &ArgMatches) -> Result<(), clap::Error> {
+        *self = Self::from_arg_matches(matches)?;
+        Ok(())
+    }
+}
+
+/// A checked account command line: a [`Call`] of a verb or one of the overrides.
 #[derive(Debug)]
 pub enum Plan {
     /// A verb that is one generated operation.
-    Call(verb::Call),
+    Call(Call),
     /// `openrouter credits`.
     Credits,
-    /// `openrouter keys list`: its query, and the order asked for.
-    KeysList(Vec<(String, String)>, Option<keys::KeySort>),
-    /// `openrouter keys create`.
-    KeysCreate(verb::Call),
     /// `openrouter guardrails assign|unassign`.
     Assign(guardrails::Assign),
-    /// `openrouter models`.
-    Models(models::Plan),
+}
+
+impl From<Call> for Plan {
+    fn from(call: Call) -> Self {
+        Self::Call(call)
+    }
 }
 
 impl Plan {
     /// Checks the flags; the error is a one-line usage message.
     pub fn new(command: &AccountCommand) -> Result<Self, String> {
-        Ok(match command {
-            AccountCommand::Key(flags) => Self::Call(Call::new(key::CurrentKey::VERB, flags)?),
-            AccountCommand::Credits => Self::Credits,
-            AccountCommand::Keys(command) => keys::plan(command)?,
-            AccountCommand::Members(flags) => Self::Call(Call::new(Members::VERB, flags)?),
-            AccountCommand::Workspaces(command) => workspaces::plan(command)?,
-            AccountCommand::Generation(args) => Self::Call(Call::by_id(GENERATION, &args.id)?),
-            AccountCommand::Guardrails(command) => guardrails::plan(command)?,
-            AccountCommand::Models(args) => Self::Models(models::Plan::new(args)),
-            AccountCommand::Byok(byok::ByokCommand::List(flags)) => {
-                Self::Call(Call::new(byok::ByokList::VERB, flags)?)
-            }
-        })
+        command.entry.plan(&command.matches)
     }
 
     async fn execute(&self, ctx: &Context<'_>, style: Style<'_>) -> Result<Output, Failure> {
         match self {
             Self::Call(call) => call.execute(ctx, style).await,
             Self::Credits => key::credits(ctx, style).await,
-            Self::KeysList(args, sort) => keys::list(ctx, style, args, *sort).await,
-            Self::KeysCreate(call) => keys::create(ctx, call, style).await,
             Self::Assign(plan) => guardrails::assign_all(ctx, plan, style).await,
-            Self::Models(plan) => plan.execute(ctx, style).await,
         }
     }
-}
-
-/// What a command needs to send its requests.
-pub struct Context<'a> {
-    /// The client, built from the global options.
-    pub client: &'a Client,
-    /// The spinner, when there is one.
-    pub progress: Option<&'a Progress>,
-    /// The API root, for `-v` and error messages.
-    pub base_url: &'a str,
-}
-
-impl Context<'_> {
-    /// Logs the request for `-v`, e.g. `GET https://openrouter.ai/api/v1/keys`.
-    pub fn describe(&self, method: &str, path: &str) {
-        tracing::debug!("{method} {}{path}", self.base_url.trim_end_matches('/'));
-    }
-
-    /// Runs one request (or one series of pages) under the spinner, turning a client
-    /// error into the failure line and exit code every command uses.
-    pub async fn call<T>(
-        &self,
-        label: &str,
-        work: impl Future<Output = Result<T, Error>>,
-    ) -> Result<T, Failure> {
-        with_progress(self.progress, label, work)
-            .await
-            .map_err(|err| Failure::from_client(&err, Operation::Account, self.base_url))
-    }
-}
-
-/// The note on stderr when a retried DELETE found `what` gone.
-pub fn already_gone_note(what: &str) -> String {
-    format!(
-        "note: {what} is gone: the first attempt to delete it lost its answer (the \
-         connection broke, it timed out or OpenRouter failed), and the retry was told it \
-         no longer exists, so that attempt most likely deleted it"
-    )
-}
-
-/// A command's result: what goes to stdout, and notes for stderr; `main` prints it
-/// through [`Output::printout`].
-#[derive(Debug, Default)]
-pub struct Output {
-    /// Printed to stdout.
-    stdout: Stdout,
-    /// Printed to stderr after it, one line each.
-    pub notes: Vec<String>,
-}
-
-/// What an account command prints on stdout.
-#[derive(Debug)]
-enum Stdout {
-    /// Rendered already.
-    Rendered(Vec<u8>),
-    /// A list too large to render into memory first, rendered as it is written
-    /// ([`PagedList::printout`]).
-    Paged(PagedList),
-}
-
-impl Default for Stdout {
-    fn default() -> Self {
-        Self::Rendered(Vec::new())
-    }
-}
-
-impl Output {
-    /// What `main` prints: the rendered bytes (taken, not copied) or the paged list as
-    /// it renders, then the notes.
-    pub fn printout<'a>(&'a mut self, style: Style<'a>) -> Result<Printout<'a>, Failure> {
-        let printout = match &mut self.stdout {
-            Stdout::Rendered(bytes) => Printout::bytes(std::mem::take(bytes)),
-            Stdout::Paged(paged) => paged.printout(style)?,
-        };
-        Ok(printout.with_notes(std::mem::take(&mut self.notes)))
-    }
-
-    /// Nothing on stdout (there is no answer to print) and the note that `what` was
-    /// already gone.
-    fn already_gone(what: &str) -> Self {
-        Self {
-            notes: vec![already_gone_note(what)],
-            ..Self::default()
-        }
-    }
-
-    /// Renders into a fresh buffer (writing to memory fails only on a formatting bug).
-    fn render(
-        style: Style<'_>,
-        write: impl FnOnce(&mut Out<'_>) -> io::Result<()>,
-    ) -> Result<Self, Failure> {
-        let mut stdout = Vec::new();
-        // Nothing reaches stdout when an amount could not be printed: that fails the
-        // render like a write error.
-        write(&mut Out::new(style, &mut stdout)).map_err(|err| Failure::output(&err))?;
-        Ok(Self {
-            stdout: Stdout::Rendered(stdout),
-            ..Self::default()
-        })
-    }
-}
-
-/// What `-f json` prints: the API's body as sent, or a list's items as sent.
-pub(crate) enum Json<'a> {
-    /// One answer's body.
-    Body(&'a [u8]),
-    /// Every page's items, as one `{"data":[...]}`.
-    Items(Vec<&'a serde_json::value::RawValue>),
-}
-
-/// A paged list in page order (`guardrails list`, `byok list`), kept as the pages were
-/// sent, to be rendered as [`show`] does while it is written.
-pub struct PagedList {
-    op: &'static OperationInfo,
-    look: &'static Look,
-    label: &'static str,
-    list: by_name::Pages,
-}
-
-// The operation and label only: the pages are the server's text.
-impl std::fmt::Debug for PagedList {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PagedList")
-            .field("operation", &self.op.operation_id)
-            .field("label", &self.label)
-            .finish_non_exhaustive()
-    }
-}
-
-impl PagedList {
-    /// The output that is `list`, answered by `op`, shown through `look`; `label` names
-    /// it in errors.
-    pub(crate) fn output(
-        op: &'static OperationInfo,
-        look: &'static Look,
-        label: &'static str,
-        list: by_name::Pages,
-    ) -> Output {
-        Output {
-            stdout: Stdout::Paged(Self {
-                op,
-                look,
-                label,
-                list,
-            }),
-            ..Output::default()
-        }
-    }
-
-    /// What `main` prints for the list: rendered as it is written, checked by a first
-    /// render ([`Printout::checked`]): JSON and CSV hold one row at a time besides the
-    /// pages as sent, never a tree of the whole list or a second copy of the output.
-    /// Its note: one warning at most.
-    fn printout<'a>(&'a self, style: Style<'a>) -> Result<Printout<'a>, Failure> {
-        let Self {
-            op,
-            look,
-            label,
-            list,
-        } = self;
-        let items = list.items(label)?;
-        Ok(Printout::checked(move |out| {
-            let warnings = match style.format {
-                Format::Json => view::write_list_json(out, &items)
-                    .map(|()| Vec::new())
-                    .map_err(|err| Failure::output(&err)),
-                Format::Csv => resource::write_look_csv_items(op, look, &items, out)
-                    .map_err(|err| Failure::output(&io::Error::from(err))),
-                Format::Table => resource::write_look_table_items(op, look, &items, out)
-                    .map_err(|err| Failure::output(&io::Error::from(err))),
-            }?;
-            Ok(match warnings.into_iter().next() {
-                Some(warning) => vec![format!("warning: {warning}")],
-                None => list.warning.iter().cloned().collect(),
-            })
-        }))
-    }
-}
-
-/// Renders an answer through the resource model: JSON as sent, a table or CSV by the
-/// spec's columns and `look` (plus `extra` computed values). The notes hold one warning
-/// at most: the fields a table or CSV lacks, else the first mismatch with the spec.
-pub(crate) fn show(
-    style: Style<'_>,
-    op: &OperationInfo,
-    look: &Look,
-    body: &serde_json::Value,
-    json: Json<'_>,
-    extra: &[Extra],
-    mismatch: Option<String>,
-) -> Result<Output, Failure> {
-    let mut warnings = Vec::new();
-    let mut output = Output::render(style, |out| {
-        let rendered = match style.format {
-            Format::Json => {
-                return match json {
-                    Json::Body(raw) => write_raw_json(out, raw),
-                    Json::Items(items) => view::write_list_json(out, &items),
-                };
-            }
-            Format::Csv => resource::write_look_csv(op, look, body, extra, out),
-            Format::Table => resource::write_look_table(op, look, body, extra, out),
-        };
-        warnings = rendered?;
-        Ok(())
-    })?;
-    output.notes = match warnings.into_iter().next() {
-        Some(warning) => vec![format!("warning: {warning}")],
-        None => mismatch.into_iter().collect(),
-    };
-    Ok(output)
-}
-
-/// [`show`] for one answer read by [`by_name::one`].
-pub(crate) fn show_answer(
-    style: Style<'_>,
-    op: &OperationInfo,
-    look: &Look,
-    answer: &by_name::Answer,
-    extra: &[Extra],
-) -> Result<Output, Failure> {
-    show(
-        style,
-        op,
-        look,
-        &answer.body,
-        Json::Body(&answer.raw),
-        extra,
-        answer.warning.clone(),
-    )
-}
-
-/// `value` trimmed; blank is a usage error naming `what` (`the workspace id`).
-fn non_empty(value: &str, what: &str) -> Result<String, String> {
-    let value = value.trim();
-    if value.is_empty() {
-        Err(format!("{what} must not be empty"))
-    } else {
-        Ok(value.to_string())
-    }
-}
-
-/// The arguments of an operation on one thing: its `id`.
-fn id_arg(id: &str) -> Vec<(String, String)> {
-    vec![("id".to_string(), id.to_string())]
-}
-
-/// Every item of the list `op` answers (all pages), shown through `look`.
-async fn list(
-    ctx: &Context<'_>,
-    style: Style<'_>,
-    label: &str,
-    op: &'static OperationInfo,
-    args: &[(String, String)],
-    look: &Look,
-) -> Result<Output, Failure> {
-    let list = by_name::items(ctx, label, op, args).await?;
-    show_items(style, op, look, list)
-}
-
-/// [`show`] for the items of a list read by [`by_name::items`].
-fn show_items(
-    style: Style<'_>,
-    op: &OperationInfo,
-    look: &Look,
-    list: by_name::Items,
-) -> Result<Output, Failure> {
-    let body = list.body();
-    let raw = list.items.iter().map(|(_, raw)| &**raw).collect();
-    show(style, op, look, &body, Json::Items(raw), &[], list.warning)
-}
-
-/// Deletes `what` by `op`: the answer as [`deleted`] prints it, or, when a retry found
-/// it gone after an attempt whose answer was lost, nothing and a note.
-async fn delete(
-    ctx: &Context<'_>,
-    style: Style<'_>,
-    label: &str,
-    op: &'static OperationInfo,
-    args: &[(String, String)],
-    what: &str,
-) -> Result<Output, Failure> {
-    match by_name::one_or_error(ctx, label, op, args, None).await? {
-        Ok(answer) => {
-            let done = answer.body["deleted"].as_bool().unwrap_or(false);
-            let mut output = deleted(what, done, &answer.raw, style)?;
-            output.notes.extend(answer.warning);
-            Ok(output)
-        }
-        Err(err) if err.is_already_gone() => Ok(Output::already_gone(what)),
-        Err(err) => Err(Failure::from_client(&err, Operation::Account, ctx.base_url)),
-    }
-}
-
-/// What a deletion prints: the API's body as JSON, else a line (or a CSV row) saying
-/// it is gone.
-fn deleted(what: &str, done: bool, raw: &[u8], style: Style<'_>) -> Result<Output, Failure> {
-    Output::render(style, |out| match style.format {
-        Format::Json => write_raw_json(out, raw),
-        Format::Csv => writeln!(out, "deleted\n{done}"),
-        Format::Table if done => writeln!(out, "Deleted {}.", crate::terminal::safe(what)),
-        Format::Table => writeln!(
-            out,
-            "OpenRouter did not delete {}.",
-            crate::terminal::safe(what)
-        ),
-    })
-}
-
-/// [`show_answer`]; in a table, `after` then writes what the look's rows leave out
-/// (`key`'s budgets, whether a workspace's budgets count BYOK spend).
-fn show_answer_then(
-    style: Style<'_>,
-    op: &OperationInfo,
-    look: &Look,
-    answer: &by_name::Answer,
-    after: impl FnOnce(&mut Out<'_>) -> io::Result<()>,
-) -> Result<Output, Failure> {
-    // `--columns` shows the fields named, nothing after them.
-    if style.format != Format::Table || style.columns.is_some() {
-        return show_answer(style, op, look, answer, &[]);
-    }
-    let mut warnings = Vec::new();
-    let mut output = Output::render(style, |out| {
-        warnings = resource::write_look_table(op, look, &answer.body, &[], out)?;
-        after(out)
-    })?;
-    output.notes = match warnings.into_iter().next() {
-        Some(warning) => vec![format!("warning: {warning}")],
-        None => answer.warning.iter().cloned().collect(),
-    };
-    Ok(output)
 }
 
 /// Runs an account command: asks before a deletion on a terminal, sends, and returns
@@ -558,48 +450,150 @@ pub fn run(
     if let Plan::Call(call) = plan
         && let Some(question) = call.question()
     {
-        confirm::ask(&question)?;
+        verb::ask(&question)?;
     }
     runtime.block_on(plan.execute(ctx, style))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use clap::FromArgMatches;
 
-    /// A word in `SHOWS` that names no command would add nothing, silently.
+    use super::*;
+    use crate::output::resource;
+
+    /// The plan of `openrouter WORDS...`, or the usage error.
+    fn plan(words: &[&str]) -> Result<Plan, String> {
+        let matches = crate::args::command()
+            .try_get_matches_from(std::iter::once("openrouter").chain(words.iter().copied()))
+            .map_err(|err| err.to_string())?;
+        let command = AccountCommand::from_arg_matches(&matches).map_err(|e| e.to_string())?;
+        Plan::new(&command)
+    }
+
+    /// The leaf command of an entry in the real command tree.
+    fn leaf<'c>(command: &'c Command, words: &str) -> &'c Command {
+        words.split(' ').fold(command, |command, word| {
+            command
+                .find_subcommand(word)
+                .unwrap_or_else(|| panic!("`{words}`: no command `{word}`"))
+        })
+    }
+
     #[test]
     fn every_command_that_shows_a_resource_takes_columns_of_its_answer() {
         let command = crate::args::command();
-        for (words, op) in SHOWS {
-            let mut leaf = &command;
-            for word in words.split(' ') {
-                leaf = leaf
-                    .find_subcommand(word)
-                    .unwrap_or_else(|| panic!("`{words}`: no command `{word}`"));
-            }
-            let columns = leaf
+        for entry in COMMANDS {
+            let columns = leaf(&command, entry.words)
                 .get_arguments()
-                .find(|arg| arg.get_id() == crate::flags::COLUMNS)
-                .unwrap_or_else(|| panic!("`{words}` has no --columns"));
+                .find(|arg| arg.get_id() == crate::flags::COLUMNS);
+            let Some(op) = entry.shows() else {
+                assert!(columns.is_none(), "`{}` shows nothing", entry.words);
+                continue;
+            };
             let offered: Vec<String> = columns
+                .unwrap_or_else(|| panic!("`{}` has no --columns", entry.words))
                 .get_possible_values()
                 .iter()
                 .map(|value| value.get_name().to_string())
                 .collect();
-            assert_eq!(offered, resource::column_names(op), "{words}");
+            assert_eq!(offered, resource::column_names(op), "{}", entry.words);
         }
-        // Commands that show no resource take no --columns.
-        for words in [["keys", "delete"], ["guardrails", "assign"]] {
-            let leaf = command
-                .find_subcommand(words[0])
-                .and_then(|c| c.find_subcommand(words[1]))
-                .expect("the command");
-            assert!(
-                leaf.get_arguments()
-                    .all(|arg| arg.get_id() != crate::flags::COLUMNS),
-                "{words:?}"
+        let shown = COMMANDS.iter().filter(|entry| entry.shows().is_some());
+        assert_eq!(
+            shown.count(),
+            20,
+            "keys/workspaces/guardrails delete and assign show none"
+        );
+    }
+
+    #[test]
+    fn every_command_line_finds_its_own_entry() {
+        let command = crate::args::command();
+        for entry in COMMANDS {
+            // `--help` of each leaf exists, and the words find the entry back.
+            let leaf = leaf(&command, entry.words);
+            assert_eq!(
+                leaf.get_name(),
+                entry.words.rsplit(' ').next().unwrap_or_default()
             );
+            assert!(verb::starts(
+                COMMANDS,
+                entry.words.split(' ').next().unwrap_or_default()
+            ));
         }
+        let Ok(Plan::Call(_)) = plan(&["workspaces", "show", "research"]) else {
+            panic!("a call");
+        };
+        assert!(matches!(plan(&["credits"]), Ok(Plan::Credits)));
+        assert!(!verb::starts(COMMANDS, "activity"));
+    }
+
+    /// The words beside a secret shown once are there for every verb whose operation
+    /// writes and carries one, and only for those.
+    #[test]
+    fn a_verb_that_creates_a_secret_says_it_is_shown_once() {
+        for entry in COMMANDS {
+            if let Runs::Verb(verb) = &entry.runs {
+                let secret = verb.op.carries_secret && verb.op.writes;
+                assert_eq!(verb.once.is_some(), secret, "{}", entry.words);
+            }
+        }
+    }
+
+    #[test]
+    fn flags_become_a_checked_body_with_only_what_was_given() {
+        let create = [
+            "workspaces",
+            "create",
+            "--name",
+            "研究",
+            "--slug",
+            "kenkyu",
+            "--io-logging-api-key-ids",
+            "1",
+            "--io-logging-api-key-ids",
+            "2",
+            "--is-observability-broadcast-enabled",
+            "false",
+        ];
+        let Ok(Plan::Call(call)) = plan(&create) else {
+            panic!("a create plan");
+        };
+        assert_eq!(
+            call.body().cloned().unwrap_or_default(),
+            serde_json::json!({
+                "name": "研究", "slug": "kenkyu", "io_logging_api_key_ids": [1, 2],
+                "is_observability_broadcast_enabled": false
+            })
+        );
+        let err = plan(&[
+            "workspaces",
+            "create",
+            "--name",
+            &"x".repeat(101),
+            "--slug",
+            "x",
+        ])
+        .expect_err("too long");
+        assert!(err.contains("longer than 100"), "{err}");
+        let err = plan(&["workspaces", "create", "--slug", "x"]).expect_err("--name is required");
+        assert!(err.contains("--name"), "{err}");
+        let err = plan(&["workspaces", "update", "w"]).expect_err("nothing to update");
+        assert!(err.contains("openrouter workspaces update --help"), "{err}");
+        let err = plan(&["keys", "create", "--name", " "]).expect_err("a blank name");
+        assert!(err.contains("--name must not be empty"), "{err}");
+    }
+
+    /// A required query parameter is positional like a path's, and blank is refused.
+    #[test]
+    fn required_parameters_are_positional_and_not_blank() {
+        assert!(matches!(plan(&["generation", "gen-1"]), Ok(Plan::Call(_))));
+        let err = plan(&["generation", " "]).expect_err("blank");
+        assert_eq!(err, "the id must not be empty");
+        let err = plan(&["keys", "show", ""]).expect_err("blank");
+        assert_eq!(err, "the hash must not be empty");
+        let err = plan(&["keys", "list", "--sort", "size"]).expect_err("not a key");
+        assert!(err.contains("usage"), "{err}");
     }
 }

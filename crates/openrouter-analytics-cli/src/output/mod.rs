@@ -1,5 +1,6 @@
 //! Printing results: the three formats and the helpers the commands share.
 
+pub mod list;
 pub mod money;
 pub mod resource;
 pub mod resources;

@@ -1,27 +1,9 @@
-//! Formatting shared by the account commands: a balance, times, and the
-//! `{"data":[...]}` of a list that came in several pages.
+//! A list that came in several pages: its items as sent, and the one
+//! `{"data":[...]}` that JSON output makes of them.
 
 use std::io::{self, Write};
 
-use chrono::{DateTime, Utc};
 use serde_json::value::RawValue;
-
-/// `a - b` in dollars without binary floating-point noise (`0.3 - 0.1` is not
-/// `0.19999999999999998` here), so that a balance prints as the figures it came from.
-pub fn difference(a: f64, b: f64) -> f64 {
-    let rounded = ((a - b) * 1e10).round() / 1e10;
-    if rounded.is_finite() { rounded } else { a - b }
-}
-
-/// A moment for a table: `2026-11-01 12:34` (UTC, as the column header says).
-pub fn time(value: &DateTime<Utc>) -> String {
-    value.format("%Y-%m-%d %H:%M").to_string()
-}
-
-/// An optional moment: `when_none` (e.g. `never`) when there is none.
-pub fn optional_time(value: Option<&DateTime<Utc>>, when_none: &str) -> String {
-    value.map(time).unwrap_or_else(|| when_none.into())
-}
 
 /// One list item exactly as the API sent it.
 pub type RawItem = Box<RawValue>;
@@ -60,31 +42,7 @@ pub fn write_list_json(out: &mut dyn Write, items: &[&RawValue]) -> io::Result<(
 
 #[cfg(test)]
 mod tests {
-    use chrono::TimeZone;
-
     use super::*;
-    use crate::output::money;
-
-    #[test]
-    fn balances_without_float_noise() {
-        assert_eq!(difference(0.3, 0.1), 0.2);
-        assert_eq!(difference(10.0, 12.5), -2.5);
-        assert_eq!(
-            money::usd(difference(100.0, 42.13)).expect("printable"),
-            "$57.87"
-        );
-    }
-
-    #[test]
-    fn times_are_short_utc() {
-        let t = Utc
-            .with_ymd_and_hms(2026, 11, 1, 12, 34, 56)
-            .single()
-            .expect("time");
-        assert_eq!(time(&t), "2026-11-01 12:34");
-        assert_eq!(optional_time(None, "never"), "never");
-        assert_eq!(optional_time(Some(&t), "never"), "2026-11-01 12:34");
-    }
 
     #[test]
     fn pages_are_joined_keeping_unknown_fields_and_the_apis_field_order() {

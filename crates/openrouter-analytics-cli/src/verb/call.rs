@@ -1,5 +1,5 @@
 //! Calls by name for the friendly commands built on the generated table (every
-//! account command): one request, or every page of a list
+//! verb, and the name lookups): one request, or every page of a list
 //! paged by `offset` through the client's one paging loop, each answer kept with its
 //! exact bytes so that JSON output is the API's, and read tolerantly: an answer that
 //! does not match the spec is shown with a warning, not refused.
@@ -8,10 +8,38 @@ use openrouter_analytics::{CallByName, OperationInfo, TolerantAnswer};
 use serde_json::Value;
 use serde_json::value::RawValue;
 
-use super::Context;
-use super::view::{self, RawItem};
 use crate::exit::{Failure, Operation};
-use crate::progress::with_progress;
+use crate::output::list::{RawItem, page_items};
+use crate::progress::{Progress, with_progress};
+
+/// What a command needs to send its requests.
+pub struct Context<'a> {
+    /// The client, built from the global options.
+    pub client: &'a openrouter_analytics::Client,
+    /// The spinner, when there is one.
+    pub progress: Option<&'a Progress>,
+    /// The API root, for `-v` and error messages.
+    pub base_url: &'a str,
+}
+
+impl Context<'_> {
+    /// Logs the request for `-v`, e.g. `GET https://openrouter.ai/api/v1/keys`.
+    pub fn describe(&self, method: &str, path: &str) {
+        tracing::debug!("{method} {}{path}", self.base_url.trim_end_matches('/'));
+    }
+
+    /// Runs one request (or one series of pages) under the spinner, turning a client
+    /// error into the failure line and exit code every command uses.
+    pub async fn call<T>(
+        &self,
+        label: &str,
+        work: impl std::future::Future<Output = Result<T, openrouter_analytics::Error>>,
+    ) -> Result<T, Failure> {
+        with_progress(self.progress, label, work)
+            .await
+            .map_err(|err| Failure::from_client(&err, Operation::Account, self.base_url))
+    }
+}
 
 /// The call `group.method` with text arguments and an optional JSON body.
 fn call(
@@ -170,7 +198,7 @@ pub struct Pages {
 impl Pages {
     /// Every page's items, as sent, borrowed from the pages.
     pub fn items(&self, label: &str) -> Result<Vec<&RawValue>, Failure> {
-        view::page_items(self.pages.iter().map(|page| &page[..]))
+        page_items(self.pages.iter().map(|page| &page[..]))
             .map_err(|err| Failure::other(format!("{label}: {err}")))
     }
 }

@@ -4,8 +4,8 @@
 use openrouter_analytics::ops;
 use serde_json::Value;
 
-use super::{Context, by_name};
 use crate::exit::Failure;
+use crate::verb::{Context, call as by_name};
 
 /// The most candidates an error lists before saying how many more there are.
 const MAX_CANDIDATES: usize = 10;
