@@ -1348,6 +1348,16 @@ fn keys_create_with_an_answer_that_does_not_decode_never_prints_the_secret() {
                 out.stderr
             );
             assert!(out.stderr.contains("error: "), "{}", out.stderr);
+            // A 2xx whose body cannot be read: the key may exist, and the user is told
+            // where to look for it.
+            if status == 201 {
+                assert!(
+                    out.stderr.contains("may have been created")
+                        && out.stderr.contains("openrouter keys list"),
+                    "{}",
+                    out.stderr
+                );
+            }
         }
         mock.assert_calls(2);
     }
