@@ -115,14 +115,6 @@ fn spec_columns(response: Option<ResponseInfo>) -> Vec<Column> {
         .unwrap_or_default()
 }
 
-/// The rows of an answer and its columns.
-struct View<'a> {
-    /// A list's items; for one object, the body.
-    rows: Vec<&'a Value>,
-    is_list: bool,
-    columns: Vec<Column>,
-}
-
 /// The names `--columns` accepts for `op` that the spec knows (fields present in an
 /// answer are accepted too): for shell completion and usage errors.
 pub fn column_names(op: &OperationInfo) -> Vec<&'static str> {
@@ -165,11 +157,36 @@ pub fn write_table(
     wanted: Option<&[String]>,
     out: &mut Out<'_>,
 ) -> Result<Vec<String>, RenderError> {
-    let view = view(op, body, wanted)?;
-    let warnings = missing_warning(&view);
+    let (rows, is_list) = payload(op, body);
+    table_of(op, &Rows::Values(&rows), is_list, wanted, out)
+}
+
+/// Writes `body` as CSV: a header of the columns' names (as `--columns` takes them),
+/// then one row per item (one row for one object); returns the warnings to print.
+pub fn write_csv(
+    op: &OperationInfo,
+    body: &Value,
+    wanted: Option<&[String]>,
+    out: &mut Out<'_>,
+) -> Result<Vec<String>, RenderError> {
+    let (rows, is_list) = payload(op, body);
+    csv_of(op, &Rows::Values(&rows), is_list, wanted, out)
+}
+
+/// The table of [`write_table`]: every cell is made (and an amount that cannot be
+/// printed fails) before the table is measured and written.
+fn table_of(
+    op: &OperationInfo,
+    rows: &Rows<'_>,
+    is_list: bool,
+    wanted: Option<&[String]>,
+    out: &mut Out<'_>,
+) -> Result<Vec<String>, RenderError> {
+    let columns = chosen_columns(op, rows, is_list, wanted)?;
+    let mut lacking = Lacking::new(&columns);
     let overrides = resources::find(op);
-    if view.is_list {
-        let mut table = Table::new(view.columns.iter().map(|c| {
+    if is_list {
+        let mut table = Table::new(columns.iter().map(|c| {
             let align = match c.kind {
                 ColumnKind::Usd | ColumnKind::Integer | ColumnKind::Number => Align::Right,
                 _ => Align::Left,
@@ -181,57 +198,65 @@ pub fn write_table(
         {
             let ranked = o.optional.len();
             for (i, name) in o.optional.iter().enumerate() {
-                if let Some(column) = view.columns.iter().find(|c| c.name == *name) {
+                if let Some(column) = columns.iter().find(|c| c.name == *name) {
                     let rank = u8::try_from(ranked - i).unwrap_or(u8::MAX);
                     table = table.optional(&table::sanitize(&column.header), rank);
                 }
             }
         }
-        for row in &view.rows {
-            let cells = view
-                .columns
+        rows.each(|row| {
+            lacking.count(row);
+            let cells = columns
                 .iter()
                 .map(|c| table_cell(get(row, &c.path), c.kind))
                 .collect::<Result<Vec<_>, _>>()?;
             table.row(cells);
-        }
+            Ok(())
+        })?;
         table.write(out)?;
     } else {
+        // One object: its one row as field/value pairs.
         let mut table = Table::new([("field", Align::Left), ("value", Align::Left)]);
-        if let Some(row) = view.rows.first() {
-            for c in &view.columns {
+        rows.each(|row| {
+            lacking.count(row);
+            for c in &columns {
                 let value = table_cell(get(row, &c.path), c.kind)?;
                 table.row(vec![c.header.clone(), value]);
             }
-        }
+            Ok(())
+        })?;
         table.write(out)?;
     }
-    Ok(warnings)
+    Ok(lacking.warning(is_list))
 }
 
-/// Writes `body` as CSV: a header of the columns' names (as `--columns` takes them),
-/// then one row per item (one row for one object); returns the warnings to print.
-pub fn write_csv(
+/// The CSV of [`write_csv`]. A first pass checks every row (for
+/// items, parsing each and dropping it), so an amount that cannot be printed, or an
+/// item that cannot be read, fails before the header; the second pass writes the rows
+/// one at a time. Nothing holds every row's cells.
+fn csv_of(
     op: &OperationInfo,
-    body: &Value,
+    rows: &Rows<'_>,
+    is_list: bool,
     wanted: Option<&[String]>,
     out: &mut Out<'_>,
 ) -> Result<Vec<String>, RenderError> {
-    let view = view(op, body, wanted)?;
-    let warnings = missing_warning(&view);
-    // Rendered whole first: an unprintable amount fails before a partial document.
-    let mut rows = Vec::with_capacity(view.rows.len());
-    for row in &view.rows {
-        rows.push(
-            view.columns
-                .iter()
-                .map(|c| csv_cell(get(row, &c.path), c.kind))
-                .collect::<Result<Vec<_>, _>>()?,
-        );
-    }
+    let columns = chosen_columns(op, rows, is_list, wanted)?;
+    // Only a dollar cell can fail (see `csv_cell_as`).
+    let dollars: Vec<&Column> = columns
+        .iter()
+        .filter(|c| c.kind == ColumnKind::Usd)
+        .collect();
+    rows.each(|row| {
+        for c in &dollars {
+            csv_cell(get(row, &c.path), c.kind)?;
+        }
+        Ok(())
+    })?;
+    let mut lacking = Lacking::new(&columns);
     let mut sheet = Sheet::new(
         out,
-        view.columns.iter().map(|c| {
+        columns.iter().map(|c| {
             let kind = match c.kind {
                 ColumnKind::Usd
                 | ColumnKind::Integer
@@ -242,34 +267,46 @@ pub fn write_csv(
             (terminal::safe(&c.name).into_owned(), kind)
         }),
     )?;
-    for row in rows {
-        sheet.row(row)?;
-    }
+    let mut cells = Vec::with_capacity(columns.len());
+    rows.each(|row| {
+        lacking.count(row);
+        cells.clear();
+        for c in &columns {
+            cells.push(csv_cell(get(row, &c.path), c.kind)?);
+        }
+        sheet.row(&cells)?;
+        Ok(())
+    })?;
     sheet.finish()?;
-    Ok(warnings)
+    Ok(lacking.warning(is_list))
 }
 
-/// The rows and chosen columns of an answer.
-fn view<'a>(
-    op: &OperationInfo,
-    body: &'a Value,
-    wanted: Option<&[String]>,
-) -> Result<View<'a>, RenderError> {
-    let response = op.response;
-    let list_field = match response.map(|r| r.payload) {
+/// The rows of an answer (a list's items; for one object, the body) and whether they
+/// are a list's.
+fn payload<'a>(op: &OperationInfo, body: &'a Value) -> (Vec<&'a Value>, bool) {
+    let list_field = match op.response.map(|r| r.payload) {
         Some(Payload::List { items }) => Some(items),
         _ => None,
     };
-    let (rows, is_list): (Vec<&Value>, bool) = match list_field {
-        Some(items) => match body.get(items).and_then(Value::as_array) {
-            Some(list) => (list.iter().collect(), true),
-            // Not the list the spec says: shown as the object it is.
-            None => (vec![body], false),
-        },
+    match list_field.and_then(|items| body.get(items)?.as_array()) {
+        Some(list) => (list.iter().collect(), true),
+        // Not the list the spec says (or no list): shown as the object it is.
         None => (vec![body], false),
-    };
-    let spec_columns = spec_columns(response.filter(|_| is_list == list_field.is_some()));
-    let present = present_columns(&rows, is_list, &spec_columns);
+    }
+}
+
+/// The columns a table or CSV of `rows` shows: `--columns`' choice, else the
+/// override's or the spec's. The fields the spec does not list are read from every
+/// row only when they may be shown (`--columns`, or a spec that lists no field).
+fn chosen_columns(
+    op: &OperationInfo,
+    rows: &Rows<'_>,
+    is_list: bool,
+    wanted: Option<&[String]>,
+) -> Result<Vec<Column>, RenderError> {
+    let response = op.response;
+    let lists = matches!(response.map(|r| r.payload), Some(Payload::List { .. }));
+    let spec_columns = spec_columns(response.filter(|_| is_list == lists));
     let overrides = resources::find(op);
     let header_of = |name: &str| {
         overrides
@@ -277,8 +314,11 @@ fn view<'a>(
             .map_or_else(|| name.to_string(), |(_, header)| (*header).to_string())
     };
     let mut columns: Vec<Column> = match wanted {
-        Some(names) => pick(op, names, &spec_columns, &present, &[])?,
-        None if spec_columns.is_empty() => present,
+        Some(names) => {
+            let present = present_columns(rows, is_list, &spec_columns)?;
+            pick(op, names, &spec_columns, &present, &[])?
+        }
+        None if spec_columns.is_empty() => present_columns(rows, is_list, &spec_columns)?,
         None => match overrides {
             Some(o) if is_list => o
                 .columns
@@ -295,11 +335,7 @@ fn view<'a>(
     for column in &mut columns {
         column.header = header_of(&column.name);
     }
-    Ok(View {
-        rows,
-        is_list,
-        columns,
-    })
+    Ok(columns)
 }
 
 /// The columns `--columns` names, in its order, from the spec's and then the answer's
@@ -336,7 +372,11 @@ fn pick(
 /// Fields of the answer the spec does not list (every field, when it lists none), in
 /// the order they first come: the top-level fields of each row, and for one object
 /// with a `data` object, its fields (named without `data.`).
-fn present_columns(rows: &[&Value], is_list: bool, known: &[Column]) -> Vec<Column> {
+fn present_columns(
+    rows: &Rows<'_>,
+    is_list: bool,
+    known: &[Column],
+) -> Result<Vec<Column>, RenderError> {
     let mut out: Vec<Column> = Vec::new();
     let mut add = |name: String, path: Vec<String>, value: &Value| {
         if known.iter().chain(out.iter()).any(|c| c.name == name) {
@@ -357,9 +397,9 @@ fn present_columns(rows: &[&Value], is_list: bool, known: &[Column]) -> Vec<Colu
             required: false,
         });
     };
-    for row in rows {
+    rows.each(|row| {
         let Some(fields) = row.as_object() else {
-            continue;
+            return Ok(());
         };
         for (name, value) in fields {
             match value.as_object() {
@@ -371,17 +411,18 @@ fn present_columns(rows: &[&Value], is_list: bool, known: &[Column]) -> Vec<Colu
                 _ => add(name.clone(), vec![name.clone()], value),
             }
         }
-    }
-    out
+        Ok(())
+    })?;
+    Ok(out)
 }
 
 /// One warning naming the required fields some rows lack, if any do.
-fn missing_warning(view: &View<'_>) -> Vec<String> {
-    let mut lacking = Lacking::new(&view.columns);
-    for row in &view.rows {
+fn missing_warning(rows: &[&Value], is_list: bool, columns: &[Column]) -> Vec<String> {
+    let mut lacking = Lacking::new(columns);
+    for row in rows {
         lacking.count(row);
     }
-    lacking.warning(view.is_list)
+    lacking.warning(is_list)
 }
 
 /// How many rows lack each required column, counted row by row.
@@ -525,17 +566,8 @@ pub struct Extra {
 
 /// The payload's rows and the spec's columns, for a look.
 fn spec_view<'a>(op: &OperationInfo, body: &'a Value) -> (Vec<&'a Value>, bool, Vec<Column>) {
-    let view = match view(op, body, None) {
-        Ok(view) => view,
-        // Without `--columns` the view cannot fail; shown as one object if it did.
-        Err(_) => View {
-            rows: vec![body],
-            is_list: false,
-            columns: Vec::new(),
-        },
-    };
-    let columns = spec_columns(op.response);
-    (view.rows, view.is_list, columns)
+    let (rows, is_list) = payload(op, body);
+    (rows, is_list, spec_columns(op.response))
 }
 
 /// Columns chosen by `--columns`, headed as the look heads them where it names them.
@@ -673,17 +705,13 @@ pub fn write_look_table(
             .chain(extra.iter().map(Slot::Extra))
             .collect(),
         Some(names) => {
-            let present = present_columns(&rows, is_list, &spec);
+            let present = present_columns(&Rows::Values(&rows), is_list, &spec)?;
             let picked = with_look_headers(look, pick(op, names, &spec, &present, extra)?);
             in_named_order(names, picked, extra)
         }
     };
     let columns = fields(&slots);
-    let mut warnings = missing_warning(&View {
-        rows: rows.clone(),
-        is_list,
-        columns: columns.clone(),
-    });
+    let mut warnings = missing_warning(&rows, is_list, &columns);
     if !is_list {
         let mut lines = Vec::new();
         for slot in &slots {
@@ -795,7 +823,7 @@ pub fn write_look_csv(
     out: &mut Out<'_>,
 ) -> Result<Vec<String>, RenderError> {
     let (rows, is_list, spec) = spec_view(op, body);
-    look_csv(op, look, &Rows::Values(rows), is_list, &spec, extra, out)
+    look_csv(op, look, &Rows::Values(&rows), is_list, &spec, extra, out)
 }
 
 /// [`write_look_csv`] of a list's items as sent (a paged list): each item is parsed
@@ -850,7 +878,7 @@ fn parse_item(item: &RawValue) -> Result<Value, RenderError> {
 
 /// The rows of a render: parsed already, or items as sent, parsed one at a time.
 enum Rows<'a> {
-    Values(Vec<&'a Value>),
+    Values(&'a [&'a Value]),
     Raw(&'a [&'a RawValue]),
 }
 
@@ -879,7 +907,7 @@ fn look_csv(
     let mut slots = match out.style().columns {
         Some(names) => {
             let present = match rows {
-                Rows::Values(rows) => present_columns(rows, is_list, spec),
+                Rows::Values(_) => present_columns(rows, is_list, spec)?,
                 // Items parsed one at a time: the spec's names only.
                 Rows::Raw(_) => Vec::new(),
             };
