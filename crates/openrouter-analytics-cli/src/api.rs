@@ -19,6 +19,7 @@ use clap::{ArgMatches, Command};
 use openrouter_analytics::{
     Client, Error, OperationInfo, TolerantAnswer, TolerantPages, operations,
 };
+use serde_json::value::RawValue;
 
 use crate::account::view;
 use crate::flags::{self, FlagValues, Options, kebab};
@@ -235,7 +236,7 @@ pub fn print(
             }
             let body: serde_json::Value = serde_json::from_slice(&response.raw_body)
                 .map_err(|err| PrintError::Output(io::Error::other(err)))?;
-            render(plan, &body, format, out)
+            render(plan, Rendered::Body(&body), format, out)
         }
         (Answer::One(response), _) => {
             if let Some(mismatch) = &response.mismatch {
@@ -252,15 +253,9 @@ pub fn print(
                 .map_err(|err| PrintError::Output(io::Error::other(err)))?;
             match format {
                 Some(format @ (Format::Table | Format::Csv)) => {
-                    // One tree of the items, parsed from the pages as sent: not first
-                    // written out as one JSON text and read back.
-                    let data = items
-                        .iter()
-                        .map(|item| serde_json::from_str(item.get()))
-                        .collect::<Result<Vec<serde_json::Value>, _>>()
-                        .map_err(|err| PrintError::Output(io::Error::other(err)))?;
-                    let body = serde_json::json!({ "data": data });
-                    render(plan, &body, format, out)
+                    // From the items as the pages hold them, each parsed only for its
+                    // row: a list of tens of MB never becomes one tree of values.
+                    render(plan, Rendered::Items(&items), format, out)
                 }
                 _ => {
                     view::write_list_json(out, &items).map_err(PrintError::Output)?;
@@ -281,17 +276,27 @@ pub fn print(
     Ok(warnings)
 }
 
+/// What a table or CSV is rendered from.
+enum Rendered<'a> {
+    /// One answer, parsed.
+    Body(&'a serde_json::Value),
+    /// Every page's items, as sent.
+    Items(&'a [&'a RawValue]),
+}
+
 fn render(
     plan: &Plan,
-    body: &serde_json::Value,
+    rendered: Rendered<'_>,
     format: Format,
     out: &mut Out<'_>,
 ) -> Result<Vec<String>, RenderError> {
     let op = plan.operation();
     let columns = out.style().columns;
-    match format {
-        Format::Csv => resource::write_csv(op, body, columns, out),
-        _ => resource::write_table(op, body, columns, out),
+    match (format, rendered) {
+        (Format::Csv, Rendered::Body(body)) => resource::write_csv(op, body, columns, out),
+        (Format::Csv, Rendered::Items(items)) => resource::write_csv_items(op, items, columns, out),
+        (_, Rendered::Body(body)) => resource::write_table(op, body, columns, out),
+        (_, Rendered::Items(items)) => resource::write_table_items(op, items, columns, out),
     }
 }
 

@@ -161,6 +161,21 @@ pub fn write_table(
     table_of(op, &Rows::Values(&rows), is_list, wanted, out)
 }
 
+/// [`write_table`] of a list's items as sent (every page of a list): each item is
+/// parsed only to make its row of cells, so the table holds its cells but never a tree
+/// of the whole list as well.
+pub fn write_table_items(
+    op: &OperationInfo,
+    items: &[&RawValue],
+    wanted: Option<&[String]>,
+    out: &mut Out<'_>,
+) -> Result<Vec<String>, RenderError> {
+    if !lists_data(op) {
+        return write_table(op, &items_body(items)?, wanted, out);
+    }
+    table_of(op, &Rows::Raw(items), true, wanted, out)
+}
+
 /// Writes `body` as CSV: a header of the columns' names (as `--columns` takes them),
 /// then one row per item (one row for one object); returns the warnings to print.
 pub fn write_csv(
@@ -173,8 +188,23 @@ pub fn write_csv(
     csv_of(op, &Rows::Values(&rows), is_list, wanted, out)
 }
 
-/// The table of [`write_table`]: every cell is made (and an amount that cannot be
-/// printed fails) before the table is measured and written.
+/// [`write_csv`] of a list's items as sent (every page of a list): each item is parsed
+/// only while its row is checked or written, so a list of tens of MB never becomes one
+/// tree of values (about ten times its text).
+pub fn write_csv_items(
+    op: &OperationInfo,
+    items: &[&RawValue],
+    wanted: Option<&[String]>,
+    out: &mut Out<'_>,
+) -> Result<Vec<String>, RenderError> {
+    if !lists_data(op) {
+        return write_csv(op, &items_body(items)?, wanted, out);
+    }
+    csv_of(op, &Rows::Raw(items), true, wanted, out)
+}
+
+/// The table of [`write_table`] and [`write_table_items`]: every cell is made (and an
+/// amount that cannot be printed fails) before the table is measured and written.
 fn table_of(
     op: &OperationInfo,
     rows: &Rows<'_>,
@@ -230,7 +260,7 @@ fn table_of(
     Ok(lacking.warning(is_list))
 }
 
-/// The CSV of [`write_csv`]. A first pass checks every row (for
+/// The CSV of [`write_csv`] and [`write_csv_items`]. A first pass checks every row (for
 /// items, parsing each and dropping it), so an amount that cannot be printed, or an
 /// item that cannot be read, fails before the header; the second pass writes the rows
 /// one at a time. Nothing holds every row's cells.
@@ -1017,6 +1047,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+    use crate::account::view::page_items;
     use crate::output::Style;
 
     fn table(op: &OperationInfo, body: &Value, wanted: Option<&[String]>) -> (String, Vec<String>) {
@@ -1154,5 +1185,136 @@ mod tests {
         let body = json!({"data": {"label": "x", "rate_limit": null}});
         let (_, warnings) = table(key, &body, Some(&wanted));
         assert!(warnings.is_empty(), "{warnings:?}");
+    }
+
+    /// An API key as `GET /keys` lists it, made odd as a hostile or older server may:
+    /// required fields missing, fields the spec does not know (one only near the end,
+    /// one an object), markup, ESC, a bidi override and a formula in its text.
+    fn odd_key(n: usize) -> Value {
+        let mut key = json!({
+            "byok_usage": 0.0, "byok_usage_daily": 0.0, "byok_usage_monthly": 0.0,
+            "byok_usage_weekly": 0.0, "created_at": "2025-06-01T08:00:00Z",
+            "creator_user_id": format!("user-{n}"), "disabled": false, "expires_at": null,
+            "hash": format!("hash-{n:06}"), "include_byok_in_limit": false,
+            "label": "sk-or-v1-abc...", "limit": 100.0, "limit_remaining": 99.5,
+            "limit_reset": null, "name": format!("key {n}"), "updated_at": null,
+            "usage": n as f64 * 1.25, "usage_daily": 0.0, "usage_monthly": 1.5,
+            "usage_weekly": 0.0, "workspace_id": "0b3c9b5e-4f8a-4c1e-9d2e-7a6b5c4d3e2f",
+            "external_user": null, "last_used_at": null
+        });
+        let fields = key.as_object_mut().expect("an object");
+        if n % 7 == 3 {
+            fields.remove("creator_user_id");
+        }
+        if n % 11 == 5 {
+            fields.remove("usage");
+        }
+        match n {
+            2 => key["usage_monthly"] = json!("NaN"),
+            4 => key["name"] = json!("\u{1b}[31mred\u{1b}[0m \u{202e}gpj.exe <b>x</b>,\"q\"\nline"),
+            9 => key["label"] = json!("=cmd|' /C calc'!A0"),
+            12 => key["disabled"] = json!("maybe"),
+            40 => key["brand_new"] = json!({"nested": [1, 2]}),
+            41 => key["late_field"] = json!(7),
+            42 => key["late_field"] = json!("<script>x</script>"),
+            _ => {}
+        }
+        key
+    }
+
+    /// `keys` as pages of 20, each a body as a server sends it.
+    fn pages_of(keys: &[Value]) -> Vec<String> {
+        keys.chunks(20)
+            .map(|page| json!({ "data": page }).to_string())
+            .collect()
+    }
+
+    /// What a render printed and its warnings, or its error as text.
+    type Rendered = Result<(String, Vec<String>), String>;
+
+    fn rendered(
+        style: Style<'_>,
+        render: impl FnOnce(&mut Out<'_>) -> Result<Vec<String>, RenderError>,
+    ) -> Rendered {
+        let mut out = Vec::new();
+        let warnings = render(&mut Out::new(style, &mut out)).map_err(|err| err.to_string())?;
+        Ok((String::from_utf8(out).expect("UTF-8"), warnings))
+    }
+
+    /// Every page's items rendered one at a time print the very bytes (and warnings,
+    /// and errors) of the same items parsed into one `{"data": [...]}` tree.
+    #[test]
+    fn items_render_as_the_tree_of_the_same_list_does() {
+        let list = ops::API_KEYS_LIST;
+        let keys: Vec<Value> = (0..43).map(odd_key).collect();
+        let pages = pages_of(&keys);
+        let items = page_items(pages.iter().map(String::as_bytes)).expect("items");
+        let tree = json!({ "data": keys });
+        let names = |list: &str| list.split(',').map(String::from).collect::<Vec<_>>();
+        let choices = [
+            None,
+            Some(names(
+                "name,late_field,brand_new,creator_user_id,usage,disabled",
+            )),
+            Some(names("hash,label,usage_monthly")),
+            Some(names("name,nope")),
+        ];
+        for wanted in &choices {
+            for width in [None, Some(60), Some(20)] {
+                let style = Style {
+                    width,
+                    ..Style::for_tests()
+                };
+                let wanted = wanted.as_deref();
+                let case = format!("{wanted:?} at {width:?}");
+                let table = rendered(style, |out| write_table_items(list, &items, wanted, out));
+                let csv = rendered(style, |out| write_csv_items(list, &items, wanted, out));
+                assert_eq!(
+                    table,
+                    rendered(style, |out| write_table(list, &tree, wanted, out)),
+                    "{case}"
+                );
+                assert_eq!(
+                    csv,
+                    rendered(style, |out| write_csv(list, &tree, wanted, out)),
+                    "{case}"
+                );
+                if let (Ok((table, _)), Ok((csv, _))) = (&table, &csv) {
+                    // A header and a line per item, one with a line break in a cell.
+                    assert_eq!(table.lines().count(), 44, "{case}: {table}");
+                    assert!(csv.lines().count() >= 44, "{case}: {csv}");
+                }
+            }
+        }
+    }
+
+    /// An amount that cannot be printed in the last item fails the items' CSV and table
+    /// before their first byte, though every row before it rendered.
+    #[test]
+    fn an_absurd_last_amount_fails_the_items_before_a_byte() {
+        let list = ops::API_KEYS_LIST;
+        let mut keys: Vec<Value> = (0..60).map(odd_key).collect();
+        keys[59]["usage"] = json!(1e308);
+        let pages = pages_of(&keys);
+        let items = page_items(pages.iter().map(String::as_bytes)).expect("items");
+        let mut out = Vec::new();
+        let err = write_csv_items(
+            list,
+            &items,
+            None,
+            &mut Out::new(Style::for_tests(), &mut out),
+        )
+        .expect_err("refused");
+        assert!(matches!(err, RenderError::Unprintable(_)), "{err}");
+        assert!(out.is_empty(), "{} bytes", out.len());
+        let err = write_table_items(
+            list,
+            &items,
+            None,
+            &mut Out::new(Style::for_tests(), &mut out),
+        )
+        .expect_err("refused");
+        assert!(err.to_string().contains("1e308"), "{err}");
+        assert!(out.is_empty(), "{} bytes", out.len());
     }
 }
