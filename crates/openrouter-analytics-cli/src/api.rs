@@ -215,7 +215,10 @@ pub enum PrintError {
 /// Prints the answer: with `-f json` (or no `-f`) as the API sent it, every page as
 /// one `{"data":[...]}` of the items as sent; with `-f table` or `-f csv` through the
 /// resource model. Returns the warnings for stderr: the first mismatch with the spec,
-/// or the required fields a table or CSV lacks.
+/// or the required fields a table or CSV lacks. Fails only before its first byte (a
+/// table measures every cell, CSV checks every row, before writing), so `main` can
+/// write it as it renders ([`crate::printout::Printout::streamed`]) instead of holding
+/// the whole output.
 pub fn print(
     plan: &Plan,
     answer: &Answer,
