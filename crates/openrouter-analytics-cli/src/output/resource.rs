@@ -1317,4 +1317,46 @@ mod tests {
         assert!(err.to_string().contains("1e308"), "{err}");
         assert!(out.is_empty(), "{} bytes", out.len());
     }
+
+    /// A list's CSV from its items holds one parsed item at a time: its peak heap is a
+    /// small part of the text (the pages themselves are the caller's), where a tree of
+    /// the list is several times the text.
+    #[test]
+    fn the_items_csv_never_holds_a_tree_of_the_list() {
+        let list = ops::API_KEYS_LIST;
+        let keys: Vec<Value> = (0..4000).map(odd_key).collect();
+        let pages = pages_of(&keys);
+        drop(keys);
+        let text: usize = pages.iter().map(String::len).sum();
+        let wanted: Vec<String> = ["name", "late_field", "usage"].map(String::from).to_vec();
+        for wanted in [None, Some(&wanted[..])] {
+            let (written, peak) = crate::test_alloc::peak(|| {
+                let items = page_items(pages.iter().map(String::as_bytes)).expect("items");
+                let mut sink = io::sink();
+                write_csv_items(
+                    list,
+                    &items,
+                    wanted,
+                    &mut Out::new(Style::for_tests(), &mut sink),
+                )
+                .map(|_| items.len())
+            });
+            assert_eq!(written.expect("written"), 4000);
+            assert!(
+                peak * 10 < text,
+                "{wanted:?}: a peak of {peak} bytes for {text} bytes of pages"
+            );
+        }
+        // What the list cost as one tree of values, as it was rendered before.
+        let (tree, peak) = crate::test_alloc::peak(|| {
+            let items = page_items(pages.iter().map(String::as_bytes)).expect("items");
+            items
+                .iter()
+                .map(|item| parse_item(item))
+                .collect::<Result<Vec<Value>, _>>()
+                .expect("parsed")
+        });
+        assert_eq!(tree.len(), 4000);
+        assert!(peak > 3 * text, "the tree: {peak} bytes for {text}");
+    }
 }
