@@ -19,6 +19,7 @@ use clap::{ArgMatches, Command};
 use openrouter_analytics::{
     Client, Error, OperationInfo, TolerantAnswer, TolerantPages, operations,
 };
+use serde_json::value::RawValue;
 
 use crate::flags::{self, FlagValues, Options, kebab};
 use crate::output::list as view;
@@ -214,7 +215,10 @@ pub enum PrintError {
 /// Prints the answer: with `-f json` (or no `-f`) as the API sent it, every page as
 /// one `{"data":[...]}` of the items as sent; with `-f table` or `-f csv` through the
 /// resource model. Returns the warnings for stderr: the first mismatch with the spec,
-/// or the required fields a table or CSV lacks.
+/// or the required fields a table or CSV lacks. Fails only before its first byte (a
+/// table measures every cell, CSV checks every row, before writing), so `main` can
+/// write it as it renders ([`crate::printout::Printout::streamed`]) instead of holding
+/// the whole output.
 pub fn print(
     plan: &Plan,
     answer: &Answer,
@@ -235,7 +239,7 @@ pub fn print(
             }
             let body: serde_json::Value = serde_json::from_slice(&response.raw_body)
                 .map_err(|err| PrintError::Output(io::Error::other(err)))?;
-            render(plan, &body, format, out)
+            render(plan, Rendered::Body(&body), format, out)
         }
         (Answer::One(response), _) => {
             if let Some(mismatch) = &response.mismatch {
@@ -252,15 +256,9 @@ pub fn print(
                 .map_err(|err| PrintError::Output(io::Error::other(err)))?;
             match format {
                 Some(format @ (Format::Table | Format::Csv)) => {
-                    // One tree of the items, parsed from the pages as sent: not first
-                    // written out as one JSON text and read back.
-                    let data = items
-                        .iter()
-                        .map(|item| serde_json::from_str(item.get()))
-                        .collect::<Result<Vec<serde_json::Value>, _>>()
-                        .map_err(|err| PrintError::Output(io::Error::other(err)))?;
-                    let body = serde_json::json!({ "data": data });
-                    render(plan, &body, format, out)
+                    // From the items as the pages hold them, each parsed only for its
+                    // row: a list of tens of MB never becomes one tree of values.
+                    render(plan, Rendered::Items(&items), format, out)
                 }
                 _ => {
                     view::write_list_json(out, &items).map_err(PrintError::Output)?;
@@ -281,17 +279,27 @@ pub fn print(
     Ok(warnings)
 }
 
+/// What a table or CSV is rendered from.
+enum Rendered<'a> {
+    /// One answer, parsed.
+    Body(&'a serde_json::Value),
+    /// Every page's items, as sent.
+    Items(&'a [&'a RawValue]),
+}
+
 fn render(
     plan: &Plan,
-    body: &serde_json::Value,
+    rendered: Rendered<'_>,
     format: Format,
     out: &mut Out<'_>,
 ) -> Result<Vec<String>, RenderError> {
     let op = plan.operation();
     let columns = out.style().columns;
-    match format {
-        Format::Csv => resource::write_csv(op, body, columns, out),
-        _ => resource::write_table(op, body, columns, out),
+    match (format, rendered) {
+        (Format::Csv, Rendered::Body(body)) => resource::write_csv(op, body, columns, out),
+        (Format::Csv, Rendered::Items(items)) => resource::write_csv_items(op, items, columns, out),
+        (_, Rendered::Body(body)) => resource::write_table(op, body, columns, out),
+        (_, Rendered::Items(items)) => resource::write_table_items(op, items, columns, out),
     }
 }
 

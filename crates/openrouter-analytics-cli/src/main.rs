@@ -147,7 +147,7 @@ impl<'a> Plan<'a> {
 /// call goes through one [`Session`], and the command returns a [`Printout`] that this
 /// function writes, once, to the stdout only it opens: rendered in memory already, or,
 /// for answers that can be tens of MB, rendered as written by a render that checks
-/// before its first byte (`activity`) or checked by a first render and written by a
+/// before its first byte (`activity`, `api`) or checked by a first render and written by a
 /// second (the paged lists). Either way all of it or none of it is printed.
 fn run(cli: &Cli, columns: Option<&[String]>, redactor: &Redactor) -> Result<(), Failure> {
     let global = &cli.global;
@@ -227,21 +227,23 @@ fn run(cli: &Cli, columns: Option<&[String]>, redactor: &Redactor) -> Result<(),
             match result {
                 Ok(answer) => {
                     // `-f` as given: with none, the answer is JSON even on a terminal.
-                    let mut warnings = Vec::new();
-                    let printout = Printout::render(style, |out| {
-                        warnings = api::print(&plan, &answer, global.format, out).map_err(
-                            |err| match err {
+                    let format = global.format;
+                    // Every page of a list can be tens of MB: written as it renders,
+                    // never held a second time; the render fails only before its first
+                    // byte.
+                    Printout::streamed(move |out| {
+                        let warnings =
+                            api::print(&plan, &answer, format, out).map_err(|err| match err {
                                 api::PrintError::Usage(message) => Failure::usage(message),
                                 api::PrintError::Output(err) => Failure::output(&err),
-                            },
-                        )?;
-                        Ok(())
-                    })?;
-                    printout.with_notes(
-                        warnings.iter().map(|warning| {
-                            format!("warning: {}", one_line(&redactor.redact(warning)))
-                        }),
-                    )
+                            })?;
+                        Ok(warnings
+                            .iter()
+                            .map(|warning| {
+                                format!("warning: {}", one_line(&redactor.redact(warning)))
+                            })
+                            .collect())
+                    })
                 }
                 // `api <group> delete...`: a retried DELETE found the thing gone, most
                 // likely because the attempt whose answer was lost deleted it.

@@ -420,3 +420,160 @@ fn a_success_that_is_not_json_is_a_clear_error_and_prints_nothing_raw() {
         assert!(out.stderr.starts_with("error: "), "{}", out.stderr);
     }
 }
+
+/// Key `n` of a hostile list: in the published shape (no `creator_user_id`), some
+/// without `usage`, fields the spec does not know (one only on the last page), and
+/// markup, ESC, a bidi override and a formula in its text.
+fn odd_key(n: usize) -> Value {
+    let mut key = published_key(
+        &format!("key {n}"),
+        &format!("hash-{n:05}"),
+        n as f64 * 1.25,
+    );
+    if n % 11 == 5 {
+        key.as_object_mut().map(|fields| fields.remove("usage"));
+    }
+    match n {
+        2 => key["usage_monthly"] = json!("NaN"),
+        4 => key["name"] = json!("\x1b[31mred\x1b[0m \u{202e}gpj.exe <b>x</b>,\"q\"\nline"),
+        9 => key["label"] = json!("=cmd|' /C calc'!A0"),
+        12 => key["disabled"] = json!("maybe"),
+        70 => key["brand_new"] = json!({"nested": [1, 2]}),
+        141 => key["late_field"] = json!(7),
+        142 => key["late_field"] = json!("<script>alert(1)</script>"),
+        _ => {}
+    }
+    key
+}
+
+/// `/keys` paged by `offset` as `items` says: pages of 60, 33 and 50 keys, then an
+/// empty page (the list of keys has no `total_count`).
+fn paged_keys(server: &MockServer, items: fn(usize) -> Value) {
+    server.mock(move |when, then| {
+        when.method(GET).path("/keys");
+        then.respond_with(move |request: &httpmock::HttpMockRequest| {
+            let offset = request
+                .query_params()
+                .into_iter()
+                .find(|(name, _)| name == "offset")
+                .and_then(|(_, value)| value.parse::<usize>().ok())
+                .unwrap_or(0);
+            let end = match offset {
+                0 => 60,
+                60 => 93,
+                93 => 143,
+                _ => offset,
+            };
+            let data: Vec<Value> = (offset..end).map(items).collect();
+            httpmock::HttpMockResponse::builder()
+                .status(200)
+                .header("content-type", "application/json")
+                .body(json!({ "data": data }).to_string())
+                .build()
+        });
+    });
+}
+
+/// Every page of a hostile list, rendered item by item, prints the very bytes (and
+/// warnings) that the same list sent as one answer does, rendered from its tree: every
+/// format and column choice, in a wide and a narrow table.
+#[test]
+fn all_pages_print_what_the_same_list_in_one_answer_prints() {
+    let pages = MockServer::start();
+    paged_keys(&pages, odd_key);
+    let whole = MockServer::start();
+    let body = json!({ "data": (0..143).map(odd_key).collect::<Vec<_>>() }).to_string();
+    serve(&whole, GET, "/keys", 200, &body);
+    let columns = "name,late_field,brand_new,creator_user_id,usage,disabled,label";
+    let cases: [&[&str]; 6] = [
+        &["-f", "csv"],
+        &["-f", "table"],
+        &["-f", "csv", "--columns", columns],
+        &["-f", "table", "--columns", columns],
+        &["-f", "csv", "--columns", "hash,usage_monthly"],
+        &["-f", "table", "--columns", "name,nope"],
+    ];
+    for args in cases {
+        for width in [None, Some("60")] {
+            let run_on = |server: &MockServer, all_pages: bool| {
+                let mut c = cli(&server.base_url(), KEY);
+                c.args(["api", "api-keys", "list"]).args(args);
+                if all_pages {
+                    c.arg("--all-pages");
+                }
+                if let Some(width) = width {
+                    c.env("COLUMNS", width);
+                }
+                run(&mut c)
+            };
+            let paged = run_on(&pages, true);
+            let one = run_on(&whole, false);
+            let case = format!("{args:?} at {width:?}");
+            assert_eq!(paged.code, one.code, "{case}: {}", paged.stderr);
+            assert!(paged.stdout == one.stdout, "{case}: the output differs");
+            assert_eq!(paged.stderr, one.stderr, "{case}");
+            assert_terminal_safe(&paged.stdout);
+            if paged.code == 0 {
+                assert!(paged.stdout.contains("hash-00142") || paged.stdout.contains("key 142"));
+                one_warning(&paged.stderr);
+            } else {
+                assert_eq!(paged.code, 2, "{case}: {}", paged.stderr);
+                assert!(paged.stdout.is_empty(), "{case}");
+            }
+        }
+    }
+}
+
+/// Key `n` of [`paged_keys`], the last (142) with an amount past what prints exactly.
+fn key_absurd_last(n: usize) -> Value {
+    let mut key = odd_key(n);
+    if n == 142 {
+        key["usage"] = json!(1e308);
+    }
+    key
+}
+
+/// An amount that cannot be printed in the last item of the last page prints no row
+/// before it, as CSV or as a table: the render fails before its first byte.
+#[test]
+fn an_absurd_amount_on_the_last_page_prints_nothing() {
+    let server = MockServer::start();
+    paged_keys(&server, key_absurd_last);
+    let cases: [&[&str]; 4] = [
+        &["-f", "csv"],
+        &["-f", "table"],
+        &["-f", "csv", "--columns", "name,late_field,usage"],
+        &["-f", "table", "--columns", "name,late_field,usage"],
+    ];
+    for args in cases {
+        let mut c = cli(&server.base_url(), KEY);
+        c.args(["api", "api-keys", "list", "--all-pages"])
+            .args(args);
+        let out = run(&mut c);
+        assert_eq!(out.code, 1, "{args:?}: {}", out.stderr);
+        assert!(
+            out.stdout.is_empty(),
+            "{args:?}: {} bytes",
+            out.stdout.len()
+        );
+        assert!(out.stderr.contains("1e308"), "{args:?}: {}", out.stderr);
+    }
+    // Not shown, not a failure; and JSON passes the amount on as sent.
+    let mut c = cli(&server.base_url(), KEY);
+    c.args([
+        "api",
+        "api-keys",
+        "list",
+        "--all-pages",
+        "-f",
+        "csv",
+        "--columns",
+        "name",
+    ]);
+    let (_, rows) = parse_csv(&run(&mut c).ok().stdout);
+    assert_eq!(rows.len(), 143);
+    let mut c = cli(&server.base_url(), KEY);
+    c.args(["api", "api-keys", "list", "--all-pages", "-f", "json"]);
+    let listed: Value = serde_json::from_str(&run(&mut c).ok().stdout).expect("JSON");
+    assert_eq!(listed["data"][142]["usage"], json!(1e308));
+}

@@ -115,14 +115,6 @@ fn spec_columns(response: Option<ResponseInfo>) -> Vec<Column> {
         .unwrap_or_default()
 }
 
-/// The rows of an answer and its columns.
-struct View<'a> {
-    /// A list's items; for one object, the body.
-    rows: Vec<&'a Value>,
-    is_list: bool,
-    columns: Vec<Column>,
-}
-
 /// The names `--columns` accepts for `op` that the spec knows (fields present in an
 /// answer are accepted too): for shell completion and usage errors.
 pub fn column_names(op: &OperationInfo) -> Vec<&'static str> {
@@ -165,11 +157,66 @@ pub fn write_table(
     wanted: Option<&[String]>,
     out: &mut Out<'_>,
 ) -> Result<Vec<String>, RenderError> {
-    let view = view(op, body, wanted)?;
-    let warnings = missing_warning(&view);
+    let (rows, is_list) = payload(op, body);
+    table_of(op, &Rows::Values(&rows), is_list, wanted, out)
+}
+
+/// [`write_table`] of a list's items as sent (every page of a list): each item is
+/// parsed only to make its row of cells, so the table holds its cells but never a tree
+/// of the whole list as well.
+pub fn write_table_items(
+    op: &OperationInfo,
+    items: &[&RawValue],
+    wanted: Option<&[String]>,
+    out: &mut Out<'_>,
+) -> Result<Vec<String>, RenderError> {
+    if !lists_data(op) {
+        return write_table(op, &items_body(items)?, wanted, out);
+    }
+    table_of(op, &Rows::Raw(items), true, wanted, out)
+}
+
+/// Writes `body` as CSV: a header of the columns' names (as `--columns` takes them),
+/// then one row per item (one row for one object); returns the warnings to print.
+pub fn write_csv(
+    op: &OperationInfo,
+    body: &Value,
+    wanted: Option<&[String]>,
+    out: &mut Out<'_>,
+) -> Result<Vec<String>, RenderError> {
+    let (rows, is_list) = payload(op, body);
+    csv_of(op, &Rows::Values(&rows), is_list, wanted, out)
+}
+
+/// [`write_csv`] of a list's items as sent (every page of a list): each item is parsed
+/// only while its row is checked or written, so a list of tens of MB never becomes one
+/// tree of values (about ten times its text).
+pub fn write_csv_items(
+    op: &OperationInfo,
+    items: &[&RawValue],
+    wanted: Option<&[String]>,
+    out: &mut Out<'_>,
+) -> Result<Vec<String>, RenderError> {
+    if !lists_data(op) {
+        return write_csv(op, &items_body(items)?, wanted, out);
+    }
+    csv_of(op, &Rows::Raw(items), true, wanted, out)
+}
+
+/// The table of [`write_table`] and [`write_table_items`]: every cell is made (and an
+/// amount that cannot be printed fails) before the table is measured and written.
+fn table_of(
+    op: &OperationInfo,
+    rows: &Rows<'_>,
+    is_list: bool,
+    wanted: Option<&[String]>,
+    out: &mut Out<'_>,
+) -> Result<Vec<String>, RenderError> {
+    let columns = chosen_columns(op, rows, is_list, wanted)?;
+    let mut lacking = Lacking::new(&columns);
     let overrides = resources::find(op);
-    if view.is_list {
-        let mut table = Table::new(view.columns.iter().map(|c| {
+    if is_list {
+        let mut table = Table::new(columns.iter().map(|c| {
             let align = match c.kind {
                 ColumnKind::Usd | ColumnKind::Integer | ColumnKind::Number => Align::Right,
                 _ => Align::Left,
@@ -181,57 +228,65 @@ pub fn write_table(
         {
             let ranked = o.optional.len();
             for (i, name) in o.optional.iter().enumerate() {
-                if let Some(column) = view.columns.iter().find(|c| c.name == *name) {
+                if let Some(column) = columns.iter().find(|c| c.name == *name) {
                     let rank = u8::try_from(ranked - i).unwrap_or(u8::MAX);
                     table = table.optional(&table::sanitize(&column.header), rank);
                 }
             }
         }
-        for row in &view.rows {
-            let cells = view
-                .columns
+        rows.each(|row| {
+            lacking.count(row);
+            let cells = columns
                 .iter()
                 .map(|c| table_cell(get(row, &c.path), c.kind))
                 .collect::<Result<Vec<_>, _>>()?;
             table.row(cells);
-        }
+            Ok(())
+        })?;
         table.write(out)?;
     } else {
+        // One object: its one row as field/value pairs.
         let mut table = Table::new([("field", Align::Left), ("value", Align::Left)]);
-        if let Some(row) = view.rows.first() {
-            for c in &view.columns {
+        rows.each(|row| {
+            lacking.count(row);
+            for c in &columns {
                 let value = table_cell(get(row, &c.path), c.kind)?;
                 table.row(vec![c.header.clone(), value]);
             }
-        }
+            Ok(())
+        })?;
         table.write(out)?;
     }
-    Ok(warnings)
+    Ok(lacking.warning(is_list))
 }
 
-/// Writes `body` as CSV: a header of the columns' names (as `--columns` takes them),
-/// then one row per item (one row for one object); returns the warnings to print.
-pub fn write_csv(
+/// The CSV of [`write_csv`] and [`write_csv_items`]. A first pass checks every row (for
+/// items, parsing each and dropping it), so an amount that cannot be printed, or an
+/// item that cannot be read, fails before the header; the second pass writes the rows
+/// one at a time. Nothing holds every row's cells.
+fn csv_of(
     op: &OperationInfo,
-    body: &Value,
+    rows: &Rows<'_>,
+    is_list: bool,
     wanted: Option<&[String]>,
     out: &mut Out<'_>,
 ) -> Result<Vec<String>, RenderError> {
-    let view = view(op, body, wanted)?;
-    let warnings = missing_warning(&view);
-    // Rendered whole first: an unprintable amount fails before a partial document.
-    let mut rows = Vec::with_capacity(view.rows.len());
-    for row in &view.rows {
-        rows.push(
-            view.columns
-                .iter()
-                .map(|c| csv_cell(get(row, &c.path), c.kind))
-                .collect::<Result<Vec<_>, _>>()?,
-        );
-    }
+    let columns = chosen_columns(op, rows, is_list, wanted)?;
+    // Only a dollar cell can fail (see `csv_cell_as`).
+    let dollars: Vec<&Column> = columns
+        .iter()
+        .filter(|c| c.kind == ColumnKind::Usd)
+        .collect();
+    rows.each(|row| {
+        for c in &dollars {
+            csv_cell(get(row, &c.path), c.kind)?;
+        }
+        Ok(())
+    })?;
+    let mut lacking = Lacking::new(&columns);
     let mut sheet = Sheet::new(
         out,
-        view.columns.iter().map(|c| {
+        columns.iter().map(|c| {
             let kind = match c.kind {
                 ColumnKind::Usd
                 | ColumnKind::Integer
@@ -242,34 +297,46 @@ pub fn write_csv(
             (terminal::safe(&c.name).into_owned(), kind)
         }),
     )?;
-    for row in rows {
-        sheet.row(row)?;
-    }
+    let mut cells = Vec::with_capacity(columns.len());
+    rows.each(|row| {
+        lacking.count(row);
+        cells.clear();
+        for c in &columns {
+            cells.push(csv_cell(get(row, &c.path), c.kind)?);
+        }
+        sheet.row(&cells)?;
+        Ok(())
+    })?;
     sheet.finish()?;
-    Ok(warnings)
+    Ok(lacking.warning(is_list))
 }
 
-/// The rows and chosen columns of an answer.
-fn view<'a>(
-    op: &OperationInfo,
-    body: &'a Value,
-    wanted: Option<&[String]>,
-) -> Result<View<'a>, RenderError> {
-    let response = op.response;
-    let list_field = match response.map(|r| r.payload) {
+/// The rows of an answer (a list's items; for one object, the body) and whether they
+/// are a list's.
+fn payload<'a>(op: &OperationInfo, body: &'a Value) -> (Vec<&'a Value>, bool) {
+    let list_field = match op.response.map(|r| r.payload) {
         Some(Payload::List { items }) => Some(items),
         _ => None,
     };
-    let (rows, is_list): (Vec<&Value>, bool) = match list_field {
-        Some(items) => match body.get(items).and_then(Value::as_array) {
-            Some(list) => (list.iter().collect(), true),
-            // Not the list the spec says: shown as the object it is.
-            None => (vec![body], false),
-        },
+    match list_field.and_then(|items| body.get(items)?.as_array()) {
+        Some(list) => (list.iter().collect(), true),
+        // Not the list the spec says (or no list): shown as the object it is.
         None => (vec![body], false),
-    };
-    let spec_columns = spec_columns(response.filter(|_| is_list == list_field.is_some()));
-    let present = present_columns(&rows, is_list, &spec_columns);
+    }
+}
+
+/// The columns a table or CSV of `rows` shows: `--columns`' choice, else the
+/// override's or the spec's. The fields the spec does not list are read from every
+/// row only when they may be shown (`--columns`, or a spec that lists no field).
+fn chosen_columns(
+    op: &OperationInfo,
+    rows: &Rows<'_>,
+    is_list: bool,
+    wanted: Option<&[String]>,
+) -> Result<Vec<Column>, RenderError> {
+    let response = op.response;
+    let lists = matches!(response.map(|r| r.payload), Some(Payload::List { .. }));
+    let spec_columns = spec_columns(response.filter(|_| is_list == lists));
     let overrides = resources::find(op);
     let header_of = |name: &str| {
         overrides
@@ -277,8 +344,11 @@ fn view<'a>(
             .map_or_else(|| name.to_string(), |(_, header)| (*header).to_string())
     };
     let mut columns: Vec<Column> = match wanted {
-        Some(names) => pick(op, names, &spec_columns, &present, &[])?,
-        None if spec_columns.is_empty() => present,
+        Some(names) => {
+            let present = present_columns(rows, is_list, &spec_columns)?;
+            pick(op, names, &spec_columns, &present, &[])?
+        }
+        None if spec_columns.is_empty() => present_columns(rows, is_list, &spec_columns)?,
         None => match overrides {
             Some(o) if is_list => o
                 .columns
@@ -295,11 +365,7 @@ fn view<'a>(
     for column in &mut columns {
         column.header = header_of(&column.name);
     }
-    Ok(View {
-        rows,
-        is_list,
-        columns,
-    })
+    Ok(columns)
 }
 
 /// The columns `--columns` names, in its order, from the spec's and then the answer's
@@ -336,7 +402,11 @@ fn pick(
 /// Fields of the answer the spec does not list (every field, when it lists none), in
 /// the order they first come: the top-level fields of each row, and for one object
 /// with a `data` object, its fields (named without `data.`).
-fn present_columns(rows: &[&Value], is_list: bool, known: &[Column]) -> Vec<Column> {
+fn present_columns(
+    rows: &Rows<'_>,
+    is_list: bool,
+    known: &[Column],
+) -> Result<Vec<Column>, RenderError> {
     let mut out: Vec<Column> = Vec::new();
     let mut add = |name: String, path: Vec<String>, value: &Value| {
         if known.iter().chain(out.iter()).any(|c| c.name == name) {
@@ -357,9 +427,9 @@ fn present_columns(rows: &[&Value], is_list: bool, known: &[Column]) -> Vec<Colu
             required: false,
         });
     };
-    for row in rows {
+    rows.each(|row| {
         let Some(fields) = row.as_object() else {
-            continue;
+            return Ok(());
         };
         for (name, value) in fields {
             match value.as_object() {
@@ -371,17 +441,18 @@ fn present_columns(rows: &[&Value], is_list: bool, known: &[Column]) -> Vec<Colu
                 _ => add(name.clone(), vec![name.clone()], value),
             }
         }
-    }
-    out
+        Ok(())
+    })?;
+    Ok(out)
 }
 
 /// One warning naming the required fields some rows lack, if any do.
-fn missing_warning(view: &View<'_>) -> Vec<String> {
-    let mut lacking = Lacking::new(&view.columns);
-    for row in &view.rows {
+fn missing_warning(rows: &[&Value], is_list: bool, columns: &[Column]) -> Vec<String> {
+    let mut lacking = Lacking::new(columns);
+    for row in rows {
         lacking.count(row);
     }
-    lacking.warning(view.is_list)
+    lacking.warning(is_list)
 }
 
 /// How many rows lack each required column, counted row by row.
@@ -525,17 +596,8 @@ pub struct Extra {
 
 /// The payload's rows and the spec's columns, for a look.
 fn spec_view<'a>(op: &OperationInfo, body: &'a Value) -> (Vec<&'a Value>, bool, Vec<Column>) {
-    let view = match view(op, body, None) {
-        Ok(view) => view,
-        // Without `--columns` the view cannot fail; shown as one object if it did.
-        Err(_) => View {
-            rows: vec![body],
-            is_list: false,
-            columns: Vec::new(),
-        },
-    };
-    let columns = spec_columns(op.response);
-    (view.rows, view.is_list, columns)
+    let (rows, is_list) = payload(op, body);
+    (rows, is_list, spec_columns(op.response))
 }
 
 /// Columns chosen by `--columns`, headed as the look heads them where it names them.
@@ -673,17 +735,13 @@ pub fn write_look_table(
             .chain(extra.iter().map(Slot::Extra))
             .collect(),
         Some(names) => {
-            let present = present_columns(&rows, is_list, &spec);
+            let present = present_columns(&Rows::Values(&rows), is_list, &spec)?;
             let picked = with_look_headers(look, pick(op, names, &spec, &present, extra)?);
             in_named_order(names, picked, extra)
         }
     };
     let columns = fields(&slots);
-    let mut warnings = missing_warning(&View {
-        rows: rows.clone(),
-        is_list,
-        columns: columns.clone(),
-    });
+    let mut warnings = missing_warning(&rows, is_list, &columns);
     if !is_list {
         let mut lines = Vec::new();
         for slot in &slots {
@@ -795,7 +853,7 @@ pub fn write_look_csv(
     out: &mut Out<'_>,
 ) -> Result<Vec<String>, RenderError> {
     let (rows, is_list, spec) = spec_view(op, body);
-    look_csv(op, look, &Rows::Values(rows), is_list, &spec, extra, out)
+    look_csv(op, look, &Rows::Values(&rows), is_list, &spec, extra, out)
 }
 
 /// [`write_look_csv`] of a list's items as sent (a paged list): each item is parsed
@@ -850,7 +908,7 @@ fn parse_item(item: &RawValue) -> Result<Value, RenderError> {
 
 /// The rows of a render: parsed already, or items as sent, parsed one at a time.
 enum Rows<'a> {
-    Values(Vec<&'a Value>),
+    Values(&'a [&'a Value]),
     Raw(&'a [&'a RawValue]),
 }
 
@@ -879,7 +937,7 @@ fn look_csv(
     let mut slots = match out.style().columns {
         Some(names) => {
             let present = match rows {
-                Rows::Values(rows) => present_columns(rows, is_list, spec),
+                Rows::Values(_) => present_columns(rows, is_list, spec)?,
                 // Items parsed one at a time: the spec's names only.
                 Rows::Raw(_) => Vec::new(),
             };
@@ -989,6 +1047,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+    use crate::account::view::page_items;
     use crate::output::Style;
 
     fn table(op: &OperationInfo, body: &Value, wanted: Option<&[String]>) -> (String, Vec<String>) {
@@ -1126,5 +1185,178 @@ mod tests {
         let body = json!({"data": {"label": "x", "rate_limit": null}});
         let (_, warnings) = table(key, &body, Some(&wanted));
         assert!(warnings.is_empty(), "{warnings:?}");
+    }
+
+    /// An API key as `GET /keys` lists it, made odd as a hostile or older server may:
+    /// required fields missing, fields the spec does not know (one only near the end,
+    /// one an object), markup, ESC, a bidi override and a formula in its text.
+    fn odd_key(n: usize) -> Value {
+        let mut key = json!({
+            "byok_usage": 0.0, "byok_usage_daily": 0.0, "byok_usage_monthly": 0.0,
+            "byok_usage_weekly": 0.0, "created_at": "2025-06-01T08:00:00Z",
+            "creator_user_id": format!("user-{n}"), "disabled": false, "expires_at": null,
+            "hash": format!("hash-{n:06}"), "include_byok_in_limit": false,
+            "label": "sk-or-v1-abc...", "limit": 100.0, "limit_remaining": 99.5,
+            "limit_reset": null, "name": format!("key {n}"), "updated_at": null,
+            "usage": n as f64 * 1.25, "usage_daily": 0.0, "usage_monthly": 1.5,
+            "usage_weekly": 0.0, "workspace_id": "0b3c9b5e-4f8a-4c1e-9d2e-7a6b5c4d3e2f",
+            "external_user": null, "last_used_at": null
+        });
+        let fields = key.as_object_mut().expect("an object");
+        if n % 7 == 3 {
+            fields.remove("creator_user_id");
+        }
+        if n % 11 == 5 {
+            fields.remove("usage");
+        }
+        match n {
+            2 => key["usage_monthly"] = json!("NaN"),
+            4 => key["name"] = json!("\u{1b}[31mred\u{1b}[0m \u{202e}gpj.exe <b>x</b>,\"q\"\nline"),
+            9 => key["label"] = json!("=cmd|' /C calc'!A0"),
+            12 => key["disabled"] = json!("maybe"),
+            40 => key["brand_new"] = json!({"nested": [1, 2]}),
+            41 => key["late_field"] = json!(7),
+            42 => key["late_field"] = json!("<script>x</script>"),
+            _ => {}
+        }
+        key
+    }
+
+    /// `keys` as pages of 20, each a body as a server sends it.
+    fn pages_of(keys: &[Value]) -> Vec<String> {
+        keys.chunks(20)
+            .map(|page| json!({ "data": page }).to_string())
+            .collect()
+    }
+
+    /// What a render printed and its warnings, or its error as text.
+    type Rendered = Result<(String, Vec<String>), String>;
+
+    fn rendered(
+        style: Style<'_>,
+        render: impl FnOnce(&mut Out<'_>) -> Result<Vec<String>, RenderError>,
+    ) -> Rendered {
+        let mut out = Vec::new();
+        let warnings = render(&mut Out::new(style, &mut out)).map_err(|err| err.to_string())?;
+        Ok((String::from_utf8(out).expect("UTF-8"), warnings))
+    }
+
+    /// Every page's items rendered one at a time print the very bytes (and warnings,
+    /// and errors) of the same items parsed into one `{"data": [...]}` tree.
+    #[test]
+    fn items_render_as_the_tree_of_the_same_list_does() {
+        let list = ops::API_KEYS_LIST;
+        let keys: Vec<Value> = (0..43).map(odd_key).collect();
+        let pages = pages_of(&keys);
+        let items = page_items(pages.iter().map(String::as_bytes)).expect("items");
+        let tree = json!({ "data": keys });
+        let names = |list: &str| list.split(',').map(String::from).collect::<Vec<_>>();
+        let choices = [
+            None,
+            Some(names(
+                "name,late_field,brand_new,creator_user_id,usage,disabled",
+            )),
+            Some(names("hash,label,usage_monthly")),
+            Some(names("name,nope")),
+        ];
+        for wanted in &choices {
+            for width in [None, Some(60), Some(20)] {
+                let style = Style {
+                    width,
+                    ..Style::for_tests()
+                };
+                let wanted = wanted.as_deref();
+                let case = format!("{wanted:?} at {width:?}");
+                let table = rendered(style, |out| write_table_items(list, &items, wanted, out));
+                let csv = rendered(style, |out| write_csv_items(list, &items, wanted, out));
+                assert_eq!(
+                    table,
+                    rendered(style, |out| write_table(list, &tree, wanted, out)),
+                    "{case}"
+                );
+                assert_eq!(
+                    csv,
+                    rendered(style, |out| write_csv(list, &tree, wanted, out)),
+                    "{case}"
+                );
+                if let (Ok((table, _)), Ok((csv, _))) = (&table, &csv) {
+                    // A header and a line per item, one with a line break in a cell.
+                    assert_eq!(table.lines().count(), 44, "{case}: {table}");
+                    assert!(csv.lines().count() >= 44, "{case}: {csv}");
+                }
+            }
+        }
+    }
+
+    /// An amount that cannot be printed in the last item fails the items' CSV and table
+    /// before their first byte, though every row before it rendered.
+    #[test]
+    fn an_absurd_last_amount_fails_the_items_before_a_byte() {
+        let list = ops::API_KEYS_LIST;
+        let mut keys: Vec<Value> = (0..60).map(odd_key).collect();
+        keys[59]["usage"] = json!(1e308);
+        let pages = pages_of(&keys);
+        let items = page_items(pages.iter().map(String::as_bytes)).expect("items");
+        let mut out = Vec::new();
+        let err = write_csv_items(
+            list,
+            &items,
+            None,
+            &mut Out::new(Style::for_tests(), &mut out),
+        )
+        .expect_err("refused");
+        assert!(matches!(err, RenderError::Unprintable(_)), "{err}");
+        assert!(out.is_empty(), "{} bytes", out.len());
+        let err = write_table_items(
+            list,
+            &items,
+            None,
+            &mut Out::new(Style::for_tests(), &mut out),
+        )
+        .expect_err("refused");
+        assert!(err.to_string().contains("1e308"), "{err}");
+        assert!(out.is_empty(), "{} bytes", out.len());
+    }
+
+    /// A list's CSV from its items holds one parsed item at a time: its peak heap is a
+    /// small part of the text (the pages themselves are the caller's), where a tree of
+    /// the list is several times the text.
+    #[test]
+    fn the_items_csv_never_holds_a_tree_of_the_list() {
+        let list = ops::API_KEYS_LIST;
+        let keys: Vec<Value> = (0..4000).map(odd_key).collect();
+        let pages = pages_of(&keys);
+        drop(keys);
+        let text: usize = pages.iter().map(String::len).sum();
+        let wanted: Vec<String> = ["name", "late_field", "usage"].map(String::from).to_vec();
+        for wanted in [None, Some(&wanted[..])] {
+            let (written, peak) = crate::test_alloc::peak(|| {
+                let items = page_items(pages.iter().map(String::as_bytes)).expect("items");
+                let mut sink = io::sink();
+                write_csv_items(
+                    list,
+                    &items,
+                    wanted,
+                    &mut Out::new(Style::for_tests(), &mut sink),
+                )
+                .map(|_| items.len())
+            });
+            assert_eq!(written.expect("written"), 4000);
+            assert!(
+                peak * 10 < text,
+                "{wanted:?}: a peak of {peak} bytes for {text} bytes of pages"
+            );
+        }
+        // What the list cost as one tree of values, as it was rendered before.
+        let (tree, peak) = crate::test_alloc::peak(|| {
+            let items = page_items(pages.iter().map(String::as_bytes)).expect("items");
+            items
+                .iter()
+                .map(|item| parse_item(item))
+                .collect::<Result<Vec<Value>, _>>()
+                .expect("parsed")
+        });
+        assert_eq!(tree.len(), 4000);
+        assert!(peak > 3 * text, "the tree: {peak} bytes for {text}");
     }
 }
