@@ -1047,8 +1047,8 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::account::view::page_items;
     use crate::output::Style;
+    use crate::output::list::page_items;
 
     fn table(op: &OperationInfo, body: &Value, wanted: Option<&[String]>) -> (String, Vec<String>) {
         let mut out = Vec::new();
