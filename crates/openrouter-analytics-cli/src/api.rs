@@ -294,12 +294,11 @@ fn render(
     out: &mut Out<'_>,
 ) -> Result<Vec<String>, RenderError> {
     let op = plan.operation();
-    let columns = out.style().columns;
     match (format, rendered) {
-        (Format::Csv, Rendered::Body(body)) => resource::write_csv(op, body, columns, out),
-        (Format::Csv, Rendered::Items(items)) => resource::write_csv_items(op, items, columns, out),
-        (_, Rendered::Body(body)) => resource::write_table(op, body, columns, out),
-        (_, Rendered::Items(items)) => resource::write_table_items(op, items, columns, out),
+        (Format::Csv, Rendered::Body(body)) => resource::write_csv(op, body, &[], out),
+        (Format::Csv, Rendered::Items(items)) => resource::write_csv_items(op, items, out),
+        (_, Rendered::Body(body)) => resource::write_table(op, body, &[], out),
+        (_, Rendered::Items(items)) => resource::write_table_items(op, items, out),
     }
 }
 

@@ -8,9 +8,8 @@ use crate::exit::Failure;
 use crate::output::{self, Out, Style};
 use crate::terminal;
 
-/// A render that returns the notes it found (one warning at most, as everywhere).
-type Render<'a> = Box<dyn FnMut(&mut Out<'_>) -> Result<Vec<String>, Failure> + 'a>;
-/// The same, run once.
+/// A render, run once, that returns the notes it found (one warning at most, as
+/// everywhere).
 type RenderOnce<'a> = Box<dyn FnOnce(&mut Out<'_>) -> Result<Vec<String>, Failure> + 'a>;
 
 /// A command's result, to be printed by `main`.
@@ -28,9 +27,6 @@ enum Stdout<'a> {
     /// Too large to hold twice: rendered as it is written, by a render that fails only
     /// before its first byte ([`output::write_streamed`]).
     Streamed(RenderOnce<'a>),
-    /// Too large to hold twice, and its render may fail anywhere: rendered once into
-    /// nothing, then again as written ([`output::write_checked`]).
-    Checked(Render<'a>),
 }
 
 impl std::fmt::Debug for Printout<'_> {
@@ -38,7 +34,6 @@ impl std::fmt::Debug for Printout<'_> {
         let stdout = match &self.stdout {
             Stdout::Rendered(bytes) => format!("{} bytes", bytes.len()),
             Stdout::Streamed(_) => "streamed".to_string(),
-            Stdout::Checked(_) => "checked".to_string(),
         };
         f.debug_struct("Printout")
             .field("stdout", &stdout)
@@ -82,12 +77,6 @@ impl<'a> Printout<'a> {
         Self::with_stdout(Stdout::Streamed(Box::new(render)))
     }
 
-    /// Rendered when written: once to check it, once as it is written (see
-    /// [`output::write_checked`]).
-    pub fn checked(render: impl FnMut(&mut Out<'_>) -> Result<Vec<String>, Failure> + 'a) -> Self {
-        Self::with_stdout(Stdout::Checked(Box::new(render)))
-    }
-
     fn with_stdout(stdout: Stdout<'a>) -> Self {
         Self {
             stdout,
@@ -121,9 +110,6 @@ impl<'a> Printout<'a> {
             Stdout::Streamed(render) => {
                 output::write_streamed(style, stdout, render, Failure::output)?
             }
-            Stdout::Checked(render) => {
-                output::write_checked(style, stdout, render, Failure::output)?
-            }
         };
         let mut stderr = io::stderr().lock();
         for note in self.notes.iter().chain(&found) {
@@ -150,16 +136,7 @@ mod tests {
                 .map_err(|err| Failure::output(&err))?;
             Ok(vec!["a note".to_string()])
         });
-        let checked = Printout::checked(|out| {
-            out.write_all(b"checked\n")
-                .map_err(|err| Failure::output(&err))?;
-            Ok(Vec::new())
-        });
-        for (printout, expected) in [
-            (rendered, "rendered\n"),
-            (streamed, "streamed\n"),
-            (checked, "checked\n"),
-        ] {
+        for (printout, expected) in [(rendered, "rendered\n"), (streamed, "streamed\n")] {
             let mut stdout = Vec::new();
             printout.write(style, &mut stdout).expect("written");
             assert_eq!(String::from_utf8(stdout).expect("utf8"), expected);
@@ -178,11 +155,8 @@ mod tests {
         let style = Style::for_tests();
         for printout in [
             Printout::streamed(|_out| Err(Failure::other("cannot print $1e308"))),
-            Printout::checked(|out| {
-                out.write_all(&[b'x'; 200_000])
-                    .map_err(|err| Failure::output(&err))?;
-                Err(Failure::other("cannot print $1e308"))
-            }),
+            Printout::render(style, |_out| Err(Failure::other("cannot print $1e308")))
+                .unwrap_or_else(|failure| Printout::nothing().ending(Err(failure))),
         ] {
             let mut stdout = Vec::new();
             let failed = printout

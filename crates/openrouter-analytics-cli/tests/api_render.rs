@@ -239,13 +239,29 @@ fn the_current_key_without_rate_limit_note_prints_as_sent_with_one_warning() {
     assert_eq!(out.stdout, format!("{body}\n"));
     one_warning(&out.stderr);
 
+    // The table is the operation's look (as `openrouter key` shows it); the warning is
+    // the mismatch, naming the missing field.
     let out = cmd(&["-f", "table"]);
     let warning = one_warning(&out.stderr);
-    assert!(warning.contains("rate_limit.note"), "{warning}");
-    assert!(out.stdout.contains("rate_limit.requests"), "{}", out.stdout);
+    assert!(warning.contains("`note`"), "{warning}");
+    assert!(out.stdout.starts_with("Label "), "{}", out.stdout);
     assert!(
         !out.stdout.contains("unknown_new_thing"),
         "unknown fields are left out"
+    );
+    // A nested field asked for by name: shown, and the one missing is named.
+    let out = cmd(&[
+        "-f",
+        "table",
+        "--columns",
+        "rate_limit.requests,rate_limit.note",
+    ]);
+    let warning = one_warning(&out.stderr);
+    assert!(warning.contains("rate_limit.note"), "{warning}");
+    assert!(
+        out.stdout.contains("rate_limit.requests  10"),
+        "{}",
+        out.stdout
     );
 
     // An unknown field is shown when asked for; a missing one is an empty cell.
@@ -322,7 +338,7 @@ fn an_unknown_column_is_a_usage_error_listing_the_valid_ones() {
         "{}",
         out.stderr
     );
-    // Picked and in order; headers as the override names them in a table.
+    // Picked and in order; in a table, as the operation's look heads them.
     let mut c = cli(&server.base_url(), KEY);
     c.args([
         "api",
@@ -339,11 +355,7 @@ fn an_unknown_column_is_a_usage_error_listing_the_valid_ones() {
     let mut c = cli(&server.base_url(), KEY);
     c.args(["api", "credits", "get-credits", "-f", "table"]);
     let out = run(&mut c).ok();
-    assert!(
-        out.stdout.starts_with("field    value\ncredits  $"),
-        "{}",
-        out.stdout
-    );
+    assert!(out.stdout.starts_with("Total credits  $"), "{}", out.stdout);
 }
 
 #[test]
@@ -576,4 +588,62 @@ fn an_absurd_amount_on_the_last_page_prints_nothing() {
     c.args(["api", "api-keys", "list", "--all-pages", "-f", "json"]);
     let listed: Value = serde_json::from_str(&run(&mut c).ok().stdout).expect("JSON");
     assert_eq!(listed["data"][142]["usage"], json!(1e308));
+}
+
+/// One resource model: `openrouter api` shows an operation's answer as the friendly
+/// command over the same operation does (the operation's look), in a table and in CSV;
+/// a display rule stated once reaches both.
+#[test]
+fn api_shows_an_answer_as_the_friendly_command_over_it_does() {
+    let server = MockOpenRouter::start();
+    let _sample = server.sample_account();
+    let get = openrouter_analytics::ops::API_KEYS_GET.operation_id;
+    let example = SampleAccount::new().example_call(get).expect("an example");
+    let hash = example.args[0].1.as_str();
+    let pairs: [(&[&str], &[&str]); 6] = [
+        (
+            &["keys", "list"],
+            &["api", "api-keys", "list", "--all-pages"],
+        ),
+        (
+            &["members"],
+            &["api", "organization", "list-members", "--all-pages"],
+        ),
+        (
+            &["workspaces", "list"],
+            &["api", "workspaces", "list", "--all-pages"],
+        ),
+        (
+            &["guardrails", "list"],
+            &["api", "guardrails", "list", "--all-pages"],
+        ),
+        (&["byok", "list"], &["api", "byok", "list", "--all-pages"]),
+        (
+            &["keys", "show", hash],
+            &["api", "api-keys", "get", "--hash", hash],
+        ),
+    ];
+    let mut compared = 0;
+    for (friendly, api) in pairs {
+        for format in ["table", "csv"] {
+            let shown = |args: &[&str]| {
+                let mut c = cli(&server.base_url(), KEY);
+                c.args(args).args(["-f", format]).env("COLUMNS", "400");
+                run(&mut c)
+            };
+            let (by_friendly, by_api) = (shown(friendly), shown(api));
+            assert_eq!(
+                by_friendly.code, by_api.code,
+                "{friendly:?}: {}",
+                by_api.stderr
+            );
+            assert_eq!(
+                by_friendly.stdout, by_api.stdout,
+                "{friendly:?} and {api:?} -f {format}"
+            );
+            compared += usize::from(by_api.code == 0 && !by_api.stdout.is_empty());
+        }
+    }
+    // Each pair printed something in both formats: nothing was compared empty.
+    assert_eq!(compared, 12, "comparisons that printed output");
 }

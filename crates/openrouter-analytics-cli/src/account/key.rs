@@ -13,7 +13,6 @@ use serde_json::Value;
 use crate::exit::Failure;
 use crate::output::money;
 use crate::output::resource::Extra;
-use crate::output::resources;
 use crate::output::table::{Align, Table};
 use crate::output::{Format, Out, Style};
 use crate::verb::call as by_name;
@@ -108,12 +107,11 @@ pub async fn credits(ctx: &Context<'_>, style: Style<'_>) -> Result<Output, Fail
         _ => &extra,
     };
     let mut output = if balance.is_none() {
-        show_answer(style, op, &resources::CREDITS, &answer, &[])?
+        show_answer(style, op, &answer, &[])?
     } else {
         show(
             style,
             op,
-            &resources::CREDITS,
             &answer.body,
             Json::Body(&answer.raw),
             extra,

@@ -1,7 +1,7 @@
 //! The account commands (`key`, `credits`, `keys`, `members`, `workspaces`, `generation`,
 //! `guardrails`, `models`, `byok`) as data: [`COMMANDS`] names, for each, its words, its
 //! help and examples, and the generated operation it is ([`Verb`]: flags from the spec,
-//! answer shown through a `Look`) or the override it runs. The modules beside it hold only
+//! answer shown through the operation's look in `output/resources.rs`) or the override it runs. The modules beside it hold only
 //! what the API does not say: keys' sort, check and secret-once words (`keys`), the
 //! budgets table and the credits' runway (`key`), assigning guardrails by name
 //! (`guardrails`), models' sort (`models`).
@@ -18,7 +18,6 @@ use openrouter_analytics::{ops, types};
 use serde_json::Value;
 
 use crate::exit::Failure;
-use crate::output::resources as look;
 use crate::output::{Out, Style};
 use crate::verb::{self, Call, Context, Entry, Kind, Output, Runs, Verb, typed};
 
@@ -68,7 +67,7 @@ pub static COMMANDS: &[Entry<Plan>] = &[
         ],
         Verb::new(
             ops::API_KEYS_GET_CURRENT_KEY_METADATA,
-            Kind::One(&look::CURRENT_KEY, Some(key::budgets)),
+            Kind::One(Some(key::budgets)),
             "fetching the key",
         ),
     ),
@@ -90,22 +89,13 @@ pub static COMMANDS: &[Entry<Plan>] = &[
             "openrouter keys list --sort usage",
             "openrouter keys list --include-disabled -f csv > keys.csv",
         ],
-        Verb::new(
-            ops::API_KEYS_LIST,
-            Kind::List(&look::KEYS_LIST),
-            "listing API keys",
-        )
-        .order(&keys::ORDER),
+        Verb::new(ops::API_KEYS_LIST, Kind::List, "listing API keys").order(&keys::ORDER),
     ),
     verb(
         "keys show",
         "One API key, by its hash.",
         &["openrouter keys show 6f1c...e2"],
-        Verb::new(
-            ops::API_KEYS_GET,
-            Kind::One(&look::KEY, None),
-            "fetching the key",
-        ),
+        Verb::new(ops::API_KEYS_GET, Kind::One(None), "fetching the key"),
     ),
     verb(
         "keys create",
@@ -114,13 +104,9 @@ pub static COMMANDS: &[Entry<Plan>] = &[
             "openrouter keys create --name ci --limit 25 --limit-reset monthly",
             "openrouter keys create --name temp --expires-at 2026-12-31 -f json | jq -r .key",
         ],
-        Verb::new(
-            ops::API_KEYS_CREATE,
-            Kind::One(&look::KEY_CREATED, None),
-            "creating the key",
-        )
-        .check(keys::checked::<types::CreateKeysRequest>)
-        .once(&keys::ONCE),
+        Verb::new(ops::API_KEYS_CREATE, Kind::One(None), "creating the key")
+            .check(keys::checked::<types::CreateKeysRequest>)
+            .once(&keys::ONCE),
     ),
     verb(
         "keys update",
@@ -129,12 +115,8 @@ pub static COMMANDS: &[Entry<Plan>] = &[
             "openrouter keys update 6f1c...e2 --disabled true",
             "openrouter keys update 6f1c...e2 --limit 50 --limit-reset weekly",
         ],
-        Verb::new(
-            ops::API_KEYS_UPDATE,
-            Kind::Update(&look::KEY),
-            "updating the key",
-        )
-        .check(keys::checked::<types::UpdateKeysRequest>),
+        Verb::new(ops::API_KEYS_UPDATE, Kind::Update, "updating the key")
+            .check(keys::checked::<types::UpdateKeysRequest>),
     ),
     verb(
         "keys delete",
@@ -155,7 +137,7 @@ pub static COMMANDS: &[Entry<Plan>] = &[
         ],
         Verb::new(
             ops::ORGANIZATION_LIST_MEMBERS,
-            Kind::List(&look::MEMBERS),
+            Kind::List,
             "listing members",
         ),
     ),
@@ -166,11 +148,7 @@ pub static COMMANDS: &[Entry<Plan>] = &[
             "openrouter workspaces list",
             "openrouter workspaces list -f csv",
         ],
-        Verb::new(
-            ops::WORKSPACES_LIST,
-            Kind::List(&look::WORKSPACES),
-            "listing workspaces",
-        ),
+        Verb::new(ops::WORKSPACES_LIST, Kind::List, "listing workspaces"),
     ),
     verb(
         "workspaces show",
@@ -178,7 +156,7 @@ pub static COMMANDS: &[Entry<Plan>] = &[
         &["openrouter workspaces show research"],
         Verb::new(
             ops::WORKSPACES_GET,
-            Kind::One(&look::WORKSPACE, None),
+            Kind::One(None),
             "fetching the workspace",
         ),
     ),
@@ -188,7 +166,7 @@ pub static COMMANDS: &[Entry<Plan>] = &[
         &["openrouter workspaces budgets research"],
         Verb::new(
             ops::WORKSPACES_LIST_BUDGETS,
-            Kind::One(&look::WORKSPACE_BUDGETS, Some(byok_line)),
+            Kind::One(Some(byok_line)),
             "fetching budgets",
         ),
     ),
@@ -198,7 +176,7 @@ pub static COMMANDS: &[Entry<Plan>] = &[
         &["openrouter workspaces members research -f csv"],
         Verb::new(
             ops::WORKSPACES_LIST_MEMBERS,
-            Kind::List(&look::WORKSPACE_MEMBERS),
+            Kind::List,
             "listing workspace members",
         ),
     ),
@@ -211,7 +189,7 @@ pub static COMMANDS: &[Entry<Plan>] = &[
         ],
         Verb::new(
             ops::WORKSPACES_CREATE,
-            Kind::One(&look::WORKSPACE, None),
+            Kind::One(None),
             "creating the workspace",
         )
         .check(typed::<types::CreateWorkspaceRequest>),
@@ -225,7 +203,7 @@ pub static COMMANDS: &[Entry<Plan>] = &[
         ],
         Verb::new(
             ops::WORKSPACES_UPDATE,
-            Kind::Update(&look::WORKSPACE),
+            Kind::Update,
             "updating the workspace",
         )
         .check(typed::<types::UpdateWorkspaceRequest>),
@@ -246,7 +224,7 @@ pub static COMMANDS: &[Entry<Plan>] = &[
         &["openrouter generation gen-1234567890-abcdef"],
         Verb::new(
             ops::GENERATIONS_GET_GENERATION,
-            Kind::One(&look::GENERATION, None),
+            Kind::One(None),
             "fetching the generation",
         ),
     ),
@@ -257,11 +235,7 @@ pub static COMMANDS: &[Entry<Plan>] = &[
             "openrouter guardrails list",
             "openrouter guardrails list -f csv",
         ],
-        Verb::new(
-            ops::GUARDRAILS_LIST,
-            Kind::Paged(&look::GUARDRAILS_LIST),
-            "listing guardrails",
-        ),
+        Verb::new(ops::GUARDRAILS_LIST, Kind::Paged, "listing guardrails"),
     ),
     verb(
         "guardrails show",
@@ -272,7 +246,7 @@ pub static COMMANDS: &[Entry<Plan>] = &[
         ],
         Verb::new(
             ops::GUARDRAILS_GET,
-            Kind::One(&look::GUARDRAIL, None),
+            Kind::One(None),
             "fetching the guardrail",
         ),
     ),
@@ -284,7 +258,7 @@ pub static COMMANDS: &[Entry<Plan>] = &[
         ],
         Verb::new(
             ops::GUARDRAILS_CREATE,
-            Kind::One(&look::GUARDRAIL, None),
+            Kind::One(None),
             "creating the guardrail",
         ),
     ),
@@ -297,7 +271,7 @@ pub static COMMANDS: &[Entry<Plan>] = &[
         ],
         Verb::new(
             ops::GUARDRAILS_UPDATE,
-            Kind::Update(&look::GUARDRAIL),
+            Kind::Update,
             "updating the guardrail",
         ),
     ),
@@ -338,12 +312,7 @@ pub static COMMANDS: &[Entry<Plan>] = &[
             "openrouter models --sort price",
             "openrouter models -f csv > prices.csv",
         ],
-        Verb::new(
-            ops::MODELS_LIST,
-            Kind::List(&look::MODELS),
-            "listing models",
-        )
-        .order(&models::ORDER),
+        Verb::new(ops::MODELS_LIST, Kind::List, "listing models").order(&models::ORDER),
     ),
     verb(
         "byok list",
@@ -352,11 +321,7 @@ pub static COMMANDS: &[Entry<Plan>] = &[
             "openrouter byok list",
             "openrouter byok list --provider openai -f csv",
         ],
-        Verb::new(
-            ops::BYOK_LIST,
-            Kind::Paged(&look::BYOK_LIST),
-            "listing BYOK keys",
-        ),
+        Verb::new(ops::BYOK_LIST, Kind::Paged, "listing BYOK keys"),
     ),
 ];
 

@@ -57,29 +57,11 @@ pub fn write_bytes(writer: &mut dyn Write, bytes: &[u8]) -> io::Result<()> {
     target.write_all(bytes).and_then(|()| target.flush())
 }
 
-/// Renders twice: first into nothing, which finds a render that fails (an amount that
-/// cannot be printed, a `--columns` typo) before a byte is written; then into `writer`
-/// through a small buffer. Output is all or nothing without holding a second, whole
-/// copy of it in memory (a 34 MB report stays 34 MB, not 68). `render` must write the
-/// same both times: it reads its input, never changes it in a way the second run sees.
-/// A reader that closed the pipe (`| head`) is not a failure: the rest is dropped.
-pub fn write_checked<T, E>(
-    style: Style<'_>,
-    writer: &mut dyn Write,
-    mut render: impl FnMut(&mut Out<'_>) -> Result<T, E>,
-    io_failure: impl Fn(&io::Error) -> E,
-) -> Result<T, E> {
-    render(&mut Out::new(style, &mut io::sink()))?;
-    let mut target = io::BufWriter::with_capacity(64 * 1024, ClosedPipeOk::new(writer));
-    let rendered = render(&mut Out::new(style, &mut target))?;
-    target.flush().map_err(|err| io_failure(&err))?;
-    Ok(rendered)
-}
-
 /// Renders once, straight into `writer` through a small buffer, for a render that finds
 /// every failure before its first byte: it checks the amounts it will print first, or
 /// measures every row before it writes one ([`table::Streamed`]). Output stays all or
-/// nothing at the cost of one render, where [`write_checked`] pays two. A render that
+/// nothing without holding a second, whole copy of it in memory (a 34 MB report stays
+/// 34 MB, not 68), at the cost of one render. A render that
 /// fails after it began to write breaks that promise: debug builds (the tests) panic,
 /// and what it left in the buffer is dropped, not written.
 /// A reader that closed the pipe (`| head`) is not a failure: the rest is dropped.
@@ -389,46 +371,6 @@ mod tests {
     }
 
     #[test]
-    fn a_render_that_fails_midway_writes_nothing() {
-        let mut target = Recorder::new(false);
-        let result = write_checked(
-            Style::for_tests(),
-            &mut target,
-            |out| {
-                // Far more than the buffer holds, then the failure.
-                for _ in 0..10_000 {
-                    out.write_all(b"a row of a long table\n")?;
-                }
-                Err::<(), _>(io::Error::other("an amount that cannot be printed"))
-            },
-            |err| io::Error::new(err.kind(), err.to_string()),
-        );
-        assert!(result.is_err());
-        assert!(target.written.is_empty(), "{} bytes", target.written.len());
-    }
-
-    #[test]
-    fn a_checked_render_writes_what_it_rendered_byte_for_byte() {
-        let body: Vec<u8> = (0..300_000u32).flat_map(|n| n.to_le_bytes()).collect();
-        let mut target = Recorder::new(false);
-        let mut runs = 0;
-        let rendered = write_checked(
-            Style::for_tests(),
-            &mut target,
-            |out| {
-                runs += 1;
-                write_raw_json(out, &body).map(|()| "done")
-            },
-            |err| io::Error::new(err.kind(), err.to_string()),
-        )
-        .expect("written");
-        assert_eq!(rendered, "done");
-        assert_eq!(runs, 2, "checked once, then written");
-        assert_eq!(target.written.len(), body.len() + 1);
-        assert!(target.written.starts_with(&body) && target.written.ends_with(b"\n"));
-    }
-
-    #[test]
     fn a_streamed_render_writes_once_and_byte_for_byte() {
         let body: Vec<u8> = (0..300_000u32).flat_map(|n| n.to_le_bytes()).collect();
         let mut target = Recorder::new(false);
@@ -479,7 +421,7 @@ mod tests {
     #[test]
     fn a_reader_that_left_is_not_a_failure() {
         let mut target = Recorder::new(true);
-        let rendered = write_checked(
+        let rendered = write_streamed(
             Style::for_tests(),
             &mut target,
             |out| {

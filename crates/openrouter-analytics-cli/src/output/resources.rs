@@ -1,122 +1,15 @@
-//! What the spec does not say about showing a resource, in one place: per operation,
-//! the default columns of its table and CSV and their order, headers that read
-//! better than the field's name, and which columns a narrow terminal may drop first.
+//! What the spec does not say about showing a resource, in one place: per operation
+//! ([`LOOKS`]), the default columns of its table and CSV and their order, headers that
+//! read better than the field's name, which columns a narrow terminal may drop first,
+//! and a few display rules ([`Look`]). A friendly command and `openrouter api` show an
+//! operation's answer the same way.
 //!
 //! Everything else (which fields there are, their kinds, which are dollars) comes from
 //! the generated resource model ([`openrouter_analytics::ResponseInfo`]); an operation
-//! with no entry here shows every column the spec lists, in the spec's order. A test
-//! checks that every entry names real columns.
+//! with no look shows every column the spec lists, in the spec's order. A test checks
+//! that every look names real columns.
 
 use openrouter_analytics::{OperationInfo, ops};
-
-/// How one operation's answer is shown by default.
-#[derive(Clone, Copy, Debug)]
-pub struct Override {
-    /// The operation, a handle of the generated table.
-    pub operation: &'static OperationInfo,
-    /// The columns shown without `--columns`, in this order.
-    pub columns: &'static [&'static str],
-    /// Headers other than the field's name: `(field, header)`.
-    pub headers: &'static [(&'static str, &'static str)],
-    /// Columns a table fitted to a narrow terminal may leave out, the first one first
-    /// (`--wide` keeps them).
-    pub optional: &'static [&'static str],
-}
-
-/// The overrides, by operation.
-pub const OVERRIDES: &[Override] = &[
-    Override {
-        operation: ops::API_KEYS_LIST,
-        columns: &[
-            "name",
-            "label",
-            "disabled",
-            "limit",
-            "limit_remaining",
-            "usage",
-            "usage_monthly",
-            "created_at",
-            "hash",
-        ],
-        headers: &[
-            ("limit_remaining", "remaining"),
-            ("usage_monthly", "this month"),
-            ("created_at", "created"),
-        ],
-        optional: &["created_at", "label", "usage_monthly", "hash"],
-    },
-    Override {
-        operation: ops::CREDITS_GET_CREDITS,
-        columns: &["total_credits", "total_usage"],
-        headers: &[("total_credits", "credits"), ("total_usage", "usage")],
-        optional: &[],
-    },
-    Override {
-        operation: ops::ANALYTICS_GET_USER_ACTIVITY,
-        columns: &[
-            "date",
-            "model",
-            "provider_name",
-            "usage",
-            "byok_usage_inference",
-            "requests",
-            "prompt_tokens",
-            "completion_tokens",
-            "reasoning_tokens",
-        ],
-        headers: &[
-            ("provider_name", "provider"),
-            ("byok_usage_inference", "byok usage"),
-            ("prompt_tokens", "prompt"),
-            ("completion_tokens", "completion"),
-            ("reasoning_tokens", "reasoning"),
-        ],
-        optional: &["reasoning_tokens", "byok_usage_inference", "provider_name"],
-    },
-    Override {
-        operation: ops::WORKSPACES_LIST,
-        columns: &["name", "slug", "id", "description", "created_at"],
-        headers: &[("created_at", "created")],
-        optional: &["description", "created_at"],
-    },
-    Override {
-        operation: ops::GUARDRAILS_LIST,
-        columns: &[
-            "name",
-            "limit_usd",
-            "reset_interval",
-            "enforce_zdr",
-            "id",
-            "workspace_id",
-        ],
-        headers: &[("limit_usd", "limit"), ("reset_interval", "resets")],
-        optional: &["workspace_id", "enforce_zdr"],
-    },
-    Override {
-        operation: ops::MODELS_LIST,
-        columns: &[
-            "id",
-            "name",
-            "context_length",
-            "pricing.prompt",
-            "pricing.completion",
-            "architecture.modality",
-        ],
-        headers: &[
-            ("context_length", "context"),
-            ("pricing.prompt", "prompt $/token"),
-            ("pricing.completion", "completion $/token"),
-            ("architecture.modality", "modality"),
-        ],
-        optional: &["architecture.modality", "name"],
-    },
-    Override {
-        operation: ops::ORGANIZATION_LIST_MEMBERS,
-        columns: &["email", "first_name", "last_name", "role", "id"],
-        headers: &[],
-        optional: &["id"],
-    },
-];
 
 /// How a friendly command shows a resource, beyond what the spec says: the columns of
 /// its table (or the rows of its detail view) with their headers, and a few display
@@ -163,7 +56,7 @@ const PLAIN: Look = Look {
 };
 
 /// `keys list`: spend per key, summed under the list.
-pub const KEYS_LIST: Look = Look {
+const KEYS_LIST: Look = Look {
     fields: &[
         ("name", "NAME"),
         ("hash", "HASH"),
@@ -221,7 +114,7 @@ const KEY_NULLS: &[(&str, &str)] = &[
 ];
 
 /// `keys show` and `keys update`: one API key.
-pub const KEY: Look = Look {
+const KEY: Look = Look {
     fields: &KEY_ROWS,
     null_as: KEY_NULLS,
     suffix: &[("limit", "limit_reset")],
@@ -229,7 +122,7 @@ pub const KEY: Look = Look {
 };
 
 /// `keys create`: the new key, then its secret, shown this once.
-pub const KEY_CREATED: Look = Look {
+const KEY_CREATED: Look = Look {
     fields: &{
         let mut rows = [("key", "Key (secret)"); 17];
         let mut i = 0;
@@ -243,7 +136,7 @@ pub const KEY_CREATED: Look = Look {
 };
 
 /// `openrouter key`: the key in use (its budgets follow as a table of their own).
-pub const CURRENT_KEY: Look = Look {
+const CURRENT_KEY: Look = Look {
     fields: &[
         ("label", "Label"),
         ("is_management_key", "Management key"),
@@ -261,7 +154,7 @@ pub const CURRENT_KEY: Look = Look {
 };
 
 /// `openrouter credits` (the balance and runway are computed beside it).
-pub const CREDITS: Look = Look {
+const CREDITS: Look = Look {
     fields: &[
         ("total_credits", "Total credits"),
         ("total_usage", "Total usage"),
@@ -270,7 +163,7 @@ pub const CREDITS: Look = Look {
 };
 
 /// `guardrails list`: a row per guardrail; a list it does not restrict reads `any`.
-pub const GUARDRAILS_LIST: Look = Look {
+const GUARDRAILS_LIST: Look = Look {
     fields: &[
         ("name", "NAME"),
         ("id", "ID"),
@@ -295,7 +188,7 @@ const GUARDRAIL_NULLS: &[(&str, &str)] = &[
 ];
 
 /// `guardrails show|create|update`: one guardrail.
-pub const GUARDRAIL: Look = Look {
+const GUARDRAIL: Look = Look {
     fields: &[
         ("name", "Name"),
         ("id", "Id"),
@@ -313,7 +206,7 @@ pub const GUARDRAIL: Look = Look {
 };
 
 /// `byok list`: the provider keys, masked as OpenRouter sends them.
-pub const BYOK_LIST: Look = Look {
+const BYOK_LIST: Look = Look {
     fields: &[
         ("provider", "PROVIDER"),
         ("name", "NAME"),
@@ -331,7 +224,7 @@ pub const BYOK_LIST: Look = Look {
 };
 
 /// `models`: each model's prices per million tokens, for cost estimates.
-pub const MODELS: Look = Look {
+const MODELS: Look = Look {
     fields: &[
         ("id", "MODEL"),
         ("pricing.prompt", "PROMPT (USD/M)"),
@@ -345,7 +238,7 @@ pub const MODELS: Look = Look {
 };
 
 /// `members`: the organization's people.
-pub const MEMBERS: Look = Look {
+const MEMBERS: Look = Look {
     fields: &[
         ("id", "ID"),
         ("first_name", "FIRST NAME"),
@@ -359,7 +252,7 @@ pub const MEMBERS: Look = Look {
 };
 
 /// `workspaces list`.
-pub const WORKSPACES: Look = Look {
+const WORKSPACES: Look = Look {
     fields: &[
         ("id", "ID"),
         ("slug", "SLUG"),
@@ -373,7 +266,7 @@ pub const WORKSPACES: Look = Look {
 };
 
 /// `workspaces show|create|update`: one workspace and its settings.
-pub const WORKSPACE: Look = Look {
+const WORKSPACE: Look = Look {
     fields: &[
         ("id", "ID"),
         ("slug", "Slug"),
@@ -402,7 +295,7 @@ pub const WORKSPACE: Look = Look {
 };
 
 /// `workspaces budgets`: a budget without an interval never resets.
-pub const WORKSPACE_BUDGETS: Look = Look {
+const WORKSPACE_BUDGETS: Look = Look {
     fields: &[
         ("reset_interval", "RESETS"),
         ("limit_usd", "LIMIT (USD)"),
@@ -416,7 +309,7 @@ pub const WORKSPACE_BUDGETS: Look = Look {
 };
 
 /// `workspaces members`.
-pub const WORKSPACE_MEMBERS: Look = Look {
+const WORKSPACE_MEMBERS: Look = Look {
     fields: &[
         ("user_id", "USER ID"),
         ("role", "ROLE"),
@@ -426,7 +319,7 @@ pub const WORKSPACE_MEMBERS: Look = Look {
 };
 
 /// `generation`: one request; its cost past the cent, times in milliseconds.
-pub const GENERATION: Look = Look {
+const GENERATION: Look = Look {
     fields: &[
         ("id", "ID"),
         ("created_at", "Created (UTC)"),
@@ -448,9 +341,27 @@ pub const GENERATION: Look = Look {
     ..PLAIN
 };
 
-/// Every look with its operation, for the test that their names are real columns.
-#[cfg(test)]
-const LOOKS: &[(&OperationInfo, &Look)] = &[
+/// `activity`'s rows as `openrouter api analytics get-user-activity` shows them (the
+/// `activity` command renders its own report).
+const ACTIVITY: Look = Look {
+    fields: &[
+        ("date", "DATE"),
+        ("model", "MODEL"),
+        ("provider_name", "PROVIDER"),
+        ("usage", "SPEND (USD)"),
+        ("byok_usage_inference", "BYOK (USD)"),
+        ("requests", "REQUESTS"),
+        ("prompt_tokens", "PROMPT"),
+        ("completion_tokens", "COMPLETION"),
+        ("reasoning_tokens", "REASONING"),
+    ],
+    optional: &["reasoning_tokens", "byok_usage_inference", "provider_name"],
+    ..PLAIN
+};
+
+/// The look of each operation that has one.
+pub const LOOKS: &[(&OperationInfo, &Look)] = &[
+    (ops::ANALYTICS_GET_USER_ACTIVITY, &ACTIVITY),
     (ops::API_KEYS_LIST, &KEYS_LIST),
     (ops::API_KEYS_GET, &KEY),
     (ops::API_KEYS_UPDATE, &KEY),
@@ -473,11 +384,12 @@ const LOOKS: &[(&OperationInfo, &Look)] = &[
     (ops::GENERATIONS_GET_GENERATION, &GENERATION),
 ];
 
-/// The override of `op`, if it has one.
-pub fn find(op: &OperationInfo) -> Option<&'static Override> {
-    OVERRIDES
+/// The look of `op`, if it has one.
+pub fn look_of(op: &OperationInfo) -> Option<&'static Look> {
+    LOOKS
         .iter()
-        .find(|o| o.operation.operation_id == op.operation_id)
+        .find(|(with, _)| with.operation_id == op.operation_id)
+        .map(|(_, look)| *look)
 }
 
 #[cfg(test)]
@@ -486,30 +398,6 @@ mod tests {
 
     /// Columns are named by strings: a typo would silently do nothing, so every name
     /// is checked against the generated table.
-    #[test]
-    fn every_override_names_real_columns() {
-        for o in OVERRIDES {
-            let op = o.operation;
-            let response = op.response.expect("a JSON answer");
-            let named = o
-                .columns
-                .iter()
-                .chain(o.headers.iter().map(|(field, _)| field))
-                .chain(o.optional);
-            for name in named {
-                assert!(
-                    response.column(name).is_some(),
-                    "{}.{}: no column {name}",
-                    op.group,
-                    op.method
-                );
-            }
-            for name in o.optional.iter().chain(o.headers.iter().map(|(f, _)| f)) {
-                assert!(o.columns.contains(name), "{name} is not a default column");
-            }
-        }
-    }
-
     #[test]
     fn every_look_names_real_columns() {
         for (op, look) in LOOKS {

@@ -1,6 +1,6 @@
 //! Friendly commands as data. Each is an [`Entry`]: its words (`keys show`), a line of
-//! help, examples, and what it runs: a [`Verb`] (one generated operation, shown through
-//! a `Look`) or an override (its own flags and plan, for what the API does not say).
+//! help, examples, and what it runs: a [`Verb`] (one generated operation, its answer
+//! shown through the resource model and the operation's look) or an override (its own flags and plan, for what the API does not say).
 //! [`augment`] builds their clap commands, a verb's flags (its positional id too) from the
 //! spec through [`crate::flags`]; [`find`] reads back which one was given; [`Call`] checks,
 //! confirms, sends and renders any verb.
@@ -27,7 +27,6 @@ use crate::exit::{Failure, Operation};
 use crate::flags::{self, FlagValues, Options};
 use crate::global::EXIT_CODES_HELP;
 use crate::output::list::RawItem;
-use crate::output::resources::Look;
 use crate::output::{Out, Style};
 
 /// What a table shows after a look's rows (a field beside a list, a nested table).
@@ -39,14 +38,14 @@ pub type Check = fn(&Value) -> Result<(), String>;
 /// What a verb does with its operation.
 #[derive(Clone, Copy, Debug)]
 pub enum Kind {
-    /// Every page, shown through the look as one list (sorted, totalled).
-    List(&'static Look),
-    /// Every page, written through the look as it renders, in page order.
-    Paged(&'static Look),
-    /// One answer through the look; in a table, `After` adds what its rows leave out.
-    One(&'static Look, Option<After>),
-    /// One answer through the look; a body with nothing to change is a usage error.
-    Update(&'static Look),
+    /// Every page, shown as one list (sorted, totalled).
+    List,
+    /// Every page, written as it renders, in page order.
+    Paged,
+    /// One answer; in a table, `After` adds what the look's rows leave out.
+    One(Option<After>),
+    /// One answer; a body with nothing to change is a usage error.
+    Update,
     /// Deletes the thing (this noun, then its id), asking first on a terminal.
     Delete(&'static str),
 }
@@ -124,7 +123,7 @@ impl Verb {
     pub const fn options(&self) -> Options {
         let skip: &'static [&'static str] = match (self.order, self.kind) {
             (Some(_), _) => &["offset", "limit", "sort"],
-            (None, Kind::List(_) | Kind::Paged(_)) => &["offset", "limit"],
+            (None, Kind::List | Kind::Paged) => &["offset", "limit"],
             _ => &[],
         };
         Options {
@@ -361,7 +360,7 @@ impl Call {
         }
         let body = if verb.op.has_body {
             let fields = flags.body()?;
-            if let Kind::Update(_) = verb.kind
+            if let Kind::Update = verb.kind
                 && fields.is_empty()
             {
                 return Err(format!(
@@ -422,31 +421,31 @@ impl Call {
         } = *self.verb;
         let args = &self.args;
         match kind {
-            Kind::List(look) => {
+            Kind::List => {
                 let mut list = call::items(ctx, label, op, args).await?;
                 if let (Some(order), Some(key)) = (self.verb.order, &self.sort) {
                     (order.sort)(&mut list.items, key);
                 }
-                render::show_items(style, op, look, list)
+                render::show_items(style, op, list)
             }
-            Kind::Paged(look) => {
+            Kind::Paged => {
                 let pages = call::list(ctx, label, op, args).await?;
-                Ok(render::PagedList::output(op, look, label, pages))
+                Ok(render::PagedList::output(op, label, pages))
             }
-            Kind::One(look, after) => {
+            Kind::One(after) => {
                 let answer = match self.verb.once {
                     Some(once) => self.answer_once(ctx, once).await?,
                     None => call::one(ctx, label, op, args, self.body.clone()).await?,
                 };
-                let mut output = render::show_answer_then(style, op, look, &answer, after)?;
+                let mut output = render::show_answer_then(style, op, &answer, after)?;
                 output
                     .notes
                     .extend(self.verb.once.map(|once| once.note.to_string()));
                 Ok(output)
             }
-            Kind::Update(look) => {
+            Kind::Update => {
                 let answer = call::one(ctx, label, op, args, self.body.clone()).await?;
-                render::show_answer_then(style, op, look, &answer, None)
+                render::show_answer_then(style, op, &answer, None)
             }
             Kind::Delete(_) => match call::one_or_error(ctx, label, op, args, None).await? {
                 Ok(answer) => render::deleted(style, &self.what(), &answer),

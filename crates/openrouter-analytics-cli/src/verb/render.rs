@@ -10,7 +10,6 @@ use super::call::{self, Answer};
 use crate::exit::Failure;
 use crate::output::list::write_list_json;
 use crate::output::resource::{self, Extra};
-use crate::output::resources::Look;
 use crate::output::{Format, Out, Style, write_raw_json};
 use crate::printout::Printout;
 
@@ -97,7 +96,6 @@ pub(crate) enum Json<'a> {
 /// sent, to be rendered as [`show`] does while it is written.
 pub struct PagedList {
     op: &'static OperationInfo,
-    look: &'static Look,
     label: &'static str,
     list: call::Pages,
 }
@@ -113,45 +111,34 @@ impl std::fmt::Debug for PagedList {
 }
 
 impl PagedList {
-    /// The output that is `list`, answered by `op`, shown through `look`; `label` names
-    /// it in errors.
+    /// The output that is `list`, answered by `op`; `label` names it in errors.
     pub(crate) fn output(
         op: &'static OperationInfo,
-        look: &'static Look,
         label: &'static str,
         list: call::Pages,
     ) -> Output {
         Output {
-            stdout: Stdout::Paged(Self {
-                op,
-                look,
-                label,
-                list,
-            }),
+            stdout: Stdout::Paged(Self { op, label, list }),
             ..Output::default()
         }
     }
 
-    /// What `main` prints for the list: rendered as it is written, checked by a first
-    /// render ([`Printout::checked`]): JSON and CSV hold one row at a time besides the
-    /// pages as sent, never a tree of the whole list or a second copy of the output.
-    /// Its note: one warning at most.
+    /// What `main` prints for the list: rendered as it is written
+    /// ([`Printout::streamed`]; a table measures its cells and a CSV checks its rows
+    /// before the first byte): JSON and CSV hold one row at a time besides the pages as
+    /// sent, never a tree of the whole list or a second copy of the output. Its note:
+    /// one warning at most.
     fn printout<'a>(&'a self, style: Style<'a>) -> Result<Printout<'a>, Failure> {
-        let Self {
-            op,
-            look,
-            label,
-            list,
-        } = self;
+        let Self { op, label, list } = self;
         let items = list.items(label)?;
-        Ok(Printout::checked(move |out| {
+        Ok(Printout::streamed(move |out| {
             let warnings = match style.format {
                 Format::Json => write_list_json(out, &items)
                     .map(|()| Vec::new())
                     .map_err(|err| Failure::output(&err)),
-                Format::Csv => resource::write_look_csv_items(op, look, &items, out)
+                Format::Csv => resource::write_csv_items(op, &items, out)
                     .map_err(|err| Failure::output(&io::Error::from(err))),
-                Format::Table => resource::write_look_table_items(op, look, &items, out)
+                Format::Table => resource::write_table_items(op, &items, out)
                     .map_err(|err| Failure::output(&io::Error::from(err))),
             }?;
             Ok(match warnings.into_iter().next() {
@@ -163,12 +150,11 @@ impl PagedList {
 }
 
 /// Renders an answer through the resource model: JSON as sent, a table or CSV by the
-/// spec's columns and `look` (plus `extra` computed values). The notes hold one warning
+/// spec's columns and the operation's look (plus `extra` computed values). The notes hold one warning
 /// at most: the fields a table or CSV lacks, else the first mismatch with the spec.
 pub(crate) fn show(
     style: Style<'_>,
     op: &OperationInfo,
-    look: &Look,
     body: &serde_json::Value,
     json: Json<'_>,
     extra: &[Extra],
@@ -183,8 +169,8 @@ pub(crate) fn show(
                     Json::Items(items) => write_list_json(out, &items),
                 };
             }
-            Format::Csv => resource::write_look_csv(op, look, body, extra, out),
-            Format::Table => resource::write_look_table(op, look, body, extra, out),
+            Format::Csv => resource::write_csv(op, body, extra, out),
+            Format::Table => resource::write_table(op, body, extra, out),
         };
         warnings = rendered?;
         Ok(())
@@ -200,14 +186,12 @@ pub(crate) fn show(
 pub(crate) fn show_answer(
     style: Style<'_>,
     op: &OperationInfo,
-    look: &Look,
     answer: &Answer,
     extra: &[Extra],
 ) -> Result<Output, Failure> {
     show(
         style,
         op,
-        look,
         &answer.body,
         Json::Body(&answer.raw),
         extra,
@@ -219,12 +203,11 @@ pub(crate) fn show_answer(
 pub(super) fn show_items(
     style: Style<'_>,
     op: &OperationInfo,
-    look: &Look,
     list: call::Items,
 ) -> Result<Output, Failure> {
     let body = list.body();
     let raw = list.items.iter().map(|(_, raw)| &**raw).collect();
-    show(style, op, look, &body, Json::Items(raw), &[], list.warning)
+    show(style, op, &body, Json::Items(raw), &[], list.warning)
 }
 
 /// What a deletion prints: the API's body as JSON, else a line (or a CSV row) saying
@@ -247,18 +230,17 @@ pub(super) fn deleted(style: Style<'_>, what: &str, answer: &Answer) -> Result<O
 pub(super) fn show_answer_then(
     style: Style<'_>,
     op: &OperationInfo,
-    look: &Look,
     answer: &Answer,
     after: Option<After>,
 ) -> Result<Output, Failure> {
     // `--columns` shows the fields named, nothing after them.
     let Some(after) = after.filter(|_| style.format == Format::Table && style.columns.is_none())
     else {
-        return show_answer(style, op, look, answer, &[]);
+        return show_answer(style, op, answer, &[]);
     };
     let mut warnings = Vec::new();
     let mut output = Output::render(style, |out| {
-        warnings = resource::write_look_table(op, look, &answer.body, &[], out)?;
+        warnings = resource::write_table(op, &answer.body, &[], out)?;
         after(&answer.body, out)
     })?;
     output.notes = match warnings.into_iter().next() {
