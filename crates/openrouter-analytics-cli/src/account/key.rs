@@ -16,7 +16,7 @@ use crate::output::resource::Extra;
 use crate::output::table::{Align, Table};
 use crate::output::{Format, Out, Style};
 use crate::verb::call as by_name;
-use crate::verb::{Context, Json, Output, show, show_answer};
+use crate::verb::{Context, Output, show_answer};
 
 /// A blank line, then [`budgets_table`].
 pub fn budgets(answer: &Value, out: &mut Out<'_>) -> io::Result<()> {
@@ -106,18 +106,9 @@ pub async fn credits(ctx: &Context<'_>, style: Style<'_>) -> Result<Output, Fail
         Format::Table => &extra[..if runway.is_some() { 3 } else { 1 }],
         _ => &extra,
     };
-    let mut output = if balance.is_none() {
-        show_answer(style, op, &answer, &[])?
-    } else {
-        show(
-            style,
-            op,
-            &answer.body,
-            Json::Body(&answer.raw),
-            extra,
-            answer.warning.clone(),
-        )?
-    };
+    // Without a balance there is no runway either: the answer's fields alone.
+    let extra = if balance.is_some() { extra } else { &[] };
+    let mut output = show_answer(style, op, &answer, extra)?;
     output.notes.extend(notes);
     Ok(output)
 }

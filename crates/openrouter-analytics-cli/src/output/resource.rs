@@ -161,11 +161,7 @@ pub fn write_table(
     out: &mut Out<'_>,
 ) -> Result<Vec<String>, RenderError> {
     let (rows, is_list) = payload(op, body);
-    let rows = Rows::Values(&rows);
-    match resources::look_of(op) {
-        Some(look) => look_table(op, look, &rows, is_list, extra, out),
-        None => table_of(op, &rows, is_list, out),
-    }
+    render(op, &Rows::Values(&rows), is_list, extra, Layout::Table, out)
 }
 
 /// [`write_table`] of a list's items as sent (every page of a list): each item is
@@ -179,11 +175,7 @@ pub fn write_table_items(
     if !lists_data(op) {
         return write_table(op, &items_body(items)?, &[], out);
     }
-    let rows = Rows::Raw(items);
-    match resources::look_of(op) {
-        Some(look) => look_table(op, look, &rows, true, &[], out),
-        None => table_of(op, &rows, true, out),
-    }
+    render(op, &Rows::Raw(items), true, &[], Layout::Table, out)
 }
 
 /// Writes `body` as CSV: a header of the columns' names (as `--columns` takes them),
@@ -197,11 +189,7 @@ pub fn write_csv(
     out: &mut Out<'_>,
 ) -> Result<Vec<String>, RenderError> {
     let (rows, is_list) = payload(op, body);
-    let rows = Rows::Values(&rows);
-    match resources::look_of(op) {
-        Some(look) => look_csv(op, look, &rows, is_list, extra, out),
-        None => csv_of(op, &rows, is_list, out),
-    }
+    render(op, &Rows::Values(&rows), is_list, extra, Layout::Csv, out)
 }
 
 /// [`write_csv`] of a list's items as sent (every page of a list): each item is parsed
@@ -215,10 +203,31 @@ pub fn write_csv_items(
     if !lists_data(op) {
         return write_csv(op, &items_body(items)?, &[], out);
     }
-    let rows = Rows::Raw(items);
-    match resources::look_of(op) {
-        Some(look) => look_csv(op, look, &rows, true, &[], out),
-        None => csv_of(op, &rows, true, out),
+    render(op, &Rows::Raw(items), true, &[], Layout::Csv, out)
+}
+
+/// Which of the two a render writes.
+#[derive(Clone, Copy)]
+enum Layout {
+    Table,
+    Csv,
+}
+
+/// The one place that picks how an answer is shown: through the operation's look, or
+/// (none) the spec's columns.
+fn render(
+    op: &OperationInfo,
+    rows: &Rows<'_>,
+    is_list: bool,
+    extra: &[Extra],
+    layout: Layout,
+    out: &mut Out<'_>,
+) -> Result<Vec<String>, RenderError> {
+    match (resources::look_of(op), layout) {
+        (Some(look), Layout::Table) => look_table(op, look, rows, is_list, extra, out),
+        (Some(look), Layout::Csv) => look_csv(op, look, rows, is_list, extra, out),
+        (None, Layout::Table) => table_of(op, rows, is_list, out),
+        (None, Layout::Csv) => csv_of(op, rows, is_list, out),
     }
 }
 

@@ -20,7 +20,7 @@ use serde_json::Value;
 
 pub use call::Context;
 pub use confirm::ask;
-pub(crate) use render::{Json, show, show_answer};
+pub(crate) use render::show_answer;
 pub use render::{Output, already_gone_note};
 
 use crate::exit::{Failure, Operation};
