@@ -146,9 +146,9 @@ impl<'a> Plan<'a> {
 /// parse -> call -> render -> print: each command's plan is made from its flags, the
 /// call goes through one [`Session`], and the command returns a [`Printout`] that this
 /// function writes, once, to the stdout only it opens: rendered in memory already, or,
-/// for answers that can be tens of MB, rendered as written by a render that checks
-/// before its first byte (`activity`, `api`) or checked by a first render and written by a
-/// second (the paged lists). Either way all of it or none of it is printed.
+/// for answers that can be tens of MB (`activity`, `api`, the paged lists), rendered as
+/// written by a render that checks everything before its first byte. Either way all of
+/// it or none of it is printed.
 fn run(cli: &Cli, columns: Option<&[String]>, redactor: &Redactor) -> Result<(), Failure> {
     let global = &cli.global;
     let plan = Plan::new(&cli.command, global).map_err(Failure::usage)?;
