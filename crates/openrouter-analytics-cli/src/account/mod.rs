@@ -1,10 +1,10 @@
 //! The account commands (`key`, `credits`, `keys`, `members`, `workspaces`, `generation`,
 //! `guardrails`, `models`, `byok`) as data: [`COMMANDS`] names, for each, its words, its
 //! help and examples, and the generated operation it is ([`Verb`]: flags from the spec,
-//! answer shown through the operation's look in `output/resources.rs`) or the override it runs. The modules beside it hold only
-//! what the API does not say: keys' sort, check and secret-once words (`keys`), the
-//! budgets table and the credits' runway (`key`), assigning guardrails by name
-//! (`guardrails`), models' sort (`models`).
+//! answer shown through the operation's look in `output/resources.rs`) or the override it
+//! runs. The modules beside it hold only what the API does not say: keys' sort, check and
+//! secret-once words (`keys`), the budgets table and the credits' runway (`key`), assigning
+//! guardrails by name (`guardrails`), models' sort (`models`).
 
 mod guardrails;
 mod key;

@@ -1,9 +1,9 @@
 //! Friendly commands as data. Each is an [`Entry`]: its words (`keys show`), a line of
-//! help, examples, and what it runs: a [`Verb`] (one generated operation, its answer
-//! shown through the resource model and the operation's look) or an override (its own flags and plan, for what the API does not say).
-//! [`augment`] builds their clap commands, a verb's flags (its positional id too) from the
-//! spec through [`crate::flags`]; [`find`] reads back which one was given; [`Call`] checks,
-//! confirms, sends and renders any verb.
+//! help, examples, and what it runs: a [`Verb`] (one generated operation, its answer shown
+//! through the resource model and the operation's look) or an override (its own flags and
+//! plan, for what the API does not say). [`augment`] builds their clap commands, a verb's
+//! flags (its positional id too) from the spec through [`crate::flags`]; [`find`] reads
+//! back which one was given; [`Call`] checks, confirms, sends and renders any verb.
 //!
 //! The table of entries and the overrides live in [`crate::account`]; this module knows
 //! no operation by name.
@@ -209,7 +209,7 @@ impl<P: From<Call>> Entry<P> {
 }
 
 /// `Examples:` then the exit-code table, for a command's `--help`.
-pub fn examples(lines: &[&str]) -> String {
+fn examples(lines: &[&str]) -> String {
     let mut text = String::from("Examples:\n");
     for line in lines {
         text.push_str("  ");

@@ -1,5 +1,5 @@
 //! How a verb's answer is rendered: JSON as sent, a table or CSV through the resource
-//! model and a `Look`, into a [`Output`] that `main` prints once.
+//! model (the operation's look), into an [`Output`] that `main` prints once.
 
 use std::io::{self, Write};
 
@@ -32,7 +32,7 @@ pub struct Output {
     pub notes: Vec<String>,
 }
 
-/// What an account command prints on stdout.
+/// What a friendly command prints on stdout.
 #[derive(Debug)]
 enum Stdout {
     /// Rendered already.
@@ -149,9 +149,9 @@ impl PagedList {
     }
 }
 
-/// Renders an answer through the resource model: JSON as sent, a table or CSV by the
-/// spec's columns and the operation's look (plus `extra` computed values). The notes hold one warning
-/// at most: the fields a table or CSV lacks, else the first mismatch with the spec.
+/// Renders an answer through the resource model: JSON as sent, a table or CSV by the spec's
+/// columns and the operation's look (plus `extra` computed values). The notes hold one
+/// warning at most: the fields a table or CSV lacks, else the first mismatch with the spec.
 pub(crate) fn show(
     style: Style<'_>,
     op: &OperationInfo,
