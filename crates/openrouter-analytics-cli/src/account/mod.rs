@@ -476,12 +476,20 @@ mod tests {
     fn every_command_line_finds_its_own_entry() {
         let command = crate::args::command();
         for entry in COMMANDS {
-            // `--help` of each leaf exists, and the words find the entry back.
+            // `--help` of each leaf is the entry's, and the words find the entry back.
             let leaf = leaf(&command, entry.words);
             assert_eq!(
                 leaf.get_name(),
                 entry.words.rsplit(' ').next().unwrap_or_default()
             );
+            let about = leaf
+                .get_about()
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            let first = entry.about.split("\n\n").next().unwrap_or_default();
+            assert_eq!(about, first.trim_end_matches('.'), "{}", entry.words);
+            let long = leaf.get_long_about().map(ToString::to_string);
+            assert_eq!(long.is_some(), first != entry.about, "{}", entry.words);
             assert!(verb::starts(
                 COMMANDS,
                 entry.words.split(' ').next().unwrap_or_default()

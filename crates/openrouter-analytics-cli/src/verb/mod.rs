@@ -188,19 +188,18 @@ impl<P: From<Call>> Entry<P> {
     /// Its clap command, named by its last word.
     fn command(&'static self) -> Command {
         let name = self.words.rsplit(' ').next().unwrap_or(self.words);
-        // As clap's derive does: the first line without its period, the whole text
-        // only for `--help` when there is more.
-        let first = self.about.split("\n\n").next().unwrap_or(self.about);
-        let mut command = Command::new(name)
-            .about(first.strip_suffix('.').unwrap_or(first))
-            .after_help(examples(self.examples));
-        if first != self.about {
-            command = command.long_about(self.about);
-        }
-        command = match &self.runs {
-            Runs::Verb(verb) => with_verb_flags(command, verb),
-            Runs::Override { args, .. } => args(command),
+        let command = match &self.runs {
+            Runs::Verb(verb) => with_verb_flags(Command::new(name), verb),
+            Runs::Override { args, .. } => args(Command::new(name)),
         };
+        // Set after the flags: a derived `Args` of an override brings its struct's doc as
+        // the help. As clap's derive does: the first line without its period, the whole
+        // text only for `--help` when there is more.
+        let first = self.about.split("\n\n").next().unwrap_or(self.about);
+        let command = command
+            .about(first.strip_suffix('.').unwrap_or(first))
+            .long_about((first != self.about).then_some(self.about))
+            .after_help(examples(self.examples));
         match self.shows() {
             Some(op) => command.arg(flags::columns_arg(op)),
             None => command,
