@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::io::{self, Write};
 
-use chrono::{Datelike, Duration, NaiveDate};
+use chrono::{Datelike, Duration, Months, NaiveDate};
 use clap::Args;
 use openrouter_analytics_store::{ActivityRow, Dimension, Query, Summary, Totals};
 
@@ -285,13 +285,9 @@ fn sum_charges<'a>(
 
 /// The first day of the month after `day`'s.
 fn next_month(day: NaiveDate) -> NaiveDate {
-    let start = day.with_day(1).unwrap_or(day);
-    let (year, month) = if start.month() == 12 {
-        (start.year() + 1, 1)
-    } else {
-        (start.year(), start.month() + 1)
-    };
-    NaiveDate::from_ymd_opt(year, month, 1).unwrap_or(day)
+    day.with_day(1)
+        .and_then(|start| start.checked_add_months(Months::new(1)))
+        .unwrap_or(day)
 }
 
 impl Charge<'_> {
