@@ -19,11 +19,10 @@ use clap::{ArgMatches, Command};
 use openrouter_analytics::{
     Client, Error, OperationInfo, TolerantAnswer, TolerantPages, operations,
 };
-use serde_json::value::RawValue;
 
 use crate::flags::{self, FlagValues, Options, kebab};
-use crate::output::list as view;
-use crate::output::resource::{self, RenderError};
+use crate::output::list;
+use crate::output::resource::{self, Layout, RenderError};
 use crate::output::{Format, Out, write_raw_json};
 
 /// The flag of a paged operation's command that asks for every page.
@@ -174,13 +173,8 @@ impl Plan {
     /// Sends the request, or with `--all-pages` one request per page.
     pub async fn fetch(&self, client: &Client) -> Result<Answer, Error> {
         let op = self.args.flags.operation;
-        let mut call = client.operation(op.group, op.method)?;
-        for (name, value) in &self.args.flags.args {
-            call = call.arg(name.as_str(), value.as_str());
-        }
-        if let Some(body) = &self.body {
-            call = call.body_json(body.clone());
-        }
+        let call =
+            crate::verb::call::by_name(client, op, &self.args.flags.args, self.body.clone())?;
         if self.args.all_pages {
             call.send_all_pages_tolerant().await.map(Answer::Pages)
         } else {
@@ -226,42 +220,42 @@ pub fn print(
     out: &mut Out<'_>,
 ) -> Result<Vec<String>, PrintError> {
     let mut warnings = Vec::new();
-    let rendered = match (answer, format) {
-        (Answer::One(response), Some(Format::Table | Format::Csv))
+    let op = plan.operation();
+    let layout = format.and_then(Layout::of);
+    let rendered = match (answer, layout) {
+        (Answer::One(response), Some(_))
             if response.raw_body.iter().all(u8::is_ascii_whitespace) =>
         {
             // A 204: nothing to show.
             Ok(Vec::new())
         }
-        (Answer::One(response), Some(format @ (Format::Table | Format::Csv))) => {
+        (Answer::One(response), Some(layout)) => {
             if let Some(mismatch) = &response.mismatch {
                 warnings.push(mismatch_warning(mismatch));
             }
             let body: serde_json::Value = serde_json::from_slice(&response.raw_body)
                 .map_err(|err| PrintError::Output(io::Error::other(err)))?;
-            render(plan, Rendered::Body(&body), format, out)
+            resource::write(op, &body, &[], layout, out)
         }
-        (Answer::One(response), _) => {
+        (Answer::One(response), None) => {
             if let Some(mismatch) = &response.mismatch {
                 warnings.push(mismatch_warning(mismatch));
             }
             write_raw_json(out, &response.raw_body).map_err(PrintError::Output)?;
             Ok(Vec::new())
         }
-        (Answer::Pages(answer), format) => {
+        (Answer::Pages(answer), layout) => {
             if let Some(mismatch) = &answer.mismatch {
                 warnings.push(mismatch_warning(mismatch));
             }
-            let items = view::page_items(answer.pages.iter().map(|page| &page[..]))
+            let items = list::page_items(answer.pages.iter().map(|page| &page[..]))
                 .map_err(|err| PrintError::Output(io::Error::other(err)))?;
-            match format {
-                Some(format @ (Format::Table | Format::Csv)) => {
-                    // From the items as the pages hold them, each parsed only for its
-                    // row: a list of tens of MB never becomes one tree of values.
-                    render(plan, Rendered::Items(&items), format, out)
-                }
-                _ => {
-                    view::write_list_json(out, &items).map_err(PrintError::Output)?;
+            match layout {
+                // From the items as the pages hold them, each parsed only for its row: a
+                // list of tens of MB never becomes one tree of values.
+                Some(layout) => resource::write_items(op, &items, layout, out),
+                None => {
+                    list::write_list_json(out, &items).map_err(PrintError::Output)?;
                     Ok(Vec::new())
                 }
             }
@@ -277,29 +271,6 @@ pub fn print(
         warnings = rendered;
     }
     Ok(warnings)
-}
-
-/// What a table or CSV is rendered from.
-enum Rendered<'a> {
-    /// One answer, parsed.
-    Body(&'a serde_json::Value),
-    /// Every page's items, as sent.
-    Items(&'a [&'a RawValue]),
-}
-
-fn render(
-    plan: &Plan,
-    rendered: Rendered<'_>,
-    format: Format,
-    out: &mut Out<'_>,
-) -> Result<Vec<String>, RenderError> {
-    let op = plan.operation();
-    match (format, rendered) {
-        (Format::Csv, Rendered::Body(body)) => resource::write_csv(op, body, &[], out),
-        (Format::Csv, Rendered::Items(items)) => resource::write_csv_items(op, items, out),
-        (_, Rendered::Body(body)) => resource::write_table(op, body, &[], out),
-        (_, Rendered::Items(items)) => resource::write_table_items(op, items, out),
-    }
 }
 
 /// The warning for an answer that does not match the spec.

@@ -19,11 +19,11 @@ use openrouter_analytics::{ColumnKind, OperationInfo, Payload, ResponseInfo};
 use serde_json::Value;
 use serde_json::value::RawValue;
 
-use super::Out;
 use super::money::{self, Unprintable};
 use super::resources::{self, Look};
 use super::sheet::{self, Sheet};
 use super::table::{self, Align, Table};
+use super::{Format, Out};
 use crate::terminal;
 
 /// Why an answer could not be rendered.
@@ -150,67 +150,56 @@ fn op_name(op: &OperationInfo) -> String {
     format!("{}.{}", op.group, op.method)
 }
 
-/// Writes `body` as a table, through the operation's look if it has one (a list as
-/// rows, one object as `label  value` lines, then `extra`), else every column the spec
-/// lists; `--columns` (in the style) picks the fields. Returns the warnings to print
-/// (at most one).
-pub fn write_table(
-    op: &OperationInfo,
-    body: &Value,
-    extra: &[Extra],
-    out: &mut Out<'_>,
-) -> Result<Vec<String>, RenderError> {
-    let (rows, is_list) = payload(op, body);
-    render(op, &Rows::Values(&rows), is_list, extra, Layout::Table, out)
-}
-
-/// [`write_table`] of a list's items as sent (every page of a list): each item is
-/// parsed only to make its row of cells, so the table holds its cells but never a tree
-/// of the whole list as well.
-pub fn write_table_items(
-    op: &OperationInfo,
-    items: &[&RawValue],
-    out: &mut Out<'_>,
-) -> Result<Vec<String>, RenderError> {
-    if !lists_data(op) {
-        return write_table(op, &items_body(items)?, &[], out);
-    }
-    render(op, &Rows::Raw(items), true, &[], Layout::Table, out)
-}
-
-/// Writes `body` as CSV: a header of the columns' names (as `--columns` takes them),
-/// then one row per item (one row for one object); through the operation's look if it
-/// has one (its columns first, then every other field the spec lists, then `extra`).
-/// Returns the warnings to print.
-pub fn write_csv(
-    op: &OperationInfo,
-    body: &Value,
-    extra: &[Extra],
-    out: &mut Out<'_>,
-) -> Result<Vec<String>, RenderError> {
-    let (rows, is_list) = payload(op, body);
-    render(op, &Rows::Values(&rows), is_list, extra, Layout::Csv, out)
-}
-
-/// [`write_csv`] of a list's items as sent (every page of a list): each item is parsed
-/// only while its row is checked or written, so a list of tens of MB never becomes one
-/// tree of values (about ten times its text).
-pub fn write_csv_items(
-    op: &OperationInfo,
-    items: &[&RawValue],
-    out: &mut Out<'_>,
-) -> Result<Vec<String>, RenderError> {
-    if !lists_data(op) {
-        return write_csv(op, &items_body(items)?, &[], out);
-    }
-    render(op, &Rows::Raw(items), true, &[], Layout::Csv, out)
-}
-
-/// Which of the two a render writes.
-#[derive(Clone, Copy)]
-enum Layout {
+/// Which of the two a table-or-CSV render writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Layout {
+    /// A table: a list as rows, one object as `label  value` lines (a look's) or
+    /// field/value pairs.
     Table,
+    /// CSV: a header of the columns' names (as `--columns` takes them), then one row per
+    /// item (one row for one object).
     Csv,
+}
+
+impl Layout {
+    /// The layout of an output format; `None` for JSON, which is printed as sent.
+    pub fn of(format: Format) -> Option<Self> {
+        match format {
+            Format::Table => Some(Self::Table),
+            Format::Csv => Some(Self::Csv),
+            Format::Json => None,
+        }
+    }
+}
+
+/// Writes `body` as a table or CSV, through the operation's look if it has one (its
+/// columns, then in CSV every other field the spec lists, then `extra`), else every
+/// column the spec lists; `--columns` (in the style) picks the fields. Returns the
+/// warnings to print (at most one).
+pub fn write(
+    op: &OperationInfo,
+    body: &Value,
+    extra: &[Extra],
+    layout: Layout,
+    out: &mut Out<'_>,
+) -> Result<Vec<String>, RenderError> {
+    let (rows, is_list) = payload(op, body);
+    render(op, &Rows::Values(&rows), is_list, extra, layout, out)
+}
+
+/// [`write`] of a list's items as sent (every page of a list): each item is parsed only
+/// while its row is made, checked or written, so a list of tens of MB never becomes one
+/// tree of values (about ten times its text); a table holds its cells.
+pub fn write_items(
+    op: &OperationInfo,
+    items: &[&RawValue],
+    layout: Layout,
+    out: &mut Out<'_>,
+) -> Result<Vec<String>, RenderError> {
+    if !lists_data(op) {
+        return write(op, &items_body(items)?, &[], layout, out);
+    }
+    render(op, &Rows::Raw(items), true, &[], layout, out)
 }
 
 /// The one place that picks how an answer is shown: through the operation's look, or
@@ -231,7 +220,7 @@ fn render(
     }
 }
 
-/// The table of [`write_table`] and [`write_table_items`]: every cell is made (and an
+/// The plain table of [`write`] and [`write_items`]: every cell is made (and an
 /// amount that cannot be printed fails) before the table is measured and written.
 fn table_of(
     op: &OperationInfo,
@@ -275,7 +264,7 @@ fn table_of(
     Ok(lacking.warning(is_list))
 }
 
-/// The CSV of [`write_csv`] and [`write_csv_items`]. A first pass checks every row (for
+/// The plain CSV of [`write`] and [`write_items`]. A first pass checks every row (for
 /// items, parsing each and dropping it), so an amount that cannot be printed, or an
 /// item that cannot be read, fails before the header; the second pass writes the rows
 /// one at a time. Nothing holds every row's cells.
@@ -728,27 +717,23 @@ fn look_table(
     let columns = fields(&slots);
     let mut lacking = Lacking::new(&columns);
     if !is_list {
+        // One object is one row (the body): its fields and the extras, in the slots'
+        // order (`--columns` may put an extra first).
         let mut lines = Vec::new();
         rows.each(|row| {
             lacking.count(row);
             for slot in &slots {
-                if let Slot::Field(column) = slot {
-                    let cell = look_cell(look, column, row, &spec, out)?;
-                    lines.push((column.header.clone(), cell));
+                match slot {
+                    Slot::Field(column) => {
+                        let cell = look_cell(look, column, row, &spec, out)?;
+                        lines.push((column.header.clone(), cell));
+                    }
+                    Slot::Extra(e) => lines.push((e.label.to_string(), e.table.clone())),
+                    Slot::PerMillion(_) => {}
                 }
             }
             Ok(())
         })?;
-        // The extras in their place among the fields (`--columns` may put them first).
-        let mut fields = lines.into_iter();
-        let lines: Vec<(String, String)> = slots
-            .iter()
-            .filter_map(|slot| match slot {
-                Slot::Field(_) => fields.next(),
-                Slot::Extra(e) => Some((e.label.to_string(), e.table.clone())),
-                Slot::PerMillion(_) => None,
-            })
-            .collect();
         write_lines(out, &lines)?;
         return Ok(lacking.warning(is_list));
     }
@@ -1025,14 +1010,27 @@ mod tests {
 
     fn table(op: &OperationInfo, body: &Value, wanted: Option<&[String]>) -> (String, Vec<String>) {
         let mut out = Vec::new();
-        let warnings =
-            write_table(op, body, &[], &mut Out::new(picking(wanted), &mut out)).expect("rendered");
+        let warnings = write(
+            op,
+            body,
+            &[],
+            Layout::Table,
+            &mut Out::new(picking(wanted), &mut out),
+        )
+        .expect("rendered");
         (String::from_utf8(out).expect("UTF-8"), warnings)
     }
 
     fn csv(op: &OperationInfo, body: &Value, wanted: Option<&[String]>) -> String {
         let mut out = Vec::new();
-        write_csv(op, body, &[], &mut Out::new(picking(wanted), &mut out)).expect("csv");
+        write(
+            op,
+            body,
+            &[],
+            Layout::Csv,
+            &mut Out::new(picking(wanted), &mut out),
+        )
+        .expect("csv");
         String::from_utf8(out).expect("UTF-8")
     }
 
@@ -1055,18 +1053,20 @@ mod tests {
         let credits = ops::CREDITS_GET_CREDITS;
         let body = json!({"data": {"total_credits": 1e308, "total_usage": 0}});
         let mut out = Vec::new();
-        let err = write_table(
+        let err = write(
             credits,
             &body,
             &[],
+            Layout::Table,
             &mut Out::new(Style::for_tests(), &mut out),
         )
         .expect_err("refused");
         assert!(matches!(err, RenderError::Unprintable(_)), "{err}");
-        let err = write_csv(
+        let err = write(
             credits,
             &body,
             &[],
+            Layout::Csv,
             &mut Out::new(Style::for_tests(), &mut out),
         )
         .expect_err("refused");
@@ -1096,10 +1096,11 @@ mod tests {
         assert!(text.contains("brand_new") && text.contains('7'), "{text}");
         let mut out = Vec::new();
         let nope = ["nope".to_string()];
-        let err = write_table(
+        let err = write(
             list,
             &body,
             &[],
+            Layout::Table,
             &mut Out::new(picking(Some(&nope)), &mut out),
         )
         .expect_err("unknown");
@@ -1234,16 +1235,16 @@ mod tests {
                     ..picking(wanted)
                 };
                 let case = format!("{wanted:?} at {width:?}");
-                let table = rendered(style, |out| write_table_items(list, &items, out));
-                let csv = rendered(style, |out| write_csv_items(list, &items, out));
+                let table = rendered(style, |out| write_items(list, &items, Layout::Table, out));
+                let csv = rendered(style, |out| write_items(list, &items, Layout::Csv, out));
                 assert_eq!(
                     table,
-                    rendered(style, |out| write_table(list, &tree, &[], out)),
+                    rendered(style, |out| write(list, &tree, &[], Layout::Table, out)),
                     "{case}"
                 );
                 assert_eq!(
                     csv,
-                    rendered(style, |out| write_csv(list, &tree, &[], out)),
+                    rendered(style, |out| write(list, &tree, &[], Layout::Csv, out)),
                     "{case}"
                 );
                 if let (Ok((table, _)), Ok((csv, _))) = (&table, &csv) {
@@ -1265,12 +1266,22 @@ mod tests {
         let pages = pages_of(&keys);
         let items = page_items(pages.iter().map(String::as_bytes)).expect("items");
         let mut out = Vec::new();
-        let err = write_csv_items(list, &items, &mut Out::new(Style::for_tests(), &mut out))
-            .expect_err("refused");
+        let err = write_items(
+            list,
+            &items,
+            Layout::Csv,
+            &mut Out::new(Style::for_tests(), &mut out),
+        )
+        .expect_err("refused");
         assert!(matches!(err, RenderError::Unprintable(_)), "{err}");
         assert!(out.is_empty(), "{} bytes", out.len());
-        let err = write_table_items(list, &items, &mut Out::new(Style::for_tests(), &mut out))
-            .expect_err("refused");
+        let err = write_items(
+            list,
+            &items,
+            Layout::Table,
+            &mut Out::new(Style::for_tests(), &mut out),
+        )
+        .expect_err("refused");
         assert!(err.to_string().contains("1e308"), "{err}");
         assert!(out.is_empty(), "{} bytes", out.len());
     }
@@ -1290,8 +1301,13 @@ mod tests {
             let (written, peak) = crate::test_alloc::peak(|| {
                 let items = page_items(pages.iter().map(String::as_bytes)).expect("items");
                 let mut sink = io::sink();
-                write_csv_items(list, &items, &mut Out::new(picking(wanted), &mut sink))
-                    .map(|_| items.len())
+                write_items(
+                    list,
+                    &items,
+                    Layout::Csv,
+                    &mut Out::new(picking(wanted), &mut sink),
+                )
+                .map(|_| items.len())
             });
             assert_eq!(written.expect("written"), 4000);
             assert!(

@@ -41,23 +41,33 @@ impl Context<'_> {
     }
 }
 
-/// The call `group.method` with text arguments and an optional JSON body.
-fn call(
-    ctx: &Context<'_>,
-    op: &'static OperationInfo,
+/// The call of `op` by name with text arguments and an optional JSON body: how every
+/// friendly command and `openrouter api` build their requests.
+pub fn by_name(
+    client: &openrouter_analytics::Client,
+    op: &OperationInfo,
     args: &[(String, String)],
     body: Option<Value>,
-) -> Result<CallByName, Failure> {
-    let mut call = ctx
-        .client
-        .operation(op.group, op.method)
-        .map_err(|err| Failure::from_client(&err, Operation::Account, ctx.base_url))?;
+) -> Result<CallByName, openrouter_analytics::Error> {
+    let mut call = client.operation(op.group, op.method)?;
     for (name, value) in args {
         call = call.arg(name.as_str(), value.as_str());
     }
     if let Some(body) = body {
         call = call.body_json(body);
     }
+    Ok(call)
+}
+
+/// [`by_name`], logged for `-v`.
+fn call(
+    ctx: &Context<'_>,
+    op: &'static OperationInfo,
+    args: &[(String, String)],
+    body: Option<Value>,
+) -> Result<CallByName, Failure> {
+    let call = by_name(ctx.client, op, args, body)
+        .map_err(|err| Failure::from_client(&err, Operation::Account, ctx.base_url))?;
     ctx.describe(op.http_method, &request_path(op, args));
     Ok(call)
 }

@@ -9,7 +9,7 @@ use super::After;
 use super::call::{self, Answer};
 use crate::exit::Failure;
 use crate::output::list::write_list_json;
-use crate::output::resource::{self, Extra};
+use crate::output::resource::{self, Extra, Layout};
 use crate::output::{Format, Out, Style, write_raw_json};
 use crate::printout::Printout;
 
@@ -132,13 +132,11 @@ impl PagedList {
         let Self { op, label, list } = self;
         let items = list.items(label)?;
         Ok(Printout::streamed(move |out| {
-            let warnings = match style.format {
-                Format::Json => write_list_json(out, &items)
+            let warnings = match Layout::of(style.format) {
+                None => write_list_json(out, &items)
                     .map(|()| Vec::new())
                     .map_err(|err| Failure::output(&err)),
-                Format::Csv => resource::write_csv_items(op, &items, out)
-                    .map_err(|err| Failure::output(&io::Error::from(err))),
-                Format::Table => resource::write_table_items(op, &items, out)
+                Some(layout) => resource::write_items(op, &items, layout, out)
                     .map_err(|err| Failure::output(&io::Error::from(err))),
             }?;
             Ok(match warnings.into_iter().next() {
@@ -162,17 +160,13 @@ pub(crate) fn show(
 ) -> Result<Output, Failure> {
     let mut warnings = Vec::new();
     let mut output = Output::render(style, |out| {
-        let rendered = match style.format {
-            Format::Json => {
-                return match json {
-                    Json::Body(raw) => write_raw_json(out, raw),
-                    Json::Items(items) => write_list_json(out, &items),
-                };
-            }
-            Format::Csv => resource::write_csv(op, body, extra, out),
-            Format::Table => resource::write_table(op, body, extra, out),
+        let Some(layout) = Layout::of(style.format) else {
+            return match json {
+                Json::Body(raw) => write_raw_json(out, raw),
+                Json::Items(items) => write_list_json(out, &items),
+            };
         };
-        warnings = rendered?;
+        warnings = resource::write(op, body, extra, layout, out)?;
         Ok(())
     })?;
     output.notes = match warnings.into_iter().next() {
@@ -240,7 +234,7 @@ pub(super) fn show_answer_then(
     };
     let mut warnings = Vec::new();
     let mut output = Output::render(style, |out| {
-        warnings = resource::write_table(op, &answer.body, &[], out)?;
+        warnings = resource::write(op, &answer.body, &[], Layout::Table, out)?;
         after(&answer.body, out)
     })?;
     output.notes = match warnings.into_iter().next() {
