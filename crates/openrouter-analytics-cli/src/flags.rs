@@ -111,6 +111,12 @@ pub struct Options {
     pub body: bool,
 }
 
+/// Whether `parameter` is a positional argument rather than a flag: a required one,
+/// when `options` make required ones positional.
+pub fn positional(options: Options, parameter: &ParameterInfo) -> bool {
+    options.positional && parameter.required
+}
+
 /// The body fields that get a flag: not skipped, not shadowed by a parameter's flag.
 fn offered_fields(op: &OperationInfo, options: Options) -> impl Iterator<Item = &FieldInfo> {
     op.body_fields.iter().filter(move |field| {
@@ -142,7 +148,7 @@ pub fn augment(mut command: Command, op: &OperationInfo, options: Options) -> Co
             .required(parameter.required)
             .help(help);
         // A positional one is named for what it is (`<HASH>`), not its type.
-        command = command.arg(if options.positional && parameter.required {
+        command = command.arg(if positional(options, parameter) {
             typed(arg, parameter.value).value_name(parameter.name.to_uppercase())
         } else {
             typed(arg.long(flag_name(parameter.name)), parameter.value)

@@ -61,9 +61,9 @@ pub fn write_bytes(writer: &mut dyn Write, bytes: &[u8]) -> io::Result<()> {
 /// every failure before its first byte: it checks the amounts it will print first, or
 /// measures every row before it writes one ([`table::Streamed`]). Output stays all or
 /// nothing without holding a second, whole copy of it in memory (a 34 MB report stays
-/// 34 MB, not 68), at the cost of one render. A render that
-/// fails after it began to write breaks that promise: debug builds (the tests) panic,
-/// and what it left in the buffer is dropped, not written.
+/// 34 MB, not 68), at the cost of one render. A render that fails after it began to
+/// write breaks that promise: debug builds (the tests) panic, and what it left in the
+/// buffer is dropped, not written.
 /// A reader that closed the pipe (`| head`) is not a failure: the rest is dropped.
 pub fn write_streamed<T, E>(
     style: Style<'_>,

@@ -326,9 +326,13 @@ pub fn non_empty(value: &str, what: &str) -> Result<String, String> {
     }
 }
 
-/// Whether `op` takes `name` as a required parameter: a verb's positional id.
-fn positional(op: &OperationInfo, name: &str) -> bool {
-    op.parameters.iter().any(|p| p.name == name && p.required)
+/// Whether the parameter `name` is one of `verb`'s positional arguments (its id).
+fn positional(verb: &Verb, name: &str) -> bool {
+    let options = verb.options();
+    verb.op
+        .parameters
+        .iter()
+        .any(|p| p.name == name && flags::positional(options, p))
 }
 
 /// A checked verb: the operation's arguments and body, ready to send.
@@ -350,10 +354,10 @@ impl Call {
         words: &'static str,
         matches: &ArgMatches,
     ) -> Result<Self, String> {
-        let flags = FlagValues::from_matches(verb.op, verb.options(), matches);
-        let mut args = flags.args.clone();
+        let mut flags = FlagValues::from_matches(verb.op, verb.options(), matches);
+        let mut args = std::mem::take(&mut flags.args);
         for (name, value) in &mut args {
-            if positional(verb.op, name) {
+            if positional(verb, name) {
                 *value = non_empty(value, &format!("the {name}"))?;
             }
         }
@@ -398,7 +402,7 @@ impl Call {
         let id = self
             .args
             .iter()
-            .find(|(name, _)| positional(self.verb.op, name));
+            .find(|(name, _)| positional(self.verb, name));
         format!("{noun} {}", id.map_or("", |(_, id)| id.as_str()))
     }
 
