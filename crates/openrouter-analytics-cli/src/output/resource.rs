@@ -187,7 +187,7 @@ pub fn write(
     render(op, &Rows::Values(&rows), is_list, extra, layout, out)
 }
 
-/// [`write`] of a list's items as sent (every page of a list): each item is parsed only
+/// [`write()`] of a list's items as sent (every page of a list): each item is parsed only
 /// while its row is made, checked or written, so a list of tens of MB never becomes one
 /// tree of values (about ten times its text); a table holds its cells.
 pub fn write_items(
@@ -220,7 +220,7 @@ fn render(
     }
 }
 
-/// The plain table of [`write`] and [`write_items`]: every cell is made (and an
+/// The plain table of [`write()`] and [`write_items`]: every cell is made (and an
 /// amount that cannot be printed fails) before the table is measured and written.
 fn table_of(
     op: &OperationInfo,
@@ -264,7 +264,7 @@ fn table_of(
     Ok(lacking.warning(is_list))
 }
 
-/// The plain CSV of [`write`] and [`write_items`]. A first pass checks every row (for
+/// The plain CSV of [`write()`] and [`write_items`]. A first pass checks every row (for
 /// items, parsing each and dropping it), so an amount that cannot be printed, or an
 /// item that cannot be read, fails before the header; the second pass writes the rows
 /// one at a time. Nothing holds every row's cells.
